@@ -1,0 +1,96 @@
+#include "filter.h"
+#include "syscalls.h"
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+
+#if defined(__x86_64__)
+#define PCT_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define PCT_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#else
+#error "processcache traces x86_64 and aarch64 only"
+#endif
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the filter reads the low word of each argument first"
+#endif
+
+#define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i))
+#define ARG_HI(i) (ARG_LO(i) + 4)
+
+struct emitter { struct sock_filter *prog; unsigned n; };
+
+static void put(struct emitter *e, unsigned short code, unsigned k, unsigned char jt, unsigned char jf)
+{
+    if (e->n < PCT_FILTER_MAX) e->prog[e->n++] = (struct sock_filter)BPF_JUMP(code, k, jt, jf);
+}
+
+static void ret(struct emitter *e, unsigned value) { put(e, BPF_RET | BPF_K, value, 0, 0); }
+static void load(struct emitter *e, unsigned off) { put(e, BPF_LD | BPF_W | BPF_ABS, off, 0, 0); }
+
+/* The instructions that decide one row's call; every path ends in a return, since the
+ * accumulator no longer holds the syscall number. */
+static void emit_row(struct emitter *e, const struct pct_syscall *s, unsigned index)
+{
+    const unsigned trace = SECCOMP_RET_TRACE | index, allow = SECCOMP_RET_ALLOW;
+    switch (s->cond) {
+    case CO_ALWAYS:
+        ret(e, s->cls == CL_DENY ? (SECCOMP_RET_ERRNO | ENOSYS) : trace);
+        break;
+    case CO_FD_STDIN:
+        load(e, ARG_LO(s->cond_arg));
+        put(e, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1);
+        ret(e, trace);
+        ret(e, allow);
+        break;
+    case CO_FD_STDOUT:
+    case CO_FD_STDIO: {
+        const unsigned first = s->cond == CO_FD_STDIO ? 0 : 1;
+        load(e, ARG_LO(s->cond_arg));
+        put(e, BPF_JMP | BPF_JGT | BPF_K, 2, 2, 0); /* > 2: allow */
+        put(e, BPF_JMP | BPF_JGE | BPF_K, first, 0, 1);
+        ret(e, trace);
+        ret(e, allow);
+        break;
+    }
+    case CO_NONZERO:
+        load(e, ARG_LO(s->cond_arg));
+        put(e, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3);
+        load(e, ARG_HI(s->cond_arg));
+        put(e, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1);
+        ret(e, allow);
+        ret(e, trace);
+        break;
+    case CO_FLAG_CLEAR:
+        load(e, ARG_LO(s->cond_arg));
+        put(e, BPF_JMP | BPF_JSET | BPF_K, s->cond_val, 0, 1);
+        ret(e, allow);
+        ret(e, trace);
+        break;
+    }
+}
+
+unsigned pct_build_filter(struct sock_filter *prog)
+{
+    struct emitter e = { prog, 0 };
+    /* a 32-bit process (int 0x80) or the x32 ABI: trapped, so the tracer flags it */
+    load(&e, offsetof(struct seccomp_data, arch));
+    put(&e, BPF_JMP | BPF_JEQ | BPF_K, PCT_AUDIT_ARCH, 1, 0);
+    ret(&e, SECCOMP_RET_TRACE | PCT_DATA_FOREIGN_ABI);
+    load(&e, offsetof(struct seccomp_data, nr));
+#ifdef __x86_64__
+    put(&e, BPF_JMP | BPF_JSET | BPF_K, 0x40000000u, 0, 1);
+    ret(&e, SECCOMP_RET_TRACE | PCT_DATA_X32);
+#endif
+    put(&e, BPF_JMP | BPF_JGE | BPF_K, PCT_FIRST_UNKNOWN_NR, 0, 1);
+    ret(&e, SECCOMP_RET_TRACE | PCT_DATA_UNKNOWN);
+    for (unsigned i = 0; i < pct_syscall_count; i++) {
+        unsigned at = e.n;
+        put(&e, BPF_JMP | BPF_JEQ | BPF_K, (unsigned)pct_syscalls[i].nr, 0, 0);
+        emit_row(&e, &pct_syscalls[i], i);
+        if (e.n < PCT_FILTER_MAX) prog[at].jf = (unsigned char)(e.n - at - 1);
+    }
+    ret(&e, SECCOMP_RET_ALLOW);
+    return e.n < PCT_FILTER_MAX ? e.n : 0;
+}

@@ -1,0 +1,56 @@
+/* The byte stream between the tracer process and TypeScript (src/trace/protocol.ts mirrors it).
+ *
+ * TypeScript -> tracer, once: a spec record (pct_spec_header, then the groups as u32, then the
+ * NUL-terminated strings: exe, cwd, argv[argc], envp[envc]).
+ * tracer -> TypeScript: event records, each a pct_event_header followed by a payload of
+ * (len - sizeof header) bytes. All integers are host-endian: both ends run on one machine. */
+#ifndef PCT_PROTOCOL_H
+#define PCT_PROTOCOL_H
+#include <stdint.h>
+
+#define PCT_SPEC_MAGIC 0x70637431u /* "pct1" */
+#define PCT_SPEC_DROP_PRIVILEGES 1u /* privileged tracer: run the command as uid/gid/groups */
+#define PCT_SPEC_NO_NEW_PRIVS 2u    /* unprivileged tracer: seccomp needs no_new_privs */
+
+struct pct_spec_header {
+    uint32_t magic;
+    uint32_t flags;
+    uint32_t uid, gid, umask;
+    uint32_t ngroups, argc, envc;
+    uint32_t strings_len; /* bytes of NUL-terminated strings after the groups */
+};
+
+struct pct_event_header {
+    uint32_t len;  /* whole record, header included */
+    uint16_t type; /* enum pct_event */
+    uint16_t op;   /* enum pct_op for ACCESS; fd for OUTPUT; 1 = signal for EXIT; thread for SPAWN */
+    int32_t pid;   /* the process (thread group id) */
+    int32_t value; /* errno (0 = success) for ACCESS; code or signal for EXIT; child for SPAWN */
+    uint64_t time_ns; /* CLOCK_MONOTONIC since the tracer started */
+    uint32_t kind; /* ACCESS probe: file type (S_IFMT >> 12), 0 unknown; DUP: the old fd */
+    uint32_t aux;  /* DUP: the new fd */
+};
+
+enum pct_event {
+    PCT_EV_START = 1,  /* pid: the root process; payload: none */
+    PCT_EV_EXEC = 2,   /* value: former tid (exec from a thread) or 0; payload: exe, cwd,
+                          stdio kind of fd 0,1,2, then argv strings (all NUL-terminated) */
+    PCT_EV_SPAWN = 3,  /* pid forked value; op 1 when it shares the parent's memory (vfork) */
+    PCT_EV_EXIT = 4,   /* op 0 exited with code value, op 1 killed by signal value */
+    PCT_EV_ACCESS = 5, /* op, value = errno; payload: path [, second path or names...] */
+    PCT_EV_FLAG = 6,   /* payload: reason; unsafe to replay */
+    PCT_EV_NONDET = 7, /* payload: source of run-to-run variation */
+    PCT_EV_OUTPUT = 8, /* op = fd (1 or 2); payload: the bytes written */
+    PCT_EV_ERROR = 9,  /* payload: message; the tracer could not do its job */
+    PCT_EV_WARN = 10,  /* payload: message for the user */
+    PCT_EV_DONE = 11   /* the root process ended (EXIT already sent); others may live on */
+};
+
+enum pct_op {
+    PCT_OP_READ = 1, PCT_OP_WRITE, PCT_OP_CREATE, PCT_OP_TRUNCATE, PCT_OP_PROBE, PCT_OP_LIST,
+    PCT_OP_READLINK, PCT_OP_EXEC, PCT_OP_CHDIR, PCT_OP_RENAME, PCT_OP_DELETE, PCT_OP_MKDIR,
+    PCT_OP_RMDIR, PCT_OP_SYMLINK, PCT_OP_LINK, PCT_OP_CHMOD, PCT_OP_UTIME, PCT_OP_MKNOD,
+    PCT_OP_STDIN, PCT_OP_DUP
+};
+
+#endif

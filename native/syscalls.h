@@ -1,0 +1,70 @@
+/* One table classifies every syscall the tracer cares about (syscalls.c). The seccomp filter is
+ * generated from it and the tracer dispatches on the class, so adding a syscall is one row. */
+#ifndef PCT_SYSCALLS_H
+#define PCT_SYSCALLS_H
+#include <stdint.h>
+
+enum pct_class {
+    CL_OPEN,      /* dirfd, path, extra = flags arg (-1: creat) */
+    CL_OPENAT2,   /* dirfd, path, extra = struct open_how arg */
+    CL_STAT,      /* dirfd, path, extra = struct stat arg */
+    CL_STATX,     /* dirfd, path, extra = struct statx arg */
+    CL_ACCESS,    /* dirfd, path */
+    CL_READLINK,  /* dirfd, path, extra = buffer arg */
+    CL_GETDENTS,  /* dirfd = the listed fd, extra = buffer arg; path = 1 for linux_dirent64 */
+    CL_EXEC,      /* dirfd, path, extra = flags arg */
+    CL_CHDIR,     /* path, or dirfd for fchdir */
+    CL_RENAME,    /* dirfd, path -> dirfd2, path2 */
+    CL_UNLINK,    /* dirfd, path, extra = flags arg (AT_REMOVEDIR) */
+    CL_MKDIR, CL_RMDIR, CL_TRUNCATE, CL_MKNOD,
+    CL_CHMOD,     /* dirfd, path; or dirfd alone for fchmod */
+    CL_UTIME,     /* dirfd, path (NULL path: the fd itself) */
+    CL_SYMLINK,   /* dirfd2, path2 = the link; path = the target text (not resolved) */
+    CL_LINK,      /* dirfd, path -> dirfd2, path2; extra = flags arg (AT_EMPTY_PATH) */
+    CL_STDIN,     /* a read from fd 0 */
+    CL_OUTPUT,    /* write of extra = count bytes from path = buffer arg to the fd in arg 0 */
+    CL_OUTPUTV,   /* the same through an iovec array in arg 1, count in arg 2 */
+    CL_DUP,       /* dup/dup2/dup3 of fd 0-2 (arg 0) */
+    CL_FCNTL,     /* fcntl F_DUPFD* of fd 0-2 */
+    CL_XFER,      /* in-kernel copies: dirfd = the input fd arg, dirfd2 = the output fd arg */
+    CL_CONNECT,   /* sockaddr in arg 1, length in arg 2 */
+    CL_SENDMSG,   /* msghdr in arg 1 */
+    CL_SENDMMSG,  /* mmsghdr array in arg 1, count in arg 2 */
+    CL_NETWORK,   /* always unsafe: the flag is "network:<name>" */
+    CL_SIGNAL,    /* path = the target pid arg (-1: a pidfd, never resolved) */
+    CL_PTRACE, CL_NONDET, CL_UNMODELLED,
+    CL_DENY       /* fails with ENOSYS in the filter itself: never reaches the tracer */
+};
+
+enum pct_cond {
+    CO_ALWAYS,     /* trap every call */
+    CO_FD_STDIN,   /* trap when arg cond_arg is fd 0 */
+    CO_FD_STDOUT,  /* ... is fd 1 or 2 */
+    CO_FD_STDIO,   /* ... is fd 0, 1 or 2 */
+    CO_NONZERO,    /* ... is not 0 (a pointer given) */
+    CO_FLAG_CLEAR  /* ... has none of the bits in cond_val */
+};
+
+#define NOARG (-1)
+
+struct pct_syscall {
+    const char *name;
+    int nr;
+    uint8_t cls;
+    int8_t dirfd, path, dirfd2, path2, extra;
+    uint8_t cond, cond_arg;
+    uint32_t cond_val;
+};
+
+extern const struct pct_syscall pct_syscalls[];
+extern const unsigned pct_syscall_count;
+
+/* Syscall numbers at or above this are newer than the table and trapped as unknown. */
+#define PCT_FIRST_UNKNOWN_NR 470
+
+/* SECCOMP_RET_DATA values outside the table's index range */
+#define PCT_DATA_UNKNOWN 0xffff
+#define PCT_DATA_FOREIGN_ABI 0xfffe
+#define PCT_DATA_X32 0xfffd
+
+#endif

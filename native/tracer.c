@@ -1,0 +1,1058 @@
+#define _GNU_SOURCE
+#include "tracer.h"
+#include "filter.h"
+#include "protocol.h"
+#include "syscalls.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PATH_CAP 8192
+#define OUT_CAP (256 * 1024)
+#define BIG_CAP (2 * 1024 * 1024)
+#define SPEC_CAP (8 * 1024 * 1024)
+#define SPEC_PTRS (256 * 1024)
+#define SLOTS 16384 /* power of two; live threads at once, not processes over the run */
+#define PENDING_PATHS 128
+
+#if defined(__x86_64__)
+#define STAT_MODE_OFFSET 24 /* struct stat: dev, ino, nlink, then mode */
+#else
+#define STAT_MODE_OFFSET 16 /* the generic struct stat: dev, ino, then mode */
+#endif
+#define STATX_MODE_OFFSET 28
+
+/* ---- the event channel ------------------------------------------------------------------- */
+
+static int channel = -1;
+static int channel_dead;
+static uint64_t start_ns;
+static unsigned char outbuf[OUT_CAP];
+static size_t outlen;
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void send_all(const void *data, size_t n)
+{
+    const char *p = data;
+    while (n > 0 && !channel_dead) {
+        ssize_t w = send(channel, p, n, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR) continue;
+        /* TypeScript went away (the command returned and Node exited): keep tracing silently,
+         * since processes left under the filter must keep a tracer */
+        if (w <= 0) { channel_dead = 1; return; }
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+static void flush(void)
+{
+    send_all(outbuf, outlen);
+    outlen = 0;
+}
+
+static void put_bytes(const void *data, size_t n)
+{
+    if (outlen + n > OUT_CAP) flush();
+    if (n > OUT_CAP) { send_all(data, n); return; }
+    memcpy(outbuf + outlen, data, n);
+    outlen += n;
+}
+
+static void event_begin(uint16_t type, uint16_t op, int pid, int value, uint32_t kind, uint32_t aux,
+                        size_t payload)
+{
+    struct pct_event_header h = {
+        .len = (uint32_t)(sizeof h + payload), .type = type, .op = op, .pid = pid,
+        .value = value, .time_ns = now_ns() - start_ns, .kind = kind, .aux = aux,
+    };
+    put_bytes(&h, sizeof h);
+}
+
+static void event_str(uint16_t type, int pid, const char *text)
+{
+    size_t n = strlen(text) + 1;
+    event_begin(type, 0, pid, 0, 0, 0, n);
+    put_bytes(text, n);
+}
+
+static void access_event(int pid, uint16_t op, int err, uint32_t kind, const char *path,
+                         const char *second)
+{
+    size_t a = path ? strlen(path) + 1 : 0, b = second ? strlen(second) + 1 : 0;
+    event_begin(PCT_EV_ACCESS, op, pid, err, kind, 0, a + b);
+    if (a) put_bytes(path, a);
+    if (b) put_bytes(second, b);
+}
+
+/* ---- small text helpers (no stdio here) ---------------------------------------------------- */
+
+static char *append(char *dst, const char *end, const char *src)
+{
+    while (*src && dst < end - 1) *dst++ = *src++;
+    *dst = 0;
+    return dst;
+}
+
+static char *append_int(char *dst, const char *end, long v)
+{
+    char digits[24];
+    int n = 0;
+    unsigned long u = v < 0 ? (unsigned long)-v : (unsigned long)v;
+    do { digits[n++] = (char)('0' + u % 10); u /= 10; } while (u);
+    if (v < 0 && dst < end - 1) *dst++ = '-';
+    while (n > 0 && dst < end - 1) *dst++ = digits[--n];
+    *dst = 0;
+    return dst;
+}
+
+static void proc_path(char *buf, size_t cap, int pid, const char *leaf, long fd)
+{
+    char *p = append(buf, buf + cap, "/proc/");
+    p = append_int(p, buf + cap, pid);
+    p = append(p, buf + cap, leaf);
+    if (fd >= 0) append_int(p, buf + cap, fd);
+}
+
+static int starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* ---- the tracee's memory ------------------------------------------------------------------ */
+
+static ssize_t read_mem(int pid, uint64_t addr, void *buf, size_t n)
+{
+    struct iovec local = { buf, n }, remote = { (void *)(uintptr_t)addr, n };
+    return process_vm_readv(pid, &local, 1, &remote, 1, 0);
+}
+
+/* A NUL-terminated string, read a page at a time so that it never reads past a mapping. */
+static int read_str(int pid, uint64_t addr, char *buf, size_t cap)
+{
+    size_t got = 0;
+    if (!addr) return -1;
+    while (got < cap - 1) {
+        size_t chunk = 4096 - ((addr + got) & 4095);
+        if (chunk > cap - 1 - got) chunk = cap - 1 - got;
+        ssize_t r = read_mem(pid, addr + got, buf + got, chunk);
+        if (r <= 0) return -1;
+        void *nul = memchr(buf + got, 0, (size_t)r);
+        if (nul) return (int)((char *)nul - buf);
+        got += (size_t)r;
+    }
+    buf[cap - 1] = 0;
+    return (int)(cap - 1);
+}
+
+/* ---- paths ------------------------------------------------------------------------------- */
+
+/* Folds "//", "/./" and "/../" lexically. A ".." after a symlinked directory would resolve
+ * elsewhere in the kernel; DESIGN.md records that limit. */
+static void normalize(char *path)
+{
+    char *out = path, *in = path;
+    while (*in) {
+        while (*in == '/') in++;
+        char *seg = in;
+        while (*in && *in != '/') in++;
+        size_t len = (size_t)(in - seg);
+        if (len == 0 || (len == 1 && seg[0] == '.')) continue;
+        if (len == 2 && seg[0] == '.' && seg[1] == '.') {
+            while (out > path && *--out != '/') {}
+            continue;
+        }
+        *out++ = '/';
+        memmove(out, seg, len);
+        out += len;
+    }
+    if (out == path) *out++ = '/';
+    *out = 0;
+}
+
+static int read_link(const char *link, char *buf, size_t cap)
+{
+    ssize_t n = readlink(link, buf, cap - 1);
+    if (n < 0) return -1;
+    buf[n] = 0;
+    return (int)n;
+}
+
+/* The directory a dirfd argument names for tid: its cwd for AT_FDCWD, else the fd's path. */
+static int dirfd_path(int tid, long dirfd, char *buf, size_t cap)
+{
+    char link[64];
+    if ((int)dirfd == AT_FDCWD) proc_path(link, sizeof link, tid, "/cwd", -1);
+    else proc_path(link, sizeof link, tid, "/fd/", (int)dirfd);
+    return read_link(link, buf, cap);
+}
+
+/* Makes rel absolute against dirfd; an empty rel names the dirfd itself (AT_EMPTY_PATH). */
+static int resolve(int tid, long dirfd, const char *rel, char *out, size_t cap)
+{
+    if (rel[0] == '/') {
+        size_t n = strlen(rel);
+        if (n >= cap) return -1;
+        memcpy(out, rel, n + 1);
+    } else {
+        if (dirfd_path(tid, dirfd, out, cap) < 0) return -1;
+        if (rel[0]) {
+            char *end = out + strlen(out);
+            end = append(end, out + cap, "/");
+            append(end, out + cap, rel);
+        }
+    }
+    normalize(out);
+    return 0;
+}
+
+/* Reads the path argument of a row (dirfd arg and path arg indexes) and resolves it. */
+static int arg_path(int tid, const uint64_t *args, int dirfd_arg, int path_arg, char *out,
+                    size_t cap)
+{
+    static char raw[PATH_CAP];
+    long dirfd = dirfd_arg == NOARG ? AT_FDCWD : (long)(int)args[dirfd_arg];
+    if (path_arg == NOARG) {
+        raw[0] = 0;
+    } else if (read_str(tid, args[path_arg], raw, sizeof raw) < 0) {
+        return -1;
+    }
+    return resolve(tid, dirfd, raw, out, cap);
+}
+
+/* ---- the table of traced threads ------------------------------------------------------------ */
+
+enum { ST_USED = 1, ST_RUNNING = 2, ST_HAS_PARENT = 4, ST_STOPPED_NEW = 8 };
+enum { PF_STDIN = 1, PF_FOREIGN = 2 }; /* reported once per process (on the leader's slot) */
+
+struct slot {
+    int tid, tgid;
+    uint8_t state, reported;
+    int16_t pending;      /* table row awaiting its syscall-exit stop, or -1 */
+    int16_t pending_path; /* index into pending_paths, or -1 */
+    uint8_t existed;      /* O_CREAT open: the path existed before the call */
+    uint64_t args[6];
+};
+
+static struct slot slots[SLOTS];
+static char pending_paths[PENDING_PATHS][PATH_CAP];
+static uint8_t pending_used[PENDING_PATHS];
+static int live_slots;
+
+static unsigned slot_hash(int tid) { return ((unsigned)tid * 2654435761u) & (SLOTS - 1); }
+
+static struct slot *find(int tid)
+{
+    for (unsigned i = slot_hash(tid), n = 0; n < SLOTS; i = (i + 1) & (SLOTS - 1), n++) {
+        if (!(slots[i].state & ST_USED)) return NULL;
+        if (slots[i].tid == tid) return &slots[i];
+    }
+    return NULL;
+}
+
+static struct slot *find_or_add(int tid)
+{
+    struct slot *s = find(tid);
+    if (s) return s;
+    if (live_slots >= SLOTS - 1) return NULL;
+    for (unsigned i = slot_hash(tid);; i = (i + 1) & (SLOTS - 1)) {
+        if (!(slots[i].state & ST_USED)) {
+            memset(&slots[i], 0, sizeof slots[i]);
+            slots[i].tid = tid;
+            slots[i].tgid = tid;
+            slots[i].state = ST_USED;
+            slots[i].pending = -1;
+            slots[i].pending_path = -1;
+            live_slots++;
+            return &slots[i];
+        }
+    }
+}
+
+static void release_pending_path(struct slot *s)
+{
+    if (s->pending_path >= 0) pending_used[s->pending_path] = 0;
+    s->pending_path = -1;
+}
+
+/* Linear-probing delete: shift later members of the run back so lookups still find them. */
+static void drop(struct slot *s)
+{
+    release_pending_path(s);
+    unsigned i = (unsigned)(s - slots);
+    slots[i].state = 0;
+    live_slots--;
+    for (unsigned j = (i + 1) & (SLOTS - 1); slots[j].state & ST_USED; j = (j + 1) & (SLOTS - 1)) {
+        unsigned home = slot_hash(slots[j].tid);
+        int movable = (j > i) ? (home <= i || home > j) : (home <= i && home > j);
+        if (movable) {
+            slots[i] = slots[j];
+            slots[j].state = 0;
+            i = j;
+        }
+    }
+}
+
+static char *take_pending_path(struct slot *s)
+{
+    release_pending_path(s);
+    for (int i = 0; i < PENDING_PATHS; i++) {
+        if (!pending_used[i]) {
+            pending_used[i] = 1;
+            s->pending_path = (int16_t)i;
+            return pending_paths[i];
+        }
+    }
+    return NULL;
+}
+
+static struct slot *leader_of(struct slot *s)
+{
+    struct slot *l = s->tgid == s->tid ? s : find(s->tgid);
+    return l ? l : s;
+}
+
+/* ---- flags ------------------------------------------------------------------------------- */
+
+static void flag2(int pid, const char *a, const char *b)
+{
+    char text[128];
+    char *p = append(text, text + sizeof text, a);
+    append(p, text + sizeof text, b);
+    event_str(PCT_EV_FLAG, pid, text);
+}
+
+static void flag_nr(int pid, const char *prefix, long nr)
+{
+    char text[64];
+    append_int(append(text, text + sizeof text, prefix), text + sizeof text, nr);
+    event_str(PCT_EV_FLAG, pid, text);
+}
+
+/* ---- syscall handlers ----------------------------------------------------------------------- */
+
+static char path_a[PATH_CAP], path_b[PATH_CAP];
+static unsigned char big[BIG_CAP];
+
+static int is_tty_path(const char *p)
+{
+    return starts_with(p, "/dev/tty") || starts_with(p, "/dev/pts/") ||
+           strcmp(p, "/dev/console") == 0 || strcmp(p, "/dev/ptmx") == 0;
+}
+
+static long open_flags(int tid, const struct pct_syscall *row, const uint64_t *args)
+{
+    if (row->cls == CL_OPENAT2) {
+        uint64_t how = 0;
+        return read_mem(tid, args[row->extra], &how, sizeof how) == sizeof how ? (long)how : 0;
+    }
+    if (row->extra == NOARG) return O_CREAT | O_WRONLY | O_TRUNC; /* creat */
+    return (long)(int)args[row->extra];
+}
+
+static void open_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, int err)
+{
+    long flags = open_flags(tid, row, s->args);
+    if ((flags & O_TMPFILE) == O_TMPFILE) return; /* anonymous: its name comes from a later link */
+    if (arg_path(tid, s->args, row->dirfd, row->path, path_a, sizeof path_a) < 0) return;
+    int acc = (int)(flags & O_ACCMODE);
+    uint16_t op;
+    if (err && acc == O_RDONLY && !(flags & O_CREAT) && (err == ENOENT || err == ENOTDIR)) {
+        op = PCT_OP_PROBE; /* opening a missing file is a test for its absence */
+    } else if ((flags & O_CREAT) && !s->existed) {
+        op = PCT_OP_CREATE;
+    } else if ((flags & O_TRUNC) && acc != O_RDONLY) {
+        op = PCT_OP_TRUNCATE;
+    } else {
+        op = acc == O_RDONLY ? PCT_OP_READ : PCT_OP_WRITE;
+    }
+    access_event(pid, op, err, 0, path_a, NULL);
+    if (err) return;
+    if (is_tty_path(path_a)) event_str(PCT_EV_FLAG, pid, "tty");
+    if (strcmp(path_a, "/dev/urandom") == 0 || strcmp(path_a, "/dev/random") == 0)
+        event_str(PCT_EV_NONDET, pid, path_a);
+}
+
+static void stat_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, int err)
+{
+    if (arg_path(tid, s->args, row->dirfd, row->path, path_a, sizeof path_a) < 0) return;
+    uint32_t kind = 0;
+    if (!err && row->extra != NOARG) {
+        uint16_t mode = 0;
+        size_t off = row->cls == CL_STATX ? STATX_MODE_OFFSET : STAT_MODE_OFFSET;
+        if (read_mem(tid, s->args[row->extra] + off, &mode, sizeof mode) == sizeof mode)
+            kind = (mode & S_IFMT) >> 12;
+    }
+    access_event(pid, PCT_OP_PROBE, err, kind, path_a, NULL);
+}
+
+static void readlink_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, int err,
+                          long rval)
+{
+    if (arg_path(tid, s->args, row->dirfd, row->path, path_a, sizeof path_a) < 0) return;
+    if (err || rval <= 0) { access_event(pid, PCT_OP_READLINK, err, 0, path_a, NULL); return; }
+    if (rval > PATH_CAP - 1) rval = PATH_CAP - 1;
+    if (read_mem(tid, s->args[row->extra], path_b, (size_t)rval) != rval) return;
+    path_b[rval] = 0;
+    access_event(pid, PCT_OP_READLINK, 0, 0, path_a, path_b);
+}
+
+/* The names one getdents call returned, without "." and "..". */
+static void getdents_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, long rval)
+{
+    static char names[BIG_CAP];
+    if (rval <= 0) return;
+    if ((size_t)rval > BIG_CAP) rval = BIG_CAP;
+    if (dirfd_path(tid, (long)(int)s->args[row->dirfd], path_a, sizeof path_a) < 0) return;
+    if (read_mem(tid, s->args[row->extra], big, (size_t)rval) != rval) return;
+    /* linux_dirent64: ino, off, reclen, type, name; the old linux_dirent: ino, off, reclen, name */
+    const size_t name_at = row->path == 1 ? 19 : 18;
+    size_t n = 0;
+    for (long off = 0; off + (long)name_at < rval;) {
+        uint16_t reclen;
+        memcpy(&reclen, big + off + 16, sizeof reclen);
+        if (reclen == 0 || off + reclen > rval) break;
+        const char *name = (const char *)big + off + name_at;
+        size_t len = strnlen(name, reclen - name_at);
+        int dot = (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
+        if (!dot && n + len + 1 <= sizeof names) {
+            memcpy(names + n, name, len);
+            names[n + len] = 0;
+            n += len + 1;
+        }
+        off += reclen;
+    }
+    size_t plen = strlen(path_a) + 1;
+    event_begin(PCT_EV_ACCESS, PCT_OP_LIST, pid, 0, 0, 0, plen + n);
+    put_bytes(path_a, plen);
+    put_bytes(names, n);
+}
+
+static void output_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, long rval)
+{
+    if (rval <= 0) return;
+    int fd = (int)s->args[0];
+    event_begin(PCT_EV_OUTPUT, (uint16_t)fd, pid, 0, 0, 0, (size_t)rval);
+    uint64_t iov_addr = s->args[1];
+    unsigned long iovcnt = row->cls == CL_OUTPUTV ? (unsigned long)s->args[2] : 1;
+    struct iovec iov = { (void *)(uintptr_t)s->args[row->path], (size_t)rval };
+    size_t left = (size_t)rval;
+    for (unsigned long i = 0; i < iovcnt && left > 0; i++) {
+        if (row->cls == CL_OUTPUTV &&
+            read_mem(tid, iov_addr + i * sizeof iov, &iov, sizeof iov) != sizeof iov)
+            break;
+        size_t part = iov.iov_len < left ? iov.iov_len : left;
+        for (size_t done = 0; done < part;) {
+            size_t chunk = part - done < BIG_CAP ? part - done : BIG_CAP;
+            ssize_t r = read_mem(tid, (uint64_t)(uintptr_t)iov.iov_base + done, big, chunk);
+            if (r <= 0) goto pad;
+            put_bytes(big, (size_t)r);
+            done += (size_t)r;
+            left -= (size_t)r;
+        }
+    }
+pad: /* the header promised rval bytes: keep the stream framed even if memory went away */
+    memset(big, 0, left < BIG_CAP ? left : BIG_CAP);
+    while (left > 0) {
+        size_t chunk = left < BIG_CAP ? left : BIG_CAP;
+        put_bytes(big, chunk);
+        left -= chunk;
+    }
+}
+
+static void path_op_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, int err,
+                         uint16_t op)
+{
+    const char *second = NULL;
+    if (row->cls == CL_SYMLINK) {
+        /* the link is path2, the target text is stored as written */
+        if (arg_path(tid, s->args, row->dirfd2, row->path2, path_a, sizeof path_a) < 0) return;
+        if (read_str(tid, s->args[row->path], path_b, sizeof path_b) < 0) return;
+        second = path_b;
+    } else {
+        int path_arg = row->path;
+        if (row->cls == CL_UTIME && path_arg != NOARG && s->args[path_arg] == 0) path_arg = NOARG;
+        if (row->cls == CL_LINK && row->extra != NOARG && (s->args[row->extra] & AT_EMPTY_PATH)) {
+            char raw[8];
+            if (read_str(tid, s->args[path_arg], raw, sizeof raw) == 0) path_arg = NOARG;
+        }
+        if (arg_path(tid, s->args, row->dirfd, path_arg, path_a, sizeof path_a) < 0) return;
+        if (row->path2 != NOARG) {
+            if (arg_path(tid, s->args, row->dirfd2, row->path2, path_b, sizeof path_b) < 0) return;
+            second = path_b;
+        }
+    }
+    access_event(pid, op, err, 0, path_a, second);
+}
+
+static const uint16_t class_op[] = {
+    [CL_RENAME] = PCT_OP_RENAME, [CL_MKDIR] = PCT_OP_MKDIR, [CL_RMDIR] = PCT_OP_RMDIR,
+    [CL_TRUNCATE] = PCT_OP_TRUNCATE, [CL_MKNOD] = PCT_OP_MKNOD, [CL_CHMOD] = PCT_OP_CHMOD,
+    [CL_UTIME] = PCT_OP_UTIME, [CL_SYMLINK] = PCT_OP_SYMLINK, [CL_LINK] = PCT_OP_LINK,
+};
+
+static void syscall_exit(int tid, struct slot *s)
+{
+    struct __ptrace_syscall_info info;
+    int row_index = s->pending;
+    s->pending = -1;
+    if (row_index < 0) return;
+    if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof info, &info) <= 0 ||
+        info.op != PTRACE_SYSCALL_INFO_EXIT)
+        return;
+    const long rval = (long)info.exit.rval;
+    const int err = info.exit.is_error ? (int)-rval : 0;
+    if (err >= 512 && err <= 530) return; /* ERESTART*: the call comes again */
+    const struct pct_syscall *row = &pct_syscalls[row_index];
+    const int pid = s->tgid;
+    switch (row->cls) {
+    case CL_OPEN: case CL_OPENAT2: open_exit(tid, pid, s, row, err); break;
+    case CL_STAT: case CL_STATX: case CL_ACCESS: stat_exit(tid, pid, s, row, err); break;
+    case CL_READLINK: readlink_exit(tid, pid, s, row, err, rval); break;
+    case CL_GETDENTS: if (!err) getdents_exit(tid, pid, s, row, rval); break;
+    case CL_OUTPUT: case CL_OUTPUTV: if (!err) output_exit(tid, pid, s, row, rval); break;
+    case CL_EXEC: /* only a failed exec gets here: a successful one stops at PTRACE_EVENT_EXEC */
+        if (s->pending_path >= 0)
+            access_event(pid, PCT_OP_EXEC, err, 0, pending_paths[s->pending_path], NULL);
+        break;
+    case CL_CHDIR:
+        if (!err) {
+            if (dirfd_path(tid, AT_FDCWD, path_a, sizeof path_a) >= 0)
+                access_event(pid, PCT_OP_CHDIR, 0, 0, path_a, NULL);
+        } else if (arg_path(tid, s->args, row->dirfd, row->path, path_a, sizeof path_a) >= 0) {
+            access_event(pid, PCT_OP_CHDIR, err, 0, path_a, NULL);
+        }
+        break;
+    case CL_UNLINK: {
+        int rmdir = row->extra != NOARG && (s->args[row->extra] & AT_REMOVEDIR);
+        path_op_exit(tid, pid, s, row, err, rmdir ? PCT_OP_RMDIR : PCT_OP_DELETE);
+        break;
+    }
+    case CL_DUP: case CL_FCNTL:
+        if (!err && rval != (long)(int)s->args[0]) {
+            event_begin(PCT_EV_ACCESS, PCT_OP_DUP, pid, 0, (uint32_t)s->args[0], (uint32_t)rval, 0);
+        }
+        break;
+    case CL_CONNECT:
+        if (s->pending_path >= 0 && err == ENOENT)
+            access_event(pid, PCT_OP_PROBE, ENOENT, 0, pending_paths[s->pending_path], NULL);
+        else
+            event_str(PCT_EV_FLAG, pid, "network:connect");
+        break;
+    default:
+        if (row->cls < sizeof class_op / sizeof class_op[0] && class_op[row->cls])
+            path_op_exit(tid, pid, s, row, err, class_op[row->cls]);
+        break;
+    }
+    release_pending_path(s);
+}
+
+static int traced_pid(long pid)
+{
+    return pid > 0 && find((int)pid) != NULL;
+}
+
+/* AF_UNIX paths get their answer at the exit stop (absent = a probe); anything else is unsafe. */
+static int connect_entry(int tid, int pid, struct slot *s)
+{
+    struct sockaddr_un sun;
+    size_t len = (size_t)s->args[2] < sizeof sun ? (size_t)s->args[2] : sizeof sun;
+    memset(&sun, 0, sizeof sun);
+    if (len < sizeof(sa_family_t) || read_mem(tid, s->args[1], &sun, len) < (ssize_t)sizeof(sa_family_t))
+        return 0;
+    if (sun.sun_family == AF_UNSPEC) return 0;
+    if (sun.sun_family == AF_UNIX && len > offsetof(struct sockaddr_un, sun_path) && sun.sun_path[0]) {
+        char *slotpath = take_pending_path(s);
+        char rel[sizeof sun.sun_path + 1];
+        memcpy(rel, sun.sun_path, sizeof sun.sun_path);
+        rel[sizeof sun.sun_path] = 0;
+        if (slotpath && resolve(tid, AT_FDCWD, rel, slotpath, PATH_CAP) == 0) return 1;
+    }
+    event_str(PCT_EV_FLAG, pid, "network:connect");
+    return 0;
+}
+
+static int sendmsg_has_address(int tid, uint64_t msghdr)
+{
+    uint64_t name = 0;
+    return read_mem(tid, msghdr, &name, sizeof name) == sizeof name && name != 0;
+}
+
+static void xfer_entry(int pid, const struct pct_syscall *row, const uint64_t *args)
+{
+    if (row->dirfd != NOARG && (int)args[row->dirfd] == 0) access_event(pid, PCT_OP_STDIN, 0, 0, NULL, NULL);
+    if (row->dirfd2 != NOARG) {
+        int out = (int)args[row->dirfd2];
+        if (out == 1 || out == 2) flag2(pid, "stdout-uncaptured:", row->name);
+    }
+}
+
+/* Returns 1 when the call's exit stop is needed. */
+static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
+{
+    const int pid = s->tgid;
+    const uint64_t *args = s->args;
+    switch (row->cls) {
+    case CL_OPEN: case CL_OPENAT2: {
+        long flags = open_flags(tid, row, args);
+        s->existed = 1;
+        if ((flags & O_CREAT) && !(flags & O_EXCL) &&
+            arg_path(tid, args, row->dirfd, row->path, path_a, sizeof path_a) == 0)
+            s->existed = faccessat(AT_FDCWD, path_a, F_OK, 0) == 0;
+        else if (flags & O_EXCL)
+            s->existed = 0;
+        return 1;
+    }
+    case CL_EXEC: {
+        char *p = take_pending_path(s);
+        int path_arg = row->path;
+        if (row->extra != NOARG && (args[row->extra] & AT_EMPTY_PATH)) path_arg = NOARG;
+        if (p && arg_path(tid, args, row->dirfd, path_arg, p, PATH_CAP) < 0) release_pending_path(s);
+        return 1;
+    }
+    case CL_STDIN: {
+        struct slot *l = leader_of(s);
+        if (!(l->reported & PF_STDIN)) {
+            l->reported |= PF_STDIN;
+            access_event(pid, PCT_OP_STDIN, 0, 0, NULL, NULL);
+        }
+        return 0;
+    }
+    case CL_FCNTL: {
+        int cmd = (int)args[1];
+        return cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC;
+    }
+    case CL_XFER: xfer_entry(pid, row, args); return 0;
+    case CL_CONNECT: return connect_entry(tid, pid, s);
+    case CL_SENDMSG:
+        if (sendmsg_has_address(tid, args[1])) event_str(PCT_EV_FLAG, pid, "network:sendmsg");
+        return 0;
+    case CL_SENDMMSG: {
+        unsigned n = (unsigned)args[2] < 64 ? (unsigned)args[2] : 64;
+        for (unsigned i = 0; i < n; i++) {
+            if (sendmsg_has_address(tid, args[1] + 64ull * i)) {
+                event_str(PCT_EV_FLAG, pid, "network:sendmmsg");
+                break;
+            }
+        }
+        return 0;
+    }
+    case CL_NETWORK: flag2(pid, "network:", row->name); return 0;
+    case CL_SIGNAL:
+        if (row->path == NOARG || !traced_pid((long)(int)args[row->path]))
+            event_str(PCT_EV_FLAG, pid, "signal-outside");
+        return 0;
+    case CL_PTRACE: event_str(PCT_EV_FLAG, pid, "ptrace"); return 0;
+    case CL_NONDET: event_str(PCT_EV_NONDET, pid, row->name); return 0;
+    case CL_UNMODELLED: flag2(pid, "unmodelled-syscall:", row->name); return 0;
+    default: return 1;
+    }
+}
+
+static void on_seccomp(int tid, struct slot *s)
+{
+    struct __ptrace_syscall_info info;
+    int need_exit = 0;
+    if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof info, &info) > 0 &&
+        info.op == PTRACE_SYSCALL_INFO_SECCOMP) {
+        const unsigned data = info.seccomp.ret_data;
+        memcpy(s->args, info.seccomp.args, sizeof s->args);
+        if (data < pct_syscall_count) {
+            need_exit = seccomp_entry(tid, s, &pct_syscalls[data]);
+            s->pending = need_exit ? (int16_t)data : -1;
+        } else if (data == PCT_DATA_UNKNOWN) {
+            flag_nr(s->tgid, "unknown-syscall:", (long)info.seccomp.nr);
+        } else {
+            struct slot *l = leader_of(s);
+            if (!(l->reported & PF_FOREIGN)) {
+                l->reported |= PF_FOREIGN;
+                event_str(PCT_EV_FLAG, s->tgid, data == PCT_DATA_X32 ? "abi:x32" : "abi:32-bit");
+            }
+        }
+    }
+    ptrace(need_exit ? PTRACE_SYSCALL : PTRACE_CONT, tid, 0, 0);
+}
+
+/* ---- process lifecycle ------------------------------------------------------------------- */
+
+static const char *stdio_kind(int pid, int fd)
+{
+    char link[64];
+    struct stat st;
+    proc_path(link, sizeof link, pid, "/fd/", fd);
+    if (stat(link, &st) < 0) return errno == ENOENT ? "closed" : "other";
+    switch (st.st_mode & S_IFMT) {
+    case S_IFIFO: return "pipe";
+    case S_IFSOCK: return "socket";
+    case S_IFREG: return "file";
+    case S_IFDIR: return "dir";
+    case S_IFCHR: {
+        unsigned maj = major(st.st_rdev), min = minor(st.st_rdev);
+        if (maj == 1 && min == 3) return "null";
+        if (maj == 4 || maj == 5 || (maj >= 136 && maj <= 143)) return "tty";
+        return "char";
+    }
+    default: return "other";
+    }
+}
+
+static ssize_t read_file(const char *path, void *buf, size_t cap)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    size_t got = 0;
+    while (got < cap) {
+        ssize_t r = read(fd, (char *)buf + got, cap - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        got += (size_t)r;
+    }
+    close(fd);
+    return (ssize_t)got;
+}
+
+/* A script's interpreter is loaded by the kernel, unseen by seccomp: report it as a read. */
+static void report_interpreter(int pid, const char *exe)
+{
+    char head[2], link[64];
+    if (read_file(exe, head, sizeof head) != 2 || head[0] != '#' || head[1] != '!') return;
+    proc_path(link, sizeof link, pid, "/exe", -1);
+    if (read_link(link, path_b, sizeof path_b) > 0) access_event(pid, PCT_OP_READ, 0, 0, path_b, NULL);
+}
+
+static void on_exec(int pid)
+{
+    unsigned long former = 0;
+    ptrace(PTRACE_GETEVENTMSG, pid, 0, &former);
+    struct slot *s = find(pid);
+    if ((int)former != pid) {
+        /* exec from a non-leader thread: that thread takes over the leader's pid */
+        struct slot *from = find((int)former);
+        int16_t pending_path = -1;
+        if (from) {
+            pending_path = from->pending_path;
+            from->pending_path = -1;
+            drop(from);
+        }
+        if ((s = find(pid)) != NULL) drop(s);
+        s = find_or_add(pid);
+        if (s) s->pending_path = pending_path;
+        else if (pending_path >= 0) pending_used[pending_path] = 0;
+    }
+    if (!s) s = find_or_add(pid);
+    if (!s) return;
+    s->tgid = pid;
+    s->state |= ST_RUNNING | ST_HAS_PARENT;
+    s->pending = -1;
+    s->reported = 0;
+
+    char link[64];
+    const char *exe = s->pending_path >= 0 ? pending_paths[s->pending_path] : NULL;
+    if (!exe) {
+        proc_path(link, sizeof link, pid, "/exe", -1);
+        exe = read_link(link, path_a, sizeof path_a) > 0 ? path_a : "";
+    }
+    static char cwd[PATH_CAP];
+    if (dirfd_path(pid, AT_FDCWD, cwd, sizeof cwd) < 0) cwd[0] = 0;
+    proc_path(link, sizeof link, pid, "/cmdline", -1);
+    ssize_t argbytes = read_file(link, big, BIG_CAP);
+    if (argbytes < 0) argbytes = 0;
+    if (argbytes > 0 && big[argbytes - 1] != 0) big[argbytes++ - 1] = 0;
+    const char *kinds[3] = { stdio_kind(pid, 0), stdio_kind(pid, 1), stdio_kind(pid, 2) };
+    size_t lens[5] = { strlen(exe) + 1, strlen(cwd) + 1, strlen(kinds[0]) + 1,
+                       strlen(kinds[1]) + 1, strlen(kinds[2]) + 1 };
+    event_begin(PCT_EV_EXEC, 0, pid, (int)former != pid ? (int)former : 0, 0, 0,
+                lens[0] + lens[1] + lens[2] + lens[3] + lens[4] + (size_t)argbytes);
+    put_bytes(exe, lens[0]);
+    put_bytes(cwd, lens[1]);
+    for (int i = 0; i < 3; i++) put_bytes(kinds[i], lens[2 + i]);
+    put_bytes(big, (size_t)argbytes);
+    report_interpreter(pid, exe);
+    release_pending_path(s);
+}
+
+static void on_spawn(int tid, int event)
+{
+    unsigned long child = 0;
+    struct slot *parent = find(tid);
+    if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &child) < 0 || !parent) return;
+    const int ptgid = parent->tgid;
+    int thread = 0;
+    if (event == PTRACE_EVENT_CLONE) {
+        char task[64];
+        char *p = append(task, task + sizeof task, "/proc/");
+        p = append_int(p, task + sizeof task, ptgid);
+        p = append(p, task + sizeof task, "/task/");
+        append_int(p, task + sizeof task, (long)child);
+        thread = access(task, F_OK) == 0;
+    }
+    struct slot *c = find_or_add((int)child);
+    if (!c) {
+        event_str(PCT_EV_ERROR, ptgid, "too many live threads for the tracer's table");
+        return;
+    }
+    c->tgid = thread ? ptgid : (int)child;
+    c->state |= ST_HAS_PARENT;
+    if (!thread) event_begin(PCT_EV_SPAWN, event == PTRACE_EVENT_VFORK, ptgid, (int)child, 0, 0, 0);
+    if (c->state & ST_STOPPED_NEW) {
+        c->state = (uint8_t)((c->state & ~ST_STOPPED_NEW) | ST_RUNNING);
+        ptrace(PTRACE_CONT, (int)child, 0, 0);
+    }
+}
+
+/* A new child's first stop may come before its parent's fork event: hold it until we know whose
+ * it is, so that none of its events is reported under the wrong process. */
+static void on_first_stop(int tid, struct slot *s)
+{
+    if (s->state & ST_HAS_PARENT) {
+        s->state |= ST_RUNNING;
+        ptrace(PTRACE_CONT, tid, 0, 0);
+    } else {
+        s->state |= ST_STOPPED_NEW;
+    }
+}
+
+static int root_pid;
+static int root_status = -1;
+
+static void on_exit_status(int tid, int status)
+{
+    struct slot *s = find(tid);
+    if (!s) return;
+    if (s->tgid == tid) {
+        int signaled = WIFSIGNALED(status);
+        event_begin(PCT_EV_EXIT, (uint16_t)signaled, tid,
+                    signaled ? WTERMSIG(status) : WEXITSTATUS(status), 0, 0, 0);
+        if (tid == root_pid) {
+            root_status = status;
+            event_begin(PCT_EV_DONE, 0, tid, 0, 0, 0, 0);
+            flush();
+        }
+    }
+    drop(s);
+}
+
+static void on_stop(int tid, int status)
+{
+    const int sig = WSTOPSIG(status), event = status >> 16;
+    struct slot *s = find(tid);
+    if (!s) s = find_or_add(tid);
+    if (!s) { ptrace(PTRACE_CONT, tid, 0, 0); return; }
+    if (sig == (SIGTRAP | 0x80)) {
+        syscall_exit(tid, s);
+        ptrace(PTRACE_CONT, tid, 0, 0);
+        return;
+    }
+    switch (event) {
+    case PTRACE_EVENT_SECCOMP: on_seccomp(tid, s); return;
+    case PTRACE_EVENT_EXEC: on_exec(tid); ptrace(PTRACE_CONT, tid, 0, 0); return;
+    case PTRACE_EVENT_FORK: case PTRACE_EVENT_VFORK: case PTRACE_EVENT_CLONE:
+        on_spawn(tid, event);
+        ptrace(PTRACE_CONT, tid, 0, 0);
+        return;
+    case PTRACE_EVENT_STOP:
+        if (!(s->state & ST_RUNNING)) on_first_stop(tid, s);
+        else ptrace(PTRACE_LISTEN, tid, 0, 0); /* group-stop: stay stopped until SIGCONT */
+        return;
+    case 0:
+        ptrace(PTRACE_CONT, tid, 0, sig); /* a signal for the tracee: deliver it */
+        return;
+    default:
+        ptrace(PTRACE_CONT, tid, 0, 0);
+        return;
+    }
+}
+
+/* ---- starting the command ------------------------------------------------------------------ */
+
+static unsigned char spec_buf[SPEC_CAP];
+static char *spec_ptrs[SPEC_PTRS];
+
+struct spec {
+    struct pct_spec_header h;
+    const uint32_t *groups;
+    const char *exe, *cwd;
+    char **argv, **envp;
+};
+
+static int read_exact(int fd, void *buf, size_t n)
+{
+    char *p = buf;
+    while (n > 0) {
+        ssize_t r = read(fd, p, n);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return -1;
+        p += r;
+        n -= (size_t)r;
+    }
+    return 0;
+}
+
+static const char *read_spec(struct spec *sp)
+{
+    if (read_exact(channel, &sp->h, sizeof sp->h) < 0) return "no command spec arrived";
+    if (sp->h.magic != PCT_SPEC_MAGIC) return "the command spec has the wrong version";
+    size_t groups_len = (size_t)sp->h.ngroups * 4;
+    if (sp->h.ngroups > 65536 || groups_len + sp->h.strings_len > SPEC_CAP ||
+        (size_t)sp->h.argc + sp->h.envc + 2 > SPEC_PTRS)
+        return "the command is too large";
+    if (read_exact(channel, spec_buf, groups_len + sp->h.strings_len) < 0)
+        return "the command spec was cut short";
+    sp->groups = (const uint32_t *)(const void *)spec_buf;
+    char *p = (char *)spec_buf + groups_len, *end = p + sp->h.strings_len;
+    const char **fixed[2] = { &sp->exe, &sp->cwd };
+    const uint32_t total = 2 + sp->h.argc + sp->h.envc;
+    for (uint32_t i = 0; i < total; i++) {
+        char *nul = memchr(p, 0, (size_t)(end - p));
+        if (!nul) return "the command spec is malformed";
+        if (i < 2) *fixed[i] = p;
+        else spec_ptrs[i - 2 + (i - 2 >= sp->h.argc ? 1 : 0)] = p;
+        p = nul + 1;
+    }
+    spec_ptrs[sp->h.argc] = NULL;
+    spec_ptrs[sp->h.argc + 1 + sp->h.envc] = NULL;
+    sp->argv = spec_ptrs;
+    sp->envp = spec_ptrs + sp->h.argc + 1;
+    return NULL;
+}
+
+static void die_child(const char *what, int err)
+{
+    char msg[256];
+    char *p = append(msg, msg + sizeof msg, "processcache: ");
+    p = append(p, msg + sizeof msg, what);
+    p = append(p, msg + sizeof msg, ": ");
+    p = append(p, msg + sizeof msg, strerror(err));
+    append(p, msg + sizeof msg, "\n");
+    ssize_t ignored = write(2, msg, strlen(msg));
+    (void)ignored;
+    _exit(127);
+}
+
+static void reset_signals(void)
+{
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; sig++) sigaction(sig, &dfl, NULL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static void run_child(const struct spec *sp, int go)
+{
+    static struct sock_filter prog[PCT_FILTER_MAX];
+    char byte;
+    reset_signals();
+    if (read_exact(go, &byte, 1) < 0) _exit(127);
+    close(go);
+    umask((mode_t)sp->h.umask);
+    if (chdir(sp->cwd) < 0) die_child(sp->cwd, errno);
+    if ((sp->h.flags & PCT_SPEC_NO_NEW_PRIVS) && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        die_child("no_new_privs", errno);
+    struct sock_fprog fprog = { (unsigned short)pct_build_filter(prog), prog };
+    if (fprog.len == 0) die_child("seccomp filter", E2BIG);
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0) die_child("seccomp", errno);
+    if (sp->h.flags & PCT_SPEC_DROP_PRIVILEGES) {
+        if (setgroups(sp->h.ngroups, (const gid_t *)sp->groups) < 0) die_child("setgroups", errno);
+        if (setgid(sp->h.gid) < 0) die_child("setgid", errno);
+        if (setuid(sp->h.uid) < 0) die_child("setuid", errno);
+    }
+    execve(sp->exe, sp->argv, sp->envp);
+    die_child(sp->exe, errno);
+}
+
+static void forward_signal(int sig)
+{
+    if (root_pid > 0) kill(root_pid, sig);
+}
+
+static void tracer_signals(void)
+{
+    reset_signals();
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_IGN; /* the terminal sends these to the command itself */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGQUIT, &sa, NULL);
+    sigaction(SIGPIPE, &sa, NULL);
+    sa.sa_handler = forward_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+int pct_tracer_main(int channel_fd)
+{
+    struct spec sp;
+    int go[2];
+    channel = channel_fd;
+    start_ns = now_ns();
+    tracer_signals();
+    const char *problem = read_spec(&sp);
+    if (problem) { event_str(PCT_EV_ERROR, 0, problem); flush(); return 2; }
+    if (pipe2(go, O_CLOEXEC) < 0) { event_str(PCT_EV_ERROR, 0, "pipe failed"); flush(); return 2; }
+    pid_t child = fork();
+    if (child < 0) { event_str(PCT_EV_ERROR, 0, "fork failed"); flush(); return 2; }
+    if (child == 0) { close(go[1]); run_child(&sp, go[0]); }
+    close(go[0]);
+    root_pid = child;
+    const long options = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
+                         PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP |
+                         PTRACE_O_EXITKILL;
+    if (ptrace(PTRACE_SEIZE, child, 0, options) < 0) {
+        char msg[160];
+        char *p = append(msg, msg + sizeof msg, "ptrace(PTRACE_SEIZE) failed: ");
+        append(p, msg + sizeof msg, strerror(errno));
+        event_str(PCT_EV_ERROR, 0, msg);
+        flush();
+        kill(child, SIGKILL);
+        waitpid(child, NULL, 0);
+        return 2;
+    }
+    struct slot *s = find_or_add(child);
+    s->state |= ST_RUNNING | ST_HAS_PARENT;
+    event_begin(PCT_EV_START, 0, child, 0, 0, 0, 0);
+    if (write(go[1], "g", 1) != 1) { kill(child, SIGKILL); }
+    close(go[1]);
+
+    for (;;) {
+        int status;
+        pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
+        if (tid == 0) {
+            flush(); /* nothing pending: let TypeScript see what we have before sleeping */
+            tid = waitpid(-1, &status, __WALL);
+        }
+        if (tid < 0) {
+            if (errno == EINTR) continue;
+            break; /* ECHILD: every traced process has ended */
+        }
+        if (WIFEXITED(status) || WIFSIGNALED(status)) on_exit_status(tid, status);
+        else if (WIFSTOPPED(status)) on_stop(tid, status);
+    }
+    flush();
+    return root_status < 0 ? 2 : 0;
+}

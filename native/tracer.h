@@ -1,0 +1,12 @@
+#ifndef PCT_TRACER_H
+#define PCT_TRACER_H
+
+/* Runs one traced command: reads the spec from channel, starts the command under seccomp and
+ * ptrace, streams events to channel until every traced process has ended, and returns the exit
+ * code the tracer process should end with (0 unless the tracer itself failed).
+ *
+ * It runs in a process forked from Node (or exec'd through sudo): it allocates nothing and calls
+ * no stdio, so that a fork of a multithreaded process may run it. */
+int pct_tracer_main(int channel);
+
+#endif

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+import { NativeError, TraceError } from '../trace/index.js';
+import { UsageError } from './args.js';
+import { TRACE_USAGE, traceMain } from './trace-command.js';
+
+declare const PROCESSCACHE_VERSION: string | undefined;
+const VERSION = typeof PROCESSCACHE_VERSION === 'string' ? PROCESSCACHE_VERSION : 'dev';
+
+const HELP = `processcache ${VERSION}: memoizes unmodified Linux programs
+
+commands:
+  trace [--out FILE] -- CMD [ARGS...]   run CMD under the tracer and write every process's
+                                        file accesses as JSON (default processcache-trace.json)
+  help, --help                          this text
+  version, --version                    the version
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'trace': return traceMain(rest);
+    case undefined: case 'help': case '--help': case '-h':
+      process.stdout.write(HELP);
+      return command === undefined ? 2 : 0;
+    case 'version': case '--version':
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
+    default:
+      throw new UsageError(`unknown command "${command}"\n${TRACE_USAGE}\nrun \`processcache --help\` for the list`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e: unknown) => {
+    if (e instanceof UsageError || e instanceof TraceError || e instanceof NativeError) {
+      process.stderr.write(`processcache: ${e.message}\n`);
+      process.exitCode = e instanceof UsageError ? 2 : 127;
+    } else {
+      process.stderr.write(`processcache: internal error: ${(e as Error).stack ?? String(e)}\n`);
+      process.exitCode = 70;
+    }
+  },
+);

@@ -1,0 +1,146 @@
+// Turns the tracer's events into executions: one per successful execve; a fork that does not exec
+// belongs to its parent's execution.
+import { constants } from 'node:os';
+import { ACCESS_OPS, EventType, payloadStrings, type RawEvent } from './protocol.js';
+import type { Access, CommandStatus, Execution, FileType, StdioKind } from './types.js';
+
+const ERRNO_NAMES = new Map<number, string>(
+  Object.entries(constants.errno).map(([name, num]) => [num, name]),
+);
+
+const FILE_TYPES: Record<number, FileType> = {
+  1: 'fifo', 2: 'char', 4: 'dir', 6: 'block', 8: 'file', 10: 'symlink', 12: 'socket',
+};
+
+export function errnoName(err: number): string {
+  return err === 0 ? 'ok' : ERRNO_NAMES.get(err) ?? `errno${err}`;
+}
+
+function nsToMs(ns: bigint): number {
+  return Math.round(Number(ns) / 1000) / 1000;
+}
+
+function pushUnique(list: string[], item: string): void {
+  if (!list.includes(item)) list.push(item);
+}
+
+export class TraceBuilder {
+  readonly executions: Execution[] = [];
+  readonly errors: string[] = [];
+  readonly warnings: string[] = [];
+  /** the bytes of each execution's fd 1 and 2 writes, in order, for replay */
+  readonly outputBytes = new Map<number, Buffer[]>();
+  rootPid: number | null = null;
+  rootStatus: CommandStatus | null = null;
+  done = false;
+
+  private readonly executionOfPid = new Map<number, Execution>();
+  private readonly listings = new Map<string, Access>();
+
+  add(ev: RawEvent): void {
+    switch (ev.type) {
+      case EventType.start: this.rootPid = ev.pid; break;
+      case EventType.exec: this.onExec(ev); break;
+      case EventType.spawn: {
+        const parent = this.executionOfPid.get(ev.pid);
+        if (parent) this.executionOfPid.set(ev.value, parent);
+        break;
+      }
+      case EventType.exit: this.onExit(ev); break;
+      case EventType.access: this.onAccess(ev); break;
+      case EventType.flag: this.tag(ev, 'flags'); break;
+      case EventType.nondet: this.tag(ev, 'nondeterminism'); break;
+      case EventType.output: {
+        const exec = this.executionOfPid.get(ev.pid);
+        if (!exec) break;
+        exec.output.push({ fd: ev.op, bytes: ev.payload.length });
+        const chunks = this.outputBytes.get(exec.id) ?? [];
+        chunks.push(Buffer.from(ev.payload));
+        this.outputBytes.set(exec.id, chunks);
+        break;
+      }
+      case EventType.error: this.errors.push(payloadStrings(ev.payload)[0] ?? 'unknown tracer error'); break;
+      case EventType.warn: this.warnings.push(payloadStrings(ev.payload)[0] ?? ''); break;
+      case EventType.done: this.done = true; break;
+      default: this.errors.push(`unknown tracer event ${ev.type}`);
+    }
+  }
+
+  private onExec(ev: RawEvent): void {
+    const [exe = '', cwd = '', k0, k1, k2, ...argv] = payloadStrings(ev.payload);
+    const parent = this.executionOfPid.get(ev.pid) ?? null;
+    const exec: Execution = {
+      id: this.executions.length,
+      parent: parent ? parent.id : null,
+      pid: ev.pid,
+      exe,
+      argv,
+      cwd,
+      exitCode: null,
+      signal: null,
+      startMs: nsToMs(ev.timeNs),
+      endMs: null,
+      accesses: [{ op: 'exec', path: exe, result: 'ok' }],
+      flags: [],
+      nondeterminism: [],
+      stdio: { '0': k0 as StdioKind, '1': k1 as StdioKind, '2': k2 as StdioKind },
+      output: [],
+    };
+    this.executions.push(exec);
+    this.executionOfPid.set(ev.pid, exec);
+  }
+
+  private onExit(ev: RawEvent): void {
+    const signaled = ev.op === 1;
+    for (const exec of this.executions) {
+      if (exec.pid === ev.pid && exec.endMs === null) {
+        exec.endMs = nsToMs(ev.timeNs);
+        exec.exitCode = signaled ? null : ev.value;
+        exec.signal = signaled ? ev.value : null;
+      }
+    }
+    this.executionOfPid.delete(ev.pid);
+    if (ev.pid === this.rootPid) {
+      this.rootStatus = { exitCode: signaled ? null : ev.value, signal: signaled ? ev.value : null };
+    }
+  }
+
+  private tag(ev: RawEvent, field: 'flags' | 'nondeterminism'): void {
+    const exec = this.executionOfPid.get(ev.pid);
+    const text = payloadStrings(ev.payload)[0];
+    if (exec && text) pushUnique(exec[field], text);
+  }
+
+  private onAccess(ev: RawEvent): void {
+    const exec = this.executionOfPid.get(ev.pid);
+    const op = ACCESS_OPS[ev.op];
+    if (!exec || !op) return;
+    const [path, second, ...rest] = payloadStrings(ev.payload);
+    const access: Access = { op, result: errnoName(ev.value) };
+    if (path !== undefined && op !== 'stdin' && op !== 'dup') access.path = path;
+    switch (op) {
+      case 'probe': {
+        const type = FILE_TYPES[ev.kind];
+        if (type) access.type = type;
+        break;
+      }
+      case 'list': {
+        const key = `${exec.id}\0${path}`;
+        const names = [second, ...rest].filter((n): n is string => n !== undefined);
+        const earlier = this.listings.get(key);
+        if (earlier) {
+          earlier.names = [...new Set([...(earlier.names ?? []), ...names])].sort();
+          return;
+        }
+        access.names = [...new Set(names)].sort();
+        this.listings.set(key, access);
+        break;
+      }
+      case 'rename': case 'link': if (second !== undefined) access.to = second; break;
+      case 'symlink': case 'readlink': if (second !== undefined) access.target = second; break;
+      case 'dup': access.fd = ev.kind; access.to = ev.aux; break;
+      default: break;
+    }
+    exec.accesses.push(access);
+  }
+}

@@ -1,0 +1,93 @@
+// The koffi binding to native/lib.c, and where the built library and helper live.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import koffi from 'koffi';
+
+export interface NativeTracer {
+  /** Forks a tracer process; the channel is a socket for the spec and the events. */
+  forkTracer(): { pid: number; channel: number };
+  listen(path: string): number;
+  acceptTracer(listener: number, timeoutMs: number): number;
+  close(fd: number): void;
+  /** The tracer's wait status, or null while it still runs (nohang). */
+  reap(pid: number, nohang: boolean): number | null;
+  /** The standalone tracer program, for running it privileged through sudo. */
+  helperPath: string;
+  libraryPath: string;
+}
+
+export class NativeError extends Error {}
+
+function archDir(): string {
+  if (process.platform !== 'linux') throw new NativeError(`processcache runs on Linux only, not ${process.platform}`);
+  if (process.arch === 'x64') return 'x64';
+  if (process.arch === 'arm64') return 'arm64';
+  throw new NativeError(`processcache traces x86_64 and aarch64 only, not ${process.arch}`);
+}
+
+/** dist/native/ARCH next to the bundle, or native/build/ARCH in a source checkout. */
+export function findNativeDir(): string {
+  const arch = archDir();
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [
+    process.env.PROCESSCACHE_NATIVE_DIR,
+    join(here, 'native', arch),
+    join(here, '..', '..', 'native', 'build', arch),
+    join(here, '..', 'native', 'build', arch),
+  ].filter((c): c is string => Boolean(c));
+  const found = candidates.find((dir) => existsSync(join(dir, 'libpctrace.so')));
+  if (!found) {
+    throw new NativeError(`the native tracer is not built (looked in ${candidates.join(', ')}); run \`npm run build\``);
+  }
+  return found;
+}
+
+let cached: NativeTracer | undefined;
+
+function errnoMessage(code: number, what: string): NativeError {
+  return new NativeError(`${what} failed: errno ${-code}`);
+}
+
+export function loadNative(): NativeTracer {
+  if (cached) return cached;
+  const dir = findNativeDir();
+  const libraryPath = join(dir, 'libpctrace.so');
+  const lib = koffi.load(libraryPath);
+  const abi = lib.func('int pct_abi_version(void)');
+  if ((abi() as number) >>> 0 !== 0x70637431) throw new NativeError(`${libraryPath} is from another version; run \`npm run build\``);
+  const forkTracer = lib.func('int pct_fork_tracer(_Out_ int *channel)');
+  const listen = lib.func('int pct_listen(const char *path)');
+  const accept = lib.func('int pct_accept_tracer(int listener, int timeout_ms)');
+  const close = lib.func('int pct_close(int fd)');
+  const reap = lib.func('int pct_reap(int pid, int nohang)');
+  cached = {
+    libraryPath,
+    helperPath: join(dir, 'pctrace'),
+    forkTracer() {
+      const out = [0];
+      const pid = forkTracer(out) as number;
+      if (pid < 0) throw errnoMessage(pid, 'starting the tracer');
+      return { pid, channel: out[0]! };
+    },
+    listen(path) {
+      const fd = listen(path) as number;
+      if (fd < 0) throw errnoMessage(fd, `listening on ${path}`);
+      return fd;
+    },
+    acceptTracer(listener, timeoutMs) {
+      const fd = accept(listener, timeoutMs) as number;
+      if (fd < 0) throw errnoMessage(fd, 'waiting for the privileged tracer');
+      return fd;
+    },
+    close(fd) {
+      close(fd);
+    },
+    reap(pid, nohang) {
+      const status = reap(pid, nohang ? 1 : 0) as number;
+      if (status === -1) return null;
+      return status;
+    },
+  };
+  return cached;
+}

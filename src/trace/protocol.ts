@@ -1,0 +1,105 @@
+// Mirrors native/protocol.h: the spec record sent to the tracer and the event records it sends.
+
+export const SPEC_MAGIC = 0x70637431;
+export const SPEC_DROP_PRIVILEGES = 1;
+export const SPEC_NO_NEW_PRIVS = 2;
+
+export const EventType = {
+  start: 1, exec: 2, spawn: 3, exit: 4, access: 5, flag: 6, nondet: 7, output: 8, error: 9,
+  warn: 10, done: 11,
+} as const;
+
+/** Access ops, indexed by their number in the protocol. */
+export const ACCESS_OPS = [
+  '', 'read', 'write', 'create', 'truncate', 'probe', 'list', 'readlink', 'exec', 'chdir',
+  'rename', 'delete', 'mkdir', 'rmdir', 'symlink', 'link', 'chmod', 'utime', 'mknod', 'stdin',
+  'dup',
+] as const;
+export type AccessOp = Exclude<(typeof ACCESS_OPS)[number], ''>;
+
+export interface CommandSpec {
+  exe: string;
+  cwd: string;
+  argv: string[];
+  env: string[];
+  uid: number;
+  gid: number;
+  groups: number[];
+  umask: number;
+  flags: number;
+}
+
+export function encodeSpec(spec: CommandSpec): Buffer {
+  const strings = Buffer.from([spec.exe, spec.cwd, ...spec.argv, ...spec.env].map((s) => `${s}\0`).join(''));
+  const header = Buffer.alloc(36 + 4 * spec.groups.length);
+  const fields = [SPEC_MAGIC, spec.flags, spec.uid, spec.gid, spec.umask, spec.groups.length,
+    spec.argv.length, spec.env.length, strings.length];
+  fields.forEach((v, i) => header.writeUInt32LE(v >>> 0, i * 4));
+  spec.groups.forEach((g, i) => header.writeUInt32LE(g >>> 0, 36 + i * 4));
+  return Buffer.concat([header, strings]);
+}
+
+export interface RawEvent {
+  type: number;
+  op: number;
+  pid: number;
+  value: number;
+  timeNs: bigint;
+  kind: number;
+  aux: number;
+  payload: Buffer;
+}
+
+const HEADER = 32;
+
+/** Splits the tracer's byte stream into events; chunks may cut records anywhere. */
+export class EventDecoder {
+  private pending: Buffer[] = [];
+  private pendingLength = 0;
+
+  push(chunk: Buffer): RawEvent[] {
+    this.pending.push(chunk);
+    this.pendingLength += chunk.length;
+    if (this.pendingLength < HEADER) return [];
+    let buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    const events: RawEvent[] = [];
+    let at = 0;
+    while (buf.length - at >= HEADER) {
+      const len = buf.readUInt32LE(at);
+      if (len < HEADER) throw new Error(`corrupt tracer stream: record of ${len} bytes`);
+      if (buf.length - at < len) break;
+      events.push({
+        type: buf.readUInt16LE(at + 4),
+        op: buf.readUInt16LE(at + 6),
+        pid: buf.readInt32LE(at + 8),
+        value: buf.readInt32LE(at + 12),
+        timeNs: buf.readBigUInt64LE(at + 16),
+        kind: buf.readUInt32LE(at + 24),
+        aux: buf.readUInt32LE(at + 28),
+        payload: buf.subarray(at + HEADER, at + len),
+      });
+      at += len;
+    }
+    buf = buf.subarray(at);
+    this.pending = buf.length ? [buf] : [];
+    this.pendingLength = buf.length;
+    return events;
+  }
+
+  get leftover(): number {
+    return this.pendingLength;
+  }
+}
+
+/** The NUL-terminated strings of a payload. */
+export function payloadStrings(payload: Buffer): string[] {
+  const out: string[] = [];
+  let start = 0;
+  for (let i = 0; i < payload.length; i++) {
+    if (payload[i] === 0) {
+      out.push(payload.toString('utf8', start, i));
+      start = i + 1;
+    }
+  }
+  return out;
+}

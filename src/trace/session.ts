@@ -1,0 +1,227 @@
+// Runs one command under the native tracer and collects its executions.
+import { spawn, spawnSync } from 'node:child_process';
+import { accessSync, constants as fsConstants, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { TraceBuilder } from './builder.js';
+import { loadNative, type NativeTracer } from './native.js';
+import { encodeSpec, EventDecoder, SPEC_DROP_PRIVILEGES, SPEC_NO_NEW_PRIVS } from './protocol.js';
+import type { CommandStatus, Trace } from './types.js';
+
+export class TraceError extends Error {}
+
+export interface TraceOptions {
+  command: string[];
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** 'auto': through passwordless sudo when not root, so setuid programs keep working */
+  privileged?: 'auto' | 'never';
+}
+
+export interface TraceResult {
+  trace: Trace;
+  status: CommandStatus;
+  builder: TraceBuilder;
+  warnings: string[];
+}
+
+/** Finds the program the way execvp would, so that "not found" is reported before tracing. */
+export function resolveProgram(name: string, env: NodeJS.ProcessEnv, cwd: string): string {
+  const executable = (p: string): boolean => {
+    try {
+      accessSync(p, fsConstants.X_OK);
+      return statSync(p).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (name.includes('/')) {
+    const full = resolve(cwd, name);
+    if (!executable(full)) throw new TraceError(`${name}: no such executable file`);
+    return full;
+  }
+  const dirs = (env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(delimiter);
+  for (const dir of dirs) {
+    const full = resolve(cwd, dir || '.', name);
+    if (executable(full)) return full;
+  }
+  throw new TraceError(`${name}: command not found in PATH`);
+}
+
+function envList(env: NodeJS.ProcessEnv): string[] {
+  return Object.entries(env)
+    .filter((e): e is [string, string] => e[1] !== undefined)
+    .map(([k, v]) => `${k}=${v}`);
+}
+
+function currentUmask(): number {
+  const mask = process.umask(0o022);
+  process.umask(mask);
+  return mask;
+}
+
+function hasPasswordlessSudo(): boolean {
+  const r = spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore', timeout: 10_000 });
+  return r.status === 0;
+}
+
+interface Started {
+  socket: Socket;
+  privileged: boolean;
+  finish(): void;
+}
+
+function startForked(native: NativeTracer): Started {
+  const { pid, channel } = native.forkTracer();
+  const socket = new Socket({ fd: channel, readable: true, writable: true });
+  return {
+    socket,
+    privileged: false,
+    finish() {
+      // the tracer stays while processes that outlive the command still run
+      native.reap(pid, true);
+    },
+  };
+}
+
+function startThroughSudo(native: NativeTracer): Started {
+  const dir = mkdtempSync(join(tmpdir(), 'processcache-'));
+  const path = join(dir, 'tracer.sock');
+  const listener = native.listen(path);
+  const sudo = spawn('sudo', ['-n', '--', native.helperPath, '--connect', path], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: false,
+  });
+  let sudoErr = '';
+  sudo.stderr?.on('data', (d: Buffer) => { sudoErr += d.toString(); });
+  let channel: number;
+  try {
+    channel = native.acceptTracer(listener, 15_000);
+  } catch (e) {
+    sudo.kill();
+    throw new TraceError(`the privileged tracer did not start through sudo: ${sudoErr.trim() || (e as Error).message}`);
+  } finally {
+    native.close(listener);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  sudo.unref();
+  return { socket: new Socket({ fd: channel, readable: true, writable: true }), privileged: true, finish() {} };
+}
+
+function decide(options: TraceOptions): boolean {
+  if (process.getuid?.() === 0 || options.privileged === 'never') return false;
+  if (process.env.PROCESSCACHE_SUDO === '0') return false;
+  return hasPasswordlessSudo();
+}
+
+/** Runs the command under the tracer; resolves when the command itself has ended. */
+export async function traceCommand(options: TraceOptions): Promise<TraceResult> {
+  const [program, ...rest] = options.command;
+  if (!program) throw new TraceError('no command given');
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const env = options.env ?? process.env;
+  const exe = resolveProgram(program, env, cwd);
+  const native = loadNative();
+  const privileged = decide(options);
+  const started = privileged ? startThroughSudo(native) : startForked(native);
+  const isRoot = process.getuid?.() === 0;
+  const spec = encodeSpec({
+    exe,
+    cwd,
+    argv: [program, ...rest],
+    env: envList(env),
+    uid: process.getuid?.() ?? 0,
+    gid: process.getgid?.() ?? 0,
+    groups: process.getgroups?.() ?? [],
+    umask: currentUmask(),
+    flags: started.privileged ? SPEC_DROP_PRIVILEGES : isRoot ? 0 : SPEC_NO_NEW_PRIVS,
+  });
+  const t0 = performance.now();
+  const builder = new TraceBuilder();
+  const decoder = new EventDecoder();
+  const forwarders = installSignalForwarding(builder);
+  try {
+    await new Promise<void>((resolveDone, reject) => {
+      const { socket } = started;
+      socket.on('data', (chunk: Buffer) => {
+        try {
+          for (const ev of decoder.push(chunk)) builder.add(ev);
+        } catch (e) {
+          reject(e);
+          socket.destroy();
+          return;
+        }
+        if (builder.done) {
+          // the command has returned; processes it left behind keep their tracer
+          socket.destroy();
+          resolveDone();
+        }
+      });
+      socket.on('error', (e) => reject(new TraceError(`the tracer's channel failed: ${e.message}`)));
+      socket.on('close', () => {
+        if (builder.done) return resolveDone();
+        const why = builder.errors.join('; ') || 'it ended before the command did';
+        reject(new TraceError(`the tracer failed: ${why}`));
+      });
+      socket.write(spec);
+    });
+  } finally {
+    forwarders.remove();
+    started.finish();
+  }
+  const status = builder.rootStatus ?? { exitCode: null, signal: null };
+  const trace: Trace = {
+    version: 1,
+    command: options.command,
+    cwd,
+    exitCode: exitCodeOf(status),
+    durationMs: Math.round((performance.now() - t0) * 1000) / 1000,
+    executions: builder.executions,
+  };
+  const warnings = [...builder.warnings];
+  if (!started.privileged && !isRoot) warnings.push(...setuidWarnings(trace));
+  return { trace, status, builder, warnings };
+}
+
+export function exitCodeOf(status: CommandStatus): number {
+  if (status.signal !== null) return 128 + status.signal;
+  return status.exitCode ?? 1;
+}
+
+/** While the command runs, the terminal's ^C and ^\ are its business; TERM and HUP are passed on. */
+function installSignalForwarding(builder: TraceBuilder): { remove(): void } {
+  const ignore = (): void => {};
+  const forward = (sig: NodeJS.Signals): void => {
+    if (builder.rootPid) {
+      try { process.kill(builder.rootPid, sig); } catch { /* already gone */ }
+    }
+  };
+  process.on('SIGINT', ignore);
+  process.on('SIGQUIT', ignore);
+  process.on('SIGTERM', forward);
+  process.on('SIGHUP', forward);
+  return {
+    remove() {
+      process.off('SIGINT', ignore);
+      process.off('SIGQUIT', ignore);
+      process.off('SIGTERM', forward);
+      process.off('SIGHUP', forward);
+    },
+  };
+}
+
+/** Without privileges the tracer sets no_new_privs, so setuid programs run without their bit. */
+function setuidWarnings(trace: Trace): string[] {
+  const out: string[] = [];
+  for (const exec of trace.executions) {
+    try {
+      if (statSync(exec.exe).mode & 0o4000) {
+        out.push(`${exec.exe} is setuid, but the tracer runs without privileges, so it ran without them. ` +
+          'Give this user passwordless sudo (the tracer then runs privileged and the command as you) or run processcache as root.');
+      }
+    } catch { /* gone since */ }
+  }
+  return [...new Set(out)];
+}
+

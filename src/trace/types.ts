@@ -1,0 +1,60 @@
+import type { AccessOp } from './protocol.js';
+
+export type StdioKind = 'tty' | 'pipe' | 'file' | 'null' | 'socket' | 'closed' | 'dir' | 'char' | 'other';
+export type FileType = 'file' | 'dir' | 'symlink' | 'char' | 'block' | 'fifo' | 'socket';
+
+/** One observed file-system access; result is "ok" or an errno name such as "ENOENT". */
+export interface Access {
+  op: AccessOp;
+  path?: string;
+  result: string;
+  /** probe: what exists there */
+  type?: FileType;
+  /** list: the names in the directory, sorted */
+  names?: string[];
+  /** rename, link: the destination; dup: the new fd */
+  to?: string | number;
+  /** symlink: the target text; readlink: what the link says */
+  target?: string;
+  /** dup: the standard fd duplicated */
+  fd?: number;
+}
+
+export interface OutputChunk {
+  fd: number;
+  bytes: number;
+}
+
+/** One successful execve and everything its process (and its forks that did not exec) did. */
+export interface Execution {
+  id: number;
+  parent: number | null;
+  pid: number;
+  exe: string;
+  argv: string[];
+  cwd: string;
+  exitCode: number | null;
+  signal: number | null;
+  startMs: number;
+  endMs: number | null;
+  accesses: Access[];
+  flags: string[];
+  nondeterminism: string[];
+  stdio: { '0': StdioKind; '1': StdioKind; '2': StdioKind };
+  output: OutputChunk[];
+}
+
+export interface Trace {
+  version: 1;
+  command: string[];
+  cwd: string;
+  exitCode: number;
+  durationMs: number;
+  executions: Execution[];
+}
+
+/** How the root command ended: a code, or the signal that killed it. */
+export interface CommandStatus {
+  exitCode: number | null;
+  signal: number | null;
+}
