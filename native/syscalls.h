@@ -7,9 +7,8 @@
 enum pct_class {
     CL_OPEN,      /* dirfd, path, extra = flags arg (-1: creat) */
     CL_OPENAT2,   /* dirfd, path, extra = struct open_how arg */
-    CL_STAT,      /* dirfd, path, extra = struct stat arg */
-    CL_STATX,     /* dirfd, path, extra = struct statx arg */
-    CL_ACCESS,    /* dirfd, path */
+    CL_PROBE,     /* stat family and access: dirfd, path, extra = the arg with AT_SYMLINK_NOFOLLOW */
+    CL_LPROBE,    /* lstat: dirfd, path; never follows the last link */
     CL_READLINK,  /* dirfd, path, extra = buffer arg */
     CL_GETDENTS,  /* dirfd = the listed fd, extra = buffer arg; path = 1 for linux_dirent64 */
     CL_EXEC,      /* dirfd, path, extra = flags arg */

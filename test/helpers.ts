@@ -1,0 +1,86 @@
+// Shared by the tests: run the shipped CLI under the tracer and read back its trace.
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import type { Access, Execution, Trace } from '../src/trace/index.js';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const CLI = join(ROOT, 'dist', 'cli.js');
+
+export function scratch(prefix = 'pc-test-'): string {
+  return realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+}
+
+export interface TraceRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  trace: Trace;
+}
+
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  input?: string | Buffer;
+  /** run the CLI as this user (through runuser), for the privilege tests */
+  user?: string;
+  timeout?: number;
+}
+
+export function runTrace(command: string[], options: RunOptions = {}): TraceRun {
+  const out = join(scratch('pc-trace-'), 'trace.json');
+  const cli = [process.execPath, CLI, 'trace', '--out', out, '--', ...command];
+  const argv = options.user ? ['runuser', '-u', options.user, '--', ...cli] : cli;
+  const spawnOptions: SpawnSyncOptions = {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    input: options.input ?? '',
+    encoding: 'utf8',
+    timeout: options.timeout ?? 120_000,
+  };
+  const r = spawnSync(argv[0]!, argv.slice(1), spawnOptions);
+  let trace: Trace;
+  try {
+    trace = JSON.parse(readFileSync(out, 'utf8')) as Trace;
+  } catch {
+    throw new Error(`no trace written (status ${r.status}): ${String(r.stderr)}`);
+  }
+  return { status: r.status, stdout: String(r.stdout), stderr: String(r.stderr), trace };
+}
+
+/** The executions whose program has this file name. */
+export function execsNamed(trace: Trace, name: string): Execution[] {
+  return trace.executions.filter((e) => basename(e.exe) === name);
+}
+
+export function only<T>(items: T[], what: string): T {
+  if (items.length !== 1) throw new Error(`expected exactly one ${what}, found ${items.length}`);
+  return items[0]!;
+}
+
+/** The accesses under dir, with paths made relative to it, as compact strings. */
+export function accessesUnder(exec: Execution, dir: string): string[] {
+  const rel = (p: string | number | undefined): string =>
+    typeof p === 'string' && p.startsWith(`${dir}/`) ? p.slice(dir.length + 1) : p === dir ? '.' : String(p);
+  return exec.accesses
+    .filter((a: Access) => a.path === dir || a.path?.startsWith(`${dir}/`))
+    .map((a) => {
+      let s = `${a.op} ${rel(a.path)} ${a.result}`;
+      if (a.type) s += ` ${a.type}`;
+      if (a.names) s += ` [${a.names.join(',')}]`;
+      if (a.to !== undefined) s += ` -> ${rel(a.to)}`;
+      if (a.target !== undefined) s += ` => ${a.target}`;
+      return s;
+    });
+}
+
+/** Compiles a C program for a test; returns the binary's path. */
+export function compileC(dir: string, name: string, source: string, flags: string[] = []): string {
+  const src = join(dir, `${name}.c`);
+  const bin = join(dir, name);
+  writeFileSync(src, source);
+  const r = spawnSync('gcc', ['-O1', '-o', bin, src, ...flags], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`gcc failed for ${name}: ${r.stderr}`);
+  return bin;
+}

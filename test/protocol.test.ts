@@ -1,0 +1,43 @@
+// The byte protocol between the tracer and TypeScript, without a tracer.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { encodeSpec, EventDecoder, EventType, payloadStrings, SPEC_MAGIC } from '../src/trace/protocol.js';
+
+function record(type: number, pid: number, payload: string): Buffer {
+  const body = Buffer.from(payload);
+  const h = Buffer.alloc(32);
+  h.writeUInt32LE(32 + body.length, 0);
+  h.writeUInt16LE(type, 4);
+  h.writeInt32LE(pid, 8);
+  h.writeBigUInt64LE(1234n, 16);
+  return Buffer.concat([h, body]);
+}
+
+test('records cut at any byte boundary decode the same', () => {
+  const stream = Buffer.concat([record(EventType.flag, 7, 'tty\0'), record(EventType.access, 8, '/a\0/b\0'), record(EventType.done, 7, '')]);
+  for (let cut = 0; cut <= stream.length; cut++) {
+    const d = new EventDecoder();
+    const events = [...d.push(stream.subarray(0, cut)), ...d.push(stream.subarray(cut))];
+    assert.equal(events.map((e) => [e.type, e.pid, payloadStrings(e.payload)]), [
+      [EventType.flag, 7, ['tty']], [EventType.access, 8, ['/a', '/b']], [EventType.done, 7, []],
+    ]);
+    assert.is(d.leftover, 0);
+  }
+});
+
+test('a corrupt length is an error, not a hang', () => {
+  const bad = Buffer.alloc(32);
+  bad.writeUInt32LE(4, 0);
+  assert.throws(() => new EventDecoder().push(bad), /corrupt tracer stream/);
+});
+
+test('the spec carries the header, groups and NUL-separated strings', () => {
+  const b = encodeSpec({ exe: '/bin/x', cwd: '/w', argv: ['x', 'ä'], env: ['A=1'], uid: 1000, gid: 100, groups: [100, 27], umask: 0o22, flags: 2 });
+  assert.is(b.readUInt32LE(0), SPEC_MAGIC);
+  assert.equal([1, 2, 3, 4, 5, 6, 7].map((i) => b.readUInt32LE(i * 4)), [2, 1000, 100, 0o22, 2, 2, 1]);
+  assert.equal([b.readUInt32LE(36), b.readUInt32LE(40)], [100, 27]);
+  assert.equal(payloadStrings(b.subarray(44)), ['/bin/x', '/w', 'x', 'ä', 'A=1']);
+  assert.is(b.readUInt32LE(32), b.length - 44);
+});
+
+test.run();
