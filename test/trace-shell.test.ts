@@ -31,7 +31,7 @@ test('a pipeline: who reads, who writes, and the process tree', () => {
   assert.equal(accessesUnder(tr, dir), []);
   assert.equal(accessesUnder(cat2!, dir), ['read out.txt ok']);
   assert.ok(tr.accesses.some((a) => a.op === 'stdin'), 'tr reads its stdin');
-  assert.equal(cat1!.stdio, { 0: 'null', 1: 'pipe', 2: 'socket' });
+  assert.equal(cat1!.stdio, { 0: 'socket', 1: 'pipe', 2: 'socket' });
   assert.equal(tr.stdio['0'], 'pipe');
   assert.equal(tr.stdio['1'], 'file');
   assert.equal(cat1!.output, [{ fd: 1, bytes: 6 }]);
