@@ -388,8 +388,9 @@ static void open_exit(int tid, int pid, struct slot *s, const struct pct_syscall
         op = acc == O_RDONLY ? PCT_OP_READ : PCT_OP_WRITE;
     }
     access_event(pid, op, err, 0, path_a, NULL);
-    if (err) return;
+    /* even a failed open of a terminal depends on the session the command runs in */
     if (is_tty_path(path_a)) event_str(PCT_EV_FLAG, pid, "tty");
+    if (err) return;
     if (strcmp(path_a, "/dev/urandom") == 0 || strcmp(path_a, "/dev/random") == 0)
         event_str(PCT_EV_NONDET, pid, path_a);
 }
@@ -428,7 +429,7 @@ static int query_at_entry(int tid, int pid, const struct pct_syscall *row, const
         access_event(pid, absent ? PCT_OP_PROBE : PCT_OP_READ, err, 0, path_a, NULL);
         if (!err && strcmp(path_a, "/dev/urandom") == 0) event_str(PCT_EV_NONDET, pid, path_a);
         if (!err && strcmp(path_a, "/dev/random") == 0) event_str(PCT_EV_NONDET, pid, path_a);
-        if (!err && is_tty_path(path_a)) event_str(PCT_EV_FLAG, pid, "tty");
+        if (is_tty_path(path_a)) event_str(PCT_EV_FLAG, pid, "tty");
         return 1;
     }
     }
@@ -1065,6 +1066,11 @@ int pct_tracer_main(int channel_fd)
     if (child == 0) { close(go[1]); run_child(&sp, go[0]); }
     close(go[0]);
     root_pid = child;
+    /* The tracer may outlive the command (serving processes it left behind): it must not hold the
+     * command's stdout open, or whoever reads that pipe would wait for the tracer too. */
+    int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+    for (int std = 0; std < 3 && devnull >= 0; std++) dup2(devnull, std);
+    if (devnull > 2) close(devnull);
     const long options = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
                          PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP |
                          PTRACE_O_EXITKILL;

@@ -1,6 +1,6 @@
 // Shared by the tests: run the shipped CLI under the tracer and read back its trace.
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Access, Execution, Trace } from '../src/trace/index.js';
@@ -28,9 +28,11 @@ export interface RunOptions {
   timeout?: number;
 }
 
-export function runTrace(command: string[], options: RunOptions = {}): TraceRun {
-  const out = join(scratch('pc-trace-'), 'trace.json');
-  const cli = [process.execPath, CLI, 'trace', '--out', out, '--', ...command];
+export function runTrace(command: string[], options: RunOptions = {}, cliPath = CLI): TraceRun {
+  const outDir = scratch('pc-trace-');
+  if (options.user) chmodSync(outDir, 0o777);
+  const out = join(outDir, 'trace.json');
+  const cli = [process.execPath, cliPath, 'trace', '--out', out, '--', ...command];
   const argv = options.user ? ['runuser', '-u', options.user, '--', ...cli] : cli;
   const spawnOptions: SpawnSyncOptions = {
     cwd: options.cwd,

@@ -1,0 +1,122 @@
+// What makes an execution unsafe to replay (flags) or vary from run to run (nondeterminism), and
+// the syscalls the tracer refuses.
+import { createServer } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { accessesUnder, CLI, compileC, only, runTrace, scratch } from './helpers.js';
+
+test('a connect() to a loopback server is flagged; the connection works', async () => {
+  let got = '';
+  const server = createServer((s) => s.on('data', (d) => { got += d; s.end(); }));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const dir = scratch();
+  const out = `${dir}/t.json`;
+  const script = `import socket; s = socket.create_connection(("127.0.0.1", ${port})); s.sendall(b"ping"); s.recv(10); print("sent")`;
+  // async: the server answers on this event loop
+  const child = spawn(process.execPath, [CLI, 'trace', '--out', out, '--', 'python3', '-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  const status = await new Promise<number | null>((r) => child.on('close', r));
+  server.close();
+  assert.is(status, 0);
+  assert.is(stdout, 'sent\n');
+  assert.is(got, 'ping');
+  const { readFileSync } = await import('node:fs');
+  const trace = JSON.parse(readFileSync(out, 'utf8'));
+  const py = trace.executions.at(-1);
+  assert.ok(py.flags.includes('network:connect'), JSON.stringify(py.flags));
+});
+
+test('a failed connect to an absent unix socket path is a probe, not a flag', () => {
+  const dir = scratch();
+  const script = 'import socket\ns = socket.socket(socket.AF_UNIX)\ntry:\n  s.connect("absent.sock")\nexcept OSError as e:\n  print(e.errno)';
+  const r = runTrace(['python3', '-c', script], { cwd: dir });
+  assert.is(r.stdout, '2\n');
+  const py = r.trace.executions.at(-1)!;
+  assert.equal(py.flags, []);
+  assert.equal(accessesUnder(py, dir).filter((a) => a.includes('absent.sock')), ['probe absent.sock ENOENT']);
+});
+
+const ODD_SYSCALLS = `
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/random.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+  (void)argc;
+  char what = argv[1][0];
+  if (what == 'u') { long r = syscall(425, 8, NULL); printf("io_uring %ld %d\\n", r, errno); }
+  if (what == 'n') { long r = syscall(490); printf("unknown %ld %d\\n", r, errno); }
+  if (what == 'k') { printf("kill %d\\n", kill(getppid(), 0)); }
+  if (what == 'r') { char b[4]; struct utsname u; printf("random %zd %d\\n", getrandom(b, 4, 0), uname(&u)); }
+  if (what == '3') { long r; __asm__ volatile ("int $0x80" : "=a"(r) : "a"(20L) : "memory"); printf("i386 %d\\n", r > 0); }
+  return 0;
+}`;
+
+test('io_uring is refused with ENOSYS, so programs fall back to plain syscalls', () => {
+  const dir = scratch();
+  const bin = compileC(dir, 'odd', ODD_SYSCALLS);
+  const r = runTrace([bin, 'u']);
+  assert.is(r.stdout, 'io_uring -1 38\n');
+  assert.equal(r.trace.executions[0]!.flags, []);
+});
+
+test('an unknown syscall is flagged with its number and still runs', () => {
+  const dir = scratch();
+  const bin = compileC(dir, 'odd', ODD_SYSCALLS);
+  const r = runTrace([bin, 'n']);
+  assert.is(r.stdout, 'unknown -1 38\n');
+  assert.equal(r.trace.executions[0]!.flags, ['unknown-syscall:490']);
+});
+
+test('a signal to a process outside the command is flagged', () => {
+  const dir = scratch();
+  const bin = compileC(dir, 'odd', ODD_SYSCALLS);
+  const r = runTrace([bin, 'k']);
+  assert.is(r.stdout, 'kill 0\n');
+  assert.equal(r.trace.executions[0]!.flags, ['signal-outside']);
+});
+
+test('getrandom and uname are reported as nondeterminism, not as unsafe', () => {
+  const dir = scratch();
+  const bin = compileC(dir, 'odd', ODD_SYSCALLS);
+  const r = runTrace([bin, 'r']);
+  assert.is(r.stdout, 'random 4 0\n');
+  const e = r.trace.executions[0]!;
+  assert.ok(e.nondeterminism.includes('getrandom') && e.nondeterminism.includes('uname'), JSON.stringify(e.nondeterminism));
+  assert.equal(e.flags, []);
+  const u = runTrace(['head', '-c', '4', '/dev/urandom']);
+  assert.ok(u.trace.executions[0]!.nondeterminism.includes('/dev/urandom'));
+});
+
+test('the 32-bit syscall ABI is flagged, never silently untraced', () => {
+  const dir = scratch();
+  const bin = compileC(dir, 'odd', ODD_SYSCALLS);
+  const r = runTrace([bin, '3']);
+  const e = r.trace.executions[0]!;
+  // the kernel may lack 32-bit emulation; either way the attempt is flagged
+  assert.ok(e.flags.includes('abi:32-bit'), JSON.stringify({ flags: e.flags, out: r.stdout, status: r.status }));
+});
+
+test('opening the terminal is flagged, whether or not there is one', () => {
+  const r = runTrace(['sh', '-c', 'exec 3</dev/tty; true 2>/dev/null']);
+  assert.ok(r.trace.executions[0]!.flags.includes('tty'));
+});
+
+test('ptrace by the command is flagged', () => {
+  const dir = scratch();
+  writeFileSync(`${dir}/p.py`, 'import ctypes\nlibc = ctypes.CDLL(None)\nprint(libc.ptrace(0, 0, None, None))\n');
+  const r = runTrace(['python3', 'p.py'], { cwd: dir });
+  const py = r.trace.executions.at(-1)!;
+  assert.ok(py.flags.includes('ptrace'), JSON.stringify(py.flags));
+  assert.is(only(r.stdout.trim().split('\n'), 'line'), '-1');
+});
+
+test.run();
