@@ -17,6 +17,8 @@ export interface TraceOptions {
   env?: NodeJS.ProcessEnv;
   /** 'auto': through passwordless sudo when not root, so setuid programs keep working */
   privileged?: 'auto' | 'never';
+  /** run this tracer program instead of forking one from the library (the sanitizer test) */
+  tracerProgram?: string;
 }
 
 export interface TraceResult {
@@ -24,6 +26,8 @@ export interface TraceResult {
   status: CommandStatus;
   builder: TraceBuilder;
   warnings: string[];
+  /** for a tracer run as a program: how it ended and what it printed (it may outlive the command) */
+  tracerExit: Promise<{ status: number | null; stderr: string }> | null;
 }
 
 /** Finds the program the way execvp would, so that "not found" is reported before tracing. */
@@ -70,6 +74,7 @@ interface Started {
   socket: Socket;
   privileged: boolean;
   finish(): void;
+  exit: Promise<{ status: number | null; stderr: string }> | null;
 }
 
 function startForked(native: NativeTracer): Started {
@@ -78,6 +83,7 @@ function startForked(native: NativeTracer): Started {
   return {
     socket,
     privileged: false,
+    exit: null,
     finish() {
       // the tracer stays while processes that outlive the command still run
       native.reap(pid, true);
@@ -85,28 +91,40 @@ function startForked(native: NativeTracer): Started {
   };
 }
 
-function startThroughSudo(native: NativeTracer): Started {
+/** The tracer as a program (pctrace), through sudo when it must be privileged. */
+function startProgram(native: NativeTracer, program: string, sudo: boolean): Started {
   const dir = mkdtempSync(join(tmpdir(), 'processcache-'));
   const path = join(dir, 'tracer.sock');
   const listener = native.listen(path);
-  const sudo = spawn('sudo', ['-n', '--', native.helperPath, '--connect', path], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    detached: false,
+  const argv = [program, '--connect', path];
+  const child = sudo
+    ? spawn('sudo', ['-n', '--', ...argv], { stdio: ['ignore', 'ignore', 'pipe'] })
+    : spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const exit = new Promise<{ status: number | null; stderr: string }>((resolveExit) => {
+    child.on('close', (status) => resolveExit({ status, stderr }));
   });
-  let sudoErr = '';
-  sudo.stderr?.on('data', (d: Buffer) => { sudoErr += d.toString(); });
   let channel: number;
   try {
     channel = native.acceptTracer(listener, 15_000);
   } catch (e) {
-    sudo.kill();
-    throw new TraceError(`the privileged tracer did not start through sudo: ${sudoErr.trim() || (e as Error).message}`);
+    child.kill();
+    throw new TraceError(`the tracer program did not start${sudo ? ' through sudo' : ''}: ${stderr.trim() || (e as Error).message}`);
   } finally {
     native.close(listener);
     rmSync(dir, { recursive: true, force: true });
   }
-  sudo.unref();
-  return { socket: new Socket({ fd: channel, readable: true, writable: true }), privileged: true, finish() {} };
+  return {
+    socket: new Socket({ fd: channel, readable: true, writable: true }),
+    privileged: sudo,
+    exit,
+    finish() {
+      // a tracer still serving processes the command left behind must not keep Node alive
+      child.unref();
+      (child.stderr as Socket | null)?.unref();
+    },
+  };
 }
 
 function decide(options: TraceOptions): boolean {
@@ -123,8 +141,9 @@ export async function traceCommand(options: TraceOptions): Promise<TraceResult> 
   const env = options.env ?? process.env;
   const exe = resolveProgram(program, env, cwd);
   const native = loadNative();
-  const privileged = decide(options);
-  const started = privileged ? startThroughSudo(native) : startForked(native);
+  const started = options.tracerProgram
+    ? startProgram(native, options.tracerProgram, false)
+    : decide(options) ? startProgram(native, native.helperPath, true) : startForked(native);
   const isRoot = process.getuid?.() === 0;
   const spec = encodeSpec({
     exe,
@@ -181,7 +200,7 @@ export async function traceCommand(options: TraceOptions): Promise<TraceResult> 
   };
   const warnings = [...builder.warnings];
   if (!started.privileged && !isRoot) warnings.push(...setuidWarnings(trace));
-  return { trace, status, builder, warnings };
+  return { trace, status, builder, warnings, tracerExit: started.exit };
 }
 
 export function exitCodeOf(status: CommandStatus): number {

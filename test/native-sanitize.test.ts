@@ -1,0 +1,36 @@
+// The C tracer built with AddressSanitizer and UndefinedBehaviorSanitizer, run as the tracer
+// program on a parallel build: any memory or UB error aborts it and fails the test.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { traceCommand } from '../src/trace/index.js';
+import { accessesUnder, ROOT, scratch } from './helpers.js';
+
+test('the sanitized tracer traces make -j4, threads and a pipeline cleanly', async () => {
+  const build = spawnSync('make', ['-s', '-C', join(ROOT, 'native'), 'sanitize'], { encoding: 'utf8' });
+  assert.is(build.status, 0, build.stderr);
+  const dir = scratch();
+  for (const n of [1, 2, 3, 4, 5]) writeFileSync(`${dir}/m${n}.c`, `int f${n}(void) { return ${n}; }\n`);
+  writeFileSync(`${dir}/main.c`, '#include <stdio.h>\nint f1(void);\nint main(void) { printf("%d\\n", f1()); return 0; }\n');
+  writeFileSync(`${dir}/Makefile`, 'OBJ = main.o m1.o m2.o m3.o m4.o m5.o\napp: $(OBJ)\n\tgcc -o $@ $(OBJ)\n%.o: %.c\n\tgcc -c $< -o $@\n');
+  const result = await traceCommand({
+    command: ['sh', '-c', 'make -s -j4 && ./app | cat > out.txt && python3 -c "import threading; t = threading.Thread(target=print, args=(2,)); t.start(); t.join()" >> out.txt'],
+    cwd: dir,
+    tracerProgram: join(ROOT, 'native', 'build', 'sanitize', 'pctrace'),
+  });
+  // the tracer program is unref'd (it may serve processes the command left): hold the loop open
+  const keepAlive = setInterval(() => {}, 1000);
+  const exit = await result.tracerExit!;
+  clearInterval(keepAlive);
+  assert.is(exit.stderr, '', 'no sanitizer report');
+  assert.is(exit.status, 0);
+  assert.is(result.status.exitCode, 0);
+  assert.is(readFileSync(`${dir}/out.txt`, 'utf8'), '1\n2\n');
+  const cc1 = result.trace.executions.filter((e) => e.exe.endsWith('/cc1'));
+  assert.is(cc1.length, 6);
+  assert.ok(cc1.every((c) => accessesUnder(c, dir).some((a) => /^read (main|m\d)\.c ok$/.test(a))));
+});
+
+test.run();
