@@ -1070,36 +1070,44 @@ function startForked(native3) {
   return {
     socket,
     privileged: false,
+    exit: null,
     finish() {
       native3.reap(pid, true);
     }
   };
 }
-function startThroughSudo(native3) {
+function startProgram(native3, program, sudo) {
   const dir = mkdtempSync(join2(tmpdir(), "processcache-"));
   const path2 = join2(dir, "tracer.sock");
   const listener = native3.listen(path2);
-  const sudo = spawn("sudo", ["-n", "--", native3.helperPath, "--connect", path2], {
-    stdio: ["ignore", "ignore", "pipe"],
-    detached: false
+  const argv = [program, "--connect", path2];
+  const child = sudo ? spawn("sudo", ["-n", "--", ...argv], { stdio: ["ignore", "ignore", "pipe"] }) : spawn(argv[0], argv.slice(1), { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr?.on("data", (d) => {
+    stderr += d.toString();
   });
-  let sudoErr = "";
-  sudo.stderr?.on("data", (d) => {
-    sudoErr += d.toString();
+  const exit = new Promise((resolveExit) => {
+    child.on("close", (status) => resolveExit({ status, stderr }));
   });
   let channel;
   try {
     channel = native3.acceptTracer(listener, 15e3);
   } catch (e) {
-    sudo.kill();
-    throw new TraceError(`the privileged tracer did not start through sudo: ${sudoErr.trim() || e.message}`);
+    child.kill();
+    throw new TraceError(`the tracer program did not start${sudo ? " through sudo" : ""}: ${stderr.trim() || e.message}`);
   } finally {
     native3.close(listener);
     rmSync(dir, { recursive: true, force: true });
   }
-  sudo.unref();
-  return { socket: new Socket({ fd: channel, readable: true, writable: true }), privileged: true, finish() {
-  } };
+  return {
+    socket: new Socket({ fd: channel, readable: true, writable: true }),
+    privileged: sudo,
+    exit,
+    finish() {
+      child.unref();
+      child.stderr?.unref();
+    }
+  };
 }
 function decide(options) {
   if (process.getuid?.() === 0 || options.privileged === "never") return false;
@@ -1113,8 +1121,7 @@ async function traceCommand(options) {
   const env = options.env ?? process.env;
   const exe = resolveProgram(program, env, cwd);
   const native3 = loadNative();
-  const privileged = decide(options);
-  const started = privileged ? startThroughSudo(native3) : startForked(native3);
+  const started = options.tracerProgram ? startProgram(native3, options.tracerProgram, false) : decide(options) ? startProgram(native3, native3.helperPath, true) : startForked(native3);
   const isRoot = process.getuid?.() === 0;
   const spec = encodeSpec({
     exe,
@@ -1170,7 +1177,7 @@ async function traceCommand(options) {
   };
   const warnings = [...builder.warnings];
   if (!started.privileged && !isRoot) warnings.push(...setuidWarnings(trace));
-  return { trace, status, builder, warnings };
+  return { trace, status, builder, warnings, tracerExit: started.exit };
 }
 function exitCodeOf(status) {
   if (status.signal !== null) return 128 + status.signal;

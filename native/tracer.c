@@ -1,5 +1,8 @@
 #define _GNU_SOURCE
 #include "tracer.h"
+#include "emit.h"
+#include "paths.h"
+#include "query.h"
 #include "filter.h"
 #include "protocol.h"
 #include "syscalls.h"
@@ -24,222 +27,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PATH_CAP 8192
-#define OUT_CAP (256 * 1024)
 #define BIG_CAP (2 * 1024 * 1024)
 #define SPEC_CAP (8 * 1024 * 1024)
 #define SPEC_PTRS (256 * 1024)
 #define SLOTS 16384 /* power of two; live threads at once, not processes over the run */
 #define PENDING_PATHS 128
 
-
-/* ---- the event channel ------------------------------------------------------------------- */
-
-static int channel = -1;
-static int channel_dead;
-static uint64_t start_ns;
-static unsigned char outbuf[OUT_CAP];
-static size_t outlen;
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static void send_all(const void *data, size_t n)
-{
-    const char *p = data;
-    while (n > 0 && !channel_dead) {
-        ssize_t w = send(channel, p, n, MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR) continue;
-        /* TypeScript went away (the command returned and Node exited): keep tracing silently,
-         * since processes left under the filter must keep a tracer */
-        if (w <= 0) { channel_dead = 1; return; }
-        p += w;
-        n -= (size_t)w;
-    }
-}
-
-#define FLUSH_AGE_NS 50000000ull
-static uint64_t last_flush_ns;
-
-static void flush(void)
-{
-    send_all(outbuf, outlen);
-    outlen = 0;
-    last_flush_ns = now_ns();
-}
-
-static void put_bytes(const void *data, size_t n)
-{
-    if (outlen + n > OUT_CAP) flush();
-    if (n > OUT_CAP) { send_all(data, n); return; }
-    memcpy(outbuf + outlen, data, n);
-    outlen += n;
-}
-
-static void event_begin(uint16_t type, uint16_t op, int pid, int value, uint32_t kind, uint32_t aux,
-                        size_t payload)
-{
-    struct pct_event_header h = {
-        .len = (uint32_t)(sizeof h + payload), .type = type, .op = op, .pid = pid,
-        .value = value, .time_ns = now_ns() - start_ns, .kind = kind, .aux = aux,
-    };
-    put_bytes(&h, sizeof h);
-}
-
-static void event_str(uint16_t type, int pid, const char *text)
-{
-    size_t n = strlen(text) + 1;
-    event_begin(type, 0, pid, 0, 0, 0, n);
-    put_bytes(text, n);
-}
-
-static void access_event(int pid, uint16_t op, int err, uint32_t kind, const char *path,
-                         const char *second)
-{
-    size_t a = path ? strlen(path) + 1 : 0, b = second ? strlen(second) + 1 : 0;
-    event_begin(PCT_EV_ACCESS, op, pid, err, kind, 0, a + b);
-    if (a) put_bytes(path, a);
-    if (b) put_bytes(second, b);
-}
-
-/* ---- small text helpers (no stdio here) ---------------------------------------------------- */
-
-static char *append(char *dst, const char *end, const char *src)
-{
-    while (*src && dst < end - 1) *dst++ = *src++;
-    *dst = 0;
-    return dst;
-}
-
-static char *append_int(char *dst, const char *end, long v)
-{
-    char digits[24];
-    int n = 0;
-    unsigned long u = v < 0 ? (unsigned long)-v : (unsigned long)v;
-    do { digits[n++] = (char)('0' + u % 10); u /= 10; } while (u);
-    if (v < 0 && dst < end - 1) *dst++ = '-';
-    while (n > 0 && dst < end - 1) *dst++ = digits[--n];
-    *dst = 0;
-    return dst;
-}
-
-static void proc_path(char *buf, size_t cap, int pid, const char *leaf, long fd)
-{
-    char *p = append(buf, buf + cap, "/proc/");
-    p = append_int(p, buf + cap, pid);
-    p = append(p, buf + cap, leaf);
-    if (fd >= 0) append_int(p, buf + cap, fd);
-}
-
-static int starts_with(const char *s, const char *prefix)
-{
-    return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-/* ---- the tracee's memory ------------------------------------------------------------------ */
-
-static ssize_t read_mem(int pid, uint64_t addr, void *buf, size_t n)
-{
-    struct iovec local = { buf, n }, remote = { (void *)(uintptr_t)addr, n };
-    return process_vm_readv(pid, &local, 1, &remote, 1, 0);
-}
-
-/* A NUL-terminated string, read a page at a time so that it never reads past a mapping. */
-static int read_str(int pid, uint64_t addr, char *buf, size_t cap)
-{
-    size_t got = 0;
-    if (!addr) return -1;
-    while (got < cap - 1) {
-        size_t chunk = 4096 - ((addr + got) & 4095);
-        if (chunk > cap - 1 - got) chunk = cap - 1 - got;
-        ssize_t r = read_mem(pid, addr + got, buf + got, chunk);
-        if (r <= 0) return -1;
-        void *nul = memchr(buf + got, 0, (size_t)r);
-        if (nul) return (int)((char *)nul - buf);
-        got += (size_t)r;
-    }
-    buf[cap - 1] = 0;
-    return (int)(cap - 1);
-}
-
-/* ---- paths ------------------------------------------------------------------------------- */
-
-/* Folds "//", "/./" and "/../" lexically. A ".." after a symlinked directory would resolve
- * elsewhere in the kernel; DESIGN.md records that limit. */
-static void normalize(char *path)
-{
-    char *out = path, *in = path;
-    while (*in) {
-        while (*in == '/') in++;
-        char *seg = in;
-        while (*in && *in != '/') in++;
-        size_t len = (size_t)(in - seg);
-        if (len == 0 || (len == 1 && seg[0] == '.')) continue;
-        if (len == 2 && seg[0] == '.' && seg[1] == '.') {
-            while (out > path && *--out != '/') {}
-            continue;
-        }
-        *out++ = '/';
-        memmove(out, seg, len);
-        out += len;
-    }
-    if (out == path) *out++ = '/';
-    *out = 0;
-}
-
-static int read_link(const char *link, char *buf, size_t cap)
-{
-    ssize_t n = readlink(link, buf, cap - 1);
-    if (n < 0) return -1;
-    buf[n] = 0;
-    return (int)n;
-}
-
-/* The directory a dirfd argument names for tid: its cwd for AT_FDCWD, else the fd's path. */
-static int dirfd_path(int tid, long dirfd, char *buf, size_t cap)
-{
-    char link[64];
-    if ((int)dirfd == AT_FDCWD) proc_path(link, sizeof link, tid, "/cwd", -1);
-    else proc_path(link, sizeof link, tid, "/fd/", (int)dirfd);
-    return read_link(link, buf, cap);
-}
-
-/* Makes rel absolute against dirfd; an empty rel names the dirfd itself (AT_EMPTY_PATH). */
-static int resolve(int tid, long dirfd, const char *rel, char *out, size_t cap)
-{
-    if (rel[0] == '/') {
-        size_t n = strlen(rel);
-        if (n >= cap) return -1;
-        memcpy(out, rel, n + 1);
-    } else {
-        if (dirfd_path(tid, dirfd, out, cap) < 0) return -1;
-        if (rel[0]) {
-            char *end = out + strlen(out);
-            end = append(end, out + cap, "/");
-            append(end, out + cap, rel);
-        }
-    }
-    normalize(out);
-    return 0;
-}
-
-/* Reads the path argument of a row (dirfd arg and path arg indexes) and resolves it. */
-static int arg_path(int tid, const uint64_t *args, int dirfd_arg, int path_arg, char *out,
-                    size_t cap)
-{
-    static char raw[PATH_CAP];
-    long dirfd = dirfd_arg == NOARG ? AT_FDCWD : (long)(int)args[dirfd_arg];
-    if (path_arg == NOARG) {
-        raw[0] = 0;
-    } else if (read_str(tid, args[path_arg], raw, sizeof raw) < 0) {
-        return -1;
-    }
-    return resolve(tid, dirfd, raw, out, cap);
-}
 
 /* ---- the table of traced threads ------------------------------------------------------------ */
 
@@ -352,30 +145,16 @@ static void flag_nr(int pid, const char *prefix, long nr)
 
 /* ---- syscall handlers ----------------------------------------------------------------------- */
 
-static char path_a[PATH_CAP], path_b[PATH_CAP];
+static struct pct_bufs bufs; /* the ptrace thread's */
+#define path_a (bufs.a)
+#define path_b (bufs.b)
 static unsigned char big[BIG_CAP];
-
-static int is_tty_path(const char *p)
-{
-    return starts_with(p, "/dev/tty") || starts_with(p, "/dev/pts/") ||
-           strcmp(p, "/dev/console") == 0 || strcmp(p, "/dev/ptmx") == 0;
-}
-
-static long open_flags(int tid, const struct pct_syscall *row, const uint64_t *args)
-{
-    if (row->cls == CL_OPENAT2) {
-        uint64_t how = 0;
-        return read_mem(tid, args[row->extra], &how, sizeof how) == sizeof how ? (long)how : 0;
-    }
-    if (row->extra == NOARG) return O_CREAT | O_WRONLY | O_TRUNC; /* creat */
-    return (long)(int)args[row->extra];
-}
 
 static void open_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, int err)
 {
     long flags = open_flags(tid, row, s->args);
     if ((flags & O_TMPFILE) == O_TMPFILE) return; /* anonymous: its name comes from a later link */
-    if (arg_path(tid, s->args, row->dirfd, row->path, path_a, sizeof path_a) < 0) return;
+    if (arg_path(&bufs, tid, s->args, row->dirfd, row->path, path_a) < 0) return;
     int acc = (int)(flags & O_ACCMODE);
     uint16_t op;
     if (err && acc == O_RDONLY && !(flags & O_CREAT) && (err == ENOENT || err == ENOTDIR)) {
@@ -395,56 +174,16 @@ static void open_exit(int tid, int pid, struct slot *s, const struct pct_syscall
         event_str(PCT_EV_NONDET, pid, path_a);
 }
 
-/* Paths whose meaning depends on the process that asks: the tracer cannot answer for it. */
-static int is_self_path(const char *p)
-{
-    return starts_with(p, "/proc/self") || starts_with(p, "/proc/thread-self") ||
-           starts_with(p, "/dev/fd") || starts_with(p, "/dev/std");
-}
-
-/* The queries (stat, access, readlink, opening for reading) are answered by the tracer itself while
- * the tracee waits at the entry stop: one syscall here instead of a second stop. The answer is the
- * file system's at that instant, the same class of race as hashing a file after it was read. */
-static int query_at_entry(int tid, int pid, const struct pct_syscall *row, const uint64_t *args)
-{
-    if (arg_path(tid, args, row->dirfd, row->path, path_a, sizeof path_a) < 0 || is_self_path(path_a))
-        return 0;
-    switch (row->cls) {
-    case CL_PROBE: case CL_LPROBE: {
-        int nofollow = row->cls == CL_LPROBE ||
-                       (row->extra != NOARG && (args[row->extra] & AT_SYMLINK_NOFOLLOW));
-        struct stat st;
-        int err = fstatat(AT_FDCWD, path_a, &st, nofollow ? AT_SYMLINK_NOFOLLOW : 0) < 0 ? errno : 0;
-        access_event(pid, PCT_OP_PROBE, err, err ? 0 : (st.st_mode & S_IFMT) >> 12, path_a, NULL);
-        return 1;
-    }
-    case CL_READLINK: {
-        int n = read_link(path_a, path_b, sizeof path_b);
-        access_event(pid, PCT_OP_READLINK, n < 0 ? errno : 0, 0, path_a, n < 0 ? NULL : path_b);
-        return 1;
-    }
-    default: { /* an open for reading only */
-        int err = faccessat(AT_FDCWD, path_a, F_OK, 0) < 0 ? errno : 0;
-        int absent = err == ENOENT || err == ENOTDIR;
-        access_event(pid, absent ? PCT_OP_PROBE : PCT_OP_READ, err, 0, path_a, NULL);
-        if (!err && strcmp(path_a, "/dev/urandom") == 0) event_str(PCT_EV_NONDET, pid, path_a);
-        if (!err && strcmp(path_a, "/dev/random") == 0) event_str(PCT_EV_NONDET, pid, path_a);
-        if (is_tty_path(path_a)) event_str(PCT_EV_FLAG, pid, "tty");
-        return 1;
-    }
-    }
-}
-
 static void probe_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, int err)
 {
-    if (arg_path(tid, s->args, row->dirfd, row->path, path_a, sizeof path_a) < 0) return;
+    if (arg_path(&bufs, tid, s->args, row->dirfd, row->path, path_a) < 0) return;
     access_event(pid, PCT_OP_PROBE, err, 0, path_a, NULL);
 }
 
 static void readlink_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, int err,
                           long rval)
 {
-    if (arg_path(tid, s->args, row->dirfd, row->path, path_a, sizeof path_a) < 0) return;
+    if (arg_path(&bufs, tid, s->args, row->dirfd, row->path, path_a) < 0) return;
     if (err || rval <= 0) { access_event(pid, PCT_OP_READLINK, err, 0, path_a, NULL); return; }
     if (rval > PATH_CAP - 1) rval = PATH_CAP - 1;
     if (read_mem(tid, s->args[row->extra], path_b, (size_t)rval) != rval) return;
@@ -458,7 +197,7 @@ static void getdents_exit(int tid, int pid, struct slot *s, const struct pct_sys
     static char names[BIG_CAP];
     if (rval <= 0) return;
     if ((size_t)rval > BIG_CAP) rval = BIG_CAP;
-    if (dirfd_path(tid, (long)(int)s->args[row->dirfd], path_a, sizeof path_a) < 0) return;
+    if (dirfd_path(tid, (long)(int)s->args[row->dirfd], path_a, PATH_CAP) < 0) return;
     if (read_mem(tid, s->args[row->extra], big, (size_t)rval) != rval) return;
     /* linux_dirent64: ino, off, reclen, type, name; the old linux_dirent: ino, off, reclen, name */
     const size_t name_at = row->path == 1 ? 19 : 18;
@@ -521,8 +260,8 @@ static void path_op_exit(int tid, int pid, struct slot *s, const struct pct_sysc
     const char *second = NULL;
     if (row->cls == CL_SYMLINK) {
         /* the link is path2, the target text is stored as written */
-        if (arg_path(tid, s->args, row->dirfd2, row->path2, path_a, sizeof path_a) < 0) return;
-        if (read_str(tid, s->args[row->path], path_b, sizeof path_b) < 0) return;
+        if (arg_path(&bufs, tid, s->args, row->dirfd2, row->path2, path_a) < 0) return;
+        if (read_str(tid, s->args[row->path], path_b, PATH_CAP) < 0) return;
         second = path_b;
     } else {
         int path_arg = row->path;
@@ -531,9 +270,9 @@ static void path_op_exit(int tid, int pid, struct slot *s, const struct pct_sysc
             char raw[8];
             if (read_str(tid, s->args[path_arg], raw, sizeof raw) == 0) path_arg = NOARG;
         }
-        if (arg_path(tid, s->args, row->dirfd, path_arg, path_a, sizeof path_a) < 0) return;
+        if (arg_path(&bufs, tid, s->args, row->dirfd, path_arg, path_a) < 0) return;
         if (row->path2 != NOARG) {
-            if (arg_path(tid, s->args, row->dirfd2, row->path2, path_b, sizeof path_b) < 0) return;
+            if (arg_path(&bufs, tid, s->args, row->dirfd2, row->path2, path_b) < 0) return;
             second = path_b;
         }
     }
@@ -572,9 +311,9 @@ static void syscall_exit(int tid, struct slot *s)
         break;
     case CL_CHDIR:
         if (!err) {
-            if (dirfd_path(tid, AT_FDCWD, path_a, sizeof path_a) >= 0)
+            if (dirfd_path(tid, AT_FDCWD, path_a, PATH_CAP) >= 0)
                 access_event(pid, PCT_OP_CHDIR, 0, 0, path_a, NULL);
-        } else if (arg_path(tid, s->args, row->dirfd, row->path, path_a, sizeof path_a) >= 0) {
+        } else if (arg_path(&bufs, tid, s->args, row->dirfd, row->path, path_a) >= 0) {
             access_event(pid, PCT_OP_CHDIR, err, 0, path_a, NULL);
         }
         break;
@@ -650,23 +389,22 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
     switch (row->cls) {
     case CL_OPEN: case CL_OPENAT2: {
         long flags = open_flags(tid, row, args);
-        const int reads_only = (flags & O_ACCMODE) == O_RDONLY && !(flags & (O_CREAT | O_TRUNC)) &&
-                               (flags & O_TMPFILE) != O_TMPFILE;
-        if (reads_only) return !query_at_entry(tid, pid, row, args);
+        const int reads_only = opens_for_reading(flags);
+        if (reads_only) return !answer_query(&bufs, tid, pid, row, args);
         s->existed = 1;
         if ((flags & O_CREAT) && !(flags & O_EXCL) &&
-            arg_path(tid, args, row->dirfd, row->path, path_a, sizeof path_a) == 0)
+            arg_path(&bufs, tid, args, row->dirfd, row->path, path_a) == 0)
             s->existed = faccessat(AT_FDCWD, path_a, F_OK, 0) == 0;
         else if (flags & O_EXCL)
             s->existed = 0;
         return 1;
     }
-    case CL_PROBE: case CL_LPROBE: case CL_READLINK: return !query_at_entry(tid, pid, row, args);
+    case CL_PROBE: case CL_LPROBE: case CL_READLINK: return !answer_query(&bufs, tid, pid, row, args);
     case CL_EXEC: {
         char *p = take_pending_path(s);
         int path_arg = row->path;
         if (row->extra != NOARG && (args[row->extra] & AT_EMPTY_PATH)) path_arg = NOARG;
-        if (p && arg_path(tid, args, row->dirfd, path_arg, p, PATH_CAP) < 0) release_pending_path(s);
+        if (p && arg_path(&bufs, tid, args, row->dirfd, path_arg, p) < 0) release_pending_path(s);
         return 1;
     }
     case CL_STDIN: {
@@ -776,7 +514,7 @@ static void report_interpreter(int pid, const char *exe)
     char head[2], link[64];
     if (read_file(exe, head, sizeof head) != 2 || head[0] != '#' || head[1] != '!') return;
     proc_path(link, sizeof link, pid, "/exe", -1);
-    if (read_link(link, path_b, sizeof path_b) > 0) access_event(pid, PCT_OP_READ, 0, 0, path_b, NULL);
+    if (read_link(link, path_b, PATH_CAP) > 0) access_event(pid, PCT_OP_READ, 0, 0, path_b, NULL);
 }
 
 static void on_exec(int pid)
@@ -809,7 +547,7 @@ static void on_exec(int pid)
     const char *exe = s->pending_path >= 0 ? pending_paths[s->pending_path] : NULL;
     if (!exe) {
         proc_path(link, sizeof link, pid, "/exe", -1);
-        exe = read_link(link, path_a, sizeof path_a) > 0 ? path_a : "";
+        exe = read_link(link, path_a, PATH_CAP) > 0 ? path_a : "";
     }
     static char cwd[PATH_CAP];
     if (dirfd_path(pid, AT_FDCWD, cwd, sizeof cwd) < 0) cwd[0] = 0;
@@ -949,6 +687,7 @@ static int read_exact(int fd, void *buf, size_t n)
 
 static const char *read_spec(struct spec *sp)
 {
+    const int channel = emit_channel();
     if (read_exact(channel, &sp->h, sizeof sp->h) < 0) return "no command spec arrived";
     if (sp->h.magic != PCT_SPEC_MAGIC) return "the command spec has the wrong version";
     size_t groups_len = (size_t)sp->h.ngroups * 4;
@@ -1045,9 +784,7 @@ static void tracer_signals(void)
  * when a CPU is idle, but steals that CPU from a parallel build: measured slower on lua.) */
 static pid_t next_stop(int *status)
 {
-    /* Waking Node for every few events would cost the tracees more than the events: send when
-     * the buffer fills, at the end, or when what waits is getting old. */
-    if (outlen && now_ns() - last_flush_ns > FLUSH_AGE_NS) flush();
+    flush_if_old();
     return waitpid(-1, status, __WALL);
 }
 
@@ -1055,8 +792,7 @@ int pct_tracer_main(int channel_fd)
 {
     struct spec sp;
     int go[2];
-    channel = channel_fd;
-    start_ns = now_ns();
+    emit_init(channel_fd);
     tracer_signals();
     const char *problem = read_spec(&sp);
     if (problem) { event_str(PCT_EV_ERROR, 0, problem); flush(); return 2; }

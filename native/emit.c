@@ -1,0 +1,111 @@
+/* The event stream to TypeScript: one buffer, written by the ptrace thread and the notification
+ * threads under one lock, so that each event goes out whole and in the order it happened. */
+#define _GNU_SOURCE
+#include "emit.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#define OUT_CAP (256 * 1024)
+#define FLUSH_AGE_NS 50000000ull
+
+static int channel = -1;
+static int channel_dead;
+static uint64_t start_ns, last_flush_ns;
+static unsigned char outbuf[OUT_CAP];
+static size_t outlen;
+static pthread_mutex_t out_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+
+uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void emit_init(int fd)
+{
+    channel = fd;
+    start_ns = last_flush_ns = now_ns();
+}
+
+int emit_channel(void) { return channel; }
+
+void emit_lock(void) { pthread_mutex_lock(&out_lock); }
+void emit_unlock(void) { pthread_mutex_unlock(&out_lock); }
+
+static void send_all(const void *data, size_t n)
+{
+    const char *p = data;
+    while (n > 0 && !channel_dead) {
+        ssize_t w = send(channel, p, n, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR) continue;
+        /* TypeScript went away (the command returned and Node exited): keep tracing silently,
+         * since processes left under the filter must keep a tracer */
+        if (w <= 0) { channel_dead = 1; return; }
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+void flush(void)
+{
+    emit_lock();
+    send_all(outbuf, outlen);
+    outlen = 0;
+    last_flush_ns = now_ns();
+    emit_unlock();
+}
+
+void flush_if_old(void)
+{
+    emit_lock();
+    int old = outlen && now_ns() - last_flush_ns > FLUSH_AGE_NS;
+    emit_unlock();
+    if (old) flush();
+}
+
+void put_bytes(const void *data, size_t n)
+{
+    emit_lock();
+    if (outlen + n > OUT_CAP) flush();
+    if (n > OUT_CAP) {
+        send_all(data, n);
+    } else {
+        memcpy(outbuf + outlen, data, n);
+        outlen += n;
+    }
+    emit_unlock();
+}
+
+void event_begin(uint16_t type, uint16_t op, int pid, int value, uint32_t kind, uint32_t aux,
+                 size_t payload)
+{
+    struct pct_event_header h = {
+        .len = (uint32_t)(sizeof h + payload), .type = type, .op = op, .pid = pid,
+        .value = value, .time_ns = now_ns() - start_ns, .kind = kind, .aux = aux,
+    };
+    put_bytes(&h, sizeof h);
+}
+
+void event_str(uint16_t type, int pid, const char *text)
+{
+    size_t n = strlen(text) + 1;
+    emit_lock();
+    event_begin(type, 0, pid, 0, 0, 0, n);
+    put_bytes(text, n);
+    emit_unlock();
+}
+
+void access_event(int pid, uint16_t op, int err, uint32_t kind, const char *path, const char *second)
+{
+    size_t a = path ? strlen(path) + 1 : 0, b = second ? strlen(second) + 1 : 0;
+    emit_lock();
+    event_begin(PCT_EV_ACCESS, op, pid, err, kind, 0, a + b);
+    if (a) put_bytes(path, a);
+    if (b) put_bytes(second, b);
+    emit_unlock();
+}

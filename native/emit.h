@@ -1,0 +1,23 @@
+#ifndef PCT_EMIT_H
+#define PCT_EMIT_H
+#include "protocol.h"
+#include <stddef.h>
+#include <stdint.h>
+
+uint64_t now_ns(void);
+void emit_init(int channel);
+int emit_channel(void);
+/* An event written in several parts (event_begin, then put_bytes) holds the lock throughout. */
+void emit_lock(void);
+void emit_unlock(void);
+void event_begin(uint16_t type, uint16_t op, int pid, int value, uint32_t kind, uint32_t aux,
+                 size_t payload);
+void put_bytes(const void *data, size_t n);
+void event_str(uint16_t type, int pid, const char *text);
+void access_event(int pid, uint16_t op, int err, uint32_t kind, const char *path, const char *second);
+void flush(void);
+/* Waking Node for every few events would cost the tracees more than the events: send when the
+ * buffer fills, at the end, or (this) when what waits is getting old. */
+void flush_if_old(void);
+
+#endif

@@ -1,0 +1,142 @@
+/* Text without stdio, the tracee's memory, and paths made absolute the way the kernel would. */
+#define _GNU_SOURCE
+#include "paths.h"
+#include "syscalls.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+/* ---- small text helpers (no stdio here) ---------------------------------------------------- */
+
+char *append(char *dst, const char *end, const char *src)
+{
+    while (*src && dst < end - 1) *dst++ = *src++;
+    *dst = 0;
+    return dst;
+}
+
+char *append_int(char *dst, const char *end, long v)
+{
+    char digits[24];
+    int n = 0;
+    unsigned long u = v < 0 ? (unsigned long)-v : (unsigned long)v;
+    do { digits[n++] = (char)('0' + u % 10); u /= 10; } while (u);
+    if (v < 0 && dst < end - 1) *dst++ = '-';
+    while (n > 0 && dst < end - 1) *dst++ = digits[--n];
+    *dst = 0;
+    return dst;
+}
+
+void proc_path(char *buf, size_t cap, int pid, const char *leaf, long fd)
+{
+    char *p = append(buf, buf + cap, "/proc/");
+    p = append_int(p, buf + cap, pid);
+    p = append(p, buf + cap, leaf);
+    if (fd >= 0) append_int(p, buf + cap, fd);
+}
+
+int starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* ---- the tracee's memory ------------------------------------------------------------------ */
+
+ssize_t read_mem(int pid, uint64_t addr, void *buf, size_t n)
+{
+    struct iovec local = { buf, n }, remote = { (void *)(uintptr_t)addr, n };
+    return process_vm_readv(pid, &local, 1, &remote, 1, 0);
+}
+
+/* A NUL-terminated string, read a page at a time so that it never reads past a mapping. */
+int read_str(int pid, uint64_t addr, char *buf, size_t cap)
+{
+    size_t got = 0;
+    if (!addr) return -1;
+    while (got < cap - 1) {
+        size_t chunk = 4096 - ((addr + got) & 4095);
+        if (chunk > cap - 1 - got) chunk = cap - 1 - got;
+        ssize_t r = read_mem(pid, addr + got, buf + got, chunk);
+        if (r <= 0) return -1;
+        void *nul = memchr(buf + got, 0, (size_t)r);
+        if (nul) return (int)((char *)nul - buf);
+        got += (size_t)r;
+    }
+    buf[cap - 1] = 0;
+    return (int)(cap - 1);
+}
+
+/* ---- paths ------------------------------------------------------------------------------- */
+
+/* Folds "//", "/./" and "/../" lexically. A ".." after a symlinked directory would resolve
+ * elsewhere in the kernel; DESIGN.md records that limit. */
+void normalize(char *path)
+{
+    char *out = path, *in = path;
+    while (*in) {
+        while (*in == '/') in++;
+        char *seg = in;
+        while (*in && *in != '/') in++;
+        size_t len = (size_t)(in - seg);
+        if (len == 0 || (len == 1 && seg[0] == '.')) continue;
+        if (len == 2 && seg[0] == '.' && seg[1] == '.') {
+            while (out > path && *--out != '/') {}
+            continue;
+        }
+        *out++ = '/';
+        memmove(out, seg, len);
+        out += len;
+    }
+    if (out == path) *out++ = '/';
+    *out = 0;
+}
+
+int read_link(const char *link, char *buf, size_t cap)
+{
+    ssize_t n = readlink(link, buf, cap - 1);
+    if (n < 0) return -1;
+    buf[n] = 0;
+    return (int)n;
+}
+
+/* The directory a dirfd argument names for tid: its cwd for AT_FDCWD, else the fd's path. */
+int dirfd_path(int tid, long dirfd, char *buf, size_t cap)
+{
+    char link[64];
+    if ((int)dirfd == AT_FDCWD) proc_path(link, sizeof link, tid, "/cwd", -1);
+    else proc_path(link, sizeof link, tid, "/fd/", (int)dirfd);
+    return read_link(link, buf, cap);
+}
+
+/* Makes rel absolute against dirfd; an empty rel names the dirfd itself (AT_EMPTY_PATH). */
+int resolve(int tid, long dirfd, const char *rel, char *out, size_t cap)
+{
+    if (rel[0] == '/') {
+        size_t n = strlen(rel);
+        if (n >= cap) return -1;
+        memcpy(out, rel, n + 1);
+    } else {
+        if (dirfd_path(tid, dirfd, out, cap) < 0) return -1;
+        if (rel[0]) {
+            char *end = out + strlen(out);
+            end = append(end, out + cap, "/");
+            append(end, out + cap, rel);
+        }
+    }
+    normalize(out);
+    return 0;
+}
+
+/* Reads the path argument of a row (dirfd arg and path arg indexes) and resolves it into out. */
+int arg_path(struct pct_bufs *b, int tid, const uint64_t *args, int dirfd_arg, int path_arg, char *out)
+{
+    long dirfd = dirfd_arg == NOARG ? AT_FDCWD : (long)(int)args[dirfd_arg];
+    if (path_arg == NOARG) {
+        b->raw[0] = 0;
+    } else if (read_str(tid, args[path_arg], b->raw, sizeof b->raw) < 0) {
+        return -1;
+    }
+    return resolve(tid, dirfd, b->raw, out, PATH_CAP);
+}

@@ -1,0 +1,26 @@
+#ifndef PCT_PATHS_H
+#define PCT_PATHS_H
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define PATH_CAP 8192
+
+/* Scratch paths for one thread of the tracer: a, b for results, raw for what the tracee passed. */
+struct pct_bufs {
+    char a[PATH_CAP], b[PATH_CAP], raw[PATH_CAP];
+};
+
+char *append(char *dst, const char *end, const char *src);
+char *append_int(char *dst, const char *end, long v);
+void proc_path(char *buf, size_t cap, int pid, const char *leaf, long fd);
+int starts_with(const char *s, const char *prefix);
+ssize_t read_mem(int pid, uint64_t addr, void *buf, size_t n);
+int read_str(int pid, uint64_t addr, char *buf, size_t cap);
+void normalize(char *path);
+int read_link(const char *link, char *buf, size_t cap);
+int dirfd_path(int tid, long dirfd, char *buf, size_t cap);
+int resolve(int tid, long dirfd, const char *rel, char *out, size_t cap);
+int arg_path(struct pct_bufs *b, int tid, const uint64_t *args, int dirfd_arg, int path_arg, char *out);
+
+#endif

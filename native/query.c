@@ -1,0 +1,71 @@
+/* The queries (stat, access, readlink, opening for reading) are answered by the tracer itself while
+ * the tracee waits: one syscall here instead of a second stop for the result. The answer is the
+ * file system's at that instant: the same class of race as hashing a file after it was read. */
+#define _GNU_SOURCE
+#include "query.h"
+#include "emit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int is_tty_path(const char *p)
+{
+    return starts_with(p, "/dev/tty") || starts_with(p, "/dev/pts/") ||
+           strcmp(p, "/dev/console") == 0 || strcmp(p, "/dev/ptmx") == 0;
+}
+
+long open_flags(int tid, const struct pct_syscall *row, const uint64_t *args)
+{
+    if (row->cls == CL_OPENAT2) {
+        uint64_t how = 0;
+        return read_mem(tid, args[row->extra], &how, sizeof how) == sizeof how ? (long)how : 0;
+    }
+    if (row->extra == NOARG) return O_CREAT | O_WRONLY | O_TRUNC; /* creat */
+    return (long)(int)args[row->extra];
+}
+
+int opens_for_reading(long flags)
+{
+    return (flags & O_ACCMODE) == O_RDONLY && !(flags & (O_CREAT | O_TRUNC)) &&
+           (flags & O_TMPFILE) != O_TMPFILE;
+}
+
+/* Paths whose meaning depends on the process that asks. */
+static int is_self_path(const char *p)
+{
+    return starts_with(p, "/proc/self") || starts_with(p, "/proc/thread-self") ||
+           starts_with(p, "/dev/fd") || starts_with(p, "/dev/std");
+}
+
+int answer_query(struct pct_bufs *b, int tid, int pid, const struct pct_syscall *row, const uint64_t *args)
+{
+    if (arg_path(b, tid, args, row->dirfd, row->path, b->a) < 0 || is_self_path(b->a)) return 0;
+    switch (row->cls) {
+    case CL_PROBE: case CL_LPROBE: {
+        int nofollow = row->cls == CL_LPROBE ||
+                       (row->extra != NOARG && (args[row->extra] & AT_SYMLINK_NOFOLLOW));
+        struct stat st;
+        int err = fstatat(AT_FDCWD, b->a, &st, nofollow ? AT_SYMLINK_NOFOLLOW : 0) < 0 ? errno : 0;
+        access_event(pid, PCT_OP_PROBE, err, err ? 0 : (st.st_mode & S_IFMT) >> 12, b->a, NULL);
+        return 1;
+    }
+    case CL_READLINK: {
+        int n = read_link(b->a, b->b, sizeof b->b);
+        access_event(pid, PCT_OP_READLINK, n < 0 ? errno : 0, 0, b->a, n < 0 ? NULL : b->b);
+        return 1;
+    }
+    default: { /* an open for reading only */
+        int err = faccessat(AT_FDCWD, b->a, F_OK, 0) < 0 ? errno : 0;
+        int absent = err == ENOENT || err == ENOTDIR;
+        access_event(pid, absent ? PCT_OP_PROBE : PCT_OP_READ, err, 0, b->a, NULL);
+        if (!err && (strcmp(b->a, "/dev/urandom") == 0 || strcmp(b->a, "/dev/random") == 0))
+            event_str(PCT_EV_NONDET, pid, b->a);
+        /* even a failed open of a terminal depends on the session the command runs in */
+        if (is_tty_path(b->a)) event_str(PCT_EV_FLAG, pid, "tty");
+        return 1;
+    }
+    }
+}
