@@ -685,6 +685,7 @@ import { constants } from "node:os";
 var SPEC_MAGIC = 1885566001;
 var SPEC_DROP_PRIVILEGES = 1;
 var SPEC_NO_NEW_PRIVS = 2;
+var SPEC_NO_NOTIFY = 4;
 var EventType = {
   start: 1,
   exec: 2,
@@ -696,7 +697,8 @@ var EventType = {
   output: 8,
   error: 9,
   warn: 10,
-  done: 11
+  done: 11,
+  thread: 12
 };
 var ACCESS_OPS = [
   "",
@@ -819,8 +821,12 @@ var TraceBuilder = class {
   rootStatus = null;
   done = false;
   executionOfPid = /* @__PURE__ */ new Map();
+  /** threads, whose ids the notification events carry, to their process */
+  processOfThread = /* @__PURE__ */ new Map();
   listings = /* @__PURE__ */ new Map();
   add(ev) {
+    const owner = this.processOfThread.get(ev.pid);
+    if (owner !== void 0) ev = { ...ev, pid: owner };
     switch (ev.type) {
       case EventType.start:
         this.rootPid = ev.pid;
@@ -831,8 +837,12 @@ var TraceBuilder = class {
       case EventType.spawn: {
         const parent = this.executionOfPid.get(ev.pid);
         if (parent) this.executionOfPid.set(ev.value, parent);
+        this.processOfThread.delete(ev.value);
         break;
       }
+      case EventType.thread:
+        this.processOfThread.set(ev.value, ev.pid);
+        break;
       case EventType.exit:
         this.onExit(ev);
         break;
@@ -1073,6 +1083,12 @@ function startForked(native3) {
     exit: null,
     finish() {
       native3.reap(pid, true);
+    },
+    async postmortem() {
+      const status = native3.reap(pid, false);
+      if (status === null) return "it closed its channel";
+      const signal = status & 127;
+      return signal ? `it was killed by signal ${signal}` : `it exited with status ${status >> 8 & 255}`;
     }
   };
 }
@@ -1103,6 +1119,12 @@ function startProgram(native3, program, sudo) {
     socket: new Socket({ fd: channel, readable: true, writable: true }),
     privileged: sudo,
     exit,
+    async postmortem() {
+      const timeout = new Promise((r) => setTimeout(() => r(null), 2e3).unref());
+      const ended = await Promise.race([exit, timeout]);
+      if (!ended) return "it closed its channel";
+      return `it exited with status ${ended.status}${ended.stderr ? `: ${ended.stderr.trim()}` : ""}`;
+    },
     finish() {
       child.unref();
       child.stderr?.unref();
@@ -1132,7 +1154,7 @@ async function traceCommand(options) {
     gid: process.getgid?.() ?? 0,
     groups: process.getgroups?.() ?? [],
     umask: currentUmask(),
-    flags: started.privileged ? SPEC_DROP_PRIVILEGES : isRoot ? 0 : SPEC_NO_NEW_PRIVS
+    flags: (started.privileged ? SPEC_DROP_PRIVILEGES : isRoot ? 0 : SPEC_NO_NEW_PRIVS) | (process.env.PROCESSCACHE_NOTIFY === "0" ? SPEC_NO_NOTIFY : 0)
   });
   const t0 = performance.now();
   const builder = new TraceBuilder();
@@ -1157,8 +1179,10 @@ async function traceCommand(options) {
       socket.on("error", (e) => reject(new TraceError(`the tracer's channel failed: ${e.message}`)));
       socket.on("close", () => {
         if (builder.done) return resolveDone();
-        const why = builder.errors.join("; ") || "it ended before the command did";
-        reject(new TraceError(`the tracer failed: ${why}`));
+        void started.postmortem().then((how) => {
+          const why = [...builder.errors, `${how} before the command ended`].join("; ");
+          reject(new TraceError(`the tracer failed: ${why}`));
+        });
       });
       socket.write(spec);
     });
@@ -1261,8 +1285,8 @@ async function traceMain(args) {
   if (command.length === 0) throw new UsageError(`no command to trace
 ${TRACE_USAGE}`);
   const out = resolve2(String(options.get("out") ?? "processcache-trace.json"));
-  const { trace, status, warnings } = await traceCommand({ command });
-  for (const w of warnings) process.stderr.write(`processcache: warning: ${w}
+  const { trace, status, warnings, builder } = await traceCommand({ command });
+  for (const w of [...builder.errors, ...warnings]) process.stderr.write(`processcache: warning: ${w}
 `);
   try {
     writeFileSync(out, `${JSON.stringify(trace, null, 1)}

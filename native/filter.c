@@ -1,6 +1,8 @@
+#define _GNU_SOURCE
 #include "filter.h"
 #include "syscalls.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
@@ -21,6 +23,15 @@
 
 struct emitter { struct sock_filter *prog; unsigned n; };
 
+/* open flags that make an open more than a read (O_TMPFILE includes O_DIRECTORY: use its own bit) */
+#define PCT_OPEN_CHANGES (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | __O_TMPFILE)
+
+int pct_row_notifies(const struct pct_syscall *s)
+{
+    return s->cls == CL_PROBE || s->cls == CL_LPROBE || s->cls == CL_READLINK ||
+           (s->cls == CL_OPEN && s->extra != NOARG);
+}
+
 static void put(struct emitter *e, unsigned short code, unsigned k, unsigned char jt, unsigned char jf)
 {
     if (e->n < PCT_FILTER_MAX) e->prog[e->n++] = (struct sock_filter)BPF_JUMP(code, k, jt, jf);
@@ -31,9 +42,18 @@ static void load(struct emitter *e, unsigned off) { put(e, BPF_LD | BPF_W | BPF_
 
 /* The instructions that decide one row's call; every path ends in a return, since the
  * accumulator no longer holds the syscall number. */
-static void emit_row(struct emitter *e, const struct pct_syscall *s, unsigned index)
+static void emit_row(struct emitter *e, const struct pct_syscall *s, unsigned index, int notify)
 {
-    const unsigned trace = SECCOMP_RET_TRACE | index, allow = SECCOMP_RET_ALLOW;
+    const unsigned allow = SECCOMP_RET_ALLOW;
+    const unsigned trace = notify && pct_row_notifies(s) ? SECCOMP_RET_USER_NOTIF : SECCOMP_RET_TRACE | index;
+    if (notify && s->cls == CL_OPEN && s->extra != NOARG) {
+        /* reading opens go to the notification threads, the rest to the ptrace stop */
+        load(e, ARG_LO(s->extra));
+        put(e, BPF_JMP | BPF_JSET | BPF_K, PCT_OPEN_CHANGES, 0, 1);
+        ret(e, SECCOMP_RET_TRACE | index);
+        ret(e, SECCOMP_RET_USER_NOTIF);
+        return;
+    }
     switch (s->cond) {
     case CO_ALWAYS:
         ret(e, s->cls == CL_DENY ? (SECCOMP_RET_ERRNO | ENOSYS) : trace);
@@ -71,7 +91,7 @@ static void emit_row(struct emitter *e, const struct pct_syscall *s, unsigned in
     }
 }
 
-unsigned pct_build_filter(struct sock_filter *prog)
+unsigned pct_build_filter(struct sock_filter *prog, int notify)
 {
     struct emitter e = { prog, 0 };
     /* a 32-bit process (int 0x80) or the x32 ABI: trapped, so the tracer flags it */
@@ -88,7 +108,7 @@ unsigned pct_build_filter(struct sock_filter *prog)
     for (unsigned i = 0; i < pct_syscall_count; i++) {
         unsigned at = e.n;
         put(&e, BPF_JMP | BPF_JEQ | BPF_K, (unsigned)pct_syscalls[i].nr, 0, 0);
-        emit_row(&e, &pct_syscalls[i], i);
+        emit_row(&e, &pct_syscalls[i], i, notify);
         if (e.n < PCT_FILTER_MAX) prog[at].jf = (unsigned char)(e.n - at - 1);
     }
     ret(&e, SECCOMP_RET_ALLOW);

@@ -26,7 +26,7 @@ PCT_API int pct_fork_tracer(int *channel)
 {
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return -errno;
-    pid_t pid = fork();
+    pid_t pid = pct_raw_fork();
     if (pid < 0) {
         int err = errno;
         close(sv[0]);

@@ -11,6 +11,7 @@
 #define PCT_SPEC_MAGIC 0x70637431u /* "pct1" */
 #define PCT_SPEC_DROP_PRIVILEGES 1u /* privileged tracer: run the command as uid/gid/groups */
 #define PCT_SPEC_NO_NEW_PRIVS 2u    /* unprivileged tracer: seccomp needs no_new_privs */
+#define PCT_SPEC_NO_NOTIFY 4u       /* every trapped call through ptrace, none by user notification */
 
 struct pct_spec_header {
     uint32_t magic;
@@ -24,7 +25,7 @@ struct pct_event_header {
     uint32_t len;  /* whole record, header included */
     uint16_t type; /* enum pct_event */
     uint16_t op;   /* enum pct_op for ACCESS; fd for OUTPUT; 1 = signal for EXIT; thread for SPAWN */
-    int32_t pid;   /* the process (thread group id) */
+    int32_t pid;   /* the process (thread group id); a thread id for ACCESS from a notification */
     int32_t value; /* errno (0 = success) for ACCESS; code or signal for EXIT; child for SPAWN */
     uint64_t time_ns; /* CLOCK_MONOTONIC since the tracer started */
     uint32_t kind; /* ACCESS probe: file type (S_IFMT >> 12), 0 unknown; DUP: the old fd */
@@ -43,7 +44,9 @@ enum pct_event {
     PCT_EV_OUTPUT = 8, /* op = fd (1 or 2); payload: the bytes written */
     PCT_EV_ERROR = 9,  /* payload: message; the tracer could not do its job */
     PCT_EV_WARN = 10,  /* payload: message for the user */
-    PCT_EV_DONE = 11   /* the root process ended (EXIT already sent); others may live on */
+    PCT_EV_DONE = 11,  /* the root process ended (EXIT already sent); others may live on */
+    PCT_EV_THREAD = 12 /* pid started thread value: events from the notification threads carry
+                          the thread's id, which belongs to pid's process */
 };
 
 enum pct_op {

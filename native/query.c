@@ -33,32 +33,45 @@ int opens_for_reading(long flags)
            (flags & O_TMPFILE) != O_TMPFILE;
 }
 
-/* Paths whose meaning depends on the process that asks. */
-static int is_self_path(const char *p)
+/* Paths whose meaning depends on the process that asks, rewritten to name the tracee's own
+ * /proc entries, so that the tracer's answer is the tracee's. */
+static const struct { const char *prefix, *leaf; int fd; } self_paths[] = {
+    { "/proc/self", "", -1 }, { "/proc/thread-self", "/task/", -2 }, { "/dev/fd", "/fd", -1 },
+    { "/dev/stdin", "/fd/", 0 }, { "/dev/stdout", "/fd/", 1 }, { "/dev/stderr", "/fd/", 2 },
+};
+
+static const char *as_seen_by(int tid, const char *path, char *out, size_t cap)
 {
-    return starts_with(p, "/proc/self") || starts_with(p, "/proc/thread-self") ||
-           starts_with(p, "/dev/fd") || starts_with(p, "/dev/std");
+    for (size_t i = 0; i < sizeof self_paths / sizeof self_paths[0]; i++) {
+        size_t n = strlen(self_paths[i].prefix);
+        if (strncmp(path, self_paths[i].prefix, n) != 0 || (path[n] && path[n] != '/')) continue;
+        proc_path(out, cap, tid, self_paths[i].leaf, self_paths[i].fd == -2 ? tid : self_paths[i].fd);
+        append(out + strlen(out), out + cap, path + n);
+        return out;
+    }
+    return path;
 }
 
 int answer_query(struct pct_bufs *b, int tid, int pid, const struct pct_syscall *row, const uint64_t *args)
 {
-    if (arg_path(b, tid, args, row->dirfd, row->path, b->a) < 0 || is_self_path(b->a)) return 0;
+    if (arg_path(b, tid, args, row->dirfd, row->path, b->a) < 0) return 0;
+    const char *real = as_seen_by(tid, b->a, b->raw, sizeof b->raw);
     switch (row->cls) {
     case CL_PROBE: case CL_LPROBE: {
         int nofollow = row->cls == CL_LPROBE ||
                        (row->extra != NOARG && (args[row->extra] & AT_SYMLINK_NOFOLLOW));
         struct stat st;
-        int err = fstatat(AT_FDCWD, b->a, &st, nofollow ? AT_SYMLINK_NOFOLLOW : 0) < 0 ? errno : 0;
+        int err = fstatat(AT_FDCWD, real, &st, nofollow ? AT_SYMLINK_NOFOLLOW : 0) < 0 ? errno : 0;
         access_event(pid, PCT_OP_PROBE, err, err ? 0 : (st.st_mode & S_IFMT) >> 12, b->a, NULL);
         return 1;
     }
     case CL_READLINK: {
-        int n = read_link(b->a, b->b, sizeof b->b);
+        int n = read_link(real, b->b, sizeof b->b);
         access_event(pid, PCT_OP_READLINK, n < 0 ? errno : 0, 0, b->a, n < 0 ? NULL : b->b);
         return 1;
     }
     default: { /* an open for reading only */
-        int err = faccessat(AT_FDCWD, b->a, F_OK, 0) < 0 ? errno : 0;
+        int err = faccessat(AT_FDCWD, real, F_OK, 0) < 0 ? errno : 0;
         int absent = err == ENOENT || err == ENOTDIR;
         access_event(pid, absent ? PCT_OP_PROBE : PCT_OP_READ, err, 0, b->a, NULL);
         if (!err && (strcmp(b->a, "/dev/urandom") == 0 || strcmp(b->a, "/dev/random") == 0))

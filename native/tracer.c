@@ -3,6 +3,7 @@
 #include "emit.h"
 #include "paths.h"
 #include "query.h"
+#include "notify.h"
 #include "filter.h"
 #include "protocol.h"
 #include "syscalls.h"
@@ -217,15 +218,18 @@ static void getdents_exit(int tid, int pid, struct slot *s, const struct pct_sys
         off += reclen;
     }
     size_t plen = strlen(path_a) + 1;
+    emit_lock();
     event_begin(PCT_EV_ACCESS, PCT_OP_LIST, pid, 0, 0, 0, plen + n);
     put_bytes(path_a, plen);
     put_bytes(names, n);
+    emit_unlock();
 }
 
 static void output_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, long rval)
 {
     if (rval <= 0) return;
     int fd = (int)s->args[0];
+    emit_lock(); /* until the last byte of the payload */
     event_begin(PCT_EV_OUTPUT, (uint16_t)fd, pid, 0, 0, 0, (size_t)rval);
     uint64_t iov_addr = s->args[1];
     unsigned long iovcnt = row->cls == CL_OUTPUTV ? (unsigned long)s->args[2] : 1;
@@ -252,6 +256,7 @@ pad: /* the header promised rval bytes: keep the stream framed even if memory we
         put_bytes(big, chunk);
         left -= chunk;
     }
+    emit_unlock();
 }
 
 static void path_op_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, int err,
@@ -558,12 +563,14 @@ static void on_exec(int pid)
     const char *kinds[3] = { stdio_kind(pid, 0), stdio_kind(pid, 1), stdio_kind(pid, 2) };
     size_t lens[5] = { strlen(exe) + 1, strlen(cwd) + 1, strlen(kinds[0]) + 1,
                        strlen(kinds[1]) + 1, strlen(kinds[2]) + 1 };
+    emit_lock();
     event_begin(PCT_EV_EXEC, 0, pid, (int)former != pid ? (int)former : 0, 0, 0,
                 lens[0] + lens[1] + lens[2] + lens[3] + lens[4] + (size_t)argbytes);
     put_bytes(exe, lens[0]);
     put_bytes(cwd, lens[1]);
     for (int i = 0; i < 3; i++) put_bytes(kinds[i], lens[2 + i]);
     put_bytes(big, (size_t)argbytes);
+    emit_unlock();
     report_interpreter(pid, exe);
     release_pending_path(s);
 }
@@ -590,7 +597,8 @@ static void on_spawn(int tid, int event)
     }
     c->tgid = thread ? ptgid : (int)child;
     c->state |= ST_HAS_PARENT;
-    if (!thread) event_begin(PCT_EV_SPAWN, event == PTRACE_EVENT_VFORK, ptgid, (int)child, 0, 0, 0);
+    if (thread) event_begin(PCT_EV_THREAD, 0, ptgid, (int)child, 0, 0, 0);
+    else event_begin(PCT_EV_SPAWN, event == PTRACE_EVENT_VFORK, ptgid, (int)child, 0, 0, 0);
     if (c->state & ST_STOPPED_NEW) {
         c->state = (uint8_t)((c->state & ~ST_STOPPED_NEW) | ST_RUNNING);
         ptrace(PTRACE_CONT, (int)child, 0, 0);
@@ -738,20 +746,37 @@ static void reset_signals(void)
     sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-static void run_child(const struct spec *sp, int go)
+/* Installs the filter: with a notification listener when the kernel offers one (5.5+), which the
+ * tracer takes over before the exec; returns the listener's fd or -1. */
+static int install_filter(const struct spec *sp)
 {
     static struct sock_filter prog[PCT_FILTER_MAX];
+    if (!(sp->h.flags & PCT_SPEC_NO_NOTIFY)) {
+        struct sock_fprog fprog = { (unsigned short)pct_build_filter(prog, 1), prog };
+        long fd = fprog.len ? syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &fprog) : -1;
+        if (fd >= 0) return (int)fd;
+    }
+    struct sock_fprog fprog = { (unsigned short)pct_build_filter(prog, 0), prog };
+    if (fprog.len == 0) die_child("seccomp filter", E2BIG);
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0) die_child("seccomp", errno);
+    return -1;
+}
+
+static void run_child(const struct spec *sp, int go, int ready)
+{
     char byte;
     reset_signals();
     if (read_exact(go, &byte, 1) < 0) _exit(127);
-    close(go);
     umask((mode_t)sp->h.umask);
     if (chdir(sp->cwd) < 0) die_child(sp->cwd, errno);
     if ((sp->h.flags & PCT_SPEC_NO_NEW_PRIVS) && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         die_child("no_new_privs", errno);
-    struct sock_fprog fprog = { (unsigned short)pct_build_filter(prog), prog };
-    if (fprog.len == 0) die_child("seccomp filter", E2BIG);
-    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0) die_child("seccomp", errno);
+    int32_t listener = install_filter(sp);
+    if (write(ready, &listener, sizeof listener) != sizeof listener) die_child("handshake write", errno);
+    /* the listener must outlive this fd, which the exec closes: wait until the tracer has its own */
+    if (listener >= 0 && read_exact(go, &byte, 1) < 0) die_child("handshake read", errno);
+    close(go);
+    close(ready);
     if (sp->h.flags & PCT_SPEC_DROP_PRIVILEGES) {
         if (setgroups(sp->h.ngroups, (const gid_t *)sp->groups) < 0) die_child("setgroups", errno);
         if (setgid(sp->h.gid) < 0) die_child("setgid", errno);
@@ -759,6 +784,28 @@ static void run_child(const struct spec *sp, int go)
     }
     execve(sp->exe, sp->argv, sp->envp);
     die_child(sp->exe, errno);
+}
+
+/* Takes the child's notification listener and starts the threads that answer it. */
+static void take_listener(pid_t child, int ready)
+{
+    int32_t fd = -1;
+    if (read_exact(ready, &fd, sizeof fd) < 0 || fd < 0) return;
+    int pidfd = (int)syscall(SYS_pidfd_open, child, 0);
+    int mine = pidfd >= 0 ? (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0) : -1;
+    int err = errno;
+    if (pidfd >= 0) close(pidfd);
+    if (mine >= 0) {
+        err = -pct_start_notify_threads(mine);
+        if (err == 0) return;
+    }
+    /* the child's filter routes queries to a listener nobody would answer: stop here */
+    char msg[160];
+    char *p = append(msg, msg + sizeof msg, "could not take over the seccomp notification listener: ");
+    append(p, msg + sizeof msg, strerror(err));
+    event_str(PCT_EV_ERROR, 0, msg);
+    flush();
+    kill(child, SIGKILL);
 }
 
 static void forward_signal(int sig)
@@ -791,16 +838,25 @@ static pid_t next_stop(int *status)
 int pct_tracer_main(int channel_fd)
 {
     struct spec sp;
-    int go[2];
+    int go[2], ready[2];
     emit_init(channel_fd);
     tracer_signals();
     const char *problem = read_spec(&sp);
     if (problem) { event_str(PCT_EV_ERROR, 0, problem); flush(); return 2; }
-    if (pipe2(go, O_CLOEXEC) < 0) { event_str(PCT_EV_ERROR, 0, "pipe failed"); flush(); return 2; }
-    pid_t child = fork();
+    if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0) {
+        event_str(PCT_EV_ERROR, 0, "pipe failed");
+        flush();
+        return 2;
+    }
+    pid_t child = pct_raw_fork();
     if (child < 0) { event_str(PCT_EV_ERROR, 0, "fork failed"); flush(); return 2; }
-    if (child == 0) { close(go[1]); run_child(&sp, go[0]); }
+    if (child == 0) {
+        close(go[1]);
+        close(ready[0]);
+        run_child(&sp, go[0], ready[1]);
+    }
     close(go[0]);
+    close(ready[1]);
     root_pid = child;
     /* The tracer may outlive the command (serving processes it left behind): it must not hold the
      * command's stdout open, or whoever reads that pipe would wait for the tracer too. */
@@ -823,8 +879,11 @@ int pct_tracer_main(int channel_fd)
     struct slot *s = find_or_add(child);
     s->state |= ST_RUNNING | ST_HAS_PARENT;
     event_begin(PCT_EV_START, 0, child, 0, 0, 0, 0);
-    if (write(go[1], "g", 1) != 1) { kill(child, SIGKILL); }
+    if (write(go[1], "g", 1) != 1) kill(child, SIGKILL);
+    take_listener(child, ready[0]);
+    if (write(go[1], "g", 1) != 1) kill(child, SIGKILL);
     close(go[1]);
+    close(ready[0]);
 
     for (;;) {
         int status;
@@ -838,4 +897,9 @@ int pct_tracer_main(int channel_fd)
     }
     flush();
     return root_status < 0 ? 2 : 0;
+}
+
+pid_t pct_raw_fork(void)
+{
+    return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
 }

@@ -1,5 +1,6 @@
 #ifndef PCT_TRACER_H
 #define PCT_TRACER_H
+#include <sys/types.h>
 
 /* Runs one traced command: reads the spec from channel, starts the command under seccomp and
  * ptrace, streams events to channel until every traced process has ended, and returns the exit
@@ -8,5 +9,9 @@
  * It runs in a process forked from Node (or exec'd through sudo): it allocates nothing and calls
  * no stdio, so that a fork of a multithreaded process may run it. */
 int pct_tracer_main(int channel);
+
+/* fork() without the atfork handlers: in a process forked from Node, libuv's handler would close
+ * and reopen descriptors that by now are the tracer's own. */
+pid_t pct_raw_fork(void);
 
 #endif

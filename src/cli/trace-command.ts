@@ -10,8 +10,8 @@ export async function traceMain(args: string[]): Promise<number> {
   const { options, command } = parseArgs(args, { out: { value: true } }, TRACE_USAGE);
   if (command.length === 0) throw new UsageError(`no command to trace\n${TRACE_USAGE}`);
   const out = resolve(String(options.get('out') ?? 'processcache-trace.json'));
-  const { trace, status, warnings } = await traceCommand({ command });
-  for (const w of warnings) process.stderr.write(`processcache: warning: ${w}\n`);
+  const { trace, status, warnings, builder } = await traceCommand({ command });
+  for (const w of [...builder.errors, ...warnings]) process.stderr.write(`processcache: warning: ${w}\n`);
   try {
     writeFileSync(out, `${JSON.stringify(trace, null, 1)}\n`);
   } catch (e) {

@@ -35,17 +35,23 @@ export class TraceBuilder {
   done = false;
 
   private readonly executionOfPid = new Map<number, Execution>();
+  /** threads, whose ids the notification events carry, to their process */
+  private readonly processOfThread = new Map<number, number>();
   private readonly listings = new Map<string, Access>();
 
   add(ev: RawEvent): void {
+    const owner = this.processOfThread.get(ev.pid);
+    if (owner !== undefined) ev = { ...ev, pid: owner };
     switch (ev.type) {
       case EventType.start: this.rootPid = ev.pid; break;
       case EventType.exec: this.onExec(ev); break;
       case EventType.spawn: {
         const parent = this.executionOfPid.get(ev.pid);
         if (parent) this.executionOfPid.set(ev.value, parent);
+        this.processOfThread.delete(ev.value); // a reused id: now a process of its own
         break;
       }
+      case EventType.thread: this.processOfThread.set(ev.value, ev.pid); break;
       case EventType.exit: this.onExit(ev); break;
       case EventType.access: this.onAccess(ev); break;
       case EventType.flag: this.tag(ev, 'flags'); break;

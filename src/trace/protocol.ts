@@ -3,10 +3,11 @@
 export const SPEC_MAGIC = 0x70637431;
 export const SPEC_DROP_PRIVILEGES = 1;
 export const SPEC_NO_NEW_PRIVS = 2;
+export const SPEC_NO_NOTIFY = 4;
 
 export const EventType = {
   start: 1, exec: 2, spawn: 3, exit: 4, access: 5, flag: 6, nondet: 7, output: 8, error: 9,
-  warn: 10, done: 11,
+  warn: 10, done: 11, thread: 12,
 } as const;
 
 /** Access ops, indexed by their number in the protocol. */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { TraceBuilder } from './builder.js';
 import { loadNative, type NativeTracer } from './native.js';
-import { encodeSpec, EventDecoder, SPEC_DROP_PRIVILEGES, SPEC_NO_NEW_PRIVS } from './protocol.js';
+import { encodeSpec, EventDecoder, SPEC_DROP_PRIVILEGES, SPEC_NO_NEW_PRIVS, SPEC_NO_NOTIFY } from './protocol.js';
 import type { CommandStatus, Trace } from './types.js';
 
 export class TraceError extends Error {}
@@ -75,6 +75,8 @@ interface Started {
   privileged: boolean;
   finish(): void;
   exit: Promise<{ status: number | null; stderr: string }> | null;
+  /** why the tracer ended, once its channel closed early */
+  postmortem(): Promise<string>;
 }
 
 function startForked(native: NativeTracer): Started {
@@ -87,6 +89,12 @@ function startForked(native: NativeTracer): Started {
     finish() {
       // the tracer stays while processes that outlive the command still run
       native.reap(pid, true);
+    },
+    async postmortem() {
+      const status = native.reap(pid, false);
+      if (status === null) return 'it closed its channel';
+      const signal = status & 0x7f;
+      return signal ? `it was killed by signal ${signal}` : `it exited with status ${(status >> 8) & 0xff}`;
     },
   };
 }
@@ -119,6 +127,12 @@ function startProgram(native: NativeTracer, program: string, sudo: boolean): Sta
     socket: new Socket({ fd: channel, readable: true, writable: true }),
     privileged: sudo,
     exit,
+    async postmortem() {
+      const timeout = new Promise<null>((r) => setTimeout(() => r(null), 2000).unref());
+      const ended = await Promise.race([exit, timeout]);
+      if (!ended) return 'it closed its channel';
+      return `it exited with status ${ended.status}${ended.stderr ? `: ${ended.stderr.trim()}` : ''}`;
+    },
     finish() {
       // a tracer still serving processes the command left behind must not keep Node alive
       child.unref();
@@ -154,7 +168,8 @@ export async function traceCommand(options: TraceOptions): Promise<TraceResult> 
     gid: process.getgid?.() ?? 0,
     groups: process.getgroups?.() ?? [],
     umask: currentUmask(),
-    flags: started.privileged ? SPEC_DROP_PRIVILEGES : isRoot ? 0 : SPEC_NO_NEW_PRIVS,
+    flags: (started.privileged ? SPEC_DROP_PRIVILEGES : isRoot ? 0 : SPEC_NO_NEW_PRIVS) |
+      (process.env.PROCESSCACHE_NOTIFY === '0' ? SPEC_NO_NOTIFY : 0),
   });
   const t0 = performance.now();
   const builder = new TraceBuilder();
@@ -180,8 +195,10 @@ export async function traceCommand(options: TraceOptions): Promise<TraceResult> 
       socket.on('error', (e) => reject(new TraceError(`the tracer's channel failed: ${e.message}`)));
       socket.on('close', () => {
         if (builder.done) return resolveDone();
-        const why = builder.errors.join('; ') || 'it ended before the command did';
-        reject(new TraceError(`the tracer failed: ${why}`));
+        void started.postmortem().then((how) => {
+          const why = [...builder.errors, `${how} before the command ended`].join('; ');
+          reject(new TraceError(`the tracer failed: ${why}`));
+        });
       });
       socket.write(spec);
     });
