@@ -118,4 +118,25 @@ test('a command that is not found fails before tracing, with a clear message', (
   assert.match(r as string, /no-such-program-xyz: command not found in PATH/);
 });
 
+test('paths that name the asking process are answered for that process, not the tracer', () => {
+  const r = runTrace(['readlink', '/proc/self/exe']);
+  assert.is(r.stdout, '/usr/bin/readlink\n');
+  const access = r.trace.executions[0]!.accesses.find((a) => a.path === '/proc/self/exe');
+  assert.equal(access, { op: 'readlink', result: 'ok', path: '/proc/self/exe', target: '/usr/bin/readlink' });
+});
+
+test('the notification path and the ptrace-only path report the same accesses', () => {
+  const cmd = ['sh', '-c', 'gcc -o m m.c && ./m && ls d && cat in.txt && test -e nope; readlink -f /proc/self/cwd'];
+  const both = [undefined, '0'].map((notify) => {
+    const dir = project();
+    writeFileSync(`${dir}/m.c`, '#include <stdio.h>\n#include "h.h"\nint main(void) { return V; }\n');
+    writeFileSync(`${dir}/h.h`, '#define V 0\n');
+    const r = runTrace(cmd, { cwd: dir, env: { ...process.env, PROCESSCACHE_NOTIFY: notify } });
+    assert.is(r.status, 0, r.stderr);
+    return r.trace.executions.map((e) => `${e.exe.replace(dir, '.')}: ${accessesUnder(e, dir).join(' | ')}`);
+  });
+  assert.equal(both[0], both[1]);
+  assert.ok(both[0]!.some((line) => line.includes('read h.h ok')), 'the header read is seen');
+});
+
 test.run();
