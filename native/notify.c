@@ -11,6 +11,15 @@
 #include <sys/ioctl.h>
 
 #define NOTIFY_THREADS 2
+
+/* Linux 6.6: wake the notifying thread and the supervisor on the waker's CPU, a hand-off
+ * instead of a cross-CPU wakeup (newer than the build machine's headers) */
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP 1
+#endif
 #define ROW_BY_NR_CAP 512
 
 static int listener = -1;
@@ -49,6 +58,7 @@ static void *serve(void *arg)
 int pct_start_notify_threads(int fd)
 {
     listener = fd;
+    ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP); /* best effort */
     for (unsigned i = 0; i < ROW_BY_NR_CAP; i++) row_by_nr[i] = -1;
     for (unsigned i = 0; i < pct_syscall_count; i++) {
         const struct pct_syscall *s = &pct_syscalls[i];
