@@ -1022,9 +1022,13 @@ function loadNative() {
       return fd;
     },
     acceptTracer(listener, timeoutMs) {
-      const fd = accept(listener, timeoutMs);
-      if (fd < 0) throw errnoMessage(fd, "waiting for the privileged tracer");
-      return fd;
+      return new Promise((resolveFd, reject) => {
+        accept.async(listener, timeoutMs, (err, fd) => {
+          if (err) reject(err instanceof Error ? err : new NativeError(String(err)));
+          else if (fd < 0) reject(errnoMessage(fd, "waiting for the tracer program"));
+          else resolveFd(fd);
+        });
+      });
     },
     close(fd) {
       close(fd);
@@ -1092,7 +1096,7 @@ function startForked(native3) {
     }
   };
 }
-function startProgram(native3, program, sudo) {
+async function startProgram(native3, program, sudo) {
   const dir = mkdtempSync(join2(tmpdir(), "processcache-"));
   const path2 = join2(dir, "tracer.sock");
   const listener = native3.listen(path2);
@@ -1107,7 +1111,7 @@ function startProgram(native3, program, sudo) {
   });
   let channel;
   try {
-    channel = native3.acceptTracer(listener, 15e3);
+    channel = await native3.acceptTracer(listener, 15e3);
   } catch (e) {
     child.kill();
     throw new TraceError(`the tracer program did not start${sudo ? " through sudo" : ""}: ${stderr.trim() || e.message}`);
@@ -1143,7 +1147,7 @@ async function traceCommand(options) {
   const env = options.env ?? process.env;
   const exe = resolveProgram(program, env, cwd);
   const native3 = loadNative();
-  const started = options.tracerProgram ? startProgram(native3, options.tracerProgram, false) : decide(options) ? startProgram(native3, native3.helperPath, true) : startForked(native3);
+  const started = options.tracerProgram ? await startProgram(native3, options.tracerProgram, false) : decide(options) ? await startProgram(native3, native3.helperPath, true) : startForked(native3);
   const isRoot = process.getuid?.() === 0;
   const spec = encodeSpec({
     exe,

@@ -8,7 +8,8 @@ export interface NativeTracer {
   /** Forks a tracer process; the channel is a socket for the spec and the events. */
   forkTracer(): { pid: number; channel: number };
   listen(path: string): number;
-  acceptTracer(listener: number, timeoutMs: number): number;
+  /** Waits (off Node's event loop) for the tracer program to connect; hands it fds 0-2. */
+  acceptTracer(listener: number, timeoutMs: number): Promise<number>;
   close(fd: number): void;
   /** The tracer's wait status, or null while it still runs (nohang). */
   reap(pid: number, nohang: boolean): number | null;
@@ -76,9 +77,13 @@ export function loadNative(): NativeTracer {
       return fd;
     },
     acceptTracer(listener, timeoutMs) {
-      const fd = accept(listener, timeoutMs) as number;
-      if (fd < 0) throw errnoMessage(fd, 'waiting for the privileged tracer');
-      return fd;
+      return new Promise((resolveFd, reject) => {
+        accept.async(listener, timeoutMs, (err: unknown, fd: number) => {
+          if (err) reject(err instanceof Error ? err : new NativeError(String(err)));
+          else if (fd < 0) reject(errnoMessage(fd, 'waiting for the tracer program'));
+          else resolveFd(fd);
+        });
+      });
     },
     close(fd) {
       close(fd);

@@ -100,7 +100,7 @@ function startForked(native: NativeTracer): Started {
 }
 
 /** The tracer as a program (pctrace), through sudo when it must be privileged. */
-function startProgram(native: NativeTracer, program: string, sudo: boolean): Started {
+async function startProgram(native: NativeTracer, program: string, sudo: boolean): Promise<Started> {
   const dir = mkdtempSync(join(tmpdir(), 'processcache-'));
   const path = join(dir, 'tracer.sock');
   const listener = native.listen(path);
@@ -115,7 +115,7 @@ function startProgram(native: NativeTracer, program: string, sudo: boolean): Sta
   });
   let channel: number;
   try {
-    channel = native.acceptTracer(listener, 15_000);
+    channel = await native.acceptTracer(listener, 15_000);
   } catch (e) {
     child.kill();
     throw new TraceError(`the tracer program did not start${sudo ? ' through sudo' : ''}: ${stderr.trim() || (e as Error).message}`);
@@ -156,8 +156,8 @@ export async function traceCommand(options: TraceOptions): Promise<TraceResult> 
   const exe = resolveProgram(program, env, cwd);
   const native = loadNative();
   const started = options.tracerProgram
-    ? startProgram(native, options.tracerProgram, false)
-    : decide(options) ? startProgram(native, native.helperPath, true) : startForked(native);
+    ? await startProgram(native, options.tracerProgram, false)
+    : decide(options) ? await startProgram(native, native.helperPath, true) : startForked(native);
   const isRoot = process.getuid?.() === 0;
   const spec = encodeSpec({
     exe,
