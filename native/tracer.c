@@ -786,6 +786,18 @@ static void run_child(const struct spec *sp, int go, int ready)
     die_child(sp->exe, errno);
 }
 
+/* The command could not be started under the tracer: say why, and end it before it runs. */
+static void fail_start(pid_t child, const char *what, int err)
+{
+    char msg[200];
+    char *p = append(msg, msg + sizeof msg, what);
+    p = append(p, msg + sizeof msg, ": ");
+    append(p, msg + sizeof msg, strerror(err));
+    event_str(PCT_EV_ERROR, 0, msg);
+    flush();
+    kill(child, SIGKILL);
+}
+
 /* Takes the child's notification listener and starts the threads that answer it. */
 static void take_listener(pid_t child, int ready)
 {
@@ -800,12 +812,7 @@ static void take_listener(pid_t child, int ready)
         if (err == 0) return;
     }
     /* the child's filter routes queries to a listener nobody would answer: stop here */
-    char msg[160];
-    char *p = append(msg, msg + sizeof msg, "could not take over the seccomp notification listener: ");
-    append(p, msg + sizeof msg, strerror(err));
-    event_str(PCT_EV_ERROR, 0, msg);
-    flush();
-    kill(child, SIGKILL);
+    fail_start(child, "could not take over the seccomp notification listener", err);
 }
 
 static void forward_signal(int sig)
@@ -867,12 +874,7 @@ int pct_tracer_main(int channel_fd)
                          PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP |
                          PTRACE_O_EXITKILL;
     if (ptrace(PTRACE_SEIZE, child, 0, options) < 0) {
-        char msg[160];
-        char *p = append(msg, msg + sizeof msg, "ptrace(PTRACE_SEIZE) failed: ");
-        append(p, msg + sizeof msg, strerror(errno));
-        event_str(PCT_EV_ERROR, 0, msg);
-        flush();
-        kill(child, SIGKILL);
+        fail_start(child, "ptrace(PTRACE_SEIZE) failed", errno);
         waitpid(child, NULL, 0);
         return 2;
     }
