@@ -798,21 +798,23 @@ static void fail_start(pid_t child, const char *what, int err)
     kill(child, SIGKILL);
 }
 
-/* Takes the child's notification listener and starts the threads that answer it. */
-static void take_listener(pid_t child, int ready)
+/* Takes the child's notification listener and starts the threads that answer it. Returns 1 when
+ * the child has one and waits for word that the tracer holds it. */
+static int take_listener(pid_t child, int ready)
 {
     int32_t fd = -1;
-    if (read_exact(ready, &fd, sizeof fd) < 0 || fd < 0) return;
+    if (read_exact(ready, &fd, sizeof fd) < 0 || fd < 0) return 0;
     int pidfd = (int)syscall(SYS_pidfd_open, child, 0);
     int mine = pidfd >= 0 ? (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0) : -1;
     int err = errno;
     if (pidfd >= 0) close(pidfd);
     if (mine >= 0) {
         err = -pct_start_notify_threads(mine);
-        if (err == 0) return;
+        if (err == 0) return 1;
     }
     /* the child's filter routes queries to a listener nobody would answer: stop here */
     fail_start(child, "could not take over the seccomp notification listener", err);
+    return 0;
 }
 
 static void forward_signal(int sig)
@@ -882,8 +884,7 @@ int pct_tracer_main(int channel_fd)
     s->state |= ST_RUNNING | ST_HAS_PARENT;
     event_begin(PCT_EV_START, 0, child, 0, 0, 0, 0);
     if (write(go[1], "g", 1) != 1) kill(child, SIGKILL);
-    take_listener(child, ready[0]);
-    if (write(go[1], "g", 1) != 1) kill(child, SIGKILL);
+    if (take_listener(child, ready[0]) && write(go[1], "g", 1) != 1) kill(child, SIGKILL);
     close(go[1]);
     close(ready[0]);
 
