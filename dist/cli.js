@@ -686,6 +686,8 @@ var SPEC_MAGIC = 1885566001;
 var SPEC_DROP_PRIVILEGES = 1;
 var SPEC_NO_NEW_PRIVS = 2;
 var SPEC_NO_NOTIFY = 4;
+var SPEC_DECIDE_EXEC = 8;
+var REPLY_MAGIC = 1885566034;
 var EventType = {
   start: 1,
   exec: 2,
@@ -698,7 +700,8 @@ var EventType = {
   error: 9,
   warn: 10,
   done: 11,
-  thread: 12
+  thread: 12,
+  execQuery: 13
 };
 var ACCESS_OPS = [
   "",
@@ -787,6 +790,34 @@ function payloadStrings(payload) {
     }
   }
   return out;
+}
+function decodeExecQuery(ev) {
+  const [exe = "", cwd = "", k0 = "", k1 = "", k2 = "", ...rest] = payloadStrings(ev.payload);
+  return {
+    pid: ev.pid,
+    tid: ev.value,
+    exe,
+    cwd,
+    stdio: [k0, k1, k2],
+    argv: rest.slice(0, ev.kind),
+    env: rest.slice(ev.kind, ev.kind + ev.aux)
+  };
+}
+function encodeExecReply(decision) {
+  const chunks = decision.skip ? decision.output : [];
+  const head = Buffer.alloc(16);
+  head.writeUInt32LE(REPLY_MAGIC, 0);
+  head.writeUInt32LE(decision.skip ? 1 : 0, 4);
+  head.writeInt32LE(decision.skip ? decision.exitCode : 0, 8);
+  head.writeUInt32LE(chunks.length, 12);
+  const parts = [head];
+  for (const c of chunks) {
+    const h = Buffer.alloc(8);
+    h.writeUInt32LE(c.fd, 0);
+    h.writeUInt32LE(c.data.length, 4);
+    parts.push(h, c.data);
+  }
+  return Buffer.concat(parts);
 }
 
 // src/trace/builder.ts
@@ -899,6 +930,31 @@ var TraceBuilder = class {
     };
     this.executions.push(exec);
     this.executionOfPid.set(ev.pid, exec);
+  }
+  /** A program that was not run: its process ends with the recorded status instead. */
+  addSkipped(query, exitCode, output, timeMs) {
+    const parent = this.executionOfPid.get(query.pid) ?? null;
+    const exec = {
+      id: this.executions.length,
+      parent: parent ? parent.id : null,
+      pid: query.pid,
+      exe: query.exe,
+      argv: query.argv,
+      cwd: query.cwd,
+      exitCode,
+      signal: null,
+      startMs: timeMs,
+      endMs: null,
+      accesses: [],
+      flags: [],
+      nondeterminism: [],
+      stdio: { "0": query.stdio[0], "1": query.stdio[1], "2": query.stdio[2] },
+      output: output.map((o) => ({ fd: o.fd, bytes: o.data.length })),
+      skipped: true
+    };
+    this.executions.push(exec);
+    this.executionOfPid.set(query.pid, exec);
+    return exec;
   }
   onExit(ev) {
     const signaled = ev.op === 1;
@@ -1158,7 +1214,7 @@ async function traceCommand(options) {
     gid: process.getgid?.() ?? 0,
     groups: process.getgroups?.() ?? [],
     umask: currentUmask(),
-    flags: (started.privileged ? SPEC_DROP_PRIVILEGES : isRoot ? 0 : SPEC_NO_NEW_PRIVS) | (process.env.PROCESSCACHE_NOTIFY === "0" ? SPEC_NO_NOTIFY : 0)
+    flags: (started.privileged ? SPEC_DROP_PRIVILEGES : isRoot ? 0 : SPEC_NO_NEW_PRIVS) | (process.env.PROCESSCACHE_NOTIFY === "0" ? SPEC_NO_NOTIFY : 0) | (options.decideExec ? SPEC_DECIDE_EXEC : 0)
   });
   const t0 = performance.now();
   const builder = new TraceBuilder();
@@ -1167,9 +1223,28 @@ async function traceCommand(options) {
   try {
     await new Promise((resolveDone, reject) => {
       const { socket } = started;
+      const decideExec = options.decideExec;
+      let decisions = Promise.resolve();
+      const onQuery = (ev) => {
+        if (!decideExec) return;
+        const query = decodeExecQuery(ev);
+        decisions = decisions.then(async () => {
+          let decision;
+          try {
+            decision = await decideExec(query);
+          } catch {
+            decision = { skip: false };
+          }
+          if (decision.skip) builder.addSkipped(query, decision.exitCode, decision.output, Number(ev.timeNs) / 1e6);
+          socket.write(encodeExecReply(decision));
+        });
+      };
       socket.on("data", (chunk) => {
         try {
-          for (const ev of decoder.push(chunk)) builder.add(ev);
+          for (const ev of decoder.push(chunk)) {
+            if (ev.type === EventType.execQuery) onQuery(ev);
+            else builder.add(ev);
+          }
         } catch (e) {
           reject(e);
           socket.destroy();

@@ -3,7 +3,10 @@
 #include "paths.h"
 #include "syscalls.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -140,3 +143,26 @@ int arg_path(struct pct_bufs *b, int tid, const uint64_t *args, int dirfd_arg, i
     }
     return resolve(tid, dirfd, b->raw, out, PATH_CAP);
 }
+
+/* What fd of pid is: the kind of a standard stream decides how a program writes to it. */
+const char *stdio_kind(int pid, int fd)
+{
+    char link[64];
+    struct stat st;
+    proc_path(link, sizeof link, pid, "/fd/", fd);
+    if (stat(link, &st) < 0) return errno == ENOENT ? "closed" : "other";
+    switch (st.st_mode & S_IFMT) {
+    case S_IFIFO: return "pipe";
+    case S_IFSOCK: return "socket";
+    case S_IFREG: return "file";
+    case S_IFDIR: return "dir";
+    case S_IFCHR: {
+        unsigned maj = major(st.st_rdev), min = minor(st.st_rdev);
+        if (maj == 1 && min == 3) return "null";
+        if (maj == 4 || maj == 5 || (maj >= 136 && maj <= 143)) return "tty";
+        return "char";
+    }
+    default: return "other";
+    }
+}
+

@@ -22,5 +22,6 @@ int read_link(const char *link, char *buf, size_t cap);
 int dirfd_path(int tid, long dirfd, char *buf, size_t cap);
 int resolve(int tid, long dirfd, const char *rel, char *out, size_t cap);
 int arg_path(struct pct_bufs *b, int tid, const uint64_t *args, int dirfd_arg, int path_arg, char *out);
+const char *stdio_kind(int pid, int fd);
 
 #endif

@@ -12,6 +12,7 @@
 #define PCT_SPEC_DROP_PRIVILEGES 1u /* privileged tracer: run the command as uid/gid/groups */
 #define PCT_SPEC_NO_NEW_PRIVS 2u    /* unprivileged tracer: seccomp needs no_new_privs */
 #define PCT_SPEC_NO_NOTIFY 4u       /* every trapped call through ptrace, none by user notification */
+#define PCT_SPEC_DECIDE_EXEC 8u     /* ask TypeScript at every execve whether to run or skip it */
 
 struct pct_spec_header {
     uint32_t magic;
@@ -45,8 +46,12 @@ enum pct_event {
     PCT_EV_ERROR = 9,  /* payload: message; the tracer could not do its job */
     PCT_EV_WARN = 10,  /* payload: message for the user */
     PCT_EV_DONE = 11,  /* the root process ended (EXIT already sent); others may live on */
-    PCT_EV_THREAD = 12 /* pid started thread value: events from the notification threads carry
+    PCT_EV_THREAD = 12, /* pid started thread value: events from the notification threads carry
                           the thread's id, which belongs to pid's process */
+    PCT_EV_EXEC_QUERY = 13 /* (PCT_SPEC_DECIDE_EXEC) pid is about to execve; value: the thread;
+                              kind: argc, aux: envc; payload: exe, cwd, the kinds of
+                              fds 0-2, argv, envp. The tracer
+                              waits for a pct_exec_reply before anything else of its own. */
 };
 
 enum pct_op {
@@ -54,6 +59,22 @@ enum pct_op {
     PCT_OP_READLINK, PCT_OP_EXEC, PCT_OP_CHDIR, PCT_OP_RENAME, PCT_OP_DELETE, PCT_OP_MKDIR,
     PCT_OP_RMDIR, PCT_OP_SYMLINK, PCT_OP_LINK, PCT_OP_CHMOD, PCT_OP_UTIME, PCT_OP_MKNOD,
     PCT_OP_STDIN, PCT_OP_DUP
+};
+
+/* TypeScript -> tracer, after each PCT_EV_EXEC_QUERY: run the program, or skip it: first write
+ * nchunks chunks (struct pct_output_chunk, then its bytes) to the process's own fds, then end the
+ * process with exit_code instead of the exec. */
+struct pct_exec_reply {
+    uint32_t magic; /* PCT_REPLY_MAGIC */
+    uint32_t skip;
+    int32_t exit_code;
+    uint32_t nchunks;
+};
+#define PCT_REPLY_MAGIC 0x70637452u /* "pctR" */
+
+struct pct_output_chunk {
+    uint32_t fd;
+    uint32_t len;
 };
 
 #endif

@@ -4,6 +4,7 @@
 #include "paths.h"
 #include "query.h"
 #include "notify.h"
+#include "decide.h"
 #include "filter.h"
 #include "protocol.h"
 #include "syscalls.h"
@@ -147,6 +148,7 @@ static void flag_nr(int pid, const char *prefix, long nr)
 /* ---- syscall handlers ----------------------------------------------------------------------- */
 
 static struct pct_bufs bufs; /* the ptrace thread's */
+static int decide_exec;       /* PCT_SPEC_DECIDE_EXEC */
 #define path_a (bufs.a)
 #define path_b (bufs.b)
 static unsigned char big[BIG_CAP];
@@ -410,6 +412,10 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         int path_arg = row->path;
         if (row->extra != NOARG && (args[row->extra] & AT_EMPTY_PATH)) path_arg = NOARG;
         if (p && arg_path(&bufs, tid, args, row->dirfd, path_arg, p) < 0) release_pending_path(s);
+        if (decide_exec && s->pending_path >= 0 && pct_decide_exec(tid, pid, p, row, args)) {
+            release_pending_path(s);
+            return 0; /* skipped: the process now exits instead */
+        }
         return 1;
     }
     case CL_STDIN: {
@@ -476,27 +482,6 @@ static void on_seccomp(int tid, struct slot *s)
 }
 
 /* ---- process lifecycle ------------------------------------------------------------------- */
-
-static const char *stdio_kind(int pid, int fd)
-{
-    char link[64];
-    struct stat st;
-    proc_path(link, sizeof link, pid, "/fd/", fd);
-    if (stat(link, &st) < 0) return errno == ENOENT ? "closed" : "other";
-    switch (st.st_mode & S_IFMT) {
-    case S_IFIFO: return "pipe";
-    case S_IFSOCK: return "socket";
-    case S_IFREG: return "file";
-    case S_IFDIR: return "dir";
-    case S_IFCHR: {
-        unsigned maj = major(st.st_rdev), min = minor(st.st_rdev);
-        if (maj == 1 && min == 3) return "null";
-        if (maj == 4 || maj == 5 || (maj >= 136 && maj <= 143)) return "tty";
-        return "char";
-    }
-    default: return "other";
-    }
-}
 
 static ssize_t read_file(const char *path, void *buf, size_t cap)
 {
@@ -852,6 +837,7 @@ int pct_tracer_main(int channel_fd)
     tracer_signals();
     const char *problem = read_spec(&sp);
     if (problem) { event_str(PCT_EV_ERROR, 0, problem); flush(); return 2; }
+    decide_exec = (sp.h.flags & PCT_SPEC_DECIDE_EXEC) != 0;
     if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0) {
         event_str(PCT_EV_ERROR, 0, "pipe failed");
         flush();

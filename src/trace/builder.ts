@@ -1,7 +1,7 @@
 // Turns the tracer's events into executions: one per successful execve; a fork that does not exec
 // belongs to its parent's execution.
 import { constants } from 'node:os';
-import { ACCESS_OPS, EventType, payloadStrings, type RawEvent } from './protocol.js';
+import { ACCESS_OPS, EventType, payloadStrings, type ExecQuery, type RawEvent } from './protocol.js';
 import type { Access, CommandStatus, Execution, FileType, StdioKind } from './types.js';
 
 const ERRNO_NAMES = new Map<number, string>(
@@ -94,6 +94,32 @@ export class TraceBuilder {
     };
     this.executions.push(exec);
     this.executionOfPid.set(ev.pid, exec);
+  }
+
+  /** A program that was not run: its process ends with the recorded status instead. */
+  addSkipped(query: ExecQuery, exitCode: number, output: { fd: number; data: Buffer }[], timeMs: number): Execution {
+    const parent = this.executionOfPid.get(query.pid) ?? null;
+    const exec: Execution = {
+      id: this.executions.length,
+      parent: parent ? parent.id : null,
+      pid: query.pid,
+      exe: query.exe,
+      argv: query.argv,
+      cwd: query.cwd,
+      exitCode,
+      signal: null,
+      startMs: timeMs,
+      endMs: null,
+      accesses: [],
+      flags: [],
+      nondeterminism: [],
+      stdio: { '0': query.stdio[0] as StdioKind, '1': query.stdio[1] as StdioKind, '2': query.stdio[2] as StdioKind },
+      output: output.map((o) => ({ fd: o.fd, bytes: o.data.length })),
+      skipped: true,
+    };
+    this.executions.push(exec);
+    this.executionOfPid.set(query.pid, exec);
+    return exec;
   }
 
   private onExit(ev: RawEvent): void {

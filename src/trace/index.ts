@@ -2,3 +2,4 @@ export { traceCommand, exitCodeOf, resolveProgram, TraceError } from './session.
 export type { TraceOptions, TraceResult } from './session.js';
 export type { Access, Execution, Trace, CommandStatus, StdioKind, FileType } from './types.js';
 export { NativeError, loadNative, findNativeDir } from './native.js';
+export type { ExecQuery, ExecDecision } from './protocol.js';

@@ -4,10 +4,12 @@ export const SPEC_MAGIC = 0x70637431;
 export const SPEC_DROP_PRIVILEGES = 1;
 export const SPEC_NO_NEW_PRIVS = 2;
 export const SPEC_NO_NOTIFY = 4;
+export const SPEC_DECIDE_EXEC = 8;
+const REPLY_MAGIC = 0x70637452;
 
 export const EventType = {
   start: 1, exec: 2, spawn: 3, exit: 4, access: 5, flag: 6, nondet: 7, output: 8, error: 9,
-  warn: 10, done: 11, thread: 12,
+  warn: 10, done: 11, thread: 12, execQuery: 13,
 } as const;
 
 /** Access ops, indexed by their number in the protocol. */
@@ -103,4 +105,49 @@ export function payloadStrings(payload: Buffer): string[] {
     }
   }
   return out;
+}
+
+/** A process about to execve, asking whether to run the program (SPEC_DECIDE_EXEC). */
+export interface ExecQuery {
+  pid: number;
+  tid: number;
+  exe: string;
+  cwd: string;
+  stdio: [string, string, string];
+  argv: string[];
+  env: string[];
+}
+
+export type ExecDecision =
+  | { skip: false }
+  | { skip: true; exitCode: number; output: { fd: number; data: Buffer }[] };
+
+export function decodeExecQuery(ev: RawEvent): ExecQuery {
+  const [exe = '', cwd = '', k0 = '', k1 = '', k2 = '', ...rest] = payloadStrings(ev.payload);
+  return {
+    pid: ev.pid,
+    tid: ev.value,
+    exe,
+    cwd,
+    stdio: [k0, k1, k2],
+    argv: rest.slice(0, ev.kind),
+    env: rest.slice(ev.kind, ev.kind + ev.aux),
+  };
+}
+
+export function encodeExecReply(decision: ExecDecision): Buffer {
+  const chunks = decision.skip ? decision.output : [];
+  const head = Buffer.alloc(16);
+  head.writeUInt32LE(REPLY_MAGIC, 0);
+  head.writeUInt32LE(decision.skip ? 1 : 0, 4);
+  head.writeInt32LE(decision.skip ? decision.exitCode : 0, 8);
+  head.writeUInt32LE(chunks.length, 12);
+  const parts: Buffer[] = [head];
+  for (const c of chunks) {
+    const h = Buffer.alloc(8);
+    h.writeUInt32LE(c.fd, 0);
+    h.writeUInt32LE(c.data.length, 4);
+    parts.push(h, c.data);
+  }
+  return Buffer.concat(parts);
 }

@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { TraceBuilder } from './builder.js';
 import { loadNative, type NativeTracer } from './native.js';
-import { encodeSpec, EventDecoder, SPEC_DROP_PRIVILEGES, SPEC_NO_NEW_PRIVS, SPEC_NO_NOTIFY } from './protocol.js';
+import {
+  decodeExecQuery, encodeExecReply, encodeSpec, EventDecoder, EventType, SPEC_DECIDE_EXEC, SPEC_DROP_PRIVILEGES,
+  SPEC_NO_NEW_PRIVS, SPEC_NO_NOTIFY, type ExecDecision, type ExecQuery, type RawEvent,
+} from './protocol.js';
 import type { CommandStatus, Trace } from './types.js';
 
 export class TraceError extends Error {}
@@ -19,6 +22,8 @@ export interface TraceOptions {
   privileged?: 'auto' | 'never';
   /** run this tracer program instead of forking one from the library (the sanitizer test) */
   tracerProgram?: string;
+  /** asked before every exec: run the program, or skip it with a recorded result */
+  decideExec?: (query: ExecQuery) => ExecDecision | Promise<ExecDecision>;
 }
 
 export interface TraceResult {
@@ -169,7 +174,8 @@ export async function traceCommand(options: TraceOptions): Promise<TraceResult> 
     groups: process.getgroups?.() ?? [],
     umask: currentUmask(),
     flags: (started.privileged ? SPEC_DROP_PRIVILEGES : isRoot ? 0 : SPEC_NO_NEW_PRIVS) |
-      (process.env.PROCESSCACHE_NOTIFY === '0' ? SPEC_NO_NOTIFY : 0),
+      (process.env.PROCESSCACHE_NOTIFY === '0' ? SPEC_NO_NOTIFY : 0) |
+      (options.decideExec ? SPEC_DECIDE_EXEC : 0),
   });
   const t0 = performance.now();
   const builder = new TraceBuilder();
@@ -178,9 +184,29 @@ export async function traceCommand(options: TraceOptions): Promise<TraceResult> 
   try {
     await new Promise<void>((resolveDone, reject) => {
       const { socket } = started;
+      const decideExec = options.decideExec;
+      // the tracer waits for each answer before it sends anything of its own: one at a time
+      let decisions = Promise.resolve();
+      const onQuery = (ev: RawEvent): void => {
+        if (!decideExec) return;
+        const query = decodeExecQuery(ev);
+        decisions = decisions.then(async () => {
+          let decision: ExecDecision;
+          try {
+            decision = await decideExec(query);
+          } catch {
+            decision = { skip: false }; // a failed decision runs the program
+          }
+          if (decision.skip) builder.addSkipped(query, decision.exitCode, decision.output, Number(ev.timeNs) / 1e6);
+          socket.write(encodeExecReply(decision));
+        });
+      };
       socket.on('data', (chunk: Buffer) => {
         try {
-          for (const ev of decoder.push(chunk)) builder.add(ev);
+          for (const ev of decoder.push(chunk)) {
+            if (ev.type === EventType.execQuery) onQuery(ev);
+            else builder.add(ev);
+          }
         } catch (e) {
           reject(e);
           socket.destroy();

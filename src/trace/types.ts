@@ -42,6 +42,8 @@ export interface Execution {
   nondeterminism: string[];
   stdio: { '0': StdioKind; '1': StdioKind; '2': StdioKind };
   output: OutputChunk[];
+  /** the program did not run: a decision replayed its output and exit status */
+  skipped?: true;
 }
 
 export interface Trace {
