@@ -56,7 +56,7 @@ var require_koffi = __commonJS2({
           console.log(">> Downloading " + url);
           let [tmp_name, file] = open_temporary_stream(dest);
           try {
-            await new Promise((resolve3, reject) => {
+            await new Promise((resolve5, reject) => {
               let request = http.get(url, (response) => {
                 if (response.statusCode != 200) {
                   let err = new Error(`Download failed: ${response.statusMessage} [${response.statusCode}]`);
@@ -72,7 +72,7 @@ var require_koffi = __commonJS2({
                     if (!fs2.existsSync(dest))
                       reject(err);
                   }
-                  resolve3();
+                  resolve5();
                 }));
               });
               request.on("error", reject);
@@ -106,7 +106,7 @@ var require_koffi = __commonJS2({
         }
         function extract_targz(filename2, dest_dir, strip = 0) {
           let reader = fs2.createReadStream(filename2).pipe(zlib.createGunzip());
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve5, reject) => {
             let header = null;
             let extended = {};
             reader.on("readable", () => {
@@ -146,8 +146,8 @@ var require_koffi = __commonJS2({
                   data = data.subarray(0, header.size);
                   if (header.type == "0" || header.type == "7") {
                     let filename3 = dest_dir + "/" + header.filename;
-                    let dirname2 = path2.dirname(filename3);
-                    fs2.mkdirSync(dirname2, { recursive: true, mode: 493 });
+                    let dirname5 = path2.dirname(filename3);
+                    fs2.mkdirSync(dirname5, { recursive: true, mode: 493 });
                     fs2.writeFileSync(filename3, data, { mode: header.mode });
                   } else if (header.type == "5") {
                     let filename3 = dest_dir + "/" + header.filename;
@@ -187,7 +187,7 @@ var require_koffi = __commonJS2({
               }
             });
             reader.on("error", reject);
-            reader.on("end", resolve3);
+            reader.on("end", resolve5);
           });
         }
         function path_is_absolute(path3) {
@@ -240,8 +240,8 @@ var require_koffi = __commonJS2({
           }
         }
         function determine_arch2() {
-          let arch = process.arch;
-          if (arch == "riscv32" || arch == "riscv64") {
+          let arch2 = process.arch;
+          if (arch2 == "riscv32" || arch2 == "riscv64") {
             let buf = read_file_header(process.execPath, 512);
             let header = decode_elf_header(buf);
             let float_abi = header.e_flags & 6;
@@ -252,32 +252,32 @@ var require_koffi = __commonJS2({
                 break;
               case 2:
                 {
-                  arch += "f";
+                  arch2 += "f";
                 }
                 break;
               case 4:
                 {
-                  arch += "d";
+                  arch2 += "d";
                 }
                 break;
               case 6:
                 {
-                  arch += "q";
+                  arch2 += "q";
                 }
                 break;
             }
-          } else if (arch == "arm") {
+          } else if (arch2 == "arm") {
             let buf = read_file_header(process.execPath, 512);
             let header = decode_elf_header(buf);
             if (header.e_flags & 1024) {
-              arch += "hf";
+              arch2 += "hf";
             } else if (header.e_flags & 512) {
-              arch += "sf";
+              arch2 += "sf";
             } else {
               throw new Error("Unknown ARM floating-point ABI");
             }
           }
-          return arch;
+          return arch2;
         }
         function read_file_header(filename2, read) {
           let fd = null;
@@ -497,8 +497,8 @@ var require_koffi = __commonJS2({
               throw new Error(`This engine is based on Node ${process.versions.node}, but ${pkg.name} does not support the Node ${major}.x branch (N-API < ${pkg.cnoke.napi})`);
             }
           }
-          let arch = determine_arch();
-          let triplet3 = `${process.platform}_${arch}`;
+          let arch2 = determine_arch();
+          let triplet3 = `${process.platform}_${arch2}`;
           return triplet3;
         }
         function init(triplet, native) {
@@ -846,8 +846,11 @@ var TraceBuilder = class {
   executions = [];
   errors = [];
   warnings = [];
-  /** the bytes of each execution's fd 1 and 2 writes, in order, for replay */
-  outputBytes = /* @__PURE__ */ new Map();
+  log = [];
+  /** called when an execution's process has ended (innermost first in an exec chain) */
+  onExecutionEnd = null;
+  /** called when a program has started in a process */
+  onExecutionStart = null;
   rootPid = null;
   rootStatus = null;
   done = false;
@@ -890,9 +893,7 @@ var TraceBuilder = class {
         const exec = this.executionOfPid.get(ev.pid);
         if (!exec) break;
         exec.output.push({ fd: ev.op, bytes: ev.payload.length });
-        const chunks = this.outputBytes.get(exec.id) ?? [];
-        chunks.push(Buffer.from(ev.payload));
-        this.outputBytes.set(exec.id, chunks);
+        this.log.push({ exec: exec.id, kind: "output", fd: ev.op, data: Buffer.from(ev.payload) });
         break;
       }
       case EventType.error:
@@ -930,9 +931,11 @@ var TraceBuilder = class {
     };
     this.executions.push(exec);
     this.executionOfPid.set(ev.pid, exec);
+    this.log.push({ exec: exec.id, kind: "access", access: exec.accesses[0] });
+    this.onExecutionStart?.(exec);
   }
   /** A program that was not run: its process ends with the recorded status instead. */
-  addSkipped(query, exitCode, output, timeMs) {
+  addSkipped(query, exitCode, output, timeMs, tag) {
     const parent = this.executionOfPid.get(query.pid) ?? null;
     const exec = {
       id: this.executions.length,
@@ -954,21 +957,38 @@ var TraceBuilder = class {
     };
     this.executions.push(exec);
     this.executionOfPid.set(query.pid, exec);
+    this.log.push({ exec: exec.id, kind: "replayed", tag });
     return exec;
   }
   onExit(ev) {
     const signaled = ev.op === 1;
+    const ended = [];
     for (const exec of this.executions) {
       if (exec.pid === ev.pid && exec.endMs === null) {
         exec.endMs = nsToMs(ev.timeNs);
         exec.exitCode = signaled ? null : ev.value;
         exec.signal = signaled ? ev.value : null;
+        ended.push(exec);
       }
     }
     this.executionOfPid.delete(ev.pid);
+    for (const exec of ended.reverse()) this.onExecutionEnd?.(exec);
     if (ev.pid === this.rootPid) {
       this.rootStatus = { exitCode: signaled ? null : ev.value, signal: signaled ? ev.value : null };
     }
+  }
+  /** Is exec, or one of its descendants, still running in a process other than exec's own? */
+  hasLiveDescendant(exec) {
+    for (const [pid, e] of this.executionOfPid) {
+      if (pid !== exec.pid && this.isWithin(e, exec.id)) return true;
+    }
+    return false;
+  }
+  isWithin(exec, ancestor) {
+    for (let e = exec; e; e = e.parent === null ? void 0 : this.executions[e.parent]) {
+      if (e.id === ancestor) return true;
+    }
+    return false;
   }
   tag(ev, field) {
     const exec = this.executionOfPid.get(ev.pid);
@@ -1016,6 +1036,7 @@ var TraceBuilder = class {
         break;
     }
     exec.accesses.push(access);
+    this.log.push({ exec: exec.id, kind: "access", access });
   }
 };
 
@@ -1033,13 +1054,13 @@ function archDir() {
   throw new NativeError(`processcache traces x86_64 and aarch64 only, not ${process.arch}`);
 }
 function findNativeDir() {
-  const arch = archDir();
+  const arch2 = archDir();
   const here = dirname(fileURLToPath(import.meta.url));
   const candidates = [
     process.env.PROCESSCACHE_NATIVE_DIR,
-    join(here, "native", arch),
-    join(here, "..", "..", "native", "build", arch),
-    join(here, "..", "native", "build", arch)
+    join(here, "native", arch2),
+    join(here, "..", "..", "native", "build", arch2),
+    join(here, "..", "native", "build", arch2)
   ].filter((c) => Boolean(c));
   const found = candidates.find((dir) => existsSync(join(dir, "libpctrace.so")));
   if (!found) {
@@ -1217,7 +1238,7 @@ async function traceCommand(options) {
     flags: (started.privileged ? SPEC_DROP_PRIVILEGES : isRoot ? 0 : SPEC_NO_NEW_PRIVS) | (process.env.PROCESSCACHE_NOTIFY === "0" ? SPEC_NO_NOTIFY : 0) | (options.decideExec ? SPEC_DECIDE_EXEC : 0)
   });
   const t0 = performance.now();
-  const builder = new TraceBuilder();
+  const builder = options.builder ?? new TraceBuilder();
   const decoder = new EventDecoder();
   const forwarders = installSignalForwarding(builder);
   try {
@@ -1235,7 +1256,7 @@ async function traceCommand(options) {
           } catch {
             decision = { skip: false };
           }
-          if (decision.skip) builder.addSkipped(query, decision.exitCode, decision.output, Number(ev.timeNs) / 1e6);
+          if (decision.skip) builder.addSkipped(query, decision.exitCode, decision.output, Number(ev.timeNs) / 1e6, decision.tag);
           socket.write(encodeExecReply(decision));
         });
       };
@@ -1328,6 +1349,7 @@ var UsageError = class extends Error {
 };
 function parseArgs(args, specs, usage) {
   const options = /* @__PURE__ */ new Map();
+  const lists = /* @__PURE__ */ new Map();
   let i = 0;
   for (; i < args.length; i++) {
     const arg = args[i];
@@ -1351,24 +1373,876 @@ ${usage}`);
     if (value === void 0 || value === "") throw new UsageError(`--${name} needs a value
 ${usage}`);
     options.set(name, value);
+    if (spec.repeat) lists.set(name, [...lists.get(name) ?? [], value]);
   }
-  return { options, command: args.slice(i) };
+  return { options, lists, command: args.slice(i) };
+}
+
+// src/cli/run-command.ts
+import { spawnSync as spawnSync2 } from "node:child_process";
+import { existsSync as existsSync3, mkdirSync as mkdirSync3, readFileSync as readFileSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { join as join6, resolve as resolve3 } from "node:path";
+
+// src/fingerprint/hash.ts
+import { createHash } from "node:crypto";
+import { closeSync, fstatSync, openSync, readSync, statSync as statSync2 } from "node:fs";
+function sha256(data) {
+  return createHash("sha256").update(data).digest("hex");
+}
+var RACY_NS = 2000000000n;
+var FileHasher = class _FileHasher {
+  cache;
+  dirty = false;
+  constructor(entries = []) {
+    this.cache = new Map(entries);
+  }
+  static key(st) {
+    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+  }
+  /** The file's sha256, or null when it is not a readable regular file. */
+  hash(path2) {
+    let fd;
+    try {
+      fd = openSync(path2, "r");
+    } catch {
+      return null;
+    }
+    try {
+      const st = fstatSync(fd, { bigint: true });
+      if (!st.isFile()) return null;
+      const key = _FileHasher.key(st);
+      const known = this.cache.get(key);
+      if (known) return known;
+      const h = createHash("sha256");
+      const buf = Buffer.allocUnsafe(1 << 20);
+      for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+      const digest = h.digest("hex");
+      const now = BigInt(Date.now()) * 1000000n;
+      if (now - st.mtimeNs > RACY_NS && now - st.ctimeNs > RACY_NS) {
+        this.cache.set(key, digest);
+        this.dirty = true;
+      }
+      return digest;
+    } catch {
+      return null;
+    } finally {
+      closeSync(fd);
+    }
+  }
+  entries() {
+    return [...this.cache];
+  }
+};
+
+// src/fingerprint/inputs.ts
+import { lstatSync, readdirSync, readlinkSync, statSync as statSync3 } from "node:fs";
+function typeOf(st) {
+  if (st.isFile()) return "file";
+  if (st.isDirectory()) return "dir";
+  if (st.isSymbolicLink()) return "symlink";
+  if (st.isCharacterDevice()) return "char";
+  if (st.isBlockDevice()) return "block";
+  if (st.isFIFO()) return "fifo";
+  return "socket";
+}
+function existence(path2, recordedType) {
+  try {
+    const st = recordedType === "symlink" ? lstatSync(path2) : statSync3(path2);
+    return recordedType ? `type:${typeOf(st)}` : "exists";
+  } catch {
+    return "absent";
+  }
+}
+function namesFingerprint(names) {
+  return `names:${sha256(names.join("\0"))}`;
+}
+function currentValue(spec, hasher) {
+  switch (spec.kind) {
+    case "content": {
+      const h = hasher.hash(spec.path);
+      return h ? `sha256:${h}` : existence(spec.path, void 0);
+    }
+    case "absent":
+    case "exists":
+      return existence(spec.path, spec.kind === "exists" ? spec.type : void 0);
+    case "listing":
+      try {
+        return namesFingerprint(readdirSync(spec.path).sort());
+      } catch {
+        return "absent";
+      }
+    case "link":
+      try {
+        return `link:${readlinkSync(spec.path)}`;
+      } catch {
+        return existence(spec.path, void 0);
+      }
+  }
+}
+function recordedValue(spec, hasher) {
+  if (spec.kind === "listing") return namesFingerprint(spec.names);
+  if (spec.kind === "absent") return "absent";
+  if (spec.kind === "exists") return spec.type ? `type:${spec.type}` : "exists";
+  return currentValue(spec, hasher);
+}
+function toInput(spec, value) {
+  const input = { path: spec.path, kind: spec.kind, value };
+  if (spec.kind === "exists" && spec.type) input.type = spec.type;
+  if (spec.kind === "listing") input.names = spec.names;
+  return input;
+}
+
+// src/fingerprint/weak.ts
+import { arch, platform } from "node:os";
+var PER_RUN_ENV = [
+  "GITHUB_RUN_ID",
+  "GITHUB_RUN_NUMBER",
+  "GITHUB_RUN_ATTEMPT",
+  "GITHUB_JOB_ID",
+  "RUNNER_TRACKING_ID",
+  "GITHUB_ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+  "ACTIONS_RESULTS_URL",
+  "ACTIONS_CACHE_URL",
+  "ACTIONS_RUNTIME_URL",
+  "INVOCATION_ID",
+  "JOURNAL_STREAM",
+  "PROCESSCACHE_STORE",
+  "PROCESSCACHE_IGNORE_ENV"
+];
+function filterEnv(env, ignored) {
+  return env.filter((kv) => !ignored.has(kv.slice(0, Math.max(0, kv.indexOf("="))))).sort();
+}
+function weakKey(parts, ignored) {
+  return sha256(JSON.stringify({
+    v: parts.toolVersion,
+    platform: `${platform()}-${arch()}`,
+    exe: parts.exe,
+    argv: parts.argv,
+    cwd: parts.cwd,
+    env: filterEnv(parts.env, ignored),
+    stdio: parts.stdio,
+    umask: parts.umask
+  }));
+}
+
+// src/memo/engine.ts
+import { lstatSync as lstatSync3, readFileSync, readlinkSync as readlinkSync2 } from "node:fs";
+
+// src/observe/summary.ts
+import { dirname as dirname2, basename } from "node:path";
+var PSEUDO_INPUTS = /* @__PURE__ */ new Set(["/dev/null", "/dev/zero", "/dev/full", "/dev/urandom", "/dev/random"]);
+function describesSelf(path2) {
+  return /^\/proc\/(self|thread-self|\d+)(\/|$)/.test(path2);
+}
+var ABSENT = /* @__PURE__ */ new Set(["ENOENT", "ENOTDIR"]);
+var PathStates = class {
+  inputs = [];
+  outputs = /* @__PURE__ */ new Set();
+  /** per directory, the first change the subtree made to each name: added or removed */
+  changes = /* @__PURE__ */ new Map();
+  seen = /* @__PURE__ */ new Set();
+  /** files the subtree read first and changed later: their earlier content is lost */
+  rewrittenInputs = [];
+  readFirst = /* @__PURE__ */ new Set();
+  input(spec) {
+    if (this.seen.has(spec.path)) return;
+    this.seen.add(spec.path);
+    if (PSEUDO_INPUTS.has(spec.path) || describesSelf(spec.path)) return;
+    if (spec.kind === "content" || spec.kind === "listing") this.readFirst.add(spec.path);
+    this.inputs.push(spec);
+  }
+  /** A change to path; `prior` is what its first access learns, when it is the first. */
+  output(path2, prior) {
+    if (!this.seen.has(path2) && prior) this.input(prior);
+    this.seen.add(path2);
+    if (this.readFirst.has(path2) && !this.outputs.has(path2)) this.rewrittenInputs.push(path2);
+    this.outputs.add(path2);
+  }
+  entryChanged(path2, added) {
+    const dir = dirname2(path2);
+    const names = this.changes.get(dir) ?? /* @__PURE__ */ new Map();
+    if (!names.has(basename(path2))) names.set(basename(path2), added ? "added" : "removed");
+    this.changes.set(dir, names);
+  }
+  /** What a directory held before the subtree changed it, from what a listing saw. */
+  before(dir, seen) {
+    const changed = this.changes.get(dir);
+    if (!changed) return seen;
+    const names = new Set(seen.filter((n) => changed.get(n) !== "added"));
+    for (const [n, first] of changed) if (first === "removed") names.add(n);
+    return [...names].sort();
+  }
+};
+function probeSpec(path2, result, type) {
+  if (ABSENT.has(result)) return { path: path2, kind: "absent" };
+  return type ? { path: path2, kind: "exists", type } : { path: path2, kind: "exists" };
+}
+function applyAccess(s, a) {
+  const path2 = a.path;
+  const ok = a.result === "ok";
+  switch (a.op) {
+    case "stdin":
+    case "dup":
+      return null;
+    case "read":
+    case "exec":
+      if (!path2) return null;
+      s.input(ok ? { path: path2, kind: "content" } : probeSpec(path2, a.result));
+      return null;
+    case "probe":
+      if (path2) s.input(probeSpec(path2, a.result, a.type));
+      return null;
+    case "chdir":
+      if (path2) s.input(probeSpec(path2, a.result, ok ? "dir" : void 0));
+      return null;
+    case "readlink":
+      if (path2) s.input(ok ? { path: path2, kind: "link" } : probeSpec(path2, a.result));
+      return null;
+    case "list":
+      if (path2) s.input({ path: path2, kind: "listing", names: s.before(path2, a.names ?? []) });
+      return null;
+    case "write":
+    case "chmod":
+    case "utime":
+      if (!path2) return null;
+      if (!ok) {
+        s.input(probeSpec(path2, a.result));
+        return null;
+      }
+      s.output(path2, { path: path2, kind: "content" });
+      return null;
+    case "truncate":
+      if (!path2) return null;
+      if (ok) s.output(path2, null);
+      else s.input(probeSpec(path2, a.result));
+      return null;
+    case "create":
+    case "mkdir":
+    case "symlink":
+    case "mknod":
+      if (!path2) return null;
+      if (!ok) {
+        s.input(probeSpec(path2, a.result));
+        return null;
+      }
+      s.output(path2, { path: path2, kind: "absent" });
+      s.entryChanged(path2, true);
+      return null;
+    case "delete":
+    case "rmdir":
+      if (!path2) return null;
+      if (!ok) {
+        s.input(probeSpec(path2, a.result));
+        return null;
+      }
+      s.output(path2, { path: path2, kind: "exists" });
+      s.entryChanged(path2, false);
+      return null;
+    case "link":
+    case "rename": {
+      const to = typeof a.to === "string" ? a.to : void 0;
+      if (!path2 || !to) return null;
+      if (!ok) {
+        s.input(probeSpec(path2, a.result));
+        return null;
+      }
+      if (a.op === "rename") {
+        s.output(path2, { path: path2, kind: "content" });
+        s.entryChanged(path2, false);
+      } else {
+        s.input({ path: path2, kind: "content" });
+      }
+      s.output(to, null);
+      s.entryChanged(to, true);
+      return null;
+    }
+    default:
+      return `an access the model does not know: ${String(a.op)}`;
+  }
+}
+function summarize(steps) {
+  const s = new PathStates();
+  let reason = null;
+  for (const step of steps) {
+    if (step.kind === "replayed") {
+      for (const input of step.inputs) s.input(input);
+      for (const out of step.outputs) s.output(out, null);
+      continue;
+    }
+    reason ??= applyAccess(s, step.access);
+  }
+  if (!reason && s.rewrittenInputs.length) {
+    reason = `it reads ${s.rewrittenInputs[0]} and then changes it`;
+  }
+  return {
+    cacheable: !reason,
+    ...reason ? { reason } : {},
+    inputs: s.inputs,
+    outputs: [...s.outputs]
+  };
+}
+
+// src/memo/restore.ts
+import { chmodSync, lstatSync as lstatSync2, mkdirSync, realpathSync, renameSync, rmSync as rmSync2, symlinkSync, writeFileSync } from "node:fs";
+import { basename as basename2, dirname as dirname3, join as join3 } from "node:path";
+var RestoreError = class extends Error {
+};
+function safeDir(dir, roots2) {
+  mkdirSync(dir, { recursive: true });
+  const real = realpathSync(dir);
+  if (!roots2.allows(real)) throw new RestoreError(`${dir} leads outside the allowed directories (to ${real})`);
+  return real;
+}
+function tmpName(dir, name) {
+  return join3(dir, `.${name}.pc-${process.pid}-${Math.random().toString(36).slice(2)}`);
+}
+function kindAt(path2) {
+  try {
+    const st = lstatSync2(path2);
+    return st.isDirectory() ? "dir" : "other";
+  } catch {
+    return null;
+  }
+}
+function apply(o, roots2, blobs) {
+  const target = roots2.load(o.path);
+  if (!roots2.allows(target)) throw new RestoreError(`the entry writes ${o.path}, outside the allowed directories`);
+  const dir = safeDir(dirname3(target), roots2);
+  const path2 = join3(dir, basename2(target));
+  switch (o.type) {
+    case "file": {
+      const data = blobs.get(o.blob);
+      const tmp = tmpName(dir, basename2(target));
+      writeFileSync(tmp, data, { mode: o.mode & 4095 });
+      chmodSync(tmp, o.mode & 4095);
+      if (kindAt(path2) === "dir") rmSync2(path2, { recursive: true, force: true });
+      renameSync(tmp, path2);
+      return data.length;
+    }
+    case "symlink": {
+      const tmp = tmpName(dir, basename2(target));
+      symlinkSync(o.target, tmp);
+      if (kindAt(path2) === "dir") rmSync2(path2, { recursive: true, force: true });
+      renameSync(tmp, path2);
+      return 0;
+    }
+    case "dir": {
+      if (kindAt(path2) !== "dir") {
+        rmSync2(path2, { force: true });
+        mkdirSync(path2);
+      }
+      chmodSync(path2, o.mode & 4095);
+      return 0;
+    }
+    case "absent":
+      rmSync2(path2, { recursive: true, force: true });
+      return 0;
+  }
+}
+function order(outputs) {
+  const depth = (o) => o.path.split("/").length;
+  const dirs = outputs.filter((o) => o.type === "dir").sort((a, b) => depth(a) - depth(b));
+  const files = outputs.filter((o) => o.type === "file" || o.type === "symlink");
+  const gone = outputs.filter((o) => o.type === "absent").sort((a, b) => depth(b) - depth(a));
+  return [...dirs, ...files, ...gone];
+}
+async function fetchBlobs(entry, store) {
+  const wanted = /* @__PURE__ */ new Set();
+  for (const o of entry.outputs) if (o.type === "file") wanted.add(o.blob);
+  if (entry.stream) wanted.add(entry.stream.blob);
+  const blobs = /* @__PURE__ */ new Map();
+  for (const hash of wanted) {
+    const data = await store.getBlob(hash);
+    if (!data) throw new RestoreError(`blob ${hash.slice(0, 12)} is missing or corrupt`);
+    blobs.set(hash, data);
+  }
+  return blobs;
+}
+function restoreOutputs(entry, roots2, blobs) {
+  for (const o of entry.outputs) {
+    if (!roots2.allows(roots2.load(o.path))) throw new RestoreError(`the entry writes ${o.path}, outside the allowed directories`);
+  }
+  let bytes = 0;
+  for (const o of order(entry.outputs)) bytes += apply(o, roots2, blobs);
+  return bytes;
+}
+
+// src/memo/engine.ts
+var MemoEngine = class {
+  constructor(opts, builder) {
+    this.opts = opts;
+    this.builder = builder;
+    builder.onExecutionStart = (exec) => this.started(exec);
+    builder.onExecutionEnd = (exec) => {
+      this.recording = this.recording.then(() => this.ended(exec)).catch((e) => {
+        this.opts.warn(`recording ${exec.exe} failed: ${e.message}`);
+      });
+    };
+  }
+  opts;
+  builder;
+  stats = { ran: 0, reused: 0, savedMs: 0, bytesRestored: 0, executions: [] };
+  pendingWeak = /* @__PURE__ */ new Map();
+  weakOf = /* @__PURE__ */ new Map();
+  rows = /* @__PURE__ */ new Map();
+  recording = Promise.resolve();
+  /** The exec hook: a hit restores the outputs and skips the program. */
+  decide = async (q) => {
+    const weak = weakKey({
+      toolVersion: this.opts.toolVersion,
+      exe: q.exe,
+      argv: q.argv,
+      cwd: q.cwd,
+      env: q.env,
+      stdio: q.stdio,
+      umask: this.opts.umask
+    }, this.opts.ignoreEnv);
+    this.pendingWeak.set(q.pid, { exe: q.exe, weak });
+    try {
+      for (const entry of await this.opts.store.candidates(weak)) {
+        if (!this.matches(entry)) continue;
+        const blobs = await fetchBlobs(entry, this.opts.store);
+        const bytes = restoreOutputs(entry, this.opts.roots, blobs);
+        await this.opts.store.touchEntry(entry);
+        this.stats.reused++;
+        this.stats.savedMs += entry.durationMs;
+        this.stats.bytesRestored += bytes;
+        return { skip: true, exitCode: entry.exitCode, output: this.stream(entry, blobs), tag: { entry } };
+      }
+    } catch (e) {
+      this.opts.warn(`cache lookup for ${q.exe} failed, running it: ${e.message}`);
+    }
+    return { skip: false };
+  };
+  matches(entry) {
+    return entry.inputs.every((input) => {
+      const spec = this.specOf(input);
+      return spec !== null && currentValue(spec, this.opts.hasher) === input.value;
+    });
+  }
+  /** An input as stored (untrusted: it may come from a remote) back to what to look at. */
+  specOf(input) {
+    if (typeof input.path !== "string" || typeof input.value !== "string") return null;
+    const path2 = this.opts.roots.load(input.path);
+    switch (input.kind) {
+      case "content":
+      case "absent":
+      case "link":
+        return { path: path2, kind: input.kind };
+      case "exists":
+        return typeof input.type === "string" ? { path: path2, kind: "exists", type: input.type } : { path: path2, kind: "exists" };
+      case "listing":
+        return Array.isArray(input.names) && input.names.every((n) => typeof n === "string") ? { path: path2, kind: "listing", names: input.names } : null;
+      default:
+        return null;
+    }
+  }
+  stream(entry, blobs) {
+    if (!entry.stream) return [];
+    const all = blobs.get(entry.stream.blob);
+    let at = 0;
+    return entry.stream.chunks.map((c) => {
+      const data = all.subarray(at, at + c.bytes);
+      at += c.bytes;
+      return { fd: c.fd, data };
+    });
+  }
+  started(exec) {
+    const pending = this.pendingWeak.get(exec.pid);
+    if (pending && pending.exe === exec.exe) this.weakOf.set(exec.id, pending.weak);
+    this.pendingWeak.delete(exec.pid);
+  }
+  row(exec, status, reason) {
+    const row = {
+      id: exec.id,
+      parent: exec.parent,
+      exe: exec.exe,
+      argv: exec.argv,
+      status,
+      durationMs: Math.round(((exec.endMs ?? exec.startMs) - exec.startMs) * 1e3) / 1e3
+    };
+    if (reason) row.reason = reason;
+    this.rows.set(exec.id, row);
+  }
+  async ended(exec) {
+    if (exec.skipped) {
+      this.row(exec, "hit");
+      return;
+    }
+    this.stats.ran++;
+    const reason = await this.record(exec);
+    this.row(exec, reason ? "uncacheable" : "miss", reason ?? void 0);
+  }
+  /** Records exec's entry; returns why it cannot be, or null. */
+  async record(exec) {
+    const weak = this.weakOf.get(exec.id);
+    if (!weak) return "its exec was not seen";
+    const subtree = this.builder.executions.filter((e) => this.builder.isWithin(e, exec.id));
+    const unsafe = this.unsafeReason(exec, subtree);
+    if (unsafe) return unsafe;
+    const durationMs = (exec.endMs ?? exec.startMs) - exec.startMs;
+    if (durationMs < this.opts.minDurationMs) return `shorter than ${this.opts.minDurationMs} ms: a lookup would cost more`;
+    const ids = new Set(subtree.map((e) => e.id));
+    const items = this.builder.log.filter((item) => ids.has(item.exec));
+    const summary = summarize(items.flatMap((item) => this.step(item)));
+    if (!summary.cacheable) return summary.reason ?? "not modelled";
+    const outputs = await this.outputStates(summary.outputs, summary.inputs);
+    if (typeof outputs === "string") return outputs;
+    const inputs = summary.inputs.map((spec) => toInput({ ...spec, path: spec.path }, recordedValue(spec, this.opts.hasher))).map((input) => ({ ...input, path: this.opts.roots.store(input.path) }));
+    const stream = await this.storeStream(items);
+    const strong = sha256(weak + JSON.stringify(inputs));
+    const entry = {
+      version: 1,
+      weak,
+      strong,
+      exe: exec.exe,
+      argv: exec.argv,
+      inputs,
+      outputs,
+      stream,
+      exitCode: exec.exitCode ?? 0,
+      durationMs: Math.round(durationMs * 1e3) / 1e3,
+      createdAt: (/* @__PURE__ */ new Date()).toISOString()
+    };
+    await this.opts.store.putEntry(entry);
+    return null;
+  }
+  unsafeReason(exec, subtree) {
+    if (exec.exitCode === null) return `killed by signal ${exec.signal}`;
+    if (this.builder.hasLiveDescendant(exec)) return "a process it started outlives it";
+    for (const e of subtree) {
+      if (e.flags.length) return `${e.exe === exec.exe ? "" : `${e.exe}: `}${e.flags[0]}`;
+      if (e.stdio["0"] !== "null" && e.accesses.some((a) => a.op === "stdin")) return `it reads stdin (${e.stdio["0"]})`;
+      const dup = e.accesses.find((a) => a.op === "dup" && (a.fd === 1 || a.fd === 2 || a.to === 1 || a.to === 2));
+      if (dup) return `it redirects fd ${dup.fd} to ${dup.to}: its output could not be replayed in place`;
+    }
+    return null;
+  }
+  step(item) {
+    if (item.kind === "access") return [{ kind: "access", access: item.access }];
+    if (item.kind === "replayed") {
+      const { entry } = item.tag;
+      const inputs = entry.inputs.map((i) => this.specOf(i)).filter((s) => s !== null);
+      return [{ kind: "replayed", inputs, outputs: entry.outputs.map((o) => this.opts.roots.load(o.path)) }];
+    }
+    return [];
+  }
+  /** The final state of each output; a message when one is outside the allowed directories. */
+  async outputStates(paths, inputs) {
+    const createdHere = new Set(inputs.filter((i) => i.kind === "absent").map((i) => i.path));
+    const states = [];
+    for (const path2 of paths.sort()) {
+      const state = await this.finalState(path2);
+      if (state.type === "absent" && createdHere.has(path2)) continue;
+      if (!this.opts.roots.allows(path2)) return `it writes ${path2}, outside the root`;
+      states.push({ ...state, path: this.opts.roots.store(path2) });
+    }
+    return states;
+  }
+  async finalState(path2) {
+    let st;
+    try {
+      st = lstatSync3(path2);
+    } catch {
+      return { path: path2, type: "absent" };
+    }
+    if (st.isSymbolicLink()) return { path: path2, type: "symlink", target: readlinkSync2(path2) };
+    if (st.isDirectory()) return { path: path2, type: "dir", mode: st.mode & 4095 };
+    if (!st.isFile()) throw new Error(`${path2} is neither a file, a directory nor a symlink`);
+    const data = readFileSync(path2);
+    const blob = sha256(data);
+    await this.opts.store.putBlob(blob, data);
+    return { path: path2, type: "file", blob, mode: st.mode & 4095, size: data.length };
+  }
+  async storeStream(items) {
+    const chunks = [];
+    const parts = [];
+    for (const item of items) {
+      if (item.kind === "output") {
+        chunks.push({ fd: item.fd, bytes: item.data.length });
+        parts.push(item.data);
+      } else if (item.kind === "replayed") {
+        const { entry } = item.tag;
+        if (!entry.stream) continue;
+        const blob2 = await this.opts.store.getBlob(entry.stream.blob);
+        if (!blob2) throw new Error("a replayed output stream is missing");
+        chunks.push(...entry.stream.chunks);
+        parts.push(blob2);
+      }
+    }
+    if (!chunks.length) return null;
+    const data = Buffer.concat(parts);
+    const blob = sha256(data);
+    await this.opts.store.putBlob(blob, data);
+    return { blob, chunks };
+  }
+  /** Waits for the recordings still under way; the rows in execution order. */
+  async finish() {
+    await this.recording;
+    this.stats.executions = [...this.rows.values()].sort((a, b) => a.id - b.id);
+    return this.stats;
+  }
+};
+
+// src/memo/paths.ts
+import { isAbsolute, join as join4, relative, resolve as resolve2, sep } from "node:path";
+var Roots = class {
+  root;
+  allowed;
+  constructor(root, extra = []) {
+    this.root = resolve2(root);
+    this.allowed = [this.root, ...extra.map((d) => resolve2(d))];
+  }
+  /** How an absolute path is stored: relative under the root, absolute elsewhere. */
+  store(path2) {
+    const rel = relative(this.root, path2);
+    return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path2 === this.root ? "." : path2;
+  }
+  /** The absolute path a stored path names now. */
+  load(stored) {
+    return isAbsolute(stored) ? stored : join4(this.root, stored);
+  }
+  /** Is the (already resolved, absolute) path inside one of the allowed directories? */
+  allows(path2) {
+    const p = resolve2(path2);
+    return this.allowed.some((dir) => p === dir || p.startsWith(dir.endsWith(sep) ? dir : dir + sep));
+  }
+};
+
+// src/store/local.ts
+import { createHash as createHash2 } from "node:crypto";
+import { existsSync as existsSync2, mkdirSync as mkdirSync2, readdirSync as readdirSync2, readFileSync as readFileSync2, renameSync as renameSync2, rmSync as rmSync3, statSync as statSync4, utimesSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { homedir } from "node:os";
+import { dirname as dirname4, join as join5 } from "node:path";
+function defaultStoreDir(env = process.env) {
+  if (env.PROCESSCACHE_STORE) return env.PROCESSCACHE_STORE;
+  const base = env.XDG_CACHE_HOME || join5(homedir(), ".cache");
+  return join5(base, "processcache");
+}
+var HEX64 = /^[0-9a-f]{64}$/;
+function atomicWrite(path2, data) {
+  mkdirSync2(dirname4(path2), { recursive: true });
+  const tmp = `${path2}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  writeFileSync2(tmp, data);
+  renameSync2(tmp, path2);
+}
+function parseEntry(text) {
+  let e;
+  try {
+    e = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof e !== "object" || e === null) return null;
+  const entry = e;
+  if (entry.version !== 1 || typeof entry.weak !== "string" || !HEX64.test(entry.weak)) return null;
+  if (typeof entry.strong !== "string" || !HEX64.test(entry.strong)) return null;
+  if (!Array.isArray(entry.inputs) || !Array.isArray(entry.outputs) || typeof entry.exitCode !== "number") return null;
+  if (!Number.isInteger(entry.exitCode) || entry.exitCode < 0 || entry.exitCode > 255) return null;
+  for (const o of entry.outputs) {
+    if (typeof o !== "object" || o === null || typeof o.path !== "string") return null;
+    if (o.type === "file" && !(typeof o.blob === "string" && HEX64.test(o.blob) && Number.isInteger(o.mode))) return null;
+    if (!["file", "symlink", "dir", "absent"].includes(o.type)) return null;
+  }
+  if (entry.stream && !(typeof entry.stream.blob === "string" && HEX64.test(entry.stream.blob) && Array.isArray(entry.stream.chunks))) return null;
+  return entry;
+}
+var LocalStore = class {
+  constructor(dir, writable = true) {
+    this.dir = dir;
+    this.writable = writable;
+    mkdirSync2(join5(dir, "blobs"), { recursive: true });
+    mkdirSync2(join5(dir, "entries"), { recursive: true });
+  }
+  dir;
+  writable;
+  blobPath(hash) {
+    return join5(this.dir, "blobs", hash.slice(0, 2), hash.slice(2));
+  }
+  entryDir(weak) {
+    return join5(this.dir, "entries", weak.slice(0, 2), weak.slice(2));
+  }
+  async candidates(weak) {
+    const dir = this.entryDir(weak);
+    let names;
+    try {
+      names = readdirSync2(dir).filter((n) => n.endsWith(".json"));
+    } catch {
+      return [];
+    }
+    const found = [];
+    for (const name of names) {
+      const path2 = join5(dir, name);
+      try {
+        const entry = parseEntry(readFileSync2(path2, "utf8"));
+        if (entry && entry.weak === weak) found.push({ entry, used: statSync4(path2).mtimeMs });
+      } catch {
+      }
+    }
+    return found.sort((a, b) => b.used - a.used).map((f) => f.entry);
+  }
+  async putEntry(entry) {
+    if (!this.writable) return;
+    atomicWrite(join5(this.entryDir(entry.weak), `${entry.strong}.json`), JSON.stringify(entry));
+  }
+  async touchEntry(entry) {
+    if (!this.writable) return;
+    const now = /* @__PURE__ */ new Date();
+    try {
+      utimesSync(join5(this.entryDir(entry.weak), `${entry.strong}.json`), now, now);
+    } catch {
+    }
+  }
+  async getBlob(hash) {
+    if (!HEX64.test(hash)) return null;
+    let data;
+    try {
+      data = readFileSync2(this.blobPath(hash));
+    } catch {
+      return null;
+    }
+    if (createHash2("sha256").update(data).digest("hex") !== hash) {
+      if (this.writable) rmSync3(this.blobPath(hash), { force: true });
+      return null;
+    }
+    return data;
+  }
+  async putBlob(hash, data) {
+    if (!this.writable) return;
+    const path2 = this.blobPath(hash);
+    if (existsSync2(path2)) return;
+    atomicWrite(path2, data);
+  }
+};
+
+// src/cli/run-command.ts
+var VERSION = true ? "0.1.0" : "dev";
+var RUN_USAGE = "usage: processcache run [--store DIR] [--root DIR] [--allow DIR]... [--read-only] [--stats-json FILE] [--quiet] [--ignore-env VAR]... [--min-duration-ms N] -- CMD [ARGS...]";
+var warn = (message) => {
+  process.stderr.write(`processcache: warning: ${message}
+`);
+};
+function loadStatCache(path2) {
+  try {
+    const entries = JSON.parse(readFileSync3(path2, "utf8"));
+    if (Array.isArray(entries)) return new FileHasher(entries.filter((e) => Array.isArray(e) && e.length === 2));
+  } catch {
+  }
+  return new FileHasher();
+}
+function formatBytes(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+}
+function summaryLine(s) {
+  return `processcache: ${s.ran} ran, ${s.reused} reused, saved ${(s.savedMs / 1e3).toFixed(1)} s, restored ${formatBytes(s.bytesRestored)}`;
+}
+function runPlain(command) {
+  const r = spawnSync2(command[0], command.slice(1), { stdio: "inherit" });
+  if (r.error) {
+    process.stderr.write(`processcache: ${command[0]}: ${r.error.message}
+`);
+    return 127;
+  }
+  return r.signal ? 128 + (spawnSync2("kill", ["-l", r.signal]).status ?? 0) : r.status ?? 1;
+}
+function nonNegativeInt(value, name, fallback) {
+  if (value === void 0) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} takes a whole number of milliseconds, not "${String(value)}"`);
+  return n;
+}
+async function runMain(args) {
+  const { options, lists, command } = parseArgs(args, {
+    store: { value: true },
+    root: { value: true },
+    allow: { value: true, repeat: true },
+    "read-only": { value: false },
+    "stats-json": { value: true },
+    quiet: { value: false },
+    "ignore-env": { value: true, repeat: true },
+    "min-duration-ms": { value: true }
+  }, RUN_USAGE);
+  if (command.length === 0) throw new UsageError(`no command to run
+${RUN_USAGE}`);
+  resolveProgram(command[0], process.env, process.cwd());
+  const storeDir = resolve3(String(options.get("store") ?? defaultStoreDir()));
+  const root = resolve3(String(options.get("root") ?? process.cwd()));
+  if (!existsSync3(root)) throw new UsageError(`--root ${root} does not exist`);
+  const minDurationMs = nonNegativeInt(options.get("min-duration-ms"), "min-duration-ms", 0);
+  const ignoreEnv = new Set([
+    ...PER_RUN_ENV,
+    ...(lists.get("ignore-env") ?? []).flatMap((v) => v.split(",")),
+    ...(process.env.PROCESSCACHE_IGNORE_ENV ?? "").split(",")
+  ].filter(Boolean));
+  let store;
+  try {
+    mkdirSync3(storeDir, { recursive: true });
+    store = new LocalStore(storeDir, !options.has("read-only"));
+  } catch (e) {
+    warn(`the store at ${storeDir} cannot be used (${e.message}); running without the cache`);
+    return runPlain(command);
+  }
+  const statCachePath = join6(storeDir, "statcache.json");
+  const hasher = loadStatCache(statCachePath);
+  const umask = process.umask();
+  const builder = new TraceBuilder();
+  const engine = new MemoEngine({
+    store,
+    roots: new Roots(root, lists.get("allow") ?? []),
+    ignoreEnv,
+    minDurationMs,
+    umask,
+    toolVersion: VERSION,
+    hasher,
+    warn
+  }, builder);
+  let status;
+  try {
+    ({ status } = await traceCommand({ command, builder, decideExec: engine.decide }));
+  } catch (e) {
+    if (!(e instanceof TraceError) || builder.executions.length > 0) throw e;
+    warn(`${e.message}; running without the cache`);
+    return runPlain(command);
+  }
+  const stats = await engine.finish();
+  if (hasher.dirty && store.writable) {
+    try {
+      writeFileSync3(statCachePath, JSON.stringify(hasher.entries()));
+    } catch {
+    }
+  }
+  if (!options.has("quiet")) process.stderr.write(`${summaryLine(stats)}
+`);
+  const statsPath = options.get("stats-json");
+  if (typeof statsPath === "string") {
+    try {
+      writeFileSync3(statsPath, `${JSON.stringify(stats, null, 1)}
+`);
+    } catch (e) {
+      warn(`could not write ${statsPath}: ${e.message}`);
+    }
+  }
+  return exitCodeOf(status);
 }
 
 // src/cli/trace-command.ts
-import { writeFileSync } from "node:fs";
-import { resolve as resolve2 } from "node:path";
+import { writeFileSync as writeFileSync4 } from "node:fs";
+import { resolve as resolve4 } from "node:path";
 var TRACE_USAGE = "usage: processcache trace [--out FILE] -- CMD [ARGS...]";
 async function traceMain(args) {
   const { options, command } = parseArgs(args, { out: { value: true } }, TRACE_USAGE);
   if (command.length === 0) throw new UsageError(`no command to trace
 ${TRACE_USAGE}`);
-  const out = resolve2(String(options.get("out") ?? "processcache-trace.json"));
+  const out = resolve4(String(options.get("out") ?? "processcache-trace.json"));
   const { trace, status, warnings, builder } = await traceCommand({ command });
   for (const w of [...builder.errors, ...warnings]) process.stderr.write(`processcache: warning: ${w}
 `);
   try {
-    writeFileSync(out, `${JSON.stringify(trace, null, 1)}
+    writeFileSync4(out, `${JSON.stringify(trace, null, 1)}
 `);
   } catch (e) {
     process.stderr.write(`processcache: warning: could not write the trace to ${out}: ${e.message}
@@ -1378,10 +2252,14 @@ ${TRACE_USAGE}`);
 }
 
 // src/cli/main.ts
-var VERSION = true ? "0.1.0" : "dev";
-var HELP = `processcache ${VERSION}: memoizes unmodified Linux programs
+var VERSION2 = true ? "0.1.0" : "dev";
+var HELP = `processcache ${VERSION2}: memoizes unmodified Linux programs
 
 commands:
+  run [--store DIR] [--root DIR] [--read-only] [--stats-json FILE] -- CMD [ARGS...]
+                                        run CMD, skipping every process whose inputs are
+                                        unchanged since a recorded run (store: $PROCESSCACHE_STORE,
+                                        else $XDG_CACHE_HOME/processcache, else ~/.cache/processcache)
   trace [--out FILE] -- CMD [ARGS...]   run CMD under the tracer and write every process's
                                         file accesses as JSON (default processcache-trace.json)
   help, --help                          this text
@@ -1392,6 +2270,8 @@ async function main(argv) {
   switch (command) {
     case "trace":
       return traceMain(rest);
+    case "run":
+      return runMain(rest);
     case void 0:
     case "help":
     case "--help":
@@ -1400,7 +2280,7 @@ async function main(argv) {
       return command === void 0 ? 2 : 0;
     case "version":
     case "--version":
-      process.stdout.write(`${VERSION}
+      process.stdout.write(`${VERSION2}
 `);
       return 0;
     default:

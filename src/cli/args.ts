@@ -5,16 +5,21 @@ export class UsageError extends Error {}
 export interface OptionSpec {
   /** takes a value (--out FILE) rather than being a switch */
   value: boolean;
+  /** may be given several times; every value is kept */
+  repeat?: boolean;
 }
 
 export interface Parsed {
   options: Map<string, string | true>;
+  /** every value of the repeatable options, in order */
+  lists: Map<string, string[]>;
   command: string[];
 }
 
 /** Parses `[options] -- CMD [ARGS...]`; the command starts at "--" or at the first non-option. */
 export function parseArgs(args: string[], specs: Record<string, OptionSpec>, usage: string): Parsed {
   const options = new Map<string, string | true>();
+  const lists = new Map<string, string[]>();
   let i = 0;
   for (; i < args.length; i++) {
     const arg = args[i]!;
@@ -32,6 +37,7 @@ export function parseArgs(args: string[], specs: Record<string, OptionSpec>, usa
     const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
     if (value === undefined || value === '') throw new UsageError(`--${name} needs a value\n${usage}`);
     options.set(name, value);
+    if (spec.repeat) lists.set(name, [...(lists.get(name) ?? []), value]);
   }
-  return { options, command: args.slice(i) };
+  return { options, lists, command: args.slice(i) };
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { NativeError, TraceError } from '../trace/index.js';
 import { UsageError } from './args.js';
+import { RUN_USAGE, runMain } from './run-command.js';
 import { TRACE_USAGE, traceMain } from './trace-command.js';
 
 declare const PROCESSCACHE_VERSION: string | undefined;
@@ -9,6 +10,10 @@ const VERSION = typeof PROCESSCACHE_VERSION === 'string' ? PROCESSCACHE_VERSION 
 const HELP = `processcache ${VERSION}: memoizes unmodified Linux programs
 
 commands:
+  run [--store DIR] [--root DIR] [--read-only] [--stats-json FILE] -- CMD [ARGS...]
+                                        run CMD, skipping every process whose inputs are
+                                        unchanged since a recorded run (store: $PROCESSCACHE_STORE,
+                                        else $XDG_CACHE_HOME/processcache, else ~/.cache/processcache)
   trace [--out FILE] -- CMD [ARGS...]   run CMD under the tracer and write every process's
                                         file accesses as JSON (default processcache-trace.json)
   help, --help                          this text
@@ -19,6 +24,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'trace': return traceMain(rest);
+    case 'run': return runMain(rest);
     case undefined: case 'help': case '--help': case '-h':
       process.stdout.write(HELP);
       return command === undefined ? 2 : 0;

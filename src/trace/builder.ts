@@ -24,12 +24,22 @@ function pushUnique(list: string[], item: string): void {
   if (!list.includes(item)) list.push(item);
 }
 
+/** Everything the executions did, in the order it happened across all of them. */
+export type LogItem =
+  | { exec: number; kind: 'access'; access: Access }
+  | { exec: number; kind: 'output'; fd: number; data: Buffer }
+  /** a program that was not run: what it stands for is known to whoever skipped it */
+  | { exec: number; kind: 'replayed'; tag: unknown };
+
 export class TraceBuilder {
   readonly executions: Execution[] = [];
   readonly errors: string[] = [];
   readonly warnings: string[] = [];
-  /** the bytes of each execution's fd 1 and 2 writes, in order, for replay */
-  readonly outputBytes = new Map<number, Buffer[]>();
+  readonly log: LogItem[] = [];
+  /** called when an execution's process has ended (innermost first in an exec chain) */
+  onExecutionEnd: ((exec: Execution) => void) | null = null;
+  /** called when a program has started in a process */
+  onExecutionStart: ((exec: Execution) => void) | null = null;
   rootPid: number | null = null;
   rootStatus: CommandStatus | null = null;
   done = false;
@@ -60,9 +70,7 @@ export class TraceBuilder {
         const exec = this.executionOfPid.get(ev.pid);
         if (!exec) break;
         exec.output.push({ fd: ev.op, bytes: ev.payload.length });
-        const chunks = this.outputBytes.get(exec.id) ?? [];
-        chunks.push(Buffer.from(ev.payload));
-        this.outputBytes.set(exec.id, chunks);
+        this.log.push({ exec: exec.id, kind: 'output', fd: ev.op, data: Buffer.from(ev.payload) });
         break;
       }
       case EventType.error: this.errors.push(payloadStrings(ev.payload)[0] ?? 'unknown tracer error'); break;
@@ -94,10 +102,12 @@ export class TraceBuilder {
     };
     this.executions.push(exec);
     this.executionOfPid.set(ev.pid, exec);
+    this.log.push({ exec: exec.id, kind: 'access', access: exec.accesses[0]! });
+    this.onExecutionStart?.(exec);
   }
 
   /** A program that was not run: its process ends with the recorded status instead. */
-  addSkipped(query: ExecQuery, exitCode: number, output: { fd: number; data: Buffer }[], timeMs: number): Execution {
+  addSkipped(query: ExecQuery, exitCode: number, output: { fd: number; data: Buffer }[], timeMs: number, tag: unknown): Execution {
     const parent = this.executionOfPid.get(query.pid) ?? null;
     const exec: Execution = {
       id: this.executions.length,
@@ -119,22 +129,41 @@ export class TraceBuilder {
     };
     this.executions.push(exec);
     this.executionOfPid.set(query.pid, exec);
+    this.log.push({ exec: exec.id, kind: 'replayed', tag });
     return exec;
   }
 
   private onExit(ev: RawEvent): void {
     const signaled = ev.op === 1;
+    const ended: Execution[] = [];
     for (const exec of this.executions) {
       if (exec.pid === ev.pid && exec.endMs === null) {
         exec.endMs = nsToMs(ev.timeNs);
         exec.exitCode = signaled ? null : ev.value;
         exec.signal = signaled ? ev.value : null;
+        ended.push(exec);
       }
     }
     this.executionOfPid.delete(ev.pid);
+    for (const exec of ended.reverse()) this.onExecutionEnd?.(exec);
     if (ev.pid === this.rootPid) {
       this.rootStatus = { exitCode: signaled ? null : ev.value, signal: signaled ? ev.value : null };
     }
+  }
+
+  /** Is exec, or one of its descendants, still running in a process other than exec's own? */
+  hasLiveDescendant(exec: Execution): boolean {
+    for (const [pid, e] of this.executionOfPid) {
+      if (pid !== exec.pid && this.isWithin(e, exec.id)) return true;
+    }
+    return false;
+  }
+
+  isWithin(exec: Execution, ancestor: number): boolean {
+    for (let e: Execution | undefined = exec; e; e = e.parent === null ? undefined : this.executions[e.parent]) {
+      if (e.id === ancestor) return true;
+    }
+    return false;
   }
 
   private tag(ev: RawEvent, field: 'flags' | 'nondeterminism'): void {
@@ -174,5 +203,6 @@ export class TraceBuilder {
       default: break;
     }
     exec.accesses.push(access);
+    this.log.push({ exec: exec.id, kind: 'access', access });
   }
 }

@@ -120,7 +120,7 @@ export interface ExecQuery {
 
 export type ExecDecision =
   | { skip: false }
-  | { skip: true; exitCode: number; output: { fd: number; data: Buffer }[] };
+  | { skip: true; exitCode: number; output: { fd: number; data: Buffer }[]; tag?: unknown };
 
 export function decodeExecQuery(ev: RawEvent): ExecQuery {
   const [exe = '', cwd = '', k0 = '', k1 = '', k2 = '', ...rest] = payloadStrings(ev.payload);

@@ -22,6 +22,8 @@ export interface TraceOptions {
   privileged?: 'auto' | 'never';
   /** run this tracer program instead of forking one from the library (the sanitizer test) */
   tracerProgram?: string;
+  /** the builder to fill (its onExecutionEnd hook set), instead of a new one */
+  builder?: TraceBuilder;
   /** asked before every exec: run the program, or skip it with a recorded result */
   decideExec?: (query: ExecQuery) => ExecDecision | Promise<ExecDecision>;
 }
@@ -178,7 +180,7 @@ export async function traceCommand(options: TraceOptions): Promise<TraceResult> 
       (options.decideExec ? SPEC_DECIDE_EXEC : 0),
   });
   const t0 = performance.now();
-  const builder = new TraceBuilder();
+  const builder = options.builder ?? new TraceBuilder();
   const decoder = new EventDecoder();
   const forwarders = installSignalForwarding(builder);
   try {
@@ -197,7 +199,7 @@ export async function traceCommand(options: TraceOptions): Promise<TraceResult> 
           } catch {
             decision = { skip: false }; // a failed decision runs the program
           }
-          if (decision.skip) builder.addSkipped(query, decision.exitCode, decision.output, Number(ev.timeNs) / 1e6);
+          if (decision.skip) builder.addSkipped(query, decision.exitCode, decision.output, Number(ev.timeNs) / 1e6, decision.tag);
           socket.write(encodeExecReply(decision));
         });
       };

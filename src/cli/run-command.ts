@@ -1,0 +1,106 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { FileHasher, PER_RUN_ENV } from '../fingerprint/index.js';
+import { MemoEngine, Roots, type MemoStats } from '../memo/index.js';
+import { defaultStoreDir, LocalStore } from '../store/index.js';
+import { exitCodeOf, resolveProgram, traceCommand, TraceBuilder, TraceError } from '../trace/index.js';
+import { parseArgs, UsageError } from './args.js';
+
+declare const PROCESSCACHE_VERSION: string | undefined;
+const VERSION = typeof PROCESSCACHE_VERSION === 'string' ? PROCESSCACHE_VERSION : 'dev';
+
+export const RUN_USAGE = 'usage: processcache run [--store DIR] [--root DIR] [--allow DIR]... [--read-only] ' +
+  '[--stats-json FILE] [--quiet] [--ignore-env VAR]... [--min-duration-ms N] -- CMD [ARGS...]';
+
+const warn = (message: string): void => { process.stderr.write(`processcache: warning: ${message}\n`); };
+
+function loadStatCache(path: string): FileHasher {
+  try {
+    const entries = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    if (Array.isArray(entries)) return new FileHasher(entries.filter((e): e is [string, string] => Array.isArray(e) && e.length === 2));
+  } catch { /* none yet, or unreadable: start empty */ }
+  return new FileHasher();
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+}
+
+export function summaryLine(s: MemoStats): string {
+  return `processcache: ${s.ran} ran, ${s.reused} reused, saved ${(s.savedMs / 1000).toFixed(1)} s, restored ${formatBytes(s.bytesRestored)}`;
+}
+
+/** The command without us, when the cache cannot be used at all. */
+function runPlain(command: string[]): number {
+  const r = spawnSync(command[0]!, command.slice(1), { stdio: 'inherit' });
+  if (r.error) {
+    process.stderr.write(`processcache: ${command[0]}: ${r.error.message}\n`);
+    return 127;
+  }
+  return r.signal ? 128 + (spawnSync('kill', ['-l', r.signal]).status ?? 0) : r.status ?? 1;
+}
+
+function nonNegativeInt(value: string | true | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} takes a whole number of milliseconds, not "${String(value)}"`);
+  return n;
+}
+
+/** `processcache run`: runs CMD, skipping every process whose inputs are unchanged. */
+export async function runMain(args: string[]): Promise<number> {
+  const { options, lists, command } = parseArgs(args, {
+    store: { value: true }, root: { value: true }, allow: { value: true, repeat: true },
+    'read-only': { value: false }, 'stats-json': { value: true }, quiet: { value: false },
+    'ignore-env': { value: true, repeat: true }, 'min-duration-ms': { value: true },
+  }, RUN_USAGE);
+  if (command.length === 0) throw new UsageError(`no command to run\n${RUN_USAGE}`);
+  resolveProgram(command[0]!, process.env, process.cwd()); // "not found" is the user's error, said plainly
+  const storeDir = resolve(String(options.get('store') ?? defaultStoreDir()));
+  const root = resolve(String(options.get('root') ?? process.cwd()));
+  if (!existsSync(root)) throw new UsageError(`--root ${root} does not exist`);
+  const minDurationMs = nonNegativeInt(options.get('min-duration-ms'), 'min-duration-ms', 0);
+  const ignoreEnv = new Set([...PER_RUN_ENV, ...(lists.get('ignore-env') ?? []).flatMap((v) => v.split(',')),
+    ...(process.env.PROCESSCACHE_IGNORE_ENV ?? '').split(',')].filter(Boolean));
+  let store: LocalStore;
+  try {
+    mkdirSync(storeDir, { recursive: true });
+    store = new LocalStore(storeDir, !options.has('read-only'));
+  } catch (e) {
+    warn(`the store at ${storeDir} cannot be used (${(e as Error).message}); running without the cache`);
+    return runPlain(command);
+  }
+  const statCachePath = join(storeDir, 'statcache.json');
+  const hasher = loadStatCache(statCachePath);
+  const umask = process.umask();
+  const builder = new TraceBuilder();
+  const engine = new MemoEngine({
+    store, roots: new Roots(root, lists.get('allow') ?? []), ignoreEnv, minDurationMs, umask,
+    toolVersion: VERSION, hasher, warn,
+  }, builder);
+  let status;
+  try {
+    ({ status } = await traceCommand({ command, builder, decideExec: engine.decide }));
+  } catch (e) {
+    if (!(e instanceof TraceError) || builder.executions.length > 0) throw e;
+    warn(`${(e as Error).message}; running without the cache`);
+    return runPlain(command);
+  }
+  const stats = await engine.finish();
+  if (hasher.dirty && store.writable) {
+    try { writeFileSync(statCachePath, JSON.stringify(hasher.entries())); } catch { /* next time */ }
+  }
+  if (!options.has('quiet')) process.stderr.write(`${summaryLine(stats)}\n`);
+  const statsPath = options.get('stats-json');
+  if (typeof statsPath === 'string') {
+    try {
+      writeFileSync(statsPath, `${JSON.stringify(stats, null, 1)}\n`);
+    } catch (e) {
+      warn(`could not write ${statsPath}: ${(e as Error).message}`);
+    }
+  }
+  return exitCodeOf(status);
+}

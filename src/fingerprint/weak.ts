@@ -1,0 +1,38 @@
+// The weak fingerprint: what identifies a command before its inputs are looked at.
+import { arch, platform } from 'node:os';
+import { sha256 } from './hash.js';
+
+/** Variables that differ on every CI run without changing what a program does. */
+export const PER_RUN_ENV = [
+  'GITHUB_RUN_ID', 'GITHUB_RUN_NUMBER', 'GITHUB_RUN_ATTEMPT', 'GITHUB_JOB_ID', 'RUNNER_TRACKING_ID',
+  'GITHUB_ACTIONS_RUNTIME_TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+  'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_URL', 'ACTIONS_RUNTIME_URL', 'INVOCATION_ID', 'JOURNAL_STREAM',
+  'PROCESSCACHE_STORE', 'PROCESSCACHE_IGNORE_ENV',
+];
+
+export interface WeakParts {
+  toolVersion: string;
+  exe: string;
+  argv: string[];
+  cwd: string;
+  env: string[];
+  stdio: string[];
+  umask: number;
+}
+
+export function filterEnv(env: string[], ignored: ReadonlySet<string>): string[] {
+  return env.filter((kv) => !ignored.has(kv.slice(0, Math.max(0, kv.indexOf('='))))).sort();
+}
+
+export function weakKey(parts: WeakParts, ignored: ReadonlySet<string>): string {
+  return sha256(JSON.stringify({
+    v: parts.toolVersion,
+    platform: `${platform()}-${arch()}`,
+    exe: parts.exe,
+    argv: parts.argv,
+    cwd: parts.cwd,
+    env: filterEnv(parts.env, ignored),
+    stdio: parts.stdio,
+    umask: parts.umask,
+  }));
+}

@@ -1,0 +1,252 @@
+// The memo engine: at every exec, look the program up (weak fingerprint -> candidates -> every
+// input still the same) and skip it on a hit; when a program that ran ends, record what its
+// subtree read and left behind.
+import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
+import { currentValue, FileHasher, sha256, toInput, recordedValue, weakKey } from '../fingerprint/index.js';
+import { summarize, type Input, type InputSpec, type Step } from '../observe/index.js';
+import type { Entry, OutputState, Store } from '../store/index.js';
+import type { ExecDecision, ExecQuery, Execution, LogItem, TraceBuilder } from '../trace/index.js';
+import type { Roots } from './paths.js';
+import { fetchBlobs, restoreOutputs } from './restore.js';
+
+export interface MemoOptions {
+  store: Store;
+  roots: Roots;
+  ignoreEnv: ReadonlySet<string>;
+  /** executions shorter than this are not recorded: looking them up costs more than running them */
+  minDurationMs: number;
+  umask: number;
+  toolVersion: string;
+  hasher: FileHasher;
+  warn(message: string): void;
+}
+
+export type ExecutionStatus = 'hit' | 'miss' | 'uncacheable';
+
+export interface ExecutionRow {
+  id: number;
+  parent: number | null;
+  exe: string;
+  argv: string[];
+  status: ExecutionStatus;
+  reason?: string;
+  durationMs: number;
+}
+
+export interface MemoStats {
+  ran: number;
+  reused: number;
+  savedMs: number;
+  bytesRestored: number;
+  executions: ExecutionRow[];
+}
+
+interface Hit {
+  entry: Entry;
+}
+
+export class MemoEngine {
+  readonly stats: MemoStats = { ran: 0, reused: 0, savedMs: 0, bytesRestored: 0, executions: [] };
+  private readonly pendingWeak = new Map<number, { exe: string; weak: string }>();
+  private readonly weakOf = new Map<number, string>();
+  private readonly rows = new Map<number, ExecutionRow>();
+  private recording: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: MemoOptions, private readonly builder: TraceBuilder) {
+    builder.onExecutionStart = (exec) => this.started(exec);
+    builder.onExecutionEnd = (exec) => {
+      this.recording = this.recording.then(() => this.ended(exec)).catch((e: unknown) => {
+        this.opts.warn(`recording ${exec.exe} failed: ${(e as Error).message}`);
+      });
+    };
+  }
+
+  /** The exec hook: a hit restores the outputs and skips the program. */
+  readonly decide = async (q: ExecQuery): Promise<ExecDecision> => {
+    const weak = weakKey({
+      toolVersion: this.opts.toolVersion, exe: q.exe, argv: q.argv, cwd: q.cwd, env: q.env,
+      stdio: q.stdio, umask: this.opts.umask,
+    }, this.opts.ignoreEnv);
+    this.pendingWeak.set(q.pid, { exe: q.exe, weak });
+    try {
+      for (const entry of await this.opts.store.candidates(weak)) {
+        if (!this.matches(entry)) continue;
+        const blobs = await fetchBlobs(entry, this.opts.store);
+        const bytes = restoreOutputs(entry, this.opts.roots, blobs);
+        await this.opts.store.touchEntry(entry);
+        this.stats.reused++;
+        this.stats.savedMs += entry.durationMs;
+        this.stats.bytesRestored += bytes;
+        return { skip: true, exitCode: entry.exitCode, output: this.stream(entry, blobs), tag: { entry } satisfies Hit };
+      }
+    } catch (e) {
+      this.opts.warn(`cache lookup for ${q.exe} failed, running it: ${(e as Error).message}`);
+    }
+    return { skip: false };
+  };
+
+  private matches(entry: Entry): boolean {
+    return entry.inputs.every((input) => {
+      const spec = this.specOf(input);
+      return spec !== null && currentValue(spec, this.opts.hasher) === input.value;
+    });
+  }
+
+  /** An input as stored (untrusted: it may come from a remote) back to what to look at. */
+  private specOf(input: Input): InputSpec | null {
+    if (typeof input.path !== 'string' || typeof input.value !== 'string') return null;
+    const path = this.opts.roots.load(input.path);
+    switch (input.kind) {
+      case 'content': case 'absent': case 'link': return { path, kind: input.kind };
+      case 'exists': return typeof input.type === 'string' ? { path, kind: 'exists', type: input.type } : { path, kind: 'exists' };
+      case 'listing':
+        return Array.isArray(input.names) && input.names.every((n) => typeof n === 'string')
+          ? { path, kind: 'listing', names: input.names } : null;
+      default: return null;
+    }
+  }
+
+  private stream(entry: Entry, blobs: Map<string, Buffer>): { fd: number; data: Buffer }[] {
+    if (!entry.stream) return [];
+    const all = blobs.get(entry.stream.blob)!;
+    let at = 0;
+    return entry.stream.chunks.map((c) => {
+      const data = all.subarray(at, at + c.bytes);
+      at += c.bytes;
+      return { fd: c.fd, data };
+    });
+  }
+
+  private started(exec: Execution): void {
+    const pending = this.pendingWeak.get(exec.pid);
+    if (pending && pending.exe === exec.exe) this.weakOf.set(exec.id, pending.weak);
+    this.pendingWeak.delete(exec.pid);
+  }
+
+  private row(exec: Execution, status: ExecutionStatus, reason?: string): void {
+    const row: ExecutionRow = {
+      id: exec.id, parent: exec.parent, exe: exec.exe, argv: exec.argv, status,
+      durationMs: Math.round(((exec.endMs ?? exec.startMs) - exec.startMs) * 1000) / 1000,
+    };
+    if (reason) row.reason = reason;
+    this.rows.set(exec.id, row);
+  }
+
+  private async ended(exec: Execution): Promise<void> {
+    if (exec.skipped) {
+      this.row(exec, 'hit');
+      return;
+    }
+    this.stats.ran++;
+    const reason = await this.record(exec);
+    this.row(exec, reason ? 'uncacheable' : 'miss', reason ?? undefined);
+  }
+
+  /** Records exec's entry; returns why it cannot be, or null. */
+  private async record(exec: Execution): Promise<string | null> {
+    const weak = this.weakOf.get(exec.id);
+    if (!weak) return 'its exec was not seen';
+    const subtree = this.builder.executions.filter((e) => this.builder.isWithin(e, exec.id));
+    const unsafe = this.unsafeReason(exec, subtree);
+    if (unsafe) return unsafe;
+    const durationMs = (exec.endMs ?? exec.startMs) - exec.startMs;
+    if (durationMs < this.opts.minDurationMs) return `shorter than ${this.opts.minDurationMs} ms: a lookup would cost more`;
+    const ids = new Set(subtree.map((e) => e.id));
+    const items = this.builder.log.filter((item) => ids.has(item.exec));
+    const summary = summarize(items.flatMap((item) => this.step(item)));
+    if (!summary.cacheable) return summary.reason ?? 'not modelled';
+    const outputs = await this.outputStates(summary.outputs, summary.inputs);
+    if (typeof outputs === 'string') return outputs;
+    const inputs = summary.inputs.map((spec) => toInput({ ...spec, path: spec.path }, recordedValue(spec, this.opts.hasher)))
+      .map((input) => ({ ...input, path: this.opts.roots.store(input.path) }));
+    const stream = await this.storeStream(items);
+    const strong = sha256(weak + JSON.stringify(inputs));
+    const entry: Entry = {
+      version: 1, weak, strong, exe: exec.exe, argv: exec.argv, inputs, outputs, stream,
+      exitCode: exec.exitCode ?? 0, durationMs: Math.round(durationMs * 1000) / 1000, createdAt: new Date().toISOString(),
+    };
+    await this.opts.store.putEntry(entry);
+    return null;
+  }
+
+  private unsafeReason(exec: Execution, subtree: Execution[]): string | null {
+    if (exec.exitCode === null) return `killed by signal ${exec.signal}`;
+    if (this.builder.hasLiveDescendant(exec)) return 'a process it started outlives it';
+    for (const e of subtree) {
+      if (e.flags.length) return `${e.exe === exec.exe ? '' : `${e.exe}: `}${e.flags[0]}`;
+      if (e.stdio['0'] !== 'null' && e.accesses.some((a) => a.op === 'stdin')) return `it reads stdin (${e.stdio['0']})`;
+      const dup = e.accesses.find((a) => a.op === 'dup' && (a.fd === 1 || a.fd === 2 || a.to === 1 || a.to === 2));
+      if (dup) return `it redirects fd ${dup.fd} to ${dup.to}: its output could not be replayed in place`;
+    }
+    return null;
+  }
+
+  private step(item: LogItem): Step[] {
+    if (item.kind === 'access') return [{ kind: 'access', access: item.access }];
+    if (item.kind === 'replayed') {
+      const { entry } = item.tag as Hit;
+      const inputs = entry.inputs.map((i) => this.specOf(i)).filter((s): s is InputSpec => s !== null);
+      return [{ kind: 'replayed', inputs, outputs: entry.outputs.map((o) => this.opts.roots.load(o.path)) }];
+    }
+    return [];
+  }
+
+  /** The final state of each output; a message when one is outside the allowed directories. */
+  private async outputStates(paths: string[], inputs: InputSpec[]): Promise<OutputState[] | string> {
+    const createdHere = new Set(inputs.filter((i) => i.kind === 'absent').map((i) => i.path));
+    const states: OutputState[] = [];
+    for (const path of paths.sort()) {
+      const state = await this.finalState(path);
+      if (state.type === 'absent' && createdHere.has(path)) continue; // made and removed: no effect
+      if (!this.opts.roots.allows(path)) return `it writes ${path}, outside the root`;
+      states.push({ ...state, path: this.opts.roots.store(path) });
+    }
+    return states;
+  }
+
+  private async finalState(path: string): Promise<OutputState> {
+    let st;
+    try {
+      st = lstatSync(path);
+    } catch {
+      return { path, type: 'absent' };
+    }
+    if (st.isSymbolicLink()) return { path, type: 'symlink', target: readlinkSync(path) };
+    if (st.isDirectory()) return { path, type: 'dir', mode: st.mode & 0o7777 };
+    if (!st.isFile()) throw new Error(`${path} is neither a file, a directory nor a symlink`);
+    const data = readFileSync(path);
+    const blob = sha256(data);
+    await this.opts.store.putBlob(blob, data);
+    return { path, type: 'file', blob, mode: st.mode & 0o7777, size: data.length };
+  }
+
+  private async storeStream(items: LogItem[]): Promise<Entry['stream']> {
+    const chunks: { fd: number; bytes: number }[] = [];
+    const parts: Buffer[] = [];
+    for (const item of items) {
+      if (item.kind === 'output') {
+        chunks.push({ fd: item.fd, bytes: item.data.length });
+        parts.push(item.data);
+      } else if (item.kind === 'replayed') {
+        const { entry } = item.tag as Hit;
+        if (!entry.stream) continue;
+        const blob = await this.opts.store.getBlob(entry.stream.blob);
+        if (!blob) throw new Error('a replayed output stream is missing');
+        chunks.push(...entry.stream.chunks);
+        parts.push(blob);
+      }
+    }
+    if (!chunks.length) return null;
+    const data = Buffer.concat(parts);
+    const blob = sha256(data);
+    await this.opts.store.putBlob(blob, data);
+    return { blob, chunks };
+  }
+
+  /** Waits for the recordings still under way; the rows in execution order. */
+  async finish(): Promise<MemoStats> {
+    await this.recording;
+    this.stats.executions = [...this.rows.values()].sort((a, b) => a.id - b.id);
+    return this.stats;
+  }
+}

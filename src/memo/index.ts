@@ -1,0 +1,3 @@
+export { MemoEngine, type MemoOptions, type MemoStats, type ExecutionRow } from './engine.js';
+export { Roots } from './paths.js';
+export { RestoreError } from './restore.js';

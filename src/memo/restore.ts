@@ -1,0 +1,99 @@
+// Puts an entry's outputs back: every blob fetched and verified first, then each path written to
+// a temporary name and renamed into place, only inside the allowed directories and never through
+// a symlink that leads out of them.
+import { chmodSync, lstatSync, mkdirSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Entry, OutputState, Store } from '../store/index.js';
+import type { Roots } from './paths.js';
+
+export class RestoreError extends Error {}
+
+/** Creates dir's missing parents and returns its real path, refusing one that leaves the roots. */
+function safeDir(dir: string, roots: Roots): string {
+  mkdirSync(dir, { recursive: true });
+  const real = realpathSync(dir);
+  if (!roots.allows(real)) throw new RestoreError(`${dir} leads outside the allowed directories (to ${real})`);
+  return real;
+}
+
+function tmpName(dir: string, name: string): string {
+  return join(dir, `.${name}.pc-${process.pid}-${Math.random().toString(36).slice(2)}`);
+}
+
+function kindAt(path: string): string | null {
+  try {
+    const st = lstatSync(path);
+    return st.isDirectory() ? 'dir' : 'other';
+  } catch {
+    return null;
+  }
+}
+
+function apply(o: OutputState, roots: Roots, blobs: Map<string, Buffer>): number {
+  const target = roots.load(o.path);
+  if (!roots.allows(target)) throw new RestoreError(`the entry writes ${o.path}, outside the allowed directories`);
+  const dir = safeDir(dirname(target), roots);
+  const path = join(dir, basename(target));
+  switch (o.type) {
+    case 'file': {
+      const data = blobs.get(o.blob)!;
+      const tmp = tmpName(dir, basename(target));
+      writeFileSync(tmp, data, { mode: o.mode & 0o7777 });
+      chmodSync(tmp, o.mode & 0o7777);
+      if (kindAt(path) === 'dir') rmSync(path, { recursive: true, force: true });
+      renameSync(tmp, path);
+      return data.length;
+    }
+    case 'symlink': {
+      const tmp = tmpName(dir, basename(target));
+      symlinkSync(o.target, tmp);
+      if (kindAt(path) === 'dir') rmSync(path, { recursive: true, force: true });
+      renameSync(tmp, path);
+      return 0;
+    }
+    case 'dir': {
+      if (kindAt(path) !== 'dir') {
+        rmSync(path, { force: true });
+        mkdirSync(path);
+      }
+      chmodSync(path, o.mode & 0o7777);
+      return 0;
+    }
+    case 'absent':
+      rmSync(path, { recursive: true, force: true });
+      return 0;
+  }
+}
+
+/** Directories first (shallow to deep), then files and links, then removals (deep to shallow). */
+function order(outputs: OutputState[]): OutputState[] {
+  const depth = (o: OutputState): number => o.path.split('/').length;
+  const dirs = outputs.filter((o) => o.type === 'dir').sort((a, b) => depth(a) - depth(b));
+  const files = outputs.filter((o) => o.type === 'file' || o.type === 'symlink');
+  const gone = outputs.filter((o) => o.type === 'absent').sort((a, b) => depth(b) - depth(a));
+  return [...dirs, ...files, ...gone];
+}
+
+/** Fetches and checks every blob the entry needs: outputs and its output stream. */
+export async function fetchBlobs(entry: Entry, store: Store): Promise<Map<string, Buffer>> {
+  const wanted = new Set<string>();
+  for (const o of entry.outputs) if (o.type === 'file') wanted.add(o.blob);
+  if (entry.stream) wanted.add(entry.stream.blob);
+  const blobs = new Map<string, Buffer>();
+  for (const hash of wanted) {
+    const data = await store.getBlob(hash);
+    if (!data) throw new RestoreError(`blob ${hash.slice(0, 12)} is missing or corrupt`);
+    blobs.set(hash, data);
+  }
+  return blobs;
+}
+
+/** Applies the outputs; returns the bytes written. */
+export function restoreOutputs(entry: Entry, roots: Roots, blobs: Map<string, Buffer>): number {
+  for (const o of entry.outputs) {
+    if (!roots.allows(roots.load(o.path))) throw new RestoreError(`the entry writes ${o.path}, outside the allowed directories`);
+  }
+  let bytes = 0;
+  for (const o of order(entry.outputs)) bytes += apply(o, roots, blobs);
+  return bytes;
+}

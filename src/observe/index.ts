@@ -1,0 +1,2 @@
+export { summarize, type Step } from './summary.js';
+export type { Input, InputSpec, Summary } from './types.js';

@@ -1,0 +1,143 @@
+// The per-path state machine: the first thing an execution's subtree does to a path decides
+// whether the path is an input (what it read, probed or listed) or only an output.
+import { dirname, basename } from 'node:path';
+import type { Access } from '../trace/index.js';
+import type { InputSpec, Summary } from './types.js';
+
+/** One step of a subtree, in the order it happened: an access, or a whole child served from cache. */
+export type Step =
+  | { kind: 'access'; access: Access }
+  | { kind: 'replayed'; inputs: InputSpec[]; outputs: string[] };
+
+/** Paths whose content is not a file's: they are not inputs. */
+const PSEUDO_INPUTS = new Set(['/dev/null', '/dev/zero', '/dev/full', '/dev/urandom', '/dev/random']);
+
+function describesSelf(path: string): boolean {
+  return /^\/proc\/(self|thread-self|\d+)(\/|$)/.test(path);
+}
+
+const ABSENT = new Set(['ENOENT', 'ENOTDIR']);
+
+class PathStates {
+  readonly inputs: InputSpec[] = [];
+  readonly outputs = new Set<string>();
+  /** per directory, the first change the subtree made to each name: added or removed */
+  private readonly changes = new Map<string, Map<string, 'added' | 'removed'>>();
+  private readonly seen = new Set<string>();
+  /** files the subtree read first and changed later: their earlier content is lost */
+  readonly rewrittenInputs: string[] = [];
+  private readonly readFirst = new Set<string>();
+
+  input(spec: InputSpec): void {
+    if (this.seen.has(spec.path)) return;
+    this.seen.add(spec.path);
+    if (PSEUDO_INPUTS.has(spec.path) || describesSelf(spec.path)) return;
+    if (spec.kind === 'content' || spec.kind === 'listing') this.readFirst.add(spec.path);
+    this.inputs.push(spec);
+  }
+
+  /** A change to path; `prior` is what its first access learns, when it is the first. */
+  output(path: string, prior: InputSpec | null): void {
+    if (!this.seen.has(path) && prior) this.input(prior);
+    this.seen.add(path);
+    if (this.readFirst.has(path) && !this.outputs.has(path)) this.rewrittenInputs.push(path);
+    this.outputs.add(path);
+  }
+
+  entryChanged(path: string, added: boolean): void {
+    const dir = dirname(path);
+    const names = this.changes.get(dir) ?? new Map<string, 'added' | 'removed'>();
+    if (!names.has(basename(path))) names.set(basename(path), added ? 'added' : 'removed');
+    this.changes.set(dir, names);
+  }
+
+  /** What a directory held before the subtree changed it, from what a listing saw. */
+  before(dir: string, seen: string[]): string[] {
+    const changed = this.changes.get(dir);
+    if (!changed) return seen;
+    const names = new Set(seen.filter((n) => changed.get(n) !== 'added'));
+    for (const [n, first] of changed) if (first === 'removed') names.add(n);
+    return [...names].sort();
+  }
+}
+
+function probeSpec(path: string, result: string, type?: string): InputSpec {
+  if (ABSENT.has(result)) return { path, kind: 'absent' };
+  return type ? { path, kind: 'exists', type } : { path, kind: 'exists' };
+}
+
+function applyAccess(s: PathStates, a: Access): string | null {
+  const path = a.path;
+  const ok = a.result === 'ok';
+  switch (a.op) {
+    case 'stdin': case 'dup': return null;
+    case 'read': case 'exec':
+      if (!path) return null;
+      s.input(ok ? { path, kind: 'content' } : probeSpec(path, a.result));
+      return null;
+    case 'probe': if (path) s.input(probeSpec(path, a.result, a.type)); return null;
+    case 'chdir': if (path) s.input(probeSpec(path, a.result, ok ? 'dir' : undefined)); return null;
+    case 'readlink': if (path) s.input(ok ? { path, kind: 'link' } : probeSpec(path, a.result)); return null;
+    case 'list': if (path) s.input({ path, kind: 'listing', names: s.before(path, a.names ?? []) }); return null;
+    case 'write': case 'chmod': case 'utime':
+      if (!path) return null;
+      if (!ok) { s.input(probeSpec(path, a.result)); return null; }
+      s.output(path, { path, kind: 'content' });
+      return null;
+    case 'truncate':
+      if (!path) return null;
+      if (ok) s.output(path, null);
+      else s.input(probeSpec(path, a.result));
+      return null;
+    case 'create': case 'mkdir': case 'symlink': case 'mknod':
+      if (!path) return null;
+      if (!ok) { s.input(probeSpec(path, a.result)); return null; }
+      s.output(path, { path, kind: 'absent' });
+      s.entryChanged(path, true);
+      return null;
+    case 'delete': case 'rmdir':
+      if (!path) return null;
+      if (!ok) { s.input(probeSpec(path, a.result)); return null; }
+      s.output(path, { path, kind: 'exists' });
+      s.entryChanged(path, false);
+      return null;
+    case 'link': case 'rename': {
+      const to = typeof a.to === 'string' ? a.to : undefined;
+      if (!path || !to) return null;
+      if (!ok) { s.input(probeSpec(path, a.result)); return null; }
+      if (a.op === 'rename') {
+        s.output(path, { path, kind: 'content' });
+        s.entryChanged(path, false);
+      } else {
+        s.input({ path, kind: 'content' });
+      }
+      s.output(to, null);
+      s.entryChanged(to, true);
+      return null;
+    }
+    default: return `an access the model does not know: ${String(a.op)}`;
+  }
+}
+
+/** Folds a subtree's steps into its inputs and outputs. */
+export function summarize(steps: Step[]): Summary {
+  const s = new PathStates();
+  let reason: string | null = null;
+  for (const step of steps) {
+    if (step.kind === 'replayed') {
+      for (const input of step.inputs) s.input(input);
+      for (const out of step.outputs) s.output(out, null);
+      continue;
+    }
+    reason ??= applyAccess(s, step.access);
+  }
+  if (!reason && s.rewrittenInputs.length) {
+    reason = `it reads ${s.rewrittenInputs[0]} and then changes it`;
+  }
+  return {
+    cacheable: !reason,
+    ...(reason ? { reason } : {}),
+    inputs: s.inputs,
+    outputs: [...s.outputs],
+  };
+}

@@ -1,0 +1,26 @@
+/** What an execution's result depended on, one path at a time. */
+export type InputSpec =
+  | { path: string; kind: 'content' } // a regular file read: its bytes
+  | { path: string; kind: 'absent' } // probed (or created) and found missing
+  | { path: string; kind: 'exists'; type?: string } // probed: present (with its type when known)
+  | { path: string; kind: 'listing'; names: string[] } // the names a directory held before
+  | { path: string; kind: 'link' }; // a symlink's target text
+
+/** An input with the fingerprint it had: "sha256:..", "absent", "type:dir", "names:..", "link:..". */
+export interface Input {
+  path: string;
+  kind: InputSpec['kind'];
+  type?: string;
+  /** listing: the names (the value is their hash) */
+  names?: string[];
+  value: string;
+}
+
+export interface Summary {
+  cacheable: boolean;
+  /** why not, when not */
+  reason?: string;
+  inputs: InputSpec[];
+  /** paths whose final state is the execution's effect */
+  outputs: string[];
+}

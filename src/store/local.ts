@@ -1,0 +1,114 @@
+// The embedded default store: a directory of content-addressed blobs and one JSON file per entry,
+// every file written to a temporary name and renamed into place, so that concurrent runs and a
+// crash at any point leave only whole files (an entry is written after all of its blobs).
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Entry, Store } from './types.js';
+
+export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.PROCESSCACHE_STORE) return env.PROCESSCACHE_STORE;
+  const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(base, 'processcache');
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+function atomicWrite(path: string, data: Buffer | string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+/** Checks an entry read from disk (or, later, from a remote) before anything trusts it. */
+export function parseEntry(text: string): Entry | null {
+  let e: unknown;
+  try {
+    e = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof e !== 'object' || e === null) return null;
+  const entry = e as Partial<Entry>;
+  if (entry.version !== 1 || typeof entry.weak !== 'string' || !HEX64.test(entry.weak)) return null;
+  if (typeof entry.strong !== 'string' || !HEX64.test(entry.strong)) return null;
+  if (!Array.isArray(entry.inputs) || !Array.isArray(entry.outputs) || typeof entry.exitCode !== 'number') return null;
+  if (!Number.isInteger(entry.exitCode) || entry.exitCode < 0 || entry.exitCode > 255) return null;
+  for (const o of entry.outputs) {
+    if (typeof o !== 'object' || o === null || typeof o.path !== 'string') return null;
+    if (o.type === 'file' && !(typeof o.blob === 'string' && HEX64.test(o.blob) && Number.isInteger(o.mode))) return null;
+    if (!['file', 'symlink', 'dir', 'absent'].includes(o.type)) return null;
+  }
+  if (entry.stream && !(typeof entry.stream.blob === 'string' && HEX64.test(entry.stream.blob) && Array.isArray(entry.stream.chunks))) return null;
+  return entry as Entry;
+}
+
+export class LocalStore implements Store {
+  constructor(readonly dir: string, readonly writable = true) {
+    mkdirSync(join(dir, 'blobs'), { recursive: true });
+    mkdirSync(join(dir, 'entries'), { recursive: true });
+  }
+
+  private blobPath(hash: string): string {
+    return join(this.dir, 'blobs', hash.slice(0, 2), hash.slice(2));
+  }
+
+  private entryDir(weak: string): string {
+    return join(this.dir, 'entries', weak.slice(0, 2), weak.slice(2));
+  }
+
+  async candidates(weak: string): Promise<Entry[]> {
+    const dir = this.entryDir(weak);
+    let names: string[];
+    try {
+      names = readdirSync(dir).filter((n) => n.endsWith('.json'));
+    } catch {
+      return [];
+    }
+    const found: { entry: Entry; used: number }[] = [];
+    for (const name of names) {
+      const path = join(dir, name);
+      try {
+        const entry = parseEntry(readFileSync(path, 'utf8'));
+        if (entry && entry.weak === weak) found.push({ entry, used: statSync(path).mtimeMs });
+      } catch { /* removed meanwhile */ }
+    }
+    return found.sort((a, b) => b.used - a.used).map((f) => f.entry);
+  }
+
+  async putEntry(entry: Entry): Promise<void> {
+    if (!this.writable) return;
+    atomicWrite(join(this.entryDir(entry.weak), `${entry.strong}.json`), JSON.stringify(entry));
+  }
+
+  async touchEntry(entry: Entry): Promise<void> {
+    if (!this.writable) return;
+    const now = new Date();
+    try { utimesSync(join(this.entryDir(entry.weak), `${entry.strong}.json`), now, now); } catch { /* gone */ }
+  }
+
+  async getBlob(hash: string): Promise<Buffer | null> {
+    if (!HEX64.test(hash)) return null;
+    let data: Buffer;
+    try {
+      data = readFileSync(this.blobPath(hash));
+    } catch {
+      return null;
+    }
+    if (createHash('sha256').update(data).digest('hex') !== hash) {
+      // corrupt: remove it, so that the run that misses records it again
+      if (this.writable) rmSync(this.blobPath(hash), { force: true });
+      return null;
+    }
+    return data;
+  }
+
+  async putBlob(hash: string, data: Buffer): Promise<void> {
+    if (!this.writable) return;
+    const path = this.blobPath(hash);
+    if (existsSync(path)) return;
+    atomicWrite(path, data);
+  }
+}

@@ -1,0 +1,36 @@
+import type { Input } from '../observe/index.js';
+
+/** The final state of one output path. Paths under the root are stored relative to it. */
+export type OutputState =
+  | { path: string; type: 'file'; blob: string; mode: number; size: number }
+  | { path: string; type: 'symlink'; target: string }
+  | { path: string; type: 'dir'; mode: number }
+  | { path: string; type: 'absent' };
+
+/** One recorded execution: what it needed, what it left, what it printed. */
+export interface Entry {
+  version: 1;
+  weak: string;
+  strong: string;
+  exe: string;
+  argv: string[];
+  inputs: Input[];
+  outputs: OutputState[];
+  /** stdout and stderr as one ordered stream: the bytes are one blob, cut by these chunks */
+  stream: { blob: string; chunks: { fd: number; bytes: number }[] } | null;
+  exitCode: number;
+  durationMs: number;
+  createdAt: string;
+}
+
+/** Where entries and blobs live: the local store now; S3, the Actions cache and HTTP next. */
+export interface Store {
+  /** the candidates recorded under a weak fingerprint, most recently used first */
+  candidates(weak: string): Promise<Entry[]>;
+  putEntry(entry: Entry): Promise<void>;
+  touchEntry(entry: Entry): Promise<void>;
+  /** a blob's bytes after checking them against their hash; null when missing or corrupt */
+  getBlob(hash: string): Promise<Buffer | null>;
+  putBlob(hash: string, data: Buffer): Promise<void>;
+  readonly writable: boolean;
+}
