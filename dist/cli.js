@@ -1032,6 +1032,9 @@ var TraceBuilder = class {
         access.fd = ev.kind;
         access.to = ev.aux;
         break;
+      case "create":
+        if (ev.kind === 1) access.truncates = true;
+        break;
       default:
         break;
     }
@@ -1514,6 +1517,9 @@ var PER_RUN_ENV = [
 function filterEnv(env, ignored) {
   return env.filter((kv) => !ignored.has(kv.slice(0, Math.max(0, kv.indexOf("="))))).sort();
 }
+function stdioForKey(stdio) {
+  return [stdio[0] === "tty" ? "tty" : "not-tty", stdio[1] ?? "", stdio[2] ?? ""];
+}
 function weakKey(parts, ignored) {
   return sha256(JSON.stringify({
     v: parts.toolVersion,
@@ -1522,7 +1528,7 @@ function weakKey(parts, ignored) {
     argv: parts.argv,
     cwd: parts.cwd,
     env: filterEnv(parts.env, ignored),
-    stdio: parts.stdio,
+    stdio: stdioForKey(parts.stdio),
     umask: parts.umask
   }));
 }
@@ -1540,24 +1546,31 @@ var ABSENT = /* @__PURE__ */ new Set(["ENOENT", "ENOTDIR"]);
 var PathStates = class {
   inputs = [];
   outputs = /* @__PURE__ */ new Set();
+  /** paths the subtree has changed: what it reads there afterwards is its own doing */
+  changed = /* @__PURE__ */ new Set();
+  /** input facts already recorded, by path and kind: a probe and a read of one file are two */
+  known = /* @__PURE__ */ new Set();
   /** per directory, the first change the subtree made to each name: added or removed */
   changes = /* @__PURE__ */ new Map();
-  seen = /* @__PURE__ */ new Set();
   /** files the subtree read first and changed later: their earlier content is lost */
   rewrittenInputs = [];
   readFirst = /* @__PURE__ */ new Set();
   input(spec) {
-    if (this.seen.has(spec.path)) return;
-    this.seen.add(spec.path);
+    if (this.changed.has(spec.path)) return;
+    const key = `${spec.kind}\0${spec.path}`;
+    if (this.known.has(key)) return;
+    this.known.add(key);
     if (PSEUDO_INPUTS.has(spec.path) || describesSelf(spec.path)) return;
     if (spec.kind === "content" || spec.kind === "listing") this.readFirst.add(spec.path);
     this.inputs.push(spec);
   }
   /** A change to path; `prior` is what its first access learns, when it is the first. */
   output(path2, prior) {
-    if (!this.seen.has(path2) && prior) this.input(prior);
-    this.seen.add(path2);
-    if (this.readFirst.has(path2) && !this.outputs.has(path2)) this.rewrittenInputs.push(path2);
+    if (!this.changed.has(path2)) {
+      if (prior) this.input(prior);
+      if (this.readFirst.has(path2)) this.rewrittenInputs.push(path2);
+    }
+    this.changed.add(path2);
     this.outputs.add(path2);
   }
   entryChanged(path2, added) {
@@ -1627,7 +1640,7 @@ function applyAccess(s, a) {
         s.input(probeSpec(path2, a.result));
         return null;
       }
-      s.output(path2, { path: path2, kind: "absent" });
+      s.output(path2, a.truncates ? null : { path: path2, kind: "absent" });
       s.entryChanged(path2, true);
       return null;
     case "delete":
@@ -1770,6 +1783,9 @@ function restoreOutputs(entry, roots2, blobs) {
 }
 
 // src/memo/engine.ts
+function short(value) {
+  return value.length > 24 ? `${value.slice(0, 20)}...` : value;
+}
 var MemoEngine = class {
   constructor(opts, builder) {
     this.opts = opts;
@@ -1787,6 +1803,9 @@ var MemoEngine = class {
   pendingWeak = /* @__PURE__ */ new Map();
   weakOf = /* @__PURE__ */ new Map();
   rows = /* @__PURE__ */ new Map();
+  /** for a miss: how the closest candidate differed, by pid until the exec is known */
+  missWhy = /* @__PURE__ */ new Map();
+  missReason = /* @__PURE__ */ new Map();
   recording = Promise.resolve();
   /** The exec hook: a hit restores the outputs and skips the program. */
   decide = async (q) => {
@@ -1801,8 +1820,14 @@ var MemoEngine = class {
     }, this.opts.ignoreEnv);
     this.pendingWeak.set(q.pid, { exe: q.exe, weak });
     try {
-      for (const entry of await this.opts.store.candidates(weak)) {
-        if (!this.matches(entry)) continue;
+      const candidates = await this.opts.store.candidates(weak);
+      let closest = null;
+      for (const entry of candidates) {
+        const differs = this.differences(entry);
+        if (differs.length) {
+          if (!closest || differs.length < closest.differs.length) closest = { differs, total: entry.inputs.length };
+          continue;
+        }
         const blobs = await fetchBlobs(entry, this.opts.store);
         const bytes = restoreOutputs(entry, this.opts.roots, blobs);
         await this.opts.store.touchEntry(entry);
@@ -1811,16 +1836,25 @@ var MemoEngine = class {
         this.stats.bytesRestored += bytes;
         return { skip: true, exitCode: entry.exitCode, output: this.stream(entry, blobs), tag: { entry } };
       }
+      this.missWhy.set(q.pid, closest ? `${candidates.length} candidate(s); the closest differs in ${closest.differs.length} of ${closest.total} inputs: ${closest.differs.slice(0, 3).join("; ")}` : "never recorded");
     } catch (e) {
       this.opts.warn(`cache lookup for ${q.exe} failed, running it: ${e.message}`);
     }
     return { skip: false };
   };
-  matches(entry) {
-    return entry.inputs.every((input) => {
+  /** The inputs that no longer hold what they held (all of them are looked at, for explaining). */
+  differences(entry) {
+    const out = [];
+    for (const input of entry.inputs) {
       const spec = this.specOf(input);
-      return spec !== null && currentValue(spec, this.opts.hasher) === input.value;
-    });
+      if (!spec) {
+        out.push(`${String(input.path)}: an input of unknown kind`);
+        continue;
+      }
+      const now = currentValue(spec, this.opts.hasher);
+      if (now !== input.value) out.push(`${input.path}: ${short(input.value)} -> ${short(now)}`);
+    }
+    return out;
   }
   /** An input as stored (untrusted: it may come from a remote) back to what to look at. */
   specOf(input) {
@@ -1853,6 +1887,9 @@ var MemoEngine = class {
     const pending = this.pendingWeak.get(exec.pid);
     if (pending && pending.exe === exec.exe) this.weakOf.set(exec.id, pending.weak);
     this.pendingWeak.delete(exec.pid);
+    const why = this.missWhy.get(exec.pid);
+    if (why) this.missReason.set(exec.id, why);
+    this.missWhy.delete(exec.pid);
   }
   row(exec, status, reason) {
     const row = {
@@ -1873,7 +1910,7 @@ var MemoEngine = class {
     }
     this.stats.ran++;
     const reason = await this.record(exec);
-    this.row(exec, reason ? "uncacheable" : "miss", reason ?? void 0);
+    this.row(exec, reason ? "uncacheable" : "miss", reason ?? this.missReason.get(exec.id));
   }
   /** Records exec's entry; returns why it cannot be, or null. */
   async record(exec) {

@@ -29,7 +29,8 @@ struct pct_event_header {
     int32_t pid;   /* the process (thread group id); a thread id for ACCESS from a notification */
     int32_t value; /* errno (0 = success) for ACCESS; code or signal for EXIT; child for SPAWN */
     uint64_t time_ns; /* CLOCK_MONOTONIC since the tracer started */
-    uint32_t kind; /* ACCESS probe: file type (S_IFMT >> 12), 0 unknown; DUP: the old fd */
+    uint32_t kind; /* ACCESS probe: file type (S_IFMT >> 12), 0 unknown; DUP: the old fd;
+                      CREATE: 1 when it truncates (O_TRUNC without O_EXCL) */
     uint32_t aux;  /* DUP: the new fd */
 };
 

@@ -169,7 +169,9 @@ static void open_exit(int tid, int pid, struct slot *s, const struct pct_syscall
     } else {
         op = acc == O_RDONLY ? PCT_OP_READ : PCT_OP_WRITE;
     }
-    access_event(pid, op, err, 0, path_a, NULL);
+    /* a create that truncates would have had the same result had the file existed */
+    const uint32_t truncating = op == PCT_OP_CREATE && (flags & O_TRUNC) && !(flags & O_EXCL);
+    access_event(pid, op, err, truncating, path_a, NULL);
     /* even a failed open of a terminal depends on the session the command runs in */
     if (is_tty_path(path_a)) event_str(PCT_EV_FLAG, pid, "tty");
     if (err) return;

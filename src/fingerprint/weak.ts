@@ -24,6 +24,15 @@ export function filterEnv(env: string[], ignored: ReadonlySet<string>): string[]
   return env.filter((kv) => !ignored.has(kv.slice(0, Math.max(0, kv.indexOf('='))))).sort();
 }
 
+/**
+ * fd 0 enters the key only as terminal or not: make -j hands its stdin to one job at a time, so
+ * the kind varies run to run, and a process that reads stdin from anything but /dev/null is
+ * uncacheable anyway. fds 1 and 2 keep their kind: programs write differently to a terminal.
+ */
+function stdioForKey(stdio: string[]): string[] {
+  return [stdio[0] === 'tty' ? 'tty' : 'not-tty', stdio[1] ?? '', stdio[2] ?? ''];
+}
+
 export function weakKey(parts: WeakParts, ignored: ReadonlySet<string>): string {
   return sha256(JSON.stringify({
     v: parts.toolVersion,
@@ -32,7 +41,7 @@ export function weakKey(parts: WeakParts, ignored: ReadonlySet<string>): string 
     argv: parts.argv,
     cwd: parts.cwd,
     env: filterEnv(parts.env, ignored),
-    stdio: parts.stdio,
+    stdio: stdioForKey(parts.stdio),
     umask: parts.umask,
   }));
 }

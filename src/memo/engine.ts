@@ -41,6 +41,10 @@ export interface MemoStats {
   executions: ExecutionRow[];
 }
 
+function short(value: string): string {
+  return value.length > 24 ? `${value.slice(0, 20)}...` : value;
+}
+
 interface Hit {
   entry: Entry;
 }
@@ -50,6 +54,9 @@ export class MemoEngine {
   private readonly pendingWeak = new Map<number, { exe: string; weak: string }>();
   private readonly weakOf = new Map<number, string>();
   private readonly rows = new Map<number, ExecutionRow>();
+  /** for a miss: how the closest candidate differed, by pid until the exec is known */
+  private readonly missWhy = new Map<number, string>();
+  private readonly missReason = new Map<number, string>();
   private recording: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: MemoOptions, private readonly builder: TraceBuilder) {
@@ -69,8 +76,14 @@ export class MemoEngine {
     }, this.opts.ignoreEnv);
     this.pendingWeak.set(q.pid, { exe: q.exe, weak });
     try {
-      for (const entry of await this.opts.store.candidates(weak)) {
-        if (!this.matches(entry)) continue;
+      const candidates = await this.opts.store.candidates(weak);
+      let closest: { differs: string[]; total: number } | null = null;
+      for (const entry of candidates) {
+        const differs = this.differences(entry);
+        if (differs.length) {
+          if (!closest || differs.length < closest.differs.length) closest = { differs, total: entry.inputs.length };
+          continue;
+        }
         const blobs = await fetchBlobs(entry, this.opts.store);
         const bytes = restoreOutputs(entry, this.opts.roots, blobs);
         await this.opts.store.touchEntry(entry);
@@ -79,17 +92,28 @@ export class MemoEngine {
         this.stats.bytesRestored += bytes;
         return { skip: true, exitCode: entry.exitCode, output: this.stream(entry, blobs), tag: { entry } satisfies Hit };
       }
+      this.missWhy.set(q.pid, closest
+        ? `${candidates.length} candidate(s); the closest differs in ${closest.differs.length} of ${closest.total} inputs: ${closest.differs.slice(0, 3).join('; ')}`
+        : 'never recorded');
     } catch (e) {
       this.opts.warn(`cache lookup for ${q.exe} failed, running it: ${(e as Error).message}`);
     }
     return { skip: false };
   };
 
-  private matches(entry: Entry): boolean {
-    return entry.inputs.every((input) => {
+  /** The inputs that no longer hold what they held (all of them are looked at, for explaining). */
+  private differences(entry: Entry): string[] {
+    const out: string[] = [];
+    for (const input of entry.inputs) {
       const spec = this.specOf(input);
-      return spec !== null && currentValue(spec, this.opts.hasher) === input.value;
-    });
+      if (!spec) {
+        out.push(`${String(input.path)}: an input of unknown kind`);
+        continue;
+      }
+      const now = currentValue(spec, this.opts.hasher);
+      if (now !== input.value) out.push(`${input.path}: ${short(input.value)} -> ${short(now)}`);
+    }
+    return out;
   }
 
   /** An input as stored (untrusted: it may come from a remote) back to what to look at. */
@@ -121,6 +145,9 @@ export class MemoEngine {
     const pending = this.pendingWeak.get(exec.pid);
     if (pending && pending.exe === exec.exe) this.weakOf.set(exec.id, pending.weak);
     this.pendingWeak.delete(exec.pid);
+    const why = this.missWhy.get(exec.pid);
+    if (why) this.missReason.set(exec.id, why);
+    this.missWhy.delete(exec.pid);
   }
 
   private row(exec: Execution, status: ExecutionStatus, reason?: string): void {
@@ -139,7 +166,7 @@ export class MemoEngine {
     }
     this.stats.ran++;
     const reason = await this.record(exec);
-    this.row(exec, reason ? 'uncacheable' : 'miss', reason ?? undefined);
+    this.row(exec, reason ? 'uncacheable' : 'miss', reason ?? this.missReason.get(exec.id));
   }
 
   /** Records exec's entry; returns why it cannot be, or null. */

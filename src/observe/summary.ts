@@ -21,16 +21,21 @@ const ABSENT = new Set(['ENOENT', 'ENOTDIR']);
 class PathStates {
   readonly inputs: InputSpec[] = [];
   readonly outputs = new Set<string>();
+  /** paths the subtree has changed: what it reads there afterwards is its own doing */
+  private readonly changed = new Set<string>();
+  /** input facts already recorded, by path and kind: a probe and a read of one file are two */
+  private readonly known = new Set<string>();
   /** per directory, the first change the subtree made to each name: added or removed */
   private readonly changes = new Map<string, Map<string, 'added' | 'removed'>>();
-  private readonly seen = new Set<string>();
   /** files the subtree read first and changed later: their earlier content is lost */
   readonly rewrittenInputs: string[] = [];
   private readonly readFirst = new Set<string>();
 
   input(spec: InputSpec): void {
-    if (this.seen.has(spec.path)) return;
-    this.seen.add(spec.path);
+    if (this.changed.has(spec.path)) return;
+    const key = `${spec.kind}\0${spec.path}`;
+    if (this.known.has(key)) return;
+    this.known.add(key);
     if (PSEUDO_INPUTS.has(spec.path) || describesSelf(spec.path)) return;
     if (spec.kind === 'content' || spec.kind === 'listing') this.readFirst.add(spec.path);
     this.inputs.push(spec);
@@ -38,9 +43,11 @@ class PathStates {
 
   /** A change to path; `prior` is what its first access learns, when it is the first. */
   output(path: string, prior: InputSpec | null): void {
-    if (!this.seen.has(path) && prior) this.input(prior);
-    this.seen.add(path);
-    if (this.readFirst.has(path) && !this.outputs.has(path)) this.rewrittenInputs.push(path);
+    if (!this.changed.has(path)) {
+      if (prior) this.input(prior);
+      if (this.readFirst.has(path)) this.rewrittenInputs.push(path);
+    }
+    this.changed.add(path);
     this.outputs.add(path);
   }
 
@@ -92,7 +99,8 @@ function applyAccess(s: PathStates, a: Access): string | null {
     case 'create': case 'mkdir': case 'symlink': case 'mknod':
       if (!path) return null;
       if (!ok) { s.input(probeSpec(path, a.result)); return null; }
-      s.output(path, { path, kind: 'absent' });
+      // these fail or act otherwise on an existing path; a truncating create does not
+      s.output(path, a.truncates ? null : { path, kind: 'absent' });
       s.entryChanged(path, true);
       return null;
     case 'delete': case 'rmdir':

@@ -200,6 +200,7 @@ export class TraceBuilder {
       case 'rename': case 'link': if (second !== undefined) access.to = second; break;
       case 'symlink': case 'readlink': if (second !== undefined) access.target = second; break;
       case 'dup': access.fd = ev.kind; access.to = ev.aux; break;
+      case 'create': if (ev.kind === 1) access.truncates = true; break;
       default: break;
     }
     exec.accesses.push(access);

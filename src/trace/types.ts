@@ -18,6 +18,8 @@ export interface Access {
   target?: string;
   /** dup: the standard fd duplicated */
   fd?: number;
+  /** create: with O_TRUNC, so an existing file would have ended the same */
+  truncates?: true;
 }
 
 export interface OutputChunk {
