@@ -1682,6 +1682,8 @@ function summarize(steps) {
     if (step.kind === "replayed") {
       for (const input of step.inputs) s.input(input);
       for (const out of step.outputs) s.output(out, null);
+      for (const path2 of step.created) s.entryChanged(path2, true);
+      for (const path2 of step.removed) s.entryChanged(path2, false);
       continue;
     }
     reason ??= applyAccess(s, step.access);
@@ -1766,20 +1768,27 @@ async function fetchBlobs(entry, store) {
   for (const o of entry.outputs) if (o.type === "file") wanted.add(o.blob);
   if (entry.stream) wanted.add(entry.stream.blob);
   const blobs = /* @__PURE__ */ new Map();
+  const bad = [];
   for (const hash of wanted) {
     const data = await store.getBlob(hash);
-    if (!data) throw new RestoreError(`blob ${hash.slice(0, 12)} is missing or corrupt`);
-    blobs.set(hash, data);
+    if (data) blobs.set(hash, data);
+    else bad.push(hash.slice(0, 12));
   }
+  if (bad.length) throw new RestoreError(`blob ${bad.join(", ")} is missing or corrupt`);
   return blobs;
 }
 function restoreOutputs(entry, roots2, blobs) {
   for (const o of entry.outputs) {
     if (!roots2.allows(roots2.load(o.path))) throw new RestoreError(`the entry writes ${o.path}, outside the allowed directories`);
   }
-  let bytes = 0;
-  for (const o of order(entry.outputs)) bytes += apply(o, roots2, blobs);
-  return bytes;
+  const existed = new Map(entry.outputs.map((o) => [o.path, kindAt(roots2.load(o.path)) !== null]));
+  const done = { bytes: 0, created: [], removed: [] };
+  for (const o of order(entry.outputs)) {
+    done.bytes += apply(o, roots2, blobs);
+    if (o.type === "absent" && existed.get(o.path)) done.removed.push(roots2.load(o.path));
+    if (o.type !== "absent" && !existed.get(o.path)) done.created.push(roots2.load(o.path));
+  }
+  return done;
 }
 
 // src/memo/engine.ts
@@ -1829,12 +1838,13 @@ var MemoEngine = class {
           continue;
         }
         const blobs = await fetchBlobs(entry, this.opts.store);
-        const bytes = restoreOutputs(entry, this.opts.roots, blobs);
+        const restored = restoreOutputs(entry, this.opts.roots, blobs);
         await this.opts.store.touchEntry(entry);
         this.stats.reused++;
         this.stats.savedMs += entry.durationMs;
-        this.stats.bytesRestored += bytes;
-        return { skip: true, exitCode: entry.exitCode, output: this.stream(entry, blobs), tag: { entry } };
+        this.stats.bytesRestored += restored.bytes;
+        const hit = { entry, created: restored.created, removed: restored.removed };
+        return { skip: true, exitCode: entry.exitCode, output: this.stream(entry, blobs), tag: hit };
       }
       this.missWhy.set(q.pid, closest ? `${candidates.length} candidate(s); the closest differs in ${closest.differs.length} of ${closest.total} inputs: ${closest.differs.slice(0, 3).join("; ")}` : "never recorded");
     } catch (e) {
@@ -1960,9 +1970,9 @@ var MemoEngine = class {
   step(item) {
     if (item.kind === "access") return [{ kind: "access", access: item.access }];
     if (item.kind === "replayed") {
-      const { entry } = item.tag;
+      const { entry, created, removed } = item.tag;
       const inputs = entry.inputs.map((i) => this.specOf(i)).filter((s) => s !== null);
-      return [{ kind: "replayed", inputs, outputs: entry.outputs.map((o) => this.opts.roots.load(o.path)) }];
+      return [{ kind: "replayed", inputs, outputs: entry.outputs.map((o) => this.opts.roots.load(o.path)), created, removed }];
     }
     return [];
   }
@@ -2149,7 +2159,7 @@ var LocalStore = class {
   async putBlob(hash, data) {
     if (!this.writable) return;
     const path2 = this.blobPath(hash);
-    if (existsSync2(path2)) return;
+    if (existsSync2(path2) && statSync4(path2).size === data.length) return;
     atomicWrite(path2, data);
   }
 };

@@ -86,3 +86,43 @@ export function compileC(dir: string, name: string, source: string, flags: strin
   if (r.status !== 0) throw new Error(`gcc failed for ${name}: ${r.stderr}`);
   return bin;
 }
+
+export interface MemoRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  stats: {
+    ran: number;
+    reused: number;
+    savedMs: number;
+    bytesRestored: number;
+    executions: { id: number; parent: number | null; exe: string; argv: string[]; status: string; reason?: string; durationMs: number }[];
+  };
+}
+
+/** `processcache run` on the shipped CLI, with its stats. */
+export function runMemo(command: string[], options: RunOptions & { store: string; args?: string[] }): MemoRun {
+  const statsFile = join(scratch('pc-stats-'), 'stats.json');
+  const argv = [CLI, 'run', '--store', options.store, '--stats-json', statsFile, '--quiet', ...(options.args ?? []), '--', ...command];
+  const r = spawnSync(process.execPath, argv, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    input: options.input ?? '',
+    encoding: 'utf8',
+    timeout: options.timeout ?? 300_000,
+  });
+  let stats: MemoRun['stats'];
+  try {
+    stats = JSON.parse(readFileSync(statsFile, 'utf8')) as MemoRun['stats'];
+  } catch {
+    throw new Error(`no stats written (status ${r.status}): ${String(r.stderr)}`);
+  }
+  return { status: r.status, stdout: String(r.stdout), stderr: String(r.stderr), stats };
+}
+
+/** The status of the one execution of a program (by file name) in a memo run. */
+export function statusOf(run: MemoRun, name: string): string {
+  const rows = run.stats.executions.filter((e) => basename(e.exe) === name);
+  if (rows.length !== 1) throw new Error(`expected one ${name}, found ${rows.length}: ${JSON.stringify(run.stats.executions.map((e) => e.exe))}`);
+  return rows[0]!.status;
+}

@@ -47,6 +47,9 @@ function short(value: string): string {
 
 interface Hit {
   entry: Entry;
+  /** what the restore created and removed: the changes a listing by the parent must discount */
+  created: string[];
+  removed: string[];
 }
 
 export class MemoEngine {
@@ -85,12 +88,13 @@ export class MemoEngine {
           continue;
         }
         const blobs = await fetchBlobs(entry, this.opts.store);
-        const bytes = restoreOutputs(entry, this.opts.roots, blobs);
+        const restored = restoreOutputs(entry, this.opts.roots, blobs);
         await this.opts.store.touchEntry(entry);
         this.stats.reused++;
         this.stats.savedMs += entry.durationMs;
-        this.stats.bytesRestored += bytes;
-        return { skip: true, exitCode: entry.exitCode, output: this.stream(entry, blobs), tag: { entry } satisfies Hit };
+        this.stats.bytesRestored += restored.bytes;
+        const hit: Hit = { entry, created: restored.created, removed: restored.removed };
+        return { skip: true, exitCode: entry.exitCode, output: this.stream(entry, blobs), tag: hit };
       }
       this.missWhy.set(q.pid, closest
         ? `${candidates.length} candidate(s); the closest differs in ${closest.differs.length} of ${closest.total} inputs: ${closest.differs.slice(0, 3).join('; ')}`
@@ -211,9 +215,9 @@ export class MemoEngine {
   private step(item: LogItem): Step[] {
     if (item.kind === 'access') return [{ kind: 'access', access: item.access }];
     if (item.kind === 'replayed') {
-      const { entry } = item.tag as Hit;
+      const { entry, created, removed } = item.tag as Hit;
       const inputs = entry.inputs.map((i) => this.specOf(i)).filter((s): s is InputSpec => s !== null);
-      return [{ kind: 'replayed', inputs, outputs: entry.outputs.map((o) => this.opts.roots.load(o.path)) }];
+      return [{ kind: 'replayed', inputs, outputs: entry.outputs.map((o) => this.opts.roots.load(o.path)), created, removed }];
     }
     return [];
   }

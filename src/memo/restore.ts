@@ -80,20 +80,35 @@ export async function fetchBlobs(entry: Entry, store: Store): Promise<Map<string
   for (const o of entry.outputs) if (o.type === 'file') wanted.add(o.blob);
   if (entry.stream) wanted.add(entry.stream.blob);
   const blobs = new Map<string, Buffer>();
+  const bad: string[] = [];
   for (const hash of wanted) {
+    // every one is checked, so that each corrupt blob is dropped and the rerun writes it again
     const data = await store.getBlob(hash);
-    if (!data) throw new RestoreError(`blob ${hash.slice(0, 12)} is missing or corrupt`);
-    blobs.set(hash, data);
+    if (data) blobs.set(hash, data);
+    else bad.push(hash.slice(0, 12));
   }
+  if (bad.length) throw new RestoreError(`blob ${bad.join(', ')} is missing or corrupt`);
   return blobs;
 }
 
-/** Applies the outputs; returns the bytes written. */
-export function restoreOutputs(entry: Entry, roots: Roots, blobs: Map<string, Buffer>): number {
+export interface Restored {
+  bytes: number;
+  /** absolute paths the restore brought into existence, and those it removed */
+  created: string[];
+  removed: string[];
+}
+
+/** Applies the outputs. */
+export function restoreOutputs(entry: Entry, roots: Roots, blobs: Map<string, Buffer>): Restored {
   for (const o of entry.outputs) {
     if (!roots.allows(roots.load(o.path))) throw new RestoreError(`the entry writes ${o.path}, outside the allowed directories`);
   }
-  let bytes = 0;
-  for (const o of order(entry.outputs)) bytes += apply(o, roots, blobs);
-  return bytes;
+  const existed = new Map(entry.outputs.map((o) => [o.path, kindAt(roots.load(o.path)) !== null]));
+  const done: Restored = { bytes: 0, created: [], removed: [] };
+  for (const o of order(entry.outputs)) {
+    done.bytes += apply(o, roots, blobs);
+    if (o.type === 'absent' && existed.get(o.path)) done.removed.push(roots.load(o.path));
+    if (o.type !== 'absent' && !existed.get(o.path)) done.created.push(roots.load(o.path));
+  }
+  return done;
 }

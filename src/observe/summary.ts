@@ -7,7 +7,7 @@ import type { InputSpec, Summary } from './types.js';
 /** One step of a subtree, in the order it happened: an access, or a whole child served from cache. */
 export type Step =
   | { kind: 'access'; access: Access }
-  | { kind: 'replayed'; inputs: InputSpec[]; outputs: string[] };
+  | { kind: 'replayed'; inputs: InputSpec[]; outputs: string[]; created: string[]; removed: string[] };
 
 /** Paths whose content is not a file's: they are not inputs. */
 const PSEUDO_INPUTS = new Set(['/dev/null', '/dev/zero', '/dev/full', '/dev/urandom', '/dev/random']);
@@ -135,6 +135,8 @@ export function summarize(steps: Step[]): Summary {
     if (step.kind === 'replayed') {
       for (const input of step.inputs) s.input(input);
       for (const out of step.outputs) s.output(out, null);
+      for (const path of step.created) s.entryChanged(path, true);
+      for (const path of step.removed) s.entryChanged(path, false);
       continue;
     }
     reason ??= applyAccess(s, step.access);

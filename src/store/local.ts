@@ -108,7 +108,8 @@ export class LocalStore implements Store {
   async putBlob(hash: string, data: Buffer): Promise<void> {
     if (!this.writable) return;
     const path = this.blobPath(hash);
-    if (existsSync(path)) return;
+    // an existing blob of the wrong size is a damaged one: write it again
+    if (existsSync(path) && statSync(path).size === data.length) return;
     atomicWrite(path, data);
   }
 }

@@ -1,0 +1,196 @@
+// processcache run on real programs: what hits, what misses, what is restored and replayed.
+import { createServer } from 'node:net';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { CLI, runMemo, scratch, statusOf, type MemoRun } from './helpers.js';
+
+const PY = '/usr/bin/python3';
+/** Copies in.txt upper-cased to out.txt, says so on stdout. */
+const UPPER = "import sys; d = open('in.txt').read(); open('out.txt', 'w').write(d.upper()); print('copied', len(d))";
+
+function setup(): { dir: string; store: string } {
+  const dir = scratch();
+  writeFileSync(`${dir}/in.txt`, 'hello\n');
+  return { dir, store: scratch('pc-store-') };
+}
+
+const counts = (r: MemoRun): [number, number] => [r.stats.ran, r.stats.reused];
+
+test('an unchanged rerun is skipped; an edit misses; reverting hits the older candidate', () => {
+  const { dir, store } = setup();
+  const run = (): MemoRun => runMemo([PY, '-c', UPPER], { cwd: dir, store });
+  const cold = run();
+  assert.is(cold.status, 0, cold.stderr);
+  assert.is(statusOf(cold, 'python3'), 'miss');
+  const warm = run();
+  assert.equal(counts(warm), [0, 1]);
+  assert.is(warm.stdout, 'copied 6\n', 'stdout replayed');
+  assert.ok(warm.stats.bytesRestored >= 6);
+  writeFileSync(`${dir}/in.txt`, 'changed!\n');
+  const edited = run();
+  assert.equal(counts(edited), [1, 0]);
+  assert.is(edited.stdout, 'copied 9\n');
+  assert.match(edited.stats.executions[0]!.reason ?? '', /in\.txt: sha256:/, 'the miss names the input that changed');
+  assert.is(readFileSync(`${dir}/out.txt`, 'utf8'), 'CHANGED!\n');
+  writeFileSync(`${dir}/in.txt`, 'hello\n');
+  rmSync(`${dir}/out.txt`);
+  const reverted = run();
+  assert.equal(counts(reverted), [0, 1], 'the first candidate is still there');
+  assert.is(readFileSync(`${dir}/out.txt`, 'utf8'), 'HELLO\n', 'deleted outputs are restored');
+});
+
+test('a probed file that appears, and a listed directory that gains an entry, are misses', () => {
+  const { dir, store } = setup();
+  mkdirSync(`${dir}/d`);
+  const probe = (): MemoRun => runMemo([PY, '-c', "import os; print(os.path.exists('flag'))"], { cwd: dir, store });
+  assert.equal(counts(probe()), [1, 0]);
+  assert.equal(counts(probe()), [0, 1]);
+  writeFileSync(`${dir}/flag`, '');
+  const appeared = probe();
+  assert.equal(counts(appeared), [1, 0]);
+  assert.is(appeared.stdout, 'True\n');
+  const list = (): MemoRun => runMemo([PY, '-c', "import os; print(sorted(os.listdir('d')))"], { cwd: dir, store });
+  assert.equal(counts(list()), [1, 0]);
+  assert.is(list().stdout, '[]\n');
+  writeFileSync(`${dir}/d/new`, '');
+  const grown = list();
+  assert.equal(counts(grown), [1, 0]);
+  assert.is(grown.stdout, "['new']\n");
+});
+
+test('an environment variable is an input; a per-run variable is not', () => {
+  const { dir, store } = setup();
+  const run = (env: Record<string, string>): MemoRun =>
+    runMemo([PY, '-c', 'print(1)'], { cwd: dir, store, env: { ...process.env, ...env } });
+  assert.equal(counts(run({ FOO: '1', GITHUB_RUN_ID: '100' })), [1, 0]);
+  assert.equal(counts(run({ FOO: '1', GITHUB_RUN_ID: '101' })), [0, 1], 'GITHUB_RUN_ID is ignored');
+  assert.equal(counts(run({ FOO: '2', GITHUB_RUN_ID: '102' })), [1, 0], 'FOO changed');
+  const ignoring = runMemo([PY, '-c', 'print(1)'], { cwd: dir, store, env: { ...process.env, FOO: '3' }, args: ['--ignore-env', 'FOO'] });
+  assert.equal(counts(ignoring), [1, 0], 'a new weak key: FOO leaves it');
+  assert.equal(counts(runMemo([PY, '-c', 'print(1)'], { cwd: dir, store, env: { ...process.env, FOO: '4' }, args: ['--ignore-env', 'FOO'] })), [0, 1]);
+});
+
+test('stdout and stderr are replayed byte for byte, in order, with the exit code', () => {
+  const { dir, store } = setup();
+  const script = "import sys\nfor i in range(3):\n  sys.stdout.write('out%d\\n' % i); sys.stdout.flush()\n  sys.stderr.write('err%d\\n' % i); sys.stderr.flush()\nsys.stdout.buffer.write(bytes(range(256))); sys.exit(3)";
+  const once = (): { status: number | null; both: Buffer } => {
+    const out = join(scratch(), 'both');
+    const fd = openSync(out, 'w');
+    const r = spawnSync(process.execPath, [CLI, 'run', '--quiet', '--store', store, '--', PY, '-c', script], { cwd: dir, stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    return { status: r.status, both: readFileSync(out) };
+  };
+  const cold = once();
+  const warm = once();
+  assert.is(cold.status, 3);
+  assert.is(warm.status, 3, 'exit code 3 replayed');
+  assert.equal(warm.both, cold.both);
+  assert.ok(cold.both.toString('latin1').startsWith('out0\nerr0\nout1\nerr1\nout2\nerr2\n'));
+  assert.is(cold.both.length, 30 + 256);
+  const stats = runMemo([PY, '-c', script], { cwd: dir, store });
+  assert.is(stats.status, 3);
+  assert.is(stats.stdout.length, 15 + 256);
+});
+
+test('a process that uses the network is never reused, and says why', async () => {
+  const { dir, store } = setup();
+  let connections = 0;
+  const server = createServer((s) => { connections++; s.end('pong'); });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const script = `import socket; s = socket.create_connection(('127.0.0.1', ${port})); print(s.recv(10).decode())`;
+  const once = async (): Promise<{ status: number | null; stdout: string; stats: MemoRun['stats'] }> => {
+    const statsFile = join(scratch(), 's.json');
+    const child = spawn(process.execPath, [CLI, 'run', '--quiet', '--store', store, '--stats-json', statsFile, '--', PY, '-c', script], { cwd: dir });
+    let stdout = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    const status = await new Promise<number | null>((r) => child.on('close', r));
+    return { status, stdout, stats: JSON.parse(readFileSync(statsFile, 'utf8')) };
+  };
+  const a = await once();
+  const b = await once();
+  server.close();
+  assert.is(a.stdout, 'pong\n');
+  assert.is(b.stdout, 'pong\n');
+  assert.is(connections, 2, 'it really ran twice');
+  assert.equal([b.stats.ran, b.stats.reused], [1, 0]);
+  assert.is(b.stats.executions[0]!.status, 'uncacheable');
+  assert.is(b.stats.executions[0]!.reason, 'network:connect');
+});
+
+test('two runs in parallel on one store', async () => {
+  const store = scratch('pc-store-');
+  const dirs = [scratch(), scratch()];
+  dirs.forEach((d, i) => writeFileSync(`${d}/in.txt`, `parallel ${i}\n`));
+  // stdio as runMemo's, which the weak fingerprint includes
+  const both = (): Promise<(number | null)[]> => Promise.all(dirs.map((cwd) => new Promise<number | null>((r) => {
+    spawn(process.execPath, [CLI, 'run', '--quiet', '--store', store, '--', PY, '-c', UPPER], { cwd, stdio: 'pipe' }).on('close', r);
+  })));
+  assert.equal(await both(), [0, 0]);
+  dirs.forEach((d) => rmSync(`${d}/out.txt`));
+  assert.equal(await both(), [0, 0]);
+  dirs.forEach((d, i) => assert.is(readFileSync(`${d}/out.txt`, 'utf8'), `PARALLEL ${i}\n`));
+  for (const d of dirs) assert.equal(counts(runMemo([PY, '-c', UPPER], { cwd: d, store })), [0, 1]);
+  assert.ok(!readdirSync(join(store, 'entries'), { recursive: true }).some((f) => String(f).includes('.tmp-')), 'no temporary files left');
+});
+
+test('a corrupted blob is a miss, and the rerun repairs it', () => {
+  const { dir, store } = setup();
+  runMemo([PY, '-c', UPPER], { cwd: dir, store });
+  const blobDir = join(store, 'blobs');
+  const blobs = readdirSync(blobDir, { recursive: true }).map(String).filter((f) => f.includes('/'));
+  for (const b of blobs) writeFileSync(join(blobDir, b), 'garbage');
+  rmSync(`${dir}/out.txt`);
+  const corrupt = runMemo([PY, '-c', UPPER], { cwd: dir, store });
+  assert.equal(counts(corrupt), [1, 0]);
+  assert.match(corrupt.stderr, /missing or corrupt/);
+  assert.is(readFileSync(`${dir}/out.txt`, 'utf8'), 'HELLO\n');
+  rmSync(`${dir}/out.txt`);
+  const repaired = runMemo([PY, '-c', UPPER], { cwd: dir, store });
+  assert.equal(counts(repaired), [0, 1]);
+  assert.is(readFileSync(`${dir}/out.txt`, 'utf8'), 'HELLO\n');
+});
+
+test('a manifest that points outside the root is refused', () => {
+  const { dir, store } = setup();
+  runMemo([PY, '-c', UPPER], { cwd: dir, store });
+  const outside = join(scratch(), 'victim.txt');
+  const entries = readdirSync(join(store, 'entries'), { recursive: true }).map(String).filter((f) => f.endsWith('.json'));
+  assert.is(entries.length, 1);
+  const path = join(store, 'entries', entries[0]!);
+  const entry = JSON.parse(readFileSync(path, 'utf8'));
+  const file = entry.outputs.find((o: { type: string }) => o.type === 'file');
+  entry.outputs.push({ ...file, path: outside }, { ...file, path: '../escape.txt' });
+  writeFileSync(path, JSON.stringify(entry));
+  rmSync(`${dir}/out.txt`);
+  const r = runMemo([PY, '-c', UPPER], { cwd: dir, store });
+  assert.equal(counts(r), [1, 0], 'it ran instead');
+  assert.match(r.stderr, /outside the allowed directories/);
+  assert.not.ok(existsSync(outside));
+  assert.not.ok(existsSync(join(dir, '..', 'escape.txt')));
+  assert.is(readFileSync(`${dir}/out.txt`, 'utf8'), 'HELLO\n');
+});
+
+test('a child hits even when its parent misses; its outputs and output count in the parent', () => {
+  const { dir, store } = setup();
+  writeFileSync(`${dir}/run.sh`, `${PY} -c "${UPPER}"\nls\n`);
+  const first = runMemo(['sh', 'run.sh'], { cwd: dir, store });
+  assert.is(first.status, 0, first.stderr);
+  writeFileSync(`${dir}/other`, '');
+  rmSync(`${dir}/out.txt`);
+  const second = runMemo(['sh', 'run.sh'], { cwd: dir, store });
+  assert.is(statusOf(second, 'sh'), 'miss', 'ls lists the directory, which gained a file');
+  assert.is(statusOf(second, 'python3'), 'hit');
+  assert.is(statusOf(second, 'ls'), 'miss');
+  assert.is(readFileSync(`${dir}/out.txt`, 'utf8'), 'HELLO\n');
+  rmSync(`${dir}/out.txt`);
+  const third = runMemo(['sh', 'run.sh'], { cwd: dir, store });
+  assert.equal(counts(third), [0, 1], 'the parent recorded with its replayed child now hits whole');
+  assert.is(third.stdout, 'copied 6\nin.txt\nother\nout.txt\nrun.sh\n');
+  assert.is(readFileSync(`${dir}/out.txt`, 'utf8'), 'HELLO\n');
+});
+
+test.run();
