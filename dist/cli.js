@@ -56,7 +56,7 @@ var require_koffi = __commonJS2({
           console.log(">> Downloading " + url);
           let [tmp_name, file] = open_temporary_stream(dest);
           try {
-            await new Promise((resolve5, reject) => {
+            await new Promise((resolve7, reject) => {
               let request = http.get(url, (response) => {
                 if (response.statusCode != 200) {
                   let err = new Error(`Download failed: ${response.statusMessage} [${response.statusCode}]`);
@@ -72,7 +72,7 @@ var require_koffi = __commonJS2({
                     if (!fs2.existsSync(dest))
                       reject(err);
                   }
-                  resolve5();
+                  resolve7();
                 }));
               });
               request.on("error", reject);
@@ -106,7 +106,7 @@ var require_koffi = __commonJS2({
         }
         function extract_targz(filename2, dest_dir, strip = 0) {
           let reader = fs2.createReadStream(filename2).pipe(zlib.createGunzip());
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve7, reject) => {
             let header = null;
             let extended = {};
             reader.on("readable", () => {
@@ -187,7 +187,7 @@ var require_koffi = __commonJS2({
               }
             });
             reader.on("error", reject);
-            reader.on("end", resolve5);
+            reader.on("end", resolve7);
           });
         }
         function path_is_absolute(path3) {
@@ -1381,10 +1381,10 @@ ${usage}`);
   return { options, lists, command: args.slice(i) };
 }
 
-// src/cli/run-command.ts
-import { spawnSync as spawnSync2 } from "node:child_process";
-import { existsSync as existsSync3, mkdirSync as mkdirSync3, readFileSync as readFileSync3, writeFileSync as writeFileSync3 } from "node:fs";
-import { join as join6, resolve as resolve3 } from "node:path";
+// src/cli/explain-command.ts
+import { fstatSync as fstatSync2 } from "node:fs";
+import { resolve as resolve3 } from "node:path";
+import { isatty } from "node:tty";
 
 // src/fingerprint/hash.ts
 import { createHash } from "node:crypto";
@@ -1816,9 +1816,8 @@ var MemoEngine = class {
   missWhy = /* @__PURE__ */ new Map();
   missReason = /* @__PURE__ */ new Map();
   recording = Promise.resolve();
-  /** The exec hook: a hit restores the outputs and skips the program. */
-  decide = async (q) => {
-    const weak = weakKey({
+  weakOfQuery(q) {
+    return weakKey({
       toolVersion: this.opts.toolVersion,
       exe: q.exe,
       argv: q.argv,
@@ -1827,6 +1826,10 @@ var MemoEngine = class {
       stdio: q.stdio,
       umask: this.opts.umask
     }, this.opts.ignoreEnv);
+  }
+  /** The exec hook: a hit restores the outputs and skips the program. */
+  decide = async (q) => {
+    const weak = this.weakOfQuery(q);
     this.pendingWeak.set(q.pid, { exe: q.exe, weak });
     try {
       const candidates = await this.opts.store.candidates(weak);
@@ -1940,6 +1943,10 @@ var MemoEngine = class {
     const inputs = summary.inputs.map((spec) => toInput({ ...spec, path: spec.path }, recordedValue(spec, this.opts.hasher))).map((input) => ({ ...input, path: this.opts.roots.store(input.path) }));
     const stream = await this.storeStream(items);
     const strong = sha256(weak + JSON.stringify(inputs));
+    const children = this.builder.executions.filter((e) => e.parent === exec.id).flatMap((e) => {
+      const childWeak = this.weakOf.get(e.id);
+      return childWeak ? [{ weak: childWeak, exe: e.exe, argv: e.argv }] : [];
+    });
     const entry = {
       version: 1,
       weak,
@@ -1951,7 +1958,8 @@ var MemoEngine = class {
       stream,
       exitCode: exec.exitCode ?? 0,
       durationMs: Math.round(durationMs * 1e3) / 1e3,
-      createdAt: (/* @__PURE__ */ new Date()).toISOString()
+      createdAt: (/* @__PURE__ */ new Date()).toISOString(),
+      children
     };
     await this.opts.store.putEntry(entry);
     return null;
@@ -2094,6 +2102,7 @@ function parseEntry(text) {
     if (!["file", "symlink", "dir", "absent"].includes(o.type)) return null;
   }
   if (entry.stream && !(typeof entry.stream.blob === "string" && HEX64.test(entry.stream.blob) && Array.isArray(entry.stream.chunks))) return null;
+  if (!Array.isArray(entry.children)) entry.children = [];
   return entry;
 }
 var LocalStore = class {
@@ -2163,9 +2172,208 @@ var LocalStore = class {
     atomicWrite(path2, data);
   }
 };
+function listLocal(dir) {
+  const entries = [];
+  const root = join5(dir, "entries");
+  for (const rel of readdirSync2(root, { recursive: true }).map(String)) {
+    if (!rel.endsWith(".json")) continue;
+    const path2 = join5(root, rel);
+    try {
+      const st = statSync4(path2);
+      const entry = parseEntry(readFileSync2(path2, "utf8"));
+      if (entry) entries.push({ entry, lastUsedMs: st.mtimeMs, bytes: st.size, remove: () => rmSync3(path2, { force: true }) });
+      else rmSync3(path2, { force: true });
+    } catch {
+    }
+  }
+  const blobs = [];
+  const blobRoot = join5(dir, "blobs");
+  for (const rel of readdirSync2(blobRoot, { recursive: true }).map(String)) {
+    const hash = rel.replace("/", "");
+    if (!HEX64.test(hash)) continue;
+    const path2 = join5(blobRoot, rel);
+    try {
+      const st = statSync4(path2);
+      blobs.push({ hash, bytes: st.size, mtimeMs: st.mtimeMs, path: path2 });
+    } catch {
+    }
+  }
+  return { entries, blobs };
+}
+
+// src/store/gc.ts
+import { rmSync as rmSync4 } from "node:fs";
+var GRACE_MS = 60 * 60 * 1e3;
+function parseSize(text) {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(text.trim());
+  if (!m) return null;
+  const unit = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2].toLowerCase()];
+  return Math.floor(Number(m[1]) * unit);
+}
+function referenced(entry) {
+  const out = entry.outputs.flatMap((o) => o.type === "file" && o.blob ? [o.blob] : []);
+  return entry.stream ? [...out, entry.stream.blob] : out;
+}
+function collectGarbage(dir, maxBytes, now = Date.now()) {
+  const { entries, blobs } = listLocal(dir);
+  const blobBytes = new Map(blobs.map((b) => [b.hash, b.bytes]));
+  const bytesBefore = entries.reduce((n, e) => n + e.bytes, 0) + blobs.reduce((n, b) => n + b.bytes, 0);
+  const refs = /* @__PURE__ */ new Map();
+  let bytes = 0;
+  for (const e of entries) {
+    bytes += e.bytes;
+    for (const h of referenced(e.entry)) {
+      if (!refs.has(h)) bytes += blobBytes.get(h) ?? 0;
+      refs.set(h, (refs.get(h) ?? 0) + 1);
+    }
+  }
+  const byAge = [...entries].sort((a, b) => a.lastUsedMs - b.lastUsedMs);
+  let removed = 0;
+  for (const e of byAge) {
+    if (bytes <= maxBytes) break;
+    e.remove();
+    removed++;
+    bytes -= e.bytes;
+    for (const h of referenced(e.entry)) {
+      const n = (refs.get(h) ?? 1) - 1;
+      if (n === 0) {
+        refs.delete(h);
+        bytes -= blobBytes.get(h) ?? 0;
+      } else {
+        refs.set(h, n);
+      }
+    }
+  }
+  let bytesAfter = bytes;
+  for (const b of blobs) {
+    if (refs.has(b.hash)) continue;
+    if (now - b.mtimeMs < GRACE_MS) bytesAfter += b.bytes;
+    else rmSync4(b.path, { force: true });
+  }
+  return { entriesBefore: entries.length, entriesRemoved: removed, bytesBefore, bytesAfter };
+}
+
+// src/cli/explain-command.ts
+var VERSION = true ? "0.1.0" : "dev";
+var EXPLAIN_USAGE = "usage: processcache explain [--store DIR] [--root DIR] [--ignore-env VAR]... -- CMD [ARGS...]";
+function stdioKind(fd) {
+  try {
+    if (isatty(fd)) return "tty";
+    const st = fstatSync2(fd);
+    if (st.isFIFO()) return "pipe";
+    if (st.isSocket()) return "socket";
+    if (st.isFile()) return "file";
+    if (st.isCharacterDevice()) return st.rdev === 259 ? "null" : "char";
+    return "other";
+  } catch {
+    return "closed";
+  }
+}
+var MAX_LINES = 200;
+var Explainer = class {
+  constructor(engine, store) {
+    this.engine = engine;
+    this.store = store;
+  }
+  engine;
+  store;
+  lines = [];
+  say(depth, text) {
+    if (this.lines.length < MAX_LINES) this.lines.push(`${"  ".repeat(depth)}${text}`);
+  }
+  /** Explains one program by its weak fingerprint; recurses into the closest candidate's children. */
+  async explain(weak, label, depth) {
+    const candidates = await this.store.candidates(weak);
+    if (!candidates.length) {
+      this.say(depth, `miss  ${label}: never recorded`);
+      return;
+    }
+    let closest = null;
+    for (const entry2 of candidates) {
+      const differs2 = this.engine.differences(entry2);
+      if (!differs2.length) {
+        this.say(depth, `hit   ${label}: replayed whole (${entry2.inputs.length} inputs unchanged, saves ${(entry2.durationMs / 1e3).toFixed(1)} s)`);
+        return;
+      }
+      if (!closest || differs2.length < closest.differs.length) closest = { entry: entry2, differs: differs2 };
+    }
+    const { entry, differs } = closest;
+    this.say(depth, `miss  ${label}: the closest of ${candidates.length} candidate(s) differs in ${differs.length} of ${entry.inputs.length} inputs`);
+    for (const d of differs.slice(0, 5)) this.say(depth + 3, d);
+    if (differs.length > 5) this.say(depth + 3, `... and ${differs.length - 5} more`);
+    for (const child of entry.children) await this.explain(child.weak, child.argv.join(" ").slice(0, 100), depth + 1);
+  }
+};
+async function explainMain(args) {
+  const { options, lists, command } = parseArgs(args, {
+    store: { value: true },
+    root: { value: true },
+    "ignore-env": { value: true, repeat: true }
+  }, EXPLAIN_USAGE);
+  if (!command.length) throw new UsageError(`no command to explain
+${EXPLAIN_USAGE}`);
+  const cwd = process.cwd();
+  const exe = resolveProgram(command[0], process.env, cwd);
+  const store = new LocalStore(resolve3(String(options.get("store") ?? defaultStoreDir())), false);
+  const ignoreEnv = new Set([
+    ...PER_RUN_ENV,
+    ...(lists.get("ignore-env") ?? []).flatMap((v) => v.split(",")),
+    ...(process.env.PROCESSCACHE_IGNORE_ENV ?? "").split(",")
+  ].filter(Boolean));
+  const engine = new MemoEngine({
+    store,
+    roots: new Roots(resolve3(String(options.get("root") ?? cwd))),
+    ignoreEnv,
+    minDurationMs: 0,
+    umask: process.umask(),
+    toolVersion: VERSION,
+    hasher: new FileHasher(),
+    warn: () => {
+    }
+  }, new TraceBuilder());
+  const env = Object.entries(process.env).filter((e) => e[1] !== void 0).map(([k, v]) => `${k}=${v}`);
+  const weak = engine.weakOfQuery({ exe, argv: command, cwd, env, stdio: [stdioKind(0), stdioKind(1), stdioKind(2)] });
+  const explainer = new Explainer(engine, store);
+  await explainer.explain(weak, command.join(" "), 0);
+  process.stdout.write(`${explainer.lines.join("\n")}
+`);
+  if (explainer.lines.length >= MAX_LINES) process.stdout.write(`(cut at ${MAX_LINES} lines)
+`);
+  process.stdout.write("(children are judged against the files as they are now, before anything runs)\n");
+  return 0;
+}
+
+// src/cli/gc-command.ts
+import { existsSync as existsSync3 } from "node:fs";
+import { resolve as resolve4 } from "node:path";
+var GC_USAGE = "usage: processcache gc [--store DIR] --max-size SIZE   (SIZE like 500M or 5G)";
+function gcMain(args) {
+  const { options, command } = parseArgs(args, { store: { value: true }, "max-size": { value: true } }, GC_USAGE);
+  if (command.length) throw new UsageError(`gc takes no command
+${GC_USAGE}`);
+  const size = options.get("max-size");
+  if (typeof size !== "string") throw new UsageError(`--max-size is required
+${GC_USAGE}`);
+  const max = parseSize(size);
+  if (max === null) throw new UsageError(`--max-size "${size}" is not a size: write it like 500M, 5G or 1048576`);
+  const dir = resolve4(String(options.get("store") ?? defaultStoreDir()));
+  if (!existsSync3(dir)) {
+    process.stderr.write(`processcache: no store at ${dir}: nothing to collect
+`);
+    return 0;
+  }
+  const r = collectGarbage(dir, max);
+  const mib = (n) => `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  process.stderr.write(`processcache: removed ${r.entriesRemoved} of ${r.entriesBefore} entries; ${mib(r.bytesBefore)} -> ${mib(r.bytesAfter)}
+`);
+  return 0;
+}
 
 // src/cli/run-command.ts
-var VERSION = true ? "0.1.0" : "dev";
+import { spawnSync as spawnSync2 } from "node:child_process";
+import { existsSync as existsSync4, mkdirSync as mkdirSync3, readFileSync as readFileSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { join as join6, resolve as resolve5 } from "node:path";
+var VERSION2 = true ? "0.1.0" : "dev";
 var RUN_USAGE = "usage: processcache run [--store DIR] [--root DIR] [--allow DIR]... [--read-only] [--stats-json FILE] [--quiet] [--ignore-env VAR]... [--min-duration-ms N] -- CMD [ARGS...]";
 var warn = (message) => {
   process.stderr.write(`processcache: warning: ${message}
@@ -2216,9 +2424,9 @@ async function runMain(args) {
   if (command.length === 0) throw new UsageError(`no command to run
 ${RUN_USAGE}`);
   resolveProgram(command[0], process.env, process.cwd());
-  const storeDir = resolve3(String(options.get("store") ?? defaultStoreDir()));
-  const root = resolve3(String(options.get("root") ?? process.cwd()));
-  if (!existsSync3(root)) throw new UsageError(`--root ${root} does not exist`);
+  const storeDir = resolve5(String(options.get("store") ?? defaultStoreDir()));
+  const root = resolve5(String(options.get("root") ?? process.cwd()));
+  if (!existsSync4(root)) throw new UsageError(`--root ${root} does not exist`);
   const minDurationMs = nonNegativeInt(options.get("min-duration-ms"), "min-duration-ms", 0);
   const ignoreEnv = new Set([
     ...PER_RUN_ENV,
@@ -2243,7 +2451,7 @@ ${RUN_USAGE}`);
     ignoreEnv,
     minDurationMs,
     umask,
-    toolVersion: VERSION,
+    toolVersion: VERSION2,
     hasher,
     warn
   }, builder);
@@ -2278,13 +2486,13 @@ ${RUN_USAGE}`);
 
 // src/cli/trace-command.ts
 import { writeFileSync as writeFileSync4 } from "node:fs";
-import { resolve as resolve4 } from "node:path";
+import { resolve as resolve6 } from "node:path";
 var TRACE_USAGE = "usage: processcache trace [--out FILE] -- CMD [ARGS...]";
 async function traceMain(args) {
   const { options, command } = parseArgs(args, { out: { value: true } }, TRACE_USAGE);
   if (command.length === 0) throw new UsageError(`no command to trace
 ${TRACE_USAGE}`);
-  const out = resolve4(String(options.get("out") ?? "processcache-trace.json"));
+  const out = resolve6(String(options.get("out") ?? "processcache-trace.json"));
   const { trace, status, warnings, builder } = await traceCommand({ command });
   for (const w of [...builder.errors, ...warnings]) process.stderr.write(`processcache: warning: ${w}
 `);
@@ -2299,14 +2507,18 @@ ${TRACE_USAGE}`);
 }
 
 // src/cli/main.ts
-var VERSION2 = true ? "0.1.0" : "dev";
-var HELP = `processcache ${VERSION2}: memoizes unmodified Linux programs
+var VERSION3 = true ? "0.1.0" : "dev";
+var HELP = `processcache ${VERSION3}: memoizes unmodified Linux programs
 
 commands:
-  run [--store DIR] [--root DIR] [--read-only] [--stats-json FILE] -- CMD [ARGS...]
+  run [--store DIR] [--root DIR] [--allow DIR] [--read-only] [--stats-json FILE] [--quiet]
+      [--ignore-env VAR] [--min-duration-ms N] -- CMD [ARGS...]
                                         run CMD, skipping every process whose inputs are
                                         unchanged since a recorded run (store: $PROCESSCACHE_STORE,
                                         else $XDG_CACHE_HOME/processcache, else ~/.cache/processcache)
+  explain [--store DIR] -- CMD [ARGS...] which executions of CMD would be reused, and for each
+                                        miss the inputs that differ; runs nothing
+  gc [--store DIR] --max-size SIZE      evict least recently used entries down to SIZE (5G)
   trace [--out FILE] -- CMD [ARGS...]   run CMD under the tracer and write every process's
                                         file accesses as JSON (default processcache-trace.json)
   help, --help                          this text
@@ -2319,6 +2531,10 @@ async function main(argv) {
       return traceMain(rest);
     case "run":
       return runMain(rest);
+    case "explain":
+      return explainMain(rest);
+    case "gc":
+      return gcMain(rest);
     case void 0:
     case "help":
     case "--help":
@@ -2327,7 +2543,7 @@ async function main(argv) {
       return command === void 0 ? 2 : 0;
     case "version":
     case "--version":
-      process.stdout.write(`${VERSION2}
+      process.stdout.write(`${VERSION3}
 `);
       return 0;
     default:

@@ -1,7 +1,7 @@
 // processcache run on real programs: what hits, what misses, what is restored and replayed.
 import { createServer } from 'node:net';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -191,6 +191,38 @@ test('a child hits even when its parent misses; its outputs and output count in 
   assert.equal(counts(third), [0, 1], 'the parent recorded with its replayed child now hits whole');
   assert.is(third.stdout, 'copied 6\nin.txt\nother\nout.txt\nrun.sh\n');
   assert.is(readFileSync(`${dir}/out.txt`, 'utf8'), 'HELLO\n');
+});
+
+test('explain names the input that changed, without running anything', () => {
+  const { dir, store } = setup();
+  runMemo([PY, '-c', UPPER], { cwd: dir, store });
+  const explain = (): string => spawnSync(process.execPath, [CLI, 'explain', '--store', store, '--', PY, '-c', UPPER],
+    { cwd: dir, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }).stdout;
+  assert.match(explain(), /^hit {3}\/usr\/bin\/python3 -c/);
+  writeFileSync(`${dir}/in.txt`, 'other\n');
+  const out = explain();
+  assert.match(out, /^miss {2}\/usr\/bin\/python3 -c .*differs in 1 of \d+ inputs/);
+  assert.match(out, /in\.txt: sha256:[0-9a-f]+\.\.\. -> sha256:/);
+  assert.is(readFileSync(`${dir}/out.txt`, 'utf8'), 'HELLO\n', 'explain ran nothing');
+});
+
+test('gc evicts the least recently used entries first', () => {
+  const store = scratch('pc-store-');
+  const dirs = [scratch(), scratch(), scratch()];
+  dirs.forEach((d, i) => writeFileSync(`${d}/in.txt`, `${'x'.repeat(20000)}${i}\n`));
+  for (const d of dirs) runMemo([PY, '-c', UPPER], { cwd: d, store });
+  runMemo([PY, '-c', UPPER], { cwd: dirs[0]!, store }); // the first is now the most recently used
+  const bytes = ['entries', 'blobs'].flatMap((d) => readdirSync(join(store, d), { recursive: true, withFileTypes: true })
+    .filter((f) => f.isFile()).map((f) => statSync(join(f.parentPath, f.name)).size)).reduce((a, b) => a + b, 0);
+  // room for two of the three (similar) entries
+  const gc = spawnSync(process.execPath, [CLI, 'gc', '--store', store, '--max-size', String(Math.floor(bytes * 0.8))], { encoding: 'utf8' });
+  assert.is(gc.status, 0, gc.stderr);
+  assert.match(gc.stderr, /removed 1 of 3 entries/);
+  const hits = dirs.map((d) => runMemo([PY, '-c', UPPER], { cwd: d, store }).stats.reused);
+  assert.equal(hits, [1, 0, 1], 'the second, least recently used, was evicted');
+  const bad = spawnSync(process.execPath, [CLI, 'gc', '--store', store, '--max-size', 'lots'], { encoding: 'utf8' });
+  assert.is(bad.status, 2);
+  assert.match(bad.stderr, /--max-size "lots" is not a size: write it like 500M/);
 });
 
 test.run();

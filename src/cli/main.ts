@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { NativeError, TraceError } from '../trace/index.js';
 import { UsageError } from './args.js';
+import { explainMain } from './explain-command.js';
+import { gcMain } from './gc-command.js';
 import { RUN_USAGE, runMain } from './run-command.js';
 import { TRACE_USAGE, traceMain } from './trace-command.js';
 
@@ -10,10 +12,14 @@ const VERSION = typeof PROCESSCACHE_VERSION === 'string' ? PROCESSCACHE_VERSION 
 const HELP = `processcache ${VERSION}: memoizes unmodified Linux programs
 
 commands:
-  run [--store DIR] [--root DIR] [--read-only] [--stats-json FILE] -- CMD [ARGS...]
+  run [--store DIR] [--root DIR] [--allow DIR] [--read-only] [--stats-json FILE] [--quiet]
+      [--ignore-env VAR] [--min-duration-ms N] -- CMD [ARGS...]
                                         run CMD, skipping every process whose inputs are
                                         unchanged since a recorded run (store: $PROCESSCACHE_STORE,
                                         else $XDG_CACHE_HOME/processcache, else ~/.cache/processcache)
+  explain [--store DIR] -- CMD [ARGS...] which executions of CMD would be reused, and for each
+                                        miss the inputs that differ; runs nothing
+  gc [--store DIR] --max-size SIZE      evict least recently used entries down to SIZE (5G)
   trace [--out FILE] -- CMD [ARGS...]   run CMD under the tracer and write every process's
                                         file accesses as JSON (default processcache-trace.json)
   help, --help                          this text
@@ -25,6 +31,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'trace': return traceMain(rest);
     case 'run': return runMain(rest);
+    case 'explain': return explainMain(rest);
+    case 'gc': return gcMain(rest);
     case undefined: case 'help': case '--help': case '-h':
       process.stdout.write(HELP);
       return command === undefined ? 2 : 0;

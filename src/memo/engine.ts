@@ -71,12 +71,16 @@ export class MemoEngine {
     };
   }
 
-  /** The exec hook: a hit restores the outputs and skips the program. */
-  readonly decide = async (q: ExecQuery): Promise<ExecDecision> => {
-    const weak = weakKey({
+  weakOfQuery(q: Pick<ExecQuery, 'exe' | 'argv' | 'cwd' | 'env' | 'stdio'>): string {
+    return weakKey({
       toolVersion: this.opts.toolVersion, exe: q.exe, argv: q.argv, cwd: q.cwd, env: q.env,
       stdio: q.stdio, umask: this.opts.umask,
     }, this.opts.ignoreEnv);
+  }
+
+  /** The exec hook: a hit restores the outputs and skips the program. */
+  readonly decide = async (q: ExecQuery): Promise<ExecDecision> => {
+    const weak = this.weakOfQuery(q);
     this.pendingWeak.set(q.pid, { exe: q.exe, weak });
     try {
       const candidates = await this.opts.store.candidates(weak);
@@ -106,7 +110,7 @@ export class MemoEngine {
   };
 
   /** The inputs that no longer hold what they held (all of them are looked at, for explaining). */
-  private differences(entry: Entry): string[] {
+  differences(entry: Entry): string[] {
     const out: string[] = [];
     for (const input of entry.inputs) {
       const spec = this.specOf(input);
@@ -192,9 +196,14 @@ export class MemoEngine {
       .map((input) => ({ ...input, path: this.opts.roots.store(input.path) }));
     const stream = await this.storeStream(items);
     const strong = sha256(weak + JSON.stringify(inputs));
+    const children = this.builder.executions.filter((e) => e.parent === exec.id).flatMap((e) => {
+      const childWeak = this.weakOf.get(e.id);
+      return childWeak ? [{ weak: childWeak, exe: e.exe, argv: e.argv }] : [];
+    });
     const entry: Entry = {
       version: 1, weak, strong, exe: exec.exe, argv: exec.argv, inputs, outputs, stream,
       exitCode: exec.exitCode ?? 0, durationMs: Math.round(durationMs * 1000) / 1000, createdAt: new Date().toISOString(),
+      children,
     };
     await this.opts.store.putEntry(entry);
     return null;

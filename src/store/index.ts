@@ -1,2 +1,3 @@
-export { LocalStore, defaultStoreDir, parseEntry } from './local.js';
-export type { Entry, OutputState, Store } from './types.js';
+export { LocalStore, defaultStoreDir, parseEntry, listLocal } from './local.js';
+export type { Entry, OutputState, Store, StoredEntry } from './types.js';
+export { collectGarbage, parseSize, type GcResult } from './gc.js';

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Entry, Store } from './types.js';
+import type { Entry, Store, StoredEntry } from './types.js';
 
 export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.PROCESSCACHE_STORE) return env.PROCESSCACHE_STORE;
@@ -42,6 +42,7 @@ export function parseEntry(text: string): Entry | null {
     if (!['file', 'symlink', 'dir', 'absent'].includes(o.type)) return null;
   }
   if (entry.stream && !(typeof entry.stream.blob === 'string' && HEX64.test(entry.stream.blob) && Array.isArray(entry.stream.chunks))) return null;
+  if (!Array.isArray(entry.children)) entry.children = [];
   return entry as Entry;
 }
 
@@ -112,4 +113,32 @@ export class LocalStore implements Store {
     if (existsSync(path) && statSync(path).size === data.length) return;
     atomicWrite(path, data);
   }
+}
+
+/** Every entry of a local store, and its blobs, for `processcache gc`. */
+export function listLocal(dir: string): { entries: StoredEntry[]; blobs: { hash: string; bytes: number; mtimeMs: number; path: string }[] } {
+  const entries: StoredEntry[] = [];
+  const root = join(dir, 'entries');
+  for (const rel of readdirSync(root, { recursive: true }).map(String)) {
+    if (!rel.endsWith('.json')) continue;
+    const path = join(root, rel);
+    try {
+      const st = statSync(path);
+      const entry = parseEntry(readFileSync(path, 'utf8'));
+      if (entry) entries.push({ entry, lastUsedMs: st.mtimeMs, bytes: st.size, remove: () => rmSync(path, { force: true }) });
+      else rmSync(path, { force: true }); // unreadable: of no use to any run
+    } catch { /* removed meanwhile */ }
+  }
+  const blobs: { hash: string; bytes: number; mtimeMs: number; path: string }[] = [];
+  const blobRoot = join(dir, 'blobs');
+  for (const rel of readdirSync(blobRoot, { recursive: true }).map(String)) {
+    const hash = rel.replace('/', '');
+    if (!HEX64.test(hash)) continue;
+    const path = join(blobRoot, rel);
+    try {
+      const st = statSync(path);
+      blobs.push({ hash, bytes: st.size, mtimeMs: st.mtimeMs, path });
+    } catch { /* removed meanwhile */ }
+  }
+  return { entries, blobs };
 }

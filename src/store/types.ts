@@ -21,6 +21,8 @@ export interface Entry {
   exitCode: number;
   durationMs: number;
   createdAt: string;
+  /** the programs it ran directly, for explaining a miss below it */
+  children: { weak: string; exe: string; argv: string[] }[];
 }
 
 /** Where entries and blobs live: the local store now; S3, the Actions cache and HTTP next. */
@@ -33,4 +35,12 @@ export interface Store {
   getBlob(hash: string): Promise<Buffer | null>;
   putBlob(hash: string, data: Buffer): Promise<void>;
   readonly writable: boolean;
+}
+
+/** What a store holds, for eviction. */
+export interface StoredEntry {
+  entry: Entry;
+  lastUsedMs: number;
+  bytes: number;
+  remove(): void;
 }
