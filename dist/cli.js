@@ -1808,7 +1808,7 @@ var MemoEngine = class {
   }
   opts;
   builder;
-  stats = { ran: 0, reused: 0, savedMs: 0, bytesRestored: 0, executions: [] };
+  stats = { ran: 0, reused: 0, savedMs: 0, bytesRestored: 0, hitCostMs: 0, executions: [] };
   pendingWeak = /* @__PURE__ */ new Map();
   weakOf = /* @__PURE__ */ new Map();
   rows = /* @__PURE__ */ new Map();
@@ -1829,6 +1829,7 @@ var MemoEngine = class {
   }
   /** The exec hook: a hit restores the outputs and skips the program. */
   decide = async (q) => {
+    const started = performance.now();
     const weak = this.weakOfQuery(q);
     this.pendingWeak.set(q.pid, { exe: q.exe, weak });
     try {
@@ -1846,6 +1847,7 @@ var MemoEngine = class {
         this.stats.reused++;
         this.stats.savedMs += entry.durationMs;
         this.stats.bytesRestored += restored.bytes;
+        this.stats.hitCostMs += performance.now() - started;
         const hit = { entry, created: restored.created, removed: restored.removed };
         return { skip: true, exitCode: entry.exitCode, output: this.stream(entry, blobs), tag: hit };
       }

@@ -38,6 +38,8 @@ export interface MemoStats {
   reused: number;
   savedMs: number;
   bytesRestored: number;
+  /** time spent deciding the hits: lookup, input checks, restore (what a skipped process costs) */
+  hitCostMs: number;
   executions: ExecutionRow[];
 }
 
@@ -53,7 +55,7 @@ interface Hit {
 }
 
 export class MemoEngine {
-  readonly stats: MemoStats = { ran: 0, reused: 0, savedMs: 0, bytesRestored: 0, executions: [] };
+  readonly stats: MemoStats = { ran: 0, reused: 0, savedMs: 0, bytesRestored: 0, hitCostMs: 0, executions: [] };
   private readonly pendingWeak = new Map<number, { exe: string; weak: string }>();
   private readonly weakOf = new Map<number, string>();
   private readonly rows = new Map<number, ExecutionRow>();
@@ -80,6 +82,7 @@ export class MemoEngine {
 
   /** The exec hook: a hit restores the outputs and skips the program. */
   readonly decide = async (q: ExecQuery): Promise<ExecDecision> => {
+    const started = performance.now();
     const weak = this.weakOfQuery(q);
     this.pendingWeak.set(q.pid, { exe: q.exe, weak });
     try {
@@ -97,6 +100,7 @@ export class MemoEngine {
         this.stats.reused++;
         this.stats.savedMs += entry.durationMs;
         this.stats.bytesRestored += restored.bytes;
+        this.stats.hitCostMs += performance.now() - started;
         const hit: Hit = { entry, created: restored.created, removed: restored.removed };
         return { skip: true, exitCode: entry.exitCode, output: this.stream(entry, blobs), tag: hit };
       }

@@ -1,0 +1,77 @@
+// The memo benchmark: lua5.4's `make clean && make -j2 linux`, side by side in one run, RUNS runs
+// of each, alternating: untraced; processcache cold (recording into an empty store); warm
+// (nothing changed); incremental (a real code edit in src/lcorolib.c); and ccache the same three
+// ways (CC="ccache gcc"). Prints medians, ratios to untraced, and what a hit costs per process.
+// Run: npm run bench:memo   (RUNS=5 by default)
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI, debianSource, median, sh, spread, table, timed } from './lib.js';
+
+const RUNS = Number(process.env.RUNS ?? 5);
+const work = mkdtempSync(join(tmpdir(), 'pc-bench-memo-'));
+const lua = debianSource('lua5.4', join(work, 'lua'));
+const corolib = join(lua, 'src', 'lcorolib.c');
+const original = readFileSync(corolib, 'utf8');
+const edited = original.replace('"cannot close a %s coroutine"', '"cannot close the %s coroutine"');
+if (edited === original) throw new Error('the benchmark edit no longer applies to lcorolib.c');
+
+const build = ['make', '-s', '-j2', 'linux'];
+const ccacheBuild = [...build, 'CC=ccache gcc -std=gnu99'];
+const stats = join(work, 'stats.json');
+const memo = (store: string): string[] => [process.execPath, CLI, 'run', '--quiet', '--store', store, '--stats-json', stats, '--', ...build];
+const withCcache = (dir: string): NodeJS.ProcessEnv => ({ ...process.env, CCACHE_DIR: dir });
+
+// primed stores: the original tree recorded once, by processcache and by ccache
+const primedStore = join(work, 'store-primed');
+const primedCcache = join(work, 'ccache-primed');
+sh('make -s clean', lua);
+timed(memo(primedStore), lua);
+sh('make -s clean', lua);
+timed(ccacheBuild, lua, withCcache(primedCcache));
+
+const fresh = (name: string, from?: string): string => {
+  const dir = join(work, name);
+  rmSync(dir, { recursive: true, force: true });
+  if (from) cpSync(from, dir, { recursive: true });
+  return dir;
+};
+const setSource = (text: string): void => writeFileSync(corolib, text);
+
+type Variant = { name: string; prepare(): NodeJS.ProcessEnv | void; argv(): string[] };
+let scratchDir = '';
+const variants: Variant[] = [
+  { name: 'untraced', prepare: () => setSource(original), argv: () => build },
+  { name: 'processcache cold', prepare: () => { setSource(original); scratchDir = fresh('store'); }, argv: () => memo(scratchDir) },
+  { name: 'processcache warm', prepare: () => { setSource(original); scratchDir = fresh('store', primedStore); }, argv: () => memo(scratchDir) },
+  { name: 'processcache 1 file edited', prepare: () => { setSource(edited); scratchDir = fresh('store', primedStore); }, argv: () => memo(scratchDir) },
+  { name: 'ccache cold', prepare: () => { setSource(original); return withCcache(fresh('ccache')); }, argv: () => ccacheBuild },
+  { name: 'ccache warm', prepare: () => { setSource(original); return withCcache(fresh('ccache', primedCcache)); }, argv: () => ccacheBuild },
+  { name: 'ccache 1 file edited', prepare: () => { setSource(edited); return withCcache(fresh('ccache', primedCcache)); }, argv: () => ccacheBuild },
+];
+const times = new Map<string, number[]>(variants.map((v) => [v.name, []]));
+const hitCosts: number[] = [];
+for (let run = 0; run < RUNS; run++) {
+  for (const v of variants) {
+    sh('make -s clean', lua);
+    const env = v.prepare() ?? process.env;
+    times.get(v.name)!.push(timed(v.argv(), lua, env));
+    if (v.name === 'processcache 1 file edited') {
+      const s = JSON.parse(readFileSync(stats, 'utf8')) as { reused: number; hitCostMs: number };
+      if (s.reused) hitCosts.push(s.hitCostMs / s.reused);
+    }
+  }
+  process.stderr.write(`run ${run + 1}/${RUNS}: ${variants.map((v) => `${v.name} ${times.get(v.name)!.at(-1)!.toFixed(0)}`).join(', ')}\n`);
+}
+setSource(original);
+const base = median(times.get('untraced')!);
+const rows = [['variant', 'median ms', 'vs untraced', 'spread']];
+for (const v of variants) {
+  const m = median(times.get(v.name)!);
+  const ratio = m >= base ? `${(m / base).toFixed(2)}x slower` : `${(base / m).toFixed(1)}x faster`;
+  rows.push([v.name, m.toFixed(0), v.name === 'untraced' ? '1.00' : ratio, spread(times.get(v.name)!)]);
+}
+console.log(`lua5.4 make clean && make -j2 linux, ${RUNS} runs each, alternating (${new Date().toISOString().slice(0, 10)})`);
+console.log(table(rows));
+console.log(`a hit costs ${median(hitCosts).toFixed(2)} ms per process (median over the edited runs: lookup, input checks, restore)`);
+rmSync(work, { recursive: true, force: true });
