@@ -146,8 +146,8 @@ var require_koffi = __commonJS2({
                   data = data.subarray(0, header.size);
                   if (header.type == "0" || header.type == "7") {
                     let filename3 = dest_dir + "/" + header.filename;
-                    let dirname5 = path2.dirname(filename3);
-                    fs2.mkdirSync(dirname5, { recursive: true, mode: 493 });
+                    let dirname6 = path2.dirname(filename3);
+                    fs2.mkdirSync(dirname6, { recursive: true, mode: 493 });
                     fs2.writeFileSync(filename3, data, { mode: header.mode });
                   } else if (header.type == "5") {
                     let filename3 = dest_dir + "/" + header.filename;
@@ -849,6 +849,8 @@ var TraceBuilder = class {
   log = [];
   /** called when an execution's process has ended (innermost first in an exec chain) */
   onExecutionEnd = null;
+  /** called for every access as it arrives */
+  onAccessSeen = null;
   /** called when a program has started in a process */
   onExecutionStart = null;
   rootPid = null;
@@ -1040,6 +1042,7 @@ var TraceBuilder = class {
     }
     exec.accesses.push(access);
     this.log.push({ exec: exec.id, kind: "access", access });
+    this.onAccessSeen?.(access);
   }
 };
 
@@ -1482,12 +1485,6 @@ function currentValue(spec, hasher) {
       }
   }
 }
-function recordedValue(spec, hasher) {
-  if (spec.kind === "listing") return namesFingerprint(spec.names);
-  if (spec.kind === "absent") return "absent";
-  if (spec.kind === "exists") return spec.type ? `type:${spec.type}` : "exists";
-  return currentValue(spec, hasher);
-}
 function toInput(spec, value) {
   const input = { path: spec.path, kind: spec.kind, value };
   if (spec.kind === "exists" && spec.type) input.type = spec.type;
@@ -1533,11 +1530,43 @@ function weakKey(parts, ignored) {
   }));
 }
 
+// src/fingerprint/view.ts
+import { dirname as dirname2 } from "node:path";
+var CHANGES = /* @__PURE__ */ new Set(["write", "create", "truncate", "rename", "delete", "mkdir", "rmdir", "symlink", "link", "chmod", "utime", "mknod"]);
+var FsView = class {
+  constructor(hasher) {
+    this.hasher = hasher;
+  }
+  hasher;
+  memo = /* @__PURE__ */ new Map();
+  volatile = /* @__PURE__ */ new Set();
+  value(spec) {
+    if (this.volatile.has(spec.path)) return currentValue(spec, this.hasher);
+    const key = `${spec.kind}\0${spec.kind === "exists" ? spec.type ?? "" : ""}\0${spec.path}`;
+    let v = this.memo.get(key);
+    if (v === void 0) {
+      v = currentValue(spec, this.hasher);
+      this.memo.set(key, v);
+    }
+    return v;
+  }
+  /** A path the command (or a restore) changed. */
+  changed(path2) {
+    this.volatile.add(path2);
+    this.volatile.add(dirname2(path2));
+  }
+  observe(access) {
+    if (!CHANGES.has(access.op) || !access.path) return;
+    this.changed(access.path);
+    if (typeof access.to === "string") this.changed(access.to);
+  }
+};
+
 // src/memo/engine.ts
 import { lstatSync as lstatSync3, readFileSync, readlinkSync as readlinkSync2 } from "node:fs";
 
 // src/observe/summary.ts
-import { dirname as dirname2, basename } from "node:path";
+import { dirname as dirname3, basename } from "node:path";
 var PSEUDO_INPUTS = /* @__PURE__ */ new Set(["/dev/null", "/dev/zero", "/dev/full", "/dev/urandom", "/dev/random"]);
 function describesSelf(path2) {
   return /^\/proc\/(self|thread-self|\d+)(\/|$)/.test(path2);
@@ -1574,7 +1603,7 @@ var PathStates = class {
     this.outputs.add(path2);
   }
   entryChanged(path2, added) {
-    const dir = dirname2(path2);
+    const dir = dirname3(path2);
     const names = this.changes.get(dir) ?? /* @__PURE__ */ new Map();
     if (!names.has(basename(path2))) names.set(basename(path2), added ? "added" : "removed");
     this.changes.set(dir, names);
@@ -1701,7 +1730,7 @@ function summarize(steps) {
 
 // src/memo/restore.ts
 import { chmodSync, lstatSync as lstatSync2, mkdirSync, realpathSync, renameSync, rmSync as rmSync2, symlinkSync, writeFileSync } from "node:fs";
-import { basename as basename2, dirname as dirname3, join as join3 } from "node:path";
+import { basename as basename2, dirname as dirname4, join as join3 } from "node:path";
 var RestoreError = class extends Error {
 };
 function safeDir(dir, roots2) {
@@ -1724,7 +1753,7 @@ function kindAt(path2) {
 function apply(o, roots2, blobs) {
   const target = roots2.load(o.path);
   if (!roots2.allows(target)) throw new RestoreError(`the entry writes ${o.path}, outside the allowed directories`);
-  const dir = safeDir(dirname3(target), roots2);
+  const dir = safeDir(dirname4(target), roots2);
   const path2 = join3(dir, basename2(target));
   switch (o.type) {
     case "file": {
@@ -1799,6 +1828,8 @@ var MemoEngine = class {
   constructor(opts, builder) {
     this.opts = opts;
     this.builder = builder;
+    this.fs = new FsView(opts.hasher);
+    builder.onAccessSeen = (access) => this.fs.observe(access);
     builder.onExecutionStart = (exec) => this.started(exec);
     builder.onExecutionEnd = (exec) => {
       this.recording = this.recording.then(() => this.ended(exec)).catch((e) => {
@@ -1816,6 +1847,7 @@ var MemoEngine = class {
   missWhy = /* @__PURE__ */ new Map();
   missReason = /* @__PURE__ */ new Map();
   recording = Promise.resolve();
+  fs;
   weakOfQuery(q) {
     return weakKey({
       toolVersion: this.opts.toolVersion,
@@ -1843,6 +1875,7 @@ var MemoEngine = class {
         }
         const blobs = await fetchBlobs(entry, this.opts.store);
         const restored = restoreOutputs(entry, this.opts.roots, blobs);
+        for (const o of entry.outputs) this.fs.changed(this.opts.roots.load(o.path));
         await this.opts.store.touchEntry(entry);
         this.stats.reused++;
         this.stats.savedMs += entry.durationMs;
@@ -1866,7 +1899,7 @@ var MemoEngine = class {
         out.push(`${String(input.path)}: an input of unknown kind`);
         continue;
       }
-      const now = currentValue(spec, this.opts.hasher);
+      const now = this.fs.value(spec);
       if (now !== input.value) out.push(`${input.path}: ${short(input.value)} -> ${short(now)}`);
     }
     return out;
@@ -1897,6 +1930,13 @@ var MemoEngine = class {
       at += c.bytes;
       return { fd: c.fd, data };
     });
+  }
+  /** The value an input must keep; listings are what the directory held before the subtree ran. */
+  recordedValue(spec) {
+    if (spec.kind === "listing") return namesFingerprint(spec.names);
+    if (spec.kind === "absent") return "absent";
+    if (spec.kind === "exists") return spec.type ? `type:${spec.type}` : "exists";
+    return this.fs.value(spec);
   }
   started(exec) {
     const pending = this.pendingWeak.get(exec.pid);
@@ -1942,7 +1982,7 @@ var MemoEngine = class {
     if (!summary.cacheable) return summary.reason ?? "not modelled";
     const outputs = await this.outputStates(summary.outputs, summary.inputs);
     if (typeof outputs === "string") return outputs;
-    const inputs = summary.inputs.map((spec) => toInput({ ...spec, path: spec.path }, recordedValue(spec, this.opts.hasher))).map((input) => ({ ...input, path: this.opts.roots.store(input.path) }));
+    const inputs = summary.inputs.map((spec) => toInput(spec, this.recordedValue(spec))).map((input) => ({ ...input, path: this.opts.roots.store(input.path) }));
     const stream = await this.storeStream(items);
     const strong = sha256(weak + JSON.stringify(inputs));
     const children = this.builder.executions.filter((e) => e.parent === exec.id).flatMap((e) => {
@@ -2072,7 +2112,7 @@ var Roots = class {
 import { createHash as createHash2 } from "node:crypto";
 import { existsSync as existsSync2, mkdirSync as mkdirSync2, readdirSync as readdirSync2, readFileSync as readFileSync2, renameSync as renameSync2, rmSync as rmSync3, statSync as statSync4, utimesSync, writeFileSync as writeFileSync2 } from "node:fs";
 import { homedir } from "node:os";
-import { dirname as dirname4, join as join5 } from "node:path";
+import { dirname as dirname5, join as join5 } from "node:path";
 function defaultStoreDir(env = process.env) {
   if (env.PROCESSCACHE_STORE) return env.PROCESSCACHE_STORE;
   const base = env.XDG_CACHE_HOME || join5(homedir(), ".cache");
@@ -2080,7 +2120,7 @@ function defaultStoreDir(env = process.env) {
 }
 var HEX64 = /^[0-9a-f]{64}$/;
 function atomicWrite(path2, data) {
-  mkdirSync2(dirname4(path2), { recursive: true });
+  mkdirSync2(dirname5(path2), { recursive: true });
   const tmp = `${path2}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   writeFileSync2(tmp, data);
   renameSync2(tmp, path2);
@@ -2429,7 +2469,7 @@ ${RUN_USAGE}`);
   const storeDir = resolve5(String(options.get("store") ?? defaultStoreDir()));
   const root = resolve5(String(options.get("root") ?? process.cwd()));
   if (!existsSync4(root)) throw new UsageError(`--root ${root} does not exist`);
-  const minDurationMs = nonNegativeInt(options.get("min-duration-ms"), "min-duration-ms", 0);
+  const minDurationMs = nonNegativeInt(options.get("min-duration-ms"), "min-duration-ms", 3);
   const ignoreEnv = new Set([
     ...PER_RUN_ENV,
     ...(lists.get("ignore-env") ?? []).flatMap((v) => v.split(",")),

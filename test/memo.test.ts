@@ -177,20 +177,32 @@ test('a manifest that points outside the root is refused', () => {
 test('a child hits even when its parent misses; its outputs and output count in the parent', () => {
   const { dir, store } = setup();
   writeFileSync(`${dir}/run.sh`, `${PY} -c "${UPPER}"\nls\n`);
-  const first = runMemo(['sh', 'run.sh'], { cwd: dir, store });
+  const args = ['--min-duration-ms', '0']; // ls is quick: record it anyway
+  const first = runMemo(['sh', 'run.sh'], { cwd: dir, store, args });
   assert.is(first.status, 0, first.stderr);
   writeFileSync(`${dir}/other`, '');
   rmSync(`${dir}/out.txt`);
-  const second = runMemo(['sh', 'run.sh'], { cwd: dir, store });
+  const second = runMemo(['sh', 'run.sh'], { cwd: dir, store, args });
   assert.is(statusOf(second, 'sh'), 'miss', 'ls lists the directory, which gained a file');
   assert.is(statusOf(second, 'python3'), 'hit');
   assert.is(statusOf(second, 'ls'), 'miss');
   assert.is(readFileSync(`${dir}/out.txt`, 'utf8'), 'HELLO\n');
   rmSync(`${dir}/out.txt`);
-  const third = runMemo(['sh', 'run.sh'], { cwd: dir, store });
+  const third = runMemo(['sh', 'run.sh'], { cwd: dir, store, args });
   assert.equal(counts(third), [0, 1], 'the parent recorded with its replayed child now hits whole');
   assert.is(third.stdout, 'copied 6\nin.txt\nother\nout.txt\nrun.sh\n');
   assert.is(readFileSync(`${dir}/out.txt`, 'utf8'), 'HELLO\n');
+});
+
+test('a program shorter than the threshold is not recorded, and says why', () => {
+  const { dir, store } = setup();
+  const r = runMemo([PY, '-c', UPPER], { cwd: dir, store, args: ['--min-duration-ms', '600000'] });
+  assert.is(r.stats.executions[0]!.status, 'uncacheable');
+  assert.is(r.stats.executions[0]!.reason, 'shorter than 600000 ms: a lookup would cost more');
+  assert.equal(counts(runMemo([PY, '-c', UPPER], { cwd: dir, store })), [1, 0], 'nothing was stored');
+  const bad = spawnSync(process.execPath, [CLI, 'run', '--min-duration-ms', 'soon', '--', 'true'], { encoding: 'utf8' });
+  assert.is(bad.status, 2);
+  assert.match(bad.stderr, /--min-duration-ms takes a whole number of milliseconds, not "soon"/);
 });
 
 test('explain names the input that changed, without running anything', () => {

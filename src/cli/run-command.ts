@@ -62,7 +62,8 @@ export async function runMain(args: string[]): Promise<number> {
   const storeDir = resolve(String(options.get('store') ?? defaultStoreDir()));
   const root = resolve(String(options.get('root') ?? process.cwd()));
   if (!existsSync(root)) throw new UsageError(`--root ${root} does not exist`);
-  const minDurationMs = nonNegativeInt(options.get('min-duration-ms'), 'min-duration-ms', 0);
+  // a hit costs about 2 ms per process here (bench:memo): a shorter program is cheaper to rerun
+  const minDurationMs = nonNegativeInt(options.get('min-duration-ms'), 'min-duration-ms', 3);
   const ignoreEnv = new Set([...PER_RUN_ENV, ...(lists.get('ignore-env') ?? []).flatMap((v) => v.split(',')),
     ...(process.env.PROCESSCACHE_IGNORE_ENV ?? '').split(',')].filter(Boolean));
   let store: LocalStore;

@@ -50,14 +50,6 @@ export function currentValue(spec: InputSpec, hasher: FileHasher): string {
   }
 }
 
-/** The value spec must have for the recorded run to repeat. */
-export function recordedValue(spec: InputSpec, hasher: FileHasher): string {
-  if (spec.kind === 'listing') return namesFingerprint(spec.names);
-  if (spec.kind === 'absent') return 'absent';
-  if (spec.kind === 'exists') return spec.type ? `type:${spec.type}` : 'exists';
-  return currentValue(spec, hasher);
-}
-
 export function toInput(spec: InputSpec, value: string): Input {
   const input: Input = { path: spec.path, kind: spec.kind, value };
   if (spec.kind === 'exists' && spec.type) input.type = spec.type;

@@ -2,7 +2,7 @@
 // input still the same) and skip it on a hit; when a program that ran ends, record what its
 // subtree read and left behind.
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
-import { currentValue, FileHasher, sha256, toInput, recordedValue, weakKey } from '../fingerprint/index.js';
+import { FileHasher, FsView, namesFingerprint, sha256, toInput, weakKey } from '../fingerprint/index.js';
 import { summarize, type Input, type InputSpec, type Step } from '../observe/index.js';
 import type { Entry, OutputState, Store } from '../store/index.js';
 import type { ExecDecision, ExecQuery, Execution, LogItem, TraceBuilder } from '../trace/index.js';
@@ -64,7 +64,11 @@ export class MemoEngine {
   private readonly missReason = new Map<number, string>();
   private recording: Promise<void> = Promise.resolve();
 
+  private readonly fs: FsView;
+
   constructor(private readonly opts: MemoOptions, private readonly builder: TraceBuilder) {
+    this.fs = new FsView(opts.hasher);
+    builder.onAccessSeen = (access) => this.fs.observe(access);
     builder.onExecutionStart = (exec) => this.started(exec);
     builder.onExecutionEnd = (exec) => {
       this.recording = this.recording.then(() => this.ended(exec)).catch((e: unknown) => {
@@ -96,6 +100,7 @@ export class MemoEngine {
         }
         const blobs = await fetchBlobs(entry, this.opts.store);
         const restored = restoreOutputs(entry, this.opts.roots, blobs);
+        for (const o of entry.outputs) this.fs.changed(this.opts.roots.load(o.path));
         await this.opts.store.touchEntry(entry);
         this.stats.reused++;
         this.stats.savedMs += entry.durationMs;
@@ -122,7 +127,7 @@ export class MemoEngine {
         out.push(`${String(input.path)}: an input of unknown kind`);
         continue;
       }
-      const now = currentValue(spec, this.opts.hasher);
+      const now = this.fs.value(spec);
       if (now !== input.value) out.push(`${input.path}: ${short(input.value)} -> ${short(now)}`);
     }
     return out;
@@ -151,6 +156,14 @@ export class MemoEngine {
       at += c.bytes;
       return { fd: c.fd, data };
     });
+  }
+
+  /** The value an input must keep; listings are what the directory held before the subtree ran. */
+  private recordedValue(spec: InputSpec): string {
+    if (spec.kind === 'listing') return namesFingerprint(spec.names);
+    if (spec.kind === 'absent') return 'absent';
+    if (spec.kind === 'exists') return spec.type ? `type:${spec.type}` : 'exists';
+    return this.fs.value(spec);
   }
 
   private started(exec: Execution): void {
@@ -196,7 +209,7 @@ export class MemoEngine {
     if (!summary.cacheable) return summary.reason ?? 'not modelled';
     const outputs = await this.outputStates(summary.outputs, summary.inputs);
     if (typeof outputs === 'string') return outputs;
-    const inputs = summary.inputs.map((spec) => toInput({ ...spec, path: spec.path }, recordedValue(spec, this.opts.hasher)))
+    const inputs = summary.inputs.map((spec) => toInput(spec, this.recordedValue(spec)))
       .map((input) => ({ ...input, path: this.opts.roots.store(input.path) }));
     const stream = await this.storeStream(items);
     const strong = sha256(weak + JSON.stringify(inputs));

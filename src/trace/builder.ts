@@ -38,6 +38,8 @@ export class TraceBuilder {
   readonly log: LogItem[] = [];
   /** called when an execution's process has ended (innermost first in an exec chain) */
   onExecutionEnd: ((exec: Execution) => void) | null = null;
+  /** called for every access as it arrives */
+  onAccessSeen: ((access: Access) => void) | null = null;
   /** called when a program has started in a process */
   onExecutionStart: ((exec: Execution) => void) | null = null;
   rootPid: number | null = null;
@@ -205,5 +207,6 @@ export class TraceBuilder {
     }
     exec.accesses.push(access);
     this.log.push({ exec: exec.id, kind: 'access', access });
+    this.onAccessSeen?.(access);
   }
 }
