@@ -847,6 +847,8 @@ var TraceBuilder = class {
   errors = [];
   warnings = [];
   log = [];
+  /** positions in the log of each execution's items */
+  logOfExec = /* @__PURE__ */ new Map();
   /** called when an execution's process has ended (innermost first in an exec chain) */
   onExecutionEnd = null;
   /** called for every access as it arrives */
@@ -895,7 +897,7 @@ var TraceBuilder = class {
         const exec = this.executionOfPid.get(ev.pid);
         if (!exec) break;
         exec.output.push({ fd: ev.op, bytes: ev.payload.length });
-        this.log.push({ exec: exec.id, kind: "output", fd: ev.op, data: Buffer.from(ev.payload) });
+        this.append({ exec: exec.id, kind: "output", fd: ev.op, data: Buffer.from(ev.payload) });
         break;
       }
       case EventType.error:
@@ -933,7 +935,7 @@ var TraceBuilder = class {
     };
     this.executions.push(exec);
     this.executionOfPid.set(ev.pid, exec);
-    this.log.push({ exec: exec.id, kind: "access", access: exec.accesses[0] });
+    this.append({ exec: exec.id, kind: "access", access: exec.accesses[0] });
     this.onExecutionStart?.(exec);
   }
   /** A program that was not run: its process ends with the recorded status instead. */
@@ -959,7 +961,7 @@ var TraceBuilder = class {
     };
     this.executions.push(exec);
     this.executionOfPid.set(query.pid, exec);
-    this.log.push({ exec: exec.id, kind: "replayed", tag });
+    this.append({ exec: exec.id, kind: "replayed", tag });
     return exec;
   }
   onExit(ev) {
@@ -978,6 +980,18 @@ var TraceBuilder = class {
     if (ev.pid === this.rootPid) {
       this.rootStatus = { exitCode: signaled ? null : ev.value, signal: signaled ? ev.value : null };
     }
+  }
+  append(item) {
+    const at = this.log.push(item) - 1;
+    const mine = this.logOfExec.get(item.exec);
+    if (mine) mine.push(at);
+    else this.logOfExec.set(item.exec, [at]);
+  }
+  /** The log items of these executions, in the order they happened. */
+  logOf(execs) {
+    const at = [];
+    for (const id of execs) for (const i of this.logOfExec.get(id) ?? []) at.push(i);
+    return at.sort((a, b) => a - b).map((i) => this.log[i]);
   }
   /** Is exec, or one of its descendants, still running in a process other than exec's own? */
   hasLiveDescendant(exec) {
@@ -1041,7 +1055,7 @@ var TraceBuilder = class {
         break;
     }
     exec.accesses.push(access);
-    this.log.push({ exec: exec.id, kind: "access", access });
+    this.append({ exec: exec.id, kind: "access", access });
     this.onAccessSeen?.(access);
   }
 };
@@ -1976,8 +1990,7 @@ var MemoEngine = class {
     if (unsafe) return unsafe;
     const durationMs = (exec.endMs ?? exec.startMs) - exec.startMs;
     if (durationMs < this.opts.minDurationMs) return `shorter than ${this.opts.minDurationMs} ms: a lookup would cost more`;
-    const ids = new Set(subtree.map((e) => e.id));
-    const items = this.builder.log.filter((item) => ids.has(item.exec));
+    const items = this.builder.logOf(subtree.map((e) => e.id));
     const summary = summarize(items.flatMap((item) => this.step(item)));
     if (!summary.cacheable) return summary.reason ?? "not modelled";
     const outputs = await this.outputStates(summary.outputs, summary.inputs);
@@ -2119,8 +2132,13 @@ function defaultStoreDir(env = process.env) {
   return join5(base, "processcache");
 }
 var HEX64 = /^[0-9a-f]{64}$/;
+var madeDirs = /* @__PURE__ */ new Set();
 function atomicWrite(path2, data) {
-  mkdirSync2(dirname5(path2), { recursive: true });
+  const dir = dirname5(path2);
+  if (!madeDirs.has(dir)) {
+    mkdirSync2(dir, { recursive: true });
+    madeDirs.add(dir);
+  }
   const tmp = `${path2}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   writeFileSync2(tmp, data);
   renameSync2(tmp, path2);
@@ -2159,14 +2177,19 @@ var LocalStore = class {
   blobPath(hash) {
     return join5(this.dir, "blobs", hash.slice(0, 2), hash.slice(2));
   }
+  /** 256 buckets of "<weak>.<strong>.json" files: creating a directory per command costs more
+   * than listing a bucket (a quarter millisecond each on the CI machines' disks). */
   entryDir(weak) {
-    return join5(this.dir, "entries", weak.slice(0, 2), weak.slice(2));
+    return join5(this.dir, "entries", weak.slice(0, 2));
+  }
+  entryPath(entry) {
+    return join5(this.entryDir(entry.weak), `${entry.weak}.${entry.strong}.json`);
   }
   async candidates(weak) {
     const dir = this.entryDir(weak);
     let names;
     try {
-      names = readdirSync2(dir).filter((n) => n.endsWith(".json"));
+      names = readdirSync2(dir).filter((n) => n.startsWith(`${weak}.`) && n.endsWith(".json"));
     } catch {
       return [];
     }
@@ -2183,13 +2206,13 @@ var LocalStore = class {
   }
   async putEntry(entry) {
     if (!this.writable) return;
-    atomicWrite(join5(this.entryDir(entry.weak), `${entry.strong}.json`), JSON.stringify(entry));
+    atomicWrite(this.entryPath(entry), JSON.stringify(entry));
   }
   async touchEntry(entry) {
     if (!this.writable) return;
     const now = /* @__PURE__ */ new Date();
     try {
-      utimesSync(join5(this.entryDir(entry.weak), `${entry.strong}.json`), now, now);
+      utimesSync(this.entryPath(entry), now, now);
     } catch {
     }
   }

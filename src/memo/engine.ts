@@ -203,8 +203,7 @@ export class MemoEngine {
     if (unsafe) return unsafe;
     const durationMs = (exec.endMs ?? exec.startMs) - exec.startMs;
     if (durationMs < this.opts.minDurationMs) return `shorter than ${this.opts.minDurationMs} ms: a lookup would cost more`;
-    const ids = new Set(subtree.map((e) => e.id));
-    const items = this.builder.log.filter((item) => ids.has(item.exec));
+    const items = this.builder.logOf(subtree.map((e) => e.id));
     const summary = summarize(items.flatMap((item) => this.step(item)));
     if (!summary.cacheable) return summary.reason ?? 'not modelled';
     const outputs = await this.outputStates(summary.outputs, summary.inputs);

@@ -36,6 +36,8 @@ export class TraceBuilder {
   readonly errors: string[] = [];
   readonly warnings: string[] = [];
   readonly log: LogItem[] = [];
+  /** positions in the log of each execution's items */
+  private readonly logOfExec = new Map<number, number[]>();
   /** called when an execution's process has ended (innermost first in an exec chain) */
   onExecutionEnd: ((exec: Execution) => void) | null = null;
   /** called for every access as it arrives */
@@ -72,7 +74,7 @@ export class TraceBuilder {
         const exec = this.executionOfPid.get(ev.pid);
         if (!exec) break;
         exec.output.push({ fd: ev.op, bytes: ev.payload.length });
-        this.log.push({ exec: exec.id, kind: 'output', fd: ev.op, data: Buffer.from(ev.payload) });
+        this.append({ exec: exec.id, kind: 'output', fd: ev.op, data: Buffer.from(ev.payload) });
         break;
       }
       case EventType.error: this.errors.push(payloadStrings(ev.payload)[0] ?? 'unknown tracer error'); break;
@@ -104,7 +106,7 @@ export class TraceBuilder {
     };
     this.executions.push(exec);
     this.executionOfPid.set(ev.pid, exec);
-    this.log.push({ exec: exec.id, kind: 'access', access: exec.accesses[0]! });
+    this.append({ exec: exec.id, kind: 'access', access: exec.accesses[0]! });
     this.onExecutionStart?.(exec);
   }
 
@@ -131,7 +133,7 @@ export class TraceBuilder {
     };
     this.executions.push(exec);
     this.executionOfPid.set(query.pid, exec);
-    this.log.push({ exec: exec.id, kind: 'replayed', tag });
+    this.append({ exec: exec.id, kind: 'replayed', tag });
     return exec;
   }
 
@@ -151,6 +153,20 @@ export class TraceBuilder {
     if (ev.pid === this.rootPid) {
       this.rootStatus = { exitCode: signaled ? null : ev.value, signal: signaled ? ev.value : null };
     }
+  }
+
+  private append(item: LogItem): void {
+    const at = this.log.push(item) - 1;
+    const mine = this.logOfExec.get(item.exec);
+    if (mine) mine.push(at);
+    else this.logOfExec.set(item.exec, [at]);
+  }
+
+  /** The log items of these executions, in the order they happened. */
+  logOf(execs: Iterable<number>): LogItem[] {
+    const at: number[] = [];
+    for (const id of execs) for (const i of this.logOfExec.get(id) ?? []) at.push(i);
+    return at.sort((a, b) => a - b).map((i) => this.log[i]!);
   }
 
   /** Is exec, or one of its descendants, still running in a process other than exec's own? */
@@ -206,7 +222,7 @@ export class TraceBuilder {
       default: break;
     }
     exec.accesses.push(access);
-    this.log.push({ exec: exec.id, kind: 'access', access });
+    this.append({ exec: exec.id, kind: 'access', access });
     this.onAccessSeen?.(access);
   }
 }
