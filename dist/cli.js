@@ -1398,11 +1398,6 @@ ${usage}`);
   return { options, lists, command: args.slice(i) };
 }
 
-// src/cli/explain-command.ts
-import { fstatSync as fstatSync2 } from "node:fs";
-import { resolve as resolve3 } from "node:path";
-import { isatty } from "node:tty";
-
 // src/fingerprint/hash.ts
 import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync, statSync as statSync2 } from "node:fs";
@@ -1575,6 +1570,21 @@ var FsView = class {
     if (typeof access.to === "string") this.changed(access.to);
   }
 };
+
+// src/cli/common.ts
+var VERSION = true ? "0.1.0" : "dev";
+function ignoredEnv(fromArgs) {
+  return new Set([
+    ...PER_RUN_ENV,
+    ...(fromArgs ?? []).flatMap((v) => v.split(",")),
+    ...(process.env.PROCESSCACHE_IGNORE_ENV ?? "").split(",")
+  ].map((v) => v.trim()).filter(Boolean));
+}
+
+// src/cli/explain-command.ts
+import { fstatSync as fstatSync2 } from "node:fs";
+import { resolve as resolve3 } from "node:path";
+import { isatty } from "node:tty";
 
 // src/memo/engine.ts
 import { lstatSync as lstatSync3, readFileSync, readlinkSync as readlinkSync2 } from "node:fs";
@@ -2319,7 +2329,6 @@ function collectGarbage(dir, maxBytes, now = Date.now()) {
 }
 
 // src/cli/explain-command.ts
-var VERSION = true ? "0.1.0" : "dev";
 var EXPLAIN_USAGE = "usage: processcache explain [--store DIR] [--root DIR] [--ignore-env VAR]... -- CMD [ARGS...]";
 function stdioKind(fd) {
   try {
@@ -2380,11 +2389,7 @@ ${EXPLAIN_USAGE}`);
   const cwd = process.cwd();
   const exe = resolveProgram(command[0], process.env, cwd);
   const store = new LocalStore(resolve3(String(options.get("store") ?? defaultStoreDir())), false);
-  const ignoreEnv = new Set([
-    ...PER_RUN_ENV,
-    ...(lists.get("ignore-env") ?? []).flatMap((v) => v.split(",")),
-    ...(process.env.PROCESSCACHE_IGNORE_ENV ?? "").split(",")
-  ].filter(Boolean));
+  const ignoreEnv = ignoredEnv(lists.get("ignore-env"));
   const engine = new MemoEngine({
     store,
     roots: new Roots(resolve3(String(options.get("root") ?? cwd))),
@@ -2438,7 +2443,6 @@ ${GC_USAGE}`);
 import { spawnSync as spawnSync2 } from "node:child_process";
 import { existsSync as existsSync4, mkdirSync as mkdirSync3, readFileSync as readFileSync3, writeFileSync as writeFileSync3 } from "node:fs";
 import { join as join6, resolve as resolve5 } from "node:path";
-var VERSION2 = true ? "0.1.0" : "dev";
 var RUN_USAGE = "usage: processcache run [--store DIR] [--root DIR] [--allow DIR]... [--read-only] [--stats-json FILE] [--quiet] [--ignore-env VAR]... [--min-duration-ms N] -- CMD [ARGS...]";
 var warn = (message) => {
   process.stderr.write(`processcache: warning: ${message}
@@ -2493,11 +2497,7 @@ ${RUN_USAGE}`);
   const root = resolve5(String(options.get("root") ?? process.cwd()));
   if (!existsSync4(root)) throw new UsageError(`--root ${root} does not exist`);
   const minDurationMs = nonNegativeInt(options.get("min-duration-ms"), "min-duration-ms", 3);
-  const ignoreEnv = new Set([
-    ...PER_RUN_ENV,
-    ...(lists.get("ignore-env") ?? []).flatMap((v) => v.split(",")),
-    ...(process.env.PROCESSCACHE_IGNORE_ENV ?? "").split(",")
-  ].filter(Boolean));
+  const ignoreEnv = ignoredEnv(lists.get("ignore-env"));
   let store;
   try {
     mkdirSync3(storeDir, { recursive: true });
@@ -2516,7 +2516,7 @@ ${RUN_USAGE}`);
     ignoreEnv,
     minDurationMs,
     umask,
-    toolVersion: VERSION2,
+    toolVersion: VERSION,
     hasher,
     warn
   }, builder);
@@ -2572,8 +2572,7 @@ ${TRACE_USAGE}`);
 }
 
 // src/cli/main.ts
-var VERSION3 = true ? "0.1.0" : "dev";
-var HELP = `processcache ${VERSION3}: memoizes unmodified Linux programs
+var HELP = `processcache ${VERSION}: memoizes unmodified Linux programs
 
 commands:
   run [--store DIR] [--root DIR] [--allow DIR] [--read-only] [--stats-json FILE] [--quiet]
@@ -2608,7 +2607,7 @@ async function main(argv) {
       return command === void 0 ? 2 : 0;
     case "version":
     case "--version":
-      process.stdout.write(`${VERSION3}
+      process.stdout.write(`${VERSION}
 `);
       return 0;
     default:

@@ -39,19 +39,6 @@ static int read_string_array(int tid, uint64_t addr, size_t *used)
     }
 }
 
-static int read_exact(int fd, void *buf, size_t n)
-{
-    char *p = buf;
-    while (n > 0) {
-        ssize_t r = read(fd, p, n);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) return -1;
-        p += r;
-        n -= (size_t)r;
-    }
-    return 0;
-}
-
 static void write_all(int fd, const unsigned char *p, size_t n)
 {
     while (n > 0) {

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #define OUT_CAP (256 * 1024)
 #define FLUSH_AGE_NS 50000000ull
@@ -108,4 +109,17 @@ void access_event(int pid, uint16_t op, int err, uint32_t kind, const char *path
     if (a) put_bytes(path, a);
     if (b) put_bytes(second, b);
     emit_unlock();
+}
+
+int read_exact(int fd, void *buf, size_t n)
+{
+    char *p = buf;
+    while (n > 0) {
+        ssize_t r = read(fd, p, n);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return -1;
+        p += r;
+        n -= (size_t)r;
+    }
+    return 0;
 }

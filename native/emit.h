@@ -19,5 +19,7 @@ void flush(void);
 /* Waking Node for every few events would cost the tracees more than the events: send when the
  * buffer fills, at the end, or (this) when what waits is getting old. */
 void flush_if_old(void);
+/* Reads exactly n bytes (from the channel, a pipe); -1 on end of file or error. */
+int read_exact(int fd, void *buf, size_t n);
 
 #endif

@@ -667,19 +667,6 @@ struct spec {
     char **argv, **envp;
 };
 
-static int read_exact(int fd, void *buf, size_t n)
-{
-    char *p = buf;
-    while (n > 0) {
-        ssize_t r = read(fd, p, n);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) return -1;
-        p += r;
-        n -= (size_t)r;
-    }
-    return 0;
-}
-
 static const char *read_spec(struct spec *sp)
 {
     const int channel = emit_channel();

@@ -1,14 +1,13 @@
 import { fstatSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isatty } from 'node:tty';
-import { FileHasher, PER_RUN_ENV } from '../fingerprint/index.js';
+import { FileHasher } from '../fingerprint/index.js';
 import { MemoEngine, Roots } from '../memo/index.js';
 import { defaultStoreDir, LocalStore, type Entry } from '../store/index.js';
 import { resolveProgram, TraceBuilder } from '../trace/index.js';
 import { parseArgs, UsageError } from './args.js';
+import { ignoredEnv, VERSION } from './common.js';
 
-declare const PROCESSCACHE_VERSION: string | undefined;
-const VERSION = typeof PROCESSCACHE_VERSION === 'string' ? PROCESSCACHE_VERSION : 'dev';
 
 export const EXPLAIN_USAGE = 'usage: processcache explain [--store DIR] [--root DIR] [--ignore-env VAR]... -- CMD [ARGS...]';
 
@@ -71,8 +70,7 @@ export async function explainMain(args: string[]): Promise<number> {
   const cwd = process.cwd();
   const exe = resolveProgram(command[0]!, process.env, cwd);
   const store = new LocalStore(resolve(String(options.get('store') ?? defaultStoreDir())), false);
-  const ignoreEnv = new Set([...PER_RUN_ENV, ...(lists.get('ignore-env') ?? []).flatMap((v) => v.split(',')),
-    ...(process.env.PROCESSCACHE_IGNORE_ENV ?? '').split(',')].filter(Boolean));
+  const ignoreEnv = ignoredEnv(lists.get('ignore-env'));
   const engine = new MemoEngine({
     store, roots: new Roots(resolve(String(options.get('root') ?? cwd))), ignoreEnv, minDurationMs: 0,
     umask: process.umask(), toolVersion: VERSION, hasher: new FileHasher(), warn: () => {},

@@ -1,13 +1,12 @@
 #!/usr/bin/env node
 import { NativeError, TraceError } from '../trace/index.js';
 import { UsageError } from './args.js';
+import { VERSION } from './common.js';
 import { explainMain } from './explain-command.js';
 import { gcMain } from './gc-command.js';
 import { RUN_USAGE, runMain } from './run-command.js';
 import { TRACE_USAGE, traceMain } from './trace-command.js';
 
-declare const PROCESSCACHE_VERSION: string | undefined;
-const VERSION = typeof PROCESSCACHE_VERSION === 'string' ? PROCESSCACHE_VERSION : 'dev';
 
 const HELP = `processcache ${VERSION}: memoizes unmodified Linux programs
 

@@ -1,14 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { FileHasher, PER_RUN_ENV } from '../fingerprint/index.js';
+import { FileHasher } from '../fingerprint/index.js';
 import { MemoEngine, Roots, type MemoStats } from '../memo/index.js';
 import { defaultStoreDir, LocalStore } from '../store/index.js';
 import { exitCodeOf, resolveProgram, traceCommand, TraceBuilder, TraceError } from '../trace/index.js';
 import { parseArgs, UsageError } from './args.js';
+import { ignoredEnv, VERSION } from './common.js';
 
-declare const PROCESSCACHE_VERSION: string | undefined;
-const VERSION = typeof PROCESSCACHE_VERSION === 'string' ? PROCESSCACHE_VERSION : 'dev';
 
 export const RUN_USAGE = 'usage: processcache run [--store DIR] [--root DIR] [--allow DIR]... [--read-only] ' +
   '[--stats-json FILE] [--quiet] [--ignore-env VAR]... [--min-duration-ms N] -- CMD [ARGS...]';
@@ -64,8 +63,7 @@ export async function runMain(args: string[]): Promise<number> {
   if (!existsSync(root)) throw new UsageError(`--root ${root} does not exist`);
   // a hit costs about 2 ms per process here (bench:memo): a shorter program is cheaper to rerun
   const minDurationMs = nonNegativeInt(options.get('min-duration-ms'), 'min-duration-ms', 3);
-  const ignoreEnv = new Set([...PER_RUN_ENV, ...(lists.get('ignore-env') ?? []).flatMap((v) => v.split(',')),
-    ...(process.env.PROCESSCACHE_IGNORE_ENV ?? '').split(',')].filter(Boolean));
+  const ignoreEnv = ignoredEnv(lists.get('ignore-env'));
   let store: LocalStore;
   try {
     mkdirSync(storeDir, { recursive: true });
