@@ -2171,7 +2171,11 @@ function parseEntry(text) {
     if (o.type === "file" && !(typeof o.blob === "string" && HEX64.test(o.blob) && Number.isInteger(o.mode))) return null;
     if (!["file", "symlink", "dir", "absent"].includes(o.type)) return null;
   }
-  if (entry.stream && !(typeof entry.stream.blob === "string" && HEX64.test(entry.stream.blob) && Array.isArray(entry.stream.chunks))) return null;
+  if (entry.stream) {
+    const { blob, chunks } = entry.stream;
+    if (!(typeof blob === "string" && HEX64.test(blob) && Array.isArray(chunks))) return null;
+    if (!chunks.every((c) => (c.fd === 1 || c.fd === 2) && Number.isInteger(c.bytes) && c.bytes >= 0)) return null;
+  }
   if (!Array.isArray(entry.children)) entry.children = [];
   return entry;
 }

@@ -60,7 +60,7 @@ static int replay(int tid, int channel, uint32_t nchunks)
         struct pct_output_chunk c;
         if (read_exact(channel, &c, sizeof c) < 0) { ok = -1; break; }
         int target = -1;
-        if (c.fd <= 2) {
+        if (c.fd == 1 || c.fd == 2) { /* never the process's stdin, whatever a stored entry says */
             if (fds[c.fd] < 0 && pidfd >= 0) fds[c.fd] = (int)syscall(SYS_pidfd_getfd, pidfd, (int)c.fd, 0);
             target = fds[c.fd];
         }

@@ -174,6 +174,19 @@ test('a manifest that points outside the root is refused', () => {
   assert.is(readFileSync(`${dir}/out.txt`, 'utf8'), 'HELLO\n');
 });
 
+test('a manifest whose output stream names another fd than 1 or 2 is ignored', () => {
+  const { dir, store } = setup();
+  runMemo([PY, '-c', UPPER], { cwd: dir, store });
+  const rel = readdirSync(join(store, 'entries'), { recursive: true }).map(String).find((f) => f.endsWith('.json'))!;
+  const path = join(store, 'entries', rel);
+  const entry = JSON.parse(readFileSync(path, 'utf8'));
+  entry.stream.chunks[0].fd = 0;
+  writeFileSync(path, JSON.stringify(entry));
+  const r = runMemo([PY, '-c', UPPER], { cwd: dir, store });
+  assert.equal(counts(r), [1, 0]);
+  assert.is(r.stdout, 'copied 6\n');
+});
+
 test('a child hits even when its parent misses; its outputs and output count in the parent', () => {
   const { dir, store } = setup();
   writeFileSync(`${dir}/run.sh`, `${PY} -c "${UPPER}"\nls\n`);
