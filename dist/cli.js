@@ -1599,6 +1599,8 @@ var ABSENT = /* @__PURE__ */ new Set(["ENOENT", "ENOTDIR"]);
 var PathStates = class {
   inputs = [];
   outputs = /* @__PURE__ */ new Set();
+  /** paths whose first change by the subtree brought them into existence */
+  created = /* @__PURE__ */ new Set();
   /** paths the subtree has changed: what it reads there afterwards is its own doing */
   changed = /* @__PURE__ */ new Set();
   /** input facts already recorded, by path and kind: a probe and a read of one file are two */
@@ -1616,6 +1618,10 @@ var PathStates = class {
     if (PSEUDO_INPUTS.has(spec.path) || describesSelf(spec.path)) return;
     if (spec.kind === "content" || spec.kind === "listing") this.readFirst.add(spec.path);
     this.inputs.push(spec);
+  }
+  /** path did not exist before this change: only its first change can say so */
+  markCreated(path2) {
+    if (!this.changed.has(path2)) this.created.add(path2);
   }
   /** A change to path; `prior` is what its first access learns, when it is the first. */
   output(path2, prior) {
@@ -1693,6 +1699,7 @@ function applyAccess(s, a) {
         s.input(probeSpec(path2, a.result));
         return null;
       }
+      s.markCreated(path2);
       s.output(path2, a.truncates ? null : { path: path2, kind: "absent" });
       s.entryChanged(path2, true);
       return null;
@@ -1734,6 +1741,7 @@ function summarize(steps) {
   for (const step of steps) {
     if (step.kind === "replayed") {
       for (const input of step.inputs) s.input(input);
+      for (const path2 of step.created) s.markCreated(path2);
       for (const out of step.outputs) s.output(out, null);
       for (const path2 of step.created) s.entryChanged(path2, true);
       for (const path2 of step.removed) s.entryChanged(path2, false);
@@ -1748,7 +1756,8 @@ function summarize(steps) {
     cacheable: !reason,
     ...reason ? { reason } : {},
     inputs: s.inputs,
-    outputs: [...s.outputs]
+    outputs: [...s.outputs],
+    created: [...s.created]
   };
 }
 
@@ -2003,7 +2012,7 @@ var MemoEngine = class {
     const items = this.builder.logOf(subtree.map((e) => e.id));
     const summary = summarize(items.flatMap((item) => this.step(item)));
     if (!summary.cacheable) return summary.reason ?? "not modelled";
-    const outputs = await this.outputStates(summary.outputs, summary.inputs);
+    const outputs = await this.outputStates(summary.outputs, new Set(summary.created));
     if (typeof outputs === "string") return outputs;
     const inputs = summary.inputs.map((spec) => toInput(spec, this.recordedValue(spec))).map((input) => ({ ...input, path: this.opts.roots.store(input.path) }));
     const stream = await this.storeStream(items);
@@ -2050,8 +2059,7 @@ var MemoEngine = class {
     return [];
   }
   /** The final state of each output; a message when one is outside the allowed directories. */
-  async outputStates(paths, inputs) {
-    const createdHere = new Set(inputs.filter((i) => i.kind === "absent").map((i) => i.path));
+  async outputStates(paths, createdHere) {
     const states = [];
     for (const path2 of paths.sort()) {
       const state = await this.finalState(path2);

@@ -206,7 +206,7 @@ export class MemoEngine {
     const items = this.builder.logOf(subtree.map((e) => e.id));
     const summary = summarize(items.flatMap((item) => this.step(item)));
     if (!summary.cacheable) return summary.reason ?? 'not modelled';
-    const outputs = await this.outputStates(summary.outputs, summary.inputs);
+    const outputs = await this.outputStates(summary.outputs, new Set(summary.created));
     if (typeof outputs === 'string') return outputs;
     const inputs = summary.inputs.map((spec) => toInput(spec, this.recordedValue(spec)))
       .map((input) => ({ ...input, path: this.opts.roots.store(input.path) }));
@@ -248,8 +248,7 @@ export class MemoEngine {
   }
 
   /** The final state of each output; a message when one is outside the allowed directories. */
-  private async outputStates(paths: string[], inputs: InputSpec[]): Promise<OutputState[] | string> {
-    const createdHere = new Set(inputs.filter((i) => i.kind === 'absent').map((i) => i.path));
+  private async outputStates(paths: string[], createdHere: Set<string>): Promise<OutputState[] | string> {
     const states: OutputState[] = [];
     for (const path of paths.sort()) {
       const state = await this.finalState(path);

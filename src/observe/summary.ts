@@ -21,6 +21,8 @@ const ABSENT = new Set(['ENOENT', 'ENOTDIR']);
 class PathStates {
   readonly inputs: InputSpec[] = [];
   readonly outputs = new Set<string>();
+  /** paths whose first change by the subtree brought them into existence */
+  readonly created = new Set<string>();
   /** paths the subtree has changed: what it reads there afterwards is its own doing */
   private readonly changed = new Set<string>();
   /** input facts already recorded, by path and kind: a probe and a read of one file are two */
@@ -39,6 +41,11 @@ class PathStates {
     if (PSEUDO_INPUTS.has(spec.path) || describesSelf(spec.path)) return;
     if (spec.kind === 'content' || spec.kind === 'listing') this.readFirst.add(spec.path);
     this.inputs.push(spec);
+  }
+
+  /** path did not exist before this change: only its first change can say so */
+  markCreated(path: string): void {
+    if (!this.changed.has(path)) this.created.add(path);
   }
 
   /** A change to path; `prior` is what its first access learns, when it is the first. */
@@ -100,6 +107,7 @@ function applyAccess(s: PathStates, a: Access): string | null {
       if (!path) return null;
       if (!ok) { s.input(probeSpec(path, a.result)); return null; }
       // these fail or act otherwise on an existing path; a truncating create does not
+      s.markCreated(path);
       s.output(path, a.truncates ? null : { path, kind: 'absent' });
       s.entryChanged(path, true);
       return null;
@@ -134,6 +142,7 @@ export function summarize(steps: Step[]): Summary {
   for (const step of steps) {
     if (step.kind === 'replayed') {
       for (const input of step.inputs) s.input(input);
+      for (const path of step.created) s.markCreated(path);
       for (const out of step.outputs) s.output(out, null);
       for (const path of step.created) s.entryChanged(path, true);
       for (const path of step.removed) s.entryChanged(path, false);
@@ -149,5 +158,6 @@ export function summarize(steps: Step[]): Summary {
     ...(reason ? { reason } : {}),
     inputs: s.inputs,
     outputs: [...s.outputs],
+    created: [...s.created],
   };
 }

@@ -23,4 +23,6 @@ export interface Summary {
   inputs: InputSpec[];
   /** paths whose final state is the execution's effect */
   outputs: string[];
+  /** outputs that did not exist before the subtree created them (made and removed: no effect) */
+  created: string[];
 }
