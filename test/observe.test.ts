@@ -1,0 +1,59 @@
+// The per-path state machine on access sequences real programs make (the shapes seen in traces of
+// make, gcc, ld, sed -i and mv), without running them.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { summarize, type Step } from '../src/observe/index.js';
+import type { Access } from '../src/trace/index.js';
+
+const a = (op: Access['op'], path: string, result = 'ok', extra: Partial<Access> = {}): Step =>
+  ({ kind: 'access', access: { op, path, result, ...extra } as Access });
+
+test('a stat and then a read of one file are two inputs (make stats, cc1 reads)', () => {
+  const s = summarize([a('probe', '/w/x.c', 'ok', { type: 'file' }), a('read', '/w/x.c')]);
+  assert.equal(s.inputs, [{ path: '/w/x.c', kind: 'exists', type: 'file' }, { path: '/w/x.c', kind: 'content' }]);
+});
+
+test('what the subtree made before reading it is not an input', () => {
+  const s = summarize([a('create', '/w/x.o', 'ok', { truncates: true }), a('read', '/w/x.o'), a('probe', '/w/x.o', 'ok', { type: 'file' })]);
+  assert.equal(s.inputs, []);
+  assert.equal(s.outputs, ['/w/x.o']);
+  assert.equal(s.created, ['/w/x.o']);
+});
+
+test('a non-truncating create needs the path absent; a truncating one does not', () => {
+  assert.equal(summarize([a('create', '/t/ccA.s')]).inputs, [{ path: '/t/ccA.s', kind: 'absent' }]);
+  assert.equal(summarize([a('create', '/w/o', 'ok', { truncates: true })]).inputs, []);
+});
+
+test('reading a file and then replacing it (sed -i) is not cacheable', () => {
+  const s = summarize([a('read', '/w/f'), a('create', '/w/sedX'), a('rename', '/w/sedX', 'ok', { to: '/w/f' })]);
+  assert.is(s.cacheable, false);
+  assert.is(s.reason, 'it reads /w/f and then changes it');
+});
+
+test('a listing records what the directory held before the subtree changed it', () => {
+  const s = summarize([
+    a('create', '/w/d/new', 'ok', { truncates: true }), a('delete', '/w/d/old'),
+    a('list', '/w/d', 'ok', { names: ['keep', 'new'] }),
+  ]);
+  const listing = s.inputs.find((i) => i.kind === 'listing');
+  assert.equal(listing, { path: '/w/d', kind: 'listing', names: ['keep', 'old'] });
+  assert.ok(s.inputs.some((i) => i.kind === 'exists' && i.path === '/w/d/old'), 'the delete needed it to exist');
+});
+
+test('failed changes are probes; device and self paths are not inputs', () => {
+  const s = summarize([a('mkdir', '/w/d', 'EEXIST'), a('delete', '/w/gone', 'ENOENT'), a('read', '/dev/null'), a('read', '/proc/self/maps')]);
+  assert.equal(s.inputs, [{ path: '/w/d', kind: 'exists' }, { path: '/w/gone', kind: 'absent' }]);
+  assert.equal(s.outputs, []);
+});
+
+test('a child served from cache brings its inputs and outputs, and what its restore created', () => {
+  const s = summarize([
+    { kind: 'replayed', inputs: [{ path: '/w/in', kind: 'content' }], outputs: ['/w/out'], created: ['/w/out'], removed: [] },
+    a('read', '/w/out'), a('list', '/w', 'ok', { names: ['in', 'out'] }),
+  ]);
+  assert.equal(s.inputs, [{ path: '/w/in', kind: 'content' }, { path: '/w', kind: 'listing', names: ['in'] }]);
+  assert.equal(s.created, ['/w/out']);
+});
+
+test.run();
