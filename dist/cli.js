@@ -987,6 +987,10 @@ var TraceBuilder = class {
     if (mine) mine.push(at);
     else this.logOfExec.set(item.exec, [at]);
   }
+  /** One execution's own items (its process and forks that did not exec) with their positions. */
+  ownLog(exec) {
+    return (this.logOfExec.get(exec) ?? []).map((i) => [i, this.log[i]]);
+  }
   /** The log items of these executions, in the order they happened. */
   logOf(execs) {
     const at = [];
@@ -1590,7 +1594,7 @@ import { isatty } from "node:tty";
 import { lstatSync as lstatSync3, readFileSync, readlinkSync as readlinkSync2 } from "node:fs";
 
 // src/observe/summary.ts
-import { dirname as dirname3, basename } from "node:path";
+import { basename, dirname as dirname3, join as join3 } from "node:path";
 var PSEUDO_INPUTS = /* @__PURE__ */ new Set(["/dev/null", "/dev/zero", "/dev/full", "/dev/urandom", "/dev/random"]);
 function describesSelf(path2) {
   return /^\/proc\/(self|thread-self|\d+)(\/|$)/.test(path2);
@@ -1637,6 +1641,11 @@ var PathStates = class {
     const names = this.changes.get(dir) ?? /* @__PURE__ */ new Map();
     if (!names.has(basename(path2))) names.set(basename(path2), added ? "added" : "removed");
     this.changes.set(dir, names);
+  }
+  entryChangeList() {
+    const out = [];
+    for (const [dir, names] of this.changes) for (const [name, change] of names) out.push([join3(dir, name), change]);
+    return out;
   }
   /** What a directory held before the subtree changed it, from what a listing saw. */
   before(dir, seen) {
@@ -1740,30 +1749,32 @@ function summarize(steps) {
   let reason = null;
   for (const step of steps) {
     if (step.kind === "replayed") {
-      for (const input of step.inputs) s.input(input);
+      for (const input of step.inputs) s.input(input.kind === "listing" ? { ...input, names: s.before(input.path, input.names) } : input);
       for (const path2 of step.created) s.markCreated(path2);
       for (const out of step.outputs) s.output(out, null);
-      for (const path2 of step.created) s.entryChanged(path2, true);
-      for (const path2 of step.removed) s.entryChanged(path2, false);
+      for (const [path2, change] of step.entryChanges) s.entryChanged(path2, change === "added");
       continue;
     }
     reason ??= applyAccess(s, step.access);
   }
+  const unmodelled = reason;
   if (!reason && s.rewrittenInputs.length) {
     reason = `it reads ${s.rewrittenInputs[0]} and then changes it`;
   }
   return {
     cacheable: !reason,
     ...reason ? { reason } : {},
+    ...unmodelled ? { unmodelled } : {},
     inputs: s.inputs,
     outputs: [...s.outputs],
-    created: [...s.created]
+    created: [...s.created],
+    entryChanges: s.entryChangeList()
   };
 }
 
 // src/memo/restore.ts
 import { chmodSync, lstatSync as lstatSync2, mkdirSync, realpathSync, renameSync, rmSync as rmSync2, symlinkSync, writeFileSync } from "node:fs";
-import { basename as basename2, dirname as dirname4, join as join3 } from "node:path";
+import { basename as basename2, dirname as dirname4, join as join4 } from "node:path";
 var RestoreError = class extends Error {
 };
 function safeDir(dir, roots2) {
@@ -1773,7 +1784,7 @@ function safeDir(dir, roots2) {
   return real;
 }
 function tmpName(dir, name) {
-  return join3(dir, `.${name}.pc-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  return join4(dir, `.${name}.pc-${process.pid}-${Math.random().toString(36).slice(2)}`);
 }
 function kindAt(path2) {
   try {
@@ -1787,7 +1798,7 @@ function apply(o, roots2, blobs) {
   const target = roots2.load(o.path);
   if (!roots2.allows(target)) throw new RestoreError(`the entry writes ${o.path}, outside the allowed directories`);
   const dir = safeDir(dirname4(target), roots2);
-  const path2 = join3(dir, basename2(target));
+  const path2 = join4(dir, basename2(target));
   switch (o.type) {
     case "file": {
       const data = blobs.get(o.blob);
@@ -1865,7 +1876,8 @@ var MemoEngine = class {
     builder.onAccessSeen = (access) => this.fs.observe(access);
     builder.onExecutionStart = (exec) => this.started(exec);
     builder.onExecutionEnd = (exec) => {
-      this.recording = this.recording.then(() => this.ended(exec)).catch((e) => {
+      const endAt = builder.log.length - 0.5;
+      this.recording = this.recording.then(() => this.ended(exec, endAt)).catch((e) => {
         this.opts.warn(`recording ${exec.exe} failed: ${e.message}`);
       });
     };
@@ -1880,6 +1892,8 @@ var MemoEngine = class {
   missWhy = /* @__PURE__ */ new Map();
   missReason = /* @__PURE__ */ new Map();
   recording = Promise.resolve();
+  /** each ended execution's subtree, folded: what its parent composes instead of re-reading it */
+  folded = /* @__PURE__ */ new Map();
   fs;
   weakOfQuery(q) {
     return weakKey({
@@ -1991,17 +2005,63 @@ var MemoEngine = class {
     if (reason) row.reason = reason;
     this.rows.set(exec.id, row);
   }
-  async ended(exec) {
+  /** endAt: after what the log held when it ended, before what came next */
+  async ended(exec, endAt) {
+    const folded = await this.fold(exec, endAt);
+    this.folded.set(exec.id, folded);
+    for (const child of this.childrenOf(exec)) this.folded.delete(child.id);
     if (exec.skipped) {
       this.row(exec, "hit");
       return;
     }
     this.stats.ran++;
-    const reason = await this.record(exec);
+    const reason = await this.record(exec, folded);
     this.row(exec, reason ? "uncacheable" : "miss", reason ?? this.missReason.get(exec.id));
   }
+  childrenOf(exec) {
+    return this.builder.executions.filter((e) => e.parent === exec.id);
+  }
+  /** exec's subtree: its own accesses and output, with each ended child folded in where it ended. */
+  async fold(exec, endAt) {
+    const parts = [];
+    for (const [at, item] of this.builder.ownLog(exec.id)) {
+      if (item.kind === "access") parts.push([at, { kind: "access", access: item.access }, []]);
+      else if (item.kind === "output") parts.push([at, null, [{ fd: item.fd, data: item.data }]]);
+      else parts.push([at, ...await this.replayedStep(item.tag)]);
+    }
+    let childReason = null;
+    for (const child of this.childrenOf(exec)) {
+      const f = this.folded.get(child.id);
+      if (!f) continue;
+      if (f.summary.unmodelled) childReason ??= f.summary.unmodelled;
+      const s = f.summary;
+      parts.push([f.endAt, { kind: "replayed", inputs: s.inputs, outputs: s.outputs, created: s.created, entryChanges: s.entryChanges }, f.stream]);
+    }
+    parts.sort((a, b) => a[0] - b[0]);
+    const summary = summarize(parts.flatMap(([, step]) => step ? [step] : []));
+    if (childReason && !summary.unmodelled) {
+      summary.cacheable = false;
+      summary.reason = childReason;
+      summary.unmodelled = childReason;
+    }
+    return { summary, stream: parts.flatMap(([, , out]) => out), endAt };
+  }
+  /** A child served from cache: what its entry stands for, and its output stream. */
+  async replayedStep(hit) {
+    const { entry, created, removed } = hit;
+    const inputs = entry.inputs.map((i) => this.specOf(i)).filter((s) => s !== null);
+    const entryChanges = [
+      ...created.map((p) => [p, "added"]),
+      ...removed.map((p) => [p, "removed"])
+    ];
+    const step = { kind: "replayed", inputs, outputs: entry.outputs.map((o) => this.opts.roots.load(o.path)), created, entryChanges };
+    if (!entry.stream) return [step, []];
+    const blob = await this.opts.store.getBlob(entry.stream.blob);
+    if (!blob) throw new Error("a replayed output stream is missing");
+    return [step, this.stream(entry, /* @__PURE__ */ new Map([[entry.stream.blob, blob]]))];
+  }
   /** Records exec's entry; returns why it cannot be, or null. */
-  async record(exec) {
+  async record(exec, folded) {
     const weak = this.weakOf.get(exec.id);
     if (!weak) return "its exec was not seen";
     const subtree = this.builder.executions.filter((e) => this.builder.isWithin(e, exec.id));
@@ -2009,15 +2069,14 @@ var MemoEngine = class {
     if (unsafe) return unsafe;
     const durationMs = (exec.endMs ?? exec.startMs) - exec.startMs;
     if (durationMs < this.opts.minDurationMs) return `shorter than ${this.opts.minDurationMs} ms: a lookup would cost more`;
-    const items = this.builder.logOf(subtree.map((e) => e.id));
-    const summary = summarize(items.flatMap((item) => this.step(item)));
+    const { summary } = folded;
     if (!summary.cacheable) return summary.reason ?? "not modelled";
     const outputs = await this.outputStates(summary.outputs, new Set(summary.created));
     if (typeof outputs === "string") return outputs;
     const inputs = summary.inputs.map((spec) => toInput(spec, this.recordedValue(spec))).map((input) => ({ ...input, path: this.opts.roots.store(input.path) }));
-    const stream = await this.storeStream(items);
+    const stream = await this.storeStream(folded.stream);
     const strong = sha256(weak + JSON.stringify(inputs));
-    const children = this.builder.executions.filter((e) => e.parent === exec.id).flatMap((e) => {
+    const children = this.childrenOf(exec).flatMap((e) => {
       const childWeak = this.weakOf.get(e.id);
       return childWeak ? [{ weak: childWeak, exe: e.exe, argv: e.argv }] : [];
     });
@@ -2049,15 +2108,6 @@ var MemoEngine = class {
     }
     return null;
   }
-  step(item) {
-    if (item.kind === "access") return [{ kind: "access", access: item.access }];
-    if (item.kind === "replayed") {
-      const { entry, created, removed } = item.tag;
-      const inputs = entry.inputs.map((i) => this.specOf(i)).filter((s) => s !== null);
-      return [{ kind: "replayed", inputs, outputs: entry.outputs.map((o) => this.opts.roots.load(o.path)), created, removed }];
-    }
-    return [];
-  }
   /** The final state of each output; a message when one is outside the allowed directories. */
   async outputStates(paths, createdHere) {
     const states = [];
@@ -2084,27 +2134,12 @@ var MemoEngine = class {
     await this.opts.store.putBlob(blob, data);
     return { path: path2, type: "file", blob, mode: st.mode & 4095, size: data.length };
   }
-  async storeStream(items) {
-    const chunks = [];
-    const parts = [];
-    for (const item of items) {
-      if (item.kind === "output") {
-        chunks.push({ fd: item.fd, bytes: item.data.length });
-        parts.push(item.data);
-      } else if (item.kind === "replayed") {
-        const { entry } = item.tag;
-        if (!entry.stream) continue;
-        const blob2 = await this.opts.store.getBlob(entry.stream.blob);
-        if (!blob2) throw new Error("a replayed output stream is missing");
-        chunks.push(...entry.stream.chunks);
-        parts.push(blob2);
-      }
-    }
+  async storeStream(chunks) {
     if (!chunks.length) return null;
-    const data = Buffer.concat(parts);
+    const data = Buffer.concat(chunks.map((c) => c.data));
     const blob = sha256(data);
     await this.opts.store.putBlob(blob, data);
-    return { blob, chunks };
+    return { blob, chunks: chunks.map((c) => ({ fd: c.fd, bytes: c.data.length })) };
   }
   /** Waits for the recordings still under way; the rows in execution order. */
   async finish() {
@@ -2115,7 +2150,7 @@ var MemoEngine = class {
 };
 
 // src/memo/paths.ts
-import { isAbsolute, join as join4, relative, resolve as resolve2, sep } from "node:path";
+import { isAbsolute, join as join5, relative, resolve as resolve2, sep } from "node:path";
 var Roots = class {
   root;
   allowed;
@@ -2130,7 +2165,7 @@ var Roots = class {
   }
   /** The absolute path a stored path names now. */
   load(stored) {
-    return isAbsolute(stored) ? stored : join4(this.root, stored);
+    return isAbsolute(stored) ? stored : join5(this.root, stored);
   }
   /** Is the (already resolved, absolute) path inside one of the allowed directories? */
   allows(path2) {
@@ -2143,11 +2178,11 @@ var Roots = class {
 import { createHash as createHash2 } from "node:crypto";
 import { existsSync as existsSync2, mkdirSync as mkdirSync2, readdirSync as readdirSync2, readFileSync as readFileSync2, renameSync as renameSync2, rmSync as rmSync3, statSync as statSync4, utimesSync, writeFileSync as writeFileSync2 } from "node:fs";
 import { homedir } from "node:os";
-import { dirname as dirname5, join as join5 } from "node:path";
+import { dirname as dirname5, join as join6 } from "node:path";
 function defaultStoreDir(env = process.env) {
   if (env.PROCESSCACHE_STORE) return env.PROCESSCACHE_STORE;
-  const base = env.XDG_CACHE_HOME || join5(homedir(), ".cache");
-  return join5(base, "processcache");
+  const base = env.XDG_CACHE_HOME || join6(homedir(), ".cache");
+  return join6(base, "processcache");
 }
 var HEX64 = /^[0-9a-f]{64}$/;
 var madeDirs = /* @__PURE__ */ new Set();
@@ -2191,21 +2226,21 @@ var LocalStore = class {
   constructor(dir, writable = true) {
     this.dir = dir;
     this.writable = writable;
-    mkdirSync2(join5(dir, "blobs"), { recursive: true });
-    mkdirSync2(join5(dir, "entries"), { recursive: true });
+    mkdirSync2(join6(dir, "blobs"), { recursive: true });
+    mkdirSync2(join6(dir, "entries"), { recursive: true });
   }
   dir;
   writable;
   blobPath(hash) {
-    return join5(this.dir, "blobs", hash.slice(0, 2), hash.slice(2));
+    return join6(this.dir, "blobs", hash.slice(0, 2), hash.slice(2));
   }
   /** 256 buckets of "<weak>.<strong>.json" files: creating a directory per command costs more
    * than listing a bucket (a quarter millisecond each on the CI machines' disks). */
   entryDir(weak) {
-    return join5(this.dir, "entries", weak.slice(0, 2));
+    return join6(this.dir, "entries", weak.slice(0, 2));
   }
   entryPath(entry) {
-    return join5(this.entryDir(entry.weak), `${entry.weak}.${entry.strong}.json`);
+    return join6(this.entryDir(entry.weak), `${entry.weak}.${entry.strong}.json`);
   }
   async candidates(weak) {
     const dir = this.entryDir(weak);
@@ -2217,7 +2252,7 @@ var LocalStore = class {
     }
     const found = [];
     for (const name of names) {
-      const path2 = join5(dir, name);
+      const path2 = join6(dir, name);
       try {
         const entry = parseEntry(readFileSync2(path2, "utf8"));
         if (entry && entry.weak === weak) found.push({ entry, used: statSync4(path2).mtimeMs });
@@ -2261,10 +2296,10 @@ var LocalStore = class {
 };
 function listLocal(dir) {
   const entries = [];
-  const root = join5(dir, "entries");
+  const root = join6(dir, "entries");
   for (const rel of readdirSync2(root, { recursive: true }).map(String)) {
     if (!rel.endsWith(".json")) continue;
-    const path2 = join5(root, rel);
+    const path2 = join6(root, rel);
     try {
       const st = statSync4(path2);
       const entry = parseEntry(readFileSync2(path2, "utf8"));
@@ -2274,11 +2309,11 @@ function listLocal(dir) {
     }
   }
   const blobs = [];
-  const blobRoot = join5(dir, "blobs");
+  const blobRoot = join6(dir, "blobs");
   for (const rel of readdirSync2(blobRoot, { recursive: true }).map(String)) {
     const hash = rel.replace("/", "");
     if (!HEX64.test(hash)) continue;
-    const path2 = join5(blobRoot, rel);
+    const path2 = join6(blobRoot, rel);
     try {
       const st = statSync4(path2);
       blobs.push({ hash, bytes: st.size, mtimeMs: st.mtimeMs, path: path2 });
@@ -2454,7 +2489,7 @@ ${GC_USAGE}`);
 // src/cli/run-command.ts
 import { spawnSync as spawnSync2 } from "node:child_process";
 import { existsSync as existsSync4, mkdirSync as mkdirSync3, readFileSync as readFileSync3, writeFileSync as writeFileSync3 } from "node:fs";
-import { join as join6, resolve as resolve5 } from "node:path";
+import { join as join7, resolve as resolve5 } from "node:path";
 var RUN_USAGE = "usage: processcache run [--store DIR] [--root DIR] [--allow DIR]... [--read-only] [--stats-json FILE] [--quiet] [--ignore-env VAR]... [--min-duration-ms N] -- CMD [ARGS...]";
 var warn = (message) => {
   process.stderr.write(`processcache: warning: ${message}
@@ -2518,7 +2553,7 @@ ${RUN_USAGE}`);
     warn(`the store at ${storeDir} cannot be used (${e.message}); running without the cache`);
     return runPlain(command);
   }
-  const statCachePath = join6(storeDir, "statcache.json");
+  const statCachePath = join7(storeDir, "statcache.json");
   const hasher = loadStatCache(statCachePath);
   const umask = process.umask();
   const builder = new TraceBuilder();

@@ -65,6 +65,8 @@ const struct pct_syscall pct_syscalls[] = {
     ROW(rt_sigqueueinfo,   CL_SIGNAL, NOARG, 0, NOARG, NOARG, NOARG, ALWAYS)
     ROW(rt_tgsigqueueinfo, CL_SIGNAL, NOARG, 0, NOARG, NOARG, NOARG, ALWAYS)
     ROW(pidfd_send_signal, CL_SIGNAL, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
+    ROW(wait4,      CL_WAIT,    NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
+    ROW(waitid,     CL_WAIT,    NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(ptrace,     CL_PTRACE,  NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(getrandom,  CL_NONDET,  NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(uname,      CL_NONDET,  NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)

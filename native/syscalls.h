@@ -31,6 +31,8 @@ enum pct_class {
     CL_SENDMMSG,  /* mmsghdr array in arg 1, count in arg 2 */
     CL_NETWORK,   /* always unsafe: the flag is "network:<name>" */
     CL_SIGNAL,    /* path = the target pid arg (-1: a pidfd, never resolved) */
+    CL_WAIT,      /* wait4/waitid: its exit stop orders what the parent does next after the child's
+                     exit event, which the notification threads could otherwise overtake */
     CL_PTRACE, CL_NONDET, CL_UNMODELLED,
     CL_DENY       /* fails with ENOSYS in the filter itself: never reaches the tracer */
 };

@@ -49,7 +49,7 @@ test('failed changes are probes; device and self paths are not inputs', () => {
 
 test('a child served from cache brings its inputs and outputs, and what its restore created', () => {
   const s = summarize([
-    { kind: 'replayed', inputs: [{ path: '/w/in', kind: 'content' }], outputs: ['/w/out'], created: ['/w/out'], removed: [] },
+    { kind: 'replayed', inputs: [{ path: '/w/in', kind: 'content' }], outputs: ['/w/out'], created: ['/w/out'], entryChanges: [['/w/out', 'added']] },
     a('read', '/w/out'), a('list', '/w', 'ok', { names: ['in', 'out'] }),
   ]);
   assert.equal(s.inputs, [{ path: '/w/in', kind: 'content' }, { path: '/w', kind: 'listing', names: ['in'] }]);

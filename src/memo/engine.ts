@@ -3,9 +3,9 @@
 // subtree read and left behind.
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { FileHasher, FsView, namesFingerprint, sha256, toInput, weakKey } from '../fingerprint/index.js';
-import { summarize, type Input, type InputSpec, type Step } from '../observe/index.js';
+import { summarize, type Input, type InputSpec, type Step, type Summary } from '../observe/index.js';
 import type { Entry, OutputState, Store } from '../store/index.js';
-import type { ExecDecision, ExecQuery, Execution, LogItem, TraceBuilder } from '../trace/index.js';
+import type { ExecDecision, ExecQuery, Execution, TraceBuilder } from '../trace/index.js';
 import type { Roots } from './paths.js';
 import { fetchBlobs, restoreOutputs } from './restore.js';
 
@@ -47,6 +47,14 @@ function short(value: string): string {
   return value.length > 24 ? `${value.slice(0, 20)}...` : value;
 }
 
+/** An ended execution's subtree as its parent sees it. */
+interface Folded {
+  summary: Summary;
+  stream: { fd: number; data: Buffer }[];
+  /** its position in the log: where its effects fall among its parent's own accesses */
+  endAt: number;
+}
+
 interface Hit {
   entry: Entry;
   /** what the restore created and removed: the changes a listing by the parent must discount */
@@ -63,6 +71,8 @@ export class MemoEngine {
   private readonly missWhy = new Map<number, string>();
   private readonly missReason = new Map<number, string>();
   private recording: Promise<void> = Promise.resolve();
+  /** each ended execution's subtree, folded: what its parent composes instead of re-reading it */
+  private readonly folded = new Map<number, Folded>();
 
   private readonly fs: FsView;
 
@@ -71,7 +81,9 @@ export class MemoEngine {
     builder.onAccessSeen = (access) => this.fs.observe(access);
     builder.onExecutionStart = (exec) => this.started(exec);
     builder.onExecutionEnd = (exec) => {
-      this.recording = this.recording.then(() => this.ended(exec)).catch((e: unknown) => {
+      // where it ended in the log is known now; the recording itself waits its turn
+      const endAt = builder.log.length - 0.5;
+      this.recording = this.recording.then(() => this.ended(exec, endAt)).catch((e: unknown) => {
         this.opts.warn(`recording ${exec.exe} failed: ${(e as Error).message}`);
       });
     };
@@ -184,18 +196,65 @@ export class MemoEngine {
     this.rows.set(exec.id, row);
   }
 
-  private async ended(exec: Execution): Promise<void> {
+  /** endAt: after what the log held when it ended, before what came next */
+  private async ended(exec: Execution, endAt: number): Promise<void> {
+    const folded = await this.fold(exec, endAt);
+    this.folded.set(exec.id, folded);
+    for (const child of this.childrenOf(exec)) this.folded.delete(child.id); // folded into this one now
     if (exec.skipped) {
       this.row(exec, 'hit');
       return;
     }
     this.stats.ran++;
-    const reason = await this.record(exec);
+    const reason = await this.record(exec, folded);
     this.row(exec, reason ? 'uncacheable' : 'miss', reason ?? this.missReason.get(exec.id));
   }
 
+  private childrenOf(exec: Execution): Execution[] {
+    return this.builder.executions.filter((e) => e.parent === exec.id);
+  }
+
+  /** exec's subtree: its own accesses and output, with each ended child folded in where it ended. */
+  private async fold(exec: Execution, endAt: number): Promise<Folded> {
+    const parts: [number, Step | null, { fd: number; data: Buffer }[]][] = [];
+    for (const [at, item] of this.builder.ownLog(exec.id)) {
+      if (item.kind === 'access') parts.push([at, { kind: 'access', access: item.access }, []]);
+      else if (item.kind === 'output') parts.push([at, null, [{ fd: item.fd, data: item.data }]]);
+      else parts.push([at, ...(await this.replayedStep(item.tag as Hit))]);
+    }
+    let childReason: string | null = null;
+    for (const child of this.childrenOf(exec)) {
+      const f = this.folded.get(child.id);
+      if (!f) continue; // still running: an outliving descendant, refused below
+      if (f.summary.unmodelled) childReason ??= f.summary.unmodelled;
+      const s = f.summary;
+      parts.push([f.endAt, { kind: 'replayed', inputs: s.inputs, outputs: s.outputs, created: s.created, entryChanges: s.entryChanges }, f.stream]);
+    }
+    parts.sort((a, b) => a[0] - b[0]);
+    const summary = summarize(parts.flatMap(([, step]) => (step ? [step] : [])));
+    if (childReason && !summary.unmodelled) {
+      summary.cacheable = false;
+      summary.reason = childReason;
+      summary.unmodelled = childReason;
+    }
+    return { summary, stream: parts.flatMap(([, , out]) => out), endAt };
+  }
+
+  /** A child served from cache: what its entry stands for, and its output stream. */
+  private async replayedStep(hit: Hit): Promise<[Step, { fd: number; data: Buffer }[]]> {
+    const { entry, created, removed } = hit;
+    const inputs = entry.inputs.map((i) => this.specOf(i)).filter((s): s is InputSpec => s !== null);
+    const entryChanges: [string, 'added' | 'removed'][] = [
+      ...created.map((p): [string, 'added'] => [p, 'added']), ...removed.map((p): [string, 'removed'] => [p, 'removed'])];
+    const step: Step = { kind: 'replayed', inputs, outputs: entry.outputs.map((o) => this.opts.roots.load(o.path)), created, entryChanges };
+    if (!entry.stream) return [step, []];
+    const blob = await this.opts.store.getBlob(entry.stream.blob);
+    if (!blob) throw new Error('a replayed output stream is missing');
+    return [step, this.stream(entry, new Map([[entry.stream.blob, blob]]))];
+  }
+
   /** Records exec's entry; returns why it cannot be, or null. */
-  private async record(exec: Execution): Promise<string | null> {
+  private async record(exec: Execution, folded: Folded): Promise<string | null> {
     const weak = this.weakOf.get(exec.id);
     if (!weak) return 'its exec was not seen';
     const subtree = this.builder.executions.filter((e) => this.builder.isWithin(e, exec.id));
@@ -203,16 +262,15 @@ export class MemoEngine {
     if (unsafe) return unsafe;
     const durationMs = (exec.endMs ?? exec.startMs) - exec.startMs;
     if (durationMs < this.opts.minDurationMs) return `shorter than ${this.opts.minDurationMs} ms: a lookup would cost more`;
-    const items = this.builder.logOf(subtree.map((e) => e.id));
-    const summary = summarize(items.flatMap((item) => this.step(item)));
+    const { summary } = folded;
     if (!summary.cacheable) return summary.reason ?? 'not modelled';
     const outputs = await this.outputStates(summary.outputs, new Set(summary.created));
     if (typeof outputs === 'string') return outputs;
     const inputs = summary.inputs.map((spec) => toInput(spec, this.recordedValue(spec)))
       .map((input) => ({ ...input, path: this.opts.roots.store(input.path) }));
-    const stream = await this.storeStream(items);
+    const stream = await this.storeStream(folded.stream);
     const strong = sha256(weak + JSON.stringify(inputs));
-    const children = this.builder.executions.filter((e) => e.parent === exec.id).flatMap((e) => {
+    const children = this.childrenOf(exec).flatMap((e) => {
       const childWeak = this.weakOf.get(e.id);
       return childWeak ? [{ weak: childWeak, exe: e.exe, argv: e.argv }] : [];
     });
@@ -235,16 +293,6 @@ export class MemoEngine {
       if (dup) return `it redirects fd ${dup.fd} to ${dup.to}: its output could not be replayed in place`;
     }
     return null;
-  }
-
-  private step(item: LogItem): Step[] {
-    if (item.kind === 'access') return [{ kind: 'access', access: item.access }];
-    if (item.kind === 'replayed') {
-      const { entry, created, removed } = item.tag as Hit;
-      const inputs = entry.inputs.map((i) => this.specOf(i)).filter((s): s is InputSpec => s !== null);
-      return [{ kind: 'replayed', inputs, outputs: entry.outputs.map((o) => this.opts.roots.load(o.path)), created, removed }];
-    }
-    return [];
   }
 
   /** The final state of each output; a message when one is outside the allowed directories. */
@@ -275,27 +323,12 @@ export class MemoEngine {
     return { path, type: 'file', blob, mode: st.mode & 0o7777, size: data.length };
   }
 
-  private async storeStream(items: LogItem[]): Promise<Entry['stream']> {
-    const chunks: { fd: number; bytes: number }[] = [];
-    const parts: Buffer[] = [];
-    for (const item of items) {
-      if (item.kind === 'output') {
-        chunks.push({ fd: item.fd, bytes: item.data.length });
-        parts.push(item.data);
-      } else if (item.kind === 'replayed') {
-        const { entry } = item.tag as Hit;
-        if (!entry.stream) continue;
-        const blob = await this.opts.store.getBlob(entry.stream.blob);
-        if (!blob) throw new Error('a replayed output stream is missing');
-        chunks.push(...entry.stream.chunks);
-        parts.push(blob);
-      }
-    }
+  private async storeStream(chunks: { fd: number; data: Buffer }[]): Promise<Entry['stream']> {
     if (!chunks.length) return null;
-    const data = Buffer.concat(parts);
+    const data = Buffer.concat(chunks.map((c) => c.data));
     const blob = sha256(data);
     await this.opts.store.putBlob(blob, data);
-    return { blob, chunks };
+    return { blob, chunks: chunks.map((c) => ({ fd: c.fd, bytes: c.data.length })) };
   }
 
   /** Waits for the recordings still under way; the rows in execution order. */

@@ -1,13 +1,13 @@
 // The per-path state machine: the first thing an execution's subtree does to a path decides
 // whether the path is an input (what it read, probed or listed) or only an output.
-import { dirname, basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Access } from '../trace/index.js';
 import type { InputSpec, Summary } from './types.js';
 
 /** One step of a subtree, in the order it happened: an access, or a whole child served from cache. */
 export type Step =
   | { kind: 'access'; access: Access }
-  | { kind: 'replayed'; inputs: InputSpec[]; outputs: string[]; created: string[]; removed: string[] };
+  | { kind: 'replayed'; inputs: InputSpec[]; outputs: string[]; created: string[]; entryChanges: [string, 'added' | 'removed'][] };
 
 /** Paths whose content is not a file's: they are not inputs. */
 const PSEUDO_INPUTS = new Set(['/dev/null', '/dev/zero', '/dev/full', '/dev/urandom', '/dev/random']);
@@ -63,6 +63,12 @@ class PathStates {
     const names = this.changes.get(dir) ?? new Map<string, 'added' | 'removed'>();
     if (!names.has(basename(path))) names.set(basename(path), added ? 'added' : 'removed');
     this.changes.set(dir, names);
+  }
+
+  entryChangeList(): [string, 'added' | 'removed'][] {
+    const out: [string, 'added' | 'removed'][] = [];
+    for (const [dir, names] of this.changes) for (const [name, change] of names) out.push([join(dir, name), change]);
+    return out;
   }
 
   /** What a directory held before the subtree changed it, from what a listing saw. */
@@ -141,23 +147,26 @@ export function summarize(steps: Step[]): Summary {
   let reason: string | null = null;
   for (const step of steps) {
     if (step.kind === 'replayed') {
-      for (const input of step.inputs) s.input(input);
+      // a child's listing saw the directory as the subtree had left it by then
+      for (const input of step.inputs) s.input(input.kind === 'listing' ? { ...input, names: s.before(input.path, input.names) } : input);
       for (const path of step.created) s.markCreated(path);
       for (const out of step.outputs) s.output(out, null);
-      for (const path of step.created) s.entryChanged(path, true);
-      for (const path of step.removed) s.entryChanged(path, false);
+      for (const [path, change] of step.entryChanges) s.entryChanged(path, change === 'added');
       continue;
     }
     reason ??= applyAccess(s, step.access);
   }
+  const unmodelled = reason;
   if (!reason && s.rewrittenInputs.length) {
     reason = `it reads ${s.rewrittenInputs[0]} and then changes it`;
   }
   return {
     cacheable: !reason,
     ...(reason ? { reason } : {}),
+    ...(unmodelled ? { unmodelled } : {}),
     inputs: s.inputs,
     outputs: [...s.outputs],
     created: [...s.created],
+    entryChanges: s.entryChangeList(),
   };
 }

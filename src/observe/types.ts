@@ -20,9 +20,14 @@ export interface Summary {
   cacheable: boolean;
   /** why not, when not */
   reason?: string;
+  /** an access the model does not know: whatever contains this subtree is not cacheable either
+   * (unlike a read-then-change, which a parent that made the file first sees as its own doing) */
+  unmodelled?: string;
   inputs: InputSpec[];
   /** paths whose final state is the execution's effect */
   outputs: string[];
   /** outputs that did not exist before the subtree created them (made and removed: no effect) */
   created: string[];
+  /** the first change the subtree made to each directory entry: what a parent's listing discounts */
+  entryChanges: [string, 'added' | 'removed'][];
 }

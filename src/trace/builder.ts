@@ -162,6 +162,11 @@ export class TraceBuilder {
     else this.logOfExec.set(item.exec, [at]);
   }
 
+  /** One execution's own items (its process and forks that did not exec) with their positions. */
+  ownLog(exec: number): [number, LogItem][] {
+    return (this.logOfExec.get(exec) ?? []).map((i) => [i, this.log[i]!]);
+  }
+
   /** The log items of these executions, in the order they happened. */
   logOf(execs: Iterable<number>): LogItem[] {
     const at: number[] = [];
