@@ -991,12 +991,6 @@ var TraceBuilder = class {
   ownLog(exec) {
     return (this.logOfExec.get(exec) ?? []).map((i) => [i, this.log[i]]);
   }
-  /** The log items of these executions, in the order they happened. */
-  logOf(execs) {
-    const at = [];
-    for (const id of execs) for (const i of this.logOfExec.get(id) ?? []) at.push(i);
-    return at.sort((a, b) => a - b).map((i) => this.log[i]);
-  }
   /** Is exec, or one of its descendants, still running in a process other than exec's own? */
   hasLiveDescendant(exec) {
     for (const [pid, e] of this.executionOfPid) {
@@ -1404,7 +1398,7 @@ ${usage}`);
 
 // src/fingerprint/hash.ts
 import { createHash } from "node:crypto";
-import { closeSync, fstatSync, openSync, readSync, statSync as statSync2 } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 function sha256(data) {
   return createHash("sha256").update(data).digest("hex");
 }
@@ -1454,7 +1448,7 @@ var FileHasher = class _FileHasher {
 };
 
 // src/fingerprint/inputs.ts
-import { lstatSync, readdirSync, readlinkSync, statSync as statSync3 } from "node:fs";
+import { lstatSync, readdirSync, readlinkSync, statSync as statSync2 } from "node:fs";
 function typeOf(st) {
   if (st.isFile()) return "file";
   if (st.isDirectory()) return "dir";
@@ -1466,7 +1460,7 @@ function typeOf(st) {
 }
 function existence(path2, recordedType) {
   try {
-    const st = recordedType === "symlink" ? lstatSync(path2) : statSync3(path2);
+    const st = recordedType === "symlink" ? lstatSync(path2) : statSync2(path2);
     return recordedType ? `type:${typeOf(st)}` : "exists";
   } catch {
     return "absent";
@@ -2176,7 +2170,7 @@ var Roots = class {
 
 // src/store/local.ts
 import { createHash as createHash2 } from "node:crypto";
-import { existsSync as existsSync2, mkdirSync as mkdirSync2, readdirSync as readdirSync2, readFileSync as readFileSync2, renameSync as renameSync2, rmSync as rmSync3, statSync as statSync4, utimesSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { existsSync as existsSync2, mkdirSync as mkdirSync2, readdirSync as readdirSync2, readFileSync as readFileSync2, renameSync as renameSync2, rmSync as rmSync3, statSync as statSync3, utimesSync, writeFileSync as writeFileSync2 } from "node:fs";
 import { homedir } from "node:os";
 import { dirname as dirname5, join as join6 } from "node:path";
 function defaultStoreDir(env = process.env) {
@@ -2255,7 +2249,7 @@ var LocalStore = class {
       const path2 = join6(dir, name);
       try {
         const entry = parseEntry(readFileSync2(path2, "utf8"));
-        if (entry && entry.weak === weak) found.push({ entry, used: statSync4(path2).mtimeMs });
+        if (entry && entry.weak === weak) found.push({ entry, used: statSync3(path2).mtimeMs });
       } catch {
       }
     }
@@ -2290,7 +2284,7 @@ var LocalStore = class {
   async putBlob(hash, data) {
     if (!this.writable) return;
     const path2 = this.blobPath(hash);
-    if (existsSync2(path2) && statSync4(path2).size === data.length) return;
+    if (existsSync2(path2) && statSync3(path2).size === data.length) return;
     atomicWrite(path2, data);
   }
 };
@@ -2301,7 +2295,7 @@ function listLocal(dir) {
     if (!rel.endsWith(".json")) continue;
     const path2 = join6(root, rel);
     try {
-      const st = statSync4(path2);
+      const st = statSync3(path2);
       const entry = parseEntry(readFileSync2(path2, "utf8"));
       if (entry) entries.push({ entry, lastUsedMs: st.mtimeMs, bytes: st.size, remove: () => rmSync3(path2, { force: true }) });
       else rmSync3(path2, { force: true });
@@ -2315,7 +2309,7 @@ function listLocal(dir) {
     if (!HEX64.test(hash)) continue;
     const path2 = join6(blobRoot, rel);
     try {
-      const st = statSync4(path2);
+      const st = statSync3(path2);
       blobs.push({ hash, bytes: st.size, mtimeMs: st.mtimeMs, path: path2 });
     } catch {
     }

@@ -1,7 +1,7 @@
 // Content hashes of files, each file hashed once while it stays unchanged: a persistent stat
 // cache (device, inode, size, mtime, ctime -> hash) lets a rerun on the same machine rehash nothing.
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
 
 export function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
@@ -55,13 +55,5 @@ export class FileHasher {
 
   entries(): [string, string][] {
     return [...this.cache];
-  }
-}
-
-export function isRegularFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
   }
 }

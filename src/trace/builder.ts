@@ -167,13 +167,6 @@ export class TraceBuilder {
     return (this.logOfExec.get(exec) ?? []).map((i) => [i, this.log[i]!]);
   }
 
-  /** The log items of these executions, in the order they happened. */
-  logOf(execs: Iterable<number>): LogItem[] {
-    const at: number[] = [];
-    for (const id of execs) for (const i of this.logOfExec.get(id) ?? []) at.push(i);
-    return at.sort((a, b) => a - b).map((i) => this.log[i]!);
-  }
-
   /** Is exec, or one of its descendants, still running in a process other than exec's own? */
   hasLiveDescendant(exec: Execution): boolean {
     for (const [pid, e] of this.executionOfPid) {
