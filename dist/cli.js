@@ -1906,7 +1906,7 @@ var MemoEngine = class {
     const weak = this.weakOfQuery(q);
     this.pendingWeak.set(q.pid, { exe: q.exe, weak });
     try {
-      const candidates = await this.opts.store.candidates(weak);
+      const candidates = this.opts.index.candidates(weak);
       let closest = null;
       for (const entry of candidates) {
         const differs = this.differences(entry);
@@ -2236,7 +2236,11 @@ var LocalStore = class {
   entryPath(entry) {
     return join6(this.entryDir(entry.weak), `${entry.weak}.${entry.strong}.json`);
   }
-  async candidates(weak) {
+  /** Locally the index is the entry buckets themselves, each read when a command first needs it. */
+  async openIndex() {
+    return { candidates: (weak) => this.candidates(weak) };
+  }
+  candidates(weak) {
     const dir = this.entryDir(weak);
     let names;
     try {
@@ -2386,19 +2390,19 @@ function stdioKind(fd) {
 }
 var MAX_LINES = 200;
 var Explainer = class {
-  constructor(engine, store) {
+  constructor(engine, index) {
     this.engine = engine;
-    this.store = store;
+    this.index = index;
   }
   engine;
-  store;
+  index;
   lines = [];
   say(depth, text) {
     if (this.lines.length < MAX_LINES) this.lines.push(`${"  ".repeat(depth)}${text}`);
   }
   /** Explains one program by its weak fingerprint; recurses into the closest candidate's children. */
   async explain(weak, label, depth) {
-    const candidates = await this.store.candidates(weak);
+    const candidates = this.index.candidates(weak);
     if (!candidates.length) {
       this.say(depth, `miss  ${label}: never recorded`);
       return;
@@ -2431,8 +2435,10 @@ ${EXPLAIN_USAGE}`);
   const exe = resolveProgram(command[0], process.env, cwd);
   const store = new LocalStore(resolve3(String(options.get("store") ?? defaultStoreDir())), false);
   const ignoreEnv = ignoredEnv(lists.get("ignore-env"));
+  const index = await store.openIndex();
   const engine = new MemoEngine({
     store,
+    index,
     roots: new Roots(resolve3(String(options.get("root") ?? cwd))),
     ignoreEnv,
     minDurationMs: 0,
@@ -2444,7 +2450,7 @@ ${EXPLAIN_USAGE}`);
   }, new TraceBuilder());
   const env = Object.entries(process.env).filter((e) => e[1] !== void 0).map(([k, v]) => `${k}=${v}`);
   const weak = engine.weakOfQuery({ exe, argv: command, cwd, env, stdio: [stdioKind(0), stdioKind(1), stdioKind(2)] });
-  const explainer = new Explainer(engine, store);
+  const explainer = new Explainer(engine, index);
   await explainer.explain(weak, command.join(" "), 0);
   process.stdout.write(`${explainer.lines.join("\n")}
 `);
@@ -2551,8 +2557,16 @@ ${RUN_USAGE}`);
   const hasher = loadStatCache(statCachePath);
   const umask = process.umask();
   const builder = new TraceBuilder();
+  let index;
+  try {
+    index = await store.openIndex();
+  } catch (e) {
+    warn(`the store's index at ${storeDir} cannot be read (${e.message}); running without the cache`);
+    return runPlain(command);
+  }
   const engine = new MemoEngine({
     store,
+    index,
     roots: new Roots(root, lists.get("allow") ?? []),
     ignoreEnv,
     minDurationMs,

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { isatty } from 'node:tty';
 import { FileHasher } from '../fingerprint/index.js';
 import { MemoEngine, Roots } from '../memo/index.js';
-import { defaultStoreDir, LocalStore, type Entry } from '../store/index.js';
+import { defaultStoreDir, LocalStore, type Entry, type StoreIndex } from '../store/index.js';
 import { resolveProgram, TraceBuilder } from '../trace/index.js';
 import { parseArgs, UsageError } from './args.js';
 import { ignoredEnv, VERSION } from './common.js';
@@ -31,7 +31,7 @@ const MAX_LINES = 200;
 class Explainer {
   lines: string[] = [];
 
-  constructor(private readonly engine: MemoEngine, private readonly store: LocalStore) {}
+  constructor(private readonly engine: MemoEngine, private readonly index: StoreIndex) {}
 
   private say(depth: number, text: string): void {
     if (this.lines.length < MAX_LINES) this.lines.push(`${'  '.repeat(depth)}${text}`);
@@ -39,7 +39,7 @@ class Explainer {
 
   /** Explains one program by its weak fingerprint; recurses into the closest candidate's children. */
   async explain(weak: string, label: string, depth: number): Promise<void> {
-    const candidates = await this.store.candidates(weak);
+    const candidates = this.index.candidates(weak);
     if (!candidates.length) {
       this.say(depth, `miss  ${label}: never recorded`);
       return;
@@ -71,13 +71,14 @@ export async function explainMain(args: string[]): Promise<number> {
   const exe = resolveProgram(command[0]!, process.env, cwd);
   const store = new LocalStore(resolve(String(options.get('store') ?? defaultStoreDir())), false);
   const ignoreEnv = ignoredEnv(lists.get('ignore-env'));
+  const index = await store.openIndex();
   const engine = new MemoEngine({
-    store, roots: new Roots(resolve(String(options.get('root') ?? cwd))), ignoreEnv, minDurationMs: 0,
+    store, index, roots: new Roots(resolve(String(options.get('root') ?? cwd))), ignoreEnv, minDurationMs: 0,
     umask: process.umask(), toolVersion: VERSION, hasher: new FileHasher(), warn: () => {},
   }, new TraceBuilder());
   const env = Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined).map(([k, v]) => `${k}=${v}`);
   const weak = engine.weakOfQuery({ exe, argv: command, cwd, env, stdio: [stdioKind(0), stdioKind(1), stdioKind(2)] });
-  const explainer = new Explainer(engine, store);
+  const explainer = new Explainer(engine, index);
   await explainer.explain(weak, command.join(' '), 0);
   process.stdout.write(`${explainer.lines.join('\n')}\n`);
   if (explainer.lines.length >= MAX_LINES) process.stdout.write(`(cut at ${MAX_LINES} lines)\n`);

@@ -76,8 +76,15 @@ export async function runMain(args: string[]): Promise<number> {
   const hasher = loadStatCache(statCachePath);
   const umask = process.umask();
   const builder = new TraceBuilder();
+  let index;
+  try {
+    index = await store.openIndex();
+  } catch (e) {
+    warn(`the store's index at ${storeDir} cannot be read (${(e as Error).message}); running without the cache`);
+    return runPlain(command);
+  }
   const engine = new MemoEngine({
-    store, roots: new Roots(root, lists.get('allow') ?? []), ignoreEnv, minDurationMs, umask,
+    store, index, roots: new Roots(root, lists.get('allow') ?? []), ignoreEnv, minDurationMs, umask,
     toolVersion: VERSION, hasher, warn,
   }, builder);
   let status;

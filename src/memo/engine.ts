@@ -4,13 +4,15 @@
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { FileHasher, FsView, namesFingerprint, sha256, toInput, weakKey } from '../fingerprint/index.js';
 import { summarize, type Input, type InputSpec, type Step, type Summary } from '../observe/index.js';
-import type { Entry, OutputState, Store } from '../store/index.js';
+import type { Entry, OutputState, Store, StoreIndex } from '../store/index.js';
 import type { ExecDecision, ExecQuery, Execution, TraceBuilder } from '../trace/index.js';
 import type { Roots } from './paths.js';
 import { fetchBlobs, restoreOutputs } from './restore.js';
 
 export interface MemoOptions {
   store: Store;
+  /** the store's index, opened once for the command */
+  index: StoreIndex;
   roots: Roots;
   ignoreEnv: ReadonlySet<string>;
   /** executions shorter than this are not recorded: looking them up costs more than running them */
@@ -102,7 +104,7 @@ export class MemoEngine {
     const weak = this.weakOfQuery(q);
     this.pendingWeak.set(q.pid, { exe: q.exe, weak });
     try {
-      const candidates = await this.opts.store.candidates(weak);
+      const candidates = this.opts.index.candidates(weak);
       let closest: { differs: string[]; total: number } | null = null;
       for (const entry of candidates) {
         const differs = this.differences(entry);

@@ -1,3 +1,3 @@
 export { LocalStore, defaultStoreDir, parseEntry, listLocal } from './local.js';
-export type { Entry, OutputState, Store, StoredEntry } from './types.js';
+export type { Entry, OutputState, Store, StoredEntry, StoreIndex } from './types.js';
 export { collectGarbage, parseSize, type GcResult } from './gc.js';

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Entry, Store, StoredEntry } from './types.js';
+import type { Entry, Store, StoredEntry, StoreIndex } from './types.js';
 
 export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.PROCESSCACHE_STORE) return env.PROCESSCACHE_STORE;
@@ -76,7 +76,12 @@ export class LocalStore implements Store {
     return join(this.entryDir(entry.weak), `${entry.weak}.${entry.strong}.json`);
   }
 
-  async candidates(weak: string): Promise<Entry[]> {
+  /** Locally the index is the entry buckets themselves, each read when a command first needs it. */
+  async openIndex(): Promise<StoreIndex> {
+    return { candidates: (weak) => this.candidates(weak) };
+  }
+
+  candidates(weak: string): Entry[] {
     const dir = this.entryDir(weak);
     let names: string[];
     try {

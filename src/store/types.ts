@@ -25,10 +25,16 @@ export interface Entry {
   children: { weak: string; exe: string; argv: string[] }[];
 }
 
+/** The entries a command can hit, read once when the command starts: a decision at an exec must
+ * not wait for a network round trip (the S3 and HTTP backends load one index object here). */
+export interface StoreIndex {
+  /** the candidates recorded under a weak fingerprint, most recently used first */
+  candidates(weak: string): Entry[];
+}
+
 /** Where entries and blobs live: the local store now; S3, the Actions cache and HTTP next. */
 export interface Store {
-  /** the candidates recorded under a weak fingerprint, most recently used first */
-  candidates(weak: string): Promise<Entry[]>;
+  openIndex(): Promise<StoreIndex>;
   putEntry(entry: Entry): Promise<void>;
   touchEntry(entry: Entry): Promise<void>;
   /** a blob's bytes after checking them against their hash; null when missing or corrupt */
