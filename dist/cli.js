@@ -1624,8 +1624,8 @@ var PathStates = class {
   /** A change to path; `prior` is what its first access learns, when it is the first. */
   output(path2, prior) {
     if (!this.changed.has(path2)) {
-      if (prior) this.input(prior);
       if (this.readFirst.has(path2)) this.rewrittenInputs.push(path2);
+      if (prior) this.input(prior);
     }
     this.changed.add(path2);
     this.outputs.add(path2);
@@ -1713,7 +1713,7 @@ function applyAccess(s, a) {
         s.input(probeSpec(path2, a.result));
         return null;
       }
-      s.output(path2, { path: path2, kind: "exists" });
+      s.output(path2, a.op === "rmdir" ? { path: path2, kind: "listing", names: s.before(path2, []) } : { path: path2, kind: "exists" });
       s.entryChanged(path2, false);
       return null;
     case "link":
@@ -1767,7 +1767,7 @@ function summarize(steps) {
 }
 
 // src/memo/restore.ts
-import { chmodSync, lstatSync as lstatSync2, mkdirSync, realpathSync, renameSync, rmSync as rmSync2, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync as lstatSync2, mkdirSync, realpathSync, renameSync, rmdirSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename as basename2, dirname as dirname4, join as join4 } from "node:path";
 var RestoreError = class extends Error {
 };
@@ -1788,6 +1788,19 @@ function kindAt(path2) {
     return null;
   }
 }
+function removeAt(path2) {
+  const kind = kindAt(path2);
+  if (kind === null) return;
+  if (kind !== "dir") {
+    unlinkSync(path2);
+    return;
+  }
+  try {
+    rmdirSync(path2);
+  } catch (e) {
+    throw new RestoreError(`${path2} is a directory that is not empty: restoring would delete what is in it (${e.message})`);
+  }
+}
 function apply(o, roots2, blobs) {
   const target = roots2.load(o.path);
   if (!roots2.allows(target)) throw new RestoreError(`the entry writes ${o.path}, outside the allowed directories`);
@@ -1799,27 +1812,27 @@ function apply(o, roots2, blobs) {
       const tmp = tmpName(dir, basename2(target));
       writeFileSync(tmp, data, { mode: o.mode & 4095 });
       chmodSync(tmp, o.mode & 4095);
-      if (kindAt(path2) === "dir") rmSync2(path2, { recursive: true, force: true });
+      if (kindAt(path2) === "dir") removeAt(path2);
       renameSync(tmp, path2);
       return data.length;
     }
     case "symlink": {
       const tmp = tmpName(dir, basename2(target));
       symlinkSync(o.target, tmp);
-      if (kindAt(path2) === "dir") rmSync2(path2, { recursive: true, force: true });
+      if (kindAt(path2) === "dir") removeAt(path2);
       renameSync(tmp, path2);
       return 0;
     }
     case "dir": {
       if (kindAt(path2) !== "dir") {
-        rmSync2(path2, { force: true });
+        removeAt(path2);
         mkdirSync(path2);
       }
       chmodSync(path2, o.mode & 4095);
       return 0;
     }
     case "absent":
-      rmSync2(path2, { recursive: true, force: true });
+      removeAt(path2);
       return 0;
   }
 }
@@ -2170,7 +2183,7 @@ var Roots = class {
 
 // src/store/local.ts
 import { createHash as createHash2 } from "node:crypto";
-import { existsSync as existsSync2, mkdirSync as mkdirSync2, readdirSync as readdirSync2, readFileSync as readFileSync2, renameSync as renameSync2, rmSync as rmSync3, statSync as statSync3, utimesSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { existsSync as existsSync2, mkdirSync as mkdirSync2, readdirSync as readdirSync2, readFileSync as readFileSync2, renameSync as renameSync2, rmSync as rmSync2, statSync as statSync3, utimesSync, writeFileSync as writeFileSync2 } from "node:fs";
 import { homedir } from "node:os";
 import { dirname as dirname5, join as join6 } from "node:path";
 function defaultStoreDir(env = process.env) {
@@ -2280,7 +2293,7 @@ var LocalStore = class {
       return null;
     }
     if (createHash2("sha256").update(data).digest("hex") !== hash) {
-      if (this.writable) rmSync3(this.blobPath(hash), { force: true });
+      if (this.writable) rmSync2(this.blobPath(hash), { force: true });
       return null;
     }
     return data;
@@ -2301,8 +2314,8 @@ function listLocal(dir) {
     try {
       const st = statSync3(path2);
       const entry = parseEntry(readFileSync2(path2, "utf8"));
-      if (entry) entries.push({ entry, lastUsedMs: st.mtimeMs, bytes: st.size, remove: () => rmSync3(path2, { force: true }) });
-      else rmSync3(path2, { force: true });
+      if (entry) entries.push({ entry, lastUsedMs: st.mtimeMs, bytes: st.size, remove: () => rmSync2(path2, { force: true }) });
+      else rmSync2(path2, { force: true });
     } catch {
     }
   }
@@ -2322,7 +2335,7 @@ function listLocal(dir) {
 }
 
 // src/store/gc.ts
-import { rmSync as rmSync4 } from "node:fs";
+import { rmSync as rmSync3 } from "node:fs";
 var GRACE_MS = 60 * 60 * 1e3;
 function parseSize(text) {
   const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(text.trim());
@@ -2368,7 +2381,7 @@ function collectGarbage(dir, maxBytes, now = Date.now()) {
   for (const b of blobs) {
     if (refs.has(b.hash)) continue;
     if (now - b.mtimeMs < GRACE_MS) bytesAfter += b.bytes;
-    else rmSync4(b.path, { force: true });
+    else rmSync3(b.path, { force: true });
   }
   return { entriesBefore: entries.length, entriesRemoved: removed, bytesBefore, bytesAfter };
 }

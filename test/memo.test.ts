@@ -187,6 +187,22 @@ test('a manifest whose output stream names another fd than 1 or 2 is ignored', (
   assert.is(r.stdout, 'copied 6\n');
 });
 
+test('a directory the recorded run removed was empty: a full one is a miss, never emptied', () => {
+  const { dir, store } = setup();
+  const rmd = (): MemoRun => runMemo([PY, '-c', "import os; os.rmdir('d'); print('removed')"], { cwd: dir, store });
+  mkdirSync(`${dir}/d`);
+  assert.equal(counts(rmd()), [1, 0]);
+  mkdirSync(`${dir}/d`);
+  assert.equal(counts(rmd()), [0, 1], 'the same state: a hit, d removed');
+  assert.not.ok(existsSync(`${dir}/d`));
+  mkdirSync(`${dir}/d`);
+  writeFileSync(`${dir}/d/precious`, 'keep me');
+  const r = rmd();
+  assert.equal(counts(r), [1, 0], 'a miss: the directory is no longer empty');
+  assert.match(r.stats.executions[0]!.reason ?? '', /d: names:/);
+  assert.is(readFileSync(`${dir}/d/precious`, 'utf8'), 'keep me');
+});
+
 test('a child hits even when its parent misses; its outputs and output count in the parent', () => {
   const { dir, store } = setup();
   writeFileSync(`${dir}/run.sh`, `${PY} -c "${UPPER}"\nls\n`);

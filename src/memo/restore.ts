@@ -1,7 +1,7 @@
 // Puts an entry's outputs back: every blob fetched and verified first, then each path written to
 // a temporary name and renamed into place, only inside the allowed directories and never through
 // a symlink that leads out of them.
-import { chmodSync, lstatSync, mkdirSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, realpathSync, renameSync, rmdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Entry, OutputState, Store } from '../store/index.js';
 import type { Roots } from './paths.js';
@@ -29,6 +29,25 @@ function kindAt(path: string): string | null {
   }
 }
 
+/**
+ * Removes what stands at path. A directory goes only if empty: the recorded run could only have
+ * removed it empty, and anything in it now is somebody's data. A restore that would have to
+ * delete more fails, and the program runs instead.
+ */
+function removeAt(path: string): void {
+  const kind = kindAt(path);
+  if (kind === null) return;
+  if (kind !== 'dir') {
+    unlinkSync(path);
+    return;
+  }
+  try {
+    rmdirSync(path);
+  } catch (e) {
+    throw new RestoreError(`${path} is a directory that is not empty: restoring would delete what is in it (${(e as Error).message})`);
+  }
+}
+
 function apply(o: OutputState, roots: Roots, blobs: Map<string, Buffer>): number {
   const target = roots.load(o.path);
   if (!roots.allows(target)) throw new RestoreError(`the entry writes ${o.path}, outside the allowed directories`);
@@ -40,27 +59,27 @@ function apply(o: OutputState, roots: Roots, blobs: Map<string, Buffer>): number
       const tmp = tmpName(dir, basename(target));
       writeFileSync(tmp, data, { mode: o.mode & 0o7777 });
       chmodSync(tmp, o.mode & 0o7777);
-      if (kindAt(path) === 'dir') rmSync(path, { recursive: true, force: true });
+      if (kindAt(path) === 'dir') removeAt(path);
       renameSync(tmp, path);
       return data.length;
     }
     case 'symlink': {
       const tmp = tmpName(dir, basename(target));
       symlinkSync(o.target, tmp);
-      if (kindAt(path) === 'dir') rmSync(path, { recursive: true, force: true });
+      if (kindAt(path) === 'dir') removeAt(path);
       renameSync(tmp, path);
       return 0;
     }
     case 'dir': {
       if (kindAt(path) !== 'dir') {
-        rmSync(path, { force: true });
+        removeAt(path);
         mkdirSync(path);
       }
       chmodSync(path, o.mode & 0o7777);
       return 0;
     }
     case 'absent':
-      rmSync(path, { recursive: true, force: true });
+      removeAt(path);
       return 0;
   }
 }

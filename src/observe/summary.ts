@@ -51,8 +51,8 @@ class PathStates {
   /** A change to path; `prior` is what its first access learns, when it is the first. */
   output(path: string, prior: InputSpec | null): void {
     if (!this.changed.has(path)) {
-      if (prior) this.input(prior);
       if (this.readFirst.has(path)) this.rewrittenInputs.push(path);
+      if (prior) this.input(prior); // what the change itself depended on is no earlier read
     }
     this.changed.add(path);
     this.outputs.add(path);
@@ -120,7 +120,8 @@ function applyAccess(s: PathStates, a: Access): string | null {
     case 'delete': case 'rmdir':
       if (!path) return null;
       if (!ok) { s.input(probeSpec(path, a.result)); return null; }
-      s.output(path, { path, kind: 'exists' });
+      // rmdir succeeds only on an empty directory: that emptiness is what it depended on
+      s.output(path, a.op === 'rmdir' ? { path, kind: 'listing', names: s.before(path, []) } : { path, kind: 'exists' });
       s.entryChanged(path, false);
       return null;
     case 'link': case 'rename': {
