@@ -847,6 +847,8 @@ var TraceBuilder = class {
   errors = [];
   warnings = [];
   log = [];
+  /** each execution's direct children */
+  childrenByParent = /* @__PURE__ */ new Map();
   /** positions in the log of each execution's items */
   logOfExec = /* @__PURE__ */ new Map();
   /** called when an execution's process has ended (innermost first in an exec chain) */
@@ -933,7 +935,7 @@ var TraceBuilder = class {
       stdio: { "0": k0, "1": k1, "2": k2 },
       output: []
     };
-    this.executions.push(exec);
+    this.adopt(exec);
     this.executionOfPid.set(ev.pid, exec);
     this.append({ exec: exec.id, kind: "access", access: exec.accesses[0] });
     this.onExecutionStart?.(exec);
@@ -959,7 +961,7 @@ var TraceBuilder = class {
       output: output.map((o) => ({ fd: o.fd, bytes: o.data.length })),
       skipped: true
     };
-    this.executions.push(exec);
+    this.adopt(exec);
     this.executionOfPid.set(query.pid, exec);
     this.append({ exec: exec.id, kind: "replayed", tag });
     return exec;
@@ -980,6 +982,16 @@ var TraceBuilder = class {
     if (ev.pid === this.rootPid) {
       this.rootStatus = { exitCode: signaled ? null : ev.value, signal: signaled ? ev.value : null };
     }
+  }
+  adopt(exec) {
+    this.executions.push(exec);
+    if (exec.parent === null) return;
+    const siblings = this.childrenByParent.get(exec.parent);
+    if (siblings) siblings.push(exec);
+    else this.childrenByParent.set(exec.parent, [exec]);
+  }
+  childrenOf(exec) {
+    return this.childrenByParent.get(exec.id) ?? [];
   }
   append(item) {
     const at = this.log.push(item) - 1;
@@ -1875,6 +1887,14 @@ function restoreOutputs(entry, roots2, blobs) {
 function short(value) {
   return value.length > 24 ? `${value.slice(0, 20)}...` : value;
 }
+function ownUnsafety(e) {
+  const why = (reason) => ({ exe: e.exe, reason });
+  if (e.flags.length) return why(e.flags[0]);
+  if (e.stdio["0"] !== "null" && e.accesses.some((a) => a.op === "stdin")) return why(`it reads stdin (${e.stdio["0"]})`);
+  const dup = e.accesses.find((a) => a.op === "dup" && (a.fd === 1 || a.fd === 2 || a.to === 1 || a.to === 2));
+  if (dup) return why(`it redirects fd ${dup.fd} to ${dup.to}: its output could not be replayed in place`);
+  return null;
+}
 var MemoEngine = class {
   constructor(opts, builder) {
     this.opts = opts;
@@ -2016,7 +2036,7 @@ var MemoEngine = class {
   async ended(exec, endAt) {
     const folded = await this.fold(exec, endAt);
     this.folded.set(exec.id, folded);
-    for (const child of this.childrenOf(exec)) this.folded.delete(child.id);
+    for (const child of this.builder.childrenOf(exec)) this.folded.delete(child.id);
     if (exec.skipped) {
       this.row(exec, "hit");
       return;
@@ -2024,9 +2044,6 @@ var MemoEngine = class {
     this.stats.ran++;
     const reason = await this.record(exec, folded);
     this.row(exec, reason ? "uncacheable" : "miss", reason ?? this.missReason.get(exec.id));
-  }
-  childrenOf(exec) {
-    return this.builder.executions.filter((e) => e.parent === exec.id);
   }
   /** exec's subtree: its own accesses and output, with each ended child folded in where it ended. */
   async fold(exec, endAt) {
@@ -2037,10 +2054,12 @@ var MemoEngine = class {
       else parts.push([at, ...await this.replayedStep(item.tag)]);
     }
     let childReason = null;
-    for (const child of this.childrenOf(exec)) {
+    let unsafe = ownUnsafety(exec);
+    for (const child of this.builder.childrenOf(exec)) {
       const f = this.folded.get(child.id);
       if (!f) continue;
       if (f.summary.unmodelled) childReason ??= f.summary.unmodelled;
+      unsafe ??= f.unsafe;
       const s = f.summary;
       parts.push([f.endAt, { kind: "replayed", inputs: s.inputs, outputs: s.outputs, created: s.created, entryChanges: s.entryChanges }, f.stream]);
     }
@@ -2051,7 +2070,7 @@ var MemoEngine = class {
       summary.reason = childReason;
       summary.unmodelled = childReason;
     }
-    return { summary, stream: parts.flatMap(([, , out]) => out), endAt };
+    return { summary, unsafe, stream: parts.flatMap(([, , out]) => out), endAt };
   }
   /** A child served from cache: what its entry stands for, and its output stream. */
   async replayedStep(hit) {
@@ -2071,9 +2090,10 @@ var MemoEngine = class {
   async record(exec, folded) {
     const weak = this.weakOf.get(exec.id);
     if (!weak) return "its exec was not seen";
-    const subtree = this.builder.executions.filter((e) => this.builder.isWithin(e, exec.id));
-    const unsafe = this.unsafeReason(exec, subtree);
-    if (unsafe) return unsafe;
+    if (exec.exitCode === null) return `killed by signal ${exec.signal}`;
+    if (this.builder.hasLiveDescendant(exec)) return "a process it started outlives it";
+    const { unsafe } = folded;
+    if (unsafe) return unsafe.exe === exec.exe ? unsafe.reason : `${unsafe.exe}: ${unsafe.reason}`;
     const durationMs = (exec.endMs ?? exec.startMs) - exec.startMs;
     if (durationMs < this.opts.minDurationMs) return `shorter than ${this.opts.minDurationMs} ms: a lookup would cost more`;
     const { summary } = folded;
@@ -2083,7 +2103,7 @@ var MemoEngine = class {
     const inputs = summary.inputs.map((spec) => toInput(spec, this.recordedValue(spec))).map((input) => ({ ...input, path: this.opts.roots.store(input.path) }));
     const stream = await this.storeStream(folded.stream);
     const strong = sha256(weak + JSON.stringify(inputs));
-    const children = this.childrenOf(exec).flatMap((e) => {
+    const children = this.builder.childrenOf(exec).flatMap((e) => {
       const childWeak = this.weakOf.get(e.id);
       return childWeak ? [{ weak: childWeak, exe: e.exe, argv: e.argv }] : [];
     });
@@ -2102,17 +2122,6 @@ var MemoEngine = class {
       children
     };
     await this.opts.store.putEntry(entry);
-    return null;
-  }
-  unsafeReason(exec, subtree) {
-    if (exec.exitCode === null) return `killed by signal ${exec.signal}`;
-    if (this.builder.hasLiveDescendant(exec)) return "a process it started outlives it";
-    for (const e of subtree) {
-      if (e.flags.length) return `${e.exe === exec.exe ? "" : `${e.exe}: `}${e.flags[0]}`;
-      if (e.stdio["0"] !== "null" && e.accesses.some((a) => a.op === "stdin")) return `it reads stdin (${e.stdio["0"]})`;
-      const dup = e.accesses.find((a) => a.op === "dup" && (a.fd === 1 || a.fd === 2 || a.to === 1 || a.to === 2));
-      if (dup) return `it redirects fd ${dup.fd} to ${dup.to}: its output could not be replayed in place`;
-    }
     return null;
   }
   /** The final state of each output; a message when one is outside the allowed directories. */
@@ -2502,6 +2511,7 @@ ${GC_USAGE}`);
 // src/cli/run-command.ts
 import { spawnSync as spawnSync2 } from "node:child_process";
 import { existsSync as existsSync4, mkdirSync as mkdirSync3, readFileSync as readFileSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { constants as constants2 } from "node:os";
 import { join as join7, resolve as resolve5 } from "node:path";
 var RUN_USAGE = "usage: processcache run [--store DIR] [--root DIR] [--allow DIR]... [--read-only] [--stats-json FILE] [--quiet] [--ignore-env VAR]... [--min-duration-ms N] -- CMD [ARGS...]";
 var warn = (message) => {
@@ -2531,7 +2541,7 @@ function runPlain(command) {
 `);
     return 127;
   }
-  return r.signal ? 128 + (spawnSync2("kill", ["-l", r.signal]).status ?? 0) : r.status ?? 1;
+  return r.signal ? 128 + (constants2.signals[r.signal] ?? 0) : r.status ?? 1;
 }
 function nonNegativeInt(value, name, fallback) {
   if (value === void 0) return fallback;

@@ -9,7 +9,8 @@ long open_flags(int tid, const struct pct_syscall *row, const uint64_t *args);
 /* Is this open-class call a pure read (no write, create, truncate or anonymous file)? */
 int opens_for_reading(long flags);
 /* Answers a query (stat, access, readlink, opening for reading) for tid, reporting it under pid.
- * Returns 0 when the call's arguments name no path (a bad pointer or fd): the kernel will fail it. */
+ * Returns 0 when the call's arguments name no path (a bad pointer or fd): the kernel fails it, and
+ * there is nothing to report. */
 int answer_query(struct pct_bufs *b, int tid, int pid, const struct pct_syscall *row, const uint64_t *args);
 
 #endif

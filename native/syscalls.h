@@ -9,7 +9,7 @@ enum pct_class {
     CL_OPENAT2,   /* dirfd, path, extra = struct open_how arg */
     CL_PROBE,     /* stat family and access: dirfd, path, extra = the arg with AT_SYMLINK_NOFOLLOW */
     CL_LPROBE,    /* lstat: dirfd, path; never follows the last link */
-    CL_READLINK,  /* dirfd, path, extra = buffer arg */
+    CL_READLINK,  /* dirfd, path (the tracer reads the link itself) */
     CL_GETDENTS,  /* dirfd = the listed fd, extra = buffer arg; path = 1 for linux_dirent64 */
     CL_EXEC,      /* dirfd, path, extra = flags arg */
     CL_CHDIR,     /* path, or dirfd for fchdir */

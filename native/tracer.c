@@ -47,6 +47,7 @@ struct slot {
     int16_t pending;      /* table row awaiting its syscall-exit stop, or -1 */
     int16_t pending_path; /* index into pending_paths, or -1 */
     uint8_t existed;      /* O_CREAT open: the path existed before the call */
+    long open_flags;      /* an open awaiting its exit stop: its flags, read at the entry */
     uint64_t args[6];
 };
 
@@ -155,9 +156,10 @@ static unsigned char big[BIG_CAP];
 
 static void open_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, int err)
 {
-    long flags = open_flags(tid, row, s->args);
-    if ((flags & O_TMPFILE) == O_TMPFILE) return; /* anonymous: its name comes from a later link */
-    if (arg_path(&bufs, tid, s->args, row->dirfd, row->path, path_a) < 0) return;
+    const long flags = s->open_flags;
+    /* resolved at the entry; only when the pool of pending paths ran dry is it read again now */
+    const char *path = s->pending_path >= 0 ? pending_paths[s->pending_path] : path_a;
+    if (s->pending_path < 0 && arg_path(&bufs, tid, s->args, row->dirfd, row->path, path_a) < 0) return;
     int acc = (int)(flags & O_ACCMODE);
     uint16_t op;
     if (err && acc == O_RDONLY && !(flags & O_CREAT) && (err == ENOENT || err == ENOTDIR)) {
@@ -171,29 +173,12 @@ static void open_exit(int tid, int pid, struct slot *s, const struct pct_syscall
     }
     /* a create that truncates would have had the same result had the file existed */
     const uint32_t truncating = op == PCT_OP_CREATE && (flags & O_TRUNC) && !(flags & O_EXCL);
-    access_event(pid, op, err, truncating, path_a, NULL);
+    access_event(pid, op, err, truncating, path, NULL);
     /* even a failed open of a terminal depends on the session the command runs in */
-    if (is_tty_path(path_a)) event_str(PCT_EV_FLAG, pid, "tty");
+    if (is_tty_path(path)) event_str(PCT_EV_FLAG, pid, "tty");
     if (err) return;
-    if (strcmp(path_a, "/dev/urandom") == 0 || strcmp(path_a, "/dev/random") == 0)
-        event_str(PCT_EV_NONDET, pid, path_a);
-}
-
-static void probe_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, int err)
-{
-    if (arg_path(&bufs, tid, s->args, row->dirfd, row->path, path_a) < 0) return;
-    access_event(pid, PCT_OP_PROBE, err, 0, path_a, NULL);
-}
-
-static void readlink_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, int err,
-                          long rval)
-{
-    if (arg_path(&bufs, tid, s->args, row->dirfd, row->path, path_a) < 0) return;
-    if (err || rval <= 0) { access_event(pid, PCT_OP_READLINK, err, 0, path_a, NULL); return; }
-    if (rval > PATH_CAP - 1) rval = PATH_CAP - 1;
-    if (read_mem(tid, s->args[row->extra], path_b, (size_t)rval) != rval) return;
-    path_b[rval] = 0;
-    access_event(pid, PCT_OP_READLINK, 0, 0, path_a, path_b);
+    if (strcmp(path, "/dev/urandom") == 0 || strcmp(path, "/dev/random") == 0)
+        event_str(PCT_EV_NONDET, pid, path);
 }
 
 /* The names one getdents call returned, without "." and "..". */
@@ -310,8 +295,6 @@ static void syscall_exit(int tid, struct slot *s)
     const int pid = s->tgid;
     switch (row->cls) {
     case CL_OPEN: case CL_OPENAT2: open_exit(tid, pid, s, row, err); break;
-    case CL_PROBE: case CL_LPROBE: probe_exit(tid, pid, s, row, err); break;
-    case CL_READLINK: readlink_exit(tid, pid, s, row, err, rval); break;
     case CL_GETDENTS: if (!err) getdents_exit(tid, pid, s, row, rval); break;
     case CL_OUTPUT: case CL_OUTPUTV: if (!err) output_exit(tid, pid, s, row, rval); break;
     case CL_EXEC: /* only a failed exec gets here: a successful one stops at PTRACE_EVENT_EXEC */
@@ -399,16 +382,25 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
     case CL_OPEN: case CL_OPENAT2: {
         long flags = open_flags(tid, row, args);
         const int reads_only = opens_for_reading(flags);
-        if (reads_only) return !answer_query(&bufs, tid, pid, row, args);
-        s->existed = 1;
-        if ((flags & O_CREAT) && !(flags & O_EXCL) &&
-            arg_path(&bufs, tid, args, row->dirfd, row->path, path_a) == 0)
-            s->existed = faccessat(AT_FDCWD, path_a, F_OK, 0) == 0;
-        else if (flags & O_EXCL)
-            s->existed = 0;
+        if (reads_only) {
+            /* a path that cannot be read names no file: the kernel fails the call, nothing to wait for */
+            answer_query(&bufs, tid, pid, row, args);
+            return 0;
+        }
+        if ((flags & O_TMPFILE) == O_TMPFILE) return 0; /* anonymous: a later link names it */
+        s->open_flags = flags;
+        char *p = take_pending_path(s);
+        if (p && arg_path(&bufs, tid, args, row->dirfd, row->path, p) < 0) {
+            release_pending_path(s);
+            return 0; /* names no file: the kernel fails it */
+        }
+        s->existed = (flags & O_EXCL) ? 0 : 1;
+        if ((flags & O_CREAT) && !(flags & O_EXCL) && p) s->existed = faccessat(AT_FDCWD, p, F_OK, 0) == 0;
         return 1;
     }
-    case CL_PROBE: case CL_LPROBE: case CL_READLINK: return !answer_query(&bufs, tid, pid, row, args);
+    case CL_PROBE: case CL_LPROBE: case CL_READLINK:
+        answer_query(&bufs, tid, pid, row, args);
+        return 0;
     case CL_EXEC: {
         char *p = take_pending_path(s);
         int path_arg = row->path;

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FileHasher } from '../fingerprint/index.js';
 import { MemoEngine, Roots, type MemoStats } from '../memo/index.js';
@@ -39,7 +40,7 @@ function runPlain(command: string[]): number {
     process.stderr.write(`processcache: ${command[0]}: ${r.error.message}\n`);
     return 127;
   }
-  return r.signal ? 128 + (spawnSync('kill', ['-l', r.signal]).status ?? 0) : r.status ?? 1;
+  return r.signal ? 128 + (constants.signals[r.signal] ?? 0) : r.status ?? 1;
 }
 
 function nonNegativeInt(value: string | true | undefined, name: string, fallback: number): number {

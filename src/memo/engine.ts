@@ -49,9 +49,27 @@ function short(value: string): string {
   return value.length > 24 ? `${value.slice(0, 20)}...` : value;
 }
 
+/** What in one execution's own doing makes a replay of it unfaithful. */
+function ownUnsafety(e: Execution): Unsafe | null {
+  const why = (reason: string): Unsafe => ({ exe: e.exe, reason });
+  if (e.flags.length) return why(e.flags[0]!);
+  if (e.stdio['0'] !== 'null' && e.accesses.some((a) => a.op === 'stdin')) return why(`it reads stdin (${e.stdio['0']})`);
+  const dup = e.accesses.find((a) => a.op === 'dup' && (a.fd === 1 || a.fd === 2 || a.to === 1 || a.to === 2));
+  if (dup) return why(`it redirects fd ${dup.fd} to ${dup.to}: its output could not be replayed in place`);
+  return null;
+}
+
+interface Unsafe {
+  /** the program in the subtree that did it */
+  exe: string;
+  reason: string;
+}
+
 /** An ended execution's subtree as its parent sees it. */
 interface Folded {
   summary: Summary;
+  /** why replaying the subtree would not be faithful (tracer flags, stdin, dups), if it would not */
+  unsafe: Unsafe | null;
   stream: { fd: number; data: Buffer }[];
   /** its position in the log: where its effects fall among its parent's own accesses */
   endAt: number;
@@ -202,7 +220,7 @@ export class MemoEngine {
   private async ended(exec: Execution, endAt: number): Promise<void> {
     const folded = await this.fold(exec, endAt);
     this.folded.set(exec.id, folded);
-    for (const child of this.childrenOf(exec)) this.folded.delete(child.id); // folded into this one now
+    for (const child of this.builder.childrenOf(exec)) this.folded.delete(child.id); // folded into this one now
     if (exec.skipped) {
       this.row(exec, 'hit');
       return;
@@ -210,10 +228,6 @@ export class MemoEngine {
     this.stats.ran++;
     const reason = await this.record(exec, folded);
     this.row(exec, reason ? 'uncacheable' : 'miss', reason ?? this.missReason.get(exec.id));
-  }
-
-  private childrenOf(exec: Execution): Execution[] {
-    return this.builder.executions.filter((e) => e.parent === exec.id);
   }
 
   /** exec's subtree: its own accesses and output, with each ended child folded in where it ended. */
@@ -225,10 +239,12 @@ export class MemoEngine {
       else parts.push([at, ...(await this.replayedStep(item.tag as Hit))]);
     }
     let childReason: string | null = null;
-    for (const child of this.childrenOf(exec)) {
+    let unsafe = ownUnsafety(exec);
+    for (const child of this.builder.childrenOf(exec)) {
       const f = this.folded.get(child.id);
-      if (!f) continue; // still running: an outliving descendant, refused below
+      if (!f) continue; // still running: an outliving descendant, refused when recording
       if (f.summary.unmodelled) childReason ??= f.summary.unmodelled;
+      unsafe ??= f.unsafe;
       const s = f.summary;
       parts.push([f.endAt, { kind: 'replayed', inputs: s.inputs, outputs: s.outputs, created: s.created, entryChanges: s.entryChanges }, f.stream]);
     }
@@ -239,7 +255,7 @@ export class MemoEngine {
       summary.reason = childReason;
       summary.unmodelled = childReason;
     }
-    return { summary, stream: parts.flatMap(([, , out]) => out), endAt };
+    return { summary, unsafe, stream: parts.flatMap(([, , out]) => out), endAt };
   }
 
   /** A child served from cache: what its entry stands for, and its output stream. */
@@ -259,9 +275,10 @@ export class MemoEngine {
   private async record(exec: Execution, folded: Folded): Promise<string | null> {
     const weak = this.weakOf.get(exec.id);
     if (!weak) return 'its exec was not seen';
-    const subtree = this.builder.executions.filter((e) => this.builder.isWithin(e, exec.id));
-    const unsafe = this.unsafeReason(exec, subtree);
-    if (unsafe) return unsafe;
+    if (exec.exitCode === null) return `killed by signal ${exec.signal}`;
+    if (this.builder.hasLiveDescendant(exec)) return 'a process it started outlives it';
+    const { unsafe } = folded;
+    if (unsafe) return unsafe.exe === exec.exe ? unsafe.reason : `${unsafe.exe}: ${unsafe.reason}`;
     const durationMs = (exec.endMs ?? exec.startMs) - exec.startMs;
     if (durationMs < this.opts.minDurationMs) return `shorter than ${this.opts.minDurationMs} ms: a lookup would cost more`;
     const { summary } = folded;
@@ -272,7 +289,7 @@ export class MemoEngine {
       .map((input) => ({ ...input, path: this.opts.roots.store(input.path) }));
     const stream = await this.storeStream(folded.stream);
     const strong = sha256(weak + JSON.stringify(inputs));
-    const children = this.childrenOf(exec).flatMap((e) => {
+    const children = this.builder.childrenOf(exec).flatMap((e) => {
       const childWeak = this.weakOf.get(e.id);
       return childWeak ? [{ weak: childWeak, exe: e.exe, argv: e.argv }] : [];
     });
@@ -282,18 +299,6 @@ export class MemoEngine {
       children,
     };
     await this.opts.store.putEntry(entry);
-    return null;
-  }
-
-  private unsafeReason(exec: Execution, subtree: Execution[]): string | null {
-    if (exec.exitCode === null) return `killed by signal ${exec.signal}`;
-    if (this.builder.hasLiveDescendant(exec)) return 'a process it started outlives it';
-    for (const e of subtree) {
-      if (e.flags.length) return `${e.exe === exec.exe ? '' : `${e.exe}: `}${e.flags[0]}`;
-      if (e.stdio['0'] !== 'null' && e.accesses.some((a) => a.op === 'stdin')) return `it reads stdin (${e.stdio['0']})`;
-      const dup = e.accesses.find((a) => a.op === 'dup' && (a.fd === 1 || a.fd === 2 || a.to === 1 || a.to === 2));
-      if (dup) return `it redirects fd ${dup.fd} to ${dup.to}: its output could not be replayed in place`;
-    }
     return null;
   }
 

@@ -36,6 +36,8 @@ export class TraceBuilder {
   readonly errors: string[] = [];
   readonly warnings: string[] = [];
   readonly log: LogItem[] = [];
+  /** each execution's direct children */
+  private readonly childrenByParent = new Map<number, Execution[]>();
   /** positions in the log of each execution's items */
   private readonly logOfExec = new Map<number, number[]>();
   /** called when an execution's process has ended (innermost first in an exec chain) */
@@ -104,7 +106,7 @@ export class TraceBuilder {
       stdio: { '0': k0 as StdioKind, '1': k1 as StdioKind, '2': k2 as StdioKind },
       output: [],
     };
-    this.executions.push(exec);
+    this.adopt(exec);
     this.executionOfPid.set(ev.pid, exec);
     this.append({ exec: exec.id, kind: 'access', access: exec.accesses[0]! });
     this.onExecutionStart?.(exec);
@@ -131,7 +133,7 @@ export class TraceBuilder {
       output: output.map((o) => ({ fd: o.fd, bytes: o.data.length })),
       skipped: true,
     };
-    this.executions.push(exec);
+    this.adopt(exec);
     this.executionOfPid.set(query.pid, exec);
     this.append({ exec: exec.id, kind: 'replayed', tag });
     return exec;
@@ -153,6 +155,18 @@ export class TraceBuilder {
     if (ev.pid === this.rootPid) {
       this.rootStatus = { exitCode: signaled ? null : ev.value, signal: signaled ? ev.value : null };
     }
+  }
+
+  private adopt(exec: Execution): void {
+    this.executions.push(exec);
+    if (exec.parent === null) return;
+    const siblings = this.childrenByParent.get(exec.parent);
+    if (siblings) siblings.push(exec);
+    else this.childrenByParent.set(exec.parent, [exec]);
+  }
+
+  childrenOf(exec: Execution): Execution[] {
+    return this.childrenByParent.get(exec.id) ?? [];
   }
 
   private append(item: LogItem): void {
