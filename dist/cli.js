@@ -1,685 +1,70 @@
 #!/usr/bin/env node
-import { createRequire as __pcRequire } from 'node:module'; const require = __pcRequire(import.meta.url);
+const __pcMetaUrl = require('node:url').pathToFileURL(__filename).href;
+"use strict";
 var __create = Object.create;
 var __defProp = Object.defineProperty;
 var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
-var __getOwnPropNames2 = Object.getOwnPropertyNames;
+var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
-var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x, {
-  get: (a, b) => (typeof require !== "undefined" ? require : a)[b]
-}) : x)(function(x) {
-  if (typeof require !== "undefined") return require.apply(this, arguments);
-  throw Error('Dynamic require of "' + x + '" is not supported');
-});
-var __commonJS2 = (cb, mod3) => function __require2() {
+var __commonJS = (cb, mod) => function __require() {
   try {
-    return mod3 || (0, cb[__getOwnPropNames2(cb)[0]])((mod3 = { exports: {} }).exports, mod3), mod3.exports;
+    return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
   } catch (e) {
-    throw mod3 = 0, e;
+    throw mod = 0, e;
   }
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
-    for (let key of __getOwnPropNames2(from))
+    for (let key of __getOwnPropNames(from))
       if (!__hasOwnProp.call(to, key) && key !== except)
         __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
   }
   return to;
 };
-var __toESM = (mod3, isNodeMode, target) => (target = mod3 != null ? __create(__getProtoOf(mod3)) : {}, __copyProps(
+var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
   // If the importer is in node compatibility mode or this is not an ESM
   // file that has been converted to a CommonJS file using a Babel-
   // compatible transform (i.e. "__esModule" has not been set), then set
   // "default" to the CommonJS "module.exports" for node compatibility.
-  isNodeMode || !mod3 || !mod3.__esModule ? __defProp(target, "default", { value: mod3, enumerable: true }) : target,
-  mod3
+  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
+  mod
 ));
 
-// node_modules/koffi/index.js
-var require_koffi = __commonJS2({
-  "node_modules/koffi/index.js"(exports, module) {
+// scripts/bundle/koffi-addon.cjs
+var require_koffi_addon = __commonJS({
+  "scripts/bundle/koffi-addon.cjs"(exports2, module2) {
     "use strict";
-    var __getOwnPropNames = Object.getOwnPropertyNames;
-    var __commonJS = (cb, mod3) => function __require2() {
-      return mod3 || (0, cb[__getOwnPropNames(cb)[0]])((mod3 = { exports: {} }).exports, mod3), mod3.exports;
-    };
-    var require_tools = __commonJS({
-      "../../bin/Koffi/package/src/cnoke/src/tools.js"(exports2, module2) {
-        "use strict";
-        var crypto = __require("crypto");
-        var fs2 = __require("fs");
-        var http = __require("https");
-        var path2 = __require("path");
-        var zlib = __require("zlib");
-        async function download_http(url, dest) {
-          console.log(">> Downloading " + url);
-          let [tmp_name, file] = open_temporary_stream(dest);
-          try {
-            await new Promise((resolve7, reject) => {
-              let request = http.get(url, (response) => {
-                if (response.statusCode != 200) {
-                  let err = new Error(`Download failed: ${response.statusMessage} [${response.statusCode}]`);
-                  err.code = response.statusCode;
-                  reject(err);
-                  return;
-                }
-                response.pipe(file);
-                file.on("finish", () => file.close(() => {
-                  try {
-                    fs2.renameSync(file.path, dest);
-                  } catch (err) {
-                    if (!fs2.existsSync(dest))
-                      reject(err);
-                  }
-                  resolve7();
-                }));
-              });
-              request.on("error", reject);
-              file.on("error", reject);
-            });
-          } catch (err) {
-            file.close();
-            try {
-              fs2.unlinkSync(tmp_name);
-            } catch (err2) {
-              if (err2.code != "ENOENT")
-                throw err2;
-            }
-            throw err;
-          }
+    function load() {
+      if (process.arch === "x64") {
+        try {
+          return require("./koffi-I2L24DCT.node");
+        } catch {
+          return require("./koffi-WJIFKEBE.node");
         }
-        function open_temporary_stream(prefix) {
-          let buf = Buffer.allocUnsafe(4);
-          for (; ; ) {
-            try {
-              crypto.randomFillSync(buf);
-              let suffix = buf.toString("hex").padStart(8, "0");
-              let filename2 = `${prefix}.${suffix}`;
-              let file = fs2.createWriteStream(filename2, { flags: "wx", mode: 420 });
-              return [filename2, file];
-            } catch (err) {
-              if (err.code != "EEXIST")
-                throw err;
-            }
-          }
-        }
-        function extract_targz(filename2, dest_dir, strip = 0) {
-          let reader = fs2.createReadStream(filename2).pipe(zlib.createGunzip());
-          return new Promise((resolve7, reject) => {
-            let header = null;
-            let extended = {};
-            reader.on("readable", () => {
-              try {
-                for (; ; ) {
-                  if (header == null) {
-                    let buf = reader.read(512);
-                    if (buf == null)
-                      break;
-                    if (!buf[0])
-                      continue;
-                    header = {
-                      filename: buf.toString("utf-8", 0, 100).replace(/\0/g, ""),
-                      mode: parseInt(buf.toString("ascii", 100, 109), 8),
-                      size: parseInt(buf.toString("ascii", 124, 137), 8),
-                      type: String.fromCharCode(buf[156])
-                    };
-                    Object.assign(header, extended);
-                    extended = {};
-                    header.filename = header.filename.replace(/\\/g, "/");
-                    if (!header.filename.length)
-                      throw new Error(`Insecure empty filename inside TAR archive`);
-                    if (path_is_absolute(header.filename[0]))
-                      throw new Error(`Insecure filename starting with / inside TAR archive`);
-                    if (path_has_dotdot(header.filename))
-                      throw new Error(`Insecure filename containing '..' inside TAR archive`);
-                    for (let i = 0; i < strip; i++)
-                      header.filename = header.filename.substr(header.filename.indexOf("/") + 1);
-                  }
-                  let aligned = Math.floor((header.size + 511) / 512) * 512;
-                  let data = header.size ? reader.read(aligned) : null;
-                  if (data == null) {
-                    if (header.size)
-                      break;
-                    data = Buffer.alloc(0);
-                  }
-                  data = data.subarray(0, header.size);
-                  if (header.type == "0" || header.type == "7") {
-                    let filename3 = dest_dir + "/" + header.filename;
-                    let dirname6 = path2.dirname(filename3);
-                    fs2.mkdirSync(dirname6, { recursive: true, mode: 493 });
-                    fs2.writeFileSync(filename3, data, { mode: header.mode });
-                  } else if (header.type == "5") {
-                    let filename3 = dest_dir + "/" + header.filename;
-                    fs2.mkdirSync(filename3, { recursive: true, mode: header.mode });
-                  } else if (header.type == "L") {
-                    extended.filename = data.toString("utf-8").replace(/\0/g, "");
-                  } else if (header.type == "x") {
-                    let str = data.toString("utf-8");
-                    try {
-                      while (str.length) {
-                        let matches = str.match(/^([0-9]+) ([a-zA-Z0-9\._]+)=(.*)\n/);
-                        let skip = parseInt(matches[1], 10);
-                        let key = matches[2];
-                        let value = matches[3];
-                        switch (key) {
-                          case "path":
-                            {
-                              extended.filename = value;
-                            }
-                            break;
-                          case "size":
-                            {
-                              extended.size = parseInt(value, 10);
-                            }
-                            break;
-                        }
-                        str = str.substr(skip).trimStart();
-                      }
-                    } catch (err) {
-                      throw new Error("Malformed PAX entry");
-                    }
-                  }
-                  header = null;
-                }
-              } catch (err) {
-                reject(err);
-              }
-            });
-            reader.on("error", reject);
-            reader.on("end", resolve7);
-          });
-        }
-        function path_is_absolute(path3) {
-          if (process.platform == "win32" && path3.match(/^[a-zA-Z]:/))
-            path3 = path3.substr(2);
-          return is_path_separator(path3[0]);
-        }
-        function path_has_dotdot(path3) {
-          let start = 0;
-          for (; ; ) {
-            let offset = path3.indexOf("..", start);
-            if (offset < 0)
-              break;
-            start = offset + 2;
-            if (offset && !is_path_separator(path3[offset - 1]))
-              continue;
-            if (offset + 2 < path3.length && !is_path_separator(path3[offset + 2]))
-              continue;
-            return true;
-          }
-          return false;
-        }
-        function is_path_separator(c) {
-          if (c == "/")
-            return true;
-          if (process.platform == "win32" && c == "\\")
-            return true;
-          return false;
-        }
-        function sync_files(src_dir, dest_dir) {
-          let keep = /* @__PURE__ */ new Set();
-          {
-            let entries = fs2.readdirSync(src_dir, { withFileTypes: true });
-            for (let entry of entries) {
-              if (!entry.isFile())
-                continue;
-              keep.add(entry.name);
-              fs2.copyFileSync(src_dir + `/${entry.name}`, dest_dir + `/${entry.name}`);
-            }
-          }
-          {
-            let entries = fs2.readdirSync(dest_dir, { withFileTypes: true });
-            for (let entry of entries) {
-              if (!entry.isFile())
-                continue;
-              if (keep.has(entry.name))
-                continue;
-              fs2.unlinkSync(dest_dir + `/${entry.name}`);
-            }
-          }
-        }
-        function determine_arch2() {
-          let arch2 = process.arch;
-          if (arch2 == "riscv32" || arch2 == "riscv64") {
-            let buf = read_file_header(process.execPath, 512);
-            let header = decode_elf_header(buf);
-            let float_abi = header.e_flags & 6;
-            switch (float_abi) {
-              case 0:
-                {
-                }
-                break;
-              case 2:
-                {
-                  arch2 += "f";
-                }
-                break;
-              case 4:
-                {
-                  arch2 += "d";
-                }
-                break;
-              case 6:
-                {
-                  arch2 += "q";
-                }
-                break;
-            }
-          } else if (arch2 == "arm") {
-            let buf = read_file_header(process.execPath, 512);
-            let header = decode_elf_header(buf);
-            if (header.e_flags & 1024) {
-              arch2 += "hf";
-            } else if (header.e_flags & 512) {
-              arch2 += "sf";
-            } else {
-              throw new Error("Unknown ARM floating-point ABI");
-            }
-          }
-          return arch2;
-        }
-        function read_file_header(filename2, read) {
-          let fd = null;
-          try {
-            let fd2 = fs2.openSync(filename2);
-            let buf = Buffer.allocUnsafe(read);
-            let len = fs2.readSync(fd2, buf);
-            return buf.subarray(0, len);
-          } finally {
-            if (fd != null)
-              fs2.closeSync(fd);
-          }
-        }
-        function decode_elf_header(buf) {
-          let header = {};
-          if (buf.length < 16)
-            throw new Error("Truncated header");
-          if (buf[0] != 127 || buf[1] != 69 || buf[2] != 76 || buf[3] != 70)
-            throw new Error("Invalid magic number");
-          if (buf[6] != 1)
-            throw new Error("Invalid ELF version");
-          if (buf[5] != 1)
-            throw new Error("Big-endian architectures are not supported");
-          let machine = buf.readUInt16LE(18);
-          switch (machine) {
-            case 3:
-              {
-                header.e_machine = "ia32";
-              }
-              break;
-            case 40:
-              {
-                header.e_machine = "arm";
-              }
-              break;
-            case 62:
-              {
-                header.e_machine = "amd64";
-              }
-              break;
-            case 183:
-              {
-                header.e_machine = "arm64";
-              }
-              break;
-            case 243:
-              {
-                switch (buf[4]) {
-                  case 1:
-                    {
-                      header.e_machine = "riscv32";
-                    }
-                    break;
-                  case 2:
-                    {
-                      header.e_machine = "riscv64";
-                    }
-                    break;
-                }
-              }
-              break;
-            case 248:
-              {
-                switch (buf[4]) {
-                  case 1:
-                    {
-                      header.e_machine = "loong32";
-                    }
-                    break;
-                  case 2:
-                    {
-                      header.e_machine = "loong64";
-                    }
-                    break;
-                }
-              }
-              break;
-            default:
-              throw new Error("Unknown ELF machine type");
-          }
-          switch (buf[4]) {
-            case 1:
-              {
-                buf = buf.subarray(0, 68);
-                if (buf.length < 68)
-                  throw new Error("Truncated ELF header");
-                header.ei_class = 32;
-                header.e_flags = buf.readUInt32LE(36);
-              }
-              break;
-            case 2:
-              {
-                buf = buf.subarray(0, 120);
-                if (buf.length < 120)
-                  throw new Error("Truncated ELF header");
-                header.ei_class = 64;
-                header.e_flags = buf.readUInt32LE(48);
-              }
-              break;
-            default:
-              throw new Error("Invalid ELF class");
-          }
-          return header;
-        }
-        function unlink_recursive(path3) {
-          try {
-            if (fs2.rmSync != null) {
-              fs2.rmSync(path3, { recursive: true, maxRetries: process.platform == "win32" ? 3 : 0 });
-            } else {
-              fs2.rmdirSync(path3, { recursive: true, maxRetries: process.platform == "win32" ? 3 : 0 });
-            }
-          } catch (err) {
-            if (err.code !== "ENOENT")
-              throw err;
-          }
-        }
-        function get_napi_version2(napi, major) {
-          if (napi > 8)
-            return null;
-          const support = {
-            6: ["6.14.2", "6.14.2", "6.14.2"],
-            8: ["8.6.0", "8.10.0", "8.11.2"],
-            9: ["9.0.0", "9.3.0", "9.11.0"],
-            10: ["10.0.0", "10.0.0", "10.0.0", "10.16.0", "10.17.0", "10.20.0", "10.23.0"],
-            11: ["11.0.0", "11.0.0", "11.0.0", "11.8.0"],
-            12: ["12.0.0", "12.0.0", "12.0.0", "12.0.0", "12.11.0", "12.17.0", "12.19.0", "12.22.0"],
-            13: ["13.0.0", "13.0.0", "13.0.0", "13.0.0", "13.0.0"],
-            14: ["14.0.0", "14.0.0", "14.0.0", "14.0.0", "14.0.0", "14.0.0", "14.12.0", "14.17.0"],
-            15: ["15.0.0", "15.0.0", "15.0.0", "15.0.0", "15.0.0", "15.0.0", "15.0.0", "15.12.0"]
-          };
-          const max = Math.max(...Object.keys(support).map((k) => parseInt(k, 10)));
-          if (major > max)
-            return major + ".0.0";
-          if (support[major] == null)
-            return null;
-          let required = support[major][napi - 1] || null;
-          return required;
-        }
-        function cmp_version(ver1, ver2) {
-          ver1 = String(ver1).replace(/-.*$/, "").split(".").reduce((acc, v, idx) => acc + parseInt(v, 10) * Math.pow(10, 2 * (5 - idx)), 0);
-          ver2 = String(ver2).replace(/-.*$/, "").split(".").reduce((acc, v, idx) => acc + parseInt(v, 10) * Math.pow(10, 2 * (5 - idx)), 0);
-          let cmp = Math.min(Math.max(ver1 - ver2, -1), 1);
-          return cmp;
-        }
-        module2.exports = {
-          download_http,
-          extract_targz,
-          path_is_absolute,
-          path_has_dotdot,
-          sync_files,
-          determine_arch: determine_arch2,
-          unlink_recursive,
-          get_napi_version: get_napi_version2,
-          cmp_version
-        };
       }
-    });
-    var require_package = __commonJS({
-      "../../bin/Koffi/package/src/koffi/package.json"(exports2, module2) {
-        module2.exports = {
-          name: "koffi",
-          version: "2.12.4",
-          stable: "2.12.4",
-          description: "Fast and simple C FFI (foreign function interface) for Node.js",
-          keywords: [
-            "foreign",
-            "function",
-            "interface",
-            "ffi",
-            "binding",
-            "c",
-            "napi"
-          ],
-          repository: {
-            type: "git",
-            url: "https://github.com/Koromix/koffi"
-          },
-          homepage: "https://koffi.dev/",
-          author: {
-            name: "Niels Martign\xE8ne",
-            email: "niels.martignene@protonmail.com",
-            url: "https://koromix.dev/"
-          },
-          main: "./index.js",
-          types: "./index.d.ts",
-          scripts: {
-            test: "node tools/koffi.js test",
-            prepack: `echo 'Use "npm run package" instead' && false`,
-            prepublishOnly: `echo 'Use "npm run package" instead' && false`,
-            package: "node tools/koffi.js build"
-          },
-          license: "MIT",
-          cnoke: {
-            api: "../../vendor/node-api-headers",
-            output: "../../bin/Koffi/{{ platform }}_{{ arch }}",
-            node: 16,
-            napi: 8,
-            require: "./index.js"
-          }
-        };
-      }
-    });
-    var require_init = __commonJS({
-      "../../bin/Koffi/package/src/koffi/src/init.js"(exports, module) {
-        var fs = __require("fs");
-        var path = __require("path");
-        var util = __require("util");
-        var { get_napi_version, determine_arch } = require_tools();
-        var pkg = require_package();
-        function detect() {
-          if (process.versions.napi == null || process.versions.napi < pkg.cnoke.napi) {
-            let major = parseInt(process.versions.node, 10);
-            let required = get_napi_version(pkg.cnoke.napi, major);
-            if (required != null) {
-              throw new Error(`This engine is based on Node ${process.versions.node}, but ${pkg.name} requires Node >= ${required} in the Node ${major}.x branch (N-API >= ${pkg.cnoke.napi})`);
-            } else {
-              throw new Error(`This engine is based on Node ${process.versions.node}, but ${pkg.name} does not support the Node ${major}.x branch (N-API < ${pkg.cnoke.napi})`);
-            }
-          }
-          let arch2 = determine_arch();
-          let triplet3 = `${process.platform}_${arch2}`;
-          return triplet3;
+      if (process.arch === "arm64") {
+        try {
+          return require("./koffi-CSAVKOXE.node");
+        } catch {
+          return require("./koffi-L4IHAKC4.node");
         }
-        function init(triplet, native) {
-          if (native == null) {
-            let roots = [path.join(__dirname, "..")];
-            let triplets = [triplet];
-            if (process.resourcesPath != null)
-              roots.push(process.resourcesPath);
-            if (triplet.startsWith("linux_")) {
-              let musl = triplet.replace(/^linux_/, "musl_");
-              triplets.push(musl);
-            }
-            let filenames = roots.flatMap((root) => triplets.flatMap((triplet3) => [
-              `${root}/build/koffi/${triplet3}/koffi.node`,
-              `${root}/koffi/${triplet3}/koffi.node`,
-              `${root}/node_modules/koffi/build/koffi/${triplet3}/koffi.node`,
-              `${root}/../../bin/Koffi/${triplet3}/koffi.node`
-            ]));
-            let first_err = null;
-            for (let filename of filenames) {
-              if (!fs.existsSync(filename))
-                continue;
-              try {
-                native = eval("require")(filename);
-              } catch (err) {
-                if (first_err == null)
-                  first_err = err;
-                continue;
-              }
-              break;
-            }
-            if (first_err != null)
-              throw first_err;
-          }
-          if (native == null)
-            throw new Error("Cannot find the native Koffi module; did you bundle it correctly?");
-          if (native.version != pkg.version)
-            throw new Error("Mismatched native Koffi modules");
-          let mod = wrap(native);
-          return mod;
-        }
-        function wrap(native3) {
-          let obj = {
-            ...native3,
-            // Deprecated functions
-            handle: util.deprecate(native3.opaque, "The koffi.handle() function was deprecated in Koffi 2.1, use koffi.opaque() instead", "KOFFI001"),
-            callback: util.deprecate(native3.proto, "The koffi.callback() function was deprecated in Koffi 2.4, use koffi.proto() instead", "KOFFI002")
-          };
-          obj.load = (...args) => {
-            let lib = native3.load(...args);
-            lib.cdecl = util.deprecate((...args2) => lib.func("__cdecl", ...args2), "The koffi.cdecl() function was deprecated in Koffi 2.7, use koffi.func(...) instead", "KOFFI003");
-            lib.stdcall = util.deprecate((...args2) => lib.func("__stdcall", ...args2), 'The koffi.stdcall() function was deprecated in Koffi 2.7, use koffi.func("__stdcall", ...) instead', "KOFFI004");
-            lib.fastcall = util.deprecate((...args2) => lib.func("__fastcall", ...args2), 'The koffi.fastcall() function was deprecated in Koffi 2.7, use koffi.func("__fastcall", ...) instead', "KOFFI005");
-            lib.thiscall = util.deprecate((...args2) => lib.func("__thiscall", ...args2), 'The koffi.thiscall() function was deprecated in Koffi 2.7, use koffi.func("__thiscall", ...) instead', "KOFFI006");
-            return lib;
-          };
-          return obj;
-        }
-        module.exports = {
-          detect,
-          init
-        };
       }
-    });
-    var { detect: detect2, init: init2 } = require_init();
-    var triplet2 = detect2();
-    var native2 = null;
-    try {
-      switch (triplet2) {
-        case "darwin_arm64":
-          {
-            native2 = __require("./build/koffi/darwin_arm64/koffi.node");
-          }
-          break;
-        case "darwin_x64":
-          {
-            native2 = __require("./build/koffi/darwin_x64/koffi.node");
-          }
-          break;
-        case "freebsd_arm64":
-          {
-            native2 = __require("./build/koffi/freebsd_arm64/koffi.node");
-          }
-          break;
-        case "freebsd_ia32":
-          {
-            native2 = __require("./build/koffi/freebsd_ia32/koffi.node");
-          }
-          break;
-        case "freebsd_x64":
-          {
-            native2 = __require("./build/koffi/freebsd_x64/koffi.node");
-          }
-          break;
-        case "linux_armhf":
-          {
-            native2 = __require("./build/koffi/linux_armhf/koffi.node");
-          }
-          break;
-        case "linux_arm64":
-          {
-            native2 = __require("./koffi-CSAVKOXE.node");
-          }
-          break;
-        case "linux_ia32":
-          {
-            native2 = __require("./build/koffi/linux_ia32/koffi.node");
-          }
-          break;
-        case "linux_loong64":
-          {
-            native2 = __require("./build/koffi/linux_loong64/koffi.node");
-          }
-          break;
-        case "linux_riscv64d":
-          {
-            native2 = __require("./build/koffi/linux_riscv64d/koffi.node");
-          }
-          break;
-        case "linux_x64":
-          {
-            native2 = __require("./koffi-I2L24DCT.node");
-          }
-          break;
-        case "openbsd_ia32":
-          {
-            native2 = __require("./build/koffi/openbsd_ia32/koffi.node");
-          }
-          break;
-        case "openbsd_x64":
-          {
-            native2 = __require("./build/koffi/openbsd_x64/koffi.node");
-          }
-          break;
-        case "win32_arm64":
-          {
-            native2 = __require("./build/koffi/win32_arm64/koffi.node");
-          }
-          break;
-        case "win32_ia32":
-          {
-            native2 = __require("./build/koffi/win32_ia32/koffi.node");
-          }
-          break;
-        case "win32_x64":
-          {
-            native2 = __require("./build/koffi/win32_x64/koffi.node");
-          }
-          break;
-      }
-    } catch {
-      try {
-        switch (triplet2) {
-          case "linux_arm64":
-            {
-              native2 = __require("./koffi-L4IHAKC4.node");
-            }
-            break;
-          case "linux_x64":
-            {
-              native2 = __require("./koffi-WJIFKEBE.node");
-            }
-            break;
-        }
-      } catch {
-      }
+      throw new Error(`processcache traces x86_64 and aarch64 only, not ${process.arch}`);
     }
-    var mod2 = init2(triplet2, native2);
-    module.exports = mod2;
+    module2.exports = load();
   }
 });
 
 // src/trace/session.ts
-import { spawn, spawnSync } from "node:child_process";
-import { accessSync, constants as fsConstants, mkdtempSync, rmSync, statSync } from "node:fs";
-import { Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { delimiter, join as join2, resolve } from "node:path";
+var import_node_child_process = require("node:child_process");
+var import_node_fs2 = require("node:fs");
+var import_node_net = require("node:net");
+var import_node_os2 = require("node:os");
+var import_node_path2 = require("node:path");
 
 // src/trace/builder.ts
-import { constants } from "node:os";
+var import_node_os = require("node:os");
 
 // src/trace/protocol.ts
 var SPEC_MAGIC = 1885566001;
@@ -822,7 +207,7 @@ function encodeExecReply(decision) {
 
 // src/trace/builder.ts
 var ERRNO_NAMES = new Map(
-  Object.entries(constants.errno).map(([name, num]) => [num, name])
+  Object.entries(import_node_os.constants.errno).map(([name, num]) => [num, name])
 );
 var FILE_TYPES = {
   1: "fifo",
@@ -1025,9 +410,9 @@ var TraceBuilder = class {
     const exec = this.executionOfPid.get(ev.pid);
     const op = ACCESS_OPS[ev.op];
     if (!exec || !op) return;
-    const [path2, second, ...rest] = payloadStrings(ev.payload);
+    const [path, second, ...rest] = payloadStrings(ev.payload);
     const access = { op, result: errnoName(ev.value) };
-    if (path2 !== void 0 && op !== "stdin" && op !== "dup") access.path = path2;
+    if (path !== void 0 && op !== "stdin" && op !== "dup") access.path = path;
     switch (op) {
       case "probe": {
         const type = FILE_TYPES[ev.kind];
@@ -1035,7 +420,7 @@ var TraceBuilder = class {
         break;
       }
       case "list": {
-        const key = `${exec.id}\0${path2}`;
+        const key = `${exec.id}\0${path}`;
         const names = [second, ...rest].filter((n) => n !== void 0);
         const earlier = this.listings.get(key);
         if (earlier) {
@@ -1071,10 +456,10 @@ var TraceBuilder = class {
 };
 
 // src/trace/native.ts
-var import_koffi = __toESM(require_koffi(), 1);
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+var import_node_fs = require("node:fs");
+var import_node_path = require("node:path");
+var import_node_url = require("node:url");
+var import_koffi = __toESM(require_koffi_addon(), 1);
 var NativeError = class extends Error {
 };
 function archDir() {
@@ -1085,14 +470,14 @@ function archDir() {
 }
 function findNativeDir() {
   const arch2 = archDir();
-  const here = dirname(fileURLToPath(import.meta.url));
+  const here = (0, import_node_path.dirname)((0, import_node_url.fileURLToPath)(__pcMetaUrl));
   const candidates = [
     process.env.PROCESSCACHE_NATIVE_DIR,
-    join(here, "native", arch2),
-    join(here, "..", "..", "native", "build", arch2),
-    join(here, "..", "native", "build", arch2)
+    (0, import_node_path.join)(here, "native", arch2),
+    (0, import_node_path.join)(here, "..", "..", "native", "build", arch2),
+    (0, import_node_path.join)(here, "..", "native", "build", arch2)
   ].filter((c) => Boolean(c));
-  const found = candidates.find((dir) => existsSync(join(dir, "libpctrace.so")));
+  const found = candidates.find((dir) => (0, import_node_fs.existsSync)((0, import_node_path.join)(dir, "libpctrace.so")));
   if (!found) {
     throw new NativeError(`the native tracer is not built (looked in ${candidates.join(", ")}); run \`npm run build\``);
   }
@@ -1105,7 +490,7 @@ function errnoMessage(code, what) {
 function loadNative() {
   if (cached) return cached;
   const dir = findNativeDir();
-  const libraryPath = join(dir, "libpctrace.so");
+  const libraryPath = (0, import_node_path.join)(dir, "libpctrace.so");
   const lib = import_koffi.default.load(libraryPath);
   const abi = lib.func("int pct_abi_version(void)");
   if (abi() >>> 0 !== 1885566001) throw new NativeError(`${libraryPath} is from another version; run \`npm run build\``);
@@ -1116,16 +501,16 @@ function loadNative() {
   const reap = lib.func("int pct_reap(int pid, int nohang)");
   cached = {
     libraryPath,
-    helperPath: join(dir, "pctrace"),
+    helperPath: (0, import_node_path.join)(dir, "pctrace"),
     forkTracer() {
       const out = [0];
       const pid = forkTracer(out);
       if (pid < 0) throw errnoMessage(pid, "starting the tracer");
       return { pid, channel: out[0] };
     },
-    listen(path2) {
-      const fd = listen(path2);
-      if (fd < 0) throw errnoMessage(fd, `listening on ${path2}`);
+    listen(path) {
+      const fd = listen(path);
+      if (fd < 0) throw errnoMessage(fd, `listening on ${path}`);
       return fd;
     },
     acceptTracer(listener, timeoutMs) {
@@ -1155,20 +540,20 @@ var TraceError = class extends Error {
 function resolveProgram(name, env, cwd) {
   const executable = (p) => {
     try {
-      accessSync(p, fsConstants.X_OK);
-      return statSync(p).isFile();
+      (0, import_node_fs2.accessSync)(p, import_node_fs2.constants.X_OK);
+      return (0, import_node_fs2.statSync)(p).isFile();
     } catch {
       return false;
     }
   };
   if (name.includes("/")) {
-    const full = resolve(cwd, name);
+    const full = (0, import_node_path2.resolve)(cwd, name);
     if (!executable(full)) throw new TraceError(`${name}: no such executable file`);
     return full;
   }
-  const dirs = (env.PATH ?? "/usr/local/bin:/usr/bin:/bin").split(delimiter);
+  const dirs = (env.PATH ?? "/usr/local/bin:/usr/bin:/bin").split(import_node_path2.delimiter);
   for (const dir of dirs) {
-    const full = resolve(cwd, dir || ".", name);
+    const full = (0, import_node_path2.resolve)(cwd, dir || ".", name);
     if (executable(full)) return full;
   }
   throw new TraceError(`${name}: command not found in PATH`);
@@ -1182,33 +567,33 @@ function currentUmask() {
   return mask;
 }
 function hasPasswordlessSudo() {
-  const r = spawnSync("sudo", ["-n", "true"], { stdio: "ignore", timeout: 1e4 });
+  const r = (0, import_node_child_process.spawnSync)("sudo", ["-n", "true"], { stdio: "ignore", timeout: 1e4 });
   return r.status === 0;
 }
-function startForked(native3) {
-  const { pid, channel } = native3.forkTracer();
-  const socket = new Socket({ fd: channel, readable: true, writable: true });
+function startForked(native) {
+  const { pid, channel } = native.forkTracer();
+  const socket = new import_node_net.Socket({ fd: channel, readable: true, writable: true });
   return {
     socket,
     privileged: false,
     exit: null,
     finish() {
-      native3.reap(pid, true);
+      native.reap(pid, true);
     },
     async postmortem() {
-      const status = native3.reap(pid, false);
+      const status = native.reap(pid, false);
       if (status === null) return "it closed its channel";
       const signal = status & 127;
       return signal ? `it was killed by signal ${signal}` : `it exited with status ${status >> 8 & 255}`;
     }
   };
 }
-async function startProgram(native3, program, sudo) {
-  const dir = mkdtempSync(join2(tmpdir(), "processcache-"));
-  const path2 = join2(dir, "tracer.sock");
-  const listener = native3.listen(path2);
-  const argv = [program, "--connect", path2];
-  const child = sudo ? spawn("sudo", ["-n", "--", ...argv], { stdio: ["ignore", "ignore", "pipe"] }) : spawn(argv[0], argv.slice(1), { stdio: ["ignore", "ignore", "pipe"] });
+async function startProgram(native, program, sudo) {
+  const dir = (0, import_node_fs2.mkdtempSync)((0, import_node_path2.join)((0, import_node_os2.tmpdir)(), "processcache-"));
+  const path = (0, import_node_path2.join)(dir, "tracer.sock");
+  const listener = native.listen(path);
+  const argv = [program, "--connect", path];
+  const child = sudo ? (0, import_node_child_process.spawn)("sudo", ["-n", "--", ...argv], { stdio: ["ignore", "ignore", "pipe"] }) : (0, import_node_child_process.spawn)(argv[0], argv.slice(1), { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr?.on("data", (d) => {
     stderr += d.toString();
@@ -1218,16 +603,16 @@ async function startProgram(native3, program, sudo) {
   });
   let channel;
   try {
-    channel = await native3.acceptTracer(listener, 15e3);
+    channel = await native.acceptTracer(listener, 15e3);
   } catch (e) {
     child.kill();
     throw new TraceError(`the tracer program did not start${sudo ? " through sudo" : ""}: ${stderr.trim() || e.message}`);
   } finally {
-    native3.close(listener);
-    rmSync(dir, { recursive: true, force: true });
+    native.close(listener);
+    (0, import_node_fs2.rmSync)(dir, { recursive: true, force: true });
   }
   return {
-    socket: new Socket({ fd: channel, readable: true, writable: true }),
+    socket: new import_node_net.Socket({ fd: channel, readable: true, writable: true }),
     privileged: sudo,
     exit,
     async postmortem() {
@@ -1250,11 +635,11 @@ function decide(options) {
 async function traceCommand(options) {
   const [program, ...rest] = options.command;
   if (!program) throw new TraceError("no command given");
-  const cwd = resolve(options.cwd ?? process.cwd());
+  const cwd = (0, import_node_path2.resolve)(options.cwd ?? process.cwd());
   const env = options.env ?? process.env;
   const exe = resolveProgram(program, env, cwd);
-  const native3 = loadNative();
-  const started = options.tracerProgram ? await startProgram(native3, options.tracerProgram, false) : decide(options) ? await startProgram(native3, native3.helperPath, true) : startForked(native3);
+  const native = loadNative();
+  const started = options.tracerProgram ? await startProgram(native, options.tracerProgram, false) : decide(options) ? await startProgram(native, native.helperPath, true) : startForked(native);
   const isRoot = process.getuid?.() === 0;
   const spec = encodeSpec({
     exe,
@@ -1365,7 +750,7 @@ function setuidWarnings(trace) {
   const out = [];
   for (const exec of trace.executions) {
     try {
-      if (statSync(exec.exe).mode & 2048) {
+      if ((0, import_node_fs2.statSync)(exec.exe).mode & 2048) {
         out.push(`${exec.exe} is setuid, but the tracer runs without privileges, so it ran without them. Give this user passwordless sudo (the tracer then runs privileged and the command as you) or run processcache as root.`);
       }
     } catch {
@@ -1409,58 +794,110 @@ ${usage}`);
 }
 
 // src/fingerprint/hash.ts
-import { createHash } from "node:crypto";
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+var import_node_crypto = require("node:crypto");
+var import_node_fs3 = require("node:fs");
 function sha256(data) {
-  return createHash("sha256").update(data).digest("hex");
+  return (0, import_node_crypto.createHash)("sha256").update(data).digest("hex");
 }
-var RACY_NS = 2000000000n;
+var RACY_FINE_NS = 20000000n;
+var RACY_COARSE_NS = 2000000000n;
+function racyWindow(st) {
+  return st.mtimeNs % 1000000000n === 0n && st.ctimeNs % 1000000000n === 0n ? RACY_COARSE_NS : RACY_FINE_NS;
+}
+var KEEP = 2e5;
 var FileHasher = class _FileHasher {
-  cache;
+  known;
+  /** entries looked up or added by this run, in the order they were */
+  used = /* @__PURE__ */ new Set();
   dirty = false;
   constructor(entries = []) {
-    this.cache = new Map(entries);
+    this.known = new Map(entries);
   }
   static key(st) {
     return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
   }
   /** The file's sha256, or null when it is not a readable regular file. */
-  hash(path2) {
+  hash(path) {
+    let st;
+    try {
+      st = (0, import_node_fs3.statSync)(path, { bigint: true, throwIfNoEntry: false });
+    } catch {
+      return null;
+    }
+    if (!st?.isFile()) return null;
+    const known = this.known.get(_FileHasher.key(st));
+    if (known) {
+      this.used.add(_FileHasher.key(st));
+      return known;
+    }
+    return this.hashContent(path);
+  }
+  hashContent(path) {
     let fd;
     try {
-      fd = openSync(path2, "r");
+      fd = (0, import_node_fs3.openSync)(path, "r");
     } catch {
       return null;
     }
     try {
-      const st = fstatSync(fd, { bigint: true });
-      if (!st.isFile()) return null;
-      const key = _FileHasher.key(st);
-      const known = this.cache.get(key);
-      if (known) return known;
-      const h = createHash("sha256");
-      const buf = Buffer.allocUnsafe(1 << 20);
-      for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+      const before = (0, import_node_fs3.fstatSync)(fd, { bigint: true });
+      if (!before.isFile()) return null;
+      const h = (0, import_node_crypto.createHash)("sha256");
+      const buf = Buffer.allocUnsafe(Math.min(1 << 20, Number(before.size) + 1));
+      for (let n; (n = (0, import_node_fs3.readSync)(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
       const digest = h.digest("hex");
-      const now = BigInt(Date.now()) * 1000000n;
-      if (now - st.mtimeNs > RACY_NS && now - st.ctimeNs > RACY_NS) {
-        this.cache.set(key, digest);
-        this.dirty = true;
-      }
+      this.remember(before, digest);
       return digest;
     } catch {
       return null;
     } finally {
-      closeSync(fd);
+      (0, import_node_fs3.closeSync)(fd);
     }
   }
+  /** The digest known for the file lstat or stat saw, if any: no read needed. */
+  cached(st) {
+    const key = _FileHasher.key(st);
+    const known = this.known.get(key);
+    if (known) this.used.add(key);
+    return known;
+  }
+  /** A file's bytes and their sha256, remembered for the file as it was when opened. */
+  read(path) {
+    const fd = (0, import_node_fs3.openSync)(path, "r");
+    try {
+      const st = (0, import_node_fs3.fstatSync)(fd, { bigint: true });
+      const data = (0, import_node_fs3.readFileSync)(fd);
+      const digest = sha256(data);
+      this.remember(st, digest);
+      return { data, digest };
+    } finally {
+      (0, import_node_fs3.closeSync)(fd);
+    }
+  }
+  /** Keeps digest for the file as stat saw it, unless it changed too recently to tell a later change. */
+  remember(st, digest) {
+    const now = BigInt(Date.now()) * 1000000n;
+    const window = racyWindow(st);
+    if (now - st.mtimeNs <= window || now - st.ctimeNs <= window) return;
+    const key = _FileHasher.key(st);
+    this.known.set(key, digest);
+    this.used.add(key);
+    this.dirty = true;
+  }
+  /** What to keep on disk: this run's entries first, then the older ones, up to a bound. */
   entries() {
-    return [...this.cache];
+    const out = [];
+    for (const key of this.used) out.push([key, this.known.get(key)]);
+    for (const [key, digest] of this.known) {
+      if (out.length >= KEEP) break;
+      if (!this.used.has(key)) out.push([key, digest]);
+    }
+    return out;
   }
 };
 
 // src/fingerprint/inputs.ts
-import { lstatSync, readdirSync, readlinkSync, statSync as statSync2 } from "node:fs";
+var import_node_fs4 = require("node:fs");
 function typeOf(st) {
   if (st.isFile()) return "file";
   if (st.isDirectory()) return "dir";
@@ -1470,9 +907,10 @@ function typeOf(st) {
   if (st.isFIFO()) return "fifo";
   return "socket";
 }
-function existence(path2, recordedType) {
+function existence(path, recordedType) {
   try {
-    const st = recordedType === "symlink" ? lstatSync(path2) : statSync2(path2);
+    const st = recordedType === "symlink" ? (0, import_node_fs4.lstatSync)(path, { throwIfNoEntry: false }) : (0, import_node_fs4.statSync)(path, { throwIfNoEntry: false });
+    if (!st) return "absent";
     return recordedType ? `type:${typeOf(st)}` : "exists";
   } catch {
     return "absent";
@@ -1492,13 +930,13 @@ function currentValue(spec, hasher) {
       return existence(spec.path, spec.kind === "exists" ? spec.type : void 0);
     case "listing":
       try {
-        return namesFingerprint(readdirSync(spec.path).sort());
+        return namesFingerprint((0, import_node_fs4.readdirSync)(spec.path).sort());
       } catch {
         return "absent";
       }
     case "link":
       try {
-        return `link:${readlinkSync(spec.path)}`;
+        return `link:${(0, import_node_fs4.readlinkSync)(spec.path)}`;
       } catch {
         return existence(spec.path, void 0);
       }
@@ -1512,7 +950,7 @@ function toInput(spec, value) {
 }
 
 // src/fingerprint/weak.ts
-import { arch, platform } from "node:os";
+var import_node_os3 = require("node:os");
 var PER_RUN_ENV = [
   "GITHUB_RUN_ID",
   "GITHUB_RUN_NUMBER",
@@ -1539,7 +977,7 @@ function stdioForKey(stdio) {
 function weakKey(parts, ignored) {
   return sha256(JSON.stringify({
     v: parts.toolVersion,
-    platform: `${platform()}-${arch()}`,
+    platform: `${(0, import_node_os3.platform)()}-${(0, import_node_os3.arch)()}`,
     exe: parts.exe,
     argv: parts.argv,
     cwd: parts.cwd,
@@ -1550,7 +988,7 @@ function weakKey(parts, ignored) {
 }
 
 // src/fingerprint/view.ts
-import { dirname as dirname2 } from "node:path";
+var import_node_path3 = require("node:path");
 var CHANGES = /* @__PURE__ */ new Set(["write", "create", "truncate", "rename", "delete", "mkdir", "rmdir", "symlink", "link", "chmod", "utime", "mknod"]);
 var FsView = class {
   constructor(hasher) {
@@ -1570,9 +1008,9 @@ var FsView = class {
     return v;
   }
   /** A path the command (or a restore) changed. */
-  changed(path2) {
-    this.volatile.add(path2);
-    this.volatile.add(dirname2(path2));
+  changed(path) {
+    this.volatile.add(path);
+    this.volatile.add((0, import_node_path3.dirname)(path));
   }
   observe(access) {
     if (!CHANGES.has(access.op) || !access.path) return;
@@ -1592,18 +1030,18 @@ function ignoredEnv(fromArgs) {
 }
 
 // src/cli/explain-command.ts
-import { fstatSync as fstatSync2 } from "node:fs";
-import { resolve as resolve3 } from "node:path";
-import { isatty } from "node:tty";
+var import_node_fs10 = require("node:fs");
+var import_node_path9 = require("node:path");
+var import_node_tty = require("node:tty");
 
 // src/memo/engine.ts
-import { lstatSync as lstatSync3, readFileSync, readlinkSync as readlinkSync2 } from "node:fs";
+var import_node_fs6 = require("node:fs");
 
 // src/observe/summary.ts
-import { basename, dirname as dirname3, join as join3 } from "node:path";
+var import_node_path4 = require("node:path");
 var PSEUDO_INPUTS = /* @__PURE__ */ new Set(["/dev/null", "/dev/zero", "/dev/full", "/dev/urandom", "/dev/random"]);
-function describesSelf(path2) {
-  return /^\/proc\/(self|thread-self|\d+)(\/|$)/.test(path2);
+function describesSelf(path) {
+  return /^\/proc\/(self|thread-self|\d+)(\/|$)/.test(path);
 }
 var ABSENT = /* @__PURE__ */ new Set(["ENOENT", "ENOTDIR"]);
 var PathStates = class {
@@ -1630,27 +1068,27 @@ var PathStates = class {
     this.inputs.push(spec);
   }
   /** path did not exist before this change: only its first change can say so */
-  markCreated(path2) {
-    if (!this.changed.has(path2)) this.created.add(path2);
+  markCreated(path) {
+    if (!this.changed.has(path)) this.created.add(path);
   }
   /** A change to path; `prior` is what its first access learns, when it is the first. */
-  output(path2, prior) {
-    if (!this.changed.has(path2)) {
-      if (this.readFirst.has(path2)) this.rewrittenInputs.push(path2);
+  output(path, prior) {
+    if (!this.changed.has(path)) {
+      if (this.readFirst.has(path)) this.rewrittenInputs.push(path);
       if (prior) this.input(prior);
     }
-    this.changed.add(path2);
-    this.outputs.add(path2);
+    this.changed.add(path);
+    this.outputs.add(path);
   }
-  entryChanged(path2, added) {
-    const dir = dirname3(path2);
+  entryChanged(path, added) {
+    const dir = (0, import_node_path4.dirname)(path);
     const names = this.changes.get(dir) ?? /* @__PURE__ */ new Map();
-    if (!names.has(basename(path2))) names.set(basename(path2), added ? "added" : "removed");
+    if (!names.has((0, import_node_path4.basename)(path))) names.set((0, import_node_path4.basename)(path), added ? "added" : "removed");
     this.changes.set(dir, names);
   }
   entryChangeList() {
     const out = [];
-    for (const [dir, names] of this.changes) for (const [name, change] of names) out.push([join3(dir, name), change]);
+    for (const [dir, names] of this.changes) for (const [name, change] of names) out.push([(0, import_node_path4.join)(dir, name), change]);
     return out;
   }
   /** What a directory held before the subtree changed it, from what a listing saw. */
@@ -1662,12 +1100,12 @@ var PathStates = class {
     return [...names].sort();
   }
 };
-function probeSpec(path2, result, type) {
-  if (ABSENT.has(result)) return { path: path2, kind: "absent" };
-  return type ? { path: path2, kind: "exists", type } : { path: path2, kind: "exists" };
+function probeSpec(path, result, type) {
+  if (ABSENT.has(result)) return { path, kind: "absent" };
+  return type ? { path, kind: "exists", type } : { path, kind: "exists" };
 }
 function applyAccess(s, a) {
-  const path2 = a.path;
+  const path = a.path;
   const ok = a.result === "ok";
   switch (a.op) {
     case "stdin":
@@ -1675,72 +1113,72 @@ function applyAccess(s, a) {
       return null;
     case "read":
     case "exec":
-      if (!path2) return null;
-      s.input(ok ? { path: path2, kind: "content" } : probeSpec(path2, a.result));
+      if (!path) return null;
+      s.input(ok ? { path, kind: "content" } : probeSpec(path, a.result));
       return null;
     case "probe":
-      if (path2) s.input(probeSpec(path2, a.result, a.type));
+      if (path) s.input(probeSpec(path, a.result, a.type));
       return null;
     case "chdir":
-      if (path2) s.input(probeSpec(path2, a.result, ok ? "dir" : void 0));
+      if (path) s.input(probeSpec(path, a.result, ok ? "dir" : void 0));
       return null;
     case "readlink":
-      if (path2) s.input(ok ? { path: path2, kind: "link" } : probeSpec(path2, a.result));
+      if (path) s.input(ok ? { path, kind: "link" } : probeSpec(path, a.result));
       return null;
     case "list":
-      if (path2) s.input({ path: path2, kind: "listing", names: s.before(path2, a.names ?? []) });
+      if (path) s.input({ path, kind: "listing", names: s.before(path, a.names ?? []) });
       return null;
     case "write":
     case "chmod":
     case "utime":
-      if (!path2) return null;
+      if (!path) return null;
       if (!ok) {
-        s.input(probeSpec(path2, a.result));
+        s.input(probeSpec(path, a.result));
         return null;
       }
-      s.output(path2, { path: path2, kind: "content" });
+      s.output(path, { path, kind: "content" });
       return null;
     case "truncate":
-      if (!path2) return null;
-      if (ok) s.output(path2, null);
-      else s.input(probeSpec(path2, a.result));
+      if (!path) return null;
+      if (ok) s.output(path, null);
+      else s.input(probeSpec(path, a.result));
       return null;
     case "create":
     case "mkdir":
     case "symlink":
     case "mknod":
-      if (!path2) return null;
+      if (!path) return null;
       if (!ok) {
-        s.input(probeSpec(path2, a.result));
+        s.input(probeSpec(path, a.result));
         return null;
       }
-      s.markCreated(path2);
-      s.output(path2, a.truncates ? null : { path: path2, kind: "absent" });
-      s.entryChanged(path2, true);
+      s.markCreated(path);
+      s.output(path, a.truncates ? null : { path, kind: "absent" });
+      s.entryChanged(path, true);
       return null;
     case "delete":
     case "rmdir":
-      if (!path2) return null;
+      if (!path) return null;
       if (!ok) {
-        s.input(probeSpec(path2, a.result));
+        s.input(probeSpec(path, a.result));
         return null;
       }
-      s.output(path2, a.op === "rmdir" ? { path: path2, kind: "listing", names: s.before(path2, []) } : { path: path2, kind: "exists" });
-      s.entryChanged(path2, false);
+      s.output(path, a.op === "rmdir" ? { path, kind: "listing", names: s.before(path, []) } : { path, kind: "exists" });
+      s.entryChanged(path, false);
       return null;
     case "link":
     case "rename": {
       const to = typeof a.to === "string" ? a.to : void 0;
-      if (!path2 || !to) return null;
+      if (!path || !to) return null;
       if (!ok) {
-        s.input(probeSpec(path2, a.result));
+        s.input(probeSpec(path, a.result));
         return null;
       }
       if (a.op === "rename") {
-        s.output(path2, { path: path2, kind: "content" });
-        s.entryChanged(path2, false);
+        s.output(path, { path, kind: "content" });
+        s.entryChanged(path, false);
       } else {
-        s.input({ path: path2, kind: "content" });
+        s.input({ path, kind: "content" });
       }
       s.output(to, null);
       s.entryChanged(to, true);
@@ -1756,9 +1194,9 @@ function summarize(steps) {
   for (const step of steps) {
     if (step.kind === "replayed") {
       for (const input of step.inputs) s.input(input.kind === "listing" ? { ...input, names: s.before(input.path, input.names) } : input);
-      for (const path2 of step.created) s.markCreated(path2);
+      for (const path of step.created) s.markCreated(path);
       for (const out of step.outputs) s.output(out, null);
-      for (const [path2, change] of step.entryChanges) s.entryChanged(path2, change === "added");
+      for (const [path, change] of step.entryChanges) s.entryChanged(path, change === "added");
       continue;
     }
     reason ??= applyAccess(s, step.access);
@@ -1779,73 +1217,32 @@ function summarize(steps) {
 }
 
 // src/memo/restore.ts
-import { chmodSync, lstatSync as lstatSync2, mkdirSync, realpathSync, renameSync, rmdirSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
-import { basename as basename2, dirname as dirname4, join as join4 } from "node:path";
+var import_node_fs5 = require("node:fs");
+var import_node_path5 = require("node:path");
 var RestoreError = class extends Error {
 };
-function safeDir(dir, roots2) {
-  mkdirSync(dir, { recursive: true });
-  const real = realpathSync(dir);
-  if (!roots2.allows(real)) throw new RestoreError(`${dir} leads outside the allowed directories (to ${real})`);
-  return real;
-}
 function tmpName(dir, name) {
-  return join4(dir, `.${name}.pc-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  return (0, import_node_path5.join)(dir, `.${name}.pc-${process.pid}-${Math.random().toString(36).slice(2)}`);
 }
-function kindAt(path2) {
+function kindAt(path) {
   try {
-    const st = lstatSync2(path2);
+    const st = (0, import_node_fs5.lstatSync)(path);
     return st.isDirectory() ? "dir" : "other";
   } catch {
     return null;
   }
 }
-function removeAt(path2) {
-  const kind = kindAt(path2);
+function removeAt(path) {
+  const kind = kindAt(path);
   if (kind === null) return;
   if (kind !== "dir") {
-    unlinkSync(path2);
+    (0, import_node_fs5.unlinkSync)(path);
     return;
   }
   try {
-    rmdirSync(path2);
+    (0, import_node_fs5.rmdirSync)(path);
   } catch (e) {
-    throw new RestoreError(`${path2} is a directory that is not empty: restoring would delete what is in it (${e.message})`);
-  }
-}
-function apply(o, roots2, blobs) {
-  const target = roots2.load(o.path);
-  if (!roots2.allows(target)) throw new RestoreError(`the entry writes ${o.path}, outside the allowed directories`);
-  const dir = safeDir(dirname4(target), roots2);
-  const path2 = join4(dir, basename2(target));
-  switch (o.type) {
-    case "file": {
-      const data = blobs.get(o.blob);
-      const tmp = tmpName(dir, basename2(target));
-      writeFileSync(tmp, data, { mode: o.mode & 4095 });
-      chmodSync(tmp, o.mode & 4095);
-      if (kindAt(path2) === "dir") removeAt(path2);
-      renameSync(tmp, path2);
-      return data.length;
-    }
-    case "symlink": {
-      const tmp = tmpName(dir, basename2(target));
-      symlinkSync(o.target, tmp);
-      if (kindAt(path2) === "dir") removeAt(path2);
-      renameSync(tmp, path2);
-      return 0;
-    }
-    case "dir": {
-      if (kindAt(path2) !== "dir") {
-        removeAt(path2);
-        mkdirSync(path2);
-      }
-      chmodSync(path2, o.mode & 4095);
-      return 0;
-    }
-    case "absent":
-      removeAt(path2);
-      return 0;
+    throw new RestoreError(`${path} is a directory that is not empty: restoring would delete what is in it (${e.message})`);
   }
 }
 function order(outputs) {
@@ -1869,21 +1266,99 @@ async function fetchBlobs(entry, store) {
   if (bad.length) throw new RestoreError(`blob ${bad.join(", ")} is missing or corrupt`);
   return blobs;
 }
-function restoreOutputs(entry, roots2, blobs) {
-  for (const o of entry.outputs) {
-    if (!roots2.allows(roots2.load(o.path))) throw new RestoreError(`the entry writes ${o.path}, outside the allowed directories`);
+var Restorer = class {
+  constructor(roots, umask) {
+    this.roots = roots;
+    this.umask = umask;
   }
-  const existed = new Map(entry.outputs.map((o) => [o.path, kindAt(roots2.load(o.path)) !== null]));
-  const done = { bytes: 0, created: [], removed: [] };
-  for (const o of order(entry.outputs)) {
-    done.bytes += apply(o, roots2, blobs);
-    if (o.type === "absent" && existed.get(o.path)) done.removed.push(roots2.load(o.path));
-    if (o.type !== "absent" && !existed.get(o.path)) done.created.push(roots2.load(o.path));
+  roots;
+  umask;
+  realDirs = /* @__PURE__ */ new Map();
+  forget() {
+    this.realDirs.clear();
   }
-  return done;
+  /** Creates dir's missing parents and returns its real path, refusing one that leaves the roots. */
+  safeDir(dir) {
+    let real = this.realDirs.get(dir);
+    if (real !== void 0) return real;
+    (0, import_node_fs5.mkdirSync)(dir, { recursive: true });
+    real = (0, import_node_fs5.realpathSync)(dir);
+    if (!this.roots.allows(real)) throw new RestoreError(`${dir} leads outside the allowed directories (to ${real})`);
+    this.realDirs.set(dir, real);
+    return real;
+  }
+  /** Applies the outputs of entry; every blob they need must be in blobs, checked. */
+  restore(entry, blobs) {
+    const { roots } = this;
+    for (const o of entry.outputs) {
+      if (!roots.allows(roots.load(o.path))) throw new RestoreError(`the entry writes ${o.path}, outside the allowed directories`);
+    }
+    const existed = new Map(entry.outputs.map((o) => [o.path, kindAt(roots.load(o.path)) !== null]));
+    const done = { bytes: 0, created: [], removed: [] };
+    for (const o of order(entry.outputs)) {
+      done.bytes += this.apply(o, blobs);
+      if (o.type === "absent" && existed.get(o.path)) done.removed.push(roots.load(o.path));
+      if (o.type !== "absent" && !existed.get(o.path)) done.created.push(roots.load(o.path));
+    }
+    return done;
+  }
+  apply(o, blobs) {
+    const target = this.roots.load(o.path);
+    if (o.type !== "file") this.forget();
+    const dir = this.safeDir((0, import_node_path5.dirname)(target));
+    const path = (0, import_node_path5.join)(dir, (0, import_node_path5.basename)(target));
+    switch (o.type) {
+      case "file": {
+        const data = blobs.get(o.blob);
+        const mode = o.mode & 4095;
+        const tmp = tmpName(dir, (0, import_node_path5.basename)(target));
+        (0, import_node_fs5.writeFileSync)(tmp, data, { mode });
+        if ((mode & this.umask) !== 0 || (mode & ~511) !== 0) (0, import_node_fs5.chmodSync)(tmp, mode);
+        if (replaceWith(tmp, path)) this.forget();
+        return data.length;
+      }
+      case "symlink": {
+        const tmp = tmpName(dir, (0, import_node_path5.basename)(target));
+        (0, import_node_fs5.symlinkSync)(o.target, tmp);
+        replaceWith(tmp, path);
+        return 0;
+      }
+      case "dir": {
+        if (kindAt(path) !== "dir") {
+          removeAt(path);
+          (0, import_node_fs5.mkdirSync)(path);
+        }
+        (0, import_node_fs5.chmodSync)(path, o.mode & 4095);
+        return 0;
+      }
+      case "absent":
+        removeAt(path);
+        return 0;
+    }
+  }
+};
+function replaceWith(tmp, path) {
+  try {
+    (0, import_node_fs5.renameSync)(tmp, path);
+    return false;
+  } catch (e) {
+    if (kindAt(path) !== "dir") {
+      (0, import_node_fs5.rmSync)(tmp, { force: true });
+      throw e;
+    }
+  }
+  try {
+    removeAt(path);
+    (0, import_node_fs5.renameSync)(tmp, path);
+    return true;
+  } catch (e) {
+    (0, import_node_fs5.rmSync)(tmp, { force: true });
+    throw e;
+  }
 }
 
 // src/memo/engine.ts
+var STRUCTURAL = /* @__PURE__ */ new Set(["rename", "delete", "rmdir", "symlink", "link", "mknod"]);
 function short(value) {
   return value.length > 24 ? `${value.slice(0, 20)}...` : value;
 }
@@ -1900,7 +1375,11 @@ var MemoEngine = class {
     this.opts = opts;
     this.builder = builder;
     this.fs = new FsView(opts.hasher);
-    builder.onAccessSeen = (access) => this.fs.observe(access);
+    this.restorer = new Restorer(opts.roots, opts.umask);
+    builder.onAccessSeen = (access) => {
+      this.fs.observe(access);
+      if (STRUCTURAL.has(access.op)) this.restorer.forget();
+    };
     builder.onExecutionStart = (exec) => this.started(exec);
     builder.onExecutionEnd = (exec) => {
       const endAt = builder.log.length - 0.5;
@@ -1922,6 +1401,7 @@ var MemoEngine = class {
   /** each ended execution's subtree, folded: what its parent composes instead of re-reading it */
   folded = /* @__PURE__ */ new Map();
   fs;
+  restorer;
   weakOfQuery(q) {
     return weakKey({
       toolVersion: this.opts.toolVersion,
@@ -1948,7 +1428,7 @@ var MemoEngine = class {
           continue;
         }
         const blobs = await fetchBlobs(entry, this.opts.store);
-        const restored = restoreOutputs(entry, this.opts.roots, blobs);
+        const restored = this.restorer.restore(entry, blobs);
         for (const o of entry.outputs) this.fs.changed(this.opts.roots.load(o.path));
         await this.opts.store.touchEntry(entry);
         this.stats.reused++;
@@ -1981,16 +1461,16 @@ var MemoEngine = class {
   /** An input as stored (untrusted: it may come from a remote) back to what to look at. */
   specOf(input) {
     if (typeof input.path !== "string" || typeof input.value !== "string") return null;
-    const path2 = this.opts.roots.load(input.path);
+    const path = this.opts.roots.load(input.path);
     switch (input.kind) {
       case "content":
       case "absent":
       case "link":
-        return { path: path2, kind: input.kind };
+        return { path, kind: input.kind };
       case "exists":
-        return typeof input.type === "string" ? { path: path2, kind: "exists", type: input.type } : { path: path2, kind: "exists" };
+        return typeof input.type === "string" ? { path, kind: "exists", type: input.type } : { path, kind: "exists" };
       case "listing":
-        return Array.isArray(input.names) && input.names.every((n) => typeof n === "string") ? { path: path2, kind: "listing", names: input.names } : null;
+        return Array.isArray(input.names) && input.names.every((n) => typeof n === "string") ? { path, kind: "listing", names: input.names } : null;
       default:
         return null;
     }
@@ -2021,12 +1501,14 @@ var MemoEngine = class {
     this.missWhy.delete(exec.pid);
   }
   row(exec, status, reason) {
+    const first = this.builder.executions[0]?.startMs ?? exec.startMs;
     const row = {
       id: exec.id,
       parent: exec.parent,
       exe: exec.exe,
       argv: exec.argv,
       status,
+      startMs: Math.round((exec.startMs - first) * 1e3) / 1e3,
       durationMs: Math.round(((exec.endMs ?? exec.startMs) - exec.startMs) * 1e3) / 1e3
     };
     if (reason) row.reason = reason;
@@ -2127,28 +1609,27 @@ var MemoEngine = class {
   /** The final state of each output; a message when one is outside the allowed directories. */
   async outputStates(paths, createdHere) {
     const states = [];
-    for (const path2 of paths.sort()) {
-      const state = await this.finalState(path2);
-      if (state.type === "absent" && createdHere.has(path2)) continue;
-      if (!this.opts.roots.allows(path2)) return `it writes ${path2}, outside the root`;
-      states.push({ ...state, path: this.opts.roots.store(path2) });
+    for (const path of paths.sort()) {
+      const state = await this.finalState(path);
+      if (state.type === "absent" && createdHere.has(path)) continue;
+      if (!this.opts.roots.allows(path)) return `it writes ${path}, outside the root`;
+      states.push({ ...state, path: this.opts.roots.store(path) });
     }
     return states;
   }
-  async finalState(path2) {
-    let st;
-    try {
-      st = lstatSync3(path2);
-    } catch {
-      return { path: path2, type: "absent" };
-    }
-    if (st.isSymbolicLink()) return { path: path2, type: "symlink", target: readlinkSync2(path2) };
-    if (st.isDirectory()) return { path: path2, type: "dir", mode: st.mode & 4095 };
-    if (!st.isFile()) throw new Error(`${path2} is neither a file, a directory nor a symlink`);
-    const data = readFileSync(path2);
-    const blob = sha256(data);
-    await this.opts.store.putBlob(blob, data);
-    return { path: path2, type: "file", blob, mode: st.mode & 4095, size: data.length };
+  async finalState(path) {
+    const st = (0, import_node_fs6.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
+    if (!st) return { path, type: "absent" };
+    const mode = Number(st.mode) & 4095;
+    if (st.isSymbolicLink()) return { path, type: "symlink", target: (0, import_node_fs6.readlinkSync)(path) };
+    if (st.isDirectory()) return { path, type: "dir", mode };
+    if (!st.isFile()) throw new Error(`${path} is neither a file, a directory nor a symlink`);
+    const size = Number(st.size);
+    const known = this.opts.hasher.cached(st);
+    if (known && await this.opts.store.hasBlob(known, size)) return { path, type: "file", blob: known, mode, size };
+    const { data, digest } = this.opts.hasher.read(path);
+    await this.opts.store.putBlob(digest, data);
+    return { path, type: "file", blob: digest, mode, size: data.length };
   }
   async storeStream(chunks) {
     if (!chunks.length) return null;
@@ -2166,52 +1647,69 @@ var MemoEngine = class {
 };
 
 // src/memo/paths.ts
-import { isAbsolute, join as join5, relative, resolve as resolve2, sep } from "node:path";
+var import_node_path6 = require("node:path");
+function isNormalAbsolute(p) {
+  return p.startsWith("/") && !p.includes("//") && !/\/\.\.?(\/|$)/.test(p) && (p.length === 1 || !p.endsWith("/"));
+}
+var under = (dir) => dir.endsWith(import_node_path6.sep) ? dir : dir + import_node_path6.sep;
 var Roots = class {
   root;
   allowed;
+  rootPrefix;
+  allowedPrefixes;
   constructor(root, extra = []) {
-    this.root = resolve2(root);
-    this.allowed = [this.root, ...extra.map((d) => resolve2(d))];
+    this.root = (0, import_node_path6.resolve)(root);
+    this.allowed = [this.root, ...extra.map((d) => (0, import_node_path6.resolve)(d))];
+    this.rootPrefix = under(this.root);
+    this.allowedPrefixes = this.allowed.map(under);
   }
-  /** How an absolute path is stored: relative under the root, absolute elsewhere. */
-  store(path2) {
-    const rel = relative(this.root, path2);
-    return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path2 === this.root ? "." : path2;
+  /** How an absolute (normalized, as the tracer reports) path is stored: relative under the root, absolute elsewhere. */
+  store(path) {
+    if (path === this.root) return ".";
+    return path.startsWith(this.rootPrefix) ? path.slice(this.rootPrefix.length) : path;
   }
   /** The absolute path a stored path names now. */
   load(stored) {
-    return isAbsolute(stored) ? stored : join5(this.root, stored);
+    return (0, import_node_path6.isAbsolute)(stored) ? stored : (0, import_node_path6.join)(this.root, stored);
   }
-  /** Is the (already resolved, absolute) path inside one of the allowed directories? */
-  allows(path2) {
-    const p = resolve2(path2);
-    return this.allowed.some((dir) => p === dir || p.startsWith(dir.endsWith(sep) ? dir : dir + sep));
+  /** Is the (absolute) path inside one of the allowed directories, once "." and ".." are resolved? */
+  allows(path) {
+    const p = isNormalAbsolute(path) ? path : (0, import_node_path6.resolve)(path);
+    return this.allowed.some((dir, i) => p === dir || p.startsWith(this.allowedPrefixes[i]));
   }
 };
 
-// src/store/local.ts
-import { createHash as createHash2 } from "node:crypto";
-import { existsSync as existsSync2, mkdirSync as mkdirSync2, readdirSync as readdirSync2, readFileSync as readFileSync2, renameSync as renameSync2, rmSync as rmSync2, statSync as statSync3, utimesSync, writeFileSync as writeFileSync2 } from "node:fs";
-import { homedir } from "node:os";
-import { dirname as dirname5, join as join6 } from "node:path";
-function defaultStoreDir(env = process.env) {
-  if (env.PROCESSCACHE_STORE) return env.PROCESSCACHE_STORE;
-  const base = env.XDG_CACHE_HOME || join6(homedir(), ".cache");
-  return join6(base, "processcache");
-}
-var HEX64 = /^[0-9a-f]{64}$/;
+// src/store/atomic.ts
+var import_node_fs7 = require("node:fs");
+var import_node_path7 = require("node:path");
 var madeDirs = /* @__PURE__ */ new Set();
-function atomicWrite(path2, data) {
-  const dir = dirname5(path2);
+function atomicWrite(path, data) {
+  const dir = (0, import_node_path7.dirname)(path);
   if (!madeDirs.has(dir)) {
-    mkdirSync2(dir, { recursive: true });
+    (0, import_node_fs7.mkdirSync)(dir, { recursive: true });
     madeDirs.add(dir);
   }
-  const tmp = `${path2}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  writeFileSync2(tmp, data);
-  renameSync2(tmp, path2);
+  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  try {
+    (0, import_node_fs7.writeFileSync)(tmp, data);
+    (0, import_node_fs7.renameSync)(tmp, path);
+  } catch (e) {
+    (0, import_node_fs7.rmSync)(tmp, { force: true });
+    throw e;
+  }
 }
+
+// src/store/local.ts
+var import_node_crypto2 = require("node:crypto");
+var import_node_fs8 = require("node:fs");
+var import_node_os4 = require("node:os");
+var import_node_path8 = require("node:path");
+function defaultStoreDir(env = process.env) {
+  if (env.PROCESSCACHE_STORE) return env.PROCESSCACHE_STORE;
+  const base = env.XDG_CACHE_HOME || (0, import_node_path8.join)((0, import_node_os4.homedir)(), ".cache");
+  return (0, import_node_path8.join)(base, "processcache");
+}
+var HEX64 = /^[0-9a-f]{64}$/;
 function parseEntry(text) {
   let e;
   try {
@@ -2242,21 +1740,21 @@ var LocalStore = class {
   constructor(dir, writable = true) {
     this.dir = dir;
     this.writable = writable;
-    mkdirSync2(join6(dir, "blobs"), { recursive: true });
-    mkdirSync2(join6(dir, "entries"), { recursive: true });
+    (0, import_node_fs8.mkdirSync)((0, import_node_path8.join)(dir, "blobs"), { recursive: true });
+    (0, import_node_fs8.mkdirSync)((0, import_node_path8.join)(dir, "entries"), { recursive: true });
   }
   dir;
   writable;
   blobPath(hash) {
-    return join6(this.dir, "blobs", hash.slice(0, 2), hash.slice(2));
+    return (0, import_node_path8.join)(this.dir, "blobs", hash.slice(0, 2), hash.slice(2));
   }
   /** 256 buckets of "<weak>.<strong>.json" files: creating a directory per command costs more
    * than listing a bucket (a quarter millisecond each on the CI machines' disks). */
   entryDir(weak) {
-    return join6(this.dir, "entries", weak.slice(0, 2));
+    return (0, import_node_path8.join)(this.dir, "entries", weak.slice(0, 2));
   }
   entryPath(entry) {
-    return join6(this.entryDir(entry.weak), `${entry.weak}.${entry.strong}.json`);
+    return (0, import_node_path8.join)(this.entryDir(entry.weak), `${entry.weak}.${entry.strong}.json`);
   }
   /** Locally the index is the entry buckets themselves, each read when a command first needs it. */
   async openIndex() {
@@ -2266,16 +1764,16 @@ var LocalStore = class {
     const dir = this.entryDir(weak);
     let names;
     try {
-      names = readdirSync2(dir).filter((n) => n.startsWith(`${weak}.`) && n.endsWith(".json"));
+      names = (0, import_node_fs8.readdirSync)(dir).filter((n) => n.startsWith(`${weak}.`) && n.endsWith(".json"));
     } catch {
       return [];
     }
     const found = [];
     for (const name of names) {
-      const path2 = join6(dir, name);
+      const path = (0, import_node_path8.join)(dir, name);
       try {
-        const entry = parseEntry(readFileSync2(path2, "utf8"));
-        if (entry && entry.weak === weak) found.push({ entry, used: statSync3(path2).mtimeMs });
+        const entry = parseEntry((0, import_node_fs8.readFileSync)(path, "utf8"));
+        if (entry && entry.weak === weak) found.push({ entry, used: names.length > 1 ? (0, import_node_fs8.statSync)(path).mtimeMs : 0 });
       } catch {
       }
     }
@@ -2289,7 +1787,7 @@ var LocalStore = class {
     if (!this.writable) return;
     const now = /* @__PURE__ */ new Date();
     try {
-      utimesSync(this.entryPath(entry), now, now);
+      (0, import_node_fs8.utimesSync)(this.entryPath(entry), now, now);
     } catch {
     }
   }
@@ -2297,46 +1795,47 @@ var LocalStore = class {
     if (!HEX64.test(hash)) return null;
     let data;
     try {
-      data = readFileSync2(this.blobPath(hash));
+      data = (0, import_node_fs8.readFileSync)(this.blobPath(hash));
     } catch {
       return null;
     }
-    if (createHash2("sha256").update(data).digest("hex") !== hash) {
-      if (this.writable) rmSync2(this.blobPath(hash), { force: true });
+    if ((0, import_node_crypto2.createHash)("sha256").update(data).digest("hex") !== hash) {
+      if (this.writable) (0, import_node_fs8.rmSync)(this.blobPath(hash), { force: true });
       return null;
     }
     return data;
   }
+  async hasBlob(hash, bytes) {
+    return (0, import_node_fs8.statSync)(this.blobPath(hash), { throwIfNoEntry: false })?.size === bytes;
+  }
   async putBlob(hash, data) {
-    if (!this.writable) return;
-    const path2 = this.blobPath(hash);
-    if (existsSync2(path2) && statSync3(path2).size === data.length) return;
-    atomicWrite(path2, data);
+    if (!this.writable || await this.hasBlob(hash, data.length)) return;
+    atomicWrite(this.blobPath(hash), data);
   }
 };
 function listLocal(dir) {
   const entries = [];
-  const root = join6(dir, "entries");
-  for (const rel of readdirSync2(root, { recursive: true }).map(String)) {
+  const root = (0, import_node_path8.join)(dir, "entries");
+  for (const rel of (0, import_node_fs8.readdirSync)(root, { recursive: true }).map(String)) {
     if (!rel.endsWith(".json")) continue;
-    const path2 = join6(root, rel);
+    const path = (0, import_node_path8.join)(root, rel);
     try {
-      const st = statSync3(path2);
-      const entry = parseEntry(readFileSync2(path2, "utf8"));
-      if (entry) entries.push({ entry, lastUsedMs: st.mtimeMs, bytes: st.size, remove: () => rmSync2(path2, { force: true }) });
-      else rmSync2(path2, { force: true });
+      const st = (0, import_node_fs8.statSync)(path);
+      const entry = parseEntry((0, import_node_fs8.readFileSync)(path, "utf8"));
+      if (entry) entries.push({ entry, lastUsedMs: st.mtimeMs, bytes: st.size, remove: () => (0, import_node_fs8.rmSync)(path, { force: true }) });
+      else (0, import_node_fs8.rmSync)(path, { force: true });
     } catch {
     }
   }
   const blobs = [];
-  const blobRoot = join6(dir, "blobs");
-  for (const rel of readdirSync2(blobRoot, { recursive: true }).map(String)) {
+  const blobRoot = (0, import_node_path8.join)(dir, "blobs");
+  for (const rel of (0, import_node_fs8.readdirSync)(blobRoot, { recursive: true }).map(String)) {
     const hash = rel.replace("/", "");
     if (!HEX64.test(hash)) continue;
-    const path2 = join6(blobRoot, rel);
+    const path = (0, import_node_path8.join)(blobRoot, rel);
     try {
-      const st = statSync3(path2);
-      blobs.push({ hash, bytes: st.size, mtimeMs: st.mtimeMs, path: path2 });
+      const st = (0, import_node_fs8.statSync)(path);
+      blobs.push({ hash, bytes: st.size, mtimeMs: st.mtimeMs, path });
     } catch {
     }
   }
@@ -2344,7 +1843,7 @@ function listLocal(dir) {
 }
 
 // src/store/gc.ts
-import { rmSync as rmSync3 } from "node:fs";
+var import_node_fs9 = require("node:fs");
 var GRACE_MS = 60 * 60 * 1e3;
 function parseSize(text) {
   const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(text.trim());
@@ -2390,7 +1889,7 @@ function collectGarbage(dir, maxBytes, now = Date.now()) {
   for (const b of blobs) {
     if (refs.has(b.hash)) continue;
     if (now - b.mtimeMs < GRACE_MS) bytesAfter += b.bytes;
-    else rmSync3(b.path, { force: true });
+    else (0, import_node_fs9.rmSync)(b.path, { force: true });
   }
   return { entriesBefore: entries.length, entriesRemoved: removed, bytesBefore, bytesAfter };
 }
@@ -2399,8 +1898,8 @@ function collectGarbage(dir, maxBytes, now = Date.now()) {
 var EXPLAIN_USAGE = "usage: processcache explain [--store DIR] [--root DIR] [--ignore-env VAR]... -- CMD [ARGS...]";
 function stdioKind(fd) {
   try {
-    if (isatty(fd)) return "tty";
-    const st = fstatSync2(fd);
+    if ((0, import_node_tty.isatty)(fd)) return "tty";
+    const st = (0, import_node_fs10.fstatSync)(fd);
     if (st.isFIFO()) return "pipe";
     if (st.isSocket()) return "socket";
     if (st.isFile()) return "file";
@@ -2455,13 +1954,13 @@ async function explainMain(args) {
 ${EXPLAIN_USAGE}`);
   const cwd = process.cwd();
   const exe = resolveProgram(command[0], process.env, cwd);
-  const store = new LocalStore(resolve3(String(options.get("store") ?? defaultStoreDir())), false);
+  const store = new LocalStore((0, import_node_path9.resolve)(String(options.get("store") ?? defaultStoreDir())), false);
   const ignoreEnv = ignoredEnv(lists.get("ignore-env"));
   const index = await store.openIndex();
   const engine = new MemoEngine({
     store,
     index,
-    roots: new Roots(resolve3(String(options.get("root") ?? cwd))),
+    roots: new Roots((0, import_node_path9.resolve)(String(options.get("root") ?? cwd))),
     ignoreEnv,
     minDurationMs: 0,
     umask: process.umask(),
@@ -2483,8 +1982,8 @@ ${EXPLAIN_USAGE}`);
 }
 
 // src/cli/gc-command.ts
-import { existsSync as existsSync3 } from "node:fs";
-import { resolve as resolve4 } from "node:path";
+var import_node_fs11 = require("node:fs");
+var import_node_path10 = require("node:path");
 var GC_USAGE = "usage: processcache gc [--store DIR] --max-size SIZE   (SIZE like 500M or 5G)";
 function gcMain(args) {
   const { options, command } = parseArgs(args, { store: { value: true }, "max-size": { value: true } }, GC_USAGE);
@@ -2495,8 +1994,8 @@ ${GC_USAGE}`);
 ${GC_USAGE}`);
   const max = parseSize(size);
   if (max === null) throw new UsageError(`--max-size "${size}" is not a size: write it like 500M, 5G or 1048576`);
-  const dir = resolve4(String(options.get("store") ?? defaultStoreDir()));
-  if (!existsSync3(dir)) {
+  const dir = (0, import_node_path10.resolve)(String(options.get("store") ?? defaultStoreDir()));
+  if (!(0, import_node_fs11.existsSync)(dir)) {
     process.stderr.write(`processcache: no store at ${dir}: nothing to collect
 `);
     return 0;
@@ -2509,18 +2008,18 @@ ${GC_USAGE}`);
 }
 
 // src/cli/run-command.ts
-import { spawnSync as spawnSync2 } from "node:child_process";
-import { existsSync as existsSync4, mkdirSync as mkdirSync3, readFileSync as readFileSync3, writeFileSync as writeFileSync3 } from "node:fs";
-import { constants as constants2 } from "node:os";
-import { join as join7, resolve as resolve5 } from "node:path";
+var import_node_child_process2 = require("node:child_process");
+var import_node_fs12 = require("node:fs");
+var import_node_os5 = require("node:os");
+var import_node_path11 = require("node:path");
 var RUN_USAGE = "usage: processcache run [--store DIR] [--root DIR] [--allow DIR]... [--read-only] [--stats-json FILE] [--quiet] [--ignore-env VAR]... [--min-duration-ms N] -- CMD [ARGS...]";
 var warn = (message) => {
   process.stderr.write(`processcache: warning: ${message}
 `);
 };
-function loadStatCache(path2) {
+function loadStatCache(path) {
   try {
-    const entries = JSON.parse(readFileSync3(path2, "utf8"));
+    const entries = JSON.parse((0, import_node_fs12.readFileSync)(path, "utf8"));
     if (Array.isArray(entries)) return new FileHasher(entries.filter((e) => Array.isArray(e) && e.length === 2));
   } catch {
   }
@@ -2535,13 +2034,13 @@ function summaryLine(s) {
   return `processcache: ${s.ran} ran, ${s.reused} reused, saved ${(s.savedMs / 1e3).toFixed(1)} s, restored ${formatBytes(s.bytesRestored)}`;
 }
 function runPlain(command) {
-  const r = spawnSync2(command[0], command.slice(1), { stdio: "inherit" });
+  const r = (0, import_node_child_process2.spawnSync)(command[0], command.slice(1), { stdio: "inherit" });
   if (r.error) {
     process.stderr.write(`processcache: ${command[0]}: ${r.error.message}
 `);
     return 127;
   }
-  return r.signal ? 128 + (constants2.signals[r.signal] ?? 0) : r.status ?? 1;
+  return r.signal ? 128 + (import_node_os5.constants.signals[r.signal] ?? 0) : r.status ?? 1;
 }
 function nonNegativeInt(value, name, fallback) {
   if (value === void 0) return fallback;
@@ -2563,20 +2062,20 @@ async function runMain(args) {
   if (command.length === 0) throw new UsageError(`no command to run
 ${RUN_USAGE}`);
   resolveProgram(command[0], process.env, process.cwd());
-  const storeDir = resolve5(String(options.get("store") ?? defaultStoreDir()));
-  const root = resolve5(String(options.get("root") ?? process.cwd()));
-  if (!existsSync4(root)) throw new UsageError(`--root ${root} does not exist`);
+  const storeDir = (0, import_node_path11.resolve)(String(options.get("store") ?? defaultStoreDir()));
+  const root = (0, import_node_path11.resolve)(String(options.get("root") ?? process.cwd()));
+  if (!(0, import_node_fs12.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
   const minDurationMs = nonNegativeInt(options.get("min-duration-ms"), "min-duration-ms", 3);
   const ignoreEnv = ignoredEnv(lists.get("ignore-env"));
   let store;
   try {
-    mkdirSync3(storeDir, { recursive: true });
+    (0, import_node_fs12.mkdirSync)(storeDir, { recursive: true });
     store = new LocalStore(storeDir, !options.has("read-only"));
   } catch (e) {
     warn(`the store at ${storeDir} cannot be used (${e.message}); running without the cache`);
     return runPlain(command);
   }
-  const statCachePath = join7(storeDir, "statcache.json");
+  const statCachePath = (0, import_node_path11.join)(storeDir, "statcache.json");
   const hasher = loadStatCache(statCachePath);
   const umask = process.umask();
   const builder = new TraceBuilder();
@@ -2609,7 +2108,7 @@ ${RUN_USAGE}`);
   const stats = await engine.finish();
   if (hasher.dirty && store.writable) {
     try {
-      writeFileSync3(statCachePath, JSON.stringify(hasher.entries()));
+      atomicWrite(statCachePath, JSON.stringify(hasher.entries()));
     } catch {
     }
   }
@@ -2618,7 +2117,7 @@ ${RUN_USAGE}`);
   const statsPath = options.get("stats-json");
   if (typeof statsPath === "string") {
     try {
-      writeFileSync3(statsPath, `${JSON.stringify(stats, null, 1)}
+      (0, import_node_fs12.writeFileSync)(statsPath, `${JSON.stringify(stats, null, 1)}
 `);
     } catch (e) {
       warn(`could not write ${statsPath}: ${e.message}`);
@@ -2628,19 +2127,19 @@ ${RUN_USAGE}`);
 }
 
 // src/cli/trace-command.ts
-import { writeFileSync as writeFileSync4 } from "node:fs";
-import { resolve as resolve6 } from "node:path";
+var import_node_fs13 = require("node:fs");
+var import_node_path12 = require("node:path");
 var TRACE_USAGE = "usage: processcache trace [--out FILE] -- CMD [ARGS...]";
 async function traceMain(args) {
   const { options, command } = parseArgs(args, { out: { value: true } }, TRACE_USAGE);
   if (command.length === 0) throw new UsageError(`no command to trace
 ${TRACE_USAGE}`);
-  const out = resolve6(String(options.get("out") ?? "processcache-trace.json"));
+  const out = (0, import_node_path12.resolve)(String(options.get("out") ?? "processcache-trace.json"));
   const { trace, status, warnings, builder } = await traceCommand({ command });
   for (const w of [...builder.errors, ...warnings]) process.stderr.write(`processcache: warning: ${w}
 `);
   try {
-    writeFileSync4(out, `${JSON.stringify(trace, null, 1)}
+    (0, import_node_fs13.writeFileSync)(out, `${JSON.stringify(trace, null, 1)}
 `);
   } catch (e) {
     process.stderr.write(`processcache: warning: could not write the trace to ${out}: ${e.message}

@@ -4,7 +4,7 @@ import { constants } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FileHasher } from '../fingerprint/index.js';
 import { MemoEngine, Roots, type MemoStats } from '../memo/index.js';
-import { defaultStoreDir, LocalStore } from '../store/index.js';
+import { atomicWrite, defaultStoreDir, LocalStore } from '../store/index.js';
 import { exitCodeOf, resolveProgram, traceCommand, TraceBuilder, TraceError } from '../trace/index.js';
 import { parseArgs, UsageError } from './args.js';
 import { ignoredEnv, VERSION } from './common.js';
@@ -98,7 +98,7 @@ export async function runMain(args: string[]): Promise<number> {
   }
   const stats = await engine.finish();
   if (hasher.dirty && store.writable) {
-    try { writeFileSync(statCachePath, JSON.stringify(hasher.entries())); } catch { /* next time */ }
+    try { atomicWrite(statCachePath, JSON.stringify(hasher.entries())); } catch { /* next time */ }
   }
   if (!options.has('quiet')) process.stderr.write(`${summaryLine(stats)}\n`);
   const statsPath = options.get('stats-json');

@@ -1,21 +1,37 @@
-// Content hashes of files, each file hashed once while it stays unchanged: a persistent stat
-// cache (device, inode, size, mtime, ctime -> hash) lets a rerun on the same machine rehash nothing.
+// Content hashes of files, each file hashed once while it stays unchanged: a stat cache (device,
+// inode, size, mtime, ctime -> hash), kept across runs, lets a lookup cost one stat and a rerun
+// on the same machine rehash nothing unchanged.
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync, type BigIntStats } from 'node:fs';
 
 export function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** A file changed within this many ns of being looked at may change again within the same mtime tick. */
-const RACY_NS = 2_000_000_000n;
+/**
+ * A file changed within this long before it was hashed may change again within the same
+ * timestamp tick, leaving its stat identity as it was: such a hash is not kept. Timestamps with a
+ * sub-second part come from a clock that ticks at least every 10 ms (the kernel's coarse clock at
+ * HZ=100); whole seconds mean a file system that keeps seconds (or two, on FAT).
+ */
+const RACY_FINE_NS = 20_000_000n;
+const RACY_COARSE_NS = 2_000_000_000n;
+
+function racyWindow(st: BigIntStats): bigint {
+  return st.mtimeNs % 1_000_000_000n === 0n && st.ctimeNs % 1_000_000_000n === 0n ? RACY_COARSE_NS : RACY_FINE_NS;
+}
+
+/** The most stat cache entries kept on disk: those used by the last run come first. */
+const KEEP = 200_000;
 
 export class FileHasher {
-  private readonly cache: Map<string, string>;
+  private readonly known: Map<string, string>;
+  /** entries looked up or added by this run, in the order they were */
+  private readonly used = new Set<string>();
   dirty = false;
 
   constructor(entries: [string, string][] = []) {
-    this.cache = new Map(entries);
+    this.known = new Map(entries);
   }
 
   private static key(st: BigIntStats): string {
@@ -24,6 +40,22 @@ export class FileHasher {
 
   /** The file's sha256, or null when it is not a readable regular file. */
   hash(path: string): string | null {
+    let st: BigIntStats | undefined;
+    try {
+      st = statSync(path, { bigint: true, throwIfNoEntry: false });
+    } catch {
+      return null;
+    }
+    if (!st?.isFile()) return null;
+    const known = this.known.get(FileHasher.key(st));
+    if (known) {
+      this.used.add(FileHasher.key(st));
+      return known;
+    }
+    return this.hashContent(path);
+  }
+
+  private hashContent(path: string): string | null {
     let fd: number;
     try {
       fd = openSync(path, 'r');
@@ -31,20 +63,13 @@ export class FileHasher {
       return null;
     }
     try {
-      const st = fstatSync(fd, { bigint: true });
-      if (!st.isFile()) return null;
-      const key = FileHasher.key(st);
-      const known = this.cache.get(key);
-      if (known) return known;
+      const before = fstatSync(fd, { bigint: true });
+      if (!before.isFile()) return null;
       const h = createHash('sha256');
-      const buf = Buffer.allocUnsafe(1 << 20);
+      const buf = Buffer.allocUnsafe(Math.min(1 << 20, Number(before.size) + 1));
       for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) h.update(buf.subarray(0, n));
       const digest = h.digest('hex');
-      const now = BigInt(Date.now()) * 1_000_000n;
-      if (now - st.mtimeNs > RACY_NS && now - st.ctimeNs > RACY_NS) {
-        this.cache.set(key, digest);
-        this.dirty = true;
-      }
+      this.remember(before, digest);
       return digest;
     } catch {
       return null;
@@ -53,7 +78,47 @@ export class FileHasher {
     }
   }
 
+  /** The digest known for the file lstat or stat saw, if any: no read needed. */
+  cached(st: BigIntStats): string | undefined {
+    const key = FileHasher.key(st);
+    const known = this.known.get(key);
+    if (known) this.used.add(key);
+    return known;
+  }
+
+  /** A file's bytes and their sha256, remembered for the file as it was when opened. */
+  read(path: string): { data: Buffer; digest: string } {
+    const fd = openSync(path, 'r');
+    try {
+      const st = fstatSync(fd, { bigint: true });
+      const data = readFileSync(fd);
+      const digest = sha256(data);
+      this.remember(st, digest);
+      return { data, digest };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Keeps digest for the file as stat saw it, unless it changed too recently to tell a later change. */
+  private remember(st: BigIntStats, digest: string): void {
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const window = racyWindow(st);
+    if (now - st.mtimeNs <= window || now - st.ctimeNs <= window) return;
+    const key = FileHasher.key(st);
+    this.known.set(key, digest);
+    this.used.add(key);
+    this.dirty = true;
+  }
+
+  /** What to keep on disk: this run's entries first, then the older ones, up to a bound. */
   entries(): [string, string][] {
-    return [...this.cache];
+    const out: [string, string][] = [];
+    for (const key of this.used) out.push([key, this.known.get(key)!]);
+    for (const [key, digest] of this.known) {
+      if (out.length >= KEEP) break;
+      if (!this.used.has(key)) out.push([key, digest]);
+    }
+    return out;
   }
 }

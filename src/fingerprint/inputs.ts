@@ -15,10 +15,12 @@ function typeOf(st: Stats): string {
 
 function existence(path: string, recordedType: string | undefined): string {
   try {
-    const st = recordedType === 'symlink' ? lstatSync(path) : statSync(path);
+    // throwing for every absent path costs more than the stat itself
+    const st = recordedType === 'symlink' ? lstatSync(path, { throwIfNoEntry: false }) : statSync(path, { throwIfNoEntry: false });
+    if (!st) return 'absent';
     return recordedType ? `type:${typeOf(st)}` : 'exists';
   } catch {
-    return 'absent';
+    return 'absent'; // ENOTDIR, EACCES on the way: the path cannot be reached, as when recorded
   }
 }
 

@@ -1,13 +1,13 @@
 // The memo engine: at every exec, look the program up (weak fingerprint -> candidates -> every
 // input still the same) and skip it on a hit; when a program that ran ends, record what its
 // subtree read and left behind.
-import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
+import { lstatSync, readlinkSync } from 'node:fs';
 import { FileHasher, FsView, namesFingerprint, sha256, toInput, weakKey } from '../fingerprint/index.js';
 import { summarize, type Input, type InputSpec, type Step, type Summary } from '../observe/index.js';
 import type { Entry, OutputState, Store, StoreIndex } from '../store/index.js';
 import type { ExecDecision, ExecQuery, Execution, TraceBuilder } from '../trace/index.js';
 import type { Roots } from './paths.js';
-import { fetchBlobs, restoreOutputs } from './restore.js';
+import { fetchBlobs, Restorer } from './restore.js';
 
 export interface MemoOptions {
   store: Store;
@@ -32,6 +32,8 @@ export interface ExecutionRow {
   argv: string[];
   status: ExecutionStatus;
   reason?: string;
+  /** when it started, in ms since the first execution started: the run's timeline */
+  startMs: number;
   durationMs: number;
 }
 
@@ -44,6 +46,9 @@ export interface MemoStats {
   hitCostMs: number;
   executions: ExecutionRow[];
 }
+
+/** Changes by the traced command that can turn a directory on a restore's way into a symlink. */
+const STRUCTURAL = new Set(['rename', 'delete', 'rmdir', 'symlink', 'link', 'mknod']);
 
 function short(value: string): string {
   return value.length > 24 ? `${value.slice(0, 20)}...` : value;
@@ -95,10 +100,15 @@ export class MemoEngine {
   private readonly folded = new Map<number, Folded>();
 
   private readonly fs: FsView;
+  private readonly restorer: Restorer;
 
   constructor(private readonly opts: MemoOptions, private readonly builder: TraceBuilder) {
     this.fs = new FsView(opts.hasher);
-    builder.onAccessSeen = (access) => this.fs.observe(access);
+    this.restorer = new Restorer(opts.roots, opts.umask);
+    builder.onAccessSeen = (access) => {
+      this.fs.observe(access);
+      if (STRUCTURAL.has(access.op)) this.restorer.forget();
+    };
     builder.onExecutionStart = (exec) => this.started(exec);
     builder.onExecutionEnd = (exec) => {
       // where it ended in the log is known now; the recording itself waits its turn
@@ -131,7 +141,7 @@ export class MemoEngine {
           continue;
         }
         const blobs = await fetchBlobs(entry, this.opts.store);
-        const restored = restoreOutputs(entry, this.opts.roots, blobs);
+        const restored = this.restorer.restore(entry, blobs);
         for (const o of entry.outputs) this.fs.changed(this.opts.roots.load(o.path));
         await this.opts.store.touchEntry(entry);
         this.stats.reused++;
@@ -208,8 +218,10 @@ export class MemoEngine {
   }
 
   private row(exec: Execution, status: ExecutionStatus, reason?: string): void {
+    const first = this.builder.executions[0]?.startMs ?? exec.startMs;
     const row: ExecutionRow = {
       id: exec.id, parent: exec.parent, exe: exec.exe, argv: exec.argv, status,
+      startMs: Math.round((exec.startMs - first) * 1000) / 1000,
       durationMs: Math.round(((exec.endMs ?? exec.startMs) - exec.startMs) * 1000) / 1000,
     };
     if (reason) row.reason = reason;
@@ -315,19 +327,19 @@ export class MemoEngine {
   }
 
   private async finalState(path: string): Promise<OutputState> {
-    let st;
-    try {
-      st = lstatSync(path);
-    } catch {
-      return { path, type: 'absent' };
-    }
+    const st = lstatSync(path, { bigint: true, throwIfNoEntry: false });
+    if (!st) return { path, type: 'absent' };
+    const mode = Number(st.mode) & 0o7777;
     if (st.isSymbolicLink()) return { path, type: 'symlink', target: readlinkSync(path) };
-    if (st.isDirectory()) return { path, type: 'dir', mode: st.mode & 0o7777 };
+    if (st.isDirectory()) return { path, type: 'dir', mode };
     if (!st.isFile()) throw new Error(`${path} is neither a file, a directory nor a symlink`);
-    const data = readFileSync(path);
-    const blob = sha256(data);
-    await this.opts.store.putBlob(blob, data);
-    return { path, type: 'file', blob, mode: st.mode & 0o7777, size: data.length };
+    const size = Number(st.size);
+    // an ancestor records the same outputs as its children: unchanged and stored, they are not read again
+    const known = this.opts.hasher.cached(st);
+    if (known && (await this.opts.store.hasBlob(known, size))) return { path, type: 'file', blob: known, mode, size };
+    const { data, digest } = this.opts.hasher.read(path);
+    await this.opts.store.putBlob(digest, data);
+    return { path, type: 'file', blob: digest, mode, size: data.length };
   }
 
   private async storeStream(chunks: { fd: number; data: Buffer }[]): Promise<Entry['stream']> {

@@ -1,20 +1,31 @@
 // Where a stored path lands: paths under the root are stored relative to it, and a restore writes
 // only inside the root and the declared directories.
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, resolve, sep } from 'node:path';
+
+/** Absolute with no ".", ".." or empty component: resolve() would return it unchanged. */
+function isNormalAbsolute(p: string): boolean {
+  return p.startsWith('/') && !p.includes('//') && !/\/\.\.?(\/|$)/.test(p) && (p.length === 1 || !p.endsWith('/'));
+}
+
+const under = (dir: string): string => (dir.endsWith(sep) ? dir : dir + sep);
 
 export class Roots {
   readonly root: string;
   readonly allowed: string[];
+  private readonly rootPrefix: string;
+  private readonly allowedPrefixes: string[];
 
   constructor(root: string, extra: string[] = []) {
     this.root = resolve(root);
     this.allowed = [this.root, ...extra.map((d) => resolve(d))];
+    this.rootPrefix = under(this.root);
+    this.allowedPrefixes = this.allowed.map(under);
   }
 
-  /** How an absolute path is stored: relative under the root, absolute elsewhere. */
+  /** How an absolute (normalized, as the tracer reports) path is stored: relative under the root, absolute elsewhere. */
   store(path: string): string {
-    const rel = relative(this.root, path);
-    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path === this.root ? '.' : path;
+    if (path === this.root) return '.';
+    return path.startsWith(this.rootPrefix) ? path.slice(this.rootPrefix.length) : path;
   }
 
   /** The absolute path a stored path names now. */
@@ -22,9 +33,9 @@ export class Roots {
     return isAbsolute(stored) ? stored : join(this.root, stored);
   }
 
-  /** Is the (already resolved, absolute) path inside one of the allowed directories? */
+  /** Is the (absolute) path inside one of the allowed directories, once "." and ".." are resolved? */
   allows(path: string): boolean {
-    const p = resolve(path);
-    return this.allowed.some((dir) => p === dir || p.startsWith(dir.endsWith(sep) ? dir : dir + sep));
+    const p = isNormalAbsolute(path) ? path : resolve(path);
+    return this.allowed.some((dir, i) => p === dir || p.startsWith(this.allowedPrefixes[i]!));
   }
 }

@@ -1,20 +1,12 @@
 // Puts an entry's outputs back: every blob fetched and verified first, then each path written to
 // a temporary name and renamed into place, only inside the allowed directories and never through
 // a symlink that leads out of them.
-import { chmodSync, lstatSync, mkdirSync, realpathSync, renameSync, rmdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, realpathSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Entry, OutputState, Store } from '../store/index.js';
 import type { Roots } from './paths.js';
 
 export class RestoreError extends Error {}
-
-/** Creates dir's missing parents and returns its real path, refusing one that leaves the roots. */
-function safeDir(dir: string, roots: Roots): string {
-  mkdirSync(dir, { recursive: true });
-  const real = realpathSync(dir);
-  if (!roots.allows(real)) throw new RestoreError(`${dir} leads outside the allowed directories (to ${real})`);
-  return real;
-}
 
 function tmpName(dir: string, name: string): string {
   return join(dir, `.${name}.pc-${process.pid}-${Math.random().toString(36).slice(2)}`);
@@ -45,42 +37,6 @@ function removeAt(path: string): void {
     rmdirSync(path);
   } catch (e) {
     throw new RestoreError(`${path} is a directory that is not empty: restoring would delete what is in it (${(e as Error).message})`);
-  }
-}
-
-function apply(o: OutputState, roots: Roots, blobs: Map<string, Buffer>): number {
-  const target = roots.load(o.path);
-  if (!roots.allows(target)) throw new RestoreError(`the entry writes ${o.path}, outside the allowed directories`);
-  const dir = safeDir(dirname(target), roots);
-  const path = join(dir, basename(target));
-  switch (o.type) {
-    case 'file': {
-      const data = blobs.get(o.blob)!;
-      const tmp = tmpName(dir, basename(target));
-      writeFileSync(tmp, data, { mode: o.mode & 0o7777 });
-      chmodSync(tmp, o.mode & 0o7777);
-      if (kindAt(path) === 'dir') removeAt(path);
-      renameSync(tmp, path);
-      return data.length;
-    }
-    case 'symlink': {
-      const tmp = tmpName(dir, basename(target));
-      symlinkSync(o.target, tmp);
-      if (kindAt(path) === 'dir') removeAt(path);
-      renameSync(tmp, path);
-      return 0;
-    }
-    case 'dir': {
-      if (kindAt(path) !== 'dir') {
-        removeAt(path);
-        mkdirSync(path);
-      }
-      chmodSync(path, o.mode & 0o7777);
-      return 0;
-    }
-    case 'absent':
-      removeAt(path);
-      return 0;
   }
 }
 
@@ -117,17 +73,102 @@ export interface Restored {
   removed: string[];
 }
 
-/** Applies the outputs. */
-export function restoreOutputs(entry: Entry, roots: Roots, blobs: Map<string, Buffer>): Restored {
-  for (const o of entry.outputs) {
-    if (!roots.allows(roots.load(o.path))) throw new RestoreError(`the entry writes ${o.path}, outside the allowed directories`);
+/**
+ * Applies entries' outputs for one run. The real path of each directory written into is checked
+ * once and remembered until something could have turned a directory into a symlink: a restore
+ * of a link or a removal, or a structural change by the traced command (forget()).
+ */
+export class Restorer {
+  private readonly realDirs = new Map<string, string>();
+
+  constructor(private readonly roots: Roots, private readonly umask: number) {}
+
+  forget(): void {
+    this.realDirs.clear();
   }
-  const existed = new Map(entry.outputs.map((o) => [o.path, kindAt(roots.load(o.path)) !== null]));
-  const done: Restored = { bytes: 0, created: [], removed: [] };
-  for (const o of order(entry.outputs)) {
-    done.bytes += apply(o, roots, blobs);
-    if (o.type === 'absent' && existed.get(o.path)) done.removed.push(roots.load(o.path));
-    if (o.type !== 'absent' && !existed.get(o.path)) done.created.push(roots.load(o.path));
+
+  /** Creates dir's missing parents and returns its real path, refusing one that leaves the roots. */
+  private safeDir(dir: string): string {
+    let real = this.realDirs.get(dir);
+    if (real !== undefined) return real;
+    mkdirSync(dir, { recursive: true });
+    real = realpathSync(dir);
+    if (!this.roots.allows(real)) throw new RestoreError(`${dir} leads outside the allowed directories (to ${real})`);
+    this.realDirs.set(dir, real);
+    return real;
   }
-  return done;
+
+  /** Applies the outputs of entry; every blob they need must be in blobs, checked. */
+  restore(entry: Entry, blobs: Map<string, Buffer>): Restored {
+    const { roots } = this;
+    for (const o of entry.outputs) {
+      if (!roots.allows(roots.load(o.path))) throw new RestoreError(`the entry writes ${o.path}, outside the allowed directories`);
+    }
+    const existed = new Map(entry.outputs.map((o) => [o.path, kindAt(roots.load(o.path)) !== null]));
+    const done: Restored = { bytes: 0, created: [], removed: [] };
+    for (const o of order(entry.outputs)) {
+      done.bytes += this.apply(o, blobs);
+      if (o.type === 'absent' && existed.get(o.path)) done.removed.push(roots.load(o.path));
+      if (o.type !== 'absent' && !existed.get(o.path)) done.created.push(roots.load(o.path));
+    }
+    return done;
+  }
+
+  private apply(o: OutputState, blobs: Map<string, Buffer>): number {
+    const target = this.roots.load(o.path);
+    // only a file never turns a directory on the way into something else (replaceWith says so)
+    if (o.type !== 'file') this.forget();
+    const dir = this.safeDir(dirname(target));
+    const path = join(dir, basename(target));
+    switch (o.type) {
+      case 'file': {
+        const data = blobs.get(o.blob)!;
+        const mode = o.mode & 0o7777;
+        const tmp = tmpName(dir, basename(target));
+        writeFileSync(tmp, data, { mode });
+        // open() applies the umask; the special bits need chmod
+        if ((mode & this.umask) !== 0 || (mode & ~0o777) !== 0) chmodSync(tmp, mode);
+        if (replaceWith(tmp, path)) this.forget();
+        return data.length;
+      }
+      case 'symlink': {
+        const tmp = tmpName(dir, basename(target));
+        symlinkSync(o.target, tmp);
+        replaceWith(tmp, path);
+        return 0;
+      }
+      case 'dir': {
+        if (kindAt(path) !== 'dir') {
+          removeAt(path);
+          mkdirSync(path);
+        }
+        chmodSync(path, o.mode & 0o7777);
+        return 0;
+      }
+      case 'absent':
+        removeAt(path);
+        return 0;
+    }
+  }
+}
+
+/** Renames tmp over path; a directory standing there goes first, if it is empty (then: true). */
+function replaceWith(tmp: string, path: string): boolean {
+  try {
+    renameSync(tmp, path);
+    return false;
+  } catch (e) {
+    if (kindAt(path) !== 'dir') {
+      rmSync(tmp, { force: true });
+      throw e;
+    }
+  }
+  try {
+    removeAt(path);
+    renameSync(tmp, path);
+    return true;
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }

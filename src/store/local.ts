@@ -2,9 +2,10 @@
 // every file written to a temporary name and renamed into place, so that concurrent runs and a
 // crash at any point leave only whole files (an entry is written after all of its blobs).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { atomicWrite } from './atomic.js';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Entry, Store, StoredEntry, StoreIndex } from './types.js';
 
 export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -14,19 +15,6 @@ export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
-
-const madeDirs = new Set<string>();
-
-function atomicWrite(path: string, data: Buffer | string): void {
-  const dir = dirname(path);
-  if (!madeDirs.has(dir)) {
-    mkdirSync(dir, { recursive: true });
-    madeDirs.add(dir);
-  }
-  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
 
 /** Checks an entry read from disk (or, later, from a remote) before anything trusts it. */
 export function parseEntry(text: string): Entry | null {
@@ -94,7 +82,8 @@ export class LocalStore implements Store {
       const path = join(dir, name);
       try {
         const entry = parseEntry(readFileSync(path, 'utf8'));
-        if (entry && entry.weak === weak) found.push({ entry, used: statSync(path).mtimeMs });
+        // the most recently used first; one candidate needs no order
+        if (entry && entry.weak === weak) found.push({ entry, used: names.length > 1 ? statSync(path).mtimeMs : 0 });
       } catch { /* removed meanwhile */ }
     }
     return found.sort((a, b) => b.used - a.used).map((f) => f.entry);
@@ -127,12 +116,14 @@ export class LocalStore implements Store {
     return data;
   }
 
+  async hasBlob(hash: string, bytes: number): Promise<boolean> {
+    // an existing blob of the wrong size is a damaged one: written again
+    return statSync(this.blobPath(hash), { throwIfNoEntry: false })?.size === bytes;
+  }
+
   async putBlob(hash: string, data: Buffer): Promise<void> {
-    if (!this.writable) return;
-    const path = this.blobPath(hash);
-    // an existing blob of the wrong size is a damaged one: write it again
-    if (existsSync(path) && statSync(path).size === data.length) return;
-    atomicWrite(path, data);
+    if (!this.writable || (await this.hasBlob(hash, data.length))) return;
+    atomicWrite(this.blobPath(hash), data);
   }
 }
 

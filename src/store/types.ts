@@ -40,6 +40,8 @@ export interface Store {
   /** a blob's bytes after checking them against their hash; null when missing or corrupt */
   getBlob(hash: string): Promise<Buffer | null>;
   putBlob(hash: string, data: Buffer): Promise<void>;
+  /** whether the store holds the blob already, so that recording need not read the file again */
+  hasBlob(hash: string, bytes: number): Promise<boolean>;
   readonly writable: boolean;
 }
 

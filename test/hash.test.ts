@@ -1,0 +1,59 @@
+// The stat cache behind every content fingerprint, on real files: a hash is reused only while the
+// file's identity says nothing changed, and never for a file changed too recently to tell.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { FileHasher } from '../src/fingerprint/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pc-hash-'));
+const digest = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+test('a file written just now is hashed but not remembered; a same-size rewrite is seen', () => {
+  const path = join(dir, 'fresh');
+  const hasher = new FileHasher();
+  writeFileSync(path, 'aaaa');
+  assert.is(hasher.hash(path), digest('aaaa'));
+  assert.equal(hasher.entries(), []);
+  writeFileSync(path, 'bbbb'); // same size, likely the same timestamp tick
+  assert.is(hasher.hash(path), digest('bbbb'));
+});
+
+test('a file older than the racy window is remembered, and a rewrite of it is seen', async () => {
+  const path = join(dir, 'settled');
+  writeFileSync(path, 'cccc');
+  await sleep(50);
+  const hasher = new FileHasher();
+  assert.is(hasher.hash(path), digest('cccc'));
+  assert.is(hasher.entries().length, 1);
+  assert.ok(hasher.dirty);
+  // the persisted cache serves the next run without reading the file
+  const next = new FileHasher(hasher.entries());
+  assert.is(next.hash(path), digest('cccc'));
+  assert.not.ok(next.dirty);
+  writeFileSync(path, 'dddd');
+  assert.is(next.hash(path), digest('dddd'));
+});
+
+test('read() returns the bytes and remembers their hash for an ancestor to reuse', async () => {
+  const path = join(dir, 'output');
+  writeFileSync(path, 'eeee');
+  await sleep(50);
+  const hasher = new FileHasher();
+  const { data, digest: d } = hasher.read(path);
+  assert.is(data.toString(), 'eeee');
+  assert.is(d, digest('eeee'));
+  assert.is(hasher.hash(path), d);
+  assert.is(hasher.entries().length, 1);
+});
+
+test('no hash for what is not a readable regular file', () => {
+  const hasher = new FileHasher();
+  assert.is(hasher.hash(dir), null);
+  assert.is(hasher.hash(join(dir, 'absent')), null);
+});
+
+test.run();
