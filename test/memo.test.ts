@@ -266,4 +266,21 @@ test('gc evicts the least recently used entries first', () => {
   assert.match(bad.stderr, /--max-size "lots" is not a size: write it like 500M/);
 });
 
+test('a process whose input another process rewrites while it runs is not recorded', () => {
+  const { dir, store } = setup();
+  // the inner sh copies in.txt, then sleeps while its parent rewrites in.txt: its entry would pair
+  // the old output with the new input
+  const script = `sh -c '${PY} copy.py; sleep 0.4' & sleep 0.2; ${PY} -c "open('in.txt', 'w').write('new\\n')"; wait`;
+  writeFileSync(`${dir}/copy.py`, UPPER);
+  const r = runMemo(['sh', '-c', script], { cwd: dir, store });
+  assert.is(r.status, 0, r.stderr);
+  const inner = r.stats.executions.find((e) => e.argv[0] === 'sh' && e.argv[2]?.startsWith(`${PY} copy.py`));
+  assert.ok(inner, 'the inner shell ran');
+  assert.is(inner.status, 'uncacheable', inner.reason);
+  assert.match(inner.reason ?? '', /in\.txt was changed by \/usr\/bin\/python3.* after it started/);
+  const copy = r.stats.executions.find((e) => e.argv[1] === 'copy.py');
+  assert.is(copy?.status, 'miss', 'the copy ended before the rewrite: it is recorded');
+  assert.is(readFileSync(`${dir}/out.txt`, 'utf8'), 'HELLO\n');
+});
+
 test.run();

@@ -8,7 +8,8 @@ import type { Access } from '../trace/index.js';
 import type { FileHasher } from './hash.js';
 import { currentValue } from './inputs.js';
 
-const CHANGES = new Set(['write', 'create', 'truncate', 'rename', 'delete', 'mkdir', 'rmdir', 'symlink', 'link', 'chmod', 'utime', 'mknod']);
+/** the access kinds that change the file system */
+export const CHANGE_OPS: ReadonlySet<string> = new Set(['write', 'create', 'truncate', 'rename', 'delete', 'mkdir', 'rmdir', 'symlink', 'link', 'chmod', 'utime', 'mknod']);
 
 export class FsView {
   private readonly memo = new Map<string, string>();
@@ -34,7 +35,7 @@ export class FsView {
   }
 
   observe(access: Access): void {
-    if (!CHANGES.has(access.op) || !access.path) return;
+    if (!CHANGE_OPS.has(access.op) || !access.path) return;
     this.changed(access.path);
     if (typeof access.to === 'string') this.changed(access.to);
   }

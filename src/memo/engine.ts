@@ -2,11 +2,12 @@
 // input still the same) and skip it on a hit; when a program that ran ends, record what its
 // subtree read and left behind.
 import { lstatSync, readlinkSync } from 'node:fs';
-import { FileHasher, FsView, namesFingerprint, sha256, toInput, weakKey } from '../fingerprint/index.js';
+import { CHANGE_OPS, FileHasher, FsView, namesFingerprint, sha256, toInput, weakKey } from '../fingerprint/index.js';
 import { summarize, type Input, type InputSpec, type Step, type Summary } from '../observe/index.js';
 import type { Entry, OutputState, Store, StoreIndex } from '../store/index.js';
 import type { ExecDecision, ExecQuery, Execution, TraceBuilder } from '../trace/index.js';
 import type { Roots } from './paths.js';
+import { ChangeLog } from './changes.js';
 import { fetchBlobs, Restorer } from './restore.js';
 
 export interface MemoOptions {
@@ -101,13 +102,18 @@ export class MemoEngine {
 
   private readonly fs: FsView;
   private readonly restorer: Restorer;
+  private readonly changes = new ChangeLog();
 
   constructor(private readonly opts: MemoOptions, private readonly builder: TraceBuilder) {
     this.fs = new FsView(opts.hasher);
     this.restorer = new Restorer(opts.roots, opts.umask);
-    builder.onAccessSeen = (access) => {
+    builder.onAccessSeen = (access, exec, at) => {
       this.fs.observe(access);
       if (STRUCTURAL.has(access.op)) this.restorer.forget();
+      if (access.result === 'ok' && access.path && CHANGE_OPS.has(access.op)) {
+        this.changes.note(access.path, { at, exec });
+        if (typeof access.to === 'string') this.changes.note(access.to, { at, exec });
+      }
     };
     builder.onExecutionStart = (exec) => this.started(exec);
     builder.onExecutionEnd = (exec) => {
@@ -142,7 +148,13 @@ export class MemoEngine {
         }
         const blobs = await fetchBlobs(entry, this.opts.store);
         const restored = this.restorer.restore(entry, blobs);
-        for (const o of entry.outputs) this.fs.changed(this.opts.roots.load(o.path));
+        // the restore's changes are the parent's doing (-1: nobody's, for a skipped root)
+        const change = { at: this.builder.log.length, exec: this.builder.executionOf(q.pid)?.id ?? -1 };
+        for (const o of entry.outputs) {
+          const path = this.opts.roots.load(o.path);
+          this.fs.changed(path);
+          this.changes.note(path, change);
+        }
         await this.opts.store.touchEntry(entry);
         this.stats.reused++;
         this.stats.savedMs += entry.durationMs;
@@ -295,6 +307,8 @@ export class MemoEngine {
     if (durationMs < this.opts.minDurationMs) return `shorter than ${this.opts.minDurationMs} ms: a lookup would cost more`;
     const { summary } = folded;
     if (!summary.cacheable) return summary.reason ?? 'not modelled';
+    const raced = this.changedByOthers(exec, summary.inputs);
+    if (raced) return raced;
     const outputs = await this.outputStates(summary.outputs, new Set(summary.created));
     if (typeof outputs === 'string') return outputs;
     const inputs = summary.inputs.map((spec) => toInput(spec, this.recordedValue(spec)))
@@ -311,6 +325,19 @@ export class MemoEngine {
       children,
     };
     await this.opts.store.putEntry(entry);
+    return null;
+  }
+
+  /** Why an input of exec's cannot be trusted: a process outside its subtree changed it after it started. */
+  private changedByOthers(exec: Execution, inputs: InputSpec[]): string | null {
+    const since = this.builder.startOf(exec.id);
+    const own = (id: number): boolean => id >= 0 && this.builder.isWithin(this.builder.executions[id]!, exec.id);
+    for (const input of inputs) {
+      const change = this.changes.foreign(input, since, own);
+      if (!change) continue;
+      const by = change.exec >= 0 ? this.builder.executions[change.exec]!.exe : 'a restore';
+      return `${input.path} was changed by ${by} (outside its subtree) after it started`;
+    }
     return null;
   }
 

@@ -42,8 +42,8 @@ export class TraceBuilder {
   private readonly logOfExec = new Map<number, number[]>();
   /** called when an execution's process has ended (innermost first in an exec chain) */
   onExecutionEnd: ((exec: Execution) => void) | null = null;
-  /** called for every access as it arrives */
-  onAccessSeen: ((access: Access) => void) | null = null;
+  /** called for every access as it arrives, with its execution and its position in the log */
+  onAccessSeen: ((access: Access, exec: number, at: number) => void) | null = null;
   /** called when a program has started in a process */
   onExecutionStart: ((exec: Execution) => void) | null = null;
   rootPid: number | null = null;
@@ -169,11 +169,22 @@ export class TraceBuilder {
     return this.childrenByParent.get(exec.id) ?? [];
   }
 
-  private append(item: LogItem): void {
+  private append(item: LogItem): number {
     const at = this.log.push(item) - 1;
     const mine = this.logOfExec.get(item.exec);
     if (mine) mine.push(at);
     else this.logOfExec.set(item.exec, [at]);
+    return at;
+  }
+
+  /** Where in the log an execution began (its exec, or its replay). */
+  startOf(exec: number): number {
+    return this.logOfExec.get(exec)?.[0] ?? 0;
+  }
+
+  /** The execution a process runs now (for a process about to exec: its parent's). */
+  executionOf(pid: number): Execution | null {
+    return this.executionOfPid.get(pid) ?? null;
   }
 
   /** One execution's own items (its process and forks that did not exec) with their positions. */
@@ -234,7 +245,7 @@ export class TraceBuilder {
       default: break;
     }
     exec.accesses.push(access);
-    this.append({ exec: exec.id, kind: 'access', access });
-    this.onAccessSeen?.(access);
+    const at = this.append({ exec: exec.id, kind: 'access', access });
+    this.onAccessSeen?.(access, exec.id, at);
   }
 }

@@ -1,0 +1,37 @@
+// Who changed which path when, in log order: an execution whose input was changed by a process
+// outside its subtree after it started cannot be recorded. What it read may not be what the
+// file holds when its entry is written (recording trails the exit: events arrive in batches), and
+// a build that writes a file while another process reads it has a race of its own.
+import { dirname } from 'node:path';
+import type { InputSpec } from '../observe/index.js';
+
+export interface Change {
+  /** log position, or where the log stood when a restore made it */
+  at: number;
+  /** the execution that made it; for a restore, the process that would have run the program */
+  exec: number;
+}
+
+export class ChangeLog {
+  private readonly byPath = new Map<string, Change[]>();
+  /** changes to a directory's entries, for listings */
+  private readonly byDir = new Map<string, Change[]>();
+
+  note(path: string, change: Change): void {
+    push(this.byPath, path, change);
+    push(this.byDir, dirname(path), change);
+  }
+
+  /** A change to what input looks at, made after `since` by an execution that `own` disowns. */
+  foreign(input: InputSpec, since: number, own: (exec: number) => boolean): Change | null {
+    const changes = (input.kind === 'listing' ? this.byDir : this.byPath).get(input.path);
+    if (!changes) return null;
+    return changes.find((c) => c.at > since && !own(c.exec)) ?? null;
+  }
+}
+
+function push(map: Map<string, Change[]>, key: string, change: Change): void {
+  const list = map.get(key);
+  if (list) list.push(change);
+  else map.set(key, [change]);
+}
