@@ -975,7 +975,9 @@ var PER_RUN_ENV = [
   "INVOCATION_ID",
   "JOURNAL_STREAM",
   "PROCESSCACHE_STORE",
-  "PROCESSCACHE_IGNORE_ENV"
+  "PROCESSCACHE_IGNORE_ENV",
+  // the invoking shell's record of the program it ran: differs with how processcache was started
+  "_"
 ];
 function filterEnv(env, ignored) {
   return env.filter((kv) => !ignored.has(kv.slice(0, Math.max(0, kv.indexOf("="))))).sort();
@@ -1622,7 +1624,7 @@ var MemoEngine = class {
     if (durationMs < this.opts.minDurationMs) return `shorter than ${this.opts.minDurationMs} ms: a lookup would cost more`;
     const { summary } = folded;
     if (!summary.cacheable) return summary.reason ?? "not modelled";
-    const raced = this.changedByOthers(exec, summary.inputs);
+    const raced = this.changedByOthers(exec, folded.endAt, summary.inputs);
     if (raced) return raced;
     const outputs = await this.outputStates(summary.outputs, new Set(summary.created));
     if (typeof outputs === "string") return outputs;
@@ -1650,15 +1652,20 @@ var MemoEngine = class {
     await this.opts.store.putEntry(entry);
     return null;
   }
-  /** Why an input of exec's cannot be trusted: a process outside its subtree changed it after it started. */
-  changedByOthers(exec, inputs) {
+  /**
+   * Why an input of exec's cannot be recorded: a process outside its subtree changed it after
+   * exec started. While it ran, the build raced with itself; after it ended (gcc removing the
+   * temporary file `as` read), what the file holds now is not what exec read.
+   */
+  changedByOthers(exec, endAt, inputs) {
     const since = this.builder.startOf(exec.id);
     const own = (id) => id >= 0 && this.builder.isWithin(this.builder.executions[id], exec.id);
     for (const input of inputs) {
       const change = this.changes.foreign(input, since, own);
       if (!change) continue;
       const by = change.exec >= 0 ? this.builder.executions[change.exec].exe : "a restore";
-      return `${input.path} was changed by ${by} (outside its subtree) after it started`;
+      const when = change.at < endAt ? "while it ran" : "after it ended, before it was recorded";
+      return `${input.path} was changed by ${by} (outside its subtree) ${when}`;
     }
     return null;
   }

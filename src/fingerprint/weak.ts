@@ -8,6 +8,8 @@ export const PER_RUN_ENV = [
   'GITHUB_ACTIONS_RUNTIME_TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
   'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_URL', 'ACTIONS_RUNTIME_URL', 'INVOCATION_ID', 'JOURNAL_STREAM',
   'PROCESSCACHE_STORE', 'PROCESSCACHE_IGNORE_ENV',
+  // the invoking shell's record of the program it ran: differs with how processcache was started
+  '_',
 ];
 
 export interface WeakParts {
