@@ -804,6 +804,7 @@ ${usage}`);
 
 // src/fingerprint/hash.ts
 var import_node_crypto = require("node:crypto");
+var import_promises = require("node:fs/promises");
 var import_node_fs3 = require("node:fs");
 function sha256(data) {
   return (0, import_node_crypto.createHash)("sha256").update(data).digest("hex");
@@ -812,6 +813,17 @@ var RACY_FINE_NS = 20000000n;
 var RACY_COARSE_NS = 2000000000n;
 function racyWindow(st) {
   return st.mtimeNs % 1000000000n === 0n && st.ctimeNs % 1000000000n === 0n ? RACY_COARSE_NS : RACY_FINE_NS;
+}
+var WHOLE_MAX = 64n << 20n;
+async function digestWhole(file) {
+  const data = await file.readFile();
+  return Buffer.from(await import_node_crypto.webcrypto.subtle.digest("SHA-256", data)).toString("hex");
+}
+async function digestChunked(file) {
+  const h = (0, import_node_crypto.createHash)("sha256");
+  const buf = Buffer.allocUnsafe(1 << 20);
+  for (let n; (n = (await file.read(buf, 0, buf.length, null)).bytesRead) > 0; ) h.update(buf.subarray(0, n));
+  return h.digest("hex");
 }
 var KEEP = 2e5;
 var FileHasher = class _FileHasher {
@@ -869,6 +881,39 @@ var FileHasher = class _FileHasher {
     const known = this.known.get(key);
     if (known) this.used.add(key);
     return known;
+  }
+  /**
+   * hash(), with the reading and hashing on libuv's threads: recording a build's first run hashes
+   * its compilers and libraries (hundreds of MB), and the event loop must stay free to answer the
+   * tracer's exec queries meanwhile.
+   */
+  async hashAsync(path) {
+    let st;
+    try {
+      st = (0, import_node_fs3.statSync)(path, { bigint: true, throwIfNoEntry: false });
+    } catch {
+      return null;
+    }
+    if (!st?.isFile()) return null;
+    const known = this.cached(st);
+    if (known) return known;
+    let file;
+    try {
+      file = await (0, import_promises.open)(path, "r");
+    } catch {
+      return null;
+    }
+    try {
+      const opened = await file.stat({ bigint: true });
+      if (!opened.isFile()) return null;
+      const digest = opened.size <= WHOLE_MAX ? await digestWhole(file) : await digestChunked(file);
+      this.remember(opened, digest);
+      return digest;
+    } catch {
+      return null;
+    } finally {
+      await file.close();
+    }
   }
   /** A file's bytes and their sha256, remembered for the file as it was when opened. */
   read(path) {
@@ -1016,6 +1061,18 @@ var FsView = class {
       v = currentValue(spec, this.hasher);
       this.memo.set(key, v);
     }
+    return v;
+  }
+  /** value(), hashing a file's content off the event loop when it is not known yet. */
+  async valueAsync(spec) {
+    if (spec.kind !== "content") return this.value(spec);
+    const key = `content\0\0${spec.path}`;
+    const volatile = this.volatile.has(spec.path);
+    const known = volatile ? void 0 : this.memo.get(key);
+    if (known !== void 0) return known;
+    const digest = await this.hasher.hashAsync(spec.path);
+    const v = digest ? `sha256:${digest}` : currentValue(spec, this.hasher);
+    if (!volatile && !this.volatile.has(spec.path)) this.memo.set(key, v);
     return v;
   }
   /** A path the command (or a restore) changed. */
@@ -1530,11 +1587,11 @@ var MemoEngine = class {
     });
   }
   /** The value an input must keep; listings are what the directory held before the subtree ran. */
-  recordedValue(spec) {
+  async recordedValue(spec) {
     if (spec.kind === "listing") return namesFingerprint(spec.names);
     if (spec.kind === "absent") return "absent";
     if (spec.kind === "exists") return spec.type ? `type:${spec.type}` : "exists";
-    return this.fs.value(spec);
+    return this.fs.valueAsync(spec);
   }
   started(exec) {
     const pending = this.pendingWeak.get(exec.pid);
@@ -1628,7 +1685,8 @@ var MemoEngine = class {
     if (raced) return raced;
     const outputs = await this.outputStates(summary.outputs, new Set(summary.created));
     if (typeof outputs === "string") return outputs;
-    const inputs = summary.inputs.map((spec) => toInput(spec, this.recordedValue(spec))).map((input) => ({ ...input, path: this.opts.roots.store(input.path) }));
+    const values = await Promise.all(summary.inputs.map((spec) => this.recordedValue(spec)));
+    const inputs = summary.inputs.map((spec, i) => ({ ...toInput(spec, values[i]), path: this.opts.roots.store(spec.path) }));
     const stream = await this.storeStream(folded.stream);
     const strong = sha256(weak + JSON.stringify(inputs));
     const children = this.builder.childrenOf(exec).flatMap((e) => {

@@ -56,4 +56,18 @@ test('no hash for what is not a readable regular file', () => {
   assert.is(hasher.hash(join(dir, 'absent')), null);
 });
 
+test('hashAsync agrees with hash, whole or in chunks, and remembers like it', async () => {
+  const small = join(dir, 'small');
+  const big = join(dir, 'big');
+  writeFileSync(small, 'ffff');
+  writeFileSync(big, Buffer.alloc(70 << 20, 7)); // above the whole-file bound: read in chunks
+  await sleep(50);
+  const hasher = new FileHasher();
+  assert.is(await hasher.hashAsync(small), digest('ffff'));
+  assert.is(await hasher.hashAsync(big), new FileHasher().hash(big));
+  assert.is(hasher.entries().length, 2);
+  assert.is(await hasher.hashAsync(dir), null);
+  assert.is(await hasher.hashAsync(join(dir, 'absent')), null);
+});
+
 test.run();

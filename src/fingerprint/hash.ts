@@ -1,7 +1,8 @@
 // Content hashes of files, each file hashed once while it stays unchanged: a stat cache (device,
 // inode, size, mtime, ctime -> hash), kept across runs, lets a lookup cost one stat and a rerun
 // on the same machine rehash nothing unchanged.
-import { createHash } from 'node:crypto';
+import { createHash, webcrypto } from 'node:crypto';
+import { open, type FileHandle } from 'node:fs/promises';
 import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync, type BigIntStats } from 'node:fs';
 
 export function sha256(data: Buffer | string): string {
@@ -19,6 +20,22 @@ const RACY_COARSE_NS = 2_000_000_000n;
 
 function racyWindow(st: BigIntStats): bigint {
   return st.mtimeNs % 1_000_000_000n === 0n && st.ctimeNs % 1_000_000_000n === 0n ? RACY_COARSE_NS : RACY_FINE_NS;
+}
+
+/** Files up to this size are hashed whole on a libuv thread; larger ones a chunk at a time. */
+const WHOLE_MAX = 64n << 20n;
+
+async function digestWhole(file: FileHandle): Promise<string> {
+  const data = await file.readFile();
+  return Buffer.from(await webcrypto.subtle.digest('SHA-256', data)).toString('hex');
+}
+
+/** Bounded memory; the event loop gets a turn between chunks. */
+async function digestChunked(file: FileHandle): Promise<string> {
+  const h = createHash('sha256');
+  const buf = Buffer.allocUnsafe(1 << 20);
+  for (let n; (n = (await file.read(buf, 0, buf.length, null)).bytesRead) > 0;) h.update(buf.subarray(0, n));
+  return h.digest('hex');
 }
 
 /** The most stat cache entries kept on disk: those used by the last run come first. */
@@ -84,6 +101,40 @@ export class FileHasher {
     const known = this.known.get(key);
     if (known) this.used.add(key);
     return known;
+  }
+
+  /**
+   * hash(), with the reading and hashing on libuv's threads: recording a build's first run hashes
+   * its compilers and libraries (hundreds of MB), and the event loop must stay free to answer the
+   * tracer's exec queries meanwhile.
+   */
+  async hashAsync(path: string): Promise<string | null> {
+    let st: BigIntStats | undefined;
+    try {
+      st = statSync(path, { bigint: true, throwIfNoEntry: false });
+    } catch {
+      return null;
+    }
+    if (!st?.isFile()) return null;
+    const known = this.cached(st);
+    if (known) return known;
+    let file: FileHandle;
+    try {
+      file = await open(path, 'r');
+    } catch {
+      return null;
+    }
+    try {
+      const opened = await file.stat({ bigint: true });
+      if (!opened.isFile()) return null;
+      const digest = opened.size <= WHOLE_MAX ? await digestWhole(file) : await digestChunked(file);
+      this.remember(opened, digest);
+      return digest;
+    } catch {
+      return null;
+    } finally {
+      await file.close();
+    }
   }
 
   /** A file's bytes and their sha256, remembered for the file as it was when opened. */

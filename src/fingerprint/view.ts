@@ -28,6 +28,20 @@ export class FsView {
     return v;
   }
 
+  /** value(), hashing a file's content off the event loop when it is not known yet. */
+  async valueAsync(spec: InputSpec): Promise<string> {
+    if (spec.kind !== 'content') return this.value(spec);
+    const key = `content\0\0${spec.path}`;
+    const volatile = this.volatile.has(spec.path);
+    const known = volatile ? undefined : this.memo.get(key);
+    if (known !== undefined) return known;
+    const digest = await this.hasher.hashAsync(spec.path);
+    // not a readable regular file: whatever it is, as value() would say
+    const v = digest ? `sha256:${digest}` : currentValue(spec, this.hasher);
+    if (!volatile && !this.volatile.has(spec.path)) this.memo.set(key, v);
+    return v;
+  }
+
   /** A path the command (or a restore) changed. */
   changed(path: string): void {
     this.volatile.add(path);

@@ -213,11 +213,11 @@ export class MemoEngine {
   }
 
   /** The value an input must keep; listings are what the directory held before the subtree ran. */
-  private recordedValue(spec: InputSpec): string {
+  private async recordedValue(spec: InputSpec): Promise<string> {
     if (spec.kind === 'listing') return namesFingerprint(spec.names);
     if (spec.kind === 'absent') return 'absent';
     if (spec.kind === 'exists') return spec.type ? `type:${spec.type}` : 'exists';
-    return this.fs.value(spec);
+    return this.fs.valueAsync(spec);
   }
 
   private started(exec: Execution): void {
@@ -311,8 +311,8 @@ export class MemoEngine {
     if (raced) return raced;
     const outputs = await this.outputStates(summary.outputs, new Set(summary.created));
     if (typeof outputs === 'string') return outputs;
-    const inputs = summary.inputs.map((spec) => toInput(spec, this.recordedValue(spec)))
-      .map((input) => ({ ...input, path: this.opts.roots.store(input.path) }));
+    const values = await Promise.all(summary.inputs.map((spec) => this.recordedValue(spec)));
+    const inputs = summary.inputs.map((spec, i) => ({ ...toInput(spec, values[i]!), path: this.opts.roots.store(spec.path) }));
     const stream = await this.storeStream(folded.stream);
     const strong = sha256(weak + JSON.stringify(inputs));
     const children = this.builder.childrenOf(exec).flatMap((e) => {
