@@ -1631,10 +1631,14 @@ var MemoEngine = class {
   /** exec's subtree: its own accesses and output, with each ended child folded in where it ended. */
   async fold(exec, endAt) {
     const parts = [];
+    let savedMs = 0;
     for (const [at, item] of this.builder.ownLog(exec.id)) {
       if (item.kind === "access") parts.push([at, { kind: "access", access: item.access }, []]);
       else if (item.kind === "output") parts.push([at, null, [{ fd: item.fd, data: item.data }]]);
-      else parts.push([at, ...await this.replayedStep(item.tag)]);
+      else {
+        parts.push([at, ...await this.replayedStep(item.tag)]);
+        savedMs += item.tag.entry.durationMs;
+      }
     }
     let childReason = null;
     let unsafe = ownUnsafety(exec);
@@ -1643,6 +1647,7 @@ var MemoEngine = class {
       if (!f) continue;
       if (f.summary.unmodelled) childReason ??= f.summary.unmodelled;
       unsafe ??= f.unsafe;
+      savedMs += f.savedMs;
       const s = f.summary;
       parts.push([f.endAt, { kind: "replayed", inputs: s.inputs, outputs: s.outputs, created: s.created, entryChanges: s.entryChanges }, f.stream]);
     }
@@ -1653,7 +1658,7 @@ var MemoEngine = class {
       summary.reason = childReason;
       summary.unmodelled = childReason;
     }
-    return { summary, unsafe, stream: parts.flatMap(([, , out]) => out), endAt };
+    return { summary, unsafe, stream: parts.flatMap(([, , out]) => out), endAt, savedMs };
   }
   /** A child served from cache: what its entry stands for, and its output stream. */
   async replayedStep(hit) {
@@ -1702,8 +1707,9 @@ var MemoEngine = class {
       inputs,
       outputs,
       stream,
+      // what running it costs: its own time here plus what its skipped descendants would have taken
       exitCode: exec.exitCode ?? 0,
-      durationMs: Math.round(durationMs * 1e3) / 1e3,
+      durationMs: Math.round((durationMs + folded.savedMs) * 1e3) / 1e3,
       createdAt: (/* @__PURE__ */ new Date()).toISOString(),
       children
     };

@@ -219,6 +219,8 @@ test('a child hits even when its parent misses; its outputs and output count in 
   rmSync(`${dir}/out.txt`);
   const third = runMemo(['sh', 'run.sh'], { cwd: dir, store, args });
   assert.equal(counts(third), [0, 1], 'the parent recorded with its replayed child now hits whole');
+  const python = first.stats.executions.find((e) => e.exe === PY)!;
+  assert.ok(third.stats.savedMs >= python.durationMs, 'the parent\'s cost includes the child it skipped');
   assert.is(third.stdout, 'copied 6\nin.txt\nother\nout.txt\nrun.sh\n');
   assert.is(readFileSync(`${dir}/out.txt`, 'utf8'), 'HELLO\n');
 });

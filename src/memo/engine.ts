@@ -79,6 +79,8 @@ interface Folded {
   stream: { fd: number; data: Buffer }[];
   /** its position in the log: where its effects fall among its parent's own accesses */
   endAt: number;
+  /** what the hits in the subtree would have cost to run: their recorded durations */
+  savedMs: number;
 }
 
 interface Hit {
@@ -257,10 +259,14 @@ export class MemoEngine {
   /** exec's subtree: its own accesses and output, with each ended child folded in where it ended. */
   private async fold(exec: Execution, endAt: number): Promise<Folded> {
     const parts: [number, Step | null, { fd: number; data: Buffer }[]][] = [];
+    let savedMs = 0;
     for (const [at, item] of this.builder.ownLog(exec.id)) {
       if (item.kind === 'access') parts.push([at, { kind: 'access', access: item.access }, []]);
       else if (item.kind === 'output') parts.push([at, null, [{ fd: item.fd, data: item.data }]]);
-      else parts.push([at, ...(await this.replayedStep(item.tag as Hit))]);
+      else {
+        parts.push([at, ...(await this.replayedStep(item.tag as Hit))]);
+        savedMs += (item.tag as Hit).entry.durationMs;
+      }
     }
     let childReason: string | null = null;
     let unsafe = ownUnsafety(exec);
@@ -269,6 +275,7 @@ export class MemoEngine {
       if (!f) continue; // still running: an outliving descendant, refused when recording
       if (f.summary.unmodelled) childReason ??= f.summary.unmodelled;
       unsafe ??= f.unsafe;
+      savedMs += f.savedMs;
       const s = f.summary;
       parts.push([f.endAt, { kind: 'replayed', inputs: s.inputs, outputs: s.outputs, created: s.created, entryChanges: s.entryChanges }, f.stream]);
     }
@@ -279,7 +286,7 @@ export class MemoEngine {
       summary.reason = childReason;
       summary.unmodelled = childReason;
     }
-    return { summary, unsafe, stream: parts.flatMap(([, , out]) => out), endAt };
+    return { summary, unsafe, stream: parts.flatMap(([, , out]) => out), endAt, savedMs };
   }
 
   /** A child served from cache: what its entry stands for, and its output stream. */
@@ -321,7 +328,8 @@ export class MemoEngine {
     });
     const entry: Entry = {
       version: 1, weak, strong, exe: exec.exe, argv: exec.argv, inputs, outputs, stream,
-      exitCode: exec.exitCode ?? 0, durationMs: Math.round(durationMs * 1000) / 1000, createdAt: new Date().toISOString(),
+      // what running it costs: its own time here plus what its skipped descendants would have taken
+      exitCode: exec.exitCode ?? 0, durationMs: Math.round((durationMs + folded.savedMs) * 1000) / 1000, createdAt: new Date().toISOString(),
       children,
     };
     await this.opts.store.putEntry(entry);
