@@ -839,19 +839,18 @@ var FileHasher = class _FileHasher {
   }
   /** The file's sha256, or null when it is not a readable regular file. */
   hash(path) {
+    const looked = this.lookUp(path);
+    return looked === "not-a-file" ? null : looked ?? this.hashContent(path);
+  }
+  /** One stat: the known digest, undefined when the content must be read, or not a regular file. */
+  lookUp(path) {
     let st;
     try {
       st = (0, import_node_fs3.statSync)(path, { bigint: true, throwIfNoEntry: false });
     } catch {
-      return null;
+      return "not-a-file";
     }
-    if (!st?.isFile()) return null;
-    const known = this.known.get(_FileHasher.key(st));
-    if (known) {
-      this.used.add(_FileHasher.key(st));
-      return known;
-    }
-    return this.hashContent(path);
+    return st?.isFile() ? this.cached(st) : "not-a-file";
   }
   hashContent(path) {
     let fd;
@@ -888,15 +887,8 @@ var FileHasher = class _FileHasher {
    * tracer's exec queries meanwhile.
    */
   async hashAsync(path) {
-    let st;
-    try {
-      st = (0, import_node_fs3.statSync)(path, { bigint: true, throwIfNoEntry: false });
-    } catch {
-      return null;
-    }
-    if (!st?.isFile()) return null;
-    const known = this.cached(st);
-    if (known) return known;
+    const looked = this.lookUp(path);
+    if (looked !== void 0) return looked === "not-a-file" ? null : looked;
     let file;
     try {
       file = await (0, import_promises.open)(path, "r");

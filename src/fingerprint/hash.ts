@@ -57,19 +57,19 @@ export class FileHasher {
 
   /** The file's sha256, or null when it is not a readable regular file. */
   hash(path: string): string | null {
+    const looked = this.lookUp(path);
+    return looked === 'not-a-file' ? null : looked ?? this.hashContent(path);
+  }
+
+  /** One stat: the known digest, undefined when the content must be read, or not a regular file. */
+  private lookUp(path: string): string | undefined | 'not-a-file' {
     let st: BigIntStats | undefined;
     try {
       st = statSync(path, { bigint: true, throwIfNoEntry: false });
     } catch {
-      return null;
+      return 'not-a-file';
     }
-    if (!st?.isFile()) return null;
-    const known = this.known.get(FileHasher.key(st));
-    if (known) {
-      this.used.add(FileHasher.key(st));
-      return known;
-    }
-    return this.hashContent(path);
+    return st?.isFile() ? this.cached(st) : 'not-a-file';
   }
 
   private hashContent(path: string): string | null {
@@ -109,15 +109,8 @@ export class FileHasher {
    * tracer's exec queries meanwhile.
    */
   async hashAsync(path: string): Promise<string | null> {
-    let st: BigIntStats | undefined;
-    try {
-      st = statSync(path, { bigint: true, throwIfNoEntry: false });
-    } catch {
-      return null;
-    }
-    if (!st?.isFile()) return null;
-    const known = this.cached(st);
-    if (known) return known;
+    const looked = this.lookUp(path);
+    if (looked !== undefined) return looked === 'not-a-file' ? null : looked;
     let file: FileHandle;
     try {
       file = await open(path, 'r');
