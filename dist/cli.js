@@ -1035,8 +1035,34 @@ function weakKey(parts, ignored) {
   }));
 }
 
-// src/fingerprint/view.ts
+// src/fingerprint/changes.ts
 var import_node_path3 = require("node:path");
+var ChangeLog = class {
+  byPath = /* @__PURE__ */ new Map();
+  /** changes to a directory's entries, for listings */
+  byDir = /* @__PURE__ */ new Map();
+  note(path, change) {
+    push(this.byPath, path, change);
+    push(this.byDir, (0, import_node_path3.dirname)(path), change);
+  }
+  /** Has the run changed path, or the entries of the directory path? */
+  touched(path) {
+    return this.byPath.has(path) || this.byDir.has(path);
+  }
+  /** A change to what input looks at, made after `since` by an execution that `own` disowns. */
+  foreign(input, since, own) {
+    const changes = (input.kind === "listing" ? this.byDir : this.byPath).get(input.path);
+    if (!changes) return null;
+    return changes.find((c) => c.at > since && !own(c.exec)) ?? null;
+  }
+};
+function push(map, key, change) {
+  const list = map.get(key);
+  if (list) list.push(change);
+  else map.set(key, [change]);
+}
+
+// src/fingerprint/view.ts
 var CHANGE_OPS = /* @__PURE__ */ new Set(["write", "create", "truncate", "rename", "delete", "mkdir", "rmdir", "symlink", "link", "chmod", "utime", "mknod"]);
 var FsView = class {
   constructor(hasher) {
@@ -1044,9 +1070,10 @@ var FsView = class {
   }
   hasher;
   memo = /* @__PURE__ */ new Map();
-  volatile = /* @__PURE__ */ new Set();
+  /** every change the run made, by whom and when */
+  changes = new ChangeLog();
   value(spec) {
-    if (this.volatile.has(spec.path)) return currentValue(spec, this.hasher);
+    if (this.changes.touched(spec.path)) return currentValue(spec, this.hasher);
     const key = `${spec.kind}\0${spec.kind === "exists" ? spec.type ?? "" : ""}\0${spec.path}`;
     let v = this.memo.get(key);
     if (v === void 0) {
@@ -1059,23 +1086,17 @@ var FsView = class {
   async valueAsync(spec) {
     if (spec.kind !== "content") return this.value(spec);
     const key = `content\0\0${spec.path}`;
-    const volatile = this.volatile.has(spec.path);
+    const volatile = this.changes.touched(spec.path);
     const known = volatile ? void 0 : this.memo.get(key);
     if (known !== void 0) return known;
     const digest = await this.hasher.hashAsync(spec.path);
     const v = digest ? `sha256:${digest}` : currentValue(spec, this.hasher);
-    if (!volatile && !this.volatile.has(spec.path)) this.memo.set(key, v);
+    if (!volatile && !this.changes.touched(spec.path)) this.memo.set(key, v);
     return v;
   }
   /** A path the command (or a restore) changed. */
-  changed(path) {
-    this.volatile.add(path);
-    this.volatile.add((0, import_node_path3.dirname)(path));
-  }
-  observe(access) {
-    if (!CHANGE_OPS.has(access.op) || !access.path) return;
-    this.changed(access.path);
-    if (typeof access.to === "string") this.changed(access.to);
+  changed(path, change) {
+    this.changes.note(path, change);
   }
 };
 
@@ -1091,7 +1112,7 @@ function ignoredEnv(fromArgs) {
 
 // src/cli/explain-command.ts
 var import_node_fs10 = require("node:fs");
-var import_node_path10 = require("node:path");
+var import_node_path9 = require("node:path");
 var import_node_tty = require("node:tty");
 
 // src/memo/engine.ts
@@ -1276,36 +1297,13 @@ function summarize(steps) {
   };
 }
 
-// src/memo/changes.ts
-var import_node_path5 = require("node:path");
-var ChangeLog = class {
-  byPath = /* @__PURE__ */ new Map();
-  /** changes to a directory's entries, for listings */
-  byDir = /* @__PURE__ */ new Map();
-  note(path, change) {
-    push(this.byPath, path, change);
-    push(this.byDir, (0, import_node_path5.dirname)(path), change);
-  }
-  /** A change to what input looks at, made after `since` by an execution that `own` disowns. */
-  foreign(input, since, own) {
-    const changes = (input.kind === "listing" ? this.byDir : this.byPath).get(input.path);
-    if (!changes) return null;
-    return changes.find((c) => c.at > since && !own(c.exec)) ?? null;
-  }
-};
-function push(map, key, change) {
-  const list = map.get(key);
-  if (list) list.push(change);
-  else map.set(key, [change]);
-}
-
 // src/memo/restore.ts
 var import_node_fs5 = require("node:fs");
-var import_node_path6 = require("node:path");
+var import_node_path5 = require("node:path");
 var RestoreError = class extends Error {
 };
 function tmpName(dir, name) {
-  return (0, import_node_path6.join)(dir, `.${name}.pc-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  return (0, import_node_path5.join)(dir, `.${name}.pc-${process.pid}-${Math.random().toString(36).slice(2)}`);
 }
 function kindAt(path) {
   try {
@@ -1388,20 +1386,20 @@ var Restorer = class {
   apply(o, blobs) {
     const target = this.roots.load(o.path);
     if (o.type !== "file") this.forget();
-    const dir = this.safeDir((0, import_node_path6.dirname)(target));
-    const path = (0, import_node_path6.join)(dir, (0, import_node_path6.basename)(target));
+    const dir = this.safeDir((0, import_node_path5.dirname)(target));
+    const path = (0, import_node_path5.join)(dir, (0, import_node_path5.basename)(target));
     switch (o.type) {
       case "file": {
         const data = blobs.get(o.blob);
         const mode = o.mode & 4095;
-        const tmp = tmpName(dir, (0, import_node_path6.basename)(target));
+        const tmp = tmpName(dir, (0, import_node_path5.basename)(target));
         (0, import_node_fs5.writeFileSync)(tmp, data, { mode });
         if ((mode & this.umask) !== 0 || (mode & ~511) !== 0) (0, import_node_fs5.chmodSync)(tmp, mode);
         if (replaceWith(tmp, path)) this.forget();
         return data.length;
       }
       case "symlink": {
-        const tmp = tmpName(dir, (0, import_node_path6.basename)(target));
+        const tmp = tmpName(dir, (0, import_node_path5.basename)(target));
         (0, import_node_fs5.symlinkSync)(o.target, tmp);
         replaceWith(tmp, path);
         return 0;
@@ -1460,12 +1458,10 @@ var MemoEngine = class {
     this.fs = new FsView(opts.hasher);
     this.restorer = new Restorer(opts.roots, opts.umask);
     builder.onAccessSeen = (access, exec, at) => {
-      this.fs.observe(access);
+      if (access.result !== "ok" || !access.path || !CHANGE_OPS.has(access.op)) return;
+      this.fs.changed(access.path, { at, exec });
+      if (typeof access.to === "string") this.fs.changed(access.to, { at, exec });
       if (STRUCTURAL.has(access.op)) this.restorer.forget();
-      if (access.result === "ok" && access.path && CHANGE_OPS.has(access.op)) {
-        this.changes.note(access.path, { at, exec });
-        if (typeof access.to === "string") this.changes.note(access.to, { at, exec });
-      }
     };
     builder.onExecutionStart = (exec) => this.started(exec);
     builder.onExecutionEnd = (exec) => {
@@ -1489,7 +1485,6 @@ var MemoEngine = class {
   folded = /* @__PURE__ */ new Map();
   fs;
   restorer;
-  changes = new ChangeLog();
   weakOfQuery(q) {
     return weakKey({
       toolVersion: this.opts.toolVersion,
@@ -1518,11 +1513,7 @@ var MemoEngine = class {
         const blobs = await fetchBlobs(entry, this.opts.store);
         const restored = this.restorer.restore(entry, blobs);
         const change = { at: this.builder.log.length, exec: this.builder.executionOf(q.pid)?.id ?? -1 };
-        for (const o of entry.outputs) {
-          const path = this.opts.roots.load(o.path);
-          this.fs.changed(path);
-          this.changes.note(path, change);
-        }
+        for (const o of entry.outputs) this.fs.changed(this.opts.roots.load(o.path), change);
         await this.opts.store.touchEntry(entry);
         this.stats.reused++;
         this.stats.savedMs += entry.durationMs;
@@ -1717,7 +1708,7 @@ var MemoEngine = class {
     const since = this.builder.startOf(exec.id);
     const own = (id) => id >= 0 && this.builder.isWithin(this.builder.executions[id], exec.id);
     for (const input of inputs) {
-      const change = this.changes.foreign(input, since, own);
+      const change = this.fs.changes.foreign(input, since, own);
       if (!change) continue;
       const by = change.exec >= 0 ? this.builder.executions[change.exec].exe : "a restore";
       const when = change.at < endAt ? "while it ran" : "after it ended, before it was recorded";
@@ -1766,19 +1757,19 @@ var MemoEngine = class {
 };
 
 // src/memo/paths.ts
-var import_node_path7 = require("node:path");
+var import_node_path6 = require("node:path");
 function isNormalAbsolute(p) {
   return p.startsWith("/") && !p.includes("//") && !/\/\.\.?(\/|$)/.test(p) && (p.length === 1 || !p.endsWith("/"));
 }
-var under = (dir) => dir.endsWith(import_node_path7.sep) ? dir : dir + import_node_path7.sep;
+var under = (dir) => dir.endsWith(import_node_path6.sep) ? dir : dir + import_node_path6.sep;
 var Roots = class {
   root;
   allowed;
   rootPrefix;
   allowedPrefixes;
   constructor(root, extra = []) {
-    this.root = (0, import_node_path7.resolve)(root);
-    this.allowed = [this.root, ...extra.map((d) => (0, import_node_path7.resolve)(d))];
+    this.root = (0, import_node_path6.resolve)(root);
+    this.allowed = [this.root, ...extra.map((d) => (0, import_node_path6.resolve)(d))];
     this.rootPrefix = under(this.root);
     this.allowedPrefixes = this.allowed.map(under);
   }
@@ -1789,21 +1780,21 @@ var Roots = class {
   }
   /** The absolute path a stored path names now. */
   load(stored) {
-    return (0, import_node_path7.isAbsolute)(stored) ? stored : (0, import_node_path7.join)(this.root, stored);
+    return (0, import_node_path6.isAbsolute)(stored) ? stored : (0, import_node_path6.join)(this.root, stored);
   }
   /** Is the (absolute) path inside one of the allowed directories, once "." and ".." are resolved? */
   allows(path) {
-    const p = isNormalAbsolute(path) ? path : (0, import_node_path7.resolve)(path);
+    const p = isNormalAbsolute(path) ? path : (0, import_node_path6.resolve)(path);
     return this.allowed.some((dir, i) => p === dir || p.startsWith(this.allowedPrefixes[i]));
   }
 };
 
 // src/store/atomic.ts
 var import_node_fs7 = require("node:fs");
-var import_node_path8 = require("node:path");
+var import_node_path7 = require("node:path");
 var madeDirs = /* @__PURE__ */ new Set();
 function atomicWrite(path, data) {
-  const dir = (0, import_node_path8.dirname)(path);
+  const dir = (0, import_node_path7.dirname)(path);
   if (!madeDirs.has(dir)) {
     (0, import_node_fs7.mkdirSync)(dir, { recursive: true });
     madeDirs.add(dir);
@@ -1822,11 +1813,11 @@ function atomicWrite(path, data) {
 var import_node_crypto2 = require("node:crypto");
 var import_node_fs8 = require("node:fs");
 var import_node_os4 = require("node:os");
-var import_node_path9 = require("node:path");
+var import_node_path8 = require("node:path");
 function defaultStoreDir(env = process.env) {
   if (env.PROCESSCACHE_STORE) return env.PROCESSCACHE_STORE;
-  const base = env.XDG_CACHE_HOME || (0, import_node_path9.join)((0, import_node_os4.homedir)(), ".cache");
-  return (0, import_node_path9.join)(base, "processcache");
+  const base = env.XDG_CACHE_HOME || (0, import_node_path8.join)((0, import_node_os4.homedir)(), ".cache");
+  return (0, import_node_path8.join)(base, "processcache");
 }
 var HEX64 = /^[0-9a-f]{64}$/;
 function parseEntry(text) {
@@ -1859,21 +1850,21 @@ var LocalStore = class {
   constructor(dir, writable = true) {
     this.dir = dir;
     this.writable = writable;
-    (0, import_node_fs8.mkdirSync)((0, import_node_path9.join)(dir, "blobs"), { recursive: true });
-    (0, import_node_fs8.mkdirSync)((0, import_node_path9.join)(dir, "entries"), { recursive: true });
+    (0, import_node_fs8.mkdirSync)((0, import_node_path8.join)(dir, "blobs"), { recursive: true });
+    (0, import_node_fs8.mkdirSync)((0, import_node_path8.join)(dir, "entries"), { recursive: true });
   }
   dir;
   writable;
   blobPath(hash) {
-    return (0, import_node_path9.join)(this.dir, "blobs", hash.slice(0, 2), hash.slice(2));
+    return (0, import_node_path8.join)(this.dir, "blobs", hash.slice(0, 2), hash.slice(2));
   }
   /** 256 buckets of "<weak>.<strong>.json" files: creating a directory per command costs more
    * than listing a bucket (a quarter millisecond each on the CI machines' disks). */
   entryDir(weak) {
-    return (0, import_node_path9.join)(this.dir, "entries", weak.slice(0, 2));
+    return (0, import_node_path8.join)(this.dir, "entries", weak.slice(0, 2));
   }
   entryPath(entry) {
-    return (0, import_node_path9.join)(this.entryDir(entry.weak), `${entry.weak}.${entry.strong}.json`);
+    return (0, import_node_path8.join)(this.entryDir(entry.weak), `${entry.weak}.${entry.strong}.json`);
   }
   /** Locally the index is the entry buckets themselves, each read when a command first needs it. */
   async openIndex() {
@@ -1889,7 +1880,7 @@ var LocalStore = class {
     }
     const found = [];
     for (const name of names) {
-      const path = (0, import_node_path9.join)(dir, name);
+      const path = (0, import_node_path8.join)(dir, name);
       try {
         const entry = parseEntry((0, import_node_fs8.readFileSync)(path, "utf8"));
         if (entry && entry.weak === weak) found.push({ entry, used: names.length > 1 ? (0, import_node_fs8.statSync)(path).mtimeMs : 0 });
@@ -1934,10 +1925,10 @@ var LocalStore = class {
 };
 function listLocal(dir) {
   const entries = [];
-  const root = (0, import_node_path9.join)(dir, "entries");
+  const root = (0, import_node_path8.join)(dir, "entries");
   for (const rel of (0, import_node_fs8.readdirSync)(root, { recursive: true }).map(String)) {
     if (!rel.endsWith(".json")) continue;
-    const path = (0, import_node_path9.join)(root, rel);
+    const path = (0, import_node_path8.join)(root, rel);
     try {
       const st = (0, import_node_fs8.statSync)(path);
       const entry = parseEntry((0, import_node_fs8.readFileSync)(path, "utf8"));
@@ -1947,11 +1938,11 @@ function listLocal(dir) {
     }
   }
   const blobs = [];
-  const blobRoot = (0, import_node_path9.join)(dir, "blobs");
+  const blobRoot = (0, import_node_path8.join)(dir, "blobs");
   for (const rel of (0, import_node_fs8.readdirSync)(blobRoot, { recursive: true }).map(String)) {
     const hash = rel.replace("/", "");
     if (!HEX64.test(hash)) continue;
-    const path = (0, import_node_path9.join)(blobRoot, rel);
+    const path = (0, import_node_path8.join)(blobRoot, rel);
     try {
       const st = (0, import_node_fs8.statSync)(path);
       blobs.push({ hash, bytes: st.size, mtimeMs: st.mtimeMs, path });
@@ -2073,13 +2064,13 @@ async function explainMain(args) {
 ${EXPLAIN_USAGE}`);
   const cwd = process.cwd();
   const exe = resolveProgram(command[0], process.env, cwd);
-  const store = new LocalStore((0, import_node_path10.resolve)(String(options.get("store") ?? defaultStoreDir())), false);
+  const store = new LocalStore((0, import_node_path9.resolve)(String(options.get("store") ?? defaultStoreDir())), false);
   const ignoreEnv = ignoredEnv(lists.get("ignore-env"));
   const index = await store.openIndex();
   const engine = new MemoEngine({
     store,
     index,
-    roots: new Roots((0, import_node_path10.resolve)(String(options.get("root") ?? cwd))),
+    roots: new Roots((0, import_node_path9.resolve)(String(options.get("root") ?? cwd))),
     ignoreEnv,
     minDurationMs: 0,
     umask: process.umask(),
@@ -2102,7 +2093,7 @@ ${EXPLAIN_USAGE}`);
 
 // src/cli/gc-command.ts
 var import_node_fs11 = require("node:fs");
-var import_node_path11 = require("node:path");
+var import_node_path10 = require("node:path");
 var GC_USAGE = "usage: processcache gc [--store DIR] --max-size SIZE   (SIZE like 500M or 5G)";
 function gcMain(args) {
   const { options, command } = parseArgs(args, { store: { value: true }, "max-size": { value: true } }, GC_USAGE);
@@ -2113,7 +2104,7 @@ ${GC_USAGE}`);
 ${GC_USAGE}`);
   const max = parseSize(size);
   if (max === null) throw new UsageError(`--max-size "${size}" is not a size: write it like 500M, 5G or 1048576`);
-  const dir = (0, import_node_path11.resolve)(String(options.get("store") ?? defaultStoreDir()));
+  const dir = (0, import_node_path10.resolve)(String(options.get("store") ?? defaultStoreDir()));
   if (!(0, import_node_fs11.existsSync)(dir)) {
     process.stderr.write(`processcache: no store at ${dir}: nothing to collect
 `);
@@ -2130,7 +2121,7 @@ ${GC_USAGE}`);
 var import_node_child_process2 = require("node:child_process");
 var import_node_fs12 = require("node:fs");
 var import_node_os5 = require("node:os");
-var import_node_path12 = require("node:path");
+var import_node_path11 = require("node:path");
 var RUN_USAGE = "usage: processcache run [--store DIR] [--root DIR] [--allow DIR]... [--read-only] [--stats-json FILE] [--quiet] [--ignore-env VAR]... [--min-duration-ms N] -- CMD [ARGS...]";
 var warn = (message) => {
   process.stderr.write(`processcache: warning: ${message}
@@ -2181,8 +2172,8 @@ async function runMain(args) {
   if (command.length === 0) throw new UsageError(`no command to run
 ${RUN_USAGE}`);
   resolveProgram(command[0], process.env, process.cwd());
-  const storeDir = (0, import_node_path12.resolve)(String(options.get("store") ?? defaultStoreDir()));
-  const root = (0, import_node_path12.resolve)(String(options.get("root") ?? process.cwd()));
+  const storeDir = (0, import_node_path11.resolve)(String(options.get("store") ?? defaultStoreDir()));
+  const root = (0, import_node_path11.resolve)(String(options.get("root") ?? process.cwd()));
   if (!(0, import_node_fs12.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
   const minDurationMs = nonNegativeInt(options.get("min-duration-ms"), "min-duration-ms", 3);
   const ignoreEnv = ignoredEnv(lists.get("ignore-env"));
@@ -2194,7 +2185,7 @@ ${RUN_USAGE}`);
     warn(`the store at ${storeDir} cannot be used (${e.message}); running without the cache`);
     return runPlain(command);
   }
-  const statCachePath = (0, import_node_path12.join)(storeDir, "statcache.json");
+  const statCachePath = (0, import_node_path11.join)(storeDir, "statcache.json");
   const hasher = loadStatCache(statCachePath);
   const umask = process.umask();
   const builder = new TraceBuilder();
@@ -2247,13 +2238,13 @@ ${RUN_USAGE}`);
 
 // src/cli/trace-command.ts
 var import_node_fs13 = require("node:fs");
-var import_node_path13 = require("node:path");
+var import_node_path12 = require("node:path");
 var TRACE_USAGE = "usage: processcache trace [--out FILE] -- CMD [ARGS...]";
 async function traceMain(args) {
   const { options, command } = parseArgs(args, { out: { value: true } }, TRACE_USAGE);
   if (command.length === 0) throw new UsageError(`no command to trace
 ${TRACE_USAGE}`);
-  const out = (0, import_node_path13.resolve)(String(options.get("out") ?? "processcache-trace.json"));
+  const out = (0, import_node_path12.resolve)(String(options.get("out") ?? "processcache-trace.json"));
   const { trace, status, warnings, builder } = await traceCommand({ command });
   for (const w of [...builder.errors, ...warnings]) process.stderr.write(`processcache: warning: ${w}
 `);

@@ -7,7 +7,6 @@ import { summarize, type Input, type InputSpec, type Step, type Summary } from '
 import type { Entry, OutputState, Store, StoreIndex } from '../store/index.js';
 import type { ExecDecision, ExecQuery, Execution, TraceBuilder } from '../trace/index.js';
 import type { Roots } from './paths.js';
-import { ChangeLog } from './changes.js';
 import { fetchBlobs, Restorer } from './restore.js';
 
 export interface MemoOptions {
@@ -104,18 +103,15 @@ export class MemoEngine {
 
   private readonly fs: FsView;
   private readonly restorer: Restorer;
-  private readonly changes = new ChangeLog();
 
   constructor(private readonly opts: MemoOptions, private readonly builder: TraceBuilder) {
     this.fs = new FsView(opts.hasher);
     this.restorer = new Restorer(opts.roots, opts.umask);
     builder.onAccessSeen = (access, exec, at) => {
-      this.fs.observe(access);
+      if (access.result !== 'ok' || !access.path || !CHANGE_OPS.has(access.op)) return;
+      this.fs.changed(access.path, { at, exec });
+      if (typeof access.to === 'string') this.fs.changed(access.to, { at, exec });
       if (STRUCTURAL.has(access.op)) this.restorer.forget();
-      if (access.result === 'ok' && access.path && CHANGE_OPS.has(access.op)) {
-        this.changes.note(access.path, { at, exec });
-        if (typeof access.to === 'string') this.changes.note(access.to, { at, exec });
-      }
     };
     builder.onExecutionStart = (exec) => this.started(exec);
     builder.onExecutionEnd = (exec) => {
@@ -152,11 +148,7 @@ export class MemoEngine {
         const restored = this.restorer.restore(entry, blobs);
         // the restore's changes are the parent's doing (-1: nobody's, for a skipped root)
         const change = { at: this.builder.log.length, exec: this.builder.executionOf(q.pid)?.id ?? -1 };
-        for (const o of entry.outputs) {
-          const path = this.opts.roots.load(o.path);
-          this.fs.changed(path);
-          this.changes.note(path, change);
-        }
+        for (const o of entry.outputs) this.fs.changed(this.opts.roots.load(o.path), change);
         await this.opts.store.touchEntry(entry);
         this.stats.reused++;
         this.stats.savedMs += entry.durationMs;
@@ -345,7 +337,7 @@ export class MemoEngine {
     const since = this.builder.startOf(exec.id);
     const own = (id: number): boolean => id >= 0 && this.builder.isWithin(this.builder.executions[id]!, exec.id);
     for (const input of inputs) {
-      const change = this.changes.foreign(input, since, own);
+      const change = this.fs.changes.foreign(input, since, own);
       if (!change) continue;
       const by = change.exec >= 0 ? this.builder.executions[change.exec]!.exe : 'a restore';
       const when = change.at < endAt ? 'while it ran' : 'after it ended, before it was recorded';

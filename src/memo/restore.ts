@@ -75,8 +75,8 @@ export interface Restored {
 
 /**
  * Applies entries' outputs for one run. The real path of each directory written into is checked
- * once and remembered until something could have turned a directory into a symlink: a restore
- * of a link or a removal, or a structural change by the traced command (forget()).
+ * once and remembered until something could have turned a directory on the way into something
+ * else: a restore of anything but a file, or a structural change by the traced command (forget()).
  */
 export class Restorer {
   private readonly realDirs = new Map<string, string>();

@@ -22,6 +22,11 @@ export class ChangeLog {
     push(this.byDir, dirname(path), change);
   }
 
+  /** Has the run changed path, or the entries of the directory path? */
+  touched(path: string): boolean {
+    return this.byPath.has(path) || this.byDir.has(path);
+  }
+
   /** A change to what input looks at, made after `since` by an execution that `own` disowns. */
   foreign(input: InputSpec, since: number, own: (exec: number) => boolean): Change | null {
     const changes = (input.kind === 'listing' ? this.byDir : this.byPath).get(input.path);
