@@ -804,7 +804,6 @@ ${usage}`);
 
 // src/fingerprint/hash.ts
 var import_node_crypto = require("node:crypto");
-var import_promises = require("node:fs/promises");
 var import_node_fs3 = require("node:fs");
 function sha256(data) {
   return (0, import_node_crypto.createHash)("sha256").update(data).digest("hex");
@@ -814,11 +813,7 @@ var RACY_COARSE_NS = 2000000000n;
 function racyWindow(st) {
   return st.mtimeNs % 1000000000n === 0n && st.ctimeNs % 1000000000n === 0n ? RACY_COARSE_NS : RACY_FINE_NS;
 }
-var WHOLE_MAX = 64n << 20n;
-async function digestWhole(file) {
-  const data = await file.readFile();
-  return Buffer.from(await import_node_crypto.webcrypto.subtle.digest("SHA-256", data)).toString("hex");
-}
+var AT_ONCE_MAX = 4n << 20n;
 async function digestChunked(file) {
   const h = (0, import_node_crypto.createHash)("sha256");
   const buf = Buffer.allocUnsafe(1 << 20);
@@ -840,9 +835,10 @@ var FileHasher = class _FileHasher {
   /** The file's sha256, or null when it is not a readable regular file. */
   hash(path) {
     const looked = this.lookUp(path);
-    return looked === "not-a-file" ? null : looked ?? this.hashContent(path);
+    if (looked === "not-a-file") return null;
+    return typeof looked === "string" ? looked : this.hashContent(path);
   }
-  /** One stat: the known digest, undefined when the content must be read, or not a regular file. */
+  /** One stat: the known digest, the stat when the content must be read, or not a regular file. */
   lookUp(path) {
     let st;
     try {
@@ -850,7 +846,8 @@ var FileHasher = class _FileHasher {
     } catch {
       return "not-a-file";
     }
-    return st?.isFile() ? this.cached(st) : "not-a-file";
+    if (!st?.isFile()) return "not-a-file";
+    return this.cached(st) ?? st;
   }
   hashContent(path) {
     let fd;
@@ -882,23 +879,26 @@ var FileHasher = class _FileHasher {
     return known;
   }
   /**
-   * hash(), with the reading and hashing on libuv's threads: recording a build's first run hashes
-   * its compilers and libraries (hundreds of MB), and the event loop must stay free to answer the
-   * tracer's exec queries meanwhile.
+   * hash(), giving the event loop turns while a large file is hashed: recording a build's first
+   * run hashes its compilers and libraries (a libLLVM is over 100 MB), and the tracer's exec
+   * queries must be answered meanwhile.
    */
   async hashAsync(path) {
     const looked = this.lookUp(path);
-    if (looked !== void 0) return looked === "not-a-file" ? null : looked;
+    if (looked === "not-a-file") return null;
+    if (typeof looked === "string") return looked;
+    if (looked.size <= AT_ONCE_MAX) return this.hashContent(path);
+    const { open } = await import("node:fs/promises");
     let file;
     try {
-      file = await (0, import_promises.open)(path, "r");
+      file = await open(path, "r");
     } catch {
       return null;
     }
     try {
       const opened = await file.stat({ bigint: true });
       if (!opened.isFile()) return null;
-      const digest = opened.size <= WHOLE_MAX ? await digestWhole(file) : await digestChunked(file);
+      const digest = await digestChunked(file);
       this.remember(opened, digest);
       return digest;
     } catch {
@@ -1070,28 +1070,36 @@ var FsView = class {
   }
   hasher;
   memo = /* @__PURE__ */ new Map();
+  existsMemo = /* @__PURE__ */ new Map();
   /** every change the run made, by whom and when */
   changes = new ChangeLog();
   value(spec) {
     if (this.changes.touched(spec.path)) return currentValue(spec, this.hasher);
-    const key = `${spec.kind}\0${spec.kind === "exists" ? spec.type ?? "" : ""}\0${spec.path}`;
-    let v = this.memo.get(key);
+    const memo = this.memoFor(spec);
+    let v = memo.get(spec.path);
     if (v === void 0) {
       v = currentValue(spec, this.hasher);
-      this.memo.set(key, v);
+      memo.set(spec.path, v);
     }
     return v;
+  }
+  /** A map per kind of fact, keyed by path alone: a hit costs no new string. */
+  memoFor(spec) {
+    const [table, key] = spec.kind === "exists" ? [this.existsMemo, spec.type ?? ""] : [this.memo, spec.kind];
+    let memo = table.get(key);
+    if (!memo) table.set(key, memo = /* @__PURE__ */ new Map());
+    return memo;
   }
   /** value(), hashing a file's content off the event loop when it is not known yet. */
   async valueAsync(spec) {
     if (spec.kind !== "content") return this.value(spec);
-    const key = `content\0\0${spec.path}`;
+    const memo = this.memoFor(spec);
     const volatile = this.changes.touched(spec.path);
-    const known = volatile ? void 0 : this.memo.get(key);
+    const known = volatile ? void 0 : memo.get(spec.path);
     if (known !== void 0) return known;
     const digest = await this.hasher.hashAsync(spec.path);
     const v = digest ? `sha256:${digest}` : currentValue(spec, this.hasher);
-    if (!volatile && !this.changes.touched(spec.path)) this.memo.set(key, v);
+    if (!volatile && !this.changes.touched(spec.path)) memo.set(spec.path, v);
     return v;
   }
   /** A path the command (or a restore) changed. */
@@ -1132,8 +1140,8 @@ var PathStates = class {
   created = /* @__PURE__ */ new Set();
   /** paths the subtree has changed: what it reads there afterwards is its own doing */
   changed = /* @__PURE__ */ new Set();
-  /** input facts already recorded, by path and kind: a probe and a read of one file are two */
-  known = /* @__PURE__ */ new Set();
+  /** input facts already recorded, by kind and path: a probe and a read of one file are two */
+  known = /* @__PURE__ */ new Map();
   /** per directory, the first change the subtree made to each name: added or removed */
   changes = /* @__PURE__ */ new Map();
   /** files the subtree read first and changed later: their earlier content is lost */
@@ -1141,9 +1149,10 @@ var PathStates = class {
   readFirst = /* @__PURE__ */ new Set();
   input(spec) {
     if (this.changed.has(spec.path)) return;
-    const key = `${spec.kind}\0${spec.path}`;
-    if (this.known.has(key)) return;
-    this.known.add(key);
+    let known = this.known.get(spec.kind);
+    if (!known) this.known.set(spec.kind, known = /* @__PURE__ */ new Set());
+    if (known.has(spec.path)) return;
+    known.add(spec.path);
     if (PSEUDO_INPUTS.has(spec.path) || describesSelf(spec.path)) return;
     if (spec.kind === "content" || spec.kind === "listing") this.readFirst.add(spec.path);
     this.inputs.push(spec);
@@ -1477,12 +1486,14 @@ var MemoEngine = class {
   pendingWeak = /* @__PURE__ */ new Map();
   weakOf = /* @__PURE__ */ new Map();
   rows = /* @__PURE__ */ new Map();
-  /** for a miss: how the closest candidate differed, by pid until the exec is known */
+  /** for a miss: how each candidate differed, by pid until the exec is known */
   missWhy = /* @__PURE__ */ new Map();
   missReason = /* @__PURE__ */ new Map();
   recording = Promise.resolve();
   /** each ended execution's subtree, folded: what its parent composes instead of re-reading it */
   folded = /* @__PURE__ */ new Map();
+  /** stored input paths found changed by a lookup in this run */
+  knownDifferent = /* @__PURE__ */ new Set();
   fs;
   restorer;
   weakOfQuery(q) {
@@ -1503,11 +1514,11 @@ var MemoEngine = class {
     this.pendingWeak.set(q.pid, { exe: q.exe, weak });
     try {
       const candidates = this.opts.index.candidates(weak);
-      let closest = null;
+      const misses = [];
       for (const entry of candidates) {
-        const differs = this.differences(entry);
-        if (differs.length) {
-          if (!closest || differs.length < closest.differs.length) closest = { differs, total: entry.inputs.length };
+        const differs = this.firstDifference(entry);
+        if (differs) {
+          misses.push(differs);
           continue;
         }
         const blobs = await fetchBlobs(entry, this.opts.store);
@@ -1522,25 +1533,46 @@ var MemoEngine = class {
         const hit = { entry, created: restored.created, removed: restored.removed };
         return { skip: true, exitCode: entry.exitCode, output: this.stream(entry, blobs), tag: hit };
       }
-      this.missWhy.set(q.pid, closest ? `${candidates.length} candidate(s); the closest differs in ${closest.differs.length} of ${closest.total} inputs: ${closest.differs.slice(0, 3).join("; ")}` : "never recorded");
+      this.missWhy.set(q.pid, misses.length ? `${misses.length} candidate(s), none matches: ${misses.slice(0, 3).join("; ")}` : "never recorded");
     } catch (e) {
       this.opts.warn(`cache lookup for ${q.exe} failed, running it: ${e.message}`);
     }
     return { skip: false };
   };
+  /**
+   * The first input found that no longer holds what it held, or null when every one does. A miss
+   * is decided while the process waits, so the inputs that already differed for an earlier lookup
+   * in this run go first (an edited source makes every ancestor miss on it), then those under the
+   * root, which change far more often than the system's. `explain` lists every difference.
+   */
+  firstDifference(entry) {
+    for (const input of entry.inputs) {
+      if (!this.knownDifferent.has(input.path)) continue;
+      const d = this.differs(input);
+      if (d) return d;
+    }
+    for (const inRoot of [true, false]) {
+      for (const input of entry.inputs) {
+        if (typeof input.path === "string" && input.path.startsWith("/") !== inRoot) {
+          const d = this.differs(input);
+          if (d) return d;
+        }
+      }
+    }
+    return null;
+  }
+  /** How one stored input differs from what its path holds now, or null when it does not. */
+  differs(input) {
+    const spec = this.specOf(input);
+    if (!spec) return `${String(input.path)}: an input of unknown kind`;
+    const now = this.fs.value(spec);
+    if (now === input.value) return null;
+    this.knownDifferent.add(input.path);
+    return `${input.path}: ${short(input.value)} -> ${short(now)}`;
+  }
   /** The inputs that no longer hold what they held (all of them are looked at, for explaining). */
   differences(entry) {
-    const out = [];
-    for (const input of entry.inputs) {
-      const spec = this.specOf(input);
-      if (!spec) {
-        out.push(`${String(input.path)}: an input of unknown kind`);
-        continue;
-      }
-      const now = this.fs.value(spec);
-      if (now !== input.value) out.push(`${input.path}: ${short(input.value)} -> ${short(now)}`);
-    }
-    return out;
+    return entry.inputs.flatMap((input) => this.differs(input) ?? []);
   }
   /** An input as stored (untrusted: it may come from a remote) back to what to look at. */
   specOf(input) {
@@ -1761,6 +1793,9 @@ var import_node_path6 = require("node:path");
 function isNormalAbsolute(p) {
   return p.startsWith("/") && !p.includes("//") && !/\/\.\.?(\/|$)/.test(p) && (p.length === 1 || !p.endsWith("/"));
 }
+function isNormalRelative(p) {
+  return p !== "" && !p.includes("//") && !p.endsWith("/") && !/(^|\/)\.\.?(\/|$)/.test(p);
+}
 var under = (dir) => dir.endsWith(import_node_path6.sep) ? dir : dir + import_node_path6.sep;
 var Roots = class {
   root;
@@ -1780,7 +1815,8 @@ var Roots = class {
   }
   /** The absolute path a stored path names now. */
   load(stored) {
-    return (0, import_node_path6.isAbsolute)(stored) ? stored : (0, import_node_path6.join)(this.root, stored);
+    if ((0, import_node_path6.isAbsolute)(stored)) return stored;
+    return isNormalRelative(stored) ? this.rootPrefix + stored : (0, import_node_path6.join)(this.root, stored);
   }
   /** Is the (absolute) path inside one of the allowed directories, once "." and ".." are resolved? */
   allows(path) {

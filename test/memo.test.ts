@@ -42,6 +42,29 @@ test('an unchanged rerun is skipped; an edit misses; reverting hits the older ca
   assert.is(readFileSync(`${dir}/out.txt`, 'utf8'), 'HELLO\n', 'deleted outputs are restored');
 });
 
+test('a miss is decided on the first input that differs, the ones already found changed first', () => {
+  const { dir, store } = setup();
+  writeFileSync(`${dir}/a.txt`, 'a\n');
+  writeFileSync(`${dir}/b.txt`, 'b\n');
+  // the root reads b.txt before its child runs; the child reads a.txt, then b.txt
+  const child = "import time; open('a.txt').read(); open('b.txt').read(); time.sleep(0.01)";
+  const root = `import subprocess, time; open('b.txt').read(); subprocess.run(['${PY}', '-c', "${child}"]); time.sleep(0.01)`;
+  const run = (): MemoRun => runMemo([PY, '-c', root], { cwd: dir, store });
+  assert.equal(counts(run()), [2, 0]);
+  writeFileSync(`${dir}/a.txt`, 'A\n');
+  writeFileSync(`${dir}/b.txt`, 'B\n');
+  const edited = run();
+  assert.equal(counts(edited), [2, 0]);
+  const [outer, inner] = edited.stats.executions;
+  assert.match(outer!.reason ?? '', /^1 candidate\(s\), none matches: b\.txt: sha256:/);
+  // the child's own first differing input is a.txt; b.txt, already known changed, is looked at first
+  assert.match(inner!.reason ?? '', /^1 candidate\(s\), none matches: b\.txt: sha256:/);
+  writeFileSync(`${dir}/a.txt`, 'a again\n');
+  writeFileSync(`${dir}/b.txt`, 'b again\n');
+  const explained = spawnSync(process.execPath, [CLI, 'explain', '--store', store, '--', PY, '-c', root], { cwd: dir, encoding: 'utf8' });
+  assert.match(explained.stdout, /differs in 2 of \d+ inputs/, 'explain still lists every difference');
+});
+
 test('a probed file that appears, and a listed directory that gains an entry, are misses', () => {
   const { dir, store } = setup();
   mkdirSync(`${dir}/d`);

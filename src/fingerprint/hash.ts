@@ -1,8 +1,8 @@
 // Content hashes of files, each file hashed once while it stays unchanged: a stat cache (device,
 // inode, size, mtime, ctime -> hash), kept across runs, lets a lookup cost one stat and a rerun
 // on the same machine rehash nothing unchanged.
-import { createHash, webcrypto } from 'node:crypto';
-import { open, type FileHandle } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
 import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync, type BigIntStats } from 'node:fs';
 
 export function sha256(data: Buffer | string): string {
@@ -22,13 +22,12 @@ function racyWindow(st: BigIntStats): bigint {
   return st.mtimeNs % 1_000_000_000n === 0n && st.ctimeNs % 1_000_000_000n === 0n ? RACY_COARSE_NS : RACY_FINE_NS;
 }
 
-/** Files up to this size are hashed whole on a libuv thread; larger ones a chunk at a time. */
-const WHOLE_MAX = 64n << 20n;
-
-async function digestWhole(file: FileHandle): Promise<string> {
-  const data = await file.readFile();
-  return Buffer.from(await webcrypto.subtle.digest('SHA-256', data)).toString('hex');
-}
+/**
+ * Files up to this size are hashed at once (a few ms); larger ones a chunk at a time, so the event
+ * loop answers exec queries meanwhile. Hashing on libuv's threads (webcrypto) was measured: its
+ * per-file cost on the main thread was higher than hashing a small file outright.
+ */
+const AT_ONCE_MAX = 4n << 20n;
 
 /** Bounded memory; the event loop gets a turn between chunks. */
 async function digestChunked(file: FileHandle): Promise<string> {
@@ -58,18 +57,20 @@ export class FileHasher {
   /** The file's sha256, or null when it is not a readable regular file. */
   hash(path: string): string | null {
     const looked = this.lookUp(path);
-    return looked === 'not-a-file' ? null : looked ?? this.hashContent(path);
+    if (looked === 'not-a-file') return null;
+    return typeof looked === 'string' ? looked : this.hashContent(path);
   }
 
-  /** One stat: the known digest, undefined when the content must be read, or not a regular file. */
-  private lookUp(path: string): string | undefined | 'not-a-file' {
+  /** One stat: the known digest, the stat when the content must be read, or not a regular file. */
+  private lookUp(path: string): string | BigIntStats | 'not-a-file' {
     let st: BigIntStats | undefined;
     try {
       st = statSync(path, { bigint: true, throwIfNoEntry: false });
     } catch {
       return 'not-a-file';
     }
-    return st?.isFile() ? this.cached(st) : 'not-a-file';
+    if (!st?.isFile()) return 'not-a-file';
+    return this.cached(st) ?? st;
   }
 
   private hashContent(path: string): string | null {
@@ -104,13 +105,16 @@ export class FileHasher {
   }
 
   /**
-   * hash(), with the reading and hashing on libuv's threads: recording a build's first run hashes
-   * its compilers and libraries (hundreds of MB), and the event loop must stay free to answer the
-   * tracer's exec queries meanwhile.
+   * hash(), giving the event loop turns while a large file is hashed: recording a build's first
+   * run hashes its compilers and libraries (a libLLVM is over 100 MB), and the tracer's exec
+   * queries must be answered meanwhile.
    */
   async hashAsync(path: string): Promise<string | null> {
     const looked = this.lookUp(path);
-    if (looked !== undefined) return looked === 'not-a-file' ? null : looked;
+    if (looked === 'not-a-file') return null;
+    if (typeof looked === 'string') return looked;
+    if (looked.size <= AT_ONCE_MAX) return this.hashContent(path);
+    const { open } = await import('node:fs/promises'); // loaded only when a large file needs it
     let file: FileHandle;
     try {
       file = await open(path, 'r');
@@ -120,7 +124,7 @@ export class FileHasher {
     try {
       const opened = await file.stat({ bigint: true });
       if (!opened.isFile()) return null;
-      const digest = opened.size <= WHOLE_MAX ? await digestWhole(file) : await digestChunked(file);
+      const digest = await digestChunked(file);
       this.remember(opened, digest);
       return digest;
     } catch {

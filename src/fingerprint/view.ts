@@ -11,7 +11,8 @@ import { currentValue } from './inputs.js';
 export const CHANGE_OPS: ReadonlySet<string> = new Set(['write', 'create', 'truncate', 'rename', 'delete', 'mkdir', 'rmdir', 'symlink', 'link', 'chmod', 'utime', 'mknod']);
 
 export class FsView {
-  private readonly memo = new Map<string, string>();
+  private readonly memo = new Map<string, Map<string, string>>();
+  private readonly existsMemo = new Map<string, Map<string, string>>();
   /** every change the run made, by whom and when */
   readonly changes = new ChangeLog();
 
@@ -19,26 +20,35 @@ export class FsView {
 
   value(spec: InputSpec): string {
     if (this.changes.touched(spec.path)) return currentValue(spec, this.hasher);
-    const key = `${spec.kind}\0${spec.kind === 'exists' ? spec.type ?? '' : ''}\0${spec.path}`;
-    let v = this.memo.get(key);
+    const memo = this.memoFor(spec);
+    let v = memo.get(spec.path);
     if (v === undefined) {
       v = currentValue(spec, this.hasher);
-      this.memo.set(key, v);
+      memo.set(spec.path, v);
     }
     return v;
+  }
+
+  /** A map per kind of fact, keyed by path alone: a hit costs no new string. */
+  private memoFor(spec: InputSpec): Map<string, string> {
+    // an existence check reads as the type it recorded: one map per type
+    const [table, key] = spec.kind === 'exists' ? [this.existsMemo, spec.type ?? ''] : [this.memo, spec.kind];
+    let memo = table.get(key);
+    if (!memo) table.set(key, (memo = new Map()));
+    return memo;
   }
 
   /** value(), hashing a file's content off the event loop when it is not known yet. */
   async valueAsync(spec: InputSpec): Promise<string> {
     if (spec.kind !== 'content') return this.value(spec);
-    const key = `content\0\0${spec.path}`;
+    const memo = this.memoFor(spec);
     const volatile = this.changes.touched(spec.path);
-    const known = volatile ? undefined : this.memo.get(key);
+    const known = volatile ? undefined : memo.get(spec.path);
     if (known !== undefined) return known;
     const digest = await this.hasher.hashAsync(spec.path);
     // not a readable regular file: whatever it is, as value() would say
     const v = digest ? `sha256:${digest}` : currentValue(spec, this.hasher);
-    if (!volatile && !this.changes.touched(spec.path)) this.memo.set(key, v);
+    if (!volatile && !this.changes.touched(spec.path)) memo.set(spec.path, v);
     return v;
   }
 

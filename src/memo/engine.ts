@@ -94,12 +94,14 @@ export class MemoEngine {
   private readonly pendingWeak = new Map<number, { exe: string; weak: string }>();
   private readonly weakOf = new Map<number, string>();
   private readonly rows = new Map<number, ExecutionRow>();
-  /** for a miss: how the closest candidate differed, by pid until the exec is known */
+  /** for a miss: how each candidate differed, by pid until the exec is known */
   private readonly missWhy = new Map<number, string>();
   private readonly missReason = new Map<number, string>();
   private recording: Promise<void> = Promise.resolve();
   /** each ended execution's subtree, folded: what its parent composes instead of re-reading it */
   private readonly folded = new Map<number, Folded>();
+  /** stored input paths found changed by a lookup in this run */
+  private readonly knownDifferent = new Set<string>();
 
   private readonly fs: FsView;
   private readonly restorer: Restorer;
@@ -137,11 +139,11 @@ export class MemoEngine {
     this.pendingWeak.set(q.pid, { exe: q.exe, weak });
     try {
       const candidates = this.opts.index.candidates(weak);
-      let closest: { differs: string[]; total: number } | null = null;
+      const misses: string[] = [];
       for (const entry of candidates) {
-        const differs = this.differences(entry);
-        if (differs.length) {
-          if (!closest || differs.length < closest.differs.length) closest = { differs, total: entry.inputs.length };
+        const differs = this.firstDifference(entry);
+        if (differs) {
+          misses.push(differs);
           continue;
         }
         const blobs = await fetchBlobs(entry, this.opts.store);
@@ -157,8 +159,8 @@ export class MemoEngine {
         const hit: Hit = { entry, created: restored.created, removed: restored.removed };
         return { skip: true, exitCode: entry.exitCode, output: this.stream(entry, blobs), tag: hit };
       }
-      this.missWhy.set(q.pid, closest
-        ? `${candidates.length} candidate(s); the closest differs in ${closest.differs.length} of ${closest.total} inputs: ${closest.differs.slice(0, 3).join('; ')}`
+      this.missWhy.set(q.pid, misses.length
+        ? `${misses.length} candidate(s), none matches: ${misses.slice(0, 3).join('; ')}`
         : 'never recorded');
     } catch (e) {
       this.opts.warn(`cache lookup for ${q.exe} failed, running it: ${(e as Error).message}`);
@@ -166,19 +168,42 @@ export class MemoEngine {
     return { skip: false };
   };
 
+  /**
+   * The first input found that no longer holds what it held, or null when every one does. A miss
+   * is decided while the process waits, so the inputs that already differed for an earlier lookup
+   * in this run go first (an edited source makes every ancestor miss on it), then those under the
+   * root, which change far more often than the system's. `explain` lists every difference.
+   */
+  private firstDifference(entry: Entry): string | null {
+    for (const input of entry.inputs) {
+      if (!this.knownDifferent.has(input.path)) continue;
+      const d = this.differs(input);
+      if (d) return d;
+    }
+    for (const inRoot of [true, false]) {
+      for (const input of entry.inputs) {
+        if (typeof input.path === 'string' && input.path.startsWith('/') !== inRoot) {
+          const d = this.differs(input);
+          if (d) return d;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** How one stored input differs from what its path holds now, or null when it does not. */
+  private differs(input: Input): string | null {
+    const spec = this.specOf(input);
+    if (!spec) return `${String(input.path)}: an input of unknown kind`;
+    const now = this.fs.value(spec);
+    if (now === input.value) return null;
+    this.knownDifferent.add(input.path);
+    return `${input.path}: ${short(input.value)} -> ${short(now)}`;
+  }
+
   /** The inputs that no longer hold what they held (all of them are looked at, for explaining). */
   differences(entry: Entry): string[] {
-    const out: string[] = [];
-    for (const input of entry.inputs) {
-      const spec = this.specOf(input);
-      if (!spec) {
-        out.push(`${String(input.path)}: an input of unknown kind`);
-        continue;
-      }
-      const now = this.fs.value(spec);
-      if (now !== input.value) out.push(`${input.path}: ${short(input.value)} -> ${short(now)}`);
-    }
-    return out;
+    return entry.inputs.flatMap((input) => this.differs(input) ?? []);
   }
 
   /** An input as stored (untrusted: it may come from a remote) back to what to look at. */

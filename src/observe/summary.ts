@@ -25,8 +25,8 @@ class PathStates {
   readonly created = new Set<string>();
   /** paths the subtree has changed: what it reads there afterwards is its own doing */
   private readonly changed = new Set<string>();
-  /** input facts already recorded, by path and kind: a probe and a read of one file are two */
-  private readonly known = new Set<string>();
+  /** input facts already recorded, by kind and path: a probe and a read of one file are two */
+  private readonly known = new Map<InputSpec['kind'], Set<string>>();
   /** per directory, the first change the subtree made to each name: added or removed */
   private readonly changes = new Map<string, Map<string, 'added' | 'removed'>>();
   /** files the subtree read first and changed later: their earlier content is lost */
@@ -35,9 +35,11 @@ class PathStates {
 
   input(spec: InputSpec): void {
     if (this.changed.has(spec.path)) return;
-    const key = `${spec.kind}\0${spec.path}`;
-    if (this.known.has(key)) return;
-    this.known.add(key);
+    // a set per kind: a composed key would be a new string to hash on every one of a build's accesses
+    let known = this.known.get(spec.kind);
+    if (!known) this.known.set(spec.kind, (known = new Set()));
+    if (known.has(spec.path)) return;
+    known.add(spec.path);
     if (PSEUDO_INPUTS.has(spec.path) || describesSelf(spec.path)) return;
     if (spec.kind === 'content' || spec.kind === 'listing') this.readFirst.add(spec.path);
     this.inputs.push(spec);
