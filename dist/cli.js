@@ -883,11 +883,13 @@ var FileHasher = class _FileHasher {
    * run hashes its compilers and libraries (a libLLVM is over 100 MB), and the tracer's exec
    * queries must be answered meanwhile.
    */
-  async hashAsync(path) {
+  hashSoon(path) {
     const looked = this.lookUp(path);
     if (looked === "not-a-file") return null;
     if (typeof looked === "string") return looked;
-    if (looked.size <= AT_ONCE_MAX) return this.hashContent(path);
+    return looked.size <= AT_ONCE_MAX ? this.hashContent(path) : this.hashInChunks(path);
+  }
+  async hashInChunks(path) {
     const { open } = await import("node:fs/promises");
     let file;
     try {
@@ -988,8 +990,8 @@ function currentValue(spec, hasher) {
       }
   }
 }
-function toInput(spec, value) {
-  const input = { path: spec.path, kind: spec.kind, value };
+function toInput(spec, value, storedPath = spec.path) {
+  const input = { path: storedPath, kind: spec.kind, value };
   if (spec.kind === "exists" && spec.type) input.type = spec.type;
   if (spec.kind === "listing") input.names = spec.names;
   return input;
@@ -1090,17 +1092,20 @@ var FsView = class {
     if (!memo) table.set(key, memo = /* @__PURE__ */ new Map());
     return memo;
   }
-  /** value(), hashing a file's content off the event loop when it is not known yet. */
-  async valueAsync(spec) {
+  /** value(), as a promise only when a large file must be hashed first, a chunk per turn. */
+  valueSoon(spec) {
     if (spec.kind !== "content") return this.value(spec);
     const memo = this.memoFor(spec);
     const volatile = this.changes.touched(spec.path);
     const known = volatile ? void 0 : memo.get(spec.path);
     if (known !== void 0) return known;
-    const digest = await this.hasher.hashAsync(spec.path);
-    const v = digest ? `sha256:${digest}` : currentValue(spec, this.hasher);
-    if (!volatile && !this.changes.touched(spec.path)) memo.set(spec.path, v);
-    return v;
+    const keep = (digest2) => {
+      const v = digest2 ? `sha256:${digest2}` : currentValue(spec, this.hasher);
+      if (!volatile && !this.changes.touched(spec.path)) memo.set(spec.path, v);
+      return v;
+    };
+    const digest = this.hasher.hashSoon(spec.path);
+    return digest instanceof Promise ? digest.then(keep) : keep(digest);
   }
   /** A path the command (or a restore) changed. */
   changed(path, change) {
@@ -1490,6 +1495,7 @@ var MemoEngine = class {
   missWhy = /* @__PURE__ */ new Map();
   missReason = /* @__PURE__ */ new Map();
   recording = Promise.resolve();
+  writes = [];
   /** each ended execution's subtree, folded: what its parent composes instead of re-reading it */
   folded = /* @__PURE__ */ new Map();
   /** stored input paths found changed by a lookup in this run */
@@ -1602,11 +1608,11 @@ var MemoEngine = class {
     });
   }
   /** The value an input must keep; listings are what the directory held before the subtree ran. */
-  async recordedValue(spec) {
+  recordedValue(spec) {
     if (spec.kind === "listing") return namesFingerprint(spec.names);
     if (spec.kind === "absent") return "absent";
     if (spec.kind === "exists") return spec.type ? `type:${spec.type}` : "exists";
-    return this.fs.valueAsync(spec);
+    return this.fs.valueSoon(spec);
   }
   started(exec) {
     const pending = this.pendingWeak.get(exec.pid);
@@ -1705,8 +1711,9 @@ var MemoEngine = class {
     if (raced) return raced;
     const outputs = await this.outputStates(summary.outputs, new Set(summary.created));
     if (typeof outputs === "string") return outputs;
-    const values = await Promise.all(summary.inputs.map((spec) => this.recordedValue(spec)));
-    const inputs = summary.inputs.map((spec, i) => ({ ...toInput(spec, values[i]), path: this.opts.roots.store(spec.path) }));
+    const soon = summary.inputs.map((spec) => this.recordedValue(spec));
+    const values = soon.every((v) => typeof v === "string") ? soon : await Promise.all(soon);
+    const inputs = summary.inputs.map((spec, i) => toInput(spec, values[i], this.opts.roots.store(spec.path)));
     const stream = await this.storeStream(folded.stream);
     const strong = sha256(weak + JSON.stringify(inputs));
     const children = this.builder.childrenOf(exec).flatMap((e) => {
@@ -1728,7 +1735,9 @@ var MemoEngine = class {
       createdAt: (/* @__PURE__ */ new Date()).toISOString(),
       children
     };
-    await this.opts.store.putEntry(entry);
+    this.writes.push(this.opts.store.putEntry(entry).catch((e) => {
+      this.opts.warn(`storing the entry of ${exec.exe} failed: ${e.message}`);
+    }));
     return null;
   }
   /**
@@ -1783,6 +1792,7 @@ var MemoEngine = class {
   /** Waits for the recordings still under way; the rows in execution order. */
   async finish() {
     await this.recording;
+    await Promise.all(this.writes);
     this.stats.executions = [...this.rows.values()].sort((a, b) => a.id - b.id);
     return this.stats;
   }
@@ -1828,17 +1838,33 @@ var Roots = class {
 // src/store/atomic.ts
 var import_node_fs7 = require("node:fs");
 var import_node_path7 = require("node:path");
+var import_node_util = require("node:util");
+var writeFileCb = (0, import_node_util.promisify)(import_node_fs7.writeFile);
+var renameCb = (0, import_node_util.promisify)(import_node_fs7.rename);
 var madeDirs = /* @__PURE__ */ new Set();
-function atomicWrite(path, data) {
+function tempFor(path) {
   const dir = (0, import_node_path7.dirname)(path);
   if (!madeDirs.has(dir)) {
     (0, import_node_fs7.mkdirSync)(dir, { recursive: true });
     madeDirs.add(dir);
   }
-  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  return `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+}
+function atomicWrite(path, data) {
+  const tmp = tempFor(path);
   try {
     (0, import_node_fs7.writeFileSync)(tmp, data);
     (0, import_node_fs7.renameSync)(tmp, path);
+  } catch (e) {
+    (0, import_node_fs7.rmSync)(tmp, { force: true });
+    throw e;
+  }
+}
+async function atomicWriteAsync(path, data) {
+  const tmp = tempFor(path);
+  try {
+    await writeFileCb(tmp, data);
+    await renameCb(tmp, path);
   } catch (e) {
     (0, import_node_fs7.rmSync)(tmp, { force: true });
     throw e;
@@ -1891,6 +1917,8 @@ var LocalStore = class {
   }
   dir;
   writable;
+  /** blobs this run wrote or found, by size */
+  present = /* @__PURE__ */ new Map();
   blobPath(hash) {
     return (0, import_node_path8.join)(this.dir, "blobs", hash.slice(0, 2), hash.slice(2));
   }
@@ -1927,7 +1955,7 @@ var LocalStore = class {
   }
   async putEntry(entry) {
     if (!this.writable) return;
-    atomicWrite(this.entryPath(entry), JSON.stringify(entry));
+    await atomicWriteAsync(this.entryPath(entry), JSON.stringify(entry));
   }
   async touchEntry(entry) {
     if (!this.writable) return;
@@ -1949,14 +1977,19 @@ var LocalStore = class {
       if (this.writable) (0, import_node_fs8.rmSync)(this.blobPath(hash), { force: true });
       return null;
     }
+    this.present.set(hash, data.length);
     return data;
   }
   async hasBlob(hash, bytes) {
-    return (0, import_node_fs8.statSync)(this.blobPath(hash), { throwIfNoEntry: false })?.size === bytes;
+    if (this.present.get(hash) === bytes) return true;
+    const there = (0, import_node_fs8.statSync)(this.blobPath(hash), { throwIfNoEntry: false })?.size === bytes;
+    if (there) this.present.set(hash, bytes);
+    return there;
   }
   async putBlob(hash, data) {
     if (!this.writable || await this.hasBlob(hash, data.length)) return;
     atomicWrite(this.blobPath(hash), data);
+    this.present.set(hash, data.length);
   }
 };
 function listLocal(dir) {

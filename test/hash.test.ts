@@ -56,18 +56,20 @@ test('no hash for what is not a readable regular file', () => {
   assert.is(hasher.hash(join(dir, 'absent')), null);
 });
 
-test('hashAsync agrees with hash, at once or in chunks, and remembers like it', async () => {
+test('hashSoon agrees with hash, at once or in chunks, and remembers like it', async () => {
   const small = join(dir, 'small');
   const big = join(dir, 'big');
   writeFileSync(small, 'ffff');
   writeFileSync(big, Buffer.alloc(9 << 20, 7)); // above the at-once bound: read in chunks
   await sleep(50);
   const hasher = new FileHasher();
-  assert.is(await hasher.hashAsync(small), digest('ffff'));
-  assert.is(await hasher.hashAsync(big), new FileHasher().hash(big));
+  assert.is(await hasher.hashSoon(small), digest('ffff'));
+  assert.is(await hasher.hashSoon(big), new FileHasher().hash(big));
   assert.is(hasher.entries().length, 2);
-  assert.is(await hasher.hashAsync(dir), null);
-  assert.is(await hasher.hashAsync(join(dir, 'absent')), null);
+  assert.ok(new FileHasher().hashSoon(big) instanceof Promise, 'a large file is hashed a chunk per turn');
+  assert.is(typeof new FileHasher().hashSoon(small), 'string', 'a small one at once');
+  assert.is(await hasher.hashSoon(dir), null);
+  assert.is(await hasher.hashSoon(join(dir, 'absent')), null);
 });
 
 test.run();

@@ -109,11 +109,15 @@ export class FileHasher {
    * run hashes its compilers and libraries (a libLLVM is over 100 MB), and the tracer's exec
    * queries must be answered meanwhile.
    */
-  async hashAsync(path: string): Promise<string | null> {
+  hashSoon(path: string): string | null | Promise<string | null> {
     const looked = this.lookUp(path);
     if (looked === 'not-a-file') return null;
     if (typeof looked === 'string') return looked;
-    if (looked.size <= AT_ONCE_MAX) return this.hashContent(path);
+    // a promise only when there is a wait: a thousand known inputs make a thousand microtasks otherwise
+    return looked.size <= AT_ONCE_MAX ? this.hashContent(path) : this.hashInChunks(path);
+  }
+
+  private async hashInChunks(path: string): Promise<string | null> {
     const { open } = await import('node:fs/promises'); // loaded only when a large file needs it
     let file: FileHandle;
     try {

@@ -52,8 +52,9 @@ export function currentValue(spec: InputSpec, hasher: FileHasher): string {
   }
 }
 
-export function toInput(spec: InputSpec, value: string): Input {
-  const input: Input = { path: spec.path, kind: spec.kind, value };
+/** spec with the value it must keep, under the path it is stored as. */
+export function toInput(spec: InputSpec, value: string, storedPath: string = spec.path): Input {
+  const input: Input = { path: storedPath, kind: spec.kind, value };
   if (spec.kind === 'exists' && spec.type) input.type = spec.type;
   if (spec.kind === 'listing') input.names = spec.names;
   return input;

@@ -38,18 +38,21 @@ export class FsView {
     return memo;
   }
 
-  /** value(), hashing a file's content off the event loop when it is not known yet. */
-  async valueAsync(spec: InputSpec): Promise<string> {
+  /** value(), as a promise only when a large file must be hashed first, a chunk per turn. */
+  valueSoon(spec: InputSpec): string | Promise<string> {
     if (spec.kind !== 'content') return this.value(spec);
     const memo = this.memoFor(spec);
     const volatile = this.changes.touched(spec.path);
     const known = volatile ? undefined : memo.get(spec.path);
     if (known !== undefined) return known;
-    const digest = await this.hasher.hashAsync(spec.path);
-    // not a readable regular file: whatever it is, as value() would say
-    const v = digest ? `sha256:${digest}` : currentValue(spec, this.hasher);
-    if (!volatile && !this.changes.touched(spec.path)) memo.set(spec.path, v);
-    return v;
+    const keep = (digest: string | null): string => {
+      // not a readable regular file: whatever it is, as value() would say
+      const v = digest ? `sha256:${digest}` : currentValue(spec, this.hasher);
+      if (!volatile && !this.changes.touched(spec.path)) memo.set(spec.path, v);
+      return v;
+    };
+    const digest = this.hasher.hashSoon(spec.path);
+    return digest instanceof Promise ? digest.then(keep) : keep(digest);
   }
 
   /** A path the command (or a restore) changed. */

@@ -98,6 +98,7 @@ export class MemoEngine {
   private readonly missWhy = new Map<number, string>();
   private readonly missReason = new Map<number, string>();
   private recording: Promise<void> = Promise.resolve();
+  private readonly writes: Promise<void>[] = [];
   /** each ended execution's subtree, folded: what its parent composes instead of re-reading it */
   private readonly folded = new Map<number, Folded>();
   /** stored input paths found changed by a lookup in this run */
@@ -232,11 +233,11 @@ export class MemoEngine {
   }
 
   /** The value an input must keep; listings are what the directory held before the subtree ran. */
-  private async recordedValue(spec: InputSpec): Promise<string> {
+  private recordedValue(spec: InputSpec): string | Promise<string> {
     if (spec.kind === 'listing') return namesFingerprint(spec.names);
     if (spec.kind === 'absent') return 'absent';
     if (spec.kind === 'exists') return spec.type ? `type:${spec.type}` : 'exists';
-    return this.fs.valueAsync(spec);
+    return this.fs.valueSoon(spec);
   }
 
   private started(exec: Execution): void {
@@ -335,8 +336,9 @@ export class MemoEngine {
     if (raced) return raced;
     const outputs = await this.outputStates(summary.outputs, new Set(summary.created));
     if (typeof outputs === 'string') return outputs;
-    const values = await Promise.all(summary.inputs.map((spec) => this.recordedValue(spec)));
-    const inputs = summary.inputs.map((spec, i) => ({ ...toInput(spec, values[i]!), path: this.opts.roots.store(spec.path) }));
+    const soon = summary.inputs.map((spec) => this.recordedValue(spec));
+    const values = soon.every((v) => typeof v === 'string') ? soon : await Promise.all(soon);
+    const inputs = summary.inputs.map((spec, i) => toInput(spec, values[i]!, this.opts.roots.store(spec.path)));
     const stream = await this.storeStream(folded.stream);
     const strong = sha256(weak + JSON.stringify(inputs));
     const children = this.builder.childrenOf(exec).flatMap((e) => {
@@ -349,7 +351,10 @@ export class MemoEngine {
       exitCode: exec.exitCode ?? 0, durationMs: Math.round((durationMs + folded.savedMs) * 1000) / 1000, createdAt: new Date().toISOString(),
       children,
     };
-    await this.opts.store.putEntry(entry);
+    // the next recording need not wait for this one's write; finish() waits for all of them
+    this.writes.push(this.opts.store.putEntry(entry).catch((e: unknown) => {
+      this.opts.warn(`storing the entry of ${exec.exe} failed: ${(e as Error).message}`);
+    }));
     return null;
   }
 
@@ -410,6 +415,7 @@ export class MemoEngine {
   /** Waits for the recordings still under way; the rows in execution order. */
   async finish(): Promise<MemoStats> {
     await this.recording;
+    await Promise.all(this.writes);
     this.stats.executions = [...this.rows.values()].sort((a, b) => a.id - b.id);
     return this.stats;
   }

@@ -1,22 +1,42 @@
 // Files written whole or not at all: a temporary name in the same directory, then a rename, so
 // that concurrent runs and a crash at any point leave only complete files.
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rename, renameSync, rmSync, writeFile, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { promisify } from 'node:util';
+
+const writeFileCb = promisify(writeFile);
+const renameCb = promisify(rename);
 
 const madeDirs = new Set<string>();
 
-export function atomicWrite(path: string, data: Buffer | string): void {
+function tempFor(path: string): string {
   const dir = dirname(path);
   if (!madeDirs.has(dir)) {
     mkdirSync(dir, { recursive: true });
     madeDirs.add(dir);
   }
-  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  return `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+}
+
+export function atomicWrite(path: string, data: Buffer | string): void {
+  const tmp = tempFor(path);
   try {
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true }); // a full disk leaves no half file behind
+    throw e;
+  }
+}
+
+/** atomicWrite() with the writing on libuv's threads. */
+export async function atomicWriteAsync(path: string, data: Buffer | string): Promise<void> {
+  const tmp = tempFor(path);
+  try {
+    await writeFileCb(tmp, data);
+    await renameCb(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
     throw e;
   }
 }
