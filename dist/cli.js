@@ -1453,6 +1453,9 @@ function replaceWith(tmp, path) {
 }
 
 // src/memo/engine.ts
+function yieldToIo() {
+  return new Promise((resolve7) => setImmediate(resolve7));
+}
 var STRUCTURAL = /* @__PURE__ */ new Set(["rename", "delete", "rmdir", "symlink", "link", "mknod"]);
 function short(value) {
   return value.length > 24 ? `${value.slice(0, 20)}...` : value;
@@ -1638,6 +1641,7 @@ var MemoEngine = class {
   }
   /** endAt: after what the log held when it ended, before what came next */
   async ended(exec, endAt) {
+    await yieldToIo();
     const folded = await this.fold(exec, endAt);
     this.folded.set(exec.id, folded);
     for (const child of this.builder.childrenOf(exec)) this.folded.delete(child.id);
@@ -1646,6 +1650,7 @@ var MemoEngine = class {
       return;
     }
     this.stats.ran++;
+    await yieldToIo();
     const reason = await this.record(exec, folded);
     this.row(exec, reason ? "uncacheable" : "miss", reason ?? this.missReason.get(exec.id));
   }

@@ -406,7 +406,9 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         int path_arg = row->path;
         if (row->extra != NOARG && (args[row->extra] & AT_EMPTY_PATH)) path_arg = NOARG;
         if (p && arg_path(&bufs, tid, args, row->dirfd, path_arg, p) < 0) release_pending_path(s);
-        if (decide_exec && s->pending_path >= 0 && pct_decide_exec(tid, pid, p, row, args)) {
+        /* an exec that is bound to fail (execvp trying each PATH entry) is not worth a query */
+        if (decide_exec && s->pending_path >= 0 && access(p, X_OK) == 0 &&
+            pct_decide_exec(tid, pid, p, row, args)) {
             release_pending_path(s);
             return 0; /* skipped: the process now exits instead */
         }

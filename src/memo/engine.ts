@@ -47,6 +47,11 @@ export interface MemoStats {
   executions: ExecutionRow[];
 }
 
+/** Lets the event loop read what the tracer sent (an exec query) before the caller goes on. */
+function yieldToIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Changes by the traced command that can turn a directory on a restore's way into a symlink. */
 const STRUCTURAL = new Set(['rename', 'delete', 'rmdir', 'symlink', 'link', 'mknod']);
 
@@ -262,6 +267,9 @@ export class MemoEngine {
 
   /** endAt: after what the log held when it ended, before what came next */
   private async ended(exec: Execution, endAt: number): Promise<void> {
+    // a process waiting at its exec goes first: recording waits for no one, and an exec query
+    // that arrived with this exit would otherwise queue behind the whole recording
+    await yieldToIo();
     const folded = await this.fold(exec, endAt);
     this.folded.set(exec.id, folded);
     for (const child of this.builder.childrenOf(exec)) this.folded.delete(child.id); // folded into this one now
@@ -270,6 +278,7 @@ export class MemoEngine {
       return;
     }
     this.stats.ran++;
+    await yieldToIo();
     const reason = await this.record(exec, folded);
     this.row(exec, reason ? 'uncacheable' : 'miss', reason ?? this.missReason.get(exec.id));
   }
