@@ -1321,8 +1321,8 @@ function tmpName(dir, name) {
 }
 function kindAt(path) {
   try {
-    const st = (0, import_node_fs5.lstatSync)(path);
-    return st.isDirectory() ? "dir" : "other";
+    const st = (0, import_node_fs5.lstatSync)(path, { throwIfNoEntry: false });
+    return st ? st.isDirectory() ? "dir" : "other" : null;
   } catch {
     return null;
   }
@@ -1483,7 +1483,8 @@ var MemoEngine = class {
     builder.onExecutionStart = (exec) => this.started(exec);
     builder.onExecutionEnd = (exec) => {
       const endAt = builder.log.length - 0.5;
-      this.recording = this.recording.then(() => this.ended(exec, endAt)).catch((e) => {
+      const outlived = builder.hasLiveDescendant(exec);
+      this.recording = this.recording.then(() => this.ended(exec, endAt, outlived)).catch((e) => {
         this.opts.warn(`recording ${exec.exe} failed: ${e.message}`);
       });
     };
@@ -1640,9 +1641,10 @@ var MemoEngine = class {
     this.rows.set(exec.id, row);
   }
   /** endAt: after what the log held when it ended, before what came next */
-  async ended(exec, endAt) {
+  async ended(exec, endAt, outlived) {
     await yieldToIo();
     const folded = await this.fold(exec, endAt);
+    if (outlived) folded.unsafe ??= { exe: exec.exe, reason: "a process it started outlived it" };
     this.folded.set(exec.id, folded);
     for (const child of this.builder.childrenOf(exec)) this.folded.delete(child.id);
     if (exec.skipped) {
@@ -1651,7 +1653,7 @@ var MemoEngine = class {
     }
     this.stats.ran++;
     await yieldToIo();
-    const reason = await this.record(exec, folded);
+    const reason = outlived ? "a process it started outlives it" : await this.record(exec, folded);
     this.row(exec, reason ? "uncacheable" : "miss", reason ?? this.missReason.get(exec.id));
   }
   /** exec's subtree: its own accesses and output, with each ended child folded in where it ended. */
@@ -1705,7 +1707,6 @@ var MemoEngine = class {
     const weak = this.weakOf.get(exec.id);
     if (!weak) return "its exec was not seen";
     if (exec.exitCode === null) return `killed by signal ${exec.signal}`;
-    if (this.builder.hasLiveDescendant(exec)) return "a process it started outlives it";
     const { unsafe } = folded;
     if (unsafe) return unsafe.exe === exec.exe ? unsafe.reason : `${unsafe.exe}: ${unsafe.reason}`;
     const durationMs = (exec.endMs ?? exec.startMs) - exec.startMs;

@@ -65,6 +65,25 @@ test('a miss is decided on the first input that differs, the ones already found 
   assert.match(explained.stdout, /differs in 2 of \d+ inputs/, 'explain still lists every difference');
 });
 
+test('a process whose child outlives it is not recorded, nor any ancestor: its fold misses what came later', () => {
+  const { dir, store } = setup();
+  const inner = '(sleep 0.2; echo late > late.txt) & true';
+  const run = (): MemoRun => runMemo(['/bin/sh', '-c', `/bin/sh -c '${inner}'; sleep 0.5`], { cwd: dir, store });
+  const first = run();
+  assert.is(first.status, 0, first.stderr);
+  const row = first.stats.executions.find((e) => e.argv[2] === inner);
+  assert.is(row?.status, 'uncacheable');
+  assert.is(row?.reason, 'a process it started outlives it');
+  const root = first.stats.executions[0]!;
+  assert.is(root.status, 'uncacheable', 'the background write came after the inner shell was folded');
+  assert.match(root.reason ?? '', /a process it started outlived it$/);
+  assert.is(readFileSync(`${dir}/late.txt`, 'utf8'), 'late\n');
+  rmSync(`${dir}/late.txt`);
+  const second = run();
+  assert.is(second.stats.executions[0]!.status, 'uncacheable', 'nothing stands for the background write');
+  assert.is(readFileSync(`${dir}/late.txt`, 'utf8'), 'late\n');
+});
+
 test('a probed file that appears, and a listed directory that gains an entry, are misses', () => {
   const { dir, store } = setup();
   mkdirSync(`${dir}/d`);

@@ -125,7 +125,10 @@ export class MemoEngine {
     builder.onExecutionEnd = (exec) => {
       // where it ended in the log is known now; the recording itself waits its turn
       const endAt = builder.log.length - 0.5;
-      this.recording = this.recording.then(() => this.ended(exec, endAt)).catch((e: unknown) => {
+      // judged now, in event order: by the time the recording runs, a descendant that outlived
+      // exec may have ended too, and its effects would be missing from exec's entry
+      const outlived = builder.hasLiveDescendant(exec);
+      this.recording = this.recording.then(() => this.ended(exec, endAt, outlived)).catch((e: unknown) => {
         this.opts.warn(`recording ${exec.exe} failed: ${(e as Error).message}`);
       });
     };
@@ -266,11 +269,13 @@ export class MemoEngine {
   }
 
   /** endAt: after what the log held when it ended, before what came next */
-  private async ended(exec: Execution, endAt: number): Promise<void> {
+  private async ended(exec: Execution, endAt: number, outlived: boolean): Promise<void> {
     // a process waiting at its exec goes first: recording waits for no one, and an exec query
     // that arrived with this exit would otherwise queue behind the whole recording
     await yieldToIo();
     const folded = await this.fold(exec, endAt);
+    // what the processes left running do next is not in the fold: no ancestor may stand for it
+    if (outlived) folded.unsafe ??= { exe: exec.exe, reason: 'a process it started outlived it' };
     this.folded.set(exec.id, folded);
     for (const child of this.builder.childrenOf(exec)) this.folded.delete(child.id); // folded into this one now
     if (exec.skipped) {
@@ -279,7 +284,7 @@ export class MemoEngine {
     }
     this.stats.ran++;
     await yieldToIo();
-    const reason = await this.record(exec, folded);
+    const reason = outlived ? 'a process it started outlives it' : await this.record(exec, folded);
     this.row(exec, reason ? 'uncacheable' : 'miss', reason ?? this.missReason.get(exec.id));
   }
 
@@ -334,7 +339,6 @@ export class MemoEngine {
     const weak = this.weakOf.get(exec.id);
     if (!weak) return 'its exec was not seen';
     if (exec.exitCode === null) return `killed by signal ${exec.signal}`;
-    if (this.builder.hasLiveDescendant(exec)) return 'a process it started outlives it';
     const { unsafe } = folded;
     if (unsafe) return unsafe.exe === exec.exe ? unsafe.reason : `${unsafe.exe}: ${unsafe.reason}`;
     const durationMs = (exec.endMs ?? exec.startMs) - exec.startMs;

@@ -14,8 +14,9 @@ function tmpName(dir: string, name: string): string {
 
 function kindAt(path: string): string | null {
   try {
-    const st = lstatSync(path);
-    return st.isDirectory() ? 'dir' : 'other';
+    // no exception for an absent path: a restore after a clean finds most outputs absent
+    const st = lstatSync(path, { throwIfNoEntry: false });
+    return st ? (st.isDirectory() ? 'dir' : 'other') : null;
   } catch {
     return null;
   }
