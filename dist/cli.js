@@ -1051,6 +1051,10 @@ var ChangeLog = class {
   touched(path) {
     return this.byPath.has(path) || this.byDir.has(path);
   }
+  /** How many changes the run made to path: a fact learned at one count holds until the next. */
+  count(path) {
+    return this.byPath.get(path)?.length ?? 0;
+  }
   /** A change to what input looks at, made after `since` by an execution that `own` disowns. */
   foreign(input, since, own) {
     const changes = (input.kind === "listing" ? this.byDir : this.byPath).get(input.path);
@@ -1073,10 +1077,11 @@ var FsView = class {
   hasher;
   memo = /* @__PURE__ */ new Map();
   existsMemo = /* @__PURE__ */ new Map();
+  settled = /* @__PURE__ */ new Map();
   /** every change the run made, by whom and when */
   changes = new ChangeLog();
   value(spec) {
-    if (this.changes.touched(spec.path)) return currentValue(spec, this.hasher);
+    if (this.changes.touched(spec.path)) return this.settledValue(spec) ?? currentValue(spec, this.hasher);
     const memo = this.memoFor(spec);
     let v = memo.get(spec.path);
     if (v === void 0) {
@@ -1084,6 +1089,23 @@ var FsView = class {
       memo.set(spec.path, v);
     }
     return v;
+  }
+  /**
+   * A file the run itself wrote whole (a restore: temporary file, then rename) holds what was
+   * written until its next change: no need to read it back when a later lookup or recording asks.
+   */
+  settle(path, digest) {
+    this.settled.set(path, { changes: this.changes.count(path), digest });
+  }
+  /** The digest settle() gave path, while no change has come since. */
+  settledDigest(path) {
+    const s = this.settled.get(path);
+    return s && s.changes === this.changes.count(path) ? s.digest : void 0;
+  }
+  settledValue(spec) {
+    if (spec.kind !== "content") return void 0;
+    const digest = this.settledDigest(spec.path);
+    return digest === void 0 ? void 0 : `sha256:${digest}`;
   }
   /** A map per kind of fact, keyed by path alone: a hit costs no new string. */
   memoFor(spec) {
@@ -1095,6 +1117,8 @@ var FsView = class {
   /** value(), as a promise only when a large file must be hashed first, a chunk per turn. */
   valueSoon(spec) {
     if (spec.kind !== "content") return this.value(spec);
+    const settled = this.settledValue(spec);
+    if (settled !== void 0) return settled;
     const memo = this.memoFor(spec);
     const volatile = this.changes.touched(spec.path);
     const known = volatile ? void 0 : memo.get(spec.path);
@@ -1534,7 +1558,11 @@ var MemoEngine = class {
         const blobs = await fetchBlobs(entry, this.opts.store);
         const restored = this.restorer.restore(entry, blobs);
         const change = { at: this.builder.log.length, exec: this.builder.executionOf(q.pid)?.id ?? -1 };
-        for (const o of entry.outputs) this.fs.changed(this.opts.roots.load(o.path), change);
+        for (const o of entry.outputs) {
+          const path = this.opts.roots.load(o.path);
+          this.fs.changed(path, change);
+          if (o.type === "file") this.fs.settle(path, o.blob);
+        }
         await this.opts.store.touchEntry(entry);
         this.stats.reused++;
         this.stats.savedMs += entry.durationMs;
@@ -1782,7 +1810,7 @@ var MemoEngine = class {
     if (st.isDirectory()) return { path, type: "dir", mode };
     if (!st.isFile()) throw new Error(`${path} is neither a file, a directory nor a symlink`);
     const size = Number(st.size);
-    const known = this.opts.hasher.cached(st);
+    const known = this.fs.settledDigest(path) ?? this.opts.hasher.cached(st);
     if (known && await this.opts.store.hasBlob(known, size)) return { path, type: "file", blob: known, mode, size };
     const { data, digest } = this.opts.hasher.read(path);
     await this.opts.store.putBlob(digest, data);

@@ -27,6 +27,11 @@ export class ChangeLog {
     return this.byPath.has(path) || this.byDir.has(path);
   }
 
+  /** How many changes the run made to path: a fact learned at one count holds until the next. */
+  count(path: string): number {
+    return this.byPath.get(path)?.length ?? 0;
+  }
+
   /** A change to what input looks at, made after `since` by an execution that `own` disowns. */
   foreign(input: InputSpec, since: number, own: (exec: number) => boolean): Change | null {
     const changes = (input.kind === 'listing' ? this.byDir : this.byPath).get(input.path);

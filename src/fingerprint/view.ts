@@ -13,13 +13,14 @@ export const CHANGE_OPS: ReadonlySet<string> = new Set(['write', 'create', 'trun
 export class FsView {
   private readonly memo = new Map<string, Map<string, string>>();
   private readonly existsMemo = new Map<string, Map<string, string>>();
+  private readonly settled = new Map<string, { changes: number; digest: string }>();
   /** every change the run made, by whom and when */
   readonly changes = new ChangeLog();
 
   constructor(readonly hasher: FileHasher) {}
 
   value(spec: InputSpec): string {
-    if (this.changes.touched(spec.path)) return currentValue(spec, this.hasher);
+    if (this.changes.touched(spec.path)) return this.settledValue(spec) ?? currentValue(spec, this.hasher);
     const memo = this.memoFor(spec);
     let v = memo.get(spec.path);
     if (v === undefined) {
@@ -27,6 +28,26 @@ export class FsView {
       memo.set(spec.path, v);
     }
     return v;
+  }
+
+  /**
+   * A file the run itself wrote whole (a restore: temporary file, then rename) holds what was
+   * written until its next change: no need to read it back when a later lookup or recording asks.
+   */
+  settle(path: string, digest: string): void {
+    this.settled.set(path, { changes: this.changes.count(path), digest });
+  }
+
+  /** The digest settle() gave path, while no change has come since. */
+  settledDigest(path: string): string | undefined {
+    const s = this.settled.get(path);
+    return s && s.changes === this.changes.count(path) ? s.digest : undefined;
+  }
+
+  private settledValue(spec: InputSpec): string | undefined {
+    if (spec.kind !== 'content') return undefined;
+    const digest = this.settledDigest(spec.path);
+    return digest === undefined ? undefined : `sha256:${digest}`;
   }
 
   /** A map per kind of fact, keyed by path alone: a hit costs no new string. */
@@ -41,6 +62,8 @@ export class FsView {
   /** value(), as a promise only when a large file must be hashed first, a chunk per turn. */
   valueSoon(spec: InputSpec): string | Promise<string> {
     if (spec.kind !== 'content') return this.value(spec);
+    const settled = this.settledValue(spec);
+    if (settled !== undefined) return settled;
     const memo = this.memoFor(spec);
     const volatile = this.changes.touched(spec.path);
     const known = volatile ? undefined : memo.get(spec.path);

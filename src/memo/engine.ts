@@ -159,7 +159,11 @@ export class MemoEngine {
         const restored = this.restorer.restore(entry, blobs);
         // the restore's changes are the parent's doing (-1: nobody's, for a skipped root)
         const change = { at: this.builder.log.length, exec: this.builder.executionOf(q.pid)?.id ?? -1 };
-        for (const o of entry.outputs) this.fs.changed(this.opts.roots.load(o.path), change);
+        for (const o of entry.outputs) {
+          const path = this.opts.roots.load(o.path);
+          this.fs.changed(path, change);
+          if (o.type === 'file') this.fs.settle(path, o.blob);
+        }
         await this.opts.store.touchEntry(entry);
         this.stats.reused++;
         this.stats.savedMs += entry.durationMs;
@@ -409,8 +413,9 @@ export class MemoEngine {
     if (st.isDirectory()) return { path, type: 'dir', mode };
     if (!st.isFile()) throw new Error(`${path} is neither a file, a directory nor a symlink`);
     const size = Number(st.size);
-    // an ancestor records the same outputs as its children: unchanged and stored, they are not read again
-    const known = this.opts.hasher.cached(st);
+    // an ancestor records the same outputs as its children: unchanged and stored, they are not read
+    // again; nor is a file a restore wrote, while no change has come since
+    const known = this.fs.settledDigest(path) ?? this.opts.hasher.cached(st);
     if (known && (await this.opts.store.hasBlob(known, size))) return { path, type: 'file', blob: known, mode, size };
     const { data, digest } = this.opts.hasher.read(path);
     await this.opts.store.putBlob(digest, data);
