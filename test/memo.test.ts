@@ -2,7 +2,7 @@
 import { createServer } from 'node:net';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CLI, runMemo, scratch, statusOf, type MemoRun } from './helpers.js';
@@ -82,6 +82,35 @@ test('a process whose child outlives it is not recorded, nor any ancestor: its f
   const second = run();
   assert.is(second.stats.executions[0]!.status, 'uncacheable', 'nothing stands for the background write');
   assert.is(readFileSync(`${dir}/late.txt`, 'utf8'), 'late\n');
+});
+
+test('a restored file changed afterwards by the command is looked at again', () => {
+  const { dir, store } = setup();
+  const copy = `${PY} -c "open('out.txt', 'w').write(open('in.txt').read()); import time; time.sleep(0.01)"`;
+  const show = `${PY} -c "print(open('out.txt').read().strip()); import time; time.sleep(0.01)"`;
+  // the root runs the copy, appends to its output itself (once the copy is recorded), then runs
+  // a reader of the result
+  const root = (n: number): string[] => ['/bin/sh', '-c', `${copy}; sleep 0.3; echo more >> out.txt; ${show}; : run ${n}`];
+  const first = runMemo(root(1), { cwd: dir, store });
+  assert.is(first.stdout, 'hello\nmore\n', first.stderr);
+  const second = runMemo(root(2), { cwd: dir, store }); // a new root: its children are looked up
+  assert.is(second.stdout, 'hello\nmore\n');
+  const statuses = second.stats.executions.map((e) => `${basename(e.exe)} ${e.status}`);
+  // (the shell itself is not cached: it saves fd 1 aside to redirect its echo)
+  assert.equal(statuses, ['sh uncacheable', 'python3 hit', 'sleep hit', 'python3 hit'], 'the reader sees the appended file');
+});
+
+test('an output overwritten by another process before it was recorded is not recorded', () => {
+  const { dir, store } = setup();
+  const copy = `${PY} -c "open('out.txt', 'w').write(open('in.txt').read()); import time; time.sleep(0.01)"`;
+  // the append may come before the copy's exit has even reached processcache
+  const root = (n: number): string[] => ['/bin/sh', '-c', `${copy}; echo more >> out.txt; cat out.txt; : run ${n}`];
+  const first = runMemo(root(1), { cwd: dir, store });
+  assert.is(first.stdout, 'hello\nmore\n', first.stderr);
+  const copyRow = first.stats.executions[1]!;
+  if (copyRow.status === 'uncacheable') assert.match(copyRow.reason ?? '', /out\.txt was changed by \/bin\/sh \(outside its subtree\) after it ended/);
+  const second = runMemo(root(2), { cwd: dir, store });
+  assert.is(second.stdout, 'hello\nmore\n', 'a restore of the copy brings back what it wrote, not what the shell added');
 });
 
 test('a probed file that appears, and a listed directory that gains an entry, are misses', () => {

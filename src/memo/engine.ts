@@ -349,7 +349,9 @@ export class MemoEngine {
     if (durationMs < this.opts.minDurationMs) return `shorter than ${this.opts.minDurationMs} ms: a lookup would cost more`;
     const { summary } = folded;
     if (!summary.cacheable) return summary.reason ?? 'not modelled';
-    const raced = this.changedByOthers(exec, folded.endAt, summary.inputs);
+    // an output, too, is read as it is now: what exec left may have been overwritten since
+    const looked: InputSpec[] = [...summary.inputs, ...summary.outputs.map((path): InputSpec => ({ path, kind: 'content' }))];
+    const raced = this.changedByOthers(exec, folded.endAt, looked);
     if (raced) return raced;
     const outputs = await this.outputStates(summary.outputs, new Set(summary.created));
     if (typeof outputs === 'string') return outputs;
@@ -376,14 +378,15 @@ export class MemoEngine {
   }
 
   /**
-   * Why an input of exec's cannot be recorded: a process outside its subtree changed it after
-   * exec started. While it ran, the build raced with itself; after it ended (gcc removing the
-   * temporary file `as` read), what the file holds now is not what exec read.
+   * Why exec cannot be recorded: a process outside its subtree changed one of its inputs or
+   * outputs after exec started. While it ran, the build raced with itself; after it ended (gcc
+   * removing the temporary file `as` read, a shell appending to the file its child wrote), what
+   * the file holds now is not what exec read or left.
    */
-  private changedByOthers(exec: Execution, endAt: number, inputs: InputSpec[]): string | null {
+  private changedByOthers(exec: Execution, endAt: number, paths: InputSpec[]): string | null {
     const since = this.builder.startOf(exec.id);
     const own = (id: number): boolean => id >= 0 && this.builder.isWithin(this.builder.executions[id]!, exec.id);
-    for (const input of inputs) {
+    for (const input of paths) {
       const change = this.fs.changes.foreign(input, since, own);
       if (!change) continue;
       const by = change.exec >= 0 ? this.builder.executions[change.exec]!.exe : 'a restore';
