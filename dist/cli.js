@@ -56,6 +56,11 @@ var require_koffi_addon = __commonJS({
   }
 });
 
+// src/cli/v8-tiers.ts
+var import_node_v8 = require("node:v8");
+var v8Major = Number(process.versions.v8.split(".")[0]);
+if (v8Major < 12) (0, import_node_v8.setFlagsFromString)("--no-opt");
+
 // src/trace/session.ts
 var import_node_child_process = require("node:child_process");
 var import_node_fs2 = require("node:fs");

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './v8-tiers.js'; // first: it decides how the rest of the CLI is compiled
 import { NativeError, TraceError } from '../trace/index.js';
 import { UsageError } from './args.js';
 import { VERSION } from './common.js';
