@@ -7,12 +7,24 @@ var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
+var __esm = (fn, res, err) => function __init() {
+  if (err) throw err[0];
+  try {
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+  } catch (e) {
+    throw err = [e], e;
+  }
+};
 var __commonJS = (cb, mod) => function __require() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
   } catch (e) {
     throw mod = 0, e;
   }
+};
+var __export = (target, all) => {
+  for (var name in all)
+    __defProp(target, name, { get: all[name], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -31,91 +43,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
-// scripts/bundle/koffi-addon.cjs
-var require_koffi_addon = __commonJS({
-  "scripts/bundle/koffi-addon.cjs"(exports2, module2) {
-    "use strict";
-    function load() {
-      if (process.arch === "x64") {
-        try {
-          return require("./koffi-I2L24DCT.node");
-        } catch {
-          return require("./koffi-WJIFKEBE.node");
-        }
-      }
-      if (process.arch === "arm64") {
-        try {
-          return require("./koffi-CSAVKOXE.node");
-        } catch {
-          return require("./koffi-L4IHAKC4.node");
-        }
-      }
-      throw new Error(`processcache traces x86_64 and aarch64 only, not ${process.arch}`);
-    }
-    module2.exports = load();
-  }
-});
-
-// src/cli/v8-tiers.ts
-var import_node_v8 = require("node:v8");
-var v8Major = Number(process.versions.v8.split(".")[0]);
-if (v8Major < 12) (0, import_node_v8.setFlagsFromString)("--no-opt");
-
-// src/trace/session.ts
-var import_node_child_process = require("node:child_process");
-var import_node_fs2 = require("node:fs");
-var import_node_net = require("node:net");
-var import_node_os2 = require("node:os");
-var import_node_path2 = require("node:path");
-
-// src/trace/builder.ts
-var import_node_os = require("node:os");
-
 // src/trace/protocol.ts
-var SPEC_MAGIC = 1885566001;
-var SPEC_DROP_PRIVILEGES = 1;
-var SPEC_NO_NEW_PRIVS = 2;
-var SPEC_NO_NOTIFY = 4;
-var SPEC_DECIDE_EXEC = 8;
-var REPLY_MAGIC = 1885566034;
-var EventType = {
-  start: 1,
-  exec: 2,
-  spawn: 3,
-  exit: 4,
-  access: 5,
-  flag: 6,
-  nondet: 7,
-  output: 8,
-  error: 9,
-  warn: 10,
-  done: 11,
-  thread: 12,
-  execQuery: 13
-};
-var ACCESS_OPS = [
-  "",
-  "read",
-  "write",
-  "create",
-  "truncate",
-  "probe",
-  "list",
-  "readlink",
-  "exec",
-  "chdir",
-  "rename",
-  "delete",
-  "mkdir",
-  "rmdir",
-  "symlink",
-  "link",
-  "chmod",
-  "utime",
-  "mknod",
-  "stdin",
-  "dup"
-];
 function encodeSpec(spec) {
   const strings = Buffer.from([spec.exe, spec.cwd, ...spec.argv, ...spec.env].map((s) => `${s}\0`).join(""));
   const header = Buffer.alloc(36 + 4 * spec.groups.length);
@@ -134,42 +62,6 @@ function encodeSpec(spec) {
   spec.groups.forEach((g, i) => header.writeUInt32LE(g >>> 0, 36 + i * 4));
   return Buffer.concat([header, strings]);
 }
-var HEADER = 32;
-var EventDecoder = class {
-  pending = [];
-  pendingLength = 0;
-  push(chunk) {
-    this.pending.push(chunk);
-    this.pendingLength += chunk.length;
-    if (this.pendingLength < HEADER) return [];
-    let buf = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
-    const events = [];
-    let at = 0;
-    while (buf.length - at >= HEADER) {
-      const len = buf.readUInt32LE(at);
-      if (len < HEADER) throw new Error(`corrupt tracer stream: record of ${len} bytes`);
-      if (buf.length - at < len) break;
-      events.push({
-        type: buf.readUInt16LE(at + 4),
-        op: buf.readUInt16LE(at + 6),
-        pid: buf.readInt32LE(at + 8),
-        value: buf.readInt32LE(at + 12),
-        timeNs: buf.readBigUInt64LE(at + 16),
-        kind: buf.readUInt32LE(at + 24),
-        aux: buf.readUInt32LE(at + 28),
-        payload: buf.subarray(at + HEADER, at + len)
-      });
-      at += len;
-    }
-    buf = buf.subarray(at);
-    this.pending = buf.length ? [buf] : [];
-    this.pendingLength = buf.length;
-    return events;
-  }
-  get leftover() {
-    return this.pendingLength;
-  }
-};
 function payloadStrings(payload) {
   const out = [];
   let start = 0;
@@ -209,20 +101,94 @@ function encodeExecReply(decision) {
   }
   return Buffer.concat(parts);
 }
+var SPEC_MAGIC, SPEC_DROP_PRIVILEGES, SPEC_NO_NEW_PRIVS, SPEC_NO_NOTIFY, SPEC_DECIDE_EXEC, REPLY_MAGIC, EventType, ACCESS_OPS, HEADER, EventDecoder;
+var init_protocol = __esm({
+  "src/trace/protocol.ts"() {
+    "use strict";
+    SPEC_MAGIC = 1885566001;
+    SPEC_DROP_PRIVILEGES = 1;
+    SPEC_NO_NEW_PRIVS = 2;
+    SPEC_NO_NOTIFY = 4;
+    SPEC_DECIDE_EXEC = 8;
+    REPLY_MAGIC = 1885566034;
+    EventType = {
+      start: 1,
+      exec: 2,
+      spawn: 3,
+      exit: 4,
+      access: 5,
+      flag: 6,
+      nondet: 7,
+      output: 8,
+      error: 9,
+      warn: 10,
+      done: 11,
+      thread: 12,
+      execQuery: 13
+    };
+    ACCESS_OPS = [
+      "",
+      "read",
+      "write",
+      "create",
+      "truncate",
+      "probe",
+      "list",
+      "readlink",
+      "exec",
+      "chdir",
+      "rename",
+      "delete",
+      "mkdir",
+      "rmdir",
+      "symlink",
+      "link",
+      "chmod",
+      "utime",
+      "mknod",
+      "stdin",
+      "dup"
+    ];
+    HEADER = 32;
+    EventDecoder = class {
+      pending = [];
+      pendingLength = 0;
+      push(chunk) {
+        this.pending.push(chunk);
+        this.pendingLength += chunk.length;
+        if (this.pendingLength < HEADER) return [];
+        let buf = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
+        const events = [];
+        let at = 0;
+        while (buf.length - at >= HEADER) {
+          const len = buf.readUInt32LE(at);
+          if (len < HEADER) throw new Error(`corrupt tracer stream: record of ${len} bytes`);
+          if (buf.length - at < len) break;
+          events.push({
+            type: buf.readUInt16LE(at + 4),
+            op: buf.readUInt16LE(at + 6),
+            pid: buf.readInt32LE(at + 8),
+            value: buf.readInt32LE(at + 12),
+            timeNs: buf.readBigUInt64LE(at + 16),
+            kind: buf.readUInt32LE(at + 24),
+            aux: buf.readUInt32LE(at + 28),
+            payload: buf.subarray(at + HEADER, at + len)
+          });
+          at += len;
+        }
+        buf = buf.subarray(at);
+        this.pending = buf.length ? [buf] : [];
+        this.pendingLength = buf.length;
+        return events;
+      }
+      get leftover() {
+        return this.pendingLength;
+      }
+    };
+  }
+});
 
 // src/trace/builder.ts
-var ERRNO_NAMES = new Map(
-  Object.entries(import_node_os.constants.errno).map(([name, num]) => [num, name])
-);
-var FILE_TYPES = {
-  1: "fifo",
-  2: "char",
-  4: "dir",
-  6: "block",
-  8: "file",
-  10: "symlink",
-  12: "socket"
-};
 function errnoName(err) {
   return err === 0 ? "ok" : ERRNO_NAMES.get(err) ?? `errno${err}`;
 }
@@ -232,250 +198,289 @@ function nsToMs(ns) {
 function pushUnique(list, item) {
   if (!list.includes(item)) list.push(item);
 }
-var TraceBuilder = class {
-  executions = [];
-  errors = [];
-  warnings = [];
-  log = [];
-  /** each execution's direct children */
-  childrenByParent = /* @__PURE__ */ new Map();
-  /** positions in the log of each execution's items */
-  logOfExec = /* @__PURE__ */ new Map();
-  /** called when an execution's process has ended (innermost first in an exec chain) */
-  onExecutionEnd = null;
-  /** called for every access as it arrives, with its execution and its position in the log */
-  onAccessSeen = null;
-  /** called when a program has started in a process */
-  onExecutionStart = null;
-  rootPid = null;
-  rootStatus = null;
-  done = false;
-  executionOfPid = /* @__PURE__ */ new Map();
-  /** threads, whose ids the notification events carry, to their process */
-  processOfThread = /* @__PURE__ */ new Map();
-  listings = /* @__PURE__ */ new Map();
-  add(ev) {
-    const owner = this.processOfThread.get(ev.pid);
-    if (owner !== void 0) ev = { ...ev, pid: owner };
-    switch (ev.type) {
-      case EventType.start:
-        this.rootPid = ev.pid;
-        break;
-      case EventType.exec:
-        this.onExec(ev);
-        break;
-      case EventType.spawn: {
-        const parent = this.executionOfPid.get(ev.pid);
-        if (parent) this.executionOfPid.set(ev.value, parent);
-        this.processOfThread.delete(ev.value);
-        break;
-      }
-      case EventType.thread:
-        this.processOfThread.set(ev.value, ev.pid);
-        break;
-      case EventType.exit:
-        this.onExit(ev);
-        break;
-      case EventType.access:
-        this.onAccess(ev);
-        break;
-      case EventType.flag:
-        this.tag(ev, "flags");
-        break;
-      case EventType.nondet:
-        this.tag(ev, "nondeterminism");
-        break;
-      case EventType.output: {
-        const exec = this.executionOfPid.get(ev.pid);
-        if (!exec) break;
-        exec.output.push({ fd: ev.op, bytes: ev.payload.length });
-        this.append({ exec: exec.id, kind: "output", fd: ev.op, data: Buffer.from(ev.payload) });
-        break;
-      }
-      case EventType.error:
-        this.errors.push(payloadStrings(ev.payload)[0] ?? "unknown tracer error");
-        break;
-      case EventType.warn:
-        this.warnings.push(payloadStrings(ev.payload)[0] ?? "");
-        break;
-      case EventType.done:
-        this.done = true;
-        break;
-      default:
-        this.errors.push(`unknown tracer event ${ev.type}`);
-    }
-  }
-  onExec(ev) {
-    const [exe = "", cwd = "", k0, k1, k2, ...argv] = payloadStrings(ev.payload);
-    const parent = this.executionOfPid.get(ev.pid) ?? null;
-    const exec = {
-      id: this.executions.length,
-      parent: parent ? parent.id : null,
-      pid: ev.pid,
-      exe,
-      argv,
-      cwd,
-      exitCode: null,
-      signal: null,
-      startMs: nsToMs(ev.timeNs),
-      endMs: null,
-      accesses: [{ op: "exec", path: exe, result: "ok" }],
-      flags: [],
-      nondeterminism: [],
-      stdio: { "0": k0, "1": k1, "2": k2 },
-      output: []
+var import_node_os, ERRNO_NAMES, FILE_TYPES, TraceBuilder;
+var init_builder = __esm({
+  "src/trace/builder.ts"() {
+    "use strict";
+    import_node_os = require("node:os");
+    init_protocol();
+    ERRNO_NAMES = new Map(
+      Object.entries(import_node_os.constants.errno).map(([name, num]) => [num, name])
+    );
+    FILE_TYPES = {
+      1: "fifo",
+      2: "char",
+      4: "dir",
+      6: "block",
+      8: "file",
+      10: "symlink",
+      12: "socket"
     };
-    this.adopt(exec);
-    this.executionOfPid.set(ev.pid, exec);
-    this.append({ exec: exec.id, kind: "access", access: exec.accesses[0] });
-    this.onExecutionStart?.(exec);
-  }
-  /** A program that was not run: its process ends with the recorded status instead. */
-  addSkipped(query, exitCode, output, timeMs, tag) {
-    const parent = this.executionOfPid.get(query.pid) ?? null;
-    const exec = {
-      id: this.executions.length,
-      parent: parent ? parent.id : null,
-      pid: query.pid,
-      exe: query.exe,
-      argv: query.argv,
-      cwd: query.cwd,
-      exitCode,
-      signal: null,
-      startMs: timeMs,
-      endMs: null,
-      accesses: [],
-      flags: [],
-      nondeterminism: [],
-      stdio: { "0": query.stdio[0], "1": query.stdio[1], "2": query.stdio[2] },
-      output: output.map((o) => ({ fd: o.fd, bytes: o.data.length })),
-      skipped: true
-    };
-    this.adopt(exec);
-    this.executionOfPid.set(query.pid, exec);
-    this.append({ exec: exec.id, kind: "replayed", tag });
-    return exec;
-  }
-  onExit(ev) {
-    const signaled = ev.op === 1;
-    const ended = [];
-    for (const exec of this.executions) {
-      if (exec.pid === ev.pid && exec.endMs === null) {
-        exec.endMs = nsToMs(ev.timeNs);
-        exec.exitCode = signaled ? null : ev.value;
-        exec.signal = signaled ? ev.value : null;
-        ended.push(exec);
-      }
-    }
-    this.executionOfPid.delete(ev.pid);
-    for (const exec of ended.reverse()) this.onExecutionEnd?.(exec);
-    if (ev.pid === this.rootPid) {
-      this.rootStatus = { exitCode: signaled ? null : ev.value, signal: signaled ? ev.value : null };
-    }
-  }
-  adopt(exec) {
-    this.executions.push(exec);
-    if (exec.parent === null) return;
-    const siblings = this.childrenByParent.get(exec.parent);
-    if (siblings) siblings.push(exec);
-    else this.childrenByParent.set(exec.parent, [exec]);
-  }
-  childrenOf(exec) {
-    return this.childrenByParent.get(exec.id) ?? [];
-  }
-  append(item) {
-    const at = this.log.push(item) - 1;
-    const mine = this.logOfExec.get(item.exec);
-    if (mine) mine.push(at);
-    else this.logOfExec.set(item.exec, [at]);
-    return at;
-  }
-  /** Where in the log an execution began (its exec, or its replay). */
-  startOf(exec) {
-    return this.logOfExec.get(exec)?.[0] ?? 0;
-  }
-  /** The execution a process runs now (for a process about to exec: its parent's). */
-  executionOf(pid) {
-    return this.executionOfPid.get(pid) ?? null;
-  }
-  /** One execution's own items (its process and forks that did not exec) with their positions. */
-  ownLog(exec) {
-    return (this.logOfExec.get(exec) ?? []).map((i) => [i, this.log[i]]);
-  }
-  /** Is exec, or one of its descendants, still running in a process other than exec's own? */
-  hasLiveDescendant(exec) {
-    for (const [pid, e] of this.executionOfPid) {
-      if (pid !== exec.pid && this.isWithin(e, exec.id)) return true;
-    }
-    return false;
-  }
-  isWithin(exec, ancestor) {
-    for (let e = exec; e; e = e.parent === null ? void 0 : this.executions[e.parent]) {
-      if (e.id === ancestor) return true;
-    }
-    return false;
-  }
-  tag(ev, field) {
-    const exec = this.executionOfPid.get(ev.pid);
-    const text = payloadStrings(ev.payload)[0];
-    if (exec && text) pushUnique(exec[field], text);
-  }
-  onAccess(ev) {
-    const exec = this.executionOfPid.get(ev.pid);
-    const op = ACCESS_OPS[ev.op];
-    if (!exec || !op) return;
-    const [path, second, ...rest] = payloadStrings(ev.payload);
-    const access = { op, result: errnoName(ev.value) };
-    if (path !== void 0 && op !== "stdin" && op !== "dup") access.path = path;
-    switch (op) {
-      case "probe": {
-        const type = FILE_TYPES[ev.kind];
-        if (type) access.type = type;
-        break;
-      }
-      case "list": {
-        const key = `${exec.id}\0${path}`;
-        const names = [second, ...rest].filter((n) => n !== void 0);
-        const earlier = this.listings.get(key);
-        if (earlier) {
-          earlier.names = [.../* @__PURE__ */ new Set([...earlier.names ?? [], ...names])].sort();
-          return;
+    TraceBuilder = class {
+      executions = [];
+      errors = [];
+      warnings = [];
+      log = [];
+      /** each execution's direct children */
+      childrenByParent = /* @__PURE__ */ new Map();
+      /** positions in the log of each execution's items */
+      logOfExec = /* @__PURE__ */ new Map();
+      /** called when an execution's process has ended (innermost first in an exec chain) */
+      onExecutionEnd = null;
+      /** called for every access as it arrives, with its execution and its position in the log */
+      onAccessSeen = null;
+      /** called when a program has started in a process */
+      onExecutionStart = null;
+      rootPid = null;
+      rootStatus = null;
+      done = false;
+      executionOfPid = /* @__PURE__ */ new Map();
+      /** threads, whose ids the notification events carry, to their process */
+      processOfThread = /* @__PURE__ */ new Map();
+      listings = /* @__PURE__ */ new Map();
+      add(ev) {
+        const owner = this.processOfThread.get(ev.pid);
+        if (owner !== void 0) ev = { ...ev, pid: owner };
+        switch (ev.type) {
+          case EventType.start:
+            this.rootPid = ev.pid;
+            break;
+          case EventType.exec:
+            this.onExec(ev);
+            break;
+          case EventType.spawn: {
+            const parent = this.executionOfPid.get(ev.pid);
+            if (parent) this.executionOfPid.set(ev.value, parent);
+            this.processOfThread.delete(ev.value);
+            break;
+          }
+          case EventType.thread:
+            this.processOfThread.set(ev.value, ev.pid);
+            break;
+          case EventType.exit:
+            this.onExit(ev);
+            break;
+          case EventType.access:
+            this.onAccess(ev);
+            break;
+          case EventType.flag:
+            this.tag(ev, "flags");
+            break;
+          case EventType.nondet:
+            this.tag(ev, "nondeterminism");
+            break;
+          case EventType.output: {
+            const exec = this.executionOfPid.get(ev.pid);
+            if (!exec) break;
+            exec.output.push({ fd: ev.op, bytes: ev.payload.length });
+            this.append({ exec: exec.id, kind: "output", fd: ev.op, data: Buffer.from(ev.payload) });
+            break;
+          }
+          case EventType.error:
+            this.errors.push(payloadStrings(ev.payload)[0] ?? "unknown tracer error");
+            break;
+          case EventType.warn:
+            this.warnings.push(payloadStrings(ev.payload)[0] ?? "");
+            break;
+          case EventType.done:
+            this.done = true;
+            break;
+          default:
+            this.errors.push(`unknown tracer event ${ev.type}`);
         }
-        access.names = [...new Set(names)].sort();
-        this.listings.set(key, access);
-        break;
       }
-      case "rename":
-      case "link":
-        if (second !== void 0) access.to = second;
-        break;
-      case "symlink":
-      case "readlink":
-        if (second !== void 0) access.target = second;
-        break;
-      case "dup":
-        access.fd = ev.kind;
-        access.to = ev.aux;
-        break;
-      case "create":
-        if (ev.kind === 1) access.truncates = true;
-        break;
-      default:
-        break;
-    }
-    exec.accesses.push(access);
-    const at = this.append({ exec: exec.id, kind: "access", access });
-    this.onAccessSeen?.(access, exec.id, at);
+      onExec(ev) {
+        const [exe = "", cwd = "", k0, k1, k2, ...argv] = payloadStrings(ev.payload);
+        const parent = this.executionOfPid.get(ev.pid) ?? null;
+        const exec = {
+          id: this.executions.length,
+          parent: parent ? parent.id : null,
+          pid: ev.pid,
+          exe,
+          argv,
+          cwd,
+          exitCode: null,
+          signal: null,
+          startMs: nsToMs(ev.timeNs),
+          endMs: null,
+          accesses: [{ op: "exec", path: exe, result: "ok" }],
+          flags: [],
+          nondeterminism: [],
+          stdio: { "0": k0, "1": k1, "2": k2 },
+          output: []
+        };
+        this.adopt(exec);
+        this.executionOfPid.set(ev.pid, exec);
+        this.append({ exec: exec.id, kind: "access", access: exec.accesses[0] });
+        this.onExecutionStart?.(exec);
+      }
+      /** A program that was not run: its process ends with the recorded status instead. */
+      addSkipped(query, exitCode, output, timeMs, tag) {
+        const parent = this.executionOfPid.get(query.pid) ?? null;
+        const exec = {
+          id: this.executions.length,
+          parent: parent ? parent.id : null,
+          pid: query.pid,
+          exe: query.exe,
+          argv: query.argv,
+          cwd: query.cwd,
+          exitCode,
+          signal: null,
+          startMs: timeMs,
+          endMs: null,
+          accesses: [],
+          flags: [],
+          nondeterminism: [],
+          stdio: { "0": query.stdio[0], "1": query.stdio[1], "2": query.stdio[2] },
+          output: output.map((o) => ({ fd: o.fd, bytes: o.data.length })),
+          skipped: true
+        };
+        this.adopt(exec);
+        this.executionOfPid.set(query.pid, exec);
+        this.append({ exec: exec.id, kind: "replayed", tag });
+        return exec;
+      }
+      onExit(ev) {
+        const signaled = ev.op === 1;
+        const ended = [];
+        for (const exec of this.executions) {
+          if (exec.pid === ev.pid && exec.endMs === null) {
+            exec.endMs = nsToMs(ev.timeNs);
+            exec.exitCode = signaled ? null : ev.value;
+            exec.signal = signaled ? ev.value : null;
+            ended.push(exec);
+          }
+        }
+        this.executionOfPid.delete(ev.pid);
+        for (const exec of ended.reverse()) this.onExecutionEnd?.(exec);
+        if (ev.pid === this.rootPid) {
+          this.rootStatus = { exitCode: signaled ? null : ev.value, signal: signaled ? ev.value : null };
+        }
+      }
+      adopt(exec) {
+        this.executions.push(exec);
+        if (exec.parent === null) return;
+        const siblings = this.childrenByParent.get(exec.parent);
+        if (siblings) siblings.push(exec);
+        else this.childrenByParent.set(exec.parent, [exec]);
+      }
+      childrenOf(exec) {
+        return this.childrenByParent.get(exec.id) ?? [];
+      }
+      append(item) {
+        const at = this.log.push(item) - 1;
+        const mine = this.logOfExec.get(item.exec);
+        if (mine) mine.push(at);
+        else this.logOfExec.set(item.exec, [at]);
+        return at;
+      }
+      /** Where in the log an execution began (its exec, or its replay). */
+      startOf(exec) {
+        return this.logOfExec.get(exec)?.[0] ?? 0;
+      }
+      /** The execution a process runs now (for a process about to exec: its parent's). */
+      executionOf(pid) {
+        return this.executionOfPid.get(pid) ?? null;
+      }
+      /** One execution's own items (its process and forks that did not exec) with their positions. */
+      ownLog(exec) {
+        return (this.logOfExec.get(exec) ?? []).map((i) => [i, this.log[i]]);
+      }
+      /** Is exec, or one of its descendants, still running in a process other than exec's own? */
+      hasLiveDescendant(exec) {
+        for (const [pid, e] of this.executionOfPid) {
+          if (pid !== exec.pid && this.isWithin(e, exec.id)) return true;
+        }
+        return false;
+      }
+      isWithin(exec, ancestor) {
+        for (let e = exec; e; e = e.parent === null ? void 0 : this.executions[e.parent]) {
+          if (e.id === ancestor) return true;
+        }
+        return false;
+      }
+      tag(ev, field) {
+        const exec = this.executionOfPid.get(ev.pid);
+        const text = payloadStrings(ev.payload)[0];
+        if (exec && text) pushUnique(exec[field], text);
+      }
+      onAccess(ev) {
+        const exec = this.executionOfPid.get(ev.pid);
+        const op = ACCESS_OPS[ev.op];
+        if (!exec || !op) return;
+        const [path, second, ...rest] = payloadStrings(ev.payload);
+        const access = { op, result: errnoName(ev.value) };
+        if (path !== void 0 && op !== "stdin" && op !== "dup") access.path = path;
+        switch (op) {
+          case "probe": {
+            const type = FILE_TYPES[ev.kind];
+            if (type) access.type = type;
+            break;
+          }
+          case "list": {
+            const key = `${exec.id}\0${path}`;
+            const names = [second, ...rest].filter((n) => n !== void 0);
+            const earlier = this.listings.get(key);
+            if (earlier) {
+              earlier.names = [.../* @__PURE__ */ new Set([...earlier.names ?? [], ...names])].sort();
+              return;
+            }
+            access.names = [...new Set(names)].sort();
+            this.listings.set(key, access);
+            break;
+          }
+          case "rename":
+          case "link":
+            if (second !== void 0) access.to = second;
+            break;
+          case "symlink":
+          case "readlink":
+            if (second !== void 0) access.target = second;
+            break;
+          case "dup":
+            access.fd = ev.kind;
+            access.to = ev.aux;
+            break;
+          case "create":
+            if (ev.kind === 1) access.truncates = true;
+            break;
+          default:
+            break;
+        }
+        exec.accesses.push(access);
+        const at = this.append({ exec: exec.id, kind: "access", access });
+        this.onAccessSeen?.(access, exec.id, at);
+      }
+    };
   }
-};
+});
+
+// scripts/bundle/koffi-addon.cjs
+var require_koffi_addon = __commonJS({
+  "scripts/bundle/koffi-addon.cjs"(exports2, module2) {
+    "use strict";
+    function load() {
+      if (process.arch === "x64") {
+        try {
+          return require("./koffi-I2L24DCT.node");
+        } catch {
+          return require("./koffi-WJIFKEBE.node");
+        }
+      }
+      if (process.arch === "arm64") {
+        try {
+          return require("./koffi-CSAVKOXE.node");
+        } catch {
+          return require("./koffi-L4IHAKC4.node");
+        }
+      }
+      throw new Error(`processcache traces x86_64 and aarch64 only, not ${process.arch}`);
+    }
+    module2.exports = load();
+  }
+});
 
 // src/trace/native.ts
-var import_node_fs = require("node:fs");
-var import_node_path = require("node:path");
-var import_node_url = require("node:url");
-var import_koffi = __toESM(require_koffi_addon(), 1);
-var NativeError = class extends Error {
-};
 function archDir() {
   if (process.platform !== "linux") throw new NativeError(`processcache runs on Linux only, not ${process.platform}`);
   if (process.arch === "x64") return "x64";
@@ -497,7 +502,6 @@ function findNativeDir() {
   }
   return found;
 }
-var cached;
 function errnoMessage(code, what) {
   return new NativeError(`${what} failed: errno ${-code}`);
 }
@@ -547,10 +551,20 @@ function loadNative() {
   };
   return cached;
 }
+var import_node_fs, import_node_path, import_node_url, import_koffi, NativeError, cached;
+var init_native = __esm({
+  "src/trace/native.ts"() {
+    "use strict";
+    import_node_fs = require("node:fs");
+    import_node_path = require("node:path");
+    import_node_url = require("node:url");
+    import_koffi = __toESM(require_koffi_addon(), 1);
+    NativeError = class extends Error {
+    };
+  }
+});
 
 // src/trace/session.ts
-var TraceError = class extends Error {
-};
 function resolveProgram(name, env, cwd) {
   const executable = (p) => {
     try {
@@ -772,10 +786,34 @@ function setuidWarnings(trace) {
   }
   return [...new Set(out)];
 }
+var import_node_child_process, import_node_fs2, import_node_net, import_node_os2, import_node_path2, TraceError;
+var init_session = __esm({
+  "src/trace/session.ts"() {
+    "use strict";
+    import_node_child_process = require("node:child_process");
+    import_node_fs2 = require("node:fs");
+    import_node_net = require("node:net");
+    import_node_os2 = require("node:os");
+    import_node_path2 = require("node:path");
+    init_builder();
+    init_native();
+    init_protocol();
+    TraceError = class extends Error {
+    };
+  }
+});
+
+// src/trace/index.ts
+var init_trace = __esm({
+  "src/trace/index.ts"() {
+    "use strict";
+    init_session();
+    init_native();
+    init_builder();
+  }
+});
 
 // src/cli/args.ts
-var UsageError = class extends Error {
-};
 function parseArgs(args, specs, usage) {
   const options = /* @__PURE__ */ new Map();
   const lists = /* @__PURE__ */ new Map();
@@ -806,151 +844,164 @@ ${usage}`);
   }
   return { options, lists, command: args.slice(i) };
 }
+var UsageError;
+var init_args = __esm({
+  "src/cli/args.ts"() {
+    "use strict";
+    UsageError = class extends Error {
+    };
+  }
+});
 
 // src/fingerprint/hash.ts
-var import_node_crypto = require("node:crypto");
-var import_node_fs3 = require("node:fs");
 function sha256(data) {
   return (0, import_node_crypto.createHash)("sha256").update(data).digest("hex");
 }
-var RACY_FINE_NS = 20000000n;
-var RACY_COARSE_NS = 2000000000n;
 function racyWindow(st) {
   return st.mtimeNs % 1000000000n === 0n && st.ctimeNs % 1000000000n === 0n ? RACY_COARSE_NS : RACY_FINE_NS;
 }
-var AT_ONCE_MAX = 4n << 20n;
 async function digestChunked(file) {
   const h = (0, import_node_crypto.createHash)("sha256");
   const buf = Buffer.allocUnsafe(1 << 20);
   for (let n; (n = (await file.read(buf, 0, buf.length, null)).bytesRead) > 0; ) h.update(buf.subarray(0, n));
   return h.digest("hex");
 }
-var KEEP = 2e5;
-var FileHasher = class _FileHasher {
-  known;
-  /** entries looked up or added by this run, in the order they were */
-  used = /* @__PURE__ */ new Set();
-  dirty = false;
-  constructor(entries = []) {
-    this.known = new Map(entries);
+var import_node_crypto, import_node_fs3, RACY_FINE_NS, RACY_COARSE_NS, AT_ONCE_MAX, KEEP, FileHasher;
+var init_hash = __esm({
+  "src/fingerprint/hash.ts"() {
+    "use strict";
+    import_node_crypto = require("node:crypto");
+    import_node_fs3 = require("node:fs");
+    RACY_FINE_NS = 20000000n;
+    RACY_COARSE_NS = 2000000000n;
+    AT_ONCE_MAX = 4n << 20n;
+    KEEP = 2e5;
+    FileHasher = class _FileHasher {
+      known;
+      /** entries looked up or added by this run, in the order they were */
+      used = /* @__PURE__ */ new Set();
+      dirty = false;
+      constructor(entries = []) {
+        this.known = new Map(entries);
+      }
+      static key(st) {
+        return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+      }
+      /** The file's sha256, or null when it is not a readable regular file. */
+      hash(path) {
+        const looked = this.lookUp(path);
+        if (looked === "not-a-file") return null;
+        return typeof looked === "string" ? looked : this.hashContent(path);
+      }
+      /** One stat: the known digest, the stat when the content must be read, or not a regular file. */
+      lookUp(path) {
+        let st;
+        try {
+          st = (0, import_node_fs3.statSync)(path, { bigint: true, throwIfNoEntry: false });
+        } catch {
+          return "not-a-file";
+        }
+        if (!st?.isFile()) return "not-a-file";
+        return this.cached(st) ?? st;
+      }
+      hashContent(path) {
+        let fd;
+        try {
+          fd = (0, import_node_fs3.openSync)(path, "r");
+        } catch {
+          return null;
+        }
+        try {
+          const before = (0, import_node_fs3.fstatSync)(fd, { bigint: true });
+          if (!before.isFile()) return null;
+          const h = (0, import_node_crypto.createHash)("sha256");
+          const buf = Buffer.allocUnsafe(Math.min(1 << 20, Number(before.size) + 1));
+          for (let n; (n = (0, import_node_fs3.readSync)(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+          const digest = h.digest("hex");
+          this.remember(before, digest);
+          return digest;
+        } catch {
+          return null;
+        } finally {
+          (0, import_node_fs3.closeSync)(fd);
+        }
+      }
+      /** The digest known for the file lstat or stat saw, if any: no read needed. */
+      cached(st) {
+        const key = _FileHasher.key(st);
+        const known = this.known.get(key);
+        if (known) this.used.add(key);
+        return known;
+      }
+      /**
+       * hash(), giving the event loop turns while a large file is hashed: recording a build's first
+       * run hashes its compilers and libraries (a libLLVM is over 100 MB), and the tracer's exec
+       * queries must be answered meanwhile.
+       */
+      hashSoon(path) {
+        const looked = this.lookUp(path);
+        if (looked === "not-a-file") return null;
+        if (typeof looked === "string") return looked;
+        return looked.size <= AT_ONCE_MAX ? this.hashContent(path) : this.hashInChunks(path);
+      }
+      async hashInChunks(path) {
+        const { open } = await import("node:fs/promises");
+        let file;
+        try {
+          file = await open(path, "r");
+        } catch {
+          return null;
+        }
+        try {
+          const opened = await file.stat({ bigint: true });
+          if (!opened.isFile()) return null;
+          const digest = await digestChunked(file);
+          this.remember(opened, digest);
+          return digest;
+        } catch {
+          return null;
+        } finally {
+          await file.close();
+        }
+      }
+      /** A file's bytes and their sha256, remembered for the file as it was when opened. */
+      read(path) {
+        const fd = (0, import_node_fs3.openSync)(path, "r");
+        try {
+          const st = (0, import_node_fs3.fstatSync)(fd, { bigint: true });
+          const data = (0, import_node_fs3.readFileSync)(fd);
+          const digest = sha256(data);
+          this.remember(st, digest);
+          return { data, digest };
+        } finally {
+          (0, import_node_fs3.closeSync)(fd);
+        }
+      }
+      /** Keeps digest for the file as stat saw it, unless it changed too recently to tell a later change. */
+      remember(st, digest) {
+        const now = BigInt(Date.now()) * 1000000n;
+        const window = racyWindow(st);
+        if (now - st.mtimeNs <= window || now - st.ctimeNs <= window) return;
+        const key = _FileHasher.key(st);
+        this.known.set(key, digest);
+        this.used.add(key);
+        this.dirty = true;
+      }
+      /** What to keep on disk: this run's entries first, then the older ones, up to a bound. */
+      entries() {
+        const out = [];
+        for (const key of this.used) out.push([key, this.known.get(key)]);
+        for (const [key, digest] of this.known) {
+          if (out.length >= KEEP) break;
+          if (!this.used.has(key)) out.push([key, digest]);
+        }
+        return out;
+      }
+    };
   }
-  static key(st) {
-    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
-  }
-  /** The file's sha256, or null when it is not a readable regular file. */
-  hash(path) {
-    const looked = this.lookUp(path);
-    if (looked === "not-a-file") return null;
-    return typeof looked === "string" ? looked : this.hashContent(path);
-  }
-  /** One stat: the known digest, the stat when the content must be read, or not a regular file. */
-  lookUp(path) {
-    let st;
-    try {
-      st = (0, import_node_fs3.statSync)(path, { bigint: true, throwIfNoEntry: false });
-    } catch {
-      return "not-a-file";
-    }
-    if (!st?.isFile()) return "not-a-file";
-    return this.cached(st) ?? st;
-  }
-  hashContent(path) {
-    let fd;
-    try {
-      fd = (0, import_node_fs3.openSync)(path, "r");
-    } catch {
-      return null;
-    }
-    try {
-      const before = (0, import_node_fs3.fstatSync)(fd, { bigint: true });
-      if (!before.isFile()) return null;
-      const h = (0, import_node_crypto.createHash)("sha256");
-      const buf = Buffer.allocUnsafe(Math.min(1 << 20, Number(before.size) + 1));
-      for (let n; (n = (0, import_node_fs3.readSync)(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
-      const digest = h.digest("hex");
-      this.remember(before, digest);
-      return digest;
-    } catch {
-      return null;
-    } finally {
-      (0, import_node_fs3.closeSync)(fd);
-    }
-  }
-  /** The digest known for the file lstat or stat saw, if any: no read needed. */
-  cached(st) {
-    const key = _FileHasher.key(st);
-    const known = this.known.get(key);
-    if (known) this.used.add(key);
-    return known;
-  }
-  /**
-   * hash(), giving the event loop turns while a large file is hashed: recording a build's first
-   * run hashes its compilers and libraries (a libLLVM is over 100 MB), and the tracer's exec
-   * queries must be answered meanwhile.
-   */
-  hashSoon(path) {
-    const looked = this.lookUp(path);
-    if (looked === "not-a-file") return null;
-    if (typeof looked === "string") return looked;
-    return looked.size <= AT_ONCE_MAX ? this.hashContent(path) : this.hashInChunks(path);
-  }
-  async hashInChunks(path) {
-    const { open } = await import("node:fs/promises");
-    let file;
-    try {
-      file = await open(path, "r");
-    } catch {
-      return null;
-    }
-    try {
-      const opened = await file.stat({ bigint: true });
-      if (!opened.isFile()) return null;
-      const digest = await digestChunked(file);
-      this.remember(opened, digest);
-      return digest;
-    } catch {
-      return null;
-    } finally {
-      await file.close();
-    }
-  }
-  /** A file's bytes and their sha256, remembered for the file as it was when opened. */
-  read(path) {
-    const fd = (0, import_node_fs3.openSync)(path, "r");
-    try {
-      const st = (0, import_node_fs3.fstatSync)(fd, { bigint: true });
-      const data = (0, import_node_fs3.readFileSync)(fd);
-      const digest = sha256(data);
-      this.remember(st, digest);
-      return { data, digest };
-    } finally {
-      (0, import_node_fs3.closeSync)(fd);
-    }
-  }
-  /** Keeps digest for the file as stat saw it, unless it changed too recently to tell a later change. */
-  remember(st, digest) {
-    const now = BigInt(Date.now()) * 1000000n;
-    const window = racyWindow(st);
-    if (now - st.mtimeNs <= window || now - st.ctimeNs <= window) return;
-    const key = _FileHasher.key(st);
-    this.known.set(key, digest);
-    this.used.add(key);
-    this.dirty = true;
-  }
-  /** What to keep on disk: this run's entries first, then the older ones, up to a bound. */
-  entries() {
-    const out = [];
-    for (const key of this.used) out.push([key, this.known.get(key)]);
-    for (const [key, digest] of this.known) {
-      if (out.length >= KEEP) break;
-      if (!this.used.has(key)) out.push([key, digest]);
-    }
-    return out;
-  }
-};
+});
 
 // src/fingerprint/inputs.ts
-var import_node_fs4 = require("node:fs");
 function typeOf(st) {
   if (st.isFile()) return "file";
   if (st.isDirectory()) return "dir";
@@ -1001,28 +1052,16 @@ function toInput(spec, value, storedPath = spec.path) {
   if (spec.kind === "listing") input.names = spec.names;
   return input;
 }
+var import_node_fs4;
+var init_inputs = __esm({
+  "src/fingerprint/inputs.ts"() {
+    "use strict";
+    import_node_fs4 = require("node:fs");
+    init_hash();
+  }
+});
 
 // src/fingerprint/weak.ts
-var import_node_os3 = require("node:os");
-var PER_RUN_ENV = [
-  "GITHUB_RUN_ID",
-  "GITHUB_RUN_NUMBER",
-  "GITHUB_RUN_ATTEMPT",
-  "GITHUB_JOB_ID",
-  "RUNNER_TRACKING_ID",
-  "GITHUB_ACTIONS_RUNTIME_TOKEN",
-  "ACTIONS_RUNTIME_TOKEN",
-  "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
-  "ACTIONS_RESULTS_URL",
-  "ACTIONS_CACHE_URL",
-  "ACTIONS_RUNTIME_URL",
-  "INVOCATION_ID",
-  "JOURNAL_STREAM",
-  "PROCESSCACHE_STORE",
-  "PROCESSCACHE_IGNORE_ENV",
-  // the invoking shell's record of the program it ran: differs with how processcache was started
-  "_"
-];
 function filterEnv(env, ignored) {
   return env.filter((kv) => !ignored.has(kv.slice(0, Math.max(0, kv.indexOf("="))))).sort();
 }
@@ -1041,109 +1080,160 @@ function weakKey(parts, ignored) {
     umask: parts.umask
   }));
 }
+var import_node_os3, PER_RUN_ENV;
+var init_weak = __esm({
+  "src/fingerprint/weak.ts"() {
+    "use strict";
+    import_node_os3 = require("node:os");
+    init_hash();
+    PER_RUN_ENV = [
+      "GITHUB_RUN_ID",
+      "GITHUB_RUN_NUMBER",
+      "GITHUB_RUN_ATTEMPT",
+      "GITHUB_JOB_ID",
+      "RUNNER_TRACKING_ID",
+      "GITHUB_ACTIONS_RUNTIME_TOKEN",
+      "ACTIONS_RUNTIME_TOKEN",
+      "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+      "ACTIONS_RESULTS_URL",
+      "ACTIONS_CACHE_URL",
+      "ACTIONS_RUNTIME_URL",
+      "INVOCATION_ID",
+      "JOURNAL_STREAM",
+      "PROCESSCACHE_STORE",
+      "PROCESSCACHE_IGNORE_ENV",
+      // the invoking shell's record of the program it ran: differs with how processcache was started
+      "_"
+    ];
+  }
+});
 
 // src/fingerprint/changes.ts
-var import_node_path3 = require("node:path");
-var ChangeLog = class {
-  byPath = /* @__PURE__ */ new Map();
-  /** changes to a directory's entries, for listings */
-  byDir = /* @__PURE__ */ new Map();
-  note(path, change) {
-    push(this.byPath, path, change);
-    push(this.byDir, (0, import_node_path3.dirname)(path), change);
-  }
-  /** Has the run changed path, or the entries of the directory path? */
-  touched(path) {
-    return this.byPath.has(path) || this.byDir.has(path);
-  }
-  /** How many changes the run made to path: a fact learned at one count holds until the next. */
-  count(path) {
-    return this.byPath.get(path)?.length ?? 0;
-  }
-  /** A change to what input looks at, made after `since` by an execution that `own` disowns. */
-  foreign(input, since, own) {
-    const changes = (input.kind === "listing" ? this.byDir : this.byPath).get(input.path);
-    if (!changes) return null;
-    return changes.find((c) => c.at > since && !own(c.exec)) ?? null;
-  }
-};
 function push(map, key, change) {
   const list = map.get(key);
   if (list) list.push(change);
   else map.set(key, [change]);
 }
+var import_node_path3, ChangeLog;
+var init_changes = __esm({
+  "src/fingerprint/changes.ts"() {
+    "use strict";
+    import_node_path3 = require("node:path");
+    ChangeLog = class {
+      byPath = /* @__PURE__ */ new Map();
+      /** changes to a directory's entries, for listings */
+      byDir = /* @__PURE__ */ new Map();
+      note(path, change) {
+        push(this.byPath, path, change);
+        push(this.byDir, (0, import_node_path3.dirname)(path), change);
+      }
+      /** Has the run changed path, or the entries of the directory path? */
+      touched(path) {
+        return this.byPath.has(path) || this.byDir.has(path);
+      }
+      /** How many changes the run made to path: a fact learned at one count holds until the next. */
+      count(path) {
+        return this.byPath.get(path)?.length ?? 0;
+      }
+      /** A change to what input looks at, made after `since` by an execution that `own` disowns. */
+      foreign(input, since, own) {
+        const changes = (input.kind === "listing" ? this.byDir : this.byPath).get(input.path);
+        if (!changes) return null;
+        return changes.find((c) => c.at > since && !own(c.exec)) ?? null;
+      }
+    };
+  }
+});
 
 // src/fingerprint/view.ts
-var CHANGE_OPS = /* @__PURE__ */ new Set(["write", "create", "truncate", "rename", "delete", "mkdir", "rmdir", "symlink", "link", "chmod", "utime", "mknod"]);
-var FsView = class {
-  constructor(hasher) {
-    this.hasher = hasher;
-  }
-  hasher;
-  memo = /* @__PURE__ */ new Map();
-  existsMemo = /* @__PURE__ */ new Map();
-  settled = /* @__PURE__ */ new Map();
-  /** every change the run made, by whom and when */
-  changes = new ChangeLog();
-  value(spec) {
-    if (this.changes.touched(spec.path)) return this.settledValue(spec) ?? currentValue(spec, this.hasher);
-    const memo = this.memoFor(spec);
-    let v = memo.get(spec.path);
-    if (v === void 0) {
-      v = currentValue(spec, this.hasher);
-      memo.set(spec.path, v);
-    }
-    return v;
-  }
-  /**
-   * A file the run itself wrote whole (a restore: temporary file, then rename) holds what was
-   * written until its next change: no need to read it back when a later lookup or recording asks.
-   */
-  settle(path, digest) {
-    this.settled.set(path, { changes: this.changes.count(path), digest });
-  }
-  /** The digest settle() gave path, while no change has come since. */
-  settledDigest(path) {
-    const s = this.settled.get(path);
-    return s && s.changes === this.changes.count(path) ? s.digest : void 0;
-  }
-  settledValue(spec) {
-    if (spec.kind !== "content") return void 0;
-    const digest = this.settledDigest(spec.path);
-    return digest === void 0 ? void 0 : `sha256:${digest}`;
-  }
-  /** A map per kind of fact, keyed by path alone: a hit costs no new string. */
-  memoFor(spec) {
-    const [table, key] = spec.kind === "exists" ? [this.existsMemo, spec.type ?? ""] : [this.memo, spec.kind];
-    let memo = table.get(key);
-    if (!memo) table.set(key, memo = /* @__PURE__ */ new Map());
-    return memo;
-  }
-  /** value(), as a promise only when a large file must be hashed first, a chunk per turn. */
-  valueSoon(spec) {
-    if (spec.kind !== "content") return this.value(spec);
-    const settled = this.settledValue(spec);
-    if (settled !== void 0) return settled;
-    const memo = this.memoFor(spec);
-    const volatile = this.changes.touched(spec.path);
-    const known = volatile ? void 0 : memo.get(spec.path);
-    if (known !== void 0) return known;
-    const keep = (digest2) => {
-      const v = digest2 ? `sha256:${digest2}` : currentValue(spec, this.hasher);
-      if (!volatile && !this.changes.touched(spec.path)) memo.set(spec.path, v);
-      return v;
+var CHANGE_OPS, FsView;
+var init_view = __esm({
+  "src/fingerprint/view.ts"() {
+    "use strict";
+    init_changes();
+    init_inputs();
+    CHANGE_OPS = /* @__PURE__ */ new Set(["write", "create", "truncate", "rename", "delete", "mkdir", "rmdir", "symlink", "link", "chmod", "utime", "mknod"]);
+    FsView = class {
+      constructor(hasher) {
+        this.hasher = hasher;
+      }
+      hasher;
+      memo = /* @__PURE__ */ new Map();
+      existsMemo = /* @__PURE__ */ new Map();
+      settled = /* @__PURE__ */ new Map();
+      /** every change the run made, by whom and when */
+      changes = new ChangeLog();
+      value(spec) {
+        if (this.changes.touched(spec.path)) return this.settledValue(spec) ?? currentValue(spec, this.hasher);
+        const memo = this.memoFor(spec);
+        let v = memo.get(spec.path);
+        if (v === void 0) {
+          v = currentValue(spec, this.hasher);
+          memo.set(spec.path, v);
+        }
+        return v;
+      }
+      /**
+       * A file the run itself wrote whole (a restore: temporary file, then rename) holds what was
+       * written until its next change: no need to read it back when a later lookup or recording asks.
+       */
+      settle(path, digest) {
+        this.settled.set(path, { changes: this.changes.count(path), digest });
+      }
+      /** The digest settle() gave path, while no change has come since. */
+      settledDigest(path) {
+        const s = this.settled.get(path);
+        return s && s.changes === this.changes.count(path) ? s.digest : void 0;
+      }
+      settledValue(spec) {
+        if (spec.kind !== "content") return void 0;
+        const digest = this.settledDigest(spec.path);
+        return digest === void 0 ? void 0 : `sha256:${digest}`;
+      }
+      /** A map per kind of fact, keyed by path alone: a hit costs no new string. */
+      memoFor(spec) {
+        const [table, key] = spec.kind === "exists" ? [this.existsMemo, spec.type ?? ""] : [this.memo, spec.kind];
+        let memo = table.get(key);
+        if (!memo) table.set(key, memo = /* @__PURE__ */ new Map());
+        return memo;
+      }
+      /** value(), as a promise only when a large file must be hashed first, a chunk per turn. */
+      valueSoon(spec) {
+        if (spec.kind !== "content") return this.value(spec);
+        const settled = this.settledValue(spec);
+        if (settled !== void 0) return settled;
+        const memo = this.memoFor(spec);
+        const volatile = this.changes.touched(spec.path);
+        const known = volatile ? void 0 : memo.get(spec.path);
+        if (known !== void 0) return known;
+        const keep = (digest2) => {
+          const v = digest2 ? `sha256:${digest2}` : currentValue(spec, this.hasher);
+          if (!volatile && !this.changes.touched(spec.path)) memo.set(spec.path, v);
+          return v;
+        };
+        const digest = this.hasher.hashSoon(spec.path);
+        return digest instanceof Promise ? digest.then(keep) : keep(digest);
+      }
+      /** A path the command (or a restore) changed. */
+      changed(path, change) {
+        this.changes.note(path, change);
+      }
     };
-    const digest = this.hasher.hashSoon(spec.path);
-    return digest instanceof Promise ? digest.then(keep) : keep(digest);
   }
-  /** A path the command (or a restore) changed. */
-  changed(path, change) {
-    this.changes.note(path, change);
+});
+
+// src/fingerprint/index.ts
+var init_fingerprint = __esm({
+  "src/fingerprint/index.ts"() {
+    "use strict";
+    init_hash();
+    init_inputs();
+    init_weak();
+    init_view();
   }
-};
+});
 
 // src/cli/common.ts
-var VERSION = true ? "0.1.0" : "dev";
 function ignoredEnv(fromArgs) {
   return new Set([
     ...PER_RUN_ENV,
@@ -1151,79 +1241,287 @@ function ignoredEnv(fromArgs) {
     ...(process.env.PROCESSCACHE_IGNORE_ENV ?? "").split(",")
   ].map((v) => v.trim()).filter(Boolean));
 }
+var VERSION;
+var init_common = __esm({
+  "src/cli/common.ts"() {
+    "use strict";
+    init_fingerprint();
+    VERSION = true ? "0.1.0" : "dev";
+  }
+});
 
-// src/cli/explain-command.ts
-var import_node_fs10 = require("node:fs");
-var import_node_path9 = require("node:path");
-var import_node_tty = require("node:tty");
+// src/store/atomic.ts
+function tempFor(path) {
+  const dir = (0, import_node_path4.dirname)(path);
+  if (!madeDirs.has(dir)) {
+    (0, import_node_fs5.mkdirSync)(dir, { recursive: true });
+    madeDirs.add(dir);
+  }
+  return `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+}
+function atomicWrite(path, data) {
+  const tmp = tempFor(path);
+  try {
+    (0, import_node_fs5.writeFileSync)(tmp, data);
+    (0, import_node_fs5.renameSync)(tmp, path);
+  } catch (e) {
+    (0, import_node_fs5.rmSync)(tmp, { force: true });
+    throw e;
+  }
+}
+async function atomicWriteAsync(path, data) {
+  const tmp = tempFor(path);
+  try {
+    await writeFileCb(tmp, data);
+    await renameCb(tmp, path);
+  } catch (e) {
+    (0, import_node_fs5.rmSync)(tmp, { force: true });
+    throw e;
+  }
+}
+var import_node_fs5, import_node_path4, import_node_util, writeFileCb, renameCb, madeDirs;
+var init_atomic = __esm({
+  "src/store/atomic.ts"() {
+    "use strict";
+    import_node_fs5 = require("node:fs");
+    import_node_path4 = require("node:path");
+    import_node_util = require("node:util");
+    writeFileCb = (0, import_node_util.promisify)(import_node_fs5.writeFile);
+    renameCb = (0, import_node_util.promisify)(import_node_fs5.rename);
+    madeDirs = /* @__PURE__ */ new Set();
+  }
+});
 
-// src/memo/engine.ts
-var import_node_fs6 = require("node:fs");
+// src/store/local.ts
+function defaultStoreDir(env = process.env) {
+  if (env.PROCESSCACHE_STORE) return env.PROCESSCACHE_STORE;
+  const base = env.XDG_CACHE_HOME || (0, import_node_path5.join)((0, import_node_os4.homedir)(), ".cache");
+  return (0, import_node_path5.join)(base, "processcache");
+}
+function parseEntry(text) {
+  let e;
+  try {
+    e = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof e !== "object" || e === null) return null;
+  const entry = e;
+  if (entry.version !== 1 || typeof entry.weak !== "string" || !HEX64.test(entry.weak)) return null;
+  if (typeof entry.strong !== "string" || !HEX64.test(entry.strong)) return null;
+  if (!Array.isArray(entry.inputs) || !Array.isArray(entry.outputs) || typeof entry.exitCode !== "number") return null;
+  if (!Number.isInteger(entry.exitCode) || entry.exitCode < 0 || entry.exitCode > 255) return null;
+  for (const o of entry.outputs) {
+    if (typeof o !== "object" || o === null || typeof o.path !== "string") return null;
+    if (o.type === "file" && !(typeof o.blob === "string" && HEX64.test(o.blob) && Number.isInteger(o.mode))) return null;
+    if (!["file", "symlink", "dir", "absent"].includes(o.type)) return null;
+  }
+  if (entry.stream) {
+    const { blob, chunks } = entry.stream;
+    if (!(typeof blob === "string" && HEX64.test(blob) && Array.isArray(chunks))) return null;
+    if (!chunks.every((c) => (c.fd === 1 || c.fd === 2) && Number.isInteger(c.bytes) && c.bytes >= 0)) return null;
+  }
+  if (!Array.isArray(entry.children)) entry.children = [];
+  return entry;
+}
+function listLocal(dir) {
+  const entries = [];
+  const root = (0, import_node_path5.join)(dir, "entries");
+  for (const rel of (0, import_node_fs6.readdirSync)(root, { recursive: true }).map(String)) {
+    if (!rel.endsWith(".json")) continue;
+    const path = (0, import_node_path5.join)(root, rel);
+    try {
+      const st = (0, import_node_fs6.statSync)(path);
+      const entry = parseEntry((0, import_node_fs6.readFileSync)(path, "utf8"));
+      if (entry) entries.push({ entry, lastUsedMs: st.mtimeMs, bytes: st.size, remove: () => (0, import_node_fs6.rmSync)(path, { force: true }) });
+      else (0, import_node_fs6.rmSync)(path, { force: true });
+    } catch {
+    }
+  }
+  const blobs = [];
+  const blobRoot = (0, import_node_path5.join)(dir, "blobs");
+  for (const rel of (0, import_node_fs6.readdirSync)(blobRoot, { recursive: true }).map(String)) {
+    const hash = rel.replace("/", "");
+    if (!HEX64.test(hash)) continue;
+    const path = (0, import_node_path5.join)(blobRoot, rel);
+    try {
+      const st = (0, import_node_fs6.statSync)(path);
+      blobs.push({ hash, bytes: st.size, mtimeMs: st.mtimeMs, path });
+    } catch {
+    }
+  }
+  return { entries, blobs };
+}
+var import_node_crypto2, import_node_fs6, import_node_os4, import_node_path5, HEX64, LocalStore;
+var init_local = __esm({
+  "src/store/local.ts"() {
+    "use strict";
+    import_node_crypto2 = require("node:crypto");
+    import_node_fs6 = require("node:fs");
+    init_atomic();
+    import_node_os4 = require("node:os");
+    import_node_path5 = require("node:path");
+    HEX64 = /^[0-9a-f]{64}$/;
+    LocalStore = class {
+      constructor(dir, writable = true) {
+        this.dir = dir;
+        this.writable = writable;
+        (0, import_node_fs6.mkdirSync)((0, import_node_path5.join)(dir, "blobs"), { recursive: true });
+        (0, import_node_fs6.mkdirSync)((0, import_node_path5.join)(dir, "entries"), { recursive: true });
+      }
+      dir;
+      writable;
+      /** blobs this run wrote or found, by size */
+      present = /* @__PURE__ */ new Map();
+      blobPath(hash) {
+        return (0, import_node_path5.join)(this.dir, "blobs", hash.slice(0, 2), hash.slice(2));
+      }
+      /** 256 buckets of "<weak>.<strong>.json" files: creating a directory per command costs more
+       * than listing a bucket (a quarter millisecond each on the CI machines' disks). */
+      entryDir(weak) {
+        return (0, import_node_path5.join)(this.dir, "entries", weak.slice(0, 2));
+      }
+      entryPath(entry) {
+        return (0, import_node_path5.join)(this.entryDir(entry.weak), `${entry.weak}.${entry.strong}.json`);
+      }
+      /** Locally the index is the entry buckets themselves, each read when a command first needs it. */
+      async openIndex() {
+        return { candidates: (weak) => this.candidates(weak) };
+      }
+      candidates(weak) {
+        const dir = this.entryDir(weak);
+        let names;
+        try {
+          names = (0, import_node_fs6.readdirSync)(dir).filter((n) => n.startsWith(`${weak}.`) && n.endsWith(".json"));
+        } catch {
+          return [];
+        }
+        const found = [];
+        for (const name of names) {
+          const path = (0, import_node_path5.join)(dir, name);
+          try {
+            const entry = parseEntry((0, import_node_fs6.readFileSync)(path, "utf8"));
+            if (entry && entry.weak === weak) found.push({ entry, used: names.length > 1 ? (0, import_node_fs6.statSync)(path).mtimeMs : 0 });
+          } catch {
+          }
+        }
+        return found.sort((a, b) => b.used - a.used).map((f) => f.entry);
+      }
+      async putEntry(entry) {
+        if (!this.writable) return;
+        await atomicWriteAsync(this.entryPath(entry), JSON.stringify(entry));
+      }
+      async touchEntry(entry) {
+        if (!this.writable) return;
+        const now = /* @__PURE__ */ new Date();
+        try {
+          (0, import_node_fs6.utimesSync)(this.entryPath(entry), now, now);
+        } catch {
+        }
+      }
+      async getBlob(hash) {
+        if (!HEX64.test(hash)) return null;
+        let data;
+        try {
+          data = (0, import_node_fs6.readFileSync)(this.blobPath(hash));
+        } catch {
+          return null;
+        }
+        if ((0, import_node_crypto2.createHash)("sha256").update(data).digest("hex") !== hash) {
+          if (this.writable) (0, import_node_fs6.rmSync)(this.blobPath(hash), { force: true });
+          return null;
+        }
+        this.present.set(hash, data.length);
+        return data;
+      }
+      async hasBlob(hash, bytes) {
+        if (this.present.get(hash) === bytes) return true;
+        const there = (0, import_node_fs6.statSync)(this.blobPath(hash), { throwIfNoEntry: false })?.size === bytes;
+        if (there) this.present.set(hash, bytes);
+        return there;
+      }
+      async putBlob(hash, data) {
+        if (!this.writable || await this.hasBlob(hash, data.length)) return;
+        atomicWrite(this.blobPath(hash), data);
+        this.present.set(hash, data.length);
+      }
+    };
+  }
+});
+
+// src/store/gc.ts
+function parseSize(text) {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(text.trim());
+  if (!m) return null;
+  const unit = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2].toLowerCase()];
+  return Math.floor(Number(m[1]) * unit);
+}
+function referenced(entry) {
+  const out = entry.outputs.flatMap((o) => o.type === "file" && o.blob ? [o.blob] : []);
+  return entry.stream ? [...out, entry.stream.blob] : out;
+}
+function collectGarbage(dir, maxBytes, now = Date.now()) {
+  const { entries, blobs } = listLocal(dir);
+  const blobBytes = new Map(blobs.map((b) => [b.hash, b.bytes]));
+  const bytesBefore = entries.reduce((n, e) => n + e.bytes, 0) + blobs.reduce((n, b) => n + b.bytes, 0);
+  const refs = /* @__PURE__ */ new Map();
+  let bytes = 0;
+  for (const e of entries) {
+    bytes += e.bytes;
+    for (const h of referenced(e.entry)) {
+      if (!refs.has(h)) bytes += blobBytes.get(h) ?? 0;
+      refs.set(h, (refs.get(h) ?? 0) + 1);
+    }
+  }
+  const byAge = [...entries].sort((a, b) => a.lastUsedMs - b.lastUsedMs);
+  let removed = 0;
+  for (const e of byAge) {
+    if (bytes <= maxBytes) break;
+    e.remove();
+    removed++;
+    bytes -= e.bytes;
+    for (const h of referenced(e.entry)) {
+      const n = (refs.get(h) ?? 1) - 1;
+      if (n === 0) {
+        refs.delete(h);
+        bytes -= blobBytes.get(h) ?? 0;
+      } else {
+        refs.set(h, n);
+      }
+    }
+  }
+  let bytesAfter = bytes;
+  for (const b of blobs) {
+    if (refs.has(b.hash)) continue;
+    if (now - b.mtimeMs < GRACE_MS) bytesAfter += b.bytes;
+    else (0, import_node_fs7.rmSync)(b.path, { force: true });
+  }
+  return { entriesBefore: entries.length, entriesRemoved: removed, bytesBefore, bytesAfter };
+}
+var import_node_fs7, GRACE_MS;
+var init_gc = __esm({
+  "src/store/gc.ts"() {
+    "use strict";
+    import_node_fs7 = require("node:fs");
+    init_local();
+    GRACE_MS = 60 * 60 * 1e3;
+  }
+});
+
+// src/store/index.ts
+var init_store = __esm({
+  "src/store/index.ts"() {
+    "use strict";
+    init_atomic();
+    init_local();
+    init_gc();
+  }
+});
 
 // src/observe/summary.ts
-var import_node_path4 = require("node:path");
-var PSEUDO_INPUTS = /* @__PURE__ */ new Set(["/dev/null", "/dev/zero", "/dev/full", "/dev/urandom", "/dev/random"]);
 function describesSelf(path) {
   return /^\/proc\/(self|thread-self|\d+)(\/|$)/.test(path);
 }
-var ABSENT = /* @__PURE__ */ new Set(["ENOENT", "ENOTDIR"]);
-var PathStates = class {
-  inputs = [];
-  outputs = /* @__PURE__ */ new Set();
-  /** paths whose first change by the subtree brought them into existence */
-  created = /* @__PURE__ */ new Set();
-  /** paths the subtree has changed: what it reads there afterwards is its own doing */
-  changed = /* @__PURE__ */ new Set();
-  /** input facts already recorded, by kind and path: a probe and a read of one file are two */
-  known = /* @__PURE__ */ new Map();
-  /** per directory, the first change the subtree made to each name: added or removed */
-  changes = /* @__PURE__ */ new Map();
-  /** files the subtree read first and changed later: their earlier content is lost */
-  rewrittenInputs = [];
-  readFirst = /* @__PURE__ */ new Set();
-  input(spec) {
-    if (this.changed.has(spec.path)) return;
-    let known = this.known.get(spec.kind);
-    if (!known) this.known.set(spec.kind, known = /* @__PURE__ */ new Set());
-    if (known.has(spec.path)) return;
-    known.add(spec.path);
-    if (PSEUDO_INPUTS.has(spec.path) || describesSelf(spec.path)) return;
-    if (spec.kind === "content" || spec.kind === "listing") this.readFirst.add(spec.path);
-    this.inputs.push(spec);
-  }
-  /** path did not exist before this change: only its first change can say so */
-  markCreated(path) {
-    if (!this.changed.has(path)) this.created.add(path);
-  }
-  /** A change to path; `prior` is what its first access learns, when it is the first. */
-  output(path, prior) {
-    if (!this.changed.has(path)) {
-      if (this.readFirst.has(path)) this.rewrittenInputs.push(path);
-      if (prior) this.input(prior);
-    }
-    this.changed.add(path);
-    this.outputs.add(path);
-  }
-  entryChanged(path, added) {
-    const dir = (0, import_node_path4.dirname)(path);
-    const names = this.changes.get(dir) ?? /* @__PURE__ */ new Map();
-    if (!names.has((0, import_node_path4.basename)(path))) names.set((0, import_node_path4.basename)(path), added ? "added" : "removed");
-    this.changes.set(dir, names);
-  }
-  entryChangeList() {
-    const out = [];
-    for (const [dir, names] of this.changes) for (const [name, change] of names) out.push([(0, import_node_path4.join)(dir, name), change]);
-    return out;
-  }
-  /** What a directory held before the subtree changed it, from what a listing saw. */
-  before(dir, seen) {
-    const changed = this.changes.get(dir);
-    if (!changed) return seen;
-    const names = new Set(seen.filter((n) => changed.get(n) !== "added"));
-    for (const [n, first] of changed) if (first === "removed") names.add(n);
-    return [...names].sort();
-  }
-};
 function probeSpec(path, result, type) {
   if (ABSENT.has(result)) return { path, kind: "absent" };
   return type ? { path, kind: "exists", type } : { path, kind: "exists" };
@@ -1339,18 +1637,88 @@ function summarize(steps) {
     entryChanges: s.entryChangeList()
   };
 }
+var import_node_path7, PSEUDO_INPUTS, ABSENT, PathStates;
+var init_summary = __esm({
+  "src/observe/summary.ts"() {
+    "use strict";
+    import_node_path7 = require("node:path");
+    PSEUDO_INPUTS = /* @__PURE__ */ new Set(["/dev/null", "/dev/zero", "/dev/full", "/dev/urandom", "/dev/random"]);
+    ABSENT = /* @__PURE__ */ new Set(["ENOENT", "ENOTDIR"]);
+    PathStates = class {
+      inputs = [];
+      outputs = /* @__PURE__ */ new Set();
+      /** paths whose first change by the subtree brought them into existence */
+      created = /* @__PURE__ */ new Set();
+      /** paths the subtree has changed: what it reads there afterwards is its own doing */
+      changed = /* @__PURE__ */ new Set();
+      /** input facts already recorded, by kind and path: a probe and a read of one file are two */
+      known = /* @__PURE__ */ new Map();
+      /** per directory, the first change the subtree made to each name: added or removed */
+      changes = /* @__PURE__ */ new Map();
+      /** files the subtree read first and changed later: their earlier content is lost */
+      rewrittenInputs = [];
+      readFirst = /* @__PURE__ */ new Set();
+      input(spec) {
+        if (this.changed.has(spec.path)) return;
+        let known = this.known.get(spec.kind);
+        if (!known) this.known.set(spec.kind, known = /* @__PURE__ */ new Set());
+        if (known.has(spec.path)) return;
+        known.add(spec.path);
+        if (PSEUDO_INPUTS.has(spec.path) || describesSelf(spec.path)) return;
+        if (spec.kind === "content" || spec.kind === "listing") this.readFirst.add(spec.path);
+        this.inputs.push(spec);
+      }
+      /** path did not exist before this change: only its first change can say so */
+      markCreated(path) {
+        if (!this.changed.has(path)) this.created.add(path);
+      }
+      /** A change to path; `prior` is what its first access learns, when it is the first. */
+      output(path, prior) {
+        if (!this.changed.has(path)) {
+          if (this.readFirst.has(path)) this.rewrittenInputs.push(path);
+          if (prior) this.input(prior);
+        }
+        this.changed.add(path);
+        this.outputs.add(path);
+      }
+      entryChanged(path, added) {
+        const dir = (0, import_node_path7.dirname)(path);
+        const names = this.changes.get(dir) ?? /* @__PURE__ */ new Map();
+        if (!names.has((0, import_node_path7.basename)(path))) names.set((0, import_node_path7.basename)(path), added ? "added" : "removed");
+        this.changes.set(dir, names);
+      }
+      entryChangeList() {
+        const out = [];
+        for (const [dir, names] of this.changes) for (const [name, change] of names) out.push([(0, import_node_path7.join)(dir, name), change]);
+        return out;
+      }
+      /** What a directory held before the subtree changed it, from what a listing saw. */
+      before(dir, seen) {
+        const changed = this.changes.get(dir);
+        if (!changed) return seen;
+        const names = new Set(seen.filter((n) => changed.get(n) !== "added"));
+        for (const [n, first] of changed) if (first === "removed") names.add(n);
+        return [...names].sort();
+      }
+    };
+  }
+});
+
+// src/observe/index.ts
+var init_observe = __esm({
+  "src/observe/index.ts"() {
+    "use strict";
+    init_summary();
+  }
+});
 
 // src/memo/restore.ts
-var import_node_fs5 = require("node:fs");
-var import_node_path5 = require("node:path");
-var RestoreError = class extends Error {
-};
 function tmpName(dir, name) {
-  return (0, import_node_path5.join)(dir, `.${name}.pc-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  return (0, import_node_path8.join)(dir, `.${name}.pc-${process.pid}-${Math.random().toString(36).slice(2)}`);
 }
 function kindAt(path) {
   try {
-    const st = (0, import_node_fs5.lstatSync)(path, { throwIfNoEntry: false });
+    const st = (0, import_node_fs9.lstatSync)(path, { throwIfNoEntry: false });
     return st ? st.isDirectory() ? "dir" : "other" : null;
   } catch {
     return null;
@@ -1360,11 +1728,11 @@ function removeAt(path) {
   const kind = kindAt(path);
   if (kind === null) return;
   if (kind !== "dir") {
-    (0, import_node_fs5.unlinkSync)(path);
+    (0, import_node_fs9.unlinkSync)(path);
     return;
   }
   try {
-    (0, import_node_fs5.rmdirSync)(path);
+    (0, import_node_fs9.rmdirSync)(path);
   } catch (e) {
     throw new RestoreError(`${path} is a directory that is not empty: restoring would delete what is in it (${e.message})`);
   }
@@ -1390,102 +1758,111 @@ async function fetchBlobs(entry, store) {
   if (bad.length) throw new RestoreError(`blob ${bad.join(", ")} is missing or corrupt`);
   return blobs;
 }
-var Restorer = class {
-  constructor(roots, umask) {
-    this.roots = roots;
-    this.umask = umask;
-  }
-  roots;
-  umask;
-  realDirs = /* @__PURE__ */ new Map();
-  forget() {
-    this.realDirs.clear();
-  }
-  /** Creates dir's missing parents and returns its real path, refusing one that leaves the roots. */
-  safeDir(dir) {
-    let real = this.realDirs.get(dir);
-    if (real !== void 0) return real;
-    (0, import_node_fs5.mkdirSync)(dir, { recursive: true });
-    real = (0, import_node_fs5.realpathSync)(dir);
-    if (!this.roots.allows(real)) throw new RestoreError(`${dir} leads outside the allowed directories (to ${real})`);
-    this.realDirs.set(dir, real);
-    return real;
-  }
-  /** Applies the outputs of entry; every blob they need must be in blobs, checked. */
-  restore(entry, blobs) {
-    const { roots } = this;
-    for (const o of entry.outputs) {
-      if (!roots.allows(roots.load(o.path))) throw new RestoreError(`the entry writes ${o.path}, outside the allowed directories`);
-    }
-    const existed = new Map(entry.outputs.map((o) => [o.path, kindAt(roots.load(o.path)) !== null]));
-    const done = { bytes: 0, created: [], removed: [] };
-    for (const o of order(entry.outputs)) {
-      done.bytes += this.apply(o, blobs);
-      if (o.type === "absent" && existed.get(o.path)) done.removed.push(roots.load(o.path));
-      if (o.type !== "absent" && !existed.get(o.path)) done.created.push(roots.load(o.path));
-    }
-    return done;
-  }
-  apply(o, blobs) {
-    const target = this.roots.load(o.path);
-    if (o.type !== "file") this.forget();
-    const dir = this.safeDir((0, import_node_path5.dirname)(target));
-    const path = (0, import_node_path5.join)(dir, (0, import_node_path5.basename)(target));
-    switch (o.type) {
-      case "file": {
-        const data = blobs.get(o.blob);
-        const mode = o.mode & 4095;
-        const tmp = tmpName(dir, (0, import_node_path5.basename)(target));
-        (0, import_node_fs5.writeFileSync)(tmp, data, { mode });
-        if ((mode & this.umask) !== 0 || (mode & ~511) !== 0) (0, import_node_fs5.chmodSync)(tmp, mode);
-        if (replaceWith(tmp, path)) this.forget();
-        return data.length;
-      }
-      case "symlink": {
-        const tmp = tmpName(dir, (0, import_node_path5.basename)(target));
-        (0, import_node_fs5.symlinkSync)(o.target, tmp);
-        replaceWith(tmp, path);
-        return 0;
-      }
-      case "dir": {
-        if (kindAt(path) !== "dir") {
-          removeAt(path);
-          (0, import_node_fs5.mkdirSync)(path);
-        }
-        (0, import_node_fs5.chmodSync)(path, o.mode & 4095);
-        return 0;
-      }
-      case "absent":
-        removeAt(path);
-        return 0;
-    }
-  }
-};
 function replaceWith(tmp, path) {
   try {
-    (0, import_node_fs5.renameSync)(tmp, path);
+    (0, import_node_fs9.renameSync)(tmp, path);
     return false;
   } catch (e) {
     if (kindAt(path) !== "dir") {
-      (0, import_node_fs5.rmSync)(tmp, { force: true });
+      (0, import_node_fs9.rmSync)(tmp, { force: true });
       throw e;
     }
   }
   try {
     removeAt(path);
-    (0, import_node_fs5.renameSync)(tmp, path);
+    (0, import_node_fs9.renameSync)(tmp, path);
     return true;
   } catch (e) {
-    (0, import_node_fs5.rmSync)(tmp, { force: true });
+    (0, import_node_fs9.rmSync)(tmp, { force: true });
     throw e;
   }
 }
+var import_node_fs9, import_node_path8, RestoreError, Restorer;
+var init_restore = __esm({
+  "src/memo/restore.ts"() {
+    "use strict";
+    import_node_fs9 = require("node:fs");
+    import_node_path8 = require("node:path");
+    RestoreError = class extends Error {
+    };
+    Restorer = class {
+      constructor(roots, umask) {
+        this.roots = roots;
+        this.umask = umask;
+      }
+      roots;
+      umask;
+      realDirs = /* @__PURE__ */ new Map();
+      forget() {
+        this.realDirs.clear();
+      }
+      /** Creates dir's missing parents and returns its real path, refusing one that leaves the roots. */
+      safeDir(dir) {
+        let real = this.realDirs.get(dir);
+        if (real !== void 0) return real;
+        (0, import_node_fs9.mkdirSync)(dir, { recursive: true });
+        real = (0, import_node_fs9.realpathSync)(dir);
+        if (!this.roots.allows(real)) throw new RestoreError(`${dir} leads outside the allowed directories (to ${real})`);
+        this.realDirs.set(dir, real);
+        return real;
+      }
+      /** Applies the outputs of entry; every blob they need must be in blobs, checked. */
+      restore(entry, blobs) {
+        const { roots } = this;
+        for (const o of entry.outputs) {
+          if (!roots.allows(roots.load(o.path))) throw new RestoreError(`the entry writes ${o.path}, outside the allowed directories`);
+        }
+        const existed = new Map(entry.outputs.map((o) => [o.path, kindAt(roots.load(o.path)) !== null]));
+        const done = { bytes: 0, created: [], removed: [] };
+        for (const o of order(entry.outputs)) {
+          done.bytes += this.apply(o, blobs);
+          if (o.type === "absent" && existed.get(o.path)) done.removed.push(roots.load(o.path));
+          if (o.type !== "absent" && !existed.get(o.path)) done.created.push(roots.load(o.path));
+        }
+        return done;
+      }
+      apply(o, blobs) {
+        const target = this.roots.load(o.path);
+        if (o.type !== "file") this.forget();
+        const dir = this.safeDir((0, import_node_path8.dirname)(target));
+        const path = (0, import_node_path8.join)(dir, (0, import_node_path8.basename)(target));
+        switch (o.type) {
+          case "file": {
+            const data = blobs.get(o.blob);
+            const mode = o.mode & 4095;
+            const tmp = tmpName(dir, (0, import_node_path8.basename)(target));
+            (0, import_node_fs9.writeFileSync)(tmp, data, { mode });
+            if ((mode & this.umask) !== 0 || (mode & ~511) !== 0) (0, import_node_fs9.chmodSync)(tmp, mode);
+            if (replaceWith(tmp, path)) this.forget();
+            return data.length;
+          }
+          case "symlink": {
+            const tmp = tmpName(dir, (0, import_node_path8.basename)(target));
+            (0, import_node_fs9.symlinkSync)(o.target, tmp);
+            replaceWith(tmp, path);
+            return 0;
+          }
+          case "dir": {
+            if (kindAt(path) !== "dir") {
+              removeAt(path);
+              (0, import_node_fs9.mkdirSync)(path);
+            }
+            (0, import_node_fs9.chmodSync)(path, o.mode & 4095);
+            return 0;
+          }
+          case "absent":
+            removeAt(path);
+            return 0;
+        }
+      }
+    };
+  }
+});
 
 // src/memo/engine.ts
 function yieldToIo() {
   return new Promise((resolve7) => setImmediate(resolve7));
 }
-var STRUCTURAL = /* @__PURE__ */ new Set(["rename", "delete", "rmdir", "symlink", "link", "mknod"]);
 function short(value) {
   return value.length > 24 ? `${value.slice(0, 20)}...` : value;
 }
@@ -1497,629 +1874,422 @@ function ownUnsafety(e) {
   if (dup) return why(`it redirects fd ${dup.fd} to ${dup.to}: its output could not be replayed in place`);
   return null;
 }
-var MemoEngine = class {
-  constructor(opts, builder) {
-    this.opts = opts;
-    this.builder = builder;
-    this.fs = new FsView(opts.hasher);
-    this.restorer = new Restorer(opts.roots, opts.umask);
-    builder.onAccessSeen = (access, exec, at) => {
-      if (access.result !== "ok" || !access.path || !CHANGE_OPS.has(access.op)) return;
-      this.fs.changed(access.path, { at, exec });
-      if (typeof access.to === "string") this.fs.changed(access.to, { at, exec });
-      if (STRUCTURAL.has(access.op)) this.restorer.forget();
-    };
-    builder.onExecutionStart = (exec) => this.started(exec);
-    builder.onExecutionEnd = (exec) => {
-      const endAt = builder.log.length - 0.5;
-      const outlived = builder.hasLiveDescendant(exec);
-      this.recording = this.recording.then(() => this.ended(exec, endAt, outlived)).catch((e) => {
-        this.opts.warn(`recording ${exec.exe} failed: ${e.message}`);
-      });
-    };
-  }
-  opts;
-  builder;
-  stats = { ran: 0, reused: 0, savedMs: 0, bytesRestored: 0, hitCostMs: 0, executions: [] };
-  pendingWeak = /* @__PURE__ */ new Map();
-  weakOf = /* @__PURE__ */ new Map();
-  rows = /* @__PURE__ */ new Map();
-  /** for a miss: how each candidate differed, by pid until the exec is known */
-  missWhy = /* @__PURE__ */ new Map();
-  missReason = /* @__PURE__ */ new Map();
-  recording = Promise.resolve();
-  writes = [];
-  /** each ended execution's subtree, folded: what its parent composes instead of re-reading it */
-  folded = /* @__PURE__ */ new Map();
-  /** stored input paths found changed by a lookup in this run */
-  knownDifferent = /* @__PURE__ */ new Set();
-  fs;
-  restorer;
-  weakOfQuery(q) {
-    return weakKey({
-      toolVersion: this.opts.toolVersion,
-      exe: q.exe,
-      argv: q.argv,
-      cwd: q.cwd,
-      env: q.env,
-      stdio: q.stdio,
-      umask: this.opts.umask
-    }, this.opts.ignoreEnv);
-  }
-  /** The exec hook: a hit restores the outputs and skips the program. */
-  decide = async (q) => {
-    const started = performance.now();
-    const weak = this.weakOfQuery(q);
-    this.pendingWeak.set(q.pid, { exe: q.exe, weak });
-    try {
-      const candidates = this.opts.index.candidates(weak);
-      const misses = [];
-      for (const entry of candidates) {
-        const differs = this.firstDifference(entry);
-        if (differs) {
-          misses.push(differs);
-          continue;
-        }
-        const blobs = await fetchBlobs(entry, this.opts.store);
-        const restored = this.restorer.restore(entry, blobs);
-        const change = { at: this.builder.log.length, exec: this.builder.executionOf(q.pid)?.id ?? -1 };
-        for (const o of entry.outputs) {
-          const path = this.opts.roots.load(o.path);
-          this.fs.changed(path, change);
-          if (o.type === "file") this.fs.settle(path, o.blob);
-        }
-        await this.opts.store.touchEntry(entry);
-        this.stats.reused++;
-        this.stats.savedMs += entry.durationMs;
-        this.stats.bytesRestored += restored.bytes;
-        this.stats.hitCostMs += performance.now() - started;
-        const hit = { entry, created: restored.created, removed: restored.removed };
-        return { skip: true, exitCode: entry.exitCode, output: this.stream(entry, blobs), tag: hit };
+var import_node_fs10, STRUCTURAL, MemoEngine;
+var init_engine = __esm({
+  "src/memo/engine.ts"() {
+    "use strict";
+    import_node_fs10 = require("node:fs");
+    init_fingerprint();
+    init_observe();
+    init_restore();
+    STRUCTURAL = /* @__PURE__ */ new Set(["rename", "delete", "rmdir", "symlink", "link", "mknod"]);
+    MemoEngine = class {
+      constructor(opts, builder) {
+        this.opts = opts;
+        this.builder = builder;
+        this.fs = new FsView(opts.hasher);
+        this.restorer = new Restorer(opts.roots, opts.umask);
+        builder.onAccessSeen = (access, exec, at) => {
+          if (access.result !== "ok" || !access.path || !CHANGE_OPS.has(access.op)) return;
+          this.fs.changed(access.path, { at, exec });
+          if (typeof access.to === "string") this.fs.changed(access.to, { at, exec });
+          if (STRUCTURAL.has(access.op)) this.restorer.forget();
+        };
+        builder.onExecutionStart = (exec) => this.started(exec);
+        builder.onExecutionEnd = (exec) => {
+          const endAt = builder.log.length - 0.5;
+          const outlived = builder.hasLiveDescendant(exec);
+          this.recording = this.recording.then(() => this.ended(exec, endAt, outlived)).catch((e) => {
+            this.opts.warn(`recording ${exec.exe} failed: ${e.message}`);
+          });
+        };
       }
-      this.missWhy.set(q.pid, misses.length ? `${misses.length} candidate(s), none matches: ${misses.slice(0, 3).join("; ")}` : "never recorded");
-    } catch (e) {
-      this.opts.warn(`cache lookup for ${q.exe} failed, running it: ${e.message}`);
-    }
-    return { skip: false };
-  };
-  /**
-   * The first input found that no longer holds what it held, or null when every one does. A miss
-   * is decided while the process waits, so the inputs that already differed for an earlier lookup
-   * in this run go first (an edited source makes every ancestor miss on it), then those under the
-   * root, which change far more often than the system's. `explain` lists every difference.
-   */
-  firstDifference(entry) {
-    for (const input of entry.inputs) {
-      if (!this.knownDifferent.has(input.path)) continue;
-      const d = this.differs(input);
-      if (d) return d;
-    }
-    for (const inRoot of [true, false]) {
-      for (const input of entry.inputs) {
-        if (typeof input.path === "string" && input.path.startsWith("/") !== inRoot) {
+      opts;
+      builder;
+      stats = { ran: 0, reused: 0, savedMs: 0, bytesRestored: 0, hitCostMs: 0, executions: [] };
+      pendingWeak = /* @__PURE__ */ new Map();
+      weakOf = /* @__PURE__ */ new Map();
+      rows = /* @__PURE__ */ new Map();
+      /** for a miss: how each candidate differed, by pid until the exec is known */
+      missWhy = /* @__PURE__ */ new Map();
+      missReason = /* @__PURE__ */ new Map();
+      recording = Promise.resolve();
+      writes = [];
+      /** each ended execution's subtree, folded: what its parent composes instead of re-reading it */
+      folded = /* @__PURE__ */ new Map();
+      /** stored input paths found changed by a lookup in this run */
+      knownDifferent = /* @__PURE__ */ new Set();
+      fs;
+      restorer;
+      weakOfQuery(q) {
+        return weakKey({
+          toolVersion: this.opts.toolVersion,
+          exe: q.exe,
+          argv: q.argv,
+          cwd: q.cwd,
+          env: q.env,
+          stdio: q.stdio,
+          umask: this.opts.umask
+        }, this.opts.ignoreEnv);
+      }
+      /** The exec hook: a hit restores the outputs and skips the program. */
+      decide = async (q) => {
+        const started = performance.now();
+        const weak = this.weakOfQuery(q);
+        this.pendingWeak.set(q.pid, { exe: q.exe, weak });
+        try {
+          const candidates = this.opts.index.candidates(weak);
+          const misses = [];
+          for (const entry of candidates) {
+            const differs = this.firstDifference(entry);
+            if (differs) {
+              misses.push(differs);
+              continue;
+            }
+            const blobs = await fetchBlobs(entry, this.opts.store);
+            const restored = this.restorer.restore(entry, blobs);
+            const change = { at: this.builder.log.length, exec: this.builder.executionOf(q.pid)?.id ?? -1 };
+            for (const o of entry.outputs) {
+              const path = this.opts.roots.load(o.path);
+              this.fs.changed(path, change);
+              if (o.type === "file") this.fs.settle(path, o.blob);
+            }
+            await this.opts.store.touchEntry(entry);
+            this.stats.reused++;
+            this.stats.savedMs += entry.durationMs;
+            this.stats.bytesRestored += restored.bytes;
+            this.stats.hitCostMs += performance.now() - started;
+            const hit = { entry, created: restored.created, removed: restored.removed };
+            return { skip: true, exitCode: entry.exitCode, output: this.stream(entry, blobs), tag: hit };
+          }
+          this.missWhy.set(q.pid, misses.length ? `${misses.length} candidate(s), none matches: ${misses.slice(0, 3).join("; ")}` : "never recorded");
+        } catch (e) {
+          this.opts.warn(`cache lookup for ${q.exe} failed, running it: ${e.message}`);
+        }
+        return { skip: false };
+      };
+      /**
+       * The first input found that no longer holds what it held, or null when every one does. A miss
+       * is decided while the process waits, so the inputs that already differed for an earlier lookup
+       * in this run go first (an edited source makes every ancestor miss on it), then those under the
+       * root, which change far more often than the system's. `explain` lists every difference.
+       */
+      firstDifference(entry) {
+        for (const input of entry.inputs) {
+          if (!this.knownDifferent.has(input.path)) continue;
           const d = this.differs(input);
           if (d) return d;
         }
-      }
-    }
-    return null;
-  }
-  /** How one stored input differs from what its path holds now, or null when it does not. */
-  differs(input) {
-    const spec = this.specOf(input);
-    if (!spec) return `${String(input.path)}: an input of unknown kind`;
-    const now = this.fs.value(spec);
-    if (now === input.value) return null;
-    this.knownDifferent.add(input.path);
-    return `${input.path}: ${short(input.value)} -> ${short(now)}`;
-  }
-  /** The inputs that no longer hold what they held (all of them are looked at, for explaining). */
-  differences(entry) {
-    return entry.inputs.flatMap((input) => this.differs(input) ?? []);
-  }
-  /** An input as stored (untrusted: it may come from a remote) back to what to look at. */
-  specOf(input) {
-    if (typeof input.path !== "string" || typeof input.value !== "string") return null;
-    const path = this.opts.roots.load(input.path);
-    switch (input.kind) {
-      case "content":
-      case "absent":
-      case "link":
-        return { path, kind: input.kind };
-      case "exists":
-        return typeof input.type === "string" ? { path, kind: "exists", type: input.type } : { path, kind: "exists" };
-      case "listing":
-        return Array.isArray(input.names) && input.names.every((n) => typeof n === "string") ? { path, kind: "listing", names: input.names } : null;
-      default:
+        for (const inRoot of [true, false]) {
+          for (const input of entry.inputs) {
+            if (typeof input.path === "string" && input.path.startsWith("/") !== inRoot) {
+              const d = this.differs(input);
+              if (d) return d;
+            }
+          }
+        }
         return null;
-    }
-  }
-  stream(entry, blobs) {
-    if (!entry.stream) return [];
-    const all = blobs.get(entry.stream.blob);
-    let at = 0;
-    return entry.stream.chunks.map((c) => {
-      const data = all.subarray(at, at + c.bytes);
-      at += c.bytes;
-      return { fd: c.fd, data };
-    });
-  }
-  /** The value an input must keep; listings are what the directory held before the subtree ran. */
-  recordedValue(spec) {
-    if (spec.kind === "listing") return namesFingerprint(spec.names);
-    if (spec.kind === "absent") return "absent";
-    if (spec.kind === "exists") return spec.type ? `type:${spec.type}` : "exists";
-    return this.fs.valueSoon(spec);
-  }
-  started(exec) {
-    const pending = this.pendingWeak.get(exec.pid);
-    if (pending && pending.exe === exec.exe) this.weakOf.set(exec.id, pending.weak);
-    this.pendingWeak.delete(exec.pid);
-    const why = this.missWhy.get(exec.pid);
-    if (why) this.missReason.set(exec.id, why);
-    this.missWhy.delete(exec.pid);
-  }
-  row(exec, status, reason) {
-    const first = this.builder.executions[0]?.startMs ?? exec.startMs;
-    const row = {
-      id: exec.id,
-      parent: exec.parent,
-      exe: exec.exe,
-      argv: exec.argv,
-      status,
-      startMs: Math.round((exec.startMs - first) * 1e3) / 1e3,
-      durationMs: Math.round(((exec.endMs ?? exec.startMs) - exec.startMs) * 1e3) / 1e3
-    };
-    if (reason) row.reason = reason;
-    this.rows.set(exec.id, row);
-  }
-  /** endAt: after what the log held when it ended, before what came next */
-  async ended(exec, endAt, outlived) {
-    await yieldToIo();
-    const folded = await this.fold(exec, endAt);
-    if (outlived) folded.unsafe ??= { exe: exec.exe, reason: "a process it started outlived it" };
-    this.folded.set(exec.id, folded);
-    for (const child of this.builder.childrenOf(exec)) this.folded.delete(child.id);
-    if (exec.skipped) {
-      this.row(exec, "hit");
-      return;
-    }
-    this.stats.ran++;
-    await yieldToIo();
-    const reason = outlived ? "a process it started outlives it" : await this.record(exec, folded);
-    this.row(exec, reason ? "uncacheable" : "miss", reason ?? this.missReason.get(exec.id));
-  }
-  /** exec's subtree: its own accesses and output, with each ended child folded in where it ended. */
-  async fold(exec, endAt) {
-    const parts = [];
-    let savedMs = 0;
-    for (const [at, item] of this.builder.ownLog(exec.id)) {
-      if (item.kind === "access") parts.push([at, { kind: "access", access: item.access }, []]);
-      else if (item.kind === "output") parts.push([at, null, [{ fd: item.fd, data: item.data }]]);
-      else {
-        parts.push([at, ...await this.replayedStep(item.tag)]);
-        savedMs += item.tag.entry.durationMs;
       }
-    }
-    let childReason = null;
-    let unsafe = ownUnsafety(exec);
-    for (const child of this.builder.childrenOf(exec)) {
-      const f = this.folded.get(child.id);
-      if (!f) continue;
-      if (f.summary.unmodelled) childReason ??= f.summary.unmodelled;
-      unsafe ??= f.unsafe;
-      savedMs += f.savedMs;
-      const s = f.summary;
-      parts.push([f.endAt, { kind: "replayed", inputs: s.inputs, outputs: s.outputs, created: s.created, entryChanges: s.entryChanges }, f.stream]);
-    }
-    parts.sort((a, b) => a[0] - b[0]);
-    const summary = summarize(parts.flatMap(([, step]) => step ? [step] : []));
-    if (childReason && !summary.unmodelled) {
-      summary.cacheable = false;
-      summary.reason = childReason;
-      summary.unmodelled = childReason;
-    }
-    return { summary, unsafe, stream: parts.flatMap(([, , out]) => out), endAt, savedMs };
-  }
-  /** A child served from cache: what its entry stands for, and its output stream. */
-  async replayedStep(hit) {
-    const { entry, created, removed } = hit;
-    const inputs = entry.inputs.map((i) => this.specOf(i)).filter((s) => s !== null);
-    const entryChanges = [
-      ...created.map((p) => [p, "added"]),
-      ...removed.map((p) => [p, "removed"])
-    ];
-    const step = { kind: "replayed", inputs, outputs: entry.outputs.map((o) => this.opts.roots.load(o.path)), created, entryChanges };
-    if (!entry.stream) return [step, []];
-    const blob = await this.opts.store.getBlob(entry.stream.blob);
-    if (!blob) throw new Error("a replayed output stream is missing");
-    return [step, this.stream(entry, /* @__PURE__ */ new Map([[entry.stream.blob, blob]]))];
-  }
-  /** Records exec's entry; returns why it cannot be, or null. */
-  async record(exec, folded) {
-    const weak = this.weakOf.get(exec.id);
-    if (!weak) return "its exec was not seen";
-    if (exec.exitCode === null) return `killed by signal ${exec.signal}`;
-    const { unsafe } = folded;
-    if (unsafe) return unsafe.exe === exec.exe ? unsafe.reason : `${unsafe.exe}: ${unsafe.reason}`;
-    const durationMs = (exec.endMs ?? exec.startMs) - exec.startMs;
-    if (durationMs < this.opts.minDurationMs) return `shorter than ${this.opts.minDurationMs} ms: a lookup would cost more`;
-    const { summary } = folded;
-    if (!summary.cacheable) return summary.reason ?? "not modelled";
-    const looked = [...summary.inputs, ...summary.outputs.map((path) => ({ path, kind: "content" }))];
-    const raced = this.changedByOthers(exec, folded.endAt, looked);
-    if (raced) return raced;
-    const outputs = await this.outputStates(summary.outputs, new Set(summary.created));
-    if (typeof outputs === "string") return outputs;
-    const soon = summary.inputs.map((spec) => this.recordedValue(spec));
-    const values = soon.every((v) => typeof v === "string") ? soon : await Promise.all(soon);
-    const inputs = summary.inputs.map((spec, i) => toInput(spec, values[i], this.opts.roots.store(spec.path)));
-    const stream = await this.storeStream(folded.stream);
-    const strong = sha256(weak + JSON.stringify(inputs));
-    const children = this.builder.childrenOf(exec).flatMap((e) => {
-      const childWeak = this.weakOf.get(e.id);
-      return childWeak ? [{ weak: childWeak, exe: e.exe, argv: e.argv }] : [];
-    });
-    const entry = {
-      version: 1,
-      weak,
-      strong,
-      exe: exec.exe,
-      argv: exec.argv,
-      inputs,
-      outputs,
-      stream,
-      // what running it costs: its own time here plus what its skipped descendants would have taken
-      exitCode: exec.exitCode ?? 0,
-      durationMs: Math.round((durationMs + folded.savedMs) * 1e3) / 1e3,
-      createdAt: (/* @__PURE__ */ new Date()).toISOString(),
-      children
+      /** How one stored input differs from what its path holds now, or null when it does not. */
+      differs(input) {
+        const spec = this.specOf(input);
+        if (!spec) return `${String(input.path)}: an input of unknown kind`;
+        const now = this.fs.value(spec);
+        if (now === input.value) return null;
+        this.knownDifferent.add(input.path);
+        return `${input.path}: ${short(input.value)} -> ${short(now)}`;
+      }
+      /** The inputs that no longer hold what they held (all of them are looked at, for explaining). */
+      differences(entry) {
+        return entry.inputs.flatMap((input) => this.differs(input) ?? []);
+      }
+      /** An input as stored (untrusted: it may come from a remote) back to what to look at. */
+      specOf(input) {
+        if (typeof input.path !== "string" || typeof input.value !== "string") return null;
+        const path = this.opts.roots.load(input.path);
+        switch (input.kind) {
+          case "content":
+          case "absent":
+          case "link":
+            return { path, kind: input.kind };
+          case "exists":
+            return typeof input.type === "string" ? { path, kind: "exists", type: input.type } : { path, kind: "exists" };
+          case "listing":
+            return Array.isArray(input.names) && input.names.every((n) => typeof n === "string") ? { path, kind: "listing", names: input.names } : null;
+          default:
+            return null;
+        }
+      }
+      stream(entry, blobs) {
+        if (!entry.stream) return [];
+        const all = blobs.get(entry.stream.blob);
+        let at = 0;
+        return entry.stream.chunks.map((c) => {
+          const data = all.subarray(at, at + c.bytes);
+          at += c.bytes;
+          return { fd: c.fd, data };
+        });
+      }
+      /** The value an input must keep; listings are what the directory held before the subtree ran. */
+      recordedValue(spec) {
+        if (spec.kind === "listing") return namesFingerprint(spec.names);
+        if (spec.kind === "absent") return "absent";
+        if (spec.kind === "exists") return spec.type ? `type:${spec.type}` : "exists";
+        return this.fs.valueSoon(spec);
+      }
+      started(exec) {
+        const pending = this.pendingWeak.get(exec.pid);
+        if (pending && pending.exe === exec.exe) this.weakOf.set(exec.id, pending.weak);
+        this.pendingWeak.delete(exec.pid);
+        const why = this.missWhy.get(exec.pid);
+        if (why) this.missReason.set(exec.id, why);
+        this.missWhy.delete(exec.pid);
+      }
+      row(exec, status, reason) {
+        const first = this.builder.executions[0]?.startMs ?? exec.startMs;
+        const row = {
+          id: exec.id,
+          parent: exec.parent,
+          exe: exec.exe,
+          argv: exec.argv,
+          status,
+          startMs: Math.round((exec.startMs - first) * 1e3) / 1e3,
+          durationMs: Math.round(((exec.endMs ?? exec.startMs) - exec.startMs) * 1e3) / 1e3
+        };
+        if (reason) row.reason = reason;
+        this.rows.set(exec.id, row);
+      }
+      /** endAt: after what the log held when it ended, before what came next */
+      async ended(exec, endAt, outlived) {
+        await yieldToIo();
+        const folded = await this.fold(exec, endAt);
+        if (outlived) folded.unsafe ??= { exe: exec.exe, reason: "a process it started outlived it" };
+        this.folded.set(exec.id, folded);
+        for (const child of this.builder.childrenOf(exec)) this.folded.delete(child.id);
+        if (exec.skipped) {
+          this.row(exec, "hit");
+          return;
+        }
+        this.stats.ran++;
+        await yieldToIo();
+        const reason = outlived ? "a process it started outlives it" : await this.record(exec, folded);
+        this.row(exec, reason ? "uncacheable" : "miss", reason ?? this.missReason.get(exec.id));
+      }
+      /** exec's subtree: its own accesses and output, with each ended child folded in where it ended. */
+      async fold(exec, endAt) {
+        const parts = [];
+        let savedMs = 0;
+        for (const [at, item] of this.builder.ownLog(exec.id)) {
+          if (item.kind === "access") parts.push([at, { kind: "access", access: item.access }, []]);
+          else if (item.kind === "output") parts.push([at, null, [{ fd: item.fd, data: item.data }]]);
+          else {
+            parts.push([at, ...await this.replayedStep(item.tag)]);
+            savedMs += item.tag.entry.durationMs;
+          }
+        }
+        let childReason = null;
+        let unsafe = ownUnsafety(exec);
+        for (const child of this.builder.childrenOf(exec)) {
+          const f = this.folded.get(child.id);
+          if (!f) continue;
+          if (f.summary.unmodelled) childReason ??= f.summary.unmodelled;
+          unsafe ??= f.unsafe;
+          savedMs += f.savedMs;
+          const s = f.summary;
+          parts.push([f.endAt, { kind: "replayed", inputs: s.inputs, outputs: s.outputs, created: s.created, entryChanges: s.entryChanges }, f.stream]);
+        }
+        parts.sort((a, b) => a[0] - b[0]);
+        const summary = summarize(parts.flatMap(([, step]) => step ? [step] : []));
+        if (childReason && !summary.unmodelled) {
+          summary.cacheable = false;
+          summary.reason = childReason;
+          summary.unmodelled = childReason;
+        }
+        return { summary, unsafe, stream: parts.flatMap(([, , out]) => out), endAt, savedMs };
+      }
+      /** A child served from cache: what its entry stands for, and its output stream. */
+      async replayedStep(hit) {
+        const { entry, created, removed } = hit;
+        const inputs = entry.inputs.map((i) => this.specOf(i)).filter((s) => s !== null);
+        const entryChanges = [
+          ...created.map((p) => [p, "added"]),
+          ...removed.map((p) => [p, "removed"])
+        ];
+        const step = { kind: "replayed", inputs, outputs: entry.outputs.map((o) => this.opts.roots.load(o.path)), created, entryChanges };
+        if (!entry.stream) return [step, []];
+        const blob = await this.opts.store.getBlob(entry.stream.blob);
+        if (!blob) throw new Error("a replayed output stream is missing");
+        return [step, this.stream(entry, /* @__PURE__ */ new Map([[entry.stream.blob, blob]]))];
+      }
+      /** Records exec's entry; returns why it cannot be, or null. */
+      async record(exec, folded) {
+        const weak = this.weakOf.get(exec.id);
+        if (!weak) return "its exec was not seen";
+        if (exec.exitCode === null) return `killed by signal ${exec.signal}`;
+        const { unsafe } = folded;
+        if (unsafe) return unsafe.exe === exec.exe ? unsafe.reason : `${unsafe.exe}: ${unsafe.reason}`;
+        const durationMs = (exec.endMs ?? exec.startMs) - exec.startMs;
+        if (durationMs < this.opts.minDurationMs) return `shorter than ${this.opts.minDurationMs} ms: a lookup would cost more`;
+        const { summary } = folded;
+        if (!summary.cacheable) return summary.reason ?? "not modelled";
+        const looked = [...summary.inputs, ...summary.outputs.map((path) => ({ path, kind: "content" }))];
+        const raced = this.changedByOthers(exec, folded.endAt, looked);
+        if (raced) return raced;
+        const outputs = await this.outputStates(summary.outputs, new Set(summary.created));
+        if (typeof outputs === "string") return outputs;
+        const soon = summary.inputs.map((spec) => this.recordedValue(spec));
+        const values = soon.every((v) => typeof v === "string") ? soon : await Promise.all(soon);
+        const inputs = summary.inputs.map((spec, i) => toInput(spec, values[i], this.opts.roots.store(spec.path)));
+        const stream = await this.storeStream(folded.stream);
+        const strong = sha256(weak + JSON.stringify(inputs));
+        const children = this.builder.childrenOf(exec).flatMap((e) => {
+          const childWeak = this.weakOf.get(e.id);
+          return childWeak ? [{ weak: childWeak, exe: e.exe, argv: e.argv }] : [];
+        });
+        const entry = {
+          version: 1,
+          weak,
+          strong,
+          exe: exec.exe,
+          argv: exec.argv,
+          inputs,
+          outputs,
+          stream,
+          // what running it costs: its own time here plus what its skipped descendants would have taken
+          exitCode: exec.exitCode ?? 0,
+          durationMs: Math.round((durationMs + folded.savedMs) * 1e3) / 1e3,
+          createdAt: (/* @__PURE__ */ new Date()).toISOString(),
+          children
+        };
+        this.writes.push(this.opts.store.putEntry(entry).catch((e) => {
+          this.opts.warn(`storing the entry of ${exec.exe} failed: ${e.message}`);
+        }));
+        return null;
+      }
+      /**
+       * Why exec cannot be recorded: a process outside its subtree changed one of its inputs or
+       * outputs after exec started. While it ran, the build raced with itself; after it ended (gcc
+       * removing the temporary file `as` read, a shell appending to the file its child wrote), what
+       * the file holds now is not what exec read or left.
+       */
+      changedByOthers(exec, endAt, paths) {
+        const since = this.builder.startOf(exec.id);
+        const own = (id) => id >= 0 && this.builder.isWithin(this.builder.executions[id], exec.id);
+        for (const input of paths) {
+          const change = this.fs.changes.foreign(input, since, own);
+          if (!change) continue;
+          const by = change.exec >= 0 ? this.builder.executions[change.exec].exe : "a restore";
+          const when = change.at < endAt ? "while it ran" : "after it ended, before it was recorded";
+          return `${input.path} was changed by ${by} (outside its subtree) ${when}`;
+        }
+        return null;
+      }
+      /** The final state of each output; a message when one is outside the allowed directories. */
+      async outputStates(paths, createdHere) {
+        const states = [];
+        for (const path of paths.sort()) {
+          const state = await this.finalState(path);
+          if (state.type === "absent" && createdHere.has(path)) continue;
+          if (!this.opts.roots.allows(path)) return `it writes ${path}, outside the root`;
+          states.push({ ...state, path: this.opts.roots.store(path) });
+        }
+        return states;
+      }
+      async finalState(path) {
+        const st = (0, import_node_fs10.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
+        if (!st) return { path, type: "absent" };
+        const mode = Number(st.mode) & 4095;
+        if (st.isSymbolicLink()) return { path, type: "symlink", target: (0, import_node_fs10.readlinkSync)(path) };
+        if (st.isDirectory()) return { path, type: "dir", mode };
+        if (!st.isFile()) throw new Error(`${path} is neither a file, a directory nor a symlink`);
+        const size = Number(st.size);
+        const known = this.fs.settledDigest(path) ?? this.opts.hasher.cached(st);
+        if (known && await this.opts.store.hasBlob(known, size)) return { path, type: "file", blob: known, mode, size };
+        const { data, digest } = this.opts.hasher.read(path);
+        await this.opts.store.putBlob(digest, data);
+        return { path, type: "file", blob: digest, mode, size: data.length };
+      }
+      async storeStream(chunks) {
+        if (!chunks.length) return null;
+        const data = Buffer.concat(chunks.map((c) => c.data));
+        const blob = sha256(data);
+        await this.opts.store.putBlob(blob, data);
+        return { blob, chunks: chunks.map((c) => ({ fd: c.fd, bytes: c.data.length })) };
+      }
+      /** Waits for the recordings still under way; the rows in execution order. */
+      async finish() {
+        await this.recording;
+        await Promise.all(this.writes);
+        this.stats.executions = [...this.rows.values()].sort((a, b) => a.id - b.id);
+        return this.stats;
+      }
     };
-    this.writes.push(this.opts.store.putEntry(entry).catch((e) => {
-      this.opts.warn(`storing the entry of ${exec.exe} failed: ${e.message}`);
-    }));
-    return null;
   }
-  /**
-   * Why exec cannot be recorded: a process outside its subtree changed one of its inputs or
-   * outputs after exec started. While it ran, the build raced with itself; after it ended (gcc
-   * removing the temporary file `as` read, a shell appending to the file its child wrote), what
-   * the file holds now is not what exec read or left.
-   */
-  changedByOthers(exec, endAt, paths) {
-    const since = this.builder.startOf(exec.id);
-    const own = (id) => id >= 0 && this.builder.isWithin(this.builder.executions[id], exec.id);
-    for (const input of paths) {
-      const change = this.fs.changes.foreign(input, since, own);
-      if (!change) continue;
-      const by = change.exec >= 0 ? this.builder.executions[change.exec].exe : "a restore";
-      const when = change.at < endAt ? "while it ran" : "after it ended, before it was recorded";
-      return `${input.path} was changed by ${by} (outside its subtree) ${when}`;
-    }
-    return null;
-  }
-  /** The final state of each output; a message when one is outside the allowed directories. */
-  async outputStates(paths, createdHere) {
-    const states = [];
-    for (const path of paths.sort()) {
-      const state = await this.finalState(path);
-      if (state.type === "absent" && createdHere.has(path)) continue;
-      if (!this.opts.roots.allows(path)) return `it writes ${path}, outside the root`;
-      states.push({ ...state, path: this.opts.roots.store(path) });
-    }
-    return states;
-  }
-  async finalState(path) {
-    const st = (0, import_node_fs6.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
-    if (!st) return { path, type: "absent" };
-    const mode = Number(st.mode) & 4095;
-    if (st.isSymbolicLink()) return { path, type: "symlink", target: (0, import_node_fs6.readlinkSync)(path) };
-    if (st.isDirectory()) return { path, type: "dir", mode };
-    if (!st.isFile()) throw new Error(`${path} is neither a file, a directory nor a symlink`);
-    const size = Number(st.size);
-    const known = this.fs.settledDigest(path) ?? this.opts.hasher.cached(st);
-    if (known && await this.opts.store.hasBlob(known, size)) return { path, type: "file", blob: known, mode, size };
-    const { data, digest } = this.opts.hasher.read(path);
-    await this.opts.store.putBlob(digest, data);
-    return { path, type: "file", blob: digest, mode, size: data.length };
-  }
-  async storeStream(chunks) {
-    if (!chunks.length) return null;
-    const data = Buffer.concat(chunks.map((c) => c.data));
-    const blob = sha256(data);
-    await this.opts.store.putBlob(blob, data);
-    return { blob, chunks: chunks.map((c) => ({ fd: c.fd, bytes: c.data.length })) };
-  }
-  /** Waits for the recordings still under way; the rows in execution order. */
-  async finish() {
-    await this.recording;
-    await Promise.all(this.writes);
-    this.stats.executions = [...this.rows.values()].sort((a, b) => a.id - b.id);
-    return this.stats;
-  }
-};
+});
 
 // src/memo/paths.ts
-var import_node_path6 = require("node:path");
 function isNormalAbsolute(p) {
   return p.startsWith("/") && !p.includes("//") && !/\/\.\.?(\/|$)/.test(p) && (p.length === 1 || !p.endsWith("/"));
 }
 function isNormalRelative(p) {
   return p !== "" && !p.includes("//") && !p.endsWith("/") && !/(^|\/)\.\.?(\/|$)/.test(p);
 }
-var under = (dir) => dir.endsWith(import_node_path6.sep) ? dir : dir + import_node_path6.sep;
-var Roots = class {
-  root;
-  allowed;
-  rootPrefix;
-  allowedPrefixes;
-  constructor(root, extra = []) {
-    this.root = (0, import_node_path6.resolve)(root);
-    this.allowed = [this.root, ...extra.map((d) => (0, import_node_path6.resolve)(d))];
-    this.rootPrefix = under(this.root);
-    this.allowedPrefixes = this.allowed.map(under);
-  }
-  /** How an absolute (normalized, as the tracer reports) path is stored: relative under the root, absolute elsewhere. */
-  store(path) {
-    if (path === this.root) return ".";
-    return path.startsWith(this.rootPrefix) ? path.slice(this.rootPrefix.length) : path;
-  }
-  /** The absolute path a stored path names now. */
-  load(stored) {
-    if ((0, import_node_path6.isAbsolute)(stored)) return stored;
-    return isNormalRelative(stored) ? this.rootPrefix + stored : (0, import_node_path6.join)(this.root, stored);
-  }
-  /** Is the (absolute) path inside one of the allowed directories, once "." and ".." are resolved? */
-  allows(path) {
-    const p = isNormalAbsolute(path) ? path : (0, import_node_path6.resolve)(path);
-    return this.allowed.some((dir, i) => p === dir || p.startsWith(this.allowedPrefixes[i]));
-  }
-};
-
-// src/store/atomic.ts
-var import_node_fs7 = require("node:fs");
-var import_node_path7 = require("node:path");
-var import_node_util = require("node:util");
-var writeFileCb = (0, import_node_util.promisify)(import_node_fs7.writeFile);
-var renameCb = (0, import_node_util.promisify)(import_node_fs7.rename);
-var madeDirs = /* @__PURE__ */ new Set();
-function tempFor(path) {
-  const dir = (0, import_node_path7.dirname)(path);
-  if (!madeDirs.has(dir)) {
-    (0, import_node_fs7.mkdirSync)(dir, { recursive: true });
-    madeDirs.add(dir);
-  }
-  return `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-}
-function atomicWrite(path, data) {
-  const tmp = tempFor(path);
-  try {
-    (0, import_node_fs7.writeFileSync)(tmp, data);
-    (0, import_node_fs7.renameSync)(tmp, path);
-  } catch (e) {
-    (0, import_node_fs7.rmSync)(tmp, { force: true });
-    throw e;
-  }
-}
-async function atomicWriteAsync(path, data) {
-  const tmp = tempFor(path);
-  try {
-    await writeFileCb(tmp, data);
-    await renameCb(tmp, path);
-  } catch (e) {
-    (0, import_node_fs7.rmSync)(tmp, { force: true });
-    throw e;
-  }
-}
-
-// src/store/local.ts
-var import_node_crypto2 = require("node:crypto");
-var import_node_fs8 = require("node:fs");
-var import_node_os4 = require("node:os");
-var import_node_path8 = require("node:path");
-function defaultStoreDir(env = process.env) {
-  if (env.PROCESSCACHE_STORE) return env.PROCESSCACHE_STORE;
-  const base = env.XDG_CACHE_HOME || (0, import_node_path8.join)((0, import_node_os4.homedir)(), ".cache");
-  return (0, import_node_path8.join)(base, "processcache");
-}
-var HEX64 = /^[0-9a-f]{64}$/;
-function parseEntry(text) {
-  let e;
-  try {
-    e = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof e !== "object" || e === null) return null;
-  const entry = e;
-  if (entry.version !== 1 || typeof entry.weak !== "string" || !HEX64.test(entry.weak)) return null;
-  if (typeof entry.strong !== "string" || !HEX64.test(entry.strong)) return null;
-  if (!Array.isArray(entry.inputs) || !Array.isArray(entry.outputs) || typeof entry.exitCode !== "number") return null;
-  if (!Number.isInteger(entry.exitCode) || entry.exitCode < 0 || entry.exitCode > 255) return null;
-  for (const o of entry.outputs) {
-    if (typeof o !== "object" || o === null || typeof o.path !== "string") return null;
-    if (o.type === "file" && !(typeof o.blob === "string" && HEX64.test(o.blob) && Number.isInteger(o.mode))) return null;
-    if (!["file", "symlink", "dir", "absent"].includes(o.type)) return null;
-  }
-  if (entry.stream) {
-    const { blob, chunks } = entry.stream;
-    if (!(typeof blob === "string" && HEX64.test(blob) && Array.isArray(chunks))) return null;
-    if (!chunks.every((c) => (c.fd === 1 || c.fd === 2) && Number.isInteger(c.bytes) && c.bytes >= 0)) return null;
-  }
-  if (!Array.isArray(entry.children)) entry.children = [];
-  return entry;
-}
-var LocalStore = class {
-  constructor(dir, writable = true) {
-    this.dir = dir;
-    this.writable = writable;
-    (0, import_node_fs8.mkdirSync)((0, import_node_path8.join)(dir, "blobs"), { recursive: true });
-    (0, import_node_fs8.mkdirSync)((0, import_node_path8.join)(dir, "entries"), { recursive: true });
-  }
-  dir;
-  writable;
-  /** blobs this run wrote or found, by size */
-  present = /* @__PURE__ */ new Map();
-  blobPath(hash) {
-    return (0, import_node_path8.join)(this.dir, "blobs", hash.slice(0, 2), hash.slice(2));
-  }
-  /** 256 buckets of "<weak>.<strong>.json" files: creating a directory per command costs more
-   * than listing a bucket (a quarter millisecond each on the CI machines' disks). */
-  entryDir(weak) {
-    return (0, import_node_path8.join)(this.dir, "entries", weak.slice(0, 2));
-  }
-  entryPath(entry) {
-    return (0, import_node_path8.join)(this.entryDir(entry.weak), `${entry.weak}.${entry.strong}.json`);
-  }
-  /** Locally the index is the entry buckets themselves, each read when a command first needs it. */
-  async openIndex() {
-    return { candidates: (weak) => this.candidates(weak) };
-  }
-  candidates(weak) {
-    const dir = this.entryDir(weak);
-    let names;
-    try {
-      names = (0, import_node_fs8.readdirSync)(dir).filter((n) => n.startsWith(`${weak}.`) && n.endsWith(".json"));
-    } catch {
-      return [];
-    }
-    const found = [];
-    for (const name of names) {
-      const path = (0, import_node_path8.join)(dir, name);
-      try {
-        const entry = parseEntry((0, import_node_fs8.readFileSync)(path, "utf8"));
-        if (entry && entry.weak === weak) found.push({ entry, used: names.length > 1 ? (0, import_node_fs8.statSync)(path).mtimeMs : 0 });
-      } catch {
+var import_node_path9, under, Roots;
+var init_paths = __esm({
+  "src/memo/paths.ts"() {
+    "use strict";
+    import_node_path9 = require("node:path");
+    under = (dir) => dir.endsWith(import_node_path9.sep) ? dir : dir + import_node_path9.sep;
+    Roots = class {
+      root;
+      allowed;
+      rootPrefix;
+      allowedPrefixes;
+      constructor(root, extra = []) {
+        this.root = (0, import_node_path9.resolve)(root);
+        this.allowed = [this.root, ...extra.map((d) => (0, import_node_path9.resolve)(d))];
+        this.rootPrefix = under(this.root);
+        this.allowedPrefixes = this.allowed.map(under);
       }
-    }
-    return found.sort((a, b) => b.used - a.used).map((f) => f.entry);
-  }
-  async putEntry(entry) {
-    if (!this.writable) return;
-    await atomicWriteAsync(this.entryPath(entry), JSON.stringify(entry));
-  }
-  async touchEntry(entry) {
-    if (!this.writable) return;
-    const now = /* @__PURE__ */ new Date();
-    try {
-      (0, import_node_fs8.utimesSync)(this.entryPath(entry), now, now);
-    } catch {
-    }
-  }
-  async getBlob(hash) {
-    if (!HEX64.test(hash)) return null;
-    let data;
-    try {
-      data = (0, import_node_fs8.readFileSync)(this.blobPath(hash));
-    } catch {
-      return null;
-    }
-    if ((0, import_node_crypto2.createHash)("sha256").update(data).digest("hex") !== hash) {
-      if (this.writable) (0, import_node_fs8.rmSync)(this.blobPath(hash), { force: true });
-      return null;
-    }
-    this.present.set(hash, data.length);
-    return data;
-  }
-  async hasBlob(hash, bytes) {
-    if (this.present.get(hash) === bytes) return true;
-    const there = (0, import_node_fs8.statSync)(this.blobPath(hash), { throwIfNoEntry: false })?.size === bytes;
-    if (there) this.present.set(hash, bytes);
-    return there;
-  }
-  async putBlob(hash, data) {
-    if (!this.writable || await this.hasBlob(hash, data.length)) return;
-    atomicWrite(this.blobPath(hash), data);
-    this.present.set(hash, data.length);
-  }
-};
-function listLocal(dir) {
-  const entries = [];
-  const root = (0, import_node_path8.join)(dir, "entries");
-  for (const rel of (0, import_node_fs8.readdirSync)(root, { recursive: true }).map(String)) {
-    if (!rel.endsWith(".json")) continue;
-    const path = (0, import_node_path8.join)(root, rel);
-    try {
-      const st = (0, import_node_fs8.statSync)(path);
-      const entry = parseEntry((0, import_node_fs8.readFileSync)(path, "utf8"));
-      if (entry) entries.push({ entry, lastUsedMs: st.mtimeMs, bytes: st.size, remove: () => (0, import_node_fs8.rmSync)(path, { force: true }) });
-      else (0, import_node_fs8.rmSync)(path, { force: true });
-    } catch {
-    }
-  }
-  const blobs = [];
-  const blobRoot = (0, import_node_path8.join)(dir, "blobs");
-  for (const rel of (0, import_node_fs8.readdirSync)(blobRoot, { recursive: true }).map(String)) {
-    const hash = rel.replace("/", "");
-    if (!HEX64.test(hash)) continue;
-    const path = (0, import_node_path8.join)(blobRoot, rel);
-    try {
-      const st = (0, import_node_fs8.statSync)(path);
-      blobs.push({ hash, bytes: st.size, mtimeMs: st.mtimeMs, path });
-    } catch {
-    }
-  }
-  return { entries, blobs };
-}
-
-// src/store/gc.ts
-var import_node_fs9 = require("node:fs");
-var GRACE_MS = 60 * 60 * 1e3;
-function parseSize(text) {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(text.trim());
-  if (!m) return null;
-  const unit = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2].toLowerCase()];
-  return Math.floor(Number(m[1]) * unit);
-}
-function referenced(entry) {
-  const out = entry.outputs.flatMap((o) => o.type === "file" && o.blob ? [o.blob] : []);
-  return entry.stream ? [...out, entry.stream.blob] : out;
-}
-function collectGarbage(dir, maxBytes, now = Date.now()) {
-  const { entries, blobs } = listLocal(dir);
-  const blobBytes = new Map(blobs.map((b) => [b.hash, b.bytes]));
-  const bytesBefore = entries.reduce((n, e) => n + e.bytes, 0) + blobs.reduce((n, b) => n + b.bytes, 0);
-  const refs = /* @__PURE__ */ new Map();
-  let bytes = 0;
-  for (const e of entries) {
-    bytes += e.bytes;
-    for (const h of referenced(e.entry)) {
-      if (!refs.has(h)) bytes += blobBytes.get(h) ?? 0;
-      refs.set(h, (refs.get(h) ?? 0) + 1);
-    }
-  }
-  const byAge = [...entries].sort((a, b) => a.lastUsedMs - b.lastUsedMs);
-  let removed = 0;
-  for (const e of byAge) {
-    if (bytes <= maxBytes) break;
-    e.remove();
-    removed++;
-    bytes -= e.bytes;
-    for (const h of referenced(e.entry)) {
-      const n = (refs.get(h) ?? 1) - 1;
-      if (n === 0) {
-        refs.delete(h);
-        bytes -= blobBytes.get(h) ?? 0;
-      } else {
-        refs.set(h, n);
+      /** How an absolute (normalized, as the tracer reports) path is stored: relative under the root, absolute elsewhere. */
+      store(path) {
+        if (path === this.root) return ".";
+        return path.startsWith(this.rootPrefix) ? path.slice(this.rootPrefix.length) : path;
       }
-    }
+      /** The absolute path a stored path names now. */
+      load(stored) {
+        if ((0, import_node_path9.isAbsolute)(stored)) return stored;
+        return isNormalRelative(stored) ? this.rootPrefix + stored : (0, import_node_path9.join)(this.root, stored);
+      }
+      /** Is the (absolute) path inside one of the allowed directories, once "." and ".." are resolved? */
+      allows(path) {
+        const p = isNormalAbsolute(path) ? path : (0, import_node_path9.resolve)(path);
+        return this.allowed.some((dir, i) => p === dir || p.startsWith(this.allowedPrefixes[i]));
+      }
+    };
   }
-  let bytesAfter = bytes;
-  for (const b of blobs) {
-    if (refs.has(b.hash)) continue;
-    if (now - b.mtimeMs < GRACE_MS) bytesAfter += b.bytes;
-    else (0, import_node_fs9.rmSync)(b.path, { force: true });
+});
+
+// src/memo/index.ts
+var init_memo = __esm({
+  "src/memo/index.ts"() {
+    "use strict";
+    init_engine();
+    init_paths();
+    init_restore();
   }
-  return { entriesBefore: entries.length, entriesRemoved: removed, bytesBefore, bytesAfter };
-}
+});
 
 // src/cli/explain-command.ts
-var EXPLAIN_USAGE = "usage: processcache explain [--store DIR] [--root DIR] [--ignore-env VAR]... -- CMD [ARGS...]";
+var explain_command_exports = {};
+__export(explain_command_exports, {
+  EXPLAIN_USAGE: () => EXPLAIN_USAGE,
+  explainMain: () => explainMain
+});
 function stdioKind(fd) {
   try {
     if ((0, import_node_tty.isatty)(fd)) return "tty";
-    const st = (0, import_node_fs10.fstatSync)(fd);
+    const st = (0, import_node_fs13.fstatSync)(fd);
     if (st.isFIFO()) return "pipe";
     if (st.isSocket()) return "socket";
     if (st.isFile()) return "file";
@@ -2129,41 +2299,6 @@ function stdioKind(fd) {
     return "closed";
   }
 }
-var MAX_LINES = 200;
-var Explainer = class {
-  constructor(engine, index) {
-    this.engine = engine;
-    this.index = index;
-  }
-  engine;
-  index;
-  lines = [];
-  say(depth, text) {
-    if (this.lines.length < MAX_LINES) this.lines.push(`${"  ".repeat(depth)}${text}`);
-  }
-  /** Explains one program by its weak fingerprint; recurses into the closest candidate's children. */
-  async explain(weak, label, depth) {
-    const candidates = this.index.candidates(weak);
-    if (!candidates.length) {
-      this.say(depth, `miss  ${label}: never recorded`);
-      return;
-    }
-    let closest = null;
-    for (const entry2 of candidates) {
-      const differs2 = this.engine.differences(entry2);
-      if (!differs2.length) {
-        this.say(depth, `hit   ${label}: replayed whole (${entry2.inputs.length} inputs unchanged, saves ${(entry2.durationMs / 1e3).toFixed(1)} s)`);
-        return;
-      }
-      if (!closest || differs2.length < closest.differs.length) closest = { entry: entry2, differs: differs2 };
-    }
-    const { entry, differs } = closest;
-    this.say(depth, `miss  ${label}: the closest of ${candidates.length} candidate(s) differs in ${differs.length} of ${entry.inputs.length} inputs`);
-    for (const d of differs.slice(0, 5)) this.say(depth + 3, d);
-    if (differs.length > 5) this.say(depth + 3, `... and ${differs.length - 5} more`);
-    for (const child of entry.children) await this.explain(child.weak, child.argv.join(" ").slice(0, 100), depth + 1);
-  }
-};
 async function explainMain(args) {
   const { options, lists, command } = parseArgs(args, {
     store: { value: true },
@@ -2174,13 +2309,13 @@ async function explainMain(args) {
 ${EXPLAIN_USAGE}`);
   const cwd = process.cwd();
   const exe = resolveProgram(command[0], process.env, cwd);
-  const store = new LocalStore((0, import_node_path9.resolve)(String(options.get("store") ?? defaultStoreDir())), false);
+  const store = new LocalStore((0, import_node_path12.resolve)(String(options.get("store") ?? defaultStoreDir())), false);
   const ignoreEnv = ignoredEnv(lists.get("ignore-env"));
   const index = await store.openIndex();
   const engine = new MemoEngine({
     store,
     index,
-    roots: new Roots((0, import_node_path9.resolve)(String(options.get("root") ?? cwd))),
+    roots: new Roots((0, import_node_path12.resolve)(String(options.get("root") ?? cwd))),
     ignoreEnv,
     minDurationMs: 0,
     umask: process.umask(),
@@ -2200,10 +2335,73 @@ ${EXPLAIN_USAGE}`);
   process.stdout.write("(children are judged against the files as they are now, before anything runs)\n");
   return 0;
 }
+var import_node_fs13, import_node_path12, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
+var init_explain_command = __esm({
+  "src/cli/explain-command.ts"() {
+    "use strict";
+    import_node_fs13 = require("node:fs");
+    import_node_path12 = require("node:path");
+    import_node_tty = require("node:tty");
+    init_fingerprint();
+    init_memo();
+    init_store();
+    init_trace();
+    init_args();
+    init_common();
+    EXPLAIN_USAGE = "usage: processcache explain [--store DIR] [--root DIR] [--ignore-env VAR]... -- CMD [ARGS...]";
+    MAX_LINES = 200;
+    Explainer = class {
+      constructor(engine, index) {
+        this.engine = engine;
+        this.index = index;
+      }
+      engine;
+      index;
+      lines = [];
+      say(depth, text) {
+        if (this.lines.length < MAX_LINES) this.lines.push(`${"  ".repeat(depth)}${text}`);
+      }
+      /** Explains one program by its weak fingerprint; recurses into the closest candidate's children. */
+      async explain(weak, label, depth) {
+        const candidates = this.index.candidates(weak);
+        if (!candidates.length) {
+          this.say(depth, `miss  ${label}: never recorded`);
+          return;
+        }
+        let closest = null;
+        for (const entry2 of candidates) {
+          const differs2 = this.engine.differences(entry2);
+          if (!differs2.length) {
+            this.say(depth, `hit   ${label}: replayed whole (${entry2.inputs.length} inputs unchanged, saves ${(entry2.durationMs / 1e3).toFixed(1)} s)`);
+            return;
+          }
+          if (!closest || differs2.length < closest.differs.length) closest = { entry: entry2, differs: differs2 };
+        }
+        const { entry, differs } = closest;
+        this.say(depth, `miss  ${label}: the closest of ${candidates.length} candidate(s) differs in ${differs.length} of ${entry.inputs.length} inputs`);
+        for (const d of differs.slice(0, 5)) this.say(depth + 3, d);
+        if (differs.length > 5) this.say(depth + 3, `... and ${differs.length - 5} more`);
+        for (const child of entry.children) await this.explain(child.weak, child.argv.join(" ").slice(0, 100), depth + 1);
+      }
+    };
+  }
+});
+
+// src/cli/v8-tiers.ts
+var import_node_module = require("node:module");
+var v8Major = Number(process.versions.v8.split(".")[0]);
+if (v8Major < 12) (0, import_node_module.createRequire)(__pcMetaUrl)("node:v8").setFlagsFromString("--no-opt");
+
+// src/cli/main.ts
+init_trace();
+init_args();
+init_common();
 
 // src/cli/gc-command.ts
-var import_node_fs11 = require("node:fs");
-var import_node_path10 = require("node:path");
+var import_node_fs8 = require("node:fs");
+var import_node_path6 = require("node:path");
+init_store();
+init_args();
 var GC_USAGE = "usage: processcache gc [--store DIR] --max-size SIZE   (SIZE like 500M or 5G)";
 function gcMain(args) {
   const { options, command } = parseArgs(args, { store: { value: true }, "max-size": { value: true } }, GC_USAGE);
@@ -2214,8 +2412,8 @@ ${GC_USAGE}`);
 ${GC_USAGE}`);
   const max = parseSize(size);
   if (max === null) throw new UsageError(`--max-size "${size}" is not a size: write it like 500M, 5G or 1048576`);
-  const dir = (0, import_node_path10.resolve)(String(options.get("store") ?? defaultStoreDir()));
-  if (!(0, import_node_fs11.existsSync)(dir)) {
+  const dir = (0, import_node_path6.resolve)(String(options.get("store") ?? defaultStoreDir()));
+  if (!(0, import_node_fs8.existsSync)(dir)) {
     process.stderr.write(`processcache: no store at ${dir}: nothing to collect
 `);
     return 0;
@@ -2229,9 +2427,15 @@ ${GC_USAGE}`);
 
 // src/cli/run-command.ts
 var import_node_child_process2 = require("node:child_process");
-var import_node_fs12 = require("node:fs");
+var import_node_fs11 = require("node:fs");
 var import_node_os5 = require("node:os");
-var import_node_path11 = require("node:path");
+var import_node_path10 = require("node:path");
+init_fingerprint();
+init_memo();
+init_store();
+init_trace();
+init_args();
+init_common();
 var RUN_USAGE = "usage: processcache run [--store DIR] [--root DIR] [--allow DIR]... [--read-only] [--stats-json FILE] [--quiet] [--ignore-env VAR]... [--min-duration-ms N] -- CMD [ARGS...]";
 var warn = (message) => {
   process.stderr.write(`processcache: warning: ${message}
@@ -2239,7 +2443,7 @@ var warn = (message) => {
 };
 function loadStatCache(path) {
   try {
-    const entries = JSON.parse((0, import_node_fs12.readFileSync)(path, "utf8"));
+    const entries = JSON.parse((0, import_node_fs11.readFileSync)(path, "utf8"));
     if (Array.isArray(entries)) return new FileHasher(entries.filter((e) => Array.isArray(e) && e.length === 2));
   } catch {
   }
@@ -2282,20 +2486,20 @@ async function runMain(args) {
   if (command.length === 0) throw new UsageError(`no command to run
 ${RUN_USAGE}`);
   resolveProgram(command[0], process.env, process.cwd());
-  const storeDir = (0, import_node_path11.resolve)(String(options.get("store") ?? defaultStoreDir()));
-  const root = (0, import_node_path11.resolve)(String(options.get("root") ?? process.cwd()));
-  if (!(0, import_node_fs12.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
+  const storeDir = (0, import_node_path10.resolve)(String(options.get("store") ?? defaultStoreDir()));
+  const root = (0, import_node_path10.resolve)(String(options.get("root") ?? process.cwd()));
+  if (!(0, import_node_fs11.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
   const minDurationMs = nonNegativeInt(options.get("min-duration-ms"), "min-duration-ms", 3);
   const ignoreEnv = ignoredEnv(lists.get("ignore-env"));
   let store;
   try {
-    (0, import_node_fs12.mkdirSync)(storeDir, { recursive: true });
+    (0, import_node_fs11.mkdirSync)(storeDir, { recursive: true });
     store = new LocalStore(storeDir, !options.has("read-only"));
   } catch (e) {
     warn(`the store at ${storeDir} cannot be used (${e.message}); running without the cache`);
     return runPlain(command);
   }
-  const statCachePath = (0, import_node_path11.join)(storeDir, "statcache.json");
+  const statCachePath = (0, import_node_path10.join)(storeDir, "statcache.json");
   const hasher = loadStatCache(statCachePath);
   const umask = process.umask();
   const builder = new TraceBuilder();
@@ -2337,7 +2541,7 @@ ${RUN_USAGE}`);
   const statsPath = options.get("stats-json");
   if (typeof statsPath === "string") {
     try {
-      (0, import_node_fs12.writeFileSync)(statsPath, `${JSON.stringify(stats, null, 1)}
+      (0, import_node_fs11.writeFileSync)(statsPath, `${JSON.stringify(stats, null, 1)}
 `);
     } catch (e) {
       warn(`could not write ${statsPath}: ${e.message}`);
@@ -2347,19 +2551,21 @@ ${RUN_USAGE}`);
 }
 
 // src/cli/trace-command.ts
-var import_node_fs13 = require("node:fs");
-var import_node_path12 = require("node:path");
+var import_node_fs12 = require("node:fs");
+var import_node_path11 = require("node:path");
+init_trace();
+init_args();
 var TRACE_USAGE = "usage: processcache trace [--out FILE] -- CMD [ARGS...]";
 async function traceMain(args) {
   const { options, command } = parseArgs(args, { out: { value: true } }, TRACE_USAGE);
   if (command.length === 0) throw new UsageError(`no command to trace
 ${TRACE_USAGE}`);
-  const out = (0, import_node_path12.resolve)(String(options.get("out") ?? "processcache-trace.json"));
+  const out = (0, import_node_path11.resolve)(String(options.get("out") ?? "processcache-trace.json"));
   const { trace, status, warnings, builder } = await traceCommand({ command });
   for (const w of [...builder.errors, ...warnings]) process.stderr.write(`processcache: warning: ${w}
 `);
   try {
-    (0, import_node_fs13.writeFileSync)(out, `${JSON.stringify(trace, null, 1)}
+    (0, import_node_fs12.writeFileSync)(out, `${JSON.stringify(trace, null, 1)}
 `);
   } catch (e) {
     process.stderr.write(`processcache: warning: could not write the trace to ${out}: ${e.message}
@@ -2392,8 +2598,9 @@ async function main(argv) {
       return traceMain(rest);
     case "run":
       return runMain(rest);
+    // loaded on demand: `run`, which matters for speed, has no use for it (nor for node:tty)
     case "explain":
-      return explainMain(rest);
+      return (await Promise.resolve().then(() => (init_explain_command(), explain_command_exports))).explainMain(rest);
     case "gc":
       return gcMain(rest);
     case void 0:

@@ -3,7 +3,6 @@ import './v8-tiers.js'; // first: it decides how the rest of the CLI is compiled
 import { NativeError, TraceError } from '../trace/index.js';
 import { UsageError } from './args.js';
 import { VERSION } from './common.js';
-import { explainMain } from './explain-command.js';
 import { gcMain } from './gc-command.js';
 import { RUN_USAGE, runMain } from './run-command.js';
 import { TRACE_USAGE, traceMain } from './trace-command.js';
@@ -31,7 +30,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'trace': return traceMain(rest);
     case 'run': return runMain(rest);
-    case 'explain': return explainMain(rest);
+    // loaded on demand: `run`, which matters for speed, has no use for it (nor for node:tty)
+    case 'explain': return (await import('./explain-command.js')).explainMain(rest);
     case 'gc': return gcMain(rest);
     case undefined: case 'help': case '--help': case '-h':
       process.stdout.write(HELP);
