@@ -1164,12 +1164,28 @@ var init_view = __esm({
       /** every change the run made, by whom and when */
       changes = new ChangeLog();
       value(spec) {
-        if (this.changes.touched(spec.path)) return this.settledValue(spec) ?? currentValue(spec, this.hasher);
+        if (spec.kind === "content" || spec.kind === "absent" || spec.kind === "link") return this.valueAt(spec.kind, spec.path);
+        if (this.changes.touched(spec.path)) return currentValue(spec, this.hasher);
         const memo = this.memoFor(spec);
         let v = memo.get(spec.path);
         if (v === void 0) {
           v = currentValue(spec, this.hasher);
           memo.set(spec.path, v);
+        }
+        return v;
+      }
+      /** value() for the kinds a path alone describes, with no spec to build: a hit's lookups are mostly these. */
+      valueAt(kind, path) {
+        if (this.changes.touched(path)) {
+          const settled = kind === "content" ? this.settledDigest(path) : void 0;
+          return settled !== void 0 ? `sha256:${settled}` : currentValue({ path, kind }, this.hasher);
+        }
+        let memo = this.memo.get(kind);
+        if (!memo) this.memo.set(kind, memo = /* @__PURE__ */ new Map());
+        let v = memo.get(path);
+        if (v === void 0) {
+          v = currentValue({ path, kind }, this.hasher);
+          memo.set(path, v);
         }
         return v;
       }
@@ -1992,12 +2008,19 @@ var init_engine = __esm({
       }
       /** How one stored input differs from what its path holds now, or null when it does not. */
       differs(input) {
-        const spec = this.specOf(input);
-        if (!spec) return `${String(input.path)}: an input of unknown kind`;
-        const now = this.fs.value(spec);
+        const now = this.currentOf(input);
+        if (now === void 0) return `${String(input.path)}: an input of unknown kind`;
         if (now === input.value) return null;
         this.knownDifferent.add(input.path);
         return `${input.path}: ${short(input.value)} -> ${short(now)}`;
+      }
+      /** What an input's path holds now, in the input's terms; undefined for an input of unknown kind. */
+      currentOf(input) {
+        if (typeof input.path !== "string" || typeof input.value !== "string") return void 0;
+        const { kind } = input;
+        if (kind === "content" || kind === "absent" || kind === "link") return this.fs.valueAt(kind, this.opts.roots.load(input.path));
+        const spec = this.specOf(input);
+        return spec ? this.fs.value(spec) : void 0;
       }
       /** The inputs that no longer hold what they held (all of them are looked at, for explaining). */
       differences(entry) {

@@ -20,12 +20,29 @@ export class FsView {
   constructor(readonly hasher: FileHasher) {}
 
   value(spec: InputSpec): string {
-    if (this.changes.touched(spec.path)) return this.settledValue(spec) ?? currentValue(spec, this.hasher);
+    if (spec.kind === 'content' || spec.kind === 'absent' || spec.kind === 'link') return this.valueAt(spec.kind, spec.path);
+    if (this.changes.touched(spec.path)) return currentValue(spec, this.hasher);
     const memo = this.memoFor(spec);
     let v = memo.get(spec.path);
     if (v === undefined) {
       v = currentValue(spec, this.hasher);
       memo.set(spec.path, v);
+    }
+    return v;
+  }
+
+  /** value() for the kinds a path alone describes, with no spec to build: a hit's lookups are mostly these. */
+  valueAt(kind: 'content' | 'absent' | 'link', path: string): string {
+    if (this.changes.touched(path)) {
+      const settled = kind === 'content' ? this.settledDigest(path) : undefined;
+      return settled !== undefined ? `sha256:${settled}` : currentValue({ path, kind }, this.hasher);
+    }
+    let memo = this.memo.get(kind);
+    if (!memo) this.memo.set(kind, (memo = new Map()));
+    let v = memo.get(path);
+    if (v === undefined) {
+      v = currentValue({ path, kind }, this.hasher);
+      memo.set(path, v);
     }
     return v;
   }

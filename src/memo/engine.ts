@@ -206,12 +206,20 @@ export class MemoEngine {
 
   /** How one stored input differs from what its path holds now, or null when it does not. */
   private differs(input: Input): string | null {
-    const spec = this.specOf(input);
-    if (!spec) return `${String(input.path)}: an input of unknown kind`;
-    const now = this.fs.value(spec);
+    const now = this.currentOf(input);
+    if (now === undefined) return `${String(input.path)}: an input of unknown kind`;
     if (now === input.value) return null;
     this.knownDifferent.add(input.path);
     return `${input.path}: ${short(input.value)} -> ${short(now)}`;
+  }
+
+  /** What an input's path holds now, in the input's terms; undefined for an input of unknown kind. */
+  private currentOf(input: Input): string | undefined {
+    if (typeof input.path !== 'string' || typeof input.value !== 'string') return undefined;
+    const { kind } = input;
+    if (kind === 'content' || kind === 'absent' || kind === 'link') return this.fs.valueAt(kind, this.opts.roots.load(input.path));
+    const spec = this.specOf(input);
+    return spec ? this.fs.value(spec) : undefined;
   }
 
   /** The inputs that no longer hold what they held (all of them are looked at, for explaining). */
