@@ -39,7 +39,7 @@
 /* ---- the table of traced threads ------------------------------------------------------------ */
 
 enum { ST_USED = 1, ST_RUNNING = 2, ST_HAS_PARENT = 4, ST_STOPPED_NEW = 8 };
-enum { PF_STDIN = 1, PF_FOREIGN = 2 }; /* reported once per process (on the leader's slot) */
+enum { PF_STDIN = 1, PF_FOREIGN = 2, PF_REOPENED = 4 }; /* reported once per process (on the leader's slot) */
 
 struct slot {
     int tid, tgid;
@@ -49,6 +49,7 @@ struct slot {
     uint8_t existed;      /* O_CREAT open: the path existed before the call */
     long open_flags;      /* an open awaiting its exit stop: its flags, read at the entry */
     uint64_t args[6];
+    uint64_t stream_id[2]; /* (leader) what fds 1 and 2 named at the exec: fd_identity() */
 };
 
 static struct slot slots[SLOTS];
@@ -214,10 +215,22 @@ static void getdents_exit(int tid, int pid, struct slot *s, const struct pct_sys
     emit_unlock();
 }
 
+/* A write to fd 1 or 2 is the program's output stream only while the fd names what it named at
+ * the exec: after close(1) and an open (freopen), replaying the bytes to the stream would be wrong. */
+static void check_stream(int tid, struct slot *s, int fd)
+{
+    struct slot *l = leader_of(s);
+    if (l->reported & PF_REOPENED || fd_identity(tid, fd) == l->stream_id[fd - 1]) return;
+    l->reported |= PF_REOPENED;
+    event_str(PCT_EV_FLAG, s->tgid, fd == 1 ? "stdout-reopened: fd 1 names another file than at its exec"
+                                            : "stderr-reopened: fd 2 names another file than at its exec");
+}
+
 static void output_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, long rval)
 {
     if (rval <= 0) return;
     int fd = (int)s->args[0];
+    if (fd == 1 || fd == 2) check_stream(tid, s, fd);
     emit_lock(); /* until the last byte of the payload */
     event_begin(PCT_EV_OUTPUT, (uint16_t)fd, pid, 0, 0, 0, (size_t)rval);
     uint64_t iov_addr = s->args[1];
@@ -528,6 +541,8 @@ static void on_exec(int pid)
     s->state |= ST_RUNNING | ST_HAS_PARENT;
     s->pending = -1;
     s->reported = 0;
+    s->stream_id[0] = fd_identity(pid, 1);
+    s->stream_id[1] = fd_identity(pid, 2);
 
     char link[64];
     const char *exe = s->pending_path >= 0 ? pending_paths[s->pending_path] : NULL;
@@ -578,6 +593,11 @@ static void on_spawn(int tid, int event)
     }
     c->tgid = thread ? ptgid : (int)child;
     c->state |= ST_HAS_PARENT;
+    if (!thread) { /* a fork's streams are its parent's, and so is what they should name */
+        struct slot *pl = leader_of(parent);
+        c->stream_id[0] = pl->stream_id[0];
+        c->stream_id[1] = pl->stream_id[1];
+    }
     if (thread) event_begin(PCT_EV_THREAD, 0, ptgid, (int)child, 0, 0, 0);
     else event_begin(PCT_EV_SPAWN, event == PTRACE_EVENT_VFORK, ptgid, (int)child, 0, 0, 0);
     if (c->state & ST_STOPPED_NEW) {

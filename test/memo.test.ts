@@ -113,6 +113,21 @@ test('an output overwritten by another process before it was recorded is not rec
   assert.is(second.stdout, 'hello\nmore\n', 'a restore of the copy brings back what it wrote, not what the shell added');
 });
 
+test('writes to fd 1 after it was closed and reopened on a file are not replayed as output', () => {
+  const { dir, store } = setup();
+  // what freopen(stdout) does: the lowest free descriptor is 1 again
+  const reopen = "import os, time; os.close(1); fd = os.open('f.txt', os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644); os.write(fd, b'into the file\\n'); time.sleep(0.01)";
+  const run = (): MemoRun => runMemo([PY, '-c', reopen], { cwd: dir, store });
+  const first = run();
+  assert.is(first.stdout, '');
+  assert.is(statusOf(first, 'python3'), 'uncacheable');
+  assert.match(first.stats.executions[0]!.reason ?? '', /^stdout-reopened: fd 1 names another file/);
+  rmSync(`${dir}/f.txt`);
+  const second = run();
+  assert.is(second.stdout, '', 'the bytes went to the file, never to the output');
+  assert.is(readFileSync(`${dir}/f.txt`, 'utf8'), 'into the file\n');
+});
+
 test('a probed file that appears, and a listed directory that gains an entry, are misses', () => {
   const { dir, store } = setup();
   mkdirSync(`${dir}/d`);
