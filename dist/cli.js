@@ -82,7 +82,8 @@ function decodeExecQuery(ev) {
     cwd,
     stdio: [k0, k1, k2],
     argv: rest.slice(0, ev.kind),
-    env: rest.slice(ev.kind, ev.kind + ev.aux)
+    env: rest.slice(ev.kind, ev.kind + ev.aux),
+    umask: ev.op === UMASK_UNKNOWN ? null : ev.op
   };
 }
 function encodeExecReply(decision) {
@@ -101,7 +102,7 @@ function encodeExecReply(decision) {
   }
   return Buffer.concat(parts);
 }
-var SPEC_MAGIC, SPEC_DROP_PRIVILEGES, SPEC_NO_NEW_PRIVS, SPEC_NO_NOTIFY, SPEC_DECIDE_EXEC, REPLY_MAGIC, EventType, ACCESS_OPS, HEADER, EventDecoder;
+var SPEC_MAGIC, SPEC_DROP_PRIVILEGES, SPEC_NO_NEW_PRIVS, SPEC_NO_NOTIFY, SPEC_DECIDE_EXEC, REPLY_MAGIC, EventType, ACCESS_OPS, HEADER, EventDecoder, UMASK_UNKNOWN;
 var init_protocol = __esm({
   "src/trace/protocol.ts"() {
     "use strict";
@@ -185,6 +186,7 @@ var init_protocol = __esm({
         return this.pendingLength;
       }
     };
+    UMASK_UNKNOWN = 65535;
   }
 });
 
@@ -1937,6 +1939,7 @@ var init_engine = __esm({
       knownDifferent = /* @__PURE__ */ new Set();
       fs;
       restorer;
+      /** The weak fingerprint; a query without a umask (explain, an old kernel) is taken to have the root's. */
       weakOfQuery(q) {
         return weakKey({
           toolVersion: this.opts.toolVersion,
@@ -1945,7 +1948,7 @@ var init_engine = __esm({
           cwd: q.cwd,
           env: q.env,
           stdio: q.stdio,
-          umask: this.opts.umask
+          umask: q.umask ?? this.opts.umask
         }, this.opts.ignoreEnv);
       }
       /** The exec hook: a hit restores the outputs and skips the program. */

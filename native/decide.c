@@ -111,7 +111,9 @@ int pct_decide_exec(int tid, int pid, const char *exe, const struct pct_syscall 
     size_t a = strlen(exe) + 1, b = strlen(cwd) + 1;
     size_t k = strlen(kinds[0]) + strlen(kinds[1]) + strlen(kinds[2]) + 3;
     emit_lock();
-    event_begin(PCT_EV_EXEC_QUERY, 0, pid, tid, (uint32_t)argc, (uint32_t)envc, a + b + k + used);
+    const int umask_now = read_umask(tid); /* a parent may have changed it: it shapes the outputs' modes */
+    event_begin(PCT_EV_EXEC_QUERY, umask_now < 0 ? PCT_UMASK_UNKNOWN : (uint16_t)umask_now, pid, tid,
+                (uint32_t)argc, (uint32_t)envc, a + b + k + used);
     put_bytes(exe, a);
     put_bytes(cwd, b);
     for (int i = 0; i < 3; i++) put_bytes(kinds[i], strlen(kinds[i]) + 1);

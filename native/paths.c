@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <string.h>
@@ -175,4 +176,21 @@ uint64_t fd_identity(int pid, int fd)
     if (stat(link, &st) < 0) return 0;
     /* a collision of this mix would only miss a reopened stream that lands on the same mix */
     return ((uint64_t)st.st_dev << 40) ^ (uint64_t)st.st_ino ^ 1;
+}
+
+int read_umask(int tid)
+{
+    char path[64], buf[4096];
+    proc_path(path, sizeof path, tid, "/status", -1);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return -1;
+    buf[n] = 0;
+    const char *at = strstr(buf, "\nUmask:");
+    if (!at) return -1;
+    char *end;
+    long mask = strtol(at + 8, &end, 8);
+    return end == at + 8 || mask < 0 || mask > 0777 ? -1 : (int)mask;
 }

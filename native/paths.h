@@ -23,6 +23,8 @@ int dirfd_path(int tid, long dirfd, char *buf, size_t cap);
 int resolve(int tid, long dirfd, const char *rel, char *out, size_t cap);
 int arg_path(struct pct_bufs *b, int tid, const uint64_t *args, int dirfd_arg, int path_arg, char *out);
 const char *stdio_kind(int pid, int fd);
+/* The umask of tid's process (from /proc/TID/status, Linux 4.7+), or -1. */
+int read_umask(int tid);
 /* The open file fd of pid names (device and inode), or 0 when the fd is closed. */
 uint64_t fd_identity(int pid, int fd);
 

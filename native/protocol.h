@@ -50,6 +50,7 @@ enum pct_event {
     PCT_EV_THREAD = 12, /* pid started thread value: events from the notification threads carry
                           the thread's id, which belongs to pid's process */
     PCT_EV_EXEC_QUERY = 13 /* (PCT_SPEC_DECIDE_EXEC) pid is about to execve; value: the thread;
+                              op: its umask (PCT_UMASK_UNKNOWN when /proc does not say);
                               kind: argc, aux: envc; payload: exe, cwd, the kinds of
                               fds 0-2, argv, envp. The tracer
                               waits for a pct_exec_reply before anything else of its own. */
@@ -72,6 +73,7 @@ struct pct_exec_reply {
     uint32_t nchunks;
 };
 #define PCT_REPLY_MAGIC 0x70637452u /* "pctR" */
+#define PCT_UMASK_UNKNOWN 0xffffu
 
 struct pct_output_chunk {
     uint32_t fd;

@@ -128,6 +128,18 @@ test('writes to fd 1 after it was closed and reopened on a file are not replayed
   assert.is(readFileSync(`${dir}/f.txt`, 'utf8'), 'into the file\n');
 });
 
+test("a process's own umask is part of its fingerprint: the modes of what it creates depend on it", () => {
+  const { dir, store } = setup();
+  const create = `${PY} -c "open('made.txt', 'w').write('x'); import time; time.sleep(0.01)"`;
+  const run = (mask: string): MemoRun => runMemo(['/bin/sh', '-c', `umask ${mask}; ${create}`], { cwd: dir, store });
+  assert.is(run('022').status, 0);
+  assert.is(statSync(`${dir}/made.txt`).mode & 0o777, 0o644);
+  rmSync(`${dir}/made.txt`);
+  const tighter = run('077');
+  assert.is(tighter.stats.executions.find((e) => basename(e.exe) === 'python3')?.status, 'miss', 'the same command under another umask');
+  assert.is(statSync(`${dir}/made.txt`).mode & 0o777, 0o600);
+});
+
 test('a probed file that appears, and a listed directory that gains an entry, are misses', () => {
   const { dir, store } = setup();
   mkdirSync(`${dir}/d`);

@@ -134,10 +134,11 @@ export class MemoEngine {
     };
   }
 
-  weakOfQuery(q: Pick<ExecQuery, 'exe' | 'argv' | 'cwd' | 'env' | 'stdio'>): string {
+  /** The weak fingerprint; a query without a umask (explain, an old kernel) is taken to have the root's. */
+  weakOfQuery(q: Pick<ExecQuery, 'exe' | 'argv' | 'cwd' | 'env' | 'stdio'> & { umask?: number | null }): string {
     return weakKey({
       toolVersion: this.opts.toolVersion, exe: q.exe, argv: q.argv, cwd: q.cwd, env: q.env,
-      stdio: q.stdio, umask: this.opts.umask,
+      stdio: q.stdio, umask: q.umask ?? this.opts.umask,
     }, this.opts.ignoreEnv);
   }
 

@@ -116,11 +116,16 @@ export interface ExecQuery {
   stdio: [string, string, string];
   argv: string[];
   env: string[];
+  /** the process's umask at the exec, when /proc says it */
+  umask: number | null;
 }
 
 export type ExecDecision =
   | { skip: false }
   | { skip: true; exitCode: number; output: { fd: number; data: Buffer }[]; tag?: unknown };
+
+/** PCT_UMASK_UNKNOWN: the tracer could not read the umask */
+const UMASK_UNKNOWN = 0xffff;
 
 export function decodeExecQuery(ev: RawEvent): ExecQuery {
   const [exe = '', cwd = '', k0 = '', k1 = '', k2 = '', ...rest] = payloadStrings(ev.payload);
@@ -132,6 +137,7 @@ export function decodeExecQuery(ev: RawEvent): ExecQuery {
     stdio: [k0, k1, k2],
     argv: rest.slice(0, ev.kind),
     env: rest.slice(ev.kind, ev.kind + ev.aux),
+    umask: ev.op === UMASK_UNKNOWN ? null : ev.op,
   };
 }
 
