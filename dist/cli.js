@@ -1892,7 +1892,7 @@ function ownUnsafety(e) {
   if (dup) return why(`it redirects fd ${dup.fd} to ${dup.to}: its output could not be replayed in place`);
   return null;
 }
-var import_node_fs10, STRUCTURAL, MemoEngine;
+var import_node_fs10, CHECK_ORDER, STRUCTURAL, MemoEngine;
 var init_engine = __esm({
   "src/memo/engine.ts"() {
     "use strict";
@@ -1900,6 +1900,11 @@ var init_engine = __esm({
     init_fingerprint();
     init_observe();
     init_restore();
+    CHECK_ORDER = [
+      (outside, content) => !outside && content,
+      (outside, content) => !outside && !content,
+      (outside) => outside
+    ];
     STRUCTURAL = /* @__PURE__ */ new Set(["rename", "delete", "rmdir", "symlink", "link", "mknod"]);
     MemoEngine = class {
       constructor(opts, builder) {
@@ -1990,8 +1995,9 @@ var init_engine = __esm({
       /**
        * The first input found that no longer holds what it held, or null when every one does. A miss
        * is decided while the process waits, so the inputs that already differed for an earlier lookup
-       * in this run go first (an edited source makes every ancestor miss on it), then those under the
-       * root, which change far more often than the system's. `explain` lists every difference.
+       * in this run go first (an edited source makes every ancestor miss on it), then the contents of
+       * files under the root (the sources), then the rest under the root, then the system's, which
+       * change far less often. `explain` lists every difference.
        */
       firstDifference(entry) {
         for (const input of entry.inputs) {
@@ -1999,9 +2005,9 @@ var init_engine = __esm({
           const d = this.differs(input);
           if (d) return d;
         }
-        for (const inRoot of [true, false]) {
+        for (const pass of CHECK_ORDER) {
           for (const input of entry.inputs) {
-            if (typeof input.path === "string" && input.path.startsWith("/") !== inRoot) {
+            if (typeof input.path === "string" && pass(input.path.startsWith("/"), input.kind === "content")) {
               const d = this.differs(input);
               if (d) return d;
             }

@@ -47,6 +47,13 @@ export interface MemoStats {
   executions: ExecutionRow[];
 }
 
+/** The passes of a lookup over an entry's inputs, by (stored absolute: outside the root, content). */
+const CHECK_ORDER: ((outside: boolean, content: boolean) => boolean)[] = [
+  (outside, content) => !outside && content,
+  (outside, content) => !outside && !content,
+  (outside) => outside,
+];
+
 /** Lets the event loop read what the tracer sent (an exec query) before the caller goes on. */
 function yieldToIo(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -185,8 +192,9 @@ export class MemoEngine {
   /**
    * The first input found that no longer holds what it held, or null when every one does. A miss
    * is decided while the process waits, so the inputs that already differed for an earlier lookup
-   * in this run go first (an edited source makes every ancestor miss on it), then those under the
-   * root, which change far more often than the system's. `explain` lists every difference.
+   * in this run go first (an edited source makes every ancestor miss on it), then the contents of
+   * files under the root (the sources), then the rest under the root, then the system's, which
+   * change far less often. `explain` lists every difference.
    */
   private firstDifference(entry: Entry): string | null {
     for (const input of entry.inputs) {
@@ -194,9 +202,9 @@ export class MemoEngine {
       const d = this.differs(input);
       if (d) return d;
     }
-    for (const inRoot of [true, false]) {
+    for (const pass of CHECK_ORDER) {
       for (const input of entry.inputs) {
-        if (typeof input.path === 'string' && input.path.startsWith('/') !== inRoot) {
+        if (typeof input.path === 'string' && pass(input.path.startsWith('/'), input.kind === 'content')) {
           const d = this.differs(input);
           if (d) return d;
         }
