@@ -2094,6 +2094,10 @@ var init_engine = __esm({
       /** endAt: after what the log held when it ended, before what came next */
       async ended(exec, endAt, outlived) {
         await yieldToIo();
+        if (exec.skipped && exec.parent === null) {
+          this.row(exec, "hit");
+          return;
+        }
         const folded = await this.fold(exec, endAt);
         if (outlived) folded.unsafe ??= { exe: exec.exe, reason: "a process it started outlived it" };
         this.folded.set(exec.id, folded);

@@ -294,6 +294,10 @@ export class MemoEngine {
     // a process waiting at its exec goes first: recording waits for no one, and an exec query
     // that arrived with this exit would otherwise queue behind the whole recording
     await yieldToIo();
+    if (exec.skipped && exec.parent === null) {
+      this.row(exec, 'hit'); // a skipped root: no parent folds it in
+      return;
+    }
     const folded = await this.fold(exec, endAt);
     // what the processes left running do next is not in the fold: no ancestor may stand for it
     if (outlived) folded.unsafe ??= { exe: exec.exe, reason: 'a process it started outlived it' };
