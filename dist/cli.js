@@ -64,12 +64,8 @@ function encodeSpec(spec) {
 }
 function payloadStrings(payload) {
   const out = [];
-  let start = 0;
-  for (let i = 0; i < payload.length; i++) {
-    if (payload[i] === 0) {
-      out.push(payload.toString("utf8", start, i));
-      start = i + 1;
-    }
+  for (let start = 0, nul; (nul = payload.indexOf(0, start)) >= 0; start = nul + 1) {
+    out.push(payload.toString("utf8", start, nul));
   }
   return out;
 }
@@ -1878,6 +1874,15 @@ var init_restore = __esm({
 });
 
 // src/memo/engine.ts
+function mergeByPosition(a, b) {
+  if (!b.length) return a;
+  const out = [];
+  let i = 0, j = 0;
+  while (i < a.length && j < b.length) out.push(a[i][0] <= b[j][0] ? a[i++] : b[j++]);
+  while (i < a.length) out.push(a[i++]);
+  while (j < b.length) out.push(b[j++]);
+  return out;
+}
 function yieldToIo() {
   return new Promise((resolve7) => setImmediate(resolve7));
 }
@@ -1892,7 +1897,7 @@ function ownUnsafety(e) {
   if (dup) return why(`it redirects fd ${dup.fd} to ${dup.to}: its output could not be replayed in place`);
   return null;
 }
-var import_node_fs10, CHECK_ORDER, STRUCTURAL, MemoEngine;
+var import_node_fs10, CHECK_ORDER, NO_OUTPUT, STRUCTURAL, MemoEngine;
 var init_engine = __esm({
   "src/memo/engine.ts"() {
     "use strict";
@@ -1905,6 +1910,7 @@ var init_engine = __esm({
       (outside, content) => !outside && !content,
       (outside) => outside
     ];
+    NO_OUTPUT = [];
     STRUCTURAL = /* @__PURE__ */ new Set(["rename", "delete", "rmdir", "symlink", "link", "mknod"]);
     MemoEngine = class {
       constructor(opts, builder) {
@@ -2113,16 +2119,17 @@ var init_engine = __esm({
       }
       /** exec's subtree: its own accesses and output, with each ended child folded in where it ended. */
       async fold(exec, endAt) {
-        const parts = [];
+        const own = [];
         let savedMs = 0;
         for (const [at, item] of this.builder.ownLog(exec.id)) {
-          if (item.kind === "access") parts.push([at, { kind: "access", access: item.access }, []]);
-          else if (item.kind === "output") parts.push([at, null, [{ fd: item.fd, data: item.data }]]);
+          if (item.kind === "access") own.push([at, { kind: "access", access: item.access }, NO_OUTPUT]);
+          else if (item.kind === "output") own.push([at, null, [{ fd: item.fd, data: item.data }]]);
           else {
-            parts.push([at, ...await this.replayedStep(item.tag)]);
+            own.push([at, ...await this.replayedStep(item.tag)]);
             savedMs += item.tag.entry.durationMs;
           }
         }
+        const children = [];
         let childReason = null;
         let unsafe = ownUnsafety(exec);
         for (const child of this.builder.childrenOf(exec)) {
@@ -2132,16 +2139,22 @@ var init_engine = __esm({
           unsafe ??= f.unsafe;
           savedMs += f.savedMs;
           const s = f.summary;
-          parts.push([f.endAt, { kind: "replayed", inputs: s.inputs, outputs: s.outputs, created: s.created, entryChanges: s.entryChanges }, f.stream]);
+          children.push([f.endAt, { kind: "replayed", inputs: s.inputs, outputs: s.outputs, created: s.created, entryChanges: s.entryChanges }, f.stream]);
         }
-        parts.sort((a, b) => a[0] - b[0]);
-        const summary = summarize(parts.flatMap(([, step]) => step ? [step] : []));
+        const parts = mergeByPosition(own, children.sort((a, b) => a[0] - b[0]));
+        const steps = [];
+        const stream = [];
+        for (const [, step, out] of parts) {
+          if (step) steps.push(step);
+          for (const o of out) stream.push(o);
+        }
+        const summary = summarize(steps);
         if (childReason && !summary.unmodelled) {
           summary.cacheable = false;
           summary.reason = childReason;
           summary.unmodelled = childReason;
         }
-        return { summary, unsafe, stream: parts.flatMap(([, , out]) => out), endAt, savedMs };
+        return { summary, unsafe, stream, endAt, savedMs };
       }
       /** A child served from cache: what its entry stands for, and its output stream. */
       async replayedStep(hit) {

@@ -54,6 +54,21 @@ const CHECK_ORDER: ((outside: boolean, content: boolean) => boolean)[] = [
   (outside) => outside,
 ];
 
+/** One step of a subtree at its position in the log, with the output it wrote. */
+type Part = [number, Step | null, { fd: number; data: Buffer }[]];
+const NO_OUTPUT: { fd: number; data: Buffer }[] = [];
+
+/** Two runs of parts, each in log order, as one (a sort of a compile's thousand accesses cost more). */
+function mergeByPosition(a: Part[], b: Part[]): Part[] {
+  if (!b.length) return a;
+  const out: Part[] = [];
+  let i = 0, j = 0;
+  while (i < a.length && j < b.length) out.push(a[i]![0] <= b[j]![0] ? a[i++]! : b[j++]!);
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
+}
+
 /** Lets the event loop read what the tracer sent (an exec query) before the caller goes on. */
 function yieldToIo(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -315,16 +330,17 @@ export class MemoEngine {
 
   /** exec's subtree: its own accesses and output, with each ended child folded in where it ended. */
   private async fold(exec: Execution, endAt: number): Promise<Folded> {
-    const parts: [number, Step | null, { fd: number; data: Buffer }[]][] = [];
+    const own: Part[] = []; // in log order
     let savedMs = 0;
     for (const [at, item] of this.builder.ownLog(exec.id)) {
-      if (item.kind === 'access') parts.push([at, { kind: 'access', access: item.access }, []]);
-      else if (item.kind === 'output') parts.push([at, null, [{ fd: item.fd, data: item.data }]]);
+      if (item.kind === 'access') own.push([at, { kind: 'access', access: item.access }, NO_OUTPUT]);
+      else if (item.kind === 'output') own.push([at, null, [{ fd: item.fd, data: item.data }]]);
       else {
-        parts.push([at, ...(await this.replayedStep(item.tag as Hit))]);
+        own.push([at, ...(await this.replayedStep(item.tag as Hit))]);
         savedMs += (item.tag as Hit).entry.durationMs;
       }
     }
+    const children: Part[] = [];
     let childReason: string | null = null;
     let unsafe = ownUnsafety(exec);
     for (const child of this.builder.childrenOf(exec)) {
@@ -334,16 +350,22 @@ export class MemoEngine {
       unsafe ??= f.unsafe;
       savedMs += f.savedMs;
       const s = f.summary;
-      parts.push([f.endAt, { kind: 'replayed', inputs: s.inputs, outputs: s.outputs, created: s.created, entryChanges: s.entryChanges }, f.stream]);
+      children.push([f.endAt, { kind: 'replayed', inputs: s.inputs, outputs: s.outputs, created: s.created, entryChanges: s.entryChanges }, f.stream]);
     }
-    parts.sort((a, b) => a[0] - b[0]);
-    const summary = summarize(parts.flatMap(([, step]) => (step ? [step] : [])));
+    const parts = mergeByPosition(own, children.sort((a, b) => a[0] - b[0]));
+    const steps: Step[] = [];
+    const stream: { fd: number; data: Buffer }[] = [];
+    for (const [, step, out] of parts) {
+      if (step) steps.push(step);
+      for (const o of out) stream.push(o);
+    }
+    const summary = summarize(steps);
     if (childReason && !summary.unmodelled) {
       summary.cacheable = false;
       summary.reason = childReason;
       summary.unmodelled = childReason;
     }
-    return { summary, unsafe, stream: parts.flatMap(([, , out]) => out), endAt, savedMs };
+    return { summary, unsafe, stream, endAt, savedMs };
   }
 
   /** A child served from cache: what its entry stands for, and its output stream. */

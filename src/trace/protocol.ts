@@ -97,12 +97,9 @@ export class EventDecoder {
 /** The NUL-terminated strings of a payload. */
 export function payloadStrings(payload: Buffer): string[] {
   const out: string[] = [];
-  let start = 0;
-  for (let i = 0; i < payload.length; i++) {
-    if (payload[i] === 0) {
-      out.push(payload.toString('utf8', start, i));
-      start = i + 1;
-    }
+  // indexOf is a memchr: a byte-by-byte loop here was a measurable share of a traced build's CPU
+  for (let start = 0, nul; (nul = payload.indexOf(0, start)) >= 0; start = nul + 1) {
+    out.push(payload.toString('utf8', start, nul));
   }
   return out;
 }
