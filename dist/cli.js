@@ -1456,7 +1456,7 @@ var init_local = __esm({
       }
       async putBlob(hash, data) {
         if (!this.writable || await this.hasBlob(hash, data.length)) return;
-        atomicWrite(this.blobPath(hash), data);
+        await atomicWriteAsync(this.blobPath(hash), data);
         this.present.set(hash, data.length);
       }
     };

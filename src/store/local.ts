@@ -3,7 +3,7 @@
 // crash at any point leave only whole files (an entry is written after all of its blobs).
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
-import { atomicWrite, atomicWriteAsync } from './atomic.js';
+import { atomicWriteAsync } from './atomic.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Entry, Store, StoredEntry, StoreIndex } from './types.js';
@@ -132,7 +132,8 @@ export class LocalStore implements Store {
 
   async putBlob(hash: string, data: Buffer): Promise<void> {
     if (!this.writable || (await this.hasBlob(hash, data.length))) return;
-    atomicWrite(this.blobPath(hash), data);
+    // on a libuv thread: a first run stores every output, and exec queries wait meanwhile otherwise
+    await atomicWriteAsync(this.blobPath(hash), data);
     this.present.set(hash, data.length);
   }
 }
