@@ -2007,13 +2007,14 @@ var init_engine = __esm({
        */
       firstDifference(entry) {
         for (const input of entry.inputs) {
+          if (typeof input.path !== "string") return this.differs(input);
           if (!this.knownDifferent.has(input.path)) continue;
           const d = this.differs(input);
           if (d) return d;
         }
         for (const pass of CHECK_ORDER) {
           for (const input of entry.inputs) {
-            if (typeof input.path === "string" && pass(input.path.startsWith("/"), input.kind === "content")) {
+            if (pass(input.path.startsWith("/"), input.kind === "content")) {
               const d = this.differs(input);
               if (d) return d;
             }

@@ -272,6 +272,20 @@ test('a manifest that points outside the root is refused', () => {
   assert.is(readFileSync(`${dir}/out.txt`, 'utf8'), 'HELLO\n');
 });
 
+test('a manifest with a malformed input is a miss, never a hit', () => {
+  const { dir, store } = setup();
+  runMemo([PY, '-c', UPPER], { cwd: dir, store });
+  const rel = readdirSync(join(store, 'entries'), { recursive: true }).map(String).find((f) => f.endsWith('.json'))!;
+  const path = join(store, 'entries', rel);
+  const entry = JSON.parse(readFileSync(path, 'utf8'));
+  for (const bad of [{ path: 7, kind: 'content', value: 'x' }, { path: 'in.txt', kind: 'sorcery', value: 'x' }]) {
+    writeFileSync(path, JSON.stringify({ ...entry, inputs: [bad] }));
+    const r = runMemo([PY, '-c', UPPER], { cwd: dir, store });
+    assert.equal(counts(r), [1, 0], JSON.stringify(bad));
+    assert.match(r.stats.executions[0]!.reason ?? '', /an input of unknown kind/);
+  }
+});
+
 test('a manifest whose output stream names another fd than 1 or 2 is ignored', () => {
   const { dir, store } = setup();
   runMemo([PY, '-c', UPPER], { cwd: dir, store });
