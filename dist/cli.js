@@ -2182,13 +2182,13 @@ var init_engine = __esm({
         if (durationMs < this.opts.minDurationMs) return `shorter than ${this.opts.minDurationMs} ms: a lookup would cost more`;
         const { summary } = folded;
         if (!summary.cacheable) return summary.reason ?? "not modelled";
-        const looked = [...summary.inputs, ...summary.outputs.map((path) => ({ path, kind: "content" }))];
-        const raced = this.changedByOthers(exec, folded.endAt, looked);
-        if (raced) return raced;
         const outputs = await this.outputStates(summary.outputs, new Set(summary.created));
         if (typeof outputs === "string") return outputs;
         const soon = summary.inputs.map((spec) => this.recordedValue(spec));
         const values = soon.every((v) => typeof v === "string") ? soon : await Promise.all(soon);
+        const looked = [...summary.inputs, ...summary.outputs.map((path) => ({ path, kind: "content" }))];
+        const raced = this.changedByOthers(exec, folded.endAt, looked);
+        if (raced) return raced;
         const inputs = summary.inputs.map((spec, i) => toInput(spec, values[i], this.opts.roots.store(spec.path)));
         const stream = await this.storeStream(folded.stream);
         const strong = sha256(weak + JSON.stringify(inputs));

@@ -394,14 +394,15 @@ export class MemoEngine {
     if (durationMs < this.opts.minDurationMs) return `shorter than ${this.opts.minDurationMs} ms: a lookup would cost more`;
     const { summary } = folded;
     if (!summary.cacheable) return summary.reason ?? 'not modelled';
-    // an output, too, is read as it is now: what exec left may have been overwritten since
-    const looked: InputSpec[] = [...summary.inputs, ...summary.outputs.map((path): InputSpec => ({ path, kind: 'content' }))];
-    const raced = this.changedByOthers(exec, folded.endAt, looked);
-    if (raced) return raced;
     const outputs = await this.outputStates(summary.outputs, new Set(summary.created));
     if (typeof outputs === 'string') return outputs;
     const soon = summary.inputs.map((spec) => this.recordedValue(spec));
     const values = soon.every((v) => typeof v === 'string') ? soon : await Promise.all(soon);
+    // checked once everything was read (the blob writes above let the tracer's events in): an
+    // output, too, is read as it is now, and what exec left may have been overwritten since
+    const looked: InputSpec[] = [...summary.inputs, ...summary.outputs.map((path): InputSpec => ({ path, kind: 'content' }))];
+    const raced = this.changedByOthers(exec, folded.endAt, looked);
+    if (raced) return raced;
     const inputs = summary.inputs.map((spec, i) => toInput(spec, values[i]!, this.opts.roots.store(spec.path)));
     const stream = await this.storeStream(folded.stream);
     const strong = sha256(weak + JSON.stringify(inputs));
