@@ -1100,6 +1100,13 @@ var init_weak = __esm({
       "JOURNAL_STREAM",
       "PROCESSCACHE_STORE",
       "PROCESSCACHE_IGNORE_ENV",
+      // the files of GitHub's workflow commands, named anew for every step; a program that writes to
+      // one writes outside the root, and is not cached for it
+      "GITHUB_ENV",
+      "GITHUB_OUTPUT",
+      "GITHUB_STATE",
+      "GITHUB_PATH",
+      "GITHUB_STEP_SUMMARY",
       // the invoking shell's record of the program it ran: differs with how processcache was started
       "_"
     ];

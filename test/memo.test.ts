@@ -159,6 +159,20 @@ test('a probed file that appears, and a listed directory that gains an entry, ar
   assert.is(grown.stdout, "['new']\n");
 });
 
+test("GitHub's per-step command files are per-run variables; a program writing to one is not cached", () => {
+  const { dir, store } = setup();
+  const [first, second] = [join(scratch(), 'set_output_a'), join(scratch(), 'set_output_b')];
+  const run = (code: string, file: string): MemoRun => runMemo([PY, '-c', code], { cwd: dir, store, env: { ...process.env, GITHUB_OUTPUT: file } });
+  assert.equal(counts(run('print(1)', first)), [1, 0]);
+  assert.equal(counts(run('print(1)', second)), [0, 1], 'a new file name each step: still a hit');
+  const append = "import os, time; open(os.environ['GITHUB_OUTPUT'], 'a').write('x=1\\n'); time.sleep(0.01)";
+  const wrote = run(append, first);
+  assert.is(wrote.stats.executions[0]!.status, 'uncacheable');
+  assert.match(wrote.stats.executions[0]!.reason ?? '', /set_output_a, outside the root/);
+  assert.equal(counts(run(append, second)), [1, 0], 'it runs again, and writes this step\'s file');
+  assert.is(readFileSync(second, 'utf8'), 'x=1\n');
+});
+
 test('an environment variable is an input; a per-run variable is not', () => {
   const { dir, store } = setup();
   const run = (env: Record<string, string>): MemoRun =>
