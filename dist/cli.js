@@ -1090,6 +1090,8 @@ var init_weak = __esm({
       "GITHUB_RUN_ATTEMPT",
       "GITHUB_JOB_ID",
       "RUNNER_TRACKING_ID",
+      "RUNNER_NAME",
+      // a hosted runner's is "GitHub Actions N", a new N from job to job
       "GITHUB_ACTIONS_RUNTIME_TOKEN",
       "ACTIONS_RUNTIME_TOKEN",
       "ACTIONS_ID_TOKEN_REQUEST_TOKEN",

@@ -5,6 +5,7 @@ import { sha256 } from './hash.js';
 /** Variables that differ on every CI run without changing what a program does. */
 export const PER_RUN_ENV = [
   'GITHUB_RUN_ID', 'GITHUB_RUN_NUMBER', 'GITHUB_RUN_ATTEMPT', 'GITHUB_JOB_ID', 'RUNNER_TRACKING_ID',
+  'RUNNER_NAME', // a hosted runner's is "GitHub Actions N", a new N from job to job
   'GITHUB_ACTIONS_RUNTIME_TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
   'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_URL', 'ACTIONS_RUNTIME_URL', 'INVOCATION_ID', 'JOURNAL_STREAM',
   'PROCESSCACHE_STORE', 'PROCESSCACHE_IGNORE_ENV',
