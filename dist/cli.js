@@ -1986,13 +1986,13 @@ var init_engine = __esm({
               continue;
             }
             const blobs = await fetchBlobs(entry, this.opts.store);
-            const restored = this.restorer.restore(entry, blobs);
             const change = { at: this.builder.log.length, exec: this.builder.executionOf(q.pid)?.id ?? -1 };
-            for (const o of entry.outputs) {
-              const path = this.opts.roots.load(o.path);
-              this.fs.changed(path, change);
-              if (o.type === "file") this.fs.settle(path, o.blob);
-            }
+            const paths = entry.outputs.map((o) => this.opts.roots.load(o.path));
+            for (const path of paths) this.fs.changed(path, change);
+            const restored = this.restorer.restore(entry, blobs);
+            entry.outputs.forEach((o, i) => {
+              if (o.type === "file") this.fs.settle(paths[i], o.blob);
+            });
             await this.opts.store.touchEntry(entry);
             this.stats.reused++;
             this.stats.savedMs += entry.durationMs;

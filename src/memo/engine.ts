@@ -179,14 +179,13 @@ export class MemoEngine {
           continue;
         }
         const blobs = await fetchBlobs(entry, this.opts.store);
-        const restored = this.restorer.restore(entry, blobs);
-        // the restore's changes are the parent's doing (-1: nobody's, for a skipped root)
+        // the restore's changes are the parent's doing (-1: nobody's, for a skipped root); noted
+        // first, since a restore that fails half-way has changed some paths all the same
         const change = { at: this.builder.log.length, exec: this.builder.executionOf(q.pid)?.id ?? -1 };
-        for (const o of entry.outputs) {
-          const path = this.opts.roots.load(o.path);
-          this.fs.changed(path, change);
-          if (o.type === 'file') this.fs.settle(path, o.blob);
-        }
+        const paths = entry.outputs.map((o) => this.opts.roots.load(o.path));
+        for (const path of paths) this.fs.changed(path, change);
+        const restored = this.restorer.restore(entry, blobs);
+        entry.outputs.forEach((o, i) => { if (o.type === 'file') this.fs.settle(paths[i]!, o.blob); });
         await this.opts.store.touchEntry(entry);
         this.stats.reused++;
         this.stats.savedMs += entry.durationMs;
