@@ -875,12 +875,12 @@ var init_hash = __esm({
     AT_ONCE_MAX = 4n << 20n;
     KEEP = 2e5;
     FileHasher = class _FileHasher {
-      known;
-      /** entries looked up or added by this run, in the order they were */
+      known = /* @__PURE__ */ new Map();
+      /** paths looked up or added by this run, in the order they were */
       used = /* @__PURE__ */ new Set();
       dirty = false;
       constructor(entries = []) {
-        this.known = new Map(entries);
+        for (const [path, identity, digest] of entries) this.known.set(path, { identity, digest });
       }
       static key(st) {
         return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
@@ -900,7 +900,7 @@ var init_hash = __esm({
           return "not-a-file";
         }
         if (!st?.isFile()) return "not-a-file";
-        return this.cached(st) ?? st;
+        return this.cached(path, st) ?? st;
       }
       hashContent(path) {
         let fd;
@@ -916,7 +916,7 @@ var init_hash = __esm({
           const buf = Buffer.allocUnsafe(Math.min(1 << 20, Number(before.size) + 1));
           for (let n; (n = (0, import_node_fs3.readSync)(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
           const digest = h.digest("hex");
-          this.remember(before, digest);
+          this.remember(path, before, digest);
           return digest;
         } catch {
           return null;
@@ -924,12 +924,12 @@ var init_hash = __esm({
           (0, import_node_fs3.closeSync)(fd);
         }
       }
-      /** The digest known for the file lstat or stat saw, if any: no read needed. */
-      cached(st) {
-        const key = _FileHasher.key(st);
-        const known = this.known.get(key);
-        if (known) this.used.add(key);
-        return known;
+      /** The digest known for the file at path, as lstat or stat saw it, if any: no read needed. */
+      cached(path, st) {
+        const known = this.known.get(path);
+        if (!known || known.identity !== _FileHasher.key(st)) return void 0;
+        this.used.add(path);
+        return known.digest;
       }
       /**
        * hash(), giving the event loop turns while a large file is hashed: recording a build's first
@@ -954,7 +954,7 @@ var init_hash = __esm({
           const opened = await file.stat({ bigint: true });
           if (!opened.isFile()) return null;
           const digest = await digestChunked(file);
-          this.remember(opened, digest);
+          this.remember(path, opened, digest);
           return digest;
         } catch {
           return null;
@@ -969,29 +969,32 @@ var init_hash = __esm({
           const st = (0, import_node_fs3.fstatSync)(fd, { bigint: true });
           const data = (0, import_node_fs3.readFileSync)(fd);
           const digest = sha256(data);
-          this.remember(st, digest);
+          this.remember(path, st, digest);
           return { data, digest };
         } finally {
           (0, import_node_fs3.closeSync)(fd);
         }
       }
       /** Keeps digest for the file as stat saw it, unless it changed too recently to tell a later change. */
-      remember(st, digest) {
+      remember(path, st, digest) {
         const now = BigInt(Date.now()) * 1000000n;
         const window = racyWindow(st);
         if (now - st.mtimeNs <= window || now - st.ctimeNs <= window) return;
-        const key = _FileHasher.key(st);
-        this.known.set(key, digest);
-        this.used.add(key);
+        this.known.set(path, { identity: _FileHasher.key(st), digest });
+        this.used.add(path);
         this.dirty = true;
       }
-      /** What to keep on disk: this run's entries first, then the older ones, up to a bound. */
+      /** What to keep on disk: this run's paths first, then the older ones, up to a bound. */
       entries() {
         const out = [];
-        for (const key of this.used) out.push([key, this.known.get(key)]);
-        for (const [key, digest] of this.known) {
+        const add = (path) => {
+          const { identity, digest } = this.known.get(path);
+          out.push([path, identity, digest]);
+        };
+        for (const path of this.used) add(path);
+        for (const path of this.known.keys()) {
           if (out.length >= KEEP) break;
-          if (!this.used.has(key)) out.push([key, digest]);
+          if (!this.used.has(path)) add(path);
         }
         return out;
       }
@@ -2262,7 +2265,7 @@ var init_engine = __esm({
         if (st.isDirectory()) return { path, type: "dir", mode };
         if (!st.isFile()) throw new Error(`${path} is neither a file, a directory nor a symlink`);
         const size = Number(st.size);
-        const known = this.fs.settledDigest(path) ?? this.opts.hasher.cached(st);
+        const known = this.fs.settledDigest(path) ?? this.opts.hasher.cached(path, st);
         if (known && await this.opts.store.hasBlob(known, size)) return { path, type: "file", blob: known, mode, size };
         const { data, digest } = this.opts.hasher.read(path);
         await this.opts.store.putBlob(digest, data);
@@ -2503,7 +2506,7 @@ var warn = (message) => {
 function loadStatCache(path) {
   try {
     const entries = JSON.parse((0, import_node_fs11.readFileSync)(path, "utf8"));
-    if (Array.isArray(entries)) return new FileHasher(entries.filter((e) => Array.isArray(e) && e.length === 2));
+    if (Array.isArray(entries)) return new FileHasher(entries.filter((e) => Array.isArray(e) && e.length === 3 && e.every((x) => typeof x === "string")));
   } catch {
   }
   return new FileHasher();

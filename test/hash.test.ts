@@ -38,6 +38,18 @@ test('a file older than the racy window is remembered, and a rewrite of it is se
   assert.is(next.hash(path), digest('dddd'));
 });
 
+test('a new version of a file replaces the old one in the cache: edits do not pile up', async () => {
+  const path = join(dir, 'edited');
+  let hasher = new FileHasher();
+  for (const content of ['one', 'two', 'three']) {
+    writeFileSync(path, content);
+    await sleep(50);
+    hasher = new FileHasher(hasher.entries()); // a run per edit
+    assert.is(hasher.hash(path), digest(content));
+    assert.equal(hasher.entries().map(([p, , d]) => [p, d]), [[path, digest(content)]]);
+  }
+});
+
 test('read() returns the bytes and remembers their hash for an ancestor to reuse', async () => {
   const path = join(dir, 'output');
   writeFileSync(path, 'eeee');

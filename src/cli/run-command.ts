@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join, resolve } from 'node:path';
-import { FileHasher } from '../fingerprint/index.js';
+import { FileHasher, type StatCacheEntry } from '../fingerprint/index.js';
 import { MemoEngine, Roots, type MemoStats } from '../memo/index.js';
 import { atomicWrite, defaultStoreDir, LocalStore } from '../store/index.js';
 import { exitCodeOf, resolveProgram, traceCommand, TraceBuilder, TraceError } from '../trace/index.js';
@@ -18,7 +18,8 @@ const warn = (message: string): void => { process.stderr.write(`processcache: wa
 function loadStatCache(path: string): FileHasher {
   try {
     const entries = JSON.parse(readFileSync(path, 'utf8')) as unknown;
-    if (Array.isArray(entries)) return new FileHasher(entries.filter((e): e is [string, string] => Array.isArray(e) && e.length === 2));
+    // [path, identity, digest]; anything else (the earlier [identity, digest] form) is dropped
+    if (Array.isArray(entries)) return new FileHasher(entries.filter((e): e is StatCacheEntry => Array.isArray(e) && e.length === 3 && e.every((x) => typeof x === 'string')));
   } catch { /* none yet, or unreadable: start empty */ }
   return new FileHasher();
 }

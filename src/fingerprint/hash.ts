@@ -1,6 +1,7 @@
-// Content hashes of files, each file hashed once while it stays unchanged: a stat cache (device,
-// inode, size, mtime, ctime -> hash), kept across runs, lets a lookup cost one stat and a rerun
-// on the same machine rehash nothing unchanged.
+// Content hashes of files, each file hashed once while it stays unchanged: a stat cache (path ->
+// device, inode, size, mtime, ctime and the hash), kept across runs, lets a lookup cost one stat
+// and a rerun on the same machine rehash nothing unchanged. Keyed by path, a file's new version
+// replaces its old one: keyed by what stat says alone, every edit added an entry that stayed.
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync, type BigIntStats } from 'node:fs';
@@ -37,17 +38,20 @@ async function digestChunked(file: FileHandle): Promise<string> {
   return h.digest('hex');
 }
 
-/** The most stat cache entries kept on disk: those used by the last run come first. */
+/** The most stat cache entries (paths) kept on disk: those used by the last run come first. */
 const KEEP = 200_000;
 
+/** One path in the stat cache: what stat said of the file when it was hashed, and its digest. */
+export type StatCacheEntry = [path: string, identity: string, digest: string];
+
 export class FileHasher {
-  private readonly known: Map<string, string>;
-  /** entries looked up or added by this run, in the order they were */
+  private readonly known = new Map<string, { identity: string; digest: string }>();
+  /** paths looked up or added by this run, in the order they were */
   private readonly used = new Set<string>();
   dirty = false;
 
-  constructor(entries: [string, string][] = []) {
-    this.known = new Map(entries);
+  constructor(entries: StatCacheEntry[] = []) {
+    for (const [path, identity, digest] of entries) this.known.set(path, { identity, digest });
   }
 
   private static key(st: BigIntStats): string {
@@ -70,7 +74,7 @@ export class FileHasher {
       return 'not-a-file';
     }
     if (!st?.isFile()) return 'not-a-file';
-    return this.cached(st) ?? st;
+    return this.cached(path, st) ?? st;
   }
 
   private hashContent(path: string): string | null {
@@ -87,7 +91,7 @@ export class FileHasher {
       const buf = Buffer.allocUnsafe(Math.min(1 << 20, Number(before.size) + 1));
       for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) h.update(buf.subarray(0, n));
       const digest = h.digest('hex');
-      this.remember(before, digest);
+      this.remember(path, before, digest);
       return digest;
     } catch {
       return null;
@@ -96,12 +100,12 @@ export class FileHasher {
     }
   }
 
-  /** The digest known for the file lstat or stat saw, if any: no read needed. */
-  cached(st: BigIntStats): string | undefined {
-    const key = FileHasher.key(st);
-    const known = this.known.get(key);
-    if (known) this.used.add(key);
-    return known;
+  /** The digest known for the file at path, as lstat or stat saw it, if any: no read needed. */
+  cached(path: string, st: BigIntStats): string | undefined {
+    const known = this.known.get(path);
+    if (!known || known.identity !== FileHasher.key(st)) return undefined;
+    this.used.add(path);
+    return known.digest;
   }
 
   /**
@@ -129,7 +133,7 @@ export class FileHasher {
       const opened = await file.stat({ bigint: true });
       if (!opened.isFile()) return null;
       const digest = await digestChunked(file);
-      this.remember(opened, digest);
+      this.remember(path, opened, digest);
       return digest;
     } catch {
       return null;
@@ -145,7 +149,7 @@ export class FileHasher {
       const st = fstatSync(fd, { bigint: true });
       const data = readFileSync(fd);
       const digest = sha256(data);
-      this.remember(st, digest);
+      this.remember(path, st, digest);
       return { data, digest };
     } finally {
       closeSync(fd);
@@ -153,23 +157,26 @@ export class FileHasher {
   }
 
   /** Keeps digest for the file as stat saw it, unless it changed too recently to tell a later change. */
-  private remember(st: BigIntStats, digest: string): void {
+  private remember(path: string, st: BigIntStats, digest: string): void {
     const now = BigInt(Date.now()) * 1_000_000n;
     const window = racyWindow(st);
     if (now - st.mtimeNs <= window || now - st.ctimeNs <= window) return;
-    const key = FileHasher.key(st);
-    this.known.set(key, digest);
-    this.used.add(key);
+    this.known.set(path, { identity: FileHasher.key(st), digest });
+    this.used.add(path);
     this.dirty = true;
   }
 
-  /** What to keep on disk: this run's entries first, then the older ones, up to a bound. */
-  entries(): [string, string][] {
-    const out: [string, string][] = [];
-    for (const key of this.used) out.push([key, this.known.get(key)!]);
-    for (const [key, digest] of this.known) {
+  /** What to keep on disk: this run's paths first, then the older ones, up to a bound. */
+  entries(): StatCacheEntry[] {
+    const out: StatCacheEntry[] = [];
+    const add = (path: string): void => {
+      const { identity, digest } = this.known.get(path)!;
+      out.push([path, identity, digest]);
+    };
+    for (const path of this.used) add(path);
+    for (const path of this.known.keys()) {
       if (out.length >= KEEP) break;
-      if (!this.used.has(key)) out.push([key, digest]);
+      if (!this.used.has(path)) add(path);
     }
     return out;
   }

@@ -1,4 +1,4 @@
-export { FileHasher, sha256 } from './hash.js';
+export { FileHasher, sha256, type StatCacheEntry } from './hash.js';
 export { currentValue, toInput, namesFingerprint } from './inputs.js';
 export { weakKey, PER_RUN_ENV, type WeakParts } from './weak.js';
 export { CHANGE_OPS, FsView } from './view.js';

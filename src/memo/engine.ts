@@ -463,7 +463,7 @@ export class MemoEngine {
     const size = Number(st.size);
     // an ancestor records the same outputs as its children: unchanged and stored, they are not read
     // again; nor is a file a restore wrote, while no change has come since
-    const known = this.fs.settledDigest(path) ?? this.opts.hasher.cached(st);
+    const known = this.fs.settledDigest(path) ?? this.opts.hasher.cached(path, st);
     if (known && (await this.opts.store.hasBlob(known, size))) return { path, type: 'file', blob: known, mode, size };
     const { data, digest } = this.opts.hasher.read(path);
     await this.opts.store.putBlob(digest, data);
