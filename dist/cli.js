@@ -1611,7 +1611,7 @@ function applyAccess(s, a) {
         s.input(probeSpec(path, a.result));
         return null;
       }
-      s.output(path, a.op === "rmdir" ? { path, kind: "listing", names: s.before(path, []) } : { path, kind: "exists" });
+      s.output(path, a.op === "rmdir" ? { path, kind: "listing", names: s.before(path, []) } : { path, kind: "exists" }, true);
       s.entryChanged(path, false);
       return null;
     case "link":
@@ -1623,7 +1623,7 @@ function applyAccess(s, a) {
         return null;
       }
       if (a.op === "rename") {
-        s.output(path, { path, kind: "content" });
+        s.output(path, { path, kind: "content" }, true);
         s.entryChanged(path, false);
       } else {
         s.input({ path, kind: "content" });
@@ -1643,7 +1643,8 @@ function summarize(steps) {
     if (step.kind === "replayed") {
       for (const input of step.inputs) s.input(input.kind === "listing" ? { ...input, names: s.before(input.path, input.names) } : input);
       for (const path of step.created) s.markCreated(path);
-      for (const out of step.outputs) s.output(out, null);
+      const removed = new Set(step.removed);
+      for (const out of step.outputs) s.output(out, null, removed.has(out));
       for (const [path, change] of step.entryChanges) s.entryChanged(path, change === "added");
       continue;
     }
@@ -1660,6 +1661,7 @@ function summarize(steps) {
     inputs: s.inputs,
     outputs: [...s.outputs],
     created: [...s.created],
+    removed: [...s.gone],
     entryChanges: s.entryChangeList()
   };
 }
@@ -1677,6 +1679,8 @@ var init_summary = __esm({
       created = /* @__PURE__ */ new Set();
       /** paths the subtree has changed: what it reads there afterwards is its own doing */
       changed = /* @__PURE__ */ new Set();
+      /** outputs whose last change by the subtree removed them */
+      gone = /* @__PURE__ */ new Set();
       /** input facts already recorded, by kind and path: a probe and a read of one file are two */
       known = /* @__PURE__ */ new Map();
       /** per directory, the first change the subtree made to each name: added or removed */
@@ -1699,13 +1703,15 @@ var init_summary = __esm({
         if (!this.changed.has(path)) this.created.add(path);
       }
       /** A change to path; `prior` is what its first access learns, when it is the first. */
-      output(path, prior) {
+      output(path, prior, removes = false) {
         if (!this.changed.has(path)) {
           if (this.readFirst.has(path)) this.rewrittenInputs.push(path);
           if (prior) this.input(prior);
         }
         this.changed.add(path);
         this.outputs.add(path);
+        if (removes) this.gone.add(path);
+        else this.gone.delete(path);
       }
       entryChanged(path, added) {
         const dir = (0, import_node_path7.dirname)(path);
@@ -2152,7 +2158,7 @@ var init_engine = __esm({
           unsafe ??= f.unsafe;
           savedMs += f.savedMs;
           const s = f.summary;
-          children.push([f.endAt, { kind: "replayed", inputs: s.inputs, outputs: s.outputs, created: s.created, entryChanges: s.entryChanges }, f.stream]);
+          children.push([f.endAt, { kind: "replayed", inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, entryChanges: s.entryChanges }, f.stream]);
         }
         const parts = mergeByPosition(own, children.sort((a, b) => a[0] - b[0]));
         const steps = [];
@@ -2177,7 +2183,14 @@ var init_engine = __esm({
           ...created.map((p) => [p, "added"]),
           ...removed.map((p) => [p, "removed"])
         ];
-        const step = { kind: "replayed", inputs, outputs: entry.outputs.map((o) => this.opts.roots.load(o.path)), created, entryChanges };
+        const step = {
+          kind: "replayed",
+          inputs,
+          outputs: entry.outputs.map((o) => this.opts.roots.load(o.path)),
+          created,
+          entryChanges,
+          removed: entry.outputs.filter((o) => o.type === "absent").map((o) => this.opts.roots.load(o.path))
+        };
         if (!entry.stream) return [step, []];
         const blob = await this.opts.store.getBlob(entry.stream.blob);
         if (!blob) throw new Error("a replayed output stream is missing");
@@ -2194,11 +2207,13 @@ var init_engine = __esm({
         if (durationMs < this.opts.minDurationMs) return `shorter than ${this.opts.minDurationMs} ms: a lookup would cost more`;
         const { summary } = folded;
         if (!summary.cacheable) return summary.reason ?? "not modelled";
-        const outputs = await this.outputStates(summary.outputs, new Set(summary.created));
+        const looked = [...summary.inputs, ...summary.outputs.map((path) => ({ path, kind: "content" }))];
+        const racedEarly = this.changedByOthers(exec, folded.endAt, looked);
+        if (racedEarly) return racedEarly;
+        const outputs = await this.outputStates(summary.outputs, new Set(summary.created), new Set(summary.removed));
         if (typeof outputs === "string") return outputs;
         const soon = summary.inputs.map((spec) => this.recordedValue(spec));
         const values = soon.every((v) => typeof v === "string") ? soon : await Promise.all(soon);
-        const looked = [...summary.inputs, ...summary.outputs.map((path) => ({ path, kind: "content" }))];
         const raced = this.changedByOthers(exec, folded.endAt, looked);
         if (raced) return raced;
         const inputs = summary.inputs.map((spec, i) => toInput(spec, values[i], this.opts.roots.store(spec.path)));
@@ -2247,12 +2262,24 @@ var init_engine = __esm({
         return null;
       }
       /** The final state of each output; a message when one is outside the allowed directories. */
-      async outputStates(paths, createdHere) {
+      async outputStates(paths, createdHere, removedHere) {
         const states = [];
         for (const path of paths.sort()) {
-          const state = await this.finalState(path);
-          if (state.type === "absent" && createdHere.has(path)) continue;
-          if (!this.opts.roots.allows(path)) return `it writes ${path}, outside the root`;
+          const noEffect = createdHere.has(path) && removedHere.has(path);
+          if (!this.opts.roots.allows(path)) {
+            if (noEffect && !(0, import_node_fs10.lstatSync)(path, { throwIfNoEntry: false })) continue;
+            return `it writes ${path}, outside the root`;
+          }
+          let state;
+          try {
+            state = await this.finalState(path);
+          } catch (e) {
+            return `${path} changed while it was being recorded (${e.message})`;
+          }
+          if (state.type === "absent" !== removedHere.has(path)) {
+            return `${path} was ${state.type === "absent" ? "removed" : "made again"} by another process after it ended, before it was recorded`;
+          }
+          if (noEffect) continue;
           states.push({ ...state, path: this.opts.roots.store(path) });
         }
         return states;

@@ -49,11 +49,22 @@ test('failed changes are probes; device and self paths are not inputs', () => {
 
 test('a child served from cache brings its inputs and outputs, and what its restore created', () => {
   const s = summarize([
-    { kind: 'replayed', inputs: [{ path: '/w/in', kind: 'content' }], outputs: ['/w/out'], created: ['/w/out'], entryChanges: [['/w/out', 'added']] },
+    { kind: 'replayed', inputs: [{ path: '/w/in', kind: 'content' }], outputs: ['/w/out'], created: ['/w/out'], removed: [], entryChanges: [['/w/out', 'added']] },
     a('read', '/w/out'), a('list', '/w', 'ok', { names: ['in', 'out'] }),
   ]);
   assert.equal(s.inputs, [{ path: '/w/in', kind: 'content' }, { path: '/w', kind: 'listing', names: ['in'] }]);
   assert.equal(s.created, ['/w/out']);
+});
+
+test('the outputs whose last change removed them are known, across children served from cache', () => {
+  const s = summarize([
+    a('create', '/w/tmp.s'), a('write', '/w/obj.o'), a('delete', '/w/tmp.s'),
+    a('create', '/w/old'), a('rename', '/w/old', 'ok', { to: '/w/new' }),
+    { kind: 'replayed', inputs: [], outputs: ['/w/obj.o', '/w/stale'], created: [], removed: ['/w/obj.o', '/w/stale'], entryChanges: [] },
+    a('create', '/w/stale'),
+  ]);
+  assert.equal(s.removed.sort(), ['/w/obj.o', '/w/old', '/w/tmp.s']);
+  assert.ok(s.outputs.includes('/w/stale') && s.outputs.includes('/w/new'));
 });
 
 test.run();

@@ -351,7 +351,7 @@ export class MemoEngine {
       unsafe ??= f.unsafe;
       savedMs += f.savedMs;
       const s = f.summary;
-      children.push([f.endAt, { kind: 'replayed', inputs: s.inputs, outputs: s.outputs, created: s.created, entryChanges: s.entryChanges }, f.stream]);
+      children.push([f.endAt, { kind: 'replayed', inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, entryChanges: s.entryChanges }, f.stream]);
     }
     const parts = mergeByPosition(own, children.sort((a, b) => a[0] - b[0]));
     const steps: Step[] = [];
@@ -375,7 +375,10 @@ export class MemoEngine {
     const inputs = entry.inputs.map((i) => this.specOf(i)).filter((s): s is InputSpec => s !== null);
     const entryChanges: [string, 'added' | 'removed'][] = [
       ...created.map((p): [string, 'added'] => [p, 'added']), ...removed.map((p): [string, 'removed'] => [p, 'removed'])];
-    const step: Step = { kind: 'replayed', inputs, outputs: entry.outputs.map((o) => this.opts.roots.load(o.path)), created, entryChanges };
+    const step: Step = {
+      kind: 'replayed', inputs, outputs: entry.outputs.map((o) => this.opts.roots.load(o.path)), created, entryChanges,
+      removed: entry.outputs.filter((o) => o.type === 'absent').map((o) => this.opts.roots.load(o.path)),
+    };
     if (!entry.stream) return [step, []];
     const blob = await this.opts.store.getBlob(entry.stream.blob);
     if (!blob) throw new Error('a replayed output stream is missing');
@@ -393,13 +396,16 @@ export class MemoEngine {
     if (durationMs < this.opts.minDurationMs) return `shorter than ${this.opts.minDurationMs} ms: a lookup would cost more`;
     const { summary } = folded;
     if (!summary.cacheable) return summary.reason ?? 'not modelled';
-    const outputs = await this.outputStates(summary.outputs, new Set(summary.created));
+    // checked before anything is read (a file a process outside the subtree removed is not read)
+    // and again after (reading lets the tracer's events in)
+    const looked: InputSpec[] = [...summary.inputs, ...summary.outputs.map((path): InputSpec => ({ path, kind: 'content' }))];
+    const racedEarly = this.changedByOthers(exec, folded.endAt, looked);
+    if (racedEarly) return racedEarly;
+    const outputs = await this.outputStates(summary.outputs, new Set(summary.created), new Set(summary.removed));
     if (typeof outputs === 'string') return outputs;
     const soon = summary.inputs.map((spec) => this.recordedValue(spec));
     const values = soon.every((v) => typeof v === 'string') ? soon : await Promise.all(soon);
-    // checked once everything was read (the blob writes above let the tracer's events in): an
-    // output, too, is read as it is now, and what exec left may have been overwritten since
-    const looked: InputSpec[] = [...summary.inputs, ...summary.outputs.map((path): InputSpec => ({ path, kind: 'content' }))];
+    // an output, too, is read as it is now, and what exec left may have been overwritten since
     const raced = this.changedByOthers(exec, folded.endAt, looked);
     if (raced) return raced;
     const inputs = summary.inputs.map((spec, i) => toInput(spec, values[i]!, this.opts.roots.store(spec.path)));
@@ -442,12 +448,28 @@ export class MemoEngine {
   }
 
   /** The final state of each output; a message when one is outside the allowed directories. */
-  private async outputStates(paths: string[], createdHere: Set<string>): Promise<OutputState[] | string> {
+  private async outputStates(paths: string[], createdHere: Set<string>, removedHere: Set<string>): Promise<OutputState[] | string> {
     const states: OutputState[] = [];
     for (const path of paths.sort()) {
-      const state = await this.finalState(path);
-      if (state.type === 'absent' && createdHere.has(path)) continue; // made and removed: no effect
-      if (!this.opts.roots.allows(path)) return `it writes ${path}, outside the root`;
+      // made and removed by the subtree (a compiler's temporary file): no effect
+      const noEffect = createdHere.has(path) && removedHere.has(path);
+      if (!this.opts.roots.allows(path)) {
+        if (noEffect && !lstatSync(path, { throwIfNoEntry: false })) continue;
+        return `it writes ${path}, outside the root`;
+      }
+      let state: OutputState;
+      try {
+        state = await this.finalState(path);
+      } catch (e) {
+        // gone or replaced between its stat and its read: somebody is still changing it
+        return `${path} changed while it was being recorded (${(e as Error).message})`;
+      }
+      // the file system is read after the subtree ended, and the tracer's events trail it: a
+      // removal or a re-creation not yet reported is seen here, against what the subtree did last
+      if ((state.type === 'absent') !== removedHere.has(path)) {
+        return `${path} was ${state.type === 'absent' ? 'removed' : 'made again'} by another process after it ended, before it was recorded`;
+      }
+      if (noEffect) continue;
       states.push({ ...state, path: this.opts.roots.store(path) });
     }
     return states;

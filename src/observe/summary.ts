@@ -7,7 +7,7 @@ import type { InputSpec, Summary } from './types.js';
 /** One step of a subtree, in the order it happened: an access, or a whole child served from cache. */
 export type Step =
   | { kind: 'access'; access: Access }
-  | { kind: 'replayed'; inputs: InputSpec[]; outputs: string[]; created: string[]; entryChanges: [string, 'added' | 'removed'][] };
+  | { kind: 'replayed'; inputs: InputSpec[]; outputs: string[]; created: string[]; removed: string[]; entryChanges: [string, 'added' | 'removed'][] };
 
 /** Paths whose content is not a file's: they are not inputs. */
 const PSEUDO_INPUTS = new Set(['/dev/null', '/dev/zero', '/dev/full', '/dev/urandom', '/dev/random']);
@@ -25,6 +25,8 @@ class PathStates {
   readonly created = new Set<string>();
   /** paths the subtree has changed: what it reads there afterwards is its own doing */
   private readonly changed = new Set<string>();
+  /** outputs whose last change by the subtree removed them */
+  readonly gone = new Set<string>();
   /** input facts already recorded, by kind and path: a probe and a read of one file are two */
   private readonly known = new Map<InputSpec['kind'], Set<string>>();
   /** per directory, the first change the subtree made to each name: added or removed */
@@ -51,13 +53,15 @@ class PathStates {
   }
 
   /** A change to path; `prior` is what its first access learns, when it is the first. */
-  output(path: string, prior: InputSpec | null): void {
+  output(path: string, prior: InputSpec | null, removes = false): void {
     if (!this.changed.has(path)) {
       if (this.readFirst.has(path)) this.rewrittenInputs.push(path);
       if (prior) this.input(prior); // what the change itself depended on is no earlier read
     }
     this.changed.add(path);
     this.outputs.add(path);
+    if (removes) this.gone.add(path);
+    else this.gone.delete(path);
   }
 
   entryChanged(path: string, added: boolean): void {
@@ -123,7 +127,7 @@ function applyAccess(s: PathStates, a: Access): string | null {
       if (!path) return null;
       if (!ok) { s.input(probeSpec(path, a.result)); return null; }
       // rmdir succeeds only on an empty directory: that emptiness is what it depended on
-      s.output(path, a.op === 'rmdir' ? { path, kind: 'listing', names: s.before(path, []) } : { path, kind: 'exists' });
+      s.output(path, a.op === 'rmdir' ? { path, kind: 'listing', names: s.before(path, []) } : { path, kind: 'exists' }, true);
       s.entryChanged(path, false);
       return null;
     case 'link': case 'rename': {
@@ -131,7 +135,7 @@ function applyAccess(s: PathStates, a: Access): string | null {
       if (!path || !to) return null;
       if (!ok) { s.input(probeSpec(path, a.result)); return null; }
       if (a.op === 'rename') {
-        s.output(path, { path, kind: 'content' });
+        s.output(path, { path, kind: 'content' }, true);
         s.entryChanged(path, false);
       } else {
         s.input({ path, kind: 'content' });
@@ -153,7 +157,8 @@ export function summarize(steps: Step[]): Summary {
       // a child's listing saw the directory as the subtree had left it by then
       for (const input of step.inputs) s.input(input.kind === 'listing' ? { ...input, names: s.before(input.path, input.names) } : input);
       for (const path of step.created) s.markCreated(path);
-      for (const out of step.outputs) s.output(out, null);
+      const removed = new Set(step.removed);
+      for (const out of step.outputs) s.output(out, null, removed.has(out));
       for (const [path, change] of step.entryChanges) s.entryChanged(path, change === 'added');
       continue;
     }
@@ -170,6 +175,7 @@ export function summarize(steps: Step[]): Summary {
     inputs: s.inputs,
     outputs: [...s.outputs],
     created: [...s.created],
+    removed: [...s.gone],
     entryChanges: s.entryChangeList(),
   };
 }

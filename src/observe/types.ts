@@ -28,6 +28,8 @@ export interface Summary {
   outputs: string[];
   /** outputs that did not exist before the subtree created them (made and removed: no effect) */
   created: string[];
+  /** outputs the subtree's last change to removed: their final state is absence */
+  removed: string[];
   /** the first change the subtree made to each directory entry: what a parent's listing discounts */
   entryChanges: [string, 'added' | 'removed'][];
 }
