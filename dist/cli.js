@@ -1146,10 +1146,10 @@ var init_changes = __esm({
         return this.byPath.get(path)?.length ?? 0;
       }
       /** A change to what input looks at, made after `since` by an execution that `own` disowns. */
-      foreign(input, since, own) {
+      foreign(input, since, own, harmless) {
         const changes = (input.kind === "listing" ? this.byDir : this.byPath).get(input.path);
         if (!changes) return null;
-        return changes.find((c) => c.at > since && !own(c.exec)) ?? null;
+        return changes.find((c) => c.at > since && !own(c.exec) && !harmless?.(c)) ?? null;
       }
     };
   }
@@ -1891,6 +1891,32 @@ var init_restore = __esm({
   }
 });
 
+// src/memo/snapshots.ts
+var OutputSnapshots;
+var init_snapshots = __esm({
+  "src/memo/snapshots.ts"() {
+    "use strict";
+    OutputSnapshots = class {
+      byPath = /* @__PURE__ */ new Map();
+      add(path, snapshot) {
+        const list = this.byPath.get(path);
+        if (list) list.push(snapshot);
+        else this.byPath.set(path, [snapshot]);
+      }
+      /** The last snapshot of path that an execution `within` took by endAt. */
+      last(path, endAt, within) {
+        const list = this.byPath.get(path);
+        if (!list) return void 0;
+        for (let i = list.length - 1; i >= 0; i--) {
+          const s = list[i];
+          if (s.at <= endAt && s.exec >= 0 && within(s.exec)) return s;
+        }
+        return void 0;
+      }
+    };
+  }
+});
+
 // src/memo/engine.ts
 function mergeByPosition(a, b) {
   if (!b.length) return a;
@@ -1915,7 +1941,7 @@ function ownUnsafety(e) {
   if (dup) return why(`it redirects fd ${dup.fd} to ${dup.to}: its output could not be replayed in place`);
   return null;
 }
-var import_node_fs10, CHECK_ORDER, NO_OUTPUT, STRUCTURAL, MemoEngine;
+var import_node_fs10, CHECK_ORDER, NO_OUTPUT, STORED, STRUCTURAL, MemoEngine;
 var init_engine = __esm({
   "src/memo/engine.ts"() {
     "use strict";
@@ -1923,12 +1949,14 @@ var init_engine = __esm({
     init_fingerprint();
     init_observe();
     init_restore();
+    init_snapshots();
     CHECK_ORDER = [
       (outside, content) => !outside && content,
       (outside, content) => !outside && !content,
       (outside) => outside
     ];
     NO_OUTPUT = [];
+    STORED = Promise.resolve(true);
     STRUCTURAL = /* @__PURE__ */ new Set(["rename", "delete", "rmdir", "symlink", "link", "mknod"]);
     MemoEngine = class {
       constructor(opts, builder) {
@@ -1946,6 +1974,7 @@ var init_engine = __esm({
         builder.onExecutionEnd = (exec) => {
           const endAt = builder.log.length - 0.5;
           const outlived = builder.hasLiveDescendant(exec);
+          if (!exec.skipped && !outlived) this.capture(exec, endAt);
           this.recording = this.recording.then(() => this.ended(exec, endAt, outlived)).catch((e) => {
             this.opts.warn(`recording ${exec.exe} failed: ${e.message}`);
           });
@@ -1966,6 +1995,10 @@ var init_engine = __esm({
       folded = /* @__PURE__ */ new Map();
       /** stored input paths found changed by a lookup in this run */
       knownDifferent = /* @__PURE__ */ new Set();
+      snapshots = new OutputSnapshots();
+      /** where the log stood when each execution's exec was answered, by pid until the exec is known */
+      answeredAtPid = /* @__PURE__ */ new Map();
+      answeredAt = /* @__PURE__ */ new Map();
       fs;
       restorer;
       /** The weak fingerprint; a query without a umask (explain, an old kernel) is taken to have the root's. */
@@ -2001,6 +2034,8 @@ var init_engine = __esm({
             const restored = this.restorer.restore(entry, blobs);
             entry.outputs.forEach((o, i) => {
               if (o.type === "file") this.fs.settle(paths[i], o.blob);
+              const state = { ...o, path: paths[i] };
+              this.snapshots.add(paths[i], { at: change.at, taken: change.at, exec: change.exec, state, stored: STORED });
             });
             await this.opts.store.touchEntry(entry);
             this.stats.reused++;
@@ -2014,6 +2049,7 @@ var init_engine = __esm({
         } catch (e) {
           this.opts.warn(`cache lookup for ${q.exe} failed, running it: ${e.message}`);
         }
+        this.answeredAtPid.set(q.pid, this.builder.log.length);
         return { skip: false };
       };
       /**
@@ -2101,6 +2137,52 @@ var init_engine = __esm({
         const why = this.missWhy.get(exec.pid);
         if (why) this.missReason.set(exec.id, why);
         this.missWhy.delete(exec.pid);
+        const answered = this.answeredAtPid.get(exec.pid);
+        if (answered !== void 0) this.answeredAt.set(exec.id, answered);
+        this.answeredAtPid.delete(exec.pid);
+      }
+      /** Snapshots the paths exec's own processes changed, as they are now (its exit just came in). */
+      capture(exec, endAt) {
+        const taken = this.builder.log.length;
+        const paths = /* @__PURE__ */ new Set();
+        for (const [, item] of this.builder.ownLog(exec.id)) {
+          if (item.kind !== "access" || item.access.result !== "ok" || !CHANGE_OPS.has(item.access.op)) continue;
+          if (item.access.path) paths.add(item.access.path);
+          if (typeof item.access.to === "string") paths.add(item.access.to);
+        }
+        for (const path of paths) {
+          if (!this.opts.roots.allows(path)) continue;
+          this.snapshots.add(path, { at: endAt, taken, exec: exec.id, ...this.stateNow(path) });
+        }
+      }
+      /** A path's state now, the blob of a file stored (or found stored); a null state when it cannot be told. */
+      stateNow(path) {
+        try {
+          const st = (0, import_node_fs10.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
+          if (!st) return { state: { path, type: "absent" }, stored: STORED };
+          const mode = Number(st.mode) & 4095;
+          if (st.isSymbolicLink()) return { state: { path, type: "symlink", target: (0, import_node_fs10.readlinkSync)(path) }, stored: STORED };
+          if (st.isDirectory()) return { state: { path, type: "dir", mode }, stored: STORED };
+          if (!st.isFile()) return { state: null, stored: STORED };
+          const size = Number(st.size);
+          const known = this.fs.settledDigest(path) ?? this.opts.hasher.cached(path, st);
+          if (known) {
+            const stored2 = this.opts.store.hasBlob(known, size).then((has) => has || this.storeIfStill(path, known)).catch(() => false);
+            return { state: { path, type: "file", blob: known, mode, size }, stored: stored2 };
+          }
+          const { data, digest } = this.opts.hasher.read(path);
+          const stored = this.opts.store.putBlob(digest, data).then(() => true, () => false);
+          return { state: { path, type: "file", blob: digest, mode, size: data.length }, stored };
+        } catch {
+          return { state: null, stored: STORED };
+        }
+      }
+      /** Stores path's bytes as the blob digest names, if they still hash to it. */
+      async storeIfStill(path, digest) {
+        const now = this.opts.hasher.read(path);
+        if (now.digest !== digest) return false;
+        await this.opts.store.putBlob(digest, now.data);
+        return true;
       }
       row(exec, status, reason) {
         const first = this.builder.executions[0]?.startMs ?? exec.startMs;
@@ -2207,14 +2289,19 @@ var init_engine = __esm({
         if (durationMs < this.opts.minDurationMs) return `shorter than ${this.opts.minDurationMs} ms: a lookup would cost more`;
         const { summary } = folded;
         if (!summary.cacheable) return summary.reason ?? "not modelled";
-        const looked = [...summary.inputs, ...summary.outputs.map((path) => ({ path, kind: "content" }))];
-        const racedEarly = this.changedByOthers(exec, folded.endAt, looked);
+        const kept = /* @__PURE__ */ new Map();
+        const within = (id) => this.builder.isWithin(this.builder.executions[id], exec.id);
+        for (const path of summary.outputs) {
+          const snapshot = this.snapshots.last(path, folded.endAt, within);
+          if (snapshot?.state) kept.set(path, snapshot);
+        }
+        const racedEarly = this.changedByOthers(exec, folded.endAt, summary.inputs, summary.outputs, kept);
         if (racedEarly) return racedEarly;
-        const outputs = await this.outputStates(summary.outputs, new Set(summary.created), new Set(summary.removed));
+        const outputs = await this.outputStates(summary.outputs, new Set(summary.created), new Set(summary.removed), kept);
         if (typeof outputs === "string") return outputs;
         const soon = summary.inputs.map((spec) => this.recordedValue(spec));
         const values = soon.every((v) => typeof v === "string") ? soon : await Promise.all(soon);
-        const raced = this.changedByOthers(exec, folded.endAt, looked);
+        const raced = this.changedByOthers(exec, folded.endAt, summary.inputs, summary.outputs, kept);
         if (raced) return raced;
         const inputs = summary.inputs.map((spec, i) => toInput(spec, values[i], this.opts.roots.store(spec.path)));
         const stream = await this.storeStream(folded.stream);
@@ -2249,20 +2336,29 @@ var init_engine = __esm({
        * removing the temporary file `as` read, a shell appending to the file its child wrote), what
        * the file holds now is not what exec read or left.
        */
-      changedByOthers(exec, endAt, paths) {
+      changedByOthers(exec, endAt, inputs, outputs, kept) {
         const since = this.builder.startOf(exec.id);
         const own = (id) => id >= 0 && this.builder.isWithin(this.builder.executions[id], exec.id);
-        for (const input of paths) {
-          const change = this.fs.changes.foreign(input, since, own);
-          if (!change) continue;
+        const why = (path, change) => {
           const by = change.exec >= 0 ? this.builder.executions[change.exec].exe : "a restore";
           const when = change.at < endAt ? "while it ran" : "after it ended, before it was recorded";
-          return `${input.path} was changed by ${by} (outside its subtree) ${when}`;
+          return `${path} was changed by ${by} (outside its subtree) ${when}`;
+        };
+        for (const input of inputs) {
+          const seen = input.kind === "absent" || input.kind === "exists" || input.kind === "listing";
+          const change = this.fs.changes.foreign(input, since, own, seen ? (c) => c.at > endAt : void 0);
+          if (change) return why(input.path, change);
+        }
+        for (const path of outputs) {
+          const snapshot = kept.get(path);
+          const after = snapshot ? (c) => c.exec >= 0 && (this.answeredAt.get(c.exec) ?? -1) >= snapshot.taken : void 0;
+          const change = this.fs.changes.foreign({ path, kind: "content" }, since, own, after);
+          if (change) return why(path, change);
         }
         return null;
       }
       /** The final state of each output; a message when one is outside the allowed directories. */
-      async outputStates(paths, createdHere, removedHere) {
+      async outputStates(paths, createdHere, removedHere, kept) {
         const states = [];
         for (const path of paths.sort()) {
           const noEffect = createdHere.has(path) && removedHere.has(path);
@@ -2271,8 +2367,10 @@ var init_engine = __esm({
             return `it writes ${path}, outside the root`;
           }
           let state;
+          const snapshot = kept.get(path);
           try {
-            state = await this.finalState(path);
+            if (snapshot && !await snapshot.stored) return `${path}: what it held at the end could not be stored`;
+            state = snapshot?.state ?? await this.finalState(path);
           } catch (e) {
             return `${path} changed while it was being recorded (${e.message})`;
           }

@@ -100,6 +100,21 @@ test('a restored file changed afterwards by the command is looked at again', () 
   assert.equal(statuses, ['sh uncacheable', 'python3 hit', 'sleep hit', 'python3 hit'], 'the reader sees the appended file');
 });
 
+test('an output a later step changes in place is recorded as its writer left it (ar, then ranlib)', () => {
+  const { dir, store } = setup();
+  const write = `${PY} -c "open('lib.a', 'w').write('archive\\n'); import time; time.sleep(0.01)"`;
+  // a quick program, as ranlib is: it changes the file a moment after its exec is answered
+  const index = "/bin/sh -c 'echo index >> lib.a'";
+  const root = (n: number): string[] => ['/bin/sh', '-c', `${write}; ${index}; : run ${n}`];
+  const first = runMemo(root(1), { cwd: dir, store });
+  assert.is(readFileSync(`${dir}/lib.a`, 'utf8'), 'archive\nindex\n', first.stderr);
+  assert.is(first.stats.executions[1]!.status, 'miss', `the writer is recorded: ${first.stats.executions[1]!.reason}`);
+  rmSync(`${dir}/lib.a`);
+  const second = runMemo(root(2), { cwd: dir, store }); // a new root: its children are looked up
+  assert.is(second.stats.executions[1]!.status, 'hit');
+  assert.is(readFileSync(`${dir}/lib.a`, 'utf8'), 'archive\nindex\n', 'the writer restores the archive without the index');
+});
+
 test('an output overwritten by another process before it was recorded is not recorded', () => {
   const { dir, store } = setup();
   const copy = `${PY} -c "open('out.txt', 'w').write(open('in.txt').read()); import time; time.sleep(0.01)"`;

@@ -33,10 +33,10 @@ export class ChangeLog {
   }
 
   /** A change to what input looks at, made after `since` by an execution that `own` disowns. */
-  foreign(input: InputSpec, since: number, own: (exec: number) => boolean): Change | null {
+  foreign(input: InputSpec, since: number, own: (exec: number) => boolean, harmless?: (c: Change) => boolean): Change | null {
     const changes = (input.kind === 'listing' ? this.byDir : this.byPath).get(input.path);
     if (!changes) return null;
-    return changes.find((c) => c.at > since && !own(c.exec)) ?? null;
+    return changes.find((c) => c.at > since && !own(c.exec) && !harmless?.(c)) ?? null;
   }
 }
 

@@ -2,12 +2,13 @@
 // input still the same) and skip it on a hit; when a program that ran ends, record what its
 // subtree read and left behind.
 import { lstatSync, readlinkSync } from 'node:fs';
-import { CHANGE_OPS, FileHasher, FsView, namesFingerprint, sha256, toInput, weakKey } from '../fingerprint/index.js';
+import { CHANGE_OPS, FileHasher, FsView, namesFingerprint, sha256, toInput, weakKey, type Change } from '../fingerprint/index.js';
 import { summarize, type Input, type InputSpec, type Step, type Summary } from '../observe/index.js';
 import type { Entry, OutputState, Store, StoreIndex } from '../store/index.js';
 import type { ExecDecision, ExecQuery, Execution, TraceBuilder } from '../trace/index.js';
 import type { Roots } from './paths.js';
 import { fetchBlobs, Restorer } from './restore.js';
+import { OutputSnapshots, type Snapshot } from './snapshots.js';
 
 export interface MemoOptions {
   store: Store;
@@ -68,6 +69,9 @@ function mergeByPosition(a: Part[], b: Part[]): Part[] {
   while (j < b.length) out.push(b[j++]!);
   return out;
 }
+
+/** Nothing to store: an absence, a directory, a link, or a blob a restore just verified. */
+const STORED: Promise<boolean> = Promise.resolve(true);
 
 /** Lets the event loop read what the tracer sent (an exec query) before the caller goes on. */
 function yieldToIo(): Promise<void> {
@@ -130,6 +134,10 @@ export class MemoEngine {
   private readonly folded = new Map<number, Folded>();
   /** stored input paths found changed by a lookup in this run */
   private readonly knownDifferent = new Set<string>();
+  private readonly snapshots = new OutputSnapshots();
+  /** where the log stood when each execution's exec was answered, by pid until the exec is known */
+  private readonly answeredAtPid = new Map<number, number>();
+  private readonly answeredAt = new Map<number, number>();
 
   private readonly fs: FsView;
   private readonly restorer: Restorer;
@@ -150,6 +158,8 @@ export class MemoEngine {
       // judged now, in event order: by the time the recording runs, a descendant that outlived
       // exec may have ended too, and its effects would be missing from exec's entry
       const outlived = builder.hasLiveDescendant(exec);
+      // before any exec that comes after this exit is answered: what exec left, as it left it
+      if (!exec.skipped && !outlived) this.capture(exec, endAt);
       this.recording = this.recording.then(() => this.ended(exec, endAt, outlived)).catch((e: unknown) => {
         this.opts.warn(`recording ${exec.exe} failed: ${(e as Error).message}`);
       });
@@ -185,7 +195,11 @@ export class MemoEngine {
         const paths = entry.outputs.map((o) => this.opts.roots.load(o.path));
         for (const path of paths) this.fs.changed(path, change);
         const restored = this.restorer.restore(entry, blobs);
-        entry.outputs.forEach((o, i) => { if (o.type === 'file') this.fs.settle(paths[i]!, o.blob); });
+        entry.outputs.forEach((o, i) => {
+          if (o.type === 'file') this.fs.settle(paths[i]!, o.blob);
+          const state: OutputState = { ...o, path: paths[i]! };
+          this.snapshots.add(paths[i]!, { at: change.at, taken: change.at, exec: change.exec, state, stored: STORED });
+        });
         await this.opts.store.touchEntry(entry);
         this.stats.reused++;
         this.stats.savedMs += entry.durationMs;
@@ -200,6 +214,7 @@ export class MemoEngine {
     } catch (e) {
       this.opts.warn(`cache lookup for ${q.exe} failed, running it: ${(e as Error).message}`);
     }
+    this.answeredAtPid.set(q.pid, this.builder.log.length);
     return { skip: false };
   };
 
@@ -292,6 +307,57 @@ export class MemoEngine {
     const why = this.missWhy.get(exec.pid);
     if (why) this.missReason.set(exec.id, why);
     this.missWhy.delete(exec.pid);
+    const answered = this.answeredAtPid.get(exec.pid);
+    if (answered !== undefined) this.answeredAt.set(exec.id, answered);
+    this.answeredAtPid.delete(exec.pid);
+  }
+
+  /** Snapshots the paths exec's own processes changed, as they are now (its exit just came in). */
+  private capture(exec: Execution, endAt: number): void {
+    const taken = this.builder.log.length;
+    const paths = new Set<string>();
+    for (const [, item] of this.builder.ownLog(exec.id)) {
+      if (item.kind !== 'access' || item.access.result !== 'ok' || !CHANGE_OPS.has(item.access.op)) continue;
+      if (item.access.path) paths.add(item.access.path);
+      if (typeof item.access.to === 'string') paths.add(item.access.to);
+    }
+    for (const path of paths) {
+      if (!this.opts.roots.allows(path)) continue; // refused when recording: nothing to keep
+      // even a failed look is kept: an earlier snapshot must not stand in for it
+      this.snapshots.add(path, { at: endAt, taken, exec: exec.id, ...this.stateNow(path) });
+    }
+  }
+
+  /** A path's state now, the blob of a file stored (or found stored); a null state when it cannot be told. */
+  private stateNow(path: string): { state: OutputState | null; stored: Promise<boolean> } {
+    try {
+      const st = lstatSync(path, { bigint: true, throwIfNoEntry: false });
+      if (!st) return { state: { path, type: 'absent' }, stored: STORED };
+      const mode = Number(st.mode) & 0o7777;
+      if (st.isSymbolicLink()) return { state: { path, type: 'symlink', target: readlinkSync(path) }, stored: STORED };
+      if (st.isDirectory()) return { state: { path, type: 'dir', mode }, stored: STORED };
+      if (!st.isFile()) return { state: null, stored: STORED };
+      const size = Number(st.size);
+      const known = this.fs.settledDigest(path) ?? this.opts.hasher.cached(path, st);
+      if (known) {
+        // known from the stat cache, maybe as somebody's input only: stored now if it still holds that
+        const stored = this.opts.store.hasBlob(known, size).then((has) => has || this.storeIfStill(path, known)).catch(() => false);
+        return { state: { path, type: 'file', blob: known, mode, size }, stored };
+      }
+      const { data, digest } = this.opts.hasher.read(path);
+      const stored = this.opts.store.putBlob(digest, data).then(() => true, () => false);
+      return { state: { path, type: 'file', blob: digest, mode, size: data.length }, stored };
+    } catch {
+      return { state: null, stored: STORED }; // gone or replaced meanwhile
+    }
+  }
+
+  /** Stores path's bytes as the blob digest names, if they still hash to it. */
+  private async storeIfStill(path: string, digest: string): Promise<boolean> {
+    const now = this.opts.hasher.read(path);
+    if (now.digest !== digest) return false;
+    await this.opts.store.putBlob(digest, now.data);
+    return true;
   }
 
   private row(exec: Execution, status: ExecutionStatus, reason?: string): void {
@@ -398,15 +464,20 @@ export class MemoEngine {
     if (!summary.cacheable) return summary.reason ?? 'not modelled';
     // checked before anything is read (a file a process outside the subtree removed is not read)
     // and again after (reading lets the tracer's events in)
-    const looked: InputSpec[] = [...summary.inputs, ...summary.outputs.map((path): InputSpec => ({ path, kind: 'content' }))];
-    const racedEarly = this.changedByOthers(exec, folded.endAt, looked);
+    const kept = new Map<string, Snapshot>();
+    const within = (id: number): boolean => this.builder.isWithin(this.builder.executions[id]!, exec.id);
+    for (const path of summary.outputs) {
+      const snapshot = this.snapshots.last(path, folded.endAt, within);
+      if (snapshot?.state) kept.set(path, snapshot);
+    }
+    const racedEarly = this.changedByOthers(exec, folded.endAt, summary.inputs, summary.outputs, kept);
     if (racedEarly) return racedEarly;
-    const outputs = await this.outputStates(summary.outputs, new Set(summary.created), new Set(summary.removed));
+    const outputs = await this.outputStates(summary.outputs, new Set(summary.created), new Set(summary.removed), kept);
     if (typeof outputs === 'string') return outputs;
     const soon = summary.inputs.map((spec) => this.recordedValue(spec));
     const values = soon.every((v) => typeof v === 'string') ? soon : await Promise.all(soon);
     // an output, too, is read as it is now, and what exec left may have been overwritten since
-    const raced = this.changedByOthers(exec, folded.endAt, looked);
+    const raced = this.changedByOthers(exec, folded.endAt, summary.inputs, summary.outputs, kept);
     if (raced) return raced;
     const inputs = summary.inputs.map((spec, i) => toInput(spec, values[i]!, this.opts.roots.store(spec.path)));
     const stream = await this.storeStream(folded.stream);
@@ -434,21 +505,33 @@ export class MemoEngine {
    * removing the temporary file `as` read, a shell appending to the file its child wrote), what
    * the file holds now is not what exec read or left.
    */
-  private changedByOthers(exec: Execution, endAt: number, paths: InputSpec[]): string | null {
+  private changedByOthers(exec: Execution, endAt: number, inputs: InputSpec[], outputs: string[], kept: Map<string, Snapshot>): string | null {
     const since = this.builder.startOf(exec.id);
     const own = (id: number): boolean => id >= 0 && this.builder.isWithin(this.builder.executions[id]!, exec.id);
-    for (const input of paths) {
-      const change = this.fs.changes.foreign(input, since, own);
-      if (!change) continue;
+    const why = (path: string, change: Change): string => {
       const by = change.exec >= 0 ? this.builder.executions[change.exec]!.exe : 'a restore';
       const when = change.at < endAt ? 'while it ran' : 'after it ended, before it was recorded';
-      return `${input.path} was changed by ${by} (outside its subtree) ${when}`;
+      return `${path} was changed by ${by} (outside its subtree) ${when}`;
+    };
+    for (const input of inputs) {
+      // absence, existence and listings are recorded as exec saw them: only their contents and
+      // link targets are read again now, and only those can a later change spoil
+      const seen = input.kind === 'absent' || input.kind === 'exists' || input.kind === 'listing';
+      const change = this.fs.changes.foreign(input, since, own, seen ? (c) => c.at > endAt : undefined);
+      if (change) return why(input.path, change);
+    }
+    for (const path of outputs) {
+      const snapshot = kept.get(path);
+      // a process whose exec was answered after the snapshot could not have changed it before
+      const after = snapshot ? (c: Change): boolean => c.exec >= 0 && (this.answeredAt.get(c.exec) ?? -1) >= snapshot.taken : undefined;
+      const change = this.fs.changes.foreign({ path, kind: 'content' }, since, own, after);
+      if (change) return why(path, change);
     }
     return null;
   }
 
   /** The final state of each output; a message when one is outside the allowed directories. */
-  private async outputStates(paths: string[], createdHere: Set<string>, removedHere: Set<string>): Promise<OutputState[] | string> {
+  private async outputStates(paths: string[], createdHere: Set<string>, removedHere: Set<string>, kept: Map<string, Snapshot>): Promise<OutputState[] | string> {
     const states: OutputState[] = [];
     for (const path of paths.sort()) {
       // made and removed by the subtree (a compiler's temporary file): no effect
@@ -458,8 +541,10 @@ export class MemoEngine {
         return `it writes ${path}, outside the root`;
       }
       let state: OutputState;
+      const snapshot = kept.get(path);
       try {
-        state = await this.finalState(path);
+        if (snapshot && !(await snapshot.stored)) return `${path}: what it held at the end could not be stored`;
+        state = snapshot?.state ?? await this.finalState(path);
       } catch (e) {
         // gone or replaced between its stat and its read: somebody is still changing it
         return `${path} changed while it was being recorded (${(e as Error).message})`;
