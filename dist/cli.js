@@ -882,7 +882,8 @@ var init_hash = __esm({
       constructor(entries = []) {
         for (const [path, identity, digest] of entries) this.known.set(path, { identity, digest });
       }
-      static key(st) {
+      /** What stat says of a file that a change to it would alter. */
+      static identity(st) {
         return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
       }
       /** The file's sha256, or null when it is not a readable regular file. */
@@ -927,7 +928,7 @@ var init_hash = __esm({
       /** The digest known for the file at path, as lstat or stat saw it, if any: no read needed. */
       cached(path, st) {
         const known = this.known.get(path);
-        if (!known || known.identity !== _FileHasher.key(st)) return void 0;
+        if (!known || known.identity !== _FileHasher.identity(st)) return void 0;
         this.used.add(path);
         return known.digest;
       }
@@ -980,7 +981,7 @@ var init_hash = __esm({
         const now = BigInt(Date.now()) * 1000000n;
         const window = racyWindow(st);
         if (now - st.mtimeNs <= window || now - st.ctimeNs <= window) return;
-        this.known.set(path, { identity: _FileHasher.key(st), digest });
+        this.known.set(path, { identity: _FileHasher.identity(st), digest });
         this.used.add(path);
         this.dirty = true;
       }
@@ -1156,11 +1157,21 @@ var init_changes = __esm({
 });
 
 // src/fingerprint/view.ts
-var CHANGE_OPS, FsView;
+function identityOf(path) {
+  try {
+    const st = (0, import_node_fs5.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
+    return st?.isFile() ? FileHasher.identity(st) : void 0;
+  } catch {
+    return void 0;
+  }
+}
+var import_node_fs5, CHANGE_OPS, FsView;
 var init_view = __esm({
   "src/fingerprint/view.ts"() {
     "use strict";
     init_changes();
+    import_node_fs5 = require("node:fs");
+    init_hash();
     init_inputs();
     CHANGE_OPS = /* @__PURE__ */ new Set(["write", "create", "truncate", "rename", "delete", "mkdir", "rmdir", "symlink", "link", "chmod", "utime", "mknod"]);
     FsView = class {
@@ -1204,12 +1215,17 @@ var init_view = __esm({
        * written until its next change: no need to read it back when a later lookup or recording asks.
        */
       settle(path, digest) {
-        this.settled.set(path, { changes: this.changes.count(path), digest });
+        const identity = identityOf(path);
+        if (identity) this.settled.set(path, { changes: this.changes.count(path), identity, digest });
       }
-      /** The digest settle() gave path, while no change has come since. */
+      /**
+       * The digest settle() gave path, while no change has come since: none under this path, and
+       * the file still the one written (a change through another name for it, a symlinked
+       * directory on the way, alters what stat says).
+       */
       settledDigest(path) {
         const s = this.settled.get(path);
-        return s && s.changes === this.changes.count(path) ? s.digest : void 0;
+        return s && s.changes === this.changes.count(path) && identityOf(path) === s.identity ? s.digest : void 0;
       }
       settledValue(spec) {
         if (spec.kind !== "content") return void 0;
@@ -1280,7 +1296,7 @@ var init_common = __esm({
 function tempFor(path) {
   const dir = (0, import_node_path4.dirname)(path);
   if (!madeDirs.has(dir)) {
-    (0, import_node_fs5.mkdirSync)(dir, { recursive: true });
+    (0, import_node_fs6.mkdirSync)(dir, { recursive: true });
     madeDirs.add(dir);
   }
   return `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
@@ -1288,10 +1304,10 @@ function tempFor(path) {
 function atomicWrite(path, data) {
   const tmp = tempFor(path);
   try {
-    (0, import_node_fs5.writeFileSync)(tmp, data);
-    (0, import_node_fs5.renameSync)(tmp, path);
+    (0, import_node_fs6.writeFileSync)(tmp, data);
+    (0, import_node_fs6.renameSync)(tmp, path);
   } catch (e) {
-    (0, import_node_fs5.rmSync)(tmp, { force: true });
+    (0, import_node_fs6.rmSync)(tmp, { force: true });
     throw e;
   }
 }
@@ -1301,19 +1317,19 @@ async function atomicWriteAsync(path, data) {
     await writeFileCb(tmp, data);
     await renameCb(tmp, path);
   } catch (e) {
-    (0, import_node_fs5.rmSync)(tmp, { force: true });
+    (0, import_node_fs6.rmSync)(tmp, { force: true });
     throw e;
   }
 }
-var import_node_fs5, import_node_path4, import_node_util, writeFileCb, renameCb, madeDirs;
+var import_node_fs6, import_node_path4, import_node_util, writeFileCb, renameCb, madeDirs;
 var init_atomic = __esm({
   "src/store/atomic.ts"() {
     "use strict";
-    import_node_fs5 = require("node:fs");
+    import_node_fs6 = require("node:fs");
     import_node_path4 = require("node:path");
     import_node_util = require("node:util");
-    writeFileCb = (0, import_node_util.promisify)(import_node_fs5.writeFile);
-    renameCb = (0, import_node_util.promisify)(import_node_fs5.rename);
+    writeFileCb = (0, import_node_util.promisify)(import_node_fs6.writeFile);
+    renameCb = (0, import_node_util.promisify)(import_node_fs6.rename);
     madeDirs = /* @__PURE__ */ new Set();
   }
 });
@@ -1337,10 +1353,15 @@ function parseEntry(text) {
   if (typeof entry.strong !== "string" || !HEX64.test(entry.strong)) return null;
   if (!Array.isArray(entry.inputs) || !Array.isArray(entry.outputs) || typeof entry.exitCode !== "number") return null;
   if (!Number.isInteger(entry.exitCode) || entry.exitCode < 0 || entry.exitCode > 255) return null;
+  const outputPaths = /* @__PURE__ */ new Set();
   for (const o of entry.outputs) {
-    if (typeof o !== "object" || o === null || typeof o.path !== "string") return null;
+    if (typeof o !== "object" || o === null || typeof o.path !== "string" || outputPaths.has(o.path)) return null;
+    outputPaths.add(o.path);
     if (o.type === "file" && !(typeof o.blob === "string" && HEX64.test(o.blob) && Number.isInteger(o.mode))) return null;
     if (!["file", "symlink", "dir", "absent"].includes(o.type)) return null;
+  }
+  for (const i of entry.inputs) {
+    if (typeof i !== "object" || i === null || typeof i.path !== "string" || typeof i.kind !== "string" || typeof i.value !== "string") return null;
   }
   if (entry.stream) {
     const { blob, chunks } = entry.stream;
@@ -1353,37 +1374,37 @@ function parseEntry(text) {
 function listLocal(dir) {
   const entries = [];
   const root = (0, import_node_path5.join)(dir, "entries");
-  for (const rel of (0, import_node_fs6.readdirSync)(root, { recursive: true }).map(String)) {
+  for (const rel of (0, import_node_fs7.readdirSync)(root, { recursive: true }).map(String)) {
     if (!rel.endsWith(".json")) continue;
     const path = (0, import_node_path5.join)(root, rel);
     try {
-      const st = (0, import_node_fs6.statSync)(path);
-      const entry = parseEntry((0, import_node_fs6.readFileSync)(path, "utf8"));
-      if (entry) entries.push({ entry, lastUsedMs: st.mtimeMs, bytes: st.size, remove: () => (0, import_node_fs6.rmSync)(path, { force: true }) });
-      else (0, import_node_fs6.rmSync)(path, { force: true });
+      const st = (0, import_node_fs7.statSync)(path);
+      const entry = parseEntry((0, import_node_fs7.readFileSync)(path, "utf8"));
+      if (entry) entries.push({ entry, lastUsedMs: st.mtimeMs, bytes: st.size, remove: () => (0, import_node_fs7.rmSync)(path, { force: true }) });
+      else (0, import_node_fs7.rmSync)(path, { force: true });
     } catch {
     }
   }
   const blobs = [];
   const blobRoot = (0, import_node_path5.join)(dir, "blobs");
-  for (const rel of (0, import_node_fs6.readdirSync)(blobRoot, { recursive: true }).map(String)) {
+  for (const rel of (0, import_node_fs7.readdirSync)(blobRoot, { recursive: true }).map(String)) {
     const hash = rel.replace("/", "");
     if (!HEX64.test(hash)) continue;
     const path = (0, import_node_path5.join)(blobRoot, rel);
     try {
-      const st = (0, import_node_fs6.statSync)(path);
+      const st = (0, import_node_fs7.statSync)(path);
       blobs.push({ hash, bytes: st.size, mtimeMs: st.mtimeMs, path });
     } catch {
     }
   }
   return { entries, blobs };
 }
-var import_node_crypto2, import_node_fs6, import_node_os4, import_node_path5, HEX64, LocalStore;
+var import_node_crypto2, import_node_fs7, import_node_os4, import_node_path5, HEX64, LocalStore;
 var init_local = __esm({
   "src/store/local.ts"() {
     "use strict";
     import_node_crypto2 = require("node:crypto");
-    import_node_fs6 = require("node:fs");
+    import_node_fs7 = require("node:fs");
     init_atomic();
     import_node_os4 = require("node:os");
     import_node_path5 = require("node:path");
@@ -1392,8 +1413,8 @@ var init_local = __esm({
       constructor(dir, writable = true) {
         this.dir = dir;
         this.writable = writable;
-        (0, import_node_fs6.mkdirSync)((0, import_node_path5.join)(dir, "blobs"), { recursive: true });
-        (0, import_node_fs6.mkdirSync)((0, import_node_path5.join)(dir, "entries"), { recursive: true });
+        (0, import_node_fs7.mkdirSync)((0, import_node_path5.join)(dir, "blobs"), { recursive: true });
+        (0, import_node_fs7.mkdirSync)((0, import_node_path5.join)(dir, "entries"), { recursive: true });
       }
       dir;
       writable;
@@ -1418,7 +1439,7 @@ var init_local = __esm({
         const dir = this.entryDir(weak);
         let names;
         try {
-          names = (0, import_node_fs6.readdirSync)(dir).filter((n) => n.startsWith(`${weak}.`) && n.endsWith(".json"));
+          names = (0, import_node_fs7.readdirSync)(dir).filter((n) => n.startsWith(`${weak}.`) && n.endsWith(".json"));
         } catch {
           return [];
         }
@@ -1426,8 +1447,8 @@ var init_local = __esm({
         for (const name of names) {
           const path = (0, import_node_path5.join)(dir, name);
           try {
-            const entry = parseEntry((0, import_node_fs6.readFileSync)(path, "utf8"));
-            if (entry && entry.weak === weak) found.push({ entry, used: names.length > 1 ? (0, import_node_fs6.statSync)(path).mtimeMs : 0 });
+            const entry = parseEntry((0, import_node_fs7.readFileSync)(path, "utf8"));
+            if (entry && entry.weak === weak) found.push({ entry, used: names.length > 1 ? (0, import_node_fs7.statSync)(path).mtimeMs : 0 });
           } catch {
           }
         }
@@ -1441,7 +1462,7 @@ var init_local = __esm({
         if (!this.writable) return;
         const now = /* @__PURE__ */ new Date();
         try {
-          (0, import_node_fs6.utimesSync)(this.entryPath(entry), now, now);
+          (0, import_node_fs7.utimesSync)(this.entryPath(entry), now, now);
         } catch {
         }
       }
@@ -1449,12 +1470,12 @@ var init_local = __esm({
         if (!HEX64.test(hash)) return null;
         let data;
         try {
-          data = (0, import_node_fs6.readFileSync)(this.blobPath(hash));
+          data = (0, import_node_fs7.readFileSync)(this.blobPath(hash));
         } catch {
           return null;
         }
         if ((0, import_node_crypto2.createHash)("sha256").update(data).digest("hex") !== hash) {
-          if (this.writable) (0, import_node_fs6.rmSync)(this.blobPath(hash), { force: true });
+          if (this.writable) (0, import_node_fs7.rmSync)(this.blobPath(hash), { force: true });
           return null;
         }
         this.present.set(hash, data.length);
@@ -1462,7 +1483,7 @@ var init_local = __esm({
       }
       async hasBlob(hash, bytes) {
         if (this.present.get(hash) === bytes) return true;
-        const there = (0, import_node_fs6.statSync)(this.blobPath(hash), { throwIfNoEntry: false })?.size === bytes;
+        const there = (0, import_node_fs7.statSync)(this.blobPath(hash), { throwIfNoEntry: false })?.size === bytes;
         if (there) this.present.set(hash, bytes);
         return there;
       }
@@ -1520,15 +1541,15 @@ function collectGarbage(dir, maxBytes, now = Date.now()) {
   for (const b of blobs) {
     if (refs.has(b.hash)) continue;
     if (now - b.mtimeMs < GRACE_MS) bytesAfter += b.bytes;
-    else (0, import_node_fs7.rmSync)(b.path, { force: true });
+    else (0, import_node_fs8.rmSync)(b.path, { force: true });
   }
   return { entriesBefore: entries.length, entriesRemoved: removed, bytesBefore, bytesAfter };
 }
-var import_node_fs7, GRACE_MS;
+var import_node_fs8, GRACE_MS;
 var init_gc = __esm({
   "src/store/gc.ts"() {
     "use strict";
-    import_node_fs7 = require("node:fs");
+    import_node_fs8 = require("node:fs");
     init_local();
     GRACE_MS = 60 * 60 * 1e3;
   }
@@ -1750,7 +1771,7 @@ function tmpName(dir, name) {
 }
 function kindAt(path) {
   try {
-    const st = (0, import_node_fs9.lstatSync)(path, { throwIfNoEntry: false });
+    const st = (0, import_node_fs10.lstatSync)(path, { throwIfNoEntry: false });
     return st ? st.isDirectory() ? "dir" : "other" : null;
   } catch {
     return null;
@@ -1760,11 +1781,11 @@ function removeAt(path) {
   const kind = kindAt(path);
   if (kind === null) return;
   if (kind !== "dir") {
-    (0, import_node_fs9.unlinkSync)(path);
+    (0, import_node_fs10.unlinkSync)(path);
     return;
   }
   try {
-    (0, import_node_fs9.rmdirSync)(path);
+    (0, import_node_fs10.rmdirSync)(path);
   } catch (e) {
     throw new RestoreError(`${path} is a directory that is not empty: restoring would delete what is in it (${e.message})`);
   }
@@ -1792,28 +1813,28 @@ async function fetchBlobs(entry, store) {
 }
 function replaceWith(tmp, path) {
   try {
-    (0, import_node_fs9.renameSync)(tmp, path);
+    (0, import_node_fs10.renameSync)(tmp, path);
     return false;
   } catch (e) {
     if (kindAt(path) !== "dir") {
-      (0, import_node_fs9.rmSync)(tmp, { force: true });
+      (0, import_node_fs10.rmSync)(tmp, { force: true });
       throw e;
     }
   }
   try {
     removeAt(path);
-    (0, import_node_fs9.renameSync)(tmp, path);
+    (0, import_node_fs10.renameSync)(tmp, path);
     return true;
   } catch (e) {
-    (0, import_node_fs9.rmSync)(tmp, { force: true });
+    (0, import_node_fs10.rmSync)(tmp, { force: true });
     throw e;
   }
 }
-var import_node_fs9, import_node_path8, RestoreError, Restorer;
+var import_node_fs10, import_node_path8, RestoreError, Restorer;
 var init_restore = __esm({
   "src/memo/restore.ts"() {
     "use strict";
-    import_node_fs9 = require("node:fs");
+    import_node_fs10 = require("node:fs");
     import_node_path8 = require("node:path");
     RestoreError = class extends Error {
     };
@@ -1832,8 +1853,8 @@ var init_restore = __esm({
       safeDir(dir) {
         let real = this.realDirs.get(dir);
         if (real !== void 0) return real;
-        (0, import_node_fs9.mkdirSync)(dir, { recursive: true });
-        real = (0, import_node_fs9.realpathSync)(dir);
+        (0, import_node_fs10.mkdirSync)(dir, { recursive: true });
+        real = (0, import_node_fs10.realpathSync)(dir);
         if (!this.roots.allows(real)) throw new RestoreError(`${dir} leads outside the allowed directories (to ${real})`);
         this.realDirs.set(dir, real);
         return real;
@@ -1863,23 +1884,23 @@ var init_restore = __esm({
             const data = blobs.get(o.blob);
             const mode = o.mode & 4095;
             const tmp = tmpName(dir, (0, import_node_path8.basename)(target));
-            (0, import_node_fs9.writeFileSync)(tmp, data, { mode });
-            if ((mode & this.umask) !== 0 || (mode & ~511) !== 0) (0, import_node_fs9.chmodSync)(tmp, mode);
+            (0, import_node_fs10.writeFileSync)(tmp, data, { mode });
+            if ((mode & this.umask) !== 0 || (mode & ~511) !== 0) (0, import_node_fs10.chmodSync)(tmp, mode);
             if (replaceWith(tmp, path)) this.forget();
             return data.length;
           }
           case "symlink": {
             const tmp = tmpName(dir, (0, import_node_path8.basename)(target));
-            (0, import_node_fs9.symlinkSync)(o.target, tmp);
+            (0, import_node_fs10.symlinkSync)(o.target, tmp);
             replaceWith(tmp, path);
             return 0;
           }
           case "dir": {
             if (kindAt(path) !== "dir") {
               removeAt(path);
-              (0, import_node_fs9.mkdirSync)(path);
+              (0, import_node_fs10.mkdirSync)(path);
             }
-            (0, import_node_fs9.chmodSync)(path, o.mode & 4095);
+            (0, import_node_fs10.chmodSync)(path, o.mode & 4095);
             return 0;
           }
           case "absent":
@@ -1941,11 +1962,11 @@ function ownUnsafety(e) {
   if (dup) return why(`it redirects fd ${dup.fd} to ${dup.to}: its output could not be replayed in place`);
   return null;
 }
-var import_node_fs10, CHECK_ORDER, NO_OUTPUT, STORED, STRUCTURAL, MemoEngine;
+var import_node_fs11, CHECK_ORDER, NO_OUTPUT, STORED, STRUCTURAL, MemoEngine;
 var init_engine = __esm({
   "src/memo/engine.ts"() {
     "use strict";
-    import_node_fs10 = require("node:fs");
+    import_node_fs11 = require("node:fs");
     init_fingerprint();
     init_observe();
     init_restore();
@@ -1996,9 +2017,14 @@ var init_engine = __esm({
       /** stored input paths found changed by a lookup in this run */
       knownDifferent = /* @__PURE__ */ new Set();
       snapshots = new OutputSnapshots();
-      /** where the log stood when each execution's exec was answered, by pid until the exec is known */
+      /** orders snapshots and exec answers (the log's length does not: exits and spawns add nothing) */
+      tick = 0;
+      /** each execution's exec answer, on that order; by pid until the exec is known */
       answeredAtPid = /* @__PURE__ */ new Map();
       answeredAt = /* @__PURE__ */ new Map();
+      /** why a process cannot be recorded, known at its exec; by pid until the exec is known */
+      refusedAtExecPid = /* @__PURE__ */ new Map();
+      refusedAtExec = /* @__PURE__ */ new Map();
       fs;
       restorer;
       /** The weak fingerprint; a query without a umask (explain, an old kernel) is taken to have the root's. */
@@ -2016,6 +2042,11 @@ var init_engine = __esm({
       /** The exec hook: a hit restores the outputs and skips the program. */
       decide = async (q) => {
         const started = performance.now();
+        if (q.umask === null) {
+          this.refusedAtExecPid.set(q.pid, "its umask could not be read (/proc/PID/status has none before Linux 4.7)");
+          this.answeredAtPid.set(q.pid, ++this.tick);
+          return { skip: false };
+        }
         const weak = this.weakOfQuery(q);
         this.pendingWeak.set(q.pid, { exe: q.exe, weak });
         try {
@@ -2035,7 +2066,7 @@ var init_engine = __esm({
             entry.outputs.forEach((o, i) => {
               if (o.type === "file") this.fs.settle(paths[i], o.blob);
               const state = { ...o, path: paths[i] };
-              this.snapshots.add(paths[i], { at: change.at, taken: change.at, exec: change.exec, state, stored: STORED });
+              this.snapshots.add(paths[i], { at: change.at, taken: ++this.tick, exec: change.exec, state, stored: STORED });
             });
             await this.opts.store.touchEntry(entry);
             this.stats.reused++;
@@ -2049,7 +2080,7 @@ var init_engine = __esm({
         } catch (e) {
           this.opts.warn(`cache lookup for ${q.exe} failed, running it: ${e.message}`);
         }
-        this.answeredAtPid.set(q.pid, this.builder.log.length);
+        this.answeredAtPid.set(q.pid, ++this.tick);
         return { skip: false };
       };
       /**
@@ -2061,7 +2092,7 @@ var init_engine = __esm({
        */
       firstDifference(entry) {
         for (const input of entry.inputs) {
-          if (typeof input.path !== "string") return this.differs(input);
+          if (typeof input !== "object" || input === null || typeof input.path !== "string") return this.differs(input);
           if (!this.knownDifferent.has(input.path)) continue;
           const d = this.differs(input);
           if (d) return d;
@@ -2079,13 +2110,14 @@ var init_engine = __esm({
       /** How one stored input differs from what its path holds now, or null when it does not. */
       differs(input) {
         const now = this.currentOf(input);
-        if (now === void 0) return `${String(input.path)}: an input of unknown kind`;
+        if (now === void 0) return `${String(input?.path)}: an input of unknown kind`;
         if (now === input.value) return null;
         this.knownDifferent.add(input.path);
         return `${input.path}: ${short(input.value)} -> ${short(now)}`;
       }
       /** What an input's path holds now, in the input's terms; undefined for an input of unknown kind. */
       currentOf(input) {
+        if (typeof input !== "object" || input === null) return void 0;
         if (typeof input.path !== "string" || typeof input.value !== "string") return void 0;
         const { kind } = input;
         if (kind === "content" || kind === "absent" || kind === "link") return this.fs.valueAt(kind, this.opts.roots.load(input.path));
@@ -2140,10 +2172,13 @@ var init_engine = __esm({
         const answered = this.answeredAtPid.get(exec.pid);
         if (answered !== void 0) this.answeredAt.set(exec.id, answered);
         this.answeredAtPid.delete(exec.pid);
+        const refused = this.refusedAtExecPid.get(exec.pid);
+        if (refused) this.refusedAtExec.set(exec.id, refused);
+        this.refusedAtExecPid.delete(exec.pid);
       }
       /** Snapshots the paths exec's own processes changed, as they are now (its exit just came in). */
       capture(exec, endAt) {
-        const taken = this.builder.log.length;
+        const taken = ++this.tick;
         const paths = /* @__PURE__ */ new Set();
         for (const [, item] of this.builder.ownLog(exec.id)) {
           if (item.kind !== "access" || item.access.result !== "ok" || !CHANGE_OPS.has(item.access.op)) continue;
@@ -2158,10 +2193,10 @@ var init_engine = __esm({
       /** A path's state now, the blob of a file stored (or found stored); a null state when it cannot be told. */
       stateNow(path) {
         try {
-          const st = (0, import_node_fs10.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
+          const st = (0, import_node_fs11.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
           if (!st) return { state: { path, type: "absent" }, stored: STORED };
           const mode = Number(st.mode) & 4095;
-          if (st.isSymbolicLink()) return { state: { path, type: "symlink", target: (0, import_node_fs10.readlinkSync)(path) }, stored: STORED };
+          if (st.isSymbolicLink()) return { state: { path, type: "symlink", target: (0, import_node_fs11.readlinkSync)(path) }, stored: STORED };
           if (st.isDirectory()) return { state: { path, type: "dir", mode }, stored: STORED };
           if (!st.isFile()) return { state: null, stored: STORED };
           const size = Number(st.size);
@@ -2280,6 +2315,8 @@ var init_engine = __esm({
       }
       /** Records exec's entry; returns why it cannot be, or null. */
       async record(exec, folded) {
+        const refused = this.refusedAtExec.get(exec.id);
+        if (refused) return refused;
         const weak = this.weakOf.get(exec.id);
         if (!weak) return "its exec was not seen";
         if (exec.exitCode === null) return `killed by signal ${exec.signal}`;
@@ -2351,7 +2388,7 @@ var init_engine = __esm({
         }
         for (const path of outputs) {
           const snapshot = kept.get(path);
-          const after = snapshot ? (c) => c.exec >= 0 && (this.answeredAt.get(c.exec) ?? -1) >= snapshot.taken : void 0;
+          const after = snapshot ? (c) => c.at > endAt && c.exec >= 0 && (this.answeredAt.get(c.exec) ?? -1) > snapshot.taken : void 0;
           const change = this.fs.changes.foreign({ path, kind: "content" }, since, own, after);
           if (change) return why(path, change);
         }
@@ -2363,7 +2400,7 @@ var init_engine = __esm({
         for (const path of paths.sort()) {
           const noEffect = createdHere.has(path) && removedHere.has(path);
           if (!this.opts.roots.allows(path)) {
-            if (noEffect && !(0, import_node_fs10.lstatSync)(path, { throwIfNoEntry: false })) continue;
+            if (noEffect && !(0, import_node_fs11.lstatSync)(path, { throwIfNoEntry: false })) continue;
             return `it writes ${path}, outside the root`;
           }
           let state;
@@ -2383,10 +2420,10 @@ var init_engine = __esm({
         return states;
       }
       async finalState(path) {
-        const st = (0, import_node_fs10.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
+        const st = (0, import_node_fs11.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
         if (!st) return { path, type: "absent" };
         const mode = Number(st.mode) & 4095;
-        if (st.isSymbolicLink()) return { path, type: "symlink", target: (0, import_node_fs10.readlinkSync)(path) };
+        if (st.isSymbolicLink()) return { path, type: "symlink", target: (0, import_node_fs11.readlinkSync)(path) };
         if (st.isDirectory()) return { path, type: "dir", mode };
         if (!st.isFile()) throw new Error(`${path} is neither a file, a directory nor a symlink`);
         const size = Number(st.size);
@@ -2476,7 +2513,7 @@ __export(explain_command_exports, {
 function stdioKind(fd) {
   try {
     if ((0, import_node_tty.isatty)(fd)) return "tty";
-    const st = (0, import_node_fs13.fstatSync)(fd);
+    const st = (0, import_node_fs14.fstatSync)(fd);
     if (st.isFIFO()) return "pipe";
     if (st.isSocket()) return "socket";
     if (st.isFile()) return "file";
@@ -2522,11 +2559,11 @@ ${EXPLAIN_USAGE}`);
   process.stdout.write("(children are judged against the files as they are now, before anything runs)\n");
   return 0;
 }
-var import_node_fs13, import_node_path12, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
+var import_node_fs14, import_node_path12, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
 var init_explain_command = __esm({
   "src/cli/explain-command.ts"() {
     "use strict";
-    import_node_fs13 = require("node:fs");
+    import_node_fs14 = require("node:fs");
     import_node_path12 = require("node:path");
     import_node_tty = require("node:tty");
     init_fingerprint();
@@ -2585,7 +2622,7 @@ init_args();
 init_common();
 
 // src/cli/gc-command.ts
-var import_node_fs8 = require("node:fs");
+var import_node_fs9 = require("node:fs");
 var import_node_path6 = require("node:path");
 init_store();
 init_args();
@@ -2600,7 +2637,7 @@ ${GC_USAGE}`);
   const max = parseSize(size);
   if (max === null) throw new UsageError(`--max-size "${size}" is not a size: write it like 500M, 5G or 1048576`);
   const dir = (0, import_node_path6.resolve)(String(options.get("store") ?? defaultStoreDir()));
-  if (!(0, import_node_fs8.existsSync)(dir)) {
+  if (!(0, import_node_fs9.existsSync)(dir)) {
     process.stderr.write(`processcache: no store at ${dir}: nothing to collect
 `);
     return 0;
@@ -2614,7 +2651,7 @@ ${GC_USAGE}`);
 
 // src/cli/run-command.ts
 var import_node_child_process2 = require("node:child_process");
-var import_node_fs11 = require("node:fs");
+var import_node_fs12 = require("node:fs");
 var import_node_os5 = require("node:os");
 var import_node_path10 = require("node:path");
 init_fingerprint();
@@ -2630,7 +2667,7 @@ var warn = (message) => {
 };
 function loadStatCache(path) {
   try {
-    const entries = JSON.parse((0, import_node_fs11.readFileSync)(path, "utf8"));
+    const entries = JSON.parse((0, import_node_fs12.readFileSync)(path, "utf8"));
     if (Array.isArray(entries)) return new FileHasher(entries.filter((e) => Array.isArray(e) && e.length === 3 && e.every((x) => typeof x === "string")));
   } catch {
   }
@@ -2675,12 +2712,12 @@ ${RUN_USAGE}`);
   resolveProgram(command[0], process.env, process.cwd());
   const storeDir = (0, import_node_path10.resolve)(String(options.get("store") ?? defaultStoreDir()));
   const root = (0, import_node_path10.resolve)(String(options.get("root") ?? process.cwd()));
-  if (!(0, import_node_fs11.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
+  if (!(0, import_node_fs12.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
   const minDurationMs = nonNegativeInt(options.get("min-duration-ms"), "min-duration-ms", 3);
   const ignoreEnv = ignoredEnv(lists.get("ignore-env"));
   let store;
   try {
-    (0, import_node_fs11.mkdirSync)(storeDir, { recursive: true });
+    (0, import_node_fs12.mkdirSync)(storeDir, { recursive: true });
     store = new LocalStore(storeDir, !options.has("read-only"));
   } catch (e) {
     warn(`the store at ${storeDir} cannot be used (${e.message}); running without the cache`);
@@ -2728,7 +2765,7 @@ ${RUN_USAGE}`);
   const statsPath = options.get("stats-json");
   if (typeof statsPath === "string") {
     try {
-      (0, import_node_fs11.writeFileSync)(statsPath, `${JSON.stringify(stats, null, 1)}
+      (0, import_node_fs12.writeFileSync)(statsPath, `${JSON.stringify(stats, null, 1)}
 `);
     } catch (e) {
       warn(`could not write ${statsPath}: ${e.message}`);
@@ -2738,7 +2775,7 @@ ${RUN_USAGE}`);
 }
 
 // src/cli/trace-command.ts
-var import_node_fs12 = require("node:fs");
+var import_node_fs13 = require("node:fs");
 var import_node_path11 = require("node:path");
 init_trace();
 init_args();
@@ -2752,7 +2789,7 @@ ${TRACE_USAGE}`);
   for (const w of [...builder.errors, ...warnings]) process.stderr.write(`processcache: warning: ${w}
 `);
   try {
-    (0, import_node_fs12.writeFileSync)(out, `${JSON.stringify(trace, null, 1)}
+    (0, import_node_fs13.writeFileSync)(out, `${JSON.stringify(trace, null, 1)}
 `);
   } catch (e) {
     process.stderr.write(`processcache: warning: could not write the trace to ${out}: ${e.message}

@@ -110,8 +110,8 @@ int pct_decide_exec(int tid, int pid, const char *exe, const struct pct_syscall 
     const char *kinds[3] = { stdio_kind(tid, 0), stdio_kind(tid, 1), stdio_kind(tid, 2) };
     size_t a = strlen(exe) + 1, b = strlen(cwd) + 1;
     size_t k = strlen(kinds[0]) + strlen(kinds[1]) + strlen(kinds[2]) + 3;
-    emit_lock();
     const int umask_now = read_umask(tid); /* a parent may have changed it: it shapes the outputs' modes */
+    emit_lock();
     event_begin(PCT_EV_EXEC_QUERY, umask_now < 0 ? PCT_UMASK_UNKNOWN : (uint16_t)umask_now, pid, tid,
                 (uint32_t)argc, (uint32_t)envc, a + b + k + used);
     put_bytes(exe, a);

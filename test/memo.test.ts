@@ -1,7 +1,7 @@
 // processcache run on real programs: what hits, what misses, what is restored and replayed.
 import { createServer } from 'node:net';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -113,6 +113,57 @@ test('an output a later step changes in place is recorded as its writer left it 
   const second = runMemo(root(2), { cwd: dir, store }); // a new root: its children are looked up
   assert.is(second.stats.executions[1]!.status, 'hit');
   assert.is(readFileSync(`${dir}/lib.a`, 'utf8'), 'archive\nindex\n', 'the writer restores the archive without the index');
+});
+
+test('a change to an output while its writer\'s subtree still ran is never excused', () => {
+  const { dir, store } = setup();
+  writeFileSync(`${dir}/src.txt`, 'src\n');
+  // e.sh writes F, and reads it back later; meanwhile a process outside it appends to F
+  writeFileSync(`${dir}/e.sh`, [
+    `${PY} -c 'open("F", "w").write(open("src.txt").read())'`,
+    'sleep 0.6',
+    `${PY} -c 'import sys; sys.stdout.write("saw " + open("F").read())'`, ''].join('\n'));
+  const root = (tag: string): string[] => ['/bin/sh', '-c', `/bin/sh ./e.sh & sleep 0.3; ${PY} -c "open('F', 'a').write('${tag}\\n')"; wait`];
+  const first = runMemo(root('x'), { cwd: dir, store });
+  assert.is(first.stdout, 'saw src\nx\n', first.stderr);
+  const e = first.stats.executions.find((x) => x.argv.includes('./e.sh'))!;
+  assert.is(e.status, 'uncacheable');
+  assert.match(e.reason ?? '', /F was changed by .*python3 \(outside its subtree\) while it ran/);
+  const second = runMemo(root('y'), { cwd: dir, store });
+  assert.is(second.stdout, 'saw src\ny\n', 'what an uncached run prints');
+});
+
+test('a change by a process whose exec was answered before the snapshot is not excused', () => {
+  // A writes F and waits on a pipe; X, answered while A still runs, appends to F right after A
+  // ends, before A's exit may have reached processcache (found by review: 17 wrong of 20)
+  const code = [
+    'import os, subprocess',
+    'r, w = os.pipe()',
+    `a = subprocess.Popen(['${PY}', '-c', "import os; open('F','w').write('A\\\\n'); os.read(%d, 1); os._exit(0)" % r], pass_fds=[r])`,
+    `x = subprocess.Popen(['${PY}', '-c', "import os, time; time.sleep(0.3); os.write(%d, b'x'); os.execv('/bin/sh', ['sh', '-c', 'echo idx >> F'])" % w], pass_fds=[w])`,
+    'a.wait(); x.wait()', ''].join('\n');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const { dir, store } = setup();
+    writeFileSync(`${dir}/root.py`, code);
+    runMemo([PY, 'root.py'], { cwd: dir, store });
+    rmSync(`${dir}/F`);
+    runMemo([PY, 'root.py'], { cwd: dir, store });
+    assert.is(readFileSync(`${dir}/F`, 'utf8'), 'A\nidx\n', `attempt ${attempt}`);
+  }
+});
+
+test('a restored file changed through another name for it is looked at again', () => {
+  const { dir, store } = setup();
+  mkdirSync(`${dir}/out`);
+  symlinkSync('out', `${dir}/build`); // written as build/x, changed as out/x (a cd resolves the link)
+  const make = `${PY} -c "open('build/x', 'w').write('original'); import time; time.sleep(0.01)"`;
+  const patch = "/bin/sh -c 'cd out && if [ -e ../flag ]; then echo patched > x; fi'";
+  const show = `${PY} -c "print(open('build/x').read().strip()); import time; time.sleep(0.01)"`;
+  const root = (n: number): string[] => ['/bin/sh', '-c', `${make}; ${patch}; ${show}; : run ${n}`];
+  assert.is(runMemo(root(1), { cwd: dir, store }).stdout, 'original\n');
+  writeFileSync(`${dir}/flag`, '');
+  const second = runMemo(root(2), { cwd: dir, store });
+  assert.is(second.stdout, 'patched\n', 'what an uncached run prints');
 });
 
 test('an output overwritten by another process before it was recorded is not recorded', () => {
@@ -307,11 +358,18 @@ test('a manifest with a malformed input is a miss, never a hit', () => {
   const rel = readdirSync(join(store, 'entries'), { recursive: true }).map(String).find((f) => f.endsWith('.json'))!;
   const path = join(store, 'entries', rel);
   const entry = JSON.parse(readFileSync(path, 'utf8'));
-  for (const bad of [{ path: 7, kind: 'content', value: 'x' }, { path: 'in.txt', kind: 'sorcery', value: 'x' }]) {
-    writeFileSync(path, JSON.stringify({ ...entry, inputs: [bad] }));
+  // refused when the entry is read (never a candidate), or when its input is looked at
+  const bad: [unknown, RegExp][] = [
+    [{ ...entry, inputs: [{ path: 7, kind: 'content', value: 'x' }] }, /never recorded/],
+    [{ ...entry, inputs: [null] }, /never recorded/],
+    [{ ...entry, outputs: [...entry.outputs, { path: 'out.txt', type: 'absent' }] }, /never recorded/],
+    [{ ...entry, inputs: [{ path: 'in.txt', kind: 'sorcery', value: 'x' }] }, /an input of unknown kind/],
+  ];
+  for (const [manifest, why] of bad) {
+    writeFileSync(path, JSON.stringify(manifest));
     const r = runMemo([PY, '-c', UPPER], { cwd: dir, store });
-    assert.equal(counts(r), [1, 0], JSON.stringify(bad));
-    assert.match(r.stats.executions[0]!.reason ?? '', /an input of unknown kind/);
+    assert.equal(counts(r), [1, 0], JSON.stringify(manifest).slice(0, 200));
+    assert.match(r.stats.executions[0]!.reason ?? '', why);
   }
 });
 

@@ -54,7 +54,8 @@ export class FileHasher {
     for (const [path, identity, digest] of entries) this.known.set(path, { identity, digest });
   }
 
-  private static key(st: BigIntStats): string {
+  /** What stat says of a file that a change to it would alter. */
+  static identity(st: BigIntStats): string {
     return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
   }
 
@@ -103,7 +104,7 @@ export class FileHasher {
   /** The digest known for the file at path, as lstat or stat saw it, if any: no read needed. */
   cached(path: string, st: BigIntStats): string | undefined {
     const known = this.known.get(path);
-    if (!known || known.identity !== FileHasher.key(st)) return undefined;
+    if (!known || known.identity !== FileHasher.identity(st)) return undefined;
     this.used.add(path);
     return known.digest;
   }
@@ -161,7 +162,7 @@ export class FileHasher {
     const now = BigInt(Date.now()) * 1_000_000n;
     const window = racyWindow(st);
     if (now - st.mtimeNs <= window || now - st.ctimeNs <= window) return;
-    this.known.set(path, { identity: FileHasher.key(st), digest });
+    this.known.set(path, { identity: FileHasher.identity(st), digest });
     this.used.add(path);
     this.dirty = true;
   }

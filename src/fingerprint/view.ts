@@ -4,8 +4,18 @@
 // so a changed path (or a directory whose entries changed) is looked at afresh every time.
 import type { InputSpec } from '../observe/index.js';
 import { ChangeLog, type Change } from './changes.js';
-import type { FileHasher } from './hash.js';
+import { lstatSync } from 'node:fs';
+import { FileHasher } from './hash.js';
 import { currentValue } from './inputs.js';
+
+function identityOf(path: string): string | undefined {
+  try {
+    const st = lstatSync(path, { bigint: true, throwIfNoEntry: false });
+    return st?.isFile() ? FileHasher.identity(st) : undefined;
+  } catch {
+    return undefined; // unreachable now: whatever it holds, not what was written
+  }
+}
 
 /** the access kinds that change the file system */
 export const CHANGE_OPS: ReadonlySet<string> = new Set(['write', 'create', 'truncate', 'rename', 'delete', 'mkdir', 'rmdir', 'symlink', 'link', 'chmod', 'utime', 'mknod']);
@@ -13,7 +23,7 @@ export const CHANGE_OPS: ReadonlySet<string> = new Set(['write', 'create', 'trun
 export class FsView {
   private readonly memo = new Map<string, Map<string, string>>();
   private readonly existsMemo = new Map<string, Map<string, string>>();
-  private readonly settled = new Map<string, { changes: number; digest: string }>();
+  private readonly settled = new Map<string, { changes: number; identity: string; digest: string }>();
   /** every change the run made, by whom and when */
   readonly changes = new ChangeLog();
 
@@ -52,13 +62,18 @@ export class FsView {
    * written until its next change: no need to read it back when a later lookup or recording asks.
    */
   settle(path: string, digest: string): void {
-    this.settled.set(path, { changes: this.changes.count(path), digest });
+    const identity = identityOf(path);
+    if (identity) this.settled.set(path, { changes: this.changes.count(path), identity, digest });
   }
 
-  /** The digest settle() gave path, while no change has come since. */
+  /**
+   * The digest settle() gave path, while no change has come since: none under this path, and
+   * the file still the one written (a change through another name for it, a symlinked
+   * directory on the way, alters what stat says).
+   */
   settledDigest(path: string): string | undefined {
     const s = this.settled.get(path);
-    return s && s.changes === this.changes.count(path) ? s.digest : undefined;
+    return s && s.changes === this.changes.count(path) && identityOf(path) === s.identity ? s.digest : undefined;
   }
 
   private settledValue(spec: InputSpec): string | undefined {

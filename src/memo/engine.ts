@@ -135,9 +135,14 @@ export class MemoEngine {
   /** stored input paths found changed by a lookup in this run */
   private readonly knownDifferent = new Set<string>();
   private readonly snapshots = new OutputSnapshots();
-  /** where the log stood when each execution's exec was answered, by pid until the exec is known */
+  /** orders snapshots and exec answers (the log's length does not: exits and spawns add nothing) */
+  private tick = 0;
+  /** each execution's exec answer, on that order; by pid until the exec is known */
   private readonly answeredAtPid = new Map<number, number>();
   private readonly answeredAt = new Map<number, number>();
+  /** why a process cannot be recorded, known at its exec; by pid until the exec is known */
+  private readonly refusedAtExecPid = new Map<number, string>();
+  private readonly refusedAtExec = new Map<number, string>();
 
   private readonly fs: FsView;
   private readonly restorer: Restorer;
@@ -177,6 +182,12 @@ export class MemoEngine {
   /** The exec hook: a hit restores the outputs and skips the program. */
   readonly decide = async (q: ExecQuery): Promise<ExecDecision> => {
     const started = performance.now();
+    if (q.umask === null) {
+      // the modes of what it creates depend on it: neither looked up nor recorded
+      this.refusedAtExecPid.set(q.pid, 'its umask could not be read (/proc/PID/status has none before Linux 4.7)');
+      this.answeredAtPid.set(q.pid, ++this.tick);
+      return { skip: false };
+    }
     const weak = this.weakOfQuery(q);
     this.pendingWeak.set(q.pid, { exe: q.exe, weak });
     try {
@@ -198,7 +209,7 @@ export class MemoEngine {
         entry.outputs.forEach((o, i) => {
           if (o.type === 'file') this.fs.settle(paths[i]!, o.blob);
           const state: OutputState = { ...o, path: paths[i]! };
-          this.snapshots.add(paths[i]!, { at: change.at, taken: change.at, exec: change.exec, state, stored: STORED });
+          this.snapshots.add(paths[i]!, { at: change.at, taken: ++this.tick, exec: change.exec, state, stored: STORED });
         });
         await this.opts.store.touchEntry(entry);
         this.stats.reused++;
@@ -214,7 +225,7 @@ export class MemoEngine {
     } catch (e) {
       this.opts.warn(`cache lookup for ${q.exe} failed, running it: ${(e as Error).message}`);
     }
-    this.answeredAtPid.set(q.pid, this.builder.log.length);
+    this.answeredAtPid.set(q.pid, ++this.tick);
     return { skip: false };
   };
 
@@ -228,7 +239,7 @@ export class MemoEngine {
   private firstDifference(entry: Entry): string | null {
     for (const input of entry.inputs) {
       // a manifest is untrusted: an input without a path is malformed, and a miss
-      if (typeof input.path !== 'string') return this.differs(input);
+      if (typeof input !== 'object' || input === null || typeof input.path !== 'string') return this.differs(input);
       if (!this.knownDifferent.has(input.path)) continue;
       const d = this.differs(input);
       if (d) return d;
@@ -247,7 +258,7 @@ export class MemoEngine {
   /** How one stored input differs from what its path holds now, or null when it does not. */
   private differs(input: Input): string | null {
     const now = this.currentOf(input);
-    if (now === undefined) return `${String(input.path)}: an input of unknown kind`;
+    if (now === undefined) return `${String(input?.path)}: an input of unknown kind`;
     if (now === input.value) return null;
     this.knownDifferent.add(input.path);
     return `${input.path}: ${short(input.value)} -> ${short(now)}`;
@@ -255,6 +266,7 @@ export class MemoEngine {
 
   /** What an input's path holds now, in the input's terms; undefined for an input of unknown kind. */
   private currentOf(input: Input): string | undefined {
+    if (typeof input !== 'object' || input === null) return undefined;
     if (typeof input.path !== 'string' || typeof input.value !== 'string') return undefined;
     const { kind } = input;
     if (kind === 'content' || kind === 'absent' || kind === 'link') return this.fs.valueAt(kind, this.opts.roots.load(input.path));
@@ -310,11 +322,14 @@ export class MemoEngine {
     const answered = this.answeredAtPid.get(exec.pid);
     if (answered !== undefined) this.answeredAt.set(exec.id, answered);
     this.answeredAtPid.delete(exec.pid);
+    const refused = this.refusedAtExecPid.get(exec.pid);
+    if (refused) this.refusedAtExec.set(exec.id, refused);
+    this.refusedAtExecPid.delete(exec.pid);
   }
 
   /** Snapshots the paths exec's own processes changed, as they are now (its exit just came in). */
   private capture(exec: Execution, endAt: number): void {
-    const taken = this.builder.log.length;
+    const taken = ++this.tick;
     const paths = new Set<string>();
     for (const [, item] of this.builder.ownLog(exec.id)) {
       if (item.kind !== 'access' || item.access.result !== 'ok' || !CHANGE_OPS.has(item.access.op)) continue;
@@ -453,6 +468,8 @@ export class MemoEngine {
 
   /** Records exec's entry; returns why it cannot be, or null. */
   private async record(exec: Execution, folded: Folded): Promise<string | null> {
+    const refused = this.refusedAtExec.get(exec.id);
+    if (refused) return refused;
     const weak = this.weakOf.get(exec.id);
     if (!weak) return 'its exec was not seen';
     if (exec.exitCode === null) return `killed by signal ${exec.signal}`;
@@ -523,7 +540,9 @@ export class MemoEngine {
     for (const path of outputs) {
       const snapshot = kept.get(path);
       // a process whose exec was answered after the snapshot could not have changed it before
-      const after = snapshot ? (c: Change): boolean => c.exec >= 0 && (this.answeredAt.get(c.exec) ?? -1) >= snapshot.taken : undefined;
+      const after = snapshot
+        ? (c: Change): boolean => c.at > endAt && c.exec >= 0 && (this.answeredAt.get(c.exec) ?? -1) > snapshot.taken
+        : undefined;
       const change = this.fs.changes.foreign({ path, kind: 'content' }, since, own, after);
       if (change) return why(path, change);
     }

@@ -30,10 +30,16 @@ export function parseEntry(text: string): Entry | null {
   if (typeof entry.strong !== 'string' || !HEX64.test(entry.strong)) return null;
   if (!Array.isArray(entry.inputs) || !Array.isArray(entry.outputs) || typeof entry.exitCode !== 'number') return null;
   if (!Number.isInteger(entry.exitCode) || entry.exitCode < 0 || entry.exitCode > 255) return null;
+  // one state per path: a manifest naming a path twice would leave the order of the two to chance
+  const outputPaths = new Set<string>();
   for (const o of entry.outputs) {
-    if (typeof o !== 'object' || o === null || typeof o.path !== 'string') return null;
+    if (typeof o !== 'object' || o === null || typeof o.path !== 'string' || outputPaths.has(o.path)) return null;
+    outputPaths.add(o.path);
     if (o.type === 'file' && !(typeof o.blob === 'string' && HEX64.test(o.blob) && Number.isInteger(o.mode))) return null;
     if (!['file', 'symlink', 'dir', 'absent'].includes(o.type)) return null;
+  }
+  for (const i of entry.inputs) {
+    if (typeof i !== 'object' || i === null || typeof i.path !== 'string' || typeof i.kind !== 'string' || typeof i.value !== 'string') return null;
   }
   if (entry.stream) {
     const { blob, chunks } = entry.stream;
