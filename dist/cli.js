@@ -2419,19 +2419,12 @@ var init_engine = __esm({
         }
         return states;
       }
+      /** A path's state now, its blob in the store; throws when that cannot be had. */
       async finalState(path) {
-        const st = (0, import_node_fs11.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
-        if (!st) return { path, type: "absent" };
-        const mode = Number(st.mode) & 4095;
-        if (st.isSymbolicLink()) return { path, type: "symlink", target: (0, import_node_fs11.readlinkSync)(path) };
-        if (st.isDirectory()) return { path, type: "dir", mode };
-        if (!st.isFile()) throw new Error(`${path} is neither a file, a directory nor a symlink`);
-        const size = Number(st.size);
-        const known = this.fs.settledDigest(path) ?? this.opts.hasher.cached(path, st);
-        if (known && await this.opts.store.hasBlob(known, size)) return { path, type: "file", blob: known, mode, size };
-        const { data, digest } = this.opts.hasher.read(path);
-        await this.opts.store.putBlob(digest, data);
-        return { path, type: "file", blob: digest, mode, size: data.length };
+        const now = this.stateNow(path);
+        if (!now.state) throw new Error("neither a file, a directory nor a symlink, or gone meanwhile");
+        if (!await now.stored) throw new Error("its content could not be stored");
+        return now.state;
       }
       async storeStream(chunks) {
         if (!chunks.length) return null;

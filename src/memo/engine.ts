@@ -579,21 +579,12 @@ export class MemoEngine {
     return states;
   }
 
+  /** A path's state now, its blob in the store; throws when that cannot be had. */
   private async finalState(path: string): Promise<OutputState> {
-    const st = lstatSync(path, { bigint: true, throwIfNoEntry: false });
-    if (!st) return { path, type: 'absent' };
-    const mode = Number(st.mode) & 0o7777;
-    if (st.isSymbolicLink()) return { path, type: 'symlink', target: readlinkSync(path) };
-    if (st.isDirectory()) return { path, type: 'dir', mode };
-    if (!st.isFile()) throw new Error(`${path} is neither a file, a directory nor a symlink`);
-    const size = Number(st.size);
-    // an ancestor records the same outputs as its children: unchanged and stored, they are not read
-    // again; nor is a file a restore wrote, while no change has come since
-    const known = this.fs.settledDigest(path) ?? this.opts.hasher.cached(path, st);
-    if (known && (await this.opts.store.hasBlob(known, size))) return { path, type: 'file', blob: known, mode, size };
-    const { data, digest } = this.opts.hasher.read(path);
-    await this.opts.store.putBlob(digest, data);
-    return { path, type: 'file', blob: digest, mode, size: data.length };
+    const now = this.stateNow(path);
+    if (!now.state) throw new Error('neither a file, a directory nor a symlink, or gone meanwhile');
+    if (!(await now.stored)) throw new Error('its content could not be stored');
+    return now.state;
   }
 
   private async storeStream(chunks: { fd: number; data: Buffer }[]): Promise<Entry['stream']> {
