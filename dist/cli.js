@@ -1169,8 +1169,8 @@ var import_node_fs5, CHANGE_OPS, FsView;
 var init_view = __esm({
   "src/fingerprint/view.ts"() {
     "use strict";
-    init_changes();
     import_node_fs5 = require("node:fs");
+    init_changes();
     init_hash();
     init_inputs();
     CHANGE_OPS = /* @__PURE__ */ new Set(["write", "create", "truncate", "rename", "delete", "mkdir", "rmdir", "symlink", "link", "chmod", "utime", "mknod"]);
@@ -1197,10 +1197,7 @@ var init_view = __esm({
       }
       /** value() for the kinds a path alone describes, with no spec to build: a hit's lookups are mostly these. */
       valueAt(kind, path) {
-        if (this.changes.touched(path)) {
-          const settled = kind === "content" ? this.settledDigest(path) : void 0;
-          return settled !== void 0 ? `sha256:${settled}` : currentValue({ path, kind }, this.hasher);
-        }
+        if (this.changes.touched(path)) return kind === "content" && this.settledContent(path) || currentValue({ path, kind }, this.hasher);
         let memo = this.memo.get(kind);
         if (!memo) this.memo.set(kind, memo = /* @__PURE__ */ new Map());
         let v = memo.get(path);
@@ -1227,9 +1224,9 @@ var init_view = __esm({
         const s = this.settled.get(path);
         return s && s.changes === this.changes.count(path) && identityOf(path) === s.identity ? s.digest : void 0;
       }
-      settledValue(spec) {
-        if (spec.kind !== "content") return void 0;
-        const digest = this.settledDigest(spec.path);
+      /** settledDigest() as a content value. */
+      settledContent(path) {
+        const digest = this.settledDigest(path);
         return digest === void 0 ? void 0 : `sha256:${digest}`;
       }
       /** A map per kind of fact, keyed by path alone: a hit costs no new string. */
@@ -1242,7 +1239,7 @@ var init_view = __esm({
       /** value(), as a promise only when a large file must be hashed first, a chunk per turn. */
       valueSoon(spec) {
         if (spec.kind !== "content") return this.value(spec);
-        const settled = this.settledValue(spec);
+        const settled = this.settledContent(spec.path);
         if (settled !== void 0) return settled;
         const memo = this.memoFor(spec);
         const volatile = this.changes.touched(spec.path);
@@ -2004,12 +2001,10 @@ var init_engine = __esm({
       opts;
       builder;
       stats = { ran: 0, reused: 0, savedMs: 0, bytesRestored: 0, hitCostMs: 0, executions: [] };
-      pendingWeak = /* @__PURE__ */ new Map();
-      weakOf = /* @__PURE__ */ new Map();
       rows = /* @__PURE__ */ new Map();
-      /** for a miss: how each candidate differed, by pid until the exec is known */
-      missWhy = /* @__PURE__ */ new Map();
-      missReason = /* @__PURE__ */ new Map();
+      /** what each exec that was let run was told, by pid until the exec is seen, then by execution */
+      answerOfPid = /* @__PURE__ */ new Map();
+      answerOf = /* @__PURE__ */ new Map();
       recording = Promise.resolve();
       writes = [];
       /** each ended execution's subtree, folded: what its parent composes instead of re-reading it */
@@ -2019,12 +2014,6 @@ var init_engine = __esm({
       snapshots = new OutputSnapshots();
       /** orders snapshots and exec answers (the log's length does not: exits and spawns add nothing) */
       tick = 0;
-      /** each execution's exec answer, on that order; by pid until the exec is known */
-      answeredAtPid = /* @__PURE__ */ new Map();
-      answeredAt = /* @__PURE__ */ new Map();
-      /** why a process cannot be recorded, known at its exec; by pid until the exec is known */
-      refusedAtExecPid = /* @__PURE__ */ new Map();
-      refusedAtExec = /* @__PURE__ */ new Map();
       fs;
       restorer;
       /** The weak fingerprint; a query without a umask (explain, an old kernel) is taken to have the root's. */
@@ -2043,12 +2032,10 @@ var init_engine = __esm({
       decide = async (q) => {
         const started = performance.now();
         if (q.umask === null) {
-          this.refusedAtExecPid.set(q.pid, "its umask could not be read (/proc/PID/status has none before Linux 4.7)");
-          this.answeredAtPid.set(q.pid, ++this.tick);
-          return { skip: false };
+          return this.letRun(q, { refused: "its umask could not be read (/proc/PID/status has none before Linux 4.7)" });
         }
         const weak = this.weakOfQuery(q);
-        this.pendingWeak.set(q.pid, { exe: q.exe, weak });
+        let missWhy;
         try {
           const candidates = this.opts.index.candidates(weak);
           const misses = [];
@@ -2076,13 +2063,17 @@ var init_engine = __esm({
             const hit = { entry, created: restored.created, removed: restored.removed };
             return { skip: true, exitCode: entry.exitCode, output: this.stream(entry, blobs), tag: hit };
           }
-          this.missWhy.set(q.pid, misses.length ? `${misses.length} candidate(s), none matches: ${misses.slice(0, 3).join("; ")}` : "never recorded");
+          missWhy = misses.length ? `${misses.length} candidate(s), none matches: ${misses.slice(0, 3).join("; ")}` : "never recorded";
         } catch (e) {
           this.opts.warn(`cache lookup for ${q.exe} failed, running it: ${e.message}`);
         }
-        this.answeredAtPid.set(q.pid, ++this.tick);
-        return { skip: false };
+        return this.letRun(q, { weak, missWhy });
       };
+      /** The program runs; what it was told is kept for the execution it starts. */
+      letRun(q, answer) {
+        this.answerOfPid.set(q.pid, { ...answer, exe: q.exe, tick: ++this.tick });
+        return { skip: false };
+      }
       /**
        * The first input found that no longer holds what it held, or null when every one does. A miss
        * is decided while the process waits, so the inputs that already differed for an earlier lookup
@@ -2163,18 +2154,10 @@ var init_engine = __esm({
         return this.fs.valueSoon(spec);
       }
       started(exec) {
-        const pending = this.pendingWeak.get(exec.pid);
-        if (pending && pending.exe === exec.exe) this.weakOf.set(exec.id, pending.weak);
-        this.pendingWeak.delete(exec.pid);
-        const why = this.missWhy.get(exec.pid);
-        if (why) this.missReason.set(exec.id, why);
-        this.missWhy.delete(exec.pid);
-        const answered = this.answeredAtPid.get(exec.pid);
-        if (answered !== void 0) this.answeredAt.set(exec.id, answered);
-        this.answeredAtPid.delete(exec.pid);
-        const refused = this.refusedAtExecPid.get(exec.pid);
-        if (refused) this.refusedAtExec.set(exec.id, refused);
-        this.refusedAtExecPid.delete(exec.pid);
+        const answer = this.answerOfPid.get(exec.pid);
+        this.answerOfPid.delete(exec.pid);
+        if (!answer) return;
+        this.answerOf.set(exec.id, answer.exe === exec.exe ? answer : { ...answer, weak: void 0 });
       }
       /** Snapshots the paths exec's own processes changed, as they are now (its exit just came in). */
       capture(exec, endAt) {
@@ -2251,7 +2234,7 @@ var init_engine = __esm({
         this.stats.ran++;
         await yieldToIo();
         const reason = outlived ? "a process it started outlives it" : await this.record(exec, folded);
-        this.row(exec, reason ? "uncacheable" : "miss", reason ?? this.missReason.get(exec.id));
+        this.row(exec, reason ? "uncacheable" : "miss", reason ?? this.answerOf.get(exec.id)?.missWhy);
       }
       /** exec's subtree: its own accesses and output, with each ended child folded in where it ended. */
       async fold(exec, endAt) {
@@ -2315,9 +2298,9 @@ var init_engine = __esm({
       }
       /** Records exec's entry; returns why it cannot be, or null. */
       async record(exec, folded) {
-        const refused = this.refusedAtExec.get(exec.id);
-        if (refused) return refused;
-        const weak = this.weakOf.get(exec.id);
+        const answer = this.answerOf.get(exec.id);
+        if (answer?.refused) return answer.refused;
+        const weak = answer?.weak;
         if (!weak) return "its exec was not seen";
         if (exec.exitCode === null) return `killed by signal ${exec.signal}`;
         const { unsafe } = folded;
@@ -2344,7 +2327,7 @@ var init_engine = __esm({
         const stream = await this.storeStream(folded.stream);
         const strong = sha256(weak + JSON.stringify(inputs));
         const children = this.builder.childrenOf(exec).flatMap((e) => {
-          const childWeak = this.weakOf.get(e.id);
+          const childWeak = this.answerOf.get(e.id)?.weak;
           return childWeak ? [{ weak: childWeak, exe: e.exe, argv: e.argv }] : [];
         });
         const entry = {
@@ -2388,7 +2371,7 @@ var init_engine = __esm({
         }
         for (const path of outputs) {
           const snapshot = kept.get(path);
-          const after = snapshot ? (c) => c.at > endAt && c.exec >= 0 && (this.answeredAt.get(c.exec) ?? -1) > snapshot.taken : void 0;
+          const after = snapshot ? (c) => c.at > endAt && c.exec >= 0 && (this.answerOf.get(c.exec)?.tick ?? -1) > snapshot.taken : void 0;
           const change = this.fs.changes.foreign({ path, kind: "content" }, since, own, after);
           if (change) return why(path, change);
         }

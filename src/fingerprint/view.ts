@@ -2,9 +2,9 @@
 // reused until the traced command changes the path. Every change the command makes reaches us
 // as an access before any later exec asks, and a file opened for writing may still be growing,
 // so a changed path (or a directory whose entries changed) is looked at afresh every time.
+import { lstatSync } from 'node:fs';
 import type { InputSpec } from '../observe/index.js';
 import { ChangeLog, type Change } from './changes.js';
-import { lstatSync } from 'node:fs';
 import { FileHasher } from './hash.js';
 import { currentValue } from './inputs.js';
 
@@ -43,10 +43,7 @@ export class FsView {
 
   /** value() for the kinds a path alone describes, with no spec to build: a hit's lookups are mostly these. */
   valueAt(kind: 'content' | 'absent' | 'link', path: string): string {
-    if (this.changes.touched(path)) {
-      const settled = kind === 'content' ? this.settledDigest(path) : undefined;
-      return settled !== undefined ? `sha256:${settled}` : currentValue({ path, kind }, this.hasher);
-    }
+    if (this.changes.touched(path)) return (kind === 'content' && this.settledContent(path)) || currentValue({ path, kind }, this.hasher);
     let memo = this.memo.get(kind);
     if (!memo) this.memo.set(kind, (memo = new Map()));
     let v = memo.get(path);
@@ -76,9 +73,9 @@ export class FsView {
     return s && s.changes === this.changes.count(path) && identityOf(path) === s.identity ? s.digest : undefined;
   }
 
-  private settledValue(spec: InputSpec): string | undefined {
-    if (spec.kind !== 'content') return undefined;
-    const digest = this.settledDigest(spec.path);
+  /** settledDigest() as a content value. */
+  private settledContent(path: string): string | undefined {
+    const digest = this.settledDigest(path);
     return digest === undefined ? undefined : `sha256:${digest}`;
   }
 
@@ -94,7 +91,7 @@ export class FsView {
   /** value(), as a promise only when a large file must be hashed first, a chunk per turn. */
   valueSoon(spec: InputSpec): string | Promise<string> {
     if (spec.kind !== 'content') return this.value(spec);
-    const settled = this.settledValue(spec);
+    const settled = this.settledContent(spec.path);
     if (settled !== undefined) return settled;
     const memo = this.memoFor(spec);
     const volatile = this.changes.touched(spec.path);

@@ -70,6 +70,19 @@ function mergeByPosition(a: Part[], b: Part[]): Part[] {
   return out;
 }
 
+/** What an exec that was let run was told, kept for the execution it starts. */
+interface ExecAnswer {
+  exe: string;
+  /** the weak fingerprint it was looked up under (none when it was not looked up) */
+  weak?: string;
+  /** for a miss: how each candidate differed */
+  missWhy?: string;
+  /** why it cannot be recorded, known already at its exec */
+  refused?: string;
+  /** its place among snapshots and answers */
+  tick: number;
+}
+
 /** Nothing to store: an absence, a directory, a link, or a blob a restore just verified. */
 const STORED: Promise<boolean> = Promise.resolve(true);
 
@@ -122,12 +135,10 @@ interface Hit {
 
 export class MemoEngine {
   readonly stats: MemoStats = { ran: 0, reused: 0, savedMs: 0, bytesRestored: 0, hitCostMs: 0, executions: [] };
-  private readonly pendingWeak = new Map<number, { exe: string; weak: string }>();
-  private readonly weakOf = new Map<number, string>();
   private readonly rows = new Map<number, ExecutionRow>();
-  /** for a miss: how each candidate differed, by pid until the exec is known */
-  private readonly missWhy = new Map<number, string>();
-  private readonly missReason = new Map<number, string>();
+  /** what each exec that was let run was told, by pid until the exec is seen, then by execution */
+  private readonly answerOfPid = new Map<number, ExecAnswer>();
+  private readonly answerOf = new Map<number, ExecAnswer>();
   private recording: Promise<void> = Promise.resolve();
   private readonly writes: Promise<void>[] = [];
   /** each ended execution's subtree, folded: what its parent composes instead of re-reading it */
@@ -137,12 +148,6 @@ export class MemoEngine {
   private readonly snapshots = new OutputSnapshots();
   /** orders snapshots and exec answers (the log's length does not: exits and spawns add nothing) */
   private tick = 0;
-  /** each execution's exec answer, on that order; by pid until the exec is known */
-  private readonly answeredAtPid = new Map<number, number>();
-  private readonly answeredAt = new Map<number, number>();
-  /** why a process cannot be recorded, known at its exec; by pid until the exec is known */
-  private readonly refusedAtExecPid = new Map<number, string>();
-  private readonly refusedAtExec = new Map<number, string>();
 
   private readonly fs: FsView;
   private readonly restorer: Restorer;
@@ -184,12 +189,10 @@ export class MemoEngine {
     const started = performance.now();
     if (q.umask === null) {
       // the modes of what it creates depend on it: neither looked up nor recorded
-      this.refusedAtExecPid.set(q.pid, 'its umask could not be read (/proc/PID/status has none before Linux 4.7)');
-      this.answeredAtPid.set(q.pid, ++this.tick);
-      return { skip: false };
+      return this.letRun(q, { refused: 'its umask could not be read (/proc/PID/status has none before Linux 4.7)' });
     }
     const weak = this.weakOfQuery(q);
-    this.pendingWeak.set(q.pid, { exe: q.exe, weak });
+    let missWhy: string | undefined;
     try {
       const candidates = this.opts.index.candidates(weak);
       const misses: string[] = [];
@@ -219,15 +222,18 @@ export class MemoEngine {
         const hit: Hit = { entry, created: restored.created, removed: restored.removed };
         return { skip: true, exitCode: entry.exitCode, output: this.stream(entry, blobs), tag: hit };
       }
-      this.missWhy.set(q.pid, misses.length
-        ? `${misses.length} candidate(s), none matches: ${misses.slice(0, 3).join('; ')}`
-        : 'never recorded');
+      missWhy = misses.length ? `${misses.length} candidate(s), none matches: ${misses.slice(0, 3).join('; ')}` : 'never recorded';
     } catch (e) {
       this.opts.warn(`cache lookup for ${q.exe} failed, running it: ${(e as Error).message}`);
     }
-    this.answeredAtPid.set(q.pid, ++this.tick);
-    return { skip: false };
+    return this.letRun(q, { weak, missWhy });
   };
+
+  /** The program runs; what it was told is kept for the execution it starts. */
+  private letRun(q: ExecQuery, answer: Omit<ExecAnswer, 'exe' | 'tick'>): ExecDecision {
+    this.answerOfPid.set(q.pid, { ...answer, exe: q.exe, tick: ++this.tick });
+    return { skip: false };
+  }
 
   /**
    * The first input found that no longer holds what it held, or null when every one does. A miss
@@ -313,18 +319,11 @@ export class MemoEngine {
   }
 
   private started(exec: Execution): void {
-    const pending = this.pendingWeak.get(exec.pid);
-    if (pending && pending.exe === exec.exe) this.weakOf.set(exec.id, pending.weak);
-    this.pendingWeak.delete(exec.pid);
-    const why = this.missWhy.get(exec.pid);
-    if (why) this.missReason.set(exec.id, why);
-    this.missWhy.delete(exec.pid);
-    const answered = this.answeredAtPid.get(exec.pid);
-    if (answered !== undefined) this.answeredAt.set(exec.id, answered);
-    this.answeredAtPid.delete(exec.pid);
-    const refused = this.refusedAtExecPid.get(exec.pid);
-    if (refused) this.refusedAtExec.set(exec.id, refused);
-    this.refusedAtExecPid.delete(exec.pid);
+    const answer = this.answerOfPid.get(exec.pid);
+    this.answerOfPid.delete(exec.pid);
+    if (!answer) return;
+    // looked up under another program than the one that started: that fingerprint is not its own
+    this.answerOf.set(exec.id, answer.exe === exec.exe ? answer : { ...answer, weak: undefined });
   }
 
   /** Snapshots the paths exec's own processes changed, as they are now (its exit just came in). */
@@ -407,7 +406,7 @@ export class MemoEngine {
     this.stats.ran++;
     await yieldToIo();
     const reason = outlived ? 'a process it started outlives it' : await this.record(exec, folded);
-    this.row(exec, reason ? 'uncacheable' : 'miss', reason ?? this.missReason.get(exec.id));
+    this.row(exec, reason ? 'uncacheable' : 'miss', reason ?? this.answerOf.get(exec.id)?.missWhy);
   }
 
   /** exec's subtree: its own accesses and output, with each ended child folded in where it ended. */
@@ -468,9 +467,9 @@ export class MemoEngine {
 
   /** Records exec's entry; returns why it cannot be, or null. */
   private async record(exec: Execution, folded: Folded): Promise<string | null> {
-    const refused = this.refusedAtExec.get(exec.id);
-    if (refused) return refused;
-    const weak = this.weakOf.get(exec.id);
+    const answer = this.answerOf.get(exec.id);
+    if (answer?.refused) return answer.refused;
+    const weak = answer?.weak;
     if (!weak) return 'its exec was not seen';
     if (exec.exitCode === null) return `killed by signal ${exec.signal}`;
     const { unsafe } = folded;
@@ -500,7 +499,7 @@ export class MemoEngine {
     const stream = await this.storeStream(folded.stream);
     const strong = sha256(weak + JSON.stringify(inputs));
     const children = this.builder.childrenOf(exec).flatMap((e) => {
-      const childWeak = this.weakOf.get(e.id);
+      const childWeak = this.answerOf.get(e.id)?.weak;
       return childWeak ? [{ weak: childWeak, exe: e.exe, argv: e.argv }] : [];
     });
     const entry: Entry = {
@@ -541,7 +540,7 @@ export class MemoEngine {
       const snapshot = kept.get(path);
       // a process whose exec was answered after the snapshot could not have changed it before
       const after = snapshot
-        ? (c: Change): boolean => c.at > endAt && c.exec >= 0 && (this.answeredAt.get(c.exec) ?? -1) > snapshot.taken
+        ? (c: Change): boolean => c.at > endAt && c.exec >= 0 && (this.answerOf.get(c.exec)?.tick ?? -1) > snapshot.taken
         : undefined;
       const change = this.fs.changes.foreign({ path, kind: 'content' }, since, own, after);
       if (change) return why(path, change);

@@ -6,7 +6,7 @@ import type { OutputState } from '../store/index.js';
 export interface Snapshot {
   /** where the execution ended in the log (or where a restore happened) */
   at: number;
-  /** the log's length when the snapshot was taken: a process whose exec was answered after it
+  /** its place among snapshots and exec answers: a process whose exec was answered after it
    * could not have changed the file before it */
   taken: number;
   /** the execution whose subtree left this state (for a restore: the process that would have run it) */
