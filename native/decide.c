@@ -3,12 +3,16 @@
 #include "decide.h"
 #include "emit.h"
 #include "paths.h"
+#include "tracer.h"
 
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/user.h>
@@ -20,7 +24,6 @@
 static char strings[STRINGS_CAP];
 static uint64_t pointers[MAX_POINTERS];
 static char cwd[PATH_CAP];
-static unsigned char chunk_buf[256 * 1024];
 
 /* Appends the NUL-terminated strings of a NULL-terminated pointer array; returns their count. */
 static int read_string_array(int tid, uint64_t addr, size_t *used)
@@ -50,31 +53,98 @@ static void write_all(int fd, const unsigned char *p, size_t n)
     }
 }
 
-/* Writes the reply's chunks to the process's fds (the same open files, through pidfd_getfd). */
-static int replay(int tid, int channel, uint32_t nchunks)
+/* The reply's chunks, each header followed by its bytes, read whole into an anonymous mapping. */
+struct chunks { unsigned char *data; size_t len, cap; };
+
+static int read_chunks(int channel, uint32_t nchunks, struct chunks *out)
 {
-    int pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
-    int fds[3] = { -1, -1, -1 };
-    int ok = 0;
+    out->len = 0;
+    out->cap = 1u << 16;
+    out->data = mmap(NULL, out->cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (out->data == MAP_FAILED) return -1;
     for (uint32_t i = 0; i < nchunks; i++) {
         struct pct_output_chunk c;
-        if (read_exact(channel, &c, sizeof c) < 0) { ok = -1; break; }
-        int target = -1;
-        if (c.fd == 1 || c.fd == 2) { /* never the process's stdin, whatever a stored entry says */
-            if (fds[c.fd] < 0 && pidfd >= 0) fds[c.fd] = (int)syscall(SYS_pidfd_getfd, pidfd, (int)c.fd, 0);
-            target = fds[c.fd];
+        if (read_exact(channel, &c, sizeof c) < 0) return -1;
+        const size_t need = out->len + sizeof c + c.len;
+        if (need > out->cap) {
+            size_t cap = out->cap;
+            while (cap < need) cap *= 2;
+            void *grown = mremap(out->data, out->cap, cap, MREMAP_MAYMOVE);
+            if (grown == MAP_FAILED) return -1;
+            out->data = grown;
+            out->cap = cap;
         }
-        for (uint32_t left = c.len; left > 0;) {
-            size_t n = left < sizeof chunk_buf ? left : sizeof chunk_buf;
-            if (read_exact(channel, chunk_buf, n) < 0) { ok = -1; break; }
-            if (target >= 0) write_all(target, chunk_buf, n);
-            left -= (uint32_t)n;
+        memcpy(out->data + out->len, &c, sizeof c);
+        if (read_exact(channel, out->data + out->len + sizeof c, c.len) < 0) return -1;
+        out->len = need;
+    }
+    return 0;
+}
+
+static void write_chunks(const struct chunks *ch, const int fds[3])
+{
+    for (size_t at = 0; at + sizeof(struct pct_output_chunk) <= ch->len;) {
+        struct pct_output_chunk c;
+        memcpy(&c, ch->data + at, sizeof c);
+        at += sizeof c;
+        /* never the process's stdin, whatever a stored entry says */
+        if ((c.fd == 1 || c.fd == 2) && fds[c.fd] >= 0) write_all(fds[c.fd], ch->data + at, c.len);
+        at += c.len;
+    }
+}
+
+/* A write there can wait for a reader (a pipe, a socket, a terminal): and the reader may itself be
+ * waiting at a stop for this very tracer. Regular files and /dev/null never make it wait. */
+static int may_block(int fd)
+{
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0) return 0;
+    return !(S_ISREG(st.st_mode) || (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)));
+}
+
+/* Skipped processes held at their exec while a helper writes their output (see pct_finish_held). */
+#define HELD_CAP 64
+static struct { int helper, tid, code; } held[HELD_CAP];
+
+static int held_slot(void)
+{
+    for (int i = 0; i < HELD_CAP; i++) if (!held[i].helper) return i;
+    return -1;
+}
+
+enum { REPLAY_FAILED = -1, REPLAY_DONE = 0, REPLAY_HELD = 1 };
+
+/* Writes the reply's chunks to the process's fds (the same open files, through pidfd_getfd). A
+ * write that could block goes to a helper process, so that the tracer serves the reader meanwhile:
+ * `ls -R | wc -l` with ls skipped filled the pipe while wc waited at its exec for the tracer. */
+static int replay(int tid, int channel, uint32_t nchunks, int code)
+{
+    struct chunks ch;
+    int result = REPLAY_FAILED;
+    int fds[3] = { -1, -1, -1 };
+    if (read_chunks(channel, nchunks, &ch) == 0) {
+        int pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
+        for (int fd = 1; fd <= 2 && pidfd >= 0; fd++) fds[fd] = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+        if (pidfd >= 0) close(pidfd);
+        const int slot = may_block(fds[1]) || may_block(fds[2]) ? held_slot() : -1;
+        const pid_t helper = slot >= 0 ? pct_raw_fork() : -1;
+        if (helper == 0) {
+            write_chunks(&ch, fds);
+            _exit(0);
         }
-        if (ok < 0) break;
+        if (helper > 0) {
+            held[slot].helper = helper;
+            held[slot].tid = tid;
+            held[slot].code = code;
+            result = REPLAY_HELD;
+        } else {
+            write_chunks(&ch, fds); /* nothing can wait, or no helper could be had */
+            result = REPLAY_DONE;
+        }
     }
     for (int i = 0; i < 3; i++) if (fds[i] >= 0) close(fds[i]);
-    if (pidfd >= 0) close(pidfd);
-    return ok;
+    if (ch.data != MAP_FAILED) munmap(ch.data, ch.cap);
+    return result;
 }
 
 /* Turns the stopped syscall into exit_group(code). */
@@ -98,18 +168,22 @@ static int become_exit(int tid, int code)
 #endif
 }
 
-int pct_decide_exec(int tid, int pid, const char *exe, const struct pct_syscall *row, const uint64_t *args)
+enum pct_exec_outcome pct_decide_exec(int tid, int pid, const char *exe, const struct pct_syscall *row,
+                                      const uint64_t *args)
 {
     /* execve(path, argv, envp); execveat(dirfd, path, argv, envp, flags) */
     const int argv_arg = row->path + 1;
     size_t used = 0;
     int argc = read_string_array(tid, args[argv_arg], &used);
     int envc = argc < 0 ? -1 : read_string_array(tid, args[argv_arg + 1], &used);
-    if (argc < 0 || envc < 0) return 0; /* unreadable: the kernel will fail the exec with EFAULT */
+    if (argc < 0 || envc < 0) return PCT_EXEC_RUNS; /* unreadable: the kernel will fail the exec with EFAULT */
     if (dirfd_path(tid, AT_FDCWD, cwd, sizeof cwd) < 0) cwd[0] = 0;
     const char *kinds[3] = { stdio_kind(tid, 0), stdio_kind(tid, 1), stdio_kind(tid, 2) };
+    char ids[2][17];
+    fd_identity_text(tid, 1, ids[0]);
+    fd_identity_text(tid, 2, ids[1]);
     size_t a = strlen(exe) + 1, b = strlen(cwd) + 1;
-    size_t k = strlen(kinds[0]) + strlen(kinds[1]) + strlen(kinds[2]) + 3;
+    size_t k = strlen(kinds[0]) + strlen(kinds[1]) + strlen(kinds[2]) + strlen(ids[0]) + strlen(ids[1]) + 5;
     const int umask_now = read_umask(tid); /* a parent may have changed it: it shapes the outputs' modes */
     emit_lock();
     event_begin(PCT_EV_EXEC_QUERY, umask_now < 0 ? PCT_UMASK_UNKNOWN : (uint16_t)umask_now, pid, tid,
@@ -117,13 +191,28 @@ int pct_decide_exec(int tid, int pid, const char *exe, const struct pct_syscall 
     put_bytes(exe, a);
     put_bytes(cwd, b);
     for (int i = 0; i < 3; i++) put_bytes(kinds[i], strlen(kinds[i]) + 1);
+    for (int i = 0; i < 2; i++) put_bytes(ids[i], strlen(ids[i]) + 1);
     put_bytes(strings, used);
     emit_unlock();
     flush();
     struct pct_exec_reply reply;
     const int channel = emit_channel();
-    if (read_exact(channel, &reply, sizeof reply) < 0 || reply.magic != PCT_REPLY_MAGIC) return 0;
-    if (!reply.skip) return 0;
-    if (replay(tid, channel, reply.nchunks) < 0) return 0;
-    return become_exit(tid, reply.exit_code) == 0;
+    if (read_exact(channel, &reply, sizeof reply) < 0 || reply.magic != PCT_REPLY_MAGIC) return PCT_EXEC_RUNS;
+    if (!reply.skip) return PCT_EXEC_RUNS;
+    const int replayed = reply.nchunks ? replay(tid, channel, reply.nchunks, reply.exit_code) : REPLAY_DONE;
+    if (replayed == REPLAY_FAILED) return PCT_EXEC_RUNS;
+    if (replayed == REPLAY_HELD) return PCT_EXEC_HELD;
+    return become_exit(tid, reply.exit_code) == 0 ? PCT_EXEC_SKIPPED : PCT_EXEC_RUNS;
+}
+
+int pct_finish_held(int helper)
+{
+    for (int i = 0; i < HELD_CAP; i++) {
+        if (held[i].helper != helper) continue;
+        held[i].helper = 0;
+        /* it may have been killed meanwhile: then there is nothing left to end */
+        if (become_exit(held[i].tid, held[i].code) == 0) ptrace(PTRACE_CONT, held[i].tid, 0, 0);
+        return 1;
+    }
+    return 0;
 }

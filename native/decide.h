@@ -2,9 +2,18 @@
 #define PCT_DECIDE_H
 #include "syscalls.h"
 
+enum pct_exec_outcome {
+    PCT_EXEC_RUNS = 0,    /* the program runs */
+    PCT_EXEC_SKIPPED = 1, /* the call is now exit_group(code): resume the process */
+    PCT_EXEC_HELD = 2     /* skipped, but leave it stopped: pct_finish_held resumes it */
+};
+
 /* At an execve's entry stop: asks TypeScript whether to run the program. When it says skip, the
- * recorded output is written to the process's own fds and the call becomes exit_group(code).
- * Returns 1 when the exec was turned into an exit. */
-int pct_decide_exec(int tid, int pid, const char *exe, const struct pct_syscall *row, const uint64_t *args);
+ * recorded output is written to the process's own fds and the call becomes exit_group(code). */
+enum pct_exec_outcome pct_decide_exec(int tid, int pid, const char *exe, const struct pct_syscall *row,
+                                      const uint64_t *args);
+
+/* helper: a process that ended. When it is a replay helper, ends the process it held and returns 1. */
+int pct_finish_held(int helper);
 
 #endif

@@ -35,6 +35,8 @@ void emit_init(int fd)
 
 int emit_channel(void) { return channel; }
 
+uint64_t emit_start_ns(void) { return start_ns; }
+
 void emit_lock(void) { pthread_mutex_lock(&out_lock); }
 void emit_unlock(void) { pthread_mutex_unlock(&out_lock); }
 
@@ -101,11 +103,15 @@ void event_str(uint16_t type, int pid, const char *text)
     emit_unlock();
 }
 
-void access_event(int pid, uint16_t op, int err, uint32_t kind, const char *path, const char *second)
+void access_event(int pid, uint16_t op, int err, uint32_t kind, uint64_t began_ns, const char *path,
+                  const char *second)
 {
     size_t a = path ? strlen(path) + 1 : 0, b = second ? strlen(second) + 1 : 0;
     emit_lock();
-    event_begin(PCT_EV_ACCESS, op, pid, err, kind, 0, a + b);
+    /* measured before event_begin stamps the event, so that time_ns - aux * 1000 <= began_ns */
+    const uint64_t waited = began_ns ? (now_ns() - began_ns) / 1000u + 1u : 0;
+    const uint32_t aux = waited > UINT32_MAX ? UINT32_MAX : (uint32_t)waited;
+    event_begin(PCT_EV_ACCESS, op, pid, err, kind, aux, a + b);
     if (a) put_bytes(path, a);
     if (b) put_bytes(second, b);
     emit_unlock();

@@ -14,7 +14,12 @@ void event_begin(uint16_t type, uint16_t op, int pid, int value, uint32_t kind, 
                  size_t payload);
 void put_bytes(const void *data, size_t n);
 void event_str(uint16_t type, int pid, const char *text);
-void access_event(int pid, uint16_t op, int err, uint32_t kind, const char *path, const char *second);
+/* began_ns: for a call that stopped at its entry too, when it did (now_ns()), else 0; sent as the
+ * microseconds since then, rounded up */
+void access_event(int pid, uint16_t op, int err, uint32_t kind, uint64_t began_ns, const char *path,
+                  const char *second);
+/* CLOCK_MONOTONIC when the tracer started: event times count from it */
+uint64_t emit_start_ns(void);
 void flush(void);
 /* Waking Node for every few events would cost the tracees more than the events: send when the
  * buffer fills, at the end, or (this) when what waits is getting old. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -176,6 +177,11 @@ uint64_t fd_identity(int pid, int fd)
     if (stat(link, &st) < 0) return 0;
     /* a collision of this mix would only miss a reopened stream that lands on the same mix */
     return ((uint64_t)st.st_dev << 40) ^ (uint64_t)st.st_ino ^ 1;
+}
+
+void fd_identity_text(int pid, int fd, char out[17])
+{
+    snprintf(out, 17, "%llx", (unsigned long long)fd_identity(pid, fd));
 }
 
 int read_umask(int tid)

@@ -27,5 +27,7 @@ const char *stdio_kind(int pid, int fd);
 int read_umask(int tid);
 /* The open file fd of pid names (device and inode), or 0 when the fd is closed. */
 uint64_t fd_identity(int pid, int fd);
+/* fd_identity as hex text, for the event stream: which open file fds 1 and 2 name */
+void fd_identity_text(int pid, int fd, char out[17]);
 
 #endif

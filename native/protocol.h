@@ -31,13 +31,16 @@ struct pct_event_header {
     uint64_t time_ns; /* CLOCK_MONOTONIC since the tracer started */
     uint32_t kind; /* ACCESS probe: file type (S_IFMT >> 12), 0 unknown; DUP: the old fd;
                       CREATE: 1 when it truncates (O_TRUNC without O_EXCL) */
-    uint32_t aux;  /* DUP: the new fd */
+    uint32_t aux;  /* DUP: the new fd; a change (create, write, rename...): microseconds since its
+                      entry stop, rounded up, so that it began at time_ns - aux * 1000 or later */
 };
 
 enum pct_event {
-    PCT_EV_START = 1,  /* pid: the root process; payload: none */
+    PCT_EV_START = 1,  /* pid: the root process; payload: CLOCK_MONOTONIC ns when the tracer
+                          started (uint64), from which every event's time_ns counts */
     PCT_EV_EXEC = 2,   /* value: former tid (exec from a thread) or 0; payload: exe, cwd,
-                          stdio kind of fd 0,1,2, then argv strings (all NUL-terminated) */
+                          stdio kind of fd 0,1,2, which open file fds 1,2 name (hex identity),
+                          then argv strings (all NUL-terminated) */
     PCT_EV_SPAWN = 3,  /* pid forked value; op 1 when it shares the parent's memory (vfork) */
     PCT_EV_EXIT = 4,   /* op 0 exited with code value, op 1 killed by signal value */
     PCT_EV_ACCESS = 5, /* op, value = errno; payload: path [, second path or names...] */
@@ -52,7 +55,7 @@ enum pct_event {
     PCT_EV_EXEC_QUERY = 13 /* (PCT_SPEC_DECIDE_EXEC) pid is about to execve; value: the thread;
                               op: its umask (PCT_UMASK_UNKNOWN when /proc does not say);
                               kind: argc, aux: envc; payload: exe, cwd, the kinds of
-                              fds 0-2, argv, envp. The tracer
+                              fds 0-2, the identities of fds 1-2, argv, envp. The tracer
                               waits for a pct_exec_reply before anything else of its own. */
 };
 

@@ -62,18 +62,18 @@ int answer_query(struct pct_bufs *b, int tid, int pid, const struct pct_syscall 
                        (row->extra != NOARG && (args[row->extra] & AT_SYMLINK_NOFOLLOW));
         struct stat st;
         int err = fstatat(AT_FDCWD, real, &st, nofollow ? AT_SYMLINK_NOFOLLOW : 0) < 0 ? errno : 0;
-        access_event(pid, PCT_OP_PROBE, err, err ? 0 : (st.st_mode & S_IFMT) >> 12, b->a, NULL);
+        access_event(pid, PCT_OP_PROBE, err, err ? 0 : (st.st_mode & S_IFMT) >> 12, 0, b->a, NULL);
         return 1;
     }
     case CL_READLINK: {
         int n = read_link(real, b->b, sizeof b->b);
-        access_event(pid, PCT_OP_READLINK, n < 0 ? errno : 0, 0, b->a, n < 0 ? NULL : b->b);
+        access_event(pid, PCT_OP_READLINK, n < 0 ? errno : 0, 0, 0, b->a, n < 0 ? NULL : b->b);
         return 1;
     }
     default: { /* an open for reading only */
         int err = faccessat(AT_FDCWD, real, F_OK, 0) < 0 ? errno : 0;
         int absent = err == ENOENT || err == ENOTDIR;
-        access_event(pid, absent ? PCT_OP_PROBE : PCT_OP_READ, err, 0, b->a, NULL);
+        access_event(pid, absent ? PCT_OP_PROBE : PCT_OP_READ, err, 0, 0, b->a, NULL);
         if (!err && (strcmp(b->a, "/dev/urandom") == 0 || strcmp(b->a, "/dev/random") == 0))
             event_str(PCT_EV_NONDET, pid, b->a);
         /* even a failed open of a terminal depends on the session the command runs in */

@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -50,9 +51,13 @@ struct slot {
     long open_flags;      /* an open awaiting its exit stop: its flags, read at the entry */
     uint64_t args[6];
     uint64_t stream_id[2]; /* (leader) what fds 1 and 2 named at the exec: fd_identity() */
+    uint64_t entry_ns;    /* when the call awaiting its exit stop stopped at its entry */
 };
 
 static struct slot slots[SLOTS];
+/* For the call whose exit is being handled: when it stopped at its entry. A change it made came
+ * after that, and TypeScript orders it against when it looked at a file. */
+static uint64_t exit_began_ns;
 static char pending_paths[PENDING_PATHS][PATH_CAP];
 static uint8_t pending_used[PENDING_PATHS];
 static int live_slots;
@@ -174,7 +179,7 @@ static void open_exit(int tid, int pid, struct slot *s, const struct pct_syscall
     }
     /* a create that truncates would have had the same result had the file existed */
     const uint32_t truncating = op == PCT_OP_CREATE && (flags & O_TRUNC) && !(flags & O_EXCL);
-    access_event(pid, op, err, truncating, path, NULL);
+    access_event(pid, op, err, truncating, exit_began_ns, path, NULL);
     /* even a failed open of a terminal depends on the session the command runs in */
     if (is_tty_path(path)) event_str(PCT_EV_FLAG, pid, "tty");
     if (err) return;
@@ -283,7 +288,7 @@ static void path_op_exit(int tid, int pid, struct slot *s, const struct pct_sysc
             second = path_b;
         }
     }
-    access_event(pid, op, err, 0, path_a, second);
+    access_event(pid, op, err, 0, exit_began_ns, path_a, second);
 }
 
 static const uint16_t class_op[] = {
@@ -298,6 +303,7 @@ static void syscall_exit(int tid, struct slot *s)
     int row_index = s->pending;
     s->pending = -1;
     if (row_index < 0) return;
+    exit_began_ns = s->entry_ns;
     if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof info, &info) <= 0 ||
         info.op != PTRACE_SYSCALL_INFO_EXIT)
         return;
@@ -312,14 +318,14 @@ static void syscall_exit(int tid, struct slot *s)
     case CL_OUTPUT: case CL_OUTPUTV: if (!err) output_exit(tid, pid, s, row, rval); break;
     case CL_EXEC: /* only a failed exec gets here: a successful one stops at PTRACE_EVENT_EXEC */
         if (s->pending_path >= 0)
-            access_event(pid, PCT_OP_EXEC, err, 0, pending_paths[s->pending_path], NULL);
+            access_event(pid, PCT_OP_EXEC, err, 0, 0, pending_paths[s->pending_path], NULL);
         break;
     case CL_CHDIR:
         if (!err) {
             if (dirfd_path(tid, AT_FDCWD, path_a, PATH_CAP) >= 0)
-                access_event(pid, PCT_OP_CHDIR, 0, 0, path_a, NULL);
+                access_event(pid, PCT_OP_CHDIR, 0, 0, 0, path_a, NULL);
         } else if (arg_path(&bufs, tid, s->args, row->dirfd, row->path, path_a) >= 0) {
-            access_event(pid, PCT_OP_CHDIR, err, 0, path_a, NULL);
+            access_event(pid, PCT_OP_CHDIR, err, 0, 0, path_a, NULL);
         }
         break;
     case CL_UNLINK: {
@@ -334,7 +340,7 @@ static void syscall_exit(int tid, struct slot *s)
         break;
     case CL_CONNECT:
         if (s->pending_path >= 0 && err == ENOENT)
-            access_event(pid, PCT_OP_PROBE, ENOENT, 0, pending_paths[s->pending_path], NULL);
+            access_event(pid, PCT_OP_PROBE, ENOENT, 0, 0, pending_paths[s->pending_path], NULL);
         else
             event_str(PCT_EV_FLAG, pid, "network:connect");
         break;
@@ -379,14 +385,17 @@ static int sendmsg_has_address(int tid, uint64_t msghdr)
 
 static void xfer_entry(int pid, const struct pct_syscall *row, const uint64_t *args)
 {
-    if (row->dirfd != NOARG && (int)args[row->dirfd] == 0) access_event(pid, PCT_OP_STDIN, 0, 0, NULL, NULL);
+    if (row->dirfd != NOARG && (int)args[row->dirfd] == 0) access_event(pid, PCT_OP_STDIN, 0, 0, 0, NULL, NULL);
     if (row->dirfd2 != NOARG) {
         int out = (int)args[row->dirfd2];
         if (out == 1 || out == 2) flag2(pid, "stdout-uncaptured:", row->name);
     }
 }
 
-/* Returns 1 when the call's exit stop is needed. */
+/* Left stopped at its entry: a skipped process whose output a helper is still writing. */
+#define ENTRY_HOLD 2
+
+/* Returns 1 when the call's exit stop is needed, ENTRY_HOLD when the process must stay stopped. */
 static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
 {
     const int pid = s->tgid;
@@ -420,10 +429,13 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         if (row->extra != NOARG && (args[row->extra] & AT_EMPTY_PATH)) path_arg = NOARG;
         if (p && arg_path(&bufs, tid, args, row->dirfd, path_arg, p) < 0) release_pending_path(s);
         /* an exec that is bound to fail (execvp trying each PATH entry) is not worth a query */
-        if (decide_exec && s->pending_path >= 0 && access(p, X_OK) == 0 &&
-            pct_decide_exec(tid, pid, p, row, args)) {
-            release_pending_path(s);
-            return 0; /* skipped: the process now exits instead */
+        if (decide_exec && s->pending_path >= 0 && access(p, X_OK) == 0) {
+            const enum pct_exec_outcome outcome = pct_decide_exec(tid, pid, p, row, args);
+            if (outcome != PCT_EXEC_RUNS) {
+                release_pending_path(s);
+                /* skipped: the process now exits instead, at once or once its output is written */
+                return outcome == PCT_EXEC_HELD ? ENTRY_HOLD : 0;
+            }
         }
         return 1;
     }
@@ -431,7 +443,7 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         struct slot *l = leader_of(s);
         if (!(l->reported & PF_STDIN)) {
             l->reported |= PF_STDIN;
-            access_event(pid, PCT_OP_STDIN, 0, 0, NULL, NULL);
+            access_event(pid, PCT_OP_STDIN, 0, 0, 0, NULL, NULL);
         }
         return 0;
     }
@@ -476,7 +488,9 @@ static void on_seccomp(int tid, struct slot *s)
         memcpy(s->args, info.seccomp.args, sizeof s->args);
         if (data < pct_syscall_count) {
             need_exit = seccomp_entry(tid, s, &pct_syscalls[data]);
+            if (need_exit == ENTRY_HOLD) { s->pending = -1; return; }
             s->pending = need_exit ? (int16_t)data : -1;
+            if (need_exit) s->entry_ns = now_ns();
         } else if (data == PCT_DATA_UNKNOWN) {
             flag_nr(s->tgid, "unknown-syscall:", (long)info.seccomp.nr);
         } else {
@@ -513,7 +527,7 @@ static void report_interpreter(int pid, const char *exe)
     char head[2], link[64];
     if (read_file(exe, head, sizeof head) != 2 || head[0] != '#' || head[1] != '!') return;
     proc_path(link, sizeof link, pid, "/exe", -1);
-    if (read_link(link, path_b, PATH_CAP) > 0) access_event(pid, PCT_OP_READ, 0, 0, path_b, NULL);
+    if (read_link(link, path_b, PATH_CAP) > 0) access_event(pid, PCT_OP_READ, 0, 0, 0, path_b, NULL);
 }
 
 static void on_exec(int pid)
@@ -557,14 +571,19 @@ static void on_exec(int pid)
     if (argbytes < 0) argbytes = 0;
     if (argbytes > 0 && big[argbytes - 1] != 0) big[argbytes++ - 1] = 0;
     const char *kinds[3] = { stdio_kind(pid, 0), stdio_kind(pid, 1), stdio_kind(pid, 2) };
-    size_t lens[5] = { strlen(exe) + 1, strlen(cwd) + 1, strlen(kinds[0]) + 1,
-                       strlen(kinds[1]) + 1, strlen(kinds[2]) + 1 };
+    char ids[2][17];
+    snprintf(ids[0], sizeof ids[0], "%llx", (unsigned long long)s->stream_id[0]);
+    snprintf(ids[1], sizeof ids[1], "%llx", (unsigned long long)s->stream_id[1]);
+    size_t lens[7] = { strlen(exe) + 1, strlen(cwd) + 1, strlen(kinds[0]) + 1,
+                       strlen(kinds[1]) + 1, strlen(kinds[2]) + 1, strlen(ids[0]) + 1, strlen(ids[1]) + 1 };
+    size_t total = (size_t)argbytes;
+    for (int i = 0; i < 7; i++) total += lens[i];
     emit_lock();
-    event_begin(PCT_EV_EXEC, 0, pid, (int)former != pid ? (int)former : 0, 0, 0,
-                lens[0] + lens[1] + lens[2] + lens[3] + lens[4] + (size_t)argbytes);
+    event_begin(PCT_EV_EXEC, 0, pid, (int)former != pid ? (int)former : 0, 0, 0, total);
     put_bytes(exe, lens[0]);
     put_bytes(cwd, lens[1]);
     for (int i = 0; i < 3; i++) put_bytes(kinds[i], lens[2 + i]);
+    for (int i = 0; i < 2; i++) put_bytes(ids[i], lens[5 + i]);
     put_bytes(big, (size_t)argbytes);
     emit_unlock();
     report_interpreter(pid, exe);
@@ -871,7 +890,11 @@ int pct_tracer_main(int channel_fd)
     }
     struct slot *s = find_or_add(child);
     s->state |= ST_RUNNING | ST_HAS_PARENT;
-    event_begin(PCT_EV_START, 0, child, 0, 0, 0, 0);
+    const uint64_t start_ns = emit_start_ns();
+    emit_lock();
+    event_begin(PCT_EV_START, 0, child, 0, 0, 0, sizeof start_ns);
+    put_bytes(&start_ns, sizeof start_ns);
+    emit_unlock();
     if (write(go[1], "g", 1) != 1) kill(child, SIGKILL);
     if (take_listener(child, ready[0]) && write(go[1], "g", 1) != 1) kill(child, SIGKILL);
     close(go[1]);
@@ -884,7 +907,9 @@ int pct_tracer_main(int channel_fd)
             if (errno == EINTR) continue;
             break; /* ECHILD: every traced process has ended */
         }
-        if (WIFEXITED(status) || WIFSIGNALED(status)) on_exit_status(tid, status);
+        if (WIFEXITED(status) || WIFSIGNALED(status)) {
+            if (!pct_finish_held(tid)) on_exit_status(tid, status);
+        }
         else if (WIFSTOPPED(status)) on_stop(tid, status);
     }
     flush();

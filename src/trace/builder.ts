@@ -42,8 +42,11 @@ export class TraceBuilder {
   private readonly logOfExec = new Map<number, number[]>();
   /** called when an execution's process has ended (innermost first in an exec chain) */
   onExecutionEnd: ((exec: Execution) => void) | null = null;
-  /** called for every access as it arrives, with its execution and its position in the log */
-  onAccessSeen: ((access: Access, exec: number, at: number) => void) | null = null;
+  /** called for every access as it arrives, with its execution, its position in the log and, for
+   * a change, the earliest it can have begun (ns on the tracer's clock, see tracerStartNs) */
+  onAccessSeen: ((access: Access, exec: number, at: number, beganNs?: number) => void) | null = null;
+  /** CLOCK_MONOTONIC when the tracer started, from which event times count (null: not said) */
+  tracerStartNs: bigint | null = null;
   /** called when a program has started in a process */
   onExecutionStart: ((exec: Execution) => void) | null = null;
   rootPid: number | null = null;
@@ -59,7 +62,10 @@ export class TraceBuilder {
     const owner = this.processOfThread.get(ev.pid);
     if (owner !== undefined) ev = { ...ev, pid: owner };
     switch (ev.type) {
-      case EventType.start: this.rootPid = ev.pid; break;
+      case EventType.start:
+        this.rootPid = ev.pid;
+        if (ev.payload.length >= 8) this.tracerStartNs = ev.payload.readBigUInt64LE(0);
+        break;
       case EventType.exec: this.onExec(ev); break;
       case EventType.spawn: {
         const parent = this.executionOfPid.get(ev.pid);
@@ -87,7 +93,7 @@ export class TraceBuilder {
   }
 
   private onExec(ev: RawEvent): void {
-    const [exe = '', cwd = '', k0, k1, k2, ...argv] = payloadStrings(ev.payload);
+    const [exe = '', cwd = '', k0, k1, k2, s1 = '', s2 = '', ...argv] = payloadStrings(ev.payload);
     const parent = this.executionOfPid.get(ev.pid) ?? null;
     const exec: Execution = {
       id: this.executions.length,
@@ -104,6 +110,7 @@ export class TraceBuilder {
       flags: [],
       nondeterminism: [],
       stdio: { '0': k0 as StdioKind, '1': k1 as StdioKind, '2': k2 as StdioKind },
+      streams: [s1, s2],
       output: [],
     };
     this.adopt(exec);
@@ -130,6 +137,7 @@ export class TraceBuilder {
       flags: [],
       nondeterminism: [],
       stdio: { '0': query.stdio[0] as StdioKind, '1': query.stdio[1] as StdioKind, '2': query.stdio[2] as StdioKind },
+      streams: query.streams,
       output: output.map((o) => ({ fd: o.fd, bytes: o.data.length })),
       skipped: true,
     };
@@ -246,6 +254,11 @@ export class TraceBuilder {
     }
     exec.accesses.push(access);
     const at = this.append({ exec: exec.id, kind: 'access', access });
-    this.onAccessSeen?.(access, exec.id, at);
+    this.onAccessSeen?.(access, exec.id, at, ev.aux > 0 && op !== 'dup' ? Number(ev.timeNs) - ev.aux * 1000 : undefined);
+  }
+
+  /** Now, on the tracer's clock (null when the tracer did not say when it started). */
+  nowNs(): number | null {
+    return this.tracerStartNs === null ? null : Number(process.hrtime.bigint() - this.tracerStartNs);
   }
 }

@@ -43,6 +43,9 @@ export interface Execution {
   flags: string[];
   nondeterminism: string[];
   stdio: { '0': StdioKind; '1': StdioKind; '2': StdioKind };
+  /** which open files fds 1 and 2 named at the exec: a child's output reaches its parent's
+   * stream only when they are the same (not a file or pipe the parent opened for it) */
+  streams: [string, string];
   output: OutputChunk[];
   /** the program did not run: a decision replayed its output and exit status */
   skipped?: true;
