@@ -70,13 +70,14 @@ function payloadStrings(payload) {
   return out;
 }
 function decodeExecQuery(ev) {
-  const [exe = "", cwd = "", k0 = "", k1 = "", k2 = "", ...rest] = payloadStrings(ev.payload);
+  const [exe = "", cwd = "", k0 = "", k1 = "", k2 = "", s1 = "", s2 = "", ...rest] = payloadStrings(ev.payload);
   return {
     pid: ev.pid,
     tid: ev.value,
     exe,
     cwd,
     stdio: [k0, k1, k2],
+    streams: [s1, s2],
     argv: rest.slice(0, ev.kind),
     env: rest.slice(ev.kind, ev.kind + ev.aux),
     umask: ev.op === UMASK_UNKNOWN ? null : ev.op
@@ -225,8 +226,11 @@ var init_builder = __esm({
       logOfExec = /* @__PURE__ */ new Map();
       /** called when an execution's process has ended (innermost first in an exec chain) */
       onExecutionEnd = null;
-      /** called for every access as it arrives, with its execution and its position in the log */
+      /** called for every access as it arrives, with its execution, its position in the log and, for
+       * a change, the earliest it can have begun (ns on the tracer's clock, see tracerStartNs) */
       onAccessSeen = null;
+      /** CLOCK_MONOTONIC when the tracer started, from which event times count (null: not said) */
+      tracerStartNs = null;
       /** called when a program has started in a process */
       onExecutionStart = null;
       rootPid = null;
@@ -242,6 +246,7 @@ var init_builder = __esm({
         switch (ev.type) {
           case EventType.start:
             this.rootPid = ev.pid;
+            if (ev.payload.length >= 8) this.tracerStartNs = ev.payload.readBigUInt64LE(0);
             break;
           case EventType.exec:
             this.onExec(ev);
@@ -288,7 +293,7 @@ var init_builder = __esm({
         }
       }
       onExec(ev) {
-        const [exe = "", cwd = "", k0, k1, k2, ...argv] = payloadStrings(ev.payload);
+        const [exe = "", cwd = "", k0, k1, k2, s1 = "", s2 = "", ...argv] = payloadStrings(ev.payload);
         const parent = this.executionOfPid.get(ev.pid) ?? null;
         const exec = {
           id: this.executions.length,
@@ -305,6 +310,7 @@ var init_builder = __esm({
           flags: [],
           nondeterminism: [],
           stdio: { "0": k0, "1": k1, "2": k2 },
+          streams: [s1, s2],
           output: []
         };
         this.adopt(exec);
@@ -330,6 +336,7 @@ var init_builder = __esm({
           flags: [],
           nondeterminism: [],
           stdio: { "0": query.stdio[0], "1": query.stdio[1], "2": query.stdio[2] },
+          streams: query.streams,
           output: output.map((o) => ({ fd: o.fd, bytes: o.data.length })),
           skipped: true
         };
@@ -447,7 +454,11 @@ var init_builder = __esm({
         }
         exec.accesses.push(access);
         const at = this.append({ exec: exec.id, kind: "access", access });
-        this.onAccessSeen?.(access, exec.id, at);
+        this.onAccessSeen?.(access, exec.id, at, ev.aux > 0 && op !== "dup" ? Number(ev.timeNs) - ev.aux * 1e3 : void 0);
+      }
+      /** Now, on the tracer's clock (null when the tracer did not say when it started). */
+      nowNs() {
+        return this.tracerStartNs === null ? null : Number(process.hrtime.bigint() - this.tracerStartNs);
       }
     };
   }
@@ -1455,6 +1466,10 @@ var init_local = __esm({
         if (!this.writable) return;
         await atomicWriteAsync(this.entryPath(entry), JSON.stringify(entry));
       }
+      async removeEntry(entry) {
+        if (!this.writable) return;
+        (0, import_node_fs7.rmSync)(this.entryPath(entry), { force: true });
+      }
       async touchEntry(entry) {
         if (!this.writable) return;
         const now = /* @__PURE__ */ new Date();
@@ -1602,6 +1617,10 @@ function applyAccess(s, a) {
         s.input(probeSpec(path, a.result));
         return null;
       }
+      if (a.op === "write" && WRITE_SINKS.has(path)) {
+        s.input(probeSpec(path, a.result));
+        return null;
+      }
       s.output(path, { path, kind: "content" });
       return null;
     case "truncate":
@@ -1683,7 +1702,7 @@ function summarize(steps) {
     entryChanges: s.entryChangeList()
   };
 }
-var import_node_path7, PSEUDO_INPUTS, ABSENT, PathStates;
+var import_node_path7, PSEUDO_INPUTS, ABSENT, PathStates, WRITE_SINKS;
 var init_summary = __esm({
   "src/observe/summary.ts"() {
     "use strict";
@@ -1751,6 +1770,7 @@ var init_summary = __esm({
         return [...names].sort();
       }
     };
+    WRITE_SINKS = /* @__PURE__ */ new Set(["/dev/null"]);
   }
 });
 
@@ -1909,6 +1929,35 @@ var init_restore = __esm({
   }
 });
 
+// src/memo/late-changes.ts
+var LateChanges;
+var init_late_changes = __esm({
+  "src/memo/late-changes.ts"() {
+    "use strict";
+    LateChanges = class {
+      byPath = /* @__PURE__ */ new Map();
+      withdrawn = /* @__PURE__ */ new Set();
+      watch(paths, watch) {
+        for (const path of paths) {
+          const list = this.byPath.get(path);
+          if (list) list.push(watch);
+          else this.byPath.set(path, [watch]);
+        }
+      }
+      /** A change the tracer reported, to be held against every recording that looked at path. */
+      reported(path, change) {
+        const list = this.byPath.get(path);
+        if (!list) return;
+        for (const watch of list) {
+          if (this.withdrawn.has(watch) || !watch.spoils(path, change)) continue;
+          this.withdrawn.add(watch);
+          watch.withdraw(path, change);
+        }
+      }
+    };
+  }
+});
+
 // src/memo/snapshots.ts
 var OutputSnapshots;
 var init_snapshots = __esm({
@@ -1936,6 +1985,16 @@ var init_snapshots = __esm({
 });
 
 // src/memo/engine.ts
+function destOf(e, fd) {
+  return e.stdio[fd === 2 ? "2" : "1"] === "null" ? "null" : e.streams[fd - 1] ?? "";
+}
+function asOwn(e, c) {
+  if (c.dest === "null") return null;
+  if (c.dest === e.streams[c.fd - 1]) return c;
+  if (c.dest === e.streams[0]) return { ...c, fd: 1 };
+  if (c.dest === e.streams[1]) return { ...c, fd: 2 };
+  return void 0;
+}
 function mergeByPosition(a, b) {
   if (!b.length) return a;
   const out = [];
@@ -1967,6 +2026,7 @@ var init_engine = __esm({
     init_fingerprint();
     init_observe();
     init_restore();
+    init_late_changes();
     init_snapshots();
     CHECK_ORDER = [
       (outside, content) => !outside && content,
@@ -1982,10 +2042,15 @@ var init_engine = __esm({
         this.builder = builder;
         this.fs = new FsView(opts.hasher);
         this.restorer = new Restorer(opts.roots, opts.umask);
-        builder.onAccessSeen = (access, exec, at) => {
-          if (access.result !== "ok" || !access.path || !CHANGE_OPS.has(access.op)) return;
-          this.fs.changed(access.path, { at, exec });
-          if (typeof access.to === "string") this.fs.changed(access.to, { at, exec });
+        builder.onAccessSeen = (access, exec, at, beganNs) => {
+          if (access.result !== "ok" || !access.path || !CHANGE_OPS.has(access.op) || WRITE_SINKS.has(access.path)) return;
+          const change = beganNs === void 0 ? { at, exec } : { at, exec, beganNs };
+          this.fs.changed(access.path, change);
+          this.late.reported(access.path, change);
+          if (typeof access.to === "string") {
+            this.fs.changed(access.to, change);
+            this.late.reported(access.to, change);
+          }
           if (STRUCTURAL.has(access.op)) this.restorer.forget();
         };
         builder.onExecutionStart = (exec) => this.started(exec);
@@ -2012,6 +2077,8 @@ var init_engine = __esm({
       /** stored input paths found changed by a lookup in this run */
       knownDifferent = /* @__PURE__ */ new Set();
       snapshots = new OutputSnapshots();
+      /** recorded entries, watching for changes reported after they were recorded */
+      late = new LateChanges();
       /** orders snapshots and exec answers (the log's length does not: exits and spawns add nothing) */
       tick = 0;
       fs;
@@ -2053,7 +2120,7 @@ var init_engine = __esm({
             entry.outputs.forEach((o, i) => {
               if (o.type === "file") this.fs.settle(paths[i], o.blob);
               const state = { ...o, path: paths[i] };
-              this.snapshots.add(paths[i], { at: change.at, taken: ++this.tick, exec: change.exec, state, stored: STORED });
+              this.snapshots.add(paths[i], { at: change.at, taken: ++this.tick, lookedNs: this.builder.nowNs(), exec: change.exec, state, stored: STORED });
             });
             await this.opts.store.touchEntry(entry);
             this.stats.reused++;
@@ -2082,6 +2149,8 @@ var init_engine = __esm({
        * change far less often. `explain` lists every difference.
        */
       firstDifference(entry) {
+        const unvouched = this.programUnvouched(entry);
+        if (unvouched) return unvouched;
         for (const input of entry.inputs) {
           if (typeof input !== "object" || input === null || typeof input.path !== "string") return this.differs(input);
           if (!this.knownDifferent.has(input.path)) continue;
@@ -2117,7 +2186,16 @@ var init_engine = __esm({
       }
       /** The inputs that no longer hold what they held (all of them are looked at, for explaining). */
       differences(entry) {
-        return entry.inputs.flatMap((input) => this.differs(input) ?? []);
+        const unvouched = this.programUnvouched(entry);
+        return [...unvouched ? [unvouched] : [], ...entry.inputs.flatMap((input) => this.differs(input) ?? [])];
+      }
+      /**
+       * Every recording lists the program it ran among its read inputs. An entry that does not
+       * (crafted, or damaged: one with no inputs at all would match anything) is never a hit.
+       */
+      programUnvouched(entry) {
+        const lists = entry.inputs.some((i) => i?.kind === "content" && typeof i.path === "string" && this.opts.roots.load(i.path) === entry.exe);
+        return lists ? null : `${entry.exe}: the entry does not list its own program among its inputs`;
       }
       /** An input as stored (untrusted: it may come from a remote) back to what to look at. */
       specOf(input) {
@@ -2170,7 +2248,8 @@ var init_engine = __esm({
         }
         for (const path of paths) {
           if (!this.opts.roots.allows(path)) continue;
-          this.snapshots.add(path, { at: endAt, taken, exec: exec.id, ...this.stateNow(path) });
+          const now = this.stateNow(path);
+          this.snapshots.add(path, { at: endAt, taken, lookedNs: this.builder.nowNs(), exec: exec.id, ...now });
         }
       }
       /** A path's state now, the blob of a file stored (or found stored); a null state when it cannot be told. */
@@ -2242,9 +2321,10 @@ var init_engine = __esm({
         let savedMs = 0;
         for (const [at, item] of this.builder.ownLog(exec.id)) {
           if (item.kind === "access") own.push([at, { kind: "access", access: item.access }, NO_OUTPUT]);
-          else if (item.kind === "output") own.push([at, null, [{ fd: item.fd, data: item.data }]]);
+          else if (item.kind === "output") own.push([at, null, [{ fd: item.fd, data: item.data, dest: destOf(exec, item.fd) }]]);
           else {
-            own.push([at, ...await this.replayedStep(item.tag)]);
+            const [step, chunks] = await this.replayedStep(item.tag);
+            own.push([at, step, chunks.map((c) => ({ ...c, dest: destOf(exec, c.fd) }))]);
             savedMs += item.tag.entry.durationMs;
           }
         }
@@ -2258,7 +2338,13 @@ var init_engine = __esm({
           unsafe ??= f.unsafe;
           savedMs += f.savedMs;
           const s = f.summary;
-          children.push([f.endAt, { kind: "replayed", inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, entryChanges: s.entryChanges }, f.stream]);
+          const stream2 = [];
+          for (const c of f.stream) {
+            const mine = asOwn(exec, c);
+            if (mine) stream2.push(mine);
+            else if (mine === void 0) unsafe ??= { exe: child.exe, reason: `its fd ${c.fd} is a file or pipe opened for it, not the stdout or stderr of ${exec.exe}: a replay would print what it wrote there` };
+          }
+          children.push([f.endAt, { kind: "replayed", inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, entryChanges: s.entryChanges }, stream2]);
         }
         const parts = mergeByPosition(own, children.sort((a, b) => a[0] - b[0]));
         const steps = [];
@@ -2321,6 +2407,7 @@ var init_engine = __esm({
         if (typeof outputs === "string") return outputs;
         const soon = summary.inputs.map((spec) => this.recordedValue(spec));
         const values = soon.every((v) => typeof v === "string") ? soon : await Promise.all(soon);
+        const readNs = this.builder.nowNs();
         const raced = this.changedByOthers(exec, folded.endAt, summary.inputs, summary.outputs, kept);
         if (raced) return raced;
         const inputs = summary.inputs.map((spec, i) => toInput(spec, values[i], this.opts.roots.store(spec.path)));
@@ -2345,10 +2432,48 @@ var init_engine = __esm({
           createdAt: (/* @__PURE__ */ new Date()).toISOString(),
           children
         };
-        this.writes.push(this.opts.store.putEntry(entry).catch((e) => {
+        const written = this.opts.store.putEntry(entry).catch((e) => {
           this.opts.warn(`storing the entry of ${exec.exe} failed: ${e.message}`);
-        }));
+        });
+        this.writes.push(written);
+        this.watchLate(exec, entry, written, summary.inputs, summary.outputs, kept, readNs);
         return null;
+      }
+      /**
+       * Withdraws exec's entry when a change to what it read or left, by a process outside its
+       * subtree, is reported only after the recording, but may have begun before the recording (or
+       * the snapshot) looked at the file.
+       */
+      watchLate(exec, entry, written, inputs, outputs, kept, readNs) {
+        const own = this.ownBy(exec);
+        const read = inputs.filter((i) => i.kind === "content" || i.kind === "link").map((i) => i.path);
+        this.late.watch(/* @__PURE__ */ new Set([...read, ...outputs]), {
+          spoils: (path, c) => {
+            if (own(c.exec)) return false;
+            const looked = kept.has(path) ? kept.get(path).lookedNs : readNs;
+            return c.beganNs === void 0 || looked === null || c.beganNs < looked;
+          },
+          withdraw: (path, c) => {
+            this.writes.push(written.then(() => this.opts.store.removeEntry(entry)).catch((e) => {
+              this.opts.warn(`withdrawing the entry of ${exec.exe} failed: ${e.message}`);
+            }));
+            const row = this.rows.get(exec.id);
+            if (row) {
+              const by = c.exec >= 0 ? this.builder.executions[c.exec].exe : "a restore";
+              row.status = "uncacheable";
+              row.reason = `${path} may have been changed by ${by} (outside its subtree) before it was recorded, a change reported only after: its entry was withdrawn`;
+            }
+          }
+        });
+      }
+      /** Whether an execution (by id) is exec or runs below it; -1, a restore by nobody, is not. */
+      ownBy(exec) {
+        return (id) => id >= 0 && this.builder.isWithin(this.builder.executions[id], exec.id);
+      }
+      describeChange(path, change, endAt) {
+        const by = change.exec >= 0 ? this.builder.executions[change.exec].exe : "a restore";
+        const when = change.at < endAt ? "while it ran" : "after it ended, before it was recorded";
+        return `${path} was changed by ${by} (outside its subtree) ${when}`;
       }
       /**
        * Why exec cannot be recorded: a process outside its subtree changed one of its inputs or
@@ -2358,12 +2483,8 @@ var init_engine = __esm({
        */
       changedByOthers(exec, endAt, inputs, outputs, kept) {
         const since = this.builder.startOf(exec.id);
-        const own = (id) => id >= 0 && this.builder.isWithin(this.builder.executions[id], exec.id);
-        const why = (path, change) => {
-          const by = change.exec >= 0 ? this.builder.executions[change.exec].exe : "a restore";
-          const when = change.at < endAt ? "while it ran" : "after it ended, before it was recorded";
-          return `${path} was changed by ${by} (outside its subtree) ${when}`;
-        };
+        const own = this.ownBy(exec);
+        const why = (path, change) => this.describeChange(path, change, endAt);
         for (const input of inputs) {
           const seen = input.kind === "absent" || input.kind === "exists" || input.kind === "listing";
           const change = this.fs.changes.foreign(input, since, own, seen ? (c) => c.at > endAt : void 0);

@@ -10,6 +10,8 @@ export interface Change {
   at: number;
   /** the execution that made it; for a restore, the process that would have run the program */
   exec: number;
+  /** the earliest it can have begun, on the tracer's clock (a restore, made here, has none) */
+  beganNs?: number;
 }
 
 export class ChangeLog {

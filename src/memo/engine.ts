@@ -3,11 +3,12 @@
 // subtree read and left behind.
 import { lstatSync, readlinkSync } from 'node:fs';
 import { CHANGE_OPS, FileHasher, FsView, namesFingerprint, sha256, toInput, weakKey, type Change } from '../fingerprint/index.js';
-import { summarize, type Input, type InputSpec, type Step, type Summary } from '../observe/index.js';
+import { summarize, WRITE_SINKS, type Input, type InputSpec, type Step, type Summary } from '../observe/index.js';
 import type { Entry, OutputState, Store, StoreIndex } from '../store/index.js';
 import type { ExecDecision, ExecQuery, Execution, TraceBuilder } from '../trace/index.js';
 import type { Roots } from './paths.js';
 import { fetchBlobs, Restorer } from './restore.js';
+import { LateChanges } from './late-changes.js';
 import { OutputSnapshots, type Snapshot } from './snapshots.js';
 
 export interface MemoOptions {
@@ -55,9 +56,35 @@ const CHECK_ORDER: ((outside: boolean, content: boolean) => boolean)[] = [
   (outside) => outside,
 ];
 
+/** Bytes written to fd 1 or 2, and which open file that fd named ('null': /dev/null). */
+interface StreamChunk {
+  fd: number;
+  data: Buffer;
+  dest: string;
+}
+
 /** One step of a subtree at its position in the log, with the output it wrote. */
-type Part = [number, Step | null, { fd: number; data: Buffer }[]];
-const NO_OUTPUT: { fd: number; data: Buffer }[] = [];
+type Part = [number, Step | null, StreamChunk[]];
+const NO_OUTPUT: StreamChunk[] = [];
+
+/** Where a write of e's to fd lands. */
+function destOf(e: Execution, fd: number): string {
+  return e.stdio[fd === 2 ? '2' : '1'] === 'null' ? 'null' : e.streams[fd - 1] ?? '';
+}
+
+/**
+ * A descendant's chunk as e's own output, on whichever of e's fds names the same open file; null
+ * when it went to /dev/null; undefined when it went to a file or pipe that is neither (opened
+ * inside e's subtree: `subprocess.run(cmd, stdout=open('f', 'w'))`), which a replay of e would
+ * print instead.
+ */
+function asOwn(e: Execution, c: StreamChunk): StreamChunk | null | undefined {
+  if (c.dest === 'null') return null;
+  if (c.dest === e.streams[c.fd - 1]) return c;
+  if (c.dest === e.streams[0]) return { ...c, fd: 1 };
+  if (c.dest === e.streams[1]) return { ...c, fd: 2 };
+  return undefined;
+}
 
 /** Two runs of parts, each in log order, as one (a sort of a compile's thousand accesses cost more). */
 function mergeByPosition(a: Part[], b: Part[]): Part[] {
@@ -119,7 +146,8 @@ interface Folded {
   summary: Summary;
   /** why replaying the subtree would not be faithful (tracer flags, stdin, dups), if it would not */
   unsafe: Unsafe | null;
-  stream: { fd: number; data: Buffer }[];
+  /** in the execution's own terms: its fds, and what they named */
+  stream: StreamChunk[];
   /** its position in the log: where its effects fall among its parent's own accesses */
   endAt: number;
   /** what the hits in the subtree would have cost to run: their recorded durations */
@@ -146,6 +174,8 @@ export class MemoEngine {
   /** stored input paths found changed by a lookup in this run */
   private readonly knownDifferent = new Set<string>();
   private readonly snapshots = new OutputSnapshots();
+  /** recorded entries, watching for changes reported after they were recorded */
+  private readonly late = new LateChanges();
   /** orders snapshots and exec answers (the log's length does not: exits and spawns add nothing) */
   private tick = 0;
 
@@ -155,10 +185,15 @@ export class MemoEngine {
   constructor(private readonly opts: MemoOptions, private readonly builder: TraceBuilder) {
     this.fs = new FsView(opts.hasher);
     this.restorer = new Restorer(opts.roots, opts.umask);
-    builder.onAccessSeen = (access, exec, at) => {
-      if (access.result !== 'ok' || !access.path || !CHANGE_OPS.has(access.op)) return;
-      this.fs.changed(access.path, { at, exec });
-      if (typeof access.to === 'string') this.fs.changed(access.to, { at, exec });
+    builder.onAccessSeen = (access, exec, at, beganNs) => {
+      if (access.result !== 'ok' || !access.path || !CHANGE_OPS.has(access.op) || WRITE_SINKS.has(access.path)) return;
+      const change: Change = beganNs === undefined ? { at, exec } : { at, exec, beganNs };
+      this.fs.changed(access.path, change);
+      this.late.reported(access.path, change);
+      if (typeof access.to === 'string') {
+        this.fs.changed(access.to, change);
+        this.late.reported(access.to, change);
+      }
       if (STRUCTURAL.has(access.op)) this.restorer.forget();
     };
     builder.onExecutionStart = (exec) => this.started(exec);
@@ -212,7 +247,7 @@ export class MemoEngine {
         entry.outputs.forEach((o, i) => {
           if (o.type === 'file') this.fs.settle(paths[i]!, o.blob);
           const state: OutputState = { ...o, path: paths[i]! };
-          this.snapshots.add(paths[i]!, { at: change.at, taken: ++this.tick, exec: change.exec, state, stored: STORED });
+          this.snapshots.add(paths[i]!, { at: change.at, taken: ++this.tick, lookedNs: this.builder.nowNs(), exec: change.exec, state, stored: STORED });
         });
         await this.opts.store.touchEntry(entry);
         this.stats.reused++;
@@ -243,6 +278,8 @@ export class MemoEngine {
    * change far less often. `explain` lists every difference.
    */
   private firstDifference(entry: Entry): string | null {
+    const unvouched = this.programUnvouched(entry);
+    if (unvouched) return unvouched;
     for (const input of entry.inputs) {
       // a manifest is untrusted: an input without a path is malformed, and a miss
       if (typeof input !== 'object' || input === null || typeof input.path !== 'string') return this.differs(input);
@@ -282,7 +319,17 @@ export class MemoEngine {
 
   /** The inputs that no longer hold what they held (all of them are looked at, for explaining). */
   differences(entry: Entry): string[] {
-    return entry.inputs.flatMap((input) => this.differs(input) ?? []);
+    const unvouched = this.programUnvouched(entry);
+    return [...(unvouched ? [unvouched] : []), ...entry.inputs.flatMap((input) => this.differs(input) ?? [])];
+  }
+
+  /**
+   * Every recording lists the program it ran among its read inputs. An entry that does not
+   * (crafted, or damaged: one with no inputs at all would match anything) is never a hit.
+   */
+  private programUnvouched(entry: Entry): string | null {
+    const lists = entry.inputs.some((i) => i?.kind === 'content' && typeof i.path === 'string' && this.opts.roots.load(i.path) === entry.exe);
+    return lists ? null : `${entry.exe}: the entry does not list its own program among its inputs`;
   }
 
   /** An input as stored (untrusted: it may come from a remote) back to what to look at. */
@@ -338,7 +385,8 @@ export class MemoEngine {
     for (const path of paths) {
       if (!this.opts.roots.allows(path)) continue; // refused when recording: nothing to keep
       // even a failed look is kept: an earlier snapshot must not stand in for it
-      this.snapshots.add(path, { at: endAt, taken, exec: exec.id, ...this.stateNow(path) });
+      const now = this.stateNow(path);
+      this.snapshots.add(path, { at: endAt, taken, lookedNs: this.builder.nowNs(), exec: exec.id, ...now });
     }
   }
 
@@ -415,9 +463,10 @@ export class MemoEngine {
     let savedMs = 0;
     for (const [at, item] of this.builder.ownLog(exec.id)) {
       if (item.kind === 'access') own.push([at, { kind: 'access', access: item.access }, NO_OUTPUT]);
-      else if (item.kind === 'output') own.push([at, null, [{ fd: item.fd, data: item.data }]]);
+      else if (item.kind === 'output') own.push([at, null, [{ fd: item.fd, data: item.data, dest: destOf(exec, item.fd) }]]);
       else {
-        own.push([at, ...(await this.replayedStep(item.tag as Hit))]);
+        const [step, chunks] = await this.replayedStep(item.tag as Hit);
+        own.push([at, step, chunks.map((c) => ({ ...c, dest: destOf(exec, c.fd) }))]);
         savedMs += (item.tag as Hit).entry.durationMs;
       }
     }
@@ -431,11 +480,17 @@ export class MemoEngine {
       unsafe ??= f.unsafe;
       savedMs += f.savedMs;
       const s = f.summary;
-      children.push([f.endAt, { kind: 'replayed', inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, entryChanges: s.entryChanges }, f.stream]);
+      const stream: StreamChunk[] = [];
+      for (const c of f.stream) {
+        const mine = asOwn(exec, c);
+        if (mine) stream.push(mine);
+        else if (mine === undefined) unsafe ??= { exe: child.exe, reason: `its fd ${c.fd} is a file or pipe opened for it, not the stdout or stderr of ${exec.exe}: a replay would print what it wrote there` };
+      }
+      children.push([f.endAt, { kind: 'replayed', inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, entryChanges: s.entryChanges }, stream]);
     }
     const parts = mergeByPosition(own, children.sort((a, b) => a[0] - b[0]));
     const steps: Step[] = [];
-    const stream: { fd: number; data: Buffer }[] = [];
+    const stream: StreamChunk[] = [];
     for (const [, step, out] of parts) {
       if (step) steps.push(step);
       for (const o of out) stream.push(o);
@@ -492,6 +547,7 @@ export class MemoEngine {
     if (typeof outputs === 'string') return outputs;
     const soon = summary.inputs.map((spec) => this.recordedValue(spec));
     const values = soon.every((v) => typeof v === 'string') ? soon : await Promise.all(soon);
+    const readNs = this.builder.nowNs();
     // an output, too, is read as it is now, and what exec left may have been overwritten since
     const raced = this.changedByOthers(exec, folded.endAt, summary.inputs, summary.outputs, kept);
     if (raced) return raced;
@@ -509,10 +565,52 @@ export class MemoEngine {
       children,
     };
     // the next recording need not wait for this one's write; finish() waits for all of them
-    this.writes.push(this.opts.store.putEntry(entry).catch((e: unknown) => {
+    const written = this.opts.store.putEntry(entry).catch((e: unknown) => {
       this.opts.warn(`storing the entry of ${exec.exe} failed: ${(e as Error).message}`);
-    }));
+    });
+    this.writes.push(written);
+    this.watchLate(exec, entry, written, summary.inputs, summary.outputs, kept, readNs);
     return null;
+  }
+
+  /**
+   * Withdraws exec's entry when a change to what it read or left, by a process outside its
+   * subtree, is reported only after the recording, but may have begun before the recording (or
+   * the snapshot) looked at the file.
+   */
+  private watchLate(exec: Execution, entry: Entry, written: Promise<void>, inputs: InputSpec[], outputs: string[], kept: Map<string, Snapshot>, readNs: number | null): void {
+    const own = this.ownBy(exec);
+    // absence, existence and listings were recorded as exec saw them: a later change leaves them be
+    const read = inputs.filter((i) => i.kind === 'content' || i.kind === 'link').map((i) => i.path);
+    this.late.watch(new Set([...read, ...outputs]), {
+      spoils: (path, c) => {
+        if (own(c.exec)) return false;
+        const looked = kept.has(path) ? kept.get(path)!.lookedNs : readNs;
+        return c.beganNs === undefined || looked === null || c.beganNs < looked;
+      },
+      withdraw: (path, c) => {
+        this.writes.push(written.then(() => this.opts.store.removeEntry(entry)).catch((e: unknown) => {
+          this.opts.warn(`withdrawing the entry of ${exec.exe} failed: ${(e as Error).message}`);
+        }));
+        const row = this.rows.get(exec.id);
+        if (row) {
+          const by = c.exec >= 0 ? this.builder.executions[c.exec]!.exe : 'a restore';
+          row.status = 'uncacheable';
+          row.reason = `${path} may have been changed by ${by} (outside its subtree) before it was recorded, a change reported only after: its entry was withdrawn`;
+        }
+      },
+    });
+  }
+
+  /** Whether an execution (by id) is exec or runs below it; -1, a restore by nobody, is not. */
+  private ownBy(exec: Execution): (id: number) => boolean {
+    return (id) => id >= 0 && this.builder.isWithin(this.builder.executions[id]!, exec.id);
+  }
+
+  private describeChange(path: string, change: Change, endAt: number): string {
+    const by = change.exec >= 0 ? this.builder.executions[change.exec]!.exe : 'a restore';
+    const when = change.at < endAt ? 'while it ran' : 'after it ended, before it was recorded';
+    return `${path} was changed by ${by} (outside its subtree) ${when}`;
   }
 
   /**
@@ -523,12 +621,8 @@ export class MemoEngine {
    */
   private changedByOthers(exec: Execution, endAt: number, inputs: InputSpec[], outputs: string[], kept: Map<string, Snapshot>): string | null {
     const since = this.builder.startOf(exec.id);
-    const own = (id: number): boolean => id >= 0 && this.builder.isWithin(this.builder.executions[id]!, exec.id);
-    const why = (path: string, change: Change): string => {
-      const by = change.exec >= 0 ? this.builder.executions[change.exec]!.exe : 'a restore';
-      const when = change.at < endAt ? 'while it ran' : 'after it ended, before it was recorded';
-      return `${path} was changed by ${by} (outside its subtree) ${when}`;
-    };
+    const own = this.ownBy(exec);
+    const why = (path: string, change: Change): string => this.describeChange(path, change, endAt);
     for (const input of inputs) {
       // absence, existence and listings are recorded as exec saw them: only their contents and
       // link targets are read again now, and only those can a later change spoil

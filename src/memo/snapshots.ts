@@ -9,6 +9,8 @@ export interface Snapshot {
   /** its place among snapshots and exec answers: a process whose exec was answered after it
    * could not have changed the file before it */
   taken: number;
+  /** when the look ended, on the tracer's clock (null: the tracer did not say when it started) */
+  lookedNs: number | null;
   /** the execution whose subtree left this state (for a restore: the process that would have run it) */
   exec: number;
   /** the state, under its absolute path; null when it could not be told (gone meanwhile, or

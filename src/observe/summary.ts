@@ -87,6 +87,9 @@ class PathStates {
   }
 }
 
+/** Devices whose writes leave nothing behind: opening one for writing changes no file. */
+export const WRITE_SINKS: ReadonlySet<string> = new Set(['/dev/null']);
+
 function probeSpec(path: string, result: string, type?: string): InputSpec {
   if (ABSENT.has(result)) return { path, kind: 'absent' };
   return type ? { path, kind: 'exists', type } : { path, kind: 'exists' };
@@ -108,6 +111,8 @@ function applyAccess(s: PathStates, a: Access): string | null {
     case 'write': case 'chmod': case 'utime':
       if (!path) return null;
       if (!ok) { s.input(probeSpec(path, a.result)); return null; }
+      // `cmd >/dev/null` opens it for writing: it must exist, and nothing written there stays
+      if (a.op === 'write' && WRITE_SINKS.has(path)) { s.input(probeSpec(path, a.result)); return null; }
       s.output(path, { path, kind: 'content' });
       return null;
     case 'truncate':

@@ -104,6 +104,11 @@ export class LocalStore implements Store {
     await atomicWriteAsync(this.entryPath(entry), JSON.stringify(entry));
   }
 
+  async removeEntry(entry: Entry): Promise<void> {
+    if (!this.writable) return;
+    rmSync(this.entryPath(entry), { force: true });
+  }
+
   async touchEntry(entry: Entry): Promise<void> {
     if (!this.writable) return;
     const now = new Date();

@@ -36,6 +36,8 @@ export interface StoreIndex {
 export interface Store {
   openIndex(): Promise<StoreIndex>;
   putEntry(entry: Entry): Promise<void>;
+  /** takes back an entry this run put, found wrong after it was written */
+  removeEntry(entry: Entry): Promise<void>;
   touchEntry(entry: Entry): Promise<void>;
   /** a blob's bytes after checking them against their hash; null when missing or corrupt */
   getBlob(hash: string): Promise<Buffer | null>;
