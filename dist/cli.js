@@ -1130,6 +1130,61 @@ var init_weak = __esm({
   }
 });
 
+// src/fingerprint/aliases.ts
+function under(path, top) {
+  return path === top || path.startsWith(top) && path.charCodeAt(top.length) === 47;
+}
+var import_node_fs5, PathAliases;
+var init_aliases = __esm({
+  "src/fingerprint/aliases.ts"() {
+    "use strict";
+    import_node_fs5 = require("node:fs");
+    PathAliases = class {
+      /** directory -> its real path (itself when no symlink leads there, or when it does not exist) */
+      dirs = /* @__PURE__ */ new Map();
+      /** real path -> the other names the run looked at it under */
+      names = /* @__PURE__ */ new Map();
+      /** The path with its directory's symlinks resolved. */
+      real(path) {
+        const slash = path.lastIndexOf("/");
+        if (slash <= 0) return path;
+        const dir = path.slice(0, slash);
+        let real = this.dirs.get(dir);
+        if (real === void 0) {
+          try {
+            real = import_node_fs5.realpathSync.native(dir);
+          } catch {
+            real = dir;
+          }
+          this.dirs.set(dir, real);
+        }
+        return real === dir ? path : `${real}${path.slice(slash)}`;
+      }
+      /** A path whose fingerprint the run remembers: noted under its real path when that differs. */
+      looked(path) {
+        const real = this.real(path);
+        if (real === path) return;
+        const names = this.names.get(real);
+        if (names) names.add(path);
+        else this.names.set(real, /* @__PURE__ */ new Set([path]));
+      }
+      /** Every other name of path's file that the run has looked at (its real path among them). */
+      othersOf(path) {
+        const real = this.real(path);
+        const others = [...this.names.get(real) ?? []].filter((p) => p !== path);
+        if (real !== path) others.push(real);
+        return others;
+      }
+      /** A rename, removal or new link at path: directories at or below it may lead elsewhere now. */
+      reshaped(path) {
+        for (const [dir, real] of this.dirs) {
+          if (under(dir, path) || under(real, path)) this.dirs.delete(dir);
+        }
+      }
+    };
+  }
+});
+
 // src/fingerprint/changes.ts
 function push(map, key, change) {
   const list = map.get(key);
@@ -1170,17 +1225,18 @@ var init_changes = __esm({
 // src/fingerprint/view.ts
 function identityOf(path) {
   try {
-    const st = (0, import_node_fs5.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
+    const st = (0, import_node_fs6.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
     return st?.isFile() ? FileHasher.identity(st) : void 0;
   } catch {
     return void 0;
   }
 }
-var import_node_fs5, CHANGE_OPS, FsView;
+var import_node_fs6, CHANGE_OPS, FsView;
 var init_view = __esm({
   "src/fingerprint/view.ts"() {
     "use strict";
-    import_node_fs5 = require("node:fs");
+    import_node_fs6 = require("node:fs");
+    init_aliases();
     init_changes();
     init_hash();
     init_inputs();
@@ -1195,6 +1251,7 @@ var init_view = __esm({
       settled = /* @__PURE__ */ new Map();
       /** every change the run made, by whom and when */
       changes = new ChangeLog();
+      aliases = new PathAliases();
       value(spec) {
         if (spec.kind === "content" || spec.kind === "absent" || spec.kind === "link") return this.valueAt(spec.kind, spec.path);
         if (this.changes.touched(spec.path)) return currentValue(spec, this.hasher);
@@ -1203,6 +1260,7 @@ var init_view = __esm({
         if (v === void 0) {
           v = currentValue(spec, this.hasher);
           memo.set(spec.path, v);
+          this.aliases.looked(spec.path);
         }
         return v;
       }
@@ -1215,6 +1273,7 @@ var init_view = __esm({
         if (v === void 0) {
           v = currentValue({ path, kind }, this.hasher);
           memo.set(path, v);
+          this.aliases.looked(path);
         }
         return v;
       }
@@ -1258,15 +1317,23 @@ var init_view = __esm({
         if (known !== void 0) return known;
         const keep = (digest2) => {
           const v = digest2 ? `sha256:${digest2}` : currentValue(spec, this.hasher);
-          if (!volatile && !this.changes.touched(spec.path)) memo.set(spec.path, v);
+          if (!volatile && !this.changes.touched(spec.path)) {
+            memo.set(spec.path, v);
+            this.aliases.looked(spec.path);
+          }
           return v;
         };
         const digest = this.hasher.hashSoon(spec.path);
         return digest instanceof Promise ? digest.then(keep) : keep(digest);
       }
-      /** A path the command (or a restore) changed. */
+      /** A path the command (or a restore) changed, under every name the run looked at it by. */
       changed(path, change) {
         this.changes.note(path, change);
+        for (const other of this.aliases.othersOf(path)) this.changes.note(other, change);
+      }
+      /** A rename, removal or link at path: what leads where through symlinks is looked at again. */
+      reshaped(path) {
+        this.aliases.reshaped(path);
       }
     };
   }
@@ -1304,7 +1371,7 @@ var init_common = __esm({
 function tempFor(path) {
   const dir = (0, import_node_path4.dirname)(path);
   if (!madeDirs.has(dir)) {
-    (0, import_node_fs6.mkdirSync)(dir, { recursive: true });
+    (0, import_node_fs7.mkdirSync)(dir, { recursive: true });
     madeDirs.add(dir);
   }
   return `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
@@ -1312,10 +1379,10 @@ function tempFor(path) {
 function atomicWrite(path, data) {
   const tmp = tempFor(path);
   try {
-    (0, import_node_fs6.writeFileSync)(tmp, data);
-    (0, import_node_fs6.renameSync)(tmp, path);
+    (0, import_node_fs7.writeFileSync)(tmp, data);
+    (0, import_node_fs7.renameSync)(tmp, path);
   } catch (e) {
-    (0, import_node_fs6.rmSync)(tmp, { force: true });
+    (0, import_node_fs7.rmSync)(tmp, { force: true });
     throw e;
   }
 }
@@ -1325,19 +1392,19 @@ async function atomicWriteAsync(path, data) {
     await writeFileCb(tmp, data);
     await renameCb(tmp, path);
   } catch (e) {
-    (0, import_node_fs6.rmSync)(tmp, { force: true });
+    (0, import_node_fs7.rmSync)(tmp, { force: true });
     throw e;
   }
 }
-var import_node_fs6, import_node_path4, import_node_util, writeFileCb, renameCb, madeDirs;
+var import_node_fs7, import_node_path4, import_node_util, writeFileCb, renameCb, madeDirs;
 var init_atomic = __esm({
   "src/store/atomic.ts"() {
     "use strict";
-    import_node_fs6 = require("node:fs");
+    import_node_fs7 = require("node:fs");
     import_node_path4 = require("node:path");
     import_node_util = require("node:util");
-    writeFileCb = (0, import_node_util.promisify)(import_node_fs6.writeFile);
-    renameCb = (0, import_node_util.promisify)(import_node_fs6.rename);
+    writeFileCb = (0, import_node_util.promisify)(import_node_fs7.writeFile);
+    renameCb = (0, import_node_util.promisify)(import_node_fs7.rename);
     madeDirs = /* @__PURE__ */ new Set();
   }
 });
@@ -1382,37 +1449,37 @@ function parseEntry(text) {
 function listLocal(dir) {
   const entries = [];
   const root = (0, import_node_path5.join)(dir, "entries");
-  for (const rel of (0, import_node_fs7.readdirSync)(root, { recursive: true }).map(String)) {
+  for (const rel of (0, import_node_fs8.readdirSync)(root, { recursive: true }).map(String)) {
     if (!rel.endsWith(".json")) continue;
     const path = (0, import_node_path5.join)(root, rel);
     try {
-      const st = (0, import_node_fs7.statSync)(path);
-      const entry = parseEntry((0, import_node_fs7.readFileSync)(path, "utf8"));
-      if (entry) entries.push({ entry, lastUsedMs: st.mtimeMs, bytes: st.size, remove: () => (0, import_node_fs7.rmSync)(path, { force: true }) });
-      else (0, import_node_fs7.rmSync)(path, { force: true });
+      const st = (0, import_node_fs8.statSync)(path);
+      const entry = parseEntry((0, import_node_fs8.readFileSync)(path, "utf8"));
+      if (entry) entries.push({ entry, lastUsedMs: st.mtimeMs, bytes: st.size, remove: () => (0, import_node_fs8.rmSync)(path, { force: true }) });
+      else (0, import_node_fs8.rmSync)(path, { force: true });
     } catch {
     }
   }
   const blobs = [];
   const blobRoot = (0, import_node_path5.join)(dir, "blobs");
-  for (const rel of (0, import_node_fs7.readdirSync)(blobRoot, { recursive: true }).map(String)) {
+  for (const rel of (0, import_node_fs8.readdirSync)(blobRoot, { recursive: true }).map(String)) {
     const hash = rel.replace("/", "");
     if (!HEX64.test(hash)) continue;
     const path = (0, import_node_path5.join)(blobRoot, rel);
     try {
-      const st = (0, import_node_fs7.statSync)(path);
+      const st = (0, import_node_fs8.statSync)(path);
       blobs.push({ hash, bytes: st.size, mtimeMs: st.mtimeMs, path });
     } catch {
     }
   }
   return { entries, blobs };
 }
-var import_node_crypto2, import_node_fs7, import_node_os4, import_node_path5, HEX64, LocalStore;
+var import_node_crypto2, import_node_fs8, import_node_os4, import_node_path5, HEX64, LocalStore;
 var init_local = __esm({
   "src/store/local.ts"() {
     "use strict";
     import_node_crypto2 = require("node:crypto");
-    import_node_fs7 = require("node:fs");
+    import_node_fs8 = require("node:fs");
     init_atomic();
     import_node_os4 = require("node:os");
     import_node_path5 = require("node:path");
@@ -1421,8 +1488,8 @@ var init_local = __esm({
       constructor(dir, writable = true) {
         this.dir = dir;
         this.writable = writable;
-        (0, import_node_fs7.mkdirSync)((0, import_node_path5.join)(dir, "blobs"), { recursive: true });
-        (0, import_node_fs7.mkdirSync)((0, import_node_path5.join)(dir, "entries"), { recursive: true });
+        (0, import_node_fs8.mkdirSync)((0, import_node_path5.join)(dir, "blobs"), { recursive: true });
+        (0, import_node_fs8.mkdirSync)((0, import_node_path5.join)(dir, "entries"), { recursive: true });
       }
       dir;
       writable;
@@ -1447,7 +1514,7 @@ var init_local = __esm({
         const dir = this.entryDir(weak);
         let names;
         try {
-          names = (0, import_node_fs7.readdirSync)(dir).filter((n) => n.startsWith(`${weak}.`) && n.endsWith(".json"));
+          names = (0, import_node_fs8.readdirSync)(dir).filter((n) => n.startsWith(`${weak}.`) && n.endsWith(".json"));
         } catch {
           return [];
         }
@@ -1455,8 +1522,8 @@ var init_local = __esm({
         for (const name of names) {
           const path = (0, import_node_path5.join)(dir, name);
           try {
-            const entry = parseEntry((0, import_node_fs7.readFileSync)(path, "utf8"));
-            if (entry && entry.weak === weak) found.push({ entry, used: names.length > 1 ? (0, import_node_fs7.statSync)(path).mtimeMs : 0 });
+            const entry = parseEntry((0, import_node_fs8.readFileSync)(path, "utf8"));
+            if (entry && entry.weak === weak) found.push({ entry, used: names.length > 1 ? (0, import_node_fs8.statSync)(path).mtimeMs : 0 });
           } catch {
           }
         }
@@ -1468,13 +1535,13 @@ var init_local = __esm({
       }
       async removeEntry(entry) {
         if (!this.writable) return;
-        (0, import_node_fs7.rmSync)(this.entryPath(entry), { force: true });
+        (0, import_node_fs8.rmSync)(this.entryPath(entry), { force: true });
       }
       async touchEntry(entry) {
         if (!this.writable) return;
         const now = /* @__PURE__ */ new Date();
         try {
-          (0, import_node_fs7.utimesSync)(this.entryPath(entry), now, now);
+          (0, import_node_fs8.utimesSync)(this.entryPath(entry), now, now);
         } catch {
         }
       }
@@ -1482,12 +1549,12 @@ var init_local = __esm({
         if (!HEX64.test(hash)) return null;
         let data;
         try {
-          data = (0, import_node_fs7.readFileSync)(this.blobPath(hash));
+          data = (0, import_node_fs8.readFileSync)(this.blobPath(hash));
         } catch {
           return null;
         }
         if ((0, import_node_crypto2.createHash)("sha256").update(data).digest("hex") !== hash) {
-          if (this.writable) (0, import_node_fs7.rmSync)(this.blobPath(hash), { force: true });
+          if (this.writable) (0, import_node_fs8.rmSync)(this.blobPath(hash), { force: true });
           return null;
         }
         this.present.set(hash, data.length);
@@ -1495,7 +1562,7 @@ var init_local = __esm({
       }
       async hasBlob(hash, bytes) {
         if (this.present.get(hash) === bytes) return true;
-        const there = (0, import_node_fs7.statSync)(this.blobPath(hash), { throwIfNoEntry: false })?.size === bytes;
+        const there = (0, import_node_fs8.statSync)(this.blobPath(hash), { throwIfNoEntry: false })?.size === bytes;
         if (there) this.present.set(hash, bytes);
         return there;
       }
@@ -1553,15 +1620,15 @@ function collectGarbage(dir, maxBytes, now = Date.now()) {
   for (const b of blobs) {
     if (refs.has(b.hash)) continue;
     if (now - b.mtimeMs < GRACE_MS) bytesAfter += b.bytes;
-    else (0, import_node_fs8.rmSync)(b.path, { force: true });
+    else (0, import_node_fs9.rmSync)(b.path, { force: true });
   }
   return { entriesBefore: entries.length, entriesRemoved: removed, bytesBefore, bytesAfter };
 }
-var import_node_fs8, GRACE_MS;
+var import_node_fs9, GRACE_MS;
 var init_gc = __esm({
   "src/store/gc.ts"() {
     "use strict";
-    import_node_fs8 = require("node:fs");
+    import_node_fs9 = require("node:fs");
     init_local();
     GRACE_MS = 60 * 60 * 1e3;
   }
@@ -1788,7 +1855,7 @@ function tmpName(dir, name) {
 }
 function kindAt(path) {
   try {
-    const st = (0, import_node_fs10.lstatSync)(path, { throwIfNoEntry: false });
+    const st = (0, import_node_fs11.lstatSync)(path, { throwIfNoEntry: false });
     return st ? st.isDirectory() ? "dir" : "other" : null;
   } catch {
     return null;
@@ -1798,11 +1865,11 @@ function removeAt(path) {
   const kind = kindAt(path);
   if (kind === null) return;
   if (kind !== "dir") {
-    (0, import_node_fs10.unlinkSync)(path);
+    (0, import_node_fs11.unlinkSync)(path);
     return;
   }
   try {
-    (0, import_node_fs10.rmdirSync)(path);
+    (0, import_node_fs11.rmdirSync)(path);
   } catch (e) {
     throw new RestoreError(`${path} is a directory that is not empty: restoring would delete what is in it (${e.message})`);
   }
@@ -1830,28 +1897,28 @@ async function fetchBlobs(entry, store) {
 }
 function replaceWith(tmp, path) {
   try {
-    (0, import_node_fs10.renameSync)(tmp, path);
+    (0, import_node_fs11.renameSync)(tmp, path);
     return false;
   } catch (e) {
     if (kindAt(path) !== "dir") {
-      (0, import_node_fs10.rmSync)(tmp, { force: true });
+      (0, import_node_fs11.rmSync)(tmp, { force: true });
       throw e;
     }
   }
   try {
     removeAt(path);
-    (0, import_node_fs10.renameSync)(tmp, path);
+    (0, import_node_fs11.renameSync)(tmp, path);
     return true;
   } catch (e) {
-    (0, import_node_fs10.rmSync)(tmp, { force: true });
+    (0, import_node_fs11.rmSync)(tmp, { force: true });
     throw e;
   }
 }
-var import_node_fs10, import_node_path8, RestoreError, Restorer;
+var import_node_fs11, import_node_path8, RestoreError, Restorer;
 var init_restore = __esm({
   "src/memo/restore.ts"() {
     "use strict";
-    import_node_fs10 = require("node:fs");
+    import_node_fs11 = require("node:fs");
     import_node_path8 = require("node:path");
     RestoreError = class extends Error {
     };
@@ -1870,8 +1937,8 @@ var init_restore = __esm({
       safeDir(dir) {
         let real = this.realDirs.get(dir);
         if (real !== void 0) return real;
-        (0, import_node_fs10.mkdirSync)(dir, { recursive: true });
-        real = (0, import_node_fs10.realpathSync)(dir);
+        (0, import_node_fs11.mkdirSync)(dir, { recursive: true });
+        real = (0, import_node_fs11.realpathSync)(dir);
         if (!this.roots.allows(real)) throw new RestoreError(`${dir} leads outside the allowed directories (to ${real})`);
         this.realDirs.set(dir, real);
         return real;
@@ -1901,23 +1968,23 @@ var init_restore = __esm({
             const data = blobs.get(o.blob);
             const mode = o.mode & 4095;
             const tmp = tmpName(dir, (0, import_node_path8.basename)(target));
-            (0, import_node_fs10.writeFileSync)(tmp, data, { mode });
-            if ((mode & this.umask) !== 0 || (mode & ~511) !== 0) (0, import_node_fs10.chmodSync)(tmp, mode);
+            (0, import_node_fs11.writeFileSync)(tmp, data, { mode });
+            if ((mode & this.umask) !== 0 || (mode & ~511) !== 0) (0, import_node_fs11.chmodSync)(tmp, mode);
             if (replaceWith(tmp, path)) this.forget();
             return data.length;
           }
           case "symlink": {
             const tmp = tmpName(dir, (0, import_node_path8.basename)(target));
-            (0, import_node_fs10.symlinkSync)(o.target, tmp);
+            (0, import_node_fs11.symlinkSync)(o.target, tmp);
             replaceWith(tmp, path);
             return 0;
           }
           case "dir": {
             if (kindAt(path) !== "dir") {
               removeAt(path);
-              (0, import_node_fs10.mkdirSync)(path);
+              (0, import_node_fs11.mkdirSync)(path);
             }
-            (0, import_node_fs10.chmodSync)(path, o.mode & 4095);
+            (0, import_node_fs11.chmodSync)(path, o.mode & 4095);
             return 0;
           }
           case "absent":
@@ -2018,11 +2085,11 @@ function ownUnsafety(e) {
   if (dup) return why(`it redirects fd ${dup.fd} to ${dup.to}: its output could not be replayed in place`);
   return null;
 }
-var import_node_fs11, CHECK_ORDER, NO_OUTPUT, STORED, STRUCTURAL, MemoEngine;
+var import_node_fs12, CHECK_ORDER, NO_OUTPUT, STORED, STRUCTURAL, MemoEngine;
 var init_engine = __esm({
   "src/memo/engine.ts"() {
     "use strict";
-    import_node_fs11 = require("node:fs");
+    import_node_fs12 = require("node:fs");
     init_fingerprint();
     init_observe();
     init_restore();
@@ -2051,7 +2118,11 @@ var init_engine = __esm({
             this.fs.changed(access.to, change);
             this.late.reported(access.to, change);
           }
-          if (STRUCTURAL.has(access.op)) this.restorer.forget();
+          if (STRUCTURAL.has(access.op)) {
+            this.restorer.forget();
+            this.fs.reshaped(access.path);
+            if (typeof access.to === "string") this.fs.reshaped(access.to);
+          }
         };
         builder.onExecutionStart = (exec) => this.started(exec);
         builder.onExecutionEnd = (exec) => {
@@ -2119,6 +2190,7 @@ var init_engine = __esm({
             const restored = this.restorer.restore(entry, blobs);
             entry.outputs.forEach((o, i) => {
               if (o.type === "file") this.fs.settle(paths[i], o.blob);
+              else this.fs.reshaped(paths[i]);
               const state = { ...o, path: paths[i] };
               this.snapshots.add(paths[i], { at: change.at, taken: ++this.tick, lookedNs: this.builder.nowNs(), exec: change.exec, state, stored: STORED });
             });
@@ -2255,10 +2327,10 @@ var init_engine = __esm({
       /** A path's state now, the blob of a file stored (or found stored); a null state when it cannot be told. */
       stateNow(path) {
         try {
-          const st = (0, import_node_fs11.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
+          const st = (0, import_node_fs12.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
           if (!st) return { state: { path, type: "absent" }, stored: STORED };
           const mode = Number(st.mode) & 4095;
-          if (st.isSymbolicLink()) return { state: { path, type: "symlink", target: (0, import_node_fs11.readlinkSync)(path) }, stored: STORED };
+          if (st.isSymbolicLink()) return { state: { path, type: "symlink", target: (0, import_node_fs12.readlinkSync)(path) }, stored: STORED };
           if (st.isDirectory()) return { state: { path, type: "dir", mode }, stored: STORED };
           if (!st.isFile()) return { state: null, stored: STORED };
           const size = Number(st.size);
@@ -2504,7 +2576,7 @@ var init_engine = __esm({
         for (const path of paths.sort()) {
           const noEffect = createdHere.has(path) && removedHere.has(path);
           if (!this.opts.roots.allows(path)) {
-            if (noEffect && !(0, import_node_fs11.lstatSync)(path, { throwIfNoEntry: false })) continue;
+            if (noEffect && !(0, import_node_fs12.lstatSync)(path, { throwIfNoEntry: false })) continue;
             return `it writes ${path}, outside the root`;
           }
           let state;
@@ -2555,12 +2627,12 @@ function isNormalAbsolute(p) {
 function isNormalRelative(p) {
   return p !== "" && !p.includes("//") && !p.endsWith("/") && !/(^|\/)\.\.?(\/|$)/.test(p);
 }
-var import_node_path9, under, Roots;
+var import_node_path9, under2, Roots;
 var init_paths = __esm({
   "src/memo/paths.ts"() {
     "use strict";
     import_node_path9 = require("node:path");
-    under = (dir) => dir.endsWith(import_node_path9.sep) ? dir : dir + import_node_path9.sep;
+    under2 = (dir) => dir.endsWith(import_node_path9.sep) ? dir : dir + import_node_path9.sep;
     Roots = class {
       root;
       allowed;
@@ -2569,8 +2641,8 @@ var init_paths = __esm({
       constructor(root, extra = []) {
         this.root = (0, import_node_path9.resolve)(root);
         this.allowed = [this.root, ...extra.map((d) => (0, import_node_path9.resolve)(d))];
-        this.rootPrefix = under(this.root);
-        this.allowedPrefixes = this.allowed.map(under);
+        this.rootPrefix = under2(this.root);
+        this.allowedPrefixes = this.allowed.map(under2);
       }
       /** How an absolute (normalized, as the tracer reports) path is stored: relative under the root, absolute elsewhere. */
       store(path) {
@@ -2610,7 +2682,7 @@ __export(explain_command_exports, {
 function stdioKind(fd) {
   try {
     if ((0, import_node_tty.isatty)(fd)) return "tty";
-    const st = (0, import_node_fs14.fstatSync)(fd);
+    const st = (0, import_node_fs15.fstatSync)(fd);
     if (st.isFIFO()) return "pipe";
     if (st.isSocket()) return "socket";
     if (st.isFile()) return "file";
@@ -2656,11 +2728,11 @@ ${EXPLAIN_USAGE}`);
   process.stdout.write("(children are judged against the files as they are now, before anything runs)\n");
   return 0;
 }
-var import_node_fs14, import_node_path12, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
+var import_node_fs15, import_node_path12, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
 var init_explain_command = __esm({
   "src/cli/explain-command.ts"() {
     "use strict";
-    import_node_fs14 = require("node:fs");
+    import_node_fs15 = require("node:fs");
     import_node_path12 = require("node:path");
     import_node_tty = require("node:tty");
     init_fingerprint();
@@ -2719,7 +2791,7 @@ init_args();
 init_common();
 
 // src/cli/gc-command.ts
-var import_node_fs9 = require("node:fs");
+var import_node_fs10 = require("node:fs");
 var import_node_path6 = require("node:path");
 init_store();
 init_args();
@@ -2734,7 +2806,7 @@ ${GC_USAGE}`);
   const max = parseSize(size);
   if (max === null) throw new UsageError(`--max-size "${size}" is not a size: write it like 500M, 5G or 1048576`);
   const dir = (0, import_node_path6.resolve)(String(options.get("store") ?? defaultStoreDir()));
-  if (!(0, import_node_fs9.existsSync)(dir)) {
+  if (!(0, import_node_fs10.existsSync)(dir)) {
     process.stderr.write(`processcache: no store at ${dir}: nothing to collect
 `);
     return 0;
@@ -2748,7 +2820,7 @@ ${GC_USAGE}`);
 
 // src/cli/run-command.ts
 var import_node_child_process2 = require("node:child_process");
-var import_node_fs12 = require("node:fs");
+var import_node_fs13 = require("node:fs");
 var import_node_os5 = require("node:os");
 var import_node_path10 = require("node:path");
 init_fingerprint();
@@ -2764,7 +2836,7 @@ var warn = (message) => {
 };
 function loadStatCache(path) {
   try {
-    const entries = JSON.parse((0, import_node_fs12.readFileSync)(path, "utf8"));
+    const entries = JSON.parse((0, import_node_fs13.readFileSync)(path, "utf8"));
     if (Array.isArray(entries)) return new FileHasher(entries.filter((e) => Array.isArray(e) && e.length === 3 && e.every((x) => typeof x === "string")));
   } catch {
   }
@@ -2809,12 +2881,12 @@ ${RUN_USAGE}`);
   resolveProgram(command[0], process.env, process.cwd());
   const storeDir = (0, import_node_path10.resolve)(String(options.get("store") ?? defaultStoreDir()));
   const root = (0, import_node_path10.resolve)(String(options.get("root") ?? process.cwd()));
-  if (!(0, import_node_fs12.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
+  if (!(0, import_node_fs13.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
   const minDurationMs = nonNegativeInt(options.get("min-duration-ms"), "min-duration-ms", 3);
   const ignoreEnv = ignoredEnv(lists.get("ignore-env"));
   let store;
   try {
-    (0, import_node_fs12.mkdirSync)(storeDir, { recursive: true });
+    (0, import_node_fs13.mkdirSync)(storeDir, { recursive: true });
     store = new LocalStore(storeDir, !options.has("read-only"));
   } catch (e) {
     warn(`the store at ${storeDir} cannot be used (${e.message}); running without the cache`);
@@ -2862,7 +2934,7 @@ ${RUN_USAGE}`);
   const statsPath = options.get("stats-json");
   if (typeof statsPath === "string") {
     try {
-      (0, import_node_fs12.writeFileSync)(statsPath, `${JSON.stringify(stats, null, 1)}
+      (0, import_node_fs13.writeFileSync)(statsPath, `${JSON.stringify(stats, null, 1)}
 `);
     } catch (e) {
       warn(`could not write ${statsPath}: ${e.message}`);
@@ -2872,7 +2944,7 @@ ${RUN_USAGE}`);
 }
 
 // src/cli/trace-command.ts
-var import_node_fs13 = require("node:fs");
+var import_node_fs14 = require("node:fs");
 var import_node_path11 = require("node:path");
 init_trace();
 init_args();
@@ -2886,7 +2958,7 @@ ${TRACE_USAGE}`);
   for (const w of [...builder.errors, ...warnings]) process.stderr.write(`processcache: warning: ${w}
 `);
   try {
-    (0, import_node_fs13.writeFileSync)(out, `${JSON.stringify(trace, null, 1)}
+    (0, import_node_fs14.writeFileSync)(out, `${JSON.stringify(trace, null, 1)}
 `);
   } catch (e) {
     process.stderr.write(`processcache: warning: could not write the trace to ${out}: ${e.message}

@@ -157,6 +157,22 @@ test('a change by a process whose exec was answered before the snapshot is not e
   }
 });
 
+test('a file changed under another name (a symlinked directory) is looked at again within the run', () => {
+  const { dir, store } = setup();
+  mkdirSync(`${dir}/out`);
+  symlinkSync('out', `${dir}/build`);
+  // the same program twice, around a change under the other name: the second must see it (the
+  // sleep lets the first be recorded, and its fingerprint of the file remembered, before)
+  const show = (name: string): string => `${PY} -c "import time; print(open('${name}').read().strip()); time.sleep(0.01)"`;
+  for (const [read, written] of [['out/x', 'build/x'], ['build/y', 'out/y']]) {
+    for (let run = 0; run < 2; run++) {
+      writeFileSync(`${dir}/${read}`, 'before\n');
+      const r = runMemo(['/bin/sh', '-c', `${show(read)}; sleep 0.2; echo after > ${written}; ${show(read)}`], { cwd: dir, store });
+      assert.is(r.stdout, 'before\nafter\n', `read ${read}, written ${written}, run ${run}`);
+    }
+  }
+});
+
 test('a restored file changed through another name for it is looked at again', () => {
   const { dir, store } = setup();
   mkdirSync(`${dir}/out`);

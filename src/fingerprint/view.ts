@@ -4,6 +4,7 @@
 // so a changed path (or a directory whose entries changed) is looked at afresh every time.
 import { lstatSync } from 'node:fs';
 import type { InputSpec } from '../observe/index.js';
+import { PathAliases } from './aliases.js';
 import { ChangeLog, type Change } from './changes.js';
 import { FileHasher } from './hash.js';
 import { currentValue } from './inputs.js';
@@ -26,6 +27,7 @@ export class FsView {
   private readonly settled = new Map<string, { changes: number; identity: string; digest: string }>();
   /** every change the run made, by whom and when */
   readonly changes = new ChangeLog();
+  private readonly aliases = new PathAliases();
 
   constructor(readonly hasher: FileHasher) {}
 
@@ -37,6 +39,7 @@ export class FsView {
     if (v === undefined) {
       v = currentValue(spec, this.hasher);
       memo.set(spec.path, v);
+      this.aliases.looked(spec.path);
     }
     return v;
   }
@@ -50,6 +53,7 @@ export class FsView {
     if (v === undefined) {
       v = currentValue({ path, kind }, this.hasher);
       memo.set(path, v);
+      this.aliases.looked(path);
     }
     return v;
   }
@@ -100,15 +104,24 @@ export class FsView {
     const keep = (digest: string | null): string => {
       // not a readable regular file: whatever it is, as value() would say
       const v = digest ? `sha256:${digest}` : currentValue(spec, this.hasher);
-      if (!volatile && !this.changes.touched(spec.path)) memo.set(spec.path, v);
+      if (!volatile && !this.changes.touched(spec.path)) {
+        memo.set(spec.path, v);
+        this.aliases.looked(spec.path);
+      }
       return v;
     };
     const digest = this.hasher.hashSoon(spec.path);
     return digest instanceof Promise ? digest.then(keep) : keep(digest);
   }
 
-  /** A path the command (or a restore) changed. */
+  /** A path the command (or a restore) changed, under every name the run looked at it by. */
   changed(path: string, change: Change): void {
     this.changes.note(path, change);
+    for (const other of this.aliases.othersOf(path)) this.changes.note(other, change);
+  }
+
+  /** A rename, removal or link at path: what leads where through symlinks is looked at again. */
+  reshaped(path: string): void {
+    this.aliases.reshaped(path);
   }
 }

@@ -194,7 +194,11 @@ export class MemoEngine {
         this.fs.changed(access.to, change);
         this.late.reported(access.to, change);
       }
-      if (STRUCTURAL.has(access.op)) this.restorer.forget();
+      if (STRUCTURAL.has(access.op)) {
+        this.restorer.forget();
+        this.fs.reshaped(access.path);
+        if (typeof access.to === 'string') this.fs.reshaped(access.to);
+      }
     };
     builder.onExecutionStart = (exec) => this.started(exec);
     builder.onExecutionEnd = (exec) => {
@@ -246,6 +250,7 @@ export class MemoEngine {
         const restored = this.restorer.restore(entry, blobs);
         entry.outputs.forEach((o, i) => {
           if (o.type === 'file') this.fs.settle(paths[i]!, o.blob);
+          else this.fs.reshaped(paths[i]!); // a directory, a link or a removal: paths may lead elsewhere
           const state: OutputState = { ...o, path: paths[i]! };
           this.snapshots.add(paths[i]!, { at: change.at, taken: ++this.tick, lookedNs: this.builder.nowNs(), exec: change.exec, state, stored: STORED });
         });
