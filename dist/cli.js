@@ -1330,6 +1330,22 @@ var init_view = __esm({
       changed(path, change) {
         this.changes.note(path, change);
         for (const other of this.aliases.othersOf(path)) this.changes.note(other, change);
+        for (const other of this.hardLinksOf(path)) this.changes.note(other, change);
+      }
+      /**
+       * The remembered paths that are hard links to path's file. Rare enough to look for the hard
+       * way: only a file with more than one link is matched, by device and inode, against them.
+       */
+      hardLinksOf(path) {
+        const st = (0, import_node_fs6.lstatSync)(path, { throwIfNoEntry: false });
+        if (!st?.isFile() || st.nlink < 2) return [];
+        const found = [];
+        for (const known of this.memo.get("content")?.keys() ?? []) {
+          if (known === path) continue;
+          const other = (0, import_node_fs6.lstatSync)(known, { throwIfNoEntry: false });
+          if (other && other.ino === st.ino && other.dev === st.dev) found.push(known);
+        }
+        return found;
       }
       /** A rename, removal or link at path: what leads where through symlinks is looked at again. */
       reshaped(path) {

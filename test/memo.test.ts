@@ -1,7 +1,7 @@
 // processcache run on real programs: what hits, what misses, what is restored and replayed.
 import { createServer } from 'node:net';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -157,14 +157,16 @@ test('a change by a process whose exec was answered before the snapshot is not e
   }
 });
 
-test('a file changed under another name (a symlinked directory) is looked at again within the run', () => {
+test('a file changed under another name (a symlinked directory, a hard link) is looked at again within the run', () => {
   const { dir, store } = setup();
   mkdirSync(`${dir}/out`);
   symlinkSync('out', `${dir}/build`);
+  writeFileSync(`${dir}/z`, '');
+  linkSync(`${dir}/z`, `${dir}/hard`);
   // the same program twice, around a change under the other name: the second must see it (the
   // sleep lets the first be recorded, and its fingerprint of the file remembered, before)
   const show = (name: string): string => `${PY} -c "import time; print(open('${name}').read().strip()); time.sleep(0.01)"`;
-  for (const [read, written] of [['out/x', 'build/x'], ['build/y', 'out/y']]) {
+  for (const [read, written] of [['out/x', 'build/x'], ['build/y', 'out/y'], ['z', 'hard']] as const) {
     for (let run = 0; run < 2; run++) {
       writeFileSync(`${dir}/${read}`, 'before\n');
       const r = runMemo(['/bin/sh', '-c', `${show(read)}; sleep 0.2; echo after > ${written}; ${show(read)}`], { cwd: dir, store });
