@@ -8,6 +8,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
@@ -178,10 +179,10 @@ enum pct_exec_outcome pct_decide_exec(int tid, int pid, const char *exe, const s
     int envc = argc < 0 ? -1 : read_string_array(tid, args[argv_arg + 1], &used);
     if (argc < 0 || envc < 0) return PCT_EXEC_RUNS; /* unreadable: the kernel will fail the exec with EFAULT */
     if (dirfd_path(tid, AT_FDCWD, cwd, sizeof cwd) < 0) cwd[0] = 0;
-    const char *kinds[3] = { stdio_kind(tid, 0), stdio_kind(tid, 1), stdio_kind(tid, 2) };
+    uint64_t streams[2];
+    const char *kinds[3] = { stdio_look(tid, 0, NULL), stdio_look(tid, 1, &streams[0]), stdio_look(tid, 2, &streams[1]) };
     char ids[2][17];
-    fd_identity_text(tid, 1, ids[0]);
-    fd_identity_text(tid, 2, ids[1]);
+    for (int i = 0; i < 2; i++) snprintf(ids[i], sizeof ids[i], "%llx", (unsigned long long)streams[i]);
     size_t a = strlen(exe) + 1, b = strlen(cwd) + 1;
     size_t k = strlen(kinds[0]) + strlen(kinds[1]) + strlen(kinds[2]) + strlen(ids[0]) + strlen(ids[1]) + 5;
     const int umask_now = read_umask(tid); /* a parent may have changed it: it shapes the outputs' modes */

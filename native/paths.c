@@ -146,13 +146,21 @@ int arg_path(struct pct_bufs *b, int tid, const uint64_t *args, int dirfd_arg, i
     return resolve(tid, dirfd, b->raw, out, PATH_CAP);
 }
 
-/* What fd of pid is: the kind of a standard stream decides how a program writes to it. */
-const char *stdio_kind(int pid, int fd)
+/* The open file an fd names, as one number: device and inode, which this mix keeps apart for
+ * inodes below 2^40 and devices below 2^24. */
+static uint64_t identity_of(const struct stat *st)
+{
+    return ((uint64_t)st->st_dev << 40) ^ (uint64_t)st->st_ino ^ 1;
+}
+
+const char *stdio_look(int pid, int fd, uint64_t *identity)
 {
     char link[64];
     struct stat st;
     proc_path(link, sizeof link, pid, "/fd/", fd);
+    if (identity) *identity = 0;
     if (stat(link, &st) < 0) return errno == ENOENT ? "closed" : "other";
+    if (identity) *identity = identity_of(&st);
     switch (st.st_mode & S_IFMT) {
     case S_IFIFO: return "pipe";
     case S_IFSOCK: return "socket";
@@ -168,20 +176,11 @@ const char *stdio_kind(int pid, int fd)
     }
 }
 
-
 uint64_t fd_identity(int pid, int fd)
 {
-    char link[64];
-    struct stat st;
-    proc_path(link, sizeof link, pid, "/fd/", fd);
-    if (stat(link, &st) < 0) return 0;
-    /* a collision of this mix would only miss a reopened stream that lands on the same mix */
-    return ((uint64_t)st.st_dev << 40) ^ (uint64_t)st.st_ino ^ 1;
-}
-
-void fd_identity_text(int pid, int fd, char out[17])
-{
-    snprintf(out, 17, "%llx", (unsigned long long)fd_identity(pid, fd));
+    uint64_t identity;
+    stdio_look(pid, fd, &identity);
+    return identity;
 }
 
 int read_umask(int tid)

@@ -22,12 +22,12 @@ int read_link(const char *link, char *buf, size_t cap);
 int dirfd_path(int tid, long dirfd, char *buf, size_t cap);
 int resolve(int tid, long dirfd, const char *rel, char *out, size_t cap);
 int arg_path(struct pct_bufs *b, int tid, const uint64_t *args, int dirfd_arg, int path_arg, char *out);
-const char *stdio_kind(int pid, int fd);
+/* What fd of pid is ("pipe", "tty", "null", ...: the kind of a standard stream decides how a
+ * program writes to it), and, when identity is not NULL, which open file it names (0: none). */
+const char *stdio_look(int pid, int fd, uint64_t *identity);
 /* The umask of tid's process (from /proc/TID/status, Linux 4.7+), or -1. */
 int read_umask(int tid);
 /* The open file fd of pid names (device and inode), or 0 when the fd is closed. */
 uint64_t fd_identity(int pid, int fd);
-/* fd_identity as hex text, for the event stream: which open file fds 1 and 2 name */
-void fd_identity_text(int pid, int fd, char out[17]);
 
 #endif

@@ -555,8 +555,6 @@ static void on_exec(int pid)
     s->state |= ST_RUNNING | ST_HAS_PARENT;
     s->pending = -1;
     s->reported = 0;
-    s->stream_id[0] = fd_identity(pid, 1);
-    s->stream_id[1] = fd_identity(pid, 2);
 
     char link[64];
     const char *exe = s->pending_path >= 0 ? pending_paths[s->pending_path] : NULL;
@@ -570,7 +568,8 @@ static void on_exec(int pid)
     ssize_t argbytes = read_file(link, big, BIG_CAP);
     if (argbytes < 0) argbytes = 0;
     if (argbytes > 0 && big[argbytes - 1] != 0) big[argbytes++ - 1] = 0;
-    const char *kinds[3] = { stdio_kind(pid, 0), stdio_kind(pid, 1), stdio_kind(pid, 2) };
+    const char *kinds[3] = { stdio_look(pid, 0, NULL), stdio_look(pid, 1, &s->stream_id[0]),
+                             stdio_look(pid, 2, &s->stream_id[1]) };
     char ids[2][17];
     snprintf(ids[0], sizeof ids[0], "%llx", (unsigned long long)s->stream_id[0]);
     snprintf(ids[1], sizeof ids[1], "%llx", (unsigned long long)s->stream_id[1]);
