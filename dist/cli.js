@@ -1708,6 +1708,10 @@ function applyAccess(s, a) {
       return null;
     case "truncate":
       if (!path) return null;
+      if (ok && WRITE_SINKS.has(path)) {
+        s.input(probeSpec(path, a.result));
+        return null;
+      }
       if (ok) s.output(path, null);
       else s.input(probeSpec(path, a.result));
       return null;
@@ -2078,6 +2082,13 @@ function asOwn(e, c) {
   if (c.dest === e.streams[1]) return { ...c, fd: 2 };
   return void 0;
 }
+function replayWouldWait(entry, q) {
+  const bytes = (entry.stream?.chunks ?? []).reduce((n, c) => {
+    const kind = q.stdio[c.fd === 2 ? 2 : 1];
+    return kind === "pipe" || kind === "socket" ? n + c.bytes : n;
+  }, 0);
+  return bytes > PIPE_HOLDS ? `its ${bytes} bytes of output are more than a pipe holds: replayed, they could wait for a reader that waits for the exec` : null;
+}
 function mergeByPosition(a, b) {
   if (!b.length) return a;
   const out = [];
@@ -2101,7 +2112,7 @@ function ownUnsafety(e) {
   if (dup) return why(`it redirects fd ${dup.fd} to ${dup.to}: its output could not be replayed in place`);
   return null;
 }
-var import_node_fs12, CHECK_ORDER, NO_OUTPUT, STORED, STRUCTURAL, MemoEngine;
+var import_node_fs12, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, STORED, STRUCTURAL, MemoEngine;
 var init_engine = __esm({
   "src/memo/engine.ts"() {
     "use strict";
@@ -2117,6 +2128,7 @@ var init_engine = __esm({
       (outside) => outside
     ];
     NO_OUTPUT = [];
+    PIPE_HOLDS = 65536;
     STORED = Promise.resolve(true);
     STRUCTURAL = /* @__PURE__ */ new Set(["rename", "delete", "rmdir", "symlink", "link", "mknod"]);
     MemoEngine = class {
@@ -2194,7 +2206,7 @@ var init_engine = __esm({
           const candidates = this.opts.index.candidates(weak);
           const misses = [];
           for (const entry of candidates) {
-            const differs = this.firstDifference(entry);
+            const differs = this.firstDifference(entry) ?? replayWouldWait(entry, q);
             if (differs) {
               misses.push(differs);
               continue;
@@ -2498,8 +2510,10 @@ var init_engine = __esm({
         const readNs = this.builder.nowNs();
         const raced = this.changedByOthers(exec, folded.endAt, summary.inputs, summary.outputs, kept);
         if (raced) return raced;
+        const late = this.watchLate(exec, summary.inputs, summary.outputs, kept, readNs);
         const inputs = summary.inputs.map((spec, i) => toInput(spec, values[i], this.opts.roots.store(spec.path)));
         const stream = await this.storeStream(folded.stream);
+        if (late.spoiled) return late.spoiled;
         const strong = sha256(weak + JSON.stringify(inputs));
         const children = this.builder.childrenOf(exec).flatMap((e) => {
           const childWeak = this.answerOf.get(e.id)?.weak;
@@ -2524,7 +2538,7 @@ var init_engine = __esm({
           this.opts.warn(`storing the entry of ${exec.exe} failed: ${e.message}`);
         });
         this.writes.push(written);
-        this.watchLate(exec, entry, written, summary.inputs, summary.outputs, kept, readNs);
+        late.written = { entry, done: written };
         return null;
       }
       /**
@@ -2532,8 +2546,9 @@ var init_engine = __esm({
        * subtree, is reported only after the recording, but may have begun before the recording (or
        * the snapshot) looked at the file.
        */
-      watchLate(exec, entry, written, inputs, outputs, kept, readNs) {
+      watchLate(exec, inputs, outputs, kept, readNs) {
         const own = this.ownBy(exec);
+        const state = {};
         const read = inputs.filter((i) => i.kind === "content" || i.kind === "link").map((i) => i.path);
         this.late.watch(/* @__PURE__ */ new Set([...read, ...outputs]), {
           spoils: (path, c) => {
@@ -2542,17 +2557,21 @@ var init_engine = __esm({
             return c.beganNs === void 0 || looked === null || c.beganNs < looked;
           },
           withdraw: (path, c) => {
-            this.writes.push(written.then(() => this.opts.store.removeEntry(entry)).catch((e) => {
+            const by = c.exec >= 0 ? this.builder.executions[c.exec].exe : "a restore";
+            state.spoiled = `${path} may have been changed by ${by} (outside its subtree) before it was recorded, a change reported only after`;
+            const written = state.written;
+            if (!written) return;
+            this.writes.push(written.done.then(() => this.opts.store.removeEntry(written.entry)).catch((e) => {
               this.opts.warn(`withdrawing the entry of ${exec.exe} failed: ${e.message}`);
             }));
             const row = this.rows.get(exec.id);
             if (row) {
-              const by = c.exec >= 0 ? this.builder.executions[c.exec].exe : "a restore";
               row.status = "uncacheable";
-              row.reason = `${path} may have been changed by ${by} (outside its subtree) before it was recorded, a change reported only after: its entry was withdrawn`;
+              row.reason = `${state.spoiled}: its entry was withdrawn`;
             }
           }
         });
+        return state;
       }
       /** Whether an execution (by id) is exec or runs below it; -1, a restore by nobody, is not. */
       ownBy(exec) {

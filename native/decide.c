@@ -104,7 +104,7 @@ static int may_block(int fd)
 }
 
 /* Skipped processes held at their exec while a helper writes their output (see pct_finish_held). */
-#define HELD_CAP 64
+#define HELD_CAP 1024
 static struct { int helper, tid, code; } held[HELD_CAP];
 
 static int held_slot(void)

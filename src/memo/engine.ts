@@ -86,6 +86,23 @@ function asOwn(e: Execution, c: StreamChunk): StreamChunk | null | undefined {
   return undefined;
 }
 
+/** What an empty pipe holds (Linux's default), so that a write of no more never waits. */
+const PIPE_HOLDS = 65536;
+
+/**
+ * Why a replay of the entry's output could hang, or null. The skipped process is held at its
+ * exec while its output is written; a reader that reads only once that exec is done (a parent
+ * in posix_spawn or vfork, Python's subprocess waiting on its exec-error pipe) then waits for
+ * the replay, and the replay for it, as soon as the output outgrows the pipe.
+ */
+function replayWouldWait(entry: Entry, q: ExecQuery): string | null {
+  const bytes = (entry.stream?.chunks ?? []).reduce((n, c) => {
+    const kind = q.stdio[c.fd === 2 ? 2 : 1];
+    return kind === 'pipe' || kind === 'socket' ? n + c.bytes : n;
+  }, 0);
+  return bytes > PIPE_HOLDS ? `its ${bytes} bytes of output are more than a pipe holds: replayed, they could wait for a reader that waits for the exec` : null;
+}
+
 /** Two runs of parts, each in log order, as one (a sort of a compile's thousand accesses cost more). */
 function mergeByPosition(a: Part[], b: Part[]): Part[] {
   if (!b.length) return a;
@@ -152,6 +169,12 @@ interface Folded {
   endAt: number;
   /** what the hits in the subtree would have cost to run: their recorded durations */
   savedMs: number;
+}
+
+/** A recording under watch for changes reported late: spoiled before it was written, or withdrawn after. */
+interface LateWatch {
+  spoiled?: string;
+  written?: { entry: Entry; done: Promise<void> };
 }
 
 interface Hit {
@@ -236,7 +259,7 @@ export class MemoEngine {
       const candidates = this.opts.index.candidates(weak);
       const misses: string[] = [];
       for (const entry of candidates) {
-        const differs = this.firstDifference(entry);
+        const differs = this.firstDifference(entry) ?? replayWouldWait(entry, q);
         if (differs) {
           misses.push(differs);
           continue;
@@ -556,8 +579,11 @@ export class MemoEngine {
     // an output, too, is read as it is now, and what exec left may have been overwritten since
     const raced = this.changedByOthers(exec, folded.endAt, summary.inputs, summary.outputs, kept);
     if (raced) return raced;
+    // watched from here on: a change reported while the stream is stored counts as much as a later one
+    const late = this.watchLate(exec, summary.inputs, summary.outputs, kept, readNs);
     const inputs = summary.inputs.map((spec, i) => toInput(spec, values[i]!, this.opts.roots.store(spec.path)));
     const stream = await this.storeStream(folded.stream);
+    if (late.spoiled) return late.spoiled;
     const strong = sha256(weak + JSON.stringify(inputs));
     const children = this.builder.childrenOf(exec).flatMap((e) => {
       const childWeak = this.answerOf.get(e.id)?.weak;
@@ -574,7 +600,7 @@ export class MemoEngine {
       this.opts.warn(`storing the entry of ${exec.exe} failed: ${(e as Error).message}`);
     });
     this.writes.push(written);
-    this.watchLate(exec, entry, written, summary.inputs, summary.outputs, kept, readNs);
+    late.written = { entry, done: written };
     return null;
   }
 
@@ -583,8 +609,9 @@ export class MemoEngine {
    * subtree, is reported only after the recording, but may have begun before the recording (or
    * the snapshot) looked at the file.
    */
-  private watchLate(exec: Execution, entry: Entry, written: Promise<void>, inputs: InputSpec[], outputs: string[], kept: Map<string, Snapshot>, readNs: number | null): void {
+  private watchLate(exec: Execution, inputs: InputSpec[], outputs: string[], kept: Map<string, Snapshot>, readNs: number | null): LateWatch {
     const own = this.ownBy(exec);
+    const state: LateWatch = {};
     // absence, existence and listings were recorded as exec saw them: a later change leaves them be
     const read = inputs.filter((i) => i.kind === 'content' || i.kind === 'link').map((i) => i.path);
     this.late.watch(new Set([...read, ...outputs]), {
@@ -594,17 +621,21 @@ export class MemoEngine {
         return c.beganNs === undefined || looked === null || c.beganNs < looked;
       },
       withdraw: (path, c) => {
-        this.writes.push(written.then(() => this.opts.store.removeEntry(entry)).catch((e: unknown) => {
+        const by = c.exec >= 0 ? this.builder.executions[c.exec]!.exe : 'a restore';
+        state.spoiled = `${path} may have been changed by ${by} (outside its subtree) before it was recorded, a change reported only after`;
+        const written = state.written;
+        if (!written) return; // not written yet: the recording refuses it
+        this.writes.push(written.done.then(() => this.opts.store.removeEntry(written.entry)).catch((e: unknown) => {
           this.opts.warn(`withdrawing the entry of ${exec.exe} failed: ${(e as Error).message}`);
         }));
         const row = this.rows.get(exec.id);
         if (row) {
-          const by = c.exec >= 0 ? this.builder.executions[c.exec]!.exe : 'a restore';
           row.status = 'uncacheable';
-          row.reason = `${path} may have been changed by ${by} (outside its subtree) before it was recorded, a change reported only after: its entry was withdrawn`;
+          row.reason = `${state.spoiled}: its entry was withdrawn`;
         }
       },
     });
+    return state;
   }
 
   /** Whether an execution (by id) is exec or runs below it; -1, a restore by nobody, is not. */

@@ -117,6 +117,7 @@ function applyAccess(s: PathStates, a: Access): string | null {
       return null;
     case 'truncate':
       if (!path) return null;
+      if (ok && WRITE_SINKS.has(path)) { s.input(probeSpec(path, a.result)); return null; } // `>/dev/null`
       if (ok) s.output(path, null);
       else s.input(probeSpec(path, a.result));
       return null;
