@@ -182,7 +182,7 @@ enum pct_exec_outcome pct_decide_exec(int tid, int pid, const char *exe, const s
     uint64_t streams[2];
     const char *kinds[3] = { stdio_look(tid, 0, NULL), stdio_look(tid, 1, &streams[0]), stdio_look(tid, 2, &streams[1]) };
     char ids[2][17];
-    for (int i = 0; i < 2; i++) snprintf(ids[i], sizeof ids[i], "%llx", (unsigned long long)streams[i]);
+    for (int i = 0; i < 2; i++) identity_text(streams[i], ids[i]);
     size_t a = strlen(exe) + 1, b = strlen(cwd) + 1;
     size_t k = strlen(kinds[0]) + strlen(kinds[1]) + strlen(kinds[2]) + strlen(ids[0]) + strlen(ids[1]) + 5;
     const int umask_now = read_umask(tid); /* a parent may have changed it: it shapes the outputs' modes */

@@ -183,6 +183,11 @@ uint64_t fd_identity(int pid, int fd)
     return identity;
 }
 
+void identity_text(uint64_t identity, char out[17])
+{
+    snprintf(out, 17, "%llx", (unsigned long long)identity);
+}
+
 int read_umask(int tid)
 {
     char path[64], buf[4096];

@@ -29,5 +29,7 @@ const char *stdio_look(int pid, int fd, uint64_t *identity);
 int read_umask(int tid);
 /* The open file fd of pid names (device and inode), or 0 when the fd is closed. */
 uint64_t fd_identity(int pid, int fd);
+/* An identity as the event stream carries it: lower-case hex. */
+void identity_text(uint64_t identity, char out[17]);
 
 #endif

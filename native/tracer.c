@@ -571,8 +571,7 @@ static void on_exec(int pid)
     const char *kinds[3] = { stdio_look(pid, 0, NULL), stdio_look(pid, 1, &s->stream_id[0]),
                              stdio_look(pid, 2, &s->stream_id[1]) };
     char ids[2][17];
-    snprintf(ids[0], sizeof ids[0], "%llx", (unsigned long long)s->stream_id[0]);
-    snprintf(ids[1], sizeof ids[1], "%llx", (unsigned long long)s->stream_id[1]);
+    for (int i = 0; i < 2; i++) identity_text(s->stream_id[i], ids[i]);
     size_t lens[7] = { strlen(exe) + 1, strlen(cwd) + 1, strlen(kinds[0]) + 1,
                        strlen(kinds[1]) + 1, strlen(kinds[2]) + 1, strlen(ids[0]) + 1, strlen(ids[1]) + 1 };
     size_t total = (size_t)argbytes;
