@@ -183,6 +183,29 @@ uint64_t fd_identity(int pid, int fd)
     return identity;
 }
 
+static char *append_hex(char *dst, const char *end, uint64_t v)
+{
+    char digits[16];
+    int n = 0;
+    do { digits[n++] = "0123456789abcdef"[v & 15]; v >>= 4; } while (v);
+    while (n > 0 && dst < end - 1) *dst++ = digits[--n];
+    *dst = 0;
+    return dst;
+}
+
+void stat_text(const struct stat *st, char out[STAT_TEXT_CAP])
+{
+    const uint64_t fields[] = {
+        st->st_mode, (uint64_t)st->st_size, (uint64_t)st->st_mtim.tv_sec, (uint64_t)st->st_mtim.tv_nsec,
+        (uint64_t)st->st_ctim.tv_sec, (uint64_t)st->st_ctim.tv_nsec, st->st_ino, st->st_dev,
+    };
+    char *p = out, *end = out + STAT_TEXT_CAP;
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        if (i) p = append(p, end, ":");
+        p = append_hex(p, end, fields[i]);
+    }
+}
+
 void identity_text(uint64_t identity, char out[17])
 {
     snprintf(out, 17, "%llx", (unsigned long long)identity);

@@ -29,8 +29,8 @@ struct pct_event_header {
     int32_t pid;   /* the process (thread group id); a thread id for ACCESS from a notification */
     int32_t value; /* errno (0 = success) for ACCESS; code or signal for EXIT; child for SPAWN */
     uint64_t time_ns; /* CLOCK_MONOTONIC since the tracer started */
-    uint32_t kind; /* ACCESS probe: file type (S_IFMT >> 12), 0 unknown; DUP: the old fd;
-                      CREATE: 1 when it truncates (O_TRUNC without O_EXCL) */
+    uint32_t kind; /* ACCESS probe and read: file type (S_IFMT >> 12), 0 unknown; DUP: the old
+                      fd; CREATE, WRITE: PCT_OPEN_* bits */
     uint32_t aux;  /* DUP: the new fd; a change (create, write, rename...): microseconds since its
                       entry stop, rounded up, so that it began at time_ns - aux * 1000 or later */
 };
@@ -43,7 +43,10 @@ enum pct_event {
                           then argv strings (all NUL-terminated) */
     PCT_EV_SPAWN = 3,  /* pid forked value; op 1 when it shares the parent's memory (vfork) */
     PCT_EV_EXIT = 4,   /* op 0 exited with code value, op 1 killed by signal value */
-    PCT_EV_ACCESS = 5, /* op, value = errno; payload: path [, second path or names...] */
+    PCT_EV_ACCESS = 5, /* op, value = errno; payload: path [, second path or names...]. PROBE,
+                          READ and WRITE (an open without O_TRUNC of a file that was there): the
+                          second string is what stat said then (stat_text in paths.h); LIST:
+                          each name after its d_type letter (f d l p s c b, ? unknown) */
     PCT_EV_FLAG = 6,   /* payload: reason; unsafe to replay */
     PCT_EV_NONDET = 7, /* payload: source of run-to-run variation */
     PCT_EV_OUTPUT = 8, /* op = fd (1 or 2); payload: the bytes written */
@@ -65,6 +68,14 @@ enum pct_op {
     PCT_OP_RMDIR, PCT_OP_SYMLINK, PCT_OP_LINK, PCT_OP_CHMOD, PCT_OP_UTIME, PCT_OP_MKNOD,
     PCT_OP_STDIN, PCT_OP_DUP
 };
+
+/* The kind of a CREATE or WRITE access: how it opened the file. */
+#define PCT_OPEN_TRUNCATES 1u /* O_TRUNC without O_EXCL: an existing file would have ended the same */
+#define PCT_OPEN_EXCL 2u      /* O_EXCL: fails on any name there, a dangling symlink too */
+#define PCT_OPEN_APPENDS 4u   /* O_APPEND: every write goes after what the file held */
+
+/* A PROBE's kind beside the type: the stat did not follow a final symlink (lstat) */
+#define PCT_PROBE_NOFOLLOW 0x100u
 
 /* TypeScript -> tracer, after each PCT_EV_EXEC_QUERY: run the program, or skip it: first write
  * nchunks chunks (struct pct_output_chunk, then its bytes) to the process's own fds, then end the

@@ -61,8 +61,11 @@ int answer_query(struct pct_bufs *b, int tid, int pid, const struct pct_syscall 
         int nofollow = row->cls == CL_LPROBE ||
                        (row->extra != NOARG && (args[row->extra] & AT_SYMLINK_NOFOLLOW));
         struct stat st;
+        char seen[STAT_TEXT_CAP];
         int err = fstatat(AT_FDCWD, real, &st, nofollow ? AT_SYMLINK_NOFOLLOW : 0) < 0 ? errno : 0;
-        access_event(pid, PCT_OP_PROBE, err, err ? 0 : (st.st_mode & S_IFMT) >> 12, 0, b->a, NULL);
+        if (!err) stat_text(&st, seen);
+        const uint32_t kind = (err ? 0 : (st.st_mode & S_IFMT) >> 12) | (nofollow ? PCT_PROBE_NOFOLLOW : 0);
+        access_event(pid, PCT_OP_PROBE, err, kind, 0, b->a, err ? NULL : seen);
         return 1;
     }
     case CL_READLINK: {
@@ -71,9 +74,15 @@ int answer_query(struct pct_bufs *b, int tid, int pid, const struct pct_syscall 
         return 1;
     }
     default: { /* an open for reading only */
-        int err = faccessat(AT_FDCWD, real, F_OK, 0) < 0 ? errno : 0;
+        /* what it will read is the file as it is now: a change by a process outside the trace
+         * before the recording shows as another identity (a FIFO or a device shows its type) */
+        struct stat st;
+        char seen[STAT_TEXT_CAP];
+        int err = fstatat(AT_FDCWD, real, &st, 0) < 0 ? errno : 0;
         int absent = err == ENOENT || err == ENOTDIR;
-        access_event(pid, absent ? PCT_OP_PROBE : PCT_OP_READ, err, 0, 0, b->a, NULL);
+        if (!err) stat_text(&st, seen);
+        access_event(pid, absent ? PCT_OP_PROBE : PCT_OP_READ, err, err ? 0 : (st.st_mode & S_IFMT) >> 12, 0, b->a,
+                     err ? NULL : seen);
         if (!err && (strcmp(b->a, "/dev/urandom") == 0 || strcmp(b->a, "/dev/random") == 0))
             event_str(PCT_EV_NONDET, pid, b->a);
         /* even a failed open of a terminal depends on the session the command runs in */

@@ -9,6 +9,7 @@
 #include "protocol.h"
 #include "syscalls.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -160,7 +161,7 @@ static int decide_exec;       /* PCT_SPEC_DECIDE_EXEC */
 #define path_b (bufs.b)
 static unsigned char big[BIG_CAP];
 
-static void open_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, int err)
+static void open_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, int err, long rval)
 {
     const long flags = s->open_flags;
     /* resolved at the entry; only when the pool of pending paths ran dry is it read again now */
@@ -177,9 +178,21 @@ static void open_exit(int tid, int pid, struct slot *s, const struct pct_syscall
     } else {
         op = acc == O_RDONLY ? PCT_OP_READ : PCT_OP_WRITE;
     }
-    /* a create that truncates would have had the same result had the file existed */
-    const uint32_t truncating = op == PCT_OP_CREATE && (flags & O_TRUNC) && !(flags & O_EXCL);
-    access_event(pid, op, err, truncating, exit_began_ns, path, NULL);
+    /* a create that truncates would have had the same result had the file existed; one with
+     * O_EXCL fails on any name, a dangling symlink too */
+    uint32_t kind = 0;
+    if (op == PCT_OP_CREATE && (flags & O_TRUNC) && !(flags & O_EXCL)) kind |= PCT_OPEN_TRUNCATES;
+    if (op == PCT_OP_CREATE && (flags & O_EXCL)) kind |= PCT_OPEN_EXCL;
+    if (flags & O_APPEND) kind |= PCT_OPEN_APPENDS;
+    /* a write into a file that was there: its size and type before any byte is written (the
+     * process is stopped at the open's exit), so that an append's earlier content can be told */
+    char seen[STAT_TEXT_CAP], fdpath[64];
+    struct stat st;
+    const int in_place = op == PCT_OP_WRITE && !err && rval >= 0;
+    if (in_place) proc_path(fdpath, sizeof fdpath, tid, "/fd/", rval);
+    const int have_stat = in_place && stat(fdpath, &st) == 0;
+    if (have_stat) stat_text(&st, seen);
+    access_event(pid, op, err, kind, exit_began_ns, path, have_stat ? seen : NULL);
     /* even a failed open of a terminal depends on the session the command runs in */
     if (is_tty_path(path)) event_str(PCT_EV_FLAG, pid, "tty");
     if (err) return;
@@ -187,7 +200,22 @@ static void open_exit(int tid, int pid, struct slot *s, const struct pct_syscall
         event_str(PCT_EV_NONDET, pid, path);
 }
 
-/* The names one getdents call returned, without "." and "..". */
+/* d_type as one letter; the old linux_dirent keeps it after the name, and '?' stands for unknown */
+static char dirent_type_char(uint8_t t)
+{
+    switch (t) {
+    case DT_REG: return 'f';
+    case DT_DIR: return 'd';
+    case DT_LNK: return 'l';
+    case DT_FIFO: return 'p';
+    case DT_SOCK: return 's';
+    case DT_CHR: return 'c';
+    case DT_BLK: return 'b';
+    default: return '?';
+    }
+}
+
+/* The names one getdents call returned, without "." and "..", each after its type letter. */
 static void getdents_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, long rval)
 {
     static char names[BIG_CAP];
@@ -205,10 +233,12 @@ static void getdents_exit(int tid, int pid, struct slot *s, const struct pct_sys
         const char *name = (const char *)big + off + name_at;
         size_t len = strnlen(name, reclen - name_at);
         int dot = (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
-        if (!dot && n + len + 1 <= sizeof names) {
-            memcpy(names + n, name, len);
-            names[n + len] = 0;
-            n += len + 1;
+        /* each name after its entry type: `ls -F` and os.scandir act on d_type without a stat */
+        if (!dot && n + len + 2 <= sizeof names) {
+            names[n] = dirent_type_char((uint8_t)big[off + (row->path == 1 ? 18 : reclen - 1)]);
+            memcpy(names + n + 1, name, len);
+            names[n + 1 + len] = 0;
+            n += len + 2;
         }
         off += reclen;
     }
@@ -313,7 +343,7 @@ static void syscall_exit(int tid, struct slot *s)
     const struct pct_syscall *row = &pct_syscalls[row_index];
     const int pid = s->tgid;
     switch (row->cls) {
-    case CL_OPEN: case CL_OPENAT2: open_exit(tid, pid, s, row, err); break;
+    case CL_OPEN: case CL_OPENAT2: open_exit(tid, pid, s, row, err, rval); break;
     case CL_GETDENTS: if (!err) getdents_exit(tid, pid, s, row, rval); break;
     case CL_OUTPUT: case CL_OUTPUTV: if (!err) output_exit(tid, pid, s, row, rval); break;
     case CL_EXEC: /* only a failed exec gets here: a successful one stops at PTRACE_EVENT_EXEC */
@@ -321,12 +351,10 @@ static void syscall_exit(int tid, struct slot *s)
             access_event(pid, PCT_OP_EXEC, err, 0, 0, pending_paths[s->pending_path], NULL);
         break;
     case CL_CHDIR:
-        if (!err) {
-            if (dirfd_path(tid, AT_FDCWD, path_a, PATH_CAP) >= 0)
-                access_event(pid, PCT_OP_CHDIR, 0, 0, 0, path_a, NULL);
-        } else if (arg_path(&bufs, tid, s->args, row->dirfd, row->path, path_a) >= 0) {
+        /* the path as spelled: `cd d` through a symlink d depends on where d leads, which the
+         * resolved cwd alone would hide */
+        if (arg_path(&bufs, tid, s->args, row->dirfd, row->path, path_a) >= 0)
             access_event(pid, PCT_OP_CHDIR, err, 0, 0, path_a, NULL);
-        }
         break;
     case CL_UNLINK: {
         int rmdir = row->extra != NOARG && (s->args[row->extra] & AT_REMOVEDIR);

@@ -2,7 +2,7 @@
 // make, gcc, ld, sed -i and mv), without running them.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { summarize, type Step } from '../src/observe/index.js';
+import { summarize, type InputSpec, type Step } from '../src/observe/index.js';
 import type { Access } from '../src/trace/index.js';
 
 const a = (op: Access['op'], path: string, result = 'ok', extra: Partial<Access> = {}): Step =>
@@ -15,14 +15,16 @@ test('a stat and then a read of one file are two inputs (make stats, cc1 reads)'
 
 test('what the subtree made before reading it is not an input', () => {
   const s = summarize([a('create', '/w/x.o', 'ok', { truncates: true }), a('read', '/w/x.o'), a('probe', '/w/x.o', 'ok', { type: 'file' })]);
-  assert.equal(s.inputs, []);
+  assert.equal(s.inputs, [{ path: '/w', kind: 'exists', type: 'dir' }], 'only the directory it was made in');
   assert.equal(s.outputs, ['/w/x.o']);
   assert.equal(s.created, ['/w/x.o']);
 });
 
 test('a non-truncating create needs the path absent; a truncating one does not', () => {
-  assert.equal(summarize([a('create', '/t/ccA.s')]).inputs, [{ path: '/t/ccA.s', kind: 'absent' }]);
-  assert.equal(summarize([a('create', '/w/o', 'ok', { truncates: true })]).inputs, []);
+  const dir = (path: string): InputSpec => ({ path, kind: 'exists', type: 'dir' });
+  assert.equal(summarize([a('create', '/t/ccA.s')]).inputs, [dir('/t'), { path: '/t/ccA.s', kind: 'absent' }]);
+  assert.equal(summarize([a('create', '/w/o', 'ok', { truncates: true })]).inputs, [dir('/w')]);
+  assert.equal(summarize([a('create', '/w/o', 'ok', { exclusive: true })]).inputs, [dir('/w'), { path: '/w/o', kind: 'vacant' }], 'O_EXCL fails on a dangling symlink too');
 });
 
 test('reading a file and then replacing it (sed -i) is not cacheable', () => {

@@ -143,6 +143,30 @@ export class FileHasher {
     }
   }
 
+  /** The sha256 of a file's first n bytes (what it held before an append), or null when it is shorter. */
+  hashPrefix(path: string, n: number): string | null {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch {
+      return null;
+    }
+    try {
+      const h = createHash('sha256');
+      const buf = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, n)));
+      let left = n;
+      for (let got; left > 0 && (got = readSync(fd, buf, 0, Math.min(buf.length, left), n - left)) > 0;) {
+        h.update(buf.subarray(0, got));
+        left -= got;
+      }
+      return left === 0 ? h.digest('hex') : null;
+    } catch {
+      return null;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   /** A file's bytes and their sha256, remembered for the file as it was when opened. */
   read(path: string): { data: Buffer; digest: string } {
     const fd = openSync(path, 'r');

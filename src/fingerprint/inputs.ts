@@ -1,9 +1,9 @@
 // The current fingerprint of an input: what a path holds now, in the terms it was recorded in.
-import { lstatSync, readdirSync, readlinkSync, statSync, type Stats } from 'node:fs';
-import type { Input, InputSpec } from '../observe/index.js';
+import { lstatSync, readdirSync, readlinkSync, statSync, type BigIntStats, type Dirent, type Stats } from 'node:fs';
+import { typeOfMode, type Input, type InputSpec, type StatSpec } from '../observe/index.js';
 import { sha256, type FileHasher } from './hash.js';
 
-function typeOf(st: Stats): string {
+function typeOf(st: Stats | BigIntStats): string {
   if (st.isFile()) return 'file';
   if (st.isDirectory()) return 'dir';
   if (st.isSymbolicLink()) return 'symlink';
@@ -24,11 +24,61 @@ function existence(path: string, recordedType: string | undefined): string {
   }
 }
 
-export function namesFingerprint(names: string[]): string {
-  return `names:${sha256(names.join('\0'))}`;
+/** No name there at all: what mkdir, symlink, link and O_EXCL need (a dangling symlink is a name). */
+function vacancy(path: string): string {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false }) ? 'taken' : 'absent';
+  } catch {
+    return 'absent';
+  }
 }
 
-/** What spec's path holds now. */
+/** A listing's fingerprint: names alone, or each after its entry type letter. */
+export function namesFingerprint(names: string[], types?: string): string {
+  if (types === undefined) return `names:${sha256(names.join('\0'))}`;
+  return `entries:${sha256(names.map((n, i) => `${types[i] ?? '?'}${n}`).join('\0'))}`;
+}
+
+const DIRENT_TYPES: [(d: Dirent) => boolean, string][] = [
+  [(d) => d.isFile(), 'f'], [(d) => d.isDirectory(), 'd'], [(d) => d.isSymbolicLink(), 'l'], [(d) => d.isFIFO(), 'p'],
+  [(d) => d.isSocket(), 's'], [(d) => d.isCharacterDevice(), 'c'], [(d) => d.isBlockDevice(), 'b'],
+];
+
+function direntType(d: Dirent): string {
+  for (const [is, letter] of DIRENT_TYPES) if (is(d)) return letter;
+  return '?';
+}
+
+function listingValue(spec: Extract<InputSpec, { kind: 'listing' }>): string {
+  try {
+    if (spec.types === undefined) return namesFingerprint(readdirSync(spec.path).sort());
+    // a name whose type was not known when recorded (the file system did not say) is compared by name
+    const unknown = new Set(spec.names.filter((_, i) => spec.types![i] === '?'));
+    const entries = readdirSync(spec.path, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return namesFingerprint(entries.map((d) => d.name), entries.map((d) => (unknown.has(d.name) ? '?' : direntType(d))).join(''));
+  } catch {
+    return 'absent';
+  }
+}
+
+/** A stat's answer in the terms of the spec, its mtime aside (the memo engine orders those). */
+export function statBase(spec: Pick<StatSpec, 'nofollow' | 'type' | 'mode' | 'size'>, st: { mode: number; size: number } | undefined): string {
+  if (!st) return 'absent';
+  const type = typeOfMode(st.mode);
+  const head = `${spec.nofollow ? 'lstat' : 'stat'}:${type}:${(st.mode & 0o7777).toString(8)}`;
+  return spec.size !== undefined && type === 'file' ? `${head}:${st.size}` : head;
+}
+
+/** stat or lstat of path, as the spec asks; undefined when it cannot be reached. */
+export function statNow(path: string, nofollow: boolean | undefined): BigIntStats | undefined {
+  try {
+    return (nofollow ? lstatSync : statSync)(path, { bigint: true, throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/** What spec's path holds now (a stat's mtime aside). */
 export function currentValue(spec: InputSpec, hasher: FileHasher): string {
   switch (spec.kind) {
     case 'content': {
@@ -37,12 +87,14 @@ export function currentValue(spec: InputSpec, hasher: FileHasher): string {
     }
     case 'absent': case 'exists':
       return existence(spec.path, spec.kind === 'exists' ? spec.type : undefined);
+    case 'vacant':
+      return vacancy(spec.path);
+    case 'stat': {
+      const st = statNow(spec.path, spec.nofollow);
+      return statBase(spec, st ? { mode: Number(st.mode), size: Number(st.size) } : undefined);
+    }
     case 'listing':
-      try {
-        return namesFingerprint(readdirSync(spec.path).sort());
-      } catch {
-        return 'absent';
-      }
+      return listingValue(spec);
     case 'link':
       try {
         return `link:${readlinkSync(spec.path)}`;
@@ -56,6 +108,9 @@ export function currentValue(spec: InputSpec, hasher: FileHasher): string {
 export function toInput(spec: InputSpec, value: string, storedPath: string = spec.path): Input {
   const input: Input = { path: storedPath, kind: spec.kind, value };
   if (spec.kind === 'exists' && spec.type) input.type = spec.type;
-  if (spec.kind === 'listing') input.names = spec.names;
+  if (spec.kind === 'listing') {
+    input.names = spec.names;
+    if (spec.types !== undefined) input.types = spec.types;
+  }
   return input;
 }

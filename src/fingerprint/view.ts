@@ -7,7 +7,7 @@ import type { InputSpec } from '../observe/index.js';
 import { PathAliases } from './aliases.js';
 import { ChangeLog, type Change } from './changes.js';
 import { FileHasher } from './hash.js';
-import { currentValue } from './inputs.js';
+import { currentValue, statNow } from './inputs.js';
 
 function identityOf(path: string): string | undefined {
   try {
@@ -24,6 +24,7 @@ export const CHANGE_OPS: ReadonlySet<string> = new Set(['write', 'create', 'trun
 export class FsView {
   private readonly memo = new Map<string, Map<string, string>>();
   private readonly existsMemo = new Map<string, Map<string, string>>();
+  private readonly mtimes = new Map<string, Map<string, bigint | null>>();
   private readonly settled = new Map<string, { changes: number; identity: string; digest: string }>();
   /** every change the run made, by whom and when */
   readonly changes = new ChangeLog();
@@ -83,10 +84,31 @@ export class FsView {
     return digest === undefined ? undefined : `sha256:${digest}`;
   }
 
+  /** A regular file's mtime now (stat, or lstat for nofollow), null when it is no regular file. */
+  mtimeOf(path: string, nofollow: boolean): bigint | null {
+    const memo = this.memoOf(this.mtimes, nofollow ? 'l' : 's');
+    if (!this.changes.touched(path)) {
+      const known = memo.get(path);
+      if (known !== undefined) return known;
+    }
+    const st = statNow(path, nofollow);
+    const m = st?.isFile() ? st.mtimeNs : null;
+    if (!this.changes.touched(path)) memo.set(path, m);
+    return m;
+  }
+
+  private memoOf<V>(table: Map<string, Map<string, V>>, key: string): Map<string, V> {
+    let memo = table.get(key);
+    if (!memo) table.set(key, (memo = new Map()));
+    return memo;
+  }
+
   /** A map per kind of fact, keyed by path alone: a hit costs no new string. */
   private memoFor(spec: InputSpec): Map<string, string> {
-    // an existence check reads as the type it recorded: one map per type
-    const [table, key] = spec.kind === 'exists' ? [this.existsMemo, spec.type ?? ''] : [this.memo, spec.kind];
+    // an existence check reads as the type it recorded, a stat as its shape: one map for each
+    const [table, key] = spec.kind === 'exists' ? [this.existsMemo, spec.type ?? '']
+      : spec.kind === 'stat' ? [this.existsMemo, `stat${spec.nofollow ? 'l' : ''}${spec.size === undefined ? '' : 's'}`]
+        : [this.memo, spec.kind];
     let memo = table.get(key);
     if (!memo) table.set(key, (memo = new Map()));
     return memo;

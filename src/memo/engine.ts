@@ -2,14 +2,15 @@
 // input still the same) and skip it on a hit; when a program that ran ends, record what its
 // subtree read and left behind.
 import { lstatSync, readlinkSync } from 'node:fs';
-import { CHANGE_OPS, FileHasher, FsView, namesFingerprint, sha256, toInput, weakKey, type Change } from '../fingerprint/index.js';
-import { summarize, WRITE_SINKS, type Input, type InputSpec, type Step, type Summary } from '../observe/index.js';
+import { CHANGE_OPS, FileHasher, FsView, LinkWalker, namesFingerprint, sha256, statBase, statNow, toInput, weakKey, type Change } from '../fingerprint/index.js';
+import { copiesMtimes, identityOf, parseSeen, summarize, WRITE_SINKS, type Input, type InputSpec, type StatSpec, type Step, type Summary } from '../observe/index.js';
 import type { Entry, OutputState, Store, StoreIndex } from '../store/index.js';
 import type { ExecDecision, ExecQuery, Execution, TraceBuilder } from '../trace/index.js';
 import type { Roots } from './paths.js';
 import { fetchBlobs, Restorer } from './restore.js';
 import { LateChanges } from './late-changes.js';
 import { OutputSnapshots, type Snapshot } from './snapshots.js';
+import { parseStoredStat, rankMtimes } from './mtimes.js';
 
 export interface MemoOptions {
   store: Store;
@@ -130,6 +131,24 @@ interface ExecAnswer {
 /** Nothing to store: an absence, a directory, a link, or a blob a restore just verified. */
 const STORED: Promise<boolean> = Promise.resolve(true);
 
+interface Lazy<T> {
+  value(): T;
+}
+
+function lazy<T>(make: () => T): Lazy<T> {
+  let made: { v: T } | undefined;
+  return { value: () => (made ??= { v: make() }).v };
+}
+
+const TYPE_BITS: Record<string, number> = {
+  fifo: 0o010000, char: 0o020000, dir: 0o040000, block: 0o060000, file: 0o100000, symlink: 0o120000, socket: 0o140000,
+};
+
+/** A type's S_IFMT bits: a stat spec keeps the type apart from the permission bits. */
+function typeMode(type: string): number {
+  return TYPE_BITS[type] ?? 0;
+}
+
 /** Lets the event loop read what the tracer sent (an exec query) before the caller goes on. */
 function yieldToIo(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -177,8 +196,17 @@ interface LateWatch {
   written?: { entry: Entry; done: Promise<void> };
 }
 
+/** A lookup's view of an entry's stat'ed mtimes: the part of each stat input's value they make. */
+interface MtimeParts {
+  suffix: Map<string, string>;
+  /** the mtimes seen, by stored path: what the entry's stat inputs held when it hit */
+  mtimes: Map<string, bigint>;
+}
+
 interface Hit {
   entry: Entry;
+  /** the mtimes its stat inputs had at the lookup: what a parent's recording orders */
+  mtimes: Map<string, bigint>;
   /** what the restore created and removed: the changes a listing by the parent must discount */
   created: string[];
   removed: string[];
@@ -204,6 +232,8 @@ export class MemoEngine {
 
   private readonly fs: FsView;
   private readonly restorer: Restorer;
+  /** the symlinks on the way to each path the subtrees touched */
+  private readonly walker = new LinkWalker();
 
   constructor(private readonly opts: MemoOptions, private readonly builder: TraceBuilder) {
     this.fs = new FsView(opts.hasher);
@@ -213,9 +243,11 @@ export class MemoEngine {
       const change: Change = beganNs === undefined ? { at, exec } : { at, exec, beganNs };
       this.fs.changed(access.path, change);
       this.late.reported(access.path, change);
+      this.walker.reshaped(access.path);
       if (typeof access.to === 'string') {
         this.fs.changed(access.to, change);
         this.late.reported(access.to, change);
+        this.walker.reshaped(access.to);
       }
       if (STRUCTURAL.has(access.op)) {
         this.restorer.forget();
@@ -259,7 +291,8 @@ export class MemoEngine {
       const candidates = this.opts.index.candidates(weak);
       const misses: string[] = [];
       for (const entry of candidates) {
-        const differs = this.firstDifference(entry) ?? replayWouldWait(entry, q);
+        const parts = this.mtimeParts(entry);
+        const differs = this.firstDifference(entry, parts) ?? replayWouldWait(entry, q);
         if (differs) {
           misses.push(differs);
           continue;
@@ -269,7 +302,10 @@ export class MemoEngine {
         // first, since a restore that fails half-way has changed some paths all the same
         const change = { at: this.builder.log.length, exec: this.builder.executionOf(q.pid)?.id ?? -1 };
         const paths = entry.outputs.map((o) => this.opts.roots.load(o.path));
-        for (const path of paths) this.fs.changed(path, change);
+        for (const path of paths) {
+          this.fs.changed(path, change);
+          this.walker.reshaped(path); // a file restored where a symlink was, or the reverse
+        }
         const restored = this.restorer.restore(entry, blobs);
         entry.outputs.forEach((o, i) => {
           if (o.type === 'file') this.fs.settle(paths[i]!, o.blob);
@@ -282,7 +318,7 @@ export class MemoEngine {
         this.stats.savedMs += entry.durationMs;
         this.stats.bytesRestored += restored.bytes;
         this.stats.hitCostMs += performance.now() - started;
-        const hit: Hit = { entry, created: restored.created, removed: restored.removed };
+        const hit: Hit = { entry, mtimes: parts.value().mtimes, created: restored.created, removed: restored.removed };
         return { skip: true, exitCode: entry.exitCode, output: this.stream(entry, blobs), tag: hit };
       }
       missWhy = misses.length ? `${misses.length} candidate(s), none matches: ${misses.slice(0, 3).join('; ')}` : 'never recorded';
@@ -305,20 +341,20 @@ export class MemoEngine {
    * files under the root (the sources), then the rest under the root, then the system's, which
    * change far less often. `explain` lists every difference.
    */
-  private firstDifference(entry: Entry): string | null {
+  private firstDifference(entry: Entry, parts: Lazy<MtimeParts>): string | null {
     const unvouched = this.programUnvouched(entry);
     if (unvouched) return unvouched;
     for (const input of entry.inputs) {
       // a manifest is untrusted: an input without a path is malformed, and a miss
-      if (typeof input !== 'object' || input === null || typeof input.path !== 'string') return this.differs(input);
+      if (typeof input !== 'object' || input === null || typeof input.path !== 'string') return this.differs(input, parts);
       if (!this.knownDifferent.has(input.path)) continue;
-      const d = this.differs(input);
+      const d = this.differs(input, parts);
       if (d) return d;
     }
     for (const pass of CHECK_ORDER) {
       for (const input of entry.inputs) {
         if (pass(input.path.startsWith('/'), input.kind === 'content')) {
-          const d = this.differs(input);
+          const d = this.differs(input, parts);
           if (d) return d;
         }
       }
@@ -326,9 +362,36 @@ export class MemoEngine {
     return null;
   }
 
+  /**
+   * The mtime part of each stat input's value as the files are now: their order among the
+   * entry's ordered ones, or the mtime itself. Computed once per lookup, when a stat input asks.
+   */
+  private mtimeParts(entry: Entry): Lazy<MtimeParts> {
+    return lazy(() => {
+      const ordered = new Map<string, bigint>();
+      const suffix = new Map<string, string>();
+      const mtimes = new Map<string, bigint>();
+      for (const input of entry.inputs) {
+        if (input?.kind !== 'stat' || typeof input.path !== 'string' || typeof input.value !== 'string') continue;
+        const stored = parseStoredStat(input.value);
+        if (!stored?.mtime) continue;
+        const m = this.fs.mtimeOf(this.opts.roots.load(input.path), stored.nofollow);
+        if (m === null) {
+          suffix.set(input.path, '@gone'); // no regular file now: the base differs too
+          continue;
+        }
+        mtimes.set(input.path, m);
+        if (stored.mtime === 'order') ordered.set(input.path, m);
+        else suffix.set(input.path, `@t${m}`);
+      }
+      for (const [path, rank] of rankMtimes(ordered)) suffix.set(path, rank);
+      return { suffix, mtimes };
+    });
+  }
+
   /** How one stored input differs from what its path holds now, or null when it does not. */
-  private differs(input: Input): string | null {
-    const now = this.currentOf(input);
+  private differs(input: Input, parts: Lazy<MtimeParts>): string | null {
+    const now = this.currentOf(input, parts);
     if (now === undefined) return `${String(input?.path)}: an input of unknown kind`;
     if (now === input.value) return null;
     this.knownDifferent.add(input.path);
@@ -336,19 +399,22 @@ export class MemoEngine {
   }
 
   /** What an input's path holds now, in the input's terms; undefined for an input of unknown kind. */
-  private currentOf(input: Input): string | undefined {
+  private currentOf(input: Input, parts: Lazy<MtimeParts>): string | undefined {
     if (typeof input !== 'object' || input === null) return undefined;
     if (typeof input.path !== 'string' || typeof input.value !== 'string') return undefined;
     const { kind } = input;
     if (kind === 'content' || kind === 'absent' || kind === 'link') return this.fs.valueAt(kind, this.opts.roots.load(input.path));
     const spec = this.specOf(input);
-    return spec ? this.fs.value(spec) : undefined;
+    if (!spec) return undefined;
+    const base = this.fs.value(spec);
+    return spec.kind === 'stat' && spec.mtime && base !== 'absent' ? base + (parts.value().suffix.get(input.path) ?? '') : base;
   }
 
   /** The inputs that no longer hold what they held (all of them are looked at, for explaining). */
   differences(entry: Entry): string[] {
     const unvouched = this.programUnvouched(entry);
-    return [...(unvouched ? [unvouched] : []), ...entry.inputs.flatMap((input) => this.differs(input) ?? [])];
+    const parts = this.mtimeParts(entry);
+    return [...(unvouched ? [unvouched] : []), ...entry.inputs.flatMap((input) => this.differs(input, parts) ?? [])];
   }
 
   /**
@@ -361,15 +427,28 @@ export class MemoEngine {
   }
 
   /** An input as stored (untrusted: it may come from a remote) back to what to look at. */
-  private specOf(input: Input): InputSpec | null {
+  private specOf(input: Input, mtimes?: Map<string, bigint>): InputSpec | null {
     if (typeof input.path !== 'string' || typeof input.value !== 'string') return null;
     const path = this.opts.roots.load(input.path);
     switch (input.kind) {
-      case 'content': case 'absent': case 'link': return { path, kind: input.kind };
+      case 'content': case 'absent': case 'link': case 'vacant': return { path, kind: input.kind };
+      case 'stat': {
+        const stored = parseStoredStat(input.value);
+        if (!stored) return null;
+        const spec: StatSpec = { path, kind: 'stat', type: stored.type, mode: stored.mode, nofollow: stored.nofollow };
+        if (stored.size !== undefined) spec.size = stored.size;
+        if (stored.mtime) spec.mtime = stored.mtime;
+        const m = mtimes?.get(input.path);
+        if (m !== undefined) spec.mtimeNs = m;
+        return spec;
+      }
       case 'exists': return typeof input.type === 'string' ? { path, kind: 'exists', type: input.type } : { path, kind: 'exists' };
-      case 'listing':
-        return Array.isArray(input.names) && input.names.every((n) => typeof n === 'string')
-          ? { path, kind: 'listing', names: input.names } : null;
+      case 'listing': {
+        if (!Array.isArray(input.names) || !input.names.every((n) => typeof n === 'string')) return null;
+        if (input.types === undefined) return { path, kind: 'listing', names: input.names };
+        return typeof input.types === 'string' && input.types.length === input.names.length
+          ? { path, kind: 'listing', names: input.names, types: input.types } : null;
+      }
       default: return null;
     }
   }
@@ -387,10 +466,58 @@ export class MemoEngine {
 
   /** The value an input must keep; listings are what the directory held before the subtree ran. */
   private recordedValue(spec: InputSpec): string | Promise<string> {
-    if (spec.kind === 'listing') return namesFingerprint(spec.names);
-    if (spec.kind === 'absent') return 'absent';
-    if (spec.kind === 'exists') return spec.type ? `type:${spec.type}` : 'exists';
-    return this.fs.valueSoon(spec);
+    switch (spec.kind) {
+      case 'listing': return namesFingerprint(spec.names, spec.types);
+      case 'absent': case 'vacant': return 'absent';
+      case 'exists': return spec.type ? `type:${spec.type}` : 'exists';
+      case 'stat': {
+        if (spec.mode >= 0) return statBase(spec, { mode: typeMode(spec.type) | spec.mode, size: spec.size ?? 0 });
+        const st = statNow(spec.path, spec.nofollow); // an exec's: its mode as it is now
+        return statBase(spec, st ? { mode: Number(st.mode), size: Number(st.size) } : undefined);
+      }
+      case 'content':
+        if (spec.prefix !== undefined) {
+          const digest = this.opts.hasher.hashPrefix(spec.path, spec.prefix);
+          return digest ? `sha256:${digest}` : 'lost';
+        }
+        return this.fs.valueSoon(spec);
+      default: return this.fs.valueSoon(spec);
+    }
+  }
+
+  /**
+   * The mtime part of each stat input's value: its order among the ordered ones, or itself. A
+   * replayed child's stat input carries the mtime its lookup saw; one without is read now.
+   */
+  private mtimeSuffixes(inputs: InputSpec[]): Map<string, string> | string {
+    const ordered = new Map<string, bigint>();
+    const out = new Map<string, string>();
+    for (const spec of inputs) {
+      if (spec.kind !== 'stat' || !spec.mtime) continue;
+      const m = spec.mtimeNs ?? this.fs.mtimeOf(spec.path, spec.nofollow === true);
+      if (m === null) return `${spec.path}: its mtime cannot be read any more`;
+      if (spec.mtime === 'order') ordered.set(spec.path, m);
+      else out.set(spec.path, `@t${m}`);
+    }
+    for (const [path, rank] of rankMtimes(ordered)) out.set(path, rank);
+    return out;
+  }
+
+  /**
+   * A file read by the subtree must still be the file it opened: a change by a process outside
+   * the trace (an editor, another run) shows as another inode, size, mtime or ctime, and the
+   * content hashed now would not be what the program read.
+   */
+  private readButChanged(inputs: InputSpec[]): string | null {
+    for (const spec of inputs) {
+      if (spec.kind !== 'content' || !spec.seen) continue;
+      const seen = parseSeen(spec.seen);
+      const now = statNow(spec.path, false);
+      if (!seen || !now || identityOf(seen) !== identityOf({ ino: now.ino, size: Number(now.size), mtimeNs: now.mtimeNs, ctimeNs: now.ctimeNs })) {
+        return `${spec.path} changed after it was read, by a process outside the trace`;
+      }
+    }
+    return null;
   }
 
   private started(exec: Execution): void {
@@ -416,6 +543,42 @@ export class MemoEngine {
       const now = this.stateNow(path);
       this.snapshots.add(path, { at: endAt, taken, lookedNs: this.builder.nowNs(), exec: exec.id, ...now });
     }
+  }
+
+  /**
+   * A file output with more than one link is restored as a hard link to another name the entry
+   * knows (an input it read, or an output before it); one whose other names the entry does not
+   * know cannot be restored as it was (a later write through the other name would show): refused.
+   */
+  private hardLinks(outputs: OutputState[], inputs: InputSpec[]): string | null {
+    const names = new Map<string, string>(); // dev:ino -> the first stored name
+    const key = (path: string): { id: string; links: number } | null => {
+      const st = lstatSync(path, { throwIfNoEntry: false });
+      return st?.isFile() ? { id: `${st.dev}:${st.ino}`, links: st.nlink } : null;
+    };
+    const counts = new Map<string, number>();
+    for (const spec of inputs) {
+      if (spec.kind !== 'content' || !this.opts.roots.allows(spec.path)) continue;
+      const k = key(spec.path);
+      if (k && k.links > 1 && !names.has(k.id)) names.set(k.id, this.opts.roots.store(spec.path));
+      if (k && k.links > 1) counts.set(k.id, (counts.get(k.id) ?? 0) + 1);
+    }
+    for (const o of outputs) {
+      if (o.type !== 'file') continue;
+      const k = key(this.opts.roots.load(o.path));
+      if (!k || k.links < 2) continue;
+      const known = (counts.get(k.id) ?? 0) + 1;
+      counts.set(k.id, known);
+      const first = names.get(k.id);
+      if (first === undefined) names.set(k.id, o.path);
+      else o.linkOf = first;
+    }
+    for (const o of outputs) {
+      if (o.type !== 'file') continue;
+      const k = key(this.opts.roots.load(o.path));
+      if (k && k.links > (counts.get(k.id) ?? 1)) return `${this.opts.roots.load(o.path)} has ${k.links} hard links, and the entry knows only ${counts.get(k.id) ?? 1} of its names`;
+    }
+    return null;
   }
 
   /** A path's state now, the blob of a file stored (or found stored); a null state when it cannot be told. */
@@ -488,9 +651,10 @@ export class MemoEngine {
   /** exec's subtree: its own accesses and output, with each ended child folded in where it ended. */
   private async fold(exec: Execution, endAt: number): Promise<Folded> {
     const own: Part[] = []; // in log order
+    const copies = copiesMtimes(exec.exe, exec.argv);
     let savedMs = 0;
     for (const [at, item] of this.builder.ownLog(exec.id)) {
-      if (item.kind === 'access') own.push([at, { kind: 'access', access: item.access }, NO_OUTPUT]);
+      if (item.kind === 'access') own.push([at, copies ? { kind: 'access', access: item.access, copiesMtimes: true } : { kind: 'access', access: item.access }, NO_OUTPUT]);
       else if (item.kind === 'output') own.push([at, null, [{ fd: item.fd, data: item.data, dest: destOf(exec, item.fd) }]]);
       else {
         const [step, chunks] = await this.replayedStep(item.tag as Hit);
@@ -523,7 +687,7 @@ export class MemoEngine {
       if (step) steps.push(step);
       for (const o of out) stream.push(o);
     }
-    const summary = summarize(steps);
+    const summary = summarize(steps, this.walker);
     if (childReason && !summary.unmodelled) {
       summary.cacheable = false;
       summary.reason = childReason;
@@ -535,7 +699,7 @@ export class MemoEngine {
   /** A child served from cache: what its entry stands for, and its output stream. */
   private async replayedStep(hit: Hit): Promise<[Step, { fd: number; data: Buffer }[]]> {
     const { entry, created, removed } = hit;
-    const inputs = entry.inputs.map((i) => this.specOf(i)).filter((s): s is InputSpec => s !== null);
+    const inputs = entry.inputs.map((i) => this.specOf(i, hit.mtimes)).filter((s): s is InputSpec => s !== null);
     const entryChanges: [string, 'added' | 'removed'][] = [
       ...created.map((p): [string, 'added'] => [p, 'added']), ...removed.map((p): [string, 'removed'] => [p, 'removed'])];
     const step: Step = {
@@ -573,15 +737,23 @@ export class MemoEngine {
     if (racedEarly) return racedEarly;
     const outputs = await this.outputStates(summary.outputs, new Set(summary.created), new Set(summary.removed), kept);
     if (typeof outputs === 'string') return outputs;
+    const unlinked = this.hardLinks(outputs, summary.inputs);
+    if (unlinked) return unlinked;
     const soon = summary.inputs.map((spec) => this.recordedValue(spec));
     const values = soon.every((v) => typeof v === 'string') ? soon : await Promise.all(soon);
     const readNs = this.builder.nowNs();
     // an output, too, is read as it is now, and what exec left may have been overwritten since
     const raced = this.changedByOthers(exec, folded.endAt, summary.inputs, summary.outputs, kept);
     if (raced) return raced;
+    const lost = values.indexOf('lost');
+    if (lost >= 0) return `${summary.inputs[lost]!.path} is shorter than before its appends: it was changed otherwise`;
+    const changedOutside = this.readButChanged(summary.inputs);
+    if (changedOutside) return changedOutside;
+    const suffixes = this.mtimeSuffixes(summary.inputs);
+    if (typeof suffixes === 'string') return suffixes;
     // watched from here on: a change reported while the stream is stored counts as much as a later one
     const late = this.watchLate(exec, summary.inputs, summary.outputs, kept, readNs);
-    const inputs = summary.inputs.map((spec, i) => toInput(spec, values[i]!, this.opts.roots.store(spec.path)));
+    const inputs = summary.inputs.map((spec, i) => toInput(spec, values[i]! + (spec.kind === 'stat' && values[i] !== 'absent' ? suffixes.get(spec.path) ?? '' : ''), this.opts.roots.store(spec.path)));
     const stream = await this.storeStream(folded.stream);
     if (late.spoiled) return late.spoiled;
     const strong = sha256(weak + JSON.stringify(inputs));

@@ -1,7 +1,7 @@
 // Puts an entry's outputs back: every blob fetched and verified first, then each path written to
 // a temporary name and renamed into place, only inside the allowed directories and never through
 // a symlink that leads out of them.
-import { chmodSync, lstatSync, mkdirSync, realpathSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, lstatSync, mkdirSync, realpathSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Entry, OutputState, Store } from '../store/index.js';
 import type { Roots } from './paths.js';
@@ -41,13 +41,15 @@ function removeAt(path: string): void {
   }
 }
 
-/** Directories first (shallow to deep), then files and links, then removals (deep to shallow). */
+/** Directories first (shallow to deep), then files and links, hard links after the names they
+ * link to, then removals (deep to shallow). */
 function order(outputs: OutputState[]): OutputState[] {
   const depth = (o: OutputState): number => o.path.split('/').length;
   const dirs = outputs.filter((o) => o.type === 'dir').sort((a, b) => depth(a) - depth(b));
-  const files = outputs.filter((o) => o.type === 'file' || o.type === 'symlink');
+  const files = outputs.filter((o) => (o.type === 'file' && !o.linkOf) || o.type === 'symlink');
+  const links = outputs.filter((o) => o.type === 'file' && o.linkOf !== undefined);
   const gone = outputs.filter((o) => o.type === 'absent').sort((a, b) => depth(b) - depth(a));
-  return [...dirs, ...files, ...gone];
+  return [...dirs, ...files, ...links, ...gone];
 }
 
 /** Fetches and checks every blob the entry needs: outputs and its output stream. */
@@ -115,6 +117,19 @@ export class Restorer {
     return done;
   }
 
+  /** A hard link at path to the name linkOf (stored form), which the lookup or this restore vouched for. */
+  private link(linkOf: string, dir: string, path: string): number {
+    const source = this.roots.load(linkOf);
+    if (!this.roots.allows(source)) throw new RestoreError(`the entry links ${path} to ${linkOf}, outside the allowed directories`);
+    const real = join(this.safeDir(dirname(source)), basename(source));
+    const st = lstatSync(real, { throwIfNoEntry: false });
+    if (!st?.isFile()) throw new RestoreError(`${source}, which ${path} is a hard link to, is not a file`);
+    const tmp = tmpName(dir, basename(path));
+    linkSync(real, tmp);
+    if (replaceWith(tmp, path)) this.forget();
+    return 0;
+  }
+
   private apply(o: OutputState, blobs: Map<string, Buffer>): number {
     const target = this.roots.load(o.path);
     // only a file never turns a directory on the way into something else (replaceWith says so)
@@ -123,6 +138,7 @@ export class Restorer {
     const path = join(dir, basename(target));
     switch (o.type) {
       case 'file': {
+        if (o.linkOf !== undefined) return this.link(o.linkOf, dir, path);
         const data = blobs.get(o.blob)!;
         const mode = o.mode & 0o7777;
         const tmp = tmpName(dir, basename(target));

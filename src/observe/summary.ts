@@ -1,13 +1,20 @@
 // The per-path state machine: the first thing an execution's subtree does to a path decides
-// whether the path is an input (what it read, probed or listed) or only an output.
+// whether the path is an input (what it read, probed, stat'ed or listed) or only an output.
 import { basename, dirname, join } from 'node:path';
 import type { Access } from '../trace/index.js';
-import type { InputSpec, Summary } from './types.js';
+import { parseSeen, typeOfMode } from './seen.js';
+import type { InputSpec, StatSpec, Summary } from './types.js';
 
 /** One step of a subtree, in the order it happened: an access, or a whole child served from cache. */
 export type Step =
-  | { kind: 'access'; access: Access }
+  | { kind: 'access'; access: Access; copiesMtimes?: boolean }
   | { kind: 'replayed'; inputs: InputSpec[]; outputs: string[]; created: string[]; removed: string[]; entryChanges: [string, 'added' | 'removed'][] };
+
+/** Resolves the symlinks on a path's way (fingerprint/links.ts); a summary without one takes paths as spelled. */
+export interface PathWalker {
+  walk(path: string, followLast: boolean): { links: readonly string[]; real: string };
+}
+const AS_SPELLED: PathWalker = { walk: (path) => ({ links: [], real: path }) };
 
 /** Paths whose content is not a file's: they are not inputs. */
 const PSEUDO_INPUTS = new Set(['/dev/null', '/dev/zero', '/dev/full', '/dev/urandom', '/dev/random']);
@@ -29,22 +36,38 @@ class PathStates {
   readonly gone = new Set<string>();
   /** input facts already recorded, by kind and path: a probe and a read of one file are two */
   private readonly known = new Map<InputSpec['kind'], Set<string>>();
+  /** stat inputs by path: a later stat by a program that copies mtimes makes the mtime itself the input */
+  private readonly stats = new Map<string, StatSpec>();
   /** per directory, the first change the subtree made to each name: added or removed */
   private readonly changes = new Map<string, Map<string, 'added' | 'removed'>>();
-  /** files the subtree read first and changed later: their earlier content is lost */
-  readonly rewrittenInputs: string[] = [];
+  /** why the subtree's inputs cannot be told from what it left: the first such change */
+  lostInput: string | null = null;
   private readonly readFirst = new Set<string>();
+  /** symlinks the subtree went through: changing one afterwards hides where it went */
+  private readonly walked = new Set<string>();
+  /** files whose input is the part before the subtree's appends: any other change loses it */
+  private readonly appendedTo = new Set<string>();
 
   input(spec: InputSpec): void {
     if (this.changed.has(spec.path)) return;
     // a set per kind: a composed key would be a new string to hash on every one of a build's accesses
     let known = this.known.get(spec.kind);
     if (!known) this.known.set(spec.kind, (known = new Set()));
-    if (known.has(spec.path)) return;
+    if (known.has(spec.path)) {
+      if (spec.kind === 'stat' && spec.mtime === 'absolute') this.stats.get(spec.path)!.mtime = 'absolute';
+      return;
+    }
     known.add(spec.path);
     if (PSEUDO_INPUTS.has(spec.path) || describesSelf(spec.path)) return;
     if (spec.kind === 'content' || spec.kind === 'listing') this.readFirst.add(spec.path);
+    if (spec.kind === 'stat') this.stats.set(spec.path, spec);
     this.inputs.push(spec);
+  }
+
+  /** A symlink on the way to an access: where it leads is an input. */
+  through(link: string): void {
+    this.input({ path: link, kind: 'link' });
+    this.walked.add(link);
   }
 
   /** path did not exist before this change: only its first change can say so */
@@ -55,13 +78,30 @@ class PathStates {
   /** A change to path; `prior` is what its first access learns, when it is the first. */
   output(path: string, prior: InputSpec | null, removes = false): void {
     if (!this.changed.has(path)) {
-      if (this.readFirst.has(path)) this.rewrittenInputs.push(path);
+      if (this.readFirst.has(path)) this.lose(`it reads ${path} and then changes it`);
+      if (this.walked.has(path)) this.lose(`it goes through the symlink ${path} and then changes it`);
       if (prior) this.input(prior); // what the change itself depended on is no earlier read
+      if (prior?.kind === 'content' && prior.prefix !== undefined) this.appendedTo.add(path);
+    } else if (this.appendedTo.has(path)) {
+      this.lose(`it appends to ${path} and then changes it otherwise: what it held before is lost`);
     }
     this.changed.add(path);
     this.outputs.add(path);
     if (removes) this.gone.add(path);
     else this.gone.delete(path);
+  }
+
+  /** An append to path, which keeps what it held before; one after other changes is one more change. */
+  appended(path: string, sizeBefore: number): void {
+    if (this.changed.has(path) && this.appendedTo.has(path)) {
+      this.changed.add(path); // appends on appends: the prefix stays the input
+      return;
+    }
+    this.output(path, { path, kind: 'content', prefix: sizeBefore });
+  }
+
+  lose(reason: string): void {
+    this.lostInput ??= reason;
   }
 
   entryChanged(path: string, added: boolean): void {
@@ -77,13 +117,15 @@ class PathStates {
     return out;
   }
 
-  /** What a directory held before the subtree changed it, from what a listing saw. */
-  before(dir: string, seen: string[]): string[] {
+  /** What a directory held before the subtree changed it, from what a listing saw (types: '?' for names it removed). */
+  before(dir: string, seen: string[], types?: string): { names: string[]; types?: string } {
     const changed = this.changes.get(dir);
-    if (!changed) return seen;
-    const names = new Set(seen.filter((n) => changed.get(n) !== 'added'));
-    for (const [n, first] of changed) if (first === 'removed') names.add(n);
-    return [...names].sort();
+    if (!changed) return types === undefined ? { names: seen } : { names: seen, types };
+    const entries = new Map<string, string>();
+    seen.forEach((n, i) => { if (changed.get(n) !== 'added') entries.set(n, types?.[i] ?? '?'); });
+    for (const [n, first] of changed) if (first === 'removed') entries.set(n, '?');
+    const names = [...entries.keys()].sort();
+    return types === undefined ? { names } : { names, types: names.map((n) => entries.get(n)!).join('') };
   }
 }
 
@@ -95,58 +137,106 @@ function probeSpec(path: string, result: string, type?: string): InputSpec {
   return type ? { path, kind: 'exists', type } : { path, kind: 'exists' };
 }
 
-function applyAccess(s: PathStates, a: Access): string | null {
-  const path = a.path;
-  const ok = a.result === 'ok';
+/** A successful stat as the program saw it; without what stat said, its type alone. */
+function statSpec(path: string, a: Access, copiesMtimes: boolean): InputSpec {
+  const seen = a.seen ? parseSeen(a.seen) : null;
+  if (!seen) return probeSpec(path, a.result, a.type);
+  const type = typeOfMode(seen.mode);
+  const spec: StatSpec = { path, kind: 'stat', type, mode: seen.mode & 0o7777 };
+  // a directory's mtime and size change with every entry made in it (a restore too), and a link's
+  // with its making: only a file's are what a program compares
+  if (type === 'file') {
+    spec.size = seen.size;
+    spec.mtime = copiesMtimes ? 'absolute' : 'order';
+    spec.mtimeNs = seen.mtimeNs;
+  }
+  if (a.nofollow) spec.nofollow = true;
+  return spec;
+}
+
+/** Ops that follow a final symlink (the others act on the name itself). */
+function followsLast(a: Access): boolean {
   switch (a.op) {
-    case 'stdin': case 'dup': return null;
-    case 'read': case 'exec':
-      if (!path) return null;
-      s.input(ok ? { path, kind: 'content' } : probeSpec(path, a.result));
+    case 'read': case 'exec': case 'write': case 'truncate': case 'chmod': case 'utime': case 'chdir': case 'list':
+      return true;
+    case 'create': return !a.exclusive;
+    case 'probe': return !a.nofollow;
+    default: return false;
+  }
+}
+
+/** The parent directory a new name or a write needs: present, a directory, unless the subtree made it. */
+function parentOf(s: PathStates, path: string): void {
+  const dir = dirname(path);
+  if (dir !== path) s.input({ path: dir, kind: 'exists', type: 'dir' });
+}
+
+function applyAccess(s: PathStates, a: Access, walker: PathWalker, copiesMtimes: boolean): string | null {
+  if (a.op === 'stdin' || a.op === 'dup') return null;
+  if (!a.path) return null;
+  const ok = a.result === 'ok';
+  const { links, real: path } = walker.walk(a.path, followsLast(a));
+  for (const link of links) s.through(link);
+  switch (a.op) {
+    case 'exec':
+      if (!ok) { s.input(probeSpec(path, a.result)); return null; }
+      // under the name it was run by: an entry vouches for its program by that name
+      s.input({ path: a.path, kind: 'content' });
+      // an exec needs the execute bit: chmod -x must make a recorded parent miss
+      s.input({ path: a.path, kind: 'stat', type: 'file', mode: -1 });
       return null;
-    case 'probe': if (path) s.input(probeSpec(path, a.result, a.type)); return null;
-    case 'chdir': if (path) s.input(probeSpec(path, a.result, ok ? 'dir' : undefined)); return null;
-    case 'readlink': if (path) s.input(ok ? { path, kind: 'link' } : probeSpec(path, a.result)); return null;
-    case 'list': if (path) s.input({ path, kind: 'listing', names: s.before(path, a.names ?? []) }); return null;
-    case 'write': case 'chmod': case 'utime':
-      if (!path) return null;
+    case 'read':
+      s.input(ok ? (a.seen ? { path, kind: 'content', seen: a.seen } : { path, kind: 'content' }) : probeSpec(path, a.result));
+      return null;
+    case 'probe': s.input(ok ? statSpec(path, a, copiesMtimes) : probeSpec(path, a.result, a.type)); return null;
+    case 'chdir': s.input(probeSpec(path, a.result, ok ? 'dir' : undefined)); return null;
+    case 'readlink': s.input(ok ? { path, kind: 'link' } : probeSpec(path, a.result)); return null;
+    case 'list': s.input({ path, kind: 'listing', ...s.before(path, a.names ?? [], a.types) }); return null;
+    case 'write': case 'chmod': case 'utime': {
       if (!ok) { s.input(probeSpec(path, a.result)); return null; }
       // `cmd >/dev/null` opens it for writing: it must exist, and nothing written there stays
       if (a.op === 'write' && WRITE_SINKS.has(path)) { s.input(probeSpec(path, a.result)); return null; }
+      parentOf(s, path);
+      if (a.op === 'write') return inPlace(s, path, a);
       s.output(path, { path, kind: 'content' });
       return null;
+    }
     case 'truncate':
-      if (!path) return null;
       if (ok && WRITE_SINKS.has(path)) { s.input(probeSpec(path, a.result)); return null; } // `>/dev/null`
-      if (ok) s.output(path, null);
-      else s.input(probeSpec(path, a.result));
+      if (!ok) { s.input(probeSpec(path, a.result)); return null; }
+      parentOf(s, path);
+      s.output(path, null);
       return null;
     case 'create': case 'mkdir': case 'symlink': case 'mknod':
-      if (!path) return null;
       if (!ok) { s.input(probeSpec(path, a.result)); return null; }
-      // these fail or act otherwise on an existing path; a truncating create does not
+      parentOf(s, path);
+      // these fail on any name there, a dangling symlink too; a create follows one (and makes its
+      // target), and one that truncates ends the same whether the file was there or not
       s.markCreated(path);
-      s.output(path, a.truncates ? null : { path, kind: 'absent' });
+      s.output(path, a.truncates ? null : { path, kind: a.op === 'create' && !a.exclusive ? 'absent' : 'vacant' });
       s.entryChanged(path, true);
       return null;
     case 'delete': case 'rmdir':
-      if (!path) return null;
       if (!ok) { s.input(probeSpec(path, a.result)); return null; }
       // rmdir succeeds only on an empty directory: that emptiness is what it depended on
-      s.output(path, a.op === 'rmdir' ? { path, kind: 'listing', names: s.before(path, []) } : { path, kind: 'exists' }, true);
+      s.output(path, a.op === 'rmdir' ? { path, kind: 'listing', names: s.before(path, []).names } : { path, kind: 'exists' }, true);
       s.entryChanged(path, false);
       return null;
     case 'link': case 'rename': {
-      const to = typeof a.to === 'string' ? a.to : undefined;
-      if (!path || !to) return null;
+      const spelledTo = typeof a.to === 'string' ? a.to : undefined;
+      if (!spelledTo) return null;
       if (!ok) { s.input(probeSpec(path, a.result)); return null; }
+      const { links: toLinks, real: to } = walker.walk(spelledTo, false);
+      for (const link of toLinks) s.through(link);
+      parentOf(s, to);
       if (a.op === 'rename') {
         s.output(path, { path, kind: 'content' }, true);
         s.entryChanged(path, false);
+        s.output(to, null);
       } else {
         s.input({ path, kind: 'content' });
+        s.output(to, { path: to, kind: 'vacant' }); // link fails on a name that is there
       }
-      s.output(to, null);
       s.entryChanged(to, true);
       return null;
     }
@@ -154,26 +244,40 @@ function applyAccess(s: PathStates, a: Access): string | null {
   }
 }
 
+/**
+ * An open for writing without truncation of a file that was there. An append keeps what the file
+ * held, and those bytes (as many as it had at the open) are the input; any other write lands
+ * amid the earlier content, which is then lost to the recording.
+ */
+function inPlace(s: PathStates, path: string, a: Access): null {
+  const seen = a.seen ? parseSeen(a.seen) : null;
+  if (seen && typeOfMode(seen.mode) === 'file' && a.appends) {
+    s.appended(path, seen.size);
+    return null;
+  }
+  s.output(path, { path, kind: 'content' });
+  if (!seen || typeOfMode(seen.mode) === 'file') s.lose(`it writes into ${path} in place: what it held before is lost`);
+  return null;
+}
+
 /** Folds a subtree's steps into its inputs and outputs. */
-export function summarize(steps: Step[]): Summary {
+export function summarize(steps: Step[], walker: PathWalker = AS_SPELLED): Summary {
   const s = new PathStates();
   let reason: string | null = null;
   for (const step of steps) {
     if (step.kind === 'replayed') {
       // a child's listing saw the directory as the subtree had left it by then
-      for (const input of step.inputs) s.input(input.kind === 'listing' ? { ...input, names: s.before(input.path, input.names) } : input);
+      for (const input of step.inputs) s.input(input.kind === 'listing' ? { ...input, ...s.before(input.path, input.names, input.types) } : input);
       for (const path of step.created) s.markCreated(path);
       const removed = new Set(step.removed);
       for (const out of step.outputs) s.output(out, null, removed.has(out));
       for (const [path, change] of step.entryChanges) s.entryChanged(path, change === 'added');
       continue;
     }
-    reason ??= applyAccess(s, step.access);
+    reason ??= applyAccess(s, step.access, walker, step.copiesMtimes === true);
   }
   const unmodelled = reason;
-  if (!reason && s.rewrittenInputs.length) {
-    reason = `it reads ${s.rewrittenInputs[0]} and then changes it`;
-  }
+  reason ??= s.lostInput;
   return {
     cacheable: !reason,
     ...(reason ? { reason } : {}),

@@ -1,18 +1,47 @@
 /** What an execution's result depended on, one path at a time. */
 export type InputSpec =
-  | { path: string; kind: 'content' } // a regular file read: its bytes
-  | { path: string; kind: 'absent' } // probed (or created) and found missing
-  | { path: string; kind: 'exists'; type?: string } // probed: present (with its type when known)
-  | { path: string; kind: 'listing'; names: string[] } // the names a directory held before
+  /** a regular file read: its bytes. seen: its identity when it was opened (a change by a process
+   * outside the trace before the recording shows as another); prefix: for a file the subtree
+   * appended to, how many bytes it held before (the input is those bytes) */
+  | { path: string; kind: 'content'; seen?: string; prefix?: number }
+  | { path: string; kind: 'absent' } // probed (or created) and found missing, symlinks followed
+  | { path: string; kind: 'vacant' } // no name at all there, not even a dangling symlink (lstat)
+  | { path: string; kind: 'exists'; type?: string } // present (with its type when known)
+  | StatSpec
+  | { path: string; kind: 'listing'; names: string[]; types?: string } // the names (and entry types) a directory held before
   | { path: string; kind: 'link' }; // a symlink's target text
 
-/** An input with the fingerprint it had: "sha256:..", "absent", "type:dir", "names:..", "link:..". */
+/**
+ * A stat's answer as a program can act on it: type and mode always, a regular file's size and
+ * its mtime. The mtime enters as its order among the files the execution stat'ed (what make and
+ * `test -nt` compare), so a fresh checkout with new mtimes still reuses; 'absolute' marks an
+ * execution that copies mtimes into what it prints or writes (ls -l, tar, cp -p), for which the
+ * mtime itself is the input.
+ */
+export interface StatSpec {
+  path: string;
+  kind: 'stat';
+  type: string;
+  /** permission bits (with setuid, setgid, sticky); -1: read at the recording (an exec's) */
+  mode: number;
+  /** a regular file's size, when it is part of the input */
+  size?: number;
+  /** how a regular file's mtime is part of the input, when it is */
+  mtime?: 'order' | 'absolute';
+  /** the mtime the program saw (a replayed child's: what its lookup saw) */
+  mtimeNs?: bigint;
+  nofollow?: boolean;
+}
+
+/** An input with the fingerprint it had: "sha256:..", "absent", "type:dir", "names:..", "link:..", "stat:..". */
 export interface Input {
   path: string;
   kind: InputSpec['kind'];
   type?: string;
   /** listing: the names (the value is their hash) */
   names?: string[];
+  /** listing: their entry types, one letter a name */
+  types?: string;
   value: string;
 }
 

@@ -36,6 +36,7 @@ export function parseEntry(text: string): Entry | null {
     if (typeof o !== 'object' || o === null || typeof o.path !== 'string' || outputPaths.has(o.path)) return null;
     outputPaths.add(o.path);
     if (o.type === 'file' && !(typeof o.blob === 'string' && HEX64.test(o.blob) && Number.isInteger(o.mode))) return null;
+    if (o.type === 'file' && o.linkOf !== undefined && typeof o.linkOf !== 'string') return null;
     if (!['file', 'symlink', 'dir', 'absent'].includes(o.type)) return null;
   }
   for (const i of entry.inputs) {

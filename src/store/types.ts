@@ -2,7 +2,8 @@ import type { Input } from '../observe/index.js';
 
 /** The final state of one output path. Paths under the root are stored relative to it. */
 export type OutputState =
-  | { path: string; type: 'file'; blob: string; mode: number; size: number }
+  /** linkOf: another name of the same file (an input or an earlier output): restored as a hard link to it */
+  | { path: string; type: 'file'; blob: string; mode: number; size: number; linkOf?: string }
   | { path: string; type: 'symlink'; target: string }
   | { path: string; type: 'dir'; mode: number }
   | { path: string; type: 'absent' };

@@ -12,6 +12,23 @@ const FILE_TYPES: Record<number, FileType> = {
   1: 'fifo', 2: 'char', 4: 'dir', 6: 'block', 8: 'file', 10: 'symlink', 12: 'socket',
 };
 
+/** ACCESS kind bits (native/protocol.h: PCT_OPEN_*, PCT_PROBE_NOFOLLOW) */
+const OPEN_TRUNCATES = 1, OPEN_EXCL = 2, OPEN_APPENDS = 4, PROBE_NOFOLLOW = 0x100;
+
+/** A file descriptor opened by path: /dev/stdin, /dev/fd/N, /proc/self/fd/N and the like. */
+const FD_BY_PATH = /^(?:\/dev\/(?:std(in|out|err)|fd\/(\d+))|\/proc\/(?:self|thread-self|\d+)(?:\/task\/\d+)?\/fd\/(\d+))$/;
+const STD_NAMES: Record<string, number> = { in: 0, out: 1, err: 2 };
+
+/** The fd a path opens again, or null when it names no fd. */
+export function fdOfPath(path: string): number | null {
+  const m = FD_BY_PATH.exec(path);
+  if (!m) return null;
+  return m[1] !== undefined ? STD_NAMES[m[1]]! : Number(m[2] ?? m[3]);
+}
+
+/** Character devices whose reads are no data a run depends on (or a flag says so elsewhere). */
+const QUIET_DEVICES = new Set(['/dev/null', '/dev/zero', '/dev/full', '/dev/urandom', '/dev/random']);
+
 export function errnoName(err: number): string {
   return err === 0 ? 'ok' : ERRNO_NAMES.get(err) ?? `errno${err}`;
 }
@@ -230,31 +247,72 @@ export class TraceBuilder {
     if (path !== undefined && op !== 'stdin' && op !== 'dup') access.path = path;
     switch (op) {
       case 'probe': {
-        const type = FILE_TYPES[ev.kind];
+        const type = FILE_TYPES[ev.kind & 0xff];
         if (type) access.type = type;
+        if (ev.kind & PROBE_NOFOLLOW) access.nofollow = true;
+        if (second !== undefined) access.seen = second;
+        break;
+      }
+      case 'read': case 'write': {
+        if (second !== undefined) access.seen = second;
+        if (ev.kind & OPEN_APPENDS) access.appends = true;
+        const type = FILE_TYPES[ev.kind & 0xff];
+        if (op === 'read' && path !== undefined && this.readsAStream(exec, path, type)) return;
+        if (op === 'write' && (type === 'fifo' || type === 'socket')) pushUnique(exec.flags, `fifo: it writes to ${path} by path`);
         break;
       }
       case 'list': {
         const key = `${exec.id}\0${path}`;
-        const names = [second, ...rest].filter((n): n is string => n !== undefined);
+        const entries = new Map<string, string>();
         const earlier = this.listings.get(key);
+        if (earlier) earlier.names!.forEach((n, i) => entries.set(n, earlier.types?.[i] ?? '?'));
+        for (const typed of [second, ...rest]) if (typed) entries.set(typed.slice(1), typed[0]!);
+        const names = [...entries.keys()].sort();
+        const types = names.map((n) => entries.get(n)!).join('');
         if (earlier) {
-          earlier.names = [...new Set([...(earlier.names ?? []), ...names])].sort();
+          earlier.names = names;
+          earlier.types = types;
           return;
         }
-        access.names = [...new Set(names)].sort();
+        access.names = names;
+        access.types = types;
         this.listings.set(key, access);
         break;
       }
       case 'rename': case 'link': if (second !== undefined) access.to = second; break;
       case 'symlink': case 'readlink': if (second !== undefined) access.target = second; break;
       case 'dup': access.fd = ev.kind; access.to = ev.aux; break;
-      case 'create': if (ev.kind === 1) access.truncates = true; break;
+      case 'create':
+        if (ev.kind & OPEN_TRUNCATES) access.truncates = true;
+        if (ev.kind & OPEN_EXCL) access.exclusive = true;
+        if (ev.kind & OPEN_APPENDS) access.appends = true;
+        break;
       default: break;
     }
     exec.accesses.push(access);
     const at = this.append({ exec: exec.id, kind: 'access', access });
     this.onAccessSeen?.(access, exec.id, at, ev.aux > 0 && op !== 'dup' ? Number(ev.timeNs) - ev.aux * 1000 : undefined);
+  }
+
+  /**
+   * A read of something that is no file's content: stdin opened again by path is stdin; another
+   * fd, a FIFO, a socket or a device holds bytes some other process sends, which a replay cannot
+   * know. Returns true when the read was turned into a stdin access (already logged).
+   */
+  private readsAStream(exec: Execution, path: string, type: FileType | undefined): boolean {
+    const fd = fdOfPath(path);
+    if (fd === 0) {
+      const access: Access = { op: 'stdin', result: 'ok' };
+      exec.accesses.push(access);
+      this.append({ exec: exec.id, kind: 'access', access });
+      return true;
+    }
+    if (fd !== null) pushUnique(exec.flags, `fd-by-path: it opens its fd ${fd} by path (${path})`);
+    else if (type === 'fifo' || type === 'socket') pushUnique(exec.flags, `fifo: it reads ${path}, whose bytes another process sends`);
+    else if ((type === 'char' || type === 'block') && !QUIET_DEVICES.has(path) && !path.startsWith('/dev/tty') && !path.startsWith('/dev/pts/')) {
+      pushUnique(exec.flags, `device: it reads the device ${path}`);
+    }
+    return false;
   }
 
   /** Now, on the tracer's clock (null when the tracer did not say when it started). */

@@ -12,6 +12,16 @@ export interface Access {
   type?: FileType;
   /** list: the names in the directory, sorted */
   names?: string[];
+  /** list: each name's entry type as getdents said it (f d l p s c b, ? unknown), one letter a name */
+  types?: string;
+  /** probe, read, write: what stat said at that instant (native/paths.h stat_text) */
+  seen?: string;
+  /** probe: an lstat, which does not follow a final symlink */
+  nofollow?: true;
+  /** create: with O_EXCL, which fails on any name there, a dangling symlink too */
+  exclusive?: true;
+  /** write, create: with O_APPEND, so every write lands after what the file held */
+  appends?: true;
   /** rename, link: the destination; dup: the new fd */
   to?: string | number;
   /** symlink: the target text; readlink: what the link says */

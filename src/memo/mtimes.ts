@@ -1,0 +1,33 @@
+// A stat'ed file's mtime enters an entry as its order among the files the execution stat'ed (a
+// fresh checkout has new mtimes and the same order: make and `test -nt` decide the same), or,
+// for a program that copies mtimes into its output (ls -l, tar), as itself. The stored value of a
+// stat input is its base (type, mode, size) and this part: "@r<rank>" or "@t<ns>".
+
+/** Dense ranks: equal mtimes share one, so a tie is told from an order. */
+export function rankMtimes(mtimes: Map<string, bigint>): Map<string, string> {
+  const distinct = [...new Set(mtimes.values())].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const rankOf = new Map(distinct.map((m, i) => [m, i]));
+  const out = new Map<string, string>();
+  for (const [path, m] of mtimes) out.set(path, `@r${rankOf.get(m)}`);
+  return out;
+}
+
+export interface StoredStat {
+  nofollow: boolean;
+  type: string;
+  mode: number;
+  size?: number;
+  mtime?: 'order' | 'absolute';
+}
+
+const STORED = /^(l?stat):([a-z]+):([0-7]{1,5})(?::(\d+))?(?:@([rt])\d+)?$/;
+
+/** A stored stat input's value back to what to look at; null when malformed (a manifest is untrusted). */
+export function parseStoredStat(value: string): StoredStat | null {
+  const m = STORED.exec(value);
+  if (!m) return null;
+  const out: StoredStat = { nofollow: m[1] === 'lstat', type: m[2]!, mode: parseInt(m[3]!, 8) };
+  if (m[4] !== undefined) out.size = Number(m[4]);
+  if (m[5]) out.mtime = m[5] === 'r' ? 'order' : 'absolute';
+  return out;
+}

@@ -1,0 +1,113 @@
+// Stale replays found on main: each is a hit that replayed a result the program would not
+// produce now. Every case runs its steps in a cached and an untraced twin (test/twins.ts): the
+// cached one must give the untraced result, and each case must exercise the cache (some step hits).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { hitSomewhere, twins, type TwinStep } from './twins.js';
+
+const PY = '/usr/bin/python3';
+const obs = (observe: string): TwinStep => ({ observe });
+const chg = (change: string): TwinStep => ({ change });
+/** An observation twice: the second may hit what the first recorded. */
+const twice = (observe: string): TwinStep[] => [obs(observe), obs(observe)];
+
+function check(setup: string, steps: TwinStep[], mustHit = true): void {
+  const r = twins(setup, steps);
+  assert.is(r.mismatch, null, r.mismatch ?? '');
+  if (mustHit) assert.ok(hitSomewhere(r), `no step hit: the case did not exercise the cache ${JSON.stringify(r.statuses)}`);
+}
+
+const MAKEFILE = "printf 'out.txt: in.txt\\n\\ttr a-z A-Z < in.txt > out.txt\\n' > Makefile; echo hello > in.txt";
+
+test("make's up-to-date check sees an edited prerequisite (mtimes are inputs, as their order)", () => {
+  check(MAKEFILE, [...twice('make'), ...twice('make'), chg('sleep 0.02; echo world > in.txt'), ...twice('make'), chg('sleep 0.02; touch in.txt'), ...twice('make')]);
+});
+
+test('test -nt, -s and -x see touch, a write and chmod', () => {
+  const script = 'for f in src obj e; do [ -s $f ] && echo "$f nonempty"; [ -x $f ] && echo "$f exec"; done; [ src -nt obj ] && echo newer; true';
+  check(': > src; sleep 0.02; : > obj; : > e', [
+    ...twice(script), chg('sleep 0.02; touch src'), ...twice(script), chg('echo data > obj'), ...twice(script), chg('chmod +x e'), ...twice(script),
+  ]);
+});
+
+test('ls -l prints the mtime itself: a touched file is listed anew', () => {
+  // the twins' mtimes differ, so the untraced answer is a rerun in the cached twin itself
+  const ls: TwinStep = { observe: 'ls -l --time-style=+%s.%N f', inPlace: true };
+  check('echo a > f', [ls, ls, chg('sleep 0.02; touch f'), ls, ls, chg('sleep 0.02; touch -d @1000000000 f'), ls, ls]);
+});
+
+test("python's .pyc check: a same-size edit of a module is imported anew", () => {
+  // with a valid .pyc, python reads the .pyc and only stats mod.py: its size and mtime are what
+  // tell it the .pyc is stale after a same-size edit
+  const run = `${PY} -c 'import mod; print(mod.X)'`;
+  check(`echo 'X = 1' > mod.py; ${PY} -m py_compile mod.py`, [...twice(run), chg("sleep 0.02; echo 'X = 2' > mod.py"), ...twice(run)]);
+});
+
+test('a directory entered, listed or opened through a symlink depends on where the link leads', () => {
+  const setup = 'mkdir d1 d2; echo one > d1/f; echo two > d2/f; echo extra > d2/g; ln -s d1 d; mkdir x; ln -s ../d x/l';
+  const looks = ['cd d && cat f', 'ls d/', 'echo d/*', 'find d/ -type f | sort', 'find x/l/ -type f | sort',
+    `${PY} -c "import os; fd = os.open('d', os.O_RDONLY | os.O_DIRECTORY); print(open('f', opener=lambda p, f: os.open(p, f, dir_fd=fd)).read())"`,
+    `${PY} -c "import os; os.chdir('d'); print(os.getcwd().endswith('d1'))"`];
+  const steps = looks.flatMap(twice);
+  check(setup, [...steps, chg('ln -sfn d2 d'), ...steps]);
+});
+
+test('make -C through a symlinked directory', () => {
+  const setup = "mkdir d1 d2; printf 'all:\\n\\t@echo one\\n' > d1/Makefile; printf 'all:\\n\\t@echo two\\n' > d2/Makefile; ln -s d1 d";
+  check(setup, [...twice('make -s -C d'), chg('ln -sfn d2 d'), ...twice('make -s -C d')]);
+});
+
+test('a listing records entry types: a directory turned file, symlink or fifo is listed anew', () => {
+  const ls = 'ls -F d';
+  const scan = `${PY} -c "import os; print(sorted((e.name, e.is_dir()) for e in os.scandir('d')))"`;
+  const steps = [...twice(ls), ...twice(scan)];
+  check('mkdir -p d/s', [...steps, chg('rmdir d/s; echo x > d/s'), ...steps, chg('rm d/s; ln -s /tmp d/s'), ...steps, chg('rm d/s; mkfifo d/s'), ...steps]);
+});
+
+test('an append keeps what the file held: every run appends again', () => {
+  const append = `${PY} -c "open('log', 'a').write('line\\n')"`;
+  check('', [obs(append), obs(append), obs(append), obs(append), obs('wc -l < log')], false);
+  check('echo first > log', [obs(append), obs(append), obs('cat log')], false);
+});
+
+test('a hard link made by a cached ln is restored as a link', () => {
+  check('echo A > a', [obs('ln a b'), chg('rm b'), obs('ln a b'), chg('echo B > a'), obs('cat b')]);
+});
+
+test('a write through a symlink goes where the link leads now', () => {
+  const write = `${PY} -c "open('out', 'w').write('data')"`;
+  check('ln -s real out', [...twice(write), chg('rm -f real'), ...twice(write), chg('ln -sfn real2 out'), ...twice(write)]);
+});
+
+test("an output's parent directory is an input: a hit never recreates a directory the program would not", () => {
+  const write = `${PY} -c "open('out/f', 'w').write('data')"`;
+  check('mkdir out', [...twice(write), chg('rm -rf out'), ...twice(write)]);
+});
+
+test('a FIFO read by path is never replayed', () => {
+  // a replay would print the first run's bytes, and leave the writer (outside the trace) blocked
+  const read: TwinStep = { observe: `${PY} -c 'print(open("ff").read())'`, during: "timeout 5 sh -c 'cat n > ff'" };
+  const r = twins('mkfifo ff; echo 1 > n', [read, chg('echo 2 > n'), read, chg('echo 3 > n'), read]);
+  assert.is(r.mismatch, null, r.mismatch ?? '');
+  assert.ok(r.statuses.every((s) => s.every((x) => !x.includes(':hit'))), JSON.stringify(r.statuses));
+});
+
+test('/proc/self/fd/0 opened by path is stdin', () => {
+  const read = `${PY} -c 'print(open("/proc/self/fd/0").read())' < in`;
+  check('echo a > in', [...twice(read), chg('echo b > in'), ...twice(read), obs('cat in')], false);
+});
+
+test('a name that must not exist: mkdir, O_EXCL, symlink and ln fail on a dangling symlink or an existing name', () => {
+  const cases = ['mkdir M', `${PY} -c "open('X', 'x')"`, `${PY} -c "import os; os.symlink('t', 'S')"`, 'ln src H', 'ln -s v2 current'];
+  const steps = cases.flatMap((c) => [...twice(`${c}; echo $?`)]);
+  check('echo s > src', [chg('rm -rf M X S H current'), ...steps, chg('rm -rf M X S H current; ln -s nowhere M; ln -s nowhere X; ln -s nowhere S; echo h > H; ln -s v1 current'), ...steps]);
+});
+
+test('a file an outside process changes while the program runs is not recorded', () => {
+  // python reads f, then sleeps while an untraced writer changes it: its entry would pair A with B
+  const read = `${PY} -c "import time; d = open('f').read(); open('go', 'w').close(); time.sleep(0.6); print(d)"`;
+  const writer = 'for i in $(seq 500); do [ -e go ] && break; sleep 0.01; done; echo B > f';
+  check('echo A > f', [{ observe: read, during: writer }, obs(read), obs(read)]);
+});
+
+test.run();
