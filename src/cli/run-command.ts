@@ -7,7 +7,7 @@ import { MemoEngine, Roots, type MemoStats } from '../memo/index.js';
 import { atomicWrite, defaultStoreDir, LocalStore } from '../store/index.js';
 import { exitCodeOf, resolveProgram, traceCommand, TraceBuilder, TraceError } from '../trace/index.js';
 import { parseArgs, UsageError } from './args.js';
-import { ignoredEnv, VERSION } from './common.js';
+import { CWD_GONE, ignoredEnv, VERSION, workingDir } from './common.js';
 
 
 export const RUN_USAGE = 'usage: processcache run [--store DIR] [--root DIR] [--allow DIR]... [--read-only] ' +
@@ -59,9 +59,16 @@ export async function runMain(args: string[]): Promise<number> {
     'ignore-env': { value: true, repeat: true }, 'min-duration-ms': { value: true },
   }, RUN_USAGE);
   if (command.length === 0) throw new UsageError(`no command to run\n${RUN_USAGE}`);
-  resolveProgram(command[0]!, process.env, process.cwd()); // "not found" is the user's error, said plainly
-  const storeDir = resolve(String(options.get('store') ?? defaultStoreDir()));
-  const root = resolve(String(options.get('root') ?? process.cwd()));
+  const cwd = workingDir();
+  if (cwd === null) {
+    // the command can still run there (the kernel keeps the directory for it), but paths under
+    // it name nothing anyone could look up again
+    warn(`${CWD_GONE}: running ${command[0]} without the cache; cd to an existing directory to use it`);
+    return runPlain(command);
+  }
+  resolveProgram(command[0]!, process.env, cwd); // "not found" is the user's error, said plainly
+  const storeDir = resolve(cwd, String(options.get('store') ?? defaultStoreDir()));
+  const root = resolve(cwd, String(options.get('root') ?? cwd));
   if (!existsSync(root)) throw new UsageError(`--root ${root} does not exist`);
   // a hit costs 1.1-1.6 ms per process here (bench:memo): a shorter program is cheaper to rerun
   const minDurationMs = nonNegativeInt(options.get('min-duration-ms'), 'min-duration-ms', 3);
