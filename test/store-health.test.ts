@@ -1,9 +1,13 @@
 // The store and the run stay healthy when the machine does not: killed runs, a store that cannot
 // be written, a working directory that was deleted.
 import { spawnSync } from 'node:child_process';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CLI, scratch } from './helpers.js';
+import { CLI, runMemo, scratch } from './helpers.js';
+
+const PY = '/usr/bin/python3';
 
 test('a deleted working directory runs the command without the cache, with its own exit status', () => {
   const dir = scratch();
@@ -17,6 +21,30 @@ test('a deleted working directory runs the command without the cache, with its o
   const t = spawnSync('sh', ['-c', `mkdir e; cd e; rmdir ../e; exec "${process.execPath}" "${CLI}" trace --out ${dir}/t.json -- true`], { cwd: dir, encoding: 'utf8' });
   assert.is(t.status, 1);
   assert.is(t.stderr, 'processcache: the working directory no longer exists (it was deleted); cd to an existing directory and run it again\n');
+});
+
+test('a store that cannot be written warns once on stderr, and the command runs with its own exit status', () => {
+  // tests run as root, whom a mode 0555 does not stop: the run is made as nobody instead, on a
+  // store root made (mode 0755, root's), the way a shared or read-only cache directory looks
+  const dir = scratch();
+  const store = scratch('pc-store-');
+  chmodSync(store, 0o755);
+  writeFileSync(`${dir}/in.txt`, 'hello\n');
+  assert.is(runMemo(['true'], { cwd: dir, store }).status, 0); // makes blobs/ and entries/
+  chmodSync(dir, 0o777);
+  const stats = join(dir, 'stats.json');
+  const copy = "import sys; d = open('in.txt').read(); open('out.txt', 'w').write(d.upper()); print('copied', len(d)); sys.exit(3)";
+  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'run',
+    '--store', store, '--stats-json', stats, '--', PY, '-c', copy], { cwd: dir, encoding: 'utf8', env: { ...process.env, PROCESSCACHE_SUDO: '0' } });
+  assert.is(r.status, 3, r.stderr);
+  assert.is(r.stdout, 'copied 6\n');
+  assert.is(readFileSync(`${dir}/out.txt`, 'utf8'), 'HELLO\n');
+  const warnings = r.stderr.split('\n').filter((l) => l.includes('warning'));
+  assert.is(warnings.length, 1, r.stderr);
+  assert.match(warnings[0]!, `processcache: warning: the store at ${store} cannot be written (EACCES: permission denied): this run's results are not cached; free space or make it writable`);
+  const row = (JSON.parse(readFileSync(stats, 'utf8')) as { executions: { status: string; reason?: string }[] }).executions[0]!;
+  assert.is(row.status, 'uncacheable');
+  assert.match(row.reason ?? '', /could not be stored/);
 });
 
 test.run();

@@ -76,7 +76,7 @@ export async function runMain(args: string[]): Promise<number> {
   let store: LocalStore;
   try {
     mkdirSync(storeDir, { recursive: true });
-    store = new LocalStore(storeDir, !options.has('read-only'));
+    store = new LocalStore(storeDir, !options.has('read-only'), warn);
   } catch (e) {
     warn(`the store at ${storeDir} cannot be used (${(e as Error).message}); running without the cache`);
     return runPlain(command);
@@ -106,7 +106,7 @@ export async function runMain(args: string[]): Promise<number> {
   }
   const stats = await engine.finish();
   if (hasher.dirty && store.writable) {
-    try { atomicWrite(statCachePath, JSON.stringify(hasher.entries())); } catch { /* next time */ }
+    try { atomicWrite(statCachePath, JSON.stringify(hasher.entries())); } catch (e) { store.writeFailed(e); }
   }
   if (!options.has('quiet')) process.stderr.write(`${summaryLine(stats)}\n`);
   const statsPath = options.get('stats-json');
