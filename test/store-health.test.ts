@@ -1,7 +1,7 @@
 // The store and the run stay healthy when the machine does not: killed runs, a store that cannot
 // be written, a working directory that was deleted.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -45,6 +45,36 @@ test('a store that cannot be written warns once on stderr, and the command runs 
   const row = (JSON.parse(readFileSync(stats, 'utf8')) as { executions: { status: string; reason?: string }[] }).executions[0]!;
   assert.is(row.status, 'uncacheable');
   assert.match(row.reason ?? '', /could not be stored/);
+});
+
+/** A temporary file as the store writes them (name.tmp-PID-RANDOM), made under store. */
+function temp(store: string, rel: string, pid: number, ageMs = 0): string {
+  const path = join(store, `${rel}.tmp-${pid}-${Math.random().toString(36).slice(2)}`);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, 'half a file');
+  const t = (Date.now() - ageMs) / 1000;
+  utimesSync(path, t, t);
+  return path;
+}
+
+test('gc removes the temporary files of writers that are gone or an hour old, keeps a live writer\'s, and counts them', () => {
+  const dir = scratch();
+  const store = scratch('pc-store-');
+  assert.is(runMemo(['true'], { cwd: dir, store }).status, 0);
+  const dead = spawnSync('true').pid!; // reaped: no process has its pid now
+  const hex = 'ab'.repeat(32);
+  const gone = [
+    temp(store, `blobs/ab/${hex.slice(2)}`, dead),
+    temp(store, `entries/cd/${hex}.${hex}.json`, dead),
+    temp(store, 'statcache.json', dead),
+    temp(store, `blobs/ef/${hex.slice(2)}`, process.pid, 2 * 3600_000), // alive, but no write takes hours
+  ];
+  const kept = temp(store, `blobs/ab/${hex.slice(2)}`, process.pid);
+  const gc = spawnSync(process.execPath, [CLI, 'gc', '--store', store, '--max-size', '1G'], { encoding: 'utf8' });
+  assert.is(gc.status, 0, gc.stderr);
+  assert.match(gc.stderr, /; 4 temporary files left by interrupted runs removed\n$/);
+  for (const path of gone) assert.not.ok(existsSync(path), path);
+  assert.ok(existsSync(kept), 'a live writer\'s file is still being written');
 });
 
 test.run();
