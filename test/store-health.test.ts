@@ -1,7 +1,7 @@
 // The store and the run stay healthy when the machine does not: killed runs, a store that cannot
 // be written, a working directory that was deleted.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -75,6 +75,22 @@ test('gc removes the temporary files of writers that are gone or an hour old, ke
   assert.match(gc.stderr, /; 4 temporary files left by interrupted runs removed\n$/);
   for (const path of gone) assert.not.ok(existsSync(path), path);
   assert.ok(existsSync(kept), 'a live writer\'s file is still being written');
+});
+
+test('a run that finds another one killed removes the temporary files it left', async () => {
+  const dir = scratch();
+  const store = scratch('pc-store-');
+  const child = spawn(process.execPath, [CLI, 'run', '--quiet', '--store', store, '--', 'sleep', '1'], { cwd: dir, stdio: 'ignore' });
+  const runs = join(store, 'runs');
+  const registered = (): boolean => existsSync(runs) && readdirSync(runs).some((n) => n.startsWith(`${child.pid}.`));
+  for (let i = 0; i < 200 && !registered(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(registered(), 'the run registered itself');
+  // killed while it wrote a blob: the temporary file stays, under its pid
+  const left = temp(store, `blobs/12/${'3'.repeat(62)}`, child.pid!);
+  await new Promise((r) => { child.on('exit', r); child.kill('SIGKILL'); });
+  assert.is(runMemo(['true'], { cwd: dir, store }).status, 0);
+  assert.not.ok(existsSync(left), 'the killed run\'s temporary file is gone');
+  assert.not.ok(readdirSync(runs).some((n) => /^\d+\.\d+\.\d+$/.test(n)), 'no run is registered as running');
 });
 
 test.run();

@@ -2,6 +2,7 @@
 // than the grace period stay, since a run may have written them for an entry it has yet to write.
 import { rmSync } from 'node:fs';
 import { listLocal } from './local.js';
+import { pruneRuns } from './runs.js';
 import { sweepTemps } from './temps.js';
 
 const GRACE_MS = 60 * 60 * 1000;
@@ -28,6 +29,7 @@ function referenced(entry: { outputs: { type: string; blob?: string }[]; stream:
 }
 
 export function collectGarbage(dir: string, maxBytes: number, now = Date.now()): GcResult {
+  pruneRuns(dir);
   const tempsRemoved = sweepTemps(dir, now);
   const { entries, blobs } = listLocal(dir);
   const blobBytes = new Map(blobs.map((b) => [b.hash, b.bytes]));
