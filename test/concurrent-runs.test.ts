@@ -2,7 +2,7 @@
 // invisible to the other's tracer, so no entry may be recorded while another run writes there.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -16,10 +16,10 @@ const ROUNDS = 12;
 const copies = (src: string, check = (_out: string): string => ''): string =>
   `for i in $(seq 1 ${ROUNDS}); do rm -f out1 out2; X=$i cp ${src} out1; ${check('out1')} X=$i cp ${src} out2; ${check('out2')} done`;
 
-function run(dir: string, store: string, script: string): Promise<{ status: number | null; stderr: string; rows: Row[] }> {
+function run(dir: string, store: string, script: string, args: string[] = []): Promise<{ status: number | null; stderr: string; rows: Row[] }> {
   const stats = join(scratch('pc-stats-'), 'stats.json');
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'run', '--quiet', '--store', store, '--min-duration-ms', '0', '--stats-json', stats, '--', 'sh', '-c', script],
+    const child = spawn(process.execPath, [CLI, 'run', '--quiet', '--store', store, '--min-duration-ms', '0', '--stats-json', stats, ...args, '--', 'sh', '-c', script],
       { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += String(d); });
@@ -32,12 +32,14 @@ function run(dir: string, store: string, script: string): Promise<{ status: numb
 
 const sha = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
-test('two runs copying different files to the same outputs at once: every entry holds its own source', async () => {
-  const dir = scratch();
-  const store = scratch('pc-store-');
+/**
+ * Runs copies of a.txt and of b.txt at once in dir (b's run with bArgs), then checks what every
+ * recorded copy holds and what a later run alone restores; returns the rows of both runs.
+ */
+async function race(dir: string, store: string, bArgs: string[] = []): Promise<Row[]> {
   const content = { 'a.txt': Buffer.from('A'.repeat(200_000)), 'b.txt': Buffer.from('B'.repeat(100_000)) };
   for (const [name, data] of Object.entries(content)) writeFileSync(join(dir, name), data);
-  const [a, b] = await Promise.all([run(dir, store, copies('a.txt')), run(dir, store, copies('b.txt'))]);
+  const [a, b] = await Promise.all([run(dir, store, copies('a.txt')), run(dir, store, copies('b.txt'), bArgs)]);
   assert.is(a.status, 0, a.stderr);
   assert.is(b.status, 0, b.stderr);
   // what every recorded copy would restore
@@ -56,8 +58,22 @@ test('two runs copying different files to the same outputs at once: every entry 
     assert.is(r.stdout, '', `restored from ${src}'s copies`);
   }
   assert.is(wrong, 0, 'outputs holding the other run\'s bytes');
-  const refused = [...a.rows, ...b.rows].filter((r) => r.argv[0] === 'cp' && /^another processcache run \(pid \d+\) in the same root was active while it ran/.test(r.reason ?? ''));
+  return [...a.rows, ...b.rows];
+}
+
+test('two runs copying different files to the same outputs at once: every entry holds its own source', async () => {
+  const rows = await race(scratch(), scratch('pc-store-'));
+  const refused = rows.filter((r) => r.argv[0] === 'cp' && /^another processcache run \(pid \d+\) in the same root was active while it ran/.test(r.reason ?? ''));
   assert.ok(refused.length > 0, 'the overlapping copies say why they were not recorded');
+});
+
+test('a run whose root contains the other run\'s counts as overlapping it too', async () => {
+  const outer = scratch();
+  const dir = join(outer, 'work');
+  mkdirSync(dir);
+  const rows = await race(dir, scratch('pc-store-'), ['--root', outer]);
+  const refused = rows.filter((r) => r.argv[0] === 'cp' && r.reason?.startsWith(`another processcache run (pid `) && r.reason.includes(`) in ${outer}, which shares directories with this root was active while it ran`));
+  assert.ok(refused.length > 0, 'the copies of the inner run name the outer one');
 });
 
 test.run();

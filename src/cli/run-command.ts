@@ -121,7 +121,8 @@ export async function runMain(args: string[]): Promise<number> {
   const runs = register(store, roots.allowed);
   const engine = new MemoEngine({
     store, index, roots, ignoreEnv, minDurationMs, umask, toolVersion: VERSION, hasher, warn,
-    otherRun: (msAgo) => otherRunReason(runs, msAgo, root),
+    // --read-only records nothing: an unregistered run of that kind has nothing to refuse
+    otherRun: runs || store.writable ? (msAgo) => otherRunReason(runs, msAgo, root) : undefined,
   }, builder);
   let status;
   let stats;
