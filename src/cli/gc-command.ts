@@ -20,6 +20,7 @@ export function gcMain(args: string[]): number {
   }
   const r = collectGarbage(dir, max);
   const mib = (n: number): string => `${(n / 1024 ** 2).toFixed(1)} MiB`;
-  process.stderr.write(`processcache: removed ${r.entriesRemoved} of ${r.entriesBefore} entries; ${mib(r.bytesBefore)} -> ${mib(r.bytesAfter)}\n`);
+  const temps = `; ${r.tempsRemoved} temporary file${r.tempsRemoved === 1 ? '' : 's'} left by interrupted runs removed`;
+  process.stderr.write(`processcache: removed ${r.entriesRemoved} of ${r.entriesBefore} entries; ${mib(r.bytesBefore)} -> ${mib(r.bytesAfter)}${temps}\n`);
   return 0;
 }

@@ -2,7 +2,7 @@
 import './v8-tiers.js'; // first: it decides how the rest of the CLI is compiled
 import { NativeError, TraceError } from '../trace/index.js';
 import { UsageError } from './args.js';
-import { VERSION } from './common.js';
+import { CWD_GONE, isCwdGone, VERSION } from './common.js';
 import { gcMain } from './gc-command.js';
 import { RUN_USAGE, runMain } from './run-command.js';
 import { TRACE_USAGE, traceMain } from './trace-command.js';
@@ -50,6 +50,9 @@ main(process.argv.slice(2)).then(
     if (e instanceof UsageError || e instanceof TraceError || e instanceof NativeError) {
       process.stderr.write(`processcache: ${e.message}\n`);
       process.exitCode = e instanceof UsageError ? 2 : 127;
+    } else if (isCwdGone(e)) {
+      process.stderr.write(`processcache: ${CWD_GONE}; cd to an existing directory and run it again\n`);
+      process.exitCode = 1;
     } else {
       process.stderr.write(`processcache: internal error: ${(e as Error).stack ?? String(e)}\n`);
       process.exitCode = 70;

@@ -4,10 +4,10 @@ import { constants } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FileHasher, type StatCacheEntry } from '../fingerprint/index.js';
 import { MemoEngine, Roots, type MemoStats } from '../memo/index.js';
-import { atomicWrite, defaultStoreDir, LocalStore } from '../store/index.js';
+import { atomicWrite, defaultStoreDir, describeOtherRun, LocalStore, RunRegistry, sweepTemps } from '../store/index.js';
 import { exitCodeOf, resolveProgram, traceCommand, TraceBuilder, TraceError } from '../trace/index.js';
 import { parseArgs, UsageError } from './args.js';
-import { ignoredEnv, VERSION } from './common.js';
+import { CWD_GONE, ignoredEnv, VERSION, workingDir } from './common.js';
 
 
 export const RUN_USAGE = 'usage: processcache run [--store DIR] [--root DIR] [--allow DIR]... [--read-only] ' +
@@ -51,6 +51,31 @@ function nonNegativeInt(value: string | true | undefined, name: string, fallback
   return n;
 }
 
+/** This run's registration among the store's runs; null when the store cannot take it. */
+function register(store: LocalStore, dirs: string[]): RunRegistry | null {
+  try {
+    return RunRegistry.open(store.dir, dirs);
+  } catch (e) {
+    if (store.writable) store.writeFailed(e);
+    return null;
+  }
+}
+
+/**
+ * Why an execution that started msAgo ms ago must not be recorded: another run writing in this
+ * tree was running meanwhile. Unregistered, this run records nothing (a store it could not
+ * register in is one it cannot write).
+ */
+function otherRunReason(runs: RunRegistry | null, msAgo: number | null, root: string): string | null {
+  if (!runs) return 'this run could not register in the store, so other runs writing here could not be ruled out';
+  try {
+    const other = runs.otherSince(msAgo === null ? runs.since : Date.now() - msAgo);
+    return other ? describeOtherRun(other, root) : null;
+  } catch (e) {
+    return `the store's list of runs could not be read (${(e as Error).message}), so other runs writing here could not be ruled out`;
+  }
+}
+
 /** `processcache run`: runs CMD, skipping every process whose inputs are unchanged. */
 export async function runMain(args: string[]): Promise<number> {
   const { options, lists, command } = parseArgs(args, {
@@ -59,9 +84,16 @@ export async function runMain(args: string[]): Promise<number> {
     'ignore-env': { value: true, repeat: true }, 'min-duration-ms': { value: true },
   }, RUN_USAGE);
   if (command.length === 0) throw new UsageError(`no command to run\n${RUN_USAGE}`);
-  resolveProgram(command[0]!, process.env, process.cwd()); // "not found" is the user's error, said plainly
-  const storeDir = resolve(String(options.get('store') ?? defaultStoreDir()));
-  const root = resolve(String(options.get('root') ?? process.cwd()));
+  const cwd = workingDir();
+  if (cwd === null) {
+    // the command can still run there (the kernel keeps the directory for it), but paths under
+    // it name nothing anyone could look up again
+    warn(`${CWD_GONE}: running ${command[0]} without the cache; cd to an existing directory to use it`);
+    return runPlain(command);
+  }
+  resolveProgram(command[0]!, process.env, cwd); // "not found" is the user's error, said plainly
+  const storeDir = resolve(cwd, String(options.get('store') ?? defaultStoreDir()));
+  const root = resolve(cwd, String(options.get('root') ?? cwd));
   if (!existsSync(root)) throw new UsageError(`--root ${root} does not exist`);
   // a hit costs 1.1-1.6 ms per process here (bench:memo): a shorter program is cheaper to rerun
   const minDurationMs = nonNegativeInt(options.get('min-duration-ms'), 'min-duration-ms', 3);
@@ -69,7 +101,7 @@ export async function runMain(args: string[]): Promise<number> {
   let store: LocalStore;
   try {
     mkdirSync(storeDir, { recursive: true });
-    store = new LocalStore(storeDir, !options.has('read-only'));
+    store = new LocalStore(storeDir, !options.has('read-only'), warn);
   } catch (e) {
     warn(`the store at ${storeDir} cannot be used (${(e as Error).message}); running without the cache`);
     return runPlain(command);
@@ -85,22 +117,33 @@ export async function runMain(args: string[]): Promise<number> {
     warn(`the store's index at ${storeDir} cannot be read (${(e as Error).message}); running without the cache`);
     return runPlain(command);
   }
+  const roots = new Roots(root, lists.get('allow') ?? []);
+  const runs = register(store, roots.allowed);
   const engine = new MemoEngine({
-    store, index, roots: new Roots(root, lists.get('allow') ?? []), ignoreEnv, minDurationMs, umask,
-    toolVersion: VERSION, hasher, warn,
+    store, index, roots, ignoreEnv, minDurationMs, umask, toolVersion: VERSION, hasher, warn,
+    // --read-only records nothing: an unregistered run of that kind has nothing to refuse
+    otherRun: runs || store.writable ? (msAgo) => otherRunReason(runs, msAgo, root) : undefined,
   }, builder);
   let status;
+  let stats;
   try {
-    ({ status } = await traceCommand({ command, builder, decideExec: engine.decide }));
-  } catch (e) {
-    if (!(e instanceof TraceError) || builder.executions.length > 0) throw e;
-    warn(`${(e as Error).message}; running without the cache`);
-    return runPlain(command);
+    try {
+      ({ status } = await traceCommand({ command, builder, decideExec: engine.decide }));
+    } catch (e) {
+      if (!(e instanceof TraceError) || builder.executions.length > 0) throw e;
+      warn(`${(e as Error).message}; running without the cache`);
+      return runPlain(command);
+    }
+    stats = await engine.finish();
+    if (hasher.dirty && store.writable) {
+      try { atomicWrite(statCachePath, JSON.stringify(hasher.entries())); } catch (e) { store.writeFailed(e); }
+    }
+  } finally {
+    runs?.close();
   }
-  const stats = await engine.finish();
-  if (hasher.dirty && store.writable) {
-    try { atomicWrite(statCachePath, JSON.stringify(hasher.entries())); } catch { /* next time */ }
-  }
+  // a killed run leaves the files it was writing under temporary names: found, they are swept
+  // (every bucket is read, so only then)
+  if (runs?.killed.length && store.writable) sweepTemps(storeDir);
   if (!options.has('quiet')) process.stderr.write(`${summaryLine(stats)}\n`);
   const statsPath = options.get('stats-json');
   if (typeof statsPath === 'string') {

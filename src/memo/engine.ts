@@ -24,6 +24,9 @@ export interface MemoOptions {
   toolVersion: string;
   hasher: FileHasher;
   warn(message: string): void;
+  /** why an execution that started msAgo ms ago (null: not known) overlapped another processcache
+   * run writing in this tree, whose changes the tracer cannot see; null when it did not */
+  otherRun?(msAgo: number | null): string | null;
 }
 
 export type ExecutionStatus = 'hit' | 'miss' | 'uncacheable';
@@ -756,6 +759,10 @@ export class MemoEngine {
     const inputs = summary.inputs.map((spec, i) => toInput(spec, values[i]! + (spec.kind === 'stat' && values[i] !== 'absent' ? suffixes.get(spec.path) ?? '' : ''), this.opts.roots.store(spec.path)));
     const stream = await this.storeStream(folded.stream);
     if (late.spoiled) return late.spoiled;
+    // after every read of the file system: a run registered after this look came after them too
+    const nowNs = this.builder.nowNs();
+    const other = this.opts.otherRun?.(nowNs === null ? null : nowNs / 1e6 - exec.startMs);
+    if (other) return other;
     const strong = sha256(weak + JSON.stringify(inputs));
     const children = this.builder.childrenOf(exec).flatMap((e) => {
       const childWeak = this.answerOf.get(e.id)?.weak;

@@ -9,6 +9,9 @@ const renameCb = promisify(rename);
 
 const madeDirs = new Set<string>();
 
+/** The temporary names tempFor() makes, with the writer's pid: what a killed run leaves behind. */
+export const TEMP_NAME = /\.tmp-(\d+)-[0-9a-z]*$/;
+
 function tempFor(path: string): string {
   const dir = dirname(path);
   if (!madeDirs.has(dir)) {

@@ -2,6 +2,8 @@
 // than the grace period stay, since a run may have written them for an entry it has yet to write.
 import { rmSync } from 'node:fs';
 import { listLocal } from './local.js';
+import { pruneRuns } from './runs.js';
+import { sweepTemps } from './temps.js';
 
 const GRACE_MS = 60 * 60 * 1000;
 
@@ -10,6 +12,8 @@ export interface GcResult {
   entriesRemoved: number;
   bytesBefore: number;
   bytesAfter: number;
+  /** temporary files left by killed runs, removed */
+  tempsRemoved: number;
 }
 
 export function parseSize(text: string): number | null {
@@ -25,6 +29,8 @@ function referenced(entry: { outputs: { type: string; blob?: string }[]; stream:
 }
 
 export function collectGarbage(dir: string, maxBytes: number, now = Date.now()): GcResult {
+  pruneRuns(dir);
+  const tempsRemoved = sweepTemps(dir, now);
   const { entries, blobs } = listLocal(dir);
   const blobBytes = new Map(blobs.map((b) => [b.hash, b.bytes]));
   const bytesBefore = entries.reduce((n, e) => n + e.bytes, 0) + blobs.reduce((n, b) => n + b.bytes, 0);
@@ -61,5 +67,5 @@ export function collectGarbage(dir: string, maxBytes: number, now = Date.now()):
     if (now - b.mtimeMs < GRACE_MS) bytesAfter += b.bytes;
     else rmSync(b.path, { force: true });
   }
-  return { entriesBefore: entries.length, entriesRemoved: removed, bytesBefore, bytesAfter };
+  return { entriesBefore: entries.length, entriesRemoved: removed, bytesBefore, bytesAfter, tempsRemoved };
 }

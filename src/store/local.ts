@@ -55,9 +55,22 @@ export class LocalStore implements Store {
   /** blobs this run wrote or found, by size */
   private readonly present = new Map<string, number>();
 
-  constructor(readonly dir: string, readonly writable = true) {
+  private writeFailureSaid = false;
+
+  /** warn: told once when a write fails (a full or read-only store), since every write would fail alike */
+  constructor(readonly dir: string, readonly writable = true, private readonly warn?: (message: string) => void) {
     mkdirSync(join(dir, 'blobs'), { recursive: true });
     mkdirSync(join(dir, 'entries'), { recursive: true });
+  }
+
+  /** Says once, on stderr, that the store cannot be written and what to do; the run goes on without recording. */
+  writeFailed(e: unknown): void {
+    if (this.writeFailureSaid || !this.warn) return;
+    this.writeFailureSaid = true;
+    // "ENOSPC: no space left on device", without the temporary file's name
+    const why = e instanceof Error ? e.message.split(',')[0]! : String(e);
+    this.warn(`the store at ${this.dir} cannot be written (${why}): this run's results are not cached; ` +
+      'free space or make it writable, or pass --store DIR for another one (--read-only uses it without writing)');
   }
 
   private blobPath(hash: string): string {
@@ -101,8 +114,12 @@ export class LocalStore implements Store {
 
   async putEntry(entry: Entry): Promise<void> {
     if (!this.writable) return;
-    // on a libuv thread: a make's entry lists a thousand inputs, and its ancestors' as many
-    await atomicWriteAsync(this.entryPath(entry), JSON.stringify(entry));
+    try {
+      // on a libuv thread: a make's entry lists a thousand inputs, and its ancestors' as many
+      await atomicWriteAsync(this.entryPath(entry), JSON.stringify(entry));
+    } catch (e) {
+      this.writeFailed(e); // the entry is simply not there: a later run records it again
+    }
   }
 
   async removeEntry(entry: Entry): Promise<void> {
@@ -126,7 +143,9 @@ export class LocalStore implements Store {
     }
     if (createHash('sha256').update(data).digest('hex') !== hash) {
       // corrupt: remove it, so that the run that misses records it again
-      if (this.writable) rmSync(this.blobPath(hash), { force: true });
+      if (this.writable) {
+        try { rmSync(this.blobPath(hash), { force: true }); } catch (e) { this.writeFailed(e); }
+      }
       return null;
     }
     this.present.set(hash, data.length);
@@ -144,8 +163,13 @@ export class LocalStore implements Store {
 
   async putBlob(hash: string, data: Buffer): Promise<void> {
     if (!this.writable || (await this.hasBlob(hash, data.length))) return;
-    // on a libuv thread: a first run stores every output, and exec queries wait meanwhile otherwise
-    await atomicWriteAsync(this.blobPath(hash), data);
+    try {
+      // on a libuv thread: a first run stores every output, and exec queries wait meanwhile otherwise
+      await atomicWriteAsync(this.blobPath(hash), data);
+    } catch (e) {
+      this.writeFailed(e);
+      throw e; // the recording that needs it is refused
+    }
     this.present.set(hash, data.length);
   }
 }
