@@ -3,7 +3,7 @@
 // subtree read and left behind.
 import { lstatSync, readlinkSync } from 'node:fs';
 import { CHANGE_OPS, FileHasher, FsView, LinkWalker, namesFingerprint, sha256, statBase, statNow, toInput, weakKey, type Change } from '../fingerprint/index.js';
-import { copiesMtimes, identityOf, parseSeen, summarize, WRITE_SINKS, type Input, type InputSpec, type StatSpec, type Step, type Summary } from '../observe/index.js';
+import { identityOf, mtimeUse, parseSeen, typeOfMode, summarize, WRITE_SINKS, type Input, type InputSpec, type StatSpec, type Step, type Summary } from '../observe/index.js';
 import type { Entry, OutputState, Store, StoreIndex } from '../store/index.js';
 import type { ExecDecision, ExecQuery, Execution, TraceBuilder } from '../trace/index.js';
 import type { Roots } from './paths.js';
@@ -515,6 +515,7 @@ export class MemoEngine {
     for (const spec of inputs) {
       if (spec.kind !== 'content' || !spec.seen) continue;
       const seen = parseSeen(spec.seen);
+      if (seen && typeOfMode(seen.mode) !== 'file') continue; // a directory's identity changes with its entries
       const now = statNow(spec.path, false);
       if (!seen || !now || identityOf(seen) !== identityOf({ ino: now.ino, size: Number(now.size), mtimeNs: now.mtimeNs, ctimeNs: now.ctimeNs })) {
         return `${spec.path} changed after it was read, by a process outside the trace`;
@@ -654,10 +655,10 @@ export class MemoEngine {
   /** exec's subtree: its own accesses and output, with each ended child folded in where it ended. */
   private async fold(exec: Execution, endAt: number): Promise<Folded> {
     const own: Part[] = []; // in log order
-    const copies = copiesMtimes(exec.exe, exec.argv);
+    const mtimes = mtimeUse(exec.exe, exec.argv);
     let savedMs = 0;
     for (const [at, item] of this.builder.ownLog(exec.id)) {
-      if (item.kind === 'access') own.push([at, copies ? { kind: 'access', access: item.access, copiesMtimes: true } : { kind: 'access', access: item.access }, NO_OUTPUT]);
+      if (item.kind === 'access') own.push([at, { kind: 'access', access: item.access, mtimes }, NO_OUTPUT]);
       else if (item.kind === 'output') own.push([at, null, [{ fd: item.fd, data: item.data, dest: destOf(exec, item.fd) }]]);
       else {
         const [step, chunks] = await this.replayedStep(item.tag as Hit);

@@ -3,11 +3,12 @@
 import { basename, dirname, join } from 'node:path';
 import type { Access } from '../trace/index.js';
 import { parseSeen, typeOfMode } from './seen.js';
+import { stronger, type MtimeUse } from './mtime-use.js';
 import type { InputSpec, StatSpec, Summary } from './types.js';
 
 /** One step of a subtree, in the order it happened: an access, or a whole child served from cache. */
 export type Step =
-  | { kind: 'access'; access: Access; copiesMtimes?: boolean }
+  | { kind: 'access'; access: Access; mtimes?: MtimeUse }
   | { kind: 'replayed'; inputs: InputSpec[]; outputs: string[]; created: string[]; removed: string[]; entryChanges: [string, 'added' | 'removed'][] };
 
 /** Resolves the symlinks on a path's way (fingerprint/links.ts); a summary without one takes paths as spelled. */
@@ -54,7 +55,13 @@ class PathStates {
     let known = this.known.get(spec.kind);
     if (!known) this.known.set(spec.kind, (known = new Set()));
     if (known.has(spec.path)) {
-      if (spec.kind === 'stat' && spec.mtime === 'absolute') this.stats.get(spec.path)!.mtime = 'absolute';
+      if (spec.kind === 'stat') {
+        // one program in the subtree orders or prints it: the subtree depends on it that way
+        const known = this.stats.get(spec.path)!;
+        const use = stronger(known.mtime, spec.mtime);
+        if (use && use !== 'none') known.mtime = use;
+        if (known.mtimeNs === undefined && spec.mtimeNs !== undefined) known.mtimeNs = spec.mtimeNs;
+      }
       return;
     }
     known.add(spec.path);
@@ -138,7 +145,7 @@ function probeSpec(path: string, result: string, type?: string): InputSpec {
 }
 
 /** A successful stat as the program saw it; without what stat said, its type alone. */
-function statSpec(path: string, a: Access, copiesMtimes: boolean): InputSpec {
+function statSpec(path: string, a: Access, mtimes: MtimeUse): InputSpec {
   const seen = a.seen ? parseSeen(a.seen) : null;
   if (!seen) return probeSpec(path, a.result, a.type);
   const type = typeOfMode(seen.mode);
@@ -147,8 +154,8 @@ function statSpec(path: string, a: Access, copiesMtimes: boolean): InputSpec {
   // with its making: only a file's are what a program compares
   if (type === 'file') {
     spec.size = seen.size;
-    spec.mtime = copiesMtimes ? 'absolute' : 'order';
     spec.mtimeNs = seen.mtimeNs;
+    if (mtimes !== 'none') spec.mtime = mtimes;
   }
   if (a.nofollow) spec.nofollow = true;
   return spec;
@@ -171,7 +178,7 @@ function parentOf(s: PathStates, path: string): void {
   if (dir !== path) s.input({ path: dir, kind: 'exists', type: 'dir' });
 }
 
-function applyAccess(s: PathStates, a: Access, walker: PathWalker, copiesMtimes: boolean): string | null {
+function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: MtimeUse): string | null {
   if (a.op === 'stdin' || a.op === 'dup') return null;
   if (!a.path) return null;
   const ok = a.result === 'ok';
@@ -188,7 +195,7 @@ function applyAccess(s: PathStates, a: Access, walker: PathWalker, copiesMtimes:
     case 'read':
       s.input(ok ? (a.seen ? { path, kind: 'content', seen: a.seen } : { path, kind: 'content' }) : probeSpec(path, a.result));
       return null;
-    case 'probe': s.input(ok ? statSpec(path, a, copiesMtimes) : probeSpec(path, a.result, a.type)); return null;
+    case 'probe': s.input(ok ? statSpec(path, a, mtimes) : probeSpec(path, a.result, a.type)); return null;
     case 'chdir': s.input(probeSpec(path, a.result, ok ? 'dir' : undefined)); return null;
     case 'readlink': s.input(ok ? { path, kind: 'link' } : probeSpec(path, a.result)); return null;
     case 'list': s.input({ path, kind: 'listing', ...s.before(path, a.names ?? [], a.types) }); return null;
@@ -274,7 +281,7 @@ export function summarize(steps: Step[], walker: PathWalker = AS_SPELLED): Summa
       for (const [path, change] of step.entryChanges) s.entryChanged(path, change === 'added');
       continue;
     }
-    reason ??= applyAccess(s, step.access, walker, step.copiesMtimes === true);
+    reason ??= applyAccess(s, step.access, walker, step.mtimes ?? 'absolute');
   }
   const unmodelled = reason;
   reason ??= s.lostInput;

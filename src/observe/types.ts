@@ -12,11 +12,10 @@ export type InputSpec =
   | { path: string; kind: 'link' }; // a symlink's target text
 
 /**
- * A stat's answer as a program can act on it: type and mode always, a regular file's size and
- * its mtime. The mtime enters as its order among the files the execution stat'ed (what make and
- * `test -nt` compare), so a fresh checkout with new mtimes still reuses; 'absolute' marks an
- * execution that copies mtimes into what it prints or writes (ls -l, tar, cp -p), for which the
- * mtime itself is the input.
+ * A stat's answer as a program can act on it: type and mode always, a regular file's size, and
+ * its mtime as the programs of the subtree use it (observe/mtime-use.ts): not at all, as its
+ * order among the files the execution stat'ed (make, `test -nt`: a fresh checkout with new
+ * mtimes in the same order still reuses), or itself.
  */
 export interface StatSpec {
   path: string;
