@@ -1,28 +1,49 @@
 /* pctrace: the tracer as a program, for when it must run as root through sudo while the command
  * runs as the invoking user. Usage: pctrace --connect SOCKET */
 #define _GNU_SOURCE
+#include "protocol.h"
 #include "tracer.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
-static int receive_stdio(int sock)
+/* Moves fd to the lowest free number above floor, close-on-exec; returns it or -1. */
+static int move_above(int fd, int floor)
 {
-    int fds[3];
-    char cbuf[CMSG_SPACE(sizeof fds)], byte;
-    struct iovec iov = { &byte, 1 };
+    int moved = fcntl(fd, F_DUPFD_CLOEXEC, floor + 1);
+    close(fd);
+    return moved;
+}
+
+/* Receives the command's fds (0-2 and the inherited ones; their numbers are the data) and puts each
+ * at its number. *sock moves above them all first, and so does every received fd, which the
+ * kernel placed at the lowest free numbers, perhaps another's target. */
+static int receive_fds(int *sock)
+{
+    int targets[PCT_PASS_FDS_MAX], fds[PCT_PASS_FDS_MAX];
+    char cbuf[CMSG_SPACE(sizeof fds)];
+    struct iovec iov = { targets, sizeof targets };
     struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
                           .msg_controllen = sizeof cbuf };
-    if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1) return -1;
+    ssize_t got = recvmsg(*sock, &msg, MSG_CMSG_CLOEXEC);
     struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof fds)) return -1;
-    memcpy(fds, CMSG_DATA(c), sizeof fds);
-    for (int i = 0; i < 3; i++) {
-        if (dup2(fds[i], i) < 0) return -1;
+    if (got < 3 * (ssize_t)sizeof(int) || got % sizeof(int) || (msg.msg_flags & MSG_CTRUNC) || !c ||
+        c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN((size_t)got))
+        return -1;
+    const int n = (int)(got / (ssize_t)sizeof(int));
+    memcpy(fds, CMSG_DATA(c), sizeof(int) * (size_t)n);
+    int top = 2;
+    for (int i = 0; i < n; i++) top = targets[i] > top ? targets[i] : top;
+    if ((*sock = move_above(*sock, top)) < 0) return -1;
+    for (int i = 0; i < n; i++)
+        if ((fds[i] = move_above(fds[i], top)) < 0) return -1;
+    for (int i = 0; i < n; i++) {
+        if (dup2(fds[i], targets[i]) < 0) return -1;
         close(fds[i]);
     }
     return 0;
@@ -45,8 +66,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "pctrace: cannot connect to %s: %s\n", argv[2], strerror(errno));
         return 2;
     }
-    if (receive_stdio(sock) < 0) {
-        fprintf(stderr, "pctrace: did not receive the command's standard streams\n");
+    if (receive_fds(&sock) < 0) {
+        fprintf(stderr, "pctrace: did not receive the command's file descriptors\n");
         return 2;
     }
     return pct_tracer_main(sock);

@@ -20,10 +20,31 @@
 
 PCT_API int pct_abi_version(void) { return PCT_SPEC_MAGIC; }
 
-/* Forks a tracer process. Returns its pid and stores in *channel the socket to read events from
- * and write the spec to; returns -errno on failure. */
-PCT_API int pct_fork_tracer(int *channel)
+/* Closes every fd from 3 up but those in keep (ascending). */
+static void close_all_but(const int *keep, int nkeep)
 {
+    unsigned from = 3;
+    for (int i = 0; i < nkeep; i++) {
+        if (keep[i] < (int)from) continue;
+        if ((unsigned)keep[i] > from) syscall(SYS_close_range, from, (unsigned)keep[i] - 1, 0);
+        from = (unsigned)keep[i] + 1;
+    }
+    syscall(SYS_close_range, from, ~0u, 0);
+}
+
+static int ascending(const int *fds, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (fds[i] < 3 || (i > 0 && fds[i] <= fds[i - 1])) return 0;
+    return 1;
+}
+
+/* Forks a tracer process. Returns its pid and stores in *channel the socket to read events from
+ * and write the spec to; returns -errno on failure. inherit (ascending, >= 3) are the caller's
+ * fds the command inherits; everything else of Node's stays behind. */
+PCT_API int pct_fork_tracer(int *channel, const int *inherit, int ninherit)
+{
+    if (ninherit < 0 || ninherit > 65536 || !ascending(inherit, ninherit)) return -EINVAL;
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return -errno;
     pid_t pid = pct_raw_fork();
@@ -34,14 +55,20 @@ PCT_API int pct_fork_tracer(int *channel)
         return -err;
     }
     if (pid == 0) {
-        /* Node's own descriptors are not the command's business */
         close(sv[0]);
-        int fd = sv[1] == 3 ? 3 : dup3(sv[1], 3, O_CLOEXEC);
-        if (fd != 3) _exit(2);
-        syscall(SYS_close_range, 4, ~0u, 0);
+        /* above the inherited fds, so that the tracer's own never take one of their numbers */
+        const int above = ninherit ? inherit[ninherit - 1] + 1 : 3;
+        int fd = fcntl(sv[1], F_DUPFD_CLOEXEC, above);
+        if (fd < 0) _exit(2);
+        close(sv[1]);
+        /* Node's own descriptors are not the command's business */
+        int keep[ninherit + 1];
+        memcpy(keep, inherit, sizeof(int) * (size_t)ninherit);
+        keep[ninherit] = fd;
+        close_all_but(keep, ninherit + 1);
         /* Node marks its stdio close-on-exec at startup; the command must inherit it */
         for (int std = 0; std < 3; std++) fcntl(std, F_SETFD, 0);
-        _exit(pct_tracer_main(3));
+        _exit(pct_tracer_main(fd));
     }
     close(sv[1]);
     *channel = sv[0];
@@ -64,10 +91,12 @@ PCT_API int pct_listen(const char *path)
     return fd;
 }
 
-/* Accepts the tracer's connection within timeout_ms and hands it this process's fds 0-2, which
- * the command must inherit exactly (sudo would otherwise put its own in between). */
-PCT_API int pct_accept_tracer(int listener, int timeout_ms)
+/* Accepts the tracer's connection within timeout_ms and hands it this process's fds 0-2 and the
+ * inherited ones, with their numbers as the data, which the command must inherit exactly (sudo
+ * would otherwise put its own in between, and closes the rest). */
+PCT_API int pct_accept_tracer(int listener, int timeout_ms, const int *inherit, int ninherit)
 {
+    if (ninherit < 0 || ninherit > PCT_PASS_FDS_MAX - 3 || !ascending(inherit, ninherit)) return -EINVAL;
     struct pollfd p = { .fd = listener, .events = POLLIN };
     int r;
     do { r = poll(&p, 1, timeout_ms); } while (r < 0 && errno == EINTR);
@@ -75,20 +104,22 @@ PCT_API int pct_accept_tracer(int listener, int timeout_ms)
     if (r < 0) return -errno;
     int fd = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
     if (fd < 0) return -errno;
-    int fds[3] = { 0, 1, 2 };
+    int fds[PCT_PASS_FDS_MAX] = { 0, 1, 2 };
+    const int n = 3 + ninherit;
+    memcpy(fds + 3, inherit, sizeof(int) * (size_t)ninherit);
     char cbuf[CMSG_SPACE(sizeof fds)];
     memset(cbuf, 0, sizeof cbuf);
-    char byte = 's';
-    struct iovec iov = { &byte, 1 };
+    struct iovec iov = { fds, sizeof(int) * (size_t)n };
     struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-                          .msg_controllen = sizeof cbuf };
+                          .msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)n) };
     struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
     c->cmsg_level = SOL_SOCKET;
     c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof fds);
-    memcpy(CMSG_DATA(c), fds, sizeof fds);
-    if (sendmsg(fd, &msg, MSG_NOSIGNAL) != 1) {
-        int err = errno;
+    c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
+    memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)n);
+    ssize_t sent = sendmsg(fd, &msg, MSG_NOSIGNAL);
+    if (sent != (ssize_t)iov.iov_len) {
+        int err = sent < 0 ? errno : EIO;
         close(fd);
         return -err;
     }

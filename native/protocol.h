@@ -1,14 +1,15 @@
 /* The byte stream between the tracer process and TypeScript (src/trace/protocol.ts mirrors it).
  *
- * TypeScript -> tracer, once: a spec record (pct_spec_header, then the groups as u32, then the
- * NUL-terminated strings: exe, cwd, argv[argc], envp[envc]).
+ * TypeScript -> tracer, once: a spec record (pct_spec_header, then the groups as u32, the fds the
+ * command inherits beyond 0-2 as u32, then the NUL-terminated strings: exe, cwd, argv[argc],
+ * envp[envc]).
  * tracer -> TypeScript: event records, each a pct_event_header followed by a payload of
  * (len - sizeof header) bytes. All integers are host-endian: both ends run on one machine. */
 #ifndef PCT_PROTOCOL_H
 #define PCT_PROTOCOL_H
 #include <stdint.h>
 
-#define PCT_SPEC_MAGIC 0x70637431u /* "pct1" */
+#define PCT_SPEC_MAGIC 0x70637432u /* "pct2" */
 #define PCT_SPEC_DROP_PRIVILEGES 1u /* privileged tracer: run the command as uid/gid/groups */
 #define PCT_SPEC_NO_NEW_PRIVS 2u    /* unprivileged tracer: seccomp needs no_new_privs */
 #define PCT_SPEC_NO_NOTIFY 4u       /* every trapped call through ptrace, none by user notification */
@@ -19,8 +20,14 @@ struct pct_spec_header {
     uint32_t flags;
     uint32_t uid, gid, umask;
     uint32_t ngroups, argc, envc;
-    uint32_t strings_len; /* bytes of NUL-terminated strings after the groups */
+    uint32_t strings_len; /* bytes of NUL-terminated strings after the groups and fds */
+    uint32_t nfds;        /* the caller's fds >= 3, ascending: the command inherits them as they are */
+    uint64_t sig_ignored; /* bit N-1 set: the command starts with signal N ignored, else default */
+    uint64_t sig_blocked; /* bit N-1 set: the command starts with signal N blocked */
 };
+
+/* At most this many fds go to a tracer started through sudo, 0-2 included (SCM_MAX_FD). */
+#define PCT_PASS_FDS_MAX 253
 
 struct pct_event_header {
     uint32_t len;  /* whole record, header included */

@@ -721,7 +721,7 @@ static char *spec_ptrs[SPEC_PTRS];
 
 struct spec {
     struct pct_spec_header h;
-    const uint32_t *groups;
+    const uint32_t *groups, *fds;
     const char *exe, *cwd;
     char **argv, **envp;
 };
@@ -731,14 +731,15 @@ static const char *read_spec(struct spec *sp)
     const int channel = emit_channel();
     if (read_exact(channel, &sp->h, sizeof sp->h) < 0) return "no command spec arrived";
     if (sp->h.magic != PCT_SPEC_MAGIC) return "the command spec has the wrong version";
-    size_t groups_len = (size_t)sp->h.ngroups * 4;
-    if (sp->h.ngroups > 65536 || groups_len + sp->h.strings_len > SPEC_CAP ||
+    size_t ids_len = ((size_t)sp->h.ngroups + sp->h.nfds) * 4;
+    if (sp->h.ngroups > 65536 || sp->h.nfds > 65536 || ids_len + sp->h.strings_len > SPEC_CAP ||
         (size_t)sp->h.argc + sp->h.envc + 2 > SPEC_PTRS)
         return "the command is too large";
-    if (read_exact(channel, spec_buf, groups_len + sp->h.strings_len) < 0)
+    if (read_exact(channel, spec_buf, ids_len + sp->h.strings_len) < 0)
         return "the command spec was cut short";
     sp->groups = (const uint32_t *)(const void *)spec_buf;
-    char *p = (char *)spec_buf + groups_len, *end = p + sp->h.strings_len;
+    sp->fds = sp->groups + sp->h.ngroups;
+    char *p = (char *)spec_buf + ids_len, *end = p + sp->h.strings_len;
     const char **fixed[2] = { &sp->exe, &sp->cwd };
     const uint32_t total = 2 + sp->h.argc + sp->h.envc;
     for (uint32_t i = 0; i < total; i++) {
@@ -779,6 +780,27 @@ static void reset_signals(void)
     sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* The caller's signal state, which Node (and this tracer) reset: the command starts with exactly
+ * the signals its caller ignored ignored, every other one at its default, and the caller's mask. */
+static void launch_signals(const struct spec *sp)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    for (int sig = 1; sig <= 64; sig++) {
+        sa.sa_handler = (sp->h.sig_ignored >> (sig - 1)) & 1 ? SIG_IGN : SIG_DFL;
+        sigaction(sig, &sa, NULL); /* fails for SIGKILL, SIGSTOP and libc's own: nothing to do */
+    }
+    /* the raw call: glibc's sigprocmask would leave out the signals it reserves for itself */
+    uint64_t mask = sp->h.sig_blocked;
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &mask, NULL, sizeof mask);
+}
+
+/* The caller's fds >= 3 are the command's: Node marked those below 16 close-on-exec at its start. */
+static void keep_inherited_fds(const struct spec *sp)
+{
+    for (uint32_t i = 0; i < sp->h.nfds; i++) fcntl((int)sp->fds[i], F_SETFD, 0);
+}
+
 /* Installs the filter: with a notification listener when the kernel offers one (5.5+), which the
  * tracer takes over before the exec; returns the listener's fd or -1. */
 static int install_filter(const struct spec *sp)
@@ -798,7 +820,8 @@ static int install_filter(const struct spec *sp)
 static void run_child(const struct spec *sp, int go, int ready)
 {
     char byte;
-    reset_signals();
+    launch_signals(sp);
+    keep_inherited_fds(sp);
     if (read_exact(go, &byte, 1) < 0) _exit(127);
     umask((mode_t)sp->h.umask);
     if (chdir(sp->cwd) < 0) die_child(sp->cwd, errno);
@@ -906,6 +929,8 @@ int pct_tracer_main(int channel_fd)
     int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
     for (int std = 0; std < 3 && devnull >= 0; std++) dup2(devnull, std);
     if (devnull > 2) close(devnull);
+    /* nor any other fd it passed on: a pipe's reader would wait for the tracer's copy to close */
+    for (uint32_t i = 0; i < sp.h.nfds; i++) close((int)sp.fds[i]);
     const long options = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
                          PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP |
                          PTRACE_O_EXITKILL;

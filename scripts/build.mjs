@@ -1,5 +1,5 @@
-// Bundles the CLI into dist/cli.js and copies the native artifacts beside it, as the Action and
-// the npm package run them. The native build itself is native/Makefile's.
+// Bundles the CLI into dist/cli.js (behind its sh launcher) and copies the native artifacts beside
+// it, as the Action and the npm package run them. The native build itself is native/Makefile's.
 import { build } from 'esbuild';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
@@ -40,5 +40,9 @@ for (const arch of ['x64', 'arm64']) {
     chmodSync(join(to, f), 0o755);
   }
 }
+// dist/cli.js starts as an sh script that looks at what the caller gave it (fds, ignored signals)
+// before Node loses it, then runs Node on the same file: the launcher replaces the bundle's #! line
+const bundle = readFileSync('dist/cli.js', 'utf8').replace(/^#!.*\n/, '');
+writeFileSync('dist/cli.js', readFileSync('scripts/bundle/launcher.sh', 'utf8') + bundle);
 writeFileSync('dist/package.json', `${JSON.stringify({ type: 'commonjs' })}\n`);
 chmodSync('dist/cli.js', 0o755);

@@ -31,13 +31,17 @@ test('a corrupt length is an error, not a hang', () => {
   assert.throws(() => new EventDecoder().push(bad), /corrupt tracer stream/);
 });
 
-test('the spec carries the header, groups and NUL-separated strings', () => {
-  const b = encodeSpec({ exe: '/bin/x', cwd: '/w', argv: ['x', 'ä'], env: ['A=1'], uid: 1000, gid: 100, groups: [100, 27], umask: 0o22, flags: 2 });
+test('the spec carries the header, groups, fds and NUL-separated strings', () => {
+  const b = encodeSpec({
+    exe: '/bin/x', cwd: '/w', argv: ['x', 'ä'], env: ['A=1'], uid: 1000, gid: 100, groups: [100, 27], umask: 0o22, flags: 2,
+    fds: [3, 9], sigIgnored: 1n << 63n, sigBlocked: 0x200n,
+  });
   assert.is(b.readUInt32LE(0), SPEC_MAGIC);
-  assert.equal([1, 2, 3, 4, 5, 6, 7].map((i) => b.readUInt32LE(i * 4)), [2, 1000, 100, 0o22, 2, 2, 1]);
-  assert.equal([b.readUInt32LE(36), b.readUInt32LE(40)], [100, 27]);
-  assert.equal(payloadStrings(b.subarray(44)), ['/bin/x', '/w', 'x', 'ä', 'A=1']);
-  assert.is(b.readUInt32LE(32), b.length - 44);
+  assert.equal([1, 2, 3, 4, 5, 6, 7, 9].map((i) => b.readUInt32LE(i * 4)), [2, 1000, 100, 0o22, 2, 2, 1, 2]);
+  assert.equal([b.readBigUInt64LE(40), b.readBigUInt64LE(48)], [1n << 63n, 0x200n]);
+  assert.equal([56, 60, 64, 68].map((at) => b.readUInt32LE(at)), [100, 27, 3, 9]);
+  assert.equal(payloadStrings(b.subarray(72)), ['/bin/x', '/w', 'x', 'ä', 'A=1']);
+  assert.is(b.readUInt32LE(32), b.length - 72);
 });
 
 test.run();

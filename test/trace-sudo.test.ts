@@ -2,8 +2,8 @@
 // (no_new_privs) sudo cannot work. With passwordless sudo the tracer runs as root and the command as
 // the invoking user; without it, the user is told why sudo failed and what to do.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execsNamed, ROOT, runTrace, scratch } from './helpers.js';
@@ -52,6 +52,20 @@ test('`sudo true` works under the tracer for a user with passwordless sudo', () 
   assert.is(execsNamed(r.trace, 'true').length, 1, 'what sudo runs is traced too');
   const owner = spawnSync('stat', ['-c', '%u', join(dir, 'mine')], { encoding: 'utf8' }).stdout.trim();
   assert.is(owner, String(sudoUid), 'files the command creates belong to the user, not root');
+});
+
+test('through sudo too, the command inherits the caller\'s fds and ignored signals', () => {
+  const dir = scratch();
+  chmodSync(dir, 0o777);
+  const inner = `kill -TERM $$; echo survived >&3; ls /proc/self/fd >&3`;
+  // through the CLI's launcher, which needs node in PATH
+  const script = `trap '' TERM; exec 3>${dir}/three 7<${dir}; PATH=${dirname(process.execPath)}:$PATH; ` +
+    `sh -c '${inner}'; ${cli} trace --out ${dir}/t.json -- sh -c '${inner}'`;
+  const r = spawnSync('runuser', ['-u', WITH_SUDO, '--', 'sh', '-c', script], { encoding: 'utf8', input: '' });
+  assert.is(r.status, 0, r.stderr);
+  const [untraced, traced] = readFileSync(join(dir, 'three'), 'utf8').split('survived\n').slice(1);
+  assert.ok(untraced?.includes('7\n'), untraced);
+  assert.is(traced, untraced, 'the same fds: none of the tracer\'s or sudo\'s');
 });
 
 test('without passwordless sudo the command runs unprivileged and the user is told why sudo fails', () => {

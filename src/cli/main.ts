@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import './v8-tiers.js'; // first: it decides how the rest of the CLI is compiled
-import { NativeError, TraceError } from '../trace/index.js';
+import { callerLaunch, NativeError, TraceError } from '../trace/index.js';
 import { UsageError } from './args.js';
 import { CWD_GONE, isCwdGone, VERSION } from './common.js';
 import { gcMain } from './gc-command.js';
@@ -26,6 +26,7 @@ commands:
 `;
 
 async function main(argv: string[]): Promise<number> {
+  callerLaunch(); // before anything opens an fd, and before anything reads the environment
   const [command, ...rest] = argv;
   switch (command) {
     case 'trace': return traceMain(rest);

@@ -1,11 +1,11 @@
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type StdioOptions } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FileHasher, type StatCacheEntry } from '../fingerprint/index.js';
 import { MemoEngine, Roots, type MemoStats } from '../memo/index.js';
 import { atomicWrite, defaultStoreDir, describeOtherRun, LocalStore, RunRegistry, sweepTemps } from '../store/index.js';
-import { exitCodeOf, resolveProgram, traceCommand, TraceBuilder, TraceError } from '../trace/index.js';
+import { callerLaunch, exitCodeOf, resolveProgram, traceCommand, TraceBuilder, TraceError } from '../trace/index.js';
 import { parseArgs, UsageError } from './args.js';
 import { CWD_GONE, ignoredEnv, VERSION, workingDir } from './common.js';
 
@@ -34,9 +34,13 @@ export function summaryLine(s: MemoStats): string {
   return `processcache: ${s.ran} ran, ${s.reused} reused, saved ${(s.savedMs / 1000).toFixed(1)} s, restored ${formatBytes(s.bytesRestored)}`;
 }
 
-/** The command without us, when the cache cannot be used at all. */
+/** The command without us, when the cache cannot be used at all. It gets the caller's fds (Node
+ * spawns with the ones named only), but its signals are Node's child defaults: all SIG_DFL, none
+ * blocked. */
 function runPlain(command: string[]): number {
-  const r = spawnSync(command[0]!, command.slice(1), { stdio: 'inherit' });
+  const fds = callerLaunch().fds;
+  const stdio: StdioOptions = Array.from({ length: (fds.at(-1) ?? 2) + 1 }, (_, fd) => fd < 3 ? 'inherit' : fds.includes(fd) ? fd : 'ignore');
+  const r = spawnSync(command[0]!, command.slice(1), { stdio });
   if (r.error) {
     process.stderr.write(`processcache: ${command[0]}: ${r.error.message}\n`);
     return 127;

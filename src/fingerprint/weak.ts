@@ -14,6 +14,9 @@ export const PER_RUN_ENV = [
   'GITHUB_ENV', 'GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY',
   // the invoking shell's record of the program it ran: differs with how processcache was started
   '_',
+  // what processcache's launcher saw of its caller (LAUNCH_ENV in src/trace/launch.ts); the command
+  // never gets it, but a processcache run inside the command does
+  'PROCESSCACHE_LAUNCH',
 ];
 
 export interface WeakParts {

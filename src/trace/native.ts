@@ -3,13 +3,16 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import koffi from 'koffi';
+import { SPEC_MAGIC } from './protocol.js';
 
 export interface NativeTracer {
-  /** Forks a tracer process; the channel is a socket for the spec and the events. */
-  forkTracer(): { pid: number; channel: number };
+  /** Forks a tracer process; the channel is a socket for the spec and the events. The tracer
+   * keeps inherit (the caller's fds >= 3, ascending) for the command and closes Node's others. */
+  forkTracer(inherit: readonly number[]): { pid: number; channel: number };
   listen(path: string): number;
-  /** Waits (off Node's event loop) for the tracer program to connect; hands it fds 0-2. */
-  acceptTracer(listener: number, timeoutMs: number): Promise<number>;
+  /** Waits (off Node's event loop) for the tracer program to connect; hands it fds 0-2 and
+   * inherit (ascending, at most PASS_FDS_MAX - 3). */
+  acceptTracer(listener: number, timeoutMs: number, inherit: readonly number[]): Promise<number>;
   close(fd: number): void;
   /** The tracer's wait status, or null while it still runs (nohang). */
   reap(pid: number, nohang: boolean): number | null;
@@ -19,6 +22,9 @@ export interface NativeTracer {
 }
 
 export class NativeError extends Error {}
+
+/** The most fds one SCM_RIGHTS message carries to a tracer started through sudo, 0-2 included. */
+export const PASS_FDS_MAX = 253;
 
 function archDir(): string {
   if (process.platform !== 'linux') throw new NativeError(`processcache runs on Linux only, not ${process.platform}`);
@@ -56,18 +62,18 @@ export function loadNative(): NativeTracer {
   const libraryPath = join(dir, 'libpctrace.so');
   const lib = koffi.load(libraryPath);
   const abi = lib.func('int pct_abi_version(void)');
-  if ((abi() as number) >>> 0 !== 0x70637431) throw new NativeError(`${libraryPath} is from another version; run \`npm run build\``);
-  const forkTracer = lib.func('int pct_fork_tracer(_Out_ int *channel)');
+  if ((abi() as number) >>> 0 !== SPEC_MAGIC) throw new NativeError(`${libraryPath} is from another version; run \`npm run build\``);
+  const forkTracer = lib.func('int pct_fork_tracer(_Out_ int *channel, const int *inherit, int ninherit)');
   const listen = lib.func('int pct_listen(const char *path)');
-  const accept = lib.func('int pct_accept_tracer(int listener, int timeout_ms)');
+  const accept = lib.func('int pct_accept_tracer(int listener, int timeout_ms, const int *inherit, int ninherit)');
   const close = lib.func('int pct_close(int fd)');
   const reap = lib.func('int pct_reap(int pid, int nohang)');
   cached = {
     libraryPath,
     helperPath: join(dir, 'pctrace'),
-    forkTracer() {
+    forkTracer(inherit) {
       const out = [0];
-      const pid = forkTracer(out) as number;
+      const pid = forkTracer(out, Int32Array.from(inherit), inherit.length) as number;
       if (pid < 0) throw errnoMessage(pid, 'starting the tracer');
       return { pid, channel: out[0]! };
     },
@@ -76,9 +82,10 @@ export function loadNative(): NativeTracer {
       if (fd < 0) throw errnoMessage(fd, `listening on ${path}`);
       return fd;
     },
-    acceptTracer(listener, timeoutMs) {
+    acceptTracer(listener, timeoutMs, inherit) {
+      const fds = Int32Array.from(inherit); // held by this closure until the call returns
       return new Promise((resolveFd, reject) => {
-        accept.async(listener, timeoutMs, (err: unknown, fd: number) => {
+        accept.async(listener, timeoutMs, fds, fds.length, (err: unknown, fd: number) => {
           if (err) reject(err instanceof Error ? err : new NativeError(String(err)));
           else if (fd < 0) reject(errnoMessage(fd, 'waiting for the tracer program'));
           else resolveFd(fd);

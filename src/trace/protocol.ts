@@ -1,6 +1,6 @@
 // Mirrors native/protocol.h: the spec record sent to the tracer and the event records it sends.
 
-export const SPEC_MAGIC = 0x70637431;
+export const SPEC_MAGIC = 0x70637432;
 export const SPEC_DROP_PRIVILEGES = 1;
 export const SPEC_NO_NEW_PRIVS = 2;
 export const SPEC_NO_NOTIFY = 4;
@@ -30,15 +30,26 @@ export interface CommandSpec {
   groups: number[];
   umask: number;
   flags: number;
+  /** the caller's fds >= 3, ascending, which the command inherits */
+  fds: number[];
+  /** bit N-1: signal N starts ignored (the rest at their defaults) */
+  sigIgnored: bigint;
+  /** bit N-1: signal N starts blocked */
+  sigBlocked: bigint;
 }
+
+const SPEC_HEADER = 56;
 
 export function encodeSpec(spec: CommandSpec): Buffer {
   const strings = Buffer.from([spec.exe, spec.cwd, ...spec.argv, ...spec.env].map((s) => `${s}\0`).join(''));
-  const header = Buffer.alloc(36 + 4 * spec.groups.length);
+  const ids = [...spec.groups, ...spec.fds];
+  const header = Buffer.alloc(SPEC_HEADER + 4 * ids.length);
   const fields = [SPEC_MAGIC, spec.flags, spec.uid, spec.gid, spec.umask, spec.groups.length,
-    spec.argv.length, spec.env.length, strings.length];
+    spec.argv.length, spec.env.length, strings.length, spec.fds.length];
   fields.forEach((v, i) => header.writeUInt32LE(v >>> 0, i * 4));
-  spec.groups.forEach((g, i) => header.writeUInt32LE(g >>> 0, 36 + i * 4));
+  header.writeBigUInt64LE(BigInt.asUintN(64, spec.sigIgnored), 40);
+  header.writeBigUInt64LE(BigInt.asUintN(64, spec.sigBlocked), 48);
+  ids.forEach((g, i) => header.writeUInt32LE(g >>> 0, SPEC_HEADER + i * 4));
   return Buffer.concat([header, strings]);
 }
 

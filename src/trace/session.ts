@@ -5,7 +5,8 @@ import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { TraceBuilder } from './builder.js';
-import { loadNative, type NativeTracer } from './native.js';
+import { callerLaunch, LAUNCH_ENV, type Launch } from './launch.js';
+import { loadNative, PASS_FDS_MAX, type NativeTracer } from './native.js';
 import {
   decodeExecQuery, encodeExecReply, encodeSpec, EventDecoder, EventType, SPEC_DECIDE_EXEC, SPEC_DROP_PRIVILEGES,
   SPEC_NO_NEW_PRIVS, SPEC_NO_NOTIFY, type ExecDecision, type ExecQuery, type RawEvent,
@@ -26,6 +27,8 @@ export interface TraceOptions {
   builder?: TraceBuilder;
   /** asked before every exec: run the program, or skip it with a recorded result */
   decideExec?: (query: ExecQuery) => ExecDecision | Promise<ExecDecision>;
+  /** the signals and fds the command starts with; default: the caller's (callerLaunch) */
+  launch?: Launch;
 }
 
 export interface TraceResult {
@@ -62,7 +65,7 @@ export function resolveProgram(name: string, env: NodeJS.ProcessEnv, cwd: string
 
 function envList(env: NodeJS.ProcessEnv): string[] {
   return Object.entries(env)
-    .filter((e): e is [string, string] => e[1] !== undefined)
+    .filter((e): e is [string, string] => e[1] !== undefined && e[0] !== LAUNCH_ENV)
     .map(([k, v]) => `${k}=${v}`);
 }
 
@@ -80,18 +83,21 @@ function hasPasswordlessSudo(): boolean {
 interface Started {
   socket: Socket;
   privileged: boolean;
+  /** started as a program (pctrace), which gets the fds in one message */
+  program: boolean;
   finish(): void;
   exit: Promise<{ status: number | null; stderr: string }> | null;
   /** why the tracer ended, once its channel closed early */
   postmortem(): Promise<string>;
 }
 
-function startForked(native: NativeTracer): Started {
-  const { pid, channel } = native.forkTracer();
+function startForked(native: NativeTracer, inherit: readonly number[]): Started {
+  const { pid, channel } = native.forkTracer(inherit);
   const socket = new Socket({ fd: channel, readable: true, writable: true });
   return {
     socket,
     privileged: false,
+    program: false,
     exit: null,
     finish() {
       // the tracer stays while processes that outlive the command still run
@@ -107,7 +113,7 @@ function startForked(native: NativeTracer): Started {
 }
 
 /** The tracer as a program (pctrace), through sudo when it must be privileged. */
-async function startProgram(native: NativeTracer, program: string, sudo: boolean): Promise<Started> {
+async function startProgram(native: NativeTracer, program: string, sudo: boolean, inherit: readonly number[]): Promise<Started> {
   const dir = mkdtempSync(join(tmpdir(), 'processcache-'));
   const path = join(dir, 'tracer.sock');
   const listener = native.listen(path);
@@ -122,7 +128,7 @@ async function startProgram(native: NativeTracer, program: string, sudo: boolean
   });
   let channel: number;
   try {
-    channel = await native.acceptTracer(listener, 15_000);
+    channel = await native.acceptTracer(listener, 15_000, inherit);
   } catch (e) {
     child.kill();
     throw new TraceError(`the tracer program did not start${sudo ? ' through sudo' : ''}: ${stderr.trim() || (e as Error).message}`);
@@ -133,6 +139,7 @@ async function startProgram(native: NativeTracer, program: string, sudo: boolean
   return {
     socket: new Socket({ fd: channel, readable: true, writable: true }),
     privileged: sudo,
+    program: true,
     exit,
     async postmortem() {
       const timeout = new Promise<null>((r) => setTimeout(() => r(null), 2000).unref());
@@ -162,9 +169,13 @@ export async function traceCommand(options: TraceOptions): Promise<TraceResult> 
   const env = options.env ?? process.env;
   const exe = resolveProgram(program, env, cwd);
   const native = loadNative();
+  const launch = options.launch ?? callerLaunch();
+  // one message carries the fds to a tracer program (the sudo route): PASS_FDS_MAX, 0-2 included
+  const passable = launch.fds.slice(0, PASS_FDS_MAX - 3);
   const started = options.tracerProgram
-    ? await startProgram(native, options.tracerProgram, false)
-    : decide(options) ? await startProgram(native, native.helperPath, true) : startForked(native);
+    ? await startProgram(native, options.tracerProgram, false, passable)
+    : decide(options) ? await startProgram(native, native.helperPath, true, passable) : startForked(native, launch.fds);
+  const inherited = started.program ? passable : launch.fds;
   const isRoot = process.getuid?.() === 0;
   const spec = encodeSpec({
     exe,
@@ -175,6 +186,9 @@ export async function traceCommand(options: TraceOptions): Promise<TraceResult> 
     gid: process.getgid?.() ?? 0,
     groups: process.getgroups?.() ?? [],
     umask: currentUmask(),
+    fds: inherited,
+    sigIgnored: launch.sigIgnored,
+    sigBlocked: launch.sigBlocked,
     flags: (started.privileged ? SPEC_DROP_PRIVILEGES : isRoot ? 0 : SPEC_NO_NEW_PRIVS) |
       (process.env.PROCESSCACHE_NOTIFY === '0' ? SPEC_NO_NOTIFY : 0) |
       (options.decideExec ? SPEC_DECIDE_EXEC : 0),
@@ -244,6 +258,8 @@ export async function traceCommand(options: TraceOptions): Promise<TraceResult> 
     executions: builder.executions,
   };
   const warnings = [...builder.warnings];
+  const lost = launch.fds.slice(inherited.length);
+  if (lost.length > 0) warnings.push(`the tracer program receives ${PASS_FDS_MAX} fds at most: the command did not inherit fds ${lost.join(', ')}`);
   if (!started.privileged && !isRoot) warnings.push(...setuidWarnings(trace));
   return { trace, status, builder, warnings, tracerExit: started.exit };
 }
