@@ -55,13 +55,7 @@ class PathStates {
     let known = this.known.get(spec.kind);
     if (!known) this.known.set(spec.kind, (known = new Set()));
     if (known.has(spec.path)) {
-      if (spec.kind === 'stat') {
-        // one program in the subtree orders or prints it: the subtree depends on it that way
-        const known = this.stats.get(spec.path)!;
-        const use = stronger(known.mtime, spec.mtime);
-        if (use && use !== 'none') known.mtime = use;
-        if (known.mtimeNs === undefined && spec.mtimeNs !== undefined) known.mtimeNs = spec.mtimeNs;
-      }
+      if (spec.kind === 'stat') this.restat(spec);
       return;
     }
     known.add(spec.path);
@@ -69,6 +63,15 @@ class PathStates {
     if (spec.kind === 'content' || spec.kind === 'listing') this.readFirst.add(spec.path);
     if (spec.kind === 'stat') this.stats.set(spec.path, spec);
     this.inputs.push(spec);
+  }
+
+  /** Another stat of a file: one program in the subtree orders or prints its mtime, and the subtree depends on it that way. */
+  private restat(spec: StatSpec): void {
+    const known = this.stats.get(spec.path);
+    if (!known) return; // a pseudo path, not an input
+    const use = stronger(known.mtime, spec.mtime);
+    if (use && use !== 'none') known.mtime = use;
+    known.mtimeNs ??= spec.mtimeNs;
   }
 
   /** A symlink on the way to an access: where it leads is an input. */
