@@ -70,6 +70,12 @@ test('an append keeps what the file held: every run appends again', () => {
   check('echo first > log', [obs(append), obs(append), obs('cat log')], false);
 });
 
+test('a restore keeps the order of the mtimes it restores: a program stays newer than its object', () => {
+  // python writes z.o, then a.out; a restore in path order would write the large z.o last
+  const gen = `${PY} -c "open('z.o', 'wb').write(bytes(30_000_000)); open('a.out', 'w').write('linked')"`;
+  check('', [obs(gen), chg('rm a.out z.o'), obs(gen), obs('[ a.out -nt z.o ] && echo newer; true')]);
+});
+
 test('a hard link made by a cached ln is restored as a link', () => {
   check('echo A > a', [obs('ln a b'), chg('rm b'), obs('ln a b'), chg('echo B > a'), obs('cat b')]);
 });

@@ -585,6 +585,22 @@ export class MemoEngine {
     return null;
   }
 
+  /**
+   * Each file output's mtime rank among the entry's: a restore writes them in one instant, and
+   * make after a hit must find a.out newer than the z.o it was linked from, as it would have.
+   */
+  private mtimeOrder(outputs: OutputState[]): void {
+    const mtimes = new Map<string, bigint>();
+    for (const o of outputs) {
+      if (o.type !== 'file') continue;
+      const st = lstatSync(this.opts.roots.load(o.path), { bigint: true, throwIfNoEntry: false });
+      if (st?.isFile()) mtimes.set(o.path, st.mtimeNs);
+    }
+    if (mtimes.size < 2) return;
+    const ranks = rankMtimes(mtimes);
+    for (const o of outputs) if (o.type === 'file' && ranks.has(o.path)) o.order = Number(ranks.get(o.path)!.slice(2));
+  }
+
   /** A path's state now, the blob of a file stored (or found stored); a null state when it cannot be told. */
   private stateNow(path: string): { state: OutputState | null; stored: Promise<boolean> } {
     try {
@@ -743,6 +759,7 @@ export class MemoEngine {
     if (typeof outputs === 'string') return outputs;
     const unlinked = this.hardLinks(outputs, summary.inputs);
     if (unlinked) return unlinked;
+    this.mtimeOrder(outputs);
     const soon = summary.inputs.map((spec) => this.recordedValue(spec));
     const values = soon.every((v) => typeof v === 'string') ? soon : await Promise.all(soon);
     const readNs = this.builder.nowNs();

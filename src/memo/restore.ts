@@ -1,7 +1,7 @@
 // Puts an entry's outputs back: every blob fetched and verified first, then each path written to
 // a temporary name and renamed into place, only inside the allowed directories and never through
 // a symlink that leads out of them.
-import { chmodSync, linkSync, lstatSync, mkdirSync, realpathSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, lstatSync, utimesSync, mkdirSync, realpathSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Entry, OutputState, Store } from '../store/index.js';
 import type { Roots } from './paths.js';
@@ -114,7 +114,23 @@ export class Restorer {
       if (o.type === 'absent' && existed.get(o.path)) done.removed.push(roots.load(o.path));
       if (o.type !== 'absent' && !existed.get(o.path)) done.created.push(roots.load(o.path));
     }
+    this.keepOrder(entry.outputs);
     return done;
+  }
+
+  /**
+   * The files' mtimes in the order the recording saw them, a millisecond apart and the newest now:
+   * written in one instant, a linked program could look older than its objects to the next make.
+   */
+  private keepOrder(outputs: OutputState[]): void {
+    const ordered = outputs.filter((o): o is Extract<OutputState, { type: 'file' }> => o.type === 'file' && o.order !== undefined && !o.linkOf);
+    if (!ordered.length) return;
+    const newest = Math.max(...ordered.map((o) => o.order!));
+    const now = Date.now();
+    for (const o of ordered) {
+      const t = (now - (newest - o.order!)) / 1000;
+      utimesSync(this.roots.load(o.path), t, t);
+    }
   }
 
   /** A hard link at path to the name linkOf (stored form), which the lookup or this restore vouched for. */

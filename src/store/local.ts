@@ -37,6 +37,7 @@ export function parseEntry(text: string): Entry | null {
     outputPaths.add(o.path);
     if (o.type === 'file' && !(typeof o.blob === 'string' && HEX64.test(o.blob) && Number.isInteger(o.mode))) return null;
     if (o.type === 'file' && o.linkOf !== undefined && typeof o.linkOf !== 'string') return null;
+    if (o.type === 'file' && o.order !== undefined && !(Number.isInteger(o.order) && o.order >= 0)) return null;
     if (!['file', 'symlink', 'dir', 'absent'].includes(o.type)) return null;
   }
   for (const i of entry.inputs) {
