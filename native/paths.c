@@ -198,6 +198,7 @@ void stat_text(const struct stat *st, char out[STAT_TEXT_CAP])
     const uint64_t fields[] = {
         st->st_mode, (uint64_t)st->st_size, (uint64_t)st->st_mtim.tv_sec, (uint64_t)st->st_mtim.tv_nsec,
         (uint64_t)st->st_ctim.tv_sec, (uint64_t)st->st_ctim.tv_nsec, st->st_ino, st->st_dev,
+        st->st_nlink, st->st_uid, st->st_gid,
     };
     char *p = out, *end = out + STAT_TEXT_CAP;
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {

@@ -30,9 +30,9 @@ int read_umask(int tid);
 /* The open file fd of pid names (device and inode), or 0 when the fd is closed. */
 uint64_t fd_identity(int pid, int fd);
 /* What a stat says that a program can act on, as the event stream carries it: lower-case hex
- * fields "mode:size:mtime_s:mtime_ns:ctime_s:ctime_ns:ino:dev". Probes, reads and in-place writes
+ * fields "mode:size:mtime_s:mtime_ns:ctime_s:ctime_ns:ino:dev:nlink:uid:gid". Probes, reads and in-place writes
  * send it, so that TypeScript knows what the process saw at that instant (not at its exit). */
-#define STAT_TEXT_CAP 160
+#define STAT_TEXT_CAP 224
 struct stat;
 void stat_text(const struct stat *st, char out[STAT_TEXT_CAP]);
 

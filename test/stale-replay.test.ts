@@ -36,6 +36,11 @@ test('ls -l prints the mtime itself: a touched file is listed anew', () => {
   check('echo a > f', [ls, ls, chg('sleep 0.02; touch f'), ls, ls, chg('sleep 0.02; touch -d @1000000000 f'), ls, ls]);
 });
 
+test('stat prints a size, a link count and an owner that changed', () => {
+  const st = "stat -c '%n %s %h %a %U' a";
+  check('echo A > a', [...twice(st), chg('echo longer > a'), ...twice(st), chg('ln a b'), ...twice(st), chg('chown nobody a'), ...twice(st)]);
+});
+
 test("python's .pyc check: a same-size edit of a module is imported anew", () => {
   // with a valid .pyc, python reads the .pyc and only stats mod.py: its size and mtime are what
   // tell it the .pyc is stale after a same-size edit

@@ -62,11 +62,24 @@ function listingValue(spec: Extract<InputSpec, { kind: 'listing' }>): string {
 }
 
 /** A stat's answer in the terms of the spec, its mtime aside (the memo engine orders those). */
-export function statBase(spec: Pick<StatSpec, 'nofollow' | 'type' | 'mode' | 'size'>, st: { mode: number; size: number } | undefined): string {
+export interface StatFields {
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  nlink: number;
+}
+
+export function statBase(spec: Pick<StatSpec, 'nofollow' | 'size'>, st: StatFields | undefined): string {
   if (!st) return 'absent';
   const type = typeOfMode(st.mode);
-  const head = `${spec.nofollow ? 'lstat' : 'stat'}:${type}:${(st.mode & 0o7777).toString(8)}`;
-  return spec.size !== undefined && type === 'file' ? `${head}:${st.size}` : head;
+  const head = `${spec.nofollow ? 'lstat' : 'stat'}:${type}:${(st.mode & 0o7777).toString(8)}:${st.uid}:${st.gid}`;
+  // a directory's size and link count change with its entries: only a file's are compared
+  return spec.size !== undefined && type === 'file' ? `${head}:${st.size}:${st.nlink}` : head;
+}
+
+export function statFields(st: BigIntStats): StatFields {
+  return { mode: Number(st.mode), uid: Number(st.uid), gid: Number(st.gid), size: Number(st.size), nlink: Number(st.nlink) };
 }
 
 /** stat or lstat of path, as the spec asks; undefined when it cannot be reached. */
@@ -91,7 +104,7 @@ export function currentValue(spec: InputSpec, hasher: FileHasher): string {
       return vacancy(spec.path);
     case 'stat': {
       const st = statNow(spec.path, spec.nofollow);
-      return statBase(spec, st ? { mode: Number(st.mode), size: Number(st.size) } : undefined);
+      return statBase(spec, st ? statFields(st) : undefined);
     }
     case 'listing':
       return listingValue(spec);

@@ -2,7 +2,7 @@
 // input still the same) and skip it on a hit; when a program that ran ends, record what its
 // subtree read and left behind.
 import { lstatSync, readlinkSync } from 'node:fs';
-import { CHANGE_OPS, FileHasher, FsView, LinkWalker, namesFingerprint, sha256, statBase, statNow, toInput, weakKey, type Change } from '../fingerprint/index.js';
+import { CHANGE_OPS, FileHasher, FsView, LinkWalker, namesFingerprint, sha256, statBase, statFields, statNow, toInput, weakKey, type Change } from '../fingerprint/index.js';
 import { identityOf, mtimeUse, parseSeen, typeOfMode, summarize, WRITE_SINKS, type Input, type InputSpec, type StatSpec, type Step, type Summary } from '../observe/index.js';
 import type { Entry, OutputState, Store, StoreIndex } from '../store/index.js';
 import type { ExecDecision, ExecQuery, Execution, TraceBuilder } from '../trace/index.js';
@@ -438,7 +438,7 @@ export class MemoEngine {
       case 'stat': {
         const stored = parseStoredStat(input.value);
         if (!stored) return null;
-        const spec: StatSpec = { path, kind: 'stat', type: stored.type, mode: stored.mode, nofollow: stored.nofollow };
+        const spec: StatSpec = { path, kind: 'stat', type: stored.type, mode: stored.mode, uid: stored.uid, gid: stored.gid, nofollow: stored.nofollow };
         if (stored.size !== undefined) spec.size = stored.size;
         if (stored.mtime) spec.mtime = stored.mtime;
         const m = mtimes?.get(input.path);
@@ -474,9 +474,11 @@ export class MemoEngine {
       case 'absent': case 'vacant': return 'absent';
       case 'exists': return spec.type ? `type:${spec.type}` : 'exists';
       case 'stat': {
-        if (spec.mode >= 0) return statBase(spec, { mode: typeMode(spec.type) | spec.mode, size: spec.size ?? 0 });
+        if (spec.mode >= 0) {
+          return statBase(spec, { mode: typeMode(spec.type) | spec.mode, uid: spec.uid, gid: spec.gid, size: spec.size ?? 0, nlink: spec.nlink ?? 1 });
+        }
         const st = statNow(spec.path, spec.nofollow); // an exec's: its mode as it is now
-        return statBase(spec, st ? { mode: Number(st.mode), size: Number(st.size) } : undefined);
+        return statBase(spec, st ? statFields(st) : undefined);
       }
       case 'content':
         if (spec.prefix !== undefined) {

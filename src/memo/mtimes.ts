@@ -16,18 +16,20 @@ export interface StoredStat {
   nofollow: boolean;
   type: string;
   mode: number;
+  uid: number;
+  gid: number;
   size?: number;
   mtime?: 'order' | 'absolute';
 }
 
-const STORED = /^(l?stat):([a-z]+):([0-7]{1,5})(?::(\d+))?(?:@([rt])\d+)?$/;
+const STORED = /^(l?stat):([a-z]+):([0-7]{1,5}):(\d+):(\d+)(?::(\d+):\d+)?(?:@([rt])\d+)?$/;
 
 /** A stored stat input's value back to what to look at; null when malformed (a manifest is untrusted). */
 export function parseStoredStat(value: string): StoredStat | null {
   const m = STORED.exec(value);
   if (!m) return null;
-  const out: StoredStat = { nofollow: m[1] === 'lstat', type: m[2]!, mode: parseInt(m[3]!, 8) };
-  if (m[4] !== undefined) out.size = Number(m[4]);
-  if (m[5]) out.mtime = m[5] === 'r' ? 'order' : 'absolute';
+  const out: StoredStat = { nofollow: m[1] === 'lstat', type: m[2]!, mode: parseInt(m[3]!, 8), uid: Number(m[4]), gid: Number(m[5]) };
+  if (m[6] !== undefined) out.size = Number(m[6]);
+  if (m[7]) out.mtime = m[7] === 'r' ? 'order' : 'absolute';
   return out;
 }

@@ -9,6 +9,9 @@ export interface Seen {
   ctimeNs: bigint;
   ino: bigint;
   dev: bigint;
+  nlink: number;
+  uid: number;
+  gid: number;
 }
 
 const S_IFMT = 0o170000;
@@ -22,10 +25,13 @@ export function typeOfMode(mode: number): string {
 
 export function parseSeen(text: string): Seen | null {
   const f = text.split(':');
-  if (f.length !== 8 || f.some((x) => !/^[0-9a-f]{1,16}$/.test(x))) return null;
+  if (f.length !== 11 || f.some((x) => !/^[0-9a-f]{1,16}$/.test(x))) return null;
   const big = f.map((x) => BigInt(`0x${x}`));
   const ns = (s: bigint, n: bigint): bigint => s * 1_000_000_000n + n;
-  return { mode: Number(big[0]), size: Number(big[1]), mtimeNs: ns(big[2]!, big[3]!), ctimeNs: ns(big[4]!, big[5]!), ino: big[6]!, dev: big[7]! };
+  return {
+    mode: Number(big[0]), size: Number(big[1]), mtimeNs: ns(big[2]!, big[3]!), ctimeNs: ns(big[4]!, big[5]!), ino: big[6]!, dev: big[7]!,
+    nlink: Number(big[8]), uid: Number(big[9]), gid: Number(big[10]),
+  };
 }
 
 /** What tells one version of a file from another without reading it: inode, size, mtime, ctime. */

@@ -152,11 +152,12 @@ function statSpec(path: string, a: Access, mtimes: MtimeUse): InputSpec {
   const seen = a.seen ? parseSeen(a.seen) : null;
   if (!seen) return probeSpec(path, a.result, a.type);
   const type = typeOfMode(seen.mode);
-  const spec: StatSpec = { path, kind: 'stat', type, mode: seen.mode & 0o7777 };
+  const spec: StatSpec = { path, kind: 'stat', type, mode: seen.mode & 0o7777, uid: seen.uid, gid: seen.gid };
   // a directory's mtime and size change with every entry made in it (a restore too), and a link's
   // with its making: only a file's are what a program compares
   if (type === 'file') {
     spec.size = seen.size;
+    spec.nlink = seen.nlink;
     spec.mtimeNs = seen.mtimeNs;
     if (mtimes !== 'none') spec.mtime = mtimes;
   }
@@ -193,7 +194,7 @@ function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: Mtime
       // under the name it was run by: an entry vouches for its program by that name
       s.input({ path: a.path, kind: 'content' });
       // an exec needs the execute bit: chmod -x must make a recorded parent miss
-      s.input({ path: a.path, kind: 'stat', type: 'file', mode: -1 });
+      s.input({ path: a.path, kind: 'stat', type: 'file', mode: -1, uid: -1, gid: -1 });
       return null;
     case 'read':
       s.input(ok ? (a.seen ? { path, kind: 'content', seen: a.seen } : { path, kind: 'content' }) : probeSpec(path, a.result));

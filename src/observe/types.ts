@@ -21,10 +21,13 @@ export interface StatSpec {
   path: string;
   kind: 'stat';
   type: string;
-  /** permission bits (with setuid, setgid, sticky); -1: read at the recording (an exec's) */
+  /** permission bits (with setuid, setgid, sticky), owner and group; -1: read at the recording (an exec's) */
   mode: number;
-  /** a regular file's size, when it is part of the input */
+  uid: number;
+  gid: number;
+  /** a regular file's size and link count, when they are part of the input */
   size?: number;
+  nlink?: number;
   /** how a regular file's mtime is part of the input, when it is */
   mtime?: 'order' | 'absolute';
   /** the mtime the program saw (a replayed child's: what its lookup saw) */
