@@ -29,8 +29,9 @@ test(`a cached run never differs from an untraced one (${SECONDS} s of random se
   const result = fuzz(options);
   console.log(summary(result, options));
   assert.ok(result.observations > 0, 'the fuzzer observed nothing');
-  const repros = result.repros.map((m) => `--- ${m.signature}: ${m.details[0]}\n${m.script}`).join('\n');
-  assert.is(result.mismatches.length, 0, `${result.mismatches.length} mismatches; one reproduction per kind:\n${repros}`);
+  // the reproductions went to the log as they were found: uvu's report would mangle a script
+  const kinds = result.repros.map((m) => `${m.signature}: ${m.details[0]}`).join('; ');
+  assert.is(result.mismatches.length, 0, `${result.mismatches.length} mismatches (the reproductions are above): ${kinds}`);
 });
 
 test.run();

@@ -120,6 +120,9 @@ interface Entry {
 }
 type Tree = Map<string, Entry>;
 
+/** Text with the twin's path as @D: an error message, a cwd or a .pyc names it. */
+const norm = (s: string, dir: string): string => s.split(dir).join('@D');
+
 function snapshot(root: string): Tree {
   const tree: Tree = new Map();
   const walk = (rel: string): void => {
@@ -132,7 +135,7 @@ function snapshot(root: string): Tree {
       if (type === 'file') {
         // a file that names its own path (a .pyc names its source) names its twin: that is
         // where it was written, not what it says
-        const data = Buffer.from(readFileSync(abs).toString('latin1').split(root).join('@D'), 'latin1');
+        const data = Buffer.from(norm(readFileSync(abs).toString('latin1'), root), 'latin1');
         e.content = data.length <= 80 ? JSON.stringify(data.toString('latin1')) : `sha256:${createHash('sha256').update(data).digest('hex').slice(0, 16)} (${data.length} bytes)`;
       } else if (type === 'symlink') e.target = readlinkSync(abs);
       tree.set(path, e);
@@ -205,7 +208,7 @@ function runSequence(steps: Step[], options: FuzzOptions): SequenceRun {
   const stats = join(twins.base, 'stats.json');
   const out: SequenceRun = { steps: 0, observations: 0, hits: 0, twins };
   let context: string[] = [];
-  let treeC = snapshot(twins.cached), treeP = snapshot(twins.plain);
+  let treeP = snapshot(twins.plain);
   const lastP: LastStep = new Map();
   advance(lastP, undefined, treeP, -1);
   for (const [index, step] of steps.entries()) {
@@ -231,7 +234,6 @@ function runSequence(steps: Step[], options: FuzzOptions): SequenceRun {
       const p = run(['timeout', '-k', '2', String(TIMEOUT_S), ...argv], twins.plain, racer);
       if (existsSync(stats) && (JSON.parse(readFileSync(stats, 'utf8')) as { reused: number }).reused > 0) out.hits++;
       if (!step.race) {
-        const norm = (s: string, dir: string): string => s.split(dir).join('@D');
         if (c.status !== p.status) details.push(`exit: plain ${p.status}, cached ${c.status}`);
         for (const key of ['stdout', 'stderr'] as const) {
           const a = norm(p[key], twins.plain), b = norm(c[key], twins.cached);
@@ -240,9 +242,8 @@ function runSequence(steps: Step[], options: FuzzOptions): SequenceRun {
       }
       if (options.verbose) options.log(`    ${step.obs.sh}${racer ? `  (racer: ${racer})` : ''} -> ${p.status}${details.length ? ' DIFFERS' : ''}`);
     }
-    const nextC = snapshot(twins.cached), nextP = snapshot(twins.plain);
+    const treeC = snapshot(twins.cached), nextP = snapshot(twins.plain);
     advance(lastP, treeP, nextP, index);
-    treeC = nextC;
     treeP = nextP;
     details.push(...compareTrees(treeP, treeC, lastP));
     if (details.length > 0) {
