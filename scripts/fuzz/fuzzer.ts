@@ -234,11 +234,16 @@ function runSequence(steps: Step[], options: FuzzOptions): SequenceRun {
       const p = run(['timeout', '-k', '2', String(TIMEOUT_S), ...argv], twins.plain, racer);
       if (existsSync(stats) && (JSON.parse(readFileSync(stats, 'utf8')) as { reused: number }).reused > 0) out.hits++;
       if (!step.race) {
+        // processcache's own warnings (a cache problem: it ran the program) are a difference of
+        // their own, named after any real one
+        const warnings = c.stderr.match(/^processcache: warning: .*$/gm) ?? [];
+        c.stderr = c.stderr.replace(/^processcache: warning: .*\n/gm, '');
         if (c.status !== p.status) details.push(`exit: plain ${p.status}, cached ${c.status}`);
         for (const key of ['stdout', 'stderr'] as const) {
           const a = norm(p[key], twins.plain), b = norm(c[key], twins.cached);
           if (a !== b) details.push(`${key}: plain ${JSON.stringify(a.slice(0, 300))}, cached ${JSON.stringify(b.slice(0, 300))}`);
         }
+        for (const w of warnings) details.push(`warning: ${norm(w, twins.cached)}`);
       }
       if (options.verbose) options.log(`    ${step.obs.sh}${racer ? `  (racer: ${racer})` : ''} -> ${p.status}${details.length ? ' DIFFERS' : ''}`);
     }
