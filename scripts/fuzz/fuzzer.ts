@@ -394,8 +394,13 @@ export function fuzz(options: FuzzOptions): FuzzResult {
       };
       const header = [`processcache stale-replay reproduction: seed ${options.seed}, sequence ${index}`];
       let shown = failing;
-      if (!result.repros.some((m) => m.signature === mismatch.signature)) {
-        // one reduction per kind of mismatch: the time goes to finding other kinds
+      const first = !result.repros.some((m) => m.signature === mismatch.signature);
+      // one reduction per kind of mismatch, and four kinds' worth in all: the time goes to
+      // finding other kinds, and a failing test still ends in minutes
+      if (first && result.reducing >= 4 * options.minimizeSeconds) {
+        header.push('not reduced: the time for reductions is spent');
+        result.repros.push(mismatch);
+      } else if (first) {
         const reducing = Date.now();
         const reduced = minimize(failing, mismatch.signature, options, reducing + options.minimizeSeconds * 1000);
         result.reducing += (Date.now() - reducing) / 1000;
@@ -413,7 +418,7 @@ export function fuzz(options: FuzzOptions): FuzzResult {
       if (options.keep) mismatch.kept = r.twins.base;
       result.mismatches.push(mismatch);
       options.log(`MISMATCH ${mismatch.signature} (sequence ${index}; classes ${mismatch.changeClasses.join(', ') || 'none'}):\n  ${mismatch.details.slice(0, 6).join('\n  ')}${mismatch.kept ? `\n  kept in ${mismatch.kept}` : ''}`);
-      if (options.verbose || mismatch.minimized) options.log(mismatch.script);
+      if (options.verbose || first) options.log(mismatch.script);
     }
     if (!options.keep || !r.failure) rmSync(r.twins.base, { recursive: true, force: true });
     if (Date.now() - lastProgress > 10_000) {
