@@ -222,6 +222,7 @@ export const EXCLUDED: Record<string, string> = {
   'ln-s': 'ln -s v2 current replays success when current already exists',
   mkdir: 'mkdir M replays success when M is a dangling symlink',
   // other inputs the model misses
+  'test-x': '[ -x f ] (faccessat) replays noexec after chmod +x: the mode it checks is no input',
   'py-write-dir': 'the directory written into is no input: after rm -rf out the restore creates out/ and replays success; when out is a file the lookup fails (ENOTDIR) and warns',
   'cd-cat': 'cd through a symlink that became dangling replays success (cd cur && cat f prints the old file)',
   'py-scandir': 'a listing records names, not entry types: is_dir() replays stale after rm f && mkdir f',
