@@ -4,3 +4,4 @@ export type { Access, Execution, Trace, CommandStatus, StdioKind, FileType } fro
 export { NativeError, loadNative } from './native.js';
 export type { ExecQuery, ExecDecision } from './protocol.js';
 export { TraceBuilder, type LogItem } from './builder.js';
+export { decodeProcessAttrs, type InheritedFd, type ProcessAttrs } from './process-attrs.js';

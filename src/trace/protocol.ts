@@ -1,4 +1,5 @@
 // Mirrors native/protocol.h: the spec record sent to the tracer and the event records it sends.
+import { decodeProcessAttrs, type ProcessAttrs } from './process-attrs.js';
 
 export const SPEC_MAGIC = 0x70637431;
 export const SPEC_DROP_PRIVILEGES = 1;
@@ -9,7 +10,7 @@ const REPLY_MAGIC = 0x70637452;
 
 export const EventType = {
   start: 1, exec: 2, spawn: 3, exit: 4, access: 5, flag: 6, nondet: 7, output: 8, error: 9,
-  warn: 10, done: 11, thread: 12, execQuery: 13,
+  warn: 10, done: 11, thread: 12, execQuery: 13, observed: 14,
 } as const;
 
 /** Access ops, indexed by their number in the protocol. */
@@ -117,6 +118,8 @@ export interface ExecQuery {
   env: string[];
   /** the process's umask at the exec, when /proc says it */
   umask: number | null;
+  /** what else it inherits: credentials, signals, limits, namespaces, affinity, uname, fds >= 3 */
+  process: ProcessAttrs;
 }
 
 export type ExecDecision =
@@ -138,6 +141,7 @@ export function decodeExecQuery(ev: RawEvent): ExecQuery {
     argv: rest.slice(0, ev.kind),
     env: rest.slice(ev.kind, ev.kind + ev.aux),
     umask: ev.op === UMASK_UNKNOWN ? null : ev.op,
+    process: decodeProcessAttrs(rest.slice(ev.kind + ev.aux)),
   };
 }
 
