@@ -9,6 +9,7 @@ import type { ExecDecision, ExecQuery, Execution, TraceBuilder } from '../trace/
 import type { Roots } from './paths.js';
 import { fetchBlobs, Restorer } from './restore.js';
 import { LateChanges } from './late-changes.js';
+import { attributeDifference, observedNames, recordedAttributes, unjudgedAttributes, viewOf, type ProcessView } from './attributes.js';
 import { OutputSnapshots, type Snapshot } from './snapshots.js';
 
 export interface MemoOptions {
@@ -123,6 +124,8 @@ interface ExecAnswer {
   missWhy?: string;
   /** why it cannot be recorded, known already at its exec */
   refused?: string;
+  /** what its process inherited (limits, credentials, fds, affinity...) */
+  view?: ProcessView;
   /** its place among snapshots and answers */
   tick: number;
 }
@@ -169,6 +172,8 @@ interface Folded {
   endAt: number;
   /** what the hits in the subtree would have cost to run: their recorded durations */
   savedMs: number;
+  /** the attributes (affinity, uname) the subtree read */
+  observed: string[];
 }
 
 /** A recording under watch for changes reported late: spoiled before it was written, or withdrawn after. */
@@ -239,10 +244,10 @@ export class MemoEngine {
   }
 
   /** The weak fingerprint; a query without a umask (explain, an old kernel) is taken to have the root's. */
-  weakOfQuery(q: Pick<ExecQuery, 'exe' | 'argv' | 'cwd' | 'env' | 'stdio'> & { umask?: number | null }): string {
+  weakOfQuery(q: Pick<ExecQuery, 'exe' | 'argv' | 'cwd' | 'env' | 'stdio'> & { umask?: number | null }, view: ProcessView): string {
     return weakKey({
       toolVersion: this.opts.toolVersion, exe: q.exe, argv: q.argv, cwd: q.cwd, env: q.env,
-      stdio: q.stdio, umask: q.umask ?? this.opts.umask,
+      stdio: q.stdio, umask: q.umask ?? this.opts.umask, process: view.key,
     }, this.opts.ignoreEnv);
   }
 
@@ -253,13 +258,15 @@ export class MemoEngine {
       // the modes of what it creates depend on it: neither looked up nor recorded
       return this.letRun(q, { refused: 'its umask could not be read (/proc/PID/status has none before Linux 4.7)' });
     }
-    const weak = this.weakOfQuery(q);
+    const view = viewOf(q.process, q.env);
+    if (view.refused) return this.letRun(q, { refused: view.refused });
+    const weak = this.weakOfQuery(q, view);
     let missWhy: string | undefined;
     try {
       const candidates = this.opts.index.candidates(weak);
       const misses: string[] = [];
       for (const entry of candidates) {
-        const differs = this.firstDifference(entry) ?? replayWouldWait(entry, q);
+        const differs = attributeDifference(entry, view) ?? this.firstDifference(entry) ?? replayWouldWait(entry, q);
         if (differs) {
           misses.push(differs);
           continue;
@@ -289,7 +296,7 @@ export class MemoEngine {
     } catch (e) {
       this.opts.warn(`cache lookup for ${q.exe} failed, running it: ${(e as Error).message}`);
     }
-    return this.letRun(q, { weak, missWhy });
+    return this.letRun(q, { weak, missWhy, view });
   };
 
   /** The program runs; what it was told is kept for the execution it starts. */
@@ -348,7 +355,7 @@ export class MemoEngine {
   /** The inputs that no longer hold what they held (all of them are looked at, for explaining). */
   differences(entry: Entry): string[] {
     const unvouched = this.programUnvouched(entry);
-    return [...(unvouched ? [unvouched] : []), ...entry.inputs.flatMap((input) => this.differs(input) ?? [])];
+    return [...(unvouched ? [unvouched] : []), ...unjudgedAttributes(entry), ...entry.inputs.flatMap((input) => this.differs(input) ?? [])];
   }
 
   /**
@@ -489,6 +496,11 @@ export class MemoEngine {
   private async fold(exec: Execution, endAt: number): Promise<Folded> {
     const own: Part[] = []; // in log order
     let savedMs = 0;
+    const observed = [...exec.observed];
+    // a file it inherited open for reading is read as of its exec
+    for (const path of this.answerOf.get(exec.id)?.view?.reads ?? []) {
+      own.push([this.builder.startOf(exec.id), { kind: 'access', access: { op: 'read', path, result: 'ok' } }, NO_OUTPUT]);
+    }
     for (const [at, item] of this.builder.ownLog(exec.id)) {
       if (item.kind === 'access') own.push([at, { kind: 'access', access: item.access }, NO_OUTPUT]);
       else if (item.kind === 'output') own.push([at, null, [{ fd: item.fd, data: item.data, dest: destOf(exec, item.fd) }]]);
@@ -496,6 +508,7 @@ export class MemoEngine {
         const [step, chunks] = await this.replayedStep(item.tag as Hit);
         own.push([at, step, chunks.map((c) => ({ ...c, dest: destOf(exec, c.fd) }))]);
         savedMs += (item.tag as Hit).entry.durationMs;
+        observed.push(...observedNames((item.tag as Hit).entry));
       }
     }
     const children: Part[] = [];
@@ -507,6 +520,7 @@ export class MemoEngine {
       if (f.summary.unmodelled) childReason ??= f.summary.unmodelled;
       unsafe ??= f.unsafe;
       savedMs += f.savedMs;
+      observed.push(...f.observed);
       const s = f.summary;
       const stream: StreamChunk[] = [];
       for (const c of f.stream) {
@@ -529,7 +543,7 @@ export class MemoEngine {
       summary.reason = childReason;
       summary.unmodelled = childReason;
     }
-    return { summary, unsafe, stream, endAt, savedMs };
+    return { summary, unsafe, stream, endAt, savedMs, observed: [...new Set(observed)] };
   }
 
   /** A child served from cache: what its entry stands for, and its output stream. */
@@ -561,6 +575,8 @@ export class MemoEngine {
     if (durationMs < this.opts.minDurationMs) return `shorter than ${this.opts.minDurationMs} ms: a lookup would cost more`;
     const { summary } = folded;
     if (!summary.cacheable) return summary.reason ?? 'not modelled';
+    const attributes = recordedAttributes(folded.observed, answer?.view);
+    if (typeof attributes === 'string') return attributes;
     // checked before anything is read (a file a process outside the subtree removed is not read)
     // and again after (reading lets the tracer's events in)
     const kept = new Map<string, Snapshot>();
@@ -584,7 +600,7 @@ export class MemoEngine {
     const inputs = summary.inputs.map((spec, i) => toInput(spec, values[i]!, this.opts.roots.store(spec.path)));
     const stream = await this.storeStream(folded.stream);
     if (late.spoiled) return late.spoiled;
-    const strong = sha256(weak + JSON.stringify(inputs));
+    const strong = sha256(weak + JSON.stringify(inputs) + (attributes ? JSON.stringify(attributes) : ''));
     const children = this.builder.childrenOf(exec).flatMap((e) => {
       const childWeak = this.answerOf.get(e.id)?.weak;
       return childWeak ? [{ weak: childWeak, exe: e.exe, argv: e.argv }] : [];
@@ -593,7 +609,7 @@ export class MemoEngine {
       version: 1, weak, strong, exe: exec.exe, argv: exec.argv, inputs, outputs, stream,
       // what running it costs: its own time here plus what its skipped descendants would have taken
       exitCode: exec.exitCode ?? 0, durationMs: Math.round((durationMs + folded.savedMs) * 1000) / 1000, createdAt: new Date().toISOString(),
-      children,
+      children, ...(attributes ? { attributes } : {}),
     };
     // the next recording need not wait for this one's write; finish() waits for all of them
     const written = this.opts.store.putEntry(entry).catch((e: unknown) => {

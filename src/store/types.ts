@@ -21,6 +21,9 @@ export interface Entry {
   exitCode: number;
   durationMs: number;
   createdAt: string;
+  /** process attributes its subtree read that only some programs read (CPU affinity, uname),
+   * with the values it ran with: a lookup compares them with the querying process's */
+  attributes?: { name: string; value: string }[];
   /** the programs it ran directly, for explaining a miss below it */
   children: { weak: string; exe: string; argv: string[] }[];
 }
