@@ -65,6 +65,7 @@ test('signals: ignored and blocked signals survive an exec, and enter the finger
 test('CPU affinity: nproc under taskset is not replayed from a run on every CPU; the entry holds the affinity', () => {
   const { dir, store } = setup();
   const untraced = spawnSync('taskset', ['-c', '0', 'nproc'], { encoding: 'utf8' }).stdout;
+  if (spawnSync('nproc', { encoding: 'utf8' }).stdout === untraced) return; // one CPU: taskset -c 0 changes nothing
   const all = memo(['sh', '-c', 'nproc'], { cwd: dir, store });
   const one = memo(['taskset', '-c', '0', 'sh', '-c', 'nproc'], { cwd: dir, store });
   assert.is(one.stdout, untraced);
@@ -149,6 +150,22 @@ test('make\'s jobserver pipe is not data: a recursive make line stays cacheable'
   const r = memo(['make', '-s', '-j2'], { cwd: dir, store });
   assert.match(r.stdout, /^\[\d+, \d+\]\n$/, 'the jobserver fds were inherited');
   assert.is(rowsOf(r, 'python3')[0]?.status, 'miss', JSON.stringify(rowsOf(r, 'python3')));
+});
+
+test('an inherited pipe is not captured: uncacheable, unless a jobserver variable names it (cargo\'s too)', () => {
+  const { dir, store } = setup();
+  const parent = (announce: boolean): string[] => [PY, '-c', [
+    'import os, subprocess',
+    'r, w = os.pipe()',
+    `env = dict(os.environ, CARGO_MAKEFLAGS=f'-j --jobserver-fds={r},{w} --jobserver-auth={r},{w}') if ${announce ? 'True' : 'False'} else os.environ`,
+    `subprocess.run(['${PY}', '-c', 'print(1)'], pass_fds=(r, w), env=env)`,
+  ].join('\n')];
+  const plain = memo(parent(false), { cwd: dir, store });
+  const child = plain.stats.executions[1];
+  assert.is(child?.status, 'uncacheable');
+  assert.match(child?.reason ?? '', /^it inherits fd \d+ \(pipe:\[\d+\]\), a pipe: what passes through it is not captured$/);
+  const cargo = memo(parent(true), { cwd: dir, store });
+  assert.is(cargo.stats.executions[1]?.status, 'miss', cargo.stats.executions[1]?.reason);
 });
 
 test.run();

@@ -29,9 +29,12 @@ export interface ProcessView {
   observed: Partial<Record<string, string>>;
 }
 
+/** Where a jobserver is announced: make's variables, and cargo's for rustc and build scripts. */
+const JOBSERVER_VARS = ['MAKEFLAGS=', 'MFLAGS=', 'CARGO_MAKEFLAGS='];
+
 /** make's jobserver: the fds (or fifo) named in MAKEFLAGS carry tokens, not data. */
 function jobserverOf(env: string[]): { fds: Set<number>; fifo: string | null } {
-  const flags = env.find((e) => e.startsWith('MAKEFLAGS='))?.slice('MAKEFLAGS='.length) ?? '';
+  const flags = env.filter((e) => JOBSERVER_VARS.some((v) => e.startsWith(v))).join(' ');
   const fds = new Set<number>();
   for (const m of flags.matchAll(/--jobserver-(?:auth|fds)=(\d+),(\d+)/g)) {
     fds.add(Number(m[1]));
