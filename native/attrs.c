@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "attrs.h"
 #include "paths.h"
+#include "emit.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -215,6 +217,10 @@ static void put_uname(struct out *o, int tid, int uts_differs)
 /* ---- fds that survive the exec ------------------------------------------------------------------ */
 
 static char fd_target[PATH_CAP];
+/* the files the last query's process inherited open for reading: held if its program runs */
+#define READABLE_CAP 64
+static int readable[READABLE_CAP];
+static int nreadable;
 static char fd_text[PATH_CAP + 128];
 
 /* "N kind mode pos identity path" for fd N, unless it closes on exec. */
@@ -232,6 +238,7 @@ static void put_fd(struct out *o, int tid, int fd)
     proc_path(path, sizeof path, tid, "/fd/", fd);
     if (read_link(path, fd_target, sizeof fd_target) < 0) fd_target[0] = 0;
     const int acc = (int)(f & O_ACCMODE);
+    if (acc == O_RDONLY && strcmp(kind, "file") == 0 && nreadable < READABLE_CAP) readable[nreadable++] = fd;
     char id[17];
     identity_text(identity, id);
     char *p = fd_text, *const end = fd_text + sizeof fd_text;
@@ -270,9 +277,88 @@ static void put_fds(struct out *o, int tid)
 size_t attrs_collect(int tid, char *out, size_t cap, int *umask)
 {
     struct out o = { out, out + cap, 0 };
+    nreadable = 0;
     put_status(&o, tid, umask);
     put_rlimits(&o, tid);
     put_uname(&o, tid, put_namespaces(&o, tid));
     put_fds(&o, tid);
     return o.full ? 0 : (size_t)(o.at - out);
+}
+
+/* ---- the offsets of inherited files ---------------------------------------------------------
+ * The offset belongs to the open file, which the parent shares: `exec 3< f; prog; read x <&3`
+ * reads on from where prog stopped. The tracer sees no read of an fd >= 3, so it holds a
+ * duplicate of the open file while the program runs and reads the offset when it ends; a replay
+ * moves the offset there. */
+
+#define HELD_CAP 1024
+static struct { int pid, fd, dup; } held[HELD_CAP];
+static int held_count;
+
+void attrs_hold(int tid, int pid)
+{
+    if (!nreadable) return;
+    int pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
+    if (pidfd < 0) return; /* nothing held: the recording finds the end offsets missing */
+    for (int i = 0; i < nreadable; i++) {
+        int dup = (int)syscall(SYS_pidfd_getfd, pidfd, readable[i], 0);
+        if (dup < 0) continue;
+        int slot = -1;
+        for (int j = 0; j < HELD_CAP && slot < 0; j++) {
+            if (held[j].pid == pid && held[j].fd == readable[i]) { close(held[j].dup); held_count--; slot = j; }
+        }
+        for (int j = 0; j < HELD_CAP && slot < 0; j++) if (!held[j].pid) slot = j;
+        if (slot < 0) { close(dup); continue; }
+        held[slot].pid = pid;
+        held[slot].fd = readable[i];
+        held[slot].dup = dup;
+        held_count++;
+    }
+    close(pidfd);
+}
+
+void attrs_release(int pid)
+{
+    for (int j = 0; j < HELD_CAP && held_count > 0; j++) {
+        if (held[j].pid != pid) continue;
+        const int64_t pos = lseek(held[j].dup, 0, SEEK_CUR);
+        if (pos >= 0) {
+            emit_lock();
+            event_begin(PCT_EV_FD_END, (uint16_t)held[j].fd, pid, 0, 0, 0, sizeof pos);
+            put_bytes(&pos, sizeof pos);
+            emit_unlock();
+        }
+        close(held[j].dup);
+        held[j].pid = 0;
+        held_count--;
+    }
+}
+
+#define SEEKS_CAP 64
+static struct pct_fd_seek seeks[SEEKS_CAP];
+static uint32_t nseeks_read;
+
+int attrs_read_seeks(int channel, uint32_t n)
+{
+    nseeks_read = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        struct pct_fd_seek seek;
+        if (read_exact(channel, &seek, sizeof seek) < 0) return -1;
+        if (nseeks_read < SEEKS_CAP) seeks[nseeks_read++] = seek;
+    }
+    return n <= SEEKS_CAP ? 0 : -1; /* more than TypeScript ever sends: do not skip */
+}
+
+void attrs_apply_seeks(int tid)
+{
+    int pidfd = nseeks_read ? (int)syscall(SYS_pidfd_open, tid, 0) : -1;
+    for (uint32_t i = 0; i < nseeks_read && pidfd >= 0; i++) {
+        int fd = seeks[i].fd >= 3 ? (int)syscall(SYS_pidfd_getfd, pidfd, (int)seeks[i].fd, 0) : -1;
+        struct stat st;
+        /* a regular file only, whatever a stored entry says */
+        if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) lseek(fd, (off_t)seeks[i].pos, SEEK_SET);
+        if (fd >= 0) close(fd);
+    }
+    if (pidfd >= 0) close(pidfd);
+    nseeks_read = 0;
 }

@@ -203,9 +203,14 @@ enum pct_exec_outcome pct_decide_exec(int tid, int pid, const char *exe, const s
     struct pct_exec_reply reply;
     const int channel = emit_channel();
     if (read_exact(channel, &reply, sizeof reply) < 0 || reply.magic != PCT_REPLY_MAGIC) return PCT_EXEC_RUNS;
-    if (!reply.skip) return PCT_EXEC_RUNS;
+    if (!reply.skip) {
+        attrs_hold(tid, pid);
+        return PCT_EXEC_RUNS;
+    }
+    if (attrs_read_seeks(channel, reply.nseeks) < 0) return PCT_EXEC_RUNS;
     const int replayed = reply.nchunks ? replay(tid, channel, reply.nchunks, reply.exit_code) : REPLAY_DONE;
     if (replayed == REPLAY_FAILED) return PCT_EXEC_RUNS;
+    attrs_apply_seeks(tid); /* where the recorded run left the files it shares with its parent */
     if (replayed == REPLAY_HELD) return PCT_EXEC_HELD;
     return become_exit(tid, reply.exit_code) == 0 ? PCT_EXEC_SKIPPED : PCT_EXEC_RUNS;
 }

@@ -59,8 +59,11 @@ enum pct_event {
                               process's attributes as "key=value" strings (below; none
                               when they did not fit). The tracer waits for a
                               pct_exec_reply before anything else of its own. */
-    PCT_EV_OBSERVED = 14   /* payload: the syscall that read a process attribute (uname,
+    PCT_EV_OBSERVED = 14,  /* payload: the syscall that read a process attribute (uname,
                               sched_getaffinity): its value at the exec joins the entry */
+    PCT_EV_FD_END = 15     /* pid ended (its EXIT follows); op: an fd it inherited open for
+                              reading on a regular file; payload: the offset (int64) it left
+                              that open file at */
 };
 
 /* The attributes of an exec query, each "key=value" (a key missing or "?": unknown), read at the
@@ -86,16 +89,24 @@ enum pct_op {
     PCT_OP_STDIN, PCT_OP_DUP
 };
 
-/* TypeScript -> tracer, after each PCT_EV_EXEC_QUERY: run the program, or skip it: first write
- * nchunks chunks (struct pct_output_chunk, then its bytes) to the process's own fds, then end the
- * process with exit_code instead of the exec. */
+/* TypeScript -> tracer, after each PCT_EV_EXEC_QUERY: run the program, or skip it: first move
+ * the offsets of nseeks fds it inherited open for reading (struct pct_fd_seek each, which come
+ * first), write nchunks chunks (struct pct_output_chunk, then its bytes) to the process's own fds,
+ * then end the process with exit_code instead of the exec. */
 struct pct_exec_reply {
     uint32_t magic; /* PCT_REPLY_MAGIC */
     uint32_t skip;
     int32_t exit_code;
     uint32_t nchunks;
+    uint32_t nseeks;
 };
-#define PCT_REPLY_MAGIC 0x70637452u /* "pctR" */
+
+struct pct_fd_seek {
+    uint32_t fd;
+    uint32_t pad;
+    uint64_t pos;
+};
+#define PCT_REPLY_MAGIC 0x70637453u /* "pctS": with nseeks */
 #define PCT_UMASK_UNKNOWN 0xffffu
 
 struct pct_output_chunk {

@@ -646,6 +646,7 @@ static void on_exit_status(int tid, int status)
     if (!s) return;
     if (s->tgid == tid) {
         int signaled = WIFSIGNALED(status);
+        attrs_release(tid);
         event_begin(PCT_EV_EXIT, (uint16_t)signaled, tid,
                     signaled ? WTERMSIG(status) : WEXITSTATUS(status), 0, 0, 0);
         if (tid == root_pid) {

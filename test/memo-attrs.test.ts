@@ -128,6 +128,20 @@ test('an inherited fd open for reading: its file is an input, read as of the exe
   assert.is(memo(['sh', '-c', `exec 3< in.txt; read x <&3; ${PY} r.py`], { cwd: dir, store }).stdout, 'two\n');
 });
 
+test('an inherited fd open for reading: a replay leaves the shared offset where the program left it', () => {
+  const { dir, store } = setup();
+  writeFileSync(`${dir}/in.txt`, 'one\ntwo\n');
+  writeFileSync(`${dir}/head.py`, 'import os, time\nprint(os.read(3, 4).decode(), end="")\ntime.sleep(0.01)\n');
+  // the shell reads on from where head.py stopped: the two share the open file, and its offset
+  const cmd = ['sh', '-c', `exec 3< in.txt; ${PY} head.py; echo ---; cat <&3`];
+  const untraced = spawnSync(cmd[0]!, cmd.slice(1), { cwd: dir, encoding: 'utf8' }).stdout;
+  assert.is(untraced, 'one\n---\ntwo\n');
+  assert.is(memo(cmd, { cwd: dir, store }).stdout, untraced);
+  const replayed = memo(cmd, { cwd: dir, store });
+  assert.is(statusOf(replayed, 'python3'), 'hit');
+  assert.is(replayed.stdout, untraced);
+});
+
 test('an inherited fd open for writing, or on a deleted file, makes the execution uncacheable, saying why', () => {
   const { dir, store } = setup();
   const cmd = ['sh', '-c', `exec 4>>log; ${PY} -c 'import os; os.write(4, b"x")'`];

@@ -24,7 +24,7 @@ export interface ProcessView {
   /** its part of the weak fingerprint */
   key: unknown;
   /** files it inherits open for reading: inputs of its execution, as if read at its exec */
-  reads: string[];
+  reads: { fd: number; path: string }[];
   /** its values of the observed attributes (absent: unknown) */
   observed: Partial<Record<string, string>>;
 }
@@ -101,7 +101,7 @@ export function viewOf(p: ProcessAttrs, env: string[]): ProcessView {
       continue;
     }
     if (use.key) fds.push(use.key);
-    if (use.read) view.reads.push(use.read);
+    if (use.read) view.reads.push({ fd: f.fd, path: use.read });
   }
   key.fds = fds;
   view.key = key;
@@ -117,6 +117,35 @@ export function recordedAttributes(names: Iterable<string>, view: ProcessView | 
     out.push({ name, value });
   }
   return out.length ? out : undefined;
+}
+
+/**
+ * Where the execution left the offset of each file it inherited open for reading, or why that
+ * is unknown: a replay must leave it there, for the parent that shares the open file reads on.
+ */
+export function endOffsets(view: ProcessView | undefined, ends: { fd: number; pos: number }[] | undefined): Entry['offsets'] | string {
+  const out: { fd: number; pos: number }[] = [];
+  for (const { fd } of view?.reads ?? []) {
+    const end = ends?.find((e) => e.fd === fd);
+    if (!end) return `where it left the offset of fd ${fd}, which it inherited, is unknown`;
+    out.push({ fd, pos: end.pos });
+  }
+  return out.length ? out : undefined;
+}
+
+/** Most offsets a reply carries (native/attrs.c's SEEKS_CAP). */
+const MAX_SEEKS = 64;
+
+/** An entry's offsets as a replay's seeks (untrusted: it may come from a remote), or why not. */
+export function seeksOf(entry: Entry): { fd: number; pos: number }[] | string {
+  const offsets: unknown = entry.offsets;
+  if (offsets === undefined) return [];
+  const valid = (o: unknown): o is { fd: number; pos: number } => {
+    const { fd, pos } = (o ?? {}) as { fd?: unknown; pos?: unknown };
+    return Number.isInteger(fd) && (fd as number) >= 3 && Number.isSafeInteger(pos) && (pos as number) >= 0;
+  };
+  if (!Array.isArray(offsets) || offsets.length > MAX_SEEKS || !offsets.every(valid)) return 'its recorded offsets are malformed';
+  return offsets;
 }
 
 /** The observed attributes an entry names (untrusted: it may come from a remote). */

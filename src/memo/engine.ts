@@ -9,7 +9,7 @@ import type { ExecDecision, ExecQuery, Execution, TraceBuilder } from '../trace/
 import type { Roots } from './paths.js';
 import { fetchBlobs, Restorer } from './restore.js';
 import { LateChanges } from './late-changes.js';
-import { attributeDifference, observedNames, recordedAttributes, unjudgedAttributes, viewOf, type ProcessView } from './attributes.js';
+import { attributeDifference, endOffsets, observedNames, recordedAttributes, seeksOf, unjudgedAttributes, viewOf, type ProcessView } from './attributes.js';
 import { OutputSnapshots, type Snapshot } from './snapshots.js';
 
 export interface MemoOptions {
@@ -266,6 +266,11 @@ export class MemoEngine {
       const candidates = this.opts.index.candidates(weak);
       const misses: string[] = [];
       for (const entry of candidates) {
+        const seeks = seeksOf(entry);
+        if (typeof seeks === 'string') {
+          misses.push(seeks);
+          continue;
+        }
         const differs = attributeDifference(entry, view) ?? this.firstDifference(entry) ?? replayWouldWait(entry, q);
         if (differs) {
           misses.push(differs);
@@ -290,7 +295,7 @@ export class MemoEngine {
         this.stats.bytesRestored += restored.bytes;
         this.stats.hitCostMs += performance.now() - started;
         const hit: Hit = { entry, created: restored.created, removed: restored.removed };
-        return { skip: true, exitCode: entry.exitCode, output: this.stream(entry, blobs), tag: hit };
+        return { skip: true, exitCode: entry.exitCode, output: this.stream(entry, blobs), tag: hit, seeks };
       }
       missWhy = misses.length ? `${misses.length} candidate(s), none matches: ${misses.slice(0, 3).join('; ')}` : 'never recorded';
     } catch (e) {
@@ -498,7 +503,7 @@ export class MemoEngine {
     let savedMs = 0;
     const observed = [...exec.observed];
     // a file it inherited open for reading is read as of its exec
-    for (const path of this.answerOf.get(exec.id)?.view?.reads ?? []) {
+    for (const { path } of this.answerOf.get(exec.id)?.view?.reads ?? []) {
       own.push([this.builder.startOf(exec.id), { kind: 'access', access: { op: 'read', path, result: 'ok' } }, NO_OUTPUT]);
     }
     for (const [at, item] of this.builder.ownLog(exec.id)) {
@@ -577,6 +582,8 @@ export class MemoEngine {
     if (!summary.cacheable) return summary.reason ?? 'not modelled';
     const attributes = recordedAttributes(folded.observed, answer?.view);
     if (typeof attributes === 'string') return attributes;
+    const offsets = endOffsets(answer?.view, exec.inheritedEnds);
+    if (typeof offsets === 'string') return offsets;
     // checked before anything is read (a file a process outside the subtree removed is not read)
     // and again after (reading lets the tracer's events in)
     const kept = new Map<string, Snapshot>();
@@ -609,7 +616,7 @@ export class MemoEngine {
       version: 1, weak, strong, exe: exec.exe, argv: exec.argv, inputs, outputs, stream,
       // what running it costs: its own time here plus what its skipped descendants would have taken
       exitCode: exec.exitCode ?? 0, durationMs: Math.round((durationMs + folded.savedMs) * 1000) / 1000, createdAt: new Date().toISOString(),
-      children, ...(attributes ? { attributes } : {}),
+      children, ...(attributes ? { attributes } : {}), ...(offsets ? { offsets } : {}),
     };
     // the next recording need not wait for this one's write; finish() waits for all of them
     const written = this.opts.store.putEntry(entry).catch((e: unknown) => {

@@ -79,6 +79,14 @@ export class TraceBuilder {
       case EventType.access: this.onAccess(ev); break;
       case EventType.flag: this.tag(ev, 'flags'); break;
       case EventType.nondet: this.tag(ev, 'nondeterminism'); break;
+      case EventType.fdEnd: {
+        // its process ended (the exit comes next): every execution it ran shares the open file
+        for (const exec of this.executions) {
+          if (exec.pid !== ev.pid || exec.endMs !== null || ev.payload.length < 8) continue;
+          (exec.inheritedEnds ??= []).push({ fd: ev.op, pos: Number(ev.payload.readBigInt64LE(0)) });
+        }
+        break;
+      }
       case EventType.observed: {
         const exec = this.executionOfPid.get(ev.pid);
         const attr = OBSERVED_BY[payloadStrings(ev.payload)[0] ?? ''];
