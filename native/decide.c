@@ -1,6 +1,7 @@
 /* The exec decision: the point where a memoized process is skipped before its program runs. */
 #define _GNU_SOURCE
 #include "decide.h"
+#include "attrs.h"
 #include "emit.h"
 #include "paths.h"
 #include "tracer.h"
@@ -185,7 +186,10 @@ enum pct_exec_outcome pct_decide_exec(int tid, int pid, const char *exe, const s
     for (int i = 0; i < 2; i++) identity_text(streams[i], ids[i]);
     size_t a = strlen(exe) + 1, b = strlen(cwd) + 1;
     size_t k = strlen(kinds[0]) + strlen(kinds[1]) + strlen(kinds[2]) + strlen(ids[0]) + strlen(ids[1]) + 5;
-    const int umask_now = read_umask(tid); /* a parent may have changed it: it shapes the outputs' modes */
+    /* after envp: what else the program inherits (a parent may have changed its umask, limits,
+     * credentials, signals, affinity, namespaces or open files); none sent when they do not fit */
+    int umask_now;
+    used += attrs_collect(tid, strings + used, STRINGS_CAP - used, &umask_now);
     emit_lock();
     event_begin(PCT_EV_EXEC_QUERY, umask_now < 0 ? PCT_UMASK_UNKNOWN : (uint16_t)umask_now, pid, tid,
                 (uint32_t)argc, (uint32_t)envc, a + b + k + used);
@@ -199,9 +203,14 @@ enum pct_exec_outcome pct_decide_exec(int tid, int pid, const char *exe, const s
     struct pct_exec_reply reply;
     const int channel = emit_channel();
     if (read_exact(channel, &reply, sizeof reply) < 0 || reply.magic != PCT_REPLY_MAGIC) return PCT_EXEC_RUNS;
-    if (!reply.skip) return PCT_EXEC_RUNS;
+    if (!reply.skip) {
+        attrs_hold(tid, pid);
+        return PCT_EXEC_RUNS;
+    }
+    if (attrs_read_seeks(channel, reply.nseeks) < 0) return PCT_EXEC_RUNS;
     const int replayed = reply.nchunks ? replay(tid, channel, reply.nchunks, reply.exit_code) : REPLAY_DONE;
     if (replayed == REPLAY_FAILED) return PCT_EXEC_RUNS;
+    attrs_apply_seeks(tid); /* where the recorded run left the files it shares with its parent */
     if (replayed == REPLAY_HELD) return PCT_EXEC_HELD;
     return become_exit(tid, reply.exit_code) == 0 ? PCT_EXEC_SKIPPED : PCT_EXEC_RUNS;
 }

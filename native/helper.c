@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -70,5 +71,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "pctrace: did not receive the command's file descriptors\n");
         return 2;
     }
+    /* as the forked tracer does: the command inherits fds 0-2 only (sudo closes the rest; started
+     * without it, as by the tests, whatever its starter left open would reach the command) */
+    if (sock > 3) syscall(SYS_close_range, 3, (unsigned)sock - 1, 0);
+    syscall(SYS_close_range, (unsigned)sock + 1, ~0u, 0);
     return pct_tracer_main(sock);
 }

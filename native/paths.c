@@ -211,20 +211,3 @@ void identity_text(uint64_t identity, char out[17])
 {
     snprintf(out, 17, "%llx", (unsigned long long)identity);
 }
-
-int read_umask(int tid)
-{
-    char path[64], buf[4096];
-    proc_path(path, sizeof path, tid, "/status", -1);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) return -1;
-    buf[n] = 0;
-    const char *at = strstr(buf, "\nUmask:");
-    if (!at) return -1;
-    char *end;
-    long mask = strtol(at + 8, &end, 8);
-    return end == at + 8 || mask < 0 || mask > 0777 ? -1 : (int)mask;
-}

@@ -62,12 +62,35 @@ enum pct_event {
     PCT_EV_DONE = 11,  /* the root process ended (EXIT already sent); others may live on */
     PCT_EV_THREAD = 12, /* pid started thread value: events from the notification threads carry
                           the thread's id, which belongs to pid's process */
-    PCT_EV_EXEC_QUERY = 13 /* (PCT_SPEC_DECIDE_EXEC) pid is about to execve; value: the thread;
+    PCT_EV_EXEC_QUERY = 13, /* (PCT_SPEC_DECIDE_EXEC) pid is about to execve; value: the thread;
                               op: its umask (PCT_UMASK_UNKNOWN when /proc does not say);
                               kind: argc, aux: envc; payload: exe, cwd, the kinds of
-                              fds 0-2, the identities of fds 1-2, argv, envp. The tracer
-                              waits for a pct_exec_reply before anything else of its own. */
+                              fds 0-2, the identities of fds 1-2, argv, envp, then the
+                              process's attributes as "key=value" strings (below; none
+                              when they did not fit). The tracer waits for a
+                              pct_exec_reply before anything else of its own. */
+    PCT_EV_OBSERVED = 14,  /* payload: the syscall that read a process attribute (uname,
+                              sched_getaffinity): its value at the exec joins the entry */
+    PCT_EV_FD_END = 15     /* pid ended (its EXIT follows); op: an fd it inherited open for
+                              reading on a regular file; payload: the offset (int64) it left
+                              that open file at */
 };
+
+/* The attributes of an exec query, each "key=value" (a key missing or "?": unknown), read at the
+ * execve's entry stop, so as the new program will have them (cloexec fds aside):
+ *   uid, gid      the Uid: and Gid: lines of /proc/TID/status: "real effective saved fs"
+ *   groups        its Groups: line, space-separated (may be empty)
+ *   sigign, sigblk  its SigIgn: and SigBlk: lines (hex masks): ignored and blocked signals
+ *                 stay so across an exec
+ *   affinity      its Cpus_allowed_list: line ("0-1")
+ *   rlimits       every RLIMIT_* in order, "soft:hard" joined by ",", "inf" for unlimited
+ *   ns            the namespaces (uts mnt user pid ipc net) that are not the tracer's, as
+ *                 /proc/TID/ns/X reads ("uts:[4026532281]"), space-separated; empty normally
+ *   uname         sysname|nodename|release|version|machine|domainname as the process would see
+ *                 them (the tracer joins its UTS namespace for the call when it is another)
+ *   fd            one per fd >= 3 without close-on-exec: "N kind mode pos identity path": kind
+ *                 as for fds 0-2, mode r, w or rw, pos the offset (fdinfo), identity as for
+ *                 fds 1-2, path what /proc/TID/fd/N reads ("pipe:[123]", "/x (deleted)") */
 
 enum pct_op {
     PCT_OP_READ = 1, PCT_OP_WRITE, PCT_OP_CREATE, PCT_OP_TRUNCATE, PCT_OP_PROBE, PCT_OP_LIST,
@@ -84,16 +107,24 @@ enum pct_op {
 /* A PROBE's kind beside the type: the stat did not follow a final symlink (lstat) */
 #define PCT_PROBE_NOFOLLOW 0x100u
 
-/* TypeScript -> tracer, after each PCT_EV_EXEC_QUERY: run the program, or skip it: first write
- * nchunks chunks (struct pct_output_chunk, then its bytes) to the process's own fds, then end the
- * process with exit_code instead of the exec. */
+/* TypeScript -> tracer, after each PCT_EV_EXEC_QUERY: run the program, or skip it: first move
+ * the offsets of nseeks fds it inherited open for reading (struct pct_fd_seek each, which come
+ * first), write nchunks chunks (struct pct_output_chunk, then its bytes) to the process's own fds,
+ * then end the process with exit_code instead of the exec. */
 struct pct_exec_reply {
     uint32_t magic; /* PCT_REPLY_MAGIC */
     uint32_t skip;
     int32_t exit_code;
     uint32_t nchunks;
+    uint32_t nseeks;
 };
-#define PCT_REPLY_MAGIC 0x70637452u /* "pctR" */
+
+struct pct_fd_seek {
+    uint32_t fd;
+    uint32_t pad;
+    uint64_t pos;
+};
+#define PCT_REPLY_MAGIC 0x70637453u /* "pctS": with nseeks */
 #define PCT_UMASK_UNKNOWN 0xffffu
 
 struct pct_output_chunk {

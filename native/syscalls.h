@@ -34,6 +34,8 @@ enum pct_class {
     CL_WAIT,      /* wait4/waitid: its exit stop orders what the parent does next after the child's
                      exit event, which the notification threads could otherwise overtake */
     CL_PTRACE, CL_NONDET, CL_UNMODELLED,
+    CL_ATTR,      /* reads a process attribute (CPU affinity, uname) that only some programs look at:
+                     reported (PCT_EV_OBSERVED), and its value at the exec joins the entry */
     CL_DENY       /* fails with ENOSYS in the filter itself: never reaches the tracer */
 };
 

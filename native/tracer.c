@@ -5,6 +5,7 @@
 #include "query.h"
 #include "notify.h"
 #include "decide.h"
+#include "attrs.h"
 #include "filter.h"
 #include "protocol.h"
 #include "syscalls.h"
@@ -501,6 +502,7 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         return 0;
     case CL_PTRACE: event_str(PCT_EV_FLAG, pid, "ptrace"); return 0;
     case CL_NONDET: event_str(PCT_EV_NONDET, pid, row->name); return 0;
+    case CL_ATTR: event_str(PCT_EV_OBSERVED, pid, row->name); return 0;
     case CL_UNMODELLED: flag2(pid, "unmodelled-syscall:", row->name); return 0;
     default: return 1;
     }
@@ -672,6 +674,7 @@ static void on_exit_status(int tid, int status)
     if (!s) return;
     if (s->tgid == tid) {
         int signaled = WIFSIGNALED(status);
+        attrs_release(tid);
         event_begin(PCT_EV_EXIT, (uint16_t)signaled, tid,
                     signaled ? WTERMSIG(status) : WEXITSTATUS(status), 0, 0, 0);
         if (tid == root_pid) {
@@ -909,6 +912,7 @@ int pct_tracer_main(int channel_fd)
     const char *problem = read_spec(&sp);
     if (problem) { event_str(PCT_EV_ERROR, 0, problem); flush(); return 2; }
     decide_exec = (sp.h.flags & PCT_SPEC_DECIDE_EXEC) != 0;
+    if (decide_exec) attrs_init();
     if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0) {
         event_str(PCT_EV_ERROR, 0, "pipe failed");
         flush();

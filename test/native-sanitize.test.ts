@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { traceCommand } from '../src/trace/index.js';
+import { traceCommand, type ExecQuery } from '../src/trace/index.js';
 import { accessesUnder, ROOT, scratch } from './helpers.js';
 
 test('the sanitized tracer traces make -j4, threads and a pipeline cleanly', async () => {
@@ -31,6 +31,32 @@ test('the sanitized tracer traces make -j4, threads and a pipeline cleanly', asy
   const cc1 = result.trace.executions.filter((e) => e.exe.endsWith('/cc1'));
   assert.is(cc1.length, 6);
   assert.ok(cc1.every((c) => accessesUnder(c, dir).some((a) => /^read (main|m\d)\.c ok$/.test(a))));
+});
+
+test('the sanitized tracer reads each exec query\'s attributes cleanly: fds, another UTS namespace, limits', async () => {
+  const dir = scratch();
+  writeFileSync(`${dir}/in.txt`, 'x\n');
+  const queries: ExecQuery[] = [];
+  const result = await traceCommand({
+    command: ['sh', '-c', 'exec 3< in.txt 4>>log; ulimit -n 100; unshare -u sh -c "hostname inner; uname -n; nproc"'],
+    cwd: dir,
+    tracerProgram: join(ROOT, 'native', 'build', 'sanitize', 'pctrace'),
+    decideExec: (q) => {
+      queries.push(q);
+      return { skip: false };
+    },
+  });
+  const keepAlive = setInterval(() => {}, 1000);
+  const exit = await result.tracerExit!;
+  clearInterval(keepAlive);
+  assert.is(exit.stderr, '', 'no sanitizer report');
+  assert.is(result.status.exitCode, 0);
+  const uname = queries.find((q) => q.argv[0] === 'uname')!.process;
+  assert.match(uname.ns ?? '', /^uts:\[\d+\]$/);
+  assert.match(uname.uname ?? '', /^Linux\|inner\|/);
+  assert.match(uname.rlimits ?? '', /(^|,)100:100,/);
+  assert.equal(uname.fds.map((f) => [f.fd, f.kind, f.mode, f.path]), [[3, 'file', 'r', `${dir}/in.txt`], [4, 'file', 'w', `${dir}/log`]]);
+  assert.is(queries[0]!.process.ns, '', 'the command starts in the tracer\'s namespaces');
 });
 
 test.run();

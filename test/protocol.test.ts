@@ -2,6 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { encodeSpec, EventDecoder, EventType, payloadStrings, SPEC_MAGIC } from '../src/trace/protocol.js';
+import { decodeProcessAttrs } from '../src/trace/process-attrs.js';
 
 function record(type: number, pid: number, payload: string): Buffer {
   const body = Buffer.from(payload);
@@ -42,6 +43,21 @@ test('the spec carries the header, groups, fds and NUL-separated strings', () =>
   assert.equal([56, 60, 64, 68].map((at) => b.readUInt32LE(at)), [100, 27, 3, 9]);
   assert.equal(payloadStrings(b.subarray(72)), ['/bin/x', '/w', 'x', 'ä', 'A=1']);
   assert.is(b.readUInt32LE(32), b.length - 72);
+});
+
+test('an exec query\'s attributes: "?" is unknown, an fd line keeps a path with spaces, nothing sent is unknown', () => {
+  const a = decodeProcessAttrs(['uid=0 0 0 0', 'groups=', 'rlimits=?', 'ns=', 'fd=3 file r 12 1f /a dir/in file.txt', 'fd=9 pipe w 0 2 pipe:[7]']);
+  assert.is(a.uid, '0 0 0 0');
+  assert.is(a.groups, '');
+  assert.is(a.rlimits, undefined);
+  assert.is(a.ns, '');
+  assert.equal(a.fds, [
+    { fd: 3, kind: 'file', mode: 'r', pos: 12, identity: '1f', path: '/a dir/in file.txt' },
+    { fd: 9, kind: 'pipe', mode: 'w', pos: 0, identity: '2', path: 'pipe:[7]' },
+  ]);
+  assert.is(a.fdsUnknown, false);
+  assert.is(decodeProcessAttrs(['fd=?']).fdsUnknown, true);
+  assert.is(decodeProcessAttrs([]).fdsUnknown, true);
 });
 
 test.run();

@@ -27,6 +27,9 @@ export interface WeakParts {
   env: string[];
   stdio: string[];
   umask: number;
+  /** what else the process inherits that any program may act on (credentials, signals, limits,
+   * namespaces, fds >= 3), already reduced to what identifies it (src/memo/attributes.ts) */
+  process: unknown;
 }
 
 export function filterEnv(env: string[], ignored: ReadonlySet<string>): string[] {
@@ -52,5 +55,6 @@ export function weakKey(parts: WeakParts, ignored: ReadonlySet<string>): string 
     env: filterEnv(parts.env, ignored),
     stdio: stdioForKey(parts.stdio),
     umask: parts.umask,
+    process: parts.process,
   }));
 }

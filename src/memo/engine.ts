@@ -9,6 +9,7 @@ import type { ExecDecision, ExecQuery, Execution, TraceBuilder } from '../trace/
 import type { Roots } from './paths.js';
 import { fetchBlobs, Restorer } from './restore.js';
 import { LateChanges } from './late-changes.js';
+import { attributeDifference, endOffsets, observedNames, recordedAttributes, seeksOf, unjudgedAttributes, viewOf, type ProcessView } from './attributes.js';
 import { OutputSnapshots, type Snapshot } from './snapshots.js';
 import { parseStoredStat, rankMtimes } from './mtimes.js';
 
@@ -127,6 +128,8 @@ interface ExecAnswer {
   missWhy?: string;
   /** why it cannot be recorded, known already at its exec */
   refused?: string;
+  /** what its process inherited (limits, credentials, fds, affinity...) */
+  view?: ProcessView;
   /** its place among snapshots and answers */
   tick: number;
 }
@@ -191,6 +194,8 @@ interface Folded {
   endAt: number;
   /** what the hits in the subtree would have cost to run: their recorded durations */
   savedMs: number;
+  /** the attributes (affinity, uname) the subtree read */
+  observed: string[];
 }
 
 /** A recording under watch for changes reported late: spoiled before it was written, or withdrawn after. */
@@ -274,10 +279,10 @@ export class MemoEngine {
   }
 
   /** The weak fingerprint; a query without a umask (explain, an old kernel) is taken to have the root's. */
-  weakOfQuery(q: Pick<ExecQuery, 'exe' | 'argv' | 'cwd' | 'env' | 'stdio'> & { umask?: number | null }): string {
+  weakOfQuery(q: Pick<ExecQuery, 'exe' | 'argv' | 'cwd' | 'env' | 'stdio'> & { umask?: number | null }, view: ProcessView): string {
     return weakKey({
       toolVersion: this.opts.toolVersion, exe: q.exe, argv: q.argv, cwd: q.cwd, env: q.env,
-      stdio: q.stdio, umask: q.umask ?? this.opts.umask,
+      stdio: q.stdio, umask: q.umask ?? this.opts.umask, process: view.key,
     }, this.opts.ignoreEnv);
   }
 
@@ -288,14 +293,21 @@ export class MemoEngine {
       // the modes of what it creates depend on it: neither looked up nor recorded
       return this.letRun(q, { refused: 'its umask could not be read (/proc/PID/status has none before Linux 4.7)' });
     }
-    const weak = this.weakOfQuery(q);
+    const view = viewOf(q.process, q.env);
+    if (view.refused) return this.letRun(q, { refused: view.refused });
+    const weak = this.weakOfQuery(q, view);
     let missWhy: string | undefined;
     try {
       const candidates = this.opts.index.candidates(weak);
       const misses: string[] = [];
       for (const entry of candidates) {
+        const seeks = seeksOf(entry);
+        if (typeof seeks === 'string') {
+          misses.push(seeks);
+          continue;
+        }
         const parts = this.mtimeParts(entry);
-        const differs = this.firstDifference(entry, parts) ?? replayWouldWait(entry, q);
+        const differs = attributeDifference(entry, view) ?? this.firstDifference(entry, parts) ?? replayWouldWait(entry, q);
         if (differs) {
           misses.push(differs);
           continue;
@@ -322,13 +334,13 @@ export class MemoEngine {
         this.stats.bytesRestored += restored.bytes;
         this.stats.hitCostMs += performance.now() - started;
         const hit: Hit = { entry, mtimes: parts.value().mtimes, created: restored.created, removed: restored.removed };
-        return { skip: true, exitCode: entry.exitCode, output: this.stream(entry, blobs), tag: hit };
+        return { skip: true, exitCode: entry.exitCode, output: this.stream(entry, blobs), tag: hit, seeks };
       }
       missWhy = misses.length ? `${misses.length} candidate(s), none matches: ${misses.slice(0, 3).join('; ')}` : 'never recorded';
     } catch (e) {
       this.opts.warn(`cache lookup for ${q.exe} failed, running it: ${(e as Error).message}`);
     }
-    return this.letRun(q, { weak, missWhy });
+    return this.letRun(q, { weak, missWhy, view });
   };
 
   /** The program runs; what it was told is kept for the execution it starts. */
@@ -417,7 +429,7 @@ export class MemoEngine {
   differences(entry: Entry): string[] {
     const unvouched = this.programUnvouched(entry);
     const parts = this.mtimeParts(entry);
-    return [...(unvouched ? [unvouched] : []), ...entry.inputs.flatMap((input) => this.differs(input, parts) ?? [])];
+    return [...(unvouched ? [unvouched] : []), ...unjudgedAttributes(entry), ...entry.inputs.flatMap((input) => this.differs(input, parts) ?? [])];
   }
 
   /**
@@ -675,6 +687,11 @@ export class MemoEngine {
     const own: Part[] = []; // in log order
     const mtimes = mtimeUse(exec.exe, exec.argv);
     let savedMs = 0;
+    const observed = [...exec.observed];
+    // a file it inherited open for reading is read as of its exec
+    for (const { path } of this.answerOf.get(exec.id)?.view?.reads ?? []) {
+      own.push([this.builder.startOf(exec.id), { kind: 'access', access: { op: 'read', path, result: 'ok' } }, NO_OUTPUT]);
+    }
     for (const [at, item] of this.builder.ownLog(exec.id)) {
       if (item.kind === 'access') own.push([at, { kind: 'access', access: item.access, mtimes }, NO_OUTPUT]);
       else if (item.kind === 'output') own.push([at, null, [{ fd: item.fd, data: item.data, dest: destOf(exec, item.fd) }]]);
@@ -682,6 +699,7 @@ export class MemoEngine {
         const [step, chunks] = await this.replayedStep(item.tag as Hit);
         own.push([at, step, chunks.map((c) => ({ ...c, dest: destOf(exec, c.fd) }))]);
         savedMs += (item.tag as Hit).entry.durationMs;
+        observed.push(...observedNames((item.tag as Hit).entry));
       }
     }
     const children: Part[] = [];
@@ -693,6 +711,7 @@ export class MemoEngine {
       if (f.summary.unmodelled) childReason ??= f.summary.unmodelled;
       unsafe ??= f.unsafe;
       savedMs += f.savedMs;
+      observed.push(...f.observed);
       const s = f.summary;
       const stream: StreamChunk[] = [];
       for (const c of f.stream) {
@@ -715,7 +734,7 @@ export class MemoEngine {
       summary.reason = childReason;
       summary.unmodelled = childReason;
     }
-    return { summary, unsafe, stream, endAt, savedMs };
+    return { summary, unsafe, stream, endAt, savedMs, observed: [...new Set(observed)] };
   }
 
   /** A child served from cache: what its entry stands for, and its output stream. */
@@ -747,6 +766,10 @@ export class MemoEngine {
     if (durationMs < this.opts.minDurationMs) return `shorter than ${this.opts.minDurationMs} ms: a lookup would cost more`;
     const { summary } = folded;
     if (!summary.cacheable) return summary.reason ?? 'not modelled';
+    const attributes = recordedAttributes(folded.observed, answer?.view);
+    if (typeof attributes === 'string') return attributes;
+    const offsets = endOffsets(answer?.view, exec.inheritedEnds);
+    if (typeof offsets === 'string') return offsets;
     // checked before anything is read (a file a process outside the subtree removed is not read)
     // and again after (reading lets the tracer's events in)
     const kept = new Map<string, Snapshot>();
@@ -783,7 +806,7 @@ export class MemoEngine {
     const nowNs = this.builder.nowNs();
     const other = this.opts.otherRun?.(nowNs === null ? null : nowNs / 1e6 - exec.startMs);
     if (other) return other;
-    const strong = sha256(weak + JSON.stringify(inputs));
+    const strong = sha256(weak + JSON.stringify(inputs) + (attributes ? JSON.stringify(attributes) : ''));
     const children = this.builder.childrenOf(exec).flatMap((e) => {
       const childWeak = this.answerOf.get(e.id)?.weak;
       return childWeak ? [{ weak: childWeak, exe: e.exe, argv: e.argv }] : [];
@@ -792,7 +815,7 @@ export class MemoEngine {
       version: 1, weak, strong, exe: exec.exe, argv: exec.argv, inputs, outputs, stream,
       // what running it costs: its own time here plus what its skipped descendants would have taken
       exitCode: exec.exitCode ?? 0, durationMs: Math.round((durationMs + folded.savedMs) * 1000) / 1000, createdAt: new Date().toISOString(),
-      children,
+      children, ...(attributes ? { attributes } : {}), ...(offsets ? { offsets } : {}),
     };
     // the next recording need not wait for this one's write; finish() waits for all of them
     const written = this.opts.store.putEntry(entry).catch((e: unknown) => {

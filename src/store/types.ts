@@ -23,6 +23,12 @@ export interface Entry {
   exitCode: number;
   durationMs: number;
   createdAt: string;
+  /** process attributes its subtree read that only some programs read (CPU affinity, uname),
+   * with the values it ran with: a lookup compares them with the querying process's */
+  attributes?: { name: string; value: string }[];
+  /** where it left the offset of each file it inherited open for reading (shared with its
+   * parent, which may read on): a replay moves the offset there */
+  offsets?: { fd: number; pos: number }[];
   /** the programs it ran directly, for explaining a miss below it */
   children: { weak: string; exe: string; argv: string[] }[];
 }

@@ -1,6 +1,7 @@
 // Turns the tracer's events into executions: one per successful execve; a fork that does not exec
 // belongs to its parent's execution.
 import { constants } from 'node:os';
+import { OBSERVED_BY } from './process-attrs.js';
 import { ACCESS_OPS, EventType, payloadStrings, type ExecQuery, type RawEvent } from './protocol.js';
 import type { Access, CommandStatus, Execution, FileType, StdioKind } from './types.js';
 
@@ -95,6 +96,20 @@ export class TraceBuilder {
       case EventType.access: this.onAccess(ev); break;
       case EventType.flag: this.tag(ev, 'flags'); break;
       case EventType.nondet: this.tag(ev, 'nondeterminism'); break;
+      case EventType.fdEnd: {
+        // its process ended (the exit comes next): every execution it ran shares the open file
+        for (const exec of this.executions) {
+          if (exec.pid !== ev.pid || exec.endMs !== null || ev.payload.length < 8) continue;
+          (exec.inheritedEnds ??= []).push({ fd: ev.op, pos: Number(ev.payload.readBigInt64LE(0)) });
+        }
+        break;
+      }
+      case EventType.observed: {
+        const exec = this.executionOfPid.get(ev.pid);
+        const attr = OBSERVED_BY[payloadStrings(ev.payload)[0] ?? ''];
+        if (exec && attr) pushUnique(exec.observed, attr);
+        break;
+      }
       case EventType.output: {
         const exec = this.executionOfPid.get(ev.pid);
         if (!exec) break;
@@ -126,6 +141,7 @@ export class TraceBuilder {
       accesses: [{ op: 'exec', path: exe, result: 'ok' }],
       flags: [],
       nondeterminism: [],
+      observed: [],
       stdio: { '0': k0 as StdioKind, '1': k1 as StdioKind, '2': k2 as StdioKind },
       streams: [s1, s2],
       output: [],
@@ -153,6 +169,7 @@ export class TraceBuilder {
       accesses: [],
       flags: [],
       nondeterminism: [],
+      observed: [],
       stdio: { '0': query.stdio[0] as StdioKind, '1': query.stdio[1] as StdioKind, '2': query.stdio[2] as StdioKind },
       streams: query.streams,
       output: output.map((o) => ({ fd: o.fd, bytes: o.data.length })),

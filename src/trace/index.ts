@@ -5,3 +5,4 @@ export { NativeError, loadNative } from './native.js';
 export { callerLaunch, LAUNCH_ENV, type Launch } from './launch.js';
 export type { ExecQuery, ExecDecision } from './protocol.js';
 export { TraceBuilder, type LogItem } from './builder.js';
+export { decodeProcessAttrs, type InheritedFd, type ProcessAttrs } from './process-attrs.js';

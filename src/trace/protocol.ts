@@ -1,15 +1,16 @@
 // Mirrors native/protocol.h: the spec record sent to the tracer and the event records it sends.
+import { decodeProcessAttrs, type ProcessAttrs } from './process-attrs.js';
 
 export const SPEC_MAGIC = 0x70637432;
 export const SPEC_DROP_PRIVILEGES = 1;
 export const SPEC_NO_NEW_PRIVS = 2;
 export const SPEC_NO_NOTIFY = 4;
 export const SPEC_DECIDE_EXEC = 8;
-const REPLY_MAGIC = 0x70637452;
+const REPLY_MAGIC = 0x70637453; // "pctS": with nseeks
 
 export const EventType = {
   start: 1, exec: 2, spawn: 3, exit: 4, access: 5, flag: 6, nondet: 7, output: 8, error: 9,
-  warn: 10, done: 11, thread: 12, execQuery: 13,
+  warn: 10, done: 11, thread: 12, execQuery: 13, observed: 14, fdEnd: 15,
 } as const;
 
 /** Access ops, indexed by their number in the protocol. */
@@ -128,11 +129,17 @@ export interface ExecQuery {
   env: string[];
   /** the process's umask at the exec, when /proc says it */
   umask: number | null;
+  /** what else it inherits: credentials, signals, limits, namespaces, affinity, uname, fds >= 3 */
+  process: ProcessAttrs;
 }
 
 export type ExecDecision =
   | { skip: false }
-  | { skip: true; exitCode: number; output: { fd: number; data: Buffer }[]; tag?: unknown };
+  | {
+    skip: true; exitCode: number; output: { fd: number; data: Buffer }[]; tag?: unknown;
+    /** where to move the offsets of files it inherited open for reading (the recorded run's ends) */
+    seeks?: { fd: number; pos: number }[];
+  };
 
 /** PCT_UMASK_UNKNOWN: the tracer could not read the umask */
 const UMASK_UNKNOWN = 0xffff;
@@ -149,17 +156,26 @@ export function decodeExecQuery(ev: RawEvent): ExecQuery {
     argv: rest.slice(0, ev.kind),
     env: rest.slice(ev.kind, ev.kind + ev.aux),
     umask: ev.op === UMASK_UNKNOWN ? null : ev.op,
+    process: decodeProcessAttrs(rest.slice(ev.kind + ev.aux)),
   };
 }
 
 export function encodeExecReply(decision: ExecDecision): Buffer {
   const chunks = decision.skip ? decision.output : [];
-  const head = Buffer.alloc(16);
+  const seeks = decision.skip ? decision.seeks ?? [] : [];
+  const head = Buffer.alloc(20);
   head.writeUInt32LE(REPLY_MAGIC, 0);
   head.writeUInt32LE(decision.skip ? 1 : 0, 4);
   head.writeInt32LE(decision.skip ? decision.exitCode : 0, 8);
   head.writeUInt32LE(chunks.length, 12);
+  head.writeUInt32LE(seeks.length, 16);
   const parts: Buffer[] = [head];
+  for (const s of seeks) {
+    const b = Buffer.alloc(16);
+    b.writeUInt32LE(s.fd, 0);
+    b.writeBigUInt64LE(BigInt(s.pos), 8);
+    parts.push(b);
+  }
   for (const c of chunks) {
     const h = Buffer.alloc(8);
     h.writeUInt32LE(c.fd, 0);

@@ -52,6 +52,11 @@ export interface Execution {
   accesses: Access[];
   flags: string[];
   nondeterminism: string[];
+  /** process attributes it read that not every program reads (affinity, uname): the values it ran
+   * with join its entry, instead of every process's fingerprint */
+  observed: string[];
+  /** where it left the offset of each file it inherited open for reading, when it ran */
+  inheritedEnds?: { fd: number; pos: number }[];
   stdio: { '0': StdioKind; '1': StdioKind; '2': StdioKind };
   /** which open files fds 1 and 2 named at the exec: a child's output reaches its parent's
    * stream only when they are the same (not a file or pipe the parent opened for it) */

@@ -1,0 +1,364 @@
+/* A process's attributes at its exec query: one read of /proc/TID/status (umask, credentials,
+ * signals, affinity), prlimit for each resource limit, a readlink per namespace, uname, and the
+ * fds that survive the exec. Called on the ptrace thread only, once per exec query: never per
+ * syscall. */
+#define _GNU_SOURCE
+#include "attrs.h"
+#include "paths.h"
+#include "emit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+/* The namespaces whose difference changes what a program sees (its hostname, its mounts, its
+ * ids, its pids, its IPC objects, its network). Normally all are the tracer's, and none is sent. */
+static const char *const ns_names[] = { "uts", "mnt", "user", "pid", "ipc", "net" };
+#define NS_COUNT (sizeof ns_names / sizeof ns_names[0])
+static char own_ns[NS_COUNT][64];
+static int own_uts = -1; /* the tracer's UTS namespace, to return to after looking into another */
+
+void attrs_init(void)
+{
+    char link[64];
+    for (size_t i = 0; i < NS_COUNT; i++) {
+        append(append(link, link + sizeof link, "/proc/self/ns/"), link + sizeof link, ns_names[i]);
+        if (read_link(link, own_ns[i], sizeof own_ns[i]) < 0) own_ns[i][0] = 0;
+    }
+    own_uts = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
+}
+
+/* ---- the output: "key=value\0" strings --------------------------------------------------------- */
+
+struct out { char *at, *end; int full; };
+
+static void put_kv(struct out *o, const char *key, const char *value)
+{
+    const size_t k = strlen(key), v = strlen(value);
+    if (o->full || (size_t)(o->end - o->at) < k + v + 2) { o->full = 1; return; }
+    memcpy(o->at, key, k);
+    o->at[k] = '=';
+    memcpy(o->at + k + 1, value, v);
+    o->at[k + 1 + v] = 0;
+    o->at += k + v + 2;
+}
+
+static ssize_t read_small(const char *path, char *buf, size_t cap)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    size_t got = 0;
+    while (got < cap - 1) {
+        ssize_t r = read(fd, buf + got, cap - 1 - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        got += (size_t)r;
+    }
+    close(fd);
+    buf[got] = 0;
+    return (ssize_t)got;
+}
+
+/* ---- /proc/TID/status ------------------------------------------------------------------------ */
+
+static char status[16384];
+
+/* A status line's value with its tabs made single spaces ("0 0 0 0" for Uid:), or NULL. */
+static const char *status_field(const char *name, char *dst, size_t cap)
+{
+    char key[32];
+    append(append(append(key, key + sizeof key, "\n"), key + sizeof key, name), key + sizeof key, ":");
+    const char *at = strstr(status, key);
+    if (!at) return NULL;
+    at += strlen(key);
+    size_t n = 0;
+    int space = 0;
+    for (; *at && *at != '\n' && n < cap - 1; at++) {
+        if (*at == '\t' || *at == ' ') { space = n > 0; continue; }
+        if (space) { dst[n++] = ' '; space = 0; if (n >= cap - 1) break; }
+        dst[n++] = *at;
+    }
+    dst[n] = 0;
+    return dst;
+}
+
+/* (the status fields copied into the query, under their protocol keys) */
+static const struct { const char *field, *key; } status_keys[] = {
+    { "Uid", "uid" }, { "Gid", "gid" }, { "Groups", "groups" }, { "SigIgn", "sigign" },
+    { "SigBlk", "sigblk" }, { "Cpus_allowed_list", "affinity" },
+};
+
+static void put_status(struct out *o, int tid, int *umask)
+{
+    char path[64], value[4096];
+    proc_path(path, sizeof path, tid, "/status", -1);
+    *umask = -1;
+    if (read_small(path, status, sizeof status) <= 0) return; /* every key missing: unknown */
+    if (status_field("Umask", value, sizeof value)) {
+        char *end;
+        long mask = strtol(value, &end, 8);
+        if (end != value && mask >= 0 && mask <= 0777) *umask = (int)mask;
+    }
+    for (size_t i = 0; i < sizeof status_keys / sizeof status_keys[0]; i++)
+        if (status_field(status_keys[i].field, value, sizeof value)) put_kv(o, status_keys[i].key, value);
+}
+
+/* ---- limits, namespaces, uname ---------------------------------------------------------------- */
+
+static char *append_limit(char *p, const char *end, rlim_t v)
+{
+    return v == RLIM_INFINITY || v > (rlim_t)0x7fffffffffffffffull ? append(p, end, "inf") : append_int(p, end, (long)v);
+}
+
+/* /proc/TID/limits, for a process prlimit may not look at (another uid, without CAP_SYS_RESOURCE):
+ * a header, then one line per limit in RLIMIT_* order, soft and hard from column 26. */
+static int limits_from_proc(int tid, char *p, const char *end)
+{
+    static char text[4096];
+    char path[64];
+    proc_path(path, sizeof path, tid, "/limits", -1);
+    if (read_small(path, text, sizeof text) <= 0) return -1;
+    char *line = strchr(text, '\n');
+    for (int r = 0; r < RLIM_NLIMITS; r++) {
+        if (!line || strlen(line + 1) < 27) return -1;
+        line++;
+        char *value = line + 26, *after;
+        if (r) p = append(p, end, ",");
+        for (int i = 0; i < 2; i++) {
+            while (*value == ' ') value++;
+            if (starts_with(value, "unlimited")) { p = append(p, end, "inf"); after = value + 9; }
+            else { long v = strtol(value, &after, 10); if (after == value) return -1; p = append_int(p, end, v); }
+            if (!i) p = append(p, end, ":");
+            value = after;
+        }
+        line = strchr(line, '\n');
+    }
+    return 0;
+}
+
+/* Every resource limit, soft:hard, in RLIMIT_* order; "?" when they cannot be read. */
+static void put_rlimits(struct out *o, int tid)
+{
+    char text[RLIM_NLIMITS * 48];
+    char *p = text, *const end = text + sizeof text;
+    text[0] = 0;
+    for (int r = 0; r < RLIM_NLIMITS; r++) {
+        struct rlimit rl;
+        if (prlimit(tid, (__rlimit_resource_t)r, NULL, &rl) < 0) {
+            put_kv(o, "rlimits", limits_from_proc(tid, text, end) == 0 ? text : "?");
+            return;
+        }
+        if (r) p = append(p, end, ",");
+        p = append(p = append_limit(p, end, rl.rlim_cur), end, ":");
+        p = append_limit(p, end, rl.rlim_max);
+    }
+    put_kv(o, "rlimits", text);
+}
+
+/* The namespaces that are not the tracer's, as "uts:[4026532281] ..."; empty when none. Returns
+ * whether the UTS namespace is another. */
+static int put_namespaces(struct out *o, int tid)
+{
+    char text[NS_COUNT * 64], link[64], mine[64];
+    char *p = text, *const end = text + sizeof text;
+    int uts_differs = 0;
+    text[0] = 0;
+    for (size_t i = 0; i < NS_COUNT; i++) {
+        proc_path(link, sizeof link, tid, "/ns/", -1);
+        append(link + strlen(link), link + sizeof link, ns_names[i]);
+        if (read_link(link, mine, sizeof mine) < 0) { put_kv(o, "ns", "?"); return 1; }
+        if (strcmp(mine, own_ns[i]) == 0) continue;
+        if (p != text) p = append(p, end, " ");
+        p = append(p, end, mine);
+        if (i == 0) uts_differs = 1;
+    }
+    put_kv(o, "ns", text);
+    return uts_differs;
+}
+
+/* uname as the process would see it: the tracer's own unless its UTS namespace is another, which
+ * the tracer joins for the call (this thread only) when it may; "?" when it may not. */
+static void put_uname(struct out *o, int tid, int uts_differs)
+{
+    struct utsname u;
+    int ok;
+    if (!uts_differs) {
+        ok = uname(&u) == 0;
+    } else {
+        char link[64];
+        proc_path(link, sizeof link, tid, "/ns/uts", -1);
+        int fd = own_uts >= 0 ? open(link, O_RDONLY | O_CLOEXEC) : -1;
+        ok = fd >= 0 && setns(fd, CLONE_NEWUTS) == 0;
+        if (fd >= 0) close(fd);
+        if (ok) {
+            ok = uname(&u) == 0;
+            /* stuck in the tracee's namespace, every later answer would be wrong: never again */
+            if (setns(own_uts, CLONE_NEWUTS) < 0) { close(own_uts); own_uts = -1; ok = 0; }
+        }
+    }
+    if (!ok) { put_kv(o, "uname", "?"); return; }
+    char text[sizeof u];
+    char *p = text, *const end = text + sizeof text;
+    const char *fields[] = { u.sysname, u.nodename, u.release, u.version, u.machine, u.domainname };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        if (i) p = append(p, end, "|");
+        p = append(p, end, fields[i]);
+    }
+    put_kv(o, "uname", text);
+}
+
+/* ---- fds that survive the exec ------------------------------------------------------------------ */
+
+static char fd_target[PATH_CAP];
+/* the files the last query's process inherited open for reading: held if its program runs */
+#define READABLE_CAP 64
+static int readable[READABLE_CAP];
+static int nreadable;
+static char fd_text[PATH_CAP + 128];
+
+/* "N kind mode pos identity path" for fd N, unless it closes on exec. */
+static void put_fd(struct out *o, int tid, int fd)
+{
+    char path[64], info[1024];
+    proc_path(path, sizeof path, tid, "/fdinfo/", fd);
+    if (read_small(path, info, sizeof info) <= 0) return; /* closed meanwhile */
+    const char *pos = strstr(info, "pos:"), *flags = strstr(info, "flags:");
+    if (!pos || !flags) return;
+    const long offset = strtol(pos + 4, NULL, 10), f = strtol(flags + 6, NULL, 8);
+    if (f & O_CLOEXEC) return;
+    uint64_t identity;
+    const char *kind = stdio_look(tid, fd, &identity);
+    proc_path(path, sizeof path, tid, "/fd/", fd);
+    if (read_link(path, fd_target, sizeof fd_target) < 0) fd_target[0] = 0;
+    const int acc = (int)(f & O_ACCMODE);
+    if (acc == O_RDONLY && strcmp(kind, "file") == 0 && nreadable < READABLE_CAP) readable[nreadable++] = fd;
+    char id[17];
+    identity_text(identity, id);
+    char *p = fd_text, *const end = fd_text + sizeof fd_text;
+    p = append(append_int(p, end, fd), end, " ");
+    p = append(append(p, end, kind), end, " ");
+    p = append(append(p, end, acc == O_RDONLY ? "r" : acc == O_WRONLY ? "w" : "rw"), end, " ");
+    p = append(append_int(p, end, offset), end, " ");
+    p = append(append(p, end, id), end, " ");
+    append(p, end, fd_target);
+    put_kv(o, "fd", fd_text);
+}
+
+static void put_fds(struct out *o, int tid)
+{
+    static char dents[16384];
+    char dir[64];
+    proc_path(dir, sizeof dir, tid, "/fd", -1);
+    int d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (d < 0) { put_kv(o, "fd", "?"); return; }
+    for (long n; (n = syscall(SYS_getdents64, d, dents, sizeof dents)) > 0 && !o->full;) {
+        /* linux_dirent64: ino, off, reclen (at 16), type, name (at 19) */
+        for (long off = 0; off + 19 < n;) {
+            uint16_t reclen;
+            memcpy(&reclen, dents + off + 16, sizeof reclen);
+            if (reclen == 0) break;
+            const char *name = dents + off + 19;
+            char *end;
+            long fd = strtol(name, &end, 10);
+            if (end != name && !*end && fd >= 3) put_fd(o, tid, (int)fd);
+            off += reclen;
+        }
+    }
+    close(d);
+}
+
+size_t attrs_collect(int tid, char *out, size_t cap, int *umask)
+{
+    struct out o = { out, out + cap, 0 };
+    nreadable = 0;
+    put_status(&o, tid, umask);
+    put_rlimits(&o, tid);
+    put_uname(&o, tid, put_namespaces(&o, tid));
+    put_fds(&o, tid);
+    return o.full ? 0 : (size_t)(o.at - out);
+}
+
+/* ---- the offsets of inherited files ---------------------------------------------------------
+ * The offset belongs to the open file, which the parent shares: `exec 3< f; prog; read x <&3`
+ * reads on from where prog stopped. The tracer sees no read of an fd >= 3, so it holds a
+ * duplicate of the open file while the program runs and reads the offset when it ends; a replay
+ * moves the offset there. */
+
+#define HELD_CAP 1024
+static struct { int pid, fd, dup; } held[HELD_CAP];
+static int held_count;
+
+void attrs_hold(int tid, int pid)
+{
+    if (!nreadable) return;
+    int pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
+    if (pidfd < 0) return; /* nothing held: the recording finds the end offsets missing */
+    for (int i = 0; i < nreadable; i++) {
+        int dup = (int)syscall(SYS_pidfd_getfd, pidfd, readable[i], 0);
+        if (dup < 0) continue;
+        int slot = -1;
+        for (int j = 0; j < HELD_CAP && slot < 0; j++) {
+            if (held[j].pid == pid && held[j].fd == readable[i]) { close(held[j].dup); held_count--; slot = j; }
+        }
+        for (int j = 0; j < HELD_CAP && slot < 0; j++) if (!held[j].pid) slot = j;
+        if (slot < 0) { close(dup); continue; }
+        held[slot].pid = pid;
+        held[slot].fd = readable[i];
+        held[slot].dup = dup;
+        held_count++;
+    }
+    close(pidfd);
+}
+
+void attrs_release(int pid)
+{
+    for (int j = 0; j < HELD_CAP && held_count > 0; j++) {
+        if (held[j].pid != pid) continue;
+        const int64_t pos = lseek(held[j].dup, 0, SEEK_CUR);
+        if (pos >= 0) {
+            emit_lock();
+            event_begin(PCT_EV_FD_END, (uint16_t)held[j].fd, pid, 0, 0, 0, sizeof pos);
+            put_bytes(&pos, sizeof pos);
+            emit_unlock();
+        }
+        close(held[j].dup);
+        held[j].pid = 0;
+        held_count--;
+    }
+}
+
+#define SEEKS_CAP 64
+static struct pct_fd_seek seeks[SEEKS_CAP];
+static uint32_t nseeks_read;
+
+int attrs_read_seeks(int channel, uint32_t n)
+{
+    nseeks_read = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        struct pct_fd_seek seek;
+        if (read_exact(channel, &seek, sizeof seek) < 0) return -1;
+        if (nseeks_read < SEEKS_CAP) seeks[nseeks_read++] = seek;
+    }
+    return n <= SEEKS_CAP ? 0 : -1; /* more than TypeScript ever sends: do not skip */
+}
+
+void attrs_apply_seeks(int tid)
+{
+    int pidfd = nseeks_read ? (int)syscall(SYS_pidfd_open, tid, 0) : -1;
+    for (uint32_t i = 0; i < nseeks_read && pidfd >= 0; i++) {
+        int fd = seeks[i].fd >= 3 ? (int)syscall(SYS_pidfd_getfd, pidfd, (int)seeks[i].fd, 0) : -1;
+        struct stat st;
+        /* a regular file only, whatever a stored entry says */
+        if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) lseek(fd, (off_t)seeks[i].pos, SEEK_SET);
+        if (fd >= 0) close(fd);
+    }
+    if (pidfd >= 0) close(pidfd);
+    nseeks_read = 0;
+}

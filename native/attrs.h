@@ -1,0 +1,30 @@
+/* What a process takes into its exec besides its arguments and environment: the attributes an
+ * exec query sends (protocol.h, PCT_EV_EXEC_QUERY) so that a program is not replayed for a process
+ * that would have run it under other limits, credentials, signals, namespaces or open files. */
+#ifndef PCT_ATTRS_H
+#define PCT_ATTRS_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* Once, in the tracer: its own namespaces, against which a tracee's are compared. */
+void attrs_init(void);
+
+/* Appends tid's attributes to out as NUL-terminated "key=value" strings (protocol.h lists the
+ * keys); returns the bytes written, or 0 when they did not fit. *umask: the process's umask, or
+ * -1 when /proc does not say. pid is the process, tid the thread at its execve's entry stop. */
+size_t attrs_collect(int tid, char *out, size_t cap, int *umask);
+
+/* The program of tid's process (pid) runs: hold a duplicate of each file it inherited open for
+ * reading (the last attrs_collect's), the same open file and so the same offset. */
+void attrs_hold(int tid, int pid);
+
+/* pid ended: report where it left the offset of each file held for it (PCT_EV_FD_END), and let
+ * them go. Before its EXIT event. */
+void attrs_release(int pid);
+
+/* A replay: read the reply's nseeks struct pct_fd_seek (-1: the channel failed, or too many);
+ * then, once the skip is certain, move the offsets of tid's fds where the recorded run left them. */
+int attrs_read_seeks(int channel, uint32_t nseeks);
+void attrs_apply_seeks(int tid);
+
+#endif

@@ -1,0 +1,201 @@
+// What a process inherits besides its program, arguments, cwd, environment and standard streams,
+// and how each enters the memo: in every process's weak fingerprint (what any program may act on
+// without a syscall the tracer sees), in an entry only when its subtree read it (affinity and
+// uname: most programs never look, and keying every process on them would end reuse across
+// runners of other sizes or names), as an input (a file inherited open for reading), or as a
+// reason not to cache (an fd whose traffic is not captured).
+import { readFileSync, statSync } from 'node:fs';
+import type { Entry } from '../store/index.js';
+import type { InheritedFd, ProcessAttrs } from '../trace/index.js';
+
+/** In every weak fingerprint, with what to call each when it cannot be read. */
+const KEYED = {
+  uid: 'user ids', gid: 'group ids', groups: 'supplementary groups', sigign: 'ignored signals',
+  sigblk: 'blocked signals', rlimits: 'resource limits', ns: 'namespaces',
+} as const satisfies Partial<Record<keyof ProcessAttrs, string>>;
+
+/** Read through a trapped syscall (sched_getaffinity, uname): the two-phase attributes. */
+const OBSERVED: ReadonlySet<string> = new Set(['affinity', 'uname']);
+
+/** A process's inherited state, as the memo uses it. */
+export interface ProcessView {
+  /** why it can be neither looked up nor recorded */
+  refused: string | null;
+  /** its part of the weak fingerprint */
+  key: unknown;
+  /** files it inherits open for reading: inputs of its execution, as if read at its exec */
+  reads: { fd: number; path: string }[];
+  /** its values of the observed attributes (absent: unknown) */
+  observed: Partial<Record<string, string>>;
+}
+
+/** Where a jobserver is announced: make's variables, and cargo's for rustc and build scripts. */
+const JOBSERVER_VARS = ['MAKEFLAGS=', 'MFLAGS=', 'CARGO_MAKEFLAGS='];
+
+/** make's jobserver: the fds (or fifo) named in MAKEFLAGS carry tokens, not data. */
+function jobserverOf(env: string[]): { fds: Set<number>; fifo: string | null } {
+  const flags = env.filter((e) => JOBSERVER_VARS.some((v) => e.startsWith(v))).join(' ');
+  const fds = new Set<number>();
+  for (const m of flags.matchAll(/--jobserver-(?:auth|fds)=(\d+),(\d+)/g)) {
+    fds.add(Number(m[1]));
+    fds.add(Number(m[2]));
+  }
+  return { fds, fifo: /--jobserver-auth=fifo:(\S+)/.exec(flags)?.[1] ?? null };
+}
+
+/** The open file a path names now, in the tracer's mix of device and inode (native/paths.c). */
+function identityAt(path: string): string | null {
+  try {
+    const st = statSync(path, { bigint: true });
+    return (((st.dev << 40n) ^ st.ino ^ 1n) & 0xffffffffffffffffn).toString(16);
+  } catch {
+    return null;
+  }
+}
+
+/** What passes through an fd of each kind the tracer does not see. */
+const UNSEEN: Record<string, string> = {
+  pipe: 'a pipe: what passes through it is not captured',
+  socket: 'a socket: what passes through it is not captured',
+  dir: 'a directory: what it does there through the fd is not modelled',
+  tty: 'a terminal: what passes through it is not captured',
+  char: 'a device: what passes through it is not captured',
+};
+
+type FdUse = { key: string | null; read?: string } | { refused: string };
+
+function useOf(f: InheritedFd, jobserver: { fds: Set<number>; fifo: string | null }): FdUse {
+  if (f.kind === 'pipe' && (jobserver.fds.has(f.fd) || f.path === jobserver.fifo)) return { key: null };
+  if (f.kind === 'null') return { key: `${f.fd} null ${f.mode}` };
+  const inherits = `it inherits fd ${f.fd}`;
+  if (f.kind !== 'file') return { refused: `${inherits} (${f.path}), ${UNSEEN[f.kind] ?? 'an open file the tracer cannot follow'}` };
+  if (f.path.endsWith(' (deleted)')) return { refused: `${inherits}, open on a deleted file (${f.path}): what it reads there cannot be looked at again` };
+  if (f.mode !== 'r') return { refused: `${inherits}, open for writing on ${f.path}: what it writes there is not captured` };
+  // the content is looked up by path: the fd must still name the file there
+  if (!f.path.startsWith('/') || identityAt(f.path) !== f.identity) return { refused: `${inherits}, open on a file no longer at ${f.path}` };
+  return { key: `${f.fd} file r ${f.pos} ${f.path}`, read: f.path };
+}
+
+export function viewOf(p: ProcessAttrs, env: string[]): ProcessView {
+  const view: ProcessView = { refused: null, key: null, reads: [], observed: {} };
+  for (const name of OBSERVED) {
+    const value = p[name as keyof ProcessAttrs];
+    if (typeof value === 'string') view.observed[name] = value;
+  }
+  const key: Record<string, unknown> = {};
+  for (const [name, what] of Object.entries(KEYED)) {
+    const value = p[name as keyof typeof KEYED];
+    if (value === undefined) {
+      view.refused ??= `its ${what} could not be read at its exec`;
+      continue;
+    }
+    key[name] = value;
+  }
+  if (p.fdsUnknown) view.refused ??= 'the fds it inherits could not be listed at its exec';
+  const jobserver = jobserverOf(env);
+  const fds: string[] = [];
+  for (const f of p.fds) {
+    const use = useOf(f, jobserver);
+    if ('refused' in use) {
+      view.refused ??= use.refused;
+      continue;
+    }
+    if (use.key) fds.push(use.key);
+    if (use.read) view.reads.push({ fd: f.fd, path: use.read });
+  }
+  key.fds = fds;
+  view.key = key;
+  return view;
+}
+
+/** The observed attributes of a subtree, with the values its execution ran with, or why they cannot be had. */
+export function recordedAttributes(names: Iterable<string>, view: ProcessView | undefined): Entry['attributes'] | string {
+  const out: { name: string; value: string }[] = [];
+  for (const name of [...new Set(names)].sort()) {
+    const value = view?.observed[name];
+    if (value === undefined) return `it reads its ${name}, which could not be read at its exec`;
+    out.push({ name, value });
+  }
+  return out.length ? out : undefined;
+}
+
+/**
+ * Where the execution left the offset of each file it inherited open for reading, or why that
+ * is unknown: a replay must leave it there, for the parent that shares the open file reads on.
+ */
+export function endOffsets(view: ProcessView | undefined, ends: { fd: number; pos: number }[] | undefined): Entry['offsets'] | string {
+  const out: { fd: number; pos: number }[] = [];
+  for (const { fd } of view?.reads ?? []) {
+    const end = ends?.find((e) => e.fd === fd);
+    if (!end) return `where it left the offset of fd ${fd}, which it inherited, is unknown`;
+    out.push({ fd, pos: end.pos });
+  }
+  return out.length ? out : undefined;
+}
+
+/** Most offsets a reply carries (native/attrs.c's SEEKS_CAP). */
+const MAX_SEEKS = 64;
+
+/** An entry's offsets as a replay's seeks (untrusted: it may come from a remote), or why not. */
+export function seeksOf(entry: Entry): { fd: number; pos: number }[] | string {
+  const offsets: unknown = entry.offsets;
+  if (offsets === undefined) return [];
+  const valid = (o: unknown): o is { fd: number; pos: number } => {
+    const { fd, pos } = (o ?? {}) as { fd?: unknown; pos?: unknown };
+    return Number.isInteger(fd) && (fd as number) >= 3 && Number.isSafeInteger(pos) && (pos as number) >= 0;
+  };
+  if (!Array.isArray(offsets) || offsets.length > MAX_SEEKS || !offsets.every(valid)) return 'its recorded offsets are malformed';
+  return offsets;
+}
+
+/** The observed attributes an entry names (untrusted: it may come from a remote). */
+export function observedNames(entry: Entry): string[] {
+  return Array.isArray(entry.attributes)
+    ? entry.attributes.flatMap((a) => (typeof a?.name === 'string' && OBSERVED.has(a.name) ? [a.name] : []))
+    : [];
+}
+
+/** How the entry's recorded attributes differ from the querying process's, or null. */
+export function attributeDifference(entry: Entry, view: ProcessView): string | null {
+  const attrs: unknown = entry.attributes;
+  if (attrs === undefined) return null;
+  if (!Array.isArray(attrs)) return 'its recorded attributes are malformed';
+  for (const a of attrs as unknown[]) {
+    const { name, value } = (a ?? {}) as { name?: unknown; value?: unknown };
+    if (typeof name !== 'string' || typeof value !== 'string') return 'its recorded attributes are malformed';
+    const now = view.observed[name];
+    if (now !== value) return `${name}: ${value} -> ${now ?? 'unknown'}`;
+  }
+  return null;
+}
+
+/** For `explain`, which has no process to compare with: each recorded attribute is a difference. */
+export function unjudgedAttributes(entry: Entry): string[] {
+  if (!Array.isArray(entry.attributes)) return entry.attributes === undefined ? [] : ['its recorded attributes are malformed'];
+  return entry.attributes.map((a) => `${String(a?.name)}: it ran with ${String(a?.value)}; explain runs nothing and cannot tell what the process would have`);
+}
+
+function statusField(status: string, name: string): string | undefined {
+  const m = new RegExp(`^${name}:(.*)$`, 'm').exec(status);
+  return m ? m[1]!.trim().split(/\s+/).filter(Boolean).join(' ') : undefined;
+}
+
+/**
+ * The attributes the command itself starts with, as the tracer would send them, for `explain`:
+ * this process's credentials and limits (the tracer is forked from it), signals reset (the tracer
+ * resets them for the command), the tracer's namespaces, and no fd >= 3 (the tracer closes them).
+ */
+export function commandAttrs(): ProcessAttrs {
+  const attrs: ProcessAttrs = { fds: [], fdsUnknown: false, ns: '', sigign: '0'.repeat(16), sigblk: '0'.repeat(16) };
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    attrs.uid = statusField(status, 'Uid');
+    attrs.gid = statusField(status, 'Gid');
+    attrs.groups = statusField(status, 'Groups');
+    attrs.affinity = statusField(status, 'Cpus_allowed_list');
+    const limits = readFileSync('/proc/self/limits', 'utf8').split('\n').slice(1).filter((l) => l.trim());
+    // "Max open files            1024                 1048576              files": soft, hard from column 26
+    attrs.rlimits = limits.map((l) => l.slice(26).trim().split(/\s+/).slice(0, 2).map((v) => (v === 'unlimited' ? 'inf' : v)).join(':')).join(',');
+  } catch { /* not Linux's /proc: unknown, and explain says every lookup misses */ }
+  return attrs;
+}

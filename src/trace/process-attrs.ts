@@ -1,0 +1,68 @@
+// What a process takes into its exec besides its arguments and environment, as the exec query
+// sends it: "key=value" strings after envp (native/protocol.h lists the keys).
+
+/** An fd >= 3 that survives the exec (not close-on-exec). */
+export interface InheritedFd {
+  fd: number;
+  /** as for fds 0-2: file, pipe, socket, dir, tty, null, char, other */
+  kind: string;
+  mode: 'r' | 'w' | 'rw';
+  /** its offset */
+  pos: number;
+  /** which open file it names (device and inode, as the tracer mixes them) */
+  identity: string;
+  /** what /proc/PID/fd/N reads: a path, "pipe:[123]", "/x (deleted)" */
+  path: string;
+}
+
+/** A value that is undefined was not sent, or could not be read ("?"). */
+export interface ProcessAttrs {
+  /** "real effective saved fs" */
+  uid?: string;
+  gid?: string;
+  /** supplementary groups, space-separated */
+  groups?: string;
+  /** the ignored and blocked signals (hex masks): both survive an exec */
+  sigign?: string;
+  sigblk?: string;
+  /** every resource limit, soft:hard */
+  rlimits?: string;
+  /** the namespaces that are not the tracer's; empty normally */
+  ns?: string;
+  /** Cpus_allowed_list */
+  affinity?: string;
+  /** sysname|nodename|release|version|machine|domainname */
+  uname?: string;
+  fds: InheritedFd[];
+  /** the tracer could not list them */
+  fdsUnknown: boolean;
+}
+
+const SCALAR_KEYS = ['uid', 'gid', 'groups', 'sigign', 'sigblk', 'rlimits', 'ns', 'affinity', 'uname'] as const;
+export type AttrKey = (typeof SCALAR_KEYS)[number];
+
+/** The syscalls that report an observed attribute (PCT_EV_OBSERVED), to the attribute they read. */
+export const OBSERVED_BY: Readonly<Record<string, AttrKey>> = { sched_getaffinity: 'affinity', uname: 'uname' };
+
+function decodeFd(text: string): InheritedFd | null {
+  const m = /^(\d+) (\S+) (r|w|rw) (-?\d+) ([0-9a-f]+) (.*)$/s.exec(text);
+  if (!m) return null;
+  return { fd: Number(m[1]), kind: m[2]!, mode: m[3] as InheritedFd['mode'], pos: Number(m[4]), identity: m[5]!, path: m[6]! };
+}
+
+export function decodeProcessAttrs(strings: string[]): ProcessAttrs {
+  const attrs: ProcessAttrs = { fds: [], fdsUnknown: strings.length === 0 };
+  const known = new Set<string>(SCALAR_KEYS);
+  for (const s of strings) {
+    const eq = s.indexOf('=');
+    const key = s.slice(0, eq), value = s.slice(eq + 1);
+    if (key === 'fd') {
+      const fd = value === '?' ? null : decodeFd(value);
+      if (fd) attrs.fds.push(fd);
+      else attrs.fdsUnknown = true;
+    } else if (known.has(key) && value !== '?') {
+      attrs[key as AttrKey] = value;
+    }
+  }
+  return attrs;
+}
