@@ -204,12 +204,6 @@ export const OBSERVATIONS: ObservationRow[] = [
  * (README, "Stale-replay fuzzer", has a reproduction of each). Delete a line once the engine
  * handles it, and the test checks that class again. */
 export const EXCLUDED: Record<string, string> = {
-  // what a process is run with, not a file: none of it is in the fingerprint
-  rlimit: 'RLIMIT_NOFILE is no input: getrlimit replays the limit of the recorded run',
-  taskset: 'the CPU affinity is no input: nproc replays the recorded count',
-  uid: 'the uid is no input: id -u replays 0 under setpriv --reuid=65534',
-  hostname: 'the hostname (uname, flagged as nondeterminism only) is no input: hostname replays the recorded name',
-  'inherited-fd': 'an inherited fd 3 is no input: exec 3< a.txt replays what fd 3 gave when it named in.txt',
 };
 
 /** Every class name a sequence can carry (rows, and the observation a raced change adds). */
