@@ -2,11 +2,8 @@
 import { spawn } from 'node:child_process';
 
 const pattern = process.argv[2] ?? '\\.test\\.ts$';
-// The commands the tests run inherit what this process was given, as they would untraced: an fd
-// leaked by whatever started the suite (a CI agent's pipe) would make every traced process
-// uncacheable. bash closes every fd above 2 before the runner starts.
-const closeLeaked = 'for f in /proc/$$/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done; exec "$@"';
-const child = spawn('bash', ['-c', closeLeaked, 'bash', process.execPath, '--import', 'tsx', 'node_modules/uvu/bin.js', 'test', pattern, '--color=false'], {
+// the commands the tests run inherit what this process was given: start the runner with no leaked fd
+const child = spawn('bash', ['scripts/no-leaked-fds.sh', process.execPath, '--import', 'tsx', 'node_modules/uvu/bin.js', 'test', pattern, '--color=false'], {
   stdio: ['ignore', 'pipe', 'inherit'],
   env: { ...process.env, FORCE_COLOR: '0' },
 });
