@@ -52,7 +52,8 @@ enum pct_event {
     PCT_EV_EXIT = 4,   /* op 0 exited with code value, op 1 killed by signal value */
     PCT_EV_ACCESS = 5, /* op, value = errno; payload: path [, second path or names...]. PROBE,
                           READ and WRITE (an open without O_TRUNC of a file that was there): the
-                          second string is what stat said then (stat_text in paths.h); LIST:
+                          second string is what stat said then (stat_text in paths.h), and so
+                          for TRUNCATE by an open; LIST:
                           each name after its d_type letter (f d l p s c b, ? unknown) */
     PCT_EV_FLAG = 6,   /* payload: reason; unsafe to replay */
     PCT_EV_NONDET = 7, /* payload: source of run-to-run variation */
@@ -103,6 +104,7 @@ enum pct_op {
 #define PCT_OPEN_TRUNCATES 1u /* O_TRUNC without O_EXCL: an existing file would have ended the same */
 #define PCT_OPEN_EXCL 2u      /* O_EXCL: fails on any name there, a dangling symlink too */
 #define PCT_OPEN_APPENDS 4u   /* O_APPEND: every write goes after what the file held */
+#define PCT_TRUNCATE_CALL 8u  /* TRUNCATE by truncate(2), not an open: the file keeps a prefix */
 
 /* A PROBE's kind beside the type: the stat did not follow a final symlink (lstat) */
 #define PCT_PROBE_NOFOLLOW 0x100u

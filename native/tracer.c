@@ -185,11 +185,12 @@ static void open_exit(int tid, int pid, struct slot *s, const struct pct_syscall
     if (op == PCT_OP_CREATE && (flags & O_TRUNC) && !(flags & O_EXCL)) kind |= PCT_OPEN_TRUNCATES;
     if (op == PCT_OP_CREATE && (flags & O_EXCL)) kind |= PCT_OPEN_EXCL;
     if (flags & O_APPEND) kind |= PCT_OPEN_APPENDS;
-    /* a write into a file that was there: its size and type before any byte is written (the
-     * process is stopped at the open's exit), so that an append's earlier content can be told */
+    /* a write into a file that was there (or one truncated): its size, type, mode and links
+     * before any byte is written (the process is stopped at the open's exit), so that an
+     * append's earlier content can be told, and a truncated file's mode and links are inputs */
     char seen[STAT_TEXT_CAP], fdpath[64];
     struct stat st;
-    const int in_place = op == PCT_OP_WRITE && !err && rval >= 0;
+    const int in_place = (op == PCT_OP_WRITE || op == PCT_OP_TRUNCATE) && !err && rval >= 0;
     if (in_place) proc_path(fdpath, sizeof fdpath, tid, "/fd/", rval);
     const int have_stat = in_place && stat(fdpath, &st) == 0;
     if (have_stat) stat_text(&st, seen);
@@ -319,7 +320,8 @@ static void path_op_exit(int tid, int pid, struct slot *s, const struct pct_sysc
             second = path_b;
         }
     }
-    access_event(pid, op, err, 0, exit_began_ns, path_a, second);
+    /* truncate(2) keeps what the file held up to its new length, unlike an open with O_TRUNC */
+    access_event(pid, op, err, row->cls == CL_TRUNCATE ? PCT_TRUNCATE_CALL : 0, exit_began_ns, path_a, second);
 }
 
 static const uint16_t class_op[] = {

@@ -2,7 +2,7 @@
 import { createServer } from 'node:net';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CLI, runMemo, scratch, statusOf, type MemoRun } from './helpers.js';
@@ -479,6 +479,9 @@ test('a manifest with a malformed input is a miss, never a hit', () => {
     [{ ...entry, inputs: [] }, /the entry does not list its own program among its inputs/],
   ];
   for (const [manifest, why] of bad) {
+    // the only entry: a rerun records another (out.txt is there now, and its mode is an input)
+    rmSync(join(store, 'entries'), { recursive: true, force: true });
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, JSON.stringify(manifest));
     const r = runMemo([PY, '-c', UPPER], { cwd: dir, store });
     assert.equal(counts(r), [1, 0], JSON.stringify(manifest).slice(0, 200));

@@ -15,15 +15,15 @@ test('a stat and then a read of one file are two inputs (make stats, cc1 reads)'
 
 test('what the subtree made before reading it is not an input', () => {
   const s = summarize([a('create', '/w/x.o', 'ok', { truncates: true }), a('read', '/w/x.o'), a('probe', '/w/x.o', 'ok', { type: 'file' })]);
-  assert.equal(s.inputs, [{ path: '/w', kind: 'exists', type: 'dir' }], 'only the directory it was made in');
+  assert.equal(s.inputs, [{ path: '/w', kind: 'exists', type: 'dir' }, { path: '/w/x.o', kind: 'vacant' }], 'only its absence, and the directory it was made in');
   assert.equal(s.outputs, ['/w/x.o']);
   assert.equal(s.created, ['/w/x.o']);
 });
 
-test('a non-truncating create needs the path absent; a truncating one does not', () => {
+test('a create needs the path absent, a truncating one too (an existing file keeps its mode)', () => {
   const dir = (path: string): InputSpec => ({ path, kind: 'exists', type: 'dir' });
-  assert.equal(summarize([a('create', '/t/ccA.s')]).inputs, [dir('/t'), { path: '/t/ccA.s', kind: 'absent' }]);
-  assert.equal(summarize([a('create', '/w/o', 'ok', { truncates: true })]).inputs, [dir('/w')]);
+  assert.equal(summarize([a('create', '/t/ccA.s')]).inputs, [dir('/t'), { path: '/t/ccA.s', kind: 'vacant' }]);
+  assert.equal(summarize([a('create', '/w/o', 'ok', { truncates: true })]).inputs, [dir('/w'), { path: '/w/o', kind: 'vacant' }], 'an existing file would have kept its mode');
   assert.equal(summarize([a('create', '/w/o', 'ok', { exclusive: true })]).inputs, [dir('/w'), { path: '/w/o', kind: 'vacant' }], 'O_EXCL fails on a dangling symlink too');
 });
 
@@ -45,7 +45,7 @@ test('a listing records what the directory held before the subtree changed it', 
 
 test('failed changes are probes; device and self paths are not inputs', () => {
   const s = summarize([a('mkdir', '/w/d', 'EEXIST'), a('delete', '/w/gone', 'ENOENT'), a('read', '/dev/null'), a('read', '/proc/self/maps')]);
-  assert.equal(s.inputs, [{ path: '/w/d', kind: 'exists' }, { path: '/w/gone', kind: 'absent' }]);
+  assert.equal(s.inputs, [{ path: '/w/d', kind: 'exists', nofollow: true }, { path: '/w/gone', kind: 'absent' }], 'what stands there is typed at the recording');
   assert.equal(s.outputs, []);
 });
 

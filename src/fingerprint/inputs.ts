@@ -13,10 +13,10 @@ function typeOf(st: Stats | BigIntStats): string {
   return 'socket';
 }
 
-function existence(path: string, recordedType: string | undefined): string {
+function existence(path: string, recordedType: string | undefined, nofollow = false): string {
   try {
     // throwing for every absent path costs more than the stat itself
-    const st = recordedType === 'symlink' ? lstatSync(path, { throwIfNoEntry: false }) : statSync(path, { throwIfNoEntry: false });
+    const st = nofollow || recordedType === 'symlink' ? lstatSync(path, { throwIfNoEntry: false }) : statSync(path, { throwIfNoEntry: false });
     if (!st) return 'absent';
     return recordedType ? `type:${typeOf(st)}` : 'exists';
   } catch {
@@ -70,12 +70,13 @@ export interface StatFields {
   nlink: number;
 }
 
-export function statBase(spec: Pick<StatSpec, 'nofollow' | 'size'>, st: StatFields | undefined): string {
+export function statBase(spec: Pick<StatSpec, 'nofollow' | 'size' | 'nlink'>, st: StatFields | undefined): string {
   if (!st) return 'absent';
   const type = typeOfMode(st.mode);
   const head = `${spec.nofollow ? 'lstat' : 'stat'}:${type}:${(st.mode & 0o7777).toString(8)}:${st.uid}:${st.gid}`;
   // a directory's size and link count change with its entries: only a file's are compared
-  return spec.size !== undefined && type === 'file' ? `${head}:${st.size}:${st.nlink}` : head;
+  if (type !== 'file') return head;
+  return `${head}${spec.size === undefined ? '' : `:s${st.size}`}${spec.nlink === undefined ? '' : `:n${st.nlink}`}`;
 }
 
 export function statFields(st: BigIntStats): StatFields {
@@ -98,8 +99,8 @@ export function currentValue(spec: InputSpec, hasher: FileHasher): string {
       const h = hasher.hash(spec.path);
       return h ? `sha256:${h}` : existence(spec.path, undefined);
     }
-    case 'absent': case 'exists':
-      return existence(spec.path, spec.kind === 'exists' ? spec.type : undefined);
+    case 'absent': return existence(spec.path, undefined);
+    case 'exists': return existence(spec.path, spec.type, spec.nofollow === true);
     case 'vacant':
       return vacancy(spec.path);
     case 'stat': {
@@ -121,6 +122,7 @@ export function currentValue(spec: InputSpec, hasher: FileHasher): string {
 export function toInput(spec: InputSpec, value: string, storedPath: string = spec.path): Input {
   const input: Input = { path: storedPath, kind: spec.kind, value };
   if (spec.kind === 'exists' && spec.type) input.type = spec.type;
+  if (spec.kind === 'exists' && spec.nofollow) input.nofollow = true;
   if (spec.kind === 'listing') {
     input.names = spec.names;
     if (spec.types !== undefined) input.types = spec.types;

@@ -146,6 +146,16 @@ function lazy<T>(make: () => T): Lazy<T> {
   return { value: () => (made ??= { v: make() }).v };
 }
 
+/** The type lstat says a path has, or undefined when nothing is there. */
+function lstatType(path: string): string | undefined {
+  try {
+    const st = lstatSync(path, { throwIfNoEntry: false });
+    return st ? typeOfMode(st.mode) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const TYPE_BITS: Record<string, number> = {
   fifo: 0o010000, char: 0o020000, dir: 0o040000, block: 0o060000, file: 0o100000, symlink: 0o120000, socket: 0o140000,
 };
@@ -452,12 +462,17 @@ export class MemoEngine {
         if (!stored) return null;
         const spec: StatSpec = { path, kind: 'stat', type: stored.type, mode: stored.mode, uid: stored.uid, gid: stored.gid, nofollow: stored.nofollow };
         if (stored.size !== undefined) spec.size = stored.size;
+        if (stored.links) spec.nlink = 1; // a placeholder: only its presence shapes the value
         if (stored.mtime) spec.mtime = stored.mtime;
         const m = mtimes?.get(input.path);
         if (m !== undefined) spec.mtimeNs = m;
         return spec;
       }
-      case 'exists': return typeof input.type === 'string' ? { path, kind: 'exists', type: input.type } : { path, kind: 'exists' };
+      case 'exists': {
+        const spec: InputSpec = typeof input.type === 'string' ? { path, kind: 'exists', type: input.type } : { path, kind: 'exists' };
+        if (input.nofollow === true) spec.nofollow = true;
+        return spec;
+      }
       case 'listing': {
         if (!Array.isArray(input.names) || !input.names.every((n) => typeof n === 'string')) return null;
         if (input.types === undefined) return { path, kind: 'listing', names: input.names };
@@ -481,10 +496,15 @@ export class MemoEngine {
 
   /** The value an input must keep; listings are what the directory held before the subtree ran. */
   private recordedValue(spec: InputSpec): string | Promise<string> {
+    if (spec.known !== undefined) return spec.known; // a replayed child's, as its lookup found it
     switch (spec.kind) {
       case 'listing': return namesFingerprint(spec.names, spec.types);
       case 'absent': case 'vacant': return 'absent';
-      case 'exists': return spec.type ? `type:${spec.type}` : 'exists';
+      case 'exists':
+        if (spec.type) return `type:${spec.type}`;
+        if (!spec.nofollow) return 'exists';
+        spec.type = lstatType(spec.path); // what a failed change found there, as it is now (stored with it)
+        return spec.type ? `type:${spec.type}` : 'absent';
       case 'stat': {
         if (spec.mode >= 0) {
           return statBase(spec, { mode: typeMode(spec.type) | spec.mode, uid: spec.uid, gid: spec.gid, size: spec.size ?? 0, nlink: spec.nlink ?? 1 });
@@ -493,6 +513,7 @@ export class MemoEngine {
         return statBase(spec, st ? statFields(st) : undefined);
       }
       case 'content':
+        if (spec.movedTo !== undefined) return this.fs.valueSoon({ path: spec.movedTo, kind: 'content' }); // what it held is there now
         if (spec.prefix !== undefined) {
           const digest = this.opts.hasher.hashPrefix(spec.path, spec.prefix);
           return digest ? `sha256:${digest}` : 'lost';
@@ -740,7 +761,13 @@ export class MemoEngine {
   /** A child served from cache: what its entry stands for, and its output stream. */
   private async replayedStep(hit: Hit): Promise<[Step, { fd: number; data: Buffer }[]]> {
     const { entry, created, removed } = hit;
-    const inputs = entry.inputs.map((i) => this.specOf(i, hit.mtimes)).filter((s): s is InputSpec => s !== null);
+    const inputs = entry.inputs.flatMap((i) => {
+      const spec = this.specOf(i, hit.mtimes);
+      if (!spec) return [];
+      // what the lookup found is what the parent depended on too (a stat's order is the parent's own)
+      if (spec.kind !== 'stat' && spec.kind !== 'listing') spec.known = i.value;
+      return [spec];
+    });
     const entryChanges: [string, 'added' | 'removed'][] = [
       ...created.map((p): [string, 'added'] => [p, 'added']), ...removed.map((p): [string, 'removed'] => [p, 'removed'])];
     const step: Step = {

@@ -19,10 +19,12 @@ export interface StoredStat {
   uid: number;
   gid: number;
   size?: number;
+  /** the link count is part of it */
+  links?: boolean;
   mtime?: 'order' | 'absolute';
 }
 
-const STORED = /^(l?stat):([a-z]+):([0-7]{1,5}):(\d+):(\d+)(?::(\d+):\d+)?(?:@([rt])\d+)?$/;
+const STORED = /^(l?stat):([a-z]+):([0-7]{1,5}):(\d+):(\d+)(?::s(\d+))?(:n\d+)?(?:@([rt])\d+)?$/;
 
 /** A stored stat input's value back to what to look at; null when malformed (a manifest is untrusted). */
 export function parseStoredStat(value: string): StoredStat | null {
@@ -30,6 +32,7 @@ export function parseStoredStat(value: string): StoredStat | null {
   if (!m) return null;
   const out: StoredStat = { nofollow: m[1] === 'lstat', type: m[2]!, mode: parseInt(m[3]!, 8), uid: Number(m[4]), gid: Number(m[5]) };
   if (m[6] !== undefined) out.size = Number(m[6]);
-  if (m[7]) out.mtime = m[7] === 'r' ? 'order' : 'absolute';
+  if (m[7] !== undefined) out.links = true;
+  if (m[8]) out.mtime = m[8] === 'r' ? 'order' : 'absolute';
   return out;
 }

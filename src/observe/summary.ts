@@ -48,6 +48,16 @@ class PathStates {
   private readonly walked = new Set<string>();
   /** files whose input is the part before the subtree's appends: any other change loses it */
   private readonly appendedTo = new Set<string>();
+  /** where the subtree moved files it had not read: what they held is read there at the recording */
+  private readonly movedTo = new Set<string>();
+
+  /** A rename of path to `to`: what path held is what `to` holds at the end, if nothing changes it after. */
+  moved(path: string, to: string): void {
+    const read = !this.changed.has(path); // else the subtree made what it moves: no input
+    this.output(path, { path, kind: 'content', movedTo: to }, true);
+    this.output(to, null);
+    if (read) this.movedTo.add(to);
+  }
 
   input(spec: InputSpec): void {
     if (this.changed.has(spec.path)) return;
@@ -85,10 +95,14 @@ class PathStates {
     if (!this.changed.has(path)) this.created.add(path);
   }
 
-  /** A change to path; `prior` is what its first access learns, when it is the first. */
-  output(path: string, prior: InputSpec | null, removes = false): void {
+  /**
+   * A change to path; `prior` is what its first access learns, when it is the first. ownPrior: a
+   * replayed child's own change to what it read first (its entry holds what it read).
+   */
+  output(path: string, prior: InputSpec | null, removes = false, ownPrior = false): void {
+    if (this.movedTo.has(path)) this.lose(`it moves a file to ${path} and then changes it: what it moved is lost`);
     if (!this.changed.has(path)) {
-      if (this.readFirst.has(path)) this.lose(`it reads ${path} and then changes it`);
+      if (this.readFirst.has(path) && !ownPrior) this.lose(`it reads ${path} and then changes it`);
       if (this.walked.has(path)) this.lose(`it goes through the symlink ${path} and then changes it`);
       if (prior) this.input(prior); // what the change itself depended on is no earlier read
       if (prior?.kind === 'content' && prior.prefix !== undefined) this.appendedTo.add(path);
@@ -147,6 +161,14 @@ function probeSpec(path: string, result: string, type?: string): InputSpec {
   return type ? { path, kind: 'exists', type } : { path, kind: 'exists' };
 }
 
+/**
+ * A change that failed for what stood there (EISDIR, EEXIST, EACCES...): what stands there, by its
+ * type as lstat says it at the recording (the path is real: no link on the way), is the input.
+ */
+function failedChange(path: string, result: string): InputSpec {
+  return ABSENT.has(result) ? { path, kind: 'absent' } : { path, kind: 'exists', nofollow: true };
+}
+
 /** A successful stat as the program saw it; without what stat said, its type alone. */
 function statSpec(path: string, a: Access, mtimes: MtimeUse): InputSpec {
   const seen = a.seen ? parseSeen(a.seen) : null;
@@ -163,6 +185,17 @@ function statSpec(path: string, a: Access, mtimes: MtimeUse): InputSpec {
   }
   if (a.nofollow) spec.nofollow = true;
   return spec;
+}
+
+/**
+ * What a write into a file that was there depended on beyond its bytes: its type, mode, owner and
+ * link count (as lstat at its real path says), which the file keeps; a restore that replaced it
+ * would lose them.
+ */
+function keptFile(path: string, a: Access): StatSpec | null {
+  const seen = a.seen ? parseSeen(a.seen) : null;
+  if (!seen) return null;
+  return { path, kind: 'stat', type: typeOfMode(seen.mode), mode: seen.mode & 0o7777, uid: seen.uid, gid: seen.gid, nlink: seen.nlink, nofollow: true };
 }
 
 /** Ops that follow a final symlink (the others act on the name itself). */
@@ -190,7 +223,12 @@ function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: Mtime
   for (const link of links) s.through(link);
   switch (a.op) {
     case 'exec':
-      if (!ok) { s.input(probeSpec(path, a.result)); return null; }
+      if (!ok) {
+        s.input(probeSpec(path, a.result));
+        // refused for its mode (EACCES): chmod +x must make a recorded parent miss
+        if (a.result === 'EACCES') s.input({ path: a.path, kind: 'stat', type: 'file', mode: -1, uid: -1, gid: -1 });
+        return null;
+      }
       // under the name it was run by: an entry vouches for its program by that name
       s.input({ path: a.path, kind: 'content' });
       // an exec needs the execute bit: chmod -x must make a recorded parent miss
@@ -200,11 +238,12 @@ function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: Mtime
       s.input(ok ? (a.seen ? { path, kind: 'content', seen: a.seen } : { path, kind: 'content' }) : probeSpec(path, a.result));
       return null;
     case 'probe': s.input(ok ? statSpec(path, a, mtimes) : probeSpec(path, a.result, a.type)); return null;
-    case 'chdir': s.input(probeSpec(path, a.result, ok ? 'dir' : undefined)); return null;
+    // a directory, as lstat says: getcwd would tell a symlink standing there now
+    case 'chdir': s.input(ok ? { path, kind: 'exists', type: 'dir', nofollow: true } : probeSpec(path, a.result)); return null;
     case 'readlink': s.input(ok ? { path, kind: 'link' } : probeSpec(path, a.result)); return null;
     case 'list': s.input({ path, kind: 'listing', ...s.before(path, a.names ?? [], a.types) }); return null;
     case 'write': case 'chmod': case 'utime': {
-      if (!ok) { s.input(probeSpec(path, a.result)); return null; }
+      if (!ok) { s.input(failedChange(path, a.result)); return null; }
       // `cmd >/dev/null` opens it for writing: it must exist, and nothing written there stays
       if (a.op === 'write' && WRITE_SINKS.has(path)) { s.input(probeSpec(path, a.result)); return null; }
       parentOf(s, path);
@@ -214,36 +253,44 @@ function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: Mtime
     }
     case 'truncate':
       if (ok && WRITE_SINKS.has(path)) { s.input(probeSpec(path, a.result)); return null; } // `>/dev/null`
-      if (!ok) { s.input(probeSpec(path, a.result)); return null; }
+      if (!ok) { s.input(failedChange(path, a.result)); return null; }
       parentOf(s, path);
-      s.output(path, null);
+      if (a.keepsPrefix) {
+        s.output(path, { path, kind: 'content' });
+        s.lose(`it truncates ${path} in place: what it held before is lost`);
+        return null;
+      }
+      // the file keeps its mode, owner and other names: they are what the write depended on
+      s.output(path, keptFile(path, a));
       return null;
     case 'create': case 'mkdir': case 'symlink': case 'mknod':
-      if (!ok) { s.input(probeSpec(path, a.result)); return null; }
+      if (!ok) { s.input(failedChange(path, a.result)); return null; }
       parentOf(s, path);
-      // these fail on any name there, a dangling symlink too; a create follows one (and makes its
-      // target), and one that truncates ends the same whether the file was there or not
+      // these fail on any name there, a dangling symlink too. A create follows one (and makes its
+      // target), but the path is real (the walk resolved every link on the way): no name was
+      // there, and a dangling symlink standing there now would lead the create elsewhere. One that
+      // truncates would have kept an existing file's mode, owner and other names: absent, too
       s.markCreated(path);
-      s.output(path, a.truncates ? null : { path, kind: a.op === 'create' && !a.exclusive ? 'absent' : 'vacant' });
+      s.output(path, { path, kind: 'vacant' });
       s.entryChanged(path, true);
       return null;
     case 'delete': case 'rmdir':
-      if (!ok) { s.input(probeSpec(path, a.result)); return null; }
+      if (!ok) { s.input(failedChange(path, a.result)); return null; }
       // rmdir succeeds only on an empty directory: that emptiness is what it depended on
+      if (a.op === 'rmdir') s.input({ path, kind: 'exists', type: 'dir', nofollow: true }); // not a symlink to one
       s.output(path, a.op === 'rmdir' ? { path, kind: 'listing', names: s.before(path, []).names } : { path, kind: 'exists' }, true);
       s.entryChanged(path, false);
       return null;
     case 'link': case 'rename': {
       const spelledTo = typeof a.to === 'string' ? a.to : undefined;
       if (!spelledTo) return null;
-      if (!ok) { s.input(probeSpec(path, a.result)); return null; }
+      if (!ok) { s.input(failedChange(path, a.result)); return null; }
       const { links: toLinks, real: to } = walker.walk(spelledTo, false);
       for (const link of toLinks) s.through(link);
       parentOf(s, to);
       if (a.op === 'rename') {
-        s.output(path, { path, kind: 'content' }, true);
+        s.moved(path, to);
         s.entryChanged(path, false);
-        s.output(to, null);
       } else {
         s.input({ path, kind: 'content' });
         s.output(to, { path: to, kind: 'vacant' }); // link fails on a name that is there
@@ -261,6 +308,8 @@ function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: Mtime
  * amid the earlier content, which is then lost to the recording.
  */
 function inPlace(s: PathStates, path: string, a: Access): null {
+  const kept = keptFile(path, a);
+  if (kept) s.input(kept);
   const seen = a.seen ? parseSeen(a.seen) : null;
   if (seen && typeOfMode(seen.mode) === 'file' && a.appends) {
     s.appended(path, seen.size);
@@ -278,10 +327,14 @@ export function summarize(steps: Step[], walker: PathWalker = AS_SPELLED): Summa
   for (const step of steps) {
     if (step.kind === 'replayed') {
       // a child's listing saw the directory as the subtree had left it by then
-      for (const input of step.inputs) s.input(input.kind === 'listing' ? { ...input, ...s.before(input.path, input.names, input.types) } : input);
+      for (const input of step.inputs) {
+        if (input.kind === 'link') s.through(input.path);
+        else s.input(input.kind === 'listing' ? { ...input, ...s.before(input.path, input.names, input.types) } : input);
+      }
       for (const path of step.created) s.markCreated(path);
       const removed = new Set(step.removed);
-      for (const out of step.outputs) s.output(out, null, removed.has(out));
+      const read = new Set(step.inputs.map((i) => i.path));
+      for (const out of step.outputs) s.output(out, null, removed.has(out), read.has(out));
       for (const [path, change] of step.entryChanges) s.entryChanged(path, change === 'added');
       continue;
     }

@@ -1,12 +1,15 @@
-/** What an execution's result depended on, one path at a time. */
-export type InputSpec =
+/** What an execution's result depended on, one path at a time; `known`: the value a replayed
+ * child's entry recorded (its lookup found it so), taken as is rather than read again. */
+export type InputSpec = (SpecOf & { known?: string });
+
+type SpecOf =
   /** a regular file read: its bytes. seen: its identity when it was opened (a change by a process
    * outside the trace before the recording shows as another); prefix: for a file the subtree
    * appended to, how many bytes it held before (the input is those bytes) */
-  | { path: string; kind: 'content'; seen?: string; prefix?: number }
+  | { path: string; kind: 'content'; seen?: string; prefix?: number; movedTo?: string }
   | { path: string; kind: 'absent' } // probed (or created) and found missing, symlinks followed
   | { path: string; kind: 'vacant' } // no name at all there, not even a dangling symlink (lstat)
-  | { path: string; kind: 'exists'; type?: string } // present (with its type when known)
+  | { path: string; kind: 'exists'; type?: string; nofollow?: boolean } // present (with its type when known; nofollow: as lstat says)
   | StatSpec
   | { path: string; kind: 'listing'; names: string[]; types?: string } // the names (and entry types) a directory held before
   | { path: string; kind: 'link' }; // a symlink's target text
@@ -44,6 +47,8 @@ export interface Input {
   names?: string[];
   /** listing: their entry types, one letter a name */
   types?: string;
+  /** exists: the type as lstat says it */
+  nofollow?: boolean;
   value: string;
 }
 

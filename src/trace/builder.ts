@@ -14,7 +14,7 @@ const FILE_TYPES: Record<number, FileType> = {
 };
 
 /** ACCESS kind bits (native/protocol.h: PCT_OPEN_*, PCT_PROBE_NOFOLLOW) */
-const OPEN_TRUNCATES = 1, OPEN_EXCL = 2, OPEN_APPENDS = 4, PROBE_NOFOLLOW = 0x100;
+const OPEN_TRUNCATES = 1, OPEN_EXCL = 2, OPEN_APPENDS = 4, TRUNCATE_CALL = 8, PROBE_NOFOLLOW = 0x100;
 
 /** A file descriptor opened by path: /dev/stdin, /dev/fd/N, /proc/self/fd/N and the like. */
 const FD_BY_PATH = /^(?:\/dev\/(?:std(in|out|err)|fd\/(\d+))|\/proc\/(?:self|thread-self|\d+)(?:\/task\/\d+)?\/fd\/(\d+))$/;
@@ -270,12 +270,18 @@ export class TraceBuilder {
         if (second !== undefined) access.seen = second;
         break;
       }
-      case 'read': case 'write': {
+      case 'read': {
         if (second !== undefined) access.seen = second;
-        if (ev.kind & OPEN_APPENDS) access.appends = true;
-        const type = FILE_TYPES[ev.kind & 0xff];
-        if (op === 'read' && path !== undefined && this.readsAStream(exec, path, type)) return;
-        if (op === 'write' && (type === 'fifo' || type === 'socket')) pushUnique(exec.flags, `fifo: it writes to ${path} by path`);
+        if (path !== undefined && this.readsAStream(exec, path, FILE_TYPES[ev.kind & 0xff])) return;
+        break;
+      }
+      case 'write': case 'truncate': {
+        if (second !== undefined) access.seen = second;
+        if (op === 'write' && ev.kind & OPEN_APPENDS) access.appends = true;
+        if (op === 'truncate' && ev.kind & TRUNCATE_CALL) access.keepsPrefix = true;
+        // the type from what stat said: the kind holds how it was opened
+        const type = second === undefined ? undefined : FILE_TYPES[(parseInt(second.slice(0, second.indexOf(':')), 16) & 0o170000) >> 12];
+        if (type === 'fifo' || type === 'socket') pushUnique(exec.flags, `fifo: it writes to ${path} by path, for another process to read`);
         break;
       }
       case 'list': {

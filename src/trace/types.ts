@@ -22,6 +22,8 @@ export interface Access {
   exclusive?: true;
   /** write, create: with O_APPEND, so every write lands after what the file held */
   appends?: true;
+  /** truncate: by truncate(2), which keeps the file's bytes up to the new length */
+  keepsPrefix?: true;
   /** rename, link: the destination; dup: the new fd */
   to?: string | number;
   /** symlink: the target text; readlink: what the link says */
