@@ -41,6 +41,13 @@ test('stat prints a size, a link count and an owner that changed', () => {
   check('echo A > a', [...twice(st), chg('echo longer > a'), ...twice(st), chg('ln a b'), ...twice(st), chg('chown nobody a'), ...twice(st)]);
 });
 
+test("a directory's mtime is what ls -l prints and find -newer compares", () => {
+  const ls: TwinStep = { observe: 'ls -ld --time-style=+%s.%N d', inPlace: true };
+  check('mkdir d', [ls, ls, chg('sleep 0.02; touch d/x'), ls, ls]);
+  const newer = 'find . -newer ref -name d; true';
+  check('mkdir d; sleep 0.02; touch ref', [...twice(newer), chg('sleep 0.02; touch d/x'), ...twice(newer)]);
+});
+
 test("python's .pyc check: a same-size edit of a module is imported anew", () => {
   // with a valid .pyc, python reads the .pyc and only stats mod.py: its size and mtime are what
   // tell it the .pyc is stale after a same-size edit

@@ -84,7 +84,7 @@ export class FsView {
     return digest === undefined ? undefined : `sha256:${digest}`;
   }
 
-  /** A regular file's mtime now (stat, or lstat for nofollow), null when it is no regular file. */
+  /** A path's mtime now (stat, or lstat for nofollow), null when nothing is there. */
   mtimeOf(path: string, nofollow: boolean): bigint | null {
     const memo = this.memoOf(this.mtimes, nofollow ? 'l' : 's');
     if (!this.changes.touched(path)) {
@@ -92,7 +92,7 @@ export class FsView {
       if (known !== undefined) return known;
     }
     const st = statNow(path, nofollow);
-    const m = st?.isFile() ? st.mtimeNs : null;
+    const m = st ? st.mtimeNs : null;
     if (!this.changes.touched(path)) memo.set(path, m);
     return m;
   }

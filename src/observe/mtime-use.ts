@@ -20,16 +20,24 @@ interface MtimeRule {
 }
 
 const COMPILERS = ['gcc', 'g++', 'cc', 'c++', 'cpp', 'cc1', 'cc1plus', 'cc1obj', 'lto1', 'lto-wrapper', 'collect2', 'as', 'ld', 'ld.bfd',
-  'ld.gold', 'ld.lld', 'clang', 'clang++', 'ar', 'ranlib', 'strip', 'objcopy', 'objdump', 'nm', 'readelf', 'size', 'm4', 'bison', 'flex', 'yacc', 'lex'];
+  'ld.gold', 'ld.lld', 'clang', 'clang++', 'ranlib', 'strip', 'objcopy', 'objdump', 'nm', 'readelf', 'size', 'm4', 'bison', 'flex', 'yacc', 'lex'];
 const TEXT_TOOLS = ['sed', 'grep', 'egrep', 'fgrep', 'cat', 'head', 'tail', 'sort', 'uniq', 'wc', 'tr', 'cut', 'paste', 'join', 'awk', 'gawk',
   'mawk', 'expr', 'rm', 'mkdir', 'rmdir', 'ln', 'chmod', 'echo', 'printf', 'true', 'false', 'basename', 'dirname', 'env', 'sleep',
-  'tee', 'xargs', 'diff', 'cmp', 'patch', 'readlink', 'realpath', 'mktemp', 'seq', 'od', 'xxd', 'sha256sum', 'md5sum', 'gzip', 'xz', 'bzip2'];
+  'tee', 'xargs', 'cmp', 'patch', 'readlink', 'realpath', 'mktemp', 'seq', 'od', 'xxd', 'sha256sum', 'md5sum', 'xz', 'bzip2'];
 
 const MTIME_RULES: MtimeRule[] = [
   { exe: COMPILERS, use: 'none' },
   { exe: TEXT_TOOLS, use: 'none' },
-  { exe: ['make', 'gmake', 'sh', 'dash', 'bash', 'test', '['], use: 'order' },
-  { exe: ['find'], use: 'order', unless: [[/^-(printf|fprintf|ls|fls|[acm](time|min)|used)$/, 'absolute']] },
+  { exe: ['sh', 'dash', 'bash', 'test', '['], use: 'order' },
+  // make -p prints the dates; it also compares archive members' dates with what the archive keeps
+  // (lib.a(m.o)) and warns of mtimes in the future, which the order cannot tell
+  { exe: ['make', 'gmake'], use: 'order', unless: [[/^-[^-]*p|^--print-data-base/, 'absolute']] },
+  { exe: ['find'], use: 'order', unless: [[/^-(printf|fprintf|ls|fls|[acm](time|min)|used|newer[acmB]t)$/, 'absolute']] },
+  // ar's U modifier keeps members' dates (Debian's default, D, does not)
+  { exe: ['ar'], use: 'none', unless: [[/^-?[a-zA-Z]*U[a-zA-Z]*$/, 'absolute']] },
+  // unified and context diffs print both files' dates; gzip keeps the mtime unless -n
+  { exe: ['diff'], use: 'none', unless: [[/^-[^-]*[uc]|^--(unified|context)/, 'absolute']] },
+  { exe: ['gzip'], use: 'absolute', unless: [[/^-[^-]*n|^--no-name/, 'none']] },
   { exe: ['ls'], use: 'none', unless: [[/^-[^-]*[lgon]|^--(full-time|time-style|format=(long|verbose))/, 'absolute'], [/^-[^-]*t|^--(sort=time|time)/, 'order']] },
   { exe: ['cp', 'mv', 'install'], use: 'none', unless: [[/^-[^-]*[pa]|^--(preserve|archive)/, 'absolute'], [/^-[^-]*u|^--update/, 'order']] },
 ];

@@ -175,14 +175,15 @@ function statSpec(path: string, a: Access, mtimes: MtimeUse): InputSpec {
   if (!seen) return probeSpec(path, a.result, a.type);
   const type = typeOfMode(seen.mode);
   const spec: StatSpec = { path, kind: 'stat', type, mode: seen.mode & 0o7777, uid: seen.uid, gid: seen.gid };
-  // a directory's mtime and size change with every entry made in it (a restore too), and a link's
-  // with its making: only a file's are what a program compares
+  // a directory's size and link count change with its subdirectories: only a file's are compared.
+  // Its mtime is compared as a file's is (make with a directory prerequisite, ls -l, find -newer
+  // DIR), though it changes with every entry made in it: such a stat misses more often
   if (type === 'file') {
     spec.size = seen.size;
     spec.nlink = seen.nlink;
-    spec.mtimeNs = seen.mtimeNs;
-    if (mtimes !== 'none') spec.mtime = mtimes;
   }
+  spec.mtimeNs = seen.mtimeNs;
+  if (mtimes !== 'none') spec.mtime = mtimes;
   if (a.nofollow) spec.nofollow = true;
   return spec;
 }
