@@ -155,7 +155,7 @@ test('truncate(2) keeps a prefix of what the file held: not cached', () => {
 
 test('a symlink a child went through and a later child re-pointed is not recorded by their parent', () => {
   const run = 'sh -c "cat l/f; sleep 0.01"; ln -sfn d2 l';
-  check('mkdir d1 d2; echo one > d1/f; echo two > d2/f; ln -s d1 l', [obs('cat l/f; sleep 0.01'), obs(run), chg('ln -sfn d1 l'), obs(run), chg('ln -sfn d1 l'), obs(run)], false);
+  check('mkdir d1 d2; echo one > d1/f; echo two > d2/f; ln -s d1 l', [obs('cat l/f; sleep 0.01'), obs(run), obs(run), obs(run)], false);
 });
 
 test.run();
