@@ -98,4 +98,15 @@ test('a recursive make under processcache gets its parent\'s jobserver pipe', ()
   assert.is(readFileSync(join(dir, 'sub', 'a'), 'utf8'), 'a\n');
 });
 
+test('a writable fd the caller leaks into the command is named once, with what to do', () => {
+  const dir = scratch();
+  const r = sh(`${CLI} run --store ${dir}/store --quiet -- sh -c 'echo hi >&7; true' 7>${dir}/log`);
+  assert.is(r.status, 0, r.stderr);
+  assert.is(readFileSync(join(dir, 'log'), 'utf8'), 'hi\n', 'the command still writes there');
+  assert.is(r.stderr.match(/inherits fd 7 \(open for writing\)/g)?.length, 1, r.stderr);
+  assert.match(r.stderr, /exec 9>&-/);
+  const clean = sh(`${CLI} run --store ${dir}/store --quiet -- true`);
+  assert.not.match(clean.stderr, /inherits/, 'nothing leaked, nothing said');
+});
+
 test.run();

@@ -69,10 +69,13 @@ test('lua5.4: edits rebuild only what they change, byte-identical to clean build
       assert.ok(readFileSync(join(src, 'src', f)).equals(readFileSync(join(ref, 'src', f))), `${e.name}: src/${f} identical to a clean build`);
     }
   }
-  // and the unchanged tree, rebuilt clean, is one hit for the whole build
+  // and the tree, rebuilt clean, reruns nothing it compiled: make itself runs again (the edits
+  // left the sources' mtimes in another order, and make's entries depend on that order), and
+  // every compile hits
   sh('make -s clean', src);
   const again = runMemo(['make', '-s', '-j2', 'linux'], { cwd: src, store });
-  assert.equal([again.stats.ran, again.stats.reused], [0, 1]);
+  assert.equal(compilesThatRan(again), [], 'no compile reruns');
+  assert.ok(again.stats.reused >= 33, `${again.stats.reused} reused`);
   assert.is(spawnSync(join(src, 'src', 'lua'), ['-e', 'print(1 + 1)'], { encoding: 'utf8' }).stdout, '2\n');
 });
 

@@ -15,7 +15,7 @@ test('a stat and then a read of one file are two inputs (make stats, cc1 reads)'
 
 test('what the subtree made before reading it is not an input', () => {
   const s = summarize([a('create', '/w/x.o', 'ok', { truncates: true }), a('read', '/w/x.o'), a('probe', '/w/x.o', 'ok', { type: 'file' })]);
-  assert.equal(s.inputs, [{ path: '/w', kind: 'exists', type: 'dir' }, { path: '/w/x.o', kind: 'vacant' }], 'only its absence, and the directory it was made in');
+  assert.equal(s.inputs, [{ path: '/w', kind: 'exists', type: 'dir' }, { path: '/w/x.o', kind: 'replaceable' }], 'only what stood there, and the directory it was made in');
   assert.equal(s.outputs, ['/w/x.o']);
   assert.equal(s.created, ['/w/x.o']);
 });
@@ -23,7 +23,7 @@ test('what the subtree made before reading it is not an input', () => {
 test('a create needs the path absent, a truncating one too (an existing file keeps its mode)', () => {
   const dir = (path: string): InputSpec => ({ path, kind: 'exists', type: 'dir' });
   assert.equal(summarize([a('create', '/t/ccA.s')]).inputs, [dir('/t'), { path: '/t/ccA.s', kind: 'vacant' }]);
-  assert.equal(summarize([a('create', '/w/o', 'ok', { truncates: true })]).inputs, [dir('/w'), { path: '/w/o', kind: 'vacant' }], 'an existing file would have kept its mode');
+  assert.equal(summarize([a('create', '/w/o', 'ok', { truncates: true })]).inputs, [dir('/w'), { path: '/w/o', kind: 'replaceable' }], 'an existing file would have kept its mode');
   assert.equal(summarize([a('create', '/w/o', 'ok', { exclusive: true })]).inputs, [dir('/w'), { path: '/w/o', kind: 'vacant' }], 'O_EXCL fails on a dangling symlink too');
 });
 

@@ -1,5 +1,5 @@
 import { spawnSync, type StdioOptions } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, fstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FileHasher, type StatCacheEntry } from '../fingerprint/index.js';
@@ -46,6 +46,25 @@ function runPlain(command: string[]): number {
     return 127;
   }
   return r.signal ? 128 + (constants.signals[r.signal] ?? 0) : r.status ?? 1;
+}
+
+/**
+ * The caller's fds the command inherits that make every process uncacheable (open for writing, or
+ * a pipe or socket), as "fd N (what)"; a make jobserver's are tokens and are left out.
+ */
+function writableInherited(fds: number[]): string[] {
+  const jobserver = new Set([...(process.env.MAKEFLAGS ?? '').matchAll(/--jobserver-(?:auth|fds)=(\d+),(\d+)/g)].flatMap((m) => [Number(m[1]), Number(m[2])]));
+  return fds.flatMap((fd) => {
+    if (jobserver.has(fd)) return [];
+    try {
+      const flags = parseInt(/^flags:\s*([0-7]+)/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))?.[1] ?? '0', 8);
+      const st = fstatSync(fd);
+      const what = st.isFIFO() ? 'a pipe' : st.isSocket() ? 'a socket' : (flags & 3) !== 0 ? 'open for writing' : null;
+      return what ? [`fd ${fd} (${what})`] : [];
+    } catch {
+      return [];
+    }
+  });
 }
 
 function nonNegativeInt(value: string | true | undefined, name: string, fallback: number): number {
@@ -96,6 +115,11 @@ export async function runMain(args: string[]): Promise<number> {
     return runPlain(command);
   }
   resolveProgram(command[0]!, process.env, cwd); // "not found" is the user's error, said plainly
+  const leaked = writableInherited(callerLaunch().fds);
+  if (leaked.length) {
+    warn(`the command inherits ${leaked.join(', ')} from whatever started processcache: a process could write there, ` +
+      'and a replay would not, so nothing it runs is cached; close what the command does not use (as in `exec 9>&-`)');
+  }
   const storeDir = resolve(cwd, String(options.get('store') ?? defaultStoreDir()));
   const root = resolve(cwd, String(options.get('root') ?? cwd));
   if (!existsSync(root)) throw new UsageError(`--root ${root} does not exist`);

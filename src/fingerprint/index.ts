@@ -1,5 +1,5 @@
 export { FileHasher, sha256, type StatCacheEntry } from './hash.js';
-export { currentValue, toInput, namesFingerprint, statBase, statFields, statNow } from './inputs.js';
+export { currentValue, toInput, namesFingerprint, replaceable, statBase, statFields, statNow } from './inputs.js';
 export { LinkWalker } from './links.js';
 export { weakKey, PER_RUN_ENV, type WeakParts } from './weak.js';
 export { CHANGE_OPS, FsView } from './view.js';

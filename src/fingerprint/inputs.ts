@@ -33,6 +33,21 @@ function vacancy(path: string): string {
   }
 }
 
+/**
+ * A truncating create's view of path: null when nothing is there; for a lone regular file, the
+ * mode, owner and group O_TRUNC would keep; 'taken' for anything else (a directory, a symlink,
+ * a file with other names), which the create would not end the same with.
+ */
+export function replaceable(path: string): string | null {
+  try {
+    const st = lstatSync(path, { throwIfNoEntry: false });
+    if (!st) return null;
+    return st.isFile() && st.nlink === 1 ? `replaceable:${(st.mode & 0o7777).toString(8)}:${st.uid}:${st.gid}` : 'taken';
+  } catch {
+    return 'taken';
+  }
+}
+
 /** A listing's fingerprint: names alone, or each after its entry type letter. */
 export function namesFingerprint(names: string[], types?: string): string {
   if (types === undefined) return `names:${sha256(names.join('\0'))}`;
@@ -103,6 +118,8 @@ export function currentValue(spec: InputSpec, hasher: FileHasher): string {
     case 'exists': return existence(spec.path, spec.type, spec.nofollow === true);
     case 'vacant':
       return vacancy(spec.path);
+    case 'replaceable':
+      return replaceable(spec.path) ?? 'replaceable:';
     case 'stat': {
       const st = statNow(spec.path, spec.nofollow);
       return statBase(spec, st ? statFields(st) : undefined);

@@ -2,7 +2,7 @@
 // input still the same) and skip it on a hit; when a program that ran ends, record what its
 // subtree read and left behind.
 import { lstatSync, readlinkSync } from 'node:fs';
-import { CHANGE_OPS, FileHasher, FsView, LinkWalker, namesFingerprint, sha256, statBase, statFields, statNow, toInput, weakKey, type Change } from '../fingerprint/index.js';
+import { CHANGE_OPS, FileHasher, FsView, LinkWalker, namesFingerprint, replaceable, sha256, statBase, statFields, statNow, toInput, weakKey, type Change } from '../fingerprint/index.js';
 import { identityOf, mtimeUse, parseSeen, typeOfMode, summarize, WRITE_SINKS, type Input, type InputSpec, type StatSpec, type Step, type Summary } from '../observe/index.js';
 import type { Entry, OutputState, Store, StoreIndex } from '../store/index.js';
 import type { ExecDecision, ExecQuery, Execution, TraceBuilder } from '../trace/index.js';
@@ -144,6 +144,11 @@ interface Lazy<T> {
 function lazy<T>(make: () => T): Lazy<T> {
   let made: { v: T } | undefined;
   return { value: () => (made ??= { v: make() }).v };
+}
+
+/** A stat input's key among an entry's: a stat and an lstat of one path are two. */
+function statKey(path: string, nofollow: boolean | undefined): string {
+  return nofollow ? `l${path}` : `s${path}`;
 }
 
 /** The type lstat says a path has, or undefined when nothing is there. */
@@ -402,12 +407,13 @@ export class MemoEngine {
         if (!stored?.mtime) continue;
         const m = this.fs.mtimeOf(this.opts.roots.load(input.path), stored.nofollow);
         if (m === null) {
-          suffix.set(input.path, '@gone'); // no regular file now: the base differs too
+          suffix.set(statKey(input.path, stored.nofollow), '@gone'); // nothing there now: the base differs too
           continue;
         }
-        mtimes.set(input.path, m);
-        if (stored.mtime === 'order') ordered.set(input.path, m);
-        else suffix.set(input.path, `@t${m}`);
+        const key = statKey(input.path, stored.nofollow);
+        mtimes.set(key, m);
+        if (stored.mtime === 'order') ordered.set(key, m);
+        else suffix.set(key, `@t${m}`);
       }
       for (const [path, rank] of rankMtimes(ordered)) suffix.set(path, rank);
       return { suffix, mtimes };
@@ -429,10 +435,15 @@ export class MemoEngine {
     if (typeof input.path !== 'string' || typeof input.value !== 'string') return undefined;
     const { kind } = input;
     if (kind === 'content' || kind === 'absent' || kind === 'link') return this.fs.valueAt(kind, this.opts.roots.load(input.path));
+    if (kind === 'replaceable') {
+      // nothing there is as good as the file the recording left; anything else must be that file's like
+      const now = replaceable(this.opts.roots.load(input.path));
+      return now === null ? input.value : now;
+    }
     const spec = this.specOf(input);
     if (!spec) return undefined;
     const base = this.fs.value(spec);
-    return spec.kind === 'stat' && spec.mtime && base !== 'absent' ? base + (parts.value().suffix.get(input.path) ?? '') : base;
+    return spec.kind === 'stat' && spec.mtime && base !== 'absent' ? base + (parts.value().suffix.get(statKey(input.path, spec.nofollow)) ?? '') : base;
   }
 
   /** The inputs that no longer hold what they held (all of them are looked at, for explaining). */
@@ -456,7 +467,7 @@ export class MemoEngine {
     if (typeof input.path !== 'string' || typeof input.value !== 'string') return null;
     const path = this.opts.roots.load(input.path);
     switch (input.kind) {
-      case 'content': case 'absent': case 'link': case 'vacant': return { path, kind: input.kind };
+      case 'content': case 'absent': case 'link': case 'vacant': case 'replaceable': return { path, kind: input.kind };
       case 'stat': {
         const stored = parseStoredStat(input.value);
         if (!stored) return null;
@@ -464,7 +475,7 @@ export class MemoEngine {
         if (stored.size !== undefined) spec.size = stored.size;
         if (stored.links) spec.nlink = 1; // a placeholder: only its presence shapes the value
         if (stored.mtime) spec.mtime = stored.mtime;
-        const m = mtimes?.get(input.path);
+        const m = mtimes?.get(statKey(input.path, stored.nofollow));
         if (m !== undefined) spec.mtimeNs = m;
         return spec;
       }
@@ -500,6 +511,7 @@ export class MemoEngine {
     switch (spec.kind) {
       case 'listing': return namesFingerprint(spec.names, spec.types);
       case 'absent': case 'vacant': return 'absent';
+      case 'replaceable': return replaceable(spec.path) ?? 'replaceable:';
       case 'exists':
         if (spec.type) return `type:${spec.type}`;
         if (!spec.nofollow) return 'exists';
@@ -534,8 +546,8 @@ export class MemoEngine {
       if (spec.kind !== 'stat' || !spec.mtime) continue;
       const m = spec.mtimeNs ?? this.fs.mtimeOf(spec.path, spec.nofollow === true);
       if (m === null) return `${spec.path}: its mtime cannot be read any more`;
-      if (spec.mtime === 'order') ordered.set(spec.path, m);
-      else out.set(spec.path, `@t${m}`);
+      if (spec.mtime === 'order') ordered.set(statKey(spec.path, spec.nofollow), m);
+      else out.set(statKey(spec.path, spec.nofollow), `@t${m}`);
     }
     for (const [path, rank] of rankMtimes(ordered)) out.set(path, rank);
     return out;
@@ -826,7 +838,7 @@ export class MemoEngine {
     if (typeof suffixes === 'string') return suffixes;
     // watched from here on: a change reported while the stream is stored counts as much as a later one
     const late = this.watchLate(exec, summary.inputs, summary.outputs, kept, readNs);
-    const inputs = summary.inputs.map((spec, i) => toInput(spec, values[i]! + (spec.kind === 'stat' && values[i] !== 'absent' ? suffixes.get(spec.path) ?? '' : ''), this.opts.roots.store(spec.path)));
+    const inputs = summary.inputs.map((spec, i) => toInput(spec, values[i]! + (spec.kind === 'stat' && values[i] !== 'absent' ? suffixes.get(statKey(spec.path, spec.nofollow)) ?? '' : ''), this.opts.roots.store(spec.path)));
     const stream = await this.storeStream(folded.stream);
     if (late.spoiled) return late.spoiled;
     // after every read of the file system: a run registered after this look came after them too
@@ -911,7 +923,7 @@ export class MemoEngine {
     for (const input of inputs) {
       // absence, existence and listings are recorded as exec saw them: only their contents and
       // link targets are read again now, and only those can a later change spoil
-      const seen = input.kind === 'absent' || input.kind === 'exists' || input.kind === 'listing';
+      const seen = input.kind === 'absent' || input.kind === 'vacant' || input.kind === 'replaceable' || input.kind === 'exists' || input.kind === 'listing' || input.kind === 'stat';
       const change = this.fs.changes.foreign(input, since, own, seen ? (c) => c.at > endAt : undefined);
       if (change) return why(input.path, change);
     }

@@ -36,8 +36,8 @@ class PathStates {
   /** outputs whose last change by the subtree removed them */
   readonly gone = new Set<string>();
   /** input facts already recorded, by kind and path: a probe and a read of one file are two */
-  private readonly known = new Map<InputSpec['kind'], Set<string>>();
-  /** stat inputs by path: a later stat by a program that copies mtimes makes the mtime itself the input */
+  private readonly known = new Map<InputSpec['kind'] | 'lstat', Set<string>>();
+  /** stat inputs by (l)stat and path: a later stat by a program that copies mtimes makes the mtime itself the input */
   private readonly stats = new Map<string, StatSpec>();
   /** per directory, the first change the subtree made to each name: added or removed */
   private readonly changes = new Map<string, Map<string, 'added' | 'removed'>>();
@@ -62,8 +62,10 @@ class PathStates {
   input(spec: InputSpec): void {
     if (this.changed.has(spec.path)) return;
     // a set per kind: a composed key would be a new string to hash on every one of a build's accesses
-    let known = this.known.get(spec.kind);
-    if (!known) this.known.set(spec.kind, (known = new Set()));
+    // a stat and an lstat of one path are two facts (a symlink's and its target's)
+    const kind = spec.kind === 'stat' && spec.nofollow ? 'lstat' : spec.kind;
+    let known = this.known.get(kind);
+    if (!known) this.known.set(kind, (known = new Set()));
     if (known.has(spec.path)) {
       if (spec.kind === 'stat') this.restat(spec);
       return;
@@ -71,13 +73,13 @@ class PathStates {
     known.add(spec.path);
     if (PSEUDO_INPUTS.has(spec.path) || describesSelf(spec.path)) return;
     if (spec.kind === 'content' || spec.kind === 'listing') this.readFirst.add(spec.path);
-    if (spec.kind === 'stat') this.stats.set(spec.path, spec);
+    if (spec.kind === 'stat') this.stats.set(kind + spec.path, spec);
     this.inputs.push(spec);
   }
 
   /** Another stat of a file: one program in the subtree orders or prints its mtime, and the subtree depends on it that way. */
   private restat(spec: StatSpec): void {
-    const known = this.stats.get(spec.path);
+    const known = this.stats.get((spec.nofollow ? 'lstat' : 'stat') + spec.path);
     if (!known) return; // a pseudo path, not an input
     const use = stronger(known.mtime, spec.mtime);
     if (use && use !== 'none') known.mtime = use;
@@ -272,7 +274,7 @@ function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: Mtime
       // there, and a dangling symlink standing there now would lead the create elsewhere. One that
       // truncates would have kept an existing file's mode, owner and other names: absent, too
       s.markCreated(path);
-      s.output(path, { path, kind: 'vacant' });
+      s.output(path, { path, kind: a.op === 'create' && a.truncates ? 'replaceable' : 'vacant' });
       s.entryChanged(path, true);
       return null;
     case 'delete': case 'rmdir':

@@ -9,6 +9,9 @@ type SpecOf =
   | { path: string; kind: 'content'; seen?: string; prefix?: number; movedTo?: string }
   | { path: string; kind: 'absent' } // probed (or created) and found missing, symlinks followed
   | { path: string; kind: 'vacant' } // no name at all there, not even a dangling symlink (lstat)
+  /** what a truncating create needs: nothing there, or a file it ends the same with (the mode,
+   * owner and group it leaves, one link), as O_TRUNC keeps them */
+  | { path: string; kind: 'replaceable' }
   | { path: string; kind: 'exists'; type?: string; nofollow?: boolean } // present (with its type when known; nofollow: as lstat says)
   | StatSpec
   | { path: string; kind: 'listing'; names: string[]; types?: string } // the names (and entry types) a directory held before
