@@ -67,13 +67,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "pctrace: cannot connect to %s: %s\n", argv[2], strerror(errno));
         return 2;
     }
+    /* as the forked tracer does: the command inherits only what processcache sends it (sudo closes
+     * the rest; started without it, as by the tests, whatever its starter left open would reach
+     * the command). Closed before the fds arrive, which land at their own numbers. */
+    if (sock > 3) syscall(SYS_close_range, 3, (unsigned)sock - 1, 0);
+    syscall(SYS_close_range, (unsigned)sock + 1, ~0u, 0);
     if (receive_fds(&sock) < 0) {
         fprintf(stderr, "pctrace: did not receive the command's file descriptors\n");
         return 2;
     }
-    /* as the forked tracer does: the command inherits fds 0-2 only (sudo closes the rest; started
-     * without it, as by the tests, whatever its starter left open would reach the command) */
-    if (sock > 3) syscall(SYS_close_range, 3, (unsigned)sock - 1, 0);
-    syscall(SYS_close_range, (unsigned)sock + 1, ~0u, 0);
     return pct_tracer_main(sock);
 }

@@ -48,6 +48,11 @@ test("a directory's mtime is what ls -l prints and find -newer compares", () => 
   check('mkdir d; sleep 0.02; touch ref', [...twice(newer), chg('sleep 0.02; touch d/x'), ...twice(newer)]);
 });
 
+test('a script uses mtimes as its interpreter does, whatever its own name (a wrapper called cc)', () => {
+  const setup = "printf '#!/bin/sh\\n[ stamp -nt src ] && echo fresh || echo stale\\n' > cc; chmod +x cc; : > src; sleep 0.02; : > stamp";
+  check(setup, [...twice('./cc'), chg('sleep 0.02; touch src'), ...twice('./cc')]);
+});
+
 test("python's .pyc check: a same-size edit of a module is imported anew", () => {
   // with a valid .pyc, python reads the .pyc and only stats mod.py: its size and mtime are what
   // tell it the .pyc is stale after a same-size edit
@@ -156,6 +161,18 @@ test('truncate(2) keeps a prefix of what the file held: not cached', () => {
 test('a symlink a child went through and a later child re-pointed is not recorded by their parent', () => {
   const run = 'sh -c "cat l/f; sleep 0.01"; ln -sfn d2 l';
   check('mkdir d1 d2; echo one > d1/f; echo two > d2/f; ln -s d1 l', [obs('cat l/f; sleep 0.01'), obs(run), obs(run), obs(run)], false);
+});
+
+test('what mv moved keeps its mode, other names and type; a chmod keeps a file\'s other names', () => {
+  check('echo X > a', [obs('mv a b'), chg('rm b; echo X > a; chmod 600 a'), obs('mv a b'), chg('rm b; echo X > a; ln a a2'), obs('mv a b'),
+    obs('stat -c "%n %h" b a2'), chg('rm -f b a2; echo X > t; ln -s t a'), obs('mv a b')], false);
+  const ch = `${PY} -c "import os; os.chmod('f', 0o600)"`;
+  check('echo a > f', [obs(ch), chg('chmod 644 f; ln f g'), obs(ch), obs('stat -c "%n %a %h" f g')], false);
+});
+
+test('a truncating create over what the recording left: a read-only file or a directory never matches', () => {
+  const w = `${PY} -c "import os; open('out', 'w').write('hi'); os.unlink('out'); os.mkdir('out')"; echo rc=$?`;
+  check('mkdir sub', [obs(w), chg('rmdir out; ln -s sub/t out'), obs(w), obs('cat sub/t')], false);
 });
 
 test.run();

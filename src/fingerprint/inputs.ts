@@ -19,8 +19,9 @@ function existence(path: string, recordedType: string | undefined, nofollow = fa
     const st = nofollow || recordedType === 'symlink' ? lstatSync(path, { throwIfNoEntry: false }) : statSync(path, { throwIfNoEntry: false });
     if (!st) return 'absent';
     return recordedType ? `type:${typeOf(st)}` : 'exists';
-  } catch {
-    return 'absent'; // ENOTDIR, EACCES on the way: the path cannot be reached, as when recorded
+  } catch (e) {
+    // EACCES on the way: what the program's probe said too (it records "exists" for it)
+    return (e as NodeJS.ErrnoException).code === 'EACCES' ? 'exists' : 'absent'; // ENOTDIR: cannot be reached
   }
 }
 
@@ -42,7 +43,8 @@ export function replaceable(path: string): string | null {
   try {
     const st = lstatSync(path, { throwIfNoEntry: false });
     if (!st) return null;
-    return st.isFile() && st.nlink === 1 ? `replaceable:${(st.mode & 0o7777).toString(8)}:${st.uid}:${st.gid}` : 'taken';
+    // only a lone file its owner may write ends the same: anything else never matches
+    return st.isFile() && st.nlink === 1 && (st.mode & 0o200) !== 0 ? `replaceable:${(st.mode & 0o7777).toString(8)}:${st.uid}:${st.gid}` : 'taken';
   } catch {
     return 'taken';
   }

@@ -1,7 +1,8 @@
 // The memo engine: at every exec, look the program up (weak fingerprint -> candidates -> every
 // input still the same) and skip it on a hit; when a program that ran ends, record what its
 // subtree read and left behind.
-import { lstatSync, readlinkSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readlinkSync, readSync } from 'node:fs';
+import { basename } from 'node:path';
 import { CHANGE_OPS, FileHasher, FsView, LinkWalker, namesFingerprint, replaceable, sha256, statBase, statFields, statNow, toInput, weakKey, type Change } from '../fingerprint/index.js';
 import { identityOf, mtimeUse, parseSeen, typeOfMode, summarize, WRITE_SINKS, type Input, type InputSpec, type StatSpec, type Step, type Summary } from '../observe/index.js';
 import type { Entry, OutputState, Store, StoreIndex } from '../store/index.js';
@@ -257,6 +258,8 @@ export class MemoEngine {
   private readonly restorer: Restorer;
   /** the symlinks on the way to each path the subtrees touched */
   private readonly walker = new LinkWalker();
+  /** each program's #! interpreter, or null for a binary */
+  private readonly interpreters = new Map<string, string | null>();
 
   constructor(private readonly opts: MemoOptions, private readonly builder: TraceBuilder) {
     this.fs = new FsView(opts.hasher);
@@ -511,7 +514,12 @@ export class MemoEngine {
     switch (spec.kind) {
       case 'listing': return namesFingerprint(spec.names, spec.types);
       case 'absent': case 'vacant': return 'absent';
-      case 'replaceable': return replaceable(spec.path) ?? 'replaceable:';
+      // what the recording left there is what a later create over it must find; 'taken' (a
+      // directory, a link, a file with other names) is recorded as a value nothing matches
+      case 'replaceable': {
+        const left = replaceable(spec.path) ?? 'replaceable:';
+        return left === 'taken' ? 'replaceable:none' : left;
+      }
       case 'exists':
         if (spec.type) return `type:${spec.type}`;
         if (!spec.nofollow) return 'exists';
@@ -521,7 +529,7 @@ export class MemoEngine {
         if (spec.mode >= 0) {
           return statBase(spec, { mode: typeMode(spec.type) | spec.mode, uid: spec.uid, gid: spec.gid, size: spec.size ?? 0, nlink: spec.nlink ?? 1 });
         }
-        const st = statNow(spec.path, spec.nofollow); // an exec's: its mode as it is now
+        const st = statNow(spec.readAt ?? spec.path, spec.nofollow); // an exec's, a moved file's: as it is now
         return statBase(spec, st ? statFields(st) : undefined);
       }
       case 'content':
@@ -718,7 +726,7 @@ export class MemoEngine {
   /** exec's subtree: its own accesses and output, with each ended child folded in where it ended. */
   private async fold(exec: Execution, endAt: number): Promise<Folded> {
     const own: Part[] = []; // in log order
-    const mtimes = mtimeUse(exec.exe, exec.argv);
+    const mtimes = mtimeUse(this.interpreterOf(exec.exe) ?? exec.exe, exec.argv);
     let savedMs = 0;
     const observed = [...exec.observed];
     // a file it inherited open for reading is read as of its exec
@@ -768,6 +776,30 @@ export class MemoEngine {
       summary.unmodelled = childReason;
     }
     return { summary, unsafe, stream, endAt, savedMs, observed: [...new Set(observed)] };
+  }
+
+  /**
+   * The interpreter a script names on its #! line (`env` skipped), or null for a binary: a wrapper
+   * script called `cc` is a shell, and uses mtimes as one, whatever its name says.
+   */
+  private interpreterOf(exe: string): string | null {
+    let known = this.interpreters.get(exe);
+    if (known === undefined) {
+      known = null;
+      try {
+        const fd = openSync(exe, 'r');
+        try {
+          const head = Buffer.alloc(256);
+          const line = head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString('latin1').split('\n')[0]!;
+          const words = line.startsWith('#!') ? line.slice(2).trim().split(/\s+/) : [];
+          known = (basename(words[0] ?? '') === 'env' ? words.find((w, i) => i > 0 && !w.startsWith('-')) : words[0]) ?? null;
+        } finally {
+          closeSync(fd);
+        }
+      } catch { /* unreadable: classified by its own name */ }
+      this.interpreters.set(exe, known);
+    }
+    return known;
   }
 
   /** A child served from cache: what its entry stands for, and its output stream. */

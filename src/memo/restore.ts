@@ -1,7 +1,7 @@
 // Puts an entry's outputs back: every blob fetched and verified first, then each path written to
 // a temporary name and renamed into place, only inside the allowed directories and never through
 // a symlink that leads out of them.
-import { chmodSync, linkSync, lstatSync, utimesSync, mkdirSync, realpathSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, lstatSync, readFileSync, utimesSync, mkdirSync, realpathSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Entry, OutputState, Store } from '../store/index.js';
 import type { Roots } from './paths.js';
@@ -83,6 +83,8 @@ export interface Restored {
  */
 export class Restorer {
   private readonly realDirs = new Map<string, string>();
+  /** outputs of the restore under way whose bytes were there already */
+  private readonly inPlace = new Set<string>();
 
   constructor(private readonly roots: Roots, private readonly umask: number) {}
 
@@ -123,7 +125,9 @@ export class Restorer {
    * written in one instant, a linked program could look older than its objects to the next make.
    */
   private keepOrder(outputs: OutputState[]): void {
-    const ordered = outputs.filter((o): o is Extract<OutputState, { type: 'file' }> => o.type === 'file' && o.order !== undefined && !o.linkOf);
+    const ordered = outputs.filter((o): o is Extract<OutputState, { type: 'file' }> =>
+      o.type === 'file' && o.order !== undefined && !o.linkOf && !this.inPlace.has(o.path));
+    this.inPlace.clear();
     if (!ordered.length) return;
     const newest = Math.max(...ordered.map((o) => o.order!));
     const now = Date.now();
@@ -156,6 +160,13 @@ export class Restorer {
       case 'file': {
         if (o.linkOf !== undefined) return this.link(o.linkOf, dir, path);
         const data = blobs.get(o.blob)!;
+        // the same bytes already there (a chmod's output): its mode set in place keeps its other
+        // names, as the program's chmod did
+        if (holds(path, data)) {
+          chmodSync(path, o.mode & 0o7777);
+          this.inPlace.add(o.path); // its mtime stays, as a chmod leaves it
+          return 0;
+        }
         const mode = o.mode & 0o7777;
         const tmp = tmpName(dir, basename(target));
         writeFileSync(tmp, data, { mode });
@@ -182,6 +193,16 @@ export class Restorer {
         removeAt(path);
         return 0;
     }
+  }
+}
+
+/** Whether path is a regular file holding exactly data (not through a symlink). */
+function holds(path: string, data: Buffer): boolean {
+  try {
+    const st = lstatSync(path, { throwIfNoEntry: false });
+    return st !== undefined && st.isFile() && st.size === data.length && readFileSync(path).equals(data);
+  } catch {
+    return false;
   }
 }
 

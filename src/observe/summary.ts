@@ -54,6 +54,8 @@ class PathStates {
   /** A rename of path to `to`: what path held is what `to` holds at the end, if nothing changes it after. */
   moved(path: string, to: string): void {
     const read = !this.changed.has(path); // else the subtree made what it moves: no input
+    // what it moved keeps its inode: its type, mode and other names are the destination's now
+    if (read) this.input({ path, kind: 'stat', type: 'file', mode: -1, uid: -1, gid: -1, nlink: 1, nofollow: true, readAt: to });
     this.output(path, { path, kind: 'content', movedTo: to }, true);
     this.output(to, null);
     if (read) this.movedTo.add(to);

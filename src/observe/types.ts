@@ -39,6 +39,8 @@ export interface StatSpec {
   /** the mtime the program saw (a replayed child's: what its lookup saw) */
   mtimeNs?: bigint;
   nofollow?: boolean;
+  /** where to read it at the recording, when not at path (what a rename moved is at its destination) */
+  readAt?: string;
 }
 
 /** An input with the fingerprint it had: "sha256:..", "absent", "type:dir", "names:..", "link:..", "stat:..". */
