@@ -1,4 +1,30 @@
-#!/usr/bin/env node
+#!/bin/sh
+':' /*
+# The CLI's launcher: dist/cli.js is this sh script and the bundle at once (JavaScript reads the
+# line above as a string and a comment). Node resets the signal dispositions it inherits, clears
+# the signal mask and marks fds 0-15 close-on-exec before any JavaScript runs, so sh looks first
+# (a non-interactive sh keeps the signals its caller ignored) and tells the CLI what it saw in
+# PROCESSCACHE_LAUNCH (src/trace/launch.ts): the ignored and blocked masks (hex, from
+# /proc/PID/status: /proc/PID/stat has only their low 31 bits), the fds from 3 up that are not
+# close-on-exec, and whether this sh is bash (which ignores SIGQUIT itself, and not for the
+# programs it runs). Builtins only: no process but sh itself. (No star-slash in here: it would end
+# the comment for JavaScript.)
+# (The variables are prefixed: one the caller exported would reach the command changed.)
+__pc_ign= __pc_blk= __pc_fds=
+while read -r __pc_k __pc_v; do
+  case $__pc_k in SigBlk:) __pc_blk=$__pc_v;; SigIgn:) __pc_ign=$__pc_v; break;; esac
+done </proc/$$/status
+for __pc_p in /proc/$$/fd/*; do
+  __pc_n=${__pc_p#/proc/$$/fd/}
+  case $__pc_n in [012]|*[!0-9]*) continue;; esac
+  # the directory this loop listed had an fd of its own, gone by now
+  [ -e /proc/$$/fdinfo/$__pc_n ] || continue
+  { read -r __pc_k __pc_v; read -r __pc_k __pc_v; } </proc/$$/fdinfo/$__pc_n
+  [ $(($__pc_v & 02000000)) = 0 ] && __pc_fds=$__pc_fds,$__pc_n
+done
+export PROCESSCACHE_LAUNCH="$__pc_ign $__pc_blk ${__pc_fds#,} ${BASH_VERSION:+bash}"
+exec node "$0" "$@"
+*/
 const __pcMetaUrl = require('node:url').pathToFileURL(__filename).href;
 "use strict";
 var __create = Object.create;
@@ -43,10 +69,42 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
+// src/trace/process-attrs.ts
+function decodeFd(text) {
+  const m = /^(\d+) (\S+) (r|w|rw) (-?\d+) ([0-9a-f]+) (.*)$/s.exec(text);
+  if (!m) return null;
+  return { fd: Number(m[1]), kind: m[2], mode: m[3], pos: Number(m[4]), identity: m[5], path: m[6] };
+}
+function decodeProcessAttrs(strings) {
+  const attrs = { fds: [], fdsUnknown: strings.length === 0 };
+  const known = new Set(SCALAR_KEYS);
+  for (const s of strings) {
+    const eq = s.indexOf("=");
+    const key = s.slice(0, eq), value = s.slice(eq + 1);
+    if (key === "fd") {
+      const fd = value === "?" ? null : decodeFd(value);
+      if (fd) attrs.fds.push(fd);
+      else attrs.fdsUnknown = true;
+    } else if (known.has(key) && value !== "?") {
+      attrs[key] = value;
+    }
+  }
+  return attrs;
+}
+var SCALAR_KEYS, OBSERVED_BY;
+var init_process_attrs = __esm({
+  "src/trace/process-attrs.ts"() {
+    "use strict";
+    SCALAR_KEYS = ["uid", "gid", "groups", "sigign", "sigblk", "rlimits", "ns", "affinity", "uname"];
+    OBSERVED_BY = { sched_getaffinity: "affinity", uname: "uname" };
+  }
+});
+
 // src/trace/protocol.ts
 function encodeSpec(spec) {
   const strings = Buffer.from([spec.exe, spec.cwd, ...spec.argv, ...spec.env].map((s) => `${s}\0`).join(""));
-  const header = Buffer.alloc(36 + 4 * spec.groups.length);
+  const ids = [...spec.groups, ...spec.fds];
+  const header = Buffer.alloc(SPEC_HEADER + 4 * ids.length);
   const fields = [
     SPEC_MAGIC,
     spec.flags,
@@ -56,10 +114,13 @@ function encodeSpec(spec) {
     spec.groups.length,
     spec.argv.length,
     spec.env.length,
-    strings.length
+    strings.length,
+    spec.fds.length
   ];
   fields.forEach((v, i) => header.writeUInt32LE(v >>> 0, i * 4));
-  spec.groups.forEach((g, i) => header.writeUInt32LE(g >>> 0, 36 + i * 4));
+  header.writeBigUInt64LE(BigInt.asUintN(64, spec.sigIgnored), 40);
+  header.writeBigUInt64LE(BigInt.asUintN(64, spec.sigBlocked), 48);
+  ids.forEach((g, i) => header.writeUInt32LE(g >>> 0, SPEC_HEADER + i * 4));
   return Buffer.concat([header, strings]);
 }
 function payloadStrings(payload) {
@@ -80,17 +141,26 @@ function decodeExecQuery(ev) {
     streams: [s1, s2],
     argv: rest.slice(0, ev.kind),
     env: rest.slice(ev.kind, ev.kind + ev.aux),
-    umask: ev.op === UMASK_UNKNOWN ? null : ev.op
+    umask: ev.op === UMASK_UNKNOWN ? null : ev.op,
+    process: decodeProcessAttrs(rest.slice(ev.kind + ev.aux))
   };
 }
 function encodeExecReply(decision) {
   const chunks = decision.skip ? decision.output : [];
-  const head = Buffer.alloc(16);
+  const seeks = decision.skip ? decision.seeks ?? [] : [];
+  const head = Buffer.alloc(20);
   head.writeUInt32LE(REPLY_MAGIC, 0);
   head.writeUInt32LE(decision.skip ? 1 : 0, 4);
   head.writeInt32LE(decision.skip ? decision.exitCode : 0, 8);
   head.writeUInt32LE(chunks.length, 12);
+  head.writeUInt32LE(seeks.length, 16);
   const parts = [head];
+  for (const s of seeks) {
+    const b = Buffer.alloc(16);
+    b.writeUInt32LE(s.fd, 0);
+    b.writeBigUInt64LE(BigInt(s.pos), 8);
+    parts.push(b);
+  }
   for (const c of chunks) {
     const h = Buffer.alloc(8);
     h.writeUInt32LE(c.fd, 0);
@@ -99,16 +169,17 @@ function encodeExecReply(decision) {
   }
   return Buffer.concat(parts);
 }
-var SPEC_MAGIC, SPEC_DROP_PRIVILEGES, SPEC_NO_NEW_PRIVS, SPEC_NO_NOTIFY, SPEC_DECIDE_EXEC, REPLY_MAGIC, EventType, ACCESS_OPS, HEADER, EventDecoder, UMASK_UNKNOWN;
+var SPEC_MAGIC, SPEC_DROP_PRIVILEGES, SPEC_NO_NEW_PRIVS, SPEC_NO_NOTIFY, SPEC_DECIDE_EXEC, REPLY_MAGIC, EventType, ACCESS_OPS, SPEC_HEADER, HEADER, EventDecoder, UMASK_UNKNOWN;
 var init_protocol = __esm({
   "src/trace/protocol.ts"() {
     "use strict";
-    SPEC_MAGIC = 1885566001;
+    init_process_attrs();
+    SPEC_MAGIC = 1885566002;
     SPEC_DROP_PRIVILEGES = 1;
     SPEC_NO_NEW_PRIVS = 2;
     SPEC_NO_NOTIFY = 4;
     SPEC_DECIDE_EXEC = 8;
-    REPLY_MAGIC = 1885566034;
+    REPLY_MAGIC = 1885566035;
     EventType = {
       start: 1,
       exec: 2,
@@ -122,7 +193,9 @@ var init_protocol = __esm({
       warn: 10,
       done: 11,
       thread: 12,
-      execQuery: 13
+      execQuery: 13,
+      observed: 14,
+      fdEnd: 15
     };
     ACCESS_OPS = [
       "",
@@ -147,6 +220,7 @@ var init_protocol = __esm({
       "stdin",
       "dup"
     ];
+    SPEC_HEADER = 56;
     HEADER = 32;
     EventDecoder = class {
       pending = [];
@@ -188,6 +262,11 @@ var init_protocol = __esm({
 });
 
 // src/trace/builder.ts
+function fdOfPath(path) {
+  const m = FD_BY_PATH.exec(path);
+  if (!m) return null;
+  return m[1] !== void 0 ? STD_NAMES[m[1]] : Number(m[2] ?? m[3]);
+}
 function errnoName(err) {
   return err === 0 ? "ok" : ERRNO_NAMES.get(err) ?? `errno${err}`;
 }
@@ -197,11 +276,12 @@ function nsToMs(ns) {
 function pushUnique(list, item) {
   if (!list.includes(item)) list.push(item);
 }
-var import_node_os, ERRNO_NAMES, FILE_TYPES, TraceBuilder;
+var import_node_os, ERRNO_NAMES, FILE_TYPES, OPEN_TRUNCATES, OPEN_EXCL, OPEN_APPENDS, TRUNCATE_CALL, PROBE_NOFOLLOW, FD_BY_PATH, STD_NAMES, QUIET_DEVICES, TraceBuilder;
 var init_builder = __esm({
   "src/trace/builder.ts"() {
     "use strict";
     import_node_os = require("node:os");
+    init_process_attrs();
     init_protocol();
     ERRNO_NAMES = new Map(
       Object.entries(import_node_os.constants.errno).map(([name, num]) => [num, name])
@@ -215,6 +295,14 @@ var init_builder = __esm({
       10: "symlink",
       12: "socket"
     };
+    OPEN_TRUNCATES = 1;
+    OPEN_EXCL = 2;
+    OPEN_APPENDS = 4;
+    TRUNCATE_CALL = 8;
+    PROBE_NOFOLLOW = 256;
+    FD_BY_PATH = /^(?:\/dev\/(?:std(in|out|err)|fd\/(\d+))|\/proc\/(?:self|thread-self|\d+)(?:\/task\/\d+)?\/fd\/(\d+))$/;
+    STD_NAMES = { in: 0, out: 1, err: 2 };
+    QUIET_DEVICES = /* @__PURE__ */ new Set(["/dev/null", "/dev/zero", "/dev/full", "/dev/urandom", "/dev/random"]);
     TraceBuilder = class {
       executions = [];
       errors = [];
@@ -272,6 +360,19 @@ var init_builder = __esm({
           case EventType.nondet:
             this.tag(ev, "nondeterminism");
             break;
+          case EventType.fdEnd: {
+            for (const exec of this.executions) {
+              if (exec.pid !== ev.pid || exec.endMs !== null || ev.payload.length < 8) continue;
+              (exec.inheritedEnds ??= []).push({ fd: ev.op, pos: Number(ev.payload.readBigInt64LE(0)) });
+            }
+            break;
+          }
+          case EventType.observed: {
+            const exec = this.executionOfPid.get(ev.pid);
+            const attr = OBSERVED_BY[payloadStrings(ev.payload)[0] ?? ""];
+            if (exec && attr) pushUnique(exec.observed, attr);
+            break;
+          }
           case EventType.output: {
             const exec = this.executionOfPid.get(ev.pid);
             if (!exec) break;
@@ -309,6 +410,7 @@ var init_builder = __esm({
           accesses: [{ op: "exec", path: exe, result: "ok" }],
           flags: [],
           nondeterminism: [],
+          observed: [],
           stdio: { "0": k0, "1": k1, "2": k2 },
           streams: [s1, s2],
           output: []
@@ -335,6 +437,7 @@ var init_builder = __esm({
           accesses: [],
           flags: [],
           nondeterminism: [],
+          observed: [],
           stdio: { "0": query.stdio[0], "1": query.stdio[1], "2": query.stdio[2] },
           streams: query.streams,
           output: output.map((o) => ({ fd: o.fd, bytes: o.data.length })),
@@ -418,19 +521,41 @@ var init_builder = __esm({
         if (path !== void 0 && op !== "stdin" && op !== "dup") access.path = path;
         switch (op) {
           case "probe": {
-            const type = FILE_TYPES[ev.kind];
+            const type = FILE_TYPES[ev.kind & 255];
             if (type) access.type = type;
+            if (ev.kind & PROBE_NOFOLLOW) access.nofollow = true;
+            if (second !== void 0) access.seen = second;
+            break;
+          }
+          case "read": {
+            if (second !== void 0) access.seen = second;
+            if (path !== void 0 && this.readsAStream(exec, path, FILE_TYPES[ev.kind & 255])) return;
+            break;
+          }
+          case "write":
+          case "truncate": {
+            if (second !== void 0) access.seen = second;
+            if (op === "write" && ev.kind & OPEN_APPENDS) access.appends = true;
+            if (op === "truncate" && ev.kind & TRUNCATE_CALL) access.keepsPrefix = true;
+            const type = second === void 0 ? void 0 : FILE_TYPES[(parseInt(second.slice(0, second.indexOf(":")), 16) & 61440) >> 12];
+            if (type === "fifo" || type === "socket") pushUnique(exec.flags, `fifo: it writes to ${path} by path, for another process to read`);
             break;
           }
           case "list": {
             const key = `${exec.id}\0${path}`;
-            const names = [second, ...rest].filter((n) => n !== void 0);
+            const entries = /* @__PURE__ */ new Map();
             const earlier = this.listings.get(key);
+            if (earlier) earlier.names.forEach((n, i) => entries.set(n, earlier.types?.[i] ?? "?"));
+            for (const typed of [second, ...rest]) if (typed) entries.set(typed.slice(1), typed[0]);
+            const names = [...entries.keys()].sort();
+            const types = names.map((n) => entries.get(n)).join("");
             if (earlier) {
-              earlier.names = [.../* @__PURE__ */ new Set([...earlier.names ?? [], ...names])].sort();
+              earlier.names = names;
+              earlier.types = types;
               return;
             }
-            access.names = [...new Set(names)].sort();
+            access.names = names;
+            access.types = types;
             this.listings.set(key, access);
             break;
           }
@@ -447,7 +572,9 @@ var init_builder = __esm({
             access.to = ev.aux;
             break;
           case "create":
-            if (ev.kind === 1) access.truncates = true;
+            if (ev.kind & OPEN_TRUNCATES) access.truncates = true;
+            if (ev.kind & OPEN_EXCL) access.exclusive = true;
+            if (ev.kind & OPEN_APPENDS) access.appends = true;
             break;
           default:
             break;
@@ -456,11 +583,88 @@ var init_builder = __esm({
         const at = this.append({ exec: exec.id, kind: "access", access });
         this.onAccessSeen?.(access, exec.id, at, ev.aux > 0 && op !== "dup" ? Number(ev.timeNs) - ev.aux * 1e3 : void 0);
       }
+      /**
+       * A read of something that is no file's content: stdin opened again by path is stdin; another
+       * fd, a FIFO, a socket or a device holds bytes some other process sends, which a replay cannot
+       * know. Returns true when the read was turned into a stdin access (already logged).
+       */
+      readsAStream(exec, path, type) {
+        const fd = fdOfPath(path);
+        if (fd === 0) {
+          const access = { op: "stdin", result: "ok" };
+          exec.accesses.push(access);
+          this.append({ exec: exec.id, kind: "access", access });
+          return true;
+        }
+        if (fd !== null) pushUnique(exec.flags, `fd-by-path: it opens its fd ${fd} by path (${path})`);
+        else if (type === "fifo" || type === "socket") pushUnique(exec.flags, `fifo: it reads ${path}, whose bytes another process sends`);
+        else if ((type === "char" || type === "block") && !QUIET_DEVICES.has(path) && !path.startsWith("/dev/tty") && !path.startsWith("/dev/pts/")) {
+          pushUnique(exec.flags, `device: it reads the device ${path}`);
+        }
+        return false;
+      }
       /** Now, on the tracer's clock (null when the tracer did not say when it started). */
       nowNs() {
         return this.tracerStartNs === null ? null : Number(process.hrtime.bigint() - this.tracerStartNs);
       }
     };
+  }
+});
+
+// src/trace/launch.ts
+function isOpen(fd) {
+  try {
+    (0, import_node_fs.fstatSync)(fd);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function mask(word) {
+  return word && /^[0-9a-f]{1,16}$/i.test(word) ? BigInt(`0x${word}`) : 0n;
+}
+function parseLaunch(value) {
+  const [ignored, blocked, fds, shell] = value.split(" ");
+  const numbers = (fds ?? "").split(",").filter((f) => /^\d+$/.test(f)).map(Number);
+  let sigIgnored = mask(ignored);
+  if (shell === "bash") sigIgnored &= ~SIGQUIT_BIT;
+  return { sigIgnored, sigBlocked: mask(blocked), fds: ascending(numbers.filter((fd) => fd >= 3)) };
+}
+function ascending(fds) {
+  return [...new Set(fds)].sort((a, b) => a - b);
+}
+function inheritableFds() {
+  const fds = [];
+  try {
+    for (const name of (0, import_node_fs.readdirSync)("/proc/self/fd")) {
+      const fd = Number(name);
+      if (fd < 3) continue;
+      try {
+        const flags = /^flags:\s*([0-7]+)/m.exec((0, import_node_fs.readFileSync)(`/proc/self/fdinfo/${fd}`, "utf8"))?.[1];
+        if (flags !== void 0 && (parseInt(flags, 8) & O_CLOEXEC) === 0) fds.push(fd);
+      } catch {
+      }
+    }
+  } catch {
+  }
+  return ascending(fds);
+}
+function callerLaunch() {
+  if (captured) return captured;
+  const value = process.env[LAUNCH_ENV];
+  delete process.env[LAUNCH_ENV];
+  const launch = value === void 0 ? { sigIgnored: 0n, sigBlocked: 0n, fds: inheritableFds() } : parseLaunch(value);
+  captured = { ...launch, fds: launch.fds.filter(isOpen) };
+  return captured;
+}
+var import_node_fs, LAUNCH_ENV, O_CLOEXEC, SIGQUIT_BIT, captured;
+var init_launch = __esm({
+  "src/trace/launch.ts"() {
+    "use strict";
+    import_node_fs = require("node:fs");
+    LAUNCH_ENV = "PROCESSCACHE_LAUNCH";
+    O_CLOEXEC = 524288;
+    SIGQUIT_BIT = 1n << 2n;
   }
 });
 
@@ -505,7 +709,7 @@ function findNativeDir() {
     (0, import_node_path.join)(here, "..", "..", "native", "build", arch2),
     (0, import_node_path.join)(here, "..", "native", "build", arch2)
   ].filter((c) => Boolean(c));
-  const found = candidates.find((dir) => (0, import_node_fs.existsSync)((0, import_node_path.join)(dir, "libpctrace.so")));
+  const found = candidates.find((dir) => (0, import_node_fs2.existsSync)((0, import_node_path.join)(dir, "libpctrace.so")));
   if (!found) {
     throw new NativeError(`the native tracer is not built (looked in ${candidates.join(", ")}); run \`npm run build\``);
   }
@@ -520,18 +724,18 @@ function loadNative() {
   const libraryPath = (0, import_node_path.join)(dir, "libpctrace.so");
   const lib = import_koffi.default.load(libraryPath);
   const abi = lib.func("int pct_abi_version(void)");
-  if (abi() >>> 0 !== 1885566001) throw new NativeError(`${libraryPath} is from another version; run \`npm run build\``);
-  const forkTracer = lib.func("int pct_fork_tracer(_Out_ int *channel)");
+  if (abi() >>> 0 !== SPEC_MAGIC) throw new NativeError(`${libraryPath} is from another version; run \`npm run build\``);
+  const forkTracer = lib.func("int pct_fork_tracer(_Out_ int *channel, const int *inherit, int ninherit)");
   const listen = lib.func("int pct_listen(const char *path)");
-  const accept = lib.func("int pct_accept_tracer(int listener, int timeout_ms)");
+  const accept = lib.func("int pct_accept_tracer(int listener, int timeout_ms, const int *inherit, int ninherit)");
   const close = lib.func("int pct_close(int fd)");
   const reap = lib.func("int pct_reap(int pid, int nohang)");
   cached = {
     libraryPath,
     helperPath: (0, import_node_path.join)(dir, "pctrace"),
-    forkTracer() {
+    forkTracer(inherit) {
       const out = [0];
-      const pid = forkTracer(out);
+      const pid = forkTracer(out, Int32Array.from(inherit), inherit.length);
       if (pid < 0) throw errnoMessage(pid, "starting the tracer");
       return { pid, channel: out[0] };
     },
@@ -540,9 +744,10 @@ function loadNative() {
       if (fd < 0) throw errnoMessage(fd, `listening on ${path}`);
       return fd;
     },
-    acceptTracer(listener, timeoutMs) {
+    acceptTracer(listener, timeoutMs, inherit) {
+      const fds = Int32Array.from(inherit);
       return new Promise((resolveFd, reject) => {
-        accept.async(listener, timeoutMs, (err, fd) => {
+        accept.async(listener, timeoutMs, fds, fds.length, (err, fd) => {
           if (err) reject(err instanceof Error ? err : new NativeError(String(err)));
           else if (fd < 0) reject(errnoMessage(fd, "waiting for the tracer program"));
           else resolveFd(fd);
@@ -560,16 +765,18 @@ function loadNative() {
   };
   return cached;
 }
-var import_node_fs, import_node_path, import_node_url, import_koffi, NativeError, cached;
+var import_node_fs2, import_node_path, import_node_url, import_koffi, NativeError, PASS_FDS_MAX, cached;
 var init_native = __esm({
   "src/trace/native.ts"() {
     "use strict";
-    import_node_fs = require("node:fs");
+    import_node_fs2 = require("node:fs");
     import_node_path = require("node:path");
     import_node_url = require("node:url");
     import_koffi = __toESM(require_koffi_addon(), 1);
+    init_protocol();
     NativeError = class extends Error {
     };
+    PASS_FDS_MAX = 253;
   }
 });
 
@@ -577,8 +784,8 @@ var init_native = __esm({
 function resolveProgram(name, env, cwd) {
   const executable = (p) => {
     try {
-      (0, import_node_fs2.accessSync)(p, import_node_fs2.constants.X_OK);
-      return (0, import_node_fs2.statSync)(p).isFile();
+      (0, import_node_fs3.accessSync)(p, import_node_fs3.constants.X_OK);
+      return (0, import_node_fs3.statSync)(p).isFile();
     } catch {
       return false;
     }
@@ -596,23 +803,24 @@ function resolveProgram(name, env, cwd) {
   throw new TraceError(`${name}: command not found in PATH`);
 }
 function envList(env) {
-  return Object.entries(env).filter((e) => e[1] !== void 0).map(([k, v]) => `${k}=${v}`);
+  return Object.entries(env).filter((e) => e[1] !== void 0 && e[0] !== LAUNCH_ENV).map(([k, v]) => `${k}=${v}`);
 }
 function currentUmask() {
-  const mask = process.umask(18);
-  process.umask(mask);
-  return mask;
+  const mask2 = process.umask(18);
+  process.umask(mask2);
+  return mask2;
 }
 function hasPasswordlessSudo() {
   const r = (0, import_node_child_process.spawnSync)("sudo", ["-n", "true"], { stdio: "ignore", timeout: 1e4 });
   return r.status === 0;
 }
-function startForked(native) {
-  const { pid, channel } = native.forkTracer();
+function startForked(native, inherit) {
+  const { pid, channel } = native.forkTracer(inherit);
   const socket = new import_node_net.Socket({ fd: channel, readable: true, writable: true });
   return {
     socket,
     privileged: false,
+    program: false,
     exit: null,
     finish() {
       native.reap(pid, true);
@@ -625,8 +833,8 @@ function startForked(native) {
     }
   };
 }
-async function startProgram(native, program, sudo) {
-  const dir = (0, import_node_fs2.mkdtempSync)((0, import_node_path2.join)((0, import_node_os2.tmpdir)(), "processcache-"));
+async function startProgram(native, program, sudo, inherit) {
+  const dir = (0, import_node_fs3.mkdtempSync)((0, import_node_path2.join)((0, import_node_os2.tmpdir)(), "processcache-"));
   const path = (0, import_node_path2.join)(dir, "tracer.sock");
   const listener = native.listen(path);
   const argv = [program, "--connect", path];
@@ -640,17 +848,18 @@ async function startProgram(native, program, sudo) {
   });
   let channel;
   try {
-    channel = await native.acceptTracer(listener, 15e3);
+    channel = await native.acceptTracer(listener, 15e3, inherit);
   } catch (e) {
     child.kill();
     throw new TraceError(`the tracer program did not start${sudo ? " through sudo" : ""}: ${stderr.trim() || e.message}`);
   } finally {
     native.close(listener);
-    (0, import_node_fs2.rmSync)(dir, { recursive: true, force: true });
+    (0, import_node_fs3.rmSync)(dir, { recursive: true, force: true });
   }
   return {
     socket: new import_node_net.Socket({ fd: channel, readable: true, writable: true }),
     privileged: sudo,
+    program: true,
     exit,
     async postmortem() {
       const timeout = new Promise((r) => setTimeout(() => r(null), 2e3).unref());
@@ -676,7 +885,10 @@ async function traceCommand(options) {
   const env = options.env ?? process.env;
   const exe = resolveProgram(program, env, cwd);
   const native = loadNative();
-  const started = options.tracerProgram ? await startProgram(native, options.tracerProgram, false) : decide(options) ? await startProgram(native, native.helperPath, true) : startForked(native);
+  const launch = options.launch ?? callerLaunch();
+  const passable = launch.fds.slice(0, PASS_FDS_MAX - 3);
+  const started = options.tracerProgram ? await startProgram(native, options.tracerProgram, false, passable) : decide(options) ? await startProgram(native, native.helperPath, true, passable) : startForked(native, launch.fds);
+  const inherited = started.program ? passable : launch.fds;
   const isRoot = process.getuid?.() === 0;
   const spec = encodeSpec({
     exe,
@@ -687,6 +899,9 @@ async function traceCommand(options) {
     gid: process.getgid?.() ?? 0,
     groups: process.getgroups?.() ?? [],
     umask: currentUmask(),
+    fds: inherited,
+    sigIgnored: launch.sigIgnored,
+    sigBlocked: launch.sigBlocked,
     flags: (started.privileged ? SPEC_DROP_PRIVILEGES : isRoot ? 0 : SPEC_NO_NEW_PRIVS) | (process.env.PROCESSCACHE_NOTIFY === "0" ? SPEC_NO_NOTIFY : 0) | (options.decideExec ? SPEC_DECIDE_EXEC : 0)
   });
   const t0 = performance.now();
@@ -752,6 +967,8 @@ async function traceCommand(options) {
     executions: builder.executions
   };
   const warnings = [...builder.warnings];
+  const lost = launch.fds.slice(inherited.length);
+  if (lost.length > 0) warnings.push(`the tracer program receives ${PASS_FDS_MAX} fds at most: the command did not inherit fds ${lost.join(", ")}`);
   if (!started.privileged && !isRoot) warnings.push(...setuidWarnings(trace));
   return { trace, status, builder, warnings, tracerExit: started.exit };
 }
@@ -787,7 +1004,7 @@ function setuidWarnings(trace) {
   const out = [];
   for (const exec of trace.executions) {
     try {
-      if ((0, import_node_fs2.statSync)(exec.exe).mode & 2048) {
+      if ((0, import_node_fs3.statSync)(exec.exe).mode & 2048) {
         out.push(`${exec.exe} is setuid, but the tracer runs without privileges, so it ran without them. Give this user passwordless sudo (the tracer then runs privileged and the command as you) or run processcache as root.`);
       }
     } catch {
@@ -795,16 +1012,17 @@ function setuidWarnings(trace) {
   }
   return [...new Set(out)];
 }
-var import_node_child_process, import_node_fs2, import_node_net, import_node_os2, import_node_path2, TraceError;
+var import_node_child_process, import_node_fs3, import_node_net, import_node_os2, import_node_path2, TraceError;
 var init_session = __esm({
   "src/trace/session.ts"() {
     "use strict";
     import_node_child_process = require("node:child_process");
-    import_node_fs2 = require("node:fs");
+    import_node_fs3 = require("node:fs");
     import_node_net = require("node:net");
     import_node_os2 = require("node:os");
     import_node_path2 = require("node:path");
     init_builder();
+    init_launch();
     init_native();
     init_protocol();
     TraceError = class extends Error {
@@ -818,7 +1036,9 @@ var init_trace = __esm({
     "use strict";
     init_session();
     init_native();
+    init_launch();
     init_builder();
+    init_process_attrs();
   }
 });
 
@@ -875,12 +1095,12 @@ async function digestChunked(file) {
   for (let n; (n = (await file.read(buf, 0, buf.length, null)).bytesRead) > 0; ) h.update(buf.subarray(0, n));
   return h.digest("hex");
 }
-var import_node_crypto, import_node_fs3, RACY_FINE_NS, RACY_COARSE_NS, AT_ONCE_MAX, KEEP, FileHasher;
+var import_node_crypto, import_node_fs4, RACY_FINE_NS, RACY_COARSE_NS, AT_ONCE_MAX, KEEP, FileHasher;
 var init_hash = __esm({
   "src/fingerprint/hash.ts"() {
     "use strict";
     import_node_crypto = require("node:crypto");
-    import_node_fs3 = require("node:fs");
+    import_node_fs4 = require("node:fs");
     RACY_FINE_NS = 20000000n;
     RACY_COARSE_NS = 2000000000n;
     AT_ONCE_MAX = 4n << 20n;
@@ -907,7 +1127,7 @@ var init_hash = __esm({
       lookUp(path) {
         let st;
         try {
-          st = (0, import_node_fs3.statSync)(path, { bigint: true, throwIfNoEntry: false });
+          st = (0, import_node_fs4.statSync)(path, { bigint: true, throwIfNoEntry: false });
         } catch {
           return "not-a-file";
         }
@@ -917,23 +1137,23 @@ var init_hash = __esm({
       hashContent(path) {
         let fd;
         try {
-          fd = (0, import_node_fs3.openSync)(path, "r");
+          fd = (0, import_node_fs4.openSync)(path, "r");
         } catch {
           return null;
         }
         try {
-          const before = (0, import_node_fs3.fstatSync)(fd, { bigint: true });
+          const before = (0, import_node_fs4.fstatSync)(fd, { bigint: true });
           if (!before.isFile()) return null;
           const h = (0, import_node_crypto.createHash)("sha256");
           const buf = Buffer.allocUnsafe(Math.min(1 << 20, Number(before.size) + 1));
-          for (let n; (n = (0, import_node_fs3.readSync)(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+          for (let n; (n = (0, import_node_fs4.readSync)(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
           const digest = h.digest("hex");
           this.remember(path, before, digest);
           return digest;
         } catch {
           return null;
         } finally {
-          (0, import_node_fs3.closeSync)(fd);
+          (0, import_node_fs4.closeSync)(fd);
         }
       }
       /** The digest known for the file at path, as lstat or stat saw it, if any: no read needed. */
@@ -974,17 +1194,40 @@ var init_hash = __esm({
           await file.close();
         }
       }
+      /** The sha256 of a file's first n bytes (what it held before an append), or null when it is shorter. */
+      hashPrefix(path, n) {
+        let fd;
+        try {
+          fd = (0, import_node_fs4.openSync)(path, "r");
+        } catch {
+          return null;
+        }
+        try {
+          const h = (0, import_node_crypto.createHash)("sha256");
+          const buf = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, n)));
+          let left = n;
+          for (let got; left > 0 && (got = (0, import_node_fs4.readSync)(fd, buf, 0, Math.min(buf.length, left), n - left)) > 0; ) {
+            h.update(buf.subarray(0, got));
+            left -= got;
+          }
+          return left === 0 ? h.digest("hex") : null;
+        } catch {
+          return null;
+        } finally {
+          (0, import_node_fs4.closeSync)(fd);
+        }
+      }
       /** A file's bytes and their sha256, remembered for the file as it was when opened. */
       read(path) {
-        const fd = (0, import_node_fs3.openSync)(path, "r");
+        const fd = (0, import_node_fs4.openSync)(path, "r");
         try {
-          const st = (0, import_node_fs3.fstatSync)(fd, { bigint: true });
-          const data = (0, import_node_fs3.readFileSync)(fd);
+          const st = (0, import_node_fs4.fstatSync)(fd, { bigint: true });
+          const data = (0, import_node_fs4.readFileSync)(fd);
           const digest = sha256(data);
           this.remember(path, st, digest);
           return { data, digest };
         } finally {
-          (0, import_node_fs3.closeSync)(fd);
+          (0, import_node_fs4.closeSync)(fd);
         }
       }
       /** Keeps digest for the file as stat saw it, unless it changed too recently to tell a later change. */
@@ -1014,6 +1257,516 @@ var init_hash = __esm({
   }
 });
 
+// src/observe/seen.ts
+function typeOfMode(mode) {
+  return TYPES[mode & S_IFMT] ?? "other";
+}
+function parseSeen(text) {
+  const f = text.split(":");
+  if (f.length !== 11 || f.some((x) => !/^[0-9a-f]{1,16}$/.test(x))) return null;
+  const big = f.map((x) => BigInt(`0x${x}`));
+  const ns = (s, n) => s * 1000000000n + n;
+  return {
+    mode: Number(big[0]),
+    size: Number(big[1]),
+    mtimeNs: ns(big[2], big[3]),
+    ctimeNs: ns(big[4], big[5]),
+    ino: big[6],
+    dev: big[7],
+    nlink: Number(big[8]),
+    uid: Number(big[9]),
+    gid: Number(big[10])
+  };
+}
+function identityOf(s) {
+  return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+}
+var S_IFMT, TYPES;
+var init_seen = __esm({
+  "src/observe/seen.ts"() {
+    "use strict";
+    S_IFMT = 61440;
+    TYPES = {
+      4096: "fifo",
+      8192: "char",
+      16384: "dir",
+      24576: "block",
+      32768: "file",
+      40960: "symlink",
+      49152: "socket"
+    };
+  }
+});
+
+// src/observe/mtime-use.ts
+function mtimeUse(exe, argv) {
+  const name = (0, import_node_path3.basename)(exe).replace(/^(?:[a-z0-9_]+-linux-gnu-)/, "").replace(/-[0-9.]+$/, "");
+  const rule = BY_NAME.get(name);
+  if (!rule) return "absolute";
+  for (const [when, use] of rule.unless ?? []) if (argv.slice(1).some((a) => when.test(a))) return use;
+  return rule.use;
+}
+function stronger(a, b) {
+  if (a === void 0) return b;
+  if (b === void 0) return a;
+  return STRENGTH[a] >= STRENGTH[b] ? a : b;
+}
+var import_node_path3, COMPILERS, TEXT_TOOLS, MTIME_RULES, BY_NAME, STRENGTH;
+var init_mtime_use = __esm({
+  "src/observe/mtime-use.ts"() {
+    "use strict";
+    import_node_path3 = require("node:path");
+    COMPILERS = [
+      "gcc",
+      "g++",
+      "cc",
+      "c++",
+      "cpp",
+      "cc1",
+      "cc1plus",
+      "cc1obj",
+      "lto1",
+      "lto-wrapper",
+      "collect2",
+      "as",
+      "ld",
+      "ld.bfd",
+      "ld.gold",
+      "ld.lld",
+      "clang",
+      "clang++",
+      "ranlib",
+      "strip",
+      "objcopy",
+      "objdump",
+      "nm",
+      "readelf",
+      "size",
+      "m4",
+      "bison",
+      "flex",
+      "yacc",
+      "lex"
+    ];
+    TEXT_TOOLS = [
+      "sed",
+      "grep",
+      "egrep",
+      "fgrep",
+      "cat",
+      "head",
+      "tail",
+      "sort",
+      "uniq",
+      "wc",
+      "tr",
+      "cut",
+      "paste",
+      "join",
+      "awk",
+      "gawk",
+      "mawk",
+      "expr",
+      "rm",
+      "mkdir",
+      "rmdir",
+      "ln",
+      "chmod",
+      "echo",
+      "printf",
+      "true",
+      "false",
+      "basename",
+      "dirname",
+      "env",
+      "sleep",
+      "tee",
+      "xargs",
+      "cmp",
+      "patch",
+      "readlink",
+      "realpath",
+      "mktemp",
+      "seq",
+      "od",
+      "xxd",
+      "sha256sum",
+      "md5sum",
+      "xz",
+      "bzip2"
+    ];
+    MTIME_RULES = [
+      { exe: COMPILERS, use: "none" },
+      { exe: TEXT_TOOLS, use: "none" },
+      { exe: ["sh", "dash", "bash", "test", "["], use: "order" },
+      // make -p prints the dates; it also compares archive members' dates with what the archive keeps
+      // (lib.a(m.o)) and warns of mtimes in the future, which the order cannot tell
+      { exe: ["make", "gmake"], use: "order", unless: [[/^-[^-]*p|^--print-data-base/, "absolute"]] },
+      { exe: ["find"], use: "order", unless: [[/^-(printf|fprintf|ls|fls|[acm](time|min)|used|newer[acmB]t)$/, "absolute"]] },
+      // ar's U modifier keeps members' dates (Debian's default, D, does not)
+      { exe: ["ar"], use: "none", unless: [[/^-?[a-zA-Z]*U[a-zA-Z]*$/, "absolute"]] },
+      // unified and context diffs print both files' dates; gzip keeps the mtime unless -n
+      { exe: ["diff"], use: "none", unless: [[/^-[^-]*[uc]|^--(unified|context)/, "absolute"]] },
+      { exe: ["gzip"], use: "absolute", unless: [[/^-[^-]*n|^--no-name/, "none"]] },
+      { exe: ["ls"], use: "none", unless: [[/^-[^-]*[lgon]|^--(full-time|time-style|format=(long|verbose))/, "absolute"], [/^-[^-]*t|^--(sort=time|time)/, "order"]] },
+      { exe: ["cp", "mv", "install"], use: "none", unless: [[/^-[^-]*[pa]|^--(preserve|archive)/, "absolute"], [/^-[^-]*u|^--update/, "order"]] }
+    ];
+    BY_NAME = new Map(MTIME_RULES.flatMap((r) => r.exe.map((e) => [e, r])));
+    STRENGTH = { none: 0, order: 1, absolute: 2 };
+  }
+});
+
+// src/observe/summary.ts
+function describesSelf(path) {
+  return /^\/proc\/(self|thread-self|\d+)(\/|$)/.test(path);
+}
+function probeSpec(path, result, type) {
+  if (ABSENT.has(result)) return { path, kind: "absent" };
+  return type ? { path, kind: "exists", type } : { path, kind: "exists" };
+}
+function failedChange(path, result) {
+  return ABSENT.has(result) ? { path, kind: "absent" } : { path, kind: "exists", nofollow: true };
+}
+function statSpec(path, a, mtimes) {
+  const seen = a.seen ? parseSeen(a.seen) : null;
+  if (!seen) return probeSpec(path, a.result, a.type);
+  const type = typeOfMode(seen.mode);
+  const spec = { path, kind: "stat", type, mode: seen.mode & 4095, uid: seen.uid, gid: seen.gid };
+  if (type === "file") {
+    spec.size = seen.size;
+    spec.nlink = seen.nlink;
+  }
+  spec.mtimeNs = seen.mtimeNs;
+  if (mtimes !== "none") spec.mtime = mtimes;
+  if (a.nofollow) spec.nofollow = true;
+  return spec;
+}
+function keptFile(path, a) {
+  const seen = a.seen ? parseSeen(a.seen) : null;
+  if (!seen) return null;
+  return { path, kind: "stat", type: typeOfMode(seen.mode), mode: seen.mode & 4095, uid: seen.uid, gid: seen.gid, nlink: seen.nlink, nofollow: true };
+}
+function followsLast(a) {
+  switch (a.op) {
+    case "read":
+    case "exec":
+    case "write":
+    case "truncate":
+    case "chmod":
+    case "utime":
+    case "chdir":
+    case "list":
+      return true;
+    case "create":
+      return !a.exclusive;
+    case "probe":
+      return !a.nofollow;
+    default:
+      return false;
+  }
+}
+function parentOf(s, path) {
+  const dir = (0, import_node_path4.dirname)(path);
+  if (dir !== path) s.input({ path: dir, kind: "exists", type: "dir" });
+}
+function applyAccess(s, a, walker, mtimes) {
+  if (a.op === "stdin" || a.op === "dup") return null;
+  if (!a.path) return null;
+  const ok = a.result === "ok";
+  const { links, real: path } = walker.walk(a.path, followsLast(a));
+  for (const link of links) s.through(link);
+  switch (a.op) {
+    case "exec":
+      if (!ok) {
+        s.input(probeSpec(path, a.result));
+        if (a.result === "EACCES") s.input({ path: a.path, kind: "stat", type: "file", mode: -1, uid: -1, gid: -1 });
+        return null;
+      }
+      s.input({ path: a.path, kind: "content" });
+      s.input({ path: a.path, kind: "stat", type: "file", mode: -1, uid: -1, gid: -1 });
+      return null;
+    case "read":
+      s.input(ok ? a.seen ? { path, kind: "content", seen: a.seen } : { path, kind: "content" } : probeSpec(path, a.result));
+      return null;
+    case "probe":
+      s.input(ok ? statSpec(path, a, mtimes) : probeSpec(path, a.result, a.type));
+      return null;
+    // a directory, as lstat says: getcwd would tell a symlink standing there now
+    case "chdir":
+      s.input(ok ? { path, kind: "exists", type: "dir", nofollow: true } : probeSpec(path, a.result));
+      return null;
+    case "readlink":
+      s.input(ok ? { path, kind: "link" } : probeSpec(path, a.result));
+      return null;
+    case "list":
+      s.input({ path, kind: "listing", ...s.before(path, a.names ?? [], a.types) });
+      return null;
+    case "write":
+    case "chmod":
+    case "utime": {
+      if (!ok) {
+        s.input(failedChange(path, a.result));
+        return null;
+      }
+      if (a.op === "write" && WRITE_SINKS.has(path)) {
+        s.input(probeSpec(path, a.result));
+        return null;
+      }
+      parentOf(s, path);
+      if (a.op === "write") return inPlace(s, path, a);
+      s.output(path, { path, kind: "content" });
+      return null;
+    }
+    case "truncate":
+      if (ok && WRITE_SINKS.has(path)) {
+        s.input(probeSpec(path, a.result));
+        return null;
+      }
+      if (!ok) {
+        s.input(failedChange(path, a.result));
+        return null;
+      }
+      parentOf(s, path);
+      if (a.keepsPrefix) {
+        s.output(path, { path, kind: "content" });
+        s.lose(`it truncates ${path} in place: what it held before is lost`);
+        return null;
+      }
+      s.output(path, keptFile(path, a));
+      return null;
+    case "create":
+    case "mkdir":
+    case "symlink":
+    case "mknod":
+      if (!ok) {
+        s.input(failedChange(path, a.result));
+        return null;
+      }
+      parentOf(s, path);
+      s.markCreated(path);
+      s.output(path, { path, kind: a.op === "create" && a.truncates ? "replaceable" : "vacant" });
+      s.entryChanged(path, true);
+      return null;
+    case "delete":
+    case "rmdir":
+      if (!ok) {
+        s.input(failedChange(path, a.result));
+        return null;
+      }
+      if (a.op === "rmdir") s.input({ path, kind: "exists", type: "dir", nofollow: true });
+      s.output(path, a.op === "rmdir" ? { path, kind: "listing", names: s.before(path, []).names } : { path, kind: "exists" }, true);
+      s.entryChanged(path, false);
+      return null;
+    case "link":
+    case "rename": {
+      const spelledTo = typeof a.to === "string" ? a.to : void 0;
+      if (!spelledTo) return null;
+      if (!ok) {
+        s.input(failedChange(path, a.result));
+        return null;
+      }
+      const { links: toLinks, real: to } = walker.walk(spelledTo, false);
+      for (const link of toLinks) s.through(link);
+      parentOf(s, to);
+      if (a.op === "rename") {
+        s.moved(path, to);
+        s.entryChanged(path, false);
+      } else {
+        s.input({ path, kind: "content" });
+        s.output(to, { path: to, kind: "vacant" });
+      }
+      s.entryChanged(to, true);
+      return null;
+    }
+    default:
+      return `an access the model does not know: ${String(a.op)}`;
+  }
+}
+function inPlace(s, path, a) {
+  const kept = keptFile(path, a);
+  if (kept) s.input(kept);
+  const seen = a.seen ? parseSeen(a.seen) : null;
+  if (seen && typeOfMode(seen.mode) === "file" && a.appends) {
+    s.appended(path, seen.size);
+    return null;
+  }
+  s.output(path, { path, kind: "content" });
+  if (!seen || typeOfMode(seen.mode) === "file") s.lose(`it writes into ${path} in place: what it held before is lost`);
+  return null;
+}
+function summarize(steps, walker = AS_SPELLED) {
+  const s = new PathStates();
+  let reason = null;
+  for (const step of steps) {
+    if (step.kind === "replayed") {
+      for (const input of step.inputs) {
+        if (input.kind === "link") s.through(input.path);
+        else s.input(input.kind === "listing" ? { ...input, ...s.before(input.path, input.names, input.types) } : input);
+      }
+      for (const path of step.created) s.markCreated(path);
+      const removed = new Set(step.removed);
+      const read = new Set(step.inputs.map((i) => i.path));
+      for (const out of step.outputs) s.output(out, null, removed.has(out), read.has(out));
+      for (const [path, change] of step.entryChanges) s.entryChanged(path, change === "added");
+      continue;
+    }
+    reason ??= applyAccess(s, step.access, walker, step.mtimes ?? "absolute");
+  }
+  const unmodelled = reason;
+  reason ??= s.lostInput;
+  return {
+    cacheable: !reason,
+    ...reason ? { reason } : {},
+    ...unmodelled ? { unmodelled } : {},
+    inputs: s.inputs,
+    outputs: [...s.outputs],
+    created: [...s.created],
+    removed: [...s.gone],
+    entryChanges: s.entryChangeList()
+  };
+}
+var import_node_path4, AS_SPELLED, PSEUDO_INPUTS, ABSENT, PathStates, WRITE_SINKS;
+var init_summary = __esm({
+  "src/observe/summary.ts"() {
+    "use strict";
+    import_node_path4 = require("node:path");
+    init_seen();
+    init_mtime_use();
+    AS_SPELLED = { walk: (path) => ({ links: [], real: path }) };
+    PSEUDO_INPUTS = /* @__PURE__ */ new Set(["/dev/null", "/dev/zero", "/dev/full", "/dev/urandom", "/dev/random"]);
+    ABSENT = /* @__PURE__ */ new Set(["ENOENT", "ENOTDIR"]);
+    PathStates = class {
+      inputs = [];
+      outputs = /* @__PURE__ */ new Set();
+      /** paths whose first change by the subtree brought them into existence */
+      created = /* @__PURE__ */ new Set();
+      /** paths the subtree has changed: what it reads there afterwards is its own doing */
+      changed = /* @__PURE__ */ new Set();
+      /** outputs whose last change by the subtree removed them */
+      gone = /* @__PURE__ */ new Set();
+      /** input facts already recorded, by kind and path: a probe and a read of one file are two */
+      known = /* @__PURE__ */ new Map();
+      /** stat inputs by (l)stat and path: a later stat by a program that copies mtimes makes the mtime itself the input */
+      stats = /* @__PURE__ */ new Map();
+      /** per directory, the first change the subtree made to each name: added or removed */
+      changes = /* @__PURE__ */ new Map();
+      /** why the subtree's inputs cannot be told from what it left: the first such change */
+      lostInput = null;
+      readFirst = /* @__PURE__ */ new Set();
+      /** symlinks the subtree went through: changing one afterwards hides where it went */
+      walked = /* @__PURE__ */ new Set();
+      /** files whose input is the part before the subtree's appends: any other change loses it */
+      appendedTo = /* @__PURE__ */ new Set();
+      /** where the subtree moved files it had not read: what they held is read there at the recording */
+      movedTo = /* @__PURE__ */ new Set();
+      /** A rename of path to `to`: what path held is what `to` holds at the end, if nothing changes it after. */
+      moved(path, to) {
+        const read = !this.changed.has(path);
+        if (read) this.input({ path, kind: "stat", type: "file", mode: -1, uid: -1, gid: -1, nlink: 1, nofollow: true, readAt: to });
+        this.output(path, { path, kind: "content", movedTo: to }, true);
+        this.output(to, null);
+        if (read) this.movedTo.add(to);
+      }
+      input(spec) {
+        if (this.changed.has(spec.path)) return;
+        const kind = spec.kind === "stat" && spec.nofollow ? "lstat" : spec.kind;
+        let known = this.known.get(kind);
+        if (!known) this.known.set(kind, known = /* @__PURE__ */ new Set());
+        if (known.has(spec.path)) {
+          if (spec.kind === "stat") this.restat(spec);
+          return;
+        }
+        known.add(spec.path);
+        if (PSEUDO_INPUTS.has(spec.path) || describesSelf(spec.path)) return;
+        if (spec.kind === "content" || spec.kind === "listing") this.readFirst.add(spec.path);
+        if (spec.kind === "stat") this.stats.set(kind + spec.path, spec);
+        this.inputs.push(spec);
+      }
+      /** Another stat of a file: one program in the subtree orders or prints its mtime, and the subtree depends on it that way. */
+      restat(spec) {
+        const known = this.stats.get((spec.nofollow ? "lstat" : "stat") + spec.path);
+        if (!known) return;
+        const use = stronger(known.mtime, spec.mtime);
+        if (use && use !== "none") known.mtime = use;
+        known.mtimeNs ??= spec.mtimeNs;
+      }
+      /** A symlink on the way to an access: where it leads is an input. */
+      through(link) {
+        this.input({ path: link, kind: "link" });
+        this.walked.add(link);
+      }
+      /** path did not exist before this change: only its first change can say so */
+      markCreated(path) {
+        if (!this.changed.has(path)) this.created.add(path);
+      }
+      /**
+       * A change to path; `prior` is what its first access learns, when it is the first. ownPrior: a
+       * replayed child's own change to what it read first (its entry holds what it read).
+       */
+      output(path, prior, removes = false, ownPrior = false) {
+        if (this.movedTo.has(path)) this.lose(`it moves a file to ${path} and then changes it: what it moved is lost`);
+        if (!this.changed.has(path)) {
+          if (this.readFirst.has(path) && !ownPrior) this.lose(`it reads ${path} and then changes it`);
+          if (this.walked.has(path)) this.lose(`it goes through the symlink ${path} and then changes it`);
+          if (prior) this.input(prior);
+          if (prior?.kind === "content" && prior.prefix !== void 0) this.appendedTo.add(path);
+        } else if (this.appendedTo.has(path)) {
+          this.lose(`it appends to ${path} and then changes it otherwise: what it held before is lost`);
+        }
+        this.changed.add(path);
+        this.outputs.add(path);
+        if (removes) this.gone.add(path);
+        else this.gone.delete(path);
+      }
+      /** An append to path, which keeps what it held before; one after other changes is one more change. */
+      appended(path, sizeBefore) {
+        if (this.changed.has(path) && this.appendedTo.has(path)) {
+          this.changed.add(path);
+          return;
+        }
+        this.output(path, { path, kind: "content", prefix: sizeBefore });
+      }
+      lose(reason) {
+        this.lostInput ??= reason;
+      }
+      entryChanged(path, added) {
+        const dir = (0, import_node_path4.dirname)(path);
+        const names = this.changes.get(dir) ?? /* @__PURE__ */ new Map();
+        if (!names.has((0, import_node_path4.basename)(path))) names.set((0, import_node_path4.basename)(path), added ? "added" : "removed");
+        this.changes.set(dir, names);
+      }
+      entryChangeList() {
+        const out = [];
+        for (const [dir, names] of this.changes) for (const [name, change] of names) out.push([(0, import_node_path4.join)(dir, name), change]);
+        return out;
+      }
+      /** What a directory held before the subtree changed it, from what a listing saw (types: '?' for names it removed). */
+      before(dir, seen, types) {
+        const changed = this.changes.get(dir);
+        if (!changed) return types === void 0 ? { names: seen } : { names: seen, types };
+        const entries = /* @__PURE__ */ new Map();
+        seen.forEach((n, i) => {
+          if (changed.get(n) !== "added") entries.set(n, types?.[i] ?? "?");
+        });
+        for (const [n, first] of changed) if (first === "removed") entries.set(n, "?");
+        const names = [...entries.keys()].sort();
+        return types === void 0 ? { names } : { names, types: names.map((n) => entries.get(n)).join("") };
+      }
+    };
+    WRITE_SINKS = /* @__PURE__ */ new Set(["/dev/null"]);
+  }
+});
+
+// src/observe/index.ts
+var init_observe = __esm({
+  "src/observe/index.ts"() {
+    "use strict";
+    init_summary();
+    init_seen();
+    init_mtime_use();
+  }
+});
+
 // src/fingerprint/inputs.ts
 function typeOf(st) {
   if (st.isFile()) return "file";
@@ -1024,17 +1777,65 @@ function typeOf(st) {
   if (st.isFIFO()) return "fifo";
   return "socket";
 }
-function existence(path, recordedType) {
+function existence(path, recordedType, nofollow = false) {
   try {
-    const st = recordedType === "symlink" ? (0, import_node_fs4.lstatSync)(path, { throwIfNoEntry: false }) : (0, import_node_fs4.statSync)(path, { throwIfNoEntry: false });
+    const st = nofollow || recordedType === "symlink" ? (0, import_node_fs5.lstatSync)(path, { throwIfNoEntry: false }) : (0, import_node_fs5.statSync)(path, { throwIfNoEntry: false });
     if (!st) return "absent";
     return recordedType ? `type:${typeOf(st)}` : "exists";
+  } catch (e) {
+    return e.code === "EACCES" ? "exists" : "absent";
+  }
+}
+function vacancy(path) {
+  try {
+    return (0, import_node_fs5.lstatSync)(path, { throwIfNoEntry: false }) ? "taken" : "absent";
   } catch {
     return "absent";
   }
 }
-function namesFingerprint(names) {
-  return `names:${sha256(names.join("\0"))}`;
+function replaceable(path) {
+  try {
+    const st = (0, import_node_fs5.lstatSync)(path, { throwIfNoEntry: false });
+    if (!st) return null;
+    return st.isFile() && st.nlink === 1 && (st.mode & 128) !== 0 ? `replaceable:${(st.mode & 4095).toString(8)}:${st.uid}:${st.gid}` : "taken";
+  } catch {
+    return "taken";
+  }
+}
+function namesFingerprint(names, types) {
+  if (types === void 0) return `names:${sha256(names.join("\0"))}`;
+  return `entries:${sha256(names.map((n, i) => `${types[i] ?? "?"}${n}`).join("\0"))}`;
+}
+function direntType(d) {
+  for (const [is, letter] of DIRENT_TYPES) if (is(d)) return letter;
+  return "?";
+}
+function listingValue(spec) {
+  try {
+    if (spec.types === void 0) return namesFingerprint((0, import_node_fs5.readdirSync)(spec.path).sort());
+    const unknown = new Set(spec.names.filter((_, i) => spec.types[i] === "?"));
+    const entries = (0, import_node_fs5.readdirSync)(spec.path, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    return namesFingerprint(entries.map((d) => d.name), entries.map((d) => unknown.has(d.name) ? "?" : direntType(d)).join(""));
+  } catch {
+    return "absent";
+  }
+}
+function statBase(spec, st) {
+  if (!st) return "absent";
+  const type = typeOfMode(st.mode);
+  const head = `${spec.nofollow ? "lstat" : "stat"}:${type}:${(st.mode & 4095).toString(8)}:${st.uid}:${st.gid}`;
+  if (type !== "file") return head;
+  return `${head}${spec.size === void 0 ? "" : `:s${st.size}`}${spec.nlink === void 0 ? "" : `:n${st.nlink}`}`;
+}
+function statFields(st) {
+  return { mode: Number(st.mode), uid: Number(st.uid), gid: Number(st.gid), size: Number(st.size), nlink: Number(st.nlink) };
+}
+function statNow(path, nofollow) {
+  try {
+    return (nofollow ? import_node_fs5.lstatSync : import_node_fs5.statSync)(path, { bigint: true, throwIfNoEntry: false });
+  } catch {
+    return void 0;
+  }
 }
 function currentValue(spec, hasher) {
   switch (spec.kind) {
@@ -1043,17 +1844,22 @@ function currentValue(spec, hasher) {
       return h ? `sha256:${h}` : existence(spec.path, void 0);
     }
     case "absent":
+      return existence(spec.path, void 0);
     case "exists":
-      return existence(spec.path, spec.kind === "exists" ? spec.type : void 0);
+      return existence(spec.path, spec.type, spec.nofollow === true);
+    case "vacant":
+      return vacancy(spec.path);
+    case "replaceable":
+      return replaceable(spec.path) ?? "replaceable:";
+    case "stat": {
+      const st = statNow(spec.path, spec.nofollow);
+      return statBase(spec, st ? statFields(st) : void 0);
+    }
     case "listing":
-      try {
-        return namesFingerprint((0, import_node_fs4.readdirSync)(spec.path).sort());
-      } catch {
-        return "absent";
-      }
+      return listingValue(spec);
     case "link":
       try {
-        return `link:${(0, import_node_fs4.readlinkSync)(spec.path)}`;
+        return `link:${(0, import_node_fs5.readlinkSync)(spec.path)}`;
       } catch {
         return existence(spec.path, void 0);
       }
@@ -1062,15 +1868,105 @@ function currentValue(spec, hasher) {
 function toInput(spec, value, storedPath = spec.path) {
   const input = { path: storedPath, kind: spec.kind, value };
   if (spec.kind === "exists" && spec.type) input.type = spec.type;
-  if (spec.kind === "listing") input.names = spec.names;
+  if (spec.kind === "exists" && spec.nofollow) input.nofollow = true;
+  if (spec.kind === "listing") {
+    input.names = spec.names;
+    if (spec.types !== void 0) input.types = spec.types;
+  }
   return input;
 }
-var import_node_fs4;
+var import_node_fs5, DIRENT_TYPES;
 var init_inputs = __esm({
   "src/fingerprint/inputs.ts"() {
     "use strict";
-    import_node_fs4 = require("node:fs");
+    import_node_fs5 = require("node:fs");
+    init_observe();
     init_hash();
+    DIRENT_TYPES = [
+      [(d) => d.isFile(), "f"],
+      [(d) => d.isDirectory(), "d"],
+      [(d) => d.isSymbolicLink(), "l"],
+      [(d) => d.isFIFO(), "p"],
+      [(d) => d.isSocket(), "s"],
+      [(d) => d.isCharacterDevice(), "c"],
+      [(d) => d.isBlockDevice(), "b"]
+    ];
+  }
+});
+
+// src/fingerprint/links.ts
+var import_node_fs6, MAX_HOPS, NO_LINKS, LinkWalker;
+var init_links = __esm({
+  "src/fingerprint/links.ts"() {
+    "use strict";
+    import_node_fs6 = require("node:fs");
+    MAX_HOPS = 40;
+    NO_LINKS = [];
+    LinkWalker = class {
+      /** path -> its symlink's target, or null when it is no symlink (or absent) */
+      targets = /* @__PURE__ */ new Map();
+      /** whole walks, keyed by follow flag and path */
+      walks = /* @__PURE__ */ new Map();
+      /** paths walked through as a directory or a link: a change there reshapes what lies below */
+      passed = /* @__PURE__ */ new Set();
+      walk(path, followLast) {
+        const key = (followLast ? "1" : "0") + path;
+        let w = this.walks.get(key);
+        if (!w) this.walks.set(key, w = this.resolve(path, followLast));
+        return w;
+      }
+      targetOf(path) {
+        let t = this.targets.get(path);
+        if (t === void 0) {
+          try {
+            const st = (0, import_node_fs6.lstatSync)(path, { throwIfNoEntry: false });
+            t = st?.isSymbolicLink() ? (0, import_node_fs6.readlinkSync)(path) : null;
+          } catch {
+            t = null;
+          }
+          this.targets.set(path, t);
+        }
+        return t;
+      }
+      resolve(path, followLast) {
+        let links = NO_LINKS;
+        const queue = path.split("/").reverse();
+        let real = "";
+        for (let hops = 0; queue.length; ) {
+          const name = queue.pop();
+          if (name === "" || name === ".") continue;
+          if (name === "..") {
+            real = real.slice(0, Math.max(0, real.lastIndexOf("/")));
+            continue;
+          }
+          const next = `${real}/${name}`;
+          const last = !queue.some((n) => n !== "" && n !== ".");
+          const target = last && !followLast ? null : this.targetOf(next);
+          if (target === null) {
+            if (!last) this.passed.add(next);
+            real = next;
+            continue;
+          }
+          if (links === NO_LINKS) links = [];
+          links.push(next);
+          this.passed.add(next);
+          if (++hops > MAX_HOPS) return { links, real: path };
+          for (const part of target.split("/").reverse()) queue.push(part);
+          if (target.startsWith("/")) real = "";
+        }
+        return { links, real: real || "/" };
+      }
+      /** A rename, removal or new link at path: what leads where at or below it is looked at again. */
+      reshaped(path) {
+        this.targets.delete(path);
+        this.walks.delete(`1${path}`);
+        this.walks.delete(`0${path}`);
+        if (!this.passed.has(path)) return;
+        this.targets.clear();
+        this.walks.clear();
+        this.passed.clear();
+      }
+    };
   }
 });
 
@@ -1090,7 +1986,8 @@ function weakKey(parts, ignored) {
     cwd: parts.cwd,
     env: filterEnv(parts.env, ignored),
     stdio: stdioForKey(parts.stdio),
-    umask: parts.umask
+    umask: parts.umask,
+    process: parts.process
   }));
 }
 var import_node_os3, PER_RUN_ENV;
@@ -1125,7 +2022,10 @@ var init_weak = __esm({
       "GITHUB_PATH",
       "GITHUB_STEP_SUMMARY",
       // the invoking shell's record of the program it ran: differs with how processcache was started
-      "_"
+      "_",
+      // what processcache's launcher saw of its caller (LAUNCH_ENV in src/trace/launch.ts); the command
+      // never gets it, but a processcache run inside the command does
+      "PROCESSCACHE_LAUNCH"
     ];
   }
 });
@@ -1134,11 +2034,11 @@ var init_weak = __esm({
 function under(path, top) {
   return path === top || path.startsWith(top) && path.charCodeAt(top.length) === 47;
 }
-var import_node_fs5, PathAliases;
+var import_node_fs7, PathAliases;
 var init_aliases = __esm({
   "src/fingerprint/aliases.ts"() {
     "use strict";
-    import_node_fs5 = require("node:fs");
+    import_node_fs7 = require("node:fs");
     PathAliases = class {
       /** directory -> its real path (itself when no symlink leads there, or when it does not exist) */
       dirs = /* @__PURE__ */ new Map();
@@ -1152,7 +2052,7 @@ var init_aliases = __esm({
         let real = this.dirs.get(dir);
         if (real === void 0) {
           try {
-            real = import_node_fs5.realpathSync.native(dir);
+            real = import_node_fs7.realpathSync.native(dir);
           } catch {
             real = dir;
           }
@@ -1191,18 +2091,18 @@ function push(map, key, change) {
   if (list) list.push(change);
   else map.set(key, [change]);
 }
-var import_node_path3, ChangeLog;
+var import_node_path5, ChangeLog;
 var init_changes = __esm({
   "src/fingerprint/changes.ts"() {
     "use strict";
-    import_node_path3 = require("node:path");
+    import_node_path5 = require("node:path");
     ChangeLog = class {
       byPath = /* @__PURE__ */ new Map();
       /** changes to a directory's entries, for listings */
       byDir = /* @__PURE__ */ new Map();
       note(path, change) {
         push(this.byPath, path, change);
-        push(this.byDir, (0, import_node_path3.dirname)(path), change);
+        push(this.byDir, (0, import_node_path5.dirname)(path), change);
       }
       /** Has the run changed path, or the entries of the directory path? */
       touched(path) {
@@ -1223,19 +2123,19 @@ var init_changes = __esm({
 });
 
 // src/fingerprint/view.ts
-function identityOf(path) {
+function identityOf2(path) {
   try {
-    const st = (0, import_node_fs6.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
+    const st = (0, import_node_fs8.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
     return st?.isFile() ? FileHasher.identity(st) : void 0;
   } catch {
     return void 0;
   }
 }
-var import_node_fs6, CHANGE_OPS, FsView;
+var import_node_fs8, CHANGE_OPS, FsView;
 var init_view = __esm({
   "src/fingerprint/view.ts"() {
     "use strict";
-    import_node_fs6 = require("node:fs");
+    import_node_fs8 = require("node:fs");
     init_aliases();
     init_changes();
     init_hash();
@@ -1248,6 +2148,7 @@ var init_view = __esm({
       hasher;
       memo = /* @__PURE__ */ new Map();
       existsMemo = /* @__PURE__ */ new Map();
+      mtimes = /* @__PURE__ */ new Map();
       settled = /* @__PURE__ */ new Map();
       /** every change the run made, by whom and when */
       changes = new ChangeLog();
@@ -1282,7 +2183,7 @@ var init_view = __esm({
        * written until its next change: no need to read it back when a later lookup or recording asks.
        */
       settle(path, digest) {
-        const identity = identityOf(path);
+        const identity = identityOf2(path);
         if (identity) this.settled.set(path, { changes: this.changes.count(path), identity, digest });
       }
       /**
@@ -1292,16 +2193,33 @@ var init_view = __esm({
        */
       settledDigest(path) {
         const s = this.settled.get(path);
-        return s && s.changes === this.changes.count(path) && identityOf(path) === s.identity ? s.digest : void 0;
+        return s && s.changes === this.changes.count(path) && identityOf2(path) === s.identity ? s.digest : void 0;
       }
       /** settledDigest() as a content value. */
       settledContent(path) {
         const digest = this.settledDigest(path);
         return digest === void 0 ? void 0 : `sha256:${digest}`;
       }
+      /** A path's mtime now (stat, or lstat for nofollow), null when nothing is there. */
+      mtimeOf(path, nofollow) {
+        const memo = this.memoOf(this.mtimes, nofollow ? "l" : "s");
+        if (!this.changes.touched(path)) {
+          const known = memo.get(path);
+          if (known !== void 0) return known;
+        }
+        const st = statNow(path, nofollow);
+        const m = st ? st.mtimeNs : null;
+        if (!this.changes.touched(path)) memo.set(path, m);
+        return m;
+      }
+      memoOf(table, key) {
+        let memo = table.get(key);
+        if (!memo) table.set(key, memo = /* @__PURE__ */ new Map());
+        return memo;
+      }
       /** A map per kind of fact, keyed by path alone: a hit costs no new string. */
       memoFor(spec) {
-        const [table, key] = spec.kind === "exists" ? [this.existsMemo, spec.type ?? ""] : [this.memo, spec.kind];
+        const [table, key] = spec.kind === "exists" ? [this.existsMemo, spec.type ?? ""] : spec.kind === "stat" ? [this.existsMemo, `stat${spec.nofollow ? "l" : ""}${spec.size === void 0 ? "" : "s"}`] : [this.memo, spec.kind];
         let memo = table.get(key);
         if (!memo) table.set(key, memo = /* @__PURE__ */ new Map());
         return memo;
@@ -1337,12 +2255,12 @@ var init_view = __esm({
        * way: only a file with more than one link is matched, by device and inode, against them.
        */
       hardLinksOf(path) {
-        const st = (0, import_node_fs6.lstatSync)(path, { throwIfNoEntry: false });
+        const st = (0, import_node_fs8.lstatSync)(path, { throwIfNoEntry: false });
         if (!st?.isFile() || st.nlink < 2) return [];
         const found = [];
         for (const known of this.memo.get("content")?.keys() ?? []) {
           if (known === path) continue;
-          const other = (0, import_node_fs6.lstatSync)(known, { throwIfNoEntry: false });
+          const other = (0, import_node_fs8.lstatSync)(known, { throwIfNoEntry: false });
           if (other && other.ino === st.ino && other.dev === st.dev) found.push(known);
         }
         return found;
@@ -1361,6 +2279,7 @@ var init_fingerprint = __esm({
     "use strict";
     init_hash();
     init_inputs();
+    init_links();
     init_weak();
     init_view();
   }
@@ -1374,20 +2293,31 @@ function ignoredEnv(fromArgs) {
     ...(process.env.PROCESSCACHE_IGNORE_ENV ?? "").split(",")
   ].map((v) => v.trim()).filter(Boolean));
 }
-var VERSION;
+function workingDir() {
+  try {
+    return process.cwd();
+  } catch {
+    return null;
+  }
+}
+function isCwdGone(e) {
+  return e instanceof Error && e.syscall === "uv_cwd";
+}
+var VERSION, CWD_GONE;
 var init_common = __esm({
   "src/cli/common.ts"() {
     "use strict";
     init_fingerprint();
     VERSION = true ? "0.1.0" : "dev";
+    CWD_GONE = "the working directory no longer exists (it was deleted)";
   }
 });
 
 // src/store/atomic.ts
 function tempFor(path) {
-  const dir = (0, import_node_path4.dirname)(path);
+  const dir = (0, import_node_path6.dirname)(path);
   if (!madeDirs.has(dir)) {
-    (0, import_node_fs7.mkdirSync)(dir, { recursive: true });
+    (0, import_node_fs9.mkdirSync)(dir, { recursive: true });
     madeDirs.add(dir);
   }
   return `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
@@ -1395,10 +2325,10 @@ function tempFor(path) {
 function atomicWrite(path, data) {
   const tmp = tempFor(path);
   try {
-    (0, import_node_fs7.writeFileSync)(tmp, data);
-    (0, import_node_fs7.renameSync)(tmp, path);
+    (0, import_node_fs9.writeFileSync)(tmp, data);
+    (0, import_node_fs9.renameSync)(tmp, path);
   } catch (e) {
-    (0, import_node_fs7.rmSync)(tmp, { force: true });
+    (0, import_node_fs9.rmSync)(tmp, { force: true });
     throw e;
   }
 }
@@ -1408,28 +2338,29 @@ async function atomicWriteAsync(path, data) {
     await writeFileCb(tmp, data);
     await renameCb(tmp, path);
   } catch (e) {
-    (0, import_node_fs7.rmSync)(tmp, { force: true });
+    (0, import_node_fs9.rmSync)(tmp, { force: true });
     throw e;
   }
 }
-var import_node_fs7, import_node_path4, import_node_util, writeFileCb, renameCb, madeDirs;
+var import_node_fs9, import_node_path6, import_node_util, writeFileCb, renameCb, madeDirs, TEMP_NAME;
 var init_atomic = __esm({
   "src/store/atomic.ts"() {
     "use strict";
-    import_node_fs7 = require("node:fs");
-    import_node_path4 = require("node:path");
+    import_node_fs9 = require("node:fs");
+    import_node_path6 = require("node:path");
     import_node_util = require("node:util");
-    writeFileCb = (0, import_node_util.promisify)(import_node_fs7.writeFile);
-    renameCb = (0, import_node_util.promisify)(import_node_fs7.rename);
+    writeFileCb = (0, import_node_util.promisify)(import_node_fs9.writeFile);
+    renameCb = (0, import_node_util.promisify)(import_node_fs9.rename);
     madeDirs = /* @__PURE__ */ new Set();
+    TEMP_NAME = /\.tmp-(\d+)-[0-9a-z]*$/;
   }
 });
 
 // src/store/local.ts
 function defaultStoreDir(env = process.env) {
   if (env.PROCESSCACHE_STORE) return env.PROCESSCACHE_STORE;
-  const base = env.XDG_CACHE_HOME || (0, import_node_path5.join)((0, import_node_os4.homedir)(), ".cache");
-  return (0, import_node_path5.join)(base, "processcache");
+  const base = env.XDG_CACHE_HOME || (0, import_node_path7.join)((0, import_node_os4.homedir)(), ".cache");
+  return (0, import_node_path7.join)(base, "processcache");
 }
 function parseEntry(text) {
   let e;
@@ -1449,6 +2380,8 @@ function parseEntry(text) {
     if (typeof o !== "object" || o === null || typeof o.path !== "string" || outputPaths.has(o.path)) return null;
     outputPaths.add(o.path);
     if (o.type === "file" && !(typeof o.blob === "string" && HEX64.test(o.blob) && Number.isInteger(o.mode))) return null;
+    if (o.type === "file" && o.linkOf !== void 0 && typeof o.linkOf !== "string") return null;
+    if (o.type === "file" && o.order !== void 0 && !(Number.isInteger(o.order) && o.order >= 0)) return null;
     if (!["file", "symlink", "dir", "absent"].includes(o.type)) return null;
   }
   for (const i of entry.inputs) {
@@ -1464,63 +2397,74 @@ function parseEntry(text) {
 }
 function listLocal(dir) {
   const entries = [];
-  const root = (0, import_node_path5.join)(dir, "entries");
-  for (const rel of (0, import_node_fs8.readdirSync)(root, { recursive: true }).map(String)) {
+  const root = (0, import_node_path7.join)(dir, "entries");
+  for (const rel of (0, import_node_fs10.readdirSync)(root, { recursive: true }).map(String)) {
     if (!rel.endsWith(".json")) continue;
-    const path = (0, import_node_path5.join)(root, rel);
+    const path = (0, import_node_path7.join)(root, rel);
     try {
-      const st = (0, import_node_fs8.statSync)(path);
-      const entry = parseEntry((0, import_node_fs8.readFileSync)(path, "utf8"));
-      if (entry) entries.push({ entry, lastUsedMs: st.mtimeMs, bytes: st.size, remove: () => (0, import_node_fs8.rmSync)(path, { force: true }) });
-      else (0, import_node_fs8.rmSync)(path, { force: true });
+      const st = (0, import_node_fs10.statSync)(path);
+      const entry = parseEntry((0, import_node_fs10.readFileSync)(path, "utf8"));
+      if (entry) entries.push({ entry, lastUsedMs: st.mtimeMs, bytes: st.size, remove: () => (0, import_node_fs10.rmSync)(path, { force: true }) });
+      else (0, import_node_fs10.rmSync)(path, { force: true });
     } catch {
     }
   }
   const blobs = [];
-  const blobRoot = (0, import_node_path5.join)(dir, "blobs");
-  for (const rel of (0, import_node_fs8.readdirSync)(blobRoot, { recursive: true }).map(String)) {
+  const blobRoot = (0, import_node_path7.join)(dir, "blobs");
+  for (const rel of (0, import_node_fs10.readdirSync)(blobRoot, { recursive: true }).map(String)) {
     const hash = rel.replace("/", "");
     if (!HEX64.test(hash)) continue;
-    const path = (0, import_node_path5.join)(blobRoot, rel);
+    const path = (0, import_node_path7.join)(blobRoot, rel);
     try {
-      const st = (0, import_node_fs8.statSync)(path);
+      const st = (0, import_node_fs10.statSync)(path);
       blobs.push({ hash, bytes: st.size, mtimeMs: st.mtimeMs, path });
     } catch {
     }
   }
   return { entries, blobs };
 }
-var import_node_crypto2, import_node_fs8, import_node_os4, import_node_path5, HEX64, LocalStore;
+var import_node_crypto2, import_node_fs10, import_node_os4, import_node_path7, HEX64, LocalStore;
 var init_local = __esm({
   "src/store/local.ts"() {
     "use strict";
     import_node_crypto2 = require("node:crypto");
-    import_node_fs8 = require("node:fs");
+    import_node_fs10 = require("node:fs");
     init_atomic();
     import_node_os4 = require("node:os");
-    import_node_path5 = require("node:path");
+    import_node_path7 = require("node:path");
     HEX64 = /^[0-9a-f]{64}$/;
     LocalStore = class {
-      constructor(dir, writable = true) {
+      /** warn: told once when a write fails (a full or read-only store), since every write would fail alike */
+      constructor(dir, writable = true, warn2) {
         this.dir = dir;
         this.writable = writable;
-        (0, import_node_fs8.mkdirSync)((0, import_node_path5.join)(dir, "blobs"), { recursive: true });
-        (0, import_node_fs8.mkdirSync)((0, import_node_path5.join)(dir, "entries"), { recursive: true });
+        this.warn = warn2;
+        (0, import_node_fs10.mkdirSync)((0, import_node_path7.join)(dir, "blobs"), { recursive: true });
+        (0, import_node_fs10.mkdirSync)((0, import_node_path7.join)(dir, "entries"), { recursive: true });
       }
       dir;
       writable;
+      warn;
       /** blobs this run wrote or found, by size */
       present = /* @__PURE__ */ new Map();
+      writeFailureSaid = false;
+      /** Says once, on stderr, that the store cannot be written and what to do; the run goes on without recording. */
+      writeFailed(e) {
+        if (this.writeFailureSaid || !this.warn) return;
+        this.writeFailureSaid = true;
+        const why = e instanceof Error ? e.message.split(",")[0] : String(e);
+        this.warn(`the store at ${this.dir} cannot be written (${why}): this run's results are not cached; free space or make it writable, or pass --store DIR for another one (--read-only uses it without writing)`);
+      }
       blobPath(hash) {
-        return (0, import_node_path5.join)(this.dir, "blobs", hash.slice(0, 2), hash.slice(2));
+        return (0, import_node_path7.join)(this.dir, "blobs", hash.slice(0, 2), hash.slice(2));
       }
       /** 256 buckets of "<weak>.<strong>.json" files: creating a directory per command costs more
        * than listing a bucket (a quarter millisecond each on the CI machines' disks). */
       entryDir(weak) {
-        return (0, import_node_path5.join)(this.dir, "entries", weak.slice(0, 2));
+        return (0, import_node_path7.join)(this.dir, "entries", weak.slice(0, 2));
       }
       entryPath(entry) {
-        return (0, import_node_path5.join)(this.entryDir(entry.weak), `${entry.weak}.${entry.strong}.json`);
+        return (0, import_node_path7.join)(this.entryDir(entry.weak), `${entry.weak}.${entry.strong}.json`);
       }
       /** Locally the index is the entry buckets themselves, each read when a command first needs it. */
       async openIndex() {
@@ -1530,16 +2474,16 @@ var init_local = __esm({
         const dir = this.entryDir(weak);
         let names;
         try {
-          names = (0, import_node_fs8.readdirSync)(dir).filter((n) => n.startsWith(`${weak}.`) && n.endsWith(".json"));
+          names = (0, import_node_fs10.readdirSync)(dir).filter((n) => n.startsWith(`${weak}.`) && n.endsWith(".json"));
         } catch {
           return [];
         }
         const found = [];
         for (const name of names) {
-          const path = (0, import_node_path5.join)(dir, name);
+          const path = (0, import_node_path7.join)(dir, name);
           try {
-            const entry = parseEntry((0, import_node_fs8.readFileSync)(path, "utf8"));
-            if (entry && entry.weak === weak) found.push({ entry, used: names.length > 1 ? (0, import_node_fs8.statSync)(path).mtimeMs : 0 });
+            const entry = parseEntry((0, import_node_fs10.readFileSync)(path, "utf8"));
+            if (entry && entry.weak === weak) found.push({ entry, used: names.length > 1 ? (0, import_node_fs10.statSync)(path).mtimeMs : 0 });
           } catch {
           }
         }
@@ -1547,17 +2491,21 @@ var init_local = __esm({
       }
       async putEntry(entry) {
         if (!this.writable) return;
-        await atomicWriteAsync(this.entryPath(entry), JSON.stringify(entry));
+        try {
+          await atomicWriteAsync(this.entryPath(entry), JSON.stringify(entry));
+        } catch (e) {
+          this.writeFailed(e);
+        }
       }
       async removeEntry(entry) {
         if (!this.writable) return;
-        (0, import_node_fs8.rmSync)(this.entryPath(entry), { force: true });
+        (0, import_node_fs10.rmSync)(this.entryPath(entry), { force: true });
       }
       async touchEntry(entry) {
         if (!this.writable) return;
         const now = /* @__PURE__ */ new Date();
         try {
-          (0, import_node_fs8.utimesSync)(this.entryPath(entry), now, now);
+          (0, import_node_fs10.utimesSync)(this.entryPath(entry), now, now);
         } catch {
         }
       }
@@ -1565,12 +2513,18 @@ var init_local = __esm({
         if (!HEX64.test(hash)) return null;
         let data;
         try {
-          data = (0, import_node_fs8.readFileSync)(this.blobPath(hash));
+          data = (0, import_node_fs10.readFileSync)(this.blobPath(hash));
         } catch {
           return null;
         }
         if ((0, import_node_crypto2.createHash)("sha256").update(data).digest("hex") !== hash) {
-          if (this.writable) (0, import_node_fs8.rmSync)(this.blobPath(hash), { force: true });
+          if (this.writable) {
+            try {
+              (0, import_node_fs10.rmSync)(this.blobPath(hash), { force: true });
+            } catch (e) {
+              this.writeFailed(e);
+            }
+          }
           return null;
         }
         this.present.set(hash, data.length);
@@ -1578,16 +2532,229 @@ var init_local = __esm({
       }
       async hasBlob(hash, bytes) {
         if (this.present.get(hash) === bytes) return true;
-        const there = (0, import_node_fs8.statSync)(this.blobPath(hash), { throwIfNoEntry: false })?.size === bytes;
+        const there = (0, import_node_fs10.statSync)(this.blobPath(hash), { throwIfNoEntry: false })?.size === bytes;
         if (there) this.present.set(hash, bytes);
         return there;
       }
       async putBlob(hash, data) {
         if (!this.writable || await this.hasBlob(hash, data.length)) return;
-        await atomicWriteAsync(this.blobPath(hash), data);
+        try {
+          await atomicWriteAsync(this.blobPath(hash), data);
+        } catch (e) {
+          this.writeFailed(e);
+          throw e;
+        }
         this.present.set(hash, data.length);
       }
     };
+  }
+});
+
+// src/store/runs.ts
+function procStartOf(pid) {
+  try {
+    const stat = (0, import_node_fs11.readFileSync)(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+function overlapping(a, b) {
+  return a.some((x) => b.some((y) => x === y || x.startsWith(under2(y)) || y.startsWith(under2(x))));
+}
+function describeOtherRun(r, root) {
+  const where = r.dirs[0] === root ? "in the same root" : `in ${r.dirs[0]}, which shares directories with this root`;
+  return `another processcache run (pid ${r.pid}) ${where} was active while it ran: what it wrote could be in this entry`;
+}
+function listRuns(dir, dirsOf) {
+  const runs = [];
+  let unread = false;
+  for (const name of (0, import_node_fs11.readdirSync)(dir)) {
+    const m = LIVE.exec(name) ?? ENDED.exec(name);
+    if (!m) continue;
+    const key = `${m[1]}.${m[2]}.${m[3]}`;
+    let dirs = dirsOf.get(key);
+    if (!dirs) {
+      try {
+        const parsed = JSON.parse((0, import_node_fs11.readFileSync)((0, import_node_path8.join)(dir, name), "utf8"));
+        dirs = Array.isArray(parsed) && parsed.every((d) => typeof d === "string") ? parsed : ["/"];
+        dirsOf.set(key, dirs);
+      } catch {
+        dirs = ["/"];
+        unread = true;
+      }
+    }
+    runs.push({ name, key, dirs, pid: Number(m[1]), procStart: m[2], startMs: Number(m[3]), endMs: m[4] === void 0 ? null : Number(m[4]) });
+  }
+  return { runs, unread };
+}
+function endKilled(dir, r) {
+  r.endMs = Date.now();
+  try {
+    (0, import_node_fs11.renameSync)((0, import_node_path8.join)(dir, r.name), (0, import_node_path8.join)(dir, `${r.key}.${r.endMs}.end`));
+    return true;
+  } catch {
+    return false;
+  }
+}
+function pruneRuns(store, dirsOf = /* @__PURE__ */ new Map()) {
+  const dir = (0, import_node_path8.join)(store, "runs");
+  let runs;
+  try {
+    ({ runs } = listRuns(dir, dirsOf));
+  } catch {
+    return [];
+  }
+  const killed = [];
+  for (const r of runs) {
+    if (r.endMs === null && procStartOf(r.pid) !== r.procStart && endKilled(dir, r)) killed.push(r.pid);
+  }
+  const firstStart = Math.min(...runs.filter((r) => r.endMs === null).map((r) => r.startMs));
+  for (const r of runs) {
+    if (r.endMs !== null && r.endMs < firstStart - MARGIN_MS) (0, import_node_fs11.rmSync)((0, import_node_path8.join)(dir, `${r.key}.${r.endMs}.end`), { force: true });
+  }
+  return killed;
+}
+var import_node_fs11, import_node_path8, LIVE, ENDED, MARGIN_MS, SETTLE_MS, under2, RunRegistry;
+var init_runs = __esm({
+  "src/store/runs.ts"() {
+    "use strict";
+    import_node_fs11 = require("node:fs");
+    import_node_path8 = require("node:path");
+    init_atomic();
+    LIVE = /^(\d+)\.(\d+)\.(\d+)$/;
+    ENDED = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\.end$/;
+    MARGIN_MS = 5;
+    SETTLE_MS = 20;
+    under2 = (dir) => dir.endsWith("/") ? dir : `${dir}/`;
+    RunRegistry = class _RunRegistry {
+      constructor(store, dirs) {
+        this.store = store;
+        this.dirs = dirs;
+        this.dir = (0, import_node_path8.join)(store, "runs");
+        this.startMs = Date.now();
+        const pid = process.pid;
+        this.key = `${pid}.${procStartOf(pid) ?? 0}.${this.startMs}`;
+      }
+      store;
+      dirs;
+      dir;
+      key;
+      startMs;
+      /** the directory's mtime at the last listing, and whether it was old enough to trust */
+      listedNs = -1n;
+      settled = false;
+      /** the other runs whose directories overlap ours, as last listed */
+      others = [];
+      /** directories by registration key: a registration's content never changes */
+      dirsOf = /* @__PURE__ */ new Map();
+      /** pids of runs found killed (their registration left behind): their temporary files are litter */
+      killed = [];
+      closed = false;
+      /** Registers this process as a run that may write dirs; throws when the store cannot be written. */
+      static open(store, dirs) {
+        const r = new _RunRegistry(store, dirs);
+        (0, import_node_fs11.mkdirSync)(r.dir, { recursive: true });
+        atomicWrite((0, import_node_path8.join)(r.dir, r.key), JSON.stringify(dirs));
+        r.killed.push(...pruneRuns(store, r.dirsOf));
+        return r;
+      }
+      /**
+       * Another run writing in our directories that was running at some moment since sinceMs
+       * (wall clock), or null. One stat of the runs directory per call; a listing only when it
+       * changed, and a look at /proc for each overlapping run still registered.
+       */
+      otherSince(sinceMs) {
+        this.refresh();
+        for (const r of this.others) {
+          if (r.endMs !== null) {
+            if (r.endMs >= sinceMs - MARGIN_MS) return r;
+            continue;
+          }
+          if (procStartOf(r.pid) !== r.procStart && endKilled(this.dir, r)) this.killed.push(r.pid);
+          return r;
+        }
+        return null;
+      }
+      /** Ends the registration: kept as an ended run for as long as a live one may need it. */
+      close() {
+        if (this.closed) return;
+        this.closed = true;
+        try {
+          (0, import_node_fs11.renameSync)((0, import_node_path8.join)(this.dir, this.key), (0, import_node_path8.join)(this.dir, `${this.key}.${Date.now()}.end`));
+          pruneRuns(this.store, this.dirsOf);
+        } catch {
+        }
+      }
+      /** When the registration started (wall clock): no execution of this run started earlier. */
+      get since() {
+        return this.startMs;
+      }
+      refresh() {
+        const st = (0, import_node_fs11.statSync)(this.dir, { bigint: true });
+        if (st.mtimeNs === this.listedNs && this.settled) return;
+        this.listedNs = st.mtimeNs;
+        this.settled = Date.now() - Number(st.mtimeNs / 1000000n) > SETTLE_MS;
+        const { runs, unread } = listRuns(this.dir, this.dirsOf);
+        if (unread) this.settled = false;
+        this.others = runs.filter((r) => r.key !== this.key && overlapping(r.dirs, this.dirs));
+      }
+    };
+  }
+});
+
+// src/store/temps.ts
+function pidAlive(pid) {
+  if (!(pid > 0)) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === "EPERM";
+  }
+}
+function subdirs(dir) {
+  try {
+    return (0, import_node_fs12.readdirSync)(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => (0, import_node_path9.join)(dir, d.name));
+  } catch {
+    return [];
+  }
+}
+function sweepTemps(store, now = Date.now(), alive = pidAlive) {
+  const dirs = [store, (0, import_node_path9.join)(store, "runs"), ...subdirs((0, import_node_path9.join)(store, "blobs")), ...subdirs((0, import_node_path9.join)(store, "entries"))];
+  const aliveOf = /* @__PURE__ */ new Map();
+  let removed = 0;
+  for (const dir of dirs) {
+    let names;
+    try {
+      names = (0, import_node_fs12.readdirSync)(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const m = TEMP_NAME.exec(name);
+      if (!m) continue;
+      const pid = Number(m[1]);
+      if (!aliveOf.has(pid)) aliveOf.set(pid, alive(pid));
+      const path = (0, import_node_path9.join)(dir, name);
+      try {
+        if (aliveOf.get(pid) && now - (0, import_node_fs12.statSync)(path).mtimeMs < ABANDONED_MS) continue;
+        (0, import_node_fs12.rmSync)(path);
+        removed++;
+      } catch {
+      }
+    }
+  }
+  return removed;
+}
+var import_node_fs12, import_node_path9, ABANDONED_MS;
+var init_temps = __esm({
+  "src/store/temps.ts"() {
+    "use strict";
+    import_node_fs12 = require("node:fs");
+    import_node_path9 = require("node:path");
+    init_atomic();
+    ABANDONED_MS = 60 * 60 * 1e3;
   }
 });
 
@@ -1603,6 +2770,8 @@ function referenced(entry) {
   return entry.stream ? [...out, entry.stream.blob] : out;
 }
 function collectGarbage(dir, maxBytes, now = Date.now()) {
+  pruneRuns(dir);
+  const tempsRemoved = sweepTemps(dir, now);
   const { entries, blobs } = listLocal(dir);
   const blobBytes = new Map(blobs.map((b) => [b.hash, b.bytes]));
   const bytesBefore = entries.reduce((n, e) => n + e.bytes, 0) + blobs.reduce((n, b) => n + b.bytes, 0);
@@ -1636,16 +2805,18 @@ function collectGarbage(dir, maxBytes, now = Date.now()) {
   for (const b of blobs) {
     if (refs.has(b.hash)) continue;
     if (now - b.mtimeMs < GRACE_MS) bytesAfter += b.bytes;
-    else (0, import_node_fs9.rmSync)(b.path, { force: true });
+    else (0, import_node_fs13.rmSync)(b.path, { force: true });
   }
-  return { entriesBefore: entries.length, entriesRemoved: removed, bytesBefore, bytesAfter };
+  return { entriesBefore: entries.length, entriesRemoved: removed, bytesBefore, bytesAfter, tempsRemoved };
 }
-var import_node_fs9, GRACE_MS;
+var import_node_fs13, GRACE_MS;
 var init_gc = __esm({
   "src/store/gc.ts"() {
     "use strict";
-    import_node_fs9 = require("node:fs");
+    import_node_fs13 = require("node:fs");
     init_local();
+    init_runs();
+    init_temps();
     GRACE_MS = 60 * 60 * 1e3;
   }
 });
@@ -1657,225 +2828,18 @@ var init_store = __esm({
     init_atomic();
     init_local();
     init_gc();
-  }
-});
-
-// src/observe/summary.ts
-function describesSelf(path) {
-  return /^\/proc\/(self|thread-self|\d+)(\/|$)/.test(path);
-}
-function probeSpec(path, result, type) {
-  if (ABSENT.has(result)) return { path, kind: "absent" };
-  return type ? { path, kind: "exists", type } : { path, kind: "exists" };
-}
-function applyAccess(s, a) {
-  const path = a.path;
-  const ok = a.result === "ok";
-  switch (a.op) {
-    case "stdin":
-    case "dup":
-      return null;
-    case "read":
-    case "exec":
-      if (!path) return null;
-      s.input(ok ? { path, kind: "content" } : probeSpec(path, a.result));
-      return null;
-    case "probe":
-      if (path) s.input(probeSpec(path, a.result, a.type));
-      return null;
-    case "chdir":
-      if (path) s.input(probeSpec(path, a.result, ok ? "dir" : void 0));
-      return null;
-    case "readlink":
-      if (path) s.input(ok ? { path, kind: "link" } : probeSpec(path, a.result));
-      return null;
-    case "list":
-      if (path) s.input({ path, kind: "listing", names: s.before(path, a.names ?? []) });
-      return null;
-    case "write":
-    case "chmod":
-    case "utime":
-      if (!path) return null;
-      if (!ok) {
-        s.input(probeSpec(path, a.result));
-        return null;
-      }
-      if (a.op === "write" && WRITE_SINKS.has(path)) {
-        s.input(probeSpec(path, a.result));
-        return null;
-      }
-      s.output(path, { path, kind: "content" });
-      return null;
-    case "truncate":
-      if (!path) return null;
-      if (ok && WRITE_SINKS.has(path)) {
-        s.input(probeSpec(path, a.result));
-        return null;
-      }
-      if (ok) s.output(path, null);
-      else s.input(probeSpec(path, a.result));
-      return null;
-    case "create":
-    case "mkdir":
-    case "symlink":
-    case "mknod":
-      if (!path) return null;
-      if (!ok) {
-        s.input(probeSpec(path, a.result));
-        return null;
-      }
-      s.markCreated(path);
-      s.output(path, a.truncates ? null : { path, kind: "absent" });
-      s.entryChanged(path, true);
-      return null;
-    case "delete":
-    case "rmdir":
-      if (!path) return null;
-      if (!ok) {
-        s.input(probeSpec(path, a.result));
-        return null;
-      }
-      s.output(path, a.op === "rmdir" ? { path, kind: "listing", names: s.before(path, []) } : { path, kind: "exists" }, true);
-      s.entryChanged(path, false);
-      return null;
-    case "link":
-    case "rename": {
-      const to = typeof a.to === "string" ? a.to : void 0;
-      if (!path || !to) return null;
-      if (!ok) {
-        s.input(probeSpec(path, a.result));
-        return null;
-      }
-      if (a.op === "rename") {
-        s.output(path, { path, kind: "content" }, true);
-        s.entryChanged(path, false);
-      } else {
-        s.input({ path, kind: "content" });
-      }
-      s.output(to, null);
-      s.entryChanged(to, true);
-      return null;
-    }
-    default:
-      return `an access the model does not know: ${String(a.op)}`;
-  }
-}
-function summarize(steps) {
-  const s = new PathStates();
-  let reason = null;
-  for (const step of steps) {
-    if (step.kind === "replayed") {
-      for (const input of step.inputs) s.input(input.kind === "listing" ? { ...input, names: s.before(input.path, input.names) } : input);
-      for (const path of step.created) s.markCreated(path);
-      const removed = new Set(step.removed);
-      for (const out of step.outputs) s.output(out, null, removed.has(out));
-      for (const [path, change] of step.entryChanges) s.entryChanged(path, change === "added");
-      continue;
-    }
-    reason ??= applyAccess(s, step.access);
-  }
-  const unmodelled = reason;
-  if (!reason && s.rewrittenInputs.length) {
-    reason = `it reads ${s.rewrittenInputs[0]} and then changes it`;
-  }
-  return {
-    cacheable: !reason,
-    ...reason ? { reason } : {},
-    ...unmodelled ? { unmodelled } : {},
-    inputs: s.inputs,
-    outputs: [...s.outputs],
-    created: [...s.created],
-    removed: [...s.gone],
-    entryChanges: s.entryChangeList()
-  };
-}
-var import_node_path7, PSEUDO_INPUTS, ABSENT, PathStates, WRITE_SINKS;
-var init_summary = __esm({
-  "src/observe/summary.ts"() {
-    "use strict";
-    import_node_path7 = require("node:path");
-    PSEUDO_INPUTS = /* @__PURE__ */ new Set(["/dev/null", "/dev/zero", "/dev/full", "/dev/urandom", "/dev/random"]);
-    ABSENT = /* @__PURE__ */ new Set(["ENOENT", "ENOTDIR"]);
-    PathStates = class {
-      inputs = [];
-      outputs = /* @__PURE__ */ new Set();
-      /** paths whose first change by the subtree brought them into existence */
-      created = /* @__PURE__ */ new Set();
-      /** paths the subtree has changed: what it reads there afterwards is its own doing */
-      changed = /* @__PURE__ */ new Set();
-      /** outputs whose last change by the subtree removed them */
-      gone = /* @__PURE__ */ new Set();
-      /** input facts already recorded, by kind and path: a probe and a read of one file are two */
-      known = /* @__PURE__ */ new Map();
-      /** per directory, the first change the subtree made to each name: added or removed */
-      changes = /* @__PURE__ */ new Map();
-      /** files the subtree read first and changed later: their earlier content is lost */
-      rewrittenInputs = [];
-      readFirst = /* @__PURE__ */ new Set();
-      input(spec) {
-        if (this.changed.has(spec.path)) return;
-        let known = this.known.get(spec.kind);
-        if (!known) this.known.set(spec.kind, known = /* @__PURE__ */ new Set());
-        if (known.has(spec.path)) return;
-        known.add(spec.path);
-        if (PSEUDO_INPUTS.has(spec.path) || describesSelf(spec.path)) return;
-        if (spec.kind === "content" || spec.kind === "listing") this.readFirst.add(spec.path);
-        this.inputs.push(spec);
-      }
-      /** path did not exist before this change: only its first change can say so */
-      markCreated(path) {
-        if (!this.changed.has(path)) this.created.add(path);
-      }
-      /** A change to path; `prior` is what its first access learns, when it is the first. */
-      output(path, prior, removes = false) {
-        if (!this.changed.has(path)) {
-          if (this.readFirst.has(path)) this.rewrittenInputs.push(path);
-          if (prior) this.input(prior);
-        }
-        this.changed.add(path);
-        this.outputs.add(path);
-        if (removes) this.gone.add(path);
-        else this.gone.delete(path);
-      }
-      entryChanged(path, added) {
-        const dir = (0, import_node_path7.dirname)(path);
-        const names = this.changes.get(dir) ?? /* @__PURE__ */ new Map();
-        if (!names.has((0, import_node_path7.basename)(path))) names.set((0, import_node_path7.basename)(path), added ? "added" : "removed");
-        this.changes.set(dir, names);
-      }
-      entryChangeList() {
-        const out = [];
-        for (const [dir, names] of this.changes) for (const [name, change] of names) out.push([(0, import_node_path7.join)(dir, name), change]);
-        return out;
-      }
-      /** What a directory held before the subtree changed it, from what a listing saw. */
-      before(dir, seen) {
-        const changed = this.changes.get(dir);
-        if (!changed) return seen;
-        const names = new Set(seen.filter((n) => changed.get(n) !== "added"));
-        for (const [n, first] of changed) if (first === "removed") names.add(n);
-        return [...names].sort();
-      }
-    };
-    WRITE_SINKS = /* @__PURE__ */ new Set(["/dev/null"]);
-  }
-});
-
-// src/observe/index.ts
-var init_observe = __esm({
-  "src/observe/index.ts"() {
-    "use strict";
-    init_summary();
+    init_runs();
+    init_temps();
   }
 });
 
 // src/memo/restore.ts
 function tmpName(dir, name) {
-  return (0, import_node_path8.join)(dir, `.${name}.pc-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  return (0, import_node_path11.join)(dir, `.${name}.pc-${process.pid}-${Math.random().toString(36).slice(2)}`);
 }
 function kindAt(path) {
   try {
-    const st = (0, import_node_fs11.lstatSync)(path, { throwIfNoEntry: false });
+    const st = (0, import_node_fs15.lstatSync)(path, { throwIfNoEntry: false });
     return st ? st.isDirectory() ? "dir" : "other" : null;
   } catch {
     return null;
@@ -1885,11 +2849,11 @@ function removeAt(path) {
   const kind = kindAt(path);
   if (kind === null) return;
   if (kind !== "dir") {
-    (0, import_node_fs11.unlinkSync)(path);
+    (0, import_node_fs15.unlinkSync)(path);
     return;
   }
   try {
-    (0, import_node_fs11.rmdirSync)(path);
+    (0, import_node_fs15.rmdirSync)(path);
   } catch (e) {
     throw new RestoreError(`${path} is a directory that is not empty: restoring would delete what is in it (${e.message})`);
   }
@@ -1897,9 +2861,10 @@ function removeAt(path) {
 function order(outputs) {
   const depth = (o) => o.path.split("/").length;
   const dirs = outputs.filter((o) => o.type === "dir").sort((a, b) => depth(a) - depth(b));
-  const files = outputs.filter((o) => o.type === "file" || o.type === "symlink");
+  const files = outputs.filter((o) => o.type === "file" && !o.linkOf || o.type === "symlink");
+  const links = outputs.filter((o) => o.type === "file" && o.linkOf !== void 0);
   const gone = outputs.filter((o) => o.type === "absent").sort((a, b) => depth(b) - depth(a));
-  return [...dirs, ...files, ...gone];
+  return [...dirs, ...files, ...links, ...gone];
 }
 async function fetchBlobs(entry, store) {
   const wanted = /* @__PURE__ */ new Set();
@@ -1915,31 +2880,39 @@ async function fetchBlobs(entry, store) {
   if (bad.length) throw new RestoreError(`blob ${bad.join(", ")} is missing or corrupt`);
   return blobs;
 }
+function holds(path, data) {
+  try {
+    const st = (0, import_node_fs15.lstatSync)(path, { throwIfNoEntry: false });
+    return st !== void 0 && st.isFile() && st.size === data.length && (0, import_node_fs15.readFileSync)(path).equals(data);
+  } catch {
+    return false;
+  }
+}
 function replaceWith(tmp, path) {
   try {
-    (0, import_node_fs11.renameSync)(tmp, path);
+    (0, import_node_fs15.renameSync)(tmp, path);
     return false;
   } catch (e) {
     if (kindAt(path) !== "dir") {
-      (0, import_node_fs11.rmSync)(tmp, { force: true });
+      (0, import_node_fs15.rmSync)(tmp, { force: true });
       throw e;
     }
   }
   try {
     removeAt(path);
-    (0, import_node_fs11.renameSync)(tmp, path);
+    (0, import_node_fs15.renameSync)(tmp, path);
     return true;
   } catch (e) {
-    (0, import_node_fs11.rmSync)(tmp, { force: true });
+    (0, import_node_fs15.rmSync)(tmp, { force: true });
     throw e;
   }
 }
-var import_node_fs11, import_node_path8, RestoreError, Restorer;
+var import_node_fs15, import_node_path11, RestoreError, Restorer;
 var init_restore = __esm({
   "src/memo/restore.ts"() {
     "use strict";
-    import_node_fs11 = require("node:fs");
-    import_node_path8 = require("node:path");
+    import_node_fs15 = require("node:fs");
+    import_node_path11 = require("node:path");
     RestoreError = class extends Error {
     };
     Restorer = class {
@@ -1957,8 +2930,8 @@ var init_restore = __esm({
       safeDir(dir) {
         let real = this.realDirs.get(dir);
         if (real !== void 0) return real;
-        (0, import_node_fs11.mkdirSync)(dir, { recursive: true });
-        real = (0, import_node_fs11.realpathSync)(dir);
+        (0, import_node_fs15.mkdirSync)(dir, { recursive: true });
+        real = (0, import_node_fs15.realpathSync)(dir);
         if (!this.roots.allows(real)) throw new RestoreError(`${dir} leads outside the allowed directories (to ${real})`);
         this.realDirs.set(dir, real);
         return real;
@@ -1976,35 +2949,69 @@ var init_restore = __esm({
           if (o.type === "absent" && existed.get(o.path)) done.removed.push(roots.load(o.path));
           if (o.type !== "absent" && !existed.get(o.path)) done.created.push(roots.load(o.path));
         }
+        this.keepOrder(entry.outputs);
         return done;
+      }
+      /**
+       * The files' mtimes in the order the recording saw them, a millisecond apart and the newest now:
+       * written in one instant, a linked program could look older than its objects to the next make.
+       */
+      keepOrder(outputs) {
+        const ordered = outputs.filter((o) => o.type === "file" && o.order !== void 0 && !o.linkOf);
+        if (!ordered.length) return;
+        const newest = Math.max(...ordered.map((o) => o.order));
+        const now = Date.now();
+        for (const o of ordered) {
+          const t = (now - (newest - o.order)) / 1e3;
+          (0, import_node_fs15.utimesSync)(this.roots.load(o.path), t, t);
+        }
+      }
+      /** A hard link at path to the name linkOf (stored form), which the lookup or this restore vouched for. */
+      link(linkOf, dir, path) {
+        const source = this.roots.load(linkOf);
+        if (!this.roots.allows(source)) throw new RestoreError(`the entry links ${path} to ${linkOf}, outside the allowed directories`);
+        const real = (0, import_node_path11.join)(this.safeDir((0, import_node_path11.dirname)(source)), (0, import_node_path11.basename)(source));
+        const st = (0, import_node_fs15.lstatSync)(real, { throwIfNoEntry: false });
+        if (!st?.isFile()) throw new RestoreError(`${source}, which ${path} is a hard link to, is not a file`);
+        const tmp = tmpName(dir, (0, import_node_path11.basename)(path));
+        (0, import_node_fs15.linkSync)(real, tmp);
+        if (replaceWith(tmp, path)) this.forget();
+        return 0;
       }
       apply(o, blobs) {
         const target = this.roots.load(o.path);
         if (o.type !== "file") this.forget();
-        const dir = this.safeDir((0, import_node_path8.dirname)(target));
-        const path = (0, import_node_path8.join)(dir, (0, import_node_path8.basename)(target));
+        const dir = this.safeDir((0, import_node_path11.dirname)(target));
+        const path = (0, import_node_path11.join)(dir, (0, import_node_path11.basename)(target));
         switch (o.type) {
           case "file": {
+            if (o.linkOf !== void 0) return this.link(o.linkOf, dir, path);
             const data = blobs.get(o.blob);
+            if (holds(path, data)) {
+              (0, import_node_fs15.chmodSync)(path, o.mode & 4095);
+              const now = Date.now() / 1e3;
+              (0, import_node_fs15.utimesSync)(path, now, now);
+              return 0;
+            }
             const mode = o.mode & 4095;
-            const tmp = tmpName(dir, (0, import_node_path8.basename)(target));
-            (0, import_node_fs11.writeFileSync)(tmp, data, { mode });
-            if ((mode & this.umask) !== 0 || (mode & ~511) !== 0) (0, import_node_fs11.chmodSync)(tmp, mode);
+            const tmp = tmpName(dir, (0, import_node_path11.basename)(target));
+            (0, import_node_fs15.writeFileSync)(tmp, data, { mode });
+            if ((mode & this.umask) !== 0 || (mode & ~511) !== 0) (0, import_node_fs15.chmodSync)(tmp, mode);
             if (replaceWith(tmp, path)) this.forget();
             return data.length;
           }
           case "symlink": {
-            const tmp = tmpName(dir, (0, import_node_path8.basename)(target));
-            (0, import_node_fs11.symlinkSync)(o.target, tmp);
+            const tmp = tmpName(dir, (0, import_node_path11.basename)(target));
+            (0, import_node_fs15.symlinkSync)(o.target, tmp);
             replaceWith(tmp, path);
             return 0;
           }
           case "dir": {
             if (kindAt(path) !== "dir") {
               removeAt(path);
-              (0, import_node_fs11.mkdirSync)(path);
+              (0, import_node_fs15.mkdirSync)(path);
             }
-            (0, import_node_fs11.chmodSync)(path, o.mode & 4095);
+            (0, import_node_fs15.chmodSync)(path, o.mode & 4095);
             return 0;
           }
           case "absent":
@@ -2045,6 +3052,157 @@ var init_late_changes = __esm({
   }
 });
 
+// src/memo/attributes.ts
+function jobserverOf(env) {
+  const flags = env.filter((e) => JOBSERVER_VARS.some((v) => e.startsWith(v))).join(" ");
+  const fds = /* @__PURE__ */ new Set();
+  for (const m of flags.matchAll(/--jobserver-(?:auth|fds)=(\d+),(\d+)/g)) {
+    fds.add(Number(m[1]));
+    fds.add(Number(m[2]));
+  }
+  return { fds, fifo: /--jobserver-auth=fifo:(\S+)/.exec(flags)?.[1] ?? null };
+}
+function identityAt(path) {
+  try {
+    const st = (0, import_node_fs16.statSync)(path, { bigint: true });
+    return ((st.dev << 40n ^ st.ino ^ 1n) & 0xffffffffffffffffn).toString(16);
+  } catch {
+    return null;
+  }
+}
+function useOf(f, jobserver) {
+  if (f.kind === "pipe" && (jobserver.fds.has(f.fd) || f.path === jobserver.fifo)) return { key: null };
+  if (f.kind === "null") return { key: `${f.fd} null ${f.mode}` };
+  const inherits = `it inherits fd ${f.fd}`;
+  if (f.kind !== "file") return { refused: `${inherits} (${f.path}), ${UNSEEN[f.kind] ?? "an open file the tracer cannot follow"}` };
+  if (f.path.endsWith(" (deleted)")) return { refused: `${inherits}, open on a deleted file (${f.path}): what it reads there cannot be looked at again` };
+  if (f.mode !== "r") return { refused: `${inherits}, open for writing on ${f.path}: what it writes there is not captured` };
+  if (!f.path.startsWith("/") || identityAt(f.path) !== f.identity) return { refused: `${inherits}, open on a file no longer at ${f.path}` };
+  return { key: `${f.fd} file r ${f.pos} ${f.path}`, read: f.path };
+}
+function viewOf(p, env) {
+  const view = { refused: null, key: null, reads: [], observed: {} };
+  for (const name of OBSERVED) {
+    const value = p[name];
+    if (typeof value === "string") view.observed[name] = value;
+  }
+  const key = {};
+  for (const [name, what] of Object.entries(KEYED)) {
+    const value = p[name];
+    if (value === void 0) {
+      view.refused ??= `its ${what} could not be read at its exec`;
+      continue;
+    }
+    key[name] = value;
+  }
+  if (p.fdsUnknown) view.refused ??= "the fds it inherits could not be listed at its exec";
+  const jobserver = jobserverOf(env);
+  const fds = [];
+  for (const f of p.fds) {
+    const use = useOf(f, jobserver);
+    if ("refused" in use) {
+      view.refused ??= use.refused;
+      continue;
+    }
+    if (use.key) fds.push(use.key);
+    if (use.read) view.reads.push({ fd: f.fd, path: use.read });
+  }
+  key.fds = fds;
+  view.key = key;
+  return view;
+}
+function recordedAttributes(names, view) {
+  const out = [];
+  for (const name of [...new Set(names)].sort()) {
+    const value = view?.observed[name];
+    if (value === void 0) return `it reads its ${name}, which could not be read at its exec`;
+    out.push({ name, value });
+  }
+  return out.length ? out : void 0;
+}
+function endOffsets(view, ends) {
+  const out = [];
+  for (const { fd } of view?.reads ?? []) {
+    const end = ends?.find((e) => e.fd === fd);
+    if (!end) return `where it left the offset of fd ${fd}, which it inherited, is unknown`;
+    out.push({ fd, pos: end.pos });
+  }
+  return out.length ? out : void 0;
+}
+function seeksOf(entry) {
+  const offsets = entry.offsets;
+  if (offsets === void 0) return [];
+  const valid = (o) => {
+    const { fd, pos } = o ?? {};
+    return Number.isInteger(fd) && fd >= 3 && Number.isSafeInteger(pos) && pos >= 0;
+  };
+  if (!Array.isArray(offsets) || offsets.length > MAX_SEEKS || !offsets.every(valid)) return "its recorded offsets are malformed";
+  return offsets;
+}
+function observedNames(entry) {
+  return Array.isArray(entry.attributes) ? entry.attributes.flatMap((a) => typeof a?.name === "string" && OBSERVED.has(a.name) ? [a.name] : []) : [];
+}
+function attributeDifference(entry, view) {
+  const attrs = entry.attributes;
+  if (attrs === void 0) return null;
+  if (!Array.isArray(attrs)) return "its recorded attributes are malformed";
+  for (const a of attrs) {
+    const { name, value } = a ?? {};
+    if (typeof name !== "string" || typeof value !== "string") return "its recorded attributes are malformed";
+    const now = view.observed[name];
+    if (now !== value) return `${name}: ${value} -> ${now ?? "unknown"}`;
+  }
+  return null;
+}
+function unjudgedAttributes(entry) {
+  if (!Array.isArray(entry.attributes)) return entry.attributes === void 0 ? [] : ["its recorded attributes are malformed"];
+  return entry.attributes.map((a) => `${String(a?.name)}: it ran with ${String(a?.value)}; explain runs nothing and cannot tell what the process would have`);
+}
+function statusField(status, name) {
+  const m = new RegExp(`^${name}:(.*)$`, "m").exec(status);
+  return m ? m[1].trim().split(/\s+/).filter(Boolean).join(" ") : void 0;
+}
+function commandAttrs() {
+  const attrs = { fds: [], fdsUnknown: false, ns: "", sigign: "0".repeat(16), sigblk: "0".repeat(16) };
+  try {
+    const status = (0, import_node_fs16.readFileSync)("/proc/self/status", "utf8");
+    attrs.uid = statusField(status, "Uid");
+    attrs.gid = statusField(status, "Gid");
+    attrs.groups = statusField(status, "Groups");
+    attrs.affinity = statusField(status, "Cpus_allowed_list");
+    const limits = (0, import_node_fs16.readFileSync)("/proc/self/limits", "utf8").split("\n").slice(1).filter((l) => l.trim());
+    attrs.rlimits = limits.map((l) => l.slice(26).trim().split(/\s+/).slice(0, 2).map((v) => v === "unlimited" ? "inf" : v).join(":")).join(",");
+  } catch {
+  }
+  return attrs;
+}
+var import_node_fs16, KEYED, OBSERVED, JOBSERVER_VARS, UNSEEN, MAX_SEEKS;
+var init_attributes = __esm({
+  "src/memo/attributes.ts"() {
+    "use strict";
+    import_node_fs16 = require("node:fs");
+    KEYED = {
+      uid: "user ids",
+      gid: "group ids",
+      groups: "supplementary groups",
+      sigign: "ignored signals",
+      sigblk: "blocked signals",
+      rlimits: "resource limits",
+      ns: "namespaces"
+    };
+    OBSERVED = /* @__PURE__ */ new Set(["affinity", "uname"]);
+    JOBSERVER_VARS = ["MAKEFLAGS=", "MFLAGS=", "CARGO_MAKEFLAGS="];
+    UNSEEN = {
+      pipe: "a pipe: what passes through it is not captured",
+      socket: "a socket: what passes through it is not captured",
+      dir: "a directory: what it does there through the fd is not modelled",
+      tty: "a terminal: what passes through it is not captured",
+      char: "a device: what passes through it is not captured"
+    };
+    MAX_SEEKS = 64;
+  }
+});
+
 // src/memo/snapshots.ts
 var OutputSnapshots;
 var init_snapshots = __esm({
@@ -2068,6 +3226,31 @@ var init_snapshots = __esm({
         return void 0;
       }
     };
+  }
+});
+
+// src/memo/mtimes.ts
+function rankMtimes(mtimes) {
+  const distinct = [...new Set(mtimes.values())].sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+  const rankOf = new Map(distinct.map((m, i) => [m, i]));
+  const out = /* @__PURE__ */ new Map();
+  for (const [path, m] of mtimes) out.set(path, `@r${rankOf.get(m)}`);
+  return out;
+}
+function parseStoredStat(value) {
+  const m = STORED.exec(value);
+  if (!m) return null;
+  const out = { nofollow: m[1] === "lstat", type: m[2], mode: parseInt(m[3], 8), uid: Number(m[4]), gid: Number(m[5]) };
+  if (m[6] !== void 0) out.size = Number(m[6]);
+  if (m[7] !== void 0) out.links = true;
+  if (m[8]) out.mtime = m[8] === "r" ? "order" : "absolute";
+  return out;
+}
+var STORED;
+var init_mtimes = __esm({
+  "src/memo/mtimes.ts"() {
+    "use strict";
+    STORED = /^(l?stat):([a-z]+):([0-7]{1,5}):(\d+):(\d+)(?::s(\d+))?(:n\d+)?(?:@([rt])\d+)?$/;
   }
 });
 
@@ -2098,6 +3281,24 @@ function mergeByPosition(a, b) {
   while (j < b.length) out.push(b[j++]);
   return out;
 }
+function lazy(make) {
+  let made;
+  return { value: () => (made ??= { v: make() }).v };
+}
+function statKey(path, nofollow) {
+  return nofollow ? `l${path}` : `s${path}`;
+}
+function lstatType(path) {
+  try {
+    const st = (0, import_node_fs17.lstatSync)(path, { throwIfNoEntry: false });
+    return st ? typeOfMode(st.mode) : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function typeMode(type) {
+  return TYPE_BITS[type] ?? 0;
+}
 function yieldToIo() {
   return new Promise((resolve7) => setImmediate(resolve7));
 }
@@ -2112,16 +3313,19 @@ function ownUnsafety(e) {
   if (dup) return why(`it redirects fd ${dup.fd} to ${dup.to}: its output could not be replayed in place`);
   return null;
 }
-var import_node_fs12, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, STORED, STRUCTURAL, MemoEngine;
+var import_node_fs17, import_node_path12, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, STORED2, TYPE_BITS, STRUCTURAL, MemoEngine;
 var init_engine = __esm({
   "src/memo/engine.ts"() {
     "use strict";
-    import_node_fs12 = require("node:fs");
+    import_node_fs17 = require("node:fs");
+    import_node_path12 = require("node:path");
     init_fingerprint();
     init_observe();
     init_restore();
     init_late_changes();
+    init_attributes();
     init_snapshots();
+    init_mtimes();
     CHECK_ORDER = [
       (outside, content) => !outside && content,
       (outside, content) => !outside && !content,
@@ -2129,7 +3333,16 @@ var init_engine = __esm({
     ];
     NO_OUTPUT = [];
     PIPE_HOLDS = 65536;
-    STORED = Promise.resolve(true);
+    STORED2 = Promise.resolve(true);
+    TYPE_BITS = {
+      fifo: 4096,
+      char: 8192,
+      dir: 16384,
+      block: 24576,
+      file: 32768,
+      symlink: 40960,
+      socket: 49152
+    };
     STRUCTURAL = /* @__PURE__ */ new Set(["rename", "delete", "rmdir", "symlink", "link", "mknod"]);
     MemoEngine = class {
       constructor(opts, builder) {
@@ -2142,9 +3355,11 @@ var init_engine = __esm({
           const change = beganNs === void 0 ? { at, exec } : { at, exec, beganNs };
           this.fs.changed(access.path, change);
           this.late.reported(access.path, change);
+          this.walker.reshaped(access.path);
           if (typeof access.to === "string") {
             this.fs.changed(access.to, change);
             this.late.reported(access.to, change);
+            this.walker.reshaped(access.to);
           }
           if (STRUCTURAL.has(access.op)) {
             this.restorer.forget();
@@ -2182,8 +3397,12 @@ var init_engine = __esm({
       tick = 0;
       fs;
       restorer;
+      /** the symlinks on the way to each path the subtrees touched */
+      walker = new LinkWalker();
+      /** each program's #! interpreter, or null for a binary */
+      interpreters = /* @__PURE__ */ new Map();
       /** The weak fingerprint; a query without a umask (explain, an old kernel) is taken to have the root's. */
-      weakOfQuery(q) {
+      weakOfQuery(q, view) {
         return weakKey({
           toolVersion: this.opts.toolVersion,
           exe: q.exe,
@@ -2191,7 +3410,8 @@ var init_engine = __esm({
           cwd: q.cwd,
           env: q.env,
           stdio: q.stdio,
-          umask: q.umask ?? this.opts.umask
+          umask: q.umask ?? this.opts.umask,
+          process: view.key
         }, this.opts.ignoreEnv);
       }
       /** The exec hook: a hit restores the outputs and skips the program. */
@@ -2200,13 +3420,21 @@ var init_engine = __esm({
         if (q.umask === null) {
           return this.letRun(q, { refused: "its umask could not be read (/proc/PID/status has none before Linux 4.7)" });
         }
-        const weak = this.weakOfQuery(q);
+        const view = viewOf(q.process, q.env);
+        if (view.refused) return this.letRun(q, { refused: view.refused });
+        const weak = this.weakOfQuery(q, view);
         let missWhy;
         try {
           const candidates = this.opts.index.candidates(weak);
           const misses = [];
           for (const entry of candidates) {
-            const differs = this.firstDifference(entry) ?? replayWouldWait(entry, q);
+            const seeks = seeksOf(entry);
+            if (typeof seeks === "string") {
+              misses.push(seeks);
+              continue;
+            }
+            const parts = this.mtimeParts(entry);
+            const differs = attributeDifference(entry, view) ?? this.firstDifference(entry, parts) ?? replayWouldWait(entry, q);
             if (differs) {
               misses.push(differs);
               continue;
@@ -2214,27 +3442,30 @@ var init_engine = __esm({
             const blobs = await fetchBlobs(entry, this.opts.store);
             const change = { at: this.builder.log.length, exec: this.builder.executionOf(q.pid)?.id ?? -1 };
             const paths = entry.outputs.map((o) => this.opts.roots.load(o.path));
-            for (const path of paths) this.fs.changed(path, change);
+            for (const path of paths) {
+              this.fs.changed(path, change);
+              this.walker.reshaped(path);
+            }
             const restored = this.restorer.restore(entry, blobs);
             entry.outputs.forEach((o, i) => {
               if (o.type === "file") this.fs.settle(paths[i], o.blob);
               else this.fs.reshaped(paths[i]);
               const state = { ...o, path: paths[i] };
-              this.snapshots.add(paths[i], { at: change.at, taken: ++this.tick, lookedNs: this.builder.nowNs(), exec: change.exec, state, stored: STORED });
+              this.snapshots.add(paths[i], { at: change.at, taken: ++this.tick, lookedNs: this.builder.nowNs(), exec: change.exec, state, stored: STORED2 });
             });
             await this.opts.store.touchEntry(entry);
             this.stats.reused++;
             this.stats.savedMs += entry.durationMs;
             this.stats.bytesRestored += restored.bytes;
             this.stats.hitCostMs += performance.now() - started;
-            const hit = { entry, created: restored.created, removed: restored.removed };
-            return { skip: true, exitCode: entry.exitCode, output: this.stream(entry, blobs), tag: hit };
+            const hit = { entry, mtimes: parts.value().mtimes, created: restored.created, removed: restored.removed };
+            return { skip: true, exitCode: entry.exitCode, output: this.stream(entry, blobs), tag: hit, seeks };
           }
           missWhy = misses.length ? `${misses.length} candidate(s), none matches: ${misses.slice(0, 3).join("; ")}` : "never recorded";
         } catch (e) {
           this.opts.warn(`cache lookup for ${q.exe} failed, running it: ${e.message}`);
         }
-        return this.letRun(q, { weak, missWhy });
+        return this.letRun(q, { weak, missWhy, view });
       };
       /** The program runs; what it was told is kept for the execution it starts. */
       letRun(q, answer) {
@@ -2248,46 +3479,80 @@ var init_engine = __esm({
        * files under the root (the sources), then the rest under the root, then the system's, which
        * change far less often. `explain` lists every difference.
        */
-      firstDifference(entry) {
+      firstDifference(entry, parts) {
         const unvouched = this.programUnvouched(entry);
         if (unvouched) return unvouched;
         for (const input of entry.inputs) {
-          if (typeof input !== "object" || input === null || typeof input.path !== "string") return this.differs(input);
+          if (typeof input !== "object" || input === null || typeof input.path !== "string") return this.differs(input, parts);
           if (!this.knownDifferent.has(input.path)) continue;
-          const d = this.differs(input);
+          const d = this.differs(input, parts);
           if (d) return d;
         }
         for (const pass of CHECK_ORDER) {
           for (const input of entry.inputs) {
             if (pass(input.path.startsWith("/"), input.kind === "content")) {
-              const d = this.differs(input);
+              const d = this.differs(input, parts);
               if (d) return d;
             }
           }
         }
         return null;
       }
+      /**
+       * The mtime part of each stat input's value as the files are now: their order among the
+       * entry's ordered ones, or the mtime itself. Computed once per lookup, when a stat input asks.
+       */
+      mtimeParts(entry) {
+        return lazy(() => {
+          const ordered = /* @__PURE__ */ new Map();
+          const suffix = /* @__PURE__ */ new Map();
+          const mtimes = /* @__PURE__ */ new Map();
+          for (const input of entry.inputs) {
+            if (input?.kind !== "stat" || typeof input.path !== "string" || typeof input.value !== "string") continue;
+            const stored = parseStoredStat(input.value);
+            if (!stored?.mtime) continue;
+            const m = this.fs.mtimeOf(this.opts.roots.load(input.path), stored.nofollow);
+            if (m === null) {
+              suffix.set(statKey(input.path, stored.nofollow), "@gone");
+              continue;
+            }
+            const key = statKey(input.path, stored.nofollow);
+            mtimes.set(key, m);
+            if (stored.mtime === "order") ordered.set(key, m);
+            else suffix.set(key, `@t${m}`);
+          }
+          for (const [path, rank] of rankMtimes(ordered)) suffix.set(path, rank);
+          return { suffix, mtimes };
+        });
+      }
       /** How one stored input differs from what its path holds now, or null when it does not. */
-      differs(input) {
-        const now = this.currentOf(input);
+      differs(input, parts) {
+        const now = this.currentOf(input, parts);
         if (now === void 0) return `${String(input?.path)}: an input of unknown kind`;
         if (now === input.value) return null;
         this.knownDifferent.add(input.path);
         return `${input.path}: ${short(input.value)} -> ${short(now)}`;
       }
       /** What an input's path holds now, in the input's terms; undefined for an input of unknown kind. */
-      currentOf(input) {
+      currentOf(input, parts) {
         if (typeof input !== "object" || input === null) return void 0;
         if (typeof input.path !== "string" || typeof input.value !== "string") return void 0;
         const { kind } = input;
         if (kind === "content" || kind === "absent" || kind === "link") return this.fs.valueAt(kind, this.opts.roots.load(input.path));
+        if (kind === "replaceable") {
+          const now = replaceable(this.opts.roots.load(input.path));
+          return now === null ? input.value : now;
+        }
         const spec = this.specOf(input);
-        return spec ? this.fs.value(spec) : void 0;
+        if (!spec) return void 0;
+        const base = this.fs.value(spec);
+        return spec.kind === "stat" && spec.mtime && base !== "absent" ? base + (parts.value().suffix.get(statKey(input.path, spec.nofollow)) ?? "") : base;
       }
       /** The inputs that no longer hold what they held (all of them are looked at, for explaining). */
       differences(entry) {
         const unvouched = this.programUnvouched(entry);
-        return [...unvouched ? [unvouched] : [], ...entry.inputs.flatMap((input) => this.differs(input) ?? [])];
+        const parts = this.mtimeParts(entry);
+        return [...unvouched ? [unvouched] : [], ...unjudgedAttributes(entry), ...entry.inputs.flatMap((input) => this.differs(input, parts) ?? [])];
       }
       /**
        * Every recording lists the program it ran among its read inputs. An entry that does not
@@ -2298,18 +3563,37 @@ var init_engine = __esm({
         return lists ? null : `${entry.exe}: the entry does not list its own program among its inputs`;
       }
       /** An input as stored (untrusted: it may come from a remote) back to what to look at. */
-      specOf(input) {
+      specOf(input, mtimes) {
         if (typeof input.path !== "string" || typeof input.value !== "string") return null;
         const path = this.opts.roots.load(input.path);
         switch (input.kind) {
           case "content":
           case "absent":
           case "link":
+          case "vacant":
+          case "replaceable":
             return { path, kind: input.kind };
-          case "exists":
-            return typeof input.type === "string" ? { path, kind: "exists", type: input.type } : { path, kind: "exists" };
-          case "listing":
-            return Array.isArray(input.names) && input.names.every((n) => typeof n === "string") ? { path, kind: "listing", names: input.names } : null;
+          case "stat": {
+            const stored = parseStoredStat(input.value);
+            if (!stored) return null;
+            const spec = { path, kind: "stat", type: stored.type, mode: stored.mode, uid: stored.uid, gid: stored.gid, nofollow: stored.nofollow };
+            if (stored.size !== void 0) spec.size = stored.size;
+            if (stored.links) spec.nlink = 1;
+            if (stored.mtime) spec.mtime = stored.mtime;
+            const m = mtimes?.get(statKey(input.path, stored.nofollow));
+            if (m !== void 0) spec.mtimeNs = m;
+            return spec;
+          }
+          case "exists": {
+            const spec = typeof input.type === "string" ? { path, kind: "exists", type: input.type } : { path, kind: "exists" };
+            if (input.nofollow === true) spec.nofollow = true;
+            return spec;
+          }
+          case "listing": {
+            if (!Array.isArray(input.names) || !input.names.every((n) => typeof n === "string")) return null;
+            if (input.types === void 0) return { path, kind: "listing", names: input.names };
+            return typeof input.types === "string" && input.types.length === input.names.length ? { path, kind: "listing", names: input.names, types: input.types } : null;
+          }
           default:
             return null;
         }
@@ -2326,10 +3610,75 @@ var init_engine = __esm({
       }
       /** The value an input must keep; listings are what the directory held before the subtree ran. */
       recordedValue(spec) {
-        if (spec.kind === "listing") return namesFingerprint(spec.names);
-        if (spec.kind === "absent") return "absent";
-        if (spec.kind === "exists") return spec.type ? `type:${spec.type}` : "exists";
-        return this.fs.valueSoon(spec);
+        if (spec.known !== void 0) return spec.known;
+        switch (spec.kind) {
+          case "listing":
+            return namesFingerprint(spec.names, spec.types);
+          case "absent":
+          case "vacant":
+            return "absent";
+          // what the recording left there is what a later create over it must find; 'taken' (a
+          // directory, a link, a file with other names) is recorded as a value nothing matches
+          case "replaceable": {
+            const left = replaceable(spec.path) ?? "replaceable:";
+            return left === "taken" ? "replaceable:none" : left;
+          }
+          case "exists":
+            if (spec.type) return `type:${spec.type}`;
+            if (!spec.nofollow) return "exists";
+            spec.type = lstatType(spec.path);
+            return spec.type ? `type:${spec.type}` : "absent";
+          case "stat": {
+            if (spec.mode >= 0) {
+              return statBase(spec, { mode: typeMode(spec.type) | spec.mode, uid: spec.uid, gid: spec.gid, size: spec.size ?? 0, nlink: spec.nlink ?? 1 });
+            }
+            const st = statNow(spec.readAt ?? spec.path, spec.nofollow);
+            return statBase(spec, st ? statFields(st) : void 0);
+          }
+          case "content":
+            if (spec.movedTo !== void 0) return this.fs.valueSoon({ path: spec.movedTo, kind: "content" });
+            if (spec.prefix !== void 0) {
+              const digest = this.opts.hasher.hashPrefix(spec.path, spec.prefix);
+              return digest ? `sha256:${digest}` : "lost";
+            }
+            return this.fs.valueSoon(spec);
+          default:
+            return this.fs.valueSoon(spec);
+        }
+      }
+      /**
+       * The mtime part of each stat input's value: its order among the ordered ones, or itself. A
+       * replayed child's stat input carries the mtime its lookup saw; one without is read now.
+       */
+      mtimeSuffixes(inputs) {
+        const ordered = /* @__PURE__ */ new Map();
+        const out = /* @__PURE__ */ new Map();
+        for (const spec of inputs) {
+          if (spec.kind !== "stat" || !spec.mtime) continue;
+          const m = spec.mtimeNs ?? this.fs.mtimeOf(spec.path, spec.nofollow === true);
+          if (m === null) return `${spec.path}: its mtime cannot be read any more`;
+          if (spec.mtime === "order") ordered.set(statKey(spec.path, spec.nofollow), m);
+          else out.set(statKey(spec.path, spec.nofollow), `@t${m}`);
+        }
+        for (const [path, rank] of rankMtimes(ordered)) out.set(path, rank);
+        return out;
+      }
+      /**
+       * A file read by the subtree must still be the file it opened: a change by a process outside
+       * the trace (an editor, another run) shows as another inode, size, mtime or ctime, and the
+       * content hashed now would not be what the program read.
+       */
+      readButChanged(inputs) {
+        for (const spec of inputs) {
+          if (spec.kind !== "content" || !spec.seen) continue;
+          const seen = parseSeen(spec.seen);
+          if (seen && typeOfMode(seen.mode) !== "file") continue;
+          const now = statNow(spec.path, false);
+          if (!seen || !now || identityOf(seen) !== identityOf({ ino: now.ino, size: Number(now.size), mtimeNs: now.mtimeNs, ctimeNs: now.ctimeNs })) {
+            return `${spec.path} changed after it was read, by a process outside the trace`;
+          }
+        }
+        return null;
       }
       started(exec) {
         const answer = this.answerOfPid.get(exec.pid);
@@ -2352,15 +3701,65 @@ var init_engine = __esm({
           this.snapshots.add(path, { at: endAt, taken, lookedNs: this.builder.nowNs(), exec: exec.id, ...now });
         }
       }
+      /**
+       * A file output with more than one link is restored as a hard link to another name the entry
+       * knows (an input it read, or an output before it); one whose other names the entry does not
+       * know cannot be restored as it was (a later write through the other name would show): refused.
+       */
+      hardLinks(outputs, inputs) {
+        const names = /* @__PURE__ */ new Map();
+        const key = (path) => {
+          const st = (0, import_node_fs17.lstatSync)(path, { throwIfNoEntry: false });
+          return st?.isFile() ? { id: `${st.dev}:${st.ino}`, links: st.nlink } : null;
+        };
+        const counts = /* @__PURE__ */ new Map();
+        for (const spec of inputs) {
+          if (spec.kind !== "content" || !this.opts.roots.allows(spec.path)) continue;
+          const k = key(spec.path);
+          if (k && k.links > 1 && !names.has(k.id)) names.set(k.id, this.opts.roots.store(spec.path));
+          if (k && k.links > 1) counts.set(k.id, (counts.get(k.id) ?? 0) + 1);
+        }
+        for (const o of outputs) {
+          if (o.type !== "file") continue;
+          const k = key(this.opts.roots.load(o.path));
+          if (!k || k.links < 2) continue;
+          const known = (counts.get(k.id) ?? 0) + 1;
+          counts.set(k.id, known);
+          const first = names.get(k.id);
+          if (first === void 0) names.set(k.id, o.path);
+          else o.linkOf = first;
+        }
+        for (const o of outputs) {
+          if (o.type !== "file") continue;
+          const k = key(this.opts.roots.load(o.path));
+          if (k && k.links > (counts.get(k.id) ?? 1)) return `${this.opts.roots.load(o.path)} has ${k.links} hard links, and the entry knows only ${counts.get(k.id) ?? 1} of its names`;
+        }
+        return null;
+      }
+      /**
+       * Each file output's mtime rank among the entry's: a restore writes them in one instant, and
+       * make after a hit must find a.out newer than the z.o it was linked from, as it would have.
+       */
+      mtimeOrder(outputs) {
+        const mtimes = /* @__PURE__ */ new Map();
+        for (const o of outputs) {
+          if (o.type !== "file") continue;
+          const st = (0, import_node_fs17.lstatSync)(this.opts.roots.load(o.path), { bigint: true, throwIfNoEntry: false });
+          if (st?.isFile()) mtimes.set(o.path, st.mtimeNs);
+        }
+        if (mtimes.size < 2) return;
+        const ranks = rankMtimes(mtimes);
+        for (const o of outputs) if (o.type === "file" && ranks.has(o.path)) o.order = Number(ranks.get(o.path).slice(2));
+      }
       /** A path's state now, the blob of a file stored (or found stored); a null state when it cannot be told. */
       stateNow(path) {
         try {
-          const st = (0, import_node_fs12.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
-          if (!st) return { state: { path, type: "absent" }, stored: STORED };
+          const st = (0, import_node_fs17.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
+          if (!st) return { state: { path, type: "absent" }, stored: STORED2 };
           const mode = Number(st.mode) & 4095;
-          if (st.isSymbolicLink()) return { state: { path, type: "symlink", target: (0, import_node_fs12.readlinkSync)(path) }, stored: STORED };
-          if (st.isDirectory()) return { state: { path, type: "dir", mode }, stored: STORED };
-          if (!st.isFile()) return { state: null, stored: STORED };
+          if (st.isSymbolicLink()) return { state: { path, type: "symlink", target: (0, import_node_fs17.readlinkSync)(path) }, stored: STORED2 };
+          if (st.isDirectory()) return { state: { path, type: "dir", mode }, stored: STORED2 };
+          if (!st.isFile()) return { state: null, stored: STORED2 };
           const size = Number(st.size);
           const known = this.fs.settledDigest(path) ?? this.opts.hasher.cached(path, st);
           if (known) {
@@ -2371,7 +3770,7 @@ var init_engine = __esm({
           const stored = this.opts.store.putBlob(digest, data).then(() => true, () => false);
           return { state: { path, type: "file", blob: digest, mode, size: data.length }, stored };
         } catch {
-          return { state: null, stored: STORED };
+          return { state: null, stored: STORED2 };
         }
       }
       /** Stores path's bytes as the blob digest names, if they still hash to it. */
@@ -2418,14 +3817,20 @@ var init_engine = __esm({
       /** exec's subtree: its own accesses and output, with each ended child folded in where it ended. */
       async fold(exec, endAt) {
         const own = [];
+        const mtimes = mtimeUse(this.interpreterOf(exec.exe) ?? exec.exe, exec.argv);
         let savedMs = 0;
+        const observed = [...exec.observed];
+        for (const { path } of this.answerOf.get(exec.id)?.view?.reads ?? []) {
+          own.push([this.builder.startOf(exec.id), { kind: "access", access: { op: "read", path, result: "ok" } }, NO_OUTPUT]);
+        }
         for (const [at, item] of this.builder.ownLog(exec.id)) {
-          if (item.kind === "access") own.push([at, { kind: "access", access: item.access }, NO_OUTPUT]);
+          if (item.kind === "access") own.push([at, { kind: "access", access: item.access, mtimes }, NO_OUTPUT]);
           else if (item.kind === "output") own.push([at, null, [{ fd: item.fd, data: item.data, dest: destOf(exec, item.fd) }]]);
           else {
             const [step, chunks] = await this.replayedStep(item.tag);
             own.push([at, step, chunks.map((c) => ({ ...c, dest: destOf(exec, c.fd) }))]);
             savedMs += item.tag.entry.durationMs;
+            observed.push(...observedNames(item.tag.entry));
           }
         }
         const children = [];
@@ -2437,6 +3842,7 @@ var init_engine = __esm({
           if (f.summary.unmodelled) childReason ??= f.summary.unmodelled;
           unsafe ??= f.unsafe;
           savedMs += f.savedMs;
+          observed.push(...f.observed);
           const s = f.summary;
           const stream2 = [];
           for (const c of f.stream) {
@@ -2453,18 +3859,47 @@ var init_engine = __esm({
           if (step) steps.push(step);
           for (const o of out) stream.push(o);
         }
-        const summary = summarize(steps);
+        const summary = summarize(steps, this.walker);
         if (childReason && !summary.unmodelled) {
           summary.cacheable = false;
           summary.reason = childReason;
           summary.unmodelled = childReason;
         }
-        return { summary, unsafe, stream, endAt, savedMs };
+        return { summary, unsafe, stream, endAt, savedMs, observed: [...new Set(observed)] };
+      }
+      /**
+       * The interpreter a script names on its #! line (`env` skipped), or null for a binary: a wrapper
+       * script called `cc` is a shell, and uses mtimes as one, whatever its name says.
+       */
+      interpreterOf(exe) {
+        let known = this.interpreters.get(exe);
+        if (known === void 0) {
+          known = null;
+          try {
+            const fd = (0, import_node_fs17.openSync)(exe, "r");
+            try {
+              const head = Buffer.alloc(256);
+              const line = head.subarray(0, (0, import_node_fs17.readSync)(fd, head, 0, head.length, 0)).toString("latin1").split("\n")[0];
+              const words = line.startsWith("#!") ? line.slice(2).trim().split(/\s+/) : [];
+              known = ((0, import_node_path12.basename)(words[0] ?? "") === "env" ? words.find((w, i) => i > 0 && !w.startsWith("-")) : words[0]) ?? null;
+            } finally {
+              (0, import_node_fs17.closeSync)(fd);
+            }
+          } catch {
+          }
+          this.interpreters.set(exe, known);
+        }
+        return known;
       }
       /** A child served from cache: what its entry stands for, and its output stream. */
       async replayedStep(hit) {
         const { entry, created, removed } = hit;
-        const inputs = entry.inputs.map((i) => this.specOf(i)).filter((s) => s !== null);
+        const inputs = entry.inputs.flatMap((i) => {
+          const spec = this.specOf(i, hit.mtimes);
+          if (!spec) return [];
+          if (spec.kind !== "stat" && spec.kind !== "listing") spec.known = i.value;
+          return [spec];
+        });
         const entryChanges = [
           ...created.map((p) => [p, "added"]),
           ...removed.map((p) => [p, "removed"])
@@ -2495,6 +3930,10 @@ var init_engine = __esm({
         if (durationMs < this.opts.minDurationMs) return `shorter than ${this.opts.minDurationMs} ms: a lookup would cost more`;
         const { summary } = folded;
         if (!summary.cacheable) return summary.reason ?? "not modelled";
+        const attributes = recordedAttributes(folded.observed, answer?.view);
+        if (typeof attributes === "string") return attributes;
+        const offsets = endOffsets(answer?.view, exec.inheritedEnds);
+        if (typeof offsets === "string") return offsets;
         const kept = /* @__PURE__ */ new Map();
         const within = (id) => this.builder.isWithin(this.builder.executions[id], exec.id);
         for (const path of summary.outputs) {
@@ -2505,16 +3944,28 @@ var init_engine = __esm({
         if (racedEarly) return racedEarly;
         const outputs = await this.outputStates(summary.outputs, new Set(summary.created), new Set(summary.removed), kept);
         if (typeof outputs === "string") return outputs;
+        const unlinked = this.hardLinks(outputs, summary.inputs);
+        if (unlinked) return unlinked;
+        this.mtimeOrder(outputs);
         const soon = summary.inputs.map((spec) => this.recordedValue(spec));
         const values = soon.every((v) => typeof v === "string") ? soon : await Promise.all(soon);
         const readNs = this.builder.nowNs();
         const raced = this.changedByOthers(exec, folded.endAt, summary.inputs, summary.outputs, kept);
         if (raced) return raced;
+        const lost = values.indexOf("lost");
+        if (lost >= 0) return `${summary.inputs[lost].path} is shorter than before its appends: it was changed otherwise`;
+        const changedOutside = this.readButChanged(summary.inputs);
+        if (changedOutside) return changedOutside;
+        const suffixes = this.mtimeSuffixes(summary.inputs);
+        if (typeof suffixes === "string") return suffixes;
         const late = this.watchLate(exec, summary.inputs, summary.outputs, kept, readNs);
-        const inputs = summary.inputs.map((spec, i) => toInput(spec, values[i], this.opts.roots.store(spec.path)));
+        const inputs = summary.inputs.map((spec, i) => toInput(spec, values[i] + (spec.kind === "stat" && values[i] !== "absent" ? suffixes.get(statKey(spec.path, spec.nofollow)) ?? "" : ""), this.opts.roots.store(spec.path)));
         const stream = await this.storeStream(folded.stream);
         if (late.spoiled) return late.spoiled;
-        const strong = sha256(weak + JSON.stringify(inputs));
+        const nowNs = this.builder.nowNs();
+        const other = this.opts.otherRun?.(nowNs === null ? null : nowNs / 1e6 - exec.startMs);
+        if (other) return other;
+        const strong = sha256(weak + JSON.stringify(inputs) + (attributes ? JSON.stringify(attributes) : ""));
         const children = this.builder.childrenOf(exec).flatMap((e) => {
           const childWeak = this.answerOf.get(e.id)?.weak;
           return childWeak ? [{ weak: childWeak, exe: e.exe, argv: e.argv }] : [];
@@ -2532,7 +3983,9 @@ var init_engine = __esm({
           exitCode: exec.exitCode ?? 0,
           durationMs: Math.round((durationMs + folded.savedMs) * 1e3) / 1e3,
           createdAt: (/* @__PURE__ */ new Date()).toISOString(),
-          children
+          children,
+          ...attributes ? { attributes } : {},
+          ...offsets ? { offsets } : {}
         };
         const written = this.opts.store.putEntry(entry).catch((e) => {
           this.opts.warn(`storing the entry of ${exec.exe} failed: ${e.message}`);
@@ -2593,7 +4046,7 @@ var init_engine = __esm({
         const own = this.ownBy(exec);
         const why = (path, change) => this.describeChange(path, change, endAt);
         for (const input of inputs) {
-          const seen = input.kind === "absent" || input.kind === "exists" || input.kind === "listing";
+          const seen = input.kind === "absent" || input.kind === "vacant" || input.kind === "replaceable" || input.kind === "exists" || input.kind === "listing" || input.kind === "stat";
           const change = this.fs.changes.foreign(input, since, own, seen ? (c) => c.at > endAt : void 0);
           if (change) return why(input.path, change);
         }
@@ -2611,7 +4064,7 @@ var init_engine = __esm({
         for (const path of paths.sort()) {
           const noEffect = createdHere.has(path) && removedHere.has(path);
           if (!this.opts.roots.allows(path)) {
-            if (noEffect && !(0, import_node_fs12.lstatSync)(path, { throwIfNoEntry: false })) continue;
+            if (noEffect && !(0, import_node_fs17.lstatSync)(path, { throwIfNoEntry: false })) continue;
             return `it writes ${path}, outside the root`;
           }
           let state;
@@ -2662,22 +4115,22 @@ function isNormalAbsolute(p) {
 function isNormalRelative(p) {
   return p !== "" && !p.includes("//") && !p.endsWith("/") && !/(^|\/)\.\.?(\/|$)/.test(p);
 }
-var import_node_path9, under2, Roots;
+var import_node_path13, under3, Roots;
 var init_paths = __esm({
   "src/memo/paths.ts"() {
     "use strict";
-    import_node_path9 = require("node:path");
-    under2 = (dir) => dir.endsWith(import_node_path9.sep) ? dir : dir + import_node_path9.sep;
+    import_node_path13 = require("node:path");
+    under3 = (dir) => dir.endsWith(import_node_path13.sep) ? dir : dir + import_node_path13.sep;
     Roots = class {
       root;
       allowed;
       rootPrefix;
       allowedPrefixes;
       constructor(root, extra = []) {
-        this.root = (0, import_node_path9.resolve)(root);
-        this.allowed = [this.root, ...extra.map((d) => (0, import_node_path9.resolve)(d))];
-        this.rootPrefix = under2(this.root);
-        this.allowedPrefixes = this.allowed.map(under2);
+        this.root = (0, import_node_path13.resolve)(root);
+        this.allowed = [this.root, ...extra.map((d) => (0, import_node_path13.resolve)(d))];
+        this.rootPrefix = under3(this.root);
+        this.allowedPrefixes = this.allowed.map(under3);
       }
       /** How an absolute (normalized, as the tracer reports) path is stored: relative under the root, absolute elsewhere. */
       store(path) {
@@ -2686,12 +4139,12 @@ var init_paths = __esm({
       }
       /** The absolute path a stored path names now. */
       load(stored) {
-        if ((0, import_node_path9.isAbsolute)(stored)) return stored;
-        return isNormalRelative(stored) ? this.rootPrefix + stored : (0, import_node_path9.join)(this.root, stored);
+        if ((0, import_node_path13.isAbsolute)(stored)) return stored;
+        return isNormalRelative(stored) ? this.rootPrefix + stored : (0, import_node_path13.join)(this.root, stored);
       }
       /** Is the (absolute) path inside one of the allowed directories, once "." and ".." are resolved? */
       allows(path) {
-        const p = isNormalAbsolute(path) ? path : (0, import_node_path9.resolve)(path);
+        const p = isNormalAbsolute(path) ? path : (0, import_node_path13.resolve)(path);
         return this.allowed.some((dir, i) => p === dir || p.startsWith(this.allowedPrefixes[i]));
       }
     };
@@ -2705,6 +4158,7 @@ var init_memo = __esm({
     init_engine();
     init_paths();
     init_restore();
+    init_attributes();
   }
 });
 
@@ -2717,7 +4171,7 @@ __export(explain_command_exports, {
 function stdioKind(fd) {
   try {
     if ((0, import_node_tty.isatty)(fd)) return "tty";
-    const st = (0, import_node_fs15.fstatSync)(fd);
+    const st = (0, import_node_fs20.fstatSync)(fd);
     if (st.isFIFO()) return "pipe";
     if (st.isSocket()) return "socket";
     if (st.isFile()) return "file";
@@ -2737,13 +4191,13 @@ async function explainMain(args) {
 ${EXPLAIN_USAGE}`);
   const cwd = process.cwd();
   const exe = resolveProgram(command[0], process.env, cwd);
-  const store = new LocalStore((0, import_node_path12.resolve)(String(options.get("store") ?? defaultStoreDir())), false);
+  const store = new LocalStore((0, import_node_path16.resolve)(String(options.get("store") ?? defaultStoreDir())), false);
   const ignoreEnv = ignoredEnv(lists.get("ignore-env"));
   const index = await store.openIndex();
   const engine = new MemoEngine({
     store,
     index,
-    roots: new Roots((0, import_node_path12.resolve)(String(options.get("root") ?? cwd))),
+    roots: new Roots((0, import_node_path16.resolve)(String(options.get("root") ?? cwd))),
     ignoreEnv,
     minDurationMs: 0,
     umask: process.umask(),
@@ -2753,7 +4207,7 @@ ${EXPLAIN_USAGE}`);
     }
   }, new TraceBuilder());
   const env = Object.entries(process.env).filter((e) => e[1] !== void 0).map(([k, v]) => `${k}=${v}`);
-  const weak = engine.weakOfQuery({ exe, argv: command, cwd, env, stdio: [stdioKind(0), stdioKind(1), stdioKind(2)] });
+  const weak = engine.weakOfQuery({ exe, argv: command, cwd, env, stdio: [stdioKind(0), stdioKind(1), stdioKind(2)] }, viewOf(commandAttrs(), env));
   const explainer = new Explainer(engine, index);
   await explainer.explain(weak, command.join(" "), 0);
   process.stdout.write(`${explainer.lines.join("\n")}
@@ -2763,12 +4217,12 @@ ${EXPLAIN_USAGE}`);
   process.stdout.write("(children are judged against the files as they are now, before anything runs)\n");
   return 0;
 }
-var import_node_fs15, import_node_path12, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
+var import_node_fs20, import_node_path16, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
 var init_explain_command = __esm({
   "src/cli/explain-command.ts"() {
     "use strict";
-    import_node_fs15 = require("node:fs");
-    import_node_path12 = require("node:path");
+    import_node_fs20 = require("node:fs");
+    import_node_path16 = require("node:path");
     import_node_tty = require("node:tty");
     init_fingerprint();
     init_memo();
@@ -2826,8 +4280,8 @@ init_args();
 init_common();
 
 // src/cli/gc-command.ts
-var import_node_fs10 = require("node:fs");
-var import_node_path6 = require("node:path");
+var import_node_fs14 = require("node:fs");
+var import_node_path10 = require("node:path");
 init_store();
 init_args();
 var GC_USAGE = "usage: processcache gc [--store DIR] --max-size SIZE   (SIZE like 500M or 5G)";
@@ -2840,24 +4294,25 @@ ${GC_USAGE}`);
 ${GC_USAGE}`);
   const max = parseSize(size);
   if (max === null) throw new UsageError(`--max-size "${size}" is not a size: write it like 500M, 5G or 1048576`);
-  const dir = (0, import_node_path6.resolve)(String(options.get("store") ?? defaultStoreDir()));
-  if (!(0, import_node_fs10.existsSync)(dir)) {
+  const dir = (0, import_node_path10.resolve)(String(options.get("store") ?? defaultStoreDir()));
+  if (!(0, import_node_fs14.existsSync)(dir)) {
     process.stderr.write(`processcache: no store at ${dir}: nothing to collect
 `);
     return 0;
   }
   const r = collectGarbage(dir, max);
   const mib = (n) => `${(n / 1024 ** 2).toFixed(1)} MiB`;
-  process.stderr.write(`processcache: removed ${r.entriesRemoved} of ${r.entriesBefore} entries; ${mib(r.bytesBefore)} -> ${mib(r.bytesAfter)}
+  const temps = `; ${r.tempsRemoved} temporary file${r.tempsRemoved === 1 ? "" : "s"} left by interrupted runs removed`;
+  process.stderr.write(`processcache: removed ${r.entriesRemoved} of ${r.entriesBefore} entries; ${mib(r.bytesBefore)} -> ${mib(r.bytesAfter)}${temps}
 `);
   return 0;
 }
 
 // src/cli/run-command.ts
 var import_node_child_process2 = require("node:child_process");
-var import_node_fs13 = require("node:fs");
+var import_node_fs18 = require("node:fs");
 var import_node_os5 = require("node:os");
-var import_node_path10 = require("node:path");
+var import_node_path14 = require("node:path");
 init_fingerprint();
 init_memo();
 init_store();
@@ -2871,7 +4326,7 @@ var warn = (message) => {
 };
 function loadStatCache(path) {
   try {
-    const entries = JSON.parse((0, import_node_fs13.readFileSync)(path, "utf8"));
+    const entries = JSON.parse((0, import_node_fs18.readFileSync)(path, "utf8"));
     if (Array.isArray(entries)) return new FileHasher(entries.filter((e) => Array.isArray(e) && e.length === 3 && e.every((x) => typeof x === "string")));
   } catch {
   }
@@ -2886,7 +4341,9 @@ function summaryLine(s) {
   return `processcache: ${s.ran} ran, ${s.reused} reused, saved ${(s.savedMs / 1e3).toFixed(1)} s, restored ${formatBytes(s.bytesRestored)}`;
 }
 function runPlain(command) {
-  const r = (0, import_node_child_process2.spawnSync)(command[0], command.slice(1), { stdio: "inherit" });
+  const fds = callerLaunch().fds;
+  const stdio = Array.from({ length: (fds.at(-1) ?? 2) + 1 }, (_, fd) => fd < 3 ? "inherit" : fds.includes(fd) ? fd : "ignore");
+  const r = (0, import_node_child_process2.spawnSync)(command[0], command.slice(1), { stdio });
   if (r.error) {
     process.stderr.write(`processcache: ${command[0]}: ${r.error.message}
 `);
@@ -2894,11 +4351,42 @@ function runPlain(command) {
   }
   return r.signal ? 128 + (import_node_os5.constants.signals[r.signal] ?? 0) : r.status ?? 1;
 }
+function writableInherited(fds) {
+  const jobserver = new Set([...(process.env.MAKEFLAGS ?? "").matchAll(/--jobserver-(?:auth|fds)=(\d+),(\d+)/g)].flatMap((m) => [Number(m[1]), Number(m[2])]));
+  return fds.flatMap((fd) => {
+    if (jobserver.has(fd)) return [];
+    try {
+      const flags = parseInt(/^flags:\s*([0-7]+)/m.exec((0, import_node_fs18.readFileSync)(`/proc/self/fdinfo/${fd}`, "utf8"))?.[1] ?? "0", 8);
+      const st = (0, import_node_fs18.fstatSync)(fd);
+      const what = st.isFIFO() ? "a pipe" : st.isSocket() ? "a socket" : (flags & 3) !== 0 ? "open for writing" : null;
+      return what ? [`fd ${fd} (${what})`] : [];
+    } catch {
+      return [];
+    }
+  });
+}
 function nonNegativeInt(value, name, fallback) {
   if (value === void 0) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} takes a whole number of milliseconds, not "${String(value)}"`);
   return n;
+}
+function register(store, dirs) {
+  try {
+    return RunRegistry.open(store.dir, dirs);
+  } catch (e) {
+    if (store.writable) store.writeFailed(e);
+    return null;
+  }
+}
+function otherRunReason(runs, msAgo, root) {
+  if (!runs) return "this run could not register in the store, so other runs writing here could not be ruled out";
+  try {
+    const other = runs.otherSince(msAgo === null ? runs.since : Date.now() - msAgo);
+    return other ? describeOtherRun(other, root) : null;
+  } catch (e) {
+    return `the store's list of runs could not be read (${e.message}), so other runs writing here could not be ruled out`;
+  }
 }
 async function runMain(args) {
   const { options, lists, command } = parseArgs(args, {
@@ -2913,21 +4401,30 @@ async function runMain(args) {
   }, RUN_USAGE);
   if (command.length === 0) throw new UsageError(`no command to run
 ${RUN_USAGE}`);
-  resolveProgram(command[0], process.env, process.cwd());
-  const storeDir = (0, import_node_path10.resolve)(String(options.get("store") ?? defaultStoreDir()));
-  const root = (0, import_node_path10.resolve)(String(options.get("root") ?? process.cwd()));
-  if (!(0, import_node_fs13.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
+  const cwd = workingDir();
+  if (cwd === null) {
+    warn(`${CWD_GONE}: running ${command[0]} without the cache; cd to an existing directory to use it`);
+    return runPlain(command);
+  }
+  resolveProgram(command[0], process.env, cwd);
+  const leaked = writableInherited(callerLaunch().fds);
+  if (leaked.length) {
+    warn(`the command inherits ${leaked.join(", ")} from whatever started processcache: a process could write there, and a replay would not, so nothing it runs is cached; close what the command does not use (as in \`exec 9>&-\`)`);
+  }
+  const storeDir = (0, import_node_path14.resolve)(cwd, String(options.get("store") ?? defaultStoreDir()));
+  const root = (0, import_node_path14.resolve)(cwd, String(options.get("root") ?? cwd));
+  if (!(0, import_node_fs18.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
   const minDurationMs = nonNegativeInt(options.get("min-duration-ms"), "min-duration-ms", 3);
   const ignoreEnv = ignoredEnv(lists.get("ignore-env"));
   let store;
   try {
-    (0, import_node_fs13.mkdirSync)(storeDir, { recursive: true });
-    store = new LocalStore(storeDir, !options.has("read-only"));
+    (0, import_node_fs18.mkdirSync)(storeDir, { recursive: true });
+    store = new LocalStore(storeDir, !options.has("read-only"), warn);
   } catch (e) {
     warn(`the store at ${storeDir} cannot be used (${e.message}); running without the cache`);
     return runPlain(command);
   }
-  const statCachePath = (0, import_node_path10.join)(storeDir, "statcache.json");
+  const statCachePath = (0, import_node_path14.join)(storeDir, "statcache.json");
   const hasher = loadStatCache(statCachePath);
   const umask = process.umask();
   const builder = new TraceBuilder();
@@ -2938,38 +4435,49 @@ ${RUN_USAGE}`);
     warn(`the store's index at ${storeDir} cannot be read (${e.message}); running without the cache`);
     return runPlain(command);
   }
+  const roots = new Roots(root, lists.get("allow") ?? []);
+  const runs = register(store, roots.allowed);
   const engine = new MemoEngine({
     store,
     index,
-    roots: new Roots(root, lists.get("allow") ?? []),
+    roots,
     ignoreEnv,
     minDurationMs,
     umask,
     toolVersion: VERSION,
     hasher,
-    warn
+    warn,
+    // --read-only records nothing: an unregistered run of that kind has nothing to refuse
+    otherRun: runs || store.writable ? (msAgo) => otherRunReason(runs, msAgo, root) : void 0
   }, builder);
   let status;
+  let stats;
   try {
-    ({ status } = await traceCommand({ command, builder, decideExec: engine.decide }));
-  } catch (e) {
-    if (!(e instanceof TraceError) || builder.executions.length > 0) throw e;
-    warn(`${e.message}; running without the cache`);
-    return runPlain(command);
-  }
-  const stats = await engine.finish();
-  if (hasher.dirty && store.writable) {
     try {
-      atomicWrite(statCachePath, JSON.stringify(hasher.entries()));
-    } catch {
+      ({ status } = await traceCommand({ command, builder, decideExec: engine.decide }));
+    } catch (e) {
+      if (!(e instanceof TraceError) || builder.executions.length > 0) throw e;
+      warn(`${e.message}; running without the cache`);
+      return runPlain(command);
     }
+    stats = await engine.finish();
+    if (hasher.dirty && store.writable) {
+      try {
+        atomicWrite(statCachePath, JSON.stringify(hasher.entries()));
+      } catch (e) {
+        store.writeFailed(e);
+      }
+    }
+  } finally {
+    runs?.close();
   }
+  if (runs?.killed.length && store.writable) sweepTemps(storeDir);
   if (!options.has("quiet")) process.stderr.write(`${summaryLine(stats)}
 `);
   const statsPath = options.get("stats-json");
   if (typeof statsPath === "string") {
     try {
-      (0, import_node_fs13.writeFileSync)(statsPath, `${JSON.stringify(stats, null, 1)}
+      (0, import_node_fs18.writeFileSync)(statsPath, `${JSON.stringify(stats, null, 1)}
 `);
     } catch (e) {
       warn(`could not write ${statsPath}: ${e.message}`);
@@ -2979,8 +4487,8 @@ ${RUN_USAGE}`);
 }
 
 // src/cli/trace-command.ts
-var import_node_fs14 = require("node:fs");
-var import_node_path11 = require("node:path");
+var import_node_fs19 = require("node:fs");
+var import_node_path15 = require("node:path");
 init_trace();
 init_args();
 var TRACE_USAGE = "usage: processcache trace [--out FILE] -- CMD [ARGS...]";
@@ -2988,12 +4496,12 @@ async function traceMain(args) {
   const { options, command } = parseArgs(args, { out: { value: true } }, TRACE_USAGE);
   if (command.length === 0) throw new UsageError(`no command to trace
 ${TRACE_USAGE}`);
-  const out = (0, import_node_path11.resolve)(String(options.get("out") ?? "processcache-trace.json"));
+  const out = (0, import_node_path15.resolve)(String(options.get("out") ?? "processcache-trace.json"));
   const { trace, status, warnings, builder } = await traceCommand({ command });
   for (const w of [...builder.errors, ...warnings]) process.stderr.write(`processcache: warning: ${w}
 `);
   try {
-    (0, import_node_fs14.writeFileSync)(out, `${JSON.stringify(trace, null, 1)}
+    (0, import_node_fs19.writeFileSync)(out, `${JSON.stringify(trace, null, 1)}
 `);
   } catch (e) {
     process.stderr.write(`processcache: warning: could not write the trace to ${out}: ${e.message}
@@ -3020,6 +4528,7 @@ commands:
   version, --version                    the version
 `;
 async function main(argv) {
+  callerLaunch();
   const [command, ...rest] = argv;
   switch (command) {
     case "trace":
@@ -3057,6 +4566,10 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`processcache: ${e.message}
 `);
       process.exitCode = e instanceof UsageError ? 2 : 127;
+    } else if (isCwdGone(e)) {
+      process.stderr.write(`processcache: ${CWD_GONE}; cd to an existing directory and run it again
+`);
+      process.exitCode = 1;
     } else {
       process.stderr.write(`processcache: internal error: ${e.stack ?? String(e)}
 `);
