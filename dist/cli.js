@@ -363,7 +363,8 @@ var init_builder = __esm({
           case EventType.fdEnd: {
             for (const exec of this.executions) {
               if (exec.pid !== ev.pid || exec.endMs !== null || ev.payload.length < 8) continue;
-              (exec.inheritedEnds ??= []).push({ fd: ev.op, pos: Number(ev.payload.readBigInt64LE(0)) });
+              const size = ev.payload.length >= 16 ? Number(ev.payload.readBigInt64LE(8)) : -1;
+              (exec.inheritedEnds ??= []).push({ fd: ev.op, pos: Number(ev.payload.readBigInt64LE(0)), size });
             }
             break;
           }
@@ -3062,6 +3063,13 @@ function jobserverOf(env) {
   }
   return { fds, fifo: /--jobserver-auth=fifo:(\S+)/.exec(flags)?.[1] ?? null };
 }
+function sizeAt(path) {
+  try {
+    return (0, import_node_fs16.statSync)(path).size;
+  } catch {
+    return null;
+  }
+}
 function identityAt(path) {
   try {
     const st = (0, import_node_fs16.statSync)(path, { bigint: true });
@@ -3076,12 +3084,17 @@ function useOf(f, jobserver) {
   const inherits = `it inherits fd ${f.fd}`;
   if (f.kind !== "file") return { refused: `${inherits} (${f.path}), ${UNSEEN[f.kind] ?? "an open file the tracer cannot follow"}` };
   if (f.path.endsWith(" (deleted)")) return { refused: `${inherits}, open on a deleted file (${f.path}): what it reads there cannot be looked at again` };
-  if (f.mode !== "r") return { refused: `${inherits}, open for writing on ${f.path}: what it writes there is not captured` };
+  if (f.mode === "rw") return { refused: `${inherits}, open for reading and writing on ${f.path}: what it does there is not captured` };
   if (!f.path.startsWith("/") || identityAt(f.path) !== f.identity) return { refused: `${inherits}, open on a file no longer at ${f.path}` };
+  if (f.mode === "w") {
+    const size = sizeAt(f.path);
+    if (size === null) return { refused: `${inherits}, open for writing on ${f.path}, which cannot be looked at` };
+    return { key: `${f.fd} file w ${f.path}`, write: { path: f.path, pos: f.pos, size } };
+  }
   return { key: `${f.fd} file r ${f.pos} ${f.path}`, read: f.path };
 }
 function viewOf(p, env) {
-  const view = { refused: null, key: null, reads: [], observed: {} };
+  const view = { refused: null, key: null, reads: [], writes: [], observed: {} };
   for (const name of OBSERVED) {
     const value = p[name];
     if (typeof value === "string") view.observed[name] = value;
@@ -3106,6 +3119,7 @@ function viewOf(p, env) {
     }
     if (use.key) fds.push(use.key);
     if (use.read) view.reads.push({ fd: f.fd, path: use.read });
+    if (use.write) view.writes.push({ fd: f.fd, ...use.write });
   }
   key.fds = fds;
   view.key = key;
@@ -3126,6 +3140,12 @@ function endOffsets(view, ends) {
     const end = ends?.find((e) => e.fd === fd);
     if (!end) return `where it left the offset of fd ${fd}, which it inherited, is unknown`;
     out.push({ fd, pos: end.pos });
+  }
+  for (const w of view?.writes ?? []) {
+    const end = ends?.find((e) => e.fd === w.fd);
+    if (!end || end.pos !== w.pos || end.size !== w.size) {
+      return `it inherits fd ${w.fd}, open for writing on ${w.path}, and ${end ? "wrote there (or something did while it ran)" : "whether it wrote there is unknown"}: a replay would not`;
+    }
   }
   return out.length ? out : void 0;
 }

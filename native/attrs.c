@@ -238,7 +238,8 @@ static void put_fd(struct out *o, int tid, int fd)
     proc_path(path, sizeof path, tid, "/fd/", fd);
     if (read_link(path, fd_target, sizeof fd_target) < 0) fd_target[0] = 0;
     const int acc = (int)(f & O_ACCMODE);
-    if (acc == O_RDONLY && strcmp(kind, "file") == 0 && nreadable < READABLE_CAP) readable[nreadable++] = fd;
+    /* held for reading (the offset a replay restores) and for writing (whether it wrote there) */
+    if (acc != O_RDWR && strcmp(kind, "file") == 0 && nreadable < READABLE_CAP) readable[nreadable++] = fd;
     char id[17];
     identity_text(identity, id);
     char *p = fd_text, *const end = fd_text + sizeof fd_text;
@@ -321,11 +322,13 @@ void attrs_release(int pid)
 {
     for (int j = 0; j < HELD_CAP && held_count > 0; j++) {
         if (held[j].pid != pid) continue;
-        const int64_t pos = lseek(held[j].dup, 0, SEEK_CUR);
-        if (pos >= 0) {
+        /* the offset, and the size: a pwrite with O_APPEND grows the file and leaves the offset */
+        struct stat st;
+        const int64_t ends[2] = { lseek(held[j].dup, 0, SEEK_CUR), fstat(held[j].dup, &st) == 0 ? (int64_t)st.st_size : -1 };
+        if (ends[0] >= 0) {
             emit_lock();
-            event_begin(PCT_EV_FD_END, (uint16_t)held[j].fd, pid, 0, 0, 0, sizeof pos);
-            put_bytes(&pos, sizeof pos);
+            event_begin(PCT_EV_FD_END, (uint16_t)held[j].fd, pid, 0, 0, 0, sizeof ends);
+            put_bytes(ends, sizeof ends);
             emit_unlock();
         }
         close(held[j].dup);

@@ -142,15 +142,25 @@ test('an inherited fd open for reading: a replay leaves the shared offset where 
   assert.is(replayed.stdout, untraced);
 });
 
-test('an inherited fd open for writing, or on a deleted file, makes the execution uncacheable, saying why', () => {
+test('an inherited fd open for writing is cacheable only if nothing was written there; a deleted file never', () => {
   const { dir, store } = setup();
   const cmd = ['sh', '-c', `exec 4>>log; ${PY} -c 'import os; os.write(4, b"x")'`];
   for (const round of [1, 2]) {
     const r = memo(cmd, { cwd: dir, store });
     assert.is(rowsOf(r, 'python3')[0]?.status, 'uncacheable', `round ${round}`);
-    assert.match(rowsOf(r, 'python3')[0]?.reason ?? '', /^it inherits fd 4, open for writing on \/.*\/log: what it writes there is not captured$/);
+    assert.match(rowsOf(r, 'python3')[0]?.reason ?? '', /^it inherits fd 4, open for writing on \/.*\/log, and wrote there .*: a replay would not$/);
   }
   assert.is(readFileSync(`${dir}/log`, 'utf8'), 'xx');
+  // pwrite with O_APPEND grows the file and leaves the offset: the size tells
+  const pwrite = ['sh', '-c', `exec 4>>log; ${PY} -c 'import os; os.pwrite(4, b"p", 0)'`];
+  assert.is(rowsOf(memo(pwrite, { cwd: dir, store }), 'python3')[0]?.status, 'uncacheable');
+  // configure's pattern: every test runs with `exec 5>>config.log` in force and writes nothing to fd 5
+  const quiet = ['sh', '-c', `exec 5>>config.log; echo checking >&5; ${PY} -c 'print(1 + 1); import time; time.sleep(0.01)'; echo done >&5`];
+  assert.is(rowsOf(memo(quiet, { cwd: dir, store }), 'python3')[0]?.status, 'miss');
+  const again = memo(quiet, { cwd: dir, store });
+  assert.is(rowsOf(again, 'python3')[0]?.status, 'hit', 'a process that left the log alone is replayed');
+  assert.is(again.stdout, '2\n');
+  assert.is(readFileSync(`${dir}/config.log`, 'utf8'), 'checking\ndone\nchecking\ndone\n');
   writeFileSync(`${dir}/r.py`, 'import os\nprint(os.read(3, 100).decode(), end="")\n');
   const deleted = memo(['sh', '-c', `exec 3< in.txt; rm in.txt; ${PY} r.py`], { cwd: dir, store });
   assert.is(deleted.stdout, 'hello\n');

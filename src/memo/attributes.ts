@@ -25,6 +25,8 @@ export interface ProcessView {
   key: unknown;
   /** files it inherits open for reading: inputs of its execution, as if read at its exec */
   reads: { fd: number; path: string }[];
+  /** files it inherits open for writing only, as they were at its exec: it must leave them so */
+  writes: { fd: number; path: string; pos: number; size: number }[];
   /** its values of the observed attributes (absent: unknown) */
   observed: Partial<Record<string, string>>;
 }
@@ -41,6 +43,15 @@ function jobserverOf(env: string[]): { fds: Set<number>; fifo: string | null } {
     fds.add(Number(m[2]));
   }
   return { fds, fifo: /--jobserver-auth=fifo:(\S+)/.exec(flags)?.[1] ?? null };
+}
+
+/** A file's size now, or null. */
+function sizeAt(path: string): number | null {
+  try {
+    return statSync(path).size;
+  } catch {
+    return null;
+  }
 }
 
 /** The open file a path names now, in the tracer's mix of device and inode (native/paths.c). */
@@ -62,7 +73,7 @@ const UNSEEN: Record<string, string> = {
   char: 'a device: what passes through it is not captured',
 };
 
-type FdUse = { key: string | null; read?: string } | { refused: string };
+type FdUse = { key: string | null; read?: string; write?: { path: string; pos: number; size: number } } | { refused: string };
 
 function useOf(f: InheritedFd, jobserver: { fds: Set<number>; fifo: string | null }): FdUse {
   if (f.kind === 'pipe' && (jobserver.fds.has(f.fd) || f.path === jobserver.fifo)) return { key: null };
@@ -70,14 +81,21 @@ function useOf(f: InheritedFd, jobserver: { fds: Set<number>; fifo: string | nul
   const inherits = `it inherits fd ${f.fd}`;
   if (f.kind !== 'file') return { refused: `${inherits} (${f.path}), ${UNSEEN[f.kind] ?? 'an open file the tracer cannot follow'}` };
   if (f.path.endsWith(' (deleted)')) return { refused: `${inherits}, open on a deleted file (${f.path}): what it reads there cannot be looked at again` };
-  if (f.mode !== 'r') return { refused: `${inherits}, open for writing on ${f.path}: what it writes there is not captured` };
+  if (f.mode === 'rw') return { refused: `${inherits}, open for reading and writing on ${f.path}: what it does there is not captured` };
   // the content is looked up by path: the fd must still name the file there
   if (!f.path.startsWith('/') || identityAt(f.path) !== f.identity) return { refused: `${inherits}, open on a file no longer at ${f.path}` };
+  if (f.mode === 'w') {
+    // configure's `exec 5>>config.log`: cacheable if it leaves the file as it found it (recording
+    // checks the offset and the size at its end); where a write would go is no input then
+    const size = sizeAt(f.path);
+    if (size === null) return { refused: `${inherits}, open for writing on ${f.path}, which cannot be looked at` };
+    return { key: `${f.fd} file w ${f.path}`, write: { path: f.path, pos: f.pos, size } };
+  }
   return { key: `${f.fd} file r ${f.pos} ${f.path}`, read: f.path };
 }
 
 export function viewOf(p: ProcessAttrs, env: string[]): ProcessView {
-  const view: ProcessView = { refused: null, key: null, reads: [], observed: {} };
+  const view: ProcessView = { refused: null, key: null, reads: [], writes: [], observed: {} };
   for (const name of OBSERVED) {
     const value = p[name as keyof ProcessAttrs];
     if (typeof value === 'string') view.observed[name] = value;
@@ -102,6 +120,7 @@ export function viewOf(p: ProcessAttrs, env: string[]): ProcessView {
     }
     if (use.key) fds.push(use.key);
     if (use.read) view.reads.push({ fd: f.fd, path: use.read });
+    if (use.write) view.writes.push({ fd: f.fd, ...use.write });
   }
   key.fds = fds;
   view.key = key;
@@ -123,12 +142,19 @@ export function recordedAttributes(names: Iterable<string>, view: ProcessView | 
  * Where the execution left the offset of each file it inherited open for reading, or why that
  * is unknown: a replay must leave it there, for the parent that shares the open file reads on.
  */
-export function endOffsets(view: ProcessView | undefined, ends: { fd: number; pos: number }[] | undefined): Entry['offsets'] | string {
+export function endOffsets(view: ProcessView | undefined, ends: { fd: number; pos: number; size: number }[] | undefined): Entry['offsets'] | string {
   const out: { fd: number; pos: number }[] = [];
   for (const { fd } of view?.reads ?? []) {
     const end = ends?.find((e) => e.fd === fd);
     if (!end) return `where it left the offset of fd ${fd}, which it inherited, is unknown`;
     out.push({ fd, pos: end.pos });
+  }
+  // a file it inherited open for writing: a replay writes nothing there, so it must have written nothing
+  for (const w of view?.writes ?? []) {
+    const end = ends?.find((e) => e.fd === w.fd);
+    if (!end || end.pos !== w.pos || end.size !== w.size) {
+      return `it inherits fd ${w.fd}, open for writing on ${w.path}, and ${end ? 'wrote there (or something did while it ran)' : 'whether it wrote there is unknown'}: a replay would not`;
+    }
   }
   return out.length ? out : undefined;
 }

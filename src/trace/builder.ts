@@ -100,7 +100,8 @@ export class TraceBuilder {
         // its process ended (the exit comes next): every execution it ran shares the open file
         for (const exec of this.executions) {
           if (exec.pid !== ev.pid || exec.endMs !== null || ev.payload.length < 8) continue;
-          (exec.inheritedEnds ??= []).push({ fd: ev.op, pos: Number(ev.payload.readBigInt64LE(0)) });
+          const size = ev.payload.length >= 16 ? Number(ev.payload.readBigInt64LE(8)) : -1;
+          (exec.inheritedEnds ??= []).push({ fd: ev.op, pos: Number(ev.payload.readBigInt64LE(0)), size });
         }
         break;
       }

@@ -58,7 +58,7 @@ export interface Execution {
    * with join its entry, instead of every process's fingerprint */
   observed: string[];
   /** where it left the offset of each file it inherited open for reading, when it ran */
-  inheritedEnds?: { fd: number; pos: number }[];
+  inheritedEnds?: { fd: number; pos: number; size: number }[];
   stdio: { '0': StdioKind; '1': StdioKind; '2': StdioKind };
   /** which open files fds 1 and 2 named at the exec: a child's output reaches its parent's
    * stream only when they are the same (not a file or pipe the parent opened for it) */
