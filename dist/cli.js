@@ -4378,7 +4378,7 @@ function writableInherited(fds) {
     try {
       const flags = parseInt(/^flags:\s*([0-7]+)/m.exec((0, import_node_fs18.readFileSync)(`/proc/self/fdinfo/${fd}`, "utf8"))?.[1] ?? "0", 8);
       const st = (0, import_node_fs18.fstatSync)(fd);
-      const what = st.isFIFO() ? "a pipe" : st.isSocket() ? "a socket" : (flags & 3) !== 0 ? "open for writing" : null;
+      const what = st.isFIFO() ? "a pipe" : st.isSocket() ? "a socket" : (flags & 3) === 2 ? "open for reading and writing" : null;
       return what ? [`fd ${fd} (${what})`] : [];
     } catch {
       return [];

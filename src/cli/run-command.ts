@@ -49,8 +49,9 @@ function runPlain(command: string[]): number {
 }
 
 /**
- * The caller's fds the command inherits that make every process uncacheable (open for writing, or
- * a pipe or socket), as "fd N (what)"; a make jobserver's are tokens and are left out.
+ * The caller's fds the command inherits that make every process uncacheable (a pipe or socket, or
+ * a file open for reading and writing), as "fd N (what)"; a make jobserver's are tokens and are
+ * left out, and a file open for writing only costs only the processes that write there.
  */
 function writableInherited(fds: number[]): string[] {
   const jobserver = new Set([...(process.env.MAKEFLAGS ?? '').matchAll(/--jobserver-(?:auth|fds)=(\d+),(\d+)/g)].flatMap((m) => [Number(m[1]), Number(m[2])]));
@@ -59,7 +60,7 @@ function writableInherited(fds: number[]): string[] {
     try {
       const flags = parseInt(/^flags:\s*([0-7]+)/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))?.[1] ?? '0', 8);
       const st = fstatSync(fd);
-      const what = st.isFIFO() ? 'a pipe' : st.isSocket() ? 'a socket' : (flags & 3) !== 0 ? 'open for writing' : null;
+      const what = st.isFIFO() ? 'a pipe' : st.isSocket() ? 'a socket' : (flags & 3) === 2 ? 'open for reading and writing' : null;
       return what ? [`fd ${fd} (${what})`] : [];
     } catch {
       return [];
