@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <stdio.h>
 #include <unistd.h>
 
 /* The namespaces whose difference changes what a program sees (its hostname, its mounts, its
@@ -108,6 +109,14 @@ static void put_status(struct out *o, int tid, int *umask)
     }
     for (size_t i = 0; i < sizeof status_keys / sizeof status_keys[0]; i++)
         if (status_field(status_keys[i].field, value, sizeof value)) put_kv(o, status_keys[i].key, value);
+}
+
+/* Whether it has a controlling terminal: an open of /dev/tty fails with ENXIO without one, which
+ * makes that failure an answer the key decides. Only yes or no: which terminal is the session's. */
+static void put_ctty(struct out *o, int tid)
+{
+    const int tty_nr = ctty_of(tid);
+    put_kv(o, "ctty", tty_nr < 0 ? "?" : tty_nr ? "yes" : "no");
 }
 
 /* ---- limits, namespaces, uname ---------------------------------------------------------------- */
@@ -268,7 +277,9 @@ static void put_fds(struct out *o, int tid)
             const char *name = dents + off + 19;
             char *end;
             long fd = strtol(name, &end, 10);
-            if (end != name && !*end && fd >= 3) put_fd(o, tid, (int)fd);
+            /* stdin too when it is a regular file: `while read l` and `{ head -n 1; cat; } < f` */
+            if (end != name && !*end && (fd >= 3 || (fd == 0 && strcmp(stdio_look(tid, 0, NULL), "file") == 0)))
+                put_fd(o, tid, (int)fd);
             off += reclen;
         }
     }
@@ -280,6 +291,7 @@ size_t attrs_collect(int tid, char *out, size_t cap, int *umask)
     struct out o = { out, out + cap, 0 };
     nreadable = 0;
     put_status(&o, tid, umask);
+    put_ctty(&o, tid);
     put_rlimits(&o, tid);
     put_uname(&o, tid, put_namespaces(&o, tid));
     put_fds(&o, tid);
@@ -356,7 +368,9 @@ void attrs_apply_seeks(int tid)
 {
     int pidfd = nseeks_read ? (int)syscall(SYS_pidfd_open, tid, 0) : -1;
     for (uint32_t i = 0; i < nseeks_read && pidfd >= 0; i++) {
-        int fd = seeks[i].fd >= 3 ? (int)syscall(SYS_pidfd_getfd, pidfd, (int)seeks[i].fd, 0) : -1;
+        /* never fds 1 and 2: a replay's writes move their offsets as the program's did */
+        const int ok = seeks[i].fd == 0 || seeks[i].fd >= 3;
+        int fd = ok ? (int)syscall(SYS_pidfd_getfd, pidfd, (int)seeks[i].fd, 0) : -1;
         struct stat st;
         /* a regular file only, whatever a stored entry says */
         if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) lseek(fd, (off_t)seeks[i].pos, SEEK_SET);

@@ -58,22 +58,19 @@ static void emit_row(struct emitter *e, const struct pct_syscall *s, unsigned in
     case CO_ALWAYS:
         ret(e, s->cls == CL_DENY ? (SECCOMP_RET_ERRNO | ENOSYS) : trace);
         break;
-    case CO_FD_STDIN:
+    case CO_FD_STDIN_OR_SAVED:
         load(e, ARG_LO(s->cond_arg));
-        put(e, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1);
+        put(e, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0);
+        put(e, BPF_JMP | BPF_JGE | BPF_K, PCT_SAVED_FD_MIN, 0, 1);
         ret(e, trace);
         ret(e, allow);
         break;
-    case CO_FD_STDOUT:
-    case CO_FD_STDIO: {
-        const unsigned first = s->cond == CO_FD_STDIO ? 0 : 1;
+    case CO_FD_STDIO:
         load(e, ARG_LO(s->cond_arg));
-        put(e, BPF_JMP | BPF_JGT | BPF_K, 2, 2, 0); /* > 2: allow */
-        put(e, BPF_JMP | BPF_JGE | BPF_K, first, 0, 1);
+        put(e, BPF_JMP | BPF_JGT | BPF_K, 2, 1, 0); /* > 2: allow */
         ret(e, trace);
         ret(e, allow);
         break;
-    }
     case CO_NONZERO:
         load(e, ARG_LO(s->cond_arg));
         put(e, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3);

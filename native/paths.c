@@ -211,3 +211,20 @@ void identity_text(uint64_t identity, char out[17])
 {
     snprintf(out, 17, "%llx", (unsigned long long)identity);
 }
+
+int ctty_of(int tid)
+{
+    char path[64], text[1024];
+    proc_path(path, sizeof path, tid, "/stat", -1);
+    const int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    const ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n <= 0) return -1;
+    text[n] = 0;
+    /* "pid (comm) state ppid pgrp session tty_nr ...": comm may hold anything, even ')' */
+    const char *after = strrchr(text, ')');
+    int tty_nr = -1;
+    if (!after || sscanf(after + 1, " %*c %*d %*d %*d %d", &tty_nr) != 1) return -1;
+    return tty_nr;
+}

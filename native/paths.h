@@ -37,4 +37,7 @@ void stat_text(const struct stat *st, char out[STAT_TEXT_CAP]);
 /* An identity as the event stream carries it: lower-case hex. */
 void identity_text(uint64_t identity, char out[17]);
 
+/* The process's controlling terminal (tty_nr of /proc/TID/stat), 0 for none, -1 unknown. */
+int ctty_of(int tid);
+
 #endif

@@ -57,7 +57,8 @@ enum pct_event {
                           each name after its d_type letter (f d l p s c b, ? unknown) */
     PCT_EV_FLAG = 6,   /* payload: reason; unsafe to replay */
     PCT_EV_NONDET = 7, /* payload: source of run-to-run variation */
-    PCT_EV_OUTPUT = 8, /* op = fd (1 or 2); payload: the bytes written */
+    PCT_EV_OUTPUT = 8, /* op = the stream (1 or 2) the bytes landed in, whichever fd carried them:
+                          the open file fd 1 or 2 named at the exec; payload: the bytes written */
     PCT_EV_ERROR = 9,  /* payload: message; the tracer could not do its job */
     PCT_EV_WARN = 10,  /* payload: message for the user */
     PCT_EV_DONE = 11,  /* the root process ended (EXIT already sent); others may live on */
@@ -89,7 +90,9 @@ enum pct_event {
  *                 /proc/TID/ns/X reads ("uts:[4026532281]"), space-separated; empty normally
  *   uname         sysname|nodename|release|version|machine|domainname as the process would see
  *                 them (the tracer joins its UTS namespace for the call when it is another)
- *   fd            one per fd >= 3 without close-on-exec: "N kind mode pos identity path": kind
+ *   ctty          whether it has a controlling terminal: "yes" or "no"
+ *   fd            one per fd >= 3 without close-on-exec, and fd 0 when it is a regular file:
+ *                 "N kind mode pos identity path": kind
  *                 as for fds 0-2, mode r, w or rw, pos the offset (fdinfo), identity as for
  *                 fds 1-2, path what /proc/TID/fd/N reads ("pipe:[123]", "/x (deleted)") */
 

@@ -79,14 +79,20 @@ int answer_query(struct pct_bufs *b, int tid, int pid, const struct pct_syscall 
         struct stat st;
         char seen[STAT_TEXT_CAP];
         int err = fstatat(AT_FDCWD, real, &st, 0) < 0 ? errno : 0;
+        /* the open of /dev/tty fails without a controlling terminal (CI runners): an answer the
+         * key's "ctty" decides, not a read of a terminal */
+        if (!err && strcmp(b->a, "/dev/tty") == 0 && ctty_of(tid) == 0) {
+            access_event(pid, PCT_OP_PROBE, ENXIO, (st.st_mode & S_IFMT) >> 12, 0, b->a, NULL);
+            return 1;
+        }
         int absent = err == ENOENT || err == ENOTDIR;
         if (!err) stat_text(&st, seen);
         access_event(pid, absent ? PCT_OP_PROBE : PCT_OP_READ, err, err ? 0 : (st.st_mode & S_IFMT) >> 12, 0, b->a,
                      err ? NULL : seen);
         if (!err && (strcmp(b->a, "/dev/urandom") == 0 || strcmp(b->a, "/dev/random") == 0))
             event_str(PCT_EV_NONDET, pid, b->a);
-        /* even a failed open of a terminal depends on the session the command runs in */
-        if (is_tty_path(b->a)) event_str(PCT_EV_FLAG, pid, "tty");
+        /* a failed open of a terminal is an answer the key's "ctty" attribute decides */
+        if (!err && is_tty_path(b->a)) event_str(PCT_EV_FLAG, pid, "tty");
         return 1;
     }
     }

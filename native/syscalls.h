@@ -20,12 +20,15 @@ enum pct_class {
     CL_UTIME,     /* dirfd, path (NULL path: the fd itself) */
     CL_SYMLINK,   /* dirfd2, path2 = the link; path = the target text (not resolved) */
     CL_LINK,      /* dirfd, path -> dirfd2, path2; extra = flags arg (AT_EMPTY_PATH) */
-    CL_STDIN,     /* a read from fd 0 */
-    CL_OUTPUT,    /* write of extra = count bytes from path = buffer arg to the fd in arg 0 */
-    CL_OUTPUTV,   /* the same through an iovec array in arg 1, count in arg 2 */
+    CL_STDIN,     /* a read from fd 0 or a saved fd: of stdin when it names the exec's fd 0 */
+    CL_OUTPUT,    /* write of extra = count bytes from path = buffer arg to the fd in arg 0, any fd:
+                     what lands in the open file fd 1 or 2 named at the exec is that stream's, through
+                     whichever fd (`>&2`, a saved fd 10, a program's own dup of fd 1) */
+    CL_OUTPUTV,   /* the same through an iovec array in arg 1, count in arg 2 (vmsplice too) */
     CL_DUP,       /* dup/dup2/dup3 of fd 0-2 (arg 0) */
     CL_FCNTL,     /* fcntl F_DUPFD* of fd 0-2 */
-    CL_XFER,      /* in-kernel copies: dirfd = the input fd arg, dirfd2 = the output fd arg */
+    CL_XFER,      /* in-kernel copies: dirfd = the input fd arg, dirfd2 = the output fd arg, extra =
+                     the input offset pointer arg (NULL: the input fd's own offset) */
     CL_CONNECT,   /* sockaddr in arg 1, length in arg 2 */
     CL_SENDMSG,   /* msghdr in arg 1 */
     CL_SENDMMSG,  /* mmsghdr array in arg 1, count in arg 2 */
@@ -41,14 +44,18 @@ enum pct_class {
 
 enum pct_cond {
     CO_ALWAYS,     /* trap every call */
-    CO_FD_STDIN,   /* trap when arg cond_arg is fd 0 */
-    CO_FD_STDOUT,  /* ... is fd 1 or 2 */
+    CO_FD_STDIN_OR_SAVED, /* trap when arg cond_arg is fd 0, or PCT_SAVED_FD_MIN or above: where
+                             the shells keep a copy of fd 0 around a redirection (`read -u 10`) */
     CO_FD_STDIO,   /* ... is fd 0, 1 or 2 */
     CO_NONZERO,    /* ... is not 0 (a pointer given) */
     CO_FLAG_CLEAR  /* ... has none of the bits in cond_val */
 };
 
 #define NOARG (-1)
+
+/* The shells save fds at 10 and above (F_DUPFD 10): reads there are trapped like reads of fd 0, so
+ * that a copy of stdin there is no blind spot. A copy below it is (TypeScript refuses those). */
+#define PCT_SAVED_FD_MIN 10
 
 struct pct_syscall {
     const char *name;

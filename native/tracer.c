@@ -42,7 +42,7 @@
 /* ---- the table of traced threads ------------------------------------------------------------ */
 
 enum { ST_USED = 1, ST_RUNNING = 2, ST_HAS_PARENT = 4, ST_STOPPED_NEW = 8 };
-enum { PF_STDIN = 1, PF_FOREIGN = 2, PF_REOPENED = 4 }; /* reported once per process (on the leader's slot) */
+enum { PF_STDIN = 1, PF_FOREIGN = 2 }; /* reported once per process (on the leader's slot) */
 
 struct slot {
     int tid, tgid;
@@ -53,7 +53,11 @@ struct slot {
     long open_flags;      /* an open awaiting its exit stop: its flags, read at the entry */
     uint64_t args[6];
     uint64_t stream_id[2]; /* (leader) what fds 1 and 2 named at the exec: fd_identity() */
+    uint64_t stdin_id;    /* (leader) what fd 0 named at the exec */
     uint64_t entry_ns;    /* when the call awaiting its exit stop stopped at its entry */
+    uint8_t out_stream;   /* a write or copy awaiting its exit stop: the stream (1, 2) it lands in */
+    int xfer_in;          /* an in-kernel copy into a stream: the fd it copies from, and where */
+    int64_t xfer_from;
 };
 
 static struct slot slots[SLOTS];
@@ -195,9 +199,10 @@ static void open_exit(int tid, int pid, struct slot *s, const struct pct_syscall
     const int have_stat = in_place && stat(fdpath, &st) == 0;
     if (have_stat) stat_text(&st, seen);
     access_event(pid, op, err, kind, exit_began_ns, path, have_stat ? seen : NULL);
-    /* even a failed open of a terminal depends on the session the command runs in */
-    if (is_tty_path(path)) event_str(PCT_EV_FLAG, pid, "tty");
+    /* a terminal opened is a conversation the tracer does not capture; a failed open (ENXIO: no
+     * controlling terminal, as on CI runners) is an answer the key's "ctty" attribute decides */
     if (err) return;
+    if (is_tty_path(path)) event_str(PCT_EV_FLAG, pid, "tty");
     if (strcmp(path, "/dev/urandom") == 0 || strcmp(path, "/dev/random") == 0)
         event_str(PCT_EV_NONDET, pid, path);
 }
@@ -252,24 +257,34 @@ static void getdents_exit(int tid, int pid, struct slot *s, const struct pct_sys
     emit_unlock();
 }
 
-/* A write to fd 1 or 2 is the program's output stream only while the fd names what it named at
- * the exec: after close(1) and an open (freopen), replaying the bytes to the stream would be wrong. */
-static void check_stream(int tid, struct slot *s, int fd)
+/* Which of the exec's streams (1 stdout, 2 stderr) the open file at fd names, or 0: output belongs
+ * to the open file it lands in, not to an fd number. Shells save fd 1 on fd 10 around a redirection,
+ * `>&2` points fd 1 at stderr, and a file opened by path is no stream: its content is an output by
+ * path. When fds 1 and 2 named one file, the fd written wins (the key holds that they were one). */
+static int stream_of(int tid, struct slot *s, int fd)
 {
-    struct slot *l = leader_of(s);
-    if (l->reported & PF_REOPENED || fd_identity(tid, fd) == l->stream_id[fd - 1]) return;
-    l->reported |= PF_REOPENED;
-    event_str(PCT_EV_FLAG, s->tgid, fd == 1 ? "stdout-reopened: fd 1 names another file than at its exec"
-                                            : "stderr-reopened: fd 2 names another file than at its exec");
+    const struct slot *l = leader_of(s);
+    const uint64_t id = fd_identity(tid, fd);
+    if (!id) return 0;
+    if (fd == 1 || fd == 2) { if (id == l->stream_id[fd - 1]) return fd; }
+    if (id == l->stream_id[0]) return 1;
+    if (id == l->stream_id[1]) return 2;
+    return 0;
+}
+
+/* Does fd name what fd 0 named at the exec? (`read x < f` in a shell reads a file it opened; a
+ * saved copy of fd 0 is stdin still.) */
+static int reads_stdin(int tid, struct slot *s, int fd)
+{
+    const uint64_t id = fd >= 0 ? fd_identity(tid, fd) : 0;
+    return id && id == leader_of(s)->stdin_id;
 }
 
 static void output_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, long rval)
 {
-    if (rval <= 0) return;
-    int fd = (int)s->args[0];
-    if (fd == 1 || fd == 2) check_stream(tid, s, fd);
+    if (rval <= 0 || !s->out_stream) return;
     emit_lock(); /* until the last byte of the payload */
-    event_begin(PCT_EV_OUTPUT, (uint16_t)fd, pid, 0, 0, 0, (size_t)rval);
+    event_begin(PCT_EV_OUTPUT, s->out_stream, pid, 0, 0, 0, (size_t)rval);
     uint64_t iov_addr = s->args[1];
     unsigned long iovcnt = row->cls == CL_OUTPUTV ? (unsigned long)s->args[2] : 1;
     struct iovec iov = { (void *)(uintptr_t)s->args[row->path], (size_t)rval };
@@ -296,6 +311,43 @@ pad: /* the header promised rval bytes: keep the stream framed even if memory we
         left -= chunk;
     }
     emit_unlock();
+}
+
+/* A duplicate of the tracee's fd (the same open file), or -1. */
+static int tracee_fd(int pid, int fd)
+{
+    const int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (pidfd < 0) return -1;
+    const int dup = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+    close(pidfd);
+    return dup;
+}
+
+/* An in-kernel copy from a regular file into a stream: the bytes are read back from the file,
+ * where the copy took them, while the process is still stopped at the call's exit. */
+static void xfer_exit(int pid, struct slot *s, long rval)
+{
+    const int in = tracee_fd(pid, s->xfer_in);
+    emit_lock();
+    event_begin(PCT_EV_OUTPUT, s->out_stream, pid, 0, 0, 0, (size_t)rval);
+    size_t left = (size_t)rval;
+    for (int64_t at = s->xfer_from; left > 0 && in >= 0;) {
+        ssize_t r = pread(in, big, left < BIG_CAP ? left : BIG_CAP, (off_t)at);
+        if (r <= 0) break;
+        put_bytes(big, (size_t)r);
+        left -= (size_t)r;
+        at += r;
+    }
+    memset(big, 0, left < BIG_CAP ? left : BIG_CAP); /* the file shrank meanwhile: keep the framing */
+    while (left > 0) {
+        size_t chunk = left < BIG_CAP ? left : BIG_CAP;
+        put_bytes(big, chunk);
+        left -= chunk;
+    }
+    emit_unlock();
+    if (in >= 0) close(in);
+    /* bytes the file no longer held are not what was copied: the execution is not replayable */
+    if (left > 0) event_str(PCT_EV_FLAG, pid, "stdout-uncaptured: the file it copied into its output changed meanwhile");
 }
 
 static void path_op_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, int err,
@@ -349,6 +401,7 @@ static void syscall_exit(int tid, struct slot *s)
     case CL_OPEN: case CL_OPENAT2: open_exit(tid, pid, s, row, err, rval); break;
     case CL_GETDENTS: if (!err) getdents_exit(tid, pid, s, row, rval); break;
     case CL_OUTPUT: case CL_OUTPUTV: if (!err) output_exit(tid, pid, s, row, rval); break;
+    case CL_XFER: if (!err && rval > 0) xfer_exit(pid, s, rval); break;
     case CL_EXEC: /* only a failed exec gets here: a successful one stops at PTRACE_EVENT_EXEC */
         if (s->pending_path >= 0)
             access_event(pid, PCT_OP_EXEC, err, 0, 0, pending_paths[s->pending_path], NULL);
@@ -414,13 +467,37 @@ static int sendmsg_has_address(int tid, uint64_t msghdr)
     return read_mem(tid, msghdr, &name, sizeof name) == sizeof name && name != 0;
 }
 
-static void xfer_entry(int pid, const struct pct_syscall *row, const uint64_t *args)
+/* An in-kernel copy: from stdin, a read of it; into a stream, output, captured at the exit when it
+ * comes from a regular file (cat's copy_file_range, sendfile). From a pipe (splice, tee), the bytes
+ * are gone by then. Returns 1 when the exit stop is needed. */
+static int xfer_entry(int tid, struct slot *s, const struct pct_syscall *row, const uint64_t *args)
 {
-    if (row->dirfd != NOARG && (int)args[row->dirfd] == 0) access_event(pid, PCT_OP_STDIN, 0, 0, 0, NULL, NULL);
-    if (row->dirfd2 != NOARG) {
-        int out = (int)args[row->dirfd2];
-        if (out == 1 || out == 2) flag2(pid, "stdout-uncaptured:", row->name);
+    const int pid = s->tgid;
+    const int in = row->dirfd != NOARG ? (int)args[row->dirfd] : -1;
+    if (reads_stdin(tid, s, in)) access_event(pid, PCT_OP_STDIN, 0, 0, 0, NULL, NULL);
+    s->out_stream = (uint8_t)stream_of(tid, s, (int)args[row->dirfd2]);
+    if (!s->out_stream) return 0;
+    struct stat st;
+    char link[64];
+    proc_path(link, sizeof link, tid, "/fd/", in);
+    if (in < 0 || stat(link, &st) < 0 || !S_ISREG(st.st_mode)) {
+        flag2(pid, "stdout-uncaptured:", row->name);
+        return 0;
     }
+    int64_t from = -1;
+    if (row->extra != NOARG && args[row->extra]) {
+        if (read_mem(tid, args[row->extra], &from, sizeof from) != sizeof from) from = -1;
+    } else {
+        const int dup = tracee_fd(pid, in);
+        if (dup >= 0) { from = lseek(dup, 0, SEEK_CUR); close(dup); }
+    }
+    if (from < 0) {
+        flag2(pid, "stdout-uncaptured:", row->name);
+        return 0;
+    }
+    s->xfer_in = in;
+    s->xfer_from = from;
+    return 1;
 }
 
 /* Left stopped at its entry: a skipped process whose output a helper is still writing. */
@@ -470,9 +547,12 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         }
         return 1;
     }
+    case CL_OUTPUT: case CL_OUTPUTV:
+        s->out_stream = (uint8_t)stream_of(tid, s, (int)args[0]);
+        return s->out_stream != 0;
     case CL_STDIN: {
         struct slot *l = leader_of(s);
-        if (!(l->reported & PF_STDIN)) {
+        if (!(l->reported & PF_STDIN) && reads_stdin(tid, s, (int)args[0])) {
             l->reported |= PF_STDIN;
             access_event(pid, PCT_OP_STDIN, 0, 0, 0, NULL, NULL);
         }
@@ -482,7 +562,7 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         int cmd = (int)args[1];
         return cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC;
     }
-    case CL_XFER: xfer_entry(pid, row, args); return 0;
+    case CL_XFER: return xfer_entry(tid, s, row, args);
     case CL_CONNECT: return connect_entry(tid, pid, s);
     case CL_SENDMSG:
         if (sendmsg_has_address(tid, args[1])) event_str(PCT_EV_FLAG, pid, "network:sendmsg");
@@ -600,7 +680,7 @@ static void on_exec(int pid)
     ssize_t argbytes = read_file(link, big, BIG_CAP);
     if (argbytes < 0) argbytes = 0;
     if (argbytes > 0 && big[argbytes - 1] != 0) big[argbytes++ - 1] = 0;
-    const char *kinds[3] = { stdio_look(pid, 0, NULL), stdio_look(pid, 1, &s->stream_id[0]),
+    const char *kinds[3] = { stdio_look(pid, 0, &s->stdin_id), stdio_look(pid, 1, &s->stream_id[0]),
                              stdio_look(pid, 2, &s->stream_id[1]) };
     char ids[2][17];
     for (int i = 0; i < 2; i++) identity_text(s->stream_id[i], ids[i]);
@@ -646,6 +726,7 @@ static void on_spawn(int tid, int event)
         struct slot *pl = leader_of(parent);
         c->stream_id[0] = pl->stream_id[0];
         c->stream_id[1] = pl->stream_id[1];
+        c->stdin_id = pl->stdin_id;
     }
     if (thread) event_begin(PCT_EV_THREAD, 0, ptgid, (int)child, 0, 0, 0);
     else event_begin(PCT_EV_SPAWN, event == PTRACE_EVENT_VFORK, ptgid, (int)child, 0, 0, 0);
@@ -833,7 +914,9 @@ static void run_child(const struct spec *sp, int go, int ready)
     if ((sp->h.flags & PCT_SPEC_NO_NEW_PRIVS) && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         die_child("no_new_privs", errno);
     int32_t listener = install_filter(sp);
-    if (write(ready, &listener, sizeof listener) != sizeof listener) die_child("handshake write", errno);
+    /* not write(2), which the filter now traps before the tracer serves stops: a send without an
+     * address is the one way to speak that the filter lets through */
+    if (send(ready, &listener, sizeof listener, 0) != sizeof listener) die_child("handshake write", errno);
     /* the listener must outlive this fd, which the exec closes: wait until the tracer has its own */
     if (listener >= 0 && read_exact(go, &byte, 1) < 0) die_child("handshake read", errno);
     close(go);
@@ -915,7 +998,7 @@ int pct_tracer_main(int channel_fd)
     if (problem) { event_str(PCT_EV_ERROR, 0, problem); flush(); return 2; }
     decide_exec = (sp.h.flags & PCT_SPEC_DECIDE_EXEC) != 0;
     if (decide_exec) attrs_init();
-    if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0) {
+    if (pipe2(go, O_CLOEXEC) < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ready) < 0) {
         event_str(PCT_EV_ERROR, 0, "pipe failed");
         flush();
         return 2;

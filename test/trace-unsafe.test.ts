@@ -1,11 +1,13 @@
 // What makes an execution unsafe to replay (flags) or vary from run to run (nondeterminism), and
 // the syscalls the tracer refuses.
 import { createServer } from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { accessesUnder, CLI, compileC, only, runTrace, scratch } from './helpers.js';
+import { accessesUnder, CLI, compileC, execsNamed, only, runTrace, scratch } from './helpers.js';
+import type { Trace } from '../src/trace/index.js';
 
 test('a connect() to a loopback server is flagged; the connection works', async () => {
   let got = '';
@@ -117,9 +119,21 @@ test('getrandom is reported as nondeterminism and uname as an observed attribute
   assert.ok(e.flags.includes('abi:32-bit'), seen);
 });
 
-test('opening the terminal is flagged, whether or not there is one', () => {
-  const r = runTrace(['sh', '-c', 'exec 3</dev/tty; true 2>/dev/null']);
-  assert.ok(r.trace.executions[0]!.flags.includes('tty'));
+test('a terminal opened is flagged; a failed open of /dev/tty (no controlling terminal, as on CI) is not', () => {
+  // setsid: a new session, which has no controlling terminal, whatever the test runner has
+  const none = runTrace(['setsid', '-w', 'sh', '-c', 'true </dev/tty 2>/dev/null || echo no-tty']);
+  const sh = execsNamed(none.trace, 'sh')[0]!;
+  assert.is(none.stdout.trim(), 'no-tty');
+  assert.not.ok(sh.flags.includes('tty'), JSON.stringify(sh.flags));
+  // script(1) runs the command on a new pseudo-terminal, its controlling terminal
+  const dir = scratch();
+  const log = join(dir, 'typescript');
+  const traced = `${process.execPath} ${CLI} trace --out ${dir}/trace.json -- sh -c 'exec 3</dev/tty && echo opened'`;
+  const r = spawnSync('script', ['-qec', traced, log], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  assert.is(r.status, 0, r.stderr);
+  const trace = JSON.parse(readFileSync(`${dir}/trace.json`, 'utf8')) as Trace;
+  assert.ok(readFileSync(log, 'utf8').includes('opened'));
+  assert.ok(execsNamed(trace, 'sh')[0]!.flags.includes('tty'), JSON.stringify(execsNamed(trace, 'sh')[0]!.flags));
 });
 
 test('ptrace by the command is flagged', () => {

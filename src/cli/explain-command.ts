@@ -2,7 +2,7 @@ import { fstatSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isatty } from 'node:tty';
 import { FileHasher } from '../fingerprint/index.js';
-import { commandAttrs, MemoEngine, Roots, viewOf } from '../memo/index.js';
+import { commandAttrs, MemoEngine, ownStreams, Roots, viewOf } from '../memo/index.js';
 import { defaultStoreDir, LocalStore, type Entry, type StoreIndex } from '../store/index.js';
 import { resolveProgram, TraceBuilder } from '../trace/index.js';
 import { parseArgs, UsageError } from './args.js';
@@ -77,7 +77,7 @@ export async function explainMain(args: string[]): Promise<number> {
     umask: process.umask(), toolVersion: VERSION, hasher: new FileHasher(), warn: () => {},
   }, new TraceBuilder());
   const env = Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined).map(([k, v]) => `${k}=${v}`);
-  const weak = engine.weakOfQuery({ exe, argv: command, cwd, env, stdio: [stdioKind(0), stdioKind(1), stdioKind(2)] }, viewOf(commandAttrs(), env));
+  const weak = engine.weakOfQuery({ exe, argv: command, cwd, env, stdio: [stdioKind(0), stdioKind(1), stdioKind(2)] }, viewOf(commandAttrs(), env, ownStreams()));
   const explainer = new Explainer(engine, index);
   await explainer.explain(weak, command.join(' '), 0);
   process.stdout.write(`${explainer.lines.join('\n')}\n`);

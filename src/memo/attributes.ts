@@ -11,7 +11,7 @@ import type { InheritedFd, ProcessAttrs } from '../trace/index.js';
 /** In every weak fingerprint, with what to call each when it cannot be read. */
 const KEYED = {
   uid: 'user ids', gid: 'group ids', groups: 'supplementary groups', sigign: 'ignored signals',
-  sigblk: 'blocked signals', rlimits: 'resource limits', ns: 'namespaces',
+  sigblk: 'blocked signals', ctty: 'controlling terminal', rlimits: 'resource limits', ns: 'namespaces',
 } as const satisfies Partial<Record<keyof ProcessAttrs, string>>;
 
 /** Read through a trapped syscall (sched_getaffinity, uname): the two-phase attributes. */
@@ -64,6 +64,11 @@ function identityAt(path: string): string | null {
   }
 }
 
+/** Which open files this process's fds 1 and 2 name, as an exec query says it: for `explain`. */
+export function ownStreams(): Streams {
+  return [identityAt('/proc/self/fd/1') ?? '', identityAt('/proc/self/fd/2') ?? ''];
+}
+
 /** What passes through an fd of each kind the tracer does not see. */
 const UNSEEN: Record<string, string> = {
   pipe: 'a pipe: what passes through it is not captured',
@@ -75,8 +80,15 @@ const UNSEEN: Record<string, string> = {
 
 type FdUse = { key: string | null; read?: string; write?: { path: string; pos: number; size: number } } | { refused: string };
 
-function useOf(f: InheritedFd, jobserver: { fds: Set<number>; fifo: string | null }): FdUse {
+/** Which open files fds 1 and 2 named at the exec (hex identities, '' when closed). */
+export type Streams = readonly [string, string];
+
+function useOf(f: InheritedFd, jobserver: { fds: Set<number>; fifo: string | null }, streams: Streams): FdUse {
   if (f.kind === 'pipe' && (jobserver.fds.has(f.fd) || f.path === jobserver.fifo)) return { key: null };
+  // `exec 3>&1; cmd >&3`: the tracer sees every write and gives what lands in a stream to that
+  // stream, whichever fd carried it
+  const stream = f.identity && f.fd !== 0 ? streams.indexOf(f.identity) : -1; // '' is in no stream
+  if (stream >= 0) return { key: `${f.fd} stream ${stream + 1} ${f.mode}` };
   if (f.kind === 'null') return { key: `${f.fd} null ${f.mode}` };
   const inherits = `it inherits fd ${f.fd}`;
   if (f.kind !== 'file') return { refused: `${inherits} (${f.path}), ${UNSEEN[f.kind] ?? 'an open file the tracer cannot follow'}` };
@@ -94,7 +106,9 @@ function useOf(f: InheritedFd, jobserver: { fds: Set<number>; fifo: string | nul
   return { key: `${f.fd} file r ${f.pos} ${f.path}`, read: f.path };
 }
 
-export function viewOf(p: ProcessAttrs, env: string[]): ProcessView {
+export function viewOf(p: ProcessAttrs, env: string[], execStreams: Streams): ProcessView {
+  // identity 0: the fd was closed at the exec
+  const streams: Streams = [execStreams[0] === '0' ? '' : execStreams[0], execStreams[1] === '0' ? '' : execStreams[1]];
   const view: ProcessView = { refused: null, key: null, reads: [], writes: [], observed: {} };
   for (const name of OBSERVED) {
     const value = p[name as keyof ProcessAttrs];
@@ -113,7 +127,7 @@ export function viewOf(p: ProcessAttrs, env: string[]): ProcessView {
   const jobserver = jobserverOf(env);
   const fds: string[] = [];
   for (const f of p.fds) {
-    const use = useOf(f, jobserver);
+    const use = useOf(f, jobserver, streams);
     if ('refused' in use) {
       view.refused ??= use.refused;
       continue;
@@ -123,6 +137,9 @@ export function viewOf(p: ProcessAttrs, env: string[]): ProcessView {
     if (use.write) view.writes.push({ fd: f.fd, ...use.write });
   }
   key.fds = fds;
+  // the tracer files a write by the stream it lands in, and when fds 1 and 2 name one file, by the
+  // fd written: a replay into two files must not take stderr's bytes for stdout's
+  key.oneStream = streams[0] !== '' && streams[0] === streams[1];
   view.key = key;
   return view;
 }
@@ -168,7 +185,9 @@ export function seeksOf(entry: Entry): { fd: number; pos: number }[] | string {
   if (offsets === undefined) return [];
   const valid = (o: unknown): o is { fd: number; pos: number } => {
     const { fd, pos } = (o ?? {}) as { fd?: unknown; pos?: unknown };
-    return Number.isInteger(fd) && (fd as number) >= 3 && Number.isSafeInteger(pos) && (pos as number) >= 0;
+    // stdin or an fd >= 3: a replay's own writes move the offsets of fds 1 and 2
+    const seekable = fd === 0 || (Number.isInteger(fd) && (fd as number) >= 3);
+    return seekable && Number.isSafeInteger(pos) && (pos as number) >= 0;
   };
   if (!Array.isArray(offsets) || offsets.length > MAX_SEEKS || !offsets.every(valid)) return 'its recorded offsets are malformed';
   return offsets;
@@ -219,6 +238,9 @@ export function commandAttrs(): ProcessAttrs {
     attrs.gid = statusField(status, 'Gid');
     attrs.groups = statusField(status, 'Groups');
     attrs.affinity = statusField(status, 'Cpus_allowed_list');
+    // "pid (comm) state ppid pgrp session tty_nr": the tracer keeps its caller's session
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    attrs.ctty = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[4] === '0' ? 'no' : 'yes';
     const limits = readFileSync('/proc/self/limits', 'utf8').split('\n').slice(1).filter((l) => l.trim());
     // "Max open files            1024                 1048576              files": soft, hard from column 26
     attrs.rlimits = limits.map((l) => l.slice(26).trim().split(/\s+/).slice(0, 2).map((v) => (v === 'unlimited' ? 'inf' : v)).join(':')).join(',');

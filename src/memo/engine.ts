@@ -80,16 +80,16 @@ function destOf(e: Execution, fd: number): string {
 
 /**
  * A descendant's chunk as e's own output, on whichever of e's fds names the same open file; null
- * when it went to /dev/null; undefined when it went to a file or pipe that is neither (opened
- * inside e's subtree: `subprocess.run(cmd, stdout=open('f', 'w'))`), which a replay of e would
- * print instead.
+ * when it went to /dev/null or to a file or pipe that is neither. Such a file was opened inside
+ * e's subtree (`cmd > out.txt`, `subprocess.run(cmd, stdout=open('f', 'w'))`), where its content
+ * is an output by path, or inherited by e, where e's own fds are checked (attributes.ts); such a
+ * pipe was made inside the subtree (`a | b`), and what flows there stays there.
  */
-function asOwn(e: Execution, c: StreamChunk): StreamChunk | null | undefined {
-  if (c.dest === 'null') return null;
+function asOwn(e: Execution, c: StreamChunk): StreamChunk | null {
   if (c.dest === e.streams[c.fd - 1]) return c;
   if (c.dest === e.streams[0]) return { ...c, fd: 1 };
   if (c.dest === e.streams[1]) return { ...c, fd: 2 };
-  return undefined;
+  return null;
 }
 
 /** What an empty pipe holds (Linux's default), so that a write of no more never waits. */
@@ -183,13 +183,23 @@ function short(value: string): string {
   return value.length > 24 ? `${value.slice(0, 20)}...` : value;
 }
 
+/** From this fd up, the tracer sees reads as it sees reads of fd 0 (native/syscalls.h PCT_SAVED_FD_MIN). */
+const SAVED_FD_MIN = 10;
+
+/** The kinds of stdin whose reads need no capture: nothing, or a file whose content is an input. */
+const SEEN_STDIN: ReadonlySet<string> = new Set(['null', 'file']);
+
 /** What in one execution's own doing makes a replay of it unfaithful. */
 function ownUnsafety(e: Execution): Unsafe | null {
   const why = (reason: string): Unsafe => ({ exe: e.exe, reason });
   if (e.flags.length) return why(e.flags[0]!);
-  if (e.stdio['0'] !== 'null' && e.accesses.some((a) => a.op === 'stdin')) return why(`it reads stdin (${e.stdio['0']})`);
-  const dup = e.accesses.find((a) => a.op === 'dup' && (a.fd === 1 || a.fd === 2 || a.to === 1 || a.to === 2));
-  if (dup) return why(`it redirects fd ${dup.fd} to ${dup.to}: its output could not be replayed in place`);
+  // stdin from a regular file is an input (its content, its offset at the exec and at the end)
+  if (SEEN_STDIN.has(e.stdio['0'])) return null;
+  if (e.accesses.some((a) => a.op === 'stdin')) return why(`it reads stdin (${e.stdio['0']})`);
+  // writes are seen on every fd, reads only on fd 0 and from fd 10 up (where the shells save fd 0
+  // around a redirection): a copy of stdin below 10 could be read unseen
+  const dup = e.accesses.find((a) => a.op === 'dup' && a.fd === 0 && typeof a.to === 'number' && a.to < SAVED_FD_MIN);
+  if (dup) return why(`it copies its stdin (${e.stdio['0']}) to fd ${dup.to}, whose reads are not seen`);
   return null;
 }
 
@@ -311,7 +321,7 @@ export class MemoEngine {
       // the modes of what it creates depend on it: neither looked up nor recorded
       return this.letRun(q, { refused: 'its umask could not be read (/proc/PID/status has none before Linux 4.7)' });
     }
-    const view = viewOf(q.process, q.env);
+    const view = viewOf(q.process, q.env, q.streams);
     if (view.refused) return this.letRun(q, { refused: view.refused });
     const weak = this.weakOfQuery(q, view);
     let missWhy: string | undefined;
@@ -756,9 +766,8 @@ export class MemoEngine {
       const s = f.summary;
       const stream: StreamChunk[] = [];
       for (const c of f.stream) {
-        const mine = asOwn(exec, c);
+        const mine = c.dest === 'null' ? null : asOwn(exec, c);
         if (mine) stream.push(mine);
-        else if (mine === undefined) unsafe ??= { exe: child.exe, reason: `its fd ${c.fd} is a file or pipe opened for it, not the stdout or stderr of ${exec.exe}: a replay would print what it wrote there` };
       }
       children.push([f.endAt, { kind: 'replayed', inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, entryChanges: s.entryChanges }, stream]);
     }

@@ -1,7 +1,7 @@
 // What a process takes into its exec besides its arguments and environment, as the exec query
 // sends it: "key=value" strings after envp (native/protocol.h lists the keys).
 
-/** An fd >= 3 that survives the exec (not close-on-exec). */
+/** An fd >= 3 that survives the exec (not close-on-exec), or fd 0 when it is a regular file. */
 export interface InheritedFd {
   fd: number;
   /** as for fds 0-2: file, pipe, socket, dir, tty, null, char, other */
@@ -29,6 +29,8 @@ export interface ProcessAttrs {
   rlimits?: string;
   /** the namespaces that are not the tracer's; empty normally */
   ns?: string;
+  /** whether it has a controlling terminal ("yes", "no"): opening /dev/tty fails without one */
+  ctty?: string;
   /** Cpus_allowed_list */
   affinity?: string;
   /** sysname|nodename|release|version|machine|domainname */
@@ -38,7 +40,7 @@ export interface ProcessAttrs {
   fdsUnknown: boolean;
 }
 
-const SCALAR_KEYS = ['uid', 'gid', 'groups', 'sigign', 'sigblk', 'rlimits', 'ns', 'affinity', 'uname'] as const;
+const SCALAR_KEYS = ['uid', 'gid', 'groups', 'sigign', 'sigblk', 'ctty', 'rlimits', 'ns', 'affinity', 'uname'] as const;
 export type AttrKey = (typeof SCALAR_KEYS)[number];
 
 /** The syscalls that report an observed attribute (PCT_EV_OBSERVED), to the attribute they read. */

@@ -1,0 +1,148 @@
+// Real command shapes (issue 10): terminals, the shells' fd idioms, stdin from a file, and in-kernel
+// copies into stdout. Each case runs in a cached and an untraced twin (test/twins.ts) and must hit
+// where the issue says it is cacheable; the rules must not be fooled into a wrong replay.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { CLI, compileC, runMemo, scratch, statusOf, type MemoRun } from './helpers.js';
+import { twins, type TwinStep } from './twins.js';
+
+const obs = (observe: string, input?: string): TwinStep => (input === undefined ? { observe } : { observe, input });
+const chg = (change: string): TwinStep => ({ change });
+
+/** Runs the steps in twins; returns each observation's statuses of the named program. */
+function checkTwins(setup: string, steps: TwinStep[]): string[][] {
+  const r = twins(setup, steps);
+  assert.is(r.mismatch, null, r.mismatch ?? '');
+  return r.statuses;
+}
+
+/** The observation's root (the shell the twins run it in) hit whole. */
+function rootHit(statuses: string[]): boolean {
+  return /^sh:hit/.test(statuses[0] ?? '');
+}
+
+/** The statuses of every execution of a program in an observation's list. */
+function statusesOf(statuses: string[], name: string): string[] {
+  return statuses.filter((s) => s.startsWith(`${name}:`)).map((s) => s.slice(name.length + 1));
+}
+
+test('bash without a controlling terminal is cacheable: its failed open of /dev/tty is an answer', () => {
+  const dir = scratch();
+  const store = scratch('pc-store-');
+  // setsid: a new session, without a controlling terminal, as on a CI runner
+  const run = (): MemoRun => runMemo(['setsid', '-w', 'bash', '-c', 'echo from bash; ls >/dev/null'], { cwd: dir, store });
+  const first = run();
+  assert.is(first.stdout, 'from bash\n');
+  assert.is(statusOf(first, 'bash'), 'miss', 'bash is recorded');
+  const second = run();
+  assert.is(second.stdout, 'from bash\n');
+  assert.is(statusOf(second, 'setsid'), 'hit', 'and reused');
+});
+
+test('a process recorded without a controlling terminal is not replayed to one that has one', () => {
+  const dir = scratch();
+  const store = scratch('pc-store-');
+  // the same stdio both times (files), only the session differs
+  const probe = "bash -c 'if exec 3<>/dev/tty; then echo has-tty; else echo no-tty; fi' </dev/null >out.txt 2>/dev/null";
+  for (let i = 0; i < 2; i++) runMemo(['setsid', '-w', 'sh', '-c', probe], { cwd: dir, store });
+  assert.is(readFileSync(join(dir, 'out.txt'), 'utf8'), 'no-tty\n');
+  const run = `${process.execPath} ${CLI} run --quiet --store ${store} -- sh -c "${probe}"`;
+  const r = spawnSync('script', ['-qec', run, join(dir, 'typescript')], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(readFileSync(join(dir, 'out.txt'), 'utf8'), 'has-tty\n', 'with a terminal, bash opens it');
+});
+
+const REDIRECTS = [
+  'mkdir -p out',
+  'for f in a b c; do echo "file $f" > "out/$f.txt"; done',
+  'echo to-stderr >&2',
+  '{ echo grouped; echo err-in-group >&2; } 2>&1',
+  'exec 3>&1; echo via-3 >&3; ls out >&3',
+  'echo last',
+].join('\n');
+
+test('the shells save and restore fds around redirections: a script with them is reused whole', () => {
+  for (const shell of ['sh', 'bash']) {
+    const script = `${shell} -c '${REDIRECTS.replace(/'/g, "'\\''")}'`;
+    // the first run makes out/, the second records the script with out/ there, the third reuses it
+    const statuses = checkTwins(':', [obs(script), obs(script), obs(script), chg('touch out/d.txt'), obs(script), obs(script)]);
+    assert.ok(rootHit(statuses[2]!), `${shell}: ${JSON.stringify(statuses)}`);
+    assert.not.ok(rootHit(statuses[3]!), `${shell}: ls lists out/ anew`);
+  }
+});
+
+test('exec >file sends what follows into the file, not to the replayed stdout', () => {
+  const script = "sh -c 'echo before; exec > log.txt; echo inside; ls; exec 2>&1; echo err >&2'";
+  const statuses = checkTwins('touch a', [obs(script), obs(script), obs(script), chg('rm log.txt'), obs(script), obs(script)]);
+  assert.ok(rootHit(statuses[2]!), JSON.stringify(statuses));
+});
+
+test('a program that copies fd 1 to fd 12 and writes there is replayed with those bytes', () => {
+  const dir = scratch();
+  const prog = compileC(dir, 'dup12', [
+    '#include <unistd.h>',
+    'int main(void) { dup2(1, 12); write(12, "via-12\\n", 7); close(12); dup2(2, 9); write(9, "err-9\\n", 6); return 0; }',
+  ].join('\n'));
+  const store = scratch('pc-store-');
+  const runs: MemoRun[] = [];
+  for (let i = 0; i < 2; i++) runs.push(runMemo([prog], { cwd: dir, store }));
+  for (const r of runs) {
+    assert.is(r.stdout, 'via-12\n');
+    assert.is(r.stderr, 'err-9\n');
+  }
+  assert.is(statusOf(runs[1]!, 'dup12'), 'hit', 'its writes through the copies were captured');
+});
+
+test('stdin from a file is an input, and a replay leaves the offset where the run left it', () => {
+  const lines = 'printf "one\\ntwo\\nthree\\n" > in.txt';
+  // the root's own argument differs at each step: it runs, and its children are looked up
+  const headCat = (n: number): TwinStep => obs(`{ head -n 1; echo --; cat; } < in.txt; : ${n}`);
+  const statuses = checkTwins(lines, [headCat(1), headCat(2), chg('printf "uno\\ndos\\n" > in.txt'), headCat(3), headCat(4)]);
+  assert.equal(statusesOf(statuses[1]!, 'head'), ['hit'], JSON.stringify(statuses));
+  assert.equal(statusesOf(statuses[1]!, 'cat'), ['hit'], JSON.stringify(statuses));
+  assert.equal(statusesOf(statuses[2]!, 'head').map((s) => s.slice(0, 4)), ['miss'], 'a changed file is read anew');
+  assert.equal(statusesOf(statuses[3]!, 'cat'), ['hit'], JSON.stringify(statuses));
+  // the loop is the shell's own: it reads the file it opened, by path
+  const loop = 'while read l; do echo "line: $l"; done < in.txt; wc -l < in.txt';
+  const looped = checkTwins(lines, [obs(loop), obs(loop), chg('echo four >> in.txt'), obs(loop), obs(loop)]);
+  assert.ok(rootHit(looped[1]!), JSON.stringify(looped));
+  assert.not.ok(rootHit(looped[2]!), JSON.stringify(looped));
+});
+
+test('stdin from a pipe still makes its reader uncacheable, and so does a copy of it', () => {
+  const dir = scratch();
+  const store = scratch('pc-store-');
+  const runs = [1, 2].map((i) => runMemo(['sh', '-c', 'exec 5<&0; cat <&5'], { cwd: dir, store, input: `input ${i}\n` }));
+  assert.is(runs[1]!.stdout, 'input 2\n', 'what it reads now, never a replay');
+  assert.is(statusOf(runs[1]!, 'sh'), 'uncacheable');
+});
+
+test('cat of a file is cacheable: its copy_file_range or sendfile into stdout is captured', () => {
+  const setup = 'head -c 300000 /dev/zero | tr "\\0" x > big.txt; echo small > small.txt';
+  const cats = (n: number): TwinStep => obs(`cat big.txt > copy.txt; cat small.txt; cat small.txt big.txt > both.txt; wc -c < both.txt; : ${n}`);
+  const statuses = checkTwins(setup, [cats(1), cats(2), chg('echo bigger >> big.txt'), cats(3), cats(4)]);
+  assert.equal(statusesOf(statuses[1]!, 'cat'), ['hit', 'hit', 'hit'], JSON.stringify(statuses));
+  assert.equal(statusesOf(statuses[3]!, 'cat'), ['hit', 'hit', 'hit'], JSON.stringify(statuses));
+  // python's os.sendfile straight into fd 1, a pipe or a file
+  const py = "/usr/bin/python3 -c 'import os; f = os.open(\"small.txt\", os.O_RDONLY); os.sendfile(1, f, None, 100)'";
+  const sent = checkTwins(setup, [obs(`${py}; : 1`), obs(`${py}; : 2`), obs(`${py} > out.txt; cat out.txt; : 3`), obs(`${py} > out.txt; cat out.txt; : 4`)]);
+  assert.equal(statusesOf(sent[1]!, 'python3'), ['hit'], JSON.stringify(sent));
+  assert.equal(statusesOf(sent[3]!, 'python3'), ['hit'], JSON.stringify(sent));
+});
+
+test('splice from a pipe into stdout is not captured: uncacheable, with the reason', () => {
+  const dir = scratch();
+  const store = scratch('pc-store-');
+  const splice = "import os, sys\nr, w = os.pipe()\nos.write(w, b'spliced\\n')\nos.close(w)\nos.splice(r, 1, 100)\n";
+  writeFileSync(join(dir, 's.py'), splice);
+  const runs = [1, 2].map(() => runMemo(['/usr/bin/python3', 's.py'], { cwd: dir, store }));
+  for (const r of runs) assert.is(r.stdout, 'spliced\n');
+  const row = runs[1]!.stats.executions.find((e) => e.exe.includes('python'))!;
+  assert.is(row.status, 'uncacheable');
+  assert.match(row.reason ?? '', /stdout-uncaptured:splice/);
+});
+
+test.run();
