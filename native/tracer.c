@@ -688,6 +688,15 @@ static void on_exit_status(int tid, int status)
     drop(s);
 }
 
+/* A PTRACE_EVENT_STOP of a seized tracee is a group-stop only when it carries the stop signal.
+ * With SIGTRAP it is the kernel's notice that a SIGCONT arrived (JOBCTL_TRAP_NOTIFY): sent to any
+ * seized tracee a SIGCONT reaches, running or stopped, and the tracee must then run on. Listening
+ * there instead left it stopped for good: timeout(1) sends SIGCONT to its group after the kill. */
+static int is_stop_signal(int sig)
+{
+    return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
 static void on_stop(int tid, int status)
 {
     const int sig = WSTOPSIG(status), event = status >> 16;
@@ -708,7 +717,8 @@ static void on_stop(int tid, int status)
         return;
     case PTRACE_EVENT_STOP:
         if (!(s->state & ST_RUNNING)) on_first_stop(tid, s);
-        else ptrace(PTRACE_LISTEN, tid, 0, 0); /* group-stop: stay stopped until SIGCONT */
+        else if (is_stop_signal(sig)) ptrace(PTRACE_LISTEN, tid, 0, 0); /* stay stopped until SIGCONT */
+        else ptrace(PTRACE_CONT, tid, 0, 0);
         return;
     case 0:
         ptrace(PTRACE_CONT, tid, 0, sig); /* a signal for the tracee: deliver it */
