@@ -246,6 +246,7 @@ export async function traceCommand(options: TraceOptions): Promise<TraceResult> 
       });
       socket.write(spec);
     });
+    forwarders.ended(builder.livePids);
   } finally {
     forwarders.remove();
     started.finish();

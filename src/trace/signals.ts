@@ -27,18 +27,27 @@ export function inTerminalForeground(pid: number): boolean {
 export interface SignalForwarding {
   /** The command's first process exists: signals that came before it go to it now. */
   started(pid: number): void;
+  /**
+   * The command's first process has ended. After a signal was passed on, the processes it left
+   * running get that signal too: a cancelled job must not leave work behind, which nothing would
+   * reach once processcache has returned (a CI runner's final kill of its process tree misses
+   * them, reparented away). Otherwise they keep running, as without processcache.
+   */
+  ended(leftovers: Iterable<number>): void;
   remove(): void;
 }
 
 /** Passes SIGTERM, SIGINT, SIGHUP and SIGQUIT on to the command's first process while it runs. */
 export function forwardSignals(): SignalForwarding {
   let root: number | null = null;
+  let last: NodeJS.Signals | null = null;
   const early: NodeJS.Signals[] = [];
   const send = (pid: number, sig: NodeJS.Signals): void => {
     if (FROM_TERMINAL.has(sig) && inTerminalForeground(pid)) return;
     try { process.kill(pid, sig); } catch { /* already gone */ }
   };
   const handler = (sig: NodeJS.Signals): void => {
+    last = sig;
     if (root === null) early.push(sig);
     else send(root, sig);
   };
@@ -48,6 +57,12 @@ export function forwardSignals(): SignalForwarding {
       if (root !== null) return;
       root = pid;
       for (const sig of early.splice(0)) send(pid, sig);
+    },
+    ended(leftovers) {
+      if (last === null) return;
+      for (const pid of leftovers) {
+        try { process.kill(pid, last); } catch { /* ended meanwhile */ }
+      }
     },
     remove() {
       for (const sig of FORWARDED) process.off(sig, handler);
