@@ -9,9 +9,11 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -129,9 +131,12 @@ static int replay(int tid, int channel, uint32_t nchunks, int code)
         for (int fd = 1; fd <= 2 && pidfd >= 0; fd++) fds[fd] = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
         if (pidfd >= 0) close(pidfd);
         const int slot = may_block(fds[1]) || may_block(fds[2]) ? held_slot() : -1;
+        const pid_t tracer = getpid();
         const pid_t helper = slot >= 0 ? pct_raw_fork() : -1;
         if (helper == 0) {
-            write_chunks(&ch, fds);
+            /* the tracer's end kills the process held for this output (PTRACE_O_EXITKILL) */
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (getppid() == tracer) write_chunks(&ch, fds);
             _exit(0);
         }
         if (helper > 0) {
@@ -220,9 +225,20 @@ int pct_finish_held(int helper)
     for (int i = 0; i < HELD_CAP; i++) {
         if (held[i].helper != helper) continue;
         held[i].helper = 0;
-        /* it may have been killed meanwhile: then there is nothing left to end */
-        if (become_exit(held[i].tid, held[i].code) == 0) ptrace(PTRACE_CONT, held[i].tid, 0, 0);
+        /* tid 0: it was killed meanwhile (pct_forget_held), and its number may be another's now */
+        if (held[i].tid && become_exit(held[i].tid, held[i].code) == 0) ptrace(PTRACE_CONT, held[i].tid, 0, 0);
         return 1;
     }
     return 0;
+}
+
+void pct_forget_held(int tid)
+{
+    for (int i = 0; i < HELD_CAP; i++) {
+        if (!held[i].helper || held[i].tid != tid) continue;
+        /* the program would have written nothing more once killed: nor does its replay. The
+         * helper may be blocked on a pipe nobody reads, holding its write end open besides. */
+        kill(held[i].helper, SIGKILL);
+        held[i].tid = 0;
+    }
 }

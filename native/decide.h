@@ -16,4 +16,7 @@ enum pct_exec_outcome pct_decide_exec(int tid, int pid, const char *exe, const s
 /* helper: a process that ended. When it is a replay helper, ends the process it held and returns 1. */
 int pct_finish_held(int helper);
 
+/* tid: a traced thread that ended. When it was held for a replay, the helper writing it stops. */
+void pct_forget_held(int tid);
+
 #endif

@@ -14,6 +14,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
+#include <pthread.h>
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <stddef.h>
@@ -750,6 +752,7 @@ static void on_first_stop(int tid, struct slot *s)
 
 static int root_pid;
 static int root_status = -1;
+static int command_done; /* written by the ptrace thread, read by watch_channel's */
 
 static void on_exit_status(int tid, int status)
 {
@@ -762,11 +765,21 @@ static void on_exit_status(int tid, int status)
                     signaled ? WTERMSIG(status) : WEXITSTATUS(status), 0, 0, 0);
         if (tid == root_pid) {
             root_status = status;
+            __atomic_store_n(&command_done, 1, __ATOMIC_RELEASE); /* before Node can hear of it */
             event_begin(PCT_EV_DONE, 0, tid, 0, 0, 0, 0);
             flush();
         }
     }
     drop(s);
+}
+
+/* A PTRACE_EVENT_STOP of a seized tracee is a group-stop only when it carries the stop signal.
+ * With SIGTRAP it is the kernel's notice that a SIGCONT arrived (JOBCTL_TRAP_NOTIFY): sent to any
+ * seized tracee a SIGCONT reaches, running or stopped, and the tracee must then run on. Listening
+ * there instead left it stopped for good: timeout(1) sends SIGCONT to its group after the kill. */
+static int is_stop_signal(int sig)
+{
+    return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
 static void on_stop(int tid, int status)
@@ -789,7 +802,8 @@ static void on_stop(int tid, int status)
         return;
     case PTRACE_EVENT_STOP:
         if (!(s->state & ST_RUNNING)) on_first_stop(tid, s);
-        else ptrace(PTRACE_LISTEN, tid, 0, 0); /* group-stop: stay stopped until SIGCONT */
+        else if (is_stop_signal(sig)) ptrace(PTRACE_LISTEN, tid, 0, 0); /* stay stopped until SIGCONT */
+        else ptrace(PTRACE_CONT, tid, 0, 0);
         return;
     case 0:
         ptrace(PTRACE_CONT, tid, 0, sig); /* a signal for the tracee: deliver it */
@@ -980,6 +994,33 @@ static void tracer_signals(void)
     sigaction(SIGHUP, &sa, NULL);
 }
 
+/* Node gone before the command ended (killed by SIGKILL, crashed): nobody will answer its exec
+ * queries, record it or report its status, so the tracer ends, and PTRACE_O_EXITKILL kills every
+ * tracee (replay helpers follow through PR_SET_PDEATHSIG). Detaching instead would leave them
+ * under a filter whose traced calls fail with ENOSYS once no tracer is attached. PR_SET_PDEATHSIG
+ * on the tracer would miss the sudo route, where its parent is sudo, which outlives Node. Once
+ * the command has ended Node closes the channel on purpose: what the command left running keeps
+ * its tracer. */
+static void *watch_channel(void *arg)
+{
+    struct pollfd p = { .fd = (int)(intptr_t)arg, .events = POLLRDHUP };
+    while (poll(&p, 1, -1) < 0 && errno == EINTR) {}
+    if (!__atomic_load_n(&command_done, __ATOMIC_ACQUIRE)) _exit(3);
+    return NULL;
+}
+
+static void start_channel_watch(int channel)
+{
+    pthread_t t;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&attr, 128 * 1024);
+    if (pthread_create(&t, &attr, watch_channel, (void *)(intptr_t)channel) != 0)
+        event_str(PCT_EV_ERROR, 0, "could not watch the channel: the command would outlive a killed processcache");
+    pthread_attr_destroy(&attr);
+}
+
 /* The next stopped or ended tracee. (Polling briefly before sleeping halves the cost of a stop
  * when a CPU is idle, but steals that CPU from a parallel build: measured slower on lua.) */
 static pid_t next_stop(int *status)
@@ -996,6 +1037,7 @@ int pct_tracer_main(int channel_fd)
     tracer_signals();
     const char *problem = read_spec(&sp);
     if (problem) { event_str(PCT_EV_ERROR, 0, problem); flush(); return 2; }
+    start_channel_watch(channel_fd);
     decide_exec = (sp.h.flags & PCT_SPEC_DECIDE_EXEC) != 0;
     if (decide_exec) attrs_init();
     if (pipe2(go, O_CLOEXEC) < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ready) < 0) {
@@ -1048,7 +1090,10 @@ int pct_tracer_main(int channel_fd)
             break; /* ECHILD: every traced process has ended */
         }
         if (WIFEXITED(status) || WIFSIGNALED(status)) {
-            if (!pct_finish_held(tid)) on_exit_status(tid, status);
+            if (!pct_finish_held(tid)) {
+                pct_forget_held(tid);
+                on_exit_status(tid, status);
+            }
         }
         else if (WIFSTOPPED(status)) on_stop(tid, status);
     }

@@ -70,6 +70,8 @@ export class TraceBuilder {
   rootPid: number | null = null;
   rootStatus: CommandStatus | null = null;
   done = false;
+  /** the command's processes that have not ended, as far as the events so far tell */
+  readonly livePids = new Set<number>();
 
   private readonly executionOfPid = new Map<number, Execution>();
   /** threads, whose ids the notification events carry, to their process */
@@ -82,6 +84,7 @@ export class TraceBuilder {
     switch (ev.type) {
       case EventType.start:
         this.rootPid = ev.pid;
+        this.livePids.add(ev.pid);
         if (ev.payload.length >= 8) this.tracerStartNs = ev.payload.readBigUInt64LE(0);
         break;
       case EventType.exec: this.onExec(ev); break;
@@ -89,6 +92,7 @@ export class TraceBuilder {
         const parent = this.executionOfPid.get(ev.pid);
         if (parent) this.executionOfPid.set(ev.value, parent);
         this.processOfThread.delete(ev.value); // a reused id: now a process of its own
+        this.livePids.add(ev.value);
         break;
       }
       case EventType.thread: this.processOfThread.set(ev.value, ev.pid); break;
@@ -194,6 +198,7 @@ export class TraceBuilder {
       }
     }
     this.executionOfPid.delete(ev.pid);
+    this.livePids.delete(ev.pid);
     for (const exec of ended.reverse()) this.onExecutionEnd?.(exec);
     if (ev.pid === this.rootPid) {
       this.rootStatus = { exitCode: signaled ? null : ev.value, signal: signaled ? ev.value : null };

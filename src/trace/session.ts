@@ -11,6 +11,7 @@ import {
   decodeExecQuery, encodeExecReply, encodeSpec, EventDecoder, EventType, SPEC_DECIDE_EXEC, SPEC_DROP_PRIVILEGES,
   SPEC_NO_NEW_PRIVS, SPEC_NO_NOTIFY, type ExecDecision, type ExecQuery, type RawEvent,
 } from './protocol.js';
+import { forwardSignals } from './signals.js';
 import type { CommandStatus, Trace } from './types.js';
 
 export class TraceError extends Error {}
@@ -196,7 +197,7 @@ export async function traceCommand(options: TraceOptions): Promise<TraceResult> 
   const t0 = performance.now();
   const builder = options.builder ?? new TraceBuilder();
   const decoder = new EventDecoder();
-  const forwarders = installSignalForwarding(builder);
+  const forwarders = forwardSignals();
   try {
     await new Promise<void>((resolveDone, reject) => {
       const { socket } = started;
@@ -223,6 +224,7 @@ export async function traceCommand(options: TraceOptions): Promise<TraceResult> 
             if (ev.type === EventType.execQuery) onQuery(ev);
             else builder.add(ev);
           }
+          if (builder.rootPid) forwarders.started(builder.rootPid);
         } catch (e) {
           reject(e);
           socket.destroy();
@@ -244,6 +246,7 @@ export async function traceCommand(options: TraceOptions): Promise<TraceResult> 
       });
       socket.write(spec);
     });
+    forwarders.ended(builder.livePids);
   } finally {
     forwarders.remove();
     started.finish();
@@ -267,28 +270,6 @@ export async function traceCommand(options: TraceOptions): Promise<TraceResult> 
 export function exitCodeOf(status: CommandStatus): number {
   if (status.signal !== null) return 128 + status.signal;
   return status.exitCode ?? 1;
-}
-
-/** While the command runs, the terminal's ^C and ^\ are its business; TERM and HUP are passed on. */
-function installSignalForwarding(builder: TraceBuilder): { remove(): void } {
-  const ignore = (): void => {};
-  const forward = (sig: NodeJS.Signals): void => {
-    if (builder.rootPid) {
-      try { process.kill(builder.rootPid, sig); } catch { /* already gone */ }
-    }
-  };
-  process.on('SIGINT', ignore);
-  process.on('SIGQUIT', ignore);
-  process.on('SIGTERM', forward);
-  process.on('SIGHUP', forward);
-  return {
-    remove() {
-      process.off('SIGINT', ignore);
-      process.off('SIGQUIT', ignore);
-      process.off('SIGTERM', forward);
-      process.off('SIGHUP', forward);
-    },
-  };
 }
 
 /** Without privileges the tracer sets no_new_privs, so setuid programs run without their bit. */

@@ -1,0 +1,147 @@
+// Signals and cancellation: signals inside the command work as untraced (timeout(1) sends its
+// group SIGCONT after the kill), the signals processcache receives reach the command, and neither
+// a killed processcache nor a killed skipped process leaves anything running behind.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { CLI, runMemo, runTrace, scratch } from './helpers.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+// run through the sh launcher, as users start it: the pid signalled is the one they would signal
+const ENV = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` };
+const unique = (): string => String(100000 + Math.floor(Math.random() * 800000));
+
+/** Polls until check() holds; fails after the deadline (generous: the machine is shared). */
+async function until(what: string, check: () => boolean, ms = 20_000): Promise<void> {
+  for (const end = Date.now() + ms; Date.now() < end; await sleep(50)) if (check()) return;
+  assert.unreachable(`timed out waiting until ${what}`);
+}
+
+interface Proc { pid: number; state: string; syscall: string; argv: string[] }
+
+function processes(): Proc[] {
+  const out: Proc[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      let syscall = '';
+      try { syscall = readFileSync(`/proc/${name}/syscall`, 'utf8').split(' ')[0]!; } catch { /* not ours to read */ }
+      out.push({ pid: Number(name), state: stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3), syscall, argv });
+    } catch { /* gone meanwhile */ }
+  }
+  return out;
+}
+
+/** Live processes whose command line mentions mark (a zombie's is empty). */
+const marked = (mark: string): Proc[] => processes().filter((p) => p.argv.some((a) => a.includes(mark)));
+
+function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+}
+
+test('timeout(1) inside the command ends it and exits 124, traced and memoized', () => {
+  const t = runTrace(['sh', '-c', 'timeout 0.2 sleep 30'], { timeout: 25_000 });
+  assert.is(t.status, 124, 'trace: timeout must not hang on the SIGCONT it sends its group');
+  const store = scratch('pc-store-');
+  for (let i = 0; i < 2; i++) {
+    const r = runMemo(['sh', '-c', 'timeout 0.2 sleep 30'], { store, timeout: 25_000 });
+    assert.is(r.status, 124, `run ${i + 1}`);
+  }
+});
+
+test('a process stopped and continued inside the command runs on', () => {
+  const t = runTrace(['sh', '-c', 'sleep 0.5 & p=$!; kill -STOP $p; kill -CONT $p; wait $p; echo $?; kill -CONT $$; echo on'], { timeout: 25_000 });
+  assert.is(t.status, 0);
+  assert.is(t.stdout, '0\non\n');
+});
+
+for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+  test(`${sig} to processcache reaches the command, whose status it returns`, async () => {
+    const dir = scratch();
+    const mark = unique();
+    const script = `trap 'echo ${sig} > got; kill $p; exit 3' ${sig.slice(3)}; sleep ${mark} & p=$!; wait`;
+    const child = spawn(CLI, ['run', '--quiet', '--store', join(dir, 'store'), '--', 'sh', '-c', script], { cwd: dir, env: ENV, stdio: 'ignore' });
+    const ended = exited(child);
+    await until('the command runs its sleep', () => marked(mark).some((p) => p.argv[0] === 'sleep'));
+    child.kill(sig);
+    const how = await Promise.race([ended, sleep(20_000).then(() => null)]);
+    assert.ok(how, `processcache did not end after ${sig}`);
+    assert.equal(how, { code: 3, signal: null });
+    assert.is(readFileSync(join(dir, 'got'), 'utf8'), `${sig}\n`);
+    await until('nothing of the command is left', () => marked(mark).length === 0);
+  });
+}
+
+test('a command killed by the SIGTERM passed on gives 128+15, and what it left running gets it too', async () => {
+  const dir = scratch();
+  const mark = unique();
+  const child = spawn(CLI, ['run', '--quiet', '--store', join(dir, 'store'), '--', 'sh', '-c', `kill -CONT $$; sleep ${mark}; echo never`], { cwd: dir, env: ENV, stdio: 'ignore' });
+  const ended = exited(child);
+  await until('the command runs its sleep', () => marked(mark).some((p) => p.argv[0] === 'sleep'));
+  child.kill('SIGTERM');
+  const how = await Promise.race([ended, sleep(20_000).then(() => null)]);
+  assert.ok(how, 'processcache did not end after SIGTERM');
+  assert.equal(how, { code: 128 + 15, signal: null });
+  await until('nothing of the command is left', () => marked(mark).length === 0);
+});
+
+test('processcache killed with SIGKILL leaves no traced process behind', async () => {
+  const dir = scratch();
+  const mark = unique();
+  // the shell ignores SIGTERM, as a job would that the CI's grace period does not stop
+  const child = spawn(CLI, ['run', '--quiet', '--store', join(dir, 'store'), '--', 'sh', '-c', `trap '' TERM; sleep ${mark}; echo after`], { cwd: dir, env: ENV, stdio: 'ignore' });
+  const ended = exited(child);
+  await until('the command runs its sleep', () => marked(mark).some((p) => p.argv[0] === 'sleep'));
+  child.kill('SIGKILL');
+  await ended;
+  await until('the tracer and the command are gone', () => marked(mark).length === 0);
+});
+
+const EXECVE = process.arch === 'arm64' ? '221' : '59';
+
+test('a skipped process held while its output is replayed, killed, stops its replay', async () => {
+  const dir = scratch();
+  const data = join(dir, 'data');
+  writeFileSync(data, 'x'.repeat(39_999) + '\n');
+  utimesSync(data, new Date('2020-01-01'), new Date('2020-01-01'));
+  const store = join(dir, 'store');
+  // 60000 bytes fill most of the pipe: the replay of head's 40000 must wait for the reader,
+  // which reads only once `go` exists (and runs no program meanwhile: a program's exec stops
+  // briefly where a held process stays)
+  const reader = 'import os, sys, time\nwhile not os.path.exists("go"): time.sleep(0.05)\nopen("count", "w").write(str(len(sys.stdin.buffer.read())))';
+  const script = `{ printf "%60000s" ""; head -c 40000 data; } | python3 -c '${reader}'`;
+  const argv = ['run', '--quiet', '--min-duration-ms', '0', '--store', store, '--', 'sh', '-c', script];
+  for (let i = 0; i < 2; i++) {
+    const child = spawn(CLI, argv, { cwd: dir, env: ENV, stdio: 'ignore' });
+    const ended = exited(child);
+    if (i === 1) {
+      // the skipped head: still the subshell's fork (its exec never ran), stopped at execve
+      const atExec = (): number[] => marked(script).filter((p) => p.state === 't' && p.syscall === EXECVE).map((p) => p.pid);
+      let held: number | undefined;
+      await until('head is held at its exec', () => {
+        const before = atExec();
+        if (before.length === 0) return false;
+        spawnSync('sleep', ['0.3']);
+        held = atExec().find((pid) => before.includes(pid));
+        return held !== undefined;
+      });
+      process.kill(held!, 'SIGKILL');
+      await until('the held process is gone', () => !existsSync(`/proc/${held}/cmdline`) || readFileSync(`/proc/${held}/cmdline`).length === 0);
+    } else {
+      await until('the reader waits', () => processes().some((p) => p.argv[0] === 'python3' && p.argv.includes(reader)));
+    }
+    writeFileSync(join(dir, 'go'), '');
+    const how = await Promise.race([ended, sleep(30_000).then(() => null)]);
+    assert.ok(how, `run ${i + 1} did not end`);
+    const count = Number(readFileSync(join(dir, 'count'), 'utf8'));
+    if (i === 0) assert.is(count, 100_000);
+    else assert.ok(count < 100_000, `the killed process's replay went on writing: ${count} bytes`);
+    rmSync(join(dir, 'go'));
+  }
+});
+
+test.run();
