@@ -185,12 +185,12 @@ enum pct_exec_outcome pct_decide_exec(int tid, int pid, const char *exe, const s
     int envc = argc < 0 ? -1 : read_string_array(tid, args[argv_arg + 1], &used);
     if (argc < 0 || envc < 0) return PCT_EXEC_RUNS; /* unreadable: the kernel will fail the exec with EFAULT */
     if (dirfd_path(tid, AT_FDCWD, cwd, sizeof cwd) < 0) cwd[0] = 0;
-    uint64_t streams[2];
-    const char *kinds[3] = { stdio_look(tid, 0, NULL), stdio_look(tid, 1, &streams[0]), stdio_look(tid, 2, &streams[1]) };
-    char ids[2][17];
-    for (int i = 0; i < 2; i++) identity_text(streams[i], ids[i]);
+    uint64_t streams[3]; /* fds 1, 2, then 0 */
+    const char *kinds[3] = { stdio_look(tid, 0, &streams[2]), stdio_look(tid, 1, &streams[0]), stdio_look(tid, 2, &streams[1]) };
+    char ids[3][17];
+    for (int i = 0; i < 3; i++) identity_text(streams[i], ids[i]);
     size_t a = strlen(exe) + 1, b = strlen(cwd) + 1;
-    size_t k = strlen(kinds[0]) + strlen(kinds[1]) + strlen(kinds[2]) + strlen(ids[0]) + strlen(ids[1]) + 5;
+    size_t k = strlen(kinds[0]) + strlen(kinds[1]) + strlen(kinds[2]) + strlen(ids[0]) + strlen(ids[1]) + strlen(ids[2]) + 6;
     /* after envp: what else the program inherits (a parent may have changed its umask, limits,
      * credentials, signals, affinity, namespaces or open files); none sent when they do not fit */
     int umask_now;
@@ -201,7 +201,7 @@ enum pct_exec_outcome pct_decide_exec(int tid, int pid, const char *exe, const s
     put_bytes(exe, a);
     put_bytes(cwd, b);
     for (int i = 0; i < 3; i++) put_bytes(kinds[i], strlen(kinds[i]) + 1);
-    for (int i = 0; i < 2; i++) put_bytes(ids[i], strlen(ids[i]) + 1);
+    for (int i = 0; i < 3; i++) put_bytes(ids[i], strlen(ids[i]) + 1);
     put_bytes(strings, used);
     emit_unlock();
     flush();

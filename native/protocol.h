@@ -46,7 +46,7 @@ enum pct_event {
     PCT_EV_START = 1,  /* pid: the root process; payload: CLOCK_MONOTONIC ns when the tracer
                           started (uint64), from which every event's time_ns counts */
     PCT_EV_EXEC = 2,   /* value: former tid (exec from a thread) or 0; payload: exe, cwd,
-                          stdio kind of fd 0,1,2, which open file fds 1,2 name (hex identity),
+                          stdio kind of fd 0,1,2, which open file fds 1,2,0 name (hex identity),
                           then argv strings (all NUL-terminated) */
     PCT_EV_SPAWN = 3,  /* pid forked value; op 1 when it shares the parent's memory (vfork) */
     PCT_EV_EXIT = 4,   /* op 0 exited with code value, op 1 killed by signal value */
@@ -67,7 +67,7 @@ enum pct_event {
     PCT_EV_EXEC_QUERY = 13, /* (PCT_SPEC_DECIDE_EXEC) pid is about to execve; value: the thread;
                               op: its umask (PCT_UMASK_UNKNOWN when /proc does not say);
                               kind: argc, aux: envc; payload: exe, cwd, the kinds of
-                              fds 0-2, the identities of fds 1-2, argv, envp, then the
+                              fds 0-2, the identities of fds 1, 2, 0, argv, envp, then the
                               process's attributes as "key=value" strings (below; none
                               when they did not fit). The tracer waits for a
                               pct_exec_reply before anything else of its own. */

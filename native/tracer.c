@@ -684,18 +684,19 @@ static void on_exec(int pid)
     if (argbytes > 0 && big[argbytes - 1] != 0) big[argbytes++ - 1] = 0;
     const char *kinds[3] = { stdio_look(pid, 0, &s->stdin_id), stdio_look(pid, 1, &s->stream_id[0]),
                              stdio_look(pid, 2, &s->stream_id[1]) };
-    char ids[2][17];
+    char ids[3][17];
     for (int i = 0; i < 2; i++) identity_text(s->stream_id[i], ids[i]);
-    size_t lens[7] = { strlen(exe) + 1, strlen(cwd) + 1, strlen(kinds[0]) + 1,
-                       strlen(kinds[1]) + 1, strlen(kinds[2]) + 1, strlen(ids[0]) + 1, strlen(ids[1]) + 1 };
+    identity_text(s->stdin_id, ids[2]);
+    size_t lens[8] = { strlen(exe) + 1, strlen(cwd) + 1, strlen(kinds[0]) + 1, strlen(kinds[1]) + 1,
+                       strlen(kinds[2]) + 1, strlen(ids[0]) + 1, strlen(ids[1]) + 1, strlen(ids[2]) + 1 };
     size_t total = (size_t)argbytes;
-    for (int i = 0; i < 7; i++) total += lens[i];
+    for (int i = 0; i < 8; i++) total += lens[i];
     emit_lock();
     event_begin(PCT_EV_EXEC, 0, pid, (int)former != pid ? (int)former : 0, 0, 0, total);
     put_bytes(exe, lens[0]);
     put_bytes(cwd, lens[1]);
     for (int i = 0; i < 3; i++) put_bytes(kinds[i], lens[2 + i]);
-    for (int i = 0; i < 2; i++) put_bytes(ids[i], lens[5 + i]);
+    for (int i = 0; i < 3; i++) put_bytes(ids[i], lens[5 + i]);
     put_bytes(big, (size_t)argbytes);
     emit_unlock();
     report_interpreter(pid, exe);

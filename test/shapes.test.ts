@@ -112,6 +112,18 @@ test('stdin from a file is an input, and a replay leaves the offset where the ru
   assert.not.ok(rootHit(looped[2]!), JSON.stringify(looped));
 });
 
+test('a script whose pipelines run inside it is reused whole; a stage reading a pipe alone is not', () => {
+  const setup = 'mkdir -p in out; for i in 1 2 3; do seq $i 40 | sed "s/^/w$i /" > in/$i.txt; done';
+  const script = 'for f in in/*.txt; do tr a-z A-Z < $f | grep -v 7 | sort -r | uniq -c > out/$(basename $f); done; cat out/* | wc -l; echo x | tr x y';
+  // the first run fills out/, which the second lists as the third will
+  const statuses = checkTwins(setup, [obs(script), obs(script), obs(script), chg('echo w2 77 >> in/2.txt'), obs(script), obs(script)]);
+  assert.ok(rootHit(statuses[2]!), JSON.stringify(statuses));
+  assert.not.ok(rootHit(statuses[3]!), 'a changed input runs the script');
+  assert.ok(rootHit(statuses[4]!), JSON.stringify(statuses));
+  const grep = statuses[3]!.filter((x) => x.startsWith('grep:'));
+  assert.ok(grep.length > 0 && grep.every((x) => x.startsWith('grep:uncacheable (it reads stdin (pipe))')), JSON.stringify(grep));
+});
+
 test('stdin from a pipe still makes its reader uncacheable, and so does a copy of it', () => {
   const dir = scratch();
   const store = scratch('pc-store-');

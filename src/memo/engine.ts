@@ -133,6 +133,8 @@ interface ExecAnswer {
   view?: ProcessView;
   /** its place among snapshots and answers */
   tick: number;
+  /** the open files it inherited (fds 0-2 and those >= 3 the tracer listed), by identity */
+  inherited?: ReadonlySet<string>;
 }
 
 /** Nothing to store: an absence, a directory, a link, or a blob a restore just verified. */
@@ -190,30 +192,35 @@ const SAVED_FD_MIN = 10;
 const SEEN_STDIN: ReadonlySet<string> = new Set(['null', 'file']);
 
 /** What in one execution's own doing makes a replay of it unfaithful. */
-function ownUnsafety(e: Execution): Unsafe | null {
+function ownUnsafety(e: Execution): Unsafe[] {
   const why = (reason: string): Unsafe => ({ exe: e.exe, reason });
-  if (e.flags.length) return why(e.flags[0]!);
+  const found = e.flags.slice(0, 1).map(why);
   // stdin from a regular file is an input (its content, its offset at the exec and at the end)
-  if (SEEN_STDIN.has(e.stdio['0'])) return null;
-  if (e.accesses.some((a) => a.op === 'stdin')) return why(`it reads stdin (${e.stdio['0']})`);
+  if (SEEN_STDIN.has(e.stdio['0'])) return found;
+  // a pipe's bytes come from its writers: unknown to a replay of this execution, but not to an
+  // ancestor that made the pipe and ran them all (`a | b` in a script)
+  const pipe = e.stdio['0'] === 'pipe' && e.stdinId ? { pipe: e.stdinId } : {};
+  if (e.accesses.some((a) => a.op === 'stdin')) found.push({ ...why(`it reads stdin (${e.stdio['0']})`), ...pipe });
   // writes are seen on every fd, reads only on fd 0 and from fd 10 up (where the shells save fd 0
   // around a redirection): a copy of stdin below 10 could be read unseen
   const dup = e.accesses.find((a) => a.op === 'dup' && a.fd === 0 && typeof a.to === 'number' && a.to < SAVED_FD_MIN);
-  if (dup) return why(`it copies its stdin (${e.stdio['0']}) to fd ${dup.to}, whose reads are not seen`);
-  return null;
+  if (dup) found.push({ ...why(`it copies its stdin (${e.stdio['0']}) to fd ${dup.to}, whose reads are not seen`), ...pipe });
+  return found;
 }
 
 interface Unsafe {
   /** the program in the subtree that did it */
   exe: string;
   reason: string;
+  /** the pipe it read: no reason against an ancestor that did not inherit it */
+  pipe?: string;
 }
 
 /** An ended execution's subtree as its parent sees it. */
 interface Folded {
   summary: Summary;
-  /** why replaying the subtree would not be faithful (tracer flags, stdin, dups), if it would not */
-  unsafe: Unsafe | null;
+  /** why replaying the subtree would not be faithful (tracer flags, stdin, dups); none: it would */
+  unsafe: Unsafe[];
   /** in the execution's own terms: its fds, and what they named */
   stream: StreamChunk[];
   /** its position in the log: where its effects fall among its parent's own accesses */
@@ -372,9 +379,16 @@ export class MemoEngine {
   };
 
   /** The program runs; what it was told is kept for the execution it starts. */
-  private letRun(q: ExecQuery, answer: Omit<ExecAnswer, 'exe' | 'tick'>): ExecDecision {
-    this.answerOfPid.set(q.pid, { ...answer, exe: q.exe, tick: ++this.tick });
+  private letRun(q: ExecQuery, answer: Omit<ExecAnswer, 'exe' | 'tick' | 'inherited'>): ExecDecision {
+    const inherited = new Set([q.stdinId, ...q.streams, ...q.process.fds.map((f) => f.identity)]);
+    this.answerOfPid.set(q.pid, { ...answer, exe: q.exe, tick: ++this.tick, inherited: q.process.fdsUnknown ? undefined : inherited });
     return { skip: false };
+  }
+
+  /** Was the pipe made inside exec's subtree (exec did not inherit it), so that its writers ran there too? */
+  private madeWithin(exec: Execution, pipe: string): boolean {
+    const inherited = this.answerOf.get(exec.id)?.inherited;
+    return pipe !== '0' && inherited !== undefined && !inherited.has(pipe);
   }
 
   /**
@@ -720,7 +734,7 @@ export class MemoEngine {
     }
     const folded = await this.fold(exec, endAt);
     // what the processes left running do next is not in the fold: no ancestor may stand for it
-    if (outlived) folded.unsafe ??= { exe: exec.exe, reason: 'a process it started outlived it' };
+    if (outlived) folded.unsafe.push({ exe: exec.exe, reason: 'a process it started outlived it' });
     this.folded.set(exec.id, folded);
     for (const child of this.builder.childrenOf(exec)) this.folded.delete(child.id); // folded into this one now
     if (exec.skipped) {
@@ -755,12 +769,12 @@ export class MemoEngine {
     }
     const children: Part[] = [];
     let childReason: string | null = null;
-    let unsafe = ownUnsafety(exec);
+    const unsafe = ownUnsafety(exec);
     for (const child of this.builder.childrenOf(exec)) {
       const f = this.folded.get(child.id);
       if (!f) continue; // still running: an outliving descendant, refused when recording
       if (f.summary.unmodelled) childReason ??= f.summary.unmodelled;
-      unsafe ??= f.unsafe;
+      unsafe.push(...f.unsafe.filter((u) => !(u.pipe && this.madeWithin(exec, u.pipe))));
       savedMs += f.savedMs;
       observed.push(...f.observed);
       const s = f.summary;
@@ -840,7 +854,7 @@ export class MemoEngine {
     const weak = answer?.weak;
     if (!weak) return 'its exec was not seen';
     if (exec.exitCode === null) return `killed by signal ${exec.signal}`;
-    const { unsafe } = folded;
+    const [unsafe] = folded.unsafe;
     if (unsafe) return unsafe.exe === exec.exe ? unsafe.reason : `${unsafe.exe}: ${unsafe.reason}`;
     const durationMs = (exec.endMs ?? exec.startMs) - exec.startMs;
     if (durationMs < this.opts.minDurationMs) return `shorter than ${this.opts.minDurationMs} ms: a lookup would cost more`;

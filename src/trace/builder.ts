@@ -130,7 +130,7 @@ export class TraceBuilder {
   }
 
   private onExec(ev: RawEvent): void {
-    const [exe = '', cwd = '', k0, k1, k2, s1 = '', s2 = '', ...argv] = payloadStrings(ev.payload);
+    const [exe = '', cwd = '', k0, k1, k2, s1 = '', s2 = '', s0 = '', ...argv] = payloadStrings(ev.payload);
     const parent = this.executionOfPid.get(ev.pid) ?? null;
     const exec: Execution = {
       id: this.executions.length,
@@ -149,6 +149,7 @@ export class TraceBuilder {
       observed: [],
       stdio: { '0': k0 as StdioKind, '1': k1 as StdioKind, '2': k2 as StdioKind },
       streams: [s1, s2],
+      stdinId: s0,
       output: [],
     };
     this.adopt(exec);
@@ -177,6 +178,7 @@ export class TraceBuilder {
       observed: [],
       stdio: { '0': query.stdio[0] as StdioKind, '1': query.stdio[1] as StdioKind, '2': query.stdio[2] as StdioKind },
       streams: query.streams,
+      stdinId: query.stdinId,
       output: output.map((o) => ({ fd: o.fd, bytes: o.data.length })),
       skipped: true,
     };

@@ -125,6 +125,8 @@ export interface ExecQuery {
   stdio: [string, string, string];
   /** which open files fds 1 and 2 name (device and inode, as the tracer mixes them) */
   streams: [string, string];
+  /** which open file fd 0 names */
+  stdinId: string;
   argv: string[];
   env: string[];
   /** the process's umask at the exec, when /proc says it */
@@ -145,7 +147,7 @@ export type ExecDecision =
 const UMASK_UNKNOWN = 0xffff;
 
 export function decodeExecQuery(ev: RawEvent): ExecQuery {
-  const [exe = '', cwd = '', k0 = '', k1 = '', k2 = '', s1 = '', s2 = '', ...rest] = payloadStrings(ev.payload);
+  const [exe = '', cwd = '', k0 = '', k1 = '', k2 = '', s1 = '', s2 = '', s0 = '', ...rest] = payloadStrings(ev.payload);
   return {
     pid: ev.pid,
     tid: ev.value,
@@ -153,6 +155,7 @@ export function decodeExecQuery(ev: RawEvent): ExecQuery {
     cwd,
     stdio: [k0, k1, k2],
     streams: [s1, s2],
+    stdinId: s0,
     argv: rest.slice(0, ev.kind),
     env: rest.slice(ev.kind, ev.kind + ev.aux),
     umask: ev.op === UMASK_UNKNOWN ? null : ev.op,

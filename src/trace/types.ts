@@ -63,6 +63,9 @@ export interface Execution {
   /** which open files fds 1 and 2 named at the exec: a child's output reaches its parent's
    * stream only when they are the same (not a file or pipe the parent opened for it) */
   streams: [string, string];
+  /** which open file fd 0 named at the exec: a pipe made inside an ancestor's subtree is that
+   * ancestor's business, not a reason its own replay would be unfaithful */
+  stdinId: string;
   output: OutputChunk[];
   /** the program did not run: a decision replayed its output and exit status */
   skipped?: true;
