@@ -305,7 +305,7 @@ size_t attrs_collect(int tid, char *out, size_t cap, int *umask)
  * moves the offset there. */
 
 #define HELD_CAP 1024
-static struct { int pid, fd, dup; } held[HELD_CAP];
+static struct { int pid, fd, dup; struct timespec ctime; } held[HELD_CAP];
 static int held_count;
 
 void attrs_hold(int tid, int pid)
@@ -322,9 +322,11 @@ void attrs_hold(int tid, int pid)
         }
         for (int j = 0; j < HELD_CAP && slot < 0; j++) if (!held[j].pid) slot = j;
         if (slot < 0) { close(dup); continue; }
+        struct stat st;
         held[slot].pid = pid;
         held[slot].fd = readable[i];
         held[slot].dup = dup;
+        held[slot].ctime = fstat(dup, &st) == 0 ? st.st_ctim : (struct timespec){ -1, 0 };
         held_count++;
     }
     close(pidfd);
@@ -334,9 +336,12 @@ void attrs_release(int pid)
 {
     for (int j = 0; j < HELD_CAP && held_count > 0; j++) {
         if (held[j].pid != pid) continue;
-        /* the offset, and the size: a pwrite with O_APPEND grows the file and leaves the offset */
+        /* the offset, and the size: a pwrite with O_APPEND grows the file and leaves the offset;
+         * a pwrite inside the file changes neither, but its ctime (PCT_FD_CHANGED then) */
         struct stat st;
-        const int64_t ends[2] = { lseek(held[j].dup, 0, SEEK_CUR), fstat(held[j].dup, &st) == 0 ? (int64_t)st.st_size : -1 };
+        const int stated = fstat(held[j].dup, &st) == 0;
+        const int changed = !stated || st.st_ctim.tv_sec != held[j].ctime.tv_sec || st.st_ctim.tv_nsec != held[j].ctime.tv_nsec;
+        const int64_t ends[2] = { lseek(held[j].dup, 0, SEEK_CUR), changed ? PCT_FD_CHANGED : (int64_t)st.st_size };
         if (ends[0] >= 0) {
             emit_lock();
             event_begin(PCT_EV_FD_END, (uint16_t)held[j].fd, pid, 0, 0, 0, sizeof ends);

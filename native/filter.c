@@ -65,9 +65,17 @@ static void emit_row(struct emitter *e, const struct pct_syscall *s, unsigned in
         ret(e, trace);
         ret(e, allow);
         break;
-    case CO_FD_STDIO:
+    case CO_FD_STDIO_OR_SAVED:
         load(e, ARG_LO(s->cond_arg));
-        put(e, BPF_JMP | BPF_JGT | BPF_K, 2, 1, 0); /* > 2: allow */
+        put(e, BPF_JMP | BPF_JGT | BPF_K, 2, 0, 1);                /* 0-2: trace */
+        put(e, BPF_JMP | BPF_JGE | BPF_K, PCT_SAVED_FD_MIN, 0, 1); /* 3-9: allow */
+        ret(e, trace);
+        ret(e, allow);
+        break;
+    case CO_FD_OUT:
+        load(e, ARG_LO(s->cond_arg));
+        put(e, BPF_JMP | BPF_JEQ | BPF_K, 1, 1, 0);
+        put(e, BPF_JMP | BPF_JEQ | BPF_K, 2, 0, 1);
         ret(e, trace);
         ret(e, allow);
         break;

@@ -74,9 +74,13 @@ enum pct_event {
     PCT_EV_OBSERVED = 14,  /* payload: the syscall that read a process attribute (uname,
                               sched_getaffinity): its value at the exec joins the entry */
     PCT_EV_FD_END = 15     /* pid ended (its EXIT follows); op: an fd it inherited open for
-                              reading on a regular file; payload: the offset (int64) it left
-                              that open file at */
+                              reading or writing only on a regular file; payload: the offset
+                              (int64) it left that open file at, then the file's size (int64),
+                              PCT_FD_CHANGED when its ctime moved (a write inside it) */
 };
+
+/* FD_END's size when the file changed in place while the process ran (its ctime moved) */
+#define PCT_FD_CHANGED (-2)
 
 /* The attributes of an exec query, each "key=value" (a key missing or "?": unknown), read at the
  * execve's entry stop, so as the new program will have them (cloexec fds aside):

@@ -25,8 +25,9 @@ enum pct_class {
                      what lands in the open file fd 1 or 2 named at the exec is that stream's, through
                      whichever fd (`>&2`, a saved fd 10, a program's own dup of fd 1) */
     CL_OUTPUTV,   /* the same through an iovec array in arg 1, count in arg 2 (vmsplice too) */
-    CL_DUP,       /* dup/dup2/dup3 of fd 0-2 (arg 0) */
-    CL_FCNTL,     /* fcntl F_DUPFD* of fd 0-2 */
+    CL_DUP,       /* dup/dup2/dup3 of fd 0-2 or a saved fd (arg 0): reported when it copies stdin */
+    CL_FCNTL,     /* fcntl F_DUPFD* of the same */
+    CL_SEEK,      /* lseek of fd 1 or 2: a replay appends its output where the writes were */
     CL_XFER,      /* in-kernel copies: dirfd = the input fd arg, dirfd2 = the output fd arg, extra =
                      the input offset pointer arg (NULL: the input fd's own offset) */
     CL_CONNECT,   /* sockaddr in arg 1, length in arg 2 */
@@ -46,7 +47,9 @@ enum pct_cond {
     CO_ALWAYS,     /* trap every call */
     CO_FD_STDIN_OR_SAVED, /* trap when arg cond_arg is fd 0, or PCT_SAVED_FD_MIN or above: where
                              the shells keep a copy of fd 0 around a redirection (`read -u 10`) */
-    CO_FD_STDIO,   /* ... is fd 0, 1 or 2 */
+    CO_FD_STDIO_OR_SAVED, /* ... is fd 0, 1 or 2, or PCT_SAVED_FD_MIN or above (a copy of stdin
+                             there moved below it is a copy whose reads are not seen) */
+    CO_FD_OUT,     /* ... is fd 1 or 2 */
     CO_NONZERO,    /* ... is not 0 (a pointer given) */
     CO_FLAG_CLEAR  /* ... has none of the bits in cond_val */
 };

@@ -420,8 +420,11 @@ static void syscall_exit(int tid, struct slot *s)
         break;
     }
     case CL_DUP: case CL_FCNTL:
-        if (!err && rval != (long)(int)s->args[0]) {
-            event_begin(PCT_EV_ACCESS, PCT_OP_DUP, pid, 0, (uint32_t)s->args[0], (uint32_t)rval, 0);
+        /* writes are filed by the open file they land in, wherever the fd: only a copy of stdin
+         * below the saved range matters, where its reads are not seen (`exec 3<&0`, or a saved
+         * copy at 11 moved to 3): reported as a dup of fd 0 */
+        if (!err && rval != (long)(int)s->args[0] && rval < PCT_SAVED_FD_MIN && reads_stdin(tid, s, (int)rval)) {
+            event_begin(PCT_EV_ACCESS, PCT_OP_DUP, pid, 0, 0, (uint32_t)rval, 0);
         }
         break;
     case CL_CONNECT:
@@ -551,7 +554,15 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
     }
     case CL_OUTPUT: case CL_OUTPUTV:
         s->out_stream = (uint8_t)stream_of(tid, s, (int)args[0]);
+        /* a replay writes the chunks one after the other, where the offset is */
+        if (s->out_stream && strncmp(row->name, "pwrite", 6) == 0)
+            flag2(pid, "stdout-positioned: it writes at a position in its stdout or stderr with ", row->name);
         return s->out_stream != 0;
+    case CL_SEEK:
+        /* lseek(1, 0, SEEK_CUR) only asks where it is (Python's io does at start) */
+        if (!((int)args[2] == SEEK_CUR && args[1] == 0))
+            event_str(PCT_EV_FLAG, pid, "stdout-positioned: it moves the offset of its stdout or stderr (lseek)");
+        return 0;
     case CL_STDIN: {
         struct slot *l = leader_of(s);
         if (!(l->reported & PF_STDIN) && reads_stdin(tid, s, (int)args[0])) {

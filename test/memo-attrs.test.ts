@@ -133,13 +133,25 @@ test('an inherited fd open for reading: a replay leaves the shared offset where 
   writeFileSync(`${dir}/in.txt`, 'one\ntwo\n');
   writeFileSync(`${dir}/head.py`, 'import os, time\nprint(os.read(3, 4).decode(), end="")\ntime.sleep(0.01)\n');
   // the shell reads on from where head.py stopped: the two share the open file, and its offset
-  const cmd = ['sh', '-c', `exec 3< in.txt; ${PY} head.py; echo ---; cat <&3`];
-  const untraced = spawnSync(cmd[0]!, cmd.slice(1), { cwd: dir, encoding: 'utf8' }).stdout;
+  // the root's argument differs each run: it runs, and head.py is looked up
+  const cmd = (n: number): string[] => ['sh', '-c', `exec 3< in.txt; ${PY} head.py; echo ---; cat <&3; : ${n}`];
+  const untraced = spawnSync('sh', cmd(0).slice(1), { cwd: dir, encoding: 'utf8' }).stdout;
   assert.is(untraced, 'one\n---\ntwo\n');
-  assert.is(memo(cmd, { cwd: dir, store }).stdout, untraced);
-  const replayed = memo(cmd, { cwd: dir, store });
+  assert.is(memo(cmd(1), { cwd: dir, store }).stdout, untraced);
+  const replayed = memo(cmd(2), { cwd: dir, store });
   assert.is(statusOf(replayed, 'python3'), 'hit');
   assert.is(replayed.stdout, untraced);
+});
+
+test('a pwrite into an inherited fd open for writing changes neither offset nor size: it is still seen', () => {
+  const { dir, store } = setup();
+  // the root's argument differs each round: it runs, and python3 is looked up
+  const cmd = (n: number): string[] => ['sh', '-c', `exec 5>X; echo hello >&5; ${PY} -c 'import os, time; os.pwrite(5, b"J", 0); time.sleep(0.01)'; cat X; : ${n}`];
+  for (const round of [1, 2]) {
+    const r = memo(cmd(round), { cwd: dir, store });
+    assert.is(r.stdout, 'Jello\n', `round ${round}`);
+    assert.is(rowsOf(r, 'python3')[0]?.status, 'uncacheable', `round ${round}`);
+  }
 });
 
 test('an inherited fd open for writing is cacheable only if nothing was written there; a deleted file never', () => {

@@ -33,7 +33,7 @@ test('bash without a controlling terminal is cacheable: its failed open of /dev/
   const dir = scratch();
   const store = scratch('pc-store-');
   // setsid: a new session, without a controlling terminal, as on a CI runner
-  const run = (): MemoRun => runMemo(['setsid', '-w', 'bash', '-c', 'echo from bash; ls >/dev/null'], { cwd: dir, store });
+  const run = (): MemoRun => runMemo(['setsid', '-w', 'bash', '--norc', '-c', 'echo from bash; ls >/dev/null'], { cwd: dir, store });
   const first = run();
   assert.is(first.stdout, 'from bash\n');
   assert.is(statusOf(first, 'bash'), 'miss', 'bash is recorded');
@@ -46,7 +46,7 @@ test('a process recorded without a controlling terminal is not replayed to one t
   const dir = scratch();
   const store = scratch('pc-store-');
   // the same stdio both times (files), only the session differs
-  const probe = "bash -c 'if exec 3<>/dev/tty; then echo has-tty; else echo no-tty; fi' </dev/null >out.txt 2>/dev/null";
+  const probe = "bash --norc -c 'if exec 3<>/dev/tty; then echo has-tty; else echo no-tty; fi' </dev/null >out.txt 2>/dev/null";
   for (let i = 0; i < 2; i++) runMemo(['setsid', '-w', 'sh', '-c', probe], { cwd: dir, store });
   assert.is(readFileSync(join(dir, 'out.txt'), 'utf8'), 'no-tty\n');
   const run = `${process.execPath} ${CLI} run --quiet --store ${store} -- sh -c "${probe}"`;
@@ -65,7 +65,7 @@ const REDIRECTS = [
 ].join('\n');
 
 test('the shells save and restore fds around redirections: a script with them is reused whole', () => {
-  for (const shell of ['sh', 'bash']) {
+  for (const shell of ['sh', 'bash --norc']) {
     const script = `${shell} -c '${REDIRECTS.replace(/'/g, "'\\''")}'`;
     // the first run makes out/, the second records the script with out/ there, the third reuses it
     const statuses = checkTwins(':', [obs(script), obs(script), obs(script), chg('touch out/d.txt'), obs(script), obs(script)]);

@@ -4,7 +4,7 @@
 import { closeSync, lstatSync, openSync, readlinkSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import { CHANGE_OPS, FileHasher, FsView, LinkWalker, namesFingerprint, replaceable, sha256, statBase, statFields, statNow, toInput, weakKey, type Change } from '../fingerprint/index.js';
-import { identityOf, mtimeUse, parseSeen, typeOfMode, summarize, WRITE_SINKS, type Input, type InputSpec, type StatSpec, type Step, type Summary } from '../observe/index.js';
+import { identityOf, mtimeUse, openFileOf, parseSeen, typeOfMode, summarize, WRITE_SINKS, type Input, type InputSpec, type StatSpec, type Step, type Summary } from '../observe/index.js';
 import type { Entry, OutputState, Store, StoreIndex } from '../store/index.js';
 import type { ExecDecision, ExecQuery, Execution, TraceBuilder } from '../trace/index.js';
 import type { Roots } from './paths.js';
@@ -191,10 +191,20 @@ const SAVED_FD_MIN = 10;
 /** The kinds of stdin whose reads need no capture: nothing, or a file whose content is an input. */
 const SEEN_STDIN: ReadonlySet<string> = new Set(['null', 'file']);
 
+/** Whether what stat said is the open file fd 1 or 2 named at the exec. */
+function ownStream(e: Execution, seenText: string): boolean {
+  const seen = parseSeen(seenText);
+  const id = seen ? openFileOf(seen) : '';
+  return id !== '' && (id === e.streams[0] || id === e.streams[1]);
+}
+
 /** What in one execution's own doing makes a replay of it unfaithful. */
 function ownUnsafety(e: Execution): Unsafe[] {
   const why = (reason: string): Unsafe => ({ exe: e.exe, reason });
   const found = e.flags.slice(0, 1).map(why);
+  // its stdout's file opened again by path: what it writes there is output and content at once
+  const reopened = e.accesses.find((a) => (a.op === 'write' || a.op === 'truncate') && a.seen && !WRITE_SINKS.has(a.path ?? '') && ownStream(e, a.seen));
+  if (reopened) found.push(why(`it opens ${reopened.path}, its own stdout or stderr, by path: its writes there would be restored and replayed`));
   // stdin from a regular file is an input (its content, its offset at the exec and at the end)
   if (SEEN_STDIN.has(e.stdio['0'])) return found;
   // a pipe's bytes come from its writers: unknown to a replay of this execution, but not to an

@@ -38,3 +38,8 @@ export function parseSeen(text: string): Seen | null {
 export function identityOf(s: Pick<Seen, 'ino' | 'size' | 'mtimeNs' | 'ctimeNs'>): string {
   return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
 }
+
+/** Which open file a stat names, as the tracer mixes device and inode for fds (native/paths.c). */
+export function openFileOf(s: Pick<Seen, 'ino' | 'dev'>): string {
+  return (((s.dev << 40n) ^ s.ino ^ 1n) & 0xffffffffffffffffn).toString(16);
+}
