@@ -410,9 +410,16 @@ static void syscall_exit(int tid, struct slot *s)
         break;
     case CL_CHDIR:
         /* the path as spelled: `cd d` through a symlink d depends on where d leads, which the
-         * resolved cwd alone would hide */
-        if (arg_path(&bufs, tid, s->args, row->dirfd, row->path, path_a) >= 0)
-            access_event(pid, PCT_OP_CHDIR, err, 0, 0, path_a, NULL);
+         * resolved cwd alone would hide. Made absolute at the entry: by the exit, a relative
+         * path would be taken from the new cwd (`mkdir -p out/a out/b` reported out/out) */
+        if (s->pending_path >= 0)
+            access_event(pid, PCT_OP_CHDIR, err, 0, 0, pending_paths[s->pending_path], NULL);
+        else if (err || row->path == NOARG) { /* the cwd unchanged, or an fd */
+            if (arg_path(&bufs, tid, s->args, row->dirfd, row->path, path_a) >= 0)
+                access_event(pid, PCT_OP_CHDIR, err, 0, 0, path_a, NULL);
+        } else {
+            event_str(PCT_EV_FLAG, pid, "unmodelled: a chdir whose path the tracer had no room to keep");
+        }
         break;
     case CL_UNLINK: {
         int rmdir = row->extra != NOARG && (s->args[row->extra] & AT_REMOVEDIR);
@@ -422,8 +429,8 @@ static void syscall_exit(int tid, struct slot *s)
     case CL_DUP: case CL_FCNTL:
         /* writes are filed by the open file they land in, wherever the fd: only a copy of stdin
          * below the saved range matters, where its reads are not seen (`exec 3<&0`, or a saved
-         * copy at 11 moved to 3): reported as a dup of fd 0 */
-        if (!err && rval != (long)(int)s->args[0] && rval < PCT_SAVED_FD_MIN && reads_stdin(tid, s, (int)rval)) {
+         * copy at 11 moved to 3; back on fd 0 it is seen): reported as a dup of fd 0 */
+        if (!err && rval > 0 && rval != (long)(int)s->args[0] && rval < PCT_SAVED_FD_MIN && reads_stdin(tid, s, (int)rval)) {
             event_begin(PCT_EV_ACCESS, PCT_OP_DUP, pid, 0, 0, (uint32_t)rval, 0);
         }
         break;
@@ -570,6 +577,11 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
             access_event(pid, PCT_OP_STDIN, 0, 0, 0, NULL, NULL);
         }
         return 0;
+    }
+    case CL_CHDIR: {
+        char *p = row->path != NOARG ? take_pending_path(s) : NULL;
+        if (p && arg_path(&bufs, tid, args, row->dirfd, row->path, p) < 0) release_pending_path(s);
+        return 1;
     }
     case CL_FCNTL: {
         int cmd = (int)args[1];

@@ -220,25 +220,27 @@ test('writes to fd 1 after it was closed and reopened on a file are the file\'s,
 
 test('a child whose stdout the parent opened on a file is not replayed as the parent\'s output', () => {
   const { dir, store } = setup();
+  // the listing goes into out/: python stats its working directory, whose mtime it keys on
+  mkdirSync(`${dir}/out`);
   const slowLs = `['/bin/sh', '-c', 'ls -l /usr/bin; sleep 0.01']`;
-  const toFile = (n: number): string => `import subprocess; subprocess.run(${slowLs}, stdout=open('listing.txt', 'w')) # ${n}`;
+  const toFile = (n: number): string => `import subprocess; subprocess.run(${slowLs}, stdout=open('out/listing.txt', 'w')) # ${n}`;
   const run = (script: string): MemoRun => runMemo([PY, '-c', script], { cwd: dir, store });
   const first = run(toFile(1));
   assert.is(first.stdout, '');
-  const listing = readFileSync(`${dir}/listing.txt`, 'utf8');
+  const listing = readFileSync(`${dir}/out/listing.txt`, 'utf8');
   assert.ok(listing.length > 1000);
   // the file is the parent's output by path: the listing is no part of its stream
   assert.is(first.stats.executions[0]!.status, 'miss', first.stats.executions[0]!.reason);
-  rmSync(`${dir}/listing.txt`);
+  rmSync(`${dir}/out/listing.txt`);
   const whole = run(toFile(1));
   assert.is(whole.stats.executions[0]!.status, 'hit');
   assert.is(whole.stdout, '', 'nothing of the listing reaches the output');
-  assert.is(readFileSync(`${dir}/listing.txt`, 'utf8'), listing, 'the parent restores the file');
-  rmSync(`${dir}/listing.txt`);
+  assert.is(readFileSync(`${dir}/out/listing.txt`, 'utf8'), listing, 'the parent restores the file');
+  rmSync(`${dir}/out/listing.txt`);
   const second = run(toFile(2));
   assert.is(statusOf(second, 'sh'), 'hit', 'the child itself replays into its own fd 1, the file');
   assert.is(second.stdout, '', 'nothing of the listing reaches the output');
-  assert.is(readFileSync(`${dir}/listing.txt`, 'utf8'), listing);
+  assert.is(readFileSync(`${dir}/out/listing.txt`, 'utf8'), listing);
   // /dev/null takes nothing a replay must reproduce: the parent stays cacheable
   const toNull = `import subprocess; subprocess.run(${slowLs}, stdout=subprocess.DEVNULL); print('done')`;
   assert.is(run(toNull).stats.executions[0]!.status, 'miss');

@@ -124,6 +124,13 @@ test('a script whose pipelines run inside it is reused whole; a stage reading a 
   assert.ok(grep.length > 0 && grep.every((x) => x.startsWith('grep:uncacheable (it reads stdin (pipe))')), JSON.stringify(grep));
 });
 
+test('mkdir -p with several paths is reused from a fresh tree: a relative chdir is taken from the old cwd', () => {
+  // the tracer resolved chdir("out") at its exit, from the new cwd: out/out, an input never there
+  const mk = (n: number): TwinStep => obs(`mkdir -p out/tokens out/counts; ls out; : ${n}`);
+  const statuses = checkTwins(':', [mk(1), chg('rm -r out'), mk(2)]);
+  assert.equal(statusesOf(statuses[1]!, 'mkdir'), ['hit'], JSON.stringify(statuses));
+});
+
 test('stdin from a pipe still makes its reader uncacheable, and so does a copy of it', () => {
   const dir = scratch();
   const store = scratch('pc-store-');
