@@ -1061,7 +1061,6 @@ int pct_tracer_main(int channel_fd)
     tracer_signals();
     const char *problem = read_spec(&sp);
     if (problem) { event_str(PCT_EV_ERROR, 0, problem); flush(); return 2; }
-    start_channel_watch(channel_fd);
     decide_exec = (sp.h.flags & PCT_SPEC_DECIDE_EXEC) != 0;
     if (decide_exec) attrs_init();
     if (pipe2(go, O_CLOEXEC) < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ready) < 0) {
@@ -1079,6 +1078,9 @@ int pct_tracer_main(int channel_fd)
     close(go[0]);
     close(ready[1]);
     root_pid = child;
+    /* only now: glibc's setuid in a child forked from a process with threads waits for every
+     * thread to change its credentials, and the child has none of them (the sudo route hung) */
+    start_channel_watch(channel_fd);
     /* The tracer may outlive the command (serving processes it left behind): it must not hold the
      * command's stdout open, or whoever reads that pipe would wait for the tracer too. */
     int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
