@@ -72,9 +72,12 @@ enum pct_event {
                               pct_exec_reply before anything else of its own. */
     PCT_EV_OBSERVED = 14,  /* payload: the syscall that read a process attribute (uname,
                               sched_getaffinity): its value at the exec joins the entry */
-    PCT_EV_FD_END = 15     /* pid ended (its EXIT follows); op: an fd it inherited open for
+    PCT_EV_FD_END = 15,    /* pid ended (its EXIT follows); op: an fd it inherited open for
                               reading on a regular file; payload: the offset (int64) it left
                               that open file at */
+    PCT_EV_REAPED = 16     /* (PCT_SPEC_DECIDE_EXEC) pid's wait returned value, a process that
+                              ran a program and ended (its EXIT came before): pid waits at
+                              the wait's exit stop for a pct_exec_reply (its fields unused) */
 };
 
 /* The attributes of an exec query, each "key=value" (a key missing or "?": unknown), read at the
