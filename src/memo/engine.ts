@@ -997,9 +997,10 @@ export class MemoEngine {
       // absence, existence and listings are recorded as exec saw them: only their contents and
       // link targets are read again now, and only those can a later change spoil
       const seen = input.kind === 'absent' || input.kind === 'vacant' || input.kind === 'replaceable' || input.kind === 'exists' || input.kind === 'listing' || input.kind === 'stat';
-      // a pinned read was hashed as it was read: a change after the pin spoils nothing
+      // a pinned read was hashed as it was read: a change after the pin and after exec ended (its
+      // parent's, once its wait returned) spoils nothing; one while it ran is still a race
       const pinned = input.kind === 'content' ? input.pinned : undefined;
-      const harmless = seen ? (c: Change): boolean => c.at > endAt : pinned ? (c: Change): boolean => c.at > pinned.at : undefined;
+      const harmless = seen ? (c: Change): boolean => c.at > endAt : pinned ? (c: Change): boolean => c.at > pinned.at && c.at > endAt : undefined;
       // what a rename moved is read where it went: a change to the name it left is no change to it
       const at = input.kind === 'content' && input.movedTo !== undefined ? { path: input.movedTo, kind: 'content' as const } : input;
       const change = this.fs.changes.foreign(at, since, own, harmless);

@@ -7,10 +7,10 @@
 // then (device, inode, size, mtime, ctime) is the one the tracer's stat saw at the open, and no
 // change since can have kept that identity: a write within the same timestamp tick as the file's
 // last one, of the same size, leaves it as it was.
-import { closeSync, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { Access } from '../trace/index.js';
-import { parseSeen, type Pinned, type Seen } from '../observe/index.js';
+import { parseSeen, typeOfMode, type Pinned, type Seen } from '../observe/index.js';
 import type { FileHasher } from '../fingerprint/index.js';
 
 /** As in fingerprint/hash.ts: a change within this long of the last one may keep its timestamps. */
@@ -102,7 +102,8 @@ export class Pins {
   }
 
   private pin(access: Access, seen: Seen, at: number): void {
-    if (seen.size > PIN_MAX) return;
+    // a FIFO's open would wait for a writer, and the parent waits for this: regular files only
+    if (typeOfMode(seen.mode) !== 'file' || seen.size > PIN_MAX) return;
     const path = access.path!;
     const key = `${path}\0${access.seen}`;
     let value = this.pass.get(key);
@@ -122,7 +123,8 @@ export class Pins {
   private hash(path: string, seen: Seen): string | null {
     let fd: number;
     try {
-      fd = openSync(path, 'r');
+      // non-blocking all the same: the path may name a FIFO by now
+      fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     } catch {
       return null;
     }
