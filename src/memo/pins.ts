@@ -45,6 +45,8 @@ export class Pins {
   private readonly considered = new WeakSet<Access>();
   /** one hash per file version within one pass */
   private pass = new Map<string, string | null>();
+  /** versions whose timestamps were older than the racy window when hashed: a later change shows */
+  private readonly settled = new Map<string, string>();
   taken = 0;
   refused = 0;
 
@@ -106,9 +108,10 @@ export class Pins {
     if (typeOfMode(seen.mode) !== 'file' || seen.size > PIN_MAX) return;
     const path = access.path!;
     const key = `${path}\0${access.seen}`;
-    let value = this.pass.get(key);
+    // a settled version's content is fixed: any change to it would show in its identity
+    let value: string | null | undefined = this.settled.get(key) ?? this.pass.get(key);
     if (value === undefined) {
-      value = this.hash(path, seen);
+      value = this.hash(path, seen, key);
       this.pass.set(key, value);
     }
     if (value === null) {
@@ -120,7 +123,7 @@ export class Pins {
   }
 
   /** The file's sha256 if it is the version seen, unchanged while it was read; else null. */
-  private hash(path: string, seen: Seen): string | null {
+  private hash(path: string, seen: Seen, key: string): string | null {
     let fd: number;
     try {
       // non-blocking all the same: the path may name a FIFO by now
@@ -131,14 +134,19 @@ export class Pins {
     try {
       const before = fstatSync(fd, { bigint: true });
       if (!sameFile(seen, before)) return null;
-      const known = this.hasher.cached(path, before);
-      let digest = known;
+      let digest = this.hasher.cached(path, before);
       if (digest === undefined) {
         const h = createHash('sha256');
         const buf = Buffer.allocUnsafe(Math.min(1 << 20, seen.size + 1));
         for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) h.update(buf.subarray(0, n));
         digest = h.digest('hex');
         if (!sameFile(seen, fstatSync(fd, { bigint: true }))) return null;
+      }
+      const now = BigInt(Date.now()) * 1_000_000n;
+      const window = racyWindow(seen);
+      if (now - seen.mtimeNs > window && now - seen.ctimeNs > window) {
+        if (this.settled.size > 65536) this.settled.clear();
+        this.settled.set(key, `sha256:${digest}`);
       }
       return `sha256:${digest}`;
     } catch {
