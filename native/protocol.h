@@ -73,10 +73,13 @@ enum pct_event {
                               pct_exec_reply before anything else of its own. */
     PCT_EV_OBSERVED = 14,  /* payload: the syscall that read a process attribute (uname,
                               sched_getaffinity): its value at the exec joins the entry */
-    PCT_EV_FD_END = 15     /* pid ended (its EXIT follows); op: an fd it inherited open for
+    PCT_EV_FD_END = 15,    /* pid ended (its EXIT follows); op: an fd it inherited open for
                               reading or writing only on a regular file; payload: the offset
                               (int64) it left that open file at, then the file's size (int64),
                               PCT_FD_CHANGED when its ctime moved (a write inside it) */
+    PCT_EV_REAPED = 16     /* (PCT_SPEC_DECIDE_EXEC) pid's wait returned value, a process that
+                              ran a program and ended (its EXIT came before): pid waits at
+                              the wait's exit stop for a pct_exec_reply (its fields unused) */
 };
 
 /* FD_END's size when the file changed in place while the process ran (its ctime moved) */

@@ -78,7 +78,9 @@ int answer_query(struct pct_bufs *b, int tid, int pid, const struct pct_syscall 
          * before the recording shows as another identity (a FIFO or a device shows its type) */
         struct stat st;
         char seen[STAT_TEXT_CAP];
-        int err = fstatat(AT_FDCWD, real, &st, 0) < 0 ? errno : 0;
+        const long flags = open_flags(tid, row, args);
+        const int nofollow = (flags & O_PATH) && (flags & O_NOFOLLOW);
+        int err = fstatat(AT_FDCWD, real, &st, nofollow ? AT_SYMLINK_NOFOLLOW : 0) < 0 ? errno : 0;
         /* the open of /dev/tty fails without a controlling terminal (CI runners): an answer the
          * key's "ctty" decides, not a read of a terminal */
         if (!err && strcmp(b->a, "/dev/tty") == 0 && ctty_of(tid) == 0) {
@@ -87,8 +89,11 @@ int answer_query(struct pct_bufs *b, int tid, int pid, const struct pct_syscall 
         }
         int absent = err == ENOENT || err == ENOTDIR;
         if (!err) stat_text(&st, seen);
-        access_event(pid, absent ? PCT_OP_PROBE : PCT_OP_READ, err, err ? 0 : (st.st_mode & S_IFMT) >> 12, 0, b->a,
-                     err ? NULL : seen);
+        /* O_PATH reads no byte, and O_DIRECTORY fails on anything but a directory (mv -f opens
+         * its destination so): what the program learns is a stat's, not the content */
+        const int no_content = !err && ((flags & O_PATH) || ((flags & O_DIRECTORY) && !S_ISDIR(st.st_mode)));
+        const uint32_t kind = (err ? 0 : (st.st_mode & S_IFMT) >> 12) | (no_content && nofollow ? PCT_PROBE_NOFOLLOW : 0);
+        access_event(pid, absent || no_content ? PCT_OP_PROBE : PCT_OP_READ, err, kind, 0, b->a, err ? NULL : seen);
         if (!err && (strcmp(b->a, "/dev/urandom") == 0 || strcmp(b->a, "/dev/random") == 0))
             event_str(PCT_EV_NONDET, pid, b->a);
         /* a failed open of a terminal is an answer the key's "ctty" attribute decides */

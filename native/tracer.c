@@ -43,7 +43,7 @@
 
 /* ---- the table of traced threads ------------------------------------------------------------ */
 
-enum { ST_USED = 1, ST_RUNNING = 2, ST_HAS_PARENT = 4, ST_STOPPED_NEW = 8 };
+enum { ST_USED = 1, ST_RUNNING = 2, ST_HAS_PARENT = 4, ST_STOPPED_NEW = 8, ST_EXECED = 16 };
 enum { PF_STDIN = 1, PF_FOREIGN = 2 }; /* reported once per process (on the leader's slot) */
 
 struct slot {
@@ -384,6 +384,46 @@ static const uint16_t class_op[] = {
     [CL_UTIME] = PCT_OP_UTIME, [CL_SYMLINK] = PCT_OP_SYMLINK, [CL_LINK] = PCT_OP_LINK,
 };
 
+/* ---- holding a parent whose wait returned an execution ------------------------------------ */
+
+/* Processes that ran a program (an exec seen) and have ended, not yet returned by their parent's
+ * wait. When the wait returns one, the parent is held at the wait's exit stop until TypeScript has
+ * hashed what the child's subtree read: the parent may rewrite it next (configure's conftest.c). */
+#define ENDED_CAP 256
+static int ended_execs[ENDED_CAP];
+static unsigned ended_next;
+
+static void note_ended_exec(int pid)
+{
+    ended_execs[ended_next++ % ENDED_CAP] = pid; /* a lost one is only a recording missed, as before */
+}
+
+static int take_ended_exec(int pid)
+{
+    for (int i = 0; i < ENDED_CAP; i++) {
+        if (ended_execs[i] == pid) { ended_execs[i] = 0; return 1; }
+    }
+    return 0;
+}
+
+static void reaped(int tid, int pid, const struct pct_syscall *row, const uint64_t *args, long rval)
+{
+    if (!decide_exec) return;
+    long child = rval;
+    if (strcmp(row->name, "waitid") == 0) {
+        /* waitid(idtype, id, infop, options): si_pid at offset 16 of the siginfo (64-bit ABIs) */
+        int32_t who = 0;
+        if (rval != 0 || !args[2] || read_mem(tid, args[2] + 16, &who, sizeof who) != sizeof who) return;
+        child = who;
+    }
+    if (child <= 0 || !take_ended_exec((int)child)) return;
+    event_begin(PCT_EV_REAPED, 0, pid, (uint32_t)child, 0, 0, 0);
+    flush();
+    struct pct_exec_reply reply;
+    /* whatever the answer (or none: TypeScript gone), the parent goes on */
+    if (read_exact(emit_channel(), &reply, sizeof reply) < 0) return;
+}
+
 static void syscall_exit(int tid, struct slot *s)
 {
     struct __ptrace_syscall_info info;
@@ -434,6 +474,7 @@ static void syscall_exit(int tid, struct slot *s)
             event_begin(PCT_EV_ACCESS, PCT_OP_DUP, pid, 0, 0, (uint32_t)rval, 0);
         }
         break;
+    case CL_WAIT: if (!err) reaped(tid, pid, row, s->args, rval); break;
     case CL_CONNECT:
         if (s->pending_path >= 0 && err == ENOENT)
             access_event(pid, PCT_OP_PROBE, ENOENT, 0, 0, pending_paths[s->pending_path], NULL);
@@ -689,7 +730,7 @@ static void on_exec(int pid)
     if (!s) s = find_or_add(pid);
     if (!s) return;
     s->tgid = pid;
-    s->state |= ST_RUNNING | ST_HAS_PARENT;
+    s->state |= ST_RUNNING | ST_HAS_PARENT | ST_EXECED;
     s->pending = -1;
     s->reported = 0;
 
@@ -787,6 +828,7 @@ static void on_exit_status(int tid, int status)
         attrs_release(tid);
         event_begin(PCT_EV_EXIT, (uint16_t)signaled, tid,
                     signaled ? WTERMSIG(status) : WEXITSTATUS(status), 0, 0, 0);
+        if (decide_exec && (s->state & ST_EXECED) && tid != root_pid) note_ended_exec(tid);
         if (tid == root_pid) {
             root_status = status;
             __atomic_store_n(&command_done, 1, __ATOMIC_RELEASE); /* before Node can hear of it */

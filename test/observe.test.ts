@@ -27,10 +27,35 @@ test('a create needs the path absent, a truncating one too (an existing file kee
   assert.equal(summarize([a('create', '/w/o', 'ok', { exclusive: true })]).inputs, [dir('/w'), { path: '/w/o', kind: 'vacant' }], 'O_EXCL fails on a dangling symlink too');
 });
 
-test('reading a file and then replacing it (sed -i) is not cacheable', () => {
-  const s = summarize([a('read', '/w/f'), a('create', '/w/sedX'), a('rename', '/w/sedX', 'ok', { to: '/w/f' })]);
+test('reading a file and then replacing it (sed -i) is not cacheable unless what it read was hashed', () => {
+  const steps = (pinned?: Step): Step[] => [pinned ?? a('read', '/w/f'), a('create', '/w/sedX'), a('rename', '/w/sedX', 'ok', { to: '/w/f' })];
+  const s = summarize(steps());
   assert.is(s.cacheable, false);
-  assert.is(s.reason, 'it reads /w/f and then changes it');
+  assert.is(s.reason, 'it reads /w/f and then changes it, before what it read could be hashed');
+  // pinned (memo/pins.ts): the hash of what it read is the input, the new file the output
+  const read: Step = { kind: 'access', access: { op: 'read', path: '/w/f', result: 'ok' }, pinned: { path: '/w/f', value: 'sha256:ab', at: 1, ns: null } };
+  const p = summarize(steps(read));
+  assert.is(p.cacheable, true, p.reason);
+  assert.equal(p.inputs.find((i) => i.path === '/w/f' && i.kind === 'content')?.known, 'sha256:ab');
+  assert.ok(p.outputs.includes('/w/f'));
+});
+
+test('rm -rf of a directory it opened and listed is cacheable: the names and types came with the event', () => {
+  const seenDir = '41ed:1000:1:0:1:0:2:803:2:0:0';
+  const s = summarize([a('read', '/w/d', 'ok', { seen: seenDir }), a('list', '/w/d', 'ok', { names: ['a'], types: 'f' }), a('delete', '/w/d/a'), a('rmdir', '/w/d')]);
+  assert.is(s.cacheable, true, s.reason);
+  assert.ok(s.inputs.some((i) => i.kind === 'listing' && i.path === '/w/d' && i.names.join() === 'a'));
+  assert.ok(s.inputs.some((i) => i.kind === 'exists' && i.path === '/w/d' && i.type === 'dir'), 'a directory opened: there, and a directory');
+  assert.equal(s.removed.sort(), ['/w/d', '/w/d/a']);
+});
+
+test("mv's failed RENAME_NOREPLACE is the destination's, and its stat of the destination is an input it may replace", () => {
+  const seen = '81a4:4:1:0:1:0:3:803:1:0:0';
+  const s = summarize([a('rename', '/w/x.Tpo', 'EEXIST', { to: '/w/x.Po' }), a('probe', '/w/x.Po', 'ok', { type: 'file', nofollow: true, seen }),
+    a('rename', '/w/x.Tpo', 'ok', { to: '/w/x.Po' })]);
+  assert.is(s.cacheable, true, s.reason);
+  assert.ok(s.inputs.some((i) => i.kind === 'exists' && i.path === '/w/x.Po' && i.nofollow), 'something stood at the destination');
+  assert.ok(!s.inputs.some((i) => i.kind === 'exists' && i.path === '/w/x.Tpo'), 'not at the source');
 });
 
 test('a listing records what the directory held before the subtree changed it', () => {

@@ -3,7 +3,7 @@
 // cached one must give the untraced result, and each case must exercise the cache (some step hits).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hitSomewhere, twins, type TwinStep } from './twins.js';
+import { hitSomewhere, twins, type TwinResult, type TwinStep } from './twins.js';
 
 const PY = '/usr/bin/python3';
 const obs = (observe: string): TwinStep => ({ observe });
@@ -173,6 +173,62 @@ test('what mv moved keeps its mode, other names and type; a chmod keeps a file\'
 test('a truncating create over what the recording left: a read-only file or a directory never matches', () => {
   const w = `${PY} -c "import os; open('out', 'w').write('hi'); os.unlink('out'); os.mkdir('out')"; echo rc=$?`;
   check('mkdir sub', [obs(w), chg('rmdir out; ln -s sub/t out'), obs(w), obs('cat sub/t')], false);
+});
+
+/** How many executions of a program (by file name) an observation's row says had status. */
+function count(r: TwinResult, step: number, name: string, status: string): number {
+  return (r.statuses[step] ?? []).filter((x) => x.startsWith(`${name}:${status}`)).length;
+}
+
+/** Whether an observation reused name's result: its own entry, or the whole command's (the root, sh, a hit). */
+function reused(r: TwinResult, step: number, name: string): boolean {
+  return count(r, step, name, 'hit') > 0 || (r.statuses[step]?.[0] ?? '').startsWith('sh:hit');
+}
+
+function checked(setup: string, steps: TwinStep[]): TwinResult {
+  const r = twins(setup, steps);
+  assert.is(r.mismatch, null, r.mismatch ?? '');
+  return r;
+}
+
+// Read, then changed by the same subtree (issue 10, item 6): the state first seen is the input
+test("mv onto a file it stat'ed (automake's mv -f .deps/x.Tpo .deps/x.Po) is reused, and runs again for another source", () => {
+  const mv = 'cp dep x.Tpo; mv -f x.Tpo x.Po; cat x.Po';
+  const r = checked('echo old > x.Po; echo dep > dep', [obs(mv), obs(mv), obs(mv), chg('echo other > dep'), obs(mv)]);
+  assert.ok(reused(r, 2, 'mv'), JSON.stringify(r.statuses));
+  assert.is(count(r, 3, 'mv', 'miss'), 1, JSON.stringify(r.statuses));
+});
+
+test('rm -rf of a directory it listed is reused while the directory holds the same names', () => {
+  const tree = 'mkdir -p d/e; echo 1 > d/a; echo 2 > d/e/b';
+  const rm = 'rm -rf d; echo rc=$?; ls';
+  const r = checked(tree, [obs(rm), chg(tree), obs(rm), chg(`${tree}; echo 3 > d/e/c`), obs(rm)]);
+  assert.ok(reused(r, 1, 'rm'), JSON.stringify(r.statuses));
+  assert.is(count(r, 2, 'rm', 'miss'), 1, JSON.stringify(r.statuses));
+});
+
+test('a script that rewrites the header it read is reused, and runs again with a changed header', () => {
+  const script = 'if grep -q "A 1" h.h; then cp h2 h.h; fi; cat h.h';
+  const r = checked('echo "#define A 1" > h.h; echo "#define A 2" > h2', [obs(script), chg('echo "#define A 1" > h.h'), obs(script),
+    chg('echo "#define A 3" > h.h'), obs(script), chg('echo "#define A 1" > h.h'), obs(script)]);
+  assert.is(count(r, 1, 'sh', 'hit'), 1, JSON.stringify(r.statuses)); // the whole script: grep's read then cp's rewrite
+  assert.is(count(r, 2, 'grep', 'miss'), 1, JSON.stringify(r.statuses));
+  assert.is(count(r, 3, 'sh', 'hit'), 1, JSON.stringify(r.statuses));
+});
+
+test('sed -i gives the untraced result (not reused: fchown is not modelled, and sed changes the file before its read can be hashed)', () => {
+  check('echo a > f', [obs('sed -i s/a/b/ f; cat f'), chg('echo a > f'), obs('sed -i s/a/b/ f; cat f')], false);
+});
+
+// An input the parent changes right after the child ended (issue 10, item 7)
+test("configure's pattern: conftest.c written, compiled, rewritten at once and compiled again; each compile is reused", () => {
+  const conf = 'cp c1 conftest.c; gcc -c conftest.c && mv conftest.o one.o; cp c2 conftest.c; gcc -c conftest.c && mv conftest.o two.o; rm -f conftest.c; ls';
+  const r = checked('printf "int a;\\n" > c1; printf "int b;\\n" > c2', [obs(conf), chg('rm -f one.o two.o'), obs(conf),
+    chg('rm -f one.o two.o; printf "int c;\\n" > c2'), obs(conf)]);
+  assert.is(count(r, 0, 'gcc', 'miss'), 2, JSON.stringify(r.statuses)); // recorded, not "changed by its parent after it ended"
+  assert.ok(reused(r, 1, 'gcc'), JSON.stringify(r.statuses));
+  assert.is(count(r, 2, 'gcc', 'hit'), 1, JSON.stringify(r.statuses)); // the first compile, same conftest.c
+  assert.is(count(r, 2, 'gcc', 'miss'), 1, JSON.stringify(r.statuses)); // the second, another one
 });
 
 test.run();

@@ -157,7 +157,7 @@ export async function runMain(args: string[]): Promise<number> {
   let stats;
   try {
     try {
-      ({ status } = await traceCommand({ command, builder, decideExec: engine.decide }));
+      ({ status } = await traceCommand({ command, builder, decideExec: engine.decide, reaped: (pid) => engine.reaped(pid) }));
     } catch (e) {
       if (!(e instanceof TraceError) || builder.executions.length > 0) throw e;
       warn(`${(e as Error).message}; running without the cache`);

@@ -12,6 +12,8 @@ export interface Change {
   exec: number;
   /** the earliest it can have begun, on the tracer's clock (a restore, made here, has none) */
   beganNs?: number;
+  /** a restore's place among snapshots and exec answers (memo/engine.ts) */
+  tick?: number;
 }
 
 export class ChangeLog {

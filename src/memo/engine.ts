@@ -13,6 +13,7 @@ import { LateChanges } from './late-changes.js';
 import { attributeDifference, endOffsets, observedNames, recordedAttributes, seeksOf, unjudgedAttributes, viewOf, type ProcessView } from './attributes.js';
 import { OutputSnapshots, type Snapshot } from './snapshots.js';
 import { parseStoredStat, rankMtimes } from './mtimes.js';
+import { Pins } from './pins.js';
 
 export interface MemoOptions {
   store: Store;
@@ -287,11 +288,20 @@ export class MemoEngine {
   private readonly walker = new LinkWalker();
   /** each program's #! interpreter, or null for a binary */
   private readonly interpreters = new Map<string, string | null>();
+  /** reads hashed while the file still held what was read */
+  private readonly pins: Pins;
 
   constructor(private readonly opts: MemoOptions, private readonly builder: TraceBuilder) {
     this.fs = new FsView(opts.hasher);
     this.restorer = new Restorer(opts.roots, opts.umask);
-    builder.onAccessSeen = (access, exec, at, beganNs) => {
+    this.pins = new Pins(opts.hasher, builder);
+    builder.onAccessSeen = (access, exec, at, beganNs, timeNs) => {
+      if (access.op === 'read' && access.result === 'ok' && access.seen && access.path) {
+        this.pins.noteRead(access, timeNs);
+        // under the root a change by the subtree can be recorded: what it read may be its input
+        if (this.opts.roots.allows(access.path)) this.pins.atRead(access, at);
+        return;
+      }
       if (access.result !== 'ok' || !access.path || !CHANGE_OPS.has(access.op) || WRITE_SINKS.has(access.path)) return;
       const change: Change = beganNs === undefined ? { at, exec } : { at, exec, beganNs };
       this.fs.changed(access.path, change);
@@ -321,6 +331,31 @@ export class MemoEngine {
         this.opts.warn(`recording ${exec.exe} failed: ${(e as Error).message}`);
       });
     };
+  }
+
+  /**
+   * The parent of process pid has just been told that it ended (its wait returned it), and waits
+   * at that return until this is done: every read in the subtree that ended there is pinned, so
+   * that a change the parent makes next (configure rewriting the conftest.c its compiler just
+   * read) does not spoil what the recording, which comes later, takes as read.
+   */
+  reaped(pid: number): void {
+    const top = this.builder.endedIn(pid);
+    if (!top || top.skipped) return;
+    const at = this.builder.log.length;
+    const stack = [top];
+    for (let e = stack.pop(); e; e = stack.pop()) {
+      for (const [pos, item] of this.builder.ownLog(e.id)) {
+        const a = item.kind === 'access' ? item.access : null;
+        if (!a || a.op !== 'read' || a.result !== 'ok' || !a.seen || !a.path) continue;
+        // a file from outside the root that the run never changed is read at the recording, as before
+        if (!this.opts.roots.allows(a.path) && !this.fs.changes.touched(a.path)) continue;
+        const changedSince = this.fs.changes.foreign({ path: a.path, kind: 'content' }, pos, () => false) !== null;
+        this.pins.atHold(a, at, changedSince);
+      }
+      stack.push(...this.builder.childrenOf(e));
+    }
+    this.pins.endPass();
   }
 
   /** The weak fingerprint; a query without a umask (explain, an old kernel) is taken to have the root's. */
@@ -360,7 +395,7 @@ export class MemoEngine {
         const blobs = await fetchBlobs(entry, this.opts.store);
         // the restore's changes are the parent's doing (-1: nobody's, for a skipped root); noted
         // first, since a restore that fails half-way has changed some paths all the same
-        const change = { at: this.builder.log.length, exec: this.builder.executionOf(q.pid)?.id ?? -1 };
+        const change = { at: this.builder.log.length, exec: this.builder.executionOf(q.pid)?.id ?? -1, tick: ++this.tick };
         const paths = entry.outputs.map((o) => this.opts.roots.load(o.path));
         for (const path of paths) {
           this.fs.changed(path, change);
@@ -602,7 +637,7 @@ export class MemoEngine {
    */
   private readButChanged(inputs: InputSpec[]): string | null {
     for (const spec of inputs) {
-      if (spec.kind !== 'content' || !spec.seen) continue;
+      if (spec.kind !== 'content' || !spec.seen || spec.pinned) continue; // a pin checked it when it hashed
       const seen = parseSeen(spec.seen);
       if (seen && typeOfMode(seen.mode) !== 'file') continue; // a directory's identity changes with its entries
       const now = statNow(spec.path, false);
@@ -768,7 +803,10 @@ export class MemoEngine {
       own.push([this.builder.startOf(exec.id), { kind: 'access', access: { op: 'read', path, result: 'ok' } }, NO_OUTPUT]);
     }
     for (const [at, item] of this.builder.ownLog(exec.id)) {
-      if (item.kind === 'access') own.push([at, { kind: 'access', access: item.access, mtimes }, NO_OUTPUT]);
+      if (item.kind === 'access') {
+        const pinned = item.access.op === 'read' ? this.pins.of(item.access) : undefined;
+        own.push([at, pinned ? { kind: 'access', access: item.access, mtimes, pinned } : { kind: 'access', access: item.access, mtimes }, NO_OUTPUT]);
+      }
       else if (item.kind === 'output') own.push([at, null, [{ fd: item.fd, data: item.data, dest: destOf(exec, item.fd) }]]);
       else {
         const [step, chunks] = await this.replayedStep(item.tag as Hit);
@@ -940,10 +978,13 @@ export class MemoEngine {
     const state: LateWatch = {};
     // absence, existence and listings were recorded as exec saw them: a later change leaves them be
     const read = inputs.filter((i) => i.kind === 'content' || i.kind === 'link').map((i) => i.path);
+    // a pinned read was looked at when it was pinned
+    const pinnedNs = new Map<string, number | null>();
+    for (const i of inputs) if (i.kind === 'content' && i.pinned && !outputs.includes(i.path)) pinnedNs.set(i.path, i.pinned.ns);
     this.late.watch(new Set([...read, ...outputs]), {
       spoils: (path, c) => {
         if (own(c.exec)) return false;
-        const looked = kept.has(path) ? kept.get(path)!.lookedNs : readNs;
+        const looked = kept.has(path) ? kept.get(path)!.lookedNs : pinnedNs.has(path) ? pinnedNs.get(path)! : readNs;
         return c.beganNs === undefined || looked === null || c.beganNs < looked;
       },
       withdraw: (path, c) => {
@@ -989,14 +1030,21 @@ export class MemoEngine {
       // absence, existence and listings are recorded as exec saw them: only their contents and
       // link targets are read again now, and only those can a later change spoil
       const seen = input.kind === 'absent' || input.kind === 'vacant' || input.kind === 'replaceable' || input.kind === 'exists' || input.kind === 'listing' || input.kind === 'stat';
-      const change = this.fs.changes.foreign(input, since, own, seen ? (c) => c.at > endAt : undefined);
+      // a pinned read was hashed as it was read: a change after the pin and after exec ended (its
+      // parent's, once its wait returned) spoils nothing; one while it ran is still a race
+      const pinned = input.kind === 'content' ? input.pinned : undefined;
+      const harmless = seen ? (c: Change): boolean => c.at > endAt : pinned ? (c: Change): boolean => c.at > pinned.at && c.at > endAt : undefined;
+      // what a rename moved is read where it went: a change to the name it left is no change to it
+      const at = input.kind === 'content' && input.movedTo !== undefined ? { path: input.movedTo, kind: 'content' as const } : input;
+      const change = this.fs.changes.foreign(at, since, own, harmless);
       if (change) return why(input.path, change);
     }
     for (const path of outputs) {
       const snapshot = kept.get(path);
-      // a process whose exec was answered after the snapshot could not have changed it before
+      // a process whose exec was answered after the snapshot could not have changed it before,
+      // nor a restore made after it (a parent's child served from cache)
       const after = snapshot
-        ? (c: Change): boolean => c.at > endAt && c.exec >= 0 && (this.answerOf.get(c.exec)?.tick ?? -1) > snapshot.taken
+        ? (c: Change): boolean => c.at > endAt && (c.tick ?? (c.exec >= 0 ? this.answerOf.get(c.exec)?.tick ?? -1 : -1)) > snapshot.taken
         : undefined;
       const change = this.fs.changes.foreign({ path, kind: 'content' }, since, own, after);
       if (change) return why(path, change);

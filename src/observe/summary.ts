@@ -4,11 +4,12 @@ import { basename, dirname, join } from 'node:path';
 import type { Access } from '../trace/index.js';
 import { parseSeen, typeOfMode } from './seen.js';
 import { stronger, type MtimeUse } from './mtime-use.js';
-import type { InputSpec, StatSpec, Summary } from './types.js';
+import type { InputSpec, Pinned, StatSpec, Summary } from './types.js';
 
 /** One step of a subtree, in the order it happened: an access, or a whole child served from cache. */
 export type Step =
-  | { kind: 'access'; access: Access; mtimes?: MtimeUse }
+  /** pinned: a read's content as hashed while the file provably held what was read (memo/pins.ts) */
+  | { kind: 'access'; access: Access; mtimes?: MtimeUse; pinned?: Pinned }
   | { kind: 'replayed'; inputs: InputSpec[]; outputs: string[]; created: string[]; removed: string[]; entryChanges: [string, 'added' | 'removed'][] };
 
 /** Resolves the symlinks on a path's way (fingerprint/links.ts); a summary without one takes paths as spelled. */
@@ -43,6 +44,8 @@ class PathStates {
   private readonly changes = new Map<string, Map<string, 'added' | 'removed'>>();
   /** why the subtree's inputs cannot be told from what it left: the first such change */
   lostInput: string | null = null;
+  /** files whose first access read their content, and no hash was taken of what it read: a
+   * change by the subtree afterwards leaves nothing to read it from */
   private readonly readFirst = new Set<string>();
   /** symlinks the subtree went through: changing one afterwards hides where it went */
   private readonly walked = new Set<string>();
@@ -74,7 +77,9 @@ class PathStates {
     }
     known.add(spec.path);
     if (PSEUDO_INPUTS.has(spec.path) || describesSelf(spec.path)) return;
-    if (spec.kind === 'content' || spec.kind === 'listing') this.readFirst.add(spec.path);
+    // a listing's names and types came with the event, and a pinned read's hash was taken as it
+    // read: the subtree may change either afterwards (rm -rf of what it listed, sed -i)
+    if (spec.kind === 'content' && spec.known === undefined) this.readFirst.add(spec.path);
     if (spec.kind === 'stat') this.stats.set(kind + spec.path, spec);
     this.inputs.push(spec);
   }
@@ -106,7 +111,7 @@ class PathStates {
   output(path: string, prior: InputSpec | null, removes = false, ownPrior = false): void {
     if (this.movedTo.has(path)) this.lose(`it moves a file to ${path} and then changes it: what it moved is lost`);
     if (!this.changed.has(path)) {
-      if (this.readFirst.has(path) && !ownPrior) this.lose(`it reads ${path} and then changes it`);
+      if (this.readFirst.has(path) && !ownPrior) this.lose(`it reads ${path} and then changes it, before what it read could be hashed`);
       if (this.walked.has(path)) this.lose(`it goes through the symlink ${path} and then changes it`);
       if (prior) this.input(prior); // what the change itself depended on is no earlier read
       if (prior?.kind === 'content' && prior.prefix !== undefined) this.appendedTo.add(path);
@@ -220,7 +225,22 @@ function parentOf(s: PathStates, path: string): void {
   if (dir !== path) s.input({ path: dir, kind: 'exists', type: 'dir' });
 }
 
-function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: MtimeUse): string | null {
+/** A read's input: its content, with the identity it had and, when pinned, the hash of what was read. */
+function contentSpec(path: string, a: Access, pinned: Pinned | undefined): InputSpec {
+  // a directory opened (rm -rf, find, opendir): there, and a directory, as the event says; its
+  // names are a listing's business
+  const seen = a.seen ? parseSeen(a.seen) : null;
+  if (seen && typeOfMode(seen.mode) === 'dir') return { path, kind: 'exists', type: 'dir' };
+  const spec: InputSpec = a.seen ? { path, kind: 'content', seen: a.seen } : { path, kind: 'content' };
+  // pinned under the path as spelled: a symlink on the way is an input of its own
+  if (pinned && pinned.path === a.path) {
+    spec.known = pinned.value;
+    spec.pinned = pinned;
+  }
+  return spec;
+}
+
+function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: MtimeUse, pinned?: Pinned): string | null {
   if (a.op === 'stdin' || a.op === 'dup') return null;
   if (!a.path) return null;
   const ok = a.result === 'ok';
@@ -240,7 +260,7 @@ function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: Mtime
       s.input({ path: a.path, kind: 'stat', type: 'file', mode: -1, uid: -1, gid: -1 });
       return null;
     case 'read':
-      s.input(ok ? (a.seen ? { path, kind: 'content', seen: a.seen } : { path, kind: 'content' }) : probeSpec(path, a.result));
+      s.input(ok ? contentSpec(path, a, pinned) : probeSpec(path, a.result));
       return null;
     case 'probe': s.input(ok ? statSpec(path, a, mtimes) : probeSpec(path, a.result, a.type)); return null;
     // a directory, as lstat says: getcwd would tell a symlink standing there now
@@ -289,8 +309,14 @@ function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: Mtime
     case 'link': case 'rename': {
       const spelledTo = typeof a.to === 'string' ? a.to : undefined;
       if (!spelledTo) return null;
-      if (!ok) { s.input(failedChange(path, a.result)); return null; }
       const { links: toLinks, real: to } = walker.walk(spelledTo, false);
+      // EEXIST is the destination's (mv tries RENAME_NOREPLACE first): something stood there
+      if (!ok && a.result === 'EEXIST') {
+        for (const link of toLinks) s.through(link);
+        s.input({ path: to, kind: 'exists', nofollow: true });
+        return null;
+      }
+      if (!ok) { s.input(failedChange(path, a.result)); return null; }
       for (const link of toLinks) s.through(link);
       parentOf(s, to);
       if (a.op === 'rename') {
@@ -343,7 +369,7 @@ export function summarize(steps: Step[], walker: PathWalker = AS_SPELLED): Summa
       for (const [path, change] of step.entryChanges) s.entryChanged(path, change === 'added');
       continue;
     }
-    reason ??= applyAccess(s, step.access, walker, step.mtimes ?? 'absolute');
+    reason ??= applyAccess(s, step.access, walker, step.mtimes ?? 'absolute', step.pinned);
   }
   const unmodelled = reason;
   reason ??= s.lostInput;

@@ -6,7 +6,7 @@ type SpecOf =
   /** a regular file read: its bytes. seen: its identity when it was opened (a change by a process
    * outside the trace before the recording shows as another); prefix: for a file the subtree
    * appended to, how many bytes it held before (the input is those bytes) */
-  | { path: string; kind: 'content'; seen?: string; prefix?: number; movedTo?: string }
+  | { path: string; kind: 'content'; seen?: string; prefix?: number; movedTo?: string; pinned?: Pinned }
   | { path: string; kind: 'absent' } // probed (or created) and found missing, symlinks followed
   | { path: string; kind: 'vacant' } // no name at all there, not even a dangling symlink (lstat)
   /** what a truncating create needs: nothing there, or a file it ends the same with (the mode,
@@ -16,6 +16,19 @@ type SpecOf =
   | StatSpec
   | { path: string; kind: 'listing'; names: string[]; types?: string } // the names (and entry types) a directory held before
   | { path: string; kind: 'link' }; // a symlink's target text
+
+/**
+ * A read's content hashed while the file provably held what the program read (its identity as the
+ * tracer saw it at the open, checked before and after hashing): what a later change, by the
+ * subtree or by its parent once the subtree ended, cannot spoil. at: the log's length then; ns:
+ * when, on the tracer's clock (null: not known).
+ */
+export interface Pinned {
+  path: string;
+  value: string;
+  at: number;
+  ns: number | null;
+}
 
 /**
  * A stat's answer as a program can act on it: type and mode always, a regular file's size, and

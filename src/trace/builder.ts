@@ -60,9 +60,10 @@ export class TraceBuilder {
   private readonly logOfExec = new Map<number, number[]>();
   /** called when an execution's process has ended (innermost first in an exec chain) */
   onExecutionEnd: ((exec: Execution) => void) | null = null;
-  /** called for every access as it arrives, with its execution, its position in the log and, for
-   * a change, the earliest it can have begun (ns on the tracer's clock, see tracerStartNs) */
-  onAccessSeen: ((access: Access, exec: number, at: number, beganNs?: number) => void) | null = null;
+  /** called for every access as it arrives, with its execution, its position in the log, for
+   * a change the earliest it can have begun (ns on the tracer's clock, see tracerStartNs), and
+   * when it was reported (the same clock) */
+  onAccessSeen: ((access: Access, exec: number, at: number, beganNs: number | undefined, timeNs: number) => void) | null = null;
   /** CLOCK_MONOTONIC when the tracer started, from which event times count (null: not said) */
   tracerStartNs: bigint | null = null;
   /** called when a program has started in a process */
@@ -250,6 +251,18 @@ export class TraceBuilder {
     return false;
   }
 
+  /** The outermost of the executions process pid ran (an exec chain shares a pid), if it has ended. */
+  endedIn(pid: number): Execution | null {
+    for (let i = this.executions.length - 1; i >= 0; i--) {
+      let e = this.executions[i]!;
+      if (e.pid !== pid) continue;
+      if (e.endMs === null) return null;
+      for (let up = e.parent === null ? undefined : this.executions[e.parent]; up?.pid === pid; up = up.parent === null ? undefined : this.executions[up.parent]) e = up;
+      return e;
+    }
+    return null;
+  }
+
   isWithin(exec: Execution, ancestor: number): boolean {
     for (let e: Execution | undefined = exec; e; e = e.parent === null ? undefined : this.executions[e.parent]) {
       if (e.id === ancestor) return true;
@@ -322,7 +335,7 @@ export class TraceBuilder {
     }
     exec.accesses.push(access);
     const at = this.append({ exec: exec.id, kind: 'access', access });
-    this.onAccessSeen?.(access, exec.id, at, ev.aux > 0 && op !== 'dup' ? Number(ev.timeNs) - ev.aux * 1000 : undefined);
+    this.onAccessSeen?.(access, exec.id, at, ev.aux > 0 && op !== 'dup' ? Number(ev.timeNs) - ev.aux * 1000 : undefined, Number(ev.timeNs));
   }
 
   /**

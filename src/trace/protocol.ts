@@ -10,7 +10,7 @@ const REPLY_MAGIC = 0x70637453; // "pctS": with nseeks
 
 export const EventType = {
   start: 1, exec: 2, spawn: 3, exit: 4, access: 5, flag: 6, nondet: 7, output: 8, error: 9,
-  warn: 10, done: 11, thread: 12, execQuery: 13, observed: 14, fdEnd: 15,
+  warn: 10, done: 11, thread: 12, execQuery: 13, observed: 14, fdEnd: 15, reaped: 16,
 } as const;
 
 /** Access ops, indexed by their number in the protocol. */

@@ -28,6 +28,9 @@ export interface TraceOptions {
   builder?: TraceBuilder;
   /** asked before every exec: run the program, or skip it with a recorded result */
   decideExec?: (query: ExecQuery) => ExecDecision | Promise<ExecDecision>;
+  /** (with decideExec) a wait returned process pid, which ran a program: its parent waits at
+   * that return until this is done */
+  reaped?: (pid: number) => void;
   /** the signals and fds the command starts with; default: the caller's (callerLaunch) */
   launch?: Launch;
 }
@@ -218,10 +221,20 @@ export async function traceCommand(options: TraceOptions): Promise<TraceResult> 
           socket.write(encodeExecReply(decision));
         });
       };
+      // answered in turn with the exec queries: the tracer waits for one answer at a time
+      const onReaped = (ev: RawEvent): void => {
+        decisions = decisions.then(() => {
+          try {
+            options.reaped?.(ev.value);
+          } catch { /* the parent goes on all the same */ }
+          socket.write(encodeExecReply({ skip: false }));
+        });
+      };
       socket.on('data', (chunk: Buffer) => {
         try {
           for (const ev of decoder.push(chunk)) {
             if (ev.type === EventType.execQuery) onQuery(ev);
+            else if (ev.type === EventType.reaped) onReaped(ev);
             else builder.add(ev);
           }
           if (builder.rootPid) forwarders.started(builder.rootPid);
