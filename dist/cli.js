@@ -95,7 +95,7 @@ var SCALAR_KEYS, OBSERVED_BY;
 var init_process_attrs = __esm({
   "src/trace/process-attrs.ts"() {
     "use strict";
-    SCALAR_KEYS = ["uid", "gid", "groups", "sigign", "sigblk", "rlimits", "ns", "affinity", "uname"];
+    SCALAR_KEYS = ["uid", "gid", "groups", "sigign", "sigblk", "ctty", "rlimits", "ns", "affinity", "uname"];
     OBSERVED_BY = { sched_getaffinity: "affinity", uname: "uname" };
   }
 });
@@ -131,7 +131,7 @@ function payloadStrings(payload) {
   return out;
 }
 function decodeExecQuery(ev) {
-  const [exe = "", cwd = "", k0 = "", k1 = "", k2 = "", s1 = "", s2 = "", ...rest] = payloadStrings(ev.payload);
+  const [exe = "", cwd = "", k0 = "", k1 = "", k2 = "", s1 = "", s2 = "", s0 = "", ...rest] = payloadStrings(ev.payload);
   return {
     pid: ev.pid,
     tid: ev.value,
@@ -139,6 +139,7 @@ function decodeExecQuery(ev) {
     cwd,
     stdio: [k0, k1, k2],
     streams: [s1, s2],
+    stdinId: s0,
     argv: rest.slice(0, ev.kind),
     env: rest.slice(ev.kind, ev.kind + ev.aux),
     umask: ev.op === UMASK_UNKNOWN ? null : ev.op,
@@ -195,7 +196,8 @@ var init_protocol = __esm({
       thread: 12,
       execQuery: 13,
       observed: 14,
-      fdEnd: 15
+      fdEnd: 15,
+      reaped: 16
     };
     ACCESS_OPS = [
       "",
@@ -314,8 +316,9 @@ var init_builder = __esm({
       logOfExec = /* @__PURE__ */ new Map();
       /** called when an execution's process has ended (innermost first in an exec chain) */
       onExecutionEnd = null;
-      /** called for every access as it arrives, with its execution, its position in the log and, for
-       * a change, the earliest it can have begun (ns on the tracer's clock, see tracerStartNs) */
+      /** called for every access as it arrives, with its execution, its position in the log, for
+       * a change the earliest it can have begun (ns on the tracer's clock, see tracerStartNs), and
+       * when it was reported (the same clock) */
       onAccessSeen = null;
       /** CLOCK_MONOTONIC when the tracer started, from which event times count (null: not said) */
       tracerStartNs = null;
@@ -324,6 +327,8 @@ var init_builder = __esm({
       rootPid = null;
       rootStatus = null;
       done = false;
+      /** the command's processes that have not ended, as far as the events so far tell */
+      livePids = /* @__PURE__ */ new Set();
       executionOfPid = /* @__PURE__ */ new Map();
       /** threads, whose ids the notification events carry, to their process */
       processOfThread = /* @__PURE__ */ new Map();
@@ -334,6 +339,7 @@ var init_builder = __esm({
         switch (ev.type) {
           case EventType.start:
             this.rootPid = ev.pid;
+            this.livePids.add(ev.pid);
             if (ev.payload.length >= 8) this.tracerStartNs = ev.payload.readBigUInt64LE(0);
             break;
           case EventType.exec:
@@ -343,6 +349,7 @@ var init_builder = __esm({
             const parent = this.executionOfPid.get(ev.pid);
             if (parent) this.executionOfPid.set(ev.value, parent);
             this.processOfThread.delete(ev.value);
+            this.livePids.add(ev.value);
             break;
           }
           case EventType.thread:
@@ -395,7 +402,7 @@ var init_builder = __esm({
         }
       }
       onExec(ev) {
-        const [exe = "", cwd = "", k0, k1, k2, s1 = "", s2 = "", ...argv] = payloadStrings(ev.payload);
+        const [exe = "", cwd = "", k0, k1, k2, s1 = "", s2 = "", s0 = "", ...argv] = payloadStrings(ev.payload);
         const parent = this.executionOfPid.get(ev.pid) ?? null;
         const exec = {
           id: this.executions.length,
@@ -414,6 +421,7 @@ var init_builder = __esm({
           observed: [],
           stdio: { "0": k0, "1": k1, "2": k2 },
           streams: [s1, s2],
+          stdinId: s0,
           output: []
         };
         this.adopt(exec);
@@ -441,6 +449,7 @@ var init_builder = __esm({
           observed: [],
           stdio: { "0": query.stdio[0], "1": query.stdio[1], "2": query.stdio[2] },
           streams: query.streams,
+          stdinId: query.stdinId,
           output: output.map((o) => ({ fd: o.fd, bytes: o.data.length })),
           skipped: true
         };
@@ -461,6 +470,7 @@ var init_builder = __esm({
           }
         }
         this.executionOfPid.delete(ev.pid);
+        this.livePids.delete(ev.pid);
         for (const exec of ended.reverse()) this.onExecutionEnd?.(exec);
         if (ev.pid === this.rootPid) {
           this.rootStatus = { exitCode: signaled ? null : ev.value, signal: signaled ? ev.value : null };
@@ -501,6 +511,17 @@ var init_builder = __esm({
           if (pid !== exec.pid && this.isWithin(e, exec.id)) return true;
         }
         return false;
+      }
+      /** The outermost of the executions process pid ran (an exec chain shares a pid), if it has ended. */
+      endedIn(pid) {
+        for (let i = this.executions.length - 1; i >= 0; i--) {
+          let e = this.executions[i];
+          if (e.pid !== pid) continue;
+          if (e.endMs === null) return null;
+          for (let up = e.parent === null ? void 0 : this.executions[e.parent]; up?.pid === pid; up = up.parent === null ? void 0 : this.executions[up.parent]) e = up;
+          return e;
+        }
+        return null;
       }
       isWithin(exec, ancestor) {
         for (let e = exec; e; e = e.parent === null ? void 0 : this.executions[e.parent]) {
@@ -582,7 +603,7 @@ var init_builder = __esm({
         }
         exec.accesses.push(access);
         const at = this.append({ exec: exec.id, kind: "access", access });
-        this.onAccessSeen?.(access, exec.id, at, ev.aux > 0 && op !== "dup" ? Number(ev.timeNs) - ev.aux * 1e3 : void 0);
+        this.onAccessSeen?.(access, exec.id, at, ev.aux > 0 && op !== "dup" ? Number(ev.timeNs) - ev.aux * 1e3 : void 0, Number(ev.timeNs));
       }
       /**
        * A read of something that is no file's content: stdin opened again by path is stdin; another
@@ -781,12 +802,71 @@ var init_native = __esm({
   }
 });
 
+// src/trace/signals.ts
+function inTerminalForeground(pid) {
+  try {
+    const stat = (0, import_node_fs3.readFileSync)(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const pgrp = Number(fields[2]);
+    const tpgid = Number(fields[5]);
+    return tpgid > 0 && tpgid === pgrp;
+  } catch {
+    return false;
+  }
+}
+function forwardSignals() {
+  let root = null;
+  let last = null;
+  const early = [];
+  const send = (pid, sig) => {
+    if (FROM_TERMINAL.has(sig) && inTerminalForeground(pid)) return;
+    try {
+      process.kill(pid, sig);
+    } catch {
+    }
+  };
+  const handler = (sig) => {
+    last = sig;
+    if (root === null) early.push(sig);
+    else send(root, sig);
+  };
+  for (const sig of FORWARDED) process.on(sig, handler);
+  return {
+    started(pid) {
+      if (root !== null) return;
+      root = pid;
+      for (const sig of early.splice(0)) send(pid, sig);
+    },
+    ended(leftovers) {
+      if (last === null) return;
+      for (const pid of leftovers) {
+        try {
+          process.kill(pid, last);
+        } catch {
+        }
+      }
+    },
+    remove() {
+      for (const sig of FORWARDED) process.off(sig, handler);
+    }
+  };
+}
+var import_node_fs3, FORWARDED, FROM_TERMINAL;
+var init_signals = __esm({
+  "src/trace/signals.ts"() {
+    "use strict";
+    import_node_fs3 = require("node:fs");
+    FORWARDED = ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT"];
+    FROM_TERMINAL = /* @__PURE__ */ new Set(["SIGINT", "SIGQUIT"]);
+  }
+});
+
 // src/trace/session.ts
 function resolveProgram(name, env, cwd) {
   const executable = (p) => {
     try {
-      (0, import_node_fs3.accessSync)(p, import_node_fs3.constants.X_OK);
-      return (0, import_node_fs3.statSync)(p).isFile();
+      (0, import_node_fs4.accessSync)(p, import_node_fs4.constants.X_OK);
+      return (0, import_node_fs4.statSync)(p).isFile();
     } catch {
       return false;
     }
@@ -835,7 +915,7 @@ function startForked(native, inherit) {
   };
 }
 async function startProgram(native, program, sudo, inherit) {
-  const dir = (0, import_node_fs3.mkdtempSync)((0, import_node_path2.join)((0, import_node_os2.tmpdir)(), "processcache-"));
+  const dir = (0, import_node_fs4.mkdtempSync)((0, import_node_path2.join)((0, import_node_os2.tmpdir)(), "processcache-"));
   const path = (0, import_node_path2.join)(dir, "tracer.sock");
   const listener = native.listen(path);
   const argv = [program, "--connect", path];
@@ -855,7 +935,7 @@ async function startProgram(native, program, sudo, inherit) {
     throw new TraceError(`the tracer program did not start${sudo ? " through sudo" : ""}: ${stderr.trim() || e.message}`);
   } finally {
     native.close(listener);
-    (0, import_node_fs3.rmSync)(dir, { recursive: true, force: true });
+    (0, import_node_fs4.rmSync)(dir, { recursive: true, force: true });
   }
   return {
     socket: new import_node_net.Socket({ fd: channel, readable: true, writable: true }),
@@ -908,7 +988,7 @@ async function traceCommand(options) {
   const t0 = performance.now();
   const builder = options.builder ?? new TraceBuilder();
   const decoder = new EventDecoder();
-  const forwarders = installSignalForwarding(builder);
+  const forwarders = forwardSignals();
   try {
     await new Promise((resolveDone, reject) => {
       const { socket } = started;
@@ -928,12 +1008,23 @@ async function traceCommand(options) {
           socket.write(encodeExecReply(decision));
         });
       };
+      const onReaped = (ev) => {
+        decisions = decisions.then(() => {
+          try {
+            options.reaped?.(ev.value);
+          } catch {
+          }
+          socket.write(encodeExecReply({ skip: false }));
+        });
+      };
       socket.on("data", (chunk) => {
         try {
           for (const ev of decoder.push(chunk)) {
             if (ev.type === EventType.execQuery) onQuery(ev);
+            else if (ev.type === EventType.reaped) onReaped(ev);
             else builder.add(ev);
           }
+          if (builder.rootPid) forwarders.started(builder.rootPid);
         } catch (e) {
           reject(e);
           socket.destroy();
@@ -954,6 +1045,7 @@ async function traceCommand(options) {
       });
       socket.write(spec);
     });
+    forwarders.ended(builder.livePids);
   } finally {
     forwarders.remove();
     started.finish();
@@ -977,35 +1069,11 @@ function exitCodeOf(status) {
   if (status.signal !== null) return 128 + status.signal;
   return status.exitCode ?? 1;
 }
-function installSignalForwarding(builder) {
-  const ignore = () => {
-  };
-  const forward = (sig) => {
-    if (builder.rootPid) {
-      try {
-        process.kill(builder.rootPid, sig);
-      } catch {
-      }
-    }
-  };
-  process.on("SIGINT", ignore);
-  process.on("SIGQUIT", ignore);
-  process.on("SIGTERM", forward);
-  process.on("SIGHUP", forward);
-  return {
-    remove() {
-      process.off("SIGINT", ignore);
-      process.off("SIGQUIT", ignore);
-      process.off("SIGTERM", forward);
-      process.off("SIGHUP", forward);
-    }
-  };
-}
 function setuidWarnings(trace) {
   const out = [];
   for (const exec of trace.executions) {
     try {
-      if ((0, import_node_fs3.statSync)(exec.exe).mode & 2048) {
+      if ((0, import_node_fs4.statSync)(exec.exe).mode & 2048) {
         out.push(`${exec.exe} is setuid, but the tracer runs without privileges, so it ran without them. Give this user passwordless sudo (the tracer then runs privileged and the command as you) or run processcache as root.`);
       }
     } catch {
@@ -1013,12 +1081,12 @@ function setuidWarnings(trace) {
   }
   return [...new Set(out)];
 }
-var import_node_child_process, import_node_fs3, import_node_net, import_node_os2, import_node_path2, TraceError;
+var import_node_child_process, import_node_fs4, import_node_net, import_node_os2, import_node_path2, TraceError;
 var init_session = __esm({
   "src/trace/session.ts"() {
     "use strict";
     import_node_child_process = require("node:child_process");
-    import_node_fs3 = require("node:fs");
+    import_node_fs4 = require("node:fs");
     import_node_net = require("node:net");
     import_node_os2 = require("node:os");
     import_node_path2 = require("node:path");
@@ -1026,6 +1094,7 @@ var init_session = __esm({
     init_launch();
     init_native();
     init_protocol();
+    init_signals();
     TraceError = class extends Error {
     };
   }
@@ -1096,12 +1165,12 @@ async function digestChunked(file) {
   for (let n; (n = (await file.read(buf, 0, buf.length, null)).bytesRead) > 0; ) h.update(buf.subarray(0, n));
   return h.digest("hex");
 }
-var import_node_crypto, import_node_fs4, RACY_FINE_NS, RACY_COARSE_NS, AT_ONCE_MAX, KEEP, FileHasher;
+var import_node_crypto, import_node_fs5, RACY_FINE_NS, RACY_COARSE_NS, AT_ONCE_MAX, KEEP, FileHasher;
 var init_hash = __esm({
   "src/fingerprint/hash.ts"() {
     "use strict";
     import_node_crypto = require("node:crypto");
-    import_node_fs4 = require("node:fs");
+    import_node_fs5 = require("node:fs");
     RACY_FINE_NS = 20000000n;
     RACY_COARSE_NS = 2000000000n;
     AT_ONCE_MAX = 4n << 20n;
@@ -1128,7 +1197,7 @@ var init_hash = __esm({
       lookUp(path) {
         let st;
         try {
-          st = (0, import_node_fs4.statSync)(path, { bigint: true, throwIfNoEntry: false });
+          st = (0, import_node_fs5.statSync)(path, { bigint: true, throwIfNoEntry: false });
         } catch {
           return "not-a-file";
         }
@@ -1138,23 +1207,23 @@ var init_hash = __esm({
       hashContent(path) {
         let fd;
         try {
-          fd = (0, import_node_fs4.openSync)(path, "r");
+          fd = (0, import_node_fs5.openSync)(path, "r");
         } catch {
           return null;
         }
         try {
-          const before = (0, import_node_fs4.fstatSync)(fd, { bigint: true });
+          const before = (0, import_node_fs5.fstatSync)(fd, { bigint: true });
           if (!before.isFile()) return null;
           const h = (0, import_node_crypto.createHash)("sha256");
           const buf = Buffer.allocUnsafe(Math.min(1 << 20, Number(before.size) + 1));
-          for (let n; (n = (0, import_node_fs4.readSync)(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+          for (let n; (n = (0, import_node_fs5.readSync)(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
           const digest = h.digest("hex");
           this.remember(path, before, digest);
           return digest;
         } catch {
           return null;
         } finally {
-          (0, import_node_fs4.closeSync)(fd);
+          (0, import_node_fs5.closeSync)(fd);
         }
       }
       /** The digest known for the file at path, as lstat or stat saw it, if any: no read needed. */
@@ -1199,7 +1268,7 @@ var init_hash = __esm({
       hashPrefix(path, n) {
         let fd;
         try {
-          fd = (0, import_node_fs4.openSync)(path, "r");
+          fd = (0, import_node_fs5.openSync)(path, "r");
         } catch {
           return null;
         }
@@ -1207,7 +1276,7 @@ var init_hash = __esm({
           const h = (0, import_node_crypto.createHash)("sha256");
           const buf = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, n)));
           let left = n;
-          for (let got; left > 0 && (got = (0, import_node_fs4.readSync)(fd, buf, 0, Math.min(buf.length, left), n - left)) > 0; ) {
+          for (let got; left > 0 && (got = (0, import_node_fs5.readSync)(fd, buf, 0, Math.min(buf.length, left), n - left)) > 0; ) {
             h.update(buf.subarray(0, got));
             left -= got;
           }
@@ -1215,20 +1284,20 @@ var init_hash = __esm({
         } catch {
           return null;
         } finally {
-          (0, import_node_fs4.closeSync)(fd);
+          (0, import_node_fs5.closeSync)(fd);
         }
       }
       /** A file's bytes and their sha256, remembered for the file as it was when opened. */
       read(path) {
-        const fd = (0, import_node_fs4.openSync)(path, "r");
+        const fd = (0, import_node_fs5.openSync)(path, "r");
         try {
-          const st = (0, import_node_fs4.fstatSync)(fd, { bigint: true });
-          const data = (0, import_node_fs4.readFileSync)(fd);
+          const st = (0, import_node_fs5.fstatSync)(fd, { bigint: true });
+          const data = (0, import_node_fs5.readFileSync)(fd);
           const digest = sha256(data);
           this.remember(path, st, digest);
           return { data, digest };
         } finally {
-          (0, import_node_fs4.closeSync)(fd);
+          (0, import_node_fs5.closeSync)(fd);
         }
       }
       /** Keeps digest for the file as stat saw it, unless it changed too recently to tell a later change. */
@@ -1281,6 +1350,9 @@ function parseSeen(text) {
 }
 function identityOf(s) {
   return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+}
+function openFileOf(s) {
+  return ((s.dev << 40n ^ s.ino ^ 1n) & 0xffffffffffffffffn).toString(16);
 }
 var S_IFMT, TYPES;
 var init_seen = __esm({
@@ -1470,7 +1542,17 @@ function parentOf(s, path) {
   const dir = (0, import_node_path4.dirname)(path);
   if (dir !== path) s.input({ path: dir, kind: "exists", type: "dir" });
 }
-function applyAccess(s, a, walker, mtimes) {
+function contentSpec(path, a, pinned) {
+  const seen = a.seen ? parseSeen(a.seen) : null;
+  if (seen && typeOfMode(seen.mode) === "dir") return { path, kind: "exists", type: "dir" };
+  const spec = a.seen ? { path, kind: "content", seen: a.seen } : { path, kind: "content" };
+  if (pinned && pinned.path === a.path) {
+    spec.known = pinned.value;
+    spec.pinned = pinned;
+  }
+  return spec;
+}
+function applyAccess(s, a, walker, mtimes, pinned) {
   if (a.op === "stdin" || a.op === "dup") return null;
   if (!a.path) return null;
   const ok = a.result === "ok";
@@ -1487,7 +1569,7 @@ function applyAccess(s, a, walker, mtimes) {
       s.input({ path: a.path, kind: "stat", type: "file", mode: -1, uid: -1, gid: -1 });
       return null;
     case "read":
-      s.input(ok ? a.seen ? { path, kind: "content", seen: a.seen } : { path, kind: "content" } : probeSpec(path, a.result));
+      s.input(ok ? contentSpec(path, a, pinned) : probeSpec(path, a.result));
       return null;
     case "probe":
       s.input(ok ? statSpec(path, a, mtimes) : probeSpec(path, a.result, a.type));
@@ -1562,11 +1644,16 @@ function applyAccess(s, a, walker, mtimes) {
     case "rename": {
       const spelledTo = typeof a.to === "string" ? a.to : void 0;
       if (!spelledTo) return null;
+      const { links: toLinks, real: to } = walker.walk(spelledTo, false);
+      if (!ok && a.result === "EEXIST") {
+        for (const link of toLinks) s.through(link);
+        s.input({ path: to, kind: "exists", nofollow: true });
+        return null;
+      }
       if (!ok) {
         s.input(failedChange(path, a.result));
         return null;
       }
-      const { links: toLinks, real: to } = walker.walk(spelledTo, false);
       for (const link of toLinks) s.through(link);
       parentOf(s, to);
       if (a.op === "rename") {
@@ -1611,7 +1698,7 @@ function summarize(steps, walker = AS_SPELLED) {
       for (const [path, change] of step.entryChanges) s.entryChanged(path, change === "added");
       continue;
     }
-    reason ??= applyAccess(s, step.access, walker, step.mtimes ?? "absolute");
+    reason ??= applyAccess(s, step.access, walker, step.mtimes ?? "absolute", step.pinned);
   }
   const unmodelled = reason;
   reason ??= s.lostInput;
@@ -1653,6 +1740,8 @@ var init_summary = __esm({
       changes = /* @__PURE__ */ new Map();
       /** why the subtree's inputs cannot be told from what it left: the first such change */
       lostInput = null;
+      /** files whose first access read their content, and no hash was taken of what it read: a
+       * change by the subtree afterwards leaves nothing to read it from */
       readFirst = /* @__PURE__ */ new Set();
       /** symlinks the subtree went through: changing one afterwards hides where it went */
       walked = /* @__PURE__ */ new Set();
@@ -1679,7 +1768,7 @@ var init_summary = __esm({
         }
         known.add(spec.path);
         if (PSEUDO_INPUTS.has(spec.path) || describesSelf(spec.path)) return;
-        if (spec.kind === "content" || spec.kind === "listing") this.readFirst.add(spec.path);
+        if (spec.kind === "content" && spec.known === void 0) this.readFirst.add(spec.path);
         if (spec.kind === "stat") this.stats.set(kind + spec.path, spec);
         this.inputs.push(spec);
       }
@@ -1707,7 +1796,7 @@ var init_summary = __esm({
       output(path, prior, removes = false, ownPrior = false) {
         if (this.movedTo.has(path)) this.lose(`it moves a file to ${path} and then changes it: what it moved is lost`);
         if (!this.changed.has(path)) {
-          if (this.readFirst.has(path) && !ownPrior) this.lose(`it reads ${path} and then changes it`);
+          if (this.readFirst.has(path) && !ownPrior) this.lose(`it reads ${path} and then changes it, before what it read could be hashed`);
           if (this.walked.has(path)) this.lose(`it goes through the symlink ${path} and then changes it`);
           if (prior) this.input(prior);
           if (prior?.kind === "content" && prior.prefix !== void 0) this.appendedTo.add(path);
@@ -1780,7 +1869,7 @@ function typeOf(st) {
 }
 function existence(path, recordedType, nofollow = false) {
   try {
-    const st = nofollow || recordedType === "symlink" ? (0, import_node_fs5.lstatSync)(path, { throwIfNoEntry: false }) : (0, import_node_fs5.statSync)(path, { throwIfNoEntry: false });
+    const st = nofollow || recordedType === "symlink" ? (0, import_node_fs6.lstatSync)(path, { throwIfNoEntry: false }) : (0, import_node_fs6.statSync)(path, { throwIfNoEntry: false });
     if (!st) return "absent";
     return recordedType ? `type:${typeOf(st)}` : "exists";
   } catch (e) {
@@ -1789,14 +1878,14 @@ function existence(path, recordedType, nofollow = false) {
 }
 function vacancy(path) {
   try {
-    return (0, import_node_fs5.lstatSync)(path, { throwIfNoEntry: false }) ? "taken" : "absent";
+    return (0, import_node_fs6.lstatSync)(path, { throwIfNoEntry: false }) ? "taken" : "absent";
   } catch {
     return "absent";
   }
 }
 function replaceable(path) {
   try {
-    const st = (0, import_node_fs5.lstatSync)(path, { throwIfNoEntry: false });
+    const st = (0, import_node_fs6.lstatSync)(path, { throwIfNoEntry: false });
     if (!st) return null;
     return st.isFile() && st.nlink === 1 && (st.mode & 128) !== 0 ? `replaceable:${(st.mode & 4095).toString(8)}:${st.uid}:${st.gid}` : "taken";
   } catch {
@@ -1813,9 +1902,9 @@ function direntType(d) {
 }
 function listingValue(spec) {
   try {
-    if (spec.types === void 0) return namesFingerprint((0, import_node_fs5.readdirSync)(spec.path).sort());
+    if (spec.types === void 0) return namesFingerprint((0, import_node_fs6.readdirSync)(spec.path).sort());
     const unknown = new Set(spec.names.filter((_, i) => spec.types[i] === "?"));
-    const entries = (0, import_node_fs5.readdirSync)(spec.path, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    const entries = (0, import_node_fs6.readdirSync)(spec.path, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
     return namesFingerprint(entries.map((d) => d.name), entries.map((d) => unknown.has(d.name) ? "?" : direntType(d)).join(""));
   } catch {
     return "absent";
@@ -1833,7 +1922,7 @@ function statFields(st) {
 }
 function statNow(path, nofollow) {
   try {
-    return (nofollow ? import_node_fs5.lstatSync : import_node_fs5.statSync)(path, { bigint: true, throwIfNoEntry: false });
+    return (nofollow ? import_node_fs6.lstatSync : import_node_fs6.statSync)(path, { bigint: true, throwIfNoEntry: false });
   } catch {
     return void 0;
   }
@@ -1860,7 +1949,7 @@ function currentValue(spec, hasher) {
       return listingValue(spec);
     case "link":
       try {
-        return `link:${(0, import_node_fs5.readlinkSync)(spec.path)}`;
+        return `link:${(0, import_node_fs6.readlinkSync)(spec.path)}`;
       } catch {
         return existence(spec.path, void 0);
       }
@@ -1876,11 +1965,11 @@ function toInput(spec, value, storedPath = spec.path) {
   }
   return input;
 }
-var import_node_fs5, DIRENT_TYPES;
+var import_node_fs6, DIRENT_TYPES;
 var init_inputs = __esm({
   "src/fingerprint/inputs.ts"() {
     "use strict";
-    import_node_fs5 = require("node:fs");
+    import_node_fs6 = require("node:fs");
     init_observe();
     init_hash();
     DIRENT_TYPES = [
@@ -1896,11 +1985,11 @@ var init_inputs = __esm({
 });
 
 // src/fingerprint/links.ts
-var import_node_fs6, MAX_HOPS, NO_LINKS, LinkWalker;
+var import_node_fs7, MAX_HOPS, NO_LINKS, LinkWalker;
 var init_links = __esm({
   "src/fingerprint/links.ts"() {
     "use strict";
-    import_node_fs6 = require("node:fs");
+    import_node_fs7 = require("node:fs");
     MAX_HOPS = 40;
     NO_LINKS = [];
     LinkWalker = class {
@@ -1920,8 +2009,8 @@ var init_links = __esm({
         let t = this.targets.get(path);
         if (t === void 0) {
           try {
-            const st = (0, import_node_fs6.lstatSync)(path, { throwIfNoEntry: false });
-            t = st?.isSymbolicLink() ? (0, import_node_fs6.readlinkSync)(path) : null;
+            const st = (0, import_node_fs7.lstatSync)(path, { throwIfNoEntry: false });
+            t = st?.isSymbolicLink() ? (0, import_node_fs7.readlinkSync)(path) : null;
           } catch {
             t = null;
           }
@@ -2035,11 +2124,11 @@ var init_weak = __esm({
 function under(path, top) {
   return path === top || path.startsWith(top) && path.charCodeAt(top.length) === 47;
 }
-var import_node_fs7, PathAliases;
+var import_node_fs8, PathAliases;
 var init_aliases = __esm({
   "src/fingerprint/aliases.ts"() {
     "use strict";
-    import_node_fs7 = require("node:fs");
+    import_node_fs8 = require("node:fs");
     PathAliases = class {
       /** directory -> its real path (itself when no symlink leads there, or when it does not exist) */
       dirs = /* @__PURE__ */ new Map();
@@ -2053,7 +2142,7 @@ var init_aliases = __esm({
         let real = this.dirs.get(dir);
         if (real === void 0) {
           try {
-            real = import_node_fs7.realpathSync.native(dir);
+            real = import_node_fs8.realpathSync.native(dir);
           } catch {
             real = dir;
           }
@@ -2126,17 +2215,17 @@ var init_changes = __esm({
 // src/fingerprint/view.ts
 function identityOf2(path) {
   try {
-    const st = (0, import_node_fs8.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
+    const st = (0, import_node_fs9.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
     return st?.isFile() ? FileHasher.identity(st) : void 0;
   } catch {
     return void 0;
   }
 }
-var import_node_fs8, CHANGE_OPS, FsView;
+var import_node_fs9, CHANGE_OPS, FsView;
 var init_view = __esm({
   "src/fingerprint/view.ts"() {
     "use strict";
-    import_node_fs8 = require("node:fs");
+    import_node_fs9 = require("node:fs");
     init_aliases();
     init_changes();
     init_hash();
@@ -2256,12 +2345,12 @@ var init_view = __esm({
        * way: only a file with more than one link is matched, by device and inode, against them.
        */
       hardLinksOf(path) {
-        const st = (0, import_node_fs8.lstatSync)(path, { throwIfNoEntry: false });
+        const st = (0, import_node_fs9.lstatSync)(path, { throwIfNoEntry: false });
         if (!st?.isFile() || st.nlink < 2) return [];
         const found = [];
         for (const known of this.memo.get("content")?.keys() ?? []) {
           if (known === path) continue;
-          const other = (0, import_node_fs8.lstatSync)(known, { throwIfNoEntry: false });
+          const other = (0, import_node_fs9.lstatSync)(known, { throwIfNoEntry: false });
           if (other && other.ino === st.ino && other.dev === st.dev) found.push(known);
         }
         return found;
@@ -2318,7 +2407,7 @@ var init_common = __esm({
 function tempFor(path) {
   const dir = (0, import_node_path6.dirname)(path);
   if (!madeDirs.has(dir)) {
-    (0, import_node_fs9.mkdirSync)(dir, { recursive: true });
+    (0, import_node_fs10.mkdirSync)(dir, { recursive: true });
     madeDirs.add(dir);
   }
   return `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
@@ -2326,10 +2415,10 @@ function tempFor(path) {
 function atomicWrite(path, data) {
   const tmp = tempFor(path);
   try {
-    (0, import_node_fs9.writeFileSync)(tmp, data);
-    (0, import_node_fs9.renameSync)(tmp, path);
+    (0, import_node_fs10.writeFileSync)(tmp, data);
+    (0, import_node_fs10.renameSync)(tmp, path);
   } catch (e) {
-    (0, import_node_fs9.rmSync)(tmp, { force: true });
+    (0, import_node_fs10.rmSync)(tmp, { force: true });
     throw e;
   }
 }
@@ -2339,19 +2428,19 @@ async function atomicWriteAsync(path, data) {
     await writeFileCb(tmp, data);
     await renameCb(tmp, path);
   } catch (e) {
-    (0, import_node_fs9.rmSync)(tmp, { force: true });
+    (0, import_node_fs10.rmSync)(tmp, { force: true });
     throw e;
   }
 }
-var import_node_fs9, import_node_path6, import_node_util, writeFileCb, renameCb, madeDirs, TEMP_NAME;
+var import_node_fs10, import_node_path6, import_node_util, writeFileCb, renameCb, madeDirs, TEMP_NAME;
 var init_atomic = __esm({
   "src/store/atomic.ts"() {
     "use strict";
-    import_node_fs9 = require("node:fs");
+    import_node_fs10 = require("node:fs");
     import_node_path6 = require("node:path");
     import_node_util = require("node:util");
-    writeFileCb = (0, import_node_util.promisify)(import_node_fs9.writeFile);
-    renameCb = (0, import_node_util.promisify)(import_node_fs9.rename);
+    writeFileCb = (0, import_node_util.promisify)(import_node_fs10.writeFile);
+    renameCb = (0, import_node_util.promisify)(import_node_fs10.rename);
     madeDirs = /* @__PURE__ */ new Set();
     TEMP_NAME = /\.tmp-(\d+)-[0-9a-z]*$/;
   }
@@ -2399,37 +2488,37 @@ function parseEntry(text) {
 function listLocal(dir) {
   const entries = [];
   const root = (0, import_node_path7.join)(dir, "entries");
-  for (const rel of (0, import_node_fs10.readdirSync)(root, { recursive: true }).map(String)) {
+  for (const rel of (0, import_node_fs11.readdirSync)(root, { recursive: true }).map(String)) {
     if (!rel.endsWith(".json")) continue;
     const path = (0, import_node_path7.join)(root, rel);
     try {
-      const st = (0, import_node_fs10.statSync)(path);
-      const entry = parseEntry((0, import_node_fs10.readFileSync)(path, "utf8"));
-      if (entry) entries.push({ entry, lastUsedMs: st.mtimeMs, bytes: st.size, remove: () => (0, import_node_fs10.rmSync)(path, { force: true }) });
-      else (0, import_node_fs10.rmSync)(path, { force: true });
+      const st = (0, import_node_fs11.statSync)(path);
+      const entry = parseEntry((0, import_node_fs11.readFileSync)(path, "utf8"));
+      if (entry) entries.push({ entry, lastUsedMs: st.mtimeMs, bytes: st.size, remove: () => (0, import_node_fs11.rmSync)(path, { force: true }) });
+      else (0, import_node_fs11.rmSync)(path, { force: true });
     } catch {
     }
   }
   const blobs = [];
   const blobRoot = (0, import_node_path7.join)(dir, "blobs");
-  for (const rel of (0, import_node_fs10.readdirSync)(blobRoot, { recursive: true }).map(String)) {
+  for (const rel of (0, import_node_fs11.readdirSync)(blobRoot, { recursive: true }).map(String)) {
     const hash = rel.replace("/", "");
     if (!HEX64.test(hash)) continue;
     const path = (0, import_node_path7.join)(blobRoot, rel);
     try {
-      const st = (0, import_node_fs10.statSync)(path);
+      const st = (0, import_node_fs11.statSync)(path);
       blobs.push({ hash, bytes: st.size, mtimeMs: st.mtimeMs, path });
     } catch {
     }
   }
   return { entries, blobs };
 }
-var import_node_crypto2, import_node_fs10, import_node_os4, import_node_path7, HEX64, LocalStore;
+var import_node_crypto2, import_node_fs11, import_node_os4, import_node_path7, HEX64, LocalStore;
 var init_local = __esm({
   "src/store/local.ts"() {
     "use strict";
     import_node_crypto2 = require("node:crypto");
-    import_node_fs10 = require("node:fs");
+    import_node_fs11 = require("node:fs");
     init_atomic();
     import_node_os4 = require("node:os");
     import_node_path7 = require("node:path");
@@ -2440,8 +2529,8 @@ var init_local = __esm({
         this.dir = dir;
         this.writable = writable;
         this.warn = warn2;
-        (0, import_node_fs10.mkdirSync)((0, import_node_path7.join)(dir, "blobs"), { recursive: true });
-        (0, import_node_fs10.mkdirSync)((0, import_node_path7.join)(dir, "entries"), { recursive: true });
+        (0, import_node_fs11.mkdirSync)((0, import_node_path7.join)(dir, "blobs"), { recursive: true });
+        (0, import_node_fs11.mkdirSync)((0, import_node_path7.join)(dir, "entries"), { recursive: true });
       }
       dir;
       writable;
@@ -2475,7 +2564,7 @@ var init_local = __esm({
         const dir = this.entryDir(weak);
         let names;
         try {
-          names = (0, import_node_fs10.readdirSync)(dir).filter((n) => n.startsWith(`${weak}.`) && n.endsWith(".json"));
+          names = (0, import_node_fs11.readdirSync)(dir).filter((n) => n.startsWith(`${weak}.`) && n.endsWith(".json"));
         } catch {
           return [];
         }
@@ -2483,8 +2572,8 @@ var init_local = __esm({
         for (const name of names) {
           const path = (0, import_node_path7.join)(dir, name);
           try {
-            const entry = parseEntry((0, import_node_fs10.readFileSync)(path, "utf8"));
-            if (entry && entry.weak === weak) found.push({ entry, used: names.length > 1 ? (0, import_node_fs10.statSync)(path).mtimeMs : 0 });
+            const entry = parseEntry((0, import_node_fs11.readFileSync)(path, "utf8"));
+            if (entry && entry.weak === weak) found.push({ entry, used: names.length > 1 ? (0, import_node_fs11.statSync)(path).mtimeMs : 0 });
           } catch {
           }
         }
@@ -2500,13 +2589,13 @@ var init_local = __esm({
       }
       async removeEntry(entry) {
         if (!this.writable) return;
-        (0, import_node_fs10.rmSync)(this.entryPath(entry), { force: true });
+        (0, import_node_fs11.rmSync)(this.entryPath(entry), { force: true });
       }
       async touchEntry(entry) {
         if (!this.writable) return;
         const now = /* @__PURE__ */ new Date();
         try {
-          (0, import_node_fs10.utimesSync)(this.entryPath(entry), now, now);
+          (0, import_node_fs11.utimesSync)(this.entryPath(entry), now, now);
         } catch {
         }
       }
@@ -2514,14 +2603,14 @@ var init_local = __esm({
         if (!HEX64.test(hash)) return null;
         let data;
         try {
-          data = (0, import_node_fs10.readFileSync)(this.blobPath(hash));
+          data = (0, import_node_fs11.readFileSync)(this.blobPath(hash));
         } catch {
           return null;
         }
         if ((0, import_node_crypto2.createHash)("sha256").update(data).digest("hex") !== hash) {
           if (this.writable) {
             try {
-              (0, import_node_fs10.rmSync)(this.blobPath(hash), { force: true });
+              (0, import_node_fs11.rmSync)(this.blobPath(hash), { force: true });
             } catch (e) {
               this.writeFailed(e);
             }
@@ -2533,7 +2622,7 @@ var init_local = __esm({
       }
       async hasBlob(hash, bytes) {
         if (this.present.get(hash) === bytes) return true;
-        const there = (0, import_node_fs10.statSync)(this.blobPath(hash), { throwIfNoEntry: false })?.size === bytes;
+        const there = (0, import_node_fs11.statSync)(this.blobPath(hash), { throwIfNoEntry: false })?.size === bytes;
         if (there) this.present.set(hash, bytes);
         return there;
       }
@@ -2554,7 +2643,7 @@ var init_local = __esm({
 // src/store/runs.ts
 function procStartOf(pid) {
   try {
-    const stat = (0, import_node_fs11.readFileSync)(`/proc/${pid}/stat`, "utf8");
+    const stat = (0, import_node_fs12.readFileSync)(`/proc/${pid}/stat`, "utf8");
     return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
   } catch {
     return null;
@@ -2570,14 +2659,14 @@ function describeOtherRun(r, root) {
 function listRuns(dir, dirsOf) {
   const runs = [];
   let unread = false;
-  for (const name of (0, import_node_fs11.readdirSync)(dir)) {
+  for (const name of (0, import_node_fs12.readdirSync)(dir)) {
     const m = LIVE.exec(name) ?? ENDED.exec(name);
     if (!m) continue;
     const key = `${m[1]}.${m[2]}.${m[3]}`;
     let dirs = dirsOf.get(key);
     if (!dirs) {
       try {
-        const parsed = JSON.parse((0, import_node_fs11.readFileSync)((0, import_node_path8.join)(dir, name), "utf8"));
+        const parsed = JSON.parse((0, import_node_fs12.readFileSync)((0, import_node_path8.join)(dir, name), "utf8"));
         dirs = Array.isArray(parsed) && parsed.every((d) => typeof d === "string") ? parsed : ["/"];
         dirsOf.set(key, dirs);
       } catch {
@@ -2592,7 +2681,7 @@ function listRuns(dir, dirsOf) {
 function endKilled(dir, r) {
   r.endMs = Date.now();
   try {
-    (0, import_node_fs11.renameSync)((0, import_node_path8.join)(dir, r.name), (0, import_node_path8.join)(dir, `${r.key}.${r.endMs}.end`));
+    (0, import_node_fs12.renameSync)((0, import_node_path8.join)(dir, r.name), (0, import_node_path8.join)(dir, `${r.key}.${r.endMs}.end`));
     return true;
   } catch {
     return false;
@@ -2612,15 +2701,15 @@ function pruneRuns(store, dirsOf = /* @__PURE__ */ new Map()) {
   }
   const firstStart = Math.min(...runs.filter((r) => r.endMs === null).map((r) => r.startMs));
   for (const r of runs) {
-    if (r.endMs !== null && r.endMs < firstStart - MARGIN_MS) (0, import_node_fs11.rmSync)((0, import_node_path8.join)(dir, `${r.key}.${r.endMs}.end`), { force: true });
+    if (r.endMs !== null && r.endMs < firstStart - MARGIN_MS) (0, import_node_fs12.rmSync)((0, import_node_path8.join)(dir, `${r.key}.${r.endMs}.end`), { force: true });
   }
   return killed;
 }
-var import_node_fs11, import_node_path8, LIVE, ENDED, MARGIN_MS, SETTLE_MS, under2, RunRegistry;
+var import_node_fs12, import_node_path8, LIVE, ENDED, MARGIN_MS, SETTLE_MS, under2, RunRegistry;
 var init_runs = __esm({
   "src/store/runs.ts"() {
     "use strict";
-    import_node_fs11 = require("node:fs");
+    import_node_fs12 = require("node:fs");
     import_node_path8 = require("node:path");
     init_atomic();
     LIVE = /^(\d+)\.(\d+)\.(\d+)$/;
@@ -2655,7 +2744,7 @@ var init_runs = __esm({
       /** Registers this process as a run that may write dirs; throws when the store cannot be written. */
       static open(store, dirs) {
         const r = new _RunRegistry(store, dirs);
-        (0, import_node_fs11.mkdirSync)(r.dir, { recursive: true });
+        (0, import_node_fs12.mkdirSync)(r.dir, { recursive: true });
         atomicWrite((0, import_node_path8.join)(r.dir, r.key), JSON.stringify(dirs));
         r.killed.push(...pruneRuns(store, r.dirsOf));
         return r;
@@ -2682,7 +2771,7 @@ var init_runs = __esm({
         if (this.closed) return;
         this.closed = true;
         try {
-          (0, import_node_fs11.renameSync)((0, import_node_path8.join)(this.dir, this.key), (0, import_node_path8.join)(this.dir, `${this.key}.${Date.now()}.end`));
+          (0, import_node_fs12.renameSync)((0, import_node_path8.join)(this.dir, this.key), (0, import_node_path8.join)(this.dir, `${this.key}.${Date.now()}.end`));
           pruneRuns(this.store, this.dirsOf);
         } catch {
         }
@@ -2692,7 +2781,7 @@ var init_runs = __esm({
         return this.startMs;
       }
       refresh() {
-        const st = (0, import_node_fs11.statSync)(this.dir, { bigint: true });
+        const st = (0, import_node_fs12.statSync)(this.dir, { bigint: true });
         if (st.mtimeNs === this.listedNs && this.settled) return;
         this.listedNs = st.mtimeNs;
         this.settled = Date.now() - Number(st.mtimeNs / 1000000n) > SETTLE_MS;
@@ -2716,7 +2805,7 @@ function pidAlive(pid) {
 }
 function subdirs(dir) {
   try {
-    return (0, import_node_fs12.readdirSync)(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => (0, import_node_path9.join)(dir, d.name));
+    return (0, import_node_fs13.readdirSync)(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => (0, import_node_path9.join)(dir, d.name));
   } catch {
     return [];
   }
@@ -2728,7 +2817,7 @@ function sweepTemps(store, now = Date.now(), alive = pidAlive) {
   for (const dir of dirs) {
     let names;
     try {
-      names = (0, import_node_fs12.readdirSync)(dir);
+      names = (0, import_node_fs13.readdirSync)(dir);
     } catch {
       continue;
     }
@@ -2739,8 +2828,8 @@ function sweepTemps(store, now = Date.now(), alive = pidAlive) {
       if (!aliveOf.has(pid)) aliveOf.set(pid, alive(pid));
       const path = (0, import_node_path9.join)(dir, name);
       try {
-        if (aliveOf.get(pid) && now - (0, import_node_fs12.statSync)(path).mtimeMs < ABANDONED_MS) continue;
-        (0, import_node_fs12.rmSync)(path);
+        if (aliveOf.get(pid) && now - (0, import_node_fs13.statSync)(path).mtimeMs < ABANDONED_MS) continue;
+        (0, import_node_fs13.rmSync)(path);
         removed++;
       } catch {
       }
@@ -2748,11 +2837,11 @@ function sweepTemps(store, now = Date.now(), alive = pidAlive) {
   }
   return removed;
 }
-var import_node_fs12, import_node_path9, ABANDONED_MS;
+var import_node_fs13, import_node_path9, ABANDONED_MS;
 var init_temps = __esm({
   "src/store/temps.ts"() {
     "use strict";
-    import_node_fs12 = require("node:fs");
+    import_node_fs13 = require("node:fs");
     import_node_path9 = require("node:path");
     init_atomic();
     ABANDONED_MS = 60 * 60 * 1e3;
@@ -2806,15 +2895,15 @@ function collectGarbage(dir, maxBytes, now = Date.now()) {
   for (const b of blobs) {
     if (refs.has(b.hash)) continue;
     if (now - b.mtimeMs < GRACE_MS) bytesAfter += b.bytes;
-    else (0, import_node_fs13.rmSync)(b.path, { force: true });
+    else (0, import_node_fs14.rmSync)(b.path, { force: true });
   }
   return { entriesBefore: entries.length, entriesRemoved: removed, bytesBefore, bytesAfter, tempsRemoved };
 }
-var import_node_fs13, GRACE_MS;
+var import_node_fs14, GRACE_MS;
 var init_gc = __esm({
   "src/store/gc.ts"() {
     "use strict";
-    import_node_fs13 = require("node:fs");
+    import_node_fs14 = require("node:fs");
     init_local();
     init_runs();
     init_temps();
@@ -2840,7 +2929,7 @@ function tmpName(dir, name) {
 }
 function kindAt(path) {
   try {
-    const st = (0, import_node_fs15.lstatSync)(path, { throwIfNoEntry: false });
+    const st = (0, import_node_fs16.lstatSync)(path, { throwIfNoEntry: false });
     return st ? st.isDirectory() ? "dir" : "other" : null;
   } catch {
     return null;
@@ -2850,11 +2939,11 @@ function removeAt(path) {
   const kind = kindAt(path);
   if (kind === null) return;
   if (kind !== "dir") {
-    (0, import_node_fs15.unlinkSync)(path);
+    (0, import_node_fs16.unlinkSync)(path);
     return;
   }
   try {
-    (0, import_node_fs15.rmdirSync)(path);
+    (0, import_node_fs16.rmdirSync)(path);
   } catch (e) {
     throw new RestoreError(`${path} is a directory that is not empty: restoring would delete what is in it (${e.message})`);
   }
@@ -2883,36 +2972,36 @@ async function fetchBlobs(entry, store) {
 }
 function holds(path, data) {
   try {
-    const st = (0, import_node_fs15.lstatSync)(path, { throwIfNoEntry: false });
-    return st !== void 0 && st.isFile() && st.size === data.length && (0, import_node_fs15.readFileSync)(path).equals(data);
+    const st = (0, import_node_fs16.lstatSync)(path, { throwIfNoEntry: false });
+    return st !== void 0 && st.isFile() && st.size === data.length && (0, import_node_fs16.readFileSync)(path).equals(data);
   } catch {
     return false;
   }
 }
 function replaceWith(tmp, path) {
   try {
-    (0, import_node_fs15.renameSync)(tmp, path);
+    (0, import_node_fs16.renameSync)(tmp, path);
     return false;
   } catch (e) {
     if (kindAt(path) !== "dir") {
-      (0, import_node_fs15.rmSync)(tmp, { force: true });
+      (0, import_node_fs16.rmSync)(tmp, { force: true });
       throw e;
     }
   }
   try {
     removeAt(path);
-    (0, import_node_fs15.renameSync)(tmp, path);
+    (0, import_node_fs16.renameSync)(tmp, path);
     return true;
   } catch (e) {
-    (0, import_node_fs15.rmSync)(tmp, { force: true });
+    (0, import_node_fs16.rmSync)(tmp, { force: true });
     throw e;
   }
 }
-var import_node_fs15, import_node_path11, RestoreError, Restorer;
+var import_node_fs16, import_node_path11, RestoreError, Restorer;
 var init_restore = __esm({
   "src/memo/restore.ts"() {
     "use strict";
-    import_node_fs15 = require("node:fs");
+    import_node_fs16 = require("node:fs");
     import_node_path11 = require("node:path");
     RestoreError = class extends Error {
     };
@@ -2931,8 +3020,8 @@ var init_restore = __esm({
       safeDir(dir) {
         let real = this.realDirs.get(dir);
         if (real !== void 0) return real;
-        (0, import_node_fs15.mkdirSync)(dir, { recursive: true });
-        real = (0, import_node_fs15.realpathSync)(dir);
+        (0, import_node_fs16.mkdirSync)(dir, { recursive: true });
+        real = (0, import_node_fs16.realpathSync)(dir);
         if (!this.roots.allows(real)) throw new RestoreError(`${dir} leads outside the allowed directories (to ${real})`);
         this.realDirs.set(dir, real);
         return real;
@@ -2964,7 +3053,7 @@ var init_restore = __esm({
         const now = Date.now();
         for (const o of ordered) {
           const t = (now - (newest - o.order)) / 1e3;
-          (0, import_node_fs15.utimesSync)(this.roots.load(o.path), t, t);
+          (0, import_node_fs16.utimesSync)(this.roots.load(o.path), t, t);
         }
       }
       /** A hard link at path to the name linkOf (stored form), which the lookup or this restore vouched for. */
@@ -2972,10 +3061,10 @@ var init_restore = __esm({
         const source = this.roots.load(linkOf);
         if (!this.roots.allows(source)) throw new RestoreError(`the entry links ${path} to ${linkOf}, outside the allowed directories`);
         const real = (0, import_node_path11.join)(this.safeDir((0, import_node_path11.dirname)(source)), (0, import_node_path11.basename)(source));
-        const st = (0, import_node_fs15.lstatSync)(real, { throwIfNoEntry: false });
+        const st = (0, import_node_fs16.lstatSync)(real, { throwIfNoEntry: false });
         if (!st?.isFile()) throw new RestoreError(`${source}, which ${path} is a hard link to, is not a file`);
         const tmp = tmpName(dir, (0, import_node_path11.basename)(path));
-        (0, import_node_fs15.linkSync)(real, tmp);
+        (0, import_node_fs16.linkSync)(real, tmp);
         if (replaceWith(tmp, path)) this.forget();
         return 0;
       }
@@ -2989,30 +3078,30 @@ var init_restore = __esm({
             if (o.linkOf !== void 0) return this.link(o.linkOf, dir, path);
             const data = blobs.get(o.blob);
             if (holds(path, data)) {
-              (0, import_node_fs15.chmodSync)(path, o.mode & 4095);
+              (0, import_node_fs16.chmodSync)(path, o.mode & 4095);
               const now = Date.now() / 1e3;
-              (0, import_node_fs15.utimesSync)(path, now, now);
+              (0, import_node_fs16.utimesSync)(path, now, now);
               return 0;
             }
             const mode = o.mode & 4095;
             const tmp = tmpName(dir, (0, import_node_path11.basename)(target));
-            (0, import_node_fs15.writeFileSync)(tmp, data, { mode });
-            if ((mode & this.umask) !== 0 || (mode & ~511) !== 0) (0, import_node_fs15.chmodSync)(tmp, mode);
+            (0, import_node_fs16.writeFileSync)(tmp, data, { mode });
+            if ((mode & this.umask) !== 0 || (mode & ~511) !== 0) (0, import_node_fs16.chmodSync)(tmp, mode);
             if (replaceWith(tmp, path)) this.forget();
             return data.length;
           }
           case "symlink": {
             const tmp = tmpName(dir, (0, import_node_path11.basename)(target));
-            (0, import_node_fs15.symlinkSync)(o.target, tmp);
+            (0, import_node_fs16.symlinkSync)(o.target, tmp);
             replaceWith(tmp, path);
             return 0;
           }
           case "dir": {
             if (kindAt(path) !== "dir") {
               removeAt(path);
-              (0, import_node_fs15.mkdirSync)(path);
+              (0, import_node_fs16.mkdirSync)(path);
             }
-            (0, import_node_fs15.chmodSync)(path, o.mode & 4095);
+            (0, import_node_fs16.chmodSync)(path, o.mode & 4095);
             return 0;
           }
           case "absent":
@@ -3065,21 +3154,26 @@ function jobserverOf(env) {
 }
 function sizeAt(path) {
   try {
-    return (0, import_node_fs16.statSync)(path).size;
+    return (0, import_node_fs17.statSync)(path).size;
   } catch {
     return null;
   }
 }
 function identityAt(path) {
   try {
-    const st = (0, import_node_fs16.statSync)(path, { bigint: true });
+    const st = (0, import_node_fs17.statSync)(path, { bigint: true });
     return ((st.dev << 40n ^ st.ino ^ 1n) & 0xffffffffffffffffn).toString(16);
   } catch {
     return null;
   }
 }
-function useOf(f, jobserver) {
+function ownStreams() {
+  return [identityAt("/proc/self/fd/1") ?? "", identityAt("/proc/self/fd/2") ?? ""];
+}
+function useOf(f, jobserver, streams) {
   if (f.kind === "pipe" && (jobserver.fds.has(f.fd) || f.path === jobserver.fifo)) return { key: null };
+  const stream = f.identity && f.fd !== 0 ? streams.indexOf(f.identity) : -1;
+  if (stream >= 0) return { key: `${f.fd} stream ${stream + 1} ${f.mode}` };
   if (f.kind === "null") return { key: `${f.fd} null ${f.mode}` };
   const inherits = `it inherits fd ${f.fd}`;
   if (f.kind !== "file") return { refused: `${inherits} (${f.path}), ${UNSEEN[f.kind] ?? "an open file the tracer cannot follow"}` };
@@ -3093,7 +3187,8 @@ function useOf(f, jobserver) {
   }
   return { key: `${f.fd} file r ${f.pos} ${f.path}`, read: f.path };
 }
-function viewOf(p, env) {
+function viewOf(p, env, execStreams) {
+  const streams = [execStreams[0] === "0" ? "" : execStreams[0], execStreams[1] === "0" ? "" : execStreams[1]];
   const view = { refused: null, key: null, reads: [], writes: [], observed: {} };
   for (const name of OBSERVED) {
     const value = p[name];
@@ -3112,7 +3207,7 @@ function viewOf(p, env) {
   const jobserver = jobserverOf(env);
   const fds = [];
   for (const f of p.fds) {
-    const use = useOf(f, jobserver);
+    const use = useOf(f, jobserver, streams);
     if ("refused" in use) {
       view.refused ??= use.refused;
       continue;
@@ -3122,6 +3217,7 @@ function viewOf(p, env) {
     if (use.write) view.writes.push({ fd: f.fd, ...use.write });
   }
   key.fds = fds;
+  key.oneStream = streams[0] !== "" && streams[0] === streams[1];
   view.key = key;
   return view;
 }
@@ -3154,7 +3250,8 @@ function seeksOf(entry) {
   if (offsets === void 0) return [];
   const valid = (o) => {
     const { fd, pos } = o ?? {};
-    return Number.isInteger(fd) && fd >= 3 && Number.isSafeInteger(pos) && pos >= 0;
+    const seekable = fd === 0 || Number.isInteger(fd) && fd >= 3;
+    return seekable && Number.isSafeInteger(pos) && pos >= 0;
   };
   if (!Array.isArray(offsets) || offsets.length > MAX_SEEKS || !offsets.every(valid)) return "its recorded offsets are malformed";
   return offsets;
@@ -3185,28 +3282,31 @@ function statusField(status, name) {
 function commandAttrs() {
   const attrs = { fds: [], fdsUnknown: false, ns: "", sigign: "0".repeat(16), sigblk: "0".repeat(16) };
   try {
-    const status = (0, import_node_fs16.readFileSync)("/proc/self/status", "utf8");
+    const status = (0, import_node_fs17.readFileSync)("/proc/self/status", "utf8");
     attrs.uid = statusField(status, "Uid");
     attrs.gid = statusField(status, "Gid");
     attrs.groups = statusField(status, "Groups");
     attrs.affinity = statusField(status, "Cpus_allowed_list");
-    const limits = (0, import_node_fs16.readFileSync)("/proc/self/limits", "utf8").split("\n").slice(1).filter((l) => l.trim());
+    const stat = (0, import_node_fs17.readFileSync)("/proc/self/stat", "utf8");
+    attrs.ctty = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[4] === "0" ? "no" : "yes";
+    const limits = (0, import_node_fs17.readFileSync)("/proc/self/limits", "utf8").split("\n").slice(1).filter((l) => l.trim());
     attrs.rlimits = limits.map((l) => l.slice(26).trim().split(/\s+/).slice(0, 2).map((v) => v === "unlimited" ? "inf" : v).join(":")).join(",");
   } catch {
   }
   return attrs;
 }
-var import_node_fs16, KEYED, OBSERVED, JOBSERVER_VARS, UNSEEN, MAX_SEEKS;
+var import_node_fs17, KEYED, OBSERVED, JOBSERVER_VARS, UNSEEN, MAX_SEEKS;
 var init_attributes = __esm({
   "src/memo/attributes.ts"() {
     "use strict";
-    import_node_fs16 = require("node:fs");
+    import_node_fs17 = require("node:fs");
     KEYED = {
       uid: "user ids",
       gid: "group ids",
       groups: "supplementary groups",
       sigign: "ignored signals",
       sigblk: "blocked signals",
+      ctty: "controlling terminal",
       rlimits: "resource limits",
       ns: "namespaces"
     };
@@ -3274,16 +3374,147 @@ var init_mtimes = __esm({
   }
 });
 
+// src/memo/pins.ts
+function racyWindow2(s) {
+  return s.mtimeNs % 1000000000n === 0n && s.ctimeNs % 1000000000n === 0n ? RACY_COARSE_NS2 : RACY_FINE_NS2;
+}
+function sameFile(seen, st) {
+  return st.isFile() && st.ino === seen.ino && st.dev === seen.dev && Number(st.size) === seen.size && st.mtimeNs === seen.mtimeNs && st.ctimeNs === seen.ctimeNs;
+}
+var import_node_fs18, import_node_crypto3, RACY_FINE_NS2, RACY_COARSE_NS2, CLOCK_SLACK_NS, PIN_MAX, Pins;
+var init_pins = __esm({
+  "src/memo/pins.ts"() {
+    "use strict";
+    import_node_fs18 = require("node:fs");
+    import_node_crypto3 = require("node:crypto");
+    init_observe();
+    RACY_FINE_NS2 = 20000000n;
+    RACY_COARSE_NS2 = 2000000000n;
+    CLOCK_SLACK_NS = 2000000n;
+    PIN_MAX = 4 << 20;
+    Pins = class {
+      constructor(hasher, clock) {
+        this.hasher = hasher;
+        this.clock = clock;
+      }
+      hasher;
+      clock;
+      pinned = /* @__PURE__ */ new WeakMap();
+      /** when each read under watch happened, on the tracer's clock */
+      readAt = /* @__PURE__ */ new WeakMap();
+      /** reads a hold already looked at (pinned or not): an ancestor's hold skips them */
+      considered = /* @__PURE__ */ new WeakSet();
+      /** one hash per file version within one pass */
+      pass = /* @__PURE__ */ new Map();
+      /** versions whose timestamps were older than the racy window when hashed: a later change shows */
+      settled = /* @__PURE__ */ new Map();
+      taken = 0;
+      refused = 0;
+      of(access) {
+        return this.pinned.get(access);
+      }
+      noteRead(access, timeNs) {
+        if (timeNs !== void 0) this.readAt.set(access, timeNs);
+      }
+      /**
+       * Pins a read as its event arrives: the subtree may change the file next, so the hash is what
+       * it read only if any change after the read must show in the file's timestamps, that is when
+       * they were older than the racy window at the read.
+       */
+      atRead(access, at) {
+        const seen = access.seen && access.path ? parseSeen(access.seen) : null;
+        if (!seen || !this.settledAtRead(access, seen)) return;
+        if (this.pass.size > 4096) this.endPass();
+        this.pin(access, seen, at);
+      }
+      /**
+       * Pins a read at a hold (the parent stopped at its wait, the reader's subtree ended): only a
+       * process outside the subtree and its parent can have changed the file since the read, the
+       * race a recording's own read has too. When a traced process changed it after the read (the
+       * subtree itself), the hash is what was read only as atRead() says.
+       */
+      atHold(access, at, changedSince) {
+        if (this.considered.has(access) || this.pinned.has(access)) return;
+        this.considered.add(access);
+        const seen = access.seen && access.path ? parseSeen(access.seen) : null;
+        if (!seen) return;
+        if (changedSince && !this.settledAtRead(access, seen)) return;
+        this.pin(access, seen, at);
+      }
+      /** Hashes within one hold are shared: the same version of a file read by several processes. */
+      endPass() {
+        this.pass = /* @__PURE__ */ new Map();
+      }
+      settledAtRead(access, seen) {
+        const t = this.readAt.get(access);
+        if (t === void 0 || this.clock.tracerStartNs === null) return false;
+        const monoNow = process.hrtime.bigint();
+        const realNow = BigInt(Date.now()) * 1000000n;
+        const readReal = realNow - (monoNow - (this.clock.tracerStartNs + BigInt(Math.round(t))));
+        const latest = seen.mtimeNs > seen.ctimeNs ? seen.mtimeNs : seen.ctimeNs;
+        return latest < readReal - racyWindow2(seen) - CLOCK_SLACK_NS;
+      }
+      pin(access, seen, at) {
+        if (typeOfMode(seen.mode) !== "file" || seen.size > PIN_MAX) return;
+        const path = access.path;
+        const key = `${path}\0${access.seen}`;
+        let value = this.settled.get(key) ?? this.pass.get(key);
+        if (value === void 0) {
+          value = this.hash(path, seen, key);
+          this.pass.set(key, value);
+        }
+        if (value === null) {
+          this.refused++;
+          return;
+        }
+        this.taken++;
+        this.pinned.set(access, { path, value, at, ns: this.clock.nowNs() });
+      }
+      /** The file's sha256 if it is the version seen, unchanged while it was read; else null. */
+      hash(path, seen, key) {
+        let fd;
+        try {
+          fd = (0, import_node_fs18.openSync)(path, import_node_fs18.constants.O_RDONLY | import_node_fs18.constants.O_NONBLOCK);
+        } catch {
+          return null;
+        }
+        try {
+          const before = (0, import_node_fs18.fstatSync)(fd, { bigint: true });
+          if (!sameFile(seen, before)) return null;
+          let digest = this.hasher.cached(path, before);
+          if (digest === void 0) {
+            const h = (0, import_node_crypto3.createHash)("sha256");
+            const buf = Buffer.allocUnsafe(Math.min(1 << 20, seen.size + 1));
+            for (let n; (n = (0, import_node_fs18.readSync)(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+            digest = h.digest("hex");
+            if (!sameFile(seen, (0, import_node_fs18.fstatSync)(fd, { bigint: true }))) return null;
+          }
+          const now = BigInt(Date.now()) * 1000000n;
+          const window = racyWindow2(seen);
+          if (now - seen.mtimeNs > window && now - seen.ctimeNs > window) {
+            if (this.settled.size > 65536) this.settled.clear();
+            this.settled.set(key, `sha256:${digest}`);
+          }
+          return `sha256:${digest}`;
+        } catch {
+          return null;
+        } finally {
+          (0, import_node_fs18.closeSync)(fd);
+        }
+      }
+    };
+  }
+});
+
 // src/memo/engine.ts
 function destOf(e, fd) {
   return e.stdio[fd === 2 ? "2" : "1"] === "null" ? "null" : e.streams[fd - 1] ?? "";
 }
 function asOwn(e, c) {
-  if (c.dest === "null") return null;
   if (c.dest === e.streams[c.fd - 1]) return c;
   if (c.dest === e.streams[0]) return { ...c, fd: 1 };
   if (c.dest === e.streams[1]) return { ...c, fd: 2 };
-  return void 0;
+  return null;
 }
 function replayWouldWait(entry, q) {
   const bytes = (entry.stream?.chunks ?? []).reduce((n, c) => {
@@ -3310,7 +3541,7 @@ function statKey(path, nofollow) {
 }
 function lstatType(path) {
   try {
-    const st = (0, import_node_fs17.lstatSync)(path, { throwIfNoEntry: false });
+    const st = (0, import_node_fs19.lstatSync)(path, { throwIfNoEntry: false });
     return st ? typeOfMode(st.mode) : void 0;
   } catch {
     return void 0;
@@ -3325,19 +3556,28 @@ function yieldToIo() {
 function short(value) {
   return value.length > 24 ? `${value.slice(0, 20)}...` : value;
 }
+function ownStream(e, seenText) {
+  const seen = parseSeen(seenText);
+  const id = seen ? openFileOf(seen) : "";
+  return id !== "" && (id === e.streams[0] || id === e.streams[1]);
+}
 function ownUnsafety(e) {
   const why = (reason) => ({ exe: e.exe, reason });
-  if (e.flags.length) return why(e.flags[0]);
-  if (e.stdio["0"] !== "null" && e.accesses.some((a) => a.op === "stdin")) return why(`it reads stdin (${e.stdio["0"]})`);
-  const dup = e.accesses.find((a) => a.op === "dup" && (a.fd === 1 || a.fd === 2 || a.to === 1 || a.to === 2));
-  if (dup) return why(`it redirects fd ${dup.fd} to ${dup.to}: its output could not be replayed in place`);
-  return null;
+  const found = e.flags.slice(0, 1).map(why);
+  const reopened = e.accesses.find((a) => (a.op === "write" || a.op === "truncate") && a.seen && !WRITE_SINKS.has(a.path ?? "") && ownStream(e, a.seen));
+  if (reopened) found.push(why(`it opens ${reopened.path}, its own stdout or stderr, by path: its writes there would be restored and replayed`));
+  if (SEEN_STDIN.has(e.stdio["0"])) return found;
+  const pipe = e.stdio["0"] === "pipe" && e.stdinId ? { pipe: e.stdinId } : {};
+  if (e.accesses.some((a) => a.op === "stdin")) found.push({ ...why(`it reads stdin (${e.stdio["0"]})`), ...pipe });
+  const dup = e.accesses.find((a) => a.op === "dup" && a.fd === 0 && typeof a.to === "number" && a.to < SAVED_FD_MIN);
+  if (dup) found.push({ ...why(`it copies its stdin (${e.stdio["0"]}) to fd ${dup.to}, whose reads are not seen`), ...pipe });
+  return found;
 }
-var import_node_fs17, import_node_path12, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, STORED2, TYPE_BITS, STRUCTURAL, MemoEngine;
+var import_node_fs19, import_node_path12, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, STORED2, TYPE_BITS, STRUCTURAL, SAVED_FD_MIN, SEEN_STDIN, MemoEngine;
 var init_engine = __esm({
   "src/memo/engine.ts"() {
     "use strict";
-    import_node_fs17 = require("node:fs");
+    import_node_fs19 = require("node:fs");
     import_node_path12 = require("node:path");
     init_fingerprint();
     init_observe();
@@ -3346,6 +3586,7 @@ var init_engine = __esm({
     init_attributes();
     init_snapshots();
     init_mtimes();
+    init_pins();
     CHECK_ORDER = [
       (outside, content) => !outside && content,
       (outside, content) => !outside && !content,
@@ -3364,13 +3605,21 @@ var init_engine = __esm({
       socket: 49152
     };
     STRUCTURAL = /* @__PURE__ */ new Set(["rename", "delete", "rmdir", "symlink", "link", "mknod"]);
+    SAVED_FD_MIN = 10;
+    SEEN_STDIN = /* @__PURE__ */ new Set(["null", "file"]);
     MemoEngine = class {
       constructor(opts, builder) {
         this.opts = opts;
         this.builder = builder;
         this.fs = new FsView(opts.hasher);
         this.restorer = new Restorer(opts.roots, opts.umask);
-        builder.onAccessSeen = (access, exec, at, beganNs) => {
+        this.pins = new Pins(opts.hasher, builder);
+        builder.onAccessSeen = (access, exec, at, beganNs, timeNs) => {
+          if (access.op === "read" && access.result === "ok" && access.seen && access.path) {
+            this.pins.noteRead(access, timeNs);
+            if (this.opts.roots.allows(access.path)) this.pins.atRead(access, at);
+            return;
+          }
           if (access.result !== "ok" || !access.path || !CHANGE_OPS.has(access.op) || WRITE_SINKS.has(access.path)) return;
           const change = beganNs === void 0 ? { at, exec } : { at, exec, beganNs };
           this.fs.changed(access.path, change);
@@ -3421,6 +3670,31 @@ var init_engine = __esm({
       walker = new LinkWalker();
       /** each program's #! interpreter, or null for a binary */
       interpreters = /* @__PURE__ */ new Map();
+      /** reads hashed while the file still held what was read */
+      pins;
+      /**
+       * The parent of process pid has just been told that it ended (its wait returned it), and waits
+       * at that return until this is done: every read in the subtree that ended there is pinned, so
+       * that a change the parent makes next (configure rewriting the conftest.c its compiler just
+       * read) does not spoil what the recording, which comes later, takes as read.
+       */
+      reaped(pid) {
+        const top = this.builder.endedIn(pid);
+        if (!top || top.skipped) return;
+        const at = this.builder.log.length;
+        const stack = [top];
+        for (let e = stack.pop(); e; e = stack.pop()) {
+          for (const [pos, item] of this.builder.ownLog(e.id)) {
+            const a = item.kind === "access" ? item.access : null;
+            if (!a || a.op !== "read" || a.result !== "ok" || !a.seen || !a.path) continue;
+            if (!this.opts.roots.allows(a.path) && !this.fs.changes.touched(a.path)) continue;
+            const changedSince = this.fs.changes.foreign({ path: a.path, kind: "content" }, pos, () => false) !== null;
+            this.pins.atHold(a, at, changedSince);
+          }
+          stack.push(...this.builder.childrenOf(e));
+        }
+        this.pins.endPass();
+      }
       /** The weak fingerprint; a query without a umask (explain, an old kernel) is taken to have the root's. */
       weakOfQuery(q, view) {
         return weakKey({
@@ -3440,7 +3714,7 @@ var init_engine = __esm({
         if (q.umask === null) {
           return this.letRun(q, { refused: "its umask could not be read (/proc/PID/status has none before Linux 4.7)" });
         }
-        const view = viewOf(q.process, q.env);
+        const view = viewOf(q.process, q.env, q.streams);
         if (view.refused) return this.letRun(q, { refused: view.refused });
         const weak = this.weakOfQuery(q, view);
         let missWhy;
@@ -3460,7 +3734,7 @@ var init_engine = __esm({
               continue;
             }
             const blobs = await fetchBlobs(entry, this.opts.store);
-            const change = { at: this.builder.log.length, exec: this.builder.executionOf(q.pid)?.id ?? -1 };
+            const change = { at: this.builder.log.length, exec: this.builder.executionOf(q.pid)?.id ?? -1, tick: ++this.tick };
             const paths = entry.outputs.map((o) => this.opts.roots.load(o.path));
             for (const path of paths) {
               this.fs.changed(path, change);
@@ -3489,8 +3763,14 @@ var init_engine = __esm({
       };
       /** The program runs; what it was told is kept for the execution it starts. */
       letRun(q, answer) {
-        this.answerOfPid.set(q.pid, { ...answer, exe: q.exe, tick: ++this.tick });
+        const inherited = /* @__PURE__ */ new Set([q.stdinId, ...q.streams, ...q.process.fds.map((f) => f.identity)]);
+        this.answerOfPid.set(q.pid, { ...answer, exe: q.exe, tick: ++this.tick, inherited: q.process.fdsUnknown ? void 0 : inherited });
         return { skip: false };
+      }
+      /** Was the pipe made inside exec's subtree (exec did not inherit it), so that its writers ran there too? */
+      madeWithin(exec, pipe) {
+        const inherited = this.answerOf.get(exec.id)?.inherited;
+        return pipe !== "0" && inherited !== void 0 && !inherited.has(pipe);
       }
       /**
        * The first input found that no longer holds what it held, or null when every one does. A miss
@@ -3690,7 +3970,7 @@ var init_engine = __esm({
        */
       readButChanged(inputs) {
         for (const spec of inputs) {
-          if (spec.kind !== "content" || !spec.seen) continue;
+          if (spec.kind !== "content" || !spec.seen || spec.pinned) continue;
           const seen = parseSeen(spec.seen);
           if (seen && typeOfMode(seen.mode) !== "file") continue;
           const now = statNow(spec.path, false);
@@ -3729,7 +4009,7 @@ var init_engine = __esm({
       hardLinks(outputs, inputs) {
         const names = /* @__PURE__ */ new Map();
         const key = (path) => {
-          const st = (0, import_node_fs17.lstatSync)(path, { throwIfNoEntry: false });
+          const st = (0, import_node_fs19.lstatSync)(path, { throwIfNoEntry: false });
           return st?.isFile() ? { id: `${st.dev}:${st.ino}`, links: st.nlink } : null;
         };
         const counts = /* @__PURE__ */ new Map();
@@ -3764,7 +4044,7 @@ var init_engine = __esm({
         const mtimes = /* @__PURE__ */ new Map();
         for (const o of outputs) {
           if (o.type !== "file") continue;
-          const st = (0, import_node_fs17.lstatSync)(this.opts.roots.load(o.path), { bigint: true, throwIfNoEntry: false });
+          const st = (0, import_node_fs19.lstatSync)(this.opts.roots.load(o.path), { bigint: true, throwIfNoEntry: false });
           if (st?.isFile()) mtimes.set(o.path, st.mtimeNs);
         }
         if (mtimes.size < 2) return;
@@ -3774,10 +4054,10 @@ var init_engine = __esm({
       /** A path's state now, the blob of a file stored (or found stored); a null state when it cannot be told. */
       stateNow(path) {
         try {
-          const st = (0, import_node_fs17.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
+          const st = (0, import_node_fs19.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
           if (!st) return { state: { path, type: "absent" }, stored: STORED2 };
           const mode = Number(st.mode) & 4095;
-          if (st.isSymbolicLink()) return { state: { path, type: "symlink", target: (0, import_node_fs17.readlinkSync)(path) }, stored: STORED2 };
+          if (st.isSymbolicLink()) return { state: { path, type: "symlink", target: (0, import_node_fs19.readlinkSync)(path) }, stored: STORED2 };
           if (st.isDirectory()) return { state: { path, type: "dir", mode }, stored: STORED2 };
           if (!st.isFile()) return { state: null, stored: STORED2 };
           const size = Number(st.size);
@@ -3822,7 +4102,7 @@ var init_engine = __esm({
           return;
         }
         const folded = await this.fold(exec, endAt);
-        if (outlived) folded.unsafe ??= { exe: exec.exe, reason: "a process it started outlived it" };
+        if (outlived) folded.unsafe.push({ exe: exec.exe, reason: "a process it started outlived it" });
         this.folded.set(exec.id, folded);
         for (const child of this.builder.childrenOf(exec)) this.folded.delete(child.id);
         if (exec.skipped) {
@@ -3844,8 +4124,10 @@ var init_engine = __esm({
           own.push([this.builder.startOf(exec.id), { kind: "access", access: { op: "read", path, result: "ok" } }, NO_OUTPUT]);
         }
         for (const [at, item] of this.builder.ownLog(exec.id)) {
-          if (item.kind === "access") own.push([at, { kind: "access", access: item.access, mtimes }, NO_OUTPUT]);
-          else if (item.kind === "output") own.push([at, null, [{ fd: item.fd, data: item.data, dest: destOf(exec, item.fd) }]]);
+          if (item.kind === "access") {
+            const pinned = item.access.op === "read" ? this.pins.of(item.access) : void 0;
+            own.push([at, pinned ? { kind: "access", access: item.access, mtimes, pinned } : { kind: "access", access: item.access, mtimes }, NO_OUTPUT]);
+          } else if (item.kind === "output") own.push([at, null, [{ fd: item.fd, data: item.data, dest: destOf(exec, item.fd) }]]);
           else {
             const [step, chunks] = await this.replayedStep(item.tag);
             own.push([at, step, chunks.map((c) => ({ ...c, dest: destOf(exec, c.fd) }))]);
@@ -3855,20 +4137,19 @@ var init_engine = __esm({
         }
         const children = [];
         let childReason = null;
-        let unsafe = ownUnsafety(exec);
+        const unsafe = ownUnsafety(exec);
         for (const child of this.builder.childrenOf(exec)) {
           const f = this.folded.get(child.id);
           if (!f) continue;
           if (f.summary.unmodelled) childReason ??= f.summary.unmodelled;
-          unsafe ??= f.unsafe;
+          unsafe.push(...f.unsafe.filter((u) => !(u.pipe && this.madeWithin(exec, u.pipe))));
           savedMs += f.savedMs;
           observed.push(...f.observed);
           const s = f.summary;
           const stream2 = [];
           for (const c of f.stream) {
-            const mine = asOwn(exec, c);
+            const mine = c.dest === "null" ? null : asOwn(exec, c);
             if (mine) stream2.push(mine);
-            else if (mine === void 0) unsafe ??= { exe: child.exe, reason: `its fd ${c.fd} is a file or pipe opened for it, not the stdout or stderr of ${exec.exe}: a replay would print what it wrote there` };
           }
           children.push([f.endAt, { kind: "replayed", inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, entryChanges: s.entryChanges }, stream2]);
         }
@@ -3896,14 +4177,14 @@ var init_engine = __esm({
         if (known === void 0) {
           known = null;
           try {
-            const fd = (0, import_node_fs17.openSync)(exe, "r");
+            const fd = (0, import_node_fs19.openSync)(exe, "r");
             try {
               const head = Buffer.alloc(256);
-              const line = head.subarray(0, (0, import_node_fs17.readSync)(fd, head, 0, head.length, 0)).toString("latin1").split("\n")[0];
+              const line = head.subarray(0, (0, import_node_fs19.readSync)(fd, head, 0, head.length, 0)).toString("latin1").split("\n")[0];
               const words = line.startsWith("#!") ? line.slice(2).trim().split(/\s+/) : [];
               known = ((0, import_node_path12.basename)(words[0] ?? "") === "env" ? words.find((w, i) => i > 0 && !w.startsWith("-")) : words[0]) ?? null;
             } finally {
-              (0, import_node_fs17.closeSync)(fd);
+              (0, import_node_fs19.closeSync)(fd);
             }
           } catch {
           }
@@ -3944,7 +4225,7 @@ var init_engine = __esm({
         const weak = answer?.weak;
         if (!weak) return "its exec was not seen";
         if (exec.exitCode === null) return `killed by signal ${exec.signal}`;
-        const { unsafe } = folded;
+        const [unsafe] = folded.unsafe;
         if (unsafe) return unsafe.exe === exec.exe ? unsafe.reason : `${unsafe.exe}: ${unsafe.reason}`;
         const durationMs = (exec.endMs ?? exec.startMs) - exec.startMs;
         if (durationMs < this.opts.minDurationMs) return `shorter than ${this.opts.minDurationMs} ms: a lookup would cost more`;
@@ -4023,10 +4304,12 @@ var init_engine = __esm({
         const own = this.ownBy(exec);
         const state = {};
         const read = inputs.filter((i) => i.kind === "content" || i.kind === "link").map((i) => i.path);
+        const pinnedNs = /* @__PURE__ */ new Map();
+        for (const i of inputs) if (i.kind === "content" && i.pinned && !outputs.includes(i.path)) pinnedNs.set(i.path, i.pinned.ns);
         this.late.watch(/* @__PURE__ */ new Set([...read, ...outputs]), {
           spoils: (path, c) => {
             if (own(c.exec)) return false;
-            const looked = kept.has(path) ? kept.get(path).lookedNs : readNs;
+            const looked = kept.has(path) ? kept.get(path).lookedNs : pinnedNs.has(path) ? pinnedNs.get(path) : readNs;
             return c.beganNs === void 0 || looked === null || c.beganNs < looked;
           },
           withdraw: (path, c) => {
@@ -4067,12 +4350,15 @@ var init_engine = __esm({
         const why = (path, change) => this.describeChange(path, change, endAt);
         for (const input of inputs) {
           const seen = input.kind === "absent" || input.kind === "vacant" || input.kind === "replaceable" || input.kind === "exists" || input.kind === "listing" || input.kind === "stat";
-          const change = this.fs.changes.foreign(input, since, own, seen ? (c) => c.at > endAt : void 0);
+          const pinned = input.kind === "content" ? input.pinned : void 0;
+          const harmless = seen ? (c) => c.at > endAt : pinned ? (c) => c.at > pinned.at && c.at > endAt : void 0;
+          const at = input.kind === "content" && input.movedTo !== void 0 ? { path: input.movedTo, kind: "content" } : input;
+          const change = this.fs.changes.foreign(at, since, own, harmless);
           if (change) return why(input.path, change);
         }
         for (const path of outputs) {
           const snapshot = kept.get(path);
-          const after = snapshot ? (c) => c.at > endAt && c.exec >= 0 && (this.answerOf.get(c.exec)?.tick ?? -1) > snapshot.taken : void 0;
+          const after = snapshot ? (c) => c.at > endAt && (c.tick ?? (c.exec >= 0 ? this.answerOf.get(c.exec)?.tick ?? -1 : -1)) > snapshot.taken : void 0;
           const change = this.fs.changes.foreign({ path, kind: "content" }, since, own, after);
           if (change) return why(path, change);
         }
@@ -4084,7 +4370,7 @@ var init_engine = __esm({
         for (const path of paths.sort()) {
           const noEffect = createdHere.has(path) && removedHere.has(path);
           if (!this.opts.roots.allows(path)) {
-            if (noEffect && !(0, import_node_fs17.lstatSync)(path, { throwIfNoEntry: false })) continue;
+            if (noEffect && !(0, import_node_fs19.lstatSync)(path, { throwIfNoEntry: false })) continue;
             return `it writes ${path}, outside the root`;
           }
           let state;
@@ -4191,7 +4477,7 @@ __export(explain_command_exports, {
 function stdioKind(fd) {
   try {
     if ((0, import_node_tty.isatty)(fd)) return "tty";
-    const st = (0, import_node_fs20.fstatSync)(fd);
+    const st = (0, import_node_fs22.fstatSync)(fd);
     if (st.isFIFO()) return "pipe";
     if (st.isSocket()) return "socket";
     if (st.isFile()) return "file";
@@ -4227,7 +4513,7 @@ ${EXPLAIN_USAGE}`);
     }
   }, new TraceBuilder());
   const env = Object.entries(process.env).filter((e) => e[1] !== void 0).map(([k, v]) => `${k}=${v}`);
-  const weak = engine.weakOfQuery({ exe, argv: command, cwd, env, stdio: [stdioKind(0), stdioKind(1), stdioKind(2)] }, viewOf(commandAttrs(), env));
+  const weak = engine.weakOfQuery({ exe, argv: command, cwd, env, stdio: [stdioKind(0), stdioKind(1), stdioKind(2)] }, viewOf(commandAttrs(), env, ownStreams()));
   const explainer = new Explainer(engine, index);
   await explainer.explain(weak, command.join(" "), 0);
   process.stdout.write(`${explainer.lines.join("\n")}
@@ -4237,11 +4523,11 @@ ${EXPLAIN_USAGE}`);
   process.stdout.write("(children are judged against the files as they are now, before anything runs)\n");
   return 0;
 }
-var import_node_fs20, import_node_path16, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
+var import_node_fs22, import_node_path16, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
 var init_explain_command = __esm({
   "src/cli/explain-command.ts"() {
     "use strict";
-    import_node_fs20 = require("node:fs");
+    import_node_fs22 = require("node:fs");
     import_node_path16 = require("node:path");
     import_node_tty = require("node:tty");
     init_fingerprint();
@@ -4300,7 +4586,7 @@ init_args();
 init_common();
 
 // src/cli/gc-command.ts
-var import_node_fs14 = require("node:fs");
+var import_node_fs15 = require("node:fs");
 var import_node_path10 = require("node:path");
 init_store();
 init_args();
@@ -4315,7 +4601,7 @@ ${GC_USAGE}`);
   const max = parseSize(size);
   if (max === null) throw new UsageError(`--max-size "${size}" is not a size: write it like 500M, 5G or 1048576`);
   const dir = (0, import_node_path10.resolve)(String(options.get("store") ?? defaultStoreDir()));
-  if (!(0, import_node_fs14.existsSync)(dir)) {
+  if (!(0, import_node_fs15.existsSync)(dir)) {
     process.stderr.write(`processcache: no store at ${dir}: nothing to collect
 `);
     return 0;
@@ -4330,7 +4616,7 @@ ${GC_USAGE}`);
 
 // src/cli/run-command.ts
 var import_node_child_process2 = require("node:child_process");
-var import_node_fs18 = require("node:fs");
+var import_node_fs20 = require("node:fs");
 var import_node_os5 = require("node:os");
 var import_node_path14 = require("node:path");
 init_fingerprint();
@@ -4346,7 +4632,7 @@ var warn = (message) => {
 };
 function loadStatCache(path) {
   try {
-    const entries = JSON.parse((0, import_node_fs18.readFileSync)(path, "utf8"));
+    const entries = JSON.parse((0, import_node_fs20.readFileSync)(path, "utf8"));
     if (Array.isArray(entries)) return new FileHasher(entries.filter((e) => Array.isArray(e) && e.length === 3 && e.every((x) => typeof x === "string")));
   } catch {
   }
@@ -4376,8 +4662,8 @@ function writableInherited(fds) {
   return fds.flatMap((fd) => {
     if (jobserver.has(fd)) return [];
     try {
-      const flags = parseInt(/^flags:\s*([0-7]+)/m.exec((0, import_node_fs18.readFileSync)(`/proc/self/fdinfo/${fd}`, "utf8"))?.[1] ?? "0", 8);
-      const st = (0, import_node_fs18.fstatSync)(fd);
+      const flags = parseInt(/^flags:\s*([0-7]+)/m.exec((0, import_node_fs20.readFileSync)(`/proc/self/fdinfo/${fd}`, "utf8"))?.[1] ?? "0", 8);
+      const st = (0, import_node_fs20.fstatSync)(fd);
       const what = st.isFIFO() ? "a pipe" : st.isSocket() ? "a socket" : (flags & 3) === 2 ? "open for reading and writing" : null;
       return what ? [`fd ${fd} (${what})`] : [];
     } catch {
@@ -4433,12 +4719,12 @@ ${RUN_USAGE}`);
   }
   const storeDir = (0, import_node_path14.resolve)(cwd, String(options.get("store") ?? defaultStoreDir()));
   const root = (0, import_node_path14.resolve)(cwd, String(options.get("root") ?? cwd));
-  if (!(0, import_node_fs18.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
+  if (!(0, import_node_fs20.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
   const minDurationMs = nonNegativeInt(options.get("min-duration-ms"), "min-duration-ms", 3);
   const ignoreEnv = ignoredEnv(lists.get("ignore-env"));
   let store;
   try {
-    (0, import_node_fs18.mkdirSync)(storeDir, { recursive: true });
+    (0, import_node_fs20.mkdirSync)(storeDir, { recursive: true });
     store = new LocalStore(storeDir, !options.has("read-only"), warn);
   } catch (e) {
     warn(`the store at ${storeDir} cannot be used (${e.message}); running without the cache`);
@@ -4474,7 +4760,7 @@ ${RUN_USAGE}`);
   let stats;
   try {
     try {
-      ({ status } = await traceCommand({ command, builder, decideExec: engine.decide }));
+      ({ status } = await traceCommand({ command, builder, decideExec: engine.decide, reaped: (pid) => engine.reaped(pid) }));
     } catch (e) {
       if (!(e instanceof TraceError) || builder.executions.length > 0) throw e;
       warn(`${e.message}; running without the cache`);
@@ -4497,7 +4783,7 @@ ${RUN_USAGE}`);
   const statsPath = options.get("stats-json");
   if (typeof statsPath === "string") {
     try {
-      (0, import_node_fs18.writeFileSync)(statsPath, `${JSON.stringify(stats, null, 1)}
+      (0, import_node_fs20.writeFileSync)(statsPath, `${JSON.stringify(stats, null, 1)}
 `);
     } catch (e) {
       warn(`could not write ${statsPath}: ${e.message}`);
@@ -4507,7 +4793,7 @@ ${RUN_USAGE}`);
 }
 
 // src/cli/trace-command.ts
-var import_node_fs19 = require("node:fs");
+var import_node_fs21 = require("node:fs");
 var import_node_path15 = require("node:path");
 init_trace();
 init_args();
@@ -4521,7 +4807,7 @@ ${TRACE_USAGE}`);
   for (const w of [...builder.errors, ...warnings]) process.stderr.write(`processcache: warning: ${w}
 `);
   try {
-    (0, import_node_fs19.writeFileSync)(out, `${JSON.stringify(trace, null, 1)}
+    (0, import_node_fs21.writeFileSync)(out, `${JSON.stringify(trace, null, 1)}
 `);
   } catch (e) {
     process.stderr.write(`processcache: warning: could not write the trace to ${out}: ${e.message}
