@@ -3573,6 +3573,10 @@ function ownUnsafety(e) {
   if (dup) found.push({ ...why(`it copies its stdin (${e.stdio["0"]}) to fd ${dup.to}, whose reads are not seen`), ...pipe });
   return found;
 }
+function addUnsafe(list, u) {
+  if (list.some((x) => !x.pipe || x.pipe === u.pipe)) return;
+  list.push(u);
+}
 var import_node_fs19, import_node_path12, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, STORED2, TYPE_BITS, STRUCTURAL, SAVED_FD_MIN, SEEN_STDIN, MemoEngine;
 var init_engine = __esm({
   "src/memo/engine.ts"() {
@@ -4142,7 +4146,7 @@ var init_engine = __esm({
           const f = this.folded.get(child.id);
           if (!f) continue;
           if (f.summary.unmodelled) childReason ??= f.summary.unmodelled;
-          unsafe.push(...f.unsafe.filter((u) => !(u.pipe && this.madeWithin(exec, u.pipe))));
+          for (const u of f.unsafe) if (!(u.pipe && this.madeWithin(exec, u.pipe))) addUnsafe(unsafe, u);
           savedMs += f.savedMs;
           observed.push(...f.observed);
           const s = f.summary;

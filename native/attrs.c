@@ -232,7 +232,7 @@ static int readable[READABLE_CAP];
 static int nreadable;
 static char fd_text[PATH_CAP + 128];
 
-/* "N kind mode pos identity path" for fd N, unless it closes on exec. */
+/* "N kind mode pos identity path" for fd N, unless it closes on exec (fd 0: a regular file only). */
 static void put_fd(struct out *o, int tid, int fd)
 {
     char path[64], info[1024];
@@ -244,6 +244,8 @@ static void put_fd(struct out *o, int tid, int fd)
     if (f & O_CLOEXEC) return;
     uint64_t identity;
     const char *kind = stdio_look(tid, fd, &identity);
+    /* stdin only when it is a regular file: `while read l` and `{ head -n 1; cat; } < f` */
+    if (fd == 0 && strcmp(kind, "file") != 0) return;
     proc_path(path, sizeof path, tid, "/fd/", fd);
     if (read_link(path, fd_target, sizeof fd_target) < 0) fd_target[0] = 0;
     const int acc = (int)(f & O_ACCMODE);
@@ -277,9 +279,7 @@ static void put_fds(struct out *o, int tid)
             const char *name = dents + off + 19;
             char *end;
             long fd = strtol(name, &end, 10);
-            /* stdin too when it is a regular file: `while read l` and `{ head -n 1; cat; } < f` */
-            if (end != name && !*end && (fd >= 3 || (fd == 0 && strcmp(stdio_look(tid, 0, NULL), "file") == 0)))
-                put_fd(o, tid, (int)fd);
+            if (end != name && !*end && (fd >= 3 || fd == 0)) put_fd(o, tid, (int)fd);
             off += reclen;
         }
     }

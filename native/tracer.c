@@ -54,7 +54,8 @@ struct slot {
     uint8_t existed;      /* O_CREAT open: the path existed before the call */
     long open_flags;      /* an open awaiting its exit stop: its flags, read at the entry */
     uint64_t args[6];
-    uint64_t stream_id[2]; /* (leader) what fds 1 and 2 named at the exec: fd_identity() */
+    uint64_t stream_id[2]; /* (leader) what fds 1 and 2 named at the exec (fd_identity()), 0 when
+                              /dev/null or closed: nothing written there is output */
     uint64_t stdin_id;    /* (leader) what fd 0 named at the exec */
     uint64_t entry_ns;    /* when the call awaiting its exit stop stopped at its entry */
     uint8_t out_stream;   /* a write or copy awaiting its exit stop: the stream (1, 2) it lands in */
@@ -282,6 +283,18 @@ static int reads_stdin(int tid, struct slot *s, int fd)
     return id && id == leader_of(s)->stdin_id;
 }
 
+/* Zeros for the bytes an OUTPUT header promised and the source no longer had: the stream stays
+ * framed (the tracee's memory went away, or the copied file shrank). */
+static void put_zeros(size_t left)
+{
+    memset(big, 0, left < BIG_CAP ? left : BIG_CAP);
+    while (left > 0) {
+        size_t chunk = left < BIG_CAP ? left : BIG_CAP;
+        put_bytes(big, chunk);
+        left -= chunk;
+    }
+}
+
 static void output_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, long rval)
 {
     if (rval <= 0 || !s->out_stream) return;
@@ -305,13 +318,8 @@ static void output_exit(int tid, int pid, struct slot *s, const struct pct_sysca
             left -= (size_t)r;
         }
     }
-pad: /* the header promised rval bytes: keep the stream framed even if memory went away */
-    memset(big, 0, left < BIG_CAP ? left : BIG_CAP);
-    while (left > 0) {
-        size_t chunk = left < BIG_CAP ? left : BIG_CAP;
-        put_bytes(big, chunk);
-        left -= chunk;
-    }
+pad:
+    put_zeros(left);
     emit_unlock();
 }
 
@@ -340,12 +348,7 @@ static void xfer_exit(int pid, struct slot *s, long rval)
         left -= (size_t)r;
         at += r;
     }
-    memset(big, 0, left < BIG_CAP ? left : BIG_CAP); /* the file shrank meanwhile: keep the framing */
-    while (left > 0) {
-        size_t chunk = left < BIG_CAP ? left : BIG_CAP;
-        put_bytes(big, chunk);
-        left -= chunk;
-    }
+    put_zeros(left);
     emit_unlock();
     if (in >= 0) close(in);
     /* bytes the file no longer held are not what was copied: the execution is not replayable */
@@ -530,8 +533,6 @@ static int xfer_entry(int tid, struct slot *s, const struct pct_syscall *row, co
     const int in = row->dirfd != NOARG ? (int)args[row->dirfd] : -1;
     if (reads_stdin(tid, s, in)) access_event(pid, PCT_OP_STDIN, 0, 0, 0, NULL, NULL);
     s->out_stream = (uint8_t)stream_of(tid, s, (int)args[row->dirfd2]);
-    /* into /dev/null there is nothing to capture (grep splices its input there to drain it) */
-    if (s->out_stream && strcmp(stdio_look(tid, (int)args[row->dirfd2], NULL), "null") == 0) s->out_stream = 0;
     if (!s->out_stream) return 0;
     struct stat st;
     char link[64];
@@ -781,6 +782,8 @@ static void on_exec(int pid)
     for (int i = 0; i < 3; i++) put_bytes(ids[i], lens[5 + i]);
     put_bytes(big, (size_t)argbytes);
     emit_unlock();
+    /* /dev/null keeps nothing a replay must write: no write there needs its exit stop */
+    for (int i = 0; i < 2; i++) if (strcmp(kinds[1 + i], "null") == 0) s->stream_id[i] = 0;
     report_interpreter(pid, exe);
     release_pending_path(s);
 }

@@ -219,6 +219,15 @@ function ownUnsafety(e: Execution): Unsafe[] {
   return found;
 }
 
+/**
+ * Adds a reason to a subtree's list, which stays short: once a reason no ancestor can lift is in
+ * it, the subtree is unsafe for good; of the pipe reasons, one per pipe is enough.
+ */
+function addUnsafe(list: Unsafe[], u: Unsafe): void {
+  if (list.some((x) => !x.pipe || x.pipe === u.pipe)) return;
+  list.push(u);
+}
+
 interface Unsafe {
   /** the program in the subtree that did it */
   exe: string;
@@ -822,7 +831,7 @@ export class MemoEngine {
       const f = this.folded.get(child.id);
       if (!f) continue; // still running: an outliving descendant, refused when recording
       if (f.summary.unmodelled) childReason ??= f.summary.unmodelled;
-      unsafe.push(...f.unsafe.filter((u) => !(u.pipe && this.madeWithin(exec, u.pipe))));
+      for (const u of f.unsafe) if (!(u.pipe && this.madeWithin(exec, u.pipe))) addUnsafe(unsafe, u);
       savedMs += f.savedMs;
       observed.push(...f.observed);
       const s = f.summary;
