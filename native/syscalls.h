@@ -17,8 +17,6 @@ enum pct_class {
     CL_UNLINK,    /* dirfd, path, extra = flags arg (AT_REMOVEDIR) */
     CL_MKDIR, CL_RMDIR, CL_TRUNCATE, CL_MKNOD,
     CL_CHMOD,     /* dirfd, path; or dirfd alone for fchmod */
-    CL_ACL,       /* fsetxattr of dirfd, extra = the name arg: a minimal POSIX access ACL (install
-                     sets one) is a chmod; any other attribute is unmodelled */
     CL_UTIME,     /* dirfd, path (NULL path: the fd itself) */
     CL_SYMLINK,   /* dirfd2, path2 = the link; path = the target text (not resolved) */
     CL_LINK,      /* dirfd, path -> dirfd2, path2; extra = flags arg (AT_EMPTY_PATH) */

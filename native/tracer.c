@@ -385,7 +385,6 @@ static const uint16_t class_op[] = {
     [CL_RENAME] = PCT_OP_RENAME, [CL_MKDIR] = PCT_OP_MKDIR, [CL_RMDIR] = PCT_OP_RMDIR,
     [CL_TRUNCATE] = PCT_OP_TRUNCATE, [CL_MKNOD] = PCT_OP_MKNOD, [CL_CHMOD] = PCT_OP_CHMOD,
     [CL_UTIME] = PCT_OP_UTIME, [CL_SYMLINK] = PCT_OP_SYMLINK, [CL_LINK] = PCT_OP_LINK,
-    [CL_ACL] = PCT_OP_CHMOD,
 };
 
 /* ---- holding a parent whose wait returned an execution ------------------------------------ */
@@ -557,17 +556,6 @@ static int xfer_entry(int tid, struct slot *s, const struct pct_syscall *row, co
     return 1;
 }
 
-/* An access ACL with only the owner, group and other entries is the mode bits and nothing else:
- * the kernel stores it as the mode (coreutils' install sets one on every file it copies). */
-static int minimal_access_acl(int tid, const uint64_t *args, int name_arg)
-{
-    char name[32];
-    struct { uint32_t version; struct { uint16_t tag, perm; uint32_t id; } e[3]; } acl;
-    if (read_str(tid, args[name_arg], name, sizeof name) < 0 || strcmp(name, "system.posix_acl_access") != 0) return 0;
-    if (args[name_arg + 2] != sizeof acl || read_mem(tid, args[name_arg + 1], &acl, sizeof acl) != sizeof acl) return 0;
-    return acl.version == 2 && acl.e[0].tag == 0x01 && acl.e[1].tag == 0x04 && acl.e[2].tag == 0x20;
-}
-
 /* Left stopped at its entry: a skipped process whose output a helper is still writing. */
 #define ENTRY_HOLD 2
 
@@ -667,10 +655,6 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
     case CL_NONDET: event_str(PCT_EV_NONDET, pid, row->name); return 0;
     case CL_ATTR: event_str(PCT_EV_OBSERVED, pid, row->name); return 0;
     case CL_UNMODELLED: flag2(pid, "unmodelled-syscall:", row->name); return 0;
-    case CL_ACL:
-        if (minimal_access_acl(tid, args, row->extra)) return 1; /* a chmod, reported at the exit */
-        flag2(pid, "unmodelled-syscall:", row->name);
-        return 0;
     default: return 1;
     }
 }

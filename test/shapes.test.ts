@@ -131,13 +131,6 @@ test('mkdir -p with several paths is reused from a fresh tree: a relative chdir 
   assert.equal(statusesOf(statuses[1]!, 'mkdir'), ['hit'], JSON.stringify(statuses));
 });
 
-test("install's minimal access ACL is a chmod: install is cached, and the mode it gives is restored", () => {
-  const inst = (mode: string, n: number): TwinStep => obs(`install -m ${mode} a b; stat -c %a b; : ${n}`);
-  const statuses = checkTwins('echo x > a', [inst('640', 1), chg('rm b'), inst('640', 2), chg('rm b'), inst('600', 3)]);
-  assert.equal(statusesOf(statuses[0]!, 'install').map((s) => s.slice(0, 4)), ['miss'], JSON.stringify(statuses));
-  assert.equal(statusesOf(statuses[1]!, 'install'), ['hit'], JSON.stringify(statuses));
-});
-
 test('stdin from a pipe still makes its reader uncacheable, and so does a copy of it', () => {
   const dir = scratch();
   const store = scratch('pc-store-');
