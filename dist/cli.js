@@ -23,7 +23,8 @@ for __pc_p in /proc/$$/fd/*; do
   [ $(($__pc_v & 02000000)) = 0 ] && __pc_fds=$__pc_fds,$__pc_n
 done
 export PROCESSCACHE_LAUNCH="$__pc_ign $__pc_blk ${__pc_fds#,} ${BASH_VERSION:+bash}"
-exec node "$0" "$@"
+# the Action names the runner's own Node: the one on PATH may be older, or absent
+exec "${PROCESSCACHE_NODE:-node}" "$0" "$@"
 */
 const __pcMetaUrl = require('node:url').pathToFileURL(__filename).href;
 "use strict";
@@ -2104,6 +2105,8 @@ var init_weak = __esm({
       "JOURNAL_STREAM",
       "PROCESSCACHE_STORE",
       "PROCESSCACHE_IGNORE_ENV",
+      // the Node the Action runs on (a path with the runner's version in it)
+      "PROCESSCACHE_NODE",
       // the files of GitHub's workflow commands, named anew for every step; a program that writes to
       // one writes outside the root, and is not cached for it
       "GITHUB_ENV",
@@ -2586,6 +2589,28 @@ var init_local = __esm({
         } catch (e) {
           this.writeFailed(e);
         }
+      }
+      /** Writes an entry fetched from a remote (already parsed) with its last use as the file's mtime. */
+      async putEntryUsedAt(entry, usedAtMs) {
+        await atomicWriteAsync(this.entryPath(entry), JSON.stringify(entry));
+        const t = new Date(usedAtMs);
+        (0, import_node_fs11.utimesSync)(this.entryPath(entry), t, t);
+      }
+      /** Where a blob the store holds is, for packing it; null when it holds none of that size. */
+      blobFile(hash, bytes) {
+        if (!HEX64.test(hash)) return null;
+        const st = (0, import_node_fs11.statSync)(this.blobPath(hash), { throwIfNoEntry: false });
+        return st?.isFile() && (bytes === void 0 || st.size === bytes) ? this.blobPath(hash) : null;
+      }
+      /** Moves a file that should hold the blob hash into the store, after checking it does; false when it does not. */
+      adoptBlob(hash, file) {
+        if (!HEX64.test(hash)) return false;
+        const data = (0, import_node_fs11.readFileSync)(file);
+        if ((0, import_node_crypto2.createHash)("sha256").update(data).digest("hex") !== hash) return false;
+        (0, import_node_fs11.mkdirSync)((0, import_node_path7.dirname)(this.blobPath(hash)), { recursive: true });
+        (0, import_node_fs11.renameSync)(file, this.blobPath(hash));
+        this.present.set(hash, data.length);
+        return true;
       }
       async removeEntry(entry) {
         if (!this.writable) return;

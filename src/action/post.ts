@@ -1,0 +1,5 @@
+import { runEntry } from './entry.js';
+import { postImpl } from './post-impl.js';
+import { runnerState } from './state.js';
+
+runEntry(() => postImpl(runnerState));

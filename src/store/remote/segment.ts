@@ -1,0 +1,146 @@
+// An index segment: what one job knew of the remote store when it finished, as one JSON object.
+// The Actions cache has no listing and no mutable keys, so a job reads a few segments at start and
+// writes one at the end; every segment comes from the network and is parsed as hostile input.
+import { parseEntry } from '../local.js';
+import type { Entry } from '../types.js';
+
+export const SEGMENT_FORMAT = 'processcache-index';
+
+/** One entry as a segment keeps it: when it was last used (a hit or its recording), in ms since the epoch. */
+export interface IndexedEntry {
+  usedAt: number;
+  entry: Entry;
+}
+
+export interface Segment {
+  format: typeof SEGMENT_FORMAT;
+  version: 1;
+  createdAt: number;
+  /** pack id -> its size in bytes (what a download of it costs) */
+  packs: Record<string, number>;
+  /** blob hash -> the pack that holds it */
+  blobs: Record<string, string>;
+  entries: IndexedEntry[];
+}
+
+/** The bounds a segment is kept within, and refused beyond when read. */
+export interface SegmentLimits {
+  /** entries unused for longer are dropped: the Actions cache evicts what is unused for 7 days */
+  maxAgeMs: number;
+  maxEntries: number;
+  /** candidates kept per weak fingerprint: older recordings of a command are rarely hit again */
+  maxPerWeak: number;
+  maxBytes: number;
+}
+
+export const DEFAULT_LIMITS: SegmentLimits = {
+  maxAgeMs: 7 * 24 * 3600 * 1000,
+  maxEntries: 50_000,
+  maxPerWeak: 8,
+  maxBytes: 64 * 1024 * 1024,
+};
+
+const PACK_ID = /^[0-9a-f]{32}$/;
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** The blobs an entry cannot be restored without. */
+export function blobsOf(entry: Entry): string[] {
+  const blobs = entry.outputs.flatMap((o) => (o.type === 'file' ? [o.blob] : []));
+  return entry.stream ? [...blobs, entry.stream.blob] : blobs;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * A segment read from the remote, or why it was refused. Entries are checked one by one (an entry
+ * parseEntry refuses, or one whose blobs no listed pack holds, is dropped alone); anything wrong
+ * with the frame refuses the whole segment.
+ */
+export function parseSegment(text: string, limits: SegmentLimits = DEFAULT_LIMITS): { segment: Segment; dropped: number } | string {
+  if (text.length > limits.maxBytes) return `it is ${text.length} bytes, over the ${limits.maxBytes} bound`;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return `it is not JSON (${(e as Error).message})`;
+  }
+  if (!isRecord(raw) || raw.format !== SEGMENT_FORMAT || raw.version !== 1) return 'it is not a processcache index of version 1';
+  if (typeof raw.createdAt !== 'number' || !isRecord(raw.packs) || !isRecord(raw.blobs) || !Array.isArray(raw.entries)) {
+    return 'its createdAt, packs, blobs or entries are missing or malformed';
+  }
+  if (raw.entries.length > limits.maxEntries) return `it lists ${raw.entries.length} entries, over the ${limits.maxEntries} bound`;
+  const packs: Record<string, number> = {};
+  for (const [id, bytes] of Object.entries(raw.packs)) {
+    if (!PACK_ID.test(id) || !Number.isSafeInteger(bytes) || (bytes as number) < 0) return `pack ${id.slice(0, 40)} is malformed`;
+    packs[id] = bytes as number;
+  }
+  const blobs: Record<string, string> = {};
+  for (const [hash, pack] of Object.entries(raw.blobs)) {
+    if (!HEX64.test(hash) || typeof pack !== 'string' || !(pack in packs)) return `blob ${hash.slice(0, 64)} names no listed pack`;
+    blobs[hash] = pack;
+  }
+  const entries: IndexedEntry[] = [];
+  let dropped = 0;
+  for (const item of raw.entries) {
+    const entry = isRecord(item) && typeof item.usedAt === 'number' && Number.isFinite(item.usedAt) ? parseEntry(JSON.stringify(item.entry)) : null;
+    if (entry && blobsOf(entry).every((b) => b in blobs)) entries.push({ usedAt: (item as { usedAt: number }).usedAt, entry });
+    else dropped++;
+  }
+  return { segment: { format: SEGMENT_FORMAT, version: 1, createdAt: raw.createdAt, packs, blobs, entries }, dropped };
+}
+
+const entryKey = (e: Entry): string => `${e.weak}.${e.strong}`;
+
+/** Several segments as one: each entry once, at its latest use. */
+export function mergeSegments(segments: Segment[]): Segment {
+  const merged: Segment = { format: SEGMENT_FORMAT, version: 1, createdAt: Date.now(), packs: {}, blobs: {}, entries: [] };
+  const byKey = new Map<string, IndexedEntry>();
+  for (const s of segments) {
+    Object.assign(merged.packs, s.packs);
+    Object.assign(merged.blobs, s.blobs);
+    for (const ie of s.entries) {
+      const had = byKey.get(entryKey(ie.entry));
+      if (!had || had.usedAt < ie.usedAt) byKey.set(entryKey(ie.entry), ie);
+    }
+  }
+  merged.entries = [...byKey.values()];
+  return merged;
+}
+
+/**
+ * The segment within its bounds: entries unused for maxAgeMs dropped, at most maxPerWeak per
+ * command and maxEntries in all (the least recently used go first), then under maxBytes; packs and
+ * blobs no kept entry needs are dropped with them, so the index never grows with history.
+ */
+export function compact(segment: Segment, now: number, limits: SegmentLimits = DEFAULT_LIMITS): { segment: Segment; text: string; dropped: number } {
+  const recent = segment.entries.filter((ie) => now - ie.usedAt <= limits.maxAgeMs).sort((a, b) => b.usedAt - a.usedAt);
+  const perWeak = new Map<string, number>();
+  let kept = recent.filter((ie) => {
+    const n = (perWeak.get(ie.entry.weak) ?? 0) + 1;
+    perWeak.set(ie.entry.weak, n);
+    return n <= limits.maxPerWeak;
+  }).slice(0, limits.maxEntries);
+  for (;;) {
+    const out = withOnly(segment, kept, now);
+    const text = JSON.stringify(out);
+    if (text.length <= limits.maxBytes || kept.length === 0) return { segment: out, text, dropped: segment.entries.length - kept.length };
+    // over the byte bound: keep the most recently used share that fits, estimated from the mean size
+    kept = kept.slice(0, Math.floor(kept.length * (limits.maxBytes / text.length) * 0.95));
+  }
+}
+
+function withOnly(segment: Segment, entries: IndexedEntry[], now: number): Segment {
+  const blobs: Record<string, string> = {};
+  const packs: Record<string, number> = {};
+  for (const ie of entries) {
+    for (const b of blobsOf(ie.entry)) {
+      const pack = segment.blobs[b];
+      if (pack === undefined) continue;
+      blobs[b] = pack;
+      packs[pack] = segment.packs[pack] ?? 0;
+    }
+  }
+  return { format: SEGMENT_FORMAT, version: 1, createdAt: now, packs, blobs, entries };
+}
