@@ -5983,7 +5983,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants4 = require_constants2();
+    var constants5 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util5.addListener;
@@ -6058,7 +6058,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports3 }) {
         assert4(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports3;
-        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -6153,11 +6153,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants4.ERROR.OK) {
+          if (ret !== constants5.ERROR.OK) {
             const body2 = data.subarray(offset);
-            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants5.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body2);
-            } else if (ret === constants4.ERROR.PAUSED) {
+            } else if (ret === constants5.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body2);
             } else {
@@ -6180,10 +6180,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants4.ERROR.OK) {
+        if (ret === constants5.ERROR.OK) {
           return null;
         }
-        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants5.ERROR.PAUSED || ret === constants5.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6200,7 +6200,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants4.ERROR[ret], data);
+        return new HTTPParserError(message, constants5.ERROR[ret], data);
       }
       destroy() {
         assert4(this.ptr != null);
@@ -6380,7 +6380,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants4.ERROR.PAUSED : 0;
+        return pause ? constants5.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6402,7 +6402,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6438,13 +6438,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert4(client[kRunning] === 0);
           util5.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util5.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util5.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -24851,10 +24851,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module2) {
     "use strict";
     var parse2 = require_parse2();
-    var constants4 = require_constants6();
+    var constants5 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version3, truncation, options) => {
-      if (!constants4.RELEASE_TYPES.includes(truncation)) {
+      if (!constants5.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version3, options);
@@ -26094,7 +26094,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports2, module2) {
     "use strict";
     var internalRe = require_re();
-    var constants4 = require_constants6();
+    var constants5 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse2 = require_parse2();
@@ -26178,8 +26178,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants4.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants4.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants5.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants5.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -72155,6 +72155,7 @@ var import_node_fs7 = require("node:fs");
 var import_node_crypto5 = require("node:crypto");
 var import_node_path6 = require("node:path");
 var import_node_url2 = require("node:url");
+var import_node_os3 = require("node:os");
 function cliPath() {
   return (0, import_node_url2.fileURLToPath)(new URL("../cli.js", __pcMetaUrl));
 }
@@ -72181,8 +72182,11 @@ function installShims(cfg, layout, traced) {
   (0, import_node_fs7.rmSync)(shim, { force: true });
   (0, import_node_fs7.symlinkSync)(cliPath(), shim);
   const stats = `${quote(layout.stats)}/"$(date +%s%N)-$$-\${GITHUB_ACTION:-step}.json"`;
+  const scripts = quote((0, import_node_path6.join)(layout.root, "scripts"));
+  const rename3 = `[ $# -ge 1 ] && [ -f "$1" ] && { mkdir -p ${scripts}; s=${scripts}/$(sha256sum < "$1" | cut -c1-32).sh; cp "$1" "$s"; shift; set -- "$s" "$@"; }`;
   const bash = 'bash --noprofile --norc -eo pipefail "$@"';
-  const body2 = traced ? `exec ${quote(cliPath())} ${runOptions(cfg, "@STATS@").map(quote).join(" ").replace(quote("@STATS@"), stats)} -- ${bash}` : `exec ${bash}`;
+  const body2 = traced ? `${rename3}
+exec ${quote(cliPath())} ${runOptions(cfg, "@STATS@").map(quote).join(" ").replace(quote("@STATS@"), () => stats)} -- ${bash}` : `exec ${bash}`;
   (0, import_node_fs7.writeFileSync)((0, import_node_path6.join)(layout.bin, "processcache-bash"), `#!/bin/sh
 # written by the processcache Action for \`shell: processcache-bash {0}\`
 ${body2}
@@ -72191,8 +72195,10 @@ ${body2}
 }
 async function runStep(cfg, layout, env, traced) {
   (0, import_node_fs7.mkdirSync)(layout.stats, { recursive: true });
-  const id = `${Date.now()}-${(0, import_node_crypto5.randomBytes)(3).toString("hex")}`;
-  const script = (0, import_node_path6.join)(layout.root, `step-${id}${cfg.shell[0] === "python" ? ".py" : ".sh"}`);
+  const id = `${Date.now()}${(0, import_node_crypto5.randomBytes)(3).toString("hex")}-${process.pid}`;
+  const digest = (0, import_node_crypto5.createHash)("sha256").update(cfg.run ?? "").digest("hex").slice(0, 32);
+  const script = (0, import_node_path6.join)(layout.root, "scripts", `${digest}${cfg.shell[0] === "python" ? ".py" : ".sh"}`);
+  (0, import_node_fs7.mkdirSync)((0, import_node_path6.dirname)(script), { recursive: true });
   (0, import_node_fs7.writeFileSync)(script, cfg.run ?? "");
   const command = cfg.shell.map((w) => w.replace("{0}", script));
   const statsFile = (0, import_node_path6.join)(layout.stats, `${id}-${env.GITHUB_ACTION || "step"}.json`);
@@ -72204,7 +72210,7 @@ async function runStep(cfg, layout, env, traced) {
 `);
       resolve4(127);
     });
-    child2.on("close", (code, signal) => resolve4(code ?? (signal ? 128 + 15 : 1)));
+    child2.on("close", (code, signal) => resolve4(code ?? 128 + (signal ? import_node_os3.constants.signals[signal] : 0)));
   });
   return { status, statsFile: traced ? statsFile : null };
 }

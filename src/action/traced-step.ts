@@ -2,9 +2,10 @@
 // signals before Node does), on the runner's own Node, or plainly where the tracer cannot run.
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, symlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { constants } from 'node:os';
 import type { ActionConfig } from './inputs.js';
 
 /** dist/cli.js, beside dist/action/ where the Action's bundle runs. */
@@ -56,9 +57,13 @@ export function installShims(cfg: ActionConfig, layout: Layout, traced: boolean)
   rmSync(shim, { force: true });
   symlinkSync(cliPath(), shim);
   const stats = `${quote(layout.stats)}/"$(date +%s%N)-$$-\${GITHUB_ACTION:-step}.json"`;
+  // the runner names each step's script anew (a UUID), and bash's argv is in its fingerprint: the
+  // script runs under a name made from its content, so that a whole unchanged step can be reused
+  const scripts = quote(join(layout.root, 'scripts'));
+  const rename = `[ $# -ge 1 ] && [ -f "$1" ] && { mkdir -p ${scripts}; s=${scripts}/$(sha256sum < "$1" | cut -c1-32).sh; cp "$1" "$s"; shift; set -- "$s" "$@"; }`;
   const bash = 'bash --noprofile --norc -eo pipefail "$@"';
   const body = traced
-    ? `exec ${quote(cliPath())} ${runOptions(cfg, '@STATS@').map(quote).join(' ').replace(quote('@STATS@'), stats)} -- ${bash}`
+    ? `${rename}\nexec ${quote(cliPath())} ${runOptions(cfg, '@STATS@').map(quote).join(' ').replace(quote('@STATS@'), () => stats)} -- ${bash}`
     : `exec ${bash}`;
   writeFileSync(join(layout.bin, 'processcache-bash'), `#!/bin/sh\n# written by the processcache Action for \`shell: processcache-bash {0}\`\n${body}\n`);
   chmodSync(join(layout.bin, 'processcache-bash'), 0o755);
@@ -67,8 +72,11 @@ export function installShims(cfg: ActionConfig, layout: Layout, traced: boolean)
 /** Runs the `run` input as GitHub runs a `run:` step, traced or not; its exit status. */
 export async function runStep(cfg: ActionConfig, layout: Layout, env: NodeJS.ProcessEnv, traced: boolean): Promise<{ status: number; statsFile: string | null }> {
   mkdirSync(layout.stats, { recursive: true });
-  const id = `${Date.now()}-${randomBytes(3).toString('hex')}`;
-  const script = join(layout.root, `step-${id}${cfg.shell[0] === 'python' ? '.py' : '.sh'}`);
+  const id = `${Date.now()}${randomBytes(3).toString('hex')}-${process.pid}`;
+  // named by its content: the shell's argv is in its fingerprint, and an unchanged step can be reused whole
+  const digest = createHash('sha256').update(cfg.run ?? '').digest('hex').slice(0, 32);
+  const script = join(layout.root, 'scripts', `${digest}${cfg.shell[0] === 'python' ? '.py' : '.sh'}`);
+  mkdirSync(dirname(script), { recursive: true });
   writeFileSync(script, cfg.run ?? '');
   const command = cfg.shell.map((w) => w.replace('{0}', script));
   const statsFile = join(layout.stats, `${id}-${env.GITHUB_ACTION || 'step'}.json`);
@@ -79,7 +87,7 @@ export async function runStep(cfg: ActionConfig, layout: Layout, env: NodeJS.Pro
       process.stderr.write(`processcache: ${command[0]}: ${e.message}\n`);
       resolve(127);
     });
-    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 + 15 : 1)));
+    child.on('close', (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)));
   });
   return { status, statsFile: traced ? statsFile : null };
 }

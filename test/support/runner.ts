@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { node24, ROOT, scratch } from '../helpers.js';
+import { node24, ROOT } from '../helpers.js';
 
 export interface Job {
   /** the job's scratch directory: workspace, RUNNER_TEMP, HOME and the command files live here */
@@ -29,15 +29,16 @@ export interface StepResult {
 }
 
 /**
- * A fresh job on a fresh machine: its own RUNNER_TEMP and HOME, and the workspace at the path
- * given, emptied (a hosted runner checks a repository out at the same path in every job, and a
- * process's working directory and PWD are in its fingerprint).
+ * A fresh job on a fresh machine whose paths are those of the last (machine: a directory kept
+ * across a test's jobs): the workspace, RUNNER_TEMP and HOME emptied. A hosted runner has the same
+ * paths in every job, and a process's working directory and environment are in its fingerprint.
  */
-export function newJob(workspace: string, env: Record<string, string> = {}, event: unknown = {}): Job {
-  const dir = scratch('pc-job-');
+export function newJob(machine: string, env: Record<string, string> = {}, event: unknown = {}): Job {
+  const dir = join(machine, 'job');
+  rmSync(dir, { recursive: true, force: true });
+  const workspace = join(dir, 'work', 'repo', 'repo');
   const runnerTemp = join(dir, 'work', '_temp');
   const home = join(dir, 'home');
-  rmSync(workspace, { recursive: true, force: true });
   for (const d of [workspace, runnerTemp, home]) mkdirSync(d, { recursive: true });
   writeFileSync(join(dir, 'event.json'), JSON.stringify(event));
   return {
