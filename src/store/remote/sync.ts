@@ -25,6 +25,8 @@ export interface SyncConfig {
   budgetMs: number;
   /** transfer rate assumed when a phase's budget grows with its bytes */
   bytesPerSecond: number;
+  /** the slot a push writes: random, so that concurrent jobs rarely shadow each other */
+  pickSlot(): number;
   warn(message: string): void;
   progress(message: string): void;
 }
@@ -33,6 +35,7 @@ export function defaultSyncConfig(keyPrefix: string, warn: (m: string) => void, 
   return {
     keyPrefix, slots: 4, limits: DEFAULT_LIMITS, maxUploadBytes: 2048 * 1024 * 1024, maxPacks: 6,
     budgetMs: 10_000, bytesPerSecond: 20 * 1024 * 1024, warn, progress,
+    pickSlot: () => randomBytes(1)[0]! % 4,
   };
 }
 
@@ -252,7 +255,7 @@ export async function push(local: LocalStore, t: CacheTransport, cfg: SyncConfig
   const used = localEntries.filter((s) => knownUse.has(`${s.entry.weak}.${s.entry.strong}`)).map((s) => ({ usedAt: s.lastUsedMs, entry: s.entry }));
   const segment = compact(mergeSegments([base, { ...base, entries: [...used, ...placed] }]), Date.now(), cfg.limits);
   if (!placed.length && !touched) return { ...result, ms: Date.now() - started };
-  const slot = randomBytes(1)[0]! % cfg.slots;
+  const slot = cfg.pickSlot() % cfg.slots;
   const name = `index${slot}`;
   rmSync(join(t.dir, name), { recursive: true, force: true });
   mkdirSync(join(t.dir, name), { recursive: true });
