@@ -59,8 +59,9 @@ function readStats(file: string | null): MemoStats | null {
 }
 
 export async function mainImpl(provider: StateProvider): Promise<void> {
-  // the environment the commands get, before the transport points GITHUB_WORKSPACE at its own directory
-  const env = { ...process.env };
+  // the environment the commands get, as a run: step's: without the Action's INPUT_* variables
+  // (taken before the transport points GITHUB_WORKSPACE at its own directory)
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('INPUT_')));
   const cfg = configOrFail(env);
   if (!cfg) return;
   const unsupported = unsupportedWhy();
