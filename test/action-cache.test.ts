@@ -91,7 +91,7 @@ test('a fork\'s pull request reads the cache but writes nothing', async () => {
     const machine = scratch('pc-machine-');
     const seeded = await runJob(svc, machine, BUILD, { demo: true });
     green(seeded);
-    const fork = await runJob(svc, machine, { run: 'make -j2 && echo changed >> sample.txt && make' }, { scopes: PR, env: PR_ENV, event: PR_EVENT(true), demo: true });
+    const fork = await runJob(svc, machine, { run: 'make -j2 && echo >> sample.txt && make' }, { scopes: PR, env: PR_ENV, event: PR_EVENT(true), demo: true });
     green(fork);
     assert.ok(Number(fork.main.outputs.reused) > 0, 'it reads');
     assert.is(fork.uploads, 0, 'it writes nothing');
@@ -106,7 +106,7 @@ test('a job that records 2,000 executions makes at most 10 uploads, and the next
   try {
     const machine = scratch('pc-machine-');
     // each sh lasts over the 3 ms a recording needs; the sleeps are recorded too
-    const run = { run: 'mkdir -p out\nfor i in $(seq 1100); do sh -c \'sleep 0.004; echo "$1" > out/$1.txt\' _ $i; done' };
+    const run = { run: 'mkdir -p out\nfor i in $(seq 2050); do sh -c \'sleep 0.004; echo "$1" > out/$1.txt\' _ $i; done' };
     const first = await runJob(svc, machine, run);
     green(first);
     assert.ok(Number(first.main.outputs.ran) >= 2000, `${first.main.outputs.ran} ran`);

@@ -71500,6 +71500,7 @@ init_core();
 var import_node_fs8 = require("node:fs");
 
 // src/store/remote/sync.ts
+var import_node_crypto5 = require("node:crypto");
 var import_node_fs5 = require("node:fs");
 var import_node_path4 = require("node:path");
 
@@ -71829,15 +71830,18 @@ function defaultSyncConfig(keyPrefix, warn, progress) {
     limits: DEFAULT_LIMITS,
     maxUploadBytes: 2048 * 1024 * 1024,
     maxPacks: 6,
+    inlineBytes: 32 * 1024 * 1024,
     budgetMs: 1e4,
     bytesPerSecond: 20 * 1024 * 1024,
     warn,
-    progress
+    progress,
+    pickSlot: () => (0, import_node_crypto5.randomBytes)(1)[0] % 4
   };
 }
 var slotPrefix = (cfg, slot) => `${cfg.keyPrefix}-index${slot}-`;
 var packKey = (cfg, id) => `${cfg.keyPrefix}-pack-${id}`;
 var SEGMENT_FILE = "segment.json";
+var INLINE_DIR = "blobs";
 function emptySegment() {
   return { format: SEGMENT_FORMAT, version: 1, createdAt: Date.now(), packs: {}, blobs: {}, entries: [] };
 }
@@ -71890,8 +71894,20 @@ async function pull(local, t, cfg) {
   })));
   const segments = slots.filter((s) => s !== null);
   const known = segments.length ? mergeSegments(segments) : emptySegment();
+  const arrived = /* @__PURE__ */ new Set();
+  let bytes = 0;
+  const listed = new Set(Object.keys(known.blobs));
+  for (let s = 0; s < cfg.slots; s++) {
+    const dir = (0, import_node_path4.join)(t.dir, `index${s}`, INLINE_DIR);
+    if (slots[s] === null || !(0, import_node_fs5.existsSync)(dir)) continue;
+    const got = adoptPack(local, dir, listed);
+    if (got.bad) cfg.warn(`the cache index (slot ${s}): ${got.bad} blobs do not match their hashes and were dropped`);
+    bytes += got.bytes;
+  }
+  for (const b of listed) if (local.blobFile(b) !== null) arrived.add(b);
   const byPack = /* @__PURE__ */ new Map();
   for (const [blob, pack] of Object.entries(known.blobs)) {
+    if (arrived.has(blob)) continue;
     if (!byPack.has(pack)) byPack.set(pack, /* @__PURE__ */ new Set());
     byPack.get(pack).add(blob);
   }
@@ -71899,8 +71915,6 @@ async function pull(local, t, cfg) {
   const total = packIds.reduce((n, id) => n + (known.packs[id] ?? 0), 0);
   if (total > 5 * 1024 * 1024) cfg.progress(`fetching ${packIds.length} packs, ${(total / 1024 / 1024).toFixed(1)} MiB`);
   const deadline = Date.now() + cfg.budgetMs + total / cfg.bytesPerSecond * 1e3;
-  const arrived = /* @__PURE__ */ new Set();
-  let bytes = 0;
   let fetched = 0;
   const fetching = eachLimited(packIds, 4, async (id) => {
     if (Date.now() > deadline) return;
@@ -72152,7 +72166,7 @@ function readInputs(get, env) {
 // src/action/traced-step.ts
 var import_node_child_process = require("node:child_process");
 var import_node_fs7 = require("node:fs");
-var import_node_crypto5 = require("node:crypto");
+var import_node_crypto6 = require("node:crypto");
 var import_node_path6 = require("node:path");
 var import_node_url2 = require("node:url");
 var import_node_os3 = require("node:os");
@@ -72195,8 +72209,8 @@ ${body2}
 }
 async function runStep(cfg, layout, env, traced) {
   (0, import_node_fs7.mkdirSync)(layout.stats, { recursive: true });
-  const id = `${Date.now()}${(0, import_node_crypto5.randomBytes)(3).toString("hex")}-${process.pid}`;
-  const digest = (0, import_node_crypto5.createHash)("sha256").update(cfg.run ?? "").digest("hex").slice(0, 32);
+  const id = `${Date.now()}${(0, import_node_crypto6.randomBytes)(3).toString("hex")}-${process.pid}`;
+  const digest = (0, import_node_crypto6.createHash)("sha256").update(cfg.run ?? "").digest("hex").slice(0, 32);
   const script = (0, import_node_path6.join)(layout.root, "scripts", `${digest}${cfg.shell[0] === "python" ? ".py" : ".sh"}`);
   (0, import_node_fs7.mkdirSync)((0, import_node_path6.dirname)(script), { recursive: true });
   (0, import_node_fs7.writeFileSync)(script, cfg.run ?? "");
@@ -72258,7 +72272,7 @@ function readStats(file) {
   }
 }
 async function mainImpl(provider) {
-  const env = { ...process.env };
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("INPUT_")));
   const cfg = configOrFail(env);
   if (!cfg) return;
   const unsupported = unsupportedWhy();

@@ -71868,15 +71868,18 @@ function defaultSyncConfig(keyPrefix, warn, progress) {
     limits: DEFAULT_LIMITS,
     maxUploadBytes: 2048 * 1024 * 1024,
     maxPacks: 6,
+    inlineBytes: 32 * 1024 * 1024,
     budgetMs: 1e4,
     bytesPerSecond: 20 * 1024 * 1024,
     warn,
-    progress
+    progress,
+    pickSlot: () => (0, import_node_crypto5.randomBytes)(1)[0] % 4
   };
 }
 var slotPrefix = (cfg, slot) => `${cfg.keyPrefix}-index${slot}-`;
 var packKey = (cfg, id) => `${cfg.keyPrefix}-pack-${id}`;
 var SEGMENT_FILE = "segment.json";
+var INLINE_DIR = "blobs";
 function cutPacks(blobs, cfg) {
   const total = blobs.reduce((n, b) => n + b.bytes, 0);
   const target = Math.max(64 * 1024 * 1024, Math.ceil(total / cfg.maxPacks));
@@ -71965,16 +71968,36 @@ async function push(local, t, cfg, known) {
   const used = localEntries.filter((s) => knownUse.has(`${s.entry.weak}.${s.entry.strong}`)).map((s) => ({ usedAt: s.lastUsedMs, entry: s.entry }));
   const segment = compact(mergeSegments([base, { ...base, entries: [...used, ...placed] }]), Date.now(), cfg.limits);
   if (!placed.length && !touched) return { ...result, ms: Date.now() - started };
-  const slot = (0, import_node_crypto5.randomBytes)(1)[0] % cfg.slots;
+  const slot = cfg.pickSlot() % cfg.slots;
   const name = `index${slot}`;
   (0, import_node_fs5.rmSync)((0, import_node_path4.join)(t.dir, name), { recursive: true, force: true });
-  (0, import_node_fs5.mkdirSync)((0, import_node_path4.join)(t.dir, name), { recursive: true });
+  (0, import_node_fs5.mkdirSync)((0, import_node_path4.join)(t.dir, name, INLINE_DIR), { recursive: true });
   (0, import_node_fs5.writeFileSync)((0, import_node_path4.join)(t.dir, name, SEGMENT_FILE), segment.text);
+  inline(local, (0, import_node_path4.join)(t.dir, name, INLINE_DIR), [...placed, ...used.filter((ie) => ie.usedAt > (knownUse.get(`${ie.entry.weak}.${ie.entry.strong}`) ?? 0))], cfg.inlineBytes);
   result.uploads++;
   const saved = await within(Math.max(cfg.budgetMs, deadline - Date.now()), t.save(name, `${slotPrefix(cfg, slot)}${Date.now()}-${(0, import_node_crypto5.randomBytes)(4).toString("hex")}`));
   if (saved !== true) cfg.warn("the cache index could not be uploaded: this job's entries are not in the remote cache");
   else result.entries = placed.length;
   return { ...result, ms: Date.now() - started };
+}
+function inline(local, dir, entries, bytes) {
+  let left = bytes;
+  const done = /* @__PURE__ */ new Set();
+  for (const ie of [...entries].sort((a, b) => b.usedAt - a.usedAt)) {
+    for (const b of blobsOf(ie.entry)) {
+      const file = done.has(b) ? null : local.blobFile(b);
+      if (file === null) continue;
+      const size = readSize(file);
+      if (size > left) return;
+      left -= size;
+      done.add(b);
+      try {
+        (0, import_node_fs5.linkSync)(file, (0, import_node_path4.join)(dir, b));
+      } catch {
+        (0, import_node_fs5.copyFileSync)(file, (0, import_node_path4.join)(dir, b));
+      }
+    }
+  }
 }
 function readSize(file) {
   return (0, import_node_fs5.statSync)(file).size;

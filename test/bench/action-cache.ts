@@ -16,7 +16,7 @@ const work = mkdtempSync(join(tmpdir(), 'pc-bench-action-'));
 const source = debianSource('lua5.4', join(work, 'lua-src'));
 const RUN = { run: 'make -s -j2 linux' };
 
-interface Phase { ms: number; reused: number; ran: number }
+interface Phase { ms: number; reused: number; ran: number; pullMs: number }
 
 /** One job: a fresh copy of lua at the machine's workspace (edited if asked), main timed, then post. */
 async function job(machine: string, inputs: Record<string, string>, env: Record<string, string>, edit: boolean): Promise<Phase> {
@@ -29,29 +29,35 @@ async function job(machine: string, inputs: Record<string, string>, env: Record<
   if (main.status !== 0) throw new Error(`main failed: ${main.stdout}${main.stderr}`);
   const post = await actionPhase(j, 'post', { ...RUN, ...inputs });
   if (post.status !== 0) throw new Error(`post failed: ${post.stdout}${post.stderr}`);
-  return { ms, reused: Number(main.outputs.reused), ran: Number(main.outputs.ran) };
+  const pullMs = Number(/fetched \d+ entries and \d+ packs \(\d+ bytes\) in (\d+) ms/.exec(main.stdout)?.[1] ?? 0);
+  return { ms, reused: Number(main.outputs.reused), ran: Number(main.outputs.ran), pullMs };
 }
 
 const rows: Record<string, number[]> = {};
-const note = (name: string, ms: number): void => { (rows[name] ??= []).push(ms); };
+const pulls: Record<string, number[]> = {};
+const note = (name: string, p: Phase): void => {
+  (rows[name] ??= []).push(p.ms);
+  (pulls[name] ??= []).push(p.pullMs);
+  process.stderr.write(`${name}: ${p.ms.toFixed(0)} ms (pull ${p.pullMs} ms), ${p.reused} reused, ${p.ran} ran\n`);
+};
 let uploads = 0;
 
 for (let run = 0; run < RUNS; run++) {
   // local: a store directory kept between the jobs, as on a self-hosted runner
   const localMachine = mkdtempSync(join(work, 'local-'));
   const local = { backend: 'local', 'store-dir': join(localMachine, 'store') };
-  note('local cold', (await job(localMachine, local, {}, false)).ms);
-  note('local warm', (await job(localMachine, local, {}, false)).ms);
-  note('local one file edited', (await job(localMachine, local, {}, true)).ms);
+  note('local cold', await job(localMachine, local, {}, false));
+  note('local warm', await job(localMachine, local, {}, false));
+  note('local one file edited', await job(localMachine, local, {}, true));
   // remote: every job on a fresh machine, the cache behind LATENCY_MS per request
   const svc: CacheService = await start({ latencyMs: LATENCY_MS });
   try {
     const remoteMachine = mkdtempSync(join(work, 'remote-'));
     const env = svc.env(runtimeToken({ write: 'refs/heads/main', read: ['refs/heads/main'] }));
-    note('remote cold', (await job(remoteMachine, {}, env, false)).ms);
+    note('remote cold', await job(remoteMachine, {}, env, false));
     uploads = svc.uploads();
-    note('remote warm', (await job(remoteMachine, {}, env, false)).ms);
-    note('remote one file edited', (await job(remoteMachine, {}, env, true)).ms);
+    note('remote warm', await job(remoteMachine, {}, env, false));
+    note('remote one file edited', await job(remoteMachine, {}, env, true));
   } finally {
     await svc.stop();
   }
@@ -59,11 +65,11 @@ for (let run = 0; run < RUNS; run++) {
 }
 
 const fmt = (xs: number[]): string => `${median(xs).toFixed(0)} ms (±${spread(xs)})`;
-const out: string[][] = [['job', 'local store', `Actions cache, ${LATENCY_MS} ms/request`, 'remote / local']];
+const out: string[][] = [['job', 'local store', `Actions cache, ${LATENCY_MS} ms/request`, 'of which the pull', 'remote / local']];
 for (const kind of ['cold', 'warm', 'one file edited']) {
   const l = rows[`local ${kind}`]!;
   const r = rows[`remote ${kind}`]!;
-  out.push([kind, fmt(l), fmt(r), `${(median(r) / median(l)).toFixed(2)}x`]);
+  out.push([kind, fmt(l), fmt(r), `${median(pulls[`remote ${kind}`]!).toFixed(0)} ms`, `${(median(r) / median(l)).toFixed(2)}x`]);
 }
 process.stdout.write(`lua5.4 make -s -j2 linux through the Action (main step's wall time, medians of ${RUNS})\n${table(out)}\n`);
 process.stdout.write(`the cold job's uploads: ${uploads}\n`);

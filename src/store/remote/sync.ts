@@ -6,7 +6,7 @@
 // it read and recorded to one slot picked at random, so concurrent jobs rarely shadow each other
 // and a shadowed segment loses only that job's new entries, never an older one's.
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listLocal, type LocalStore } from '../local.js';
 import { blobsOf, compact, DEFAULT_LIMITS, mergeSegments, parseSegment, SEGMENT_FORMAT, type IndexedEntry, type Segment, type SegmentLimits } from './segment.js';
@@ -21,6 +21,9 @@ export interface SyncConfig {
   maxUploadBytes: number;
   /** a pack's size when the upload is large: a push makes at most maxPacks of them */
   maxPacks: number;
+  /** the blobs a segment carries itself: those of the entries its job used, so that the next run
+   * of that job needs one round of downloads, not two (index, then packs) */
+  inlineBytes: number;
   /** the time a phase may lose to a slow or failing service before it goes on without it */
   budgetMs: number;
   /** transfer rate assumed when a phase's budget grows with its bytes */
@@ -33,7 +36,7 @@ export interface SyncConfig {
 
 export function defaultSyncConfig(keyPrefix: string, warn: (m: string) => void, progress: (m: string) => void): SyncConfig {
   return {
-    keyPrefix, slots: 4, limits: DEFAULT_LIMITS, maxUploadBytes: 2048 * 1024 * 1024, maxPacks: 6,
+    keyPrefix, slots: 4, limits: DEFAULT_LIMITS, maxUploadBytes: 2048 * 1024 * 1024, maxPacks: 6, inlineBytes: 32 * 1024 * 1024,
     budgetMs: 10_000, bytesPerSecond: 20 * 1024 * 1024, warn, progress,
     pickSlot: () => randomBytes(1)[0]! % 4,
   };
@@ -62,6 +65,8 @@ export interface PushResult {
 const slotPrefix = (cfg: SyncConfig, slot: number): string => `${cfg.keyPrefix}-index${slot}-`;
 const packKey = (cfg: SyncConfig, id: string): string => `${cfg.keyPrefix}-pack-${id}`;
 const SEGMENT_FILE = 'segment.json';
+/** beside the segment: copies of the blobs its job used */
+const INLINE_DIR = 'blobs';
 
 function emptySegment(): Segment {
   return { format: SEGMENT_FORMAT, version: 1, createdAt: Date.now(), packs: {}, blobs: {}, entries: [] };
@@ -124,8 +129,20 @@ export async function pull(local: LocalStore, t: CacheTransport, cfg: SyncConfig
   })));
   const segments = slots.filter((s): s is Segment => s !== null);
   const known = segments.length ? mergeSegments(segments) : emptySegment();
+  const arrived = new Set<string>();
+  let bytes = 0;
+  const listed = new Set(Object.keys(known.blobs));
+  for (let s = 0; s < cfg.slots; s++) {
+    const dir = join(t.dir, `index${s}`, INLINE_DIR);
+    if (slots[s] === null || !existsSync(dir)) continue;
+    const got = adoptPack(local, dir, listed);
+    if (got.bad) cfg.warn(`the cache index (slot ${s}): ${got.bad} blobs do not match their hashes and were dropped`);
+    bytes += got.bytes;
+  }
+  for (const b of listed) if (local.blobFile(b) !== null) arrived.add(b);
   const byPack = new Map<string, Set<string>>();
   for (const [blob, pack] of Object.entries(known.blobs)) {
+    if (arrived.has(blob)) continue;
     if (!byPack.has(pack)) byPack.set(pack, new Set());
     byPack.get(pack)!.add(blob);
   }
@@ -133,8 +150,6 @@ export async function pull(local: LocalStore, t: CacheTransport, cfg: SyncConfig
   const total = packIds.reduce((n, id) => n + (known.packs[id] ?? 0), 0);
   if (total > 5 * 1024 * 1024) cfg.progress(`fetching ${packIds.length} packs, ${(total / 1024 / 1024).toFixed(1)} MiB`);
   const deadline = Date.now() + cfg.budgetMs + (total / cfg.bytesPerSecond) * 1000;
-  const arrived = new Set<string>();
-  let bytes = 0;
   let fetched = 0;
   const fetching = eachLimited(packIds, 4, async (id) => {
     if (Date.now() > deadline) return;
@@ -258,13 +273,35 @@ export async function push(local: LocalStore, t: CacheTransport, cfg: SyncConfig
   const slot = cfg.pickSlot() % cfg.slots;
   const name = `index${slot}`;
   rmSync(join(t.dir, name), { recursive: true, force: true });
-  mkdirSync(join(t.dir, name), { recursive: true });
+  mkdirSync(join(t.dir, name, INLINE_DIR), { recursive: true });
   writeFileSync(join(t.dir, name, SEGMENT_FILE), segment.text);
+  inline(local, join(t.dir, name, INLINE_DIR), [...placed, ...used.filter((ie) => ie.usedAt > (knownUse.get(`${ie.entry.weak}.${ie.entry.strong}`) ?? 0))], cfg.inlineBytes);
   result.uploads++;
   const saved = await within(Math.max(cfg.budgetMs, deadline - Date.now()), t.save(name, `${slotPrefix(cfg, slot)}${Date.now()}-${randomBytes(4).toString('hex')}`));
   if (saved !== true) cfg.warn('the cache index could not be uploaded: this job\'s entries are not in the remote cache');
   else result.entries = placed.length;
   return { ...result, ms: Date.now() - started };
+}
+
+/** Links the blobs of the entries a job used (most recently used first) beside its segment, up to bytes. */
+function inline(local: LocalStore, dir: string, entries: IndexedEntry[], bytes: number): void {
+  let left = bytes;
+  const done = new Set<string>();
+  for (const ie of [...entries].sort((a, b) => b.usedAt - a.usedAt)) {
+    for (const b of blobsOf(ie.entry)) {
+      const file = done.has(b) ? null : local.blobFile(b);
+      if (file === null) continue;
+      const size = readSize(file);
+      if (size > left) return;
+      left -= size;
+      done.add(b);
+      try {
+        linkSync(file, join(dir, b));
+      } catch {
+        copyFileSync(file, join(dir, b));
+      }
+    }
+  }
 }
 
 function readSize(file: string): number {
