@@ -103,14 +103,17 @@ test('a blob tampered with in its pack is dropped, and only the entries that nee
   await record(one, 'good.o', 'good');
   await record(one, 'bad.o', 'bad');
   await push(one, dirTransport(remote, scratch('pc-x-')), cfg, (await pull(one, dirTransport(remote, scratch('pc-x-')), cfg)).known);
-  const pack = readdirSync(remote).find((k) => k.includes('-pack-'))!;
-  writeFileSync(join(remote, pack, hex('bad')), 'evil');
+  // every copy: the pack's, and the one the segment carries beside it
+  const copies = readdirSync(remote, { recursive: true }).map(String).filter((p) => p.endsWith(hex('bad')));
+  assert.is(copies.length, 2);
+  for (const c of copies) writeFileSync(join(remote, c), 'evil');
   const two = new LocalStore(scratch('pc-l2-'));
   const p = await pull(two, dirTransport(remote, scratch('pc-x-')), cfg);
   assert.is(p.entries, 1);
   assert.is(two.candidates(hex('weak bad.o')).length, 0);
   assert.is(two.candidates(hex('weak good.o')).length, 1);
-  assert.match(cfg.warnings.join('\n'), /1 blobs do not match their hashes/);
+  assert.match(cfg.warnings.join('\n'), /index \(slot \d\): 1 blobs do not match their hashes/);
+  assert.match(cfg.warnings.join('\n'), /pack [0-9a-f]+: 1 blobs do not match their hashes/);
 });
 
 test('segments of concurrent jobs in different slots merge; each new segment holds what its job read', async () => {
