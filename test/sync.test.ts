@@ -76,6 +76,7 @@ test('a second job pulls what the first pushed: the entries and their verified b
   const second = new LocalStore(scratch('pc-l2-'));
   const p2 = await pull(second, dirTransport(remote, scratch('pc-x-')), cfg);
   assert.is(p2.entries, 2);
+  assert.is(p2.packs, 0, 'the blobs the first job used came with its index: one round of downloads');
   const [entry] = second.candidates(hex('weak a.o'));
   assert.ok(entry);
   assert.is((await second.getBlob((entry.outputs[0] as { blob: string }).blob))?.toString(), 'object a');
