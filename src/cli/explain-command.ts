@@ -6,10 +6,10 @@ import { commandAttrs, MemoEngine, ownStreams, Roots, viewOf } from '../memo/ind
 import { defaultStoreDir, LocalStore, type Entry, type StoreIndex } from '../store/index.js';
 import { resolveProgram, TraceBuilder } from '../trace/index.js';
 import { parseArgs, UsageError } from './args.js';
-import { ignoredEnv, VERSION } from './common.js';
+import { forcedEnv, ignoredEnv, VERSION } from './common.js';
 
 
-export const EXPLAIN_USAGE = 'usage: processcache explain [--store DIR] [--root DIR] [--ignore-env VAR]... -- CMD [ARGS...]';
+export const EXPLAIN_USAGE = 'usage: processcache explain [--store DIR] [--root DIR] [--ignore-env VAR]... [--env-input VAR]... -- CMD [ARGS...]';
 
 /** The kind of this process's fd, as the tracer would report it for the command. */
 function stdioKind(fd: number): string {
@@ -31,7 +31,7 @@ const MAX_LINES = 200;
 class Explainer {
   lines: string[] = [];
 
-  constructor(private readonly engine: MemoEngine, private readonly index: StoreIndex) {}
+  constructor(private readonly engine: MemoEngine, private readonly index: StoreIndex, private readonly env: string[]) {}
 
   private say(depth: number, text: string): void {
     if (this.lines.length < MAX_LINES) this.lines.push(`${'  '.repeat(depth)}${text}`);
@@ -46,7 +46,7 @@ class Explainer {
     }
     let closest: { entry: Entry; differs: string[] } | null = null;
     for (const entry of candidates) {
-      const differs = this.engine.differences(entry);
+      const differs = this.engine.differences(entry, this.env);
       if (!differs.length) {
         this.say(depth, `hit   ${label}: replayed whole (${entry.inputs.length} inputs unchanged, saves ${(entry.durationMs / 1000).toFixed(1)} s)`);
         return;
@@ -64,13 +64,13 @@ class Explainer {
 /** `processcache explain`: which executions would hit, and why the others would not; runs nothing. */
 export async function explainMain(args: string[]): Promise<number> {
   const { options, lists, command } = parseArgs(args, {
-    store: { value: true }, root: { value: true }, 'ignore-env': { value: true, repeat: true },
+    store: { value: true }, root: { value: true }, 'ignore-env': { value: true, repeat: true }, 'env-input': { value: true, repeat: true },
   }, EXPLAIN_USAGE);
   if (!command.length) throw new UsageError(`no command to explain\n${EXPLAIN_USAGE}`);
   const cwd = process.cwd();
   const exe = resolveProgram(command[0]!, process.env, cwd);
   const store = new LocalStore(resolve(String(options.get('store') ?? defaultStoreDir())), false);
-  const ignoreEnv = ignoredEnv(lists.get('ignore-env'));
+  const ignoreEnv = ignoredEnv(lists.get('ignore-env'), forcedEnv(lists.get('env-input')));
   const index = await store.openIndex();
   const engine = new MemoEngine({
     store, index, roots: new Roots(resolve(String(options.get('root') ?? cwd))), ignoreEnv, minDurationMs: 0,
@@ -78,7 +78,7 @@ export async function explainMain(args: string[]): Promise<number> {
   }, new TraceBuilder());
   const env = Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined).map(([k, v]) => `${k}=${v}`);
   const weak = engine.weakOfQuery({ exe, argv: command, cwd, env, stdio: [stdioKind(0), stdioKind(1), stdioKind(2)] }, viewOf(commandAttrs(), env, ownStreams()));
-  const explainer = new Explainer(engine, index);
+  const explainer = new Explainer(engine, index, env);
   await explainer.explain(weak, command.join(' '), 0);
   process.stdout.write(`${explainer.lines.join('\n')}\n`);
   if (explainer.lines.length >= MAX_LINES) process.stdout.write(`(cut at ${MAX_LINES} lines)\n`);

@@ -12,7 +12,7 @@ const HELP = `processcache ${VERSION}: memoizes unmodified Linux programs
 
 commands:
   run [--store DIR] [--root DIR] [--allow DIR] [--read-only] [--stats-json FILE] [--quiet]
-      [--ignore-env VAR] [--min-duration-ms N] -- CMD [ARGS...]
+      [--ignore-env VAR] [--env-input VAR] [--min-duration-ms N] -- CMD [ARGS...]
                                         run CMD, skipping every process whose inputs are
                                         unchanged since a recorded run (store: $PROCESSCACHE_STORE,
                                         else $XDG_CACHE_HOME/processcache, else ~/.cache/processcache)

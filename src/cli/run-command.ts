@@ -7,11 +7,11 @@ import { MemoEngine, Roots, type MemoStats } from '../memo/index.js';
 import { atomicWrite, defaultStoreDir, describeOtherRun, LocalStore, RunRegistry, sweepTemps } from '../store/index.js';
 import { callerLaunch, exitCodeOf, resolveProgram, traceCommand, TraceBuilder, TraceError } from '../trace/index.js';
 import { parseArgs, UsageError } from './args.js';
-import { CWD_GONE, ignoredEnv, VERSION, workingDir } from './common.js';
+import { CWD_GONE, forcedEnv, ignoredEnv, VERSION, workingDir } from './common.js';
 
 
 export const RUN_USAGE = 'usage: processcache run [--store DIR] [--root DIR] [--allow DIR]... [--read-only] ' +
-  '[--stats-json FILE] [--quiet] [--ignore-env VAR]... [--min-duration-ms N] -- CMD [ARGS...]';
+  '[--stats-json FILE] [--quiet] [--ignore-env VAR]... [--env-input VAR]... [--min-duration-ms N] -- CMD [ARGS...]';
 
 const warn = (message: string): void => { process.stderr.write(`processcache: warning: ${message}\n`); };
 
@@ -105,7 +105,7 @@ export async function runMain(args: string[]): Promise<number> {
   const { options, lists, command } = parseArgs(args, {
     store: { value: true }, root: { value: true }, allow: { value: true, repeat: true },
     'read-only': { value: false }, 'stats-json': { value: true }, quiet: { value: false },
-    'ignore-env': { value: true, repeat: true }, 'min-duration-ms': { value: true },
+    'ignore-env': { value: true, repeat: true }, 'env-input': { value: true, repeat: true }, 'min-duration-ms': { value: true },
   }, RUN_USAGE);
   if (command.length === 0) throw new UsageError(`no command to run\n${RUN_USAGE}`);
   const cwd = workingDir();
@@ -126,7 +126,7 @@ export async function runMain(args: string[]): Promise<number> {
   if (!existsSync(root)) throw new UsageError(`--root ${root} does not exist`);
   // a hit costs 1.1-1.6 ms per process here (bench:memo): a shorter program is cheaper to rerun
   const minDurationMs = nonNegativeInt(options.get('min-duration-ms'), 'min-duration-ms', 3);
-  const ignoreEnv = ignoredEnv(lists.get('ignore-env'));
+  const ignoreEnv = ignoredEnv(lists.get('ignore-env'), forcedEnv(lists.get('env-input')));
   let store: LocalStore;
   try {
     mkdirSync(storeDir, { recursive: true });

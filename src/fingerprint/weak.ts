@@ -2,13 +2,17 @@
 import { arch, platform } from 'node:os';
 import { sha256 } from './hash.js';
 
-/** Variables that differ on every CI run without changing what a program does. */
+/**
+ * Variables that differ on every CI run without changing what a program does, left out of the
+ * weak fingerprint unsearched. The run's ids are CI context variables (context-env.ts): left out
+ * too, but an execution whose outputs hold one's value records it.
+ */
 export const PER_RUN_ENV = [
-  'GITHUB_RUN_ID', 'GITHUB_RUN_NUMBER', 'GITHUB_RUN_ATTEMPT', 'GITHUB_JOB_ID', 'RUNNER_TRACKING_ID',
+  'RUNNER_TRACKING_ID',
   'RUNNER_NAME', // a hosted runner's is "GitHub Actions N", a new N from job to job
   'GITHUB_ACTIONS_RUNTIME_TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
   'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_URL', 'ACTIONS_RUNTIME_URL', 'INVOCATION_ID', 'JOURNAL_STREAM',
-  'PROCESSCACHE_STORE', 'PROCESSCACHE_IGNORE_ENV',
+  'PROCESSCACHE_STORE', 'PROCESSCACHE_IGNORE_ENV', 'PROCESSCACHE_ENV_INPUTS',
   // the Node the Action runs on (a path with the runner's version in it)
   'PROCESSCACHE_NODE',
   // the files of GitHub's workflow commands, named anew for every step; a program that writes to

@@ -3,7 +3,7 @@
 // subtree read and left behind.
 import { closeSync, lstatSync, openSync, readlinkSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
-import { CHANGE_OPS, FileHasher, FsView, LinkWalker, namesFingerprint, replaceable, sha256, statBase, statFields, statNow, toInput, weakKey, type Change } from '../fingerprint/index.js';
+import { CHANGE_OPS, FileHasher, FsView, LinkWalker, namesFingerprint, replaceable, sha256, statBase, statFields, statNow, toInput, weakKey, type Change, type ContextValue } from '../fingerprint/index.js';
 import { identityOf, mtimeUse, openFileOf, parseSeen, typeOfMode, summarize, WRITE_SINKS, type Input, type InputSpec, type StatSpec, type Step, type Summary } from '../observe/index.js';
 import type { Entry, OutputState, Store, StoreIndex } from '../store/index.js';
 import type { ExecDecision, ExecQuery, Execution, TraceBuilder } from '../trace/index.js';
@@ -12,6 +12,7 @@ import { fetchBlobs, Restorer } from './restore.js';
 import { LateChanges } from './late-changes.js';
 import { attributeDifference, endOffsets, observedNames, recordedAttributes, seeksOf, unjudgedAttributes, viewOf, type ProcessView } from './attributes.js';
 import { OutputSnapshots, type Snapshot } from './snapshots.js';
+import { bytesIfStill, contextDifference, contextOf, ContextSearch, type ContextPair } from './context.js';
 import { parseStoredStat, rankMtimes } from './mtimes.js';
 import { Pins } from './pins.js';
 
@@ -136,6 +137,10 @@ interface ExecAnswer {
   tick: number;
   /** the open files it inherited (fds 0-2 and those >= 3 the tracer listed), by identity */
   inherited?: ReadonlySet<string>;
+  /** the CI context variables in its environment that are searched for by value */
+  context?: ContextValue[];
+  /** of those, the values it was handed in its argv or other variables: its ancestors depend on them */
+  passed?: ContextPair[];
 }
 
 /** Nothing to store: an absence, a directory, a link, or a blob a restore just verified. */
@@ -228,6 +233,17 @@ function addUnsafe(list: Unsafe[], u: Unsafe): void {
   list.push(u);
 }
 
+/** Each pair once, in the order first met. */
+function uniquePairs(pairs: ContextPair[]): ContextPair[] {
+  const seen = new Set<string>();
+  return pairs.filter((p) => {
+    const key = `${p.name}=${p.value}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 interface Unsafe {
   /** the program in the subtree that did it */
   exe: string;
@@ -249,6 +265,8 @@ interface Folded {
   savedMs: number;
   /** the attributes (affinity, uname) the subtree read */
   observed: string[];
+  /** the context values its descendants were handed or their entries depend on: found without a search */
+  context: ContextPair[];
 }
 
 /** A recording under watch for changes reported late: spoiled before it was written, or withdrawn after. */
@@ -266,6 +284,8 @@ interface MtimeParts {
 
 interface Hit {
   entry: Entry;
+  /** the context values its argv or other variables hold: its ancestors depend on them */
+  passed: ContextPair[];
   /** the mtimes its stat inputs had at the lookup: what a parent's recording orders */
   mtimes: Map<string, bigint>;
   /** what the restore created and removed: the changes a listing by the parent must discount */
@@ -299,9 +319,12 @@ export class MemoEngine {
   private readonly interpreters = new Map<string, string | null>();
   /** reads hashed while the file still held what was read */
   private readonly pins: Pins;
+  /** which CI context values what an execution left holds, each blob searched once */
+  private readonly context: ContextSearch;
 
   constructor(private readonly opts: MemoOptions, private readonly builder: TraceBuilder) {
     this.fs = new FsView(opts.hasher);
+    this.context = new ContextSearch(opts.ignoreEnv, async (blob, path) => bytesIfStill(opts.roots.load(path), blob) ?? await opts.store.getBlob(blob));
     this.restorer = new Restorer(opts.roots, opts.umask);
     this.pins = new Pins(opts.hasher, builder);
     builder.onAccessSeen = (access, exec, at, beganNs, timeNs) => {
@@ -378,6 +401,9 @@ export class MemoEngine {
   /** The exec hook: a hit restores the outputs and skips the program. */
   readonly decide = async (q: ExecQuery): Promise<ExecDecision> => {
     const started = performance.now();
+    // first, even for a query refused below: the command's own exec tells what every process inherits
+    const context = this.context.valuesOf(q.env);
+    const passed = this.context.passedOn(context, q.argv, q.env, this.opts.ignoreEnv);
     if (q.umask === null) {
       // the modes of what it creates depend on it: neither looked up nor recorded
       return this.letRun(q, { refused: 'its umask could not be read (/proc/PID/status has none before Linux 4.7)' });
@@ -396,7 +422,7 @@ export class MemoEngine {
           continue;
         }
         const parts = this.mtimeParts(entry);
-        const differs = attributeDifference(entry, view) ?? this.firstDifference(entry, parts) ?? replayWouldWait(entry, q);
+        const differs = attributeDifference(entry, view) ?? contextDifference(entry, q.env) ?? this.firstDifference(entry, parts) ?? replayWouldWait(entry, q);
         if (differs) {
           misses.push(differs);
           continue;
@@ -422,14 +448,14 @@ export class MemoEngine {
         this.stats.savedMs += entry.durationMs;
         this.stats.bytesRestored += restored.bytes;
         this.stats.hitCostMs += performance.now() - started;
-        const hit: Hit = { entry, mtimes: parts.value().mtimes, created: restored.created, removed: restored.removed };
+        const hit: Hit = { entry, passed, mtimes: parts.value().mtimes, created: restored.created, removed: restored.removed };
         return { skip: true, exitCode: entry.exitCode, output: this.stream(entry, blobs), tag: hit, seeks };
       }
       missWhy = misses.length ? `${misses.length} candidate(s), none matches: ${misses.slice(0, 3).join('; ')}` : 'never recorded';
     } catch (e) {
       this.opts.warn(`cache lookup for ${q.exe} failed, running it: ${(e as Error).message}`);
     }
-    return this.letRun(q, { weak, missWhy, view });
+    return this.letRun(q, { weak, missWhy, view, context, passed });
   };
 
   /** The program runs; what it was told is kept for the execution it starts. */
@@ -527,11 +553,16 @@ export class MemoEngine {
     return spec.kind === 'stat' && spec.mtime && base !== 'absent' ? base + (parts.value().suffix.get(statKey(input.path, spec.nofollow)) ?? '') : base;
   }
 
-  /** The inputs that no longer hold what they held (all of them are looked at, for explaining). */
-  differences(entry: Entry): string[] {
+  /**
+   * The inputs that no longer hold what they held (all of them are looked at, for explaining), and
+   * the context values its outputs hold that env (explain's own: its children's are taken to be
+   * the same) does not have.
+   */
+  differences(entry: Entry, env: readonly string[]): string[] {
     const unvouched = this.programUnvouched(entry);
     const parts = this.mtimeParts(entry);
-    return [...(unvouched ? [unvouched] : []), ...unjudgedAttributes(entry), ...entry.inputs.flatMap((input) => this.differs(input, parts) ?? [])];
+    const context = contextDifference(entry, env);
+    return [...(unvouched ? [unvouched] : []), ...unjudgedAttributes(entry), ...(context ? [context] : []), ...entry.inputs.flatMap((input) => this.differs(input, parts) ?? [])];
   }
 
   /**
@@ -751,6 +782,7 @@ export class MemoEngine {
         return { state: { path, type: 'file', blob: known, mode, size }, stored };
       }
       const { data, digest } = this.opts.hasher.read(path);
+      this.context.scan(digest, data); // while the bytes are in memory: the recordings need not read them again
       const stored = this.opts.store.putBlob(digest, data).then(() => true, () => false);
       return { state: { path, type: 'file', blob: digest, mode, size: data.length }, stored };
     } catch {
@@ -762,6 +794,7 @@ export class MemoEngine {
   private async storeIfStill(path: string, digest: string): Promise<boolean> {
     const now = this.opts.hasher.read(path);
     if (now.digest !== digest) return false;
+    this.context.scan(digest, now.data);
     await this.opts.store.putBlob(digest, now.data);
     return true;
   }
@@ -807,6 +840,7 @@ export class MemoEngine {
     const mtimes = mtimeUse(this.interpreterOf(exec.exe) ?? exec.exe, exec.argv);
     let savedMs = 0;
     const observed = [...exec.observed];
+    const context: ContextPair[] = [];
     // a file it inherited open for reading is read as of its exec
     for (const { path } of this.answerOf.get(exec.id)?.view?.reads ?? []) {
       own.push([this.builder.startOf(exec.id), { kind: 'access', access: { op: 'read', path, result: 'ok' } }, NO_OUTPUT]);
@@ -822,6 +856,7 @@ export class MemoEngine {
         own.push([at, step, chunks.map((c) => ({ ...c, dest: destOf(exec, c.fd) }))]);
         savedMs += (item.tag as Hit).entry.durationMs;
         observed.push(...observedNames((item.tag as Hit).entry));
+        context.push(...contextOf((item.tag as Hit).entry), ...(item.tag as Hit).passed);
       }
     }
     const children: Part[] = [];
@@ -834,6 +869,7 @@ export class MemoEngine {
       for (const u of f.unsafe) if (!(u.pipe && this.madeWithin(exec, u.pipe))) addUnsafe(unsafe, u);
       savedMs += f.savedMs;
       observed.push(...f.observed);
+      context.push(...f.context, ...(this.answerOf.get(child.id)?.passed ?? []));
       const s = f.summary;
       const stream: StreamChunk[] = [];
       for (const c of f.stream) {
@@ -855,7 +891,7 @@ export class MemoEngine {
       summary.reason = childReason;
       summary.unmodelled = childReason;
     }
-    return { summary, unsafe, stream, endAt, savedMs, observed: [...new Set(observed)] };
+    return { summary, unsafe, stream, endAt, savedMs, observed: [...new Set(observed)], context: uniquePairs(context) };
   }
 
   /**
@@ -951,13 +987,15 @@ export class MemoEngine {
     // watched from here on: a change reported while the stream is stored counts as much as a later one
     const late = this.watchLate(exec, summary.inputs, summary.outputs, kept, readNs);
     const inputs = summary.inputs.map((spec, i) => toInput(spec, values[i]! + (spec.kind === 'stat' && values[i] !== 'absent' ? suffixes.get(statKey(spec.path, spec.nofollow)) ?? '' : ''), this.opts.roots.store(spec.path)));
-    const stream = await this.storeStream(folded.stream);
+    const { stream, data } = await this.storeStream(folded.stream);
+    const context = await this.context.found(answer?.context ?? [], { inputs, outputs, stream: stream && data ? { blob: stream.blob, data } : null, below: folded.context });
+    if (typeof context === 'string') return context;
     if (late.spoiled) return late.spoiled;
     // after every read of the file system: a run registered after this look came after them too
     const nowNs = this.builder.nowNs();
     const other = this.opts.otherRun?.(nowNs === null ? null : nowNs / 1e6 - exec.startMs);
     if (other) return other;
-    const strong = sha256(weak + JSON.stringify(inputs) + (attributes ? JSON.stringify(attributes) : ''));
+    const strong = sha256(weak + JSON.stringify(inputs) + (attributes ? JSON.stringify(attributes) : '') + (context.length ? `context${JSON.stringify(context)}` : ''));
     const children = this.builder.childrenOf(exec).flatMap((e) => {
       const childWeak = this.answerOf.get(e.id)?.weak;
       return childWeak ? [{ weak: childWeak, exe: e.exe, argv: e.argv }] : [];
@@ -966,7 +1004,7 @@ export class MemoEngine {
       version: 1, weak, strong, exe: exec.exe, argv: exec.argv, inputs, outputs, stream,
       // what running it costs: its own time here plus what its skipped descendants would have taken
       exitCode: exec.exitCode ?? 0, durationMs: Math.round((durationMs + folded.savedMs) * 1000) / 1000, createdAt: new Date().toISOString(),
-      children, ...(attributes ? { attributes } : {}), ...(offsets ? { offsets } : {}),
+      children, ...(attributes ? { attributes } : {}), ...(offsets ? { offsets } : {}), ...(context.length ? { context } : {}),
     };
     // the next recording need not wait for this one's write; finish() waits for all of them
     const written = this.opts.store.putEntry(entry).catch((e: unknown) => {
@@ -1099,12 +1137,13 @@ export class MemoEngine {
     return now.state;
   }
 
-  private async storeStream(chunks: { fd: number; data: Buffer }[]): Promise<Entry['stream']> {
-    if (!chunks.length) return null;
+  /** Stores the stream; its bytes are given back for the search of context values. */
+  private async storeStream(chunks: { fd: number; data: Buffer }[]): Promise<{ stream: Entry['stream']; data: Buffer | null }> {
+    if (!chunks.length) return { stream: null, data: null };
     const data = Buffer.concat(chunks.map((c) => c.data));
     const blob = sha256(data);
     await this.opts.store.putBlob(blob, data);
-    return { blob, chunks: chunks.map((c) => ({ fd: c.fd, bytes: c.data.length })) };
+    return { stream: { blob, chunks: chunks.map((c) => ({ fd: c.fd, bytes: c.data.length })) }, data };
   }
 
   /** Waits for the recordings still under way; the rows in execution order. */

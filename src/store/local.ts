@@ -3,6 +3,7 @@
 // crash at any point leave only whole files (an entry is written after all of its blobs).
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { validContext } from '../fingerprint/index.js';
 import { atomicWriteAsync } from './atomic.js';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -48,6 +49,8 @@ export function parseEntry(text: string): Entry | null {
     if (!(typeof blob === 'string' && HEX64.test(blob) && Array.isArray(chunks))) return null;
     if (!chunks.every((c) => (c.fd === 1 || c.fd === 2) && Number.isInteger(c.bytes) && c.bytes >= 0)) return null;
   }
+  // a malformed one could not be compared: a hit would ignore what the outputs depend on
+  if (!validContext(entry.context)) return null;
   if (!Array.isArray(entry.children)) entry.children = [];
   return entry as Entry;
 }

@@ -29,6 +29,10 @@ export interface Entry {
   /** where it left the offset of each file it inherited open for reading (shared with its
    * parent, which may read on): a replay moves the offset there */
   offsets?: { fd: number; pos: number }[];
+  /** the CI context variables (src/fingerprint/context-env.ts: left out of the weak fingerprint)
+   * whose values its outputs hold, with those values, sorted by name: a lookup hits only where
+   * each is the same */
+  context?: { name: string; value: string }[];
   /** the programs it ran directly, for explaining a miss below it */
   children: { weak: string; exe: string; argv: string[] }[];
 }
