@@ -2088,10 +2088,6 @@ var init_weak = __esm({
     import_node_os3 = require("node:os");
     init_hash();
     PER_RUN_ENV = [
-      "GITHUB_RUN_ID",
-      "GITHUB_RUN_NUMBER",
-      "GITHUB_RUN_ATTEMPT",
-      "GITHUB_JOB_ID",
       "RUNNER_TRACKING_ID",
       "RUNNER_NAME",
       // a hosted runner's is "GitHub Actions N", a new N from job to job
@@ -2105,6 +2101,7 @@ var init_weak = __esm({
       "JOURNAL_STREAM",
       "PROCESSCACHE_STORE",
       "PROCESSCACHE_IGNORE_ENV",
+      "PROCESSCACHE_ENV_INPUTS",
       // the Node the Action runs on (a path with the runner's version in it)
       "PROCESSCACHE_NODE",
       // the files of GitHub's workflow commands, named anew for every step; a program that writes to
@@ -2120,6 +2117,93 @@ var init_weak = __esm({
       // never gets it, but a processcache run inside the command does
       "PROCESSCACHE_LAUNCH"
     ];
+  }
+});
+
+// src/fingerprint/context-env.ts
+function needleOf(match, value) {
+  if (match === "commit" && COMMIT_ID.test(value)) {
+    const abbrev = value.slice(0, ABBREV);
+    const forms = [.../* @__PURE__ */ new Set([abbrev.toLowerCase(), abbrev.toUpperCase()])].map((f) => Buffer.from(f));
+    return { key: `commit:${abbrev.toLowerCase()}`, forms, border: "none" };
+  }
+  if (value.length < MIN_SEARCHED) return null;
+  const border = value.length >= TOKEN_BELOW ? "none" : DIGITS.test(value) ? "digit" : "word";
+  return { key: `${border}:${value}`, forms: [Buffer.from(value)], border };
+}
+function continues(byte, border) {
+  if (byte === void 0 || border === "none") return false;
+  const digit = byte >= 48 && byte <= 57;
+  if (border === "digit") return digit;
+  return digit || byte === 95 || byte >= 65 && byte <= 90 || byte >= 97 && byte <= 122;
+}
+function holds(data, needle) {
+  for (const form of needle.forms) {
+    for (let at = data.indexOf(form); at >= 0; at = data.indexOf(form, at + 1)) {
+      if (!continues(data[at - 1], needle.border) && !continues(data[at + form.length], needle.border)) return true;
+    }
+  }
+  return false;
+}
+function contextValues(env, searched) {
+  const out = [];
+  for (const kv of env) {
+    if (!kv.startsWith("GITHUB_")) continue;
+    const eq = kv.indexOf("=");
+    const name = kv.slice(0, eq);
+    const match = CONTEXT_ENV[name];
+    const value = kv.slice(eq + 1);
+    if (eq < 0 || !match || !value || !searched.has(name)) continue;
+    out.push({ name, value, needle: needleOf(match, value) });
+  }
+  return out.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+function validContext(context) {
+  if (context === void 0) return true;
+  if (!Array.isArray(context) || context.length > Object.keys(CONTEXT_ENV).length) return false;
+  const names = /* @__PURE__ */ new Set();
+  for (const c of context) {
+    const { name, value } = c ?? {};
+    if (typeof name !== "string" || !Object.hasOwn(CONTEXT_ENV, name) || names.has(name)) return false;
+    if (typeof value !== "string" || value.length === 0 || value.length > MAX_VALUE) return false;
+    names.add(name);
+  }
+  return true;
+}
+var CONTEXT_ENV, MIN_SEARCHED, TOKEN_BELOW, ABBREV, COMMIT_ID, DIGITS, MAX_VALUE;
+var init_context_env = __esm({
+  "src/fingerprint/context-env.ts"() {
+    "use strict";
+    CONTEXT_ENV = {
+      // per commit
+      GITHUB_SHA: "commit",
+      GITHUB_WORKFLOW_SHA: "commit",
+      // per branch, tag or pull request; REF_TYPE and REF_PROTECTED differ between a push to main and a
+      // pull request's merge ref, and keyed they would stop a pull request from reusing main's entries
+      GITHUB_REF: "exact",
+      GITHUB_REF_NAME: "exact",
+      GITHUB_HEAD_REF: "exact",
+      GITHUB_BASE_REF: "exact",
+      GITHUB_REF_TYPE: "exact",
+      GITHUB_REF_PROTECTED: "exact",
+      GITHUB_WORKFLOW_REF: "exact",
+      GITHUB_EVENT_NAME: "exact",
+      // per person
+      GITHUB_ACTOR: "exact",
+      GITHUB_ACTOR_ID: "exact",
+      GITHUB_TRIGGERING_ACTOR: "exact",
+      // per run
+      GITHUB_RUN_ID: "exact",
+      GITHUB_RUN_NUMBER: "exact",
+      GITHUB_RUN_ATTEMPT: "exact",
+      GITHUB_JOB_ID: "exact"
+    };
+    MIN_SEARCHED = 3;
+    TOKEN_BELOW = 8;
+    ABBREV = 7;
+    COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+    DIGITS = /^[0-9]+$/;
+    MAX_VALUE = 4096;
   }
 });
 
@@ -2374,17 +2458,21 @@ var init_fingerprint = __esm({
     init_inputs();
     init_links();
     init_weak();
+    init_context_env();
     init_view();
   }
 });
 
 // src/cli/common.ts
-function ignoredEnv(fromArgs) {
-  return new Set([
-    ...PER_RUN_ENV,
-    ...(fromArgs ?? []).flatMap((v) => v.split(",")),
-    ...(process.env.PROCESSCACHE_IGNORE_ENV ?? "").split(",")
-  ].map((v) => v.trim()).filter(Boolean));
+function nameList(fromArgs, variable) {
+  return [...fromArgs ?? [], process.env[variable] ?? ""].flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+}
+function forcedEnv(fromArgs) {
+  return new Set(nameList(fromArgs, "PROCESSCACHE_ENV_INPUTS"));
+}
+function ignoredEnv(fromArgs, forced = /* @__PURE__ */ new Set()) {
+  const all = [...PER_RUN_ENV, ...Object.keys(CONTEXT_ENV), ...nameList(fromArgs, "PROCESSCACHE_IGNORE_ENV")];
+  return new Set(all.filter((name) => !forced.has(name)));
 }
 function workingDir() {
   try {
@@ -2485,6 +2573,7 @@ function parseEntry(text) {
     if (!(typeof blob === "string" && HEX64.test(blob) && Array.isArray(chunks))) return null;
     if (!chunks.every((c) => (c.fd === 1 || c.fd === 2) && Number.isInteger(c.bytes) && c.bytes >= 0)) return null;
   }
+  if (!validContext(entry.context)) return null;
   if (!Array.isArray(entry.children)) entry.children = [];
   return entry;
 }
@@ -2522,6 +2611,7 @@ var init_local = __esm({
     "use strict";
     import_node_crypto2 = require("node:crypto");
     import_node_fs11 = require("node:fs");
+    init_fingerprint();
     init_atomic();
     import_node_os4 = require("node:os");
     import_node_path7 = require("node:path");
@@ -2995,7 +3085,7 @@ async function fetchBlobs(entry, store) {
   if (bad.length) throw new RestoreError(`blob ${bad.join(", ")} is missing or corrupt`);
   return blobs;
 }
-function holds(path, data) {
+function holds2(path, data) {
   try {
     const st = (0, import_node_fs16.lstatSync)(path, { throwIfNoEntry: false });
     return st !== void 0 && st.isFile() && st.size === data.length && (0, import_node_fs16.readFileSync)(path).equals(data);
@@ -3102,7 +3192,7 @@ var init_restore = __esm({
           case "file": {
             if (o.linkOf !== void 0) return this.link(o.linkOf, dir, path);
             const data = blobs.get(o.blob);
-            if (holds(path, data)) {
+            if (holds2(path, data)) {
               (0, import_node_fs16.chmodSync)(path, o.mode & 4095);
               const now = Date.now() / 1e3;
               (0, import_node_fs16.utimesSync)(path, now, now);
@@ -3374,6 +3464,140 @@ var init_snapshots = __esm({
   }
 });
 
+// src/memo/context.ts
+function bytesIfStill(path, blob) {
+  try {
+    const data = (0, import_node_fs18.readFileSync)(path);
+    return sha256(data) === blob ? data : null;
+  } catch {
+    return null;
+  }
+}
+function contextOf(entry) {
+  return Array.isArray(entry.context) ? entry.context.filter((c) => typeof c?.name === "string" && typeof c.value === "string") : [];
+}
+function envValue(env, name) {
+  const prefix = `${name}=`;
+  return env.find((kv) => kv.startsWith(prefix))?.slice(prefix.length);
+}
+function cut(value) {
+  return value.length > 44 ? `${value.slice(0, 40)}...` : value;
+}
+function contextDifference(entry, env) {
+  const context = entry.context;
+  if (context === void 0) return null;
+  if (!Array.isArray(context)) return "its recorded context variables are malformed";
+  for (const c of context) {
+    const { name, value } = c ?? {};
+    if (typeof name !== "string" || typeof value !== "string") return "its recorded context variables are malformed";
+    const now = envValue(env, name);
+    if (now !== value) return `$${name}: ${cut(value)} -> ${now ? cut(now) : "(unset)"}, a value its outputs hold`;
+  }
+  return null;
+}
+var import_node_fs18, same, ContextSearch;
+var init_context = __esm({
+  "src/memo/context.ts"() {
+    "use strict";
+    import_node_fs18 = require("node:fs");
+    init_fingerprint();
+    same = (a, b) => a.name === b.name && a.value === b.value;
+    ContextSearch = class {
+      /** searched: the names left out of the weak fingerprint (context variables forced in are keyed instead) */
+      constructor(searched, read) {
+        this.searched = searched;
+        this.read = read;
+      }
+      searched;
+      read;
+      /** per blob, per needle key: whether its bytes hold the needle */
+      held = /* @__PURE__ */ new Map();
+      /** the needles of every process looked up so far: bytes in memory are searched for them all */
+      known = /* @__PURE__ */ new Map();
+      /** the values of each `NAME=value` seen, so that a thousand exec queries build one needle */
+      valueOf = /* @__PURE__ */ new Map();
+      /** the command's own environment (the first exec query's): what every process inherits is handed on by none */
+      inherited = null;
+      /** A process's context values at its exec; their needles join those every blob is searched for from now on. */
+      valuesOf(env) {
+        return contextValues(env, this.searched).map((fresh) => {
+          const kv = `${fresh.name}=${fresh.value}`;
+          const v = this.valueOf.get(kv) ?? fresh;
+          this.valueOf.set(kv, v);
+          if (v.needle) this.known.set(v.needle.key, this.known.get(v.needle.key) ?? v.needle);
+          return v;
+        });
+      }
+      /**
+       * The values a process was handed in its arguments or other environment variables (`make
+       * VERSION=$GITHUB_SHA`): what its ancestors depend on, since replaying them replays the process
+       * as it was given them. Its own argv and environment are in its weak fingerprint already.
+       * Variables the command itself was started with are handed on by no process in it, and any
+       * program may act on them (GITHUB_REPOSITORY_OWNER is often GITHUB_ACTOR's value): they are in
+       * every fingerprint already. The first call is the command's exec.
+       */
+      passedOn(values, argv, env, ignored) {
+        const inherited = this.inherited ??= new Set(env);
+        const searchable = values.filter((v) => v.needle);
+        if (!searchable.length) return [];
+        const given = env.filter((kv) => !inherited.has(kv) && !ignored.has(kv.slice(0, Math.max(0, kv.indexOf("=")))));
+        const text = Buffer.from([...argv, ...given].join("\0"));
+        return searchable.filter((v) => holds(text, v.needle)).map(({ name, value }) => ({ name, value }));
+      }
+      /** While a blob's bytes are in memory: searched for every needle known that it was not yet. */
+      scan(blob, data) {
+        if (!this.known.size) return;
+        let results = this.held.get(blob);
+        if (!results) this.held.set(blob, results = /* @__PURE__ */ new Map());
+        for (const [key, needle] of this.known) if (!results.has(key)) results.set(key, holds(data, needle));
+      }
+      /**
+       * Which of an execution's values what it left holds: in the paths it read or left, a symlink's
+       * target, its stream or a file's bytes (a blob read only when a value is still unfound and its
+       * search not yet known); or why that cannot be told. Too short a value is not searched.
+       */
+      async found(values, left) {
+        const out = [];
+        let unfound = values.filter((v) => {
+          if (!left.below.some((b) => same(b, v))) return v.needle !== null;
+          out.push({ name: v.name, value: v.value });
+          return false;
+        });
+        const search = (isIn) => {
+          unfound = unfound.filter((v) => {
+            if (!isIn(v.needle)) return true;
+            out.push({ name: v.name, value: v.value });
+            return false;
+          });
+        };
+        if (unfound.length) {
+          const names = [...left.inputs.map((i) => i.path), ...left.outputs.flatMap((o) => o.type === "symlink" ? [o.path, o.target] : [o.path])];
+          const text = Buffer.from(names.join("\0"));
+          search((n) => holds(text, n));
+        }
+        if (unfound.length && left.stream) {
+          this.scan(left.stream.blob, left.stream.data);
+          search(this.heldBy(left.stream.blob));
+        }
+        for (const o of left.outputs) {
+          if (!unfound.length) break;
+          if (o.type !== "file") continue;
+          if (unfound.some((v) => this.held.get(o.blob)?.get(v.needle.key) === void 0)) {
+            const data = await this.read(o.blob, o.path);
+            if (!data) return `${o.path}: its bytes could not be read again to search for $${unfound[0].name}`;
+            this.scan(o.blob, data);
+          }
+          search(this.heldBy(o.blob));
+        }
+        return out.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      }
+      heldBy(blob) {
+        return (n) => this.held.get(blob)?.get(n.key) === true;
+      }
+    };
+  }
+});
+
 // src/memo/mtimes.ts
 function rankMtimes(mtimes) {
   const distinct = [...new Set(mtimes.values())].sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
@@ -3406,11 +3630,11 @@ function racyWindow2(s) {
 function sameFile(seen, st) {
   return st.isFile() && st.ino === seen.ino && st.dev === seen.dev && Number(st.size) === seen.size && st.mtimeNs === seen.mtimeNs && st.ctimeNs === seen.ctimeNs;
 }
-var import_node_fs18, import_node_crypto3, RACY_FINE_NS2, RACY_COARSE_NS2, CLOCK_SLACK_NS, PIN_MAX, Pins;
+var import_node_fs19, import_node_crypto3, RACY_FINE_NS2, RACY_COARSE_NS2, CLOCK_SLACK_NS, PIN_MAX, Pins;
 var init_pins = __esm({
   "src/memo/pins.ts"() {
     "use strict";
-    import_node_fs18 = require("node:fs");
+    import_node_fs19 = require("node:fs");
     import_node_crypto3 = require("node:crypto");
     init_observe();
     RACY_FINE_NS2 = 20000000n;
@@ -3499,20 +3723,20 @@ var init_pins = __esm({
       hash(path, seen, key) {
         let fd;
         try {
-          fd = (0, import_node_fs18.openSync)(path, import_node_fs18.constants.O_RDONLY | import_node_fs18.constants.O_NONBLOCK);
+          fd = (0, import_node_fs19.openSync)(path, import_node_fs19.constants.O_RDONLY | import_node_fs19.constants.O_NONBLOCK);
         } catch {
           return null;
         }
         try {
-          const before = (0, import_node_fs18.fstatSync)(fd, { bigint: true });
+          const before = (0, import_node_fs19.fstatSync)(fd, { bigint: true });
           if (!sameFile(seen, before)) return null;
           let digest = this.hasher.cached(path, before);
           if (digest === void 0) {
             const h = (0, import_node_crypto3.createHash)("sha256");
             const buf = Buffer.allocUnsafe(Math.min(1 << 20, seen.size + 1));
-            for (let n; (n = (0, import_node_fs18.readSync)(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+            for (let n; (n = (0, import_node_fs19.readSync)(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
             digest = h.digest("hex");
-            if (!sameFile(seen, (0, import_node_fs18.fstatSync)(fd, { bigint: true }))) return null;
+            if (!sameFile(seen, (0, import_node_fs19.fstatSync)(fd, { bigint: true }))) return null;
           }
           const now = BigInt(Date.now()) * 1000000n;
           const window = racyWindow2(seen);
@@ -3524,7 +3748,7 @@ var init_pins = __esm({
         } catch {
           return null;
         } finally {
-          (0, import_node_fs18.closeSync)(fd);
+          (0, import_node_fs19.closeSync)(fd);
         }
       }
     };
@@ -3566,7 +3790,7 @@ function statKey(path, nofollow) {
 }
 function lstatType(path) {
   try {
-    const st = (0, import_node_fs19.lstatSync)(path, { throwIfNoEntry: false });
+    const st = (0, import_node_fs20.lstatSync)(path, { throwIfNoEntry: false });
     return st ? typeOfMode(st.mode) : void 0;
   } catch {
     return void 0;
@@ -3602,11 +3826,20 @@ function addUnsafe(list, u) {
   if (list.some((x) => !x.pipe || x.pipe === u.pipe)) return;
   list.push(u);
 }
-var import_node_fs19, import_node_path12, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, STORED2, TYPE_BITS, STRUCTURAL, SAVED_FD_MIN, SEEN_STDIN, MemoEngine;
+function uniquePairs(pairs) {
+  const seen = /* @__PURE__ */ new Set();
+  return pairs.filter((p) => {
+    const key = `${p.name}=${p.value}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+var import_node_fs20, import_node_path12, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, STORED2, TYPE_BITS, STRUCTURAL, SAVED_FD_MIN, SEEN_STDIN, MemoEngine;
 var init_engine = __esm({
   "src/memo/engine.ts"() {
     "use strict";
-    import_node_fs19 = require("node:fs");
+    import_node_fs20 = require("node:fs");
     import_node_path12 = require("node:path");
     init_fingerprint();
     init_observe();
@@ -3614,6 +3847,7 @@ var init_engine = __esm({
     init_late_changes();
     init_attributes();
     init_snapshots();
+    init_context();
     init_mtimes();
     init_pins();
     CHECK_ORDER = [
@@ -3641,6 +3875,7 @@ var init_engine = __esm({
         this.opts = opts;
         this.builder = builder;
         this.fs = new FsView(opts.hasher);
+        this.context = new ContextSearch(opts.ignoreEnv, async (blob, path) => bytesIfStill(opts.roots.load(path), blob) ?? await opts.store.getBlob(blob));
         this.restorer = new Restorer(opts.roots, opts.umask);
         this.pins = new Pins(opts.hasher, builder);
         builder.onAccessSeen = (access, exec, at, beganNs, timeNs) => {
@@ -3701,6 +3936,8 @@ var init_engine = __esm({
       interpreters = /* @__PURE__ */ new Map();
       /** reads hashed while the file still held what was read */
       pins;
+      /** which CI context values what an execution left holds, each blob searched once */
+      context;
       /**
        * The parent of process pid has just been told that it ended (its wait returned it), and waits
        * at that return until this is done: every read in the subtree that ended there is pinned, so
@@ -3740,6 +3977,8 @@ var init_engine = __esm({
       /** The exec hook: a hit restores the outputs and skips the program. */
       decide = async (q) => {
         const started = performance.now();
+        const context = this.context.valuesOf(q.env);
+        const passed = this.context.passedOn(context, q.argv, q.env, this.opts.ignoreEnv);
         if (q.umask === null) {
           return this.letRun(q, { refused: "its umask could not be read (/proc/PID/status has none before Linux 4.7)" });
         }
@@ -3757,7 +3996,7 @@ var init_engine = __esm({
               continue;
             }
             const parts = this.mtimeParts(entry);
-            const differs = attributeDifference(entry, view) ?? this.firstDifference(entry, parts) ?? replayWouldWait(entry, q);
+            const differs = attributeDifference(entry, view) ?? contextDifference(entry, q.env) ?? this.firstDifference(entry, parts) ?? replayWouldWait(entry, q);
             if (differs) {
               misses.push(differs);
               continue;
@@ -3781,14 +4020,14 @@ var init_engine = __esm({
             this.stats.savedMs += entry.durationMs;
             this.stats.bytesRestored += restored.bytes;
             this.stats.hitCostMs += performance.now() - started;
-            const hit = { entry, mtimes: parts.value().mtimes, created: restored.created, removed: restored.removed };
+            const hit = { entry, passed, mtimes: parts.value().mtimes, created: restored.created, removed: restored.removed };
             return { skip: true, exitCode: entry.exitCode, output: this.stream(entry, blobs), tag: hit, seeks };
           }
           missWhy = misses.length ? `${misses.length} candidate(s), none matches: ${misses.slice(0, 3).join("; ")}` : "never recorded";
         } catch (e) {
           this.opts.warn(`cache lookup for ${q.exe} failed, running it: ${e.message}`);
         }
-        return this.letRun(q, { weak, missWhy, view });
+        return this.letRun(q, { weak, missWhy, view, context, passed });
       };
       /** The program runs; what it was told is kept for the execution it starts. */
       letRun(q, answer) {
@@ -3877,11 +4116,16 @@ var init_engine = __esm({
         const base = this.fs.value(spec);
         return spec.kind === "stat" && spec.mtime && base !== "absent" ? base + (parts.value().suffix.get(statKey(input.path, spec.nofollow)) ?? "") : base;
       }
-      /** The inputs that no longer hold what they held (all of them are looked at, for explaining). */
-      differences(entry) {
+      /**
+       * The inputs that no longer hold what they held (all of them are looked at, for explaining), and
+       * the context values its outputs hold that env (explain's own: its children's are taken to be
+       * the same) does not have.
+       */
+      differences(entry, env) {
         const unvouched = this.programUnvouched(entry);
         const parts = this.mtimeParts(entry);
-        return [...unvouched ? [unvouched] : [], ...unjudgedAttributes(entry), ...entry.inputs.flatMap((input) => this.differs(input, parts) ?? [])];
+        const context = contextDifference(entry, env);
+        return [...unvouched ? [unvouched] : [], ...unjudgedAttributes(entry), ...context ? [context] : [], ...entry.inputs.flatMap((input) => this.differs(input, parts) ?? [])];
       }
       /**
        * Every recording lists the program it ran among its read inputs. An entry that does not
@@ -4038,7 +4282,7 @@ var init_engine = __esm({
       hardLinks(outputs, inputs) {
         const names = /* @__PURE__ */ new Map();
         const key = (path) => {
-          const st = (0, import_node_fs19.lstatSync)(path, { throwIfNoEntry: false });
+          const st = (0, import_node_fs20.lstatSync)(path, { throwIfNoEntry: false });
           return st?.isFile() ? { id: `${st.dev}:${st.ino}`, links: st.nlink } : null;
         };
         const counts = /* @__PURE__ */ new Map();
@@ -4073,7 +4317,7 @@ var init_engine = __esm({
         const mtimes = /* @__PURE__ */ new Map();
         for (const o of outputs) {
           if (o.type !== "file") continue;
-          const st = (0, import_node_fs19.lstatSync)(this.opts.roots.load(o.path), { bigint: true, throwIfNoEntry: false });
+          const st = (0, import_node_fs20.lstatSync)(this.opts.roots.load(o.path), { bigint: true, throwIfNoEntry: false });
           if (st?.isFile()) mtimes.set(o.path, st.mtimeNs);
         }
         if (mtimes.size < 2) return;
@@ -4083,10 +4327,10 @@ var init_engine = __esm({
       /** A path's state now, the blob of a file stored (or found stored); a null state when it cannot be told. */
       stateNow(path) {
         try {
-          const st = (0, import_node_fs19.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
+          const st = (0, import_node_fs20.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
           if (!st) return { state: { path, type: "absent" }, stored: STORED2 };
           const mode = Number(st.mode) & 4095;
-          if (st.isSymbolicLink()) return { state: { path, type: "symlink", target: (0, import_node_fs19.readlinkSync)(path) }, stored: STORED2 };
+          if (st.isSymbolicLink()) return { state: { path, type: "symlink", target: (0, import_node_fs20.readlinkSync)(path) }, stored: STORED2 };
           if (st.isDirectory()) return { state: { path, type: "dir", mode }, stored: STORED2 };
           if (!st.isFile()) return { state: null, stored: STORED2 };
           const size = Number(st.size);
@@ -4096,6 +4340,7 @@ var init_engine = __esm({
             return { state: { path, type: "file", blob: known, mode, size }, stored: stored2 };
           }
           const { data, digest } = this.opts.hasher.read(path);
+          this.context.scan(digest, data);
           const stored = this.opts.store.putBlob(digest, data).then(() => true, () => false);
           return { state: { path, type: "file", blob: digest, mode, size: data.length }, stored };
         } catch {
@@ -4106,6 +4351,7 @@ var init_engine = __esm({
       async storeIfStill(path, digest) {
         const now = this.opts.hasher.read(path);
         if (now.digest !== digest) return false;
+        this.context.scan(digest, now.data);
         await this.opts.store.putBlob(digest, now.data);
         return true;
       }
@@ -4149,6 +4395,7 @@ var init_engine = __esm({
         const mtimes = mtimeUse(this.interpreterOf(exec.exe) ?? exec.exe, exec.argv);
         let savedMs = 0;
         const observed = [...exec.observed];
+        const context = [];
         for (const { path } of this.answerOf.get(exec.id)?.view?.reads ?? []) {
           own.push([this.builder.startOf(exec.id), { kind: "access", access: { op: "read", path, result: "ok" } }, NO_OUTPUT]);
         }
@@ -4162,6 +4409,7 @@ var init_engine = __esm({
             own.push([at, step, chunks.map((c) => ({ ...c, dest: destOf(exec, c.fd) }))]);
             savedMs += item.tag.entry.durationMs;
             observed.push(...observedNames(item.tag.entry));
+            context.push(...contextOf(item.tag.entry), ...item.tag.passed);
           }
         }
         const children = [];
@@ -4174,6 +4422,7 @@ var init_engine = __esm({
           for (const u of f.unsafe) if (!(u.pipe && this.madeWithin(exec, u.pipe))) addUnsafe(unsafe, u);
           savedMs += f.savedMs;
           observed.push(...f.observed);
+          context.push(...f.context, ...this.answerOf.get(child.id)?.passed ?? []);
           const s = f.summary;
           const stream2 = [];
           for (const c of f.stream) {
@@ -4195,7 +4444,7 @@ var init_engine = __esm({
           summary.reason = childReason;
           summary.unmodelled = childReason;
         }
-        return { summary, unsafe, stream, endAt, savedMs, observed: [...new Set(observed)] };
+        return { summary, unsafe, stream, endAt, savedMs, observed: [...new Set(observed)], context: uniquePairs(context) };
       }
       /**
        * The interpreter a script names on its #! line (`env` skipped), or null for a binary: a wrapper
@@ -4206,14 +4455,14 @@ var init_engine = __esm({
         if (known === void 0) {
           known = null;
           try {
-            const fd = (0, import_node_fs19.openSync)(exe, "r");
+            const fd = (0, import_node_fs20.openSync)(exe, "r");
             try {
               const head = Buffer.alloc(256);
-              const line = head.subarray(0, (0, import_node_fs19.readSync)(fd, head, 0, head.length, 0)).toString("latin1").split("\n")[0];
+              const line = head.subarray(0, (0, import_node_fs20.readSync)(fd, head, 0, head.length, 0)).toString("latin1").split("\n")[0];
               const words = line.startsWith("#!") ? line.slice(2).trim().split(/\s+/) : [];
               known = ((0, import_node_path12.basename)(words[0] ?? "") === "env" ? words.find((w, i) => i > 0 && !w.startsWith("-")) : words[0]) ?? null;
             } finally {
-              (0, import_node_fs19.closeSync)(fd);
+              (0, import_node_fs20.closeSync)(fd);
             }
           } catch {
           }
@@ -4290,12 +4539,14 @@ var init_engine = __esm({
         if (typeof suffixes === "string") return suffixes;
         const late = this.watchLate(exec, summary.inputs, summary.outputs, kept, readNs);
         const inputs = summary.inputs.map((spec, i) => toInput(spec, values[i] + (spec.kind === "stat" && values[i] !== "absent" ? suffixes.get(statKey(spec.path, spec.nofollow)) ?? "" : ""), this.opts.roots.store(spec.path)));
-        const stream = await this.storeStream(folded.stream);
+        const { stream, data } = await this.storeStream(folded.stream);
+        const context = await this.context.found(answer?.context ?? [], { inputs, outputs, stream: stream && data ? { blob: stream.blob, data } : null, below: folded.context });
+        if (typeof context === "string") return context;
         if (late.spoiled) return late.spoiled;
         const nowNs = this.builder.nowNs();
         const other = this.opts.otherRun?.(nowNs === null ? null : nowNs / 1e6 - exec.startMs);
         if (other) return other;
-        const strong = sha256(weak + JSON.stringify(inputs) + (attributes ? JSON.stringify(attributes) : ""));
+        const strong = sha256(weak + JSON.stringify(inputs) + (attributes ? JSON.stringify(attributes) : "") + (context.length ? `context${JSON.stringify(context)}` : ""));
         const children = this.builder.childrenOf(exec).flatMap((e) => {
           const childWeak = this.answerOf.get(e.id)?.weak;
           return childWeak ? [{ weak: childWeak, exe: e.exe, argv: e.argv }] : [];
@@ -4315,7 +4566,8 @@ var init_engine = __esm({
           createdAt: (/* @__PURE__ */ new Date()).toISOString(),
           children,
           ...attributes ? { attributes } : {},
-          ...offsets ? { offsets } : {}
+          ...offsets ? { offsets } : {},
+          ...context.length ? { context } : {}
         };
         const written = this.opts.store.putEntry(entry).catch((e) => {
           this.opts.warn(`storing the entry of ${exec.exe} failed: ${e.message}`);
@@ -4399,7 +4651,7 @@ var init_engine = __esm({
         for (const path of paths.sort()) {
           const noEffect = createdHere.has(path) && removedHere.has(path);
           if (!this.opts.roots.allows(path)) {
-            if (noEffect && !(0, import_node_fs19.lstatSync)(path, { throwIfNoEntry: false })) continue;
+            if (noEffect && !(0, import_node_fs20.lstatSync)(path, { throwIfNoEntry: false })) continue;
             return `it writes ${path}, outside the root`;
           }
           let state;
@@ -4425,12 +4677,13 @@ var init_engine = __esm({
         if (!await now.stored) throw new Error("its content could not be stored");
         return now.state;
       }
+      /** Stores the stream; its bytes are given back for the search of context values. */
       async storeStream(chunks) {
-        if (!chunks.length) return null;
+        if (!chunks.length) return { stream: null, data: null };
         const data = Buffer.concat(chunks.map((c) => c.data));
         const blob = sha256(data);
         await this.opts.store.putBlob(blob, data);
-        return { blob, chunks: chunks.map((c) => ({ fd: c.fd, bytes: c.data.length })) };
+        return { stream: { blob, chunks: chunks.map((c) => ({ fd: c.fd, bytes: c.data.length })) }, data };
       }
       /** Waits for the recordings still under way; the rows in execution order. */
       async finish() {
@@ -4506,7 +4759,7 @@ __export(explain_command_exports, {
 function stdioKind(fd) {
   try {
     if ((0, import_node_tty.isatty)(fd)) return "tty";
-    const st = (0, import_node_fs22.fstatSync)(fd);
+    const st = (0, import_node_fs23.fstatSync)(fd);
     if (st.isFIFO()) return "pipe";
     if (st.isSocket()) return "socket";
     if (st.isFile()) return "file";
@@ -4520,14 +4773,15 @@ async function explainMain(args) {
   const { options, lists, command } = parseArgs(args, {
     store: { value: true },
     root: { value: true },
-    "ignore-env": { value: true, repeat: true }
+    "ignore-env": { value: true, repeat: true },
+    "env-input": { value: true, repeat: true }
   }, EXPLAIN_USAGE);
   if (!command.length) throw new UsageError(`no command to explain
 ${EXPLAIN_USAGE}`);
   const cwd = process.cwd();
   const exe = resolveProgram(command[0], process.env, cwd);
   const store = new LocalStore((0, import_node_path16.resolve)(String(options.get("store") ?? defaultStoreDir())), false);
-  const ignoreEnv = ignoredEnv(lists.get("ignore-env"));
+  const ignoreEnv = ignoredEnv(lists.get("ignore-env"), forcedEnv(lists.get("env-input")));
   const index = await store.openIndex();
   const engine = new MemoEngine({
     store,
@@ -4543,7 +4797,7 @@ ${EXPLAIN_USAGE}`);
   }, new TraceBuilder());
   const env = Object.entries(process.env).filter((e) => e[1] !== void 0).map(([k, v]) => `${k}=${v}`);
   const weak = engine.weakOfQuery({ exe, argv: command, cwd, env, stdio: [stdioKind(0), stdioKind(1), stdioKind(2)] }, viewOf(commandAttrs(), env, ownStreams()));
-  const explainer = new Explainer(engine, index);
+  const explainer = new Explainer(engine, index, env);
   await explainer.explain(weak, command.join(" "), 0);
   process.stdout.write(`${explainer.lines.join("\n")}
 `);
@@ -4552,11 +4806,11 @@ ${EXPLAIN_USAGE}`);
   process.stdout.write("(children are judged against the files as they are now, before anything runs)\n");
   return 0;
 }
-var import_node_fs22, import_node_path16, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
+var import_node_fs23, import_node_path16, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
 var init_explain_command = __esm({
   "src/cli/explain-command.ts"() {
     "use strict";
-    import_node_fs22 = require("node:fs");
+    import_node_fs23 = require("node:fs");
     import_node_path16 = require("node:path");
     import_node_tty = require("node:tty");
     init_fingerprint();
@@ -4565,15 +4819,17 @@ var init_explain_command = __esm({
     init_trace();
     init_args();
     init_common();
-    EXPLAIN_USAGE = "usage: processcache explain [--store DIR] [--root DIR] [--ignore-env VAR]... -- CMD [ARGS...]";
+    EXPLAIN_USAGE = "usage: processcache explain [--store DIR] [--root DIR] [--ignore-env VAR]... [--env-input VAR]... -- CMD [ARGS...]";
     MAX_LINES = 200;
     Explainer = class {
-      constructor(engine, index) {
+      constructor(engine, index, env) {
         this.engine = engine;
         this.index = index;
+        this.env = env;
       }
       engine;
       index;
+      env;
       lines = [];
       say(depth, text) {
         if (this.lines.length < MAX_LINES) this.lines.push(`${"  ".repeat(depth)}${text}`);
@@ -4587,7 +4843,7 @@ var init_explain_command = __esm({
         }
         let closest = null;
         for (const entry2 of candidates) {
-          const differs2 = this.engine.differences(entry2);
+          const differs2 = this.engine.differences(entry2, this.env);
           if (!differs2.length) {
             this.say(depth, `hit   ${label}: replayed whole (${entry2.inputs.length} inputs unchanged, saves ${(entry2.durationMs / 1e3).toFixed(1)} s)`);
             return;
@@ -4645,7 +4901,7 @@ ${GC_USAGE}`);
 
 // src/cli/run-command.ts
 var import_node_child_process2 = require("node:child_process");
-var import_node_fs20 = require("node:fs");
+var import_node_fs21 = require("node:fs");
 var import_node_os5 = require("node:os");
 var import_node_path14 = require("node:path");
 init_fingerprint();
@@ -4654,14 +4910,14 @@ init_store();
 init_trace();
 init_args();
 init_common();
-var RUN_USAGE = "usage: processcache run [--store DIR] [--root DIR] [--allow DIR]... [--read-only] [--stats-json FILE] [--quiet] [--ignore-env VAR]... [--min-duration-ms N] -- CMD [ARGS...]";
+var RUN_USAGE = "usage: processcache run [--store DIR] [--root DIR] [--allow DIR]... [--read-only] [--stats-json FILE] [--quiet] [--ignore-env VAR]... [--env-input VAR]... [--min-duration-ms N] -- CMD [ARGS...]";
 var warn = (message) => {
   process.stderr.write(`processcache: warning: ${message}
 `);
 };
 function loadStatCache(path) {
   try {
-    const entries = JSON.parse((0, import_node_fs20.readFileSync)(path, "utf8"));
+    const entries = JSON.parse((0, import_node_fs21.readFileSync)(path, "utf8"));
     if (Array.isArray(entries)) return new FileHasher(entries.filter((e) => Array.isArray(e) && e.length === 3 && e.every((x) => typeof x === "string")));
   } catch {
   }
@@ -4691,8 +4947,8 @@ function writableInherited(fds) {
   return fds.flatMap((fd) => {
     if (jobserver.has(fd)) return [];
     try {
-      const flags = parseInt(/^flags:\s*([0-7]+)/m.exec((0, import_node_fs20.readFileSync)(`/proc/self/fdinfo/${fd}`, "utf8"))?.[1] ?? "0", 8);
-      const st = (0, import_node_fs20.fstatSync)(fd);
+      const flags = parseInt(/^flags:\s*([0-7]+)/m.exec((0, import_node_fs21.readFileSync)(`/proc/self/fdinfo/${fd}`, "utf8"))?.[1] ?? "0", 8);
+      const st = (0, import_node_fs21.fstatSync)(fd);
       const what = st.isFIFO() ? "a pipe" : st.isSocket() ? "a socket" : (flags & 3) === 2 ? "open for reading and writing" : null;
       return what ? [`fd ${fd} (${what})`] : [];
     } catch {
@@ -4732,6 +4988,7 @@ async function runMain(args) {
     "stats-json": { value: true },
     quiet: { value: false },
     "ignore-env": { value: true, repeat: true },
+    "env-input": { value: true, repeat: true },
     "min-duration-ms": { value: true }
   }, RUN_USAGE);
   if (command.length === 0) throw new UsageError(`no command to run
@@ -4748,12 +5005,12 @@ ${RUN_USAGE}`);
   }
   const storeDir = (0, import_node_path14.resolve)(cwd, String(options.get("store") ?? defaultStoreDir()));
   const root = (0, import_node_path14.resolve)(cwd, String(options.get("root") ?? cwd));
-  if (!(0, import_node_fs20.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
+  if (!(0, import_node_fs21.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
   const minDurationMs = nonNegativeInt(options.get("min-duration-ms"), "min-duration-ms", 3);
-  const ignoreEnv = ignoredEnv(lists.get("ignore-env"));
+  const ignoreEnv = ignoredEnv(lists.get("ignore-env"), forcedEnv(lists.get("env-input")));
   let store;
   try {
-    (0, import_node_fs20.mkdirSync)(storeDir, { recursive: true });
+    (0, import_node_fs21.mkdirSync)(storeDir, { recursive: true });
     store = new LocalStore(storeDir, !options.has("read-only"), warn);
   } catch (e) {
     warn(`the store at ${storeDir} cannot be used (${e.message}); running without the cache`);
@@ -4812,7 +5069,7 @@ ${RUN_USAGE}`);
   const statsPath = options.get("stats-json");
   if (typeof statsPath === "string") {
     try {
-      (0, import_node_fs20.writeFileSync)(statsPath, `${JSON.stringify(stats, null, 1)}
+      (0, import_node_fs21.writeFileSync)(statsPath, `${JSON.stringify(stats, null, 1)}
 `);
     } catch (e) {
       warn(`could not write ${statsPath}: ${e.message}`);
@@ -4822,7 +5079,7 @@ ${RUN_USAGE}`);
 }
 
 // src/cli/trace-command.ts
-var import_node_fs21 = require("node:fs");
+var import_node_fs22 = require("node:fs");
 var import_node_path15 = require("node:path");
 init_trace();
 init_args();
@@ -4836,7 +5093,7 @@ ${TRACE_USAGE}`);
   for (const w of [...builder.errors, ...warnings]) process.stderr.write(`processcache: warning: ${w}
 `);
   try {
-    (0, import_node_fs21.writeFileSync)(out, `${JSON.stringify(trace, null, 1)}
+    (0, import_node_fs22.writeFileSync)(out, `${JSON.stringify(trace, null, 1)}
 `);
   } catch (e) {
     process.stderr.write(`processcache: warning: could not write the trace to ${out}: ${e.message}
@@ -4850,7 +5107,7 @@ var HELP = `processcache ${VERSION}: memoizes unmodified Linux programs
 
 commands:
   run [--store DIR] [--root DIR] [--allow DIR] [--read-only] [--stats-json FILE] [--quiet]
-      [--ignore-env VAR] [--min-duration-ms N] -- CMD [ARGS...]
+      [--ignore-env VAR] [--env-input VAR] [--min-duration-ms N] -- CMD [ARGS...]
                                         run CMD, skipping every process whose inputs are
                                         unchanged since a recorded run (store: $PROCESSCACHE_STORE,
                                         else $XDG_CACHE_HOME/processcache, else ~/.cache/processcache)

@@ -71508,6 +71508,146 @@ var import_node_path4 = require("node:path");
 var import_node_crypto = require("node:crypto");
 var import_node_fs2 = require("node:fs");
 
+// src/fingerprint/hash.ts
+var AT_ONCE_MAX = 4n << 20n;
+
+// src/observe/mtime-use.ts
+var COMPILERS = [
+  "gcc",
+  "g++",
+  "cc",
+  "c++",
+  "cpp",
+  "cc1",
+  "cc1plus",
+  "cc1obj",
+  "lto1",
+  "lto-wrapper",
+  "collect2",
+  "as",
+  "ld",
+  "ld.bfd",
+  "ld.gold",
+  "ld.lld",
+  "clang",
+  "clang++",
+  "ranlib",
+  "strip",
+  "objcopy",
+  "objdump",
+  "nm",
+  "readelf",
+  "size",
+  "m4",
+  "bison",
+  "flex",
+  "yacc",
+  "lex"
+];
+var TEXT_TOOLS = [
+  "sed",
+  "grep",
+  "egrep",
+  "fgrep",
+  "cat",
+  "head",
+  "tail",
+  "sort",
+  "uniq",
+  "wc",
+  "tr",
+  "cut",
+  "paste",
+  "join",
+  "awk",
+  "gawk",
+  "mawk",
+  "expr",
+  "rm",
+  "mkdir",
+  "rmdir",
+  "ln",
+  "chmod",
+  "echo",
+  "printf",
+  "true",
+  "false",
+  "basename",
+  "dirname",
+  "env",
+  "sleep",
+  "tee",
+  "xargs",
+  "cmp",
+  "patch",
+  "readlink",
+  "realpath",
+  "mktemp",
+  "seq",
+  "od",
+  "xxd",
+  "sha256sum",
+  "md5sum",
+  "xz",
+  "bzip2"
+];
+var MTIME_RULES = [
+  { exe: COMPILERS, use: "none" },
+  { exe: TEXT_TOOLS, use: "none" },
+  { exe: ["sh", "dash", "bash", "test", "["], use: "order" },
+  // make -p prints the dates; it also compares archive members' dates with what the archive keeps
+  // (lib.a(m.o)) and warns of mtimes in the future, which the order cannot tell
+  { exe: ["make", "gmake"], use: "order", unless: [[/^-[^-]*p|^--print-data-base/, "absolute"]] },
+  { exe: ["find"], use: "order", unless: [[/^-(printf|fprintf|ls|fls|[acm](time|min)|used|newer[acmB]t)$/, "absolute"]] },
+  // ar's U modifier keeps members' dates (Debian's default, D, does not)
+  { exe: ["ar"], use: "none", unless: [[/^-?[a-zA-Z]*U[a-zA-Z]*$/, "absolute"]] },
+  // unified and context diffs print both files' dates; gzip keeps the mtime unless -n
+  { exe: ["diff"], use: "none", unless: [[/^-[^-]*[uc]|^--(unified|context)/, "absolute"]] },
+  { exe: ["gzip"], use: "absolute", unless: [[/^-[^-]*n|^--no-name/, "none"]] },
+  { exe: ["ls"], use: "none", unless: [[/^-[^-]*[lgon]|^--(full-time|time-style|format=(long|verbose))/, "absolute"], [/^-[^-]*t|^--(sort=time|time)/, "order"]] },
+  { exe: ["cp", "mv", "install"], use: "none", unless: [[/^-[^-]*[pa]|^--(preserve|archive)/, "absolute"], [/^-[^-]*u|^--update/, "order"]] }
+];
+var BY_NAME = new Map(MTIME_RULES.flatMap((r) => r.exe.map((e) => [e, r])));
+
+// src/fingerprint/context-env.ts
+var CONTEXT_ENV = {
+  // per commit
+  GITHUB_SHA: "commit",
+  GITHUB_WORKFLOW_SHA: "commit",
+  // per branch, tag or pull request; REF_TYPE and REF_PROTECTED differ between a push to main and a
+  // pull request's merge ref, and keyed they would stop a pull request from reusing main's entries
+  GITHUB_REF: "exact",
+  GITHUB_REF_NAME: "exact",
+  GITHUB_HEAD_REF: "exact",
+  GITHUB_BASE_REF: "exact",
+  GITHUB_REF_TYPE: "exact",
+  GITHUB_REF_PROTECTED: "exact",
+  GITHUB_WORKFLOW_REF: "exact",
+  GITHUB_EVENT_NAME: "exact",
+  // per person
+  GITHUB_ACTOR: "exact",
+  GITHUB_ACTOR_ID: "exact",
+  GITHUB_TRIGGERING_ACTOR: "exact",
+  // per run
+  GITHUB_RUN_ID: "exact",
+  GITHUB_RUN_NUMBER: "exact",
+  GITHUB_RUN_ATTEMPT: "exact",
+  GITHUB_JOB_ID: "exact"
+};
+var MAX_VALUE = 4096;
+function validContext(context3) {
+  if (context3 === void 0) return true;
+  if (!Array.isArray(context3) || context3.length > Object.keys(CONTEXT_ENV).length) return false;
+  const names = /* @__PURE__ */ new Set();
+  for (const c of context3) {
+    const { name, value } = c ?? {};
+    if (typeof name !== "string" || !Object.hasOwn(CONTEXT_ENV, name) || names.has(name)) return false;
+    if (typeof value !== "string" || value.length === 0 || value.length > MAX_VALUE) return false;
+    names.add(name);
+  }
+  return true;
+}
+
 // src/store/atomic.ts
 var import_node_fs = require("node:fs");
 var import_node_path = require("node:path");
@@ -71567,6 +71707,7 @@ function parseEntry(text) {
     if (!(typeof blob === "string" && HEX64.test(blob) && Array.isArray(chunks))) return null;
     if (!chunks.every((c) => (c.fd === 1 || c.fd === 2) && Number.isInteger(c.bytes) && c.bytes >= 0)) return null;
   }
+  if (!validContext(entry.context)) return null;
   if (!Array.isArray(entry.children)) entry.children = [];
   return entry;
 }
@@ -71946,107 +72087,6 @@ var ABANDONED_MS = 60 * 60 * 1e3;
 
 // src/store/gc.ts
 var GRACE_MS = 60 * 60 * 1e3;
-
-// src/fingerprint/hash.ts
-var AT_ONCE_MAX = 4n << 20n;
-
-// src/observe/mtime-use.ts
-var COMPILERS = [
-  "gcc",
-  "g++",
-  "cc",
-  "c++",
-  "cpp",
-  "cc1",
-  "cc1plus",
-  "cc1obj",
-  "lto1",
-  "lto-wrapper",
-  "collect2",
-  "as",
-  "ld",
-  "ld.bfd",
-  "ld.gold",
-  "ld.lld",
-  "clang",
-  "clang++",
-  "ranlib",
-  "strip",
-  "objcopy",
-  "objdump",
-  "nm",
-  "readelf",
-  "size",
-  "m4",
-  "bison",
-  "flex",
-  "yacc",
-  "lex"
-];
-var TEXT_TOOLS = [
-  "sed",
-  "grep",
-  "egrep",
-  "fgrep",
-  "cat",
-  "head",
-  "tail",
-  "sort",
-  "uniq",
-  "wc",
-  "tr",
-  "cut",
-  "paste",
-  "join",
-  "awk",
-  "gawk",
-  "mawk",
-  "expr",
-  "rm",
-  "mkdir",
-  "rmdir",
-  "ln",
-  "chmod",
-  "echo",
-  "printf",
-  "true",
-  "false",
-  "basename",
-  "dirname",
-  "env",
-  "sleep",
-  "tee",
-  "xargs",
-  "cmp",
-  "patch",
-  "readlink",
-  "realpath",
-  "mktemp",
-  "seq",
-  "od",
-  "xxd",
-  "sha256sum",
-  "md5sum",
-  "xz",
-  "bzip2"
-];
-var MTIME_RULES = [
-  { exe: COMPILERS, use: "none" },
-  { exe: TEXT_TOOLS, use: "none" },
-  { exe: ["sh", "dash", "bash", "test", "["], use: "order" },
-  // make -p prints the dates; it also compares archive members' dates with what the archive keeps
-  // (lib.a(m.o)) and warns of mtimes in the future, which the order cannot tell
-  { exe: ["make", "gmake"], use: "order", unless: [[/^-[^-]*p|^--print-data-base/, "absolute"]] },
-  { exe: ["find"], use: "order", unless: [[/^-(printf|fprintf|ls|fls|[acm](time|min)|used|newer[acmB]t)$/, "absolute"]] },
-  // ar's U modifier keeps members' dates (Debian's default, D, does not)
-  { exe: ["ar"], use: "none", unless: [[/^-?[a-zA-Z]*U[a-zA-Z]*$/, "absolute"]] },
-  // unified and context diffs print both files' dates; gzip keeps the mtime unless -n
-  { exe: ["diff"], use: "none", unless: [[/^-[^-]*[uc]|^--(unified|context)/, "absolute"]] },
-  { exe: ["gzip"], use: "absolute", unless: [[/^-[^-]*n|^--no-name/, "none"]] },
-  { exe: ["ls"], use: "none", unless: [[/^-[^-]*[lgon]|^--(full-time|time-style|format=(long|verbose))/, "absolute"], [/^-[^-]*t|^--(sort=time|time)/, "order"]] },
-  { exe: ["cp", "mv", "install"], use: "none", unless: [[/^-[^-]*[pa]|^--(preserve|archive)/, "absolute"], [/^-[^-]*u|^--update/, "order"]] }
-];
-var BY_NAME = new Map(MTIME_RULES.flatMap((r) => r.exe.map((e) => [e, r])));
 
 // src/cli/common.ts
 var VERSION = true ? "0.1.0" : "dev";
