@@ -21,6 +21,13 @@ export interface Segment {
   /** blob hash -> the pack that holds it */
   blobs: Record<string, string>;
   entries: IndexedEntry[];
+  /**
+   * [path, stat identity, sha256] of files outside the workspace that the job hashed (compilers,
+   * headers, libraries): a fresh runner from the same image has them with the same identity
+   * (device, inode, size, mtime and ctime in ns), and need not hash them again at every lookup.
+   * Trusted as far as the entries are (the same writers), checked in form.
+   */
+  stats?: [string, string, string][];
 }
 
 /** The bounds a segment is kept within, and refused beyond when read. */
@@ -31,6 +38,7 @@ export interface SegmentLimits {
   /** candidates kept per weak fingerprint: older recordings of a command are rarely hit again */
   maxPerWeak: number;
   maxBytes: number;
+  maxStats: number;
 }
 
 export const DEFAULT_LIMITS: SegmentLimits = {
@@ -38,9 +46,16 @@ export const DEFAULT_LIMITS: SegmentLimits = {
   maxEntries: 50_000,
   maxPerWeak: 8,
   maxBytes: 64 * 1024 * 1024,
+  maxStats: 100_000,
 };
 
 const PACK_ID = /^[0-9a-f]{32}$/;
+const IDENTITY = /^\d+:\d+:\d+:\d+:\d+$/;
+
+function isStat(v: unknown): v is [string, string, string] {
+  return Array.isArray(v) && v.length === 3 && typeof v[0] === 'string' && v[0].startsWith('/') && !v[0].includes('\0') &&
+    typeof v[1] === 'string' && IDENTITY.test(v[1]) && typeof v[2] === 'string' && HEX64.test(v[2]);
+}
 const HEX64 = /^[0-9a-f]{64}$/;
 
 /** The blobs an entry cannot be restored without. */
@@ -88,7 +103,12 @@ export function parseSegment(text: string, limits: SegmentLimits = DEFAULT_LIMIT
     if (entry && blobsOf(entry).every((b) => b in blobs)) entries.push({ usedAt: (item as { usedAt: number }).usedAt, entry });
     else dropped++;
   }
-  return { segment: { format: SEGMENT_FORMAT, version: 1, createdAt: raw.createdAt, packs, blobs, entries }, dropped };
+  let stats: [string, string, string][] | undefined;
+  if (raw.stats !== undefined) {
+    if (!Array.isArray(raw.stats) || raw.stats.length > limits.maxStats) return 'its stats are malformed or over their bound';
+    stats = raw.stats.filter(isStat);
+  }
+  return { segment: { format: SEGMENT_FORMAT, version: 1, createdAt: raw.createdAt, packs, blobs, entries, ...(stats ? { stats } : {}) }, dropped };
 }
 
 const entryKey = (e: Entry): string => `${e.weak}.${e.strong}`;
@@ -106,6 +126,9 @@ export function mergeSegments(segments: Segment[]): Segment {
     }
   }
   merged.entries = [...byKey.values()];
+  const stats = new Map<string, [string, string, string]>();
+  for (const s of segments) for (const st of s.stats ?? []) stats.set(st[0], st);
+  if (stats.size) merged.stats = [...stats.values()];
   return merged;
 }
 
@@ -142,5 +165,6 @@ function withOnly(segment: Segment, entries: IndexedEntry[], now: number): Segme
       packs[pack] = segment.packs[pack] ?? 0;
     }
   }
-  return { format: SEGMENT_FORMAT, version: 1, createdAt: now, packs, blobs, entries };
+  const stats = segment.stats?.slice(0, DEFAULT_LIMITS.maxStats);
+  return { format: SEGMENT_FORMAT, version: 1, createdAt: now, packs, blobs, entries, ...(stats?.length ? { stats } : {}) };
 }

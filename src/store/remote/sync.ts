@@ -28,6 +28,8 @@ export interface SyncConfig {
   budgetMs: number;
   /** transfer rate assumed when a phase's budget grows with its bytes */
   bytesPerSecond: number;
+  /** whether a hashed file's stat cache entry is shared (outside the workspace: it moves with no checkout) */
+  shareStat(path: string): boolean;
   /** the slot a push writes: random, so that concurrent jobs rarely shadow each other */
   pickSlot(): number;
   warn(message: string): void;
@@ -39,6 +41,7 @@ export function defaultSyncConfig(keyPrefix: string, warn: (m: string) => void, 
     keyPrefix, slots: 4, limits: DEFAULT_LIMITS, maxUploadBytes: 2048 * 1024 * 1024, maxPacks: 6, inlineBytes: 32 * 1024 * 1024,
     budgetMs: 10_000, bytesPerSecond: 20 * 1024 * 1024, warn, progress,
     pickSlot: () => randomBytes(1)[0]! % 4,
+    shareStat: () => false,
   };
 }
 
@@ -167,6 +170,7 @@ export async function pull(local: LocalStore, t: CacheTransport, cfg: SyncConfig
   if ((await within(Math.max(0, deadline - Date.now()) + 1000, fetching)) === 'timeout' || fetched < packIds.length) {
     if (packIds.length) cfg.warn(`${packIds.length - fetched} of ${packIds.length} packs could not be fetched in time: the entries that need them are misses`);
   }
+  if (known.stats?.length) mergeStatCache(local.dir, known.stats, false);
   let entries = 0;
   for (const ie of known.entries) {
     if (!blobsOf(ie.entry).every((b) => arrived.has(b))) continue;
@@ -268,7 +272,8 @@ export async function push(local: LocalStore, t: CacheTransport, cfg: SyncConfig
   result.skipped += sent.length - placed.length;
   if (sent.length - placed.length) cfg.warn(`${sent.length - placed.length} new entries were not uploaded: a pack upload failed or ran out of time`);
   const used = localEntries.filter((s) => knownUse.has(`${s.entry.weak}.${s.entry.strong}`)).map((s) => ({ usedAt: s.lastUsedMs, entry: s.entry }));
-  const segment = compact(mergeSegments([base, { ...base, entries: [...used, ...placed] }]), Date.now(), cfg.limits);
+  const stats = readStatCache(local.dir).filter((st) => cfg.shareStat(st[0]));
+  const segment = compact(mergeSegments([base, { ...base, entries: [...used, ...placed], ...(stats.length ? { stats } : {}) }]), Date.now(), cfg.limits);
   if (!placed.length && !touched) return { ...result, ms: Date.now() - started };
   const slot = cfg.pickSlot() % cfg.slots;
   const name = `index${slot}`;
@@ -302,6 +307,25 @@ function inline(local: LocalStore, dir: string, entries: IndexedEntry[], bytes: 
       }
     }
   }
+}
+
+const STAT_CACHE = 'statcache.json';
+
+/** The local store's stat cache (the CLI's: [path, identity, digest] rows). */
+function readStatCache(dir: string): [string, string, string][] {
+  try {
+    const rows: unknown = JSON.parse(readFileSync(join(dir, STAT_CACHE), 'utf8'));
+    return Array.isArray(rows) ? rows.filter((r): r is [string, string, string] => Array.isArray(r) && r.length === 3 && r.every((x) => typeof x === 'string')) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Adds rows to the local store's stat cache; what it knows of a path already wins unless override. */
+function mergeStatCache(dir: string, rows: [string, string, string][], override: boolean): void {
+  const byPath = new Map(readStatCache(dir).map((r) => [r[0], r]));
+  for (const r of rows) if (override || !byPath.has(r[0])) byPath.set(r[0], r);
+  writeFileSync(join(dir, STAT_CACHE), JSON.stringify([...byPath.values()]));
 }
 
 function readSize(file: string): number {
