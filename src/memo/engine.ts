@@ -179,7 +179,7 @@ function yieldToIo(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Changes by the traced command that can turn a directory on a restore's way into a symlink. */
+/** Changes by the traced command that can change where a path leads. */
 const STRUCTURAL = new Set(['rename', 'delete', 'rmdir', 'symlink', 'link', 'mknod']);
 
 function short(value: string): string {
@@ -302,7 +302,7 @@ export class MemoEngine {
 
   constructor(private readonly opts: MemoOptions, private readonly builder: TraceBuilder) {
     this.fs = new FsView(opts.hasher);
-    this.restorer = new Restorer(opts.roots, opts.umask);
+    this.restorer = new Restorer(opts.roots);
     this.pins = new Pins(opts.hasher, builder);
     builder.onAccessSeen = (access, exec, at, beganNs, timeNs) => {
       if (access.op === 'read' && access.result === 'ok' && access.seen && access.path) {
@@ -322,7 +322,6 @@ export class MemoEngine {
         this.walker.reshaped(access.to);
       }
       if (STRUCTURAL.has(access.op)) {
-        this.restorer.forget();
         this.fs.reshaped(access.path);
         if (typeof access.to === 'string') this.fs.reshaped(access.to);
       }
