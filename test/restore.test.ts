@@ -1,7 +1,7 @@
 // Restores on real directories. An entry may come from a remote cache, so these feed it what a
 // hostile one could hold and check that nothing lands outside the root: symlinks made by the entry
-// or found in the tree, a directory swapped for a symlink while the restore runs, and paths that
-// climb out.
+// or found in the tree, a directory swapped for a symlink while the restore runs, paths that climb
+// out, and setuid bits.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Restorer, RestoreError } from '../src/memo/restore.js';
+import { keepsSetId, Restorer, RestoreError } from '../src/memo/restore.js';
 import { Roots } from '../src/memo/paths.js';
 import type { Entry, OutputState } from '../src/store/index.js';
 
@@ -34,7 +34,7 @@ function scene(): { base: string; root: string; outside: string; restorer: Resto
   const outside = join(base, 'outside');
   mkdirSync(root);
   mkdirSync(outside);
-  return { base, root, outside, restorer: new Restorer(new Roots(root)) };
+  return { base, root, outside, restorer: new Restorer(new Roots(root), { keepSetId: false }) };
 }
 
 const refused = (pattern: RegExp) => (e: unknown): boolean => e instanceof RestoreError && pattern.test((e as Error).message);
@@ -90,7 +90,7 @@ test('paths that climb out, absolute paths elsewhere and NULs are refused before
 test('an --allow directory is written into by absolute paths, made when not there yet; a symlink with a non-ASCII name is named', () => {
   const { base, root, outside } = scene();
   const extra = join(base, 'extra', 'deeper');
-  const restorer = new Restorer(new Roots(root, [extra]));
+  const restorer = new Restorer(new Roots(root, [extra]), { keepSetId: false });
   restorer.restore(entry([file(`${extra}/sub/x`), file('in-root')]), blobs);
   assert.is(readFileSync(join(extra, 'sub/x'), 'utf8'), 'x');
   symlinkSync(outside, join(root, 'ünï'));
@@ -102,6 +102,23 @@ test('a file is written with its recorded mode, umask-stripped bits included', (
   restorer.restore(entry([file('group-writable', 0o664), file('plain', 0o755)]), blobs);
   assert.is(lstatSync(join(root, 'group-writable')).mode & 0o7777, 0o664);
   assert.is(lstatSync(join(root, 'plain')).mode & 0o7777, 0o755);
+});
+
+test('setuid and setgid bits are stripped unless the store is trusted and processcache is not root; the sticky bit stays', () => {
+  assert.not.ok(keepsSetId(true, 0), 'not as root');
+  assert.not.ok(keepsSetId(false, 1000), 'not from a remote cache');
+  assert.ok(keepsSetId(true, 1000));
+  const { root, restorer } = scene();
+  writeFileSync(join(root, 'same'), 'x'); // the same bytes: its mode is set in place
+  restorer.restore(entry([file('suid', 0o4755), file('all', 0o7777), file('same', 0o6755), { path: 'd', type: 'dir', mode: 0o3777 }]), blobs);
+  assert.is(lstatSync(join(root, 'suid')).mode & 0o7777, 0o755);
+  assert.is(lstatSync(join(root, 'all')).mode & 0o7777, 0o1777);
+  assert.is(lstatSync(join(root, 'same')).mode & 0o7777, 0o755);
+  assert.is(lstatSync(join(root, 'd')).mode & 0o7777, 0o1777);
+  // told to keep them (a trusted store, not root), the recorded bits come back
+  const keeping = new Restorer(new Roots(root), { keepSetId: true });
+  keeping.restore(entry([file('kept', 0o4755)]), blobs);
+  assert.is(lstatSync(join(root, 'kept')).mode & 0o7777, 0o4755);
 });
 
 test('a restore replaces an empty directory, links a second name, removes what the entry removed and keeps non-empty directories', () => {

@@ -8,7 +8,7 @@ import { identityOf, mtimeUse, openFileOf, parseSeen, typeOfMode, summarize, WRI
 import type { Entry, OutputState, Store, StoreIndex } from '../store/index.js';
 import type { ExecDecision, ExecQuery, Execution, TraceBuilder } from '../trace/index.js';
 import type { Roots } from './paths.js';
-import { fetchBlobs, Restorer } from './restore.js';
+import { fetchBlobs, keepsSetId, Restorer } from './restore.js';
 import { LateChanges } from './late-changes.js';
 import { attributeDifference, endOffsets, observedNames, recordedAttributes, seeksOf, unjudgedAttributes, viewOf, type ProcessView } from './attributes.js';
 import { OutputSnapshots, type Snapshot } from './snapshots.js';
@@ -302,7 +302,7 @@ export class MemoEngine {
 
   constructor(private readonly opts: MemoOptions, private readonly builder: TraceBuilder) {
     this.fs = new FsView(opts.hasher);
-    this.restorer = new Restorer(opts.roots);
+    this.restorer = new Restorer(opts.roots, { keepSetId: keepsSetId(opts.store.trusted) });
     this.pins = new Pins(opts.hasher, builder);
     builder.onAccessSeen = (access, exec, at, beganNs, timeNs) => {
       if (access.op === 'read' && access.result === 'ok' && access.seen && access.path) {

@@ -10,6 +10,20 @@ import { safeFs, SafeFsError, type Kind, type SafeFs } from './safe-fs.js';
 
 export class RestoreError extends Error {}
 
+const SET_ID = 0o6000;
+
+/**
+ * Whether restored files and directories may keep setuid and setgid bits. Only when the entries
+ * are this machine's own (a remote cache's are anybody's) and processcache does not run as root:
+ * as root, a setuid file restored into a workspace that other users can reach hands them root,
+ * and an entry is a weaker warrant than the program's own chmod, since nothing records who ran
+ * it. A build that installs setuid programs as root runs them then (a miss), rather than trust
+ * the cache. The sticky bit stays: it only narrows who may delete.
+ */
+export function keepsSetId(trustedSource: boolean, euid: number = process.geteuid?.() ?? 0): boolean {
+  return trustedSource && euid !== 0;
+}
+
 function tmpName(name: string): string {
   return `.${name}.pc-${process.pid}-${Math.random().toString(36).slice(2)}`;
 }
@@ -167,7 +181,12 @@ function vet(entry: Entry, roots: Roots, blobs: Map<string, Buffer>): void {
  * afresh (a few syscalls each) and keeps their fds until it ends.
  */
 export class Restorer {
-  constructor(private readonly roots: Roots) {}
+  private readonly setIdMask: number;
+
+  /** keepSetId: keepsSetId() for the store the entries come from */
+  constructor(private readonly roots: Roots, options: { keepSetId: boolean }) {
+    this.setIdMask = options.keepSetId ? 0o7777 : 0o7777 & ~SET_ID;
+  }
 
   /** Applies the outputs of entry; every blob they need must be in blobs, checked. */
   restore(entry: Entry, blobs: Map<string, Buffer>): Restored {
@@ -251,7 +270,7 @@ export class Restorer {
       case 'file': {
         if (o.linkOf !== undefined) return this.link(o.linkOf, path, place, dirs, fs);
         const data = blobs.get(o.blob)!;
-        const mode = o.mode & 0o7777;
+        const mode = o.mode & this.setIdMask;
         // the same bytes already there (a chmod's output): its mode set in place keeps its other
         // names, as the program's chmod did; its mtime is now, as after a rewrite (the fuzzer's
         // `-nt` saw an old one), since a chmod alone cannot be told apart
@@ -263,7 +282,7 @@ export class Restorer {
         if (fs.putSymlink(dirFd, name, tmpName(name), o.target)) dirs.forget();
         return 0;
       case 'dir':
-        fs.putDir(dirFd, name, o.mode & 0o7777);
+        fs.putDir(dirFd, name, o.mode & this.setIdMask);
         return 0;
       case 'absent':
         if (fs.remove(dirFd, name)) dirs.forget();
