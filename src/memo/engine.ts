@@ -8,7 +8,7 @@ import { identityOf, mtimeUse, openFileOf, parseSeen, typeOfMode, summarize, WRI
 import type { Entry, OutputState, Store, StoreIndex } from '../store/index.js';
 import type { ExecDecision, ExecQuery, Execution, TraceBuilder } from '../trace/index.js';
 import type { Roots } from './paths.js';
-import { fetchBlobs, Restorer } from './restore.js';
+import { fetchBlobs, keepsSetId, Restorer } from './restore.js';
 import { LateChanges } from './late-changes.js';
 import { attributeDifference, endOffsets, observedNames, recordedAttributes, seeksOf, unjudgedAttributes, viewOf, type ProcessView } from './attributes.js';
 import { OutputSnapshots, type Snapshot } from './snapshots.js';
@@ -184,7 +184,7 @@ function yieldToIo(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Changes by the traced command that can turn a directory on a restore's way into a symlink. */
+/** Changes by the traced command that can change where a path leads. */
 const STRUCTURAL = new Set(['rename', 'delete', 'rmdir', 'symlink', 'link', 'mknod']);
 
 function short(value: string): string {
@@ -325,7 +325,7 @@ export class MemoEngine {
   constructor(private readonly opts: MemoOptions, private readonly builder: TraceBuilder) {
     this.fs = new FsView(opts.hasher);
     this.context = new ContextSearch(opts.ignoreEnv, async (blob, path) => bytesIfStill(opts.roots.load(path), blob) ?? await opts.store.getBlob(blob));
-    this.restorer = new Restorer(opts.roots, opts.umask);
+    this.restorer = new Restorer(opts.roots, { keepSetId: keepsSetId(opts.store.trusted) });
     this.pins = new Pins(opts.hasher, builder);
     builder.onAccessSeen = (access, exec, at, beganNs, timeNs) => {
       if (access.op === 'read' && access.result === 'ok' && access.seen && access.path) {
@@ -345,7 +345,6 @@ export class MemoEngine {
         this.walker.reshaped(access.to);
       }
       if (STRUCTURAL.has(access.op)) {
-        this.restorer.forget();
         this.fs.reshaped(access.path);
         if (typeof access.to === 'string') this.fs.reshaped(access.to);
       }

@@ -1,45 +1,34 @@
 // Puts an entry's outputs back: every blob fetched and verified first, then each path written to
-// a temporary name and renamed into place, only inside the allowed directories and never through
-// a symlink that leads out of them.
-import { chmodSync, linkSync, lstatSync, readFileSync, utimesSync, mkdirSync, realpathSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+// a temporary name and renamed into place, only inside the allowed directories. Entries may come
+// from a remote cache, so an entry is hostile input: every write goes through a directory fd
+// reached from an allowed directory without following a symlink (safe-fs.ts), so that neither a
+// symlink in the tree nor one swapped in during the restore can lead a write out of it.
+import { mkdirSync } from 'node:fs';
 import type { Entry, OutputState, Store } from '../store/index.js';
-import type { Roots } from './paths.js';
+import { isNormalStored, type Roots } from './paths.js';
+import { safeFs, SafeFsError, type Kind, type SafeFs } from './safe-fs.js';
 
 export class RestoreError extends Error {}
 
-function tmpName(dir: string, name: string): string {
-  return join(dir, `.${name}.pc-${process.pid}-${Math.random().toString(36).slice(2)}`);
-}
-
-function kindAt(path: string): string | null {
-  try {
-    // no exception for an absent path: a restore after a clean finds most outputs absent
-    const st = lstatSync(path, { throwIfNoEntry: false });
-    return st ? (st.isDirectory() ? 'dir' : 'other') : null;
-  } catch {
-    return null;
-  }
-}
+const SET_ID = 0o6000;
 
 /**
- * Removes what stands at path. A directory goes only if empty: the recorded run could only have
- * removed it empty, and anything in it now is somebody's data. A restore that would have to
- * delete more fails, and the program runs instead.
+ * Whether restored files and directories may keep setuid and setgid bits. Only when the entries
+ * are this machine's own (a remote cache's are anybody's) and processcache does not run as root:
+ * as root, a setuid file restored into a workspace that other users can reach hands them root,
+ * and an entry is a weaker warrant than the program's own chmod, since nothing records who ran
+ * it. A build that installs setuid programs as root runs them then (a miss), rather than trust
+ * the cache. The sticky bit stays: it only narrows who may delete.
  */
-function removeAt(path: string): void {
-  const kind = kindAt(path);
-  if (kind === null) return;
-  if (kind !== 'dir') {
-    unlinkSync(path);
-    return;
-  }
-  try {
-    rmdirSync(path);
-  } catch (e) {
-    throw new RestoreError(`${path} is a directory that is not empty: restoring would delete what is in it (${(e as Error).message})`);
-  }
+export function keepsSetId(trustedSource: boolean, euid: number = process.geteuid?.() ?? 0): boolean {
+  return trustedSource && euid !== 0;
 }
+
+function tmpName(name: string): string {
+  return `.${name}.pc-${process.pid}-${Math.random().toString(36).slice(2)}`;
+}
+
+const parentOf = (path: string): string => path.slice(0, Math.max(1, path.lastIndexOf('/')));
 
 /** Directories first (shallow to deep), then files and links, hard links after the names they
  * link to, then removals (deep to shallow). */
@@ -76,152 +65,241 @@ export interface Restored {
   removed: string[];
 }
 
+/** Where an output lands: the fd of its directory and its name there ('.': an allowed directory itself). */
+interface Place {
+  dirFd: number;
+  name: string;
+}
+
 /**
- * Applies entries' outputs for one run. The real path of each directory written into is checked
- * once and remembered until something could have turned a directory on the way into something
- * else: a restore of anything but a file, or a structural change by the traced command (forget()).
+ * The directory fds of one restore, each reached once from its allowed directory. Kept for the
+ * restore only: between restores the traced command (or another run) may move a directory, and
+ * an fd would follow it. A directory the restore itself removes makes it forget them all.
  */
-export class Restorer {
-  private readonly realDirs = new Map<string, string>();
+class Dirs {
+  private readonly fds = new Map<string, number>();
 
-  constructor(private readonly roots: Roots, private readonly umask: number) {}
+  constructor(private readonly fs: SafeFs, private readonly roots: Roots) {}
 
-  forget(): void {
-    this.realDirs.clear();
+  /** The directory of the normal absolute path, reached without following a symlink. */
+  place(path: string, create: boolean): Place {
+    const base = this.roots.within(path);
+    if (!base) throw new RestoreError(`${path} is outside the allowed directories`);
+    const rootFd = this.open(base.dir, () => this.openAllowed(base.dir, create));
+    if (base.rel === '') return { dirFd: rootFd, name: '.' };
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    const dir = parentOf(path);
+    return { dirFd: dir.length <= base.dir.length ? rootFd : this.reach(dir, base.dir, rootFd, create), name };
   }
 
-  /** Creates dir's missing parents and returns its real path, refusing one that leaves the roots. */
-  private safeDir(dir: string): string {
-    let real = this.realDirs.get(dir);
-    if (real !== undefined) return real;
+  /** An allowed directory, by its configured path; an --allow directory not there yet is made,
+   * as the recorded program made it. */
+  private openAllowed(dir: string, create: boolean): number {
+    try {
+      return this.fs.openDir(dir);
+    } catch (e) {
+      if (!(e instanceof SafeFsError) || e.code !== 'ENOENT') throw e;
+      if (!create) throw new WalkError('ENOENT', dir);
+    }
     mkdirSync(dir, { recursive: true });
-    real = realpathSync(dir);
-    if (!this.roots.allows(real)) throw new RestoreError(`${dir} leads outside the allowed directories (to ${real})`);
-    this.realDirs.set(dir, real);
-    return real;
+    return this.fs.openDir(dir);
+  }
+
+  /** dir's fd, walked from the nearest directory on the way already open */
+  private reach(dir: string, rootDir: string, rootFd: number, create: boolean): number {
+    const known = this.fds.get(dir);
+    if (known !== undefined) return known;
+    let from = parentOf(dir);
+    while (from.length > rootDir.length && !this.fds.has(from)) from = parentOf(from);
+    const fromFd = from.length > rootDir.length ? this.fds.get(from)! : rootFd;
+    const start = from.length > rootDir.length ? from : rootDir;
+    const rel = dir.slice(start === '/' ? 1 : start.length + 1);
+    try {
+      return this.open(dir, () => this.fs.walk(fromFd, rel, create));
+    } catch (e) {
+      if (!(e instanceof SafeFsError) || e.at === undefined) throw e;
+      throw new WalkError(e.code, `${start === '/' ? '' : start}/${e.at}`);
+    }
+  }
+
+  private open(dir: string, how: () => number): number {
+    let fd = this.fds.get(dir);
+    if (fd === undefined) this.fds.set(dir, (fd = how()));
+    return fd;
+  }
+
+  /** A directory was removed: an fd on it or below names a deleted one (the roots' stay). */
+  forget(): void {
+    for (const [dir, fd] of this.fds) {
+      if (this.roots.allowed.includes(dir)) continue;
+      this.fs.close(fd);
+      this.fds.delete(dir);
+    }
+  }
+
+  close(): void {
+    for (const fd of this.fds.values()) this.fs.close(fd);
+    this.fds.clear();
+  }
+}
+
+/** A directory on the way could not be reached: code (ELOOP for a symlink), at the absolute path that failed. */
+class WalkError extends RestoreError {
+  constructor(readonly code: string, readonly at: string) {
+    super(code === 'ELOOP' ? `${at} is a symlink, and a restore never writes through one`
+      : code === 'ENOTDIR' ? `${at} is not a directory` : `${at} cannot be reached (${code})`);
+  }
+}
+
+/** Refuses what no recording writes: an output or a link source that is no normal path inside
+ * the roots, a malformed state, or anything beneath a symlink the same entry makes (restored, it
+ * would be written through). */
+function vet(entry: Entry, roots: Roots, blobs: Map<string, Buffer>): void {
+  const symlinks = new Set(entry.outputs.filter((o) => o.type === 'symlink').map((o) => roots.load(o.path)));
+  const inside = (stored: unknown, what: string): void => {
+    if (typeof stored !== 'string' || !isNormalStored(stored)) throw new RestoreError(`the entry ${what} ${JSON.stringify(stored)}, which is no normal path`);
+    const path = roots.load(stored);
+    if (!roots.allows(path)) throw new RestoreError(`the entry ${what} ${stored}, outside the allowed directories`);
+    for (let up = parentOf(path); up.length > 1; up = parentOf(up)) {
+      if (symlinks.has(up)) throw new RestoreError(`the entry ${what} ${stored}, beneath ${up}, which it makes a symlink`);
+    }
+  };
+  for (const o of entry.outputs) {
+    inside(o.path, 'writes');
+    const atRoot = roots.within(roots.load(o.path))?.rel === '';
+    if (atRoot && o.type !== 'dir') throw new RestoreError(`the entry replaces ${o.path}, an allowed directory itself`);
+    if ((o.type === 'file' || o.type === 'dir') && !(Number.isInteger(o.mode) && o.mode >= 0)) throw new RestoreError(`the entry gives ${o.path} the mode ${String(o.mode)}`);
+    if (o.type === 'file' && !blobs.has(o.blob)) throw new RestoreError(`the blob of ${o.path} was not fetched`);
+    if (o.type === 'file' && o.linkOf !== undefined) inside(o.linkOf, `links ${o.path} to`);
+    if (o.type === 'symlink' && (typeof o.target !== 'string' || o.target === '' || o.target.includes('\0'))) throw new RestoreError(`the entry makes ${o.path} a symlink to ${JSON.stringify(o.target)}`);
+    if (!['file', 'dir', 'symlink', 'absent'].includes(o.type)) throw new RestoreError(`the entry leaves ${o.path} as a ${String(o.type)}`);
+  }
+}
+
+/**
+ * Applies entries' outputs for one run. Each restore reaches the directories it writes into
+ * afresh (a few syscalls each) and keeps their fds until it ends.
+ */
+export class Restorer {
+  private readonly setIdMask: number;
+
+  /** keepSetId: keepsSetId() for the store the entries come from */
+  constructor(private readonly roots: Roots, options: { keepSetId: boolean }) {
+    this.setIdMask = options.keepSetId ? 0o7777 : 0o7777 & ~SET_ID;
   }
 
   /** Applies the outputs of entry; every blob they need must be in blobs, checked. */
   restore(entry: Entry, blobs: Map<string, Buffer>): Restored {
-    const { roots } = this;
+    vet(entry, this.roots, blobs);
+    const fs = safeFs();
+    const dirs = new Dirs(fs, this.roots);
+    try {
+      const existed = this.lookAround(entry, dirs, fs);
+      const done: Restored = { bytes: 0, created: [], removed: [] };
+      for (const o of order(entry.outputs)) {
+        const path = this.roots.load(o.path);
+        try {
+          done.bytes += this.apply(o, path, dirs, fs, blobs);
+        } catch (e) {
+          // a directory goes only if empty: the recorded run could only have removed it empty,
+          // and anything in it now is somebody's data
+          if (e instanceof SafeFsError && e.code === 'ENOTEMPTY') throw new RestoreError(`${path} is a directory that is not empty: restoring would delete what is in it`);
+          throw e;
+        }
+        if (o.type === 'absent' && existed.get(o.path)) done.removed.push(path);
+        if (o.type !== 'absent' && !existed.get(o.path)) done.created.push(path);
+      }
+      this.keepOrder(entry.outputs, dirs, fs);
+      return done;
+    } catch (e) {
+      if (e instanceof SafeFsError) throw new RestoreError(e.message);
+      throw e;
+    } finally {
+      dirs.close();
+    }
+  }
+
+  /**
+   * Which outputs exist now. Refuses the entry before it writes anything when a directory on the
+   * way to an output is a symlink or a file that the entry does not replace itself: the restore
+   * would stop there half-way.
+   */
+  private lookAround(entry: Entry, dirs: Dirs, fs: SafeFs): Map<string, boolean> {
+    const own = new Set(entry.outputs.map((o) => this.roots.load(o.path)));
+    const existed = new Map<string, boolean>();
     for (const o of entry.outputs) {
-      if (!roots.allows(roots.load(o.path))) throw new RestoreError(`the entry writes ${o.path}, outside the allowed directories`);
+      let kind: Kind = 'absent';
+      try {
+        const { dirFd, name } = dirs.place(this.roots.load(o.path), false);
+        kind = fs.kindAt(dirFd, name);
+      } catch (e) {
+        if (!(e instanceof WalkError)) throw e;
+        if (e.code !== 'ENOENT' && !own.has(e.at)) throw e;
+      }
+      existed.set(o.path, kind !== 'absent');
     }
-    const existed = new Map(entry.outputs.map((o) => [o.path, kindAt(roots.load(o.path)) !== null]));
-    const done: Restored = { bytes: 0, created: [], removed: [] };
-    for (const o of order(entry.outputs)) {
-      done.bytes += this.apply(o, blobs);
-      if (o.type === 'absent' && existed.get(o.path)) done.removed.push(roots.load(o.path));
-      if (o.type !== 'absent' && !existed.get(o.path)) done.created.push(roots.load(o.path));
-    }
-    this.keepOrder(entry.outputs);
-    return done;
+    return existed;
   }
 
   /**
    * The files' mtimes in the order the recording saw them, a millisecond apart and the newest now:
    * written in one instant, a linked program could look older than its objects to the next make.
    */
-  private keepOrder(outputs: OutputState[]): void {
+  private keepOrder(outputs: OutputState[], dirs: Dirs, fs: SafeFs): void {
     const ordered = outputs.filter((o): o is Extract<OutputState, { type: 'file' }> => o.type === 'file' && o.order !== undefined && !o.linkOf);
     if (!ordered.length) return;
     const newest = Math.max(...ordered.map((o) => o.order!));
     const now = Date.now();
     for (const o of ordered) {
-      const t = (now - (newest - o.order!)) / 1000;
-      utimesSync(this.roots.load(o.path), t, t);
+      const { dirFd, name } = dirs.place(this.roots.load(o.path), false);
+      fs.setTime(dirFd, name, now - (newest - o.order!));
     }
   }
 
-  /** A hard link at path to the name linkOf (stored form), which the lookup or this restore vouched for. */
-  private link(linkOf: string, dir: string, path: string): number {
-    const source = this.roots.load(linkOf);
-    if (!this.roots.allows(source)) throw new RestoreError(`the entry links ${path} to ${linkOf}, outside the allowed directories`);
-    const real = join(this.safeDir(dirname(source)), basename(source));
-    const st = lstatSync(real, { throwIfNoEntry: false });
-    if (!st?.isFile()) throw new RestoreError(`${source}, which ${path} is a hard link to, is not a file`);
-    const tmp = tmpName(dir, basename(path));
-    linkSync(real, tmp);
-    if (replaceWith(tmp, path)) this.forget();
-    return 0;
-  }
-
-  private apply(o: OutputState, blobs: Map<string, Buffer>): number {
-    const target = this.roots.load(o.path);
-    // only a file never turns a directory on the way into something else (replaceWith says so)
-    if (o.type !== 'file') this.forget();
-    const dir = this.safeDir(dirname(target));
-    const path = join(dir, basename(target));
-    switch (o.type) {
-      case 'file': {
-        if (o.linkOf !== undefined) return this.link(o.linkOf, dir, path);
-        const data = blobs.get(o.blob)!;
-        // the same bytes already there (a chmod's output): its mode set in place keeps its other
-        // names, as the program's chmod did
-        if (holds(path, data)) {
-          chmodSync(path, o.mode & 0o7777);
-          // written again, as far as make can tell (the fuzzer's `-nt` saw an old mtime); a chmod
-          // alone would have left it, which this cannot tell apart
-          const now = Date.now() / 1000;
-          utimesSync(path, now, now);
-          return 0;
-        }
-        const mode = o.mode & 0o7777;
-        const tmp = tmpName(dir, basename(target));
-        writeFileSync(tmp, data, { mode });
-        // open() applies the umask; the special bits need chmod
-        if ((mode & this.umask) !== 0 || (mode & ~0o777) !== 0) chmodSync(tmp, mode);
-        if (replaceWith(tmp, path)) this.forget();
-        return data.length;
-      }
-      case 'symlink': {
-        const tmp = tmpName(dir, basename(target));
-        symlinkSync(o.target, tmp);
-        replaceWith(tmp, path);
-        return 0;
-      }
-      case 'dir': {
-        if (kindAt(path) !== 'dir') {
-          removeAt(path);
-          mkdirSync(path);
-        }
-        chmodSync(path, o.mode & 0o7777);
-        return 0;
-      }
-      case 'absent':
-        removeAt(path);
-        return 0;
-    }
-  }
-}
-
-/** Whether path is a regular file holding exactly data (not through a symlink). */
-function holds(path: string, data: Buffer): boolean {
-  try {
-    const st = lstatSync(path, { throwIfNoEntry: false });
-    return st !== undefined && st.isFile() && st.size === data.length && readFileSync(path).equals(data);
-  } catch {
-    return false;
-  }
-}
-
-/** Renames tmp over path; a directory standing there goes first, if it is empty (then: true). */
-function replaceWith(tmp: string, path: string): boolean {
-  try {
-    renameSync(tmp, path);
-    return false;
-  } catch (e) {
-    if (kindAt(path) !== 'dir') {
-      rmSync(tmp, { force: true });
+  private apply(o: OutputState, path: string, dirs: Dirs, fs: SafeFs, blobs: Map<string, Buffer>): number {
+    // a removal needs no directory made for it: nothing is there to remove
+    let place: Place;
+    try {
+      place = dirs.place(path, o.type !== 'absent');
+    } catch (e) {
+      if (o.type === 'absent' && e instanceof WalkError && e.code === 'ENOENT') return 0;
       throw e;
     }
+    const { dirFd, name } = place;
+    switch (o.type) {
+      case 'file': {
+        if (o.linkOf !== undefined) return this.link(o.linkOf, path, place, dirs, fs);
+        const data = blobs.get(o.blob)!;
+        const mode = o.mode & this.setIdMask;
+        // the same bytes already there (a chmod's output): its mode set in place keeps its other
+        // names, as the program's chmod did; its mtime is now, as after a rewrite (the fuzzer's
+        // `-nt` saw an old one), since a chmod alone cannot be told apart
+        if (fs.chmodIfSame(dirFd, name, data, mode)) return 0;
+        if (fs.putFile(dirFd, name, tmpName(name), data, mode)) dirs.forget();
+        return data.length;
+      }
+      case 'symlink':
+        if (fs.putSymlink(dirFd, name, tmpName(name), o.target)) dirs.forget();
+        return 0;
+      case 'dir':
+        fs.putDir(dirFd, name, o.mode & this.setIdMask);
+        return 0;
+      case 'absent':
+        if (fs.remove(dirFd, name)) dirs.forget();
+        return 0;
+    }
   }
-  try {
-    removeAt(path);
-    renameSync(tmp, path);
-    return true;
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
+
+  /** A hard link to the name linkOf (stored form), which the lookup or this restore vouched for. */
+  private link(linkOf: string, path: string, at: Place, dirs: Dirs, fs: SafeFs): number {
+    const source = this.roots.load(linkOf);
+    const from = dirs.place(source, false);
+    try {
+      if (fs.putLink(from.dirFd, from.name, at.dirFd, at.name, tmpName(at.name))) dirs.forget();
+    } catch (e) {
+      if (!(e instanceof SafeFsError) || !['EINVAL', 'ENOENT'].includes(e.code)) throw e;
+      throw new RestoreError(`${source}, which ${path} is a hard link to, is not a file`);
+    }
+    return 0;
   }
 }

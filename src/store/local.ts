@@ -61,6 +61,9 @@ export class LocalStore implements Store {
 
   private writeFailureSaid = false;
 
+  /** its entries are what runs on this machine recorded (--store names a directory its user chose) */
+  readonly trusted = true;
+
   /** warn: told once when a write fails (a full or read-only store), since every write would fail alike */
   constructor(readonly dir: string, readonly writable = true, private readonly warn?: (message: string) => void) {
     mkdirSync(join(dir, 'blobs'), { recursive: true });

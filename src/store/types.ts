@@ -57,6 +57,9 @@ export interface Store {
   /** whether the store holds the blob already, so that recording need not read the file again */
   hasBlob(hash: string, bytes: number): Promise<boolean>;
   readonly writable: boolean;
+  /** whether only this machine's own runs wrote its entries (the local store): a remote cache's
+   * entries are anybody's, and a restore from one keeps no setuid or setgid bit */
+  readonly trusted: boolean;
 }
 
 /** What a store holds, for eviction. */

@@ -56,13 +56,30 @@ function errnoMessage(code: number, what: string): NativeError {
   return new NativeError(`${what} failed: errno ${-code}`);
 }
 
+export interface NativeLibrary {
+  lib: koffi.IKoffiLib;
+  dir: string;
+  path: string;
+}
+
+let library: NativeLibrary | undefined;
+
+/** libpctrace.so, loaded once and checked to be this version's: the tracer's binding and the
+ * restore's (src/memo/safe-fs.ts) share it. */
+export function nativeLibrary(): NativeLibrary {
+  if (library) return library;
+  const dir = findNativeDir();
+  const path = join(dir, 'libpctrace.so');
+  const lib = koffi.load(path);
+  const abi = lib.func('int pct_abi_version(void)');
+  if ((abi() as number) >>> 0 !== SPEC_MAGIC) throw new NativeError(`${path} is from another version; run \`npm run build\``);
+  library = { lib, dir, path };
+  return library;
+}
+
 export function loadNative(): NativeTracer {
   if (cached) return cached;
-  const dir = findNativeDir();
-  const libraryPath = join(dir, 'libpctrace.so');
-  const lib = koffi.load(libraryPath);
-  const abi = lib.func('int pct_abi_version(void)');
-  if ((abi() as number) >>> 0 !== SPEC_MAGIC) throw new NativeError(`${libraryPath} is from another version; run \`npm run build\``);
+  const { lib, dir, path: libraryPath } = nativeLibrary();
   const forkTracer = lib.func('int pct_fork_tracer(_Out_ int *channel, const int *inherit, int ninherit)');
   const listen = lib.func('int pct_listen(const char *path)');
   const accept = lib.func('int pct_accept_tracer(int listener, int timeout_ms, const int *inherit, int ninherit)');
