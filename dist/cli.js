@@ -741,13 +741,19 @@ function findNativeDir() {
 function errnoMessage(code, what) {
   return new NativeError(`${what} failed: errno ${-code}`);
 }
+function nativeLibrary() {
+  if (library) return library;
+  const dir = findNativeDir();
+  const path = (0, import_node_path.join)(dir, "libpctrace.so");
+  const lib = import_koffi.default.load(path);
+  const abi = lib.func("int pct_abi_version(void)");
+  if (abi() >>> 0 !== SPEC_MAGIC) throw new NativeError(`${path} is from another version; run \`npm run build\``);
+  library = { lib, dir, path };
+  return library;
+}
 function loadNative() {
   if (cached) return cached;
-  const dir = findNativeDir();
-  const libraryPath = (0, import_node_path.join)(dir, "libpctrace.so");
-  const lib = import_koffi.default.load(libraryPath);
-  const abi = lib.func("int pct_abi_version(void)");
-  if (abi() >>> 0 !== SPEC_MAGIC) throw new NativeError(`${libraryPath} is from another version; run \`npm run build\``);
+  const { lib, dir, path: libraryPath } = nativeLibrary();
   const forkTracer = lib.func("int pct_fork_tracer(_Out_ int *channel, const int *inherit, int ninherit)");
   const listen = lib.func("int pct_listen(const char *path)");
   const accept = lib.func("int pct_accept_tracer(int listener, int timeout_ms, const int *inherit, int ninherit)");
@@ -788,7 +794,7 @@ function loadNative() {
   };
   return cached;
 }
-var import_node_fs2, import_node_path, import_node_url, import_koffi, NativeError, PASS_FDS_MAX, cached;
+var import_node_fs2, import_node_path, import_node_url, import_koffi, NativeError, PASS_FDS_MAX, cached, library;
 var init_native = __esm({
   "src/trace/native.ts"() {
     "use strict";
@@ -2631,6 +2637,8 @@ var init_local = __esm({
       /** blobs this run wrote or found, by size */
       present = /* @__PURE__ */ new Map();
       writeFailureSaid = false;
+      /** its entries are what runs on this machine recorded (--store names a directory its user chose) */
+      trusted = true;
       /** Says once, on stderr, that the store cannot be written and what to do; the run goes on without recording. */
       writeFailed(e) {
         if (this.writeFailureSaid || !this.warn) return;
@@ -3038,30 +3046,147 @@ var init_store = __esm({
   }
 });
 
-// src/memo/restore.ts
-function tmpName(dir, name) {
-  return (0, import_node_path11.join)(dir, `.${name}.pc-${process.pid}-${Math.random().toString(36).slice(2)}`);
+// src/memo/paths.ts
+function isNormalAbsolute(p) {
+  return p.startsWith("/") && !p.includes("//") && !/\/\.\.?(\/|$)/.test(p) && (p.length === 1 || !p.endsWith("/"));
 }
-function kindAt(path) {
-  try {
-    const st = (0, import_node_fs16.lstatSync)(path, { throwIfNoEntry: false });
-    return st ? st.isDirectory() ? "dir" : "other" : null;
-  } catch {
-    return null;
-  }
+function isNormalRelative(p) {
+  return p !== "" && !p.includes("//") && !p.endsWith("/") && !/(^|\/)\.\.?(\/|$)/.test(p);
 }
-function removeAt(path) {
-  const kind = kindAt(path);
-  if (kind === null) return;
-  if (kind !== "dir") {
-    (0, import_node_fs16.unlinkSync)(path);
-    return;
+function isNormalStored(stored) {
+  if (stored.includes("\0")) return false;
+  return stored === "." || (stored.startsWith("/") ? isNormalAbsolute(stored) : isNormalRelative(stored));
+}
+var import_node_path11, under3, Roots;
+var init_paths = __esm({
+  "src/memo/paths.ts"() {
+    "use strict";
+    import_node_path11 = require("node:path");
+    under3 = (dir) => dir.endsWith(import_node_path11.sep) ? dir : dir + import_node_path11.sep;
+    Roots = class {
+      root;
+      allowed;
+      rootPrefix;
+      allowedPrefixes;
+      constructor(root, extra = []) {
+        this.root = (0, import_node_path11.resolve)(root);
+        this.allowed = [this.root, ...extra.map((d) => (0, import_node_path11.resolve)(d))];
+        this.rootPrefix = under3(this.root);
+        this.allowedPrefixes = this.allowed.map(under3);
+      }
+      /** How an absolute (normalized, as the tracer reports) path is stored: relative under the root, absolute elsewhere. */
+      store(path) {
+        if (path === this.root) return ".";
+        return path.startsWith(this.rootPrefix) ? path.slice(this.rootPrefix.length) : path;
+      }
+      /** The absolute path a stored path names now. */
+      load(stored) {
+        if ((0, import_node_path11.isAbsolute)(stored)) return stored;
+        return isNormalRelative(stored) ? this.rootPrefix + stored : (0, import_node_path11.join)(this.root, stored);
+      }
+      /** The deepest allowed directory holding the normal absolute path, and the path relative to it
+       * ('' for the directory itself); null outside them. The deepest, because a declared directory
+       * is trusted by its path, symlinks on the way included, and a restore walks below it. */
+      within(path) {
+        let best = -1;
+        for (let i = 0; i < this.allowed.length; i++) {
+          const dir2 = this.allowed[i];
+          const inside = path === dir2 || path.startsWith(this.allowedPrefixes[i]);
+          if (inside && (best < 0 || dir2.length > this.allowed[best].length)) best = i;
+        }
+        if (best < 0) return null;
+        const dir = this.allowed[best];
+        return { dir, rel: path === dir ? "" : path.slice(this.allowedPrefixes[best].length) };
+      }
+      /** Is the (absolute) path inside one of the allowed directories, once "." and ".." are resolved? */
+      allows(path) {
+        const p = isNormalAbsolute(path) ? path : (0, import_node_path11.resolve)(path);
+        return this.allowed.some((dir, i) => p === dir || p.startsWith(this.allowedPrefixes[i]));
+      }
+    };
   }
+});
+
+// src/memo/safe-fs.ts
+function check(r, what, at) {
+  if (r >= 0) return r;
+  const code = ERRNO_NAMES2.get(-r) ?? `errno ${-r}`;
+  throw new SafeFsError(`${what}: ${code}`, code, at);
+}
+function safeFs() {
+  if (bound) return bound;
+  const { lib, path } = nativeLibrary();
   try {
-    (0, import_node_fs16.rmdirSync)(path);
+    bound = bind(lib);
   } catch (e) {
-    throw new RestoreError(`${path} is a directory that is not empty: restoring would delete what is in it (${e.message})`);
+    throw new NativeError(`${path} lacks the restore's functions (${e.message}); run \`npm run build\``);
   }
+  return bound;
+}
+function bind(lib) {
+  const dirOpen = lib.func("int pct_dir_open(const char *path)");
+  const dirWalk = lib.func("int pct_dir_walk(int dirfd, const char *rel, int create, _Out_ int *failed_end)");
+  const kindAt = lib.func("int pct_kind_at(int dirfd, const char *name)");
+  const remove = lib.func("int pct_remove(int dirfd, const char *name)");
+  const putFile = lib.func("int pct_put_file(int dirfd, const char *name, const char *tmp, const uint8_t *data, size_t len, int mode)");
+  const chmodIfSame = lib.func("int pct_chmod_if_same(int dirfd, const char *name, const uint8_t *data, size_t len, int mode)");
+  const putSymlink = lib.func("int pct_put_symlink(int dirfd, const char *name, const char *tmp, const char *target)");
+  const putLink = lib.func("int pct_put_link(int from_dir, const char *from_name, int dirfd, const char *name, const char *tmp)");
+  const putDir = lib.func("int pct_put_dir(int dirfd, const char *name, int mode)");
+  const setTime = lib.func("int pct_set_time(int dirfd, const char *name, double ms)");
+  const close = lib.func("int pct_close(int fd)");
+  return {
+    openDir: (path) => check(dirOpen(path), `opening ${path}`),
+    walk(dirFd, rel, create) {
+      const end = [0];
+      const r = dirWalk(dirFd, rel, create ? 1 : 0, end);
+      return check(r, `reaching ${rel}`, r < 0 ? Buffer.from(rel).subarray(0, end[0]).toString() : void 0);
+    },
+    kindAt: (dirFd, name) => KINDS[check(kindAt(dirFd, name), `looking at ${name}`)] ?? "other",
+    remove: (dirFd, name) => check(remove(dirFd, name), `removing ${name}`) === 1,
+    putFile: (dirFd, name, tmp, data, mode) => check(putFile(dirFd, name, tmp, data, data.length, mode), `writing ${name}`) === 1,
+    chmodIfSame: (dirFd, name, data, mode) => check(chmodIfSame(dirFd, name, data, data.length, mode), `setting the mode of ${name}`) === 1,
+    putSymlink: (dirFd, name, tmp, target) => check(putSymlink(dirFd, name, tmp, target), `making the symlink ${name}`) === 1,
+    putLink: (fromDir, fromName, dirFd, name, tmp) => check(putLink(fromDir, fromName, dirFd, name, tmp), `linking ${name} to ${fromName}`) === 1,
+    putDir(dirFd, name, mode) {
+      check(putDir(dirFd, name, mode), `making the directory ${name}`);
+    },
+    setTime(dirFd, name, ms) {
+      check(setTime(dirFd, name, ms), `setting the times of ${name}`);
+    },
+    close(fd) {
+      close(fd);
+    }
+  };
+}
+var import_node_os5, KINDS, ERRNO_NAMES2, SafeFsError, bound;
+var init_safe_fs = __esm({
+  "src/memo/safe-fs.ts"() {
+    "use strict";
+    import_node_os5 = require("node:os");
+    init_trace();
+    KINDS = ["absent", "dir", "file", "symlink", "other"];
+    ERRNO_NAMES2 = new Map(Object.entries(import_node_os5.constants.errno).map(([name, n]) => [n, name]));
+    SafeFsError = class extends Error {
+      /** code: the errno's name (ELOOP, ENOTEMPTY ...); at: for a walk, the part of the relative
+       * path up to the component that failed */
+      constructor(message, code, at) {
+        super(message);
+        this.code = code;
+        this.at = at;
+      }
+      code;
+      at;
+    };
+  }
+});
+
+// src/memo/restore.ts
+function keepsSetId(trustedSource, euid = process.geteuid?.() ?? 0) {
+  return trustedSource && euid !== 0;
+}
+function tmpName(name) {
+  return `.${name}.pc-${process.pid}-${Math.random().toString(36).slice(2)}`;
 }
 function order(outputs) {
   const depth = (o) => o.path.split("/").length;
@@ -3085,144 +3210,222 @@ async function fetchBlobs(entry, store) {
   if (bad.length) throw new RestoreError(`blob ${bad.join(", ")} is missing or corrupt`);
   return blobs;
 }
-function holds2(path, data) {
-  try {
-    const st = (0, import_node_fs16.lstatSync)(path, { throwIfNoEntry: false });
-    return st !== void 0 && st.isFile() && st.size === data.length && (0, import_node_fs16.readFileSync)(path).equals(data);
-  } catch {
-    return false;
-  }
-}
-function replaceWith(tmp, path) {
-  try {
-    (0, import_node_fs16.renameSync)(tmp, path);
-    return false;
-  } catch (e) {
-    if (kindAt(path) !== "dir") {
-      (0, import_node_fs16.rmSync)(tmp, { force: true });
-      throw e;
+function vet(entry, roots, blobs) {
+  const symlinks = new Set(entry.outputs.filter((o) => o.type === "symlink").map((o) => roots.load(o.path)));
+  const inside = (stored, what) => {
+    if (typeof stored !== "string" || !isNormalStored(stored)) throw new RestoreError(`the entry ${what} ${JSON.stringify(stored)}, which is no normal path`);
+    const path = roots.load(stored);
+    if (!roots.allows(path)) throw new RestoreError(`the entry ${what} ${stored}, outside the allowed directories`);
+    for (let up = parentOf2(path); up.length > 1; up = parentOf2(up)) {
+      if (symlinks.has(up)) throw new RestoreError(`the entry ${what} ${stored}, beneath ${up}, which it makes a symlink`);
     }
-  }
-  try {
-    removeAt(path);
-    (0, import_node_fs16.renameSync)(tmp, path);
-    return true;
-  } catch (e) {
-    (0, import_node_fs16.rmSync)(tmp, { force: true });
-    throw e;
+  };
+  for (const o of entry.outputs) {
+    inside(o.path, "writes");
+    const atRoot = roots.within(roots.load(o.path))?.rel === "";
+    if (atRoot && o.type !== "dir") throw new RestoreError(`the entry replaces ${o.path}, an allowed directory itself`);
+    if ((o.type === "file" || o.type === "dir") && !(Number.isInteger(o.mode) && o.mode >= 0)) throw new RestoreError(`the entry gives ${o.path} the mode ${String(o.mode)}`);
+    if (o.type === "file" && !blobs.has(o.blob)) throw new RestoreError(`the blob of ${o.path} was not fetched`);
+    if (o.type === "file" && o.linkOf !== void 0) inside(o.linkOf, `links ${o.path} to`);
+    if (o.type === "symlink" && (typeof o.target !== "string" || o.target === "" || o.target.includes("\0"))) throw new RestoreError(`the entry makes ${o.path} a symlink to ${JSON.stringify(o.target)}`);
+    if (!["file", "dir", "symlink", "absent"].includes(o.type)) throw new RestoreError(`the entry leaves ${o.path} as a ${String(o.type)}`);
   }
 }
-var import_node_fs16, import_node_path11, RestoreError, Restorer;
+var import_node_fs16, RestoreError, SET_ID, parentOf2, Dirs, WalkError, Restorer;
 var init_restore = __esm({
   "src/memo/restore.ts"() {
     "use strict";
     import_node_fs16 = require("node:fs");
-    import_node_path11 = require("node:path");
+    init_paths();
+    init_safe_fs();
     RestoreError = class extends Error {
     };
-    Restorer = class {
-      constructor(roots, umask) {
+    SET_ID = 3072;
+    parentOf2 = (path) => path.slice(0, Math.max(1, path.lastIndexOf("/")));
+    Dirs = class {
+      constructor(fs, roots) {
+        this.fs = fs;
         this.roots = roots;
-        this.umask = umask;
+      }
+      fs;
+      roots;
+      fds = /* @__PURE__ */ new Map();
+      /** The directory of the normal absolute path, reached without following a symlink. */
+      place(path, create) {
+        const base = this.roots.within(path);
+        if (!base) throw new RestoreError(`${path} is outside the allowed directories`);
+        const rootFd = this.open(base.dir, () => this.openAllowed(base.dir, create));
+        if (base.rel === "") return { dirFd: rootFd, name: "." };
+        const name = path.slice(path.lastIndexOf("/") + 1);
+        const dir = parentOf2(path);
+        return { dirFd: dir.length <= base.dir.length ? rootFd : this.reach(dir, base.dir, rootFd, create), name };
+      }
+      /** An allowed directory, by its configured path; an --allow directory not there yet is made,
+       * as the recorded program made it. */
+      openAllowed(dir, create) {
+        try {
+          return this.fs.openDir(dir);
+        } catch (e) {
+          if (!(e instanceof SafeFsError) || e.code !== "ENOENT") throw e;
+          if (!create) throw new WalkError("ENOENT", dir);
+        }
+        (0, import_node_fs16.mkdirSync)(dir, { recursive: true });
+        return this.fs.openDir(dir);
+      }
+      /** dir's fd, walked from the nearest directory on the way already open */
+      reach(dir, rootDir, rootFd, create) {
+        const known = this.fds.get(dir);
+        if (known !== void 0) return known;
+        let from = parentOf2(dir);
+        while (from.length > rootDir.length && !this.fds.has(from)) from = parentOf2(from);
+        const fromFd = from.length > rootDir.length ? this.fds.get(from) : rootFd;
+        const start = from.length > rootDir.length ? from : rootDir;
+        const rel = dir.slice(start === "/" ? 1 : start.length + 1);
+        try {
+          return this.open(dir, () => this.fs.walk(fromFd, rel, create));
+        } catch (e) {
+          if (!(e instanceof SafeFsError) || e.at === void 0) throw e;
+          throw new WalkError(e.code, `${start === "/" ? "" : start}/${e.at}`);
+        }
+      }
+      open(dir, how) {
+        let fd = this.fds.get(dir);
+        if (fd === void 0) this.fds.set(dir, fd = how());
+        return fd;
+      }
+      /** A directory was removed: an fd on it or below names a deleted one (the roots' stay). */
+      forget() {
+        for (const [dir, fd] of this.fds) {
+          if (this.roots.allowed.includes(dir)) continue;
+          this.fs.close(fd);
+          this.fds.delete(dir);
+        }
+      }
+      close() {
+        for (const fd of this.fds.values()) this.fs.close(fd);
+        this.fds.clear();
+      }
+    };
+    WalkError = class extends RestoreError {
+      constructor(code, at) {
+        super(code === "ELOOP" ? `${at} is a symlink, and a restore never writes through one` : code === "ENOTDIR" ? `${at} is not a directory` : `${at} cannot be reached (${code})`);
+        this.code = code;
+        this.at = at;
+      }
+      code;
+      at;
+    };
+    Restorer = class {
+      /** keepSetId: keepsSetId() for the store the entries come from */
+      constructor(roots, options) {
+        this.roots = roots;
+        this.setIdMask = options.keepSetId ? 4095 : 4095 & ~SET_ID;
       }
       roots;
-      umask;
-      realDirs = /* @__PURE__ */ new Map();
-      forget() {
-        this.realDirs.clear();
-      }
-      /** Creates dir's missing parents and returns its real path, refusing one that leaves the roots. */
-      safeDir(dir) {
-        let real = this.realDirs.get(dir);
-        if (real !== void 0) return real;
-        (0, import_node_fs16.mkdirSync)(dir, { recursive: true });
-        real = (0, import_node_fs16.realpathSync)(dir);
-        if (!this.roots.allows(real)) throw new RestoreError(`${dir} leads outside the allowed directories (to ${real})`);
-        this.realDirs.set(dir, real);
-        return real;
-      }
+      setIdMask;
       /** Applies the outputs of entry; every blob they need must be in blobs, checked. */
       restore(entry, blobs) {
-        const { roots } = this;
+        vet(entry, this.roots, blobs);
+        const fs = safeFs();
+        const dirs = new Dirs(fs, this.roots);
+        try {
+          const existed = this.lookAround(entry, dirs, fs);
+          const done = { bytes: 0, created: [], removed: [] };
+          for (const o of order(entry.outputs)) {
+            const path = this.roots.load(o.path);
+            try {
+              done.bytes += this.apply(o, path, dirs, fs, blobs);
+            } catch (e) {
+              if (e instanceof SafeFsError && e.code === "ENOTEMPTY") throw new RestoreError(`${path} is a directory that is not empty: restoring would delete what is in it`);
+              throw e;
+            }
+            if (o.type === "absent" && existed.get(o.path)) done.removed.push(path);
+            if (o.type !== "absent" && !existed.get(o.path)) done.created.push(path);
+          }
+          this.keepOrder(entry.outputs, dirs, fs);
+          return done;
+        } catch (e) {
+          if (e instanceof SafeFsError) throw new RestoreError(e.message);
+          throw e;
+        } finally {
+          dirs.close();
+        }
+      }
+      /**
+       * Which outputs exist now. Refuses the entry before it writes anything when a directory on the
+       * way to an output is a symlink or a file that the entry does not replace itself: the restore
+       * would stop there half-way.
+       */
+      lookAround(entry, dirs, fs) {
+        const own = new Set(entry.outputs.map((o) => this.roots.load(o.path)));
+        const existed = /* @__PURE__ */ new Map();
         for (const o of entry.outputs) {
-          if (!roots.allows(roots.load(o.path))) throw new RestoreError(`the entry writes ${o.path}, outside the allowed directories`);
+          let kind = "absent";
+          try {
+            const { dirFd, name } = dirs.place(this.roots.load(o.path), false);
+            kind = fs.kindAt(dirFd, name);
+          } catch (e) {
+            if (!(e instanceof WalkError)) throw e;
+            if (e.code !== "ENOENT" && !own.has(e.at)) throw e;
+          }
+          existed.set(o.path, kind !== "absent");
         }
-        const existed = new Map(entry.outputs.map((o) => [o.path, kindAt(roots.load(o.path)) !== null]));
-        const done = { bytes: 0, created: [], removed: [] };
-        for (const o of order(entry.outputs)) {
-          done.bytes += this.apply(o, blobs);
-          if (o.type === "absent" && existed.get(o.path)) done.removed.push(roots.load(o.path));
-          if (o.type !== "absent" && !existed.get(o.path)) done.created.push(roots.load(o.path));
-        }
-        this.keepOrder(entry.outputs);
-        return done;
+        return existed;
       }
       /**
        * The files' mtimes in the order the recording saw them, a millisecond apart and the newest now:
        * written in one instant, a linked program could look older than its objects to the next make.
        */
-      keepOrder(outputs) {
+      keepOrder(outputs, dirs, fs) {
         const ordered = outputs.filter((o) => o.type === "file" && o.order !== void 0 && !o.linkOf);
         if (!ordered.length) return;
         const newest = Math.max(...ordered.map((o) => o.order));
         const now = Date.now();
         for (const o of ordered) {
-          const t = (now - (newest - o.order)) / 1e3;
-          (0, import_node_fs16.utimesSync)(this.roots.load(o.path), t, t);
+          const { dirFd, name } = dirs.place(this.roots.load(o.path), false);
+          fs.setTime(dirFd, name, now - (newest - o.order));
         }
       }
-      /** A hard link at path to the name linkOf (stored form), which the lookup or this restore vouched for. */
-      link(linkOf, dir, path) {
-        const source = this.roots.load(linkOf);
-        if (!this.roots.allows(source)) throw new RestoreError(`the entry links ${path} to ${linkOf}, outside the allowed directories`);
-        const real = (0, import_node_path11.join)(this.safeDir((0, import_node_path11.dirname)(source)), (0, import_node_path11.basename)(source));
-        const st = (0, import_node_fs16.lstatSync)(real, { throwIfNoEntry: false });
-        if (!st?.isFile()) throw new RestoreError(`${source}, which ${path} is a hard link to, is not a file`);
-        const tmp = tmpName(dir, (0, import_node_path11.basename)(path));
-        (0, import_node_fs16.linkSync)(real, tmp);
-        if (replaceWith(tmp, path)) this.forget();
-        return 0;
-      }
-      apply(o, blobs) {
-        const target = this.roots.load(o.path);
-        if (o.type !== "file") this.forget();
-        const dir = this.safeDir((0, import_node_path11.dirname)(target));
-        const path = (0, import_node_path11.join)(dir, (0, import_node_path11.basename)(target));
+      apply(o, path, dirs, fs, blobs) {
+        let place;
+        try {
+          place = dirs.place(path, o.type !== "absent");
+        } catch (e) {
+          if (o.type === "absent" && e instanceof WalkError && e.code === "ENOENT") return 0;
+          throw e;
+        }
+        const { dirFd, name } = place;
         switch (o.type) {
           case "file": {
-            if (o.linkOf !== void 0) return this.link(o.linkOf, dir, path);
+            if (o.linkOf !== void 0) return this.link(o.linkOf, path, place, dirs, fs);
             const data = blobs.get(o.blob);
-            if (holds2(path, data)) {
-              (0, import_node_fs16.chmodSync)(path, o.mode & 4095);
-              const now = Date.now() / 1e3;
-              (0, import_node_fs16.utimesSync)(path, now, now);
-              return 0;
-            }
-            const mode = o.mode & 4095;
-            const tmp = tmpName(dir, (0, import_node_path11.basename)(target));
-            (0, import_node_fs16.writeFileSync)(tmp, data, { mode });
-            if ((mode & this.umask) !== 0 || (mode & ~511) !== 0) (0, import_node_fs16.chmodSync)(tmp, mode);
-            if (replaceWith(tmp, path)) this.forget();
+            const mode = o.mode & this.setIdMask;
+            if (fs.chmodIfSame(dirFd, name, data, mode)) return 0;
+            if (fs.putFile(dirFd, name, tmpName(name), data, mode)) dirs.forget();
             return data.length;
           }
-          case "symlink": {
-            const tmp = tmpName(dir, (0, import_node_path11.basename)(target));
-            (0, import_node_fs16.symlinkSync)(o.target, tmp);
-            replaceWith(tmp, path);
+          case "symlink":
+            if (fs.putSymlink(dirFd, name, tmpName(name), o.target)) dirs.forget();
             return 0;
-          }
-          case "dir": {
-            if (kindAt(path) !== "dir") {
-              removeAt(path);
-              (0, import_node_fs16.mkdirSync)(path);
-            }
-            (0, import_node_fs16.chmodSync)(path, o.mode & 4095);
+          case "dir":
+            fs.putDir(dirFd, name, o.mode & this.setIdMask);
             return 0;
-          }
           case "absent":
-            removeAt(path);
+            if (fs.remove(dirFd, name)) dirs.forget();
             return 0;
         }
+      }
+      /** A hard link to the name linkOf (stored form), which the lookup or this restore vouched for. */
+      link(linkOf, path, at, dirs, fs) {
+        const source = this.roots.load(linkOf);
+        const from = dirs.place(source, false);
+        try {
+          if (fs.putLink(from.dirFd, from.name, at.dirFd, at.name, tmpName(at.name))) dirs.forget();
+        } catch (e) {
+          if (!(e instanceof SafeFsError) || !["EINVAL", "ENOENT"].includes(e.code)) throw e;
+          throw new RestoreError(`${source}, which ${path} is a hard link to, is not a file`);
+        }
+        return 0;
       }
     };
   }
@@ -3876,7 +4079,7 @@ var init_engine = __esm({
         this.builder = builder;
         this.fs = new FsView(opts.hasher);
         this.context = new ContextSearch(opts.ignoreEnv, async (blob, path) => bytesIfStill(opts.roots.load(path), blob) ?? await opts.store.getBlob(blob));
-        this.restorer = new Restorer(opts.roots, opts.umask);
+        this.restorer = new Restorer(opts.roots, { keepSetId: keepsSetId(opts.store.trusted) });
         this.pins = new Pins(opts.hasher, builder);
         builder.onAccessSeen = (access, exec, at, beganNs, timeNs) => {
           if (access.op === "read" && access.result === "ok" && access.seen && access.path) {
@@ -3895,7 +4098,6 @@ var init_engine = __esm({
             this.walker.reshaped(access.to);
           }
           if (STRUCTURAL.has(access.op)) {
-            this.restorer.forget();
             this.fs.reshaped(access.path);
             if (typeof access.to === "string") this.fs.reshaped(access.to);
           }
@@ -4696,49 +4898,6 @@ var init_engine = __esm({
   }
 });
 
-// src/memo/paths.ts
-function isNormalAbsolute(p) {
-  return p.startsWith("/") && !p.includes("//") && !/\/\.\.?(\/|$)/.test(p) && (p.length === 1 || !p.endsWith("/"));
-}
-function isNormalRelative(p) {
-  return p !== "" && !p.includes("//") && !p.endsWith("/") && !/(^|\/)\.\.?(\/|$)/.test(p);
-}
-var import_node_path13, under3, Roots;
-var init_paths = __esm({
-  "src/memo/paths.ts"() {
-    "use strict";
-    import_node_path13 = require("node:path");
-    under3 = (dir) => dir.endsWith(import_node_path13.sep) ? dir : dir + import_node_path13.sep;
-    Roots = class {
-      root;
-      allowed;
-      rootPrefix;
-      allowedPrefixes;
-      constructor(root, extra = []) {
-        this.root = (0, import_node_path13.resolve)(root);
-        this.allowed = [this.root, ...extra.map((d) => (0, import_node_path13.resolve)(d))];
-        this.rootPrefix = under3(this.root);
-        this.allowedPrefixes = this.allowed.map(under3);
-      }
-      /** How an absolute (normalized, as the tracer reports) path is stored: relative under the root, absolute elsewhere. */
-      store(path) {
-        if (path === this.root) return ".";
-        return path.startsWith(this.rootPrefix) ? path.slice(this.rootPrefix.length) : path;
-      }
-      /** The absolute path a stored path names now. */
-      load(stored) {
-        if ((0, import_node_path13.isAbsolute)(stored)) return stored;
-        return isNormalRelative(stored) ? this.rootPrefix + stored : (0, import_node_path13.join)(this.root, stored);
-      }
-      /** Is the (absolute) path inside one of the allowed directories, once "." and ".." are resolved? */
-      allows(path) {
-        const p = isNormalAbsolute(path) ? path : (0, import_node_path13.resolve)(path);
-        return this.allowed.some((dir, i) => p === dir || p.startsWith(this.allowedPrefixes[i]));
-      }
-    };
-  }
-});
-
 // src/memo/index.ts
 var init_memo = __esm({
   "src/memo/index.ts"() {
@@ -4780,13 +4939,13 @@ async function explainMain(args) {
 ${EXPLAIN_USAGE}`);
   const cwd = process.cwd();
   const exe = resolveProgram(command[0], process.env, cwd);
-  const store = new LocalStore((0, import_node_path16.resolve)(String(options.get("store") ?? defaultStoreDir())), false);
+  const store = new LocalStore((0, import_node_path15.resolve)(String(options.get("store") ?? defaultStoreDir())), false);
   const ignoreEnv = ignoredEnv(lists.get("ignore-env"), forcedEnv(lists.get("env-input")));
   const index = await store.openIndex();
   const engine = new MemoEngine({
     store,
     index,
-    roots: new Roots((0, import_node_path16.resolve)(String(options.get("root") ?? cwd))),
+    roots: new Roots((0, import_node_path15.resolve)(String(options.get("root") ?? cwd))),
     ignoreEnv,
     minDurationMs: 0,
     umask: process.umask(),
@@ -4806,12 +4965,12 @@ ${EXPLAIN_USAGE}`);
   process.stdout.write("(children are judged against the files as they are now, before anything runs)\n");
   return 0;
 }
-var import_node_fs23, import_node_path16, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
+var import_node_fs23, import_node_path15, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
 var init_explain_command = __esm({
   "src/cli/explain-command.ts"() {
     "use strict";
     import_node_fs23 = require("node:fs");
-    import_node_path16 = require("node:path");
+    import_node_path15 = require("node:path");
     import_node_tty = require("node:tty");
     init_fingerprint();
     init_memo();
@@ -4902,8 +5061,8 @@ ${GC_USAGE}`);
 // src/cli/run-command.ts
 var import_node_child_process2 = require("node:child_process");
 var import_node_fs21 = require("node:fs");
-var import_node_os5 = require("node:os");
-var import_node_path14 = require("node:path");
+var import_node_os6 = require("node:os");
+var import_node_path13 = require("node:path");
 init_fingerprint();
 init_memo();
 init_store();
@@ -4940,7 +5099,7 @@ function runPlain(command) {
 `);
     return 127;
   }
-  return r.signal ? 128 + (import_node_os5.constants.signals[r.signal] ?? 0) : r.status ?? 1;
+  return r.signal ? 128 + (import_node_os6.constants.signals[r.signal] ?? 0) : r.status ?? 1;
 }
 function writableInherited(fds) {
   const jobserver = new Set([...(process.env.MAKEFLAGS ?? "").matchAll(/--jobserver-(?:auth|fds)=(\d+),(\d+)/g)].flatMap((m) => [Number(m[1]), Number(m[2])]));
@@ -5003,8 +5162,8 @@ ${RUN_USAGE}`);
   if (leaked.length) {
     warn(`the command inherits ${leaked.join(", ")} from whatever started processcache: a process could write there, and a replay would not, so nothing it runs is cached; close what the command does not use (as in \`exec 9>&-\`)`);
   }
-  const storeDir = (0, import_node_path14.resolve)(cwd, String(options.get("store") ?? defaultStoreDir()));
-  const root = (0, import_node_path14.resolve)(cwd, String(options.get("root") ?? cwd));
+  const storeDir = (0, import_node_path13.resolve)(cwd, String(options.get("store") ?? defaultStoreDir()));
+  const root = (0, import_node_path13.resolve)(cwd, String(options.get("root") ?? cwd));
   if (!(0, import_node_fs21.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
   const minDurationMs = nonNegativeInt(options.get("min-duration-ms"), "min-duration-ms", 3);
   const ignoreEnv = ignoredEnv(lists.get("ignore-env"), forcedEnv(lists.get("env-input")));
@@ -5016,7 +5175,7 @@ ${RUN_USAGE}`);
     warn(`the store at ${storeDir} cannot be used (${e.message}); running without the cache`);
     return runPlain(command);
   }
-  const statCachePath = (0, import_node_path14.join)(storeDir, "statcache.json");
+  const statCachePath = (0, import_node_path13.join)(storeDir, "statcache.json");
   const hasher = loadStatCache(statCachePath);
   const umask = process.umask();
   const builder = new TraceBuilder();
@@ -5080,7 +5239,7 @@ ${RUN_USAGE}`);
 
 // src/cli/trace-command.ts
 var import_node_fs22 = require("node:fs");
-var import_node_path15 = require("node:path");
+var import_node_path14 = require("node:path");
 init_trace();
 init_args();
 var TRACE_USAGE = "usage: processcache trace [--out FILE] -- CMD [ARGS...]";
@@ -5088,7 +5247,7 @@ async function traceMain(args) {
   const { options, command } = parseArgs(args, { out: { value: true } }, TRACE_USAGE);
   if (command.length === 0) throw new UsageError(`no command to trace
 ${TRACE_USAGE}`);
-  const out = (0, import_node_path15.resolve)(String(options.get("out") ?? "processcache-trace.json"));
+  const out = (0, import_node_path14.resolve)(String(options.get("out") ?? "processcache-trace.json"));
   const { trace, status, warnings, builder } = await traceCommand({ command });
   for (const w of [...builder.errors, ...warnings]) process.stderr.write(`processcache: warning: ${w}
 `);

@@ -71726,6 +71726,8 @@ var LocalStore = class {
   /** blobs this run wrote or found, by size */
   present = /* @__PURE__ */ new Map();
   writeFailureSaid = false;
+  /** its entries are what runs on this machine recorded (--store names a directory its user chose) */
+  trusted = true;
   /** Says once, on stderr, that the store cannot be written and what to do; the run goes on without recording. */
   writeFailed(e) {
     if (this.writeFailureSaid || !this.warn) return;
@@ -71854,9 +71856,14 @@ var DEFAULT_LIMITS = {
   maxAgeMs: 7 * 24 * 3600 * 1e3,
   maxEntries: 5e4,
   maxPerWeak: 8,
-  maxBytes: 64 * 1024 * 1024
+  maxBytes: 64 * 1024 * 1024,
+  maxStats: 1e5
 };
 var PACK_ID = /^[0-9a-f]{32}$/;
+var IDENTITY = /^\d+:\d+:\d+:\d+:\d+$/;
+function isStat(v) {
+  return Array.isArray(v) && v.length === 3 && typeof v[0] === "string" && v[0].startsWith("/") && !v[0].includes("\0") && typeof v[1] === "string" && IDENTITY.test(v[1]) && typeof v[2] === "string" && HEX642.test(v[2]);
+}
 var HEX642 = /^[0-9a-f]{64}$/;
 function blobsOf(entry) {
   const blobs = entry.outputs.flatMap((o) => o.type === "file" ? [o.blob] : []);
@@ -71895,7 +71902,12 @@ function parseSegment(text, limits = DEFAULT_LIMITS) {
     if (entry && blobsOf(entry).every((b) => b in blobs)) entries.push({ usedAt: item.usedAt, entry });
     else dropped++;
   }
-  return { segment: { format: SEGMENT_FORMAT, version: 1, createdAt: raw.createdAt, packs, blobs, entries }, dropped };
+  let stats;
+  if (raw.stats !== void 0) {
+    if (!Array.isArray(raw.stats) || raw.stats.length > limits.maxStats) return "its stats are malformed or over their bound";
+    stats = raw.stats.filter(isStat);
+  }
+  return { segment: { format: SEGMENT_FORMAT, version: 1, createdAt: raw.createdAt, packs, blobs, entries, ...stats ? { stats } : {} }, dropped };
 }
 var entryKey = (e) => `${e.weak}.${e.strong}`;
 function mergeSegments(segments) {
@@ -71910,6 +71922,9 @@ function mergeSegments(segments) {
     }
   }
   merged.entries = [...byKey.values()];
+  const stats = /* @__PURE__ */ new Map();
+  for (const s of segments) for (const st of s.stats ?? []) stats.set(st[0], st);
+  if (stats.size) merged.stats = [...stats.values()];
   return merged;
 }
 
@@ -71976,7 +71991,8 @@ function defaultSyncConfig(keyPrefix, warn, progress) {
     bytesPerSecond: 20 * 1024 * 1024,
     warn,
     progress,
-    pickSlot: () => (0, import_node_crypto5.randomBytes)(1)[0] % 4
+    pickSlot: () => (0, import_node_crypto5.randomBytes)(1)[0] % 4,
+    shareStat: () => false
   };
 }
 var slotPrefix = (cfg, slot) => `${cfg.keyPrefix}-index${slot}-`;
@@ -72073,6 +72089,7 @@ async function pull(local, t, cfg) {
   if (await within(Math.max(0, deadline - Date.now()) + 1e3, fetching) === "timeout" || fetched < packIds.length) {
     if (packIds.length) cfg.warn(`${packIds.length - fetched} of ${packIds.length} packs could not be fetched in time: the entries that need them are misses`);
   }
+  if (known.stats?.length) mergeStatCache(local.dir, known.stats, false);
   let entries = 0;
   for (const ie of known.entries) {
     if (!blobsOf(ie.entry).every((b) => arrived.has(b))) continue;
@@ -72080,6 +72097,20 @@ async function pull(local, t, cfg) {
     entries++;
   }
   return { known, segments: segments.length, entries, packs: fetched, bytes, ms: Date.now() - started };
+}
+var STAT_CACHE = "statcache.json";
+function readStatCache(dir) {
+  try {
+    const rows = JSON.parse((0, import_node_fs5.readFileSync)((0, import_node_path4.join)(dir, STAT_CACHE), "utf8"));
+    return Array.isArray(rows) ? rows.filter((r) => Array.isArray(r) && r.length === 3 && r.every((x) => typeof x === "string")) : [];
+  } catch {
+    return [];
+  }
+}
+function mergeStatCache(dir, rows, override) {
+  const byPath = new Map(readStatCache(dir).map((r) => [r[0], r]));
+  for (const r of rows) if (override || !byPath.has(r[0])) byPath.set(r[0], r);
+  (0, import_node_fs5.writeFileSync)((0, import_node_path4.join)(dir, STAT_CACHE), JSON.stringify([...byPath.values()]));
 }
 
 // src/store/temps.ts
@@ -72099,6 +72130,8 @@ async function openBackends(cfg, layout, log3) {
   const sync = defaultSyncConfig(keyPrefix, log3.warn, log3.info);
   sync.maxUploadBytes = cfg.maxUploadBytes;
   sync.budgetMs = cfg.timeoutMs;
+  const workspace = cfg.workspace.endsWith("/") ? cfg.workspace : `${cfg.workspace}/`;
+  sync.shareStat = (path13) => !path13.startsWith(workspace) && !path13.startsWith(`${cfg.runnerTemp}/`);
   const transport = await actionsCacheTransport(layout.transfer, { timeoutMs: cfg.timeoutMs });
   return { local, remote: { transport, sync } };
 }

@@ -71708,6 +71708,8 @@ var LocalStore = class {
   /** blobs this run wrote or found, by size */
   present = /* @__PURE__ */ new Map();
   writeFailureSaid = false;
+  /** its entries are what runs on this machine recorded (--store names a directory its user chose) */
+  trusted = true;
   /** Says once, on stderr, that the store cannot be written and what to do; the run goes on without recording. */
   writeFailed(e) {
     if (this.writeFailureSaid || !this.warn) return;
@@ -71864,9 +71866,14 @@ var DEFAULT_LIMITS = {
   maxAgeMs: 7 * 24 * 3600 * 1e3,
   maxEntries: 5e4,
   maxPerWeak: 8,
-  maxBytes: 64 * 1024 * 1024
+  maxBytes: 64 * 1024 * 1024,
+  maxStats: 1e5
 };
 var PACK_ID = /^[0-9a-f]{32}$/;
+var IDENTITY = /^\d+:\d+:\d+:\d+:\d+$/;
+function isStat(v) {
+  return Array.isArray(v) && v.length === 3 && typeof v[0] === "string" && v[0].startsWith("/") && !v[0].includes("\0") && typeof v[1] === "string" && IDENTITY.test(v[1]) && typeof v[2] === "string" && HEX642.test(v[2]);
+}
 var HEX642 = /^[0-9a-f]{64}$/;
 function blobsOf(entry) {
   const blobs = entry.outputs.flatMap((o) => o.type === "file" ? [o.blob] : []);
@@ -71905,7 +71912,12 @@ function parseSegment(text, limits = DEFAULT_LIMITS) {
     if (entry && blobsOf(entry).every((b) => b in blobs)) entries.push({ usedAt: item.usedAt, entry });
     else dropped++;
   }
-  return { segment: { format: SEGMENT_FORMAT, version: 1, createdAt: raw.createdAt, packs, blobs, entries }, dropped };
+  let stats;
+  if (raw.stats !== void 0) {
+    if (!Array.isArray(raw.stats) || raw.stats.length > limits.maxStats) return "its stats are malformed or over their bound";
+    stats = raw.stats.filter(isStat);
+  }
+  return { segment: { format: SEGMENT_FORMAT, version: 1, createdAt: raw.createdAt, packs, blobs, entries, ...stats ? { stats } : {} }, dropped };
 }
 var entryKey = (e) => `${e.weak}.${e.strong}`;
 function mergeSegments(segments) {
@@ -71920,6 +71932,9 @@ function mergeSegments(segments) {
     }
   }
   merged.entries = [...byKey.values()];
+  const stats = /* @__PURE__ */ new Map();
+  for (const s of segments) for (const st of s.stats ?? []) stats.set(st[0], st);
+  if (stats.size) merged.stats = [...stats.values()];
   return merged;
 }
 function compact(segment, now, limits = DEFAULT_LIMITS) {
@@ -71948,7 +71963,8 @@ function withOnly(segment, entries, now) {
       packs[pack] = segment.packs[pack] ?? 0;
     }
   }
-  return { format: SEGMENT_FORMAT, version: 1, createdAt: now, packs, blobs, entries };
+  const stats = segment.stats?.slice(0, DEFAULT_LIMITS.maxStats);
+  return { format: SEGMENT_FORMAT, version: 1, createdAt: now, packs, blobs, entries, ...stats?.length ? { stats } : {} };
 }
 
 // src/store/remote/transport.ts
@@ -72014,7 +72030,8 @@ function defaultSyncConfig(keyPrefix, warn, progress) {
     bytesPerSecond: 20 * 1024 * 1024,
     warn,
     progress,
-    pickSlot: () => (0, import_node_crypto5.randomBytes)(1)[0] % 4
+    pickSlot: () => (0, import_node_crypto5.randomBytes)(1)[0] % 4,
+    shareStat: () => false
   };
 }
 var slotPrefix = (cfg, slot) => `${cfg.keyPrefix}-index${slot}-`;
@@ -72107,7 +72124,8 @@ async function push(local, t, cfg, known) {
   result.skipped += sent.length - placed.length;
   if (sent.length - placed.length) cfg.warn(`${sent.length - placed.length} new entries were not uploaded: a pack upload failed or ran out of time`);
   const used = localEntries.filter((s) => knownUse.has(`${s.entry.weak}.${s.entry.strong}`)).map((s) => ({ usedAt: s.lastUsedMs, entry: s.entry }));
-  const segment = compact(mergeSegments([base, { ...base, entries: [...used, ...placed] }]), Date.now(), cfg.limits);
+  const stats = readStatCache(local.dir).filter((st) => cfg.shareStat(st[0]));
+  const segment = compact(mergeSegments([base, { ...base, entries: [...used, ...placed], ...stats.length ? { stats } : {} }]), Date.now(), cfg.limits);
   if (!placed.length && !touched) return { ...result, ms: Date.now() - started };
   const slot = cfg.pickSlot() % cfg.slots;
   const name = `index${slot}`;
@@ -72140,6 +72158,15 @@ function inline(local, dir, entries, bytes) {
     }
   }
 }
+var STAT_CACHE = "statcache.json";
+function readStatCache(dir) {
+  try {
+    const rows = JSON.parse((0, import_node_fs5.readFileSync)((0, import_node_path4.join)(dir, STAT_CACHE), "utf8"));
+    return Array.isArray(rows) ? rows.filter((r) => Array.isArray(r) && r.length === 3 && r.every((x) => typeof x === "string")) : [];
+  } catch {
+    return [];
+  }
+}
 function readSize(file) {
   return (0, import_node_fs5.statSync)(file).size;
 }
@@ -72161,6 +72188,8 @@ async function openBackends(cfg, layout, log3) {
   const sync = defaultSyncConfig(keyPrefix, log3.warn, log3.info);
   sync.maxUploadBytes = cfg.maxUploadBytes;
   sync.budgetMs = cfg.timeoutMs;
+  const workspace = cfg.workspace.endsWith("/") ? cfg.workspace : `${cfg.workspace}/`;
+  sync.shareStat = (path12) => !path12.startsWith(workspace) && !path12.startsWith(`${cfg.runnerTemp}/`);
   const transport = await actionsCacheTransport(layout.transfer, { timeoutMs: cfg.timeoutMs });
   return { local, remote: { transport, sync } };
 }
