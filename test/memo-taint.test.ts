@@ -156,4 +156,56 @@ test('an entry whose context field is malformed is rejected when it is read, and
   assert.is(reasonOf(again), 'never recorded', 'the damaged entry is no candidate');
 });
 
+test('a value cut in two by a write to stderr between its halves is still found on stdout', () => {
+  const { dir, store } = setup();
+  const script = 'printf %s "${GITHUB_SHA:0:4}"; echo warn >&2; printf "%s\\n" "${GITHUB_SHA:4}"';
+  const run = (sha: string): MemoRun => memo(['bash', '--norc', '-c', script], { dir, store, env: { GITHUB_SHA: sha } });
+  run(SHA_A);
+  assert.is(run(SHA_B).stdout, `${SHA_B}\n`);
+});
+
+test('a variable only tested, whose value decides what is written or the exit status, keys the process that names it', () => {
+  const { dir, store } = setup();
+  const script = 'if [ "$GITHUB_EVENT_NAME" = push ]; then echo deploy > deployed; fi; test "$GITHUB_REF_NAME" = main';
+  const run = (event: string, ref: string): MemoRun => runMemo(['sh', '-c', script],
+    { cwd: dir, store, env: { ...process.env, GITHUB_EVENT_NAME: event, GITHUB_REF_NAME: ref }, args: ['--min-duration-ms', '0'] });
+  assert.is(run('push', 'main').status, 0);
+  spawnSync('rm', ['-f', `${dir}/deployed`]);
+  const pr = run('pull_request', 'feature');
+  assert.is(pr.status, 1, 'the exit status of the untraced run');
+  assert.not.ok(readdirSync(dir).includes('deployed'), 'nothing deployed from a pull request');
+  const script2 = `${dir}/step.sh`;
+  writeFileSync(script2, '[ "$GITHUB_EVENT_NAME" = push ] && echo deploy > deployed2; true\n');
+  const step = (event: string): MemoRun => memo(['sh', script2], { dir, store, env: { GITHUB_EVENT_NAME: event } });
+  step('push');
+  spawnSync('rm', ['-f', `${dir}/deployed2`]);
+  step('pull_request');
+  assert.not.ok(readdirSync(dir).includes('deployed2'), 'a script file that names the variable keys it too');
+});
+
+test('a value that went through a pipe inside the command keys the command', () => {
+  const { dir, store } = setup();
+  const run = (sha: string): MemoRun => memo(['sh', '-c', 'printenv GITHUB_SHA | sha256sum > hash.txt'], { dir, store, env: { GITHUB_SHA: sha } });
+  run(SHA_A);
+  run(SHA_B);
+  const want = spawnSync('sh', ['-c', 'printf "%s\\n" "$0" | sha256sum', SHA_B], { encoding: 'utf8' }).stdout;
+  assert.is(readFileSync(`${dir}/hash.txt`, 'utf8'), want);
+});
+
+test('a short value glued on with _ (app_$GITHUB_REF_NAME) is found', () => {
+  const { dir, store } = setup();
+  const run = (ref: string): MemoRun => memo([PY, '-c', "import os; open('v.txt', 'w').write('app_' + os.environ['GITHUB_REF' + '_NAME'] + '.tar')"], { dir, store, env: { GITHUB_REF_NAME: ref } });
+  run('main');
+  run('dev');
+  assert.is(readFileSync(`${dir}/v.txt`, 'utf8'), 'app_dev.tar');
+});
+
+test('an argument that is not UTF-8 is refused with a clear error, not passed on changed', () => {
+  const { dir, store } = setup();
+  const r = spawnSync('sh', ['-c', `"$0" run --store "$1" -- sh -c 'printf %s "$1" > out' x "$(printf 'a\\351b')"`, CLI, store], { cwd: dir, encoding: 'utf8' });
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /is not valid UTF-8/);
+  assert.not.ok(readdirSync(dir).includes('out'));
+});
+
 test.run();

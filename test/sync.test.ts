@@ -150,4 +150,17 @@ test('new blobs over max-upload-mb stay out, with their entries, and the job say
   assert.is(JSON.parse(text).entries.length, 1);
 });
 
+test('the stat cache of files outside the workspace travels with the index; the workspace\'s does not', async () => {
+  const remote = scratch('pc-remote-');
+  const cfg = { ...quietConfig(), shareStat: (path: string) => !path.startsWith('/work/') };
+  const one = new LocalStore(scratch('pc-l1-'));
+  await record(one, 'a.o', 'a');
+  const row = (path: string): [string, string, string] => [path, '1:2:3:4:5', hex(path)];
+  writeFileSync(join(one.dir, 'statcache.json'), JSON.stringify([row('/usr/bin/cc'), row('/work/repo/a.c')]));
+  await push(one, dirTransport(remote, scratch('pc-x-')), cfg, (await pull(one, dirTransport(remote, scratch('pc-x-')), cfg)).known);
+  const two = new LocalStore(scratch('pc-l2-'));
+  await pull(two, dirTransport(remote, scratch('pc-x-')), cfg);
+  assert.equal(JSON.parse(readFileSync(join(two.dir, 'statcache.json'), 'utf8')), [row('/usr/bin/cc')]);
+});
+
 test.run();

@@ -1,4 +1,5 @@
 // What the commands share: the version, and the environment variables left out of fingerprints.
+import { readFileSync } from 'node:fs';
 import { CONTEXT_ENV, PER_RUN_ENV } from '../fingerprint/index.js';
 
 declare const PROCESSCACHE_VERSION: string | undefined;
@@ -39,3 +40,32 @@ export function isCwdGone(e: unknown): boolean {
 }
 
 export const CWD_GONE = 'the working directory no longer exists (it was deleted)';
+
+/**
+ * An argument or environment variable of this process that is not valid UTF-8, named, or null.
+ * Node decodes both as UTF-8 and cannot hand such bytes on unchanged: the command would get
+ * U+FFFD in their place, and two different values would share one fingerprint.
+ */
+export function notUtf8(): string | null {
+  const bad = (raw: Buffer): boolean => !Buffer.from(raw.toString('utf8'), 'utf8').equals(raw);
+  const split = (file: string): Buffer[] => {
+    try {
+      const data = readFileSync(file);
+      const parts: Buffer[] = [];
+      for (let at = 0; at < data.length;) {
+        const end = data.indexOf(0, at);
+        parts.push(data.subarray(at, end < 0 ? data.length : end));
+        at = end < 0 ? data.length : end + 1;
+      }
+      return parts;
+    } catch {
+      return [];
+    }
+  };
+  const args = split('/proc/self/cmdline');
+  const arg = args.findIndex(bad);
+  if (arg >= 0) return `argument ${JSON.stringify(args[arg]!.toString('latin1'))}`;
+  const variable = split('/proc/self/environ').find(bad);
+  if (variable) return `the environment variable ${variable.subarray(0, Math.max(0, variable.indexOf(0x3d))).toString('latin1')}`;
+  return null;
+}

@@ -7,7 +7,7 @@ import { MemoEngine, Roots, type MemoStats } from '../memo/index.js';
 import { atomicWrite, defaultStoreDir, describeOtherRun, LocalStore, RunRegistry, sweepTemps } from '../store/index.js';
 import { callerLaunch, exitCodeOf, resolveProgram, traceCommand, TraceBuilder, TraceError } from '../trace/index.js';
 import { parseArgs, UsageError } from './args.js';
-import { CWD_GONE, forcedEnv, ignoredEnv, VERSION, workingDir } from './common.js';
+import { CWD_GONE, forcedEnv, ignoredEnv, notUtf8, VERSION, workingDir } from './common.js';
 
 
 export const RUN_USAGE = 'usage: processcache run [--store DIR] [--root DIR] [--allow DIR]... [--read-only] ' +
@@ -108,6 +108,11 @@ export async function runMain(args: string[]): Promise<number> {
     'ignore-env': { value: true, repeat: true }, 'env-input': { value: true, repeat: true }, 'min-duration-ms': { value: true },
   }, RUN_USAGE);
   if (command.length === 0) throw new UsageError(`no command to run\n${RUN_USAGE}`);
+  const undecodable = notUtf8();
+  if (undecodable) {
+    throw new UsageError(`${undecodable} is not valid UTF-8, and processcache (on Node) cannot pass such bytes on unchanged: ` +
+      'run this command without processcache, or give it UTF-8');
+  }
   const cwd = workingDir();
   if (cwd === null) {
     // the command can still run there (the kernel keeps the directory for it), but paths under

@@ -75,12 +75,15 @@ export function needleOf(match: ContextMatch, value: string): Needle | null {
   return { key: `${border}:${value}`, forms: [Buffer.from(value)], border };
 }
 
-/** Whether a byte continues a token: a digit for a number, a letter, digit or _ for a word. */
+/**
+ * Whether a byte continues a token: a digit for a number, a letter or digit for a word. `_` ends a
+ * word: artifact names glue values on with it (`app_$GITHUB_REF_NAME.tar`).
+ */
 function continues(byte: number | undefined, border: Border): boolean {
   if (byte === undefined || border === 'none') return false;
   const digit = byte >= 0x30 && byte <= 0x39;
   if (border === 'digit') return digit;
-  return digit || byte === 0x5f || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a);
+  return digit || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a);
 }
 
 /** Whether data holds the needle. Buffer.indexOf (2-10 GB/s here) does the scanning. */

@@ -2,7 +2,7 @@
 // variables left out of the weak fingerprint it depends on, found by searching what it left for
 // their values; when an entry is looked up, whether the querying process has the same values.
 // An ancestor records its descendants' outputs again, and so finds the same values in them.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { contextValues, holds, sha256, type ContextValue, type Needle } from '../fingerprint/index.js';
 import type { Entry, OutputState } from '../store/index.js';
 import type { Input } from '../observe/index.js';
@@ -17,8 +17,8 @@ export interface ContextPair {
 export interface Left {
   inputs: Input[];
   outputs: OutputState[];
-  /** its stdout and stderr as stored */
-  stream: { blob: string; data: Buffer } | null;
+  /** its stdout and stderr as stored, with the fd of each chunk */
+  stream: { blob: string; data: Buffer; chunks: { fd: number; bytes: number }[] } | null;
   /** pairs its descendants passed on or depended on (see `passedOn`), found without a search */
   below: ContextPair[];
 }
@@ -46,6 +46,8 @@ export class ContextSearch {
   private readonly known = new Map<string, Needle>();
   /** the values of each `NAME=value` seen, so that a thousand exec queries build one needle */
   private readonly valueOf = new Map<string, ContextValue>();
+  /** the files named in arguments, read once per identity */
+  private readonly scripts = new Map<string, Buffer | null>();
   /** the command's own environment (the first exec query's): what every process inherits is handed on by none */
   private inherited: ReadonlySet<string> | null = null;
 
@@ -114,8 +116,13 @@ export class ContextSearch {
       search((n) => holds(text, n));
     }
     if (unfound.length && left.stream) {
-      this.scan(left.stream.blob, left.stream.data);
-      search(this.heldBy(left.stream.blob));
+      // each stream on its own: a value stdio flushed in two writes with a write to stderr between
+      // them is whole on stdout, and cut in the stored stream
+      for (const [fd, bytes] of byFd(left.stream.data, left.stream.chunks)) {
+        const key = `${left.stream.blob}#${fd}`;
+        this.scan(key, bytes);
+        search(this.heldBy(key));
+      }
     }
     for (const o of left.outputs) {
       if (!unfound.length) break;
@@ -130,6 +137,50 @@ export class ContextSearch {
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
+  /** The values whose bytes data holds (what flowed through a pipe inside a subtree). */
+  inBytes(values: ContextValue[], data: Buffer): ContextPair[] {
+    return values.filter((v) => v.needle && holds(data, v.needle)).map(({ name, value }) => ({ name, value }));
+  }
+
+  /**
+   * The values whose variable a process names in its arguments or in a file its arguments name
+   * (a script: `bash -c '[ "$GITHUB_EVENT_NAME" = push ]'`, `bash step.sh`, `python3 ci.py`): such a
+   * program may test the value, and what it does then shows in no output, or only in its exit
+   * status. Short values included. A compiled program reading the variable is not seen.
+   */
+  mentionedBy(values: ContextValue[], argv: readonly string[], cwd: string): ContextPair[] {
+    if (!values.length) return [];
+    const texts: Buffer[] = [Buffer.from(argv.join('\0'))];
+    for (const arg of argv) {
+      const text = this.scriptText(arg.startsWith('/') ? arg : `${cwd}/${arg}`);
+      if (text) texts.push(text);
+    }
+    return values.filter((v) => texts.some((t) => t.includes(v.name))).map(({ name, value }) => ({ name, value }));
+  }
+
+  /** A small regular file's bytes, remembered by its stat identity; null for anything else. */
+  private scriptText(path: string): Buffer | null {
+    if (path.length > 4096 || path.includes('\0')) return null;
+    let st;
+    try {
+      st = statSync(path, { throwIfNoEntry: false });
+    } catch {
+      return null;
+    }
+    if (!st?.isFile() || st.size > MAX_SCRIPT_BYTES) return null;
+    const id = `${path}\0${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+    let text = this.scripts.get(id);
+    if (text === undefined) {
+      try {
+        text = readFileSync(path);
+      } catch {
+        text = null;
+      }
+      this.scripts.set(id, text);
+    }
+    return text;
+  }
+
   private heldBy(blob: string): (n: Needle) => boolean {
     return (n) => this.held.get(blob)?.get(n.key) === true;
   }
@@ -138,6 +189,21 @@ export class ContextSearch {
 /** The pairs an entry depends on (untrusted: malformed ones are left to the lookup to refuse). */
 export function contextOf(entry: Entry): ContextPair[] {
   return Array.isArray(entry.context) ? entry.context.filter((c) => typeof c?.name === 'string' && typeof c.value === 'string') : [];
+}
+
+/** Scripts are small; a larger file named in arguments is data (an archive, an image) and not read. */
+const MAX_SCRIPT_BYTES = 1024 * 1024;
+
+/** The stored stream's bytes, one buffer per fd. */
+function byFd(data: Buffer, chunks: { fd: number; bytes: number }[]): Map<number, Buffer> {
+  const parts = new Map<number, Buffer[]>();
+  let at = 0;
+  for (const c of chunks) {
+    if (!parts.has(c.fd)) parts.set(c.fd, []);
+    parts.get(c.fd)!.push(data.subarray(at, at + c.bytes));
+    at += c.bytes;
+  }
+  return new Map([...parts].map(([fd, bufs]) => [fd, Buffer.concat(bufs)]));
 }
 
 /** One variable's value in env, or undefined. */

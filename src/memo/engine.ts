@@ -402,7 +402,8 @@ export class MemoEngine {
     const started = performance.now();
     // first, even for a query refused below: the command's own exec tells what every process inherits
     const context = this.context.valuesOf(q.env);
-    const passed = this.context.passedOn(context, q.argv, q.env, this.opts.ignoreEnv);
+    // what its ancestors depend on: values handed to it, and variables it names (which it depends on too)
+    const passed = [...this.context.passedOn(context, q.argv, q.env, this.opts.ignoreEnv), ...this.context.mentionedBy(context, q.argv, q.cwd)];
     if (q.umask === null) {
       // the modes of what it creates depend on it: neither looked up nor recorded
       return this.letRun(q, { refused: 'its umask could not be read (/proc/PID/status has none before Linux 4.7)' });
@@ -871,10 +872,15 @@ export class MemoEngine {
       context.push(...f.context, ...(this.answerOf.get(child.id)?.passed ?? []));
       const s = f.summary;
       const stream: StreamChunk[] = [];
+      const piped: Buffer[] = [];
       for (const c of f.stream) {
         const mine = c.dest === 'null' ? null : asOwn(exec, c);
         if (mine) stream.push(mine);
+        else if (c.dest !== 'null') piped.push(c.data);
       }
+      // what flowed through a pipe inside this subtree (`printenv X | sha256sum > out`) is in no
+      // output of it, and the value may have decided what is
+      if (piped.length) context.push(...this.context.inBytes(this.answerOf.get(exec.id)?.context ?? [], Buffer.concat(piped)));
       children.push([f.endAt, { kind: 'replayed', inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, entryChanges: s.entryChanges }, stream]);
     }
     const parts = mergeByPosition(own, children.sort((a, b) => a[0] - b[0]));
@@ -987,8 +993,14 @@ export class MemoEngine {
     const late = this.watchLate(exec, summary.inputs, summary.outputs, kept, readNs);
     const inputs = summary.inputs.map((spec, i) => toInput(spec, values[i]! + (spec.kind === 'stat' && values[i] !== 'absent' ? suffixes.get(statKey(spec.path, spec.nofollow)) ?? '' : ''), this.opts.roots.store(spec.path)));
     const { stream, data } = await this.storeStream(folded.stream);
-    const context = await this.context.found(answer?.context ?? [], { inputs, outputs, stream: stream && data ? { blob: stream.blob, data } : null, below: folded.context });
+    const context = await this.context.found(answer?.context ?? [], {
+      inputs, outputs, stream: stream && data ? { blob: stream.blob, data, chunks: stream.chunks } : null,
+      below: [...folded.context, ...(answer?.passed ?? [])],
+    });
     if (typeof context === 'string') return context;
+    // its ancestors fold this in: what it depends on, they do (a value that went through a pipe or a
+    // file since deleted shows in none of their outputs)
+    folded.context = uniquePairs([...folded.context, ...context]);
     if (late.spoiled) return late.spoiled;
     // after every read of the file system: a run registered after this look came after them too
     const nowNs = this.builder.nowNs();
