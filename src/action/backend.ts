@@ -20,6 +20,7 @@ export async function openBackends(cfg: ActionConfig, layout: Layout, log: { war
   const sync = defaultSyncConfig(keyPrefix, log.warn, log.info);
   sync.maxUploadBytes = cfg.maxUploadBytes;
   sync.budgetMs = cfg.timeoutMs;
+  if (cfg.verbose) sync.detail = log.info;
   // files outside the workspace (the toolchain, the system headers) are the runner image's
   const workspace = cfg.workspace.endsWith('/') ? cfg.workspace : `${cfg.workspace}/`;
   sync.shareStat = (path) => !path.startsWith(workspace) && !path.startsWith(`${cfg.runnerTemp}/`);

@@ -34,12 +34,14 @@ export interface SyncConfig {
   pickSlot(): number;
   warn(message: string): void;
   progress(message: string): void;
+  /** a line per transfer (the Action's verbose input) */
+  detail(message: string): void;
 }
 
 export function defaultSyncConfig(keyPrefix: string, warn: (m: string) => void, progress: (m: string) => void): SyncConfig {
   return {
     keyPrefix, slots: 4, limits: DEFAULT_LIMITS, maxUploadBytes: 2048 * 1024 * 1024, maxPacks: 6, inlineBytes: 32 * 1024 * 1024,
-    budgetMs: 10_000, bytesPerSecond: 20 * 1024 * 1024, warn, progress,
+    budgetMs: 10_000, bytesPerSecond: 20 * 1024 * 1024, warn, progress, detail: () => {},
     pickSlot: () => randomBytes(1)[0]! % 4,
     shareStat: () => false,
   };
@@ -83,6 +85,7 @@ async function readSlot(t: CacheTransport, cfg: SyncConfig, slot: number, deadli
     cfg.warn(`the cache index (slot ${slot}) did not arrive within ${cfg.budgetMs / 1000} s: going on without it`);
     return null;
   }
+  cfg.detail(found === null ? `index slot ${slot}: none` : `index slot ${slot}: ${found}`);
   if (found === null) return null;
   let text: string;
   try {
@@ -158,7 +161,9 @@ export async function pull(local: LocalStore, t: CacheTransport, cfg: SyncConfig
     if (Date.now() > deadline) return;
     const name = `pack-${id}`;
     rmSync(join(t.dir, name), { recursive: true, force: true });
+    const began = Date.now();
     const found = await within(Math.max(0, deadline - Date.now()), t.restore(name, packKey(cfg, id)));
+    cfg.detail(`pack ${id} (${known.packs[id] ?? 0} bytes): ${found === 'timeout' ? 'out of time' : found === null ? 'not fetched' : 'fetched'} in ${Date.now() - began} ms`);
     if (found === 'timeout' || found === null) return;
     const { bytes: got, bad } = adoptPack(local, join(t.dir, name), byPack.get(id)!);
     if (bad) cfg.warn(`pack ${id}: ${bad} blobs do not match their hashes and were dropped`);
@@ -258,7 +263,9 @@ export async function push(local: LocalStore, t: CacheTransport, cfg: SyncConfig
     const name = `pack-${p.id}`;
     stagePack(local, join(t.dir, name), p.blobs);
     result.uploads++;
+    const began = Date.now();
     const ok = await within(Math.max(0, deadline - Date.now()), t.save(name, packKey(cfg, p.id)));
+    cfg.detail(`pack ${p.id} (${p.bytes} bytes, ${p.blobs.length} blobs): ${ok === true ? 'uploaded' : ok === 'timeout' ? 'out of time' : 'not uploaded'} in ${Date.now() - began} ms`);
     rmSync(join(t.dir, name), { recursive: true, force: true });
     // a pack already there (same blobs, same id, from an earlier or concurrent job) serves as
     // well; a lookup tells the two apart from a failure
