@@ -2141,7 +2141,7 @@ function continues(byte, border) {
   if (byte === void 0 || border === "none") return false;
   const digit = byte >= 48 && byte <= 57;
   if (border === "digit") return digit;
-  return digit || byte === 95 || byte >= 65 && byte <= 90 || byte >= 97 && byte <= 122;
+  return digit || byte >= 65 && byte <= 90 || byte >= 97 && byte <= 122;
 }
 function holds(data, needle) {
   for (const form of needle.forms) {
@@ -2490,10 +2490,34 @@ function workingDir() {
 function isCwdGone(e) {
   return e instanceof Error && e.syscall === "uv_cwd";
 }
-var VERSION, CWD_GONE;
+function notUtf8() {
+  const bad = (raw) => !Buffer.from(raw.toString("utf8"), "utf8").equals(raw);
+  const split = (file) => {
+    try {
+      const data = (0, import_node_fs10.readFileSync)(file);
+      const parts = [];
+      for (let at = 0; at < data.length; ) {
+        const end = data.indexOf(0, at);
+        parts.push(data.subarray(at, end < 0 ? data.length : end));
+        at = end < 0 ? data.length : end + 1;
+      }
+      return parts;
+    } catch {
+      return [];
+    }
+  };
+  const args = split("/proc/self/cmdline");
+  const arg = args.findIndex(bad);
+  if (arg >= 0) return `argument ${JSON.stringify(args[arg].toString("latin1"))}`;
+  const variable = split("/proc/self/environ").find(bad);
+  if (variable) return `the environment variable ${variable.subarray(0, Math.max(0, variable.indexOf(61))).toString("latin1")}`;
+  return null;
+}
+var import_node_fs10, VERSION, CWD_GONE;
 var init_common = __esm({
   "src/cli/common.ts"() {
     "use strict";
+    import_node_fs10 = require("node:fs");
     init_fingerprint();
     VERSION = true ? "0.1.0" : "dev";
     CWD_GONE = "the working directory no longer exists (it was deleted)";
@@ -2504,7 +2528,7 @@ var init_common = __esm({
 function tempFor(path) {
   const dir = (0, import_node_path6.dirname)(path);
   if (!madeDirs.has(dir)) {
-    (0, import_node_fs10.mkdirSync)(dir, { recursive: true });
+    (0, import_node_fs11.mkdirSync)(dir, { recursive: true });
     madeDirs.add(dir);
   }
   return `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
@@ -2512,10 +2536,10 @@ function tempFor(path) {
 function atomicWrite(path, data) {
   const tmp = tempFor(path);
   try {
-    (0, import_node_fs10.writeFileSync)(tmp, data);
-    (0, import_node_fs10.renameSync)(tmp, path);
+    (0, import_node_fs11.writeFileSync)(tmp, data);
+    (0, import_node_fs11.renameSync)(tmp, path);
   } catch (e) {
-    (0, import_node_fs10.rmSync)(tmp, { force: true });
+    (0, import_node_fs11.rmSync)(tmp, { force: true });
     throw e;
   }
 }
@@ -2525,19 +2549,19 @@ async function atomicWriteAsync(path, data) {
     await writeFileCb(tmp, data);
     await renameCb(tmp, path);
   } catch (e) {
-    (0, import_node_fs10.rmSync)(tmp, { force: true });
+    (0, import_node_fs11.rmSync)(tmp, { force: true });
     throw e;
   }
 }
-var import_node_fs10, import_node_path6, import_node_util, writeFileCb, renameCb, madeDirs, TEMP_NAME;
+var import_node_fs11, import_node_path6, import_node_util, writeFileCb, renameCb, madeDirs, TEMP_NAME;
 var init_atomic = __esm({
   "src/store/atomic.ts"() {
     "use strict";
-    import_node_fs10 = require("node:fs");
+    import_node_fs11 = require("node:fs");
     import_node_path6 = require("node:path");
     import_node_util = require("node:util");
-    writeFileCb = (0, import_node_util.promisify)(import_node_fs10.writeFile);
-    renameCb = (0, import_node_util.promisify)(import_node_fs10.rename);
+    writeFileCb = (0, import_node_util.promisify)(import_node_fs11.writeFile);
+    renameCb = (0, import_node_util.promisify)(import_node_fs11.rename);
     madeDirs = /* @__PURE__ */ new Set();
     TEMP_NAME = /\.tmp-(\d+)-[0-9a-z]*$/;
   }
@@ -2586,37 +2610,37 @@ function parseEntry(text) {
 function listLocal(dir) {
   const entries = [];
   const root = (0, import_node_path7.join)(dir, "entries");
-  for (const rel of (0, import_node_fs11.readdirSync)(root, { recursive: true }).map(String)) {
+  for (const rel of (0, import_node_fs12.readdirSync)(root, { recursive: true }).map(String)) {
     if (!rel.endsWith(".json")) continue;
     const path = (0, import_node_path7.join)(root, rel);
     try {
-      const st = (0, import_node_fs11.statSync)(path);
-      const entry = parseEntry((0, import_node_fs11.readFileSync)(path, "utf8"));
-      if (entry) entries.push({ entry, lastUsedMs: st.mtimeMs, bytes: st.size, remove: () => (0, import_node_fs11.rmSync)(path, { force: true }) });
-      else (0, import_node_fs11.rmSync)(path, { force: true });
+      const st = (0, import_node_fs12.statSync)(path);
+      const entry = parseEntry((0, import_node_fs12.readFileSync)(path, "utf8"));
+      if (entry) entries.push({ entry, lastUsedMs: st.mtimeMs, bytes: st.size, remove: () => (0, import_node_fs12.rmSync)(path, { force: true }) });
+      else (0, import_node_fs12.rmSync)(path, { force: true });
     } catch {
     }
   }
   const blobs = [];
   const blobRoot = (0, import_node_path7.join)(dir, "blobs");
-  for (const rel of (0, import_node_fs11.readdirSync)(blobRoot, { recursive: true }).map(String)) {
+  for (const rel of (0, import_node_fs12.readdirSync)(blobRoot, { recursive: true }).map(String)) {
     const hash = rel.replace("/", "");
     if (!HEX64.test(hash)) continue;
     const path = (0, import_node_path7.join)(blobRoot, rel);
     try {
-      const st = (0, import_node_fs11.statSync)(path);
+      const st = (0, import_node_fs12.statSync)(path);
       blobs.push({ hash, bytes: st.size, mtimeMs: st.mtimeMs, path });
     } catch {
     }
   }
   return { entries, blobs };
 }
-var import_node_crypto2, import_node_fs11, import_node_os4, import_node_path7, HEX64, LocalStore;
+var import_node_crypto2, import_node_fs12, import_node_os4, import_node_path7, HEX64, LocalStore;
 var init_local = __esm({
   "src/store/local.ts"() {
     "use strict";
     import_node_crypto2 = require("node:crypto");
-    import_node_fs11 = require("node:fs");
+    import_node_fs12 = require("node:fs");
     init_fingerprint();
     init_atomic();
     import_node_os4 = require("node:os");
@@ -2628,8 +2652,8 @@ var init_local = __esm({
         this.dir = dir;
         this.writable = writable;
         this.warn = warn2;
-        (0, import_node_fs11.mkdirSync)((0, import_node_path7.join)(dir, "blobs"), { recursive: true });
-        (0, import_node_fs11.mkdirSync)((0, import_node_path7.join)(dir, "entries"), { recursive: true });
+        (0, import_node_fs12.mkdirSync)((0, import_node_path7.join)(dir, "blobs"), { recursive: true });
+        (0, import_node_fs12.mkdirSync)((0, import_node_path7.join)(dir, "entries"), { recursive: true });
       }
       dir;
       writable;
@@ -2665,7 +2689,7 @@ var init_local = __esm({
         const dir = this.entryDir(weak);
         let names;
         try {
-          names = (0, import_node_fs11.readdirSync)(dir).filter((n) => n.startsWith(`${weak}.`) && n.endsWith(".json"));
+          names = (0, import_node_fs12.readdirSync)(dir).filter((n) => n.startsWith(`${weak}.`) && n.endsWith(".json"));
         } catch {
           return [];
         }
@@ -2673,8 +2697,8 @@ var init_local = __esm({
         for (const name of names) {
           const path = (0, import_node_path7.join)(dir, name);
           try {
-            const entry = parseEntry((0, import_node_fs11.readFileSync)(path, "utf8"));
-            if (entry && entry.weak === weak) found.push({ entry, used: names.length > 1 ? (0, import_node_fs11.statSync)(path).mtimeMs : 0 });
+            const entry = parseEntry((0, import_node_fs12.readFileSync)(path, "utf8"));
+            if (entry && entry.weak === weak) found.push({ entry, used: names.length > 1 ? (0, import_node_fs12.statSync)(path).mtimeMs : 0 });
           } catch {
           }
         }
@@ -2692,33 +2716,33 @@ var init_local = __esm({
       async putEntryUsedAt(entry, usedAtMs) {
         await atomicWriteAsync(this.entryPath(entry), JSON.stringify(entry));
         const t = new Date(usedAtMs);
-        (0, import_node_fs11.utimesSync)(this.entryPath(entry), t, t);
+        (0, import_node_fs12.utimesSync)(this.entryPath(entry), t, t);
       }
       /** Where a blob the store holds is, for packing it; null when it holds none of that size. */
       blobFile(hash, bytes) {
         if (!HEX64.test(hash)) return null;
-        const st = (0, import_node_fs11.statSync)(this.blobPath(hash), { throwIfNoEntry: false });
+        const st = (0, import_node_fs12.statSync)(this.blobPath(hash), { throwIfNoEntry: false });
         return st?.isFile() && (bytes === void 0 || st.size === bytes) ? this.blobPath(hash) : null;
       }
       /** Moves a file that should hold the blob hash into the store, after checking it does; false when it does not. */
       adoptBlob(hash, file) {
         if (!HEX64.test(hash)) return false;
-        const data = (0, import_node_fs11.readFileSync)(file);
+        const data = (0, import_node_fs12.readFileSync)(file);
         if ((0, import_node_crypto2.createHash)("sha256").update(data).digest("hex") !== hash) return false;
-        (0, import_node_fs11.mkdirSync)((0, import_node_path7.dirname)(this.blobPath(hash)), { recursive: true });
-        (0, import_node_fs11.renameSync)(file, this.blobPath(hash));
+        (0, import_node_fs12.mkdirSync)((0, import_node_path7.dirname)(this.blobPath(hash)), { recursive: true });
+        (0, import_node_fs12.renameSync)(file, this.blobPath(hash));
         this.present.set(hash, data.length);
         return true;
       }
       async removeEntry(entry) {
         if (!this.writable) return;
-        (0, import_node_fs11.rmSync)(this.entryPath(entry), { force: true });
+        (0, import_node_fs12.rmSync)(this.entryPath(entry), { force: true });
       }
       async touchEntry(entry) {
         if (!this.writable) return;
         const now = /* @__PURE__ */ new Date();
         try {
-          (0, import_node_fs11.utimesSync)(this.entryPath(entry), now, now);
+          (0, import_node_fs12.utimesSync)(this.entryPath(entry), now, now);
         } catch {
         }
       }
@@ -2726,14 +2750,14 @@ var init_local = __esm({
         if (!HEX64.test(hash)) return null;
         let data;
         try {
-          data = (0, import_node_fs11.readFileSync)(this.blobPath(hash));
+          data = (0, import_node_fs12.readFileSync)(this.blobPath(hash));
         } catch {
           return null;
         }
         if ((0, import_node_crypto2.createHash)("sha256").update(data).digest("hex") !== hash) {
           if (this.writable) {
             try {
-              (0, import_node_fs11.rmSync)(this.blobPath(hash), { force: true });
+              (0, import_node_fs12.rmSync)(this.blobPath(hash), { force: true });
             } catch (e) {
               this.writeFailed(e);
             }
@@ -2745,7 +2769,7 @@ var init_local = __esm({
       }
       async hasBlob(hash, bytes) {
         if (this.present.get(hash) === bytes) return true;
-        const there = (0, import_node_fs11.statSync)(this.blobPath(hash), { throwIfNoEntry: false })?.size === bytes;
+        const there = (0, import_node_fs12.statSync)(this.blobPath(hash), { throwIfNoEntry: false })?.size === bytes;
         if (there) this.present.set(hash, bytes);
         return there;
       }
@@ -2766,7 +2790,7 @@ var init_local = __esm({
 // src/store/runs.ts
 function procStartOf(pid) {
   try {
-    const stat = (0, import_node_fs12.readFileSync)(`/proc/${pid}/stat`, "utf8");
+    const stat = (0, import_node_fs13.readFileSync)(`/proc/${pid}/stat`, "utf8");
     return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
   } catch {
     return null;
@@ -2782,14 +2806,14 @@ function describeOtherRun(r, root) {
 function listRuns(dir, dirsOf) {
   const runs = [];
   let unread = false;
-  for (const name of (0, import_node_fs12.readdirSync)(dir)) {
+  for (const name of (0, import_node_fs13.readdirSync)(dir)) {
     const m = LIVE.exec(name) ?? ENDED.exec(name);
     if (!m) continue;
     const key = `${m[1]}.${m[2]}.${m[3]}`;
     let dirs = dirsOf.get(key);
     if (!dirs) {
       try {
-        const parsed = JSON.parse((0, import_node_fs12.readFileSync)((0, import_node_path8.join)(dir, name), "utf8"));
+        const parsed = JSON.parse((0, import_node_fs13.readFileSync)((0, import_node_path8.join)(dir, name), "utf8"));
         dirs = Array.isArray(parsed) && parsed.every((d) => typeof d === "string") ? parsed : ["/"];
         dirsOf.set(key, dirs);
       } catch {
@@ -2804,7 +2828,7 @@ function listRuns(dir, dirsOf) {
 function endKilled(dir, r) {
   r.endMs = Date.now();
   try {
-    (0, import_node_fs12.renameSync)((0, import_node_path8.join)(dir, r.name), (0, import_node_path8.join)(dir, `${r.key}.${r.endMs}.end`));
+    (0, import_node_fs13.renameSync)((0, import_node_path8.join)(dir, r.name), (0, import_node_path8.join)(dir, `${r.key}.${r.endMs}.end`));
     return true;
   } catch {
     return false;
@@ -2824,15 +2848,15 @@ function pruneRuns(store, dirsOf = /* @__PURE__ */ new Map()) {
   }
   const firstStart = Math.min(...runs.filter((r) => r.endMs === null).map((r) => r.startMs));
   for (const r of runs) {
-    if (r.endMs !== null && r.endMs < firstStart - MARGIN_MS) (0, import_node_fs12.rmSync)((0, import_node_path8.join)(dir, `${r.key}.${r.endMs}.end`), { force: true });
+    if (r.endMs !== null && r.endMs < firstStart - MARGIN_MS) (0, import_node_fs13.rmSync)((0, import_node_path8.join)(dir, `${r.key}.${r.endMs}.end`), { force: true });
   }
   return killed;
 }
-var import_node_fs12, import_node_path8, LIVE, ENDED, MARGIN_MS, SETTLE_MS, under2, RunRegistry;
+var import_node_fs13, import_node_path8, LIVE, ENDED, MARGIN_MS, SETTLE_MS, under2, RunRegistry;
 var init_runs = __esm({
   "src/store/runs.ts"() {
     "use strict";
-    import_node_fs12 = require("node:fs");
+    import_node_fs13 = require("node:fs");
     import_node_path8 = require("node:path");
     init_atomic();
     LIVE = /^(\d+)\.(\d+)\.(\d+)$/;
@@ -2867,7 +2891,7 @@ var init_runs = __esm({
       /** Registers this process as a run that may write dirs; throws when the store cannot be written. */
       static open(store, dirs) {
         const r = new _RunRegistry(store, dirs);
-        (0, import_node_fs12.mkdirSync)(r.dir, { recursive: true });
+        (0, import_node_fs13.mkdirSync)(r.dir, { recursive: true });
         atomicWrite((0, import_node_path8.join)(r.dir, r.key), JSON.stringify(dirs));
         r.killed.push(...pruneRuns(store, r.dirsOf));
         return r;
@@ -2894,7 +2918,7 @@ var init_runs = __esm({
         if (this.closed) return;
         this.closed = true;
         try {
-          (0, import_node_fs12.renameSync)((0, import_node_path8.join)(this.dir, this.key), (0, import_node_path8.join)(this.dir, `${this.key}.${Date.now()}.end`));
+          (0, import_node_fs13.renameSync)((0, import_node_path8.join)(this.dir, this.key), (0, import_node_path8.join)(this.dir, `${this.key}.${Date.now()}.end`));
           pruneRuns(this.store, this.dirsOf);
         } catch {
         }
@@ -2904,7 +2928,7 @@ var init_runs = __esm({
         return this.startMs;
       }
       refresh() {
-        const st = (0, import_node_fs12.statSync)(this.dir, { bigint: true });
+        const st = (0, import_node_fs13.statSync)(this.dir, { bigint: true });
         if (st.mtimeNs === this.listedNs && this.settled) return;
         this.listedNs = st.mtimeNs;
         this.settled = Date.now() - Number(st.mtimeNs / 1000000n) > SETTLE_MS;
@@ -2928,7 +2952,7 @@ function pidAlive(pid) {
 }
 function subdirs(dir) {
   try {
-    return (0, import_node_fs13.readdirSync)(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => (0, import_node_path9.join)(dir, d.name));
+    return (0, import_node_fs14.readdirSync)(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => (0, import_node_path9.join)(dir, d.name));
   } catch {
     return [];
   }
@@ -2940,7 +2964,7 @@ function sweepTemps(store, now = Date.now(), alive = pidAlive) {
   for (const dir of dirs) {
     let names;
     try {
-      names = (0, import_node_fs13.readdirSync)(dir);
+      names = (0, import_node_fs14.readdirSync)(dir);
     } catch {
       continue;
     }
@@ -2951,8 +2975,8 @@ function sweepTemps(store, now = Date.now(), alive = pidAlive) {
       if (!aliveOf.has(pid)) aliveOf.set(pid, alive(pid));
       const path = (0, import_node_path9.join)(dir, name);
       try {
-        if (aliveOf.get(pid) && now - (0, import_node_fs13.statSync)(path).mtimeMs < ABANDONED_MS) continue;
-        (0, import_node_fs13.rmSync)(path);
+        if (aliveOf.get(pid) && now - (0, import_node_fs14.statSync)(path).mtimeMs < ABANDONED_MS) continue;
+        (0, import_node_fs14.rmSync)(path);
         removed++;
       } catch {
       }
@@ -2960,11 +2984,11 @@ function sweepTemps(store, now = Date.now(), alive = pidAlive) {
   }
   return removed;
 }
-var import_node_fs13, import_node_path9, ABANDONED_MS;
+var import_node_fs14, import_node_path9, ABANDONED_MS;
 var init_temps = __esm({
   "src/store/temps.ts"() {
     "use strict";
-    import_node_fs13 = require("node:fs");
+    import_node_fs14 = require("node:fs");
     import_node_path9 = require("node:path");
     init_atomic();
     ABANDONED_MS = 60 * 60 * 1e3;
@@ -3018,15 +3042,15 @@ function collectGarbage(dir, maxBytes, now = Date.now()) {
   for (const b of blobs) {
     if (refs.has(b.hash)) continue;
     if (now - b.mtimeMs < GRACE_MS) bytesAfter += b.bytes;
-    else (0, import_node_fs14.rmSync)(b.path, { force: true });
+    else (0, import_node_fs15.rmSync)(b.path, { force: true });
   }
   return { entriesBefore: entries.length, entriesRemoved: removed, bytesBefore, bytesAfter, tempsRemoved };
 }
-var import_node_fs14, GRACE_MS;
+var import_node_fs15, GRACE_MS;
 var init_gc = __esm({
   "src/store/gc.ts"() {
     "use strict";
-    import_node_fs14 = require("node:fs");
+    import_node_fs15 = require("node:fs");
     init_local();
     init_runs();
     init_temps();
@@ -3231,11 +3255,11 @@ function vet(entry, roots, blobs) {
     if (!["file", "dir", "symlink", "absent"].includes(o.type)) throw new RestoreError(`the entry leaves ${o.path} as a ${String(o.type)}`);
   }
 }
-var import_node_fs16, RestoreError, SET_ID, parentOf2, Dirs, WalkError, Restorer;
+var import_node_fs17, RestoreError, SET_ID, parentOf2, Dirs, WalkError, Restorer;
 var init_restore = __esm({
   "src/memo/restore.ts"() {
     "use strict";
-    import_node_fs16 = require("node:fs");
+    import_node_fs17 = require("node:fs");
     init_paths();
     init_safe_fs();
     RestoreError = class extends Error {
@@ -3269,7 +3293,7 @@ var init_restore = __esm({
           if (!(e instanceof SafeFsError) || e.code !== "ENOENT") throw e;
           if (!create) throw new WalkError("ENOENT", dir);
         }
-        (0, import_node_fs16.mkdirSync)(dir, { recursive: true });
+        (0, import_node_fs17.mkdirSync)(dir, { recursive: true });
         return this.fs.openDir(dir);
       }
       /** dir's fd, walked from the nearest directory on the way already open */
@@ -3472,14 +3496,14 @@ function jobserverOf(env) {
 }
 function sizeAt(path) {
   try {
-    return (0, import_node_fs17.statSync)(path).size;
+    return (0, import_node_fs18.statSync)(path).size;
   } catch {
     return null;
   }
 }
 function identityAt(path) {
   try {
-    const st = (0, import_node_fs17.statSync)(path, { bigint: true });
+    const st = (0, import_node_fs18.statSync)(path, { bigint: true });
     return ((st.dev << 40n ^ st.ino ^ 1n) & 0xffffffffffffffffn).toString(16);
   } catch {
     return null;
@@ -3600,24 +3624,24 @@ function statusField(status, name) {
 function commandAttrs() {
   const attrs = { fds: [], fdsUnknown: false, ns: "", sigign: "0".repeat(16), sigblk: "0".repeat(16) };
   try {
-    const status = (0, import_node_fs17.readFileSync)("/proc/self/status", "utf8");
+    const status = (0, import_node_fs18.readFileSync)("/proc/self/status", "utf8");
     attrs.uid = statusField(status, "Uid");
     attrs.gid = statusField(status, "Gid");
     attrs.groups = statusField(status, "Groups");
     attrs.affinity = statusField(status, "Cpus_allowed_list");
-    const stat = (0, import_node_fs17.readFileSync)("/proc/self/stat", "utf8");
+    const stat = (0, import_node_fs18.readFileSync)("/proc/self/stat", "utf8");
     attrs.ctty = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[4] === "0" ? "no" : "yes";
-    const limits = (0, import_node_fs17.readFileSync)("/proc/self/limits", "utf8").split("\n").slice(1).filter((l) => l.trim());
+    const limits = (0, import_node_fs18.readFileSync)("/proc/self/limits", "utf8").split("\n").slice(1).filter((l) => l.trim());
     attrs.rlimits = limits.map((l) => l.slice(26).trim().split(/\s+/).slice(0, 2).map((v) => v === "unlimited" ? "inf" : v).join(":")).join(",");
   } catch {
   }
   return attrs;
 }
-var import_node_fs17, KEYED, OBSERVED, JOBSERVER_VARS, UNSEEN, MAX_SEEKS;
+var import_node_fs18, KEYED, OBSERVED, JOBSERVER_VARS, UNSEEN, MAX_SEEKS;
 var init_attributes = __esm({
   "src/memo/attributes.ts"() {
     "use strict";
-    import_node_fs17 = require("node:fs");
+    import_node_fs18 = require("node:fs");
     KEYED = {
       uid: "user ids",
       gid: "group ids",
@@ -3670,7 +3694,7 @@ var init_snapshots = __esm({
 // src/memo/context.ts
 function bytesIfStill(path, blob) {
   try {
-    const data = (0, import_node_fs18.readFileSync)(path);
+    const data = (0, import_node_fs19.readFileSync)(path);
     return sha256(data) === blob ? data : null;
   } catch {
     return null;
@@ -3678,6 +3702,16 @@ function bytesIfStill(path, blob) {
 }
 function contextOf(entry) {
   return Array.isArray(entry.context) ? entry.context.filter((c) => typeof c?.name === "string" && typeof c.value === "string") : [];
+}
+function byFd(data, chunks) {
+  const parts = /* @__PURE__ */ new Map();
+  let at = 0;
+  for (const c of chunks) {
+    if (!parts.has(c.fd)) parts.set(c.fd, []);
+    parts.get(c.fd).push(data.subarray(at, at + c.bytes));
+    at += c.bytes;
+  }
+  return new Map([...parts].map(([fd, bufs]) => [fd, Buffer.concat(bufs)]));
 }
 function envValue(env, name) {
   const prefix = `${name}=`;
@@ -3698,11 +3732,11 @@ function contextDifference(entry, env) {
   }
   return null;
 }
-var import_node_fs18, same, ContextSearch;
+var import_node_fs19, same, ContextSearch, MAX_SCRIPT_BYTES;
 var init_context = __esm({
   "src/memo/context.ts"() {
     "use strict";
-    import_node_fs18 = require("node:fs");
+    import_node_fs19 = require("node:fs");
     init_fingerprint();
     same = (a, b) => a.name === b.name && a.value === b.value;
     ContextSearch = class {
@@ -3719,6 +3753,8 @@ var init_context = __esm({
       known = /* @__PURE__ */ new Map();
       /** the values of each `NAME=value` seen, so that a thousand exec queries build one needle */
       valueOf = /* @__PURE__ */ new Map();
+      /** the files named in arguments, read once per identity */
+      scripts = /* @__PURE__ */ new Map();
       /** the command's own environment (the first exec query's): what every process inherits is handed on by none */
       inherited = null;
       /** A process's context values at its exec; their needles join those every blob is searched for from now on. */
@@ -3779,8 +3815,11 @@ var init_context = __esm({
           search((n) => holds(text, n));
         }
         if (unfound.length && left.stream) {
-          this.scan(left.stream.blob, left.stream.data);
-          search(this.heldBy(left.stream.blob));
+          for (const [fd, bytes] of byFd(left.stream.data, left.stream.chunks)) {
+            const key = `${left.stream.blob}#${fd}`;
+            this.scan(key, bytes);
+            search(this.heldBy(key));
+          }
         }
         for (const o of left.outputs) {
           if (!unfound.length) break;
@@ -3794,10 +3833,52 @@ var init_context = __esm({
         }
         return out.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
       }
+      /** The values whose bytes data holds (what flowed through a pipe inside a subtree). */
+      inBytes(values, data) {
+        return values.filter((v) => v.needle && holds(data, v.needle)).map(({ name, value }) => ({ name, value }));
+      }
+      /**
+       * The values whose variable a process names in its arguments or in a file its arguments name
+       * (a script: `bash -c '[ "$GITHUB_EVENT_NAME" = push ]'`, `bash step.sh`, `python3 ci.py`): such a
+       * program may test the value, and what it does then shows in no output, or only in its exit
+       * status. Short values included. A compiled program reading the variable is not seen.
+       */
+      mentionedBy(values, argv, cwd) {
+        if (!values.length) return [];
+        const texts = [Buffer.from(argv.join("\0"))];
+        for (const arg of argv) {
+          const text = this.scriptText(arg.startsWith("/") ? arg : `${cwd}/${arg}`);
+          if (text) texts.push(text);
+        }
+        return values.filter((v) => texts.some((t) => t.includes(v.name))).map(({ name, value }) => ({ name, value }));
+      }
+      /** A small regular file's bytes, remembered by its stat identity; null for anything else. */
+      scriptText(path) {
+        if (path.length > 4096 || path.includes("\0")) return null;
+        let st;
+        try {
+          st = (0, import_node_fs19.statSync)(path, { throwIfNoEntry: false });
+        } catch {
+          return null;
+        }
+        if (!st?.isFile() || st.size > MAX_SCRIPT_BYTES) return null;
+        const id = `${path}\0${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+        let text = this.scripts.get(id);
+        if (text === void 0) {
+          try {
+            text = (0, import_node_fs19.readFileSync)(path);
+          } catch {
+            text = null;
+          }
+          this.scripts.set(id, text);
+        }
+        return text;
+      }
       heldBy(blob) {
         return (n) => this.held.get(blob)?.get(n.key) === true;
       }
     };
+    MAX_SCRIPT_BYTES = 1024 * 1024;
   }
 });
 
@@ -3833,11 +3914,11 @@ function racyWindow2(s) {
 function sameFile(seen, st) {
   return st.isFile() && st.ino === seen.ino && st.dev === seen.dev && Number(st.size) === seen.size && st.mtimeNs === seen.mtimeNs && st.ctimeNs === seen.ctimeNs;
 }
-var import_node_fs19, import_node_crypto3, RACY_FINE_NS2, RACY_COARSE_NS2, CLOCK_SLACK_NS, PIN_MAX, Pins;
+var import_node_fs20, import_node_crypto3, RACY_FINE_NS2, RACY_COARSE_NS2, CLOCK_SLACK_NS, PIN_MAX, Pins;
 var init_pins = __esm({
   "src/memo/pins.ts"() {
     "use strict";
-    import_node_fs19 = require("node:fs");
+    import_node_fs20 = require("node:fs");
     import_node_crypto3 = require("node:crypto");
     init_observe();
     RACY_FINE_NS2 = 20000000n;
@@ -3926,20 +4007,20 @@ var init_pins = __esm({
       hash(path, seen, key) {
         let fd;
         try {
-          fd = (0, import_node_fs19.openSync)(path, import_node_fs19.constants.O_RDONLY | import_node_fs19.constants.O_NONBLOCK);
+          fd = (0, import_node_fs20.openSync)(path, import_node_fs20.constants.O_RDONLY | import_node_fs20.constants.O_NONBLOCK);
         } catch {
           return null;
         }
         try {
-          const before = (0, import_node_fs19.fstatSync)(fd, { bigint: true });
+          const before = (0, import_node_fs20.fstatSync)(fd, { bigint: true });
           if (!sameFile(seen, before)) return null;
           let digest = this.hasher.cached(path, before);
           if (digest === void 0) {
             const h = (0, import_node_crypto3.createHash)("sha256");
             const buf = Buffer.allocUnsafe(Math.min(1 << 20, seen.size + 1));
-            for (let n; (n = (0, import_node_fs19.readSync)(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+            for (let n; (n = (0, import_node_fs20.readSync)(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
             digest = h.digest("hex");
-            if (!sameFile(seen, (0, import_node_fs19.fstatSync)(fd, { bigint: true }))) return null;
+            if (!sameFile(seen, (0, import_node_fs20.fstatSync)(fd, { bigint: true }))) return null;
           }
           const now = BigInt(Date.now()) * 1000000n;
           const window = racyWindow2(seen);
@@ -3951,7 +4032,7 @@ var init_pins = __esm({
         } catch {
           return null;
         } finally {
-          (0, import_node_fs19.closeSync)(fd);
+          (0, import_node_fs20.closeSync)(fd);
         }
       }
     };
@@ -3993,7 +4074,7 @@ function statKey(path, nofollow) {
 }
 function lstatType(path) {
   try {
-    const st = (0, import_node_fs20.lstatSync)(path, { throwIfNoEntry: false });
+    const st = (0, import_node_fs21.lstatSync)(path, { throwIfNoEntry: false });
     return st ? typeOfMode(st.mode) : void 0;
   } catch {
     return void 0;
@@ -4038,11 +4119,11 @@ function uniquePairs(pairs) {
     return true;
   });
 }
-var import_node_fs20, import_node_path12, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, STORED2, TYPE_BITS, STRUCTURAL, SAVED_FD_MIN, SEEN_STDIN, MemoEngine;
+var import_node_fs21, import_node_path12, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, STORED2, TYPE_BITS, STRUCTURAL, SAVED_FD_MIN, SEEN_STDIN, MemoEngine;
 var init_engine = __esm({
   "src/memo/engine.ts"() {
     "use strict";
-    import_node_fs20 = require("node:fs");
+    import_node_fs21 = require("node:fs");
     import_node_path12 = require("node:path");
     init_fingerprint();
     init_observe();
@@ -4180,7 +4261,7 @@ var init_engine = __esm({
       decide = async (q) => {
         const started = performance.now();
         const context = this.context.valuesOf(q.env);
-        const passed = this.context.passedOn(context, q.argv, q.env, this.opts.ignoreEnv);
+        const passed = [...this.context.passedOn(context, q.argv, q.env, this.opts.ignoreEnv), ...this.context.mentionedBy(context, q.argv, q.cwd)];
         if (q.umask === null) {
           return this.letRun(q, { refused: "its umask could not be read (/proc/PID/status has none before Linux 4.7)" });
         }
@@ -4484,7 +4565,7 @@ var init_engine = __esm({
       hardLinks(outputs, inputs) {
         const names = /* @__PURE__ */ new Map();
         const key = (path) => {
-          const st = (0, import_node_fs20.lstatSync)(path, { throwIfNoEntry: false });
+          const st = (0, import_node_fs21.lstatSync)(path, { throwIfNoEntry: false });
           return st?.isFile() ? { id: `${st.dev}:${st.ino}`, links: st.nlink } : null;
         };
         const counts = /* @__PURE__ */ new Map();
@@ -4519,7 +4600,7 @@ var init_engine = __esm({
         const mtimes = /* @__PURE__ */ new Map();
         for (const o of outputs) {
           if (o.type !== "file") continue;
-          const st = (0, import_node_fs20.lstatSync)(this.opts.roots.load(o.path), { bigint: true, throwIfNoEntry: false });
+          const st = (0, import_node_fs21.lstatSync)(this.opts.roots.load(o.path), { bigint: true, throwIfNoEntry: false });
           if (st?.isFile()) mtimes.set(o.path, st.mtimeNs);
         }
         if (mtimes.size < 2) return;
@@ -4529,10 +4610,10 @@ var init_engine = __esm({
       /** A path's state now, the blob of a file stored (or found stored); a null state when it cannot be told. */
       stateNow(path) {
         try {
-          const st = (0, import_node_fs20.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
+          const st = (0, import_node_fs21.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
           if (!st) return { state: { path, type: "absent" }, stored: STORED2 };
           const mode = Number(st.mode) & 4095;
-          if (st.isSymbolicLink()) return { state: { path, type: "symlink", target: (0, import_node_fs20.readlinkSync)(path) }, stored: STORED2 };
+          if (st.isSymbolicLink()) return { state: { path, type: "symlink", target: (0, import_node_fs21.readlinkSync)(path) }, stored: STORED2 };
           if (st.isDirectory()) return { state: { path, type: "dir", mode }, stored: STORED2 };
           if (!st.isFile()) return { state: null, stored: STORED2 };
           const size = Number(st.size);
@@ -4627,10 +4708,13 @@ var init_engine = __esm({
           context.push(...f.context, ...this.answerOf.get(child.id)?.passed ?? []);
           const s = f.summary;
           const stream2 = [];
+          const piped = [];
           for (const c of f.stream) {
             const mine = c.dest === "null" ? null : asOwn(exec, c);
             if (mine) stream2.push(mine);
+            else if (c.dest !== "null") piped.push(c.data);
           }
+          if (piped.length) context.push(...this.context.inBytes(this.answerOf.get(exec.id)?.context ?? [], Buffer.concat(piped)));
           children.push([f.endAt, { kind: "replayed", inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, entryChanges: s.entryChanges }, stream2]);
         }
         const parts = mergeByPosition(own, children.sort((a, b) => a[0] - b[0]));
@@ -4657,14 +4741,14 @@ var init_engine = __esm({
         if (known === void 0) {
           known = null;
           try {
-            const fd = (0, import_node_fs20.openSync)(exe, "r");
+            const fd = (0, import_node_fs21.openSync)(exe, "r");
             try {
               const head = Buffer.alloc(256);
-              const line = head.subarray(0, (0, import_node_fs20.readSync)(fd, head, 0, head.length, 0)).toString("latin1").split("\n")[0];
+              const line = head.subarray(0, (0, import_node_fs21.readSync)(fd, head, 0, head.length, 0)).toString("latin1").split("\n")[0];
               const words = line.startsWith("#!") ? line.slice(2).trim().split(/\s+/) : [];
               known = ((0, import_node_path12.basename)(words[0] ?? "") === "env" ? words.find((w, i) => i > 0 && !w.startsWith("-")) : words[0]) ?? null;
             } finally {
-              (0, import_node_fs20.closeSync)(fd);
+              (0, import_node_fs21.closeSync)(fd);
             }
           } catch {
           }
@@ -4742,8 +4826,14 @@ var init_engine = __esm({
         const late = this.watchLate(exec, summary.inputs, summary.outputs, kept, readNs);
         const inputs = summary.inputs.map((spec, i) => toInput(spec, values[i] + (spec.kind === "stat" && values[i] !== "absent" ? suffixes.get(statKey(spec.path, spec.nofollow)) ?? "" : ""), this.opts.roots.store(spec.path)));
         const { stream, data } = await this.storeStream(folded.stream);
-        const context = await this.context.found(answer?.context ?? [], { inputs, outputs, stream: stream && data ? { blob: stream.blob, data } : null, below: folded.context });
+        const context = await this.context.found(answer?.context ?? [], {
+          inputs,
+          outputs,
+          stream: stream && data ? { blob: stream.blob, data, chunks: stream.chunks } : null,
+          below: [...folded.context, ...answer?.passed ?? []]
+        });
         if (typeof context === "string") return context;
+        folded.context = uniquePairs([...folded.context, ...context]);
         if (late.spoiled) return late.spoiled;
         const nowNs = this.builder.nowNs();
         const other = this.opts.otherRun?.(nowNs === null ? null : nowNs / 1e6 - exec.startMs);
@@ -4853,7 +4943,7 @@ var init_engine = __esm({
         for (const path of paths.sort()) {
           const noEffect = createdHere.has(path) && removedHere.has(path);
           if (!this.opts.roots.allows(path)) {
-            if (noEffect && !(0, import_node_fs20.lstatSync)(path, { throwIfNoEntry: false })) continue;
+            if (noEffect && !(0, import_node_fs21.lstatSync)(path, { throwIfNoEntry: false })) continue;
             return `it writes ${path}, outside the root`;
           }
           let state;
@@ -4918,7 +5008,7 @@ __export(explain_command_exports, {
 function stdioKind(fd) {
   try {
     if ((0, import_node_tty.isatty)(fd)) return "tty";
-    const st = (0, import_node_fs23.fstatSync)(fd);
+    const st = (0, import_node_fs24.fstatSync)(fd);
     if (st.isFIFO()) return "pipe";
     if (st.isSocket()) return "socket";
     if (st.isFile()) return "file";
@@ -4965,11 +5055,11 @@ ${EXPLAIN_USAGE}`);
   process.stdout.write("(children are judged against the files as they are now, before anything runs)\n");
   return 0;
 }
-var import_node_fs23, import_node_path15, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
+var import_node_fs24, import_node_path15, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
 var init_explain_command = __esm({
   "src/cli/explain-command.ts"() {
     "use strict";
-    import_node_fs23 = require("node:fs");
+    import_node_fs24 = require("node:fs");
     import_node_path15 = require("node:path");
     import_node_tty = require("node:tty");
     init_fingerprint();
@@ -5030,7 +5120,7 @@ init_args();
 init_common();
 
 // src/cli/gc-command.ts
-var import_node_fs15 = require("node:fs");
+var import_node_fs16 = require("node:fs");
 var import_node_path10 = require("node:path");
 init_store();
 init_args();
@@ -5045,7 +5135,7 @@ ${GC_USAGE}`);
   const max = parseSize(size);
   if (max === null) throw new UsageError(`--max-size "${size}" is not a size: write it like 500M, 5G or 1048576`);
   const dir = (0, import_node_path10.resolve)(String(options.get("store") ?? defaultStoreDir()));
-  if (!(0, import_node_fs15.existsSync)(dir)) {
+  if (!(0, import_node_fs16.existsSync)(dir)) {
     process.stderr.write(`processcache: no store at ${dir}: nothing to collect
 `);
     return 0;
@@ -5060,7 +5150,7 @@ ${GC_USAGE}`);
 
 // src/cli/run-command.ts
 var import_node_child_process2 = require("node:child_process");
-var import_node_fs21 = require("node:fs");
+var import_node_fs22 = require("node:fs");
 var import_node_os6 = require("node:os");
 var import_node_path13 = require("node:path");
 init_fingerprint();
@@ -5076,7 +5166,7 @@ var warn = (message) => {
 };
 function loadStatCache(path) {
   try {
-    const entries = JSON.parse((0, import_node_fs21.readFileSync)(path, "utf8"));
+    const entries = JSON.parse((0, import_node_fs22.readFileSync)(path, "utf8"));
     if (Array.isArray(entries)) return new FileHasher(entries.filter((e) => Array.isArray(e) && e.length === 3 && e.every((x) => typeof x === "string")));
   } catch {
   }
@@ -5106,8 +5196,8 @@ function writableInherited(fds) {
   return fds.flatMap((fd) => {
     if (jobserver.has(fd)) return [];
     try {
-      const flags = parseInt(/^flags:\s*([0-7]+)/m.exec((0, import_node_fs21.readFileSync)(`/proc/self/fdinfo/${fd}`, "utf8"))?.[1] ?? "0", 8);
-      const st = (0, import_node_fs21.fstatSync)(fd);
+      const flags = parseInt(/^flags:\s*([0-7]+)/m.exec((0, import_node_fs22.readFileSync)(`/proc/self/fdinfo/${fd}`, "utf8"))?.[1] ?? "0", 8);
+      const st = (0, import_node_fs22.fstatSync)(fd);
       const what = st.isFIFO() ? "a pipe" : st.isSocket() ? "a socket" : (flags & 3) === 2 ? "open for reading and writing" : null;
       return what ? [`fd ${fd} (${what})`] : [];
     } catch {
@@ -5152,6 +5242,10 @@ async function runMain(args) {
   }, RUN_USAGE);
   if (command.length === 0) throw new UsageError(`no command to run
 ${RUN_USAGE}`);
+  const undecodable = notUtf8();
+  if (undecodable) {
+    throw new UsageError(`${undecodable} is not valid UTF-8, and processcache (on Node) cannot pass such bytes on unchanged: run this command without processcache, or give it UTF-8`);
+  }
   const cwd = workingDir();
   if (cwd === null) {
     warn(`${CWD_GONE}: running ${command[0]} without the cache; cd to an existing directory to use it`);
@@ -5164,12 +5258,12 @@ ${RUN_USAGE}`);
   }
   const storeDir = (0, import_node_path13.resolve)(cwd, String(options.get("store") ?? defaultStoreDir()));
   const root = (0, import_node_path13.resolve)(cwd, String(options.get("root") ?? cwd));
-  if (!(0, import_node_fs21.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
+  if (!(0, import_node_fs22.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
   const minDurationMs = nonNegativeInt(options.get("min-duration-ms"), "min-duration-ms", 3);
   const ignoreEnv = ignoredEnv(lists.get("ignore-env"), forcedEnv(lists.get("env-input")));
   let store;
   try {
-    (0, import_node_fs21.mkdirSync)(storeDir, { recursive: true });
+    (0, import_node_fs22.mkdirSync)(storeDir, { recursive: true });
     store = new LocalStore(storeDir, !options.has("read-only"), warn);
   } catch (e) {
     warn(`the store at ${storeDir} cannot be used (${e.message}); running without the cache`);
@@ -5228,7 +5322,7 @@ ${RUN_USAGE}`);
   const statsPath = options.get("stats-json");
   if (typeof statsPath === "string") {
     try {
-      (0, import_node_fs21.writeFileSync)(statsPath, `${JSON.stringify(stats, null, 1)}
+      (0, import_node_fs22.writeFileSync)(statsPath, `${JSON.stringify(stats, null, 1)}
 `);
     } catch (e) {
       warn(`could not write ${statsPath}: ${e.message}`);
@@ -5238,7 +5332,7 @@ ${RUN_USAGE}`);
 }
 
 // src/cli/trace-command.ts
-var import_node_fs22 = require("node:fs");
+var import_node_fs23 = require("node:fs");
 var import_node_path14 = require("node:path");
 init_trace();
 init_args();
@@ -5252,7 +5346,7 @@ ${TRACE_USAGE}`);
   for (const w of [...builder.errors, ...warnings]) process.stderr.write(`processcache: warning: ${w}
 `);
   try {
-    (0, import_node_fs22.writeFileSync)(out, `${JSON.stringify(trace, null, 1)}
+    (0, import_node_fs23.writeFileSync)(out, `${JSON.stringify(trace, null, 1)}
 `);
   } catch (e) {
     process.stderr.write(`processcache: warning: could not write the trace to ${out}: ${e.message}

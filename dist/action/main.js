@@ -71991,6 +71991,8 @@ function defaultSyncConfig(keyPrefix, warn, progress) {
     bytesPerSecond: 20 * 1024 * 1024,
     warn,
     progress,
+    detail: () => {
+    },
     pickSlot: () => (0, import_node_crypto5.randomBytes)(1)[0] % 4,
     shareStat: () => false
   };
@@ -72010,6 +72012,7 @@ async function readSlot(t, cfg, slot, deadline) {
     cfg.warn(`the cache index (slot ${slot}) did not arrive within ${cfg.budgetMs / 1e3} s: going on without it`);
     return null;
   }
+  cfg.detail(found === null ? `index slot ${slot}: none` : `index slot ${slot}: ${found}`);
   if (found === null) return null;
   let text;
   try {
@@ -72077,7 +72080,9 @@ async function pull(local, t, cfg) {
     if (Date.now() > deadline) return;
     const name = `pack-${id}`;
     (0, import_node_fs5.rmSync)((0, import_node_path4.join)(t.dir, name), { recursive: true, force: true });
+    const began = Date.now();
     const found = await within(Math.max(0, deadline - Date.now()), t.restore(name, packKey(cfg, id)));
+    cfg.detail(`pack ${id} (${known.packs[id] ?? 0} bytes): ${found === "timeout" ? "out of time" : found === null ? "not fetched" : "fetched"} in ${Date.now() - began} ms`);
     if (found === "timeout" || found === null) return;
     const { bytes: got, bad } = adoptPack(local, (0, import_node_path4.join)(t.dir, name), byPack.get(id));
     if (bad) cfg.warn(`pack ${id}: ${bad} blobs do not match their hashes and were dropped`);
@@ -72130,6 +72135,7 @@ async function openBackends(cfg, layout, log3) {
   const sync = defaultSyncConfig(keyPrefix, log3.warn, log3.info);
   sync.maxUploadBytes = cfg.maxUploadBytes;
   sync.budgetMs = cfg.timeoutMs;
+  if (cfg.verbose) sync.detail = log3.info;
   const workspace = cfg.workspace.endsWith("/") ? cfg.workspace : `${cfg.workspace}/`;
   sync.shareStat = (path13) => !path13.startsWith(workspace) && !path13.startsWith(`${cfg.runnerTemp}/`);
   const transport = await actionsCacheTransport(layout.transfer, { timeoutMs: cfg.timeoutMs });

@@ -72030,6 +72030,8 @@ function defaultSyncConfig(keyPrefix, warn, progress) {
     bytesPerSecond: 20 * 1024 * 1024,
     warn,
     progress,
+    detail: () => {
+    },
     pickSlot: () => (0, import_node_crypto5.randomBytes)(1)[0] % 4,
     shareStat: () => false
   };
@@ -72112,7 +72114,9 @@ async function push(local, t, cfg, known) {
     const name2 = `pack-${p.id}`;
     stagePack(local, (0, import_node_path4.join)(t.dir, name2), p.blobs);
     result.uploads++;
+    const began = Date.now();
     const ok2 = await within(Math.max(0, deadline - Date.now()), t.save(name2, packKey(cfg, p.id)));
+    cfg.detail(`pack ${p.id} (${p.bytes} bytes, ${p.blobs.length} blobs): ${ok2 === true ? "uploaded" : ok2 === "timeout" ? "out of time" : "not uploaded"} in ${Date.now() - began} ms`);
     (0, import_node_fs5.rmSync)((0, import_node_path4.join)(t.dir, name2), { recursive: true, force: true });
     if (ok2 !== true && !(ok2 === false && await within(cfg.budgetMs, t.has(name2, packKey(cfg, p.id))) === true)) return;
     base.packs[p.id] = p.bytes;
@@ -72188,6 +72192,7 @@ async function openBackends(cfg, layout, log3) {
   const sync = defaultSyncConfig(keyPrefix, log3.warn, log3.info);
   sync.maxUploadBytes = cfg.maxUploadBytes;
   sync.budgetMs = cfg.timeoutMs;
+  if (cfg.verbose) sync.detail = log3.info;
   const workspace = cfg.workspace.endsWith("/") ? cfg.workspace : `${cfg.workspace}/`;
   sync.shareStat = (path12) => !path12.startsWith(workspace) && !path12.startsWith(`${cfg.runnerTemp}/`);
   const transport = await actionsCacheTransport(layout.transfer, { timeoutMs: cfg.timeoutMs });
