@@ -21,7 +21,8 @@ function setup(): { dir: string; store: string } {
 
 /** Every execution recorded, however short: sh and echo take a few ms. */
 function memo(command: string[], o: { dir: string; store: string; env: Record<string, string>; args?: string[] }): MemoRun {
-  const r = runMemo(command, { cwd: o.dir, store: o.store, env: { ...process.env, ...o.env }, args: ['--min-duration-ms', '0', ...(o.args ?? [])] });
+  // PWD is the directory itself: sh stats $PWD, and the checkout's own path (/work/main) holds "main"
+  const r = runMemo(command, { cwd: o.dir, store: o.store, env: { ...process.env, PWD: o.dir, ...o.env }, args: ['--min-duration-ms', '0', ...(o.args ?? [])] });
   assert.is(r.status, 0, r.stderr);
   return r;
 }
@@ -46,7 +47,7 @@ test('a program that writes $GITHUB_SHA to a file runs again on a new commit, an
   assert.is(readFileSync(`${dir}/v.txt`, 'utf8'), `${SHA_B}\n`);
   assert.match(reasonOf(b), /\$GITHUB_SHA: 0123456789abcdef.* -> fedcba9876543210.*, a value its outputs hold/, 'the miss names the variable');
   const explained = spawnSync(process.execPath, [CLI, 'explain', '--store', store, '--', 'sh', '-c', 'echo $GITHUB_SHA > v.txt'],
-    { cwd: dir, encoding: 'utf8', env: { ...process.env, GITHUB_SHA: 'aaaaaaa' + SHA_B.slice(7) } });
+    { cwd: dir, encoding: 'utf8', env: { ...process.env, PWD: dir, GITHUB_SHA: 'aaaaaaa' + SHA_B.slice(7) } });
   assert.match(explained.stdout, /\$GITHUB_SHA: /, 'explain names it too');
   assert.equal(counts(run(SHA_A)), [0, 1], 'back on the first commit: its entry is still there');
   assert.is(readFileSync(`${dir}/v.txt`, 'utf8'), `${SHA_A}\n`);
@@ -169,7 +170,7 @@ test('a variable only tested, whose value decides what is written or the exit st
   const { dir, store } = setup();
   const script = 'if [ "$GITHUB_EVENT_NAME" = push ]; then echo deploy > deployed; fi; test "$GITHUB_REF_NAME" = main';
   const run = (event: string, ref: string): MemoRun => runMemo(['sh', '-c', script],
-    { cwd: dir, store, env: { ...process.env, GITHUB_EVENT_NAME: event, GITHUB_REF_NAME: ref }, args: ['--min-duration-ms', '0'] });
+    { cwd: dir, store, env: { ...process.env, PWD: dir, GITHUB_EVENT_NAME: event, GITHUB_REF_NAME: ref }, args: ['--min-duration-ms', '0'] });
   assert.is(run('push', 'main').status, 0);
   spawnSync('rm', ['-f', `${dir}/deployed`]);
   const pr = run('pull_request', 'feature');
