@@ -2965,114 +2965,114 @@ var require_constants2 = __commonJS({
       LENIENT_FLAGS2[LENIENT_FLAGS2["CHUNKED_LENGTH"] = 2] = "CHUNKED_LENGTH";
       LENIENT_FLAGS2[LENIENT_FLAGS2["KEEP_ALIVE"] = 4] = "KEEP_ALIVE";
     })(LENIENT_FLAGS = exports2.LENIENT_FLAGS || (exports2.LENIENT_FLAGS = {}));
-    var METHODS;
-    (function(METHODS2) {
-      METHODS2[METHODS2["DELETE"] = 0] = "DELETE";
-      METHODS2[METHODS2["GET"] = 1] = "GET";
-      METHODS2[METHODS2["HEAD"] = 2] = "HEAD";
-      METHODS2[METHODS2["POST"] = 3] = "POST";
-      METHODS2[METHODS2["PUT"] = 4] = "PUT";
-      METHODS2[METHODS2["CONNECT"] = 5] = "CONNECT";
-      METHODS2[METHODS2["OPTIONS"] = 6] = "OPTIONS";
-      METHODS2[METHODS2["TRACE"] = 7] = "TRACE";
-      METHODS2[METHODS2["COPY"] = 8] = "COPY";
-      METHODS2[METHODS2["LOCK"] = 9] = "LOCK";
-      METHODS2[METHODS2["MKCOL"] = 10] = "MKCOL";
-      METHODS2[METHODS2["MOVE"] = 11] = "MOVE";
-      METHODS2[METHODS2["PROPFIND"] = 12] = "PROPFIND";
-      METHODS2[METHODS2["PROPPATCH"] = 13] = "PROPPATCH";
-      METHODS2[METHODS2["SEARCH"] = 14] = "SEARCH";
-      METHODS2[METHODS2["UNLOCK"] = 15] = "UNLOCK";
-      METHODS2[METHODS2["BIND"] = 16] = "BIND";
-      METHODS2[METHODS2["REBIND"] = 17] = "REBIND";
-      METHODS2[METHODS2["UNBIND"] = 18] = "UNBIND";
-      METHODS2[METHODS2["ACL"] = 19] = "ACL";
-      METHODS2[METHODS2["REPORT"] = 20] = "REPORT";
-      METHODS2[METHODS2["MKACTIVITY"] = 21] = "MKACTIVITY";
-      METHODS2[METHODS2["CHECKOUT"] = 22] = "CHECKOUT";
-      METHODS2[METHODS2["MERGE"] = 23] = "MERGE";
-      METHODS2[METHODS2["M-SEARCH"] = 24] = "M-SEARCH";
-      METHODS2[METHODS2["NOTIFY"] = 25] = "NOTIFY";
-      METHODS2[METHODS2["SUBSCRIBE"] = 26] = "SUBSCRIBE";
-      METHODS2[METHODS2["UNSUBSCRIBE"] = 27] = "UNSUBSCRIBE";
-      METHODS2[METHODS2["PATCH"] = 28] = "PATCH";
-      METHODS2[METHODS2["PURGE"] = 29] = "PURGE";
-      METHODS2[METHODS2["MKCALENDAR"] = 30] = "MKCALENDAR";
-      METHODS2[METHODS2["LINK"] = 31] = "LINK";
-      METHODS2[METHODS2["UNLINK"] = 32] = "UNLINK";
-      METHODS2[METHODS2["SOURCE"] = 33] = "SOURCE";
-      METHODS2[METHODS2["PRI"] = 34] = "PRI";
-      METHODS2[METHODS2["DESCRIBE"] = 35] = "DESCRIBE";
-      METHODS2[METHODS2["ANNOUNCE"] = 36] = "ANNOUNCE";
-      METHODS2[METHODS2["SETUP"] = 37] = "SETUP";
-      METHODS2[METHODS2["PLAY"] = 38] = "PLAY";
-      METHODS2[METHODS2["PAUSE"] = 39] = "PAUSE";
-      METHODS2[METHODS2["TEARDOWN"] = 40] = "TEARDOWN";
-      METHODS2[METHODS2["GET_PARAMETER"] = 41] = "GET_PARAMETER";
-      METHODS2[METHODS2["SET_PARAMETER"] = 42] = "SET_PARAMETER";
-      METHODS2[METHODS2["REDIRECT"] = 43] = "REDIRECT";
-      METHODS2[METHODS2["RECORD"] = 44] = "RECORD";
-      METHODS2[METHODS2["FLUSH"] = 45] = "FLUSH";
-    })(METHODS = exports2.METHODS || (exports2.METHODS = {}));
+    var METHODS2;
+    (function(METHODS3) {
+      METHODS3[METHODS3["DELETE"] = 0] = "DELETE";
+      METHODS3[METHODS3["GET"] = 1] = "GET";
+      METHODS3[METHODS3["HEAD"] = 2] = "HEAD";
+      METHODS3[METHODS3["POST"] = 3] = "POST";
+      METHODS3[METHODS3["PUT"] = 4] = "PUT";
+      METHODS3[METHODS3["CONNECT"] = 5] = "CONNECT";
+      METHODS3[METHODS3["OPTIONS"] = 6] = "OPTIONS";
+      METHODS3[METHODS3["TRACE"] = 7] = "TRACE";
+      METHODS3[METHODS3["COPY"] = 8] = "COPY";
+      METHODS3[METHODS3["LOCK"] = 9] = "LOCK";
+      METHODS3[METHODS3["MKCOL"] = 10] = "MKCOL";
+      METHODS3[METHODS3["MOVE"] = 11] = "MOVE";
+      METHODS3[METHODS3["PROPFIND"] = 12] = "PROPFIND";
+      METHODS3[METHODS3["PROPPATCH"] = 13] = "PROPPATCH";
+      METHODS3[METHODS3["SEARCH"] = 14] = "SEARCH";
+      METHODS3[METHODS3["UNLOCK"] = 15] = "UNLOCK";
+      METHODS3[METHODS3["BIND"] = 16] = "BIND";
+      METHODS3[METHODS3["REBIND"] = 17] = "REBIND";
+      METHODS3[METHODS3["UNBIND"] = 18] = "UNBIND";
+      METHODS3[METHODS3["ACL"] = 19] = "ACL";
+      METHODS3[METHODS3["REPORT"] = 20] = "REPORT";
+      METHODS3[METHODS3["MKACTIVITY"] = 21] = "MKACTIVITY";
+      METHODS3[METHODS3["CHECKOUT"] = 22] = "CHECKOUT";
+      METHODS3[METHODS3["MERGE"] = 23] = "MERGE";
+      METHODS3[METHODS3["M-SEARCH"] = 24] = "M-SEARCH";
+      METHODS3[METHODS3["NOTIFY"] = 25] = "NOTIFY";
+      METHODS3[METHODS3["SUBSCRIBE"] = 26] = "SUBSCRIBE";
+      METHODS3[METHODS3["UNSUBSCRIBE"] = 27] = "UNSUBSCRIBE";
+      METHODS3[METHODS3["PATCH"] = 28] = "PATCH";
+      METHODS3[METHODS3["PURGE"] = 29] = "PURGE";
+      METHODS3[METHODS3["MKCALENDAR"] = 30] = "MKCALENDAR";
+      METHODS3[METHODS3["LINK"] = 31] = "LINK";
+      METHODS3[METHODS3["UNLINK"] = 32] = "UNLINK";
+      METHODS3[METHODS3["SOURCE"] = 33] = "SOURCE";
+      METHODS3[METHODS3["PRI"] = 34] = "PRI";
+      METHODS3[METHODS3["DESCRIBE"] = 35] = "DESCRIBE";
+      METHODS3[METHODS3["ANNOUNCE"] = 36] = "ANNOUNCE";
+      METHODS3[METHODS3["SETUP"] = 37] = "SETUP";
+      METHODS3[METHODS3["PLAY"] = 38] = "PLAY";
+      METHODS3[METHODS3["PAUSE"] = 39] = "PAUSE";
+      METHODS3[METHODS3["TEARDOWN"] = 40] = "TEARDOWN";
+      METHODS3[METHODS3["GET_PARAMETER"] = 41] = "GET_PARAMETER";
+      METHODS3[METHODS3["SET_PARAMETER"] = 42] = "SET_PARAMETER";
+      METHODS3[METHODS3["REDIRECT"] = 43] = "REDIRECT";
+      METHODS3[METHODS3["RECORD"] = 44] = "RECORD";
+      METHODS3[METHODS3["FLUSH"] = 45] = "FLUSH";
+    })(METHODS2 = exports2.METHODS || (exports2.METHODS = {}));
     exports2.METHODS_HTTP = [
-      METHODS.DELETE,
-      METHODS.GET,
-      METHODS.HEAD,
-      METHODS.POST,
-      METHODS.PUT,
-      METHODS.CONNECT,
-      METHODS.OPTIONS,
-      METHODS.TRACE,
-      METHODS.COPY,
-      METHODS.LOCK,
-      METHODS.MKCOL,
-      METHODS.MOVE,
-      METHODS.PROPFIND,
-      METHODS.PROPPATCH,
-      METHODS.SEARCH,
-      METHODS.UNLOCK,
-      METHODS.BIND,
-      METHODS.REBIND,
-      METHODS.UNBIND,
-      METHODS.ACL,
-      METHODS.REPORT,
-      METHODS.MKACTIVITY,
-      METHODS.CHECKOUT,
-      METHODS.MERGE,
-      METHODS["M-SEARCH"],
-      METHODS.NOTIFY,
-      METHODS.SUBSCRIBE,
-      METHODS.UNSUBSCRIBE,
-      METHODS.PATCH,
-      METHODS.PURGE,
-      METHODS.MKCALENDAR,
-      METHODS.LINK,
-      METHODS.UNLINK,
-      METHODS.PRI,
+      METHODS2.DELETE,
+      METHODS2.GET,
+      METHODS2.HEAD,
+      METHODS2.POST,
+      METHODS2.PUT,
+      METHODS2.CONNECT,
+      METHODS2.OPTIONS,
+      METHODS2.TRACE,
+      METHODS2.COPY,
+      METHODS2.LOCK,
+      METHODS2.MKCOL,
+      METHODS2.MOVE,
+      METHODS2.PROPFIND,
+      METHODS2.PROPPATCH,
+      METHODS2.SEARCH,
+      METHODS2.UNLOCK,
+      METHODS2.BIND,
+      METHODS2.REBIND,
+      METHODS2.UNBIND,
+      METHODS2.ACL,
+      METHODS2.REPORT,
+      METHODS2.MKACTIVITY,
+      METHODS2.CHECKOUT,
+      METHODS2.MERGE,
+      METHODS2["M-SEARCH"],
+      METHODS2.NOTIFY,
+      METHODS2.SUBSCRIBE,
+      METHODS2.UNSUBSCRIBE,
+      METHODS2.PATCH,
+      METHODS2.PURGE,
+      METHODS2.MKCALENDAR,
+      METHODS2.LINK,
+      METHODS2.UNLINK,
+      METHODS2.PRI,
       // TODO(indutny): should we allow it with HTTP?
-      METHODS.SOURCE
+      METHODS2.SOURCE
     ];
     exports2.METHODS_ICE = [
-      METHODS.SOURCE
+      METHODS2.SOURCE
     ];
     exports2.METHODS_RTSP = [
-      METHODS.OPTIONS,
-      METHODS.DESCRIBE,
-      METHODS.ANNOUNCE,
-      METHODS.SETUP,
-      METHODS.PLAY,
-      METHODS.PAUSE,
-      METHODS.TEARDOWN,
-      METHODS.GET_PARAMETER,
-      METHODS.SET_PARAMETER,
-      METHODS.REDIRECT,
-      METHODS.RECORD,
-      METHODS.FLUSH,
+      METHODS2.OPTIONS,
+      METHODS2.DESCRIBE,
+      METHODS2.ANNOUNCE,
+      METHODS2.SETUP,
+      METHODS2.PLAY,
+      METHODS2.PAUSE,
+      METHODS2.TEARDOWN,
+      METHODS2.GET_PARAMETER,
+      METHODS2.SET_PARAMETER,
+      METHODS2.REDIRECT,
+      METHODS2.RECORD,
+      METHODS2.FLUSH,
       // For AirPlay
-      METHODS.GET,
-      METHODS.POST
+      METHODS2.GET,
+      METHODS2.POST
     ];
-    exports2.METHOD_MAP = utils_1.enumToMap(METHODS);
+    exports2.METHOD_MAP = utils_1.enumToMap(METHODS2);
     exports2.H_METHOD_MAP = {};
     Object.keys(exports2.METHOD_MAP).forEach((key) => {
       if (/^H/.test(key)) {
@@ -4275,7 +4275,7 @@ var require_util2 = __commonJS({
   "node_modules/undici/lib/web/fetch/util.js"(exports2, module2) {
     "use strict";
     var { Transform: Transform2 } = require("node:stream");
-    var zlib2 = require("node:zlib");
+    var zlib3 = require("node:zlib");
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
     var { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url();
@@ -4975,7 +4975,7 @@ var require_util2 = __commonJS({
             callback();
             return;
           }
-          this._inflateStream = (chunk[0] & 15) === 8 ? zlib2.createInflate(this.#zlibOptions) : zlib2.createInflateRaw(this.#zlibOptions);
+          this._inflateStream = (chunk[0] & 15) === 8 ? zlib3.createInflate(this.#zlibOptions) : zlib3.createInflateRaw(this.#zlibOptions);
           this._inflateStream.on("data", this.push.bind(this));
           this._inflateStream.on("end", () => this.push(null));
           this._inflateStream.on("error", (err) => this.destroy(err));
@@ -13716,7 +13716,7 @@ var require_fetch = __commonJS({
     } = require_response();
     var { HeadersList } = require_headers();
     var { Request, cloneRequest } = require_request2();
-    var zlib2 = require("node:zlib");
+    var zlib3 = require("node:zlib");
     var {
       bytesMatch,
       makePolicyContainer,
@@ -14678,23 +14678,23 @@ var require_fetch = __commonJS({
                 for (let i = codings.length - 1; i >= 0; --i) {
                   const coding = codings[i].trim();
                   if (coding === "x-gzip" || coding === "gzip") {
-                    decoders.push(zlib2.createGunzip({
+                    decoders.push(zlib3.createGunzip({
                       // Be less strict when decoding compressed responses, since sometimes
                       // servers send slightly invalid responses that are still accepted
                       // by common browsers.
                       // Always using Z_SYNC_FLUSH is what cURL does.
-                      flush: zlib2.constants.Z_SYNC_FLUSH,
-                      finishFlush: zlib2.constants.Z_SYNC_FLUSH
+                      flush: zlib3.constants.Z_SYNC_FLUSH,
+                      finishFlush: zlib3.constants.Z_SYNC_FLUSH
                     }));
                   } else if (coding === "deflate") {
                     decoders.push(createInflate({
-                      flush: zlib2.constants.Z_SYNC_FLUSH,
-                      finishFlush: zlib2.constants.Z_SYNC_FLUSH
+                      flush: zlib3.constants.Z_SYNC_FLUSH,
+                      finishFlush: zlib3.constants.Z_SYNC_FLUSH
                     }));
                   } else if (coding === "br") {
-                    decoders.push(zlib2.createBrotliDecompress({
-                      flush: zlib2.constants.BROTLI_OPERATION_FLUSH,
-                      finishFlush: zlib2.constants.BROTLI_OPERATION_FLUSH
+                    decoders.push(zlib3.createBrotliDecompress({
+                      flush: zlib3.constants.BROTLI_OPERATION_FLUSH,
+                      finishFlush: zlib3.constants.BROTLI_OPERATION_FLUSH
                     }));
                   } else {
                     decoders.length = 0;
@@ -18539,12 +18539,12 @@ var require_eventsource_stream = __commonJS({
       }
       return true;
     }
-    function isFieldName(line, length, field) {
-      if (length !== field.length) {
+    function isFieldName(line, length, field2) {
+      if (length !== field2.length) {
         return false;
       }
       for (let i = 0; i < length; i++) {
-        if (line[i] !== field[i]) {
+        if (line[i] !== field2[i]) {
           return false;
         }
       }
@@ -18745,13 +18745,13 @@ ${value}`;
           }
         }
       }
-      setEventFieldSize(field, size) {
-        const eventSize = this.eventSize - this.eventFieldSizes[field] + size;
+      setEventFieldSize(field2, size) {
+        const eventSize = this.eventSize - this.eventFieldSizes[field2] + size;
         if (this.maxEventSize > 0 && eventSize > this.maxEventSize) {
           throw createMaxEventSizeExceededError();
         }
         this.eventSize = eventSize;
-        this.eventFieldSizes[field] = size;
+        this.eventFieldSizes[field2] = size;
       }
       /**
        * @param {EventSourceStreamEvent} event
@@ -39254,17 +39254,17 @@ var init_bufferHelpers_common = __esm({
 });
 
 // node_modules/@azure/storage-common/dist/esm/crc64.js
-var import_node_module, import_node_path3, import_node_url, __isNode__, require2, __filename, __dirname, NativeCRC64;
+var import_node_module, import_node_path4, import_node_url, __isNode__, require2, __filename, __dirname, NativeCRC64;
 var init_crc64 = __esm({
   "node_modules/@azure/storage-common/dist/esm/crc64.js"() {
     import_node_module = require("node:module");
-    import_node_path3 = require("node:path");
+    import_node_path4 = require("node:path");
     import_node_url = require("node:url");
     __isNode__ = typeof process === "object" && typeof process.versions === "object" && typeof process.versions.node === "string";
     if (__isNode__) {
       require2 = (0, import_node_module.createRequire)(__pcMetaUrl);
       __filename = (0, import_node_url.fileURLToPath)(__pcMetaUrl);
-      __dirname = (0, import_node_path3.dirname)(__filename);
+      __dirname = (0, import_node_path4.dirname)(__filename);
     }
     NativeCRC64 = (() => {
       var _scriptDir = typeof document !== "undefined" && document.currentScript ? document.currentScript.src : void 0;
@@ -42807,10 +42807,10 @@ ${key}:${decodeURIComponent(lowercaseQueries[key])}`;
 });
 
 // node_modules/@azure/storage-common/dist/esm/credentials/StorageSharedKeyCredential.js
-var import_node_crypto2, StorageSharedKeyCredential;
+var import_node_crypto3, StorageSharedKeyCredential;
 var init_StorageSharedKeyCredential = __esm({
   "node_modules/@azure/storage-common/dist/esm/credentials/StorageSharedKeyCredential.js"() {
-    import_node_crypto2 = require("node:crypto");
+    import_node_crypto3 = require("node:crypto");
     init_StorageSharedKeyCredentialPolicy();
     init_Credential();
     StorageSharedKeyCredential = class extends Credential {
@@ -42847,7 +42847,7 @@ var init_StorageSharedKeyCredential = __esm({
        * @param stringToSign -
        */
       computeHMACSHA256(stringToSign) {
-        return (0, import_node_crypto2.createHmac)("sha256", this.accountKey).update(stringToSign, "utf8").digest("base64");
+        return (0, import_node_crypto3.createHmac)("sha256", this.accountKey).update(stringToSign, "utf8").digest("base64");
       }
     };
   }
@@ -43286,7 +43286,7 @@ function storageSharedKeyCredentialPolicy(options) {
       getHeaderValueToSign(request, HeaderConstants.IF_UNMODIFIED_SINCE),
       getHeaderValueToSign(request, HeaderConstants.RANGE)
     ].join("\n") + "\n" + getCanonicalizedHeadersString(request) + getCanonicalizedResourceString(request);
-    const signature = (0, import_node_crypto3.createHmac)("sha256", options.accountKey).update(stringToSign, "utf8").digest("base64");
+    const signature = (0, import_node_crypto4.createHmac)("sha256", options.accountKey).update(stringToSign, "utf8").digest("base64");
     request.headers.set(HeaderConstants.AUTHORIZATION, `SharedKey ${options.accountName}:${signature}`);
   }
   function getHeaderValueToSign(request, headerName) {
@@ -43353,10 +43353,10 @@ ${key}:${decodeURIComponent(lowercaseQueries[key])}`;
     }
   };
 }
-var import_node_crypto3, storageSharedKeyCredentialPolicyName;
+var import_node_crypto4, storageSharedKeyCredentialPolicyName;
 var init_StorageSharedKeyCredentialPolicyV2 = __esm({
   "node_modules/@azure/storage-common/dist/esm/policies/StorageSharedKeyCredentialPolicyV2.js"() {
-    import_node_crypto3 = require("node:crypto");
+    import_node_crypto4 = require("node:crypto");
     init_constants5();
     init_utils_common();
     init_SharedKeyComparator();
@@ -43391,10 +43391,10 @@ var init_StorageRequestFailureDetailsParserPolicy = __esm({
 });
 
 // node_modules/@azure/storage-common/dist/esm/credentials/UserDelegationKeyCredential.js
-var import_node_crypto4, UserDelegationKeyCredential;
+var import_node_crypto5, UserDelegationKeyCredential;
 var init_UserDelegationKeyCredential = __esm({
   "node_modules/@azure/storage-common/dist/esm/credentials/UserDelegationKeyCredential.js"() {
-    import_node_crypto4 = require("node:crypto");
+    import_node_crypto5 = require("node:crypto");
     UserDelegationKeyCredential = class {
       /**
        * Azure Storage account name; readonly.
@@ -43424,7 +43424,7 @@ var init_UserDelegationKeyCredential = __esm({
        * @param stringToSign -
        */
       computeHMACSHA256(stringToSign) {
-        return (0, import_node_crypto4.createHmac)("sha256", this.key).update(stringToSign, "utf8").digest("base64");
+        return (0, import_node_crypto5.createHmac)("sha256", this.key).update(stringToSign, "utf8").digest("base64");
       }
     };
   }
@@ -60102,8 +60102,8 @@ var init_AvroParser = __esm({
             if (!schema.fields) {
               throw new Error(`Required attribute 'fields' doesn't exist on schema: ${schema}`);
             }
-            for (const field of schema.fields) {
-              fields[field.name] = _AvroType.fromSchema(field.type);
+            for (const field2 of schema.fields) {
+              fields[field2.name] = _AvroType.fromSchema(field2.type);
             }
             return new AvroRecordType(fields, schema.name);
           case AvroComplex.ENUM:
@@ -61683,7 +61683,7 @@ async function streamToBuffer(stream2, buffer3, offset, end, encoding) {
 }
 async function readStreamToLocalFile(rs, file) {
   return new Promise((resolve4, reject) => {
-    const ws = import_node_fs3.default.createWriteStream(file);
+    const ws = import_node_fs4.default.createWriteStream(file);
     rs.on("error", (err) => {
       reject(err);
     });
@@ -61694,14 +61694,14 @@ async function readStreamToLocalFile(rs, file) {
     rs.pipe(ws);
   });
 }
-var import_node_fs3, import_node_util4, fsStat, fsCreateReadStream;
+var import_node_fs4, import_node_util4, fsStat, fsCreateReadStream;
 var init_utils3 = __esm({
   "node_modules/@azure/storage-blob/dist/esm/utils/utils.js"() {
-    import_node_fs3 = __toESM(require("node:fs"), 1);
+    import_node_fs4 = __toESM(require("node:fs"), 1);
     import_node_util4 = __toESM(require("node:util"), 1);
     init_constants6();
-    fsStat = import_node_util4.default.promisify(import_node_fs3.default.stat);
-    fsCreateReadStream = import_node_fs3.default.createReadStream;
+    fsStat = import_node_util4.default.promisify(import_node_fs4.default.stat);
+    fsCreateReadStream = import_node_fs4.default.createReadStream;
   }
 });
 
@@ -66832,13 +66832,13 @@ var require_reflection_info = __commonJS({
       RepeatType2[RepeatType2["PACKED"] = 1] = "PACKED";
       RepeatType2[RepeatType2["UNPACKED"] = 2] = "UNPACKED";
     })(RepeatType = exports2.RepeatType || (exports2.RepeatType = {}));
-    function normalizeFieldInfo(field) {
+    function normalizeFieldInfo(field2) {
       var _a2, _b, _c, _d;
-      field.localName = (_a2 = field.localName) !== null && _a2 !== void 0 ? _a2 : lower_camel_case_1.lowerCamelCase(field.name);
-      field.jsonName = (_b = field.jsonName) !== null && _b !== void 0 ? _b : lower_camel_case_1.lowerCamelCase(field.name);
-      field.repeat = (_c = field.repeat) !== null && _c !== void 0 ? _c : RepeatType.NO;
-      field.opt = (_d = field.opt) !== null && _d !== void 0 ? _d : field.repeat ? false : field.oneof ? false : field.kind == "message";
-      return field;
+      field2.localName = (_a2 = field2.localName) !== null && _a2 !== void 0 ? _a2 : lower_camel_case_1.lowerCamelCase(field2.name);
+      field2.jsonName = (_b = field2.jsonName) !== null && _b !== void 0 ? _b : lower_camel_case_1.lowerCamelCase(field2.name);
+      field2.repeat = (_c = field2.repeat) !== null && _c !== void 0 ? _c : RepeatType.NO;
+      field2.opt = (_d = field2.opt) !== null && _d !== void 0 ? _d : field2.repeat ? false : field2.oneof ? false : field2.kind == "message";
+      return field2;
     }
     exports2.normalizeFieldInfo = normalizeFieldInfo;
     function readFieldOptions(messageType, fieldName, extensionName, extensionType) {
@@ -66952,27 +66952,27 @@ var require_reflection_type_check = __commonJS({
         if (this.data)
           return;
         const req = [], known = [], oneofs = [];
-        for (let field of this.fields) {
-          if (field.oneof) {
-            if (!oneofs.includes(field.oneof)) {
-              oneofs.push(field.oneof);
-              req.push(field.oneof);
-              known.push(field.oneof);
+        for (let field2 of this.fields) {
+          if (field2.oneof) {
+            if (!oneofs.includes(field2.oneof)) {
+              oneofs.push(field2.oneof);
+              req.push(field2.oneof);
+              known.push(field2.oneof);
             }
           } else {
-            known.push(field.localName);
-            switch (field.kind) {
+            known.push(field2.localName);
+            switch (field2.kind) {
               case "scalar":
               case "enum":
-                if (!field.opt || field.repeat)
-                  req.push(field.localName);
+                if (!field2.opt || field2.repeat)
+                  req.push(field2.localName);
                 break;
               case "message":
-                if (field.repeat)
-                  req.push(field.localName);
+                if (field2.repeat)
+                  req.push(field2.localName);
                 break;
               case "map":
-                req.push(field.localName);
+                req.push(field2.localName);
                 break;
             }
           }
@@ -67021,32 +67021,32 @@ var require_reflection_type_check = __commonJS({
             return false;
           if (group.oneofKind === void 0)
             continue;
-          const field = this.fields.find((f) => f.localName === group.oneofKind);
-          if (!field)
+          const field2 = this.fields.find((f) => f.localName === group.oneofKind);
+          if (!field2)
             return false;
-          if (!this.field(group[group.oneofKind], field, allowExcessProperties, depth))
+          if (!this.field(group[group.oneofKind], field2, allowExcessProperties, depth))
             return false;
         }
-        for (const field of this.fields) {
-          if (field.oneof !== void 0)
+        for (const field2 of this.fields) {
+          if (field2.oneof !== void 0)
             continue;
-          if (!this.field(message[field.localName], field, allowExcessProperties, depth))
+          if (!this.field(message[field2.localName], field2, allowExcessProperties, depth))
             return false;
         }
         return true;
       }
-      field(arg, field, allowExcessProperties, depth) {
-        let repeated = field.repeat;
-        switch (field.kind) {
+      field(arg, field2, allowExcessProperties, depth) {
+        let repeated = field2.repeat;
+        switch (field2.kind) {
           case "scalar":
             if (arg === void 0)
-              return field.opt;
+              return field2.opt;
             if (repeated)
-              return this.scalars(arg, field.T, depth, field.L);
-            return this.scalar(arg, field.T, field.L);
+              return this.scalars(arg, field2.T, depth, field2.L);
+            return this.scalar(arg, field2.T, field2.L);
           case "enum":
             if (arg === void 0)
-              return field.opt;
+              return field2.opt;
             if (repeated)
               return this.scalars(arg, reflection_info_1.ScalarType.INT32, depth);
             return this.scalar(arg, reflection_info_1.ScalarType.INT32);
@@ -67054,22 +67054,22 @@ var require_reflection_type_check = __commonJS({
             if (arg === void 0)
               return true;
             if (repeated)
-              return this.messages(arg, field.T(), allowExcessProperties, depth);
-            return this.message(arg, field.T(), allowExcessProperties, depth);
+              return this.messages(arg, field2.T(), allowExcessProperties, depth);
+            return this.message(arg, field2.T(), allowExcessProperties, depth);
           case "map":
             if (typeof arg != "object" || arg === null)
               return false;
             if (depth < 2)
               return true;
-            if (!this.mapKeys(arg, field.K, depth))
+            if (!this.mapKeys(arg, field2.K, depth))
               return false;
-            switch (field.V.kind) {
+            switch (field2.V.kind) {
               case "scalar":
-                return this.scalars(Object.values(arg), field.V.T, depth, field.V.L);
+                return this.scalars(Object.values(arg), field2.V.T, depth, field2.V.L);
               case "enum":
                 return this.scalars(Object.values(arg), reflection_info_1.ScalarType.INT32, depth);
               case "message":
-                return this.messages(Object.values(arg), field.V.T(), allowExcessProperties, depth);
+                return this.messages(Object.values(arg), field2.V.T(), allowExcessProperties, depth);
             }
             break;
         }
@@ -67200,10 +67200,10 @@ var require_reflection_json_reader = __commonJS({
         if (this.fMap === void 0) {
           this.fMap = {};
           const fieldsInput = (_a2 = this.info.fields) !== null && _a2 !== void 0 ? _a2 : [];
-          for (const field of fieldsInput) {
-            this.fMap[field.name] = field;
-            this.fMap[field.jsonName] = field;
-            this.fMap[field.localName] = field;
+          for (const field2 of fieldsInput) {
+            this.fMap[field2.name] = field2;
+            this.fMap[field2.jsonName] = field2;
+            this.fMap[field2.localName] = field2;
           }
         }
       }
@@ -67229,93 +67229,93 @@ var require_reflection_json_reader = __commonJS({
         this.prepare();
         const oneofsHandled = [];
         for (const [jsonKey, jsonValue] of Object.entries(input)) {
-          const field = this.fMap[jsonKey];
-          if (!field) {
+          const field2 = this.fMap[jsonKey];
+          if (!field2) {
             if (!options.ignoreUnknownFields)
               throw new Error(`Found unknown field while reading ${this.info.typeName} from JSON format. JSON key: ${jsonKey}`);
             continue;
           }
-          const localName = field.localName;
+          const localName = field2.localName;
           let target;
-          if (field.oneof) {
-            if (jsonValue === null && (field.kind !== "enum" || field.T()[0] !== "google.protobuf.NullValue")) {
+          if (field2.oneof) {
+            if (jsonValue === null && (field2.kind !== "enum" || field2.T()[0] !== "google.protobuf.NullValue")) {
               continue;
             }
-            if (oneofsHandled.includes(field.oneof))
-              throw new Error(`Multiple members of the oneof group "${field.oneof}" of ${this.info.typeName} are present in JSON.`);
-            oneofsHandled.push(field.oneof);
-            target = message[field.oneof] = {
+            if (oneofsHandled.includes(field2.oneof))
+              throw new Error(`Multiple members of the oneof group "${field2.oneof}" of ${this.info.typeName} are present in JSON.`);
+            oneofsHandled.push(field2.oneof);
+            target = message[field2.oneof] = {
               oneofKind: localName
             };
           } else {
             target = message;
           }
-          if (field.kind == "map") {
+          if (field2.kind == "map") {
             if (jsonValue === null) {
               continue;
             }
-            this.assert(json_typings_1.isJsonObject(jsonValue), field.name, jsonValue);
+            this.assert(json_typings_1.isJsonObject(jsonValue), field2.name, jsonValue);
             const fieldObj = target[localName];
             for (const [jsonObjKey, jsonObjValue] of Object.entries(jsonValue)) {
-              this.assert(jsonObjValue !== null, field.name + " map value", null);
+              this.assert(jsonObjValue !== null, field2.name + " map value", null);
               let val;
-              switch (field.V.kind) {
+              switch (field2.V.kind) {
                 case "message":
-                  val = field.V.T().internalJsonRead(jsonObjValue, options);
+                  val = field2.V.T().internalJsonRead(jsonObjValue, options);
                   break;
                 case "enum":
-                  val = this.enum(field.V.T(), jsonObjValue, field.name, options.ignoreUnknownFields);
+                  val = this.enum(field2.V.T(), jsonObjValue, field2.name, options.ignoreUnknownFields);
                   if (val === false)
                     continue;
                   break;
                 case "scalar":
-                  val = this.scalar(jsonObjValue, field.V.T, field.V.L, field.name);
+                  val = this.scalar(jsonObjValue, field2.V.T, field2.V.L, field2.name);
                   break;
               }
-              this.assert(val !== void 0, field.name + " map value", jsonObjValue);
+              this.assert(val !== void 0, field2.name + " map value", jsonObjValue);
               let key = jsonObjKey;
-              if (field.K == reflection_info_1.ScalarType.BOOL)
+              if (field2.K == reflection_info_1.ScalarType.BOOL)
                 key = key == "true" ? true : key == "false" ? false : key;
-              key = this.scalar(key, field.K, reflection_info_1.LongType.STRING, field.name).toString();
+              key = this.scalar(key, field2.K, reflection_info_1.LongType.STRING, field2.name).toString();
               fieldObj[key] = val;
             }
-          } else if (field.repeat) {
+          } else if (field2.repeat) {
             if (jsonValue === null)
               continue;
-            this.assert(Array.isArray(jsonValue), field.name, jsonValue);
+            this.assert(Array.isArray(jsonValue), field2.name, jsonValue);
             const fieldArr = target[localName];
             for (const jsonItem of jsonValue) {
-              this.assert(jsonItem !== null, field.name, null);
+              this.assert(jsonItem !== null, field2.name, null);
               let val;
-              switch (field.kind) {
+              switch (field2.kind) {
                 case "message":
-                  val = field.T().internalJsonRead(jsonItem, options);
+                  val = field2.T().internalJsonRead(jsonItem, options);
                   break;
                 case "enum":
-                  val = this.enum(field.T(), jsonItem, field.name, options.ignoreUnknownFields);
+                  val = this.enum(field2.T(), jsonItem, field2.name, options.ignoreUnknownFields);
                   if (val === false)
                     continue;
                   break;
                 case "scalar":
-                  val = this.scalar(jsonItem, field.T, field.L, field.name);
+                  val = this.scalar(jsonItem, field2.T, field2.L, field2.name);
                   break;
               }
-              this.assert(val !== void 0, field.name, jsonValue);
+              this.assert(val !== void 0, field2.name, jsonValue);
               fieldArr.push(val);
             }
           } else {
-            switch (field.kind) {
+            switch (field2.kind) {
               case "message":
-                if (jsonValue === null && field.T().typeName != "google.protobuf.Value") {
-                  this.assert(field.oneof === void 0, field.name + " (oneof member)", null);
+                if (jsonValue === null && field2.T().typeName != "google.protobuf.Value") {
+                  this.assert(field2.oneof === void 0, field2.name + " (oneof member)", null);
                   continue;
                 }
-                target[localName] = field.T().internalJsonRead(jsonValue, options, target[localName]);
+                target[localName] = field2.T().internalJsonRead(jsonValue, options, target[localName]);
                 break;
               case "enum":
                 if (jsonValue === null)
                   continue;
-                let val = this.enum(field.T(), jsonValue, field.name, options.ignoreUnknownFields);
+                let val = this.enum(field2.T(), jsonValue, field2.name, options.ignoreUnknownFields);
                 if (val === false)
                   continue;
                 target[localName] = val;
@@ -67323,7 +67323,7 @@ var require_reflection_json_reader = __commonJS({
               case "scalar":
                 if (jsonValue === null)
                   continue;
-                target[localName] = this.scalar(jsonValue, field.T, field.L, field.name);
+                target[localName] = this.scalar(jsonValue, field2.T, field2.L, field2.name);
                 break;
             }
           }
@@ -67498,49 +67498,49 @@ var require_reflection_json_writer = __commonJS({
        */
       write(message, options) {
         const json = {}, source = message;
-        for (const field of this.fields) {
-          if (!field.oneof) {
-            let jsonValue2 = this.field(field, source[field.localName], options);
+        for (const field2 of this.fields) {
+          if (!field2.oneof) {
+            let jsonValue2 = this.field(field2, source[field2.localName], options);
             if (jsonValue2 !== void 0)
-              json[options.useProtoFieldName ? field.name : field.jsonName] = jsonValue2;
+              json[options.useProtoFieldName ? field2.name : field2.jsonName] = jsonValue2;
             continue;
           }
-          const group = source[field.oneof];
-          if (group.oneofKind !== field.localName)
+          const group = source[field2.oneof];
+          if (group.oneofKind !== field2.localName)
             continue;
-          const opt = field.kind == "scalar" || field.kind == "enum" ? Object.assign(Object.assign({}, options), { emitDefaultValues: true }) : options;
-          let jsonValue = this.field(field, group[field.localName], opt);
+          const opt = field2.kind == "scalar" || field2.kind == "enum" ? Object.assign(Object.assign({}, options), { emitDefaultValues: true }) : options;
+          let jsonValue = this.field(field2, group[field2.localName], opt);
           assert_1.assert(jsonValue !== void 0);
-          json[options.useProtoFieldName ? field.name : field.jsonName] = jsonValue;
+          json[options.useProtoFieldName ? field2.name : field2.jsonName] = jsonValue;
         }
         return json;
       }
-      field(field, value, options) {
+      field(field2, value, options) {
         let jsonValue = void 0;
-        if (field.kind == "map") {
+        if (field2.kind == "map") {
           assert_1.assert(typeof value == "object" && value !== null);
           const jsonObj = {};
-          switch (field.V.kind) {
+          switch (field2.V.kind) {
             case "scalar":
               for (const [entryKey2, entryValue] of Object.entries(value)) {
-                const val = this.scalar(field.V.T, entryValue, field.name, false, true);
+                const val = this.scalar(field2.V.T, entryValue, field2.name, false, true);
                 assert_1.assert(val !== void 0);
                 jsonObj[entryKey2.toString()] = val;
               }
               break;
             case "message":
-              const messageType = field.V.T();
+              const messageType = field2.V.T();
               for (const [entryKey2, entryValue] of Object.entries(value)) {
-                const val = this.message(messageType, entryValue, field.name, options);
+                const val = this.message(messageType, entryValue, field2.name, options);
                 assert_1.assert(val !== void 0);
                 jsonObj[entryKey2.toString()] = val;
               }
               break;
             case "enum":
-              const enumInfo = field.V.T();
+              const enumInfo = field2.V.T();
               for (const [entryKey2, entryValue] of Object.entries(value)) {
                 assert_1.assert(entryValue === void 0 || typeof entryValue == "number");
-                const val = this.enum(enumInfo, entryValue, field.name, false, true, options.enumAsInteger);
+                const val = this.enum(enumInfo, entryValue, field2.name, false, true, options.enumAsInteger);
                 assert_1.assert(val !== void 0);
                 jsonObj[entryKey2.toString()] = val;
               }
@@ -67548,30 +67548,30 @@ var require_reflection_json_writer = __commonJS({
           }
           if (options.emitDefaultValues || Object.keys(jsonObj).length > 0)
             jsonValue = jsonObj;
-        } else if (field.repeat) {
+        } else if (field2.repeat) {
           assert_1.assert(Array.isArray(value));
           const jsonArr = [];
-          switch (field.kind) {
+          switch (field2.kind) {
             case "scalar":
               for (let i = 0; i < value.length; i++) {
-                const val = this.scalar(field.T, value[i], field.name, field.opt, true);
+                const val = this.scalar(field2.T, value[i], field2.name, field2.opt, true);
                 assert_1.assert(val !== void 0);
                 jsonArr.push(val);
               }
               break;
             case "enum":
-              const enumInfo = field.T();
+              const enumInfo = field2.T();
               for (let i = 0; i < value.length; i++) {
                 assert_1.assert(value[i] === void 0 || typeof value[i] == "number");
-                const val = this.enum(enumInfo, value[i], field.name, field.opt, true, options.enumAsInteger);
+                const val = this.enum(enumInfo, value[i], field2.name, field2.opt, true, options.enumAsInteger);
                 assert_1.assert(val !== void 0);
                 jsonArr.push(val);
               }
               break;
             case "message":
-              const messageType = field.T();
+              const messageType = field2.T();
               for (let i = 0; i < value.length; i++) {
-                const val = this.message(messageType, value[i], field.name, options);
+                const val = this.message(messageType, value[i], field2.name, options);
                 assert_1.assert(val !== void 0);
                 jsonArr.push(val);
               }
@@ -67580,15 +67580,15 @@ var require_reflection_json_writer = __commonJS({
           if (options.emitDefaultValues || jsonArr.length > 0 || options.emitDefaultValues)
             jsonValue = jsonArr;
         } else {
-          switch (field.kind) {
+          switch (field2.kind) {
             case "scalar":
-              jsonValue = this.scalar(field.T, value, field.name, field.opt, options.emitDefaultValues);
+              jsonValue = this.scalar(field2.T, value, field2.name, field2.opt, options.emitDefaultValues);
               break;
             case "enum":
-              jsonValue = this.enum(field.T(), value, field.name, field.opt, options.emitDefaultValues, options.enumAsInteger);
+              jsonValue = this.enum(field2.T(), value, field2.name, field2.opt, options.emitDefaultValues, options.enumAsInteger);
               break;
             case "message":
-              jsonValue = this.message(field.T(), value, field.name, options);
+              jsonValue = this.message(field2.T(), value, field2.name, options);
               break;
           }
         }
@@ -67751,7 +67751,7 @@ var require_reflection_binary_reader = __commonJS({
         var _a2;
         if (!this.fieldNoToField) {
           const fieldsInput = (_a2 = this.info.fields) !== null && _a2 !== void 0 ? _a2 : [];
-          this.fieldNoToField = new Map(fieldsInput.map((field) => [field.no, field]));
+          this.fieldNoToField = new Map(fieldsInput.map((field2) => [field2.no, field2]));
         }
       }
       /**
@@ -67767,8 +67767,8 @@ var require_reflection_binary_reader = __commonJS({
         this.prepare();
         const end = length === void 0 ? reader.len : reader.pos + length;
         while (reader.pos < end) {
-          const [fieldNo, wireType] = reader.tag(), field = this.fieldNoToField.get(fieldNo);
-          if (!field) {
+          const [fieldNo, wireType] = reader.tag(), field2 = this.fieldNoToField.get(fieldNo);
+          if (!field2) {
             let u = options.readUnknownField;
             if (u == "throw")
               throw new Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.info.typeName}`);
@@ -67777,19 +67777,19 @@ var require_reflection_binary_reader = __commonJS({
               (u === true ? binary_format_contract_1.UnknownFieldHandler.onRead : u)(this.info.typeName, message, fieldNo, wireType, d);
             continue;
           }
-          let target = message, repeated = field.repeat, localName = field.localName;
-          if (field.oneof) {
-            target = target[field.oneof];
+          let target = message, repeated = field2.repeat, localName = field2.localName;
+          if (field2.oneof) {
+            target = target[field2.oneof];
             if (target.oneofKind !== localName)
-              target = message[field.oneof] = {
+              target = message[field2.oneof] = {
                 oneofKind: localName
               };
           }
-          switch (field.kind) {
+          switch (field2.kind) {
             case "scalar":
             case "enum":
-              let T = field.kind == "enum" ? reflection_info_1.ScalarType.INT32 : field.T;
-              let L = field.kind == "scalar" ? field.L : void 0;
+              let T = field2.kind == "enum" ? reflection_info_1.ScalarType.INT32 : field2.T;
+              let L = field2.kind == "scalar" ? field2.L : void 0;
               if (repeated) {
                 let arr = target[localName];
                 if (wireType == binary_format_contract_1.WireType.LengthDelimited && T != reflection_info_1.ScalarType.STRING && T != reflection_info_1.ScalarType.BYTES) {
@@ -67804,13 +67804,13 @@ var require_reflection_binary_reader = __commonJS({
             case "message":
               if (repeated) {
                 let arr = target[localName];
-                let msg = field.T().internalBinaryRead(reader, reader.uint32(), options);
+                let msg = field2.T().internalBinaryRead(reader, reader.uint32(), options);
                 arr.push(msg);
               } else
-                target[localName] = field.T().internalBinaryRead(reader, reader.uint32(), options, target[localName]);
+                target[localName] = field2.T().internalBinaryRead(reader, reader.uint32(), options, target[localName]);
               break;
             case "map":
-              let [mapKey, mapVal] = this.mapEntry(field, reader, options);
+              let [mapKey, mapVal] = this.mapEntry(field2, reader, options);
               target[localName][mapKey] = mapVal;
               break;
           }
@@ -67819,7 +67819,7 @@ var require_reflection_binary_reader = __commonJS({
       /**
        * Read a map field, expecting key field = 1, value field = 2
        */
-      mapEntry(field, reader, options) {
+      mapEntry(field2, reader, options) {
         let length = reader.uint32();
         let end = reader.pos + length;
         let key = void 0;
@@ -67828,42 +67828,42 @@ var require_reflection_binary_reader = __commonJS({
           let [fieldNo, wireType] = reader.tag();
           switch (fieldNo) {
             case 1:
-              if (field.K == reflection_info_1.ScalarType.BOOL)
+              if (field2.K == reflection_info_1.ScalarType.BOOL)
                 key = reader.bool().toString();
               else
-                key = this.scalar(reader, field.K, reflection_info_1.LongType.STRING);
+                key = this.scalar(reader, field2.K, reflection_info_1.LongType.STRING);
               break;
             case 2:
-              switch (field.V.kind) {
+              switch (field2.V.kind) {
                 case "scalar":
-                  val = this.scalar(reader, field.V.T, field.V.L);
+                  val = this.scalar(reader, field2.V.T, field2.V.L);
                   break;
                 case "enum":
                   val = reader.int32();
                   break;
                 case "message":
-                  val = field.V.T().internalBinaryRead(reader, reader.uint32(), options);
+                  val = field2.V.T().internalBinaryRead(reader, reader.uint32(), options);
                   break;
               }
               break;
             default:
-              throw new Error(`Unknown field ${fieldNo} (wire type ${wireType}) in map entry for ${this.info.typeName}#${field.name}`);
+              throw new Error(`Unknown field ${fieldNo} (wire type ${wireType}) in map entry for ${this.info.typeName}#${field2.name}`);
           }
         }
         if (key === void 0) {
-          let keyRaw = reflection_scalar_default_1.reflectionScalarDefault(field.K);
-          key = field.K == reflection_info_1.ScalarType.BOOL ? keyRaw.toString() : keyRaw;
+          let keyRaw = reflection_scalar_default_1.reflectionScalarDefault(field2.K);
+          key = field2.K == reflection_info_1.ScalarType.BOOL ? keyRaw.toString() : keyRaw;
         }
         if (val === void 0)
-          switch (field.V.kind) {
+          switch (field2.V.kind) {
             case "scalar":
-              val = reflection_scalar_default_1.reflectionScalarDefault(field.V.T, field.V.L);
+              val = reflection_scalar_default_1.reflectionScalarDefault(field2.V.T, field2.V.L);
               break;
             case "enum":
               val = 0;
               break;
             case "message":
-              val = field.V.T().create();
+              val = field2.V.T().create();
               break;
           }
         return [key, val];
@@ -67932,10 +67932,10 @@ var require_reflection_binary_writer = __commonJS({
        */
       write(message, writer, options) {
         this.prepare();
-        for (const field of this.fields) {
-          let value, emitDefault, repeated = field.repeat, localName = field.localName;
-          if (field.oneof) {
-            const group = message[field.oneof];
+        for (const field2 of this.fields) {
+          let value, emitDefault, repeated = field2.repeat, localName = field2.localName;
+          if (field2.oneof) {
+            const group = message[field2.oneof];
             if (group.oneofKind !== localName)
               continue;
             value = group[localName];
@@ -67944,35 +67944,35 @@ var require_reflection_binary_writer = __commonJS({
             value = message[localName];
             emitDefault = false;
           }
-          switch (field.kind) {
+          switch (field2.kind) {
             case "scalar":
             case "enum":
-              let T = field.kind == "enum" ? reflection_info_1.ScalarType.INT32 : field.T;
+              let T = field2.kind == "enum" ? reflection_info_1.ScalarType.INT32 : field2.T;
               if (repeated) {
                 assert_1.assert(Array.isArray(value));
                 if (repeated == reflection_info_1.RepeatType.PACKED)
-                  this.packed(writer, T, field.no, value);
+                  this.packed(writer, T, field2.no, value);
                 else
                   for (const item of value)
-                    this.scalar(writer, T, field.no, item, true);
+                    this.scalar(writer, T, field2.no, item, true);
               } else if (value === void 0)
-                assert_1.assert(field.opt);
+                assert_1.assert(field2.opt);
               else
-                this.scalar(writer, T, field.no, value, emitDefault || field.opt);
+                this.scalar(writer, T, field2.no, value, emitDefault || field2.opt);
               break;
             case "message":
               if (repeated) {
                 assert_1.assert(Array.isArray(value));
                 for (const item of value)
-                  this.message(writer, options, field.T(), field.no, item);
+                  this.message(writer, options, field2.T(), field2.no, item);
               } else {
-                this.message(writer, options, field.T(), field.no, value);
+                this.message(writer, options, field2.T(), field2.no, value);
               }
               break;
             case "map":
               assert_1.assert(typeof value == "object" && value !== null);
               for (const [key, val] of Object.entries(value))
-                this.mapEntry(writer, options, field, key, val);
+                this.mapEntry(writer, options, field2, key, val);
               break;
           }
         }
@@ -67980,11 +67980,11 @@ var require_reflection_binary_writer = __commonJS({
         if (u !== false)
           (u === true ? binary_format_contract_1.UnknownFieldHandler.onWrite : u)(this.info.typeName, message, writer);
       }
-      mapEntry(writer, options, field, key, value) {
-        writer.tag(field.no, binary_format_contract_1.WireType.LengthDelimited);
+      mapEntry(writer, options, field2, key, value) {
+        writer.tag(field2.no, binary_format_contract_1.WireType.LengthDelimited);
         writer.fork();
         let keyValue = key;
-        switch (field.K) {
+        switch (field2.K) {
           case reflection_info_1.ScalarType.INT32:
           case reflection_info_1.ScalarType.FIXED32:
           case reflection_info_1.ScalarType.UINT32:
@@ -67997,16 +67997,16 @@ var require_reflection_binary_writer = __commonJS({
             keyValue = key == "true";
             break;
         }
-        this.scalar(writer, field.K, 1, keyValue, true);
-        switch (field.V.kind) {
+        this.scalar(writer, field2.K, 1, keyValue, true);
+        switch (field2.V.kind) {
           case "scalar":
-            this.scalar(writer, field.V.T, 2, value, true);
+            this.scalar(writer, field2.V.T, 2, value, true);
             break;
           case "enum":
             this.scalar(writer, reflection_info_1.ScalarType.INT32, 2, value, true);
             break;
           case "message":
-            this.message(writer, options, field.V.T(), 2, value);
+            this.message(writer, options, field2.V.T(), 2, value);
             break;
         }
         writer.join();
@@ -68136,18 +68136,18 @@ var require_reflection_create = __commonJS({
     var message_type_contract_1 = require_message_type_contract();
     function reflectionCreate(type) {
       const msg = type.messagePrototype ? Object.create(type.messagePrototype) : Object.defineProperty({}, message_type_contract_1.MESSAGE_TYPE, { value: type });
-      for (let field of type.fields) {
-        let name = field.localName;
-        if (field.opt)
+      for (let field2 of type.fields) {
+        let name = field2.localName;
+        if (field2.opt)
           continue;
-        if (field.oneof)
-          msg[field.oneof] = { oneofKind: void 0 };
-        else if (field.repeat)
+        if (field2.oneof)
+          msg[field2.oneof] = { oneofKind: void 0 };
+        else if (field2.repeat)
           msg[name] = [];
         else
-          switch (field.kind) {
+          switch (field2.kind) {
             case "scalar":
-              msg[name] = reflection_scalar_default_1.reflectionScalarDefault(field.T, field.L);
+              msg[name] = reflection_scalar_default_1.reflectionScalarDefault(field2.T, field2.L);
               break;
             case "enum":
               msg[name] = 0;
@@ -68171,15 +68171,15 @@ var require_reflection_merge_partial = __commonJS({
     exports2.reflectionMergePartial = void 0;
     function reflectionMergePartial4(info2, target, source) {
       let fieldValue, input = source, output;
-      for (let field of info2.fields) {
-        let name = field.localName;
-        if (field.oneof) {
-          const group = input[field.oneof];
+      for (let field2 of info2.fields) {
+        let name = field2.localName;
+        if (field2.oneof) {
+          const group = input[field2.oneof];
           if ((group === null || group === void 0 ? void 0 : group.oneofKind) == void 0) {
             continue;
           }
           fieldValue = group[name];
-          output = target[field.oneof];
+          output = target[field2.oneof];
           output.oneofKind = group.oneofKind;
           if (fieldValue == void 0) {
             delete output[name];
@@ -68192,20 +68192,20 @@ var require_reflection_merge_partial = __commonJS({
             continue;
           }
         }
-        if (field.repeat)
+        if (field2.repeat)
           output[name].length = fieldValue.length;
-        switch (field.kind) {
+        switch (field2.kind) {
           case "scalar":
           case "enum":
-            if (field.repeat)
+            if (field2.repeat)
               for (let i = 0; i < fieldValue.length; i++)
                 output[name][i] = fieldValue[i];
             else
               output[name] = fieldValue;
             break;
           case "message":
-            let T = field.T();
-            if (field.repeat)
+            let T = field2.T();
+            if (field2.repeat)
               for (let i = 0; i < fieldValue.length; i++)
                 output[name][i] = T.create(fieldValue[i]);
             else if (output[name] === void 0)
@@ -68214,13 +68214,13 @@ var require_reflection_merge_partial = __commonJS({
               T.mergePartial(output[name], fieldValue);
             break;
           case "map":
-            switch (field.V.kind) {
+            switch (field2.V.kind) {
               case "scalar":
               case "enum":
                 Object.assign(output[name], fieldValue);
                 break;
               case "message":
-                let T2 = field.V.T();
+                let T2 = field2.V.T();
                 for (let k of Object.keys(fieldValue))
                   output[name][k] = T2.create(fieldValue[k]);
                 break;
@@ -68245,24 +68245,24 @@ var require_reflection_equals = __commonJS({
         return true;
       if (!a || !b)
         return false;
-      for (let field of info2.fields) {
-        let localName = field.localName;
-        let val_a = field.oneof ? a[field.oneof][localName] : a[localName];
-        let val_b = field.oneof ? b[field.oneof][localName] : b[localName];
-        switch (field.kind) {
+      for (let field2 of info2.fields) {
+        let localName = field2.localName;
+        let val_a = field2.oneof ? a[field2.oneof][localName] : a[localName];
+        let val_b = field2.oneof ? b[field2.oneof][localName] : b[localName];
+        switch (field2.kind) {
           case "enum":
           case "scalar":
-            let t = field.kind == "enum" ? reflection_info_1.ScalarType.INT32 : field.T;
-            if (!(field.repeat ? repeatedPrimitiveEq(t, val_a, val_b) : primitiveEq(t, val_a, val_b)))
+            let t = field2.kind == "enum" ? reflection_info_1.ScalarType.INT32 : field2.T;
+            if (!(field2.repeat ? repeatedPrimitiveEq(t, val_a, val_b) : primitiveEq(t, val_a, val_b)))
               return false;
             break;
           case "map":
-            if (!(field.V.kind == "message" ? repeatedMsgEq(field.V.T(), objectValues(val_a), objectValues(val_b)) : repeatedPrimitiveEq(field.V.kind == "enum" ? reflection_info_1.ScalarType.INT32 : field.V.T, objectValues(val_a), objectValues(val_b))))
+            if (!(field2.V.kind == "message" ? repeatedMsgEq(field2.V.T(), objectValues(val_a), objectValues(val_b)) : repeatedPrimitiveEq(field2.V.kind == "enum" ? reflection_info_1.ScalarType.INT32 : field2.V.T, objectValues(val_a), objectValues(val_b))))
               return false;
             break;
           case "message":
-            let T = field.T();
-            if (!(field.repeat ? repeatedMsgEq(T, val_a, val_b) : T.equals(val_a, val_b)))
+            let T = field2.T();
+            if (!(field2.repeat ? repeatedMsgEq(T, val_a, val_b) : T.equals(val_a, val_b)))
               return false;
             break;
         }
@@ -71479,12 +71479,12 @@ function runEntry(impl) {
 
 // src/action/post-impl.ts
 init_core();
-var import_node_fs8 = require("node:fs");
+var import_node_fs9 = require("node:fs");
 
 // src/store/remote/sync.ts
-var import_node_crypto5 = require("node:crypto");
-var import_node_fs5 = require("node:fs");
-var import_node_path4 = require("node:path");
+var import_node_crypto6 = require("node:crypto");
+var import_node_fs6 = require("node:fs");
+var import_node_path5 = require("node:path");
 
 // src/store/local.ts
 var import_node_crypto = require("node:crypto");
@@ -71968,7 +71968,86 @@ function withOnly(segment, entries, now) {
 }
 
 // src/store/remote/transport.ts
-var import_node_fs4 = require("node:fs");
+var import_node_fs5 = require("node:fs");
+
+// src/store/remote/direct-fetch.ts
+init_lib();
+var import_node_crypto2 = require("node:crypto");
+var import_node_fs3 = require("node:fs");
+var import_node_path3 = require("node:path");
+var zlib = __toESM(require("node:zlib"), 1);
+var METHODS = ["zstd-without-long", "gzip"];
+function entryVersion(name, method) {
+  return (0, import_node_crypto2.createHash)("sha256").update([name, method, "1.0"].join("|")).digest("hex");
+}
+var zstdDecompress = zlib.zstdDecompressSync;
+function directFetchAvailable(env = process.env) {
+  return !!env.ACTIONS_CACHE_SERVICE_V2 && !!env.ACTIONS_RESULTS_URL && !!env.ACTIONS_RUNTIME_TOKEN && typeof zstdDecompress === "function";
+}
+async function directFetch(dir, name, key, prefix2, timeoutMs, maxBytes) {
+  const base = process.env.ACTIONS_RESULTS_URL.replace(/\/?$/, "/");
+  const http3 = new HttpClient("processcache", [], { socketTimeout: timeoutMs, allowRetries: false });
+  const headers = { Authorization: `Bearer ${process.env.ACTIONS_RUNTIME_TOKEN}`, "Content-Type": "application/json", Accept: "application/json" };
+  for (const method of METHODS) {
+    const body2 = JSON.stringify({ key, restore_keys: prefix2 ? [prefix2] : [], version: entryVersion(name, method) });
+    const res = await http3.post(`${base}twirp/github.actions.results.api.v1.CacheService/GetCacheEntryDownloadURL`, body2, headers);
+    const text = await res.readBody();
+    if (res.message.statusCode !== 200) throw new Error(`the cache service answered ${res.message.statusCode} to a lookup`);
+    const found = JSON.parse(text);
+    if (!found.ok || !found.signed_download_url || !found.matched_key) continue;
+    const archive = await download(http3, found.signed_download_url, maxBytes);
+    unpack(method === "gzip" ? zlib.gunzipSync(archive) : zstdDecompress(archive), dir, name);
+    return found.matched_key;
+  }
+  return null;
+}
+async function download(http3, url2, maxBytes) {
+  const res = await http3.get(url2);
+  const status = res.message.statusCode ?? 0;
+  const declared = Number(res.message.headers["content-length"] ?? -1);
+  if (status !== 200) {
+    await res.readBody();
+    throw new Error(`the archive's download answered ${status}`);
+  }
+  if (declared > maxBytes) throw new Error(`the archive is ${declared} bytes, over the ${maxBytes} bound`);
+  const data = await res.readBodyBuffer();
+  if (declared >= 0 && data.length !== declared) throw new Error(`the archive arrived truncated (${data.length} of ${declared} bytes)`);
+  return data;
+}
+var field = (block, at, len) => block.subarray(at, at + len).toString("utf8").replace(/\0.*$/s, "");
+function unpack(tar, dir, name) {
+  (0, import_node_fs3.rmSync)((0, import_node_path3.join)(dir, name), { recursive: true, force: true });
+  (0, import_node_fs3.mkdirSync)((0, import_node_path3.join)(dir, name), { recursive: true });
+  let paxPath = null;
+  let ended = false;
+  for (let at = 0; at + 512 <= tar.length; ) {
+    const header = tar.subarray(at, at + 512);
+    if (header.every((b) => b === 0)) {
+      ended = true;
+      break;
+    }
+    const size = parseInt(field(header, 124, 12).trim() || "0", 8);
+    const type = String.fromCharCode(header[156] ?? 48);
+    const body2 = tar.subarray(at + 512, at + 512 + size);
+    if (body2.length !== size || !Number.isSafeInteger(size)) throw new Error("the archive is truncated");
+    at += 512 + Math.ceil(size / 512) * 512;
+    if (type === "x") {
+      paxPath = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body2.toString("utf8"))?.[1] ?? null;
+      continue;
+    }
+    const prefix2 = field(header, 345, 155);
+    const path12 = (paxPath ?? (prefix2 ? `${prefix2}/${field(header, 0, 100)}` : field(header, 0, 100))).replace(/^\.\//, "");
+    paxPath = null;
+    if (type !== "0" && type !== "\0") continue;
+    const parts = path12.split("/");
+    if (parts[0] !== name || parts.length < 2 || parts.some((p) => p === "" || p === "." || p === "..")) continue;
+    (0, import_node_fs3.mkdirSync)((0, import_node_path3.join)(dir, ...parts.slice(0, -1)), { recursive: true });
+    (0, import_node_fs3.writeFileSync)((0, import_node_path3.join)(dir, ...parts), body2);
+  }
+  if (!ended) throw new Error("the archive is truncated");
+}
+
+// src/store/remote/transport.ts
 async function within(ms, work) {
   let timer;
   const timeout = new Promise((resolve4) => {
@@ -71992,12 +72071,21 @@ async function actionsCacheTransport(dir, options) {
   if (!cache.isFeatureAvailable()) {
     throw new Error("the Actions cache is not available to this step (no ACTIONS_RESULTS_URL or ACTIONS_CACHE_URL: not a GitHub-hosted or configured runner?); use backend: local to keep a store on disk");
   }
-  (0, import_node_fs4.mkdirSync)(dir, { recursive: true });
+  (0, import_node_fs5.mkdirSync)(dir, { recursive: true });
   process.env.GITHUB_WORKSPACE = dir;
   process.chdir(dir);
+  const direct = directFetchAvailable();
   return {
     dir,
     async restore(name, key, prefix2) {
+      if (direct) {
+        try {
+          return await directFetch(dir, name, key, prefix2, options.timeoutMs, options.maxBytes);
+        } catch (e) {
+          options.warn(`the cache entry ${prefix2 ?? key} could not be fetched: ${e.message}`);
+          return null;
+        }
+      }
       const found = await cache.restoreCache([name], key, prefix2 ? [prefix2] : [], {
         timeoutInMs: options.timeoutMs,
         segmentTimeoutInMs: options.timeoutMs
@@ -72032,7 +72120,7 @@ function defaultSyncConfig(keyPrefix, warn, progress) {
     progress,
     detail: () => {
     },
-    pickSlot: () => (0, import_node_crypto5.randomBytes)(1)[0] % 4,
+    pickSlot: () => (0, import_node_crypto6.randomBytes)(1)[0] % 4,
     shareStat: () => false
   };
 }
@@ -72054,20 +72142,20 @@ function cutPacks(blobs, cfg) {
     size += b.bytes;
   }
   return packs.filter((p) => p.length).map((p) => ({
-    id: (0, import_node_crypto5.createHash)("sha256").update(p.map((b) => b.hash).join("\n")).digest("hex").slice(0, 32),
+    id: (0, import_node_crypto6.createHash)("sha256").update(p.map((b) => b.hash).join("\n")).digest("hex").slice(0, 32),
     blobs: p,
     bytes: p.reduce((n, b) => n + b.bytes, 0)
   }));
 }
 function stagePack(local, dir, blobs) {
-  (0, import_node_fs5.rmSync)(dir, { recursive: true, force: true });
-  (0, import_node_fs5.mkdirSync)(dir, { recursive: true });
+  (0, import_node_fs6.rmSync)(dir, { recursive: true, force: true });
+  (0, import_node_fs6.mkdirSync)(dir, { recursive: true });
   for (const b of blobs) {
     const from = local.blobFile(b.hash);
     try {
-      (0, import_node_fs5.linkSync)(from, (0, import_node_path4.join)(dir, b.hash));
+      (0, import_node_fs6.linkSync)(from, (0, import_node_path5.join)(dir, b.hash));
     } catch {
-      (0, import_node_fs5.copyFileSync)(from, (0, import_node_path4.join)(dir, b.hash));
+      (0, import_node_fs6.copyFileSync)(from, (0, import_node_path5.join)(dir, b.hash));
     }
   }
 }
@@ -72112,12 +72200,12 @@ async function push(local, t, cfg, known) {
   await eachLimited(packs, 2, async (p) => {
     if (Date.now() > deadline) return;
     const name2 = `pack-${p.id}`;
-    stagePack(local, (0, import_node_path4.join)(t.dir, name2), p.blobs);
+    stagePack(local, (0, import_node_path5.join)(t.dir, name2), p.blobs);
     result.uploads++;
     const began = Date.now();
     const ok2 = await within(Math.max(0, deadline - Date.now()), t.save(name2, packKey(cfg, p.id)));
     cfg.detail(`pack ${p.id} (${p.bytes} bytes, ${p.blobs.length} blobs): ${ok2 === true ? "uploaded" : ok2 === "timeout" ? "out of time" : "not uploaded"} in ${Date.now() - began} ms`);
-    (0, import_node_fs5.rmSync)((0, import_node_path4.join)(t.dir, name2), { recursive: true, force: true });
+    (0, import_node_fs6.rmSync)((0, import_node_path5.join)(t.dir, name2), { recursive: true, force: true });
     if (ok2 !== true && !(ok2 === false && await within(cfg.budgetMs, t.has(name2, packKey(cfg, p.id))) === true)) return;
     base.packs[p.id] = p.bytes;
     for (const b of p.blobs) base.blobs[b.hash] = p.id;
@@ -72133,12 +72221,12 @@ async function push(local, t, cfg, known) {
   if (!placed.length && !touched) return { ...result, ms: Date.now() - started };
   const slot = cfg.pickSlot() % cfg.slots;
   const name = `index${slot}`;
-  (0, import_node_fs5.rmSync)((0, import_node_path4.join)(t.dir, name), { recursive: true, force: true });
-  (0, import_node_fs5.mkdirSync)((0, import_node_path4.join)(t.dir, name, INLINE_DIR), { recursive: true });
-  (0, import_node_fs5.writeFileSync)((0, import_node_path4.join)(t.dir, name, SEGMENT_FILE), segment.text);
-  inline(local, (0, import_node_path4.join)(t.dir, name, INLINE_DIR), [...placed, ...used.filter((ie) => ie.usedAt > (knownUse.get(`${ie.entry.weak}.${ie.entry.strong}`) ?? 0))], cfg.inlineBytes);
+  (0, import_node_fs6.rmSync)((0, import_node_path5.join)(t.dir, name), { recursive: true, force: true });
+  (0, import_node_fs6.mkdirSync)((0, import_node_path5.join)(t.dir, name, INLINE_DIR), { recursive: true });
+  (0, import_node_fs6.writeFileSync)((0, import_node_path5.join)(t.dir, name, SEGMENT_FILE), segment.text);
+  inline(local, (0, import_node_path5.join)(t.dir, name, INLINE_DIR), [...placed, ...used.filter((ie) => ie.usedAt > (knownUse.get(`${ie.entry.weak}.${ie.entry.strong}`) ?? 0))], cfg.inlineBytes);
   result.uploads++;
-  const saved = await within(Math.max(cfg.budgetMs, deadline - Date.now()), t.save(name, `${slotPrefix(cfg, slot)}${Date.now()}-${(0, import_node_crypto5.randomBytes)(4).toString("hex")}`));
+  const saved = await within(Math.max(cfg.budgetMs, deadline - Date.now()), t.save(name, `${slotPrefix(cfg, slot)}${Date.now()}-${(0, import_node_crypto6.randomBytes)(4).toString("hex")}`));
   if (saved !== true) cfg.warn("the cache index could not be uploaded: this job's entries are not in the remote cache");
   else result.entries = placed.length;
   return { ...result, ms: Date.now() - started };
@@ -72155,9 +72243,9 @@ function inline(local, dir, entries, bytes) {
       left -= size;
       done.add(b);
       try {
-        (0, import_node_fs5.linkSync)(file, (0, import_node_path4.join)(dir, b));
+        (0, import_node_fs6.linkSync)(file, (0, import_node_path5.join)(dir, b));
       } catch {
-        (0, import_node_fs5.copyFileSync)(file, (0, import_node_path4.join)(dir, b));
+        (0, import_node_fs6.copyFileSync)(file, (0, import_node_path5.join)(dir, b));
       }
     }
   }
@@ -72165,14 +72253,14 @@ function inline(local, dir, entries, bytes) {
 var STAT_CACHE = "statcache.json";
 function readStatCache(dir) {
   try {
-    const rows = JSON.parse((0, import_node_fs5.readFileSync)((0, import_node_path4.join)(dir, STAT_CACHE), "utf8"));
+    const rows = JSON.parse((0, import_node_fs6.readFileSync)((0, import_node_path5.join)(dir, STAT_CACHE), "utf8"));
     return Array.isArray(rows) ? rows.filter((r) => Array.isArray(r) && r.length === 3 && r.every((x) => typeof x === "string")) : [];
   } catch {
     return [];
   }
 }
 function readSize(file) {
-  return (0, import_node_fs5.statSync)(file).size;
+  return (0, import_node_fs6.statSync)(file).size;
 }
 
 // src/store/temps.ts
@@ -72195,7 +72283,8 @@ async function openBackends(cfg, layout, log3) {
   if (cfg.verbose) sync.detail = log3.info;
   const workspace = cfg.workspace.endsWith("/") ? cfg.workspace : `${cfg.workspace}/`;
   sync.shareStat = (path12) => !path12.startsWith(workspace) && !path12.startsWith(`${cfg.runnerTemp}/`);
-  const transport = await actionsCacheTransport(layout.transfer, { timeoutMs: cfg.timeoutMs });
+  const maxBytes = Math.max(sync.maxUploadBytes, 4 * sync.limits.maxBytes);
+  const transport = await actionsCacheTransport(layout.transfer, { timeoutMs: cfg.timeoutMs, maxBytes, warn: log3.warn });
   return { local, remote: { transport, sync } };
 }
 
@@ -72203,8 +72292,8 @@ async function openBackends(cfg, layout, log3) {
 init_core();
 
 // src/action/inputs.ts
-var import_node_fs6 = require("node:fs");
-var import_node_path5 = require("node:path");
+var import_node_fs7 = require("node:fs");
+var import_node_path6 = require("node:path");
 var InputError = class extends Error {
 };
 var SHELLS = {
@@ -72236,7 +72325,7 @@ function positive(name, value, fallback) {
 function readEvent(path12) {
   if (!path12) return {};
   try {
-    return JSON.parse((0, import_node_fs6.readFileSync)(path12, "utf8"));
+    return JSON.parse((0, import_node_fs7.readFileSync)(path12, "utf8"));
   } catch {
     return {};
   }
@@ -72260,7 +72349,7 @@ function untrustedWhy(env, event = readEvent(env.GITHUB_EVENT_PATH)) {
 }
 function readInputs(get, env) {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
-  const runnerTemp = env.RUNNER_TEMP || (0, import_node_path5.join)(workspace, "..", ".processcache-temp");
+  const runnerTemp = env.RUNNER_TEMP || (0, import_node_path6.join)(workspace, "..", ".processcache-temp");
   const backend = get("backend") || "actions-cache";
   if (backend !== "actions-cache" && backend !== "local") {
     throw new InputError(`input backend takes actions-cache or local, not "${backend}"`);
@@ -72271,7 +72360,7 @@ function readInputs(get, env) {
   else readOnlyWhy = bool("read-only", readOnlyInput, false) ? "read-only: true" : null;
   const storeInput = get("store-dir");
   const home = env.HOME || "/tmp";
-  const storeDir = backend === "local" ? (0, import_node_path5.resolve)(workspace, storeInput || (0, import_node_path5.join)(env.XDG_CACHE_HOME || (0, import_node_path5.join)(home, ".cache"), "processcache")) : (0, import_node_path5.join)(runnerTemp, "processcache", "store");
+  const storeDir = backend === "local" ? (0, import_node_path6.resolve)(workspace, storeInput || (0, import_node_path6.join)(env.XDG_CACHE_HOME || (0, import_node_path6.join)(home, ".cache"), "processcache")) : (0, import_node_path6.join)(runnerTemp, "processcache", "store");
   const wd = get("working-directory");
   const keyPrefix = get("key-prefix") || "processcache";
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(keyPrefix)) {
@@ -72285,7 +72374,7 @@ function readInputs(get, env) {
   return {
     run: get("run").trim() === "" ? null : get("run"),
     shell: parseShell(get("shell")),
-    workingDirectory: wd ? (0, import_node_path5.isAbsolute)(wd) ? wd : (0, import_node_path5.resolve)(workspace, wd) : workspace,
+    workingDirectory: wd ? (0, import_node_path6.isAbsolute)(wd) ? wd : (0, import_node_path6.resolve)(workspace, wd) : workspace,
     workspace,
     backend,
     storeDir,
@@ -72303,10 +72392,10 @@ function readInputs(get, env) {
 }
 
 // src/action/traced-step.ts
-var import_node_path6 = require("node:path");
+var import_node_path7 = require("node:path");
 function layoutOf(cfg) {
-  const root = (0, import_node_path6.join)(cfg.runnerTemp, "processcache");
-  return { root, bin: (0, import_node_path6.join)(root, "bin"), stats: (0, import_node_path6.join)(root, "stats"), transfer: (0, import_node_path6.join)(root, "transfer"), known: (0, import_node_path6.join)(root, "known.json") };
+  const root = (0, import_node_path7.join)(cfg.runnerTemp, "processcache");
+  return { root, bin: (0, import_node_path7.join)(root, "bin"), stats: (0, import_node_path7.join)(root, "stats"), transfer: (0, import_node_path7.join)(root, "transfer"), known: (0, import_node_path7.join)(root, "known.json") };
 }
 
 // src/action/main-impl.ts
@@ -72331,8 +72420,8 @@ function setOutputs(stats) {
 }
 
 // src/action/summary.ts
-var import_node_fs7 = require("node:fs");
-var import_node_path7 = require("node:path");
+var import_node_fs8 = require("node:fs");
+var import_node_path8 = require("node:path");
 function isStats(v) {
   const s = v;
   return typeof v === "object" && v !== null && typeof s.ran === "number" && typeof s.reused === "number" && Array.isArray(s.executions);
@@ -72340,13 +72429,13 @@ function isStats(v) {
 function readSteps(dir) {
   let names;
   try {
-    names = (0, import_node_fs7.readdirSync)(dir).filter((n) => n.endsWith(".json")).sort();
+    names = (0, import_node_fs8.readdirSync)(dir).filter((n) => n.endsWith(".json")).sort();
   } catch {
     return [];
   }
   return names.flatMap((n) => {
     try {
-      const stats = JSON.parse((0, import_node_fs7.readFileSync)((0, import_node_path7.join)(dir, n), "utf8"));
+      const stats = JSON.parse((0, import_node_fs8.readFileSync)((0, import_node_path8.join)(dir, n), "utf8"));
       return isStats(stats) ? [{ label: n.replace(/\.json$/, "").split("-").slice(2).join("-") || n, stats }] : [];
     } catch {
       return [];
@@ -72417,7 +72506,7 @@ function summaryMarkdown(steps, transfers) {
 // src/action/post-impl.ts
 function knownSegment(path12) {
   try {
-    const parsed = parseSegment((0, import_node_fs8.readFileSync)(path12, "utf8"));
+    const parsed = parseSegment((0, import_node_fs9.readFileSync)(path12, "utf8"));
     if (typeof parsed !== "string") return parsed.segment;
   } catch {
   }

@@ -24,6 +24,8 @@ export async function openBackends(cfg: ActionConfig, layout: Layout, log: { war
   // files outside the workspace (the toolchain, the system headers) are the runner image's
   const workspace = cfg.workspace.endsWith('/') ? cfg.workspace : `${cfg.workspace}/`;
   sync.shareStat = (path) => !path.startsWith(workspace) && !path.startsWith(`${cfg.runnerTemp}/`);
-  const transport = await actionsCacheTransport(layout.transfer, { timeoutMs: cfg.timeoutMs });
+  // an archive is at most a pack: maxUploadBytes over maxPacks, or a segment with its blobs
+  const maxBytes = Math.max(sync.maxUploadBytes, 4 * sync.limits.maxBytes);
+  const transport = await actionsCacheTransport(layout.transfer, { timeoutMs: cfg.timeoutMs, maxBytes, warn: log.warn });
   return { local, remote: { transport, sync } };
 }

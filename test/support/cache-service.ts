@@ -16,7 +16,7 @@
 // here through HTTP_PROXY, which the Azure SDK honours and @actions/http-client skips for loopback.
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 
 // ---------------------------------------------------------------------------------------------
 // Tokens and scopes
@@ -385,6 +385,8 @@ export async function start(options: CacheServiceOptions = {}): Promise<CacheSer
   const blobs = new Map<string, Blob>();
   const log: LoggedRequest[] = [];
   const hung = new Set<Socket>();
+  /** both ends of CONNECT tunnels: the server lets go of them, so stop() closes them itself */
+  const tunnels = new Set<Socket>();
   let faults: ArmedFault[] = (options.faults ?? []).map((f) => ({ ...f, seen: 0 }));
   let latencyMs = options.latencyMs ?? 0;
   let uploads = 0;
@@ -560,9 +562,26 @@ export async function start(options: CacheServiceOptions = {}): Promise<CacheSer
       if (!res.headersSent) reply(res, azureError(500, 'InternalError', String(err)));
     });
   });
-  // a CONNECT would tunnel https, which this server cannot speak: refuse it rather than hang
-  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
-    socket.end('HTTP/1.1 405 Method Not Allowed\r\ncontent-length: 0\r\n\r\n');
+  // a CONNECT to the blob host on port 80 (@actions/http-client tunnels even plain http through a
+  // proxy) is a tunnel back to this server; anything else would be https, which it cannot speak
+  server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    if (!/\.blob\.core\.windows\.net:80$/.test(req.url ?? '')) {
+      socket.end('HTTP/1.1 405 Method Not Allowed\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
+    const inner = connect((server.address() as AddressInfo).port, '127.0.0.1', () => {
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length) inner.write(head);
+      inner.pipe(socket);
+      socket.pipe(inner);
+    });
+    const close = (): void => { inner.destroy(); socket.destroy(); };
+    inner.on('error', close);
+    socket.on('error', close);
+    for (const t of [inner, socket]) {
+      tunnels.add(t);
+      t.on('close', () => tunnels.delete(t));
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -611,7 +630,7 @@ export async function start(options: CacheServiceOptions = {}): Promise<CacheSer
       return n;
     },
     stop() {
-      for (const s of hung) s.destroy();
+      for (const s of [...hung, ...tunnels]) s.destroy();
       hung.clear();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // keep-alive and hung connections would hold close() open, and the test process with it

@@ -1,6 +1,7 @@
 // How directories travel to and from a remote cache whose entries are immutable archives found by
 // key or key prefix: the Actions cache is one. The sync (sync.ts) sees only this interface.
 import { mkdirSync } from 'node:fs';
+import { directFetch, directFetchAvailable } from './direct-fetch.js';
 
 export interface CacheTransport {
   /** the directory under which each named directory is packed and unpacked */
@@ -37,7 +38,7 @@ export async function eachLimited<T>(items: T[], limit: number, work: (item: T) 
 }
 
 /** The Actions cache through @actions/cache, which reads its endpoint and token from the environment. */
-export async function actionsCacheTransport(dir: string, options: { timeoutMs: number }): Promise<CacheTransport> {
+export async function actionsCacheTransport(dir: string, options: { timeoutMs: number; maxBytes: number; warn(message: string): void }): Promise<CacheTransport> {
   const cache = await import('@actions/cache');
   if (!cache.isFeatureAvailable()) {
     throw new Error('the Actions cache is not available to this step (no ACTIONS_RESULTS_URL or ACTIONS_CACHE_URL: not a GitHub-hosted or configured runner?); use backend: local to keep a store on disk');
@@ -48,9 +49,18 @@ export async function actionsCacheTransport(dir: string, options: { timeoutMs: n
   // name alone, and a job whose workspace or RUNNER_TEMP lies elsewhere still finds it
   process.env.GITHUB_WORKSPACE = dir;
   process.chdir(dir);
+  const direct = directFetchAvailable();
   return {
     dir,
     async restore(name, key, prefix) {
+      if (direct) {
+        try {
+          return await directFetch(dir, name, key, prefix, options.timeoutMs, options.maxBytes);
+        } catch (e) {
+          options.warn(`the cache entry ${prefix ?? key} could not be fetched: ${(e as Error).message}`);
+          return null;
+        }
+      }
       const found = await cache.restoreCache([name], key, prefix ? [prefix] : [], {
         timeoutInMs: options.timeoutMs, segmentTimeoutInMs: options.timeoutMs,
       });
