@@ -2580,6 +2580,9 @@ function parseEntry(text) {
   } catch {
     return null;
   }
+  return entryFrom(e);
+}
+function entryFrom(e) {
   if (typeof e !== "object" || e === null) return null;
   const entry = e;
   if (entry.version !== 1 || typeof entry.weak !== "string" || !HEX64.test(entry.weak)) return null;

@@ -71666,6 +71666,9 @@ function parseEntry(text) {
   } catch {
     return null;
   }
+  return entryFrom(e);
+}
+function entryFrom(e) {
   if (typeof e !== "object" || e === null) return null;
   const entry = e;
   if (entry.version !== 1 || typeof entry.weak !== "string" || !HEX64.test(entry.weak)) return null;
@@ -71908,7 +71911,7 @@ function parseSegment(text, limits = DEFAULT_LIMITS) {
   const entries = [];
   let dropped = 0;
   for (const item of raw.entries) {
-    const entry = isRecord(item) && typeof item.usedAt === "number" && Number.isFinite(item.usedAt) ? parseEntry(JSON.stringify(item.entry)) : null;
+    const entry = isRecord(item) && typeof item.usedAt === "number" && Number.isFinite(item.usedAt) ? entryFrom(item.entry) : null;
     if (entry && blobsOf(entry).every((b) => b in blobs)) entries.push({ usedAt: item.usedAt, entry });
     else dropped++;
   }
@@ -71988,18 +71991,18 @@ async function directFetch(dir, name, key, prefix2, timeoutMs, maxBytes) {
   const base = process.env.ACTIONS_RESULTS_URL.replace(/\/?$/, "/");
   const http3 = new HttpClient("processcache", [], { socketTimeout: timeoutMs, allowRetries: false });
   const headers = { Authorization: `Bearer ${process.env.ACTIONS_RUNTIME_TOKEN}`, "Content-Type": "application/json", Accept: "application/json" };
-  for (const method of METHODS) {
+  const lookups = await Promise.all(METHODS.map(async (method) => {
     const body2 = JSON.stringify({ key, restore_keys: prefix2 ? [prefix2] : [], version: entryVersion(name, method) });
     const res = await http3.post(`${base}twirp/github.actions.results.api.v1.CacheService/GetCacheEntryDownloadURL`, body2, headers);
     const text = await res.readBody();
     if (res.message.statusCode !== 200) throw new Error(`the cache service answered ${res.message.statusCode} to a lookup`);
-    const found = JSON.parse(text);
-    if (!found.ok || !found.signed_download_url || !found.matched_key) continue;
-    const archive = await download(http3, found.signed_download_url, maxBytes);
-    unpack(method === "gzip" ? zlib.gunzipSync(archive) : zstdDecompress(archive), dir, name);
-    return found.matched_key;
-  }
-  return null;
+    return { method, found: JSON.parse(text) };
+  }));
+  const hit = lookups.find((l) => l.found.ok && l.found.signed_download_url && l.found.matched_key);
+  if (!hit) return null;
+  const archive = await download(http3, hit.found.signed_download_url, maxBytes);
+  unpack(hit.method === "gzip" ? zlib.gunzipSync(archive) : zstdDecompress(archive), dir, name);
+  return hit.found.matched_key;
 }
 async function download(http3, url2, maxBytes) {
   const res = await http3.get(url2);
@@ -72067,14 +72070,16 @@ async function eachLimited(items, limit, work) {
   await Promise.all(lanes);
 }
 async function actionsCacheTransport(dir, options) {
-  const cache = await Promise.resolve().then(() => (init_cache3(), cache_exports));
-  if (!cache.isFeatureAvailable()) {
+  const direct = directFetchAvailable();
+  let loaded = null;
+  const load = async () => loaded ??= await Promise.resolve().then(() => (init_cache3(), cache_exports));
+  const available = direct || (await load()).isFeatureAvailable();
+  if (!available) {
     throw new Error("the Actions cache is not available to this step (no ACTIONS_RESULTS_URL or ACTIONS_CACHE_URL: not a GitHub-hosted or configured runner?); use backend: local to keep a store on disk");
   }
   (0, import_node_fs5.mkdirSync)(dir, { recursive: true });
   process.env.GITHUB_WORKSPACE = dir;
   process.chdir(dir);
-  const direct = directFetchAvailable();
   return {
     dir,
     async restore(name, key, prefix2) {
@@ -72086,18 +72091,18 @@ async function actionsCacheTransport(dir, options) {
           return null;
         }
       }
-      const found = await cache.restoreCache([name], key, prefix2 ? [prefix2] : [], {
+      const found = await (await load()).restoreCache([name], key, prefix2 ? [prefix2] : [], {
         timeoutInMs: options.timeoutMs,
         segmentTimeoutInMs: options.timeoutMs
       });
       return found ?? null;
     },
     async has(name, key) {
-      return await cache.restoreCache([name], key, [], { lookupOnly: true }) === key;
+      return await (await load()).restoreCache([name], key, [], { lookupOnly: true }) === key;
     },
     async save(name, key) {
       try {
-        return await cache.saveCache([name], key) !== -1;
+        return await (await load()).saveCache([name], key) !== -1;
       } catch {
         return false;
       }

@@ -25,6 +25,11 @@ export function parseEntry(text: string): Entry | null {
   } catch {
     return null;
   }
+  return entryFrom(e);
+}
+
+/** parseEntry() on a value already parsed (an entry inside a remote index segment). */
+export function entryFrom(e: unknown): Entry | null {
   if (typeof e !== 'object' || e === null) return null;
   const entry = e as Partial<Entry>;
   if (entry.version !== 1 || typeof entry.weak !== 'string' || !HEX64.test(entry.weak)) return null;

@@ -41,18 +41,19 @@ export async function directFetch(dir: string, name: string, key: string, prefix
   const base = process.env.ACTIONS_RESULTS_URL!.replace(/\/?$/, '/');
   const http = new HttpClient('processcache', [], { socketTimeout: timeoutMs, allowRetries: false });
   const headers = { Authorization: `Bearer ${process.env.ACTIONS_RUNTIME_TOKEN}`, 'Content-Type': 'application/json', Accept: 'application/json' };
-  for (const method of METHODS) {
+  // both compressions at once: a miss (most index slots) costs one round trip, not two
+  const lookups = await Promise.all(METHODS.map(async (method) => {
     const body = JSON.stringify({ key, restore_keys: prefix ? [prefix] : [], version: entryVersion(name, method) });
     const res = await http.post(`${base}twirp/github.actions.results.api.v1.CacheService/GetCacheEntryDownloadURL`, body, headers);
     const text = await res.readBody();
     if (res.message.statusCode !== 200) throw new Error(`the cache service answered ${res.message.statusCode} to a lookup`);
-    const found = JSON.parse(text) as Lookup;
-    if (!found.ok || !found.signed_download_url || !found.matched_key) continue;
-    const archive = await download(http, found.signed_download_url, maxBytes);
-    unpack(method === 'gzip' ? zlib.gunzipSync(archive) : zstdDecompress!(archive), dir, name);
-    return found.matched_key;
-  }
-  return null;
+    return { method, found: JSON.parse(text) as Lookup };
+  }));
+  const hit = lookups.find((l) => l.found.ok && l.found.signed_download_url && l.found.matched_key);
+  if (!hit) return null;
+  const archive = await download(http, hit.found.signed_download_url!, maxBytes);
+  unpack(hit.method === 'gzip' ? zlib.gunzipSync(archive) : zstdDecompress!(archive), dir, name);
+  return hit.found.matched_key!;
 }
 
 async function download(http: HttpClient, url: string, maxBytes: number): Promise<Buffer> {

@@ -1,7 +1,7 @@
 // An index segment: what one job knew of the remote store when it finished, as one JSON object.
 // The Actions cache has no listing and no mutable keys, so a job reads a few segments at start and
 // writes one at the end; every segment comes from the network and is parsed as hostile input.
-import { parseEntry } from '../local.js';
+import { entryFrom } from '../local.js';
 import type { Entry } from '../types.js';
 
 export const SEGMENT_FORMAT = 'processcache-index';
@@ -99,7 +99,7 @@ export function parseSegment(text: string, limits: SegmentLimits = DEFAULT_LIMIT
   const entries: IndexedEntry[] = [];
   let dropped = 0;
   for (const item of raw.entries) {
-    const entry = isRecord(item) && typeof item.usedAt === 'number' && Number.isFinite(item.usedAt) ? parseEntry(JSON.stringify(item.entry)) : null;
+    const entry = isRecord(item) && typeof item.usedAt === 'number' && Number.isFinite(item.usedAt) ? entryFrom(item.entry) : null;
     if (entry && blobsOf(entry).every((b) => b in blobs)) entries.push({ usedAt: (item as { usedAt: number }).usedAt, entry });
     else dropped++;
   }

@@ -39,8 +39,12 @@ export async function eachLimited<T>(items: T[], limit: number, work: (item: T) 
 
 /** The Actions cache through @actions/cache, which reads its endpoint and token from the environment. */
 export async function actionsCacheTransport(dir: string, options: { timeoutMs: number; maxBytes: number; warn(message: string): void }): Promise<CacheTransport> {
-  const cache = await import('@actions/cache');
-  if (!cache.isFeatureAvailable()) {
+  const direct = directFetchAvailable();
+  // @actions/cache is a large module: a job that only fetches directly never loads it
+  let loaded: typeof import('@actions/cache') | null = null;
+  const load = async (): Promise<typeof import('@actions/cache')> => (loaded ??= await import('@actions/cache'));
+  const available = direct || (await load()).isFeatureAvailable();
+  if (!available) {
     throw new Error('the Actions cache is not available to this step (no ACTIONS_RESULTS_URL or ACTIONS_CACHE_URL: not a GitHub-hosted or configured runner?); use backend: local to keep a store on disk');
   }
   mkdirSync(dir, { recursive: true });
@@ -49,7 +53,6 @@ export async function actionsCacheTransport(dir: string, options: { timeoutMs: n
   // name alone, and a job whose workspace or RUNNER_TEMP lies elsewhere still finds it
   process.env.GITHUB_WORKSPACE = dir;
   process.chdir(dir);
-  const direct = directFetchAvailable();
   return {
     dir,
     async restore(name, key, prefix) {
@@ -61,17 +64,17 @@ export async function actionsCacheTransport(dir: string, options: { timeoutMs: n
           return null;
         }
       }
-      const found = await cache.restoreCache([name], key, prefix ? [prefix] : [], {
+      const found = await (await load()).restoreCache([name], key, prefix ? [prefix] : [], {
         timeoutInMs: options.timeoutMs, segmentTimeoutInMs: options.timeoutMs,
       });
       return found ?? null;
     },
     async has(name, key) {
-      return (await cache.restoreCache([name], key, [], { lookupOnly: true })) === key;
+      return (await (await load()).restoreCache([name], key, [], { lookupOnly: true })) === key;
     },
     async save(name, key) {
       try {
-        return (await cache.saveCache([name], key)) !== -1;
+        return (await (await load()).saveCache([name], key)) !== -1;
       } catch {
         return false; // a key taken already (entries are immutable) or a refused write
       }
