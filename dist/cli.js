@@ -3735,7 +3735,7 @@ function contextDifference(entry, env) {
   }
   return null;
 }
-var import_node_fs19, same, ContextSearch, MAX_SCRIPT_BYTES;
+var import_node_fs19, same, ContextSearch, SCRIPT_NAME, MAX_SCRIPT_BYTES;
 var init_context = __esm({
   "src/memo/context.ts"() {
     "use strict";
@@ -3855,6 +3855,20 @@ var init_context = __esm({
         }
         return values.filter((v) => texts.some((t) => t.includes(v.name))).map(({ name, value }) => ({ name, value }));
       }
+      /**
+       * The values whose variable a script the process read names (`. ./ci-lib.sh`, a Makefile's
+       * `ifeq ($(GITHUB_EVENT_NAME),push)`, a module a python script imports): found when it is
+       * recorded, among its inputs whose names say they are scripts, read if they still hold what
+       * the process read (digests: path -> sha256).
+       */
+      namedInScripts(values, reads) {
+        if (!values.length) return [];
+        const texts = reads.filter((r) => SCRIPT_NAME.test(r.path)).flatMap((r) => {
+          const text = this.scriptText(r.path);
+          return text && sha256(text) === r.digest ? [text] : [];
+        });
+        return values.filter((v) => texts.some((t) => t.includes(v.name))).map(({ name, value }) => ({ name, value }));
+      }
       /** A small regular file's bytes, remembered by its stat identity; null for anything else. */
       scriptText(path) {
         if (path.length > 4096 || path.includes("\0")) return null;
@@ -3881,6 +3895,7 @@ var init_context = __esm({
         return (n) => this.held.get(blob)?.get(n.key) === true;
       }
     };
+    SCRIPT_NAME = /(?:\.(?:sh|bash|mk|make|cmake|py|js|mjs|cjs|ts|rb|pl|pm)|\/(?:GNUmakefile|[Mm]akefile|CMakeLists\.txt|configure))$/;
     MAX_SCRIPT_BYTES = 1024 * 1024;
   }
 });
@@ -4833,7 +4848,10 @@ var init_engine = __esm({
           inputs,
           outputs,
           stream: stream && data ? { blob: stream.blob, data, chunks: stream.chunks } : null,
-          below: [...folded.context, ...answer?.passed ?? []]
+          below: [...folded.context, ...answer?.passed ?? [], ...this.context.namedInScripts(
+            answer?.context ?? [],
+            inputs.flatMap((i) => i.kind === "content" && i.value.startsWith("sha256:") ? [{ path: this.opts.roots.load(i.path), digest: i.value.slice(7) }] : [])
+          )]
         });
         if (typeof context === "string") return context;
         folded.context = uniquePairs([...folded.context, ...context]);

@@ -210,4 +210,20 @@ test('an argument that is not UTF-8 is refused with a clear error, not passed on
   assert.not.ok(readdirSync(dir).includes('out'));
 });
 
+test('a variable named only in a sourced script or a Makefile keys the process that read it', () => {
+  const { dir, store } = setup();
+  writeFileSync(`${dir}/lib.sh`, 'if [ "$GITHUB_EVENT_NAME" = push ]; then echo deploy > deployed; fi\n');
+  writeFileSync(`${dir}/Makefile`, 'all:\nifeq ($(GITHUB_EVENT_NAME),push)\n\t@echo release > mode.txt\nelse\n\t@echo test > mode.txt\nendif\n');
+  const sourced = (event: string): MemoRun => memo(['bash', '--norc', '-c', '. ./lib.sh; true'], { dir, store, env: { GITHUB_EVENT_NAME: event } });
+  sourced('push');
+  spawnSync('rm', ['-f', `${dir}/deployed`]);
+  sourced('pull_request');
+  assert.not.ok(readdirSync(dir).includes('deployed'), 'no deploy replayed for a pull request');
+  const made = (event: string): MemoRun => memo(['make', '-s'], { dir, store, env: { GITHUB_EVENT_NAME: event } });
+  made('push');
+  assert.is(readFileSync(`${dir}/mode.txt`, 'utf8'), 'release\n');
+  made('pull_request');
+  assert.is(readFileSync(`${dir}/mode.txt`, 'utf8'), 'test\n');
+});
+
 test.run();

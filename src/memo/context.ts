@@ -158,6 +158,21 @@ export class ContextSearch {
     return values.filter((v) => texts.some((t) => t.includes(v.name))).map(({ name, value }) => ({ name, value }));
   }
 
+  /**
+   * The values whose variable a script the process read names (`. ./ci-lib.sh`, a Makefile's
+   * `ifeq ($(GITHUB_EVENT_NAME),push)`, a module a python script imports): found when it is
+   * recorded, among its inputs whose names say they are scripts, read if they still hold what
+   * the process read (digests: path -> sha256).
+   */
+  namedInScripts(values: ContextValue[], reads: { path: string; digest: string }[]): ContextPair[] {
+    if (!values.length) return [];
+    const texts = reads.filter((r) => SCRIPT_NAME.test(r.path)).flatMap((r) => {
+      const text = this.scriptText(r.path);
+      return text && sha256(text) === r.digest ? [text] : [];
+    });
+    return values.filter((v) => texts.some((t) => t.includes(v.name))).map(({ name, value }) => ({ name, value }));
+  }
+
   /** A small regular file's bytes, remembered by its stat identity; null for anything else. */
   private scriptText(path: string): Buffer | null {
     if (path.length > 4096 || path.includes('\0')) return null;
@@ -190,6 +205,9 @@ export class ContextSearch {
 export function contextOf(entry: Entry): ContextPair[] {
   return Array.isArray(entry.context) ? entry.context.filter((c) => typeof c?.name === 'string' && typeof c.value === 'string') : [];
 }
+
+/** The files read that are scripts, by name: shells', make's, cmake's, python's, node's, ruby's, perl's. */
+const SCRIPT_NAME = /(?:\.(?:sh|bash|mk|make|cmake|py|js|mjs|cjs|ts|rb|pl|pm)|\/(?:GNUmakefile|[Mm]akefile|CMakeLists\.txt|configure))$/;
 
 /** Scripts are small; a larger file named in arguments is data (an archive, an image) and not read. */
 const MAX_SCRIPT_BYTES = 1024 * 1024;

@@ -995,7 +995,8 @@ export class MemoEngine {
     const { stream, data } = await this.storeStream(folded.stream);
     const context = await this.context.found(answer?.context ?? [], {
       inputs, outputs, stream: stream && data ? { blob: stream.blob, data, chunks: stream.chunks } : null,
-      below: [...folded.context, ...(answer?.passed ?? [])],
+      below: [...folded.context, ...(answer?.passed ?? []), ...this.context.namedInScripts(answer?.context ?? [],
+        inputs.flatMap((i) => (i.kind === 'content' && i.value.startsWith('sha256:') ? [{ path: this.opts.roots.load(i.path), digest: i.value.slice(7) }] : [])))],
     });
     if (typeof context === 'string') return context;
     // its ancestors fold this in: what it depends on, they do (a value that went through a pipe or a
