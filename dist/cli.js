@@ -3735,7 +3735,7 @@ function contextDifference(entry, env) {
   }
   return null;
 }
-var import_node_fs19, same, ContextSearch, SCRIPT_NAME, MAX_SCRIPT_BYTES;
+var import_node_fs19, same, ContextSearch, CONTEXT_NAMES, NAME_PREFIX, MAX_SCRIPT_BYTES;
 var init_context = __esm({
   "src/memo/context.ts"() {
     "use strict";
@@ -3756,6 +3756,8 @@ var init_context = __esm({
       known = /* @__PURE__ */ new Map();
       /** the values of each `NAME=value` seen, so that a thousand exec queries build one needle */
       valueOf = /* @__PURE__ */ new Map();
+      /** per file content read, the context variables' names it holds */
+      namesByDigest = /* @__PURE__ */ new Map();
       /** the files named in arguments, read once per identity */
       scripts = /* @__PURE__ */ new Map();
       /** the command's own environment (the first exec query's): what every process inherits is handed on by none */
@@ -3856,18 +3858,36 @@ var init_context = __esm({
         return values.filter((v) => texts.some((t) => t.includes(v.name))).map(({ name, value }) => ({ name, value }));
       }
       /**
-       * The values whose variable a script the process read names (`. ./ci-lib.sh`, a Makefile's
-       * `ifeq ($(GITHUB_EVENT_NAME),push)`, a module a python script imports): found when it is
-       * recorded, among its inputs whose names say they are scripts, read if they still hold what
-       * the process read (digests: path -> sha256).
+       * The values whose variable a file the process (or its subtree) read names: a sourced script
+       * (`. ./ci-lib.sh`), a Makefile's `ifeq ($(GITHUB_EVENT_NAME),push)`, a module a python script
+       * imports, a script on stdin, a program with the name in its strings (`getenv("GITHUB_REF")`).
+       * Found when it is recorded, each file searched once a run (by digest), and only for the prefix
+       * every name in the table shares before the names themselves; it must still hold what was read.
+       * Files over 1 MiB (programs, libraries) are not searched: reading them on the engine's thread
+       * held the build's exec queries (lua's cold run took 1.5 s longer).
        */
-      namedInScripts(values, reads) {
+      namedInReads(values, reads) {
         if (!values.length) return [];
-        const texts = reads.filter((r) => SCRIPT_NAME.test(r.path)).flatMap((r) => {
-          const text = this.scriptText(r.path);
-          return text && sha256(text) === r.digest ? [text] : [];
-        });
-        return values.filter((v) => texts.some((t) => t.includes(v.name))).map(({ name, value }) => ({ name, value }));
+        const named = /* @__PURE__ */ new Set();
+        for (const r of reads) for (const n of this.namesIn(r.path, r.digest)) named.add(n);
+        return values.filter((v) => named.has(v.name)).map(({ name, value }) => ({ name, value }));
+      }
+      namesIn(path, digest) {
+        const known = this.namesByDigest.get(digest);
+        if (known) return known;
+        let names = [];
+        try {
+          const st = (0, import_node_fs19.statSync)(path, { throwIfNoEntry: false });
+          if (st?.isFile() && st.size <= MAX_SCRIPT_BYTES) {
+            const data = (0, import_node_fs19.readFileSync)(path);
+            if (sha256(data) === digest) {
+              names = data.includes(NAME_PREFIX) ? CONTEXT_NAMES.filter((n) => data.includes(n)) : [];
+            }
+          }
+        } catch {
+        }
+        this.namesByDigest.set(digest, names);
+        return names;
       }
       /** A small regular file's bytes, remembered by its stat identity; null for anything else. */
       scriptText(path) {
@@ -3895,7 +3915,8 @@ var init_context = __esm({
         return (n) => this.held.get(blob)?.get(n.key) === true;
       }
     };
-    SCRIPT_NAME = /(?:\.(?:sh|bash|mk|make|cmake|py|js|mjs|cjs|ts|rb|pl|pm)|\/(?:GNUmakefile|[Mm]akefile|CMakeLists\.txt|configure))$/;
+    CONTEXT_NAMES = Object.keys(CONTEXT_ENV);
+    NAME_PREFIX = "GITHUB_";
     MAX_SCRIPT_BYTES = 1024 * 1024;
   }
 });
@@ -4281,10 +4302,10 @@ var init_engine = __esm({
         const context = this.context.valuesOf(q.env);
         const passed = [...this.context.passedOn(context, q.argv, q.env, this.opts.ignoreEnv), ...this.context.mentionedBy(context, q.argv, q.cwd)];
         if (q.umask === null) {
-          return this.letRun(q, { refused: "its umask could not be read (/proc/PID/status has none before Linux 4.7)" });
+          return this.letRun(q, { refused: "its umask could not be read (/proc/PID/status has none before Linux 4.7)", passed });
         }
         const view = viewOf(q.process, q.env, q.streams);
-        if (view.refused) return this.letRun(q, { refused: view.refused });
+        if (view.refused) return this.letRun(q, { refused: view.refused, passed });
         const weak = this.weakOfQuery(q, view);
         let missWhy;
         try {
@@ -4848,7 +4869,7 @@ var init_engine = __esm({
           inputs,
           outputs,
           stream: stream && data ? { blob: stream.blob, data, chunks: stream.chunks } : null,
-          below: [...folded.context, ...answer?.passed ?? [], ...this.context.namedInScripts(
+          below: [...folded.context, ...answer?.passed ?? [], ...this.context.namedInReads(
             answer?.context ?? [],
             inputs.flatMap((i) => i.kind === "content" && i.value.startsWith("sha256:") ? [{ path: this.opts.roots.load(i.path), digest: i.value.slice(7) }] : [])
           )]

@@ -226,4 +226,23 @@ test('a variable named only in a sourced script or a Makefile keys the process t
   assert.is(readFileSync(`${dir}/mode.txt`, 'utf8'), 'test\n');
 });
 
+test('a variable named in a module a script imports, or by a child refused at its exec, keys the ancestors', () => {
+  const { dir, store } = setup();
+  writeFileSync(`${dir}/cilib.py`, "import os\nDEPLOY = os.environ.get('GITHUB_EVENT_NAME') == 'push'\n");
+  writeFileSync(`${dir}/ci.py`, "import cilib\nif cilib.DEPLOY: open('deployed', 'w').write('yes')\n");
+  const imported = (event: string): MemoRun => memo([PY, '-B', 'ci.py'], { dir, store, env: { GITHUB_EVENT_NAME: event } });
+  imported('push');
+  spawnSync('rm', ['-f', `${dir}/deployed`]);
+  imported('pull_request');
+  assert.not.ok(readdirSync(dir).includes('deployed'), 'the import names it');
+  // bash is refused at its exec (it inherits a pipe on fd 3): python, which names nothing, depends on what bash tested
+  writeFileSync(`${dir}/check.sh`, 'if [ "$GITHUB_EVENT_NAME" = push ]; then echo deploying > deployed2; fi\n');
+  writeFileSync(`${dir}/run.py`, "import os, subprocess\nr, w = os.pipe()\nsubprocess.run(['bash', '--norc', 'check.sh'], pass_fds=(r,))\n");
+  const refused = (event: string): MemoRun => memo([PY, '-B', 'run.py'], { dir, store, env: { GITHUB_EVENT_NAME: event } });
+  refused('push');
+  spawnSync('rm', ['-f', `${dir}/deployed2`]);
+  refused('pull_request');
+  assert.not.ok(readdirSync(dir).includes('deployed2'), 'no deploy replayed through a refused child');
+});
+
 test.run();

@@ -3,7 +3,7 @@
 // their values; when an entry is looked up, whether the querying process has the same values.
 // An ancestor records its descendants' outputs again, and so finds the same values in them.
 import { readFileSync, statSync } from 'node:fs';
-import { contextValues, holds, sha256, type ContextValue, type Needle } from '../fingerprint/index.js';
+import { CONTEXT_ENV, contextValues, holds, sha256, type ContextValue, type Needle } from '../fingerprint/index.js';
 import type { Entry, OutputState } from '../store/index.js';
 import type { Input } from '../observe/index.js';
 
@@ -46,6 +46,8 @@ export class ContextSearch {
   private readonly known = new Map<string, Needle>();
   /** the values of each `NAME=value` seen, so that a thousand exec queries build one needle */
   private readonly valueOf = new Map<string, ContextValue>();
+  /** per file content read, the context variables' names it holds */
+  private readonly namesByDigest = new Map<string, readonly string[]>();
   /** the files named in arguments, read once per identity */
   private readonly scripts = new Map<string, Buffer | null>();
   /** the command's own environment (the first exec query's): what every process inherits is handed on by none */
@@ -159,18 +161,36 @@ export class ContextSearch {
   }
 
   /**
-   * The values whose variable a script the process read names (`. ./ci-lib.sh`, a Makefile's
-   * `ifeq ($(GITHUB_EVENT_NAME),push)`, a module a python script imports): found when it is
-   * recorded, among its inputs whose names say they are scripts, read if they still hold what
-   * the process read (digests: path -> sha256).
+   * The values whose variable a file the process (or its subtree) read names: a sourced script
+   * (`. ./ci-lib.sh`), a Makefile's `ifeq ($(GITHUB_EVENT_NAME),push)`, a module a python script
+   * imports, a script on stdin, a program with the name in its strings (`getenv("GITHUB_REF")`).
+   * Found when it is recorded, each file searched once a run (by digest), and only for the prefix
+   * every name in the table shares before the names themselves; it must still hold what was read.
+   * Files over 1 MiB (programs, libraries) are not searched: reading them on the engine's thread
+   * held the build's exec queries (lua's cold run took 1.5 s longer).
    */
-  namedInScripts(values: ContextValue[], reads: { path: string; digest: string }[]): ContextPair[] {
+  namedInReads(values: ContextValue[], reads: { path: string; digest: string }[]): ContextPair[] {
     if (!values.length) return [];
-    const texts = reads.filter((r) => SCRIPT_NAME.test(r.path)).flatMap((r) => {
-      const text = this.scriptText(r.path);
-      return text && sha256(text) === r.digest ? [text] : [];
-    });
-    return values.filter((v) => texts.some((t) => t.includes(v.name))).map(({ name, value }) => ({ name, value }));
+    const named = new Set<string>();
+    for (const r of reads) for (const n of this.namesIn(r.path, r.digest)) named.add(n);
+    return values.filter((v) => named.has(v.name)).map(({ name, value }) => ({ name, value }));
+  }
+
+  private namesIn(path: string, digest: string): readonly string[] {
+    const known = this.namesByDigest.get(digest);
+    if (known) return known;
+    let names: string[] = [];
+    try {
+      const st = statSync(path, { throwIfNoEntry: false });
+      if (st?.isFile() && st.size <= MAX_SCRIPT_BYTES) {
+        const data = readFileSync(path);
+        if (sha256(data) === digest) {
+          names = data.includes(NAME_PREFIX) ? CONTEXT_NAMES.filter((n) => data.includes(n)) : [];
+        }
+      }
+    } catch { /* gone: nothing to search */ }
+    this.namesByDigest.set(digest, names);
+    return names;
   }
 
   /** A small regular file's bytes, remembered by its stat identity; null for anything else. */
@@ -206,8 +226,9 @@ export function contextOf(entry: Entry): ContextPair[] {
   return Array.isArray(entry.context) ? entry.context.filter((c) => typeof c?.name === 'string' && typeof c.value === 'string') : [];
 }
 
-/** The files read that are scripts, by name: shells', make's, cmake's, python's, node's, ruby's, perl's. */
-const SCRIPT_NAME = /(?:\.(?:sh|bash|mk|make|cmake|py|js|mjs|cjs|ts|rb|pl|pm)|\/(?:GNUmakefile|[Mm]akefile|CMakeLists\.txt|configure))$/;
+const CONTEXT_NAMES = Object.keys(CONTEXT_ENV);
+/** what every name in the table starts with: a file without it names none */
+const NAME_PREFIX = 'GITHUB_';
 
 /** Scripts are small; a larger file named in arguments is data (an archive, an image) and not read. */
 const MAX_SCRIPT_BYTES = 1024 * 1024;

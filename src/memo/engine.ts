@@ -406,10 +406,11 @@ export class MemoEngine {
     const passed = [...this.context.passedOn(context, q.argv, q.env, this.opts.ignoreEnv), ...this.context.mentionedBy(context, q.argv, q.cwd)];
     if (q.umask === null) {
       // the modes of what it creates depend on it: neither looked up nor recorded
-      return this.letRun(q, { refused: 'its umask could not be read (/proc/PID/status has none before Linux 4.7)' });
+      // what it was handed and names keys its ancestors even though it is refused
+      return this.letRun(q, { refused: 'its umask could not be read (/proc/PID/status has none before Linux 4.7)', passed });
     }
     const view = viewOf(q.process, q.env, q.streams);
-    if (view.refused) return this.letRun(q, { refused: view.refused });
+    if (view.refused) return this.letRun(q, { refused: view.refused, passed });
     const weak = this.weakOfQuery(q, view);
     let missWhy: string | undefined;
     try {
@@ -995,7 +996,7 @@ export class MemoEngine {
     const { stream, data } = await this.storeStream(folded.stream);
     const context = await this.context.found(answer?.context ?? [], {
       inputs, outputs, stream: stream && data ? { blob: stream.blob, data, chunks: stream.chunks } : null,
-      below: [...folded.context, ...(answer?.passed ?? []), ...this.context.namedInScripts(answer?.context ?? [],
+      below: [...folded.context, ...(answer?.passed ?? []), ...this.context.namedInReads(answer?.context ?? [],
         inputs.flatMap((i) => (i.kind === 'content' && i.value.startsWith('sha256:') ? [{ path: this.opts.roots.load(i.path), digest: i.value.slice(7) }] : [])))],
     });
     if (typeof context === 'string') return context;
