@@ -1172,6 +1172,14 @@ async function digestChunked(file) {
   for (let n; (n = (await file.read(buf, 0, buf.length, null)).bytesRead) > 0; ) h.update(buf.subarray(0, n));
   return h.digest("hex");
 }
+function readStatCache(file) {
+  try {
+    const rows = JSON.parse((0, import_node_fs5.readFileSync)(file, "utf8"));
+    if (Array.isArray(rows)) return rows.filter((e) => Array.isArray(e) && e.length === 3 && e.every((x) => typeof x === "string"));
+  } catch {
+  }
+  return [];
+}
 var import_node_crypto, import_node_fs5, RACY_FINE_NS, RACY_COARSE_NS, AT_ONCE_MAX, KEEP, FileHasher;
 var init_hash = __esm({
   "src/fingerprint/hash.ts"() {
@@ -2513,6 +2521,12 @@ function notUtf8() {
   if (variable) return `the environment variable ${variable.subarray(0, Math.max(0, variable.indexOf(61))).toString("latin1")}`;
   return null;
 }
+function formatBytes(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+}
 var import_node_fs10, VERSION, CWD_GONE;
 var init_common = __esm({
   "src/cli/common.ts"() {
@@ -2581,6 +2595,10 @@ function parseEntry(text) {
     return null;
   }
   return entryFrom(e);
+}
+function blobsOf(entry) {
+  const blobs = entry.outputs.flatMap((o) => o.type === "file" ? [o.blob] : []);
+  return entry.stream ? [...blobs, entry.stream.blob] : blobs;
 }
 function entryFrom(e) {
   if (typeof e !== "object" || e === null) return null;
@@ -3224,9 +3242,7 @@ function order(outputs) {
   return [...dirs, ...files, ...links, ...gone];
 }
 async function fetchBlobs(entry, store) {
-  const wanted = /* @__PURE__ */ new Set();
-  for (const o of entry.outputs) if (o.type === "file") wanted.add(o.blob);
-  if (entry.stream) wanted.add(entry.stream.blob);
+  const wanted = new Set(blobsOf(entry));
   const blobs = /* @__PURE__ */ new Map();
   const bad = [];
   for (const hash of wanted) {
@@ -3263,6 +3279,7 @@ var init_restore = __esm({
   "src/memo/restore.ts"() {
     "use strict";
     import_node_fs17 = require("node:fs");
+    init_store();
     init_paths();
     init_safe_fs();
     RestoreError = class extends Error {
@@ -3707,6 +3724,7 @@ function contextOf(entry) {
   return Array.isArray(entry.context) ? entry.context.filter((c) => typeof c?.name === "string" && typeof c.value === "string") : [];
 }
 function byFd(data, chunks) {
+  if (chunks.every((c) => c.fd === chunks[0]?.fd)) return /* @__PURE__ */ new Map([[chunks[0]?.fd ?? 1, data]]);
   const parts = /* @__PURE__ */ new Map();
   let at = 0;
   for (const c of chunks) {
@@ -3758,8 +3776,6 @@ var init_context = __esm({
       valueOf = /* @__PURE__ */ new Map();
       /** per file content read, the context variables' names it holds */
       namesByDigest = /* @__PURE__ */ new Map();
-      /** the files named in arguments, read once per identity */
-      scripts = /* @__PURE__ */ new Map();
       /** the command's own environment (the first exec query's): what every process inherits is handed on by none */
       inherited = null;
       /** A process's context values at its exec; their needles join those every blob is searched for from now on. */
@@ -3843,19 +3859,15 @@ var init_context = __esm({
         return values.filter((v) => v.needle && holds(data, v.needle)).map(({ name, value }) => ({ name, value }));
       }
       /**
-       * The values whose variable a process names in its arguments or in a file its arguments name
-       * (a script: `bash -c '[ "$GITHUB_EVENT_NAME" = push ]'`, `bash step.sh`, `python3 ci.py`): such a
-       * program may test the value, and what it does then shows in no output, or only in its exit
-       * status. Short values included. A compiled program reading the variable is not seen.
+       * The values whose variable a process names in its arguments (`bash -c '[ "$GITHUB_EVENT_NAME" =
+       * push ]'`): such a program may only test the value, and what it does then shows in no output,
+       * or only in its exit status. Short values included. A script it reads is searched when it is
+       * recorded (namedInReads), off the exec's path.
        */
-      mentionedBy(values, argv, cwd) {
+      namedInArgs(values, argv) {
         if (!values.length) return [];
-        const texts = [Buffer.from(argv.join("\0"))];
-        for (const arg of argv) {
-          const text = this.scriptText(arg.startsWith("/") ? arg : `${cwd}/${arg}`);
-          if (text) texts.push(text);
-        }
-        return values.filter((v) => texts.some((t) => t.includes(v.name))).map(({ name, value }) => ({ name, value }));
+        const text = argv.join("\0");
+        return values.filter((v) => text.includes(v.name)).map(({ name, value }) => ({ name, value }));
       }
       /**
        * The values whose variable a file the process (or its subtree) read names: a sourced script
@@ -3866,10 +3878,13 @@ var init_context = __esm({
        * Files over 1 MiB (programs, libraries) are not searched: reading them on the engine's thread
        * held the build's exec queries (lua's cold run took 1.5 s longer).
        */
-      namedInReads(values, reads) {
+      namedInReads(values, inputs, load) {
         if (!values.length) return [];
         const named = /* @__PURE__ */ new Set();
-        for (const r of reads) for (const n of this.namesIn(r.path, r.digest)) named.add(n);
+        for (const i of inputs) {
+          if (i.kind !== "content" || !i.value.startsWith("sha256:")) continue;
+          for (const n of this.namesIn(load(i.path), i.value.slice(7))) named.add(n);
+        }
         return values.filter((v) => named.has(v.name)).map(({ name, value }) => ({ name, value }));
       }
       namesIn(path, digest) {
@@ -3888,28 +3903,6 @@ var init_context = __esm({
         }
         this.namesByDigest.set(digest, names);
         return names;
-      }
-      /** A small regular file's bytes, remembered by its stat identity; null for anything else. */
-      scriptText(path) {
-        if (path.length > 4096 || path.includes("\0")) return null;
-        let st;
-        try {
-          st = (0, import_node_fs19.statSync)(path, { throwIfNoEntry: false });
-        } catch {
-          return null;
-        }
-        if (!st?.isFile() || st.size > MAX_SCRIPT_BYTES) return null;
-        const id = `${path}\0${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
-        let text = this.scripts.get(id);
-        if (text === void 0) {
-          try {
-            text = (0, import_node_fs19.readFileSync)(path);
-          } catch {
-            text = null;
-          }
-          this.scripts.set(id, text);
-        }
-        return text;
       }
       heldBy(blob) {
         return (n) => this.held.get(blob)?.get(n.key) === true;
@@ -4300,7 +4293,7 @@ var init_engine = __esm({
       decide = async (q) => {
         const started = performance.now();
         const context = this.context.valuesOf(q.env);
-        const passed = [...this.context.passedOn(context, q.argv, q.env, this.opts.ignoreEnv), ...this.context.mentionedBy(context, q.argv, q.cwd)];
+        const passed = [...this.context.passedOn(context, q.argv, q.env, this.opts.ignoreEnv), ...this.context.namedInArgs(context, q.argv)];
         if (q.umask === null) {
           return this.letRun(q, { refused: "its umask could not be read (/proc/PID/status has none before Linux 4.7)", passed });
         }
@@ -4869,10 +4862,7 @@ var init_engine = __esm({
           inputs,
           outputs,
           stream: stream && data ? { blob: stream.blob, data, chunks: stream.chunks } : null,
-          below: [...folded.context, ...answer?.passed ?? [], ...this.context.namedInReads(
-            answer?.context ?? [],
-            inputs.flatMap((i) => i.kind === "content" && i.value.startsWith("sha256:") ? [{ path: this.opts.roots.load(i.path), digest: i.value.slice(7) }] : [])
-          )]
+          below: [...folded.context, ...answer?.passed ?? [], ...this.context.namedInReads(answer?.context ?? [], inputs, (p) => this.opts.roots.load(p))]
         });
         if (typeof context === "string") return context;
         folded.context = uniquePairs([...folded.context, ...context]);
@@ -5206,19 +5196,6 @@ var warn = (message) => {
   process.stderr.write(`processcache: warning: ${message}
 `);
 };
-function loadStatCache(path) {
-  try {
-    const entries = JSON.parse((0, import_node_fs22.readFileSync)(path, "utf8"));
-    if (Array.isArray(entries)) return new FileHasher(entries.filter((e) => Array.isArray(e) && e.length === 3 && e.every((x) => typeof x === "string")));
-  } catch {
-  }
-  return new FileHasher();
-}
-function formatBytes(n) {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 ** 2).toFixed(1)} MiB`;
-}
 function summaryLine(s) {
   return `processcache: ${s.ran} ran, ${s.reused} reused, saved ${(s.savedMs / 1e3).toFixed(1)} s, restored ${formatBytes(s.bytesRestored)}`;
 }
@@ -5312,7 +5289,7 @@ ${RUN_USAGE}`);
     return runPlain(command);
   }
   const statCachePath = (0, import_node_path13.join)(storeDir, "statcache.json");
-  const hasher = loadStatCache(statCachePath);
+  const hasher = new FileHasher(readStatCache(statCachePath));
   const umask = process.umask();
   const builder = new TraceBuilder();
   let index;

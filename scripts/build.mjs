@@ -45,11 +45,13 @@ const actionsCacheApart = {
 };
 await build({
   ...shared,
-  entryPoints: { main: 'src/action/main.ts', post: 'src/action/post.ts' },
+  entryPoints: { index: 'src/action/index.ts' },
   outdir: 'dist/action',
   legalComments: 'none',
   plugins: [actionsCacheApart],
 });
+// one bundle for both steps: main.js and post.js are the entry points action.yml names
+for (const step of ['main', 'post']) writeFileSync(`dist/action/${step}.js`, `require('./index.js').${step}();\n`);
 await build({
   ...shared,
   entryPoints: { 'actions-cache': 'scripts/bundle/actions-cache.mjs' },

@@ -8,6 +8,7 @@ import { pull } from '../store/remote/sync.js';
 import { openBackends } from './backend.js';
 import { InputError, readInputs, type ActionConfig } from './inputs.js';
 import type { MainState, StateProvider } from './state.js';
+import { totals, type Totals } from './summary.js';
 import { installShims, layoutOf, runStep, tracedEnv, unsupportedWhy } from './traced-step.js';
 
 export const log = {
@@ -42,7 +43,7 @@ async function prepare(cfg: ActionConfig, state: MainState): Promise<void> {
   core.info(`processcache: fetched ${result.entries} entries and ${result.packs} packs (${result.bytes} bytes) in ${result.ms} ms`);
 }
 
-export function setOutputs(stats: { reused: number; ran: number; savedMs: number; restoredBytes: number }): void {
+export function setOutputs(stats: Totals): void {
   core.setOutput('reused', stats.reused);
   core.setOutput('ran', stats.ran);
   core.setOutput('saved-ms', Math.round(stats.savedMs));
@@ -88,6 +89,6 @@ export async function mainImpl(provider: StateProvider): Promise<void> {
   }
   const { status, statsFile } = await runStep(cfg, layout, tracedEnv(cfg, env), state.traced);
   const stats = readStats(statsFile);
-  if (stats) setOutputs({ reused: stats.reused, ran: stats.ran, savedMs: stats.savedMs, restoredBytes: stats.bytesRestored });
+  if (stats) setOutputs(totals([{ label: 'run', stats }]));
   if (status !== 0) core.setFailed(`the commands exited with status ${status}`);
 }

@@ -2,7 +2,7 @@
 import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
 import { push, type PushResult } from '../store/remote/sync.js';
-import { parseSegment, SEGMENT_FORMAT, type Segment } from '../store/remote/segment.js';
+import { emptySegment, parseSegment, type Segment } from '../store/remote/segment.js';
 import { openBackends } from './backend.js';
 import { configOrFail, log, setOutputs } from './main-impl.js';
 import type { StateProvider } from './state.js';
@@ -14,7 +14,7 @@ function knownSegment(path: string): Segment {
     const parsed = parseSegment(readFileSync(path, 'utf8'));
     if (typeof parsed !== 'string') return parsed.segment;
   } catch { /* nothing was fetched */ }
-  return { format: SEGMENT_FORMAT, version: 1, createdAt: Date.now(), packs: {}, blobs: {}, entries: [] };
+  return emptySegment();
 }
 
 export async function postImpl(provider: StateProvider): Promise<void> {

@@ -2,6 +2,7 @@
 // and what crossed the network. It reads the --stats-json files the steps wrote.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatBytes } from '../cli/common.js';
 import type { ExecutionRow, MemoStats } from '../memo/index.js';
 import type { PullResult, PushResult } from '../store/remote/sync.js';
 
@@ -39,13 +40,6 @@ export function readSteps(dir: string): StepStats[] {
       return [];
     }
   });
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
-  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;

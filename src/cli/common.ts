@@ -69,3 +69,11 @@ export function notUtf8(): string | null {
   if (variable) return `the environment variable ${variable.subarray(0, Math.max(0, variable.indexOf(0x3d))).toString('latin1')}`;
   return null;
 }
+
+/** A byte count as people read it: the run's summary line and the Action's job summary. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+}

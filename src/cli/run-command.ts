@@ -2,33 +2,18 @@ import { spawnSync, type StdioOptions } from 'node:child_process';
 import { existsSync, fstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join, resolve } from 'node:path';
-import { FileHasher, type StatCacheEntry } from '../fingerprint/index.js';
+import { FileHasher, readStatCache } from '../fingerprint/index.js';
 import { MemoEngine, Roots, type MemoStats } from '../memo/index.js';
 import { atomicWrite, defaultStoreDir, describeOtherRun, LocalStore, RunRegistry, sweepTemps } from '../store/index.js';
 import { callerLaunch, exitCodeOf, resolveProgram, traceCommand, TraceBuilder, TraceError } from '../trace/index.js';
 import { parseArgs, UsageError } from './args.js';
-import { CWD_GONE, forcedEnv, ignoredEnv, notUtf8, VERSION, workingDir } from './common.js';
+import { CWD_GONE, forcedEnv, formatBytes, ignoredEnv, notUtf8, VERSION, workingDir } from './common.js';
 
 
 export const RUN_USAGE = 'usage: processcache run [--store DIR] [--root DIR] [--allow DIR]... [--read-only] ' +
   '[--stats-json FILE] [--quiet] [--ignore-env VAR]... [--env-input VAR]... [--min-duration-ms N] -- CMD [ARGS...]';
 
 const warn = (message: string): void => { process.stderr.write(`processcache: warning: ${message}\n`); };
-
-function loadStatCache(path: string): FileHasher {
-  try {
-    const entries = JSON.parse(readFileSync(path, 'utf8')) as unknown;
-    // [path, identity, digest]; anything else (the earlier [identity, digest] form) is dropped
-    if (Array.isArray(entries)) return new FileHasher(entries.filter((e): e is StatCacheEntry => Array.isArray(e) && e.length === 3 && e.every((x) => typeof x === 'string')));
-  } catch { /* none yet, or unreadable: start empty */ }
-  return new FileHasher();
-}
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 ** 2).toFixed(1)} MiB`;
-}
 
 export function summaryLine(s: MemoStats): string {
   return `processcache: ${s.ran} ran, ${s.reused} reused, saved ${(s.savedMs / 1000).toFixed(1)} s, restored ${formatBytes(s.bytesRestored)}`;
@@ -141,7 +126,7 @@ export async function runMain(args: string[]): Promise<number> {
     return runPlain(command);
   }
   const statCachePath = join(storeDir, 'statcache.json');
-  const hasher = loadStatCache(statCachePath);
+  const hasher = new FileHasher(readStatCache(statCachePath));
   const umask = process.umask();
   const builder = new TraceBuilder();
   let index;

@@ -44,6 +44,16 @@ const KEEP = 200_000;
 /** One path in the stat cache: what stat said of the file when it was hashed, and its digest. */
 export type StatCacheEntry = [path: string, identity: string, digest: string];
 
+/** A stat cache file's rows ([path, identity, digest]); none when it is missing or unreadable.
+ * Anything else (the earlier [identity, digest] form) is dropped. */
+export function readStatCache(file: string): StatCacheEntry[] {
+  try {
+    const rows = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    if (Array.isArray(rows)) return rows.filter((e): e is StatCacheEntry => Array.isArray(e) && e.length === 3 && e.every((x) => typeof x === 'string'));
+  } catch { /* none yet, or unreadable */ }
+  return [];
+}
+
 export class FileHasher {
   private readonly known = new Map<string, { identity: string; digest: string }>();
   /** paths looked up or added by this run, in the order they were */

@@ -48,8 +48,6 @@ export class ContextSearch {
   private readonly valueOf = new Map<string, ContextValue>();
   /** per file content read, the context variables' names it holds */
   private readonly namesByDigest = new Map<string, readonly string[]>();
-  /** the files named in arguments, read once per identity */
-  private readonly scripts = new Map<string, Buffer | null>();
   /** the command's own environment (the first exec query's): what every process inherits is handed on by none */
   private inherited: ReadonlySet<string> | null = null;
 
@@ -145,19 +143,15 @@ export class ContextSearch {
   }
 
   /**
-   * The values whose variable a process names in its arguments or in a file its arguments name
-   * (a script: `bash -c '[ "$GITHUB_EVENT_NAME" = push ]'`, `bash step.sh`, `python3 ci.py`): such a
-   * program may test the value, and what it does then shows in no output, or only in its exit
-   * status. Short values included. A compiled program reading the variable is not seen.
+   * The values whose variable a process names in its arguments (`bash -c '[ "$GITHUB_EVENT_NAME" =
+   * push ]'`): such a program may only test the value, and what it does then shows in no output,
+   * or only in its exit status. Short values included. A script it reads is searched when it is
+   * recorded (namedInReads), off the exec's path.
    */
-  mentionedBy(values: ContextValue[], argv: readonly string[], cwd: string): ContextPair[] {
+  namedInArgs(values: ContextValue[], argv: readonly string[]): ContextPair[] {
     if (!values.length) return [];
-    const texts: Buffer[] = [Buffer.from(argv.join('\0'))];
-    for (const arg of argv) {
-      const text = this.scriptText(arg.startsWith('/') ? arg : `${cwd}/${arg}`);
-      if (text) texts.push(text);
-    }
-    return values.filter((v) => texts.some((t) => t.includes(v.name))).map(({ name, value }) => ({ name, value }));
+    const text = argv.join('\0');
+    return values.filter((v) => text.includes(v.name)).map(({ name, value }) => ({ name, value }));
   }
 
   /**
@@ -169,10 +163,13 @@ export class ContextSearch {
    * Files over 1 MiB (programs, libraries) are not searched: reading them on the engine's thread
    * held the build's exec queries (lua's cold run took 1.5 s longer).
    */
-  namedInReads(values: ContextValue[], reads: { path: string; digest: string }[]): ContextPair[] {
+  namedInReads(values: ContextValue[], inputs: Input[], load: (stored: string) => string): ContextPair[] {
     if (!values.length) return [];
     const named = new Set<string>();
-    for (const r of reads) for (const n of this.namesIn(r.path, r.digest)) named.add(n);
+    for (const i of inputs) {
+      if (i.kind !== 'content' || !i.value.startsWith('sha256:')) continue;
+      for (const n of this.namesIn(load(i.path), i.value.slice(7))) named.add(n);
+    }
     return values.filter((v) => named.has(v.name)).map(({ name, value }) => ({ name, value }));
   }
 
@@ -193,29 +190,6 @@ export class ContextSearch {
     return names;
   }
 
-  /** A small regular file's bytes, remembered by its stat identity; null for anything else. */
-  private scriptText(path: string): Buffer | null {
-    if (path.length > 4096 || path.includes('\0')) return null;
-    let st;
-    try {
-      st = statSync(path, { throwIfNoEntry: false });
-    } catch {
-      return null;
-    }
-    if (!st?.isFile() || st.size > MAX_SCRIPT_BYTES) return null;
-    const id = `${path}\0${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
-    let text = this.scripts.get(id);
-    if (text === undefined) {
-      try {
-        text = readFileSync(path);
-      } catch {
-        text = null;
-      }
-      this.scripts.set(id, text);
-    }
-    return text;
-  }
-
   private heldBy(blob: string): (n: Needle) => boolean {
     return (n) => this.held.get(blob)?.get(n.key) === true;
   }
@@ -230,11 +204,13 @@ const CONTEXT_NAMES = Object.keys(CONTEXT_ENV);
 /** what every name in the table starts with: a file without it names none */
 const NAME_PREFIX = 'GITHUB_';
 
-/** Scripts are small; a larger file named in arguments is data (an archive, an image) and not read. */
+/** Scripts are small; a larger file read is a program or data, and not searched. */
 const MAX_SCRIPT_BYTES = 1024 * 1024;
 
 /** The stored stream's bytes, one buffer per fd. */
 function byFd(data: Buffer, chunks: { fd: number; bytes: number }[]): Map<number, Buffer> {
+  // most streams are one fd's: the stored bytes as they are, no copy
+  if (chunks.every((c) => c.fd === chunks[0]?.fd)) return new Map([[chunks[0]?.fd ?? 1, data]]);
   const parts = new Map<number, Buffer[]>();
   let at = 0;
   for (const c of chunks) {

@@ -403,7 +403,7 @@ export class MemoEngine {
     // first, even for a query refused below: the command's own exec tells what every process inherits
     const context = this.context.valuesOf(q.env);
     // what its ancestors depend on: values handed to it, and variables it names (which it depends on too)
-    const passed = [...this.context.passedOn(context, q.argv, q.env, this.opts.ignoreEnv), ...this.context.mentionedBy(context, q.argv, q.cwd)];
+    const passed = [...this.context.passedOn(context, q.argv, q.env, this.opts.ignoreEnv), ...this.context.namedInArgs(context, q.argv)];
     if (q.umask === null) {
       // the modes of what it creates depend on it: neither looked up nor recorded
       // what it was handed and names keys its ancestors even though it is refused
@@ -996,8 +996,7 @@ export class MemoEngine {
     const { stream, data } = await this.storeStream(folded.stream);
     const context = await this.context.found(answer?.context ?? [], {
       inputs, outputs, stream: stream && data ? { blob: stream.blob, data, chunks: stream.chunks } : null,
-      below: [...folded.context, ...(answer?.passed ?? []), ...this.context.namedInReads(answer?.context ?? [],
-        inputs.flatMap((i) => (i.kind === 'content' && i.value.startsWith('sha256:') ? [{ path: this.opts.roots.load(i.path), digest: i.value.slice(7) }] : [])))],
+      below: [...folded.context, ...(answer?.passed ?? []), ...this.context.namedInReads(answer?.context ?? [], inputs, (p) => this.opts.roots.load(p))],
     });
     if (typeof context === 'string') return context;
     // its ancestors fold this in: what it depends on, they do (a value that went through a pipe or a

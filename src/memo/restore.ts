@@ -4,7 +4,7 @@
 // reached from an allowed directory without following a symlink (safe-fs.ts), so that neither a
 // symlink in the tree nor one swapped in during the restore can lead a write out of it.
 import { mkdirSync } from 'node:fs';
-import type { Entry, OutputState, Store } from '../store/index.js';
+import { blobsOf, type Entry, type OutputState, type Store } from '../store/index.js';
 import { isNormalStored, type Roots } from './paths.js';
 import { safeFs, SafeFsError, type Kind, type SafeFs } from './safe-fs.js';
 
@@ -43,9 +43,7 @@ function order(outputs: OutputState[]): OutputState[] {
 
 /** Fetches and checks every blob the entry needs: outputs and its output stream. */
 export async function fetchBlobs(entry: Entry, store: Store): Promise<Map<string, Buffer>> {
-  const wanted = new Set<string>();
-  for (const o of entry.outputs) if (o.type === 'file') wanted.add(o.blob);
-  if (entry.stream) wanted.add(entry.stream.blob);
+  const wanted = new Set(blobsOf(entry));
   const blobs = new Map<string, Buffer>();
   const bad: string[] = [];
   for (const hash of wanted) {

@@ -28,6 +28,12 @@ export function parseEntry(text: string): Entry | null {
   return entryFrom(e);
 }
 
+/** The blobs an entry cannot be restored without: its files' contents and its output stream. */
+export function blobsOf(entry: Entry): string[] {
+  const blobs = entry.outputs.flatMap((o) => (o.type === 'file' ? [o.blob] : []));
+  return entry.stream ? [...blobs, entry.stream.blob] : blobs;
+}
+
 /** parseEntry() on a value already parsed (an entry inside a remote index segment). */
 export function entryFrom(e: unknown): Entry | null {
   if (typeof e !== 'object' || e === null) return null;

@@ -1,7 +1,7 @@
 // An index segment: what one job knew of the remote store when it finished, as one JSON object.
 // The Actions cache has no listing and no mutable keys, so a job reads a few segments at start and
 // writes one at the end; every segment comes from the network and is parsed as hostile input.
-import { entryFrom } from '../local.js';
+import { blobsOf, entryFrom } from '../local.js';
 import type { Entry } from '../types.js';
 
 export const SEGMENT_FORMAT = 'processcache-index';
@@ -58,12 +58,6 @@ function isStat(v: unknown): v is [string, string, string] {
 }
 const HEX64 = /^[0-9a-f]{64}$/;
 
-/** The blobs an entry cannot be restored without. */
-export function blobsOf(entry: Entry): string[] {
-  const blobs = entry.outputs.flatMap((o) => (o.type === 'file' ? [o.blob] : []));
-  return entry.stream ? [...blobs, entry.stream.blob] : blobs;
-}
-
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -113,9 +107,14 @@ export function parseSegment(text: string, limits: SegmentLimits = DEFAULT_LIMIT
 
 const entryKey = (e: Entry): string => `${e.weak}.${e.strong}`;
 
+/** A segment that knows nothing: what a job with no remote index starts from. */
+export function emptySegment(): Segment {
+  return { format: SEGMENT_FORMAT, version: 1, createdAt: Date.now(), packs: {}, blobs: {}, entries: [] };
+}
+
 /** Several segments as one: each entry once, at its latest use. */
 export function mergeSegments(segments: Segment[]): Segment {
-  const merged: Segment = { format: SEGMENT_FORMAT, version: 1, createdAt: Date.now(), packs: {}, blobs: {}, entries: [] };
+  const merged = emptySegment();
   const byKey = new Map<string, IndexedEntry>();
   for (const s of segments) {
     Object.assign(merged.packs, s.packs);

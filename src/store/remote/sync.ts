@@ -8,8 +8,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { listLocal, type LocalStore } from '../local.js';
-import { blobsOf, compact, DEFAULT_LIMITS, mergeSegments, parseSegment, SEGMENT_FORMAT, type IndexedEntry, type Segment, type SegmentLimits } from './segment.js';
+import { readStatCache } from '../../fingerprint/index.js';
+import { atomicWrite } from '../atomic.js';
+import { blobsOf, listLocal, type LocalStore } from '../local.js';
+import { compact, DEFAULT_LIMITS, emptySegment, mergeSegments, parseSegment, type IndexedEntry, type Segment, type SegmentLimits } from './segment.js';
 import { eachLimited, within, type CacheTransport } from './transport.js';
 
 export interface SyncConfig {
@@ -72,10 +74,6 @@ const packKey = (cfg: SyncConfig, id: string): string => `${cfg.keyPrefix}-pack-
 const SEGMENT_FILE = 'segment.json';
 /** beside the segment: copies of the blobs its job used */
 const INLINE_DIR = 'blobs';
-
-function emptySegment(): Segment {
-  return { format: SEGMENT_FORMAT, version: 1, createdAt: Date.now(), packs: {}, blobs: {}, entries: [] };
-}
 
 async function readSlot(t: CacheTransport, cfg: SyncConfig, slot: number, deadline: number): Promise<Segment | null> {
   const name = `index${slot}`;
@@ -175,7 +173,7 @@ export async function pull(local: LocalStore, t: CacheTransport, cfg: SyncConfig
   if ((await within(Math.max(0, deadline - Date.now()) + 1000, fetching)) === 'timeout' || fetched < packIds.length) {
     if (packIds.length) cfg.warn(`${packIds.length - fetched} of ${packIds.length} packs could not be fetched in time: the entries that need them are misses`);
   }
-  if (known.stats?.length) mergeStatCache(local.dir, known.stats, false);
+  if (known.stats?.length) mergeStatCache(local.dir, known.stats);
   let entries = 0;
   for (const ie of known.entries) {
     if (!blobsOf(ie.entry).every((b) => arrived.has(b))) continue;
@@ -211,12 +209,7 @@ function stagePack(local: LocalStore, dir: string, blobs: { hash: string }[]): v
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   for (const b of blobs) {
-    const from = local.blobFile(b.hash)!;
-    try {
-      linkSync(from, join(dir, b.hash));
-    } catch {
-      copyFileSync(from, join(dir, b.hash));
-    }
+    linkOrCopy(local.blobFile(b.hash)!, join(dir, b.hash));
   }
 }
 
@@ -279,8 +272,8 @@ export async function push(local: LocalStore, t: CacheTransport, cfg: SyncConfig
   result.skipped += sent.length - placed.length;
   if (sent.length - placed.length) cfg.warn(`${sent.length - placed.length} new entries were not uploaded: a pack upload failed or ran out of time`);
   const used = localEntries.filter((s) => knownUse.has(`${s.entry.weak}.${s.entry.strong}`)).map((s) => ({ usedAt: s.lastUsedMs, entry: s.entry }));
-  const stats = readStatCache(local.dir).filter((st) => cfg.shareStat(st[0]));
-  const segment = compact(mergeSegments([base, { ...base, entries: [...used, ...placed], ...(stats.length ? { stats } : {}) }]), Date.now(), cfg.limits);
+  const stats = readStatCache(join(local.dir, STAT_CACHE)).filter((st) => cfg.shareStat(st[0]));
+  const segment = compact(mergeSegments([base, { ...emptySegment(), entries: [...used, ...placed], ...(stats.length ? { stats } : {}) }]), Date.now(), cfg.limits);
   if (!placed.length && !touched) return { ...result, ms: Date.now() - started };
   const slot = cfg.pickSlot() % cfg.slots;
   const name = `index${slot}`;
@@ -307,32 +300,27 @@ function inline(local: LocalStore, dir: string, entries: IndexedEntry[], bytes: 
       if (size > left) return;
       left -= size;
       done.add(b);
-      try {
-        linkSync(file, join(dir, b));
-      } catch {
-        copyFileSync(file, join(dir, b));
-      }
+      linkOrCopy(file, join(dir, b));
     }
   }
 }
 
 const STAT_CACHE = 'statcache.json';
 
-/** The local store's stat cache (the CLI's: [path, identity, digest] rows). */
-function readStatCache(dir: string): [string, string, string][] {
+/** A hard link (a copy across file systems): a blob staged for a pack costs no bytes. */
+function linkOrCopy(from: string, to: string): void {
   try {
-    const rows: unknown = JSON.parse(readFileSync(join(dir, STAT_CACHE), 'utf8'));
-    return Array.isArray(rows) ? rows.filter((r): r is [string, string, string] => Array.isArray(r) && r.length === 3 && r.every((x) => typeof x === 'string')) : [];
+    linkSync(from, to);
   } catch {
-    return [];
+    copyFileSync(from, to);
   }
 }
 
-/** Adds rows to the local store's stat cache; what it knows of a path already wins unless override. */
-function mergeStatCache(dir: string, rows: [string, string, string][], override: boolean): void {
-  const byPath = new Map(readStatCache(dir).map((r) => [r[0], r]));
-  for (const r of rows) if (override || !byPath.has(r[0])) byPath.set(r[0], r);
-  writeFileSync(join(dir, STAT_CACHE), JSON.stringify([...byPath.values()]));
+/** Adds rows to the local store's stat cache; what it knows of a path already wins. */
+function mergeStatCache(dir: string, rows: [string, string, string][]): void {
+  const byPath = new Map(readStatCache(join(dir, STAT_CACHE)).map((r) => [r[0], r]));
+  for (const r of rows) if (!byPath.has(r[0])) byPath.set(r[0], r);
+  atomicWrite(join(dir, STAT_CACHE), JSON.stringify([...byPath.values()]));
 }
 
 function readSize(file: string): number {
