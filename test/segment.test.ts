@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compact, DEFAULT_LIMITS, mergeSegments, parseSegment, SEGMENT_FORMAT, type Segment } from '../src/store/remote/segment.js';
+import { compact, DEFAULT_LIMITS, mergeSegments, parseSegment, SEGMENT_FORMAT, SEGMENT_VERSION, serializeSegment, type Segment } from '../src/store/remote/segment.js';
 import type { Entry } from '../src/store/index.js';
 
 const hex = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -20,14 +20,14 @@ function entry(name: string, weak = hex(`w${name}`)): Entry {
 function segment(entries: { name: string; usedAt: number; weak?: string }[]): Segment {
   const es = entries.map((e) => ({ usedAt: e.usedAt, entry: entry(e.name, e.weak) }));
   return {
-    format: SEGMENT_FORMAT, version: 1, createdAt: 1, packs: { [PACK]: 100 },
+    format: SEGMENT_FORMAT, version: SEGMENT_VERSION, createdAt: 1, packs: { [PACK]: 100 },
     blobs: Object.fromEntries(es.map((e) => [hex(`o${e.entry.argv[1]}`), PACK])), entries: es,
   };
 }
 
 test('a well-formed segment parses back to itself', () => {
   const s = segment([{ name: 'a', usedAt: 5 }, { name: 'b', usedAt: 6 }]);
-  const parsed = parseSegment(JSON.stringify(s));
+  const parsed = parseSegment(serializeSegment(s));
   assert.ok(typeof parsed !== 'string');
   assert.equal(parsed.segment, s);
   assert.is(parsed.dropped, 0);
@@ -36,22 +36,42 @@ test('a well-formed segment parses back to itself', () => {
 test('a malformed frame refuses the whole segment, with what is wrong', () => {
   const s = segment([{ name: 'a', usedAt: 5 }]);
   assert.match(String(parseSegment('{')), /not JSON/);
-  assert.match(String(parseSegment(JSON.stringify({ ...s, format: 'other' }))), /not a processcache index/);
-  assert.match(String(parseSegment(JSON.stringify({ ...s, packs: { '../x': 1 } }))), /pack \.\.\/x is malformed/);
-  assert.match(String(parseSegment(JSON.stringify({ ...s, blobs: { [hex('z')]: 'f'.repeat(32) } }))), /names no listed pack/);
+  const wire = JSON.parse(serializeSegment(s)) as Record<string, unknown>;
+  assert.match(String(parseSegment(JSON.stringify({ ...wire, format: 'other' }))), /not a processcache index/);
+  assert.match(String(parseSegment(JSON.stringify({ ...wire, version: 1 }))), /of version 1, not 2/);
+  assert.match(String(parseSegment(JSON.stringify({ ...wire, inputs: [{ path: 'a.c', kind: 'content' }] }))), /input table holds a malformed input/);
+  assert.match(String(parseSegment(serializeSegment({ ...s, packs: { '../x': 1 } }))), /pack \.\.\/x is malformed/);
+  assert.match(String(parseSegment(serializeSegment({ ...s, blobs: { [hex('z')]: 'f'.repeat(32) } }))), /names no listed pack/);
   assert.match(String(parseSegment('x'.repeat(200), { ...DEFAULT_LIMITS, maxBytes: 100 })), /over the 100 bound/);
-  assert.match(String(parseSegment(JSON.stringify(segment([{ name: 'a', usedAt: 1 }, { name: 'b', usedAt: 1 }])), { ...DEFAULT_LIMITS, maxEntries: 1 })), /2 entries, over the 1 bound/);
+  assert.match(String(parseSegment(serializeSegment(segment([{ name: 'a', usedAt: 1 }, { name: 'b', usedAt: 1 }])), { ...DEFAULT_LIMITS, maxEntries: 1 })), /2 entries, over the 1 bound/);
 });
 
 test('a bad entry, or one whose blob no pack holds, is dropped alone', () => {
   const s = segment([{ name: 'a', usedAt: 5 }, { name: 'b', usedAt: 6 }]);
-  const hostile = JSON.parse(JSON.stringify(s)) as { entries: { entry: { outputs: { path: string; blob: string }[] } }[]; blobs: Record<string, string> };
+  const hostile = JSON.parse(serializeSegment(s)) as { entries: { entry: { outputs: { path: string; blob: string }[] } }[]; blobs: Record<string, string> };
   hostile.entries[0]!.entry.outputs[0]!.blob = 'not-a-hash';
   delete hostile.blobs[hex('ob')];
   const parsed = parseSegment(JSON.stringify(hostile));
   assert.ok(typeof parsed !== 'string');
   assert.is(parsed.segment.entries.length, 0);
   assert.is(parsed.dropped, 2);
+  const outOfTable = JSON.parse(serializeSegment(s)) as { entries: { entry: { inputs: unknown[] } }[] };
+  outOfTable.entries[0]!.entry.inputs = [7];
+  outOfTable.entries[1]!.entry.inputs = [-1, 'x'];
+  const refs = parseSegment(JSON.stringify(outOfTable));
+  assert.ok(typeof refs !== 'string');
+  assert.is(refs.dropped, 2, 'an input index outside the table drops its entry');
+});
+
+test('entries that share inputs name each once on the wire', () => {
+  const shared = Array.from({ length: 200 }, (_, i) => ({ path: `/usr/include/h${i}.h`, kind: 'content', value: `sha256:${hex(`h${i}`)}` })) as Entry['inputs'];
+  const s = segment(Array.from({ length: 50 }, (_, i) => ({ name: `c${i}`, usedAt: i })));
+  for (const ie of s.entries) ie.entry.inputs = [...ie.entry.inputs, ...shared];
+  const text = serializeSegment(s);
+  assert.ok(text.length * 10 < JSON.stringify(s).length, `${text.length} bytes against ${JSON.stringify(s).length}`);
+  const parsed = parseSegment(text);
+  assert.ok(typeof parsed !== 'string');
+  assert.equal(parsed.segment, s);
 });
 
 test('merging keeps each entry once, at its latest use', () => {

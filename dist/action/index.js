@@ -20750,6 +20750,7 @@ function listLocal(dir) {
 
 // src/store/remote/segment.ts
 var SEGMENT_FORMAT = "processcache-index";
+var SEGMENT_VERSION = 2;
 var DEFAULT_LIMITS = {
   maxAgeMs: 7 * 24 * 3600 * 1e3,
   maxEntries: 5e4,
@@ -20766,6 +20767,18 @@ var HEX642 = /^[0-9a-f]{64}$/;
 function isRecord(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
+function isInput(v) {
+  return isRecord(v) && typeof v.path === "string" && typeof v.kind === "string" && typeof v.value === "string";
+}
+function resolveInputs(refs, table) {
+  if (!Array.isArray(refs)) return null;
+  const inputs = [];
+  for (const r of refs) {
+    if (!Number.isInteger(r) || r < 0 || r >= table.length) return null;
+    inputs.push(table[r]);
+  }
+  return inputs;
+}
 function parseSegment(text, limits = DEFAULT_LIMITS) {
   if (text.length > limits.maxBytes) return `it is ${text.length} bytes, over the ${limits.maxBytes} bound`;
   let raw;
@@ -20774,11 +20787,14 @@ function parseSegment(text, limits = DEFAULT_LIMITS) {
   } catch (e) {
     return `it is not JSON (${e.message})`;
   }
-  if (!isRecord(raw) || raw.format !== SEGMENT_FORMAT || raw.version !== 1) return "it is not a processcache index of version 1";
-  if (typeof raw.createdAt !== "number" || !isRecord(raw.packs) || !isRecord(raw.blobs) || !Array.isArray(raw.entries)) {
-    return "its createdAt, packs, blobs or entries are missing or malformed";
+  if (!isRecord(raw) || raw.format !== SEGMENT_FORMAT) return "it is not a processcache index";
+  if (raw.version !== SEGMENT_VERSION) return `it is a processcache index of version ${String(raw.version).slice(0, 20)}, not ${SEGMENT_VERSION}`;
+  if (typeof raw.createdAt !== "number" || !isRecord(raw.packs) || !isRecord(raw.blobs) || !Array.isArray(raw.entries) || !Array.isArray(raw.inputs)) {
+    return "its createdAt, packs, blobs, inputs or entries are missing or malformed";
   }
   if (raw.entries.length > limits.maxEntries) return `it lists ${raw.entries.length} entries, over the ${limits.maxEntries} bound`;
+  const table = raw.inputs;
+  if (!table.every(isInput)) return "its input table holds a malformed input";
   const packs = {};
   for (const [id, bytes] of Object.entries(raw.packs)) {
     if (!PACK_ID.test(id) || !Number.isSafeInteger(bytes) || bytes < 0) return `pack ${id.slice(0, 40)} is malformed`;
@@ -20792,7 +20808,9 @@ function parseSegment(text, limits = DEFAULT_LIMITS) {
   const entries = [];
   let dropped = 0;
   for (const item of raw.entries) {
-    const entry = isRecord(item) && typeof item.usedAt === "number" && Number.isFinite(item.usedAt) ? entryFrom(item.entry) : null;
+    const wire = isRecord(item) && typeof item.usedAt === "number" && Number.isFinite(item.usedAt) && isRecord(item.entry) ? item.entry : null;
+    const inputs = wire ? resolveInputs(wire.inputs, table) : null;
+    const entry = wire && inputs ? entryFrom({ ...wire, inputs }) : null;
     if (entry && blobsOf(entry).every((b) => b in blobs)) entries.push({ usedAt: item.usedAt, entry });
     else dropped++;
   }
@@ -20801,11 +20819,33 @@ function parseSegment(text, limits = DEFAULT_LIMITS) {
     if (!Array.isArray(raw.stats) || raw.stats.length > limits.maxStats) return "its stats are malformed or over their bound";
     stats = raw.stats.filter(isStat);
   }
-  return { segment: { format: SEGMENT_FORMAT, version: 1, createdAt: raw.createdAt, packs, blobs, entries, ...stats ? { stats } : {} }, dropped };
+  return { segment: { format: SEGMENT_FORMAT, version: SEGMENT_VERSION, createdAt: raw.createdAt, packs, blobs, entries, ...stats ? { stats } : {} }, dropped };
+}
+var inputKey = (i) => `${i.path}\0${i.kind}\0${i.value}\0${i.type ?? ""}\0${i.nofollow === true ? 1 : 0}\0${i.types ?? ""}\0${i.names?.join("\0") ?? ""}`;
+function serializeSegment(segment) {
+  const byObject = /* @__PURE__ */ new Map();
+  const byKey = /* @__PURE__ */ new Map();
+  const table = [];
+  const refOf = (input) => {
+    let i = byObject.get(input);
+    if (i !== void 0) return i;
+    const key = inputKey(input);
+    i = byKey.get(key);
+    if (i === void 0) {
+      i = table.length;
+      byKey.set(key, i);
+      table.push(input);
+    }
+    byObject.set(input, i);
+    return i;
+  };
+  const entries = segment.entries.map((ie) => ({ usedAt: ie.usedAt, entry: { ...ie.entry, inputs: ie.entry.inputs.map(refOf) } }));
+  const { stats, ...frame } = segment;
+  return JSON.stringify({ ...frame, inputs: table, entries, ...stats ? { stats } : {} });
 }
 var entryKey = (e) => `${e.weak}.${e.strong}`;
 function emptySegment() {
-  return { format: SEGMENT_FORMAT, version: 1, createdAt: Date.now(), packs: {}, blobs: {}, entries: [] };
+  return { format: SEGMENT_FORMAT, version: SEGMENT_VERSION, createdAt: Date.now(), packs: {}, blobs: {}, entries: [] };
 }
 function mergeSegments(segments) {
   const merged = emptySegment();
@@ -20834,7 +20874,7 @@ function compact(segment, now, limits = DEFAULT_LIMITS) {
   }).slice(0, limits.maxEntries);
   for (; ; ) {
     const out = withOnly(segment, kept, now);
-    const text = JSON.stringify(out);
+    const text = serializeSegment(out);
     if (text.length <= limits.maxBytes || kept.length === 0) return { segment: out, text, dropped: segment.entries.length - kept.length };
     kept = kept.slice(0, Math.floor(kept.length * (limits.maxBytes / text.length) * 0.95));
   }
@@ -20851,7 +20891,7 @@ function withOnly(segment, entries, now) {
     }
   }
   const stats = segment.stats?.slice(0, DEFAULT_LIMITS.maxStats);
-  return { format: SEGMENT_FORMAT, version: 1, createdAt: now, packs, blobs, entries, ...stats?.length ? { stats } : {} };
+  return { format: SEGMENT_FORMAT, version: SEGMENT_VERSION, createdAt: now, packs, blobs, entries, ...stats?.length ? { stats } : {} };
 }
 
 // src/store/remote/transport.ts
@@ -21012,7 +21052,7 @@ function defaultSyncConfig(keyPrefix, warn, progress) {
     shareStat: () => false
   };
 }
-var slotPrefix = (cfg, slot) => `${cfg.keyPrefix}-index${slot}-`;
+var slotPrefix = (cfg, slot) => `${cfg.keyPrefix}-s${SEGMENT_VERSION}-index${slot}-`;
 var packKey = (cfg, id) => `${cfg.keyPrefix}-pack-${id}`;
 var SEGMENT_FILE = "segment.json";
 var INLINE_DIR = "blobs";
@@ -21543,7 +21583,7 @@ async function prepare(cfg, state) {
     return;
   }
   const result = await pull(local, remote.transport, remote.sync);
-  (0, import_node_fs10.writeFileSync)(layout.known, JSON.stringify(result.known));
+  (0, import_node_fs10.writeFileSync)(layout.known, serializeSegment(result.known));
   const { known: _known, ...shown } = result;
   state.pull = shown;
   info(`processcache: fetched ${result.entries} entries and ${result.packs} packs (${result.bytes} bytes) in ${result.ms} ms`);

@@ -5,6 +5,7 @@ import * as core from '@actions/core';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { MemoStats } from '../memo/index.js';
 import { pull } from '../store/remote/sync.js';
+import { serializeSegment } from '../store/remote/segment.js';
 import { openBackends } from './backend.js';
 import { InputError, readInputs, type ActionConfig } from './inputs.js';
 import type { MainState, StateProvider } from './state.js';
@@ -37,7 +38,7 @@ async function prepare(cfg: ActionConfig, state: MainState): Promise<void> {
     return;
   }
   const result = await pull(local, remote.transport, remote.sync);
-  writeFileSync(layout.known, JSON.stringify(result.known));
+  writeFileSync(layout.known, serializeSegment(result.known));
   const { known: _known, ...shown } = result;
   state.pull = shown;
   core.info(`processcache: fetched ${result.entries} entries and ${result.packs} packs (${result.bytes} bytes) in ${result.ms} ms`);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { readStatCache } from '../../fingerprint/index.js';
 import { atomicWrite } from '../atomic.js';
 import { blobsOf, listLocal, type LocalStore } from '../local.js';
-import { compact, DEFAULT_LIMITS, emptySegment, mergeSegments, parseSegment, type IndexedEntry, type Segment, type SegmentLimits } from './segment.js';
+import { compact, DEFAULT_LIMITS, emptySegment, mergeSegments, parseSegment, SEGMENT_VERSION, type IndexedEntry, type Segment, type SegmentLimits } from './segment.js';
 import { eachLimited, within, type CacheTransport } from './transport.js';
 
 export interface SyncConfig {
@@ -69,7 +69,8 @@ export interface PushResult {
   skipped: number;
 }
 
-const slotPrefix = (cfg: SyncConfig, slot: number): string => `${cfg.keyPrefix}-index${slot}-`;
+// the segment's version in the key: a job never fetches a segment it could not read
+const slotPrefix = (cfg: SyncConfig, slot: number): string => `${cfg.keyPrefix}-s${SEGMENT_VERSION}-index${slot}-`;
 const packKey = (cfg: SyncConfig, id: string): string => `${cfg.keyPrefix}-pack-${id}`;
 const SEGMENT_FILE = 'segment.json';
 /** beside the segment: copies of the blobs its job used */
