@@ -279,7 +279,7 @@ function nsToMs(ns) {
 function pushUnique(list, item) {
   if (!list.includes(item)) list.push(item);
 }
-var import_node_os, ERRNO_NAMES, FILE_TYPES, OPEN_TRUNCATES, OPEN_EXCL, OPEN_APPENDS, TRUNCATE_CALL, PROBE_NOFOLLOW, FD_BY_PATH, STD_NAMES, QUIET_DEVICES, TraceBuilder;
+var import_node_os, ERRNO_NAMES, FILE_TYPES, OPEN_TRUNCATES, OPEN_EXCL, OPEN_APPENDS, TRUNCATE_CALL, RENAME_NOREPLACE, PROBE_NOFOLLOW, FD_BY_PATH, STD_NAMES, QUIET_DEVICES, TraceBuilder;
 var init_builder = __esm({
   "src/trace/builder.ts"() {
     "use strict";
@@ -302,6 +302,7 @@ var init_builder = __esm({
     OPEN_EXCL = 2;
     OPEN_APPENDS = 4;
     TRUNCATE_CALL = 8;
+    RENAME_NOREPLACE = 16;
     PROBE_NOFOLLOW = 256;
     FD_BY_PATH = /^(?:\/dev\/(?:std(in|out|err)|fd\/(\d+))|\/proc\/(?:self|thread-self|\d+)(?:\/task\/\d+)?\/fd\/(\d+))$/;
     STD_NAMES = { in: 0, out: 1, err: 2 };
@@ -585,6 +586,7 @@ var init_builder = __esm({
           case "rename":
           case "link":
             if (second !== void 0) access.to = second;
+            if (op === "rename" && ev.kind & RENAME_NOREPLACE) access.noReplace = true;
             break;
           case "symlink":
           case "readlink":
@@ -604,7 +606,7 @@ var init_builder = __esm({
         }
         exec.accesses.push(access);
         const at = this.append({ exec: exec.id, kind: "access", access });
-        this.onAccessSeen?.(access, exec.id, at, ev.aux > 0 && op !== "dup" ? Number(ev.timeNs) - ev.aux * 1e3 : void 0, Number(ev.timeNs));
+        this.onAccessSeen?.(access, exec.id, at, ev.aux > 0 && op !== "dup" ? Number(ev.timeNs) - ev.aux * 1e3 : void 0, Number(ev.timeNs), ev.pid);
       }
       /**
        * A read of something that is no file's content: stdin opened again by path is stdin; another
@@ -1672,6 +1674,7 @@ function applyAccess(s, a, walker, mtimes, pinned) {
       for (const link of toLinks) s.through(link);
       parentOf(s, to);
       if (a.op === "rename") {
+        if (a.noReplace) s.input({ path: to, kind: "vacant" });
         s.moved(path, to);
         s.entryChanged(path, false);
       } else {
@@ -3402,6 +3405,7 @@ var init_restore = __esm({
        */
       lookAround(entry, dirs, fs) {
         const own = new Set(entry.outputs.map((o) => this.roots.load(o.path)));
+        const removes = new Set(entry.outputs.filter((o) => o.type === "absent").map((o) => this.roots.load(o.path)));
         const existed = /* @__PURE__ */ new Map();
         for (const o of entry.outputs) {
           let kind = "absent";
@@ -3412,9 +3416,21 @@ var init_restore = __esm({
             if (!(e instanceof WalkError)) throw e;
             if (e.code !== "ENOENT" && !own.has(e.at)) throw e;
           }
+          if (o.type === "absent" && kind === "dir") this.mustEmpty(this.roots.load(o.path), removes);
           existed.set(o.path, kind !== "absent");
         }
         return existed;
+      }
+      /** Refuses the entry when dir holds a name the entry does not remove itself. */
+      mustEmpty(dir, removes) {
+        let names;
+        try {
+          names = (0, import_node_fs17.readdirSync)(dir);
+        } catch {
+          return;
+        }
+        const kept = names.find((n) => !removes.has(`${dir}/${n}`));
+        if (kept !== void 0) throw new RestoreError(`${dir} is a directory that holds ${kept}, which the entry does not remove: restoring would fail half-way`);
       }
       /**
        * The files' mtimes in the order the recording saw them, a millisecond apart and the newest now:
@@ -4151,7 +4167,7 @@ function uniquePairs(pairs) {
     return true;
   });
 }
-var import_node_fs21, import_node_path12, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, STORED2, TYPE_BITS, STRUCTURAL, SAVED_FD_MIN, SEEN_STDIN, MemoEngine;
+var import_node_fs21, import_node_path12, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, STORED2, TYPE_BITS, OPENS_FOR_WRITING, STRUCTURAL, SAVED_FD_MIN, SEEN_STDIN, MemoEngine;
 var init_engine = __esm({
   "src/memo/engine.ts"() {
     "use strict";
@@ -4183,6 +4199,7 @@ var init_engine = __esm({
       symlink: 40960,
       socket: 49152
     };
+    OPENS_FOR_WRITING = /* @__PURE__ */ new Set(["write", "create", "truncate"]);
     STRUCTURAL = /* @__PURE__ */ new Set(["rename", "delete", "rmdir", "symlink", "link", "mknod"]);
     SAVED_FD_MIN = 10;
     SEEN_STDIN = /* @__PURE__ */ new Set(["null", "file"]);
@@ -4194,17 +4211,27 @@ var init_engine = __esm({
         this.context = new ContextSearch(opts.ignoreEnv, async (blob, path) => bytesIfStill(opts.roots.load(path), blob) ?? await opts.store.getBlob(blob));
         this.restorer = new Restorer(opts.roots, { keepSetId: keepsSetId(opts.store.trusted) });
         this.pins = new Pins(opts.hasher, builder);
-        builder.onAccessSeen = (access, exec, at, beganNs, timeNs) => {
+        builder.onAccessSeen = (access, exec, at, beganNs, timeNs, pid) => {
           if (access.op === "read" && access.result === "ok" && access.seen && access.path) {
             this.pins.noteRead(access, timeNs);
             if (this.opts.roots.allows(access.path)) this.pins.atRead(access, at);
             return;
           }
           if (access.result !== "ok" || !access.path || !CHANGE_OPS.has(access.op) || WRITE_SINKS.has(access.path)) return;
+          if (OPENS_FOR_WRITING.has(access.op) && !access.keepsPrefix) {
+            const pids = this.writingPids.get(access.path);
+            if (pids) pids.add(pid);
+            else this.writingPids.set(access.path, /* @__PURE__ */ new Set([pid]));
+          }
           const change = beganNs === void 0 ? { at, exec } : { at, exec, beganNs };
           this.fs.changed(access.path, change);
           this.late.reported(access.path, change);
           this.walker.reshaped(access.path);
+          if (access.op === "rename" && typeof access.to === "string") {
+            const moves = this.renames.get(access.path);
+            if (moves) moves.push({ to: access.to, at });
+            else this.renames.set(access.path, [{ to: access.to, at }]);
+          }
           if (typeof access.to === "string") {
             this.fs.changed(access.to, change);
             this.late.reported(access.to, change);
@@ -4243,6 +4270,10 @@ var init_engine = __esm({
       late = new LateChanges();
       /** orders snapshots and exec answers (the log's length does not: exits and spawns add nothing) */
       tick = 0;
+      /** the processes that opened each path for writing: while one lives, it may hold the file open */
+      writingPids = /* @__PURE__ */ new Map();
+      /** each rename, by its source path: a file open for writing keeps its writes going to the new name */
+      renames = /* @__PURE__ */ new Map();
       fs;
       restorer;
       /** the symlinks on the way to each path the subtrees touched */
@@ -4311,7 +4342,7 @@ var init_engine = __esm({
               continue;
             }
             const parts = this.mtimeParts(entry);
-            const differs = attributeDifference(entry, view) ?? contextDifference(entry, q.env) ?? this.firstDifference(entry, parts) ?? replayWouldWait(entry, q);
+            const differs = attributeDifference(entry, view) ?? contextDifference(entry, q.env) ?? this.firstDifference(entry, parts) ?? replayWouldWait(entry, q) ?? this.heldOpen(entry);
             if (differs) {
               misses.push(differs);
               continue;
@@ -4344,6 +4375,20 @@ var init_engine = __esm({
         }
         return this.letRun(q, { weak, missWhy, view, context, passed });
       };
+      /**
+       * Why the entry's outputs cannot be restored under a running process: a restore replaces a file
+       * (or removes it), and a process that opened it for writing and still runs would go on writing
+       * into the old one (`exec >log; mv log log2; echo b`, with mv a hit, left `b` in no file).
+       */
+      heldOpen(entry) {
+        for (const o of entry.outputs) {
+          const path = this.opts.roots.load(o.path);
+          for (const pid of this.writingPids.get(path) ?? []) {
+            if (this.builder.livePids.has(pid)) return `${path} may be open for writing in process ${pid}, which still runs: a restore would replace the file under it`;
+          }
+        }
+        return null;
+      }
       /** The program runs; what it was told is kept for the execution it starts. */
       letRun(q, answer) {
         const inherited = /* @__PURE__ */ new Set([q.stdinId, ...q.streams, ...q.process.fds.map((f) => f.identity)]);
@@ -4497,7 +4542,8 @@ var init_engine = __esm({
         });
       }
       /** The value an input must keep; listings are what the directory held before the subtree ran. */
-      recordedValue(spec) {
+      /** kept: the snapshots of the outputs, what the subtree left at its end */
+      recordedValue(spec, kept) {
         if (spec.known !== void 0) return spec.known;
         switch (spec.kind) {
           case "listing":
@@ -4524,7 +4570,11 @@ var init_engine = __esm({
             return statBase(spec, st ? statFields(st) : void 0);
           }
           case "content":
-            if (spec.movedTo !== void 0) return this.fs.valueSoon({ path: spec.movedTo, kind: "content" });
+            if (spec.movedTo !== void 0) {
+              const left = kept.get(spec.movedTo)?.state;
+              if (left?.type === "file") return `sha256:${left.blob}`;
+              return this.fs.valueSoon({ path: spec.movedTo, kind: "content" });
+            }
             if (spec.prefix !== void 0) {
               const digest = this.opts.hasher.hashPrefix(spec.path, spec.prefix);
               return digest ? `sha256:${digest}` : "lost";
@@ -4578,15 +4628,29 @@ var init_engine = __esm({
       capture(exec, endAt) {
         const taken = ++this.tick;
         const paths = /* @__PURE__ */ new Set();
-        for (const [, item] of this.builder.ownLog(exec.id)) {
+        for (const [at, item] of this.builder.ownLog(exec.id)) {
           if (item.kind !== "access" || item.access.result !== "ok" || !CHANGE_OPS.has(item.access.op)) continue;
           if (item.access.path) paths.add(item.access.path);
           if (typeof item.access.to === "string") paths.add(item.access.to);
+          if (item.access.path && OPENS_FOR_WRITING.has(item.access.op)) for (const to of this.movedAfter(item.access.path, at, endAt)) paths.add(to);
         }
         for (const path of paths) {
           if (!this.opts.roots.allows(path)) continue;
           const now = this.stateNow(path);
           this.snapshots.add(path, { at: endAt, taken, lookedNs: this.builder.nowNs(), exec: exec.id, ...now });
+        }
+      }
+      /** Where renames after `from` took path by endAt (`exec >log; ...; mv log log2; echo b`: the
+       * shell's fd still writes into what is now log2, which its exit must snapshot). */
+      movedAfter(path, from, endAt) {
+        const names = [];
+        let at = from;
+        for (let name = path; ; ) {
+          const next = this.renames.get(name)?.find((m) => m.at > at && m.at <= endAt);
+          if (!next || names.includes(next.to)) return names;
+          names.push(next.to);
+          name = next.to;
+          at = next.at;
         }
       }
       /**
@@ -4844,7 +4908,7 @@ var init_engine = __esm({
         const unlinked = this.hardLinks(outputs, summary.inputs);
         if (unlinked) return unlinked;
         this.mtimeOrder(outputs);
-        const soon = summary.inputs.map((spec) => this.recordedValue(spec));
+        const soon = summary.inputs.map((spec) => this.recordedValue(spec, kept));
         const values = soon.every((v) => typeof v === "string") ? soon : await Promise.all(soon);
         const readNs = this.builder.nowNs();
         const raced = this.changedByOthers(exec, folded.endAt, summary.inputs, summary.outputs, kept);

@@ -115,6 +115,7 @@ enum pct_op {
 #define PCT_OPEN_EXCL 2u      /* O_EXCL: fails on any name there, a dangling symlink too */
 #define PCT_OPEN_APPENDS 4u   /* O_APPEND: every write goes after what the file held */
 #define PCT_TRUNCATE_CALL 8u  /* TRUNCATE by truncate(2), not an open: the file keeps a prefix */
+#define PCT_RENAME_NOREPLACE 16u /* RENAME by renameat2 with RENAME_NOREPLACE: it succeeds only where no name stood */
 
 /* A PROBE's kind beside the type: the stat did not follow a final symlink (lstat) */
 #define PCT_PROBE_NOFOLLOW 0x100u

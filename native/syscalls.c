@@ -38,7 +38,7 @@ const struct pct_syscall pct_syscalls[] = {
     ROW(chdir,      CL_CHDIR,   NOARG, 0, NOARG, NOARG, NOARG, ALWAYS)
     ROW(fchdir,     CL_CHDIR,   0, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(renameat,   CL_RENAME,  0, 1, 2, 3, NOARG, ALWAYS)
-    ROW(renameat2,  CL_RENAME,  0, 1, 2, 3, NOARG, ALWAYS)
+    ROW(renameat2,  CL_RENAME,  0, 1, 2, 3, 4, ALWAYS)
     ROW(unlinkat,   CL_UNLINK,  0, 1, NOARG, NOARG, 2, ALWAYS)
     ROW(mkdirat,    CL_MKDIR,   0, 1, NOARG, NOARG, NOARG, ALWAYS)
     ROW(symlinkat,  CL_SYMLINK, NOARG, 0, 1, 2, NOARG, ALWAYS)

@@ -377,8 +377,19 @@ static void path_op_exit(int tid, int pid, struct slot *s, const struct pct_sysc
             second = path_b;
         }
     }
+    uint32_t kind = 0;
     /* truncate(2) keeps what the file held up to its new length, unlike an open with O_TRUNC */
-    access_event(pid, op, err, row->cls == CL_TRUNCATE ? PCT_TRUNCATE_CALL : 0, exit_began_ns, path_a, second);
+    if (row->cls == CL_TRUNCATE) kind = PCT_TRUNCATE_CALL;
+    if (row->cls == CL_RENAME && row->extra != NOARG) {
+        unsigned long flags = s->args[row->extra];
+        /* an exchange leaves both names holding what the other held; a whiteout is overlayfs's */
+        if (flags & ~(unsigned long)RENAME_NOREPLACE) {
+            event_str(PCT_EV_FLAG, pid, "unmodelled: renameat2 with RENAME_EXCHANGE or RENAME_WHITEOUT");
+            return;
+        }
+        if (flags & RENAME_NOREPLACE) kind = PCT_RENAME_NOREPLACE;
+    }
+    access_event(pid, op, err, kind, exit_began_ns, path_a, second);
 }
 
 static const uint16_t class_op[] = {

@@ -232,3 +232,24 @@ test("configure's pattern: conftest.c written, compiled, rewritten at once and c
 });
 
 test.run();
+
+// Found by the hunts of issue 10 (F4, F5) and on the way to fixing them
+test('mv into a directory that now stands at its destination moves into it (its first try, RENAME_NOREPLACE, needed no name there)', () => {
+  const mv = 'mv d/b d/c; echo rc=$?; find d | sort';
+  const r = checked('mkdir -p d/b', [obs(mv), chg('rm -rf d; mkdir -p d/b'), obs(mv), chg('rm -rf d; mkdir -p d/b d/c'), obs(mv)]);
+  assert.ok(reused(r, 1, 'mv'), JSON.stringify(r.statuses));
+  assert.not.ok(reused(r, 2, 'mv'), JSON.stringify(r.statuses));
+});
+
+test('a restore that would fail half-way is no hit: mv of a directory that now holds files', () => {
+  const mv = 'mv d/b d/c; echo rc=$?; find d | sort';
+  const r = checked('mkdir -p d/b', [obs(mv), chg('rm -rf d; mkdir -p d/b; echo x > d/b/f'), obs(mv), chg('rm -rf d; mkdir -p d/b; echo x > d/b/f'), obs(mv)]);
+  assert.not.ok(reused(r, 1, 'mv'), JSON.stringify(r.statuses));
+});
+
+test('a file renamed while a shell writes into it through an fd: the shell is reused whole, and mv is not reused under it', () => {
+  const script = 'exec >log; echo a; mv log log2; echo b; cat ch';
+  const r = checked('echo 1 > ch', [obs(`sh -c '${script}'; cat log2`), obs(`sh -c '${script}'; cat log2`), chg('rm log2; echo 2 > ch'), obs(`sh -c '${script}'; cat log2`)]);
+  assert.ok(r.statuses[1]!.some((x) => x.startsWith('sh:hit')), JSON.stringify(r.statuses));
+  assert.not.ok(reused(r, 2, 'mv'), JSON.stringify(r.statuses));
+});

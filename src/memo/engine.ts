@@ -185,6 +185,8 @@ function yieldToIo(): Promise<void> {
 }
 
 /** Changes by the traced command that can change where a path leads. */
+/** opens that leave an fd writing into the file */
+const OPENS_FOR_WRITING: ReadonlySet<string> = new Set(['write', 'create', 'truncate']);
 const STRUCTURAL = new Set(['rename', 'delete', 'rmdir', 'symlink', 'link', 'mknod']);
 
 function short(value: string): string {
@@ -310,6 +312,10 @@ export class MemoEngine {
   private readonly late = new LateChanges();
   /** orders snapshots and exec answers (the log's length does not: exits and spawns add nothing) */
   private tick = 0;
+  /** the processes that opened each path for writing: while one lives, it may hold the file open */
+  private readonly writingPids = new Map<string, Set<number>>();
+  /** each rename, by its source path: a file open for writing keeps its writes going to the new name */
+  private readonly renames = new Map<string, { to: string; at: number }[]>();
 
   private readonly fs: FsView;
   private readonly restorer: Restorer;
@@ -327,7 +333,7 @@ export class MemoEngine {
     this.context = new ContextSearch(opts.ignoreEnv, async (blob, path) => bytesIfStill(opts.roots.load(path), blob) ?? await opts.store.getBlob(blob));
     this.restorer = new Restorer(opts.roots, { keepSetId: keepsSetId(opts.store.trusted) });
     this.pins = new Pins(opts.hasher, builder);
-    builder.onAccessSeen = (access, exec, at, beganNs, timeNs) => {
+    builder.onAccessSeen = (access, exec, at, beganNs, timeNs, pid) => {
       if (access.op === 'read' && access.result === 'ok' && access.seen && access.path) {
         this.pins.noteRead(access, timeNs);
         // under the root a change by the subtree can be recorded: what it read may be its input
@@ -335,10 +341,20 @@ export class MemoEngine {
         return;
       }
       if (access.result !== 'ok' || !access.path || !CHANGE_OPS.has(access.op) || WRITE_SINKS.has(access.path)) return;
+      if (OPENS_FOR_WRITING.has(access.op) && !access.keepsPrefix) {
+        const pids = this.writingPids.get(access.path);
+        if (pids) pids.add(pid);
+        else this.writingPids.set(access.path, new Set([pid]));
+      }
       const change: Change = beganNs === undefined ? { at, exec } : { at, exec, beganNs };
       this.fs.changed(access.path, change);
       this.late.reported(access.path, change);
       this.walker.reshaped(access.path);
+      if (access.op === 'rename' && typeof access.to === 'string') {
+        const moves = this.renames.get(access.path);
+        if (moves) moves.push({ to: access.to, at });
+        else this.renames.set(access.path, [{ to: access.to, at }]);
+      }
       if (typeof access.to === 'string') {
         this.fs.changed(access.to, change);
         this.late.reported(access.to, change);
@@ -423,7 +439,7 @@ export class MemoEngine {
           continue;
         }
         const parts = this.mtimeParts(entry);
-        const differs = attributeDifference(entry, view) ?? contextDifference(entry, q.env) ?? this.firstDifference(entry, parts) ?? replayWouldWait(entry, q);
+        const differs = attributeDifference(entry, view) ?? contextDifference(entry, q.env) ?? this.firstDifference(entry, parts) ?? replayWouldWait(entry, q) ?? this.heldOpen(entry);
         if (differs) {
           misses.push(differs);
           continue;
@@ -458,6 +474,21 @@ export class MemoEngine {
     }
     return this.letRun(q, { weak, missWhy, view, context, passed });
   };
+
+  /**
+   * Why the entry's outputs cannot be restored under a running process: a restore replaces a file
+   * (or removes it), and a process that opened it for writing and still runs would go on writing
+   * into the old one (`exec >log; mv log log2; echo b`, with mv a hit, left `b` in no file).
+   */
+  private heldOpen(entry: Entry): string | null {
+    for (const o of entry.outputs) {
+      const path = this.opts.roots.load(o.path);
+      for (const pid of this.writingPids.get(path) ?? []) {
+        if (this.builder.livePids.has(pid)) return `${path} may be open for writing in process ${pid}, which still runs: a restore would replace the file under it`;
+      }
+    }
+    return null;
+  }
 
   /** The program runs; what it was told is kept for the execution it starts. */
   private letRun(q: ExecQuery, answer: Omit<ExecAnswer, 'exe' | 'tick' | 'inherited'>): ExecDecision {
@@ -619,7 +650,8 @@ export class MemoEngine {
   }
 
   /** The value an input must keep; listings are what the directory held before the subtree ran. */
-  private recordedValue(spec: InputSpec): string | Promise<string> {
+  /** kept: the snapshots of the outputs, what the subtree left at its end */
+  private recordedValue(spec: InputSpec, kept: Map<string, Snapshot>): string | Promise<string> {
     if (spec.known !== undefined) return spec.known; // a replayed child's, as its lookup found it
     switch (spec.kind) {
       case 'listing': return namesFingerprint(spec.names, spec.types);
@@ -643,7 +675,13 @@ export class MemoEngine {
         return statBase(spec, st ? statFields(st) : undefined);
       }
       case 'content':
-        if (spec.movedTo !== undefined) return this.fs.valueSoon({ path: spec.movedTo, kind: 'content' }); // what it held is there now
+        if (spec.movedTo !== undefined) {
+          // what it held is where it went, as the subtree left it: read now, a parent may have
+          // written on into it through an fd it kept (`exec >log; mv log log2; echo b`)
+          const left = kept.get(spec.movedTo)?.state;
+          if (left?.type === 'file') return `sha256:${left.blob}`;
+          return this.fs.valueSoon({ path: spec.movedTo, kind: 'content' });
+        }
         if (spec.prefix !== undefined) {
           const digest = this.opts.hasher.hashPrefix(spec.path, spec.prefix);
           return digest ? `sha256:${digest}` : 'lost';
@@ -701,16 +739,31 @@ export class MemoEngine {
   private capture(exec: Execution, endAt: number): void {
     const taken = ++this.tick;
     const paths = new Set<string>();
-    for (const [, item] of this.builder.ownLog(exec.id)) {
+    for (const [at, item] of this.builder.ownLog(exec.id)) {
       if (item.kind !== 'access' || item.access.result !== 'ok' || !CHANGE_OPS.has(item.access.op)) continue;
       if (item.access.path) paths.add(item.access.path);
       if (typeof item.access.to === 'string') paths.add(item.access.to);
+      if (item.access.path && OPENS_FOR_WRITING.has(item.access.op)) for (const to of this.movedAfter(item.access.path, at, endAt)) paths.add(to);
     }
     for (const path of paths) {
       if (!this.opts.roots.allows(path)) continue; // refused when recording: nothing to keep
       // even a failed look is kept: an earlier snapshot must not stand in for it
       const now = this.stateNow(path);
       this.snapshots.add(path, { at: endAt, taken, lookedNs: this.builder.nowNs(), exec: exec.id, ...now });
+    }
+  }
+
+  /** Where renames after `from` took path by endAt (`exec >log; ...; mv log log2; echo b`: the
+   * shell's fd still writes into what is now log2, which its exit must snapshot). */
+  private movedAfter(path: string, from: number, endAt: number): string[] {
+    const names: string[] = [];
+    let at = from;
+    for (let name = path; ;) {
+      const next = this.renames.get(name)?.find((m) => m.at > at && m.at <= endAt);
+      if (!next || names.includes(next.to)) return names;
+      names.push(next.to);
+      name = next.to;
+      at = next.at;
     }
   }
 
@@ -978,7 +1031,7 @@ export class MemoEngine {
     const unlinked = this.hardLinks(outputs, summary.inputs);
     if (unlinked) return unlinked;
     this.mtimeOrder(outputs);
-    const soon = summary.inputs.map((spec) => this.recordedValue(spec));
+    const soon = summary.inputs.map((spec) => this.recordedValue(spec, kept));
     const values = soon.every((v) => typeof v === 'string') ? soon : await Promise.all(soon);
     const readNs = this.builder.nowNs();
     // an output, too, is read as it is now, and what exec left may have been overwritten since

@@ -320,6 +320,8 @@ function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: Mtime
       for (const link of toLinks) s.through(link);
       parentOf(s, to);
       if (a.op === 'rename') {
+        // mv's first try: where a name stands now, it moves into or over it instead
+        if (a.noReplace) s.input({ path: to, kind: 'vacant' });
         s.moved(path, to);
         s.entryChanged(path, false);
       } else {

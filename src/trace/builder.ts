@@ -14,7 +14,7 @@ const FILE_TYPES: Record<number, FileType> = {
 };
 
 /** ACCESS kind bits (native/protocol.h: PCT_OPEN_*, PCT_PROBE_NOFOLLOW) */
-const OPEN_TRUNCATES = 1, OPEN_EXCL = 2, OPEN_APPENDS = 4, TRUNCATE_CALL = 8, PROBE_NOFOLLOW = 0x100;
+const OPEN_TRUNCATES = 1, OPEN_EXCL = 2, OPEN_APPENDS = 4, TRUNCATE_CALL = 8, RENAME_NOREPLACE = 16, PROBE_NOFOLLOW = 0x100;
 
 /** A file descriptor opened by path: /dev/stdin, /dev/fd/N, /proc/self/fd/N and the like. */
 const FD_BY_PATH = /^(?:\/dev\/(?:std(in|out|err)|fd\/(\d+))|\/proc\/(?:self|thread-self|\d+)(?:\/task\/\d+)?\/fd\/(\d+))$/;
@@ -63,7 +63,7 @@ export class TraceBuilder {
   /** called for every access as it arrives, with its execution, its position in the log, for
    * a change the earliest it can have begun (ns on the tracer's clock, see tracerStartNs), and
    * when it was reported (the same clock) */
-  onAccessSeen: ((access: Access, exec: number, at: number, beganNs: number | undefined, timeNs: number) => void) | null = null;
+  onAccessSeen: ((access: Access, exec: number, at: number, beganNs: number | undefined, timeNs: number, pid: number) => void) | null = null;
   /** CLOCK_MONOTONIC when the tracer started, from which event times count (null: not said) */
   tracerStartNs: bigint | null = null;
   /** called when a program has started in a process */
@@ -323,7 +323,10 @@ export class TraceBuilder {
         this.listings.set(key, access);
         break;
       }
-      case 'rename': case 'link': if (second !== undefined) access.to = second; break;
+      case 'rename': case 'link':
+        if (second !== undefined) access.to = second;
+        if (op === 'rename' && ev.kind & RENAME_NOREPLACE) access.noReplace = true;
+        break;
       case 'symlink': case 'readlink': if (second !== undefined) access.target = second; break;
       case 'dup': access.fd = ev.kind; access.to = ev.aux; break;
       case 'create':
@@ -335,7 +338,7 @@ export class TraceBuilder {
     }
     exec.accesses.push(access);
     const at = this.append({ exec: exec.id, kind: 'access', access });
-    this.onAccessSeen?.(access, exec.id, at, ev.aux > 0 && op !== 'dup' ? Number(ev.timeNs) - ev.aux * 1000 : undefined, Number(ev.timeNs));
+    this.onAccessSeen?.(access, exec.id, at, ev.aux > 0 && op !== 'dup' ? Number(ev.timeNs) - ev.aux * 1000 : undefined, Number(ev.timeNs), ev.pid);
   }
 
   /**

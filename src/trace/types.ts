@@ -24,6 +24,8 @@ export interface Access {
   appends?: true;
   /** truncate: by truncate(2), which keeps the file's bytes up to the new length */
   keepsPrefix?: true;
+  /** rename: with RENAME_NOREPLACE, which succeeds only where no name stood */
+  noReplace?: true;
   /** rename, link: the destination; dup: the new fd */
   to?: string | number;
   /** symlink: the target text; readlink: what the link says */
