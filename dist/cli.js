@@ -221,7 +221,8 @@ var init_protocol = __esm({
       "utime",
       "mknod",
       "stdin",
-      "dup"
+      "dup",
+      "xattr"
     ];
     SPEC_HEADER = 56;
     HEADER = 32;
@@ -544,6 +545,9 @@ var init_builder = __esm({
         const access = { op, result: errnoName(ev.value) };
         if (path !== void 0 && op !== "stdin" && op !== "dup") access.path = path;
         switch (op) {
+          case "xattr":
+            if (ev.kind & PROBE_NOFOLLOW) access.nofollow = true;
+            break;
           case "probe": {
             const type = FILE_TYPES[ev.kind & 255];
             if (type) access.type = type;
@@ -1109,58 +1113,6 @@ var init_session = __esm({
   }
 });
 
-// src/trace/index.ts
-var init_trace = __esm({
-  "src/trace/index.ts"() {
-    "use strict";
-    init_session();
-    init_native();
-    init_launch();
-    init_builder();
-    init_process_attrs();
-  }
-});
-
-// src/cli/args.ts
-function parseArgs(args, specs, usage) {
-  const options = /* @__PURE__ */ new Map();
-  const lists = /* @__PURE__ */ new Map();
-  let i = 0;
-  for (; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === "--") {
-      i++;
-      break;
-    }
-    if (!arg.startsWith("--")) break;
-    const eq = arg.indexOf("=");
-    const name = arg.slice(2, eq < 0 ? void 0 : eq);
-    const spec = specs[name];
-    if (!spec) throw new UsageError(`unknown option --${name}
-${usage}`);
-    if (!spec.value) {
-      if (eq >= 0) throw new UsageError(`--${name} takes no value
-${usage}`);
-      options.set(name, true);
-      continue;
-    }
-    const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
-    if (value === void 0 || value === "") throw new UsageError(`--${name} needs a value
-${usage}`);
-    options.set(name, value);
-    if (spec.repeat) lists.set(name, [...lists.get(name) ?? [], value]);
-  }
-  return { options, lists, command: args.slice(i) };
-}
-var UsageError;
-var init_args = __esm({
-  "src/cli/args.ts"() {
-    "use strict";
-    UsageError = class extends Error {
-    };
-  }
-});
-
 // src/fingerprint/hash.ts
 function sha256(data) {
   return (0, import_node_crypto.createHash)("sha256").update(data).digest("hex");
@@ -1197,6 +1149,9 @@ var init_hash = __esm({
       /** paths looked up or added by this run, in the order they were */
       used = /* @__PURE__ */ new Set();
       dirty = false;
+      /** a file's extended attributes as an input value: the native library reads them (the CLI
+       * sets trace/xattrs.ts's reader); without one, a value no recording holds, so a miss */
+      xattrs = () => "xattrs:unknown";
       constructor(entries = []) {
         for (const [path, identity, digest] of entries) this.known.set(path, { identity, digest });
       }
@@ -1340,6 +1295,84 @@ var init_hash = __esm({
         }
         return out;
       }
+    };
+  }
+});
+
+// src/trace/xattrs.ts
+function xattrsValue(path, nofollow) {
+  read ??= nativeLibrary().lib.func("long pct_xattrs(const char *path, int nofollow, uint8_t *buf, long cap)");
+  for (let cap = 4096; cap <= 64 << 20; cap *= 16) {
+    const buf = Buffer.alloc(cap);
+    const n = read(path, nofollow ? 1 : 0, buf, cap);
+    if (n >= 0) return `xattrs:${sha256(buf.subarray(0, n))}`;
+    if (n === -ENOENT || n === -ENOTDIR) return "absent";
+    if (n !== -ERANGE) return `xattrs:unreadable:${-n}`;
+  }
+  return "xattrs:unreadable:too-large";
+}
+var read, ENOENT, ENOTDIR, ERANGE;
+var init_xattrs = __esm({
+  "src/trace/xattrs.ts"() {
+    "use strict";
+    init_native();
+    init_hash();
+    read = null;
+    ENOENT = 2;
+    ENOTDIR = 20;
+    ERANGE = 34;
+  }
+});
+
+// src/trace/index.ts
+var init_trace = __esm({
+  "src/trace/index.ts"() {
+    "use strict";
+    init_session();
+    init_native();
+    init_xattrs();
+    init_launch();
+    init_builder();
+    init_process_attrs();
+  }
+});
+
+// src/cli/args.ts
+function parseArgs(args, specs, usage) {
+  const options = /* @__PURE__ */ new Map();
+  const lists = /* @__PURE__ */ new Map();
+  let i = 0;
+  for (; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") {
+      i++;
+      break;
+    }
+    if (!arg.startsWith("--")) break;
+    const eq = arg.indexOf("=");
+    const name = arg.slice(2, eq < 0 ? void 0 : eq);
+    const spec = specs[name];
+    if (!spec) throw new UsageError(`unknown option --${name}
+${usage}`);
+    if (!spec.value) {
+      if (eq >= 0) throw new UsageError(`--${name} takes no value
+${usage}`);
+      options.set(name, true);
+      continue;
+    }
+    const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
+    if (value === void 0 || value === "") throw new UsageError(`--${name} needs a value
+${usage}`);
+    options.set(name, value);
+    if (spec.repeat) lists.set(name, [...lists.get(name) ?? [], value]);
+  }
+  return { options, lists, command: args.slice(i) };
+}
+var UsageError;
+var init_args = __esm({
+  "src/cli/args.ts"() {
+    "use strict";
+    UsageError = class extends Error {
     };
   }
 });
@@ -1550,6 +1583,7 @@ function followsLast(a) {
     case "create":
       return !a.exclusive;
     case "probe":
+    case "xattr":
       return !a.nofollow;
     default:
       return false;
@@ -1597,6 +1631,11 @@ function applyAccess(s, a, walker, mtimes, pinned) {
       return null;
     case "readlink":
       s.input(ok ? { path, kind: "link" } : probeSpec(path, a.result));
+      return null;
+    // no such attribute (ENODATA), a buffer too small, or none possible here: the attributes
+    // still answered; only a path that leads nowhere is a probe's failure
+    case "xattr":
+      s.input(ok || XATTR_ANSWERS.has(a.result) ? { path, kind: "xattrs", ...a.nofollow ? { nofollow: true } : {} } : probeSpec(path, a.result));
       return null;
     case "list":
       s.input({ path, kind: "listing", ...s.before(path, a.names ?? [], a.types) });
@@ -1711,8 +1750,8 @@ function summarize(steps, walker = AS_SPELLED) {
       }
       for (const path of step.created) s.markCreated(path);
       const removed = new Set(step.removed);
-      const read = new Set(step.inputs.map((i) => i.path));
-      for (const out of step.outputs) s.output(out, null, removed.has(out), read.has(out));
+      const read2 = new Set(step.inputs.map((i) => i.path));
+      for (const out of step.outputs) s.output(out, null, removed.has(out), read2.has(out));
       for (const [path, change] of step.entryChanges) s.entryChanged(path, change === "added");
       continue;
     }
@@ -1731,7 +1770,7 @@ function summarize(steps, walker = AS_SPELLED) {
     entryChanges: s.entryChangeList()
   };
 }
-var import_node_path4, AS_SPELLED, PSEUDO_INPUTS, ABSENT, PathStates, WRITE_SINKS;
+var import_node_path4, AS_SPELLED, PSEUDO_INPUTS, ABSENT, PathStates, WRITE_SINKS, XATTR_ANSWERS;
 var init_summary = __esm({
   "src/observe/summary.ts"() {
     "use strict";
@@ -1769,11 +1808,11 @@ var init_summary = __esm({
       movedTo = /* @__PURE__ */ new Set();
       /** A rename of path to `to`: what path held is what `to` holds at the end, if nothing changes it after. */
       moved(path, to) {
-        const read = !this.changed.has(path);
-        if (read) this.input({ path, kind: "stat", type: "file", mode: -1, uid: -1, gid: -1, nlink: 1, nofollow: true, readAt: to });
+        const read2 = !this.changed.has(path);
+        if (read2) this.input({ path, kind: "stat", type: "file", mode: -1, uid: -1, gid: -1, nlink: 1, nofollow: true, readAt: to });
         this.output(path, { path, kind: "content", movedTo: to }, true);
         this.output(to, null);
-        if (read) this.movedTo.add(to);
+        if (read2) this.movedTo.add(to);
       }
       input(spec) {
         if (this.changed.has(spec.path)) return;
@@ -1862,6 +1901,7 @@ var init_summary = __esm({
       }
     };
     WRITE_SINKS = /* @__PURE__ */ new Set(["/dev/null"]);
+    XATTR_ANSWERS = /* @__PURE__ */ new Set(["ENODATA", "ERANGE", "ENOTSUP", "EOPNOTSUPP"]);
   }
 });
 
@@ -1965,6 +2005,8 @@ function currentValue(spec, hasher) {
     }
     case "listing":
       return listingValue(spec);
+    case "xattrs":
+      return hasher.xattrs(spec.path, spec.nofollow === true);
     case "link":
       try {
         return `link:${(0, import_node_fs6.readlinkSync)(spec.path)}`;
@@ -1976,7 +2018,7 @@ function currentValue(spec, hasher) {
 function toInput(spec, value, storedPath = spec.path) {
   const input = { path: storedPath, kind: spec.kind, value };
   if (spec.kind === "exists" && spec.type) input.type = spec.type;
-  if (spec.kind === "exists" && spec.nofollow) input.nofollow = true;
+  if ((spec.kind === "exists" || spec.kind === "xattrs") && spec.nofollow) input.nofollow = true;
   if (spec.kind === "listing") {
     input.names = spec.names;
     if (spec.types !== void 0) input.types = spec.types;
@@ -2349,7 +2391,7 @@ var init_view = __esm({
       aliases = new PathAliases();
       value(spec) {
         if (spec.kind === "content" || spec.kind === "absent" || spec.kind === "link") return this.valueAt(spec.kind, spec.path);
-        if (this.changes.touched(spec.path)) return currentValue(spec, this.hasher);
+        if (this.changes.touched(spec.path) || spec.kind === "xattrs") return currentValue(spec, this.hasher);
         const memo = this.memoFor(spec);
         let v = memo.get(spec.path);
         if (v === void 0) {
@@ -3405,7 +3447,6 @@ var init_restore = __esm({
        */
       lookAround(entry, dirs, fs) {
         const own = new Set(entry.outputs.map((o) => this.roots.load(o.path)));
-        const removes = new Set(entry.outputs.filter((o) => o.type === "absent").map((o) => this.roots.load(o.path)));
         const existed = /* @__PURE__ */ new Map();
         for (const o of entry.outputs) {
           let kind = "absent";
@@ -3416,21 +3457,29 @@ var init_restore = __esm({
             if (!(e instanceof WalkError)) throw e;
             if (e.code !== "ENOENT" && !own.has(e.at)) throw e;
           }
-          if (o.type === "absent" && kind === "dir") this.mustEmpty(this.roots.load(o.path), removes);
           existed.set(o.path, kind !== "absent");
         }
         return existed;
       }
-      /** Refuses the entry when dir holds a name the entry does not remove itself. */
-      mustEmpty(dir, removes) {
-        let names;
-        try {
-          names = (0, import_node_fs17.readdirSync)(dir);
-        } catch {
-          return;
+      /**
+       * Why restoring the entry would stop half-way, or null: a directory it removes that holds a name
+       * it does not remove too (the recording could only remove it empty: `mv d/b d/c` recorded with
+       * d/b empty, looked up with d/b full). A miss, decided before anything is written.
+       */
+      obstacle(entry) {
+        const removes = new Set(entry.outputs.filter((o) => o.type === "absent").map((o) => this.roots.load(String(o.path))));
+        for (const dir of removes) {
+          let names;
+          try {
+            if (!(0, import_node_fs17.lstatSync)(dir).isDirectory()) continue;
+            names = (0, import_node_fs17.readdirSync)(dir);
+          } catch {
+            continue;
+          }
+          const kept = names.find((n) => !removes.has(`${dir}/${n}`));
+          if (kept !== void 0) return `${dir} holds ${kept}, which a restore would have to remove with the directory`;
         }
-        const kept = names.find((n) => !removes.has(`${dir}/${n}`));
-        if (kept !== void 0) throw new RestoreError(`${dir} is a directory that holds ${kept}, which the entry does not remove: restoring would fail half-way`);
+        return null;
       }
       /**
        * The files' mtimes in the order the recording saw them, a millisecond apart and the newest now:
@@ -3778,9 +3827,9 @@ var init_context = __esm({
     same = (a, b) => a.name === b.name && a.value === b.value;
     ContextSearch = class {
       /** searched: the names left out of the weak fingerprint (context variables forced in are keyed instead) */
-      constructor(searched, read) {
+      constructor(searched, read2) {
         this.searched = searched;
-        this.read = read;
+        this.read = read2;
       }
       searched;
       read;
@@ -4342,7 +4391,7 @@ var init_engine = __esm({
               continue;
             }
             const parts = this.mtimeParts(entry);
-            const differs = attributeDifference(entry, view) ?? contextDifference(entry, q.env) ?? this.firstDifference(entry, parts) ?? replayWouldWait(entry, q) ?? this.heldOpen(entry);
+            const differs = attributeDifference(entry, view) ?? contextDifference(entry, q.env) ?? this.firstDifference(entry, parts) ?? replayWouldWait(entry, q) ?? this.heldOpen(entry) ?? this.restorer.obstacle(entry);
             if (differs) {
               misses.push(differs);
               continue;
@@ -4522,6 +4571,8 @@ var init_engine = __esm({
             if (input.nofollow === true) spec.nofollow = true;
             return spec;
           }
+          case "xattrs":
+            return input.nofollow === true ? { path, kind: "xattrs", nofollow: true } : { path, kind: "xattrs" };
           case "listing": {
             if (!Array.isArray(input.names) || !input.names.every((n) => typeof n === "string")) return null;
             if (input.types === void 0) return { path, kind: "listing", names: input.names };
@@ -4972,10 +5023,10 @@ var init_engine = __esm({
       watchLate(exec, inputs, outputs, kept, readNs) {
         const own = this.ownBy(exec);
         const state = {};
-        const read = inputs.filter((i) => i.kind === "content" || i.kind === "link").map((i) => i.path);
+        const read2 = inputs.filter((i) => i.kind === "content" || i.kind === "link").map((i) => i.path);
         const pinnedNs = /* @__PURE__ */ new Map();
         for (const i of inputs) if (i.kind === "content" && i.pinned && !outputs.includes(i.path)) pinnedNs.set(i.path, i.pinned.ns);
-        this.late.watch(/* @__PURE__ */ new Set([...read, ...outputs]), {
+        this.late.watch(/* @__PURE__ */ new Set([...read2, ...outputs]), {
           spoils: (path, c) => {
             if (own(c.exec)) return false;
             const looked = kept.has(path) ? kept.get(path).lookedNs : pinnedNs.has(path) ? pinnedNs.get(path) : readNs;
@@ -5128,6 +5179,8 @@ ${EXPLAIN_USAGE}`);
   const store = new LocalStore((0, import_node_path15.resolve)(String(options.get("store") ?? defaultStoreDir())), false);
   const ignoreEnv = ignoredEnv(lists.get("ignore-env"), forcedEnv(lists.get("env-input")));
   const index = await store.openIndex();
+  const hasher = new FileHasher();
+  hasher.xattrs = xattrsValue;
   const engine = new MemoEngine({
     store,
     index,
@@ -5136,7 +5189,7 @@ ${EXPLAIN_USAGE}`);
     minDurationMs: 0,
     umask: process.umask(),
     toolVersion: VERSION,
-    hasher: new FileHasher(),
+    hasher,
     warn: () => {
     }
   }, new TraceBuilder());
@@ -5354,6 +5407,7 @@ ${RUN_USAGE}`);
   }
   const statCachePath = (0, import_node_path13.join)(storeDir, "statcache.json");
   const hasher = new FileHasher(readStatCache(statCachePath));
+  hasher.xattrs = xattrsValue;
   const umask = process.umask();
   const builder = new TraceBuilder();
   let index;

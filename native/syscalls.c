@@ -76,6 +76,12 @@ const struct pct_syscall pct_syscalls[] = {
     ROW(io_uring_setup,    CL_DENY, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(io_uring_enter,    CL_DENY, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(io_uring_register, CL_DENY, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
+    ROW(getxattr,   CL_XATTR,   NOARG, 0, NOARG, NOARG, NOARG, ALWAYS)
+    ROW(lgetxattr,  CL_LXATTR,  NOARG, 0, NOARG, NOARG, NOARG, ALWAYS)
+    ROW(fgetxattr,  CL_XATTR,   0, NOARG, NOARG, NOARG, NOARG, ALWAYS)
+    ROW(listxattr,  CL_XATTR,   NOARG, 0, NOARG, NOARG, NOARG, ALWAYS)
+    ROW(llistxattr, CL_LXATTR,  NOARG, 0, NOARG, NOARG, NOARG, ALWAYS)
+    ROW(flistxattr, CL_XATTR,   0, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     /* changes to the file system or the process's view of it that the memo model cannot replay */
     ROW(mount,      CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(umount2,    CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
@@ -103,6 +109,9 @@ const struct pct_syscall pct_syscalls[] = {
     ROW(setdomainname, CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(quotactl,   CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROWN(setxattrat, 463, CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
+    /* reads, but with a dirfd and AT_ flags of their own (Linux 6.13): not worth a model yet */
+    ROWN(getxattrat, 464, CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
+    ROWN(listxattrat, 465, CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROWN(removexattrat, 466, CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROWN(open_tree_attr, 467, CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROWN(file_setattr, 469, CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)

@@ -20,6 +20,8 @@ enum pct_class {
     CL_UTIME,     /* dirfd, path (NULL path: the fd itself) */
     CL_SYMLINK,   /* dirfd2, path2 = the link; path = the target text (not resolved) */
     CL_LINK,      /* dirfd, path -> dirfd2, path2; extra = flags arg (AT_EMPTY_PATH) */
+    CL_XATTR,     /* reads extended attributes (getxattr, listxattr): path, or dirfd alone for the f* calls */
+    CL_LXATTR,    /* the same without following a final symlink (lgetxattr, llistxattr) */
     CL_STDIN,     /* a read from fd 0 or a saved fd: of stdin when it names the exec's fd 0 */
     CL_OUTPUT,    /* write of extra = count bytes from path = buffer arg to the fd in arg 0, any fd:
                      what lands in the open file fd 1 or 2 named at the exec is that stream's, through

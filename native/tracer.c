@@ -380,6 +380,7 @@ static void path_op_exit(int tid, int pid, struct slot *s, const struct pct_sysc
     uint32_t kind = 0;
     /* truncate(2) keeps what the file held up to its new length, unlike an open with O_TRUNC */
     if (row->cls == CL_TRUNCATE) kind = PCT_TRUNCATE_CALL;
+    if (row->cls == CL_LXATTR) kind = PCT_PROBE_NOFOLLOW;
     if (row->cls == CL_RENAME && row->extra != NOARG) {
         unsigned long flags = s->args[row->extra];
         /* an exchange leaves both names holding what the other held; a whiteout is overlayfs's */
@@ -396,6 +397,7 @@ static const uint16_t class_op[] = {
     [CL_RENAME] = PCT_OP_RENAME, [CL_MKDIR] = PCT_OP_MKDIR, [CL_RMDIR] = PCT_OP_RMDIR,
     [CL_TRUNCATE] = PCT_OP_TRUNCATE, [CL_MKNOD] = PCT_OP_MKNOD, [CL_CHMOD] = PCT_OP_CHMOD,
     [CL_UTIME] = PCT_OP_UTIME, [CL_SYMLINK] = PCT_OP_SYMLINK, [CL_LINK] = PCT_OP_LINK,
+    [CL_XATTR] = PCT_OP_XATTR, [CL_LXATTR] = PCT_OP_XATTR,
 };
 
 /* ---- holding a parent whose wait returned an execution ------------------------------------ */

@@ -4,7 +4,7 @@ import { isatty } from 'node:tty';
 import { FileHasher } from '../fingerprint/index.js';
 import { commandAttrs, MemoEngine, ownStreams, Roots, viewOf } from '../memo/index.js';
 import { defaultStoreDir, LocalStore, type Entry, type StoreIndex } from '../store/index.js';
-import { resolveProgram, TraceBuilder } from '../trace/index.js';
+import { resolveProgram, TraceBuilder, xattrsValue } from '../trace/index.js';
 import { parseArgs, UsageError } from './args.js';
 import { forcedEnv, ignoredEnv, VERSION } from './common.js';
 
@@ -72,9 +72,11 @@ export async function explainMain(args: string[]): Promise<number> {
   const store = new LocalStore(resolve(String(options.get('store') ?? defaultStoreDir())), false);
   const ignoreEnv = ignoredEnv(lists.get('ignore-env'), forcedEnv(lists.get('env-input')));
   const index = await store.openIndex();
+  const hasher = new FileHasher();
+  hasher.xattrs = xattrsValue;
   const engine = new MemoEngine({
     store, index, roots: new Roots(resolve(String(options.get('root') ?? cwd))), ignoreEnv, minDurationMs: 0,
-    umask: process.umask(), toolVersion: VERSION, hasher: new FileHasher(), warn: () => {},
+    umask: process.umask(), toolVersion: VERSION, hasher, warn: () => {},
   }, new TraceBuilder());
   const env = Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined).map(([k, v]) => `${k}=${v}`);
   const weak = engine.weakOfQuery({ exe, argv: command, cwd, env, stdio: [stdioKind(0), stdioKind(1), stdioKind(2)] }, viewOf(commandAttrs(), env, ownStreams()));

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { FileHasher, readStatCache } from '../fingerprint/index.js';
 import { MemoEngine, Roots, type MemoStats } from '../memo/index.js';
 import { atomicWrite, defaultStoreDir, describeOtherRun, LocalStore, RunRegistry, sweepTemps } from '../store/index.js';
-import { callerLaunch, exitCodeOf, resolveProgram, traceCommand, TraceBuilder, TraceError } from '../trace/index.js';
+import { callerLaunch, exitCodeOf, resolveProgram, traceCommand, TraceBuilder, TraceError, xattrsValue } from '../trace/index.js';
 import { parseArgs, UsageError } from './args.js';
 import { CWD_GONE, forcedEnv, formatBytes, ignoredEnv, notUtf8, VERSION, workingDir } from './common.js';
 
@@ -127,6 +127,7 @@ export async function runMain(args: string[]): Promise<number> {
   }
   const statCachePath = join(storeDir, 'statcache.json');
   const hasher = new FileHasher(readStatCache(statCachePath));
+  hasher.xattrs = xattrsValue;
   const umask = process.umask();
   const builder = new TraceBuilder();
   let index;

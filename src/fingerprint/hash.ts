@@ -59,6 +59,9 @@ export class FileHasher {
   /** paths looked up or added by this run, in the order they were */
   private readonly used = new Set<string>();
   dirty = false;
+  /** a file's extended attributes as an input value: the native library reads them (the CLI
+   * sets trace/xattrs.ts's reader); without one, a value no recording holds, so a miss */
+  xattrs: (path: string, nofollow: boolean) => string = () => 'xattrs:unknown';
 
   constructor(entries: StatCacheEntry[] = []) {
     for (const [path, identity, digest] of entries) this.known.set(path, { identity, digest });

@@ -128,6 +128,7 @@ export function currentValue(spec: InputSpec, hasher: FileHasher): string {
     }
     case 'listing':
       return listingValue(spec);
+    case 'xattrs': return hasher.xattrs(spec.path, spec.nofollow === true);
     case 'link':
       try {
         return `link:${readlinkSync(spec.path)}`;
@@ -141,7 +142,7 @@ export function currentValue(spec: InputSpec, hasher: FileHasher): string {
 export function toInput(spec: InputSpec, value: string, storedPath: string = spec.path): Input {
   const input: Input = { path: storedPath, kind: spec.kind, value };
   if (spec.kind === 'exists' && spec.type) input.type = spec.type;
-  if (spec.kind === 'exists' && spec.nofollow) input.nofollow = true;
+  if ((spec.kind === 'exists' || spec.kind === 'xattrs') && spec.nofollow) input.nofollow = true;
   if (spec.kind === 'listing') {
     input.names = spec.names;
     if (spec.types !== undefined) input.types = spec.types;

@@ -34,7 +34,8 @@ export class FsView {
 
   value(spec: InputSpec): string {
     if (spec.kind === 'content' || spec.kind === 'absent' || spec.kind === 'link') return this.valueAt(spec.kind, spec.path);
-    if (this.changes.touched(spec.path)) return currentValue(spec, this.hasher);
+    // xattrs are never kept: a traced setfacl (unmodelled, so no change event) may alter them
+    if (this.changes.touched(spec.path) || spec.kind === 'xattrs') return currentValue(spec, this.hasher);
     const memo = this.memoFor(spec);
     let v = memo.get(spec.path);
     if (v === undefined) {

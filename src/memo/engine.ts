@@ -439,7 +439,7 @@ export class MemoEngine {
           continue;
         }
         const parts = this.mtimeParts(entry);
-        const differs = attributeDifference(entry, view) ?? contextDifference(entry, q.env) ?? this.firstDifference(entry, parts) ?? replayWouldWait(entry, q) ?? this.heldOpen(entry);
+        const differs = attributeDifference(entry, view) ?? contextDifference(entry, q.env) ?? this.firstDifference(entry, parts) ?? replayWouldWait(entry, q) ?? this.heldOpen(entry) ?? this.restorer.obstacle(entry);
         if (differs) {
           misses.push(differs);
           continue;
@@ -628,6 +628,7 @@ export class MemoEngine {
         if (input.nofollow === true) spec.nofollow = true;
         return spec;
       }
+      case 'xattrs': return input.nofollow === true ? { path, kind: 'xattrs', nofollow: true } : { path, kind: 'xattrs' };
       case 'listing': {
         if (!Array.isArray(input.names) || !input.names.every((n) => typeof n === 'string')) return null;
         if (input.types === undefined) return { path, kind: 'listing', names: input.names };

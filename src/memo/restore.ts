@@ -3,7 +3,7 @@
 // from a remote cache, so an entry is hostile input: every write goes through a directory fd
 // reached from an allowed directory without following a symlink (safe-fs.ts), so that neither a
 // symlink in the tree nor one swapped in during the restore can lead a write out of it.
-import { mkdirSync, readdirSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import { blobsOf, type Entry, type OutputState, type Store } from '../store/index.js';
 import { isNormalStored, type Roots } from './paths.js';
 import { safeFs, SafeFsError, type Kind, type SafeFs } from './safe-fs.js';
@@ -224,7 +224,6 @@ export class Restorer {
    */
   private lookAround(entry: Entry, dirs: Dirs, fs: SafeFs): Map<string, boolean> {
     const own = new Set(entry.outputs.map((o) => this.roots.load(o.path)));
-    const removes = new Set(entry.outputs.filter((o) => o.type === 'absent').map((o) => this.roots.load(o.path)));
     const existed = new Map<string, boolean>();
     for (const o of entry.outputs) {
       let kind: Kind = 'absent';
@@ -235,24 +234,30 @@ export class Restorer {
         if (!(e instanceof WalkError)) throw e;
         if (e.code !== 'ENOENT' && !own.has(e.at)) throw e;
       }
-      // a directory the recording removed was empty by then (or emptied by it): one holding
-      // anything else now (`mv d/b d/c` of a full directory) would fail half-way
-      if (o.type === 'absent' && kind === 'dir') this.mustEmpty(this.roots.load(o.path), removes);
       existed.set(o.path, kind !== 'absent');
     }
     return existed;
   }
 
-  /** Refuses the entry when dir holds a name the entry does not remove itself. */
-  private mustEmpty(dir: string, removes: Set<string>): void {
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      return; // gone, or not a directory by now: the removal itself decides
+  /**
+   * Why restoring the entry would stop half-way, or null: a directory it removes that holds a name
+   * it does not remove too (the recording could only remove it empty: `mv d/b d/c` recorded with
+   * d/b empty, looked up with d/b full). A miss, decided before anything is written.
+   */
+  obstacle(entry: Entry): string | null {
+    const removes = new Set(entry.outputs.filter((o) => o.type === 'absent').map((o) => this.roots.load(String(o.path))));
+    for (const dir of removes) {
+      let names: string[];
+      try {
+        if (!lstatSync(dir).isDirectory()) continue;
+        names = readdirSync(dir);
+      } catch {
+        continue; // gone, or out of reach: the restore itself decides
+      }
+      const kept = names.find((n) => !removes.has(`${dir}/${n}`));
+      if (kept !== undefined) return `${dir} holds ${kept}, which a restore would have to remove with the directory`;
     }
-    const kept = names.find((n) => !removes.has(`${dir}/${n}`));
-    if (kept !== undefined) throw new RestoreError(`${dir} is a directory that holds ${kept}, which the entry does not remove: restoring would fail half-way`);
+    return null;
   }
 
   /**

@@ -208,13 +208,15 @@ function keptFile(path: string, a: Access): StatSpec | null {
   return { path, kind: 'stat', type: typeOfMode(seen.mode), mode: seen.mode & 0o7777, uid: seen.uid, gid: seen.gid, nlink: seen.nlink, nofollow: true };
 }
 
+const XATTR_ANSWERS: ReadonlySet<string> = new Set(['ENODATA', 'ERANGE', 'ENOTSUP', 'EOPNOTSUPP']);
+
 /** Ops that follow a final symlink (the others act on the name itself). */
 function followsLast(a: Access): boolean {
   switch (a.op) {
     case 'read': case 'exec': case 'write': case 'truncate': case 'chmod': case 'utime': case 'chdir': case 'list':
       return true;
     case 'create': return !a.exclusive;
-    case 'probe': return !a.nofollow;
+    case 'probe': case 'xattr': return !a.nofollow;
     default: return false;
   }
 }
@@ -266,6 +268,11 @@ function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: Mtime
     // a directory, as lstat says: getcwd would tell a symlink standing there now
     case 'chdir': s.input(ok ? { path, kind: 'exists', type: 'dir', nofollow: true } : probeSpec(path, a.result)); return null;
     case 'readlink': s.input(ok ? { path, kind: 'link' } : probeSpec(path, a.result)); return null;
+    // no such attribute (ENODATA), a buffer too small, or none possible here: the attributes
+    // still answered; only a path that leads nowhere is a probe's failure
+    case 'xattr':
+      s.input(ok || XATTR_ANSWERS.has(a.result) ? { path, kind: 'xattrs', ...(a.nofollow ? { nofollow: true } : {}) } : probeSpec(path, a.result));
+      return null;
     case 'list': s.input({ path, kind: 'listing', ...s.before(path, a.names ?? [], a.types) }); return null;
     case 'write': case 'chmod': case 'utime': {
       if (!ok) { s.input(failedChange(path, a.result)); return null; }

@@ -15,7 +15,9 @@ type SpecOf =
   | { path: string; kind: 'exists'; type?: string; nofollow?: boolean } // present (with its type when known; nofollow: as lstat says)
   | StatSpec
   | { path: string; kind: 'listing'; names: string[]; types?: string } // the names (and entry types) a directory held before
-  | { path: string; kind: 'link' }; // a symlink's target text
+  | { path: string; kind: 'link' } // a symlink's target text
+  /** its extended attributes (ACLs, capabilities): names and values; nofollow: a symlink's own */
+  | { path: string; kind: 'xattrs'; nofollow?: boolean };
 
 /**
  * A read's content hashed while the file provably held what the program read (its identity as the

@@ -284,6 +284,7 @@ export class TraceBuilder {
     const access: Access = { op, result: errnoName(ev.value) };
     if (path !== undefined && op !== 'stdin' && op !== 'dup') access.path = path;
     switch (op) {
+      case 'xattr': if (ev.kind & PROBE_NOFOLLOW) access.nofollow = true; break;
       case 'probe': {
         const type = FILE_TYPES[ev.kind & 0xff];
         if (type) access.type = type;

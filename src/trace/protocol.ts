@@ -17,7 +17,7 @@ export const EventType = {
 export const ACCESS_OPS = [
   '', 'read', 'write', 'create', 'truncate', 'probe', 'list', 'readlink', 'exec', 'chdir',
   'rename', 'delete', 'mkdir', 'rmdir', 'symlink', 'link', 'chmod', 'utime', 'mknod', 'stdin',
-  'dup',
+  'dup', 'xattr',
 ] as const;
 export type AccessOp = Exclude<(typeof ACCESS_OPS)[number], ''>;
 

@@ -16,7 +16,7 @@ export interface Access {
   types?: string;
   /** probe, read, write: what stat said at that instant (native/paths.h stat_text) */
   seen?: string;
-  /** probe: an lstat, which does not follow a final symlink */
+  /** probe: an lstat, which does not follow a final symlink; xattr: lgetxattr or llistxattr */
   nofollow?: true;
   /** create: with O_EXCL, which fails on any name there, a dangling symlink too */
   exclusive?: true;
