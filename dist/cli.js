@@ -2701,7 +2701,7 @@ function listLocal(dir) {
   }
   return { entries, blobs };
 }
-var import_node_crypto2, import_node_fs12, import_node_os4, import_node_path7, HEX64, LocalStore;
+var import_node_crypto2, import_node_fs12, import_node_os4, import_node_path7, HEX64, REMOTE_FILLED, LocalStore;
 var init_local = __esm({
   "src/store/local.ts"() {
     "use strict";
@@ -2712,6 +2712,7 @@ var init_local = __esm({
     import_node_os4 = require("node:os");
     import_node_path7 = require("node:path");
     HEX64 = /^[0-9a-f]{64}$/;
+    REMOTE_FILLED = "remote-filled";
     LocalStore = class {
       /** warn: told once when a write fails (a full or read-only store), since every write would fail alike */
       constructor(dir, writable = true, warn2) {
@@ -2720,6 +2721,7 @@ var init_local = __esm({
         this.warn = warn2;
         (0, import_node_fs12.mkdirSync)((0, import_node_path7.join)(dir, "blobs"), { recursive: true });
         (0, import_node_fs12.mkdirSync)((0, import_node_path7.join)(dir, "entries"), { recursive: true });
+        this.trusted = !(0, import_node_fs12.existsSync)((0, import_node_path7.join)(dir, REMOTE_FILLED));
       }
       dir;
       writable;
@@ -2727,8 +2729,15 @@ var init_local = __esm({
       /** blobs this run wrote or found, by size */
       present = /* @__PURE__ */ new Map();
       writeFailureSaid = false;
-      /** its entries are what runs on this machine recorded (--store names a directory its user chose) */
-      trusted = true;
+      /** its entries are what runs on this machine recorded (--store names a directory its user
+       * chose), unless a remote filled it (markRemoteFilled): those are anybody's */
+      trusted;
+      /** Says, for every later run on this store, that a remote's entries are in it: no restore from
+       * it keeps a setuid or setgid bit (src/memo/restore.ts keepsSetId). Written before the first
+       * entry arrives. */
+      markRemoteFilled() {
+        (0, import_node_fs12.writeFileSync)((0, import_node_path7.join)(this.dir, REMOTE_FILLED), "entries from a remote cache were written here: restores keep no setuid or setgid bit\n");
+      }
       /** Says once, on stderr, that the store cannot be written and what to do; the run goes on without recording. */
       writeFailed(e) {
         if (this.writeFailureSaid || !this.warn) return;
@@ -3814,7 +3823,7 @@ function contextDifference(entry, env) {
     const { name, value } = c ?? {};
     if (typeof name !== "string" || typeof value !== "string") return "its recorded context variables are malformed";
     const now = envValue(env, name);
-    if (now !== value) return `$${name}: ${cut(value)} -> ${now ? cut(now) : "(unset)"}, a value its outputs hold`;
+    if (now !== value) return `$${name}: ${cut(value)} -> ${now ? cut(now) : "(unset)"}, which the recording depended on (its outputs held the value or it named the variable)`;
   }
   return null;
 }

@@ -81,6 +81,9 @@ test('a second job pulls what the first pushed: the entries and their verified b
   assert.ok(entry);
   assert.is((await second.getBlob((entry.outputs[0] as { blob: string }).blob))?.toString(), 'object a');
   assert.equal(cfg.warnings, []);
+  // a remote's entries are anybody's: a later run on the filled store keeps no setuid bit
+  assert.ok(new LocalStore(first.dir).trusted, 'a store no remote filled stays trusted');
+  assert.not.ok(new LocalStore(second.dir).trusted, 'a store a remote filled is not');
 });
 
 test('a job that recorded nothing new uploads nothing', async () => {

@@ -20540,6 +20540,7 @@ var import_node_crypto = require("node:crypto");
 var import_node_fs3 = require("node:fs");
 var import_node_path2 = require("node:path");
 var HEX64 = /^[0-9a-f]{64}$/;
+var REMOTE_FILLED = "remote-filled";
 function parseEntry(text) {
   let e;
   try {
@@ -20589,6 +20590,7 @@ var LocalStore = class {
     this.warn = warn;
     (0, import_node_fs3.mkdirSync)((0, import_node_path2.join)(dir, "blobs"), { recursive: true });
     (0, import_node_fs3.mkdirSync)((0, import_node_path2.join)(dir, "entries"), { recursive: true });
+    this.trusted = !(0, import_node_fs3.existsSync)((0, import_node_path2.join)(dir, REMOTE_FILLED));
   }
   dir;
   writable;
@@ -20596,8 +20598,15 @@ var LocalStore = class {
   /** blobs this run wrote or found, by size */
   present = /* @__PURE__ */ new Map();
   writeFailureSaid = false;
-  /** its entries are what runs on this machine recorded (--store names a directory its user chose) */
-  trusted = true;
+  /** its entries are what runs on this machine recorded (--store names a directory its user
+   * chose), unless a remote filled it (markRemoteFilled): those are anybody's */
+  trusted;
+  /** Says, for every later run on this store, that a remote's entries are in it: no restore from
+   * it keeps a setuid or setgid bit (src/memo/restore.ts keepsSetId). Written before the first
+   * entry arrives. */
+  markRemoteFilled() {
+    (0, import_node_fs3.writeFileSync)((0, import_node_path2.join)(this.dir, REMOTE_FILLED), "entries from a remote cache were written here: restores keep no setuid or setgid bit\n");
+  }
   /** Says once, on stderr, that the store cannot be written and what to do; the run goes on without recording. */
   writeFailed(e) {
     if (this.writeFailureSaid || !this.warn) return;
@@ -21105,6 +21114,7 @@ async function pull(local, t, cfg) {
     return null;
   })));
   const segments = slots.filter((s) => s !== null);
+  if (segments.length) local.markRemoteFilled();
   const known = segments.length ? mergeSegments(segments) : emptySegment();
   const arrived = /* @__PURE__ */ new Set();
   let bytes = 0;

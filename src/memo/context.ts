@@ -231,7 +231,7 @@ function cut(value: string): string {
   return value.length > 44 ? `${value.slice(0, 40)}...` : value;
 }
 
-/** How a process with env differs from the values the entry's outputs hold, or null. */
+/** How a process with env differs from the context values the entry is keyed on, or null. */
 export function contextDifference(entry: Entry, env: readonly string[]): string | null {
   const context: unknown = entry.context;
   if (context === undefined) return null;
@@ -240,7 +240,8 @@ export function contextDifference(entry: Entry, env: readonly string[]): string 
     const { name, value } = (c ?? {}) as { name?: unknown; value?: unknown };
     if (typeof name !== 'string' || typeof value !== 'string') return 'its recorded context variables are malformed';
     const now = envValue(env, name);
-    if (now !== value) return `$${name}: ${cut(value)} -> ${now ? cut(now) : '(unset)'}, a value its outputs hold`;
+    // the entry keeps the value, not why: its outputs held it, or its commands or scripts named the variable
+    if (now !== value) return `$${name}: ${cut(value)} -> ${now ? cut(now) : '(unset)'}, which the recording depended on (its outputs held the value or it named the variable)`;
   }
   return null;
 }

@@ -2,7 +2,7 @@
 // every file written to a temporary name and renamed into place, so that concurrent runs and a
 // crash at any point leave only whole files (an entry is written after all of its blobs).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { validContext } from '../fingerprint/index.js';
 import { atomicWriteAsync } from './atomic.js';
 import { homedir } from 'node:os';
@@ -16,6 +16,8 @@ export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
+/** the marker file of a store a remote filled */
+const REMOTE_FILLED = 'remote-filled';
 
 /** Checks an entry read from disk (or, later, from a remote) before anything trusts it. */
 export function parseEntry(text: string): Entry | null {
@@ -72,13 +74,22 @@ export class LocalStore implements Store {
 
   private writeFailureSaid = false;
 
-  /** its entries are what runs on this machine recorded (--store names a directory its user chose) */
-  readonly trusted = true;
+  /** its entries are what runs on this machine recorded (--store names a directory its user
+   * chose), unless a remote filled it (markRemoteFilled): those are anybody's */
+  readonly trusted: boolean;
 
   /** warn: told once when a write fails (a full or read-only store), since every write would fail alike */
   constructor(readonly dir: string, readonly writable = true, private readonly warn?: (message: string) => void) {
     mkdirSync(join(dir, 'blobs'), { recursive: true });
     mkdirSync(join(dir, 'entries'), { recursive: true });
+    this.trusted = !existsSync(join(dir, REMOTE_FILLED));
+  }
+
+  /** Says, for every later run on this store, that a remote's entries are in it: no restore from
+   * it keeps a setuid or setgid bit (src/memo/restore.ts keepsSetId). Written before the first
+   * entry arrives. */
+  markRemoteFilled(): void {
+    writeFileSync(join(this.dir, REMOTE_FILLED), 'entries from a remote cache were written here: restores keep no setuid or setgid bit\n');
   }
 
   /** Says once, on stderr, that the store cannot be written and what to do; the run goes on without recording. */

@@ -133,6 +133,7 @@ export async function pull(local: LocalStore, t: CacheTransport, cfg: SyncConfig
     return null;
   })));
   const segments = slots.filter((s): s is Segment => s !== null);
+  if (segments.length) local.markRemoteFilled();
   const known = segments.length ? mergeSegments(segments) : emptySegment();
   const arrived = new Set<string>();
   let bytes = 0;
