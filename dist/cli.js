@@ -280,7 +280,7 @@ function nsToMs(ns) {
 function pushUnique(list, item) {
   if (!list.includes(item)) list.push(item);
 }
-var import_node_os, ERRNO_NAMES, FILE_TYPES, OPEN_TRUNCATES, OPEN_EXCL, OPEN_APPENDS, TRUNCATE_CALL, RENAME_NOREPLACE, PROBE_NOFOLLOW, FD_BY_PATH, STD_NAMES, QUIET_DEVICES, TraceBuilder;
+var import_node_os, ERRNO_NAMES, FILE_TYPES, RENAME_DESTS, OPEN_TRUNCATES, OPEN_EXCL, OPEN_APPENDS, TRUNCATE_CALL, RENAME_NOREPLACE, PROBE_NOFOLLOW, FD_BY_PATH, STD_NAMES, QUIET_DEVICES, TraceBuilder;
 var init_builder = __esm({
   "src/trace/builder.ts"() {
     "use strict";
@@ -299,6 +299,7 @@ var init_builder = __esm({
       10: "symlink",
       12: "socket"
     };
+    RENAME_DESTS = [void 0, "absent", "file", "symlink", "other", "empty-dir", "full-dir"];
     OPEN_TRUNCATES = 1;
     OPEN_EXCL = 2;
     OPEN_APPENDS = 4;
@@ -591,6 +592,7 @@ var init_builder = __esm({
           case "link":
             if (second !== void 0) access.to = second;
             if (op === "rename" && ev.kind & RENAME_NOREPLACE) access.noReplace = true;
+            if (op === "rename" && RENAME_DESTS[ev.kind >> 8 & 255]) access.destBefore = RENAME_DESTS[ev.kind >> 8 & 255];
             break;
           case "symlink":
           case "readlink":
@@ -1539,6 +1541,15 @@ var init_mtime_use = __esm({
   }
 });
 
+// src/observe/types.ts
+var NO_XATTRS;
+var init_types = __esm({
+  "src/observe/types.ts"() {
+    "use strict";
+    NO_XATTRS = "xattrs:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+  }
+});
+
 // src/observe/summary.ts
 function describesSelf(path) {
   return /^\/proc\/(self|thread-self|\d+)(\/|$)/.test(path);
@@ -1589,9 +1600,13 @@ function followsLast(a) {
       return false;
   }
 }
-function parentOf(s, path) {
+function parentOf(s, path, names = false) {
   const dir = (0, import_node_path4.dirname)(path);
-  if (dir !== path) s.input({ path: dir, kind: "exists", type: "dir" });
+  if (dir === path) return;
+  s.input({ path: dir, kind: "exists", type: "dir" });
+  if (!names) return;
+  s.input({ path: dir, kind: "stat", type: "dir", mode: -1, uid: -1, gid: -1 });
+  s.input({ path: dir, kind: "xattrs" });
 }
 function contentSpec(path, a, pinned) {
   const seen = a.seen ? parseSeen(a.seen) : null;
@@ -1681,7 +1696,7 @@ function applyAccess(s, a, walker, mtimes, pinned) {
         s.input(failedChange(path, a.result));
         return null;
       }
-      parentOf(s, path);
+      parentOf(s, path, true);
       s.markCreated(path);
       s.output(path, { path, kind: a.op === "create" && a.truncates ? "replaceable" : "vacant" });
       s.entryChanged(path, true);
@@ -1708,12 +1723,13 @@ function applyAccess(s, a, walker, mtimes, pinned) {
       }
       if (!ok) {
         s.input(failedChange(path, a.result));
-        return null;
+        return a.op === "rename" ? renameDestination(s, to, a) : null;
       }
       for (const link of toLinks) s.through(link);
       parentOf(s, to);
       if (a.op === "rename") {
-        if (a.noReplace) s.input({ path: to, kind: "vacant" });
+        const unknown = a.noReplace ? (s.input({ path: to, kind: "vacant" }), null) : renameDestination(s, to, a);
+        if (unknown) return unknown;
         s.moved(path, to);
         s.entryChanged(path, false);
       } else {
@@ -1725,6 +1741,26 @@ function applyAccess(s, a, walker, mtimes, pinned) {
     }
     default:
       return `an access the model does not know: ${String(a.op)}`;
+  }
+}
+function renameDestination(s, to, a) {
+  switch (a.destBefore) {
+    case "absent":
+      s.input({ path: to, kind: "vacant" });
+      return null;
+    case "file":
+    case "symlink":
+    case "other":
+      s.input({ path: to, kind: "exists", type: a.destBefore, nofollow: true });
+      return null;
+    case "empty-dir":
+      s.input({ path: to, kind: "listing", names: [], types: "" });
+      return null;
+    // an ancestor cannot know it either: unmodelled, for the whole tree
+    case "full-dir":
+      return `a rename onto ${to}, a directory that holds files (what they were is not known)`;
+    default:
+      return `a rename onto ${to}, where what stood was not seen`;
   }
 }
 function inPlace(s, path, a) {
@@ -1777,6 +1813,7 @@ var init_summary = __esm({
     import_node_path4 = require("node:path");
     init_seen();
     init_mtime_use();
+    init_types();
     AS_SPELLED = { walk: (path) => ({ links: [], real: path }) };
     PSEUDO_INPUTS = /* @__PURE__ */ new Set(["/dev/null", "/dev/zero", "/dev/full", "/dev/urandom", "/dev/random"]);
     ABSENT = /* @__PURE__ */ new Set(["ENOENT", "ENOTDIR"]);
@@ -1816,7 +1853,7 @@ var init_summary = __esm({
       }
       input(spec) {
         if (this.changed.has(spec.path)) return;
-        const kind = spec.kind === "stat" && spec.nofollow ? "lstat" : spec.kind;
+        const kind = spec.kind === "stat" && spec.nofollow ? "lstat" : spec.kind === "xattrs" && spec.known === NO_XATTRS ? "no-xattrs" : spec.kind;
         let known = this.known.get(kind);
         if (!known) this.known.set(kind, known = /* @__PURE__ */ new Set());
         if (known.has(spec.path)) {
@@ -1856,6 +1893,7 @@ var init_summary = __esm({
           if (this.readFirst.has(path) && !ownPrior) this.lose(`it reads ${path} and then changes it, before what it read could be hashed`);
           if (this.walked.has(path)) this.lose(`it goes through the symlink ${path} and then changes it`);
           if (prior) this.input(prior);
+          if (prior && (prior.kind === "stat" || prior.kind === "content") && !removes) this.input({ path, kind: "xattrs", nofollow: true, known: NO_XATTRS });
           if (prior?.kind === "content" && prior.prefix !== void 0) this.appendedTo.add(path);
         } else if (this.appendedTo.has(path)) {
           this.lose(`it appends to ${path} and then changes it otherwise: what it held before is lost`);
@@ -1910,6 +1948,7 @@ var init_observe = __esm({
   "src/observe/index.ts"() {
     "use strict";
     init_summary();
+    init_types();
     init_seen();
     init_mtime_use();
   }
@@ -1941,11 +1980,12 @@ function vacancy(path) {
     return "absent";
   }
 }
-function replaceable(path) {
+function replaceable(path, hasher) {
   try {
     const st = (0, import_node_fs6.lstatSync)(path, { throwIfNoEntry: false });
     if (!st) return null;
-    return st.isFile() && st.nlink === 1 && (st.mode & 128) !== 0 ? `replaceable:${(st.mode & 4095).toString(8)}:${st.uid}:${st.gid}` : "taken";
+    if (!(st.isFile() && st.nlink === 1 && (st.mode & 128) !== 0) || hasher.xattrs(path, true) !== NO_XATTRS) return "taken";
+    return `replaceable:${(st.mode & 4095).toString(8)}:${st.uid}:${st.gid}`;
   } catch {
     return "taken";
   }
@@ -1998,7 +2038,7 @@ function currentValue(spec, hasher) {
     case "vacant":
       return vacancy(spec.path);
     case "replaceable":
-      return replaceable(spec.path) ?? "replaceable:";
+      return replaceable(spec.path, hasher) ?? "replaceable:";
     case "stat": {
       const st = statNow(spec.path, spec.nofollow);
       return statBase(spec, st ? statFields(st) : void 0);
@@ -3526,7 +3566,7 @@ var init_restore = __esm({
             if (fs.putSymlink(dirFd, name, tmpName(name), o.target)) dirs.forget();
             return 0;
           case "dir":
-            fs.putDir(dirFd, name, o.mode & this.setIdMask);
+            fs.putDir(dirFd, name, o.mode & (this.setIdMask | 1024));
             return 0;
           case "absent":
             if (fs.remove(dirFd, name)) dirs.forget();
@@ -3785,10 +3825,105 @@ var init_snapshots = __esm({
   }
 });
 
+// src/memo/pipe-stdin.ts
+function identityOf3(path) {
+  try {
+    const st = (0, import_node_fs19.statSync)(path, { bigint: true });
+    return ((st.dev << 40n ^ st.ino ^ 1n) & 0xffffffffffffffffn).toString(16);
+  } catch {
+    return null;
+  }
+}
+function accessMode(pid, fd) {
+  try {
+    const flags = /^flags:\s*([0-7]+)/m.exec((0, import_node_fs19.readFileSync)(`/proc/${pid}/fdinfo/${fd}`, "utf8"))?.[1];
+    return flags === void 0 ? null : parseInt(flags, 8) & 3;
+  } catch {
+    return null;
+  }
+}
+function otherHolder(id, pid, pids) {
+  for (const other of pids) {
+    let fds;
+    try {
+      fds = (0, import_node_fs19.readdirSync)(`/proc/${other}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      if (identityOf3(`/proc/${other}/fd/${fd}`) !== id) continue;
+      const mode = accessMode(other, fd);
+      if (mode === null) return `process ${other} holds it (fd ${fd}) in a way that cannot be read`;
+      if (mode !== import_node_fs19.constants.O_RDONLY) return `process ${other} can still write into it (fd ${fd})`;
+      if (other !== pid) return `process ${other} reads it too (fd ${fd})`;
+    }
+  }
+  return null;
+}
+function drain(path) {
+  const fd = (0, import_node_fs19.openSync)(path, import_node_fs19.constants.O_RDONLY | import_node_fs19.constants.O_NONBLOCK);
+  const parts = [];
+  try {
+    for (let total = 0; total <= MAX_BYTES; ) {
+      const buf = Buffer.alloc(65536);
+      let n;
+      try {
+        n = (0, import_node_fs19.readSync)(fd, buf, 0, buf.length, null);
+      } catch (e) {
+        if (e.code === "EAGAIN") return refilled(path, parts, null);
+        throw e;
+      }
+      if (n === 0) return parts;
+      parts.push(buf.subarray(0, n));
+      total += n;
+    }
+    return refilled(path, parts, null);
+  } finally {
+    (0, import_node_fs19.closeSync)(fd);
+  }
+}
+function refilled(path, parts, then) {
+  if (!parts.length) return then;
+  const fd = (0, import_node_fs19.openSync)(path, import_node_fs19.constants.O_WRONLY | import_node_fs19.constants.O_NONBLOCK);
+  try {
+    const all = Buffer.concat(parts);
+    for (let off = 0; off < all.length; ) off += (0, import_node_fs19.writeSync)(fd, all, off);
+  } finally {
+    (0, import_node_fs19.closeSync)(fd);
+  }
+  return then;
+}
+function capturePipeStdin(pid, stdinId, pids) {
+  const path = `/proc/${pid}/fd/0`;
+  try {
+    if (!(0, import_node_fs19.readlinkSync)(path).startsWith("pipe:[")) return "its stdin is a named pipe, which any process may open and write";
+    if (identityOf3(path) !== stdinId) return "its stdin changed after its exec began";
+    const holder = otherHolder(stdinId, pid, pids);
+    if (holder) return `its stdin is a pipe that ${holder}`;
+    const parts = drain(path);
+    if (parts === null) return "its stdin is a pipe that something still writes into";
+    const bytes = parts.reduce((n, p) => n + p.length, 0);
+    const hash = sha256(Buffer.concat(parts));
+    refilled(path, parts, null);
+    return { id: stdinId, sha256: hash, bytes };
+  } catch (e) {
+    return `its stdin (a pipe) could not be read ahead (${e.code ?? e.message})`;
+  }
+}
+var import_node_fs19, MAX_BYTES;
+var init_pipe_stdin = __esm({
+  "src/memo/pipe-stdin.ts"() {
+    "use strict";
+    import_node_fs19 = require("node:fs");
+    init_fingerprint();
+    MAX_BYTES = 1 << 20;
+  }
+});
+
 // src/memo/context.ts
 function bytesIfStill(path, blob) {
   try {
-    const data = (0, import_node_fs19.readFileSync)(path);
+    const data = (0, import_node_fs20.readFileSync)(path);
     return sha256(data) === blob ? data : null;
   } catch {
     return null;
@@ -3827,11 +3962,11 @@ function contextDifference(entry, env) {
   }
   return null;
 }
-var import_node_fs19, same, ContextSearch, CONTEXT_NAMES, NAME_PREFIX, MAX_SCRIPT_BYTES;
+var import_node_fs20, same, ContextSearch, CONTEXT_NAMES, NAME_PREFIX, MAX_SCRIPT_BYTES;
 var init_context = __esm({
   "src/memo/context.ts"() {
     "use strict";
-    import_node_fs19 = require("node:fs");
+    import_node_fs20 = require("node:fs");
     init_fingerprint();
     same = (a, b) => a.name === b.name && a.value === b.value;
     ContextSearch = class {
@@ -3966,9 +4101,9 @@ var init_context = __esm({
         if (known) return known;
         let names = [];
         try {
-          const st = (0, import_node_fs19.statSync)(path, { throwIfNoEntry: false });
+          const st = (0, import_node_fs20.statSync)(path, { throwIfNoEntry: false });
           if (st?.isFile() && st.size <= MAX_SCRIPT_BYTES) {
-            const data = (0, import_node_fs19.readFileSync)(path);
+            const data = (0, import_node_fs20.readFileSync)(path);
             if (sha256(data) === digest) {
               names = data.includes(NAME_PREFIX) ? CONTEXT_NAMES.filter((n) => data.includes(n)) : [];
             }
@@ -4020,11 +4155,11 @@ function racyWindow2(s) {
 function sameFile(seen, st) {
   return st.isFile() && st.ino === seen.ino && st.dev === seen.dev && Number(st.size) === seen.size && st.mtimeNs === seen.mtimeNs && st.ctimeNs === seen.ctimeNs;
 }
-var import_node_fs20, import_node_crypto3, RACY_FINE_NS2, RACY_COARSE_NS2, CLOCK_SLACK_NS, PIN_MAX, Pins;
+var import_node_fs21, import_node_crypto3, RACY_FINE_NS2, RACY_COARSE_NS2, CLOCK_SLACK_NS, PIN_MAX, Pins;
 var init_pins = __esm({
   "src/memo/pins.ts"() {
     "use strict";
-    import_node_fs20 = require("node:fs");
+    import_node_fs21 = require("node:fs");
     import_node_crypto3 = require("node:crypto");
     init_observe();
     RACY_FINE_NS2 = 20000000n;
@@ -4113,20 +4248,20 @@ var init_pins = __esm({
       hash(path, seen, key) {
         let fd;
         try {
-          fd = (0, import_node_fs20.openSync)(path, import_node_fs20.constants.O_RDONLY | import_node_fs20.constants.O_NONBLOCK);
+          fd = (0, import_node_fs21.openSync)(path, import_node_fs21.constants.O_RDONLY | import_node_fs21.constants.O_NONBLOCK);
         } catch {
           return null;
         }
         try {
-          const before = (0, import_node_fs20.fstatSync)(fd, { bigint: true });
+          const before = (0, import_node_fs21.fstatSync)(fd, { bigint: true });
           if (!sameFile(seen, before)) return null;
           let digest = this.hasher.cached(path, before);
           if (digest === void 0) {
             const h = (0, import_node_crypto3.createHash)("sha256");
             const buf = Buffer.allocUnsafe(Math.min(1 << 20, seen.size + 1));
-            for (let n; (n = (0, import_node_fs20.readSync)(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+            for (let n; (n = (0, import_node_fs21.readSync)(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
             digest = h.digest("hex");
-            if (!sameFile(seen, (0, import_node_fs20.fstatSync)(fd, { bigint: true }))) return null;
+            if (!sameFile(seen, (0, import_node_fs21.fstatSync)(fd, { bigint: true }))) return null;
           }
           const now = BigInt(Date.now()) * 1000000n;
           const window = racyWindow2(seen);
@@ -4138,7 +4273,7 @@ var init_pins = __esm({
         } catch {
           return null;
         } finally {
-          (0, import_node_fs20.closeSync)(fd);
+          (0, import_node_fs21.closeSync)(fd);
         }
       }
     };
@@ -4180,7 +4315,7 @@ function statKey(path, nofollow) {
 }
 function lstatType(path) {
   try {
-    const st = (0, import_node_fs21.lstatSync)(path, { throwIfNoEntry: false });
+    const st = (0, import_node_fs22.lstatSync)(path, { throwIfNoEntry: false });
     return st ? typeOfMode(st.mode) : void 0;
   } catch {
     return void 0;
@@ -4225,11 +4360,11 @@ function uniquePairs(pairs) {
     return true;
   });
 }
-var import_node_fs21, import_node_path12, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, STORED2, TYPE_BITS, OPENS_FOR_WRITING, STRUCTURAL, SAVED_FD_MIN, SEEN_STDIN, MemoEngine;
+var import_node_fs22, import_node_path12, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, STORED2, TYPE_BITS, OPENS_FOR_WRITING, STRUCTURAL, SAVED_FD_MIN, SEEN_STDIN, MemoEngine;
 var init_engine = __esm({
   "src/memo/engine.ts"() {
     "use strict";
-    import_node_fs21 = require("node:fs");
+    import_node_fs22 = require("node:fs");
     import_node_path12 = require("node:path");
     init_fingerprint();
     init_observe();
@@ -4237,6 +4372,7 @@ var init_engine = __esm({
     init_late_changes();
     init_attributes();
     init_snapshots();
+    init_pipe_stdin();
     init_context();
     init_mtimes();
     init_pins();
@@ -4366,7 +4502,8 @@ var init_engine = __esm({
         this.pins.endPass();
       }
       /** The weak fingerprint; a query without a umask (explain, an old kernel) is taken to have the root's. */
-      weakOfQuery(q, view) {
+      /** stdinPipe: what the pipe on its stdin will deliver, when that is known at the exec */
+      weakOfQuery(q, view, stdinPipe) {
         return weakKey({
           toolVersion: this.opts.toolVersion,
           exe: q.exe,
@@ -4375,7 +4512,7 @@ var init_engine = __esm({
           env: q.env,
           stdio: q.stdio,
           umask: q.umask ?? this.opts.umask,
-          process: view.key
+          process: stdinPipe ? { attrs: view.key, stdin: stdinPipe.sha256 } : view.key
         }, this.opts.ignoreEnv);
       }
       /** The exec hook: a hit restores the outputs and skips the program. */
@@ -4388,7 +4525,9 @@ var init_engine = __esm({
         }
         const view = viewOf(q.process, q.env, q.streams);
         if (view.refused) return this.letRun(q, { refused: view.refused, passed });
-        const weak = this.weakOfQuery(q, view);
+        const piped = q.stdio[0] === "pipe" && q.stdinId ? capturePipeStdin(q.pid, q.stdinId, this.holdersFirst(q.pid)) : null;
+        const stdinPipe = piped !== null && typeof piped !== "string" ? piped : void 0;
+        const weak = this.weakOfQuery(q, view, stdinPipe);
         let missWhy;
         try {
           const candidates = this.opts.index.candidates(weak);
@@ -4431,7 +4570,7 @@ var init_engine = __esm({
         } catch (e) {
           this.opts.warn(`cache lookup for ${q.exe} failed, running it: ${e.message}`);
         }
-        return this.letRun(q, { weak, missWhy, view, context, passed });
+        return this.letRun(q, { weak, missWhy, view, context, passed, ...stdinPipe ? { stdinPipe: stdinPipe.id } : {} });
       };
       /**
        * Why the entry's outputs cannot be restored under a running process: a restore replaces a file
@@ -4446,6 +4585,13 @@ var init_engine = __esm({
           }
         }
         return null;
+      }
+      /** The traced processes, the one q.pid was forked from first: where a shell's copy of a
+       * pipeline's pipe is most often still open, so that the look stops at once. */
+      *holdersFirst(pid) {
+        const parent = this.builder.executionOf(pid)?.pid;
+        if (parent !== void 0 && parent !== pid) yield parent;
+        for (const other of this.builder.livePids) if (other !== parent) yield other;
       }
       /** The program runs; what it was told is kept for the execution it starts. */
       letRun(q, answer) {
@@ -4526,7 +4672,7 @@ var init_engine = __esm({
         const { kind } = input;
         if (kind === "content" || kind === "absent" || kind === "link") return this.fs.valueAt(kind, this.opts.roots.load(input.path));
         if (kind === "replaceable") {
-          const now = replaceable(this.opts.roots.load(input.path));
+          const now = replaceable(this.opts.roots.load(input.path), this.opts.hasher);
           return now === null ? input.value : now;
         }
         const spec = this.specOf(input);
@@ -4614,7 +4760,7 @@ var init_engine = __esm({
           // what the recording left there is what a later create over it must find; 'taken' (a
           // directory, a link, a file with other names) is recorded as a value nothing matches
           case "replaceable": {
-            const left = replaceable(spec.path) ?? "replaceable:";
+            const left = replaceable(spec.path, this.opts.hasher) ?? "replaceable:";
             return left === "taken" ? "replaceable:none" : left;
           }
           case "exists":
@@ -4721,7 +4867,7 @@ var init_engine = __esm({
       hardLinks(outputs, inputs) {
         const names = /* @__PURE__ */ new Map();
         const key = (path) => {
-          const st = (0, import_node_fs21.lstatSync)(path, { throwIfNoEntry: false });
+          const st = (0, import_node_fs22.lstatSync)(path, { throwIfNoEntry: false });
           return st?.isFile() ? { id: `${st.dev}:${st.ino}`, links: st.nlink } : null;
         };
         const counts = /* @__PURE__ */ new Map();
@@ -4756,7 +4902,7 @@ var init_engine = __esm({
         const mtimes = /* @__PURE__ */ new Map();
         for (const o of outputs) {
           if (o.type !== "file") continue;
-          const st = (0, import_node_fs21.lstatSync)(this.opts.roots.load(o.path), { bigint: true, throwIfNoEntry: false });
+          const st = (0, import_node_fs22.lstatSync)(this.opts.roots.load(o.path), { bigint: true, throwIfNoEntry: false });
           if (st?.isFile()) mtimes.set(o.path, st.mtimeNs);
         }
         if (mtimes.size < 2) return;
@@ -4766,10 +4912,10 @@ var init_engine = __esm({
       /** A path's state now, the blob of a file stored (or found stored); a null state when it cannot be told. */
       stateNow(path) {
         try {
-          const st = (0, import_node_fs21.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
+          const st = (0, import_node_fs22.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
           if (!st) return { state: { path, type: "absent" }, stored: STORED2 };
           const mode = Number(st.mode) & 4095;
-          if (st.isSymbolicLink()) return { state: { path, type: "symlink", target: (0, import_node_fs21.readlinkSync)(path) }, stored: STORED2 };
+          if (st.isSymbolicLink()) return { state: { path, type: "symlink", target: (0, import_node_fs22.readlinkSync)(path) }, stored: STORED2 };
           if (st.isDirectory()) return { state: { path, type: "dir", mode }, stored: STORED2 };
           if (!st.isFile()) return { state: null, stored: STORED2 };
           const size = Number(st.size);
@@ -4853,12 +4999,13 @@ var init_engine = __esm({
         }
         const children = [];
         let childReason = null;
-        const unsafe = ownUnsafety(exec);
+        const keyedPipe = this.answerOf.get(exec.id)?.stdinPipe;
+        const unsafe = ownUnsafety(exec).filter((u) => !(keyedPipe && u.pipe === keyedPipe));
         for (const child of this.builder.childrenOf(exec)) {
           const f = this.folded.get(child.id);
           if (!f) continue;
           if (f.summary.unmodelled) childReason ??= f.summary.unmodelled;
-          for (const u of f.unsafe) if (!(u.pipe && this.madeWithin(exec, u.pipe))) addUnsafe(unsafe, u);
+          for (const u of f.unsafe) if (!(u.pipe && (u.pipe === keyedPipe || this.madeWithin(exec, u.pipe)))) addUnsafe(unsafe, u);
           savedMs += f.savedMs;
           observed.push(...f.observed);
           context.push(...f.context, ...this.answerOf.get(child.id)?.passed ?? []);
@@ -4897,14 +5044,14 @@ var init_engine = __esm({
         if (known === void 0) {
           known = null;
           try {
-            const fd = (0, import_node_fs21.openSync)(exe, "r");
+            const fd = (0, import_node_fs22.openSync)(exe, "r");
             try {
               const head = Buffer.alloc(256);
-              const line = head.subarray(0, (0, import_node_fs21.readSync)(fd, head, 0, head.length, 0)).toString("latin1").split("\n")[0];
+              const line = head.subarray(0, (0, import_node_fs22.readSync)(fd, head, 0, head.length, 0)).toString("latin1").split("\n")[0];
               const words = line.startsWith("#!") ? line.slice(2).trim().split(/\s+/) : [];
               known = ((0, import_node_path12.basename)(words[0] ?? "") === "env" ? words.find((w, i) => i > 0 && !w.startsWith("-")) : words[0]) ?? null;
             } finally {
-              (0, import_node_fs21.closeSync)(fd);
+              (0, import_node_fs22.closeSync)(fd);
             }
           } catch {
           }
@@ -5099,7 +5246,7 @@ var init_engine = __esm({
         for (const path of paths.sort()) {
           const noEffect = createdHere.has(path) && removedHere.has(path);
           if (!this.opts.roots.allows(path)) {
-            if (noEffect && !(0, import_node_fs21.lstatSync)(path, { throwIfNoEntry: false })) continue;
+            if (noEffect && !(0, import_node_fs22.lstatSync)(path, { throwIfNoEntry: false })) continue;
             return `it writes ${path}, outside the root`;
           }
           let state;
@@ -5164,7 +5311,7 @@ __export(explain_command_exports, {
 function stdioKind(fd) {
   try {
     if ((0, import_node_tty.isatty)(fd)) return "tty";
-    const st = (0, import_node_fs24.fstatSync)(fd);
+    const st = (0, import_node_fs25.fstatSync)(fd);
     if (st.isFIFO()) return "pipe";
     if (st.isSocket()) return "socket";
     if (st.isFile()) return "file";
@@ -5213,11 +5360,11 @@ ${EXPLAIN_USAGE}`);
   process.stdout.write("(children are judged against the files as they are now, before anything runs)\n");
   return 0;
 }
-var import_node_fs24, import_node_path15, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
+var import_node_fs25, import_node_path15, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
 var init_explain_command = __esm({
   "src/cli/explain-command.ts"() {
     "use strict";
-    import_node_fs24 = require("node:fs");
+    import_node_fs25 = require("node:fs");
     import_node_path15 = require("node:path");
     import_node_tty = require("node:tty");
     init_fingerprint();
@@ -5308,7 +5455,7 @@ ${GC_USAGE}`);
 
 // src/cli/run-command.ts
 var import_node_child_process2 = require("node:child_process");
-var import_node_fs22 = require("node:fs");
+var import_node_fs23 = require("node:fs");
 var import_node_os6 = require("node:os");
 var import_node_path13 = require("node:path");
 init_fingerprint();
@@ -5341,8 +5488,8 @@ function writableInherited(fds) {
   return fds.flatMap((fd) => {
     if (jobserver.has(fd)) return [];
     try {
-      const flags = parseInt(/^flags:\s*([0-7]+)/m.exec((0, import_node_fs22.readFileSync)(`/proc/self/fdinfo/${fd}`, "utf8"))?.[1] ?? "0", 8);
-      const st = (0, import_node_fs22.fstatSync)(fd);
+      const flags = parseInt(/^flags:\s*([0-7]+)/m.exec((0, import_node_fs23.readFileSync)(`/proc/self/fdinfo/${fd}`, "utf8"))?.[1] ?? "0", 8);
+      const st = (0, import_node_fs23.fstatSync)(fd);
       const what = st.isFIFO() ? "a pipe" : st.isSocket() ? "a socket" : (flags & 3) === 2 ? "open for reading and writing" : null;
       return what ? [`fd ${fd} (${what})`] : [];
     } catch {
@@ -5403,12 +5550,12 @@ ${RUN_USAGE}`);
   }
   const storeDir = (0, import_node_path13.resolve)(cwd, String(options.get("store") ?? defaultStoreDir()));
   const root = (0, import_node_path13.resolve)(cwd, String(options.get("root") ?? cwd));
-  if (!(0, import_node_fs22.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
+  if (!(0, import_node_fs23.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
   const minDurationMs = nonNegativeInt(options.get("min-duration-ms"), "min-duration-ms", 3);
   const ignoreEnv = ignoredEnv(lists.get("ignore-env"), forcedEnv(lists.get("env-input")));
   let store;
   try {
-    (0, import_node_fs22.mkdirSync)(storeDir, { recursive: true });
+    (0, import_node_fs23.mkdirSync)(storeDir, { recursive: true });
     store = new LocalStore(storeDir, !options.has("read-only"), warn);
   } catch (e) {
     warn(`the store at ${storeDir} cannot be used (${e.message}); running without the cache`);
@@ -5468,7 +5615,7 @@ ${RUN_USAGE}`);
   const statsPath = options.get("stats-json");
   if (typeof statsPath === "string") {
     try {
-      (0, import_node_fs22.writeFileSync)(statsPath, `${JSON.stringify(stats, null, 1)}
+      (0, import_node_fs23.writeFileSync)(statsPath, `${JSON.stringify(stats, null, 1)}
 `);
     } catch (e) {
       warn(`could not write ${statsPath}: ${e.message}`);
@@ -5478,7 +5625,7 @@ ${RUN_USAGE}`);
 }
 
 // src/cli/trace-command.ts
-var import_node_fs23 = require("node:fs");
+var import_node_fs24 = require("node:fs");
 var import_node_path14 = require("node:path");
 init_trace();
 init_args();
@@ -5492,7 +5639,7 @@ ${TRACE_USAGE}`);
   for (const w of [...builder.errors, ...warnings]) process.stderr.write(`processcache: warning: ${w}
 `);
   try {
-    (0, import_node_fs23.writeFileSync)(out, `${JSON.stringify(trace, null, 1)}
+    (0, import_node_fs24.writeFileSync)(out, `${JSON.stringify(trace, null, 1)}
 `);
   } catch (e) {
     process.stderr.write(`processcache: warning: could not write the trace to ${out}: ${e.message}

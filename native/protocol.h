@@ -116,6 +116,13 @@ enum pct_op {
 #define PCT_OPEN_APPENDS 4u   /* O_APPEND: every write goes after what the file held */
 #define PCT_TRUNCATE_CALL 8u  /* TRUNCATE by truncate(2), not an open: the file keeps a prefix */
 #define PCT_RENAME_NOREPLACE 16u /* RENAME by renameat2 with RENAME_NOREPLACE: it succeeds only where no name stood */
+/* A RENAME's kind, bits 8-15: what stood at the destination at the call's entry (a plain rename
+ * replaces a file or an empty directory, and fails on others: what it did depended on that) */
+#define PCT_RENAME_DEST_SHIFT 8
+enum pct_rename_dest {
+    PCT_DEST_UNKNOWN = 0, PCT_DEST_ABSENT, PCT_DEST_FILE, PCT_DEST_SYMLINK, PCT_DEST_OTHER,
+    PCT_DEST_EMPTY_DIR, PCT_DEST_FULL_DIR
+};
 
 /* A PROBE's kind beside the type: the stat did not follow a final symlink (lstat) */
 #define PCT_PROBE_NOFOLLOW 0x100u

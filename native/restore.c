@@ -126,6 +126,12 @@ static int replace_with(int dirfd, const char *tmp, const char *name)
         }
     }
     if (r < 0) unlinkat(dirfd, tmp, 0);
+    /* rename(2) of a name onto another link of the same file does nothing and leaves both: a
+     * hard link restored where it already stood left its temporary name behind */
+    struct stat t, n;
+    if (r >= 0 && fstatat(dirfd, tmp, &t, AT_SYMLINK_NOFOLLOW) == 0 && fstatat(dirfd, name, &n, AT_SYMLINK_NOFOLLOW) == 0 &&
+        t.st_dev == n.st_dev && t.st_ino == n.st_ino)
+        unlinkat(dirfd, tmp, 0);
     return r;
 }
 

@@ -52,6 +52,7 @@ struct slot {
     int16_t pending;      /* table row awaiting its syscall-exit stop, or -1 */
     int16_t pending_path; /* index into pending_paths, or -1 */
     uint8_t existed;      /* O_CREAT open: the path existed before the call */
+    uint8_t rename_dest;  /* a rename awaiting its exit stop: what stood at its destination (enum pct_rename_dest) */
     long open_flags;      /* an open awaiting its exit stop: its flags, read at the entry */
     uint64_t args[6];
     uint64_t stream_id[2]; /* (leader) what fds 1 and 2 named at the exec (fd_identity()), 0 when
@@ -390,7 +391,29 @@ static void path_op_exit(int tid, int pid, struct slot *s, const struct pct_sysc
         }
         if (flags & RENAME_NOREPLACE) kind = PCT_RENAME_NOREPLACE;
     }
+    if (row->cls == CL_RENAME) kind |= (uint32_t)s->rename_dest << PCT_RENAME_DEST_SHIFT;
     access_event(pid, op, err, kind, exit_began_ns, path_a, second);
+}
+
+/* What stands at a rename's destination before the call, as lstat says (and, for a directory,
+ * whether it holds anything). */
+static uint8_t rename_dest(int tid, const struct pct_syscall *row, const uint64_t *args)
+{
+    char to[PATH_CAP];
+    struct stat st;
+    if (arg_path(&bufs, tid, args, row->dirfd2, row->path2, to) < 0) return PCT_DEST_UNKNOWN;
+    if (lstat(to, &st) < 0) return errno == ENOENT ? PCT_DEST_ABSENT : PCT_DEST_UNKNOWN;
+    if (S_ISREG(st.st_mode)) return PCT_DEST_FILE;
+    if (S_ISLNK(st.st_mode)) return PCT_DEST_SYMLINK;
+    if (!S_ISDIR(st.st_mode)) return PCT_DEST_OTHER;
+    DIR *d = opendir(to);
+    if (!d) return PCT_DEST_UNKNOWN;
+    uint8_t found = PCT_DEST_EMPTY_DIR;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) { found = PCT_DEST_FULL_DIR; break; }
+    }
+    closedir(d);
+    return found;
 }
 
 static const uint16_t class_op[] = {
@@ -600,6 +623,9 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
     case CL_PROBE: case CL_LPROBE: case CL_READLINK:
         answer_query(&bufs, tid, pid, row, args);
         return 0;
+    case CL_RENAME:
+        s->rename_dest = rename_dest(tid, row, args);
+        return 1;
     case CL_EXEC: {
         char *p = take_pending_path(s);
         int path_arg = row->path;

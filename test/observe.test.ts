@@ -8,6 +8,11 @@ import type { Access } from '../src/trace/index.js';
 const a = (op: Access['op'], path: string, result = 'ok', extra: Partial<Access> = {}): Step =>
   ({ kind: 'access', access: { op, path, result, ...extra } as Access });
 
+/** What a new name depends on in its directory: there, its setgid bit and group, its default ACL. */
+const madeIn = (path: string): InputSpec[] => [
+  { path, kind: 'exists', type: 'dir' }, { path, kind: 'stat', type: 'dir', mode: -1, uid: -1, gid: -1 }, { path, kind: 'xattrs' },
+];
+
 test('a stat and then a read of one file are two inputs (make stats, cc1 reads)', () => {
   const s = summarize([a('probe', '/w/x.c', 'ok', { type: 'file' }), a('read', '/w/x.c')]);
   assert.equal(s.inputs, [{ path: '/w/x.c', kind: 'exists', type: 'file' }, { path: '/w/x.c', kind: 'content' }]);
@@ -15,20 +20,19 @@ test('a stat and then a read of one file are two inputs (make stats, cc1 reads)'
 
 test('what the subtree made before reading it is not an input', () => {
   const s = summarize([a('create', '/w/x.o', 'ok', { truncates: true }), a('read', '/w/x.o'), a('probe', '/w/x.o', 'ok', { type: 'file' })]);
-  assert.equal(s.inputs, [{ path: '/w', kind: 'exists', type: 'dir' }, { path: '/w/x.o', kind: 'replaceable' }], 'only what stood there, and the directory it was made in');
+  assert.equal(s.inputs, [...madeIn('/w'), { path: '/w/x.o', kind: 'replaceable' }], 'only what stood there, and the directory it was made in');
   assert.equal(s.outputs, ['/w/x.o']);
   assert.equal(s.created, ['/w/x.o']);
 });
 
 test('a create needs the path absent, a truncating one too (an existing file keeps its mode)', () => {
-  const dir = (path: string): InputSpec => ({ path, kind: 'exists', type: 'dir' });
-  assert.equal(summarize([a('create', '/t/ccA.s')]).inputs, [dir('/t'), { path: '/t/ccA.s', kind: 'vacant' }]);
-  assert.equal(summarize([a('create', '/w/o', 'ok', { truncates: true })]).inputs, [dir('/w'), { path: '/w/o', kind: 'replaceable' }], 'an existing file would have kept its mode');
-  assert.equal(summarize([a('create', '/w/o', 'ok', { exclusive: true })]).inputs, [dir('/w'), { path: '/w/o', kind: 'vacant' }], 'O_EXCL fails on a dangling symlink too');
+  assert.equal(summarize([a('create', '/t/ccA.s')]).inputs, [...madeIn('/t'), { path: '/t/ccA.s', kind: 'vacant' }]);
+  assert.equal(summarize([a('create', '/w/o', 'ok', { truncates: true })]).inputs, [...madeIn('/w'), { path: '/w/o', kind: 'replaceable' }], 'an existing file would have kept its mode');
+  assert.equal(summarize([a('create', '/w/o', 'ok', { exclusive: true })]).inputs, [...madeIn('/w'), { path: '/w/o', kind: 'vacant' }], 'O_EXCL fails on a dangling symlink too');
 });
 
 test('reading a file and then replacing it (sed -i) is not cacheable unless what it read was hashed', () => {
-  const steps = (pinned?: Step): Step[] => [pinned ?? a('read', '/w/f'), a('create', '/w/sedX'), a('rename', '/w/sedX', 'ok', { to: '/w/f' })];
+  const steps = (pinned?: Step): Step[] => [pinned ?? a('read', '/w/f'), a('create', '/w/sedX'), a('rename', '/w/sedX', 'ok', { to: '/w/f', destBefore: 'file' })];
   const s = summarize(steps());
   assert.is(s.cacheable, false);
   assert.is(s.reason, 'it reads /w/f and then changes it, before what it read could be hashed');
@@ -52,7 +56,7 @@ test('rm -rf of a directory it opened and listed is cacheable: the names and typ
 test("mv's failed RENAME_NOREPLACE is the destination's, and its stat of the destination is an input it may replace", () => {
   const seen = '81a4:4:1:0:1:0:3:803:1:0:0';
   const s = summarize([a('rename', '/w/x.Tpo', 'EEXIST', { to: '/w/x.Po' }), a('probe', '/w/x.Po', 'ok', { type: 'file', nofollow: true, seen }),
-    a('rename', '/w/x.Tpo', 'ok', { to: '/w/x.Po' })]);
+    a('rename', '/w/x.Tpo', 'ok', { to: '/w/x.Po', destBefore: 'file' })]);
   assert.is(s.cacheable, true, s.reason);
   assert.ok(s.inputs.some((i) => i.kind === 'exists' && i.path === '/w/x.Po' && i.nofollow), 'something stood at the destination');
   assert.ok(!s.inputs.some((i) => i.kind === 'exists' && i.path === '/w/x.Tpo'), 'not at the source');
@@ -86,12 +90,22 @@ test('a child served from cache brings its inputs and outputs, and what its rest
 test('the outputs whose last change removed them are known, across children served from cache', () => {
   const s = summarize([
     a('create', '/w/tmp.s'), a('write', '/w/obj.o'), a('delete', '/w/tmp.s'),
-    a('create', '/w/old'), a('rename', '/w/old', 'ok', { to: '/w/new' }),
+    a('create', '/w/old'), a('rename', '/w/old', 'ok', { to: '/w/new', destBefore: 'absent' }),
     { kind: 'replayed', inputs: [], outputs: ['/w/obj.o', '/w/stale'], created: [], removed: ['/w/obj.o', '/w/stale'], entryChanges: [] },
     a('create', '/w/stale'),
   ]);
   assert.equal(s.removed.sort(), ['/w/obj.o', '/w/old', '/w/tmp.s']);
   assert.ok(s.outputs.includes('/w/stale') && s.outputs.includes('/w/new'));
+});
+
+test('a plain rename depends on what stood at its destination, as the tracer saw it at the call', () => {
+  const onto = (destBefore: Access['destBefore'], result = 'ok'): ReturnType<typeof summarize> => summarize([a('rename', '/w/a', result, { to: '/w/b', ...(destBefore ? { destBefore } : {}) })]);
+  assert.ok(onto('absent').inputs.some((i) => i.path === '/w/b' && i.kind === 'vacant'));
+  assert.ok(onto('file').inputs.some((i) => i.path === '/w/b' && i.kind === 'exists' && i.type === 'file' && i.nofollow));
+  assert.ok(onto('empty-dir').inputs.some((i) => i.path === '/w/b' && i.kind === 'listing' && i.names.length === 0), 'an empty directory is replaced');
+  assert.ok(onto('file', 'EISDIR').inputs.some((i) => i.path === '/w/b' && i.kind === 'exists'), 'a failure depends on it too');
+  assert.match(String(onto('full-dir', 'ENOTEMPTY').unmodelled), /holds files/);
+  assert.match(String(onto(undefined).unmodelled), /not seen/);
 });
 
 test.run();

@@ -264,4 +264,28 @@ test("extended attributes are inputs: getfacl and ls -l's \"+\" see setfacl, pyt
     chg(`${PY} -c "import os; os.setxattr('a', 'user.k', b'v2')"`), obs(py)]);
 });
 
+// Found by the hunt on this session's renames and xattrs (helper-17)
+test('a plain rename depends on what stood at its destination: an empty directory fails it, a full one fails it otherwise', () => {
+  const mv = `${PY} -c "import os\ntry: os.rename('a', 'b')\nexcept OSError as e: print(e.errno)"; ls -F`;
+  check('echo A > a', [obs(mv), chg('rm -rf b; echo A > a'), obs(mv), chg('rm -rf b; echo A > a; mkdir b'), obs(mv), chg('rm -rf b; echo A > a; echo B > b'), obs(mv)]);
+  check('mkdir a b; touch b/x', [obs(mv), obs(mv), chg('rm -rf b; echo f > b'), obs(mv)], false);
+});
+
+test('a hard link restored where it already stands leaves no temporary name behind', () => {
+  const w = 'echo new > a; cat b';
+  check('echo old > a; ln a b', [obs(w), obs(w), obs('ls -A; stat -c %h a')]);
+});
+
+test('a file that was there keeps its ACL and xattrs through a write: a restore, which writes a new file, cannot', () => {
+  check('echo old > b; setfacl -m u:nobody:r b', [obs('echo new > b'), chg('echo old > b'), obs('echo new > b; getfacl -c b; ls -l b | cut -c1-11')], false);
+  const w = 'echo new > b; cat b';
+  check('echo old > b', [obs(w), chg('echo old > b'), obs(w), chg(`echo old > b; ${PY} -c "import os; os.setxattr('b', 'user.z', b'1')"`), obs(w), obs(`${PY} -c "import os; print(os.listxattr('b'))"`)]);
+});
+
+test("a new name takes its group from a setgid parent and its ACL from the parent's default ACL: both are inputs", () => {
+  const make = 'mkdir d/s; touch d/f; stat -c "%n %G %A" d/s d/f; getfacl -c d/f';
+  check('mkdir d', [obs(make), chg('rm -r d/s d/f'), obs(make), chg('rm -r d/s d/f; chgrp nogroup d; chmod g+s d'), obs(make),
+    chg('rm -r d/s d/f'), obs(make), chg('rm -r d/s d/f; setfacl -d -m u:nobody:rwx d'), obs(make), chg('rm -r d/s d/f'), obs(make)]);
+});
+
 test.run();

@@ -1,6 +1,6 @@
 // The current fingerprint of an input: what a path holds now, in the terms it was recorded in.
 import { lstatSync, readdirSync, readlinkSync, statSync, type BigIntStats, type Dirent, type Stats } from 'node:fs';
-import { typeOfMode, type Input, type InputSpec, type StatSpec } from '../observe/index.js';
+import { NO_XATTRS, typeOfMode, type Input, type InputSpec, type StatSpec } from '../observe/index.js';
 import { sha256, type FileHasher } from './hash.js';
 
 function typeOf(st: Stats | BigIntStats): string {
@@ -37,14 +37,16 @@ function vacancy(path: string): string {
 /**
  * A truncating create's view of path: null when nothing is there; for a lone regular file, the
  * mode, owner and group O_TRUNC would keep; 'taken' for anything else (a directory, a symlink,
- * a file with other names), which the create would not end the same with.
+ * a file with other names, or with extended attributes such as an ACL, which O_TRUNC keeps and a
+ * restore's new file would not), which the create would not end the same with.
  */
-export function replaceable(path: string): string | null {
+export function replaceable(path: string, hasher: Pick<FileHasher, 'xattrs'>): string | null {
   try {
     const st = lstatSync(path, { throwIfNoEntry: false });
     if (!st) return null;
     // only a lone file its owner may write ends the same: anything else never matches
-    return st.isFile() && st.nlink === 1 && (st.mode & 0o200) !== 0 ? `replaceable:${(st.mode & 0o7777).toString(8)}:${st.uid}:${st.gid}` : 'taken';
+    if (!(st.isFile() && st.nlink === 1 && (st.mode & 0o200) !== 0) || hasher.xattrs(path, true) !== NO_XATTRS) return 'taken';
+    return `replaceable:${(st.mode & 0o7777).toString(8)}:${st.uid}:${st.gid}`;
   } catch {
     return 'taken';
   }
@@ -121,7 +123,7 @@ export function currentValue(spec: InputSpec, hasher: FileHasher): string {
     case 'vacant':
       return vacancy(spec.path);
     case 'replaceable':
-      return replaceable(spec.path) ?? 'replaceable:';
+      return replaceable(spec.path, hasher) ?? 'replaceable:';
     case 'stat': {
       const st = statNow(spec.path, spec.nofollow);
       return statBase(spec, st ? statFields(st) : undefined);

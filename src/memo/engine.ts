@@ -12,6 +12,7 @@ import { fetchBlobs, keepsSetId, Restorer } from './restore.js';
 import { LateChanges } from './late-changes.js';
 import { attributeDifference, endOffsets, observedNames, recordedAttributes, seeksOf, unjudgedAttributes, viewOf, type ProcessView } from './attributes.js';
 import { OutputSnapshots, type Snapshot } from './snapshots.js';
+import { capturePipeStdin, type PipeStdin } from './pipe-stdin.js';
 import { bytesIfStill, contextDifference, contextOf, ContextSearch, type ContextPair } from './context.js';
 import { parseStoredStat, rankMtimes } from './mtimes.js';
 import { Pins } from './pins.js';
@@ -141,6 +142,8 @@ interface ExecAnswer {
   context?: ContextValue[];
   /** of those, the values it was handed in its argv or other variables: its ancestors depend on them */
   passed?: ContextPair[];
+  /** the pipe on its stdin, whose bytes (all of them known at the exec) are in its weak fingerprint */
+  stdinPipe?: string;
 }
 
 /** Nothing to store: an absence, a directory, a link, or a blob a restore just verified. */
@@ -406,10 +409,11 @@ export class MemoEngine {
   }
 
   /** The weak fingerprint; a query without a umask (explain, an old kernel) is taken to have the root's. */
-  weakOfQuery(q: Pick<ExecQuery, 'exe' | 'argv' | 'cwd' | 'env' | 'stdio'> & { umask?: number | null }, view: ProcessView): string {
+  /** stdinPipe: what the pipe on its stdin will deliver, when that is known at the exec */
+  weakOfQuery(q: Pick<ExecQuery, 'exe' | 'argv' | 'cwd' | 'env' | 'stdio'> & { umask?: number | null }, view: ProcessView, stdinPipe?: PipeStdin): string {
     return weakKey({
       toolVersion: this.opts.toolVersion, exe: q.exe, argv: q.argv, cwd: q.cwd, env: q.env,
-      stdio: q.stdio, umask: q.umask ?? this.opts.umask, process: view.key,
+      stdio: q.stdio, umask: q.umask ?? this.opts.umask, process: stdinPipe ? { attrs: view.key, stdin: stdinPipe.sha256 } : view.key,
     }, this.opts.ignoreEnv);
   }
 
@@ -427,7 +431,10 @@ export class MemoEngine {
     }
     const view = viewOf(q.process, q.env, q.streams);
     if (view.refused) return this.letRun(q, { refused: view.refused, passed });
-    const weak = this.weakOfQuery(q, view);
+    // a pipe no process can write into any more: its bytes are an input like a file's
+    const piped = q.stdio[0] === 'pipe' && q.stdinId ? capturePipeStdin(q.pid, q.stdinId, this.holdersFirst(q.pid)) : null;
+    const stdinPipe = piped !== null && typeof piped !== 'string' ? piped : undefined;
+    const weak = this.weakOfQuery(q, view, stdinPipe);
     let missWhy: string | undefined;
     try {
       const candidates = this.opts.index.candidates(weak);
@@ -472,7 +479,7 @@ export class MemoEngine {
     } catch (e) {
       this.opts.warn(`cache lookup for ${q.exe} failed, running it: ${(e as Error).message}`);
     }
-    return this.letRun(q, { weak, missWhy, view, context, passed });
+    return this.letRun(q, { weak, missWhy, view, context, passed, ...(stdinPipe ? { stdinPipe: stdinPipe.id } : {}) });
   };
 
   /**
@@ -488,6 +495,14 @@ export class MemoEngine {
       }
     }
     return null;
+  }
+
+  /** The traced processes, the one q.pid was forked from first: where a shell's copy of a
+   * pipeline's pipe is most often still open, so that the look stops at once. */
+  private *holdersFirst(pid: number): Iterable<number> {
+    const parent = this.builder.executionOf(pid)?.pid;
+    if (parent !== undefined && parent !== pid) yield parent;
+    for (const other of this.builder.livePids) if (other !== parent) yield other;
   }
 
   /** The program runs; what it was told is kept for the execution it starts. */
@@ -576,7 +591,7 @@ export class MemoEngine {
     if (kind === 'content' || kind === 'absent' || kind === 'link') return this.fs.valueAt(kind, this.opts.roots.load(input.path));
     if (kind === 'replaceable') {
       // nothing there is as good as the file the recording left; anything else must be that file's like
-      const now = replaceable(this.opts.roots.load(input.path));
+      const now = replaceable(this.opts.roots.load(input.path), this.opts.hasher);
       return now === null ? input.value : now;
     }
     const spec = this.specOf(input);
@@ -660,7 +675,7 @@ export class MemoEngine {
       // what the recording left there is what a later create over it must find; 'taken' (a
       // directory, a link, a file with other names) is recorded as a value nothing matches
       case 'replaceable': {
-        const left = replaceable(spec.path) ?? 'replaceable:';
+        const left = replaceable(spec.path, this.opts.hasher) ?? 'replaceable:';
         return left === 'taken' ? 'replaceable:none' : left;
       }
       case 'exists':
@@ -916,12 +931,14 @@ export class MemoEngine {
     }
     const children: Part[] = [];
     let childReason: string | null = null;
-    const unsafe = ownUnsafety(exec);
+    // reading a pipe whose bytes its key holds is reading an input
+    const keyedPipe = this.answerOf.get(exec.id)?.stdinPipe;
+    const unsafe = ownUnsafety(exec).filter((u) => !(keyedPipe && u.pipe === keyedPipe));
     for (const child of this.builder.childrenOf(exec)) {
       const f = this.folded.get(child.id);
       if (!f) continue; // still running: an outliving descendant, refused when recording
       if (f.summary.unmodelled) childReason ??= f.summary.unmodelled;
-      for (const u of f.unsafe) if (!(u.pipe && this.madeWithin(exec, u.pipe))) addUnsafe(unsafe, u);
+      for (const u of f.unsafe) if (!(u.pipe && (u.pipe === keyedPipe || this.madeWithin(exec, u.pipe)))) addUnsafe(unsafe, u);
       savedMs += f.savedMs;
       observed.push(...f.observed);
       context.push(...f.context, ...(this.answerOf.get(child.id)?.passed ?? []));

@@ -301,7 +301,8 @@ export class Restorer {
         if (fs.putSymlink(dirFd, name, tmpName(name), o.target)) dirs.forget();
         return 0;
       case 'dir':
-        fs.putDir(dirFd, name, o.mode & this.setIdMask);
+        // setgid on a directory gives nothing away: its new entries take its group
+        fs.putDir(dirFd, name, o.mode & (this.setIdMask | 0o2000));
         return 0;
       case 'absent':
         if (fs.remove(dirFd, name)) dirs.forget();

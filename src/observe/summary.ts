@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Access } from '../trace/index.js';
 import { parseSeen, typeOfMode } from './seen.js';
 import { stronger, type MtimeUse } from './mtime-use.js';
-import type { InputSpec, Pinned, StatSpec, Summary } from './types.js';
+import { NO_XATTRS, type InputSpec, type Pinned, type StatSpec, type Summary } from './types.js';
 
 /** One step of a subtree, in the order it happened: an access, or a whole child served from cache. */
 export type Step =
@@ -37,7 +37,7 @@ class PathStates {
   /** outputs whose last change by the subtree removed them */
   readonly gone = new Set<string>();
   /** input facts already recorded, by kind and path: a probe and a read of one file are two */
-  private readonly known = new Map<InputSpec['kind'] | 'lstat', Set<string>>();
+  private readonly known = new Map<InputSpec['kind'] | 'lstat' | 'no-xattrs', Set<string>>();
   /** stat inputs by (l)stat and path: a later stat by a program that copies mtimes makes the mtime itself the input */
   private readonly stats = new Map<string, StatSpec>();
   /** per directory, the first change the subtree made to each name: added or removed */
@@ -68,7 +68,8 @@ class PathStates {
     if (this.changed.has(spec.path)) return;
     // a set per kind: a composed key would be a new string to hash on every one of a build's accesses
     // a stat and an lstat of one path are two facts (a symlink's and its target's)
-    const kind = spec.kind === 'stat' && spec.nofollow ? 'lstat' : spec.kind;
+    // and a program's own read of a file's xattrs is not what a restore over it needs (none)
+    const kind = spec.kind === 'stat' && spec.nofollow ? 'lstat' : spec.kind === 'xattrs' && spec.known === NO_XATTRS ? 'no-xattrs' : spec.kind;
     let known = this.known.get(kind);
     if (!known) this.known.set(kind, (known = new Set()));
     if (known.has(spec.path)) {
@@ -114,6 +115,9 @@ class PathStates {
       if (this.readFirst.has(path) && !ownPrior) this.lose(`it reads ${path} and then changes it, before what it read could be hashed`);
       if (this.walked.has(path)) this.lose(`it goes through the symlink ${path} and then changes it`);
       if (prior) this.input(prior); // what the change itself depended on is no earlier read
+      // a file that was there keeps its extended attributes (an ACL) through a write, a chmod or
+      // an append, and a restore's new file would not: it must have had none
+      if (prior && (prior.kind === 'stat' || prior.kind === 'content') && !removes) this.input({ path, kind: 'xattrs', nofollow: true, known: NO_XATTRS });
       if (prior?.kind === 'content' && prior.prefix !== undefined) this.appendedTo.add(path);
     } else if (this.appendedTo.has(path)) {
       this.lose(`it appends to ${path} and then changes it otherwise: what it held before is lost`);
@@ -222,9 +226,15 @@ function followsLast(a: Access): boolean {
 }
 
 /** The parent directory a new name or a write needs: present, a directory, unless the subtree made it. */
-function parentOf(s: PathStates, path: string): void {
+function parentOf(s: PathStates, path: string, names = false): void {
   const dir = dirname(path);
-  if (dir !== path) s.input({ path: dir, kind: 'exists', type: 'dir' });
+  if (dir === path) return;
+  s.input({ path: dir, kind: 'exists', type: 'dir' });
+  if (!names) return;
+  // a new name takes its group (and a directory the setgid bit) from a setgid parent, and its
+  // mode and ACL from the parent's default ACL: the restore's new file does the same
+  s.input({ path: dir, kind: 'stat', type: 'dir', mode: -1, uid: -1, gid: -1 });
+  s.input({ path: dir, kind: 'xattrs' });
 }
 
 /** A read's input: its content, with the identity it had and, when pinned, the hash of what was read. */
@@ -297,7 +307,7 @@ function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: Mtime
       return null;
     case 'create': case 'mkdir': case 'symlink': case 'mknod':
       if (!ok) { s.input(failedChange(path, a.result)); return null; }
-      parentOf(s, path);
+      parentOf(s, path, true);
       // these fail on any name there, a dangling symlink too. A create follows one (and makes its
       // target), but the path is real (the walk resolved every link on the way): no name was
       // there, and a dangling symlink standing there now would lead the create elsewhere. One that
@@ -323,12 +333,16 @@ function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: Mtime
         s.input({ path: to, kind: 'exists', nofollow: true });
         return null;
       }
-      if (!ok) { s.input(failedChange(path, a.result)); return null; }
+      if (!ok) {
+        s.input(failedChange(path, a.result));
+        return a.op === 'rename' ? renameDestination(s, to, a) : null;
+      }
       for (const link of toLinks) s.through(link);
       parentOf(s, to);
       if (a.op === 'rename') {
         // mv's first try: where a name stands now, it moves into or over it instead
-        if (a.noReplace) s.input({ path: to, kind: 'vacant' });
+        const unknown = a.noReplace ? (s.input({ path: to, kind: 'vacant' }), null) : renameDestination(s, to, a);
+        if (unknown) return unknown;
         s.moved(path, to);
         s.entryChanged(path, false);
       } else {
@@ -339,6 +353,22 @@ function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: Mtime
       return null;
     }
     default: return `an access the model does not know: ${String(a.op)}`;
+  }
+}
+
+/**
+ * What a plain rename depended on at its destination: it replaces a file, a link or an empty
+ * directory, and fails on a directory that holds anything (or on the wrong kind), so what stood
+ * there, as the tracer saw it at the call's entry, is an input.
+ */
+function renameDestination(s: PathStates, to: string, a: Access): string | null {
+  switch (a.destBefore) {
+    case 'absent': s.input({ path: to, kind: 'vacant' }); return null;
+    case 'file': case 'symlink': case 'other': s.input({ path: to, kind: 'exists', type: a.destBefore, nofollow: true }); return null;
+    case 'empty-dir': s.input({ path: to, kind: 'listing', names: [], types: '' }); return null;
+    // an ancestor cannot know it either: unmodelled, for the whole tree
+    case 'full-dir': return `a rename onto ${to}, a directory that holds files (what they were is not known)`;
+    default: return `a rename onto ${to}, where what stood was not seen`;
   }
 }
 

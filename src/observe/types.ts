@@ -89,3 +89,7 @@ export interface Summary {
   /** the first change the subtree made to each directory entry: what a parent's listing discounts */
   entryChanges: [string, 'added' | 'removed'][];
 }
+
+/** The value of an xattrs input for a file with none (the sha256 of no bytes): all a restore,
+ * which writes a new file, can leave on a file that was there before. */
+export const NO_XATTRS = 'xattrs:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';

@@ -14,6 +14,8 @@ const FILE_TYPES: Record<number, FileType> = {
 };
 
 /** ACCESS kind bits (native/protocol.h: PCT_OPEN_*, PCT_PROBE_NOFOLLOW) */
+/** native/protocol.h enum pct_rename_dest, by number (0: not looked at) */
+const RENAME_DESTS: (Access['destBefore'])[] = [undefined, 'absent', 'file', 'symlink', 'other', 'empty-dir', 'full-dir'];
 const OPEN_TRUNCATES = 1, OPEN_EXCL = 2, OPEN_APPENDS = 4, TRUNCATE_CALL = 8, RENAME_NOREPLACE = 16, PROBE_NOFOLLOW = 0x100;
 
 /** A file descriptor opened by path: /dev/stdin, /dev/fd/N, /proc/self/fd/N and the like. */
@@ -327,6 +329,7 @@ export class TraceBuilder {
       case 'rename': case 'link':
         if (second !== undefined) access.to = second;
         if (op === 'rename' && ev.kind & RENAME_NOREPLACE) access.noReplace = true;
+        if (op === 'rename' && RENAME_DESTS[(ev.kind >> 8) & 0xff]) access.destBefore = RENAME_DESTS[(ev.kind >> 8) & 0xff];
         break;
       case 'symlink': case 'readlink': if (second !== undefined) access.target = second; break;
       case 'dup': access.fd = ev.kind; access.to = ev.aux; break;

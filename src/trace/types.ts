@@ -26,6 +26,9 @@ export interface Access {
   keepsPrefix?: true;
   /** rename: with RENAME_NOREPLACE, which succeeds only where no name stood */
   noReplace?: true;
+  /** rename: what stood at the destination at the call's entry (a plain rename replaces a file
+   * or an empty directory, and fails on others); undefined when the tracer could not look */
+  destBefore?: 'absent' | 'file' | 'symlink' | 'other' | 'empty-dir' | 'full-dir';
   /** rename, link: the destination; dup: the new fd */
   to?: string | number;
   /** symlink: the target text; readlink: what the link says */

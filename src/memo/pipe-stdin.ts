@@ -1,0 +1,117 @@
+// A pipe on stdin whose bytes are all known at the exec: no process holds its write end any more
+// (`echo $x | cmd`, or `a | b` where a, run or replayed, has ended), so everything it will ever
+// deliver is in its buffer. The bytes are taken out and put back while the reader waits at its
+// exec, and their hash keys the reader like any input: a stage of a pipeline is then reused on its
+// own, not only as part of the script that made the pipe.
+import { closeSync, constants, openSync, readdirSync, readFileSync, readlinkSync, readSync, statSync, writeSync } from 'node:fs';
+import { sha256 } from '../fingerprint/index.js';
+
+export interface PipeStdin {
+  /** the pipe, as the tracer names open files (native/paths.c identity_text) */
+  id: string;
+  sha256: string;
+  bytes: number;
+}
+
+/** The open file a path names, in the tracer's mix of device and inode. */
+function identityOf(path: string): string | null {
+  try {
+    const st = statSync(path, { bigint: true });
+    return (((st.dev << 40n) ^ st.ino ^ 1n) & 0xffffffffffffffffn).toString(16);
+  } catch {
+    return null;
+  }
+}
+
+/** O_ACCMODE of an fd, from /proc/PID/fdinfo/FD; null when it cannot be read. */
+function accessMode(pid: number, fd: string): number | null {
+  try {
+    const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'))?.[1];
+    return flags === undefined ? null : parseInt(flags, 8) & 3;
+  } catch {
+    return null;
+  }
+}
+
+/** Why another traced process could still change what the pipe delivers to pid, or null. */
+function otherHolder(id: string, pid: number, pids: Iterable<number>): string | null {
+  for (const other of pids) {
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${other}/fd`);
+    } catch {
+      continue; // ended meanwhile
+    }
+    for (const fd of fds) {
+      if (identityOf(`/proc/${other}/fd/${fd}`) !== id) continue;
+      const mode = accessMode(other, fd);
+      if (mode === null) return `process ${other} holds it (fd ${fd}) in a way that cannot be read`;
+      if (mode !== constants.O_RDONLY) return `process ${other} can still write into it (fd ${fd})`;
+      // another reader would take bytes this one's replay leaves behind
+      if (other !== pid) return `process ${other} reads it too (fd ${fd})`;
+    }
+  }
+  return null;
+}
+
+const MAX_BYTES = 1 << 20; // F_SETPIPE_SZ's default bound: a pipe holds no more
+
+/** Reads the pipe empty (no writer: it ends at the end of its buffer); null if a writer showed up. */
+function drain(path: string): Buffer[] | null {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  const parts: Buffer[] = [];
+  try {
+    for (let total = 0; total <= MAX_BYTES;) {
+      const buf = Buffer.alloc(65536);
+      let n: number;
+      try {
+        n = readSync(fd, buf, 0, buf.length, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') return refilled(path, parts, null);
+        throw e;
+      }
+      if (n === 0) return parts;
+      parts.push(buf.subarray(0, n));
+      total += n;
+    }
+    return refilled(path, parts, null);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Puts bytes taken out back into the pipe (the reader has not run): then returns `then`. */
+function refilled<T>(path: string, parts: Buffer[], then: T): T {
+  if (!parts.length) return then;
+  const fd = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+  try {
+    const all = Buffer.concat(parts);
+    for (let off = 0; off < all.length;) off += writeSync(fd, all, off);
+  } finally {
+    closeSync(fd);
+  }
+  return then;
+}
+
+/**
+ * What the pipe on pid's fd 0 will deliver, with the bytes left in place; or why it is not known.
+ * pid waits at its exec (stopped by the tracer), and pids are the traced processes.
+ */
+export function capturePipeStdin(pid: number, stdinId: string, pids: Iterable<number>): PipeStdin | string {
+  const path = `/proc/${pid}/fd/0`;
+  try {
+    // a FIFO can get a writer by its name at any time: only an anonymous pipe is ever finished
+    if (!readlinkSync(path).startsWith('pipe:[')) return 'its stdin is a named pipe, which any process may open and write';
+    if (identityOf(path) !== stdinId) return 'its stdin changed after its exec began';
+    const holder = otherHolder(stdinId, pid, pids);
+    if (holder) return `its stdin is a pipe that ${holder}`;
+    const parts = drain(path);
+    if (parts === null) return 'its stdin is a pipe that something still writes into';
+    const bytes = parts.reduce((n, p) => n + p.length, 0);
+    const hash = sha256(Buffer.concat(parts));
+    refilled(path, parts, null);
+    return { id: stdinId, sha256: hash, bytes };
+  } catch (e) {
+    return `its stdin (a pipe) could not be read ahead (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+  }
+}
