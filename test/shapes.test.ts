@@ -169,6 +169,22 @@ test('a pipe no process can write into any more is an input: a finished writer a
   assert.ok(statusesOf(statuses[4]!, 'sort').every((x) => x === 'hit' || x.startsWith('uncacheable')), JSON.stringify(statuses));
 });
 
+test('a pipe from outside the traced command is never read ahead: an outside reader takes what a skipped one would leave, an outside writer writes on', () => {
+  const dir = scratch();
+  const store = scratch('pc-store-');
+  const pc = `${CLI} run --quiet --min-duration-ms 0 --store ${store} --`;
+  const outer = (inner: string): string => `printf 'a\\nb\\n' | { ${inner} | cat; echo "rest: $(cat)"; }`;
+  for (let i = 0; i < 2; i++) {
+    const r = spawnSync('sh', ['-c', outer(`${pc} head -c 2`)], { cwd: dir, encoding: 'utf8' });
+    assert.is(r.stdout, 'a\nrest: b\n', `run ${i + 1}: what the real head leaves the outer cat`);
+  }
+  // the writer outside keeps writing: reading ahead would take bytes it then could not put back
+  const seq = spawnSync('sh', ['-c', `seq 1 300000 | ${pc} sh -c 'head -n 2; sleep 0.05; head -c 12 | tr "\\n" " "' | cat`], { cwd: dir, encoding: 'utf8' });
+  const lines = seq.stdout.split('\n');
+  assert.equal(lines.slice(0, 2), ['1', '2'], seq.stdout.slice(0, 200));
+  assert.ok(Number(lines[2]!.split(' ')[0]) < 30000, `no bytes lost: ${lines[2]}`);
+});
+
 test('a pipe another process also reads is not an input: a replay would leave it the bytes the reader took', () => {
   // head takes the whole block; skipped, it would leave cat the bytes
   const py = `/usr/bin/python3 -c "import os, subprocess; r, w = os.pipe(); os.write(w, b'a\\nb\\n'); os.close(w); subprocess.run(['head', '-n', '1'], stdin=r); subprocess.run(['cat'], stdin=r); print(open('x').read())"`;

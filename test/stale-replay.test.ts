@@ -288,4 +288,19 @@ test("a new name takes its group from a setgid parent and its ACL from the paren
     chg('rm -r d/s d/f'), obs(make), chg('rm -r d/s d/f; setfacl -d -m u:nobody:rwx d'), obs(make), chg('rm -r d/s d/f'), obs(make)]);
 });
 
+// Found by the second hunt (helper-18)
+test('a time the recording set itself (touch -d, os.utime) and a moved file\'s own are restored, not now', () => {
+  const t = 'cat g > /dev/null; touch -d 2001-01-01 nf; date -r nf +%Y; [ nf -nt ref ] && echo newer || echo older';
+  check('echo 1 > g; touch -d 2010-01-01 ref', [obs(t), chg('rm nf; echo 2 > g'), obs(t), obs('date -r nf +%Y')]);
+  const u = `${PY} -c "import os; open('o', 'w').write('x'); os.utime('o', (0, 0))"; date -r o +%Y`;
+  check('', [obs(u), chg('rm o'), obs(u), obs('date -r o +%Y')]);
+  const mv = 'cat g > /dev/null; cp t0 t; touch -d 2001-01-01 t; mv t dst; date -r dst +%Y';
+  check('echo 1 > g; echo s > t0', [obs(mv), chg('rm dst; echo 2 > g'), obs(mv), obs('date -r dst +%Y')]);
+});
+
+test('a moved file keeps its xattrs: mv of one that has some is not restored', () => {
+  const mv = `cat g > /dev/null; cp t0 t; ${PY} -c "import os; os.setxattr('t', 'user.q', b'1')"; mv t dst; ${PY} -c "import os; print(os.listxattr('dst'))"`;
+  check('echo 1 > g; echo s > t0', [obs(mv), chg('rm dst; echo 2 > g'), obs(mv), obs(`${PY} -c "import os; print(os.listxattr('dst'))"`)], false);
+});
+
 test.run();

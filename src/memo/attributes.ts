@@ -55,7 +55,7 @@ function sizeAt(path: string): number | null {
 }
 
 /** The open file a path names now, in the tracer's mix of device and inode (native/paths.c). */
-function identityAt(path: string): string | null {
+export function identityAt(path: string): string | null {
   try {
     const st = statSync(path, { bigint: true });
     return (((st.dev << 40n) ^ st.ino ^ 1n) & 0xffffffffffffffffn).toString(16);

@@ -3,24 +3,15 @@
 // deliver is in its buffer. The bytes are taken out and put back while the reader waits at its
 // exec, and their hash keys the reader like any input: a stage of a pipeline is then reused on its
 // own, not only as part of the script that made the pipe.
-import { closeSync, constants, openSync, readdirSync, readFileSync, readlinkSync, readSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, readdirSync, readFileSync, readlinkSync, readSync, writeSync } from 'node:fs';
 import { sha256 } from '../fingerprint/index.js';
+import { identityAt } from './attributes.js';
 
 export interface PipeStdin {
   /** the pipe, as the tracer names open files (native/paths.c identity_text) */
   id: string;
   sha256: string;
   bytes: number;
-}
-
-/** The open file a path names, in the tracer's mix of device and inode. */
-function identityOf(path: string): string | null {
-  try {
-    const st = statSync(path, { bigint: true });
-    return (((st.dev << 40n) ^ st.ino ^ 1n) & 0xffffffffffffffffn).toString(16);
-  } catch {
-    return null;
-  }
 }
 
 /** O_ACCMODE of an fd, from /proc/PID/fdinfo/FD; null when it cannot be read. */
@@ -43,7 +34,7 @@ function otherHolder(id: string, pid: number, pids: Iterable<number>): string | 
       continue; // ended meanwhile
     }
     for (const fd of fds) {
-      if (identityOf(`/proc/${other}/fd/${fd}`) !== id) continue;
+      if (identityAt(`/proc/${other}/fd/${fd}`) !== id) continue;
       const mode = accessMode(other, fd);
       if (mode === null) return `process ${other} holds it (fd ${fd}) in a way that cannot be read`;
       if (mode !== constants.O_RDONLY) return `process ${other} can still write into it (fd ${fd})`;
@@ -95,14 +86,19 @@ function refilled<T>(path: string, parts: Buffer[], then: T): T {
 
 /**
  * What the pipe on pid's fd 0 will deliver, with the bytes left in place; or why it is not known.
- * pid waits at its exec (stopped by the tracer), and pids are the traced processes.
+ * pid waits at its exec (stopped by the tracer), and pids are the traced processes. The pipe must
+ * have been made inside the traced command (the caller checks): only then is every process that
+ * could hold it among pids (one outside may write on, or read after a skipped reader).
  */
 export function capturePipeStdin(pid: number, stdinId: string, pids: Iterable<number>): PipeStdin | string {
   const path = `/proc/${pid}/fd/0`;
   try {
     // a FIFO can get a writer by its name at any time: only an anonymous pipe is ever finished
     if (!readlinkSync(path).startsWith('pipe:[')) return 'its stdin is a named pipe, which any process may open and write';
-    if (identityOf(path) !== stdinId) return 'its stdin changed after its exec began';
+    if (identityAt(path) !== stdinId) return 'its stdin changed after its exec began';
+    // packet mode: a read takes one write's bytes, and one write back would merge them
+    const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync(`/proc/${pid}/fdinfo/0`, 'utf8'))?.[1];
+    if (flags === undefined || (parseInt(flags, 8) & constants.O_DIRECT) !== 0) return 'its stdin is a pipe in packet mode (O_DIRECT)';
     const holder = otherHolder(stdinId, pid, pids);
     if (holder) return `its stdin is a pipe that ${holder}`;
     const parts = drain(path);
