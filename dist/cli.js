@@ -1669,7 +1669,6 @@ function applyAccess(s, a, walker, mtimes, pinned) {
       parentOf(s, path);
       if (a.op === "write") return inPlace(s, path, a);
       s.output(path, { path, kind: "content" });
-      if (a.op === "utime") s.timed.add(path);
       return null;
     }
     case "truncate":
@@ -1790,7 +1789,6 @@ function summarize(steps, walker = AS_SPELLED) {
       const read2 = new Set(step.inputs.map((i) => i.path));
       for (const out of step.outputs) s.output(out, null, removed.has(out), read2.has(out));
       for (const [path, change] of step.entryChanges) s.entryChanged(path, change === "added");
-      for (const path of step.timed) s.timed.add(path);
       continue;
     }
     reason ??= applyAccess(s, step.access, walker, step.mtimes ?? "absolute", step.pinned);
@@ -1805,8 +1803,7 @@ function summarize(steps, walker = AS_SPELLED) {
     outputs: [...s.outputs],
     created: [...s.created],
     removed: [...s.gone],
-    entryChanges: s.entryChangeList(),
-    timed: [...s.timed]
+    entryChanges: s.entryChangeList()
   };
 }
 var import_node_path4, AS_SPELLED, PSEUDO_INPUTS, ABSENT, PathStates, WRITE_SINKS, XATTR_ANSWERS;
@@ -1846,17 +1843,13 @@ var init_summary = __esm({
       appendedTo = /* @__PURE__ */ new Set();
       /** where the subtree moved files it had not read: what they held is read there at the recording */
       movedTo = /* @__PURE__ */ new Set();
-      /** outputs whose mtime the subtree set, or moved in with the file (Summary.timed) */
-      timed = /* @__PURE__ */ new Set();
       /** A rename of path to `to`: what path held is what `to` holds at the end, if nothing changes it after. */
       moved(path, to) {
         const read2 = !this.changed.has(path);
         if (read2) this.input({ path, kind: "stat", type: "file", mode: -1, uid: -1, gid: -1, nlink: 1, nofollow: true, readAt: to });
         if (read2) this.input({ path, kind: "xattrs", nofollow: true, known: NO_XATTRS });
-        const timed = read2 || this.timed.has(path);
         this.output(path, { path, kind: "content", movedTo: to }, true);
         this.output(to, null);
-        if (timed) this.timed.add(to);
         if (read2) this.movedTo.add(to);
       }
       input(spec) {
@@ -1908,7 +1901,6 @@ var init_summary = __esm({
         }
         this.changed.add(path);
         this.outputs.add(path);
-        this.timed.delete(path);
         if (removes) this.gone.add(path);
         else this.gone.delete(path);
       }
@@ -2708,7 +2700,6 @@ function entryFrom(e) {
     if (o.type === "file" && !(typeof o.blob === "string" && HEX64.test(o.blob) && Number.isInteger(o.mode))) return null;
     if (o.type === "file" && o.linkOf !== void 0 && typeof o.linkOf !== "string") return null;
     if (o.type === "file" && o.order !== void 0 && !(Number.isInteger(o.order) && o.order >= 0)) return null;
-    if (o.type === "file" && o.mtimeMs !== void 0 && !Number.isFinite(o.mtimeMs)) return null;
     if (!["file", "symlink", "dir", "absent"].includes(o.type)) return null;
   }
   for (const i of entry.inputs) {
@@ -3546,16 +3537,12 @@ var init_restore = __esm({
        */
       keepOrder(outputs, dirs, fs) {
         const ordered = outputs.filter((o) => o.type === "file" && o.order !== void 0 && !o.linkOf);
+        if (!ordered.length) return;
         const newest = Math.max(...ordered.map((o) => o.order));
         const now = Date.now();
         for (const o of ordered) {
           const { dirFd, name } = dirs.place(this.roots.load(o.path), false);
           fs.setTime(dirFd, name, now - (newest - o.order));
-        }
-        for (const o of outputs) {
-          if (o.type !== "file" || o.mtimeMs === void 0 || o.linkOf) continue;
-          const { dirFd, name } = dirs.place(this.roots.load(o.path), false);
-          fs.setTime(dirFd, name, o.mtimeMs);
         }
       }
       apply(o, path, dirs, fs, blobs) {
@@ -4921,14 +4908,6 @@ var init_engine = __esm({
         const ranks = rankMtimes(mtimes);
         for (const o of outputs) if (o.type === "file" && ranks.has(o.path)) o.order = Number(ranks.get(o.path).slice(2));
       }
-      /** The mtimes of the file outputs whose mtime is no write's (Summary.timed), to restore as they are. */
-      setTimes(outputs, timed) {
-        for (const o of outputs) {
-          if (o.type !== "file" || o.linkOf !== void 0 || !timed.has(this.opts.roots.load(o.path))) continue;
-          const st = (0, import_node_fs22.lstatSync)(this.opts.roots.load(o.path), { bigint: true, throwIfNoEntry: false });
-          if (st?.isFile()) o.mtimeMs = Number(st.mtimeNs) / 1e6;
-        }
-      }
       /** A path's state now, the blob of a file stored (or found stored); a null state when it cannot be told. */
       stateNow(path) {
         try {
@@ -5038,7 +5017,7 @@ var init_engine = __esm({
             else if (c.dest !== "null") piped.push(c.data);
           }
           if (piped.length) context.push(...this.context.inBytes(this.answerOf.get(exec.id)?.context ?? [], Buffer.concat(piped)));
-          children.push([f.endAt, { kind: "replayed", inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, entryChanges: s.entryChanges, timed: s.timed }, stream2]);
+          children.push([f.endAt, { kind: "replayed", inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, entryChanges: s.entryChanges }, stream2]);
         }
         const parts = mergeByPosition(own, children.sort((a, b) => a[0] - b[0]));
         const steps = [];
@@ -5098,8 +5077,7 @@ var init_engine = __esm({
           outputs: entry.outputs.map((o) => this.opts.roots.load(o.path)),
           created,
           entryChanges,
-          removed: entry.outputs.filter((o) => o.type === "absent").map((o) => this.opts.roots.load(o.path)),
-          timed: entry.outputs.filter((o) => o.type === "file" && o.mtimeMs !== void 0).map((o) => this.opts.roots.load(o.path))
+          removed: entry.outputs.filter((o) => o.type === "absent").map((o) => this.opts.roots.load(o.path))
         };
         if (!entry.stream) return [step, []];
         const blob = await this.opts.store.getBlob(entry.stream.blob);
@@ -5136,7 +5114,6 @@ var init_engine = __esm({
         const unlinked = this.hardLinks(outputs, summary.inputs);
         if (unlinked) return unlinked;
         this.mtimeOrder(outputs);
-        this.setTimes(outputs, new Set(summary.timed));
         const soon = summary.inputs.map((spec) => this.recordedValue(spec, kept));
         const values = soon.every((v) => typeof v === "string") ? soon : await Promise.all(soon);
         const readNs = this.builder.nowNs();

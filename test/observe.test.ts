@@ -80,7 +80,7 @@ test('failed changes are probes; device and self paths are not inputs', () => {
 
 test('a child served from cache brings its inputs and outputs, and what its restore created', () => {
   const s = summarize([
-    { kind: 'replayed', inputs: [{ path: '/w/in', kind: 'content' }], outputs: ['/w/out'], created: ['/w/out'], removed: [], entryChanges: [['/w/out', 'added']], timed: [] },
+    { kind: 'replayed', inputs: [{ path: '/w/in', kind: 'content' }], outputs: ['/w/out'], created: ['/w/out'], removed: [], entryChanges: [['/w/out', 'added']] },
     a('read', '/w/out'), a('list', '/w', 'ok', { names: ['in', 'out'] }),
   ]);
   assert.equal(s.inputs, [{ path: '/w/in', kind: 'content' }, { path: '/w', kind: 'listing', names: ['in'] }]);
@@ -91,7 +91,7 @@ test('the outputs whose last change removed them are known, across children serv
   const s = summarize([
     a('create', '/w/tmp.s'), a('write', '/w/obj.o'), a('delete', '/w/tmp.s'),
     a('create', '/w/old'), a('rename', '/w/old', 'ok', { to: '/w/new', destBefore: 'absent' }),
-    { kind: 'replayed', inputs: [], outputs: ['/w/obj.o', '/w/stale'], created: [], removed: ['/w/obj.o', '/w/stale'], entryChanges: [], timed: [] },
+    { kind: 'replayed', inputs: [], outputs: ['/w/obj.o', '/w/stale'], created: [], removed: ['/w/obj.o', '/w/stale'], entryChanges: [] },
     a('create', '/w/stale'),
   ]);
   assert.equal(s.removed.sort(), ['/w/obj.o', '/w/old', '/w/tmp.s']);

@@ -20568,7 +20568,6 @@ function entryFrom(e) {
     if (o.type === "file" && !(typeof o.blob === "string" && HEX64.test(o.blob) && Number.isInteger(o.mode))) return null;
     if (o.type === "file" && o.linkOf !== void 0 && typeof o.linkOf !== "string") return null;
     if (o.type === "file" && o.order !== void 0 && !(Number.isInteger(o.order) && o.order >= 0)) return null;
-    if (o.type === "file" && o.mtimeMs !== void 0 && !Number.isFinite(o.mtimeMs)) return null;
     if (!["file", "symlink", "dir", "absent"].includes(o.type)) return null;
   }
   for (const i of entry.inputs) {

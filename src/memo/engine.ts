@@ -840,15 +840,6 @@ export class MemoEngine {
     for (const o of outputs) if (o.type === 'file' && ranks.has(o.path)) o.order = Number(ranks.get(o.path)!.slice(2));
   }
 
-  /** The mtimes of the file outputs whose mtime is no write's (Summary.timed), to restore as they are. */
-  private setTimes(outputs: OutputState[], timed: Set<string>): void {
-    for (const o of outputs) {
-      if (o.type !== 'file' || o.linkOf !== undefined || !timed.has(this.opts.roots.load(o.path))) continue;
-      const st = lstatSync(this.opts.roots.load(o.path), { bigint: true, throwIfNoEntry: false });
-      if (st?.isFile()) o.mtimeMs = Number(st.mtimeNs) / 1e6;
-    }
-  }
-
   /** A path's state now, the blob of a file stored (or found stored); a null state when it cannot be told. */
   private stateNow(path: string): { state: OutputState | null; stored: Promise<boolean> } {
     try {
@@ -967,7 +958,7 @@ export class MemoEngine {
       // what flowed through a pipe inside this subtree (`printenv X | sha256sum > out`) is in no
       // output of it, and the value may have decided what is
       if (piped.length) context.push(...this.context.inBytes(this.answerOf.get(exec.id)?.context ?? [], Buffer.concat(piped)));
-      children.push([f.endAt, { kind: 'replayed', inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, entryChanges: s.entryChanges, timed: s.timed }, stream]);
+      children.push([f.endAt, { kind: 'replayed', inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, entryChanges: s.entryChanges }, stream]);
     }
     const parts = mergeByPosition(own, children.sort((a, b) => a[0] - b[0]));
     const steps: Step[] = [];
@@ -1024,7 +1015,6 @@ export class MemoEngine {
     const step: Step = {
       kind: 'replayed', inputs, outputs: entry.outputs.map((o) => this.opts.roots.load(o.path)), created, entryChanges,
       removed: entry.outputs.filter((o) => o.type === 'absent').map((o) => this.opts.roots.load(o.path)),
-      timed: entry.outputs.filter((o) => o.type === 'file' && o.mtimeMs !== undefined).map((o) => this.opts.roots.load(o.path)),
     };
     if (!entry.stream) return [step, []];
     const blob = await this.opts.store.getBlob(entry.stream.blob);
@@ -1064,7 +1054,6 @@ export class MemoEngine {
     const unlinked = this.hardLinks(outputs, summary.inputs);
     if (unlinked) return unlinked;
     this.mtimeOrder(outputs);
-    this.setTimes(outputs, new Set(summary.timed));
     const soon = summary.inputs.map((spec) => this.recordedValue(spec, kept));
     const values = soon.every((v) => typeof v === 'string') ? soon : await Promise.all(soon);
     const readNs = this.builder.nowNs();

@@ -266,17 +266,12 @@ export class Restorer {
    */
   private keepOrder(outputs: OutputState[], dirs: Dirs, fs: SafeFs): void {
     const ordered = outputs.filter((o): o is Extract<OutputState, { type: 'file' }> => o.type === 'file' && o.order !== undefined && !o.linkOf);
+    if (!ordered.length) return;
     const newest = Math.max(...ordered.map((o) => o.order!));
     const now = Date.now();
     for (const o of ordered) {
       const { dirFd, name } = dirs.place(this.roots.load(o.path), false);
       fs.setTime(dirFd, name, now - (newest - o.order!));
-    }
-    // a time the recording set itself (touch -d, os.utime) or a moved file's own: as it was
-    for (const o of outputs) {
-      if (o.type !== 'file' || o.mtimeMs === undefined || o.linkOf) continue;
-      const { dirFd, name } = dirs.place(this.roots.load(o.path), false);
-      fs.setTime(dirFd, name, o.mtimeMs);
     }
   }
 

@@ -10,7 +10,7 @@ import { NO_XATTRS, type InputSpec, type Pinned, type StatSpec, type Summary } f
 export type Step =
   /** pinned: a read's content as hashed while the file provably held what was read (memo/pins.ts) */
   | { kind: 'access'; access: Access; mtimes?: MtimeUse; pinned?: Pinned }
-  | { kind: 'replayed'; inputs: InputSpec[]; outputs: string[]; created: string[]; removed: string[]; entryChanges: [string, 'added' | 'removed'][]; timed: string[] };
+  | { kind: 'replayed'; inputs: InputSpec[]; outputs: string[]; created: string[]; removed: string[]; entryChanges: [string, 'added' | 'removed'][] };
 
 /** Resolves the symlinks on a path's way (fingerprint/links.ts); a summary without one takes paths as spelled. */
 export interface PathWalker {
@@ -53,8 +53,6 @@ class PathStates {
   private readonly appendedTo = new Set<string>();
   /** where the subtree moved files it had not read: what they held is read there at the recording */
   private readonly movedTo = new Set<string>();
-  /** outputs whose mtime the subtree set, or moved in with the file (Summary.timed) */
-  readonly timed = new Set<string>();
 
   /** A rename of path to `to`: what path held is what `to` holds at the end, if nothing changes it after. */
   moved(path: string, to: string): void {
@@ -63,10 +61,8 @@ class PathStates {
     if (read) this.input({ path, kind: 'stat', type: 'file', mode: -1, uid: -1, gid: -1, nlink: 1, nofollow: true, readAt: to });
     // the moved file keeps its xattrs; a restore writes a new one, without
     if (read) this.input({ path, kind: 'xattrs', nofollow: true, known: NO_XATTRS });
-    const timed = read || this.timed.has(path);
     this.output(path, { path, kind: 'content', movedTo: to }, true);
     this.output(to, null);
-    if (timed) this.timed.add(to);
     if (read) this.movedTo.add(to);
   }
 
@@ -130,7 +126,6 @@ class PathStates {
     }
     this.changed.add(path);
     this.outputs.add(path);
-    this.timed.delete(path); // a write after a utime leaves the time of the write
     if (removes) this.gone.add(path);
     else this.gone.delete(path);
   }
@@ -298,7 +293,6 @@ function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: Mtime
       parentOf(s, path);
       if (a.op === 'write') return inPlace(s, path, a);
       s.output(path, { path, kind: 'content' });
-      if (a.op === 'utime') s.timed.add(path);
       return null;
     }
     case 'truncate':
@@ -414,7 +408,6 @@ export function summarize(steps: Step[], walker: PathWalker = AS_SPELLED): Summa
       const read = new Set(step.inputs.map((i) => i.path));
       for (const out of step.outputs) s.output(out, null, removed.has(out), read.has(out));
       for (const [path, change] of step.entryChanges) s.entryChanged(path, change === 'added');
-      for (const path of step.timed) s.timed.add(path);
       continue;
     }
     reason ??= applyAccess(s, step.access, walker, step.mtimes ?? 'absolute', step.pinned);
@@ -430,6 +423,5 @@ export function summarize(steps: Step[], walker: PathWalker = AS_SPELLED): Summa
     created: [...s.created],
     removed: [...s.gone],
     entryChanges: s.entryChangeList(),
-    timed: [...s.timed],
   };
 }

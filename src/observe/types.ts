@@ -88,9 +88,6 @@ export interface Summary {
   removed: string[];
   /** the first change the subtree made to each directory entry: what a parent's listing discounts */
   entryChanges: [string, 'added' | 'removed'][];
-  /** file outputs whose mtime is not the time of the write: set by the subtree (touch -d, os.utime)
-   * or brought in by a rename of a file made outside it; a restore gives them that mtime */
-  timed: string[];
 }
 
 /** The value of an xattrs input for a file with none (the sha256 of no bytes): all a restore,

@@ -4,8 +4,7 @@ import type { Input } from '../observe/index.js';
  * order is its mtime's rank among the entry's files: a restore keeps that order (make compares). */
 export type OutputState =
   /** linkOf: another name of the same file (an input or an earlier output): restored as a hard link to it */
-  /** mtimeMs: the mtime to restore, for a file whose mtime the recording set itself or moved in */
-  | { path: string; type: 'file'; blob: string; mode: number; size: number; linkOf?: string; order?: number; mtimeMs?: number }
+  | { path: string; type: 'file'; blob: string; mode: number; size: number; linkOf?: string; order?: number }
   | { path: string; type: 'symlink'; target: string }
   | { path: string; type: 'dir'; mode: number }
   | { path: string; type: 'absent' };
