@@ -3827,10 +3827,10 @@ var init_snapshots = __esm({
 });
 
 // src/memo/pipe-stdin.ts
-function accessMode(pid, fd) {
+function fdFlags(pid, fd) {
   try {
     const flags = /^flags:\s*([0-7]+)/m.exec((0, import_node_fs19.readFileSync)(`/proc/${pid}/fdinfo/${fd}`, "utf8"))?.[1];
-    return flags === void 0 ? null : parseInt(flags, 8) & 3;
+    return flags === void 0 ? null : parseInt(flags, 8);
   } catch {
     return null;
   }
@@ -3845,9 +3845,9 @@ function otherHolder(id, pid, pids) {
     }
     for (const fd of fds) {
       if (identityAt(`/proc/${other}/fd/${fd}`) !== id) continue;
-      const mode = accessMode(other, fd);
-      if (mode === null) return `process ${other} holds it (fd ${fd}) in a way that cannot be read`;
-      if (mode !== import_node_fs19.constants.O_RDONLY) return `process ${other} can still write into it (fd ${fd})`;
+      const flags = fdFlags(other, fd);
+      if (flags === null) return `process ${other} holds it (fd ${fd}) in a way that cannot be read`;
+      if ((flags & 3) !== import_node_fs19.constants.O_RDONLY) return `process ${other} can still write into it (fd ${fd})`;
       if (other !== pid) return `process ${other} reads it too (fd ${fd})`;
     }
   }
@@ -3863,20 +3863,22 @@ function drain(path) {
       try {
         n = (0, import_node_fs19.readSync)(fd, buf, 0, buf.length, null);
       } catch (e) {
-        if (e.code === "EAGAIN") return refilled(path, parts, null);
-        throw e;
+        if (e.code !== "EAGAIN") throw e;
+        putBack(path, parts);
+        return null;
       }
       if (n === 0) return parts;
       parts.push(buf.subarray(0, n));
       total += n;
     }
-    return refilled(path, parts, null);
+    putBack(path, parts);
+    return null;
   } finally {
     (0, import_node_fs19.closeSync)(fd);
   }
 }
-function refilled(path, parts, then) {
-  if (!parts.length) return then;
+function putBack(path, parts) {
+  if (!parts.length) return;
   const fd = (0, import_node_fs19.openSync)(path, import_node_fs19.constants.O_WRONLY | import_node_fs19.constants.O_NONBLOCK);
   try {
     const all = Buffer.concat(parts);
@@ -3884,23 +3886,21 @@ function refilled(path, parts, then) {
   } finally {
     (0, import_node_fs19.closeSync)(fd);
   }
-  return then;
 }
 function capturePipeStdin(pid, stdinId, pids) {
   const path = `/proc/${pid}/fd/0`;
   try {
     if (!(0, import_node_fs19.readlinkSync)(path).startsWith("pipe:[")) return "its stdin is a named pipe, which any process may open and write";
     if (identityAt(path) !== stdinId) return "its stdin changed after its exec began";
-    const flags = /^flags:\s*([0-7]+)/m.exec((0, import_node_fs19.readFileSync)(`/proc/${pid}/fdinfo/0`, "utf8"))?.[1];
-    if (flags === void 0 || (parseInt(flags, 8) & import_node_fs19.constants.O_DIRECT) !== 0) return "its stdin is a pipe in packet mode (O_DIRECT)";
+    const flags = fdFlags(pid, "0");
+    if (flags === null || (flags & import_node_fs19.constants.O_DIRECT) !== 0) return "its stdin is a pipe in packet mode (O_DIRECT)";
     const holder = otherHolder(stdinId, pid, pids);
     if (holder) return `its stdin is a pipe that ${holder}`;
     const parts = drain(path);
     if (parts === null) return "its stdin is a pipe that something still writes into";
-    const bytes = parts.reduce((n, p) => n + p.length, 0);
     const hash = sha256(Buffer.concat(parts));
-    refilled(path, parts, null);
-    return { id: stdinId, sha256: hash, bytes };
+    putBack(path, parts);
+    return { id: stdinId, sha256: hash };
   } catch (e) {
     return `its stdin (a pipe) could not be read ahead (${e.code ?? e.message})`;
   }
@@ -4523,9 +4523,7 @@ var init_engine = __esm({
         }
         const view = viewOf(q.process, q.env, q.streams);
         if (view.refused) return this.letRun(q, { refused: view.refused, passed });
-        this.outside ??= q.process.fdsUnknown ? "unknown" : /* @__PURE__ */ new Set([q.stdinId, ...q.streams, ...q.process.fds.map((f) => f.identity)]);
-        const piped = q.stdio[0] === "pipe" && q.stdinId && this.outside !== "unknown" && !this.outside.has(q.stdinId) ? capturePipeStdin(q.pid, q.stdinId, this.holdersFirst(q.pid)) : null;
-        const stdinPipe = piped !== null && typeof piped !== "string" ? piped : void 0;
+        const stdinPipe = this.finishedPipe(q);
         const weak = this.weakOfQuery(q, view, stdinPipe);
         let missWhy;
         try {
@@ -4584,6 +4582,14 @@ var init_engine = __esm({
           }
         }
         return null;
+      }
+      /** The bytes of the pipe on q's stdin when no process can write into it any more: an input
+       * like a file's. Only for a pipe made inside the command, whose holders are all traced. */
+      finishedPipe(q) {
+        this.outside ??= q.process.fdsUnknown ? "unknown" : /* @__PURE__ */ new Set([q.stdinId, ...q.streams, ...q.process.fds.map((f) => f.identity)]);
+        if (q.stdio[0] !== "pipe" || !q.stdinId || this.outside === "unknown" || this.outside.has(q.stdinId)) return void 0;
+        const piped = capturePipeStdin(q.pid, q.stdinId, this.holdersFirst(q.pid));
+        return typeof piped === "string" ? void 0 : piped;
       }
       /** The traced processes, the one q.pid was forked from first: where a shell's copy of a
        * pipeline's pipe is most often still open, so that the look stops at once. */

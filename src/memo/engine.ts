@@ -187,9 +187,9 @@ function yieldToIo(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Changes by the traced command that can change where a path leads. */
-/** opens that leave an fd writing into the file */
+/** Opens that leave an fd writing into the file. */
 const OPENS_FOR_WRITING: ReadonlySet<string> = new Set(['write', 'create', 'truncate']);
+/** Changes by the traced command that can change where a path leads. */
 const STRUCTURAL = new Set(['rename', 'delete', 'rmdir', 'symlink', 'link', 'mknod']);
 
 function short(value: string): string {
@@ -433,12 +433,7 @@ export class MemoEngine {
     }
     const view = viewOf(q.process, q.env, q.streams);
     if (view.refused) return this.letRun(q, { refused: view.refused, passed });
-    // a pipe no process can write into any more: its bytes are an input like a file's
-    // the command's own exec comes first: what it inherited is what processes outside can hold too
-    this.outside ??= q.process.fdsUnknown ? 'unknown' : new Set([q.stdinId, ...q.streams, ...q.process.fds.map((f) => f.identity)]);
-    const piped = q.stdio[0] === 'pipe' && q.stdinId && this.outside !== 'unknown' && !this.outside.has(q.stdinId)
-      ? capturePipeStdin(q.pid, q.stdinId, this.holdersFirst(q.pid)) : null;
-    const stdinPipe = piped !== null && typeof piped !== 'string' ? piped : undefined;
+    const stdinPipe = this.finishedPipe(q);
     const weak = this.weakOfQuery(q, view, stdinPipe);
     let missWhy: string | undefined;
     try {
@@ -500,6 +495,16 @@ export class MemoEngine {
       }
     }
     return null;
+  }
+
+  /** The bytes of the pipe on q's stdin when no process can write into it any more: an input
+   * like a file's. Only for a pipe made inside the command, whose holders are all traced. */
+  private finishedPipe(q: ExecQuery): PipeStdin | undefined {
+    // the command's own exec comes first: what it inherited, processes outside may hold too
+    this.outside ??= q.process.fdsUnknown ? 'unknown' : new Set([q.stdinId, ...q.streams, ...q.process.fds.map((f) => f.identity)]);
+    if (q.stdio[0] !== 'pipe' || !q.stdinId || this.outside === 'unknown' || this.outside.has(q.stdinId)) return undefined;
+    const piped = capturePipeStdin(q.pid, q.stdinId, this.holdersFirst(q.pid));
+    return typeof piped === 'string' ? undefined : piped;
   }
 
   /** The traced processes, the one q.pid was forked from first: where a shell's copy of a

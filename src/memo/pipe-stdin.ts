@@ -11,14 +11,13 @@ export interface PipeStdin {
   /** the pipe, as the tracer names open files (native/paths.c identity_text) */
   id: string;
   sha256: string;
-  bytes: number;
 }
 
-/** O_ACCMODE of an fd, from /proc/PID/fdinfo/FD; null when it cannot be read. */
-function accessMode(pid: number, fd: string): number | null {
+/** An fd's open flags, from /proc/PID/fdinfo/FD; null when they cannot be read. */
+function fdFlags(pid: number, fd: string): number | null {
   try {
     const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'))?.[1];
-    return flags === undefined ? null : parseInt(flags, 8) & 3;
+    return flags === undefined ? null : parseInt(flags, 8);
   } catch {
     return null;
   }
@@ -35,9 +34,9 @@ function otherHolder(id: string, pid: number, pids: Iterable<number>): string | 
     }
     for (const fd of fds) {
       if (identityAt(`/proc/${other}/fd/${fd}`) !== id) continue;
-      const mode = accessMode(other, fd);
-      if (mode === null) return `process ${other} holds it (fd ${fd}) in a way that cannot be read`;
-      if (mode !== constants.O_RDONLY) return `process ${other} can still write into it (fd ${fd})`;
+      const flags = fdFlags(other, fd);
+      if (flags === null) return `process ${other} holds it (fd ${fd}) in a way that cannot be read`;
+      if ((flags & 3) !== constants.O_RDONLY) return `process ${other} can still write into it (fd ${fd})`;
       // another reader would take bytes this one's replay leaves behind
       if (other !== pid) return `process ${other} reads it too (fd ${fd})`;
     }
@@ -58,22 +57,25 @@ function drain(path: string): Buffer[] | null {
       try {
         n = readSync(fd, buf, 0, buf.length, null);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') return refilled(path, parts, null);
-        throw e;
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        putBack(path, parts);
+        return null;
       }
       if (n === 0) return parts;
       parts.push(buf.subarray(0, n));
       total += n;
     }
-    return refilled(path, parts, null);
+    putBack(path, parts);
+    return null;
   } finally {
     closeSync(fd);
   }
 }
 
-/** Puts bytes taken out back into the pipe (the reader has not run): then returns `then`. */
-function refilled<T>(path: string, parts: Buffer[], then: T): T {
-  if (!parts.length) return then;
+/** Puts the bytes taken out back into the pipe, which the reader has not read from yet: it was
+ * emptied, and nothing else writes into it, so they fit. */
+function putBack(path: string, parts: Buffer[]): void {
+  if (!parts.length) return;
   const fd = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
   try {
     const all = Buffer.concat(parts);
@@ -81,7 +83,6 @@ function refilled<T>(path: string, parts: Buffer[], then: T): T {
   } finally {
     closeSync(fd);
   }
-  return then;
 }
 
 /**
@@ -97,16 +98,15 @@ export function capturePipeStdin(pid: number, stdinId: string, pids: Iterable<nu
     if (!readlinkSync(path).startsWith('pipe:[')) return 'its stdin is a named pipe, which any process may open and write';
     if (identityAt(path) !== stdinId) return 'its stdin changed after its exec began';
     // packet mode: a read takes one write's bytes, and one write back would merge them
-    const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync(`/proc/${pid}/fdinfo/0`, 'utf8'))?.[1];
-    if (flags === undefined || (parseInt(flags, 8) & constants.O_DIRECT) !== 0) return 'its stdin is a pipe in packet mode (O_DIRECT)';
+    const flags = fdFlags(pid, '0');
+    if (flags === null || (flags & constants.O_DIRECT) !== 0) return 'its stdin is a pipe in packet mode (O_DIRECT)';
     const holder = otherHolder(stdinId, pid, pids);
     if (holder) return `its stdin is a pipe that ${holder}`;
     const parts = drain(path);
     if (parts === null) return 'its stdin is a pipe that something still writes into';
-    const bytes = parts.reduce((n, p) => n + p.length, 0);
     const hash = sha256(Buffer.concat(parts));
-    refilled(path, parts, null);
-    return { id: stdinId, sha256: hash, bytes };
+    putBack(path, parts);
+    return { id: stdinId, sha256: hash };
   } catch (e) {
     return `its stdin (a pipe) could not be read ahead (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
   }
