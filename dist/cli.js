@@ -642,10 +642,27 @@ var init_builder = __esm({
   }
 });
 
+// src/trace/fdinfo.ts
+function fdFlags(pid, fd) {
+  try {
+    const flags = /^flags:\s*([0-7]+)/m.exec((0, import_node_fs.readFileSync)(`/proc/${pid}/fdinfo/${fd}`, "utf8"))?.[1];
+    return flags === void 0 ? null : parseInt(flags, 8);
+  } catch {
+    return null;
+  }
+}
+var import_node_fs;
+var init_fdinfo = __esm({
+  "src/trace/fdinfo.ts"() {
+    "use strict";
+    import_node_fs = require("node:fs");
+  }
+});
+
 // src/trace/launch.ts
 function isOpen(fd) {
   try {
-    (0, import_node_fs.fstatSync)(fd);
+    (0, import_node_fs2.fstatSync)(fd);
     return true;
   } catch {
     return false;
@@ -667,14 +684,11 @@ function ascending(fds) {
 function inheritableFds() {
   const fds = [];
   try {
-    for (const name of (0, import_node_fs.readdirSync)("/proc/self/fd")) {
+    for (const name of (0, import_node_fs2.readdirSync)("/proc/self/fd")) {
       const fd = Number(name);
       if (fd < 3) continue;
-      try {
-        const flags = /^flags:\s*([0-7]+)/m.exec((0, import_node_fs.readFileSync)(`/proc/self/fdinfo/${fd}`, "utf8"))?.[1];
-        if (flags !== void 0 && (parseInt(flags, 8) & O_CLOEXEC) === 0) fds.push(fd);
-      } catch {
-      }
+      const flags = fdFlags("self", fd);
+      if (flags !== null && (flags & O_CLOEXEC) === 0) fds.push(fd);
     }
   } catch {
   }
@@ -688,11 +702,12 @@ function callerLaunch() {
   captured = { ...launch, fds: launch.fds.filter(isOpen) };
   return captured;
 }
-var import_node_fs, LAUNCH_ENV, O_CLOEXEC, SIGQUIT_BIT, captured;
+var import_node_fs2, LAUNCH_ENV, O_CLOEXEC, SIGQUIT_BIT, captured;
 var init_launch = __esm({
   "src/trace/launch.ts"() {
     "use strict";
-    import_node_fs = require("node:fs");
+    import_node_fs2 = require("node:fs");
+    init_fdinfo();
     LAUNCH_ENV = "PROCESSCACHE_LAUNCH";
     O_CLOEXEC = 524288;
     SIGQUIT_BIT = 1n << 2n;
@@ -740,7 +755,7 @@ function findNativeDir() {
     (0, import_node_path.join)(here, "..", "..", "native", "build", arch2),
     (0, import_node_path.join)(here, "..", "native", "build", arch2)
   ].filter((c) => Boolean(c));
-  const found = candidates.find((dir) => (0, import_node_fs2.existsSync)((0, import_node_path.join)(dir, "libpctrace.so")));
+  const found = candidates.find((dir) => (0, import_node_fs3.existsSync)((0, import_node_path.join)(dir, "libpctrace.so")));
   if (!found) {
     throw new NativeError(`the native tracer is not built (looked in ${candidates.join(", ")}); run \`npm run build\``);
   }
@@ -802,11 +817,11 @@ function loadNative() {
   };
   return cached;
 }
-var import_node_fs2, import_node_path, import_node_url, import_koffi, NativeError, PASS_FDS_MAX, cached, library;
+var import_node_fs3, import_node_path, import_node_url, import_koffi, NativeError, PASS_FDS_MAX, cached, library;
 var init_native = __esm({
   "src/trace/native.ts"() {
     "use strict";
-    import_node_fs2 = require("node:fs");
+    import_node_fs3 = require("node:fs");
     import_node_path = require("node:path");
     import_node_url = require("node:url");
     import_koffi = __toESM(require_koffi_addon(), 1);
@@ -820,7 +835,7 @@ var init_native = __esm({
 // src/trace/signals.ts
 function inTerminalForeground(pid) {
   try {
-    const stat = (0, import_node_fs3.readFileSync)(`/proc/${pid}/stat`, "utf8");
+    const stat = (0, import_node_fs4.readFileSync)(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const pgrp = Number(fields[2]);
     const tpgid = Number(fields[5]);
@@ -866,11 +881,11 @@ function forwardSignals() {
     }
   };
 }
-var import_node_fs3, FORWARDED, FROM_TERMINAL;
+var import_node_fs4, FORWARDED, FROM_TERMINAL;
 var init_signals = __esm({
   "src/trace/signals.ts"() {
     "use strict";
-    import_node_fs3 = require("node:fs");
+    import_node_fs4 = require("node:fs");
     FORWARDED = ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT"];
     FROM_TERMINAL = /* @__PURE__ */ new Set(["SIGINT", "SIGQUIT"]);
   }
@@ -880,8 +895,8 @@ var init_signals = __esm({
 function resolveProgram(name, env, cwd) {
   const executable = (p) => {
     try {
-      (0, import_node_fs4.accessSync)(p, import_node_fs4.constants.X_OK);
-      return (0, import_node_fs4.statSync)(p).isFile();
+      (0, import_node_fs5.accessSync)(p, import_node_fs5.constants.X_OK);
+      return (0, import_node_fs5.statSync)(p).isFile();
     } catch {
       return false;
     }
@@ -930,7 +945,7 @@ function startForked(native, inherit) {
   };
 }
 async function startProgram(native, program, sudo, inherit) {
-  const dir = (0, import_node_fs4.mkdtempSync)((0, import_node_path2.join)((0, import_node_os2.tmpdir)(), "processcache-"));
+  const dir = (0, import_node_fs5.mkdtempSync)((0, import_node_path2.join)((0, import_node_os2.tmpdir)(), "processcache-"));
   const path = (0, import_node_path2.join)(dir, "tracer.sock");
   const listener = native.listen(path);
   const argv = [program, "--connect", path];
@@ -950,7 +965,7 @@ async function startProgram(native, program, sudo, inherit) {
     throw new TraceError(`the tracer program did not start${sudo ? " through sudo" : ""}: ${stderr.trim() || e.message}`);
   } finally {
     native.close(listener);
-    (0, import_node_fs4.rmSync)(dir, { recursive: true, force: true });
+    (0, import_node_fs5.rmSync)(dir, { recursive: true, force: true });
   }
   return {
     socket: new import_node_net.Socket({ fd: channel, readable: true, writable: true }),
@@ -1088,7 +1103,7 @@ function setuidWarnings(trace) {
   const out = [];
   for (const exec of trace.executions) {
     try {
-      if ((0, import_node_fs4.statSync)(exec.exe).mode & 2048) {
+      if ((0, import_node_fs5.statSync)(exec.exe).mode & 2048) {
         out.push(`${exec.exe} is setuid, but the tracer runs without privileges, so it ran without them. Give this user passwordless sudo (the tracer then runs privileged and the command as you) or run processcache as root.`);
       }
     } catch {
@@ -1096,12 +1111,12 @@ function setuidWarnings(trace) {
   }
   return [...new Set(out)];
 }
-var import_node_child_process, import_node_fs4, import_node_net, import_node_os2, import_node_path2, TraceError;
+var import_node_child_process, import_node_fs5, import_node_net, import_node_os2, import_node_path2, TraceError;
 var init_session = __esm({
   "src/trace/session.ts"() {
     "use strict";
     import_node_child_process = require("node:child_process");
-    import_node_fs4 = require("node:fs");
+    import_node_fs5 = require("node:fs");
     import_node_net = require("node:net");
     import_node_os2 = require("node:os");
     import_node_path2 = require("node:path");
@@ -1130,18 +1145,18 @@ async function digestChunked(file) {
 }
 function readStatCache(file) {
   try {
-    const rows = JSON.parse((0, import_node_fs5.readFileSync)(file, "utf8"));
+    const rows = JSON.parse((0, import_node_fs6.readFileSync)(file, "utf8"));
     if (Array.isArray(rows)) return rows.filter((e) => Array.isArray(e) && e.length === 3 && e.every((x) => typeof x === "string"));
   } catch {
   }
   return [];
 }
-var import_node_crypto, import_node_fs5, RACY_FINE_NS, RACY_COARSE_NS, AT_ONCE_MAX, KEEP, FileHasher;
+var import_node_crypto, import_node_fs6, RACY_FINE_NS, RACY_COARSE_NS, AT_ONCE_MAX, KEEP, FileHasher;
 var init_hash = __esm({
   "src/fingerprint/hash.ts"() {
     "use strict";
     import_node_crypto = require("node:crypto");
-    import_node_fs5 = require("node:fs");
+    import_node_fs6 = require("node:fs");
     RACY_FINE_NS = 20000000n;
     RACY_COARSE_NS = 2000000000n;
     AT_ONCE_MAX = 4n << 20n;
@@ -1171,7 +1186,7 @@ var init_hash = __esm({
       lookUp(path) {
         let st;
         try {
-          st = (0, import_node_fs5.statSync)(path, { bigint: true, throwIfNoEntry: false });
+          st = (0, import_node_fs6.statSync)(path, { bigint: true, throwIfNoEntry: false });
         } catch {
           return "not-a-file";
         }
@@ -1181,23 +1196,23 @@ var init_hash = __esm({
       hashContent(path) {
         let fd;
         try {
-          fd = (0, import_node_fs5.openSync)(path, "r");
+          fd = (0, import_node_fs6.openSync)(path, "r");
         } catch {
           return null;
         }
         try {
-          const before = (0, import_node_fs5.fstatSync)(fd, { bigint: true });
+          const before = (0, import_node_fs6.fstatSync)(fd, { bigint: true });
           if (!before.isFile()) return null;
           const h = (0, import_node_crypto.createHash)("sha256");
           const buf = Buffer.allocUnsafe(Math.min(1 << 20, Number(before.size) + 1));
-          for (let n; (n = (0, import_node_fs5.readSync)(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+          for (let n; (n = (0, import_node_fs6.readSync)(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
           const digest = h.digest("hex");
           this.remember(path, before, digest);
           return digest;
         } catch {
           return null;
         } finally {
-          (0, import_node_fs5.closeSync)(fd);
+          (0, import_node_fs6.closeSync)(fd);
         }
       }
       /** The digest known for the file at path, as lstat or stat saw it, if any: no read needed. */
@@ -1242,7 +1257,7 @@ var init_hash = __esm({
       hashPrefix(path, n) {
         let fd;
         try {
-          fd = (0, import_node_fs5.openSync)(path, "r");
+          fd = (0, import_node_fs6.openSync)(path, "r");
         } catch {
           return null;
         }
@@ -1250,7 +1265,7 @@ var init_hash = __esm({
           const h = (0, import_node_crypto.createHash)("sha256");
           const buf = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, n)));
           let left = n;
-          for (let got; left > 0 && (got = (0, import_node_fs5.readSync)(fd, buf, 0, Math.min(buf.length, left), n - left)) > 0; ) {
+          for (let got; left > 0 && (got = (0, import_node_fs6.readSync)(fd, buf, 0, Math.min(buf.length, left), n - left)) > 0; ) {
             h.update(buf.subarray(0, got));
             left -= got;
           }
@@ -1258,20 +1273,20 @@ var init_hash = __esm({
         } catch {
           return null;
         } finally {
-          (0, import_node_fs5.closeSync)(fd);
+          (0, import_node_fs6.closeSync)(fd);
         }
       }
       /** A file's bytes and their sha256, remembered for the file as it was when opened. */
       read(path) {
-        const fd = (0, import_node_fs5.openSync)(path, "r");
+        const fd = (0, import_node_fs6.openSync)(path, "r");
         try {
-          const st = (0, import_node_fs5.fstatSync)(fd, { bigint: true });
-          const data = (0, import_node_fs5.readFileSync)(fd);
+          const st = (0, import_node_fs6.fstatSync)(fd, { bigint: true });
+          const data = (0, import_node_fs6.readFileSync)(fd);
           const digest = sha256(data);
           this.remember(path, st, digest);
           return { data, digest };
         } finally {
-          (0, import_node_fs5.closeSync)(fd);
+          (0, import_node_fs6.closeSync)(fd);
         }
       }
       /** Keeps digest for the file as stat saw it, unless it changed too recently to tell a later change. */
@@ -1333,6 +1348,7 @@ var init_trace = __esm({
     init_session();
     init_native();
     init_xattrs();
+    init_fdinfo();
     init_launch();
     init_builder();
     init_process_attrs();
@@ -1847,7 +1863,7 @@ var init_summary = __esm({
       moved(path, to) {
         const read2 = !this.changed.has(path);
         if (read2) this.input({ path, kind: "stat", type: "file", mode: -1, uid: -1, gid: -1, nlink: 1, nofollow: true, readAt: to });
-        if (read2) this.input({ path, kind: "xattrs", nofollow: true, known: NO_XATTRS });
+        if (read2) this.mustHaveNoXattrs(path);
         this.output(path, { path, kind: "content", movedTo: to }, true);
         this.output(to, null);
         if (read2) this.movedTo.add(to);
@@ -1875,6 +1891,11 @@ var init_summary = __esm({
         if (use && use !== "none") known.mtime = use;
         known.mtimeNs ??= spec.mtimeNs;
       }
+      /** A file that was there and that the subtree changed in place: it keeps its extended
+       * attributes (an ACL), and a restore, which writes a new file, would not, so it must have none. */
+      mustHaveNoXattrs(path) {
+        this.input({ path, kind: "xattrs", nofollow: true, known: NO_XATTRS });
+      }
       /** A symlink on the way to an access: where it leads is an input. */
       through(link) {
         this.input({ path: link, kind: "link" });
@@ -1894,7 +1915,7 @@ var init_summary = __esm({
           if (this.readFirst.has(path) && !ownPrior) this.lose(`it reads ${path} and then changes it, before what it read could be hashed`);
           if (this.walked.has(path)) this.lose(`it goes through the symlink ${path} and then changes it`);
           if (prior) this.input(prior);
-          if (prior && (prior.kind === "stat" || prior.kind === "content") && !removes) this.input({ path, kind: "xattrs", nofollow: true, known: NO_XATTRS });
+          if (prior && (prior.kind === "stat" || prior.kind === "content") && !removes) this.mustHaveNoXattrs(path);
           if (prior?.kind === "content" && prior.prefix !== void 0) this.appendedTo.add(path);
         } else if (this.appendedTo.has(path)) {
           this.lose(`it appends to ${path} and then changes it otherwise: what it held before is lost`);
@@ -1967,7 +1988,7 @@ function typeOf(st) {
 }
 function existence(path, recordedType, nofollow = false) {
   try {
-    const st = nofollow || recordedType === "symlink" ? (0, import_node_fs6.lstatSync)(path, { throwIfNoEntry: false }) : (0, import_node_fs6.statSync)(path, { throwIfNoEntry: false });
+    const st = nofollow || recordedType === "symlink" ? (0, import_node_fs7.lstatSync)(path, { throwIfNoEntry: false }) : (0, import_node_fs7.statSync)(path, { throwIfNoEntry: false });
     if (!st) return "absent";
     return recordedType ? `type:${typeOf(st)}` : "exists";
   } catch (e) {
@@ -1976,14 +1997,14 @@ function existence(path, recordedType, nofollow = false) {
 }
 function vacancy(path) {
   try {
-    return (0, import_node_fs6.lstatSync)(path, { throwIfNoEntry: false }) ? "taken" : "absent";
+    return (0, import_node_fs7.lstatSync)(path, { throwIfNoEntry: false }) ? "taken" : "absent";
   } catch {
     return "absent";
   }
 }
 function replaceable(path, hasher) {
   try {
-    const st = (0, import_node_fs6.lstatSync)(path, { throwIfNoEntry: false });
+    const st = (0, import_node_fs7.lstatSync)(path, { throwIfNoEntry: false });
     if (!st) return null;
     if (!(st.isFile() && st.nlink === 1 && (st.mode & 128) !== 0) || hasher.xattrs(path, true) !== NO_XATTRS) return "taken";
     return `replaceable:${(st.mode & 4095).toString(8)}:${st.uid}:${st.gid}`;
@@ -2001,9 +2022,9 @@ function direntType(d) {
 }
 function listingValue(spec) {
   try {
-    if (spec.types === void 0) return namesFingerprint((0, import_node_fs6.readdirSync)(spec.path).sort());
+    if (spec.types === void 0) return namesFingerprint((0, import_node_fs7.readdirSync)(spec.path).sort());
     const unknown = new Set(spec.names.filter((_, i) => spec.types[i] === "?"));
-    const entries = (0, import_node_fs6.readdirSync)(spec.path, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    const entries = (0, import_node_fs7.readdirSync)(spec.path, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
     return namesFingerprint(entries.map((d) => d.name), entries.map((d) => unknown.has(d.name) ? "?" : direntType(d)).join(""));
   } catch {
     return "absent";
@@ -2021,7 +2042,7 @@ function statFields(st) {
 }
 function statNow(path, nofollow) {
   try {
-    return (nofollow ? import_node_fs6.lstatSync : import_node_fs6.statSync)(path, { bigint: true, throwIfNoEntry: false });
+    return (nofollow ? import_node_fs7.lstatSync : import_node_fs7.statSync)(path, { bigint: true, throwIfNoEntry: false });
   } catch {
     return void 0;
   }
@@ -2050,7 +2071,7 @@ function currentValue(spec, hasher) {
       return hasher.xattrs(spec.path, spec.nofollow === true);
     case "link":
       try {
-        return `link:${(0, import_node_fs6.readlinkSync)(spec.path)}`;
+        return `link:${(0, import_node_fs7.readlinkSync)(spec.path)}`;
       } catch {
         return existence(spec.path, void 0);
       }
@@ -2066,11 +2087,11 @@ function toInput(spec, value, storedPath = spec.path) {
   }
   return input;
 }
-var import_node_fs6, DIRENT_TYPES;
+var import_node_fs7, DIRENT_TYPES;
 var init_inputs = __esm({
   "src/fingerprint/inputs.ts"() {
     "use strict";
-    import_node_fs6 = require("node:fs");
+    import_node_fs7 = require("node:fs");
     init_observe();
     init_hash();
     DIRENT_TYPES = [
@@ -2086,11 +2107,11 @@ var init_inputs = __esm({
 });
 
 // src/fingerprint/links.ts
-var import_node_fs7, MAX_HOPS, NO_LINKS, LinkWalker;
+var import_node_fs8, MAX_HOPS, NO_LINKS, LinkWalker;
 var init_links = __esm({
   "src/fingerprint/links.ts"() {
     "use strict";
-    import_node_fs7 = require("node:fs");
+    import_node_fs8 = require("node:fs");
     MAX_HOPS = 40;
     NO_LINKS = [];
     LinkWalker = class {
@@ -2110,8 +2131,8 @@ var init_links = __esm({
         let t = this.targets.get(path);
         if (t === void 0) {
           try {
-            const st = (0, import_node_fs7.lstatSync)(path, { throwIfNoEntry: false });
-            t = st?.isSymbolicLink() ? (0, import_node_fs7.readlinkSync)(path) : null;
+            const st = (0, import_node_fs8.lstatSync)(path, { throwIfNoEntry: false });
+            t = st?.isSymbolicLink() ? (0, import_node_fs8.readlinkSync)(path) : null;
           } catch {
             t = null;
           }
@@ -2311,11 +2332,11 @@ var init_context_env = __esm({
 function under(path, top) {
   return path === top || path.startsWith(top) && path.charCodeAt(top.length) === 47;
 }
-var import_node_fs8, PathAliases;
+var import_node_fs9, PathAliases;
 var init_aliases = __esm({
   "src/fingerprint/aliases.ts"() {
     "use strict";
-    import_node_fs8 = require("node:fs");
+    import_node_fs9 = require("node:fs");
     PathAliases = class {
       /** directory -> its real path (itself when no symlink leads there, or when it does not exist) */
       dirs = /* @__PURE__ */ new Map();
@@ -2329,7 +2350,7 @@ var init_aliases = __esm({
         let real = this.dirs.get(dir);
         if (real === void 0) {
           try {
-            real = import_node_fs8.realpathSync.native(dir);
+            real = import_node_fs9.realpathSync.native(dir);
           } catch {
             real = dir;
           }
@@ -2402,17 +2423,17 @@ var init_changes = __esm({
 // src/fingerprint/view.ts
 function identityOf2(path) {
   try {
-    const st = (0, import_node_fs9.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
+    const st = (0, import_node_fs10.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
     return st?.isFile() ? FileHasher.identity(st) : void 0;
   } catch {
     return void 0;
   }
 }
-var import_node_fs9, CHANGE_OPS, FsView;
+var import_node_fs10, CHANGE_OPS, FsView;
 var init_view = __esm({
   "src/fingerprint/view.ts"() {
     "use strict";
-    import_node_fs9 = require("node:fs");
+    import_node_fs10 = require("node:fs");
     init_aliases();
     init_changes();
     init_hash();
@@ -2532,12 +2553,12 @@ var init_view = __esm({
        * way: only a file with more than one link is matched, by device and inode, against them.
        */
       hardLinksOf(path) {
-        const st = (0, import_node_fs9.lstatSync)(path, { throwIfNoEntry: false });
+        const st = (0, import_node_fs10.lstatSync)(path, { throwIfNoEntry: false });
         if (!st?.isFile() || st.nlink < 2) return [];
         const found = [];
         for (const known of this.memo.get("content")?.keys() ?? []) {
           if (known === path) continue;
-          const other = (0, import_node_fs9.lstatSync)(known, { throwIfNoEntry: false });
+          const other = (0, import_node_fs10.lstatSync)(known, { throwIfNoEntry: false });
           if (other && other.ino === st.ino && other.dev === st.dev) found.push(known);
         }
         return found;
@@ -2588,7 +2609,7 @@ function notUtf8() {
   const bad = (raw) => !Buffer.from(raw.toString("utf8"), "utf8").equals(raw);
   const split = (file) => {
     try {
-      const data = (0, import_node_fs10.readFileSync)(file);
+      const data = (0, import_node_fs11.readFileSync)(file);
       const parts = [];
       for (let at = 0; at < data.length; ) {
         const end = data.indexOf(0, at);
@@ -2613,11 +2634,11 @@ function formatBytes(n) {
   if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
   return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }
-var import_node_fs10, VERSION, CWD_GONE;
+var import_node_fs11, VERSION, CWD_GONE;
 var init_common = __esm({
   "src/cli/common.ts"() {
     "use strict";
-    import_node_fs10 = require("node:fs");
+    import_node_fs11 = require("node:fs");
     init_fingerprint();
     VERSION = true ? "0.1.0" : "dev";
     CWD_GONE = "the working directory no longer exists (it was deleted)";
@@ -2628,7 +2649,7 @@ var init_common = __esm({
 function tempFor(path) {
   const dir = (0, import_node_path6.dirname)(path);
   if (!madeDirs.has(dir)) {
-    (0, import_node_fs11.mkdirSync)(dir, { recursive: true });
+    (0, import_node_fs12.mkdirSync)(dir, { recursive: true });
     madeDirs.add(dir);
   }
   return `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
@@ -2636,10 +2657,10 @@ function tempFor(path) {
 function atomicWrite(path, data) {
   const tmp = tempFor(path);
   try {
-    (0, import_node_fs11.writeFileSync)(tmp, data);
-    (0, import_node_fs11.renameSync)(tmp, path);
+    (0, import_node_fs12.writeFileSync)(tmp, data);
+    (0, import_node_fs12.renameSync)(tmp, path);
   } catch (e) {
-    (0, import_node_fs11.rmSync)(tmp, { force: true });
+    (0, import_node_fs12.rmSync)(tmp, { force: true });
     throw e;
   }
 }
@@ -2649,19 +2670,19 @@ async function atomicWriteAsync(path, data) {
     await writeFileCb(tmp, data);
     await renameCb(tmp, path);
   } catch (e) {
-    (0, import_node_fs11.rmSync)(tmp, { force: true });
+    (0, import_node_fs12.rmSync)(tmp, { force: true });
     throw e;
   }
 }
-var import_node_fs11, import_node_path6, import_node_util, writeFileCb, renameCb, madeDirs, TEMP_NAME;
+var import_node_fs12, import_node_path6, import_node_util, writeFileCb, renameCb, madeDirs, TEMP_NAME;
 var init_atomic = __esm({
   "src/store/atomic.ts"() {
     "use strict";
-    import_node_fs11 = require("node:fs");
+    import_node_fs12 = require("node:fs");
     import_node_path6 = require("node:path");
     import_node_util = require("node:util");
-    writeFileCb = (0, import_node_util.promisify)(import_node_fs11.writeFile);
-    renameCb = (0, import_node_util.promisify)(import_node_fs11.rename);
+    writeFileCb = (0, import_node_util.promisify)(import_node_fs12.writeFile);
+    renameCb = (0, import_node_util.promisify)(import_node_fs12.rename);
     madeDirs = /* @__PURE__ */ new Set();
     TEMP_NAME = /\.tmp-(\d+)-[0-9a-z]*$/;
   }
@@ -2686,6 +2707,11 @@ function blobsOf(entry) {
   const blobs = entry.outputs.flatMap((o) => o.type === "file" ? [o.blob] : []);
   return entry.stream ? [...blobs, entry.stream.blob] : blobs;
 }
+function isInput(v) {
+  if (typeof v !== "object" || v === null) return false;
+  const i = v;
+  return typeof i.path === "string" && typeof i.kind === "string" && typeof i.value === "string";
+}
 function entryFrom(e) {
   if (typeof e !== "object" || e === null) return null;
   const entry = e;
@@ -2702,9 +2728,7 @@ function entryFrom(e) {
     if (o.type === "file" && o.order !== void 0 && !(Number.isInteger(o.order) && o.order >= 0)) return null;
     if (!["file", "symlink", "dir", "absent"].includes(o.type)) return null;
   }
-  for (const i of entry.inputs) {
-    if (typeof i !== "object" || i === null || typeof i.path !== "string" || typeof i.kind !== "string" || typeof i.value !== "string") return null;
-  }
+  if (!entry.inputs.every(isInput)) return null;
   if (entry.stream) {
     const { blob, chunks } = entry.stream;
     if (!(typeof blob === "string" && HEX64.test(blob) && Array.isArray(chunks))) return null;
@@ -2717,37 +2741,37 @@ function entryFrom(e) {
 function listLocal(dir) {
   const entries = [];
   const root = (0, import_node_path7.join)(dir, "entries");
-  for (const rel of (0, import_node_fs12.readdirSync)(root, { recursive: true }).map(String)) {
+  for (const rel of (0, import_node_fs13.readdirSync)(root, { recursive: true }).map(String)) {
     if (!rel.endsWith(".json")) continue;
     const path = (0, import_node_path7.join)(root, rel);
     try {
-      const st = (0, import_node_fs12.statSync)(path);
-      const entry = parseEntry((0, import_node_fs12.readFileSync)(path, "utf8"));
-      if (entry) entries.push({ entry, lastUsedMs: st.mtimeMs, bytes: st.size, remove: () => (0, import_node_fs12.rmSync)(path, { force: true }) });
-      else (0, import_node_fs12.rmSync)(path, { force: true });
+      const st = (0, import_node_fs13.statSync)(path);
+      const entry = parseEntry((0, import_node_fs13.readFileSync)(path, "utf8"));
+      if (entry) entries.push({ entry, lastUsedMs: st.mtimeMs, bytes: st.size, remove: () => (0, import_node_fs13.rmSync)(path, { force: true }) });
+      else (0, import_node_fs13.rmSync)(path, { force: true });
     } catch {
     }
   }
   const blobs = [];
   const blobRoot = (0, import_node_path7.join)(dir, "blobs");
-  for (const rel of (0, import_node_fs12.readdirSync)(blobRoot, { recursive: true }).map(String)) {
+  for (const rel of (0, import_node_fs13.readdirSync)(blobRoot, { recursive: true }).map(String)) {
     const hash = rel.replace("/", "");
     if (!HEX64.test(hash)) continue;
     const path = (0, import_node_path7.join)(blobRoot, rel);
     try {
-      const st = (0, import_node_fs12.statSync)(path);
+      const st = (0, import_node_fs13.statSync)(path);
       blobs.push({ hash, bytes: st.size, mtimeMs: st.mtimeMs, path });
     } catch {
     }
   }
   return { entries, blobs };
 }
-var import_node_crypto2, import_node_fs12, import_node_os4, import_node_path7, HEX64, REMOTE_FILLED, LocalStore;
+var import_node_crypto2, import_node_fs13, import_node_os4, import_node_path7, HEX64, REMOTE_FILLED, LocalStore;
 var init_local = __esm({
   "src/store/local.ts"() {
     "use strict";
     import_node_crypto2 = require("node:crypto");
-    import_node_fs12 = require("node:fs");
+    import_node_fs13 = require("node:fs");
     init_fingerprint();
     init_atomic();
     import_node_os4 = require("node:os");
@@ -2760,9 +2784,9 @@ var init_local = __esm({
         this.dir = dir;
         this.writable = writable;
         this.warn = warn2;
-        (0, import_node_fs12.mkdirSync)((0, import_node_path7.join)(dir, "blobs"), { recursive: true });
-        (0, import_node_fs12.mkdirSync)((0, import_node_path7.join)(dir, "entries"), { recursive: true });
-        this.trusted = !(0, import_node_fs12.existsSync)((0, import_node_path7.join)(dir, REMOTE_FILLED));
+        (0, import_node_fs13.mkdirSync)((0, import_node_path7.join)(dir, "blobs"), { recursive: true });
+        (0, import_node_fs13.mkdirSync)((0, import_node_path7.join)(dir, "entries"), { recursive: true });
+        this.trusted = !(0, import_node_fs13.existsSync)((0, import_node_path7.join)(dir, REMOTE_FILLED));
       }
       dir;
       writable;
@@ -2777,7 +2801,7 @@ var init_local = __esm({
        * it keeps a setuid or setgid bit (src/memo/restore.ts keepsSetId). Written before the first
        * entry arrives. */
       markRemoteFilled() {
-        (0, import_node_fs12.writeFileSync)((0, import_node_path7.join)(this.dir, REMOTE_FILLED), "entries from a remote cache were written here: restores keep no setuid or setgid bit\n");
+        (0, import_node_fs13.writeFileSync)((0, import_node_path7.join)(this.dir, REMOTE_FILLED), "entries from a remote cache were written here: restores keep no setuid or setgid bit\n");
       }
       /** Says once, on stderr, that the store cannot be written and what to do; the run goes on without recording. */
       writeFailed(e) {
@@ -2805,7 +2829,7 @@ var init_local = __esm({
         const dir = this.entryDir(weak);
         let names;
         try {
-          names = (0, import_node_fs12.readdirSync)(dir).filter((n) => n.startsWith(`${weak}.`) && n.endsWith(".json"));
+          names = (0, import_node_fs13.readdirSync)(dir).filter((n) => n.startsWith(`${weak}.`) && n.endsWith(".json"));
         } catch {
           return [];
         }
@@ -2813,8 +2837,8 @@ var init_local = __esm({
         for (const name of names) {
           const path = (0, import_node_path7.join)(dir, name);
           try {
-            const entry = parseEntry((0, import_node_fs12.readFileSync)(path, "utf8"));
-            if (entry && entry.weak === weak) found.push({ entry, used: names.length > 1 ? (0, import_node_fs12.statSync)(path).mtimeMs : 0 });
+            const entry = parseEntry((0, import_node_fs13.readFileSync)(path, "utf8"));
+            if (entry && entry.weak === weak) found.push({ entry, used: names.length > 1 ? (0, import_node_fs13.statSync)(path).mtimeMs : 0 });
           } catch {
           }
         }
@@ -2832,33 +2856,33 @@ var init_local = __esm({
       async putEntryUsedAt(entry, usedAtMs) {
         await atomicWriteAsync(this.entryPath(entry), JSON.stringify(entry));
         const t = new Date(usedAtMs);
-        (0, import_node_fs12.utimesSync)(this.entryPath(entry), t, t);
+        (0, import_node_fs13.utimesSync)(this.entryPath(entry), t, t);
       }
       /** Where a blob the store holds is, for packing it; null when it holds none of that size. */
       blobFile(hash, bytes) {
         if (!HEX64.test(hash)) return null;
-        const st = (0, import_node_fs12.statSync)(this.blobPath(hash), { throwIfNoEntry: false });
+        const st = (0, import_node_fs13.statSync)(this.blobPath(hash), { throwIfNoEntry: false });
         return st?.isFile() && (bytes === void 0 || st.size === bytes) ? this.blobPath(hash) : null;
       }
       /** Moves a file that should hold the blob hash into the store, after checking it does; false when it does not. */
       adoptBlob(hash, file) {
         if (!HEX64.test(hash)) return false;
-        const data = (0, import_node_fs12.readFileSync)(file);
+        const data = (0, import_node_fs13.readFileSync)(file);
         if ((0, import_node_crypto2.createHash)("sha256").update(data).digest("hex") !== hash) return false;
-        (0, import_node_fs12.mkdirSync)((0, import_node_path7.dirname)(this.blobPath(hash)), { recursive: true });
-        (0, import_node_fs12.renameSync)(file, this.blobPath(hash));
+        (0, import_node_fs13.mkdirSync)((0, import_node_path7.dirname)(this.blobPath(hash)), { recursive: true });
+        (0, import_node_fs13.renameSync)(file, this.blobPath(hash));
         this.present.set(hash, data.length);
         return true;
       }
       async removeEntry(entry) {
         if (!this.writable) return;
-        (0, import_node_fs12.rmSync)(this.entryPath(entry), { force: true });
+        (0, import_node_fs13.rmSync)(this.entryPath(entry), { force: true });
       }
       async touchEntry(entry) {
         if (!this.writable) return;
         const now = /* @__PURE__ */ new Date();
         try {
-          (0, import_node_fs12.utimesSync)(this.entryPath(entry), now, now);
+          (0, import_node_fs13.utimesSync)(this.entryPath(entry), now, now);
         } catch {
         }
       }
@@ -2866,14 +2890,14 @@ var init_local = __esm({
         if (!HEX64.test(hash)) return null;
         let data;
         try {
-          data = (0, import_node_fs12.readFileSync)(this.blobPath(hash));
+          data = (0, import_node_fs13.readFileSync)(this.blobPath(hash));
         } catch {
           return null;
         }
         if ((0, import_node_crypto2.createHash)("sha256").update(data).digest("hex") !== hash) {
           if (this.writable) {
             try {
-              (0, import_node_fs12.rmSync)(this.blobPath(hash), { force: true });
+              (0, import_node_fs13.rmSync)(this.blobPath(hash), { force: true });
             } catch (e) {
               this.writeFailed(e);
             }
@@ -2885,7 +2909,7 @@ var init_local = __esm({
       }
       async hasBlob(hash, bytes) {
         if (this.present.get(hash) === bytes) return true;
-        const there = (0, import_node_fs12.statSync)(this.blobPath(hash), { throwIfNoEntry: false })?.size === bytes;
+        const there = (0, import_node_fs13.statSync)(this.blobPath(hash), { throwIfNoEntry: false })?.size === bytes;
         if (there) this.present.set(hash, bytes);
         return there;
       }
@@ -2906,7 +2930,7 @@ var init_local = __esm({
 // src/store/runs.ts
 function procStartOf(pid) {
   try {
-    const stat = (0, import_node_fs13.readFileSync)(`/proc/${pid}/stat`, "utf8");
+    const stat = (0, import_node_fs14.readFileSync)(`/proc/${pid}/stat`, "utf8");
     return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
   } catch {
     return null;
@@ -2922,14 +2946,14 @@ function describeOtherRun(r, root) {
 function listRuns(dir, dirsOf) {
   const runs = [];
   let unread = false;
-  for (const name of (0, import_node_fs13.readdirSync)(dir)) {
+  for (const name of (0, import_node_fs14.readdirSync)(dir)) {
     const m = LIVE.exec(name) ?? ENDED.exec(name);
     if (!m) continue;
     const key = `${m[1]}.${m[2]}.${m[3]}`;
     let dirs = dirsOf.get(key);
     if (!dirs) {
       try {
-        const parsed = JSON.parse((0, import_node_fs13.readFileSync)((0, import_node_path8.join)(dir, name), "utf8"));
+        const parsed = JSON.parse((0, import_node_fs14.readFileSync)((0, import_node_path8.join)(dir, name), "utf8"));
         dirs = Array.isArray(parsed) && parsed.every((d) => typeof d === "string") ? parsed : ["/"];
         dirsOf.set(key, dirs);
       } catch {
@@ -2944,7 +2968,7 @@ function listRuns(dir, dirsOf) {
 function endKilled(dir, r) {
   r.endMs = Date.now();
   try {
-    (0, import_node_fs13.renameSync)((0, import_node_path8.join)(dir, r.name), (0, import_node_path8.join)(dir, `${r.key}.${r.endMs}.end`));
+    (0, import_node_fs14.renameSync)((0, import_node_path8.join)(dir, r.name), (0, import_node_path8.join)(dir, `${r.key}.${r.endMs}.end`));
     return true;
   } catch {
     return false;
@@ -2964,15 +2988,15 @@ function pruneRuns(store, dirsOf = /* @__PURE__ */ new Map()) {
   }
   const firstStart = Math.min(...runs.filter((r) => r.endMs === null).map((r) => r.startMs));
   for (const r of runs) {
-    if (r.endMs !== null && r.endMs < firstStart - MARGIN_MS) (0, import_node_fs13.rmSync)((0, import_node_path8.join)(dir, `${r.key}.${r.endMs}.end`), { force: true });
+    if (r.endMs !== null && r.endMs < firstStart - MARGIN_MS) (0, import_node_fs14.rmSync)((0, import_node_path8.join)(dir, `${r.key}.${r.endMs}.end`), { force: true });
   }
   return killed;
 }
-var import_node_fs13, import_node_path8, LIVE, ENDED, MARGIN_MS, SETTLE_MS, under2, RunRegistry;
+var import_node_fs14, import_node_path8, LIVE, ENDED, MARGIN_MS, SETTLE_MS, under2, RunRegistry;
 var init_runs = __esm({
   "src/store/runs.ts"() {
     "use strict";
-    import_node_fs13 = require("node:fs");
+    import_node_fs14 = require("node:fs");
     import_node_path8 = require("node:path");
     init_atomic();
     LIVE = /^(\d+)\.(\d+)\.(\d+)$/;
@@ -3007,7 +3031,7 @@ var init_runs = __esm({
       /** Registers this process as a run that may write dirs; throws when the store cannot be written. */
       static open(store, dirs) {
         const r = new _RunRegistry(store, dirs);
-        (0, import_node_fs13.mkdirSync)(r.dir, { recursive: true });
+        (0, import_node_fs14.mkdirSync)(r.dir, { recursive: true });
         atomicWrite((0, import_node_path8.join)(r.dir, r.key), JSON.stringify(dirs));
         r.killed.push(...pruneRuns(store, r.dirsOf));
         return r;
@@ -3034,7 +3058,7 @@ var init_runs = __esm({
         if (this.closed) return;
         this.closed = true;
         try {
-          (0, import_node_fs13.renameSync)((0, import_node_path8.join)(this.dir, this.key), (0, import_node_path8.join)(this.dir, `${this.key}.${Date.now()}.end`));
+          (0, import_node_fs14.renameSync)((0, import_node_path8.join)(this.dir, this.key), (0, import_node_path8.join)(this.dir, `${this.key}.${Date.now()}.end`));
           pruneRuns(this.store, this.dirsOf);
         } catch {
         }
@@ -3044,7 +3068,7 @@ var init_runs = __esm({
         return this.startMs;
       }
       refresh() {
-        const st = (0, import_node_fs13.statSync)(this.dir, { bigint: true });
+        const st = (0, import_node_fs14.statSync)(this.dir, { bigint: true });
         if (st.mtimeNs === this.listedNs && this.settled) return;
         this.listedNs = st.mtimeNs;
         this.settled = Date.now() - Number(st.mtimeNs / 1000000n) > SETTLE_MS;
@@ -3068,7 +3092,7 @@ function pidAlive(pid) {
 }
 function subdirs(dir) {
   try {
-    return (0, import_node_fs14.readdirSync)(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => (0, import_node_path9.join)(dir, d.name));
+    return (0, import_node_fs15.readdirSync)(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => (0, import_node_path9.join)(dir, d.name));
   } catch {
     return [];
   }
@@ -3080,7 +3104,7 @@ function sweepTemps(store, now = Date.now(), alive = pidAlive) {
   for (const dir of dirs) {
     let names;
     try {
-      names = (0, import_node_fs14.readdirSync)(dir);
+      names = (0, import_node_fs15.readdirSync)(dir);
     } catch {
       continue;
     }
@@ -3091,8 +3115,8 @@ function sweepTemps(store, now = Date.now(), alive = pidAlive) {
       if (!aliveOf.has(pid)) aliveOf.set(pid, alive(pid));
       const path = (0, import_node_path9.join)(dir, name);
       try {
-        if (aliveOf.get(pid) && now - (0, import_node_fs14.statSync)(path).mtimeMs < ABANDONED_MS) continue;
-        (0, import_node_fs14.rmSync)(path);
+        if (aliveOf.get(pid) && now - (0, import_node_fs15.statSync)(path).mtimeMs < ABANDONED_MS) continue;
+        (0, import_node_fs15.rmSync)(path);
         removed++;
       } catch {
       }
@@ -3100,11 +3124,11 @@ function sweepTemps(store, now = Date.now(), alive = pidAlive) {
   }
   return removed;
 }
-var import_node_fs14, import_node_path9, ABANDONED_MS;
+var import_node_fs15, import_node_path9, ABANDONED_MS;
 var init_temps = __esm({
   "src/store/temps.ts"() {
     "use strict";
-    import_node_fs14 = require("node:fs");
+    import_node_fs15 = require("node:fs");
     import_node_path9 = require("node:path");
     init_atomic();
     ABANDONED_MS = 60 * 60 * 1e3;
@@ -3158,15 +3182,15 @@ function collectGarbage(dir, maxBytes, now = Date.now()) {
   for (const b of blobs) {
     if (refs.has(b.hash)) continue;
     if (now - b.mtimeMs < GRACE_MS) bytesAfter += b.bytes;
-    else (0, import_node_fs15.rmSync)(b.path, { force: true });
+    else (0, import_node_fs16.rmSync)(b.path, { force: true });
   }
   return { entriesBefore: entries.length, entriesRemoved: removed, bytesBefore, bytesAfter, tempsRemoved };
 }
-var import_node_fs15, GRACE_MS;
+var import_node_fs16, GRACE_MS;
 var init_gc = __esm({
   "src/store/gc.ts"() {
     "use strict";
-    import_node_fs15 = require("node:fs");
+    import_node_fs16 = require("node:fs");
     init_local();
     init_runs();
     init_temps();
@@ -3369,11 +3393,11 @@ function vet(entry, roots, blobs) {
     if (!["file", "dir", "symlink", "absent"].includes(o.type)) throw new RestoreError(`the entry leaves ${o.path} as a ${String(o.type)}`);
   }
 }
-var import_node_fs17, RestoreError, SET_ID, parentOf2, Dirs, WalkError, Restorer;
+var import_node_fs18, RestoreError, SET_ID, parentOf2, Dirs, WalkError, Restorer;
 var init_restore = __esm({
   "src/memo/restore.ts"() {
     "use strict";
-    import_node_fs17 = require("node:fs");
+    import_node_fs18 = require("node:fs");
     init_store();
     init_paths();
     init_safe_fs();
@@ -3408,7 +3432,7 @@ var init_restore = __esm({
           if (!(e instanceof SafeFsError) || e.code !== "ENOENT") throw e;
           if (!create) throw new WalkError("ENOENT", dir);
         }
-        (0, import_node_fs17.mkdirSync)(dir, { recursive: true });
+        (0, import_node_fs18.mkdirSync)(dir, { recursive: true });
         return this.fs.openDir(dir);
       }
       /** dir's fd, walked from the nearest directory on the way already open */
@@ -3521,8 +3545,8 @@ var init_restore = __esm({
         for (const dir of removes) {
           let names;
           try {
-            if (!(0, import_node_fs17.lstatSync)(dir).isDirectory()) continue;
-            names = (0, import_node_fs17.readdirSync)(dir);
+            if (!(0, import_node_fs18.lstatSync)(dir).isDirectory()) continue;
+            names = (0, import_node_fs18.readdirSync)(dir);
           } catch {
             continue;
           }
@@ -3631,14 +3655,14 @@ function jobserverOf(env) {
 }
 function sizeAt(path) {
   try {
-    return (0, import_node_fs18.statSync)(path).size;
+    return (0, import_node_fs19.statSync)(path).size;
   } catch {
     return null;
   }
 }
 function identityAt(path) {
   try {
-    const st = (0, import_node_fs18.statSync)(path, { bigint: true });
+    const st = (0, import_node_fs19.statSync)(path, { bigint: true });
     return ((st.dev << 40n ^ st.ino ^ 1n) & 0xffffffffffffffffn).toString(16);
   } catch {
     return null;
@@ -3759,24 +3783,24 @@ function statusField(status, name) {
 function commandAttrs() {
   const attrs = { fds: [], fdsUnknown: false, ns: "", sigign: "0".repeat(16), sigblk: "0".repeat(16) };
   try {
-    const status = (0, import_node_fs18.readFileSync)("/proc/self/status", "utf8");
+    const status = (0, import_node_fs19.readFileSync)("/proc/self/status", "utf8");
     attrs.uid = statusField(status, "Uid");
     attrs.gid = statusField(status, "Gid");
     attrs.groups = statusField(status, "Groups");
     attrs.affinity = statusField(status, "Cpus_allowed_list");
-    const stat = (0, import_node_fs18.readFileSync)("/proc/self/stat", "utf8");
+    const stat = (0, import_node_fs19.readFileSync)("/proc/self/stat", "utf8");
     attrs.ctty = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[4] === "0" ? "no" : "yes";
-    const limits = (0, import_node_fs18.readFileSync)("/proc/self/limits", "utf8").split("\n").slice(1).filter((l) => l.trim());
+    const limits = (0, import_node_fs19.readFileSync)("/proc/self/limits", "utf8").split("\n").slice(1).filter((l) => l.trim());
     attrs.rlimits = limits.map((l) => l.slice(26).trim().split(/\s+/).slice(0, 2).map((v) => v === "unlimited" ? "inf" : v).join(":")).join(",");
   } catch {
   }
   return attrs;
 }
-var import_node_fs18, KEYED, OBSERVED, JOBSERVER_VARS, UNSEEN, MAX_SEEKS;
+var import_node_fs19, KEYED, OBSERVED, JOBSERVER_VARS, UNSEEN, MAX_SEEKS;
 var init_attributes = __esm({
   "src/memo/attributes.ts"() {
     "use strict";
-    import_node_fs18 = require("node:fs");
+    import_node_fs19 = require("node:fs");
     KEYED = {
       uid: "user ids",
       gid: "group ids",
@@ -3827,19 +3851,11 @@ var init_snapshots = __esm({
 });
 
 // src/memo/pipe-stdin.ts
-function fdFlags(pid, fd) {
-  try {
-    const flags = /^flags:\s*([0-7]+)/m.exec((0, import_node_fs19.readFileSync)(`/proc/${pid}/fdinfo/${fd}`, "utf8"))?.[1];
-    return flags === void 0 ? null : parseInt(flags, 8);
-  } catch {
-    return null;
-  }
-}
 function otherHolder(id, pid, pids) {
   for (const other of pids) {
     let fds;
     try {
-      fds = (0, import_node_fs19.readdirSync)(`/proc/${other}/fd`);
+      fds = (0, import_node_fs20.readdirSync)(`/proc/${other}/fd`);
     } catch {
       continue;
     }
@@ -3847,21 +3863,21 @@ function otherHolder(id, pid, pids) {
       if (identityAt(`/proc/${other}/fd/${fd}`) !== id) continue;
       const flags = fdFlags(other, fd);
       if (flags === null) return `process ${other} holds it (fd ${fd}) in a way that cannot be read`;
-      if ((flags & 3) !== import_node_fs19.constants.O_RDONLY) return `process ${other} can still write into it (fd ${fd})`;
+      if ((flags & 3) !== import_node_fs20.constants.O_RDONLY) return `process ${other} can still write into it (fd ${fd})`;
       if (other !== pid) return `process ${other} reads it too (fd ${fd})`;
     }
   }
   return null;
 }
 function drain(path) {
-  const fd = (0, import_node_fs19.openSync)(path, import_node_fs19.constants.O_RDONLY | import_node_fs19.constants.O_NONBLOCK);
+  const fd = (0, import_node_fs20.openSync)(path, import_node_fs20.constants.O_RDONLY | import_node_fs20.constants.O_NONBLOCK);
   const parts = [];
   try {
     for (let total = 0; total <= MAX_BYTES; ) {
       const buf = Buffer.alloc(65536);
       let n;
       try {
-        n = (0, import_node_fs19.readSync)(fd, buf, 0, buf.length, null);
+        n = (0, import_node_fs20.readSync)(fd, buf, 0, buf.length, null);
       } catch (e) {
         if (e.code !== "EAGAIN") throw e;
         putBack(path, parts);
@@ -3874,26 +3890,26 @@ function drain(path) {
     putBack(path, parts);
     return null;
   } finally {
-    (0, import_node_fs19.closeSync)(fd);
+    (0, import_node_fs20.closeSync)(fd);
   }
 }
 function putBack(path, parts) {
   if (!parts.length) return;
-  const fd = (0, import_node_fs19.openSync)(path, import_node_fs19.constants.O_WRONLY | import_node_fs19.constants.O_NONBLOCK);
+  const fd = (0, import_node_fs20.openSync)(path, import_node_fs20.constants.O_WRONLY | import_node_fs20.constants.O_NONBLOCK);
   try {
     const all = Buffer.concat(parts);
-    for (let off = 0; off < all.length; ) off += (0, import_node_fs19.writeSync)(fd, all, off);
+    for (let off = 0; off < all.length; ) off += (0, import_node_fs20.writeSync)(fd, all, off);
   } finally {
-    (0, import_node_fs19.closeSync)(fd);
+    (0, import_node_fs20.closeSync)(fd);
   }
 }
 function capturePipeStdin(pid, stdinId, pids) {
   const path = `/proc/${pid}/fd/0`;
   try {
-    if (!(0, import_node_fs19.readlinkSync)(path).startsWith("pipe:[")) return "its stdin is a named pipe, which any process may open and write";
+    if (!(0, import_node_fs20.readlinkSync)(path).startsWith("pipe:[")) return "its stdin is a named pipe, which any process may open and write";
     if (identityAt(path) !== stdinId) return "its stdin changed after its exec began";
-    const flags = fdFlags(pid, "0");
-    if (flags === null || (flags & import_node_fs19.constants.O_DIRECT) !== 0) return "its stdin is a pipe in packet mode (O_DIRECT)";
+    const flags = fdFlags(pid, 0);
+    if (flags === null || (flags & import_node_fs20.constants.O_DIRECT) !== 0) return "its stdin is a pipe in packet mode (O_DIRECT)";
     const holder = otherHolder(stdinId, pid, pids);
     if (holder) return `its stdin is a pipe that ${holder}`;
     const parts = drain(path);
@@ -3905,12 +3921,13 @@ function capturePipeStdin(pid, stdinId, pids) {
     return `its stdin (a pipe) could not be read ahead (${e.code ?? e.message})`;
   }
 }
-var import_node_fs19, MAX_BYTES;
+var import_node_fs20, MAX_BYTES;
 var init_pipe_stdin = __esm({
   "src/memo/pipe-stdin.ts"() {
     "use strict";
-    import_node_fs19 = require("node:fs");
+    import_node_fs20 = require("node:fs");
     init_fingerprint();
+    init_trace();
     init_attributes();
     MAX_BYTES = 1 << 20;
   }
@@ -3919,7 +3936,7 @@ var init_pipe_stdin = __esm({
 // src/memo/context.ts
 function bytesIfStill(path, blob) {
   try {
-    const data = (0, import_node_fs20.readFileSync)(path);
+    const data = (0, import_node_fs21.readFileSync)(path);
     return sha256(data) === blob ? data : null;
   } catch {
     return null;
@@ -3958,11 +3975,11 @@ function contextDifference(entry, env) {
   }
   return null;
 }
-var import_node_fs20, same, ContextSearch, CONTEXT_NAMES, NAME_PREFIX, MAX_SCRIPT_BYTES;
+var import_node_fs21, same, ContextSearch, CONTEXT_NAMES, NAME_PREFIX, MAX_SCRIPT_BYTES;
 var init_context = __esm({
   "src/memo/context.ts"() {
     "use strict";
-    import_node_fs20 = require("node:fs");
+    import_node_fs21 = require("node:fs");
     init_fingerprint();
     same = (a, b) => a.name === b.name && a.value === b.value;
     ContextSearch = class {
@@ -4097,9 +4114,9 @@ var init_context = __esm({
         if (known) return known;
         let names = [];
         try {
-          const st = (0, import_node_fs20.statSync)(path, { throwIfNoEntry: false });
+          const st = (0, import_node_fs21.statSync)(path, { throwIfNoEntry: false });
           if (st?.isFile() && st.size <= MAX_SCRIPT_BYTES) {
-            const data = (0, import_node_fs20.readFileSync)(path);
+            const data = (0, import_node_fs21.readFileSync)(path);
             if (sha256(data) === digest) {
               names = data.includes(NAME_PREFIX) ? CONTEXT_NAMES.filter((n) => data.includes(n)) : [];
             }
@@ -4151,11 +4168,11 @@ function racyWindow2(s) {
 function sameFile(seen, st) {
   return st.isFile() && st.ino === seen.ino && st.dev === seen.dev && Number(st.size) === seen.size && st.mtimeNs === seen.mtimeNs && st.ctimeNs === seen.ctimeNs;
 }
-var import_node_fs21, import_node_crypto3, RACY_FINE_NS2, RACY_COARSE_NS2, CLOCK_SLACK_NS, PIN_MAX, Pins;
+var import_node_fs22, import_node_crypto3, RACY_FINE_NS2, RACY_COARSE_NS2, CLOCK_SLACK_NS, PIN_MAX, Pins;
 var init_pins = __esm({
   "src/memo/pins.ts"() {
     "use strict";
-    import_node_fs21 = require("node:fs");
+    import_node_fs22 = require("node:fs");
     import_node_crypto3 = require("node:crypto");
     init_observe();
     RACY_FINE_NS2 = 20000000n;
@@ -4244,20 +4261,20 @@ var init_pins = __esm({
       hash(path, seen, key) {
         let fd;
         try {
-          fd = (0, import_node_fs21.openSync)(path, import_node_fs21.constants.O_RDONLY | import_node_fs21.constants.O_NONBLOCK);
+          fd = (0, import_node_fs22.openSync)(path, import_node_fs22.constants.O_RDONLY | import_node_fs22.constants.O_NONBLOCK);
         } catch {
           return null;
         }
         try {
-          const before = (0, import_node_fs21.fstatSync)(fd, { bigint: true });
+          const before = (0, import_node_fs22.fstatSync)(fd, { bigint: true });
           if (!sameFile(seen, before)) return null;
           let digest = this.hasher.cached(path, before);
           if (digest === void 0) {
             const h = (0, import_node_crypto3.createHash)("sha256");
             const buf = Buffer.allocUnsafe(Math.min(1 << 20, seen.size + 1));
-            for (let n; (n = (0, import_node_fs21.readSync)(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+            for (let n; (n = (0, import_node_fs22.readSync)(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
             digest = h.digest("hex");
-            if (!sameFile(seen, (0, import_node_fs21.fstatSync)(fd, { bigint: true }))) return null;
+            if (!sameFile(seen, (0, import_node_fs22.fstatSync)(fd, { bigint: true }))) return null;
           }
           const now = BigInt(Date.now()) * 1000000n;
           const window = racyWindow2(seen);
@@ -4269,7 +4286,7 @@ var init_pins = __esm({
         } catch {
           return null;
         } finally {
-          (0, import_node_fs21.closeSync)(fd);
+          (0, import_node_fs22.closeSync)(fd);
         }
       }
     };
@@ -4311,7 +4328,7 @@ function statKey(path, nofollow) {
 }
 function lstatType(path) {
   try {
-    const st = (0, import_node_fs22.lstatSync)(path, { throwIfNoEntry: false });
+    const st = (0, import_node_fs23.lstatSync)(path, { throwIfNoEntry: false });
     return st ? typeOfMode(st.mode) : void 0;
   } catch {
     return void 0;
@@ -4356,11 +4373,11 @@ function uniquePairs(pairs) {
     return true;
   });
 }
-var import_node_fs22, import_node_path12, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, STORED2, TYPE_BITS, OPENS_FOR_WRITING, STRUCTURAL, SAVED_FD_MIN, SEEN_STDIN, MemoEngine;
+var import_node_fs23, import_node_path12, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, STORED2, TYPE_BITS, OPENS_FOR_WRITING, STRUCTURAL, SAVED_FD_MIN, SEEN_STDIN, MemoEngine;
 var init_engine = __esm({
   "src/memo/engine.ts"() {
     "use strict";
-    import_node_fs22 = require("node:fs");
+    import_node_fs23 = require("node:fs");
     import_node_path12 = require("node:path");
     init_fingerprint();
     init_observe();
@@ -4872,7 +4889,7 @@ var init_engine = __esm({
       hardLinks(outputs, inputs) {
         const names = /* @__PURE__ */ new Map();
         const key = (path) => {
-          const st = (0, import_node_fs22.lstatSync)(path, { throwIfNoEntry: false });
+          const st = (0, import_node_fs23.lstatSync)(path, { throwIfNoEntry: false });
           return st?.isFile() ? { id: `${st.dev}:${st.ino}`, links: st.nlink } : null;
         };
         const counts = /* @__PURE__ */ new Map();
@@ -4907,7 +4924,7 @@ var init_engine = __esm({
         const mtimes = /* @__PURE__ */ new Map();
         for (const o of outputs) {
           if (o.type !== "file") continue;
-          const st = (0, import_node_fs22.lstatSync)(this.opts.roots.load(o.path), { bigint: true, throwIfNoEntry: false });
+          const st = (0, import_node_fs23.lstatSync)(this.opts.roots.load(o.path), { bigint: true, throwIfNoEntry: false });
           if (st?.isFile()) mtimes.set(o.path, st.mtimeNs);
         }
         if (mtimes.size < 2) return;
@@ -4917,10 +4934,10 @@ var init_engine = __esm({
       /** A path's state now, the blob of a file stored (or found stored); a null state when it cannot be told. */
       stateNow(path) {
         try {
-          const st = (0, import_node_fs22.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
+          const st = (0, import_node_fs23.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
           if (!st) return { state: { path, type: "absent" }, stored: STORED2 };
           const mode = Number(st.mode) & 4095;
-          if (st.isSymbolicLink()) return { state: { path, type: "symlink", target: (0, import_node_fs22.readlinkSync)(path) }, stored: STORED2 };
+          if (st.isSymbolicLink()) return { state: { path, type: "symlink", target: (0, import_node_fs23.readlinkSync)(path) }, stored: STORED2 };
           if (st.isDirectory()) return { state: { path, type: "dir", mode }, stored: STORED2 };
           if (!st.isFile()) return { state: null, stored: STORED2 };
           const size = Number(st.size);
@@ -5049,14 +5066,14 @@ var init_engine = __esm({
         if (known === void 0) {
           known = null;
           try {
-            const fd = (0, import_node_fs22.openSync)(exe, "r");
+            const fd = (0, import_node_fs23.openSync)(exe, "r");
             try {
               const head = Buffer.alloc(256);
-              const line = head.subarray(0, (0, import_node_fs22.readSync)(fd, head, 0, head.length, 0)).toString("latin1").split("\n")[0];
+              const line = head.subarray(0, (0, import_node_fs23.readSync)(fd, head, 0, head.length, 0)).toString("latin1").split("\n")[0];
               const words = line.startsWith("#!") ? line.slice(2).trim().split(/\s+/) : [];
               known = ((0, import_node_path12.basename)(words[0] ?? "") === "env" ? words.find((w, i) => i > 0 && !w.startsWith("-")) : words[0]) ?? null;
             } finally {
-              (0, import_node_fs22.closeSync)(fd);
+              (0, import_node_fs23.closeSync)(fd);
             }
           } catch {
           }
@@ -5251,7 +5268,7 @@ var init_engine = __esm({
         for (const path of paths.sort()) {
           const noEffect = createdHere.has(path) && removedHere.has(path);
           if (!this.opts.roots.allows(path)) {
-            if (noEffect && !(0, import_node_fs22.lstatSync)(path, { throwIfNoEntry: false })) continue;
+            if (noEffect && !(0, import_node_fs23.lstatSync)(path, { throwIfNoEntry: false })) continue;
             return `it writes ${path}, outside the root`;
           }
           let state;
@@ -5316,7 +5333,7 @@ __export(explain_command_exports, {
 function stdioKind(fd) {
   try {
     if ((0, import_node_tty.isatty)(fd)) return "tty";
-    const st = (0, import_node_fs25.fstatSync)(fd);
+    const st = (0, import_node_fs26.fstatSync)(fd);
     if (st.isFIFO()) return "pipe";
     if (st.isSocket()) return "socket";
     if (st.isFile()) return "file";
@@ -5365,11 +5382,11 @@ ${EXPLAIN_USAGE}`);
   process.stdout.write("(children are judged against the files as they are now, before anything runs)\n");
   return 0;
 }
-var import_node_fs25, import_node_path15, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
+var import_node_fs26, import_node_path15, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
 var init_explain_command = __esm({
   "src/cli/explain-command.ts"() {
     "use strict";
-    import_node_fs25 = require("node:fs");
+    import_node_fs26 = require("node:fs");
     import_node_path15 = require("node:path");
     import_node_tty = require("node:tty");
     init_fingerprint();
@@ -5430,7 +5447,7 @@ init_args();
 init_common();
 
 // src/cli/gc-command.ts
-var import_node_fs16 = require("node:fs");
+var import_node_fs17 = require("node:fs");
 var import_node_path10 = require("node:path");
 init_store();
 init_args();
@@ -5445,7 +5462,7 @@ ${GC_USAGE}`);
   const max = parseSize(size);
   if (max === null) throw new UsageError(`--max-size "${size}" is not a size: write it like 500M, 5G or 1048576`);
   const dir = (0, import_node_path10.resolve)(String(options.get("store") ?? defaultStoreDir()));
-  if (!(0, import_node_fs16.existsSync)(dir)) {
+  if (!(0, import_node_fs17.existsSync)(dir)) {
     process.stderr.write(`processcache: no store at ${dir}: nothing to collect
 `);
     return 0;
@@ -5460,7 +5477,7 @@ ${GC_USAGE}`);
 
 // src/cli/run-command.ts
 var import_node_child_process2 = require("node:child_process");
-var import_node_fs23 = require("node:fs");
+var import_node_fs24 = require("node:fs");
 var import_node_os6 = require("node:os");
 var import_node_path13 = require("node:path");
 init_fingerprint();
@@ -5493,8 +5510,8 @@ function writableInherited(fds) {
   return fds.flatMap((fd) => {
     if (jobserver.has(fd)) return [];
     try {
-      const flags = parseInt(/^flags:\s*([0-7]+)/m.exec((0, import_node_fs23.readFileSync)(`/proc/self/fdinfo/${fd}`, "utf8"))?.[1] ?? "0", 8);
-      const st = (0, import_node_fs23.fstatSync)(fd);
+      const flags = fdFlags("self", fd) ?? 0;
+      const st = (0, import_node_fs24.fstatSync)(fd);
       const what = st.isFIFO() ? "a pipe" : st.isSocket() ? "a socket" : (flags & 3) === 2 ? "open for reading and writing" : null;
       return what ? [`fd ${fd} (${what})`] : [];
     } catch {
@@ -5555,12 +5572,12 @@ ${RUN_USAGE}`);
   }
   const storeDir = (0, import_node_path13.resolve)(cwd, String(options.get("store") ?? defaultStoreDir()));
   const root = (0, import_node_path13.resolve)(cwd, String(options.get("root") ?? cwd));
-  if (!(0, import_node_fs23.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
+  if (!(0, import_node_fs24.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
   const minDurationMs = nonNegativeInt(options.get("min-duration-ms"), "min-duration-ms", 3);
   const ignoreEnv = ignoredEnv(lists.get("ignore-env"), forcedEnv(lists.get("env-input")));
   let store;
   try {
-    (0, import_node_fs23.mkdirSync)(storeDir, { recursive: true });
+    (0, import_node_fs24.mkdirSync)(storeDir, { recursive: true });
     store = new LocalStore(storeDir, !options.has("read-only"), warn);
   } catch (e) {
     warn(`the store at ${storeDir} cannot be used (${e.message}); running without the cache`);
@@ -5620,7 +5637,7 @@ ${RUN_USAGE}`);
   const statsPath = options.get("stats-json");
   if (typeof statsPath === "string") {
     try {
-      (0, import_node_fs23.writeFileSync)(statsPath, `${JSON.stringify(stats, null, 1)}
+      (0, import_node_fs24.writeFileSync)(statsPath, `${JSON.stringify(stats, null, 1)}
 `);
     } catch (e) {
       warn(`could not write ${statsPath}: ${e.message}`);
@@ -5630,7 +5647,7 @@ ${RUN_USAGE}`);
 }
 
 // src/cli/trace-command.ts
-var import_node_fs24 = require("node:fs");
+var import_node_fs25 = require("node:fs");
 var import_node_path14 = require("node:path");
 init_trace();
 init_args();
@@ -5644,7 +5661,7 @@ ${TRACE_USAGE}`);
   for (const w of [...builder.errors, ...warnings]) process.stderr.write(`processcache: warning: ${w}
 `);
   try {
-    (0, import_node_fs24.writeFileSync)(out, `${JSON.stringify(trace, null, 1)}
+    (0, import_node_fs25.writeFileSync)(out, `${JSON.stringify(trace, null, 1)}
 `);
   } catch (e) {
     process.stderr.write(`processcache: warning: could not write the trace to ${out}: ${e.message}

@@ -624,7 +624,8 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         answer_query(&bufs, tid, pid, row, args);
         return 0;
     case CL_RENAME:
-        s->rename_dest = rename_dest(tid, row, args);
+        /* RENAME_NOREPLACE (mv's first try) succeeds only where nothing stood: no need to look */
+        s->rename_dest = row->extra != NOARG && (args[row->extra] & RENAME_NOREPLACE) ? PCT_DEST_UNKNOWN : rename_dest(tid, row, args);
         return 1;
     case CL_EXEC: {
         char *p = take_pending_path(s);

@@ -20554,6 +20554,11 @@ function blobsOf(entry) {
   const blobs = entry.outputs.flatMap((o) => o.type === "file" ? [o.blob] : []);
   return entry.stream ? [...blobs, entry.stream.blob] : blobs;
 }
+function isInput(v) {
+  if (typeof v !== "object" || v === null) return false;
+  const i = v;
+  return typeof i.path === "string" && typeof i.kind === "string" && typeof i.value === "string";
+}
 function entryFrom(e) {
   if (typeof e !== "object" || e === null) return null;
   const entry = e;
@@ -20570,9 +20575,7 @@ function entryFrom(e) {
     if (o.type === "file" && o.order !== void 0 && !(Number.isInteger(o.order) && o.order >= 0)) return null;
     if (!["file", "symlink", "dir", "absent"].includes(o.type)) return null;
   }
-  for (const i of entry.inputs) {
-    if (typeof i !== "object" || i === null || typeof i.path !== "string" || typeof i.kind !== "string" || typeof i.value !== "string") return null;
-  }
+  if (!entry.inputs.every(isInput)) return null;
   if (entry.stream) {
     const { blob, chunks } = entry.stream;
     if (!(typeof blob === "string" && HEX64.test(blob) && Array.isArray(chunks))) return null;
@@ -20776,9 +20779,6 @@ var HEX642 = /^[0-9a-f]{64}$/;
 function isRecord(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
-function isInput(v) {
-  return isRecord(v) && typeof v.path === "string" && typeof v.kind === "string" && typeof v.value === "string";
-}
 function resolveInputs(refs, table) {
   if (!Array.isArray(refs)) return null;
   const inputs = [];
@@ -20802,8 +20802,9 @@ function parseSegment(text, limits = DEFAULT_LIMITS) {
     return "its createdAt, packs, blobs, inputs or entries are missing or malformed";
   }
   if (raw.entries.length > limits.maxEntries) return `it lists ${raw.entries.length} entries, over the ${limits.maxEntries} bound`;
-  const table = raw.inputs;
-  if (!table.every(isInput)) return "its input table holds a malformed input";
+  const rows = raw.inputs;
+  if (!rows.every(isInput)) return "its input table holds a malformed input";
+  const table = rows;
   const packs = {};
   for (const [id, bytes] of Object.entries(raw.packs)) {
     if (!PACK_ID.test(id) || !Number.isSafeInteger(bytes) || bytes < 0) return `pack ${id.slice(0, 40)} is malformed`;

@@ -1,11 +1,11 @@
 import { spawnSync, type StdioOptions } from 'node:child_process';
-import { existsSync, fstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, fstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FileHasher, readStatCache } from '../fingerprint/index.js';
 import { MemoEngine, Roots, type MemoStats } from '../memo/index.js';
 import { atomicWrite, defaultStoreDir, describeOtherRun, LocalStore, RunRegistry, sweepTemps } from '../store/index.js';
-import { callerLaunch, exitCodeOf, resolveProgram, traceCommand, TraceBuilder, TraceError, xattrsValue } from '../trace/index.js';
+import { callerLaunch, exitCodeOf, fdFlags, resolveProgram, traceCommand, TraceBuilder, TraceError, xattrsValue } from '../trace/index.js';
 import { parseArgs, UsageError } from './args.js';
 import { CWD_GONE, forcedEnv, formatBytes, ignoredEnv, notUtf8, VERSION, workingDir } from './common.js';
 
@@ -43,7 +43,7 @@ function writableInherited(fds: number[]): string[] {
   return fds.flatMap((fd) => {
     if (jobserver.has(fd)) return [];
     try {
-      const flags = parseInt(/^flags:\s*([0-7]+)/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))?.[1] ?? '0', 8);
+      const flags = fdFlags('self', fd) ?? 0;
       const st = fstatSync(fd);
       const what = st.isFIFO() ? 'a pipe' : st.isSocket() ? 'a socket' : (flags & 3) === 2 ? 'open for reading and writing' : null;
       return what ? [`fd ${fd} (${what})`] : [];

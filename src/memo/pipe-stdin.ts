@@ -3,24 +3,15 @@
 // deliver is in its buffer. The bytes are taken out and put back while the reader waits at its
 // exec, and their hash keys the reader like any input: a stage of a pipeline is then reused on its
 // own, not only as part of the script that made the pipe.
-import { closeSync, constants, openSync, readdirSync, readFileSync, readlinkSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, readdirSync, readlinkSync, readSync, writeSync } from 'node:fs';
 import { sha256 } from '../fingerprint/index.js';
+import { fdFlags } from '../trace/index.js';
 import { identityAt } from './attributes.js';
 
 export interface PipeStdin {
   /** the pipe, as the tracer names open files (native/paths.c identity_text) */
   id: string;
   sha256: string;
-}
-
-/** An fd's open flags, from /proc/PID/fdinfo/FD; null when they cannot be read. */
-function fdFlags(pid: number, fd: string): number | null {
-  try {
-    const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'))?.[1];
-    return flags === undefined ? null : parseInt(flags, 8);
-  } catch {
-    return null;
-  }
 }
 
 /** Why another traced process could still change what the pipe delivers to pid, or null. */
@@ -98,7 +89,7 @@ export function capturePipeStdin(pid: number, stdinId: string, pids: Iterable<nu
     if (!readlinkSync(path).startsWith('pipe:[')) return 'its stdin is a named pipe, which any process may open and write';
     if (identityAt(path) !== stdinId) return 'its stdin changed after its exec began';
     // packet mode: a read takes one write's bytes, and one write back would merge them
-    const flags = fdFlags(pid, '0');
+    const flags = fdFlags(pid, 0);
     if (flags === null || (flags & constants.O_DIRECT) !== 0) return 'its stdin is a pipe in packet mode (O_DIRECT)';
     const holder = otherHolder(stdinId, pid, pids);
     if (holder) return `its stdin is a pipe that ${holder}`;

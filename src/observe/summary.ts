@@ -59,8 +59,7 @@ class PathStates {
     const read = !this.changed.has(path); // else the subtree made what it moves: no input
     // what it moved keeps its inode: its type, mode and other names are the destination's now
     if (read) this.input({ path, kind: 'stat', type: 'file', mode: -1, uid: -1, gid: -1, nlink: 1, nofollow: true, readAt: to });
-    // the moved file keeps its xattrs; a restore writes a new one, without
-    if (read) this.input({ path, kind: 'xattrs', nofollow: true, known: NO_XATTRS });
+    if (read) this.mustHaveNoXattrs(path); // the moved file keeps them
     this.output(path, { path, kind: 'content', movedTo: to }, true);
     this.output(to, null);
     if (read) this.movedTo.add(to);
@@ -96,6 +95,12 @@ class PathStates {
     known.mtimeNs ??= spec.mtimeNs;
   }
 
+  /** A file that was there and that the subtree changed in place: it keeps its extended
+   * attributes (an ACL), and a restore, which writes a new file, would not, so it must have none. */
+  private mustHaveNoXattrs(path: string): void {
+    this.input({ path, kind: 'xattrs', nofollow: true, known: NO_XATTRS });
+  }
+
   /** A symlink on the way to an access: where it leads is an input. */
   through(link: string): void {
     this.input({ path: link, kind: 'link' });
@@ -117,9 +122,8 @@ class PathStates {
       if (this.readFirst.has(path) && !ownPrior) this.lose(`it reads ${path} and then changes it, before what it read could be hashed`);
       if (this.walked.has(path)) this.lose(`it goes through the symlink ${path} and then changes it`);
       if (prior) this.input(prior); // what the change itself depended on is no earlier read
-      // a file that was there keeps its extended attributes (an ACL) through a write, a chmod or
-      // an append, and a restore's new file would not: it must have had none
-      if (prior && (prior.kind === 'stat' || prior.kind === 'content') && !removes) this.input({ path, kind: 'xattrs', nofollow: true, known: NO_XATTRS });
+      // a file that was there keeps them through a write, a chmod or an append
+      if (prior && (prior.kind === 'stat' || prior.kind === 'content') && !removes) this.mustHaveNoXattrs(path);
       if (prior?.kind === 'content' && prior.prefix !== undefined) this.appendedTo.add(path);
     } else if (this.appendedTo.has(path)) {
       this.lose(`it appends to ${path} and then changes it otherwise: what it held before is lost`);

@@ -8,6 +8,7 @@ import { atomicWriteAsync } from './atomic.js';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Entry, Store, StoredEntry, StoreIndex } from './types.js';
+import type { Input } from '../observe/index.js';
 
 export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.PROCESSCACHE_STORE) return env.PROCESSCACHE_STORE;
@@ -36,6 +37,13 @@ export function blobsOf(entry: Entry): string[] {
   return entry.stream ? [...blobs, entry.stream.blob] : blobs;
 }
 
+/** An input as entries keep it: its path, kind and value at least (a manifest is untrusted). */
+export function isInput(v: unknown): v is Input {
+  if (typeof v !== 'object' || v === null) return false;
+  const i = v as Partial<Input>;
+  return typeof i.path === 'string' && typeof i.kind === 'string' && typeof i.value === 'string';
+}
+
 /** parseEntry() on a value already parsed (an entry inside a remote index segment). */
 export function entryFrom(e: unknown): Entry | null {
   if (typeof e !== 'object' || e === null) return null;
@@ -54,9 +62,7 @@ export function entryFrom(e: unknown): Entry | null {
     if (o.type === 'file' && o.order !== undefined && !(Number.isInteger(o.order) && o.order >= 0)) return null;
     if (!['file', 'symlink', 'dir', 'absent'].includes(o.type)) return null;
   }
-  for (const i of entry.inputs) {
-    if (typeof i !== 'object' || i === null || typeof i.path !== 'string' || typeof i.kind !== 'string' || typeof i.value !== 'string') return null;
-  }
+  if (!entry.inputs.every(isInput)) return null;
   if (entry.stream) {
     const { blob, chunks } = entry.stream;
     if (!(typeof blob === 'string' && HEX64.test(blob) && Array.isArray(chunks))) return null;

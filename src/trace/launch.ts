@@ -3,7 +3,8 @@
 // resets every signal disposition (then ignores SIGPIPE and SIGXFSZ), clears the signal mask, and
 // marks fds 0-15 close-on-exec (libuv's uv_disable_stdio_inheritance). So the CLI's sh launcher
 // (scripts/bundle/launcher.sh) looks first and says what it saw in LAUNCH_ENV.
-import { fstatSync, readdirSync, readFileSync } from 'node:fs';
+import { fstatSync, readdirSync } from 'node:fs';
+import { fdFlags } from './fdinfo.js';
 
 /** Set by the launcher: "IGNORED BLOCKED FDS SHELL": hex masks as /proc/PID/status shows them,
  * fds comma-separated, "bash" when the launcher's sh was bash. */
@@ -57,10 +58,9 @@ function inheritableFds(): number[] {
     for (const name of readdirSync('/proc/self/fd')) {
       const fd = Number(name);
       if (fd < 3) continue;
-      try {
-        const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))?.[1];
-        if (flags !== undefined && (parseInt(flags, 8) & O_CLOEXEC) === 0) fds.push(fd);
-      } catch { /* the directory's own fd, closed by now */ }
+      // null: the directory's own fd, closed by now
+      const flags = fdFlags('self', fd);
+      if (flags !== null && (flags & O_CLOEXEC) === 0) fds.push(fd);
     }
   } catch { /* no /proc: nothing passes */ }
   return ascending(fds);

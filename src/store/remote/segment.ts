@@ -1,7 +1,7 @@
 // An index segment: what one job knew of the remote store when it finished, as one JSON object.
 // The Actions cache has no listing and no mutable keys, so a job reads a few segments at start and
 // writes one at the end; every segment comes from the network and is parsed as hostile input.
-import { blobsOf, entryFrom } from '../local.js';
+import { blobsOf, entryFrom, isInput } from '../local.js';
 import type { Input } from '../../observe/index.js';
 import type { Entry } from '../types.js';
 
@@ -70,11 +70,6 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** An input as the table holds it: the fields entryFrom checks, refused whole when malformed. */
-function isInput(v: unknown): v is Input {
-  return isRecord(v) && typeof v.path === 'string' && typeof v.kind === 'string' && typeof v.value === 'string';
-}
-
 /** Entry inputs given as table indices, resolved; null when one is not an index of the table. */
 function resolveInputs(refs: unknown, table: Input[]): Input[] | null {
   if (!Array.isArray(refs)) return null;
@@ -105,8 +100,9 @@ export function parseSegment(text: string, limits: SegmentLimits = DEFAULT_LIMIT
     return 'its createdAt, packs, blobs, inputs or entries are missing or malformed';
   }
   if (raw.entries.length > limits.maxEntries) return `it lists ${raw.entries.length} entries, over the ${limits.maxEntries} bound`;
-  const table = raw.inputs as unknown[];
-  if (!table.every(isInput)) return 'its input table holds a malformed input';
+  const rows = raw.inputs as unknown[];
+  if (!rows.every(isInput)) return 'its input table holds a malformed input';
+  const table = rows as Input[];
   const packs: Record<string, number> = {};
   for (const [id, bytes] of Object.entries(raw.packs)) {
     if (!PACK_ID.test(id) || !Number.isSafeInteger(bytes) || (bytes as number) < 0) return `pack ${id.slice(0, 40)} is malformed`;
