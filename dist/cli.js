@@ -4373,7 +4373,7 @@ function uniquePairs(pairs) {
     return true;
   });
 }
-var import_node_fs23, import_node_path12, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, STORED2, TYPE_BITS, OPENS_FOR_WRITING, STRUCTURAL, SAVED_FD_MIN, SEEN_STDIN, MemoEngine;
+var import_node_fs23, import_node_path12, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, STORED2, TYPE_BITS, OPENS_FOR_WRITING, PIPE_OPENS, STRUCTURAL, SAVED_FD_MIN, SEEN_STDIN, MemoEngine;
 var init_engine = __esm({
   "src/memo/engine.ts"() {
     "use strict";
@@ -4407,6 +4407,7 @@ var init_engine = __esm({
       socket: 49152
     };
     OPENS_FOR_WRITING = /* @__PURE__ */ new Set(["write", "create", "truncate"]);
+    PIPE_OPENS = /* @__PURE__ */ new Set(["read", "write", "create", "truncate"]);
     STRUCTURAL = /* @__PURE__ */ new Set(["rename", "delete", "rmdir", "symlink", "link", "mknod"]);
     SAVED_FD_MIN = 10;
     SEEN_STDIN = /* @__PURE__ */ new Set(["null", "file"]);
@@ -4419,6 +4420,7 @@ var init_engine = __esm({
         this.restorer = new Restorer(opts.roots, { keepSetId: keepsSetId(opts.store.trusted) });
         this.pins = new Pins(opts.hasher, builder);
         builder.onAccessSeen = (access, exec, at, beganNs, timeNs, pid) => {
+          this.notePipeByPath(access);
           if (access.op === "read" && access.result === "ok" && access.seen && access.path) {
             this.pins.noteRead(access, timeNs);
             if (this.opts.roots.allows(access.path)) this.pins.atRead(access, at);
@@ -4477,6 +4479,9 @@ var init_engine = __esm({
       late = new LateChanges();
       /** orders snapshots and exec answers (the log's length does not: exits and spawns add nothing) */
       tick = 0;
+      /** pipes some process opened by path (/proc/PID/fd/N): a new writer or reader of a pipe whose
+       * bytes were read ahead, which the key of its reader does not cover */
+      pipesByPath = /* @__PURE__ */ new Set();
       /** the open files the command inherited (a pipe among them has holders outside the trace) */
       outside;
       /** the processes that opened each path for writing: while one lives, it may hold the file open */
@@ -4607,6 +4612,12 @@ var init_engine = __esm({
         if (q.stdio[0] !== "pipe" || !q.stdinId || this.outside === "unknown" || this.outside.has(q.stdinId)) return void 0;
         const piped = capturePipeStdin(q.pid, q.stdinId, this.holdersFirst(q.pid));
         return typeof piped === "string" ? void 0 : piped;
+      }
+      /** Notes a pipe opened by path, for reading or writing (what stat said at the open). */
+      notePipeByPath(access) {
+        if (!access.seen || !PIPE_OPENS.has(access.op)) return;
+        const seen = parseSeen(access.seen);
+        if (seen && typeOfMode(seen.mode) === "fifo") this.pipesByPath.add(openFileOf(seen));
       }
       /** The traced processes, the one q.pid was forked from first: where a shell's copy of a
        * pipeline's pipe is most often still open, so that the look stops at once. */
@@ -5023,6 +5034,7 @@ var init_engine = __esm({
         let childReason = null;
         const keyedPipe = this.answerOf.get(exec.id)?.stdinPipe;
         const unsafe = ownUnsafety(exec).filter((u) => !(keyedPipe && u.pipe === keyedPipe));
+        if (keyedPipe && this.pipesByPath.has(keyedPipe)) unsafe.push({ exe: exec.exe, reason: "its stdin, a pipe read ahead at its exec, was opened by path meanwhile (/proc/PID/fd): bytes came or went that its key does not hold" });
         for (const child of this.builder.childrenOf(exec)) {
           const f = this.folded.get(child.id);
           if (!f) continue;

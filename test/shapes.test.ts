@@ -185,6 +185,12 @@ test('a pipe from outside the traced command is never read ahead: an outside rea
   assert.ok(Number(lines[2]!.split(' ')[0]) < 30000, `no bytes lost: ${lines[2]}`);
 });
 
+test('a pipe read ahead and then opened by path (/proc/PID/fd/0) for writing: its reader is not recorded (hunt 4)', () => {
+  const cmd = 'echo 1 | { sleep .3; exec sh -c "sleep 1; cat"; } & P=$!; sleep .6; sh -c "cat d > /proc/$P/fd/0"; wait';
+  // recorded, the reader would replay d1 after d changed (and its early end would leave the writer no /proc/PID)
+  checkTwins('echo d1 > d', [obs(cmd), obs(cmd), chg('echo d2 > d'), obs(cmd)]);
+});
+
 test('a pipe another process also reads is not an input: a replay would leave it the bytes the reader took', () => {
   // head takes the whole block; skipped, it would leave cat the bytes
   const py = `/usr/bin/python3 -c "import os, subprocess; r, w = os.pipe(); os.write(w, b'a\\nb\\n'); os.close(w); subprocess.run(['head', '-n', '1'], stdin=r); subprocess.run(['cat'], stdin=r); print(open('x').read())"`;

@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { CHANGE_OPS, FileHasher, FsView, LinkWalker, namesFingerprint, replaceable, sha256, statBase, statFields, statNow, toInput, weakKey, type Change, type ContextValue } from '../fingerprint/index.js';
 import { identityOf, mtimeUse, openFileOf, parseSeen, typeOfMode, summarize, WRITE_SINKS, type Input, type InputSpec, type StatSpec, type Step, type Summary } from '../observe/index.js';
 import type { Entry, OutputState, Store, StoreIndex } from '../store/index.js';
-import type { ExecDecision, ExecQuery, Execution, TraceBuilder } from '../trace/index.js';
+import type { Access, ExecDecision, ExecQuery, Execution, TraceBuilder } from '../trace/index.js';
 import type { Roots } from './paths.js';
 import { fetchBlobs, keepsSetId, Restorer } from './restore.js';
 import { LateChanges } from './late-changes.js';
@@ -189,6 +189,8 @@ function yieldToIo(): Promise<void> {
 
 /** Opens that leave an fd writing into the file. */
 const OPENS_FOR_WRITING: ReadonlySet<string> = new Set(['write', 'create', 'truncate']);
+/** Opens by path that say what stat said of the file: a pipe among them gets a reader or a writer. */
+const PIPE_OPENS: ReadonlySet<string> = new Set(['read', 'write', 'create', 'truncate']);
 /** Changes by the traced command that can change where a path leads. */
 const STRUCTURAL = new Set(['rename', 'delete', 'rmdir', 'symlink', 'link', 'mknod']);
 
@@ -315,6 +317,9 @@ export class MemoEngine {
   private readonly late = new LateChanges();
   /** orders snapshots and exec answers (the log's length does not: exits and spawns add nothing) */
   private tick = 0;
+  /** pipes some process opened by path (/proc/PID/fd/N): a new writer or reader of a pipe whose
+   * bytes were read ahead, which the key of its reader does not cover */
+  private readonly pipesByPath = new Set<string>();
   /** the open files the command inherited (a pipe among them has holders outside the trace) */
   private outside: ReadonlySet<string> | 'unknown' | undefined;
   /** the processes that opened each path for writing: while one lives, it may hold the file open */
@@ -339,6 +344,7 @@ export class MemoEngine {
     this.restorer = new Restorer(opts.roots, { keepSetId: keepsSetId(opts.store.trusted) });
     this.pins = new Pins(opts.hasher, builder);
     builder.onAccessSeen = (access, exec, at, beganNs, timeNs, pid) => {
+      this.notePipeByPath(access);
       if (access.op === 'read' && access.result === 'ok' && access.seen && access.path) {
         this.pins.noteRead(access, timeNs);
         // under the root a change by the subtree can be recorded: what it read may be its input
@@ -505,6 +511,13 @@ export class MemoEngine {
     if (q.stdio[0] !== 'pipe' || !q.stdinId || this.outside === 'unknown' || this.outside.has(q.stdinId)) return undefined;
     const piped = capturePipeStdin(q.pid, q.stdinId, this.holdersFirst(q.pid));
     return typeof piped === 'string' ? undefined : piped;
+  }
+
+  /** Notes a pipe opened by path, for reading or writing (what stat said at the open). */
+  private notePipeByPath(access: Access): void {
+    if (!access.seen || !PIPE_OPENS.has(access.op)) return;
+    const seen = parseSeen(access.seen);
+    if (seen && typeOfMode(seen.mode) === 'fifo') this.pipesByPath.add(openFileOf(seen));
   }
 
   /** The traced processes, the one q.pid was forked from first: where a shell's copy of a
@@ -944,6 +957,7 @@ export class MemoEngine {
     // reading a pipe whose bytes its key holds is reading an input
     const keyedPipe = this.answerOf.get(exec.id)?.stdinPipe;
     const unsafe = ownUnsafety(exec).filter((u) => !(keyedPipe && u.pipe === keyedPipe));
+    if (keyedPipe && this.pipesByPath.has(keyedPipe)) unsafe.push({ exe: exec.exe, reason: 'its stdin, a pipe read ahead at its exec, was opened by path meanwhile (/proc/PID/fd): bytes came or went that its key does not hold' });
     for (const child of this.builder.childrenOf(exec)) {
       const f = this.folded.get(child.id);
       if (!f) continue; // still running: an outliving descendant, refused when recording
