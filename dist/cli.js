@@ -121,6 +121,7 @@ function encodeSpec(spec) {
   fields.forEach((v, i) => header.writeUInt32LE(v >>> 0, i * 4));
   header.writeBigUInt64LE(BigInt.asUintN(64, spec.sigIgnored), 40);
   header.writeBigUInt64LE(BigInt.asUintN(64, spec.sigBlocked), 48);
+  header.writeUInt32LE(spec.pipeWaitMs ?? 0, 56);
   ids.forEach((g, i) => header.writeUInt32LE(g >>> 0, SPEC_HEADER + i * 4));
   return Buffer.concat([header, strings]);
 }
@@ -144,7 +145,8 @@ function decodeExecQuery(ev) {
     argv: rest.slice(0, ev.kind),
     env: rest.slice(ev.kind, ev.kind + ev.aux),
     umask: ev.op === UMASK_UNKNOWN ? null : ev.op,
-    process: decodeProcessAttrs(rest.slice(ev.kind + ev.aux))
+    process: decodeProcessAttrs(rest.slice(ev.kind + ev.aux)),
+    last: ev.type === EventType.execQueryLast
   };
 }
 function encodeExecReply(decision) {
@@ -152,7 +154,7 @@ function encodeExecReply(decision) {
   const seeks = decision.skip ? decision.seeks ?? [] : [];
   const head = Buffer.alloc(20);
   head.writeUInt32LE(REPLY_MAGIC, 0);
-  head.writeUInt32LE(decision.skip ? 1 : 0, 4);
+  head.writeUInt32LE(decision.skip ? 1 : decision.wait ? REPLY_WAIT : 0, 4);
   head.writeInt32LE(decision.skip ? decision.exitCode : 0, 8);
   head.writeUInt32LE(chunks.length, 12);
   head.writeUInt32LE(seeks.length, 16);
@@ -171,12 +173,12 @@ function encodeExecReply(decision) {
   }
   return Buffer.concat(parts);
 }
-var SPEC_MAGIC, SPEC_DROP_PRIVILEGES, SPEC_NO_NEW_PRIVS, SPEC_NO_NOTIFY, SPEC_DECIDE_EXEC, REPLY_MAGIC, EventType, ACCESS_OPS, SPEC_HEADER, HEADER, EventDecoder, UMASK_UNKNOWN;
+var SPEC_MAGIC, SPEC_DROP_PRIVILEGES, SPEC_NO_NEW_PRIVS, SPEC_NO_NOTIFY, SPEC_DECIDE_EXEC, REPLY_MAGIC, EventType, REPLY_WAIT, ACCESS_OPS, SPEC_HEADER, HEADER, EventDecoder, UMASK_UNKNOWN;
 var init_protocol = __esm({
   "src/trace/protocol.ts"() {
     "use strict";
     init_process_attrs();
-    SPEC_MAGIC = 1885566002;
+    SPEC_MAGIC = 1885566003;
     SPEC_DROP_PRIVILEGES = 1;
     SPEC_NO_NEW_PRIVS = 2;
     SPEC_NO_NOTIFY = 4;
@@ -198,8 +200,11 @@ var init_protocol = __esm({
       execQuery: 13,
       observed: 14,
       fdEnd: 15,
-      reaped: 16
+      reaped: 16,
+      /** an exec query asked again after a wait, for the last time: the answer must not be wait */
+      execQueryLast: 17
     };
+    REPLY_WAIT = 2;
     ACCESS_OPS = [
       "",
       "read",
@@ -224,7 +229,7 @@ var init_protocol = __esm({
       "dup",
       "xattr"
     ];
-    SPEC_HEADER = 56;
+    SPEC_HEADER = 64;
     HEADER = 32;
     EventDecoder = class {
       pending = [];
@@ -311,6 +316,8 @@ var init_builder = __esm({
     QUIET_DEVICES = /* @__PURE__ */ new Set(["/dev/null", "/dev/zero", "/dev/full", "/dev/urandom", "/dev/random"]);
     TraceBuilder = class {
       executions = [];
+      /** processes made by vfork (posix_spawn too) that have not exec'd: their parent waits for that */
+      vforked = /* @__PURE__ */ new Set();
       errors = [];
       warnings = [];
       log = [];
@@ -350,6 +357,7 @@ var init_builder = __esm({
             this.onExec(ev);
             break;
           case EventType.spawn: {
+            if (ev.op === 1) this.vforked.add(ev.value);
             const parent = this.executionOfPid.get(ev.pid);
             if (parent) this.executionOfPid.set(ev.value, parent);
             this.processOfThread.delete(ev.value);
@@ -406,6 +414,7 @@ var init_builder = __esm({
         }
       }
       onExec(ev) {
+        this.vforked.delete(ev.pid);
         const [exe = "", cwd = "", k0, k1, k2, s1 = "", s2 = "", s0 = "", ...argv] = payloadStrings(ev.payload);
         const parent = this.executionOfPid.get(ev.pid) ?? null;
         const exec = {
@@ -475,6 +484,7 @@ var init_builder = __esm({
         }
         this.executionOfPid.delete(ev.pid);
         this.livePids.delete(ev.pid);
+        this.vforked.delete(ev.pid);
         for (const exec of ended.reverse()) this.onExecutionEnd?.(exec);
         if (ev.pid === this.rootPid) {
           this.rootStatus = { exitCode: signaled ? null : ev.value, signal: signaled ? ev.value : null };
@@ -1013,6 +1023,7 @@ async function traceCommand(options) {
     fds: inherited,
     sigIgnored: launch.sigIgnored,
     sigBlocked: launch.sigBlocked,
+    pipeWaitMs: options.decideExec ? options.pipeWaitMs ?? DEFAULT_PIPE_WAIT_MS : 0,
     flags: (started.privileged ? SPEC_DROP_PRIVILEGES : isRoot ? 0 : SPEC_NO_NEW_PRIVS) | (process.env.PROCESSCACHE_NOTIFY === "0" ? SPEC_NO_NOTIFY : 0) | (options.decideExec ? SPEC_DECIDE_EXEC : 0)
   });
   const t0 = performance.now();
@@ -1050,7 +1061,7 @@ async function traceCommand(options) {
       socket.on("data", (chunk) => {
         try {
           for (const ev of decoder.push(chunk)) {
-            if (ev.type === EventType.execQuery) onQuery(ev);
+            if (ev.type === EventType.execQuery || ev.type === EventType.execQueryLast) onQuery(ev);
             else if (ev.type === EventType.reaped) onReaped(ev);
             else builder.add(ev);
           }
@@ -1111,7 +1122,7 @@ function setuidWarnings(trace) {
   }
   return [...new Set(out)];
 }
-var import_node_child_process, import_node_fs5, import_node_net, import_node_os2, import_node_path2, TraceError;
+var import_node_child_process, import_node_fs5, import_node_net, import_node_os2, import_node_path2, TraceError, DEFAULT_PIPE_WAIT_MS;
 var init_session = __esm({
   "src/trace/session.ts"() {
     "use strict";
@@ -1127,6 +1138,7 @@ var init_session = __esm({
     init_signals();
     TraceError = class extends Error {
     };
+    DEFAULT_PIPE_WAIT_MS = 50;
   }
 });
 
@@ -2223,6 +2235,7 @@ var init_weak = __esm({
       "PROCESSCACHE_STORE",
       "PROCESSCACHE_IGNORE_ENV",
       "PROCESSCACHE_ENV_INPUTS",
+      "PROCESSCACHE_PIPE_WAIT_MS",
       // the Node the Action runs on (a path with the runner's version in it)
       "PROCESSCACHE_NODE",
       // the files of GitHub's workflow commands, named anew for every step; a program that writes to
@@ -2594,6 +2607,14 @@ function forcedEnv(fromArgs) {
 function ignoredEnv(fromArgs, forced = /* @__PURE__ */ new Set()) {
   const all = [...PER_RUN_ENV, ...Object.keys(CONTEXT_ENV), ...nameList(fromArgs, "PROCESSCACHE_IGNORE_ENV")];
   return new Set(all.filter((name) => !forced.has(name)));
+}
+function pipeWaitMs(warn2) {
+  const raw = process.env.PROCESSCACHE_PIPE_WAIT_MS;
+  if (raw === void 0 || raw === "") return void 0;
+  const ms = Number(raw);
+  if (Number.isInteger(ms) && ms >= 0 && ms <= 6e4) return ms;
+  warn2(`PROCESSCACHE_PIPE_WAIT_MS=${raw} is not a whole number of milliseconds from 0 to 60000; using the default`);
+  return void 0;
 }
 function workingDir() {
   try {
@@ -3852,6 +3873,7 @@ var init_snapshots = __esm({
 
 // src/memo/pipe-stdin.ts
 function otherHolder(id, pid, pids) {
+  let writer = null;
   for (const other of pids) {
     let fds;
     try {
@@ -3862,12 +3884,17 @@ function otherHolder(id, pid, pids) {
     for (const fd of fds) {
       if (identityAt(`/proc/${other}/fd/${fd}`) !== id) continue;
       const flags = fdFlags(other, fd);
-      if (flags === null) return `process ${other} holds it (fd ${fd}) in a way that cannot be read`;
-      if ((flags & 3) !== import_node_fs20.constants.O_RDONLY) return `process ${other} can still write into it (fd ${fd})`;
-      if (other !== pid) return `process ${other} reads it too (fd ${fd})`;
+      if (flags === null) return { why: `process ${other} holds it (fd ${fd}) in a way that cannot be read` };
+      if ((flags & 3) !== import_node_fs20.constants.O_RDONLY) {
+        const why = `process ${other} can still write into it (fd ${fd})`;
+        if (other === pid) return { why };
+        writer ??= { why, writer: other };
+        continue;
+      }
+      if (other !== pid) return { why: `process ${other} reads it too (fd ${fd})` };
     }
   }
-  return null;
+  return writer;
 }
 function drain(path) {
   const fd = (0, import_node_fs20.openSync)(path, import_node_fs20.constants.O_RDONLY | import_node_fs20.constants.O_NONBLOCK);
@@ -3911,9 +3938,10 @@ function capturePipeStdin(pid, stdinId, pids) {
     const flags = fdFlags(pid, 0);
     if (flags === null || (flags & import_node_fs20.constants.O_DIRECT) !== 0) return "its stdin is a pipe in packet mode (O_DIRECT)";
     const holder = otherHolder(stdinId, pid, pids);
-    if (holder) return `its stdin is a pipe that ${holder}`;
+    if (holder?.writer !== void 0) return { unfinished: `its stdin is a pipe that ${holder.why}`, writers: [holder.writer] };
+    if (holder) return `its stdin is a pipe that ${holder.why}`;
     const parts = drain(path);
-    if (parts === null) return "its stdin is a pipe that something still writes into";
+    if (parts === null) return { unfinished: "its stdin is a pipe that something still writes into", writers: [] };
     const hash = sha256(Buffer.concat(parts));
     putBack(path, parts);
     return { id: stdinId, sha256: hash };
@@ -4463,7 +4491,7 @@ var init_engine = __esm({
       }
       opts;
       builder;
-      stats = { ran: 0, reused: 0, savedMs: 0, bytesRestored: 0, hitCostMs: 0, executions: [] };
+      stats = { ran: 0, reused: 0, savedMs: 0, bytesRestored: 0, hitCostMs: 0, stdinWaits: 0, executions: [] };
       rows = /* @__PURE__ */ new Map();
       /** what each exec that was let run was told, by pid until the exec is seen, then by execution */
       answerOfPid = /* @__PURE__ */ new Map();
@@ -4545,7 +4573,12 @@ var init_engine = __esm({
         }
         const view = viewOf(q.process, q.env, q.streams);
         if (view.refused) return this.letRun(q, { refused: view.refused, passed });
-        const stdinPipe = this.finishedPipe(q);
+        const piped = this.finishedPipe(q);
+        if (piped === "wait") {
+          this.stats.stdinWaits++;
+          return { skip: false, wait: true };
+        }
+        const stdinPipe = piped;
         const weak = this.weakOfQuery(q, view, stdinPipe);
         let missWhy;
         try {
@@ -4611,7 +4644,22 @@ var init_engine = __esm({
         this.outside ??= q.process.fdsUnknown ? "unknown" : /* @__PURE__ */ new Set([q.stdinId, ...q.streams, ...q.process.fds.map((f) => f.identity)]);
         if (q.stdio[0] !== "pipe" || !q.stdinId || this.outside === "unknown" || this.outside.has(q.stdinId)) return void 0;
         const piped = capturePipeStdin(q.pid, q.stdinId, this.holdersFirst(q.pid));
-        return typeof piped === "string" ? void 0 : piped;
+        if (typeof piped === "string") return void 0;
+        if (!("unfinished" in piped)) return piped;
+        return !q.last && this.mayWaitFor(q.pid, piped.writers) ? "wait" : void 0;
+      }
+      /**
+       * Can the reader pid wait at its exec for these writers to end? Not when one of them waits for
+       * that exec: a vfork or posix_spawn parent is suspended until it, and a parent that holds the
+       * pipe's write end (Python's subprocess, Node's spawn, bash's process substitution) usually
+       * reads its exec-error pipe until then. Writers that run beside it (a pipeline's stages, `echo
+       * $x | sed`'s subshell) end or fill the pipe; the tracer's deadline bounds the rest.
+       */
+      mayWaitFor(pid, writers) {
+        if (this.builder.vforked.has(pid)) return false;
+        const ancestors = /* @__PURE__ */ new Set();
+        for (let e = this.builder.executionOf(pid); e; e = e.parent === null ? null : this.builder.executions[e.parent] ?? null) ancestors.add(e.pid);
+        return writers.every((w) => !ancestors.has(w));
       }
       /** Notes a pipe opened by path, for reading or writing (what stat said at the open). */
       notePipeByPath(access) {
@@ -5626,7 +5674,7 @@ ${RUN_USAGE}`);
   let stats;
   try {
     try {
-      ({ status } = await traceCommand({ command, builder, decideExec: engine.decide, reaped: (pid) => engine.reaped(pid) }));
+      ({ status } = await traceCommand({ command, builder, decideExec: engine.decide, reaped: (pid) => engine.reaped(pid), pipeWaitMs: pipeWaitMs(warn) }));
     } catch (e) {
       if (!(e instanceof TraceError) || builder.executions.length > 0) throw e;
       warn(`${e.message}; running without the cache`);

@@ -176,7 +176,7 @@ static int become_exit(int tid, int code)
 }
 
 enum pct_exec_outcome pct_decide_exec(int tid, int pid, const char *exe, const struct pct_syscall *row,
-                                      const uint64_t *args)
+                                      const uint64_t *args, int last)
 {
     /* execve(path, argv, envp); execveat(dirfd, path, argv, envp, flags) */
     const int argv_arg = row->path + 1;
@@ -196,7 +196,7 @@ enum pct_exec_outcome pct_decide_exec(int tid, int pid, const char *exe, const s
     int umask_now;
     used += attrs_collect(tid, strings + used, STRINGS_CAP - used, &umask_now);
     emit_lock();
-    event_begin(PCT_EV_EXEC_QUERY, umask_now < 0 ? PCT_UMASK_UNKNOWN : (uint16_t)umask_now, pid, tid,
+    event_begin(last ? PCT_EV_EXEC_QUERY_LAST : PCT_EV_EXEC_QUERY, umask_now < 0 ? PCT_UMASK_UNKNOWN : (uint16_t)umask_now, pid, tid,
                 (uint32_t)argc, (uint32_t)envc, a + b + k + used);
     put_bytes(exe, a);
     put_bytes(cwd, b);
@@ -208,6 +208,7 @@ enum pct_exec_outcome pct_decide_exec(int tid, int pid, const char *exe, const s
     struct pct_exec_reply reply;
     const int channel = emit_channel();
     if (read_exact(channel, &reply, sizeof reply) < 0 || reply.magic != PCT_REPLY_MAGIC) return PCT_EXEC_RUNS;
+    if (reply.skip == PCT_REPLY_WAIT) return PCT_EXEC_WAIT;
     if (!reply.skip) {
         attrs_hold(tid, pid);
         return PCT_EXEC_RUNS;

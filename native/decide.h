@@ -5,13 +5,15 @@
 enum pct_exec_outcome {
     PCT_EXEC_RUNS = 0,    /* the program runs */
     PCT_EXEC_SKIPPED = 1, /* the call is now exit_group(code): resume the process */
-    PCT_EXEC_HELD = 2     /* skipped, but leave it stopped: pct_finish_held resumes it */
+    PCT_EXEC_HELD = 2,    /* skipped, but leave it stopped: pct_finish_held resumes it */
+    PCT_EXEC_WAIT = 3     /* not decided yet: hold it and ask again (waiting.h) */
 };
 
 /* At an execve's entry stop: asks TypeScript whether to run the program. When it says skip, the
- * recorded output is written to the process's own fds and the call becomes exit_group(code). */
+ * recorded output is written to the process's own fds and the call becomes exit_group(code).
+ * last: asked again after waits, and waiting is no answer any more. */
 enum pct_exec_outcome pct_decide_exec(int tid, int pid, const char *exe, const struct pct_syscall *row,
-                                      const uint64_t *args);
+                                      const uint64_t *args, int last);
 
 /* helper: a process that ended. When it is a replay helper, ends the process it held and returns 1. */
 int pct_finish_held(int helper);

@@ -9,7 +9,7 @@
 #define PCT_PROTOCOL_H
 #include <stdint.h>
 
-#define PCT_SPEC_MAGIC 0x70637432u /* "pct2" */
+#define PCT_SPEC_MAGIC 0x70637433u /* "pct3": with pipe_wait_ms */
 #define PCT_SPEC_DROP_PRIVILEGES 1u /* privileged tracer: run the command as uid/gid/groups */
 #define PCT_SPEC_NO_NEW_PRIVS 2u    /* unprivileged tracer: seccomp needs no_new_privs */
 #define PCT_SPEC_NO_NOTIFY 4u       /* every trapped call through ptrace, none by user notification */
@@ -24,6 +24,8 @@ struct pct_spec_header {
     uint32_t nfds;        /* the caller's fds >= 3, ascending: the command inherits them as they are */
     uint64_t sig_ignored; /* bit N-1 set: the command starts with signal N ignored, else default */
     uint64_t sig_blocked; /* bit N-1 set: the command starts with signal N blocked */
+    uint32_t pipe_wait_ms; /* how long an exec may be held for its pipe's writers (waiting.h); 0: never */
+    uint32_t reserved;
 };
 
 /* At most this many fds go to a tracer started through sudo, 0-2 included (SCM_MAX_FD). */
@@ -77,9 +79,12 @@ enum pct_event {
                               reading or writing only on a regular file; payload: the offset
                               (int64) it left that open file at, then the file's size (int64),
                               PCT_FD_CHANGED when its ctime moved (a write inside it) */
-    PCT_EV_REAPED = 16     /* (PCT_SPEC_DECIDE_EXEC) pid's wait returned value, a process that
+    PCT_EV_REAPED = 16,    /* (PCT_SPEC_DECIDE_EXEC) pid's wait returned value, a process that
                               ran a program and ended (its EXIT came before): pid waits at
                               the wait's exit stop for a pct_exec_reply (its fields unused) */
+    PCT_EV_EXEC_QUERY_LAST = 17 /* an EXEC_QUERY asked again after PCT_REPLY_WAIT, for the last
+                              time (its deadline passed, or a write could fill its pipe): the
+                              reply must run or skip it */
 };
 
 /* FD_END's size when the file changed in place while the process ran (its ctime moved) */
@@ -133,7 +138,8 @@ enum pct_rename_dest {
  * then end the process with exit_code instead of the exec. */
 struct pct_exec_reply {
     uint32_t magic; /* PCT_REPLY_MAGIC */
-    uint32_t skip;
+    uint32_t skip;  /* 0 run, 1 skip, PCT_REPLY_WAIT: hold it; the tracer asks again (EXEC_QUERY
+                       when a traced process ends, EXEC_QUERY_LAST at the deadline) */
     int32_t exit_code;
     uint32_t nchunks;
     uint32_t nseeks;
@@ -145,6 +151,7 @@ struct pct_fd_seek {
     uint64_t pos;
 };
 #define PCT_REPLY_MAGIC 0x70637453u /* "pctS": with nseeks */
+#define PCT_REPLY_WAIT 2u
 #define PCT_UMASK_UNKNOWN 0xffffu
 
 struct pct_output_chunk {

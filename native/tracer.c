@@ -9,6 +9,7 @@
 #include "filter.h"
 #include "protocol.h"
 #include "syscalls.h"
+#include "waiting.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -60,11 +61,13 @@ struct slot {
     uint64_t stdin_id;    /* (leader) what fd 0 named at the exec */
     uint64_t entry_ns;    /* when the call awaiting its exit stop stopped at its entry */
     uint8_t out_stream;   /* a write or copy awaiting its exit stop: the stream (1, 2) it lands in */
+    int16_t wait_row;     /* an exec held for its pipe's writers (waiting.h): its table row */
     int xfer_in;          /* an in-kernel copy into a stream: the fd it copies from, and where */
     int64_t xfer_from;
 };
 
 static struct slot slots[SLOTS];
+static void release_filled(int writer, int fd, uint64_t count);
 /* For the call whose exit is being handled: when it stopped at its entry. A change it made came
  * after that, and TypeScript orders it against when it looked at a file. */
 static uint64_t exit_began_ns;
@@ -96,6 +99,7 @@ static struct slot *find_or_add(int tid)
             slots[i].state = ST_USED;
             slots[i].pending = -1;
             slots[i].pending_path = -1;
+            slots[i].wait_row = -1;
             live_slots++;
             return &slots[i];
         }
@@ -567,6 +571,7 @@ static int xfer_entry(int tid, struct slot *s, const struct pct_syscall *row, co
     const int pid = s->tgid;
     const int in = row->dirfd != NOARG ? (int)args[row->dirfd] : -1;
     if (reads_stdin(tid, s, in)) access_event(pid, PCT_OP_STDIN, 0, 0, 0, NULL, NULL);
+    release_filled(tid, (int)args[row->dirfd2], 0); /* the deadline bounds a copy's wait */
     s->out_stream = (uint8_t)stream_of(tid, s, (int)args[row->dirfd2]);
     if (!s->out_stream) return 0;
     struct stat st;
@@ -594,6 +599,51 @@ static int xfer_entry(int tid, struct slot *s, const struct pct_syscall *row, co
 
 /* Left stopped at its entry: a skipped process whose output a helper is still writing. */
 #define ENTRY_HOLD 2
+
+/* Asks again about an exec held for its pipe's writers (waiting.h), and lets it go on as told;
+ * last: the deadline passed or its writer would fill the pipe, so it must not wait any more. */
+static void ask_again(int tid, int last)
+{
+    struct slot *s = find(tid);
+    if (!s || s->pending_path < 0 || s->wait_row < 0) {
+        waiting_remove(tid);
+        return;
+    }
+    const struct pct_syscall *row = &pct_syscalls[s->wait_row];
+    enum pct_exec_outcome outcome = pct_decide_exec(tid, s->tgid, pending_paths[s->pending_path], row, s->args, last);
+    if (outcome == PCT_EXEC_WAIT && !last) return;
+    waiting_remove(tid);
+    if (outcome == PCT_EXEC_WAIT) outcome = PCT_EXEC_RUNS; /* told to wait once more: it runs */
+    const int16_t index = s->wait_row;
+    s->wait_row = -1;
+    if (outcome == PCT_EXEC_RUNS) {
+        /* as on_seccomp would have let it go at its entry */
+        s->pending = index;
+        s->entry_ns = now_ns();
+        ptrace(PTRACE_SYSCALL, tid, 0, 0);
+        return;
+    }
+    release_pending_path(s);
+    if (outcome == PCT_EXEC_SKIPPED) ptrace(PTRACE_CONT, tid, 0, 0);
+    /* PCT_EXEC_HELD: stopped until its replay's helper ends (pct_finish_held) */
+}
+
+/* Every held exec, asked again: a process ended, and with it maybe a pipe's last writer. */
+static void ask_waiting_again(void)
+{
+    for (int i = waiting_count() - 1; i >= 0; i--) {
+        const int tid = waiting_at(i);
+        if (tid) ask_again(tid, 0);
+    }
+}
+
+/* A write of count bytes into fd that could fill the pipe a held exec waits on: that one goes on
+ * first, so that the writer never waits for a reader the tracer holds. */
+static void release_filled(int writer, int fd, uint64_t count)
+{
+    const int reader = waiting_count() ? waiting_filled_by(writer, fd, count) : 0;
+    if (reader) ask_again(reader, 1);
+}
 
 /* Returns 1 when the call's exit stop is needed, ENTRY_HOLD when the process must stay stopped. */
 static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
@@ -634,7 +684,12 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         if (p && arg_path(&bufs, tid, args, row->dirfd, path_arg, p) < 0) release_pending_path(s);
         /* an exec that is bound to fail (execvp trying each PATH entry) is not worth a query */
         if (decide_exec && s->pending_path >= 0 && access(p, X_OK) == 0) {
-            const enum pct_exec_outcome outcome = pct_decide_exec(tid, pid, p, row, args);
+            enum pct_exec_outcome outcome = pct_decide_exec(tid, pid, p, row, args, 0);
+            if (outcome == PCT_EXEC_WAIT) {
+                s->wait_row = (int16_t)(row - pct_syscalls);
+                if (waiting_add(tid, fd_identity(tid, 0)) == 0) return ENTRY_HOLD;
+                outcome = pct_decide_exec(tid, pid, p, row, args, 1); /* no room to hold it */
+            }
             if (outcome != PCT_EXEC_RUNS) {
                 release_pending_path(s);
                 /* skipped: the process now exits instead, at once or once its output is written */
@@ -644,6 +699,8 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         return 1;
     }
     case CL_OUTPUT: case CL_OUTPUTV:
+        /* writev's length is in its vector: a held reader then waits for its deadline at worst */
+        release_filled(tid, (int)args[0], row->cls == CL_OUTPUT ? args[2] : 0);
         s->out_stream = (uint8_t)stream_of(tid, s, (int)args[0]);
         /* a replay writes the chunks one after the other, where the offset is */
         if (s->out_stream && strncmp(row->name, "pwrite", 6) == 0)
@@ -866,6 +923,7 @@ static int command_done; /* written by the ptrace thread, read by watch_channel'
 
 static void on_exit_status(int tid, int status)
 {
+    waiting_remove(tid); /* killed while held */
     struct slot *s = find(tid);
     if (!s) return;
     if (s->tgid == tid) {
@@ -882,6 +940,7 @@ static void on_exit_status(int tid, int status)
         }
     }
     drop(s);
+    if (waiting_count()) ask_waiting_again();
 }
 
 /* A PTRACE_EVENT_STOP of a seized tracee is a group-stop only when it carries the stop signal.
@@ -1103,6 +1162,7 @@ static void tracer_signals(void)
     sa.sa_handler = forward_signal;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    waiting_block_sigchld();
 }
 
 /* Node gone before the command ended (killed by SIGKILL, crashed): nobody will answer its exec
@@ -1137,6 +1197,19 @@ static void start_channel_watch(int channel)
 static pid_t next_stop(int *status)
 {
     flush_if_old();
+    /* while an exec is held, its deadline comes first (no stop may come before it) */
+    while (waiting_count()) {
+        const uint64_t now = now_ns();
+        const int expired = waiting_expired(now);
+        if (expired) {
+            ask_again(expired, 1);
+            continue;
+        }
+        const pid_t tid = waitpid(-1, status, __WALL | WNOHANG);
+        if (tid != 0) return tid;
+        flush(); /* what the held exec's writers did, before the tracer sleeps */
+        waiting_sleep(now);
+    }
     return waitpid(-1, status, __WALL);
 }
 
@@ -1149,6 +1222,7 @@ int pct_tracer_main(int channel_fd)
     const char *problem = read_spec(&sp);
     if (problem) { event_str(PCT_EV_ERROR, 0, problem); flush(); return 2; }
     decide_exec = (sp.h.flags & PCT_SPEC_DECIDE_EXEC) != 0;
+    waiting_set_limit(sp.h.pipe_wait_ms);
     if (decide_exec) attrs_init();
     if (pipe2(go, O_CLOEXEC) < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ready) < 0) {
         event_str(PCT_EV_ERROR, 0, "pipe failed");

@@ -35,14 +35,15 @@ test('a corrupt length is an error, not a hang', () => {
 test('the spec carries the header, groups, fds and NUL-separated strings', () => {
   const b = encodeSpec({
     exe: '/bin/x', cwd: '/w', argv: ['x', 'ä'], env: ['A=1'], uid: 1000, gid: 100, groups: [100, 27], umask: 0o22, flags: 2,
-    fds: [3, 9], sigIgnored: 1n << 63n, sigBlocked: 0x200n,
+    fds: [3, 9], sigIgnored: 1n << 63n, sigBlocked: 0x200n, pipeWaitMs: 50,
   });
   assert.is(b.readUInt32LE(0), SPEC_MAGIC);
   assert.equal([1, 2, 3, 4, 5, 6, 7, 9].map((i) => b.readUInt32LE(i * 4)), [2, 1000, 100, 0o22, 2, 2, 1, 2]);
   assert.equal([b.readBigUInt64LE(40), b.readBigUInt64LE(48)], [1n << 63n, 0x200n]);
-  assert.equal([56, 60, 64, 68].map((at) => b.readUInt32LE(at)), [100, 27, 3, 9]);
-  assert.equal(payloadStrings(b.subarray(72)), ['/bin/x', '/w', 'x', 'ä', 'A=1']);
-  assert.is(b.readUInt32LE(32), b.length - 72);
+  assert.is(b.readUInt32LE(56), 50);
+  assert.equal([64, 68, 72, 76].map((at) => b.readUInt32LE(at)), [100, 27, 3, 9]);
+  assert.equal(payloadStrings(b.subarray(80)), ['/bin/x', '/w', 'x', 'ä', 'A=1']);
+  assert.is(b.readUInt32LE(32), b.length - 80);
 });
 
 test('an exec query\'s attributes: "?" is unknown, an fd line keeps a path with spaces, nothing sent is unknown', () => {

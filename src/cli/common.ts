@@ -25,6 +25,17 @@ export function ignoredEnv(fromArgs: string[] | undefined, forced: ReadonlySet<s
   return new Set(all.filter((name) => !forced.has(name)));
 }
 
+/** PROCESSCACHE_PIPE_WAIT_MS: how long an exec may wait for its pipe's writers (0: never); a bad
+ * value is warned about and the default used. */
+export function pipeWaitMs(warn: (message: string) => void): number | undefined {
+  const raw = process.env.PROCESSCACHE_PIPE_WAIT_MS;
+  if (raw === undefined || raw === '') return undefined;
+  const ms = Number(raw);
+  if (Number.isInteger(ms) && ms >= 0 && ms <= 60000) return ms;
+  warn(`PROCESSCACHE_PIPE_WAIT_MS=${raw} is not a whole number of milliseconds from 0 to 60000; using the default`);
+  return undefined;
+}
+
 /** The working directory, or null when it was deleted: a shell can sit in a removed directory. */
 export function workingDir(): string | null {
   try {

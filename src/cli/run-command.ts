@@ -7,7 +7,7 @@ import { MemoEngine, Roots, type MemoStats } from '../memo/index.js';
 import { atomicWrite, defaultStoreDir, describeOtherRun, LocalStore, RunRegistry, sweepTemps } from '../store/index.js';
 import { callerLaunch, exitCodeOf, fdFlags, resolveProgram, traceCommand, TraceBuilder, TraceError, xattrsValue } from '../trace/index.js';
 import { parseArgs, UsageError } from './args.js';
-import { CWD_GONE, forcedEnv, formatBytes, ignoredEnv, notUtf8, VERSION, workingDir } from './common.js';
+import { CWD_GONE, forcedEnv, formatBytes, ignoredEnv, notUtf8, pipeWaitMs, VERSION, workingDir } from './common.js';
 
 
 export const RUN_USAGE = 'usage: processcache run [--store DIR] [--root DIR] [--allow DIR]... [--read-only] ' +
@@ -148,7 +148,7 @@ export async function runMain(args: string[]): Promise<number> {
   let stats;
   try {
     try {
-      ({ status } = await traceCommand({ command, builder, decideExec: engine.decide, reaped: (pid) => engine.reaped(pid) }));
+      ({ status } = await traceCommand({ command, builder, decideExec: engine.decide, reaped: (pid) => engine.reaped(pid), pipeWaitMs: pipeWaitMs(warn) }));
     } catch (e) {
       if (!(e instanceof TraceError) || builder.executions.length > 0) throw e;
       warn(`${(e as Error).message}; running without the cache`);

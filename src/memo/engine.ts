@@ -55,6 +55,8 @@ export interface MemoStats {
   bytesRestored: number;
   /** time spent deciding the hits: lookup, input checks, restore (what a skipped process costs) */
   hitCostMs: number;
+  /** exec queries answered "wait": a reader held until its pipe's writer ended */
+  stdinWaits: number;
   executions: ExecutionRow[];
 }
 
@@ -301,7 +303,7 @@ interface Hit {
 }
 
 export class MemoEngine {
-  readonly stats: MemoStats = { ran: 0, reused: 0, savedMs: 0, bytesRestored: 0, hitCostMs: 0, executions: [] };
+  readonly stats: MemoStats = { ran: 0, reused: 0, savedMs: 0, bytesRestored: 0, hitCostMs: 0, stdinWaits: 0, executions: [] };
   private readonly rows = new Map<number, ExecutionRow>();
   /** what each exec that was let run was told, by pid until the exec is seen, then by execution */
   private readonly answerOfPid = new Map<number, ExecAnswer>();
@@ -439,7 +441,12 @@ export class MemoEngine {
     }
     const view = viewOf(q.process, q.env, q.streams);
     if (view.refused) return this.letRun(q, { refused: view.refused, passed });
-    const stdinPipe = this.finishedPipe(q);
+    const piped = this.finishedPipe(q);
+    if (piped === 'wait') {
+      this.stats.stdinWaits++;
+      return { skip: false, wait: true };
+    }
+    const stdinPipe = piped;
     const weak = this.weakOfQuery(q, view, stdinPipe);
     let missWhy: string | undefined;
     try {
@@ -505,12 +512,28 @@ export class MemoEngine {
 
   /** The bytes of the pipe on q's stdin when no process can write into it any more: an input
    * like a file's. Only for a pipe made inside the command, whose holders are all traced. */
-  private finishedPipe(q: ExecQuery): PipeStdin | undefined {
+  private finishedPipe(q: ExecQuery): PipeStdin | 'wait' | undefined {
     // the command's own exec comes first: what it inherited, processes outside may hold too
     this.outside ??= q.process.fdsUnknown ? 'unknown' : new Set([q.stdinId, ...q.streams, ...q.process.fds.map((f) => f.identity)]);
     if (q.stdio[0] !== 'pipe' || !q.stdinId || this.outside === 'unknown' || this.outside.has(q.stdinId)) return undefined;
     const piped = capturePipeStdin(q.pid, q.stdinId, this.holdersFirst(q.pid));
-    return typeof piped === 'string' ? undefined : piped;
+    if (typeof piped === 'string') return undefined;
+    if (!('unfinished' in piped)) return piped;
+    return !q.last && this.mayWaitFor(q.pid, piped.writers) ? 'wait' : undefined;
+  }
+
+  /**
+   * Can the reader pid wait at its exec for these writers to end? Not when one of them waits for
+   * that exec: a vfork or posix_spawn parent is suspended until it, and a parent that holds the
+   * pipe's write end (Python's subprocess, Node's spawn, bash's process substitution) usually
+   * reads its exec-error pipe until then. Writers that run beside it (a pipeline's stages, `echo
+   * $x | sed`'s subshell) end or fill the pipe; the tracer's deadline bounds the rest.
+   */
+  private mayWaitFor(pid: number, writers: number[]): boolean {
+    if (this.builder.vforked.has(pid)) return false;
+    const ancestors = new Set<number>();
+    for (let e = this.builder.executionOf(pid); e; e = e.parent === null ? null : this.builder.executions[e.parent] ?? null) ancestors.add(e.pid);
+    return writers.every((w) => !ancestors.has(w));
   }
 
   /** Notes a pipe opened by path, for reading or writing (what stat said at the open). */

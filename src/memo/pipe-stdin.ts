@@ -14,8 +14,20 @@ export interface PipeStdin {
   sha256: string;
 }
 
+/** A pipe whose bytes are not all there yet: a process other than its reader can still write. */
+export interface PipeUnfinished {
+  unfinished: string;
+  /** a process that holds its write end (none: a writer showed up while it was read) */
+  writers: number[];
+}
+
+/** Why the pipe's bytes are not all known yet: writer when another process can still write into
+ * it (its end, once that process ends or closes it, makes them known). */
+interface Holder { why: string; writer?: number }
+
 /** Why another traced process could still change what the pipe delivers to pid, or null. */
-function otherHolder(id: string, pid: number, pids: Iterable<number>): string | null {
+function otherHolder(id: string, pid: number, pids: Iterable<number>): Holder | null {
+  let writer: Holder | null = null;
   for (const other of pids) {
     let fds: string[];
     try {
@@ -26,13 +38,18 @@ function otherHolder(id: string, pid: number, pids: Iterable<number>): string | 
     for (const fd of fds) {
       if (identityAt(`/proc/${other}/fd/${fd}`) !== id) continue;
       const flags = fdFlags(other, fd);
-      if (flags === null) return `process ${other} holds it (fd ${fd}) in a way that cannot be read`;
-      if ((flags & 3) !== constants.O_RDONLY) return `process ${other} can still write into it (fd ${fd})`;
+      if (flags === null) return { why: `process ${other} holds it (fd ${fd}) in a way that cannot be read` };
+      if ((flags & 3) !== constants.O_RDONLY) {
+        const why = `process ${other} can still write into it (fd ${fd})`;
+        if (other === pid) return { why }; // its own end: that never closes before it runs
+        writer ??= { why, writer: other };
+        continue;
+      }
       // another reader would take bytes this one's replay leaves behind
-      if (other !== pid) return `process ${other} reads it too (fd ${fd})`;
+      if (other !== pid) return { why: `process ${other} reads it too (fd ${fd})` };
     }
   }
-  return null;
+  return writer;
 }
 
 const MAX_BYTES = 1 << 20; // F_SETPIPE_SZ's default bound: a pipe holds no more
@@ -82,7 +99,7 @@ function putBack(path: string, parts: Buffer[]): void {
  * have been made inside the traced command (the caller checks): only then is every process that
  * could hold it among pids (one outside may write on, or read after a skipped reader).
  */
-export function capturePipeStdin(pid: number, stdinId: string, pids: Iterable<number>): PipeStdin | string {
+export function capturePipeStdin(pid: number, stdinId: string, pids: Iterable<number>): PipeStdin | PipeUnfinished | string {
   const path = `/proc/${pid}/fd/0`;
   try {
     // a FIFO can get a writer by its name at any time: only an anonymous pipe is ever finished
@@ -92,9 +109,10 @@ export function capturePipeStdin(pid: number, stdinId: string, pids: Iterable<nu
     const flags = fdFlags(pid, 0);
     if (flags === null || (flags & constants.O_DIRECT) !== 0) return 'its stdin is a pipe in packet mode (O_DIRECT)';
     const holder = otherHolder(stdinId, pid, pids);
-    if (holder) return `its stdin is a pipe that ${holder}`;
+    if (holder?.writer !== undefined) return { unfinished: `its stdin is a pipe that ${holder.why}`, writers: [holder.writer] };
+    if (holder) return `its stdin is a pipe that ${holder.why}`;
     const parts = drain(path);
-    if (parts === null) return 'its stdin is a pipe that something still writes into';
+    if (parts === null) return { unfinished: 'its stdin is a pipe that something still writes into', writers: [] };
     const hash = sha256(Buffer.concat(parts));
     putBack(path, parts);
     return { id: stdinId, sha256: hash };

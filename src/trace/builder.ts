@@ -53,6 +53,8 @@ export type LogItem =
 
 export class TraceBuilder {
   readonly executions: Execution[] = [];
+  /** processes made by vfork (posix_spawn too) that have not exec'd: their parent waits for that */
+  readonly vforked = new Set<number>();
   readonly errors: string[] = [];
   readonly warnings: string[] = [];
   readonly log: LogItem[] = [];
@@ -92,6 +94,7 @@ export class TraceBuilder {
         break;
       case EventType.exec: this.onExec(ev); break;
       case EventType.spawn: {
+        if (ev.op === 1) this.vforked.add(ev.value);
         const parent = this.executionOfPid.get(ev.pid);
         if (parent) this.executionOfPid.set(ev.value, parent);
         this.processOfThread.delete(ev.value); // a reused id: now a process of its own
@@ -133,6 +136,7 @@ export class TraceBuilder {
   }
 
   private onExec(ev: RawEvent): void {
+    this.vforked.delete(ev.pid);
     const [exe = '', cwd = '', k0, k1, k2, s1 = '', s2 = '', s0 = '', ...argv] = payloadStrings(ev.payload);
     const parent = this.executionOfPid.get(ev.pid) ?? null;
     const exec: Execution = {
@@ -204,6 +208,7 @@ export class TraceBuilder {
     }
     this.executionOfPid.delete(ev.pid);
     this.livePids.delete(ev.pid);
+    this.vforked.delete(ev.pid);
     for (const exec of ended.reverse()) this.onExecutionEnd?.(exec);
     if (ev.pid === this.rootPid) {
       this.rootStatus = { exitCode: signaled ? null : ev.value, signal: signaled ? ev.value : null };

@@ -1,7 +1,7 @@
 // Mirrors native/protocol.h: the spec record sent to the tracer and the event records it sends.
 import { decodeProcessAttrs, type ProcessAttrs } from './process-attrs.js';
 
-export const SPEC_MAGIC = 0x70637432;
+export const SPEC_MAGIC = 0x70637433; // "pct3": with pipeWaitMs
 export const SPEC_DROP_PRIVILEGES = 1;
 export const SPEC_NO_NEW_PRIVS = 2;
 export const SPEC_NO_NOTIFY = 4;
@@ -11,7 +11,11 @@ const REPLY_MAGIC = 0x70637453; // "pctS": with nseeks
 export const EventType = {
   start: 1, exec: 2, spawn: 3, exit: 4, access: 5, flag: 6, nondet: 7, output: 8, error: 9,
   warn: 10, done: 11, thread: 12, execQuery: 13, observed: 14, fdEnd: 15, reaped: 16,
+  /** an exec query asked again after a wait, for the last time: the answer must not be wait */
+  execQueryLast: 17,
 } as const;
+/** PCT_REPLY_WAIT: the tracer holds the process and asks again */
+const REPLY_WAIT = 2;
 
 /** Access ops, indexed by their number in the protocol. */
 export const ACCESS_OPS = [
@@ -37,9 +41,11 @@ export interface CommandSpec {
   sigIgnored: bigint;
   /** bit N-1: signal N starts blocked */
   sigBlocked: bigint;
+  /** how long an exec may be held for the writers of the pipe on its stdin; 0 or none: never */
+  pipeWaitMs?: number;
 }
 
-const SPEC_HEADER = 56;
+const SPEC_HEADER = 64;
 
 export function encodeSpec(spec: CommandSpec): Buffer {
   const strings = Buffer.from([spec.exe, spec.cwd, ...spec.argv, ...spec.env].map((s) => `${s}\0`).join(''));
@@ -50,6 +56,7 @@ export function encodeSpec(spec: CommandSpec): Buffer {
   fields.forEach((v, i) => header.writeUInt32LE(v >>> 0, i * 4));
   header.writeBigUInt64LE(BigInt.asUintN(64, spec.sigIgnored), 40);
   header.writeBigUInt64LE(BigInt.asUintN(64, spec.sigBlocked), 48);
+  header.writeUInt32LE(spec.pipeWaitMs ?? 0, 56);
   ids.forEach((g, i) => header.writeUInt32LE(g >>> 0, SPEC_HEADER + i * 4));
   return Buffer.concat([header, strings]);
 }
@@ -133,10 +140,15 @@ export interface ExecQuery {
   umask: number | null;
   /** what else it inherits: credentials, signals, limits, namespaces, affinity, uname, fds >= 3 */
   process: ProcessAttrs;
+  /** asked again after waits, for the last time: waiting is no answer any more */
+  last: boolean;
 }
 
 export type ExecDecision =
-  | { skip: false }
+  | { skip: false; wait?: false }
+  /** not yet: the pipe on its stdin has a writer that still runs; the tracer holds the process
+   * and asks again when a traced process ends, and for the last time at a deadline */
+  | { skip: false; wait: true }
   | {
     skip: true; exitCode: number; output: { fd: number; data: Buffer }[]; tag?: unknown;
     /** where to move the offsets of files it inherited open for reading (the recorded run's ends) */
@@ -160,6 +172,7 @@ export function decodeExecQuery(ev: RawEvent): ExecQuery {
     env: rest.slice(ev.kind, ev.kind + ev.aux),
     umask: ev.op === UMASK_UNKNOWN ? null : ev.op,
     process: decodeProcessAttrs(rest.slice(ev.kind + ev.aux)),
+    last: ev.type === EventType.execQueryLast,
   };
 }
 
@@ -168,7 +181,7 @@ export function encodeExecReply(decision: ExecDecision): Buffer {
   const seeks = decision.skip ? decision.seeks ?? [] : [];
   const head = Buffer.alloc(20);
   head.writeUInt32LE(REPLY_MAGIC, 0);
-  head.writeUInt32LE(decision.skip ? 1 : 0, 4);
+  head.writeUInt32LE(decision.skip ? 1 : decision.wait ? REPLY_WAIT : 0, 4);
   head.writeInt32LE(decision.skip ? decision.exitCode : 0, 8);
   head.writeUInt32LE(chunks.length, 12);
   head.writeUInt32LE(seeks.length, 16);

@@ -16,6 +16,11 @@ import type { CommandStatus, Trace } from './types.js';
 
 export class TraceError extends Error {}
 
+/** How long an exec waits for the writers of the pipe on its stdin (`echo $x | sed`'s subshell ends
+ * within a millisecond or two; a writer still going after this runs beside its reader, which then
+ * runs and is not recorded) */
+export const DEFAULT_PIPE_WAIT_MS = 50;
+
 export interface TraceOptions {
   command: string[];
   cwd?: string;
@@ -31,6 +36,8 @@ export interface TraceOptions {
   /** (with decideExec) a wait returned process pid, which ran a program: its parent waits at
    * that return until this is done */
   reaped?: (pid: number) => void;
+  /** (with decideExec) how long an exec may wait for the writers of the pipe on its stdin */
+  pipeWaitMs?: number;
   /** the signals and fds the command starts with; default: the caller's (callerLaunch) */
   launch?: Launch;
 }
@@ -193,6 +200,7 @@ export async function traceCommand(options: TraceOptions): Promise<TraceResult> 
     fds: inherited,
     sigIgnored: launch.sigIgnored,
     sigBlocked: launch.sigBlocked,
+    pipeWaitMs: options.decideExec ? options.pipeWaitMs ?? DEFAULT_PIPE_WAIT_MS : 0,
     flags: (started.privileged ? SPEC_DROP_PRIVILEGES : isRoot ? 0 : SPEC_NO_NEW_PRIVS) |
       (process.env.PROCESSCACHE_NOTIFY === '0' ? SPEC_NO_NOTIFY : 0) |
       (options.decideExec ? SPEC_DECIDE_EXEC : 0),
@@ -233,7 +241,7 @@ export async function traceCommand(options: TraceOptions): Promise<TraceResult> 
       socket.on('data', (chunk: Buffer) => {
         try {
           for (const ev of decoder.push(chunk)) {
-            if (ev.type === EventType.execQuery) onQuery(ev);
+            if (ev.type === EventType.execQuery || ev.type === EventType.execQueryLast) onQuery(ev);
             else if (ev.type === EventType.reaped) onReaped(ev);
             else builder.add(ev);
           }

@@ -1,0 +1,98 @@
+/* Readers held at their exec for their pipe's writers (see waiting.h). */
+#define _GNU_SOURCE
+#include "waiting.h"
+#include "emit.h"
+#include "paths.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define WAITING_CAP 64
+
+static struct { int tid; uint64_t identity, deadline; } held[WAITING_CAP];
+static int count;
+static uint64_t limit_ns;
+
+void waiting_set_limit(uint32_t ms) { limit_ns = (uint64_t)ms * 1000000u; }
+
+int waiting_add(int tid, uint64_t identity)
+{
+    if (count >= WAITING_CAP || !limit_ns) return -1;
+    held[count].tid = tid;
+    held[count].identity = identity;
+    held[count].deadline = now_ns() + limit_ns;
+    count++;
+    return 0;
+}
+
+void waiting_remove(int tid)
+{
+    for (int i = 0; i < count; i++) {
+        if (held[i].tid != tid) continue;
+        held[i] = held[--count];
+        return;
+    }
+}
+
+int waiting_count(void) { return count; }
+
+int waiting_at(int i) { return i < count ? held[i].tid : 0; }
+
+int waiting_expired(uint64_t now)
+{
+    for (int i = 0; i < count; i++) if (held[i].deadline <= now) return held[i].tid;
+    return 0;
+}
+
+/* What the pipe holds and can hold, read through a copy of the writer's own fd (pidfd_getfd:
+ * the same open file, and no new reader or writer of it). Unknown counts as full. */
+static int would_fill(int writer, int fd, uint64_t count_bytes)
+{
+    int pidfd = (int)syscall(SYS_pidfd_open, writer, 0);
+    int copy = pidfd >= 0 ? (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0) : -1;
+    if (pidfd >= 0) close(pidfd);
+    if (copy < 0) return 1;
+    int queued = 0;
+    const int size = fcntl(copy, F_GETPIPE_SZ);
+    const int known = size > 0 && ioctl(copy, FIONREAD, &queued) == 0;
+    close(copy);
+    /* two pages of slack: a write that cannot merge into the last page starts a new one */
+    const long page = sysconf(_SC_PAGESIZE);
+    return !known || (uint64_t)queued + count_bytes + 2u * (uint64_t)page > (uint64_t)size;
+}
+
+int waiting_filled_by(int writer, int fd, uint64_t count_bytes)
+{
+    if (!count) return 0;
+    const uint64_t id = fd_identity(writer, fd);
+    for (int i = 0; i < count; i++) {
+        if (held[i].identity != id || !id) continue;
+        return would_fill(writer, fd, count_bytes) ? held[i].tid : 0;
+    }
+    return 0;
+}
+
+void waiting_sleep(uint64_t now)
+{
+    uint64_t nearest = UINT64_MAX;
+    for (int i = 0; i < count; i++) if (held[i].deadline < nearest) nearest = held[i].deadline;
+    if (nearest <= now) return;
+    const uint64_t left = nearest - now;
+    const struct timespec ts = { (time_t)(left / 1000000000u), (long)(left % 1000000000u) };
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigtimedwait(&chld, NULL, &ts);
+}
+
+void waiting_block_sigchld(void)
+{
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    pthread_sigmask(SIG_BLOCK, &chld, NULL);
+}
