@@ -652,78 +652,6 @@ var init_builder = __esm({
   }
 });
 
-// src/trace/fdinfo.ts
-function fdFlags(pid, fd) {
-  try {
-    const flags = /^flags:\s*([0-7]+)/m.exec((0, import_node_fs.readFileSync)(`/proc/${pid}/fdinfo/${fd}`, "utf8"))?.[1];
-    return flags === void 0 ? null : parseInt(flags, 8);
-  } catch {
-    return null;
-  }
-}
-var import_node_fs;
-var init_fdinfo = __esm({
-  "src/trace/fdinfo.ts"() {
-    "use strict";
-    import_node_fs = require("node:fs");
-  }
-});
-
-// src/trace/launch.ts
-function isOpen(fd) {
-  try {
-    (0, import_node_fs2.fstatSync)(fd);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function mask(word) {
-  return word && /^[0-9a-f]{1,16}$/i.test(word) ? BigInt(`0x${word}`) : 0n;
-}
-function parseLaunch(value) {
-  const [ignored, blocked, fds, shell] = value.split(" ");
-  const numbers = (fds ?? "").split(",").filter((f) => /^\d+$/.test(f)).map(Number);
-  let sigIgnored = mask(ignored);
-  if (shell === "bash") sigIgnored &= ~SIGQUIT_BIT;
-  return { sigIgnored, sigBlocked: mask(blocked), fds: ascending(numbers.filter((fd) => fd >= 3)) };
-}
-function ascending(fds) {
-  return [...new Set(fds)].sort((a, b) => a - b);
-}
-function inheritableFds() {
-  const fds = [];
-  try {
-    for (const name of (0, import_node_fs2.readdirSync)("/proc/self/fd")) {
-      const fd = Number(name);
-      if (fd < 3) continue;
-      const flags = fdFlags("self", fd);
-      if (flags !== null && (flags & O_CLOEXEC) === 0) fds.push(fd);
-    }
-  } catch {
-  }
-  return ascending(fds);
-}
-function callerLaunch() {
-  if (captured) return captured;
-  const value = process.env[LAUNCH_ENV];
-  delete process.env[LAUNCH_ENV];
-  const launch = value === void 0 ? { sigIgnored: 0n, sigBlocked: 0n, fds: inheritableFds() } : parseLaunch(value);
-  captured = { ...launch, fds: launch.fds.filter(isOpen) };
-  return captured;
-}
-var import_node_fs2, LAUNCH_ENV, O_CLOEXEC, SIGQUIT_BIT, captured;
-var init_launch = __esm({
-  "src/trace/launch.ts"() {
-    "use strict";
-    import_node_fs2 = require("node:fs");
-    init_fdinfo();
-    LAUNCH_ENV = "PROCESSCACHE_LAUNCH";
-    O_CLOEXEC = 524288;
-    SIGQUIT_BIT = 1n << 2n;
-  }
-});
-
 // scripts/bundle/koffi-addon.cjs
 var require_koffi_addon = __commonJS({
   "scripts/bundle/koffi-addon.cjs"(exports2, module2) {
@@ -765,7 +693,7 @@ function findNativeDir() {
     (0, import_node_path.join)(here, "..", "..", "native", "build", arch2),
     (0, import_node_path.join)(here, "..", "native", "build", arch2)
   ].filter((c) => Boolean(c));
-  const found = candidates.find((dir) => (0, import_node_fs3.existsSync)((0, import_node_path.join)(dir, "libpctrace.so")));
+  const found = candidates.find((dir) => (0, import_node_fs.existsSync)((0, import_node_path.join)(dir, "libpctrace.so")));
   if (!found) {
     throw new NativeError(`the native tracer is not built (looked in ${candidates.join(", ")}); run \`npm run build\``);
   }
@@ -827,11 +755,11 @@ function loadNative() {
   };
   return cached;
 }
-var import_node_fs3, import_node_path, import_node_url, import_koffi, NativeError, PASS_FDS_MAX, cached, library;
+var import_node_fs, import_node_path, import_node_url, import_koffi, NativeError, PASS_FDS_MAX, cached, library;
 var init_native = __esm({
   "src/trace/native.ts"() {
     "use strict";
-    import_node_fs3 = require("node:fs");
+    import_node_fs = require("node:fs");
     import_node_path = require("node:path");
     import_node_url = require("node:url");
     import_koffi = __toESM(require_koffi_addon(), 1);
@@ -839,6 +767,84 @@ var init_native = __esm({
     NativeError = class extends Error {
     };
     PASS_FDS_MAX = 253;
+  }
+});
+
+// src/trace/fdinfo.ts
+function fdFlags(pid, fd) {
+  try {
+    const flags = /^flags:\s*([0-7]+)/m.exec((0, import_node_fs2.readFileSync)(`/proc/${pid}/fdinfo/${fd}`, "utf8"))?.[1];
+    return flags === void 0 ? null : parseInt(flags, 8);
+  } catch {
+    return null;
+  }
+}
+function setPacketMode(fd) {
+  packetMode ??= nativeLibrary().lib.func("int pct_packet_mode(int fd)");
+  return packetMode(fd) === 0;
+}
+var import_node_fs2, packetMode;
+var init_fdinfo = __esm({
+  "src/trace/fdinfo.ts"() {
+    "use strict";
+    import_node_fs2 = require("node:fs");
+    init_native();
+    packetMode = null;
+  }
+});
+
+// src/trace/launch.ts
+function isOpen(fd) {
+  try {
+    (0, import_node_fs3.fstatSync)(fd);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function mask(word) {
+  return word && /^[0-9a-f]{1,16}$/i.test(word) ? BigInt(`0x${word}`) : 0n;
+}
+function parseLaunch(value) {
+  const [ignored, blocked, fds, shell] = value.split(" ");
+  const numbers = (fds ?? "").split(",").filter((f) => /^\d+$/.test(f)).map(Number);
+  let sigIgnored = mask(ignored);
+  if (shell === "bash") sigIgnored &= ~SIGQUIT_BIT;
+  return { sigIgnored, sigBlocked: mask(blocked), fds: ascending(numbers.filter((fd) => fd >= 3)) };
+}
+function ascending(fds) {
+  return [...new Set(fds)].sort((a, b) => a - b);
+}
+function inheritableFds() {
+  const fds = [];
+  try {
+    for (const name of (0, import_node_fs3.readdirSync)("/proc/self/fd")) {
+      const fd = Number(name);
+      if (fd < 3) continue;
+      const flags = fdFlags("self", fd);
+      if (flags !== null && (flags & O_CLOEXEC) === 0) fds.push(fd);
+    }
+  } catch {
+  }
+  return ascending(fds);
+}
+function callerLaunch() {
+  if (captured) return captured;
+  const value = process.env[LAUNCH_ENV];
+  delete process.env[LAUNCH_ENV];
+  const launch = value === void 0 ? { sigIgnored: 0n, sigBlocked: 0n, fds: inheritableFds() } : parseLaunch(value);
+  captured = { ...launch, fds: launch.fds.filter(isOpen) };
+  return captured;
+}
+var import_node_fs3, LAUNCH_ENV, O_CLOEXEC, SIGQUIT_BIT, captured;
+var init_launch = __esm({
+  "src/trace/launch.ts"() {
+    "use strict";
+    import_node_fs3 = require("node:fs");
+    init_fdinfo();
+    LAUNCH_ENV = "PROCESSCACHE_LAUNCH";
+    O_CLOEXEC = 524288;
+    SIGQUIT_BIT = 1n << 2n;
   }
 });
 
@@ -1138,7 +1144,7 @@ var init_session = __esm({
     init_signals();
     TraceError = class extends Error {
     };
-    DEFAULT_PIPE_WAIT_MS = 50;
+    DEFAULT_PIPE_WAIT_MS = 0;
   }
 });
 
@@ -3886,6 +3892,7 @@ function otherHolder(id, pid, pids) {
       const flags = fdFlags(other, fd);
       if (flags === null) return { why: `process ${other} holds it (fd ${fd}) in a way that cannot be read` };
       if ((flags & 3) !== import_node_fs20.constants.O_RDONLY) {
+        if ((flags & import_node_fs20.constants.O_DIRECT) !== 0) return { why: `process ${other} writes into it in packet mode (O_DIRECT, fd ${fd})` };
         const why = `process ${other} can still write into it (fd ${fd})`;
         if (other === pid) return { why };
         writer ??= { why, writer: other };
@@ -3898,34 +3905,36 @@ function otherHolder(id, pid, pids) {
 }
 function drain(path) {
   const fd = (0, import_node_fs20.openSync)(path, import_node_fs20.constants.O_RDONLY | import_node_fs20.constants.O_NONBLOCK);
-  const parts = [];
+  const taken = { parts: [], packets: false };
   try {
     for (let total = 0; total <= MAX_BYTES; ) {
-      const buf = Buffer.alloc(65536);
+      const buf = Buffer.alloc(READ_SIZE);
       let n;
       try {
         n = (0, import_node_fs20.readSync)(fd, buf, 0, buf.length, null);
       } catch (e) {
         if (e.code !== "EAGAIN") throw e;
-        putBack(path, parts);
+        putBack(path, taken);
         return null;
       }
-      if (n === 0) return parts;
-      parts.push(buf.subarray(0, n));
+      if (n === 0) return taken;
+      if (taken.parts.length && taken.parts[taken.parts.length - 1].length < READ_SIZE) taken.packets = true;
+      taken.parts.push(buf.subarray(0, n));
       total += n;
     }
-    putBack(path, parts);
+    putBack(path, taken);
     return null;
   } finally {
     (0, import_node_fs20.closeSync)(fd);
   }
 }
-function putBack(path, parts) {
-  if (!parts.length) return;
+function putBack(path, taken) {
+  if (!taken.parts.length) return;
   const fd = (0, import_node_fs20.openSync)(path, import_node_fs20.constants.O_WRONLY | import_node_fs20.constants.O_NONBLOCK);
   try {
-    const all = Buffer.concat(parts);
-    for (let off = 0; off < all.length; ) off += (0, import_node_fs20.writeSync)(fd, all, off);
+    const packets = taken.packets && setPacketMode(fd);
+    const writes = packets ? taken.parts : [Buffer.concat(taken.parts)];
+    for (const bytes of writes) for (let off = 0; off < bytes.length; ) off += (0, import_node_fs20.writeSync)(fd, bytes, off);
   } finally {
     (0, import_node_fs20.closeSync)(fd);
   }
@@ -3940,16 +3949,16 @@ function capturePipeStdin(pid, stdinId, pids) {
     const holder = otherHolder(stdinId, pid, pids);
     if (holder?.writer !== void 0) return { unfinished: `its stdin is a pipe that ${holder.why}`, writers: [holder.writer] };
     if (holder) return `its stdin is a pipe that ${holder.why}`;
-    const parts = drain(path);
-    if (parts === null) return { unfinished: "its stdin is a pipe that something still writes into", writers: [] };
-    const hash = sha256(Buffer.concat(parts));
-    putBack(path, parts);
-    return { id: stdinId, sha256: hash };
+    const taken = drain(path);
+    if (taken === null) return { unfinished: "its stdin is a pipe that something still writes into", writers: [] };
+    putBack(path, taken);
+    if (taken.packets) return "its stdin is a pipe written in packet mode (O_DIRECT): a replay would not keep the packets";
+    return { id: stdinId, sha256: sha256(Buffer.concat(taken.parts)) };
   } catch (e) {
     return `its stdin (a pipe) could not be read ahead (${e.code ?? e.message})`;
   }
 }
-var import_node_fs20, MAX_BYTES;
+var import_node_fs20, MAX_BYTES, READ_SIZE;
 var init_pipe_stdin = __esm({
   "src/memo/pipe-stdin.ts"() {
     "use strict";
@@ -3958,6 +3967,7 @@ var init_pipe_stdin = __esm({
     init_trace();
     init_attributes();
     MAX_BYTES = 1 << 20;
+    READ_SIZE = 65536;
   }
 });
 

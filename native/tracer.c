@@ -637,12 +637,11 @@ static void ask_waiting_again(void)
     }
 }
 
-/* A write of count bytes into fd that could fill the pipe a held exec waits on: that one goes on
- * first, so that the writer never waits for a reader the tracer holds. */
+/* A write of count bytes into fd that a held exec must not be held over (waiting_released_by):
+ * that one goes on first. */
 static void release_filled(int writer, int fd, uint64_t count)
 {
-    const int reader = waiting_count() ? waiting_filled_by(writer, fd, count) : 0;
-    if (reader) ask_again(reader, 1);
+    for (int reader; waiting_count() && (reader = waiting_released_by(writer, fd, count)) != 0;) ask_again(reader, 1);
 }
 
 /* Returns 1 when the call's exit stop is needed, ENTRY_HOLD when the process must stay stopped. */
@@ -687,7 +686,7 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
             enum pct_exec_outcome outcome = pct_decide_exec(tid, pid, p, row, args, 0);
             if (outcome == PCT_EXEC_WAIT) {
                 s->wait_row = (int16_t)(row - pct_syscalls);
-                if (waiting_add(tid, fd_identity(tid, 0)) == 0) return ENTRY_HOLD;
+                if (waiting_add(tid, fd_identity(tid, 0), fd_identity(tid, 1), fd_identity(tid, 2)) == 0) return ENTRY_HOLD;
                 outcome = pct_decide_exec(tid, pid, p, row, args, 1); /* no room to hold it */
             }
             if (outcome != PCT_EXEC_RUNS) {
@@ -726,6 +725,8 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
     }
     case CL_FCNTL: {
         int cmd = (int)args[1];
+        /* packet mode on a pipe it shares: a replay writes the bytes without the packets */
+        if (cmd == F_SETFL && (args[2] & O_DIRECT)) flag2(pid, "packet-mode: it sets O_DIRECT on an inherited fd with ", row->name);
         return cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC;
     }
     case CL_XFER: return xfer_entry(tid, s, row, args);

@@ -13,17 +13,19 @@
 
 #define WAITING_CAP 64
 
-static struct { int tid; uint64_t identity, deadline; } held[WAITING_CAP];
+static struct { int tid; uint64_t stdin, out, err, deadline; } held[WAITING_CAP];
 static int count;
 static uint64_t limit_ns;
 
 void waiting_set_limit(uint32_t ms) { limit_ns = (uint64_t)ms * 1000000u; }
 
-int waiting_add(int tid, uint64_t identity)
+int waiting_add(int tid, uint64_t stdin, uint64_t out, uint64_t err)
 {
-    if (count >= WAITING_CAP || !limit_ns) return -1;
+    if (count >= WAITING_CAP || !limit_ns || !stdin) return -1;
     held[count].tid = tid;
-    held[count].identity = identity;
+    held[count].stdin = stdin;
+    held[count].out = out;
+    held[count].err = err;
     held[count].deadline = now_ns() + limit_ns;
     count++;
     return 0;
@@ -48,9 +50,10 @@ int waiting_expired(uint64_t now)
     return 0;
 }
 
-/* What the pipe holds and can hold, read through a copy of the writer's own fd (pidfd_getfd:
- * the same open file, and no new reader or writer of it). Unknown counts as full. */
-static int would_fill(int writer, int fd, uint64_t count_bytes)
+/* Does the pipe hold bytes already, or could count_bytes more fill it? Read through a copy of
+ * the writer's own fd (pidfd_getfd: the same open file, and no new reader or writer of it).
+ * Unknown counts as yes. */
+static int holds_or_fills(int writer, int fd, uint64_t count_bytes)
 {
     int pidfd = (int)syscall(SYS_pidfd_open, writer, 0);
     int copy = pidfd >= 0 ? (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0) : -1;
@@ -62,16 +65,17 @@ static int would_fill(int writer, int fd, uint64_t count_bytes)
     close(copy);
     /* two pages of slack: a write that cannot merge into the last page starts a new one */
     const long page = sysconf(_SC_PAGESIZE);
-    return !known || (uint64_t)queued + count_bytes + 2u * (uint64_t)page > (uint64_t)size;
+    return !known || queued > 0 || (uint64_t)queued + count_bytes + 2u * (uint64_t)page > (uint64_t)size;
 }
 
-int waiting_filled_by(int writer, int fd, uint64_t count_bytes)
+int waiting_released_by(int writer, int fd, uint64_t count_bytes)
 {
     if (!count) return 0;
     const uint64_t id = fd_identity(writer, fd);
+    if (!id) return 0;
     for (int i = 0; i < count; i++) {
-        if (held[i].identity != id || !id) continue;
-        return would_fill(writer, fd, count_bytes) ? held[i].tid : 0;
+        if (held[i].out == id || held[i].err == id) return held[i].tid;
+        if (held[i].stdin == id && holds_or_fills(writer, fd, count_bytes)) return held[i].tid;
     }
     return 0;
 }

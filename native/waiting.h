@@ -11,9 +11,9 @@
 /* How long an exec may be held (the spec's pipe_wait_ms); 0: never. */
 void waiting_set_limit(uint32_t ms);
 
-/* Holds tid; identity: what its fd 0 names. Returns 0, or -1 when the table is full (or holding
- * is off). */
-int waiting_add(int tid, uint64_t identity);
+/* Holds tid; stdin, out, err: what its fds 0, 1 and 2 name. Returns 0, or -1 when the table is
+ * full (or holding is off). */
+int waiting_add(int tid, uint64_t stdin, uint64_t out, uint64_t err);
 void waiting_remove(int tid);
 int waiting_count(void);
 
@@ -23,9 +23,12 @@ int waiting_at(int i);
 /* A held thread whose deadline has passed, or 0. */
 int waiting_expired(uint64_t now);
 
-/* A held thread whose pipe is the open file writer's fd names, when a write of count bytes
- * there could fill that pipe; else 0. */
-int waiting_filled_by(int writer, int fd, uint64_t count);
+/* A held thread that must go on before writer's write of count bytes into fd, else 0: when the
+ * write lands in its pipe after other bytes (untraced, it could have read those and ended), when
+ * it could fill the pipe, and when it lands where the reader's own output goes (their order in a
+ * log). The reader then starts before the write goes on, but does not catch up with what it would
+ * have done by then: holding can change a race's outcome, which is why it is off by default. */
+int waiting_released_by(int writer, int fd, uint64_t count);
 
 /* Waits at most until the nearest deadline for a child's state change (SIGCHLD, which the
  * tracer keeps blocked: see waiting_block_sigchld). */

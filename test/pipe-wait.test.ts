@@ -77,4 +77,38 @@ test('a writer that waits for its reader is let go at the deadline, and the read
   assert.ok(statuses(r, 'sh')[0]?.startsWith('uncacheable'), JSON.stringify(r.stats.executions));
 });
 
+test('by default no reader is held: a reader\'s timeout on stdin fires as it does untraced', () => {
+  const dir = scratch();
+  const store = scratch('pc-store-');
+  const script = '{ sleep 0.3; echo y; } | bash --norc -c "read -t 0.05 l && echo got \\$l || echo timed-out"';
+  for (let i = 0; i < 2; i++) {
+    const r = runMemo(['bash', '--norc', '-c', script], { cwd: dir, store });
+    assert.is(r.stdout, 'timed-out\n', `run ${i + 1}`);
+  }
+});
+
+/** Fills a packet-mode pipe (pipe2(O_DIRECT): each write is read alone), closes its write end
+ * and runs argv[1:] on it. */
+const PACKETS = `import os, sys
+r, w = os.pipe2(os.O_DIRECT); os.write(w, b'p1\\n'); os.write(w, b'p2\\n'); os.close(w)
+pid = os.fork()
+if pid == 0:
+    os.dup2(r, 0); os.close(r); os.execvp(sys.argv[1], sys.argv[1:])
+os.close(r); os.waitpid(pid, 0)
+`;
+
+test('a finished pipe written in packet mode keeps its packets when it is read ahead, and its reader is not recorded (hunt 5)', () => {
+  const dir = scratch();
+  const store = scratch('pc-store-');
+  writeFileSync(join(dir, 'packets.py'), PACKETS);
+  const reader = `/usr/bin/python3 packets.py /usr/bin/python3 -c 'import os; print([os.read(0, 100) for i in range(3)])'`;
+  const expected = untraced(reader, dir);
+  assert.is(expected, "[b'p1\\n', b'p2\\n', b'']\n");
+  for (let i = 0; i < 2; i++) {
+    const r = runMemo(['bash', '--norc', '-c', reader], { cwd: dir, store });
+    assert.is(r.stdout, expected, `run ${i + 1}`);
+    assert.ok(r.stats.executions.filter((e) => e.argv[1] === '-c').every((e) => e.status.startsWith('uncacheable')), JSON.stringify(r.stats.executions));
+  }
+});
+
 test.run();

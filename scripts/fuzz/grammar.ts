@@ -189,6 +189,10 @@ export const OBSERVATIONS: ObservationRow[] = [
   { name: 'py-scandir', weight: 2, make: (r) => ({ cls: 'py-scandir', sh: py(`import os; print(sorted((e.name, e.is_dir(), e.is_symlink()) for e in os.scandir("${r.pick(['.', 'd', 'cur', 'd/sub'])}")))`) }) },
   { name: 'inherited-fd', weight: 2, make: (r) => ({ cls: 'inherited-fd', sh: `exec 3< ${r.pick(['in.txt', 'a.txt'])}; ${py('import os; print(os.read(3, 100))')}` }) },
   { name: 'proc-fd0', weight: 2, make: (r) => ({ cls: 'proc-fd0', sh: `${py('print(open("/proc/self/fd/0").read(), end="")')} < ${r.pick(['in.txt', 'a.txt'])}` }) },
+  // a stage whose writer still runs at its exec is held until the pipe is finished, then keyed on its bytes
+  { name: 'pipe-stages', weight: 2, make: (r) => ({ cls: 'pipe-stages', sh: `cat ${r.pick([...FILES, 'log'])} | tr a-z A-Z | sort -r` }) },
+  { name: 'pipe-subshell', weight: 1, make: (r) => ({ cls: 'pipe-subshell', sh: `echo "$(cat ${r.pick([...FILES, 'cur/f'])})" | sed s/a/A/` }) },
+  { name: 'pipe-head', weight: 1, make: (r) => ({ cls: 'pipe-head', sh: `cat ${r.pick([...FILES, 'log'])} | head -n 1` }) },
   { name: 'fifo-read', weight: 1, make: () => ({ cls: 'fifo-read', sh: 'cat q.fifo', racer: "timeout 3 sh -c 'cat a.txt > q.fifo'" }) },
   { name: 'mkdir', weight: 2, make: () => ({ cls: 'mkdir', sh: 'mkdir M && echo made' }) },
   { name: 'ln-hard', weight: 1, make: () => ({ cls: 'ln-hard', sh: 'ln in.txt H2 && echo linked' }) },

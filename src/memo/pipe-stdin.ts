@@ -5,7 +5,7 @@
 // own, not only as part of the script that made the pipe.
 import { closeSync, constants, openSync, readdirSync, readlinkSync, readSync, writeSync } from 'node:fs';
 import { sha256 } from '../fingerprint/index.js';
-import { fdFlags } from '../trace/index.js';
+import { fdFlags, setPacketMode } from '../trace/index.js';
 import { identityAt } from './attributes.js';
 
 export interface PipeStdin {
@@ -40,6 +40,8 @@ function otherHolder(id: string, pid: number, pids: Iterable<number>): Holder | 
       const flags = fdFlags(other, fd);
       if (flags === null) return { why: `process ${other} holds it (fd ${fd}) in a way that cannot be read` };
       if ((flags & 3) !== constants.O_RDONLY) {
+        // a packet-mode writer (pipe2(O_DIRECT) sets the write end only): a read takes one write
+        if ((flags & constants.O_DIRECT) !== 0) return { why: `process ${other} writes into it in packet mode (O_DIRECT, fd ${fd})` };
         const why = `process ${other} can still write into it (fd ${fd})`;
         if (other === pid) return { why }; // its own end: that never closes before it runs
         writer ??= { why, writer: other };
@@ -54,26 +56,33 @@ function otherHolder(id: string, pid: number, pids: Iterable<number>): Holder | 
 
 const MAX_BYTES = 1 << 20; // F_SETPIPE_SZ's default bound: a pipe holds no more
 
+const READ_SIZE = 65536;
+
+/** What a pipe held: its bytes as read, and whether they came in packets (a read that took less
+ * than asked while more was there: each write of a packet-mode writer is read alone). */
+interface Drained { parts: Buffer[]; packets: boolean }
+
 /** Reads the pipe empty (no writer: it ends at the end of its buffer); null if a writer showed up. */
-function drain(path: string): Buffer[] | null {
+function drain(path: string): Drained | null {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  const parts: Buffer[] = [];
+  const taken: Drained = { parts: [], packets: false };
   try {
     for (let total = 0; total <= MAX_BYTES;) {
-      const buf = Buffer.alloc(65536);
+      const buf = Buffer.alloc(READ_SIZE);
       let n: number;
       try {
         n = readSync(fd, buf, 0, buf.length, null);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-        putBack(path, parts);
+        putBack(path, taken);
         return null;
       }
-      if (n === 0) return parts;
-      parts.push(buf.subarray(0, n));
+      if (n === 0) return taken;
+      if (taken.parts.length && taken.parts[taken.parts.length - 1]!.length < READ_SIZE) taken.packets = true;
+      taken.parts.push(buf.subarray(0, n));
       total += n;
     }
-    putBack(path, parts);
+    putBack(path, taken);
     return null;
   } finally {
     closeSync(fd);
@@ -81,13 +90,16 @@ function drain(path: string): Buffer[] | null {
 }
 
 /** Puts the bytes taken out back into the pipe, which the reader has not read from yet: it was
- * emptied, and nothing else writes into it, so they fit. */
-function putBack(path: string, parts: Buffer[]): void {
-  if (!parts.length) return;
+ * emptied, and nothing else writes into it, so they fit. Packets go back one write each, in
+ * packet mode. */
+function putBack(path: string, taken: Drained): void {
+  if (!taken.parts.length) return;
   const fd = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
   try {
-    const all = Buffer.concat(parts);
-    for (let off = 0; off < all.length;) off += writeSync(fd, all, off);
+    // merged, they would be read as one (the reader's result changed, hunt 5)
+    const packets = taken.packets && setPacketMode(fd);
+    const writes = packets ? taken.parts : [Buffer.concat(taken.parts)];
+    for (const bytes of writes) for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off);
   } finally {
     closeSync(fd);
   }
@@ -111,11 +123,11 @@ export function capturePipeStdin(pid: number, stdinId: string, pids: Iterable<nu
     const holder = otherHolder(stdinId, pid, pids);
     if (holder?.writer !== undefined) return { unfinished: `its stdin is a pipe that ${holder.why}`, writers: [holder.writer] };
     if (holder) return `its stdin is a pipe that ${holder.why}`;
-    const parts = drain(path);
-    if (parts === null) return { unfinished: 'its stdin is a pipe that something still writes into', writers: [] };
-    const hash = sha256(Buffer.concat(parts));
-    putBack(path, parts);
-    return { id: stdinId, sha256: hash };
+    const taken = drain(path);
+    if (taken === null) return { unfinished: 'its stdin is a pipe that something still writes into', writers: [] };
+    putBack(path, taken);
+    if (taken.packets) return 'its stdin is a pipe written in packet mode (O_DIRECT): a replay would not keep the packets';
+    return { id: stdinId, sha256: sha256(Buffer.concat(taken.parts)) };
   } catch (e) {
     return `its stdin (a pipe) could not be read ahead (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
   }

@@ -16,10 +16,11 @@ import type { CommandStatus, Trace } from './types.js';
 
 export class TraceError extends Error {}
 
-/** How long an exec waits for the writers of the pipe on its stdin (`echo $x | sed`'s subshell ends
- * within a millisecond or two; a writer still going after this runs beside its reader, which then
- * runs and is not recorded) */
-export const DEFAULT_PIPE_WAIT_MS = 50;
+/** How long an exec waits for the writers of the pipe on its stdin: by default never. Held, a
+ * reader starts later than it would have, and a race between it and its writer can end otherwise
+ * (a writer SIGPIPE would have killed, a reader's timeout on stdin): opt in with
+ * PROCESSCACHE_PIPE_WAIT_MS (docs/design-notes.md). */
+export const DEFAULT_PIPE_WAIT_MS = 0;
 
 export interface TraceOptions {
   command: string[];
