@@ -82,7 +82,10 @@ function decodeProcessAttrs(strings) {
   for (const s of strings) {
     const eq = s.indexOf("=");
     const key = s.slice(0, eq), value = s.slice(eq + 1);
-    if (key === "fd") {
+    if (key === "stream") {
+      const m = /^([12]) (\d+)$/.exec(value);
+      if (m) (attrs.streamStarts ??= []).push({ fd: Number(m[1]), pos: Number(m[2]) });
+    } else if (key === "fd") {
       const fd = value === "?" ? null : decodeFd(value);
       if (fd) attrs.fds.push(fd);
       else attrs.fdsUnknown = true;
@@ -3717,7 +3720,7 @@ function useOf(f, jobserver, streams) {
 }
 function viewOf(p, env, execStreams) {
   const streams = [execStreams[0] === "0" ? "" : execStreams[0], execStreams[1] === "0" ? "" : execStreams[1]];
-  const view = { refused: null, key: null, reads: [], writes: [], observed: {} };
+  const view = { refused: null, key: null, reads: [], writes: [], observed: {}, streamStarts: p.streamStarts ?? [] };
   for (const name of OBSERVED) {
     const value = p[name];
     if (typeof value === "string") view.observed[name] = value;
@@ -3822,6 +3825,16 @@ function commandAttrs() {
   } catch {
   }
   return attrs;
+}
+function streamShortfall(view, ends, stream, oneFile) {
+  for (const start of view?.streamStarts ?? []) {
+    const end = ends?.find((e) => e.fd === start.fd);
+    if (!end) return `where its output into fd ${start.fd} (a file) ended is unknown`;
+    const written = stream.reduce((n, c) => c.fd === start.fd || oneFile ? n + c.data.length : n, 0);
+    const moved = end.pos - start.pos;
+    if (moved !== written) return `its output into fd ${start.fd} (a file) does not add up: the offset moved ${moved} bytes, ${written} were seen written (a write failed or was short, or another process wrote there)`;
+  }
+  return null;
 }
 var import_node_fs19, KEYED, OBSERVED, JOBSERVER_VARS, UNSEEN, MAX_SEEKS;
 var init_attributes = __esm({
@@ -5194,6 +5207,8 @@ var init_engine = __esm({
         if (typeof attributes === "string") return attributes;
         const offsets = endOffsets(answer?.view, exec.inheritedEnds);
         if (typeof offsets === "string") return offsets;
+        const short2 = streamShortfall(answer?.view, exec.inheritedEnds, folded.stream, exec.streams[0] !== "" && exec.streams[0] === exec.streams[1]);
+        if (short2) return short2;
         const kept = /* @__PURE__ */ new Map();
         const within = (id) => this.builder.isWithin(this.builder.executions[id], exec.id);
         for (const path of summary.outputs) {

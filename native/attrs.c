@@ -263,6 +263,24 @@ static void put_fd(struct out *o, int tid, int fd)
     put_kv(o, "fd", fd_text);
 }
 
+/* "N pos" for fd 1 or 2 on a regular file: the tracer takes what is written there at the write's
+ * entry (no exit stop), and the recording checks that the file's offset moved by as much. */
+static void put_stream(struct out *o, int tid, int fd)
+{
+    uint64_t identity;
+    if (strcmp(stdio_look(tid, fd, &identity), "file") != 0) return;
+    char path[64], info[1024];
+    proc_path(path, sizeof path, tid, "/fdinfo/", fd);
+    if (read_small(path, info, sizeof info) <= 0) return;
+    const char *pos = strstr(info, "pos:");
+    if (!pos) return;
+    char *p = fd_text, *const end = fd_text + sizeof fd_text;
+    p = append(append_int(p, end, fd), end, " ");
+    append_int(p, end, strtol(pos + 4, NULL, 10));
+    put_kv(o, "stream", fd_text);
+    if (nreadable < READABLE_CAP) readable[nreadable++] = fd;
+}
+
 static void put_fds(struct out *o, int tid)
 {
     static char dents[16384];
@@ -295,6 +313,8 @@ size_t attrs_collect(int tid, char *out, size_t cap, int *umask)
     put_rlimits(&o, tid);
     put_uname(&o, tid, put_namespaces(&o, tid));
     put_fds(&o, tid);
+    put_stream(&o, tid, 1);
+    put_stream(&o, tid, 2);
     return o.full ? 0 : (size_t)(o.at - out);
 }
 

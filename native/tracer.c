@@ -59,6 +59,8 @@ struct slot {
     uint64_t stream_id[2]; /* (leader) what fds 1 and 2 named at the exec (fd_identity()), 0 when
                               /dev/null or closed: nothing written there is output */
     uint64_t stdin_id;    /* (leader) what fd 0 named at the exec */
+    uint8_t stream_file[2]; /* (leader) fds 1 and 2 were regular files at the exec: a write there
+                               is taken at its entry (output_at_entry) */
     uint64_t entry_ns;    /* when the call awaiting its exit stop stopped at its entry */
     uint8_t out_stream;   /* a write or copy awaiting its exit stop: the stream (1, 2) it lands in */
     int16_t wait_row;     /* an exec held for its pipe's writers (waiting.h): its table row */
@@ -325,6 +327,45 @@ static void output_exit(int tid, int pid, struct slot *s, const struct pct_sysca
     }
 pad:
     put_zeros(left);
+    emit_unlock();
+}
+
+/* A write or writev into a stream that is a regular file, taken at its entry: all the bytes it
+ * asks to write. Saving the exit stop halves what a small write costs (PYTHONUNBUFFERED=1 into a
+ * redirected file). A write that fails or writes less is caught when the execution is recorded:
+ * the file's offset (held since the exec, attrs.c put_stream) moved by less than was taken. */
+static void output_at_entry(int tid, int pid, struct slot *s, const struct pct_syscall *row)
+{
+    const int vector = row->cls == CL_OUTPUTV;
+    const unsigned long iovcnt = vector ? (unsigned long)s->args[2] : 1;
+    struct iovec iov = { (void *)(uintptr_t)s->args[1], (size_t)s->args[2] };
+    uint64_t total = 0;
+    for (unsigned long i = 0; vector && i < iovcnt && i < 1024; i++) {
+        if (read_mem(tid, s->args[1] + i * sizeof iov, &iov, sizeof iov) != sizeof iov) return;
+        total += iov.iov_len;
+    }
+    if (!vector) total = iov.iov_len;
+    if (total == 0 || total > (1u << 30) || iovcnt > 1024) {
+        event_str(PCT_EV_FLAG, pid, "stdout-uncaptured: a write into a file stream too large to take at its entry");
+        return;
+    }
+    emit_lock();
+    event_begin(PCT_EV_OUTPUT, s->out_stream, pid, 0, 0, 0, (size_t)total);
+    size_t left = (size_t)total;
+    for (unsigned long i = 0; i < iovcnt && left > 0; i++) {
+        if (vector && read_mem(tid, s->args[1] + i * sizeof iov, &iov, sizeof iov) != sizeof iov) break;
+        size_t part = iov.iov_len < left ? iov.iov_len : left;
+        for (size_t done = 0; done < part;) {
+            size_t chunk = part - done < BIG_CAP ? part - done : BIG_CAP;
+            ssize_t r = read_mem(tid, (uint64_t)(uintptr_t)iov.iov_base + done, big, chunk);
+            if (r <= 0) goto pad;
+            put_bytes(big, (size_t)r);
+            done += (size_t)r;
+            left -= (size_t)r;
+        }
+    }
+pad:
+    put_zeros(left); /* the kernel will fail it (EFAULT) or write less: the offset tells */
     emit_unlock();
 }
 
@@ -704,6 +745,10 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         /* a replay writes the chunks one after the other, where the offset is */
         if (s->out_stream && strncmp(row->name, "pwrite", 6) == 0)
             flag2(pid, "stdout-positioned: it writes at a position in its stdout or stderr with ", row->name);
+        else if (s->out_stream && leader_of(s)->stream_file[s->out_stream - 1]) {
+            output_at_entry(tid, pid, s, row);
+            return 0;
+        }
         return s->out_stream != 0;
     case CL_SEEK:
         /* lseek(1, 0, SEEK_CUR) only asks where it is (Python's io does at start) */
@@ -866,6 +911,7 @@ static void on_exec(int pid)
     emit_unlock();
     /* /dev/null keeps nothing a replay must write: no write there needs its exit stop */
     for (int i = 0; i < 2; i++) if (strcmp(kinds[1 + i], "null") == 0) s->stream_id[i] = 0;
+    for (int i = 0; i < 2; i++) s->stream_file[i] = decide_exec && strcmp(kinds[1 + i], "file") == 0;
     report_interpreter(pid, exe);
     release_pending_path(s);
 }
@@ -896,6 +942,8 @@ static void on_spawn(int tid, int event)
         struct slot *pl = leader_of(parent);
         c->stream_id[0] = pl->stream_id[0];
         c->stream_id[1] = pl->stream_id[1];
+        c->stream_file[0] = pl->stream_file[0];
+        c->stream_file[1] = pl->stream_file[1];
         c->stdin_id = pl->stdin_id;
     }
     if (thread) event_begin(PCT_EV_THREAD, 0, ptgid, (int)child, 0, 0, 0);

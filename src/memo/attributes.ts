@@ -29,6 +29,8 @@ export interface ProcessView {
   writes: { fd: number; path: string; pos: number; size: number }[];
   /** its values of the observed attributes (absent: unknown) */
   observed: Partial<Record<string, string>>;
+  /** fds 1 and 2 that were regular files, with their offsets at the exec */
+  streamStarts: { fd: number; pos: number }[];
 }
 
 /** Where a jobserver is announced: make's variables, and cargo's for rustc and build scripts. */
@@ -109,7 +111,7 @@ function useOf(f: InheritedFd, jobserver: { fds: Set<number>; fifo: string | nul
 export function viewOf(p: ProcessAttrs, env: string[], execStreams: Streams): ProcessView {
   // identity 0: the fd was closed at the exec
   const streams: Streams = [execStreams[0] === '0' ? '' : execStreams[0], execStreams[1] === '0' ? '' : execStreams[1]];
-  const view: ProcessView = { refused: null, key: null, reads: [], writes: [], observed: {} };
+  const view: ProcessView = { refused: null, key: null, reads: [], writes: [], observed: {}, streamStarts: p.streamStarts ?? [] };
   for (const name of OBSERVED) {
     const value = p[name as keyof ProcessAttrs];
     if (typeof value === 'string') view.observed[name] = value;
@@ -246,4 +248,23 @@ export function commandAttrs(): ProcessAttrs {
     attrs.rlimits = limits.map((l) => l.slice(26).trim().split(/\s+/).slice(0, 2).map((v) => (v === 'unlimited' ? 'inf' : v)).join(':')).join(',');
   } catch { /* not Linux's /proc: unknown, and explain says every lookup misses */ }
   return attrs;
+}
+
+/**
+ * Why exec's output into its streams that were regular files cannot be trusted, or null. The
+ * tracer took each write there at its entry, all the bytes it asked for: the file's offset,
+ * held from the exec to the end, must have moved by exactly the bytes the stream holds (a write
+ * that failed or wrote less, or another process writing through the same open file, moves it
+ * otherwise). fds 1 and 2 on one open file move one offset: both streams count.
+ */
+export function streamShortfall(view: ProcessView | undefined, ends: { fd: number; pos: number }[] | undefined,
+  stream: { fd: number; data: Buffer }[], oneFile: boolean): string | null {
+  for (const start of view?.streamStarts ?? []) {
+    const end = ends?.find((e) => e.fd === start.fd);
+    if (!end) return `where its output into fd ${start.fd} (a file) ended is unknown`;
+    const written = stream.reduce((n, c) => (c.fd === start.fd || oneFile ? n + c.data.length : n), 0);
+    const moved = end.pos - start.pos;
+    if (moved !== written) return `its output into fd ${start.fd} (a file) does not add up: the offset moved ${moved} bytes, ${written} were seen written (a write failed or was short, or another process wrote there)`;
+  }
+  return null;
 }

@@ -10,7 +10,7 @@ import type { Access, ExecDecision, ExecQuery, Execution, TraceBuilder } from '.
 import type { Roots } from './paths.js';
 import { fetchBlobs, keepsSetId, Restorer } from './restore.js';
 import { LateChanges } from './late-changes.js';
-import { attributeDifference, endOffsets, observedNames, recordedAttributes, seeksOf, unjudgedAttributes, viewOf, type ProcessView } from './attributes.js';
+import { attributeDifference, endOffsets, observedNames, recordedAttributes, seeksOf, streamShortfall, unjudgedAttributes, viewOf, type ProcessView } from './attributes.js';
 import { OutputSnapshots, type Snapshot } from './snapshots.js';
 import { capturePipeStdin, type PipeStdin } from './pipe-stdin.js';
 import { bytesIfStill, contextDifference, contextOf, ContextSearch, type ContextPair } from './context.js';
@@ -1081,6 +1081,8 @@ export class MemoEngine {
     if (typeof attributes === 'string') return attributes;
     const offsets = endOffsets(answer?.view, exec.inheritedEnds);
     if (typeof offsets === 'string') return offsets;
+    const short = streamShortfall(answer?.view, exec.inheritedEnds, folded.stream, exec.streams[0] !== '' && exec.streams[0] === exec.streams[1]);
+    if (short) return short;
     // checked before anything is read (a file a process outside the subtree removed is not read)
     // and again after (reading lets the tracer's events in)
     const kept = new Map<string, Snapshot>();

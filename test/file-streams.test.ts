@@ -1,0 +1,54 @@
+// Output into a stream that is a regular file (issue 10, item 8): the tracer takes each write there
+// at its entry, all the bytes it asks for, without the exit stop; the recording checks that the
+// file's offset moved by exactly what was taken, so a write that failed or was short is never
+// replayed whole.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runMemo, scratch } from './helpers.js';
+import { spawnSync } from 'node:child_process';
+
+const PY = '/usr/bin/python3';
+
+function untraced(script: string, dir: string): { stdout: string; stderr: string; status: number | null } {
+  const r = spawnSync('bash', ['--norc', '-c', script], { cwd: dir, encoding: 'utf8' });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+test('writes and writev into a file stream, fds 1 and 2 on one file, are replayed as written', () => {
+  const dir = scratch();
+  const plain = scratch();
+  const store = scratch('pc-store-');
+  const prog = 'import os, sys\nfor i in range(300):\n    os.write(1, b"out %d\\n" % i)\n    os.writev(2, [b"err ", b"%d" % i, b"\\n"])\nprint("done", flush=True)';
+  const script = `${PY} -c '${prog}' > log 2>&1; ${PY} -c '${prog}' > out 2> err; cat log out err | sha256sum`;
+  const expected = untraced(script, plain);
+  const runs = [1, 2].map(() => runMemo(['bash', '--norc', '-c', script], { cwd: dir, store }));
+  for (const [i, r] of runs.entries()) {
+    assert.is(r.stdout, expected.stdout, `run ${i + 1}`);
+    for (const f of ['log', 'out', 'err']) assert.is(readFileSync(join(dir, f), 'utf8'), readFileSync(join(plain, f), 'utf8'), `${f}, run ${i + 1}`);
+  }
+  const pythons = runs[1]!.stats.executions.filter((e) => e.argv[0] === PY);
+  // the script is one hit whole on the second run, or each python is
+  assert.ok(runs[1]!.stats.reused > 0 && pythons.every((e) => e.status === 'hit'), JSON.stringify(runs[1]!.stats.executions));
+});
+
+test('a short write into a file stream (ulimit -f) is caught by the offset: never replayed whole', () => {
+  const dir = scratch();
+  const plain = scratch();
+  const store = scratch('pc-store-');
+  // 1 KiB blocks: a write of 3000 bytes writes 1024, and says so
+  const prog = 'import os, signal; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); n = os.write(1, b"a" * 3000); os.write(2, b"%d\\n" % n)';
+  const script = `ulimit -f 1; ${PY} -c '${prog}' > out`;
+  const expected = untraced(script, plain);
+  assert.is(expected.stderr, '1024\n');
+  for (let i = 0; i < 2; i++) {
+    const r = runMemo(['bash', '--norc', '-c', script], { cwd: dir, store });
+    assert.is(r.stderr, expected.stderr, `run ${i + 1}`);
+    assert.is(readFileSync(join(dir, 'out')).length, 1024, `run ${i + 1}: the file holds what the write wrote`);
+    const py = r.stats.executions.find((e) => e.argv[0] === PY)!;
+    assert.match(py.status + (py.reason ?? ''), /does not add up/, JSON.stringify(r.stats.executions));
+  }
+});
+
+test.run();
