@@ -288,7 +288,7 @@ function nsToMs(ns) {
 function pushUnique(list, item) {
   if (!list.includes(item)) list.push(item);
 }
-var import_node_os, ERRNO_NAMES, FILE_TYPES, RENAME_DESTS, OPEN_TRUNCATES, OPEN_EXCL, OPEN_APPENDS, TRUNCATE_CALL, RENAME_NOREPLACE, PROBE_NOFOLLOW, FD_BY_PATH, STD_NAMES, QUIET_DEVICES, TraceBuilder;
+var import_node_os, ERRNO_NAMES, FILE_TYPES, RENAME_DESTS, OPEN_TRUNCATES, OPEN_EXCL, OPEN_APPENDS, TRUNCATE_CALL, RENAME_NOREPLACE, PROBE_NOFOLLOW, FD_BY_PATH, STD_NAMES, QUIET_DEVICES, PACKET_MODE_FLAG, TraceBuilder;
 var init_builder = __esm({
   "src/trace/builder.ts"() {
     "use strict";
@@ -317,10 +317,14 @@ var init_builder = __esm({
     FD_BY_PATH = /^(?:\/dev\/(?:std(in|out|err)|fd\/(\d+))|\/proc\/(?:self|thread-self|\d+)(?:\/task\/\d+)?\/fd\/(\d+))$/;
     STD_NAMES = { in: 0, out: 1, err: 2 };
     QUIET_DEVICES = /* @__PURE__ */ new Set(["/dev/null", "/dev/zero", "/dev/full", "/dev/urandom", "/dev/random"]);
+    PACKET_MODE_FLAG = "packet-mode:";
     TraceBuilder = class {
       executions = [];
       /** processes made by vfork (posix_spawn too) that have not exec'd: their parent waits for that */
       vforked = /* @__PURE__ */ new Set();
+      /** a traced process put a pipe in packet mode (native/tracer.c): from then on no pipe's bytes
+       * are read ahead, since a packet's bounds cannot be seen nor put back */
+      packetMode = false;
       errors = [];
       warnings = [];
       log = [];
@@ -549,6 +553,7 @@ var init_builder = __esm({
       tag(ev, field) {
         const exec = this.executionOfPid.get(ev.pid);
         const text = payloadStrings(ev.payload)[0];
+        if (text?.startsWith(PACKET_MODE_FLAG)) this.packetMode = true;
         if (exec && text) pushUnique(exec[field], text);
       }
       onAccess(ev) {
@@ -655,6 +660,78 @@ var init_builder = __esm({
   }
 });
 
+// src/trace/fdinfo.ts
+function fdFlags(pid, fd) {
+  try {
+    const flags = /^flags:\s*([0-7]+)/m.exec((0, import_node_fs.readFileSync)(`/proc/${pid}/fdinfo/${fd}`, "utf8"))?.[1];
+    return flags === void 0 ? null : parseInt(flags, 8);
+  } catch {
+    return null;
+  }
+}
+var import_node_fs;
+var init_fdinfo = __esm({
+  "src/trace/fdinfo.ts"() {
+    "use strict";
+    import_node_fs = require("node:fs");
+  }
+});
+
+// src/trace/launch.ts
+function isOpen(fd) {
+  try {
+    (0, import_node_fs2.fstatSync)(fd);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function mask(word) {
+  return word && /^[0-9a-f]{1,16}$/i.test(word) ? BigInt(`0x${word}`) : 0n;
+}
+function parseLaunch(value) {
+  const [ignored, blocked, fds, shell] = value.split(" ");
+  const numbers = (fds ?? "").split(",").filter((f) => /^\d+$/.test(f)).map(Number);
+  let sigIgnored = mask(ignored);
+  if (shell === "bash") sigIgnored &= ~SIGQUIT_BIT;
+  return { sigIgnored, sigBlocked: mask(blocked), fds: ascending(numbers.filter((fd) => fd >= 3)) };
+}
+function ascending(fds) {
+  return [...new Set(fds)].sort((a, b) => a - b);
+}
+function inheritableFds() {
+  const fds = [];
+  try {
+    for (const name of (0, import_node_fs2.readdirSync)("/proc/self/fd")) {
+      const fd = Number(name);
+      if (fd < 3) continue;
+      const flags = fdFlags("self", fd);
+      if (flags !== null && (flags & O_CLOEXEC) === 0) fds.push(fd);
+    }
+  } catch {
+  }
+  return ascending(fds);
+}
+function callerLaunch() {
+  if (captured) return captured;
+  const value = process.env[LAUNCH_ENV];
+  delete process.env[LAUNCH_ENV];
+  const launch = value === void 0 ? { sigIgnored: 0n, sigBlocked: 0n, fds: inheritableFds() } : parseLaunch(value);
+  captured = { ...launch, fds: launch.fds.filter(isOpen) };
+  return captured;
+}
+var import_node_fs2, LAUNCH_ENV, O_CLOEXEC, SIGQUIT_BIT, captured;
+var init_launch = __esm({
+  "src/trace/launch.ts"() {
+    "use strict";
+    import_node_fs2 = require("node:fs");
+    init_fdinfo();
+    LAUNCH_ENV = "PROCESSCACHE_LAUNCH";
+    O_CLOEXEC = 524288;
+    SIGQUIT_BIT = 1n << 2n;
+  }
+});
+
 // scripts/bundle/koffi-addon.cjs
 var require_koffi_addon = __commonJS({
   "scripts/bundle/koffi-addon.cjs"(exports2, module2) {
@@ -696,7 +773,7 @@ function findNativeDir() {
     (0, import_node_path.join)(here, "..", "..", "native", "build", arch2),
     (0, import_node_path.join)(here, "..", "native", "build", arch2)
   ].filter((c) => Boolean(c));
-  const found = candidates.find((dir) => (0, import_node_fs.existsSync)((0, import_node_path.join)(dir, "libpctrace.so")));
+  const found = candidates.find((dir) => (0, import_node_fs3.existsSync)((0, import_node_path.join)(dir, "libpctrace.so")));
   if (!found) {
     throw new NativeError(`the native tracer is not built (looked in ${candidates.join(", ")}); run \`npm run build\``);
   }
@@ -758,11 +835,11 @@ function loadNative() {
   };
   return cached;
 }
-var import_node_fs, import_node_path, import_node_url, import_koffi, NativeError, PASS_FDS_MAX, cached, library;
+var import_node_fs3, import_node_path, import_node_url, import_koffi, NativeError, PASS_FDS_MAX, cached, library;
 var init_native = __esm({
   "src/trace/native.ts"() {
     "use strict";
-    import_node_fs = require("node:fs");
+    import_node_fs3 = require("node:fs");
     import_node_path = require("node:path");
     import_node_url = require("node:url");
     import_koffi = __toESM(require_koffi_addon(), 1);
@@ -770,84 +847,6 @@ var init_native = __esm({
     NativeError = class extends Error {
     };
     PASS_FDS_MAX = 253;
-  }
-});
-
-// src/trace/fdinfo.ts
-function fdFlags(pid, fd) {
-  try {
-    const flags = /^flags:\s*([0-7]+)/m.exec((0, import_node_fs2.readFileSync)(`/proc/${pid}/fdinfo/${fd}`, "utf8"))?.[1];
-    return flags === void 0 ? null : parseInt(flags, 8);
-  } catch {
-    return null;
-  }
-}
-function setPacketMode(fd) {
-  packetMode ??= nativeLibrary().lib.func("int pct_packet_mode(int fd)");
-  return packetMode(fd) === 0;
-}
-var import_node_fs2, packetMode;
-var init_fdinfo = __esm({
-  "src/trace/fdinfo.ts"() {
-    "use strict";
-    import_node_fs2 = require("node:fs");
-    init_native();
-    packetMode = null;
-  }
-});
-
-// src/trace/launch.ts
-function isOpen(fd) {
-  try {
-    (0, import_node_fs3.fstatSync)(fd);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function mask(word) {
-  return word && /^[0-9a-f]{1,16}$/i.test(word) ? BigInt(`0x${word}`) : 0n;
-}
-function parseLaunch(value) {
-  const [ignored, blocked, fds, shell] = value.split(" ");
-  const numbers = (fds ?? "").split(",").filter((f) => /^\d+$/.test(f)).map(Number);
-  let sigIgnored = mask(ignored);
-  if (shell === "bash") sigIgnored &= ~SIGQUIT_BIT;
-  return { sigIgnored, sigBlocked: mask(blocked), fds: ascending(numbers.filter((fd) => fd >= 3)) };
-}
-function ascending(fds) {
-  return [...new Set(fds)].sort((a, b) => a - b);
-}
-function inheritableFds() {
-  const fds = [];
-  try {
-    for (const name of (0, import_node_fs3.readdirSync)("/proc/self/fd")) {
-      const fd = Number(name);
-      if (fd < 3) continue;
-      const flags = fdFlags("self", fd);
-      if (flags !== null && (flags & O_CLOEXEC) === 0) fds.push(fd);
-    }
-  } catch {
-  }
-  return ascending(fds);
-}
-function callerLaunch() {
-  if (captured) return captured;
-  const value = process.env[LAUNCH_ENV];
-  delete process.env[LAUNCH_ENV];
-  const launch = value === void 0 ? { sigIgnored: 0n, sigBlocked: 0n, fds: inheritableFds() } : parseLaunch(value);
-  captured = { ...launch, fds: launch.fds.filter(isOpen) };
-  return captured;
-}
-var import_node_fs3, LAUNCH_ENV, O_CLOEXEC, SIGQUIT_BIT, captured;
-var init_launch = __esm({
-  "src/trace/launch.ts"() {
-    "use strict";
-    import_node_fs3 = require("node:fs");
-    init_fdinfo();
-    LAUNCH_ENV = "PROCESSCACHE_LAUNCH";
-    O_CLOEXEC = 524288;
-    SIGQUIT_BIT = 1n << 2n;
   }
 });
 
@@ -3945,9 +3944,8 @@ function putBack(path, taken) {
   if (!taken.parts.length) return;
   const fd = (0, import_node_fs20.openSync)(path, import_node_fs20.constants.O_WRONLY | import_node_fs20.constants.O_NONBLOCK);
   try {
-    const packets = taken.packets && setPacketMode(fd);
-    const writes = packets ? taken.parts : [Buffer.concat(taken.parts)];
-    for (const bytes of writes) for (let off = 0; off < bytes.length; ) off += (0, import_node_fs20.writeSync)(fd, bytes, off);
+    const all = Buffer.concat(taken.parts);
+    for (let off = 0; off < all.length; ) off += (0, import_node_fs20.writeSync)(fd, all, off);
   } finally {
     (0, import_node_fs20.closeSync)(fd);
   }
@@ -3965,7 +3963,7 @@ function capturePipeStdin(pid, stdinId, pids) {
     const taken = drain(path);
     if (taken === null) return { unfinished: "its stdin is a pipe that something still writes into", writers: [] };
     putBack(path, taken);
-    if (taken.packets) return "its stdin is a pipe written in packet mode (O_DIRECT): a replay would not keep the packets";
+    if (taken.packets) return "its stdin is a pipe written in packet mode (O_DIRECT): its packets are not known";
     return { id: stdinId, sha256: sha256(Buffer.concat(taken.parts)) };
   } catch (e) {
     return `its stdin (a pipe) could not be read ahead (${e.code ?? e.message})`;
@@ -4432,6 +4430,7 @@ var init_engine = __esm({
     import_node_path12 = require("node:path");
     init_fingerprint();
     init_observe();
+    init_trace();
     init_restore();
     init_late_changes();
     init_attributes();
@@ -4596,6 +4595,8 @@ var init_engine = __esm({
         }
         const view = viewOf(q.process, q.env, q.streams);
         if (view.refused) return this.letRun(q, { refused: view.refused, passed });
+        const packets = this.packetStream(q);
+        if (packets) return this.letRun(q, { refused: packets, passed });
         const piped = this.finishedPipe(q);
         if (piped === "wait") {
           this.stats.stdinWaits++;
@@ -4666,10 +4667,11 @@ var init_engine = __esm({
       finishedPipe(q) {
         this.outside ??= q.process.fdsUnknown ? "unknown" : /* @__PURE__ */ new Set([q.stdinId, ...q.streams, ...q.process.fds.map((f) => f.identity)]);
         if (q.stdio[0] !== "pipe" || !q.stdinId || this.outside === "unknown" || this.outside.has(q.stdinId)) return void 0;
+        if (this.builder.packetMode) return void 0;
         const piped = capturePipeStdin(q.pid, q.stdinId, this.holdersFirst(q.pid));
         if (typeof piped === "string") return void 0;
         if (!("unfinished" in piped)) return piped;
-        return !q.last && this.mayWaitFor(q.pid, piped.writers) ? "wait" : void 0;
+        return this.opts.holdsPipeReaders && !q.last && this.mayWaitFor(q.pid, piped.writers) ? "wait" : void 0;
       }
       /**
        * Can the reader pid wait at its exec for these writers to end? Not when one of them waits for
@@ -4683,6 +4685,18 @@ var init_engine = __esm({
         const ancestors = /* @__PURE__ */ new Set();
         for (let e = this.builder.executionOf(pid); e; e = e.parent === null ? null : this.builder.executions[e.parent] ?? null) ancestors.add(e.pid);
         return writers.every((w) => !ancestors.has(w));
+      }
+      /** Why q's output cannot be replayed as it was written: its fd 1 or 2 is a pipe in packet mode,
+       * whose writes are read one by one, and a replay writes the stream in other pieces. Looked at
+       * only once a traced process used packet mode. */
+      packetStream(q) {
+        if (!this.builder.packetMode) return null;
+        for (const fd of [1, 2]) {
+          if (q.stdio[fd] !== "pipe") continue;
+          const flags = fdFlags(q.pid, fd);
+          if (flags === null || (flags & import_node_fs23.constants.O_DIRECT) !== 0) return `its fd ${fd} is a pipe in packet mode (O_DIRECT): a replay would not keep its writes apart`;
+        }
+        return null;
       }
       /** Notes a pipe opened by path, for reading or writing (what stat said at the open). */
       notePipeByPath(access) {
@@ -5682,6 +5696,7 @@ ${RUN_USAGE}`);
   }
   const roots = new Roots(root, lists.get("allow") ?? []);
   const runs = register(store, roots.allowed);
+  const waitMs = pipeWaitMs(warn) ?? DEFAULT_PIPE_WAIT_MS;
   const engine = new MemoEngine({
     store,
     index,
@@ -5692,6 +5707,7 @@ ${RUN_USAGE}`);
     toolVersion: VERSION,
     hasher,
     warn,
+    holdsPipeReaders: waitMs > 0,
     // --read-only records nothing: an unregistered run of that kind has nothing to refuse
     otherRun: runs || store.writable ? (msAgo) => otherRunReason(runs, msAgo, root) : void 0
   }, builder);
@@ -5699,7 +5715,7 @@ ${RUN_USAGE}`);
   let stats;
   try {
     try {
-      ({ status } = await traceCommand({ command, builder, decideExec: engine.decide, reaped: (pid) => engine.reaped(pid), pipeWaitMs: pipeWaitMs(warn) }));
+      ({ status } = await traceCommand({ command, builder, decideExec: engine.decide, reaped: (pid) => engine.reaped(pid), pipeWaitMs: waitMs }));
     } catch (e) {
       if (!(e instanceof TraceError) || builder.executions.length > 0) throw e;
       warn(`${e.message}; running without the cache`);

@@ -18,6 +18,9 @@ static int channel_dead;
 static uint64_t start_ns, last_flush_ns;
 static unsigned char outbuf[OUT_CAP];
 static size_t outlen;
+/* where the last event's header starts in outbuf, or NO_EVENT once it was sent */
+#define NO_EVENT ((size_t)-1)
+static size_t last_event = NO_EVENT;
 static pthread_mutex_t out_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 
 uint64_t now_ns(void)
@@ -59,6 +62,7 @@ void flush(void)
     emit_lock();
     send_all(outbuf, outlen);
     outlen = 0;
+    last_event = NO_EVENT;
     last_flush_ns = now_ns();
     emit_unlock();
 }
@@ -91,7 +95,28 @@ void event_begin(uint16_t type, uint16_t op, int pid, int value, uint32_t kind, 
         .len = (uint32_t)(sizeof h + payload), .type = type, .op = op, .pid = pid,
         .value = value, .time_ns = now_ns() - start_ns, .kind = kind, .aux = aux,
     };
+    emit_lock();
+    if (outlen + sizeof h > OUT_CAP) flush();
+    last_event = outlen;
     put_bytes(&h, sizeof h);
+    emit_unlock();
+}
+
+void output_begin(uint16_t stream, int pid, size_t payload)
+{
+    emit_lock();
+    struct pct_event_header h;
+    if (last_event != NO_EVENT) memcpy(&h, outbuf + last_event, sizeof h);
+    /* the same process's bytes into the same stream, nothing between: one chunk (Python's
+     * unbuffered lines would otherwise cost TypeScript an event each) */
+    if (last_event != NO_EVENT && h.type == PCT_EV_OUTPUT && h.op == stream && h.pid == pid &&
+        (uint64_t)h.len + payload <= UINT32_MAX && last_event + h.len == outlen) {
+        h.len += (uint32_t)payload;
+        memcpy(outbuf + last_event, &h, sizeof h);
+    } else {
+        event_begin(PCT_EV_OUTPUT, stream, pid, 0, 0, 0, payload);
+    }
+    emit_unlock();
 }
 
 void event_str(uint16_t type, int pid, const char *text)

@@ -93,6 +93,26 @@ static void emit_row(struct emitter *e, const struct pct_syscall *s, unsigned in
         ret(e, allow);
         ret(e, trace);
         break;
+    case CO_FLAG_SET:
+        load(e, ARG_LO(s->cond_arg));
+        put(e, BPF_JMP | BPF_JSET | BPF_K, s->cond_val, 0, 1);
+        ret(e, trace);
+        ret(e, allow);
+        break;
+    case CO_FCNTL:
+        load(e, ARG_LO(0));
+        put(e, BPF_JMP | BPF_JGT | BPF_K, 2, 1, 0);                /* 0-2: trace */
+        ret(e, trace);
+        put(e, BPF_JMP | BPF_JGE | BPF_K, PCT_SAVED_FD_MIN, 0, 1); /* 10 and up: trace */
+        ret(e, trace);
+        load(e, ARG_LO(1));
+        put(e, BPF_JMP | BPF_JEQ | BPF_K, F_SETPIPE_SZ, 4, 0);
+        put(e, BPF_JMP | BPF_JEQ | BPF_K, F_SETFL, 0, 2);
+        load(e, ARG_LO(2));
+        put(e, BPF_JMP | BPF_JSET | BPF_K, O_DIRECT, 1, 0);
+        ret(e, allow);
+        ret(e, trace);
+        break;
     }
 }
 

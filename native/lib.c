@@ -128,14 +128,6 @@ PCT_API int pct_accept_tracer(int listener, int timeout_ms, const int *inherit, 
 
 PCT_API int pct_close(int fd) { return close(fd) < 0 ? -errno : 0; }
 
-/* Puts a pipe's write end in packet mode (each write read alone), which open(2) cannot: a pipe
- * reopened through /proc with O_DIRECT fails with EINVAL, and Node has no fcntl. */
-PCT_API int pct_packet_mode(int fd)
-{
-    const int flags = fcntl(fd, F_GETFL);
-    return flags < 0 || fcntl(fd, F_SETFL, flags | O_DIRECT) < 0 ? -errno : 0;
-}
-
 /* Reaps a forked tracer; returns its wait status, -1 while it still runs (nohang), or -errno. */
 PCT_API int pct_reap(int pid, int nohang)
 {

@@ -42,7 +42,8 @@ enum pct_class {
     CL_PTRACE, CL_NONDET, CL_UNMODELLED,
     CL_ATTR,      /* reads a process attribute (CPU affinity, uname) that only some programs look at:
                      reported (PCT_EV_OBSERVED), and its value at the exec joins the entry */
-    CL_DENY       /* fails with ENOSYS in the filter itself: never reaches the tracer */
+    CL_DENY,      /* fails with ENOSYS in the filter itself: never reaches the tracer */
+    CL_PACKET_PIPE /* pipe2 with O_DIRECT: a pipe whose writes are read one by one (flagged) */
 };
 
 enum pct_cond {
@@ -53,7 +54,11 @@ enum pct_cond {
                              there moved below it is a copy whose reads are not seen) */
     CO_FD_OUT,     /* ... is fd 1 or 2 */
     CO_NONZERO,    /* ... is not 0 (a pointer given) */
-    CO_FLAG_CLEAR  /* ... has none of the bits in cond_val */
+    CO_FLAG_CLEAR, /* ... has none of the bits in cond_val */
+    CO_FLAG_SET,   /* ... has one of the bits in cond_val */
+    CO_FCNTL       /* fcntl: fd 0-2 or PCT_SAVED_FD_MIN and above (dups of the streams), or on any fd
+                      what changes an open file or pipe others share in a way a replay cannot:
+                      F_SETFL with O_DIRECT (packet mode), F_SETPIPE_SZ */
 };
 
 #define NOARG (-1)

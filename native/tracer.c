@@ -306,7 +306,7 @@ static void output_exit(int tid, int pid, struct slot *s, const struct pct_sysca
 {
     if (rval <= 0 || !s->out_stream) return;
     emit_lock(); /* until the last byte of the payload */
-    event_begin(PCT_EV_OUTPUT, s->out_stream, pid, 0, 0, 0, (size_t)rval);
+    output_begin(s->out_stream, pid, (size_t)rval);
     uint64_t iov_addr = s->args[1];
     unsigned long iovcnt = row->cls == CL_OUTPUTV ? (unsigned long)s->args[2] : 1;
     struct iovec iov = { (void *)(uintptr_t)s->args[row->path], (size_t)rval };
@@ -350,7 +350,7 @@ static void output_at_entry(int tid, int pid, struct slot *s, const struct pct_s
         return;
     }
     emit_lock();
-    event_begin(PCT_EV_OUTPUT, s->out_stream, pid, 0, 0, 0, (size_t)total);
+    output_begin(s->out_stream, pid, (size_t)total);
     size_t left = (size_t)total;
     for (unsigned long i = 0; i < iovcnt && left > 0; i++) {
         if (vector && read_mem(tid, s->args[1] + i * sizeof iov, &iov, sizeof iov) != sizeof iov) break;
@@ -385,7 +385,7 @@ static void xfer_exit(int pid, struct slot *s, long rval)
 {
     const int in = tracee_fd(pid, s->xfer_in);
     emit_lock();
-    event_begin(PCT_EV_OUTPUT, s->out_stream, pid, 0, 0, 0, (size_t)rval);
+    output_begin(s->out_stream, pid, (size_t)rval);
     size_t left = (size_t)rval;
     for (int64_t at = s->xfer_from; left > 0 && in >= 0;) {
         ssize_t r = pread(in, big, left < BIG_CAP ? left : BIG_CAP, (off_t)at);
@@ -770,8 +770,12 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
     }
     case CL_FCNTL: {
         int cmd = (int)args[1];
-        /* packet mode on a pipe it shares: a replay writes the bytes without the packets */
-        if (cmd == F_SETFL && (args[2] & O_DIRECT)) flag2(pid, "packet-mode: it sets O_DIRECT on an inherited fd with ", row->name);
+        /* packet mode: a replay writes the recorded bytes without the packets, and a pipe read
+         * ahead loses them (the flag turns read-ahead off for the run) */
+        if (cmd == F_SETFL && (args[2] & O_DIRECT) && strcmp(stdio_look(tid, (int)args[0], NULL), "pipe") == 0)
+            event_str(PCT_EV_FLAG, pid, "packet-mode: it puts a pipe in packet mode (fcntl F_SETFL O_DIRECT)");
+        /* a pipe's size is the pipe's, shared with every holder: a replay would leave it as it was */
+        if (cmd == F_SETPIPE_SZ) event_str(PCT_EV_FLAG, pid, "unmodelled-syscall:fcntl(F_SETPIPE_SZ): it resizes a pipe others may hold");
         return cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC;
     }
     case CL_XFER: return xfer_entry(tid, s, row, args);
@@ -795,6 +799,7 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
             event_str(PCT_EV_FLAG, pid, "signal-outside");
         return 0;
     case CL_PTRACE: event_str(PCT_EV_FLAG, pid, "ptrace"); return 0;
+    case CL_PACKET_PIPE: event_str(PCT_EV_FLAG, pid, "packet-mode: it makes a pipe in packet mode (pipe2 O_DIRECT)"); return 0;
     case CL_NONDET: event_str(PCT_EV_NONDET, pid, row->name); return 0;
     case CL_ATTR: event_str(PCT_EV_OBSERVED, pid, row->name); return 0;
     case CL_UNMODELLED: flag2(pid, "unmodelled-syscall:", row->name); return 0;

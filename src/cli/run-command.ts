@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { FileHasher, readStatCache } from '../fingerprint/index.js';
 import { MemoEngine, Roots, type MemoStats } from '../memo/index.js';
 import { atomicWrite, defaultStoreDir, describeOtherRun, LocalStore, RunRegistry, sweepTemps } from '../store/index.js';
-import { callerLaunch, exitCodeOf, fdFlags, resolveProgram, traceCommand, TraceBuilder, TraceError, xattrsValue } from '../trace/index.js';
+import { callerLaunch, exitCodeOf, fdFlags, resolveProgram, traceCommand, TraceBuilder, TraceError, xattrsValue, DEFAULT_PIPE_WAIT_MS } from '../trace/index.js';
 import { parseArgs, UsageError } from './args.js';
 import { CWD_GONE, forcedEnv, formatBytes, ignoredEnv, notUtf8, pipeWaitMs, VERSION, workingDir } from './common.js';
 
@@ -139,8 +139,9 @@ export async function runMain(args: string[]): Promise<number> {
   }
   const roots = new Roots(root, lists.get('allow') ?? []);
   const runs = register(store, roots.allowed);
+  const waitMs = pipeWaitMs(warn) ?? DEFAULT_PIPE_WAIT_MS;
   const engine = new MemoEngine({
-    store, index, roots, ignoreEnv, minDurationMs, umask, toolVersion: VERSION, hasher, warn,
+    store, index, roots, ignoreEnv, minDurationMs, umask, toolVersion: VERSION, hasher, warn, holdsPipeReaders: waitMs > 0,
     // --read-only records nothing: an unregistered run of that kind has nothing to refuse
     otherRun: runs || store.writable ? (msAgo) => otherRunReason(runs, msAgo, root) : undefined,
   }, builder);
@@ -148,7 +149,7 @@ export async function runMain(args: string[]): Promise<number> {
   let stats;
   try {
     try {
-      ({ status } = await traceCommand({ command, builder, decideExec: engine.decide, reaped: (pid) => engine.reaped(pid), pipeWaitMs: pipeWaitMs(warn) }));
+      ({ status } = await traceCommand({ command, builder, decideExec: engine.decide, reaped: (pid) => engine.reaped(pid), pipeWaitMs: waitMs }));
     } catch (e) {
       if (!(e instanceof TraceError) || builder.executions.length > 0) throw e;
       warn(`${(e as Error).message}; running without the cache`);

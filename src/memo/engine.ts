@@ -1,12 +1,12 @@
 // The memo engine: at every exec, look the program up (weak fingerprint -> candidates -> every
 // input still the same) and skip it on a hit; when a program that ran ends, record what its
 // subtree read and left behind.
-import { closeSync, lstatSync, openSync, readlinkSync, readSync } from 'node:fs';
+import { closeSync, constants, lstatSync, openSync, readlinkSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import { CHANGE_OPS, FileHasher, FsView, LinkWalker, namesFingerprint, replaceable, sha256, statBase, statFields, statNow, toInput, weakKey, type Change, type ContextValue } from '../fingerprint/index.js';
 import { identityOf, mtimeUse, openFileOf, parseSeen, typeOfMode, summarize, WRITE_SINKS, type Input, type InputSpec, type StatSpec, type Step, type Summary } from '../observe/index.js';
 import type { Entry, OutputState, Store, StoreIndex } from '../store/index.js';
-import type { Access, ExecDecision, ExecQuery, Execution, TraceBuilder } from '../trace/index.js';
+import { fdFlags, type Access, type ExecDecision, type ExecQuery, type Execution, type TraceBuilder } from '../trace/index.js';
 import type { Roots } from './paths.js';
 import { fetchBlobs, keepsSetId, Restorer } from './restore.js';
 import { LateChanges } from './late-changes.js';
@@ -32,6 +32,8 @@ export interface MemoOptions {
   /** why an execution that started msAgo ms ago (null: not known) overlapped another processcache
    * run writing in this tree, whose changes the tracer cannot see; null when it did not */
   otherRun?(msAgo: number | null): string | null;
+  /** the tracer holds an exec whose pipe's writers still run (PROCESSCACHE_PIPE_WAIT_MS > 0) */
+  holdsPipeReaders?: boolean;
 }
 
 export type ExecutionStatus = 'hit' | 'miss' | 'uncacheable';
@@ -441,6 +443,8 @@ export class MemoEngine {
     }
     const view = viewOf(q.process, q.env, q.streams);
     if (view.refused) return this.letRun(q, { refused: view.refused, passed });
+    const packets = this.packetStream(q);
+    if (packets) return this.letRun(q, { refused: packets, passed });
     const piped = this.finishedPipe(q);
     if (piped === 'wait') {
       this.stats.stdinWaits++;
@@ -516,10 +520,11 @@ export class MemoEngine {
     // the command's own exec comes first: what it inherited, processes outside may hold too
     this.outside ??= q.process.fdsUnknown ? 'unknown' : new Set([q.stdinId, ...q.streams, ...q.process.fds.map((f) => f.identity)]);
     if (q.stdio[0] !== 'pipe' || !q.stdinId || this.outside === 'unknown' || this.outside.has(q.stdinId)) return undefined;
+    if (this.builder.packetMode) return undefined; // a packet's bounds cannot be read ahead
     const piped = capturePipeStdin(q.pid, q.stdinId, this.holdersFirst(q.pid));
     if (typeof piped === 'string') return undefined;
     if (!('unfinished' in piped)) return piped;
-    return !q.last && this.mayWaitFor(q.pid, piped.writers) ? 'wait' : undefined;
+    return this.opts.holdsPipeReaders && !q.last && this.mayWaitFor(q.pid, piped.writers) ? 'wait' : undefined;
   }
 
   /**
@@ -534,6 +539,19 @@ export class MemoEngine {
     const ancestors = new Set<number>();
     for (let e = this.builder.executionOf(pid); e; e = e.parent === null ? null : this.builder.executions[e.parent] ?? null) ancestors.add(e.pid);
     return writers.every((w) => !ancestors.has(w));
+  }
+
+  /** Why q's output cannot be replayed as it was written: its fd 1 or 2 is a pipe in packet mode,
+   * whose writes are read one by one, and a replay writes the stream in other pieces. Looked at
+   * only once a traced process used packet mode. */
+  private packetStream(q: ExecQuery): string | null {
+    if (!this.builder.packetMode) return null;
+    for (const fd of [1, 2] as const) {
+      if (q.stdio[fd] !== 'pipe') continue;
+      const flags = fdFlags(q.pid, fd);
+      if (flags === null || (flags & constants.O_DIRECT) !== 0) return `its fd ${fd} is a pipe in packet mode (O_DIRECT): a replay would not keep its writes apart`;
+    }
+    return null;
   }
 
   /** Notes a pipe opened by path, for reading or writing (what stat said at the open). */

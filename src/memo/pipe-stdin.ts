@@ -5,7 +5,7 @@
 // own, not only as part of the script that made the pipe.
 import { closeSync, constants, openSync, readdirSync, readlinkSync, readSync, writeSync } from 'node:fs';
 import { sha256 } from '../fingerprint/index.js';
-import { fdFlags, setPacketMode } from '../trace/index.js';
+import { fdFlags } from '../trace/index.js';
 import { identityAt } from './attributes.js';
 
 export interface PipeStdin {
@@ -90,16 +90,16 @@ function drain(path: string): Drained | null {
 }
 
 /** Puts the bytes taken out back into the pipe, which the reader has not read from yet: it was
- * emptied, and nothing else writes into it, so they fit. Packets go back one write each, in
- * packet mode. */
+ * emptied, and nothing else writes into it, so they fit. Packets, were there any, go back merged:
+ * which of the bytes were packets a read cannot tell (a packet and plain bytes after it come out
+ * in one read), so none is put back as one; the engine reads no pipe ahead once a traced process
+ * made one in packet mode, and this only keeps the bytes. */
 function putBack(path: string, taken: Drained): void {
   if (!taken.parts.length) return;
   const fd = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
   try {
-    // merged, they would be read as one (the reader's result changed, hunt 5)
-    const packets = taken.packets && setPacketMode(fd);
-    const writes = packets ? taken.parts : [Buffer.concat(taken.parts)];
-    for (const bytes of writes) for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off);
+    const all = Buffer.concat(taken.parts);
+    for (let off = 0; off < all.length;) off += writeSync(fd, all, off);
   } finally {
     closeSync(fd);
   }
@@ -126,7 +126,7 @@ export function capturePipeStdin(pid: number, stdinId: string, pids: Iterable<nu
     const taken = drain(path);
     if (taken === null) return { unfinished: 'its stdin is a pipe that something still writes into', writers: [] };
     putBack(path, taken);
-    if (taken.packets) return 'its stdin is a pipe written in packet mode (O_DIRECT): a replay would not keep the packets';
+    if (taken.packets) return 'its stdin is a pipe written in packet mode (O_DIRECT): its packets are not known';
     return { id: stdinId, sha256: sha256(Buffer.concat(taken.parts)) };
   } catch (e) {
     return `its stdin (a pipe) could not be read ahead (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;

@@ -51,10 +51,16 @@ export type LogItem =
   /** a program that was not run: what it stands for is known to whoever skipped it */
   | { exec: number; kind: 'replayed'; tag: unknown };
 
+/** The tracer's flag for a pipe put in packet mode (pipe2 or fcntl with O_DIRECT). */
+const PACKET_MODE_FLAG = 'packet-mode:';
+
 export class TraceBuilder {
   readonly executions: Execution[] = [];
   /** processes made by vfork (posix_spawn too) that have not exec'd: their parent waits for that */
   readonly vforked = new Set<number>();
+  /** a traced process put a pipe in packet mode (native/tracer.c): from then on no pipe's bytes
+   * are read ahead, since a packet's bounds cannot be seen nor put back */
+  packetMode = false;
   readonly errors: string[] = [];
   readonly warnings: string[] = [];
   readonly log: LogItem[] = [];
@@ -280,6 +286,7 @@ export class TraceBuilder {
   private tag(ev: RawEvent, field: 'flags' | 'nondeterminism'): void {
     const exec = this.executionOfPid.get(ev.pid);
     const text = payloadStrings(ev.payload)[0];
+    if (text?.startsWith(PACKET_MODE_FLAG)) this.packetMode = true;
     if (exec && text) pushUnique(exec[field], text);
   }
 

@@ -1,7 +1,6 @@
 // An open fd's flags as /proc says them (O_ACCMODE, O_CLOEXEC, O_DIRECT ...): of this process,
 // or of a traced one the tracer holds (ptrace access lets us read its /proc entries).
 import { readFileSync } from 'node:fs';
-import { nativeLibrary } from './native.js';
 
 /** The flags of pid's fd, from /proc/PID/fdinfo/FD; null when they cannot be read. */
 export function fdFlags(pid: number | 'self', fd: number | string): number | null {
@@ -13,10 +12,3 @@ export function fdFlags(pid: number | 'self', fd: number | string): number | nul
   }
 }
 
-let packetMode: ((fd: number) => number) | null = null;
-
-/** Puts this process's fd, a pipe's write end, in packet mode (O_DIRECT); false if it could not. */
-export function setPacketMode(fd: number): boolean {
-  packetMode ??= nativeLibrary().lib.func('int pct_packet_mode(int fd)') as (fd: number) => number;
-  return packetMode(fd) === 0;
-}

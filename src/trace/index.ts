@@ -1,9 +1,9 @@
-export { traceCommand, exitCodeOf, resolveProgram, TraceError } from './session.js';
+export { traceCommand, exitCodeOf, resolveProgram, TraceError, DEFAULT_PIPE_WAIT_MS } from './session.js';
 export type { TraceOptions, TraceResult } from './session.js';
 export type { Access, Execution, Trace, CommandStatus, StdioKind, FileType } from './types.js';
 export { NativeError, loadNative, nativeLibrary } from './native.js';
 export { xattrsValue } from './xattrs.js';
-export { fdFlags, setPacketMode } from './fdinfo.js';
+export { fdFlags } from './fdinfo.js';
 export { callerLaunch, LAUNCH_ENV, type Launch } from './launch.js';
 export type { ExecQuery, ExecDecision } from './protocol.js';
 export { TraceBuilder, type LogItem } from './builder.js';
