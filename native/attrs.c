@@ -264,7 +264,9 @@ static void put_fd(struct out *o, int tid, int fd)
 }
 
 /* "N pos" for fd 1 or 2 on a regular file: the tracer takes what is written there at the write's
- * entry (no exit stop), and the recording checks that the file's offset moved by as much. */
+ * entry (no exit stop), and the recording checks that the file's offset moved by as much. With
+ * O_APPEND every write goes to the end first (`cat >>confdefs.h`): the file's size is where the
+ * offset starts from. */
 static void put_stream(struct out *o, int tid, int fd)
 {
     uint64_t identity;
@@ -272,11 +274,15 @@ static void put_stream(struct out *o, int tid, int fd)
     char path[64], info[1024];
     proc_path(path, sizeof path, tid, "/fdinfo/", fd);
     if (read_small(path, info, sizeof info) <= 0) return;
-    const char *pos = strstr(info, "pos:");
-    if (!pos) return;
+    const char *pos = strstr(info, "pos:"), *flags = strstr(info, "flags:");
+    if (!pos || !flags) return;
+    long start = strtol(pos + 4, NULL, 10);
+    struct stat st;
+    proc_path(path, sizeof path, tid, "/fd/", fd);
+    if ((strtol(flags + 6, NULL, 8) & O_APPEND) && stat(path, &st) == 0) start = (long)st.st_size;
     char *p = fd_text, *const end = fd_text + sizeof fd_text;
     p = append(append_int(p, end, fd), end, " ");
-    append_int(p, end, strtol(pos + 4, NULL, 10));
+    append_int(p, end, start);
     put_kv(o, "stream", fd_text);
     if (nreadable < READABLE_CAP) readable[nreadable++] = fd;
 }

@@ -51,4 +51,22 @@ test('a short write into a file stream (ulimit -f) is caught by the offset: neve
   }
 });
 
+test('appends into a file stream (>>) add up from the file\'s size, and are reused', () => {
+  const dir = scratch();
+  const plain = scratch();
+  const store = scratch('pc-store-');
+  for (const d of [dir, plain]) spawnSync('bash', ['-c', 'printf "a\\nb\\n" > a.h; echo start > log'], { cwd: d });
+  // the first cat's offset starts at 0 and jumps to the end at its first write: counted from the size
+  const script = 'cat a.h >> log; cat >> log <<EOF\nhere\nEOF\ncat bump';
+  for (let i = 0; i < 2; i++) {
+    for (const d of [dir, plain]) spawnSync('bash', ['-c', `echo ${i} > bump`], { cwd: d });
+    const expected = untraced(script, plain);
+    const r = runMemo(['bash', '--norc', '-c', script], { cwd: dir, store });
+    assert.is(r.stdout, expected.stdout, `run ${i + 1}`);
+    assert.is(readFileSync(join(dir, 'log'), 'utf8'), readFileSync(join(plain, 'log'), 'utf8'), `run ${i + 1}`);
+    const appenders = r.stats.executions.filter((e) => e.argv[0] === 'cat' && e.argv[1] !== 'bump');
+    if (i === 1) assert.ok(appenders.length === 2 && appenders.every((e) => e.status === 'hit'), JSON.stringify(r.stats.executions));
+  }
+});
+
 test.run();
