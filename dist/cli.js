@@ -83,8 +83,8 @@ function decodeProcessAttrs(strings) {
     const eq = s.indexOf("=");
     const key = s.slice(0, eq), value = s.slice(eq + 1);
     if (key === "stream") {
-      const m = /^([12]) (\d+)$/.exec(value);
-      if (m) (attrs.streamStarts ??= []).push({ fd: Number(m[1]), pos: Number(m[2]) });
+      const m = /^([12]) (\d+) (.*)$/s.exec(value);
+      if (m) (attrs.streamStarts ??= []).push({ fd: Number(m[1]), pos: Number(m[2]), path: m[3] });
     } else if (key === "fd") {
       const fd = value === "?" ? null : decodeFd(value);
       if (fd) attrs.fds.push(fd);
@@ -3748,6 +3748,8 @@ function viewOf(p, env, execStreams) {
   }
   key.fds = fds;
   key.oneStream = streams[0] !== "" && streams[0] === streams[1];
+  const starts = view.streamStarts.map((s) => `${s.fd}@${s.pos}`);
+  if (starts.length) key.streamStarts = starts;
   view.key = key;
   return view;
 }
@@ -3825,13 +3827,46 @@ function commandAttrs() {
   }
   return attrs;
 }
-function streamShortfall(view, ends, stream, oneFile) {
+function holds2(path, identity, start, chunks) {
+  if (identityAt(path) !== identity) return false;
+  let fd;
+  try {
+    fd = (0, import_node_fs19.openSync)(path, import_node_fs19.constants.O_RDONLY | import_node_fs19.constants.O_NOFOLLOW);
+  } catch {
+    return false;
+  }
+  try {
+    let at = start;
+    for (const chunk of chunks) {
+      for (let off = 0; off < chunk.length; ) {
+        const piece = Buffer.alloc(Math.min(chunk.length - off, 1 << 20));
+        const n = (0, import_node_fs19.readSync)(fd, piece, 0, piece.length, at);
+        if (n <= 0 || !piece.subarray(0, n).equals(chunk.subarray(off, off + n))) return false;
+        off += n;
+        at += n;
+      }
+    }
+    return true;
+  } catch {
+    return false;
+  } finally {
+    (0, import_node_fs19.closeSync)(fd);
+  }
+}
+function streamShortfall(view, ends, stream, streams, later) {
+  const oneFile = streams[0] !== "" && streams[0] === streams[1];
   for (const start of view?.streamStarts ?? []) {
+    const mine = stream.filter((c) => c.fd === start.fd || oneFile).map((c) => c.data);
+    const written = mine.reduce((n, b) => n + b.length, 0);
+    if (written === 0) continue;
+    const what = `its output into fd ${start.fd} (a file)`;
+    const identity = streams[start.fd - 1];
+    if (later.some((s) => s[start.fd - 1] !== identity)) return `${what}: a program it exec'd had another file there, and where its own output ended is not known`;
     const end = ends?.find((e) => e.fd === start.fd);
-    if (!end) return `where its output into fd ${start.fd} (a file) ended is unknown`;
-    const written = stream.reduce((n, c) => c.fd === start.fd || oneFile ? n + c.data.length : n, 0);
+    if (!end) return `where ${what} ended is unknown`;
     const moved = end.pos - start.pos;
-    if (moved !== written) return `its output into fd ${start.fd} (a file) does not add up: the offset moved ${moved} bytes, ${written} were seen written (a write failed or was short, or another process wrote there)`;
+    if (moved !== written) return `${what} does not add up: the offset moved ${moved} bytes, ${written} were seen written (a write failed or was short, or another process wrote there)`;
+    if (!holds2(start.path, identity, start.pos, mine)) return `${what}: the file does not hold what it wrote there (a write failed while another process wrote there, or it was changed since)`;
   }
   return null;
 }
@@ -3907,7 +3942,8 @@ function otherHolder(id, pid, pids) {
         if ((flags & import_node_fs20.constants.O_DIRECT) !== 0) return { why: `process ${other} writes into it in packet mode (O_DIRECT, fd ${fd})` };
         const why = `process ${other} can still write into it (fd ${fd})`;
         if (other === pid) return { why };
-        writer ??= { why, writer: other };
+        writer ??= { why, writers: [] };
+        if (!writer.writers.includes(other)) writer.writers.push(other);
         continue;
       }
       if (other !== pid) return { why: `process ${other} reads it too (fd ${fd})` };
@@ -3915,11 +3951,23 @@ function otherHolder(id, pid, pids) {
   }
   return writer;
 }
+function pipeCapacity() {
+  try {
+    pipeMaxSize ??= Number((0, import_node_fs20.readFileSync)("/proc/sys/fs/pipe-max-size", "utf8")) || 1 << 20;
+  } catch {
+    pipeMaxSize = 1 << 20;
+  }
+  return pipeMaxSize;
+}
 function drain(path) {
   const fd = (0, import_node_fs20.openSync)(path, import_node_fs20.constants.O_RDONLY | import_node_fs20.constants.O_NONBLOCK);
   const taken = { parts: [], packets: false };
   try {
-    for (let total = 0; total <= MAX_BYTES; ) {
+    for (let total = 0; ; ) {
+      if (total > pipeCapacity()) {
+        putBack(path, taken);
+        return null;
+      }
       const buf = Buffer.alloc(READ_SIZE);
       let n;
       try {
@@ -3934,8 +3982,6 @@ function drain(path) {
       taken.parts.push(buf.subarray(0, n));
       total += n;
     }
-    putBack(path, taken);
-    return null;
   } finally {
     (0, import_node_fs20.closeSync)(fd);
   }
@@ -3958,7 +4004,7 @@ function capturePipeStdin(pid, stdinId, pids) {
     const flags = fdFlags(pid, 0);
     if (flags === null || (flags & import_node_fs20.constants.O_DIRECT) !== 0) return "its stdin is a pipe in packet mode (O_DIRECT)";
     const holder = otherHolder(stdinId, pid, pids);
-    if (holder?.writer !== void 0) return { unfinished: `its stdin is a pipe that ${holder.why}`, writers: [holder.writer] };
+    if (holder?.writers) return { unfinished: `its stdin is a pipe that ${holder.why}`, writers: holder.writers };
     if (holder) return `its stdin is a pipe that ${holder.why}`;
     const taken = drain(path);
     if (taken === null) return { unfinished: "its stdin is a pipe that something still writes into", writers: [] };
@@ -3969,7 +4015,7 @@ function capturePipeStdin(pid, stdinId, pids) {
     return `its stdin (a pipe) could not be read ahead (${e.code ?? e.message})`;
   }
 }
-var import_node_fs20, MAX_BYTES, READ_SIZE;
+var import_node_fs20, READ_SIZE, pipeMaxSize;
 var init_pipe_stdin = __esm({
   "src/memo/pipe-stdin.ts"() {
     "use strict";
@@ -3977,7 +4023,6 @@ var init_pipe_stdin = __esm({
     init_fingerprint();
     init_trace();
     init_attributes();
-    MAX_BYTES = 1 << 20;
     READ_SIZE = 65536;
   }
 });
@@ -5221,7 +5266,8 @@ var init_engine = __esm({
         if (typeof attributes === "string") return attributes;
         const offsets = endOffsets(answer?.view, exec.inheritedEnds);
         if (typeof offsets === "string") return offsets;
-        const short2 = streamShortfall(answer?.view, exec.inheritedEnds, folded.stream, exec.streams[0] !== "" && exec.streams[0] === exec.streams[1]);
+        const later = this.builder.executions.filter((e) => e.pid === exec.pid && e.id > exec.id && this.builder.isWithin(e, exec.id)).map((e) => e.streams);
+        const short2 = streamShortfall(answer?.view, exec.inheritedEnds, folded.stream, exec.streams, later);
         if (short2) return short2;
         const kept = /* @__PURE__ */ new Map();
         const within = (id) => this.builder.isWithin(this.builder.executions[id], exec.id);

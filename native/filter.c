@@ -87,18 +87,14 @@ static void emit_row(struct emitter *e, const struct pct_syscall *s, unsigned in
         ret(e, allow);
         ret(e, trace);
         break;
-    case CO_FLAG_CLEAR:
+    case CO_FLAG_CLEAR: case CO_FLAG_SET: {
+        const int set = s->cond == CO_FLAG_SET;
         load(e, ARG_LO(s->cond_arg));
         put(e, BPF_JMP | BPF_JSET | BPF_K, s->cond_val, 0, 1);
-        ret(e, allow);
-        ret(e, trace);
+        ret(e, set ? trace : allow);
+        ret(e, set ? allow : trace);
         break;
-    case CO_FLAG_SET:
-        load(e, ARG_LO(s->cond_arg));
-        put(e, BPF_JMP | BPF_JSET | BPF_K, s->cond_val, 0, 1);
-        ret(e, trace);
-        ret(e, allow);
-        break;
+    }
     case CO_FCNTL:
         load(e, ARG_LO(0));
         put(e, BPF_JMP | BPF_JGT | BPF_K, 2, 1, 0);                /* 0-2: trace */

@@ -302,19 +302,18 @@ static void put_zeros(size_t left)
     }
 }
 
-static void output_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, long rval)
+/* The first total bytes of a write's or writev's buffers, as an OUTPUT event's payload (zeros
+ * for what the tracee's memory no longer had). */
+static void put_written(int tid, int pid, struct slot *s, const struct pct_syscall *row, size_t total)
 {
-    if (rval <= 0 || !s->out_stream) return;
     emit_lock(); /* until the last byte of the payload */
-    output_begin(s->out_stream, pid, (size_t)rval);
-    uint64_t iov_addr = s->args[1];
-    unsigned long iovcnt = row->cls == CL_OUTPUTV ? (unsigned long)s->args[2] : 1;
-    struct iovec iov = { (void *)(uintptr_t)s->args[row->path], (size_t)rval };
-    size_t left = (size_t)rval;
+    output_begin(s->out_stream, pid, total);
+    const int vector = row->cls == CL_OUTPUTV;
+    const unsigned long iovcnt = vector ? (unsigned long)s->args[2] : 1;
+    struct iovec iov = { (void *)(uintptr_t)s->args[row->path], total };
+    size_t left = total;
     for (unsigned long i = 0; i < iovcnt && left > 0; i++) {
-        if (row->cls == CL_OUTPUTV &&
-            read_mem(tid, iov_addr + i * sizeof iov, &iov, sizeof iov) != sizeof iov)
-            break;
+        if (vector && read_mem(tid, s->args[1] + i * sizeof iov, &iov, sizeof iov) != sizeof iov) break;
         size_t part = iov.iov_len < left ? iov.iov_len : left;
         for (size_t done = 0; done < part;) {
             size_t chunk = part - done < BIG_CAP ? part - done : BIG_CAP;
@@ -330,6 +329,11 @@ pad:
     emit_unlock();
 }
 
+static void output_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, long rval)
+{
+    if (rval > 0 && s->out_stream) put_written(tid, pid, s, row, (size_t)rval);
+}
+
 /* A write or writev into a stream that is a regular file, taken at its entry: all the bytes it
  * asks to write. Saving the exit stop halves what a small write costs (PYTHONUNBUFFERED=1 into a
  * redirected file). A write that fails or writes less is caught when the execution is recorded:
@@ -338,35 +342,20 @@ static void output_at_entry(int tid, int pid, struct slot *s, const struct pct_s
 {
     const int vector = row->cls == CL_OUTPUTV;
     const unsigned long iovcnt = vector ? (unsigned long)s->args[2] : 1;
-    struct iovec iov = { (void *)(uintptr_t)s->args[1], (size_t)s->args[2] };
-    uint64_t total = 0;
+    uint64_t total = vector ? 0 : s->args[2];
     for (unsigned long i = 0; vector && i < iovcnt && i < 1024; i++) {
-        if (read_mem(tid, s->args[1] + i * sizeof iov, &iov, sizeof iov) != sizeof iov) return;
+        struct iovec iov;
+        if (read_mem(tid, s->args[1] + i * sizeof iov, &iov, sizeof iov) != sizeof iov) break;
         total += iov.iov_len;
     }
-    if (!vector) total = iov.iov_len;
-    if (total == 0 || total > (1u << 30) || iovcnt > 1024) {
+    if (total == 0) return; /* nothing to write, or a vector that cannot be read: EFAULT */
+    if (total > (1u << 30) || iovcnt > 1024) {
         event_str(PCT_EV_FLAG, pid, "stdout-uncaptured: a write into a file stream too large to take at its entry");
         return;
     }
-    emit_lock();
-    output_begin(s->out_stream, pid, (size_t)total);
-    size_t left = (size_t)total;
-    for (unsigned long i = 0; i < iovcnt && left > 0; i++) {
-        if (vector && read_mem(tid, s->args[1] + i * sizeof iov, &iov, sizeof iov) != sizeof iov) break;
-        size_t part = iov.iov_len < left ? iov.iov_len : left;
-        for (size_t done = 0; done < part;) {
-            size_t chunk = part - done < BIG_CAP ? part - done : BIG_CAP;
-            ssize_t r = read_mem(tid, (uint64_t)(uintptr_t)iov.iov_base + done, big, chunk);
-            if (r <= 0) goto pad;
-            put_bytes(big, (size_t)r);
-            done += (size_t)r;
-            left -= (size_t)r;
-        }
-    }
-pad:
-    put_zeros(left); /* the kernel will fail it (EFAULT) or write less: the offset tells */
-    emit_unlock();
+    /* what the memory no longer had goes out as zeros: the kernel fails the write (EFAULT) or
+     * writes less, and the offset tells */
+    put_written(tid, pid, s, row, (size_t)total);
 }
 
 /* A duplicate of the tracee's fd (the same open file), or -1. */

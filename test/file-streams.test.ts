@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runMemo, scratch } from './helpers.js';
+import { compileC, runMemo, scratch } from './helpers.js';
 import { spawnSync } from 'node:child_process';
 
 const PY = '/usr/bin/python3';
@@ -51,15 +51,15 @@ test('a short write into a file stream (ulimit -f) is caught by the offset: neve
   }
 });
 
-test('appends into a file stream (>>) add up from the file\'s size, and are reused', () => {
+test('appends into a file stream (>>) add up from the file\'s size, and are reused where the file is as long', () => {
   const dir = scratch();
   const plain = scratch();
   const store = scratch('pc-store-');
-  for (const d of [dir, plain]) spawnSync('bash', ['-c', 'printf "a\\nb\\n" > a.h; echo start > log'], { cwd: d });
+  for (const d of [dir, plain]) spawnSync('bash', ['-c', 'printf "a\\nb\\n" > a.h'], { cwd: d });
   // the first cat's offset starts at 0 and jumps to the end at its first write: counted from the size
   const script = 'cat a.h >> log; cat >> log <<EOF\nhere\nEOF\ncat bump';
   for (let i = 0; i < 2; i++) {
-    for (const d of [dir, plain]) spawnSync('bash', ['-c', `echo ${i} > bump`], { cwd: d });
+    for (const d of [dir, plain]) spawnSync('bash', ['-c', `echo ${i} > bump; echo start > log`], { cwd: d });
     const expected = untraced(script, plain);
     const r = runMemo(['bash', '--norc', '-c', script], { cwd: dir, store });
     assert.is(r.stdout, expected.stdout, `run ${i + 1}`);
@@ -67,6 +67,57 @@ test('appends into a file stream (>>) add up from the file\'s size, and are reus
     const appenders = r.stats.executions.filter((e) => e.argv[0] === 'cat' && e.argv[1] !== 'bump');
     if (i === 1) assert.ok(appenders.length === 2 && appenders.every((e) => e.status === 'hit'), JSON.stringify(r.stats.executions));
   }
+});
+
+/** A write from an unreadable buffer (EFAULT: nothing written), then a wait while a sibling writes. */
+const EFAULT = `#include <time.h>
+#include <unistd.h>
+int main(void) { ssize_t r = write(1, (void *)1, 4); struct timespec t = { 0, 300000000 }; nanosleep(&t, 0); return r < 0 ? 0 : 1; }
+`;
+
+test('where its output lands in a file stream is an input: a program that prints its stdout\'s size is not replayed stale (hunt 7)', () => {
+  const dir = scratch();
+  const plain = scratch();
+  const store = scratch('pc-store-');
+  for (const d of [dir, plain]) spawnSync('bash', ['-c', 'echo start > log'], { cwd: d });
+  const script = `${PY} -c 'import os; print(os.fstat(1).st_size)' >> log; cat ver > /dev/null`;
+  for (let i = 0; i < 3; i++) {
+    for (const d of [dir, plain]) spawnSync('bash', ['-c', `echo ${i} > ver`], { cwd: d });
+    untraced(script, plain);
+    runMemo(['bash', '--norc', '-c', script], { cwd: dir, store });
+    assert.is(readFileSync(join(dir, 'log'), 'utf8'), readFileSync(join(plain, 'log'), 'utf8'), `run ${i + 1}`);
+  }
+});
+
+test('a failed write whose bytes a sibling\'s write makes up for in the offset is caught by reading the file back (hunt 7)', () => {
+  const dir = scratch();
+  const plain = scratch();
+  const store = scratch('pc-store-');
+  for (const d of [dir, plain]) compileC(d, 'efault', EFAULT);
+  const script = 'cat ver > /dev/null; { ( sleep 0.1; echo sib ) & ./efault; wait; echo end; } > out';
+  for (let i = 0; i < 3; i++) {
+    for (const d of [dir, plain]) spawnSync('bash', ['-c', `echo ${i} > ver`], { cwd: d });
+    untraced(script, plain);
+    const r = runMemo(['bash', '--norc', '-c', script], { cwd: dir, store });
+    assert.is(readFileSync(join(dir, 'out'), 'utf8'), readFileSync(join(plain, 'out'), 'utf8'), `run ${i + 1}`);
+    assert.not.ok(r.stats.executions.some((e) => e.exe.endsWith('/efault') && e.status === 'hit'), JSON.stringify(r.stats.executions));
+  }
+});
+
+test('no write, an empty write, an O_APPEND file never written, an exec into another file: no refusal for output that is not there (hunt 7)', () => {
+  const dir = scratch();
+  const store = scratch('pc-store-');
+  spawnSync('bash', ['-c', 'echo existing > log; echo in > in'], { cwd: dir });
+  const script = `cat ver > /dev/null; cat /dev/null >> log; ${PY} -c 'import os; os.write(1, b""); print("x")' > empty; bash --norc -c 'exec > log2; echo hi; exec /bin/true' > o`;
+  let last: ReturnType<typeof runMemo> | null = null;
+  for (let i = 0; i < 2; i++) {
+    spawnSync('bash', ['-c', `echo ${i} > ver`], { cwd: dir });
+    last = runMemo(['bash', '--norc', '-c', script], { cwd: dir, store });
+  }
+  const refused = last!.stats.executions.filter((e) => /output into fd/.test(e.reason ?? ''));
+  assert.equal(refused, [], JSON.stringify(last!.stats.executions));
+  assert.ok(last!.stats.executions.some((e) => e.argv[0] === PY && e.status === 'hit'), JSON.stringify(last!.stats.executions));
+  assert.is(readFileSync(join(dir, 'empty'), 'utf8'), 'x\n');
 });
 
 test.run();

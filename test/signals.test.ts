@@ -2,7 +2,7 @@
 // group SIGCONT after the kill), the signals processcache receives reach the command, and neither
 // a killed processcache nor a killed skipped process leaves anything running behind.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -12,6 +12,15 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 // run through the sh launcher, as users start it: the pid signalled is the one they would signal
 const ENV = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` };
 const unique = (): string => String(100000 + Math.floor(Math.random() * 800000));
+
+/** Has the process ended (reaped, or a zombie: no cmdline)? It may end between two looks (ESRCH). */
+function gone(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`).length === 0;
+  } catch {
+    return true;
+  }
+}
 
 /** Polls until check() holds; fails after the deadline (generous: the machine is shared). */
 async function until(what: string, check: () => boolean, ms = 20_000): Promise<void> {
@@ -130,7 +139,7 @@ test('a skipped process held while its output is replayed, killed, stops its rep
         return held !== undefined;
       });
       process.kill(held!, 'SIGKILL');
-      await until('the held process is gone', () => !existsSync(`/proc/${held}/cmdline`) || readFileSync(`/proc/${held}/cmdline`).length === 0);
+      await until('the held process is gone', () => gone(held!));
     } else {
       await until('the reader waits', () => processes().some((p) => p.argv[0] === 'python3' && p.argv.includes(reader)));
     }

@@ -4,7 +4,7 @@
 // uname: most programs never look, and keying every process on them would end reuse across
 // runners of other sizes or names), as an input (a file inherited open for reading), or as a
 // reason not to cache (an fd whose traffic is not captured).
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import type { Entry } from '../store/index.js';
 import type { InheritedFd, ProcessAttrs } from '../trace/index.js';
 
@@ -29,8 +29,8 @@ export interface ProcessView {
   writes: { fd: number; path: string; pos: number; size: number }[];
   /** its values of the observed attributes (absent: unknown) */
   observed: Partial<Record<string, string>>;
-  /** fds 1 and 2 that were regular files, with their offsets at the exec */
-  streamStarts: { fd: number; pos: number }[];
+  /** fds 1 and 2 that were regular files, with their offsets at the exec and their paths */
+  streamStarts: { fd: number; pos: number; path: string }[];
 }
 
 /** Where a jobserver is announced: make's variables, and cargo's for rustc and build scripts. */
@@ -142,6 +142,10 @@ export function viewOf(p: ProcessAttrs, env: string[], execStreams: Streams): Pr
   // the tracer files a write by the stream it lands in, and when fds 1 and 2 name one file, by the
   // fd written: a replay into two files must not take stderr's bytes for stdout's
   key.oneStream = streams[0] !== '' && streams[0] === streams[1];
+  // where its output lands in a file stream, which it can see (fstat(1)'s size, lseek(1, 0,
+  // SEEK_CUR): Python prints it, hunt 7): 0 for `> out`, the log's size so far for `>> log`
+  const starts = view.streamStarts.map((s) => `${s.fd}@${s.pos}`);
+  if (starts.length) key.streamStarts = starts;
   view.key = key;
   return view;
 }
@@ -250,21 +254,63 @@ export function commandAttrs(): ProcessAttrs {
   return attrs;
 }
 
+/** An execution's output into its streams, as the engine folded it (fd 1 or 2, in order). */
+type StreamBytes = readonly { fd: number; data: Buffer }[];
+
+/** Does the file hold exactly these bytes from start on? Read back in pieces, through its path
+ * (which must still name the open file the stream was). */
+function holds(path: string, identity: string, start: number, chunks: Buffer[]): boolean {
+  if (identityAt(path) !== identity) return false;
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return false;
+  }
+  try {
+    let at = start;
+    for (const chunk of chunks) {
+      for (let off = 0; off < chunk.length;) {
+        const piece = Buffer.alloc(Math.min(chunk.length - off, 1 << 20));
+        const n = readSync(fd, piece, 0, piece.length, at);
+        if (n <= 0 || !piece.subarray(0, n).equals(chunk.subarray(off, off + n))) return false;
+        off += n;
+        at += n;
+      }
+    }
+    return true;
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Why exec's output into its streams that were regular files cannot be trusted, or null. The
- * tracer took each write there at its entry, all the bytes it asked for: the file's offset,
- * held from the exec to the end, must have moved by exactly the bytes the stream holds (a write
- * that failed or wrote less, or another process writing through the same open file, moves it
- * otherwise). fds 1 and 2 on one open file move one offset: both streams count.
+ * tracer took each write there at its entry, all the bytes it asked for; whether the kernel wrote
+ * them is seen afterwards: the file's offset, held from the exec to the end, must have moved by
+ * exactly the bytes the stream holds, and the file must hold those bytes there (a write that
+ * failed while another writer moved the offset as much would pass the first). fds 1 and 2 on one
+ * open file move one offset: both streams count. streams: the open files fds 1 and 2 named at
+ * its exec; later: those of the executions the same process ran after it (exec), which share
+ * the tracer's held offset when they kept the same open file.
  */
 export function streamShortfall(view: ProcessView | undefined, ends: { fd: number; pos: number }[] | undefined,
-  stream: { fd: number; data: Buffer }[], oneFile: boolean): string | null {
+  stream: StreamBytes, streams: readonly [string, string], later: readonly (readonly [string, string])[]): string | null {
+  const oneFile = streams[0] !== '' && streams[0] === streams[1];
   for (const start of view?.streamStarts ?? []) {
+    const mine = stream.filter((c) => c.fd === start.fd || oneFile).map((c) => c.data);
+    const written = mine.reduce((n, b) => n + b.length, 0);
+    if (written === 0) continue; // nothing of its own to replay there
+    const what = `its output into fd ${start.fd} (a file)`;
+    const identity = streams[start.fd - 1]!;
+    if (later.some((s) => s[start.fd - 1] !== identity)) return `${what}: a program it exec'd had another file there, and where its own output ended is not known`;
     const end = ends?.find((e) => e.fd === start.fd);
-    if (!end) return `where its output into fd ${start.fd} (a file) ended is unknown`;
-    const written = stream.reduce((n, c) => (c.fd === start.fd || oneFile ? n + c.data.length : n), 0);
+    if (!end) return `where ${what} ended is unknown`;
     const moved = end.pos - start.pos;
-    if (moved !== written) return `its output into fd ${start.fd} (a file) does not add up: the offset moved ${moved} bytes, ${written} were seen written (a write failed or was short, or another process wrote there)`;
+    if (moved !== written) return `${what} does not add up: the offset moved ${moved} bytes, ${written} were seen written (a write failed or was short, or another process wrote there)`;
+    if (!holds(start.path, identity, start.pos, mine)) return `${what}: the file does not hold what it wrote there (a write failed while another process wrote there, or it was changed since)`;
   }
   return null;
 }

@@ -3,7 +3,7 @@
 // deliver is in its buffer. The bytes are taken out and put back while the reader waits at its
 // exec, and their hash keys the reader like any input: a stage of a pipeline is then reused on its
 // own, not only as part of the script that made the pipe.
-import { closeSync, constants, openSync, readdirSync, readlinkSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, readdirSync, readFileSync, readlinkSync, readSync, writeSync } from 'node:fs';
 import { sha256 } from '../fingerprint/index.js';
 import { fdFlags } from '../trace/index.js';
 import { identityAt } from './attributes.js';
@@ -21,13 +21,13 @@ export interface PipeUnfinished {
   writers: number[];
 }
 
-/** Why the pipe's bytes are not all known yet: writer when another process can still write into
- * it (its end, once that process ends or closes it, makes them known). */
-interface Holder { why: string; writer?: number }
+/** Why the pipe's bytes are not all known yet: writers when only other processes that can still
+ * write into it stand in the way (their ends, once closed, make the bytes known). */
+interface Holder { why: string; writers?: number[] }
 
 /** Why another traced process could still change what the pipe delivers to pid, or null. */
 function otherHolder(id: string, pid: number, pids: Iterable<number>): Holder | null {
-  let writer: Holder | null = null;
+  let writer: Required<Holder> | null = null;
   for (const other of pids) {
     let fds: string[];
     try {
@@ -44,7 +44,8 @@ function otherHolder(id: string, pid: number, pids: Iterable<number>): Holder | 
         if ((flags & constants.O_DIRECT) !== 0) return { why: `process ${other} writes into it in packet mode (O_DIRECT, fd ${fd})` };
         const why = `process ${other} can still write into it (fd ${fd})`;
         if (other === pid) return { why }; // its own end: that never closes before it runs
-        writer ??= { why, writer: other };
+        writer ??= { why, writers: [] };
+        if (!writer.writers.includes(other)) writer.writers.push(other);
         continue;
       }
       // another reader would take bytes this one's replay leaves behind
@@ -54,20 +55,36 @@ function otherHolder(id: string, pid: number, pids: Iterable<number>): Holder | 
   return writer;
 }
 
-const MAX_BYTES = 1 << 20; // F_SETPIPE_SZ's default bound: a pipe holds no more
-
 const READ_SIZE = 65536;
 
 /** What a pipe held: its bytes as read, and whether they came in packets (a read that took less
  * than asked while more was there: each write of a packet-mode writer is read alone). */
 interface Drained { parts: Buffer[]; packets: boolean }
 
-/** Reads the pipe empty (no writer: it ends at the end of its buffer); null if a writer showed up. */
+let pipeMaxSize: number | undefined;
+
+/** The most a pipe can hold (fs.pipe-max-size; root may raise it, 1 MiB by default). */
+function pipeCapacity(): number {
+  try {
+    pipeMaxSize ??= Number(readFileSync('/proc/sys/fs/pipe-max-size', 'utf8')) || 1 << 20;
+  } catch {
+    pipeMaxSize = 1 << 20;
+  }
+  return pipeMaxSize;
+}
+
+/** Reads the pipe empty (no writer: it ends at the end of its buffer); null if a writer showed up.
+ * All of it: bytes put back behind some left unread would reorder them. More than a pipe holds
+ * means a writer nobody knew of: then the bytes go back, and nothing is keyed. */
 function drain(path: string): Drained | null {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   const taken: Drained = { parts: [], packets: false };
   try {
-    for (let total = 0; total <= MAX_BYTES;) {
+    for (let total = 0; ;) {
+      if (total > pipeCapacity()) {
+        putBack(path, taken);
+        return null;
+      }
       const buf = Buffer.alloc(READ_SIZE);
       let n: number;
       try {
@@ -82,8 +99,6 @@ function drain(path: string): Drained | null {
       taken.parts.push(buf.subarray(0, n));
       total += n;
     }
-    putBack(path, taken);
-    return null;
   } finally {
     closeSync(fd);
   }
@@ -121,7 +136,7 @@ export function capturePipeStdin(pid: number, stdinId: string, pids: Iterable<nu
     const flags = fdFlags(pid, 0);
     if (flags === null || (flags & constants.O_DIRECT) !== 0) return 'its stdin is a pipe in packet mode (O_DIRECT)';
     const holder = otherHolder(stdinId, pid, pids);
-    if (holder?.writer !== undefined) return { unfinished: `its stdin is a pipe that ${holder.why}`, writers: [holder.writer] };
+    if (holder?.writers) return { unfinished: `its stdin is a pipe that ${holder.why}`, writers: holder.writers };
     if (holder) return `its stdin is a pipe that ${holder.why}`;
     const taken = drain(path);
     if (taken === null) return { unfinished: 'its stdin is a pipe that something still writes into', writers: [] };

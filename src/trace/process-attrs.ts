@@ -40,7 +40,7 @@ export interface ProcessAttrs {
   fdsUnknown: boolean;
   /** fds 1 and 2 when regular files, with their offsets at the exec: the tracer takes what is
    * written there at each write's entry, and the recording checks the offsets moved as much */
-  streamStarts?: { fd: number; pos: number }[];
+  streamStarts?: { fd: number; pos: number; path: string }[];
 }
 
 const SCALAR_KEYS = ['uid', 'gid', 'groups', 'sigign', 'sigblk', 'ctty', 'rlimits', 'ns', 'affinity', 'uname'] as const;
@@ -62,8 +62,8 @@ export function decodeProcessAttrs(strings: string[]): ProcessAttrs {
     const eq = s.indexOf('=');
     const key = s.slice(0, eq), value = s.slice(eq + 1);
     if (key === 'stream') {
-      const m = /^([12]) (\d+)$/.exec(value);
-      if (m) (attrs.streamStarts ??= []).push({ fd: Number(m[1]), pos: Number(m[2]) });
+      const m = /^([12]) (\d+) (.*)$/s.exec(value);
+      if (m) (attrs.streamStarts ??= []).push({ fd: Number(m[1]), pos: Number(m[2]), path: m[3]! });
     } else if (key === 'fd') {
       const fd = value === '?' ? null : decodeFd(value);
       if (fd) attrs.fds.push(fd);
