@@ -544,6 +544,17 @@ var init_builder = __esm({
         }
         return null;
       }
+      /** The programs exec's process went on to exec in its own pid, in order (an exec chain: `bash -c
+       * '...; cmd'` runs its last command so). */
+      execChainAfter(exec) {
+        const chain = [];
+        let next = this.childrenOf(exec).find((c) => c.pid === exec.pid);
+        while (next) {
+          chain.push(next);
+          next = this.childrenOf(next).find((c) => c.pid === exec.pid);
+        }
+        return chain;
+      }
       isWithin(exec, ancestor) {
         for (let e = exec; e; e = e.parent === null ? void 0 : this.executions[e.parent]) {
           if (e.id === ancestor) return true;
@@ -5266,8 +5277,7 @@ var init_engine = __esm({
         if (typeof attributes === "string") return attributes;
         const offsets = endOffsets(answer?.view, exec.inheritedEnds);
         if (typeof offsets === "string") return offsets;
-        const later = this.builder.executions.filter((e) => e.pid === exec.pid && e.id > exec.id && this.builder.isWithin(e, exec.id)).map((e) => e.streams);
-        const short2 = streamShortfall(answer?.view, exec.inheritedEnds, folded.stream, exec.streams, later);
+        const short2 = streamShortfall(answer?.view, exec.inheritedEnds, folded.stream, exec.streams, this.builder.execChainAfter(exec).map((e) => e.streams));
         if (short2) return short2;
         const kept = /* @__PURE__ */ new Map();
         const within = (id) => this.builder.isWithin(this.builder.executions[id], exec.id);

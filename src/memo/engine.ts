@@ -1099,8 +1099,7 @@ export class MemoEngine {
     if (typeof attributes === 'string') return attributes;
     const offsets = endOffsets(answer?.view, exec.inheritedEnds);
     if (typeof offsets === 'string') return offsets;
-    const later = this.builder.executions.filter((e) => e.pid === exec.pid && e.id > exec.id && this.builder.isWithin(e, exec.id)).map((e) => e.streams);
-    const short = streamShortfall(answer?.view, exec.inheritedEnds, folded.stream, exec.streams, later);
+    const short = streamShortfall(answer?.view, exec.inheritedEnds, folded.stream, exec.streams, this.builder.execChainAfter(exec).map((e) => e.streams));
     if (short) return short;
     // checked before anything is read (a file a process outside the subtree removed is not read)
     // and again after (reading lets the tracer's events in)

@@ -276,6 +276,18 @@ export class TraceBuilder {
     return null;
   }
 
+  /** The programs exec's process went on to exec in its own pid, in order (an exec chain: `bash -c
+   * '...; cmd'` runs its last command so). */
+  execChainAfter(exec: Execution): Execution[] {
+    const chain: Execution[] = [];
+    let next = this.childrenOf(exec).find((c) => c.pid === exec.pid);
+    while (next) {
+      chain.push(next);
+      next = this.childrenOf(next).find((c) => c.pid === exec.pid);
+    }
+    return chain;
+  }
+
   isWithin(exec: Execution, ancestor: number): boolean {
     for (let e: Execution | undefined = exec; e; e = e.parent === null ? undefined : this.executions[e.parent]) {
       if (e.id === ancestor) return true;
