@@ -303,8 +303,8 @@ static void put_zeros(size_t left)
 }
 
 /* The first total bytes of a write's or writev's buffers, as an OUTPUT event's payload (zeros
- * for what the tracee's memory no longer had). */
-static void put_written(int tid, int pid, struct slot *s, const struct pct_syscall *row, size_t total)
+ * for what the tracee's memory no longer had); returns how many of those zeros there were. */
+static size_t put_written(int tid, int pid, struct slot *s, const struct pct_syscall *row, size_t total)
 {
     emit_lock(); /* until the last byte of the payload */
     output_begin(s->out_stream, pid, total);
@@ -327,6 +327,7 @@ static void put_written(int tid, int pid, struct slot *s, const struct pct_sysca
 pad:
     put_zeros(left);
     emit_unlock();
+    return left;
 }
 
 static void output_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, long rval)
@@ -353,9 +354,10 @@ static void output_at_entry(int tid, int pid, struct slot *s, const struct pct_s
         event_str(PCT_EV_FLAG, pid, "stdout-uncaptured: a write into a file stream too large to take at its entry");
         return;
     }
-    /* what the memory no longer had goes out as zeros: the kernel fails the write (EFAULT) or
-     * writes less, and the offset tells */
-    put_written(tid, pid, s, row, (size_t)total);
+    /* bytes that cannot be read fail the write (EFAULT): a sibling writing as many (and the same)
+     * bytes through the same open file would make both checks at the recording pass (hunt 8) */
+    if (put_written(tid, pid, s, row, (size_t)total))
+        event_str(PCT_EV_FLAG, pid, "stdout-uncaptured: a write into its output file from memory that cannot be read");
 }
 
 /* A duplicate of the tracee's fd (the same open file), or -1. */

@@ -104,6 +104,20 @@ test('a failed write whose bytes a sibling\'s write makes up for in the offset i
   }
 });
 
+test('a failed write whose bytes a sibling writes, the same bytes, is never recorded (hunt 8)', () => {
+  const dir = scratch();
+  const plain = scratch();
+  const store = scratch('pc-store-');
+  const failing = `${PY} -c 'import ctypes, time; time.sleep(0.2); ctypes.CDLL(None).write(1, ctypes.c_void_p(1), 5)'`;
+  const script = `cat ver > /dev/null; { ${failing} & ${PY} -c 'import os, time; time.sleep(0.05); os.write(1, bytes(5))'; wait; } > out`;
+  for (let i = 0; i < 3; i++) {
+    for (const d of [dir, plain]) spawnSync('bash', ['-c', `echo ${i} > ver`], { cwd: d });
+    untraced(script, plain);
+    runMemo(['bash', '--norc', '-c', script], { cwd: dir, store });
+    assert.is(readFileSync(join(dir, 'out')).length, readFileSync(join(plain, 'out')).length, `run ${i + 1}`);
+  }
+});
+
 test('no write, an empty write, an O_APPEND file never written, an exec into another file: no refusal for output that is not there (hunt 7)', () => {
   const dir = scratch();
   const store = scratch('pc-store-');
