@@ -95,12 +95,18 @@ function decodeProcessAttrs(strings) {
   }
   return attrs;
 }
-var SCALAR_KEYS, OBSERVED_BY;
+var SCALAR_KEYS, STREAM_START_KEYS, OBSERVED_BY;
 var init_process_attrs = __esm({
   "src/trace/process-attrs.ts"() {
     "use strict";
     SCALAR_KEYS = ["uid", "gid", "groups", "sigign", "sigblk", "ctty", "rlimits", "ns", "affinity", "uname"];
-    OBSERVED_BY = { sched_getaffinity: "affinity", uname: "uname" };
+    STREAM_START_KEYS = ["stdoutStart", "stderrStart"];
+    OBSERVED_BY = {
+      sched_getaffinity: "affinity",
+      uname: "uname",
+      "stdout-offset": "stdoutStart",
+      "stderr-offset": "stderrStart"
+    };
   }
 });
 
@@ -3735,6 +3741,9 @@ function viewOf(p, env, execStreams) {
     const value = p[name];
     if (typeof value === "string") view.observed[name] = value;
   }
+  STREAM_START_KEYS.forEach((name, i) => {
+    view.observed[name] = String(view.streamStarts.find((s) => s.fd === i + 1)?.pos ?? "not a file");
+  });
   const key = {};
   for (const [name, what] of Object.entries(KEYED)) {
     const value = p[name];
@@ -3759,8 +3768,6 @@ function viewOf(p, env, execStreams) {
   }
   key.fds = fds;
   key.oneStream = streams[0] !== "" && streams[0] === streams[1];
-  const starts = view.streamStarts.map((s) => `${s.fd}@${s.pos}`);
-  if (starts.length) key.streamStarts = starts;
   view.key = key;
   return view;
 }
@@ -3810,7 +3817,7 @@ function attributeDifference(entry, view) {
     const { name, value } = a ?? {};
     if (typeof name !== "string" || typeof value !== "string") return "its recorded attributes are malformed";
     const now = view.observed[name];
-    if (now !== value) return `${name}: ${value} -> ${now ?? "unknown"}`;
+    if (now !== value) return `${OBSERVED_TITLES[name] ?? name}: ${value} -> ${now ?? "unknown"}`;
   }
   return null;
 }
@@ -3881,11 +3888,12 @@ function streamShortfall(view, ends, stream, streams, later) {
   }
   return null;
 }
-var import_node_fs19, KEYED, OBSERVED, JOBSERVER_VARS, UNSEEN, MAX_SEEKS;
+var import_node_fs19, KEYED, OBSERVED, OBSERVED_TITLES, JOBSERVER_VARS, UNSEEN, MAX_SEEKS;
 var init_attributes = __esm({
   "src/memo/attributes.ts"() {
     "use strict";
     import_node_fs19 = require("node:fs");
+    init_trace();
     KEYED = {
       uid: "user ids",
       gid: "group ids",
@@ -3896,7 +3904,11 @@ var init_attributes = __esm({
       rlimits: "resource limits",
       ns: "namespaces"
     };
-    OBSERVED = /* @__PURE__ */ new Set(["affinity", "uname"]);
+    OBSERVED = /* @__PURE__ */ new Set(["affinity", "uname", ...STREAM_START_KEYS]);
+    OBSERVED_TITLES = {
+      stdoutStart: "where its output starts in its stdout file (a program there looked: fstat or lseek)",
+      stderrStart: "where its output starts in its stderr file (a program there looked: fstat or lseek)"
+    };
     JOBSERVER_VARS = ["MAKEFLAGS=", "MFLAGS=", "CARGO_MAKEFLAGS="];
     UNSEEN = {
       pipe: "a pipe: what passes through it is not captured",
@@ -4464,6 +4476,21 @@ function ownUnsafety(e) {
   const dup = e.accesses.find((a) => a.op === "dup" && a.fd === 0 && typeof a.to === "number" && a.to < SAVED_FD_MIN);
   if (dup) found.push({ ...why(`it copies its stdin (${e.stdio["0"]}) to fd ${dup.to}, whose reads are not seen`), ...pipe });
   return found;
+}
+function seenFrom(names, descendant, ancestor) {
+  const out = [];
+  for (const name of names) {
+    const at = STREAM_START_KEYS.indexOf(name);
+    if (at < 0) {
+      out.push(name);
+      continue;
+    }
+    const id = descendant.streams[at];
+    ancestor.streams.forEach((mine, i) => {
+      if (id !== "" && id !== "0" && mine === id) out.push(STREAM_START_KEYS[i]);
+    });
+  }
+  return out;
 }
 function addUnsafe(list, u) {
   if (list.some((x) => !x.pipe || x.pipe === u.pipe)) return;
@@ -5167,7 +5194,7 @@ var init_engine = __esm({
             const [step, chunks] = await this.replayedStep(item.tag);
             own.push([at, step, chunks.map((c) => ({ ...c, dest: destOf(exec, c.fd) }))]);
             savedMs += item.tag.entry.durationMs;
-            observed.push(...observedNames(item.tag.entry));
+            observed.push(...seenFrom(observedNames(item.tag.entry), this.builder.executions[item.exec], exec));
             context.push(...contextOf(item.tag.entry), ...item.tag.passed);
           }
         }
@@ -5182,7 +5209,7 @@ var init_engine = __esm({
           if (f.summary.unmodelled) childReason ??= f.summary.unmodelled;
           for (const u of f.unsafe) if (!(u.pipe && (u.pipe === keyedPipe || this.madeWithin(exec, u.pipe)))) addUnsafe(unsafe, u);
           savedMs += f.savedMs;
-          observed.push(...f.observed);
+          observed.push(...seenFrom(f.observed, child, exec));
           context.push(...f.context, ...this.answerOf.get(child.id)?.passed ?? []);
           const s = f.summary;
           const stream2 = [];

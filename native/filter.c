@@ -79,6 +79,26 @@ static void emit_row(struct emitter *e, const struct pct_syscall *s, unsigned in
         ret(e, trace);
         ret(e, allow);
         break;
+    case CO_FD_OUT_OR_SAVED:
+        load(e, ARG_LO(s->cond_arg));
+        put(e, BPF_JMP | BPF_JEQ | BPF_K, 1, 2, 0);
+        put(e, BPF_JMP | BPF_JEQ | BPF_K, 2, 1, 0);
+        put(e, BPF_JMP | BPF_JGE | BPF_K, PCT_SAVED_FD_MIN, 0, 1);
+        ret(e, trace);
+        ret(e, allow);
+        break;
+    case CO_STAT_FD:
+        load(e, ARG_LO(s->cond_arg));
+        put(e, BPF_JMP | BPF_JSET | BPF_K, AT_EMPTY_PATH, 1, 0);
+        ret(e, trace);
+        /* AT_FDCWD is above PCT_SAVED_FD_MIN as unsigned: trapped, and probed as a path there */
+        load(e, ARG_LO(0));
+        put(e, BPF_JMP | BPF_JEQ | BPF_K, 1, 3, 0);
+        put(e, BPF_JMP | BPF_JEQ | BPF_K, 2, 2, 0);
+        put(e, BPF_JMP | BPF_JGE | BPF_K, PCT_SAVED_FD_MIN, 1, 0);
+        ret(e, allow);
+        ret(e, SECCOMP_RET_TRACE | index);
+        break;
     case CO_NONZERO:
         load(e, ARG_LO(s->cond_arg));
         put(e, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3);

@@ -29,7 +29,11 @@ enum pct_class {
     CL_OUTPUTV,   /* the same through an iovec array in arg 1, count in arg 2 (vmsplice too) */
     CL_DUP,       /* dup/dup2/dup3 of fd 0-2 or a saved fd (arg 0): reported when it copies stdin */
     CL_FCNTL,     /* fcntl F_DUPFD* of the same */
-    CL_SEEK,      /* lseek of fd 1 or 2: a replay appends its output where the writes were */
+    CL_SEEK,      /* lseek of fd 1, 2 or a saved fd: a replay appends its output where the writes
+                     were; lseek(fd, 0, SEEK_CUR) of a file stream reads its offset (observed) */
+    CL_STREAM_STAT, /* fstat of fd 1, 2 or a saved fd (and newfstatat and statx with AT_EMPTY_PATH,
+                     sent here by CO_STAT_FD): the size of a file stream is where its output starts */
+    CL_STREAM_RESIZE, /* ftruncate and fallocate: of a file stream, a change no replay makes */
     CL_XFER,      /* in-kernel copies: dirfd = the input fd arg, dirfd2 = the output fd arg, extra =
                      the input offset pointer arg (NULL: the input fd's own offset) */
     CL_CONNECT,   /* sockaddr in arg 1, length in arg 2 */
@@ -53,6 +57,10 @@ enum pct_cond {
     CO_FD_STDIO_OR_SAVED, /* ... is fd 0, 1 or 2, or PCT_SAVED_FD_MIN or above (a copy of stdin
                              there moved below it is a copy whose reads are not seen) */
     CO_FD_OUT,     /* ... is fd 1 or 2 */
+    CO_FD_OUT_OR_SAVED, /* ... is fd 1 or 2, or PCT_SAVED_FD_MIN or above */
+    CO_STAT_FD,    /* the stat calls: a path (arg cond_arg without AT_EMPTY_PATH) goes to the probe as
+                      always; an fd (AT_EMPTY_PATH) 1, 2 or PCT_SAVED_FD_MIN and above goes to the
+                      ptrace stop (the CL_PROBE handler tells an fd from a path there) */
     CO_NONZERO,    /* ... is not 0 (a pointer given) */
     CO_FLAG_CLEAR, /* ... has none of the bits in cond_val */
     CO_FLAG_SET,   /* ... has one of the bits in cond_val */

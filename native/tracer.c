@@ -45,7 +45,7 @@
 /* ---- the table of traced threads ------------------------------------------------------------ */
 
 enum { ST_USED = 1, ST_RUNNING = 2, ST_HAS_PARENT = 4, ST_STOPPED_NEW = 8, ST_EXECED = 16 };
-enum { PF_STDIN = 1, PF_FOREIGN = 2 }; /* reported once per process (on the leader's slot) */
+enum { PF_STDIN = 1, PF_FOREIGN = 2, PF_STDOUT_SEEN = 4, PF_STDERR_SEEN = 8 }; /* reported once per process (on the leader's slot) */
 
 struct slot {
     int tid, tgid;
@@ -280,6 +280,26 @@ static int stream_of(int tid, struct slot *s, int fd)
     if (id == l->stream_id[0]) return 1;
     if (id == l->stream_id[1]) return 2;
     return 0;
+}
+
+/* A look at where a file stream's output starts (its size by fstat, its offset by lseek): the
+ * execution is then keyed on that offset, an input like any other (Python prints it). A pipe or
+ * terminal stream has no such place. */
+static void observe_stream(int tid, struct slot *s, int fd)
+{
+    struct slot *l = leader_of(s);
+    const int stream = (l->reported & (PF_STDOUT_SEEN | PF_STDERR_SEEN)) == (PF_STDOUT_SEEN | PF_STDERR_SEEN) ? 0 : stream_of(tid, s, fd);
+    const int bit = stream == 1 ? PF_STDOUT_SEEN : PF_STDERR_SEEN;
+    if (!stream || !l->stream_file[stream - 1] || (l->reported & bit)) return;
+    l->reported |= bit;
+    event_str(PCT_EV_OBSERVED, s->tgid, stream == 1 ? "stdout-offset" : "stderr-offset");
+}
+
+/* Is the path argument "" (or NULL, which AT_EMPTY_PATH allows since Linux 6.11)? */
+static int empty_path_arg(int tid, uint64_t addr)
+{
+    char c = 0;
+    return !addr || read_mem(tid, addr, &c, 1) != 1 || c == '\0';
 }
 
 /* Does fd name what fd 0 named at the exec? (`read x < f` in a shell reads a file it opened; a
@@ -702,8 +722,21 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         return 1;
     }
     case CL_PROBE: case CL_LPROBE: case CL_READLINK:
+        if (row->cond == CO_STAT_FD && (args[row->cond_arg] & AT_EMPTY_PATH) && empty_path_arg(tid, args[row->path])) {
+            observe_stream(tid, s, (int)args[0]); /* fstat through fstatat or statx */
+            return 0;
+        }
         answer_query(&bufs, tid, pid, row, args);
         return 0;
+    case CL_STREAM_STAT:
+        observe_stream(tid, s, (int)args[0]);
+        return 0;
+    case CL_STREAM_RESIZE: {
+        const int stream = stream_of(tid, s, (int)args[0]);
+        if (stream && leader_of(s)->stream_file[stream - 1])
+            flag2(pid, "stdout-positioned: it truncates or extends its stdout or stderr file with ", row->name);
+        return 0;
+    }
     case CL_RENAME:
         /* RENAME_NOREPLACE (mv's first try) succeeds only where nothing stood: no need to look */
         s->rename_dest = row->extra != NOARG && (args[row->extra] & RENAME_NOREPLACE) ? PCT_DEST_UNKNOWN : rename_dest(tid, row, args);
@@ -743,7 +776,8 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         return s->out_stream != 0;
     case CL_SEEK:
         /* lseek(1, 0, SEEK_CUR) only asks where it is (Python's io does at start) */
-        if (!((int)args[2] == SEEK_CUR && args[1] == 0))
+        if ((int)args[2] == SEEK_CUR && args[1] == 0) observe_stream(tid, s, (int)args[0]);
+        else if (stream_of(tid, s, (int)args[0]))
             event_str(PCT_EV_FLAG, pid, "stdout-positioned: it moves the offset of its stdout or stderr (lseek)");
         return 0;
     case CL_STDIN: {

@@ -2,7 +2,7 @@
 // at its entry, all the bytes it asks for, without the exit stop; the recording checks that the
 // file's offset moved by exactly what was taken, so a write that failed or was short is never
 // replayed whole.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -132,6 +132,71 @@ test('no write, an empty write, an O_APPEND file never written, an exec into ano
   assert.equal(refused, [], JSON.stringify(last!.stats.executions));
   assert.ok(last!.stats.executions.some((e) => e.argv[0] === PY && e.status === 'hit'), JSON.stringify(last!.stats.executions));
   assert.is(readFileSync(join(dir, 'empty'), 'utf8'), 'x\n');
+});
+
+/** processcache run with its stdout and stderr appended to dir/outer.log, as in `cmd >> build.log 2>&1`. */
+function runIntoLog(command: string[], dir: string, store: string): ReturnType<typeof runMemo> {
+  return runMemo(['bash', '--norc', '-c', `exec "$@" >> outer.log 2>&1`, 'wrap', ...command], { cwd: dir, store });
+}
+
+test('a process that never looks where its output starts is reused into a log that grew; one that looks is keyed on it', () => {
+  const dir = scratch();
+  const store = scratch('pc-store-');
+  spawnSync('bash', ['-c', 'printf "b\\na\\n" > in'], { cwd: dir });
+  // sort fstat's its own file (glibc's stdio), not the log, which the script inherits; dash's echo
+  // writes into the log without a look; cat fstat's its stdout (is it its input?), so does python
+  const script = `sort in > sorted; dash -c 'echo from dash'; cat in; ${PY} -c 'import os; os.write(2, b"%d\\n" % os.fstat(1).st_size)'`;
+  const runs = [1, 2].map((i) => {
+    writeFileSync(join(dir, 'outer.log'), 'x'.repeat(i * 10));
+    return runIntoLog(['bash', '--norc', '-c', script], dir, store);
+  });
+  const rows = runs[1]!.stats.executions;
+  const of = (name: string) => rows.find((e) => e.argv[0] === name || e.argv[0] === `/usr/bin/${name}`);
+  assert.is(of('sort')?.status, 'hit', JSON.stringify(rows));
+  assert.is(of('dash')?.status, 'hit', JSON.stringify(rows));
+  for (const name of ['cat', 'python3']) {
+    assert.is(of(name)?.status, 'miss', JSON.stringify(rows));
+    assert.match(of(name)?.reason ?? '', /where its output starts in its (stdout|stderr) file \(a program there looked: fstat or lseek\): \d+ -> \d+/);
+  }
+  // 20 bytes of x, dash's line and cat's two: python saw 34
+  assert.match(readFileSync(join(dir, 'outer.log'), 'utf8'), /^x{20}from dash\nb\na\n34\n/);
+});
+
+/** fstat of a copy of fd 1 on a saved fd, and a raw write there: no stdio, no look at fd 1 itself. */
+const SAVED_FSTAT = `#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+int main(void) { struct stat st; char b[32]; if (dup2(1, 12) < 0 || fstat(12, &st) < 0) return 1;
+  int n = snprintf(b, sizeof b, "%lld\\n", (long long)st.st_size); return write(12, b, (size_t)n) == n ? 0 : 1; }
+`;
+
+test('fstat through a saved copy of fd 1 is a look where its output starts too', () => {
+  const dir = scratch();
+  const plain = scratch();
+  const store = scratch('pc-store-');
+  for (const d of [dir, plain]) compileC(d, 'saved', SAVED_FSTAT);
+  for (let i = 0; i < 3; i++) {
+    for (const d of [dir, plain]) spawnSync('bash', ['-c', `echo ${i} > ver; printf %${i + 1}s > log`], { cwd: d });
+    const script = 'cat ver > /dev/null; ./saved >> log';
+    untraced(script, plain);
+    runMemo(['bash', '--norc', '-c', script], { cwd: dir, store });
+    assert.is(readFileSync(join(dir, 'log'), 'utf8'), readFileSync(join(plain, 'log'), 'utf8'), `run ${i + 1}`);
+  }
+});
+
+test('ftruncate of a file stream is a change no replay makes: never recorded', () => {
+  const dir = scratch();
+  const plain = scratch();
+  const store = scratch('pc-store-');
+  const script = `cat ver > /dev/null; ${PY} -c 'import os; os.ftruncate(1, 2); os.write(1, b"x")' >> log`;
+  for (let i = 0; i < 2; i++) {
+    for (const d of [dir, plain]) spawnSync('bash', ['-c', `echo ${i} > ver; echo start > log`], { cwd: d });
+    untraced(script, plain);
+    const r = runMemo(['bash', '--norc', '-c', script], { cwd: dir, store });
+    assert.is(readFileSync(join(dir, 'log'), 'utf8'), readFileSync(join(plain, 'log'), 'utf8'), `run ${i + 1}`);
+    const py = r.stats.executions.find((e) => e.argv[0] === PY)!;
+    assert.match(`${py.status} ${py.reason ?? ''}`, /uncacheable .*truncates or extends its stdout or stderr file with ftruncate/, JSON.stringify(r.stats.executions));
+  }
 });
 
 test.run();

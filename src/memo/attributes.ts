@@ -6,7 +6,7 @@
 // reason not to cache (an fd whose traffic is not captured).
 import { closeSync, constants, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import type { Entry } from '../store/index.js';
-import type { InheritedFd, ProcessAttrs } from '../trace/index.js';
+import { STREAM_START_KEYS, type InheritedFd, type ProcessAttrs } from '../trace/index.js';
 
 /** In every weak fingerprint, with what to call each when it cannot be read. */
 const KEYED = {
@@ -15,7 +15,13 @@ const KEYED = {
 } as const satisfies Partial<Record<keyof ProcessAttrs, string>>;
 
 /** Read through a trapped syscall (sched_getaffinity, uname): the two-phase attributes. */
-const OBSERVED: ReadonlySet<string> = new Set(['affinity', 'uname']);
+const OBSERVED: ReadonlySet<string> = new Set(['affinity', 'uname', ...STREAM_START_KEYS]);
+
+/** How a miss names an observed attribute that differs. */
+const OBSERVED_TITLES: Readonly<Record<string, string>> = {
+  stdoutStart: 'where its output starts in its stdout file (a program there looked: fstat or lseek)',
+  stderrStart: 'where its output starts in its stderr file (a program there looked: fstat or lseek)',
+};
 
 /** A process's inherited state, as the memo uses it. */
 export interface ProcessView {
@@ -116,6 +122,13 @@ export function viewOf(p: ProcessAttrs, env: string[], execStreams: Streams): Pr
     const value = p[name as keyof ProcessAttrs];
     if (typeof value === 'string') view.observed[name] = value;
   }
+  // where its output lands in a file stream: 0 for `> out`, the log's size so far for `>> log`.
+  // A program can see it (fstat(1)'s size, lseek(1, 0, SEEK_CUR); Python prints it, hunt 7), and
+  // one that looks is keyed on it. Keying every process on it would end reuse into a growing log
+  // (`2>>build.log`, and `make -j2 > log`, whose children start wherever the others left it).
+  STREAM_START_KEYS.forEach((name, i) => {
+    view.observed[name] = String(view.streamStarts.find((s) => s.fd === i + 1)?.pos ?? 'not a file');
+  });
   const key: Record<string, unknown> = {};
   for (const [name, what] of Object.entries(KEYED)) {
     const value = p[name as keyof typeof KEYED];
@@ -142,10 +155,6 @@ export function viewOf(p: ProcessAttrs, env: string[], execStreams: Streams): Pr
   // the tracer files a write by the stream it lands in, and when fds 1 and 2 name one file, by the
   // fd written: a replay into two files must not take stderr's bytes for stdout's
   key.oneStream = streams[0] !== '' && streams[0] === streams[1];
-  // where its output lands in a file stream, which it can see (fstat(1)'s size, lseek(1, 0,
-  // SEEK_CUR): Python prints it, hunt 7): 0 for `> out`, the log's size so far for `>> log`
-  const starts = view.streamStarts.map((s) => `${s.fd}@${s.pos}`);
-  if (starts.length) key.streamStarts = starts;
   view.key = key;
   return view;
 }
@@ -215,7 +224,7 @@ export function attributeDifference(entry: Entry, view: ProcessView): string | n
     const { name, value } = (a ?? {}) as { name?: unknown; value?: unknown };
     if (typeof name !== 'string' || typeof value !== 'string') return 'its recorded attributes are malformed';
     const now = view.observed[name];
-    if (now !== value) return `${name}: ${value} -> ${now ?? 'unknown'}`;
+    if (now !== value) return `${OBSERVED_TITLES[name] ?? name}: ${value} -> ${now ?? 'unknown'}`;
   }
   return null;
 }

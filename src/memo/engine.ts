@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { CHANGE_OPS, FileHasher, FsView, LinkWalker, namesFingerprint, replaceable, sha256, statBase, statFields, statNow, toInput, weakKey, type Change, type ContextValue } from '../fingerprint/index.js';
 import { identityOf, mtimeUse, openFileOf, parseSeen, typeOfMode, summarize, WRITE_SINKS, type Input, type InputSpec, type StatSpec, type Step, type Summary } from '../observe/index.js';
 import type { Entry, OutputState, Store, StoreIndex } from '../store/index.js';
-import { fdFlags, type Access, type ExecDecision, type ExecQuery, type Execution, type TraceBuilder } from '../trace/index.js';
+import { fdFlags, STREAM_START_KEYS, type Access, type ExecDecision, type ExecQuery, type Execution, type TraceBuilder } from '../trace/index.js';
 import type { Roots } from './paths.js';
 import { fetchBlobs, keepsSetId, Restorer } from './restore.js';
 import { LateChanges } from './late-changes.js';
@@ -233,6 +233,29 @@ function ownUnsafety(e: Execution): Unsafe[] {
   const dup = e.accesses.find((a) => a.op === 'dup' && a.fd === 0 && typeof a.to === 'number' && a.to < SAVED_FD_MIN);
   if (dup) found.push({ ...why(`it copies its stdin (${e.stdio['0']}) to fd ${dup.to}, whose reads are not seen`), ...pipe });
   return found;
+}
+
+/**
+ * A descendant's observed attributes, as its ancestor's. Where a stream's output starts concerns
+ * the ancestor only when that stream is one the ancestor inherited: a file its subtree opened
+ * (`sort > out/x`) starts where the subtree's own files put it, and keying on the ancestor's own
+ * log offset there would end its reuse for nothing.
+ */
+function seenFrom(names: string[], descendant: Execution, ancestor: Execution): string[] {
+  const out: string[] = [];
+  for (const name of names) {
+    const at = (STREAM_START_KEYS as readonly string[]).indexOf(name);
+    if (at < 0) {
+      out.push(name);
+      continue;
+    }
+    // the ancestor's stdout, stderr or both may be that file (`>&2`): its own start there
+    const id = descendant.streams[at]!;
+    ancestor.streams.forEach((mine, i) => {
+      if (id !== '' && id !== '0' && mine === id) out.push(STREAM_START_KEYS[i]!);
+    });
+  }
+  return out;
 }
 
 /**
@@ -989,7 +1012,7 @@ export class MemoEngine {
         const [step, chunks] = await this.replayedStep(item.tag as Hit);
         own.push([at, step, chunks.map((c) => ({ ...c, dest: destOf(exec, c.fd) }))]);
         savedMs += (item.tag as Hit).entry.durationMs;
-        observed.push(...observedNames((item.tag as Hit).entry));
+        observed.push(...seenFrom(observedNames((item.tag as Hit).entry), this.builder.executions[item.exec]!, exec));
         context.push(...contextOf((item.tag as Hit).entry), ...(item.tag as Hit).passed);
       }
     }
@@ -1005,7 +1028,7 @@ export class MemoEngine {
       if (f.summary.unmodelled) childReason ??= f.summary.unmodelled;
       for (const u of f.unsafe) if (!(u.pipe && (u.pipe === keyedPipe || this.madeWithin(exec, u.pipe)))) addUnsafe(unsafe, u);
       savedMs += f.savedMs;
-      observed.push(...f.observed);
+      observed.push(...seenFrom(f.observed, child, exec));
       context.push(...f.context, ...(this.answerOf.get(child.id)?.passed ?? []));
       const s = f.summary;
       const stream: StreamChunk[] = [];

@@ -7,4 +7,4 @@ export { fdFlags } from './fdinfo.js';
 export { callerLaunch, LAUNCH_ENV, type Launch } from './launch.js';
 export type { ExecQuery, ExecDecision } from './protocol.js';
 export { TraceBuilder, type LogItem } from './builder.js';
-export { decodeProcessAttrs, type InheritedFd, type ProcessAttrs } from './process-attrs.js';
+export { decodeProcessAttrs, STREAM_START_KEYS, type InheritedFd, type ProcessAttrs, type StreamStartKey } from './process-attrs.js';

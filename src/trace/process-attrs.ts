@@ -46,8 +46,14 @@ export interface ProcessAttrs {
 const SCALAR_KEYS = ['uid', 'gid', 'groups', 'sigign', 'sigblk', 'ctty', 'rlimits', 'ns', 'affinity', 'uname'] as const;
 export type AttrKey = (typeof SCALAR_KEYS)[number];
 
+/** Where the output into a file stream starts (streamStarts), observed by an fstat or lseek of it. */
+export type StreamStartKey = 'stdoutStart' | 'stderrStart';
+export const STREAM_START_KEYS: readonly StreamStartKey[] = ['stdoutStart', 'stderrStart'];
+
 /** The syscalls that report an observed attribute (PCT_EV_OBSERVED), to the attribute they read. */
-export const OBSERVED_BY: Readonly<Record<string, AttrKey>> = { sched_getaffinity: 'affinity', uname: 'uname' };
+export const OBSERVED_BY: Readonly<Record<string, AttrKey | StreamStartKey>> = {
+  sched_getaffinity: 'affinity', uname: 'uname', 'stdout-offset': 'stdoutStart', 'stderr-offset': 'stderrStart',
+};
 
 function decodeFd(text: string): InheritedFd | null {
   const m = /^(\d+) (\S+) (r|w|rw) (-?\d+) ([0-9a-f]+) (.*)$/s.exec(text);
