@@ -410,7 +410,8 @@ var init_builder = __esm({
             const exec = this.executionOfPid.get(ev.pid);
             if (!exec) break;
             exec.output.push({ fd: ev.op, bytes: ev.payload.length });
-            this.append({ exec: exec.id, kind: "output", fd: ev.op, data: Buffer.from(ev.payload) });
+            const data = Buffer.from(ev.payload);
+            this.append(ev.value === 1 ? { exec: exec.id, kind: "output", fd: ev.op, data, pos: ev.kind + ev.aux * 2 ** 32 } : { exec: exec.id, kind: "output", fd: ev.op, data });
             break;
           }
           case EventType.error:
@@ -3845,7 +3846,7 @@ function commandAttrs() {
   }
   return attrs;
 }
-function holds2(path, identity, start, chunks) {
+function holds2(path, identity, pieces) {
   if (identityAt(path) !== identity) return false;
   let fd;
   try {
@@ -3854,8 +3855,8 @@ function holds2(path, identity, start, chunks) {
     return false;
   }
   try {
-    let at = start;
-    for (const chunk of chunks) {
+    for (const { pos, data: chunk } of pieces) {
+      let at = pos;
       for (let off = 0; off < chunk.length; ) {
         const piece = Buffer.alloc(Math.min(chunk.length - off, 1 << 20));
         const n = (0, import_node_fs19.readSync)(fd, piece, 0, piece.length, at);
@@ -3874,7 +3875,8 @@ function holds2(path, identity, start, chunks) {
 function streamShortfall(view, ends, stream, streams, later) {
   const oneFile = streams[0] !== "" && streams[0] === streams[1];
   for (const start of view?.streamStarts ?? []) {
-    const mine = stream.filter((c) => c.fd === start.fd || oneFile).map((c) => c.data);
+    const chunks = stream.filter((c) => c.fd === start.fd || oneFile);
+    const mine = chunks.map((c) => c.data);
     const written = mine.reduce((n, b) => n + b.length, 0);
     if (written === 0) continue;
     const what = `its output into fd ${start.fd} (a file)`;
@@ -3883,8 +3885,13 @@ function streamShortfall(view, ends, stream, streams, later) {
     const end = ends?.find((e) => e.fd === start.fd);
     if (!end) return `where ${what} ended is unknown`;
     const moved = end.pos - start.pos;
-    if (moved !== written) return `${what} does not add up: the offset moved ${moved} bytes, ${written} were seen written (a write failed or was short, or another process wrote there)`;
-    if (!holds2(start.path, identity, start.pos, mine)) return `${what}: the file does not hold what it wrote there (a write failed while another process wrote there, or it was changed since)`;
+    let at = start.pos;
+    const inOrder = mine.map((data) => ({ pos: (at += data.length) - data.length, data }));
+    if (moved === written && holds2(start.path, identity, inOrder)) continue;
+    const placed = chunks.flatMap((c) => c.pos === void 0 ? [] : [{ pos: c.pos, data: c.data }]);
+    if (placed.length === chunks.length && holds2(start.path, identity, placed)) continue;
+    if (moved === written) return `${what}: the file does not hold what it wrote there (a write failed while another process wrote there, or it was changed since)`;
+    return `${what} does not add up: the offset moved ${moved} bytes, ${written} were seen written, and the file does not hold each write where it went (a write failed or was short, or another process wrote over it)`;
   }
   return null;
 }
@@ -5189,7 +5196,7 @@ var init_engine = __esm({
           if (item.kind === "access") {
             const pinned = item.access.op === "read" ? this.pins.of(item.access) : void 0;
             own.push([at, pinned ? { kind: "access", access: item.access, mtimes, pinned } : { kind: "access", access: item.access, mtimes }, NO_OUTPUT]);
-          } else if (item.kind === "output") own.push([at, null, [{ fd: item.fd, data: item.data, dest: destOf(exec, item.fd) }]]);
+          } else if (item.kind === "output") own.push([at, null, [{ fd: item.fd, data: item.data, dest: destOf(exec, item.fd), ...item.pos === void 0 ? {} : { pos: item.pos } }]]);
           else {
             const [step, chunks] = await this.replayedStep(item.tag);
             own.push([at, step, chunks.map((c) => ({ ...c, dest: destOf(exec, c.fd) }))]);

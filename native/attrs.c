@@ -360,6 +360,18 @@ void attrs_hold(int tid, int pid)
     close(pidfd);
 }
 
+int64_t attrs_stream_pos(int pid, int stream)
+{
+    for (int j = 0; j < HELD_CAP && held_count > 0; j++) {
+        if (held[j].pid != pid || held[j].fd != stream) continue;
+        struct stat st;
+        const int flags = fcntl(held[j].dup, F_GETFL);
+        if (flags >= 0 && (flags & O_APPEND)) return fstat(held[j].dup, &st) == 0 ? (int64_t)st.st_size : -1;
+        return flags >= 0 ? (int64_t)lseek(held[j].dup, 0, SEEK_CUR) : -1;
+    }
+    return -1;
+}
+
 void attrs_release(int pid)
 {
     for (int j = 0; j < HELD_CAP && held_count > 0; j++) {

@@ -18,6 +18,11 @@ size_t attrs_collect(int tid, char *out, size_t cap, int *umask);
  * reading (the last attrs_collect's), the same open file and so the same offset. */
 void attrs_hold(int tid, int pid);
 
+/* Where a write into pid's stream (1 or 2, a file held since the exec) goes now: the held open
+ * file's offset, or its size with O_APPEND; -1 when not held. The write is stopped at its entry:
+ * only another process's write can come between (the recording reads the bytes back there). */
+int64_t attrs_stream_pos(int pid, int stream);
+
 /* pid ended: report where it left the offset of each file held for it (PCT_EV_FD_END), and let
  * them go. Before its EXIT event. */
 void attrs_release(int pid);

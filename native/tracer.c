@@ -324,10 +324,10 @@ static void put_zeros(size_t left)
 
 /* The first total bytes of a write's or writev's buffers, as an OUTPUT event's payload (zeros
  * for what the tracee's memory no longer had); returns how many of those zeros there were. */
-static size_t put_written(int tid, int pid, struct slot *s, const struct pct_syscall *row, size_t total)
+static size_t put_written(int tid, int pid, struct slot *s, const struct pct_syscall *row, size_t total, int64_t pos)
 {
     emit_lock(); /* until the last byte of the payload */
-    output_begin(s->out_stream, pid, total);
+    output_begin(s->out_stream, pid, total, pos);
     const int vector = row->cls == CL_OUTPUTV;
     const unsigned long iovcnt = vector ? (unsigned long)s->args[2] : 1;
     struct iovec iov = { (void *)(uintptr_t)s->args[row->path], total };
@@ -352,7 +352,7 @@ pad:
 
 static void output_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, long rval)
 {
-    if (rval > 0 && s->out_stream) put_written(tid, pid, s, row, (size_t)rval);
+    if (rval > 0 && s->out_stream) put_written(tid, pid, s, row, (size_t)rval, -1);
 }
 
 /* A write or writev into a stream that is a regular file, taken at its entry: all the bytes it
@@ -376,7 +376,7 @@ static void output_at_entry(int tid, int pid, struct slot *s, const struct pct_s
     }
     /* bytes that cannot be read fail the write (EFAULT): a sibling writing as many (and the same)
      * bytes through the same open file would make both checks at the recording pass (hunt 8) */
-    if (put_written(tid, pid, s, row, (size_t)total))
+    if (put_written(tid, pid, s, row, (size_t)total, attrs_stream_pos(pid, s->out_stream)))
         event_str(PCT_EV_FLAG, pid, "stdout-uncaptured: a write into its output file from memory that cannot be read");
 }
 
@@ -396,7 +396,7 @@ static void xfer_exit(int pid, struct slot *s, long rval)
 {
     const int in = tracee_fd(pid, s->xfer_in);
     emit_lock();
-    output_begin(s->out_stream, pid, (size_t)rval);
+    output_begin(s->out_stream, pid, (size_t)rval, -1);
     size_t left = (size_t)rval;
     for (int64_t at = s->xfer_from; left > 0 && in >= 0;) {
         ssize_t r = pread(in, big, left < BIG_CAP ? left : BIG_CAP, (off_t)at);

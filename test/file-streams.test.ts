@@ -199,4 +199,25 @@ test('ftruncate of a file stream is a change no replay makes: never recorded', (
   }
 });
 
+test('make -j2 into one log: jobs whose lines interleave are recorded (each write is where it went) and reused', () => {
+  const dir = scratch();
+  const store = scratch('pc-store-');
+  // both jobs print a line every 10 ms: their writes interleave in the log
+  writeFileSync(join(dir, 'p.py'), 'import sys, time\nfor i in range(20):\n    print(sys.argv[1], i, flush=True)\n    time.sleep(0.01)\n');
+  writeFileSync(join(dir, 'Makefile'), `all: a b\na:\n\t@${PY} p.py a\nb:\n\t@${PY} p.py b\n.PHONY: all a b\n`);
+  const env = { ...process.env };
+  delete env.PYTHONUNBUFFERED; // one write per line
+  const expected = ['a', 'b'].flatMap((j) => Array.from({ length: 20 }, (_, i) => `${j} ${i}`)).sort();
+  const runs = [1, 2].map((i) => {
+    writeFileSync(join(dir, 'ver'), `${i}\n`);
+    const r = runMemo(['sh', '-c', 'cat ver > /dev/null; make -j2 > log 2>&1'], { cwd: dir, store, env });
+    assert.equal(readFileSync(join(dir, 'log'), 'utf8').trim().split('\n').sort(), expected, `run ${i}`);
+    return r;
+  });
+  const first = runs[0]!.stats.executions;
+  assert.not.ok(first.some((e) => /output into fd/.test(e.reason ?? '')), JSON.stringify(first));
+  const make = runs[1]!.stats.executions.find((e) => e.argv[0] === 'make');
+  assert.is(make?.status, 'hit', JSON.stringify(runs[1]!.stats.executions));
+});
+
 test.run();

@@ -263,12 +263,13 @@ export function commandAttrs(): ProcessAttrs {
   return attrs;
 }
 
-/** An execution's output into its streams, as the engine folded it (fd 1 or 2, in order). */
-type StreamBytes = readonly { fd: number; data: Buffer }[];
+/** An execution's output into its streams, as the engine folded it (fd 1 or 2, in order), with
+ * where each write was to put it when the tracer took it at the entry. */
+type StreamBytes = readonly { fd: number; data: Buffer; pos?: number }[];
 
-/** Does the file hold exactly these bytes from start on? Read back in pieces, through its path
- * (which must still name the open file the stream was). */
-function holds(path: string, identity: string, start: number, chunks: Buffer[]): boolean {
+/** Does the file hold each piece's bytes at its position? Read back through its path (which
+ * must still name the open file the stream was). */
+function holds(path: string, identity: string, pieces: readonly { pos: number; data: Buffer }[]): boolean {
   if (identityAt(path) !== identity) return false;
   let fd: number;
   try {
@@ -277,8 +278,8 @@ function holds(path: string, identity: string, start: number, chunks: Buffer[]):
     return false;
   }
   try {
-    let at = start;
-    for (const chunk of chunks) {
+    for (const { pos, data: chunk } of pieces) {
+      let at = pos;
       for (let off = 0; off < chunk.length;) {
         const piece = Buffer.alloc(Math.min(chunk.length - off, 1 << 20));
         const n = readSync(fd, piece, 0, piece.length, at);
@@ -309,7 +310,8 @@ export function streamShortfall(view: ProcessView | undefined, ends: { fd: numbe
   stream: StreamBytes, streams: readonly [string, string], later: readonly (readonly [string, string])[]): string | null {
   const oneFile = streams[0] !== '' && streams[0] === streams[1];
   for (const start of view?.streamStarts ?? []) {
-    const mine = stream.filter((c) => c.fd === start.fd || oneFile).map((c) => c.data);
+    const chunks = stream.filter((c) => c.fd === start.fd || oneFile);
+    const mine = chunks.map((c) => c.data);
     const written = mine.reduce((n, b) => n + b.length, 0);
     if (written === 0) continue; // nothing of its own to replay there
     const what = `its output into fd ${start.fd} (a file)`;
@@ -318,8 +320,16 @@ export function streamShortfall(view: ProcessView | undefined, ends: { fd: numbe
     const end = ends?.find((e) => e.fd === start.fd);
     if (!end) return `where ${what} ended is unknown`;
     const moved = end.pos - start.pos;
-    if (moved !== written) return `${what} does not add up: the offset moved ${moved} bytes, ${written} were seen written (a write failed or was short, or another process wrote there)`;
-    if (!holds(start.path, identity, start.pos, mine)) return `${what}: the file does not hold what it wrote there (a write failed while another process wrote there, or it was changed since)`;
+    let at = start.pos;
+    const inOrder = mine.map((data) => ({ pos: (at += data.length) - data.length, data }));
+    if (moved === written && holds(start.path, identity, inOrder)) continue;
+    // its processes' writes interleaved (the engine folds a child's output where it ended), or
+    // another process wrote there too (`make -j2 > log`): each write must be where the tracer
+    // saw it go, whole
+    const placed = chunks.flatMap((c) => (c.pos === undefined ? [] : [{ pos: c.pos, data: c.data }]));
+    if (placed.length === chunks.length && holds(start.path, identity, placed)) continue;
+    if (moved === written) return `${what}: the file does not hold what it wrote there (a write failed while another process wrote there, or it was changed since)`;
+    return `${what} does not add up: the offset moved ${moved} bytes, ${written} were seen written, and the file does not hold each write where it went (a write failed or was short, or another process wrote over it)`;
   }
   return null;
 }

@@ -74,6 +74,8 @@ interface StreamChunk {
   fd: number;
   data: Buffer;
   dest: string;
+  /** where in a file stream the write was to put it (absent: a pipe, a terminal, a replay) */
+  pos?: number;
 }
 
 /** One step of a subtree at its position in the log, with the output it wrote. */
@@ -1007,7 +1009,7 @@ export class MemoEngine {
         const pinned = item.access.op === 'read' ? this.pins.of(item.access) : undefined;
         own.push([at, pinned ? { kind: 'access', access: item.access, mtimes, pinned } : { kind: 'access', access: item.access, mtimes }, NO_OUTPUT]);
       }
-      else if (item.kind === 'output') own.push([at, null, [{ fd: item.fd, data: item.data, dest: destOf(exec, item.fd) }]]);
+      else if (item.kind === 'output') own.push([at, null, [{ fd: item.fd, data: item.data, dest: destOf(exec, item.fd), ...(item.pos === undefined ? {} : { pos: item.pos }) }]]);
       else {
         const [step, chunks] = await this.replayedStep(item.tag as Hit);
         own.push([at, step, chunks.map((c) => ({ ...c, dest: destOf(exec, c.fd) }))]);

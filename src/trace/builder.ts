@@ -47,7 +47,8 @@ function pushUnique(list: string[], item: string): void {
 /** Everything the executions did, in the order it happened across all of them. */
 export type LogItem =
   | { exec: number; kind: 'access'; access: Access }
-  | { exec: number; kind: 'output'; fd: number; data: Buffer }
+  /** pos: where in a file stream the bytes were to go, taken at the write's entry */
+  | { exec: number; kind: 'output'; fd: number; data: Buffer; pos?: number }
   /** a program that was not run: what it stands for is known to whoever skipped it */
   | { exec: number; kind: 'replayed'; tag: unknown };
 
@@ -131,7 +132,9 @@ export class TraceBuilder {
         const exec = this.executionOfPid.get(ev.pid);
         if (!exec) break;
         exec.output.push({ fd: ev.op, bytes: ev.payload.length });
-        this.append({ exec: exec.id, kind: 'output', fd: ev.op, data: Buffer.from(ev.payload) });
+        const data = Buffer.from(ev.payload);
+        // value 1: the tracer took the position at the entry (kind: its low 32 bits, aux the high)
+        this.append(ev.value === 1 ? { exec: exec.id, kind: 'output', fd: ev.op, data, pos: ev.kind + ev.aux * 2 ** 32 } : { exec: exec.id, kind: 'output', fd: ev.op, data });
         break;
       }
       case EventType.error: this.errors.push(payloadStrings(ev.payload)[0] ?? 'unknown tracer error'); break;
