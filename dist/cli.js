@@ -294,7 +294,7 @@ function nsToMs(ns) {
 function pushUnique(list, item) {
   if (!list.includes(item)) list.push(item);
 }
-var import_node_os, ERRNO_NAMES, FILE_TYPES, RENAME_DESTS, OPEN_TRUNCATES, OPEN_EXCL, OPEN_APPENDS, TRUNCATE_CALL, RENAME_NOREPLACE, PROBE_NOFOLLOW, FD_BY_PATH, STD_NAMES, QUIET_DEVICES, PACKET_MODE_FLAG, TraceBuilder;
+var import_node_os, ERRNO_NAMES, FILE_TYPES, RENAME_DESTS, OPEN_TRUNCATES, OPEN_EXCL, OPEN_APPENDS, TRUNCATE_CALL, RENAME_NOREPLACE, PROBE_NOFOLLOW, FD_BY_PATH, STD_NAMES, QUIET_DEVICES, FDINFO, PACKET_MODE_FLAG, TraceBuilder;
 var init_builder = __esm({
   "src/trace/builder.ts"() {
     "use strict";
@@ -323,6 +323,7 @@ var init_builder = __esm({
     FD_BY_PATH = /^(?:\/dev\/(?:std(in|out|err)|fd\/(\d+))|\/proc\/(?:self|thread-self|\d+)(?:\/task\/\d+)?\/fd\/(\d+))$/;
     STD_NAMES = { in: 0, out: 1, err: 2 };
     QUIET_DEVICES = /* @__PURE__ */ new Set(["/dev/null", "/dev/zero", "/dev/full", "/dev/urandom", "/dev/random"]);
+    FDINFO = /^\/proc\/(self|thread-self|\d+)\/(task\/\d+\/)?fdinfo(\/|$)/;
     PACKET_MODE_FLAG = "packet-mode:";
     TraceBuilder = class {
       executions = [];
@@ -594,6 +595,7 @@ var init_builder = __esm({
           }
           case "read": {
             if (second !== void 0) access.seen = second;
+            if (path !== void 0 && FDINFO.test(path)) pushUnique(exec.flags, "unmodelled: it reads where its open files stand (/proc/PID/fdinfo)");
             if (path !== void 0 && this.readsAStream(exec, path, FILE_TYPES[ev.kind & 255])) return;
             break;
           }
@@ -3872,14 +3874,43 @@ function holds2(path, identity, pieces) {
     (0, import_node_fs19.closeSync)(fd);
   }
 }
+function holdsInOrder(path, identity, start, end, pieces) {
+  if (identityAt(path) !== identity || end - start > SEARCH_CAP || end <= start) return false;
+  let fd;
+  try {
+    fd = (0, import_node_fs19.openSync)(path, import_node_fs19.constants.O_RDONLY | import_node_fs19.constants.O_NOFOLLOW);
+  } catch {
+    return false;
+  }
+  try {
+    const range = Buffer.alloc(end - start);
+    let got = 0;
+    for (let n; got < range.length && (n = (0, import_node_fs19.readSync)(fd, range, got, range.length - got, start + got)) > 0; ) got += n;
+    let cursor = 0;
+    for (const { pos, data } of [...pieces].sort((a, b) => a.pos - b.pos)) {
+      const at = range.subarray(0, got).indexOf(data, Math.max(cursor, pos - start));
+      if (at < 0) return false;
+      cursor = at + data.length;
+    }
+    return true;
+  } catch {
+    return false;
+  } finally {
+    (0, import_node_fs19.closeSync)(fd);
+  }
+}
 function streamShortfall(view, ends, stream, streams, later) {
   const oneFile = streams[0] !== "" && streams[0] === streams[1];
   for (const start of view?.streamStarts ?? []) {
     const chunks = stream.filter((c) => c.fd === start.fd || oneFile);
     const mine = chunks.map((c) => c.data);
     const written = mine.reduce((n, b) => n + b.length, 0);
-    if (written === 0) continue;
     const what = `its output into fd ${start.fd} (a file)`;
+    if (written === 0) {
+      const end2 = ends?.find((e) => e.fd === start.fd);
+      if (end2 && !start.append && end2.pos < start.pos) return `${what}: it moved the offset back (lseek through a copy of it), which a replay would not`;
+      continue;
+    }
     const identity = streams[start.fd - 1];
     if (later.some((s) => s[start.fd - 1] !== identity)) return `${what}: a program it exec'd had another file there, and where its own output ended is not known`;
     const end = ends?.find((e) => e.fd === start.fd);
@@ -3889,13 +3920,13 @@ function streamShortfall(view, ends, stream, streams, later) {
     const inOrder = mine.map((data) => ({ pos: (at += data.length) - data.length, data }));
     if (moved === written && holds2(start.path, identity, inOrder)) continue;
     const placed = chunks.flatMap((c) => c.pos === void 0 ? [] : [{ pos: c.pos, data: c.data }]);
-    if (placed.length === chunks.length && holds2(start.path, identity, placed)) continue;
+    if (placed.length === chunks.length && (holds2(start.path, identity, placed) || holdsInOrder(start.path, identity, start.pos, end.pos, placed))) continue;
     if (moved === written) return `${what}: the file does not hold what it wrote there (a write failed while another process wrote there, or it was changed since)`;
     return `${what} does not add up: the offset moved ${moved} bytes, ${written} were seen written, and the file does not hold each write where it went (a write failed or was short, or another process wrote over it)`;
   }
   return null;
 }
-var import_node_fs19, KEYED, OBSERVED, OBSERVED_TITLES, JOBSERVER_VARS, UNSEEN, MAX_SEEKS;
+var import_node_fs19, KEYED, OBSERVED, OBSERVED_TITLES, JOBSERVER_VARS, UNSEEN, MAX_SEEKS, SEARCH_CAP;
 var init_attributes = __esm({
   "src/memo/attributes.ts"() {
     "use strict";
@@ -3925,6 +3956,7 @@ var init_attributes = __esm({
       char: "a device: what passes through it is not captured"
     };
     MAX_SEEKS = 64;
+    SEARCH_CAP = 64 << 20;
   }
 });
 
@@ -4484,7 +4516,7 @@ function ownUnsafety(e) {
   if (dup) found.push({ ...why(`it copies its stdin (${e.stdio["0"]}) to fd ${dup.to}, whose reads are not seen`), ...pipe });
   return found;
 }
-function seenFrom(names, descendant, ancestor) {
+function seenFrom(names, descendant, ancestor, inherited, unsafe) {
   const out = [];
   for (const name of names) {
     const at = STREAM_START_KEYS.indexOf(name);
@@ -4493,9 +4525,13 @@ function seenFrom(names, descendant, ancestor) {
       continue;
     }
     const id = descendant.streams[at];
+    if (id === "" || id === "0") continue;
     ancestor.streams.forEach((mine, i) => {
-      if (id !== "" && id !== "0" && mine === id) out.push(STREAM_START_KEYS[i]);
+      if (mine === id) out.push(STREAM_START_KEYS[i]);
     });
+    if (!ancestor.streams.includes(id) && (inherited === void 0 || inherited.has(id))) {
+      addUnsafe(unsafe, { exe: descendant.exe, reason: "it looked (fstat or lseek) at where its output goes in a file its ancestor inherited on another fd, which is not keyed" });
+    }
   }
   return out;
 }
@@ -4685,6 +4721,8 @@ var init_engine = __esm({
         }
         const view = viewOf(q.process, q.env, q.streams);
         if (view.refused) return this.letRun(q, { refused: view.refused, passed });
+        const readable = this.readableStream(q, view);
+        if (readable) return this.letRun(q, { refused: readable, passed });
         const packets = this.packetStream(q);
         if (packets) return this.letRun(q, { refused: packets, passed });
         const piped = this.finishedPipe(q);
@@ -4775,6 +4813,16 @@ var init_engine = __esm({
         const ancestors = /* @__PURE__ */ new Set();
         for (let e = this.builder.executionOf(pid); e; e = e.parent === null ? null : this.builder.executions[e.parent] ?? null) ancestors.add(e.pid);
         return writers.every((w) => !ancestors.has(w));
+      }
+      /** Why a stream that is a file open for reading too (`1<>log`) cannot be: what the program
+       * reads there is not seen, and its size (fstat) is not where its output starts (hunt 9). */
+      readableStream(q, view) {
+        for (const s of view.streamStarts) {
+          const flags = fdFlags(q.pid, s.fd);
+          if (flags === null || (flags & 3) === import_node_fs23.constants.O_RDWR) return `its fd ${s.fd} is open for reading too on ${s.path} (1<>file): what it reads there is not seen`;
+          s.append = (flags & import_node_fs23.constants.O_APPEND) !== 0;
+        }
+        return null;
       }
       /** Why q's output cannot be replayed as it was written: its fd 1 or 2 is a pipe in packet mode,
        * whose writes are read one by one, and a replay writes the stream in other pieces. Looked at
@@ -5185,6 +5233,7 @@ var init_engine = __esm({
       /** exec's subtree: its own accesses and output, with each ended child folded in where it ended. */
       async fold(exec, endAt) {
         const own = [];
+        const hitUnsafe = [];
         const mtimes = mtimeUse(this.interpreterOf(exec.exe) ?? exec.exe, exec.argv);
         let savedMs = 0;
         const observed = [...exec.observed];
@@ -5201,7 +5250,7 @@ var init_engine = __esm({
             const [step, chunks] = await this.replayedStep(item.tag);
             own.push([at, step, chunks.map((c) => ({ ...c, dest: destOf(exec, c.fd) }))]);
             savedMs += item.tag.entry.durationMs;
-            observed.push(...seenFrom(observedNames(item.tag.entry), this.builder.executions[item.exec], exec));
+            observed.push(...seenFrom(observedNames(item.tag.entry), this.builder.executions[item.exec], exec, this.answerOf.get(exec.id)?.inherited, hitUnsafe));
             context.push(...contextOf(item.tag.entry), ...item.tag.passed);
           }
         }
@@ -5209,6 +5258,7 @@ var init_engine = __esm({
         let childReason = null;
         const keyedPipe = this.answerOf.get(exec.id)?.stdinPipe;
         const unsafe = ownUnsafety(exec).filter((u) => !(keyedPipe && u.pipe === keyedPipe));
+        for (const u of hitUnsafe) addUnsafe(unsafe, u);
         if (keyedPipe && this.pipesByPath.has(keyedPipe)) unsafe.push({ exe: exec.exe, reason: "its stdin, a pipe read ahead at its exec, was opened by path meanwhile (/proc/PID/fd): bytes came or went that its key does not hold" });
         for (const child of this.builder.childrenOf(exec)) {
           const f = this.folded.get(child.id);
@@ -5216,7 +5266,7 @@ var init_engine = __esm({
           if (f.summary.unmodelled) childReason ??= f.summary.unmodelled;
           for (const u of f.unsafe) if (!(u.pipe && (u.pipe === keyedPipe || this.madeWithin(exec, u.pipe)))) addUnsafe(unsafe, u);
           savedMs += f.savedMs;
-          observed.push(...seenFrom(f.observed, child, exec));
+          observed.push(...seenFrom(f.observed, child, exec, this.answerOf.get(exec.id)?.inherited, unsafe));
           context.push(...f.context, ...this.answerOf.get(child.id)?.passed ?? []);
           const s = f.summary;
           const stream2 = [];

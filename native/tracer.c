@@ -567,6 +567,12 @@ static void syscall_exit(int tid, struct slot *s)
          * copy at 11 moved to 3; back on fd 0 it is seen): reported as a dup of fd 0 */
         if (!err && rval > 0 && rval != (long)(int)s->args[0] && rval < PCT_SAVED_FD_MIN && reads_stdin(tid, s, (int)rval)) {
             event_begin(PCT_EV_ACCESS, PCT_OP_DUP, pid, 0, 0, (uint32_t)rval, 0);
+        } else if (!err && rval > 2 && rval < PCT_SAVED_FD_MIN) {
+            /* the filter traps fstat and lseek on fds 1, 2 and 10 and up only: a look through
+             * this copy at where the output goes would not be seen (hunt 9) */
+            const int stream = stream_of(tid, s, (int)rval);
+            if (stream && leader_of(s)->stream_file[stream - 1])
+                event_str(PCT_EV_FLAG, pid, "stdout-copied: it copies its stdout or stderr file to an fd from 3 to 9, where a look at it is not seen");
         }
         break;
     case CL_WAIT: if (!err) reaped(tid, pid, row, s->args, rval); break;

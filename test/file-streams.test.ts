@@ -220,4 +220,39 @@ test('make -j2 into one log: jobs whose lines interleave are recorded (each writ
   assert.is(make?.status, 'hit', JSON.stringify(runs[1]!.stats.executions));
 });
 
+/** Where its stdout stands, learnt one way or another, written to stderr without a look at it. */
+const LOOK = `#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+  struct stat st; char b[256] = "";
+  if (!strcmp(argv[1], "dup")) { int d = dup(1); if (d < 0 || fstat(d, &st) < 0) return 1; snprintf(b, sizeof b, "%lld\\n", (long long)st.st_size); }
+  else if (!strcmp(argv[1], "fstat")) { if (fstat(1, &st) < 0) return 1; snprintf(b, sizeof b, "%lld\\n", (long long)st.st_size); }
+  else { int f = open("/proc/self/fdinfo/1", O_RDONLY); if (f < 0 || read(f, b, 16) < 0) return 1; }
+  return write(2, b, strlen(b)) < 0;
+}
+`;
+
+test('hunt 9: looks through a copy on fds 3-9, /proc/self/fdinfo, a stream open for reading too, and a rewind through an inherited copy are never replayed stale', () => {
+  const dir = scratch();
+  const plain = scratch();
+  const store = scratch('pc-store-');
+  for (const d of [dir, plain]) compileC(d, 'look', LOOK);
+  const script = 'cat ver > /dev/null; ./look dup >> log; ./look fdinfo >> log; ./look fstat 1<>log; ' +
+    `{ echo hello; ${PY} -c "import os; os.lseek(3, 0, 0)" 3>&1; echo J; } > log2`;
+  const reasons = new Set<string>();
+  for (let i = 0; i < 3; i++) {
+    for (const d of [dir, plain]) spawnSync('bash', ['-c', `echo ${i} > ver; printf %${i + 1}s > log; : > log2`], { cwd: d });
+    const expected = untraced(script, plain);
+    const r = runMemo(['bash', '--norc', '-c', script], { cwd: dir, store });
+    assert.is(r.stderr, expected.stderr, `run ${i + 1}`);
+    for (const f of ['log', 'log2']) assert.is(readFileSync(join(dir, f), 'utf8'), readFileSync(join(plain, f), 'utf8'), `${f}, run ${i + 1}`);
+    for (const e of r.stats.executions) if (e.status === 'uncacheable') reasons.add(e.reason ?? '');
+  }
+  const all = [...reasons].join('\n');
+  for (const why of [/copies its stdout or stderr file to an fd from 3 to 9/, /fdinfo/, /open for reading too/]) assert.match(all, why);
+});
+
 test.run();

@@ -36,7 +36,7 @@ export interface ProcessView {
   /** its values of the observed attributes (absent: unknown) */
   observed: Partial<Record<string, string>>;
   /** fds 1 and 2 that were regular files, with their offsets at the exec and their paths */
-  streamStarts: { fd: number; pos: number; path: string }[];
+  streamStarts: { fd: number; pos: number; path: string; append?: boolean }[];
 }
 
 /** Where a jobserver is announced: make's variables, and cargo's for rustc and build scripts. */
@@ -296,6 +296,41 @@ function holds(path: string, identity: string, pieces: readonly { pos: number; d
   }
 }
 
+/** Most a file stream's written range is read back in whole to find each write in. */
+const SEARCH_CAP = 64 << 20;
+
+/**
+ * Does the file hold each piece, whole, in the order of the positions the tracer took at the
+ * writes' entries, between start and end, others' bytes between them? A position taken at the
+ * entry can be early: another process's write can land between the look and the write (a make
+ * -j2 job's line), and its bytes then come first.
+ */
+function holdsInOrder(path: string, identity: string, start: number, end: number, pieces: readonly { pos: number; data: Buffer }[]): boolean {
+  if (identityAt(path) !== identity || end - start > SEARCH_CAP || end <= start) return false;
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return false;
+  }
+  try {
+    const range = Buffer.alloc(end - start);
+    let got = 0;
+    for (let n; got < range.length && (n = readSync(fd, range, got, range.length - got, start + got)) > 0;) got += n;
+    let cursor = 0;
+    for (const { pos, data } of [...pieces].sort((a, b) => a.pos - b.pos)) {
+      const at = range.subarray(0, got).indexOf(data, Math.max(cursor, pos - start));
+      if (at < 0) return false;
+      cursor = at + data.length;
+    }
+    return true;
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Why exec's output into its streams that were regular files cannot be trusted, or null. The
  * tracer took each write there at its entry, all the bytes it asked for; whether the kernel wrote
@@ -313,8 +348,13 @@ export function streamShortfall(view: ProcessView | undefined, ends: { fd: numbe
     const chunks = stream.filter((c) => c.fd === start.fd || oneFile);
     const mine = chunks.map((c) => c.data);
     const written = mine.reduce((n, b) => n + b.length, 0);
-    if (written === 0) continue; // nothing of its own to replay there
     const what = `its output into fd ${start.fd} (a file)`;
+    if (written === 0) {
+      // nothing of its own to replay there; but a replay does not move the offset back either
+      const end = ends?.find((e) => e.fd === start.fd);
+      if (end && !start.append && end.pos < start.pos) return `${what}: it moved the offset back (lseek through a copy of it), which a replay would not`;
+      continue;
+    }
     const identity = streams[start.fd - 1]!;
     if (later.some((s) => s[start.fd - 1] !== identity)) return `${what}: a program it exec'd had another file there, and where its own output ended is not known`;
     const end = ends?.find((e) => e.fd === start.fd);
@@ -327,7 +367,7 @@ export function streamShortfall(view: ProcessView | undefined, ends: { fd: numbe
     // another process wrote there too (`make -j2 > log`): each write must be where the tracer
     // saw it go, whole
     const placed = chunks.flatMap((c) => (c.pos === undefined ? [] : [{ pos: c.pos, data: c.data }]));
-    if (placed.length === chunks.length && holds(start.path, identity, placed)) continue;
+    if (placed.length === chunks.length && (holds(start.path, identity, placed) || holdsInOrder(start.path, identity, start.pos, end.pos, placed))) continue;
     if (moved === written) return `${what}: the file does not hold what it wrote there (a write failed while another process wrote there, or it was changed since)`;
     return `${what} does not add up: the offset moved ${moved} bytes, ${written} were seen written, and the file does not hold each write where it went (a write failed or was short, or another process wrote over it)`;
   }

@@ -243,7 +243,7 @@ function ownUnsafety(e: Execution): Unsafe[] {
  * (`sort > out/x`) starts where the subtree's own files put it, and keying on the ancestor's own
  * log offset there would end its reuse for nothing.
  */
-function seenFrom(names: string[], descendant: Execution, ancestor: Execution): string[] {
+function seenFrom(names: string[], descendant: Execution, ancestor: Execution, inherited: ReadonlySet<string> | undefined, unsafe: Unsafe[]): string[] {
   const out: string[] = [];
   for (const name of names) {
     const at = (STREAM_START_KEYS as readonly string[]).indexOf(name);
@@ -253,9 +253,15 @@ function seenFrom(names: string[], descendant: Execution, ancestor: Execution): 
     }
     // the ancestor's stdout, stderr or both may be that file (`>&2`): its own start there
     const id = descendant.streams[at]!;
+    if (id === '' || id === '0') continue;
     ancestor.streams.forEach((mine, i) => {
-      if (id !== '' && id !== '0' && mine === id) out.push(STREAM_START_KEYS[i]!);
+      if (mine === id) out.push(STREAM_START_KEYS[i]!);
     });
+    // a file the ancestor inherited on another fd (`>&3` into `3>>log`): where that one stands
+    // at the ancestor's exec is not keyed (hunt 9)
+    if (!ancestor.streams.includes(id) && (inherited === undefined || inherited.has(id))) {
+      addUnsafe(unsafe, { exe: descendant.exe, reason: 'it looked (fstat or lseek) at where its output goes in a file its ancestor inherited on another fd, which is not keyed' });
+    }
   }
   return out;
 }
@@ -468,6 +474,8 @@ export class MemoEngine {
     }
     const view = viewOf(q.process, q.env, q.streams);
     if (view.refused) return this.letRun(q, { refused: view.refused, passed });
+    const readable = this.readableStream(q, view);
+    if (readable) return this.letRun(q, { refused: readable, passed });
     const packets = this.packetStream(q);
     if (packets) return this.letRun(q, { refused: packets, passed });
     const piped = this.finishedPipe(q);
@@ -564,6 +572,18 @@ export class MemoEngine {
     const ancestors = new Set<number>();
     for (let e = this.builder.executionOf(pid); e; e = e.parent === null ? null : this.builder.executions[e.parent] ?? null) ancestors.add(e.pid);
     return writers.every((w) => !ancestors.has(w));
+  }
+
+  /** Why a stream that is a file open for reading too (`1<>log`) cannot be: what the program
+   * reads there is not seen, and its size (fstat) is not where its output starts (hunt 9). */
+  private readableStream(q: ExecQuery, view: ProcessView): string | null {
+    for (const s of view.streamStarts) {
+      const flags = fdFlags(q.pid, s.fd);
+      if (flags === null || (flags & 3) === constants.O_RDWR) return `its fd ${s.fd} is open for reading too on ${s.path} (1<>file): what it reads there is not seen`;
+      // its start is the file's size then (attrs.c put_stream), not the offset, which may lag
+      s.append = (flags & constants.O_APPEND) !== 0;
+    }
+    return null;
   }
 
   /** Why q's output cannot be replayed as it was written: its fd 1 or 2 is a pipe in packet mode,
@@ -996,6 +1016,7 @@ export class MemoEngine {
   /** exec's subtree: its own accesses and output, with each ended child folded in where it ended. */
   private async fold(exec: Execution, endAt: number): Promise<Folded> {
     const own: Part[] = []; // in log order
+    const hitUnsafe: Unsafe[] = [];
     const mtimes = mtimeUse(this.interpreterOf(exec.exe) ?? exec.exe, exec.argv);
     let savedMs = 0;
     const observed = [...exec.observed];
@@ -1014,7 +1035,7 @@ export class MemoEngine {
         const [step, chunks] = await this.replayedStep(item.tag as Hit);
         own.push([at, step, chunks.map((c) => ({ ...c, dest: destOf(exec, c.fd) }))]);
         savedMs += (item.tag as Hit).entry.durationMs;
-        observed.push(...seenFrom(observedNames((item.tag as Hit).entry), this.builder.executions[item.exec]!, exec));
+        observed.push(...seenFrom(observedNames((item.tag as Hit).entry), this.builder.executions[item.exec]!, exec, this.answerOf.get(exec.id)?.inherited, hitUnsafe));
         context.push(...contextOf((item.tag as Hit).entry), ...(item.tag as Hit).passed);
       }
     }
@@ -1023,6 +1044,7 @@ export class MemoEngine {
     // reading a pipe whose bytes its key holds is reading an input
     const keyedPipe = this.answerOf.get(exec.id)?.stdinPipe;
     const unsafe = ownUnsafety(exec).filter((u) => !(keyedPipe && u.pipe === keyedPipe));
+    for (const u of hitUnsafe) addUnsafe(unsafe, u);
     if (keyedPipe && this.pipesByPath.has(keyedPipe)) unsafe.push({ exe: exec.exe, reason: 'its stdin, a pipe read ahead at its exec, was opened by path meanwhile (/proc/PID/fd): bytes came or went that its key does not hold' });
     for (const child of this.builder.childrenOf(exec)) {
       const f = this.folded.get(child.id);
@@ -1030,7 +1052,7 @@ export class MemoEngine {
       if (f.summary.unmodelled) childReason ??= f.summary.unmodelled;
       for (const u of f.unsafe) if (!(u.pipe && (u.pipe === keyedPipe || this.madeWithin(exec, u.pipe)))) addUnsafe(unsafe, u);
       savedMs += f.savedMs;
-      observed.push(...seenFrom(f.observed, child, exec));
+      observed.push(...seenFrom(f.observed, child, exec, this.answerOf.get(exec.id)?.inherited, unsafe));
       context.push(...f.context, ...(this.answerOf.get(child.id)?.passed ?? []));
       const s = f.summary;
       const stream: StreamChunk[] = [];

@@ -52,6 +52,9 @@ export type LogItem =
   /** a program that was not run: what it stands for is known to whoever skipped it */
   | { exec: number; kind: 'replayed'; tag: unknown };
 
+/** A process's own fd table with offsets (/proc/self/fdinfo/N and its spellings). */
+const FDINFO = /^\/proc\/(self|thread-self|\d+)\/(task\/\d+\/)?fdinfo(\/|$)/;
+
 /** The tracer's flag for a pipe put in packet mode (pipe2 or fcntl with O_DIRECT). */
 const PACKET_MODE_FLAG = 'packet-mode:';
 
@@ -323,6 +326,8 @@ export class TraceBuilder {
       }
       case 'read': {
         if (second !== undefined) access.seen = second;
+        // the offsets of its open files, its stdout's among them (hunt 9): not modelled
+        if (path !== undefined && FDINFO.test(path)) pushUnique(exec.flags, 'unmodelled: it reads where its open files stand (/proc/PID/fdinfo)');
         if (path !== undefined && this.readsAStream(exec, path, FILE_TYPES[ev.kind & 0xff])) return;
         break;
       }
