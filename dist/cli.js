@@ -3848,7 +3848,7 @@ function commandAttrs() {
   }
   return attrs;
 }
-function holds2(path, identity, pieces) {
+function readBack(path, identity, check2) {
   if (identityAt(path) !== identity) return false;
   let fd;
   try {
@@ -3857,6 +3857,15 @@ function holds2(path, identity, pieces) {
     return false;
   }
   try {
+    return check2(fd);
+  } catch {
+    return false;
+  } finally {
+    (0, import_node_fs19.closeSync)(fd);
+  }
+}
+function holds2(path, identity, pieces) {
+  return readBack(path, identity, (fd) => {
     for (const { pos, data: chunk } of pieces) {
       let at = pos;
       for (let off = 0; off < chunk.length; ) {
@@ -3868,21 +3877,11 @@ function holds2(path, identity, pieces) {
       }
     }
     return true;
-  } catch {
-    return false;
-  } finally {
-    (0, import_node_fs19.closeSync)(fd);
-  }
+  });
 }
 function holdsInOrder(path, identity, start, end, pieces) {
-  if (identityAt(path) !== identity || end - start > SEARCH_CAP || end <= start) return false;
-  let fd;
-  try {
-    fd = (0, import_node_fs19.openSync)(path, import_node_fs19.constants.O_RDONLY | import_node_fs19.constants.O_NOFOLLOW);
-  } catch {
-    return false;
-  }
-  try {
+  if (end - start > SEARCH_CAP || end <= start) return false;
+  return readBack(path, identity, (fd) => {
     const range = Buffer.alloc(end - start);
     let got = 0;
     for (let n; got < range.length && (n = (0, import_node_fs19.readSync)(fd, range, got, range.length - got, start + got)) > 0; ) got += n;
@@ -3893,11 +3892,7 @@ function holdsInOrder(path, identity, start, end, pieces) {
       cursor = at + data.length;
     }
     return true;
-  } catch {
-    return false;
-  } finally {
-    (0, import_node_fs19.closeSync)(fd);
-  }
+  });
 }
 function streamShortfall(view, ends, stream, streams, later) {
   const oneFile = streams[0] !== "" && streams[0] === streams[1];

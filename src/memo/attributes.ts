@@ -267,9 +267,9 @@ export function commandAttrs(): ProcessAttrs {
  * where each write was to put it when the tracer took it at the entry. */
 type StreamBytes = readonly { fd: number; data: Buffer; pos?: number }[];
 
-/** Does the file hold each piece's bytes at its position? Read back through its path (which
- * must still name the open file the stream was). */
-function holds(path: string, identity: string, pieces: readonly { pos: number; data: Buffer }[]): boolean {
+/** Reads a stream's file back through its path, which must still name the open file the stream
+ * was; false when it cannot be read. */
+function readBack(path: string, identity: string, check: (fd: number) => boolean): boolean {
   if (identityAt(path) !== identity) return false;
   let fd: number;
   try {
@@ -278,6 +278,17 @@ function holds(path: string, identity: string, pieces: readonly { pos: number; d
     return false;
   }
   try {
+    return check(fd);
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Does the file hold each piece's bytes at its position? */
+function holds(path: string, identity: string, pieces: readonly { pos: number; data: Buffer }[]): boolean {
+  return readBack(path, identity, (fd) => {
     for (const { pos, data: chunk } of pieces) {
       let at = pos;
       for (let off = 0; off < chunk.length;) {
@@ -289,11 +300,7 @@ function holds(path: string, identity: string, pieces: readonly { pos: number; d
       }
     }
     return true;
-  } catch {
-    return false;
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /** Most a file stream's written range is read back in whole to find each write in. */
@@ -302,18 +309,12 @@ const SEARCH_CAP = 64 << 20;
 /**
  * Does the file hold each piece, whole, in the order of the positions the tracer took at the
  * writes' entries, between start and end, others' bytes between them? A position taken at the
- * entry can be early: another process's write can land between the look and the write (a make
- * -j2 job's line), and its bytes then come first.
+ * entry can be early, never late: another process's write can land between the look and the
+ * write (a make -j2 job's line), and its bytes then come first.
  */
 function holdsInOrder(path: string, identity: string, start: number, end: number, pieces: readonly { pos: number; data: Buffer }[]): boolean {
-  if (identityAt(path) !== identity || end - start > SEARCH_CAP || end <= start) return false;
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch {
-    return false;
-  }
-  try {
+  if (end - start > SEARCH_CAP || end <= start) return false;
+  return readBack(path, identity, (fd) => {
     const range = Buffer.alloc(end - start);
     let got = 0;
     for (let n; got < range.length && (n = readSync(fd, range, got, range.length - got, start + got)) > 0;) got += n;
@@ -324,11 +325,7 @@ function holdsInOrder(path: string, identity: string, start: number, end: number
       cursor = at + data.length;
     }
     return true;
-  } catch {
-    return false;
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /**
