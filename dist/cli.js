@@ -3880,21 +3880,53 @@ function holds2(path, identity, pieces) {
   });
 }
 function holdsInOrder(path, identity, start, end, pieces) {
-  if (end - start > SEARCH_CAP || end <= start) return false;
-  return readBack(path, identity, (fd) => {
+  if (end - start > SEARCH_CAP || end <= start) return null;
+  const found = new Array(pieces.length);
+  const ok = readBack(path, identity, (fd) => {
     const range = Buffer.alloc(end - start);
     let got = 0;
     for (let n; got < range.length && (n = (0, import_node_fs19.readSync)(fd, range, got, range.length - got, start + got)) > 0; ) got += n;
-    let cursor = 0;
-    for (const { pos, data } of [...pieces].sort((a, b) => a.pos - b.pos)) {
-      const at = range.subarray(0, got).indexOf(data, Math.max(cursor, pos - start));
+    const held = range.subarray(0, got);
+    const claimed = [];
+    for (const i of byPosition(pieces)) {
+      const { data, pos } = pieces[i];
+      let at = held.indexOf(data, Math.max(0, pos - start));
+      for (let k; at >= 0 && (k = overlapping2(claimed, at, at + data.length)) >= 0; ) at = held.indexOf(data, claimed[k][1]);
       if (at < 0) return false;
-      cursor = at + data.length;
+      found[i] = start + at;
+      claimed.splice(insertionPoint(claimed, at), 0, [at, at + data.length]);
     }
     return true;
   });
+  return ok ? found : null;
 }
-function streamShortfall(view, ends, stream, streams, later) {
+function overlapping2(claimed, from, to) {
+  const k = insertionPoint(claimed, from);
+  if (k > 0 && claimed[k - 1][1] > from) return k - 1;
+  if (k < claimed.length && claimed[k][0] < to) return k;
+  return -1;
+}
+function insertionPoint(claimed, from) {
+  let lo = 0, hi = claimed.length;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    if (claimed[mid][0] < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+function byPosition(pieces) {
+  return pieces.map((_, i) => i).sort((a, b) => pieces[a].pos - pieces[b].pos || a - b);
+}
+function holdsApart(path, identity, pieces) {
+  let end = -1;
+  for (const i of byPosition(pieces)) {
+    if (pieces[i].pos < end) return null;
+    end = pieces[i].pos + pieces[i].data.length;
+  }
+  return holds2(path, identity, pieces) ? pieces.map((p) => p.pos) : null;
+}
+function streamShortfall(view, ends, stream, streams, later, placedAt) {
   const oneFile = streams[0] !== "" && streams[0] === streams[1];
   for (const start of view?.streamStarts ?? []) {
     const chunks = stream.filter((c) => c.fd === start.fd || oneFile);
@@ -3915,7 +3947,11 @@ function streamShortfall(view, ends, stream, streams, later) {
     const inOrder = mine.map((data) => ({ pos: (at += data.length) - data.length, data }));
     if (moved === written && holds2(start.path, identity, inOrder)) continue;
     const placed = chunks.flatMap((c) => c.pos === void 0 ? [] : [{ pos: c.pos, data: c.data }]);
-    if (placed.length === chunks.length && (holds2(start.path, identity, placed) || holdsInOrder(start.path, identity, start.pos, end.pos, placed))) continue;
+    const found = placed.length === chunks.length ? holdsApart(start.path, identity, placed) ?? holdsInOrder(start.path, identity, start.pos, end.pos, placed) : null;
+    if (found) {
+      chunks.forEach((c, i) => placedAt?.set(c, found[i]));
+      continue;
+    }
     if (moved === written) return `${what}: the file does not hold what it wrote there (a write failed while another process wrote there, or it was changed since)`;
     return `${what} does not add up: the offset moved ${moved} bytes, ${written} were seen written, and the file does not hold each write where it went (a write failed or was short, or another process wrote over it)`;
   }
@@ -4510,6 +4546,15 @@ function ownUnsafety(e) {
   const dup = e.accesses.find((a) => a.op === "dup" && a.fd === 0 && typeof a.to === "number" && a.to < SAVED_FD_MIN);
   if (dup) found.push({ ...why(`it copies its stdin (${e.stdio["0"]}) to fd ${dup.to}, whose reads are not seen`), ...pipe });
   return found;
+}
+function inFileOrder(stream, placedAt) {
+  const slots = stream.flatMap((c, i) => placedAt.has(c) ? [i] : []);
+  const sorted = slots.map((i) => stream[i]).sort((a, b) => placedAt.get(a) - placedAt.get(b));
+  const out = [...stream];
+  slots.forEach((slot, k) => {
+    out[slot] = sorted[k];
+  });
+  return out;
 }
 function seenFrom(names, descendant, ancestor, inherited, unsafe) {
   const out = [];
@@ -5356,8 +5401,10 @@ var init_engine = __esm({
         if (typeof attributes === "string") return attributes;
         const offsets = endOffsets(answer?.view, exec.inheritedEnds);
         if (typeof offsets === "string") return offsets;
-        const short2 = streamShortfall(answer?.view, exec.inheritedEnds, folded.stream, exec.streams, this.builder.execChainAfter(exec).map((e) => e.streams));
+        const placedAt = /* @__PURE__ */ new Map();
+        const short2 = streamShortfall(answer?.view, exec.inheritedEnds, folded.stream, exec.streams, this.builder.execChainAfter(exec).map((e) => e.streams), placedAt);
         if (short2) return short2;
+        if (placedAt.size) folded.stream = inFileOrder(folded.stream, placedAt);
         const kept = /* @__PURE__ */ new Map();
         const within = (id) => this.builder.isWithin(this.builder.executions[id], exec.id);
         for (const path of summary.outputs) {

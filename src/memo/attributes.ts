@@ -307,25 +307,65 @@ function holds(path: string, identity: string, pieces: readonly { pos: number; d
 const SEARCH_CAP = 64 << 20;
 
 /**
- * Does the file hold each piece, whole, in the order of the positions the tracer took at the
- * writes' entries, between start and end, others' bytes between them? A position taken at the
- * entry can be early, never late: another process's write can land between the look and the
- * write (a make -j2 job's line), and its bytes then come first.
+ * Where the file holds each piece, whole, between start and end, each at or after the position
+ * the tracer took at its write's entry and no two in one place; null if one is not there. A
+ * position taken at the entry can be early, never late: another process's write can land between
+ * the look and the write (a make -j2 job's line), and its bytes then come first.
  */
-function holdsInOrder(path: string, identity: string, start: number, end: number, pieces: readonly { pos: number; data: Buffer }[]): boolean {
-  if (end - start > SEARCH_CAP || end <= start) return false;
-  return readBack(path, identity, (fd) => {
+function holdsInOrder(path: string, identity: string, start: number, end: number, pieces: readonly { pos: number; data: Buffer }[]): number[] | null {
+  if (end - start > SEARCH_CAP || end <= start) return null;
+  const found: number[] = new Array<number>(pieces.length);
+  const ok = readBack(path, identity, (fd) => {
     const range = Buffer.alloc(end - start);
     let got = 0;
     for (let n; got < range.length && (n = readSync(fd, range, got, range.length - got, start + got)) > 0;) got += n;
-    let cursor = 0;
-    for (const { pos, data } of [...pieces].sort((a, b) => a.pos - b.pos)) {
-      const at = range.subarray(0, got).indexOf(data, Math.max(cursor, pos - start));
+    const held = range.subarray(0, got);
+    const claimed: [number, number][] = []; // sorted, apart: one place holds one write
+    for (const i of byPosition(pieces)) {
+      const { data, pos } = pieces[i]!;
+      let at = held.indexOf(data, Math.max(0, pos - start));
+      for (let k: number; at >= 0 && (k = overlapping(claimed, at, at + data.length)) >= 0;) at = held.indexOf(data, claimed[k]![1]);
       if (at < 0) return false;
-      cursor = at + data.length;
+      found[i] = start + at;
+      claimed.splice(insertionPoint(claimed, at), 0, [at, at + data.length]);
     }
     return true;
   });
+  return ok ? found : null;
+}
+
+/** The index of a range in claimed (sorted, apart) that overlaps [from, to), or -1. */
+function overlapping(claimed: readonly [number, number][], from: number, to: number): number {
+  const k = insertionPoint(claimed, from);
+  if (k > 0 && claimed[k - 1]![1] > from) return k - 1;
+  if (k < claimed.length && claimed[k]![0] < to) return k;
+  return -1;
+}
+
+/** Where a range starting at from goes in claimed, kept sorted by start. */
+function insertionPoint(claimed: readonly [number, number][], from: number): number {
+  let lo = 0, hi = claimed.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (claimed[mid]![0] < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function byPosition(pieces: readonly { pos: number }[]): number[] {
+  return pieces.map((_, i) => i).sort((a, b) => pieces[a]!.pos - pieces[b]!.pos || a - b);
+}
+
+/** Where each piece is, when the file holds each at its own position and no two overlap (a short
+ * write and its retry overlap: the file holds one, not both, hunt 10); else null. */
+function holdsApart(path: string, identity: string, pieces: readonly { pos: number; data: Buffer }[]): number[] | null {
+  let end = -1;
+  for (const i of byPosition(pieces)) {
+    if (pieces[i]!.pos < end) return null;
+    end = pieces[i]!.pos + pieces[i]!.data.length;
+  }
+  return holds(path, identity, pieces) ? pieces.map((p) => p.pos) : null;
 }
 
 /**
@@ -339,7 +379,8 @@ function holdsInOrder(path: string, identity: string, start: number, end: number
  * the tracer's held offset when they kept the same open file.
  */
 export function streamShortfall(view: ProcessView | undefined, ends: { fd: number; pos: number }[] | undefined,
-  stream: StreamBytes, streams: readonly [string, string], later: readonly (readonly [string, string])[]): string | null {
+  stream: StreamBytes, streams: readonly [string, string], later: readonly (readonly [string, string])[],
+  placedAt?: Map<object, number>): string | null {
   const oneFile = streams[0] !== '' && streams[0] === streams[1];
   for (const start of view?.streamStarts ?? []) {
     const chunks = stream.filter((c) => c.fd === start.fd || oneFile);
@@ -364,7 +405,12 @@ export function streamShortfall(view: ProcessView | undefined, ends: { fd: numbe
     // another process wrote there too (`make -j2 > log`): each write must be where the tracer
     // saw it go, whole
     const placed = chunks.flatMap((c) => (c.pos === undefined ? [] : [{ pos: c.pos, data: c.data }]));
-    if (placed.length === chunks.length && (holds(start.path, identity, placed) || holdsInOrder(start.path, identity, start.pos, end.pos, placed))) continue;
+    const found = placed.length === chunks.length ? holdsApart(start.path, identity, placed) ?? holdsInOrder(start.path, identity, start.pos, end.pos, placed) : null;
+    if (found) {
+      // a replay writes them in the order they are in the file, not as the subtree was folded
+      chunks.forEach((c, i) => placedAt?.set(c, found[i]!));
+      continue;
+    }
     if (moved === written) return `${what}: the file does not hold what it wrote there (a write failed while another process wrote there, or it was changed since)`;
     return `${what} does not add up: the offset moved ${moved} bytes, ${written} were seen written, and the file does not hold each write where it went (a write failed or was short, or another process wrote over it)`;
   }

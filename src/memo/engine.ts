@@ -237,6 +237,16 @@ function ownUnsafety(e: Execution): Unsafe[] {
   return found;
 }
 
+/** The stream with the chunks found in a file put in the order the file holds them, each in one
+ * of their places: make -j2's jobs are folded each where it ended, and wrote line by line. */
+function inFileOrder(stream: StreamChunk[], placedAt: ReadonlyMap<object, number>): StreamChunk[] {
+  const slots = stream.flatMap((c, i) => (placedAt.has(c) ? [i] : []));
+  const sorted = slots.map((i) => stream[i]!).sort((a, b) => placedAt.get(a)! - placedAt.get(b)!);
+  const out = [...stream];
+  slots.forEach((slot, k) => { out[slot] = sorted[k]!; });
+  return out;
+}
+
 /**
  * A descendant's observed attributes, as its ancestor's. Where a stream's output starts concerns
  * the ancestor only when that stream is one the ancestor inherited: a file its subtree opened
@@ -1146,8 +1156,10 @@ export class MemoEngine {
     if (typeof attributes === 'string') return attributes;
     const offsets = endOffsets(answer?.view, exec.inheritedEnds);
     if (typeof offsets === 'string') return offsets;
-    const short = streamShortfall(answer?.view, exec.inheritedEnds, folded.stream, exec.streams, this.builder.execChainAfter(exec).map((e) => e.streams));
+    const placedAt = new Map<object, number>();
+    const short = streamShortfall(answer?.view, exec.inheritedEnds, folded.stream, exec.streams, this.builder.execChainAfter(exec).map((e) => e.streams), placedAt);
     if (short) return short;
+    if (placedAt.size) folded.stream = inFileOrder(folded.stream, placedAt);
     // checked before anything is read (a file a process outside the subtree removed is not read)
     // and again after (reading lets the tracer's events in)
     const kept = new Map<string, Snapshot>();
