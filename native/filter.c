@@ -40,6 +40,18 @@ static void put(struct emitter *e, unsigned short code, unsigned k, unsigned cha
 static void ret(struct emitter *e, unsigned value) { put(e, BPF_RET | BPF_K, value, 0, 0); }
 static void load(struct emitter *e, unsigned off) { put(e, BPF_LD | BPF_W | BPF_ABS, off, 0, 0); }
 
+/* The fd in the accumulator is 1, 2, or from PCT_SAVED_FD_MIN to PCT_LOOKED_FD_MAX: returns
+ * trace; else allow. */
+static void looked_fd(struct emitter *e, unsigned trace)
+{
+    put(e, BPF_JMP | BPF_JEQ | BPF_K, 1, 3, 0);
+    put(e, BPF_JMP | BPF_JEQ | BPF_K, 2, 2, 0);
+    put(e, BPF_JMP | BPF_JGE | BPF_K, PCT_SAVED_FD_MIN, 0, 2);
+    put(e, BPF_JMP | BPF_JGT | BPF_K, PCT_LOOKED_FD_MAX, 1, 0);
+    ret(e, trace);
+    ret(e, SECCOMP_RET_ALLOW);
+}
+
 /* The instructions that decide one row's call; every path ends in a return, since the
  * accumulator no longer holds the syscall number. */
 static void emit_row(struct emitter *e, const struct pct_syscall *s, unsigned index, int notify)
@@ -81,23 +93,14 @@ static void emit_row(struct emitter *e, const struct pct_syscall *s, unsigned in
         break;
     case CO_FD_OUT_OR_SAVED:
         load(e, ARG_LO(s->cond_arg));
-        put(e, BPF_JMP | BPF_JEQ | BPF_K, 1, 2, 0);
-        put(e, BPF_JMP | BPF_JEQ | BPF_K, 2, 1, 0);
-        put(e, BPF_JMP | BPF_JGE | BPF_K, PCT_SAVED_FD_MIN, 0, 1);
-        ret(e, trace);
-        ret(e, allow);
+        looked_fd(e, trace);
         break;
     case CO_STAT_FD:
         load(e, ARG_LO(s->cond_arg));
         put(e, BPF_JMP | BPF_JSET | BPF_K, AT_EMPTY_PATH, 1, 0);
         ret(e, trace);
-        /* AT_FDCWD is above PCT_SAVED_FD_MIN as unsigned: trapped, and probed as a path there */
         load(e, ARG_LO(0));
-        put(e, BPF_JMP | BPF_JEQ | BPF_K, 1, 3, 0);
-        put(e, BPF_JMP | BPF_JEQ | BPF_K, 2, 2, 0);
-        put(e, BPF_JMP | BPF_JGE | BPF_K, PCT_SAVED_FD_MIN, 1, 0);
-        ret(e, allow);
-        ret(e, SECCOMP_RET_TRACE | index);
+        looked_fd(e, SECCOMP_RET_TRACE | index); /* the ptrace stop, not the notification */
         break;
     case CO_NONZERO:
         load(e, ARG_LO(s->cond_arg));

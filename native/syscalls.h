@@ -57,10 +57,10 @@ enum pct_cond {
     CO_FD_STDIO_OR_SAVED, /* ... is fd 0, 1 or 2, or PCT_SAVED_FD_MIN or above (a copy of stdin
                              there moved below it is a copy whose reads are not seen) */
     CO_FD_OUT,     /* ... is fd 1 or 2 */
-    CO_FD_OUT_OR_SAVED, /* ... is fd 1 or 2, or PCT_SAVED_FD_MIN or above */
+    CO_FD_OUT_OR_SAVED, /* ... is fd 1 or 2, or from PCT_SAVED_FD_MIN to PCT_LOOKED_FD_MAX */
     CO_STAT_FD,    /* the stat calls: a path (arg cond_arg without AT_EMPTY_PATH) goes to the probe as
-                      always; an fd (AT_EMPTY_PATH) 1, 2 or PCT_SAVED_FD_MIN and above goes to the
-                      ptrace stop (the CL_PROBE handler tells an fd from a path there) */
+                      always; an fd (AT_EMPTY_PATH) as in CO_FD_OUT_OR_SAVED goes to the ptrace stop
+                      (the CL_PROBE handler tells an fd from a path there) */
     CO_NONZERO,    /* ... is not 0 (a pointer given) */
     CO_FLAG_CLEAR, /* ... has none of the bits in cond_val */
     CO_FLAG_SET,   /* ... has one of the bits in cond_val */
@@ -74,6 +74,10 @@ enum pct_cond {
 /* The shells save fds at 10 and above (F_DUPFD 10): reads there are trapped like reads of fd 0, so
  * that a copy of stdin there is no blind spot. A copy below it is (TypeScript refuses those). */
 #define PCT_SAVED_FD_MIN 10
+/* fstat and lseek are trapped on fds 1, 2 and the shells' saved range up to here only: above it
+ * are the files a program with many fds reads (node opens them at 17 and up, and fstats each),
+ * and a copy of a stream made there is flagged at the dup instead */
+#define PCT_LOOKED_FD_MAX 15
 
 struct pct_syscall {
     const char *name;

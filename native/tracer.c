@@ -282,15 +282,22 @@ static int stream_of(int tid, struct slot *s, int fd)
     return 0;
 }
 
+/* Like stream_of, for a stream that was a regular file at the exec; else 0. */
+static int file_stream_of(int tid, struct slot *s, int fd)
+{
+    const int stream = stream_of(tid, s, fd);
+    return stream && leader_of(s)->stream_file[stream - 1] ? stream : 0;
+}
+
 /* A look at where a file stream's output starts (its size by fstat, its offset by lseek): the
  * execution is then keyed on that offset, an input like any other (Python prints it). A pipe or
- * terminal stream has no such place. */
+ * terminal stream has no such place. Reported once per stream and process. */
 static void observe_stream(int tid, struct slot *s, int fd)
 {
     struct slot *l = leader_of(s);
-    const int stream = (l->reported & (PF_STDOUT_SEEN | PF_STDERR_SEEN)) == (PF_STDOUT_SEEN | PF_STDERR_SEEN) ? 0 : stream_of(tid, s, fd);
+    const int stream = file_stream_of(tid, s, fd);
     const int bit = stream == 1 ? PF_STDOUT_SEEN : PF_STDERR_SEEN;
-    if (!stream || !l->stream_file[stream - 1] || (l->reported & bit)) return;
+    if (!stream || (l->reported & bit)) return;
     l->reported |= bit;
     event_str(PCT_EV_OBSERVED, s->tgid, stream == 1 ? "stdout-offset" : "stderr-offset");
 }
@@ -567,12 +574,10 @@ static void syscall_exit(int tid, struct slot *s)
          * copy at 11 moved to 3; back on fd 0 it is seen): reported as a dup of fd 0 */
         if (!err && rval > 0 && rval != (long)(int)s->args[0] && rval < PCT_SAVED_FD_MIN && reads_stdin(tid, s, (int)rval)) {
             event_begin(PCT_EV_ACCESS, PCT_OP_DUP, pid, 0, 0, (uint32_t)rval, 0);
-        } else if (!err && rval > 2 && rval < PCT_SAVED_FD_MIN) {
-            /* the filter traps fstat and lseek on fds 1, 2 and 10 and up only: a look through
+        } else if (!err && rval > 2 && (rval < PCT_SAVED_FD_MIN || rval > PCT_LOOKED_FD_MAX) && file_stream_of(tid, s, (int)rval)) {
+            /* the filter traps fstat and lseek on fds 1, 2 and 10 to 15 only: a look through
              * this copy at where the output goes would not be seen (hunt 9) */
-            const int stream = stream_of(tid, s, (int)rval);
-            if (stream && leader_of(s)->stream_file[stream - 1])
-                event_str(PCT_EV_FLAG, pid, "stdout-copied: it copies its stdout or stderr file to an fd from 3 to 9, where a look at it is not seen");
+            event_str(PCT_EV_FLAG, pid, "stdout-copied: it copies its stdout or stderr file to an fd from 3 to 9 or above 15, where a look at it is not seen");
         }
         break;
     case CL_WAIT: if (!err) reaped(tid, pid, row, s->args, rval); break;
@@ -737,12 +742,10 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
     case CL_STREAM_STAT:
         observe_stream(tid, s, (int)args[0]);
         return 0;
-    case CL_STREAM_RESIZE: {
-        const int stream = stream_of(tid, s, (int)args[0]);
-        if (stream && leader_of(s)->stream_file[stream - 1])
+    case CL_STREAM_RESIZE:
+        if (file_stream_of(tid, s, (int)args[0]))
             flag2(pid, "stdout-positioned: it truncates or extends its stdout or stderr file with ", row->name);
         return 0;
-    }
     case CL_RENAME:
         /* RENAME_NOREPLACE (mv's first try) succeeds only where nothing stood: no need to look */
         s->rename_dest = row->extra != NOARG && (args[row->extra] & RENAME_NOREPLACE) ? PCT_DEST_UNKNOWN : rename_dest(tid, row, args);
