@@ -161,12 +161,15 @@ function decodeExecQuery(ev) {
 function encodeExecReply(decision) {
   const chunks = decision.skip ? decision.output : [];
   const seeks = decision.skip ? decision.seeks ?? [] : [];
-  const head = Buffer.alloc(20);
+  const head = Buffer.alloc(32);
   head.writeUInt32LE(REPLY_MAGIC, 0);
   head.writeUInt32LE(decision.skip ? 1 : decision.wait ? REPLY_WAIT : 0, 4);
   head.writeInt32LE(decision.skip ? decision.exitCode : 0, 8);
   head.writeUInt32LE(chunks.length, 12);
   head.writeUInt32LE(seeks.length, 16);
+  head.writeUInt32LE(decision.skip ? decision.deferMs ?? 0 : decision.wait ? decision.waitMs ?? 0 : 0, 20);
+  head.writeInt32LE(decision.release?.tid ?? 0, 24);
+  head.writeUInt32LE(decision.release?.write ? 1 : 0, 28);
   const parts = [head];
   for (const s of seeks) {
     const b = Buffer.alloc(16);
@@ -192,7 +195,7 @@ var init_protocol = __esm({
     SPEC_NO_NEW_PRIVS = 2;
     SPEC_NO_NOTIFY = 4;
     SPEC_DECIDE_EXEC = 8;
-    REPLY_MAGIC = 1885566035;
+    REPLY_MAGIC = 1885566020;
     EventType = {
       start: 1,
       exec: 2,
@@ -211,7 +214,12 @@ var init_protocol = __esm({
       fdEnd: 15,
       reaped: 16,
       /** an exec query asked again after a wait, for the last time: the answer must not be wait */
-      execQueryLast: 17
+      execQueryLast: 17,
+      /** pid: a skipped thread whose deferred output reached its deadline, or whose pipe was read: it is written now */
+      deferEnd: 18,
+      /** value: the thread; op 0: what a read of a pipe on stdin took (empty: its end), op 1: a read
+       * there whose bytes were not taken (readv, splice) */
+      stdinData: 19
     };
     REPLY_WAIT = 2;
     ACCESS_OPS = [
@@ -247,7 +255,9 @@ var init_protocol = __esm({
         this.pending.push(chunk);
         this.pendingLength += chunk.length;
         if (this.pendingLength < HEADER) return [];
-        let buf = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
+        if (this.pending[0].length < 4) this.pending = [Buffer.concat(this.pending)];
+        if (this.pendingLength < this.pending[0].readUInt32LE(0)) return [];
+        let buf = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingLength);
         const events = [];
         let at = 0;
         while (buf.length - at >= HEADER) {
@@ -294,10 +304,11 @@ function nsToMs(ns) {
 function pushUnique(list, item) {
   if (!list.includes(item)) list.push(item);
 }
-var import_node_os, ERRNO_NAMES, FILE_TYPES, RENAME_DESTS, OPEN_TRUNCATES, OPEN_EXCL, OPEN_APPENDS, TRUNCATE_CALL, RENAME_NOREPLACE, PROBE_NOFOLLOW, FD_BY_PATH, STD_NAMES, QUIET_DEVICES, FDINFO, PACKET_MODE_FLAG, TraceBuilder;
+var import_node_crypto, import_node_os, ERRNO_NAMES, FILE_TYPES, RENAME_DESTS, OPEN_TRUNCATES, OPEN_EXCL, OPEN_APPENDS, TRUNCATE_CALL, RENAME_NOREPLACE, PROBE_NOFOLLOW, FD_BY_PATH, STD_NAMES, QUIET_DEVICES, FDINFO, PACKET_MODE_FLAG, TraceBuilder, StdinRead;
 var init_builder = __esm({
   "src/trace/builder.ts"() {
     "use strict";
+    import_node_crypto = require("node:crypto");
     import_node_os = require("node:os");
     init_process_attrs();
     init_protocol();
@@ -332,6 +343,13 @@ var init_builder = __esm({
       /** a traced process put a pipe in packet mode (native/tracer.c): from then on no pipe's bytes
        * are read ahead, since a packet's bounds cannot be seen nor put back */
       packetMode = false;
+      /** skipped threads whose deferred output the tracer let go at its deadline (PCT_EV_DEFER_END) */
+      deferEnded = /* @__PURE__ */ new Set();
+      /** what each execution read from the pipe on its stdin, by execution id (PCT_EV_STDIN_DATA) */
+      stdinReads = /* @__PURE__ */ new Map();
+      /** processes that started a thread since their exec: one may change a read's buffer before the
+       * tracer copies it at the read's exit */
+      threaded = /* @__PURE__ */ new Set();
       errors = [];
       warnings = [];
       log = [];
@@ -375,11 +393,13 @@ var init_builder = __esm({
             const parent = this.executionOfPid.get(ev.pid);
             if (parent) this.executionOfPid.set(ev.value, parent);
             this.processOfThread.delete(ev.value);
+            this.threaded.delete(ev.value);
             this.livePids.add(ev.value);
             break;
           }
           case EventType.thread:
             this.processOfThread.set(ev.value, ev.pid);
+            this.threaded.add(ev.pid);
             break;
           case EventType.exit:
             this.onExit(ev);
@@ -389,6 +409,12 @@ var init_builder = __esm({
             break;
           case EventType.flag:
             this.tag(ev, "flags");
+            break;
+          case EventType.deferEnd:
+            this.deferEnded.add(ev.pid);
+            break;
+          case EventType.stdinData:
+            this.onStdinData(ev);
             break;
           case EventType.nondet:
             this.tag(ev, "nondeterminism");
@@ -430,6 +456,7 @@ var init_builder = __esm({
       }
       onExec(ev) {
         this.vforked.delete(ev.pid);
+        this.threaded.delete(ev.pid);
         const [exe = "", cwd = "", k0, k1, k2, s1 = "", s2 = "", s0 = "", ...argv] = payloadStrings(ev.payload);
         const parent = this.executionOfPid.get(ev.pid) ?? null;
         const exec = {
@@ -652,6 +679,13 @@ var init_builder = __esm({
         const at = this.append({ exec: exec.id, kind: "access", access });
         this.onAccessSeen?.(access, exec.id, at, ev.aux > 0 && op !== "dup" ? Number(ev.timeNs) - ev.aux * 1e3 : void 0, Number(ev.timeNs), ev.pid);
       }
+      onStdinData(ev) {
+        const exec = this.executionOfPid.get(ev.pid);
+        if (!exec) return;
+        let read2 = this.stdinReads.get(exec.id);
+        if (!read2) this.stdinReads.set(exec.id, read2 = new StdinRead());
+        read2.add(ev.value, ev.op === 0 && !this.threaded.has(ev.pid) ? ev.payload : null);
+      }
       /**
        * A read of something that is no file's content: stdin opened again by path is stdin; another
        * fd, a FIFO, a socket or a device holds bytes some other process sends, which a replay cannot
@@ -660,6 +694,8 @@ var init_builder = __esm({
       readsAStream(exec, path, type) {
         const fd = fdOfPath(path);
         if (fd === 0) {
+          if (!this.stdinReads.has(exec.id)) this.stdinReads.set(exec.id, new StdinRead());
+          this.stdinReads.get(exec.id).add(0, null);
           const access = { op: "stdin", result: "ok" };
           exec.accesses.push(access);
           this.append({ exec: exec.id, kind: "access", access });
@@ -675,6 +711,32 @@ var init_builder = __esm({
       /** Now, on the tracer's clock (null when the tracer did not say when it started). */
       nowNs() {
         return this.tracerStartNs === null ? null : Number(process.hrtime.bigint() - this.tracerStartNs);
+      }
+    };
+    StdinRead = class {
+      hash = (0, import_node_crypto.createHash)("sha256");
+      digest;
+      /** it read up to the end (a read returned nothing: no writer is left) */
+      ended = false;
+      /** it read there in a way whose bytes were not taken, or read on after the end */
+      unseen = false;
+      /** the threads that read */
+      tids = /* @__PURE__ */ new Set();
+      /** data null: a read whose bytes are not known */
+      add(tid, data) {
+        if (data === null || this.digest !== void 0) {
+          this.unseen = true;
+          return;
+        }
+        this.tids.add(tid);
+        if (data.length === 0) this.ended = true;
+        else if (this.ended) this.unseen = true;
+        else this.hash.update(data);
+      }
+      /** The bytes' hash, when they are all of what the pipe delivered, read by one thread alone. */
+      wholeSha256() {
+        if (!this.ended || this.unseen || this.tids.size !== 1) return null;
+        return this.digest ??= this.hash.digest("hex");
       }
     };
   }
@@ -1172,13 +1234,13 @@ var init_session = __esm({
 
 // src/fingerprint/hash.ts
 function sha256(data) {
-  return (0, import_node_crypto.createHash)("sha256").update(data).digest("hex");
+  return (0, import_node_crypto2.createHash)("sha256").update(data).digest("hex");
 }
 function racyWindow(st) {
   return st.mtimeNs % 1000000000n === 0n && st.ctimeNs % 1000000000n === 0n ? RACY_COARSE_NS : RACY_FINE_NS;
 }
 async function digestChunked(file) {
-  const h = (0, import_node_crypto.createHash)("sha256");
+  const h = (0, import_node_crypto2.createHash)("sha256");
   const buf = Buffer.allocUnsafe(1 << 20);
   for (let n; (n = (await file.read(buf, 0, buf.length, null)).bytesRead) > 0; ) h.update(buf.subarray(0, n));
   return h.digest("hex");
@@ -1191,11 +1253,11 @@ function readStatCache(file) {
   }
   return [];
 }
-var import_node_crypto, import_node_fs6, RACY_FINE_NS, RACY_COARSE_NS, AT_ONCE_MAX, KEEP, FileHasher;
+var import_node_crypto2, import_node_fs6, RACY_FINE_NS, RACY_COARSE_NS, AT_ONCE_MAX, KEEP, FileHasher;
 var init_hash = __esm({
   "src/fingerprint/hash.ts"() {
     "use strict";
-    import_node_crypto = require("node:crypto");
+    import_node_crypto2 = require("node:crypto");
     import_node_fs6 = require("node:fs");
     RACY_FINE_NS = 20000000n;
     RACY_COARSE_NS = 2000000000n;
@@ -1243,7 +1305,7 @@ var init_hash = __esm({
         try {
           const before = (0, import_node_fs6.fstatSync)(fd, { bigint: true });
           if (!before.isFile()) return null;
-          const h = (0, import_node_crypto.createHash)("sha256");
+          const h = (0, import_node_crypto2.createHash)("sha256");
           const buf = Buffer.allocUnsafe(Math.min(1 << 20, Number(before.size) + 1));
           for (let n; (n = (0, import_node_fs6.readSync)(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
           const digest = h.digest("hex");
@@ -1302,7 +1364,7 @@ var init_hash = __esm({
           return null;
         }
         try {
-          const h = (0, import_node_crypto.createHash)("sha256");
+          const h = (0, import_node_crypto2.createHash)("sha256");
           const buf = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, n)));
           let left = n;
           for (let got; left > 0 && (got = (0, import_node_fs6.readSync)(fd, buf, 0, Math.min(buf.length, left), n - left)) > 0; ) {
@@ -2264,6 +2326,7 @@ var init_weak = __esm({
       "PROCESSCACHE_IGNORE_ENV",
       "PROCESSCACHE_ENV_INPUTS",
       "PROCESSCACHE_PIPE_WAIT_MS",
+      "PROCESSCACHE_EXEC_WAIT_MS",
       // the Node the Action runs on (a path with the runner's version in it)
       "PROCESSCACHE_NODE",
       // the files of GitHub's workflow commands, named anew for every step; a program that writes to
@@ -2637,11 +2700,17 @@ function ignoredEnv(fromArgs, forced = /* @__PURE__ */ new Set()) {
   return new Set(all.filter((name) => !forced.has(name)));
 }
 function pipeWaitMs(warn2) {
-  const raw = process.env.PROCESSCACHE_PIPE_WAIT_MS;
+  return msSetting("PROCESSCACHE_PIPE_WAIT_MS", warn2);
+}
+function execWaitMs(warn2) {
+  return msSetting("PROCESSCACHE_EXEC_WAIT_MS", warn2);
+}
+function msSetting(name, warn2) {
+  const raw = process.env[name];
   if (raw === void 0 || raw === "") return void 0;
   const ms = Number(raw);
   if (Number.isInteger(ms) && ms >= 0 && ms <= 6e4) return ms;
-  warn2(`PROCESSCACHE_PIPE_WAIT_MS=${raw} is not a whole number of milliseconds from 0 to 60000; using the default`);
+  warn2(`${name}=${raw} is not a whole number of milliseconds from 0 to 60000; using the default`);
   return void 0;
 }
 function workingDir() {
@@ -2815,11 +2884,11 @@ function listLocal(dir) {
   }
   return { entries, blobs };
 }
-var import_node_crypto2, import_node_fs13, import_node_os4, import_node_path7, HEX64, REMOTE_FILLED, LocalStore;
+var import_node_crypto3, import_node_fs13, import_node_os4, import_node_path7, HEX64, REMOTE_FILLED, LocalStore;
 var init_local = __esm({
   "src/store/local.ts"() {
     "use strict";
-    import_node_crypto2 = require("node:crypto");
+    import_node_crypto3 = require("node:crypto");
     import_node_fs13 = require("node:fs");
     init_fingerprint();
     init_atomic();
@@ -2917,7 +2986,7 @@ var init_local = __esm({
       adoptBlob(hash, file) {
         if (!HEX64.test(hash)) return false;
         const data = (0, import_node_fs13.readFileSync)(file);
-        if ((0, import_node_crypto2.createHash)("sha256").update(data).digest("hex") !== hash) return false;
+        if ((0, import_node_crypto3.createHash)("sha256").update(data).digest("hex") !== hash) return false;
         (0, import_node_fs13.mkdirSync)((0, import_node_path7.dirname)(this.blobPath(hash)), { recursive: true });
         (0, import_node_fs13.renameSync)(file, this.blobPath(hash));
         this.present.set(hash, data.length);
@@ -2943,7 +3012,7 @@ var init_local = __esm({
         } catch {
           return null;
         }
-        if ((0, import_node_crypto2.createHash)("sha256").update(data).digest("hex") !== hash) {
+        if ((0, import_node_crypto3.createHash)("sha256").update(data).digest("hex") !== hash) {
           if (this.writable) {
             try {
               (0, import_node_fs13.rmSync)(this.blobPath(hash), { force: true });
@@ -4018,31 +4087,42 @@ var init_snapshots = __esm({
 });
 
 // src/memo/pipe-stdin.ts
-function otherHolder(id, pid, pids) {
-  let writer = null;
-  for (const other of pids) {
+function* openEnds(id, pids) {
+  for (const pid of pids) {
     let fds;
     try {
-      fds = (0, import_node_fs20.readdirSync)(`/proc/${other}/fd`);
+      fds = (0, import_node_fs20.readdirSync)(`/proc/${pid}/fd`);
     } catch {
       continue;
     }
     for (const fd of fds) {
-      if (identityAt(`/proc/${other}/fd/${fd}`) !== id) continue;
-      const flags = fdFlags(other, fd);
-      if (flags === null) return { why: `process ${other} holds it (fd ${fd}) in a way that cannot be read` };
-      if ((flags & 3) !== import_node_fs20.constants.O_RDONLY) {
-        if ((flags & import_node_fs20.constants.O_DIRECT) !== 0) return { why: `process ${other} writes into it in packet mode (O_DIRECT, fd ${fd})` };
-        const why = `process ${other} can still write into it (fd ${fd})`;
-        if (other === pid) return { why };
-        writer ??= { why, writers: [] };
-        if (!writer.writers.includes(other)) writer.writers.push(other);
-        continue;
-      }
-      if (other !== pid) return { why: `process ${other} reads it too (fd ${fd})` };
+      if (identityAt(`/proc/${pid}/fd/${fd}`) === id) yield { pid, fd, flags: fdFlags(pid, fd) };
     }
   }
+}
+function otherHolder(id, pid, pids) {
+  let writer = null;
+  for (const { pid: other, fd, flags } of openEnds(id, pids)) {
+    if (flags === null) return { why: `process ${other} holds it (fd ${fd}) in a way that cannot be read` };
+    if ((flags & 3) !== import_node_fs20.constants.O_RDONLY) {
+      if ((flags & import_node_fs20.constants.O_DIRECT) !== 0) return { why: `process ${other} writes into it in packet mode (O_DIRECT, fd ${fd})` };
+      const why = `process ${other} can still write into it (fd ${fd})`;
+      if (other === pid) return { why };
+      writer ??= { why, writers: [] };
+      if (!writer.writers.includes(other)) writer.writers.push(other);
+      continue;
+    }
+    if (other !== pid) return { why: `process ${other} reads it too (fd ${fd})` };
+  }
   return writer;
+}
+function pipeHolders(id, pids) {
+  const out = [];
+  for (const { pid, flags } of openEnds(id, pids)) {
+    if (flags === null) return null;
+    out.push({ pid, writes: (flags & 3) !== import_node_fs20.constants.O_RDONLY });
+  }
+  return out;
 }
 function pipeCapacity() {
   try {
@@ -4052,7 +4132,7 @@ function pipeCapacity() {
   }
   return pipeMaxSize;
 }
-function drain(path) {
+function drain(path, writerHeld = false) {
   const fd = (0, import_node_fs20.openSync)(path, import_node_fs20.constants.O_RDONLY | import_node_fs20.constants.O_NONBLOCK);
   const taken = { parts: [], packets: false };
   try {
@@ -4067,6 +4147,7 @@ function drain(path) {
         n = (0, import_node_fs20.readSync)(fd, buf, 0, buf.length, null);
       } catch (e) {
         if (e.code !== "EAGAIN") throw e;
+        if (writerHeld) return taken;
         putBack(path, taken);
         return null;
       }
@@ -4089,7 +4170,7 @@ function putBack(path, taken) {
     (0, import_node_fs20.closeSync)(fd);
   }
 }
-function capturePipeStdin(pid, stdinId, pids) {
+function capturePipeStdin(pid, stdinId, pids, pending) {
   const path = `/proc/${pid}/fd/0`;
   try {
     if (!(0, import_node_fs20.readlinkSync)(path).startsWith("pipe:[")) return "its stdin is a named pipe, which any process may open and write";
@@ -4097,6 +4178,13 @@ function capturePipeStdin(pid, stdinId, pids) {
     const flags = fdFlags(pid, 0);
     if (flags === null || (flags & import_node_fs20.constants.O_DIRECT) !== 0) return "its stdin is a pipe in packet mode (O_DIRECT)";
     const holder = otherHolder(stdinId, pid, pids);
+    if (pending && holder?.writers?.length === 1 && holder.writers[0] === pending.writer) {
+      const taken2 = drain(path, true);
+      if (taken2 === null) return "its stdin is a pipe that something still writes into";
+      putBack(path, taken2);
+      if (taken2.packets) return "its stdin is a pipe written in packet mode (O_DIRECT): its packets are not known";
+      return { id: stdinId, sha256: sha256(Buffer.concat([...taken2.parts, pending.bytes])), pending: true };
+    }
     if (holder?.writers) return { unfinished: `its stdin is a pipe that ${holder.why}`, writers: holder.writers };
     if (holder) return `its stdin is a pipe that ${holder.why}`;
     const taken = drain(path);
@@ -4120,10 +4208,116 @@ var init_pipe_stdin = __esm({
   }
 });
 
+// src/memo/pipe-replay.ts
+function parentOf3(pid) {
+  try {
+    const m = /^PPid:\s*(\d+)/m.exec((0, import_node_fs21.readFileSync)(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+function ancestorsOf(pid, traced) {
+  const out = /* @__PURE__ */ new Set();
+  for (let p = parentOf3(pid); p !== null && p > 1 && traced.has(p) && !out.has(p); p = parentOf3(p)) out.add(p);
+  return out;
+}
+function runningOrStopped(pid) {
+  try {
+    const stat = (0, import_node_fs21.readFileSync)(`/proc/${pid}/stat`, "utf8");
+    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    return state === "R" || state === "t";
+  } catch {
+    return false;
+  }
+}
+function isShell(pid) {
+  try {
+    return SHELLS.has((0, import_node_path12.basename)((0, import_node_fs21.readlinkSync)(`/proc/${pid}/exe`)));
+  } catch {
+    return false;
+  }
+}
+function readerGone(id, traced) {
+  const holders = pipeHolders(id, traced);
+  return holders !== null && !holders.some((h) => !h.writes);
+}
+var import_node_fs21, import_node_path12, SHELLS, ReplayPipes;
+var init_pipe_replay = __esm({
+  "src/memo/pipe-replay.ts"() {
+    "use strict";
+    import_node_fs21 = require("node:fs");
+    import_node_path12 = require("node:path");
+    init_pipe_stdin();
+    SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
+    ReplayPipes = class {
+      constructor(q, traced, vforked) {
+        this.q = q;
+        this.traced = traced;
+        this.vforked = vforked;
+      }
+      q;
+      traced;
+      vforked;
+      ancestors;
+      ancestor(pid) {
+        this.ancestors ??= ancestorsOf(this.q.pid, this.traced);
+        return this.ancestors.has(pid);
+      }
+      /** An ancestor that may wait for the exec before it reads: anything but a shell. */
+      waitsForExec(pid) {
+        return this.ancestor(pid) && !isShell(pid);
+      }
+      /**
+       * May a replay write into q's pipes more than they hold and wait for a reader? Not when q was
+       * made by vfork (its parent is suspended until the exec), nor when an ancestor that is not a
+       * shell reads one of them (Python's subprocess reads its exec-error pipe first, then stdout).
+       */
+      mayBlock() {
+        if (this.vforked) return false;
+        for (const fd of [1, 2]) {
+          if (this.q.stdio[fd] !== "pipe") continue;
+          const holders = pipeHolders(this.q.streams[fd - 1], this.traced);
+          if (holders === null || holders.some((h) => !h.writes && h.pid !== this.q.pid && this.waitsForExec(h.pid))) return false;
+        }
+        return true;
+      }
+      /**
+       * The pipe on fd 1 when q's replay may wait there for its reader's exec: a pipe made inside the
+       * command (madeInside), at most one reader, which has not exec'd yet (a shell's fork on its way
+       * to the next stage: hasExeced says no; none: the shell has yet to fork it), and besides only
+       * shells among q's ancestors, which close their copies. Null otherwise: a reader that runs a
+       * program already reads now.
+       */
+      deferrablePipe(madeInside, hasExeced) {
+        if (this.vforked || this.q.stdio[1] !== "pipe") return null;
+        const id = this.q.streams[0];
+        if (!id || !madeInside(id)) return null;
+        const holders = pipeHolders(id, this.traced);
+        if (holders === null) return null;
+        const readers = [];
+        let readEnd = false;
+        for (const h of holders) {
+          if (h.pid === this.q.pid) continue;
+          readEnd ||= !h.writes;
+          if (this.ancestor(h.pid)) {
+            if (!isShell(h.pid)) return null;
+            continue;
+          }
+          if (h.writes) return null;
+          if (!readers.includes(h.pid)) readers.push(h.pid);
+        }
+        if (!readEnd) return null;
+        return readers.length === 0 || readers.length === 1 && !hasExeced(readers[0]) && runningOrStopped(readers[0]) ? id : null;
+      }
+    };
+  }
+});
+
 // src/memo/context.ts
 function bytesIfStill(path, blob) {
   try {
-    const data = (0, import_node_fs21.readFileSync)(path);
+    const data = (0, import_node_fs22.readFileSync)(path);
     return sha256(data) === blob ? data : null;
   } catch {
     return null;
@@ -4162,11 +4356,11 @@ function contextDifference(entry, env) {
   }
   return null;
 }
-var import_node_fs21, same, ContextSearch, CONTEXT_NAMES, NAME_PREFIX, MAX_SCRIPT_BYTES;
+var import_node_fs22, same, ContextSearch, CONTEXT_NAMES, NAME_PREFIX, MAX_SCRIPT_BYTES;
 var init_context = __esm({
   "src/memo/context.ts"() {
     "use strict";
-    import_node_fs21 = require("node:fs");
+    import_node_fs22 = require("node:fs");
     init_fingerprint();
     same = (a, b) => a.name === b.name && a.value === b.value;
     ContextSearch = class {
@@ -4301,9 +4495,9 @@ var init_context = __esm({
         if (known) return known;
         let names = [];
         try {
-          const st = (0, import_node_fs21.statSync)(path, { throwIfNoEntry: false });
+          const st = (0, import_node_fs22.statSync)(path, { throwIfNoEntry: false });
           if (st?.isFile() && st.size <= MAX_SCRIPT_BYTES) {
-            const data = (0, import_node_fs21.readFileSync)(path);
+            const data = (0, import_node_fs22.readFileSync)(path);
             if (sha256(data) === digest) {
               names = data.includes(NAME_PREFIX) ? CONTEXT_NAMES.filter((n) => data.includes(n)) : [];
             }
@@ -4355,12 +4549,12 @@ function racyWindow2(s) {
 function sameFile(seen, st) {
   return st.isFile() && st.ino === seen.ino && st.dev === seen.dev && Number(st.size) === seen.size && st.mtimeNs === seen.mtimeNs && st.ctimeNs === seen.ctimeNs;
 }
-var import_node_fs22, import_node_crypto3, RACY_FINE_NS2, RACY_COARSE_NS2, CLOCK_SLACK_NS, PIN_MAX, Pins;
+var import_node_fs23, import_node_crypto4, RACY_FINE_NS2, RACY_COARSE_NS2, CLOCK_SLACK_NS, PIN_MAX, Pins;
 var init_pins = __esm({
   "src/memo/pins.ts"() {
     "use strict";
-    import_node_fs22 = require("node:fs");
-    import_node_crypto3 = require("node:crypto");
+    import_node_fs23 = require("node:fs");
+    import_node_crypto4 = require("node:crypto");
     init_observe();
     RACY_FINE_NS2 = 20000000n;
     RACY_COARSE_NS2 = 2000000000n;
@@ -4448,20 +4642,20 @@ var init_pins = __esm({
       hash(path, seen, key) {
         let fd;
         try {
-          fd = (0, import_node_fs22.openSync)(path, import_node_fs22.constants.O_RDONLY | import_node_fs22.constants.O_NONBLOCK);
+          fd = (0, import_node_fs23.openSync)(path, import_node_fs23.constants.O_RDONLY | import_node_fs23.constants.O_NONBLOCK);
         } catch {
           return null;
         }
         try {
-          const before = (0, import_node_fs22.fstatSync)(fd, { bigint: true });
+          const before = (0, import_node_fs23.fstatSync)(fd, { bigint: true });
           if (!sameFile(seen, before)) return null;
           let digest = this.hasher.cached(path, before);
           if (digest === void 0) {
-            const h = (0, import_node_crypto3.createHash)("sha256");
+            const h = (0, import_node_crypto4.createHash)("sha256");
             const buf = Buffer.allocUnsafe(Math.min(1 << 20, seen.size + 1));
-            for (let n; (n = (0, import_node_fs22.readSync)(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+            for (let n; (n = (0, import_node_fs23.readSync)(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
             digest = h.digest("hex");
-            if (!sameFile(seen, (0, import_node_fs22.fstatSync)(fd, { bigint: true }))) return null;
+            if (!sameFile(seen, (0, import_node_fs23.fstatSync)(fd, { bigint: true }))) return null;
           }
           const now = BigInt(Date.now()) * 1000000n;
           const window = racyWindow2(seen);
@@ -4473,7 +4667,7 @@ var init_pins = __esm({
         } catch {
           return null;
         } finally {
-          (0, import_node_fs22.closeSync)(fd);
+          (0, import_node_fs23.closeSync)(fd);
         }
       }
     };
@@ -4490,12 +4684,22 @@ function asOwn(e, c) {
   if (c.dest === e.streams[1]) return { ...c, fd: 2 };
   return null;
 }
-function replayWouldWait(entry, q) {
+function replayWouldWait(entry, q, pipes) {
+  let socket = false;
   const bytes = (entry.stream?.chunks ?? []).reduce((n, c) => {
     const kind = q.stdio[c.fd === 2 ? 2 : 1];
+    socket ||= kind === "socket";
     return kind === "pipe" || kind === "socket" ? n + c.bytes : n;
   }, 0);
-  return bytes > PIPE_HOLDS ? `its ${bytes} bytes of output are more than a pipe holds: replayed, they could wait for a reader that waits for the exec` : null;
+  if (bytes <= PIPE_HOLDS || !socket && pipes.mayBlock()) return null;
+  return `its ${bytes} bytes of output are more than a pipe holds: replayed, they could wait for a reader that waits for the exec`;
+}
+function pipeErrorHidden(entry, q, readerGone2) {
+  const masked = [q.process.sigign, q.process.sigblk].some((m) => m !== void 0 && /^[0-9a-f]+$/i.test(m) && (BigInt(`0x${m}`) & SIGPIPE_BIT) !== 0n);
+  if (!masked) return null;
+  const piped = (entry.stream?.chunks ?? []).reduce((n, c) => ["pipe", "socket"].includes(q.stdio[c.fd === 2 ? 2 : 1]) ? n + c.bytes : n, 0);
+  const gone = [1, 2].some((fd) => q.stdio[fd] === "pipe" && entry.stream?.chunks.some((c) => c.fd === fd && c.bytes > 0) && readerGone2(fd));
+  return piped > PIPE_HOLDS || gone ? "it ignores or blocks SIGPIPE: replayed into a pipe whose reader is gone, its writes could not fail with EPIPE as the program's would" : null;
 }
 function mergeByPosition(a, b) {
   if (!b.length) return a;
@@ -4515,7 +4719,7 @@ function statKey(path, nofollow) {
 }
 function lstatType(path) {
   try {
-    const st = (0, import_node_fs23.lstatSync)(path, { throwIfNoEntry: false });
+    const st = (0, import_node_fs24.lstatSync)(path, { throwIfNoEntry: false });
     return st ? typeOfMode(st.mode) : void 0;
   } catch {
     return void 0;
@@ -4588,12 +4792,12 @@ function uniquePairs(pairs) {
     return true;
   });
 }
-var import_node_fs23, import_node_path12, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, STORED2, TYPE_BITS, OPENS_FOR_WRITING, PIPE_OPENS, STRUCTURAL, SAVED_FD_MIN, SEEN_STDIN, MemoEngine;
+var import_node_fs24, import_node_path13, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, TIME_IS_THEIR_EFFECT, SIGPIPE_BIT, DEFER_MS, DEFAULT_EXEC_WAIT_MS, STORED2, TYPE_BITS, OPENS_FOR_WRITING, PIPE_OPENS, STRUCTURAL, SAVED_FD_MIN, SEEN_STDIN, MemoEngine;
 var init_engine = __esm({
   "src/memo/engine.ts"() {
     "use strict";
-    import_node_fs23 = require("node:fs");
-    import_node_path12 = require("node:path");
+    import_node_fs24 = require("node:fs");
+    import_node_path13 = require("node:path");
     init_fingerprint();
     init_observe();
     init_trace();
@@ -4602,6 +4806,7 @@ var init_engine = __esm({
     init_attributes();
     init_snapshots();
     init_pipe_stdin();
+    init_pipe_replay();
     init_context();
     init_mtimes();
     init_pins();
@@ -4612,6 +4817,10 @@ var init_engine = __esm({
     ];
     NO_OUTPUT = [];
     PIPE_HOLDS = 65536;
+    TIME_IS_THEIR_EFFECT = /* @__PURE__ */ new Set(["sleep", "usleep"]);
+    SIGPIPE_BIT = 1n << 12n;
+    DEFER_MS = 300;
+    DEFAULT_EXEC_WAIT_MS = 100;
     STORED2 = Promise.resolve(true);
     TYPE_BITS = {
       fifo: 4096,
@@ -4700,6 +4909,8 @@ var init_engine = __esm({
       pipesByPath = /* @__PURE__ */ new Set();
       /** the open files the command inherited (a pipe among them has holders outside the trace) */
       outside;
+      /** hits whose output into a pipe waits for the exec of the pipe's reader, by pipe */
+      deferred = /* @__PURE__ */ new Map();
       /** the processes that opened each path for writing: while one lives, it may hold the file open */
       writingPids = /* @__PURE__ */ new Map();
       /** each rename, by its source path: a file open for writing keeps its writes going to the new name */
@@ -4751,27 +4962,50 @@ var init_engine = __esm({
           process: stdinPipe ? { attrs: view.key, stdin: stdinPipe.sha256 } : view.key
         }, this.opts.ignoreEnv);
       }
-      /** The exec hook: a hit restores the outputs and skips the program. */
+      /** The exec hook: a hit restores the outputs and skips the program. A hit's output deferred
+       * into this exec's stdin is let go with the answer: dropped when this exec is skipped, keyed on
+       * those bytes (its recorded run read them all), else written. */
       decide = async (q) => {
+        const pending = this.pendingInto(q);
+        const keyed = { onPending: false };
+        const decision = await this.decideExec(q, pending, keyed);
+        if (!pending || !decision.skip && decision.wait) return decision;
+        this.deferred.delete(q.stdinId);
+        return { ...decision, release: { tid: pending.tid, write: !(decision.skip && keyed.onPending) } };
+      };
+      /** The deferred output into q's stdin, while its writer is still held for it. */
+      pendingInto(q) {
+        const pending = q.stdio[0] === "pipe" && q.stdinId ? this.deferred.get(q.stdinId) : void 0;
+        if (pending && (this.builder.deferEnded.has(pending.tid) || !this.builder.livePids.has(pending.writer))) {
+          this.deferred.delete(q.stdinId);
+          return void 0;
+        }
+        return pending;
+      }
+      /** keyed.onPending: the answer's lookup was keyed on pending, which a skip then drops */
+      async decideExec(q, pending, keyed) {
         const started = performance.now();
         const context = this.context.valuesOf(q.env);
         const passed = [...this.context.passedOn(context, q.argv, q.env, this.opts.ignoreEnv), ...this.context.namedInArgs(context, q.argv)];
         if (q.umask === null) {
           return this.letRun(q, { refused: "its umask could not be read (/proc/PID/status has none before Linux 4.7)", passed });
         }
+        if (TIME_IS_THEIR_EFFECT.has((0, import_node_path13.basename)(q.exe))) return this.letRun(q, { refused: "what it does is take time: skipped, it would take none", passed });
         const view = viewOf(q.process, q.env, q.streams);
         if (view.refused) return this.letRun(q, { refused: view.refused, passed });
         const readable = this.readableStream(q, view);
         if (readable) return this.letRun(q, { refused: readable, passed });
         const packets = this.packetStream(q);
         if (packets) return this.letRun(q, { refused: packets, passed });
-        const piped = this.finishedPipe(q);
-        if (piped === "wait") {
+        const piped = this.finishedPipe(q, pending);
+        if (piped === "wait" || piped === "waitExec") {
           this.stats.stdinWaits++;
-          return { skip: false, wait: true };
+          return { skip: false, wait: true, ...piped === "waitExec" ? { waitMs: this.opts.execWaitMs ?? DEFAULT_EXEC_WAIT_MS } : {} };
         }
-        const stdinPipe = piped;
+        const stdinPipe = piped === "later" ? void 0 : piped;
+        keyed.onPending = stdinPipe?.pending === true;
         const weak = this.weakOfQuery(q, view, stdinPipe);
+        const pipes = new ReplayPipes(q, this.builder.livePids, this.builder.vforked.has(q.pid));
         let missWhy;
         try {
           const candidates = this.opts.index.candidates(weak);
@@ -4783,7 +5017,7 @@ var init_engine = __esm({
               continue;
             }
             const parts = this.mtimeParts(entry);
-            const differs = attributeDifference(entry, view) ?? contextDifference(entry, q.env) ?? this.firstDifference(entry, parts) ?? replayWouldWait(entry, q) ?? this.heldOpen(entry) ?? this.restorer.obstacle(entry);
+            const differs = attributeDifference(entry, view) ?? contextDifference(entry, q.env) ?? this.firstDifference(entry, parts) ?? replayWouldWait(entry, q, pipes) ?? pipeErrorHidden(entry, q, (fd) => this.readerGone(q, fd)) ?? this.heldOpen(entry) ?? this.restorer.obstacle(entry);
             if (differs) {
               misses.push(differs);
               continue;
@@ -4808,14 +5042,16 @@ var init_engine = __esm({
             this.stats.bytesRestored += restored.bytes;
             this.stats.hitCostMs += performance.now() - started;
             const hit = { entry, passed, mtimes: parts.value().mtimes, created: restored.created, removed: restored.removed };
-            return { skip: true, exitCode: entry.exitCode, output: this.stream(entry, blobs), tag: hit, seeks };
+            const output = this.stream(entry, blobs);
+            return { skip: true, exitCode: entry.exitCode, output, tag: hit, seeks, ...this.deferral(q, output, pipes) };
           }
           missWhy = misses.length ? `${misses.length} candidate(s), none matches: ${misses.slice(0, 3).join("; ")}` : "never recorded";
         } catch (e) {
           this.opts.warn(`cache lookup for ${q.exe} failed, running it: ${e.message}`);
         }
-        return this.letRun(q, { weak, missWhy, view, context, passed, ...stdinPipe ? { stdinPipe: stdinPipe.id } : {} });
-      };
+        const rekey = piped === "later" ? (sha) => this.weakOfQuery(q, view, { id: q.stdinId, sha256: sha }) : void 0;
+        return this.letRun(q, { weak, missWhy, view, context, passed, ...stdinPipe ? { stdinPipe: stdinPipe.id } : {}, ...rekey ? { rekey } : {} });
+      }
       /**
        * Why the entry's outputs cannot be restored under a running process: a restore replaces a file
        * (or removes it), and a process that opened it for writing and still runs would go on writing
@@ -4832,14 +5068,52 @@ var init_engine = __esm({
       }
       /** The bytes of the pipe on q's stdin when no process can write into it any more: an input
        * like a file's. Only for a pipe made inside the command, whose holders are all traced. */
-      finishedPipe(q) {
+      finishedPipe(q, pending) {
         this.outside ??= q.process.fdsUnknown ? "unknown" : /* @__PURE__ */ new Set([q.stdinId, ...q.streams, ...q.process.fds.map((f) => f.identity)]);
         if (q.stdio[0] !== "pipe" || !q.stdinId || this.outside === "unknown" || this.outside.has(q.stdinId)) return void 0;
         if (this.builder.packetMode) return void 0;
-        const piped = capturePipeStdin(q.pid, q.stdinId, this.holdersFirst(q.pid));
+        const piped = capturePipeStdin(q.pid, q.stdinId, this.holdersFirst(q.pid), pending);
         if (typeof piped === "string") return void 0;
         if (!("unfinished" in piped)) return piped;
-        return this.opts.holdsPipeReaders && !q.last && this.mayWaitFor(q.pid, piped.writers) ? "wait" : void 0;
+        if (!q.last && this.mayWaitFor(q.pid, piped.writers)) {
+          if (this.opts.holdsPipeReaders) return "wait";
+          if ((this.opts.execWaitMs ?? DEFAULT_EXEC_WAIT_MS) > 0 && piped.writers.length && piped.writers.every((w) => this.forkOfShell(w))) return "waitExec";
+        }
+        return "later";
+      }
+      /** Has the pipe on q's fd no reader left? Known only for a pipe made inside the command. */
+      readerGone(q, fd) {
+        const id = q.streams[fd - 1];
+        if (!id || this.outside === void 0 || this.outside === "unknown" || this.outside.has(id)) return false;
+        return readerGone(id, this.builder.livePids);
+      }
+      /** Is pid a shell's fork that has not exec'd yet: the stage before a reader, on its way to its
+       * program, which its exec answers (skipped: its output may key the reader) in a moment? */
+      forkOfShell(pid) {
+        const e = this.builder.executionOf(pid);
+        return e !== null && e.pid !== pid && SHELLS.has((0, import_node_path13.basename)(e.exe));
+      }
+      /**
+       * A reader whose pipe was still written at its exec is recorded keyed on what it read, as a
+       * later run looks it up keyed on a finished pipe's bytes: when it read up to the end, in one
+       * process of one thread (another could change a read's buffer before the tracer copies it),
+       * through fd 0 or a saved copy (not readv, splice, a copy below 10 or /dev/stdin), and
+       * no other process could read there (none held the pipe at its exec: finishedPipe; no
+       * descendant got it; nothing opened it by path).
+       */
+      keyOnReads(exec) {
+        const answer = this.answerOf.get(exec.id);
+        const pipe = exec.stdinId;
+        if (!answer?.rekey || !answer.weak || answer.stdinPipe || !pipe || this.builder.packetMode || this.pipesByPath.has(pipe)) return;
+        const sha = this.builder.stdinReads.get(exec.id)?.wholeSha256();
+        if (!sha || exec.accesses.some((a) => a.op === "dup" && a.fd === 0)) return;
+        const holds3 = (e) => e.stdinId === pipe || this.answerOf.get(e.id)?.inherited?.has(pipe) !== false;
+        for (const todo = [...this.builder.childrenOf(exec)]; todo.length; ) {
+          const e = todo.pop();
+          if (holds3(e)) return;
+          todo.push(...this.builder.childrenOf(e));
+        }
+        this.answerOf.set(exec.id, { ...answer, weak: answer.rekey(sha), stdinPipe: pipe });
       }
       /**
        * Can the reader pid wait at its exec for these writers to end? Not when one of them waits for
@@ -4859,10 +5133,28 @@ var init_engine = __esm({
       readableStream(q, view) {
         for (const s of view.streamStarts) {
           const flags = fdFlags(q.pid, s.fd);
-          if (flags === null || (flags & 3) === import_node_fs23.constants.O_RDWR) return `its fd ${s.fd} is open for reading too on ${s.path} (1<>file): what it reads there is not seen`;
-          s.append = (flags & import_node_fs23.constants.O_APPEND) !== 0;
+          if (flags === null || (flags & 3) === import_node_fs24.constants.O_RDWR) return `its fd ${s.fd} is open for reading too on ${s.path} (1<>file): what it reads there is not seen`;
+          s.append = (flags & import_node_fs24.constants.O_APPEND) !== 0;
         }
         return null;
+      }
+      /**
+       * Whether a hit's output (all into fd 1, a pipe whose reader has yet to exec) waits for that
+       * exec: then the reader is keyed on it, and a reader replayed too drops it. The tracer writes
+       * it at the deadline if no reader came (a subshell's `while read`, a slow fork).
+       */
+      deferral(q, output, pipes) {
+        if (!output.length || output.some((c) => c.fd !== 1) || this.builder.packetMode) return {};
+        const made = (id) => this.outside !== void 0 && this.outside !== "unknown" && !this.outside.has(id) && !this.deferred.has(id);
+        const hasExeced = (pid) => {
+          const e = this.builder.executionOf(pid);
+          return e === null || e.pid === pid;
+        };
+        const pipe = pipes.deferrablePipe(made, hasExeced);
+        if (!pipe) return {};
+        this.builder.deferEnded.delete(q.tid);
+        this.deferred.set(pipe, { writer: q.pid, tid: q.tid, bytes: Buffer.concat(output.map((c) => c.data)) });
+        return { deferMs: DEFER_MS };
       }
       /** Why q's output cannot be replayed as it was written: its fd 1 or 2 is a pipe in packet mode,
        * whose writes are read one by one, and a replay writes the stream in other pieces. Looked at
@@ -4872,7 +5164,7 @@ var init_engine = __esm({
         for (const fd of [1, 2]) {
           if (q.stdio[fd] !== "pipe") continue;
           const flags = fdFlags(q.pid, fd);
-          if (flags === null || (flags & import_node_fs23.constants.O_DIRECT) !== 0) return `its fd ${fd} is a pipe in packet mode (O_DIRECT): a replay would not keep its writes apart`;
+          if (flags === null || (flags & import_node_fs24.constants.O_DIRECT) !== 0) return `its fd ${fd} is a pipe in packet mode (O_DIRECT): a replay would not keep its writes apart`;
         }
         return null;
       }
@@ -5163,7 +5455,7 @@ var init_engine = __esm({
       hardLinks(outputs, inputs) {
         const names = /* @__PURE__ */ new Map();
         const key = (path) => {
-          const st = (0, import_node_fs23.lstatSync)(path, { throwIfNoEntry: false });
+          const st = (0, import_node_fs24.lstatSync)(path, { throwIfNoEntry: false });
           return st?.isFile() ? { id: `${st.dev}:${st.ino}`, links: st.nlink } : null;
         };
         const counts = /* @__PURE__ */ new Map();
@@ -5198,7 +5490,7 @@ var init_engine = __esm({
         const mtimes = /* @__PURE__ */ new Map();
         for (const o of outputs) {
           if (o.type !== "file") continue;
-          const st = (0, import_node_fs23.lstatSync)(this.opts.roots.load(o.path), { bigint: true, throwIfNoEntry: false });
+          const st = (0, import_node_fs24.lstatSync)(this.opts.roots.load(o.path), { bigint: true, throwIfNoEntry: false });
           if (st?.isFile()) mtimes.set(o.path, st.mtimeNs);
         }
         if (mtimes.size < 2) return;
@@ -5208,10 +5500,10 @@ var init_engine = __esm({
       /** A path's state now, the blob of a file stored (or found stored); a null state when it cannot be told. */
       stateNow(path) {
         try {
-          const st = (0, import_node_fs23.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
+          const st = (0, import_node_fs24.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
           if (!st) return { state: { path, type: "absent" }, stored: STORED2 };
           const mode = Number(st.mode) & 4095;
-          if (st.isSymbolicLink()) return { state: { path, type: "symlink", target: (0, import_node_fs23.readlinkSync)(path) }, stored: STORED2 };
+          if (st.isSymbolicLink()) return { state: { path, type: "symlink", target: (0, import_node_fs24.readlinkSync)(path) }, stored: STORED2 };
           if (st.isDirectory()) return { state: { path, type: "dir", mode }, stored: STORED2 };
           if (!st.isFile()) return { state: null, stored: STORED2 };
           const size = Number(st.size);
@@ -5296,6 +5588,7 @@ var init_engine = __esm({
         }
         const children = [];
         let childReason = null;
+        this.keyOnReads(exec);
         const keyedPipe = this.answerOf.get(exec.id)?.stdinPipe;
         const unsafe = ownUnsafety(exec).filter((u) => !(keyedPipe && u.pipe === keyedPipe));
         for (const u of hitUnsafe) addUnsafe(unsafe, u);
@@ -5343,14 +5636,14 @@ var init_engine = __esm({
         if (known === void 0) {
           known = null;
           try {
-            const fd = (0, import_node_fs23.openSync)(exe, "r");
+            const fd = (0, import_node_fs24.openSync)(exe, "r");
             try {
               const head = Buffer.alloc(256);
-              const line = head.subarray(0, (0, import_node_fs23.readSync)(fd, head, 0, head.length, 0)).toString("latin1").split("\n")[0];
+              const line = head.subarray(0, (0, import_node_fs24.readSync)(fd, head, 0, head.length, 0)).toString("latin1").split("\n")[0];
               const words = line.startsWith("#!") ? line.slice(2).trim().split(/\s+/) : [];
-              known = ((0, import_node_path12.basename)(words[0] ?? "") === "env" ? words.find((w, i) => i > 0 && !w.startsWith("-")) : words[0]) ?? null;
+              known = ((0, import_node_path13.basename)(words[0] ?? "") === "env" ? words.find((w, i) => i > 0 && !w.startsWith("-")) : words[0]) ?? null;
             } finally {
-              (0, import_node_fs23.closeSync)(fd);
+              (0, import_node_fs24.closeSync)(fd);
             }
           } catch {
           }
@@ -5549,7 +5842,7 @@ var init_engine = __esm({
         for (const path of paths.sort()) {
           const noEffect = createdHere.has(path) && removedHere.has(path);
           if (!this.opts.roots.allows(path)) {
-            if (noEffect && !(0, import_node_fs23.lstatSync)(path, { throwIfNoEntry: false })) continue;
+            if (noEffect && !(0, import_node_fs24.lstatSync)(path, { throwIfNoEntry: false })) continue;
             return `it writes ${path}, outside the root`;
           }
           let state;
@@ -5614,7 +5907,7 @@ __export(explain_command_exports, {
 function stdioKind(fd) {
   try {
     if ((0, import_node_tty.isatty)(fd)) return "tty";
-    const st = (0, import_node_fs26.fstatSync)(fd);
+    const st = (0, import_node_fs27.fstatSync)(fd);
     if (st.isFIFO()) return "pipe";
     if (st.isSocket()) return "socket";
     if (st.isFile()) return "file";
@@ -5635,7 +5928,7 @@ async function explainMain(args) {
 ${EXPLAIN_USAGE}`);
   const cwd = process.cwd();
   const exe = resolveProgram(command[0], process.env, cwd);
-  const store = new LocalStore((0, import_node_path15.resolve)(String(options.get("store") ?? defaultStoreDir())), false);
+  const store = new LocalStore((0, import_node_path16.resolve)(String(options.get("store") ?? defaultStoreDir())), false);
   const ignoreEnv = ignoredEnv(lists.get("ignore-env"), forcedEnv(lists.get("env-input")));
   const index = await store.openIndex();
   const hasher = new FileHasher();
@@ -5643,7 +5936,7 @@ ${EXPLAIN_USAGE}`);
   const engine = new MemoEngine({
     store,
     index,
-    roots: new Roots((0, import_node_path15.resolve)(String(options.get("root") ?? cwd))),
+    roots: new Roots((0, import_node_path16.resolve)(String(options.get("root") ?? cwd))),
     ignoreEnv,
     minDurationMs: 0,
     umask: process.umask(),
@@ -5663,12 +5956,12 @@ ${EXPLAIN_USAGE}`);
   process.stdout.write("(children are judged against the files as they are now, before anything runs)\n");
   return 0;
 }
-var import_node_fs26, import_node_path15, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
+var import_node_fs27, import_node_path16, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
 var init_explain_command = __esm({
   "src/cli/explain-command.ts"() {
     "use strict";
-    import_node_fs26 = require("node:fs");
-    import_node_path15 = require("node:path");
+    import_node_fs27 = require("node:fs");
+    import_node_path16 = require("node:path");
     import_node_tty = require("node:tty");
     init_fingerprint();
     init_memo();
@@ -5758,13 +6051,14 @@ ${GC_USAGE}`);
 
 // src/cli/run-command.ts
 var import_node_child_process2 = require("node:child_process");
-var import_node_fs24 = require("node:fs");
+var import_node_fs25 = require("node:fs");
 var import_node_os6 = require("node:os");
-var import_node_path13 = require("node:path");
+var import_node_path14 = require("node:path");
 init_fingerprint();
 init_memo();
 init_store();
 init_trace();
+init_memo();
 init_args();
 init_common();
 var RUN_USAGE = "usage: processcache run [--store DIR] [--root DIR] [--allow DIR]... [--read-only] [--stats-json FILE] [--quiet] [--ignore-env VAR]... [--env-input VAR]... [--min-duration-ms N] -- CMD [ARGS...]";
@@ -5792,7 +6086,7 @@ function writableInherited(fds) {
     if (jobserver.has(fd)) return [];
     try {
       const flags = fdFlags("self", fd) ?? 0;
-      const st = (0, import_node_fs24.fstatSync)(fd);
+      const st = (0, import_node_fs25.fstatSync)(fd);
       const what = st.isFIFO() ? "a pipe" : st.isSocket() ? "a socket" : (flags & 3) === 2 ? "open for reading and writing" : null;
       return what ? [`fd ${fd} (${what})`] : [];
     } catch {
@@ -5851,20 +6145,20 @@ ${RUN_USAGE}`);
   if (leaked.length) {
     warn(`the command inherits ${leaked.join(", ")} from whatever started processcache: a process could write there, and a replay would not, so nothing it runs is cached; close what the command does not use (as in \`exec 9>&-\`)`);
   }
-  const storeDir = (0, import_node_path13.resolve)(cwd, String(options.get("store") ?? defaultStoreDir()));
-  const root = (0, import_node_path13.resolve)(cwd, String(options.get("root") ?? cwd));
-  if (!(0, import_node_fs24.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
+  const storeDir = (0, import_node_path14.resolve)(cwd, String(options.get("store") ?? defaultStoreDir()));
+  const root = (0, import_node_path14.resolve)(cwd, String(options.get("root") ?? cwd));
+  if (!(0, import_node_fs25.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
   const minDurationMs = nonNegativeInt(options.get("min-duration-ms"), "min-duration-ms", 3);
   const ignoreEnv = ignoredEnv(lists.get("ignore-env"), forcedEnv(lists.get("env-input")));
   let store;
   try {
-    (0, import_node_fs24.mkdirSync)(storeDir, { recursive: true });
+    (0, import_node_fs25.mkdirSync)(storeDir, { recursive: true });
     store = new LocalStore(storeDir, !options.has("read-only"), warn);
   } catch (e) {
     warn(`the store at ${storeDir} cannot be used (${e.message}); running without the cache`);
     return runPlain(command);
   }
-  const statCachePath = (0, import_node_path13.join)(storeDir, "statcache.json");
+  const statCachePath = (0, import_node_path14.join)(storeDir, "statcache.json");
   const hasher = new FileHasher(readStatCache(statCachePath));
   hasher.xattrs = xattrsValue;
   const umask = process.umask();
@@ -5890,6 +6184,7 @@ ${RUN_USAGE}`);
     hasher,
     warn,
     holdsPipeReaders: waitMs > 0,
+    execWaitMs: execWaitMs(warn) ?? DEFAULT_EXEC_WAIT_MS,
     // --read-only records nothing: an unregistered run of that kind has nothing to refuse
     otherRun: runs || store.writable ? (msAgo) => otherRunReason(runs, msAgo, root) : void 0
   }, builder);
@@ -5920,7 +6215,7 @@ ${RUN_USAGE}`);
   const statsPath = options.get("stats-json");
   if (typeof statsPath === "string") {
     try {
-      (0, import_node_fs24.writeFileSync)(statsPath, `${JSON.stringify(stats, null, 1)}
+      (0, import_node_fs25.writeFileSync)(statsPath, `${JSON.stringify(stats, null, 1)}
 `);
     } catch (e) {
       warn(`could not write ${statsPath}: ${e.message}`);
@@ -5930,8 +6225,8 @@ ${RUN_USAGE}`);
 }
 
 // src/cli/trace-command.ts
-var import_node_fs25 = require("node:fs");
-var import_node_path14 = require("node:path");
+var import_node_fs26 = require("node:fs");
+var import_node_path15 = require("node:path");
 init_trace();
 init_args();
 var TRACE_USAGE = "usage: processcache trace [--out FILE] -- CMD [ARGS...]";
@@ -5939,12 +6234,12 @@ async function traceMain(args) {
   const { options, command } = parseArgs(args, { out: { value: true } }, TRACE_USAGE);
   if (command.length === 0) throw new UsageError(`no command to trace
 ${TRACE_USAGE}`);
-  const out = (0, import_node_path14.resolve)(String(options.get("out") ?? "processcache-trace.json"));
+  const out = (0, import_node_path15.resolve)(String(options.get("out") ?? "processcache-trace.json"));
   const { trace, status, warnings, builder } = await traceCommand({ command });
   for (const w of [...builder.errors, ...warnings]) process.stderr.write(`processcache: warning: ${w}
 `);
   try {
-    (0, import_node_fs25.writeFileSync)(out, `${JSON.stringify(trace, null, 1)}
+    (0, import_node_fs26.writeFileSync)(out, `${JSON.stringify(trace, null, 1)}
 `);
   } catch (e) {
     process.stderr.write(`processcache: warning: could not write the trace to ${out}: ${e.message}

@@ -9,9 +9,12 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -20,6 +23,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/user.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define STRINGS_CAP (4 * 1024 * 1024)
@@ -46,15 +50,18 @@ static int read_string_array(int tid, uint64_t addr, size_t *used)
     }
 }
 
-static void write_all(int fd, const unsigned char *p, size_t n)
+/* Returns -1 when the reader is gone (EPIPE): the program would have met SIGPIPE there. */
+static int write_all(int fd, const unsigned char *p, size_t n)
 {
     while (n > 0) {
         ssize_t w = write(fd, p, n);
         if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return; /* a closed pipe downstream: as the program itself would have found */
+        if (w < 0 && errno == EPIPE) return -1;
+        if (w <= 0) return 0;
         p += w;
         n -= (size_t)w;
     }
+    return 0;
 }
 
 /* The reply's chunks, each header followed by its bytes, read whole into an anonymous mapping. */
@@ -85,16 +92,40 @@ static int read_chunks(int channel, uint32_t nchunks, struct chunks *out)
     return 0;
 }
 
-static void write_chunks(const struct chunks *ch, const int fds[3])
+/* Returns -1 when a write met a closed pipe (the rest is not written, as the program would have
+ * been killed there). */
+static int write_chunks(const struct chunks *ch, const int fds[3])
 {
     for (size_t at = 0; at + sizeof(struct pct_output_chunk) <= ch->len;) {
         struct pct_output_chunk c;
         memcpy(&c, ch->data + at, sizeof c);
         at += sizeof c;
         /* never the process's stdin, whatever a stored entry says */
-        if ((c.fd == 1 || c.fd == 2) && fds[c.fd] >= 0) write_all(fds[c.fd], ch->data + at, c.len);
+        if ((c.fd == 1 || c.fd == 2) && fds[c.fd] >= 0 && write_all(fds[c.fd], ch->data + at, c.len) < 0) return -1;
         at += c.len;
     }
+    return 0;
+}
+
+static size_t output_bytes(const struct chunks *ch)
+{
+    size_t total = 0;
+    for (size_t at = 0; at + sizeof(struct pct_output_chunk) <= ch->len;) {
+        struct pct_output_chunk c;
+        memcpy(&c, ch->data + at, sizeof c);
+        total += c.len;
+        at += sizeof c + c.len;
+    }
+    return total;
+}
+
+/* What a pipe can take now without a wait: its size less what it holds (0 when unknown). */
+static size_t pipe_room(int fd)
+{
+    int queued = 0;
+    const int size = fd >= 0 ? fcntl(fd, F_GETPIPE_SZ) : -1;
+    if (size <= 0 || ioctl(fd, FIONREAD, &queued) < 0 || queued < 0 || queued > size) return 0;
+    return (size_t)(size - queued);
 }
 
 /* A write there can wait for a reader (a pipe, a socket, a terminal): and the reader may itself be
@@ -106,9 +137,42 @@ static int may_block(int fd)
     return !(S_ISREG(st.st_mode) || (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)));
 }
 
-/* Skipped processes held at their exec while a helper writes their output (see pct_finish_held). */
+/* A helper's exit status when the pipe it wrote into had no reader left */
+#define HELPER_EPIPE 3
+
+/* Skipped processes held at their exec while a helper writes their output (see pct_finish_held).
+ * go: a deferred replay's helper waits for a byte there before it writes ('w') or drops ('d') the
+ * output, until deadline; -1 once released. */
 #define HELD_CAP 1024
-static struct { int helper, tid, code; } held[HELD_CAP];
+static struct { int helper, tid, code, go, done, fits; uint64_t deadline, pipe; } held[HELD_CAP];
+static int deferred;
+static uint32_t wait_ms;
+
+uint32_t pct_wait_ms(void) { return wait_ms; }
+
+/* Closes a deferred replay's go and done pipes: it is no longer deferred. */
+static void undefer(int i)
+{
+    if (held[i].go < 0) return;
+    close(held[i].go);
+    if (held[i].done >= 0) close(held[i].done);
+    held[i].go = held[i].done = -1;
+    deferred--;
+}
+
+/* Lets a deferred replay's helper go on: it writes the output, or drops it. A reader that let it
+ * go (its read or select) waits until output the pipe has room for is there: untraced, it had
+ * long been there (`read -t 0` finds it). Bounded: the room may have been taken meanwhile. */
+static void release_slot(int i, int writes, int reader_waits)
+{
+    const char c = writes ? 'w' : 'd';
+    if (write(held[i].go, &c, 1) != 1) { /* the helper then reads the end: it writes, as it would have */ }
+    if (reader_waits && writes && held[i].fits && held[i].done >= 0) {
+        struct pollfd p = { held[i].done, POLLIN, 0 };
+        while (poll(&p, 1, 50) < 0 && errno == EINTR) {}
+    }
+    undefer(i);
+}
 
 static int held_slot(void)
 {
@@ -121,7 +185,7 @@ enum { REPLAY_FAILED = -1, REPLAY_DONE = 0, REPLAY_HELD = 1 };
 /* Writes the reply's chunks to the process's fds (the same open files, through pidfd_getfd). A
  * write that could block goes to a helper process, so that the tracer serves the reader meanwhile:
  * `ls -R | wc -l` with ls skipped filled the pipe while wc waited at its exec for the tracer. */
-static int replay(int tid, int channel, uint32_t nchunks, int code)
+static int replay(int tid, int channel, uint32_t nchunks, int code, uint32_t defer_ms)
 {
     struct chunks ch;
     int result = REPLAY_FAILED;
@@ -131,20 +195,43 @@ static int replay(int tid, int channel, uint32_t nchunks, int code)
         for (int fd = 1; fd <= 2 && pidfd >= 0; fd++) fds[fd] = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
         if (pidfd >= 0) close(pidfd);
         const int slot = may_block(fds[1]) || may_block(fds[2]) ? held_slot() : -1;
+        int go[2] = { -1, -1 }, done[2] = { -1, -1 };
+        if (slot >= 0 && defer_ms && pipe2(go, O_CLOEXEC) < 0) go[0] = go[1] = -1;
+        /* the helper's end closes when it has written: what a reader that let it go waits for */
+        if (go[0] >= 0 && pipe2(done, O_CLOEXEC) < 0) done[0] = done[1] = -1;
+        /* deferred, output the pipe had room for: the program would have put it all there at once,
+         * while its reader was still there; a reader gone by the release is no SIGPIPE */
+        const int fits = go[0] >= 0 && output_bytes(&ch) <= pipe_room(fds[1]);
         const pid_t tracer = getpid();
         const pid_t helper = slot >= 0 ? pct_raw_fork() : -1;
         if (helper == 0) {
             /* the tracer's end kills the process held for this output (PTRACE_O_EXITKILL) */
             prctl(PR_SET_PDEATHSIG, SIGKILL);
-            if (getppid() == tracer) write_chunks(&ch, fds);
+            char c = 'w'; /* the tracer's end closed without a word: written, as without a deferral */
+            if (done[0] >= 0) close(done[0]);
+            if (go[0] >= 0) {
+                close(go[1]);
+                while (read(go[0], &c, 1) < 0 && errno == EINTR) {}
+            }
+            if (getppid() == tracer && c == 'w' && write_chunks(&ch, fds) < 0 && !fits) _exit(HELPER_EPIPE);
             _exit(0);
         }
+        if (go[0] >= 0) close(go[0]);
+        if (done[1] >= 0) close(done[1]);
         if (helper > 0) {
             held[slot].helper = helper;
             held[slot].tid = tid;
             held[slot].code = code;
+            held[slot].go = go[1];
+            held[slot].done = done[0];
+            held[slot].fits = fits;
+            held[slot].deadline = now_ns() + (uint64_t)defer_ms * 1000000u;
+            held[slot].pipe = fd_identity(tid, 1);
+            if (go[1] >= 0) deferred++;
             result = REPLAY_HELD;
         } else {
+            if (go[1] >= 0) close(go[1]);
+            if (done[0] >= 0) close(done[0]);
             write_chunks(&ch, fds); /* nothing can wait, or no helper could be had */
             result = REPLAY_DONE;
         }
@@ -155,24 +242,32 @@ static int replay(int tid, int channel, uint32_t nchunks, int code)
 }
 
 /* Turns the stopped syscall into exit_group(code). */
-static int become_exit(int tid, int code)
+/* Turns the call tid is stopped at the entry of into nr(a0, a1). */
+static int become_call(int tid, long nr, uint64_t a0, uint64_t a1)
 {
 #if defined(__x86_64__)
     struct user_regs_struct regs;
     if (ptrace(PTRACE_GETREGS, tid, 0, &regs) < 0) return -1;
-    regs.orig_rax = __NR_exit_group;
-    regs.rdi = (unsigned long long)code;
+    regs.orig_rax = (unsigned long long)nr;
+    regs.rdi = a0;
+    regs.rsi = a1;
     return ptrace(PTRACE_SETREGS, tid, 0, &regs) < 0 ? -1 : 0;
 #elif defined(__aarch64__)
     struct user_regs_struct regs;
     struct iovec iov = { &regs, sizeof regs };
     if (ptrace(PTRACE_GETREGSET, tid, NT_PRSTATUS, &iov) < 0) return -1;
-    regs.regs[0] = (unsigned long long)code;
+    regs.regs[0] = a0;
+    regs.regs[1] = a1;
     if (ptrace(PTRACE_SETREGSET, tid, NT_PRSTATUS, &iov) < 0) return -1;
-    int nr = __NR_exit_group;
-    struct iovec sys = { &nr, sizeof nr };
+    int n = (int)nr;
+    struct iovec sys = { &n, sizeof n };
     return ptrace(PTRACE_SETREGSET, tid, NT_ARM_SYSTEM_CALL, &sys) < 0 ? -1 : 0;
 #endif
+}
+
+static int become_exit(int tid, int code)
+{
+    return become_call(tid, __NR_exit_group, (uint64_t)(unsigned)code, 0);
 }
 
 enum pct_exec_outcome pct_decide_exec(int tid, int pid, const char *exe, const struct pct_syscall *row,
@@ -208,26 +303,78 @@ enum pct_exec_outcome pct_decide_exec(int tid, int pid, const char *exe, const s
     struct pct_exec_reply reply;
     const int channel = emit_channel();
     if (read_exact(channel, &reply, sizeof reply) < 0 || reply.magic != PCT_REPLY_MAGIC) return PCT_EXEC_RUNS;
-    if (reply.skip == PCT_REPLY_WAIT) return PCT_EXEC_WAIT;
+    /* a deferred writer into this exec's stdin: its bytes keyed this one (or could not) */
+    for (int i = 0; reply.release_tid && i < HELD_CAP; i++)
+        if (held[i].helper && held[i].go >= 0 && held[i].tid == reply.release_tid) release_slot(i, reply.release_write != 0, 0);
+    if (reply.skip == PCT_REPLY_WAIT) {
+        wait_ms = reply.defer_ms;
+        return PCT_EXEC_WAIT;
+    }
     if (!reply.skip) {
         attrs_hold(tid, pid);
         return PCT_EXEC_RUNS;
     }
     if (attrs_read_seeks(channel, reply.nseeks) < 0) return PCT_EXEC_RUNS;
-    const int replayed = reply.nchunks ? replay(tid, channel, reply.nchunks, reply.exit_code) : REPLAY_DONE;
+    const int replayed = reply.nchunks ? replay(tid, channel, reply.nchunks, reply.exit_code, reply.defer_ms) : REPLAY_DONE;
     if (replayed == REPLAY_FAILED) return PCT_EXEC_RUNS;
     attrs_apply_seeks(tid); /* where the recorded run left the files it shares with its parent */
     if (replayed == REPLAY_HELD) return PCT_EXEC_HELD;
     return become_exit(tid, reply.exit_code) == 0 ? PCT_EXEC_SKIPPED : PCT_EXEC_RUNS;
 }
 
-int pct_finish_held(int helper)
+/* The skipped process's thread tid, at its exec's entry, kills its process instead of exiting:
+ * kill(tid, sig) in place of the exec, the signal taken on the way back. */
+static int become_killed(int tid, int sig)
+{
+    return become_call(tid, __NR_kill, (uint64_t)tid, (uint64_t)sig);
+}
+
+/* What sig is to tid (/proc/TID/status masks): SIG_AS_DEFAULT, SIG_CAUGHT (after the exec it
+ * would be back to its default, which a kill now would not be), or SIG_OTHER: blocked, ignored,
+ * or unknown. */
+enum { SIG_AS_DEFAULT, SIG_CAUGHT, SIG_OTHER };
+static int signal_state(int tid, int sig)
+{
+    char path[64], buf[2048];
+    snprintf(path, sizeof path, "/proc/%d/status", tid);
+    const int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return SIG_OTHER;
+    const ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return SIG_OTHER;
+    buf[n] = 0;
+    const char *keys[3] = { "\nSigBlk:", "\nSigIgn:", "\nSigCgt:" };
+    int set[3];
+    for (int k = 0; k < 3; k++) {
+        const char *at = strstr(buf, keys[k]);
+        if (!at) return SIG_OTHER;
+        set[k] = (int)((strtoull(at + strlen(keys[k]), NULL, 16) >> (sig - 1)) & 1);
+    }
+    return set[0] || set[1] ? SIG_OTHER : set[2] ? SIG_CAUGHT : SIG_AS_DEFAULT;
+}
+
+/* How a held process ends: with its recorded code, or, when its replay met a closed pipe, as the
+ * program would have: killed by SIGPIPE (its default after the exec). A SIGPIPE it would ignore or
+ * block makes its write fail with EPIPE instead, and what a program then does is its own: it ends
+ * with the recorded code (README: not modelled). */
+static void end_held(int tid, int code, int helper_status)
+{
+    const int broken = WIFEXITED(helper_status) && WEXITSTATUS(helper_status) == HELPER_EPIPE;
+    const int state = broken ? signal_state(tid, SIGPIPE) : SIG_OTHER;
+    /* caught: a shell's fork may have a handler, which the program would not: its status then */
+    int done = state == SIG_AS_DEFAULT ? become_killed(tid, SIGPIPE) : state == SIG_CAUGHT ? become_exit(tid, 128 + SIGPIPE) : -1;
+    if (done < 0) done = become_exit(tid, code);
+    if (done == 0) ptrace(PTRACE_CONT, tid, 0, 0);
+}
+
+int pct_finish_held(int helper, int status)
 {
     for (int i = 0; i < HELD_CAP; i++) {
         if (held[i].helper != helper) continue;
+        undefer(i);
         held[i].helper = 0;
         /* tid 0: it was killed meanwhile (pct_forget_held), and its number may be another's now */
-        if (held[i].tid && become_exit(held[i].tid, held[i].code) == 0) ptrace(PTRACE_CONT, held[i].tid, 0, 0);
+        if (held[i].tid) end_held(held[i].tid, held[i].code, status);
         return 1;
     }
     return 0;
@@ -240,6 +387,38 @@ void pct_forget_held(int tid)
         /* the program would have written nothing more once killed: nor does its replay. The
          * helper may be blocked on a pipe nobody reads, holding its write end open besides. */
         kill(held[i].helper, SIGKILL);
+        undefer(i);
         held[i].tid = 0;
     }
+}
+
+int pct_deferred_count(void) { return deferred; }
+
+uint64_t pct_deferred_deadline(void)
+{
+    uint64_t nearest = UINT64_MAX;
+    for (int i = 0; deferred && i < HELD_CAP; i++)
+        if (held[i].helper && held[i].go >= 0 && held[i].deadline < nearest) nearest = held[i].deadline;
+    return nearest;
+}
+
+void pct_release_read(uint64_t pipe)
+{
+    for (int i = 0; deferred && pipe && i < HELD_CAP; i++) {
+        if (!held[i].helper || held[i].go < 0 || held[i].pipe != pipe) continue;
+        event_begin(PCT_EV_DEFER_END, 0, held[i].tid, 0, 0, 0, 0);
+        release_slot(i, 1, 1);
+    }
+}
+
+int pct_release_expired(uint64_t now)
+{
+    int released = 0;
+    for (int i = 0; deferred && i < HELD_CAP; i++) {
+        if (!held[i].helper || held[i].go < 0 || held[i].deadline > now) continue;
+        event_begin(PCT_EV_DEFER_END, 0, held[i].tid, 0, 0, 0, 0);
+        release_slot(i, 1, 0);
+        released++;
+    }
+    return released;
 }

@@ -16,9 +16,21 @@ enum pct_exec_outcome pct_decide_exec(int tid, int pid, const char *exe, const s
                                       const uint64_t *args, int last);
 
 /* helper: a process that ended. When it is a replay helper, ends the process it held and returns 1. */
-int pct_finish_held(int helper);
+int pct_finish_held(int helper, int status);
 
 /* tid: a traced thread that ended. When it was held for a replay, the helper writing it stops. */
 void pct_forget_held(int tid);
+
+/* Deferred replays (defer_ms): their number, the nearest deadline (UINT64_MAX: none), and those
+ * past it let write (PCT_EV_DEFER_END each); returns how many. */
+int pct_deferred_count(void);
+/* The last PCT_EXEC_WAIT's own limit (the reply's defer_ms), 0: the spec's pipe_wait_ms. */
+uint32_t pct_wait_ms(void);
+uint64_t pct_deferred_deadline(void);
+int pct_release_expired(uint64_t now);
+
+/* A process reads the pipe (fd_identity) that a deferred replay writes into: a reader that runs
+ * no program (a subshell's `while read`), whose bytes are then let go at once. */
+void pct_release_read(uint64_t pipe);
 
 #endif

@@ -118,6 +118,12 @@ static void emit_row(struct emitter *e, const struct pct_syscall *s, unsigned in
         ret(e, set ? allow : trace);
         break;
     }
+    case CO_BELOW:
+        load(e, ARG_LO(s->cond_arg));
+        put(e, BPF_JMP | BPF_JGE | BPF_K, s->cond_val, 1, 0);
+        ret(e, trace);
+        ret(e, allow);
+        break;
     case CO_FCNTL:
         load(e, ARG_LO(0));
         put(e, BPF_JMP | BPF_JGT | BPF_K, 2, 1, 0);                /* 0-2: trace */

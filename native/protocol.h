@@ -82,10 +82,18 @@ enum pct_event {
     PCT_EV_REAPED = 16,    /* (PCT_SPEC_DECIDE_EXEC) pid's wait returned value, a process that
                               ran a program and ended (its EXIT came before): pid waits at
                               the wait's exit stop for a pct_exec_reply (its fields unused) */
-    PCT_EV_EXEC_QUERY_LAST = 17 /* an EXEC_QUERY asked again after PCT_REPLY_WAIT, for the last
+    PCT_EV_EXEC_QUERY_LAST = 17, /* an EXEC_QUERY asked again after PCT_REPLY_WAIT, for the last
                               time (its deadline passed, or a write could fill its pipe): the
                               reply must run or skip it */
+    PCT_EV_DEFER_END = 18, /* pid (the thread that exec'd): a skipped process whose replay was
+                              deferred (defer_ms) reached its deadline, or a process read
+                              its pipe; its output goes out now */
+    PCT_EV_STDIN_DATA = 19 /* value: the thread; op PCT_STDIN_READ: what a read of a pipe on
+                              stdin took (the payload; empty: its end), op PCT_STDIN_UNSEEN:
+                              it read there in a way whose bytes are not taken (readv, splice) */
 };
+
+enum pct_stdin_op { PCT_STDIN_READ = 0, PCT_STDIN_UNSEEN = 1 };
 
 /* FD_END's size when the file changed in place while the process ran (its ctime moved) */
 #define PCT_FD_CHANGED (-2)
@@ -143,6 +151,12 @@ struct pct_exec_reply {
     int32_t exit_code;
     uint32_t nchunks;
     uint32_t nseeks;
+    uint32_t defer_ms;      /* skip: the output waits up to this long for a release (a reader of
+                               its pipe whose exec may be keyed on it); 0: written at once.
+                               PCT_REPLY_WAIT: held up to this long (0: the spec's pipe_wait_ms),
+                               asked again at each exec too */
+    int32_t release_tid;    /* a skipped thread whose output was deferred, or 0: released now, */
+    uint32_t release_write; /* its output written (1) or dropped, read by a reader replayed (0) */
 };
 
 struct pct_fd_seek {
@@ -150,7 +164,7 @@ struct pct_fd_seek {
     uint32_t pad;
     uint64_t pos;
 };
-#define PCT_REPLY_MAGIC 0x70637453u /* "pctS": with nseeks */
+#define PCT_REPLY_MAGIC 0x70637444u /* "pctD": with defer_ms and release */
 #define PCT_REPLY_WAIT 2u
 #define PCT_UMASK_UNKNOWN 0xffffu
 

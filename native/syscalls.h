@@ -23,6 +23,9 @@ enum pct_class {
     CL_XATTR,     /* reads extended attributes (getxattr, listxattr): path, or dirfd alone for the f* calls */
     CL_LXATTR,    /* the same without following a final symlink (lgetxattr, llistxattr) */
     CL_STDIN,     /* a read from fd 0 or a saved fd: of stdin when it names the exec's fd 0 */
+    CL_STDIN_WAIT, /* select and pselect6 of fds below 16 (nfds arg 0; bash's `read -t` on fd 0, or
+                      -u 5 or 10): a wait that lets a deferred replay into one of them go, as a
+                      read does */
     CL_OUTPUT,    /* write of extra = count bytes from path = buffer arg to the fd in arg 0, any fd:
                      what lands in the open file fd 1 or 2 named at the exec is that stream's, through
                      whichever fd (`>&2`, a saved fd 10, a program's own dup of fd 1) */
@@ -64,6 +67,7 @@ enum pct_cond {
     CO_NONZERO,    /* ... is not 0 (a pointer given) */
     CO_FLAG_CLEAR, /* ... has none of the bits in cond_val */
     CO_FLAG_SET,   /* ... has one of the bits in cond_val */
+    CO_BELOW,      /* ... is below cond_val (unsigned) */
     CO_FCNTL       /* fcntl: fd 0-2 or PCT_SAVED_FD_MIN and above (dups of the streams), or on any fd
                       what changes an open file or pipe others share in a way a replay cannot:
                       F_SETFL with O_DIRECT (packet mode), F_SETPIPE_SZ */

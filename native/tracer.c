@@ -59,6 +59,8 @@ struct slot {
     uint64_t stream_id[2]; /* (leader) what fds 1 and 2 named at the exec (fd_identity()), 0 when
                               /dev/null or closed: nothing written there is output */
     uint64_t stdin_id;    /* (leader) what fd 0 named at the exec */
+    uint8_t stdin_pipe;   /* (leader) fd 0 was a pipe at the exec: what is read there is taken at
+                             each read's exit (stdin_exit), so that a reader can be recorded */
     uint8_t stream_file[2]; /* (leader) fds 1 and 2 were regular files at the exec: a write there
                                is taken at its entry (output_at_entry) */
     uint64_t entry_ns;    /* when the call awaiting its exit stop stopped at its entry */
@@ -357,6 +359,25 @@ pad:
     return left;
 }
 
+/* What a read of a pipe on stdin took (nothing: its end): a reader that reads its pipe to the end,
+ * alone, can be recorded keyed on those bytes, as it is looked up keyed on a finished pipe's. */
+static void stdin_exit(int tid, int pid, struct slot *s, long rval)
+{
+    emit_lock();
+    event_begin(PCT_EV_STDIN_DATA, PCT_STDIN_READ, pid, tid, 0, 0, (size_t)rval);
+    size_t left = (size_t)rval;
+    for (uint64_t at = s->args[1]; left > 0;) {
+        ssize_t r = read_mem(tid, at, big, left < BIG_CAP ? left : BIG_CAP);
+        if (r <= 0) break;
+        put_bytes(big, (size_t)r);
+        left -= (size_t)r;
+        at += (uint64_t)r;
+    }
+    put_zeros(left);
+    emit_unlock();
+    if (left > 0) event_begin(PCT_EV_STDIN_DATA, PCT_STDIN_UNSEEN, pid, tid, 0, 0, 0);
+}
+
 static void output_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, long rval)
 {
     if (rval > 0 && s->out_stream) put_written(tid, pid, s, row, (size_t)rval, -1);
@@ -544,8 +565,13 @@ static void syscall_exit(int tid, struct slot *s)
     switch (row->cls) {
     case CL_OPEN: case CL_OPENAT2: open_exit(tid, pid, s, row, err, rval); break;
     case CL_GETDENTS: if (!err) getdents_exit(tid, pid, s, row, rval); break;
-    case CL_OUTPUT: case CL_OUTPUTV: if (!err) output_exit(tid, pid, s, row, rval); break;
-    case CL_XFER: if (!err && rval > 0) xfer_exit(pid, s, rval); break;
+    case CL_OUTPUT: case CL_OUTPUTV: case CL_XFER:
+        /* what a program does once its reader is gone is its own: a replay would not meet it */
+        if (err == EPIPE && s->out_stream) event_str(PCT_EV_FLAG, pid, "stdout-reader-gone: a write into its stdout or stderr failed with EPIPE (its reader had ended)");
+        else if (!err && row->cls == CL_XFER && rval > 0) xfer_exit(pid, s, rval);
+        else if (!err && row->cls != CL_XFER) output_exit(tid, pid, s, row, rval);
+        break;
+    case CL_STDIN: if (!err) stdin_exit(tid, pid, s, rval); break;
     case CL_EXEC: /* only a failed exec gets here: a successful one stops at PTRACE_EVENT_EXEC */
         if (s->pending_path >= 0)
             access_event(pid, PCT_OP_EXEC, err, 0, 0, pending_paths[s->pending_path], NULL);
@@ -569,6 +595,9 @@ static void syscall_exit(int tid, struct slot *s)
         break;
     }
     case CL_DUP: case CL_FCNTL:
+        /* a copy below the saved range, whose reads are not seen (a subshell's `exec 5<&0`): a
+         * deferred replay into what it names goes now */
+        if (!err && rval > 2 && rval < PCT_SAVED_FD_MIN && pct_deferred_count()) pct_release_read(fd_identity(tid, (int)rval));
         /* writes are filed by the open file they land in, wherever the fd: only a copy of stdin
          * below the saved range matters, where its reads are not seen (`exec 3<&0`, or a saved
          * copy at 11 moved to 3; back on fd 0 it is seen): reported as a dup of fd 0 */
@@ -633,7 +662,10 @@ static int xfer_entry(int tid, struct slot *s, const struct pct_syscall *row, co
 {
     const int pid = s->tgid;
     const int in = row->dirfd != NOARG ? (int)args[row->dirfd] : -1;
-    if (reads_stdin(tid, s, in)) access_event(pid, PCT_OP_STDIN, 0, 0, 0, NULL, NULL);
+    if (reads_stdin(tid, s, in)) {
+        access_event(pid, PCT_OP_STDIN, 0, 0, 0, NULL, NULL);
+        if (leader_of(s)->stdin_pipe) event_begin(PCT_EV_STDIN_DATA, PCT_STDIN_UNSEEN, pid, tid, 0, 0, 0);
+    }
     release_filled(tid, (int)args[row->dirfd2], 0); /* the deadline bounds a copy's wait */
     s->out_stream = (uint8_t)stream_of(tid, s, (int)args[row->dirfd2]);
     if (!s->out_stream) return 0;
@@ -760,10 +792,12 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
             enum pct_exec_outcome outcome = pct_decide_exec(tid, pid, p, row, args, 0);
             if (outcome == PCT_EXEC_WAIT) {
                 s->wait_row = (int16_t)(row - pct_syscalls);
-                if (waiting_add(tid, fd_identity(tid, 0), fd_identity(tid, 1), fd_identity(tid, 2)) == 0) return ENTRY_HOLD;
+                if (waiting_add(tid, pct_wait_ms(), fd_identity(tid, 0), fd_identity(tid, 1), fd_identity(tid, 2)) == 0) return ENTRY_HOLD;
                 outcome = pct_decide_exec(tid, pid, p, row, args, 1); /* no room to hold it */
             }
             if (outcome != PCT_EXEC_RUNS) {
+                /* a held reader's writer skipped: its output may key the reader now */
+                if (waiting_count()) ask_waiting_again();
                 release_pending_path(s);
                 /* skipped: the process now exits instead, at once or once its output is written */
                 return outcome == PCT_EXEC_HELD ? ENTRY_HOLD : 0;
@@ -791,12 +825,23 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         return 0;
     case CL_STDIN: {
         struct slot *l = leader_of(s);
-        if (!(l->reported & PF_STDIN) && reads_stdin(tid, s, (int)args[0])) {
+        if (pct_deferred_count()) pct_release_read(fd_identity(tid, (int)args[0]));
+        if (!l->stdin_pipe && (l->reported & PF_STDIN)) return 0;
+        if (!reads_stdin(tid, s, (int)args[0])) return 0;
+        if (!(l->reported & PF_STDIN)) {
             l->reported |= PF_STDIN;
             access_event(pid, PCT_OP_STDIN, 0, 0, 0, NULL, NULL);
         }
+        if (!l->stdin_pipe) return 0;
+        /* readv's bytes would need its vector read back: the bytes read stay unknown */
+        if (strcmp(row->name, "read") == 0) return 1;
+        event_begin(PCT_EV_STDIN_DATA, PCT_STDIN_UNSEEN, pid, tid, 0, 0, 0);
         return 0;
     }
+    case CL_STDIN_WAIT:
+        /* nfds is below PCT_LOOKED_FD_MAX + 2 (the filter): at most 16 fds to look at */
+        for (int fd = 0; pct_deferred_count() && fd < (int)args[0]; fd++) pct_release_read(fd_identity(tid, fd));
+        return 0;
     case CL_CHDIR: {
         char *p = row->path != NOARG ? take_pending_path(s) : NULL;
         if (p && arg_path(&bufs, tid, args, row->dirfd, row->path, p) < 0) release_pending_path(s);
@@ -951,6 +996,7 @@ static void on_exec(int pid)
     /* /dev/null keeps nothing a replay must write: no write there needs its exit stop */
     for (int i = 0; i < 2; i++) if (strcmp(kinds[1 + i], "null") == 0) s->stream_id[i] = 0;
     for (int i = 0; i < 2; i++) s->stream_file[i] = decide_exec && strcmp(kinds[1 + i], "file") == 0;
+    s->stdin_pipe = decide_exec && strcmp(kinds[0], "pipe") == 0;
     report_interpreter(pid, exe);
     release_pending_path(s);
 }
@@ -982,6 +1028,7 @@ static void on_spawn(int tid, int event)
         c->stream_id[0] = pl->stream_id[0];
         c->stream_id[1] = pl->stream_id[1];
         c->stream_file[0] = pl->stream_file[0];
+        c->stdin_pipe = pl->stdin_pipe;
         c->stream_file[1] = pl->stream_file[1];
         c->stdin_id = pl->stdin_id;
     }
@@ -1053,7 +1100,12 @@ static void on_stop(int tid, int status)
     }
     switch (event) {
     case PTRACE_EVENT_SECCOMP: on_seccomp(tid, s); return;
-    case PTRACE_EVENT_EXEC: on_exec(tid); ptrace(PTRACE_CONT, tid, 0, 0); return;
+    case PTRACE_EVENT_EXEC:
+        on_exec(tid);
+        /* a held reader may have waited for this writer's exec (TypeScript knows of it now) */
+        if (waiting_count()) ask_waiting_again();
+        ptrace(PTRACE_CONT, tid, 0, 0);
+        return;
     case PTRACE_EVENT_FORK: case PTRACE_EVENT_VFORK: case PTRACE_EVENT_CLONE:
         on_spawn(tid, event);
         ptrace(PTRACE_CONT, tid, 0, 0);
@@ -1285,18 +1337,20 @@ static void start_channel_watch(int channel)
 static pid_t next_stop(int *status)
 {
     flush_if_old();
-    /* while an exec is held, its deadline comes first (no stop may come before it) */
-    while (waiting_count()) {
+    /* while an exec or a replay's output is held, its deadline comes first (no stop may come
+     * before it) */
+    while (waiting_count() || pct_deferred_count()) {
         const uint64_t now = now_ns();
         const int expired = waiting_expired(now);
         if (expired) {
             ask_again(expired, 1);
             continue;
         }
+        if (pct_release_expired(now)) continue;
         const pid_t tid = waitpid(-1, status, __WALL | WNOHANG);
         if (tid != 0) return tid;
         flush(); /* what the held exec's writers did, before the tracer sleeps */
-        waiting_sleep(now);
+        waiting_sleep(now, pct_deferred_deadline());
     }
     return waitpid(-1, status, __WALL);
 }
@@ -1365,7 +1419,7 @@ int pct_tracer_main(int channel_fd)
             break; /* ECHILD: every traced process has ended */
         }
         if (WIFEXITED(status) || WIFSIGNALED(status)) {
-            if (!pct_finish_held(tid)) {
+            if (!pct_finish_held(tid, status)) {
                 pct_forget_held(tid);
                 on_exit_status(tid, status);
             }

@@ -19,14 +19,15 @@ static uint64_t limit_ns;
 
 void waiting_set_limit(uint32_t ms) { limit_ns = (uint64_t)ms * 1000000u; }
 
-int waiting_add(int tid, uint64_t stdin, uint64_t out, uint64_t err)
+int waiting_add(int tid, uint32_t ms, uint64_t stdin, uint64_t out, uint64_t err)
 {
-    if (count >= WAITING_CAP || !limit_ns || !stdin) return -1;
+    const uint64_t for_ns = ms ? (uint64_t)ms * 1000000u : limit_ns;
+    if (count >= WAITING_CAP || !for_ns || !stdin) return -1;
     held[count].tid = tid;
     held[count].stdin = stdin;
     held[count].out = out;
     held[count].err = err;
-    held[count].deadline = now_ns() + limit_ns;
+    held[count].deadline = now_ns() + for_ns;
     count++;
     return 0;
 }
@@ -80,9 +81,9 @@ int waiting_released_by(int writer, int fd, uint64_t count_bytes)
     return 0;
 }
 
-void waiting_sleep(uint64_t now)
+void waiting_sleep(uint64_t now, uint64_t other_deadline)
 {
-    uint64_t nearest = UINT64_MAX;
+    uint64_t nearest = other_deadline;
     for (int i = 0; i < count; i++) if (held[i].deadline < nearest) nearest = held[i].deadline;
     if (nearest <= now) return;
     const uint64_t left = nearest - now;

@@ -11,9 +11,9 @@
 /* How long an exec may be held (the spec's pipe_wait_ms); 0: never. */
 void waiting_set_limit(uint32_t ms);
 
-/* Holds tid; stdin, out, err: what its fds 0, 1 and 2 name. Returns 0, or -1 when the table is
- * full (or holding is off). */
-int waiting_add(int tid, uint64_t stdin, uint64_t out, uint64_t err);
+/* Holds tid for ms (0: the limit); stdin, out, err: what its fds 0, 1 and 2 name. Returns 0, or
+ * -1 when the table is full (or holding is off). */
+int waiting_add(int tid, uint32_t ms, uint64_t stdin, uint64_t out, uint64_t err);
 void waiting_remove(int tid);
 int waiting_count(void);
 
@@ -32,7 +32,7 @@ int waiting_released_by(int writer, int fd, uint64_t count);
 
 /* Waits at most until the nearest deadline for a child's state change (SIGCHLD, which the
  * tracer keeps blocked: see waiting_block_sigchld). */
-void waiting_sleep(uint64_t now);
+void waiting_sleep(uint64_t now, uint64_t other_deadline);
 
 /* Blocks SIGCHLD in the calling thread, and so in the threads it starts: a stop is then read
  * from the pending set by waiting_sleep, never discarded by a thread that does not wait. */

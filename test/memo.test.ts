@@ -98,7 +98,7 @@ test('a restored file changed afterwards by the command is looked at again', () 
   assert.is(second.stdout, 'hello\nmore\n');
   const statuses = second.stats.executions.map((e) => `${basename(e.exe)} ${e.status}`);
   // (the shell is a new command each run: its argv differs)
-  assert.equal(statuses, ['sh miss', 'python3 hit', 'sleep hit', 'python3 hit'], 'the reader sees the appended file');
+  assert.equal(statuses, ['sh miss', 'python3 hit', 'sleep uncacheable', 'python3 hit'], 'the reader sees the appended file');
 });
 
 test('an output a later step changes in place is recorded as its writer left it (ar, then ranlib)', () => {
@@ -264,8 +264,8 @@ test('a skipped writer into a pipe does not wait for the reader, which waits at 
     const second = run(bytes, 'wc -c');
     assert.is(second.status, 0, second.stderr);
     assert.is(second.stdout.trim(), String(bytes + 1), 'every byte reached the reader');
-    if (bytes <= 65536) assert.is(statusOf(second, 'python3'), 'hit');
-    else assert.match(second.stats.executions.find((e) => e.exe.endsWith('python3'))!.reason ?? '', /more than a pipe holds/);
+    // more than a pipe holds too: its reader is no ancestor waiting for the exec
+    assert.is(statusOf(second, 'python3'), 'hit', JSON.stringify(second.stats.executions));
   }
   // a parent that reads only once the exec is done (subprocess's exec-error pipe, posix_spawn):
   // more than a pipe holds is run, not replayed

@@ -28,11 +28,21 @@ export function ignoredEnv(fromArgs: string[] | undefined, forced: ReadonlySet<s
 /** PROCESSCACHE_PIPE_WAIT_MS: how long an exec may wait for its pipe's writers (0: never); a bad
  * value is warned about and the default used. */
 export function pipeWaitMs(warn: (message: string) => void): number | undefined {
-  const raw = process.env.PROCESSCACHE_PIPE_WAIT_MS;
+  return msSetting('PROCESSCACHE_PIPE_WAIT_MS', warn);
+}
+
+/** PROCESSCACHE_EXEC_WAIT_MS: how long a pipeline stage waits for the shell's fork that feeds it
+ * to exec (0: never). */
+export function execWaitMs(warn: (message: string) => void): number | undefined {
+  return msSetting('PROCESSCACHE_EXEC_WAIT_MS', warn);
+}
+
+function msSetting(name: string, warn: (message: string) => void): number | undefined {
+  const raw = process.env[name];
   if (raw === undefined || raw === '') return undefined;
   const ms = Number(raw);
   if (Number.isInteger(ms) && ms >= 0 && ms <= 60000) return ms;
-  warn(`PROCESSCACHE_PIPE_WAIT_MS=${raw} is not a whole number of milliseconds from 0 to 60000; using the default`);
+  warn(`${name}=${raw} is not a whole number of milliseconds from 0 to 60000; using the default`);
   return undefined;
 }
 

@@ -6,8 +6,9 @@ import { FileHasher, readStatCache } from '../fingerprint/index.js';
 import { MemoEngine, Roots, type MemoStats } from '../memo/index.js';
 import { atomicWrite, defaultStoreDir, describeOtherRun, LocalStore, RunRegistry, sweepTemps } from '../store/index.js';
 import { callerLaunch, exitCodeOf, fdFlags, resolveProgram, traceCommand, TraceBuilder, TraceError, xattrsValue, DEFAULT_PIPE_WAIT_MS } from '../trace/index.js';
+import { DEFAULT_EXEC_WAIT_MS } from '../memo/index.js';
 import { parseArgs, UsageError } from './args.js';
-import { CWD_GONE, forcedEnv, formatBytes, ignoredEnv, notUtf8, pipeWaitMs, VERSION, workingDir } from './common.js';
+import { CWD_GONE, execWaitMs, forcedEnv, formatBytes, ignoredEnv, notUtf8, pipeWaitMs, VERSION, workingDir } from './common.js';
 
 
 export const RUN_USAGE = 'usage: processcache run [--store DIR] [--root DIR] [--allow DIR]... [--read-only] ' +
@@ -141,7 +142,7 @@ export async function runMain(args: string[]): Promise<number> {
   const runs = register(store, roots.allowed);
   const waitMs = pipeWaitMs(warn) ?? DEFAULT_PIPE_WAIT_MS;
   const engine = new MemoEngine({
-    store, index, roots, ignoreEnv, minDurationMs, umask, toolVersion: VERSION, hasher, warn, holdsPipeReaders: waitMs > 0,
+    store, index, roots, ignoreEnv, minDurationMs, umask, toolVersion: VERSION, hasher, warn, holdsPipeReaders: waitMs > 0, execWaitMs: execWaitMs(warn) ?? DEFAULT_EXEC_WAIT_MS,
     // --read-only records nothing: an unregistered run of that kind has nothing to refuse
     otherRun: runs || store.writable ? (msAgo) => otherRunReason(runs, msAgo, root) : undefined,
   }, builder);

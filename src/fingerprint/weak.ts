@@ -12,7 +12,7 @@ export const PER_RUN_ENV = [
   'RUNNER_NAME', // a hosted runner's is "GitHub Actions N", a new N from job to job
   'GITHUB_ACTIONS_RUNTIME_TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
   'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_URL', 'ACTIONS_RUNTIME_URL', 'INVOCATION_ID', 'JOURNAL_STREAM',
-  'PROCESSCACHE_STORE', 'PROCESSCACHE_IGNORE_ENV', 'PROCESSCACHE_ENV_INPUTS', 'PROCESSCACHE_PIPE_WAIT_MS',
+  'PROCESSCACHE_STORE', 'PROCESSCACHE_IGNORE_ENV', 'PROCESSCACHE_ENV_INPUTS', 'PROCESSCACHE_PIPE_WAIT_MS', 'PROCESSCACHE_EXEC_WAIT_MS',
   // the Node the Action runs on (a path with the runner's version in it)
   'PROCESSCACHE_NODE',
   // the files of GitHub's workflow commands, named anew for every step; a program that writes to

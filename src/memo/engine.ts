@@ -12,7 +12,8 @@ import { fetchBlobs, keepsSetId, Restorer } from './restore.js';
 import { LateChanges } from './late-changes.js';
 import { attributeDifference, endOffsets, observedNames, recordedAttributes, seeksOf, streamShortfall, unjudgedAttributes, viewOf, type ProcessView } from './attributes.js';
 import { OutputSnapshots, type Snapshot } from './snapshots.js';
-import { capturePipeStdin, type PipeStdin } from './pipe-stdin.js';
+import { capturePipeStdin, type PendingOutput, type PipeStdin } from './pipe-stdin.js';
+import { readerGone, ReplayPipes, SHELLS } from './pipe-replay.js';
 import { bytesIfStill, contextDifference, contextOf, ContextSearch, type ContextPair } from './context.js';
 import { parseStoredStat, rankMtimes } from './mtimes.js';
 import { Pins } from './pins.js';
@@ -34,6 +35,8 @@ export interface MemoOptions {
   otherRun?(msAgo: number | null): string | null;
   /** the tracer holds an exec whose pipe's writers still run (PROCESSCACHE_PIPE_WAIT_MS > 0) */
   holdsPipeReaders?: boolean;
+  /** how long a stage waits for the shell's fork that feeds it to exec (waitExec; 0: never) */
+  execWaitMs?: number;
 }
 
 export type ExecutionStatus = 'hit' | 'miss' | 'uncacheable';
@@ -110,13 +113,51 @@ const PIPE_HOLDS = 65536;
  * in posix_spawn or vfork, Python's subprocess waiting on its exec-error pipe) then waits for
  * the replay, and the replay for it, as soon as the output outgrows the pipe.
  */
-function replayWouldWait(entry: Entry, q: ExecQuery): string | null {
+function replayWouldWait(entry: Entry, q: ExecQuery, pipes: ReplayPipes): string | null {
+  let socket = false;
   const bytes = (entry.stream?.chunks ?? []).reduce((n, c) => {
     const kind = q.stdio[c.fd === 2 ? 2 : 1];
+    socket ||= kind === 'socket';
     return kind === 'pipe' || kind === 'socket' ? n + c.bytes : n;
   }, 0);
-  return bytes > PIPE_HOLDS ? `its ${bytes} bytes of output are more than a pipe holds: replayed, they could wait for a reader that waits for the exec` : null;
+  if (bytes <= PIPE_HOLDS || (!socket && pipes.mayBlock())) return null;
+  return `its ${bytes} bytes of output are more than a pipe holds: replayed, they could wait for a reader that waits for the exec`;
 }
+
+/** Programs whose effect is the time they take: skipped, they would take none, and what runs
+ * beside them, timed against them, would run otherwise (`{ sleep 0.1; seq 3; } | grep -q x`:
+ * seq's SIGPIPE depends on grep having ended). Never looked up nor recorded; a script that
+ * runs them is still reused whole. */
+const TIME_IS_THEIR_EFFECT: ReadonlySet<string> = new Set(['sleep', 'usleep']);
+
+/** SIGPIPE's bit in /proc/PID/status masks (signal 13) */
+const SIGPIPE_BIT = 1n << 12n;
+
+/**
+ * Why the entry's output cannot be replayed into q's pipes: q ignores or blocks SIGPIPE, so a
+ * write after its reader went away fails with EPIPE, and what the program then does is its own
+ * (`seq: write error`, exit 1). A replay cannot fail that way; with SIGPIPE at its default, the
+ * tracer kills the skipped process by SIGPIPE as the program would have been (native end_held).
+ * Output a pipe holds is let through: the program's writes, too, fail only if the reader is gone
+ * before them, a race either way (README: not modelled).
+ */
+function pipeErrorHidden(entry: Entry, q: ExecQuery, readerGone: (fd: 1 | 2) => boolean): string | null {
+  const masked = [q.process.sigign, q.process.sigblk].some((m) => m !== undefined && /^[0-9a-f]+$/i.test(m) && (BigInt(`0x${m}`) & SIGPIPE_BIT) !== 0n);
+  if (!masked) return null;
+  const piped = (entry.stream?.chunks ?? []).reduce((n, c) => (['pipe', 'socket'].includes(q.stdio[c.fd === 2 ? 2 : 1]) ? n + c.bytes : n), 0);
+  const gone = ([1, 2] as const).some((fd) => q.stdio[fd] === 'pipe' && entry.stream?.chunks.some((c) => c.fd === fd && c.bytes > 0) && readerGone(fd));
+  return piped > PIPE_HOLDS || gone ? 'it ignores or blocks SIGPIPE: replayed into a pipe whose reader is gone, its writes could not fail with EPIPE as the program\'s would' : null;
+}
+
+/** How long a hit's output waits for its pipe's reader to exec: a pipeline's next stage execs
+ * within a few ms of its fork, 90 ms under load; a reader that reads without an exec (`| while
+ * read`) lets it go at its first read (native pct_release_read). Only a reader that neither execs
+ * nor reads fd 0 (one that polls first) pays it. */
+const DEFER_MS = 300;
+/** How long a reader waits at its exec for its writers, shells' forks, to exec (waitExec): a stage
+ * of a pipeline often execs before the stage that feeds it, which may be skipped (then its output
+ * keys the reader). The writers' execs come within ms; any write into the pipe ends the wait. */
+export const DEFAULT_EXEC_WAIT_MS = 100;
 
 /** Two runs of parts, each in log order, as one (a sort of a compile's thousand accesses cost more). */
 function mergeByPosition(a: Part[], b: Part[]): Part[] {
@@ -150,6 +191,9 @@ interface ExecAnswer {
   passed?: ContextPair[];
   /** the pipe on its stdin, whose bytes (all of them known at the exec) are in its weak fingerprint */
   stdinPipe?: string;
+  /** its weak fingerprint keyed on the bytes of the pipe on its stdin, which were not all there at
+   * its exec: taken as it reads them (native stdin_exit), they key it if it read them all alone */
+  rekey?: (stdinSha256: string) => string;
 }
 
 /** Nothing to store: an absence, a directory, a link, or a blob a restore just verified. */
@@ -367,6 +411,8 @@ export class MemoEngine {
   private readonly pipesByPath = new Set<string>();
   /** the open files the command inherited (a pipe among them has holders outside the trace) */
   private outside: ReadonlySet<string> | 'unknown' | undefined;
+  /** hits whose output into a pipe waits for the exec of the pipe's reader, by pipe */
+  private readonly deferred = new Map<string, PendingOutput & { tid: number }>();
   /** the processes that opened each path for writing: while one lives, it may hold the file open */
   private readonly writingPids = new Map<string, Set<number>>();
   /** each rename, by its source path: a file open for writing keeps its writes going to the new name */
@@ -470,8 +516,30 @@ export class MemoEngine {
     }, this.opts.ignoreEnv);
   }
 
-  /** The exec hook: a hit restores the outputs and skips the program. */
+  /** The exec hook: a hit restores the outputs and skips the program. A hit's output deferred
+   * into this exec's stdin is let go with the answer: dropped when this exec is skipped, keyed on
+   * those bytes (its recorded run read them all), else written. */
   readonly decide = async (q: ExecQuery): Promise<ExecDecision> => {
+    const pending = this.pendingInto(q);
+    const keyed = { onPending: false };
+    const decision = await this.decideExec(q, pending, keyed);
+    if (!pending || (!decision.skip && decision.wait)) return decision;
+    this.deferred.delete(q.stdinId);
+    return { ...decision, release: { tid: pending.tid, write: !(decision.skip && keyed.onPending) } };
+  };
+
+  /** The deferred output into q's stdin, while its writer is still held for it. */
+  private pendingInto(q: ExecQuery): (PendingOutput & { tid: number }) | undefined {
+    const pending = q.stdio[0] === 'pipe' && q.stdinId ? this.deferred.get(q.stdinId) : undefined;
+    if (pending && (this.builder.deferEnded.has(pending.tid) || !this.builder.livePids.has(pending.writer))) {
+      this.deferred.delete(q.stdinId); // let go at its deadline, or gone
+      return undefined;
+    }
+    return pending;
+  }
+
+  /** keyed.onPending: the answer's lookup was keyed on pending, which a skip then drops */
+  private async decideExec(q: ExecQuery, pending: PendingOutput | undefined, keyed: { onPending: boolean }): Promise<ExecDecision> {
     const started = performance.now();
     // first, even for a query refused below: the command's own exec tells what every process inherits
     const context = this.context.valuesOf(q.env);
@@ -482,19 +550,22 @@ export class MemoEngine {
       // what it was handed and names keys its ancestors even though it is refused
       return this.letRun(q, { refused: 'its umask could not be read (/proc/PID/status has none before Linux 4.7)', passed });
     }
+    if (TIME_IS_THEIR_EFFECT.has(basename(q.exe))) return this.letRun(q, { refused: 'what it does is take time: skipped, it would take none', passed });
     const view = viewOf(q.process, q.env, q.streams);
     if (view.refused) return this.letRun(q, { refused: view.refused, passed });
     const readable = this.readableStream(q, view);
     if (readable) return this.letRun(q, { refused: readable, passed });
     const packets = this.packetStream(q);
     if (packets) return this.letRun(q, { refused: packets, passed });
-    const piped = this.finishedPipe(q);
-    if (piped === 'wait') {
+    const piped = this.finishedPipe(q, pending);
+    if (piped === 'wait' || piped === 'waitExec') {
       this.stats.stdinWaits++;
-      return { skip: false, wait: true };
+      return { skip: false, wait: true, ...(piped === 'waitExec' ? { waitMs: this.opts.execWaitMs ?? DEFAULT_EXEC_WAIT_MS } : {}) };
     }
-    const stdinPipe = piped;
+    const stdinPipe = piped === 'later' ? undefined : piped;
+    keyed.onPending = stdinPipe?.pending === true;
     const weak = this.weakOfQuery(q, view, stdinPipe);
+    const pipes = new ReplayPipes(q, this.builder.livePids, this.builder.vforked.has(q.pid));
     let missWhy: string | undefined;
     try {
       const candidates = this.opts.index.candidates(weak);
@@ -506,7 +577,7 @@ export class MemoEngine {
           continue;
         }
         const parts = this.mtimeParts(entry);
-        const differs = attributeDifference(entry, view) ?? contextDifference(entry, q.env) ?? this.firstDifference(entry, parts) ?? replayWouldWait(entry, q) ?? this.heldOpen(entry) ?? this.restorer.obstacle(entry);
+        const differs = attributeDifference(entry, view) ?? contextDifference(entry, q.env) ?? this.firstDifference(entry, parts) ?? replayWouldWait(entry, q, pipes) ?? pipeErrorHidden(entry, q, (fd) => this.readerGone(q, fd)) ?? this.heldOpen(entry) ?? this.restorer.obstacle(entry);
         if (differs) {
           misses.push(differs);
           continue;
@@ -533,13 +604,15 @@ export class MemoEngine {
         this.stats.bytesRestored += restored.bytes;
         this.stats.hitCostMs += performance.now() - started;
         const hit: Hit = { entry, passed, mtimes: parts.value().mtimes, created: restored.created, removed: restored.removed };
-        return { skip: true, exitCode: entry.exitCode, output: this.stream(entry, blobs), tag: hit, seeks };
+        const output = this.stream(entry, blobs);
+        return { skip: true, exitCode: entry.exitCode, output, tag: hit, seeks, ...this.deferral(q, output, pipes) };
       }
       missWhy = misses.length ? `${misses.length} candidate(s), none matches: ${misses.slice(0, 3).join('; ')}` : 'never recorded';
     } catch (e) {
       this.opts.warn(`cache lookup for ${q.exe} failed, running it: ${(e as Error).message}`);
     }
-    return this.letRun(q, { weak, missWhy, view, context, passed, ...(stdinPipe ? { stdinPipe: stdinPipe.id } : {}) });
+    const rekey = piped === 'later' ? (sha: string): string => this.weakOfQuery(q, view, { id: q.stdinId, sha256: sha }) : undefined;
+    return this.letRun(q, { weak, missWhy, view, context, passed, ...(stdinPipe ? { stdinPipe: stdinPipe.id } : {}), ...(rekey ? { rekey } : {}) });
   };
 
   /**
@@ -559,15 +632,56 @@ export class MemoEngine {
 
   /** The bytes of the pipe on q's stdin when no process can write into it any more: an input
    * like a file's. Only for a pipe made inside the command, whose holders are all traced. */
-  private finishedPipe(q: ExecQuery): PipeStdin | 'wait' | undefined {
+  private finishedPipe(q: ExecQuery, pending: PendingOutput | undefined): PipeStdin | 'wait' | 'waitExec' | 'later' | undefined {
     // the command's own exec comes first: what it inherited, processes outside may hold too
     this.outside ??= q.process.fdsUnknown ? 'unknown' : new Set([q.stdinId, ...q.streams, ...q.process.fds.map((f) => f.identity)]);
     if (q.stdio[0] !== 'pipe' || !q.stdinId || this.outside === 'unknown' || this.outside.has(q.stdinId)) return undefined;
     if (this.builder.packetMode) return undefined; // a packet's bounds cannot be read ahead
-    const piped = capturePipeStdin(q.pid, q.stdinId, this.holdersFirst(q.pid));
+    const piped = capturePipeStdin(q.pid, q.stdinId, this.holdersFirst(q.pid), pending);
     if (typeof piped === 'string') return undefined;
     if (!('unfinished' in piped)) return piped;
-    return this.opts.holdsPipeReaders && !q.last && this.mayWaitFor(q.pid, piped.writers) ? 'wait' : undefined;
+    if (!q.last && this.mayWaitFor(q.pid, piped.writers)) {
+      if (this.opts.holdsPipeReaders) return 'wait';
+      if ((this.opts.execWaitMs ?? DEFAULT_EXEC_WAIT_MS) > 0 && piped.writers.length && piped.writers.every((w) => this.forkOfShell(w))) return 'waitExec';
+    }
+    return 'later'; // no other reader: what it reads may key it when it is recorded (keyOnReads)
+  }
+
+  /** Has the pipe on q's fd no reader left? Known only for a pipe made inside the command. */
+  private readerGone(q: ExecQuery, fd: 1 | 2): boolean {
+    const id = q.streams[fd - 1];
+    if (!id || this.outside === undefined || this.outside === 'unknown' || this.outside.has(id)) return false;
+    return readerGone(id, this.builder.livePids);
+  }
+
+  /** Is pid a shell's fork that has not exec'd yet: the stage before a reader, on its way to its
+   * program, which its exec answers (skipped: its output may key the reader) in a moment? */
+  private forkOfShell(pid: number): boolean {
+    const e = this.builder.executionOf(pid);
+    return e !== null && e.pid !== pid && SHELLS.has(basename(e.exe));
+  }
+
+  /**
+   * A reader whose pipe was still written at its exec is recorded keyed on what it read, as a
+   * later run looks it up keyed on a finished pipe's bytes: when it read up to the end, in one
+   * process of one thread (another could change a read's buffer before the tracer copies it),
+   * through fd 0 or a saved copy (not readv, splice, a copy below 10 or /dev/stdin), and
+   * no other process could read there (none held the pipe at its exec: finishedPipe; no
+   * descendant got it; nothing opened it by path).
+   */
+  private keyOnReads(exec: Execution): void {
+    const answer = this.answerOf.get(exec.id);
+    const pipe = exec.stdinId;
+    if (!answer?.rekey || !answer.weak || answer.stdinPipe || !pipe || this.builder.packetMode || this.pipesByPath.has(pipe)) return;
+    const sha = this.builder.stdinReads.get(exec.id)?.wholeSha256();
+    if (!sha || exec.accesses.some((a) => a.op === 'dup' && a.fd === 0)) return;
+    const holds = (e: Execution): boolean => e.stdinId === pipe || this.answerOf.get(e.id)?.inherited?.has(pipe) !== false;
+    for (const todo = [...this.builder.childrenOf(exec)]; todo.length;) {
+      const e = todo.pop()!;
+      if (holds(e)) return;
+      todo.push(...this.builder.childrenOf(e));
+    }
+    this.answerOf.set(exec.id, { ...answer, weak: answer.rekey(sha), stdinPipe: pipe });
   }
 
   /**
@@ -594,6 +708,25 @@ export class MemoEngine {
       s.append = (flags & constants.O_APPEND) !== 0;
     }
     return null;
+  }
+
+  /**
+   * Whether a hit's output (all into fd 1, a pipe whose reader has yet to exec) waits for that
+   * exec: then the reader is keyed on it, and a reader replayed too drops it. The tracer writes
+   * it at the deadline if no reader came (a subshell's `while read`, a slow fork).
+   */
+  private deferral(q: ExecQuery, output: { fd: number; data: Buffer }[], pipes: ReplayPipes): { deferMs?: number } {
+    if (!output.length || output.some((c) => c.fd !== 1) || this.builder.packetMode) return {};
+    const made = (id: string): boolean => this.outside !== undefined && this.outside !== 'unknown' && !this.outside.has(id) && !this.deferred.has(id);
+    const hasExeced = (pid: number): boolean => {
+      const e = this.builder.executionOf(pid);
+      return e === null || e.pid === pid; // unknown counts as running a program
+    };
+    const pipe = pipes.deferrablePipe(made, hasExeced);
+    if (!pipe) return {};
+    this.builder.deferEnded.delete(q.tid);
+    this.deferred.set(pipe, { writer: q.pid, tid: q.tid, bytes: Buffer.concat(output.map((c) => c.data)) });
+    return { deferMs: DEFER_MS };
   }
 
   /** Why q's output cannot be replayed as it was written: its fd 1 or 2 is a pipe in packet mode,
@@ -1051,6 +1184,7 @@ export class MemoEngine {
     }
     const children: Part[] = [];
     let childReason: string | null = null;
+    this.keyOnReads(exec);
     // reading a pipe whose bytes its key holds is reading an input
     const keyedPipe = this.answerOf.get(exec.id)?.stdinPipe;
     const unsafe = ownUnsafety(exec).filter((u) => !(keyedPipe && u.pipe === keyedPipe));

@@ -12,7 +12,13 @@ export interface PipeStdin {
   /** the pipe, as the tracer names open files (native/paths.c identity_text) */
   id: string;
   sha256: string;
+  /** the bytes end with a deferred replay's output, not written yet (its writer is held) */
+  pending?: boolean;
 }
+
+/** A replay's output held back (native: defer_ms) from the pipe it goes into, until the exec of
+ * the pipe's reader: a reader keyed on it and replayed too drops it. */
+export interface PendingOutput { writer: number; bytes: Buffer }
 
 /** A pipe whose bytes are not all there yet: a process other than its reader can still write. */
 export interface PipeUnfinished {
@@ -25,34 +31,50 @@ export interface PipeUnfinished {
  * write into it stand in the way (their ends, once closed, make the bytes known). */
 interface Holder { why: string; writers?: number[] }
 
-/** Why another traced process could still change what the pipe delivers to pid, or null. */
-function otherHolder(id: string, pid: number, pids: Iterable<number>): Holder | null {
-  let writer: Required<Holder> | null = null;
-  for (const other of pids) {
+/** Each fd of a traced process that holds the pipe id open, with its flags (null: unreadable). */
+function* openEnds(id: string, pids: Iterable<number>): Generator<{ pid: number; fd: string; flags: number | null }> {
+  for (const pid of pids) {
     let fds: string[];
     try {
-      fds = readdirSync(`/proc/${other}/fd`);
+      fds = readdirSync(`/proc/${pid}/fd`);
     } catch {
       continue; // ended meanwhile
     }
     for (const fd of fds) {
-      if (identityAt(`/proc/${other}/fd/${fd}`) !== id) continue;
-      const flags = fdFlags(other, fd);
-      if (flags === null) return { why: `process ${other} holds it (fd ${fd}) in a way that cannot be read` };
-      if ((flags & 3) !== constants.O_RDONLY) {
-        // a packet-mode writer (pipe2(O_DIRECT) sets the write end only): a read takes one write
-        if ((flags & constants.O_DIRECT) !== 0) return { why: `process ${other} writes into it in packet mode (O_DIRECT, fd ${fd})` };
-        const why = `process ${other} can still write into it (fd ${fd})`;
-        if (other === pid) return { why }; // its own end: that never closes before it runs
-        writer ??= { why, writers: [] };
-        if (!writer.writers.includes(other)) writer.writers.push(other);
-        continue;
-      }
-      // another reader would take bytes this one's replay leaves behind
-      if (other !== pid) return { why: `process ${other} reads it too (fd ${fd})` };
+      if (identityAt(`/proc/${pid}/fd/${fd}`) === id) yield { pid, fd, flags: fdFlags(pid, fd) };
     }
   }
+}
+
+/** Why another traced process could still change what the pipe delivers to pid, or null. */
+function otherHolder(id: string, pid: number, pids: Iterable<number>): Holder | null {
+  let writer: Required<Holder> | null = null;
+  for (const { pid: other, fd, flags } of openEnds(id, pids)) {
+    if (flags === null) return { why: `process ${other} holds it (fd ${fd}) in a way that cannot be read` };
+    if ((flags & 3) !== constants.O_RDONLY) {
+      // a packet-mode writer (pipe2(O_DIRECT) sets the write end only): a read takes one write
+      if ((flags & constants.O_DIRECT) !== 0) return { why: `process ${other} writes into it in packet mode (O_DIRECT, fd ${fd})` };
+      const why = `process ${other} can still write into it (fd ${fd})`;
+      if (other === pid) return { why }; // its own end: that never closes before it runs
+      writer ??= { why, writers: [] };
+      if (!writer.writers.includes(other)) writer.writers.push(other);
+      continue;
+    }
+    // another reader would take bytes this one's replay leaves behind
+    if (other !== pid) return { why: `process ${other} reads it too (fd ${fd})` };
+  }
   return writer;
+}
+
+/** Every traced process that holds the pipe id open, with whether it holds a write end; null when
+ * an fd's mode cannot be read. */
+export function pipeHolders(id: string, pids: Iterable<number>): { pid: number; writes: boolean }[] | null {
+  const out: { pid: number; writes: boolean }[] = [];
+  for (const { pid, flags } of openEnds(id, pids)) {
+    if (flags === null) return null;
+    out.push({ pid, writes: (flags & 3) !== constants.O_RDONLY });
+  }
+  return out;
 }
 
 const READ_SIZE = 65536;
@@ -76,7 +98,7 @@ function pipeCapacity(): number {
 /** Reads the pipe empty (no writer: it ends at the end of its buffer); null if a writer showed up.
  * All of it: bytes put back behind some left unread would reorder them. More than a pipe holds
  * means a writer nobody knew of: then the bytes go back, and nothing is keyed. */
-function drain(path: string): Drained | null {
+function drain(path: string, writerHeld = false): Drained | null {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   const taken: Drained = { parts: [], packets: false };
   try {
@@ -91,6 +113,7 @@ function drain(path: string): Drained | null {
         n = readSync(fd, buf, 0, buf.length, null);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        if (writerHeld) return taken; // its only writer is held at its exec: nothing more comes now
         putBack(path, taken);
         return null;
       }
@@ -126,7 +149,7 @@ function putBack(path: string, taken: Drained): void {
  * have been made inside the traced command (the caller checks): only then is every process that
  * could hold it among pids (one outside may write on, or read after a skipped reader).
  */
-export function capturePipeStdin(pid: number, stdinId: string, pids: Iterable<number>): PipeStdin | PipeUnfinished | string {
+export function capturePipeStdin(pid: number, stdinId: string, pids: Iterable<number>, pending?: PendingOutput): PipeStdin | PipeUnfinished | string {
   const path = `/proc/${pid}/fd/0`;
   try {
     // a FIFO can get a writer by its name at any time: only an anonymous pipe is ever finished
@@ -136,6 +159,14 @@ export function capturePipeStdin(pid: number, stdinId: string, pids: Iterable<nu
     const flags = fdFlags(pid, 0);
     if (flags === null || (flags & constants.O_DIRECT) !== 0) return 'its stdin is a pipe in packet mode (O_DIRECT)';
     const holder = otherHolder(stdinId, pid, pids);
+    if (pending && holder?.writers?.length === 1 && holder.writers[0] === pending.writer) {
+      // what is there now, then what the held replay will write
+      const taken = drain(path, true);
+      if (taken === null) return 'its stdin is a pipe that something still writes into';
+      putBack(path, taken);
+      if (taken.packets) return 'its stdin is a pipe written in packet mode (O_DIRECT): its packets are not known';
+      return { id: stdinId, sha256: sha256(Buffer.concat([...taken.parts, pending.bytes])), pending: true };
+    }
     if (holder?.writers) return { unfinished: `its stdin is a pipe that ${holder.why}`, writers: holder.writers };
     if (holder) return `its stdin is a pipe that ${holder.why}`;
     const taken = drain(path);

@@ -1,5 +1,6 @@
 // Turns the tracer's events into executions: one per successful execve; a fork that does not exec
 // belongs to its parent's execution.
+import { createHash, type Hash } from 'node:crypto';
 import { constants } from 'node:os';
 import { OBSERVED_BY } from './process-attrs.js';
 import { ACCESS_OPS, EventType, payloadStrings, type ExecQuery, type RawEvent } from './protocol.js';
@@ -65,6 +66,13 @@ export class TraceBuilder {
   /** a traced process put a pipe in packet mode (native/tracer.c): from then on no pipe's bytes
    * are read ahead, since a packet's bounds cannot be seen nor put back */
   packetMode = false;
+  /** skipped threads whose deferred output the tracer let go at its deadline (PCT_EV_DEFER_END) */
+  readonly deferEnded = new Set<number>();
+  /** what each execution read from the pipe on its stdin, by execution id (PCT_EV_STDIN_DATA) */
+  readonly stdinReads = new Map<number, StdinRead>();
+  /** processes that started a thread since their exec: one may change a read's buffer before the
+   * tracer copies it at the read's exit */
+  readonly threaded = new Set<number>();
   readonly errors: string[] = [];
   readonly warnings: string[] = [];
   readonly log: LogItem[] = [];
@@ -108,13 +116,19 @@ export class TraceBuilder {
         const parent = this.executionOfPid.get(ev.pid);
         if (parent) this.executionOfPid.set(ev.value, parent);
         this.processOfThread.delete(ev.value); // a reused id: now a process of its own
+        this.threaded.delete(ev.value);
         this.livePids.add(ev.value);
         break;
       }
-      case EventType.thread: this.processOfThread.set(ev.value, ev.pid); break;
+      case EventType.thread:
+        this.processOfThread.set(ev.value, ev.pid);
+        this.threaded.add(ev.pid);
+        break;
       case EventType.exit: this.onExit(ev); break;
       case EventType.access: this.onAccess(ev); break;
       case EventType.flag: this.tag(ev, 'flags'); break;
+      case EventType.deferEnd: this.deferEnded.add(ev.pid); break;
+      case EventType.stdinData: this.onStdinData(ev); break;
       case EventType.nondet: this.tag(ev, 'nondeterminism'); break;
       case EventType.fdEnd: {
         // its process ended (the exit comes next): every execution it ran shares the open file
@@ -149,6 +163,7 @@ export class TraceBuilder {
 
   private onExec(ev: RawEvent): void {
     this.vforked.delete(ev.pid);
+    this.threaded.delete(ev.pid); // an exec ends every other thread
     const [exe = '', cwd = '', k0, k1, k2, s1 = '', s2 = '', s0 = '', ...argv] = payloadStrings(ev.payload);
     const parent = this.executionOfPid.get(ev.pid) ?? null;
     const exec: Execution = {
@@ -235,7 +250,7 @@ export class TraceBuilder {
     else this.childrenByParent.set(exec.parent, [exec]);
   }
 
-  childrenOf(exec: Execution): Execution[] {
+  childrenOf(exec: Execution): readonly Execution[] {
     return this.childrenByParent.get(exec.id) ?? [];
   }
 
@@ -377,6 +392,14 @@ export class TraceBuilder {
     this.onAccessSeen?.(access, exec.id, at, ev.aux > 0 && op !== 'dup' ? Number(ev.timeNs) - ev.aux * 1000 : undefined, Number(ev.timeNs), ev.pid);
   }
 
+  private onStdinData(ev: RawEvent): void {
+    const exec = this.executionOfPid.get(ev.pid);
+    if (!exec) return;
+    let read = this.stdinReads.get(exec.id);
+    if (!read) this.stdinReads.set(exec.id, (read = new StdinRead()));
+    read.add(ev.value, ev.op === 0 && !this.threaded.has(ev.pid) ? ev.payload : null);
+  }
+
   /**
    * A read of something that is no file's content: stdin opened again by path is stdin; another
    * fd, a FIFO, a socket or a device holds bytes some other process sends, which a replay cannot
@@ -385,6 +408,9 @@ export class TraceBuilder {
   private readsAStream(exec: Execution, path: string, type: FileType | undefined): boolean {
     const fd = fdOfPath(path);
     if (fd === 0) {
+      // read through another open file, whose reads the tracer does not take
+      if (!this.stdinReads.has(exec.id)) this.stdinReads.set(exec.id, new StdinRead());
+      this.stdinReads.get(exec.id)!.add(0, null);
       const access: Access = { op: 'stdin', result: 'ok' };
       exec.accesses.push(access);
       this.append({ exec: exec.id, kind: 'access', access });
@@ -401,5 +427,35 @@ export class TraceBuilder {
   /** Now, on the tracer's clock (null when the tracer did not say when it started). */
   nowNs(): number | null {
     return this.tracerStartNs === null ? null : Number(process.hrtime.bigint() - this.tracerStartNs);
+  }
+}
+
+/** The bytes an execution read from the pipe on its stdin, read by read. */
+export class StdinRead {
+  private readonly hash: Hash = createHash('sha256');
+  private digest: string | undefined;
+  /** it read up to the end (a read returned nothing: no writer is left) */
+  ended = false;
+  /** it read there in a way whose bytes were not taken, or read on after the end */
+  unseen = false;
+  /** the threads that read */
+  readonly tids = new Set<number>();
+
+  /** data null: a read whose bytes are not known */
+  add(tid: number, data: Buffer | null): void {
+    if (data === null || this.digest !== undefined) {
+      this.unseen = true;
+      return;
+    }
+    this.tids.add(tid);
+    if (data.length === 0) this.ended = true;
+    else if (this.ended) this.unseen = true; // bytes after the end: a writer came back
+    else this.hash.update(data);
+  }
+
+  /** The bytes' hash, when they are all of what the pipe delivered, read by one thread alone. */
+  wholeSha256(): string | null {
+    if (!this.ended || this.unseen || this.tids.size !== 1) return null;
+    return (this.digest ??= this.hash.digest('hex'));
   }
 }

@@ -6,13 +6,18 @@ export const SPEC_DROP_PRIVILEGES = 1;
 export const SPEC_NO_NEW_PRIVS = 2;
 export const SPEC_NO_NOTIFY = 4;
 export const SPEC_DECIDE_EXEC = 8;
-const REPLY_MAGIC = 0x70637453; // "pctS": with nseeks
+const REPLY_MAGIC = 0x70637444; // "pctD": with defer_ms and release
 
 export const EventType = {
   start: 1, exec: 2, spawn: 3, exit: 4, access: 5, flag: 6, nondet: 7, output: 8, error: 9,
   warn: 10, done: 11, thread: 12, execQuery: 13, observed: 14, fdEnd: 15, reaped: 16,
   /** an exec query asked again after a wait, for the last time: the answer must not be wait */
   execQueryLast: 17,
+  /** pid: a skipped thread whose deferred output reached its deadline, or whose pipe was read: it is written now */
+  deferEnd: 18,
+  /** value: the thread; op 0: what a read of a pipe on stdin took (empty: its end), op 1: a read
+   * there whose bytes were not taken (readv, splice) */
+  stdinData: 19,
 } as const;
 /** PCT_REPLY_WAIT: the tracer holds the process and asks again */
 const REPLY_WAIT = 2;
@@ -83,7 +88,10 @@ export class EventDecoder {
     this.pending.push(chunk);
     this.pendingLength += chunk.length;
     if (this.pendingLength < HEADER) return [];
-    let buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    // a large event comes in many reads: joined once it is whole, not at each read
+    if (this.pending[0]!.length < 4) this.pending = [Buffer.concat(this.pending)];
+    if (this.pendingLength < this.pending[0]!.readUInt32LE(0)) return [];
+    let buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingLength);
     const events: RawEvent[] = [];
     let at = 0;
     while (buf.length - at >= HEADER) {
@@ -144,16 +152,22 @@ export interface ExecQuery {
   last: boolean;
 }
 
-export type ExecDecision =
+/** A skipped thread whose output waits (deferMs), let go: written, or dropped (its reader was
+ * replayed, keyed on those very bytes). */
+export interface DeferRelease { tid: number; write: boolean }
+
+export type ExecDecision = (
   | { skip: false; wait?: false }
   /** not yet: the pipe on its stdin has a writer that still runs; the tracer holds the process
    * and asks again when a traced process ends, and for the last time at a deadline */
-  | { skip: false; wait: true }
+  | { skip: false; wait: true; /** held up to this long, not the run's pipe wait (asked again at each exec too) */ waitMs?: number }
   | {
     skip: true; exitCode: number; output: { fd: number; data: Buffer }[]; tag?: unknown;
     /** where to move the offsets of files it inherited open for reading (the recorded run's ends) */
     seeks?: { fd: number; pos: number }[];
-  };
+    /** its output waits up to this long for the exec of its pipe's reader (a release) */
+    deferMs?: number;
+  }) & { release?: DeferRelease };
 
 /** PCT_UMASK_UNKNOWN: the tracer could not read the umask */
 const UMASK_UNKNOWN = 0xffff;
@@ -179,12 +193,15 @@ export function decodeExecQuery(ev: RawEvent): ExecQuery {
 export function encodeExecReply(decision: ExecDecision): Buffer {
   const chunks = decision.skip ? decision.output : [];
   const seeks = decision.skip ? decision.seeks ?? [] : [];
-  const head = Buffer.alloc(20);
+  const head = Buffer.alloc(32);
   head.writeUInt32LE(REPLY_MAGIC, 0);
   head.writeUInt32LE(decision.skip ? 1 : decision.wait ? REPLY_WAIT : 0, 4);
   head.writeInt32LE(decision.skip ? decision.exitCode : 0, 8);
   head.writeUInt32LE(chunks.length, 12);
   head.writeUInt32LE(seeks.length, 16);
+  head.writeUInt32LE(decision.skip ? decision.deferMs ?? 0 : decision.wait ? decision.waitMs ?? 0 : 0, 20);
+  head.writeInt32LE(decision.release?.tid ?? 0, 24);
+  head.writeUInt32LE(decision.release?.write ? 1 : 0, 28);
   const parts: Buffer[] = [head];
   for (const s of seeks) {
     const b = Buffer.alloc(16);
