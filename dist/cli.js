@@ -4284,9 +4284,10 @@ var init_pipe_replay = __esm({
       }
       /**
        * The pipe on fd 1 when q's replay may wait there for its reader's exec: a pipe made inside the
-       * command (madeInside), at most one reader, which has not exec'd yet (a shell's fork on its way
-       * to the next stage: hasExeced says no; none: the shell has yet to fork it), and besides only
-       * shells among q's ancestors, which close their copies. Null otherwise: a reader that runs a
+       * command (madeInside), one reader, which has not exec'd yet (a shell's fork on its way to the
+       * next stage: hasExeced says no), and besides only shells among q's ancestors, which close
+       * their copies (a shell that reads it itself, a command substitution, is no reader here: with
+       * no other reader, nothing is deferred). Null otherwise: a reader that runs a
        * program already reads now.
        */
       deferrablePipe(madeInside, hasExeced) {
@@ -4307,8 +4308,8 @@ var init_pipe_replay = __esm({
           if (h.writes) return null;
           if (!readers.includes(h.pid)) readers.push(h.pid);
         }
-        if (!readEnd) return null;
-        return readers.length === 0 || readers.length === 1 && !hasExeced(readers[0]) && runningOrStopped(readers[0]) ? id : null;
+        if (!readEnd || readers.length !== 1) return null;
+        return !hasExeced(readers[0]) && runningOrStopped(readers[0]) ? id : null;
       }
     };
   }

@@ -13,7 +13,7 @@
 
 #define WAITING_CAP 64
 
-static struct { int tid; uint64_t stdin, out, err, deadline; } held[WAITING_CAP];
+static struct { int tid, exec_wait; uint64_t stdin, out, err, deadline; } held[WAITING_CAP];
 static int count;
 static uint64_t limit_ns;
 
@@ -24,6 +24,7 @@ int waiting_add(int tid, uint32_t ms, uint64_t stdin, uint64_t out, uint64_t err
     const uint64_t for_ns = ms ? (uint64_t)ms * 1000000u : limit_ns;
     if (count >= WAITING_CAP || !for_ns || !stdin) return -1;
     held[count].tid = tid;
+    held[count].exec_wait = ms != 0;
     held[count].stdin = stdin;
     held[count].out = out;
     held[count].err = err;
@@ -76,7 +77,9 @@ int waiting_released_by(int writer, int fd, uint64_t count_bytes)
     if (!id) return 0;
     for (int i = 0; i < count; i++) {
         if (held[i].out == id || held[i].err == id) return held[i].tid;
-        if (held[i].stdin == id && holds_or_fills(writer, fd, count_bytes)) return held[i].tid;
+        /* held for its writer's exec: a writer that writes before any exec (a subshell's echo)
+         * is the writer itself, and there is no exec to wait for */
+        if (held[i].stdin == id && (held[i].exec_wait || holds_or_fills(writer, fd, count_bytes))) return held[i].tid;
     }
     return 0;
 }

@@ -219,4 +219,18 @@ test('hunt 12: a replay into a pipe whose reader has gone meets SIGPIPE or EPIPE
   same(`seq 3 | { exec 10<&0; ${busy}; read -t 0.05 -u 10 x && echo yes $x || echo no; }`);
 });
 
+test('a hit inside a command substitution is not deferred: the shell reads it itself, where no read is seen', () => {
+  const dir = scratch();
+  const store = scratch('pc-store-');
+  for (let i = 0; i < 3; i++) {
+    const r = run(`: ${i}; x=$(expr 16 + 1); echo "$x"`, dir, store);
+    assert.is(r.stdout, '17\n');
+    const expr = r.stats.executions.find((e) => e.argv[0] === 'expr');
+    if (i > 0) {
+      assert.is(expr?.status, 'hit');
+      assert.ok(expr!.durationMs < 250, `held ${expr!.durationMs} ms: until the deferral's deadline (300 ms)`);
+    }
+  }
+});
+
 test.run();

@@ -90,9 +90,10 @@ export class ReplayPipes {
 
   /**
    * The pipe on fd 1 when q's replay may wait there for its reader's exec: a pipe made inside the
-   * command (madeInside), at most one reader, which has not exec'd yet (a shell's fork on its way
-   * to the next stage: hasExeced says no; none: the shell has yet to fork it), and besides only
-   * shells among q's ancestors, which close their copies. Null otherwise: a reader that runs a
+   * command (madeInside), one reader, which has not exec'd yet (a shell's fork on its way to the
+   * next stage: hasExeced says no), and besides only shells among q's ancestors, which close
+   * their copies (a shell that reads it itself, a command substitution, is no reader here: with
+   * no other reader, nothing is deferred). Null otherwise: a reader that runs a
    * program already reads now.
    */
   deferrablePipe(madeInside: (id: string) => boolean, hasExeced: (pid: number) => boolean): string | null {
@@ -113,9 +114,9 @@ export class ReplayPipes {
       if (h.writes) return null; // a sibling writing there too: its bytes are not known
       if (!readers.includes(h.pid)) readers.push(h.pid);
     }
-    // no read end left: the reader has gone, and the program would meet SIGPIPE now, not later
-    if (!readEnd) return null;
-    // none yet: the shell that made the pipe (holding its read end) has yet to fork the next stage
-    return readers.length === 0 || (readers.length === 1 && !hasExeced(readers[0]!) && runningOrStopped(readers[0]!)) ? id : null;
+    // no read end left: the reader has gone, and the program would meet SIGPIPE now, not later.
+    // None but a shell ancestor's: it may read it itself (`x=$(expr 1 + 1)`), where no read is seen
+    if (!readEnd || readers.length !== 1) return null;
+    return !hasExeced(readers[0]!) && runningOrStopped(readers[0]!) ? id : null;
   }
 }
