@@ -22,6 +22,17 @@ function untraced(script: string, dir: string): { stdout: string; stderr: string
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
+/** Runs script traced runs times (each a new script text, never reused whole) and compares its
+ * stdout and stderr with an untraced run's each time. */
+function sameAsUntraced(script: string, dir: string, store: string, runs: number): void {
+  for (let i = 0; i < runs; i++) {
+    const r = run(`: ${i}; ${script}`, dir, store);
+    const u = untraced(script, dir);
+    assert.is(r.stdout, u.stdout, `${script}, run ${i + 1}: ${JSON.stringify(r.stats.executions)}`);
+    assert.is(r.stderr, u.stderr, `${script}, run ${i + 1}`);
+  }
+}
+
 function statusesOf(r: MemoRun, name: string): string[] {
   return r.stats.executions.filter((e) => e.argv[0] === name).map((e) => e.status + (e.reason ? ` (${e.reason})` : ''));
 }
@@ -170,14 +181,7 @@ test('hunt 11: a reader recorded on its reads keeps what its children did; a def
   writeFileSync(join(dir, 'f'), 'a b\nc\n');
   writeFileSync(join(dir, 'list'), 'g\n');
   writeFileSync(join(dir, 'g'), 'one\n');
-  const same = (script: string, runs = 3): void => {
-    for (let i = 0; i < runs; i++) {
-      const r = run(`: ${i}; ${script}`, dir, store);
-      const u = untraced(script, dir);
-      assert.is(r.stdout, u.stdout, `${script}, run ${i + 1}: ${JSON.stringify(r.stats.executions)}`);
-      assert.is(r.stderr, u.stderr, `${script}, run ${i + 1}`);
-    }
-  };
+  const same = (script: string, runs = 3): void => sameAsUntraced(script, dir, store, runs);
   // xargs, recorded on what it read, replayed nothing of its child's (childrenOf was emptied)
   same('cat f | xargs echo; echo "rc=$?"');
   same('cat list | xargs cat');
@@ -201,14 +205,7 @@ test('hunt 11: a reader recorded on its reads keeps what its children did; a def
 test('hunt 12: a replay into a pipe whose reader has gone meets SIGPIPE or EPIPE as the program would; a deferral goes out when a busy reader copies its stdin below 10 or selects on it', () => {
   const dir = scratch();
   const store = scratch('pc-store-');
-  const same = (script: string, runs = 3): void => {
-    for (let i = 0; i < runs; i++) {
-      const r = run(`: ${i}; ${script}`, dir, store);
-      const u = untraced(script, dir);
-      assert.is(r.stdout, u.stdout, `${script}, run ${i + 1}: ${JSON.stringify(r.stats.executions)}`);
-      assert.is(r.stderr, u.stderr, `${script}, run ${i + 1}`);
-    }
-  };
+  const same = (script: string, runs = 3): void => sameAsUntraced(script, dir, store, runs);
   // seq is recorded where its reader read everything, then replayed after its reader has ended
   // (sleep is never skipped: what it does is take time)
   same('seq 3 | cat >/dev/null; { echo match; sleep 0.1; seq 3; } | grep -q match; echo ${PIPESTATUS[@]}');
