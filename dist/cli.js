@@ -932,17 +932,30 @@ var init_native = __esm({
   }
 });
 
-// src/trace/signals.ts
-function inTerminalForeground(pid) {
+// src/trace/proc-stat.ts
+function procStatFields(pid) {
   try {
     const stat = (0, import_node_fs4.readFileSync)(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const pgrp = Number(fields[2]);
-    const tpgid = Number(fields[5]);
-    return tpgid > 0 && tpgid === pgrp;
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   } catch {
-    return false;
+    return null;
   }
+}
+var import_node_fs4;
+var init_proc_stat = __esm({
+  "src/trace/proc-stat.ts"() {
+    "use strict";
+    import_node_fs4 = require("node:fs");
+  }
+});
+
+// src/trace/signals.ts
+function inTerminalForeground(pid) {
+  const fields = procStatFields(pid);
+  if (!fields) return false;
+  const pgrp = Number(fields[2]);
+  const tpgid = Number(fields[5]);
+  return tpgid > 0 && tpgid === pgrp;
 }
 function forwardSignals() {
   let root = null;
@@ -981,11 +994,11 @@ function forwardSignals() {
     }
   };
 }
-var import_node_fs4, FORWARDED, FROM_TERMINAL;
+var FORWARDED, FROM_TERMINAL;
 var init_signals = __esm({
   "src/trace/signals.ts"() {
     "use strict";
-    import_node_fs4 = require("node:fs");
+    init_proc_stat();
     FORWARDED = ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT"];
     FROM_TERMINAL = /* @__PURE__ */ new Set(["SIGINT", "SIGQUIT"]);
   }
@@ -1448,6 +1461,7 @@ var init_trace = __esm({
   "src/trace/index.ts"() {
     "use strict";
     init_session();
+    init_proc_stat();
     init_native();
     init_xattrs();
     init_fdinfo();
@@ -4210,12 +4224,8 @@ var init_pipe_stdin = __esm({
 
 // src/memo/pipe-replay.ts
 function parentOf3(pid) {
-  try {
-    const m = /^PPid:\s*(\d+)/m.exec((0, import_node_fs21.readFileSync)(`/proc/${pid}/status`, "utf8"));
-    return m ? Number(m[1]) : null;
-  } catch {
-    return null;
-  }
+  const ppid = procStatFields(pid)?.[1];
+  return ppid === void 0 ? null : Number(ppid);
 }
 function ancestorsOf(pid, traced) {
   const out = /* @__PURE__ */ new Set();
@@ -4223,13 +4233,8 @@ function ancestorsOf(pid, traced) {
   return out;
 }
 function runningOrStopped(pid) {
-  try {
-    const stat = (0, import_node_fs21.readFileSync)(`/proc/${pid}/stat`, "utf8");
-    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-    return state === "R" || state === "t";
-  } catch {
-    return false;
-  }
+  const state = procStatFields(pid)?.[0];
+  return state === "R" || state === "t";
 }
 function isShell(pid) {
   try {
@@ -4248,6 +4253,7 @@ var init_pipe_replay = __esm({
     "use strict";
     import_node_fs21 = require("node:fs");
     import_node_path12 = require("node:path");
+    init_trace();
     init_pipe_stdin();
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
     ReplayPipes = class {

@@ -1,9 +1,9 @@
 // A hit's output into a pipe: when it may be written whole, however long (nobody who waits for the
 // skipped exec reads that pipe), and when it may wait for the pipe's reader to exec, so that the
 // reader is keyed on those bytes (a pipeline's stages reused one by one: docs/design-notes.md).
-import { readFileSync, readlinkSync } from 'node:fs';
+import { readlinkSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { ExecQuery } from '../trace/index.js';
+import { procStatFields, type ExecQuery } from '../trace/index.js';
 import { pipeHolders } from './pipe-stdin.js';
 
 /** Shells never wait for a child's exec before reading its pipe (no exec-error pipe, no vfork):
@@ -11,12 +11,8 @@ import { pipeHolders } from './pipe-stdin.js';
 export const SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'busybox']);
 
 function parentOf(pid: number): number | null {
-  try {
-    const m = /^PPid:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : null;
-  } catch {
-    return null;
-  }
+  const ppid = procStatFields(pid)?.[1];
+  return ppid === undefined ? null : Number(ppid);
 }
 
 /** pid's traced ancestors, nearest first (the tracer itself is not traced). */
@@ -33,13 +29,8 @@ function ancestorsOf(pid: number, traced: ReadonlySet<number>): Set<number> {
  * go by it, and would wait for the deadline.
  */
 function runningOrStopped(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state === 'R' || state === 't';
-  } catch {
-    return false;
-  }
+  const state = procStatFields(pid)?.[0];
+  return state === 'R' || state === 't';
 }
 
 function isShell(pid: number): boolean {

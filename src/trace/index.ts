@@ -1,5 +1,6 @@
 export { traceCommand, exitCodeOf, resolveProgram, TraceError, DEFAULT_PIPE_WAIT_MS } from './session.js';
 export type { TraceOptions, TraceResult } from './session.js';
+export { procStatFields } from './proc-stat.js';
 export type { Access, Execution, Trace, CommandStatus, StdioKind, FileType } from './types.js';
 export { NativeError, loadNative, nativeLibrary } from './native.js';
 export { xattrsValue } from './xattrs.js';

@@ -1,6 +1,6 @@
 // The signals processcache receives while the command runs are the command's: a cancelled CI job
 // sends SIGTERM to processcache, not to the program it runs.
-import { readFileSync } from 'node:fs';
+import { procStatFields } from './proc-stat.js';
 
 const FORWARDED: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT'];
 /** What a terminal sends to its whole foreground process group by itself (^C, ^\). */
@@ -12,16 +12,11 @@ const FROM_TERMINAL: ReadonlySet<NodeJS.Signals> = new Set(['SIGINT', 'SIGQUIT']
  * would run twice). processcache cannot tell ^C from `kill -INT` (Node gives no siginfo).
  */
 export function inTerminalForeground(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // after "pid (comm) ": state ppid pgrp session tty_nr tpgid
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const pgrp = Number(fields[2]);
-    const tpgid = Number(fields[5]);
-    return tpgid > 0 && tpgid === pgrp;
-  } catch {
-    return false; // gone: nothing to send it anyway
-  }
+  const fields = procStatFields(pid);
+  if (!fields) return false; // gone: nothing to send it anyway
+  const pgrp = Number(fields[2]);
+  const tpgid = Number(fields[5]);
+  return tpgid > 0 && tpgid === pgrp;
 }
 
 export interface SignalForwarding {
