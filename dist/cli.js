@@ -304,7 +304,7 @@ function nsToMs(ns) {
 function pushUnique(list, item) {
   if (!list.includes(item)) list.push(item);
 }
-var import_node_crypto, import_node_os, ERRNO_NAMES, FILE_TYPES, RENAME_DESTS, OPEN_TRUNCATES, OPEN_EXCL, OPEN_APPENDS, TRUNCATE_CALL, RENAME_NOREPLACE, PROBE_NOFOLLOW, FD_BY_PATH, STD_NAMES, QUIET_DEVICES, FDINFO, PACKET_MODE_FLAG, TraceBuilder, StdinRead;
+var import_node_crypto, import_node_os, ERRNO_NAMES, FILE_TYPES, RENAME_DESTS, OPEN_TRUNCATES, OPEN_EXCL, OPEN_APPENDS, TRUNCATE_CALL, RENAME_NOREPLACE, PROBE_NOFOLLOW, LIST_GOES_ON, FD_BY_PATH, STD_NAMES, QUIET_DEVICES, FDINFO, PACKET_MODE_FLAG, TraceBuilder, StdinRead;
 var init_builder = __esm({
   "src/trace/builder.ts"() {
     "use strict";
@@ -331,6 +331,7 @@ var init_builder = __esm({
     TRUNCATE_CALL = 8;
     RENAME_NOREPLACE = 16;
     PROBE_NOFOLLOW = 256;
+    LIST_GOES_ON = 1;
     FD_BY_PATH = /^(?:\/dev\/(?:std(in|out|err)|fd\/(\d+))|\/proc\/(?:self|thread-self|\d+)(?:\/task\/\d+)?\/fd\/(\d+))$/;
     STD_NAMES = { in: 0, out: 1, err: 2 };
     QUIET_DEVICES = /* @__PURE__ */ new Set(["/dev/null", "/dev/zero", "/dev/full", "/dev/urandom", "/dev/random"]);
@@ -638,7 +639,7 @@ var init_builder = __esm({
           case "list": {
             const key = `${exec.id}\0${path}`;
             const entries = /* @__PURE__ */ new Map();
-            const earlier = this.listings.get(key);
+            const earlier = ev.kind & LIST_GOES_ON ? this.listings.get(key) : void 0;
             if (earlier) earlier.names.forEach((n, i) => entries.set(n, earlier.types?.[i] ?? "?"));
             for (const typed of [second, ...rest]) if (typed) entries.set(typed.slice(1), typed[0]);
             const names = [...entries.keys()].sort();

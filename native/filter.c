@@ -6,6 +6,7 @@
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
+#include <string.h>
 
 #if defined(__x86_64__)
 #define PCT_AUDIT_ARCH AUDIT_ARCH_X86_64
@@ -21,7 +22,7 @@
 #define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i))
 #define ARG_HI(i) (ARG_LO(i) + 4)
 
-struct emitter { struct sock_filter *prog; unsigned n; };
+struct emitter { struct sock_filter *prog; unsigned n, cap; };
 
 /* open flags that make an open more than a read (O_TMPFILE includes O_DIRECTORY: use its own bit) */
 #define PCT_OPEN_CHANGES (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | __O_TMPFILE)
@@ -34,7 +35,7 @@ int pct_row_notifies(const struct pct_syscall *s)
 
 static void put(struct emitter *e, unsigned short code, unsigned k, unsigned char jt, unsigned char jf)
 {
-    if (e->n < PCT_FILTER_MAX) e->prog[e->n++] = (struct sock_filter)BPF_JUMP(code, k, jt, jf);
+    if (e->n < e->cap) e->prog[e->n++] = (struct sock_filter)BPF_JUMP(code, k, jt, jf);
 }
 
 static void ret(struct emitter *e, unsigned value) { put(e, BPF_RET | BPF_K, value, 0, 0); }
@@ -143,7 +144,7 @@ static void emit_row(struct emitter *e, const struct pct_syscall *s, unsigned in
 
 unsigned pct_build_filter(struct sock_filter *prog, int notify)
 {
-    struct emitter e = { prog, 0 };
+    struct emitter e = { prog, 0, PCT_FILTER_MAX };
     /* a 32-bit process (int 0x80) or the x32 ABI: trapped, so the tracer flags it */
     load(&e, offsetof(struct seccomp_data, arch));
     put(&e, BPF_JMP | BPF_JEQ | BPF_K, PCT_AUDIT_ARCH, 1, 0);
@@ -163,4 +164,51 @@ unsigned pct_build_filter(struct sock_filter *prog, int notify)
     }
     ret(&e, SECCOMP_RET_ALLOW);
     return e.n < PCT_FILTER_MAX ? e.n : 0;
+}
+
+/* The row of the table named name, or -1. */
+static int row_named(const char *name)
+{
+    for (unsigned i = 0; i < pct_syscall_count; i++) {
+        if (strcmp(pct_syscalls[i].name, name) == 0) return (int)i;
+    }
+    return -1;
+}
+
+unsigned pct_build_look_filter(struct sock_filter *prog, unsigned cap, int fd)
+{
+    /* the looks, and the copies of the copy (which the first filter lets by from fds 3-9) */
+    static const char *const calls[] = { "fstat", "lseek", "newfstatat", "statx", "dup", "dup2", "dup3", "fcntl" };
+    struct sock_filter buf[PCT_LOOK_FILTER_MAX];
+    struct emitter e = { buf, 0, PCT_LOOK_FILTER_MAX };
+    load(&e, offsetof(struct seccomp_data, arch));
+    put(&e, BPF_JMP | BPF_JEQ | BPF_K, PCT_AUDIT_ARCH, 1, 0);
+    ret(&e, SECCOMP_RET_ALLOW); /* another ABI: the first filter decides */
+    for (unsigned i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+        const int index = row_named(calls[i]);
+        if (index < 0) continue; /* not on this arch (dup2 on aarch64) */
+        const struct pct_syscall *row = &pct_syscalls[index];
+        load(&e, offsetof(struct seccomp_data, nr));
+        const unsigned at = e.n;
+        put(&e, BPF_JMP | BPF_JEQ | BPF_K, (unsigned)row->nr, 0, 0);
+        if (row->cond == CO_STAT_FD) { /* by fd only with AT_EMPTY_PATH: a path goes on as before */
+            load(&e, ARG_LO(row->cond_arg));
+            put(&e, BPF_JMP | BPF_JSET | BPF_K, AT_EMPTY_PATH, 1, 0);
+            ret(&e, SECCOMP_RET_ALLOW);
+        } else if (row->cls == CL_FCNTL) { /* its copies only */
+            load(&e, ARG_LO(1));
+            put(&e, BPF_JMP | BPF_JEQ | BPF_K, F_DUPFD, 2, 0);
+            put(&e, BPF_JMP | BPF_JEQ | BPF_K, F_DUPFD_CLOEXEC, 1, 0);
+            ret(&e, SECCOMP_RET_ALLOW);
+        }
+        load(&e, ARG_LO(0));
+        put(&e, BPF_JMP | BPF_JEQ | BPF_K, (unsigned)fd, 0, 1);
+        ret(&e, SECCOMP_RET_TRACE | (unsigned)index);
+        ret(&e, SECCOMP_RET_ALLOW);
+        buf[at].jf = (unsigned char)(e.n - at - 1);
+    }
+    ret(&e, SECCOMP_RET_ALLOW);
+    if (e.n > cap || e.n >= PCT_LOOK_FILTER_MAX) return 0;
+    memcpy(prog, buf, e.n * sizeof *buf);
+    return e.n;
 }

@@ -137,6 +137,9 @@ enum pct_rename_dest {
     PCT_DEST_EMPTY_DIR, PCT_DEST_FULL_DIR
 };
 
+/* A LIST's kind: the directory was not read from its start (the next getdents of one listing) */
+#define PCT_LIST_GOES_ON 1u
+
 /* A PROBE's kind beside the type: the stat did not follow a final symlink (lstat) */
 #define PCT_PROBE_NOFOLLOW 0x100u
 

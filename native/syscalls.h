@@ -22,6 +22,9 @@ enum pct_class {
     CL_LINK,      /* dirfd, path -> dirfd2, path2; extra = flags arg (AT_EMPTY_PATH) */
     CL_XATTR,     /* reads extended attributes (getxattr, listxattr): path, or dirfd alone for the f* calls */
     CL_LXATTR,    /* the same without following a final symlink (lgetxattr, llistxattr) */
+    CL_SETXATTR,  /* sets an extended attribute: path, or dirfd alone for fsetxattr; extra = the
+                     name arg. A minimal POSIX ACL (owner, group, other: coreutils' install and cp)
+                     is only a mode, a chmod; any other is unmodelled (a restore would not carry it) */
     CL_STDIN,     /* a read from fd 0 or a saved fd: of stdin when it names the exec's fd 0 */
     CL_STDIN_WAIT, /* select and pselect6 of fds below 16 (nfds arg 0; bash's `read -t` on fd 0, or
                       -u 5 or 10): a wait that lets a deferred replay into one of them go, as a

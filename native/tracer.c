@@ -10,6 +10,7 @@
 #include "protocol.h"
 #include "syscalls.h"
 #include "waiting.h"
+#include "inject.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -45,6 +46,7 @@
 /* ---- the table of traced threads ------------------------------------------------------------ */
 
 enum { ST_USED = 1, ST_RUNNING = 2, ST_HAS_PARENT = 4, ST_STOPPED_NEW = 8, ST_EXECED = 16 };
+#define COPIED_CAP 4
 enum { PF_STDIN = 1, PF_FOREIGN = 2, PF_STDOUT_SEEN = 4, PF_STDERR_SEEN = 8 }; /* reported once per process (on the leader's slot) */
 
 struct slot {
@@ -65,13 +67,22 @@ struct slot {
                                is taken at its entry (output_at_entry) */
     uint64_t entry_ns;    /* when the call awaiting its exit stop stopped at its entry */
     uint8_t out_stream;   /* a write or copy awaiting its exit stop: the stream (1, 2) it lands in */
+    uint8_t list_goes_on; /* a getdents awaiting its exit stop: the directory's offset was not at its start */
+    uint64_t looks_trapped; /* (leader) fds below 64 whose looks (fstat, lseek) a filter added to this
+                               process or an ancestor traps (trap_looks_at); kept across exec */
+    uint64_t looks_tried;   /* (leader) fds for which adding that filter was tried: never twice */
+    uint64_t copied[COPIED_CAP]; /* (leader) the file streams copied there (fd_identity), this
+                               process's or an ancestor's: a look at one that is not its own stream
+                               is a look at where an ancestor's output stands */
     int16_t wait_row;     /* an exec held for its pipe's writers (waiting.h): its table row */
+    int8_t inject_fd;     /* a dup turned into the seccomp call that adds a filter for its fd, or -1 */
     int xfer_in;          /* an in-kernel copy into a stream: the fd it copies from, and where */
     int64_t xfer_from;
 };
 
 static struct slot slots[SLOTS];
 static void release_filled(int writer, int fd, uint64_t count);
+static void trapped_looks(int tid, struct slot *s);
 /* For the call whose exit is being handled: when it stopped at its entry. A change it made came
  * after that, and TypeScript orders it against when it looked at a file. */
 static uint64_t exit_began_ns;
@@ -104,6 +115,7 @@ static struct slot *find_or_add(int tid)
             slots[i].pending = -1;
             slots[i].pending_path = -1;
             slots[i].wait_row = -1;
+            slots[i].inject_fd = -1;
             live_slots++;
             return &slots[i];
         }
@@ -263,7 +275,7 @@ static void getdents_exit(int tid, int pid, struct slot *s, const struct pct_sys
     }
     size_t plen = strlen(path_a) + 1;
     emit_lock();
-    event_begin(PCT_EV_ACCESS, PCT_OP_LIST, pid, 0, 0, 0, plen + n);
+    event_begin(PCT_EV_ACCESS, PCT_OP_LIST, pid, 0, s->list_goes_on ? PCT_LIST_GOES_ON : 0, 0, plen + n);
     put_bytes(path_a, plen);
     put_bytes(names, n);
     emit_unlock();
@@ -291,6 +303,25 @@ static int file_stream_of(int tid, struct slot *s, int fd)
     return stream && leader_of(s)->stream_file[stream - 1] ? stream : 0;
 }
 
+/* Does fd name a file stream that this process or an ancestor copied onto an fd whose looks a
+ * filter added for it traps (trap_looks_at)? */
+static int copied_stream(int tid, struct slot *s, int fd)
+{
+    const struct slot *l = leader_of(s);
+    if (fd < 0 || !l->copied[0]) return 0;
+    const uint64_t id = fd_identity(tid, fd);
+    for (int i = 0; id && i < COPIED_CAP; i++) if (l->copied[i] == id) return 1;
+    return 0;
+}
+
+/* Are fd's looks trapped: by the first filter (1, 2, 10-15), or one added (trap_looks_at)? */
+static int looks_seen(struct slot *s, int fd)
+{
+    const struct slot *l = leader_of(s);
+    return fd == 1 || fd == 2 || (fd >= PCT_SAVED_FD_MIN && fd <= PCT_LOOKED_FD_MAX) ||
+           (fd > 0 && fd < 64 && (l->looks_trapped & (1ull << fd)));
+}
+
 /* A look at where a file stream's output starts (its size by fstat, its offset by lseek): the
  * execution is then keyed on that offset, an input like any other (Python prints it). A pipe or
  * terminal stream has no such place. Reported once per stream and process. */
@@ -299,6 +330,8 @@ static void observe_stream(int tid, struct slot *s, int fd)
     struct slot *l = leader_of(s);
     const int stream = file_stream_of(tid, s, fd);
     const int bit = stream == 1 ? PF_STDOUT_SEEN : PF_STDERR_SEEN;
+    if (!stream && looks_seen(s, fd) && copied_stream(tid, s, fd))
+        event_str(PCT_EV_FLAG, s->tgid, "stdout-looked: it looks (fstat or lseek) at where an ancestor's output file stands, through a copy of it an ancestor made");
     if (!stream || (l->reported & bit)) return;
     l->reported |= bit;
     event_str(PCT_EV_OBSERVED, s->tgid, stream == 1 ? "stdout-offset" : "stderr-offset");
@@ -418,6 +451,17 @@ static int tracee_fd(int pid, int fd)
     return dup;
 }
 
+/* Is the directory open at fd read from its start (a new listing: opendir, rewinddir)? A later
+ * getdents goes on with the same listing. Unknown counts as going on, as one listing. */
+static int dir_at_start(int pid, int fd)
+{
+    const int dup = tracee_fd(pid, fd);
+    if (dup < 0) return 0;
+    const off_t at = lseek(dup, 0, SEEK_CUR);
+    close(dup);
+    return at == 0;
+}
+
 /* An in-kernel copy from a regular file into a stream: the bytes are read back from the file,
  * where the copy took them, while the process is still stopped at the call's exit. */
 static void xfer_exit(int pid, struct slot *s, long rval)
@@ -504,7 +548,7 @@ static const uint16_t class_op[] = {
     [CL_RENAME] = PCT_OP_RENAME, [CL_MKDIR] = PCT_OP_MKDIR, [CL_RMDIR] = PCT_OP_RMDIR,
     [CL_TRUNCATE] = PCT_OP_TRUNCATE, [CL_MKNOD] = PCT_OP_MKNOD, [CL_CHMOD] = PCT_OP_CHMOD,
     [CL_UTIME] = PCT_OP_UTIME, [CL_SYMLINK] = PCT_OP_SYMLINK, [CL_LINK] = PCT_OP_LINK,
-    [CL_XATTR] = PCT_OP_XATTR, [CL_LXATTR] = PCT_OP_XATTR,
+    [CL_XATTR] = PCT_OP_XATTR, [CL_LXATTR] = PCT_OP_XATTR, [CL_SETXATTR] = PCT_OP_CHMOD,
 };
 
 /* ---- holding a parent whose wait returned an execution ------------------------------------ */
@@ -552,6 +596,10 @@ static void syscall_exit(int tid, struct slot *s)
     struct __ptrace_syscall_info info;
     int row_index = s->pending;
     s->pending = -1;
+    if (s->inject_fd >= 0 && pct_injecting(tid)) {
+        trapped_looks(tid, s);
+        return;
+    }
     if (row_index < 0) return;
     exit_began_ns = s->entry_ns;
     if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof info, &info) <= 0 ||
@@ -603,7 +651,7 @@ static void syscall_exit(int tid, struct slot *s)
          * copy at 11 moved to 3; back on fd 0 it is seen): reported as a dup of fd 0 */
         if (!err && rval > 0 && rval != (long)(int)s->args[0] && rval < PCT_SAVED_FD_MIN && reads_stdin(tid, s, (int)rval)) {
             event_begin(PCT_EV_ACCESS, PCT_OP_DUP, pid, 0, 0, (uint32_t)rval, 0);
-        } else if (!err && rval > 2 && (rval < PCT_SAVED_FD_MIN || rval > PCT_LOOKED_FD_MAX) && file_stream_of(tid, s, (int)rval)) {
+        } else if (!err && rval > 2 && !looks_seen(s, (int)rval) && (file_stream_of(tid, s, (int)rval) || copied_stream(tid, s, (int)rval))) {
             /* the filter traps fstat and lseek on fds 1, 2 and 10 to 15 only: a look through
              * this copy at where the output goes would not be seen (hunt 9) */
             event_str(PCT_EV_FLAG, pid, "stdout-copied: it copies its stdout or stderr file to an fd from 3 to 9 or above 15, where a look at it is not seen");
@@ -692,6 +740,66 @@ static int xfer_entry(int tid, struct slot *s, const struct pct_syscall *row, co
     return 1;
 }
 
+/* setxattr(..., name, value, size, flags) of a POSIX access ACL with only the owner, group and
+ * other entries: the kernel keeps no attribute, only the mode bits it names (acl(5)'s minimal
+ * ACL; coreutils' install and cp set one for the mode they want). */
+static int sets_mode_only(int tid, const uint64_t *args, int name_arg)
+{
+    static const char acl_name[] = "system.posix_acl_access";
+    char name[sizeof acl_name];
+    if (read_mem(tid, args[name_arg], name, sizeof name) != (ssize_t)sizeof name || memcmp(name, acl_name, sizeof name) != 0)
+        return 0;
+    struct { uint16_t tag, perm; uint32_t id; } entry[3];
+    uint32_t version = 0;
+    const uint16_t tags[3] = { 0x01, 0x04, 0x20 }; /* ACL_USER_OBJ, ACL_GROUP_OBJ, ACL_OTHER */
+    if (args[name_arg + 2] != sizeof version + sizeof entry ||
+        read_mem(tid, args[name_arg + 1], &version, sizeof version) != sizeof version || version != 2 ||
+        read_mem(tid, args[name_arg + 1] + sizeof version, entry, sizeof entry) != sizeof entry)
+        return 0;
+    for (int i = 0; i < 3; i++) {
+        if (entry[i].tag != tags[i] || entry[i].perm > 7) return 0;
+    }
+    return 1;
+}
+
+/* fd copies a file stream (a shell's `exec 6>&1`, autoconf's AS_MESSAGE_FD) onto an fd whose
+ * looks the first filter lets by (3-9, above 15): a look there at where the output stands would not
+ * be seen. From the dup's seccomp stop, a filter that traps them is added to the process (its
+ * descendants inherit both it and the copy), and the dup is made again once it is in place. */
+static void trap_looks_at(int tid, struct slot *s, int from, int fd)
+{
+    struct slot *l = leader_of(s);
+    if (!decide_exec || fd <= 2 || fd >= 64 || (fd >= PCT_SAVED_FD_MIN && fd <= PCT_LOOKED_FD_MAX)) return;
+    const uint64_t bit = 1ull << fd;
+    if ((l->looks_tried & bit) || !(file_stream_of(tid, s, from) || copied_stream(tid, s, from))) return;
+    const uint64_t id = fd_identity(tid, from);
+    int at = -1;
+    for (int i = COPIED_CAP - 1; i >= 0; i--) if (!l->copied[i] || l->copied[i] == id) at = i;
+    if (at < 0) return; /* flagged at the exit, as before */
+    l->looks_tried |= bit;
+    struct sock_filter prog[PCT_LOOK_FILTER_MAX];
+    const unsigned len = pct_build_look_filter(prog, PCT_LOOK_FILTER_MAX, fd);
+    if (pct_inject_begin(tid, prog, len) < 0) return;
+    l->copied[at] = id;
+    s->inject_fd = (int8_t)fd;
+}
+
+/* The exit stop of the seccomp call a dup became (trap_looks_at): the dup is put back, to be made
+ * again under the new filter. */
+static void trapped_looks(int tid, struct slot *s)
+{
+    struct slot *l = leader_of(s);
+    const long result = pct_inject_end(tid);
+    const int fd = s->inject_fd;
+    s->inject_fd = -1;
+    if (result == PCT_INJECT_LOST) {
+        event_str(PCT_EV_ERROR, s->tgid, "the tracer could not put back a call it had changed: the process was killed");
+        syscall(SYS_tgkill, s->tgid, tid, SIGKILL);
+        return;
+    }
+    if (result == 0 && fd > 2) l->looks_trapped |= 1ull << fd;
+}
+
 /* Left stopped at its entry: a skipped process whose output a helper is still writing. */
 #define ENTRY_HOLD 2
 
@@ -774,6 +882,12 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
     case CL_STREAM_STAT:
         observe_stream(tid, s, (int)args[0]);
         return 0;
+    case CL_GETDENTS:
+        s->list_goes_on = !dir_at_start(pid, (int)args[row->dirfd]);
+        return 1;
+    case CL_DUP:
+        if (strcmp(row->name, "dup") != 0) trap_looks_at(tid, s, (int)args[0], (int)args[1]);
+        return 1;
     case CL_STREAM_RESIZE:
         if (file_stream_of(tid, s, (int)args[0]))
             flag2(pid, "stdout-positioned: it truncates or extends its stdout or stderr file with ", row->name);
@@ -820,7 +934,7 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
     case CL_SEEK:
         /* lseek(1, 0, SEEK_CUR) only asks where it is (Python's io does at start) */
         if ((int)args[2] == SEEK_CUR && args[1] == 0) observe_stream(tid, s, (int)args[0]);
-        else if (stream_of(tid, s, (int)args[0]))
+        else if (stream_of(tid, s, (int)args[0]) || copied_stream(tid, s, (int)args[0]))
             event_str(PCT_EV_FLAG, pid, "stdout-positioned: it moves the offset of its stdout or stderr (lseek)");
         return 0;
     case CL_STDIN: {
@@ -882,6 +996,10 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
     case CL_NONDET: event_str(PCT_EV_NONDET, pid, row->name); return 0;
     case CL_ATTR: event_str(PCT_EV_OBSERVED, pid, row->name); return 0;
     case CL_UNMODELLED: flag2(pid, "unmodelled-syscall:", row->name); return 0;
+    case CL_SETXATTR:
+        if (sets_mode_only(tid, args, row->extra)) return 1; /* reported at its exit as a chmod */
+        flag2(pid, "unmodelled-syscall:", row->name);
+        return 0;
     default: return 1;
     }
 }
@@ -943,6 +1061,9 @@ static void on_exec(int pid)
     unsigned long former = 0;
     ptrace(PTRACE_GETEVENTMSG, pid, 0, &former);
     struct slot *s = find(pid);
+    /* the filters added to the process stay through the exec, and what they trap with them */
+    struct slot kept = { 0 };
+    if (s) { kept.looks_trapped = s->looks_trapped; kept.looks_tried = s->looks_tried; memcpy(kept.copied, s->copied, sizeof kept.copied); }
     if ((int)former != pid) {
         /* exec from a non-leader thread: that thread takes over the leader's pid */
         struct slot *from = find((int)former);
@@ -959,6 +1080,9 @@ static void on_exec(int pid)
     }
     if (!s) s = find_or_add(pid);
     if (!s) return;
+    s->looks_trapped = kept.looks_trapped;
+    s->looks_tried = kept.looks_tried;
+    memcpy(s->copied, kept.copied, sizeof s->copied);
     s->tgid = pid;
     s->state |= ST_RUNNING | ST_HAS_PARENT | ST_EXECED;
     s->pending = -1;
@@ -1031,6 +1155,10 @@ static void on_spawn(int tid, int event)
         c->stdin_pipe = pl->stdin_pipe;
         c->stream_file[1] = pl->stream_file[1];
         c->stdin_id = pl->stdin_id;
+        /* filters are inherited, and with them what they trap */
+        c->looks_trapped = pl->looks_trapped;
+        c->looks_tried = pl->looks_tried;
+        memcpy(c->copied, pl->copied, sizeof c->copied);
     }
     if (thread) event_begin(PCT_EV_THREAD, 0, ptgid, (int)child, 0, 0, 0);
     else event_begin(PCT_EV_SPAWN, event == PTRACE_EVENT_VFORK, ptgid, (int)child, 0, 0, 0);

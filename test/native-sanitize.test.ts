@@ -59,4 +59,25 @@ test('the sanitized tracer reads each exec query\'s attributes cleanly: fds, ano
   assert.is(queries[0]!.process.ns, '', 'the command starts in the tracer\'s namespaces');
 });
 
+test('the sanitized tracer adds a filter to a shell that copies its stdout file onto fd 6, and sees looks through it', async () => {
+  const dir = scratch();
+  const look = "import os; os.fstat(6); os.dup2(6, 7); os.lseek(7, 0, os.SEEK_CUR)";
+  const result = await traceCommand({
+    command: ['sh', '-c', `exec > out.log; bash --norc -c 'exec 6>&1; echo via-6 >&6; /usr/bin/python3 -c "${look}"; echo done'`],
+    cwd: dir,
+    tracerProgram: join(ROOT, 'native', 'build', 'sanitize', 'pctrace'),
+    decideExec: () => ({ skip: false }),
+  });
+  const keepAlive = setInterval(() => {}, 1000);
+  const exit = await result.tracerExit!;
+  clearInterval(keepAlive);
+  assert.is(exit.stderr, '', 'no sanitizer report');
+  assert.is(result.status.exitCode, 0);
+  assert.is(readFileSync(`${dir}/out.log`, 'utf8'), 'via-6\ndone\n');
+  const bash = result.trace.executions.find((e) => e.exe.endsWith('/bash'))!;
+  const python = result.trace.executions.find((e) => e.exe.endsWith('/python3'))!;
+  assert.not.ok(bash.flags.some((f) => /stdout-copied/.test(f)), `the copy's looks are trapped: ${JSON.stringify(bash.flags)}`);
+  assert.ok(python.observed.includes('stdoutStart'), `python looked at its own stdout through fd 6: ${JSON.stringify(python.observed)}`);
+});
+
 test.run();

@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import { CLI, compileC, runMemo, scratch, statusOf, type MemoRun } from './helpers.js';
 import { twins, type TwinStep } from './twins.js';
 
+const PY = '/usr/bin/python3';
 const obs = (observe: string, input?: string): TwinStep => (input === undefined ? { observe } : { observe, input });
 const chg = (change: string): TwinStep => ({ change });
 
@@ -228,6 +229,47 @@ test('splice from a pipe into stdout is not captured: uncacheable, with the reas
   const row = runs[1]!.stats.executions.find((e) => e.exe.includes('python'))!;
   assert.is(row.status, 'uncacheable');
   assert.match(row.reason ?? '', /stdout-uncaptured:splice/);
+});
+
+test('a directory listed again after the script changed it: its first listing is the input (configure globs conftest* around its compiles)', () => {
+  const script = "bash --norc -c 'echo d/*; echo x > d/new.c; echo d/*; rm d/new.c; echo d/*'";
+  const statuses = checkTwins('mkdir d; echo a > d/a.txt', [obs(script), obs(script), chg('echo b > d/b.txt'), obs(script), obs(script)]);
+  assert.ok(rootHit(statuses[1]!), JSON.stringify(statuses));
+  assert.not.ok(rootHit(statuses[2]!), 'b.txt is listed anew');
+  assert.ok(rootHit(statuses[3]!), JSON.stringify(statuses));
+});
+
+test('a directory too large for one getdents is one listing, not its last part', () => {
+  const setup = 'mkdir big && cd big && for i in $(seq 1500); do : > "a-rather-long-file-name-to-fill-the-buffer-$i"; done';
+  const ls = obs('ls big | wc -l');
+  const statuses = checkTwins(setup, [ls, ls, chg('rm big/a-rather-long-file-name-to-fill-the-buffer-1500'), ls, ls]);
+  assert.ok(rootHit(statuses[1]!), JSON.stringify(statuses));
+  assert.not.ok(rootHit(statuses[2]!), 'one name fewer');
+  assert.ok(rootHit(statuses[3]!), JSON.stringify(statuses));
+});
+
+test("a shell's copy of its stdout on fd 6 (autoconf's AS_MESSAGE_FD) is reused; a look through it, or a copy of it, is seen", () => {
+  const copy = obs("bash --norc -c 'exec 6>&1; echo to-6 >&6; echo plain; cat a.txt >&6' > log");
+  const statuses = checkTwins('echo a > a.txt', [copy, copy, chg('echo b > a.txt'), copy]);
+  assert.ok(rootHit(statuses[1]!), JSON.stringify(statuses));
+  assert.not.ok(rootHit(statuses[2]!), JSON.stringify(statuses));
+  // log grows at every observation: a stale replay prints where it stood before
+  const size = (fd: number): string => `os.write(2, b'%d\\n' % os.fstat(${fd}).st_size)`;
+  const look = obs(`bash --norc -c 'exec 6>&1; ${PY} -c "import os; ${size(6)}"; ${PY} -c "import os; ${size(6)}" > other.txt; ` +
+    `${PY} -c "import os; os.dup2(6, 7); ${size(7)}" > other.txt; ${PY} -c "import os; print(os.lseek(6, 0, os.SEEK_CUR))" > other.txt' >> log`);
+  const looks = checkTwins('echo a > a.txt', [look, look, look, chg('echo more >> log'), look]);
+  const rows = looks.flat().join('\n');
+  assert.match(rows, /stdout-looked/, 'a look at where an ancestor\'s copy stands');
+});
+
+test('install sets its mode with a minimal POSIX ACL (fsetxattr): a chmod, reused; any other ACL is not modelled', () => {
+  const install = obs('install -c -m 640 a.txt dst.txt; ls -l dst.txt | cut -c1-10');
+  const statuses = checkTwins('echo a > a.txt', [install, chg('rm dst.txt'), install, chg('rm dst.txt; chmod 600 a.txt'), install]);
+  assert.ok(rootHit(statuses[1]!), JSON.stringify(statuses));
+  // owner, a named user, group, mask, other: not a mode
+  const acl = `${PY} -c "import os, struct; os.setxattr('a.txt', 'system.posix_acl_access', struct.pack('<I' + 'HHI' * 5, 2, 1, 6, 0xffffffff, 2, 4, 65534, 4, 4, 0xffffffff, 0x10, 4, 0xffffffff, 0x20, 4, 0xffffffff))" || echo no-acl`;
+  const named = checkTwins('echo a > a.txt', [obs(acl), obs(acl)]);
+  assert.match(named.flat().join('\n'), /unmodelled-syscall:setxattr/, JSON.stringify(named));
 });
 
 test.run();

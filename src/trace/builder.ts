@@ -18,6 +18,8 @@ const FILE_TYPES: Record<number, FileType> = {
 /** native/protocol.h enum pct_rename_dest, by number (0: not looked at) */
 const RENAME_DESTS: (Access['destBefore'])[] = [undefined, 'absent', 'file', 'symlink', 'other', 'empty-dir', 'full-dir'];
 const OPEN_TRUNCATES = 1, OPEN_EXCL = 2, OPEN_APPENDS = 4, TRUNCATE_CALL = 8, RENAME_NOREPLACE = 16, PROBE_NOFOLLOW = 0x100;
+/** a LIST's kind: the getdents went on from where an earlier one stopped (one listing, read in parts) */
+const LIST_GOES_ON = 1;
 
 /** A file descriptor opened by path: /dev/stdin, /dev/fd/N, /proc/self/fd/N and the like. */
 const FD_BY_PATH = /^(?:\/dev\/(?:std(in|out|err)|fd\/(\d+))|\/proc\/(?:self|thread-self|\d+)(?:\/task\/\d+)?\/fd\/(\d+))$/;
@@ -358,7 +360,9 @@ export class TraceBuilder {
       case 'list': {
         const key = `${exec.id}\0${path}`;
         const entries = new Map<string, string>();
-        const earlier = this.listings.get(key);
+        // a directory read again from its start is a new listing: what it holds then may be what
+        // the execution made since (configure's globs of conftest*)
+        const earlier = ev.kind & LIST_GOES_ON ? this.listings.get(key) : undefined;
         if (earlier) earlier.names!.forEach((n, i) => entries.set(n, earlier.types?.[i] ?? '?'));
         for (const typed of [second, ...rest]) if (typed) entries.set(typed.slice(1), typed[0]!);
         const names = [...entries.keys()].sort();
