@@ -1687,6 +1687,12 @@ var init_types = __esm({
 function describesSelf(path) {
   return /^\/proc\/(self|thread-self|\d+)(\/|$)/.test(path);
 }
+function withoutMtime(spec) {
+  const out = { ...spec };
+  delete out.mtime;
+  delete out.mtimeNs;
+  return out;
+}
 function probeSpec(path, result, type) {
   if (ABSENT.has(result)) return { path, kind: "absent" };
   return type ? { path, kind: "exists", type } : { path, kind: "exists" };
@@ -1908,8 +1914,8 @@ function inPlace(s, path, a) {
   if (!seen || typeOfMode(seen.mode) === "file") s.lose(`it writes into ${path} in place: what it held before is lost`);
   return null;
 }
-function summarize(steps, walker = AS_SPELLED) {
-  const s = new PathStates();
+function summarize(steps, walker = AS_SPELLED, since) {
+  const s = new PathStates(since);
   let reason = null;
   for (const step of steps) {
     if (step.kind === "replayed") {
@@ -1951,6 +1957,11 @@ var init_summary = __esm({
     PSEUDO_INPUTS = /* @__PURE__ */ new Set(["/dev/null", "/dev/zero", "/dev/full", "/dev/urandom", "/dev/random"]);
     ABSENT = /* @__PURE__ */ new Set(["ENOENT", "ENOTDIR"]);
     PathStates = class {
+      /** since: when the subtree began (ns since the epoch), when known */
+      constructor(since) {
+        this.since = since;
+      }
+      since;
       inputs = [];
       outputs = /* @__PURE__ */ new Set();
       /** paths whose first change by the subtree brought them into existence */
@@ -1987,6 +1998,7 @@ var init_summary = __esm({
       }
       input(spec) {
         if (this.changed.has(spec.path)) return;
+        if (spec.kind === "stat" && this.ownMtime(spec)) spec = withoutMtime(spec);
         const kind = spec.kind === "stat" && spec.nofollow ? "lstat" : spec.kind === "xattrs" && spec.known === NO_XATTRS ? "no-xattrs" : spec.kind;
         let known = this.known.get(kind);
         if (!known) this.known.set(kind, known = /* @__PURE__ */ new Set());
@@ -1999,6 +2011,15 @@ var init_summary = __esm({
         if (spec.kind === "content" && spec.known === void 0) this.readFirst.add(spec.path);
         if (spec.kind === "stat") this.stats.set(kind + spec.path, spec);
         this.inputs.push(spec);
+      }
+      /**
+       * A directory's mtime seen after the subtree made or removed names in it, and newer than the
+       * subtree's start: the subtree's own doing, as a file's content after it wrote it (configure
+       * writes config.log in `.`, then its shells stat `.`). Its order among the stat'ed files would
+       * otherwise key the subtree on the instant of its own change.
+       */
+      ownMtime(spec) {
+        return spec.type === "dir" && spec.mtime !== void 0 && spec.mtimeNs !== void 0 && this.since !== void 0 && spec.mtimeNs >= this.since && this.changes.has(spec.path);
       }
       /** Another stat of a file: one program in the subtree orders or prints its mtime, and the subtree depends on it that way. */
       restat(spec) {
@@ -4030,8 +4051,9 @@ function streamShortfall(view, ends, stream, streams, later, placedAt) {
     let at = start.pos;
     const inOrder = mine.map((data) => ({ pos: (at += data.length) - data.length, data }));
     if (moved === written && holds2(start.path, identity, inOrder)) continue;
-    const placed = chunks.flatMap((c) => c.pos === void 0 ? [] : [{ pos: c.pos, data: c.data }]);
-    const found = placed.length === chunks.length ? holdsApart(start.path, identity, placed) ?? holdsInOrder(start.path, identity, start.pos, end.pos, placed) : null;
+    const placed = chunks.map((c) => ({ pos: c.pos ?? start.pos, data: c.data }));
+    const positioned = chunks.every((c) => c.pos !== void 0);
+    const found = (positioned ? holdsApart(start.path, identity, placed) : null) ?? holdsInOrder(start.path, identity, start.pos, end.pos, placed);
     if (found) {
       chunks.forEach((c, i) => placedAt?.set(c, found[i]));
       continue;
@@ -5195,6 +5217,13 @@ var init_engine = __esm({
         this.answerOfPid.set(q.pid, { ...answer, exe: q.exe, tick: ++this.tick, inherited: q.process.fdsUnknown ? void 0 : inherited });
         return { skip: false };
       }
+      /** A time on the tracer's clock (ms since it started), as ns since the epoch; undefined when unknown. */
+      realTimeOf(tracerMs) {
+        const start = this.builder.tracerStartNs;
+        if (start === null) return void 0;
+        const monoNow = process.hrtime.bigint();
+        return BigInt(Date.now()) * 1000000n - (monoNow - (start + BigInt(Math.round(tracerMs * 1e6))));
+      }
       /** Was the pipe made inside exec's subtree (exec did not inherit it), so that its writers ran there too? */
       madeWithin(exec, pipe) {
         const inherited = this.answerOf.get(exec.id)?.inherited;
@@ -5627,7 +5656,7 @@ var init_engine = __esm({
           if (step) steps.push(step);
           for (const o of out) stream.push(o);
         }
-        const summary = summarize(steps, this.walker);
+        const summary = summarize(steps, this.walker, this.realTimeOf(exec.startMs));
         if (childReason && !summary.unmodelled) {
           summary.cacheable = false;
           summary.reason = childReason;

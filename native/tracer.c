@@ -78,6 +78,7 @@ struct slot {
     int8_t inject_fd;     /* a dup turned into the seccomp call that adds a filter for its fd, or -1 */
     int xfer_in;          /* an in-kernel copy into a stream: the fd it copies from, and where */
     int64_t xfer_from;
+    int64_t xfer_pos;     /* where in its file stream the copy was to go, taken at the entry, or -1 */
 };
 
 static struct slot slots[SLOTS];
@@ -468,7 +469,7 @@ static void xfer_exit(int pid, struct slot *s, long rval)
 {
     const int in = tracee_fd(pid, s->xfer_in);
     emit_lock();
-    output_begin(s->out_stream, pid, (size_t)rval, -1);
+    output_begin(s->out_stream, pid, (size_t)rval, s->xfer_pos);
     size_t left = (size_t)rval;
     for (int64_t at = s->xfer_from; left > 0 && in >= 0;) {
         ssize_t r = pread(in, big, left < BIG_CAP ? left : BIG_CAP, (off_t)at);
@@ -737,6 +738,9 @@ static int xfer_entry(int tid, struct slot *s, const struct pct_syscall *row, co
     }
     s->xfer_in = in;
     s->xfer_from = from;
+    /* as for a write taken at its entry: where the bytes were to land (make -j2's recipes share
+     * the file, and the recording finds each piece from there on) */
+    s->xfer_pos = leader_of(s)->stream_file[s->out_stream - 1] ? attrs_stream_pos(pid, s->out_stream) : -1;
     return 1;
 }
 

@@ -272,4 +272,25 @@ test('install sets its mode with a minimal POSIX ACL (fsetxattr): a chmod, reuse
   assert.match(named.flat().join('\n'), /unmodelled-syscall:setxattr/, JSON.stringify(named));
 });
 
+test("a directory's mtime after the script made a name in it is the script's own doing, not an input; one stat'ed before is", () => {
+  // each run leaves d older than ref again: only what the run itself did to d makes it newer
+  const after = "bash --norc -c 'touch d/new; [ d -nt ref ] && echo newer; rm d/new; sleep 0.02; rm ref; : > ref'";
+  const before = "bash --norc -c '[ d -nt ref ] && echo newer; touch d/new; rm d/new'";
+  const setup = 'mkdir d; sleep 0.02; touch ref';
+  const a = checkTwins(setup, [obs(after), obs(after), obs(after)]);
+  assert.ok(rootHit(a[1]!), `its own change made d newer: ${JSON.stringify(a)}`);
+  // the first run finds d older than ref, the second newer (the first run's changes): a replay of
+  // the first would print nothing
+  checkTwins(setup, [obs(before), obs(before), obs(before)]);
+});
+
+test('make -j2 into one log: cat\'s in-kernel copies are found where they landed, out of the order the recipes ended in, and the make is recorded', () => {
+  // b writes at 0 and 0.6 s, a at 0.3 s: the log holds B A B, the recipes end a then b
+  const setup = "printf 'all: a b\\na:\\n\\tsleep 0.3; cat a.txt\\nb:\\n\\tcat b.txt; sleep 0.6; cat b.txt\\n.PHONY: all a b\\n' > Makefile; echo A > a.txt; echo B > b.txt";
+  const make = obs('make -s -j2 > log');
+  const statuses = checkTwins(setup, [make, make]);
+  // (the twin's sh stat'ed . before its `> log` made a name there: it reruns)
+  assert.equal(statusesOf(statuses[1]!, 'make'), ['hit'], JSON.stringify(statuses));
+});
+
 test.run();

@@ -404,8 +404,11 @@ export function streamShortfall(view: ProcessView | undefined, ends: { fd: numbe
     // its processes' writes interleaved (the engine folds a child's output where it ended), or
     // another process wrote there too (`make -j2 > log`): each write must be where the tracer
     // saw it go, whole
-    const placed = chunks.flatMap((c) => (c.pos === undefined ? [] : [{ pos: c.pos, data: c.data }]));
-    const found = placed.length === chunks.length ? holdsApart(start.path, identity, placed) ?? holdsInOrder(start.path, identity, start.pos, end.pos, placed) : null;
+    // a replayed child's output went where the offset stood when it was replayed, which the
+    // tracer did not take: such a piece is looked for from the start, where no other piece is
+    const placed = chunks.map((c) => ({ pos: c.pos ?? start.pos, data: c.data }));
+    const positioned = chunks.every((c) => c.pos !== undefined);
+    const found = (positioned ? holdsApart(start.path, identity, placed) : null) ?? holdsInOrder(start.path, identity, start.pos, end.pos, placed);
     if (found) {
       // a replay writes them in the order they are in the file, not as the subtree was folded
       chunks.forEach((c, i) => placedAt?.set(c, found[i]!));

@@ -764,6 +764,14 @@ export class MemoEngine {
     return { skip: false };
   }
 
+  /** A time on the tracer's clock (ms since it started), as ns since the epoch; undefined when unknown. */
+  private realTimeOf(tracerMs: number): bigint | undefined {
+    const start = this.builder.tracerStartNs;
+    if (start === null) return undefined;
+    const monoNow = process.hrtime.bigint();
+    return BigInt(Date.now()) * 1_000_000n - (monoNow - (start + BigInt(Math.round(tracerMs * 1e6))));
+  }
+
   /** Was the pipe made inside exec's subtree (exec did not inherit it), so that its writers ran there too? */
   private madeWithin(exec: Execution, pipe: string): boolean {
     const inherited = this.answerOf.get(exec.id)?.inherited;
@@ -1218,7 +1226,7 @@ export class MemoEngine {
       if (step) steps.push(step);
       for (const o of out) stream.push(o);
     }
-    const summary = summarize(steps, this.walker);
+    const summary = summarize(steps, this.walker, this.realTimeOf(exec.startMs));
     if (childReason && !summary.unmodelled) {
       summary.cacheable = false;
       summary.reason = childReason;

@@ -54,6 +54,9 @@ class PathStates {
   /** where the subtree moved files it had not read: what they held is read there at the recording */
   private readonly movedTo = new Set<string>();
 
+  /** since: when the subtree began (ns since the epoch), when known */
+  constructor(private readonly since?: bigint) {}
+
   /** A rename of path to `to`: what path held is what `to` holds at the end, if nothing changes it after. */
   moved(path: string, to: string): void {
     const read = !this.changed.has(path); // else the subtree made what it moves: no input
@@ -67,6 +70,7 @@ class PathStates {
 
   input(spec: InputSpec): void {
     if (this.changed.has(spec.path)) return;
+    if (spec.kind === 'stat' && this.ownMtime(spec)) spec = withoutMtime(spec);
     // a set per kind: a composed key would be a new string to hash on every one of a build's accesses
     // a stat and an lstat of one path are two facts (a symlink's and its target's)
     // and a program's own read of a file's xattrs is not what a restore over it needs (none)
@@ -84,6 +88,17 @@ class PathStates {
     if (spec.kind === 'content' && spec.known === undefined) this.readFirst.add(spec.path);
     if (spec.kind === 'stat') this.stats.set(kind + spec.path, spec);
     this.inputs.push(spec);
+  }
+
+  /**
+   * A directory's mtime seen after the subtree made or removed names in it, and newer than the
+   * subtree's start: the subtree's own doing, as a file's content after it wrote it (configure
+   * writes config.log in `.`, then its shells stat `.`). Its order among the stat'ed files would
+   * otherwise key the subtree on the instant of its own change.
+   */
+  private ownMtime(spec: StatSpec): boolean {
+    return spec.type === 'dir' && spec.mtime !== undefined && spec.mtimeNs !== undefined && this.since !== undefined &&
+      spec.mtimeNs >= this.since && this.changes.has(spec.path);
   }
 
   /** Another stat of a file: one program in the subtree orders or prints its mtime, and the subtree depends on it that way. */
@@ -170,6 +185,13 @@ class PathStates {
     const names = [...entries.keys()].sort();
     return types === undefined ? { names } : { names, types: names.map((n) => entries.get(n)!).join('') };
   }
+}
+
+function withoutMtime(spec: StatSpec): StatSpec {
+  const out: StatSpec = { ...spec };
+  delete out.mtime;
+  delete out.mtimeNs;
+  return out;
 }
 
 /** Devices whose writes leave nothing behind: opening one for writing changes no file. */
@@ -397,8 +419,8 @@ function inPlace(s: PathStates, path: string, a: Access): null {
 }
 
 /** Folds a subtree's steps into its inputs and outputs. */
-export function summarize(steps: Step[], walker: PathWalker = AS_SPELLED): Summary {
-  const s = new PathStates();
+export function summarize(steps: Step[], walker: PathWalker = AS_SPELLED, since?: bigint): Summary {
+  const s = new PathStates(since);
   let reason: string | null = null;
   for (const step of steps) {
     if (step.kind === 'replayed') {
