@@ -161,16 +161,16 @@ function decodeExecQuery(ev) {
 function encodeExecReply(decision) {
   const chunks = decision.skip ? decision.output : [];
   const seeks = decision.skip ? decision.seeks ?? [] : [];
-  const head = Buffer.alloc(32);
-  head.writeUInt32LE(REPLY_MAGIC, 0);
-  head.writeUInt32LE(decision.skip ? 1 : decision.wait ? REPLY_WAIT : 0, 4);
-  head.writeInt32LE(decision.skip ? decision.exitCode : 0, 8);
-  head.writeUInt32LE(chunks.length, 12);
-  head.writeUInt32LE(seeks.length, 16);
-  head.writeUInt32LE(decision.skip ? decision.deferMs ?? 0 : decision.wait ? decision.waitMs ?? 0 : 0, 20);
-  head.writeInt32LE(decision.release?.tid ?? 0, 24);
-  head.writeUInt32LE(decision.release?.write ? 1 : 0, 28);
-  const parts = [head];
+  const head2 = Buffer.alloc(32);
+  head2.writeUInt32LE(REPLY_MAGIC, 0);
+  head2.writeUInt32LE(decision.skip ? 1 : decision.wait ? REPLY_WAIT : 0, 4);
+  head2.writeInt32LE(decision.skip ? decision.exitCode : 0, 8);
+  head2.writeUInt32LE(chunks.length, 12);
+  head2.writeUInt32LE(seeks.length, 16);
+  head2.writeUInt32LE(decision.skip ? decision.deferMs ?? 0 : decision.wait ? decision.waitMs ?? 0 : 0, 20);
+  head2.writeInt32LE(decision.release?.tid ?? 0, 24);
+  head2.writeUInt32LE(decision.release?.write ? 1 : 0, 28);
+  const parts = [head2];
   for (const s of seeks) {
     const b = Buffer.alloc(16);
     b.writeUInt32LE(s.fd, 0);
@@ -1687,9 +1687,8 @@ var init_types = __esm({
 function describesSelf(path) {
   return /^\/proc\/(self|thread-self|\d+)(\/|$)/.test(path);
 }
-function withoutMtime(spec) {
-  const out = { ...spec };
-  delete out.mtime;
+function ownMtimeOf(spec) {
+  const out = { ...spec, mtimeOwn: true };
   delete out.mtimeNs;
   return out;
 }
@@ -1998,7 +1997,7 @@ var init_summary = __esm({
       }
       input(spec) {
         if (this.changed.has(spec.path)) return;
-        if (spec.kind === "stat" && this.ownMtime(spec)) spec = withoutMtime(spec);
+        if (spec.kind === "stat" && this.ownMtime(spec)) spec = ownMtimeOf(spec);
         const kind = spec.kind === "stat" && spec.nofollow ? "lstat" : spec.kind === "xattrs" && spec.known === NO_XATTRS ? "no-xattrs" : spec.kind;
         let known = this.known.get(kind);
         if (!known) this.known.set(kind, known = /* @__PURE__ */ new Set());
@@ -2016,7 +2015,9 @@ var init_summary = __esm({
        * A directory's mtime seen after the subtree made or removed names in it, and newer than the
        * subtree's start: the subtree's own doing, as a file's content after it wrote it (configure
        * writes config.log in `.`, then its shells stat `.`). Its order among the stat'ed files would
-       * otherwise key the subtree on the instant of its own change.
+       * otherwise key the subtree on the instant of its own change: it is ordered as the subtree's
+       * start instead, and at a lookup as the lookup's now (a file dated in the future is newer than
+       * both: hunt 13).
        */
       ownMtime(spec) {
         return spec.type === "dir" && spec.mtime !== void 0 && spec.mtimeNs !== void 0 && this.since !== void 0 && spec.mtimeNs >= this.since && this.changes.has(spec.path);
@@ -2026,6 +2027,7 @@ var init_summary = __esm({
         const known = this.stats.get((spec.nofollow ? "lstat" : "stat") + spec.path);
         if (!known) return;
         const use = stronger(known.mtime, spec.mtime);
+        if (use && use !== "none" && known.mtime === void 0 && spec.mtimeOwn) known.mtimeOwn = true;
         if (use && use !== "none") known.mtime = use;
         known.mtimeNs ??= spec.mtimeNs;
       }
@@ -2171,9 +2173,9 @@ function listingValue(spec) {
 function statBase(spec, st) {
   if (!st) return "absent";
   const type = typeOfMode(st.mode);
-  const head = `${spec.nofollow ? "lstat" : "stat"}:${type}:${(st.mode & 4095).toString(8)}:${st.uid}:${st.gid}`;
-  if (type !== "file") return head;
-  return `${head}${spec.size === void 0 ? "" : `:s${st.size}`}${spec.nlink === void 0 ? "" : `:n${st.nlink}`}`;
+  const head2 = `${spec.nofollow ? "lstat" : "stat"}:${type}:${(st.mode & 4095).toString(8)}:${st.uid}:${st.gid}`;
+  if (type !== "file") return head2;
+  return `${head2}${spec.size === void 0 ? "" : `:s${st.size}`}${spec.nlink === void 0 ? "" : `:n${st.nlink}`}`;
 }
 function statFields(st) {
   return { mode: Number(st.mode), uid: Number(st.uid), gid: Number(st.gid), size: Number(st.size), nlink: Number(st.nlink) };
@@ -2405,6 +2407,48 @@ function holds(data, needle) {
     }
   }
   return false;
+}
+function holdsInChunks(chunks, needle) {
+  for (let i = 0; i < chunks.length; i++) {
+    const c = chunks[i];
+    for (const form of needle.forms) {
+      for (let at = c.indexOf(form); at >= 0; at = c.indexOf(form, at + 1)) {
+        const prev = at > 0 ? c[at - 1] : tail(chunks, i, 1)[0];
+        const next = at + form.length < c.length ? c[at + form.length] : head(chunks, i + 1, 1)[0];
+        if (!continues(prev, needle.border) && !continues(next, needle.border)) return true;
+      }
+    }
+  }
+  const reach = Math.max(...needle.forms.map((f) => f.length)) + 1;
+  for (let i = 1; i < chunks.length; i++) {
+    const before = tail(chunks, i, reach);
+    const window = Buffer.concat([before, head(chunks, i, reach)]);
+    for (const form of needle.forms) {
+      for (let at = window.indexOf(form); at >= 0; at = window.indexOf(form, at + 1)) {
+        const across = at < before.length && at + form.length > before.length;
+        if (across && !continues(window[at - 1], needle.border) && !continues(window[at + form.length], needle.border)) return true;
+      }
+    }
+  }
+  return false;
+}
+function tail(chunks, i, n) {
+  const parts = [];
+  for (let j = i - 1, left = n; j >= 0 && left > 0; j--) {
+    const c = chunks[j];
+    parts.unshift(c.subarray(Math.max(0, c.length - left)));
+    left -= Math.min(left, c.length);
+  }
+  return Buffer.concat(parts);
+}
+function head(chunks, i, n) {
+  const parts = [];
+  for (let j = i, left = n; j < chunks.length && left > 0; j++) {
+    const c = chunks[j];
+    parts.push(c.subarray(0, left));
+    left -= Math.min(left, c.length);
+  }
+  return Buffer.concat(parts);
 }
 function contextValues(env, searched) {
   const out = [];
@@ -4488,8 +4532,8 @@ var init_context = __esm({
         return out.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
       }
       /** The values whose bytes data holds (what flowed through a pipe inside a subtree). */
-      inBytes(values, data) {
-        return values.filter((v) => v.needle && holds(data, v.needle)).map(({ name, value }) => ({ name, value }));
+      inBytes(values, chunks) {
+        return values.filter((v) => v.needle && holdsInChunks(chunks, v.needle)).map(({ name, value }) => ({ name, value }));
       }
       /**
        * The values whose variable a process names in its arguments (`bash -c '[ "$GITHUB_EVENT_NAME" =
@@ -4562,13 +4606,17 @@ function parseStoredStat(value) {
   if (m[6] !== void 0) out.size = Number(m[6]);
   if (m[7] !== void 0) out.links = true;
   if (m[8]) out.mtime = m[8] === "r" ? "order" : "absolute";
+  if (m[9] !== void 0) {
+    if (m[8] !== "r") return null;
+    out.own = true;
+  }
   return out;
 }
 var STORED;
 var init_mtimes = __esm({
   "src/memo/mtimes.ts"() {
     "use strict";
-    STORED = /^(l?stat):([a-z]+):([0-7]{1,5}):(\d+):(\d+)(?::s(\d+))?(:n\d+)?(?:@([rt])\d+)?$/;
+    STORED = /^(l?stat):([a-z]+):([0-7]{1,5}):(\d+):(\d+)(?::s(\d+))?(:n\d+)?(?:@([rt])\d+(n)?)?$/;
   }
 });
 
@@ -5264,6 +5312,8 @@ var init_engine = __esm({
           const ordered = /* @__PURE__ */ new Map();
           const suffix = /* @__PURE__ */ new Map();
           const mtimes = /* @__PURE__ */ new Map();
+          const own = /* @__PURE__ */ new Set();
+          const now = BigInt(Date.now()) * 1000000n;
           for (const input of entry.inputs) {
             if (input?.kind !== "stat" || typeof input.path !== "string" || typeof input.value !== "string") continue;
             const stored = parseStoredStat(input.value);
@@ -5274,11 +5324,13 @@ var init_engine = __esm({
               continue;
             }
             const key = statKey(input.path, stored.nofollow);
-            mtimes.set(key, m);
-            if (stored.mtime === "order") ordered.set(key, m);
+            if (stored.own) own.add(key);
+            const at = stored.own ? now : m;
+            mtimes.set(key, at);
+            if (stored.mtime === "order") ordered.set(key, at);
             else suffix.set(key, `@t${m}`);
           }
-          for (const [path, rank] of rankMtimes(ordered)) suffix.set(path, rank);
+          for (const [path, rank] of rankMtimes(ordered)) suffix.set(path, own.has(path) ? `${rank}n` : rank);
           return { suffix, mtimes };
         });
       }
@@ -5342,6 +5394,7 @@ var init_engine = __esm({
             if (stored.size !== void 0) spec.size = stored.size;
             if (stored.links) spec.nlink = 1;
             if (stored.mtime) spec.mtime = stored.mtime;
+            if (stored.own) spec.mtimeOwn = true;
             const m = mtimes?.get(statKey(input.path, stored.nofollow));
             if (m !== void 0) spec.mtimeNs = m;
             return spec;
@@ -5419,17 +5472,24 @@ var init_engine = __esm({
        * The mtime part of each stat input's value: its order among the ordered ones, or itself. A
        * replayed child's stat input carries the mtime its lookup saw; one without is read now.
        */
-      mtimeSuffixes(inputs) {
+      mtimeSuffixes(inputs, since) {
         const ordered = /* @__PURE__ */ new Map();
         const out = /* @__PURE__ */ new Map();
+        const own = /* @__PURE__ */ new Set();
         for (const spec of inputs) {
           if (spec.kind !== "stat" || !spec.mtime) continue;
+          const key = statKey(spec.path, spec.nofollow);
+          if (spec.mtimeOwn && spec.mtime === "order" && since !== void 0) {
+            own.add(key);
+            ordered.set(key, since);
+            continue;
+          }
           const m = spec.mtimeNs ?? this.fs.mtimeOf(spec.path, spec.nofollow === true);
           if (m === null) return `${spec.path}: its mtime cannot be read any more`;
-          if (spec.mtime === "order") ordered.set(statKey(spec.path, spec.nofollow), m);
-          else out.set(statKey(spec.path, spec.nofollow), `@t${m}`);
+          if (spec.mtime === "order") ordered.set(key, m);
+          else out.set(key, `@t${m}`);
         }
-        for (const [path, rank] of rankMtimes(ordered)) out.set(path, rank);
+        for (const [path, rank] of rankMtimes(ordered)) out.set(path, own.has(path) ? `${rank}n` : rank);
         return out;
       }
       /**
@@ -5646,7 +5706,7 @@ var init_engine = __esm({
             if (mine) stream2.push(mine);
             else if (c.dest !== "null") piped.push(c.data);
           }
-          if (piped.length) context.push(...this.context.inBytes(this.answerOf.get(exec.id)?.context ?? [], Buffer.concat(piped)));
+          if (piped.length) context.push(...this.context.inBytes(this.answerOf.get(exec.id)?.context ?? [], piped));
           children.push([f.endAt, { kind: "replayed", inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, entryChanges: s.entryChanges }, stream2]);
         }
         const parts = mergeByPosition(own, children.sort((a, b) => a[0] - b[0]));
@@ -5675,8 +5735,8 @@ var init_engine = __esm({
           try {
             const fd = (0, import_node_fs24.openSync)(exe, "r");
             try {
-              const head = Buffer.alloc(256);
-              const line = head.subarray(0, (0, import_node_fs24.readSync)(fd, head, 0, head.length, 0)).toString("latin1").split("\n")[0];
+              const head2 = Buffer.alloc(256);
+              const line = head2.subarray(0, (0, import_node_fs24.readSync)(fd, head2, 0, head2.length, 0)).toString("latin1").split("\n")[0];
               const words = line.startsWith("#!") ? line.slice(2).trim().split(/\s+/) : [];
               known = ((0, import_node_path13.basename)(words[0] ?? "") === "env" ? words.find((w, i) => i > 0 && !w.startsWith("-")) : words[0]) ?? null;
             } finally {
@@ -5757,7 +5817,7 @@ var init_engine = __esm({
         if (lost >= 0) return `${summary.inputs[lost].path} is shorter than before its appends: it was changed otherwise`;
         const changedOutside = this.readButChanged(summary.inputs);
         if (changedOutside) return changedOutside;
-        const suffixes = this.mtimeSuffixes(summary.inputs);
+        const suffixes = this.mtimeSuffixes(summary.inputs, this.realTimeOf(exec.startMs));
         if (typeof suffixes === "string") return suffixes;
         const late = this.watchLate(exec, summary.inputs, summary.outputs, kept, readNs);
         const inputs = summary.inputs.map((spec, i) => toInput(spec, values[i] + (spec.kind === "stat" && values[i] !== "absent" ? suffixes.get(statKey(spec.path, spec.nofollow)) ?? "" : ""), this.opts.roots.store(spec.path)));

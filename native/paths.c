@@ -112,7 +112,9 @@ int dirfd_path(int tid, long dirfd, char *buf, size_t cap)
     char link[64];
     if ((int)dirfd == AT_FDCWD) proc_path(link, sizeof link, tid, "/cwd", -1);
     else proc_path(link, sizeof link, tid, "/fd/", (int)dirfd);
-    return read_link(link, buf, cap);
+    const int n = read_link(link, buf, cap);
+    /* a pipe, socket or anonymous inode ("pipe:[12]") names no path: a call relative to it fails */
+    return n > 0 && buf[0] != '/' ? -1 : n;
 }
 
 /* Makes rel absolute against dirfd; an empty rel names the dirfd itself (AT_EMPTY_PATH). */

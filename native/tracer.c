@@ -1000,10 +1000,19 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
     case CL_NONDET: event_str(PCT_EV_NONDET, pid, row->name); return 0;
     case CL_ATTR: event_str(PCT_EV_OBSERVED, pid, row->name); return 0;
     case CL_UNMODELLED: flag2(pid, "unmodelled-syscall:", row->name); return 0;
-    case CL_SETXATTR:
-        if (sets_mode_only(tid, args, row->extra)) return 1; /* reported at its exit as a chmod */
-        flag2(pid, "unmodelled-syscall:", row->name);
-        return 0;
+    case CL_SETXATTR: {
+        if (!sets_mode_only(tid, args, row->extra)) {
+            flag2(pid, "unmodelled-syscall:", row->name);
+            return 0;
+        }
+        /* reported at its exit as a chmod; unlike chmod(2) it keeps the setuid, setgid and sticky
+         * bits the file had (hunt 13): what stat says of it first is an input */
+        struct pct_syscall probe = *row;
+        probe.cls = CL_PROBE;
+        probe.extra = NOARG;
+        answer_query(&bufs, tid, pid, &probe, args);
+        return 1;
+    }
     default: return 1;
     }
 }

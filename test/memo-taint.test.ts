@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { holdsInChunks, type Needle } from '../src/fingerprint/index.js';
 import { parseEntry } from '../src/store/index.js';
 import { CLI, runMemo, scratch, type MemoRun } from './helpers.js';
 
@@ -243,6 +244,20 @@ test('a variable named in a module a script imports, or by a child refused at it
   spawnSync('rm', ['-f', `${dir}/deployed2`]);
   refused('pull_request');
   assert.not.ok(readdirSync(dir).includes('deployed2'), 'no deploy replayed through a refused child');
+});
+
+test('a value is found in what flowed through a pipe however the writes cut it, and only as a whole token', () => {
+  const word: Needle = { key: 'word:main', forms: [Buffer.from('main')], border: 'word' };
+  const cut = (...parts: string[]): Buffer[] => parts.map((p) => Buffer.from(p));
+  assert.ok(holdsInChunks(cut('on ma', 'i', 'n today'), word), 'across three chunks');
+  assert.ok(holdsInChunks(cut('ma', 'in'), word), 'the data starts and ends with it');
+  assert.ok(holdsInChunks(cut('x', ' ', 'main'), word), 'whole in a chunk');
+  assert.not.ok(holdsInChunks(cut('x', 'y', 'main'), word), '"ymain"');
+  assert.not.ok(holdsInChunks(cut('do', 'main'), word), '"domain": a letter before it, in the chunk before');
+  assert.not.ok(holdsInChunks(cut('mai', 'ns'), word), '"mains": a letter after it');
+  assert.not.ok(holdsInChunks(cut('d', 'o', 'ma', 'in'), word), 'the letter before is two chunks back');
+  assert.not.ok(holdsInChunks(cut('ma', 'i', '', 'n', 'x'), word), 'the letter after is beyond an empty chunk');
+  assert.ok(holdsInChunks(cut('ma', 'i', '', 'n', '-'), word));
 });
 
 test.run();

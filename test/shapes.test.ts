@@ -269,6 +269,9 @@ test('install sets its mode with a minimal POSIX ACL (fsetxattr): a chmod, reuse
   // owner, a named user, group, mask, other: not a mode
   const acl = `${PY} -c "import os, struct; os.setxattr('a.txt', 'system.posix_acl_access', struct.pack('<I' + 'HHI' * 5, 2, 1, 6, 0xffffffff, 2, 4, 65534, 4, 4, 0xffffffff, 0x10, 4, 0xffffffff, 0x20, 4, 0xffffffff))" || echo no-acl`;
   const named = checkTwins('echo a > a.txt', [obs(acl), obs(acl)]);
+  // the kernel keeps the setuid, setgid and sticky bits that a chmod would set: the mode before is an input (hunt 13)
+  const minimal = obs(`${PY} -c "import os, struct; os.setxattr('f', 'system.posix_acl_access', struct.pack('<I' + 'HHI' * 3, 2, 1, 7, 0xffffffff, 4, 5, 0xffffffff, 0x20, 0, 0xffffffff))"`);
+  checkTwins('echo data > f; chmod 1644 f', [minimal, chg('chmod 1644 f'), minimal, chg('chmod 0644 f'), minimal, chg('chmod 1644 f'), minimal]);
   assert.match(named.flat().join('\n'), /unmodelled-syscall:setxattr/, JSON.stringify(named));
 });
 
@@ -282,6 +285,11 @@ test("a directory's mtime after the script made a name in it is the script's own
   // the first run finds d older than ref, the second newer (the first run's changes): a replay of
   // the first would print nothing
   checkTwins(setup, [obs(before), obs(before), obs(before)]);
+  // a file dated in the future is newer than the run's own change (hunt 13)
+  const future = obs("sh -c 'touch d/x; [ d -nt f ] && echo newer || echo older; rm d/x'");
+  const dated = (when: string): TwinStep => chg(`touch -d "${when}" f; touch -d "-2 hours" . d`);
+  const f = checkTwins('mkdir d', [dated('-1 hour'), future, dated('+1 day'), future, dated('-1 hour'), future]);
+  assert.ok(rootHit(f[2]!), `as in the first run: ${JSON.stringify(f)}`);
 });
 
 test('make -j2 into one log: cat\'s in-kernel copies are found where they landed, out of the order the recipes ended in, and the make is recorded', () => {

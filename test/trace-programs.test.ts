@@ -185,4 +185,28 @@ test('a process killed by a signal inside the command', () => {
   assert.equal(inner!.flags, [], 'a signal to itself is inside the subtree');
 });
 
+test('calls relative to a pipe or a socket as their directory fd fail as they would, and the tracer goes on (hunt 13)', () => {
+  const dir = scratch();
+  const prog = compileC(dir, 'atpipe', `#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+int main(void) {
+  struct stat st; int p[2]; if (pipe(p)) return 9;
+  int s = socket(AF_UNIX, SOCK_STREAM, 0);
+  long r[6] = { syscall(SYS_newfstatat, p[0], "", &st, 0), openat(p[0], "x", O_RDONLY), syscall(SYS_newfstatat, p[0], "..", &st, 0),
+                faccessat(p[0], "x", R_OK, 0), mkdirat(p[0], "d", 0777), syscall(SYS_newfstatat, s, "x", &st, 0) };
+  for (int i = 0; i < 6; i++) printf("%ld ", r[i]);
+  printf("\\n");
+  return 0;
+}
+`);
+  const r = runTrace(['sh', '-c', `${prog}; echo after`], { cwd: dir });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout, '-1 -1 -1 -1 -1 -1 \nafter\n');
+});
+
 test.run();

@@ -97,6 +97,59 @@ export function holds(data: Buffer, needle: Needle): boolean {
 }
 
 /**
+ * Whether the bytes of chunks, one after the other, hold the needle: each chunk is searched where
+ * it is, and each join between two through a window of the bytes around it, without copying the
+ * whole (what flows through a build's pipes can be large).
+ */
+export function holdsInChunks(chunks: readonly Buffer[], needle: Needle): boolean {
+  for (let i = 0; i < chunks.length; i++) {
+    const c = chunks[i]!;
+    for (const form of needle.forms) {
+      for (let at = c.indexOf(form); at >= 0; at = c.indexOf(form, at + 1)) {
+        const prev = at > 0 ? c[at - 1] : tail(chunks, i, 1)[0];
+        const next = at + form.length < c.length ? c[at + form.length] : head(chunks, i + 1, 1)[0];
+        if (!continues(prev, needle.border) && !continues(next, needle.border)) return true;
+      }
+    }
+  }
+  // a form and the byte on each side of it: the window's ends are the data's only where it has no more
+  const reach = Math.max(...needle.forms.map((f) => f.length)) + 1;
+  for (let i = 1; i < chunks.length; i++) {
+    const before = tail(chunks, i, reach);
+    const window = Buffer.concat([before, head(chunks, i, reach)]);
+    for (const form of needle.forms) {
+      for (let at = window.indexOf(form); at >= 0; at = window.indexOf(form, at + 1)) {
+        const across = at < before.length && at + form.length > before.length;
+        if (across && !continues(window[at - 1], needle.border) && !continues(window[at + form.length], needle.border)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** Up to n bytes ending where chunk i begins. */
+function tail(chunks: readonly Buffer[], i: number, n: number): Buffer {
+  const parts: Buffer[] = [];
+  for (let j = i - 1, left = n; j >= 0 && left > 0; j--) {
+    const c = chunks[j]!;
+    parts.unshift(c.subarray(Math.max(0, c.length - left)));
+    left -= Math.min(left, c.length);
+  }
+  return Buffer.concat(parts);
+}
+
+/** Up to n bytes starting where chunk i begins. */
+function head(chunks: readonly Buffer[], i: number, n: number): Buffer {
+  const parts: Buffer[] = [];
+  for (let j = i, left = n; j < chunks.length && left > 0; j++) {
+    const c = chunks[j]!;
+    parts.push(c.subarray(0, left));
+    left -= Math.min(left, c.length);
+  }
+  return Buffer.concat(parts);
+}
+
+/**
  * The context variables set (non-empty) in env whose names `searched` holds (those left out of
  * the weak fingerprint: one forced in with --env-input is keyed instead), sorted by name.
  */

@@ -2,6 +2,6 @@ export { FileHasher, readStatCache, sha256, type StatCacheEntry } from './hash.j
 export { currentValue, toInput, namesFingerprint, replaceable, statBase, statFields, statNow } from './inputs.js';
 export { LinkWalker } from './links.js';
 export { weakKey, PER_RUN_ENV, type WeakParts } from './weak.js';
-export { CONTEXT_ENV, contextValues, holds, validContext, type ContextValue, type Needle } from './context-env.js';
+export { CONTEXT_ENV, contextValues, holds, holdsInChunks, validContext, type ContextValue, type Needle } from './context-env.js';
 export { CHANGE_OPS, FsView } from './view.js';
 export type { Change } from './changes.js';

@@ -3,7 +3,7 @@
 // their values; when an entry is looked up, whether the querying process has the same values.
 // An ancestor records its descendants' outputs again, and so finds the same values in them.
 import { readFileSync, statSync } from 'node:fs';
-import { CONTEXT_ENV, contextValues, holds, sha256, type ContextValue, type Needle } from '../fingerprint/index.js';
+import { CONTEXT_ENV, contextValues, holds, holdsInChunks, sha256, type ContextValue, type Needle } from '../fingerprint/index.js';
 import type { Entry, OutputState } from '../store/index.js';
 import type { Input } from '../observe/index.js';
 
@@ -138,8 +138,8 @@ export class ContextSearch {
   }
 
   /** The values whose bytes data holds (what flowed through a pipe inside a subtree). */
-  inBytes(values: ContextValue[], data: Buffer): ContextPair[] {
-    return values.filter((v) => v.needle && holds(data, v.needle)).map(({ name, value }) => ({ name, value }));
+  inBytes(values: ContextValue[], chunks: readonly Buffer[]): ContextPair[] {
+    return values.filter((v) => v.needle && holdsInChunks(chunks, v.needle)).map(({ name, value }) => ({ name, value }));
   }
 
   /**

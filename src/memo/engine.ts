@@ -815,6 +815,8 @@ export class MemoEngine {
       const ordered = new Map<string, bigint>();
       const suffix = new Map<string, string>();
       const mtimes = new Map<string, bigint>();
+      const own = new Set<string>();
+      const now = BigInt(Date.now()) * 1_000_000n;
       for (const input of entry.inputs) {
         if (input?.kind !== 'stat' || typeof input.path !== 'string' || typeof input.value !== 'string') continue;
         const stored = parseStoredStat(input.value);
@@ -825,11 +827,13 @@ export class MemoEngine {
           continue;
         }
         const key = statKey(input.path, stored.nofollow);
-        mtimes.set(key, m);
-        if (stored.mtime === 'order') ordered.set(key, m);
+        if (stored.own) own.add(key);
+        const at = stored.own ? now : m;
+        mtimes.set(key, at);
+        if (stored.mtime === 'order') ordered.set(key, at);
         else suffix.set(key, `@t${m}`);
       }
-      for (const [path, rank] of rankMtimes(ordered)) suffix.set(path, rank);
+      for (const [path, rank] of rankMtimes(ordered)) suffix.set(path, own.has(path) ? `${rank}n` : rank);
       return { suffix, mtimes };
     });
   }
@@ -894,6 +898,7 @@ export class MemoEngine {
         if (stored.size !== undefined) spec.size = stored.size;
         if (stored.links) spec.nlink = 1; // a placeholder: only its presence shapes the value
         if (stored.mtime) spec.mtime = stored.mtime;
+        if (stored.own) spec.mtimeOwn = true;
         const m = mtimes?.get(statKey(input.path, stored.nofollow));
         if (m !== undefined) spec.mtimeNs = m;
         return spec;
@@ -971,17 +976,24 @@ export class MemoEngine {
    * The mtime part of each stat input's value: its order among the ordered ones, or itself. A
    * replayed child's stat input carries the mtime its lookup saw; one without is read now.
    */
-  private mtimeSuffixes(inputs: InputSpec[]): Map<string, string> | string {
+  private mtimeSuffixes(inputs: InputSpec[], since: bigint | undefined): Map<string, string> | string {
     const ordered = new Map<string, bigint>();
     const out = new Map<string, string>();
+    const own = new Set<string>();
     for (const spec of inputs) {
       if (spec.kind !== 'stat' || !spec.mtime) continue;
+      const key = statKey(spec.path, spec.nofollow);
+      if (spec.mtimeOwn && spec.mtime === 'order' && since !== undefined) {
+        own.add(key);
+        ordered.set(key, since);
+        continue;
+      }
       const m = spec.mtimeNs ?? this.fs.mtimeOf(spec.path, spec.nofollow === true);
       if (m === null) return `${spec.path}: its mtime cannot be read any more`;
-      if (spec.mtime === 'order') ordered.set(statKey(spec.path, spec.nofollow), m);
-      else out.set(statKey(spec.path, spec.nofollow), `@t${m}`);
+      if (spec.mtime === 'order') ordered.set(key, m);
+      else out.set(key, `@t${m}`);
     }
-    for (const [path, rank] of rankMtimes(ordered)) out.set(path, rank);
+    for (const [path, rank] of rankMtimes(ordered)) out.set(path, own.has(path) ? `${rank}n` : rank);
     return out;
   }
 
@@ -1216,7 +1228,7 @@ export class MemoEngine {
       }
       // what flowed through a pipe inside this subtree (`printenv X | sha256sum > out`) is in no
       // output of it, and the value may have decided what is
-      if (piped.length) context.push(...this.context.inBytes(this.answerOf.get(exec.id)?.context ?? [], Buffer.concat(piped)));
+      if (piped.length) context.push(...this.context.inBytes(this.answerOf.get(exec.id)?.context ?? [], piped));
       children.push([f.endAt, { kind: 'replayed', inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, entryChanges: s.entryChanges }, stream]);
     }
     const parts = mergeByPosition(own, children.sort((a, b) => a[0] - b[0]));
@@ -1327,7 +1339,7 @@ export class MemoEngine {
     if (lost >= 0) return `${summary.inputs[lost]!.path} is shorter than before its appends: it was changed otherwise`;
     const changedOutside = this.readButChanged(summary.inputs);
     if (changedOutside) return changedOutside;
-    const suffixes = this.mtimeSuffixes(summary.inputs);
+    const suffixes = this.mtimeSuffixes(summary.inputs, this.realTimeOf(exec.startMs));
     if (typeof suffixes === 'string') return suffixes;
     // watched from here on: a change reported while the stream is stored counts as much as a later one
     const late = this.watchLate(exec, summary.inputs, summary.outputs, kept, readNs);

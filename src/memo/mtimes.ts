@@ -1,7 +1,8 @@
 // A stat'ed file's mtime enters an entry as its order among the files the execution stat'ed (a
 // fresh checkout has new mtimes and the same order: make and `test -nt` decide the same), or,
 // for a program that copies mtimes into its output (ls -l, tar), as itself. The stored value of a
-// stat input is its base (type, mode, size) and this part: "@r<rank>" or "@t<ns>".
+// stat input is its base (type, mode, size) and this part: "@r<rank>" or "@t<ns>"; "@r<rank>n" for
+// a directory whose mtime the run made itself, ranked as the run's start, and at a lookup as now.
 
 /** Dense ranks: equal mtimes share one, so a tie is told from an order. */
 export function rankMtimes(mtimes: Map<string, bigint>): Map<string, string> {
@@ -22,9 +23,11 @@ export interface StoredStat {
   /** the link count is part of it */
   links?: boolean;
   mtime?: 'order' | 'absolute';
+  /** ordered as the run's own change ("@r<rank>n"): as now, at a lookup */
+  own?: boolean;
 }
 
-const STORED = /^(l?stat):([a-z]+):([0-7]{1,5}):(\d+):(\d+)(?::s(\d+))?(:n\d+)?(?:@([rt])\d+)?$/;
+const STORED = /^(l?stat):([a-z]+):([0-7]{1,5}):(\d+):(\d+)(?::s(\d+))?(:n\d+)?(?:@([rt])\d+(n)?)?$/;
 
 /** A stored stat input's value back to what to look at; null when malformed (a manifest is untrusted). */
 export function parseStoredStat(value: string): StoredStat | null {
@@ -34,5 +37,9 @@ export function parseStoredStat(value: string): StoredStat | null {
   if (m[6] !== undefined) out.size = Number(m[6]);
   if (m[7] !== undefined) out.links = true;
   if (m[8]) out.mtime = m[8] === 'r' ? 'order' : 'absolute';
+  if (m[9] !== undefined) {
+    if (m[8] !== 'r') return null;
+    out.own = true;
+  }
   return out;
 }

@@ -70,7 +70,7 @@ class PathStates {
 
   input(spec: InputSpec): void {
     if (this.changed.has(spec.path)) return;
-    if (spec.kind === 'stat' && this.ownMtime(spec)) spec = withoutMtime(spec);
+    if (spec.kind === 'stat' && this.ownMtime(spec)) spec = ownMtimeOf(spec);
     // a set per kind: a composed key would be a new string to hash on every one of a build's accesses
     // a stat and an lstat of one path are two facts (a symlink's and its target's)
     // and a program's own read of a file's xattrs is not what a restore over it needs (none)
@@ -94,7 +94,9 @@ class PathStates {
    * A directory's mtime seen after the subtree made or removed names in it, and newer than the
    * subtree's start: the subtree's own doing, as a file's content after it wrote it (configure
    * writes config.log in `.`, then its shells stat `.`). Its order among the stat'ed files would
-   * otherwise key the subtree on the instant of its own change.
+   * otherwise key the subtree on the instant of its own change: it is ordered as the subtree's
+   * start instead, and at a lookup as the lookup's now (a file dated in the future is newer than
+   * both: hunt 13).
    */
   private ownMtime(spec: StatSpec): boolean {
     return spec.type === 'dir' && spec.mtime !== undefined && spec.mtimeNs !== undefined && this.since !== undefined &&
@@ -106,6 +108,8 @@ class PathStates {
     const known = this.stats.get((spec.nofollow ? 'lstat' : 'stat') + spec.path);
     if (!known) return; // a pseudo path, not an input
     const use = stronger(known.mtime, spec.mtime);
+    // the first stat did not look at the mtime; this one looks at the subtree's own (ownMtime)
+    if (use && use !== 'none' && known.mtime === undefined && spec.mtimeOwn) known.mtimeOwn = true;
     if (use && use !== 'none') known.mtime = use;
     known.mtimeNs ??= spec.mtimeNs;
   }
@@ -187,9 +191,8 @@ class PathStates {
   }
 }
 
-function withoutMtime(spec: StatSpec): StatSpec {
-  const out: StatSpec = { ...spec };
-  delete out.mtime;
+function ownMtimeOf(spec: StatSpec): StatSpec {
+  const out: StatSpec = { ...spec, mtimeOwn: true };
   delete out.mtimeNs;
   return out;
 }

@@ -53,6 +53,9 @@ export interface StatSpec {
   mtime?: 'order' | 'absolute';
   /** the mtime the program saw (a replayed child's: what its lookup saw) */
   mtimeNs?: bigint;
+  /** a directory's mtime the subtree made itself (it made or removed a name there first): ordered
+   * as the subtree's start at the recording, and as the lookup's now at a lookup */
+  mtimeOwn?: true;
   nofollow?: boolean;
   /** where to read it at the recording, when not at path (what a rename moved is at its destination) */
   readAt?: string;
