@@ -51,13 +51,15 @@ static int read_string_array(int tid, uint64_t addr, size_t *used)
 }
 
 /* Returns -1 when the reader is gone (EPIPE): the program would have met SIGPIPE there. */
+/* 0, WRITE_EPIPE (the reader has gone), or WRITE_FAILED (a full disk, a quota, an I/O error) */
+enum { WRITE_EPIPE = -1, WRITE_FAILED = -2 };
 static int write_all(int fd, const unsigned char *p, size_t n)
 {
     while (n > 0) {
         ssize_t w = write(fd, p, n);
         if (w < 0 && errno == EINTR) continue;
-        if (w < 0 && errno == EPIPE) return -1;
-        if (w <= 0) return 0;
+        if (w < 0 && errno == EPIPE) return WRITE_EPIPE;
+        if (w <= 0) return WRITE_FAILED;
         p += w;
         n -= (size_t)w;
     }
@@ -94,17 +96,50 @@ static int read_chunks(int channel, uint32_t nchunks, struct chunks *out)
 
 /* Returns -1 when a write met a closed pipe (the rest is not written, as the program would have
  * been killed there). */
-static int write_chunks(const struct chunks *ch, const int fds[3])
+/* 0, or write_all's failure; *failed: the fd (1, 2) it failed on */
+static int write_chunks(const struct chunks *ch, const int fds[3], int *failed)
 {
     for (size_t at = 0; at + sizeof(struct pct_output_chunk) <= ch->len;) {
         struct pct_output_chunk c;
         memcpy(&c, ch->data + at, sizeof c);
         at += sizeof c;
         /* never the process's stdin, whatever a stored entry says */
-        if ((c.fd == 1 || c.fd == 2) && fds[c.fd] >= 0 && write_all(fds[c.fd], ch->data + at, c.len) < 0) return -1;
+        const int r = (c.fd == 1 || c.fd == 2) && fds[c.fd] >= 0 ? write_all(fds[c.fd], ch->data + at, c.len) : 0;
+        if (r < 0) {
+            if (failed) *failed = (int)c.fd;
+            return r;
+        }
         at += c.len;
     }
     return 0;
+}
+
+/* Where a replay into a regular file began: put back when the replay cannot be written whole */
+struct file_mark { off_t offset, size; int valid; };
+
+static void mark_files(const int fds[3], struct file_mark marks[3])
+{
+    for (int fd = 1; fd <= 2; fd++) {
+        struct stat st;
+        marks[fd].valid = fds[fd] >= 0 && fstat(fds[fd], &st) == 0 && S_ISREG(st.st_mode) &&
+                          (marks[fd].offset = lseek(fds[fd], 0, SEEK_CUR)) >= 0;
+        if (marks[fd].valid) marks[fd].size = st.st_size;
+    }
+}
+
+/* Takes back what a failed replay wrote into its files: a write that went at the end is cut off,
+ * and the offset goes back where it was, so that the program, run instead, writes from there. */
+static void unwrite_files(const int fds[3], const struct file_mark marks[3])
+{
+    for (int fd = 1; fd <= 2; fd++) {
+        if (!marks[fd].valid) continue;
+        struct stat st;
+        const int appended = (fcntl(fds[fd], F_GETFL) & O_APPEND) || marks[fd].offset >= marks[fd].size;
+        if (appended && fstat(fds[fd], &st) == 0 && st.st_size > marks[fd].size && ftruncate(fds[fd], marks[fd].size) < 0) {
+            /* nothing more to do: the program's own writes go after what the replay left */
+        }
+        lseek(fds[fd], marks[fd].offset, SEEK_SET);
+    }
 }
 
 static size_t output_bytes(const struct chunks *ch)
@@ -139,6 +174,8 @@ static int may_block(int fd)
 
 /* A helper's exit status when the pipe it wrote into had no reader left */
 #define HELPER_EPIPE 3
+/* the helper's exit status when a file could not take the output (a full disk): taken back, and the program runs */
+#define HELPER_UNWRITTEN 4
 
 /* Skipped processes held at their exec while a helper writes their output (see pct_finish_held).
  * go: a deferred replay's helper waits for a byte there before it writes ('w') or drops ('d') the
@@ -213,7 +250,16 @@ static int replay(int tid, int channel, uint32_t nchunks, int code, uint32_t def
                 close(go[1]);
                 while (read(go[0], &c, 1) < 0 && errno == EINTR) {}
             }
-            if (getppid() == tracer && c == 'w' && write_chunks(&ch, fds) < 0 && !fits) _exit(HELPER_EPIPE);
+            if (getppid() != tracer || c != 'w') _exit(0);
+            struct file_mark marks[3];
+            int failed = 0;
+            mark_files(fds, marks);
+            const int wrote = write_chunks(&ch, fds, &failed);
+            if (wrote == WRITE_EPIPE && !fits) _exit(HELPER_EPIPE);
+            if (wrote == WRITE_FAILED && marks[failed].valid) {
+                unwrite_files(fds, marks);
+                _exit(HELPER_UNWRITTEN);
+            }
             _exit(0);
         }
         if (go[0] >= 0) close(go[0]);
@@ -232,8 +278,15 @@ static int replay(int tid, int channel, uint32_t nchunks, int code, uint32_t def
         } else {
             if (go[1] >= 0) close(go[1]);
             if (done[0] >= 0) close(done[0]);
-            write_chunks(&ch, fds); /* nothing can wait, or no helper could be had */
-            result = REPLAY_DONE;
+            /* nothing can wait, or no helper could be had. A file that cannot take the output
+             * (a full disk, a quota: hunt 13) gets it back as it was, and the program runs: what
+             * it does on a failed write is its own */
+            struct file_mark marks[3];
+            int failed = 0;
+            mark_files(fds, marks);
+            const int wrote = write_chunks(&ch, fds, &failed);
+            result = wrote == WRITE_FAILED && marks[failed].valid ? REPLAY_FAILED : REPLAY_DONE;
+            if (result == REPLAY_FAILED) unwrite_files(fds, marks);
         }
     }
     for (int i = 0; i < 3; i++) if (fds[i] >= 0) close(fds[i]);
@@ -359,6 +412,10 @@ static int signal_state(int tid, int sig)
  * with the recorded code (README: not modelled). */
 static void end_held(int tid, int code, int helper_status)
 {
+    if (WIFEXITED(helper_status) && WEXITSTATUS(helper_status) == HELPER_UNWRITTEN) {
+        ptrace(PTRACE_CONT, tid, 0, 0); /* held at its exec's entry: the exec goes on */
+        return;
+    }
     const int broken = WIFEXITED(helper_status) && WEXITSTATUS(helper_status) == HELPER_EPIPE;
     const int state = broken ? signal_state(tid, SIGPIPE) : SIG_OTHER;
     /* caught: a shell's fork may have a handler, which the program would not: its status then */

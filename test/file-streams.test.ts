@@ -282,4 +282,37 @@ test('hunt 10: a replay writes what it found in a file in the file\'s order, and
   assert.is(expected.status, 0);
 });
 
+test('a replay into a file on a full disk is taken back, and the program runs: its own write error and status (hunt 13)', () => {
+  if (process.getuid?.() !== 0) throw new Error('this test mounts a small tmpfs and needs root');
+  const dir = scratch();
+  const disk = join(dir, 'disk');
+  spawnSync('mkdir', [disk]);
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', disk], { encoding: 'utf8' });
+  assert.is(mounted.status, 0, mounted.stderr);
+  try {
+    const store = scratch('pc-store-');
+    // the script differs each run (the root is never a hit): its sh is, its output replayed into log
+    const script = (n: number): string => `: ${n}; sh -c "/bin/echo same; /bin/echo more" >> ${disk}/log; echo rc=$?`;
+    // an empty log has no page yet: on a full disk its first append fails
+    const reset = (full: boolean): void => {
+      spawnSync('bash', ['-c', `rm -f ${disk}/*; : > ${disk}/log; ${full ? `head -c 16384 /dev/zero > ${disk}/fill 2>/dev/null` : ':'}; true`]);
+    };
+    reset(false);
+    const first = runMemo(['bash', '--norc', '-c', script(1)], { cwd: dir, store });
+    assert.is(first.stdout, 'rc=0\n');
+    reset(true);
+    const expected = untraced(script(2), dir);
+    const expectedLog = readFileSync(join(disk, 'log'), 'utf8');
+    assert.match(expected.stderr, /No space left on device/);
+    reset(true);
+    const second = runMemo(['bash', '--norc', '-c', script(2)], { cwd: dir, store });
+    assert.is(second.stdout, expected.stdout);
+    assert.is(second.stderr, expected.stderr);
+    assert.is(readFileSync(join(disk, 'log'), 'utf8'), expectedLog);
+    assert.ok(second.stats.executions.some((e) => e.status === 'hit'), `a replay was tried: ${JSON.stringify(second.stats.executions.map((e) => [e.exe, e.status]))}`);
+  } finally {
+    spawnSync('umount', [disk]);
+  }
+});
+
 test.run();
