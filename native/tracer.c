@@ -13,6 +13,7 @@
 #include "inject.h"
 
 #include <dirent.h>
+#include <stdlib.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -766,6 +767,25 @@ static int sets_mode_only(int tid, const uint64_t *args, int name_arg)
     return 1;
 }
 
+/* The fd a dup or F_DUPFD from min will return: the lowest one not open (another thread may take
+ * it first: the dup's exit then finds its copy where no filter traps, and flags it). -1: unknown. */
+static int lowest_free_fd(int pid, int min)
+{
+    if (min < 0 || min >= 64) return -1;
+    char dir[64];
+    proc_path(dir, sizeof dir, pid, "/fd", -1);
+    DIR *d = opendir(dir);
+    if (!d) return -1;
+    uint64_t open_fds = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        const int fd = (int)strtol(e->d_name, NULL, 10);
+        if (fd >= 0 && fd < 64 && e->d_name[0] >= '0' && e->d_name[0] <= '9') open_fds |= 1ull << fd;
+    }
+    closedir(d);
+    for (int fd = min; fd < 64; fd++) if (!(open_fds & (1ull << fd))) return fd;
+    return -1;
+}
+
 /* fd copies a file stream (a shell's `exec 6>&1`, autoconf's AS_MESSAGE_FD) onto an fd whose
  * looks the first filter lets by (3-9, above 15): a look there at where the output stands would not
  * be seen. From the dup's seccomp stop, a filter that traps them is added to the process (its
@@ -773,7 +793,7 @@ static int sets_mode_only(int tid, const uint64_t *args, int name_arg)
 static void trap_looks_at(int tid, struct slot *s, int from, int fd)
 {
     struct slot *l = leader_of(s);
-    if (!decide_exec || fd <= 2 || fd >= 64 || (fd >= PCT_SAVED_FD_MIN && fd <= PCT_LOOKED_FD_MAX)) return;
+    if (!decide_exec || fd <= 2 || fd >= 64 || (fd >= PCT_SAVED_FD_MIN && fd <= PCT_LOOKED_FD_MAX) || from < 0) return;
     const uint64_t bit = 1ull << fd;
     if ((l->looks_tried & bit) || !(file_stream_of(tid, s, from) || copied_stream(tid, s, from))) return;
     const uint64_t id = fd_identity(tid, from);
@@ -890,7 +910,7 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         s->list_goes_on = !dir_at_start(pid, (int)args[row->dirfd]);
         return 1;
     case CL_DUP:
-        if (strcmp(row->name, "dup") != 0) trap_looks_at(tid, s, (int)args[0], (int)args[1]);
+        trap_looks_at(tid, s, (int)args[0], strcmp(row->name, "dup") == 0 ? lowest_free_fd(pid, 0) : (int)args[1]);
         return 1;
     case CL_STREAM_RESIZE:
         if (file_stream_of(tid, s, (int)args[0]))
@@ -973,6 +993,7 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
             event_str(PCT_EV_FLAG, pid, "packet-mode: it puts a pipe in packet mode (fcntl F_SETFL O_DIRECT)");
         /* a pipe's size is the pipe's, shared with every holder: a replay would leave it as it was */
         if (cmd == F_SETPIPE_SZ) event_str(PCT_EV_FLAG, pid, "unmodelled-syscall:fcntl(F_SETPIPE_SZ): it resizes a pipe others may hold");
+        if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) trap_looks_at(tid, s, (int)args[0], lowest_free_fd(pid, (int)args[2]));
         return cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC;
     }
     case CL_XFER: return xfer_entry(tid, s, row, args);

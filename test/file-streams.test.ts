@@ -252,7 +252,9 @@ test('hunt 9: looks through a copy on fds 3-9, /proc/self/fdinfo, a stream open 
     for (const e of r.stats.executions) if (e.status === 'uncacheable') reasons.add(e.reason ?? '');
   }
   const all = [...reasons].join('\n');
-  for (const why of [/copies its stdout or stderr file to an fd from 3 to 9/, /fdinfo/, /open for reading too/]) assert.match(all, why);
+  // (a dup of fd 1 onto fd 3 gets a filter that traps looks there: `look dup` is keyed on where its
+  // output starts, as a look through fd 1 is, and the stderr above holds what it saw each run)
+  for (const why of [/fdinfo/, /open for reading too/]) assert.match(all, why);
 });
 
 test('hunt 10: a replay writes what it found in a file in the file\'s order, and a short write and its retry are not both replayed', () => {
