@@ -4861,6 +4861,20 @@ function addUnsafe(list, u) {
   if (list.some((x) => !x.pipe || x.pipe === u.pipe)) return;
   list.push(u);
 }
+function lowOnSpace(outputs) {
+  const dirs = new Set(outputs.map((p) => (0, import_node_path13.dirname)(p)));
+  let looked = 0;
+  for (const dir of dirs) {
+    if (++looked > LOW_SPACE_DIRS) break;
+    try {
+      const st = (0, import_node_fs24.statfsSync)(dir);
+      const blocks = process.getuid?.() === 0 ? st.bfree : st.bavail;
+      if (blocks * st.bsize < LOW_SPACE_BYTES) return `${dir} is on a file system with ${blocks * st.bsize} bytes free: a write there may have failed (ENOSPC), and free space is no input`;
+    } catch {
+    }
+  }
+  return null;
+}
 function uniquePairs(pairs) {
   const seen = /* @__PURE__ */ new Set();
   return pairs.filter((p) => {
@@ -4870,7 +4884,7 @@ function uniquePairs(pairs) {
     return true;
   });
 }
-var import_node_fs24, import_node_path13, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, TIME_IS_THEIR_EFFECT, SIGPIPE_BIT, DEFER_MS, DEFAULT_EXEC_WAIT_MS, STORED2, TYPE_BITS, OPENS_FOR_WRITING, PIPE_OPENS, STRUCTURAL, SAVED_FD_MIN, SEEN_STDIN, MemoEngine;
+var import_node_fs24, import_node_path13, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, TIME_IS_THEIR_EFFECT, SIGPIPE_BIT, DEFER_MS, DEFAULT_EXEC_WAIT_MS, STORED2, TYPE_BITS, OPENS_FOR_WRITING, PIPE_OPENS, STRUCTURAL, SAVED_FD_MIN, SEEN_STDIN, LOW_SPACE_BYTES, LOW_SPACE_DIRS, MemoEngine;
 var init_engine = __esm({
   "src/memo/engine.ts"() {
     "use strict";
@@ -4914,6 +4928,8 @@ var init_engine = __esm({
     STRUCTURAL = /* @__PURE__ */ new Set(["rename", "delete", "rmdir", "symlink", "link", "mknod"]);
     SAVED_FD_MIN = 10;
     SEEN_STDIN = /* @__PURE__ */ new Set(["null", "file"]);
+    LOW_SPACE_BYTES = 1 << 20;
+    LOW_SPACE_DIRS = 64;
     MemoEngine = class {
       constructor(opts, builder) {
         this.opts = opts;
@@ -5794,6 +5810,8 @@ var init_engine = __esm({
         const placedAt = /* @__PURE__ */ new Map();
         const short2 = streamShortfall(answer?.view, exec.inheritedEnds, folded.stream, exec.streams, this.builder.execChainAfter(exec).map((e) => e.streams), placedAt);
         if (short2) return short2;
+        const full = lowOnSpace(summary.outputs);
+        if (full) return full;
         if (placedAt.size) folded.stream = inFileOrder(folded.stream, placedAt);
         const kept = /* @__PURE__ */ new Map();
         const within = (id) => this.builder.isWithin(this.builder.executions[id], exec.id);

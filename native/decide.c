@@ -96,15 +96,17 @@ static int read_chunks(int channel, uint32_t nchunks, struct chunks *out)
 
 /* Returns -1 when a write met a closed pipe (the rest is not written, as the program would have
  * been killed there). */
-/* 0, or write_all's failure; *failed: the fd (1, 2) it failed on */
-static int write_chunks(const struct chunks *ch, const int fds[3], int *failed)
+/* Writes the chunks whose fd is (files: 1) or is not (0) in files[]; 0, or write_all's failure;
+ * *failed: the fd (1, 2) it failed on */
+static int write_chunks_to(const struct chunks *ch, const int fds[3], const int files[3], int which, int *failed)
 {
     for (size_t at = 0; at + sizeof(struct pct_output_chunk) <= ch->len;) {
         struct pct_output_chunk c;
         memcpy(&c, ch->data + at, sizeof c);
         at += sizeof c;
         /* never the process's stdin, whatever a stored entry says */
-        const int r = (c.fd == 1 || c.fd == 2) && fds[c.fd] >= 0 ? write_all(fds[c.fd], ch->data + at, c.len) : 0;
+        const int mine = (c.fd == 1 || c.fd == 2) && fds[c.fd] >= 0 && (files[c.fd] != 0) == which;
+        const int r = mine ? write_all(fds[c.fd], ch->data + at, c.len) : 0;
         if (r < 0) {
             if (failed) *failed = (int)c.fd;
             return r;
@@ -116,6 +118,16 @@ static int write_chunks(const struct chunks *ch, const int fds[3], int *failed)
 
 /* Where a replay into a regular file began: put back when the replay cannot be written whole */
 struct file_mark { off_t offset, size; int valid; };
+
+/* The chunks into regular files first, then the others (pipes, terminals): what a file cannot take
+ * (a full disk) is taken back before anything went where it cannot be (hunt 14: a pipe's copy was
+ * written twice once the program ran). Each destination gets its chunks in their order. */
+static int write_chunks(const struct chunks *ch, const int fds[3], const struct file_mark marks[3], int *failed)
+{
+    const int files[3] = { 0, marks ? marks[1].valid : 0, marks ? marks[2].valid : 0 };
+    const int r = write_chunks_to(ch, fds, files, 1, failed);
+    return r < 0 ? r : write_chunks_to(ch, fds, files, 0, failed);
+}
 
 static void mark_files(const int fds[3], struct file_mark marks[3])
 {
@@ -254,7 +266,7 @@ static int replay(int tid, int channel, uint32_t nchunks, int code, uint32_t def
             struct file_mark marks[3];
             int failed = 0;
             mark_files(fds, marks);
-            const int wrote = write_chunks(&ch, fds, &failed);
+            const int wrote = write_chunks(&ch, fds, marks, &failed);
             if (wrote == WRITE_EPIPE && !fits) _exit(HELPER_EPIPE);
             if (wrote == WRITE_FAILED && marks[failed].valid) {
                 unwrite_files(fds, marks);
@@ -284,7 +296,7 @@ static int replay(int tid, int channel, uint32_t nchunks, int code, uint32_t def
             struct file_mark marks[3];
             int failed = 0;
             mark_files(fds, marks);
-            const int wrote = write_chunks(&ch, fds, &failed);
+            const int wrote = write_chunks(&ch, fds, marks, &failed);
             result = wrote == WRITE_FAILED && marks[failed].valid ? REPLAY_FAILED : REPLAY_DONE;
             if (result == REPLAY_FAILED) unwrite_files(fds, marks);
         }

@@ -17,7 +17,7 @@ enum pct_class {
     CL_UNLINK,    /* dirfd, path, extra = flags arg (AT_REMOVEDIR) */
     CL_MKDIR, CL_RMDIR, CL_TRUNCATE, CL_MKNOD,
     CL_CHMOD,     /* dirfd, path; or dirfd alone for fchmod */
-    CL_UTIME,     /* dirfd, path (NULL path: the fd itself) */
+    CL_UTIME,     /* dirfd, path (NULL path: the fd itself); extra = the times arg (NULL: now) */
     CL_SYMLINK,   /* dirfd2, path2 = the link; path = the target text (not resolved) */
     CL_LINK,      /* dirfd, path -> dirfd2, path2; extra = flags arg (AT_EMPTY_PATH) */
     CL_XATTR,     /* reads extended attributes (getxattr, listxattr): path, or dirfd alone for the f* calls */

@@ -767,6 +767,18 @@ static int sets_mode_only(int tid, const uint64_t *args, int name_arg)
     return 1;
 }
 
+/* Does this utime call set the mtime to a given time, not to now (a NULL times, UTIME_NOW) or
+ * leave it (UTIME_OMIT)? Unreadable times count as given. */
+static int sets_given_mtime(int tid, const struct pct_syscall *row, const uint64_t *args)
+{
+    const uint64_t times = row->extra == NOARG ? 0 : args[row->extra];
+    if (!times) return 0;
+    if (strcmp(row->name, "utimensat") != 0) return 1; /* utime, utimes, futimesat: a NULL is now */
+    struct timespec ts[2];
+    if (read_mem(tid, times, ts, sizeof ts) != (ssize_t)sizeof ts) return 1;
+    return ts[1].tv_nsec != UTIME_NOW && ts[1].tv_nsec != UTIME_OMIT;
+}
+
 /* The fd a dup or F_DUPFD from min will return: the lowest one not open (another thread may take
  * it first: the dup's exit then finds its copy where no filter traps, and flags it). -1: unknown. */
 static int lowest_free_fd(int pid, int min)
@@ -908,6 +920,12 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         return 0;
     case CL_GETDENTS:
         s->list_goes_on = !dir_at_start(pid, (int)args[row->dirfd]);
+        return 1;
+    case CL_UTIME:
+        /* a given time (touch -d, -r, cp -p): the file is then not "newest now", which is all
+         * that the mtimes' order in a key and a restore know of the run's own files */
+        if (sets_given_mtime(tid, row, args))
+            event_str(PCT_EV_FLAG, pid, "explicit-mtime: it sets a file's mtime to a given time (touch -d or -r, cp -p): the order of the run's own files is then not known");
         return 1;
     case CL_DUP:
         trap_looks_at(tid, s, (int)args[0], strcmp(row->name, "dup") == 0 ? lowest_free_fd(pid, 0) : (int)args[1]);

@@ -289,7 +289,8 @@ test('a replay into a file on a full disk is taken back, and the program runs: i
   const dir = scratch();
   const disk = join(dir, 'disk');
   spawnSync('mkdir', [disk]);
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', disk], { encoding: 'utf8' });
+  // more than the 1 MiB below which nothing written there is recorded
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', disk], { encoding: 'utf8' });
   assert.is(mounted.status, 0, mounted.stderr);
   try {
     const store = scratch('pc-store-');
@@ -297,7 +298,7 @@ test('a replay into a file on a full disk is taken back, and the program runs: i
     const script = (n: number): string => `: ${n}; sh -c "/bin/echo same; /bin/echo more" >> ${disk}/log; echo rc=$?`;
     // an empty log has no page yet: on a full disk its first append fails
     const reset = (full: boolean): void => {
-      spawnSync('bash', ['-c', `rm -f ${disk}/*; : > ${disk}/log; ${full ? `head -c 16384 /dev/zero > ${disk}/fill 2>/dev/null` : ':'}; true`]);
+      spawnSync('bash', ['-c', `rm -f ${disk}/*; : > ${disk}/log; ${full ? `head -c 2097152 /dev/zero > ${disk}/fill 2>/dev/null` : ':'}; true`]);
     };
     reset(false);
     const first = runMemo(['bash', '--norc', '-c', script(1)], { cwd: dir, store });
@@ -312,6 +313,19 @@ test('a replay into a file on a full disk is taken back, and the program runs: i
     assert.is(second.stderr, expected.stderr);
     assert.is(readFileSync(join(disk, 'log'), 'utf8'), expectedLog);
     assert.ok(second.stats.executions.some((e) => e.status === 'hit'), `a replay was tried: ${JSON.stringify(second.stats.executions.map((e) => [e.exe, e.status]))}`);
+    // one stream into the full file, the other into a pipe: nothing reaches the pipe twice (hunt 14)
+    const split = (n: number): string => `: ${n}; sh -c "echo out; echo err >&2" 2> ${disk}/log; echo rc=$?`;
+    reset(false);
+    runMemo(['bash', '--norc', '-c', split(1)], { cwd: dir, store });
+    reset(true);
+    const plain = untraced(split(2), dir);
+    reset(true);
+    const again = runMemo(['bash', '--norc', '-c', split(2)], { cwd: dir, store });
+    assert.is(again.stdout, plain.stdout);
+    // and a run whose write failed on the full disk is not recorded: free space is no input
+    reset(true);
+    const onFull = runMemo(['bash', '--norc', '-c', `: 3; sh -c "seq 1 3000 > ${disk}/o"; echo rc=$?`], { cwd: dir, store });
+    assert.match(onFull.stats.executions.map((e) => e.reason ?? '').join('\n'), /bytes free/);
   } finally {
     spawnSync('umount', [disk]);
   }

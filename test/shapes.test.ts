@@ -290,6 +290,10 @@ test("a directory's mtime after the script made a name in it is the script's own
   const dated = (when: string): TwinStep => chg(`touch -d "${when}" f; touch -d "-2 hours" . d`);
   const f = checkTwins('mkdir d', [dated('-1 hour'), future, dated('+1 day'), future, dated('-1 hour'), future]);
   assert.ok(rootHit(f[2]!), `as in the first run: ${JSON.stringify(f)}`);
+  // a time the run sets itself (touch -d, cp -p) is not "newest now": not reused (hunt 14)
+  const given = obs("sh -c 'touch -d 2000-01-01 G; test G -nt F && echo newer || echo older; rm G'");
+  const g = checkTwins(':', [chg('touch -d 2010-01-01 F'), given, chg('touch -d 1995-01-01 F'), given, given]);
+  assert.match(g.flat().join('\n'), /explicit-mtime/);
 });
 
 test('make -j2 into one log: cat\'s in-kernel copies are found where they landed, out of the order the recipes ended in, and the make is recorded', () => {

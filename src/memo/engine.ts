@@ -1,8 +1,8 @@
 // The memo engine: at every exec, look the program up (weak fingerprint -> candidates -> every
 // input still the same) and skip it on a hit; when a program that ran ends, record what its
 // subtree read and left behind.
-import { closeSync, constants, lstatSync, openSync, readlinkSync, readSync } from 'node:fs';
-import { basename } from 'node:path';
+import { closeSync, constants, lstatSync, openSync, readlinkSync, readSync, statfsSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { CHANGE_OPS, FileHasher, FsView, LinkWalker, namesFingerprint, replaceable, sha256, statBase, statFields, statNow, toInput, weakKey, type Change, type ContextValue } from '../fingerprint/index.js';
 import { identityOf, mtimeUse, openFileOf, parseSeen, typeOfMode, summarize, WRITE_SINKS, type Input, type InputSpec, type StatSpec, type Step, type Summary } from '../observe/index.js';
 import type { Entry, OutputState, Store, StoreIndex } from '../store/index.js';
@@ -327,6 +327,34 @@ function seenFrom(names: string[], descendant: Execution, ancestor: Execution, i
 function addUnsafe(list: Unsafe[], u: Unsafe): void {
   if (list.some((x) => !x.pipe || x.pipe === u.pipe)) return;
   list.push(u);
+}
+
+/** Less free than this where a subtree wrote: one of its writes may have failed unseen (ENOSPC). */
+const LOW_SPACE_BYTES = 1 << 20;
+/** Directories looked at per recording: a build writes into a few */
+const LOW_SPACE_DIRS = 64;
+
+/**
+ * Why the subtree's outputs sit on a file system too full to trust, or null. Writes into files
+ * opened by path are not stopped at their result: a write that failed for a full disk shows only in
+ * what the program printed and how it ended, which a replay would repeat once the disk has room
+ * (hunt 14: one full disk kept replaying `cp: error writing`). Free space is no input: such a run
+ * is not recorded.
+ */
+function lowOnSpace(outputs: readonly string[]): string | null {
+  const dirs = new Set(outputs.map((p) => dirname(p)));
+  let looked = 0;
+  for (const dir of dirs) {
+    if (++looked > LOW_SPACE_DIRS) break;
+    try {
+      const st = statfsSync(dir);
+      const blocks = process.getuid?.() === 0 ? st.bfree : st.bavail;
+      if (blocks * st.bsize < LOW_SPACE_BYTES) return `${dir} is on a file system with ${blocks * st.bsize} bytes free: a write there may have failed (ENOSPC), and free space is no input`;
+    } catch {
+      // gone: what the outputs hold is checked on its own
+    }
+  }
+  return null;
 }
 
 /** Each pair once, in the order first met. */
@@ -1313,6 +1341,8 @@ export class MemoEngine {
     const placedAt = new Map<object, number>();
     const short = streamShortfall(answer?.view, exec.inheritedEnds, folded.stream, exec.streams, this.builder.execChainAfter(exec).map((e) => e.streams), placedAt);
     if (short) return short;
+    const full = lowOnSpace(summary.outputs);
+    if (full) return full;
     if (placedAt.size) folded.stream = inFileOrder(folded.stream, placedAt);
     // checked before anything is read (a file a process outside the subtree removed is not read)
     // and again after (reading lets the tracer's events in)
