@@ -3,7 +3,11 @@
 #include <elf.h>
 #include <linux/seccomp.h>
 #include <stdint.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -14,7 +18,23 @@
 /* below the stack pointer: past x86_64's red zone (128 bytes), which the interrupted function may use */
 #define BELOW_SP 256
 
-static struct { int tid; struct user_regs_struct regs; } injecting[INJECTING_CAP];
+static struct { int tid; int filters; struct user_regs_struct regs; } injecting[INJECTING_CAP];
+
+/* How many seccomp filters the thread has (/proc/TID/status, Linux 5.9+), or -1: a program's own
+ * filter may answer seccomp(2) with a made-up success, which only this count tells (hunt 14). */
+static int filter_count(int tid)
+{
+    char path[64], buf[4096];
+    snprintf(path, sizeof path, "/proc/%d/status", tid);
+    const int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    const ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return -1;
+    buf[n] = 0;
+    const char *at = strstr(buf, "\nSeccomp_filters:");
+    return at ? atoi(at + strlen("\nSeccomp_filters:")) : -1;
+}
 
 static int regs_get(int tid, struct user_regs_struct *r)
 {
@@ -96,6 +116,7 @@ int pct_inject_begin(int tid, const struct sock_filter *prog, unsigned len)
         return -1;
     }
     injecting[i].tid = tid;
+    injecting[i].filters = filter_count(tid);
     injecting[i].regs = r;
     return 0;
 }
@@ -106,7 +127,9 @@ long pct_inject_end(int tid)
     if (i < 0) return -1;
     injecting[i].tid = 0;
     struct user_regs_struct now;
-    const long result = regs_get(tid, &now) < 0 ? -1 : result_of(&now);
+    long result = regs_get(tid, &now) < 0 ? -1 : result_of(&now);
     if (put_back(tid, injecting[i].regs) < 0) return PCT_INJECT_LOST;
+    const int before = injecting[i].filters, after = filter_count(tid);
+    if (result == 0 && before >= 0 && after >= 0 && after != before + 1) result = -1; /* not added, whatever it said */
     return result;
 }

@@ -331,4 +331,44 @@ test('a replay into a file on a full disk is taken back, and the program runs: i
   }
 });
 
+/** Installs its own filter that answers seccomp(2) with a made-up success, then copies fd 1 to fd 6 and prints its size. */
+const FAKED = `#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+int main(void) {
+  struct sock_filter f[] = {
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_seccomp, 0, 1),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 0),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  struct sock_fprog prog = { 4, f };
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog)) return 9;
+  struct stat st;
+  if (dup2(1, 6) != 6 || fstat(6, &st)) return 8;
+  fprintf(stderr, "%lld\\n", (long long)st.st_size);
+  return 0;
+}
+`;
+
+test('a program whose own filter fakes seccomp(2)\'s success: the filter the tracer adds is known missing, its look is never replayed stale (hunt 14)', () => {
+  const dir = scratch();
+  const plain = scratch();
+  const store = scratch('pc-store-');
+  for (const d of [dir, plain]) compileC(d, 'faked', FAKED);
+  const script = 'cat pad > out; sh -c ./faked >> out';
+  for (let i = 0; i < 3; i++) {
+    for (const d of [dir, plain]) writeFileSync(join(d, 'pad'), 'x'.repeat(i + 1));
+    const expected = untraced(script, plain);
+    const r = runMemo(['bash', '--norc', '-c', script], { cwd: dir, store });
+    assert.is(r.stderr, expected.stderr, `run ${i + 1}`);
+    assert.is(r.status, expected.status);
+  }
+});
+
 test.run();
