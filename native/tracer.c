@@ -48,6 +48,18 @@
 
 enum { ST_USED = 1, ST_RUNNING = 2, ST_HAS_PARENT = 4, ST_STOPPED_NEW = 8, ST_EXECED = 16 };
 #define COPIED_CAP 4
+#define FAR_CAP 4
+/* The fds whose looks (fstat, lseek) a filter added to a process or an ancestor traps
+ * (trap_looks_at), and the streams copied there: copied at fork and kept across exec, as the
+ * filters are. */
+struct added_looks {
+    uint64_t trapped, tried;     /* fds below 64: trapped, and tried (never twice) */
+    int far[FAR_CAP];            /* fds from 64 up that were tried (gnulib's dup2(2, 255)), 0: none */
+    uint8_t far_trapped;         /* of those, the ones trapped (bit i for far[i]) */
+    uint64_t copied[COPIED_CAP]; /* the file streams copied there (fd_identity), its own or an
+                                    ancestor's: a look at one that is not its own stream is a look
+                                    at where an ancestor's output stands */
+};
 enum { PF_STDIN = 1, PF_FOREIGN = 2, PF_STDOUT_SEEN = 4, PF_STDERR_SEEN = 8 }; /* reported once per process (on the leader's slot) */
 
 struct slot {
@@ -69,14 +81,9 @@ struct slot {
     uint64_t entry_ns;    /* when the call awaiting its exit stop stopped at its entry */
     uint8_t out_stream;   /* a write or copy awaiting its exit stop: the stream (1, 2) it lands in */
     uint8_t list_goes_on; /* a getdents awaiting its exit stop: the directory's offset was not at its start */
-    uint64_t looks_trapped; /* (leader) fds below 64 whose looks (fstat, lseek) a filter added to this
-                               process or an ancestor traps (trap_looks_at); kept across exec */
-    uint64_t looks_tried;   /* (leader) fds for which adding that filter was tried: never twice */
-    uint64_t copied[COPIED_CAP]; /* (leader) the file streams copied there (fd_identity), this
-                               process's or an ancestor's: a look at one that is not its own stream
-                               is a look at where an ancestor's output stands */
+    struct added_looks looks; /* (leader) what the filters added to it or an ancestor trap */
     int16_t wait_row;     /* an exec held for its pipe's writers (waiting.h): its table row */
-    int8_t inject_fd;     /* a dup turned into the seccomp call that adds a filter for its fd, or -1 */
+    int inject_fd;        /* a dup turned into the seccomp call that adds a filter for its fd, or -1 */
     int xfer_in;          /* an in-kernel copy into a stream: the fd it copies from, and where */
     int64_t xfer_from;
     int64_t xfer_pos;     /* where in its file stream the copy was to go, taken at the entry, or -1 */
@@ -310,18 +317,38 @@ static int file_stream_of(int tid, struct slot *s, int fd)
 static int copied_stream(int tid, struct slot *s, int fd)
 {
     const struct slot *l = leader_of(s);
-    if (fd < 0 || !l->copied[0]) return 0;
+    if (fd < 0 || !l->looks.copied[0]) return 0;
     const uint64_t id = fd_identity(tid, fd);
-    for (int i = 0; id && i < COPIED_CAP; i++) if (l->copied[i] == id) return 1;
+    for (int i = 0; id && i < COPIED_CAP; i++) if (l->looks.copied[i] == id) return 1;
     return 0;
 }
 
 /* Are fd's looks trapped: by the first filter (1, 2, 10-15), or one added (trap_looks_at)? */
 static int looks_seen(struct slot *s, int fd)
 {
-    const struct slot *l = leader_of(s);
-    return fd == 1 || fd == 2 || (fd >= PCT_SAVED_FD_MIN && fd <= PCT_LOOKED_FD_MAX) ||
-           (fd > 0 && fd < 64 && (l->looks_trapped & (1ull << fd)));
+    const struct added_looks *a = &leader_of(s)->looks;
+    if (fd == 1 || fd == 2 || (fd >= PCT_SAVED_FD_MIN && fd <= PCT_LOOKED_FD_MAX)) return 1;
+    if (fd > 0 && fd < 64) return (a->trapped & (1ull << fd)) != 0;
+    for (int i = 0; fd > 0 && i < FAR_CAP; i++) if (a->far[i] == fd) return (a->far_trapped >> i) & 1;
+    return 0;
+}
+
+/* Marks fd tried (it never is twice); returns its far slot, 64 + nothing for fds below 64, or -1
+ * when it was tried already or there is no room. */
+static int try_fd(struct added_looks *a, int fd)
+{
+    if (fd < 64) {
+        if (a->tried & (1ull << fd)) return -1;
+        a->tried |= 1ull << fd;
+        return 64;
+    }
+    int free_at = -1;
+    for (int i = 0; i < FAR_CAP; i++) {
+        if (a->far[i] == fd) return -1;
+        if (!a->far[i] && free_at < 0) free_at = i;
+    }
+    if (free_at >= 0) a->far[free_at] = fd;
+    return free_at;
 }
 
 /* A look at where a file stream's output starts (its size by fstat, its offset by lseek): the
@@ -805,19 +832,17 @@ static int lowest_free_fd(int pid, int min)
 static void trap_looks_at(int tid, struct slot *s, int from, int fd)
 {
     struct slot *l = leader_of(s);
-    if (!decide_exec || fd <= 2 || fd >= 64 || (fd >= PCT_SAVED_FD_MIN && fd <= PCT_LOOKED_FD_MAX) || from < 0) return;
-    const uint64_t bit = 1ull << fd;
-    if ((l->looks_tried & bit) || !(file_stream_of(tid, s, from) || copied_stream(tid, s, from))) return;
+    if (!decide_exec || fd <= 2 || (fd >= PCT_SAVED_FD_MIN && fd <= PCT_LOOKED_FD_MAX) || from < 0) return;
+    if (looks_seen(s, fd) || !(file_stream_of(tid, s, from) || copied_stream(tid, s, from))) return;
     const uint64_t id = fd_identity(tid, from);
     int at = -1;
-    for (int i = COPIED_CAP - 1; i >= 0; i--) if (!l->copied[i] || l->copied[i] == id) at = i;
-    if (at < 0) return; /* flagged at the exit, as before */
-    l->looks_tried |= bit;
+    for (int i = COPIED_CAP - 1; i >= 0; i--) if (!l->looks.copied[i] || l->looks.copied[i] == id) at = i;
+    if (at < 0 || try_fd(&l->looks, fd) < 0) return; /* flagged at the exit, as before */
     struct sock_filter prog[PCT_LOOK_FILTER_MAX];
     const unsigned len = pct_build_look_filter(prog, PCT_LOOK_FILTER_MAX, fd);
     if (pct_inject_begin(tid, prog, len) < 0) return;
-    l->copied[at] = id;
-    s->inject_fd = (int8_t)fd;
+    l->looks.copied[at] = id;
+    s->inject_fd = fd;
 }
 
 /* The exit stop of the seccomp call a dup became (trap_looks_at): the dup is put back, to be made
@@ -833,7 +858,9 @@ static void trapped_looks(int tid, struct slot *s)
         syscall(SYS_tgkill, s->tgid, tid, SIGKILL);
         return;
     }
-    if (result == 0 && fd > 2) l->looks_trapped |= 1ull << fd;
+    if (result != 0 || fd <= 2) return;
+    if (fd < 64) l->looks.trapped |= 1ull << fd;
+    for (int i = 0; fd >= 64 && i < FAR_CAP; i++) if (l->looks.far[i] == fd) l->looks.far_trapped |= (uint8_t)(1u << i);
 }
 
 /* Left stopped at its entry: a skipped process whose output a helper is still writing. */
@@ -1114,8 +1141,8 @@ static void on_exec(int pid)
     ptrace(PTRACE_GETEVENTMSG, pid, 0, &former);
     struct slot *s = find(pid);
     /* the filters added to the process stay through the exec, and what they trap with them */
-    struct slot kept = { 0 };
-    if (s) { kept.looks_trapped = s->looks_trapped; kept.looks_tried = s->looks_tried; memcpy(kept.copied, s->copied, sizeof kept.copied); }
+    struct added_looks kept = { 0 };
+    if (s) kept = s->looks;
     if ((int)former != pid) {
         /* exec from a non-leader thread: that thread takes over the leader's pid */
         struct slot *from = find((int)former);
@@ -1132,9 +1159,7 @@ static void on_exec(int pid)
     }
     if (!s) s = find_or_add(pid);
     if (!s) return;
-    s->looks_trapped = kept.looks_trapped;
-    s->looks_tried = kept.looks_tried;
-    memcpy(s->copied, kept.copied, sizeof s->copied);
+    s->looks = kept;
     s->tgid = pid;
     s->state |= ST_RUNNING | ST_HAS_PARENT | ST_EXECED;
     s->pending = -1;
@@ -1208,9 +1233,7 @@ static void on_spawn(int tid, int event)
         c->stream_file[1] = pl->stream_file[1];
         c->stdin_id = pl->stdin_id;
         /* filters are inherited, and with them what they trap */
-        c->looks_trapped = pl->looks_trapped;
-        c->looks_tried = pl->looks_tried;
-        memcpy(c->copied, pl->copied, sizeof c->copied);
+        c->looks = pl->looks;
     }
     if (thread) event_begin(PCT_EV_THREAD, 0, ptgid, (int)child, 0, 0, 0);
     else event_begin(PCT_EV_SPAWN, event == PTRACE_EVENT_VFORK, ptgid, (int)child, 0, 0, 0);

@@ -61,7 +61,7 @@ test('the sanitized tracer reads each exec query\'s attributes cleanly: fds, ano
 
 test('the sanitized tracer adds a filter to a shell that copies its stdout file onto fd 6, and sees looks through it', async () => {
   const dir = scratch();
-  const look = "import os; os.fstat(6); os.dup2(6, 7); os.lseek(7, 0, os.SEEK_CUR)";
+  const look = "import os; os.fstat(6); os.dup2(6, 7); os.lseek(7, 0, os.SEEK_CUR); os.dup2(6, 255); os.fstat(255); d = os.dup(6); os.fstat(d)";
   const result = await traceCommand({
     command: ['sh', '-c', `exec > out.log; bash --norc -c 'exec 6>&1; echo via-6 >&6; /usr/bin/python3 -c "${look}"; echo done'`],
     cwd: dir,
