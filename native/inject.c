@@ -18,7 +18,10 @@
 /* below the stack pointer: past x86_64's red zone (128 bytes), which the interrupted function may use */
 #define BELOW_SP 256
 
-static struct { int tid; int filters; struct user_regs_struct regs; } injecting[INJECTING_CAP];
+/* what the program held where the filter was written: put back at the exit (a coroutine's small
+ * stack may have live data below its stack pointer: hunt 15) */
+#define SAVED_CAP 2048
+static struct { int tid; int filters; struct user_regs_struct regs; uint64_t at; size_t len; unsigned char saved[SAVED_CAP]; } injecting[INJECTING_CAP];
 
 /* How many seccomp filters the thread has (/proc/TID/status, Linux 5.9+), or -1: a program's own
  * filter may answer seccomp(2) with a made-up success, which only this count tells (hunt 14). */
@@ -110,12 +113,19 @@ int pct_inject_begin(int tid, const struct sock_filter *prog, unsigned len)
     struct sock_fprog fprog = { (unsigned short)len, (struct sock_filter *)(uintptr_t)at };
     struct iovec local[2] = { { (void *)prog, code }, { &fprog, sizeof fprog } };
     struct iovec remote = { (void *)(uintptr_t)at, code + sizeof fprog };
+    if (code + sizeof fprog > SAVED_CAP) return -1;
+    struct iovec keep = { injecting[i].saved, code + sizeof fprog };
+    if (process_vm_readv(tid, &keep, 1, &remote, 1, 0) != (ssize_t)(code + sizeof fprog)) return -1;
     if (process_vm_writev(tid, local, 2, &remote, 1, 0) != (ssize_t)(code + sizeof fprog)) return -1;
     if (turn(tid, r, at + code) < 0) {
+        struct iovec back = { injecting[i].saved, code + sizeof fprog };
+        process_vm_writev(tid, &back, 1, &remote, 1, 0);
         regs_set(tid, &r);
         return -1;
     }
     injecting[i].tid = tid;
+    injecting[i].at = at;
+    injecting[i].len = code + sizeof fprog;
     injecting[i].filters = filter_count(tid);
     injecting[i].regs = r;
     return 0;
@@ -128,6 +138,8 @@ long pct_inject_end(int tid)
     injecting[i].tid = 0;
     struct user_regs_struct now;
     long result = regs_get(tid, &now) < 0 ? -1 : result_of(&now);
+    struct iovec back = { injecting[i].saved, injecting[i].len }, where = { (void *)(uintptr_t)injecting[i].at, injecting[i].len };
+    if (process_vm_writev(tid, &back, 1, &where, 1, 0) != (ssize_t)injecting[i].len) return PCT_INJECT_LOST;
     if (put_back(tid, injecting[i].regs) < 0) return PCT_INJECT_LOST;
     const int before = injecting[i].filters, after = filter_count(tid);
     if (result == 0 && before >= 0 && after >= 0 && after != before + 1) result = -1; /* not added, whatever it said */
