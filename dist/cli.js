@@ -4627,6 +4627,9 @@ function racyWindow2(s) {
 function sameFile(seen, st) {
   return st.isFile() && st.ino === seen.ino && st.dev === seen.dev && Number(st.size) === seen.size && st.mtimeNs === seen.mtimeNs && st.ctimeNs === seen.ctimeNs;
 }
+function epochNsOf(tracerStartNs, tracerNs) {
+  return BigInt(Date.now()) * 1000000n - (process.hrtime.bigint() - (tracerStartNs + BigInt(Math.round(tracerNs))));
+}
 var import_node_fs23, import_node_crypto4, RACY_FINE_NS2, RACY_COARSE_NS2, CLOCK_SLACK_NS, PIN_MAX, Pins;
 var init_pins = __esm({
   "src/memo/pins.ts"() {
@@ -4694,9 +4697,7 @@ var init_pins = __esm({
       settledAtRead(access, seen) {
         const t = this.readAt.get(access);
         if (t === void 0 || this.clock.tracerStartNs === null) return false;
-        const monoNow = process.hrtime.bigint();
-        const realNow = BigInt(Date.now()) * 1000000n;
-        const readReal = realNow - (monoNow - (this.clock.tracerStartNs + BigInt(Math.round(t))));
+        const readReal = epochNsOf(this.clock.tracerStartNs, t);
         const latest = seen.mtimeNs > seen.ctimeNs ? seen.mtimeNs : seen.ctimeNs;
         return latest < readReal - racyWindow2(seen) - CLOCK_SLACK_NS;
       }
@@ -5284,9 +5285,7 @@ var init_engine = __esm({
       /** A time on the tracer's clock (ms since it started), as ns since the epoch; undefined when unknown. */
       realTimeOf(tracerMs) {
         const start = this.builder.tracerStartNs;
-        if (start === null) return void 0;
-        const monoNow = process.hrtime.bigint();
-        return BigInt(Date.now()) * 1000000n - (monoNow - (start + BigInt(Math.round(tracerMs * 1e6))));
+        return start === null ? void 0 : epochNsOf(start, tracerMs * 1e6);
       }
       /** Was the pipe made inside exec's subtree (exec did not inherit it), so that its writers ran there too? */
       madeWithin(exec, pipe) {

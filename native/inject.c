@@ -1,13 +1,11 @@
 #define _GNU_SOURCE
 #include "inject.h"
+#include "paths.h"
 #include <elf.h>
 #include <linux/seccomp.h>
 #include <stdint.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -28,11 +26,8 @@ static struct { int tid; int filters; struct user_regs_struct regs; uint64_t at;
 static int filter_count(int tid)
 {
     char path[64], buf[4096];
-    snprintf(path, sizeof path, "/proc/%d/status", tid);
-    const int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    const ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
+    proc_path(path, sizeof path, tid, "/status", -1);
+    const ssize_t n = read_file(path, buf, sizeof buf - 1);
     if (n <= 0) return -1;
     buf[n] = 0;
     const char *at = strstr(buf, "\nSeccomp_filters:");

@@ -230,3 +230,19 @@ int ctty_of(int tid)
     if (!after || sscanf(after + 1, " %*c %*d %*d %*d %d", &tty_nr) != 1) return -1;
     return tty_nr;
 }
+
+/* Up to cap bytes of a file (a /proc one), or -1 when it cannot be opened. */
+ssize_t read_file(const char *path, void *buf, size_t cap)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    size_t got = 0;
+    while (got < cap) {
+        ssize_t r = read(fd, (char *)buf + got, cap - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        got += (size_t)r;
+    }
+    close(fd);
+    return (ssize_t)got;
+}

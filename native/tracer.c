@@ -806,6 +806,9 @@ static int sets_given_mtime(int tid, const struct pct_syscall *row, const uint64
     return ts[1].tv_nsec != UTIME_NOW && ts[1].tv_nsec != UTIME_OMIT;
 }
 
+/* trap_looks_at's fd for "the lowest free one from min" (a dup, F_DUPFD), found only when needed */
+#define LOWEST_FREE_FROM(min) (-1000000 - (min))
+
 /* The fd a dup or F_DUPFD from min will return: the lowest one not open (another thread may take
  * it first: the dup's exit then finds its copy where no filter traps, and flags it). -1: unknown. */
 static int lowest_free_fd(int pid, int min)
@@ -832,8 +835,10 @@ static int lowest_free_fd(int pid, int min)
 static void trap_looks_at(int tid, struct slot *s, int from, int fd)
 {
     struct slot *l = leader_of(s);
-    if (!decide_exec || fd <= 2 || (fd >= PCT_SAVED_FD_MIN && fd <= PCT_LOOKED_FD_MAX) || from < 0) return;
-    if (looks_seen(s, fd) || !(file_stream_of(tid, s, from) || copied_stream(tid, s, from))) return;
+    if (!decide_exec || from < 0 || !(file_stream_of(tid, s, from) || copied_stream(tid, s, from))) return;
+    /* a dup or F_DUPFD: its fd is known only for a copy of a stream (a directory read per shell redirection otherwise) */
+    if (fd <= LOWEST_FREE_FROM(0)) fd = lowest_free_fd(s->tgid, LOWEST_FREE_FROM(0) - fd);
+    if (fd <= 2 || (fd >= PCT_SAVED_FD_MIN && fd <= PCT_LOOKED_FD_MAX) || looks_seen(s, fd)) return;
     const uint64_t id = fd_identity(tid, from);
     int at = -1;
     for (int i = COPIED_CAP - 1; i >= 0; i--) if (!l->looks.copied[i] || l->looks.copied[i] == id) at = i;
@@ -955,7 +960,7 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
             event_str(PCT_EV_FLAG, pid, "explicit-mtime: it sets a file's mtime to a given time (touch -d or -r, cp -p): the order of the run's own files is then not known");
         return 1;
     case CL_DUP:
-        trap_looks_at(tid, s, (int)args[0], strcmp(row->name, "dup") == 0 ? lowest_free_fd(pid, 0) : (int)args[1]);
+        trap_looks_at(tid, s, (int)args[0], strcmp(row->name, "dup") == 0 ? LOWEST_FREE_FROM(0) : (int)args[1]);
         return 1;
     case CL_STREAM_RESIZE:
         if (file_stream_of(tid, s, (int)args[0]))
@@ -1038,7 +1043,7 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
             event_str(PCT_EV_FLAG, pid, "packet-mode: it puts a pipe in packet mode (fcntl F_SETFL O_DIRECT)");
         /* a pipe's size is the pipe's, shared with every holder: a replay would leave it as it was */
         if (cmd == F_SETPIPE_SZ) event_str(PCT_EV_FLAG, pid, "unmodelled-syscall:fcntl(F_SETPIPE_SZ): it resizes a pipe others may hold");
-        if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) trap_looks_at(tid, s, (int)args[0], lowest_free_fd(pid, (int)args[2]));
+        if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) trap_looks_at(tid, s, (int)args[0], LOWEST_FREE_FROM((int)args[2]));
         return cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC;
     }
     case CL_XFER: return xfer_entry(tid, s, row, args);
@@ -1110,21 +1115,6 @@ static void on_seccomp(int tid, struct slot *s)
 }
 
 /* ---- process lifecycle ------------------------------------------------------------------- */
-
-static ssize_t read_file(const char *path, void *buf, size_t cap)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    size_t got = 0;
-    while (got < cap) {
-        ssize_t r = read(fd, (char *)buf + got, cap - got);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) break;
-        got += (size_t)r;
-    }
-    close(fd);
-    return (ssize_t)got;
-}
 
 /* A script's interpreter is loaded by the kernel, unseen by seccomp: report it as a read. */
 static void report_interpreter(int pid, const char *exe)

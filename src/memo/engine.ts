@@ -16,7 +16,7 @@ import { capturePipeStdin, type PendingOutput, type PipeStdin } from './pipe-std
 import { readerGone, ReplayPipes, SHELLS } from './pipe-replay.js';
 import { bytesIfStill, contextDifference, contextOf, ContextSearch, type ContextPair } from './context.js';
 import { parseStoredStat, rankMtimes } from './mtimes.js';
-import { Pins } from './pins.js';
+import { epochNsOf, Pins } from './pins.js';
 
 export interface MemoOptions {
   store: Store;
@@ -795,9 +795,7 @@ export class MemoEngine {
   /** A time on the tracer's clock (ms since it started), as ns since the epoch; undefined when unknown. */
   private realTimeOf(tracerMs: number): bigint | undefined {
     const start = this.builder.tracerStartNs;
-    if (start === null) return undefined;
-    const monoNow = process.hrtime.bigint();
-    return BigInt(Date.now()) * 1_000_000n - (monoNow - (start + BigInt(Math.round(tracerMs * 1e6))));
+    return start === null ? undefined : epochNsOf(start, tracerMs * 1e6);
   }
 
   /** Was the pipe made inside exec's subtree (exec did not inherit it), so that its writers ran there too? */

@@ -30,6 +30,11 @@ function sameFile(seen: Seen, st: BigIntStats): boolean {
     st.mtimeNs === seen.mtimeNs && st.ctimeNs === seen.ctimeNs;
 }
 
+/** A time on the tracer's clock (ns since it started at tracerStartNs, CLOCK_MONOTONIC) in ns since the epoch. */
+export function epochNsOf(tracerStartNs: bigint, tracerNs: number): bigint {
+  return BigInt(Date.now()) * 1_000_000n - (process.hrtime.bigint() - (tracerStartNs + BigInt(Math.round(tracerNs))));
+}
+
 export interface PinClock {
   /** now, on the tracer's clock (ns since it started), or null */
   nowNs(): number | null;
@@ -96,9 +101,7 @@ export class Pins {
   private settledAtRead(access: Access, seen: Seen): boolean {
     const t = this.readAt.get(access);
     if (t === undefined || this.clock.tracerStartNs === null) return false;
-    const monoNow = process.hrtime.bigint();
-    const realNow = BigInt(Date.now()) * 1_000_000n;
-    const readReal = realNow - (monoNow - (this.clock.tracerStartNs + BigInt(Math.round(t))));
+    const readReal = epochNsOf(this.clock.tracerStartNs, t);
     const latest = seen.mtimeNs > seen.ctimeNs ? seen.mtimeNs : seen.ctimeNs;
     return latest < readReal - racyWindow(seen) - CLOCK_SLACK_NS;
   }
