@@ -333,7 +333,7 @@ size_t attrs_collect(int tid, char *out, size_t cap, int *umask)
  * moves the offset there. */
 
 #define HELD_CAP 1024
-static struct { int pid, fd, dup; struct timespec ctime; } held[HELD_CAP];
+static struct { int pid, fd, dup; struct timespec ctime; dev_t dev; ino_t ino; } held[HELD_CAP];
 static int held_count;
 
 void attrs_hold(int tid, int pid)
@@ -354,18 +354,52 @@ void attrs_hold(int tid, int pid)
         held[slot].pid = pid;
         held[slot].fd = readable[i];
         held[slot].dup = dup;
-        held[slot].ctime = fstat(dup, &st) == 0 ? st.st_ctim : (struct timespec){ -1, 0 };
+        const int stated = fstat(dup, &st) == 0;
+        held[slot].ctime = stated ? st.st_ctim : (struct timespec){ -1, 0 };
+        held[slot].dev = stated ? st.st_dev : 0;
+        held[slot].ino = stated ? st.st_ino : 0;
         held_count++;
     }
     close(pidfd);
 }
 
-int64_t attrs_stream_pos(int pid, int stream)
+/* Files that more than one process wrote into lately, by their last writer: while two processes
+ * take turns (`make -j2 > log`), a write's position, taken at its entry, can be passed by the
+ * other's write that the kernel runs first, so one process's consecutive writes may not lie
+ * together in the file. */
+#define TAKEN_TURNS_NS 300000000ull
+#define WRITTEN_CAP 64
+static struct { dev_t dev; ino_t ino; int pid; uint64_t turn_ns, used_ns; } written[WRITTEN_CAP];
+
+static int lone_writer(dev_t dev, ino_t ino, int pid)
 {
+    const uint64_t now = now_ns();
+    int at = 0;
+    for (int i = 0; i < WRITTEN_CAP; i++) {
+        if (written[i].ino == ino && written[i].dev == dev && written[i].pid) { at = i; goto found; }
+        if (written[i].used_ns < written[at].used_ns) at = i;
+    }
+    written[at].dev = dev;
+    written[at].ino = ino;
+    written[at].pid = pid;
+    written[at].turn_ns = 0;
+found:
+    written[at].used_ns = now;
+    if (written[at].pid != pid) {
+        written[at].pid = pid;
+        written[at].turn_ns = now;
+    }
+    return !written[at].turn_ns || now - written[at].turn_ns > TAKEN_TURNS_NS;
+}
+
+int64_t attrs_stream_pos(int pid, int stream, int *lone)
+{
+    *lone = 0;
     for (int j = 0; j < HELD_CAP && held_count > 0; j++) {
         if (held[j].pid != pid || held[j].fd != stream) continue;
         struct stat st;
         const int flags = fcntl(held[j].dup, F_GETFL);
+        *lone = held[j].ino && lone_writer(held[j].dev, held[j].ino, pid);
         if (flags >= 0 && (flags & O_APPEND)) return fstat(held[j].dup, &st) == 0 ? (int64_t)st.st_size : -1;
         return flags >= 0 ? (int64_t)lseek(held[j].dup, 0, SEEK_CUR) : -1;
     }

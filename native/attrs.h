@@ -20,8 +20,10 @@ void attrs_hold(int tid, int pid);
 
 /* Where a write into pid's stream (1 or 2, a file held since the exec) goes now: the held open
  * file's offset, or its size with O_APPEND; -1 when not held. The write is stopped at its entry:
- * only another process's write can come between (the recording reads the bytes back there). */
-int64_t attrs_stream_pos(int pid, int stream);
+ * only another process's write can come between (the recording reads the bytes back there).
+ * *lone: no other process took a turn writing into that file lately, so that this write lands
+ * right after pid's last one there if that one went on (its chunk may grow). */
+int64_t attrs_stream_pos(int pid, int stream, int *lone);
 
 /* pid ended: report where it left the offset of each file held for it (PCT_EV_FD_END), and let
  * them go. Before its EXIT event. */

@@ -102,18 +102,19 @@ void event_begin(uint16_t type, uint16_t op, int pid, int value, uint32_t kind, 
     emit_unlock();
 }
 
-void output_begin(uint16_t stream, int pid, size_t payload, int64_t pos)
+void output_begin(uint16_t stream, int pid, size_t payload, int64_t pos, int lone)
 {
     emit_lock();
     struct pct_event_header h = { 0 };
     if (last_event != NO_EVENT) memcpy(&h, outbuf + last_event, sizeof h);
     /* the same process's bytes into the same stream, nothing between: one chunk (Python's
      * unbuffered lines would otherwise cost TypeScript an event each), when it goes on where the
-     * last one ended (a write that failed leaves a gap: a chunk of its own) */
+     * last one ended (a write that failed leaves a gap: a chunk of its own) and no other process
+     * took turns writing there lately (whose write, taken earlier, may land between the two) */
     const uint64_t last_end = ((uint64_t)h.aux << 32 | h.kind) + (h.len - sizeof h);
     if (last_event != NO_EVENT && h.type == PCT_EV_OUTPUT && h.op == stream && h.pid == pid &&
         (uint64_t)h.len + payload <= UINT32_MAX && last_event + h.len == outlen &&
-        (pos < 0 ? h.value == 0 : h.value == 1 && last_end == (uint64_t)pos)) {
+        (pos < 0 ? h.value == 0 : h.value == 1 && lone && last_end == (uint64_t)pos)) {
         h.len += (uint32_t)payload;
         memcpy(outbuf + last_event, &h, sizeof h);
     } else if (pos < 0) {

@@ -22,9 +22,10 @@ void access_event(int pid, uint16_t op, int err, uint32_t kind, uint64_t began_n
 uint64_t emit_start_ns(void);
 /* Begins an OUTPUT event of payload bytes, or grows the last one when it is the same process's
  * output into the same stream with nothing sent between, and goes on where the last one ended.
- * pos: where in a file stream the bytes go (taken at the write's entry), or -1. Call under
+ * pos: where in a file stream the bytes go (taken at the write's entry), or -1; lone: a positioned
+ * write grows the last one only when no other process took turns in that file lately. Call under
  * emit_lock. */
-void output_begin(uint16_t stream, int pid, size_t payload, int64_t pos);
+void output_begin(uint16_t stream, int pid, size_t payload, int64_t pos, int lone);
 
 void flush(void);
 /* Waking Node for every few events would cost the tracees more than the events: send when the

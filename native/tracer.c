@@ -87,6 +87,7 @@ struct slot {
     int xfer_in;          /* an in-kernel copy into a stream: the fd it copies from, and where */
     int64_t xfer_from;
     int64_t xfer_pos;     /* where in its file stream the copy was to go, taken at the entry, or -1 */
+    int xfer_lone;        /* no other process took turns writing in that file lately (emit.c) */
 };
 
 static struct slot slots[SLOTS];
@@ -395,10 +396,10 @@ static void put_zeros(size_t left)
 
 /* The first total bytes of a write's or writev's buffers, as an OUTPUT event's payload (zeros
  * for what the tracee's memory no longer had); returns how many of those zeros there were. */
-static size_t put_written(int tid, int pid, struct slot *s, const struct pct_syscall *row, size_t total, int64_t pos)
+static size_t put_written(int tid, int pid, struct slot *s, const struct pct_syscall *row, size_t total, int64_t pos, int lone)
 {
     emit_lock(); /* until the last byte of the payload */
-    output_begin(s->out_stream, pid, total, pos);
+    output_begin(s->out_stream, pid, total, pos, lone);
     const int vector = row->cls == CL_OUTPUTV;
     const unsigned long iovcnt = vector ? (unsigned long)s->args[2] : 1;
     struct iovec iov = { (void *)(uintptr_t)s->args[row->path], total };
@@ -442,7 +443,7 @@ static void stdin_exit(int tid, int pid, struct slot *s, long rval)
 
 static void output_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, long rval)
 {
-    if (rval > 0 && s->out_stream) put_written(tid, pid, s, row, (size_t)rval, -1);
+    if (rval > 0 && s->out_stream) put_written(tid, pid, s, row, (size_t)rval, -1, 1);
 }
 
 /* A write or writev into a stream that is a regular file, taken at its entry: all the bytes it
@@ -466,7 +467,9 @@ static void output_at_entry(int tid, int pid, struct slot *s, const struct pct_s
     }
     /* bytes that cannot be read fail the write (EFAULT): a sibling writing as many (and the same)
      * bytes through the same open file would make both checks at the recording pass (hunt 8) */
-    if (put_written(tid, pid, s, row, (size_t)total, attrs_stream_pos(pid, s->out_stream)))
+    int lone;
+    const int64_t pos = attrs_stream_pos(pid, s->out_stream, &lone);
+    if (put_written(tid, pid, s, row, (size_t)total, pos, lone))
         event_str(PCT_EV_FLAG, pid, "stdout-uncaptured: a write into its output file from memory that cannot be read");
 }
 
@@ -497,7 +500,7 @@ static void xfer_exit(int pid, struct slot *s, long rval)
 {
     const int in = tracee_fd(pid, s->xfer_in);
     emit_lock();
-    output_begin(s->out_stream, pid, (size_t)rval, s->xfer_pos);
+    output_begin(s->out_stream, pid, (size_t)rval, s->xfer_pos, s->xfer_lone);
     size_t left = (size_t)rval;
     for (int64_t at = s->xfer_from; left > 0 && in >= 0;) {
         ssize_t r = pread(in, big, left < BIG_CAP ? left : BIG_CAP, (off_t)at);
@@ -768,7 +771,7 @@ static int xfer_entry(int tid, struct slot *s, const struct pct_syscall *row, co
     s->xfer_from = from;
     /* as for a write taken at its entry: where the bytes were to land (make -j2's recipes share
      * the file, and the recording finds each piece from there on) */
-    s->xfer_pos = leader_of(s)->stream_file[s->out_stream - 1] ? attrs_stream_pos(pid, s->out_stream) : -1;
+    s->xfer_pos = leader_of(s)->stream_file[s->out_stream - 1] ? attrs_stream_pos(pid, s->out_stream, &s->xfer_lone) : -1;
     return 1;
 }
 

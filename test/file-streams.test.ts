@@ -220,6 +220,44 @@ test('make -j2 into one log: jobs whose lines interleave are recorded (each writ
   assert.is(make?.status, 'hit', JSON.stringify(runs[1]!.stats.executions));
 });
 
+/** Writes argv[2] lines "argv[1] i" into fd 1, one write each, as fast as it can. */
+const LINES = `#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+  char b[64];
+  for (int i = 0, n; i < atoi(argv[2]); i++)
+    if ((n = snprintf(b, sizeof b, "%s %d\\n", argv[1], i)), write(1, b, n) != n) return 1;
+  return 0;
+}
+`;
+
+test('two processes taking turns writing into one file: neither is refused because its consecutive writes were merged', () => {
+  // a write's position is taken at its entry; the other process's write, taken earlier, can land
+  // first, between two of this one's writes: merged into one chunk, they were not found together
+  // (4 of 4 runs refused before)
+  const dir = scratch();
+  const store = scratch('pc-store-');
+  compileC(dir, 'lines', LINES);
+  let last = '';
+  for (let i = 1; i <= 4; i++) {
+    const n = 3000 + Math.min(i, 3); // run 4 is run 3 again
+    writeFileSync(join(dir, 'ver'), `${n}\n`);
+    const r = runMemo(['sh', '-c', `cat ver > /dev/null; { ./lines a ${n} & ./lines b ${n}; wait; } > log`], { cwd: dir, store });
+    const log = readFileSync(join(dir, 'log'), 'utf8');
+    assert.is(log.trim().split('\n').length, 2 * n, `run ${i}`);
+    if (i === 4) {
+      assert.is(r.stats.executions[0]?.status, 'hit', JSON.stringify(r.stats.executions));
+      assert.is(log, last);
+      break;
+    }
+    const refused = r.stats.executions.filter((e) => /output into fd/.test(e.reason ?? ''));
+    assert.equal(refused, [], `run ${i}`);
+    assert.equal(r.stats.executions.filter((e) => e.argv[0] === './lines').map((e) => e.status), ['miss', 'miss'], `run ${i}`);
+    last = log;
+  }
+});
+
 /** Where its stdout stands, learnt one way or another, written to stderr without a look at it. */
 const LOOK = `#include <fcntl.h>
 #include <stdio.h>
