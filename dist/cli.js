@@ -1253,6 +1253,20 @@ function sha256(data) {
 function racyWindow(st) {
   return st.mtimeNs % 1000000000n === 0n && st.ctimeNs % 1000000000n === 0n ? RACY_COARSE_NS : RACY_FINE_NS;
 }
+function digestFd(fd, limit) {
+  const buf = scratch ??= Buffer.allocUnsafe(1 << 20);
+  const h = (0, import_node_crypto2.createHash)("sha256");
+  if (!limit) {
+    for (let n; (n = (0, import_node_fs6.readSync)(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+    return h.digest("hex");
+  }
+  let left = limit.bytes;
+  for (let got; left > 0 && (got = (0, import_node_fs6.readSync)(fd, buf, 0, Math.min(buf.length, left), limit.from + limit.bytes - left)) > 0; ) {
+    h.update(buf.subarray(0, got));
+    left -= got;
+  }
+  return left === 0 ? h.digest("hex") : null;
+}
 async function digestChunked(file) {
   const h = (0, import_node_crypto2.createHash)("sha256");
   const buf = Buffer.allocUnsafe(1 << 20);
@@ -1267,7 +1281,7 @@ function readStatCache(file) {
   }
   return [];
 }
-var import_node_crypto2, import_node_fs6, RACY_FINE_NS, RACY_COARSE_NS, AT_ONCE_MAX, KEEP, FileHasher;
+var import_node_crypto2, import_node_fs6, RACY_FINE_NS, RACY_COARSE_NS, AT_ONCE_MAX, scratch, KEEP, FileHasher;
 var init_hash = __esm({
   "src/fingerprint/hash.ts"() {
     "use strict";
@@ -1319,10 +1333,7 @@ var init_hash = __esm({
         try {
           const before = (0, import_node_fs6.fstatSync)(fd, { bigint: true });
           if (!before.isFile()) return null;
-          const h = (0, import_node_crypto2.createHash)("sha256");
-          const buf = Buffer.allocUnsafe(Math.min(1 << 20, Number(before.size) + 1));
-          for (let n; (n = (0, import_node_fs6.readSync)(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
-          const digest = h.digest("hex");
+          const digest = digestFd(fd);
           this.remember(path, before, digest);
           return digest;
         } catch {
@@ -1378,14 +1389,7 @@ var init_hash = __esm({
           return null;
         }
         try {
-          const h = (0, import_node_crypto2.createHash)("sha256");
-          const buf = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, n)));
-          let left = n;
-          for (let got; left > 0 && (got = (0, import_node_fs6.readSync)(fd, buf, 0, Math.min(buf.length, left), n - left)) > 0; ) {
-            h.update(buf.subarray(0, got));
-            left -= got;
-          }
-          return left === 0 ? h.digest("hex") : null;
+          return digestFd(fd, { from: 0, bytes: n });
         } catch {
           return null;
         } finally {
@@ -4630,13 +4634,13 @@ function sameFile(seen, st) {
 function epochNsOf(tracerStartNs, tracerNs) {
   return BigInt(Date.now()) * 1000000n - (process.hrtime.bigint() - (tracerStartNs + BigInt(Math.round(tracerNs))));
 }
-var import_node_fs23, import_node_crypto4, RACY_FINE_NS2, RACY_COARSE_NS2, CLOCK_SLACK_NS, PIN_MAX, Pins;
+var import_node_fs23, RACY_FINE_NS2, RACY_COARSE_NS2, CLOCK_SLACK_NS, PIN_MAX, Pins;
 var init_pins = __esm({
   "src/memo/pins.ts"() {
     "use strict";
     import_node_fs23 = require("node:fs");
-    import_node_crypto4 = require("node:crypto");
     init_observe();
+    init_fingerprint();
     RACY_FINE_NS2 = 20000000n;
     RACY_COARSE_NS2 = 2000000000n;
     CLOCK_SLACK_NS = 2000000n;
@@ -4730,10 +4734,7 @@ var init_pins = __esm({
           if (!sameFile(seen, before)) return null;
           let digest = this.hasher.cached(path, before);
           if (digest === void 0) {
-            const h = (0, import_node_crypto4.createHash)("sha256");
-            const buf = Buffer.allocUnsafe(Math.min(1 << 20, seen.size + 1));
-            for (let n; (n = (0, import_node_fs23.readSync)(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
-            digest = h.digest("hex");
+            digest = digestFd(fd);
             if (!sameFile(seen, (0, import_node_fs23.fstatSync)(fd, { bigint: true }))) return null;
           }
           const now = BigInt(Date.now()) * 1000000n;

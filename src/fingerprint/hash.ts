@@ -30,6 +30,28 @@ function racyWindow(st: BigIntStats): bigint {
  */
 const AT_ONCE_MAX = 4n << 20n;
 
+/** One buffer for every synchronous read: a fresh 1 MiB buffer per file is a fresh mapping whose
+ * pages fault in on every read (75 ms against 15 ms to hash 48 files of 300 KB here). Safe to
+ * share: no await or callback runs while it is in use. */
+let scratch: Buffer | undefined;
+
+/** The sha256 of the rest of an open file from its offset (or of its next `limit` bytes at `from`);
+ * null when `limit` bytes were asked for and the file ended first. */
+export function digestFd(fd: number, limit?: { from: number; bytes: number }): string | null {
+  const buf = (scratch ??= Buffer.allocUnsafe(1 << 20));
+  const h = createHash('sha256');
+  if (!limit) {
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) h.update(buf.subarray(0, n));
+    return h.digest('hex');
+  }
+  let left = limit.bytes;
+  for (let got; left > 0 && (got = readSync(fd, buf, 0, Math.min(buf.length, left), limit.from + limit.bytes - left)) > 0;) {
+    h.update(buf.subarray(0, got));
+    left -= got;
+  }
+  return left === 0 ? h.digest('hex') : null;
+}
+
 /** Bounded memory; the event loop gets a turn between chunks. */
 async function digestChunked(file: FileHandle): Promise<string> {
   const h = createHash('sha256');
@@ -101,10 +123,7 @@ export class FileHasher {
     try {
       const before = fstatSync(fd, { bigint: true });
       if (!before.isFile()) return null;
-      const h = createHash('sha256');
-      const buf = Buffer.allocUnsafe(Math.min(1 << 20, Number(before.size) + 1));
-      for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) h.update(buf.subarray(0, n));
-      const digest = h.digest('hex');
+      const digest = digestFd(fd)!;
       this.remember(path, before, digest);
       return digest;
     } catch {
@@ -165,14 +184,7 @@ export class FileHasher {
       return null;
     }
     try {
-      const h = createHash('sha256');
-      const buf = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, n)));
-      let left = n;
-      for (let got; left > 0 && (got = readSync(fd, buf, 0, Math.min(buf.length, left), n - left)) > 0;) {
-        h.update(buf.subarray(0, got));
-        left -= got;
-      }
-      return left === 0 ? h.digest('hex') : null;
+      return digestFd(fd, { from: 0, bytes: n });
     } catch {
       return null;
     } finally {

@@ -1,4 +1,4 @@
-export { FileHasher, readStatCache, sha256, type StatCacheEntry } from './hash.js';
+export { digestFd, FileHasher, readStatCache, sha256, type StatCacheEntry } from './hash.js';
 export { currentValue, toInput, namesFingerprint, replaceable, statBase, statFields, statNow } from './inputs.js';
 export { LinkWalker } from './links.js';
 export { weakKey, PER_RUN_ENV, type WeakParts } from './weak.js';

@@ -7,11 +7,10 @@
 // then (device, inode, size, mtime, ctime) is the one the tracer's stat saw at the open, and no
 // change since can have kept that identity: a write within the same timestamp tick as the file's
 // last one, of the same size, leaves it as it was.
-import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { closeSync, constants, fstatSync, openSync, type BigIntStats } from 'node:fs';
 import type { Access } from '../trace/index.js';
 import { parseSeen, typeOfMode, type Pinned, type Seen } from '../observe/index.js';
-import type { FileHasher } from '../fingerprint/index.js';
+import { digestFd, type FileHasher } from '../fingerprint/index.js';
 
 /** As in fingerprint/hash.ts: a change within this long of the last one may keep its timestamps. */
 const RACY_FINE_NS = 20_000_000n;
@@ -139,10 +138,7 @@ export class Pins {
       if (!sameFile(seen, before)) return null;
       let digest = this.hasher.cached(path, before);
       if (digest === undefined) {
-        const h = createHash('sha256');
-        const buf = Buffer.allocUnsafe(Math.min(1 << 20, seen.size + 1));
-        for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) h.update(buf.subarray(0, n));
-        digest = h.digest('hex');
+        digest = digestFd(fd)!;
         if (!sameFile(seen, fstatSync(fd, { bigint: true }))) return null;
       }
       const now = BigInt(Date.now()) * 1_000_000n;
