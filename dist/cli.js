@@ -134,6 +134,23 @@ function encodeSpec(spec) {
   ids.forEach((g, i) => header.writeUInt32LE(g >>> 0, SPEC_HEADER + i * 4));
   return Buffer.concat([header, strings]);
 }
+function eventLength(buf, at) {
+  const len = buf.readUInt32LE(at);
+  if (len < HEADER) throw new Error(`corrupt tracer stream: record of ${len} bytes`);
+  return len;
+}
+function decodeAt(buf, at, len) {
+  return {
+    type: buf.readUInt16LE(at + 4),
+    op: buf.readUInt16LE(at + 6),
+    pid: buf.readInt32LE(at + 8),
+    value: buf.readInt32LE(at + 12),
+    timeNs: buf.readBigUInt64LE(at + 16),
+    kind: buf.readUInt32LE(at + 24),
+    aux: buf.readUInt32LE(at + 28),
+    payload: buf.subarray(at + HEADER, at + len)
+  };
+}
 function payloadStrings(payload) {
   const out = [];
   for (let start = 0, nul; (nul = payload.indexOf(0, start)) >= 0; start = nul + 1) {
@@ -254,35 +271,38 @@ var init_protocol = __esm({
       push(chunk) {
         this.pending.push(chunk);
         this.pendingLength += chunk.length;
-        if (this.pendingLength < HEADER) return [];
-        if (this.pending[0].length < 4) this.pending = [Buffer.concat(this.pending)];
-        if (this.pendingLength < this.pending[0].readUInt32LE(0)) return [];
-        let buf = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingLength);
         const events = [];
-        let at = 0;
-        while (buf.length - at >= HEADER) {
-          const len = buf.readUInt32LE(at);
-          if (len < HEADER) throw new Error(`corrupt tracer stream: record of ${len} bytes`);
-          if (buf.length - at < len) break;
-          events.push({
-            type: buf.readUInt16LE(at + 4),
-            op: buf.readUInt16LE(at + 6),
-            pid: buf.readInt32LE(at + 8),
-            value: buf.readInt32LE(at + 12),
-            timeNs: buf.readBigUInt64LE(at + 16),
-            kind: buf.readUInt32LE(at + 24),
-            aux: buf.readUInt32LE(at + 28),
-            payload: buf.subarray(at + HEADER, at + len)
-          });
-          at += len;
+        for (; ; ) {
+          const first = this.pending[0];
+          if (!first) return events;
+          let at = 0;
+          for (let len2; first.length - at >= HEADER && first.length - at >= (len2 = eventLength(first, at)); ) {
+            events.push(decodeAt(first, at, len2));
+            at += len2;
+          }
+          if (at > 0) this.drop(at);
+          if (this.pending.length < 2 || this.pendingLength < HEADER) return events;
+          const len = eventLength(this.pending[0].length >= 4 ? this.pending[0] : Buffer.concat(this.pending, 4), 0);
+          if (this.pendingLength < len) return events;
+          events.push(decodeAt(Buffer.concat(this.pending, len), 0, len));
+          this.drop(len);
         }
-        buf = buf.subarray(at);
-        this.pending = buf.length ? [buf] : [];
-        this.pendingLength = buf.length;
-        return events;
       }
       get leftover() {
         return this.pendingLength;
+      }
+      /** Takes the first n pending bytes away. */
+      drop(n) {
+        this.pendingLength -= n;
+        while (n > 0) {
+          const first = this.pending[0];
+          if (first.length > n) {
+            this.pending[0] = first.subarray(n);
+            return;
+          }
+          n -= first.length;
+          this.pending.shift();
+        }
       }
     };
     UMASK_UNKNOWN = 65535;
@@ -4173,6 +4193,7 @@ var init_snapshots = __esm({
 
 // src/memo/pipe-stdin.ts
 function* openEnds(id, pids) {
+  const low = /^[0-9a-f]{1,16}$/.test(id) ? (BigInt(`0x${id}`) ^ 1n) & LOW_40 : null;
   for (const pid of pids) {
     let fds;
     try {
@@ -4181,7 +4202,15 @@ function* openEnds(id, pids) {
       continue;
     }
     for (const fd of fds) {
-      if (identityAt(`/proc/${pid}/fd/${fd}`) === id) yield { pid, fd, flags: fdFlags(pid, fd) };
+      const path = `/proc/${pid}/fd/${fd}`;
+      let target;
+      try {
+        target = (0, import_node_fs20.readlinkSync)(path);
+      } catch {
+        continue;
+      }
+      if (low !== null && target.startsWith("pipe:[") && (BigInt(target.slice(6, -1)) & LOW_40) !== low) continue;
+      if (identityAt(path) === id) yield { pid, fd, flags: fdFlags(pid, fd) };
     }
   }
 }
@@ -4281,7 +4310,7 @@ function capturePipeStdin(pid, stdinId, pids, pending) {
     return `its stdin (a pipe) could not be read ahead (${e.code ?? e.message})`;
   }
 }
-var import_node_fs20, READ_SIZE, pipeMaxSize;
+var import_node_fs20, LOW_40, READ_SIZE, pipeMaxSize;
 var init_pipe_stdin = __esm({
   "src/memo/pipe-stdin.ts"() {
     "use strict";
@@ -4289,6 +4318,7 @@ var init_pipe_stdin = __esm({
     init_fingerprint();
     init_trace();
     init_attributes();
+    LOW_40 = (1n << 40n) - 1n;
     READ_SIZE = 65536;
   }
 });

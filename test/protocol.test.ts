@@ -26,6 +26,25 @@ test('records cut at any byte boundary decode the same', () => {
   }
 });
 
+test('records cut into many reads anywhere, a large one among them, decode the same, each once', () => {
+  const big = 'x'.repeat(5000);
+  const records = Array.from({ length: 40 }, (_, i) => record(EventType.access, i, i === 17 ? `${big}\0` : `/p${i}\0`));
+  const stream = Buffer.concat(records);
+  let seed = 7;
+  const next = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+  for (let round = 0; round < 200; round++) {
+    const d = new EventDecoder();
+    const events = [];
+    for (let at = 0; at < stream.length;) {
+      const n = Math.min(stream.length - at, 1 + next(round % 2 ? 40 : 3000));
+      events.push(...d.push(stream.subarray(at, at + n)));
+      at += n;
+    }
+    assert.equal(events.map((e) => [e.pid, payloadStrings(e.payload)[0]!.length]), records.map((_, i) => [i, i === 17 ? 5000 : `/p${i}`.length]), `round ${round}`);
+    assert.is(d.leftover, 0);
+  }
+});
+
 test('a corrupt length is an error, not a hang', () => {
   const bad = Buffer.alloc(32);
   bad.writeUInt32LE(4, 0);

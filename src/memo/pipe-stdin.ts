@@ -31,8 +31,13 @@ export interface PipeUnfinished {
  * write into it stand in the way (their ends, once closed, make the bytes known). */
 interface Holder { why: string; writers?: number[] }
 
+const LOW_40 = (1n << 40n) - 1n;
+
 /** Each fd of a traced process that holds the pipe id open, with its flags (null: unreadable). */
 function* openEnds(id: string, pids: Iterable<number>): Generator<{ pid: number; fd: string; flags: number | null }> {
+  // an anonymous pipe's link reads "pipe:[INODE]", and the identity's low 40 bits are its inode's
+  // (native/paths.c identity_of): a readlink rules out other pipes, cheaper than a stat each
+  const low = /^[0-9a-f]{1,16}$/.test(id) ? (BigInt(`0x${id}`) ^ 1n) & LOW_40 : null;
   for (const pid of pids) {
     let fds: string[];
     try {
@@ -41,7 +46,15 @@ function* openEnds(id: string, pids: Iterable<number>): Generator<{ pid: number;
       continue; // ended meanwhile
     }
     for (const fd of fds) {
-      if (identityAt(`/proc/${pid}/fd/${fd}`) === id) yield { pid, fd, flags: fdFlags(pid, fd) };
+      const path = `/proc/${pid}/fd/${fd}`;
+      let target: string;
+      try {
+        target = readlinkSync(path);
+      } catch {
+        continue; // closed meanwhile
+      }
+      if (low !== null && target.startsWith('pipe:[') && (BigInt(target.slice(6, -1)) & LOW_40) !== low) continue;
+      if (identityAt(path) === id) yield { pid, fd, flags: fdFlags(pid, fd) };
     }
   }
 }

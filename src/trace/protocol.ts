@@ -87,39 +87,65 @@ export class EventDecoder {
   push(chunk: Buffer): RawEvent[] {
     this.pending.push(chunk);
     this.pendingLength += chunk.length;
-    if (this.pendingLength < HEADER) return [];
-    // a large event comes in many reads: joined once it is whole, not at each read
-    if (this.pending[0]!.length < 4) this.pending = [Buffer.concat(this.pending)];
-    if (this.pendingLength < this.pending[0]!.readUInt32LE(0)) return [];
-    let buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingLength);
     const events: RawEvent[] = [];
-    let at = 0;
-    while (buf.length - at >= HEADER) {
-      const len = buf.readUInt32LE(at);
-      if (len < HEADER) throw new Error(`corrupt tracer stream: record of ${len} bytes`);
-      if (buf.length - at < len) break;
-      events.push({
-        type: buf.readUInt16LE(at + 4),
-        op: buf.readUInt16LE(at + 6),
-        pid: buf.readInt32LE(at + 8),
-        value: buf.readInt32LE(at + 12),
-        timeNs: buf.readBigUInt64LE(at + 16),
-        kind: buf.readUInt32LE(at + 24),
-        aux: buf.readUInt32LE(at + 28),
-        payload: buf.subarray(at + HEADER, at + len),
-      });
-      at += len;
+    for (;;) {
+      // whole events are read where they lie
+      const first = this.pending[0];
+      if (!first) return events;
+      let at = 0;
+      for (let len; first.length - at >= HEADER && first.length - at >= (len = eventLength(first, at));) {
+        events.push(decodeAt(first, at, len));
+        at += len;
+      }
+      if (at > 0) this.drop(at);
+      if (this.pending.length < 2 || this.pendingLength < HEADER) return events;
+      // an event cut by a read is joined alone (a large one comes in many reads: joined once it
+      // is whole), not the events after it
+      const len = eventLength(this.pending[0]!.length >= 4 ? this.pending[0]! : Buffer.concat(this.pending, 4), 0);
+      if (this.pendingLength < len) return events;
+      events.push(decodeAt(Buffer.concat(this.pending, len), 0, len));
+      this.drop(len);
     }
-    buf = buf.subarray(at);
-    this.pending = buf.length ? [buf] : [];
-    this.pendingLength = buf.length;
-    return events;
   }
 
   get leftover(): number {
     return this.pendingLength;
   }
+
+  /** Takes the first n pending bytes away. */
+  private drop(n: number): void {
+    this.pendingLength -= n;
+    while (n > 0) {
+      const first = this.pending[0]!;
+      if (first.length > n) {
+        this.pending[0] = first.subarray(n);
+        return;
+      }
+      n -= first.length;
+      this.pending.shift();
+    }
+  }
 }
+
+function eventLength(buf: Buffer, at: number): number {
+  const len = buf.readUInt32LE(at);
+  if (len < HEADER) throw new Error(`corrupt tracer stream: record of ${len} bytes`);
+  return len;
+}
+
+function decodeAt(buf: Buffer, at: number, len: number): RawEvent {
+  return {
+    type: buf.readUInt16LE(at + 4),
+    op: buf.readUInt16LE(at + 6),
+    pid: buf.readInt32LE(at + 8),
+    value: buf.readInt32LE(at + 12),
+    timeNs: buf.readBigUInt64LE(at + 16),
+    kind: buf.readUInt32LE(at + 24),
+    aux: buf.readUInt32LE(at + 28),
+    payload: buf.subarray(at + HEADER, at + len),
+  };
+}
+
 
 /** The NUL-terminated strings of a payload. */
 export function payloadStrings(payload: Buffer): string[] {
