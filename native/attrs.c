@@ -152,6 +152,16 @@ static int limits_from_proc(int tid, char *p, const char *end)
     return 0;
 }
 
+uint64_t attrs_fsize_limit(int pid)
+{
+    struct rlimit rl;
+    if (prlimit(pid, RLIMIT_FSIZE, NULL, &rl) == 0) return rl.rlim_cur == RLIM_INFINITY ? UINT64_MAX : (uint64_t)rl.rlim_cur;
+    char text[RLIM_NLIMITS * 48];
+    if (limits_from_proc(pid, text, text + sizeof text) != 0) return 0;
+    const char *fsize = strchr(text, ',');
+    return fsize && starts_with(fsize + 1, "inf:") ? UINT64_MAX : 0; /* a finite one: as if 0 */
+}
+
 /* Every resource limit, soft:hard, in RLIMIT_* order; "?" when they cannot be read. */
 static void put_rlimits(struct out *o, int tid)
 {

@@ -25,6 +25,10 @@ void attrs_hold(int tid, int pid);
  * right after pid's last one there if that one went on (its chunk may grow). */
 int64_t attrs_stream_pos(int pid, int stream, int *lone);
 
+/* pid's file size limit now (RLIMIT_FSIZE, `ulimit -f`) in bytes: UINT64_MAX for none, 0 when it
+ * cannot be read. */
+uint64_t attrs_fsize_limit(int pid);
+
 /* pid ended: report where it left the offset of each file held for it (PCT_EV_FD_END), and let
  * them go. Before its EXIT event. */
 void attrs_release(int pid);

@@ -60,7 +60,7 @@ struct added_looks {
                                     ancestor's: a look at one that is not its own stream is a look
                                     at where an ancestor's output stands */
 };
-enum { PF_STDIN = 1, PF_FOREIGN = 2, PF_STDOUT_SEEN = 4, PF_STDERR_SEEN = 8 }; /* reported once per process (on the leader's slot) */
+enum { PF_STDIN = 1, PF_FOREIGN = 2, PF_STDOUT_SEEN = 4, PF_STDERR_SEEN = 8, PF_FSIZE = 16 }; /* reported once per process (on the leader's slot) */
 
 struct slot {
     int tid, tgid;
@@ -465,10 +465,21 @@ static void output_at_entry(int tid, int pid, struct slot *s, const struct pct_s
         event_str(PCT_EV_FLAG, pid, "stdout-uncaptured: a write into a file stream too large to take at its entry");
         return;
     }
-    /* bytes that cannot be read fail the write (EFAULT): a sibling writing as many (and the same)
-     * bytes through the same open file would make both checks at the recording pass (hunt 8) */
     int lone;
     const int64_t pos = attrs_stream_pos(pid, s->out_stream, &lone);
+    /* a write that the file size limit fails or cuts short (EFBIG, SIGXFSZ ignored) while a
+     * sibling writes the same bytes there through the same open file passes both checks at the
+     * recording (hunt 22); the limit is read at each write, since the process may set it itself */
+    struct slot *l = leader_of(s);
+    if (!(l->reported & PF_FSIZE)) {
+        const uint64_t limit = attrs_fsize_limit(pid);
+        if (limit != UINT64_MAX && (pos < 0 || (uint64_t)pos + total > limit)) {
+            l->reported |= PF_FSIZE;
+            event_str(PCT_EV_FLAG, pid, "stdout-limited: a write into its output file goes past its file size limit (ulimit -f), and such writes are taken before they run");
+        }
+    }
+    /* bytes that cannot be read fail the write (EFAULT): a sibling writing as many (and the same)
+     * bytes through the same open file would make both checks at the recording pass (hunt 8) */
     if (put_written(tid, pid, s, row, (size_t)total, pos, lone))
         event_str(PCT_EV_FLAG, pid, "stdout-uncaptured: a write into its output file from memory that cannot be read");
 }

@@ -47,7 +47,8 @@ test('a short write into a file stream (ulimit -f) is caught by the offset: neve
     assert.is(r.stderr, expected.stderr, `run ${i + 1}`);
     assert.is(readFileSync(join(dir, 'out')).length, 1024, `run ${i + 1}: the file holds what the write wrote`);
     const py = r.stats.executions.find((e) => e.argv[0] === PY)!;
-    assert.match(py.status + (py.reason ?? ''), /does not add up/, JSON.stringify(r.stats.executions));
+    // flagged at the write, which goes past the limit (hunt 22); the offset would catch it too
+    assert.match(py.status + (py.reason ?? ''), /stdout-limited/, JSON.stringify(r.stats.executions));
   }
 });
 
@@ -258,6 +259,25 @@ test('two processes taking turns writing into one file: neither is refused becau
   }
 });
 
+test('hunt 22: a write the file size limit fails, while a sibling writes the same bytes there, is never replayed', () => {
+  // Python ignores SIGXFSZ: its write gets EFBIG; the sibling's "X" lands where Python's would
+  // have, so the offset and the file both look as if Python had written it
+  const dir = scratch();
+  const plain = scratch();
+  const store = scratch('pc-store-');
+  const py = 'import os, time\ntry: os.write(1, b"X\\n")\nexcept OSError as e: os.write(2, b"py: %d\\n" % e.errno)\ntime.sleep(0.6)';
+  const script = `exec > log; printf "%02000d\\n" 0; ( ulimit -f 1; exec ${PY} -c '${py}' ) & sh -c "sleep 0.2; exec /bin/echo X"; wait; cat in`;
+  for (let i = 1; i <= 2; i++) {
+    for (const d of [dir, plain]) writeFileSync(join(d, 'in'), `r${i}\n`);
+    const expected = untraced(script, plain);
+    const r = runMemo(['bash', '--norc', '-c', script], { cwd: dir, store });
+    assert.is(r.stderr, expected.stderr, `run ${i}`);
+    assert.is(readFileSync(join(dir, 'log'), 'utf8'), readFileSync(join(plain, 'log'), 'utf8'), `run ${i}`);
+    const python = r.stats.executions.find((e) => e.argv[0] === PY);
+    assert.match(python?.reason ?? '', /stdout-limited/, JSON.stringify(r.stats.executions));
+  }
+});
+
 /** Where its stdout stands, learnt one way or another, written to stderr without a look at it. */
 const LOOK = `#include <fcntl.h>
 #include <stdio.h>
@@ -302,8 +322,11 @@ test('hunt 10: a replay writes what it found in a file in the file\'s order, and
   const late = `${PY} -c "import os, time; os.write(1, b'C\\\\n'); time.sleep(0.3)"`;
   const retry = `${PY} -c "import os, resource, signal; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); hard = resource.getrlimit(resource.RLIMIT_FSIZE)[1]; ` +
     `resource.setrlimit(resource.RLIMIT_FSIZE, (3, hard)); n = os.write(1, b'abcdef\\\\n'); resource.setrlimit(resource.RLIMIT_FSIZE, (hard, hard)); os.write(1, b'abcdef\\\\n'[n:])"`;
-  const script = `{ ${late} & sleep 0.1; echo P; wait; } > order; ${retry} > retried`;
-  const expected = untraced(script, plain);
+  // the retry goes past its file size limit: flagged (hunt 22), so it runs in a script of its own,
+  // and the first one can be replayed whole
+  const script = `{ ${late} & sleep 0.1; echo P; wait; } > order`;
+  const retrying = `${retry} > retried`;
+  const expected = untraced(`${script}; ${retrying}`, plain);
   assert.is(readFileSync(join(plain, 'order'), 'utf8'), 'C\nP\n');
   assert.is(readFileSync(join(plain, 'retried'), 'utf8'), 'abcdef\n');
   spawnSync('bash', ['-c', ': > order; : > retried'], { cwd: dir });
@@ -311,7 +334,9 @@ test('hunt 10: a replay writes what it found in a file in the file\'s order, and
   for (let i = 0; i < 3; i++) {
     const r = runMemo(['bash', '--norc', '-c', script], { cwd: dir, store });
     const rows = JSON.stringify(r.stats.executions.map((e) => [e.argv[0], e.status, e.reason]));
-    assert.is(readFileSync(join(dir, 'retried'), 'utf8'), 'abcdef\n', `run ${i + 1}: ${rows}`);
+    const retried = runMemo(['bash', '--norc', '-c', retrying], { cwd: dir, store });
+    assert.is(readFileSync(join(dir, 'retried'), 'utf8'), 'abcdef\n', `run ${i + 1}: ${JSON.stringify(retried.stats.executions)}`);
+    assert.match(retried.stats.executions.find((e) => e.argv[0] === PY)?.reason ?? '', /stdout-limited/);
     // only the script's own replay is judged for order: a hit of the child alone writes at its
     // exec, not when it wrote (a known limit: timing is not replayed)
     if (r.stats.executions[0]?.status !== 'hit') continue;
