@@ -21,6 +21,10 @@ static size_t outlen;
 /* where the last event's header starts in outbuf, or NO_EVENT once it was sent */
 #define NO_EVENT ((size_t)-1)
 static size_t last_event = NO_EVENT;
+/* where in outbuf the payload of the last write merged into the last event begins (NO_EVENT when
+ * it holds one write), and the position that write was to go to */
+static size_t last_merged = NO_EVENT;
+static int64_t last_merged_pos;
 static pthread_mutex_t out_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 
 uint64_t now_ns(void)
@@ -62,7 +66,7 @@ void flush(void)
     emit_lock();
     send_all(outbuf, outlen);
     outlen = 0;
-    last_event = NO_EVENT;
+    last_event = last_merged = NO_EVENT;
     last_flush_ns = now_ns();
     emit_unlock();
 }
@@ -98,29 +102,58 @@ void event_begin(uint16_t type, uint16_t op, int pid, int value, uint32_t kind, 
     emit_lock();
     if (outlen + sizeof h > OUT_CAP) flush();
     last_event = outlen;
+    last_merged = NO_EVENT;
     put_bytes(&h, sizeof h);
     emit_unlock();
+}
+
+/* Takes the last write merged into the last event out into an event of its own: another
+ * process's write was just taken at the very position that write was to go to, so it had not run
+ * yet, and the kernel may run the other one first (the first turn of two writers, before
+ * attrs.c's lone_writer stops merging). Merged, the pieces would not be found together. */
+static void split_last_merged(void)
+{
+    struct pct_event_header h;
+    memcpy(&h, outbuf + last_event, sizeof h);
+    const size_t tail = outlen - last_merged;
+    if (outlen + sizeof h > sizeof outbuf) return; /* left merged: the recording refuses it */
+    memmove(outbuf + last_merged + sizeof h, outbuf + last_merged, tail);
+    h.len -= (uint32_t)tail;
+    memcpy(outbuf + last_event, &h, sizeof h);
+    h.len = (uint32_t)(sizeof h + tail);
+    h.kind = (uint32_t)last_merged_pos;
+    h.aux = (uint32_t)((uint64_t)last_merged_pos >> 32);
+    memcpy(outbuf + last_merged, &h, sizeof h);
+    outlen += sizeof h;
 }
 
 void output_begin(uint16_t stream, int pid, size_t payload, int64_t pos, int lone)
 {
     emit_lock();
     struct pct_event_header h = { 0 };
-    if (last_event != NO_EVENT) memcpy(&h, outbuf + last_event, sizeof h);
+    const int whole = last_event != NO_EVENT && (memcpy(&h, outbuf + last_event, sizeof h), last_event + h.len == outlen);
     /* the same process's bytes into the same stream, nothing between: one chunk (Python's
      * unbuffered lines would otherwise cost TypeScript an event each), when it goes on where the
      * last one ended (a write that failed leaves a gap: a chunk of its own) and no other process
      * took turns writing there lately (whose write, taken earlier, may land between the two) */
     const uint64_t last_end = ((uint64_t)h.aux << 32 | h.kind) + (h.len - sizeof h);
-    if (last_event != NO_EVENT && h.type == PCT_EV_OUTPUT && h.op == stream && h.pid == pid &&
-        (uint64_t)h.len + payload <= UINT32_MAX && last_event + h.len == outlen &&
+    if (whole && h.type == PCT_EV_OUTPUT && h.op == stream && h.pid == pid && (uint64_t)h.len + payload <= UINT32_MAX &&
         (pos < 0 ? h.value == 0 : h.value == 1 && lone && last_end == (uint64_t)pos)) {
+        if (pos >= 0) {
+            last_merged = outlen;
+            last_merged_pos = pos;
+        }
         h.len += (uint32_t)payload;
         memcpy(outbuf + last_event, &h, sizeof h);
-    } else if (pos < 0) {
-        event_begin(PCT_EV_OUTPUT, stream, pid, 0, 0, 0, payload);
     } else {
-        event_begin(PCT_EV_OUTPUT, stream, pid, 1, (uint32_t)pos, (uint32_t)((uint64_t)pos >> 32), payload);
+        /* the other process's stream may be another file, or fd 2 of the same: a needless split
+         * costs an event, nothing else */
+        if (whole && pos >= 0 && last_merged != NO_EVENT && h.type == PCT_EV_OUTPUT && h.pid != pid && last_merged_pos == pos)
+            split_last_merged();
+        if (pos < 0)
+            event_begin(PCT_EV_OUTPUT, stream, pid, 0, 0, 0, payload);
+        else
+            event_begin(PCT_EV_OUTPUT, stream, pid, 1, (uint32_t)pos, (uint32_t)((uint64_t)pos >> 32), payload);
     }
     emit_unlock();
 }

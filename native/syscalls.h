@@ -53,7 +53,9 @@ enum pct_class {
     CL_ATTR,      /* reads a process attribute (CPU affinity, uname) that only some programs look at:
                      reported (PCT_EV_OBSERVED), and its value at the exec joins the entry */
     CL_DENY,      /* fails with ENOSYS in the filter itself: never reaches the tracer */
-    CL_PACKET_PIPE /* pipe2 with O_DIRECT: a pipe whose writes are read one by one (flagged) */
+    CL_PACKET_PIPE, /* pipe2 with O_DIRECT: a pipe whose writes are read one by one (flagged) */
+    CL_SETLIMIT   /* setrlimit, prlimit64 with a new limit (path = its pid arg, 0: itself): the file
+                     size limit writes into a file stream are checked against is read again */
 };
 
 enum pct_cond {

@@ -76,6 +76,8 @@ struct slot {
     uint64_t stdin_id;    /* (leader) what fd 0 named at the exec */
     uint8_t stdin_pipe;   /* (leader) fd 0 was a pipe at the exec: what is read there is taken at
                              each read's exit (stdin_exit), so that a reader can be recorded */
+    uint8_t fsize_known;    /* (leader) fsize_limit holds its file size limit (RLIMIT_FSIZE) */
+    uint64_t fsize_limit;
     uint8_t stream_file[2]; /* (leader) fds 1 and 2 were regular files at the exec: a write there
                                is taken at its entry (output_at_entry) */
     uint64_t entry_ns;    /* when the call awaiting its exit stop stopped at its entry */
@@ -469,14 +471,16 @@ static void output_at_entry(int tid, int pid, struct slot *s, const struct pct_s
     const int64_t pos = attrs_stream_pos(pid, s->out_stream, &lone);
     /* a write that the file size limit fails or cuts short (EFBIG, SIGXFSZ ignored) while a
      * sibling writes the same bytes there through the same open file passes both checks at the
-     * recording (hunt 22); the limit is read at each write, since the process may set it itself */
+     * recording (hunt 22); the limit is read at the first such write, and again after a setrlimit
+     * or prlimit of the process (CL_SETLIMIT) */
     struct slot *l = leader_of(s);
-    if (!(l->reported & PF_FSIZE)) {
-        const uint64_t limit = attrs_fsize_limit(pid);
-        if (limit != UINT64_MAX && (pos < 0 || (uint64_t)pos + total > limit)) {
-            l->reported |= PF_FSIZE;
-            event_str(PCT_EV_FLAG, pid, "stdout-limited: a write into its output file goes past its file size limit (ulimit -f), and such writes are taken before they run");
-        }
+    if (!l->fsize_known) {
+        l->fsize_limit = attrs_fsize_limit(pid);
+        l->fsize_known = 1;
+    }
+    if (!(l->reported & PF_FSIZE) && l->fsize_limit != UINT64_MAX && (pos < 0 || (uint64_t)pos + total > l->fsize_limit)) {
+        l->reported |= PF_FSIZE;
+        event_str(PCT_EV_FLAG, pid, "stdout-limited: a write into its output file goes past its file size limit (ulimit -f), and such writes are taken before they run");
     }
     /* bytes that cannot be read fail the write (EFAULT): a sibling writing as many (and the same)
      * bytes through the same open file would make both checks at the recording pass (hunt 8) */
@@ -1081,6 +1085,13 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
             event_str(PCT_EV_FLAG, pid, "signal-outside");
         return 0;
     case CL_PTRACE: event_str(PCT_EV_FLAG, pid, "ptrace"); return 0;
+    case CL_SETLIMIT: {
+        /* marked before the call runs: the next write reads the limit it leaves */
+        const long target = row->path == NOARG ? 0 : (long)(int)args[row->path];
+        struct slot *t = target == 0 || target == pid ? s : find((int)target);
+        if (t) leader_of(t)->fsize_known = 0;
+        return 0;
+    }
     case CL_PACKET_PIPE: event_str(PCT_EV_FLAG, pid, "packet-mode: it makes a pipe in packet mode (pipe2 O_DIRECT)"); return 0;
     case CL_NONDET: event_str(PCT_EV_NONDET, pid, row->name); return 0;
     case CL_ATTR: event_str(PCT_EV_OBSERVED, pid, row->name); return 0;
@@ -1168,6 +1179,7 @@ static void on_exec(int pid)
     s->state |= ST_RUNNING | ST_HAS_PARENT | ST_EXECED;
     s->pending = -1;
     s->reported = 0;
+    s->fsize_known = 0;
 
     char link[64];
     const char *exe = s->pending_path >= 0 ? pending_paths[s->pending_path] : NULL;

@@ -276,6 +276,14 @@ test('hunt 22: a write the file size limit fails, while a sibling writes the sam
     const python = r.stats.executions.find((e) => e.argv[0] === PY);
     assert.match(python?.reason ?? '', /stdout-limited/, JSON.stringify(r.stats.executions));
   }
+  // the limit is read once, and again after the process sets it itself
+  const lowers = 'import os, resource, signal\nsignal.signal(signal.SIGXFSZ, signal.SIG_IGN)\nos.write(1, b"x\\n")\n' +
+    'resource.setrlimit(resource.RLIMIT_FSIZE, (10, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))\n' +
+    'try: os.write(1, b"y" * 20)\nexcept OSError as e: os.write(2, b"py: %d\\n" % e.errno)';
+  writeFileSync(join(dir, 'lowers.py'), lowers);
+  const r = runMemo(['sh', '-c', `${PY} lowers.py > out`], { cwd: dir, store, args: ['--min-duration-ms', '0'] });
+  assert.is(readFileSync(join(dir, 'out'), 'utf8'), 'x\nyyyyyyyy');
+  assert.match(r.stats.executions.find((e) => e.argv[0] === PY)?.reason ?? '', /stdout-limited/, JSON.stringify(r.stats.executions));
 });
 
 /** Where its stdout stands, learnt one way or another, written to stderr without a look at it. */
