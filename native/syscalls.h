@@ -54,8 +54,9 @@ enum pct_class {
                      reported (PCT_EV_OBSERVED), and its value at the exec joins the entry */
     CL_DENY,      /* fails with ENOSYS in the filter itself: never reaches the tracer */
     CL_PACKET_PIPE, /* pipe2 with O_DIRECT: a pipe whose writes are read one by one (flagged) */
-    CL_SETLIMIT   /* setrlimit, prlimit64 with a new limit (path = its pid arg, 0: itself): the file
-                     size limit writes into a file stream are checked against is read again */
+    CL_SETLIMIT   /* setrlimit, prlimit64 with a new limit (path = its pid arg, 0: itself; extra = the
+                     resource arg): a file size limit set while a process runs flags its writes
+                     into a file stream */
 };
 
 enum pct_cond {

@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
@@ -77,6 +78,7 @@ struct slot {
     uint8_t stdin_pipe;   /* (leader) fd 0 was a pipe at the exec: what is read there is taken at
                              each read's exit (stdin_exit), so that a reader can be recorded */
     uint8_t fsize_known;    /* (leader) fsize_limit holds its file size limit (RLIMIT_FSIZE) */
+    uint8_t fsize_set;      /* (leader) its file size limit was set since its exec (CL_SETLIMIT) */
     uint64_t fsize_limit;
     uint8_t stream_file[2]; /* (leader) fds 1 and 2 were regular files at the exec: a write there
                                is taken at its entry (output_at_entry) */
@@ -471,16 +473,18 @@ static void output_at_entry(int tid, int pid, struct slot *s, const struct pct_s
     const int64_t pos = attrs_stream_pos(pid, s->out_stream, &lone);
     /* a write that the file size limit fails or cuts short (EFBIG, SIGXFSZ ignored) while a
      * sibling writes the same bytes there through the same open file passes both checks at the
-     * recording (hunt 22); the limit is read at the first such write, and again after a setrlimit
-     * or prlimit of the process (CL_SETLIMIT) */
+     * recording (hunt 22); the limit is read at the first such write after the exec, and a limit
+     * set since (CL_SETLIMIT) counts as none left */
     struct slot *l = leader_of(s);
     if (!l->fsize_known) {
         l->fsize_limit = attrs_fsize_limit(pid);
         l->fsize_known = 1;
     }
-    if (!(l->reported & PF_FSIZE) && l->fsize_limit != UINT64_MAX && (pos < 0 || (uint64_t)pos + total > l->fsize_limit)) {
+    const uint64_t limit = l->fsize_set ? 0 : l->fsize_limit;
+    if (!(l->reported & PF_FSIZE) && limit != UINT64_MAX && (pos < 0 || (uint64_t)pos + total > limit)) {
         l->reported |= PF_FSIZE;
-        event_str(PCT_EV_FLAG, pid, "stdout-limited: a write into its output file goes past its file size limit (ulimit -f), and such writes are taken before they run");
+        event_str(PCT_EV_FLAG, pid, l->fsize_set ? "stdout-limited: it writes into its output file after setting a file size limit (ulimit -f), and such writes are taken before they run"
+                                                 : "stdout-limited: a write into its output file goes past its file size limit (ulimit -f), and such writes are taken before they run");
     }
     /* bytes that cannot be read fail the write (EFAULT): a sibling writing as many (and the same)
      * bytes through the same open file would make both checks at the recording pass (hunt 8) */
@@ -1059,6 +1063,10 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
          * ahead loses them (the flag turns read-ahead off for the run) */
         if (cmd == F_SETFL && (args[2] & O_DIRECT) && strcmp(stdio_look(tid, (int)args[0], NULL), "pipe") == 0)
             event_str(PCT_EV_FLAG, pid, "packet-mode: it puts a pipe in packet mode (fcntl F_SETFL O_DIRECT)");
+        /* direct I/O fails unaligned writes (EINVAL) after their entry, where a write into a file
+         * stream is taken: one that failed could pass for a sibling's same bytes (hunt 23) */
+        else if (cmd == F_SETFL && (args[2] & O_DIRECT) && (file_stream_of(tid, s, (int)args[0]) || copied_stream(tid, s, (int)args[0])))
+            event_str(PCT_EV_FLAG, pid, "stdout-direct: it puts its stdout or stderr file in direct I/O (fcntl F_SETFL O_DIRECT), where a write can fail after it was taken");
         /* a pipe's size is the pipe's, shared with every holder: a replay would leave it as it was */
         if (cmd == F_SETPIPE_SZ) event_str(PCT_EV_FLAG, pid, "unmodelled-syscall:fcntl(F_SETPIPE_SZ): it resizes a pipe others may hold");
         if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) trap_looks_at(tid, s, (int)args[0], LOWEST_FREE_FROM((int)args[2]));
@@ -1086,10 +1094,14 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         return 0;
     case CL_PTRACE: event_str(PCT_EV_FLAG, pid, "ptrace"); return 0;
     case CL_SETLIMIT: {
-        /* marked before the call runs: the next write reads the limit it leaves */
+        /* a file size limit set while it runs: from then on every write into a file stream is
+         * flagged, since another thread's write taken before the call may run after it (hunt 23);
+         * `ulimit -f` in a shell costs only that shell, its children read the limit they start
+         * with. Other limits change nothing a write is checked against. */
+        if ((long)args[row->extra] != RLIMIT_FSIZE) return 0;
         const long target = row->path == NOARG ? 0 : (long)(int)args[row->path];
         struct slot *t = target == 0 || target == pid ? s : find((int)target);
-        if (t) leader_of(t)->fsize_known = 0;
+        if (t) leader_of(t)->fsize_set = 1;
         return 0;
     }
     case CL_PACKET_PIPE: event_str(PCT_EV_FLAG, pid, "packet-mode: it makes a pipe in packet mode (pipe2 O_DIRECT)"); return 0;
@@ -1179,7 +1191,7 @@ static void on_exec(int pid)
     s->state |= ST_RUNNING | ST_HAS_PARENT | ST_EXECED;
     s->pending = -1;
     s->reported = 0;
-    s->fsize_known = 0;
+    s->fsize_known = s->fsize_set = 0;
 
     char link[64];
     const char *exe = s->pending_path >= 0 ? pending_paths[s->pending_path] : NULL;

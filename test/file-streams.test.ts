@@ -286,6 +286,48 @@ test('hunt 22: a write the file size limit fails, while a sibling writes the sam
   assert.match(r.stats.executions.find((e) => e.argv[0] === PY)?.reason ?? '', /stdout-limited/, JSON.stringify(r.stats.executions));
 });
 
+/** A second thread lowers the file size limit while the first writes; then a write past it. */
+const THREAD_LIMIT = `#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+static void *lower(void *arg) {
+  struct rlimit rl = { 1000, RLIM_INFINITY };
+  (void)arg;
+  setrlimit(RLIMIT_FSIZE, &rl);
+  return 0;
+}
+int main(void) {
+  static char big[2000];
+  pthread_t t;
+  memset(big, 'b', sizeof big);
+  signal(SIGXFSZ, SIG_IGN);
+  pthread_create(&t, 0, lower, 0);
+  for (int i = 0; i < 100; i++) if (write(1, "a", 1) != 1) return 1;
+  pthread_join(t, 0);
+  return write(1, big, sizeof big) == sizeof big;
+}
+`;
+
+test('hunt 23: a file size limit set by another thread, and direct I/O on a file stream, flag its writes', () => {
+  // a write taken at its entry that then fails (EFBIG past a limit another thread set meanwhile,
+  // EINVAL for an unaligned write under O_DIRECT) could pass for a sibling's same bytes
+  const dir = scratch();
+  const store = scratch('pc-store-');
+  compileC(dir, 'lower', THREAD_LIMIT, ['-pthread']);
+  const direct = 'import fcntl, os\nfl = fcntl.fcntl(1, fcntl.F_GETFL)\nfcntl.fcntl(1, fcntl.F_SETFL, fl | os.O_DIRECT)\n' +
+    'try: os.write(1, b"X\\n")\nexcept OSError as e: os.write(2, b"py: %d\\n" % e.errno)\nfcntl.fcntl(1, fcntl.F_SETFL, fl)';
+  writeFileSync(join(dir, 'direct.py'), direct);
+  for (let i = 0; i < 3; i++) {
+    const r = runMemo(['sh', '-c', `./lower > out; ${PY} direct.py > out2`], { cwd: dir, store, args: ['--min-duration-ms', '0'] });
+    const rows = JSON.stringify(r.stats.executions);
+    assert.is(readFileSync(join(dir, 'out')).length, 1000, rows);
+    assert.match(r.stats.executions.find((e) => e.argv[0] === './lower')?.reason ?? '', /stdout-limited/, rows);
+    assert.match(r.stats.executions.find((e) => e.argv[0] === PY)?.reason ?? '', /stdout-direct/, rows);
+  }
+});
+
 /** Where its stdout stands, learnt one way or another, written to stderr without a look at it. */
 const LOOK = `#include <fcntl.h>
 #include <stdio.h>
