@@ -4099,7 +4099,7 @@ function holdsApart(path, identity, pieces) {
   }
   return holds2(path, identity, pieces) ? pieces.map((p) => p.pos) : null;
 }
-function streamShortfall(view, ends, stream, streams, later, placedAt) {
+function streamShortfall(view, ends, stream, streams, later, placedAt, meanwhile = () => []) {
   const oneFile = streams[0] !== "" && streams[0] === streams[1];
   for (const start of view?.streamStarts ?? []) {
     const chunks = stream.filter((c) => c.fd === start.fd || oneFile);
@@ -4116,6 +4116,18 @@ function streamShortfall(view, ends, stream, streams, later, placedAt) {
     const end = ends?.find((e) => e.fd === start.fd);
     if (!end) return `where ${what} ended is unknown`;
     const moved = end.pos - start.pos;
+    const others = meanwhile(identity);
+    if (others.length) {
+      const own = chunks.map((c) => ({ pos: c.pos ?? start.pos, data: c.data }));
+      const theirs = others.map((o) => ({ pos: o.pos ?? start.pos, data: o.data }));
+      const all = own.concat(theirs);
+      const from = all.reduce((n, p) => Math.min(n, p.pos), start.pos);
+      const to = all.reduce((n, p) => Math.max(n, p.pos + p.data.length), end.pos) + theirs.reduce((n, t) => n + t.data.length, 0);
+      const found2 = holdsInOrder(start.path, identity, from, to, all);
+      if (!found2) return `${what}: another process wrote into that file while it ran, and the file does not hold each write of both in a place of its own (a write failed, or was overwritten)`;
+      chunks.forEach((c, i) => placedAt?.set(c, found2[i]));
+      continue;
+    }
     let at = start.pos;
     const inOrder = mine.map((data) => ({ pos: (at += data.length) - data.length, data }));
     if (moved === written && holds2(start.path, identity, inOrder)) continue;
@@ -5838,7 +5850,8 @@ var init_engine = __esm({
         const offsets = endOffsets(answer?.view, exec.inheritedEnds);
         if (typeof offsets === "string") return offsets;
         const placedAt = /* @__PURE__ */ new Map();
-        const short2 = streamShortfall(answer?.view, exec.inheritedEnds, folded.stream, exec.streams, this.builder.execChainAfter(exec).map((e) => e.streams), placedAt);
+        const meanwhile = (identity) => this.writtenMeanwhile(exec, folded.endAt, identity);
+        const short2 = streamShortfall(answer?.view, exec.inheritedEnds, folded.stream, exec.streams, this.builder.execChainAfter(exec).map((e) => e.streams), placedAt, meanwhile);
         if (short2) return short2;
         const full = lowOnSpace(summary.outputs);
         if (full) return full;
@@ -6020,6 +6033,28 @@ var init_engine = __esm({
         const blob = sha256(data);
         await this.opts.store.putBlob(blob, data);
         return { stream: { blob, chunks: chunks.map((c) => ({ fd: c.fd, bytes: c.data.length })) }, data };
+      }
+      /**
+       * What processes outside exec's subtree wrote into the file identity names (a stream of theirs)
+       * while exec ran: its start to endAt in the log.
+       */
+      writtenMeanwhile(exec, endAt, identity) {
+        const out = [];
+        const log = this.builder.log;
+        const from = this.builder.startOf(exec.id);
+        for (let i = from; i < endAt && i < log.length; i++) {
+          const item = log[i];
+          if (item.kind !== "output") continue;
+          const writer = this.builder.executions[item.exec];
+          if (writer.streams[item.fd - 1] !== identity || this.builder.isWithin(writer, exec.id)) continue;
+          out.push(item.pos === void 0 ? { data: item.data } : { pos: item.pos, data: item.data });
+        }
+        for (const e of this.builder.executions) {
+          const at = this.builder.startOf(e.id);
+          if (!e.skipped || at < from || at >= endAt || this.builder.isWithin(e, exec.id)) continue;
+          for (const c of this.folded.get(e.id)?.stream ?? []) if (c.dest === identity) out.push({ data: c.data });
+        }
+        return out;
       }
       /** Waits for the recordings still under way; the rows in execution order. */
       async finish() {

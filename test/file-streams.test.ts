@@ -328,6 +328,39 @@ test('hunt 23: a file size limit set by another thread, and direct I/O on a file
   }
 });
 
+test('hunt 23: a write that fails on a full disk while another process writes the same bytes there is never replayed', () => {
+  if (process.getuid?.() !== 0) throw new Error('this test mounts a small tmpfs and needs root');
+  // the disk is full when python writes (ENOSPC: the log's page is full, a new one is needed);
+  // the sibling frees it and writes the same bytes where python's would have gone: the offset
+  // moved by as much as python took, and the file holds those bytes there. Only finding every
+  // write into the log meanwhile, each in a place of its own, tells
+  const dir = scratch();
+  const disk = join(dir, 'disk');
+  spawnSync('mkdir', [disk]);
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', disk], { encoding: 'utf8' });
+  assert.is(mounted.status, 0, mounted.stderr);
+  try {
+    const store = scratch('pc-store-');
+    writeFileSync(join(disk, 'w.py'), 'import os, time\ntry: os.write(1, b"X\\n")\nexcept OSError as e: os.write(2, b"py: %d\\n" % e.errno)\n' +
+      'open("done", "w").close()\ntime.sleep(0.5)\n');
+    const script = 'exec > log; printf "%04095d\\n" 0; head -c 2200000 /dev/zero > fill 2>/dev/null; ' +
+      `${PY} w.py & sh -c "while [ ! -e done ]; do sleep 0.02; done; rm -f fill; exec /bin/echo X"; wait; cat in`;
+    const reset = (i: number): void => { spawnSync('bash', ['-c', `rm -f log fill done; echo r${i} > in`], { cwd: disk }); };
+    reset(1);
+    runMemo(['bash', '--norc', '-c', script], { cwd: disk, store });
+    reset(2);
+    const expected = untraced(script, disk);
+    assert.is(expected.stderr, 'py: 28\n');
+    const expectedLog = readFileSync(join(disk, 'log'), 'utf8');
+    reset(2);
+    const r = runMemo(['bash', '--norc', '-c', script], { cwd: disk, store });
+    assert.is(readFileSync(join(disk, 'log'), 'utf8'), expectedLog, JSON.stringify(r.stats.executions.map((e) => [e.argv[0], e.status, e.reason])));
+    assert.is(r.stderr, expected.stderr);
+  } finally {
+    spawnSync('umount', [disk]);
+  }
+});
+
 /** Where its stdout stands, learnt one way or another, written to stderr without a look at it. */
 const LOOK = `#include <fcntl.h>
 #include <stdio.h>

@@ -263,6 +263,9 @@ export function commandAttrs(): ProcessAttrs {
   return attrs;
 }
 
+/** Bytes another process wrote into a file, with where its write was to go (absent: a replay's). */
+export interface Written { pos?: number; data: Buffer }
+
 /** An execution's output into its streams, as the engine folded it (fd 1 or 2, in order), with
  * where each write was to put it when the tracer took it at the entry. */
 type StreamBytes = readonly { fd: number; data: Buffer; pos?: number }[];
@@ -380,7 +383,7 @@ function holdsApart(path: string, identity: string, pieces: readonly { pos: numb
  */
 export function streamShortfall(view: ProcessView | undefined, ends: { fd: number; pos: number }[] | undefined,
   stream: StreamBytes, streams: readonly [string, string], later: readonly (readonly [string, string])[],
-  placedAt?: Map<object, number>): string | null {
+  placedAt?: Map<object, number>, meanwhile: (identity: string) => readonly Written[] = () => []): string | null {
   const oneFile = streams[0] !== '' && streams[0] === streams[1];
   for (const start of view?.streamStarts ?? []) {
     const chunks = stream.filter((c) => c.fd === start.fd || oneFile);
@@ -398,6 +401,23 @@ export function streamShortfall(view: ProcessView | undefined, ends: { fd: numbe
     const end = ends?.find((e) => e.fd === start.fd);
     if (!end) return `where ${what} ended is unknown`;
     const moved = end.pos - start.pos;
+    const others = meanwhile(identity);
+    if (others.length) {
+      // another process wrote into this file while it ran: a write of its own that failed (a full
+      // disk, a quota) could pass for one of theirs with the same bytes, in the offset it moved
+      // and in the file (hunts 22 and 23). Every write, its own and theirs, must be found, each in
+      // a place of its own.
+      const own = chunks.map((c) => ({ pos: c.pos ?? start.pos, data: c.data }));
+      const theirs = others.map((o) => ({ pos: o.pos ?? start.pos, data: o.data }));
+      const all = own.concat(theirs);
+      // theirs may land past where they were taken, by as much as was written meanwhile
+      const from = all.reduce((n, p) => Math.min(n, p.pos), start.pos);
+      const to = all.reduce((n, p) => Math.max(n, p.pos + p.data.length), end.pos) + theirs.reduce((n, t) => n + t.data.length, 0);
+      const found = holdsInOrder(start.path, identity, from, to, all);
+      if (!found) return `${what}: another process wrote into that file while it ran, and the file does not hold each write of both in a place of its own (a write failed, or was overwritten)`;
+      chunks.forEach((c, i) => placedAt?.set(c, found[i]!));
+      continue;
+    }
     let at = start.pos;
     const inOrder = mine.map((data) => ({ pos: (at += data.length) - data.length, data }));
     if (moved === written && holds(start.path, identity, inOrder)) continue;

@@ -10,7 +10,7 @@ import { fdFlags, STREAM_START_KEYS, type Access, type ExecDecision, type ExecQu
 import type { Roots } from './paths.js';
 import { fetchBlobs, keepsSetId, Restorer } from './restore.js';
 import { LateChanges } from './late-changes.js';
-import { attributeDifference, endOffsets, observedNames, recordedAttributes, seeksOf, streamShortfall, unjudgedAttributes, viewOf, type ProcessView } from './attributes.js';
+import { attributeDifference, endOffsets, observedNames, recordedAttributes, seeksOf, streamShortfall, unjudgedAttributes, viewOf, type ProcessView, type Written } from './attributes.js';
 import { OutputSnapshots, type Snapshot } from './snapshots.js';
 import { capturePipeStdin, type PendingOutput, type PipeStdin } from './pipe-stdin.js';
 import { readerGone, ReplayPipes, SHELLS } from './pipe-replay.js';
@@ -1337,7 +1337,8 @@ export class MemoEngine {
     const offsets = endOffsets(answer?.view, exec.inheritedEnds);
     if (typeof offsets === 'string') return offsets;
     const placedAt = new Map<object, number>();
-    const short = streamShortfall(answer?.view, exec.inheritedEnds, folded.stream, exec.streams, this.builder.execChainAfter(exec).map((e) => e.streams), placedAt);
+    const meanwhile = (identity: string): Written[] => this.writtenMeanwhile(exec, folded.endAt, identity);
+    const short = streamShortfall(answer?.view, exec.inheritedEnds, folded.stream, exec.streams, this.builder.execChainAfter(exec).map((e) => e.streams), placedAt, meanwhile);
     if (short) return short;
     const full = lowOnSpace(summary.outputs);
     if (full) return full;
@@ -1535,6 +1536,30 @@ export class MemoEngine {
     const blob = sha256(data);
     await this.opts.store.putBlob(blob, data);
     return { stream: { blob, chunks: chunks.map((c) => ({ fd: c.fd, bytes: c.data.length })) }, data };
+  }
+
+  /**
+   * What processes outside exec's subtree wrote into the file identity names (a stream of theirs)
+   * while exec ran: its start to endAt in the log.
+   */
+  private writtenMeanwhile(exec: Execution, endAt: number, identity: string): Written[] {
+    const out: Written[] = [];
+    const log = this.builder.log;
+    const from = this.builder.startOf(exec.id);
+    for (let i = from; i < endAt && i < log.length; i++) {
+      const item = log[i]!;
+      if (item.kind !== 'output') continue;
+      const writer = this.builder.executions[item.exec]!;
+      if (writer.streams[item.fd - 1] !== identity || this.builder.isWithin(writer, exec.id)) continue;
+      out.push(item.pos === undefined ? { data: item.data } : { pos: item.pos, data: item.data });
+    }
+    // a replay writes where the offset stands when it runs, at the hit's exec
+    for (const e of this.builder.executions) {
+      const at = this.builder.startOf(e.id);
+      if (!e.skipped || at < from || at >= endAt || this.builder.isWithin(e, exec.id)) continue;
+      for (const c of this.folded.get(e.id)?.stream ?? []) if (c.dest === identity) out.push({ data: c.data });
+    }
+    return out;
   }
 
   /** Waits for the recordings still under way; the rows in execution order. */
