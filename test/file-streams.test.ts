@@ -16,6 +16,22 @@ function untraced(script: string, dir: string): { stdout: string; stderr: string
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
+/** Runs body with a 2 MiB tmpfs mounted at DIR/disk (a disk that fills up), unmounted after. */
+function withSmallDisk(body: (dir: string, disk: string) => void): void {
+  if (process.getuid?.() !== 0) throw new Error('this test mounts a small tmpfs and needs root');
+  const dir = scratch();
+  const disk = join(dir, 'disk');
+  spawnSync('mkdir', [disk]);
+  // more than the 1 MiB below which nothing written there is recorded
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', disk], { encoding: 'utf8' });
+  assert.is(mounted.status, 0, mounted.stderr);
+  try {
+    body(dir, disk);
+  } finally {
+    spawnSync('umount', [disk]);
+  }
+}
+
 test('writes and writev into a file stream, fds 1 and 2 on one file, are replayed as written', () => {
   const dir = scratch();
   const plain = scratch();
@@ -329,17 +345,11 @@ test('hunt 23: a file size limit set by another thread, and direct I/O on a file
 });
 
 test('hunt 23: a write that fails on a full disk while another process writes the same bytes there is never replayed', () => {
-  if (process.getuid?.() !== 0) throw new Error('this test mounts a small tmpfs and needs root');
   // the disk is full when python writes (ENOSPC: the log's page is full, a new one is needed);
   // the sibling frees it and writes the same bytes where python's would have gone: the offset
   // moved by as much as python took, and the file holds those bytes there. Only finding every
   // write into the log meanwhile, each in a place of its own, tells
-  const dir = scratch();
-  const disk = join(dir, 'disk');
-  spawnSync('mkdir', [disk]);
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', disk], { encoding: 'utf8' });
-  assert.is(mounted.status, 0, mounted.stderr);
-  try {
+  withSmallDisk((_dir, disk) => {
     const store = scratch('pc-store-');
     writeFileSync(join(disk, 'w.py'), 'import os, time\ntry: os.write(1, b"X\\n")\nexcept OSError as e: os.write(2, b"py: %d\\n" % e.errno)\n' +
       'open("done", "w").close()\ntime.sleep(0.5)\n');
@@ -356,9 +366,7 @@ test('hunt 23: a write that fails on a full disk while another process writes th
     const r = runMemo(['bash', '--norc', '-c', script], { cwd: disk, store });
     assert.is(readFileSync(join(disk, 'log'), 'utf8'), expectedLog, JSON.stringify(r.stats.executions.map((e) => [e.argv[0], e.status, e.reason])));
     assert.is(r.stderr, expected.stderr);
-  } finally {
-    spawnSync('umount', [disk]);
-  }
+  });
 });
 
 /** Where its stdout stands, learnt one way or another, written to stderr without a look at it. */
@@ -431,14 +439,7 @@ test('hunt 10: a replay writes what it found in a file in the file\'s order, and
 });
 
 test('a replay into a file on a full disk is taken back, and the program runs: its own write error and status (hunt 13)', () => {
-  if (process.getuid?.() !== 0) throw new Error('this test mounts a small tmpfs and needs root');
-  const dir = scratch();
-  const disk = join(dir, 'disk');
-  spawnSync('mkdir', [disk]);
-  // more than the 1 MiB below which nothing written there is recorded
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', disk], { encoding: 'utf8' });
-  assert.is(mounted.status, 0, mounted.stderr);
-  try {
+  withSmallDisk((dir, disk) => {
     const store = scratch('pc-store-');
     // the script differs each run (the root is never a hit): its sh is, its output replayed into log
     const script = (n: number): string => `: ${n}; sh -c "/bin/echo same; /bin/echo more" >> ${disk}/log; echo rc=$?`;
@@ -472,9 +473,7 @@ test('a replay into a file on a full disk is taken back, and the program runs: i
     reset(true);
     const onFull = runMemo(['bash', '--norc', '-c', `: 3; sh -c "seq 1 3000 > ${disk}/o"; echo rc=$?`], { cwd: dir, store });
     assert.match(onFull.stats.executions.map((e) => e.reason ?? '').join('\n'), /bytes free/);
-  } finally {
-    spawnSync('umount', [disk]);
-  }
+  });
 });
 
 /** Installs its own filter that answers seccomp(2) with a made-up success, then copies fd 1 to fd 6 and prints its size. */
