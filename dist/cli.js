@@ -4062,10 +4062,10 @@ function holdsInOrder(path, identity, start, end, pieces) {
     const held = range.subarray(0, got);
     const claimed = [];
     for (const i of byPosition(pieces)) {
-      const { data, pos } = pieces[i];
+      const { data, pos, until = end } = pieces[i];
       let at = held.indexOf(data, Math.max(0, pos - start));
       for (let k; at >= 0 && (k = overlapping2(claimed, at, at + data.length)) >= 0; ) at = held.indexOf(data, claimed[k][1]);
-      if (at < 0) return false;
+      if (at < 0 || start + at + data.length > until) return false;
       found[i] = start + at;
       claimed.splice(insertionPoint(claimed, at), 0, [at, at + data.length]);
     }
@@ -4118,9 +4118,9 @@ function streamShortfall(view, ends, stream, streams, later, placedAt, meanwhile
     const moved = end.pos - start.pos;
     const others = meanwhile(identity);
     if (others.length) {
-      const own = chunks.map((c) => ({ pos: c.pos ?? start.pos, data: c.data }));
+      const own = chunks.map((c) => ({ pos: c.pos ?? start.pos, data: c.data, until: end.pos }));
       const theirs = others.map((o) => ({ pos: o.pos ?? start.pos, data: o.data }));
-      const all = own.concat(theirs);
+      const all = [...own, ...theirs];
       const from = all.reduce((n, p) => Math.min(n, p.pos), start.pos);
       const to = all.reduce((n, p) => Math.max(n, p.pos + p.data.length), end.pos) + theirs.reduce((n, t) => n + t.data.length, 0);
       const found2 = holdsInOrder(start.path, identity, from, to, all);

@@ -369,6 +369,35 @@ test('hunt 23: a write that fails on a full disk while another process writes th
   });
 });
 
+test('hunt 24: a failed write is not found in bytes the file held before (past the offset its own writes reached)', () => {
+  // the log holds an old "X" further on; python's write fails on the full disk; a sibling frees
+  // it and writes 8 KiB through the same open file: the old "X" lies within what their writes
+  // could reach, not within what python's own could
+  withSmallDisk((_dir, disk) => {
+    const store = scratch('pc-store-');
+    writeFileSync(join(disk, 'w.py'), 'import os, sys, time\nrc = 0\ntry: os.write(1, b"X\\n")\nexcept OSError as e:\n' +
+      '    os.write(2, b"py: %d\\n" % e.errno)\n    rc = 3\nopen("done", "w").close()\ntime.sleep(0.5)\nsys.exit(rc)\n');
+    writeFileSync(join(disk, 'launch.py'), 'import os\nfd = os.open("log", os.O_WRONLY)\nos.dup2(fd, 1)\nos.close(fd)\nos.lseek(1, 4096, 0)\n' +
+      'os.execv("/bin/bash", ["bash", "--norc", "script.sh"])\n');
+    writeFileSync(join(disk, 'script.sh'), 'head -c $(cat fillsize) /dev/zero > fill 2>/dev/null\n' +
+      `${PY} w.py & P=$!\nsh -c 'while [ ! -e done ]; do sleep 0.02; done; rm -f fill; head -c 8192 /dev/zero | tr "\\0" Y'\n` +
+      'wait $P; echo "py rc $?" >&2\n');
+    const reset = (fill: number): void => {
+      spawnSync('bash', ['-c', `rm -f log fill done; echo ${fill} > fillsize; printf "%04095d\\n" 0 > log; ` +
+        'printf "X\\n" | dd of=log bs=1 seek=16384 conv=notrunc 2>/dev/null'], { cwd: disk });
+    };
+    reset(2200000);
+    const first = runMemo([PY, 'launch.py'], { cwd: disk, store });
+    assert.is(first.stderr, 'py: 28\npy rc 3\n');
+    reset(0);
+    const expected = spawnSync(PY, ['launch.py'], { cwd: disk, encoding: 'utf8' });
+    assert.is(expected.stderr, 'py rc 0\n');
+    reset(0);
+    const second = runMemo([PY, 'launch.py'], { cwd: disk, store });
+    assert.is(second.stderr, expected.stderr, JSON.stringify(second.stats.executions.map((e) => [e.argv, e.status, e.reason])));
+  });
+});
+
 /** Where its stdout stands, learnt one way or another, written to stderr without a look at it. */
 const LOOK = `#include <fcntl.h>
 #include <stdio.h>

@@ -315,7 +315,7 @@ const SEARCH_CAP = 64 << 20;
  * position taken at the entry can be early, never late: another process's write can land between
  * the look and the write (a make -j2 job's line), and its bytes then come first.
  */
-function holdsInOrder(path: string, identity: string, start: number, end: number, pieces: readonly { pos: number; data: Buffer }[]): number[] | null {
+function holdsInOrder(path: string, identity: string, start: number, end: number, pieces: readonly { pos: number; data: Buffer; until?: number }[]): number[] | null {
   if (end - start > SEARCH_CAP || end <= start) return null;
   const found: number[] = new Array<number>(pieces.length);
   const ok = readBack(path, identity, (fd) => {
@@ -325,10 +325,10 @@ function holdsInOrder(path: string, identity: string, start: number, end: number
     const held = range.subarray(0, got);
     const claimed: [number, number][] = []; // sorted, apart: one place holds one write
     for (const i of byPosition(pieces)) {
-      const { data, pos } = pieces[i]!;
+      const { data, pos, until = end } = pieces[i]!;
       let at = held.indexOf(data, Math.max(0, pos - start));
       for (let k: number; at >= 0 && (k = overlapping(claimed, at, at + data.length)) >= 0;) at = held.indexOf(data, claimed[k]![1]);
-      if (at < 0) return false;
+      if (at < 0 || start + at + data.length > until) return false;
       found[i] = start + at;
       claimed.splice(insertionPoint(claimed, at), 0, [at, at + data.length]);
     }
@@ -407,9 +407,11 @@ export function streamShortfall(view: ProcessView | undefined, ends: { fd: numbe
       // disk, a quota) could pass for one of theirs with the same bytes, in the offset it moved
       // and in the file (hunts 22 and 23). Every write, its own and theirs, must be found, each in
       // a place of its own.
-      const own = chunks.map((c) => ({ pos: c.pos ?? start.pos, data: c.data }));
+      // its own went through its own open file, whose offset ended at end.pos: none lies past it
+      // (there the file may hold bytes older than its exec, hunt 24), while theirs may
+      const own = chunks.map((c) => ({ pos: c.pos ?? start.pos, data: c.data, until: end.pos }));
       const theirs = others.map((o) => ({ pos: o.pos ?? start.pos, data: o.data }));
-      const all = own.concat(theirs);
+      const all: { pos: number; data: Buffer; until?: number }[] = [...own, ...theirs];
       // theirs may land past where they were taken, by as much as was written meanwhile
       const from = all.reduce((n, p) => Math.min(n, p.pos), start.pos);
       const to = all.reduce((n, p) => Math.max(n, p.pos + p.data.length), end.pos) + theirs.reduce((n, t) => n + t.data.length, 0);
