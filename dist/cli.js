@@ -83,8 +83,8 @@ function decodeProcessAttrs(strings) {
     const eq = s.indexOf("=");
     const key = s.slice(0, eq), value = s.slice(eq + 1);
     if (key === "stream") {
-      const m = /^([12]) (\d+) (.*)$/s.exec(value);
-      if (m) (attrs.streamStarts ??= []).push({ fd: Number(m[1]), pos: Number(m[2]), path: m[3] });
+      const m = /^([12]) (\d+) (\d+) (.*)$/s.exec(value);
+      if (m) (attrs.streamStarts ??= []).push({ fd: Number(m[1]), pos: Number(m[2]), size: Number(m[3]), path: m[4] });
     } else if (key === "fd") {
       const fd = value === "?" ? null : decodeFd(value);
       if (fd) attrs.fds.push(fd);
@@ -4062,9 +4062,13 @@ function holdsInOrder(path, identity, start, end, pieces) {
     const held = range.subarray(0, got);
     const claimed = [];
     for (const i of byPosition(pieces)) {
-      const { data, pos, until = end } = pieces[i];
+      const { data, pos, until = end, older } = pieces[i];
       let at = held.indexOf(data, Math.max(0, pos - start));
-      for (let k; at >= 0 && (k = overlapping2(claimed, at, at + data.length)) >= 0; ) at = held.indexOf(data, claimed[k][1]);
+      for (let k = -1; at >= 0; ) {
+        if ((k = overlapping2(claimed, at, at + data.length)) >= 0) at = held.indexOf(data, claimed[k][1]);
+        else if (older && start + at < older[1] && start + at + data.length > older[0]) at = held.indexOf(data, older[1] - start);
+        else break;
+      }
       if (at < 0 || start + at + data.length > until) return false;
       found[i] = start + at;
       claimed.splice(insertionPoint(claimed, at), 0, [at, at + data.length]);
@@ -4119,7 +4123,8 @@ function streamShortfall(view, ends, stream, streams, later, placedAt, meanwhile
     const others = meanwhile(identity);
     if (others.length) {
       const own = chunks.map((c) => ({ pos: c.pos ?? start.pos, data: c.data, until: end.pos }));
-      const theirs = others.map((o) => ({ pos: o.pos ?? start.pos, data: o.data }));
+      const older = [end.pos, Math.max(end.pos, start.size ?? Number.MAX_SAFE_INTEGER)];
+      const theirs = others.map((o) => ({ pos: o.pos ?? start.pos, data: o.data, older }));
       const all = [...own, ...theirs];
       const from = all.reduce((n, p) => Math.min(n, p.pos), start.pos);
       const to = all.reduce((n, p) => Math.max(n, p.pos + p.data.length), end.pos) + theirs.reduce((n, t) => n + t.data.length, 0);
@@ -4131,6 +4136,7 @@ function streamShortfall(view, ends, stream, streams, later, placedAt, meanwhile
     let at = start.pos;
     const inOrder = mine.map((data) => ({ pos: (at += data.length) - data.length, data }));
     if (moved === written && holds2(start.path, identity, inOrder)) continue;
+    if (moved !== written) return `${what} does not add up: the offset moved ${moved} bytes, ${written} were seen written, and no other traced process wrote there meanwhile`;
     const placed = chunks.map((c) => ({ pos: c.pos ?? start.pos, data: c.data }));
     const positioned = chunks.every((c) => c.pos !== void 0);
     const found = (positioned ? holdsApart(start.path, identity, placed) : null) ?? holdsInOrder(start.path, identity, start.pos, end.pos, placed);
@@ -5035,6 +5041,8 @@ var init_engine = __esm({
       writes = [];
       /** each ended execution's subtree, folded: what its parent composes instead of re-reading it */
       folded = /* @__PURE__ */ new Map();
+      /** the hits whose replays wrote into files (their stdout or stderr), with what they wrote */
+      replayedIntoFiles = [];
       /** stored input paths found changed by a lookup in this run */
       knownDifferent = /* @__PURE__ */ new Set();
       snapshots = new OutputSnapshots();
@@ -5709,6 +5717,8 @@ var init_engine = __esm({
         this.folded.set(exec.id, folded);
         for (const child of this.builder.childrenOf(exec)) this.folded.delete(child.id);
         if (exec.skipped) {
+          const intoFiles = folded.stream.filter((c) => exec.stdio[c.fd === 2 ? "2" : "1"] === "file");
+          if (intoFiles.length) this.replayedIntoFiles.push({ exec, chunks: intoFiles });
           this.row(exec, "hit");
           return;
         }
@@ -6049,10 +6059,10 @@ var init_engine = __esm({
           if (writer.streams[item.fd - 1] !== identity || this.builder.isWithin(writer, exec.id)) continue;
           out.push(item.pos === void 0 ? { data: item.data } : { pos: item.pos, data: item.data });
         }
-        for (const e of this.builder.executions) {
-          const at = this.builder.startOf(e.id);
-          if (!e.skipped || at < from || at >= endAt || this.builder.isWithin(e, exec.id)) continue;
-          for (const c of this.folded.get(e.id)?.stream ?? []) if (c.dest === identity) out.push({ data: c.data });
+        const until = exec.endMs ?? Number.POSITIVE_INFINITY;
+        for (const { exec: e, chunks } of this.replayedIntoFiles) {
+          if (e.startMs < exec.startMs || e.startMs > until || this.builder.isWithin(e, exec.id)) continue;
+          for (const c of chunks) if (c.dest === identity) out.push({ data: c.data });
         }
         return out;
       }

@@ -289,11 +289,14 @@ static void put_stream(struct out *o, int tid, int fd)
     long start = strtol(pos + 4, NULL, 10);
     struct stat st;
     proc_path(path, sizeof path, tid, "/fd/", fd);
-    if ((strtol(flags + 6, NULL, 8) & O_APPEND) && stat(path, &st) == 0) start = (long)st.st_size;
+    if (stat(path, &st) != 0) return;
+    if (strtol(flags + 6, NULL, 8) & O_APPEND) start = (long)st.st_size;
     if (read_link(path, fd_target, sizeof fd_target) < 0) return;
     char *p = fd_text, *const end = fd_text + sizeof fd_text;
     p = append(append_int(p, end, fd), end, " ");
     p = append(append_int(p, end, start), end, " ");
+    /* its size: bytes past it were written after the exec, bytes below may be older */
+    p = append(append_int(p, end, (long)st.st_size), end, " ");
     append(p, end, fd_target);
     put_kv(o, "stream", fd_text);
     if (nreadable < READABLE_CAP) readable[nreadable++] = fd;

@@ -369,33 +369,61 @@ test('hunt 23: a write that fails on a full disk while another process writes th
   });
 });
 
-test('hunt 24: a failed write is not found in bytes the file held before (past the offset its own writes reached)', () => {
-  // the log holds an old "X" further on; python's write fails on the full disk; a sibling frees
-  // it and writes 8 KiB through the same open file: the old "X" lies within what their writes
-  // could reach, not within what python's own could
+/**
+ * Python's write of "X" into the log fails on a full disk; a sibling sharing the log's open file
+ * waits for it, frees the disk and then does `sibling`. The log holds an older "X" further on (a
+ * file opened without O_TRUNC). Run traced with the disk full, then untraced and traced with room:
+ * the second traced run must be the untraced one (python a hit would say "py: 28").
+ */
+function failedWriteBeside(sibling: string, before?: string): void {
   withSmallDisk((_dir, disk) => {
     const store = scratch('pc-store-');
-    writeFileSync(join(disk, 'w.py'), 'import os, sys, time\nrc = 0\ntry: os.write(1, b"X\\n")\nexcept OSError as e:\n' +
+    const w = (write: string): void => writeFileSync(join(disk, 'w.py'), `import os, sys, time\nrc = 0\ntry: ${write}\nexcept OSError as e:\n` +
       '    os.write(2, b"py: %d\\n" % e.errno)\n    rc = 3\nopen("done", "w").close()\ntime.sleep(0.5)\nsys.exit(rc)\n');
     writeFileSync(join(disk, 'launch.py'), 'import os\nfd = os.open("log", os.O_WRONLY)\nos.dup2(fd, 1)\nos.close(fd)\nos.lseek(1, 4096, 0)\n' +
       'os.execv("/bin/bash", ["bash", "--norc", "script.sh"])\n');
     writeFileSync(join(disk, 'script.sh'), 'head -c $(cat fillsize) /dev/zero > fill 2>/dev/null\n' +
-      `${PY} w.py & P=$!\nsh -c 'while [ ! -e done ]; do sleep 0.02; done; rm -f fill; head -c 8192 /dev/zero | tr "\\0" Y'\n` +
-      'wait $P; echo "py rc $?" >&2\n');
+      `${PY} w.py & P=$!\nsh -c 'while [ ! -e done ]; do sleep 0.02; done; rm -f fill; ${sibling}'\nwait $P; echo "py rc $?" >&2\n`);
     const reset = (fill: number): void => {
       spawnSync('bash', ['-c', `rm -f log fill done; echo ${fill} > fillsize; printf "%04095d\\n" 0 > log; ` +
         'printf "X\\n" | dd of=log bs=1 seek=16384 conv=notrunc 2>/dev/null'], { cwd: disk });
     };
+    if (before !== undefined) {
+      // a run that records the sibling: it is a hit in the next, its replay writing the bytes
+      w(before);
+      reset(0);
+      runMemo([PY, 'launch.py'], { cwd: disk, store });
+    }
+    w('os.write(1, b"X\\n")');
     reset(2200000);
     const first = runMemo([PY, 'launch.py'], { cwd: disk, store });
     assert.is(first.stderr, 'py: 28\npy rc 3\n');
     reset(0);
     const expected = spawnSync(PY, ['launch.py'], { cwd: disk, encoding: 'utf8' });
     assert.is(expected.stderr, 'py rc 0\n');
+    const expectedLog = readFileSync(join(disk, 'log'));
     reset(0);
     const second = runMemo([PY, 'launch.py'], { cwd: disk, store });
-    assert.is(second.stderr, expected.stderr, JSON.stringify(second.stats.executions.map((e) => [e.argv, e.status, e.reason])));
+    const rows = JSON.stringify(second.stats.executions.map((e) => [e.argv, e.status, e.reason]));
+    assert.is(second.stderr, expected.stderr, rows);
+    assert.ok(readFileSync(join(disk, 'log')).equals(expectedLog), rows);
   });
+}
+
+test('hunt 24: a failed write is not found in bytes the file held before, past the offset its own writes reached', () => {
+  failedWriteBeside('head -c 8192 /dev/zero | tr "\\0" Y');
+});
+
+test('hunt 25: nor when the sibling writes the same bytes first and its other bytes could be found in older ones', () => {
+  failedWriteBeside('printf "X\\n"; head -c 8192 /dev/zero | tr "\\0" Y');
+});
+
+test('hunt 25: nor when the sibling only moves the shared offset past older bytes (lseek)', () => {
+  failedWriteBeside(`${PY} -c "import os; os.lseek(1, 12290, 1)"`);
+});
+
+test('hunt 25: nor when the sibling is a hit whose replay writes the same bytes', () => {
+  failedWriteBeside('exec /bin/echo X', 'pass');
 });
 
 /** Where its stdout stands, learnt one way or another, written to stderr without a look at it. */

@@ -36,7 +36,7 @@ export interface ProcessView {
   /** its values of the observed attributes (absent: unknown) */
   observed: Partial<Record<string, string>>;
   /** fds 1 and 2 that were regular files, with their offsets at the exec and their paths */
-  streamStarts: { fd: number; pos: number; path: string; append?: boolean }[];
+  streamStarts: { fd: number; pos: number; size?: number; path: string; append?: boolean }[];
 }
 
 /** Where a jobserver is announced: make's variables, and cargo's for rustc and build scripts. */
@@ -306,6 +306,10 @@ function holds(path: string, identity: string, pieces: readonly { pos: number; d
   });
 }
 
+/** A write to find: where it was taken to go; it must end by until, and lie outside older, a
+ * range that may hold bytes from before the execution's exec. */
+interface Piece { pos: number; data: Buffer; until?: number; older?: readonly [number, number] }
+
 /** Most a file stream's written range is read back in whole to find each write in. */
 const SEARCH_CAP = 64 << 20;
 
@@ -315,7 +319,7 @@ const SEARCH_CAP = 64 << 20;
  * position taken at the entry can be early, never late: another process's write can land between
  * the look and the write (a make -j2 job's line), and its bytes then come first.
  */
-function holdsInOrder(path: string, identity: string, start: number, end: number, pieces: readonly { pos: number; data: Buffer; until?: number }[]): number[] | null {
+function holdsInOrder(path: string, identity: string, start: number, end: number, pieces: readonly Piece[]): number[] | null {
   if (end - start > SEARCH_CAP || end <= start) return null;
   const found: number[] = new Array<number>(pieces.length);
   const ok = readBack(path, identity, (fd) => {
@@ -325,9 +329,13 @@ function holdsInOrder(path: string, identity: string, start: number, end: number
     const held = range.subarray(0, got);
     const claimed: [number, number][] = []; // sorted, apart: one place holds one write
     for (const i of byPosition(pieces)) {
-      const { data, pos, until = end } = pieces[i]!;
+      const { data, pos, until = end, older } = pieces[i]!;
       let at = held.indexOf(data, Math.max(0, pos - start));
-      for (let k: number; at >= 0 && (k = overlapping(claimed, at, at + data.length)) >= 0;) at = held.indexOf(data, claimed[k]![1]);
+      for (let k = -1; at >= 0;) {
+        if ((k = overlapping(claimed, at, at + data.length)) >= 0) at = held.indexOf(data, claimed[k]![1]);
+        else if (older && start + at < older[1] && start + at + data.length > older[0]) at = held.indexOf(data, older[1] - start);
+        else break;
+      }
       if (at < 0 || start + at + data.length > until) return false;
       found[i] = start + at;
       claimed.splice(insertionPoint(claimed, at), 0, [at, at + data.length]);
@@ -408,10 +416,13 @@ export function streamShortfall(view: ProcessView | undefined, ends: { fd: numbe
       // and in the file (hunts 22 and 23). Every write, its own and theirs, must be found, each in
       // a place of its own.
       // its own went through its own open file, whose offset ended at end.pos: none lies past it
-      // (there the file may hold bytes older than its exec, hunt 24), while theirs may
-      const own = chunks.map((c) => ({ pos: c.pos ?? start.pos, data: c.data, until: end.pos }));
-      const theirs = others.map((o) => ({ pos: o.pos ?? start.pos, data: o.data }));
-      const all: { pos: number; data: Buffer; until?: number }[] = [...own, ...theirs];
+      // (there the file may hold bytes older than its exec, hunt 24); theirs may land past it (a
+      // write taken before its end, run after), but not in what the file held before its exec
+      // (hunt 25: a sibling's bytes found in older ones freed its own copy for a failed write)
+      const own: Piece[] = chunks.map((c) => ({ pos: c.pos ?? start.pos, data: c.data, until: end.pos }));
+      const older: [number, number] = [end.pos, Math.max(end.pos, start.size ?? Number.MAX_SAFE_INTEGER)];
+      const theirs: Piece[] = others.map((o) => ({ pos: o.pos ?? start.pos, data: o.data, older }));
+      const all = [...own, ...theirs];
       // theirs may land past where they were taken, by as much as was written meanwhile
       const from = all.reduce((n, p) => Math.min(n, p.pos), start.pos);
       const to = all.reduce((n, p) => Math.max(n, p.pos + p.data.length), end.pos) + theirs.reduce((n, t) => n + t.data.length, 0);
@@ -423,9 +434,13 @@ export function streamShortfall(view: ProcessView | undefined, ends: { fd: numbe
     let at = start.pos;
     const inOrder = mine.map((data) => ({ pos: (at += data.length) - data.length, data }));
     if (moved === written && holds(start.path, identity, inOrder)) continue;
-    // its processes' writes interleaved (the engine folds a child's output where it ended), or
-    // another process wrote there too (`make -j2 > log`): each write must be where the tracer
-    // saw it go, whole
+    // the offset moved otherwise than by what its subtree wrote, and no other traced process
+    // wrote there meanwhile: something unseen moved it (a writer outside the command, a
+    // sibling's lseek over older bytes, hunt 25), and a write of its own that failed could be
+    // found in what lies there
+    if (moved !== written) return `${what} does not add up: the offset moved ${moved} bytes, ${written} were seen written, and no other traced process wrote there meanwhile`;
+    // its processes' writes interleaved (the engine folds a child's output where it ended): each
+    // write must be where the tracer saw it go, whole
     // a replayed child's output went where the offset stood when it was replayed, which the
     // tracer did not take: such a piece is looked for from the start, where no other piece is
     const placed = chunks.map((c) => ({ pos: c.pos ?? start.pos, data: c.data }));

@@ -427,6 +427,8 @@ export class MemoEngine {
   private readonly writes: Promise<void>[] = [];
   /** each ended execution's subtree, folded: what its parent composes instead of re-reading it */
   private readonly folded = new Map<number, Folded>();
+  /** the hits whose replays wrote into files (their stdout or stderr), with what they wrote */
+  private readonly replayedIntoFiles: { exec: Execution; chunks: StreamChunk[] }[] = [];
   /** stored input paths found changed by a lookup in this run */
   private readonly knownDifferent = new Set<string>();
   private readonly snapshots = new OutputSnapshots();
@@ -1193,6 +1195,9 @@ export class MemoEngine {
     this.folded.set(exec.id, folded);
     for (const child of this.builder.childrenOf(exec)) this.folded.delete(child.id); // folded into this one now
     if (exec.skipped) {
+      // what its replay wrote into files, for the recordings of those who wrote there meanwhile
+      const intoFiles = folded.stream.filter((c) => exec.stdio[c.fd === 2 ? '2' : '1'] === 'file');
+      if (intoFiles.length) this.replayedIntoFiles.push({ exec, chunks: intoFiles });
       this.row(exec, 'hit');
       return;
     }
@@ -1553,11 +1558,12 @@ export class MemoEngine {
       if (writer.streams[item.fd - 1] !== identity || this.builder.isWithin(writer, exec.id)) continue;
       out.push(item.pos === undefined ? { data: item.data } : { pos: item.pos, data: item.data });
     }
-    // a replay writes where the offset stands when it runs, at the hit's exec
-    for (const e of this.builder.executions) {
-      const at = this.builder.startOf(e.id);
-      if (!e.skipped || at < from || at >= endAt || this.builder.isWithin(e, exec.id)) continue;
-      for (const c of this.folded.get(e.id)?.stream ?? []) if (c.dest === identity) out.push({ data: c.data });
+    // a replay writes where the offset stands when it runs, at the hit's exec (a hit has no items
+    // in the log: its time tells, hunt 25)
+    const until = exec.endMs ?? Number.POSITIVE_INFINITY;
+    for (const { exec: e, chunks } of this.replayedIntoFiles) {
+      if (e.startMs < exec.startMs || e.startMs > until || this.builder.isWithin(e, exec.id)) continue;
+      for (const c of chunks) if (c.dest === identity) out.push({ data: c.data });
     }
     return out;
   }

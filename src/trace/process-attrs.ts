@@ -40,7 +40,8 @@ export interface ProcessAttrs {
   fdsUnknown: boolean;
   /** fds 1 and 2 when regular files, with their offsets at the exec: the tracer takes what is
    * written there at each write's entry, and the recording checks the offsets moved as much */
-  streamStarts?: { fd: number; pos: number; path: string }[];
+  /** fds 1 and 2 that were regular files at the exec: the offset, the file's size, the path */
+  streamStarts?: { fd: number; pos: number; size: number; path: string }[];
 }
 
 const SCALAR_KEYS = ['uid', 'gid', 'groups', 'sigign', 'sigblk', 'ctty', 'rlimits', 'ns', 'affinity', 'uname'] as const;
@@ -68,8 +69,8 @@ export function decodeProcessAttrs(strings: string[]): ProcessAttrs {
     const eq = s.indexOf('=');
     const key = s.slice(0, eq), value = s.slice(eq + 1);
     if (key === 'stream') {
-      const m = /^([12]) (\d+) (.*)$/s.exec(value);
-      if (m) (attrs.streamStarts ??= []).push({ fd: Number(m[1]), pos: Number(m[2]), path: m[3]! });
+      const m = /^([12]) (\d+) (\d+) (.*)$/s.exec(value);
+      if (m) (attrs.streamStarts ??= []).push({ fd: Number(m[1]), pos: Number(m[2]), size: Number(m[3]), path: m[4]! });
     } else if (key === 'fd') {
       const fd = value === '?' ? null : decodeFd(value);
       if (fd) attrs.fds.push(fd);
