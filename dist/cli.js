@@ -5041,7 +5041,8 @@ var init_engine = __esm({
       writes = [];
       /** each ended execution's subtree, folded: what its parent composes instead of re-reading it */
       folded = /* @__PURE__ */ new Map();
-      /** the hits whose replays wrote into files (their stdout or stderr), with what they wrote */
+      /** the hits whose replays wrote into files (their stdout or stderr): when (ms on the tracer's
+       * clock), the execution their process ran then (its parent's), and what they wrote, by file */
       replayedIntoFiles = [];
       /** stored input paths found changed by a lookup in this run */
       knownDifferent = /* @__PURE__ */ new Set();
@@ -5189,6 +5190,7 @@ var init_engine = __esm({
             this.stats.hitCostMs += performance.now() - started;
             const hit = { entry, passed, mtimes: parts.value().mtimes, created: restored.created, removed: restored.removed };
             const output = this.stream(entry, blobs);
+            this.noteReplayIntoFiles(q, view, output);
             return { skip: true, exitCode: entry.exitCode, output, tag: hit, seeks, ...this.deferral(q, output, pipes) };
           }
           missWhy = misses.length ? `${misses.length} candidate(s), none matches: ${misses.slice(0, 3).join("; ")}` : "never recorded";
@@ -5717,8 +5719,6 @@ var init_engine = __esm({
         this.folded.set(exec.id, folded);
         for (const child of this.builder.childrenOf(exec)) this.folded.delete(child.id);
         if (exec.skipped) {
-          const intoFiles = folded.stream.filter((c) => exec.stdio[c.fd === 2 ? "2" : "1"] === "file");
-          if (intoFiles.length) this.replayedIntoFiles.push({ exec, chunks: intoFiles });
           this.row(exec, "hit");
           return;
         }
@@ -6060,11 +6060,22 @@ var init_engine = __esm({
           out.push(item.pos === void 0 ? { data: item.data } : { pos: item.pos, data: item.data });
         }
         const until = exec.endMs ?? Number.POSITIVE_INFINITY;
-        for (const { exec: e, chunks } of this.replayedIntoFiles) {
-          if (e.startMs < exec.startMs || e.startMs > until || this.builder.isWithin(e, exec.id)) continue;
-          for (const c of chunks) if (c.dest === identity) out.push({ data: c.data });
+        for (const { atMs, within, chunks } of this.replayedIntoFiles) {
+          if (atMs < exec.startMs || atMs > until || within && this.builder.isWithin(within, exec.id)) continue;
+          for (const c of chunks) if (c.identity === identity) out.push({ data: c.data });
         }
         return out;
+      }
+      /** Notes what a hit's replay writes into files, as it is decided: a recording of a process
+       * that wrote there meanwhile may come before the hit has ended. */
+      noteReplayIntoFiles(q, view, output) {
+        const files = new Set(view.streamStarts.map((s) => s.fd));
+        const chunks = output.flatMap((c) => {
+          const fd = c.fd === 2 ? 2 : 1;
+          return files.has(fd) && q.streams[fd - 1] ? [{ identity: q.streams[fd - 1], data: c.data }] : [];
+        });
+        const nowNs = this.builder.nowNs();
+        if (chunks.length) this.replayedIntoFiles.push({ atMs: nowNs === null ? Number.POSITIVE_INFINITY : nowNs / 1e6, within: this.builder.executionOf(q.pid), chunks });
       }
       /** Waits for the recordings still under way; the rows in execution order. */
       async finish() {

@@ -427,8 +427,9 @@ export class MemoEngine {
   private readonly writes: Promise<void>[] = [];
   /** each ended execution's subtree, folded: what its parent composes instead of re-reading it */
   private readonly folded = new Map<number, Folded>();
-  /** the hits whose replays wrote into files (their stdout or stderr), with what they wrote */
-  private readonly replayedIntoFiles: { exec: Execution; chunks: StreamChunk[] }[] = [];
+  /** the hits whose replays wrote into files (their stdout or stderr): when (ms on the tracer's
+   * clock), the execution their process ran then (its parent's), and what they wrote, by file */
+  private readonly replayedIntoFiles: { atMs: number; within: Execution | null; chunks: { identity: string; data: Buffer }[] }[] = [];
   /** stored input paths found changed by a lookup in this run */
   private readonly knownDifferent = new Set<string>();
   private readonly snapshots = new OutputSnapshots();
@@ -635,6 +636,7 @@ export class MemoEngine {
         this.stats.hitCostMs += performance.now() - started;
         const hit: Hit = { entry, passed, mtimes: parts.value().mtimes, created: restored.created, removed: restored.removed };
         const output = this.stream(entry, blobs);
+        this.noteReplayIntoFiles(q, view, output);
         return { skip: true, exitCode: entry.exitCode, output, tag: hit, seeks, ...this.deferral(q, output, pipes) };
       }
       missWhy = misses.length ? `${misses.length} candidate(s), none matches: ${misses.slice(0, 3).join('; ')}` : 'never recorded';
@@ -1195,9 +1197,6 @@ export class MemoEngine {
     this.folded.set(exec.id, folded);
     for (const child of this.builder.childrenOf(exec)) this.folded.delete(child.id); // folded into this one now
     if (exec.skipped) {
-      // what its replay wrote into files, for the recordings of those who wrote there meanwhile
-      const intoFiles = folded.stream.filter((c) => exec.stdio[c.fd === 2 ? '2' : '1'] === 'file');
-      if (intoFiles.length) this.replayedIntoFiles.push({ exec, chunks: intoFiles });
       this.row(exec, 'hit');
       return;
     }
@@ -1561,11 +1560,23 @@ export class MemoEngine {
     // a replay writes where the offset stands when it runs, at the hit's exec (a hit has no items
     // in the log: its time tells, hunt 25)
     const until = exec.endMs ?? Number.POSITIVE_INFINITY;
-    for (const { exec: e, chunks } of this.replayedIntoFiles) {
-      if (e.startMs < exec.startMs || e.startMs > until || this.builder.isWithin(e, exec.id)) continue;
-      for (const c of chunks) if (c.dest === identity) out.push({ data: c.data });
+    for (const { atMs, within, chunks } of this.replayedIntoFiles) {
+      if (atMs < exec.startMs || atMs > until || (within && this.builder.isWithin(within, exec.id))) continue;
+      for (const c of chunks) if (c.identity === identity) out.push({ data: c.data });
     }
     return out;
+  }
+
+  /** Notes what a hit's replay writes into files, as it is decided: a recording of a process
+   * that wrote there meanwhile may come before the hit has ended. */
+  private noteReplayIntoFiles(q: ExecQuery, view: ProcessView, output: { fd: number; data: Buffer }[]): void {
+    const files = new Set(view.streamStarts.map((s) => s.fd));
+    const chunks = output.flatMap((c) => {
+      const fd = c.fd === 2 ? 2 : 1;
+      return files.has(fd) && q.streams[fd - 1] ? [{ identity: q.streams[fd - 1]!, data: c.data }] : [];
+    });
+    const nowNs = this.builder.nowNs();
+    if (chunks.length) this.replayedIntoFiles.push({ atMs: nowNs === null ? Number.POSITIVE_INFINITY : nowNs / 1e6, within: this.builder.executionOf(q.pid), chunks });
   }
 
   /** Waits for the recordings still under way; the rows in execution order. */
