@@ -324,7 +324,7 @@ function nsToMs(ns) {
 function pushUnique(list, item) {
   if (!list.includes(item)) list.push(item);
 }
-var import_node_crypto, import_node_os, ERRNO_NAMES, FILE_TYPES, RENAME_DESTS, OPEN_TRUNCATES, OPEN_EXCL, OPEN_APPENDS, TRUNCATE_CALL, RENAME_NOREPLACE, PROBE_NOFOLLOW, LIST_GOES_ON, FD_BY_PATH, STD_NAMES, QUIET_DEVICES, FDINFO, PACKET_MODE_FLAG, TraceBuilder, StdinRead;
+var import_node_crypto, import_node_os, ERRNO_NAMES, FILE_TYPES, RENAME_DESTS, OPEN_TRUNCATES, OPEN_EXCL, OPEN_APPENDS, TRUNCATE_CALL, RENAME_NOREPLACE, PROBE_NOFOLLOW, LIST_GOES_ON, FD_BY_PATH, STD_NAMES, QUIET_DEVICES, FDINFO, OUT_FOREIGN, PACKET_MODE_FLAG, TraceBuilder, StdinRead;
 var init_builder = __esm({
   "src/trace/builder.ts"() {
     "use strict";
@@ -356,6 +356,7 @@ var init_builder = __esm({
     STD_NAMES = { in: 0, out: 1, err: 2 };
     QUIET_DEVICES = /* @__PURE__ */ new Set(["/dev/null", "/dev/zero", "/dev/full", "/dev/urandom", "/dev/random"]);
     FDINFO = /^\/proc\/(self|thread-self|\d+)\/(task\/\d+\/)?fdinfo(\/|$)/;
+    OUT_FOREIGN = 3;
     PACKET_MODE_FLAG = "packet-mode:";
     TraceBuilder = class {
       executions = [];
@@ -457,6 +458,13 @@ var init_builder = __esm({
           case EventType.output: {
             const exec = this.executionOfPid.get(ev.pid);
             if (!exec) break;
+            if (ev.op === OUT_FOREIGN) {
+              if (ev.payload.length < 8) break;
+              const identity = ev.payload.readBigUInt64LE(0).toString(16);
+              const data2 = Buffer.from(ev.payload.subarray(8));
+              this.append(ev.value === 1 ? { exec: exec.id, kind: "foreign", identity, data: data2, pos: ev.kind + ev.aux * 2 ** 32 } : { exec: exec.id, kind: "foreign", identity, data: data2 });
+              break;
+            }
             exec.output.push({ fd: ev.op, bytes: ev.payload.length });
             const data = Buffer.from(ev.payload);
             this.append(ev.value === 1 ? { exec: exec.id, kind: "output", fd: ev.op, data, pos: ev.kind + ev.aux * 2 ** 32 } : { exec: exec.id, kind: "output", fd: ev.op, data });
@@ -4103,7 +4111,7 @@ function holdsApart(path, identity, pieces) {
   }
   return holds2(path, identity, pieces) ? pieces.map((p) => p.pos) : null;
 }
-function streamShortfall(view, ends, stream, streams, later, placedAt, meanwhile = () => []) {
+function streamShortfall(view, ends, stream, streams, later, placedAt, meanwhile = () => ({ during: [], early: 0 })) {
   const oneFile = streams[0] !== "" && streams[0] === streams[1];
   for (const start of view?.streamStarts ?? []) {
     const chunks = stream.filter((c) => c.fd === start.fd || oneFile);
@@ -4120,7 +4128,7 @@ function streamShortfall(view, ends, stream, streams, later, placedAt, meanwhile
     const end = ends?.find((e) => e.fd === start.fd);
     if (!end) return `where ${what} ended is unknown`;
     const moved = end.pos - start.pos;
-    const others = meanwhile(identity);
+    const { during: others, early } = meanwhile(identity);
     if (others.length) {
       const own = chunks.map((c) => ({ pos: c.pos ?? start.pos, data: c.data, until: end.pos }));
       const older = [end.pos, Math.max(end.pos, start.size ?? Number.MAX_SAFE_INTEGER)];
@@ -4136,7 +4144,7 @@ function streamShortfall(view, ends, stream, streams, later, placedAt, meanwhile
     let at = start.pos;
     const inOrder = mine.map((data) => ({ pos: (at += data.length) - data.length, data }));
     if (moved === written && holds2(start.path, identity, inOrder)) continue;
-    if (moved !== written) return `${what} does not add up: the offset moved ${moved} bytes, ${written} were seen written, and no other traced process wrote there meanwhile`;
+    if (moved < written || moved > written + early) return `${what} does not add up: the offset moved ${moved} bytes, ${written} were seen written, and no other traced process wrote there meanwhile`;
     const placed = chunks.map((c) => ({ pos: c.pos ?? start.pos, data: c.data }));
     const positioned = chunks.every((c) => c.pos !== void 0);
     const found = (positioned ? holdsApart(start.path, identity, placed) : null) ?? holdsInOrder(start.path, identity, start.pos, end.pos, placed);
@@ -4934,7 +4942,7 @@ function uniquePairs(pairs) {
     return true;
   });
 }
-var import_node_fs24, import_node_path13, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, TIME_IS_THEIR_EFFECT, SIGPIPE_BIT, DEFER_MS, DEFAULT_EXEC_WAIT_MS, STORED2, TYPE_BITS, OPENS_FOR_WRITING, PIPE_OPENS, STRUCTURAL, SAVED_FD_MIN, SEEN_STDIN, LOW_SPACE_BYTES, LOW_SPACE_DIRS, MemoEngine;
+var import_node_fs24, import_node_path13, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, TIME_IS_THEIR_EFFECT, SIGPIPE_BIT, DEFER_MS, DEFAULT_EXEC_WAIT_MS, STORED2, TYPE_BITS, OPENS_FOR_WRITING, PIPE_OPENS, STRUCTURAL, SAVED_FD_MIN, SEEN_STDIN, LOW_SPACE_BYTES, LOW_SPACE_DIRS, EARLY_ITEMS, MemoEngine;
 var init_engine = __esm({
   "src/memo/engine.ts"() {
     "use strict";
@@ -4980,6 +4988,7 @@ var init_engine = __esm({
     SEEN_STDIN = /* @__PURE__ */ new Set(["null", "file"]);
     LOW_SPACE_BYTES = 1 << 20;
     LOW_SPACE_DIRS = 64;
+    EARLY_ITEMS = 64;
     MemoEngine = class {
       constructor(opts, builder) {
         this.opts = opts;
@@ -5282,6 +5291,7 @@ var init_engine = __esm({
         for (const s of view.streamStarts) {
           const flags = fdFlags(q.pid, s.fd);
           if (flags === null || (flags & 3) === import_node_fs24.constants.O_RDWR) return `its fd ${s.fd} is open for reading too on ${s.path} (1<>file): what it reads there is not seen`;
+          if ((flags & 3) === import_node_fs24.constants.O_RDONLY) return `its fd ${s.fd} is open for reading only on ${s.path} (1<file): its writes fail, and what it reads there is not seen`;
           s.append = (flags & import_node_fs24.constants.O_APPEND) !== 0;
         }
         return null;
@@ -5743,6 +5753,7 @@ var init_engine = __esm({
             const pinned = item.access.op === "read" ? this.pins.of(item.access) : void 0;
             own.push([at, pinned ? { kind: "access", access: item.access, mtimes, pinned } : { kind: "access", access: item.access, mtimes }, NO_OUTPUT]);
           } else if (item.kind === "output") own.push([at, null, [{ fd: item.fd, data: item.data, dest: destOf(exec, item.fd), ...item.pos === void 0 ? {} : { pos: item.pos } }]]);
+          else if (item.kind === "foreign") continue;
           else {
             const [step, chunks] = await this.replayedStep(item.tag);
             own.push([at, step, chunks.map((c) => ({ ...c, dest: destOf(exec, c.fd) }))]);
@@ -6050,21 +6061,24 @@ var init_engine = __esm({
        */
       writtenMeanwhile(exec, endAt, identity) {
         const out = [];
+        let early = 0;
         const log = this.builder.log;
         const from = this.builder.startOf(exec.id);
-        for (let i = from; i < endAt && i < log.length; i++) {
+        for (let i = Math.max(0, from - EARLY_ITEMS); i < endAt && i < log.length; i++) {
           const item = log[i];
-          if (item.kind !== "output") continue;
+          if (item.kind !== "output" && item.kind !== "foreign") continue;
           const writer = this.builder.executions[item.exec];
-          if (writer.streams[item.fd - 1] !== identity || this.builder.isWithin(writer, exec.id)) continue;
-          out.push(item.pos === void 0 ? { data: item.data } : { pos: item.pos, data: item.data });
+          const into = item.kind === "output" ? writer.streams[item.fd - 1] : item.identity;
+          if (into !== identity || this.builder.isWithin(writer, exec.id)) continue;
+          if (i < from) early += item.data.length;
+          else out.push(item.pos === void 0 ? { data: item.data } : { pos: item.pos, data: item.data });
         }
         const until = exec.endMs ?? Number.POSITIVE_INFINITY;
         for (const { atMs, within, chunks } of this.replayedIntoFiles) {
           if (atMs < exec.startMs || atMs > until || within && this.builder.isWithin(within, exec.id)) continue;
           for (const c of chunks) if (c.identity === identity) out.push({ data: c.data });
         }
-        return out;
+        return { during: out, early };
       }
       /** Notes what a hit's replay writes into files, as it is decided: a recording of a process
        * that wrote there meanwhile may come before the hit has ended. */

@@ -348,6 +348,7 @@ size_t attrs_collect(int tid, char *out, size_t cap, int *umask)
 #define HELD_CAP 1024
 static struct { int pid, fd, dup; struct timespec ctime; dev_t dev; ino_t ino; } held[HELD_CAP];
 static int held_count;
+static int held_streams; /* of them, fds 1 and 2 */
 
 void attrs_hold(int tid, int pid)
 {
@@ -359,7 +360,7 @@ void attrs_hold(int tid, int pid)
         if (dup < 0) continue;
         int slot = -1;
         for (int j = 0; j < HELD_CAP && slot < 0; j++) {
-            if (held[j].pid == pid && held[j].fd == readable[i]) { close(held[j].dup); held_count--; slot = j; }
+            if (held[j].pid == pid && held[j].fd == readable[i]) { close(held[j].dup); held_count--; held_streams -= held[j].fd <= 2; slot = j; }
         }
         for (int j = 0; j < HELD_CAP && slot < 0; j++) if (!held[j].pid) slot = j;
         if (slot < 0) { close(dup); continue; }
@@ -372,8 +373,21 @@ void attrs_hold(int tid, int pid)
         held[slot].dev = stated ? st.st_dev : 0;
         held[slot].ino = stated ? st.st_ino : 0;
         held_count++;
+        held_streams += readable[i] <= 2;
     }
     close(pidfd);
+}
+
+int attrs_streams_held(void) { return held_streams; }
+
+int attrs_held_stream(uint64_t identity)
+{
+    for (int j = 0, seen = 0; j < HELD_CAP && seen < held_count; j++) {
+        if (!held[j].pid) continue;
+        seen++;
+        if (held[j].fd <= 2 && held[j].ino && (((uint64_t)held[j].dev << 40) ^ (uint64_t)held[j].ino ^ 1) == identity) return 1;
+    }
+    return 0;
 }
 
 /* Files that more than one process wrote into lately, by their last writer: while two processes
@@ -438,6 +452,7 @@ void attrs_release(int pid)
         close(held[j].dup);
         held[j].pid = 0;
         held_count--;
+        held_streams -= held[j].fd <= 2;
     }
 }
 

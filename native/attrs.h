@@ -29,6 +29,11 @@ int64_t attrs_stream_pos(int pid, int stream, int *lone);
  * cannot be read. */
 uint64_t attrs_fsize_limit(int pid);
 
+/* Is the open file with this identity (paths.c) a traced process's stdout or stderr file? */
+int attrs_held_stream(uint64_t identity);
+/* How many stdout and stderr files are held (none: no write needs that look) */
+int attrs_streams_held(void);
+
 /* pid ended: report where it left the offset of each file held for it (PCT_EV_FD_END), and let
  * them go. Before its EXIT event. */
 void attrs_release(int pid);

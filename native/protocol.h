@@ -44,6 +44,9 @@ struct pct_event_header {
                       entry stop, rounded up, so that it began at time_ns - aux * 1000 or later */
 };
 
+/* PCT_EV_OUTPUT's op for a write into another process's file stream (the bytes move its offset) */
+#define PCT_OUT_FOREIGN 3
+
 enum pct_event {
     PCT_EV_START = 1,  /* pid: the root process; payload: CLOCK_MONOTONIC ns when the tracer
                           started (uint64), from which every event's time_ns counts */
@@ -60,7 +63,9 @@ enum pct_event {
     PCT_EV_FLAG = 6,   /* payload: reason; unsafe to replay */
     PCT_EV_NONDET = 7, /* payload: source of run-to-run variation */
     PCT_EV_OUTPUT = 8, /* op = the stream (1 or 2) the bytes landed in, whichever fd carried them:
-                          the open file fd 1 or 2 named at the exec; payload: the bytes written */
+                          the open file fd 1 or 2 named at the exec; payload: the bytes written.
+                          op PCT_OUT_FOREIGN: a write into a file that is another traced process's
+                          stream, not the writer's; payload: its identity (8 bytes), the bytes */
     PCT_EV_ERROR = 9,  /* payload: message; the tracer could not do its job */
     PCT_EV_WARN = 10,  /* payload: message for the user */
     PCT_EV_DONE = 11,  /* the root process ended (EXIT already sent); others may live on */

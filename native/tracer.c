@@ -400,10 +400,21 @@ static void put_zeros(size_t left)
 
 /* The first total bytes of a write's or writev's buffers, as an OUTPUT event's payload (zeros
  * for what the tracee's memory no longer had); returns how many of those zeros there were. */
+static size_t put_write_bytes(int tid, struct slot *s, const struct pct_syscall *row, size_t total);
+
 static size_t put_written(int tid, int pid, struct slot *s, const struct pct_syscall *row, size_t total, int64_t pos, int lone)
 {
     emit_lock(); /* until the last byte of the payload */
     output_begin(s->out_stream, pid, total, pos, lone);
+    const size_t left = put_write_bytes(tid, s, row, total);
+    emit_unlock();
+    return left;
+}
+
+/* The first total bytes of the write's buffers as payload (zeros for what could not be read);
+ * returns how many were zeros. */
+static size_t put_write_bytes(int tid, struct slot *s, const struct pct_syscall *row, size_t total)
+{
     const int vector = row->cls == CL_OUTPUTV;
     const unsigned long iovcnt = vector ? (unsigned long)s->args[2] : 1;
     struct iovec iov = { (void *)(uintptr_t)s->args[row->path], total };
@@ -422,7 +433,6 @@ static size_t put_written(int tid, int pid, struct slot *s, const struct pct_sys
     }
 pad:
     put_zeros(left);
-    emit_unlock();
     return left;
 }
 
@@ -490,6 +500,38 @@ static void output_at_entry(int tid, int pid, struct slot *s, const struct pct_s
      * bytes through the same open file would make both checks at the recording pass (hunt 8) */
     if (put_written(tid, pid, s, row, (size_t)total, pos, lone))
         event_str(PCT_EV_FLAG, pid, "stdout-uncaptured: a write into its output file from memory that cannot be read");
+}
+
+static int tracee_fd(int pid, int fd);
+
+/* A write through an fd that is not the writer's stream into a file that is another traced
+ * process's stream (a subshell's builtin `echo` after `exec >log`, into the log a sibling
+ * writes): taken at its entry with where it goes, so that the sibling's recording counts it (a
+ * failed write of the sibling's could otherwise pass for it, hunt 26). */
+static void foreign_at_entry(int tid, int pid, struct slot *s, const struct pct_syscall *row, uint64_t identity)
+{
+    const int vector = row->cls == CL_OUTPUTV;
+    uint64_t total = vector ? 0 : s->args[2];
+    for (unsigned long i = 0; vector && i < (unsigned long)s->args[2] && i < 1024; i++) {
+        struct iovec iov;
+        if (read_mem(tid, s->args[1] + i * sizeof iov, &iov, sizeof iov) != sizeof iov) break;
+        total += iov.iov_len;
+    }
+    if (total == 0 || total > (1u << 30)) return;
+    int64_t pos = -1;
+    const int dup = strncmp(row->name, "pwrite", 6) == 0 ? -1 : tracee_fd(pid, (int)s->args[0]);
+    if (dup >= 0) {
+        struct stat st;
+        const int flags = fcntl(dup, F_GETFL);
+        pos = flags < 0 ? -1 : (flags & O_APPEND) ? (fstat(dup, &st) == 0 ? (int64_t)st.st_size : -1) : (int64_t)lseek(dup, 0, SEEK_CUR);
+        close(dup);
+    }
+    emit_lock();
+    if (pos < 0) event_begin(PCT_EV_OUTPUT, PCT_OUT_FOREIGN, pid, 0, 0, 0, sizeof identity + (size_t)total);
+    else event_begin(PCT_EV_OUTPUT, PCT_OUT_FOREIGN, pid, 1, (uint32_t)pos, (uint32_t)((uint64_t)pos >> 32), sizeof identity + (size_t)total);
+    put_bytes(&identity, sizeof identity);
+    put_write_bytes(tid, s, row, (size_t)total);
+    emit_unlock();
 }
 
 /* A duplicate of the tracee's fd (the same open file), or -1. */
@@ -1019,6 +1061,10 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         /* writev's length is in its vector: a held reader then waits for its deadline at worst */
         release_filled(tid, (int)args[0], row->cls == CL_OUTPUT ? args[2] : 0);
         s->out_stream = (uint8_t)stream_of(tid, s, (int)args[0]);
+        if (!s->out_stream && attrs_streams_held()) {
+            const uint64_t id = fd_identity(tid, (int)args[0]);
+            if (id && attrs_held_stream(id)) foreign_at_entry(tid, pid, s, row, id);
+        }
         /* a replay writes the chunks one after the other, where the offset is */
         if (s->out_stream && strncmp(row->name, "pwrite", 6) == 0)
             flag2(pid, "stdout-positioned: it writes at a position in its stdout or stderr with ", row->name);

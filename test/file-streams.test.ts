@@ -426,6 +426,35 @@ test('hunt 25: nor when the sibling is a hit whose replay writes the same bytes'
   failedWriteBeside('exec /bin/echo X', 'pass');
 });
 
+test('hunt 26: a subshell writing into the log with a builtin (its own stdout was another file) counts as another writer', () => {
+  // the script's `exec > log` makes the log no stream of the script's own: its subshell's `echo X`
+  // is a write into another process's stream, which the tracer now reports as such
+  withSmallDisk((_dir, disk) => {
+    const store = scratch('pc-store-');
+    writeFileSync(join(disk, 'w.py'), 'import os, sys, time\nrc = 0\ntry: os.write(1, b"X\\n")\nexcept OSError as e:\n' +
+      '    os.write(2, b"py: %d\\n" % e.errno)\n    rc = 3\nopen("done", "w").close()\ntime.sleep(0.5)\nsys.exit(rc)\n');
+    writeFileSync(join(disk, 'script.sh'), 'exec > log; printf "%04095d\\n" 0; head -c $(cat fillsize) /dev/zero > fill 2>/dev/null\n' +
+      `${PY} w.py & P=$!\n( while [ ! -e done ]; do sleep 0.02; done; rm -f fill; echo X )\nwait $P; echo "py rc $?" >&2\n`);
+    const reset = (fill: number): void => { spawnSync('bash', ['-c', `rm -f log fill done; echo ${fill} > fillsize`], { cwd: disk }); };
+    reset(2200000);
+    assert.is(runMemo(['bash', '--norc', 'script.sh'], { cwd: disk, store }).stderr, 'py: 28\npy rc 3\n');
+    reset(0);
+    const expected = spawnSync('bash', ['--norc', 'script.sh'], { cwd: disk, encoding: 'utf8' });
+    reset(0);
+    const second = runMemo(['bash', '--norc', 'script.sh'], { cwd: disk, store });
+    assert.is(second.stderr, expected.stderr, JSON.stringify(second.stats.executions.map((e) => [e.argv, e.status, e.reason])));
+  });
+});
+
+test('hunt 26: a stdout open for reading only is refused (its writes fail after they were taken)', () => {
+  const dir = scratch();
+  const store = scratch('pc-store-');
+  writeFileSync(join(dir, 'log'), 'X\n');
+  const r = runMemo(['bash', '--norc', '-c', `${PY} -c 'import os\ntry: os.write(1, b"X\\n")\nexcept OSError as e: print(e.errno, file=__import__("sys").stderr)' 1< log`], { cwd: dir, store, args: ['--min-duration-ms', '0'] });
+  assert.is(r.stderr, '9\n');
+  assert.match(r.stats.executions.find((e) => e.argv[0] === PY)?.reason ?? '', /open for reading only/, JSON.stringify(r.stats.executions));
+});
+
 /** Where its stdout stands, learnt one way or another, written to stderr without a look at it. */
 const LOOK = `#include <fcntl.h>
 #include <stdio.h>

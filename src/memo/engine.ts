@@ -10,7 +10,7 @@ import { fdFlags, STREAM_START_KEYS, type Access, type ExecDecision, type ExecQu
 import type { Roots } from './paths.js';
 import { fetchBlobs, keepsSetId, Restorer } from './restore.js';
 import { LateChanges } from './late-changes.js';
-import { attributeDifference, endOffsets, observedNames, recordedAttributes, seeksOf, streamShortfall, unjudgedAttributes, viewOf, type ProcessView, type Written } from './attributes.js';
+import { attributeDifference, endOffsets, observedNames, recordedAttributes, seeksOf, streamShortfall, unjudgedAttributes, viewOf, type Meanwhile, type ProcessView, type Written } from './attributes.js';
 import { OutputSnapshots, type Snapshot } from './snapshots.js';
 import { capturePipeStdin, type PendingOutput, type PipeStdin } from './pipe-stdin.js';
 import { readerGone, ReplayPipes, SHELLS } from './pipe-replay.js';
@@ -406,6 +406,9 @@ interface MtimeParts {
   mtimes: Map<string, bigint>;
 }
 
+/** How many log items before an execution's exec are looked at for writes that may run after it. */
+const EARLY_ITEMS = 64;
+
 interface Hit {
   entry: Entry;
   /** the context values its argv or other variables hold: its ancestors depend on them */
@@ -736,6 +739,9 @@ export class MemoEngine {
     for (const s of view.streamStarts) {
       const flags = fdFlags(q.pid, s.fd);
       if (flags === null || (flags & 3) === constants.O_RDWR) return `its fd ${s.fd} is open for reading too on ${s.path} (1<>file): what it reads there is not seen`;
+      // a write there fails (EBADF) after the tracer took it, and a read through the shared open
+      // file moves the offset as the write would have (hunt 26)
+      if ((flags & 3) === constants.O_RDONLY) return `its fd ${s.fd} is open for reading only on ${s.path} (1<file): its writes fail, and what it reads there is not seen`;
       // its start is the file's size then (attrs.c put_stream), not the offset, which may lag
       s.append = (flags & constants.O_APPEND) !== 0;
     }
@@ -1224,6 +1230,7 @@ export class MemoEngine {
         own.push([at, pinned ? { kind: 'access', access: item.access, mtimes, pinned } : { kind: 'access', access: item.access, mtimes }, NO_OUTPUT]);
       }
       else if (item.kind === 'output') own.push([at, null, [{ fd: item.fd, data: item.data, dest: destOf(exec, item.fd), ...(item.pos === undefined ? {} : { pos: item.pos }) }]]);
+      else if (item.kind === 'foreign') continue; // content of a file it wrote; counted by that file's owner (writtenMeanwhile)
       else {
         const [step, chunks] = await this.replayedStep(item.tag as Hit);
         own.push([at, step, chunks.map((c) => ({ ...c, dest: destOf(exec, c.fd) }))]);
@@ -1341,7 +1348,7 @@ export class MemoEngine {
     const offsets = endOffsets(answer?.view, exec.inheritedEnds);
     if (typeof offsets === 'string') return offsets;
     const placedAt = new Map<object, number>();
-    const meanwhile = (identity: string): Written[] => this.writtenMeanwhile(exec, folded.endAt, identity);
+    const meanwhile = (identity: string): Meanwhile => this.writtenMeanwhile(exec, folded.endAt, identity);
     const short = streamShortfall(answer?.view, exec.inheritedEnds, folded.stream, exec.streams, this.builder.execChainAfter(exec).map((e) => e.streams), placedAt, meanwhile);
     if (short) return short;
     const full = lowOnSpace(summary.outputs);
@@ -1546,16 +1553,20 @@ export class MemoEngine {
    * What processes outside exec's subtree wrote into the file identity names (a stream of theirs)
    * while exec ran: its start to endAt in the log.
    */
-  private writtenMeanwhile(exec: Execution, endAt: number, identity: string): Written[] {
+  private writtenMeanwhile(exec: Execution, endAt: number, identity: string): Meanwhile {
     const out: Written[] = [];
+    let early = 0;
     const log = this.builder.log;
     const from = this.builder.startOf(exec.id);
-    for (let i = from; i < endAt && i < log.length; i++) {
+    // a write taken just before its exec may run after it, and move its offset
+    for (let i = Math.max(0, from - EARLY_ITEMS); i < endAt && i < log.length; i++) {
       const item = log[i]!;
-      if (item.kind !== 'output') continue;
+      if (item.kind !== 'output' && item.kind !== 'foreign') continue;
       const writer = this.builder.executions[item.exec]!;
-      if (writer.streams[item.fd - 1] !== identity || this.builder.isWithin(writer, exec.id)) continue;
-      out.push(item.pos === undefined ? { data: item.data } : { pos: item.pos, data: item.data });
+      const into = item.kind === 'output' ? writer.streams[item.fd - 1] : item.identity;
+      if (into !== identity || this.builder.isWithin(writer, exec.id)) continue;
+      if (i < from) early += item.data.length;
+      else out.push(item.pos === undefined ? { data: item.data } : { pos: item.pos, data: item.data });
     }
     // a replay writes where the offset stands when it runs, at the hit's exec (a hit has no items
     // in the log: its time tells, hunt 25)
@@ -1564,7 +1575,7 @@ export class MemoEngine {
       if (atMs < exec.startMs || atMs > until || (within && this.builder.isWithin(within, exec.id))) continue;
       for (const c of chunks) if (c.identity === identity) out.push({ data: c.data });
     }
-    return out;
+    return { during: out, early };
   }
 
   /** Notes what a hit's replay writes into files, as it is decided: a recording of a process

@@ -52,11 +52,17 @@ export type LogItem =
   | { exec: number; kind: 'access'; access: Access }
   /** pos: where in a file stream the bytes were to go, taken at the write's entry */
   | { exec: number; kind: 'output'; fd: number; data: Buffer; pos?: number }
+  /** a write into a file that is another process's stream, not the writer's (identity: the
+   * file, as streams name it); pos as for output, absent when not known */
+  | { exec: number; kind: 'foreign'; identity: string; data: Buffer; pos?: number }
   /** a program that was not run: what it stands for is known to whoever skipped it */
   | { exec: number; kind: 'replayed'; tag: unknown };
 
 /** A process's own fd table with offsets (/proc/self/fdinfo/N and its spellings). */
 const FDINFO = /^\/proc\/(self|thread-self|\d+)\/(task\/\d+\/)?fdinfo(\/|$)/;
+
+/** PCT_OUT_FOREIGN: an OUTPUT event's op for a write into another process's file stream */
+const OUT_FOREIGN = 3;
 
 /** The tracer's flag for a pipe put in packet mode (pipe2 or fcntl with O_DIRECT). */
 const PACKET_MODE_FLAG = 'packet-mode:';
@@ -150,6 +156,13 @@ export class TraceBuilder {
       case EventType.output: {
         const exec = this.executionOfPid.get(ev.pid);
         if (!exec) break;
+        if (ev.op === OUT_FOREIGN) {
+          if (ev.payload.length < 8) break;
+          const identity = ev.payload.readBigUInt64LE(0).toString(16);
+          const data = Buffer.from(ev.payload.subarray(8));
+          this.append(ev.value === 1 ? { exec: exec.id, kind: 'foreign', identity, data, pos: ev.kind + ev.aux * 2 ** 32 } : { exec: exec.id, kind: 'foreign', identity, data });
+          break;
+        }
         exec.output.push({ fd: ev.op, bytes: ev.payload.length });
         const data = Buffer.from(ev.payload);
         // value 1: the tracer took the position at the entry (kind: its low 32 bits, aux the high)
