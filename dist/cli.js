@@ -4111,7 +4111,7 @@ function holdsApart(path, identity, pieces) {
   }
   return holds2(path, identity, pieces) ? pieces.map((p) => p.pos) : null;
 }
-function streamShortfall(view, ends, stream, streams, later, placedAt, meanwhile = () => ({ during: [], early: 0 })) {
+function streamShortfall(view, ends, stream, streams, later, placedAt, meanwhile = () => []) {
   const oneFile = streams[0] !== "" && streams[0] === streams[1];
   for (const start of view?.streamStarts ?? []) {
     const chunks = stream.filter((c) => c.fd === start.fd || oneFile);
@@ -4128,7 +4128,7 @@ function streamShortfall(view, ends, stream, streams, later, placedAt, meanwhile
     const end = ends?.find((e) => e.fd === start.fd);
     if (!end) return `where ${what} ended is unknown`;
     const moved = end.pos - start.pos;
-    const { during: others, early } = meanwhile(identity);
+    const others = meanwhile(identity);
     if (others.length) {
       const own = chunks.map((c) => ({ pos: c.pos ?? start.pos, data: c.data, until: end.pos }));
       const older = [end.pos, Math.max(end.pos, start.size ?? Number.MAX_SAFE_INTEGER)];
@@ -4144,7 +4144,7 @@ function streamShortfall(view, ends, stream, streams, later, placedAt, meanwhile
     let at = start.pos;
     const inOrder = mine.map((data) => ({ pos: (at += data.length) - data.length, data }));
     if (moved === written && holds2(start.path, identity, inOrder)) continue;
-    if (moved < written || moved > written + early) return `${what} does not add up: the offset moved ${moved} bytes, ${written} were seen written, and no other traced process wrote there meanwhile`;
+    if (moved !== written) return `${what} does not add up: the offset moved ${moved} bytes, ${written} were seen written, and no other traced process wrote there meanwhile`;
     const placed = chunks.map((c) => ({ pos: c.pos ?? start.pos, data: c.data }));
     const positioned = chunks.every((c) => c.pos !== void 0);
     const found = (positioned ? holdsApart(start.path, identity, placed) : null) ?? holdsInOrder(start.path, identity, start.pos, end.pos, placed);
@@ -6061,7 +6061,6 @@ var init_engine = __esm({
        */
       writtenMeanwhile(exec, endAt, identity) {
         const out = [];
-        let early = 0;
         const log = this.builder.log;
         const from = this.builder.startOf(exec.id);
         for (let i = Math.max(0, from - EARLY_ITEMS); i < endAt && i < log.length; i++) {
@@ -6070,15 +6069,15 @@ var init_engine = __esm({
           const writer = this.builder.executions[item.exec];
           const into = item.kind === "output" ? writer.streams[item.fd - 1] : item.identity;
           if (into !== identity || this.builder.isWithin(writer, exec.id)) continue;
-          if (i < from) early += item.data.length;
-          else out.push(item.pos === void 0 ? { data: item.data } : { pos: item.pos, data: item.data });
+          if (i < from && writer.endMs !== null && writer.endMs < exec.startMs) continue;
+          out.push(item.pos === void 0 ? { data: item.data } : { pos: item.pos, data: item.data });
         }
         const until = exec.endMs ?? Number.POSITIVE_INFINITY;
         for (const { atMs, within, chunks } of this.replayedIntoFiles) {
           if (atMs < exec.startMs || atMs > until || within && this.builder.isWithin(within, exec.id)) continue;
           for (const c of chunks) if (c.identity === identity) out.push({ data: c.data });
         }
-        return { during: out, early };
+        return out;
       }
       /** Notes what a hit's replay writes into files, as it is decided: a recording of a process
        * that wrote there meanwhile may come before the hit has ended. */

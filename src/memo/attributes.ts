@@ -266,10 +266,6 @@ export function commandAttrs(): ProcessAttrs {
 /** Bytes another process wrote into a file, with where its write was to go (absent: a replay's). */
 export interface Written { pos?: number; data: Buffer }
 
-/** What other processes wrote into a file while an execution ran, and how many bytes they took
- * just before its exec (those may have run after it: they can move its offset unseen). */
-export interface Meanwhile { during: Written[]; early: number }
-
 /** An execution's output into its streams, as the engine folded it (fd 1 or 2, in order), with
  * where each write was to put it when the tracer took it at the entry. */
 type StreamBytes = readonly { fd: number; data: Buffer; pos?: number }[];
@@ -395,7 +391,7 @@ function holdsApart(path: string, identity: string, pieces: readonly { pos: numb
  */
 export function streamShortfall(view: ProcessView | undefined, ends: { fd: number; pos: number }[] | undefined,
   stream: StreamBytes, streams: readonly [string, string], later: readonly (readonly [string, string])[],
-  placedAt?: Map<object, number>, meanwhile: (identity: string) => Meanwhile = () => ({ during: [], early: 0 })): string | null {
+  placedAt?: Map<object, number>, meanwhile: (identity: string) => readonly Written[] = () => []): string | null {
   const oneFile = streams[0] !== '' && streams[0] === streams[1];
   for (const start of view?.streamStarts ?? []) {
     const chunks = stream.filter((c) => c.fd === start.fd || oneFile);
@@ -413,7 +409,7 @@ export function streamShortfall(view: ProcessView | undefined, ends: { fd: numbe
     const end = ends?.find((e) => e.fd === start.fd);
     if (!end) return `where ${what} ended is unknown`;
     const moved = end.pos - start.pos;
-    const { during: others, early } = meanwhile(identity);
+    const others = meanwhile(identity);
     if (others.length) {
       // another process wrote into this file while it ran: a write of its own that failed (a full
       // disk, a quota) could pass for one of theirs with the same bytes, in the offset it moved
@@ -439,10 +435,10 @@ export function streamShortfall(view: ProcessView | undefined, ends: { fd: numbe
     const inOrder = mine.map((data) => ({ pos: (at += data.length) - data.length, data }));
     if (moved === written && holds(start.path, identity, inOrder)) continue;
     // the offset moved otherwise than by what its subtree wrote, and no other traced process
-    // wrote there meanwhile (but for writes taken just before its exec, which may have run after
-    // it): something unseen moved it (a writer outside the command, a sibling's lseek over older
-    // bytes, hunt 25), and a write of its own that failed could be found in what lies there
-    if (moved < written || moved > written + early) return `${what} does not add up: the offset moved ${moved} bytes, ${written} were seen written, and no other traced process wrote there meanwhile`;
+    // wrote there meanwhile (writes taken just before its exec by processes that still ran count
+    // as meanwhile): something unseen moved it (a writer outside the command, a sibling's lseek
+    // over older bytes, hunt 25), and a write of its own that failed could be found there
+    if (moved !== written) return `${what} does not add up: the offset moved ${moved} bytes, ${written} were seen written, and no other traced process wrote there meanwhile`;
     // its processes' writes interleaved (the engine folds a child's output where it ended): each
     // write must be where the tracer saw it go, whole
     // a replayed child's output went where the offset stood when it was replayed, which the

@@ -10,7 +10,7 @@ import { fdFlags, STREAM_START_KEYS, type Access, type ExecDecision, type ExecQu
 import type { Roots } from './paths.js';
 import { fetchBlobs, keepsSetId, Restorer } from './restore.js';
 import { LateChanges } from './late-changes.js';
-import { attributeDifference, endOffsets, observedNames, recordedAttributes, seeksOf, streamShortfall, unjudgedAttributes, viewOf, type Meanwhile, type ProcessView, type Written } from './attributes.js';
+import { attributeDifference, endOffsets, observedNames, recordedAttributes, seeksOf, streamShortfall, unjudgedAttributes, viewOf, type ProcessView, type Written } from './attributes.js';
 import { OutputSnapshots, type Snapshot } from './snapshots.js';
 import { capturePipeStdin, type PendingOutput, type PipeStdin } from './pipe-stdin.js';
 import { readerGone, ReplayPipes, SHELLS } from './pipe-replay.js';
@@ -1348,7 +1348,7 @@ export class MemoEngine {
     const offsets = endOffsets(answer?.view, exec.inheritedEnds);
     if (typeof offsets === 'string') return offsets;
     const placedAt = new Map<object, number>();
-    const meanwhile = (identity: string): Meanwhile => this.writtenMeanwhile(exec, folded.endAt, identity);
+    const meanwhile = (identity: string): Written[] => this.writtenMeanwhile(exec, folded.endAt, identity);
     const short = streamShortfall(answer?.view, exec.inheritedEnds, folded.stream, exec.streams, this.builder.execChainAfter(exec).map((e) => e.streams), placedAt, meanwhile);
     if (short) return short;
     const full = lowOnSpace(summary.outputs);
@@ -1553,20 +1553,20 @@ export class MemoEngine {
    * What processes outside exec's subtree wrote into the file identity names (a stream of theirs)
    * while exec ran: its start to endAt in the log.
    */
-  private writtenMeanwhile(exec: Execution, endAt: number, identity: string): Meanwhile {
+  private writtenMeanwhile(exec: Execution, endAt: number, identity: string): Written[] {
     const out: Written[] = [];
-    let early = 0;
     const log = this.builder.log;
     const from = this.builder.startOf(exec.id);
-    // a write taken just before its exec may run after it, and move its offset
+    // a write taken just before its exec by a process that still ran then may run after it, and
+    // move its offset: it counts as written meanwhile (hunt 27)
     for (let i = Math.max(0, from - EARLY_ITEMS); i < endAt && i < log.length; i++) {
       const item = log[i]!;
       if (item.kind !== 'output' && item.kind !== 'foreign') continue;
       const writer = this.builder.executions[item.exec]!;
       const into = item.kind === 'output' ? writer.streams[item.fd - 1] : item.identity;
       if (into !== identity || this.builder.isWithin(writer, exec.id)) continue;
-      if (i < from) early += item.data.length;
-      else out.push(item.pos === undefined ? { data: item.data } : { pos: item.pos, data: item.data });
+      if (i < from && writer.endMs !== null && writer.endMs < exec.startMs) continue;
+      out.push(item.pos === undefined ? { data: item.data } : { pos: item.pos, data: item.data });
     }
     // a replay writes where the offset stands when it runs, at the hit's exec (a hit has no items
     // in the log: its time tells, hunt 25)
@@ -1575,7 +1575,7 @@ export class MemoEngine {
       if (atMs < exec.startMs || atMs > until || (within && this.builder.isWithin(within, exec.id))) continue;
       for (const c of chunks) if (c.identity === identity) out.push({ data: c.data });
     }
-    return { during: out, early };
+    return out;
   }
 
   /** Notes what a hit's replay writes into files, as it is decided: a recording of a process
