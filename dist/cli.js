@@ -4130,8 +4130,8 @@ function streamShortfall(view, ends, stream, streams, later, placedAt, meanwhile
     const moved = end.pos - start.pos;
     const others = meanwhile(identity);
     if (others.length) {
-      const held = start.size !== void 0 && start.size > start.pos ? [start.pos, start.size] : void 0;
-      const own = chunks.map((c) => ({ pos: c.pos ?? start.pos, data: c.data, until: end.pos, ...held ? { older: held } : {} }));
+      const before = start.size !== void 0 && start.size > start.pos ? [start.pos, start.size] : void 0;
+      const own = chunks.map((c) => ({ pos: c.pos ?? start.pos, data: c.data, until: end.pos, ...before ? { older: before } : {} }));
       const older = [end.pos, Math.max(end.pos, start.size ?? Number.MAX_SAFE_INTEGER)];
       const theirs = others.map((o) => ({ pos: o.pos ?? start.pos, data: o.data, older }));
       const all = [...own, ...theirs];

@@ -424,13 +424,19 @@ int64_t attrs_stream_pos(int pid, int stream, int *lone)
     *lone = 0;
     for (int j = 0; j < HELD_CAP && held_count > 0; j++) {
         if (held[j].pid != pid || held[j].fd != stream) continue;
-        struct stat st;
-        const int flags = fcntl(held[j].dup, F_GETFL);
         *lone = held[j].ino && lone_writer(held[j].dev, held[j].ino, pid);
-        if (flags >= 0 && (flags & O_APPEND)) return fstat(held[j].dup, &st) == 0 ? (int64_t)st.st_size : -1;
-        return flags >= 0 ? (int64_t)lseek(held[j].dup, 0, SEEK_CUR) : -1;
+        return attrs_write_pos(held[j].dup);
     }
     return -1;
+}
+
+int64_t attrs_write_pos(int fd)
+{
+    struct stat st;
+    const int flags = fcntl(fd, F_GETFL);
+    if (flags < 0) return -1;
+    if (flags & O_APPEND) return fstat(fd, &st) == 0 ? (int64_t)st.st_size : -1;
+    return (int64_t)lseek(fd, 0, SEEK_CUR);
 }
 
 void attrs_release(int pid)

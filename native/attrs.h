@@ -29,6 +29,10 @@ int64_t attrs_stream_pos(int pid, int stream, int *lone);
  * cannot be read. */
 uint64_t attrs_fsize_limit(int pid);
 
+/* Where a write through fd (a copy of the tracee's) goes: its offset, or its size with O_APPEND;
+ * -1 when unknown. */
+int64_t attrs_write_pos(int fd);
+
 /* Is the open file with this identity (paths.c) a traced process's stdout or stderr file? */
 int attrs_held_stream(uint64_t identity);
 /* How many stdout and stderr files are held (none: no write needs that look) */

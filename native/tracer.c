@@ -299,16 +299,17 @@ static void getdents_exit(int tid, int pid, struct slot *s, const struct pct_sys
  * to the open file it lands in, not to an fd number. Shells save fd 1 on fd 10 around a redirection,
  * `>&2` points fd 1 at stderr, and a file opened by path is no stream: its content is an output by
  * path. When fds 1 and 2 named one file, the fd written wins (the key holds that they were one). */
-static int stream_of(int tid, struct slot *s, int fd)
+static int stream_named(struct slot *s, int fd, uint64_t id)
 {
     const struct slot *l = leader_of(s);
-    const uint64_t id = fd_identity(tid, fd);
     if (!id) return 0;
     if (fd == 1 || fd == 2) { if (id == l->stream_id[fd - 1]) return fd; }
     if (id == l->stream_id[0]) return 1;
     if (id == l->stream_id[1]) return 2;
     return 0;
 }
+
+static int stream_of(int tid, struct slot *s, int fd) { return stream_named(s, fd, fd_identity(tid, fd)); }
 
 /* Like stream_of, for a stream that was a regular file at the exec; else 0. */
 static int file_stream_of(int tid, struct slot *s, int fd)
@@ -464,16 +465,23 @@ static void output_exit(int tid, int pid, struct slot *s, const struct pct_sysca
  * asks to write. Saving the exit stop halves what a small write costs (PYTHONUNBUFFERED=1 into a
  * redirected file). A write that fails or writes less is caught when the execution is recorded:
  * the file's offset (held since the exec, attrs.c put_stream) moved by less than was taken. */
-static void output_at_entry(int tid, int pid, struct slot *s, const struct pct_syscall *row)
+/* How many bytes a write or writev asks to write (its vector read up to 1024 entries). */
+static uint64_t write_size(int tid, struct slot *s, const struct pct_syscall *row)
 {
-    const int vector = row->cls == CL_OUTPUTV;
-    const unsigned long iovcnt = vector ? (unsigned long)s->args[2] : 1;
-    uint64_t total = vector ? 0 : s->args[2];
-    for (unsigned long i = 0; vector && i < iovcnt && i < 1024; i++) {
+    if (row->cls != CL_OUTPUTV) return s->args[2];
+    uint64_t total = 0;
+    for (unsigned long i = 0; i < (unsigned long)s->args[2] && i < 1024; i++) {
         struct iovec iov;
         if (read_mem(tid, s->args[1] + i * sizeof iov, &iov, sizeof iov) != sizeof iov) break;
         total += iov.iov_len;
     }
+    return total;
+}
+
+static void output_at_entry(int tid, int pid, struct slot *s, const struct pct_syscall *row)
+{
+    const unsigned long iovcnt = row->cls == CL_OUTPUTV ? (unsigned long)s->args[2] : 1;
+    const uint64_t total = write_size(tid, s, row);
     if (total == 0) return; /* nothing to write, or a vector that cannot be read: EFAULT */
     if (total > (1u << 30) || iovcnt > 1024) {
         event_str(PCT_EV_FLAG, pid, "stdout-uncaptured: a write into a file stream too large to take at its entry");
@@ -510,20 +518,12 @@ static int tracee_fd(int pid, int fd);
  * failed write of the sibling's could otherwise pass for it, hunt 26). */
 static void foreign_at_entry(int tid, int pid, struct slot *s, const struct pct_syscall *row, uint64_t identity)
 {
-    const int vector = row->cls == CL_OUTPUTV;
-    uint64_t total = vector ? 0 : s->args[2];
-    for (unsigned long i = 0; vector && i < (unsigned long)s->args[2] && i < 1024; i++) {
-        struct iovec iov;
-        if (read_mem(tid, s->args[1] + i * sizeof iov, &iov, sizeof iov) != sizeof iov) break;
-        total += iov.iov_len;
-    }
+    const uint64_t total = write_size(tid, s, row);
     if (total == 0 || total > (1u << 30)) return;
     int64_t pos = -1;
     const int dup = strncmp(row->name, "pwrite", 6) == 0 ? -1 : tracee_fd(pid, (int)s->args[0]);
     if (dup >= 0) {
-        struct stat st;
-        const int flags = fcntl(dup, F_GETFL);
-        pos = flags < 0 ? -1 : (flags & O_APPEND) ? (fstat(dup, &st) == 0 ? (int64_t)st.st_size : -1) : (int64_t)lseek(dup, 0, SEEK_CUR);
+        pos = attrs_write_pos(dup);
         close(dup);
     }
     emit_lock();
@@ -532,6 +532,17 @@ static void foreign_at_entry(int tid, int pid, struct slot *s, const struct pct_
     put_bytes(&identity, sizeof identity);
     put_write_bytes(tid, s, row, (size_t)total);
     emit_unlock();
+}
+
+/* The stream (1 or 2) a write lands in, or 0; a write into another process's file stream is
+ * reported on the way. One stat of the fd for both, on every write. */
+static int write_target(int tid, int pid, struct slot *s, const struct pct_syscall *row)
+{
+    const int fd = (int)s->args[0];
+    const uint64_t id = fd_identity(tid, fd);
+    const int stream = stream_named(s, fd, id);
+    if (!stream && id && attrs_streams_held() && attrs_held_stream(id)) foreign_at_entry(tid, pid, s, row, id);
+    return stream;
 }
 
 /* A duplicate of the tracee's fd (the same open file), or -1. */
@@ -1060,11 +1071,7 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
     case CL_OUTPUT: case CL_OUTPUTV:
         /* writev's length is in its vector: a held reader then waits for its deadline at worst */
         release_filled(tid, (int)args[0], row->cls == CL_OUTPUT ? args[2] : 0);
-        s->out_stream = (uint8_t)stream_of(tid, s, (int)args[0]);
-        if (!s->out_stream && attrs_streams_held()) {
-            const uint64_t id = fd_identity(tid, (int)args[0]);
-            if (id && attrs_held_stream(id)) foreign_at_entry(tid, pid, s, row, id);
-        }
+        s->out_stream = (uint8_t)write_target(tid, pid, s, row);
         /* a replay writes the chunks one after the other, where the offset is */
         if (s->out_stream && strncmp(row->name, "pwrite", 6) == 0)
             flag2(pid, "stdout-positioned: it writes at a position in its stdout or stderr with ", row->name);

@@ -422,8 +422,8 @@ export function streamShortfall(view: ProcessView | undefined, ends: { fd: numbe
       // nor, where its file was opened without truncating it, in what it held before: a sibling
       // that moved the shared offset unseen (through a copy on fd 3) would let older bytes stand
       // for a failed write of its own (hunt 27)
-      const held: [number, number] | undefined = start.size !== undefined && start.size > start.pos ? [start.pos, start.size] : undefined;
-      const own: Piece[] = chunks.map((c) => ({ pos: c.pos ?? start.pos, data: c.data, until: end.pos, ...(held ? { older: held } : {}) }));
+      const before: [number, number] | undefined = start.size !== undefined && start.size > start.pos ? [start.pos, start.size] : undefined;
+      const own: Piece[] = chunks.map((c) => ({ pos: c.pos ?? start.pos, data: c.data, until: end.pos, ...(before ? { older: before } : {}) }));
       const older: [number, number] = [end.pos, Math.max(end.pos, start.size ?? Number.MAX_SAFE_INTEGER)];
       const theirs: Piece[] = others.map((o) => ({ pos: o.pos ?? start.pos, data: o.data, older }));
       const all = [...own, ...theirs];
