@@ -4882,7 +4882,7 @@ function ownUnsafety(e) {
   const reopened = e.accesses.find((a) => (a.op === "write" || a.op === "truncate") && a.seen && !WRITE_SINKS.has(a.path ?? "") && ownStream(e, a.seen));
   if (reopened) found.push(why(`it opens ${reopened.path}, its own stdout or stderr, by path: its writes there would be restored and replayed`));
   if (SEEN_STDIN.has(e.stdio["0"])) return found;
-  const pipe = e.stdio["0"] === "pipe" && e.stdinId ? { pipe: e.stdinId } : {};
+  const pipe = STDIN_CHANNELS.has(e.stdio["0"]) && e.stdinId ? { pipe: e.stdinId } : {};
   if (e.accesses.some((a) => a.op === "stdin")) found.push({ ...why(`it reads stdin (${e.stdio["0"]})`), ...pipe });
   const dup = e.accesses.find((a) => a.op === "dup" && a.fd === 0 && typeof a.to === "number" && a.to < SAVED_FD_MIN);
   if (dup) found.push({ ...why(`it copies its stdin (${e.stdio["0"]}) to fd ${dup.to}, whose reads are not seen`), ...pipe });
@@ -4943,7 +4943,7 @@ function uniquePairs(pairs) {
     return true;
   });
 }
-var import_node_fs24, import_node_path13, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, TIME_IS_THEIR_EFFECT, SIGPIPE_BIT, DEFER_MS, DEFAULT_EXEC_WAIT_MS, STORED2, TYPE_BITS, OPENS_FOR_WRITING, PIPE_OPENS, STRUCTURAL, SAVED_FD_MIN, SEEN_STDIN, LOW_SPACE_BYTES, LOW_SPACE_DIRS, EARLY_ITEMS, MemoEngine;
+var import_node_fs24, import_node_path13, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, TIME_IS_THEIR_EFFECT, SIGPIPE_BIT, DEFER_MS, DEFAULT_EXEC_WAIT_MS, STORED2, TYPE_BITS, OPENS_FOR_WRITING, PIPE_OPENS, STRUCTURAL, SAVED_FD_MIN, STDIN_CHANNELS, SEEN_STDIN, LOW_SPACE_BYTES, LOW_SPACE_DIRS, EARLY_ITEMS, MemoEngine;
 var init_engine = __esm({
   "src/memo/engine.ts"() {
     "use strict";
@@ -4986,6 +4986,7 @@ var init_engine = __esm({
     PIPE_OPENS = /* @__PURE__ */ new Set(["read", "write", "create", "truncate"]);
     STRUCTURAL = /* @__PURE__ */ new Set(["rename", "delete", "rmdir", "symlink", "link", "mknod"]);
     SAVED_FD_MIN = 10;
+    STDIN_CHANNELS = /* @__PURE__ */ new Set(["pipe", "socket"]);
     SEEN_STDIN = /* @__PURE__ */ new Set(["null", "file"]);
     LOW_SPACE_BYTES = 1 << 20;
     LOW_SPACE_DIRS = 64;

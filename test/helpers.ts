@@ -1,6 +1,6 @@
 // Shared by the tests: run the shipped CLI under the tracer and read back its trace.
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Access, Execution, Trace } from '../src/trace/index.js';
@@ -24,8 +24,17 @@ export function node24(): string {
   return bin;
 }
 
+const scratchDirs: string[] = [];
+// thousands of runs' directories piled up in /tmp; PROCESSCACHE_KEEP_SCRATCH=1 keeps them to look at
+process.on('exit', () => {
+  if (process.env.PROCESSCACHE_KEEP_SCRATCH) return;
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+});
+
 export function scratch(prefix = 'pc-test-'): string {
-  return realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  scratchDirs.push(dir);
+  return dir;
 }
 
 export interface TraceRun {

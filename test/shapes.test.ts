@@ -306,3 +306,32 @@ test('make -j2 into one log: cat\'s in-kernel copies are found where they landed
 });
 
 test.run();
+
+// Node's child_process (libuv) gives a child's piped stdio as one end of a socketpair, not a pipe.
+// `--preserve-symlinks-main`: without it node realpaths its script, an lstat of /tmp, whose mtime
+// every run here changes; node is a program whose use of mtimes is unknown, so that one is keyed.
+const SORT_THROUGH_NODE = `node --preserve-symlinks-main -e '
+const { spawnSync } = require("child_process");
+const fs = require("fs");
+const fromFile = process.argv[1] === "file";
+const r = spawnSync("sort", fromFile ? { input: fs.readFileSync("in.txt") } : { stdio: ["inherit", "pipe", "inherit"] });
+fs.writeFileSync("out.txt", r.stdout);
+console.log("sorted", r.stdout.length, "bytes");
+'`;
+
+test('a Node script that feeds its child through a socketpair is reused whole; the child reading the socket is not reused alone', () => {
+  const script = `${SORT_THROUGH_NODE} file`;
+  const statuses = checkTwins('printf "pear\\napple\\n" > in.txt', [obs(script), obs(script), chg('echo fig >> in.txt'), obs(script), obs(script)]);
+  assert.equal(statusesOf(statuses[0]!, 'sort'), ['uncacheable (it reads stdin (socket))'], JSON.stringify(statuses[0]));
+  assert.ok(statusesOf(statuses[0]!, 'node').every((s) => !s.startsWith('uncacheable')), JSON.stringify(statuses[0]));
+  assert.ok(rootHit(statuses[1]!), JSON.stringify(statuses[1]));
+  assert.not.ok(rootHit(statuses[2]!), 'a changed input runs the script');
+  assert.ok(rootHit(statuses[3]!), JSON.stringify(statuses[3]));
+});
+
+test('a socket the command was given as stdin is not the subtree\'s: a Node script handing it to its child is never replayed', () => {
+  const script = `${SORT_THROUGH_NODE} inherited`;
+  const statuses = checkTwins('true', [obs(script, 'b\na\n'), obs(script, 'b\na\n'), obs(script, 'c\na\n')]);
+  for (const s of statuses) assert.not.ok(rootHit(s), JSON.stringify(s));
+  assert.ok(statusesOf(statuses[1]!, 'node').every((s) => s.startsWith('uncacheable')), JSON.stringify(statuses[1]));
+});

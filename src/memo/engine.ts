@@ -251,6 +251,9 @@ function short(value: string): string {
 /** From this fd up, the tracer sees reads as it sees reads of fd 0 (native/syscalls.h PCT_SAVED_FD_MIN). */
 const SAVED_FD_MIN = 10;
 
+/** The kinds of stdin whose bytes an ancestor that made them ran every writer of. */
+const STDIN_CHANNELS: ReadonlySet<string> = new Set(['pipe', 'socket']);
+
 /** The kinds of stdin whose reads need no capture: nothing, or a file whose content is an input. */
 const SEEN_STDIN: ReadonlySet<string> = new Set(['null', 'file']);
 
@@ -271,8 +274,10 @@ function ownUnsafety(e: Execution): Unsafe[] {
   // stdin from a regular file is an input (its content, its offset at the exec and at the end)
   if (SEEN_STDIN.has(e.stdio['0'])) return found;
   // a pipe's bytes come from its writers: unknown to a replay of this execution, but not to an
-  // ancestor that made the pipe and ran them all (`a | b` in a script)
-  const pipe = e.stdio['0'] === 'pipe' && e.stdinId ? { pipe: e.stdinId } : {};
+  // ancestor that made the pipe and ran them all (`a | b` in a script). A socket is such a pipe
+  // too: Node's child_process (libuv) gives a child's stdin as one end of a socketpair, and a
+  // socket that reaches outside the subtree was inherited (refused) or connected (flagged)
+  const pipe = STDIN_CHANNELS.has(e.stdio['0']) && e.stdinId ? { pipe: e.stdinId } : {};
   if (e.accesses.some((a) => a.op === 'stdin')) found.push({ ...why(`it reads stdin (${e.stdio['0']})`), ...pipe });
   // writes are seen on every fd, reads only on fd 0 and from fd 10 up (where the shells save fd 0
   // around a redirection): a copy of stdin below 10 could be read unseen
@@ -372,7 +377,7 @@ interface Unsafe {
   /** the program in the subtree that did it */
   exe: string;
   reason: string;
-  /** the pipe it read: no reason against an ancestor that did not inherit it */
+  /** the pipe or socket it read: no reason against an ancestor that did not inherit it */
   pipe?: string;
 }
 
