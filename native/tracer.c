@@ -801,6 +801,12 @@ static int connect_entry(int tid, int pid, struct slot *s)
     return 0;
 }
 
+/* send on a socket that is stdout or stderr: output the tracer does not take (write is taken) */
+static void sent_into_stream(int tid, struct slot *s, int fd, const struct pct_syscall *row)
+{
+    if (stream_of(tid, s, fd)) flag2(s->tgid, "stdout-uncaptured:", row->name);
+}
+
 static int sendmsg_has_address(int tid, uint64_t msghdr)
 {
     uint64_t name = 0;
@@ -1127,17 +1133,23 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
     }
     case CL_XFER: return xfer_entry(tid, s, row, args);
     case CL_CONNECT: return connect_entry(tid, pid, s);
+    case CL_SENDTO:
+        if (args[4]) event_str(PCT_EV_FLAG, pid, "network:sendto");
+        else sent_into_stream(tid, s, (int)args[0], row);
+        return 0;
     case CL_SENDMSG:
         if (sendmsg_has_address(tid, args[1])) event_str(PCT_EV_FLAG, pid, "network:sendmsg");
+        else sent_into_stream(tid, s, (int)args[0], row);
         return 0;
     case CL_SENDMMSG: {
         unsigned n = (unsigned)args[2] < 64 ? (unsigned)args[2] : 64;
         for (unsigned i = 0; i < n; i++) {
             if (sendmsg_has_address(tid, args[1] + 64ull * i)) {
                 event_str(PCT_EV_FLAG, pid, "network:sendmmsg");
-                break;
+                return 0;
             }
         }
+        sent_into_stream(tid, s, (int)args[0], row);
         return 0;
     }
     case CL_NETWORK: flag2(pid, "network:", row->name); return 0;

@@ -305,7 +305,6 @@ test('make -j2 into one log: cat\'s in-kernel copies are found where they landed
   assert.equal(statusesOf(statuses[1]!, 'make'), ['hit'], JSON.stringify(statuses));
 });
 
-test.run();
 
 // Node's child_process (libuv) gives a child's piped stdio as one end of a socketpair, not a pipe.
 // `--preserve-symlinks-main`: without it node realpaths its script, an lstat of /tmp, whose mtime
@@ -335,3 +334,27 @@ test('a socket the command was given as stdin is not the subtree\'s: a Node scri
   for (const s of statuses) assert.not.ok(rootHit(s), JSON.stringify(s));
   assert.ok(statusesOf(statuses[1]!, 'node').every((s) => s.startsWith('uncacheable')), JSON.stringify(statuses[1]));
 });
+
+test('stdin and stdout on sockets (how a Node parent spawns processcache) through recv and send: seen as reads of stdin and output not taken', () => {
+  const dir = scratch();
+  const prog = compileC(dir, 'sockio', [
+    '#include <sys/socket.h>',
+    '#include <unistd.h>',
+    'int main(void) {',
+    '  char buf[64]; ssize_t n = recv(0, buf, sizeof buf, 0);',
+    '  if (n > 0) send(1, buf, (size_t)n, 0);',
+    '  return 0;',
+    '}',
+  ].join('\n'));
+  const store = scratch('pc-store-');
+  // spawnSync gives both as sockets (libuv's socketpair): the test depends on that
+  const kinds = spawnSync('sh', ['-c', 'stat -L -c %F /proc/self/fd/0 /proc/self/fd/1'], { input: '', encoding: 'utf8' }).stdout;
+  assert.is(kinds, 'socket\nsocket\n');
+  const first = runMemo([prog], { cwd: dir, store, input: 'one\n' });
+  const second = runMemo([prog], { cwd: dir, store, input: 'two\n' });
+  assert.is(first.stdout, 'one\n');
+  assert.is(second.stdout, 'two\n');
+  assert.is(statusOf(second, 'sockio'), 'uncacheable');
+});
+
+test.run();
