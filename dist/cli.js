@@ -458,16 +458,18 @@ var init_builder = __esm({
           case EventType.output: {
             const exec = this.executionOfPid.get(ev.pid);
             if (!exec) break;
+            const where = {
+              ...ev.value === 1 ? { pos: ev.kind + ev.aux * 2 ** 32 } : {},
+              ...this.threaded.has(ev.pid) ? {} : { soloPid: ev.pid }
+            };
             if (ev.op === OUT_FOREIGN) {
               if (ev.payload.length < 8) break;
               const identity = ev.payload.readBigUInt64LE(0).toString(16);
-              const data2 = Buffer.from(ev.payload.subarray(8));
-              this.append(ev.value === 1 ? { exec: exec.id, kind: "foreign", identity, data: data2, pos: ev.kind + ev.aux * 2 ** 32 } : { exec: exec.id, kind: "foreign", identity, data: data2 });
+              this.append({ exec: exec.id, kind: "foreign", identity, data: Buffer.from(ev.payload.subarray(8)), ...where });
               break;
             }
             exec.output.push({ fd: ev.op, bytes: ev.payload.length });
-            const data = Buffer.from(ev.payload);
-            this.append(ev.value === 1 ? { exec: exec.id, kind: "output", fd: ev.op, data, pos: ev.kind + ev.aux * 2 ** 32 } : { exec: exec.id, kind: "output", fd: ev.op, data });
+            this.append({ exec: exec.id, kind: "output", fd: ev.op, data: Buffer.from(ev.payload), ...where });
             break;
           }
           case EventType.error:
@@ -6072,6 +6074,7 @@ var init_engine = __esm({
           const into = item.kind === "output" ? writer.streams[item.fd - 1] : item.identity;
           if (into !== identity || this.builder.isWithin(writer, exec.id)) continue;
           if (i < from && writer.endMs !== null && writer.endMs < exec.startMs) continue;
+          if (i < from && this.wentOnBefore(item.soloPid, i, exec)) continue;
           out.push(item.pos === void 0 ? { data: item.data } : { pos: item.pos, data: item.data });
         }
         const until = exec.endMs ?? Number.POSITIVE_INFINITY;
@@ -6080,6 +6083,22 @@ var init_engine = __esm({
           for (const c of chunks) if (c.identity === identity) out.push({ data: c.data });
         }
         return out;
+      }
+      /**
+       * Was the write at log item `at`, by a process with one thread, over before exec's exec? So
+       * when that process exec'd after it, before exec did (or is exec's own: bash's forks print
+       * their `set -x` line, then exec): a thread's write ends before its next call. Its offset,
+       * taken at exec's exec, is then past it, and it is no write meanwhile.
+       */
+      wentOnBefore(soloPid, at, exec) {
+        if (soloPid === void 0) return false;
+        if (soloPid === exec.pid) return true;
+        for (let id = exec.id - 1; id >= 0; id--) {
+          const start = this.builder.startOf(id);
+          if (start <= at) return false;
+          if (this.builder.executions[id].pid === soloPid) return true;
+        }
+        return false;
       }
       /** Notes what a hit's replay writes into files, as it is decided: a recording of a process
        * that wrote there meanwhile may come before the hit has ended. */

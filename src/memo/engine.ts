@@ -1571,6 +1571,7 @@ export class MemoEngine {
       const into = item.kind === 'output' ? writer.streams[item.fd - 1] : item.identity;
       if (into !== identity || this.builder.isWithin(writer, exec.id)) continue;
       if (i < from && writer.endMs !== null && writer.endMs < exec.startMs) continue;
+      if (i < from && this.wentOnBefore(item.soloPid, i, exec)) continue;
       out.push(item.pos === undefined ? { data: item.data } : { pos: item.pos, data: item.data });
     }
     // a replay writes where the offset stands when it runs, at the hit's exec (a hit has no items
@@ -1581,6 +1582,23 @@ export class MemoEngine {
       for (const c of chunks) if (c.identity === identity) out.push({ data: c.data });
     }
     return out;
+  }
+
+  /**
+   * Was the write at log item `at`, by a process with one thread, over before exec's exec? So
+   * when that process exec'd after it, before exec did (or is exec's own: bash's forks print
+   * their `set -x` line, then exec): a thread's write ends before its next call. Its offset,
+   * taken at exec's exec, is then past it, and it is no write meanwhile.
+   */
+  private wentOnBefore(soloPid: number | undefined, at: number, exec: Execution): boolean {
+    if (soloPid === undefined) return false;
+    if (soloPid === exec.pid) return true;
+    for (let id = exec.id - 1; id >= 0; id--) {
+      const start = this.builder.startOf(id);
+      if (start <= at) return false;
+      if (this.builder.executions[id]!.pid === soloPid) return true;
+    }
+    return false;
   }
 
   /** Notes what a hit's replay writes into files, as it is decided: a recording of a process

@@ -50,11 +50,13 @@ function pushUnique(list: string[], item: string): void {
 /** Everything the executions did, in the order it happened across all of them. */
 export type LogItem =
   | { exec: number; kind: 'access'; access: Access }
-  /** pos: where in a file stream the bytes were to go, taken at the write's entry */
-  | { exec: number; kind: 'output'; fd: number; data: Buffer; pos?: number }
+  /** pos: where in a file stream the bytes were to go, taken at the write's entry. soloPid: the
+   * writer's pid when it had one thread, so that its write was over before anything it did next
+   * (its exec among them) */
+  | { exec: number; kind: 'output'; fd: number; data: Buffer; pos?: number; soloPid?: number }
   /** a write into a file that is another process's stream, not the writer's (identity: the
-   * file, as streams name it); pos as for output, absent when not known */
-  | { exec: number; kind: 'foreign'; identity: string; data: Buffer; pos?: number }
+   * file, as streams name it); pos and soloPid as for output */
+  | { exec: number; kind: 'foreign'; identity: string; data: Buffer; pos?: number; soloPid?: number }
   /** a program that was not run: what it stands for is known to whoever skipped it */
   | { exec: number; kind: 'replayed'; tag: unknown };
 
@@ -156,17 +158,19 @@ export class TraceBuilder {
       case EventType.output: {
         const exec = this.executionOfPid.get(ev.pid);
         if (!exec) break;
+        // value 1: the tracer took the position at the entry (kind: its low 32 bits, aux the high)
+        const where = {
+          ...(ev.value === 1 ? { pos: ev.kind + ev.aux * 2 ** 32 } : {}),
+          ...(this.threaded.has(ev.pid) ? {} : { soloPid: ev.pid }),
+        };
         if (ev.op === OUT_FOREIGN) {
           if (ev.payload.length < 8) break;
           const identity = ev.payload.readBigUInt64LE(0).toString(16);
-          const data = Buffer.from(ev.payload.subarray(8));
-          this.append(ev.value === 1 ? { exec: exec.id, kind: 'foreign', identity, data, pos: ev.kind + ev.aux * 2 ** 32 } : { exec: exec.id, kind: 'foreign', identity, data });
+          this.append({ exec: exec.id, kind: 'foreign', identity, data: Buffer.from(ev.payload.subarray(8)), ...where });
           break;
         }
         exec.output.push({ fd: ev.op, bytes: ev.payload.length });
-        const data = Buffer.from(ev.payload);
-        // value 1: the tracer took the position at the entry (kind: its low 32 bits, aux the high)
-        this.append(ev.value === 1 ? { exec: exec.id, kind: 'output', fd: ev.op, data, pos: ev.kind + ev.aux * 2 ** 32 } : { exec: exec.id, kind: 'output', fd: ev.op, data });
+        this.append({ exec: exec.id, kind: 'output', fd: ev.op, data: Buffer.from(ev.payload), ...where });
         break;
       }
       case EventType.error: this.errors.push(payloadStrings(ev.payload)[0] ?? 'unknown tracer error'); break;
