@@ -44,8 +44,12 @@ enum pct_class {
                      the input offset pointer arg (NULL: the input fd's own offset) */
     CL_CONNECT,   /* sockaddr in arg 1, length in arg 2 */
     CL_SENDTO,    /* fd in arg 0, destination in arg 4 */
-    CL_SENDMSG,   /* msghdr in arg 1 */
+    CL_SENDMSG,   /* msghdr in arg 1: open files passed (SCM_RIGHTS) are flagged */
     CL_SENDMMSG,  /* mmsghdr array in arg 1, count in arg 2 */
+    CL_RECVMSG,   /* msghdr in arg 1, on any fd: control data received (open files, credentials)
+                     is flagged at the exit; on fd 0 or a saved copy of it, a read of stdin too */
+    CL_RECVMMSG,  /* mmsghdr array in arg 1, count in arg 2: the same, flagged at the entry */
+    CL_SOCKET,    /* socket(domain in arg 0): a netlink or packet socket reads the kernel's state */
     CL_NETWORK,   /* always unsafe: the flag is "network:<name>" */
     CL_SIGNAL,    /* path = the target pid arg (-1: a pidfd, never resolved) */
     CL_WAIT,      /* wait4/waitid: its exit stop orders what the parent does next after the child's
@@ -72,9 +76,6 @@ enum pct_cond {
                       always; an fd (AT_EMPTY_PATH) as in CO_FD_OUT_OR_SAVED goes to the ptrace stop
                       (the CL_PROBE handler tells an fd from a path there) */
     CO_NONZERO,    /* ... is not 0 (a pointer given) */
-    CO_SEND,       /* sendto: arg cond_arg (the address) is not 0, or arg 0 is fd 1 or 2. Not every
-                      send: the tracer's own handshake with the command, before it serves stops,
-                      is a send without an address */
     CO_FLAG_CLEAR, /* ... has none of the bits in cond_val */
     CO_FLAG_SET,   /* ... has one of the bits in cond_val */
     CO_BELOW,      /* ... is below cond_val (unsigned) */

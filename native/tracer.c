@@ -97,6 +97,8 @@ struct slot {
 static struct slot slots[SLOTS];
 static void release_filled(int writer, int fd, uint64_t count);
 static void trapped_looks(int tid, struct slot *s);
+static size_t msg_control_len(int tid, uint64_t msghdr);
+static void control_data(int pid, size_t len, const char *call);
 /* For the call whose exit is being handled: when it stopped at its entry. A change it made came
  * after that, and TypeScript orders it against when it looked at a file. */
 static uint64_t exit_began_ns;
@@ -542,6 +544,12 @@ static int write_target(int tid, int pid, struct slot *s, const struct pct_sysca
     const uint64_t id = fd_identity(tid, fd);
     const int stream = stream_named(s, fd, id);
     if (!stream && id && attrs_streams_held() && attrs_held_stream(id)) foreign_at_entry(tid, pid, s, row, id);
+    /* a socket or terminal on stdin takes writes too: a replay would not make them */
+    if (!stream && id && id == leader_of(s)->stdin_id) {
+        const char *kind = stdio_look(tid, fd, NULL);
+        if (strcmp(kind, "socket") == 0 || strcmp(kind, "tty") == 0 || strcmp(kind, "char") == 0)
+            event_str(PCT_EV_FLAG, pid, "stdout-uncaptured: it writes into its stdin (a socket or terminal)");
+    }
     return stream;
 }
 
@@ -724,6 +732,9 @@ static void syscall_exit(int tid, struct slot *s)
         else if (!err && row->cls != CL_XFER) output_exit(tid, pid, s, row, rval);
         break;
     case CL_STDIN: if (!err) stdin_exit(tid, pid, s, rval); break;
+    case CL_RECVMSG:
+        if (!err) control_data(pid, msg_control_len(tid, s->args[1]), row->name);
+        break;
     case CL_EXEC: /* only a failed exec gets here: a successful one stops at PTRACE_EVENT_EXEC */
         if (s->pending_path >= 0)
             access_event(pid, PCT_OP_EXEC, err, 0, 0, pending_paths[s->pending_path], NULL);
@@ -801,10 +812,39 @@ static int connect_entry(int tid, int pid, struct slot *s)
     return 0;
 }
 
-/* send on a socket that is stdout or stderr: output the tracer does not take (write is taken) */
+/* A read of fd 1 or 2 that is not stdin: a socket or a terminal there answers with bytes the
+ * tracer does not take (a file stream open for reading is refused at the exec, a pipe's write
+ * end fails the read) */
+static void read_of_output(int tid, int pid, int fd)
+{
+    const char *kind = stdio_look(tid, fd, NULL);
+    if (strcmp(kind, "socket") == 0 || strcmp(kind, "tty") == 0 || strcmp(kind, "char") == 0)
+        event_str(PCT_EV_FLAG, pid, "stdin-unseen: it reads its stdout or stderr (a socket or terminal), whose bytes are not captured");
+}
+
+/* The length of the control buffer of the msghdr at addr (0: none, or unreadable). */
+static size_t msg_control_len(int tid, uint64_t msghdr)
+{
+    struct msghdr m;
+    if (read_mem(tid, msghdr, &m, sizeof m) != (ssize_t)sizeof m) return 0;
+    return m.msg_control ? m.msg_controllen : 0;
+}
+
+/* Control data through a socket (SCM_RIGHTS open files, SCM_CREDENTIALS): an open file that
+ * leaves the command or comes in from outside is a channel the memo model does not follow. A
+ * pipe or socket its subtree did not inherit counts as its own (engine.ts madeWithin) only while
+ * none travels so. */
+static void control_data(int pid, size_t len, const char *call)
+{
+    if (len) flag2(pid, "fd-passing: it passes control data (open files or credentials) over a socket: ", call);
+}
+
+/* send on a socket that is stdout or stderr, or stdin (a socket takes writes both ways): output
+ * the tracer does not take (a write is taken) */
 static void sent_into_stream(int tid, struct slot *s, int fd, const struct pct_syscall *row)
 {
-    if (stream_of(tid, s, fd)) flag2(s->tgid, "stdout-uncaptured:", row->name);
+    const uint64_t id = fd_identity(tid, fd);
+    if (stream_named(s, fd, id) || (id && id == leader_of(s)->stdin_id)) flag2(s->tgid, "stdout-uncaptured:", row->name);
 }
 
 static int sendmsg_has_address(int tid, uint64_t msghdr)
@@ -1095,6 +1135,10 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
     case CL_STDIN: {
         struct slot *l = leader_of(s);
         if (pct_deferred_count()) pct_release_read(fd_identity(tid, (int)args[0]));
+        if ((args[0] == 1 || args[0] == 2) && !reads_stdin(tid, s, (int)args[0])) {
+            read_of_output(tid, pid, (int)args[0]);
+            return 0;
+        }
         if (!l->stdin_pipe && (l->reported & PF_STDIN)) return 0;
         if (!reads_stdin(tid, s, (int)args[0])) return 0;
         if (!(l->reported & PF_STDIN)) {
@@ -1137,21 +1181,41 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         if (args[4]) event_str(PCT_EV_FLAG, pid, "network:sendto");
         else sent_into_stream(tid, s, (int)args[0], row);
         return 0;
-    case CL_SENDMSG:
+    case CL_SENDMSG: {
         if (sendmsg_has_address(tid, args[1])) event_str(PCT_EV_FLAG, pid, "network:sendmsg");
         else sent_into_stream(tid, s, (int)args[0], row);
+        control_data(pid, msg_control_len(tid, args[1]), row->name);
         return 0;
+    }
     case CL_SENDMMSG: {
+        /* struct mmsghdr: a msghdr, then its length, 64 bytes in all; the first 64 looked at */
         unsigned n = (unsigned)args[2] < 64 ? (unsigned)args[2] : 64;
         for (unsigned i = 0; i < n; i++) {
             if (sendmsg_has_address(tid, args[1] + 64ull * i)) {
                 event_str(PCT_EV_FLAG, pid, "network:sendmmsg");
                 return 0;
             }
+            control_data(pid, msg_control_len(tid, args[1] + 64ull * i), row->name);
         }
         sent_into_stream(tid, s, (int)args[0], row);
         return 0;
     }
+    case CL_RECVMSG: case CL_RECVMMSG: {
+        struct slot *l = leader_of(s);
+        if (args[0] == 1 || args[0] == 2) read_of_output(tid, pid, (int)args[0]);
+        if (!(l->reported & PF_STDIN) && reads_stdin(tid, s, (int)args[0])) {
+            l->reported |= PF_STDIN;
+            access_event(pid, PCT_OP_STDIN, 0, 0, 0, NULL, NULL);
+        }
+        if (row->cls == CL_RECVMSG) return 1; /* what came is known at the exit */
+        unsigned n = (unsigned)args[2] < 64 ? (unsigned)args[2] : 64;
+        for (unsigned i = 0; i < n; i++) control_data(pid, msg_control_len(tid, args[1] + 64ull * i), row->name);
+        return 0;
+    }
+    case CL_SOCKET:
+        /* the kernel's own state (interfaces, routes, sockets): an input nothing keys */
+        if (args[0] == AF_NETLINK || args[0] == AF_PACKET) event_str(PCT_EV_FLAG, pid, "network:socket: a netlink or packet socket");
+        return 0;
     case CL_NETWORK: flag2(pid, "network:", row->name); return 0;
     case CL_SIGNAL:
         if (row->path == NOARG || !traced_pid((long)(int)args[row->path]))
@@ -1534,8 +1598,7 @@ static void run_child(const struct spec *sp, int go, int ready)
     if ((sp->h.flags & PCT_SPEC_NO_NEW_PRIVS) && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         die_child("no_new_privs", errno);
     int32_t listener = install_filter(sp);
-    /* not write(2), which the filter now traps before the tracer serves stops: a send without an
-     * address is the one way to speak that the filter lets through */
+    /* a send, which the filter now traps: the tracer lets this one stop go (let_handshake_go) */
     if (send(ready, &listener, sizeof listener, 0) != sizeof listener) die_child("handshake write", errno);
     /* the listener must outlive this fd, which the exec closes: wait until the tracer has its own */
     if (listener >= 0 && read_exact(go, &byte, 1) < 0) die_child("handshake read", errno);
@@ -1564,9 +1627,30 @@ static void fail_start(pid_t child, const char *what, int err)
 
 /* Takes the child's notification listener and starts the threads that answer it. Returns 1 when
  * the child has one and waits for word that the tracer holds it. */
+/* The child's handshake is a send, which its new filter traps (every send is: one into a copy of
+ * a socket stdout is output): its seccomp stop, the child's first, is let go before the read.
+ * 1: let go; 0: the child ended first (it said why; its status is taken as the main loop's
+ * would be); -1: anything else. */
+static int let_handshake_go(pid_t child)
+{
+    int status;
+    while (waitpid(child, &status, __WALL) < 0) {
+        if (errno != EINTR) return -1;
+    }
+    if (WIFEXITED(status) || WIFSIGNALED(status)) {
+        on_exit_status(child, status);
+        return 0;
+    }
+    if (!WIFSTOPPED(status) || (status >> 8) != (SIGTRAP | (PTRACE_EVENT_SECCOMP << 8))) return -1;
+    return ptrace(PTRACE_CONT, child, 0, 0) == 0 ? 1 : -1;
+}
+
 static int take_listener(pid_t child, int ready)
 {
     int32_t fd = -1;
+    const int handshake = let_handshake_go(child);
+    if (handshake < 0) fail_start(child, "the command did not reach its handshake with the tracer", EPROTO);
+    if (handshake <= 0) return 0;
     if (read_exact(ready, &fd, sizeof fd) < 0 || fd < 0) return 0;
     int pidfd = (int)syscall(SYS_pidfd_open, child, 0);
     int mine = pidfd >= 0 ? (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0) : -1;
