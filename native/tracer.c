@@ -813,13 +813,14 @@ static int connect_entry(int tid, int pid, struct slot *s)
 }
 
 /* A read of fd 1 or 2 that is not stdin: a socket or a terminal there answers with bytes the
- * tracer does not take (a file stream open for reading is refused at the exec, a pipe's write
- * end fails the read) */
+ * tracer does not take, and so does a file opened for reading and writing after the exec (`exec
+ * 1<>f`; one open so at the exec is refused there). A pipe's write end fails the read, and
+ * /dev/null has nothing to give. */
 static void read_of_output(int tid, int pid, int fd)
 {
     const char *kind = stdio_look(tid, fd, NULL);
-    if (strcmp(kind, "socket") == 0 || strcmp(kind, "tty") == 0 || strcmp(kind, "char") == 0)
-        event_str(PCT_EV_FLAG, pid, "stdin-unseen: it reads its stdout or stderr (a socket or terminal), whose bytes are not captured");
+    if (strcmp(kind, "pipe") != 0 && strcmp(kind, "null") != 0 && strcmp(kind, "closed") != 0)
+        event_str(PCT_EV_FLAG, pid, "stdin-unseen: it reads its stdout or stderr (a socket, terminal or file open both ways), whose bytes are not captured");
 }
 
 /* The length of the control buffer of the msghdr at addr (0: none, or unreadable). */
