@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { accessesUnder, CLI, compileC, execsNamed, only, runTrace, scratch } from './helpers.js';
+import { accessesUnder, CLI, compileC, execsNamed, only, runMemo, runTrace, scratch } from './helpers.js';
 import type { Trace } from '../src/trace/index.js';
 
 test('a connect() to a loopback server is flagged; the connection works', async () => {
@@ -143,6 +143,34 @@ test('ptrace by the command is flagged', () => {
   const py = r.trace.executions.at(-1)!;
   assert.ok(py.flags.includes('ptrace'), JSON.stringify(py.flags));
   assert.is(only(r.stdout.trim().split('\n'), 'line'), '-1');
+});
+
+test('a SysV message queue another process fills is a channel from outside: flagged, never replayed', () => {
+  const dir = scratch();
+  const key = 0x50430000 + (process.pid & 0xffff);
+  const body = (role: string): string => [
+    '#include <stdio.h>', '#include <string.h>', '#include <sys/msg.h>',
+    'struct m { long type; char text[32]; };',
+    `int main(int argc, char **argv) { int q = msgget(${key}, IPC_CREAT | 0600); struct m x = { 1, "" };`,
+    role === 'send'
+      ? '  strncpy(x.text, argv[1], sizeof x.text - 1); return msgsnd(q, &x, sizeof x.text, 0) != 0; }'
+      : '  if (msgrcv(q, &x, sizeof x.text, 0, 0) < 0) return 1; printf("%s\\n", x.text); return 0; }',
+  ].join('\n');
+  const send = compileC(dir, 'mqsend', body('send'));
+  const receive = compileC(dir, 'mqreceive', body('receive'));
+  const store = scratch('pc-store-');
+  try {
+    const got: string[] = [];
+    for (const text of ['one', 'one', 'two']) {
+      assert.is(spawnSync(send, [text]).status, 0);
+      const r = runMemo([receive], { cwd: dir, store });
+      got.push(r.stdout.trim());
+      assert.match(r.stats.executions[0]!.reason ?? '', /unmodelled-syscall:msg/);
+    }
+    assert.equal(got, ['one', 'one', 'two']);
+  } finally {
+    spawnSync('ipcrm', ['-Q', String(key)]);
+  }
 });
 
 test.run();
