@@ -236,7 +236,9 @@ var init_protocol = __esm({
       deferEnd: 18,
       /** value: the thread; op 0: what a read of a pipe on stdin took (empty: its end), op 1: a read
        * there whose bytes were not taken (readv, splice) */
-      stdinData: 19
+      stdinData: 19,
+      /** pid received signal op from process value (0: a terminal, through the kernel) */
+      signal: 20
     };
     REPLY_WAIT = 2;
     ACCESS_OPS = [
@@ -449,6 +451,12 @@ var init_builder = __esm({
             }
             break;
           }
+          case EventType.signal: {
+            const exec = this.executionOfPid.get(ev.pid);
+            const sender = ev.value === 0 ? null : this.executionOfPid.get(ev.value) ?? null;
+            exec?.signals.push({ signal: ev.op, from: sender?.id ?? null });
+            break;
+          }
           case EventType.observed: {
             const exec = this.executionOfPid.get(ev.pid);
             const attr = OBSERVED_BY[payloadStrings(ev.payload)[0] ?? ""];
@@ -505,6 +513,7 @@ var init_builder = __esm({
           flags: [],
           nondeterminism: [],
           observed: [],
+          signals: [],
           stdio: { "0": k0, "1": k1, "2": k2 },
           streams: [s1, s2],
           stdinId: s0,
@@ -533,6 +542,7 @@ var init_builder = __esm({
           flags: [],
           nondeterminism: [],
           observed: [],
+          signals: [],
           stdio: { "0": query.stdio[0], "1": query.stdio[1], "2": query.stdio[2] },
           streams: query.streams,
           stdinId: query.stdinId,
@@ -4878,9 +4888,17 @@ function ownStream(e, seenText) {
   const id = seen ? openFileOf(seen) : "";
   return id !== "" && (id === e.streams[0] || id === e.streams[1]);
 }
-function ownUnsafety(e) {
+function signalName(signal) {
+  return Object.entries(import_node_os6.constants.signals).find(([, n]) => n === signal)?.[0] ?? `signal ${signal}`;
+}
+function ownUnsafety(e, within) {
   const why = (reason) => ({ exe: e.exe, reason });
   const found = e.flags.slice(0, 1).map(why);
+  const signal = e.signals.find((g) => g.from === null || !within(g.from));
+  if (signal) {
+    const from = signal.from === null ? "from outside the command (a cancelled job, a terminal, another program)" : "from a process outside its subtree";
+    found.push({ ...why(`it received ${signalName(signal.signal)} ${from}`), ...signal.from === null ? {} : { signalFrom: signal.from } });
+  }
   const reopened = e.accesses.find((a) => (a.op === "write" || a.op === "truncate") && a.seen && !WRITE_SINKS.has(a.path ?? "") && ownStream(e, a.seen));
   if (reopened) found.push(why(`it opens ${reopened.path}, its own stdout or stderr, by path: its writes there would be restored and replayed`));
   if (SEEN_STDIN.has(e.stdio["0"])) return found;
@@ -4919,7 +4937,8 @@ function seenFrom(names, descendant, ancestor, inherited, unsafe) {
   return out;
 }
 function addUnsafe(list, u) {
-  if (list.some((x) => !x.pipe || x.pipe === u.pipe)) return;
+  const liftable = (x) => x.pipe !== void 0 || x.signalFrom !== void 0;
+  if (list.some((x) => !liftable(x) || u.pipe !== void 0 && x.pipe === u.pipe || u.signalFrom !== void 0 && x.signalFrom === u.signalFrom)) return;
   list.push(u);
 }
 function lowOnSpace(outputs) {
@@ -4945,11 +4964,12 @@ function uniquePairs(pairs) {
     return true;
   });
 }
-var import_node_fs24, import_node_path13, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, TIME_IS_THEIR_EFFECT, SIGPIPE_BIT, DEFER_MS, DEFAULT_EXEC_WAIT_MS, STORED2, TYPE_BITS, OPENS_FOR_WRITING, PIPE_OPENS, STRUCTURAL, SAVED_FD_MIN, STDIN_CHANNELS, SEEN_STDIN, LOW_SPACE_BYTES, LOW_SPACE_DIRS, EARLY_ITEMS, MemoEngine;
+var import_node_fs24, import_node_os6, import_node_path13, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, TIME_IS_THEIR_EFFECT, SIGPIPE_BIT, DEFER_MS, DEFAULT_EXEC_WAIT_MS, STORED2, TYPE_BITS, OPENS_FOR_WRITING, PIPE_OPENS, STRUCTURAL, SAVED_FD_MIN, STDIN_CHANNELS, SEEN_STDIN, LOW_SPACE_BYTES, LOW_SPACE_DIRS, EARLY_ITEMS, MemoEngine;
 var init_engine = __esm({
   "src/memo/engine.ts"() {
     "use strict";
     import_node_fs24 = require("node:fs");
+    import_node_os6 = require("node:os");
     import_node_path13 = require("node:path");
     init_fingerprint();
     init_observe();
@@ -5770,14 +5790,18 @@ var init_engine = __esm({
         let childReason = null;
         this.keyOnReads(exec);
         const keyedPipe = this.answerOf.get(exec.id)?.stdinPipe;
-        const unsafe = ownUnsafety(exec).filter((u) => !(keyedPipe && u.pipe === keyedPipe));
+        const within = (id) => this.builder.isWithin(this.builder.executions[id], exec.id);
+        const unsafe = ownUnsafety(exec, within).filter((u) => !(keyedPipe && u.pipe === keyedPipe));
         for (const u of hitUnsafe) addUnsafe(unsafe, u);
         if (keyedPipe && this.pipesByPath.has(keyedPipe)) unsafe.push({ exe: exec.exe, reason: "its stdin, a pipe read ahead at its exec, was opened by path meanwhile (/proc/PID/fd): bytes came or went that its key does not hold" });
         for (const child of this.builder.childrenOf(exec)) {
           const f = this.folded.get(child.id);
           if (!f) continue;
           if (f.summary.unmodelled) childReason ??= f.summary.unmodelled;
-          for (const u of f.unsafe) if (!(u.pipe && (u.pipe === keyedPipe || this.madeWithin(exec, u.pipe)))) addUnsafe(unsafe, u);
+          for (const u of f.unsafe) {
+            const lifted = u.pipe && (u.pipe === keyedPipe || this.madeWithin(exec, u.pipe)) || u.signalFrom !== void 0 && within(u.signalFrom);
+            if (!lifted) addUnsafe(unsafe, u);
+          }
           savedMs += f.savedMs;
           observed.push(...seenFrom(f.observed, child, exec, this.answerOf.get(exec.id)?.inherited, unsafe));
           context.push(...f.context, ...this.answerOf.get(child.id)?.passed ?? []);
@@ -6287,7 +6311,7 @@ ${GC_USAGE}`);
 // src/cli/run-command.ts
 var import_node_child_process2 = require("node:child_process");
 var import_node_fs25 = require("node:fs");
-var import_node_os6 = require("node:os");
+var import_node_os7 = require("node:os");
 var import_node_path14 = require("node:path");
 init_fingerprint();
 init_memo();
@@ -6313,7 +6337,7 @@ function runPlain(command) {
 `);
     return 127;
   }
-  return r.signal ? 128 + (import_node_os6.constants.signals[r.signal] ?? 0) : r.status ?? 1;
+  return r.signal ? 128 + (import_node_os7.constants.signals[r.signal] ?? 0) : r.status ?? 1;
 }
 function writableInherited(fds) {
   const jobserver = new Set([...(process.env.MAKEFLAGS ?? "").matchAll(/--jobserver-(?:auth|fds)=(\d+),(\d+)/g)].flatMap((m) => [Number(m[1]), Number(m[2])]));

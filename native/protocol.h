@@ -93,9 +93,11 @@ enum pct_event {
     PCT_EV_DEFER_END = 18, /* pid (the thread that exec'd): a skipped process whose replay was
                               deferred (defer_ms) reached its deadline, or a process read
                               its pipe; its output goes out now */
-    PCT_EV_STDIN_DATA = 19 /* value: the thread; op PCT_STDIN_READ: what a read of a pipe on
+    PCT_EV_STDIN_DATA = 19, /* value: the thread; op PCT_STDIN_READ: what a read of a pipe on
                               stdin took (the payload; empty: its end), op PCT_STDIN_UNSEEN:
                               it read there in a way whose bytes are not taken (readv, splice) */
+    PCT_EV_SIGNAL = 20     /* pid received signal op, sent by process value (kill, tkill,
+                              sigqueue), or by a terminal (value 0: the kernel's SIGINT, SIGHUP...) */
 };
 
 enum pct_stdin_op { PCT_STDIN_READ = 0, PCT_STDIN_UNSEEN = 1 };

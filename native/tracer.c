@@ -99,6 +99,7 @@ static void release_filled(int writer, int fd, uint64_t count);
 static void trapped_looks(int tid, struct slot *s);
 static size_t msg_control_len(int tid, uint64_t msghdr);
 static void control_data(int pid, size_t len, const char *call);
+static void signal_received(int tid, struct slot *s, int sig);
 /* For the call whose exit is being handled: when it stopped at its entry. A change it made came
  * after that, and TypeScript orders it against when it looked at a file. */
 static uint64_t exit_began_ns;
@@ -1477,12 +1478,38 @@ static void on_stop(int tid, int status)
         else ptrace(PTRACE_CONT, tid, 0, 0);
         return;
     case 0:
+        signal_received(tid, s, sig);
         ptrace(PTRACE_CONT, tid, 0, sig); /* a signal for the tracee: deliver it */
         return;
     default:
         ptrace(PTRACE_CONT, tid, 0, 0);
         return;
     }
+}
+
+/* Signals a terminal sends through the kernel (SI_KERNEL, as alarm's SIGALRM is too) */
+static int from_terminal(int sig)
+{
+    return sig == SIGINT || sig == SIGQUIT || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU ||
+           sig == SIGHUP || sig == SIGWINCH || sig == SIGCONT;
+}
+
+/* A signal another process sent (kill, tkill, sigqueue: a cancelled job's SIGTERM passed on by
+ * processcache, a sibling's kill), or a terminal's: what its receiver does then is an input, which
+ * TypeScript keys by who sent it. Not its own (raise, and SIGPIPE, which the kernel sends as the
+ * writer), nor what the kernel sends for its own doing (SIGCHLD, faults, timers). */
+static void signal_received(int tid, struct slot *s, int sig)
+{
+    siginfo_t si;
+    if (ptrace(PTRACE_GETSIGINFO, tid, 0, &si) < 0) return;
+    int sender;
+    if (si.si_code == SI_USER || si.si_code == SI_TKILL || si.si_code == SI_QUEUE) sender = si.si_pid;
+    else if (si.si_code == SI_KERNEL && from_terminal(sig)) sender = 0;
+    else return;
+    if (sender == s->tgid) return;
+    emit_lock();
+    event_begin(PCT_EV_SIGNAL, (uint16_t)sig, s->tgid, (uint32_t)sender, 0, 0, 0);
+    emit_unlock();
 }
 
 /* ---- starting the command ------------------------------------------------------------------ */

@@ -2,7 +2,7 @@
 // group SIGCONT after the kill), the signals processcache receives reach the command, and neither
 // a killed processcache nor a killed skipped process leaves anything running behind.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -84,6 +84,41 @@ for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     await until('nothing of the command is left', () => marked(mark).length === 0);
   });
 }
+
+test('a cancelled job whose trap exits 0 is not recorded: the next run does the work', async () => {
+  const dir = scratch();
+  const mark = unique();
+  writeFileSync(join(dir, 'job.sh'), [
+    "trap 'echo cancelled; exit 0' TERM",
+    'echo start',
+    `i=0; while [ $i -lt 200 ]; do sleep 0.05 0.000${mark}; i=$((i + 1)); done`,
+    'echo finished > result.txt',
+    'echo done',
+  ].join('\n'));
+  // both outputs made first: the directory the job stats is the same for both runs
+  const outs = ['out1', 'out2'].map((name) => openSync(join(dir, name), 'w'));
+  const run = (out: number): ChildProcess => spawn(CLI, ['run', '--quiet', '--store', join(dir, 'store'), '--', 'sh', 'job.sh'], { cwd: dir, env: ENV, stdio: ['ignore', out, out] });
+  const cancelled = run(outs[0]!);
+  const ended = exited(cancelled);
+  await until('the job sleeps', () => marked(mark).some((p) => p.argv[0] === 'sleep'));
+  cancelled.kill('SIGTERM');
+  assert.equal(await ended, { code: 0, signal: null });
+  assert.is(readFileSync(join(dir, 'out1'), 'utf8'), 'start\ncancelled\n');
+  const second = await exited(run(outs[1]!));
+  for (const fd of outs) closeSync(fd);
+  assert.equal(second, { code: 0, signal: null });
+  assert.is(readFileSync(join(dir, 'out2'), 'utf8'), 'start\ndone\n', 'the cancelled run was replayed');
+  assert.is(readFileSync(join(dir, 'result.txt'), 'utf8'), 'finished\n');
+});
+
+test('signals inside the command are its own: a script that kills its own background job is reused', () => {
+  const store = scratch('pc-store-');
+  const dir = scratch();
+  const script = 'sleep 30 & p=$!; kill $p; wait $p; echo "status $?"';
+  const runs = [0, 1].map(() => runMemo(['sh', '-c', script], { cwd: dir, store, timeout: 25_000 }));
+  for (const r of runs) assert.is(r.stdout, 'status 143\n');
+  assert.is(runs[1]!.stats.executions[0]!.status, 'hit', JSON.stringify(runs[0]!.stats.executions));
+});
 
 test('a command killed by the SIGTERM passed on gives 128+15, and what it left running gets it too', async () => {
   const dir = scratch();

@@ -2,6 +2,7 @@
 // input still the same) and skip it on a hit; when a program that ran ends, record what its
 // subtree read and left behind.
 import { closeSync, constants, lstatSync, openSync, readlinkSync, readSync, statfsSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { basename, dirname } from 'node:path';
 import { CHANGE_OPS, FileHasher, FsView, LinkWalker, namesFingerprint, replaceable, sha256, statBase, statFields, statNow, toInput, weakKey, type Change, type ContextValue } from '../fingerprint/index.js';
 import { identityOf, mtimeUse, openFileOf, parseSeen, typeOfMode, summarize, WRITE_SINKS, type Input, type InputSpec, type StatSpec, type Step, type Summary } from '../observe/index.js';
@@ -264,10 +265,23 @@ function ownStream(e: Execution, seenText: string): boolean {
   return id !== '' && (id === e.streams[0] || id === e.streams[1]);
 }
 
-/** What in one execution's own doing makes a replay of it unfaithful. */
-function ownUnsafety(e: Execution): Unsafe[] {
+/** A signal's name for a reason ("SIGTERM"), or its number. */
+function signalName(signal: number): string {
+  return Object.entries(osConstants.signals).find(([, n]) => n === signal)?.[0] ?? `signal ${signal}`;
+}
+
+/** What in one execution's own doing makes a replay of it unfaithful. within: is the execution
+ * of that id in e's subtree (e itself included)? */
+function ownUnsafety(e: Execution, within: (id: number) => boolean): Unsafe[] {
   const why = (reason: string): Unsafe => ({ exe: e.exe, reason });
   const found = e.flags.slice(0, 1).map(why);
+  // what it does on a signal is an input: none of its inputs holds whether one came (a cancelled
+  // job's SIGTERM, which its trap turns into exit 0, would be replayed as the whole job)
+  const signal = e.signals.find((g) => g.from === null || !within(g.from));
+  if (signal) {
+    const from = signal.from === null ? 'from outside the command (a cancelled job, a terminal, another program)' : 'from a process outside its subtree';
+    found.push({ ...why(`it received ${signalName(signal.signal)} ${from}`), ...(signal.from === null ? {} : { signalFrom: signal.from }) });
+  }
   // its stdout's file opened again by path: what it writes there is output and content at once
   const reopened = e.accesses.find((a) => (a.op === 'write' || a.op === 'truncate') && a.seen && !WRITE_SINKS.has(a.path ?? '') && ownStream(e, a.seen));
   if (reopened) found.push(why(`it opens ${reopened.path}, its own stdout or stderr, by path: its writes there would be restored and replayed`));
@@ -330,7 +344,8 @@ function seenFrom(names: string[], descendant: Execution, ancestor: Execution, i
  * it, the subtree is unsafe for good; of the pipe reasons, one per pipe is enough.
  */
 function addUnsafe(list: Unsafe[], u: Unsafe): void {
-  if (list.some((x) => !x.pipe || x.pipe === u.pipe)) return;
+  const liftable = (x: Unsafe): boolean => x.pipe !== undefined || x.signalFrom !== undefined;
+  if (list.some((x) => !liftable(x) || (u.pipe !== undefined && x.pipe === u.pipe) || (u.signalFrom !== undefined && x.signalFrom === u.signalFrom))) return;
   list.push(u);
 }
 
@@ -379,6 +394,8 @@ interface Unsafe {
   reason: string;
   /** the pipe or socket it read: no reason against an ancestor that did not inherit it */
   pipe?: string;
+  /** the execution that sent it a signal: no reason against an ancestor whose subtree holds it */
+  signalFrom?: number;
 }
 
 /** An ended execution's subtree as its parent sees it. */
@@ -1249,14 +1266,18 @@ export class MemoEngine {
     this.keyOnReads(exec);
     // reading a pipe whose bytes its key holds is reading an input
     const keyedPipe = this.answerOf.get(exec.id)?.stdinPipe;
-    const unsafe = ownUnsafety(exec).filter((u) => !(keyedPipe && u.pipe === keyedPipe));
+    const within = (id: number): boolean => this.builder.isWithin(this.builder.executions[id]!, exec.id);
+    const unsafe = ownUnsafety(exec, within).filter((u) => !(keyedPipe && u.pipe === keyedPipe));
     for (const u of hitUnsafe) addUnsafe(unsafe, u);
     if (keyedPipe && this.pipesByPath.has(keyedPipe)) unsafe.push({ exe: exec.exe, reason: 'its stdin, a pipe read ahead at its exec, was opened by path meanwhile (/proc/PID/fd): bytes came or went that its key does not hold' });
     for (const child of this.builder.childrenOf(exec)) {
       const f = this.folded.get(child.id);
       if (!f) continue; // still running: an outliving descendant, refused when recording
       if (f.summary.unmodelled) childReason ??= f.summary.unmodelled;
-      for (const u of f.unsafe) if (!(u.pipe && (u.pipe === keyedPipe || this.madeWithin(exec, u.pipe)))) addUnsafe(unsafe, u);
+      for (const u of f.unsafe) {
+        const lifted = (u.pipe && (u.pipe === keyedPipe || this.madeWithin(exec, u.pipe))) || (u.signalFrom !== undefined && within(u.signalFrom));
+        if (!lifted) addUnsafe(unsafe, u);
+      }
       savedMs += f.savedMs;
       observed.push(...seenFrom(f.observed, child, exec, this.answerOf.get(exec.id)?.inherited, unsafe));
       context.push(...f.context, ...(this.answerOf.get(child.id)?.passed ?? []));

@@ -149,6 +149,12 @@ export class TraceBuilder {
         }
         break;
       }
+      case EventType.signal: {
+        const exec = this.executionOfPid.get(ev.pid);
+        const sender = ev.value === 0 ? null : this.executionOfPid.get(ev.value) ?? null;
+        exec?.signals.push({ signal: ev.op, from: sender?.id ?? null });
+        break;
+      }
       case EventType.observed: {
         const exec = this.executionOfPid.get(ev.pid);
         const attr = OBSERVED_BY[payloadStrings(ev.payload)[0] ?? ''];
@@ -200,6 +206,7 @@ export class TraceBuilder {
       flags: [],
       nondeterminism: [],
       observed: [],
+      signals: [],
       stdio: { '0': k0 as StdioKind, '1': k1 as StdioKind, '2': k2 as StdioKind },
       streams: [s1, s2],
       stdinId: s0,
@@ -229,6 +236,7 @@ export class TraceBuilder {
       flags: [],
       nondeterminism: [],
       observed: [],
+      signals: [],
       stdio: { '0': query.stdio[0] as StdioKind, '1': query.stdio[1] as StdioKind, '2': query.stdio[2] as StdioKind },
       streams: query.streams,
       stdinId: query.stdinId,

@@ -18,6 +18,8 @@ export const EventType = {
   /** value: the thread; op 0: what a read of a pipe on stdin took (empty: its end), op 1: a read
    * there whose bytes were not taken (readv, splice) */
   stdinData: 19,
+  /** pid received signal op from process value (0: a terminal, through the kernel) */
+  signal: 20,
 } as const;
 /** PCT_REPLY_WAIT: the tracer holds the process and asks again */
 const REPLY_WAIT = 2;

@@ -62,6 +62,10 @@ export interface Execution {
   /** process attributes it read that not every program reads (affinity, uname): the values it ran
    * with join its entry, instead of every process's fingerprint */
   observed: string[];
+  /** signals other processes or a terminal sent it: `from` is the sender's execution when it was
+   * traced (a process of the command), null when not (processcache passing on a cancelled job's
+   * SIGTERM, a terminal's ^C, any program outside) */
+  signals: { signal: number; from: number | null }[];
   /** where it left the offset of each file it inherited open for reading, when it ran */
   inheritedEnds?: { fd: number; pos: number; size: number }[];
   stdio: { '0': StdioKind; '1': StdioKind; '2': StdioKind };
