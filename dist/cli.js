@@ -326,7 +326,7 @@ function nsToMs(ns) {
 function pushUnique(list, item) {
   if (!list.includes(item)) list.push(item);
 }
-var import_node_crypto, import_node_os, ERRNO_NAMES, FILE_TYPES, RENAME_DESTS, OPEN_TRUNCATES, OPEN_EXCL, OPEN_APPENDS, TRUNCATE_CALL, RENAME_NOREPLACE, PROBE_NOFOLLOW, LIST_GOES_ON, FD_BY_PATH, STD_NAMES, QUIET_DEVICES, FDINFO, OUT_FOREIGN, PACKET_MODE_FLAG, TraceBuilder, StdinRead;
+var import_node_crypto, import_node_os, ERRNO_NAMES, FILE_TYPES, RENAME_DESTS, OPEN_TRUNCATES, OPEN_EXCL, OPEN_APPENDS, TRUNCATE_CALL, RENAME_NOREPLACE, PROBE_NOFOLLOW, LIST_GOES_ON, FD_BY_PATH, STD_NAMES, QUIET_DEVICES, PROC_PID, FDINFO, OUT_FOREIGN, PACKET_MODE_FLAG, TraceBuilder, StdinRead;
 var init_builder = __esm({
   "src/trace/builder.ts"() {
     "use strict";
@@ -357,6 +357,7 @@ var init_builder = __esm({
     FD_BY_PATH = /^(?:\/dev\/(?:std(in|out|err)|fd\/(\d+))|\/proc\/(?:self|thread-self|\d+)(?:\/task\/\d+)?\/fd\/(\d+))$/;
     STD_NAMES = { in: 0, out: 1, err: 2 };
     QUIET_DEVICES = /* @__PURE__ */ new Set(["/dev/null", "/dev/zero", "/dev/full", "/dev/urandom", "/dev/random"]);
+    PROC_PID = /^\/proc\/(\d+)(?:\/|$)/;
     FDINFO = /^\/proc\/(self|thread-self|\d+)\/(task\/\d+\/)?fdinfo(\/|$)/;
     OUT_FOREIGN = 3;
     PACKET_MODE_FLAG = "packet-mode:";
@@ -514,6 +515,7 @@ var init_builder = __esm({
           nondeterminism: [],
           observed: [],
           signals: [],
+          procReads: [],
           stdio: { "0": k0, "1": k1, "2": k2 },
           streams: [s1, s2],
           stdinId: s0,
@@ -543,6 +545,7 @@ var init_builder = __esm({
           nondeterminism: [],
           observed: [],
           signals: [],
+          procReads: [],
           stdio: { "0": query.stdio[0], "1": query.stdio[1], "2": query.stdio[2] },
           streams: query.streams,
           stdinId: query.stdinId,
@@ -650,6 +653,7 @@ var init_builder = __esm({
         const [path, second, ...rest] = payloadStrings(ev.payload);
         const access = { op, result: errnoName(ev.value) };
         if (path !== void 0 && op !== "stdin" && op !== "dup") access.path = path;
+        if (access.path) this.procRead(exec, access.path, ev.pid);
         switch (op) {
           case "xattr":
             if (ev.kind & PROBE_NOFOLLOW) access.nofollow = true;
@@ -719,6 +723,15 @@ var init_builder = __esm({
         exec.accesses.push(access);
         const at = this.append({ exec: exec.id, kind: "access", access });
         this.onAccessSeen?.(access, exec.id, at, ev.aux > 0 && op !== "dup" ? Number(ev.timeNs) - ev.aux * 1e3 : void 0, Number(ev.timeNs), ev.pid);
+      }
+      /** A look at /proc/N of another process: its state is no file's content (hunt 29: an outside
+       * process renamed itself, and `cat /proc/N/comm` was replayed). Its own entries are its own. */
+      procRead(exec, path, reader) {
+        const m = PROC_PID.exec(path);
+        if (!m) return;
+        const pid = Number(m[1]);
+        if (pid === reader || this.processOfThread.get(pid) === reader || exec.procReads.some((r) => r.pid === pid)) return;
+        exec.procReads.push({ pid, from: this.executionOfPid.get(pid)?.id ?? null });
       }
       onStdinData(ev) {
         const exec = this.executionOfPid.get(ev.pid);
@@ -1321,7 +1334,7 @@ function readStatCache(file) {
   }
   return [];
 }
-var import_node_crypto2, import_node_fs6, RACY_FINE_NS, RACY_COARSE_NS, AT_ONCE_MAX, scratch, KEEP, FileHasher;
+var import_node_crypto2, import_node_fs6, RACY_FINE_NS, RACY_COARSE_NS, AT_ONCE_MAX, scratch, MADE_UP_FS, KEEP, FileHasher;
 var init_hash = __esm({
   "src/fingerprint/hash.ts"() {
     "use strict";
@@ -1330,9 +1343,12 @@ var init_hash = __esm({
     RACY_FINE_NS = 20000000n;
     RACY_COARSE_NS = 2000000000n;
     AT_ONCE_MAX = 4n << 20n;
+    MADE_UP_FS = /* @__PURE__ */ new Set([40864, 1650812274, 2613483, 1667723888, 1684170528, 1953653091, 1935894131, 1650812272, 3730735588, 3405662737]);
     KEEP = 2e5;
     FileHasher = class _FileHasher {
       known = /* @__PURE__ */ new Map();
+      /** per device: whether its files' stat tells when their content changed (not MADE_UP_FS) */
+      statTells = /* @__PURE__ */ new Map();
       /** paths looked up or added by this run, in the order they were */
       used = /* @__PURE__ */ new Set();
       dirty = false;
@@ -1385,7 +1401,7 @@ var init_hash = __esm({
       /** The digest known for the file at path, as lstat or stat saw it, if any: no read needed. */
       cached(path, st) {
         const known = this.known.get(path);
-        if (!known || known.identity !== _FileHasher.identity(st)) return void 0;
+        if (!known || known.identity !== _FileHasher.identity(st) || !this.statTellsChanges(path, st)) return void 0;
         this.used.add(path);
         return known.digest;
       }
@@ -1450,10 +1466,24 @@ var init_hash = __esm({
         }
       }
       /** Keeps digest for the file as stat saw it, unless it changed too recently to tell a later change. */
+      /** Does the stat of a file on this one's device change with its content? Not on proc and the
+       * like; unknown counts as not. */
+      statTellsChanges(path, st) {
+        let tells = this.statTells.get(st.dev);
+        if (tells === void 0) {
+          try {
+            tells = !MADE_UP_FS.has(Number((0, import_node_fs6.statfsSync)(path).type) >>> 0);
+          } catch {
+            tells = false;
+          }
+          this.statTells.set(st.dev, tells);
+        }
+        return tells;
+      }
       remember(path, st, digest) {
         const now = BigInt(Date.now()) * 1000000n;
         const window = racyWindow(st);
-        if (now - st.mtimeNs <= window || now - st.ctimeNs <= window) return;
+        if (now - st.mtimeNs <= window || now - st.ctimeNs <= window || !this.statTellsChanges(path, st)) return;
         this.known.set(path, { identity: _FileHasher.identity(st), digest });
         this.used.add(path);
         this.dirty = true;
@@ -4897,7 +4927,12 @@ function ownUnsafety(e, within) {
   const signal = e.signals.find((g) => g.from === null || !within(g.from));
   if (signal) {
     const from = signal.from === null ? "from outside the command (a cancelled job, a terminal, another program)" : "from a process outside its subtree";
-    found.push({ ...why(`it received ${signalName(signal.signal)} ${from}`), ...signal.from === null ? {} : { signalFrom: signal.from } });
+    found.push({ ...why(`it received ${signalName(signal.signal)} ${from}`), ...signal.from === null ? {} : { otherExec: signal.from } });
+  }
+  const peek = e.procReads.find((r) => r.from === null || !within(r.from));
+  if (peek) {
+    const whose = peek.from === null ? "a process outside the command" : "a process outside its subtree";
+    found.push({ ...why(`it reads /proc/${peek.pid}, the state of ${whose}`), ...peek.from === null ? {} : { otherExec: peek.from } });
   }
   const reopened = e.accesses.find((a) => (a.op === "write" || a.op === "truncate") && a.seen && !WRITE_SINKS.has(a.path ?? "") && ownStream(e, a.seen));
   if (reopened) found.push(why(`it opens ${reopened.path}, its own stdout or stderr, by path: its writes there would be restored and replayed`));
@@ -4937,8 +4972,8 @@ function seenFrom(names, descendant, ancestor, inherited, unsafe) {
   return out;
 }
 function addUnsafe(list, u) {
-  const liftable = (x) => x.pipe !== void 0 || x.signalFrom !== void 0;
-  if (list.some((x) => !liftable(x) || u.pipe !== void 0 && x.pipe === u.pipe || u.signalFrom !== void 0 && x.signalFrom === u.signalFrom)) return;
+  const liftable = (x) => x.pipe !== void 0 || x.otherExec !== void 0;
+  if (list.some((x) => !liftable(x) || u.pipe !== void 0 && x.pipe === u.pipe || u.otherExec !== void 0 && x.otherExec === u.otherExec)) return;
   list.push(u);
 }
 function lowOnSpace(outputs) {
@@ -5799,7 +5834,7 @@ var init_engine = __esm({
           if (!f) continue;
           if (f.summary.unmodelled) childReason ??= f.summary.unmodelled;
           for (const u of f.unsafe) {
-            const lifted = u.pipe && (u.pipe === keyedPipe || this.madeWithin(exec, u.pipe)) || u.signalFrom !== void 0 && within(u.signalFrom);
+            const lifted = u.pipe && (u.pipe === keyedPipe || this.madeWithin(exec, u.pipe)) || u.otherExec !== void 0 && within(u.otherExec);
             if (!lifted) addUnsafe(unsafe, u);
           }
           savedMs += f.savedMs;

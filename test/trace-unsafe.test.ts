@@ -173,4 +173,31 @@ test('a SysV message queue another process fills is a channel from outside: flag
   }
 });
 
+test("another process's /proc entry is its state, not a file: read from outside the command, never replayed", () => {
+  const outside = spawn('sleep', ['30'], { stdio: 'ignore' });
+  try {
+    const pid = outside.pid!;
+    const store = scratch('pc-store-');
+    const got: string[] = [];
+    for (const signal of ['SIGCONT', 'SIGCONT', 'SIGSTOP'] as const) {
+      outside.kill(signal);
+      const r = runMemo(['sh', '-c', `grep -o "^State:.." /proc/${pid}/status`], { store });
+      got.push(r.stdout.trim());
+      assert.match(r.stats.executions[0]!.reason ?? '', new RegExp(`reads /proc/${pid}, the state of a process outside the command`));
+    }
+    assert.equal(got, ['State:\tS', 'State:\tS', 'State:\tT']);
+  } finally {
+    outside.kill('SIGKILL');
+  }
+});
+
+test('a file on procfs is hashed at every lookup: its stat (size 0, fixed times) says nothing of its content', () => {
+  const store = scratch('pc-store-');
+  // the last field of /proc/loadavg is the last pid made, and every run makes processes
+  const first = runMemo(['cat', '/proc/loadavg'], { store });
+  const second = runMemo(['cat', '/proc/loadavg'], { store });
+  assert.is.not(second.stdout, first.stdout);
+  assert.is.not(second.stats.executions[0]!.status, 'hit');
+});
+
 test.run();

@@ -4,7 +4,7 @@
 // replaces its old one: keyed by what stat says alone, every edit added an entry that stayed.
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
-import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync, type BigIntStats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statfsSync, statSync, type BigIntStats } from 'node:fs';
 
 export function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
@@ -60,6 +60,14 @@ async function digestChunked(file: FileHandle): Promise<string> {
   return h.digest('hex');
 }
 
+/**
+ * File systems whose files' stat says nothing of their content, which the kernel makes up at each
+ * read (procfs: size 0 and fixed times; sysfs: 4096): proc, sysfs, cgroup and cgroup2, debugfs,
+ * tracefs, securityfs, configfs, efivarfs, bpf. A digest kept by stat identity there was the
+ * first run's forever (hunt 29 replayed `grep Shmem /proc/meminfo`).
+ */
+const MADE_UP_FS: ReadonlySet<number> = new Set([0x9fa0, 0x62656572, 0x27e0eb, 0x63677270, 0x64626720, 0x74726163, 0x73636673, 0x62656570, 0xde5e81e4, 0xcafe4a11]);
+
 /** The most stat cache entries (paths) kept on disk: those used by the last run come first. */
 const KEEP = 200_000;
 
@@ -78,6 +86,8 @@ export function readStatCache(file: string): StatCacheEntry[] {
 
 export class FileHasher {
   private readonly known = new Map<string, { identity: string; digest: string }>();
+  /** per device: whether its files' stat tells when their content changed (not MADE_UP_FS) */
+  private readonly statTells = new Map<bigint, boolean>();
   /** paths looked up or added by this run, in the order they were */
   private readonly used = new Set<string>();
   dirty = false;
@@ -136,7 +146,7 @@ export class FileHasher {
   /** The digest known for the file at path, as lstat or stat saw it, if any: no read needed. */
   cached(path: string, st: BigIntStats): string | undefined {
     const known = this.known.get(path);
-    if (!known || known.identity !== FileHasher.identity(st)) return undefined;
+    if (!known || known.identity !== FileHasher.identity(st) || !this.statTellsChanges(path, st)) return undefined;
     this.used.add(path);
     return known.digest;
   }
@@ -207,10 +217,25 @@ export class FileHasher {
   }
 
   /** Keeps digest for the file as stat saw it, unless it changed too recently to tell a later change. */
+  /** Does the stat of a file on this one's device change with its content? Not on proc and the
+   * like; unknown counts as not. */
+  private statTellsChanges(path: string, st: BigIntStats): boolean {
+    let tells = this.statTells.get(st.dev);
+    if (tells === undefined) {
+      try {
+        tells = !MADE_UP_FS.has(Number(statfsSync(path).type) >>> 0);
+      } catch {
+        tells = false;
+      }
+      this.statTells.set(st.dev, tells);
+    }
+    return tells;
+  }
+
   private remember(path: string, st: BigIntStats, digest: string): void {
     const now = BigInt(Date.now()) * 1_000_000n;
     const window = racyWindow(st);
-    if (now - st.mtimeNs <= window || now - st.ctimeNs <= window) return;
+    if (now - st.mtimeNs <= window || now - st.ctimeNs <= window || !this.statTellsChanges(path, st)) return;
     this.known.set(path, { identity: FileHasher.identity(st), digest });
     this.used.add(path);
     this.dirty = true;

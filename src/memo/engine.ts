@@ -280,7 +280,13 @@ function ownUnsafety(e: Execution, within: (id: number) => boolean): Unsafe[] {
   const signal = e.signals.find((g) => g.from === null || !within(g.from));
   if (signal) {
     const from = signal.from === null ? 'from outside the command (a cancelled job, a terminal, another program)' : 'from a process outside its subtree';
-    found.push({ ...why(`it received ${signalName(signal.signal)} ${from}`), ...(signal.from === null ? {} : { signalFrom: signal.from }) });
+    found.push({ ...why(`it received ${signalName(signal.signal)} ${from}`), ...(signal.from === null ? {} : { otherExec: signal.from }) });
+  }
+  // another process's state, read in /proc: no input holds it
+  const peek = e.procReads.find((r) => r.from === null || !within(r.from));
+  if (peek) {
+    const whose = peek.from === null ? 'a process outside the command' : 'a process outside its subtree';
+    found.push({ ...why(`it reads /proc/${peek.pid}, the state of ${whose}`), ...(peek.from === null ? {} : { otherExec: peek.from }) });
   }
   // its stdout's file opened again by path: what it writes there is output and content at once
   const reopened = e.accesses.find((a) => (a.op === 'write' || a.op === 'truncate') && a.seen && !WRITE_SINKS.has(a.path ?? '') && ownStream(e, a.seen));
@@ -344,8 +350,8 @@ function seenFrom(names: string[], descendant: Execution, ancestor: Execution, i
  * it, the subtree is unsafe for good; of the pipe reasons, one per pipe is enough.
  */
 function addUnsafe(list: Unsafe[], u: Unsafe): void {
-  const liftable = (x: Unsafe): boolean => x.pipe !== undefined || x.signalFrom !== undefined;
-  if (list.some((x) => !liftable(x) || (u.pipe !== undefined && x.pipe === u.pipe) || (u.signalFrom !== undefined && x.signalFrom === u.signalFrom))) return;
+  const liftable = (x: Unsafe): boolean => x.pipe !== undefined || x.otherExec !== undefined;
+  if (list.some((x) => !liftable(x) || (u.pipe !== undefined && x.pipe === u.pipe) || (u.otherExec !== undefined && x.otherExec === u.otherExec))) return;
   list.push(u);
 }
 
@@ -394,8 +400,9 @@ interface Unsafe {
   reason: string;
   /** the pipe or socket it read: no reason against an ancestor that did not inherit it */
   pipe?: string;
-  /** the execution that sent it a signal: no reason against an ancestor whose subtree holds it */
-  signalFrom?: number;
+  /** the execution that sent it a signal or whose /proc entry it read: no reason against an
+   * ancestor whose subtree holds it */
+  otherExec?: number;
 }
 
 /** An ended execution's subtree as its parent sees it. */
@@ -1275,7 +1282,7 @@ export class MemoEngine {
       if (!f) continue; // still running: an outliving descendant, refused when recording
       if (f.summary.unmodelled) childReason ??= f.summary.unmodelled;
       for (const u of f.unsafe) {
-        const lifted = (u.pipe && (u.pipe === keyedPipe || this.madeWithin(exec, u.pipe))) || (u.signalFrom !== undefined && within(u.signalFrom));
+        const lifted = (u.pipe && (u.pipe === keyedPipe || this.madeWithin(exec, u.pipe))) || (u.otherExec !== undefined && within(u.otherExec));
         if (!lifted) addUnsafe(unsafe, u);
       }
       savedMs += f.savedMs;

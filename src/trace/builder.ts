@@ -60,6 +60,9 @@ export type LogItem =
   /** a program that was not run: what it stands for is known to whoever skipped it */
   | { exec: number; kind: 'replayed'; tag: unknown };
 
+/** /proc/N/..., a process's entry by its pid */
+const PROC_PID = /^\/proc\/(\d+)(?:\/|$)/;
+
 /** A process's own fd table with offsets (/proc/self/fdinfo/N and its spellings). */
 const FDINFO = /^\/proc\/(self|thread-self|\d+)\/(task\/\d+\/)?fdinfo(\/|$)/;
 
@@ -207,6 +210,7 @@ export class TraceBuilder {
       nondeterminism: [],
       observed: [],
       signals: [],
+      procReads: [],
       stdio: { '0': k0 as StdioKind, '1': k1 as StdioKind, '2': k2 as StdioKind },
       streams: [s1, s2],
       stdinId: s0,
@@ -237,6 +241,7 @@ export class TraceBuilder {
       nondeterminism: [],
       observed: [],
       signals: [],
+      procReads: [],
       stdio: { '0': query.stdio[0] as StdioKind, '1': query.stdio[1] as StdioKind, '2': query.stdio[2] as StdioKind },
       streams: query.streams,
       stdinId: query.stdinId,
@@ -357,6 +362,7 @@ export class TraceBuilder {
     const [path, second, ...rest] = payloadStrings(ev.payload);
     const access: Access = { op, result: errnoName(ev.value) };
     if (path !== undefined && op !== 'stdin' && op !== 'dup') access.path = path;
+    if (access.path) this.procRead(exec, access.path, ev.pid);
     switch (op) {
       case 'xattr': if (ev.kind & PROBE_NOFOLLOW) access.nofollow = true; break;
       case 'probe': {
@@ -419,6 +425,16 @@ export class TraceBuilder {
     exec.accesses.push(access);
     const at = this.append({ exec: exec.id, kind: 'access', access });
     this.onAccessSeen?.(access, exec.id, at, ev.aux > 0 && op !== 'dup' ? Number(ev.timeNs) - ev.aux * 1000 : undefined, Number(ev.timeNs), ev.pid);
+  }
+
+  /** A look at /proc/N of another process: its state is no file's content (hunt 29: an outside
+   * process renamed itself, and `cat /proc/N/comm` was replayed). Its own entries are its own. */
+  private procRead(exec: Execution, path: string, reader: number): void {
+    const m = PROC_PID.exec(path);
+    if (!m) return;
+    const pid = Number(m[1]);
+    if (pid === reader || this.processOfThread.get(pid) === reader || exec.procReads.some((r) => r.pid === pid)) return;
+    exec.procReads.push({ pid, from: this.executionOfPid.get(pid)?.id ?? null });
   }
 
   private onStdinData(ev: RawEvent): void {

@@ -66,6 +66,9 @@ export interface Execution {
    * traced (a process of the command), null when not (processcache passing on a cancelled job's
    * SIGTERM, a terminal's ^C, any program outside) */
   signals: { signal: number; from: number | null }[];
+  /** other processes whose /proc entries it looked at (their state, their cmdline): `from` is
+   * that process's execution when it was traced, null when not */
+  procReads: { pid: number; from: number | null }[];
   /** where it left the offset of each file it inherited open for reading, when it ran */
   inheritedEnds?: { fd: number; pos: number; size: number }[];
   stdio: { '0': StdioKind; '1': StdioKind; '2': StdioKind };
