@@ -99,11 +99,12 @@ var SCALAR_KEYS, STREAM_START_KEYS, OBSERVED_BY;
 var init_process_attrs = __esm({
   "src/trace/process-attrs.ts"() {
     "use strict";
-    SCALAR_KEYS = ["uid", "gid", "groups", "sigign", "sigblk", "ctty", "rlimits", "ns", "affinity", "uname"];
+    SCALAR_KEYS = ["uid", "gid", "groups", "sigign", "sigblk", "ctty", "rlimits", "ns", "affinity", "uname", "winsize"];
     STREAM_START_KEYS = ["stdoutStart", "stderrStart"];
     OBSERVED_BY = {
       sched_getaffinity: "affinity",
       uname: "uname",
+      TIOCGWINSZ: "winsize",
       "stdout-offset": "stdoutStart",
       "stderr-offset": "stderrStart"
     };
@@ -4055,6 +4056,15 @@ function statusField(status, name) {
   const m = new RegExp(`^${name}:(.*)$`, "m").exec(status);
   return m ? m[1].trim().split(/\s+/).filter(Boolean).join(" ") : void 0;
 }
+function ownWinsize() {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.isTTY) {
+      const [cols, rows] = stream.getWindowSize();
+      return `${rows}x${cols}`;
+    }
+  }
+  return process.stdin.isTTY ? "?" : "none";
+}
 function commandAttrs() {
   const attrs = { fds: [], fdsUnknown: false, ns: "", sigign: "0".repeat(16), sigblk: "0".repeat(16) };
   try {
@@ -4065,6 +4075,7 @@ function commandAttrs() {
     attrs.affinity = statusField(status, "Cpus_allowed_list");
     const stat = (0, import_node_fs19.readFileSync)("/proc/self/stat", "utf8");
     attrs.ctty = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[4] === "0" ? "no" : "yes";
+    attrs.winsize = ownWinsize();
     const limits = (0, import_node_fs19.readFileSync)("/proc/self/limits", "utf8").split("\n").slice(1).filter((l) => l.trim());
     attrs.rlimits = limits.map((l) => l.slice(26).trim().split(/\s+/).slice(0, 2).map((v) => v === "unlimited" ? "inf" : v).join(":")).join(",");
   } catch {
@@ -4216,10 +4227,11 @@ var init_attributes = __esm({
       rlimits: "resource limits",
       ns: "namespaces"
     };
-    OBSERVED = /* @__PURE__ */ new Set(["affinity", "uname", ...STREAM_START_KEYS]);
+    OBSERVED = /* @__PURE__ */ new Set(["affinity", "uname", "winsize", ...STREAM_START_KEYS]);
     OBSERVED_TITLES = {
       stdoutStart: "where its output starts in its stdout file (a program there looked: fstat or lseek)",
-      stderrStart: "where its output starts in its stderr file (a program there looked: fstat or lseek)"
+      stderrStart: "where its output starts in its stderr file (a program there looked: fstat or lseek)",
+      winsize: "its terminal's size (a program there asked: TIOCGWINSZ)"
     };
     JOBSERVER_VARS = ["MAKEFLAGS=", "MFLAGS=", "CARGO_MAKEFLAGS="];
     UNSEEN = {

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <stdio.h>
@@ -117,6 +118,31 @@ static void put_ctty(struct out *o, int tid)
 {
     const int tty_nr = ctty_of(tid);
     put_kv(o, "ctty", tty_nr < 0 ? "?" : tty_nr ? "yes" : "no");
+}
+
+/* "ROWSxCOLS" of the first terminal among fds 1, 2 and 0 (through a copy of the fd: opening the
+ * terminal again could make it the tracer's), "none" without one: sent at every exec, keyed only
+ * for a subtree that asked (TIOCGWINSZ, an observed attribute). */
+static void put_winsize(struct out *o, int tid)
+{
+    static const int order[3] = { 1, 2, 0 };
+    for (int i = 0; i < 3; i++) {
+        if (strcmp(stdio_look(tid, order[i], NULL), "tty") != 0) continue;
+        const int pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
+        const int fd = pidfd >= 0 ? (int)syscall(SYS_pidfd_getfd, pidfd, order[i], 0) : -1;
+        struct winsize ws;
+        const int ok = fd >= 0 && ioctl(fd, TIOCGWINSZ, &ws) == 0;
+        if (fd >= 0) close(fd);
+        if (pidfd >= 0) close(pidfd);
+        if (!ok) { put_kv(o, "winsize", "?"); return; }
+        char text[32];
+        char *p = append_int(text, text + sizeof text, ws.ws_row);
+        p = append(p, text + sizeof text, "x");
+        append_int(p, text + sizeof text, ws.ws_col);
+        put_kv(o, "winsize", text);
+        return;
+    }
+    put_kv(o, "winsize", "none");
 }
 
 /* ---- limits, namespaces, uname ---------------------------------------------------------------- */
@@ -331,6 +357,7 @@ size_t attrs_collect(int tid, char *out, size_t cap, int *umask)
     nreadable = 0;
     put_status(&o, tid, umask);
     put_ctty(&o, tid);
+    put_winsize(&o, tid);
     put_rlimits(&o, tid);
     put_uname(&o, tid, put_namespaces(&o, tid));
     put_fds(&o, tid);

@@ -111,6 +111,15 @@ static void emit_row(struct emitter *e, const struct pct_syscall *s, unsigned in
         ret(e, allow);
         ret(e, trace);
         break;
+    case CO_IOCTL:
+        load(e, ARG_LO(s->cond_arg));
+        for (unsigned i = 0; i < pct_ioctl_trapped_count; i++) {
+            /* jump to the trace below: past the remaining comparisons and the allow */
+            put(e, BPF_JMP | BPF_JEQ | BPF_K, pct_ioctl_trapped[i], (unsigned char)(pct_ioctl_trapped_count - i), 0);
+        }
+        ret(e, allow);
+        ret(e, trace);
+        break;
     case CO_FLAG_CLEAR: case CO_FLAG_SET: {
         const int set = s->cond == CO_FLAG_SET;
         load(e, ARG_LO(s->cond_arg));

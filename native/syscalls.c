@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "syscalls.h"
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 
 /* Rows: name, nr, class, dirfd, path, dirfd2, path2, extra, condition, its arg, its value.
@@ -69,6 +71,7 @@ const struct pct_syscall pct_syscalls[] = {
     ROW(accept,     CL_NETWORK, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(accept4,    CL_NETWORK, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(socket,     CL_SOCKET,  NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
+    ROW(ioctl,      CL_IOCTL,   0, NOARG, NOARG, NOARG, NOARG, CO_IOCTL, 1, 0)
     ROW(listen,     CL_NETWORK, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(sendto,     CL_SENDTO,  NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(sendmsg,    CL_SENDMSG, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
@@ -179,3 +182,11 @@ const struct pct_syscall pct_syscalls[] = {
 };
 
 const unsigned pct_syscall_count = sizeof pct_syscalls / sizeof pct_syscalls[0];
+
+const uint32_t pct_ioctl_trapped[] = {
+    TIOCGWINSZ, /* a terminal's size: what ls, tput and gcc's diagnostics fit their lines to */
+    TIOCSWINSZ, TIOCSTI, TIOCSCTTY, TIOCNOTTY, TIOCCONS, TIOCSETD, TCFLSH, TCXONC,
+    TCSETS, TCSETSW, TCSETSF, TCSETA, TCSETAW, TCSETAF, /* a terminal changed: a replay would not */
+    (uint32_t)FS_IOC_GETFLAGS, (uint32_t)FS_IOC_SETFLAGS, (uint32_t)FS_IOC_FSGETXATTR, (uint32_t)FS_IOC_FSSETXATTR,
+};
+const unsigned pct_ioctl_trapped_count = sizeof pct_ioctl_trapped / sizeof pct_ioctl_trapped[0];

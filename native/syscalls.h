@@ -50,6 +50,8 @@ enum pct_class {
                      is flagged at the exit; on fd 0 or a saved copy of it, a read of stdin too */
     CL_RECVMMSG,  /* mmsghdr array in arg 1, count in arg 2: the same, flagged at the entry */
     CL_SOCKET,    /* socket(domain in arg 0): a netlink or packet socket reads the kernel's state */
+    CL_IOCTL,     /* ioctl(fd, request in arg 1) of the requests pct_ioctl_trapped lists: a
+                     terminal's size read (observed), a terminal changed, inode flags */
     CL_NETWORK,   /* always unsafe: the flag is "network:<name>" */
     CL_SIGNAL,    /* path = the target pid arg (-1: a pidfd, never resolved) */
     CL_WAIT,      /* wait4/waitid: its exit stop orders what the parent does next after the child's
@@ -76,6 +78,7 @@ enum pct_cond {
                       always; an fd (AT_EMPTY_PATH) as in CO_FD_OUT_OR_SAVED goes to the ptrace stop
                       (the CL_PROBE handler tells an fd from a path there) */
     CO_NONZERO,    /* ... is not 0 (a pointer given) */
+    CO_IOCTL,      /* arg 1 is one of pct_ioctl_trapped */
     CO_FLAG_CLEAR, /* ... has none of the bits in cond_val */
     CO_FLAG_SET,   /* ... has one of the bits in cond_val */
     CO_BELOW,      /* ... is below cond_val (unsigned) */
@@ -105,6 +108,9 @@ struct pct_syscall {
 
 extern const struct pct_syscall pct_syscalls[];
 extern const unsigned pct_syscall_count;
+/* The ioctl requests that stop (CO_IOCTL): the rest (isatty's TCGETS, libuv's FIONBIO) run on */
+extern const uint32_t pct_ioctl_trapped[];
+extern const unsigned pct_ioctl_trapped_count;
 
 /* Syscall numbers at or above this are newer than the table and trapped as unknown. */
 #define PCT_FIRST_UNKNOWN_NR 470

@@ -28,6 +28,8 @@
 #include <sys/resource.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -841,6 +843,21 @@ static void control_data(int pid, size_t len, const char *call)
     if (len) flag2(pid, "fd-passing: it passes control data (open files or credentials) over a socket: ", call);
 }
 
+/* A trapped ioctl (pct_ioctl_trapped). On a terminal: its size read is an observed attribute
+ * (its value at the exec joins the entry: gcc in a terminal wraps its diagnostics to it), and a
+ * change to it is one a replay would not make. Inode flags (lsattr, chattr) are not modelled. */
+static void ioctl_entry(int tid, int pid, int fd, uint32_t request)
+{
+    if (request == (uint32_t)FS_IOC_GETFLAGS || request == (uint32_t)FS_IOC_SETFLAGS ||
+        request == (uint32_t)FS_IOC_FSGETXATTR || request == (uint32_t)FS_IOC_FSSETXATTR) {
+        event_str(PCT_EV_FLAG, pid, "unmodelled-syscall:ioctl: inode flags (lsattr, chattr)");
+        return;
+    }
+    if (strcmp(stdio_look(tid, fd, NULL), "tty") != 0) return; /* ENOTTY, or a device's own */
+    if (request == TIOCGWINSZ) event_str(PCT_EV_OBSERVED, pid, "TIOCGWINSZ");
+    else event_str(PCT_EV_FLAG, pid, "tty: it changes its terminal (an ioctl: modes, size, typed input)");
+}
+
 /* send on a socket that is stdout or stderr, or stdin (a socket takes writes both ways): output
  * the tracer does not take (a write is taken) */
 static void sent_into_stream(int tid, struct slot *s, int fd, const struct pct_syscall *row)
@@ -1214,6 +1231,7 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         for (unsigned i = 0; i < n; i++) control_data(pid, msg_control_len(tid, args[1] + 64ull * i), row->name);
         return 0;
     }
+    case CL_IOCTL: ioctl_entry(tid, pid, (int)args[0], (uint32_t)args[1]); return 0;
     case CL_SOCKET:
         /* the kernel's own state (interfaces, routes, sockets): an input nothing keys */
         if (args[0] == AF_NETLINK || args[0] == AF_PACKET) event_str(PCT_EV_FLAG, pid, "network:socket: a netlink or packet socket");

@@ -200,4 +200,45 @@ test('a file on procfs is hashed at every lookup: its stat (size 0, fixed times)
   assert.is.not(second.stats.executions[0]!.status, 'hit');
 });
 
+/** Runs `tput cols` under processcache with stdout on a pty of each width, returning what it printed. */
+const PTY_DRIVER = String.raw`
+import fcntl, os, pty, struct, subprocess, sys, termios
+node, cli, store = sys.argv[1:4]
+for cols in (80, 80, 40):
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack('HHHH', 24, cols, 0, 0))
+    p = subprocess.Popen([node, cli, 'run', '--quiet', '--min-duration-ms', '0', '--store', store, '--', 'tput', '-T', 'xterm', 'cols'],
+                         stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.DEVNULL)
+    os.close(slave)
+    out = b''
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    p.wait()
+    os.close(master)
+    print(out.decode().strip())
+`;
+
+test("a terminal's size asked (TIOCGWINSZ) is keyed: tput in a narrower terminal is not replayed", () => {
+  const dir = scratch();
+  writeFileSync(join(dir, 'winsize.py'), PTY_DRIVER);
+  const r = spawnSync('/usr/bin/python3', [join(dir, 'winsize.py'), process.execPath, CLI, scratch('pc-store-')], { encoding: 'utf8', timeout: 120_000 });
+  assert.is(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim().split('\n'), ['80', '80', '40']);
+});
+
+test('inode flags read with an ioctl (lsattr) are not modelled: flagged', () => {
+  const dir = scratch();
+  writeFileSync(join(dir, 'f'), 'x');
+  const t = runTrace(['lsattr', 'f'], { cwd: dir });
+  const flags = t.trace.executions.flatMap((e) => e.flags);
+  // lsattr fails on a file system without inode flags (overlayfs, tmpfs): the ioctl is flagged all the same
+  assert.ok(flags.some((f) => f.startsWith('unmodelled-syscall:ioctl')), JSON.stringify(flags));
+});
+
 test.run();

@@ -15,12 +15,13 @@ const KEYED = {
 } as const satisfies Partial<Record<keyof ProcessAttrs, string>>;
 
 /** Read through a trapped syscall (sched_getaffinity, uname): the two-phase attributes. */
-const OBSERVED: ReadonlySet<string> = new Set(['affinity', 'uname', ...STREAM_START_KEYS]);
+const OBSERVED: ReadonlySet<string> = new Set(['affinity', 'uname', 'winsize', ...STREAM_START_KEYS]);
 
 /** How a miss names an observed attribute that differs. */
 const OBSERVED_TITLES: Readonly<Record<string, string>> = {
   stdoutStart: 'where its output starts in its stdout file (a program there looked: fstat or lseek)',
   stderrStart: 'where its output starts in its stderr file (a program there looked: fstat or lseek)',
+  winsize: "its terminal's size (a program there asked: TIOCGWINSZ)",
 };
 
 /** A process's inherited state, as the memo uses it. */
@@ -240,6 +241,18 @@ function statusField(status: string, name: string): string | undefined {
   return m ? m[1]!.trim().split(/\s+/).filter(Boolean).join(' ') : undefined;
 }
 
+/** This process's terminal size, as the tracer reads a process's: the first terminal among fds
+ * 1, 2 and 0 (Node gives a size for an output stream only: a terminal on stdin alone is "?"). */
+function ownWinsize(): string {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.isTTY) {
+      const [cols, rows] = stream.getWindowSize();
+      return `${rows}x${cols}`;
+    }
+  }
+  return process.stdin.isTTY ? '?' : 'none';
+}
+
 /**
  * The attributes the command itself starts with, as the tracer would send them, for `explain`:
  * this process's credentials and limits (the tracer is forked from it), signals reset (the tracer
@@ -256,6 +269,7 @@ export function commandAttrs(): ProcessAttrs {
     // "pid (comm) state ppid pgrp session tty_nr": the tracer keeps its caller's session
     const stat = readFileSync('/proc/self/stat', 'utf8');
     attrs.ctty = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[4] === '0' ? 'no' : 'yes';
+    attrs.winsize = ownWinsize();
     const limits = readFileSync('/proc/self/limits', 'utf8').split('\n').slice(1).filter((l) => l.trim());
     // "Max open files            1024                 1048576              files": soft, hard from column 26
     attrs.rlimits = limits.map((l) => l.slice(26).trim().split(/\s+/).slice(0, 2).map((v) => (v === 'unlimited' ? 'inf' : v)).join(':')).join(',');

@@ -35,6 +35,8 @@ export interface ProcessAttrs {
   affinity?: string;
   /** sysname|nodename|release|version|machine|domainname */
   uname?: string;
+  /** "ROWSxCOLS" of the first terminal among fds 1, 2, 0; "none" */
+  winsize?: string;
   fds: InheritedFd[];
   /** the tracer could not list them */
   fdsUnknown: boolean;
@@ -44,7 +46,7 @@ export interface ProcessAttrs {
   streamStarts?: { fd: number; pos: number; size: number; path: string }[];
 }
 
-const SCALAR_KEYS = ['uid', 'gid', 'groups', 'sigign', 'sigblk', 'ctty', 'rlimits', 'ns', 'affinity', 'uname'] as const;
+const SCALAR_KEYS = ['uid', 'gid', 'groups', 'sigign', 'sigblk', 'ctty', 'rlimits', 'ns', 'affinity', 'uname', 'winsize'] as const;
 export type AttrKey = (typeof SCALAR_KEYS)[number];
 
 /** Where the output into a file stream starts (streamStarts), observed by an fstat or lseek of it. */
@@ -53,7 +55,7 @@ export const STREAM_START_KEYS: readonly StreamStartKey[] = ['stdoutStart', 'std
 
 /** The syscalls that report an observed attribute (PCT_EV_OBSERVED), to the attribute they read. */
 export const OBSERVED_BY: Readonly<Record<string, AttrKey | StreamStartKey>> = {
-  sched_getaffinity: 'affinity', uname: 'uname', 'stdout-offset': 'stdoutStart', 'stderr-offset': 'stderrStart',
+  sched_getaffinity: 'affinity', uname: 'uname', TIOCGWINSZ: 'winsize', 'stdout-offset': 'stdoutStart', 'stderr-offset': 'stderrStart',
 };
 
 function decodeFd(text: string): InheritedFd | null {
