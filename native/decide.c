@@ -400,21 +400,8 @@ static int become_killed(int tid, int sig)
 enum { SIG_AS_DEFAULT, SIG_CAUGHT, SIG_OTHER };
 static int signal_state(int tid, int sig)
 {
-    char path[64], buf[2048];
-    snprintf(path, sizeof path, "/proc/%d/status", tid);
-    const int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return SIG_OTHER;
-    const ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) return SIG_OTHER;
-    buf[n] = 0;
-    const char *keys[3] = { "\nSigBlk:", "\nSigIgn:", "\nSigCgt:" };
     int set[3];
-    for (int k = 0; k < 3; k++) {
-        const char *at = strstr(buf, keys[k]);
-        if (!at) return SIG_OTHER;
-        set[k] = (int)((strtoull(at + strlen(keys[k]), NULL, 16) >> (sig - 1)) & 1);
-    }
+    if (signal_masks(tid, sig, set) < 0) return SIG_OTHER;
     return set[0] || set[1] ? SIG_OTHER : set[2] ? SIG_CAUGHT : SIG_AS_DEFAULT;
 }
 

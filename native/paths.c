@@ -246,3 +246,19 @@ ssize_t read_file(const char *path, void *buf, size_t cap)
     close(fd);
     return (ssize_t)got;
 }
+
+int signal_masks(int tid, int sig, int set[3])
+{
+    char path[64], buf[2048];
+    proc_path(path, sizeof path, tid, "/status", -1);
+    const ssize_t n = read_file(path, buf, sizeof buf - 1);
+    if (n <= 0) return -1;
+    buf[n] = 0;
+    const char *keys[3] = { "\nSigBlk:", "\nSigIgn:", "\nSigCgt:" };
+    for (int k = 0; k < 3; k++) {
+        const char *at = strstr(buf, keys[k]);
+        if (!at) return -1;
+        set[k] = (int)((strtoull(at + strlen(keys[k]), NULL, 16) >> (sig - 1)) & 1);
+    }
+    return 0;
+}

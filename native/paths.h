@@ -26,6 +26,9 @@ int arg_path(struct pct_bufs *b, int tid, const uint64_t *args, int dirfd_arg, i
 /* What fd of pid is ("pipe", "tty", "null", ...: the kind of a standard stream decides how a
  * program writes to it), and, when identity is not NULL, which open file it names (0: none). */
 const char *stdio_look(int pid, int fd, uint64_t *identity);
+/* Whether sig is blocked, ignored and caught in tid (/proc/TID/status's SigBlk, SigIgn, SigCgt),
+ * into set[3]; -1 when they cannot be read. */
+int signal_masks(int tid, int sig, int set[3]);
 /* The open file fd of pid names (device and inode), or 0 when the fd is closed. */
 uint64_t fd_identity(int pid, int fd);
 /* What a stat says that a program can act on, as the event stream carries it: lower-case hex

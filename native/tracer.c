@@ -1525,6 +1525,11 @@ static void signal_received(int tid, struct slot *s, int sig)
     else if (si.si_code == SI_KERNEL && from_terminal(sig)) sender = 0;
     else return;
     if (sender == s->tgid) return;
+    /* one it ignores, or whose default is to be ignored (a terminal resized: SIGWINCH), changes
+     * nothing; blocked, it may still be taken (sigwait) */
+    int set[3];
+    const int default_ignored = sig == SIGWINCH || sig == SIGCHLD || sig == SIGURG;
+    if (signal_masks(tid, sig, set) == 0 && !set[0] && (set[1] || (default_ignored && !set[2]))) return;
     emit_lock();
     event_begin(PCT_EV_SIGNAL, (uint16_t)sig, s->tgid, (uint32_t)sender, 0, 0, 0);
     emit_unlock();

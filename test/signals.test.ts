@@ -111,6 +111,21 @@ test('a cancelled job whose trap exits 0 is not recorded: the next run does the 
   assert.is(readFileSync(join(dir, 'result.txt'), 'utf8'), 'finished\n');
 });
 
+test('a signal from outside that its receiver ignores changes nothing: SIGWINCH to a sleep (a terminal resized)', async () => {
+  const dir = scratch();
+  const mark = unique();
+  const run = (): Promise<{ code: number | null; signal: NodeJS.Signals | null }> => exited(spawn(CLI, ['run', '--quiet', '--store', join(dir, 'store'), '--stats-json', join(dir, 'stats.json'), '--', 'sh', '-c', `sleep 0.6 0.000${mark}; echo ok`], { cwd: dir, env: ENV, stdio: 'ignore' }));
+  const first = run();
+  await until('the command sleeps', () => marked(mark).some((p) => p.argv[0] === 'sleep'));
+  for (const p of marked(mark)) if (p.argv[0] === 'sleep') process.kill(p.pid, 'SIGWINCH');
+  assert.equal(await first, { code: 0, signal: null });
+  const stats = JSON.parse(readFileSync(join(dir, 'stats.json'), 'utf8')) as { executions: { status: string; reason?: string }[] };
+  assert.ok(stats.executions.every((e) => !(e.reason ?? '').includes('received')), JSON.stringify(stats.executions));
+  assert.equal(await run(), { code: 0, signal: null });
+  const again = JSON.parse(readFileSync(join(dir, 'stats.json'), 'utf8')) as { executions: { status: string }[] };
+  assert.is(again.executions[0]!.status, 'hit');
+});
+
 test('signals inside the command are its own: a script that kills its own background job is reused', () => {
   const store = scratch('pc-store-');
   const dir = scratch();
