@@ -139,6 +139,18 @@ const struct pct_syscall pct_syscalls[] = {
     ROW(mq_timedreceive, CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(mq_notify,  CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(mq_getsetattr, CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
+    /* events and state from anywhere: a file changed by whoever (inotify: `inotifywait && echo
+     * changed` waits for a change no input holds), keys, the kernel's log, bpf maps, counters */
+    ROW(inotify_init1,     CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
+    ROW(inotify_add_watch, CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
+    ROW(fanotify_init,     CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
+    ROW(fanotify_mark,     CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
+    ROW(add_key,    CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
+    ROW(request_key, CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
+    ROW(keyctl,     CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
+    ROW(syslog,     CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
+    ROW(bpf,        CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
+    ROW(perf_event_open, CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(open_tree,  CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(move_mount, CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(fsopen,     CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
@@ -176,6 +188,7 @@ const struct pct_syscall pct_syscalls[] = {
     ROW(utimes,     CL_UTIME,   NOARG, 0, NOARG, NOARG, 1, ALWAYS)
     ROW(futimesat,  CL_UTIME,   0, 1, NOARG, NOARG, 2, ALWAYS)
     ROW(mknod,      CL_MKNOD,   NOARG, 0, NOARG, NOARG, NOARG, ALWAYS)
+    ROW(inotify_init, CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(chown,      CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(lchown,     CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
 #endif

@@ -241,4 +241,15 @@ test('inode flags read with an ioctl (lsattr) are not modelled: flagged', () => 
   assert.ok(flags.some((f) => f.startsWith('unmodelled-syscall:ioctl')), JSON.stringify(flags));
 });
 
+test('events and state from anywhere are not modelled: inotify (a change by whoever), the kernel log', () => {
+  const dir = scratch();
+  const prog = compileC(dir, 'watch', [
+    '#include <sys/inotify.h>', '#include <sys/klog.h>', '#include <unistd.h>',
+    'int main(void) { int fd = inotify_init1(IN_NONBLOCK); inotify_add_watch(fd, ".", IN_CREATE); klogctl(10, 0, 0); close(fd); return 0; }',
+  ].join('\n'));
+  const t = runTrace([prog], { cwd: dir });
+  const flags = t.trace.executions.flatMap((e) => e.flags);
+  for (const name of ['inotify_init1', 'inotify_add_watch', 'syslog']) assert.ok(flags.includes(`unmodelled-syscall:${name}`), JSON.stringify(flags));
+});
+
 test.run();
