@@ -111,6 +111,35 @@ var init_process_attrs = __esm({
   }
 });
 
+// src/trace/system-state.ts
+function isSystemState(path) {
+  return VOLATILE_PROC.has(path) || VOLATILE_UNDER.test(path);
+}
+var VOLATILE_PROC, VOLATILE_UNDER;
+var init_system_state = __esm({
+  "src/trace/system-state.ts"() {
+    "use strict";
+    VOLATILE_PROC = new Set([
+      "meminfo",
+      "loadavg",
+      "uptime",
+      "stat",
+      "vmstat",
+      "interrupts",
+      "softirqs",
+      "diskstats",
+      "schedstat",
+      "zoneinfo",
+      "buddyinfo",
+      "slabinfo",
+      "pagetypeinfo",
+      "sys/kernel/random/uuid",
+      "sys/kernel/random/entropy_avail"
+    ].map((name) => `/proc/${name}`));
+    VOLATILE_UNDER = /^\/proc\/(?:pressure|net)\/|^\/sys\/fs\/cgroup\/.*\.(?:current|stat|pressure|events|events\.local|peak)$/;
+  }
+});
+
 // src/trace/protocol.ts
 function encodeSpec(spec) {
   const strings = Buffer.from([spec.exe, spec.cwd, ...spec.argv, ...spec.env].map((s) => `${s}\0`).join(""));
@@ -334,6 +363,7 @@ var init_builder = __esm({
     import_node_crypto = require("node:crypto");
     import_node_os = require("node:os");
     init_process_attrs();
+    init_system_state();
     init_protocol();
     ERRNO_NAMES = new Map(
       Object.entries(import_node_os.constants.errno).map(([name, num]) => [num, name])
@@ -670,6 +700,7 @@ var init_builder = __esm({
             if (second !== void 0) access.seen = second;
             if (path !== void 0 && FDINFO.test(path)) pushUnique(exec.flags, "unmodelled: it reads where its open files stand (/proc/PID/fdinfo)");
             if (path !== void 0 && this.readsAStream(exec, path, FILE_TYPES[ev.kind & 255])) return;
+            if (path !== void 0 && isSystemState(path)) pushUnique(exec.nondeterminism, path);
             break;
           }
           case "write":
@@ -2024,6 +2055,7 @@ var init_summary = __esm({
   "src/observe/summary.ts"() {
     "use strict";
     import_node_path4 = require("node:path");
+    init_system_state();
     init_seen();
     init_mtime_use();
     init_types();
@@ -2081,7 +2113,7 @@ var init_summary = __esm({
           return;
         }
         known.add(spec.path);
-        if (PSEUDO_INPUTS.has(spec.path) || describesSelf(spec.path)) return;
+        if (PSEUDO_INPUTS.has(spec.path) || describesSelf(spec.path) || isSystemState(spec.path)) return;
         if (spec.kind === "content" && spec.known === void 0) this.readFirst.add(spec.path);
         if (spec.kind === "stat") this.stats.set(kind + spec.path, spec);
         this.inputs.push(spec);

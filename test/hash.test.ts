@@ -12,6 +12,15 @@ import { FileHasher } from '../src/fingerprint/index.js';
 const dir = mkdtempSync(join(tmpdir(), 'pc-hash-'));
 const digest = (s: string): string => createHash('sha256').update(s).digest('hex');
 
+test('a file on procfs is never remembered: its stat (size 0, fixed times) says nothing of its content', () => {
+  const hasher = new FileHasher();
+  // a file changed long ago (its ctime too: node's own binary) is kept by its stat identity
+  const old = process.execPath;
+  assert.ok(hasher.hash('/proc/sys/kernel/ostype'));
+  assert.ok(hasher.hash(old));
+  assert.equal(hasher.entries().map(([path]) => path), [old]);
+});
+
 test('a file written just now is hashed but not remembered; a same-size rewrite is seen', () => {
   const path = join(dir, 'fresh');
   const hasher = new FileHasher();

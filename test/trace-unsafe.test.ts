@@ -191,13 +191,18 @@ test("another process's /proc entry is its state, not a file: read from outside 
   }
 });
 
-test('a file on procfs is hashed at every lookup: its stat (size 0, fixed times) says nothing of its content', () => {
+test("the system's state of the moment (/proc/meminfo, /proc/loadavg) is nondeterminism, as the clock is: node, which reads /proc/meminfo at start, is reused", () => {
+  const dir = scratch();
+  writeFileSync(join(dir, 'x.js'), 'process.stdout.write(require("fs").readFileSync("/proc/loadavg", "utf8").split(" ").length + "\\n");\n');
   const store = scratch('pc-store-');
-  // the last field of /proc/loadavg is the last pid made, and every run makes processes
-  const first = runMemo(['cat', '/proc/loadavg'], { store });
-  const second = runMemo(['cat', '/proc/loadavg'], { store });
-  assert.is.not(second.stdout, first.stdout);
-  assert.is.not(second.stats.executions[0]!.status, 'hit');
+  // --preserve-symlinks-main: no realpath of x.js, whose lstat of /tmp would key node on its mtime
+  const argv = ['node', '--preserve-symlinks-main', 'x.js'];
+  const runs = [0, 1].map(() => runMemo(argv, { cwd: dir, store }));
+  for (const r of runs) assert.is(r.stdout, '5\n');
+  assert.is(runs[1]!.stats.executions[0]!.status, 'hit', JSON.stringify(runs[0]!.stats.executions));
+  const t = runTrace(argv, { cwd: dir });
+  const nondeterminism = t.trace.executions.flatMap((e) => e.nondeterminism);
+  for (const path of ['/proc/meminfo', '/proc/loadavg']) assert.ok(nondeterminism.includes(path), JSON.stringify(nondeterminism));
 });
 
 /** Runs `tput cols` under processcache with stdout on a pty of each width, returning what it printed. */

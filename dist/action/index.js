@@ -20362,6 +20362,25 @@ function readStatCache(file) {
   return [];
 }
 
+// src/trace/system-state.ts
+var VOLATILE_PROC = new Set([
+  "meminfo",
+  "loadavg",
+  "uptime",
+  "stat",
+  "vmstat",
+  "interrupts",
+  "softirqs",
+  "diskstats",
+  "schedstat",
+  "zoneinfo",
+  "buddyinfo",
+  "slabinfo",
+  "pagetypeinfo",
+  "sys/kernel/random/uuid",
+  "sys/kernel/random/entropy_avail"
+].map((name) => `/proc/${name}`));
+
 // src/observe/mtime-use.ts
 var COMPILERS = [
   "gcc",

@@ -2,6 +2,7 @@
 // whether the path is an input (what it read, probed, stat'ed or listed) or only an output.
 import { basename, dirname, join } from 'node:path';
 import type { Access } from '../trace/index.js';
+import { isSystemState } from '../trace/system-state.js';
 import { parseSeen, typeOfMode } from './seen.js';
 import { stronger, type MtimeUse } from './mtime-use.js';
 import { NO_XATTRS, type InputSpec, type Pinned, type StatSpec, type Summary } from './types.js';
@@ -82,7 +83,7 @@ class PathStates {
       return;
     }
     known.add(spec.path);
-    if (PSEUDO_INPUTS.has(spec.path) || describesSelf(spec.path)) return;
+    if (PSEUDO_INPUTS.has(spec.path) || describesSelf(spec.path) || isSystemState(spec.path)) return;
     // a listing's names and types came with the event, and a pinned read's hash was taken as it
     // read: the subtree may change either afterwards (rm -rf of what it listed, sed -i)
     if (spec.kind === 'content' && spec.known === undefined) this.readFirst.add(spec.path);

@@ -3,6 +3,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { constants } from 'node:os';
 import { OBSERVED_BY } from './process-attrs.js';
+import { isSystemState } from './system-state.js';
 import { ACCESS_OPS, EventType, payloadStrings, type ExecQuery, type RawEvent } from './protocol.js';
 import type { Access, CommandStatus, Execution, FileType, StdioKind } from './types.js';
 
@@ -377,6 +378,7 @@ export class TraceBuilder {
         // the offsets of its open files, its stdout's among them (hunt 9): not modelled
         if (path !== undefined && FDINFO.test(path)) pushUnique(exec.flags, 'unmodelled: it reads where its open files stand (/proc/PID/fdinfo)');
         if (path !== undefined && this.readsAStream(exec, path, FILE_TYPES[ev.kind & 0xff])) return;
+        if (path !== undefined && isSystemState(path)) pushUnique(exec.nondeterminism, path);
         break;
       }
       case 'write': case 'truncate': {
