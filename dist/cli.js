@@ -136,7 +136,7 @@ var init_system_state = __esm({
       "sys/kernel/random/uuid",
       "sys/kernel/random/entropy_avail"
     ].map((name) => `/proc/${name}`));
-    VOLATILE_UNDER = /^\/proc\/(?:pressure|net)\/|^\/sys\/fs\/cgroup\/.*\.(?:current|stat|pressure|events|events\.local|peak)$/;
+    VOLATILE_UNDER = /^\/proc\/(?:pressure|net)\/|^\/proc\/(?:self|thread-self|\d+)\/(?:task\/\d+\/)?(?:net\/|mounts$|mountinfo$|mountstats$)|^\/sys\/fs\/cgroup\/.*\.(?:current|stat|pressure|events|events\.local|peak)$/;
   }
 });
 
@@ -356,7 +356,7 @@ function nsToMs(ns) {
 function pushUnique(list, item) {
   if (!list.includes(item)) list.push(item);
 }
-var import_node_crypto, import_node_os, ERRNO_NAMES, FILE_TYPES, RENAME_DESTS, OPEN_TRUNCATES, OPEN_EXCL, OPEN_APPENDS, TRUNCATE_CALL, RENAME_NOREPLACE, PROBE_NOFOLLOW, LIST_GOES_ON, FD_BY_PATH, STD_NAMES, QUIET_DEVICES, PROC_PID, FDINFO, OUT_FOREIGN, PACKET_MODE_FLAG, TraceBuilder, StdinRead;
+var import_node_crypto, import_node_os, ERRNO_NAMES, FILE_TYPES, RENAME_DESTS, OPEN_TRUNCATES, OPEN_EXCL, OPEN_APPENDS, TRUNCATE_CALL, RENAME_NOREPLACE, PROBE_NOFOLLOW, LIST_GOES_ON, FD_BY_PATH, STD_NAMES, QUIET_DEVICES, OWN_STATUS, PROC_PID, FDINFO, OUT_FOREIGN, PACKET_MODE_FLAG, TraceBuilder, StdinRead;
 var init_builder = __esm({
   "src/trace/builder.ts"() {
     "use strict";
@@ -388,6 +388,7 @@ var init_builder = __esm({
     FD_BY_PATH = /^(?:\/dev\/(?:std(in|out|err)|fd\/(\d+))|\/proc\/(?:self|thread-self|\d+)(?:\/task\/\d+)?\/fd\/(\d+))$/;
     STD_NAMES = { in: 0, out: 1, err: 2 };
     QUIET_DEVICES = /* @__PURE__ */ new Set(["/dev/null", "/dev/zero", "/dev/full", "/dev/urandom", "/dev/random"]);
+    OWN_STATUS = /^\/proc\/(?:self|thread-self|\d+)\/(?:task\/\d+\/)?status$/;
     PROC_PID = /^\/proc\/(\d+)(?:\/|$)/;
     FDINFO = /^\/proc\/(self|thread-self|\d+)\/(task\/\d+\/)?fdinfo(\/|$)/;
     OUT_FOREIGN = 3;
@@ -701,6 +702,7 @@ var init_builder = __esm({
             if (path !== void 0 && FDINFO.test(path)) pushUnique(exec.flags, "unmodelled: it reads where its open files stand (/proc/PID/fdinfo)");
             if (path !== void 0 && this.readsAStream(exec, path, FILE_TYPES[ev.kind & 255])) return;
             if (path !== void 0 && isSystemState(path)) pushUnique(exec.nondeterminism, path);
+            if (path !== void 0 && OWN_STATUS.test(path)) pushUnique(exec.observed, "affinity");
             break;
           }
           case "write":
@@ -4089,13 +4091,14 @@ function statusField(status, name) {
   return m ? m[1].trim().split(/\s+/).filter(Boolean).join(" ") : void 0;
 }
 function ownWinsize() {
-  for (const stream of [process.stdout, process.stderr]) {
-    if (stream.isTTY) {
-      const [cols, rows] = stream.getWindowSize();
-      return `${rows}x${cols}`;
-    }
-  }
-  return process.stdin.isTTY ? "?" : "none";
+  const size = (stream) => {
+    if (!stream.isTTY) return null;
+    const [cols, rows] = stream.getWindowSize();
+    return `${rows}x${cols}`;
+  };
+  const out = size(process.stdout), err = size(process.stderr);
+  const input = process.stdin.isTTY ? out ?? err ?? "?" : "-";
+  return [input, out ?? "-", err ?? "-"].join(" ");
 }
 function commandAttrs() {
   const attrs = { fds: [], fdsUnknown: false, ns: "", sigign: "0".repeat(16), sigblk: "0".repeat(16) };
@@ -4973,6 +4976,7 @@ function ownUnsafety(e, within) {
     const from = signal.from === null ? "from outside the command (a cancelled job, a terminal, another program)" : "from a process outside its subtree";
     found.push({ ...why(`it received ${signalName(signal.signal)} ${from}`), ...signal.from === null ? {} : { otherExec: signal.from } });
   }
+  if (e.signal === import_node_os6.constants.signals.SIGKILL) found.push(why("it was killed by SIGKILL, whose sender cannot be seen (the OOM killer, a kill -9)"));
   const peek = e.procReads.find((r) => r.from === null || !within(r.from));
   if (peek) {
     const whose = peek.from === null ? "a process outside the command" : "a process outside its subtree";

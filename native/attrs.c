@@ -120,29 +120,29 @@ static void put_ctty(struct out *o, int tid)
     put_kv(o, "ctty", tty_nr < 0 ? "?" : tty_nr ? "yes" : "no");
 }
 
-/* "ROWSxCOLS" of the first terminal among fds 1, 2 and 0 (through a copy of the fd: opening the
- * terminal again could make it the tracer's), "none" without one: sent at every exec, keyed only
- * for a subtree that asked (TIOCGWINSZ, an observed attribute). */
+/* "ROWSxCOLS" of each of fds 0, 1 and 2 that is a terminal, "-" for one that is not, joined by
+ * spaces (through a copy of the fd: opening the terminal again could make it the tracer's): sent
+ * at every exec, keyed only for a subtree that asked (TIOCGWINSZ, an observed attribute), on
+ * whichever fd it asked */
 static void put_winsize(struct out *o, int tid)
 {
-    static const int order[3] = { 1, 2, 0 };
-    for (int i = 0; i < 3; i++) {
-        if (strcmp(stdio_look(tid, order[i], NULL), "tty") != 0) continue;
+    char text[96];
+    char *p = text, *const end = text + sizeof text;
+    for (int fd = 0; fd < 3; fd++) {
+        if (fd) p = append(p, end, " ");
+        if (strcmp(stdio_look(tid, fd, NULL), "tty") != 0) { p = append(p, end, "-"); continue; }
         const int pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
-        const int fd = pidfd >= 0 ? (int)syscall(SYS_pidfd_getfd, pidfd, order[i], 0) : -1;
+        const int dup = pidfd >= 0 ? (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0) : -1;
         struct winsize ws;
-        const int ok = fd >= 0 && ioctl(fd, TIOCGWINSZ, &ws) == 0;
-        if (fd >= 0) close(fd);
+        const int ok = dup >= 0 && ioctl(dup, TIOCGWINSZ, &ws) == 0;
+        if (dup >= 0) close(dup);
         if (pidfd >= 0) close(pidfd);
         if (!ok) { put_kv(o, "winsize", "?"); return; }
-        char text[32];
-        char *p = append_int(text, text + sizeof text, ws.ws_row);
-        p = append(p, text + sizeof text, "x");
-        append_int(p, text + sizeof text, ws.ws_col);
-        put_kv(o, "winsize", text);
-        return;
+        p = append_int(p, end, ws.ws_row);
+        p = append(p, end, "x");
+        p = append_int(p, end, ws.ws_col);
     }
-    put_kv(o, "winsize", "none");
+    put_kv(o, "winsize", text);
 }
 
 /* ---- limits, namespaces, uname ---------------------------------------------------------------- */

@@ -89,8 +89,28 @@ const struct pct_syscall pct_syscalls[] = {
     ROW(prlimit64,  CL_SETLIMIT, NOARG, 0, NOARG, NOARG, 1, CO_NONZERO, 2, 0)
     ROW(getrandom,  CL_NONDET,  NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(uname,      CL_ATTR,    NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
-    ROW(sched_getaffinity, CL_ATTR, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
+    ROW(sched_getaffinity, CL_ATTR, NOARG, 0, NOARG, NOARG, NOARG, ALWAYS)
+    /* about another process by its pid (0: itself, and trapped only then) */
+    ROW(sched_setaffinity, CL_PEER, NOARG, 0, NOARG, NOARG, NOARG, CO_NONZERO, 0, 0)
+    ROW(sched_getscheduler, CL_PEER, NOARG, 0, NOARG, NOARG, NOARG, CO_NONZERO, 0, 0)
+    ROW(sched_setscheduler, CL_PEER, NOARG, 0, NOARG, NOARG, NOARG, CO_NONZERO, 0, 0)
+    ROW(sched_getparam, CL_PEER, NOARG, 0, NOARG, NOARG, NOARG, CO_NONZERO, 0, 0)
+    ROW(sched_setparam, CL_PEER, NOARG, 0, NOARG, NOARG, NOARG, CO_NONZERO, 0, 0)
+    ROW(sched_getattr, CL_PEER, NOARG, 0, NOARG, NOARG, NOARG, CO_NONZERO, 0, 0)
+    ROW(sched_setattr, CL_PEER, NOARG, 0, NOARG, NOARG, NOARG, CO_NONZERO, 0, 0)
+    ROW(sched_rr_get_interval, CL_PEER, NOARG, 0, NOARG, NOARG, NOARG, CO_NONZERO, 0, 0)
+    ROW(getpgid,    CL_PEER, NOARG, 0, NOARG, NOARG, NOARG, CO_NONZERO, 0, 0)
+    ROW(getsid,     CL_PEER, NOARG, 0, NOARG, NOARG, NOARG, CO_NONZERO, 0, 0)
+    ROW(pidfd_open, CL_PEER, NOARG, 0, NOARG, NOARG, NOARG, CO_NONZERO, 0, 0)
+    ROW(getpriority, CL_PEER, NOARG, 1, NOARG, NOARG, NOARG, CO_NONZERO, 1, 0)
+    ROW(setpriority, CL_PEER, NOARG, 1, NOARG, NOARG, NOARG, CO_NONZERO, 1, 0)
+    ROW(ioprio_get, CL_PEER, NOARG, 1, NOARG, NOARG, NOARG, CO_NONZERO, 1, 0)
+    ROW(ioprio_set, CL_PEER, NOARG, 1, NOARG, NOARG, NOARG, CO_NONZERO, 1, 0)
+    ROW(kcmp,       CL_PEER, NOARG, 0, NOARG, NOARG, NOARG, ALWAYS)
     ROW(sysinfo,    CL_NONDET,  NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
+    /* free space and inodes of a file system: the system's state of the moment, as sysinfo's */
+    ROW(statfs,     CL_NONDET,  NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
+    ROW(fstatfs,    CL_NONDET,  NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(io_uring_setup,    CL_DENY, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(io_uring_enter,    CL_DENY, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(io_uring_register, CL_DENY, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
@@ -141,6 +161,10 @@ const struct pct_syscall pct_syscalls[] = {
     ROW(mq_getsetattr, CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     /* events and state from anywhere: a file changed by whoever (inotify: `inotifywait && echo
      * changed` waits for a change no input holds), keys, the kernel's log, bpf maps, counters */
+    /* signals taken without a delivery (no signal-delivery stop tells who sent them) */
+    ROW(rt_sigtimedwait, CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
+    ROW(rt_sigpending,   CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
+    ROW(signalfd4,       CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(inotify_init1,     CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(inotify_add_watch, CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(fanotify_init,     CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
@@ -189,12 +213,24 @@ const struct pct_syscall pct_syscalls[] = {
     ROW(futimesat,  CL_UTIME,   0, 1, NOARG, NOARG, 2, ALWAYS)
     ROW(mknod,      CL_MKNOD,   NOARG, 0, NOARG, NOARG, NOARG, ALWAYS)
     ROW(inotify_init, CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
+    ROW(signalfd,   CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(chown,      CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(lchown,     CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
 #endif
 };
 
 const unsigned pct_syscall_count = sizeof pct_syscalls / sizeof pct_syscalls[0];
+
+/* The most frequent calls the table does not trap, let through before its rows are walked: every
+ * row the filter tests costs each of them a comparison */
+const int pct_untrapped_hot[] = {
+    __NR_mmap, __NR_munmap, __NR_mprotect, __NR_brk, __NR_close, __NR_futex, __NR_rt_sigprocmask,
+    __NR_rt_sigaction, __NR_madvise, __NR_getpid, __NR_gettid, __NR_sched_yield, __NR_ppoll,
+#ifdef __x86_64__
+    __NR_poll,
+#endif
+};
+const unsigned pct_untrapped_hot_count = sizeof pct_untrapped_hot / sizeof pct_untrapped_hot[0];
 
 const uint32_t pct_ioctl_trapped[] = {
     TIOCGWINSZ, /* a terminal's size: what ls, tput and gcc's diagnostics fit their lines to */

@@ -50,6 +50,8 @@ enum pct_class {
                      is flagged at the exit; on fd 0 or a saved copy of it, a read of stdin too */
     CL_RECVMMSG,  /* mmsghdr array in arg 1, count in arg 2: the same, flagged at the entry */
     CL_SOCKET,    /* socket(domain in arg 0): a netlink or packet socket reads the kernel's state */
+    CL_PEER,      /* a call about another process, by pid (path = the pid arg; 0: itself): its
+                     state or a change to it, which no input holds (taskset -p, chrt -p) */
     CL_IOCTL,     /* ioctl(fd, request in arg 1) of the requests pct_ioctl_trapped lists: a
                      terminal's size read (observed), a terminal changed, inode flags */
     CL_NETWORK,   /* always unsafe: the flag is "network:<name>" */
@@ -57,7 +59,8 @@ enum pct_class {
     CL_WAIT,      /* wait4/waitid: its exit stop orders what the parent does next after the child's
                      exit event, which the notification threads could otherwise overtake */
     CL_PTRACE, CL_NONDET, CL_UNMODELLED,
-    CL_ATTR,      /* reads a process attribute (CPU affinity, uname) that only some programs look at:
+    CL_ATTR,      /* reads a process attribute (CPU affinity, uname) that only some programs look at
+                     (path: the pid arg, when it has one: another process's is CL_PEER's case):
                      reported (PCT_EV_OBSERVED), and its value at the exec joins the entry */
     CL_DENY,      /* fails with ENOSYS in the filter itself: never reaches the tracer */
     CL_PACKET_PIPE, /* pipe2 with O_DIRECT: a pipe whose writes are read one by one (flagged) */
@@ -108,6 +111,9 @@ struct pct_syscall {
 
 extern const struct pct_syscall pct_syscalls[];
 extern const unsigned pct_syscall_count;
+/* Calls no row traps, tested first by the filter (pct_build_filter) */
+extern const int pct_untrapped_hot[];
+extern const unsigned pct_untrapped_hot_count;
 /* The ioctl requests that stop (CO_IOCTL): the rest (isatty's TCGETS, libuv's FIONBIO) run on */
 extern const uint32_t pct_ioctl_trapped[];
 extern const unsigned pct_ioctl_trapped_count;

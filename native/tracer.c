@@ -843,6 +843,13 @@ static void control_data(int pid, size_t len, const char *call)
     if (len) flag2(pid, "fd-passing: it passes control data (open files or credentials) over a socket: ", call);
 }
 
+/* A call about another process by its pid (taskset -p, chrt -p, renice, getpgid(P)): that
+ * process's state, or a change to it, which no input holds and no replay makes */
+static void peer_call(int pid, const struct pct_syscall *row)
+{
+    flag2(pid, "process-state: it asks about or changes another process: ", row->name);
+}
+
 /* A trapped ioctl (pct_ioctl_trapped). On a terminal: its size read is an observed attribute
  * (its value at the exec joins the entry: gcc in a terminal wraps its diagnostics to it), and a
  * change to it is one a replay would not make. Inode flags (lsattr, chattr) are not modelled. */
@@ -1255,7 +1262,13 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
     }
     case CL_PACKET_PIPE: event_str(PCT_EV_FLAG, pid, "packet-mode: it makes a pipe in packet mode (pipe2 O_DIRECT)"); return 0;
     case CL_NONDET: event_str(PCT_EV_NONDET, pid, row->name); return 0;
-    case CL_ATTR: event_str(PCT_EV_OBSERVED, pid, row->name); return 0;
+    case CL_ATTR: /* path: the pid arg (sched_getaffinity's; uname has none) */
+        if (row->path != NOARG && args[row->path] && (int)args[row->path] != pid && (int)args[row->path] != tid) peer_call(pid, row);
+        else event_str(PCT_EV_OBSERVED, pid, row->name);
+        return 0;
+    case CL_PEER:
+        if (args[row->path] && (int)args[row->path] != pid && (int)args[row->path] != tid) peer_call(pid, row);
+        return 0;
     case CL_UNMODELLED: flag2(pid, "unmodelled-syscall:", row->name); return 0;
     case CL_SETXATTR: {
         if (!sets_mode_only(tid, args, row->extra)) {
@@ -1525,10 +1538,11 @@ static void signal_received(int tid, struct slot *s, int sig)
     else if (si.si_code == SI_KERNEL && from_terminal(sig)) sender = 0;
     else return;
     if (sender == s->tgid) return;
-    /* one it ignores, or whose default is to be ignored (a terminal resized: SIGWINCH), changes
-     * nothing; blocked, it may still be taken (sigwait) */
+    /* one it ignores, or whose default is to be ignored, changes nothing; blocked, it may still be
+     * taken. Not SIGWINCH: the terminal was resized, and a later TIOCGWINSZ sees another size than
+     * the one keyed at the exec (hunt 30) */
     int set[3];
-    const int default_ignored = sig == SIGWINCH || sig == SIGCHLD || sig == SIGURG;
+    const int default_ignored = sig == SIGCHLD || sig == SIGURG;
     if (signal_masks(tid, sig, set) == 0 && !set[0] && (set[1] || (default_ignored && !set[2]))) return;
     emit_lock();
     event_begin(PCT_EV_SIGNAL, (uint16_t)sig, s->tgid, (uint32_t)sender, 0, 0, 0);

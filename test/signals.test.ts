@@ -111,19 +111,35 @@ test('a cancelled job whose trap exits 0 is not recorded: the next run does the 
   assert.is(readFileSync(join(dir, 'result.txt'), 'utf8'), 'finished\n');
 });
 
-test('a signal from outside that its receiver ignores changes nothing: SIGWINCH to a sleep (a terminal resized)', async () => {
+test('a signal from outside that its receiver ignores changes nothing: SIGURG to a sleep', async () => {
   const dir = scratch();
   const mark = unique();
   const run = (): Promise<{ code: number | null; signal: NodeJS.Signals | null }> => exited(spawn(CLI, ['run', '--quiet', '--store', join(dir, 'store'), '--stats-json', join(dir, 'stats.json'), '--', 'sh', '-c', `sleep 0.6 0.000${mark}; echo ok`], { cwd: dir, env: ENV, stdio: 'ignore' }));
   const first = run();
   await until('the command sleeps', () => marked(mark).some((p) => p.argv[0] === 'sleep'));
-  for (const p of marked(mark)) if (p.argv[0] === 'sleep') process.kill(p.pid, 'SIGWINCH');
+  for (const p of marked(mark)) if (p.argv[0] === 'sleep') process.kill(p.pid, 'SIGURG');
   assert.equal(await first, { code: 0, signal: null });
   const stats = JSON.parse(readFileSync(join(dir, 'stats.json'), 'utf8')) as { executions: { status: string; reason?: string }[] };
   assert.ok(stats.executions.every((e) => !(e.reason ?? '').includes('received')), JSON.stringify(stats.executions));
   assert.equal(await run(), { code: 0, signal: null });
   const again = JSON.parse(readFileSync(join(dir, 'stats.json'), 'utf8')) as { executions: { status: string }[] };
   assert.is(again.executions[0]!.status, 'hit');
+});
+
+test('a child killed by SIGKILL from outside (the OOM killer, kill -9) makes no entry: the next run does not replay its failure', async () => {
+  const dir = scratch();
+  const mark = unique();
+  const script = `sleep 1.5 0.000${mark}; echo "rc=$?"`;
+  const outs = ['out1', 'out2'].map((name) => openSync(join(dir, name), 'w'));
+  const run = (out: number): ChildProcess => spawn(CLI, ['run', '--quiet', '--store', join(dir, 'store'), '--', 'sh', '-c', script], { cwd: dir, env: ENV, stdio: ['ignore', out, out] });
+  const first = exited(run(outs[0]!));
+  await until('the command sleeps', () => marked(mark).some((p) => p.argv[0] === 'sleep'));
+  for (const p of marked(mark)) if (p.argv[0] === 'sleep') process.kill(p.pid, 'SIGKILL');
+  assert.equal(await first, { code: 0, signal: null });
+  await exited(run(outs[1]!));
+  for (const fd of outs) closeSync(fd);
+  assert.match(readFileSync(join(dir, 'out1'), 'utf8'), /rc=137/);
+  assert.is(readFileSync(join(dir, 'out2'), 'utf8'), 'rc=0\n', 'the killed run was replayed');
 });
 
 test('signals inside the command are its own: a script that kills its own background job is reused', () => {

@@ -249,12 +249,34 @@ test('inode flags read with an ioctl (lsattr) are not modelled: flagged', () => 
 test('events and state from anywhere are not modelled: inotify (a change by whoever), the kernel log', () => {
   const dir = scratch();
   const prog = compileC(dir, 'watch', [
-    '#include <sys/inotify.h>', '#include <sys/klog.h>', '#include <unistd.h>',
-    'int main(void) { int fd = inotify_init1(IN_NONBLOCK); inotify_add_watch(fd, ".", IN_CREATE); klogctl(10, 0, 0); close(fd); return 0; }',
+    '#include <signal.h>', '#include <sys/inotify.h>', '#include <sys/klog.h>', '#include <sys/statfs.h>', '#include <time.h>', '#include <unistd.h>',
+    'int main(void) { int fd = inotify_init1(IN_NONBLOCK); inotify_add_watch(fd, ".", IN_CREATE); klogctl(10, 0, 0); close(fd);',
+    '  sigset_t s; sigemptyset(&s); sigaddset(&s, SIGUSR1); sigprocmask(SIG_BLOCK, &s, 0); struct timespec z = { 0, 0 }; sigtimedwait(&s, 0, &z);',
+    '  struct statfs f; statfs(".", &f); return 0; }',
   ].join('\n'));
   const t = runTrace([prog], { cwd: dir });
   const flags = t.trace.executions.flatMap((e) => e.flags);
-  for (const name of ['inotify_init1', 'inotify_add_watch', 'syslog']) assert.ok(flags.includes(`unmodelled-syscall:${name}`), JSON.stringify(flags));
+  // a signal taken by sigwait makes no delivery stop: who sent it is not seen
+  for (const name of ['inotify_init1', 'inotify_add_watch', 'syslog', 'rt_sigtimedwait']) assert.ok(flags.includes(`unmodelled-syscall:${name}`), JSON.stringify(flags));
+  // a file system's free space is the system's state of the moment
+  assert.ok(t.trace.executions.some((e) => e.nondeterminism.includes('statfs')));
+});
+
+test("another process's scheduling, priority or group asked by its pid is its state: flagged (taskset -p, renice)", () => {
+  const outside = spawn('sleep', ['30'], { stdio: 'ignore' });
+  try {
+    const pid = String(outside.pid!);
+    for (const argv of [['taskset', '-p', pid], ['sh', '-c', `renice -n 1 -p ${pid} >/dev/null`]]) {
+      const t = runTrace(argv);
+      const flags = t.trace.executions.flatMap((e) => e.flags);
+      assert.ok(flags.some((f) => f.startsWith('process-state:')), `${argv.join(' ')}: ${JSON.stringify(flags)}`);
+    }
+    // its own, by pid 0, is not
+    const own = runTrace(['taskset', '-p', '0']);
+    assert.not.ok(own.trace.executions.flatMap((e) => e.flags).some((f) => f.startsWith('process-state:')));
+  } finally {
+    outside.kill('SIGKILL');
+  }
 });
 
 test.run();

@@ -241,16 +241,18 @@ function statusField(status: string, name: string): string | undefined {
   return m ? m[1]!.trim().split(/\s+/).filter(Boolean).join(' ') : undefined;
 }
 
-/** This process's terminal size, as the tracer reads a process's: the first terminal among fds
- * 1, 2 and 0 (Node gives a size for an output stream only: a terminal on stdin alone is "?"). */
+/** This process's terminal sizes, as the tracer reads a process's: "ROWSxCOLS" or "-" for each of
+ * fds 0, 1 and 2. Node gives a size for an output stream only: a terminal on stdin is taken to be
+ * the one on stdout or stderr (explain only: it runs nothing). */
 function ownWinsize(): string {
-  for (const stream of [process.stdout, process.stderr]) {
-    if (stream.isTTY) {
-      const [cols, rows] = stream.getWindowSize();
-      return `${rows}x${cols}`;
-    }
-  }
-  return process.stdin.isTTY ? '?' : 'none';
+  const size = (stream: NodeJS.WriteStream): string | null => {
+    if (!stream.isTTY) return null;
+    const [cols, rows] = stream.getWindowSize();
+    return `${rows}x${cols}`;
+  };
+  const out = size(process.stdout), err = size(process.stderr);
+  const input = process.stdin.isTTY ? out ?? err ?? '?' : '-';
+  return [input, out ?? '-', err ?? '-'].join(' ');
 }
 
 /**

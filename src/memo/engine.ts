@@ -282,6 +282,9 @@ function ownUnsafety(e: Execution, within: (id: number) => boolean): Unsafe[] {
     const from = signal.from === null ? 'from outside the command (a cancelled job, a terminal, another program)' : 'from a process outside its subtree';
     found.push({ ...why(`it received ${signalName(signal.signal)} ${from}`), ...(signal.from === null ? {} : { otherExec: signal.from }) });
   }
+  // killed by SIGKILL, which makes no delivery stop: who sent it cannot be seen (the OOM killer, a
+  // `kill -9` from outside), and an ancestor that went on would replay the failure (hunt 30)
+  if (e.signal === osConstants.signals.SIGKILL) found.push(why('it was killed by SIGKILL, whose sender cannot be seen (the OOM killer, a kill -9)'));
   // another process's state, read in /proc: no input holds it
   const peek = e.procReads.find((r) => r.from === null || !within(r.from));
   if (peek) {

@@ -61,6 +61,9 @@ export type LogItem =
   /** a program that was not run: what it stands for is known to whoever skipped it */
   | { exec: number; kind: 'replayed'; tag: unknown };
 
+/** A process's own /proc status (the tracer spells /proc/self with the pid). */
+const OWN_STATUS = /^\/proc\/(?:self|thread-self|\d+)\/(?:task\/\d+\/)?status$/;
+
 /** /proc/N/..., a process's entry by its pid */
 const PROC_PID = /^\/proc\/(\d+)(?:\/|$)/;
 
@@ -379,6 +382,8 @@ export class TraceBuilder {
         if (path !== undefined && FDINFO.test(path)) pushUnique(exec.flags, 'unmodelled: it reads where its open files stand (/proc/PID/fdinfo)');
         if (path !== undefined && this.readsAStream(exec, path, FILE_TYPES[ev.kind & 0xff])) return;
         if (path !== undefined && isSystemState(path)) pushUnique(exec.nondeterminism, path);
+        // its own status holds its CPU affinity (Cpus_allowed_list), as sched_getaffinity does
+        if (path !== undefined && OWN_STATUS.test(path)) pushUnique(exec.observed, 'affinity');
         break;
       }
       case 'write': case 'truncate': {

@@ -9,8 +9,10 @@ const VOLATILE_PROC: ReadonlySet<string> = new Set([
   'zoneinfo', 'buddyinfo', 'slabinfo', 'pagetypeinfo', 'sys/kernel/random/uuid', 'sys/kernel/random/entropy_avail',
 ].map((name) => `/proc/${name}`));
 
-/** /proc/pressure/*, /proc/net/* (the network's counters and connections), a cgroup's counters. */
-const VOLATILE_UNDER = /^\/proc\/(?:pressure|net)\/|^\/sys\/fs\/cgroup\/.*\.(?:current|stat|pressure|events|events\.local|peak)$/;
+/** /proc/pressure/*, /proc/net/* (the network's counters and connections) and a process's view of
+ * them and of the mounts (/proc/self/net, mounts, mountinfo: df and findmnt, /etc/mtab), a
+ * cgroup's counters. */
+const VOLATILE_UNDER = /^\/proc\/(?:pressure|net)\/|^\/proc\/(?:self|thread-self|\d+)\/(?:task\/\d+\/)?(?:net\/|mounts$|mountinfo$|mountstats$)|^\/sys\/fs\/cgroup\/.*\.(?:current|stat|pressure|events|events\.local|peak)$/;
 
 export function isSystemState(path: string): boolean {
   return VOLATILE_PROC.has(path) || VOLATILE_UNDER.test(path);
