@@ -5458,6 +5458,22 @@ var init_engine = __esm({
         return start === null ? void 0 : epochNsOf(start, tracerMs * 1e6);
       }
       /** Was the pipe made inside exec's subtree (exec did not inherit it), so that its writers ran there too? */
+      /**
+       * An attribute a descendant read (its terminal's size, its CPU affinity) that had another
+       * value at the descendant's exec than at the ancestor's: it changed while the ancestor ran (a
+       * terminal resized, a taskset from outside), and the ancestor's key, which holds the value at
+       * its own exec, would replay the descendant's answer to a run that never saw the change.
+       */
+      changedSinceExec(names, descendant, ancestor) {
+        const then = this.answerOf.get(ancestor.id)?.view?.observed;
+        const now = this.answerOf.get(descendant.id)?.view?.observed;
+        if (!then || !now) return null;
+        for (const name of names) {
+          if (STREAM_START_KEYS.includes(name)) continue;
+          if (then[name] !== now[name]) return `its ${name} changed while its ancestor ran (${then[name] ?? "unknown"} -> ${now[name] ?? "unknown"}): a terminal resized, a taskset from outside`;
+        }
+        return null;
+      }
       madeWithin(exec, pipe) {
         const inherited = this.answerOf.get(exec.id)?.inherited;
         return pipe !== "0" && inherited !== void 0 && !inherited.has(pipe);
@@ -5886,6 +5902,8 @@ var init_engine = __esm({
             if (!lifted) addUnsafe(unsafe, u);
           }
           savedMs += f.savedMs;
+          const changed = this.changedSinceExec(f.observed, child, exec);
+          if (changed) addUnsafe(unsafe, { exe: child.exe, reason: changed });
           observed.push(...seenFrom(f.observed, child, exec, this.answerOf.get(exec.id)?.inherited, unsafe));
           context.push(...f.context, ...this.answerOf.get(child.id)?.passed ?? []);
           const s = f.summary;

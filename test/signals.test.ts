@@ -142,6 +142,24 @@ test('a child killed by SIGKILL from outside (the OOM killer, kill -9) makes no 
   assert.is(readFileSync(join(dir, 'out2'), 'utf8'), 'rc=0\n', 'the killed run was replayed');
 });
 
+test('an attribute changed from outside while the command ran (a taskset of its shell) is not keyed as it was at the start', async () => {
+  const dir = scratch();
+  const mark = unique();
+  const script = `sleep 1.2 0.000${mark}; nproc`;
+  const outs = ['out1', 'out2'].map((name) => openSync(join(dir, name), 'w'));
+  const run = (out: number): ChildProcess => spawn(CLI, ['run', '--quiet', '--store', join(dir, 'store'), '--', 'sh', '-c', script], { cwd: dir, env: ENV, stdio: ['ignore', out, out] });
+  const first = exited(run(outs[0]!));
+  await until('the command sleeps', () => marked(mark).some((p) => p.argv[0] === 'sleep'));
+  const shell = marked(mark).find((p) => p.argv[0] === 'sh');
+  assert.ok(shell, 'the command shell');
+  assert.is(spawnSync('taskset', ['-p', '1', String(shell.pid)]).status, 0);
+  await first;
+  await exited(run(outs[1]!));
+  for (const fd of outs) closeSync(fd);
+  assert.is(readFileSync(join(dir, 'out1'), 'utf8'), '1\n');
+  assert.is(readFileSync(join(dir, 'out2'), 'utf8'), spawnSync('nproc', { encoding: 'utf8' }).stdout, 'the changed affinity was replayed');
+});
+
 test('signals inside the command are its own: a script that kills its own background job is reused', () => {
   const store = scratch('pc-store-');
   const dir = scratch();

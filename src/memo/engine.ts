@@ -841,6 +841,23 @@ export class MemoEngine {
   }
 
   /** Was the pipe made inside exec's subtree (exec did not inherit it), so that its writers ran there too? */
+  /**
+   * An attribute a descendant read (its terminal's size, its CPU affinity) that had another
+   * value at the descendant's exec than at the ancestor's: it changed while the ancestor ran (a
+   * terminal resized, a taskset from outside), and the ancestor's key, which holds the value at
+   * its own exec, would replay the descendant's answer to a run that never saw the change.
+   */
+  private changedSinceExec(names: readonly string[], descendant: Execution, ancestor: Execution): string | null {
+    const then = this.answerOf.get(ancestor.id)?.view?.observed;
+    const now = this.answerOf.get(descendant.id)?.view?.observed;
+    if (!then || !now) return null;
+    for (const name of names) {
+      if ((STREAM_START_KEYS as readonly string[]).includes(name)) continue; // each file's own
+      if (then[name] !== now[name]) return `its ${name} changed while its ancestor ran (${then[name] ?? 'unknown'} -> ${now[name] ?? 'unknown'}): a terminal resized, a taskset from outside`;
+    }
+    return null;
+  }
+
   private madeWithin(exec: Execution, pipe: string): boolean {
     const inherited = this.answerOf.get(exec.id)?.inherited;
     return pipe !== '0' && inherited !== undefined && !inherited.has(pipe);
@@ -1289,6 +1306,8 @@ export class MemoEngine {
         if (!lifted) addUnsafe(unsafe, u);
       }
       savedMs += f.savedMs;
+      const changed = this.changedSinceExec(f.observed, child, exec);
+      if (changed) addUnsafe(unsafe, { exe: child.exe, reason: changed });
       observed.push(...seenFrom(f.observed, child, exec, this.answerOf.get(exec.id)?.inherited, unsafe));
       context.push(...f.context, ...(this.answerOf.get(child.id)?.passed ?? []));
       const s = f.summary;
