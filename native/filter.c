@@ -120,6 +120,21 @@ static void emit_row(struct emitter *e, const struct pct_syscall *s, unsigned in
         ret(e, allow);
         ret(e, trace);
         break;
+    case CO_EITHER_NONZERO:
+        load(e, ARG_LO(s->cond_arg));
+        put(e, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0);
+        ret(e, trace);
+        load(e, ARG_HI(s->cond_arg));
+        put(e, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0);
+        ret(e, trace);
+        load(e, ARG_LO(s->cond_val));
+        put(e, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0);
+        ret(e, trace);
+        load(e, ARG_HI(s->cond_val));
+        put(e, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1);
+        ret(e, allow);
+        ret(e, trace);
+        break;
     case CO_FLAG_CLEAR: case CO_FLAG_SET: {
         const int set = s->cond == CO_FLAG_SET;
         load(e, ARG_LO(s->cond_arg));

@@ -86,7 +86,7 @@ const struct pct_syscall pct_syscalls[] = {
     ROW(waitid,     CL_WAIT,    NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(ptrace,     CL_PTRACE,  NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(setrlimit,  CL_SETLIMIT, NOARG, NOARG, NOARG, NOARG, 0, ALWAYS)
-    ROW(prlimit64,  CL_SETLIMIT, NOARG, 0, NOARG, NOARG, 1, CO_NONZERO, 2, 0)
+    ROW(prlimit64,  CL_SETLIMIT, NOARG, 0, NOARG, NOARG, 1, CO_EITHER_NONZERO, 2, 0)
     ROW(getrandom,  CL_NONDET,  NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(uname,      CL_ATTR,    NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROW(sched_getaffinity, CL_ATTR, NOARG, 0, NOARG, NOARG, NOARG, ALWAYS)

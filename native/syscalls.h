@@ -81,6 +81,7 @@ enum pct_cond {
                       always; an fd (AT_EMPTY_PATH) as in CO_FD_OUT_OR_SAVED goes to the ptrace stop
                       (the CL_PROBE handler tells an fd from a path there) */
     CO_NONZERO,    /* ... is not 0 (a pointer given) */
+    CO_EITHER_NONZERO, /* ... or arg cond_val is not 0 (prlimit: a new limit, or another pid) */
     CO_IOCTL,      /* arg 1 is one of pct_ioctl_trapped */
     CO_FLAG_CLEAR, /* ... has none of the bits in cond_val */
     CO_FLAG_SET,   /* ... has one of the bits in cond_val */

@@ -1254,8 +1254,10 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
          * flagged, since another thread's write taken before the call may run after it (hunt 23);
          * `ulimit -f` in a shell costs only that shell, its children read the limit they start
          * with. Other limits change nothing a write is checked against. */
-        if ((long)args[row->extra] != RLIMIT_FSIZE) return 0;
         const long target = row->path == NOARG ? 0 : (long)(int)args[row->path];
+        /* another process's limits asked or set (prlimit --pid): its state, or a change to it */
+        if (target != 0 && target != pid && target != tid) peer_call(pid, row);
+        if ((long)args[row->extra] != RLIMIT_FSIZE || (row->cond == CO_EITHER_NONZERO && !args[2])) return 0;
         struct slot *t = target == 0 || target == pid ? s : find((int)target);
         if (t) leader_of(t)->fsize_set = 1;
         return 0;

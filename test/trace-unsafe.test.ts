@@ -262,18 +262,20 @@ test('events and state from anywhere are not modelled: inotify (a change by whoe
   assert.ok(t.trace.executions.some((e) => e.nondeterminism.includes('statfs')));
 });
 
-test("another process's scheduling, priority or group asked by its pid is its state: flagged (taskset -p, renice)", () => {
+test("another process's scheduling, priority, limits or group asked by its pid is its state: flagged (taskset -p, renice, prlimit --pid)", () => {
   const outside = spawn('sleep', ['30'], { stdio: 'ignore' });
   try {
     const pid = String(outside.pid!);
-    for (const argv of [['taskset', '-p', pid], ['sh', '-c', `renice -n 1 -p ${pid} >/dev/null`]]) {
+    for (const argv of [['taskset', '-p', pid], ['sh', '-c', `renice -n 1 -p ${pid} >/dev/null`], ['prlimit', '--pid', pid, '--nofile']]) {
       const t = runTrace(argv);
       const flags = t.trace.executions.flatMap((e) => e.flags);
       assert.ok(flags.some((f) => f.startsWith('process-state:')), `${argv.join(' ')}: ${JSON.stringify(flags)}`);
     }
     // its own, by pid 0, is not
-    const own = runTrace(['taskset', '-p', '0']);
-    assert.not.ok(own.trace.executions.flatMap((e) => e.flags).some((f) => f.startsWith('process-state:')));
+    for (const argv of [['taskset', '-p', '0'], ['prlimit', '--nofile']]) {
+      const own = runTrace(argv);
+      assert.not.ok(own.trace.executions.flatMap((e) => e.flags).some((f) => f.startsWith('process-state:')), argv.join(' '));
+    }
   } finally {
     outside.kill('SIGKILL');
   }
