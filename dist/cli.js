@@ -4971,16 +4971,18 @@ function signalName(signal) {
 function ownUnsafety(e, within) {
   const why = (reason) => ({ exe: e.exe, reason });
   const found = e.flags.slice(0, 1).map(why);
-  const signal = e.signals.find((g) => g.from === null || !within(g.from));
+  const outside = (from) => from === null || !within(from);
+  const fromOther = (from, reason) => ({ ...why(reason), ...from === null ? {} : { otherExec: from } });
+  const signal = e.signals.find((g) => outside(g.from));
   if (signal) {
     const from = signal.from === null ? "from outside the command (a cancelled job, a terminal, another program)" : "from a process outside its subtree";
-    found.push({ ...why(`it received ${signalName(signal.signal)} ${from}`), ...signal.from === null ? {} : { otherExec: signal.from } });
+    found.push(fromOther(signal.from, `it received ${signalName(signal.signal)} ${from}`));
   }
   if (e.signal === import_node_os6.constants.signals.SIGKILL) found.push(why("it was killed by SIGKILL, whose sender cannot be seen (the OOM killer, a kill -9)"));
-  const peek = e.procReads.find((r) => r.from === null || !within(r.from));
+  const peek = e.procReads.find((r) => outside(r.from));
   if (peek) {
     const whose = peek.from === null ? "a process outside the command" : "a process outside its subtree";
-    found.push({ ...why(`it reads /proc/${peek.pid}, the state of ${whose}`), ...peek.from === null ? {} : { otherExec: peek.from } });
+    found.push(fromOther(peek.from, `it reads /proc/${peek.pid}, the state of ${whose}`));
   }
   const reopened = e.accesses.find((a) => (a.op === "write" || a.op === "truncate") && a.seen && !WRITE_SINKS.has(a.path ?? "") && ownStream(e, a.seen));
   if (reopened) found.push(why(`it opens ${reopened.path}, its own stdout or stderr, by path: its writes there would be restored and replayed`));

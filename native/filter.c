@@ -53,6 +53,17 @@ static void looked_fd(struct emitter *e, unsigned trace)
     ret(e, SECCOMP_RET_ALLOW);
 }
 
+/* Returns trace when argument arg (both words) is not 0; else goes on to what follows. */
+static void trace_if_nonzero(struct emitter *e, int arg, unsigned trace)
+{
+    load(e, ARG_LO(arg));
+    put(e, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0);
+    ret(e, trace);
+    load(e, ARG_HI(arg));
+    put(e, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0);
+    ret(e, trace);
+}
+
 /* The instructions that decide one row's call; every path ends in a return, since the
  * accumulator no longer holds the syscall number. */
 static void emit_row(struct emitter *e, const struct pct_syscall *s, unsigned index, int notify)
@@ -104,12 +115,8 @@ static void emit_row(struct emitter *e, const struct pct_syscall *s, unsigned in
         looked_fd(e, SECCOMP_RET_TRACE | index); /* the ptrace stop, not the notification */
         break;
     case CO_NONZERO:
-        load(e, ARG_LO(s->cond_arg));
-        put(e, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3);
-        load(e, ARG_HI(s->cond_arg));
-        put(e, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1);
+        trace_if_nonzero(e, s->cond_arg, trace);
         ret(e, allow);
-        ret(e, trace);
         break;
     case CO_IOCTL:
         load(e, ARG_LO(s->cond_arg));
@@ -121,19 +128,9 @@ static void emit_row(struct emitter *e, const struct pct_syscall *s, unsigned in
         ret(e, trace);
         break;
     case CO_EITHER_NONZERO:
-        load(e, ARG_LO(s->cond_arg));
-        put(e, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0);
-        ret(e, trace);
-        load(e, ARG_HI(s->cond_arg));
-        put(e, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0);
-        ret(e, trace);
-        load(e, ARG_LO(s->cond_val));
-        put(e, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0);
-        ret(e, trace);
-        load(e, ARG_HI(s->cond_val));
-        put(e, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1);
+        trace_if_nonzero(e, s->cond_arg, trace);
+        trace_if_nonzero(e, (int)s->cond_val, trace);
         ret(e, allow);
-        ret(e, trace);
         break;
     case CO_FLAG_CLEAR: case CO_FLAG_SET: {
         const int set = s->cond == CO_FLAG_SET;

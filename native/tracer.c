@@ -102,6 +102,7 @@ static void trapped_looks(int tid, struct slot *s);
 static size_t msg_control_len(int tid, uint64_t msghdr);
 static void control_data(int pid, size_t len, const char *call);
 static void signal_received(int tid, struct slot *s, int sig);
+static int writes_into_stdin(int tid, struct slot *s, int fd, uint64_t id);
 /* For the call whose exit is being handled: when it stopped at its entry. A change it made came
  * after that, and TypeScript orders it against when it looked at a file. */
 static uint64_t exit_began_ns;
@@ -547,12 +548,8 @@ static int write_target(int tid, int pid, struct slot *s, const struct pct_sysca
     const uint64_t id = fd_identity(tid, fd);
     const int stream = stream_named(s, fd, id);
     if (!stream && id && attrs_streams_held() && attrs_held_stream(id)) foreign_at_entry(tid, pid, s, row, id);
-    /* a socket or terminal on stdin takes writes too: a replay would not make them */
-    if (!stream && id && id == leader_of(s)->stdin_id) {
-        const char *kind = stdio_look(tid, fd, NULL);
-        if (strcmp(kind, "socket") == 0 || strcmp(kind, "tty") == 0 || strcmp(kind, "char") == 0)
-            event_str(PCT_EV_FLAG, pid, "stdout-uncaptured: it writes into its stdin (a socket or terminal)");
-    }
+    if (!stream && writes_into_stdin(tid, s, fd, id))
+        event_str(PCT_EV_FLAG, pid, "stdout-uncaptured: it writes into its stdin (a socket or terminal)");
     return stream;
 }
 
@@ -815,6 +812,29 @@ static int connect_entry(int tid, int pid, struct slot *s)
     return 0;
 }
 
+/* A read of stdin, reported once per process (on its leader's slot) */
+static void stdin_read_seen(int pid, struct slot *leader)
+{
+    if (leader->reported & PF_STDIN) return;
+    leader->reported |= PF_STDIN;
+    access_event(pid, PCT_OP_STDIN, 0, 0, 0, NULL, NULL);
+}
+
+/* Is pid arg (a call's target) another process than the caller's (pid, tid)? 0 means itself. */
+static int another_process(long target, int pid, int tid)
+{
+    return target != 0 && target != pid && target != tid;
+}
+
+/* Does fd's open file (identity id) name what stdin named at the exec? A socket or terminal
+ * there takes writes too, which a replay would not make. */
+static int writes_into_stdin(int tid, struct slot *s, int fd, uint64_t id)
+{
+    if (!id || id != leader_of(s)->stdin_id) return 0;
+    const char *kind = stdio_look(tid, fd, NULL);
+    return strcmp(kind, "socket") == 0 || strcmp(kind, "tty") == 0 || strcmp(kind, "char") == 0;
+}
+
 /* A read of fd 1 or 2 that is not stdin: a socket or a terminal there answers with bytes the
  * tracer does not take, and so does a file opened for reading and writing after the exec (`exec
  * 1<>f`; one open so at the exec is refused there). A pipe's write end fails the read, and
@@ -870,7 +890,7 @@ static void ioctl_entry(int tid, int pid, int fd, uint32_t request)
 static void sent_into_stream(int tid, struct slot *s, int fd, const struct pct_syscall *row)
 {
     const uint64_t id = fd_identity(tid, fd);
-    if (stream_named(s, fd, id) || (id && id == leader_of(s)->stdin_id)) flag2(s->tgid, "stdout-uncaptured:", row->name);
+    if (stream_named(s, fd, id) || writes_into_stdin(tid, s, fd, id)) flag2(s->tgid, "stdout-uncaptured:", row->name);
 }
 
 static int sendmsg_has_address(int tid, uint64_t msghdr)
@@ -1167,10 +1187,7 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         }
         if (!l->stdin_pipe && (l->reported & PF_STDIN)) return 0;
         if (!reads_stdin(tid, s, (int)args[0])) return 0;
-        if (!(l->reported & PF_STDIN)) {
-            l->reported |= PF_STDIN;
-            access_event(pid, PCT_OP_STDIN, 0, 0, 0, NULL, NULL);
-        }
+        stdin_read_seen(pid, l);
         if (!l->stdin_pipe) return 0;
         /* readv's bytes would need its vector read back: the bytes read stay unknown */
         if (strcmp(row->name, "read") == 0) return 1;
@@ -1229,10 +1246,7 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
     case CL_RECVMSG: case CL_RECVMMSG: {
         struct slot *l = leader_of(s);
         if (args[0] == 1 || args[0] == 2) read_of_output(tid, pid, (int)args[0]);
-        if (!(l->reported & PF_STDIN) && reads_stdin(tid, s, (int)args[0])) {
-            l->reported |= PF_STDIN;
-            access_event(pid, PCT_OP_STDIN, 0, 0, 0, NULL, NULL);
-        }
+        if (!(l->reported & PF_STDIN) && reads_stdin(tid, s, (int)args[0])) stdin_read_seen(pid, l);
         if (row->cls == CL_RECVMSG) return 1; /* what came is known at the exit */
         unsigned n = (unsigned)args[2] < 64 ? (unsigned)args[2] : 64;
         for (unsigned i = 0; i < n; i++) control_data(pid, msg_control_len(tid, args[1] + 64ull * i), row->name);
@@ -1256,7 +1270,7 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
          * with. Other limits change nothing a write is checked against. */
         const long target = row->path == NOARG ? 0 : (long)(int)args[row->path];
         /* another process's limits asked or set (prlimit --pid): its state, or a change to it */
-        if (target != 0 && target != pid && target != tid) peer_call(pid, row);
+        if (another_process(target, pid, tid)) peer_call(pid, row);
         if ((long)args[row->extra] != RLIMIT_FSIZE || (row->cond == CO_EITHER_NONZERO && !args[2])) return 0;
         struct slot *t = target == 0 || target == pid ? s : find((int)target);
         if (t) leader_of(t)->fsize_set = 1;
@@ -1265,11 +1279,11 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
     case CL_PACKET_PIPE: event_str(PCT_EV_FLAG, pid, "packet-mode: it makes a pipe in packet mode (pipe2 O_DIRECT)"); return 0;
     case CL_NONDET: event_str(PCT_EV_NONDET, pid, row->name); return 0;
     case CL_ATTR: /* path: the pid arg (sched_getaffinity's; uname has none) */
-        if (row->path != NOARG && args[row->path] && (int)args[row->path] != pid && (int)args[row->path] != tid) peer_call(pid, row);
+        if (row->path != NOARG && another_process((int)args[row->path], pid, tid)) peer_call(pid, row);
         else event_str(PCT_EV_OBSERVED, pid, row->name);
         return 0;
     case CL_PEER:
-        if (args[row->path] && (int)args[row->path] != pid && (int)args[row->path] != tid) peer_call(pid, row);
+        if (another_process((int)args[row->path], pid, tid)) peer_call(pid, row);
         return 0;
     case CL_UNMODELLED: flag2(pid, "unmodelled-syscall:", row->name); return 0;
     case CL_SETXATTR: {
@@ -1692,8 +1706,6 @@ static void fail_start(pid_t child, const char *what, int err)
     kill(child, SIGKILL);
 }
 
-/* Takes the child's notification listener and starts the threads that answer it. Returns 1 when
- * the child has one and waits for word that the tracer holds it. */
 /* The child's handshake is a send, which its new filter traps (every send is: one into a copy of
  * a socket stdout is output): its seccomp stop, the child's first, is let go before the read.
  * 1: let go; 0: the child ended first (it said why; its status is taken as the main loop's
@@ -1712,6 +1724,8 @@ static int let_handshake_go(pid_t child)
     return ptrace(PTRACE_CONT, child, 0, 0) == 0 ? 1 : -1;
 }
 
+/* Takes the child's notification listener and starts the threads that answer it. Returns 1 when
+ * the child has one and waits for word that the tracer holds it. */
 static int take_listener(pid_t child, int ready)
 {
     int32_t fd = -1;

@@ -277,19 +277,22 @@ function ownUnsafety(e: Execution, within: (id: number) => boolean): Unsafe[] {
   const found = e.flags.slice(0, 1).map(why);
   // what it does on a signal is an input: none of its inputs holds whether one came (a cancelled
   // job's SIGTERM, which its trap turns into exit 0, would be replayed as the whole job)
-  const signal = e.signals.find((g) => g.from === null || !within(g.from));
+  // another process's doing or state (null: one outside the command), liftable where it is within
+  const outside = (from: number | null): boolean => from === null || !within(from);
+  const fromOther = (from: number | null, reason: string): Unsafe => ({ ...why(reason), ...(from === null ? {} : { otherExec: from }) });
+  const signal = e.signals.find((g) => outside(g.from));
   if (signal) {
     const from = signal.from === null ? 'from outside the command (a cancelled job, a terminal, another program)' : 'from a process outside its subtree';
-    found.push({ ...why(`it received ${signalName(signal.signal)} ${from}`), ...(signal.from === null ? {} : { otherExec: signal.from }) });
+    found.push(fromOther(signal.from, `it received ${signalName(signal.signal)} ${from}`));
   }
   // killed by SIGKILL, which makes no delivery stop: who sent it cannot be seen (the OOM killer, a
   // `kill -9` from outside), and an ancestor that went on would replay the failure (hunt 30)
   if (e.signal === osConstants.signals.SIGKILL) found.push(why('it was killed by SIGKILL, whose sender cannot be seen (the OOM killer, a kill -9)'));
   // another process's state, read in /proc: no input holds it
-  const peek = e.procReads.find((r) => r.from === null || !within(r.from));
+  const peek = e.procReads.find((r) => outside(r.from));
   if (peek) {
     const whose = peek.from === null ? 'a process outside the command' : 'a process outside its subtree';
-    found.push({ ...why(`it reads /proc/${peek.pid}, the state of ${whose}`), ...(peek.from === null ? {} : { otherExec: peek.from }) });
+    found.push(fromOther(peek.from, `it reads /proc/${peek.pid}, the state of ${whose}`));
   }
   // its stdout's file opened again by path: what it writes there is output and content at once
   const reopened = e.accesses.find((a) => (a.op === 'write' || a.op === 'truncate') && a.seen && !WRITE_SINKS.has(a.path ?? '') && ownStream(e, a.seen));
