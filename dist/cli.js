@@ -268,7 +268,9 @@ var init_protocol = __esm({
        * there whose bytes were not taken (readv, splice) */
       stdinData: 19,
       /** pid received signal op from process value (0: a terminal, through the kernel) */
-      signal: 20
+      signal: 20,
+      /** pid sends signal op (0: a probe of whether it lives) to traced process value */
+      signalSent: 21
     };
     REPLY_WAIT = 2;
     ACCESS_OPS = [
@@ -430,6 +432,8 @@ var init_builder = __esm({
       /** the command's processes that have not ended, as far as the events so far tell */
       livePids = /* @__PURE__ */ new Set();
       executionOfPid = /* @__PURE__ */ new Map();
+      /** signals sent to each live process and not yet delivered: who sent them */
+      sentTo = /* @__PURE__ */ new Map();
       /** threads, whose ids the notification events carry, to their process */
       processOfThread = /* @__PURE__ */ new Map();
       listings = /* @__PURE__ */ new Map();
@@ -486,10 +490,12 @@ var init_builder = __esm({
           }
           case EventType.signal: {
             const exec = this.executionOfPid.get(ev.pid);
-            const sender = ev.value === 0 ? null : this.executionOfPid.get(ev.value) ?? null;
-            exec?.signals.push({ signal: ev.op, from: sender?.id ?? null });
+            exec?.signals.push({ signal: ev.op, from: ev.value === 0 ? null : this.senderOf(ev.pid, ev.value, ev.op) });
             break;
           }
+          case EventType.signalSent:
+            this.onSignalSent(ev);
+            break;
           case EventType.observed: {
             const exec = this.executionOfPid.get(ev.pid);
             const attr = OBSERVED_BY[payloadStrings(ev.payload)[0] ?? ""];
@@ -547,6 +553,7 @@ var init_builder = __esm({
           nondeterminism: [],
           observed: [],
           signals: [],
+          signalled: [],
           procReads: [],
           stdio: { "0": k0, "1": k1, "2": k2 },
           streams: [s1, s2],
@@ -577,6 +584,7 @@ var init_builder = __esm({
           nondeterminism: [],
           observed: [],
           signals: [],
+          signalled: [],
           procReads: [],
           stdio: { "0": query.stdio[0], "1": query.stdio[1], "2": query.stdio[2] },
           streams: query.streams,
@@ -588,6 +596,28 @@ var init_builder = __esm({
         this.executionOfPid.set(query.pid, exec);
         this.append({ exec: exec.id, kind: "replayed", tag });
         return exec;
+      }
+      onSignalSent(ev) {
+        const sender = this.executionOfPid.get(ev.pid);
+        const target = this.executionOfPid.get(ev.value);
+        if (!sender || !target) return;
+        if (!sender.signalled.some((s) => s.to === target.id && s.signal === ev.op)) sender.signalled.push({ signal: ev.op, to: target.id });
+        if (ev.op === 0) return;
+        const sent = this.sentTo.get(ev.value);
+        if (sent) sent.push({ pid: ev.pid, signal: ev.op, exec: sender.id });
+        else this.sentTo.set(ev.value, [{ pid: ev.pid, signal: ev.op, exec: sender.id }]);
+      }
+      /**
+       * The execution that sent receiver a signal, as the tracer saw it sent: the sender may have
+       * ended by the delivery (its pid then names no one, or someone else). A sender the tracer did
+       * not see send it is looked up by its pid, and null when that is not a live process of the
+       * command.
+       */
+      senderOf(receiver, senderPid, signal) {
+        const sent = this.sentTo.get(receiver) ?? [];
+        const at = sent.findIndex((s) => s.pid === senderPid && s.signal === signal);
+        if (at >= 0) return sent.splice(at, 1)[0].exec;
+        return this.executionOfPid.get(senderPid)?.id ?? null;
       }
       onExit(ev) {
         const signaled = ev.op === 1;
@@ -601,6 +631,7 @@ var init_builder = __esm({
           }
         }
         this.executionOfPid.delete(ev.pid);
+        this.sentTo.delete(ev.pid);
         this.livePids.delete(ev.pid);
         this.vforked.delete(ev.pid);
         for (const exec of ended.reverse()) this.onExecutionEnd?.(exec);
@@ -4979,6 +5010,8 @@ function ownUnsafety(e, within) {
     found.push(fromOther(signal.from, `it received ${signalName(signal.signal)} ${from}`));
   }
   if (e.signal === import_node_os6.constants.signals.SIGKILL) found.push(why("it was killed by SIGKILL, whose sender cannot be seen (the OOM killer, a kill -9)"));
+  const sent = e.signalled.find((g) => !within(g.to));
+  if (sent) found.push(fromOther(sent.to, sent.signal === 0 ? "it asks whether a process outside its subtree lives (kill with signal 0)" : `it sends ${signalName(sent.signal)} to a process outside its subtree`));
   const peek = e.procReads.find((r) => outside(r.from));
   if (peek) {
     const whose = peek.from === null ? "a process outside the command" : "a process outside its subtree";

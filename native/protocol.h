@@ -96,8 +96,10 @@ enum pct_event {
     PCT_EV_STDIN_DATA = 19, /* value: the thread; op PCT_STDIN_READ: what a read of a pipe on
                               stdin took (the payload; empty: its end), op PCT_STDIN_UNSEEN:
                               it read there in a way whose bytes are not taken (readv, splice) */
-    PCT_EV_SIGNAL = 20     /* pid received signal op, sent by process value (kill, tkill,
+    PCT_EV_SIGNAL = 20,    /* pid received signal op, sent by process value (kill, tkill,
                               sigqueue), or by a terminal (value 0: the kernel's SIGINT, SIGHUP...) */
+    PCT_EV_SIGNAL_SENT = 21 /* pid sends signal op (0: none, a probe) to traced process value; one
+                              event per process of a group it signals (kill(0), kill(-pgrp)) */
 };
 
 enum pct_stdin_op { PCT_STDIN_READ = 0, PCT_STDIN_UNSEEN = 1 };

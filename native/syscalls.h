@@ -55,7 +55,7 @@ enum pct_class {
     CL_IOCTL,     /* ioctl(fd, request in arg 1) of the requests pct_ioctl_trapped lists: a
                      terminal's size read (observed), a terminal changed, inode flags */
     CL_NETWORK,   /* always unsafe: the flag is "network:<name>" */
-    CL_SIGNAL,    /* path = the target pid arg (-1: a pidfd, never resolved) */
+    CL_SIGNAL,    /* path = the target pid or thread arg (-1: a pidfd, never resolved), extra = the signal's */
     CL_WAIT,      /* wait4/waitid: its exit stop orders what the parent does next after the child's
                      exit event, which the notification threads could otherwise overtake */
     CL_PTRACE, CL_NONDET, CL_UNMODELLED,

@@ -11,6 +11,7 @@
 #include "syscalls.h"
 #include "waiting.h"
 #include "inject.h"
+#include "group.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -792,6 +793,65 @@ static int traced_pid(long pid)
     return pid > 0 && find((int)pid) != NULL;
 }
 
+static void sent_to(int pid, int target, int sig)
+{
+    emit_lock();
+    event_begin(PCT_EV_SIGNAL_SENT, (uint16_t)sig, pid, target, 0, 0, 0);
+    emit_unlock();
+}
+
+/* Up to this many processes in a group a traced process signals; past it, the signal is taken to
+ * leave the command */
+#define GROUP_MAX 512
+
+/* kill(0) or kill(-pgrp): each process of the group, when every one is traced (timeout(1) signals
+ * the group it made for its command); one that is not makes the signal leave the command. A
+ * process that joins the group between the look and the kill is a traced one's fork, or an
+ * outside process that chose to join it. */
+static void group_signal(int pid, int pgrp, int sig)
+{
+    static int members[GROUP_MAX];
+    int n = pgrp > 0 ? group_members(pgrp, members, GROUP_MAX) : -1;
+    for (int i = 0; i < n; i++) {
+        if (!traced_pid(members[i])) n = -1;
+    }
+    if (n < 0) {
+        event_str(PCT_EV_FLAG, pid, "signal-outside");
+        return;
+    }
+    for (int i = 0; i < n; i++) sent_to(pid, members[i], sig);
+}
+
+/* A signal is the receiver's input and the sender's output, which a replay of the sender would not
+ * send: each traced process it reaches is reported (TypeScript refuses a sender whose target is
+ * outside its subtree, lifted where it is within). One that is not traced, every process (kill
+ * -1) or a pidfd (never resolved) leaves the command. Signal 0 sends nothing but asks whether the
+ * target lives: reported the same. */
+static void signal_sent(int pid, const struct pct_syscall *row, const uint64_t *args)
+{
+    if (row->path == NOARG || row->extra == NOARG) {
+        event_str(PCT_EV_FLAG, pid, "signal-outside");
+        return;
+    }
+    const long target = (long)(int)args[row->path];
+    const int sig = (int)args[row->extra];
+    if (row->nr == __NR_kill && target == 0) {
+        group_signal(pid, getpgid(pid), sig);
+        return;
+    }
+    if (row->nr == __NR_kill && target < -1) {
+        group_signal(pid, (int)-target, sig);
+        return;
+    }
+    /* kill's and sigqueue's target is a process; tkill's and tgkill's a thread, whose process counts */
+    struct slot *t = target > 0 ? find((int)target) : NULL;
+    if (!t) {
+        event_str(PCT_EV_FLAG, pid, "signal-outside");
+        return;
+    }
+    if (t->tgid != pid) sent_to(pid, t->tgid, sig);
+}
+
 /* AF_UNIX paths get their answer at the exit stop (absent = a probe); anything else is unsafe. */
 static int connect_entry(int tid, int pid, struct slot *s)
 {
@@ -1258,10 +1318,7 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         if (args[0] == AF_NETLINK || args[0] == AF_PACKET) event_str(PCT_EV_FLAG, pid, "network:socket: a netlink or packet socket");
         return 0;
     case CL_NETWORK: flag2(pid, "network:", row->name); return 0;
-    case CL_SIGNAL:
-        if (row->path == NOARG || !traced_pid((long)(int)args[row->path]))
-            event_str(PCT_EV_FLAG, pid, "signal-outside");
-        return 0;
+    case CL_SIGNAL: signal_sent(pid, row, args); return 0;
     case CL_PTRACE: event_str(PCT_EV_FLAG, pid, "ptrace"); return 0;
     case CL_SETLIMIT: {
         /* a file size limit set while it runs: from then on every write into a file stream is
@@ -1541,10 +1598,16 @@ static int from_terminal(int sig)
            sig == SIGHUP || sig == SIGWINCH || sig == SIGCONT;
 }
 
+/* Signals timers send through the kernel (SI_KERNEL: alarm, setitimer, RLIMIT_CPU's SIGXCPU) */
+static int from_timer(int sig)
+{
+    return sig == SIGALRM || sig == SIGVTALRM || sig == SIGPROF || sig == SIGXCPU;
+}
+
 /* A signal another process sent (kill, tkill, sigqueue: a cancelled job's SIGTERM passed on by
  * processcache, a sibling's kill), or a terminal's: what its receiver does then is an input, which
  * TypeScript keys by who sent it. Not its own (raise, and SIGPIPE, which the kernel sends as the
- * writer), nor what the kernel sends for its own doing (SIGCHLD, faults, timers). */
+ * writer), nor what the kernel sends for its own doing (SIGCHLD, faults). A timer's is flagged. */
 static void signal_received(int tid, struct slot *s, int sig)
 {
     siginfo_t si;
@@ -1552,6 +1615,7 @@ static void signal_received(int tid, struct slot *s, int sig)
     int sender;
     if (si.si_code == SI_USER || si.si_code == SI_TKILL || si.si_code == SI_QUEUE) sender = si.si_pid;
     else if (si.si_code == SI_KERNEL && from_terminal(sig)) sender = 0;
+    else if (si.si_code == SI_TIMER || (si.si_code == SI_KERNEL && from_timer(sig))) sender = -1;
     else return;
     if (sender == s->tgid) return;
     /* one it ignores, or whose default is to be ignored, changes nothing; blocked, it may still be
@@ -1560,6 +1624,12 @@ static void signal_received(int tid, struct slot *s, int sig)
     int set[3];
     const int default_ignored = sig == SIGCHLD || sig == SIGURG;
     if (signal_masks(tid, sig, set) == 0 && !set[0] && (set[1] || (default_ignored && !set[2]))) return;
+    /* whether the timer fires before the work is done is timing: `timeout 5 make` that timed out
+     * once must not replay 124 to a run that would have finished */
+    if (sender == -1) {
+        event_str(PCT_EV_FLAG, s->tgid, "timer: a timer's signal came (alarm, setitimer, timer_create: timeout(1) ran out), which is timing");
+        return;
+    }
     emit_lock();
     event_begin(PCT_EV_SIGNAL, (uint16_t)sig, s->tgid, (uint32_t)sender, 0, 0, 0);
     emit_unlock();

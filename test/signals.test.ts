@@ -62,6 +62,61 @@ test('timeout(1) inside the command ends it and exits 124, traced and memoized',
   }
 });
 
+test('a timeout that ran out is not replayed to a run that would finish in time; one that did not run out is reused', () => {
+  const store = scratch('pc-store-');
+  const dir = scratch();
+  // the delay is declared no input (--ignore-env): only timing tells the two runs apart
+  const command = ['sh', '-c', 'timeout 0.5 sh -c "sleep $DELAY; echo finished"; echo "status $?"'];
+  const run = (delay: string): ReturnType<typeof runMemo> =>
+    runMemo(command, { cwd: dir, store, args: ['--ignore-env', 'DELAY'], env: { ...process.env, DELAY: delay }, timeout: 25_000 });
+  const late = run('20');
+  assert.is(late.stdout, 'status 124\n');
+  const timeout = late.stats.executions.find((e) => e.argv[0] === 'timeout');
+  assert.match(timeout?.reason ?? '', /^timer: /, JSON.stringify(late.stats.executions));
+  assert.is(run('0').stdout, 'finished\nstatus 0\n', 'the timed-out run was replayed');
+  const quick = [0, 1].map(() => runMemo(['timeout', '20', 'sh', '-c', 'echo quick'], { cwd: dir, store, timeout: 25_000 }));
+  assert.is(quick[1]!.stdout, 'quick\n');
+  assert.is(quick[1]!.stats.executions[0]!.status, 'hit', JSON.stringify(quick[0]!.stats.executions));
+});
+
+test('kill 0 inside a group of its own stays inside the command: reused whole, and its sender is never replayed alone', () => {
+  const store = scratch('pc-store-');
+  const dir = scratch();
+  writeFileSync(join(dir, 'in'), '1\n');
+  // the sender ignores the signal it sends its group; a replay of it alone would send none, and
+  // its parent, running again for a new input, would neither trap it nor stop waiting early
+  const script = 'trap "echo term" TERM; sleep 20 & sh -c "trap \'\' TERM; kill 0"; wait; echo done; cat in';
+  const command = ['setsid', '-w', 'sh', '-c', script];
+  const untraced = (): string => spawnSync(command[0]!, command.slice(1), { cwd: dir, encoding: 'utf8', timeout: 25_000 }).stdout;
+  const first = runMemo(command, { cwd: dir, store, timeout: 25_000 });
+  assert.is(first.stdout, untraced());
+  const sender = first.stats.executions.find((e) => e.argv[2]?.startsWith("trap ''"));
+  assert.match(sender?.reason ?? '', /sends SIGTERM to a process outside its subtree/, JSON.stringify(first.stats.executions));
+  writeFileSync(join(dir, 'in'), '2\n');
+  const changed = runMemo(command, { cwd: dir, store, timeout: 25_000 });
+  assert.is(changed.stdout, untraced(), 'the sender was replayed without its kill');
+  const again = runMemo(command, { cwd: dir, store, timeout: 25_000 });
+  assert.is(again.stdout, 'term\ndone\n2\n');
+  assert.is(again.stats.executions[0]!.status, 'hit', JSON.stringify(changed.stats.executions));
+});
+
+test('a signal whose sender ended before it was taken is still the command\'s own', () => {
+  const store = scratch('pc-store-');
+  const dir = scratch();
+  // blocked until the sender has ended and been reaped: its pid names no live process then
+  writeFileSync(join(dir, 'late.py'), [
+    'import signal, subprocess',
+    'signal.signal(signal.SIGUSR1, lambda *a: print("usr1", flush=True))',
+    'signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})',
+    'subprocess.run(["sh", "-c", "kill -USR1 $PPID"])',
+    'signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGUSR1})',
+    'print("after", flush=True)',
+  ].join('\n'));
+  const runs = [0, 1].map(() => runMemo(['python3', 'late.py'], { cwd: dir, store, timeout: 25_000 }));
+  for (const r of runs) assert.is(r.stdout, 'usr1\nafter\n');
+  assert.is(runs[1]!.stats.executions[0]!.status, 'hit', JSON.stringify(runs[0]!.stats.executions));
+});
+
 test('a process stopped and continued inside the command runs on', () => {
   const t = runTrace(['sh', '-c', 'sleep 0.5 & p=$!; kill -STOP $p; kill -CONT $p; wait $p; echo $?; kill -CONT $$; echo on'], { timeout: 25_000 });
   assert.is(t.status, 0);

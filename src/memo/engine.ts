@@ -288,6 +288,9 @@ function ownUnsafety(e: Execution, within: (id: number) => boolean): Unsafe[] {
   // killed by SIGKILL, which makes no delivery stop: who sent it cannot be seen (the OOM killer, a
   // `kill -9` from outside), and an ancestor that went on would replay the failure (hunt 30)
   if (e.signal === osConstants.signals.SIGKILL) found.push(why('it was killed by SIGKILL, whose sender cannot be seen (the OOM killer, a kill -9)'));
+  // a signal it sent: a replay would not send it, and the receiver would go on otherwise
+  const sent = e.signalled.find((g) => !within(g.to));
+  if (sent) found.push(fromOther(sent.to, sent.signal === 0 ? 'it asks whether a process outside its subtree lives (kill with signal 0)' : `it sends ${signalName(sent.signal)} to a process outside its subtree`));
   // another process's state, read in /proc: no input holds it
   const peek = e.procReads.find((r) => outside(r.from));
   if (peek) {

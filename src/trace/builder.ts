@@ -114,6 +114,8 @@ export class TraceBuilder {
   readonly livePids = new Set<number>();
 
   private readonly executionOfPid = new Map<number, Execution>();
+  /** signals sent to each live process and not yet delivered: who sent them */
+  private readonly sentTo = new Map<number, { pid: number; signal: number; exec: number }[]>();
   /** threads, whose ids the notification events carry, to their process */
   private readonly processOfThread = new Map<number, number>();
   private readonly listings = new Map<string, Access>();
@@ -158,10 +160,10 @@ export class TraceBuilder {
       }
       case EventType.signal: {
         const exec = this.executionOfPid.get(ev.pid);
-        const sender = ev.value === 0 ? null : this.executionOfPid.get(ev.value) ?? null;
-        exec?.signals.push({ signal: ev.op, from: sender?.id ?? null });
+        exec?.signals.push({ signal: ev.op, from: ev.value === 0 ? null : this.senderOf(ev.pid, ev.value, ev.op) });
         break;
       }
+      case EventType.signalSent: this.onSignalSent(ev); break;
       case EventType.observed: {
         const exec = this.executionOfPid.get(ev.pid);
         const attr = OBSERVED_BY[payloadStrings(ev.payload)[0] ?? ''];
@@ -214,6 +216,7 @@ export class TraceBuilder {
       nondeterminism: [],
       observed: [],
       signals: [],
+      signalled: [],
       procReads: [],
       stdio: { '0': k0 as StdioKind, '1': k1 as StdioKind, '2': k2 as StdioKind },
       streams: [s1, s2],
@@ -245,6 +248,7 @@ export class TraceBuilder {
       nondeterminism: [],
       observed: [],
       signals: [],
+      signalled: [],
       procReads: [],
       stdio: { '0': query.stdio[0] as StdioKind, '1': query.stdio[1] as StdioKind, '2': query.stdio[2] as StdioKind },
       streams: query.streams,
@@ -256,6 +260,30 @@ export class TraceBuilder {
     this.executionOfPid.set(query.pid, exec);
     this.append({ exec: exec.id, kind: 'replayed', tag });
     return exec;
+  }
+
+  private onSignalSent(ev: RawEvent): void {
+    const sender = this.executionOfPid.get(ev.pid);
+    const target = this.executionOfPid.get(ev.value);
+    if (!sender || !target) return;
+    if (!sender.signalled.some((s) => s.to === target.id && s.signal === ev.op)) sender.signalled.push({ signal: ev.op, to: target.id });
+    if (ev.op === 0) return;
+    const sent = this.sentTo.get(ev.value);
+    if (sent) sent.push({ pid: ev.pid, signal: ev.op, exec: sender.id });
+    else this.sentTo.set(ev.value, [{ pid: ev.pid, signal: ev.op, exec: sender.id }]);
+  }
+
+  /**
+   * The execution that sent receiver a signal, as the tracer saw it sent: the sender may have
+   * ended by the delivery (its pid then names no one, or someone else). A sender the tracer did
+   * not see send it is looked up by its pid, and null when that is not a live process of the
+   * command.
+   */
+  private senderOf(receiver: number, senderPid: number, signal: number): number | null {
+    const sent = this.sentTo.get(receiver) ?? [];
+    const at = sent.findIndex((s) => s.pid === senderPid && s.signal === signal);
+    if (at >= 0) return sent.splice(at, 1)[0]!.exec;
+    return this.executionOfPid.get(senderPid)?.id ?? null;
   }
 
   private onExit(ev: RawEvent): void {
@@ -270,6 +298,7 @@ export class TraceBuilder {
       }
     }
     this.executionOfPid.delete(ev.pid);
+    this.sentTo.delete(ev.pid);
     this.livePids.delete(ev.pid);
     this.vforked.delete(ev.pid);
     for (const exec of ended.reverse()) this.onExecutionEnd?.(exec);

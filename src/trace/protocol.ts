@@ -20,6 +20,8 @@ export const EventType = {
   stdinData: 19,
   /** pid received signal op from process value (0: a terminal, through the kernel) */
   signal: 20,
+  /** pid sends signal op (0: a probe of whether it lives) to traced process value */
+  signalSent: 21,
 } as const;
 /** PCT_REPLY_WAIT: the tracer holds the process and asks again */
 const REPLY_WAIT = 2;

@@ -66,6 +66,9 @@ export interface Execution {
    * traced (a process of the command), null when not (processcache passing on a cancelled job's
    * SIGTERM, a terminal's ^C, any program outside) */
   signals: { signal: number; from: number | null }[];
+  /** the executions of the command it sent a signal to (or asked with signal 0 whether they live):
+   * a replay of it would not send them. A signal to a process outside the command is a flag */
+  signalled: { signal: number; to: number }[];
   /** other processes whose /proc entries it looked at (their state, their cmdline): `from` is
    * that process's execution when it was traced, null when not */
   procReads: { pid: number; from: number | null }[];
