@@ -99,7 +99,7 @@ var SCALAR_KEYS, STREAM_START_KEYS, OBSERVED_BY;
 var init_process_attrs = __esm({
   "src/trace/process-attrs.ts"() {
     "use strict";
-    SCALAR_KEYS = ["uid", "gid", "groups", "sigign", "sigblk", "ctty", "rlimits", "ns", "affinity", "uname", "winsize"];
+    SCALAR_KEYS = ["uid", "gid", "groups", "sigign", "sigblk", "ctty", "rlimits", "ns", "affinity", "uname", "winsize", "selfstate"];
     STREAM_START_KEYS = ["stdoutStart", "stderrStart"];
     OBSERVED_BY = {
       sched_getaffinity: "affinity",
@@ -108,6 +108,64 @@ var init_process_attrs = __esm({
       "stdout-offset": "stdoutStart",
       "stderr-offset": "stderrStart"
     };
+  }
+});
+
+// src/trace/own-proc.ts
+function ownEntryOf(path, isOwn) {
+  const m = OWN_ENTRY.exec(path);
+  if (!m) return null;
+  if (/^\d+$/.test(m[1]) && !isOwn(Number(m[1]))) return null;
+  const entry = m[2];
+  if (entry === "") return { entry: ".", use: "keyed" };
+  return { entry, use: USES.get(entry) ?? USES.get(entry.split("/")[0]) ?? "unkeyed" };
+}
+var SELF_STATE_FILES, KEYED, MOMENT, USES, OWN_ENTRY;
+var init_own_proc = __esm({
+  "src/trace/own-proc.ts"() {
+    "use strict";
+    SELF_STATE_FILES = [
+      "oom_score_adj",
+      "coredump_filter",
+      "personality",
+      "loginuid",
+      "sessionid",
+      "timerslack_ns",
+      "attr/current"
+    ];
+    KEYED = ["exe", "cwd", "root", "cmdline", "environ", "comm", "fd", "task", "limits", "status", "ns", "uid_map", "gid_map", "setgroups", "mem", "fdinfo"];
+    MOMENT = [
+      "stat",
+      "statm",
+      "io",
+      "sched",
+      "schedstat",
+      "maps",
+      "smaps",
+      "smaps_rollup",
+      "numa_maps",
+      "pagemap",
+      "wchan",
+      "syscall",
+      "stack",
+      "oom_score",
+      "auxv",
+      "cgroup",
+      "cpuset",
+      "mounts",
+      "mountinfo",
+      "mountstats",
+      "net",
+      "timers",
+      "autogroup",
+      "oom_adj"
+    ];
+    USES = new Map([
+      ...KEYED.map((e) => [e, "keyed"]),
+      ...MOMENT.map((e) => [e, "moment"]),
+      ...SELF_STATE_FILES.map((e) => [e, "selfstate"])
+    ]);
+    OWN_ENTRY = /^\/proc\/(self|thread-self|\d+)\/(?:task\/\d+\/)?(.*)$/;
   }
 });
 
@@ -365,6 +423,7 @@ var init_builder = __esm({
     import_node_crypto = require("node:crypto");
     import_node_os = require("node:os");
     init_process_attrs();
+    init_own_proc();
     init_system_state();
     init_protocol();
     ERRNO_NAMES = new Map(
@@ -734,6 +793,7 @@ var init_builder = __esm({
             if (path !== void 0 && this.readsAStream(exec, path, FILE_TYPES[ev.kind & 255])) return;
             if (path !== void 0 && isSystemState(path)) pushUnique(exec.nondeterminism, path);
             if (path !== void 0 && OWN_STATUS.test(path)) pushUnique(exec.observed, "affinity");
+            if (path !== void 0) this.ownEntryRead(exec, path, ev.pid);
             break;
           }
           case "write":
@@ -772,6 +832,7 @@ var init_builder = __esm({
           case "symlink":
           case "readlink":
             if (second !== void 0) access.target = second;
+            if (op === "readlink" && path !== void 0 && second !== void 0) this.ownStdioLink(exec, path, second, ev.pid);
             break;
           case "dup":
             access.fd = ev.kind;
@@ -797,6 +858,31 @@ var init_builder = __esm({
         const pid = Number(m[1]);
         if (pid === reader || this.processOfThread.get(pid) === reader || exec.procReads.some((r) => r.pid === pid)) return;
         exec.procReads.push({ pid, from: this.executionOfPid.get(pid)?.id ?? null });
+      }
+      isOwnPid(pid, reader) {
+        return pid === reader || this.processOfThread.get(pid) === reader;
+      }
+      /** A read of its own /proc entry: keyed already, the moment's state, an observed setting, or
+       * nothing any input holds (own-proc.ts). */
+      ownEntryRead(exec, path, reader) {
+        const own = ownEntryOf(path, (pid) => this.isOwnPid(pid, reader));
+        if (!own) return;
+        if (own.use === "moment") pushUnique(exec.nondeterminism, path);
+        else if (own.use === "selfstate") pushUnique(exec.observed, "selfstate");
+        else if (own.use === "unkeyed") pushUnique(exec.flags, `unmodelled: it reads ${own.entry} in its own /proc entry, which no input keys`);
+      }
+      /**
+       * Where its stdin, stdout or stderr leads (readlink /proc/self/fd/N: `tty`, `realpath
+       * /dev/stdout`): the key holds only what kind of file each is (hunt 31 replayed `out1` into a
+       * run writing to `plain2`). A pipe or socket's name is its inode number, another every run: the
+       * moment's, as the clock is. An inherited fd above 2 is keyed by its path already.
+       */
+      ownStdioLink(exec, path, target, reader) {
+        const own = ownEntryOf(path, (pid) => this.isOwnPid(pid, reader));
+        const fd = own && /^fd\/([0-2])$/.exec(own.entry)?.[1];
+        if (!fd || target === "/dev/null") return;
+        if (/^(?:pipe|socket|anon_inode):/.test(target)) pushUnique(exec.nondeterminism, path);
+        else pushUnique(exec.flags, `unmodelled: it reads which file its fd ${fd} is (readlink ${path}), which no input keys`);
       }
       onStdinData(ev) {
         const exec = this.executionOfPid.get(ev.pid);
@@ -2753,6 +2839,13 @@ function identityOf2(path) {
     return void 0;
   }
 }
+function lstatQuiet(path) {
+  try {
+    return (0, import_node_fs10.lstatSync)(path, { throwIfNoEntry: false });
+  } catch {
+    return void 0;
+  }
+}
 var import_node_fs10, CHANGE_OPS, FsView;
 var init_view = __esm({
   "src/fingerprint/view.ts"() {
@@ -2877,12 +2970,12 @@ var init_view = __esm({
        * way: only a file with more than one link is matched, by device and inode, against them.
        */
       hardLinksOf(path) {
-        const st = (0, import_node_fs10.lstatSync)(path, { throwIfNoEntry: false });
+        const st = lstatQuiet(path);
         if (!st?.isFile() || st.nlink < 2) return [];
         const found = [];
         for (const known of this.memo.get("content")?.keys() ?? []) {
           if (known === path) continue;
-          const other = (0, import_node_fs10.lstatSync)(known, { throwIfNoEntry: false });
+          const other = lstatQuiet(known);
           if (other && other.ino === st.ino && other.dev === st.dev) found.push(known);
         }
         return found;
@@ -4037,7 +4130,7 @@ function viewOf(p, env, execStreams) {
     view.observed[name] = String(view.streamStarts.find((s) => s.fd === i + 1)?.pos ?? "not a file");
   });
   const key = {};
-  for (const [name, what] of Object.entries(KEYED)) {
+  for (const [name, what] of Object.entries(KEYED2)) {
     const value = p[name];
     if (value === void 0) {
       view.refused ??= `its ${what} could not be read at its exec`;
@@ -4142,11 +4235,22 @@ function commandAttrs() {
     const stat = (0, import_node_fs19.readFileSync)("/proc/self/stat", "utf8");
     attrs.ctty = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[4] === "0" ? "no" : "yes";
     attrs.winsize = ownWinsize();
+    attrs.selfstate = ownSelfState();
     const limits = (0, import_node_fs19.readFileSync)("/proc/self/limits", "utf8").split("\n").slice(1).filter((l) => l.trim());
     attrs.rlimits = limits.map((l) => l.slice(26).trim().split(/\s+/).slice(0, 2).map((v) => v === "unlimited" ? "inf" : v).join(":")).join(",");
   } catch {
   }
   return attrs;
+}
+function ownSelfState() {
+  return SELF_STATE_FILES.map((name) => {
+    let value = "";
+    try {
+      value = (0, import_node_fs19.readFileSync)(`/proc/self/${name}`, "utf8").replace(/[\n\0]+$/, "").replace(/[ \n]/g, "_");
+    } catch {
+    }
+    return `${name}=${value === "" ? "-" : value}`;
+  }).join(" ");
 }
 function readBack(path, identity, check2) {
   if (identityAt(path) !== identity) return false;
@@ -4277,13 +4381,14 @@ function streamShortfall(view, ends, stream, streams, later, placedAt, meanwhile
   }
   return null;
 }
-var import_node_fs19, KEYED, OBSERVED, OBSERVED_TITLES, JOBSERVER_VARS, UNSEEN, MAX_SEEKS, SEARCH_CAP;
+var import_node_fs19, KEYED2, OBSERVED, OBSERVED_TITLES, JOBSERVER_VARS, UNSEEN, MAX_SEEKS, SEARCH_CAP;
 var init_attributes = __esm({
   "src/memo/attributes.ts"() {
     "use strict";
     import_node_fs19 = require("node:fs");
     init_trace();
-    KEYED = {
+    init_own_proc();
+    KEYED2 = {
       uid: "user ids",
       gid: "group ids",
       groups: "supplementary groups",
@@ -4293,11 +4398,12 @@ var init_attributes = __esm({
       rlimits: "resource limits",
       ns: "namespaces"
     };
-    OBSERVED = /* @__PURE__ */ new Set(["affinity", "uname", "winsize", ...STREAM_START_KEYS]);
+    OBSERVED = /* @__PURE__ */ new Set(["affinity", "uname", "winsize", "selfstate", ...STREAM_START_KEYS]);
     OBSERVED_TITLES = {
       stdoutStart: "where its output starts in its stdout file (a program there looked: fstat or lseek)",
       stderrStart: "where its output starts in its stderr file (a program there looked: fstat or lseek)",
-      winsize: "its terminal's size (a program there asked: TIOCGWINSZ)"
+      winsize: "its terminal's size (a program there asked: TIOCGWINSZ)",
+      selfstate: "its settings read in its own /proc entry (oom_score_adj, coredump_filter, personality...)"
     };
     JOBSERVER_VARS = ["MAKEFLAGS=", "MFLAGS=", "CARGO_MAKEFLAGS="];
     UNSEEN = {
@@ -5140,43 +5246,32 @@ var init_engine = __esm({
         this.restorer = new Restorer(opts.roots, { keepSetId: keepsSetId(opts.store.trusted) });
         this.pins = new Pins(opts.hasher, builder);
         builder.onAccessSeen = (access, exec, at, beganNs, timeNs, pid) => {
-          this.notePipeByPath(access);
-          if (access.op === "read" && access.result === "ok" && access.seen && access.path) {
-            this.pins.noteRead(access, timeNs);
-            if (this.opts.roots.allows(access.path)) this.pins.atRead(access, at);
-            return;
-          }
-          if (access.result !== "ok" || !access.path || !CHANGE_OPS.has(access.op) || WRITE_SINKS.has(access.path)) return;
-          if (OPENS_FOR_WRITING.has(access.op) && !access.keepsPrefix) {
-            const pids = this.writingPids.get(access.path);
-            if (pids) pids.add(pid);
-            else this.writingPids.set(access.path, /* @__PURE__ */ new Set([pid]));
-          }
-          const change = beganNs === void 0 ? { at, exec } : { at, exec, beganNs };
-          this.fs.changed(access.path, change);
-          this.late.reported(access.path, change);
-          this.walker.reshaped(access.path);
-          if (access.op === "rename" && typeof access.to === "string") {
-            const moves = this.renames.get(access.path);
-            if (moves) moves.push({ to: access.to, at });
-            else this.renames.set(access.path, [{ to: access.to, at }]);
-          }
-          if (typeof access.to === "string") {
-            this.fs.changed(access.to, change);
-            this.late.reported(access.to, change);
-            this.walker.reshaped(access.to);
-          }
-          if (STRUCTURAL.has(access.op)) {
-            this.fs.reshaped(access.path);
-            if (typeof access.to === "string") this.fs.reshaped(access.to);
+          if (this.failed) return;
+          try {
+            this.accessSeen(access, exec, at, beganNs, timeNs, pid);
+          } catch (e) {
+            this.fail(e);
           }
         };
-        builder.onExecutionStart = (exec) => this.started(exec);
+        builder.onExecutionStart = (exec) => {
+          if (this.failed) return;
+          try {
+            this.started(exec);
+          } catch (e) {
+            this.fail(e);
+          }
+        };
         builder.onExecutionEnd = (exec) => {
+          if (this.failed) return;
           const endAt = builder.log.length - 0.5;
           const outlived = builder.hasLiveDescendant(exec);
-          if (!exec.skipped && !outlived) this.capture(exec, endAt);
-          this.recording = this.recording.then(() => this.ended(exec, endAt, outlived)).catch((e) => {
+          try {
+            if (!exec.skipped && !outlived) this.capture(exec, endAt);
+          } catch (e) {
+            this.fail(e);
+            return;
+          }
+          this.recording = this.recording.then(() => this.failed ? void 0 : this.ended(exec, endAt, outlived)).catch((e) => {
             this.opts.warn(`recording ${exec.exe} failed: ${e.message}`);
           });
         };
@@ -5224,6 +5319,48 @@ var init_engine = __esm({
       /** which CI context values what an execution left holds, each blob searched once */
       context;
       /**
+       * What went wrong in the engine's own bookkeeping while the command ran: from then on nothing
+       * is looked up or recorded (what it knows may be missing a piece), and the command runs on as
+       * without processcache. A cache problem never fails the user's job.
+       */
+      fail(e) {
+        this.failed = e instanceof Error ? e.message : String(e);
+        this.opts.warn(`memoization stopped for this run, the command goes on untouched: ${this.failed}`);
+      }
+      failed = null;
+      accessSeen(access, exec, at, beganNs, timeNs, pid) {
+        this.notePipeByPath(access);
+        if (access.op === "read" && access.result === "ok" && access.seen && access.path) {
+          this.pins.noteRead(access, timeNs);
+          if (this.opts.roots.allows(access.path)) this.pins.atRead(access, at);
+          return;
+        }
+        if (access.result !== "ok" || !access.path || !CHANGE_OPS.has(access.op) || WRITE_SINKS.has(access.path)) return;
+        if (OPENS_FOR_WRITING.has(access.op) && !access.keepsPrefix) {
+          const pids = this.writingPids.get(access.path);
+          if (pids) pids.add(pid);
+          else this.writingPids.set(access.path, /* @__PURE__ */ new Set([pid]));
+        }
+        const change = beganNs === void 0 ? { at, exec } : { at, exec, beganNs };
+        this.fs.changed(access.path, change);
+        this.late.reported(access.path, change);
+        this.walker.reshaped(access.path);
+        if (access.op === "rename" && typeof access.to === "string") {
+          const moves = this.renames.get(access.path);
+          if (moves) moves.push({ to: access.to, at });
+          else this.renames.set(access.path, [{ to: access.to, at }]);
+        }
+        if (typeof access.to === "string") {
+          this.fs.changed(access.to, change);
+          this.late.reported(access.to, change);
+          this.walker.reshaped(access.to);
+        }
+        if (STRUCTURAL.has(access.op)) {
+          this.fs.reshaped(access.path);
+          if (typeof access.to === "string") this.fs.reshaped(access.to);
+        }
+      }
+      /**
        * The parent of process pid has just been told that it ended (its wait returned it), and waits
        * at that return until this is done: every read in the subtree that ended there is pinned, so
        * that a change the parent makes next (configure rewriting the conftest.c its compiler just
@@ -5264,6 +5401,7 @@ var init_engine = __esm({
        * into this exec's stdin is let go with the answer: dropped when this exec is skipped, keyed on
        * those bytes (its recorded run read them all), else written. */
       decide = async (q) => {
+        if (this.failed) return { skip: false };
         const pending = this.pendingInto(q);
         const keyed = { onPending: false };
         const decision = await this.decideExec(q, pending, keyed);

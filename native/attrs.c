@@ -351,6 +351,32 @@ static void put_fds(struct out *o, int tid)
     close(d);
 }
 
+/* Settings of a process that it can read only in its own /proc entry, inherited across fork and
+ * exec, which nothing else keys (hunt 31: `cat /proc/self/oom_score_adj` replayed the caller's
+ * old value). "name=value" for each, joined by spaces, "-" for one that cannot be read (no LSM,
+ * no audit): sent at every exec, keyed only for a subtree that read one (an observed attribute).
+ * The list is SELF_STATE_FILES in src/trace/own-proc.ts too. */
+static const char *const self_state_files[] = {
+    "oom_score_adj", "coredump_filter", "personality", "loginuid", "sessionid", "timerslack_ns", "attr/current",
+};
+
+static void put_self_state(struct out *o, int tid)
+{
+    char text[1024], *p = text, *const end = text + sizeof text;
+    *p = 0;
+    for (size_t i = 0; i < sizeof self_state_files / sizeof self_state_files[0]; i++) {
+        char path[64], value[128], leaf[32];
+        append(append(leaf, leaf + sizeof leaf, "/"), leaf + sizeof leaf, self_state_files[i]);
+        proc_path(path, sizeof path, tid, leaf, -1);
+        ssize_t n = read_small(path, value, sizeof value);
+        while (n > 0 && (value[n - 1] == '\n' || value[n - 1] == 0)) value[--n] = 0;
+        for (ssize_t k = 0; k < n; k++) if (value[k] == ' ' || value[k] == '\n') value[k] = '_';
+        if (i) p = append(p, end, " ");
+        p = append(append(append(p, end, self_state_files[i]), end, "="), end, n > 0 ? value : "-");
+    }
+    put_kv(o, "selfstate", text);
+}
+
 size_t attrs_collect(int tid, char *out, size_t cap, int *umask)
 {
     struct out o = { out, out + cap, 0 };
@@ -358,6 +384,7 @@ size_t attrs_collect(int tid, char *out, size_t cap, int *umask)
     put_status(&o, tid, umask);
     put_ctty(&o, tid);
     put_winsize(&o, tid);
+    put_self_state(&o, tid);
     put_rlimits(&o, tid);
     put_uname(&o, tid, put_namespaces(&o, tid));
     put_fds(&o, tid);

@@ -117,6 +117,67 @@ int dirfd_path(int tid, long dirfd, char *buf, size_t cap)
     return n > 0 && buf[0] != '/' ? -1 : n;
 }
 
+/* The length of a "/proc/self/" prefix that names tid's own entries ("/proc/self/",
+ * "/proc/thread-self/", "/proc/TID/", each optionally followed by "task/TID/"), else 0. */
+static size_t own_proc_prefix(int tid, const char *path)
+{
+    if (!starts_with(path, "/proc/")) return 0;
+    const char *p = path + 6;
+    char digits[16];
+    append_int(digits, digits + sizeof digits, tid);
+    if (starts_with(p, "self/")) p += 5;
+    else if (starts_with(p, "thread-self/")) p += 12;
+    else if (starts_with(p, digits) && p[strlen(digits)] == '/') p += strlen(digits) + 1;
+    else return 0;
+    if (starts_with(p, "task/") && starts_with(p + 5, digits) && p[5 + strlen(digits)] == '/') p += 6 + strlen(digits);
+    return (size_t)(p - path);
+}
+
+/*
+ * /proc/self/cwd, root and fd/N, and /dev/fd/N, are links to the tracee's own directories: a path
+ * through one (`cat /proc/self/cwd/f`, `exec 3<d; cat /dev/fd/3/f`) is rewritten through the
+ * link's target, read now. Left as spelled, it is resolved in processcache's own process, where it
+ * names another file (hunt 31: an input keyed on the wrong file, and a crash). The link alone
+ * stays (/dev/fd/3 is the open file, flagged when opened by path; /proc/self/cwd is keyed as the
+ * cwd), and so does a target that is no path ("pipe:[12]", " (deleted)").
+ */
+static void through_own_links(int tid, char *path, size_t cap)
+{
+    char spelled[PATH_CAP];
+    if (starts_with(path, "/dev/fd/")) {
+        if (strlen(path) + 8 >= sizeof spelled) return;
+        append(append(spelled, spelled + sizeof spelled, "/proc/self/fd/"), spelled + sizeof spelled, path + 8);
+    } else {
+        if (strlen(path) >= sizeof spelled) return;
+        memcpy(spelled, path, strlen(path) + 1);
+    }
+    size_t at = own_proc_prefix(tid, spelled);
+    if (!at) return;
+    const char *entry = spelled + at, *rest;
+    char link[64];
+    if (starts_with(entry, "cwd/")) {
+        proc_path(link, sizeof link, tid, "/cwd", -1);
+        rest = entry + 3;
+    } else if (starts_with(entry, "root/")) {
+        proc_path(link, sizeof link, tid, "/root", -1);
+        rest = entry + 4;
+    } else if (starts_with(entry, "fd/")) {
+        char *end;
+        long fd = strtol(entry + 3, &end, 10);
+        if (end == entry + 3 || *end != '/' || fd < 0 || fd > INT32_MAX) return;
+        proc_path(link, sizeof link, tid, "/fd/", fd);
+        rest = end;
+    } else {
+        return;
+    }
+    char target[PATH_CAP];
+    int n = read_link(link, target, sizeof target);
+    if (n <= 0 || target[0] != '/' || strstr(target, " (deleted)")) return;
+    if ((size_t)n + strlen(rest) >= cap) return;
+    append(append(path, path + cap, target), path + cap, rest);
+    normalize(path);
+}
+
 /* Makes rel absolute against dirfd; an empty rel names the dirfd itself (AT_EMPTY_PATH). */
 int resolve(int tid, long dirfd, const char *rel, char *out, size_t cap)
 {
@@ -133,6 +194,7 @@ int resolve(int tid, long dirfd, const char *rel, char *out, size_t cap)
         }
     }
     normalize(out);
+    through_own_links(tid, out, cap);
     return 0;
 }
 

@@ -1604,6 +1604,13 @@ static int from_timer(int sig)
     return sig == SIGALRM || sig == SIGVTALRM || sig == SIGPROF || sig == SIGXCPU;
 }
 
+/* Signals the kernel sends for the receiver's own doing, with their own codes: a child's state
+ * (CLD_*), a fault (SEGV_*, BUS_*, ILL_*, FPE_*, TRAP_*), a seccomp trap */
+static int own_doing(int sig)
+{
+    return sig == SIGCHLD || sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP || sig == SIGSYS;
+}
+
 /* A signal another process sent (kill, tkill, sigqueue: a cancelled job's SIGTERM passed on by
  * processcache, a sibling's kill), or a terminal's: what its receiver does then is an input, which
  * TypeScript keys by who sent it. Not its own (raise, and SIGPIPE, which the kernel sends as the
@@ -1616,6 +1623,8 @@ static void signal_received(int tid, struct slot *s, int sig)
     if (si.si_code == SI_USER || si.si_code == SI_TKILL || si.si_code == SI_QUEUE) sender = si.si_pid;
     else if (si.si_code == SI_KERNEL && from_terminal(sig)) sender = 0;
     else if (si.si_code == SI_TIMER || (si.si_code == SI_KERNEL && from_timer(sig))) sender = -1;
+    else if (si.si_code == SI_SIGIO || si.si_code == SI_ASYNCIO || (si.si_code == SI_KERNEL && sig == SIGIO) ||
+             (si.si_code > 0 && si.si_code != SI_KERNEL && !own_doing(sig))) sender = -2;
     else return;
     if (sender == s->tgid) return;
     /* one it ignores, or whose default is to be ignored, changes nothing; blocked, it may still be
@@ -1628,6 +1637,11 @@ static void signal_received(int tid, struct slot *s, int sig)
      * once must not replay 124 to a run that would have finished */
     if (sender == -1) {
         event_str(PCT_EV_FLAG, s->tgid, "timer: a timer's signal came (alarm, setitimer, timer_create: timeout(1) ran out), which is timing");
+        return;
+    }
+    /* O_ASYNC's SIGIO (or the signal F_SETSIG chose), AIO's completion: when it comes is timing */
+    if (sender == -2) {
+        event_str(PCT_EV_FLAG, s->tgid, "timer: an I/O readiness or completion signal came (O_ASYNC's SIGIO, AIO), whose moment is timing");
         return;
     }
     emit_lock();

@@ -79,6 +79,25 @@ test('a timeout that ran out is not replayed to a run that would finish in time;
   assert.is(quick[1]!.stats.executions[0]!.status, 'hit', JSON.stringify(quick[0]!.stats.executions));
 });
 
+test("O_ASYNC's SIGIO is timing: the program that took it is not recorded", () => {
+  const dir = scratch();
+  writeFileSync(join(dir, 'sigio.py'), [
+    'import os, fcntl, signal, time',
+    'got = []',
+    'signal.signal(signal.SIGIO, lambda *a: got.append(1))',
+    'r, w = os.pipe()',
+    'fcntl.fcntl(r, fcntl.F_SETOWN, os.getpid())',
+    'fcntl.fcntl(r, fcntl.F_SETFL, fcntl.fcntl(r, fcntl.F_GETFL) | os.O_ASYNC)',
+    'os.write(w, b"x")',
+    'time.sleep(0.1)',
+    'print("sigio" if got else "none")',
+  ].join('\n'));
+  const r = runMemo(['python3', 'sigio.py'], { cwd: dir, store: scratch('pc-store-'), timeout: 25_000 });
+  assert.is(r.stdout, 'sigio\n');
+  // (python3 may be a shim whose bash runs the interpreter)
+  assert.ok(r.stats.executions.some((e) => e.argv.includes('sigio.py') && /^timer: an I\/O readiness/.test(e.reason ?? '')), JSON.stringify(r.stats.executions));
+});
+
 test('kill 0 inside a group of its own stays inside the command: reused whole, and its sender is never replayed alone', () => {
   const store = scratch('pc-store-');
   const dir = scratch();

@@ -1,8 +1,12 @@
 // Stale replays found on main: each is a hit that replayed a result the program would not
 // produce now. Every case runs its steps in a cached and an untraced twin (test/twins.ts): the
 // cached one must give the untraced result, and each case must exercise the cache (some step hits).
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { CLI, scratch } from './helpers.js';
 import { hitSomewhere, twins, type TwinResult, type TwinStep } from './twins.js';
 
 const PY = '/usr/bin/python3';
@@ -297,6 +301,34 @@ test('a touch restored is newest now, as the real touch would leave it: make see
 test('a moved file keeps its xattrs: mv of one that has some is not restored', () => {
   const mv = `cat g > /dev/null; cp t0 t; ${PY} -c "import os; os.setxattr('t', 'user.q', b'1')"; mv t dst; ${PY} -c "import os; print(os.listxattr('dst'))"`;
   check('echo 1 > g; echo s > t0', [obs(mv), chg('rm dst; echo 2 > g'), obs(mv), obs(`${PY} -c "import os; print(os.listxattr('dst'))"`)], false);
+});
+
+test("a path through its own /proc links (/proc/self/cwd/f, /proc/self/fd/N/f) names the file it leads to, read and written", () => {
+  // resolved in processcache's own process, these named other files: stale, and a crash on the write
+  const script = `cd sub && cat /proc/self/cwd/f && ${PY} -c "import os; fd = os.open('../d', os.O_RDONLY); print(open('/proc/self/fd/%d/g' % fd).read(), end=''); open('/proc/self/fd/%d/out' % fd, 'w').write('x')"`;
+  check('mkdir sub d; echo 1 > sub/f; echo 1 > d/g', [...twice(script), chg('echo 2 > sub/f'), ...twice(script), chg('echo 3 > d/g; rm d/out'), ...twice(script)]);
+});
+
+test('a setting read in its own /proc entry, inherited from the caller (oom_score_adj), is keyed', () => {
+  const store = scratch('pc-store-');
+  const stats = join(scratch(), 'stats.json');
+  const run = (adj: string): string => spawnSync('/bin/sh', ['-c', `echo ${adj} > /proc/self/oom_score_adj && exec "$@"`, 'sh',
+    CLI, 'run', '--quiet', '--store', store, '--stats-json', stats, '--', 'cat', '/proc/self/oom_score_adj'], { encoding: 'utf8', timeout: 60_000 }).stdout;
+  assert.is(run('100'), '100\n');
+  assert.is(run('100'), '100\n');
+  assert.match(readFileSync(stats, 'utf8'), /"status":\s*"hit"/, 'the same setting must hit');
+  assert.is(run('200'), '200\n', 'the caller\'s old setting was replayed');
+});
+
+test('which file its stdout is (readlink /proc/self/fd/1) is not replayed into another file', () => {
+  const store = scratch('pc-store-');
+  const dir = scratch();
+  for (const name of ['out1', 'plain2']) {
+    const fd = openSync(join(dir, name), 'w');
+    spawnSync(CLI, ['run', '--quiet', '--store', store, '--', 'readlink', '/proc/self/fd/1'], { cwd: dir, stdio: ['ignore', fd, 'pipe'], timeout: 60_000 });
+    closeSync(fd);
+    assert.is(readFileSync(join(dir, name), 'utf8'), `${join(dir, name)}\n`);
+  }
 });
 
 test.run();

@@ -2,7 +2,7 @@
 // reused until the traced command changes the path. Every change the command makes reaches us
 // as an access before any later exec asks, and a file opened for writing may still be growing,
 // so a changed path (or a directory whose entries changed) is looked at afresh every time.
-import { lstatSync } from 'node:fs';
+import { lstatSync, type Stats } from 'node:fs';
 import type { InputSpec } from '../observe/index.js';
 import { PathAliases } from './aliases.js';
 import { ChangeLog, type Change } from './changes.js';
@@ -20,6 +20,16 @@ function identityOf(path: string): string | undefined {
 
 /** the access kinds that change the file system */
 export const CHANGE_OPS: ReadonlySet<string> = new Set(['write', 'create', 'truncate', 'rename', 'delete', 'mkdir', 'rmdir', 'symlink', 'link', 'chmod', 'utime', 'mknod']);
+
+/** lstat, or undefined where nothing can be reached: ENOTDIR and EACCES as well as ENOENT (a path
+ * a traced process spelled may hold a file where a directory was: hunt 31 crashed here). */
+function lstatQuiet(path: string): Stats | undefined {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
 
 export class FsView {
   private readonly memo = new Map<string, Map<string, string>>();
@@ -149,12 +159,12 @@ export class FsView {
    * way: only a file with more than one link is matched, by device and inode, against them.
    */
   private hardLinksOf(path: string): string[] {
-    const st = lstatSync(path, { throwIfNoEntry: false });
+    const st = lstatQuiet(path);
     if (!st?.isFile() || st.nlink < 2) return [];
     const found: string[] = [];
     for (const known of this.memo.get('content')?.keys() ?? []) {
       if (known === path) continue;
-      const other = lstatSync(known, { throwIfNoEntry: false });
+      const other = lstatQuiet(known);
       if (other && other.ino === st.ino && other.dev === st.dev) found.push(known);
     }
     return found;

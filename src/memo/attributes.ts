@@ -7,6 +7,7 @@
 import { closeSync, constants, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import type { Entry } from '../store/index.js';
 import { STREAM_START_KEYS, type InheritedFd, type ProcessAttrs } from '../trace/index.js';
+import { SELF_STATE_FILES } from '../trace/own-proc.js';
 
 /** In every weak fingerprint, with what to call each when it cannot be read. */
 const KEYED = {
@@ -15,13 +16,14 @@ const KEYED = {
 } as const satisfies Partial<Record<keyof ProcessAttrs, string>>;
 
 /** Read through a trapped syscall (sched_getaffinity, uname): the two-phase attributes. */
-const OBSERVED: ReadonlySet<string> = new Set(['affinity', 'uname', 'winsize', ...STREAM_START_KEYS]);
+const OBSERVED: ReadonlySet<string> = new Set(['affinity', 'uname', 'winsize', 'selfstate', ...STREAM_START_KEYS]);
 
 /** How a miss names an observed attribute that differs. */
 const OBSERVED_TITLES: Readonly<Record<string, string>> = {
   stdoutStart: 'where its output starts in its stdout file (a program there looked: fstat or lseek)',
   stderrStart: 'where its output starts in its stderr file (a program there looked: fstat or lseek)',
   winsize: "its terminal's size (a program there asked: TIOCGWINSZ)",
+  selfstate: 'its settings read in its own /proc entry (oom_score_adj, coredump_filter, personality...)',
 };
 
 /** A process's inherited state, as the memo uses it. */
@@ -272,11 +274,23 @@ export function commandAttrs(): ProcessAttrs {
     const stat = readFileSync('/proc/self/stat', 'utf8');
     attrs.ctty = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[4] === '0' ? 'no' : 'yes';
     attrs.winsize = ownWinsize();
+    attrs.selfstate = ownSelfState();
     const limits = readFileSync('/proc/self/limits', 'utf8').split('\n').slice(1).filter((l) => l.trim());
     // "Max open files            1024                 1048576              files": soft, hard from column 26
     attrs.rlimits = limits.map((l) => l.slice(26).trim().split(/\s+/).slice(0, 2).map((v) => (v === 'unlimited' ? 'inf' : v)).join(':')).join(',');
   } catch { /* not Linux's /proc: unknown, and explain says every lookup misses */ }
   return attrs;
+}
+
+/** This process's settings as native/attrs.c put_self_state sends a process's. */
+function ownSelfState(): string {
+  return SELF_STATE_FILES.map((name) => {
+    let value = '';
+    try {
+      value = readFileSync(`/proc/self/${name}`, 'utf8').replace(/[\n\0]+$/, '').replace(/[ \n]/g, '_');
+    } catch { /* no LSM, no audit */ }
+    return `${name}=${value === '' ? '-' : value}`;
+  }).join(' ');
 }
 
 /** Bytes another process wrote into a file, with where its write was to go (absent: a replay's). */

@@ -507,51 +507,85 @@ export class MemoEngine {
     this.restorer = new Restorer(opts.roots, { keepSetId: keepsSetId(opts.store.trusted) });
     this.pins = new Pins(opts.hasher, builder);
     builder.onAccessSeen = (access, exec, at, beganNs, timeNs, pid) => {
-      this.notePipeByPath(access);
-      if (access.op === 'read' && access.result === 'ok' && access.seen && access.path) {
-        this.pins.noteRead(access, timeNs);
-        // under the root a change by the subtree can be recorded: what it read may be its input
-        if (this.opts.roots.allows(access.path)) this.pins.atRead(access, at);
-        return;
-      }
-      if (access.result !== 'ok' || !access.path || !CHANGE_OPS.has(access.op) || WRITE_SINKS.has(access.path)) return;
-      if (OPENS_FOR_WRITING.has(access.op) && !access.keepsPrefix) {
-        const pids = this.writingPids.get(access.path);
-        if (pids) pids.add(pid);
-        else this.writingPids.set(access.path, new Set([pid]));
-      }
-      const change: Change = beganNs === undefined ? { at, exec } : { at, exec, beganNs };
-      this.fs.changed(access.path, change);
-      this.late.reported(access.path, change);
-      this.walker.reshaped(access.path);
-      if (access.op === 'rename' && typeof access.to === 'string') {
-        const moves = this.renames.get(access.path);
-        if (moves) moves.push({ to: access.to, at });
-        else this.renames.set(access.path, [{ to: access.to, at }]);
-      }
-      if (typeof access.to === 'string') {
-        this.fs.changed(access.to, change);
-        this.late.reported(access.to, change);
-        this.walker.reshaped(access.to);
-      }
-      if (STRUCTURAL.has(access.op)) {
-        this.fs.reshaped(access.path);
-        if (typeof access.to === 'string') this.fs.reshaped(access.to);
+      if (this.failed) return;
+      try {
+        this.accessSeen(access, exec, at, beganNs, timeNs, pid);
+      } catch (e) {
+        this.fail(e);
       }
     };
-    builder.onExecutionStart = (exec) => this.started(exec);
+    builder.onExecutionStart = (exec) => {
+      if (this.failed) return;
+      try {
+        this.started(exec);
+      } catch (e) {
+        this.fail(e);
+      }
+    };
     builder.onExecutionEnd = (exec) => {
+      if (this.failed) return;
       // where it ended in the log is known now; the recording itself waits its turn
       const endAt = builder.log.length - 0.5;
       // judged now, in event order: by the time the recording runs, a descendant that outlived
       // exec may have ended too, and its effects would be missing from exec's entry
       const outlived = builder.hasLiveDescendant(exec);
       // before any exec that comes after this exit is answered: what exec left, as it left it
-      if (!exec.skipped && !outlived) this.capture(exec, endAt);
-      this.recording = this.recording.then(() => this.ended(exec, endAt, outlived)).catch((e: unknown) => {
+      try {
+        if (!exec.skipped && !outlived) this.capture(exec, endAt);
+      } catch (e) {
+        this.fail(e);
+        return;
+      }
+      this.recording = this.recording.then(() => this.failed ? undefined : this.ended(exec, endAt, outlived)).catch((e: unknown) => {
         this.opts.warn(`recording ${exec.exe} failed: ${(e as Error).message}`);
       });
     };
+  }
+
+  /**
+   * What went wrong in the engine's own bookkeeping while the command ran: from then on nothing
+   * is looked up or recorded (what it knows may be missing a piece), and the command runs on as
+   * without processcache. A cache problem never fails the user's job.
+   */
+  private fail(e: unknown): void {
+    this.failed = e instanceof Error ? e.message : String(e);
+    this.opts.warn(`memoization stopped for this run, the command goes on untouched: ${this.failed}`);
+  }
+
+  private failed: string | null = null;
+
+  private accessSeen(access: Access, exec: number, at: number, beganNs: number | undefined, timeNs: number, pid: number): void {
+    this.notePipeByPath(access);
+    if (access.op === 'read' && access.result === 'ok' && access.seen && access.path) {
+      this.pins.noteRead(access, timeNs);
+      // under the root a change by the subtree can be recorded: what it read may be its input
+      if (this.opts.roots.allows(access.path)) this.pins.atRead(access, at);
+      return;
+    }
+    if (access.result !== 'ok' || !access.path || !CHANGE_OPS.has(access.op) || WRITE_SINKS.has(access.path)) return;
+    if (OPENS_FOR_WRITING.has(access.op) && !access.keepsPrefix) {
+      const pids = this.writingPids.get(access.path);
+      if (pids) pids.add(pid);
+      else this.writingPids.set(access.path, new Set([pid]));
+    }
+    const change: Change = beganNs === undefined ? { at, exec } : { at, exec, beganNs };
+    this.fs.changed(access.path, change);
+    this.late.reported(access.path, change);
+    this.walker.reshaped(access.path);
+    if (access.op === 'rename' && typeof access.to === 'string') {
+      const moves = this.renames.get(access.path);
+      if (moves) moves.push({ to: access.to, at });
+      else this.renames.set(access.path, [{ to: access.to, at }]);
+    }
+    if (typeof access.to === 'string') {
+      this.fs.changed(access.to, change);
+      this.late.reported(access.to, change);
+      this.walker.reshaped(access.to);
+    }
+    if (STRUCTURAL.has(access.op)) {
+      this.fs.reshaped(access.path);
+      if (typeof access.to === 'string') this.fs.reshaped(access.to);
+    }
   }
 
   /**
@@ -592,6 +626,7 @@ export class MemoEngine {
    * into this exec's stdin is let go with the answer: dropped when this exec is skipped, keyed on
    * those bytes (its recorded run read them all), else written. */
   readonly decide = async (q: ExecQuery): Promise<ExecDecision> => {
+    if (this.failed) return { skip: false };
     const pending = this.pendingInto(q);
     const keyed = { onPending: false };
     const decision = await this.decideExec(q, pending, keyed);

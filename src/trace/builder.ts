@@ -3,6 +3,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { constants } from 'node:os';
 import { OBSERVED_BY } from './process-attrs.js';
+import { ownEntryOf } from './own-proc.js';
 import { isSystemState } from './system-state.js';
 import { ACCESS_OPS, EventType, payloadStrings, type ExecQuery, type RawEvent } from './protocol.js';
 import type { Access, CommandStatus, Execution, FileType, StdioKind } from './types.js';
@@ -413,6 +414,7 @@ export class TraceBuilder {
         if (path !== undefined && isSystemState(path)) pushUnique(exec.nondeterminism, path);
         // its own status holds its CPU affinity (Cpus_allowed_list), as sched_getaffinity does
         if (path !== undefined && OWN_STATUS.test(path)) pushUnique(exec.observed, 'affinity');
+        if (path !== undefined) this.ownEntryRead(exec, path, ev.pid);
         break;
       }
       case 'write': case 'truncate': {
@@ -449,7 +451,10 @@ export class TraceBuilder {
         if (op === 'rename' && ev.kind & RENAME_NOREPLACE) access.noReplace = true;
         if (op === 'rename' && RENAME_DESTS[(ev.kind >> 8) & 0xff]) access.destBefore = RENAME_DESTS[(ev.kind >> 8) & 0xff];
         break;
-      case 'symlink': case 'readlink': if (second !== undefined) access.target = second; break;
+      case 'symlink': case 'readlink':
+        if (second !== undefined) access.target = second;
+        if (op === 'readlink' && path !== undefined && second !== undefined) this.ownStdioLink(exec, path, second, ev.pid);
+        break;
       case 'dup': access.fd = ev.kind; access.to = ev.aux; break;
       case 'create':
         if (ev.kind & OPEN_TRUNCATES) access.truncates = true;
@@ -471,6 +476,34 @@ export class TraceBuilder {
     const pid = Number(m[1]);
     if (pid === reader || this.processOfThread.get(pid) === reader || exec.procReads.some((r) => r.pid === pid)) return;
     exec.procReads.push({ pid, from: this.executionOfPid.get(pid)?.id ?? null });
+  }
+
+  private isOwnPid(pid: number, reader: number): boolean {
+    return pid === reader || this.processOfThread.get(pid) === reader;
+  }
+
+  /** A read of its own /proc entry: keyed already, the moment's state, an observed setting, or
+   * nothing any input holds (own-proc.ts). */
+  private ownEntryRead(exec: Execution, path: string, reader: number): void {
+    const own = ownEntryOf(path, (pid) => this.isOwnPid(pid, reader));
+    if (!own) return;
+    if (own.use === 'moment') pushUnique(exec.nondeterminism, path);
+    else if (own.use === 'selfstate') pushUnique(exec.observed, 'selfstate');
+    else if (own.use === 'unkeyed') pushUnique(exec.flags, `unmodelled: it reads ${own.entry} in its own /proc entry, which no input keys`);
+  }
+
+  /**
+   * Where its stdin, stdout or stderr leads (readlink /proc/self/fd/N: `tty`, `realpath
+   * /dev/stdout`): the key holds only what kind of file each is (hunt 31 replayed `out1` into a
+   * run writing to `plain2`). A pipe or socket's name is its inode number, another every run: the
+   * moment's, as the clock is. An inherited fd above 2 is keyed by its path already.
+   */
+  private ownStdioLink(exec: Execution, path: string, target: string, reader: number): void {
+    const own = ownEntryOf(path, (pid) => this.isOwnPid(pid, reader));
+    const fd = own && /^fd\/([0-2])$/.exec(own.entry)?.[1];
+    if (!fd || target === '/dev/null') return;
+    if (/^(?:pipe|socket|anon_inode):/.test(target)) pushUnique(exec.nondeterminism, path);
+    else pushUnique(exec.flags, `unmodelled: it reads which file its fd ${fd} is (readlink ${path}), which no input keys`);
   }
 
   private onStdinData(ev: RawEvent): void {

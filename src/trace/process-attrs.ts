@@ -37,6 +37,9 @@ export interface ProcessAttrs {
   uname?: string;
   /** "ROWSxCOLS" of the first terminal among fds 1, 2, 0; "none" */
   winsize?: string;
+  /** "name=value ..." of the settings read only in its own /proc entry (oom_score_adj,
+   * coredump_filter, personality...: trace/own-proc.ts SELF_STATE_FILES) */
+  selfstate?: string;
   fds: InheritedFd[];
   /** the tracer could not list them */
   fdsUnknown: boolean;
@@ -46,7 +49,7 @@ export interface ProcessAttrs {
   streamStarts?: { fd: number; pos: number; size: number; path: string }[];
 }
 
-const SCALAR_KEYS = ['uid', 'gid', 'groups', 'sigign', 'sigblk', 'ctty', 'rlimits', 'ns', 'affinity', 'uname', 'winsize'] as const;
+const SCALAR_KEYS = ['uid', 'gid', 'groups', 'sigign', 'sigblk', 'ctty', 'rlimits', 'ns', 'affinity', 'uname', 'winsize', 'selfstate'] as const;
 export type AttrKey = (typeof SCALAR_KEYS)[number];
 
 /** Where the output into a file stream starts (streamStarts), observed by an fstat or lseek of it. */
