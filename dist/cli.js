@@ -1787,6 +1787,7 @@ function mtimeUse(exe, argv) {
   const rule = BY_NAME.get(name);
   if (!rule) return "absolute";
   for (const [when, use] of rule.unless ?? []) if (argv.slice(1).some((a) => when.test(a))) return use;
+  for (const [when, use] of rule.unlessJoined ?? []) if (when.test(argv.slice(1).join("\0"))) return use;
   return rule.use;
 }
 function stronger(a, b) {
@@ -1892,7 +1893,11 @@ var init_mtime_use = __esm({
       { exe: ["diff"], use: "none", unless: [[/^-[^-]*[uc]|^--(unified|context)/, "absolute"]] },
       { exe: ["gzip"], use: "absolute", unless: [[/^-[^-]*n|^--no-name/, "none"]] },
       { exe: ["ls"], use: "none", unless: [[/^-[^-]*[lgon]|^--(full-time|time-style|format=(long|verbose))/, "absolute"], [/^-[^-]*t|^--(sort=time|time)/, "order"]] },
-      { exe: ["cp", "mv", "install"], use: "none", unless: [[/^-[^-]*[pa]|^--(preserve|archive)/, "absolute"], [/^-[^-]*u|^--update/, "order"]] }
+      { exe: ["cp", "mv", "install"], use: "none", unless: [[/^-[^-]*[pa]|^--(preserve|archive)/, "absolute"], [/^-[^-]*u|^--update/, "order"]] },
+      // the helpers CMake's Makefiles run between compiles: cmake_depends compares the dependency
+      // files' dates with the sources'; the others print, link and make directories. cmake itself
+      // (configure, `file(TIMESTAMP)`) and `cmake -E tar` or `touch` keep the mtime as it is
+      { exe: ["cmake"], use: "absolute", unlessJoined: [[/^-E\0(?:cmake_echo_color|cmake_depends|cmake_link_script|cmake_progress_start|cmake_progress_report|echo|echo_append|make_directory|remove|remove_directory|rm|compare_files|copy_if_different)(?:\0|$)/, "order"]] }
     ];
     BY_NAME = new Map(MTIME_RULES.flatMap((r) => r.exe.map((e) => [e, r])));
     STRENGTH = { none: 0, order: 1, absolute: 2 };

@@ -15,8 +15,10 @@ interface MtimeRule {
   /** the program's names */
   exe: string[];
   use: MtimeUse;
-  /** arguments that make it use mtimes otherwise, and how */
+  /** arguments that make it use mtimes otherwise, and how: each tested against every argument */
   unless?: [RegExp, MtimeUse][];
+  /** the same, tested against the arguments joined by NULs (a subcommand in its place) */
+  unlessJoined?: [RegExp, MtimeUse][];
 }
 
 const COMPILERS = ['gcc', 'g++', 'cc', 'c++', 'cpp', 'cc1', 'cc1plus', 'cc1obj', 'lto1', 'lto-wrapper', 'collect2', 'as', 'ld', 'ld.bfd',
@@ -40,6 +42,10 @@ const MTIME_RULES: MtimeRule[] = [
   { exe: ['gzip'], use: 'absolute', unless: [[/^-[^-]*n|^--no-name/, 'none']] },
   { exe: ['ls'], use: 'none', unless: [[/^-[^-]*[lgon]|^--(full-time|time-style|format=(long|verbose))/, 'absolute'], [/^-[^-]*t|^--(sort=time|time)/, 'order']] },
   { exe: ['cp', 'mv', 'install'], use: 'none', unless: [[/^-[^-]*[pa]|^--(preserve|archive)/, 'absolute'], [/^-[^-]*u|^--update/, 'order']] },
+  // the helpers CMake's Makefiles run between compiles: cmake_depends compares the dependency
+  // files' dates with the sources'; the others print, link and make directories. cmake itself
+  // (configure, `file(TIMESTAMP)`) and `cmake -E tar` or `touch` keep the mtime as it is
+  { exe: ['cmake'], use: 'absolute', unlessJoined: [[/^-E\0(?:cmake_echo_color|cmake_depends|cmake_link_script|cmake_progress_start|cmake_progress_report|echo|echo_append|make_directory|remove|remove_directory|rm|compare_files|copy_if_different)(?:\0|$)/, 'order']] },
 ];
 
 const BY_NAME = new Map<string, MtimeRule>(MTIME_RULES.flatMap((r) => r.exe.map((e): [string, MtimeRule] => [e, r])));
@@ -51,6 +57,7 @@ export function mtimeUse(exe: string, argv: readonly string[]): MtimeUse {
   const rule = BY_NAME.get(name);
   if (!rule) return 'absolute';
   for (const [when, use] of rule.unless ?? []) if (argv.slice(1).some((a) => when.test(a))) return use;
+  for (const [when, use] of rule.unlessJoined ?? []) if (when.test(argv.slice(1).join('\0'))) return use;
   return rule.use;
 }
 
