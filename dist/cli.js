@@ -99,7 +99,28 @@ var SCALAR_KEYS, STREAM_START_KEYS, OBSERVED_BY;
 var init_process_attrs = __esm({
   "src/trace/process-attrs.ts"() {
     "use strict";
-    SCALAR_KEYS = ["uid", "gid", "groups", "sigign", "sigblk", "ctty", "rlimits", "ns", "affinity", "uname", "winsize", "selfstate"];
+    SCALAR_KEYS = [
+      "uid",
+      "gid",
+      "groups",
+      "sigign",
+      "sigblk",
+      "ctty",
+      "rlimits",
+      "ns",
+      "affinity",
+      "uname",
+      "winsize",
+      "selfstate",
+      "capinh",
+      "capprm",
+      "capeff",
+      "capbnd",
+      "capamb",
+      "nnp",
+      "thp",
+      "sched"
+    ];
     STREAM_START_KEYS = ["stdoutStart", "stderrStart"];
     OBSERVED_BY = {
       sched_getaffinity: "affinity",
@@ -856,7 +877,12 @@ var init_builder = __esm({
         const m = PROC_PID.exec(path);
         if (!m) return;
         const pid = Number(m[1]);
-        if (pid === reader || this.processOfThread.get(pid) === reader || exec.procReads.some((r) => r.pid === pid)) return;
+        if (pid === reader || this.processOfThread.get(pid) === reader) return;
+        const entry = ownEntryOf(path, () => true);
+        if (entry && (entry.use === "selfstate" || entry.use === "unkeyed" || /^fd(?:info)?\//.test(entry.entry))) {
+          pushUnique(exec.flags, `unmodelled: it reads ${entry.entry} of another process (/proc/${pid}), which no input keys`);
+        }
+        if (exec.procReads.some((r) => r.pid === pid)) return;
         exec.procReads.push({ pid, from: this.executionOfPid.get(pid)?.id ?? null });
       }
       isOwnPid(pid, reader) {
@@ -1986,11 +2012,20 @@ function contentSpec(path, a, pinned) {
   }
   return spec;
 }
+function throughProcLink(spelled, links, real) {
+  if (/^\/(?:proc|dev)(?:\/|$)/.test(spelled)) return null;
+  const link = links.find((l) => /^\/proc(?:\/|$)/.test(l));
+  if (!link) return null;
+  if (ownEntryOf(real, (pid) => pid === process.pid)?.use === "moment") return null;
+  return `${spelled} leads through a symlink into /proc (${link}), whose entries are the reading process's own: not modelled`;
+}
 function applyAccess(s, a, walker, mtimes, pinned) {
   if (a.op === "stdin" || a.op === "dup") return null;
   if (!a.path) return null;
   const ok = a.result === "ok";
   const { links, real: path } = walker.walk(a.path, followsLast(a));
+  const intoProc = throughProcLink(a.path, links, path);
+  if (intoProc) return intoProc;
   for (const link of links) s.through(link);
   switch (a.op) {
     case "exec":
@@ -2179,6 +2214,7 @@ var init_summary = __esm({
   "src/observe/summary.ts"() {
     "use strict";
     import_node_path4 = require("node:path");
+    init_own_proc();
     init_system_state();
     init_seen();
     init_mtime_use();
@@ -4143,6 +4179,7 @@ function viewOf(p, env, execStreams) {
     }
     key[name] = value;
   }
+  for (const name of KEYED_IF_SHOWN) key[name] = p[name] ?? "-";
   if (p.fdsUnknown) view.refused ??= "the fds it inherits could not be listed at its exec";
   const jobserver = jobserverOf(env);
   const fds = [];
@@ -4237,8 +4274,13 @@ function commandAttrs() {
     attrs.gid = statusField(status, "Gid");
     attrs.groups = statusField(status, "Groups");
     attrs.affinity = statusField(status, "Cpus_allowed_list");
+    for (const [key, field] of [["capinh", "CapInh"], ["capprm", "CapPrm"], ["capeff", "CapEff"], ["capbnd", "CapBnd"], ["capamb", "CapAmb"], ["thp", "THP_enabled"]]) {
+      attrs[key] = statusField(status, field);
+    }
+    attrs.nnp = process.getuid?.() === 0 ? statusField(status, "NoNewPrivs") : "1";
     const stat = (0, import_node_fs19.readFileSync)("/proc/self/stat", "utf8");
     attrs.ctty = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[4] === "0" ? "no" : "yes";
+    attrs.sched = ownSched(stat);
     attrs.winsize = ownWinsize();
     attrs.selfstate = ownSelfState();
     const limits = (0, import_node_fs19.readFileSync)("/proc/self/limits", "utf8").split("\n").slice(1).filter((l) => l.trim());
@@ -4246,6 +4288,11 @@ function commandAttrs() {
   } catch {
   }
   return attrs;
+}
+function ownSched(stat) {
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const nice = fields[16] ?? "?", rtprio = fields[37] ?? "?", policy = fields[38] ?? "?";
+  return `${nice} ${policy} ${rtprio} ${IOPRIO_UNSET}`;
 }
 function ownSelfState() {
   return SELF_STATE_FILES.map((name) => {
@@ -4386,7 +4433,7 @@ function streamShortfall(view, ends, stream, streams, later, placedAt, meanwhile
   }
   return null;
 }
-var import_node_fs19, KEYED2, OBSERVED, OBSERVED_TITLES, JOBSERVER_VARS, UNSEEN, MAX_SEEKS, SEARCH_CAP;
+var import_node_fs19, KEYED2, KEYED_IF_SHOWN, OBSERVED, OBSERVED_TITLES, JOBSERVER_VARS, UNSEEN, MAX_SEEKS, IOPRIO_UNSET, SEARCH_CAP;
 var init_attributes = __esm({
   "src/memo/attributes.ts"() {
     "use strict";
@@ -4403,6 +4450,7 @@ var init_attributes = __esm({
       rlimits: "resource limits",
       ns: "namespaces"
     };
+    KEYED_IF_SHOWN = ["capinh", "capprm", "capeff", "capbnd", "capamb", "nnp", "thp", "sched"];
     OBSERVED = /* @__PURE__ */ new Set(["affinity", "uname", "winsize", "selfstate", ...STREAM_START_KEYS]);
     OBSERVED_TITLES = {
       stdoutStart: "where its output starts in its stdout file (a program there looked: fstat or lseek)",
@@ -4419,6 +4467,7 @@ var init_attributes = __esm({
       char: "a device: what passes through it is not captured"
     };
     MAX_SEEKS = 64;
+    IOPRIO_UNSET = 0;
     SEARCH_CAP = 64 << 20;
   }
 });
@@ -4884,8 +4933,9 @@ var init_context = __esm({
 });
 
 // src/memo/mtimes.ts
-function rankMtimes(mtimes) {
-  const distinct = [...new Set(mtimes.values())].sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+function rankMtimes(mtimes, now) {
+  const all = now === void 0 || mtimes.size === 0 ? [...mtimes.values()] : [...mtimes.values(), now];
+  const distinct = [...new Set(all)].sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
   const rankOf = new Map(distinct.map((m, i) => [m, i]));
   const out = /* @__PURE__ */ new Map();
   for (const [path, m] of mtimes) out.set(path, `@r${rankOf.get(m)}`);
@@ -5709,7 +5759,7 @@ var init_engine = __esm({
             if (stored.mtime === "order") ordered.set(key, at);
             else suffix.set(key, `@t${m}`);
           }
-          for (const [path, rank] of rankMtimes(ordered)) suffix.set(path, own.has(path) ? `${rank}n` : rank);
+          for (const [path, rank] of rankMtimes(ordered, now)) suffix.set(path, own.has(path) ? `${rank}n` : rank);
           return { suffix, mtimes };
         });
       }
@@ -5868,7 +5918,7 @@ var init_engine = __esm({
           if (spec.mtime === "order") ordered.set(key, m);
           else out.set(key, `@t${m}`);
         }
-        for (const [path, rank] of rankMtimes(ordered)) out.set(path, own.has(path) ? `${rank}n` : rank);
+        for (const [path, rank] of rankMtimes(ordered, since ?? BigInt(Date.now()) * 1000000n)) out.set(path, own.has(path) ? `${rank}n` : rank);
         return out;
       }
       /**

@@ -95,6 +95,10 @@ static const char *status_field(const char *name, char *dst, size_t cap)
 static const struct { const char *field, *key; } status_keys[] = {
     { "Uid", "uid" }, { "Gid", "gid" }, { "Groups", "groups" }, { "SigIgn", "sigign" },
     { "SigBlk", "sigblk" }, { "Cpus_allowed_list", "affinity" },
+    /* what root may do (a dropped CAP_DAC_OVERRIDE makes `cat` of a mode-000 file fail), and
+     * settings inherited across exec (hunt 32) */
+    { "CapInh", "capinh" }, { "CapPrm", "capprm" }, { "CapEff", "capeff" }, { "CapBnd", "capbnd" },
+    { "CapAmb", "capamb" }, { "NoNewPrivs", "nnp" }, { "THP_enabled", "thp" },
 };
 
 static void put_status(struct out *o, int tid, int *umask)
@@ -351,6 +355,28 @@ static void put_fds(struct out *o, int tid)
     close(d);
 }
 
+/* How it is scheduled, inherited across exec: its nice value, policy and real-time priority
+ * (fields 19, 41 and 40 of /proc/TID/stat) and its I/O priority. `ionice` and `nice` print them,
+ * python's os.nice and sched_getscheduler return them (hunt 32): in every weak fingerprint. */
+static void put_sched(struct out *o, int tid)
+{
+    char path[64], text[1024], value[96];
+    proc_path(path, sizeof path, tid, "/stat", -1);
+    ssize_t n = read_small(path, text, sizeof text);
+    const char *after = n > 0 ? strrchr(text, ')') : NULL;
+    long nice = 0, rtprio = 0, policy = 0;
+    /* after ')': state is field 3; nice 19, rt_priority 40, policy 41 */
+    if (!after || sscanf(after + 1, " %*c" " %*d %*d %*d %*d %*d" " %*u %*u %*u %*u %*u %*u %*u %*d %*d" " %*d %ld"
+                         " %*d %*d %*u %*u %*d %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*d %*d %ld %ld",
+                         &nice, &rtprio, &policy) != 3) {
+        put_kv(o, "sched", "?");
+        return;
+    }
+    const long ioprio = syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, tid);
+    snprintf(value, sizeof value, "%ld %ld %ld %ld", nice, policy, rtprio, ioprio);
+    put_kv(o, "sched", value);
+}
+
 /* Settings of a process that it can read only in its own /proc entry, inherited across fork and
  * exec, which nothing else keys (hunt 31: `cat /proc/self/oom_score_adj` replayed the caller's
  * old value). "name=value" for each, joined by spaces, "-" for one that cannot be read (no LSM,
@@ -385,6 +411,7 @@ size_t attrs_collect(int tid, char *out, size_t cap, int *umask)
     put_ctty(&o, tid);
     put_winsize(&o, tid);
     put_self_state(&o, tid);
+    put_sched(&o, tid);
     put_rlimits(&o, tid);
     put_uname(&o, tid, put_namespaces(&o, tid));
     put_fds(&o, tid);

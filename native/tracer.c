@@ -815,7 +815,8 @@ static void group_signal(int pid, int pgrp, int sig)
     for (int i = 0; i < n; i++) {
         if (!traced_pid(members[i])) n = -1;
     }
-    if (n < 0) {
+    /* an empty group (its processes ended: ESRCH) answers as a kill of a pid that is gone */
+    if (n <= 0) {
         event_str(PCT_EV_FLAG, pid, "signal-outside");
         return;
     }

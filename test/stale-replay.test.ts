@@ -331,4 +331,12 @@ test('which file its stdout is (readlink /proc/self/fd/1) is not replayed into a
   }
 });
 
+test('how it is scheduled (nice) and what root may do (capabilities), both inherited, are keyed', () => {
+  const nice = `nice -n "$(cat v)" ${PY} -c "import os; print(os.nice(0))"`;
+  check('echo 1 > v', [...twice(nice), chg('echo 2 > v'), ...twice(nice)]);
+  if (process.getuid?.() !== 0) return; // only root reads a mode-000 file, and drops what lets it
+  const read = 'if [ "$(cat v)" = drop ]; then exec setpriv --bounding-set=-dac_override,-dac_read_search cat s; else exec cat s; fi';
+  check('echo secret > s; chmod 000 s; echo keep > v', [...twice(read), chg('echo drop > v'), ...twice(read)]);
+});
+
 test.run();

@@ -20362,6 +20362,49 @@ function readStatCache(file) {
   return [];
 }
 
+// src/trace/own-proc.ts
+var SELF_STATE_FILES = [
+  "oom_score_adj",
+  "coredump_filter",
+  "personality",
+  "loginuid",
+  "sessionid",
+  "timerslack_ns",
+  "attr/current"
+];
+var KEYED = ["exe", "cwd", "root", "cmdline", "environ", "comm", "fd", "task", "limits", "status", "ns", "uid_map", "gid_map", "setgroups", "mem", "fdinfo"];
+var MOMENT = [
+  "stat",
+  "statm",
+  "io",
+  "sched",
+  "schedstat",
+  "maps",
+  "smaps",
+  "smaps_rollup",
+  "numa_maps",
+  "pagemap",
+  "wchan",
+  "syscall",
+  "stack",
+  "oom_score",
+  "auxv",
+  "cgroup",
+  "cpuset",
+  "mounts",
+  "mountinfo",
+  "mountstats",
+  "net",
+  "timers",
+  "autogroup",
+  "oom_adj"
+];
+var USES = new Map([
+  ...KEYED.map((e) => [e, "keyed"]),
+  ...MOMENT.map((e) => [e, "moment"]),
+  ...SELF_STATE_FILES.map((e) => [e, "selfstate"])
+]);
+
 // src/trace/system-state.ts
 var VOLATILE_PROC = new Set([
   "meminfo",

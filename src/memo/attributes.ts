@@ -15,6 +15,9 @@ const KEYED = {
   sigblk: 'blocked signals', ctty: 'controlling terminal', rlimits: 'resource limits', ns: 'namespaces',
 } as const satisfies Partial<Record<keyof ProcessAttrs, string>>;
 
+/** In every weak fingerprint too, as sent: a kernel too old to show one never shows it. */
+const KEYED_IF_SHOWN = ['capinh', 'capprm', 'capeff', 'capbnd', 'capamb', 'nnp', 'thp', 'sched'] as const satisfies readonly (keyof ProcessAttrs)[];
+
 /** Read through a trapped syscall (sched_getaffinity, uname): the two-phase attributes. */
 const OBSERVED: ReadonlySet<string> = new Set(['affinity', 'uname', 'winsize', 'selfstate', ...STREAM_START_KEYS]);
 
@@ -141,6 +144,7 @@ export function viewOf(p: ProcessAttrs, env: string[], execStreams: Streams): Pr
     }
     key[name] = value;
   }
+  for (const name of KEYED_IF_SHOWN) key[name] = p[name] ?? '-';
   if (p.fdsUnknown) view.refused ??= 'the fds it inherits could not be listed at its exec';
   const jobserver = jobserverOf(env);
   const fds: string[] = [];
@@ -270,9 +274,15 @@ export function commandAttrs(): ProcessAttrs {
     attrs.gid = statusField(status, 'Gid');
     attrs.groups = statusField(status, 'Groups');
     attrs.affinity = statusField(status, 'Cpus_allowed_list');
+    for (const [key, field] of [['capinh', 'CapInh'], ['capprm', 'CapPrm'], ['capeff', 'CapEff'], ['capbnd', 'CapBnd'], ['capamb', 'CapAmb'], ['thp', 'THP_enabled']] as const) {
+      attrs[key] = statusField(status, field);
+    }
+    // not root: the tracer sets no_new_privs for the command (trace/session.ts SPEC_NO_NEW_PRIVS)
+    attrs.nnp = process.getuid?.() === 0 ? statusField(status, 'NoNewPrivs') : '1';
     // "pid (comm) state ppid pgrp session tty_nr": the tracer keeps its caller's session
     const stat = readFileSync('/proc/self/stat', 'utf8');
     attrs.ctty = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[4] === '0' ? 'no' : 'yes';
+    attrs.sched = ownSched(stat);
     attrs.winsize = ownWinsize();
     attrs.selfstate = ownSelfState();
     const limits = readFileSync('/proc/self/limits', 'utf8').split('\n').slice(1).filter((l) => l.trim());
@@ -281,6 +291,18 @@ export function commandAttrs(): ProcessAttrs {
   } catch { /* not Linux's /proc: unknown, and explain says every lookup misses */ }
   return attrs;
 }
+
+/** ioprio_get's answer for a process that never set one (IOPRIO_CLASS_NONE). */
+const IOPRIO_UNSET = 0;
+
+/** "NICE POLICY RTPRIO IOPRIO" from this process's stat, as native/attrs.c put_sched sends a
+ * process's; Node has no ioprio_get: the default (best effort, from the nice value) is taken. */
+function ownSched(stat: string): string {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is field 3 (state)
+  const nice = fields[16] ?? '?', rtprio = fields[37] ?? '?', policy = fields[38] ?? '?';
+  return `${nice} ${policy} ${rtprio} ${IOPRIO_UNSET}`;
+}
+
 
 /** This process's settings as native/attrs.c put_self_state sends a process's. */
 function ownSelfState(): string {

@@ -959,7 +959,7 @@ export class MemoEngine {
         if (stored.mtime === 'order') ordered.set(key, at);
         else suffix.set(key, `@t${m}`);
       }
-      for (const [path, rank] of rankMtimes(ordered)) suffix.set(path, own.has(path) ? `${rank}n` : rank);
+      for (const [path, rank] of rankMtimes(ordered, now)) suffix.set(path, own.has(path) ? `${rank}n` : rank);
       return { suffix, mtimes };
     });
   }
@@ -1119,7 +1119,7 @@ export class MemoEngine {
       if (spec.mtime === 'order') ordered.set(key, m);
       else out.set(key, `@t${m}`);
     }
-    for (const [path, rank] of rankMtimes(ordered)) out.set(path, own.has(path) ? `${rank}n` : rank);
+    for (const [path, rank] of rankMtimes(ordered, since ?? BigInt(Date.now()) * 1_000_000n)) out.set(path, own.has(path) ? `${rank}n` : rank);
     return out;
   }
 

@@ -4,9 +4,15 @@
 // stat input is its base (type, mode, size) and this part: "@r<rank>" or "@t<ns>"; "@r<rank>n" for
 // a directory whose mtime the run made itself, ranked as the run's start, and at a lookup as now.
 
-/** Dense ranks: equal mtimes share one, so a tie is told from an order. */
-export function rankMtimes(mtimes: Map<string, bigint>): Map<string, string> {
-  const distinct = [...new Set(mtimes.values())].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+/**
+ * Dense ranks: equal mtimes share one, so a tie is told from an order. now (the run's start at a
+ * recording, the lookup's instant at a lookup) is ranked with them: make warns of a file dated in
+ * the future, which the files' order alone does not tell (hunt 32). Files older than now, as a
+ * checkout's are, keep their ranks.
+ */
+export function rankMtimes(mtimes: Map<string, bigint>, now?: bigint): Map<string, string> {
+  const all = now === undefined || mtimes.size === 0 ? [...mtimes.values()] : [...mtimes.values(), now];
+  const distinct = [...new Set(all)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const rankOf = new Map(distinct.map((m, i) => [m, i]));
   const out = new Map<string, string>();
   for (const [path, m] of mtimes) out.set(path, `@r${rankOf.get(m)}`);

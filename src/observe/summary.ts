@@ -2,6 +2,7 @@
 // whether the path is an input (what it read, probed, stat'ed or listed) or only an output.
 import { basename, dirname, join } from 'node:path';
 import type { Access } from '../trace/index.js';
+import { ownEntryOf } from '../trace/own-proc.js';
 import { isSystemState } from '../trace/system-state.js';
 import { parseSeen, typeOfMode } from './seen.js';
 import { stronger, type MtimeUse } from './mtime-use.js';
@@ -284,11 +285,28 @@ function contentSpec(path: string, a: Access, pinned: Pinned | undefined): Input
   return spec;
 }
 
+/**
+ * Why a path that leads through a symlink into /proc (`me -> /proc/self`, then `me/oom_score_adj`
+ * or `me/cwd/f`) cannot be modelled, or null. The links are followed here, in processcache's own
+ * process, where /proc/self is processcache (hunt 32 keyed its own entry). The tracer takes the
+ * process's own spellings through its links (native/paths.c), not a link of the user's. Its own
+ * mount table through /etc/mtab is the moment's state, as read directly.
+ */
+function throughProcLink(spelled: string, links: readonly string[], real: string): string | null {
+  if (/^\/(?:proc|dev)(?:\/|$)/.test(spelled)) return null;
+  const link = links.find((l) => /^\/proc(?:\/|$)/.test(l));
+  if (!link) return null;
+  if (ownEntryOf(real, (pid) => pid === process.pid)?.use === 'moment') return null;
+  return `${spelled} leads through a symlink into /proc (${link}), whose entries are the reading process's own: not modelled`;
+}
+
 function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: MtimeUse, pinned?: Pinned): string | null {
   if (a.op === 'stdin' || a.op === 'dup') return null;
   if (!a.path) return null;
   const ok = a.result === 'ok';
   const { links, real: path } = walker.walk(a.path, followsLast(a));
+  const intoProc = throughProcLink(a.path, links, path);
+  if (intoProc) return intoProc;
   for (const link of links) s.through(link);
   switch (a.op) {
     case 'exec':

@@ -474,7 +474,14 @@ export class TraceBuilder {
     const m = PROC_PID.exec(path);
     if (!m) return;
     const pid = Number(m[1]);
-    if (pid === reader || this.processOfThread.get(pid) === reader || exec.procReads.some((r) => r.pid === pid)) return;
+    if (pid === reader || this.processOfThread.get(pid) === reader) return;
+    // a setting it inherited (oom_score_adj) or where its fds lead: another process's, held by no
+    // key even where the subtree holds that process (hunt 32: `cat /proc/$$/oom_score_adj`)
+    const entry = ownEntryOf(path, () => true);
+    if (entry && (entry.use === 'selfstate' || entry.use === 'unkeyed' || /^fd(?:info)?\//.test(entry.entry))) {
+      pushUnique(exec.flags, `unmodelled: it reads ${entry.entry} of another process (/proc/${pid}), which no input keys`);
+    }
+    if (exec.procReads.some((r) => r.pid === pid)) return;
     exec.procReads.push({ pid, from: this.executionOfPid.get(pid)?.id ?? null });
   }
 

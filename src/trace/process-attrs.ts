@@ -37,6 +37,17 @@ export interface ProcessAttrs {
   uname?: string;
   /** "ROWSxCOLS" of the first terminal among fds 1, 2, 0; "none" */
   winsize?: string;
+  /** capabilities (hex masks, as /proc/PID/status shows them), no_new_privs, THP: absent on
+   * kernels that do not show them */
+  capinh?: string;
+  capprm?: string;
+  capeff?: string;
+  capbnd?: string;
+  capamb?: string;
+  nnp?: string;
+  thp?: string;
+  /** "NICE POLICY RTPRIO IOPRIO": how it is scheduled ("?" when /proc/TID/stat could not be read) */
+  sched?: string;
   /** "name=value ..." of the settings read only in its own /proc entry (oom_score_adj,
    * coredump_filter, personality...: trace/own-proc.ts SELF_STATE_FILES) */
   selfstate?: string;
@@ -49,7 +60,8 @@ export interface ProcessAttrs {
   streamStarts?: { fd: number; pos: number; size: number; path: string }[];
 }
 
-const SCALAR_KEYS = ['uid', 'gid', 'groups', 'sigign', 'sigblk', 'ctty', 'rlimits', 'ns', 'affinity', 'uname', 'winsize', 'selfstate'] as const;
+const SCALAR_KEYS = ['uid', 'gid', 'groups', 'sigign', 'sigblk', 'ctty', 'rlimits', 'ns', 'affinity', 'uname', 'winsize', 'selfstate',
+  'capinh', 'capprm', 'capeff', 'capbnd', 'capamb', 'nnp', 'thp', 'sched'] as const;
 export type AttrKey = (typeof SCALAR_KEYS)[number];
 
 /** Where the output into a file stream starts (streamStarts), observed by an fstat or lseek of it. */
