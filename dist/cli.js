@@ -119,7 +119,9 @@ var init_process_attrs = __esm({
       "capamb",
       "nnp",
       "thp",
-      "sched"
+      "sched",
+      "sigpnd",
+      "shdpnd"
     ];
     STREAM_START_KEYS = ["stdoutStart", "stderrStart"];
     OBSERVED_BY = {
@@ -147,6 +149,7 @@ var init_own_proc = __esm({
     "use strict";
     SELF_STATE_FILES = [
       "oom_score_adj",
+      "oom_adj",
       "coredump_filter",
       "personality",
       "loginuid",
@@ -177,9 +180,7 @@ var init_own_proc = __esm({
       "mountinfo",
       "mountstats",
       "net",
-      "timers",
-      "autogroup",
-      "oom_adj"
+      "timers"
     ];
     USES = new Map([
       ...KEYED.map((e) => [e, "keyed"]),
@@ -2293,6 +2294,7 @@ var init_summary = __esm({
       restat(spec) {
         const known = this.stats.get((spec.nofollow ? "lstat" : "stat") + spec.path);
         if (!known) return;
+        if (spec.mtimeOwn && known.mtime !== void 0) return;
         const use = stronger(known.mtime, spec.mtime);
         if (use && use !== "none" && known.mtime === void 0 && spec.mtimeOwn) known.mtimeOwn = true;
         if (use && use !== "none") known.mtime = use;
@@ -4267,7 +4269,7 @@ function ownWinsize() {
   return [input, out ?? "-", err ?? "-"].join(" ");
 }
 function commandAttrs() {
-  const attrs = { fds: [], fdsUnknown: false, ns: "", sigign: "0".repeat(16), sigblk: "0".repeat(16) };
+  const attrs = { fds: [], fdsUnknown: false, ns: "", sigign: "0".repeat(16), sigblk: "0".repeat(16), sigpnd: "0".repeat(16), shdpnd: "0".repeat(16) };
   try {
     const status = (0, import_node_fs19.readFileSync)("/proc/self/status", "utf8");
     attrs.uid = statusField(status, "Uid");
@@ -4450,7 +4452,7 @@ var init_attributes = __esm({
       rlimits: "resource limits",
       ns: "namespaces"
     };
-    KEYED_IF_SHOWN = ["capinh", "capprm", "capeff", "capbnd", "capamb", "nnp", "thp", "sched"];
+    KEYED_IF_SHOWN = ["capinh", "capprm", "capeff", "capbnd", "capamb", "nnp", "thp", "sched", "sigpnd", "shdpnd"];
     OBSERVED = /* @__PURE__ */ new Set(["affinity", "uname", "winsize", "selfstate", ...STREAM_START_KEYS]);
     OBSERVED_TITLES = {
       stdoutStart: "where its output starts in its stdout file (a program there looked: fstat or lseek)",
@@ -4934,11 +4936,10 @@ var init_context = __esm({
 
 // src/memo/mtimes.ts
 function rankMtimes(mtimes, now) {
-  const all = now === void 0 || mtimes.size === 0 ? [...mtimes.values()] : [...mtimes.values(), now];
-  const distinct = [...new Set(all)].sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+  const distinct = [...new Set(mtimes.values())].sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
   const rankOf = new Map(distinct.map((m, i) => [m, i]));
   const out = /* @__PURE__ */ new Map();
-  for (const [path, m] of mtimes) out.set(path, `@r${rankOf.get(m)}`);
+  for (const [path, m] of mtimes) out.set(path, `@r${rankOf.get(m)}${now !== void 0 && m > now ? "f" : ""}`);
   return out;
 }
 function parseStoredStat(value) {
@@ -4948,17 +4949,19 @@ function parseStoredStat(value) {
   if (m[6] !== void 0) out.size = Number(m[6]);
   if (m[7] !== void 0) out.links = true;
   if (m[8]) out.mtime = m[8] === "r" ? "order" : "absolute";
-  if (m[9] !== void 0) {
-    if (m[8] !== "r") return null;
+  if (m[9] === "f" && m[8] !== "r") return null;
+  if (m[9] === "n") {
+    if (m[8] !== "r" && !value.endsWith(OWN_ABSOLUTE)) return null;
     out.own = true;
   }
   return out;
 }
-var STORED;
+var OWN_ABSOLUTE, STORED;
 var init_mtimes = __esm({
   "src/memo/mtimes.ts"() {
     "use strict";
-    STORED = /^(l?stat):([a-z]+):([0-7]{1,5}):(\d+):(\d+)(?::s(\d+))?(:n\d+)?(?:@([rt])\d+(n)?)?$/;
+    OWN_ABSOLUTE = "@t0n";
+    STORED = /^(l?stat):([a-z]+):([0-7]{1,5}):(\d+):(\d+)(?::s(\d+))?(:n\d+)?(?:@([rt])\d+([nf])?)?$/;
   }
 });
 
@@ -5757,7 +5760,7 @@ var init_engine = __esm({
             const at = stored.own ? now : m;
             mtimes.set(key, at);
             if (stored.mtime === "order") ordered.set(key, at);
-            else suffix.set(key, `@t${m}`);
+            else suffix.set(key, stored.own ? OWN_ABSOLUTE : `@t${m}`);
           }
           for (const [path, rank] of rankMtimes(ordered, now)) suffix.set(path, own.has(path) ? `${rank}n` : rank);
           return { suffix, mtimes };
@@ -5901,16 +5904,19 @@ var init_engine = __esm({
        * The mtime part of each stat input's value: its order among the ordered ones, or itself. A
        * replayed child's stat input carries the mtime its lookup saw; one without is read now.
        */
-      mtimeSuffixes(inputs, since) {
+      mtimeSuffixes(inputs, since, end) {
         const ordered = /* @__PURE__ */ new Map();
         const out = /* @__PURE__ */ new Map();
         const own = /* @__PURE__ */ new Set();
         for (const spec of inputs) {
           if (spec.kind !== "stat" || !spec.mtime) continue;
           const key = statKey(spec.path, spec.nofollow);
-          if (spec.mtimeOwn && spec.mtime === "order" && since !== void 0) {
-            own.add(key);
-            ordered.set(key, since);
+          if (spec.mtimeOwn && since !== void 0) {
+            if (spec.mtime === "absolute") out.set(key, OWN_ABSOLUTE);
+            else {
+              own.add(key);
+              ordered.set(key, since);
+            }
             continue;
           }
           const m = spec.mtimeNs ?? this.fs.mtimeOf(spec.path, spec.nofollow === true);
@@ -5918,7 +5924,7 @@ var init_engine = __esm({
           if (spec.mtime === "order") ordered.set(key, m);
           else out.set(key, `@t${m}`);
         }
-        for (const [path, rank] of rankMtimes(ordered, since ?? BigInt(Date.now()) * 1000000n)) out.set(path, own.has(path) ? `${rank}n` : rank);
+        for (const [path, rank] of rankMtimes(ordered, end ?? BigInt(Date.now()) * 1000000n)) out.set(path, own.has(path) ? `${rank}n` : rank);
         return out;
       }
       /**
@@ -6256,7 +6262,7 @@ var init_engine = __esm({
         if (lost >= 0) return `${summary.inputs[lost].path} is shorter than before its appends: it was changed otherwise`;
         const changedOutside = this.readButChanged(summary.inputs);
         if (changedOutside) return changedOutside;
-        const suffixes = this.mtimeSuffixes(summary.inputs, this.realTimeOf(exec.startMs));
+        const suffixes = this.mtimeSuffixes(summary.inputs, this.realTimeOf(exec.startMs), exec.endMs === null ? void 0 : this.realTimeOf(exec.endMs));
         if (typeof suffixes === "string") return suffixes;
         const late = this.watchLate(exec, summary.inputs, summary.outputs, kept, readNs);
         const inputs = summary.inputs.map((spec, i) => toInput(spec, values[i] + (spec.kind === "stat" && values[i] !== "absent" ? suffixes.get(statKey(spec.path, spec.nofollow)) ?? "" : ""), this.opts.roots.store(spec.path)));

@@ -99,6 +99,9 @@ static const struct { const char *field, *key; } status_keys[] = {
      * settings inherited across exec (hunt 32) */
     { "CapInh", "capinh" }, { "CapPrm", "capprm" }, { "CapEff", "capeff" }, { "CapBnd", "capbnd" },
     { "CapAmb", "capamb" }, { "NoNewPrivs", "nnp" }, { "THP_enabled", "thp" },
+    /* signals pending at the exec (blocked, sent before it, by the program before or another):
+     * delivered once unblocked, and shown in status (hunt 33) */
+    { "SigPnd", "sigpnd" }, { "ShdPnd", "shdpnd" },
 };
 
 static void put_status(struct out *o, int tid, int *umask)
@@ -383,7 +386,7 @@ static void put_sched(struct out *o, int tid)
  * no audit): sent at every exec, keyed only for a subtree that read one (an observed attribute).
  * The list is SELF_STATE_FILES in src/trace/own-proc.ts too. */
 static const char *const self_state_files[] = {
-    "oom_score_adj", "coredump_filter", "personality", "loginuid", "sessionid", "timerslack_ns", "attr/current",
+    "oom_score_adj", "oom_adj", "coredump_filter", "personality", "loginuid", "sessionid", "timerslack_ns", "attr/current",
 };
 
 static void put_self_state(struct out *o, int tid)

@@ -190,7 +190,15 @@ const struct pct_syscall pct_syscalls[] = {
     ROWN(removexattrat, 466, CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROWN(open_tree_attr, 467, CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     ROWN(file_setattr, 469, CL_UNMODELLED, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
+    /* a Landlock domain or a seccomp filter limits what it and every program it or its children
+     * exec may do: no key holds it (the tracer's own injected filters pass: a call changed at its
+     * seccomp stop is checked again, and a trap there is let through) */
+    ROWN(landlock_restrict_self, 446, CL_RESTRICT, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
+    ROW(seccomp,    CL_RESTRICT, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
+    ROW(prctl,      CL_EXEC_KEPT, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
+    ROW(setitimer,  CL_EXEC_KEPT, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
 #ifdef __x86_64__
+    ROW(alarm,      CL_EXEC_KEPT, NOARG, NOARG, NOARG, NOARG, NOARG, ALWAYS)
     /* the legacy path-based calls that aarch64 never had */
     ROW(open,       CL_OPEN,    NOARG, 0, NOARG, NOARG, 1, ALWAYS)
     ROW(stat,       CL_PROBE,   NOARG, 0, NOARG, NOARG, NOARG, ALWAYS)

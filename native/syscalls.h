@@ -64,9 +64,13 @@ enum pct_class {
                      reported (PCT_EV_OBSERVED), and its value at the exec joins the entry */
     CL_DENY,      /* fails with ENOSYS in the filter itself: never reaches the tracer */
     CL_PACKET_PIPE, /* pipe2 with O_DIRECT: a pipe whose writes are read one by one (flagged) */
-    CL_SETLIMIT   /* setrlimit, prlimit64 with a new limit (path = its pid arg, 0: itself; extra = the
+    CL_SETLIMIT,  /* setrlimit, prlimit64 with a new limit (path = its pid arg, 0: itself; extra = the
                      resource arg): a file size limit set while a process runs flags its writes
                      into a file stream */
+    CL_EXEC_KEPT, /* sets what its next program starts with and no key holds (prctl's parent-death
+                     signal and subreaper, alarm, setitimer): the programs it execs are flagged */
+    CL_RESTRICT   /* limits what it and its children may do (seccomp, landlock_restrict_self;
+                     prctl PR_SET_SECCOMP is CL_EXEC_KEPT's): the programs they exec are flagged */
 };
 
 enum pct_cond {

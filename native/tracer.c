@@ -82,6 +82,9 @@ struct slot {
                              each read's exit (stdin_exit), so that a reader can be recorded */
     uint8_t fsize_known;    /* (leader) fsize_limit holds its file size limit (RLIMIT_FSIZE) */
     uint8_t fsize_set;      /* (leader) its file size limit was set since its exec (CL_SETLIMIT) */
+    uint8_t exec_kept;      /* (leader) it set what a program it execs starts with (CL_EXEC_KEPT) */
+    uint8_t restricted;     /* (leader) it or an ancestor since its fork limited itself (CL_RESTRICT):
+                               copied at fork, as the filter or domain is */
     uint64_t fsize_limit;
     uint8_t stream_file[2]; /* (leader) fds 1 and 2 were regular files at the exec: a write there
                                is taken at its entry (output_at_entry) */
@@ -793,6 +796,16 @@ static int traced_pid(long pid)
     return pid > 0 && find((int)pid) != NULL;
 }
 
+/* A setting an exec keeps and no key holds: a parent-death signal or the subreaper flag (prctl),
+ * an alarm or interval timer armed (hunt 33: the program exec'd next read the old value back). A
+ * fork starts without them. */
+static int sets_exec_kept(const struct pct_syscall *row, const uint64_t *args)
+{
+    if (row->nr == __NR_prctl) return (args[0] == PR_SET_PDEATHSIG || args[0] == PR_SET_CHILD_SUBREAPER) && args[1] != 0;
+    if (row->nr == __NR_setitimer) return args[1] != 0;
+    return args[0] != 0; /* alarm(seconds) */
+}
+
 static void sent_to(int pid, int target, int sig)
 {
     emit_lock();
@@ -1334,6 +1347,15 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         if (t) leader_of(t)->fsize_set = 1;
         return 0;
     }
+    case CL_EXEC_KEPT:
+        if (row->nr == __NR_prctl && args[0] == PR_SET_SECCOMP) leader_of(s)->restricted = 1;
+        else if (sets_exec_kept(row, args)) leader_of(s)->exec_kept = 1;
+        return 0;
+    case CL_RESTRICT:
+        /* its own calls limited by its own choice are its program's doing; a program exec'd
+         * under limits another program chose is not keyed (libmagic's `file` filters itself) */
+        leader_of(s)->restricted = 1;
+        return 0;
     case CL_PACKET_PIPE: event_str(PCT_EV_FLAG, pid, "packet-mode: it makes a pipe in packet mode (pipe2 O_DIRECT)"); return 0;
     case CL_NONDET: event_str(PCT_EV_NONDET, pid, row->name); return 0;
     case CL_ATTR: /* path: the pid arg (sched_getaffinity's; uname has none) */
@@ -1464,6 +1486,8 @@ static void on_exec(int pid)
     s->stdin_pipe = decide_exec && strcmp(kinds[0], "pipe") == 0;
     report_interpreter(pid, exe);
     release_pending_path(s);
+    if (s->exec_kept) event_str(PCT_EV_FLAG, pid, "unmodelled: it starts with a setting the program before its exec made, which no key holds (a parent-death signal, the subreaper flag, an alarm or interval timer)");
+    if (s->restricted) event_str(PCT_EV_FLAG, pid, "unmodelled: it runs under a seccomp filter or Landlock domain a program before it set, which no key holds");
 }
 
 static void on_spawn(int tid, int event)
@@ -1498,6 +1522,7 @@ static void on_spawn(int tid, int event)
         c->stdin_id = pl->stdin_id;
         /* filters are inherited, and with them what they trap */
         c->looks = pl->looks;
+        c->restricted = pl->restricted;
     }
     if (thread) event_begin(PCT_EV_THREAD, 0, ptgid, (int)child, 0, 0, 0);
     else event_begin(PCT_EV_SPAWN, event == PTRACE_EVENT_VFORK, ptgid, (int)child, 0, 0, 0);

@@ -339,4 +339,38 @@ test('how it is scheduled (nice) and what root may do (capabilities), both inher
   check('echo secret > s; chmod 000 s; echo keep > v', [...twice(read), chg('echo drop > v'), ...twice(read)]);
 });
 
+test("a directory's mtime made by the subtree itself, stat'ed by a program that keys mtimes (python), is no input", () => {
+  // the script empties out/ and fills it again: what python sees of . is this run's own instant
+  const script = `rm -rf out && mkdir out && cp in out/x && ${PY} -c "import os; os.stat('.'); print(open('out/x').read(), end='')"`;
+  const r = twins('echo a > in', [...twice(script), chg('sleep 0.02; touch .'), obs(script), chg('echo b > in'), obs(script)]);
+  assert.is(r.mismatch, null, r.mismatch ?? '');
+  assert.match(r.statuses[2]![0]!, /^sh:hit/, `a touch of . before the run made no difference: ${JSON.stringify(r.statuses)}`);
+});
+
+test('what survives its exec: a signal left pending, an alarm armed, a seccomp filter set by the program before', () => {
+  // the first program chooses from a file; the one it execs (the same every run) may hit
+  const exec = (first: string, then: string): string => `${PY} -c "import os, signal, ctypes
+${first}
+os.execv('${PY}', ['${PY}', '-c', '''${then}'''])"`;
+  const pending = exec("signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})\nif open('v').read().strip() == '1': signal.raise_signal(signal.SIGUSR1)",
+    'import signal, time; time.sleep(0.01); g = []; signal.signal(signal.SIGUSR1, lambda *a: g.append(1)); signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGUSR1}); print(g)');
+  check('echo 1 > v', [...twice(pending), chg('echo 0 > v'), ...twice(pending)], false);
+  const alarm = exec("signal.alarm(int(open('v').read()))", 'import signal, time; time.sleep(0.01); print(signal.alarm(0))');
+  check('echo 50 > v', [...twice(alarm), chg('echo 90 > v'), ...twice(alarm)], false);
+  // PR_SET_SECCOMP with a filter that fails uname (63 on x86_64, 160 on aarch64) with EPERM
+  const filter = exec([
+    'import struct, platform',
+    "if open('v').read().strip() == 'deny':",
+    "    nr = 63 if platform.machine() == 'x86_64' else 160",
+    "    prog = b''.join(struct.pack('HBBI', *i) for i in [(0x20, 0, 0, 0), (0x15, 0, 1, nr), (0x06, 0, 0, 0x50001), (0x06, 0, 0, 0x7fff0000)])",
+    '    buf = ctypes.create_string_buffer(prog)',
+    "    fprog = struct.pack('HxxxxxxQ', 4, ctypes.addressof(buf))",
+    '    libc = ctypes.CDLL(None, use_errno=True)',
+    // root needs no no_new_privs (keyed: it would make the exec'd program miss on its own)
+    '    if os.getuid() != 0: libc.prctl(38, 1, 0, 0, 0)',
+    '    assert libc.prctl(22, 2, ctypes.c_char_p(fprog), 0, 0) == 0, ctypes.get_errno()',
+  ].join('\n'), 'import os, time; time.sleep(0.01)\ntry: print(os.uname().sysname)\nexcept OSError as e: print(e.errno)');
+  check('echo deny > v', [...twice(filter), chg('echo allow > v'), ...twice(filter)], false);
+});
+
 test.run();

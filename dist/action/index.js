@@ -20365,6 +20365,7 @@ function readStatCache(file) {
 // src/trace/own-proc.ts
 var SELF_STATE_FILES = [
   "oom_score_adj",
+  "oom_adj",
   "coredump_filter",
   "personality",
   "loginuid",
@@ -20395,9 +20396,7 @@ var MOMENT = [
   "mountinfo",
   "mountstats",
   "net",
-  "timers",
-  "autogroup",
-  "oom_adj"
+  "timers"
 ];
 var USES = new Map([
   ...KEYED.map((e) => [e, "keyed"]),

@@ -16,7 +16,7 @@ const KEYED = {
 } as const satisfies Partial<Record<keyof ProcessAttrs, string>>;
 
 /** In every weak fingerprint too, as sent: a kernel too old to show one never shows it. */
-const KEYED_IF_SHOWN = ['capinh', 'capprm', 'capeff', 'capbnd', 'capamb', 'nnp', 'thp', 'sched'] as const satisfies readonly (keyof ProcessAttrs)[];
+const KEYED_IF_SHOWN = ['capinh', 'capprm', 'capeff', 'capbnd', 'capamb', 'nnp', 'thp', 'sched', 'sigpnd', 'shdpnd'] as const satisfies readonly (keyof ProcessAttrs)[];
 
 /** Read through a trapped syscall (sched_getaffinity, uname): the two-phase attributes. */
 const OBSERVED: ReadonlySet<string> = new Set(['affinity', 'uname', 'winsize', 'selfstate', ...STREAM_START_KEYS]);
@@ -267,7 +267,7 @@ function ownWinsize(): string {
  * resets them for the command), the tracer's namespaces, and no fd >= 3 (the tracer closes them).
  */
 export function commandAttrs(): ProcessAttrs {
-  const attrs: ProcessAttrs = { fds: [], fdsUnknown: false, ns: '', sigign: '0'.repeat(16), sigblk: '0'.repeat(16) };
+  const attrs: ProcessAttrs = { fds: [], fdsUnknown: false, ns: '', sigign: '0'.repeat(16), sigblk: '0'.repeat(16), sigpnd: '0'.repeat(16), shdpnd: '0'.repeat(16) };
   try {
     const status = readFileSync('/proc/self/status', 'utf8');
     attrs.uid = statusField(status, 'Uid');

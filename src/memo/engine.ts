@@ -16,7 +16,7 @@ import { OutputSnapshots, type Snapshot } from './snapshots.js';
 import { capturePipeStdin, type PendingOutput, type PipeStdin } from './pipe-stdin.js';
 import { readerGone, ReplayPipes, SHELLS } from './pipe-replay.js';
 import { bytesIfStill, contextDifference, contextOf, ContextSearch, type ContextPair } from './context.js';
-import { parseStoredStat, rankMtimes } from './mtimes.js';
+import { OWN_ABSOLUTE, parseStoredStat, rankMtimes } from './mtimes.js';
 import { epochNsOf, Pins } from './pins.js';
 
 export interface MemoOptions {
@@ -957,7 +957,7 @@ export class MemoEngine {
         const at = stored.own ? now : m;
         mtimes.set(key, at);
         if (stored.mtime === 'order') ordered.set(key, at);
-        else suffix.set(key, `@t${m}`);
+        else suffix.set(key, stored.own ? OWN_ABSOLUTE : `@t${m}`);
       }
       for (const [path, rank] of rankMtimes(ordered, now)) suffix.set(path, own.has(path) ? `${rank}n` : rank);
       return { suffix, mtimes };
@@ -1102,16 +1102,22 @@ export class MemoEngine {
    * The mtime part of each stat input's value: its order among the ordered ones, or itself. A
    * replayed child's stat input carries the mtime its lookup saw; one without is read now.
    */
-  private mtimeSuffixes(inputs: InputSpec[], since: bigint | undefined): Map<string, string> | string {
+  private mtimeSuffixes(inputs: InputSpec[], since: bigint | undefined, end: bigint | undefined): Map<string, string> | string {
     const ordered = new Map<string, bigint>();
     const out = new Map<string, string>();
     const own = new Set<string>();
     for (const spec of inputs) {
       if (spec.kind !== 'stat' || !spec.mtime) continue;
       const key = statKey(spec.path, spec.nofollow);
-      if (spec.mtimeOwn && spec.mtime === 'order' && since !== undefined) {
-        own.add(key);
-        ordered.set(key, since);
+      if (spec.mtimeOwn && since !== undefined) {
+        // its value was the instant of the subtree's own change, which a rerun makes anew: for a
+        // program that keeps or prints mtimes (python, node) that is the run's own time, as the
+        // clock is, not an input (OWN_ABSOLUTE)
+        if (spec.mtime === 'absolute') out.set(key, OWN_ABSOLUTE);
+        else {
+          own.add(key);
+          ordered.set(key, since);
+        }
         continue;
       }
       const m = spec.mtimeNs ?? this.fs.mtimeOf(spec.path, spec.nofollow === true);
@@ -1119,7 +1125,7 @@ export class MemoEngine {
       if (spec.mtime === 'order') ordered.set(key, m);
       else out.set(key, `@t${m}`);
     }
-    for (const [path, rank] of rankMtimes(ordered, since ?? BigInt(Date.now()) * 1_000_000n)) out.set(path, own.has(path) ? `${rank}n` : rank);
+    for (const [path, rank] of rankMtimes(ordered, end ?? BigInt(Date.now()) * 1_000_000n)) out.set(path, own.has(path) ? `${rank}n` : rank);
     return out;
   }
 
@@ -1475,7 +1481,7 @@ export class MemoEngine {
     if (lost >= 0) return `${summary.inputs[lost]!.path} is shorter than before its appends: it was changed otherwise`;
     const changedOutside = this.readButChanged(summary.inputs);
     if (changedOutside) return changedOutside;
-    const suffixes = this.mtimeSuffixes(summary.inputs, this.realTimeOf(exec.startMs));
+    const suffixes = this.mtimeSuffixes(summary.inputs, this.realTimeOf(exec.startMs), exec.endMs === null ? undefined : this.realTimeOf(exec.endMs));
     if (typeof suffixes === 'string') return suffixes;
     // watched from here on: a change reported while the stream is stored counts as much as a later one
     const late = this.watchLate(exec, summary.inputs, summary.outputs, kept, readNs);

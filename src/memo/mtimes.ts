@@ -1,23 +1,28 @@
 // A stat'ed file's mtime enters an entry as its order among the files the execution stat'ed (a
 // fresh checkout has new mtimes and the same order: make and `test -nt` decide the same), or,
 // for a program that copies mtimes into its output (ls -l, tar), as itself. The stored value of a
-// stat input is its base (type, mode, size) and this part: "@r<rank>" or "@t<ns>"; "@r<rank>n" for
-// a directory whose mtime the run made itself, ranked as the run's start, and at a lookup as now.
+// stat input is its base (type, mode, size) and this part: "@r<rank>" ("@r<rank>f" when dated
+// after now) or "@t<ns>"; "@r<rank>n" for
+// a directory whose mtime the run made itself, ranked as the run's start, and at a lookup as now;
+// OWN_ABSOLUTE for such a directory stat'ed by a program that keys mtimes themselves.
 
 /**
- * Dense ranks: equal mtimes share one, so a tie is told from an order. now (the run's start at a
- * recording, the lookup's instant at a lookup) is ranked with them: make warns of a file dated in
- * the future, which the files' order alone does not tell (hunt 32). Files older than now, as a
- * checkout's are, keep their ranks.
+ * Dense ranks: equal mtimes share one, so a tie is told from an order. A file dated after now is
+ * marked "f": make warns of a file in the future, which the files' order alone does not tell (hunt
+ * 32). now is the execution's end at a recording (a file that others changed while it ran is not
+ * in the future: /tmp), the lookup's instant at a lookup.
  */
 export function rankMtimes(mtimes: Map<string, bigint>, now?: bigint): Map<string, string> {
-  const all = now === undefined || mtimes.size === 0 ? [...mtimes.values()] : [...mtimes.values(), now];
-  const distinct = [...new Set(all)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const distinct = [...new Set(mtimes.values())].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const rankOf = new Map(distinct.map((m, i) => [m, i]));
   const out = new Map<string, string>();
-  for (const [path, m] of mtimes) out.set(path, `@r${rankOf.get(m)}`);
+  for (const [path, m] of mtimes) out.set(path, `@r${rankOf.get(m)}${now !== undefined && m > now ? 'f' : ''}`);
   return out;
 }
+
+/** A directory's mtime that the subtree made by changing its names, stat'ed afterwards by a program
+ * that keeps or prints mtimes: the run's own instant, as the clock's, and no input. */
+export const OWN_ABSOLUTE = '@t0n';
 
 export interface StoredStat {
   nofollow: boolean;
@@ -33,7 +38,7 @@ export interface StoredStat {
   own?: boolean;
 }
 
-const STORED = /^(l?stat):([a-z]+):([0-7]{1,5}):(\d+):(\d+)(?::s(\d+))?(:n\d+)?(?:@([rt])\d+(n)?)?$/;
+const STORED = /^(l?stat):([a-z]+):([0-7]{1,5}):(\d+):(\d+)(?::s(\d+))?(:n\d+)?(?:@([rt])\d+([nf])?)?$/;
 
 /** A stored stat input's value back to what to look at; null when malformed (a manifest is untrusted). */
 export function parseStoredStat(value: string): StoredStat | null {
@@ -43,8 +48,9 @@ export function parseStoredStat(value: string): StoredStat | null {
   if (m[6] !== undefined) out.size = Number(m[6]);
   if (m[7] !== undefined) out.links = true;
   if (m[8]) out.mtime = m[8] === 'r' ? 'order' : 'absolute';
-  if (m[9] !== undefined) {
-    if (m[8] !== 'r') return null;
+  if (m[9] === 'f' && m[8] !== 'r') return null;
+  if (m[9] === 'n') {
+    if (m[8] !== 'r' && !value.endsWith(OWN_ABSOLUTE)) return null;
     out.own = true;
   }
   return out;

@@ -109,6 +109,9 @@ class PathStates {
   private restat(spec: StatSpec): void {
     const known = this.stats.get((spec.nofollow ? 'lstat' : 'stat') + spec.path);
     if (!known) return; // a pseudo path, not an input
+    // a look after the subtree's own change (ownMtime) sees the run's instant: it adds nothing to
+    // what the first look keyed (sh ordered `.`, then python printed it after a mkdir there)
+    if (spec.mtimeOwn && known.mtime !== undefined) return;
     const use = stronger(known.mtime, spec.mtime);
     // the first stat did not look at the mtime; this one looks at the subtree's own (ownMtime)
     if (use && use !== 'none' && known.mtime === undefined && spec.mtimeOwn) known.mtimeOwn = true;

@@ -17,7 +17,7 @@ export type OwnEntryUse =
 
 /** The settings sent as `selfstate` (native/attrs.c self_state_files, the same list). */
 export const SELF_STATE_FILES: readonly string[] = [
-  'oom_score_adj', 'coredump_filter', 'personality', 'loginuid', 'sessionid', 'timerslack_ns', 'attr/current',
+  'oom_score_adj', 'oom_adj', 'coredump_filter', 'personality', 'loginuid', 'sessionid', 'timerslack_ns', 'attr/current',
 ];
 
 // status holds the credentials and signal masks (keyed) and the affinity (observed on its own);
@@ -25,12 +25,13 @@ export const SELF_STATE_FILES: readonly string[] = [
 // (fdinfo, its files' offsets, is flagged on its own: trace/builder.ts FDINFO)
 const KEYED: readonly string[] = ['exe', 'cwd', 'root', 'cmdline', 'environ', 'comm', 'fd', 'task', 'limits', 'status', 'ns', 'uid_map', 'gid_map', 'setgroups', 'mem', 'fdinfo'];
 
+// (autogroup is neither: its nice is a setting, its name the session's; a read of it is refused)
 // cgroup: node, java and cargo read it at every start to find their memory limit, which they then
 // read as files (inputs); keyed by value, nothing would be reused across runners, whose cgroup
 // paths differ. mounts, mountinfo and net are the system's state (trace/system-state.ts).
 const MOMENT: readonly string[] = [
   'stat', 'statm', 'io', 'sched', 'schedstat', 'maps', 'smaps', 'smaps_rollup', 'numa_maps', 'pagemap', 'wchan', 'syscall',
-  'stack', 'oom_score', 'auxv', 'cgroup', 'cpuset', 'mounts', 'mountinfo', 'mountstats', 'net', 'timers', 'autogroup', 'oom_adj',
+  'stack', 'oom_score', 'auxv', 'cgroup', 'cpuset', 'mounts', 'mountinfo', 'mountstats', 'net', 'timers',
 ];
 
 const USES = new Map<string, OwnEntryUse>([

@@ -46,6 +46,9 @@ export interface ProcessAttrs {
   capamb?: string;
   nnp?: string;
   thp?: string;
+  /** the signals pending at the exec, the thread's and the process's (hex masks) */
+  sigpnd?: string;
+  shdpnd?: string;
   /** "NICE POLICY RTPRIO IOPRIO": how it is scheduled ("?" when /proc/TID/stat could not be read) */
   sched?: string;
   /** "name=value ..." of the settings read only in its own /proc entry (oom_score_adj,
@@ -61,7 +64,7 @@ export interface ProcessAttrs {
 }
 
 const SCALAR_KEYS = ['uid', 'gid', 'groups', 'sigign', 'sigblk', 'ctty', 'rlimits', 'ns', 'affinity', 'uname', 'winsize', 'selfstate',
-  'capinh', 'capprm', 'capeff', 'capbnd', 'capamb', 'nnp', 'thp', 'sched'] as const;
+  'capinh', 'capprm', 'capeff', 'capbnd', 'capamb', 'nnp', 'thp', 'sched', 'sigpnd', 'shdpnd'] as const;
 export type AttrKey = (typeof SCALAR_KEYS)[number];
 
 /** Where the output into a file stream starts (streamStarts), observed by an fstat or lseek of it. */
