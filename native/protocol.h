@@ -99,7 +99,8 @@ enum pct_event {
     PCT_EV_SIGNAL = 20,    /* pid received signal op, sent by process value (kill, tkill,
                               sigqueue), or by a terminal (value 0: the kernel's SIGINT, SIGHUP...) */
     PCT_EV_SIGNAL_SENT = 21 /* pid sends signal op (0: none, a probe) to traced process value; one
-                              event per process of a group it signals (kill(0), kill(-pgrp)) */
+                              event per process of a group it signals (kill(0), kill(-pgrp)); kind
+                              1: no process has pid value (it ended: ESRCH) */
 };
 
 enum pct_stdin_op { PCT_STDIN_READ = 0, PCT_STDIN_UNSEEN = 1 };

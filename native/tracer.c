@@ -806,10 +806,11 @@ static int sets_exec_kept(const struct pct_syscall *row, const uint64_t *args)
     return args[0] != 0; /* alarm(seconds) */
 }
 
-static void sent_to(int pid, int target, int sig)
+/* gone: no process has the target's pid now (it may have been one of the command's) */
+static void sent_to(int pid, int target, int sig, int gone)
 {
     emit_lock();
-    event_begin(PCT_EV_SIGNAL_SENT, (uint16_t)sig, pid, target, 0, 0, 0);
+    event_begin(PCT_EV_SIGNAL_SENT, (uint16_t)sig, pid, target, (uint32_t)gone, 0, 0);
     emit_unlock();
 }
 
@@ -833,7 +834,7 @@ static void group_signal(int pid, int pgrp, int sig)
         event_str(PCT_EV_FLAG, pid, "signal-outside");
         return;
     }
-    for (int i = 0; i < n; i++) sent_to(pid, members[i], sig);
+    for (int i = 0; i < n; i++) sent_to(pid, members[i], sig, 0);
 }
 
 /* A signal is the receiver's input and the sender's output, which a replay of the sender would not
@@ -859,11 +860,17 @@ static void signal_sent(int pid, const struct pct_syscall *row, const uint64_t *
     }
     /* kill's and sigqueue's target is a process; tkill's and tgkill's a thread, whose process counts */
     struct slot *t = target > 0 ? find((int)target) : NULL;
+    /* a pid no process has: `kill -0 $job` after the job ended (TypeScript knows whether it was
+     * one of the command's); one an outside process has leaves the command */
+    if (!t && target > 0 && kill((pid_t)target, 0) < 0 && errno == ESRCH) {
+        sent_to(pid, (int)target, sig, 1);
+        return;
+    }
     if (!t) {
         event_str(PCT_EV_FLAG, pid, "signal-outside");
         return;
     }
-    if (t->tgid != pid) sent_to(pid, t->tgid, sig);
+    if (t->tgid != pid) sent_to(pid, t->tgid, sig, 0);
 }
 
 /* AF_UNIX paths get their answer at the exit stop (absent = a probe); anything else is unsafe. */

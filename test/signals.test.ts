@@ -243,6 +243,15 @@ test('signals inside the command are its own: a script that kills its own backgr
   assert.is(runs[1]!.stats.executions[0]!.status, 'hit', JSON.stringify(runs[0]!.stats.executions));
 });
 
+test("asking whether its own ended job lives (kill -0) stays inside the command: the script is reused", () => {
+  const store = scratch('pc-store-');
+  const dir = scratch();
+  const script = 'sleep 0.1 & p=$!; while kill -0 $p 2>/dev/null; do sleep 0.05; done; echo gone';
+  const runs = [0, 1].map(() => runMemo(['sh', '-c', script], { cwd: dir, store, timeout: 25_000 }));
+  for (const r of runs) assert.is(r.stdout, 'gone\n');
+  assert.is(runs[1]!.stats.executions[0]!.status, 'hit', JSON.stringify(runs[0]!.stats.executions));
+});
+
 test('a command killed by the SIGTERM passed on gives 128+15, and what it left running gets it too', async () => {
   const dir = scratch();
   const mark = unique();

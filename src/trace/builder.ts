@@ -265,10 +265,15 @@ export class TraceBuilder {
 
   private onSignalSent(ev: RawEvent): void {
     const sender = this.executionOfPid.get(ev.pid);
-    const target = this.executionOfPid.get(ev.value);
-    if (!sender || !target) return;
+    if (!sender) return;
+    // kind 1: the pid is no process's now (ESRCH): one of the command's that ended, or nobody's
+    const target = ev.kind === 1 ? this.endedIn(ev.value) : this.executionOfPid.get(ev.value);
+    if (!target) {
+      pushUnique(sender.flags, 'signal-outside');
+      return;
+    }
     if (!sender.signalled.some((s) => s.to === target.id && s.signal === ev.op)) sender.signalled.push({ signal: ev.op, to: target.id });
-    if (ev.op === 0) return;
+    if (ev.op === 0 || ev.kind === 1) return;
     const sent = this.sentTo.get(ev.value);
     if (sent) sent.push({ pid: ev.pid, signal: ev.op, exec: sender.id });
     else this.sentTo.set(ev.value, [{ pid: ev.pid, signal: ev.op, exec: sender.id }]);
