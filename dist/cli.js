@@ -810,7 +810,10 @@ var init_builder = __esm({
             const type = FILE_TYPES[ev.kind & 255];
             if (type) access.type = type;
             if (ev.kind & PROBE_NOFOLLOW) access.nofollow = true;
-            if (second !== void 0) access.seen = second;
+            if (second !== void 0) {
+              access.seen = second;
+              access.atMs = nsToMs(ev.timeNs);
+            }
             break;
           }
           case "read": {
@@ -1970,6 +1973,7 @@ function statSpec(path, a, mtimes) {
     spec.nlink = seen.nlink;
   }
   spec.mtimeNs = seen.mtimeNs;
+  if (a.atMs !== void 0) spec.seenAtMs = a.atMs;
   if (mtimes !== "none") spec.mtime = mtimes;
   if (a.nofollow) spec.nofollow = true;
   return spec;
@@ -2135,6 +2139,10 @@ function applyAccess(s, a, walker, mtimes, pinned) {
       }
       for (const link of toLinks) s.through(link);
       parentOf(s, to);
+      if (a.op === "rename" && path === to) {
+        s.input({ path, kind: "exists", nofollow: true });
+        return null;
+      }
       if (a.op === "rename") {
         const unknown = a.noReplace ? (s.input({ path: to, kind: "vacant" }), null) : renameDestination(s, to, a);
         if (unknown) return unknown;
@@ -2183,8 +2191,8 @@ function inPlace(s, path, a) {
   if (!seen || typeOfMode(seen.mode) === "file") s.lose(`it writes into ${path} in place: what it held before is lost`);
   return null;
 }
-function summarize(steps, walker = AS_SPELLED, since) {
-  const s = new PathStates(since);
+function summarize(steps, walker = AS_SPELLED, since, until) {
+  const s = new PathStates(since, until);
   let reason = null;
   for (const step of steps) {
     if (step.kind === "replayed") {
@@ -2228,11 +2236,14 @@ var init_summary = __esm({
     PSEUDO_INPUTS = /* @__PURE__ */ new Set(["/dev/null", "/dev/zero", "/dev/full", "/dev/urandom", "/dev/random"]);
     ABSENT = /* @__PURE__ */ new Set(["ENOENT", "ENOTDIR"]);
     PathStates = class {
-      /** since: when the subtree began (ns since the epoch), when known */
-      constructor(since) {
+      /** since, until: when the subtree began and ended (ns since the epoch), when known: a directory
+       * dated after its end was not made so by it (hunt 34: one dated tomorrow) */
+      constructor(since, until) {
         this.since = since;
+        this.until = until;
       }
       since;
+      until;
       inputs = [];
       outputs = /* @__PURE__ */ new Set();
       /** paths whose first change by the subtree brought them into existence */
@@ -2292,7 +2303,7 @@ var init_summary = __esm({
        * both: hunt 13).
        */
       ownMtime(spec) {
-        return spec.type === "dir" && spec.mtime !== void 0 && spec.mtimeNs !== void 0 && this.since !== void 0 && spec.mtimeNs >= this.since && this.changes.has(spec.path);
+        return spec.type === "dir" && spec.mtime !== void 0 && spec.mtimeNs !== void 0 && this.since !== void 0 && spec.mtimeNs >= this.since && (this.until === void 0 || spec.mtimeNs <= this.until) && this.changes.has(spec.path);
       }
       /** Another stat of a file: one program in the subtree orders or prints its mtime, and the subtree depends on it that way. */
       restat(spec) {
@@ -2302,7 +2313,11 @@ var init_summary = __esm({
         const use = stronger(known.mtime, spec.mtime);
         if (use && use !== "none" && known.mtime === void 0 && spec.mtimeOwn) known.mtimeOwn = true;
         if (use && use !== "none") known.mtime = use;
-        known.mtimeNs ??= spec.mtimeNs;
+        if (known.mtimeNs === void 0) {
+          known.mtimeNs = spec.mtimeNs;
+          known.seenAtMs = spec.seenAtMs;
+          known.seenAtNs = spec.seenAtNs;
+        }
       }
       /** A file that was there and that the subtree changed in place: it keeps its extended
        * attributes (an ACL), and a restore, which writes a new file, would not, so it must have none. */
@@ -4186,6 +4201,7 @@ function viewOf(p, env, execStreams) {
     key[name] = value;
   }
   for (const name of KEYED_IF_SHOWN) key[name] = p[name] ?? "-";
+  key.selfKept = SELF_KEPT.map((name) => new RegExp(`(?:^| )${name}=(\\S*)`).exec(p.selfstate ?? "")?.[1] ?? "-");
   if (p.fdsUnknown) view.refused ??= "the fds it inherits could not be listed at its exec";
   const jobserver = jobserverOf(env);
   const fds = [];
@@ -4298,7 +4314,7 @@ function commandAttrs() {
 function ownSched(stat) {
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const nice = fields[16] ?? "?", rtprio = fields[37] ?? "?", policy = fields[38] ?? "?";
-  return `${nice} ${policy} ${rtprio} ${IOPRIO_UNSET}`;
+  return `${nice} ${policy} ${rtprio} ${IOPRIO_UNSET} 0 0 0 0 0`;
 }
 function ownSelfState() {
   return SELF_STATE_FILES.map((name) => {
@@ -4439,7 +4455,7 @@ function streamShortfall(view, ends, stream, streams, later, placedAt, meanwhile
   }
   return null;
 }
-var import_node_fs19, KEYED2, KEYED_IF_SHOWN, OBSERVED, OBSERVED_TITLES, JOBSERVER_VARS, UNSEEN, MAX_SEEKS, IOPRIO_UNSET, SEARCH_CAP;
+var import_node_fs19, KEYED2, SELF_KEPT, KEYED_IF_SHOWN, OBSERVED, OBSERVED_TITLES, JOBSERVER_VARS, UNSEEN, MAX_SEEKS, IOPRIO_UNSET, SEARCH_CAP;
 var init_attributes = __esm({
   "src/memo/attributes.ts"() {
     "use strict";
@@ -4456,6 +4472,7 @@ var init_attributes = __esm({
       rlimits: "resource limits",
       ns: "namespaces"
     };
+    SELF_KEPT = ["personality", "timerslack_ns"];
     KEYED_IF_SHOWN = ["capinh", "capprm", "capeff", "capbnd", "capamb", "nnp", "thp", "sched", "sigpnd", "shdpnd"];
     OBSERVED = /* @__PURE__ */ new Set(["affinity", "uname", "winsize", "selfstate", ...STREAM_START_KEYS]);
     OBSERVED_TITLES = {
@@ -4939,11 +4956,11 @@ var init_context = __esm({
 });
 
 // src/memo/mtimes.ts
-function rankMtimes(mtimes, now) {
+function rankMtimes(mtimes, nowOf) {
   const distinct = [...new Set(mtimes.values())].sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
   const rankOf = new Map(distinct.map((m, i) => [m, i]));
   const out = /* @__PURE__ */ new Map();
-  for (const [path, m] of mtimes) out.set(path, `@r${rankOf.get(m)}${now !== void 0 && m > now ? "f" : ""}`);
+  for (const [key, m] of mtimes) out.set(key, `@r${rankOf.get(m)}${nowOf !== void 0 && m > nowOf(key) ? "f" : ""}`);
   return out;
 }
 function parseStoredStat(value) {
@@ -5539,7 +5556,7 @@ var init_engine = __esm({
             this.stats.savedMs += entry.durationMs;
             this.stats.bytesRestored += restored.bytes;
             this.stats.hitCostMs += performance.now() - started;
-            const hit = { entry, passed, mtimes: parts.value().mtimes, created: restored.created, removed: restored.removed };
+            const hit = { entry, passed, mtimes: parts.value().mtimes, mtimesAt: parts.value().at, created: restored.created, removed: restored.removed };
             const output = this.stream(entry, blobs);
             this.noteReplayIntoFiles(q, view, output);
             return { skip: true, exitCode: entry.exitCode, output, tag: hit, seeks, ...this.deferral(q, output, pipes) };
@@ -5766,8 +5783,8 @@ var init_engine = __esm({
             if (stored.mtime === "order") ordered.set(key, at);
             else suffix.set(key, stored.own ? OWN_ABSOLUTE : `@t${m}`);
           }
-          for (const [path, rank] of rankMtimes(ordered, now)) suffix.set(path, own.has(path) ? `${rank}n` : rank);
-          return { suffix, mtimes };
+          for (const [path, rank] of rankMtimes(ordered, () => now)) suffix.set(path, own.has(path) ? `${rank}n` : rank);
+          return { suffix, mtimes, at: now };
         });
       }
       /** How one stored input differs from what its path holds now, or null when it does not. */
@@ -5909,13 +5926,17 @@ var init_engine = __esm({
        * replayed child's stat input carries the mtime its lookup saw; one without is read now.
        */
       mtimeSuffixes(inputs, since, end) {
+        const datedAfter = (spec, m) => since !== void 0 && m > since && (spec.type !== "dir" || end !== void 0 && m > end);
         const ordered = /* @__PURE__ */ new Map();
         const out = /* @__PURE__ */ new Map();
         const own = /* @__PURE__ */ new Set();
+        let ownDir = null;
+        let dated = null;
         for (const spec of inputs) {
           if (spec.kind !== "stat" || !spec.mtime) continue;
           const key = statKey(spec.path, spec.nofollow);
           if (spec.mtimeOwn && since !== void 0) {
+            ownDir = spec.path;
             if (spec.mtime === "absolute") out.set(key, OWN_ABSOLUTE);
             else {
               own.add(key);
@@ -5925,10 +5946,19 @@ var init_engine = __esm({
           }
           const m = spec.mtimeNs ?? this.fs.mtimeOf(spec.path, spec.nofollow === true);
           if (m === null) return `${spec.path}: its mtime cannot be read any more`;
+          if (datedAfter(spec, m)) dated = spec.path;
           if (spec.mtime === "order") ordered.set(key, m);
           else out.set(key, `@t${m}`);
         }
-        for (const [path, rank] of rankMtimes(ordered, end ?? BigInt(Date.now()) * 1000000n)) out.set(path, own.has(path) ? `${rank}n` : rank);
+        if (ownDir && dated) return `${dated} is dated after the run began, and ${ownDir}, which the run changed, is compared with it: which is newer is timing`;
+        const seenAt = /* @__PURE__ */ new Map();
+        for (const spec of inputs) {
+          if (spec.kind !== "stat" || spec.mtime !== "order") continue;
+          const at = spec.seenAtNs ?? (spec.seenAtMs === void 0 ? void 0 : this.realTimeOf(spec.seenAtMs));
+          if (at !== void 0) seenAt.set(statKey(spec.path, spec.nofollow), at);
+        }
+        const fallback = end ?? BigInt(Date.now()) * 1000000n;
+        for (const [path, rank] of rankMtimes(ordered, (key) => seenAt.get(key) ?? fallback)) out.set(path, own.has(path) ? `${rank}n` : rank);
         return out;
       }
       /**
@@ -6162,7 +6192,7 @@ var init_engine = __esm({
           if (step) steps.push(step);
           for (const o of out) stream.push(o);
         }
-        const summary = summarize(steps, this.walker, this.realTimeOf(exec.startMs));
+        const summary = summarize(steps, this.walker, this.realTimeOf(exec.startMs), exec.endMs === null ? void 0 : this.realTimeOf(exec.endMs));
         if (childReason && !summary.unmodelled) {
           summary.cacheable = false;
           summary.reason = childReason;
@@ -6200,6 +6230,7 @@ var init_engine = __esm({
         const inputs = entry.inputs.flatMap((i) => {
           const spec = this.specOf(i, hit.mtimes);
           if (!spec) return [];
+          if (spec.kind === "stat") spec.seenAtNs = hit.mtimesAt;
           if (spec.kind !== "stat" && spec.kind !== "listing") spec.known = i.value;
           return [spec];
         });

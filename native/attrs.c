@@ -361,22 +361,42 @@ static void put_fds(struct out *o, int tid)
 /* How it is scheduled, inherited across exec: its nice value, policy and real-time priority
  * (fields 19, 41 and 40 of /proc/TID/stat) and its I/O priority. `ionice` and `nice` print them,
  * python's os.nice and sched_getscheduler return them (hunt 32): in every weak fingerprint. */
+/* the kernel's struct sched_attr (SCHED_ATTR_SIZE_VER1) */
+struct pct_sched_attr {
+    uint32_t size, policy;
+    uint64_t flags;
+    int32_t nice;
+    uint32_t priority;
+    uint64_t runtime, deadline, period;
+    uint32_t util_min, util_max;
+};
+
 static void put_sched(struct out *o, int tid)
 {
-    char path[64], text[1024], value[96];
+    char path[64], text[1024], value[192];
     proc_path(path, sizeof path, tid, "/stat", -1);
     ssize_t n = read_small(path, text, sizeof text);
     const char *after = n > 0 ? strrchr(text, ')') : NULL;
-    long nice = 0, rtprio = 0, policy = 0;
-    /* after ')': state is field 3; nice 19, rt_priority 40, policy 41 */
-    if (!after || sscanf(after + 1, " %*c" " %*d %*d %*d %*d %*d" " %*u %*u %*u %*u %*u %*u %*u %*d %*d" " %*d %ld"
+    long pgrp = 0, session = 0, nice = 0, rtprio = 0, policy = 0;
+    /* after ')': state is field 3; pgrp 5, session 6, nice 19, rt_priority 40, policy 41 */
+    if (!after || sscanf(after + 1, " %*c" " %*d %ld %ld %*d %*d" " %*u %*u %*u %*u %*u %*u %*u %*d %*d" " %*d %ld"
                          " %*d %*d %*u %*u %*d %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*d %*d %ld %ld",
-                         &nice, &rtprio, &policy) != 3) {
+                         &pgrp, &session, &nice, &rtprio, &policy) != 5) {
         put_kv(o, "sched", "?");
         return;
     }
     const long ioprio = syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, tid);
-    snprintf(value, sizeof value, "%ld %ld %ld %ld", nice, policy, rtprio, ioprio);
+    /* a session or group leader stays one across exec (setsid, setpgid: hunt 34), and so do
+     * SCHED_RESET_ON_FORK and a deadline task's parameters, which stat does not show */
+    const int leads = (pgrp == tid) | (session == tid) << 1;
+    struct pct_sched_attr a;
+    memset(&a, 0, sizeof a);
+    if (syscall(SYS_sched_getattr, tid, &a, sizeof a, 0) < 0) memset(&a, 0, sizeof a);
+    /* the parameters are a deadline task's; for others the kernel shows the scheduler's own slice */
+    if (a.policy != 6 /* SCHED_DEADLINE */) a.runtime = a.deadline = a.period = 0;
+    snprintf(value, sizeof value, "%ld %ld %ld %ld %d %llu %llu %llu %llu", nice, policy, rtprio, ioprio, leads,
+             (unsigned long long)a.flags, (unsigned long long)a.runtime, (unsigned long long)a.deadline,
+             (unsigned long long)a.period);
     put_kv(o, "sched", value);
 }
 

@@ -796,12 +796,32 @@ static int traced_pid(long pid)
     return pid > 0 && find((int)pid) != NULL;
 }
 
+/* prctl options that set nothing an exec keeps unkeyed: the reads, the name and memory names
+ * (gone at the exec), what the exec query keys (no_new_privs, capabilities, THP, timer slack),
+ * keepcaps (cleared at exec) and seccomp (CL_RESTRICT's). Every other option sets something
+ * the next program starts with (hunt 34: MCE kill, TSC, MDWE, KSM, the parent-death signal...). */
+static int prctl_keyed_or_gone(unsigned long option)
+{
+    static const unsigned long harmless[] = {
+        PR_GET_PDEATHSIG, PR_GET_DUMPABLE, PR_GET_UNALIGN, PR_GET_KEEPCAPS, PR_GET_FPEMU, PR_GET_FPEXC,
+        PR_GET_TIMING, PR_GET_NAME, PR_GET_ENDIAN, PR_GET_SECCOMP, PR_CAPBSET_READ, PR_GET_TSC,
+        PR_GET_SECUREBITS, PR_GET_TIMERSLACK, PR_MCE_KILL_GET, PR_GET_CHILD_SUBREAPER, PR_GET_NO_NEW_PRIVS,
+        PR_GET_TID_ADDRESS, PR_GET_THP_DISABLE, PR_GET_FP_MODE, PR_GET_SPECULATION_CTRL,
+        PR_SET_NAME, PR_SET_KEEPCAPS, PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP, PR_CAP_AMBIENT,
+        PR_SET_THP_DISABLE, PR_SET_TIMERSLACK, PR_SET_SECCOMP,
+        0x53564d41 /* PR_SET_VMA */, 56 /* PR_GET_TAGGED_ADDR_CTRL */, 58 /* PR_GET_IO_FLUSHER */,
+        66 /* PR_GET_MDWE */, 68 /* PR_GET_MEMORY_MERGE */,
+    };
+    for (size_t i = 0; i < sizeof harmless / sizeof harmless[0]; i++) if (harmless[i] == option) return 1;
+    return 0;
+}
+
 /* A setting an exec keeps and no key holds: a parent-death signal or the subreaper flag (prctl),
  * an alarm or interval timer armed (hunt 33: the program exec'd next read the old value back). A
  * fork starts without them. */
 static int sets_exec_kept(const struct pct_syscall *row, const uint64_t *args)
 {
-    if (row->nr == __NR_prctl) return (args[0] == PR_SET_PDEATHSIG || args[0] == PR_SET_CHILD_SUBREAPER) && args[1] != 0;
+    if (row->nr == __NR_prctl) return !prctl_keyed_or_gone((unsigned long)args[0]);
     if (row->nr == __NR_setitimer) return args[1] != 0;
     return args[0] != 0; /* alarm(seconds) */
 }

@@ -2,11 +2,11 @@
 // produce now. Every case runs its steps in a cached and an untraced twin (test/twins.ts): the
 // cached one must give the untraced result, and each case must exercise the cache (some step hits).
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CLI, scratch } from './helpers.js';
+import { CLI, runMemo, scratch } from './helpers.js';
 import { hitSomewhere, twins, type TwinResult, type TwinStep } from './twins.js';
 
 const PY = '/usr/bin/python3';
@@ -371,6 +371,33 @@ os.execv('${PY}', ['${PY}', '-c', '''${then}'''])"`;
     '    assert libc.prctl(22, 2, ctypes.c_char_p(fprog), 0, 0) == 0, ctypes.get_errno()',
   ].join('\n'), 'import os, time; time.sleep(0.01)\ntry: print(os.uname().sysname)\nexcept OSError as e: print(e.errno)');
   check('echo deny > v', [...twice(filter), chg('echo allow > v'), ...twice(filter)], false);
+});
+
+test('clock and no-op cases of mtimes: a rename onto itself changes no directory, a file in the future when looked at, a setting kept by exec', () => {
+  // a rename of a name onto itself is no change: D, dated in the future, is no mtime of the run's
+  const self = `${PY} -c "import os; os.rename('D/a', 'D/a'); print(os.stat('D').st_mtime_ns)"`;
+  check("mkdir D; echo a > D/a; touch -d '2030-01-01 00:00' D", [...twice(self), chg("touch -d '2031-01-01 00:00' D"), ...twice(self)]);
+  // timer slack set by prctl, read back by the program it execs with prctl
+  const slack = `${PY} -c "import ctypes, os
+ctypes.CDLL(None).prctl(29, int(open('v').read()), 0, 0, 0)
+os.execv('${PY}', ['${PY}', '-c', 'import ctypes, time; time.sleep(0.01); print(ctypes.CDLL(None).prctl(30, 0, 0, 0, 0))'])"`;
+  check('echo 50000 > v', [...twice(slack), chg('echo 90000 > v'), ...twice(slack)], false);
+});
+
+test('a file in the future when the shell compared it, in the past by the end of the run, is not replayed as in the future', () => {
+  // no twins: the answer depends on when it runs, and an untraced twin would run later
+  const store = scratch('pc-store-');
+  const dir = scratch();
+  const before = new Date(Date.now() - 30_000);
+  writeFileSync(join(dir, 'in'), 'x\n');
+  utimesSync(join(dir, 'in'), new Date(Date.now() + 2000), new Date(Date.now() + 2000));
+  utimesSync(dir, before, before);
+  const stamp = ['sh', '-c', 'touch stamp; if [ in -nt stamp ]; then echo future; else echo past; fi; sleep 2.5'];
+  assert.is(runMemo(stamp, { cwd: dir, store }).stdout, 'future\n');
+  // back as before the run, but for the clock
+  rmSync(join(dir, 'stamp'));
+  utimesSync(dir, before, before);
+  assert.is(runMemo(stamp, { cwd: dir, store }).stdout, 'past\n', 'the first run\'s answer was replayed once the clock had passed the file');
 });
 
 test.run();

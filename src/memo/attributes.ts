@@ -15,6 +15,9 @@ const KEYED = {
   sigblk: 'blocked signals', ctty: 'controlling terminal', rlimits: 'resource limits', ns: 'namespaces',
 } as const satisfies Partial<Record<keyof ProcessAttrs, string>>;
 
+/** Of the selfstate settings, those a syscall reads too: in every weak fingerprint. */
+const SELF_KEPT = ['personality', 'timerslack_ns'];
+
 /** In every weak fingerprint too, as sent: a kernel too old to show one never shows it. */
 const KEYED_IF_SHOWN = ['capinh', 'capprm', 'capeff', 'capbnd', 'capamb', 'nnp', 'thp', 'sched', 'sigpnd', 'shdpnd'] as const satisfies readonly (keyof ProcessAttrs)[];
 
@@ -145,6 +148,9 @@ export function viewOf(p: ProcessAttrs, env: string[], execStreams: Streams): Pr
     key[name] = value;
   }
   for (const name of KEYED_IF_SHOWN) key[name] = p[name] ?? '-';
+  // of the settings read in its own /proc entry, those a program also gets by a syscall (setarch's
+  // personality(2), prctl's timer slack: hunt 34) are in every key; the rest only where read
+  key.selfKept = SELF_KEPT.map((name) => new RegExp(`(?:^| )${name}=(\\S*)`).exec(p.selfstate ?? '')?.[1] ?? '-');
   if (p.fdsUnknown) view.refused ??= 'the fds it inherits could not be listed at its exec';
   const jobserver = jobserverOf(env);
   const fds: string[] = [];
@@ -300,7 +306,8 @@ const IOPRIO_UNSET = 0;
 function ownSched(stat: string): string {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is field 3 (state)
   const nice = fields[16] ?? '?', rtprio = fields[37] ?? '?', policy = fields[38] ?? '?';
-  return `${nice} ${policy} ${rtprio} ${IOPRIO_UNSET}`;
+  // not a group or session leader (the command is in processcache's), no scheduling flags
+  return `${nice} ${policy} ${rtprio} ${IOPRIO_UNSET} 0 0 0 0 0`;
 }
 
 

@@ -442,6 +442,8 @@ interface MtimeParts {
   suffix: Map<string, string>;
   /** the mtimes seen, by stored path: what the entry's stat inputs held when it hit */
   mtimes: Map<string, bigint>;
+  /** when they were read (epoch ns) */
+  at: bigint;
 }
 
 /** How many log items before an execution's exec are looked at for writes that may run after it. */
@@ -453,6 +455,8 @@ interface Hit {
   passed: ContextPair[];
   /** the mtimes its stat inputs had at the lookup: what a parent's recording orders */
   mtimes: Map<string, bigint>;
+  /** when the lookup read them (epoch ns) */
+  mtimesAt: bigint;
   /** what the restore created and removed: the changes a listing by the parent must discount */
   created: string[];
   removed: string[];
@@ -710,7 +714,7 @@ export class MemoEngine {
         this.stats.savedMs += entry.durationMs;
         this.stats.bytesRestored += restored.bytes;
         this.stats.hitCostMs += performance.now() - started;
-        const hit: Hit = { entry, passed, mtimes: parts.value().mtimes, created: restored.created, removed: restored.removed };
+        const hit: Hit = { entry, passed, mtimes: parts.value().mtimes, mtimesAt: parts.value().at, created: restored.created, removed: restored.removed };
         const output = this.stream(entry, blobs);
         this.noteReplayIntoFiles(q, view, output);
         return { skip: true, exitCode: entry.exitCode, output, tag: hit, seeks, ...this.deferral(q, output, pipes) };
@@ -959,8 +963,8 @@ export class MemoEngine {
         if (stored.mtime === 'order') ordered.set(key, at);
         else suffix.set(key, stored.own ? OWN_ABSOLUTE : `@t${m}`);
       }
-      for (const [path, rank] of rankMtimes(ordered, now)) suffix.set(path, own.has(path) ? `${rank}n` : rank);
-      return { suffix, mtimes };
+      for (const [path, rank] of rankMtimes(ordered, () => now)) suffix.set(path, own.has(path) ? `${rank}n` : rank);
+      return { suffix, mtimes, at: now };
     });
   }
 
@@ -1103,13 +1107,19 @@ export class MemoEngine {
    * replayed child's stat input carries the mtime its lookup saw; one without is read now.
    */
   private mtimeSuffixes(inputs: InputSpec[], since: bigint | undefined, end: bigint | undefined): Map<string, string> | string {
+    // dated after the run began: a file, or a directory dated past its end (one others changed
+    // while it ran, /tmp, is no date to compare with)
+    const datedAfter = (spec: StatSpec, m: bigint): boolean => since !== undefined && m > since && (spec.type !== 'dir' || (end !== undefined && m > end));
     const ordered = new Map<string, bigint>();
     const out = new Map<string, string>();
     const own = new Set<string>();
+    let ownDir: string | null = null;
+    let dated: string | null = null;
     for (const spec of inputs) {
       if (spec.kind !== 'stat' || !spec.mtime) continue;
       const key = statKey(spec.path, spec.nofollow);
       if (spec.mtimeOwn && since !== undefined) {
+        ownDir = spec.path;
         // its value was the instant of the subtree's own change, which a rerun makes anew: for a
         // program that keeps or prints mtimes (python, node) that is the run's own time, as the
         // clock is, not an input (OWN_ABSOLUTE)
@@ -1122,10 +1132,22 @@ export class MemoEngine {
       }
       const m = spec.mtimeNs ?? this.fs.mtimeOf(spec.path, spec.nofollow === true);
       if (m === null) return `${spec.path}: its mtime cannot be read any more`;
+      if (datedAfter(spec, m)) dated = spec.path;
       if (spec.mtime === 'order') ordered.set(key, m);
       else out.set(key, `@t${m}`);
     }
-    for (const [path, rank] of rankMtimes(ordered, end ?? BigInt(Date.now()) * 1_000_000n)) out.set(path, own.has(path) ? `${rank}n` : rank);
+    // a directory's own mtime stands for the instant of the run's change, which comes later in a
+    // rerun: against an input dated after the start, which is newer is timing (hunt 34)
+    if (ownDir && dated) return `${dated} is dated after the run began, and ${ownDir}, which the run changed, is compared with it: which is newer is timing`;
+    // in the future when the program looked: make warns of it, and would not once the clock passed it
+    const seenAt = new Map<string, bigint>();
+    for (const spec of inputs) {
+      if (spec.kind !== 'stat' || spec.mtime !== 'order') continue;
+      const at = spec.seenAtNs ?? (spec.seenAtMs === undefined ? undefined : this.realTimeOf(spec.seenAtMs));
+      if (at !== undefined) seenAt.set(statKey(spec.path, spec.nofollow), at);
+    }
+    const fallback = end ?? BigInt(Date.now()) * 1_000_000n;
+    for (const [path, rank] of rankMtimes(ordered, (key) => seenAt.get(key) ?? fallback)) out.set(path, own.has(path) ? `${rank}n` : rank);
     return out;
   }
 
@@ -1377,7 +1399,7 @@ export class MemoEngine {
       if (step) steps.push(step);
       for (const o of out) stream.push(o);
     }
-    const summary = summarize(steps, this.walker, this.realTimeOf(exec.startMs));
+    const summary = summarize(steps, this.walker, this.realTimeOf(exec.startMs), exec.endMs === null ? undefined : this.realTimeOf(exec.endMs));
     if (childReason && !summary.unmodelled) {
       summary.cacheable = false;
       summary.reason = childReason;
@@ -1416,6 +1438,7 @@ export class MemoEngine {
     const inputs = entry.inputs.flatMap((i) => {
       const spec = this.specOf(i, hit.mtimes);
       if (!spec) return [];
+      if (spec.kind === 'stat') spec.seenAtNs = hit.mtimesAt;
       // what the lookup found is what the parent depended on too (a stat's order is the parent's own)
       if (spec.kind !== 'stat' && spec.kind !== 'listing') spec.known = i.value;
       return [spec];

@@ -7,16 +7,15 @@
 // OWN_ABSOLUTE for such a directory stat'ed by a program that keys mtimes themselves.
 
 /**
- * Dense ranks: equal mtimes share one, so a tie is told from an order. A file dated after now is
- * marked "f": make warns of a file in the future, which the files' order alone does not tell (hunt
- * 32). now is the execution's end at a recording (a file that others changed while it ran is not
- * in the future: /tmp), the lookup's instant at a lookup.
+ * Dense ranks: equal mtimes share one, so a tie is told from an order. A file dated after the
+ * instant it was looked at (nowOf) is marked "f": make warns of a file in the future, which the
+ * files' order alone does not tell (hunts 32 and 34). At a lookup that instant is the lookup's.
  */
-export function rankMtimes(mtimes: Map<string, bigint>, now?: bigint): Map<string, string> {
+export function rankMtimes(mtimes: Map<string, bigint>, nowOf?: (key: string) => bigint): Map<string, string> {
   const distinct = [...new Set(mtimes.values())].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const rankOf = new Map(distinct.map((m, i) => [m, i]));
   const out = new Map<string, string>();
-  for (const [path, m] of mtimes) out.set(path, `@r${rankOf.get(m)}${now !== undefined && m > now ? 'f' : ''}`);
+  for (const [key, m] of mtimes) out.set(key, `@r${rankOf.get(m)}${nowOf !== undefined && m > nowOf(key) ? 'f' : ''}`);
   return out;
 }
 

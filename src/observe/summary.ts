@@ -56,8 +56,9 @@ class PathStates {
   /** where the subtree moved files it had not read: what they held is read there at the recording */
   private readonly movedTo = new Set<string>();
 
-  /** since: when the subtree began (ns since the epoch), when known */
-  constructor(private readonly since?: bigint) {}
+  /** since, until: when the subtree began and ended (ns since the epoch), when known: a directory
+   * dated after its end was not made so by it (hunt 34: one dated tomorrow) */
+  constructor(private readonly since?: bigint, private readonly until?: bigint) {}
 
   /** A rename of path to `to`: what path held is what `to` holds at the end, if nothing changes it after. */
   moved(path: string, to: string): void {
@@ -102,7 +103,7 @@ class PathStates {
    */
   private ownMtime(spec: StatSpec): boolean {
     return spec.type === 'dir' && spec.mtime !== undefined && spec.mtimeNs !== undefined && this.since !== undefined &&
-      spec.mtimeNs >= this.since && this.changes.has(spec.path);
+      spec.mtimeNs >= this.since && (this.until === undefined || spec.mtimeNs <= this.until) && this.changes.has(spec.path);
   }
 
   /** Another stat of a file: one program in the subtree orders or prints its mtime, and the subtree depends on it that way. */
@@ -116,7 +117,11 @@ class PathStates {
     // the first stat did not look at the mtime; this one looks at the subtree's own (ownMtime)
     if (use && use !== 'none' && known.mtime === undefined && spec.mtimeOwn) known.mtimeOwn = true;
     if (use && use !== 'none') known.mtime = use;
-    known.mtimeNs ??= spec.mtimeNs;
+    if (known.mtimeNs === undefined) {
+      known.mtimeNs = spec.mtimeNs;
+      known.seenAtMs = spec.seenAtMs;
+      known.seenAtNs = spec.seenAtNs;
+    }
   }
 
   /** A file that was there and that the subtree changed in place: it keeps its extended
@@ -232,6 +237,7 @@ function statSpec(path: string, a: Access, mtimes: MtimeUse): InputSpec {
     spec.nlink = seen.nlink;
   }
   spec.mtimeNs = seen.mtimeNs;
+  if (a.atMs !== undefined) spec.seenAtMs = a.atMs;
   if (mtimes !== 'none') spec.mtime = mtimes;
   if (a.nofollow) spec.nofollow = true;
   return spec;
@@ -392,6 +398,11 @@ function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: Mtime
       }
       for (const link of toLinks) s.through(link);
       parentOf(s, to);
+      if (a.op === 'rename' && path === to) {
+        // the kernel does nothing: no name changes, and the directory's mtime stays (hunt 34)
+        s.input({ path, kind: 'exists', nofollow: true });
+        return null;
+      }
       if (a.op === 'rename') {
         // mv's first try: where a name stands now, it moves into or over it instead
         const unknown = a.noReplace ? (s.input({ path: to, kind: 'vacant' }), null) : renameDestination(s, to, a);
@@ -444,8 +455,8 @@ function inPlace(s: PathStates, path: string, a: Access): null {
 }
 
 /** Folds a subtree's steps into its inputs and outputs. */
-export function summarize(steps: Step[], walker: PathWalker = AS_SPELLED, since?: bigint): Summary {
-  const s = new PathStates(since);
+export function summarize(steps: Step[], walker: PathWalker = AS_SPELLED, since?: bigint, until?: bigint): Summary {
+  const s = new PathStates(since, until);
   let reason: string | null = null;
   for (const step of steps) {
     if (step.kind === 'replayed') {

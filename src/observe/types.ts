@@ -53,6 +53,10 @@ export interface StatSpec {
   mtime?: 'order' | 'absolute';
   /** the mtime the program saw (a replayed child's: what its lookup saw) */
   mtimeNs?: bigint;
+  /** when it saw it, on the tracer's clock (ms) (a replayed child's: its lookup's instant, epoch ns
+   * in seenAtNs): an mtime after it was in the future then (make warns of clock skew) */
+  seenAtMs?: number;
+  seenAtNs?: bigint;
   /** a directory's mtime the subtree made itself (it made or removed a name there first): ordered
    * as the subtree's start at the recording, and as the lookup's now at a lookup */
   mtimeOwn?: true;

@@ -408,7 +408,10 @@ export class TraceBuilder {
         const type = FILE_TYPES[ev.kind & 0xff];
         if (type) access.type = type;
         if (ev.kind & PROBE_NOFOLLOW) access.nofollow = true;
-        if (second !== undefined) access.seen = second;
+        if (second !== undefined) {
+          access.seen = second;
+          access.atMs = nsToMs(ev.timeNs);
+        }
         break;
       }
       case 'read': {

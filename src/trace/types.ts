@@ -16,6 +16,8 @@ export interface Access {
   types?: string;
   /** probe, read, write: what stat said at that instant (native/paths.h stat_text) */
   seen?: string;
+  /** probe with seen: when, on the tracer's clock (ms): a file dated after it was in the future */
+  atMs?: number;
   /** probe: an lstat, which does not follow a final symlink; xattr: lgetxattr or llistxattr */
   nofollow?: true;
   /** create: with O_EXCL, which fails on any name there, a dangling symlink too */
