@@ -141,6 +141,7 @@ function ownEntryOf(path, isOwn) {
   if (/^\d+$/.test(m[1]) && !isOwn(Number(m[1]))) return null;
   const entry = m[2];
   if (entry === "") return { entry: ".", use: "keyed" };
+  if (/^(?:cwd|root|fd\/\d+)\//.test(entry)) return { entry, use: "unkeyed" };
   return { entry, use: USES.get(entry) ?? USES.get(entry.split("/")[0]) ?? "unkeyed" };
 }
 var SELF_STATE_FILES, KEYED, MOMENT, USES, OWN_ENTRY;
@@ -5506,6 +5507,7 @@ var init_engine = __esm({
           return this.letRun(q, { refused: "its umask could not be read (/proc/PID/status has none before Linux 4.7)", passed });
         }
         if (TIME_IS_THEIR_EFFECT.has((0, import_node_path13.basename)(q.exe))) return this.letRun(q, { refused: "what it does is take time: skipped, it would take none", passed });
+        if (q.tid !== q.pid) return this.letRun(q, { refused: "its exec is made by a thread that is not its process's first: a replay there is not modelled", passed });
         const view = viewOf(q.process, q.env, q.streams);
         if (view.refused) return this.letRun(q, { refused: view.refused, passed });
         const readable = this.readableStream(q, view);

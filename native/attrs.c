@@ -109,6 +109,7 @@ static void put_status(struct out *o, int tid, int *umask)
     char path[64], value[4096];
     proc_path(path, sizeof path, tid, "/status", -1);
     *umask = -1;
+    status[0] = 0;
     if (read_small(path, status, sizeof status) <= 0) return; /* every key missing: unknown */
     if (status_field("Umask", value, sizeof value)) {
         char *end;
@@ -138,7 +139,7 @@ static void put_winsize(struct out *o, int tid)
     for (int fd = 0; fd < 3; fd++) {
         if (fd) p = append(p, end, " ");
         if (strcmp(stdio_look(tid, fd, NULL), "tty") != 0) { p = append(p, end, "-"); continue; }
-        const int pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
+        const int pidfd = process_pidfd(tid);
         const int dup = pidfd >= 0 ? (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0) : -1;
         struct winsize ws;
         const int ok = dup >= 0 && ioctl(dup, TIOCGWINSZ, &ws) == 0;
@@ -388,7 +389,9 @@ static void put_sched(struct out *o, int tid)
     const long ioprio = syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, tid);
     /* a session or group leader stays one across exec (setsid, setpgid: hunt 34), and so do
      * SCHED_RESET_ON_FORK and a deadline task's parameters, which stat does not show */
-    const int leads = (pgrp == tid) | (session == tid) << 1;
+    char tgid_text[32];
+    const long tgid = status_field("Tgid", tgid_text, sizeof tgid_text) ? strtol(tgid_text, NULL, 10) : tid;
+    const int leads = (pgrp == tgid) | (session == tgid) << 1;
     struct pct_sched_attr a;
     memset(&a, 0, sizeof a);
     if (syscall(SYS_sched_getattr, tid, &a, sizeof a, 0) < 0) memset(&a, 0, sizeof a);
@@ -457,7 +460,7 @@ static int held_streams; /* of them, fds 1 and 2 */
 void attrs_hold(int tid, int pid)
 {
     if (!nreadable) return;
-    int pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
+    int pidfd = process_pidfd(tid);
     if (pidfd < 0) return; /* nothing held: the recording finds the end offsets missing */
     for (int i = 0; i < nreadable; i++) {
         int dup = (int)syscall(SYS_pidfd_getfd, pidfd, readable[i], 0);
@@ -583,7 +586,7 @@ int attrs_read_seeks(int channel, uint32_t n)
 
 void attrs_apply_seeks(int tid)
 {
-    int pidfd = nseeks_read ? (int)syscall(SYS_pidfd_open, tid, 0) : -1;
+    int pidfd = nseeks_read ? process_pidfd(tid) : -1;
     for (uint32_t i = 0; i < nseeks_read && pidfd >= 0; i++) {
         /* never fds 1 and 2: a replay's writes move their offsets as the program's did */
         const int ok = seeks[i].fd == 0 || seeks[i].fd >= 3;

@@ -240,9 +240,14 @@ static int replay(int tid, int channel, uint32_t nchunks, int code, uint32_t def
     int result = REPLAY_FAILED;
     int fds[3] = { -1, -1, -1 };
     if (read_chunks(channel, nchunks, &ch) == 0) {
-        int pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
-        for (int fd = 1; fd <= 2 && pidfd >= 0; fd++) fds[fd] = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-        if (pidfd >= 0) close(pidfd);
+        int pidfd = process_pidfd(tid);
+        /* without its fds the output would go nowhere: the program runs instead */
+        if (pidfd < 0) {
+            if (ch.data != MAP_FAILED) munmap(ch.data, ch.cap);
+            return REPLAY_FAILED;
+        }
+        for (int fd = 1; fd <= 2; fd++) fds[fd] = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+        close(pidfd);
         const int slot = may_block(fds[1]) || may_block(fds[2]) ? held_slot() : -1;
         int go[2] = { -1, -1 }, done[2] = { -1, -1 };
         if (slot >= 0 && defer_ms && pipe2(go, O_CLOEXEC) < 0) go[0] = go[1] = -1;

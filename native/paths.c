@@ -10,6 +10,7 @@
 #include <sys/sysmacros.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -291,6 +292,23 @@ int ctty_of(int tid)
     int tty_nr = -1;
     if (!after || sscanf(after + 1, " %*c %*d %*d %*d %d", &tty_nr) != 1) return -1;
     return tty_nr;
+}
+
+/* A pidfd for tid's process: pidfd_open takes only a process's own id, and a thread that execs is
+ * not its process's leader until the exec is done (hunt 35: a skip from a thread replayed nothing).
+ * The fd table a pidfd_getfd reads is the process's. -1 when it is gone. */
+int process_pidfd(int tid)
+{
+    int pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
+    if (pidfd >= 0 || errno != EINVAL) return pidfd;
+    char path[64], text[4096];
+    proc_path(path, sizeof path, tid, "/status", -1);
+    const ssize_t n = read_file(path, text, sizeof text - 1);
+    if (n <= 0) return -1;
+    text[n] = 0;
+    const char *at = strstr(text, "\nTgid:");
+    const long tgid = at ? strtol(at + 6, NULL, 10) : 0;
+    return tgid > 0 ? (int)syscall(SYS_pidfd_open, (int)tgid, 0) : -1;
 }
 
 /* Up to cap bytes of a file (a /proc one), or -1 when it cannot be opened. */

@@ -560,7 +560,7 @@ static int write_target(int tid, int pid, struct slot *s, const struct pct_sysca
 /* A duplicate of the tracee's fd (the same open file), or -1. */
 static int tracee_fd(int pid, int fd)
 {
-    const int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    const int pidfd = process_pidfd(pid);
     if (pidfd < 0) return -1;
     const int dup = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
     close(pidfd);

@@ -57,7 +57,7 @@ int waiting_expired(uint64_t now)
  * Unknown counts as yes. */
 static int holds_or_fills(int writer, int fd, uint64_t count_bytes)
 {
-    int pidfd = (int)syscall(SYS_pidfd_open, writer, 0);
+    int pidfd = process_pidfd(writer);
     int copy = pidfd >= 0 ? (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0) : -1;
     if (pidfd >= 0) close(pidfd);
     if (copy < 0) return 1;

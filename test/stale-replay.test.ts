@@ -400,4 +400,17 @@ test('a file in the future when the shell compared it, in the past by the end of
   assert.is(runMemo(stamp, { cwd: dir, store }).stdout, 'past\n', 'the first run\'s answer was replayed once the clock had passed the file');
 });
 
+test('a program exec\'d from a thread: reused, its output and offsets are replayed; its /proc paths through a thread are not taken as its own', () => {
+  // the thread that execs is not its process's leader until the exec is done (pidfd_open refuses it)
+  const viaThread = `exec 3< data; ${PY} -c "import os, threading
+open('v').read()
+threading.Thread(target=lambda: os.execv('${PY}', ['${PY}', '-c', 'import os, time; time.sleep(0.01); os.read(3, 4); print(\\\\'hello\\\\')'])).start()
+threading.Event().wait()"; head -c 4 <&3; echo`;
+  check('echo 1 > v; echo abcdefgh > data', [...twice(viaThread), chg('echo 2 > v'), ...twice(viaThread)]);
+  const cwdOfPid = `${PY} -c "import os, threading
+def look(): print(open('/proc/%d/cwd/f' % os.getpid()).read(), end='')
+t = threading.Thread(target=look); t.start(); t.join()"`;
+  check('echo one > f', [...twice(cwdOfPid), chg('echo two > f'), ...twice(cwdOfPid)], false);
+});
+
 test.run();

@@ -662,6 +662,9 @@ export class MemoEngine {
       return this.letRun(q, { refused: 'its umask could not be read (/proc/PID/status has none before Linux 4.7)', passed });
     }
     if (TIME_IS_THEIR_EFFECT.has(basename(q.exe))) return this.letRun(q, { refused: 'what it does is take time: skipped, it would take none', passed });
+    // a thread other than the leader execs: the other threads end there, and a skip in its place
+    // replayed its output twice into the parent's entry (hunt 35)
+    if (q.tid !== q.pid) return this.letRun(q, { refused: 'its exec is made by a thread that is not its process\'s first: a replay there is not modelled', passed });
     const view = viewOf(q.process, q.env, q.streams);
     if (view.refused) return this.letRun(q, { refused: view.refused, passed });
     const readable = this.readableStream(q, view);

@@ -52,5 +52,8 @@ export function ownEntryOf(path: string, isOwn: (pid: number) => boolean): { ent
   if (/^\d+$/.test(m[1]!) && !isOwn(Number(m[1]))) return null;
   const entry = m[2]!;
   if (entry === '') return { entry: '.', use: 'keyed' };
+  // a path below its own links that the tracer did not take through them (native/paths.c
+  // through_own_links: another thread's, a cwd that was removed): which file it is is not known
+  if (/^(?:cwd|root|fd\/\d+)\//.test(entry)) return { entry, use: 'unkeyed' };
   return { entry, use: USES.get(entry) ?? USES.get(entry.split('/')[0]!) ?? 'unkeyed' };
 }
