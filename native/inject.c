@@ -25,13 +25,7 @@ static struct { int tid; int filters; struct user_regs_struct regs; uint64_t at;
  * filter may answer seccomp(2) with a made-up success, which only this count tells (hunt 14). */
 static int filter_count(int tid)
 {
-    char path[64], buf[4096];
-    proc_path(path, sizeof path, tid, "/status", -1);
-    const ssize_t n = read_file(path, buf, sizeof buf - 1);
-    if (n <= 0) return -1;
-    buf[n] = 0;
-    const char *at = strstr(buf, "\nSeccomp_filters:");
-    return at ? atoi(at + strlen("\nSeccomp_filters:")) : -1;
+    return (int)status_number(tid, "Seccomp_filters");
 }
 
 static int regs_get(int tid, struct user_regs_struct *r)

@@ -301,14 +301,20 @@ int process_pidfd(int tid)
 {
     int pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
     if (pidfd >= 0 || errno != EINVAL) return pidfd;
-    char path[64], text[4096];
+    const long tgid = status_number(tid, "Tgid");
+    return tgid > 0 ? (int)syscall(SYS_pidfd_open, (int)tgid, 0) : -1;
+}
+
+long status_number(int tid, const char *field)
+{
+    char path[64], text[4096], key[40];
     proc_path(path, sizeof path, tid, "/status", -1);
     const ssize_t n = read_file(path, text, sizeof text - 1);
     if (n <= 0) return -1;
     text[n] = 0;
-    const char *at = strstr(text, "\nTgid:");
-    const long tgid = at ? strtol(at + 6, NULL, 10) : 0;
-    return tgid > 0 ? (int)syscall(SYS_pidfd_open, (int)tgid, 0) : -1;
+    append(append(append(key, key + sizeof key, "\n"), key + sizeof key, field), key + sizeof key, ":");
+    const char *at = strstr(text, key);
+    return at ? strtol(at + strlen(key), NULL, 10) : -1;
 }
 
 /* Up to cap bytes of a file (a /proc one), or -1 when it cannot be opened. */

@@ -23,6 +23,9 @@ ssize_t read_file(const char *path, void *buf, size_t cap);
 
 /* A pidfd for the process tid belongs to (tid may be a thread that is about to exec), or -1. */
 int process_pidfd(int tid);
+
+/* A number field of /proc/TID/status ("Tgid", "Seccomp_filters"), or -1 when it has none. */
+long status_number(int tid, const char *field);
 int dirfd_path(int tid, long dirfd, char *buf, size_t cap);
 int resolve(int tid, long dirfd, const char *rel, char *out, size_t cap);
 int arg_path(struct pct_bufs *b, int tid, const uint64_t *args, int dirfd_arg, int path_arg, char *out);
