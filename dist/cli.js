@@ -3229,6 +3229,7 @@ function entryFrom(e) {
     if (!chunks.every((c) => (c.fd === 1 || c.fd === 2) && Number.isInteger(c.bytes) && c.bytes >= 0)) return null;
   }
   if (!validContext(entry.context)) return null;
+  if (entry.dirOrder !== void 0 && !(Array.isArray(entry.dirOrder) && entry.dirOrder.every((d) => typeof d?.path === "string" && Number.isInteger(d.order) && d.order >= 0))) return null;
   if (!Array.isArray(entry.children)) entry.children = [];
   return entry;
 }
@@ -3999,7 +4000,7 @@ var init_restore = __esm({
             if (o.type === "absent" && existed.get(o.path)) done.removed.push(path);
             if (o.type !== "absent" && !existed.get(o.path)) done.created.push(path);
           }
-          this.keepOrder(entry.outputs, dirs, fs);
+          this.keepOrder(entry.outputs, entry.dirOrder ?? [], dirs, fs);
           return done;
         } catch (e) {
           if (e instanceof SafeFsError) throw new RestoreError(e.message);
@@ -4052,15 +4053,24 @@ var init_restore = __esm({
       /**
        * The files' mtimes in the order the recording saw them, a millisecond apart and the newest now:
        * written in one instant, a linked program could look older than its objects to the next make.
+       * The directories they are in go in the same order, last (the restore's own changes moved them):
+       * a directory the subtree changed after writing a file must stay newer than the file.
        */
-      keepOrder(outputs, dirs, fs) {
+      keepOrder(outputs, dirOrder, dirs, fs) {
         const ordered = outputs.filter((o) => o.type === "file" && o.order !== void 0 && !o.linkOf);
-        if (!ordered.length) return;
-        const newest = Math.max(...ordered.map((o) => o.order));
+        if (!ordered.length && !dirOrder.length) return;
+        const newest = Math.max(...ordered.map((o) => o.order), ...dirOrder.map((d) => d.order));
         const now = Date.now();
         for (const o of ordered) {
           const { dirFd, name } = dirs.place(this.roots.load(o.path), false);
           fs.setTime(dirFd, name, now - (newest - o.order));
+        }
+        for (const d of dirOrder) {
+          try {
+            const { dirFd, name } = dirs.place(this.roots.load(d.path), false);
+            if (fs.kindAt(dirFd, name) === "dir") fs.setTime(dirFd, name, now - (newest - d.order));
+          } catch {
+          }
         }
       }
       apply(o, path, dirs, fs, blobs) {
@@ -6061,9 +6071,18 @@ var init_engine = __esm({
           const st = (0, import_node_fs24.lstatSync)(this.opts.roots.load(o.path), { bigint: true, throwIfNoEntry: false });
           if (st?.isFile()) mtimes.set(o.path, st.mtimeNs);
         }
-        if (mtimes.size < 2) return;
-        const ranks = rankMtimes(mtimes);
-        for (const o of outputs) if (o.type === "file" && ranks.has(o.path)) o.order = Number(ranks.get(o.path).slice(2));
+        const dirs = /* @__PURE__ */ new Map();
+        for (const o of outputs) {
+          const dir = (0, import_node_path13.dirname)(o.path);
+          if (dir === o.path || dirs.has(dir) || !this.opts.roots.allows(this.opts.roots.load(dir))) continue;
+          const st = (0, import_node_fs24.lstatSync)(this.opts.roots.load(dir), { bigint: true, throwIfNoEntry: false });
+          if (st?.isDirectory()) dirs.set(dir, st.mtimeNs);
+        }
+        if (mtimes.size + dirs.size < 2) return [];
+        const ranks = rankMtimes(new Map([...mtimes, ...[...dirs].map(([d, m]) => [`dir:${d}`, m])]));
+        const rank = (key) => Number(ranks.get(key).slice(2));
+        for (const o of outputs) if (o.type === "file" && mtimes.has(o.path)) o.order = rank(o.path);
+        return [...dirs.keys()].map((d) => ({ path: d, order: rank(`dir:${d}`) }));
       }
       /** A path's state now, the blob of a file stored (or found stored); a null state when it cannot be told. */
       stateNow(path) {
@@ -6289,7 +6308,7 @@ var init_engine = __esm({
         if (typeof outputs === "string") return outputs;
         const unlinked = this.hardLinks(outputs, summary.inputs);
         if (unlinked) return unlinked;
-        this.mtimeOrder(outputs);
+        const dirOrder = this.mtimeOrder(outputs);
         const soon = summary.inputs.map((spec) => this.recordedValue(spec, kept));
         const values = soon.every((v) => typeof v === "string") ? soon : await Promise.all(soon);
         const readNs = this.builder.nowNs();
@@ -6337,7 +6356,8 @@ var init_engine = __esm({
           children,
           ...attributes ? { attributes } : {},
           ...offsets ? { offsets } : {},
-          ...context.length ? { context } : {}
+          ...context.length ? { context } : {},
+          ...dirOrder.length ? { dirOrder } : {}
         };
         const written = this.opts.store.putEntry(entry).catch((e) => {
           this.opts.warn(`storing the entry of ${exec.exe} failed: ${e.message}`);

@@ -413,4 +413,11 @@ t = threading.Thread(target=look); t.start(); t.join()"`;
   check('echo one > f', [...twice(cwdOfPid), chg('echo two > f'), ...twice(cwdOfPid)], false);
 });
 
+test('a replay leaves the directories it changed in their recorded order against its files', () => {
+  // mk.py writes g, then makes D/x: D ends newer than g, and must after a replay of mk.py too
+  const script = `rm -rf D/x g; cat v > /dev/null; ${PY} mk.py; if [ D -nt g ]; then echo D newer; else echo g newer; fi`;
+  check(`mkdir D; echo 1 > v; printf '%s\\n' "import os, time" "open('g', 'w').write('g')" "time.sleep(0.02)" "os.mkdir('D/x')" > mk.py`,
+    [obs(script), chg('echo 2 > v'), obs(script), chg('echo 3 > v'), obs(script)]);
+});
+
 test.run();

@@ -20647,6 +20647,7 @@ function entryFrom(e) {
     if (!chunks.every((c) => (c.fd === 1 || c.fd === 2) && Number.isInteger(c.bytes) && c.bytes >= 0)) return null;
   }
   if (!validContext(entry.context)) return null;
+  if (entry.dirOrder !== void 0 && !(Array.isArray(entry.dirOrder) && entry.dirOrder.every((d) => typeof d?.path === "string" && Number.isInteger(d.order) && d.order >= 0))) return null;
   if (!Array.isArray(entry.children)) entry.children = [];
   return entry;
 }

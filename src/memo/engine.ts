@@ -1252,16 +1252,27 @@ export class MemoEngine {
    * Each file output's mtime rank among the entry's: a restore writes them in one instant, and
    * make after a hit must find a.out newer than the z.o it was linked from, as it would have.
    */
-  private mtimeOrder(outputs: OutputState[]): void {
+  private mtimeOrder(outputs: OutputState[]): { path: string; order: number }[] {
     const mtimes = new Map<string, bigint>();
     for (const o of outputs) {
       if (o.type !== 'file') continue;
       const st = lstatSync(this.opts.roots.load(o.path), { bigint: true, throwIfNoEntry: false });
       if (st?.isFile()) mtimes.set(o.path, st.mtimeNs);
     }
-    if (mtimes.size < 2) return;
-    const ranks = rankMtimes(mtimes);
-    for (const o of outputs) if (o.type === 'file' && ranks.has(o.path)) o.order = Number(ranks.get(o.path)!.slice(2));
+    // the directories the outputs are in, ranked with the files (hunt 36: after a replay every
+    // file was newer than the directory a `mkdir D/x` after them had changed)
+    const dirs = new Map<string, bigint>();
+    for (const o of outputs) {
+      const dir = dirname(o.path);
+      if (dir === o.path || dirs.has(dir) || !this.opts.roots.allows(this.opts.roots.load(dir))) continue;
+      const st = lstatSync(this.opts.roots.load(dir), { bigint: true, throwIfNoEntry: false });
+      if (st?.isDirectory()) dirs.set(dir, st.mtimeNs);
+    }
+    if (mtimes.size + dirs.size < 2) return [];
+    const ranks = rankMtimes(new Map([...mtimes, ...[...dirs].map(([d, m]): [string, bigint] => [`dir:${d}`, m])]));
+    const rank = (key: string): number => Number(ranks.get(key)!.slice(2));
+    for (const o of outputs) if (o.type === 'file' && mtimes.has(o.path)) o.order = rank(o.path);
+    return [...dirs.keys()].map((d) => ({ path: d, order: rank(`dir:${d}`) }));
   }
 
   /** A path's state now, the blob of a file stored (or found stored); a null state when it cannot be told. */
@@ -1496,7 +1507,7 @@ export class MemoEngine {
     if (typeof outputs === 'string') return outputs;
     const unlinked = this.hardLinks(outputs, summary.inputs);
     if (unlinked) return unlinked;
-    this.mtimeOrder(outputs);
+    const dirOrder = this.mtimeOrder(outputs);
     const soon = summary.inputs.map((spec) => this.recordedValue(spec, kept));
     const values = soon.every((v) => typeof v === 'string') ? soon : await Promise.all(soon);
     const readNs = this.builder.nowNs();
@@ -1536,6 +1547,7 @@ export class MemoEngine {
       // what running it costs: its own time here plus what its skipped descendants would have taken
       exitCode: exec.exitCode ?? 0, durationMs: Math.round((durationMs + folded.savedMs) * 1000) / 1000, createdAt: new Date().toISOString(),
       children, ...(attributes ? { attributes } : {}), ...(offsets ? { offsets } : {}), ...(context.length ? { context } : {}),
+      ...(dirOrder.length ? { dirOrder } : {}),
     };
     // the next recording need not wait for this one's write; finish() waits for all of them
     const written = this.opts.store.putEntry(entry).catch((e: unknown) => {

@@ -207,7 +207,7 @@ export class Restorer {
         if (o.type === 'absent' && existed.get(o.path)) done.removed.push(path);
         if (o.type !== 'absent' && !existed.get(o.path)) done.created.push(path);
       }
-      this.keepOrder(entry.outputs, dirs, fs);
+      this.keepOrder(entry.outputs, entry.dirOrder ?? [], dirs, fs);
       return done;
     } catch (e) {
       if (e instanceof SafeFsError) throw new RestoreError(e.message);
@@ -263,15 +263,25 @@ export class Restorer {
   /**
    * The files' mtimes in the order the recording saw them, a millisecond apart and the newest now:
    * written in one instant, a linked program could look older than its objects to the next make.
+   * The directories they are in go in the same order, last (the restore's own changes moved them):
+   * a directory the subtree changed after writing a file must stay newer than the file.
    */
-  private keepOrder(outputs: OutputState[], dirs: Dirs, fs: SafeFs): void {
+  private keepOrder(outputs: OutputState[], dirOrder: readonly { path: string; order: number }[], dirs: Dirs, fs: SafeFs): void {
     const ordered = outputs.filter((o): o is Extract<OutputState, { type: 'file' }> => o.type === 'file' && o.order !== undefined && !o.linkOf);
-    if (!ordered.length) return;
-    const newest = Math.max(...ordered.map((o) => o.order!));
+    if (!ordered.length && !dirOrder.length) return;
+    const newest = Math.max(...ordered.map((o) => o.order!), ...dirOrder.map((d) => d.order));
     const now = Date.now();
     for (const o of ordered) {
       const { dirFd, name } = dirs.place(this.roots.load(o.path), false);
       fs.setTime(dirFd, name, now - (newest - o.order!));
+    }
+    for (const d of dirOrder) {
+      try {
+        const { dirFd, name } = dirs.place(this.roots.load(d.path), false);
+        if (fs.kindAt(dirFd, name) === 'dir') fs.setTime(dirFd, name, now - (newest - d.order));
+      } catch {
+        // the root itself, or a directory no longer there: its time is not the restore's to set
+      }
     }
   }
 

@@ -70,6 +70,8 @@ export function entryFrom(e: unknown): Entry | null {
   }
   // a malformed one could not be compared: a hit would ignore what the outputs depend on
   if (!validContext(entry.context)) return null;
+  if (entry.dirOrder !== undefined && !(Array.isArray(entry.dirOrder) &&
+    entry.dirOrder.every((d) => typeof d?.path === 'string' && Number.isInteger(d.order) && d.order >= 0))) return null;
   if (!Array.isArray(entry.children)) entry.children = [];
   return entry as Entry;
 }

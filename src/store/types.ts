@@ -35,6 +35,9 @@ export interface Entry {
   context?: { name: string; value: string }[];
   /** the programs it ran directly, for explaining a miss below it */
   children: { weak: string; exe: string; argv: string[] }[];
+  /** the directories holding its outputs, each with its mtime's rank among its files' (order): a
+   * restore changes their names and must leave them where the recording did against the files */
+  dirOrder?: { path: string; order: number }[];
 }
 
 /** The entries a command can hit, read once when the command starts: a decision at an exec must
