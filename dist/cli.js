@@ -823,7 +823,7 @@ var init_builder = __esm({
             if (path !== void 0 && this.readsAStream(exec, path, FILE_TYPES[ev.kind & 255])) return;
             if (path !== void 0 && isSystemState(path)) pushUnique(exec.nondeterminism, path);
             if (path !== void 0 && OWN_STATUS.test(path)) pushUnique(exec.observed, "affinity");
-            if (path !== void 0) this.ownEntryRead(exec, path, ev.pid);
+            if (path?.startsWith("/proc/")) this.ownEntryRead(exec, path, ev.pid);
             break;
           }
           case "write":
@@ -862,7 +862,7 @@ var init_builder = __esm({
           case "symlink":
           case "readlink":
             if (second !== void 0) access.target = second;
-            if (op === "readlink" && path !== void 0 && second !== void 0) this.ownStdioLink(exec, path, second, ev.pid);
+            if (op === "readlink" && path?.startsWith("/proc/") && second !== void 0) this.ownStdioLink(exec, path, second, ev.pid);
             break;
           case "dup":
             access.fd = ev.kind;
@@ -2023,7 +2023,7 @@ function contentSpec(path, a, pinned) {
   return spec;
 }
 function throughProcLink(spelled, links, real) {
-  if (/^\/(?:proc|dev)(?:\/|$)/.test(spelled)) return null;
+  if (links.length === 0 || /^\/(?:proc|dev)(?:\/|$)/.test(spelled)) return null;
   const link = links.find((l) => /^\/proc(?:\/|$)/.test(l));
   if (!link) return null;
   if (ownEntryOf(real, (pid) => pid === process.pid)?.use === "moment") return null;
@@ -4212,7 +4212,7 @@ function viewOf(p, env, execStreams) {
     key[name] = value;
   }
   for (const name of KEYED_IF_SHOWN) key[name] = p[name] ?? "-";
-  key.selfKept = SELF_KEPT.map((name) => new RegExp(`(?:^| )${name}=(\\S*)`).exec(p.selfstate ?? "")?.[1] ?? "-");
+  key.selfKept = SELF_KEPT.map((field) => field.exec(p.selfstate ?? "")?.[1] ?? "-");
   if (p.fdsUnknown) view.refused ??= "the fds it inherits could not be listed at its exec";
   const jobserver = jobserverOf(env);
   const fds = [];
@@ -4311,9 +4311,11 @@ function commandAttrs() {
       attrs[key] = statusField(status, field);
     }
     attrs.nnp = process.getuid?.() === 0 ? statusField(status, "NoNewPrivs") : "1";
-    const stat = (0, import_node_fs19.readFileSync)("/proc/self/stat", "utf8");
-    attrs.ctty = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[4] === "0" ? "no" : "yes";
-    attrs.sched = ownSched(stat);
+    const stat = procStatFields(process.pid);
+    if (stat) {
+      attrs.ctty = stat[4] === "0" ? "no" : "yes";
+      attrs.sched = ownSched(stat);
+    }
     attrs.winsize = ownWinsize();
     attrs.selfstate = ownSelfState();
     const limits = (0, import_node_fs19.readFileSync)("/proc/self/limits", "utf8").split("\n").slice(1).filter((l) => l.trim());
@@ -4322,8 +4324,7 @@ function commandAttrs() {
   }
   return attrs;
 }
-function ownSched(stat) {
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+function ownSched(fields) {
   const nice = fields[16] ?? "?", rtprio = fields[37] ?? "?", policy = fields[38] ?? "?";
   return `${nice} ${policy} ${rtprio} ${IOPRIO_UNSET} 0 0 0 0 0`;
 }
@@ -4483,7 +4484,7 @@ var init_attributes = __esm({
       rlimits: "resource limits",
       ns: "namespaces"
     };
-    SELF_KEPT = ["personality", "timerslack_ns"];
+    SELF_KEPT = ["personality", "timerslack_ns"].map((name) => new RegExp(`(?:^| )${name}=(\\S*)`));
     KEYED_IF_SHOWN = ["capinh", "capprm", "capeff", "capbnd", "capamb", "nnp", "thp", "sched", "sigpnd", "shdpnd"];
     OBSERVED = /* @__PURE__ */ new Set(["affinity", "uname", "winsize", "selfstate", ...STREAM_START_KEYS]);
     OBSERVED_TITLES = {

@@ -144,6 +144,8 @@ static size_t own_proc_prefix(int tid, const char *path)
  */
 static void through_own_links(int tid, char *path, size_t cap)
 {
+    /* every path a traced call names passes here: most leave at once, without a copy */
+    if (!starts_with(path, "/proc/") && !starts_with(path, "/dev/fd/")) return;
     char spelled[PATH_CAP];
     if (starts_with(path, "/dev/fd/")) {
         if (strlen(path) + 8 >= sizeof spelled) return;

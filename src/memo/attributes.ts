@@ -6,7 +6,7 @@
 // reason not to cache (an fd whose traffic is not captured).
 import { closeSync, constants, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import type { Entry } from '../store/index.js';
-import { STREAM_START_KEYS, type InheritedFd, type ProcessAttrs } from '../trace/index.js';
+import { procStatFields, STREAM_START_KEYS, type InheritedFd, type ProcessAttrs } from '../trace/index.js';
 import { SELF_STATE_FILES } from '../trace/own-proc.js';
 
 /** In every weak fingerprint, with what to call each when it cannot be read. */
@@ -16,7 +16,7 @@ const KEYED = {
 } as const satisfies Partial<Record<keyof ProcessAttrs, string>>;
 
 /** Of the selfstate settings, those a syscall reads too: in every weak fingerprint. */
-const SELF_KEPT = ['personality', 'timerslack_ns'];
+const SELF_KEPT: readonly RegExp[] = ['personality', 'timerslack_ns'].map((name) => new RegExp(`(?:^| )${name}=(\\S*)`));
 
 /** In every weak fingerprint too, as sent: a kernel too old to show one never shows it. */
 const KEYED_IF_SHOWN = ['capinh', 'capprm', 'capeff', 'capbnd', 'capamb', 'nnp', 'thp', 'sched', 'sigpnd', 'shdpnd'] as const satisfies readonly (keyof ProcessAttrs)[];
@@ -150,7 +150,7 @@ export function viewOf(p: ProcessAttrs, env: string[], execStreams: Streams): Pr
   for (const name of KEYED_IF_SHOWN) key[name] = p[name] ?? '-';
   // of the settings read in its own /proc entry, those a program also gets by a syscall (setarch's
   // personality(2), prctl's timer slack: hunt 34) are in every key; the rest only where read
-  key.selfKept = SELF_KEPT.map((name) => new RegExp(`(?:^| )${name}=(\\S*)`).exec(p.selfstate ?? '')?.[1] ?? '-');
+  key.selfKept = SELF_KEPT.map((field) => field.exec(p.selfstate ?? '')?.[1] ?? '-');
   if (p.fdsUnknown) view.refused ??= 'the fds it inherits could not be listed at its exec';
   const jobserver = jobserverOf(env);
   const fds: string[] = [];
@@ -285,10 +285,12 @@ export function commandAttrs(): ProcessAttrs {
     }
     // not root: the tracer sets no_new_privs for the command (trace/session.ts SPEC_NO_NEW_PRIVS)
     attrs.nnp = process.getuid?.() === 0 ? statusField(status, 'NoNewPrivs') : '1';
-    // "pid (comm) state ppid pgrp session tty_nr": the tracer keeps its caller's session
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    attrs.ctty = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[4] === '0' ? 'no' : 'yes';
-    attrs.sched = ownSched(stat);
+    // "state ppid pgrp session tty_nr ...": the tracer keeps its caller's session
+    const stat = procStatFields(process.pid);
+    if (stat) {
+      attrs.ctty = stat[4] === '0' ? 'no' : 'yes';
+      attrs.sched = ownSched(stat);
+    }
     attrs.winsize = ownWinsize();
     attrs.selfstate = ownSelfState();
     const limits = readFileSync('/proc/self/limits', 'utf8').split('\n').slice(1).filter((l) => l.trim());
@@ -303,8 +305,8 @@ const IOPRIO_UNSET = 0;
 
 /** "NICE POLICY RTPRIO IOPRIO" from this process's stat, as native/attrs.c put_sched sends a
  * process's; Node has no ioprio_get: the default (best effort, from the nice value) is taken. */
-function ownSched(stat: string): string {
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is field 3 (state)
+function ownSched(fields: readonly string[]): string {
+  // fields[0] is field 3 (state): nice is field 19, rt_priority 40, policy 41
   const nice = fields[16] ?? '?', rtprio = fields[37] ?? '?', policy = fields[38] ?? '?';
   // not a group or session leader (the command is in processcache's), no scheduling flags
   return `${nice} ${policy} ${rtprio} ${IOPRIO_UNSET} 0 0 0 0 0`;

@@ -302,7 +302,7 @@ function contentSpec(path: string, a: Access, pinned: Pinned | undefined): Input
  * mount table through /etc/mtab is the moment's state, as read directly.
  */
 function throughProcLink(spelled: string, links: readonly string[], real: string): string | null {
-  if (/^\/(?:proc|dev)(?:\/|$)/.test(spelled)) return null;
+  if (links.length === 0 || /^\/(?:proc|dev)(?:\/|$)/.test(spelled)) return null;
   const link = links.find((l) => /^\/proc(?:\/|$)/.test(l));
   if (!link) return null;
   if (ownEntryOf(real, (pid) => pid === process.pid)?.use === 'moment') return null;

@@ -422,7 +422,7 @@ export class TraceBuilder {
         if (path !== undefined && isSystemState(path)) pushUnique(exec.nondeterminism, path);
         // its own status holds its CPU affinity (Cpus_allowed_list), as sched_getaffinity does
         if (path !== undefined && OWN_STATUS.test(path)) pushUnique(exec.observed, 'affinity');
-        if (path !== undefined) this.ownEntryRead(exec, path, ev.pid);
+        if (path?.startsWith('/proc/')) this.ownEntryRead(exec, path, ev.pid);
         break;
       }
       case 'write': case 'truncate': {
@@ -461,7 +461,7 @@ export class TraceBuilder {
         break;
       case 'symlink': case 'readlink':
         if (second !== undefined) access.target = second;
-        if (op === 'readlink' && path !== undefined && second !== undefined) this.ownStdioLink(exec, path, second, ev.pid);
+        if (op === 'readlink' && path?.startsWith('/proc/') && second !== undefined) this.ownStdioLink(exec, path, second, ev.pid);
         break;
       case 'dup': access.fd = ev.kind; access.to = ev.aux; break;
       case 'create':
