@@ -4568,7 +4568,7 @@ function otherHolder(id, pid, pids) {
       if (!writer.writers.includes(other)) writer.writers.push(other);
       continue;
     }
-    if (other !== pid) return { why: `process ${other} reads it too (fd ${fd})` };
+    if (other !== pid) return { why: `process ${other} reads it too (fd ${fd})`, reader: other };
   }
   return writer;
 }
@@ -4641,6 +4641,7 @@ function capturePipeStdin(pid, stdinId, pids, pending) {
       if (taken2.packets) return "its stdin is a pipe written in packet mode (O_DIRECT): its packets are not known";
       return { id: stdinId, sha256: sha256(Buffer.concat([...taken2.parts, pending.bytes])), pending: true };
     }
+    if (holder?.reader !== void 0) return { shared: `its stdin is a pipe that ${holder.why}`, reader: holder.reader };
     if (holder?.writers) return { unfinished: `its stdin is a pipe that ${holder.why}`, writers: holder.writers };
     if (holder) return `its stdin is a pipe that ${holder.why}`;
     const taken = drain(path);
@@ -5603,10 +5604,11 @@ var init_engine = __esm({
         if (this.builder.packetMode) return void 0;
         const piped = capturePipeStdin(q.pid, q.stdinId, this.holdersFirst(q.pid), pending);
         if (typeof piped === "string") return void 0;
+        if ("shared" in piped) return !q.last && this.waitsForExecOf(q.pid, [piped.reader]) ? "waitExec" : void 0;
         if (!("unfinished" in piped)) return piped;
         if (!q.last && this.mayWaitFor(q.pid, piped.writers)) {
           if (this.opts.holdsPipeReaders) return "wait";
-          if ((this.opts.execWaitMs ?? DEFAULT_EXEC_WAIT_MS) > 0 && piped.writers.length && piped.writers.every((w) => this.forkOfShell(w))) return "waitExec";
+          if (this.waitsForExecOf(q.pid, piped.writers)) return "waitExec";
         }
         return "later";
       }
@@ -5615,6 +5617,10 @@ var init_engine = __esm({
         const id = q.streams[fd - 1];
         if (!id || this.outside === void 0 || this.outside === "unknown" || this.outside.has(id)) return false;
         return readerGone(id, this.builder.livePids);
+      }
+      /** May the reader pid wait at its exec for these shells' forks (none: no) to exec? */
+      waitsForExecOf(pid, forks) {
+        return (this.opts.execWaitMs ?? DEFAULT_EXEC_WAIT_MS) > 0 && forks.length > 0 && forks.every((f) => this.forkOfShell(f)) && this.mayWaitFor(pid, forks);
       }
       /** Is pid a shell's fork that has not exec'd yet: the stage before a reader, on its way to its
        * program, which its exec answers (skipped: its output may key the reader) in a moment? */
@@ -5684,7 +5690,7 @@ var init_engine = __esm({
         if (!pipe) return {};
         this.builder.deferEnded.delete(q.tid);
         this.deferred.set(pipe, { writer: q.pid, tid: q.tid, bytes: Buffer.concat(output.map((c) => c.data)) });
-        return { deferMs: DEFER_MS };
+        return { deferMs: Math.max(DEFER_MS, this.opts.execWaitMs ?? DEFAULT_EXEC_WAIT_MS) };
       }
       /** Why q's output cannot be replayed as it was written: its fd 1 or 2 is a pipe in packet mode,
        * whose writes are read one by one, and a replay writes the stream in other pieces. Looked at

@@ -153,7 +153,9 @@ function pipeErrorHidden(entry: Entry, q: ExecQuery, readerGone: (fd: 1 | 2) => 
 /** How long a hit's output waits for its pipe's reader to exec: a pipeline's next stage execs
  * within a few ms of its fork, 90 ms under load; a reader that reads without an exec (`| while
  * read`) lets it go at its first read (native pct_release_read). Only a reader that neither execs
- * nor reads fd 0 (one that polls first) pays it. */
+ * nor reads fd 0 (one that polls first) pays it. A longer PROCESSCACHE_EXEC_WAIT_MS lengthens it
+ * too: both bound how long a stage waits for its neighbour's exec, and a reader that execs after
+ * the deadline misses (a loaded CI machine's exec came after 300 ms). */
 const DEFER_MS = 300;
 /** How long a reader waits at its exec for its writers, shells' forks, to exec (waitExec): a stage
  * of a pipeline often execs before the stage that feeds it, which may be skipped (then its output
@@ -754,10 +756,14 @@ export class MemoEngine {
     if (this.builder.packetMode) return undefined; // a packet's bounds cannot be read ahead
     const piped = capturePipeStdin(q.pid, q.stdinId, this.holdersFirst(q.pid), pending);
     if (typeof piped === 'string') return undefined;
+    // the stage before, forked and not yet exec'd, still holds the read end of the pipe bash made
+    // for its output: it closes it before its exec, which is then waited for (a loaded CI
+    // machine's race, which refused the reader)
+    if ('shared' in piped) return !q.last && this.waitsForExecOf(q.pid, [piped.reader]) ? 'waitExec' : undefined;
     if (!('unfinished' in piped)) return piped;
     if (!q.last && this.mayWaitFor(q.pid, piped.writers)) {
       if (this.opts.holdsPipeReaders) return 'wait';
-      if ((this.opts.execWaitMs ?? DEFAULT_EXEC_WAIT_MS) > 0 && piped.writers.length && piped.writers.every((w) => this.forkOfShell(w))) return 'waitExec';
+      if (this.waitsForExecOf(q.pid, piped.writers)) return 'waitExec';
     }
     return 'later'; // no other reader: what it reads may key it when it is recorded (keyOnReads)
   }
@@ -767,6 +773,11 @@ export class MemoEngine {
     const id = q.streams[fd - 1];
     if (!id || this.outside === undefined || this.outside === 'unknown' || this.outside.has(id)) return false;
     return readerGone(id, this.builder.livePids);
+  }
+
+  /** May the reader pid wait at its exec for these shells' forks (none: no) to exec? */
+  private waitsForExecOf(pid: number, forks: number[]): boolean {
+    return (this.opts.execWaitMs ?? DEFAULT_EXEC_WAIT_MS) > 0 && forks.length > 0 && forks.every((f) => this.forkOfShell(f)) && this.mayWaitFor(pid, forks);
   }
 
   /** Is pid a shell's fork that has not exec'd yet: the stage before a reader, on its way to its
@@ -844,7 +855,7 @@ export class MemoEngine {
     if (!pipe) return {};
     this.builder.deferEnded.delete(q.tid);
     this.deferred.set(pipe, { writer: q.pid, tid: q.tid, bytes: Buffer.concat(output.map((c) => c.data)) });
-    return { deferMs: DEFER_MS };
+    return { deferMs: Math.max(DEFER_MS, this.opts.execWaitMs ?? DEFAULT_EXEC_WAIT_MS) };
   }
 
   /** Why q's output cannot be replayed as it was written: its fd 1 or 2 is a pipe in packet mode,

@@ -27,9 +27,18 @@ export interface PipeUnfinished {
   writers: number[];
 }
 
+/** A pipe another traced process holds a read end of: it could take bytes this reader's replay
+ * leaves behind. Often for a moment only: a shell's fork holds the read end of the pipe made for
+ * its own output until it closes it before its exec. */
+export interface PipeShared {
+  shared: string;
+  reader: number;
+}
+
 /** Why the pipe's bytes are not all known yet: writers when only other processes that can still
- * write into it stand in the way (their ends, once closed, make the bytes known). */
-interface Holder { why: string; writers?: number[] }
+ * write into it stand in the way (their ends, once closed, make the bytes known); reader when
+ * another process could read it. */
+interface Holder { why: string; writers?: number[]; reader?: number }
 
 const LOW_40 = (1n << 40n) - 1n;
 
@@ -61,7 +70,7 @@ function* openEnds(id: string, pids: Iterable<number>): Generator<{ pid: number;
 
 /** Why another traced process could still change what the pipe delivers to pid, or null. */
 function otherHolder(id: string, pid: number, pids: Iterable<number>): Holder | null {
-  let writer: Required<Holder> | null = null;
+  let writer: { why: string; writers: number[] } | null = null;
   for (const { pid: other, fd, flags } of openEnds(id, pids)) {
     if (flags === null) return { why: `process ${other} holds it (fd ${fd}) in a way that cannot be read` };
     if ((flags & 3) !== constants.O_RDONLY) {
@@ -74,7 +83,7 @@ function otherHolder(id: string, pid: number, pids: Iterable<number>): Holder | 
       continue;
     }
     // another reader would take bytes this one's replay leaves behind
-    if (other !== pid) return { why: `process ${other} reads it too (fd ${fd})` };
+    if (other !== pid) return { why: `process ${other} reads it too (fd ${fd})`, reader: other };
   }
   return writer;
 }
@@ -162,7 +171,7 @@ function putBack(path: string, taken: Drained): void {
  * have been made inside the traced command (the caller checks): only then is every process that
  * could hold it among pids (one outside may write on, or read after a skipped reader).
  */
-export function capturePipeStdin(pid: number, stdinId: string, pids: Iterable<number>, pending?: PendingOutput): PipeStdin | PipeUnfinished | string {
+export function capturePipeStdin(pid: number, stdinId: string, pids: Iterable<number>, pending?: PendingOutput): PipeStdin | PipeUnfinished | PipeShared | string {
   const path = `/proc/${pid}/fd/0`;
   try {
     // a FIFO can get a writer by its name at any time: only an anonymous pipe is ever finished
@@ -180,6 +189,7 @@ export function capturePipeStdin(pid: number, stdinId: string, pids: Iterable<nu
       if (taken.packets) return 'its stdin is a pipe written in packet mode (O_DIRECT): its packets are not known';
       return { id: stdinId, sha256: sha256(Buffer.concat([...taken.parts, pending.bytes])), pending: true };
     }
+    if (holder?.reader !== undefined) return { shared: `its stdin is a pipe that ${holder.why}`, reader: holder.reader };
     if (holder?.writers) return { unfinished: `its stdin is a pipe that ${holder.why}`, writers: holder.writers };
     if (holder) return `its stdin is a pipe that ${holder.why}`;
     const taken = drain(path);
