@@ -289,7 +289,7 @@ function decodeExecQuery(ev) {
 function encodeExecReply(decision) {
   const chunks = decision.skip ? decision.output : [];
   const seeks = decision.skip ? decision.seeks ?? [] : [];
-  const head2 = Buffer.alloc(32);
+  const head2 = Buffer.alloc(36);
   head2.writeUInt32LE(REPLY_MAGIC, 0);
   head2.writeUInt32LE(decision.skip ? 1 : decision.wait ? REPLY_WAIT : 0, 4);
   head2.writeInt32LE(decision.skip ? decision.exitCode : 0, 8);
@@ -298,6 +298,7 @@ function encodeExecReply(decision) {
   head2.writeUInt32LE(decision.skip ? decision.deferMs ?? 0 : decision.wait ? decision.waitMs ?? 0 : 0, 20);
   head2.writeInt32LE(decision.release?.tid ?? 0, 24);
   head2.writeUInt32LE(decision.release?.write ? 1 : 0, 28);
+  head2.writeInt32LE(decision.skip ? decision.deferWatch ?? 0 : 0, 32);
   const parts = [head2];
   for (const s of seeks) {
     const b = Buffer.alloc(16);
@@ -323,7 +324,7 @@ var init_protocol = __esm({
     SPEC_NO_NEW_PRIVS = 2;
     SPEC_NO_NOTIFY = 4;
     SPEC_DECIDE_EXEC = 8;
-    REPLY_MAGIC = 1885566020;
+    REPLY_MAGIC = 1885566021;
     EventType = {
       start: 1,
       exec: 2,
@@ -439,7 +440,7 @@ function nsToMs(ns) {
 function pushUnique(list, item) {
   if (!list.includes(item)) list.push(item);
 }
-var import_node_crypto, import_node_os, ERRNO_NAMES, FILE_TYPES, RENAME_DESTS, OPEN_TRUNCATES, OPEN_EXCL, OPEN_APPENDS, TRUNCATE_CALL, RENAME_NOREPLACE, PROBE_NOFOLLOW, LIST_GOES_ON, FD_BY_PATH, STD_NAMES, QUIET_DEVICES, OWN_STATUS, PROC_PID, FDINFO, OUT_FOREIGN, PACKET_MODE_FLAG, TraceBuilder, StdinRead;
+var import_node_crypto, import_node_os, ERRNO_NAMES, FILE_TYPES, RENAME_DESTS, OPEN_TRUNCATES, OPEN_EXCL, OPEN_APPENDS, TRUNCATE_CALL, RENAME_NOREPLACE, PROBE_NOFOLLOW, LIST_GOES_ON, DEFER_DEADLINE, DEFER_WATCHED, FD_BY_PATH, STD_NAMES, QUIET_DEVICES, OWN_STATUS, PROC_PID, FDINFO, OUT_FOREIGN, PACKET_MODE_FLAG, TraceBuilder, StdinRead;
 var init_builder = __esm({
   "src/trace/builder.ts"() {
     "use strict";
@@ -469,6 +470,8 @@ var init_builder = __esm({
     RENAME_NOREPLACE = 16;
     PROBE_NOFOLLOW = 256;
     LIST_GOES_ON = 1;
+    DEFER_DEADLINE = 1;
+    DEFER_WATCHED = 2;
     FD_BY_PATH = /^(?:\/dev\/(?:std(in|out|err)|fd\/(\d+))|\/proc\/(?:self|thread-self|\d+)(?:\/task\/\d+)?\/fd\/(\d+))$/;
     STD_NAMES = { in: 0, out: 1, err: 2 };
     QUIET_DEVICES = /* @__PURE__ */ new Set(["/dev/null", "/dev/zero", "/dev/full", "/dev/urandom", "/dev/random"]);
@@ -486,6 +489,8 @@ var init_builder = __esm({
       packetMode = false;
       /** skipped threads whose deferred output the tracer let go at its deadline (PCT_EV_DEFER_END) */
       deferEnded = /* @__PURE__ */ new Set();
+      /** why deferred outputs went out before a reader's exec: a read, the deadline, the watched shell */
+      deferEnds = { read: 0, deadline: 0, watched: 0 };
       /** what each execution read from the pipe on its stdin, by execution id (PCT_EV_STDIN_DATA) */
       stdinReads = /* @__PURE__ */ new Map();
       /** processes that started a thread since their exec: one may change a read's buffer before the
@@ -555,6 +560,7 @@ var init_builder = __esm({
             break;
           case EventType.deferEnd:
             this.deferEnded.add(ev.pid);
+            this.deferEnds[ev.op === DEFER_DEADLINE ? "deadline" : ev.op === DEFER_WATCHED ? "watched" : "read"]++;
             break;
           case EventType.stdinData:
             this.onStdinData(ev);
@@ -4676,9 +4682,18 @@ function ancestorsOf(pid, traced) {
   for (let p = parentOf3(pid); p !== null && p > 1 && traced.has(p) && !out.has(p); p = parentOf3(p)) out.add(p);
   return out;
 }
-function runningOrStopped(pid) {
+function notWaitingForInput(pid) {
   const state = procStatFields(pid)?.[0];
-  return state === "R" || state === "t";
+  if (state === void 0 || state === "Z" || state === "X") return false;
+  if (state !== "S" && state !== "D") return true;
+  let call;
+  try {
+    call = (0, import_node_fs21.readFileSync)(`/proc/${pid}/syscall`, "utf8");
+  } catch {
+    return false;
+  }
+  const nr = Number(call.split(" ", 1)[0]);
+  return !Number.isInteger(nr) || !(INPUT_WAITS[process.arch]?.has(nr) ?? true);
 }
 function isShell(pid) {
   try {
@@ -4691,7 +4706,7 @@ function readerGone(id, traced) {
   const holders = pipeHolders(id, traced);
   return holders !== null && !holders.some((h) => !h.writes);
 }
-var import_node_fs21, import_node_path12, SHELLS, ReplayPipes;
+var import_node_fs21, import_node_path12, SHELLS, INPUT_WAITS, ReplayPipes;
 var init_pipe_replay = __esm({
   "src/memo/pipe-replay.ts"() {
     "use strict";
@@ -4700,6 +4715,10 @@ var init_pipe_replay = __esm({
     init_trace();
     init_pipe_stdin();
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
+    INPUT_WAITS = {
+      x64: /* @__PURE__ */ new Set([0, 19, 17, 295, 327, 23, 270, 7, 271, 232, 281, 441, 45, 47]),
+      arm64: /* @__PURE__ */ new Set([63, 65, 67, 69, 286, 72, 73, 22, 441, 207, 212])
+    };
     ReplayPipes = class {
       constructor(q, traced, vforked) {
         this.q = q;
@@ -4736,9 +4755,11 @@ var init_pipe_replay = __esm({
        * The pipe on fd 1 when q's replay may wait there for its reader's exec: a pipe made inside the
        * command (madeInside), one reader, which has not exec'd yet (a shell's fork on its way to the
        * next stage: hasExeced says no), and besides only shells among q's ancestors, which close
-       * their copies (a shell that reads it itself, a command substitution, is no reader here: with
-       * no other reader, nothing is deferred). Null otherwise: a reader that runs a
-       * program already reads now.
+       * their copies. Or no reader yet, and one shell ancestor holding the read end: the stage after
+       * q is not forked yet (q exec'd first), or the shell reads the pipe itself (a command
+       * substitution). That shell is watched (watch): its read or its wait for a child lets the
+       * output go, its fork stops the watch (the reader may be on its way). Null otherwise: a reader
+       * that runs a program already reads now.
        */
       deferrablePipe(madeInside, hasExeced) {
         if (this.vforked || this.q.stdio[1] !== "pipe") return null;
@@ -4747,19 +4768,24 @@ var init_pipe_replay = __esm({
         const holders = pipeHolders(id, this.traced);
         if (holders === null) return null;
         const readers = [];
+        const shellReaders = /* @__PURE__ */ new Set();
         let readEnd = false;
         for (const h of holders) {
           if (h.pid === this.q.pid) continue;
           readEnd ||= !h.writes;
           if (this.ancestor(h.pid)) {
             if (!isShell(h.pid)) return null;
+            if (!h.writes) shellReaders.add(h.pid);
             continue;
           }
           if (h.writes) return null;
           if (!readers.includes(h.pid)) readers.push(h.pid);
         }
-        if (!readEnd || readers.length !== 1) return null;
-        return !hasExeced(readers[0]) && runningOrStopped(readers[0]) ? id : null;
+        if (!readEnd) return null;
+        if (!readers.length) return shellReaders.size === 1 ? { pipe: id, watch: [...shellReaders][0] } : null;
+        if (readers.length !== 1) return null;
+        const reader = readers[0];
+        return !hasExeced(reader) && isShell(reader) && notWaitingForInput(reader) ? { pipe: id } : null;
       }
     };
   }
@@ -5280,7 +5306,7 @@ function uniquePairs(pairs) {
     return true;
   });
 }
-var import_node_fs24, import_node_os6, import_node_path13, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, TIME_IS_THEIR_EFFECT, SIGPIPE_BIT, DEFER_MS, DEFAULT_EXEC_WAIT_MS, STORED2, TYPE_BITS, OPENS_FOR_WRITING, PIPE_OPENS, STRUCTURAL, SAVED_FD_MIN, STDIN_CHANNELS, SEEN_STDIN, LOW_SPACE_BYTES, LOW_SPACE_DIRS, EARLY_ITEMS, MemoEngine;
+var import_node_fs24, import_node_os6, import_node_path13, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, TIME_IS_THEIR_EFFECT, SIGPIPE_BIT, DEFER_MS, DEFAULT_EXEC_WAIT_MS, CHAIN_WAIT_MS, STORED2, TYPE_BITS, OPENS_FOR_WRITING, PIPE_OPENS, STRUCTURAL, SAVED_FD_MIN, STDIN_CHANNELS, SEEN_STDIN, LOW_SPACE_BYTES, LOW_SPACE_DIRS, EARLY_ITEMS, MemoEngine;
 var init_engine = __esm({
   "src/memo/engine.ts"() {
     "use strict";
@@ -5310,6 +5336,7 @@ var init_engine = __esm({
     SIGPIPE_BIT = 1n << 12n;
     DEFER_MS = 300;
     DEFAULT_EXEC_WAIT_MS = 100;
+    CHAIN_WAIT_MS = 5e3;
     STORED2 = Promise.resolve(true);
     TYPE_BITS = {
       fifo: 4096,
@@ -5336,6 +5363,7 @@ var init_engine = __esm({
         this.fs = new FsView(opts.hasher);
         this.context = new ContextSearch(opts.ignoreEnv, async (blob, path) => bytesIfStill(opts.roots.load(path), blob) ?? await opts.store.getBlob(blob));
         this.restorer = new Restorer(opts.roots, { keepSetId: keepsSetId(opts.store.trusted) });
+        this.stats.deferEnds = builder.deferEnds;
         this.pins = new Pins(opts.hasher, builder);
         builder.onAccessSeen = (access, exec, at, beganNs, timeNs, pid) => {
           if (this.failed) return;
@@ -5370,10 +5398,13 @@ var init_engine = __esm({
       }
       opts;
       builder;
-      stats = { ran: 0, reused: 0, savedMs: 0, bytesRestored: 0, hitCostMs: 0, stdinWaits: 0, executions: [] };
+      stats = { ran: 0, reused: 0, savedMs: 0, bytesRestored: 0, hitCostMs: 0, stdinWaits: 0, deferEnds: { read: 0, deadline: 0, watched: 0 }, executions: [] };
       rows = /* @__PURE__ */ new Map();
       /** what each exec that was let run was told, by pid until the exec is seen, then by execution */
       answerOfPid = /* @__PURE__ */ new Map();
+      /** processes told to wait at their exec, and since when (mayWaitAgain) */
+      heldAtExec = /* @__PURE__ */ new Set();
+      waitingSince = /* @__PURE__ */ new Map();
       answerOf = /* @__PURE__ */ new Map();
       recording = Promise.resolve();
       writes = [];
@@ -5497,6 +5528,13 @@ var init_engine = __esm({
         const pending = this.pendingInto(q);
         const keyed = { onPending: false };
         const decision = await this.decideExec(q, pending, keyed);
+        if (!decision.skip && decision.wait) {
+          this.heldAtExec.add(q.pid);
+          if (!this.waitingSince.has(q.pid)) this.waitingSince.set(q.pid, performance.now());
+        } else {
+          this.heldAtExec.delete(q.pid);
+          this.waitingSince.delete(q.pid);
+        }
         if (!pending || !decision.skip && decision.wait) return decision;
         this.deferred.delete(q.stdinId);
         return { ...decision, release: { tid: pending.tid, write: !(decision.skip && keyed.onPending) } };
@@ -5570,7 +5608,7 @@ var init_engine = __esm({
             this.stats.savedMs += entry.durationMs;
             this.stats.bytesRestored += restored.bytes;
             this.stats.hitCostMs += performance.now() - started;
-            const hit = { entry, passed, mtimes: parts.value().mtimes, mtimesAt: parts.value().at, created: restored.created, removed: restored.removed };
+            const hit = { entry, passed, mtimes: parts.value().mtimes, mtimesAt: parts.value().at, created: restored.created, removed: restored.removed, ...stdinPipe ? { stdinPipe: stdinPipe.id } : {} };
             const output = this.stream(entry, blobs);
             this.noteReplayIntoFiles(q, view, output);
             return { skip: true, exitCode: entry.exitCode, output, tag: hit, seeks, ...this.deferral(q, output, pipes) };
@@ -5604,9 +5642,9 @@ var init_engine = __esm({
         if (this.builder.packetMode) return void 0;
         const piped = capturePipeStdin(q.pid, q.stdinId, this.holdersFirst(q.pid), pending);
         if (typeof piped === "string") return void 0;
-        if ("shared" in piped) return !q.last && this.waitsForExecOf(q.pid, [piped.reader]) ? "waitExec" : void 0;
+        if ("shared" in piped) return this.mayWaitAgain(q, [piped.reader]) && this.waitsForExecOf(q.pid, [piped.reader]) ? "waitExec" : void 0;
         if (!("unfinished" in piped)) return piped;
-        if (!q.last && this.mayWaitFor(q.pid, piped.writers)) {
+        if (this.mayWaitAgain(q, piped.writers) && this.mayWaitFor(q.pid, piped.writers)) {
           if (this.opts.holdsPipeReaders) return "wait";
           if (this.waitsForExecOf(q.pid, piped.writers)) return "waitExec";
         }
@@ -5617,6 +5655,19 @@ var init_engine = __esm({
         const id = q.streams[fd - 1];
         if (!id || this.outside === void 0 || this.outside === "unknown" || this.outside.has(id)) return false;
         return readerGone(id, this.builder.livePids);
+      }
+      /**
+       * May q wait on for these writers? Yes before its deadline; after it (q.last) only while each
+       * writer is held at its own exec (for the stage before it: a pipeline's chain, whose stages all
+       * began waiting at once) or is a shell's fork waiting for a CPU on its way to its exec (a loaded
+       * machine), and for CHAIN_WAIT_MS at most.
+       */
+      mayWaitAgain(q, writers) {
+        if (!q.last) return true;
+        const since = this.waitingSince.get(q.pid);
+        if (since === void 0 || performance.now() - since > Math.max(CHAIN_WAIT_MS, this.opts.execWaitMs ?? 0)) return false;
+        const onItsWay = (w) => this.heldAtExec.has(w) || this.forkOfShell(w) && procStatFields(w)?.[0] === "R";
+        return writers.length > 0 && writers.every((w) => this.builder.livePids.has(w) && onItsWay(w));
       }
       /** May the reader pid wait at its exec for these shells' forks (none: no) to exec? */
       waitsForExecOf(pid, forks) {
@@ -5686,11 +5737,12 @@ var init_engine = __esm({
           const e = this.builder.executionOf(pid);
           return e === null || e.pid === pid;
         };
-        const pipe = pipes.deferrablePipe(made, hasExeced);
-        if (!pipe) return {};
+        const deferrable = pipes.deferrablePipe(made, hasExeced);
+        if (!deferrable) return {};
         this.builder.deferEnded.delete(q.tid);
-        this.deferred.set(pipe, { writer: q.pid, tid: q.tid, bytes: Buffer.concat(output.map((c) => c.data)) });
-        return { deferMs: Math.max(DEFER_MS, this.opts.execWaitMs ?? DEFAULT_EXEC_WAIT_MS) };
+        this.deferred.set(deferrable.pipe, { writer: q.pid, tid: q.tid, bytes: Buffer.concat(output.map((c) => c.data)) });
+        const deferMs = Math.max(DEFER_MS, this.opts.execWaitMs ?? DEFAULT_EXEC_WAIT_MS);
+        return deferrable.watch === void 0 ? { deferMs } : { deferMs, deferWatch: deferrable.watch };
       }
       /** Why q's output cannot be replayed as it was written: its fd 1 or 2 is a pipe in packet mode,
        * whose writes are read one by one, and a replay writes the stream in other pieces. Looked at
@@ -6038,32 +6090,40 @@ var init_engine = __esm({
        * know cannot be restored as it was (a later write through the other name would show): refused.
        */
       hardLinks(outputs, inputs) {
+        const first = /* @__PURE__ */ new Map();
         const names = /* @__PURE__ */ new Map();
         const key = (path) => {
           const st = (0, import_node_fs24.lstatSync)(path, { throwIfNoEntry: false });
           return st?.isFile() ? { id: `${st.dev}:${st.ino}`, links: st.nlink } : null;
         };
-        const counts = /* @__PURE__ */ new Map();
+        const know = (id, path) => {
+          const known = names.get(id) ?? /* @__PURE__ */ new Set();
+          known.add(path);
+          names.set(id, known);
+        };
         for (const spec of inputs) {
           if (spec.kind !== "content" || !this.opts.roots.allows(spec.path)) continue;
           const k = key(spec.path);
-          if (k && k.links > 1 && !names.has(k.id)) names.set(k.id, this.opts.roots.store(spec.path));
-          if (k && k.links > 1) counts.set(k.id, (counts.get(k.id) ?? 0) + 1);
-        }
-        for (const o of outputs) {
-          if (o.type !== "file") continue;
-          const k = key(this.opts.roots.load(o.path));
           if (!k || k.links < 2) continue;
-          const known = (counts.get(k.id) ?? 0) + 1;
-          counts.set(k.id, known);
-          const first = names.get(k.id);
-          if (first === void 0) names.set(k.id, o.path);
-          else o.linkOf = first;
+          if (!first.has(k.id)) first.set(k.id, this.opts.roots.store(spec.path));
+          know(k.id, spec.path);
         }
         for (const o of outputs) {
           if (o.type !== "file") continue;
-          const k = key(this.opts.roots.load(o.path));
-          if (k && k.links > (counts.get(k.id) ?? 1)) return `${this.opts.roots.load(o.path)} has ${k.links} hard links, and the entry knows only ${counts.get(k.id) ?? 1} of its names`;
+          const path = this.opts.roots.load(o.path);
+          const k = key(path);
+          if (!k || k.links < 2) continue;
+          know(k.id, path);
+          const name = first.get(k.id);
+          if (name === void 0) first.set(k.id, o.path);
+          else if (name !== o.path) o.linkOf = name;
+        }
+        for (const o of outputs) {
+          if (o.type !== "file") continue;
+          const path = this.opts.roots.load(o.path);
+          const k = key(path);
+          const known = k ? names.get(k.id)?.size ?? 1 : 1;
+          if (k && k.links > known) return `${path} has ${k.links} hard links, and the entry knows only ${known} of its names`;
         }
         return null;
       }
@@ -6178,6 +6238,8 @@ var init_engine = __esm({
             own.push([at, step, chunks.map((c) => ({ ...c, dest: destOf(exec, c.fd) }))]);
             savedMs += item.tag.entry.durationMs;
             observed.push(...seenFrom(observedNames(item.tag.entry), this.builder.executions[item.exec], exec, this.answerOf.get(exec.id)?.inherited, hitUnsafe));
+            const pipe = item.tag.stdinPipe;
+            if (pipe) hitUnsafe.push({ exe: this.builder.executions[item.exec].exe, reason: "it reads stdin (pipe), whose bytes it was reused on", pipe });
             context.push(...contextOf(item.tag.entry), ...item.tag.passed);
           }
         }
@@ -6186,15 +6248,18 @@ var init_engine = __esm({
         this.keyOnReads(exec);
         const keyedPipe = this.answerOf.get(exec.id)?.stdinPipe;
         const within = (id) => this.builder.isWithin(this.builder.executions[id], exec.id);
-        const unsafe = ownUnsafety(exec, within).filter((u) => !(keyedPipe && u.pipe === keyedPipe));
-        for (const u of hitUnsafe) addUnsafe(unsafe, u);
+        const liftedPipe = (u) => u.pipe !== void 0 && (u.pipe === keyedPipe || this.madeWithin(exec, u.pipe));
+        const ownUnsafe = ownUnsafety(exec, within);
+        const unsafe = ownUnsafe.filter((u) => !(keyedPipe && u.pipe === keyedPipe));
+        const keyedReads = ownUnsafe.filter((u) => keyedPipe && u.pipe === keyedPipe);
+        for (const u of hitUnsafe) if (!liftedPipe(u)) addUnsafe(unsafe, u);
         if (keyedPipe && this.pipesByPath.has(keyedPipe)) unsafe.push({ exe: exec.exe, reason: "its stdin, a pipe read ahead at its exec, was opened by path meanwhile (/proc/PID/fd): bytes came or went that its key does not hold" });
         for (const child of this.builder.childrenOf(exec)) {
           const f = this.folded.get(child.id);
           if (!f) continue;
           if (f.summary.unmodelled) childReason ??= f.summary.unmodelled;
-          for (const u of f.unsafe) {
-            const lifted = u.pipe && (u.pipe === keyedPipe || this.madeWithin(exec, u.pipe)) || u.otherExec !== void 0 && within(u.otherExec);
+          for (const u of [...f.unsafe, ...f.keyedReads]) {
+            const lifted = liftedPipe(u) || u.otherExec !== void 0 && within(u.otherExec);
             if (!lifted) addUnsafe(unsafe, u);
           }
           savedMs += f.savedMs;
@@ -6226,7 +6291,7 @@ var init_engine = __esm({
           summary.reason = childReason;
           summary.unmodelled = childReason;
         }
-        return { summary, unsafe, stream, endAt, savedMs, observed: [...new Set(observed)], context: uniquePairs(context) };
+        return { summary, unsafe, keyedReads, stream, endAt, savedMs, observed: [...new Set(observed)], context: uniquePairs(context) };
       }
       /**
        * The interpreter a script names on its #! line (`env` skipped), or null for a binary: a wrapper

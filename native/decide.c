@@ -193,7 +193,7 @@ static int may_block(int fd)
  * go: a deferred replay's helper waits for a byte there before it writes ('w') or drops ('d') the
  * output, until deadline; -1 once released. */
 #define HELD_CAP 1024
-static struct { int helper, tid, code, go, done, fits; uint64_t deadline, pipe; } held[HELD_CAP];
+static struct { int helper, tid, code, go, done, fits, watch; uint64_t deadline, pipe; } held[HELD_CAP];
 static int deferred;
 static uint32_t wait_ms;
 
@@ -234,7 +234,7 @@ enum { REPLAY_FAILED = -1, REPLAY_DONE = 0, REPLAY_HELD = 1 };
 /* Writes the reply's chunks to the process's fds (the same open files, through pidfd_getfd). A
  * write that could block goes to a helper process, so that the tracer serves the reader meanwhile:
  * `ls -R | wc -l` with ls skipped filled the pipe while wc waited at its exec for the tracer. */
-static int replay(int tid, int channel, uint32_t nchunks, int code, uint32_t defer_ms)
+static int replay(int tid, int channel, uint32_t nchunks, int code, uint32_t defer_ms, int watch)
 {
     struct chunks ch;
     int result = REPLAY_FAILED;
@@ -290,6 +290,7 @@ static int replay(int tid, int channel, uint32_t nchunks, int code, uint32_t def
             held[slot].fits = fits;
             held[slot].deadline = now_ns() + (uint64_t)defer_ms * 1000000u;
             held[slot].pipe = fd_identity(tid, 1);
+            held[slot].watch = go[1] >= 0 ? watch : 0;
             if (go[1] >= 0) deferred++;
             result = REPLAY_HELD;
         } else {
@@ -385,7 +386,7 @@ enum pct_exec_outcome pct_decide_exec(int tid, int pid, const char *exe, const s
         return PCT_EXEC_RUNS;
     }
     if (attrs_read_seeks(channel, reply.nseeks) < 0) return PCT_EXEC_RUNS;
-    const int replayed = reply.nchunks ? replay(tid, channel, reply.nchunks, reply.exit_code, reply.defer_ms) : REPLAY_DONE;
+    const int replayed = reply.nchunks ? replay(tid, channel, reply.nchunks, reply.exit_code, reply.defer_ms, reply.defer_watch) : REPLAY_DONE;
     if (replayed == REPLAY_FAILED) return PCT_EXEC_RUNS;
     attrs_apply_seeks(tid); /* where the recorded run left the files it shares with its parent */
     if (replayed == REPLAY_HELD) return PCT_EXEC_HELD;
@@ -455,6 +456,31 @@ void pct_forget_held(int tid)
 
 int pct_deferred_count(void) { return deferred; }
 
+/* How often a watched shell is looked at: a command substitution's read waits this long at most */
+#define WATCH_POLL_NS 2000000u
+
+/* Has the watched shell, which alone holds a deferred replay's pipe for reading, gone on without
+ * a reader: blocked reading that pipe itself (`x=$(cmd)`), or waiting for a child (no stage is
+ * coming)? /proc/PID/syscall names the call it sleeps in and its arguments; "running" else. */
+static int watched_goes_on(int pid, uint64_t pipe)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/syscall", pid);
+    const int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 1; /* gone: nobody is coming */
+    const ssize_t n = read(fd, line, sizeof line - 1);
+    close(fd);
+    if (n <= 0) return 0;
+    line[n] = 0;
+    char *end;
+    const long nr = strtol(line, &end, 10);
+    if (end == line) return 0; /* "running" */
+    if (nr == __NR_wait4 || nr == __NR_waitid) return 1;
+    if (nr != __NR_read && nr != __NR_readv && nr != __NR_pread64) return 0;
+    const long arg0 = strtol(end, NULL, 16);
+    return arg0 >= 0 && arg0 < 1024 && fd_identity(pid, (int)arg0) == pipe;
+}
+
 uint64_t pct_deferred_deadline(void)
 {
     uint64_t nearest = UINT64_MAX;
@@ -467,7 +493,7 @@ void pct_release_read(uint64_t pipe)
 {
     for (int i = 0; deferred && pipe && i < HELD_CAP; i++) {
         if (!held[i].helper || held[i].go < 0 || held[i].pipe != pipe) continue;
-        event_begin(PCT_EV_DEFER_END, 0, held[i].tid, 0, 0, 0, 0);
+        event_begin(PCT_EV_DEFER_END, PCT_DEFER_READ, held[i].tid, 0, 0, 0, 0);
         release_slot(i, 1, 1);
     }
 }
@@ -476,10 +502,24 @@ int pct_release_expired(uint64_t now)
 {
     int released = 0;
     for (int i = 0; deferred && i < HELD_CAP; i++) {
-        if (!held[i].helper || held[i].go < 0 || held[i].deadline > now) continue;
-        event_begin(PCT_EV_DEFER_END, 0, held[i].tid, 0, 0, 0, 0);
+        const int watched = held[i].helper && held[i].go >= 0 && held[i].watch && held[i].deadline > now && watched_goes_on(held[i].watch, held[i].pipe);
+        if (!held[i].helper || held[i].go < 0 || (held[i].deadline > now && !watched)) continue;
+        event_begin(PCT_EV_DEFER_END, watched ? PCT_DEFER_WATCHED : PCT_DEFER_DEADLINE, held[i].tid, 0, 0, 0, 0);
         release_slot(i, 1, 0);
         released++;
     }
     return released;
+}
+
+void pct_deferred_forked(int pid)
+{
+    for (int i = 0; deferred && i < HELD_CAP; i++)
+        if (held[i].helper && held[i].go >= 0 && held[i].watch == pid) held[i].watch = 0;
+}
+
+uint64_t pct_deferred_poll(uint64_t now)
+{
+    for (int i = 0; deferred && i < HELD_CAP; i++)
+        if (held[i].helper && held[i].go >= 0 && held[i].watch) return now + WATCH_POLL_NS;
+    return UINT64_MAX;
 }

@@ -28,6 +28,11 @@ int pct_deferred_count(void);
 uint32_t pct_wait_ms(void);
 uint64_t pct_deferred_deadline(void);
 int pct_release_expired(uint64_t now);
+/* When the watched shells (defer_watch) are next looked at by pct_release_expired (UINT64_MAX: none). */
+uint64_t pct_deferred_poll(uint64_t now);
+/* pid forked: a shell watched for a deferred replay's pipe may have made its reader (the child has
+ * the read end); from here the reader's exec or read lets it go, or the deadline. */
+void pct_deferred_forked(int pid);
 
 /* A process reads the pipe (fd_identity) that a deferred replay writes into: a reader that runs
  * no program (a subshell's `while read`), whose bytes are then let go at once. */

@@ -92,7 +92,7 @@ enum pct_event {
                               reply must run or skip it */
     PCT_EV_DEFER_END = 18, /* pid (the thread that exec'd): a skipped process whose replay was
                               deferred (defer_ms) reached its deadline, or a process read
-                              its pipe; its output goes out now */
+                              its pipe; its output goes out now. op: PCT_DEFER_* */
     PCT_EV_STDIN_DATA = 19, /* value: the thread; op PCT_STDIN_READ: what a read of a pipe on
                               stdin took (the payload; empty: its end), op PCT_STDIN_UNSEEN:
                               it read there in a way whose bytes are not taken (readv, splice) */
@@ -170,6 +170,9 @@ struct pct_exec_reply {
                                asked again at each exec too */
     int32_t release_tid;    /* a skipped thread whose output was deferred, or 0: released now, */
     uint32_t release_write; /* its output written (1) or dropped, read by a reader replayed (0) */
+    int32_t defer_watch;    /* skip, deferred: a shell ancestor that alone holds the pipe's read
+                               end (its reader is not forked yet), or 0. Its read of the pipe
+                               (a command substitution) or a wait for a child lets it go. */
 };
 
 struct pct_fd_seek {
@@ -177,8 +180,12 @@ struct pct_fd_seek {
     uint32_t pad;
     uint64_t pos;
 };
-#define PCT_REPLY_MAGIC 0x70637444u /* "pctD": with defer_ms and release */
+#define PCT_REPLY_MAGIC 0x70637445u /* "pctE": with defer_ms, release and defer_watch */
 #define PCT_REPLY_WAIT 2u
+/* a PCT_EV_DEFER_END's op: why the output went out */
+#define PCT_DEFER_READ 0u     /* a process read or waited on its pipe */
+#define PCT_DEFER_DEADLINE 1u /* its deadline passed */
+#define PCT_DEFER_WATCHED 2u  /* the shell watched (defer_watch) read it or waited for a child */
 #define PCT_UMASK_UNKNOWN 0xffffu
 
 struct pct_output_chunk {

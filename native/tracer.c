@@ -1139,8 +1139,12 @@ static void trapped_looks(int tid, struct slot *s)
 /* Left stopped at its entry: a skipped process whose output a helper is still writing. */
 #define ENTRY_HOLD 2
 
+#define ASK_DEADLINE 2
+
 /* Asks again about an exec held for its pipe's writers (waiting.h), and lets it go on as told;
- * last: the deadline passed or its writer would fill the pipe, so it must not wait any more. */
+ * last: its writer would fill the pipe, so it must not wait any more; ASK_DEADLINE: its deadline
+ * passed, and a "wait" once more holds it anew (its writers are held at their own execs, a
+ * pipeline's chain of stages on a loaded machine: TypeScript bounds how long). */
 static void ask_again(int tid, int last)
 {
     struct slot *s = find(tid);
@@ -1149,9 +1153,11 @@ static void ask_again(int tid, int last)
         return;
     }
     const struct pct_syscall *row = &pct_syscalls[s->wait_row];
-    enum pct_exec_outcome outcome = pct_decide_exec(tid, s->tgid, pending_paths[s->pending_path], row, s->args, last);
+    enum pct_exec_outcome outcome = pct_decide_exec(tid, s->tgid, pending_paths[s->pending_path], row, s->args, last != 0);
     if (outcome == PCT_EXEC_WAIT && !last) return;
     waiting_remove(tid);
+    if (outcome == PCT_EXEC_WAIT && last == ASK_DEADLINE &&
+        waiting_add(tid, pct_wait_ms(), fd_identity(tid, 0), fd_identity(tid, 1), fd_identity(tid, 2)) == 0) return;
     if (outcome == PCT_EXEC_WAIT) outcome = PCT_EXEC_RUNS; /* told to wait once more: it runs */
     const int16_t index = s->wait_row;
     s->wait_row = -1;
@@ -1250,6 +1256,7 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
                 s->wait_row = (int16_t)(row - pct_syscalls);
                 if (waiting_add(tid, pct_wait_ms(), fd_identity(tid, 0), fd_identity(tid, 1), fd_identity(tid, 2)) == 0) return ENTRY_HOLD;
                 outcome = pct_decide_exec(tid, pid, p, row, args, 1); /* no room to hold it */
+                if (outcome == PCT_EXEC_WAIT) outcome = PCT_EXEC_RUNS;
             }
             if (outcome != PCT_EXEC_RUNS) {
                 /* a held reader's writer skipped: its output may key the reader now */
@@ -1541,6 +1548,7 @@ static void on_spawn(int tid, int event)
     c->state |= ST_HAS_PARENT;
     if (!thread) { /* a fork's streams are its parent's, and so is what they should name */
         struct slot *pl = leader_of(parent);
+        pct_deferred_forked(ptgid);
         c->stream_id[0] = pl->stream_id[0];
         c->stream_id[1] = pl->stream_id[1];
         c->stream_file[0] = pl->stream_file[0];
@@ -1941,14 +1949,15 @@ static pid_t next_stop(int *status)
         const uint64_t now = now_ns();
         const int expired = waiting_expired(now);
         if (expired) {
-            ask_again(expired, 1);
+            ask_again(expired, ASK_DEADLINE);
             continue;
         }
         if (pct_release_expired(now)) continue;
         const pid_t tid = waitpid(-1, status, __WALL | WNOHANG);
         if (tid != 0) return tid;
         flush(); /* what the held exec's writers did, before the tracer sleeps */
-        waiting_sleep(now, pct_deferred_deadline());
+        const uint64_t deadline = pct_deferred_deadline(), poll = pct_deferred_poll(now);
+        waiting_sleep(now, deadline < poll ? deadline : poll);
     }
     return waitpid(-1, status, __WALL);
 }

@@ -31,14 +31,9 @@ process.on('exit', () => {
   for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
 });
 
-/** A new directory for a test, alone in a parent of its own: a shell stats its cwd's parent, and
- * /tmp's mtime, moved by whatever else runs on the machine, changed the order of a test's mtimes
- * between its runs (CI under load). */
 export function scratch(prefix = 'pc-test-'): string {
-  const parent = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
-  scratchDirs.push(parent);
-  const dir = join(parent, 'w');
-  mkdirSync(dir);
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  scratchDirs.push(dir);
   return dir;
 }
 
@@ -126,6 +121,7 @@ export interface MemoRun {
     reused: number;
     savedMs: number;
     bytesRestored: number;
+    deferEnds: { read: number; deadline: number; watched: number };
     executions: { id: number; parent: number | null; exe: string; argv: string[]; status: string; reason?: string; durationMs: number }[];
   };
 }

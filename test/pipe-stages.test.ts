@@ -4,7 +4,7 @@
 // stage waits at its exec for the shell's fork that feeds it; a replay whose reader is gone ends
 // as the program would have, by SIGPIPE.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -71,6 +71,39 @@ test('a per-file pipeline with one input changed: every stage of the other files
   const missed = stages.filter((e) => e.status !== 'hit').map((e) => e.argv.join(' '));
   assert.is(missed.length, 5, JSON.stringify(stages.map((e) => [e.argv.join(' '), e.status, e.reason])));
   assert.ok(stages.filter((e) => e.status !== 'hit').every((e) => e.status === 'miss'), JSON.stringify(stages));
+});
+
+test('a reused command substitution goes out at the shell\'s own read of it, not at the deadline', () => {
+  const dir = scratch();
+  const store = scratch('pc-store-');
+  writeFileSync(join(dir, 'f'), 'hello\nworld\n');
+  // no reader is forked: the shell reads the pipe itself, which only its watch sees
+  const script = (n: number): string => `: ${n}; x=$(cat f); echo "got $x"; y=$(tr a-z A-Z < f); echo "$y"`;
+  run(script(1), dir, store);
+  const second = run(script(2), dir, store);
+  assert.is(second.stdout, untraced(script(2), dir).stdout);
+  assert.equal([...statusesOf(second, 'cat'), ...statusesOf(second, 'tr')], ['hit', 'hit'], JSON.stringify(second.stats.executions));
+  assert.equal(second.stats.deferEnds, { read: 0, deadline: 0, watched: 2 });
+});
+
+test('a child keyed on the pipe it reads makes its parent, whose key does not hold those bytes, depend on them (hunt 37)', () => {
+  const dir = scratch();
+  const store = scratch('pc-store-');
+  // the inner bash never reads its stdin: its background child does, once the writer has ended
+  // (keyed on the finished pipe), and the inner bash drops its own copy
+  const script = '{ sleep 0.3; cat data; } | bash -c "(sleep 0.6; exec cat) <&0 & exec </dev/null; wait"';
+  // the same mtimes each run: only the bytes differ
+  const put = (text: string): void => {
+    writeFileSync(join(dir, 'data'), text);
+    for (const p of ['data', '.']) utimesSync(join(dir, p), 1_700_000_000, 1_700_000_000);
+  };
+  put('one\n');
+  assert.is(run(script, dir, store).stdout, 'one\n');
+  put('two\n');
+  const second = run(script, dir, store);
+  assert.is(second.stdout, 'two\n', JSON.stringify(second.stats.executions));
+  const inner = second.stats.executions.find((e) => e.argv[0] === 'bash' && e.parent !== null);
+  assert.ok(inner && inner.status !== 'hit', JSON.stringify(second.stats.executions));
 });
 
 test('a reader is recorded on the bytes it read to the end, and reused on a replayed writer\'s bytes', () => {

@@ -179,6 +179,35 @@ test('a truncating create over what the recording left: a read-only file or a di
   check('mkdir sub', [obs(w), chg('rmdir out; ln -s sub/t out'), obs(w), obs('cat sub/t')], false);
 });
 
+test('an append or a chmod to a file with a second name changes both: never replayed as a link to itself (hunt 37)', () => {
+  for (const w of ['sh -c "echo more >> f"', 'chmod 600 f']) {
+    const step = `${w}; cat v g; stat -c %a g`;
+    check('echo base > f; ln f g; echo 1 > v', [obs(step), chg('echo base > f; chmod 644 f; echo 2 > v'), obs(step)], false);
+  }
+});
+
+test('a reused writer\'s output held for a fork that runs no program: the fork\'s FIONREAD sees it (hunt 37)', () => {
+  // the parent misses on v; cat is reused, and its fork reader never execs or reads fd 0
+  const top = [
+    'import os, time, fcntl, termios, struct',
+    'r, w = os.pipe()',
+    'if os.fork() == 0:',
+    '    time.sleep(0.05); os.dup2(w, 1); os.close(r); os.close(w); os.execv("/bin/cat", ["cat", "data"])',
+    'os.close(w)',
+    'c = os.fork()',
+    'if c == 0:',
+    '    t = time.time()',
+    '    while time.time() - t < 0.15: pass',
+    '    print("fionread", struct.unpack("i", fcntl.ioctl(r, termios.FIONREAD, bytes(4)))[0], flush=True)',
+    '    os._exit(0)',
+    'os.close(r)',
+    'os.wait(); os.wait()',
+    'print(open("v").read().strip())',
+  ].join('\n');
+  const setup = `printf '%s\\n' '${top.split('\n').join("' '")}' > top.py; echo hello > data; echo 1 > v`;
+  check(setup, [obs(`${PY} top.py`), chg('echo 2 > v'), obs(`${PY} top.py`), chg('echo 3 > v'), obs(`${PY} top.py`)]);
+});
+
 /** How many executions of a program (by file name) an observation's row says had status. */
 function count(r: TwinResult, step: number, name: string, status: string): number {
   return (r.statuses[step] ?? []).filter((x) => x.startsWith(`${name}:${status}`)).length;

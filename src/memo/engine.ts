@@ -7,7 +7,7 @@ import { basename, dirname } from 'node:path';
 import { CHANGE_OPS, FileHasher, FsView, LinkWalker, namesFingerprint, replaceable, sha256, statBase, statFields, statNow, toInput, weakKey, type Change, type ContextValue } from '../fingerprint/index.js';
 import { identityOf, mtimeUse, openFileOf, parseSeen, typeOfMode, summarize, WRITE_SINKS, type Input, type InputSpec, type StatSpec, type Step, type Summary } from '../observe/index.js';
 import type { Entry, OutputState, Store, StoreIndex } from '../store/index.js';
-import { fdFlags, STREAM_START_KEYS, type Access, type ExecDecision, type ExecQuery, type Execution, type TraceBuilder } from '../trace/index.js';
+import { fdFlags, procStatFields, STREAM_START_KEYS, type Access, type ExecDecision, type ExecQuery, type Execution, type TraceBuilder } from '../trace/index.js';
 import type { Roots } from './paths.js';
 import { fetchBlobs, keepsSetId, Restorer } from './restore.js';
 import { LateChanges } from './late-changes.js';
@@ -63,6 +63,10 @@ export interface MemoStats {
   hitCostMs: number;
   /** exec queries answered "wait": a reader held until its pipe's writer ended */
   stdinWaits: number;
+  /** why a hit's output held for its pipe's reader went out before that reader's exec: a read
+   * without an exec, the deadline (on a loaded machine: stages then miss), the watched shell's read
+   * or wait (a command substitution) */
+  deferEnds: { read: number; deadline: number; watched: number };
   executions: ExecutionRow[];
 }
 
@@ -161,6 +165,9 @@ const DEFER_MS = 300;
  * of a pipeline often execs before the stage that feeds it, which may be skipped (then its output
  * keys the reader). The writers' execs come within ms; any write into the pipe ends the wait. */
 export const DEFAULT_EXEC_WAIT_MS = 100;
+/** How long a reader's wait at its exec may go on past its deadline while the stage before it is
+ * held at its own exec or still on its way there (mayWaitAgain). */
+const CHAIN_WAIT_MS = 5000;
 
 /** Two runs of parts, each in log order, as one (a sort of a compile's thousand accesses cost more). */
 function mergeByPosition(a: Part[], b: Part[]): Part[] {
@@ -421,6 +428,11 @@ interface Folded {
   summary: Summary;
   /** why replaying the subtree would not be faithful (tracer flags, stdin, dups); none: it would */
   unsafe: Unsafe[];
+  /** reads of a pipe the execution's key holds (the bytes read ahead at its exec, or its reads):
+   * no reason against it, but one against an ancestor that neither holds those bytes in its key
+   * nor made the pipe (hunt 37: `cat` keyed on the pipe inside a `bash -c` that was not, which then
+   * replayed the old bytes' output) */
+  keyedReads: Unsafe[];
   /** in the execution's own terms: its fds, and what they named */
   stream: StreamChunk[];
   /** its position in the log: where its effects fall among its parent's own accesses */
@@ -462,13 +474,18 @@ interface Hit {
   /** what the restore created and removed: the changes a listing by the parent must discount */
   created: string[];
   removed: string[];
+  /** the pipe on its stdin, whose bytes its key held: its replay stands for reading them */
+  stdinPipe?: string;
 }
 
 export class MemoEngine {
-  readonly stats: MemoStats = { ran: 0, reused: 0, savedMs: 0, bytesRestored: 0, hitCostMs: 0, stdinWaits: 0, executions: [] };
+  readonly stats: MemoStats = { ran: 0, reused: 0, savedMs: 0, bytesRestored: 0, hitCostMs: 0, stdinWaits: 0, deferEnds: { read: 0, deadline: 0, watched: 0 }, executions: [] };
   private readonly rows = new Map<number, ExecutionRow>();
   /** what each exec that was let run was told, by pid until the exec is seen, then by execution */
   private readonly answerOfPid = new Map<number, ExecAnswer>();
+  /** processes told to wait at their exec, and since when (mayWaitAgain) */
+  private readonly heldAtExec = new Set<number>();
+  private readonly waitingSince = new Map<number, number>();
   private readonly answerOf = new Map<number, ExecAnswer>();
   private recording: Promise<void> = Promise.resolve();
   private readonly writes: Promise<void>[] = [];
@@ -511,6 +528,7 @@ export class MemoEngine {
     this.fs = new FsView(opts.hasher);
     this.context = new ContextSearch(opts.ignoreEnv, async (blob, path) => bytesIfStill(opts.roots.load(path), blob) ?? await opts.store.getBlob(blob));
     this.restorer = new Restorer(opts.roots, { keepSetId: keepsSetId(opts.store.trusted) });
+    this.stats.deferEnds = builder.deferEnds; // counted live by the builder
     this.pins = new Pins(opts.hasher, builder);
     builder.onAccessSeen = (access, exec, at, beganNs, timeNs, pid) => {
       if (this.failed) return;
@@ -636,6 +654,13 @@ export class MemoEngine {
     const pending = this.pendingInto(q);
     const keyed = { onPending: false };
     const decision = await this.decideExec(q, pending, keyed);
+    if (!decision.skip && decision.wait) {
+      this.heldAtExec.add(q.pid);
+      if (!this.waitingSince.has(q.pid)) this.waitingSince.set(q.pid, performance.now());
+    } else {
+      this.heldAtExec.delete(q.pid);
+      this.waitingSince.delete(q.pid);
+    }
     if (!pending || (!decision.skip && decision.wait)) return decision;
     this.deferred.delete(q.stdinId);
     return { ...decision, release: { tid: pending.tid, write: !(decision.skip && keyed.onPending) } };
@@ -719,7 +744,7 @@ export class MemoEngine {
         this.stats.savedMs += entry.durationMs;
         this.stats.bytesRestored += restored.bytes;
         this.stats.hitCostMs += performance.now() - started;
-        const hit: Hit = { entry, passed, mtimes: parts.value().mtimes, mtimesAt: parts.value().at, created: restored.created, removed: restored.removed };
+        const hit: Hit = { entry, passed, mtimes: parts.value().mtimes, mtimesAt: parts.value().at, created: restored.created, removed: restored.removed, ...(stdinPipe ? { stdinPipe: stdinPipe.id } : {}) };
         const output = this.stream(entry, blobs);
         this.noteReplayIntoFiles(q, view, output);
         return { skip: true, exitCode: entry.exitCode, output, tag: hit, seeks, ...this.deferral(q, output, pipes) };
@@ -759,9 +784,9 @@ export class MemoEngine {
     // the stage before, forked and not yet exec'd, still holds the read end of the pipe bash made
     // for its output: it closes it before its exec, which is then waited for (a loaded CI
     // machine's race, which refused the reader)
-    if ('shared' in piped) return !q.last && this.waitsForExecOf(q.pid, [piped.reader]) ? 'waitExec' : undefined;
+    if ('shared' in piped) return this.mayWaitAgain(q, [piped.reader]) && this.waitsForExecOf(q.pid, [piped.reader]) ? 'waitExec' : undefined;
     if (!('unfinished' in piped)) return piped;
-    if (!q.last && this.mayWaitFor(q.pid, piped.writers)) {
+    if (this.mayWaitAgain(q, piped.writers) && this.mayWaitFor(q.pid, piped.writers)) {
       if (this.opts.holdsPipeReaders) return 'wait';
       if (this.waitsForExecOf(q.pid, piped.writers)) return 'waitExec';
     }
@@ -773,6 +798,20 @@ export class MemoEngine {
     const id = q.streams[fd - 1];
     if (!id || this.outside === undefined || this.outside === 'unknown' || this.outside.has(id)) return false;
     return readerGone(id, this.builder.livePids);
+  }
+
+  /**
+   * May q wait on for these writers? Yes before its deadline; after it (q.last) only while each
+   * writer is held at its own exec (for the stage before it: a pipeline's chain, whose stages all
+   * began waiting at once) or is a shell's fork waiting for a CPU on its way to its exec (a loaded
+   * machine), and for CHAIN_WAIT_MS at most.
+   */
+  private mayWaitAgain(q: ExecQuery, writers: number[]): boolean {
+    if (!q.last) return true;
+    const since = this.waitingSince.get(q.pid);
+    if (since === undefined || performance.now() - since > Math.max(CHAIN_WAIT_MS, this.opts.execWaitMs ?? 0)) return false;
+    const onItsWay = (w: number): boolean => this.heldAtExec.has(w) || (this.forkOfShell(w) && procStatFields(w)?.[0] === 'R');
+    return writers.length > 0 && writers.every((w) => this.builder.livePids.has(w) && onItsWay(w));
   }
 
   /** May the reader pid wait at its exec for these shells' forks (none: no) to exec? */
@@ -844,18 +883,19 @@ export class MemoEngine {
    * exec: then the reader is keyed on it, and a reader replayed too drops it. The tracer writes
    * it at the deadline if no reader came (a subshell's `while read`, a slow fork).
    */
-  private deferral(q: ExecQuery, output: { fd: number; data: Buffer }[], pipes: ReplayPipes): { deferMs?: number } {
+  private deferral(q: ExecQuery, output: { fd: number; data: Buffer }[], pipes: ReplayPipes): { deferMs?: number; deferWatch?: number } {
     if (!output.length || output.some((c) => c.fd !== 1) || this.builder.packetMode) return {};
     const made = (id: string): boolean => this.outside !== undefined && this.outside !== 'unknown' && !this.outside.has(id) && !this.deferred.has(id);
     const hasExeced = (pid: number): boolean => {
       const e = this.builder.executionOf(pid);
       return e === null || e.pid === pid; // unknown counts as running a program
     };
-    const pipe = pipes.deferrablePipe(made, hasExeced);
-    if (!pipe) return {};
+    const deferrable = pipes.deferrablePipe(made, hasExeced);
+    if (!deferrable) return {};
     this.builder.deferEnded.delete(q.tid);
-    this.deferred.set(pipe, { writer: q.pid, tid: q.tid, bytes: Buffer.concat(output.map((c) => c.data)) });
-    return { deferMs: Math.max(DEFER_MS, this.opts.execWaitMs ?? DEFAULT_EXEC_WAIT_MS) };
+    this.deferred.set(deferrable.pipe, { writer: q.pid, tid: q.tid, bytes: Buffer.concat(output.map((c) => c.data)) });
+    const deferMs = Math.max(DEFER_MS, this.opts.execWaitMs ?? DEFAULT_EXEC_WAIT_MS);
+    return deferrable.watch === undefined ? { deferMs } : { deferMs, deferWatch: deferrable.watch };
   }
 
   /** Why q's output cannot be replayed as it was written: its fd 1 or 2 is a pipe in packet mode,
@@ -1229,32 +1269,42 @@ export class MemoEngine {
    * know cannot be restored as it was (a later write through the other name would show): refused.
    */
   private hardLinks(outputs: OutputState[], inputs: InputSpec[]): string | null {
-    const names = new Map<string, string>(); // dev:ino -> the first stored name
+    const first = new Map<string, string>(); // dev:ino -> the first stored name
+    // dev:ino -> the names the entry knows, each once: a file read and then appended to, or
+    // chmod'ed, is one name, not two (hunt 37: it was counted twice, and linked to itself)
+    const names = new Map<string, Set<string>>();
     const key = (path: string): { id: string; links: number } | null => {
       const st = lstatSync(path, { throwIfNoEntry: false });
       return st?.isFile() ? { id: `${st.dev}:${st.ino}`, links: st.nlink } : null;
     };
-    const counts = new Map<string, number>();
+    const know = (id: string, path: string): void => {
+      const known = names.get(id) ?? new Set<string>();
+      known.add(path);
+      names.set(id, known);
+    };
     for (const spec of inputs) {
       if (spec.kind !== 'content' || !this.opts.roots.allows(spec.path)) continue;
       const k = key(spec.path);
-      if (k && k.links > 1 && !names.has(k.id)) names.set(k.id, this.opts.roots.store(spec.path));
-      if (k && k.links > 1) counts.set(k.id, (counts.get(k.id) ?? 0) + 1);
-    }
-    for (const o of outputs) {
-      if (o.type !== 'file') continue;
-      const k = key(this.opts.roots.load(o.path));
       if (!k || k.links < 2) continue;
-      const known = (counts.get(k.id) ?? 0) + 1;
-      counts.set(k.id, known);
-      const first = names.get(k.id);
-      if (first === undefined) names.set(k.id, o.path);
-      else o.linkOf = first;
+      if (!first.has(k.id)) first.set(k.id, this.opts.roots.store(spec.path));
+      know(k.id, spec.path);
     }
     for (const o of outputs) {
       if (o.type !== 'file') continue;
-      const k = key(this.opts.roots.load(o.path));
-      if (k && k.links > (counts.get(k.id) ?? 1)) return `${this.opts.roots.load(o.path)} has ${k.links} hard links, and the entry knows only ${counts.get(k.id) ?? 1} of its names`;
+      const path = this.opts.roots.load(o.path);
+      const k = key(path);
+      if (!k || k.links < 2) continue;
+      know(k.id, path);
+      const name = first.get(k.id);
+      if (name === undefined) first.set(k.id, o.path);
+      else if (name !== o.path) o.linkOf = name;
+    }
+    for (const o of outputs) {
+      if (o.type !== 'file') continue;
+      const path = this.opts.roots.load(o.path);
+      const k = key(path);
+      const known = k ? names.get(k.id)?.size ?? 1 : 1;
+      if (k && k.links > known) return `${path} has ${k.links} hard links, and the entry knows only ${known} of its names`;
     }
     return null;
   }
@@ -1379,6 +1429,8 @@ export class MemoEngine {
         own.push([at, step, chunks.map((c) => ({ ...c, dest: destOf(exec, c.fd) }))]);
         savedMs += (item.tag as Hit).entry.durationMs;
         observed.push(...seenFrom(observedNames((item.tag as Hit).entry), this.builder.executions[item.exec]!, exec, this.answerOf.get(exec.id)?.inherited, hitUnsafe));
+        const pipe = (item.tag as Hit).stdinPipe;
+        if (pipe) hitUnsafe.push({ exe: this.builder.executions[item.exec]!.exe, reason: 'it reads stdin (pipe), whose bytes it was reused on', pipe });
         context.push(...contextOf((item.tag as Hit).entry), ...(item.tag as Hit).passed);
       }
     }
@@ -1388,15 +1440,19 @@ export class MemoEngine {
     // reading a pipe whose bytes its key holds is reading an input
     const keyedPipe = this.answerOf.get(exec.id)?.stdinPipe;
     const within = (id: number): boolean => this.builder.isWithin(this.builder.executions[id]!, exec.id);
-    const unsafe = ownUnsafety(exec, within).filter((u) => !(keyedPipe && u.pipe === keyedPipe));
-    for (const u of hitUnsafe) addUnsafe(unsafe, u);
+    // a read of a pipe whose bytes this key holds, or that this subtree made and wrote
+    const liftedPipe = (u: Unsafe): boolean => u.pipe !== undefined && (u.pipe === keyedPipe || this.madeWithin(exec, u.pipe));
+    const ownUnsafe = ownUnsafety(exec, within);
+    const unsafe = ownUnsafe.filter((u) => !(keyedPipe && u.pipe === keyedPipe));
+    const keyedReads = ownUnsafe.filter((u) => keyedPipe && u.pipe === keyedPipe);
+    for (const u of hitUnsafe) if (!liftedPipe(u)) addUnsafe(unsafe, u);
     if (keyedPipe && this.pipesByPath.has(keyedPipe)) unsafe.push({ exe: exec.exe, reason: 'its stdin, a pipe read ahead at its exec, was opened by path meanwhile (/proc/PID/fd): bytes came or went that its key does not hold' });
     for (const child of this.builder.childrenOf(exec)) {
       const f = this.folded.get(child.id);
       if (!f) continue; // still running: an outliving descendant, refused when recording
       if (f.summary.unmodelled) childReason ??= f.summary.unmodelled;
-      for (const u of f.unsafe) {
-        const lifted = (u.pipe && (u.pipe === keyedPipe || this.madeWithin(exec, u.pipe))) || (u.otherExec !== undefined && within(u.otherExec));
+      for (const u of [...f.unsafe, ...f.keyedReads]) {
+        const lifted = liftedPipe(u) || (u.otherExec !== undefined && within(u.otherExec));
         if (!lifted) addUnsafe(unsafe, u);
       }
       savedMs += f.savedMs;
@@ -1430,7 +1486,7 @@ export class MemoEngine {
       summary.reason = childReason;
       summary.unmodelled = childReason;
     }
-    return { summary, unsafe, stream, endAt, savedMs, observed: [...new Set(observed)], context: uniquePairs(context) };
+    return { summary, unsafe, keyedReads, stream, endAt, savedMs, observed: [...new Set(observed)], context: uniquePairs(context) };
   }
 
   /**

@@ -22,6 +22,8 @@ const RENAME_DESTS: (Access['destBefore'])[] = [undefined, 'absent', 'file', 'sy
 const OPEN_TRUNCATES = 1, OPEN_EXCL = 2, OPEN_APPENDS = 4, TRUNCATE_CALL = 8, RENAME_NOREPLACE = 16, PROBE_NOFOLLOW = 0x100;
 /** a LIST's kind: the getdents went on from where an earlier one stopped (one listing, read in parts) */
 const LIST_GOES_ON = 1;
+/** a PCT_EV_DEFER_END's op (native/protocol.h PCT_DEFER_*) */
+const DEFER_DEADLINE = 1, DEFER_WATCHED = 2;
 
 /** A file descriptor opened by path: /dev/stdin, /dev/fd/N, /proc/self/fd/N and the like. */
 const FD_BY_PATH = /^(?:\/dev\/(?:std(in|out|err)|fd\/(\d+))|\/proc\/(?:self|thread-self|\d+)(?:\/task\/\d+)?\/fd\/(\d+))$/;
@@ -86,6 +88,8 @@ export class TraceBuilder {
   packetMode = false;
   /** skipped threads whose deferred output the tracer let go at its deadline (PCT_EV_DEFER_END) */
   readonly deferEnded = new Set<number>();
+  /** why deferred outputs went out before a reader's exec: a read, the deadline, the watched shell */
+  readonly deferEnds = { read: 0, deadline: 0, watched: 0 };
   /** what each execution read from the pipe on its stdin, by execution id (PCT_EV_STDIN_DATA) */
   readonly stdinReads = new Map<number, StdinRead>();
   /** processes that started a thread since their exec: one may change a read's buffer before the
@@ -147,7 +151,10 @@ export class TraceBuilder {
       case EventType.exit: this.onExit(ev); break;
       case EventType.access: this.onAccess(ev); break;
       case EventType.flag: this.tag(ev, 'flags'); break;
-      case EventType.deferEnd: this.deferEnded.add(ev.pid); break;
+      case EventType.deferEnd:
+        this.deferEnded.add(ev.pid);
+        this.deferEnds[ev.op === DEFER_DEADLINE ? 'deadline' : ev.op === DEFER_WATCHED ? 'watched' : 'read']++;
+        break;
       case EventType.stdinData: this.onStdinData(ev); break;
       case EventType.nondet: this.tag(ev, 'nondeterminism'); break;
       case EventType.fdEnd: {

@@ -6,7 +6,7 @@ export const SPEC_DROP_PRIVILEGES = 1;
 export const SPEC_NO_NEW_PRIVS = 2;
 export const SPEC_NO_NOTIFY = 4;
 export const SPEC_DECIDE_EXEC = 8;
-const REPLY_MAGIC = 0x70637444; // "pctD": with defer_ms and release
+const REPLY_MAGIC = 0x70637445; // "pctE": with defer_ms, release and defer_watch
 
 export const EventType = {
   start: 1, exec: 2, spawn: 3, exit: 4, access: 5, flag: 6, nondet: 7, output: 8, error: 9,
@@ -197,6 +197,9 @@ export type ExecDecision = (
     seeks?: { fd: number; pos: number }[];
     /** its output waits up to this long for the exec of its pipe's reader (a release) */
     deferMs?: number;
+    /** the shell that alone holds the pipe's read end, its reader not forked yet: its read of
+     * the pipe or its wait for a child lets the output go (native held[].watch) */
+    deferWatch?: number;
   }) & { release?: DeferRelease };
 
 /** PCT_UMASK_UNKNOWN: the tracer could not read the umask */
@@ -223,7 +226,7 @@ export function decodeExecQuery(ev: RawEvent): ExecQuery {
 export function encodeExecReply(decision: ExecDecision): Buffer {
   const chunks = decision.skip ? decision.output : [];
   const seeks = decision.skip ? decision.seeks ?? [] : [];
-  const head = Buffer.alloc(32);
+  const head = Buffer.alloc(36);
   head.writeUInt32LE(REPLY_MAGIC, 0);
   head.writeUInt32LE(decision.skip ? 1 : decision.wait ? REPLY_WAIT : 0, 4);
   head.writeInt32LE(decision.skip ? decision.exitCode : 0, 8);
@@ -232,6 +235,7 @@ export function encodeExecReply(decision: ExecDecision): Buffer {
   head.writeUInt32LE(decision.skip ? decision.deferMs ?? 0 : decision.wait ? decision.waitMs ?? 0 : 0, 20);
   head.writeInt32LE(decision.release?.tid ?? 0, 24);
   head.writeUInt32LE(decision.release?.write ? 1 : 0, 28);
+  head.writeInt32LE(decision.skip ? decision.deferWatch ?? 0 : 0, 32);
   const parts: Buffer[] = [head];
   for (const s of seeks) {
     const b = Buffer.alloc(16);
