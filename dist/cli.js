@@ -5306,7 +5306,7 @@ function uniquePairs(pairs) {
     return true;
   });
 }
-var import_node_fs24, import_node_os6, import_node_path13, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, TIME_IS_THEIR_EFFECT, SIGPIPE_BIT, DEFER_MS, DEFAULT_EXEC_WAIT_MS, CHAIN_WAIT_MS, STORED2, TYPE_BITS, OPENS_FOR_WRITING, PIPE_OPENS, STRUCTURAL, SAVED_FD_MIN, STDIN_CHANNELS, SEEN_STDIN, LOW_SPACE_BYTES, LOW_SPACE_DIRS, EARLY_ITEMS, MemoEngine;
+var import_node_fs24, import_node_os6, import_node_path13, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, TIME_IS_THEIR_EFFECT, SIGPIPE_BIT, DEFER_MS, DEFAULT_EXEC_WAIT_MS, CHAIN_WAIT_MS, STORED2, TYPE_BITS, OPENS_FOR_WRITING, PIPE_OPENS, STRUCTURAL, SAVED_FD_MIN, STDIN_CHANNELS, SEEN_STDIN, LOW_SPACE_BYTES, LOW_SPACE_DIRS, IN_PLACE_CHANGES, EARLY_ITEMS, MemoEngine;
 var init_engine = __esm({
   "src/memo/engine.ts"() {
     "use strict";
@@ -5355,6 +5355,7 @@ var init_engine = __esm({
     SEEN_STDIN = /* @__PURE__ */ new Set(["null", "file"]);
     LOW_SPACE_BYTES = 1 << 20;
     LOW_SPACE_DIRS = 64;
+    IN_PLACE_CHANGES = /* @__PURE__ */ new Set(["write", "truncate", "chmod"]);
     EARLY_ITEMS = 64;
     MemoEngine = class {
       constructor(opts, builder) {
@@ -5402,6 +5403,8 @@ var init_engine = __esm({
       rows = /* @__PURE__ */ new Map();
       /** what each exec that was let run was told, by pid until the exec is seen, then by execution */
       answerOfPid = /* @__PURE__ */ new Map();
+      /** by execution: files with other names it changed in place (noteLinkedChange) */
+      linkedChanges = /* @__PURE__ */ new Map();
       /** processes told to wait at their exec, and since when (mayWaitAgain) */
       heldAtExec = /* @__PURE__ */ new Set();
       waitingSince = /* @__PURE__ */ new Map();
@@ -5459,6 +5462,7 @@ var init_engine = __esm({
           return;
         }
         if (access.result !== "ok" || !access.path || !CHANGE_OPS.has(access.op) || WRITE_SINKS.has(access.path)) return;
+        this.noteLinkedChange(access, exec);
         if (OPENS_FOR_WRITING.has(access.op) && !access.keepsPrefix) {
           const pids = this.writingPids.get(access.path);
           if (pids) pids.add(pid);
@@ -6291,7 +6295,10 @@ var init_engine = __esm({
           summary.reason = childReason;
           summary.unmodelled = childReason;
         }
-        return { summary, unsafe, keyedReads, stream, endAt, savedMs, observed: [...new Set(observed)], context: uniquePairs(context) };
+        const linked = [...this.linkedChanges.get(exec.id) ?? []];
+        this.linkedChanges.delete(exec.id);
+        for (const child of this.builder.childrenOf(exec)) linked.push(...this.folded.get(child.id)?.linked ?? []);
+        return { summary, unsafe, keyedReads, linked, stream, endAt, savedMs, observed: [...new Set(observed)], context: uniquePairs(context) };
       }
       /**
        * The interpreter a script names on its #! line (`env` skipped), or null for a binary: a wrapper
@@ -6344,6 +6351,38 @@ var init_engine = __esm({
         if (!blob) throw new Error("a replayed output stream is missing");
         return [step, this.stream(entry, /* @__PURE__ */ new Map([[entry.stream.blob, blob]]))];
       }
+      /**
+       * A file changed in place (written, truncated, chmod-ed) while it had other names: noted with
+       * its inode, since a later rm or mv of this name leaves an entry that restores only this
+       * name's end (hunt 38: `echo new > g; rm g` replayed left g's other name with the old bytes).
+       * The tracer's stat after a write's open tells the links; a truncate or chmod is looked at now,
+       * and one whose file is gone already counts as linked.
+       */
+      noteLinkedChange(access, exec) {
+        if (!IN_PLACE_CHANGES.has(access.op) || !this.opts.roots.allows(access.path)) return;
+        let links = null;
+        const seen = access.op === "write" && access.seen ? parseSeen(access.seen) : null;
+        if (seen) links = { id: `${seen.dev}:${seen.ino}`, nlink: seen.nlink };
+        else if (access.op !== "write") {
+          const st = (0, import_node_fs24.lstatSync)(access.path, { throwIfNoEntry: false });
+          links = st?.isFile() ? { id: `${st.dev}:${st.ino}`, nlink: st.nlink } : st ? { id: "", nlink: 1 } : { id: "?", nlink: 2 };
+        }
+        if (!links || links.nlink < 2) return;
+        const list = this.linkedChanges.get(exec) ?? [];
+        list.push({ path: access.path, id: links.id });
+        this.linkedChanges.set(exec, list);
+      }
+      /** Why the entry cannot stand for changes made in place to a file with other names: its end
+       * at that name is not that file any more (removed, replaced, renamed away). */
+      lostLinkedChange(linked, outputs) {
+        for (const change of linked) {
+          const out = outputs.find((o) => this.opts.roots.load(o.path) === change.path);
+          const st = out?.type === "file" ? (0, import_node_fs24.lstatSync)(change.path, { throwIfNoEntry: false }) : void 0;
+          if (st && `${st.dev}:${st.ino}` === change.id) continue;
+          return `${change.path}, a file with other names, was changed in place and then removed or replaced: a restore could not carry the change to its other names`;
+        }
+        return null;
+      }
       /** Records exec's entry; returns why it cannot be, or null. */
       async record(exec, folded) {
         const answer = this.answerOf.get(exec.id);
@@ -6378,7 +6417,7 @@ var init_engine = __esm({
         if (racedEarly) return racedEarly;
         const outputs = await this.outputStates(summary.outputs, new Set(summary.created), new Set(summary.removed), kept);
         if (typeof outputs === "string") return outputs;
-        const unlinked = this.hardLinks(outputs, summary.inputs);
+        const unlinked = this.hardLinks(outputs, summary.inputs) ?? this.lostLinkedChange(folded.linked, outputs);
         if (unlinked) return unlinked;
         const dirOrder = this.mtimeOrder(outputs);
         const soon = summary.inputs.map((spec) => this.recordedValue(spec, kept));

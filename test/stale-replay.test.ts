@@ -186,6 +186,14 @@ test('an append or a chmod to a file with a second name changes both: never repl
   }
 });
 
+test('a file changed in place through one of its names, which is then removed or replaced, is never recorded (hunt 38)', () => {
+  // o/f is g: the change reaches o/f, which no entry names; a replay of rm alone would leave o/f as it was
+  for (const w of ['echo new > g; rm g', 'chmod 600 g; rm g', 'echo new > g; echo x > t; mv t g', 'sh -c "echo new > g"; rm g']) {
+    const step = `bash -c '${w}'; stat -c '%a %h' o/f; cat o/f`;
+    check('mkdir o; echo base > o/f; ln o/f g', [obs(step), chg('rm -f g t; echo base > o/f; chmod 644 o/f; ln o/f g'), obs(step)], false);
+  }
+});
+
 test('a reused writer\'s output held for a fork that runs no program: the fork\'s FIONREAD sees it (hunt 37)', () => {
   // the parent misses on v; cat is reused, and its fork reader never execs or reads fd 0
   const top = [

@@ -424,6 +424,13 @@ interface Unsafe {
 }
 
 /** An ended execution's subtree as its parent sees it. */
+/** A file changed in place while it had other names: its path then, and its dev:ino ('?': gone
+ * before it could be looked at). */
+interface LinkedChange { path: string; id: string }
+
+/** The changes that reach every name of a file: its bytes and its mode. */
+const IN_PLACE_CHANGES: ReadonlySet<string> = new Set(['write', 'truncate', 'chmod']);
+
 interface Folded {
   summary: Summary;
   /** why replaying the subtree would not be faithful (tracer flags, stdin, dups); none: it would */
@@ -433,6 +440,8 @@ interface Folded {
    * nor made the pipe (hunt 37: `cat` keyed on the pipe inside a `bash -c` that was not, which then
    * replayed the old bytes' output) */
   keyedReads: Unsafe[];
+  /** files with other names the subtree changed in place (noteLinkedChange) */
+  linked: LinkedChange[];
   /** in the execution's own terms: its fds, and what they named */
   stream: StreamChunk[];
   /** its position in the log: where its effects fall among its parent's own accesses */
@@ -483,6 +492,8 @@ export class MemoEngine {
   private readonly rows = new Map<number, ExecutionRow>();
   /** what each exec that was let run was told, by pid until the exec is seen, then by execution */
   private readonly answerOfPid = new Map<number, ExecAnswer>();
+  /** by execution: files with other names it changed in place (noteLinkedChange) */
+  private readonly linkedChanges = new Map<number, LinkedChange[]>();
   /** processes told to wait at their exec, and since when (mayWaitAgain) */
   private readonly heldAtExec = new Set<number>();
   private readonly waitingSince = new Map<number, number>();
@@ -587,6 +598,7 @@ export class MemoEngine {
       return;
     }
     if (access.result !== 'ok' || !access.path || !CHANGE_OPS.has(access.op) || WRITE_SINKS.has(access.path)) return;
+    this.noteLinkedChange(access, exec);
     if (OPENS_FOR_WRITING.has(access.op) && !access.keepsPrefix) {
       const pids = this.writingPids.get(access.path);
       if (pids) pids.add(pid);
@@ -1486,7 +1498,10 @@ export class MemoEngine {
       summary.reason = childReason;
       summary.unmodelled = childReason;
     }
-    return { summary, unsafe, keyedReads, stream, endAt, savedMs, observed: [...new Set(observed)], context: uniquePairs(context) };
+    const linked = [...(this.linkedChanges.get(exec.id) ?? [])];
+    this.linkedChanges.delete(exec.id);
+    for (const child of this.builder.childrenOf(exec)) linked.push(...(this.folded.get(child.id)?.linked ?? []));
+    return { summary, unsafe, keyedReads, linked, stream, endAt, savedMs, observed: [...new Set(observed)], context: uniquePairs(context) };
   }
 
   /**
@@ -1536,6 +1551,40 @@ export class MemoEngine {
     return [step, this.stream(entry, new Map([[entry.stream.blob, blob]]))];
   }
 
+  /**
+   * A file changed in place (written, truncated, chmod-ed) while it had other names: noted with
+   * its inode, since a later rm or mv of this name leaves an entry that restores only this
+   * name's end (hunt 38: `echo new > g; rm g` replayed left g's other name with the old bytes).
+   * The tracer's stat after a write's open tells the links; a truncate or chmod is looked at now,
+   * and one whose file is gone already counts as linked.
+   */
+  private noteLinkedChange(access: Access, exec: number): void {
+    if (!IN_PLACE_CHANGES.has(access.op) || !this.opts.roots.allows(access.path!)) return;
+    let links: { id: string; nlink: number } | null = null;
+    const seen = access.op === 'write' && access.seen ? parseSeen(access.seen) : null;
+    if (seen) links = { id: `${seen.dev}:${seen.ino}`, nlink: seen.nlink };
+    else if (access.op !== 'write') {
+      const st = lstatSync(access.path!, { throwIfNoEntry: false });
+      links = st?.isFile() ? { id: `${st.dev}:${st.ino}`, nlink: st.nlink } : st ? { id: '', nlink: 1 } : { id: '?', nlink: 2 };
+    }
+    if (!links || links.nlink < 2) return;
+    const list = this.linkedChanges.get(exec) ?? [];
+    list.push({ path: access.path!, id: links.id });
+    this.linkedChanges.set(exec, list);
+  }
+
+  /** Why the entry cannot stand for changes made in place to a file with other names: its end
+   * at that name is not that file any more (removed, replaced, renamed away). */
+  private lostLinkedChange(linked: LinkedChange[], outputs: OutputState[]): string | null {
+    for (const change of linked) {
+      const out = outputs.find((o) => this.opts.roots.load(o.path) === change.path);
+      const st = out?.type === 'file' ? lstatSync(change.path, { throwIfNoEntry: false }) : undefined;
+      if (st && `${st.dev}:${st.ino}` === change.id) continue; // still there: hardLinks counts its names
+      return `${change.path}, a file with other names, was changed in place and then removed or replaced: a restore could not carry the change to its other names`;
+    }
+    return null;
+  }
+
   /** Records exec's entry; returns why it cannot be, or null. */
   private async record(exec: Execution, folded: Folded): Promise<string | null> {
     const answer = this.answerOf.get(exec.id);
@@ -1572,7 +1621,7 @@ export class MemoEngine {
     if (racedEarly) return racedEarly;
     const outputs = await this.outputStates(summary.outputs, new Set(summary.created), new Set(summary.removed), kept);
     if (typeof outputs === 'string') return outputs;
-    const unlinked = this.hardLinks(outputs, summary.inputs);
+    const unlinked = this.hardLinks(outputs, summary.inputs) ?? this.lostLinkedChange(folded.linked, outputs);
     if (unlinked) return unlinked;
     const dirOrder = this.mtimeOrder(outputs);
     const soon = summary.inputs.map((spec) => this.recordedValue(spec, kept));
