@@ -813,6 +813,9 @@ var init_builder = __esm({
           case "xattr":
             if (ev.kind & PROBE_NOFOLLOW) access.nofollow = true;
             break;
+          case "chmod":
+            if (second !== void 0) access.seen = second;
+            break;
           case "probe": {
             const type = FILE_TYPES[ev.kind & 255];
             if (type) access.type = type;
@@ -6355,21 +6358,16 @@ var init_engine = __esm({
        * A file changed in place (written, truncated, chmod-ed) while it had other names: noted with
        * its inode, since a later rm or mv of this name leaves an entry that restores only this
        * name's end (hunt 38: `echo new > g; rm g` replayed left g's other name with the old bytes).
-       * The tracer's stat after a write's open tells the links; a truncate or chmod is looked at now,
-       * and one whose file is gone already counts as linked.
+       * The tracer's stat at the call's exit, while the process is stopped, tells the links (looked
+       * at here, later, a chmod'ed name already replaced read as another file: hunt 39); a change
+       * through an fd whose file has no name left tells none.
        */
       noteLinkedChange(access, exec) {
         if (!IN_PLACE_CHANGES.has(access.op) || !this.opts.roots.allows(access.path)) return;
-        let links = null;
-        const seen = access.op === "write" && access.seen ? parseSeen(access.seen) : null;
-        if (seen) links = { id: `${seen.dev}:${seen.ino}`, nlink: seen.nlink };
-        else if (access.op !== "write") {
-          const st = (0, import_node_fs24.lstatSync)(access.path, { throwIfNoEntry: false });
-          links = st?.isFile() ? { id: `${st.dev}:${st.ino}`, nlink: st.nlink } : st ? { id: "", nlink: 1 } : { id: "?", nlink: 2 };
-        }
-        if (!links || links.nlink < 2) return;
+        const seen = access.seen ? parseSeen(access.seen) : null;
+        if (!seen || typeOfMode(seen.mode) !== "file" || seen.nlink < 2) return;
         const list = this.linkedChanges.get(exec) ?? [];
-        list.push({ path: access.path, id: links.id });
+        list.push({ path: access.path, id: `${seen.dev}:${seen.ino}` });
         this.linkedChanges.set(exec, list);
       }
       /** Why the entry cannot stand for changes made in place to a file with other names: its end

@@ -636,6 +636,15 @@ static void path_op_exit(int tid, int pid, struct slot *s, const struct pct_sysc
         if (flags & RENAME_NOREPLACE) kind = PCT_RENAME_NOREPLACE;
     }
     if (row->cls == CL_RENAME) kind |= (uint32_t)s->rename_dest << PCT_RENAME_DEST_SHIFT;
+    /* a change in place (chmod, truncate(2)): what the file is, its links among it, while the
+     * process is stopped. Looked at later, the name may be another file's (hunt 39: a chmod, then
+     * the name replaced, read as "gone" or as the new file) */
+    char seen[STAT_TEXT_CAP];
+    struct stat st;
+    if (!err && second == NULL && (row->cls == CL_CHMOD || row->cls == CL_TRUNCATE) && stat(path_a, &st) == 0) {
+        stat_text(&st, seen);
+        second = seen;
+    }
     access_event(pid, op, err, kind, exit_began_ns, path_a, second);
 }
 

@@ -194,6 +194,20 @@ test('a file changed in place through one of its names, which is then removed or
   }
 });
 
+test('a change in place seen at the call, not later: a truncating open or chmod, then the name replaced, in one process (hunt 39)', () => {
+  const reset = 'rm -f g t; echo fresh > o/f; chmod 644 o/f; ln o/f g';
+  for (const code of ["open('g', 'w').write('new'); open('t', 'w').write('fresh'); os.rename('t', 'g')", "os.chmod('g', 0o600); os.unlink('g'); open('g', 'w').write('fresh')"]) {
+    const step = `${PY} -c "import os; ${code}"; stat -c '%a %h' o/f g; cat o/f`;
+    check(`mkdir o; ${reset}`, [obs(step), chg(reset), obs(step), chg(reset), obs(step)], false);
+  }
+  // a temporary file with one name, changed in place and renamed: recorded, not refused
+  const dir = scratch();
+  const store = scratch('pc-store-');
+  writeFileSync(join(dir, 'f'), 'hi\n');
+  const r = runMemo([PY, '-c', "import shutil, os; shutil.copy('f', 'tmp'); os.chmod('tmp', 0o755); os.replace('tmp', 'out')"], { cwd: dir, store });
+  assert.equal(r.stats.executions.map((e) => e.status), ['miss'], JSON.stringify(r.stats.executions));
+});
+
 test('a reused writer\'s output held for a fork that runs no program: the fork\'s FIONREAD sees it (hunt 37)', () => {
   // the parent misses on v; cat is reused, and its fork reader never execs or reads fd 0
   const top = [

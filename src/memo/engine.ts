@@ -424,8 +424,7 @@ interface Unsafe {
 }
 
 /** An ended execution's subtree as its parent sees it. */
-/** A file changed in place while it had other names: its path then, and its dev:ino ('?': gone
- * before it could be looked at). */
+/** A file changed in place while it had other names: its path then, and its dev:ino. */
 interface LinkedChange { path: string; id: string }
 
 /** The changes that reach every name of a file: its bytes and its mode. */
@@ -1555,21 +1554,16 @@ export class MemoEngine {
    * A file changed in place (written, truncated, chmod-ed) while it had other names: noted with
    * its inode, since a later rm or mv of this name leaves an entry that restores only this
    * name's end (hunt 38: `echo new > g; rm g` replayed left g's other name with the old bytes).
-   * The tracer's stat after a write's open tells the links; a truncate or chmod is looked at now,
-   * and one whose file is gone already counts as linked.
+   * The tracer's stat at the call's exit, while the process is stopped, tells the links (looked
+   * at here, later, a chmod'ed name already replaced read as another file: hunt 39); a change
+   * through an fd whose file has no name left tells none.
    */
   private noteLinkedChange(access: Access, exec: number): void {
     if (!IN_PLACE_CHANGES.has(access.op) || !this.opts.roots.allows(access.path!)) return;
-    let links: { id: string; nlink: number } | null = null;
-    const seen = access.op === 'write' && access.seen ? parseSeen(access.seen) : null;
-    if (seen) links = { id: `${seen.dev}:${seen.ino}`, nlink: seen.nlink };
-    else if (access.op !== 'write') {
-      const st = lstatSync(access.path!, { throwIfNoEntry: false });
-      links = st?.isFile() ? { id: `${st.dev}:${st.ino}`, nlink: st.nlink } : st ? { id: '', nlink: 1 } : { id: '?', nlink: 2 };
-    }
-    if (!links || links.nlink < 2) return;
+    const seen = access.seen ? parseSeen(access.seen) : null;
+    if (!seen || typeOfMode(seen.mode) !== 'file' || seen.nlink < 2) return;
     const list = this.linkedChanges.get(exec) ?? [];
-    list.push({ path: access.path!, id: links.id });
+    list.push({ path: access.path!, id: `${seen.dev}:${seen.ino}` });
     this.linkedChanges.set(exec, list);
   }
 

@@ -411,6 +411,7 @@ export class TraceBuilder {
     if (access.path) this.procRead(exec, access.path, ev.pid);
     switch (op) {
       case 'xattr': if (ev.kind & PROBE_NOFOLLOW) access.nofollow = true; break;
+      case 'chmod': if (second !== undefined) access.seen = second; break;
       case 'probe': {
         const type = FILE_TYPES[ev.kind & 0xff];
         if (type) access.type = type;
