@@ -423,13 +423,13 @@ interface Unsafe {
   otherExec?: number;
 }
 
-/** An ended execution's subtree as its parent sees it. */
 /** A file changed in place while it had other names: its path then, and its dev:ino. */
 interface LinkedChange { path: string; id: string }
 
 /** The changes that reach every name of a file: its bytes and its mode. */
 const IN_PLACE_CHANGES: ReadonlySet<string> = new Set(['write', 'truncate', 'chmod']);
 
+/** An ended execution's subtree as its parent sees it. */
 interface Folded {
   summary: Summary;
   /** why replaying the subtree would not be faithful (tracer flags, stdin, dups); none: it would */
