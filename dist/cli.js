@@ -5408,8 +5408,7 @@ var init_engine = __esm({
       answerOfPid = /* @__PURE__ */ new Map();
       /** by execution: files with other names it changed in place (noteLinkedChange) */
       linkedChanges = /* @__PURE__ */ new Map();
-      /** processes told to wait at their exec, and since when (mayWaitAgain) */
-      heldAtExec = /* @__PURE__ */ new Set();
+      /** processes held at their exec (told to wait), and since when (mayWaitAgain) */
       waitingSince = /* @__PURE__ */ new Map();
       answerOf = /* @__PURE__ */ new Map();
       recording = Promise.resolve();
@@ -5536,10 +5535,8 @@ var init_engine = __esm({
         const keyed = { onPending: false };
         const decision = await this.decideExec(q, pending, keyed);
         if (!decision.skip && decision.wait) {
-          this.heldAtExec.add(q.pid);
           if (!this.waitingSince.has(q.pid)) this.waitingSince.set(q.pid, performance.now());
         } else {
-          this.heldAtExec.delete(q.pid);
           this.waitingSince.delete(q.pid);
         }
         if (!pending || !decision.skip && decision.wait) return decision;
@@ -5651,11 +5648,9 @@ var init_engine = __esm({
         if (typeof piped === "string") return void 0;
         if ("shared" in piped) return this.mayWaitAgain(q, [piped.reader]) && this.waitsForExecOf(q.pid, [piped.reader]) ? "waitExec" : void 0;
         if (!("unfinished" in piped)) return piped;
-        if (this.mayWaitAgain(q, piped.writers) && this.mayWaitFor(q.pid, piped.writers)) {
-          if (this.opts.holdsPipeReaders) return "wait";
-          if (this.waitsForExecOf(q.pid, piped.writers)) return "waitExec";
-        }
-        return "later";
+        if (!this.mayWaitAgain(q, piped.writers)) return "later";
+        if (this.opts.holdsPipeReaders && this.mayWaitFor(q.pid, piped.writers)) return "wait";
+        return this.waitsForExecOf(q.pid, piped.writers) ? "waitExec" : "later";
       }
       /** Has the pipe on q's fd no reader left? Known only for a pipe made inside the command. */
       readerGone(q, fd) {
@@ -5673,7 +5668,7 @@ var init_engine = __esm({
         if (!q.last) return true;
         const since = this.waitingSince.get(q.pid);
         if (since === void 0 || performance.now() - since > Math.max(CHAIN_WAIT_MS, this.opts.execWaitMs ?? 0)) return false;
-        const onItsWay = (w) => this.heldAtExec.has(w) || this.forkOfShell(w) && procStatFields(w)?.[0] === "R";
+        const onItsWay = (w) => this.waitingSince.has(w) || this.forkOfShell(w) && procStatFields(w)?.[0] === "R";
         return writers.length > 0 && writers.every((w) => this.builder.livePids.has(w) && onItsWay(w));
       }
       /** May the reader pid wait at its exec for these shells' forks (none: no) to exec? */
@@ -6256,9 +6251,9 @@ var init_engine = __esm({
         const keyedPipe = this.answerOf.get(exec.id)?.stdinPipe;
         const within = (id) => this.builder.isWithin(this.builder.executions[id], exec.id);
         const liftedPipe = (u) => u.pipe !== void 0 && (u.pipe === keyedPipe || this.madeWithin(exec, u.pipe));
-        const ownUnsafe = ownUnsafety(exec, within);
-        const unsafe = ownUnsafe.filter((u) => !(keyedPipe && u.pipe === keyedPipe));
-        const keyedReads = ownUnsafe.filter((u) => keyedPipe && u.pipe === keyedPipe);
+        const unsafe = [];
+        const keyedReads = [];
+        for (const u of ownUnsafety(exec, within)) (keyedPipe && u.pipe === keyedPipe ? keyedReads : unsafe).push(u);
         for (const u of hitUnsafe) if (!liftedPipe(u)) addUnsafe(unsafe, u);
         if (keyedPipe && this.pipesByPath.has(keyedPipe)) unsafe.push({ exe: exec.exe, reason: "its stdin, a pipe read ahead at its exec, was opened by path meanwhile (/proc/PID/fd): bytes came or went that its key does not hold" });
         for (const child of this.builder.childrenOf(exec)) {

@@ -481,11 +481,15 @@ static int watched_goes_on(int pid, uint64_t pipe)
     return arg0 >= 0 && arg0 < 1024 && fd_identity(pid, (int)arg0) == pipe;
 }
 
-uint64_t pct_deferred_deadline(void)
+uint64_t pct_deferred_deadline(uint64_t now)
 {
     uint64_t nearest = UINT64_MAX;
-    for (int i = 0; deferred && i < HELD_CAP; i++)
-        if (held[i].helper && held[i].go >= 0 && held[i].deadline < nearest) nearest = held[i].deadline;
+    for (int i = 0; deferred && i < HELD_CAP; i++) {
+        if (!held[i].helper || held[i].go < 0) continue;
+        /* a watched shell is looked at again soon, its deadline or not */
+        const uint64_t at = held[i].watch && now + WATCH_POLL_NS < held[i].deadline ? now + WATCH_POLL_NS : held[i].deadline;
+        if (at < nearest) nearest = at;
+    }
     return nearest;
 }
 
@@ -502,9 +506,10 @@ int pct_release_expired(uint64_t now)
 {
     int released = 0;
     for (int i = 0; deferred && i < HELD_CAP; i++) {
-        const int watched = held[i].helper && held[i].go >= 0 && held[i].watch && held[i].deadline > now && watched_goes_on(held[i].watch, held[i].pipe);
-        if (!held[i].helper || held[i].go < 0 || (held[i].deadline > now && !watched)) continue;
-        event_begin(PCT_EV_DEFER_END, watched ? PCT_DEFER_WATCHED : PCT_DEFER_DEADLINE, held[i].tid, 0, 0, 0, 0);
+        if (!held[i].helper || held[i].go < 0) continue;
+        const int due = held[i].deadline <= now;
+        if (!due && !(held[i].watch && watched_goes_on(held[i].watch, held[i].pipe))) continue;
+        event_begin(PCT_EV_DEFER_END, due ? PCT_DEFER_DEADLINE : PCT_DEFER_WATCHED, held[i].tid, 0, 0, 0, 0);
         release_slot(i, 1, 0);
         released++;
     }
@@ -517,9 +522,3 @@ void pct_deferred_forked(int pid)
         if (held[i].helper && held[i].go >= 0 && held[i].watch == pid) held[i].watch = 0;
 }
 
-uint64_t pct_deferred_poll(uint64_t now)
-{
-    for (int i = 0; deferred && i < HELD_CAP; i++)
-        if (held[i].helper && held[i].go >= 0 && held[i].watch) return now + WATCH_POLL_NS;
-    return UINT64_MAX;
-}

@@ -21,15 +21,14 @@ int pct_finish_held(int helper, int status);
 /* tid: a traced thread that ended. When it was held for a replay, the helper writing it stops. */
 void pct_forget_held(int tid);
 
-/* Deferred replays (defer_ms): their number, the nearest deadline (UINT64_MAX: none), and those
- * past it let write (PCT_EV_DEFER_END each); returns how many. */
+/* Deferred replays (defer_ms): their number, when they are next to be looked at (the nearest
+ * deadline, or sooner for a watched shell; UINT64_MAX: none), and those past their deadline or
+ * whose watched shell went on let write (PCT_EV_DEFER_END each); returns how many. */
 int pct_deferred_count(void);
 /* The last PCT_EXEC_WAIT's own limit (the reply's defer_ms), 0: the spec's pipe_wait_ms. */
 uint32_t pct_wait_ms(void);
-uint64_t pct_deferred_deadline(void);
+uint64_t pct_deferred_deadline(uint64_t now);
 int pct_release_expired(uint64_t now);
-/* When the watched shells (defer_watch) are next looked at by pct_release_expired (UINT64_MAX: none). */
-uint64_t pct_deferred_poll(uint64_t now);
 /* pid forked: a shell watched for a deferred replay's pipe may have made its reader (the child has
  * the read end); from here the reader's exec or read lets it go, or the deadline. */
 void pct_deferred_forked(int pid);

@@ -1965,8 +1965,7 @@ static pid_t next_stop(int *status)
         const pid_t tid = waitpid(-1, status, __WALL | WNOHANG);
         if (tid != 0) return tid;
         flush(); /* what the held exec's writers did, before the tracer sleeps */
-        const uint64_t deadline = pct_deferred_deadline(), poll = pct_deferred_poll(now);
-        waiting_sleep(now, deadline < poll ? deadline : poll);
+        waiting_sleep(now, pct_deferred_deadline(now));
     }
     return waitpid(-1, status, __WALL);
 }

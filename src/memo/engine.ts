@@ -493,8 +493,7 @@ export class MemoEngine {
   private readonly answerOfPid = new Map<number, ExecAnswer>();
   /** by execution: files with other names it changed in place (noteLinkedChange) */
   private readonly linkedChanges = new Map<number, LinkedChange[]>();
-  /** processes told to wait at their exec, and since when (mayWaitAgain) */
-  private readonly heldAtExec = new Set<number>();
+  /** processes held at their exec (told to wait), and since when (mayWaitAgain) */
   private readonly waitingSince = new Map<number, number>();
   private readonly answerOf = new Map<number, ExecAnswer>();
   private recording: Promise<void> = Promise.resolve();
@@ -666,10 +665,8 @@ export class MemoEngine {
     const keyed = { onPending: false };
     const decision = await this.decideExec(q, pending, keyed);
     if (!decision.skip && decision.wait) {
-      this.heldAtExec.add(q.pid);
       if (!this.waitingSince.has(q.pid)) this.waitingSince.set(q.pid, performance.now());
     } else {
-      this.heldAtExec.delete(q.pid);
       this.waitingSince.delete(q.pid);
     }
     if (!pending || (!decision.skip && decision.wait)) return decision;
@@ -797,11 +794,10 @@ export class MemoEngine {
     // machine's race, which refused the reader)
     if ('shared' in piped) return this.mayWaitAgain(q, [piped.reader]) && this.waitsForExecOf(q.pid, [piped.reader]) ? 'waitExec' : undefined;
     if (!('unfinished' in piped)) return piped;
-    if (this.mayWaitAgain(q, piped.writers) && this.mayWaitFor(q.pid, piped.writers)) {
-      if (this.opts.holdsPipeReaders) return 'wait';
-      if (this.waitsForExecOf(q.pid, piped.writers)) return 'waitExec';
-    }
-    return 'later'; // no other reader: what it reads may key it when it is recorded (keyOnReads)
+    if (!this.mayWaitAgain(q, piped.writers)) return 'later';
+    if (this.opts.holdsPipeReaders && this.mayWaitFor(q.pid, piped.writers)) return 'wait';
+    // 'later': no other reader, so what it reads may key it when it is recorded (keyOnReads)
+    return this.waitsForExecOf(q.pid, piped.writers) ? 'waitExec' : 'later';
   }
 
   /** Has the pipe on q's fd no reader left? Known only for a pipe made inside the command. */
@@ -821,7 +817,7 @@ export class MemoEngine {
     if (!q.last) return true;
     const since = this.waitingSince.get(q.pid);
     if (since === undefined || performance.now() - since > Math.max(CHAIN_WAIT_MS, this.opts.execWaitMs ?? 0)) return false;
-    const onItsWay = (w: number): boolean => this.heldAtExec.has(w) || (this.forkOfShell(w) && procStatFields(w)?.[0] === 'R');
+    const onItsWay = (w: number): boolean => this.waitingSince.has(w) || (this.forkOfShell(w) && procStatFields(w)?.[0] === 'R');
     return writers.length > 0 && writers.every((w) => this.builder.livePids.has(w) && onItsWay(w));
   }
 
@@ -1453,9 +1449,9 @@ export class MemoEngine {
     const within = (id: number): boolean => this.builder.isWithin(this.builder.executions[id]!, exec.id);
     // a read of a pipe whose bytes this key holds, or that this subtree made and wrote
     const liftedPipe = (u: Unsafe): boolean => u.pipe !== undefined && (u.pipe === keyedPipe || this.madeWithin(exec, u.pipe));
-    const ownUnsafe = ownUnsafety(exec, within);
-    const unsafe = ownUnsafe.filter((u) => !(keyedPipe && u.pipe === keyedPipe));
-    const keyedReads = ownUnsafe.filter((u) => keyedPipe && u.pipe === keyedPipe);
+    const unsafe: Unsafe[] = [];
+    const keyedReads: Unsafe[] = [];
+    for (const u of ownUnsafety(exec, within)) (keyedPipe && u.pipe === keyedPipe ? keyedReads : unsafe).push(u);
     for (const u of hitUnsafe) if (!liftedPipe(u)) addUnsafe(unsafe, u);
     if (keyedPipe && this.pipesByPath.has(keyedPipe)) unsafe.push({ exe: exec.exe, reason: 'its stdin, a pipe read ahead at its exec, was opened by path meanwhile (/proc/PID/fd): bytes came or went that its key does not hold' });
     for (const child of this.builder.childrenOf(exec)) {
