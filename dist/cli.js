@@ -2214,6 +2214,7 @@ function summarize(steps, walker = AS_SPELLED, since, until) {
       const removed = new Set(step.removed);
       const read2 = new Set(step.inputs.map((i) => i.path));
       for (const out of step.outputs) s.output(out, null, removed.has(out), read2.has(out));
+      for (const path of step.renewed) s.renewed.add(path);
       for (const [path, change] of step.entryChanges) s.entryChanged(path, change === "added");
       continue;
     }
@@ -2229,6 +2230,7 @@ function summarize(steps, walker = AS_SPELLED, since, until) {
     outputs: [...s.outputs],
     created: [...s.created],
     removed: [...s.gone],
+    renewed: [...s.renewed],
     entryChanges: s.entryChangeList()
   };
 }
@@ -2262,6 +2264,9 @@ var init_summary = __esm({
       changed = /* @__PURE__ */ new Set();
       /** outputs whose last change by the subtree removed them */
       gone = /* @__PURE__ */ new Set();
+      /** outputs the subtree made, removed or replaced at some time: what ends there is a new file,
+       * not one that kept other names (hunt 39: `rm g; printf x > g` with g linked to o/f) */
+      renewed = /* @__PURE__ */ new Set();
       /** input facts already recorded, by kind and path: a probe and a read of one file are two */
       known = /* @__PURE__ */ new Map();
       /** stat inputs by (l)stat and path: a later stat by a program that copies mtimes makes the mtime itself the input */
@@ -2286,6 +2291,7 @@ var init_summary = __esm({
         if (read2) this.mustHaveNoXattrs(path);
         this.output(path, { path, kind: "content", movedTo: to }, true);
         this.output(to, null);
+        this.renewed.add(to);
         if (read2) this.movedTo.add(to);
       }
       input(spec) {
@@ -2342,6 +2348,7 @@ var init_summary = __esm({
       /** path did not exist before this change: only its first change can say so */
       markCreated(path) {
         if (!this.changed.has(path)) this.created.add(path);
+        this.renewed.add(path);
       }
       /**
        * A change to path; `prior` is what its first access learns, when it is the first. ownPrior: a
@@ -2362,6 +2369,7 @@ var init_summary = __esm({
         this.outputs.add(path);
         if (removes) this.gone.add(path);
         else this.gone.delete(path);
+        if (removes) this.renewed.add(path);
       }
       /** An append to path, which keeps what it held before; one after other changes is one more change. */
       appended(path, sizeBefore) {
@@ -3229,6 +3237,7 @@ function entryFrom(e) {
     if (o.type === "file" && !(typeof o.blob === "string" && HEX64.test(o.blob) && Number.isInteger(o.mode))) return null;
     if (o.type === "file" && o.linkOf !== void 0 && typeof o.linkOf !== "string") return null;
     if (o.type === "file" && o.order !== void 0 && !(Number.isInteger(o.order) && o.order >= 0)) return null;
+    if (o.type === "file" && o.newFile !== void 0 && o.newFile !== true) return null;
     if (!["file", "symlink", "dir", "absent"].includes(o.type)) return null;
   }
   if (!entry.inputs.every(isInput)) return null;
@@ -3797,7 +3806,7 @@ function bind(lib) {
   const kindAt = lib.func("int pct_kind_at(int dirfd, const char *name)");
   const remove = lib.func("int pct_remove(int dirfd, const char *name)");
   const putFile = lib.func("int pct_put_file(int dirfd, const char *name, const char *tmp, const uint8_t *data, size_t len, int mode)");
-  const chmodIfSame = lib.func("int pct_chmod_if_same(int dirfd, const char *name, const uint8_t *data, size_t len, int mode)");
+  const chmodIfSame = lib.func("int pct_chmod_if_same(int dirfd, const char *name, const uint8_t *data, size_t len, int mode, int lone_only)");
   const putSymlink = lib.func("int pct_put_symlink(int dirfd, const char *name, const char *tmp, const char *target)");
   const putLink = lib.func("int pct_put_link(int from_dir, const char *from_name, int dirfd, const char *name, const char *tmp)");
   const putDir = lib.func("int pct_put_dir(int dirfd, const char *name, int mode)");
@@ -3813,7 +3822,7 @@ function bind(lib) {
     kindAt: (dirFd, name) => KINDS[check(kindAt(dirFd, name), `looking at ${name}`)] ?? "other",
     remove: (dirFd, name) => check(remove(dirFd, name), `removing ${name}`) === 1,
     putFile: (dirFd, name, tmp, data, mode) => check(putFile(dirFd, name, tmp, data, data.length, mode), `writing ${name}`) === 1,
-    chmodIfSame: (dirFd, name, data, mode) => check(chmodIfSame(dirFd, name, data, data.length, mode), `setting the mode of ${name}`) === 1,
+    chmodIfSame: (dirFd, name, data, mode, loneOnly) => check(chmodIfSame(dirFd, name, data, data.length, mode, loneOnly ? 1 : 0), `setting the mode of ${name}`) === 1,
     putSymlink: (dirFd, name, tmp, target) => check(putSymlink(dirFd, name, tmp, target), `making the symlink ${name}`) === 1,
     putLink: (fromDir, fromName, dirFd, name, tmp) => check(putLink(fromDir, fromName, dirFd, name, tmp), `linking ${name} to ${fromName}`) === 1,
     putDir(dirFd, name, mode) {
@@ -4096,7 +4105,7 @@ var init_restore = __esm({
             if (o.linkOf !== void 0) return this.link(o.linkOf, path, place, dirs, fs);
             const data = blobs.get(o.blob);
             const mode = o.mode & this.setIdMask;
-            if (fs.chmodIfSame(dirFd, name, data, mode)) return 0;
+            if (fs.chmodIfSame(dirFd, name, data, mode, o.newFile === true)) return 0;
             if (fs.putFile(dirFd, name, tmpName(name), data, mode)) dirs.forget();
             return data.length;
           }
@@ -6278,7 +6287,7 @@ var init_engine = __esm({
             else if (c.dest !== "null") piped.push(c.data);
           }
           if (piped.length) context.push(...this.context.inBytes(this.answerOf.get(exec.id)?.context ?? [], piped));
-          children.push([f.endAt, { kind: "replayed", inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, entryChanges: s.entryChanges }, stream2]);
+          children.push([f.endAt, { kind: "replayed", inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, renewed: s.renewed, entryChanges: s.entryChanges }, stream2]);
         }
         const parts = mergeByPosition(own, children.sort((a, b) => a[0] - b[0]));
         const steps = [];
@@ -6342,7 +6351,8 @@ var init_engine = __esm({
           outputs: entry.outputs.map((o) => this.opts.roots.load(o.path)),
           created,
           entryChanges,
-          removed: entry.outputs.filter((o) => o.type === "absent").map((o) => this.opts.roots.load(o.path))
+          removed: entry.outputs.filter((o) => o.type === "absent").map((o) => this.opts.roots.load(o.path)),
+          renewed: [...created, ...entry.outputs.filter((o) => o.type === "file" && o.newFile).map((o) => this.opts.roots.load(o.path))]
         };
         if (!entry.stream) return [step, []];
         const blob = await this.opts.store.getBlob(entry.stream.blob);
@@ -6408,7 +6418,7 @@ var init_engine = __esm({
         }
         const racedEarly = this.changedByOthers(exec, folded.endAt, summary.inputs, summary.outputs, kept);
         if (racedEarly) return racedEarly;
-        const outputs = await this.outputStates(summary.outputs, new Set(summary.created), new Set(summary.removed), kept);
+        const outputs = await this.outputStates(summary.outputs, new Set(summary.created), new Set(summary.removed), new Set(summary.renewed), kept);
         if (typeof outputs === "string") return outputs;
         const unlinked = this.hardLinks(outputs, summary.inputs) ?? this.lostLinkedChange(folded.linked, outputs);
         if (unlinked) return unlinked;
@@ -6540,7 +6550,7 @@ var init_engine = __esm({
         return null;
       }
       /** The final state of each output; a message when one is outside the allowed directories. */
-      async outputStates(paths, createdHere, removedHere, kept) {
+      async outputStates(paths, createdHere, removedHere, renewed, kept) {
         const states = [];
         for (const path of paths.sort()) {
           const noEffect = createdHere.has(path) && removedHere.has(path);
@@ -6560,7 +6570,7 @@ var init_engine = __esm({
             return `${path} was ${state.type === "absent" ? "removed" : "made again"} by another process after it ended, before it was recorded`;
           }
           if (noEffect) continue;
-          states.push({ ...state, path: this.opts.roots.store(path) });
+          states.push({ ...state, path: this.opts.roots.store(path), ...state.type === "file" && renewed.has(path) ? { newFile: true } : {} });
         }
         return states;
       }

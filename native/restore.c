@@ -178,17 +178,20 @@ static int same_bytes(int fd, const uint8_t *data, size_t len)
 
 /* When name is a regular file holding exactly data, sets its mode in place and its times to now
  * (a chmod's output: replacing the file would break its other hard links) and returns 1; 0 when
- * it holds something else or is no regular file. */
-PCT_API int pct_chmod_if_same(int dirfd, const char *name, const uint8_t *data, size_t len, int mode)
+ * it holds something else or is no regular file, or, lone_only, has other names (a new file
+ * the run made: replaced, it ends with one name as the run's did). */
+PCT_API int pct_chmod_if_same(int dirfd, const char *name, const uint8_t *data, size_t len, int mode, int lone_only)
 {
     struct stat st;
     /* looked at first: opening a device or a FIFO could block or act */
     if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len) return 0;
+    if (lone_only && st.st_nlink > 1) return 0;
     int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0) return 0;
     struct stat now;
     int r = 0;
-    if (fstat(fd, &now) == 0 && now.st_ino == st.st_ino && now.st_dev == st.st_dev && same_bytes(fd, data, len)) {
+    if (fstat(fd, &now) == 0 && now.st_ino == st.st_ino && now.st_dev == st.st_dev && !(lone_only && now.st_nlink > 1) &&
+        same_bytes(fd, data, len)) {
         r = fchmod(fd, (mode_t)mode) < 0 || futimens(fd, NULL) < 0 ? -errno : 1;
     }
     close(fd);

@@ -80,7 +80,7 @@ test('failed changes are probes; device and self paths are not inputs', () => {
 
 test('a child served from cache brings its inputs and outputs, and what its restore created', () => {
   const s = summarize([
-    { kind: 'replayed', inputs: [{ path: '/w/in', kind: 'content' }], outputs: ['/w/out'], created: ['/w/out'], removed: [], entryChanges: [['/w/out', 'added']] },
+    { kind: 'replayed', inputs: [{ path: '/w/in', kind: 'content' }], outputs: ['/w/out'], created: ['/w/out'], removed: [], renewed: ['/w/out'], entryChanges: [['/w/out', 'added']] },
     a('read', '/w/out'), a('list', '/w', 'ok', { names: ['in', 'out'] }),
   ]);
   assert.equal(s.inputs, [{ path: '/w/in', kind: 'content' }, { path: '/w', kind: 'listing', names: ['in'] }]);
@@ -91,11 +91,21 @@ test('the outputs whose last change removed them are known, across children serv
   const s = summarize([
     a('create', '/w/tmp.s'), a('write', '/w/obj.o'), a('delete', '/w/tmp.s'),
     a('create', '/w/old'), a('rename', '/w/old', 'ok', { to: '/w/new', destBefore: 'absent' }),
-    { kind: 'replayed', inputs: [], outputs: ['/w/obj.o', '/w/stale'], created: [], removed: ['/w/obj.o', '/w/stale'], entryChanges: [] },
+    { kind: 'replayed', inputs: [], outputs: ['/w/obj.o', '/w/stale'], created: [], removed: ['/w/obj.o', '/w/stale'], renewed: [], entryChanges: [] },
     a('create', '/w/stale'),
   ]);
   assert.equal(s.removed.sort(), ['/w/obj.o', '/w/old', '/w/tmp.s']);
   assert.ok(s.outputs.includes('/w/stale') && s.outputs.includes('/w/new'));
+});
+
+test('a file made, removed or replaced at some time is a new file at the end; one changed in place is not', () => {
+  const s = summarize([
+    a('write', '/w/kept'), a('chmod', '/w/mode'), a('truncate', '/w/cut'),
+    a('delete', '/w/again'), a('create', '/w/again'),
+    a('create', '/w/t'), a('rename', '/w/t', 'ok', { to: '/w/over', destBefore: 'file' }),
+    { kind: 'replayed', inputs: [], outputs: ['/w/child'], created: [], removed: [], renewed: ['/w/child'], entryChanges: [] },
+  ]);
+  assert.equal(s.renewed.filter((p) => p !== '/w/t').sort(), ['/w/again', '/w/child', '/w/over']);
 });
 
 test('a plain rename depends on what stood at its destination, as the tracer saw it at the call', () => {

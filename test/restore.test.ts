@@ -148,6 +148,11 @@ test('a restore replaces an empty directory, links a second name, removes what t
   restorer.restore(entry([file('third', 0o600)]), blobs);
   assert.is(statSync(join(root, 'third')).ino, statSync(join(root, 'was-dir')).ino);
   assert.is(statSync(join(root, 'was-dir')).mode & 0o777, 0o600);
+  // a new file the run made ends with one name, its bytes the same or not
+  restorer.restore(entry([{ ...file('third', 0o640), newFile: true }]), blobs);
+  assert.not.equal(statSync(join(root, 'third')).ino, statSync(join(root, 'was-dir')).ino);
+  assert.is(statSync(join(root, 'was-dir')).mode & 0o777, 0o600);
+  assert.is(statSync(join(root, 'third')).nlink, 1);
   assert.equal(readdirSync(root).filter((n) => n.includes('.pc-')), [], 'no temporary file is left');
 });
 

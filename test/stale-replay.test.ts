@@ -194,6 +194,15 @@ test('a file changed in place through one of its names, which is then removed or
   }
 });
 
+test('a name with other names removed or replaced and made again with the very same bytes ends with one name (hunt 39)', () => {
+  // o/f is g and holds "fresh": the run leaves a new g, o/f alone; a replay that set g's mode in place kept them linked
+  const reset = 'rm -f g t; echo fresh > o/f; chmod 644 o/f; ln o/f g';
+  for (const w of ['rm g; echo fresh > g', 'echo fresh > t; mv t g', `${PY} -c "import os; os.unlink('g'); open('g', 'w').write('fresh\\n')"`]) {
+    const step = `bash -c '${w.replace(/'/g, "'\\''")}'; stat -c '%h' o/f g; echo more >> g; cat o/f`;
+    check(`mkdir o; ${reset}`, [obs(step), chg(reset), obs(step), chg(reset), obs(step)]);
+  }
+});
+
 test('a change in place seen at the call, not later: a truncating open or chmod, then the name replaced, in one process (hunt 39)', () => {
   const reset = 'rm -f g t; echo fresh > o/f; chmod 644 o/f; ln o/f g';
   for (const code of ["open('g', 'w').write('new'); open('t', 'w').write('fresh'); os.rename('t', 'g')", "os.chmod('g', 0o600); os.unlink('g'); open('g', 'w').write('fresh')"]) {

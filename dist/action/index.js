@@ -20638,6 +20638,7 @@ function entryFrom(e) {
     if (o.type === "file" && !(typeof o.blob === "string" && HEX64.test(o.blob) && Number.isInteger(o.mode))) return null;
     if (o.type === "file" && o.linkOf !== void 0 && typeof o.linkOf !== "string") return null;
     if (o.type === "file" && o.order !== void 0 && !(Number.isInteger(o.order) && o.order >= 0)) return null;
+    if (o.type === "file" && o.newFile !== void 0 && o.newFile !== true) return null;
     if (!["file", "symlink", "dir", "absent"].includes(o.type)) return null;
   }
   if (!entry.inputs.every(isInput)) return null;

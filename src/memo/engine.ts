@@ -1478,7 +1478,7 @@ export class MemoEngine {
       // what flowed through a pipe inside this subtree (`printenv X | sha256sum > out`) is in no
       // output of it, and the value may have decided what is
       if (piped.length) context.push(...this.context.inBytes(this.answerOf.get(exec.id)?.context ?? [], piped));
-      children.push([f.endAt, { kind: 'replayed', inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, entryChanges: s.entryChanges }, stream]);
+      children.push([f.endAt, { kind: 'replayed', inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, renewed: s.renewed, entryChanges: s.entryChanges }, stream]);
     }
     const parts = mergeByPosition(own, children.sort((a, b) => a[0] - b[0]));
     const steps: Step[] = [];
@@ -1539,6 +1539,7 @@ export class MemoEngine {
     const step: Step = {
       kind: 'replayed', inputs, outputs: entry.outputs.map((o) => this.opts.roots.load(o.path)), created, entryChanges,
       removed: entry.outputs.filter((o) => o.type === 'absent').map((o) => this.opts.roots.load(o.path)),
+      renewed: [...created, ...entry.outputs.filter((o) => o.type === 'file' && o.newFile).map((o) => this.opts.roots.load(o.path))],
     };
     if (!entry.stream) return [step, []];
     const blob = await this.opts.store.getBlob(entry.stream.blob);
@@ -1609,7 +1610,7 @@ export class MemoEngine {
     }
     const racedEarly = this.changedByOthers(exec, folded.endAt, summary.inputs, summary.outputs, kept);
     if (racedEarly) return racedEarly;
-    const outputs = await this.outputStates(summary.outputs, new Set(summary.created), new Set(summary.removed), kept);
+    const outputs = await this.outputStates(summary.outputs, new Set(summary.created), new Set(summary.removed), new Set(summary.renewed), kept);
     if (typeof outputs === 'string') return outputs;
     const unlinked = this.hardLinks(outputs, summary.inputs) ?? this.lostLinkedChange(folded.linked, outputs);
     if (unlinked) return unlinked;
@@ -1749,7 +1750,7 @@ export class MemoEngine {
   }
 
   /** The final state of each output; a message when one is outside the allowed directories. */
-  private async outputStates(paths: string[], createdHere: Set<string>, removedHere: Set<string>, kept: Map<string, Snapshot>): Promise<OutputState[] | string> {
+  private async outputStates(paths: string[], createdHere: Set<string>, removedHere: Set<string>, renewed: Set<string>, kept: Map<string, Snapshot>): Promise<OutputState[] | string> {
     const states: OutputState[] = [];
     for (const path of paths.sort()) {
       // made and removed by the subtree (a compiler's temporary file): no effect
@@ -1773,7 +1774,7 @@ export class MemoEngine {
         return `${path} was ${state.type === 'absent' ? 'removed' : 'made again'} by another process after it ended, before it was recorded`;
       }
       if (noEffect) continue;
-      states.push({ ...state, path: this.opts.roots.store(path) });
+      states.push({ ...state, path: this.opts.roots.store(path), ...(state.type === 'file' && renewed.has(path) ? { newFile: true as const } : {}) });
     }
     return states;
   }

@@ -302,8 +302,9 @@ export class Restorer {
         const mode = o.mode & this.setIdMask;
         // the same bytes already there (a chmod's output): its mode set in place keeps its other
         // names, as the program's chmod did; its mtime is now, as after a rewrite (the fuzzer's
-        // `-nt` saw an old one), since a chmod alone cannot be told apart
-        if (fs.chmodIfSame(dirFd, name, data, mode)) return 0;
+        // `-nt` saw an old one), since a chmod alone cannot be told apart. A new file is never
+        // one with other names (hunt 39: `rm g; printf x > g` left g linked to o/f)
+        if (fs.chmodIfSame(dirFd, name, data, mode, o.newFile === true)) return 0;
         if (fs.putFile(dirFd, name, tmpName(name), data, mode)) dirs.forget();
         return data.length;
       }

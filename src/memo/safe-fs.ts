@@ -31,7 +31,8 @@ export interface SafeFs {
   /** writes a new file tmp and renames it over name; true when an empty directory there went first */
   putFile(dirFd: number, name: string, tmp: string, data: Buffer, mode: number): boolean;
   /** when name is a regular file holding data: sets its mode, and its times to now; true then */
-  chmodIfSame(dirFd: number, name: string, data: Buffer, mode: number): boolean;
+  /** loneOnly: not a file with other names */
+  chmodIfSame(dirFd: number, name: string, data: Buffer, mode: number, loneOnly: boolean): boolean;
   putSymlink(dirFd: number, name: string, tmp: string, target: string): boolean;
   /** a hard link at name to the regular file fromName in fromDir; EINVAL when that is no regular file */
   putLink(fromDir: number, fromName: string, dirFd: number, name: string, tmp: string): boolean;
@@ -70,7 +71,7 @@ function bind(lib: IKoffiLib): SafeFs {
   const kindAt = lib.func('int pct_kind_at(int dirfd, const char *name)');
   const remove = lib.func('int pct_remove(int dirfd, const char *name)');
   const putFile = lib.func('int pct_put_file(int dirfd, const char *name, const char *tmp, const uint8_t *data, size_t len, int mode)');
-  const chmodIfSame = lib.func('int pct_chmod_if_same(int dirfd, const char *name, const uint8_t *data, size_t len, int mode)');
+  const chmodIfSame = lib.func('int pct_chmod_if_same(int dirfd, const char *name, const uint8_t *data, size_t len, int mode, int lone_only)');
   const putSymlink = lib.func('int pct_put_symlink(int dirfd, const char *name, const char *tmp, const char *target)');
   const putLink = lib.func('int pct_put_link(int from_dir, const char *from_name, int dirfd, const char *name, const char *tmp)');
   const putDir = lib.func('int pct_put_dir(int dirfd, const char *name, int mode)');
@@ -87,7 +88,7 @@ function bind(lib: IKoffiLib): SafeFs {
     kindAt: (dirFd, name) => KINDS[check(kindAt(dirFd, name) as number, `looking at ${name}`)] ?? 'other',
     remove: (dirFd, name) => check(remove(dirFd, name) as number, `removing ${name}`) === 1,
     putFile: (dirFd, name, tmp, data, mode) => check(putFile(dirFd, name, tmp, data, data.length, mode) as number, `writing ${name}`) === 1,
-    chmodIfSame: (dirFd, name, data, mode) => check(chmodIfSame(dirFd, name, data, data.length, mode) as number, `setting the mode of ${name}`) === 1,
+    chmodIfSame: (dirFd, name, data, mode, loneOnly) => check(chmodIfSame(dirFd, name, data, data.length, mode, loneOnly ? 1 : 0) as number, `setting the mode of ${name}`) === 1,
     putSymlink: (dirFd, name, tmp, target) => check(putSymlink(dirFd, name, tmp, target) as number, `making the symlink ${name}`) === 1,
     putLink: (fromDir, fromName, dirFd, name, tmp) => check(putLink(fromDir, fromName, dirFd, name, tmp) as number, `linking ${name} to ${fromName}`) === 1,
     putDir(dirFd, name, mode) {

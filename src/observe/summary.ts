@@ -12,7 +12,7 @@ import { NO_XATTRS, type InputSpec, type Pinned, type StatSpec, type Summary } f
 export type Step =
   /** pinned: a read's content as hashed while the file provably held what was read (memo/pins.ts) */
   | { kind: 'access'; access: Access; mtimes?: MtimeUse; pinned?: Pinned }
-  | { kind: 'replayed'; inputs: InputSpec[]; outputs: string[]; created: string[]; removed: string[]; entryChanges: [string, 'added' | 'removed'][] };
+  | { kind: 'replayed'; inputs: InputSpec[]; outputs: string[]; created: string[]; removed: string[]; renewed: string[]; entryChanges: [string, 'added' | 'removed'][] };
 
 /** Resolves the symlinks on a path's way (fingerprint/links.ts); a summary without one takes paths as spelled. */
 export interface PathWalker {
@@ -38,6 +38,9 @@ class PathStates {
   private readonly changed = new Set<string>();
   /** outputs whose last change by the subtree removed them */
   readonly gone = new Set<string>();
+  /** outputs the subtree made, removed or replaced at some time: what ends there is a new file,
+   * not one that kept other names (hunt 39: `rm g; printf x > g` with g linked to o/f) */
+  readonly renewed = new Set<string>();
   /** input facts already recorded, by kind and path: a probe and a read of one file are two */
   private readonly known = new Map<InputSpec['kind'] | 'lstat' | 'no-xattrs', Set<string>>();
   /** stat inputs by (l)stat and path: a later stat by a program that copies mtimes makes the mtime itself the input */
@@ -68,6 +71,7 @@ class PathStates {
     if (read) this.mustHaveNoXattrs(path); // the moved file keeps them
     this.output(path, { path, kind: 'content', movedTo: to }, true);
     this.output(to, null);
+    this.renewed.add(to);
     if (read) this.movedTo.add(to);
   }
 
@@ -139,6 +143,7 @@ class PathStates {
   /** path did not exist before this change: only its first change can say so */
   markCreated(path: string): void {
     if (!this.changed.has(path)) this.created.add(path);
+    this.renewed.add(path);
   }
 
   /**
@@ -161,6 +166,7 @@ class PathStates {
     this.outputs.add(path);
     if (removes) this.gone.add(path);
     else this.gone.delete(path);
+    if (removes) this.renewed.add(path);
   }
 
   /** An append to path, which keeps what it held before; one after other changes is one more change. */
@@ -469,6 +475,7 @@ export function summarize(steps: Step[], walker: PathWalker = AS_SPELLED, since?
       const removed = new Set(step.removed);
       const read = new Set(step.inputs.map((i) => i.path));
       for (const out of step.outputs) s.output(out, null, removed.has(out), read.has(out));
+      for (const path of step.renewed) s.renewed.add(path);
       for (const [path, change] of step.entryChanges) s.entryChanged(path, change === 'added');
       continue;
     }
@@ -484,6 +491,7 @@ export function summarize(steps: Step[], walker: PathWalker = AS_SPELLED, since?
     outputs: [...s.outputs],
     created: [...s.created],
     removed: [...s.gone],
+    renewed: [...s.renewed],
     entryChanges: s.entryChangeList(),
   };
 }

@@ -93,6 +93,8 @@ export interface Summary {
   created: string[];
   /** outputs the subtree's last change to removed: their final state is absence */
   removed: string[];
+  /** outputs the subtree made, removed or replaced at some time: what ends there is a new file */
+  renewed: string[];
   /** the first change the subtree made to each directory entry: what a parent's listing discounts */
   entryChanges: [string, 'added' | 'removed'][];
 }

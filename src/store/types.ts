@@ -3,8 +3,10 @@ import type { Input } from '../observe/index.js';
 /** The final state of one output path. Paths under the root are stored relative to it. A file's
  * order is its mtime's rank among the entry's files: a restore keeps that order (make compares). */
 export type OutputState =
-  /** linkOf: another name of the same file (an input or an earlier output): restored as a hard link to it */
-  | { path: string; type: 'file'; blob: string; mode: number; size: number; linkOf?: string; order?: number }
+  /** linkOf: another name of the same file (an input or an earlier output): restored as a hard link to it.
+   * newFile: not the file that stood there before (made, or put there after that one was removed
+   * or replaced): a restore never keeps one standing there with other names, as the run did not */
+  | { path: string; type: 'file'; blob: string; mode: number; size: number; linkOf?: string; order?: number; newFile?: true }
   | { path: string; type: 'symlink'; target: string }
   | { path: string; type: 'dir'; mode: number }
   | { path: string; type: 'absent' };
