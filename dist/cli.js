@@ -4136,6 +4136,44 @@ var init_restore = __esm({
   }
 });
 
+// src/memo/recent-blobs.ts
+var RecentBlobs;
+var init_recent_blobs = __esm({
+  "src/memo/recent-blobs.ts"() {
+    "use strict";
+    RecentBlobs = class {
+      constructor(store, budget = 64 * 1024 * 1024) {
+        this.store = store;
+        this.budget = budget;
+      }
+      store;
+      budget;
+      kept = /* @__PURE__ */ new Map();
+      bytes = 0;
+      async getBlob(hash) {
+        const known = this.kept.get(hash);
+        if (known) {
+          this.kept.delete(hash);
+          this.kept.set(hash, known);
+          return known;
+        }
+        const data = await this.store.getBlob(hash);
+        if (data && data.length <= this.budget / 4) this.keep(hash, data);
+        return data;
+      }
+      keep(hash, data) {
+        this.kept.set(hash, data);
+        this.bytes += data.length;
+        for (const [old, buf] of this.kept) {
+          if (this.bytes <= this.budget) break;
+          this.kept.delete(old);
+          this.bytes -= buf.length;
+        }
+      }
+    };
+  }
+});
+
 // src/memo/late-changes.ts
 var LateChanges;
 var init_late_changes = __esm({
@@ -4657,7 +4695,8 @@ function capturePipeStdin(pid, stdinId, pids, pending) {
       if (taken2 === null) return "its stdin is a pipe that something still writes into";
       putBack(path, taken2);
       if (taken2.packets) return "its stdin is a pipe written in packet mode (O_DIRECT): its packets are not known";
-      return { id: stdinId, sha256: sha256(Buffer.concat([...taken2.parts, pending.bytes])), pending: true };
+      const hash = taken2.parts.length ? sha256(Buffer.concat([...taken2.parts, pending.bytes])) : pending.sha256;
+      return { id: stdinId, sha256: hash, pending: true };
     }
     if (holder?.reader !== void 0) return { shared: `its stdin is a pipe that ${holder.why}`, reader: holder.reader };
     if (holder?.writers) return { unfinished: `its stdin is a pipe that ${holder.why}`, writers: holder.writers };
@@ -5329,6 +5368,7 @@ var init_engine = __esm({
     init_observe();
     init_trace();
     init_restore();
+    init_recent_blobs();
     init_late_changes();
     init_attributes();
     init_snapshots();
@@ -5374,7 +5414,8 @@ var init_engine = __esm({
         this.opts = opts;
         this.builder = builder;
         this.fs = new FsView(opts.hasher);
-        this.context = new ContextSearch(opts.ignoreEnv, async (blob, path) => bytesIfStill(opts.roots.load(path), blob) ?? await opts.store.getBlob(blob));
+        this.recentBlobs = new RecentBlobs(opts.store);
+        this.context = new ContextSearch(opts.ignoreEnv, async (blob, path) => bytesIfStill(opts.roots.load(path), blob) ?? await this.recentBlobs.getBlob(blob));
         this.restorer = new Restorer(opts.roots, { keepSetId: keepsSetId(opts.store.trusted) });
         this.stats.deferEnds = builder.deferEnds;
         this.pins = new Pins(opts.hasher, builder);
@@ -5455,6 +5496,8 @@ var init_engine = __esm({
       pins;
       /** which CI context values what an execution left holds, each blob searched once */
       context;
+      /** the blobs hits fetched last, their hashes checked */
+      recentBlobs;
       /**
        * What went wrong in the engine's own bookkeeping while the command ran: from then on nothing
        * is looked up or recorded (what it knows may be missing a piece), and the command runs on as
@@ -5602,7 +5645,7 @@ var init_engine = __esm({
               misses.push(differs);
               continue;
             }
-            const blobs = await fetchBlobs(entry, this.opts.store);
+            const blobs = await fetchBlobs(entry, this.recentBlobs);
             const change = { at: this.builder.log.length, exec: this.builder.executionOf(q.pid)?.id ?? -1, tick: ++this.tick };
             const paths = entry.outputs.map((o) => this.opts.roots.load(o.path));
             for (const path of paths) {
@@ -5624,7 +5667,7 @@ var init_engine = __esm({
             const hit = { entry, passed, mtimes: parts.value().mtimes, mtimesAt: parts.value().at, created: restored.created, removed: restored.removed, ...stdinPipe ? { stdinPipe: stdinPipe.id } : {} };
             const output = this.stream(entry, blobs);
             this.noteReplayIntoFiles(q, view, output);
-            return { skip: true, exitCode: entry.exitCode, output, tag: hit, seeks, ...this.deferral(q, output, pipes) };
+            return { skip: true, exitCode: entry.exitCode, output, tag: hit, seeks, ...this.deferral(q, entry, blobs, pipes) };
           }
           missWhy = misses.length ? `${misses.length} candidate(s), none matches: ${misses.slice(0, 3).join("; ")}` : "never recorded";
         } catch (e) {
@@ -5741,8 +5784,9 @@ var init_engine = __esm({
        * exec: then the reader is keyed on it, and a reader replayed too drops it. The tracer writes
        * it at the deadline if no reader came (a subshell's `while read`, a slow fork).
        */
-      deferral(q, output, pipes) {
-        if (!output.length || output.some((c) => c.fd !== 1) || this.builder.packetMode) return {};
+      deferral(q, entry, blobs, pipes) {
+        const stream = entry.stream;
+        if (!stream?.chunks.length || stream.chunks.some((c) => c.fd !== 1) || this.builder.packetMode) return {};
         const made = (id) => this.outside !== void 0 && this.outside !== "unknown" && !this.outside.has(id) && !this.deferred.has(id);
         const hasExeced = (pid) => {
           const e = this.builder.executionOf(pid);
@@ -5751,7 +5795,10 @@ var init_engine = __esm({
         const deferrable = pipes.deferrablePipe(made, hasExeced);
         if (!deferrable) return {};
         this.builder.deferEnded.delete(q.tid);
-        this.deferred.set(deferrable.pipe, { writer: q.pid, tid: q.tid, bytes: Buffer.concat(output.map((c) => c.data)) });
+        const blob = blobs.get(stream.blob);
+        const whole = stream.chunks.reduce((n, c) => n + c.bytes, 0) === blob.length;
+        const bytes = whole ? blob : Buffer.concat(this.stream(entry, blobs).map((c) => c.data));
+        this.deferred.set(deferrable.pipe, { writer: q.pid, tid: q.tid, bytes, sha256: whole ? stream.blob : sha256(bytes) });
         const deferMs = Math.max(DEFER_MS, this.opts.execWaitMs ?? DEFAULT_EXEC_WAIT_MS);
         return deferrable.watch === void 0 ? { deferMs } : { deferMs, deferWatch: deferrable.watch };
       }
@@ -6355,7 +6402,7 @@ var init_engine = __esm({
           renewed: [...created, ...entry.outputs.filter((o) => o.type === "file" && o.newFile).map((o) => this.opts.roots.load(o.path))]
         };
         if (!entry.stream) return [step, []];
-        const blob = await this.opts.store.getBlob(entry.stream.blob);
+        const blob = await this.recentBlobs.getBlob(entry.stream.blob);
         if (!blob) throw new Error("a replayed output stream is missing");
         return [step, this.stream(entry, /* @__PURE__ */ new Map([[entry.stream.blob, blob]]))];
       }

@@ -10,6 +10,7 @@ import type { Entry, OutputState, Store, StoreIndex } from '../store/index.js';
 import { fdFlags, procStatFields, STREAM_START_KEYS, type Access, type ExecDecision, type ExecQuery, type Execution, type TraceBuilder } from '../trace/index.js';
 import type { Roots } from './paths.js';
 import { fetchBlobs, keepsSetId, Restorer } from './restore.js';
+import { RecentBlobs } from './recent-blobs.js';
 import { LateChanges } from './late-changes.js';
 import { attributeDifference, endOffsets, observedNames, recordedAttributes, seeksOf, streamShortfall, unjudgedAttributes, viewOf, type ProcessView, type Written } from './attributes.js';
 import { OutputSnapshots, type Snapshot } from './snapshots.js';
@@ -532,10 +533,13 @@ export class MemoEngine {
   private readonly pins: Pins;
   /** which CI context values what an execution left holds, each blob searched once */
   private readonly context: ContextSearch;
+  /** the blobs hits fetched last, their hashes checked */
+  private readonly recentBlobs: RecentBlobs;
 
   constructor(private readonly opts: MemoOptions, private readonly builder: TraceBuilder) {
     this.fs = new FsView(opts.hasher);
-    this.context = new ContextSearch(opts.ignoreEnv, async (blob, path) => bytesIfStill(opts.roots.load(path), blob) ?? await opts.store.getBlob(blob));
+    this.recentBlobs = new RecentBlobs(opts.store);
+    this.context = new ContextSearch(opts.ignoreEnv, async (blob, path) => bytesIfStill(opts.roots.load(path), blob) ?? await this.recentBlobs.getBlob(blob));
     this.restorer = new Restorer(opts.roots, { keepSetId: keepsSetId(opts.store.trusted) });
     this.stats.deferEnds = builder.deferEnds; // counted live by the builder
     this.pins = new Pins(opts.hasher, builder);
@@ -731,7 +735,7 @@ export class MemoEngine {
           misses.push(differs);
           continue;
         }
-        const blobs = await fetchBlobs(entry, this.opts.store);
+        const blobs = await fetchBlobs(entry, this.recentBlobs);
         // the restore's changes are the parent's doing (-1: nobody's, for a skipped root); noted
         // first, since a restore that fails half-way has changed some paths all the same
         const change = { at: this.builder.log.length, exec: this.builder.executionOf(q.pid)?.id ?? -1, tick: ++this.tick };
@@ -755,7 +759,7 @@ export class MemoEngine {
         const hit: Hit = { entry, passed, mtimes: parts.value().mtimes, mtimesAt: parts.value().at, created: restored.created, removed: restored.removed, ...(stdinPipe ? { stdinPipe: stdinPipe.id } : {}) };
         const output = this.stream(entry, blobs);
         this.noteReplayIntoFiles(q, view, output);
-        return { skip: true, exitCode: entry.exitCode, output, tag: hit, seeks, ...this.deferral(q, output, pipes) };
+        return { skip: true, exitCode: entry.exitCode, output, tag: hit, seeks, ...this.deferral(q, entry, blobs, pipes) };
       }
       missWhy = misses.length ? `${misses.length} candidate(s), none matches: ${misses.slice(0, 3).join('; ')}` : 'never recorded';
     } catch (e) {
@@ -890,8 +894,9 @@ export class MemoEngine {
    * exec: then the reader is keyed on it, and a reader replayed too drops it. The tracer writes
    * it at the deadline if no reader came (a subshell's `while read`, a slow fork).
    */
-  private deferral(q: ExecQuery, output: { fd: number; data: Buffer }[], pipes: ReplayPipes): { deferMs?: number; deferWatch?: number } {
-    if (!output.length || output.some((c) => c.fd !== 1) || this.builder.packetMode) return {};
+  private deferral(q: ExecQuery, entry: Entry, blobs: Map<string, Buffer>, pipes: ReplayPipes): { deferMs?: number; deferWatch?: number } {
+    const stream = entry.stream;
+    if (!stream?.chunks.length || stream.chunks.some((c) => c.fd !== 1) || this.builder.packetMode) return {};
     const made = (id: string): boolean => this.outside !== undefined && this.outside !== 'unknown' && !this.outside.has(id) && !this.deferred.has(id);
     const hasExeced = (pid: number): boolean => {
       const e = this.builder.executionOf(pid);
@@ -900,7 +905,11 @@ export class MemoEngine {
     const deferrable = pipes.deferrablePipe(made, hasExeced);
     if (!deferrable) return {};
     this.builder.deferEnded.delete(q.tid);
-    this.deferred.set(deferrable.pipe, { writer: q.pid, tid: q.tid, bytes: Buffer.concat(output.map((c) => c.data)) });
+    // all of the stream went to fd 1: its blob is what the replay writes, when its chunks cover it
+    const blob = blobs.get(stream.blob)!;
+    const whole = stream.chunks.reduce((n, c) => n + c.bytes, 0) === blob.length;
+    const bytes = whole ? blob : Buffer.concat(this.stream(entry, blobs).map((c) => c.data));
+    this.deferred.set(deferrable.pipe, { writer: q.pid, tid: q.tid, bytes, sha256: whole ? stream.blob : sha256(bytes) });
     const deferMs = Math.max(DEFER_MS, this.opts.execWaitMs ?? DEFAULT_EXEC_WAIT_MS);
     return deferrable.watch === undefined ? { deferMs } : { deferMs, deferWatch: deferrable.watch };
   }
@@ -1542,7 +1551,7 @@ export class MemoEngine {
       renewed: [...created, ...entry.outputs.filter((o) => o.type === 'file' && o.newFile).map((o) => this.opts.roots.load(o.path))],
     };
     if (!entry.stream) return [step, []];
-    const blob = await this.opts.store.getBlob(entry.stream.blob);
+    const blob = await this.recentBlobs.getBlob(entry.stream.blob);
     if (!blob) throw new Error('a replayed output stream is missing');
     return [step, this.stream(entry, new Map([[entry.stream.blob, blob]]))];
   }

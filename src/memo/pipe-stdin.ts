@@ -17,8 +17,9 @@ export interface PipeStdin {
 }
 
 /** A replay's output held back (native: defer_ms) from the pipe it goes into, until the exec of
- * the pipe's reader: a reader keyed on it and replayed too drops it. */
-export interface PendingOutput { writer: number; bytes: Buffer }
+ * the pipe's reader: a reader keyed on it and replayed too drops it. sha256: the bytes' hash
+ * (the stream blob's, checked when it was fetched). */
+export interface PendingOutput { writer: number; bytes: Buffer; sha256: string }
 
 /** A pipe whose bytes are not all there yet: a process other than its reader can still write. */
 export interface PipeUnfinished {
@@ -187,7 +188,8 @@ export function capturePipeStdin(pid: number, stdinId: string, pids: Iterable<nu
       if (taken === null) return 'its stdin is a pipe that something still writes into';
       putBack(path, taken);
       if (taken.packets) return 'its stdin is a pipe written in packet mode (O_DIRECT): its packets are not known';
-      return { id: stdinId, sha256: sha256(Buffer.concat([...taken.parts, pending.bytes])), pending: true };
+      const hash = taken.parts.length ? sha256(Buffer.concat([...taken.parts, pending.bytes])) : pending.sha256;
+      return { id: stdinId, sha256: hash, pending: true };
     }
     if (holder?.reader !== undefined) return { shared: `its stdin is a pipe that ${holder.why}`, reader: holder.reader };
     if (holder?.writers) return { unfinished: `its stdin is a pipe that ${holder.why}`, writers: holder.writers };

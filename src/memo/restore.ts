@@ -42,7 +42,7 @@ function order(outputs: OutputState[]): OutputState[] {
 }
 
 /** Fetches and checks every blob the entry needs: outputs and its output stream. */
-export async function fetchBlobs(entry: Entry, store: Store): Promise<Map<string, Buffer>> {
+export async function fetchBlobs(entry: Entry, store: Pick<Store, 'getBlob'>): Promise<Map<string, Buffer>> {
   const wanted = new Set(blobsOf(entry));
   const blobs = new Map<string, Buffer>();
   const bad: string[] = [];
