@@ -193,7 +193,9 @@ static int may_block(int fd)
  * go: a deferred replay's helper waits for a byte there before it writes ('w') or drops ('d') the
  * output, until deadline; -1 once released. */
 #define HELD_CAP 1024
-static struct { int helper, tid, code, go, done, fits, watch; uint64_t deadline, pipe; } held[HELD_CAP];
+/* watch: the shell that alone held the pipe for reading; reads_only once it forked (the fork may
+ * be the reader, and the shell's wait for it is no sign that none is coming) */
+static struct { int helper, tid, code, go, done, fits, watch, reads_only; uint64_t deadline, pipe; } held[HELD_CAP];
 static int deferred;
 static uint32_t wait_ms;
 
@@ -291,6 +293,7 @@ static int replay(int tid, int channel, uint32_t nchunks, int code, uint32_t def
             held[slot].deadline = now_ns() + (uint64_t)defer_ms * 1000000u;
             held[slot].pipe = fd_identity(tid, 1);
             held[slot].watch = go[1] >= 0 ? watch : 0;
+            held[slot].reads_only = 0;
             if (go[1] >= 0) deferred++;
             result = REPLAY_HELD;
         } else {
@@ -460,9 +463,10 @@ int pct_deferred_count(void) { return deferred; }
 #define WATCH_POLL_NS 2000000u
 
 /* Has the watched shell, which alone holds a deferred replay's pipe for reading, gone on without
- * a reader: blocked reading that pipe itself (`x=$(cmd)`), or waiting for a child (no stage is
- * coming)? /proc/PID/syscall names the call it sleeps in and its arguments; "running" else. */
-static int watched_goes_on(int pid, uint64_t pipe)
+ * a reader: blocked reading that pipe itself (`x=$(cmd)`, `read -u 3` through a copy the filter
+ * does not trap), or, unless reads_only, waiting for a child (no stage is coming)?
+ * /proc/PID/syscall names the call it sleeps in and its arguments; "running" else. */
+static int watched_goes_on(int pid, uint64_t pipe, int reads_only)
 {
     char path[64], line[256];
     snprintf(path, sizeof path, "/proc/%d/syscall", pid);
@@ -475,7 +479,7 @@ static int watched_goes_on(int pid, uint64_t pipe)
     char *end;
     const long nr = strtol(line, &end, 10);
     if (end == line) return 0; /* "running" */
-    if (nr == __NR_wait4 || nr == __NR_waitid) return 1;
+    if (nr == __NR_wait4 || nr == __NR_waitid) return !reads_only;
     if (nr != __NR_read && nr != __NR_readv && nr != __NR_pread64) return 0;
     const long arg0 = strtol(end, NULL, 16);
     return arg0 >= 0 && arg0 < 1024 && fd_identity(pid, (int)arg0) == pipe;
@@ -508,7 +512,7 @@ int pct_release_expired(uint64_t now)
     for (int i = 0; deferred && i < HELD_CAP; i++) {
         if (!held[i].helper || held[i].go < 0) continue;
         const int due = held[i].deadline <= now;
-        if (!due && !(held[i].watch && watched_goes_on(held[i].watch, held[i].pipe))) continue;
+        if (!due && !(held[i].watch && watched_goes_on(held[i].watch, held[i].pipe, held[i].reads_only))) continue;
         event_begin(PCT_EV_DEFER_END, due ? PCT_DEFER_DEADLINE : PCT_DEFER_WATCHED, held[i].tid, 0, 0, 0, 0);
         release_slot(i, 1, 0);
         released++;
@@ -519,6 +523,6 @@ int pct_release_expired(uint64_t now)
 void pct_deferred_forked(int pid)
 {
     for (int i = 0; deferred && i < HELD_CAP; i++)
-        if (held[i].helper && held[i].go >= 0 && held[i].watch == pid) held[i].watch = 0;
+        if (held[i].helper && held[i].go >= 0 && held[i].watch == pid) held[i].reads_only = 1;
 }
 

@@ -30,7 +30,8 @@ uint32_t pct_wait_ms(void);
 uint64_t pct_deferred_deadline(uint64_t now);
 int pct_release_expired(uint64_t now);
 /* pid forked: a shell watched for a deferred replay's pipe may have made its reader (the child has
- * the read end); from here the reader's exec or read lets it go, or the deadline. */
+ * the read end); from here the reader's exec or read lets it go, or the shell's own read of the
+ * pipe (its wait no longer does), or the deadline. */
 void pct_deferred_forked(int pid);
 
 /* A process reads the pipe (fd_identity) that a deferred replay writes into: a reader that runs
