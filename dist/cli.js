@@ -4049,11 +4049,16 @@ var init_restore = __esm({
         return existed;
       }
       /**
-       * Why restoring the entry would stop half-way, or null: a directory it removes that holds a name
-       * it does not remove too (the recording could only remove it empty: `mv d/b d/c` recorded with
-       * d/b empty, looked up with d/b full). A miss, decided before anything is written.
+       * Why restoring the entry would stop half-way or leave what the run did not, or null: a
+       * directory it removes that holds a name it does not remove too (the recording could only
+       * remove it empty: `mv d/b d/c` recorded with d/b empty, looked up with d/b full); a file whose
+       * setuid or setgid bit this restore may not set (as root, or from a store a remote filled: the
+       * run would leave the bit, and a program run next, or `stat`, would see it missing: hunt 42).
+       * A miss, decided before anything is written.
        */
       obstacle(entry) {
+        const setId = entry.outputs.find((o) => o.type === "file" && (o.mode & SET_ID & ~this.setIdMask) !== 0);
+        if (setId) return `${this.roots.load(setId.path)} has a setuid or setgid bit, which a restore does not set as root or from a store a remote filled`;
         const removes = new Set(entry.outputs.filter((o) => o.type === "absent").map((o) => this.roots.load(String(o.path))));
         for (const dir of removes) {
           let names;
@@ -6146,6 +6151,9 @@ var init_engine = __esm({
        * A file output with more than one link is restored as a hard link to another name the entry
        * knows (an input it read, or an output before it); one whose other names the entry does not
        * know cannot be restored as it was (a later write through the other name would show): refused.
+       * An input name linked to is an output too, with what the file holds at the end: a link alone
+       * would bring back the file as it was read, without the subtree's writes or chmod through the
+       * other name (hunt 42: `cat o/f; echo x >> g` replayed left both names without the x).
        */
       hardLinks(outputs, inputs) {
         const first = /* @__PURE__ */ new Map();
@@ -6166,7 +6174,8 @@ var init_engine = __esm({
           if (!first.has(k.id)) first.set(k.id, this.opts.roots.store(spec.path));
           know(k.id, spec.path);
         }
-        for (const o of outputs) {
+        const byName = new Map(outputs.map((o) => [o.path, o]));
+        for (const o of [...outputs]) {
           if (o.type !== "file") continue;
           const path = this.opts.roots.load(o.path);
           const k = key(path);
@@ -6174,7 +6183,15 @@ var init_engine = __esm({
           know(k.id, path);
           const name = first.get(k.id);
           if (name === void 0) first.set(k.id, o.path);
-          else if (name !== o.path) o.linkOf = name;
+          else if (name !== o.path) {
+            o.linkOf = name;
+            const other = byName.get(name);
+            if (other && (other.type !== "file" || other.blob !== o.blob || other.mode !== o.mode)) return `${path} and ${this.opts.roots.load(name)} are one file, and were recorded with different contents or modes`;
+            if (other) continue;
+            const same2 = { path: name, type: "file", blob: o.blob, mode: o.mode, size: o.size };
+            outputs.push(same2);
+            byName.set(name, same2);
+          }
         }
         for (const o of outputs) {
           if (o.type !== "file") continue;
@@ -6423,13 +6440,22 @@ var init_engine = __esm({
         this.linkedChanges.set(exec, list);
       }
       /** Why the entry cannot stand for changes made in place to a file with other names: its end
-       * at that name is not that file any more (removed, replaced, renamed away). */
-      lostLinkedChange(linked, outputs) {
+       * at that name is not that file any more (removed, replaced, renamed away); or the subtree read
+       * it (or linked to it) under another name, whose content is then read at the recording after
+       * the change (hunt 42: `ln t h; python3 -c "open('h', 'r+').write('XY')"` recorded t as read
+       * with XY in it). */
+      lostLinkedChange(linked, outputs, inputs) {
+        const idOf = (path) => {
+          const st = (0, import_node_fs24.lstatSync)(path, { throwIfNoEntry: false });
+          return st?.isFile() ? `${st.dev}:${st.ino}` : null;
+        };
         for (const change of linked) {
           const out = outputs.find((o) => this.opts.roots.load(o.path) === change.path);
-          const st = out?.type === "file" ? (0, import_node_fs24.lstatSync)(change.path, { throwIfNoEntry: false }) : void 0;
-          if (st && `${st.dev}:${st.ino}` === change.id) continue;
-          return `${change.path}, a file with other names, was changed in place and then removed or replaced: a restore could not carry the change to its other names`;
+          if (out?.type !== "file" || idOf(change.path) !== change.id) {
+            return `${change.path}, a file with other names, was changed in place and then removed or replaced: a restore could not carry the change to its other names`;
+          }
+          const read2 = inputs.find((spec) => spec.kind === "content" && spec.path !== change.path && idOf(spec.path) === change.id);
+          if (read2) return `${read2.path} was read (or linked to), and then changed in place through its other name ${change.path}: what it held when read is lost`;
         }
         return null;
       }
@@ -6467,7 +6493,7 @@ var init_engine = __esm({
         if (racedEarly) return racedEarly;
         const outputs = await this.outputStates(summary.outputs, new Set(summary.created), new Set(summary.removed), new Set(summary.renewed), kept);
         if (typeof outputs === "string") return outputs;
-        const unlinked = this.hardLinks(outputs, summary.inputs) ?? this.lostLinkedChange(folded.linked, outputs);
+        const unlinked = this.hardLinks(outputs, summary.inputs) ?? this.lostLinkedChange(folded.linked, outputs, summary.inputs);
         if (unlinked) return unlinked;
         const dirOrder = this.mtimeOrder(outputs);
         const soon = summary.inputs.map((spec) => this.recordedValue(spec, kept));

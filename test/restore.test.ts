@@ -121,6 +121,10 @@ test("setuid and setgid bits are stripped unless the store is trusted and proces
   const keeping = new Restorer(new Roots(root), { keepSetId: true });
   keeping.restore(entry([file('kept', 0o4755)]), blobs);
   assert.is(lstatSync(join(root, 'kept')).mode & 0o7777, 0o4755);
+  // a lookup takes no entry whose bits would be lost: it is a miss, and the program runs
+  assert.match(restorer.obstacle(entry([file('suid', 0o4755)])) ?? '', /setuid or setgid bit/);
+  assert.is(restorer.obstacle(entry([file('plain', 0o1755), { path: 'd', type: 'dir', mode: 0o2755 }])), null);
+  assert.is(keeping.obstacle(entry([file('kept', 0o4755)])), null);
 });
 
 test('a restore replaces an empty directory, links a second name, removes what the entry removed and keeps non-empty directories', () => {

@@ -194,6 +194,23 @@ test('a file changed in place through one of its names, which is then removed or
   }
 });
 
+test('a change through one name of a file whose other name it read or linked from: both names end changed (hunt 42)', () => {
+  // the entry restores g as a link to o/f (or h to t): o/f must end with what g was left with
+  const reset = 'rm -f g h; printf fresh > o/f; printf fresh > t; chmod 644 o/f t; ln o/f g; touch -d "-1 min" o/f t o .';
+  for (const w of ['cat o/f; echo x >> g', 'cat o/f > /dev/null; chmod 600 g', 'ln t h; chmod 600 h', `ln t h; ${PY} -c "open('h', 'r+').write('XY')"`]) {
+    const step = `bash -c '${w.replace(/'/g, "'\\''")}'; stat -c '%a %h' o/f g t; cat o/f t`;
+    check(`mkdir o; ${reset}`, [obs(step), chg(reset), obs(step), chg(reset), obs(step)]);
+  }
+});
+
+test('a file the run left setuid or setgid is not reused where a restore may not set the bit (as root, hunt 42)', () => {
+  const reset = 'rm -f x y';
+  for (const w of ['cp t x; chmod 4755 x', 'cp t x; chmod 2755 x', 'install -m 4755 t y']) {
+    const step = `bash -c '${w}'; stat -c %a x y 2>&1`;
+    check('printf fresh > t', [obs(step), chg(reset), obs(step), chg(reset), obs(step)], false);
+  }
+});
+
 test('a name with other names removed or replaced and made again with the very same bytes ends with one name (hunt 39)', () => {
   // o/f is g and holds "fresh": the run leaves a new g, o/f alone; a replay that set g's mode in place kept them linked
   const reset = 'rm -f g t; echo fresh > o/f; chmod 644 o/f; ln o/f g';

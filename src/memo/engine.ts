@@ -1283,6 +1283,9 @@ export class MemoEngine {
    * A file output with more than one link is restored as a hard link to another name the entry
    * knows (an input it read, or an output before it); one whose other names the entry does not
    * know cannot be restored as it was (a later write through the other name would show): refused.
+   * An input name linked to is an output too, with what the file holds at the end: a link alone
+   * would bring back the file as it was read, without the subtree's writes or chmod through the
+   * other name (hunt 42: `cat o/f; echo x >> g` replayed left both names without the x).
    */
   private hardLinks(outputs: OutputState[], inputs: InputSpec[]): string | null {
     const first = new Map<string, string>(); // dev:ino -> the first stored name
@@ -1305,7 +1308,8 @@ export class MemoEngine {
       if (!first.has(k.id)) first.set(k.id, this.opts.roots.store(spec.path));
       know(k.id, spec.path);
     }
-    for (const o of outputs) {
+    const byName = new Map(outputs.map((o) => [o.path, o]));
+    for (const o of [...outputs]) {
       if (o.type !== 'file') continue;
       const path = this.opts.roots.load(o.path);
       const k = key(path);
@@ -1313,7 +1317,16 @@ export class MemoEngine {
       know(k.id, path);
       const name = first.get(k.id);
       if (name === undefined) first.set(k.id, o.path);
-      else if (name !== o.path) o.linkOf = name;
+      else if (name !== o.path) {
+        o.linkOf = name;
+        const other = byName.get(name);
+        // one file: a snapshot of one name taken before a change through the other tells otherwise
+        if (other && (other.type !== 'file' || other.blob !== o.blob || other.mode !== o.mode)) return `${path} and ${this.opts.roots.load(name)} are one file, and were recorded with different contents or modes`;
+        if (other) continue;
+        const same: OutputState = { path: name, type: 'file', blob: o.blob, mode: o.mode, size: o.size };
+        outputs.push(same);
+        byName.set(name, same);
+      }
     }
     for (const o of outputs) {
       if (o.type !== 'file') continue;
@@ -1574,13 +1587,22 @@ export class MemoEngine {
   }
 
   /** Why the entry cannot stand for changes made in place to a file with other names: its end
-   * at that name is not that file any more (removed, replaced, renamed away). */
-  private lostLinkedChange(linked: LinkedChange[], outputs: OutputState[]): string | null {
+   * at that name is not that file any more (removed, replaced, renamed away); or the subtree read
+   * it (or linked to it) under another name, whose content is then read at the recording after
+   * the change (hunt 42: `ln t h; python3 -c "open('h', 'r+').write('XY')"` recorded t as read
+   * with XY in it). */
+  private lostLinkedChange(linked: LinkedChange[], outputs: OutputState[], inputs: InputSpec[]): string | null {
+    const idOf = (path: string): string | null => {
+      const st = lstatSync(path, { throwIfNoEntry: false });
+      return st?.isFile() ? `${st.dev}:${st.ino}` : null;
+    };
     for (const change of linked) {
       const out = outputs.find((o) => this.opts.roots.load(o.path) === change.path);
-      const st = out?.type === 'file' ? lstatSync(change.path, { throwIfNoEntry: false }) : undefined;
-      if (st && `${st.dev}:${st.ino}` === change.id) continue; // still there: hardLinks counts its names
-      return `${change.path}, a file with other names, was changed in place and then removed or replaced: a restore could not carry the change to its other names`;
+      if (out?.type !== 'file' || idOf(change.path) !== change.id) {
+        return `${change.path}, a file with other names, was changed in place and then removed or replaced: a restore could not carry the change to its other names`;
+      }
+      const read = inputs.find((spec) => spec.kind === 'content' && spec.path !== change.path && idOf(spec.path) === change.id);
+      if (read) return `${read.path} was read (or linked to), and then changed in place through its other name ${change.path}: what it held when read is lost`;
     }
     return null;
   }
@@ -1621,7 +1643,7 @@ export class MemoEngine {
     if (racedEarly) return racedEarly;
     const outputs = await this.outputStates(summary.outputs, new Set(summary.created), new Set(summary.removed), new Set(summary.renewed), kept);
     if (typeof outputs === 'string') return outputs;
-    const unlinked = this.hardLinks(outputs, summary.inputs) ?? this.lostLinkedChange(folded.linked, outputs);
+    const unlinked = this.hardLinks(outputs, summary.inputs) ?? this.lostLinkedChange(folded.linked, outputs, summary.inputs);
     if (unlinked) return unlinked;
     const dirOrder = this.mtimeOrder(outputs);
     const soon = summary.inputs.map((spec) => this.recordedValue(spec, kept));

@@ -240,11 +240,16 @@ export class Restorer {
   }
 
   /**
-   * Why restoring the entry would stop half-way, or null: a directory it removes that holds a name
-   * it does not remove too (the recording could only remove it empty: `mv d/b d/c` recorded with
-   * d/b empty, looked up with d/b full). A miss, decided before anything is written.
+   * Why restoring the entry would stop half-way or leave what the run did not, or null: a
+   * directory it removes that holds a name it does not remove too (the recording could only
+   * remove it empty: `mv d/b d/c` recorded with d/b empty, looked up with d/b full); a file whose
+   * setuid or setgid bit this restore may not set (as root, or from a store a remote filled: the
+   * run would leave the bit, and a program run next, or `stat`, would see it missing: hunt 42).
+   * A miss, decided before anything is written.
    */
   obstacle(entry: Entry): string | null {
+    const setId = entry.outputs.find((o) => o.type === 'file' && (o.mode & SET_ID & ~this.setIdMask) !== 0);
+    if (setId) return `${this.roots.load(setId.path)} has a setuid or setgid bit, which a restore does not set as root or from a store a remote filled`;
     const removes = new Set(entry.outputs.filter((o) => o.type === 'absent').map((o) => this.roots.load(String(o.path))));
     for (const dir of removes) {
       let names: string[];
