@@ -572,7 +572,8 @@ var init_builder = __esm({
             for (const exec of this.executions) {
               if (exec.pid !== ev.pid || exec.endMs !== null || ev.payload.length < 8) continue;
               const size = ev.payload.length >= 16 ? Number(ev.payload.readBigInt64LE(8)) : -1;
-              (exec.inheritedEnds ??= []).push({ fd: ev.op, pos: Number(ev.payload.readBigInt64LE(0)), size });
+              const others = ev.payload.length < 24 || ev.payload.readBigInt64LE(16) !== 0n;
+              (exec.inheritedEnds ??= []).push({ fd: ev.op, pos: Number(ev.payload.readBigInt64LE(0)), size, others });
             }
             break;
           }
@@ -4284,7 +4285,7 @@ function viewOf(p, env, execStreams) {
       continue;
     }
     if (use.key) fds.push(use.key);
-    if (use.read) view.reads.push({ fd: f.fd, path: use.read });
+    if (use.read) view.reads.push({ fd: f.fd, path: use.read, pos: f.pos });
     if (use.write) view.writes.push({ fd: f.fd, ...use.write });
   }
   key.fds = fds;
@@ -4303,9 +4304,10 @@ function recordedAttributes(names, view) {
 }
 function endOffsets(view, ends) {
   const out = [];
-  for (const { fd } of view?.reads ?? []) {
+  for (const { fd, pos } of view?.reads ?? []) {
     const end = ends?.find((e) => e.fd === fd);
     if (!end) return `where it left the offset of fd ${fd}, which it inherited, is unknown`;
+    if (end.others && end.pos !== pos) return `the offset of fd ${fd}, which it inherited, moved while another process that shares the open file read too: which of them moved it is not known`;
     out.push({ fd, pos: end.pos });
   }
   for (const w of view?.writes ?? []) {

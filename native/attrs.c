@@ -6,8 +6,10 @@
 #include "attrs.h"
 #include "paths.h"
 #include "emit.h"
+#include "tracer.h"
 
 #include <errno.h>
+#include <linux/kcmp.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -273,6 +275,9 @@ static char fd_target[PATH_CAP];
 /* the files the last query's process inherited open for reading: held if its program runs */
 #define READABLE_CAP 64
 static int readable[READABLE_CAP];
+/* of them, those open for reading only, and their offsets at the query */
+static long readable_pos[READABLE_CAP];
+static uint8_t readable_ro[READABLE_CAP];
 static int nreadable;
 static char fd_text[PATH_CAP + 128];
 
@@ -294,7 +299,11 @@ static void put_fd(struct out *o, int tid, int fd)
     if (read_link(path, fd_target, sizeof fd_target) < 0) fd_target[0] = 0;
     const int acc = (int)(f & O_ACCMODE);
     /* held for reading (the offset a replay restores) and for writing (whether it wrote there) */
-    if (acc != O_RDWR && strcmp(kind, "file") == 0 && nreadable < READABLE_CAP) readable[nreadable++] = fd;
+    if (acc != O_RDWR && strcmp(kind, "file") == 0 && nreadable < READABLE_CAP) {
+        readable_pos[nreadable] = offset;
+        readable_ro[nreadable] = acc == O_RDONLY;
+        readable[nreadable++] = fd;
+    }
     char id[17];
     identity_text(identity, id);
     char *p = fd_text, *const end = fd_text + sizeof fd_text;
@@ -333,7 +342,10 @@ static void put_stream(struct out *o, int tid, int fd)
     p = append(append_int(p, end, (long)st.st_size), end, " ");
     append(p, end, fd_target);
     put_kv(o, "stream", fd_text);
-    if (nreadable < READABLE_CAP) readable[nreadable++] = fd;
+    if (nreadable < READABLE_CAP) {
+        readable_ro[nreadable] = 0;
+        readable[nreadable++] = fd;
+    }
 }
 
 static void put_fds(struct out *o, int tid)
@@ -453,9 +465,115 @@ size_t attrs_collect(int tid, char *out, size_t cap, int *umask)
  * moves the offset there. */
 
 #define HELD_CAP 1024
-static struct { int pid, fd, dup; struct timespec ctime; dev_t dev; ino_t ino; } held[HELD_CAP];
+/* The other traced processes that held the same open file for reading at the exec, with how many
+ * reads each had made (/proc/PID/io syscr): one that read meanwhile (`read -u 3` in the shell
+ * beside a background job), forked (its fork may have) or cannot be told may have moved the
+ * offset too, and then where the program left it is not its own doing (hunt 44). */
+#define SHARERS_CAP 8
+struct sharers { int n, unsure; int pid[SHARERS_CAP]; long long reads[SHARERS_CAP]; };
+static struct { int pid, fd, dup; struct timespec ctime; dev_t dev; ino_t ino; struct sharers others; } held[HELD_CAP];
 static int held_count;
 static int held_streams; /* of them, fds 1 and 2 */
+
+/* How many read calls pid has made itself, or -1. Its thread's own count: the process's adds
+ * those of the children it reaped (the program whose offset is held, once its parent waited for
+ * it), and of its ended threads, so a process with more than one thread cannot be told. */
+static long long reads_made(int pid)
+{
+    char path[64], io[512];
+    if (status_number(pid, "Threads") != 1) return -1;
+    snprintf(path, sizeof path, "/proc/%d/task/%d/io", pid, pid);
+    if (read_small(path, io, sizeof io) <= 0) return -1;
+    const char *syscr = strstr(io, "syscr:");
+    return syscr ? strtoll(syscr + 6, NULL, 10) : -1;
+}
+
+/* Do fd of pid and ofd of other name one open file? kcmp where the kernel has it; else the same
+ * file (device and inode) counts, which may only be more careful. -1: cannot be told. */
+static int one_open_file(int pid, int fd, const struct stat *st, int other, int ofd)
+{
+    const long r = syscall(SYS_kcmp, pid, other, KCMP_FILE, fd, ofd);
+    if (r >= 0) return r == 0;
+    if (errno == EBADF) return 0; /* closed meanwhile */
+    if (errno != ENOSYS && errno != EPERM && errno != EACCES) return -1;
+    char path[64];
+    struct stat ost;
+    snprintf(path, sizeof path, "/proc/%d/fd/%d", other, ofd);
+    if (stat(path, &ost) != 0) return 0;
+    return ost.st_dev == st->st_dev && ost.st_ino == st->st_ino;
+}
+
+/* Does other hold an fd on the open file that pid's fd is? (getdents64 on /proc/OTHER/fd: the
+ * tracer allocates nothing) */
+static int holds_open_file(int pid, int fd, const struct stat *st, int other, int *unsure)
+{
+    static char dents[16384];
+    char dir[64];
+    proc_path(dir, sizeof dir, other, "/fd", -1);
+    const int d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (d < 0) return 0; /* ended meanwhile */
+    int holds = 0;
+    for (long n; !holds && (n = syscall(SYS_getdents64, d, dents, sizeof dents)) > 0;) {
+        /* linux_dirent64: ino, off, reclen (at 16), type, name (at 19) */
+        for (long off = 0; !holds && off + 19 < n;) {
+            uint16_t reclen;
+            memcpy(&reclen, dents + off + 16, sizeof reclen);
+            if (reclen == 0) break;
+            const char *name = dents + off + 19;
+            char *end;
+            const long ofd = strtol(name, &end, 10);
+            if (end != name && !*end) {
+                const int same = one_open_file(pid, fd, st, other, (int)ofd);
+                if (same < 0) *unsure = 1;
+                holds = same > 0;
+            }
+            off += reclen;
+        }
+    }
+    close(d);
+    return holds;
+}
+
+/* The other traced processes holding pid's fd (dup: a copy of it) open, and their reads so far;
+ * then the offset is looked at again: a read between the query and now moved it unseen. */
+static void find_sharers(int pid, int fd, int dup, long pos_at_query, struct sharers *s)
+{
+    s->n = 0;
+    s->unsure = 0;
+    struct stat st;
+    if (fstat(dup, &st) != 0) { s->unsure = 1; return; }
+    int procs[256];
+    const int n = pct_traced_processes(procs, 256);
+    if (n > 256) s->unsure = 1;
+    for (int i = 0; i < n && i < 256 && !s->unsure; i++) {
+        if (procs[i] == pid) continue;
+        const int holds = holds_open_file(pid, fd, &st, procs[i], &s->unsure);
+        if (!holds) continue;
+        if (s->n == SHARERS_CAP) { s->unsure = 1; break; }
+        s->pid[s->n] = procs[i];
+        s->reads[s->n] = reads_made(procs[i]);
+        if (s->reads[s->n] < 0) s->unsure = 1;
+        s->n++;
+    }
+    if (lseek(dup, 0, SEEK_CUR) != pos_at_query) s->unsure = 1;
+}
+
+/* Did another process that shared the held open file read (or fork) since the exec? */
+static int others_moved(const struct sharers *s)
+{
+    if (s->unsure) return 1;
+    for (int i = 0; i < s->n; i++) if (reads_made(s->pid[i]) != s->reads[i]) return 1;
+    return 0;
+}
+
+void attrs_forked(int pid)
+{
+    for (int j = 0, seen = 0; j < HELD_CAP && seen < held_count; j++) {
+        if (!held[j].pid) continue;
+        seen++;
+        for (int i = 0; i < held[j].others.n; i++) if (held[j].others.pid[i] == pid) held[j].others.unsure = 1;
+    }
+}
 
 void attrs_hold(int tid, int pid)
 {
@@ -479,6 +597,9 @@ void attrs_hold(int tid, int pid)
         held[slot].ctime = stated ? st.st_ctim : (struct timespec){ -1, 0 };
         held[slot].dev = stated ? st.st_dev : 0;
         held[slot].ino = stated ? st.st_ino : 0;
+        held[slot].others.n = 0;
+        held[slot].others.unsure = 0;
+        if (readable_ro[i]) find_sharers(pid, readable[i], dup, readable_pos[i], &held[slot].others);
         held_count++;
         held_streams += readable[i] <= 2;
     }
@@ -555,7 +676,7 @@ void attrs_release(int pid)
         struct stat st;
         const int stated = fstat(held[j].dup, &st) == 0;
         const int changed = !stated || st.st_ctim.tv_sec != held[j].ctime.tv_sec || st.st_ctim.tv_nsec != held[j].ctime.tv_nsec;
-        const int64_t ends[2] = { lseek(held[j].dup, 0, SEEK_CUR), changed ? PCT_FD_CHANGED : (int64_t)st.st_size };
+        const int64_t ends[3] = { lseek(held[j].dup, 0, SEEK_CUR), changed ? PCT_FD_CHANGED : (int64_t)st.st_size, others_moved(&held[j].others) };
         if (ends[0] >= 0) {
             emit_lock();
             event_begin(PCT_EV_FD_END, (uint16_t)held[j].fd, pid, 0, 0, 0, sizeof ends);

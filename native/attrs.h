@@ -42,6 +42,10 @@ int attrs_streams_held(void);
  * them go. Before its EXIT event. */
 void attrs_release(int pid);
 
+/* A traced process forked: the fork shares its open files, so one it held beside a process whose
+ * offset is held may have been read by the fork, unseen. */
+void attrs_forked(int pid);
+
 /* A replay: read the reply's nseeks struct pct_fd_seek (-1: the channel failed, or too many);
  * then, once the skip is certain, move the offsets of tid's fds where the recorded run left them. */
 int attrs_read_seeks(int channel, uint32_t nseeks);

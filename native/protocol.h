@@ -83,7 +83,9 @@ enum pct_event {
     PCT_EV_FD_END = 15,    /* pid ended (its EXIT follows); op: an fd it inherited open for
                               reading or writing only on a regular file; payload: the offset
                               (int64) it left that open file at, then the file's size (int64),
-                              PCT_FD_CHANGED when its ctime moved (a write inside it) */
+                              PCT_FD_CHANGED when its ctime moved (a write inside it), then 1
+                              (int64) when another process sharing that open file may have moved
+                              the offset meanwhile, else 0 */
     PCT_EV_REAPED = 16,    /* (PCT_SPEC_DECIDE_EXEC) pid's wait returned value, a process that
                               ran a program and ended (its EXIT came before): pid waits at
                               the wait's exit stop for a pct_exec_reply (its fields unused) */

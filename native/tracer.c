@@ -116,6 +116,17 @@ static int live_slots;
 
 static unsigned slot_hash(int tid) { return ((unsigned)tid * 2654435761u) & (SLOTS - 1); }
 
+int pct_traced_processes(int *out, int cap)
+{
+    int n = 0;
+    for (unsigned i = 0; i < SLOTS; i++) {
+        if (!(slots[i].state & ST_USED) || slots[i].tgid != slots[i].tid) continue;
+        if (n < cap) out[n] = slots[i].tgid;
+        n++;
+    }
+    return n;
+}
+
 static struct slot *find(int tid)
 {
     for (unsigned i = slot_hash(tid), n = 0; n < SLOTS; i = (i + 1) & (SLOTS - 1), n++) {
@@ -1558,6 +1569,7 @@ static void on_spawn(int tid, int event)
     if (!thread) { /* a fork's streams are its parent's, and so is what they should name */
         struct slot *pl = leader_of(parent);
         pct_deferred_forked(ptgid);
+        attrs_forked(ptgid);
         c->stream_id[0] = pl->stream_id[0];
         c->stream_id[1] = pl->stream_id[1];
         c->stream_file[0] = pl->stream_file[0];

@@ -14,4 +14,8 @@ int pct_tracer_main(int channel);
  * and reopen descriptors that by now are the tracer's own. */
 pid_t pct_raw_fork(void);
 
+/* The traced processes (thread group ids) alive now, at most cap of them; returns how many there
+ * are (more than cap: the list is cut). */
+int pct_traced_processes(int *out, int cap);
+
 #endif

@@ -143,6 +143,22 @@ test('an inherited fd open for reading: a replay leaves the shared offset where 
   assert.is(replayed.stdout, untraced);
 });
 
+test('an inherited offset the shell moves while a background job runs is not replayed as the job\'s (hunt 44)', () => {
+  const { dir, store } = setup();
+  writeFileSync(`${dir}/in.txt`, 'b\na\nc\n');
+  writeFileSync(`${dir}/job.py`, 'import time\ntime.sleep(0.4)\n');
+  // job.py never reads fd 3; the shell reads a line there while it sleeps. A replay that moved
+  // the offset by that line at the job's exec made the shell's read skip it
+  const cmd = (n: number): string[] => ['bash', '-c', `exec 3< in.txt; ${PY} job.py & sleep 0.1; read y <&3; wait; read z <&3; echo "$y $z"; : ${n}`];
+  const untraced = spawnSync('bash', cmd(0).slice(1), { cwd: dir, encoding: 'utf8' }).stdout;
+  assert.is(untraced, 'b a\n');
+  for (const n of [1, 2, 3]) {
+    const r = memo(cmd(n), { cwd: dir, store });
+    assert.is(r.stdout, untraced, JSON.stringify(r.stats.executions.map((e) => [e.argv[0], e.status, e.reason])));
+    assert.match(rowsOf(r, 'python3')[0]?.reason ?? '', /moved while another process that shares the open file read too/);
+  }
+});
+
 test('a pwrite into an inherited fd open for writing changes neither offset nor size: it is still seen', () => {
   const { dir, store } = setup();
   // the root's argument differs each round: it runs, and python3 is looked up

@@ -38,8 +38,8 @@ export interface ProcessView {
   refused: string | null;
   /** its part of the weak fingerprint */
   key: unknown;
-  /** files it inherits open for reading: inputs of its execution, as if read at its exec */
-  reads: { fd: number; path: string }[];
+  /** files it inherits open for reading: inputs of its execution, as if read at its exec (pos: the offset then) */
+  reads: { fd: number; path: string; pos: number }[];
   /** files it inherits open for writing only, as they were at its exec: it must leave them so */
   writes: { fd: number; path: string; pos: number; size: number }[];
   /** its values of the observed attributes (absent: unknown) */
@@ -161,7 +161,7 @@ export function viewOf(p: ProcessAttrs, env: string[], execStreams: Streams): Pr
       continue;
     }
     if (use.key) fds.push(use.key);
-    if (use.read) view.reads.push({ fd: f.fd, path: use.read });
+    if (use.read) view.reads.push({ fd: f.fd, path: use.read, pos: f.pos });
     if (use.write) view.writes.push({ fd: f.fd, ...use.write });
   }
   key.fds = fds;
@@ -187,11 +187,13 @@ export function recordedAttributes(names: Iterable<string>, view: ProcessView | 
  * Where the execution left the offset of each file it inherited open for reading, or why that
  * is unknown: a replay must leave it there, for the parent that shares the open file reads on.
  */
-export function endOffsets(view: ProcessView | undefined, ends: { fd: number; pos: number; size: number }[] | undefined): Entry['offsets'] | string {
+export function endOffsets(view: ProcessView | undefined, ends: { fd: number; pos: number; size: number; others: boolean }[] | undefined): Entry['offsets'] | string {
   const out: { fd: number; pos: number }[] = [];
-  for (const { fd } of view?.reads ?? []) {
+  for (const { fd, pos } of view?.reads ?? []) {
     const end = ends?.find((e) => e.fd === fd);
     if (!end) return `where it left the offset of fd ${fd}, which it inherited, is unknown`;
+    // a replay moves the offset at its exec: by the other's reads too, which then come again (hunt 44)
+    if (end.others && end.pos !== pos) return `the offset of fd ${fd}, which it inherited, moved while another process that shares the open file read too: which of them moved it is not known`;
     out.push({ fd, pos: end.pos });
   }
   // a file it inherited open for writing: a replay writes nothing there, so it must have written nothing

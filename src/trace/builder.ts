@@ -162,7 +162,8 @@ export class TraceBuilder {
         for (const exec of this.executions) {
           if (exec.pid !== ev.pid || exec.endMs !== null || ev.payload.length < 8) continue;
           const size = ev.payload.length >= 16 ? Number(ev.payload.readBigInt64LE(8)) : -1;
-          (exec.inheritedEnds ??= []).push({ fd: ev.op, pos: Number(ev.payload.readBigInt64LE(0)), size });
+          const others = ev.payload.length < 24 || ev.payload.readBigInt64LE(16) !== 0n;
+          (exec.inheritedEnds ??= []).push({ fd: ev.op, pos: Number(ev.payload.readBigInt64LE(0)), size, others });
         }
         break;
       }

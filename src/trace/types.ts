@@ -74,8 +74,9 @@ export interface Execution {
   /** other processes whose /proc entries it looked at (their state, their cmdline): `from` is
    * that process's execution when it was traced, null when not */
   procReads: { pid: number; from: number | null }[];
-  /** where it left the offset of each file it inherited open for reading, when it ran */
-  inheritedEnds?: { fd: number; pos: number; size: number }[];
+  /** where it left the offset of each file it inherited open for reading, when it ran; others:
+   * another process sharing that open file may have moved the offset meanwhile */
+  inheritedEnds?: { fd: number; pos: number; size: number; others: boolean }[];
   stdio: { '0': StdioKind; '1': StdioKind; '2': StdioKind };
   /** which open files fds 1 and 2 named at the exec: a child's output reaches its parent's
    * stream only when they are the same (not a file or pipe the parent opened for it) */
