@@ -566,7 +566,7 @@ static int others_moved(const struct sharers *s)
     return 0;
 }
 
-void attrs_forked(int pid)
+void attrs_sharer_unseen(int pid)
 {
     for (int j = 0, seen = 0; j < HELD_CAP && seen < held_count; j++) {
         if (!held[j].pid) continue;
@@ -584,9 +584,21 @@ void attrs_hold(int tid, int pid)
         int dup = (int)syscall(SYS_pidfd_getfd, pidfd, readable[i], 0);
         if (dup < 0) continue;
         int slot = -1;
-        for (int j = 0; j < HELD_CAP && slot < 0; j++) {
-            if (held[j].pid == pid && held[j].fd == readable[i]) { close(held[j].dup); held_count--; held_streams -= held[j].fd <= 2; slot = j; }
+        int kept = 0, earlier_unknown = 0;
+        for (int j = 0; j < HELD_CAP && slot < 0 && !kept; j++) {
+            if (held[j].pid != pid || held[j].fd != readable[i]) continue;
+            /* the same open file held since an earlier exec of this process (`sh -c '...; exec
+             * prog'`): that exec's offset and sharers' counts stand for both programs (hunt 45);
+             * without kcmp, what others did before this exec cannot be told */
+            const long same = syscall(SYS_kcmp, getpid(), pid, KCMP_FILE, held[j].dup, readable[i]);
+            if (same == 0) { kept = 1; break; }
+            earlier_unknown = same < 0;
+            close(held[j].dup);
+            held_count--;
+            held_streams -= held[j].fd <= 2;
+            slot = j;
         }
+        if (kept) { close(dup); continue; }
         for (int j = 0; j < HELD_CAP && slot < 0; j++) if (!held[j].pid) slot = j;
         if (slot < 0) { close(dup); continue; }
         struct stat st;
@@ -600,6 +612,7 @@ void attrs_hold(int tid, int pid)
         held[slot].others.n = 0;
         held[slot].others.unsure = 0;
         if (readable_ro[i]) find_sharers(pid, readable[i], dup, readable_pos[i], &held[slot].others);
+        if (earlier_unknown) held[slot].others.unsure = 1;
         held_count++;
         held_streams += readable[i] <= 2;
     }
@@ -708,6 +721,7 @@ int attrs_read_seeks(int channel, uint32_t n)
 void attrs_apply_seeks(int tid)
 {
     int pidfd = nseeks_read ? process_pidfd(tid) : -1;
+    if (nseeks_read) attrs_sharer_unseen((int)status_number(tid, "Tgid"));
     for (uint32_t i = 0; i < nseeks_read && pidfd >= 0; i++) {
         /* never fds 1 and 2: a replay's writes move their offsets as the program's did */
         const int ok = seeks[i].fd == 0 || seeks[i].fd >= 3;

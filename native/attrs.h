@@ -42,9 +42,10 @@ int attrs_streams_held(void);
  * them go. Before its EXIT event. */
 void attrs_release(int pid);
 
-/* A traced process forked: the fork shares its open files, so one it held beside a process whose
- * offset is held may have been read by the fork, unseen. */
-void attrs_forked(int pid);
+/* pid may have moved an offset it shares with a held process's file in a way its read count does
+ * not show: it forked or made a thread (theirs go uncounted once they end), spliced (splice and
+ * tee count no read), or a replay of it moved its offsets (the tracer's seek). */
+void attrs_sharer_unseen(int pid);
 
 /* A replay: read the reply's nseeks struct pct_fd_seek (-1: the channel failed, or too many);
  * then, once the skip is certain, move the offsets of tid's fds where the recorded run left them. */

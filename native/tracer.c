@@ -1346,7 +1346,9 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) trap_looks_at(tid, s, (int)args[0], LOWEST_FREE_FROM((int)args[2]));
         return cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC;
     }
-    case CL_XFER: return xfer_entry(tid, s, row, args);
+    case CL_XFER:
+        attrs_sharer_unseen(pid);
+        return xfer_entry(tid, s, row, args);
     case CL_CONNECT: return connect_entry(tid, pid, s);
     case CL_SENDTO:
         if (args[4]) event_str(PCT_EV_FLAG, pid, "network:sendto");
@@ -1566,10 +1568,10 @@ static void on_spawn(int tid, int event)
     }
     c->tgid = thread ? ptgid : (int)child;
     c->state |= ST_HAS_PARENT;
+    attrs_sharer_unseen(ptgid);
     if (!thread) { /* a fork's streams are its parent's, and so is what they should name */
         struct slot *pl = leader_of(parent);
         pct_deferred_forked(ptgid);
-        attrs_forked(ptgid);
         c->stream_id[0] = pl->stream_id[0];
         c->stream_id[1] = pl->stream_id[1];
         c->stream_file[0] = pl->stream_file[0];

@@ -157,6 +157,13 @@ test('an inherited offset the shell moves while a background job runs is not rep
     assert.is(r.stdout, untraced, JSON.stringify(r.stats.executions.map((e) => [e.argv[0], e.status, e.reason])));
     assert.match(rowsOf(r, 'python3')[0]?.reason ?? '', /moved while another process that shares the open file read too/);
   }
+  // the job a wrapper that execs its program (hunt 45): the second exec's hold kept the first's
+  // count of the shell's reads, which the shell's read came after
+  const wrapped = (n: number): string[] => ['bash', '-c', `exec 3< in.txt; sh -c "${PY} job.py; exec /bin/true" & sleep 0.1; read -u 3 y; wait; read -u 3 z; echo "$y $z"; : ${n}`];
+  for (const n of [1, 2, 3]) {
+    const r = memo(wrapped(n), { cwd: dir, store });
+    assert.is(r.stdout, untraced, JSON.stringify(r.stats.executions.map((e) => [e.argv[0], e.status, e.reason])));
+  }
 });
 
 test('a pwrite into an inherited fd open for writing changes neither offset nor size: it is still seen', () => {
