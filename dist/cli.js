@@ -6153,9 +6153,10 @@ var init_engine = __esm({
        * A file output with more than one link is restored as a hard link to another name the entry
        * knows (an input it read, or an output before it); one whose other names the entry does not
        * know cannot be restored as it was (a later write through the other name would show): refused.
-       * An input name linked to is an output too, with what the file holds at the end: a link alone
-       * would bring back the file as it was read, without the subtree's writes or chmod through the
-       * other name (hunt 42: `cat o/f; echo x >> g` replayed left both names without the x).
+       * A link brings back the file as the name linked to holds it then: a change the subtree made
+       * through the other name is refused in lostLinkedChange (hunt 42: `cat o/f; echo x >> g`
+       * replayed left both names without the x). Making the name linked to an output too, as tried
+       * first, restored its recorded mode over a newer one (`ln -f a b` after `chmod 600 a`: hunt 47).
        */
       hardLinks(outputs, inputs) {
         const first = /* @__PURE__ */ new Map();
@@ -6177,7 +6178,7 @@ var init_engine = __esm({
           know(k.id, spec.path);
         }
         const byName = new Map(outputs.map((o) => [o.path, o]));
-        for (const o of [...outputs]) {
+        for (const o of outputs) {
           if (o.type !== "file") continue;
           const path = this.opts.roots.load(o.path);
           const k = key(path);
@@ -6189,10 +6190,6 @@ var init_engine = __esm({
             o.linkOf = name;
             const other = byName.get(name);
             if (other && (other.type !== "file" || other.blob !== o.blob || other.mode !== o.mode)) return `${path} and ${this.opts.roots.load(name)} are one file, and were recorded with different contents or modes`;
-            if (other) continue;
-            const same2 = { path: name, type: "file", blob: o.blob, mode: o.mode, size: o.size };
-            outputs.push(same2);
-            byName.set(name, same2);
           }
         }
         for (const o of outputs) {

@@ -203,6 +203,14 @@ test('a change through one name of a file whose other name it read or linked fro
   }
 });
 
+test('a link restored is the file the name linked to holds now: its mode and bytes since are kept (hunt 47)', () => {
+  // ln reads neither: a replay that wrote the recorded state back undid a chmod, or a shell's
+  // appends through the earlier link of a loop
+  check('echo one > a', [obs('ln -f a b; stat -c "%a %h" a b'), chg('rm -f b; chmod 600 a'), obs('ln -f a b; stat -c "%a %h" a b'), obs(`${PY} -c "import os; os.link('a', 'c')"; stat -c %a c`), chg('rm -f c; chmod 640 a'), obs(`${PY} -c "import os; os.link('a', 'c')"; stat -c %a c`)]);
+  const loop = 'for f in a b; do ln -f src/$f dst/$f; echo more >> dst/$f; done; cat src/*';
+  check('mkdir src dst; echo one > src/a; echo two > src/b', [obs(loop), chg('rm -rf dst; mkdir dst'), obs(loop), chg('rm -rf dst; mkdir dst'), obs(loop)], false);
+});
+
 test('a file the run left setuid or setgid is not reused where a restore may not set the bit (as root, hunt 42)', () => {
   const reset = 'rm -f x y';
   for (const w of ['cp t x; chmod 4755 x', 'cp t x; chmod 2755 x', 'install -m 4755 t y']) {

@@ -1283,9 +1283,10 @@ export class MemoEngine {
    * A file output with more than one link is restored as a hard link to another name the entry
    * knows (an input it read, or an output before it); one whose other names the entry does not
    * know cannot be restored as it was (a later write through the other name would show): refused.
-   * An input name linked to is an output too, with what the file holds at the end: a link alone
-   * would bring back the file as it was read, without the subtree's writes or chmod through the
-   * other name (hunt 42: `cat o/f; echo x >> g` replayed left both names without the x).
+   * A link brings back the file as the name linked to holds it then: a change the subtree made
+   * through the other name is refused in lostLinkedChange (hunt 42: `cat o/f; echo x >> g`
+   * replayed left both names without the x). Making the name linked to an output too, as tried
+   * first, restored its recorded mode over a newer one (`ln -f a b` after `chmod 600 a`: hunt 47).
    */
   private hardLinks(outputs: OutputState[], inputs: InputSpec[]): string | null {
     const first = new Map<string, string>(); // dev:ino -> the first stored name
@@ -1309,7 +1310,7 @@ export class MemoEngine {
       know(k.id, spec.path);
     }
     const byName = new Map(outputs.map((o) => [o.path, o]));
-    for (const o of [...outputs]) {
+    for (const o of outputs) {
       if (o.type !== 'file') continue;
       const path = this.opts.roots.load(o.path);
       const k = key(path);
@@ -1322,10 +1323,6 @@ export class MemoEngine {
         const other = byName.get(name);
         // one file: a snapshot of one name taken before a change through the other tells otherwise
         if (other && (other.type !== 'file' || other.blob !== o.blob || other.mode !== o.mode)) return `${path} and ${this.opts.roots.load(name)} are one file, and were recorded with different contents or modes`;
-        if (other) continue;
-        const same: OutputState = { path: name, type: 'file', blob: o.blob, mode: o.mode, size: o.size };
-        outputs.push(same);
-        byName.set(name, same);
       }
     }
     for (const o of outputs) {
