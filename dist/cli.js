@@ -2368,9 +2368,12 @@ var init_summary = __esm({
         }
         this.changed.add(path);
         this.outputs.add(path);
-        if (removes) this.gone.add(path);
-        else this.gone.delete(path);
-        if (removes) this.renewed.add(path);
+        if (removes) {
+          this.gone.add(path);
+          this.renewed.add(path);
+        } else {
+          this.gone.delete(path);
+        }
       }
       /** An append to path, which keeps what it held before; one after other changes is one more change. */
       appended(path, sizeBefore) {
@@ -5256,6 +5259,10 @@ function lazy(make) {
 function statKey(path, nofollow) {
   return nofollow ? `l${path}` : `s${path}`;
 }
+function fileIdentity(path) {
+  const st = (0, import_node_fs24.lstatSync)(path, { throwIfNoEntry: false });
+  return st?.isFile() ? { id: `${st.dev}:${st.ino}`, links: st.nlink } : null;
+}
 function lstatType(path) {
   try {
     const st = (0, import_node_fs24.lstatSync)(path, { throwIfNoEntry: false });
@@ -6161,10 +6168,6 @@ var init_engine = __esm({
       hardLinks(outputs, inputs) {
         const first = /* @__PURE__ */ new Map();
         const names = /* @__PURE__ */ new Map();
-        const key = (path) => {
-          const st = (0, import_node_fs24.lstatSync)(path, { throwIfNoEntry: false });
-          return st?.isFile() ? { id: `${st.dev}:${st.ino}`, links: st.nlink } : null;
-        };
         const know = (id, path) => {
           const known = names.get(id) ?? /* @__PURE__ */ new Set();
           known.add(path);
@@ -6172,7 +6175,7 @@ var init_engine = __esm({
         };
         for (const spec of inputs) {
           if (spec.kind !== "content" || !this.opts.roots.allows(spec.path)) continue;
-          const k = key(spec.path);
+          const k = fileIdentity(spec.path);
           if (!k || k.links < 2) continue;
           if (!first.has(k.id)) first.set(k.id, this.opts.roots.store(spec.path));
           know(k.id, spec.path);
@@ -6181,7 +6184,7 @@ var init_engine = __esm({
         for (const o of outputs) {
           if (o.type !== "file") continue;
           const path = this.opts.roots.load(o.path);
-          const k = key(path);
+          const k = fileIdentity(path);
           if (!k || k.links < 2) continue;
           know(k.id, path);
           const name = first.get(k.id);
@@ -6195,7 +6198,7 @@ var init_engine = __esm({
         for (const o of outputs) {
           if (o.type !== "file") continue;
           const path = this.opts.roots.load(o.path);
-          const k = key(path);
+          const k = fileIdentity(path);
           const known = k ? names.get(k.id)?.size ?? 1 : 1;
           if (k && k.links > known) return `${path} has ${k.links} hard links, and the entry knows only ${known} of its names`;
         }
@@ -6444,16 +6447,12 @@ var init_engine = __esm({
        * the change (hunt 42: `ln t h; python3 -c "open('h', 'r+').write('XY')"` recorded t as read
        * with XY in it). */
       lostLinkedChange(linked, outputs, inputs) {
-        const idOf = (path) => {
-          const st = (0, import_node_fs24.lstatSync)(path, { throwIfNoEntry: false });
-          return st?.isFile() ? `${st.dev}:${st.ino}` : null;
-        };
         for (const change of linked) {
           const out = outputs.find((o) => this.opts.roots.load(o.path) === change.path);
-          if (out?.type !== "file" || idOf(change.path) !== change.id) {
+          if (out?.type !== "file" || fileIdentity(change.path)?.id !== change.id) {
             return `${change.path}, a file with other names, was changed in place and then removed or replaced: a restore could not carry the change to its other names`;
           }
-          const read2 = inputs.find((spec) => spec.kind === "content" && spec.path !== change.path && idOf(spec.path) === change.id);
+          const read2 = inputs.find((spec) => spec.kind === "content" && spec.path !== change.path && fileIdentity(spec.path)?.id === change.id);
           if (read2) return `${read2.path} was read (or linked to), and then changed in place through its other name ${change.path}: what it held when read is lost`;
         }
         return null;

@@ -348,27 +348,46 @@ static void put_stream(struct out *o, int tid, int fd)
     }
 }
 
-static void put_fds(struct out *o, int tid)
+/* Calls visit(fd, ctx) for each fd open in pid (getdents64 on /proc/PID/fd: the tracer allocates
+ * nothing) until visit returns nonzero; returns that, or -1 when the fds cannot be listed. */
+static int each_fd(int pid, int (*visit)(int fd, void *ctx), void *ctx)
 {
     static char dents[16384];
     char dir[64];
-    proc_path(dir, sizeof dir, tid, "/fd", -1);
-    int d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (d < 0) { put_kv(o, "fd", "?"); return; }
-    for (long n; (n = syscall(SYS_getdents64, d, dents, sizeof dents)) > 0 && !o->full;) {
+    proc_path(dir, sizeof dir, pid, "/fd", -1);
+    const int d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (d < 0) return -1;
+    int stop = 0;
+    for (long n; !stop && (n = syscall(SYS_getdents64, d, dents, sizeof dents)) > 0;) {
         /* linux_dirent64: ino, off, reclen (at 16), type, name (at 19) */
-        for (long off = 0; off + 19 < n;) {
+        for (long off = 0; !stop && off + 19 < n;) {
             uint16_t reclen;
             memcpy(&reclen, dents + off + 16, sizeof reclen);
             if (reclen == 0) break;
             const char *name = dents + off + 19;
             char *end;
-            long fd = strtol(name, &end, 10);
-            if (end != name && !*end && (fd >= 3 || fd == 0)) put_fd(o, tid, (int)fd);
+            const long fd = strtol(name, &end, 10);
+            if (end != name && !*end) stop = visit((int)fd, ctx);
             off += reclen;
         }
     }
     close(d);
+    return stop;
+}
+
+struct fds_out { struct out *o; int tid; };
+
+static int put_inherited_fd(int fd, void *ctx)
+{
+    struct fds_out *f = ctx;
+    if (fd >= 3 || fd == 0) put_fd(f->o, f->tid, fd);
+    return f->o->full;
+}
+
+static void put_fds(struct out *o, int tid)
+{
+    struct fds_out f = { o, tid };
+    if (each_fd(tid, put_inherited_fd, &f) < 0) put_kv(o, "fd", "?");
 }
 
 /* How it is scheduled, inherited across exec: its nice value, policy and real-time priority
@@ -474,6 +493,7 @@ struct sharers { int n, unsure; int pid[SHARERS_CAP]; long long reads[SHARERS_CA
 static struct { int pid, fd, dup; struct timespec ctime; dev_t dev; ino_t ino; struct sharers others; } held[HELD_CAP];
 static int held_count;
 static int held_streams; /* of them, fds 1 and 2 */
+static int held_shared;  /* of them, those with sharers: a clone or a splice anywhere looks only then */
 
 /* How many read calls pid has made itself, or -1. Its thread's own count: the process's adds
  * those of the children it reaped (the program whose offset is held, once its parent waited for
@@ -503,35 +523,14 @@ static int one_open_file(int pid, int fd, const struct stat *st, int other, int 
     return ost.st_dev == st->st_dev && ost.st_ino == st->st_ino;
 }
 
-/* Does other hold an fd on the open file that pid's fd is? (getdents64 on /proc/OTHER/fd: the
- * tracer allocates nothing) */
-static int holds_open_file(int pid, int fd, const struct stat *st, int other, int *unsure)
+struct held_file { int pid, fd, other, unsure; const struct stat *st; };
+
+static int names_held_file(int ofd, void *ctx)
 {
-    static char dents[16384];
-    char dir[64];
-    proc_path(dir, sizeof dir, other, "/fd", -1);
-    const int d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (d < 0) return 0; /* ended meanwhile */
-    int holds = 0;
-    for (long n; !holds && (n = syscall(SYS_getdents64, d, dents, sizeof dents)) > 0;) {
-        /* linux_dirent64: ino, off, reclen (at 16), type, name (at 19) */
-        for (long off = 0; !holds && off + 19 < n;) {
-            uint16_t reclen;
-            memcpy(&reclen, dents + off + 16, sizeof reclen);
-            if (reclen == 0) break;
-            const char *name = dents + off + 19;
-            char *end;
-            const long ofd = strtol(name, &end, 10);
-            if (end != name && !*end) {
-                const int same = one_open_file(pid, fd, st, other, (int)ofd);
-                if (same < 0) *unsure = 1;
-                holds = same > 0;
-            }
-            off += reclen;
-        }
-    }
-    close(d);
-    return holds;
+    struct held_file *h = ctx;
+    const int same = one_open_file(h->pid, h->fd, h->st, h->other, ofd);
+    if (same < 0) h->unsure = 1;
+    return same > 0;
 }
 
 /* The other traced processes holding pid's fd (dup: a copy of it) open, and their reads so far;
@@ -547,7 +546,9 @@ static void find_sharers(int pid, int fd, int dup, long pos_at_query, struct sha
     if (n > 256) s->unsure = 1;
     for (int i = 0; i < n && i < 256 && !s->unsure; i++) {
         if (procs[i] == pid) continue;
-        const int holds = holds_open_file(pid, fd, &st, procs[i], &s->unsure);
+        struct held_file h = { pid, fd, procs[i], 0, &st };
+        const int holds = each_fd(procs[i], names_held_file, &h) > 0; /* -1: ended meanwhile */
+        if (h.unsure) s->unsure = 1;
         if (!holds) continue;
         if (s->n == SHARERS_CAP) { s->unsure = 1; break; }
         s->pid[s->n] = procs[i];
@@ -566,8 +567,19 @@ static int others_moved(const struct sharers *s)
     return 0;
 }
 
+/* Lets held slot j go (its dup closed). */
+static void unhold(int j)
+{
+    close(held[j].dup);
+    held[j].pid = 0;
+    held_count--;
+    held_streams -= held[j].fd <= 2;
+    held_shared -= held[j].others.n > 0;
+}
+
 void attrs_sharer_unseen(int pid)
 {
+    if (!held_shared) return;
     for (int j = 0, seen = 0; j < HELD_CAP && seen < held_count; j++) {
         if (!held[j].pid) continue;
         seen++;
@@ -583,22 +595,17 @@ void attrs_hold(int tid, int pid)
     for (int i = 0; i < nreadable; i++) {
         int dup = (int)syscall(SYS_pidfd_getfd, pidfd, readable[i], 0);
         if (dup < 0) continue;
-        int slot = -1;
-        int kept = 0, earlier_unknown = 0;
-        for (int j = 0; j < HELD_CAP && slot < 0 && !kept; j++) {
-            if (held[j].pid != pid || held[j].fd != readable[i]) continue;
+        int slot = -1, earlier_unknown = 0;
+        for (int j = 0; j < HELD_CAP && slot < 0; j++) if (held[j].pid == pid && held[j].fd == readable[i]) slot = j;
+        if (slot >= 0) {
             /* the same open file held since an earlier exec of this process (`sh -c '...; exec
              * prog'`): that exec's offset and sharers' counts stand for both programs (hunt 45);
              * without kcmp, what others did before this exec cannot be told */
-            const long same = syscall(SYS_kcmp, getpid(), pid, KCMP_FILE, held[j].dup, readable[i]);
-            if (same == 0) { kept = 1; break; }
+            const long same = syscall(SYS_kcmp, getpid(), pid, KCMP_FILE, held[slot].dup, readable[i]);
+            if (same == 0) { close(dup); continue; }
             earlier_unknown = same < 0;
-            close(held[j].dup);
-            held_count--;
-            held_streams -= held[j].fd <= 2;
-            slot = j;
+            unhold(slot);
         }
-        if (kept) { close(dup); continue; }
         for (int j = 0; j < HELD_CAP && slot < 0; j++) if (!held[j].pid) slot = j;
         if (slot < 0) { close(dup); continue; }
         struct stat st;
@@ -613,6 +620,7 @@ void attrs_hold(int tid, int pid)
         held[slot].others.unsure = 0;
         if (readable_ro[i]) find_sharers(pid, readable[i], dup, readable_pos[i], &held[slot].others);
         if (earlier_unknown) held[slot].others.unsure = 1;
+        held_shared += held[slot].others.n > 0;
         held_count++;
         held_streams += readable[i] <= 2;
     }
@@ -696,10 +704,7 @@ void attrs_release(int pid)
             put_bytes(ends, sizeof ends);
             emit_unlock();
         }
-        close(held[j].dup);
-        held[j].pid = 0;
-        held_count--;
-        held_streams -= held[j].fd <= 2;
+        unhold(j);
     }
 }
 
@@ -718,10 +723,10 @@ int attrs_read_seeks(int channel, uint32_t n)
     return n <= SEEKS_CAP ? 0 : -1; /* more than TypeScript ever sends: do not skip */
 }
 
-void attrs_apply_seeks(int tid)
+void attrs_apply_seeks(int tid, int pid)
 {
     int pidfd = nseeks_read ? process_pidfd(tid) : -1;
-    if (nseeks_read) attrs_sharer_unseen((int)status_number(tid, "Tgid"));
+    if (nseeks_read) attrs_sharer_unseen(pid);
     for (uint32_t i = 0; i < nseeks_read && pidfd >= 0; i++) {
         /* never fds 1 and 2: a replay's writes move their offsets as the program's did */
         const int ok = seeks[i].fd == 0 || seeks[i].fd >= 3;

@@ -48,8 +48,9 @@ void attrs_release(int pid);
 void attrs_sharer_unseen(int pid);
 
 /* A replay: read the reply's nseeks struct pct_fd_seek (-1: the channel failed, or too many);
- * then, once the skip is certain, move the offsets of tid's fds where the recorded run left them. */
+ * then, once the skip is certain, move the offsets of tid's fds (its process: pid) where the
+ * recorded run left them. */
 int attrs_read_seeks(int channel, uint32_t nseeks);
-void attrs_apply_seeks(int tid);
+void attrs_apply_seeks(int tid, int pid);
 
 #endif

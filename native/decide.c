@@ -391,7 +391,7 @@ enum pct_exec_outcome pct_decide_exec(int tid, int pid, const char *exe, const s
     if (attrs_read_seeks(channel, reply.nseeks) < 0) return PCT_EXEC_RUNS;
     const int replayed = reply.nchunks ? replay(tid, channel, reply.nchunks, reply.exit_code, reply.defer_ms, reply.defer_watch) : REPLAY_DONE;
     if (replayed == REPLAY_FAILED) return PCT_EXEC_RUNS;
-    attrs_apply_seeks(tid); /* where the recorded run left the files it shares with its parent */
+    attrs_apply_seeks(tid, pid); /* where the recorded run left the files it shares with its parent */
     if (replayed == REPLAY_HELD) return PCT_EXEC_HELD;
     return become_exit(tid, reply.exit_code) == 0 ? PCT_EXEC_SKIPPED : PCT_EXEC_RUNS;
 }

@@ -119,8 +119,10 @@ static unsigned slot_hash(int tid) { return ((unsigned)tid * 2654435761u) & (SLO
 int pct_traced_processes(int *out, int cap)
 {
     int n = 0;
-    for (unsigned i = 0; i < SLOTS; i++) {
-        if (!(slots[i].state & ST_USED) || slots[i].tgid != slots[i].tid) continue;
+    for (unsigned i = 0, used = 0; i < SLOTS && used < (unsigned)live_slots; i++) {
+        if (!(slots[i].state & ST_USED)) continue;
+        used++;
+        if (slots[i].tgid != slots[i].tid) continue;
         if (n < cap) out[n] = slots[i].tgid;
         n++;
     }

@@ -225,6 +225,12 @@ function statKey(path: string, nofollow: boolean | undefined): string {
 }
 
 /** The type lstat says a path has, or undefined when nothing is there. */
+/** The regular file at path as the hard-link checks know it: device and inode, and its links; null for anything else. */
+function fileIdentity(path: string): { id: string; links: number } | null {
+  const st = lstatSync(path, { throwIfNoEntry: false });
+  return st?.isFile() ? { id: `${st.dev}:${st.ino}`, links: st.nlink } : null;
+}
+
 function lstatType(path: string): string | undefined {
   try {
     const st = lstatSync(path, { throwIfNoEntry: false });
@@ -1293,10 +1299,6 @@ export class MemoEngine {
     // dev:ino -> the names the entry knows, each once: a file read and then appended to, or
     // chmod'ed, is one name, not two (hunt 37: it was counted twice, and linked to itself)
     const names = new Map<string, Set<string>>();
-    const key = (path: string): { id: string; links: number } | null => {
-      const st = lstatSync(path, { throwIfNoEntry: false });
-      return st?.isFile() ? { id: `${st.dev}:${st.ino}`, links: st.nlink } : null;
-    };
     const know = (id: string, path: string): void => {
       const known = names.get(id) ?? new Set<string>();
       known.add(path);
@@ -1304,7 +1306,7 @@ export class MemoEngine {
     };
     for (const spec of inputs) {
       if (spec.kind !== 'content' || !this.opts.roots.allows(spec.path)) continue;
-      const k = key(spec.path);
+      const k = fileIdentity(spec.path);
       if (!k || k.links < 2) continue;
       if (!first.has(k.id)) first.set(k.id, this.opts.roots.store(spec.path));
       know(k.id, spec.path);
@@ -1313,7 +1315,7 @@ export class MemoEngine {
     for (const o of outputs) {
       if (o.type !== 'file') continue;
       const path = this.opts.roots.load(o.path);
-      const k = key(path);
+      const k = fileIdentity(path);
       if (!k || k.links < 2) continue;
       know(k.id, path);
       const name = first.get(k.id);
@@ -1328,7 +1330,7 @@ export class MemoEngine {
     for (const o of outputs) {
       if (o.type !== 'file') continue;
       const path = this.opts.roots.load(o.path);
-      const k = key(path);
+      const k = fileIdentity(path);
       const known = k ? names.get(k.id)?.size ?? 1 : 1;
       if (k && k.links > known) return `${path} has ${k.links} hard links, and the entry knows only ${known} of its names`;
     }
@@ -1589,16 +1591,12 @@ export class MemoEngine {
    * the change (hunt 42: `ln t h; python3 -c "open('h', 'r+').write('XY')"` recorded t as read
    * with XY in it). */
   private lostLinkedChange(linked: LinkedChange[], outputs: OutputState[], inputs: InputSpec[]): string | null {
-    const idOf = (path: string): string | null => {
-      const st = lstatSync(path, { throwIfNoEntry: false });
-      return st?.isFile() ? `${st.dev}:${st.ino}` : null;
-    };
     for (const change of linked) {
       const out = outputs.find((o) => this.opts.roots.load(o.path) === change.path);
-      if (out?.type !== 'file' || idOf(change.path) !== change.id) {
+      if (out?.type !== 'file' || fileIdentity(change.path)?.id !== change.id) {
         return `${change.path}, a file with other names, was changed in place and then removed or replaced: a restore could not carry the change to its other names`;
       }
-      const read = inputs.find((spec) => spec.kind === 'content' && spec.path !== change.path && idOf(spec.path) === change.id);
+      const read = inputs.find((spec) => spec.kind === 'content' && spec.path !== change.path && fileIdentity(spec.path)?.id === change.id);
       if (read) return `${read.path} was read (or linked to), and then changed in place through its other name ${change.path}: what it held when read is lost`;
     }
     return null;

@@ -164,9 +164,12 @@ class PathStates {
     }
     this.changed.add(path);
     this.outputs.add(path);
-    if (removes) this.gone.add(path);
-    else this.gone.delete(path);
-    if (removes) this.renewed.add(path);
+    if (removes) {
+      this.gone.add(path);
+      this.renewed.add(path);
+    } else {
+      this.gone.delete(path);
+    }
   }
 
   /** An append to path, which keeps what it held before; one after other changes is one more change. */
