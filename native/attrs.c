@@ -668,15 +668,38 @@ found:
     return !written[at].turn_ns || now - written[at].turn_ns > TAKEN_TURNS_NS;
 }
 
+/* The tracer's own pid, asked once: glibc asks the kernel every time, and every write asks. */
+static pid_t own_pid(void)
+{
+    static pid_t pid;
+    if (!pid) pid = getpid();
+    return pid;
+}
+
+/* The held slot of pid's stream (1 or 2), or -1. */
+static int stream_slot(int pid, int stream)
+{
+    for (int j = 0, seen = 0; j < HELD_CAP && seen < held_count; j++) {
+        if (!held[j].pid) continue;
+        seen++;
+        if (held[j].pid == pid && held[j].fd == stream) return j;
+    }
+    return -1;
+}
+
+int attrs_is_held_stream(int pid, int tid, int fd, int stream)
+{
+    const int j = stream_slot(pid, stream);
+    return j >= 0 && syscall(SYS_kcmp, tid, own_pid(), KCMP_FILE, fd, held[j].dup) == 0;
+}
+
 int64_t attrs_stream_pos(int pid, int stream, int *lone)
 {
     *lone = 0;
-    for (int j = 0; j < HELD_CAP && held_count > 0; j++) {
-        if (held[j].pid != pid || held[j].fd != stream) continue;
-        *lone = held[j].ino && lone_writer(held[j].dev, held[j].ino, pid);
-        return attrs_write_pos(held[j].dup);
-    }
-    return -1;
+    const int j = stream_slot(pid, stream);
+    if (j < 0) return -1;
+    *lone = held[j].ino && lone_writer(held[j].dev, held[j].ino, pid);
+    return attrs_write_pos(held[j].dup);
 }
 
 int64_t attrs_write_pos(int fd)

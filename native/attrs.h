@@ -25,6 +25,12 @@ void attrs_hold(int tid, int pid);
  * right after pid's last one there if that one went on (its chunk may grow). */
 int64_t attrs_stream_pos(int pid, int stream, int *lone);
 
+/* Does fd of tid (a thread of pid) name the very open file held for pid's stream (1 or 2)? A
+ * kcmp, where naming the file through /proc/TID/fd/N walks a path: a write into a file stream
+ * asks this first, and most land in the very open file their exec had there. 0 when not held or
+ * the kernel has no kcmp: the caller then names the file. */
+int attrs_is_held_stream(int pid, int tid, int fd, int stream);
+
 /* pid's file size limit now (RLIMIT_FSIZE, `ulimit -f`) in bytes: UINT64_MAX for none, 0 when it
  * cannot be read. */
 uint64_t attrs_fsize_limit(int pid);

@@ -562,6 +562,11 @@ static void foreign_at_entry(int tid, int pid, struct slot *s, const struct pct_
 static int write_target(int tid, int pid, struct slot *s, const struct pct_syscall *row)
 {
     const int fd = (int)s->args[0];
+    const struct slot *l = leader_of(s);
+    for (int k = 1; k <= 2; k++) {
+        if (l->stream_file[k - 1] && l->stream_id[k - 1] && attrs_is_held_stream(pid, tid, fd, k))
+            return stream_named(s, fd, l->stream_id[k - 1]);
+    }
     const uint64_t id = fd_identity(tid, fd);
     const int stream = stream_named(s, fd, id);
     if (!stream && id && attrs_streams_held() && attrs_held_stream(id)) foreign_at_entry(tid, pid, s, row, id);

@@ -496,12 +496,12 @@ test('hunt 10: a replay writes what it found in a file in the file\'s order, and
   const dir = scratch();
   const plain = scratch();
   const store = scratch('pc-store-');
-  const late = `${PY} -c "import os, time; os.write(1, b'C\\\\n'); time.sleep(0.3)"`;
+  const late = `${PY} -c "import os, time; os.write(1, b'C\\\\n'); time.sleep(0.9)"`;
   const retry = `${PY} -c "import os, resource, signal; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); hard = resource.getrlimit(resource.RLIMIT_FSIZE)[1]; ` +
     `resource.setrlimit(resource.RLIMIT_FSIZE, (3, hard)); n = os.write(1, b'abcdef\\\\n'); resource.setrlimit(resource.RLIMIT_FSIZE, (hard, hard)); os.write(1, b'abcdef\\\\n'[n:])"`;
   // the retry goes past its file size limit: flagged (hunt 22), so it runs in a script of its own,
   // and the first one can be replayed whole
-  const script = `{ ${late} & sleep 0.1; echo P; wait; } > order`;
+  const script = `{ ${late} & sleep 0.4; echo P; wait; } > order`;
   const retrying = `${retry} > retried`;
   const expected = untraced(`${script}; ${retrying}`, plain);
   assert.is(readFileSync(join(plain, 'order'), 'utf8'), 'C\nP\n');
