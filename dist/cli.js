@@ -887,6 +887,7 @@ var init_builder = __esm({
             break;
         }
         exec.accesses.push(access);
+        if (op === "stdin") pushUnique(exec.observed, "stdinKind");
         const at = this.append({ exec: exec.id, kind: "access", access });
         this.onAccessSeen?.(access, exec.id, at, ev.aux > 0 && op !== "dup" ? Number(ev.timeNs) - ev.aux * 1e3 : void 0, Number(ev.timeNs), ev.pid);
       }
@@ -948,6 +949,7 @@ var init_builder = __esm({
           this.stdinReads.get(exec.id).add(0, null);
           const access = { op: "stdin", result: "ok" };
           exec.accesses.push(access);
+          pushUnique(exec.observed, "stdinKind");
           this.append({ exec: exec.id, kind: "access", access });
           return true;
         }
@@ -2043,10 +2045,11 @@ function applyAccess(s, a, walker, mtimes, pinned) {
   if (a.op === "stdin" || a.op === "dup") return null;
   if (!a.path) return null;
   const ok = a.result === "ok";
-  const { links, real: path } = walker.walk(a.path, followsLast(a));
+  const { links, real: path, plain } = walker.walk(a.path, followsLast(a));
   const intoProc = throughProcLink(a.path, links, path);
   if (intoProc) return intoProc;
   for (const link of links) s.through(link);
+  for (const name of plain ?? []) s.input({ path: name, kind: "link" });
   switch (a.op) {
     case "exec":
       if (!ok) {
@@ -2565,6 +2568,11 @@ var init_links = __esm({
     MAX_HOPS = 40;
     NO_LINKS = [];
     LinkWalker = class {
+      /** steady: where a component that is no symlink is an input too (the run's own tree) */
+      constructor(steady = () => false) {
+        this.steady = steady;
+      }
+      steady;
       /** path -> its symlink's target, or null when it is no symlink (or absent) */
       targets = /* @__PURE__ */ new Map();
       /** whole walks, keyed by follow flag and path */
@@ -2592,6 +2600,7 @@ var init_links = __esm({
       }
       resolve(path, followLast) {
         let links = NO_LINKS;
+        let plain = NO_LINKS;
         const queue = path.split("/").reverse();
         let real = "";
         for (let hops = 0; queue.length; ) {
@@ -2606,17 +2615,21 @@ var init_links = __esm({
           const target = last && !followLast ? null : this.targetOf(next);
           if (target === null) {
             if (!last) this.passed.add(next);
+            if (this.steady(next)) {
+              if (plain === NO_LINKS) plain = [];
+              plain.push(next);
+            }
             real = next;
             continue;
           }
           if (links === NO_LINKS) links = [];
           links.push(next);
           this.passed.add(next);
-          if (++hops > MAX_HOPS) return { links, real: path };
+          if (++hops > MAX_HOPS) return { links, real: path, plain };
           for (const part of target.split("/").reverse()) queue.push(part);
           if (target.startsWith("/")) real = "";
         }
-        return { links, real: real || "/" };
+        return { links, real: real || "/", plain };
       }
       /** A rename, removal or new link at path: what leads where at or below it is looked at again. */
       reshaped(path) {
@@ -2930,6 +2943,14 @@ function lstatQuiet(path) {
     return void 0;
   }
 }
+function stampOf(path) {
+  const l = statNow(path, true);
+  if (!l) return "-";
+  const own = `${l.dev}:${l.ino}:${l.mode}:${l.size}:${l.mtimeNs}:${l.ctimeNs}:${l.nlink}`;
+  if (!l.isSymbolicLink()) return own;
+  const t = statNow(path, false);
+  return t ? `${own}>${t.dev}:${t.ino}:${t.mode}:${t.size}:${t.mtimeNs}:${t.ctimeNs}:${t.nlink}` : `${own}>-`;
+}
 var import_node_fs10, CHANGE_OPS, FsView;
 var init_view = __esm({
   "src/fingerprint/view.ts"() {
@@ -2947,35 +2968,42 @@ var init_view = __esm({
       hasher;
       memo = /* @__PURE__ */ new Map();
       existsMemo = /* @__PURE__ */ new Map();
-      mtimes = /* @__PURE__ */ new Map();
+      /** paths seen changed by a name the run did not report (a stamp that moved): never remembered again */
+      moved = /* @__PURE__ */ new Set();
       settled = /* @__PURE__ */ new Map();
       /** every change the run made, by whom and when */
       changes = new ChangeLog();
       aliases = new PathAliases();
       value(spec) {
         if (spec.kind === "content" || spec.kind === "absent" || spec.kind === "link") return this.valueAt(spec.kind, spec.path);
-        if (this.changes.touched(spec.path) || spec.kind === "xattrs") return currentValue(spec, this.hasher);
-        const memo = this.memoFor(spec);
-        let v = memo.get(spec.path);
-        if (v === void 0) {
-          v = currentValue(spec, this.hasher);
-          memo.set(spec.path, v);
-          this.aliases.looked(spec.path);
-        }
-        return v;
+        if (this.volatile(spec.path) || spec.kind === "xattrs") return currentValue(spec, this.hasher);
+        return this.recall(this.memoFor(spec), spec.path, () => currentValue(spec, this.hasher));
       }
       /** value() for the kinds a path alone describes, with no spec to build: a hit's lookups are mostly these. */
       valueAt(kind, path) {
-        if (this.changes.touched(path)) return kind === "content" && this.settledContent(path) || currentValue({ path, kind }, this.hasher);
+        if (this.volatile(path)) return kind === "content" && this.settledContent(path) || currentValue({ path, kind }, this.hasher);
         let memo = this.memo.get(kind);
         if (!memo) this.memo.set(kind, memo = /* @__PURE__ */ new Map());
-        let v = memo.get(path);
-        if (v === void 0) {
-          v = currentValue({ path, kind }, this.hasher);
-          memo.set(path, v);
-          this.aliases.looked(path);
+        return this.recall(memo, path, () => currentValue({ path, kind }, this.hasher));
+      }
+      /** Is path to be looked at afresh: changed by the run under this name, or seen changed under another? */
+      volatile(path) {
+        return this.changes.touched(path) || this.moved.has(path);
+      }
+      /** What memo remembers of path while its stamp holds; else what compute says now, remembered. */
+      recall(memo, path, compute) {
+        const stamp = stampOf(path);
+        const known = memo.get(path);
+        if (known?.stamp === stamp) return known.value;
+        if (known) {
+          this.moved.add(path);
+          memo.delete(path);
+          return compute();
         }
-        return v;
+        const value = compute();
+        memo.set(path, { value, stamp });
+        this.aliases.looked(path);
+        return value;
       }
       /**
        * A file the run itself wrote whole (a restore: temporary file, then rename) holds what was
@@ -2999,22 +3027,10 @@ var init_view = __esm({
         const digest = this.settledDigest(path);
         return digest === void 0 ? void 0 : `sha256:${digest}`;
       }
-      /** A path's mtime now (stat, or lstat for nofollow), null when nothing is there. */
+      /** A path's mtime now (stat, or lstat for nofollow), null when nothing is there: one stat,
+       * which any remembered value would cost to check. */
       mtimeOf(path, nofollow) {
-        const memo = this.memoOf(this.mtimes, nofollow ? "l" : "s");
-        if (!this.changes.touched(path)) {
-          const known = memo.get(path);
-          if (known !== void 0) return known;
-        }
-        const st = statNow(path, nofollow);
-        const m = st ? st.mtimeNs : null;
-        if (!this.changes.touched(path)) memo.set(path, m);
-        return m;
-      }
-      memoOf(table, key) {
-        let memo = table.get(key);
-        if (!memo) table.set(key, memo = /* @__PURE__ */ new Map());
-        return memo;
+        return statNow(path, nofollow)?.mtimeNs ?? null;
       }
       /** A map per kind of fact, keyed by path alone: a hit costs no new string. */
       memoFor(spec) {
@@ -3029,13 +3045,18 @@ var init_view = __esm({
         const settled = this.settledContent(spec.path);
         if (settled !== void 0) return settled;
         const memo = this.memoFor(spec);
-        const volatile = this.changes.touched(spec.path);
+        const volatile = this.volatile(spec.path);
+        const stamp = volatile ? "" : stampOf(spec.path);
         const known = volatile ? void 0 : memo.get(spec.path);
-        if (known !== void 0) return known;
+        if (known?.stamp === stamp) return known.value;
+        if (known) {
+          this.moved.add(spec.path);
+          memo.delete(spec.path);
+        }
         const keep = (digest2) => {
           const v = digest2 ? `sha256:${digest2}` : currentValue(spec, this.hasher);
-          if (!volatile && !this.changes.touched(spec.path)) {
-            memo.set(spec.path, v);
+          if (!this.volatile(spec.path)) {
+            memo.set(spec.path, { value: v, stamp });
             this.aliases.looked(spec.path);
           }
           return v;
@@ -4257,9 +4278,9 @@ function useOf(f, jobserver, streams) {
   }
   return { key: `${f.fd} file r ${f.pos} ${f.path}`, read: f.path };
 }
-function viewOf(p, env, execStreams) {
+function viewOf(p, env, execStreams, stdinKind) {
   const streams = [execStreams[0] === "0" ? "" : execStreams[0], execStreams[1] === "0" ? "" : execStreams[1]];
-  const view = { refused: null, key: null, reads: [], writes: [], observed: {}, streamStarts: p.streamStarts ?? [] };
+  const view = { refused: null, key: null, reads: [], writes: [], observed: { stdinKind }, streamStarts: p.streamStarts ?? [] };
   for (const name of OBSERVED) {
     const value = p[name];
     if (typeof value === "string") view.observed[name] = value;
@@ -4552,12 +4573,13 @@ var init_attributes = __esm({
     };
     SELF_KEPT = ["personality", "timerslack_ns"].map((name) => new RegExp(`(?:^| )${name}=(\\S*)`));
     KEYED_IF_SHOWN = ["capinh", "capprm", "capeff", "capbnd", "capamb", "nnp", "thp", "sched", "sigpnd", "shdpnd"];
-    OBSERVED = /* @__PURE__ */ new Set(["affinity", "uname", "winsize", "selfstate", ...STREAM_START_KEYS]);
+    OBSERVED = /* @__PURE__ */ new Set(["affinity", "uname", "winsize", "selfstate", "stdinKind", ...STREAM_START_KEYS]);
     OBSERVED_TITLES = {
       stdoutStart: "where its output starts in its stdout file (a program there looked: fstat or lseek)",
       stderrStart: "where its output starts in its stderr file (a program there looked: fstat or lseek)",
       winsize: "its terminal's size (a program there asked: TIOCGWINSZ)",
-      selfstate: "its settings read in its own /proc entry (oom_score_adj, coredump_filter, personality...)"
+      selfstate: "its settings read in its own /proc entry (oom_score_adj, coredump_filter, personality...)",
+      stdinKind: "what its stdin was (a program there read it)"
     };
     JOBSERVER_VARS = ["MAKEFLAGS=", "MFLAGS=", "CARGO_MAKEFLAGS="];
     UNSEEN = {
@@ -5156,6 +5178,10 @@ var init_pins = __esm({
         if (changedSince && !this.settledAtRead(access, seen)) return;
         this.pin(access, seen, at);
       }
+      /** Whether atHold() may still pin this read (none has pinned it or looked at it yet). */
+      mayPinAtHold(access) {
+        return !this.considered.has(access) && !this.pinned.has(access);
+      }
       /** Hashes within one hold are shared: the same version of a file read by several processes. */
       endPass() {
         this.pass = /* @__PURE__ */ new Map();
@@ -5324,9 +5350,13 @@ function inFileOrder(stream, placedAt) {
   });
   return out;
 }
+function sameStdin(name, descendant, ancestor) {
+  return name !== "stdinKind" || descendant.stdinId === ancestor.stdinId;
+}
 function seenFrom(names, descendant, ancestor, inherited, unsafe) {
   const out = [];
   for (const name of names) {
+    if (!sameStdin(name, descendant, ancestor)) continue;
     const at = STREAM_START_KEYS.indexOf(name);
     if (at < 0) {
       out.push(name);
@@ -5371,7 +5401,7 @@ function uniquePairs(pairs) {
     return true;
   });
 }
-var import_node_fs24, import_node_os6, import_node_path13, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, TIME_IS_THEIR_EFFECT, SIGPIPE_BIT, DEFER_MS, DEFAULT_EXEC_WAIT_MS, CHAIN_WAIT_MS, STORED2, TYPE_BITS, OPENS_FOR_WRITING, PIPE_OPENS, STRUCTURAL, SAVED_FD_MIN, STDIN_CHANNELS, SEEN_STDIN, LOW_SPACE_BYTES, LOW_SPACE_DIRS, IN_PLACE_CHANGES, EARLY_ITEMS, MemoEngine;
+var import_node_fs24, import_node_os6, import_node_path13, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, TIME_IS_THEIR_EFFECT, SIGPIPE_BIT, DEFER_MS, DEFAULT_EXEC_WAIT_MS, CHAIN_WAIT_MS, STORED2, TYPE_BITS, REAP_WAIT_MS, OPENS_FOR_WRITING, PIPE_OPENS, STRUCTURAL, SAVED_FD_MIN, STDIN_CHANNELS, SEEN_STDIN, LOW_SPACE_BYTES, LOW_SPACE_DIRS, IN_PLACE_CHANGES, EARLY_ITEMS, MemoEngine;
 var init_engine = __esm({
   "src/memo/engine.ts"() {
     "use strict";
@@ -5413,12 +5443,13 @@ var init_engine = __esm({
       symlink: 40960,
       socket: 49152
     };
+    REAP_WAIT_MS = 1e3;
     OPENS_FOR_WRITING = /* @__PURE__ */ new Set(["write", "create", "truncate"]);
     PIPE_OPENS = /* @__PURE__ */ new Set(["read", "write", "create", "truncate"]);
     STRUCTURAL = /* @__PURE__ */ new Set(["rename", "delete", "rmdir", "symlink", "link", "mknod"]);
     SAVED_FD_MIN = 10;
     STDIN_CHANNELS = /* @__PURE__ */ new Set(["pipe", "socket"]);
-    SEEN_STDIN = /* @__PURE__ */ new Set(["null", "file"]);
+    SEEN_STDIN = /* @__PURE__ */ new Set(["null", "closed", "file"]);
     LOW_SPACE_BYTES = 1 << 20;
     LOW_SPACE_DIRS = 64;
     IN_PLACE_CHANGES = /* @__PURE__ */ new Set(["write", "truncate", "chmod"]);
@@ -5429,6 +5460,7 @@ var init_engine = __esm({
         this.builder = builder;
         this.fs = new FsView(opts.hasher);
         this.recentBlobs = new RecentBlobs(opts.store);
+        this.walker = new LinkWalker((path) => opts.roots.allows(path));
         this.context = new ContextSearch(opts.ignoreEnv, async (blob, path) => bytesIfStill(opts.roots.load(path), blob) ?? await this.recentBlobs.getBlob(blob));
         this.restorer = new Restorer(opts.roots, { keepSetId: keepsSetId(opts.store.trusted) });
         this.stats.deferEnds = builder.deferEnds;
@@ -5459,7 +5491,8 @@ var init_engine = __esm({
             this.fail(e);
             return;
           }
-          this.recording = this.recording.then(() => this.failed ? void 0 : this.ended(exec, endAt, outlived)).catch((e) => {
+          const reap = exec.skipped || outlived || exec.pid === builder.rootPid ? void 0 : this.expectReap(exec.pid);
+          this.recording = this.recording.then(() => this.failed ? void 0 : this.ended(exec, endAt, outlived, reap)).catch((e) => {
             this.opts.warn(`recording ${exec.exe} failed: ${e.message}`);
           });
         };
@@ -5476,6 +5509,8 @@ var init_engine = __esm({
       waitingSince = /* @__PURE__ */ new Map();
       answerOf = /* @__PURE__ */ new Map();
       recording = Promise.resolve();
+      /** ended processes whose parent's wait has not returned them yet (reaped() has not run), by pid */
+      reapWaits = /* @__PURE__ */ new Map();
       writes = [];
       /** each ended execution's subtree, folded: what its parent composes instead of re-reading it */
       folded = /* @__PURE__ */ new Map();
@@ -5503,7 +5538,7 @@ var init_engine = __esm({
       fs;
       restorer;
       /** the symlinks on the way to each path the subtrees touched */
-      walker = new LinkWalker();
+      walker;
       /** each program's #! interpreter, or null for a binary */
       interpreters = /* @__PURE__ */ new Map();
       /** reads hashed while the file still held what was read */
@@ -5562,6 +5597,48 @@ var init_engine = __esm({
        * read) does not spoil what the recording, which comes later, takes as read.
        */
       reaped(pid) {
+        try {
+          this.pinAtReap(pid);
+        } finally {
+          this.reapWaits.get(pid)?.resolve();
+        }
+      }
+      /** A wait for the REAPED of pid, which has just ended; resolved by reaped(pid), or after REAP_WAIT_MS. */
+      expectReap(pid) {
+        const known = this.reapWaits.get(pid);
+        if (known) return known;
+        let resolve7;
+        const done = new Promise((r) => {
+          resolve7 = r;
+        });
+        const timer = setTimeout(() => wait.resolve(), REAP_WAIT_MS);
+        timer.unref();
+        const wait = {
+          done,
+          resolve: () => {
+            clearTimeout(timer);
+            if (this.reapWaits.get(pid) === wait) this.reapWaits.delete(pid);
+            resolve7();
+          }
+        };
+        this.reapWaits.set(pid, wait);
+        return wait;
+      }
+      /** Whether a hold at the parent's wait would pin a read in exec's subtree not pinned yet (as pinAtReap looks). */
+      holdWouldPin(exec) {
+        const stack = [exec];
+        for (let e = stack.pop(); e; e = stack.pop()) {
+          for (const [, item] of this.builder.ownLog(e.id)) {
+            const a = item.kind === "access" ? item.access : null;
+            if (!a || a.op !== "read" || a.result !== "ok" || !a.seen || !a.path) continue;
+            if (!this.opts.roots.allows(a.path) && !this.fs.changes.touched(a.path)) continue;
+            if (this.pins.mayPinAtHold(a)) return true;
+          }
+          stack.push(...this.builder.childrenOf(e));
+        }
+        return false;
+      }
+      pinAtReap(pid) {
         const top = this.builder.endedIn(pid);
         if (!top || top.skipped) return;
         const at = this.builder.log.length;
@@ -5628,7 +5705,7 @@ var init_engine = __esm({
         }
         if (TIME_IS_THEIR_EFFECT.has((0, import_node_path13.basename)(q.exe))) return this.letRun(q, { refused: "what it does is take time: skipped, it would take none", passed });
         if (q.tid !== q.pid) return this.letRun(q, { refused: "its exec is made by a thread that is not its process's first: a replay there is not modelled", passed });
-        const view = viewOf(q.process, q.env, q.streams);
+        const view = viewOf(q.process, q.env, q.streams, q.stdio[0] ?? "");
         if (view.refused) return this.letRun(q, { refused: view.refused, passed });
         const readable = this.readableStream(q, view);
         if (readable) return this.letRun(q, { refused: readable, passed });
@@ -5865,6 +5942,7 @@ var init_engine = __esm({
         if (!then || !now) return null;
         for (const name of names) {
           if (STREAM_START_KEYS.includes(name)) continue;
+          if (!sameStdin(name, descendant, ancestor)) continue;
           if (then[name] !== now[name]) return `its ${name} changed while its ancestor ran (${then[name] ?? "unknown"} -> ${now[name] ?? "unknown"}): a terminal resized, a taskset from outside`;
         }
         return null;
@@ -6106,8 +6184,9 @@ var init_engine = __esm({
       }
       /**
        * A file read by the subtree must still be the file it opened: a change by a process outside
-       * the trace (an editor, another run) shows as another inode, size, mtime or ctime, and the
-       * content hashed now would not be what the program read.
+       * the trace (an editor, another run), or by a traced one whose report has not come in yet,
+       * shows as another inode, size, mtime or ctime, and the content hashed now would not be what
+       * the program read.
        */
       readButChanged(inputs) {
         for (const spec of inputs) {
@@ -6116,7 +6195,7 @@ var init_engine = __esm({
           if (seen && typeOfMode(seen.mode) !== "file") continue;
           const now = statNow(spec.path, false);
           if (!seen || !now || identityOf(seen) !== identityOf({ ino: now.ino, size: Number(now.size), mtimeNs: now.mtimeNs, ctimeNs: now.ctimeNs })) {
-            return `${spec.path} changed after it was read, by a process outside the trace`;
+            return `${spec.path} changed after it was read, by a process outside the trace or one whose report had not come in yet`;
           }
         }
         return null;
@@ -6274,8 +6353,9 @@ var init_engine = __esm({
         this.rows.set(exec.id, row);
       }
       /** endAt: after what the log held when it ended, before what came next */
-      async ended(exec, endAt, outlived) {
+      async ended(exec, endAt, outlived, reap) {
         await yieldToIo();
+        if (reap && this.holdWouldPin(exec)) await reap.done;
         if (exec.skipped && exec.parent === null) {
           this.row(exec, "hit");
           return;
@@ -6714,6 +6794,7 @@ var init_engine = __esm({
       }
       /** Waits for the recordings still under way; the rows in execution order. */
       async finish() {
+        for (const wait of [...this.reapWaits.values()]) wait.resolve();
         await this.recording;
         await Promise.all(this.writes);
         this.stats.executions = [...this.rows.values()].sort((a, b) => a.id - b.id);
@@ -6782,7 +6863,7 @@ ${EXPLAIN_USAGE}`);
     }
   }, new TraceBuilder());
   const env = Object.entries(process.env).filter((e) => e[1] !== void 0).map(([k, v]) => `${k}=${v}`);
-  const weak = engine.weakOfQuery({ exe, argv: command, cwd, env, stdio: [stdioKind(0), stdioKind(1), stdioKind(2)] }, viewOf(commandAttrs(), env, ownStreams()));
+  const weak = engine.weakOfQuery({ exe, argv: command, cwd, env, stdio: [stdioKind(0), stdioKind(1), stdioKind(2)] }, viewOf(commandAttrs(), env, ownStreams(), stdioKind(0)));
   const explainer = new Explainer(engine, index, env);
   await explainer.explain(weak, command.join(" "), 0);
   process.stdout.write(`${explainer.lines.join("\n")}

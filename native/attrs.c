@@ -333,7 +333,9 @@ static void put_stream(struct out *o, int tid, int fd)
     struct stat st;
     proc_path(path, sizeof path, tid, "/fd/", fd);
     if (stat(path, &st) != 0) return;
-    if (strtol(flags + 6, NULL, 8) & O_APPEND) start = (long)st.st_size;
+    const long f = strtol(flags + 6, NULL, 8);
+    if (f & O_CLOEXEC) return; /* closed in the program the exec runs */
+    if (f & O_APPEND) start = (long)st.st_size;
     if (read_link(path, fd_target, sizeof fd_target) < 0) return;
     char *p = fd_text, *const end = fd_text + sizeof fd_text;
     p = append(append_int(p, end, fd), end, " ");

@@ -355,7 +355,8 @@ enum pct_exec_outcome pct_decide_exec(int tid, int pid, const char *exe, const s
     if (argc < 0 || envc < 0) return PCT_EXEC_RUNS; /* unreadable: the kernel will fail the exec with EFAULT */
     if (dirfd_path(tid, AT_FDCWD, cwd, sizeof cwd) < 0) cwd[0] = 0;
     uint64_t streams[3]; /* fds 1, 2, then 0 */
-    const char *kinds[3] = { stdio_look(tid, 0, &streams[2]), stdio_look(tid, 1, &streams[0]), stdio_look(tid, 2, &streams[1]) };
+    const char *kinds[3] = { stdio_look_at_exec(tid, 0, &streams[2]), stdio_look_at_exec(tid, 1, &streams[0]),
+                             stdio_look_at_exec(tid, 2, &streams[1]) };
     char ids[3][17];
     for (int i = 0; i < 3; i++) identity_text(streams[i], ids[i]);
     size_t a = strlen(exe) + 1, b = strlen(cwd) + 1;

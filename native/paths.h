@@ -32,6 +32,9 @@ int arg_path(struct pct_bufs *b, int tid, const uint64_t *args, int dirfd_arg, i
 /* What fd of pid is ("pipe", "tty", "null", ...: the kind of a standard stream decides how a
  * program writes to it), and, when identity is not NULL, which open file it names (0: none). */
 const char *stdio_look(int pid, int fd, uint64_t *identity);
+/* stdio_look for what the program an execve is about to run gets: "closed" (identity 0) for an fd
+ * that closes on exec (hunt 50: fd 1 with FD_CLOEXEC was taken for the stdout file it named). */
+const char *stdio_look_at_exec(int pid, int fd, uint64_t *identity);
 /* Whether sig is blocked, ignored and caught in tid (/proc/TID/status's SigBlk, SigIgn, SigCgt),
  * into set[3]; -1 when they cannot be read. */
 int signal_masks(int tid, int sig, int set[3]);

@@ -506,3 +506,40 @@ test('a replay leaves the directories it changed in their recorded order against
 });
 
 test.run();
+
+test('what stdin was is keyed where a program read it: /dev/null, a closed fd, a pipe still being written (hunt 50)', () => {
+  const wc = 'if [ -f p ]; then (sleep 0.3; echo data) | wc -c; elif [ -f c ]; then exec <&-; wc -c; echo rc=$?; else wc -c < /dev/null; fi';
+  const r = checked('', [obs(wc), obs(wc), chg('touch p'), obs(wc), chg('rm p; touch c'), obs(wc), obs(wc), chg('rm c'), obs(wc)]);
+  const rows = JSON.stringify(r.statuses);
+  assert.ok(reused(r, 1, 'wc'), rows); // /dev/null again
+  assert.is(count(r, 2, 'wc', 'hit'), 0, rows); // a pipe: not what /dev/null gave
+  assert.is(count(r, 3, 'wc', 'hit'), 0, rows); // closed: EBADF, not an end
+  assert.ok(reused(r, 4, 'wc'), rows); // closed again
+  assert.ok(reused(r, 5, 'wc'), rows); // /dev/null: the first entry
+});
+
+// Hunt 50: one file under several names. A change reaches the engine by the name the program
+// spelled; what the run remembered under another name (a symlink to it, a hard link, a directory
+// renamed or symlinked on the way) must not outlive it, and a name that becomes a symlink
+// between runs makes two of the run's names one file
+test('a change through another name of a file is seen by a later lookup: a symlink, a hard link, a renamed directory (hunt 50)', () => {
+  check('echo a > in; echo o > other', [obs('cp in dst; cat other'), chg('rm dst; ln -s other dst'), obs('cp in dst; cat other')], false);
+  check('echo o > a; ln a b', [obs('stat -c %s a; echo more >> b; stat -c %s a'), obs('stat -c %s a; echo more >> b; stat -c %s a')]);
+  check('echo x > a; ln a b', [obs('stat -c %h a; if [ -f flag ]; then rm b; fi; stat -c %h a'), chg('touch flag'), obs('stat -c %h a; if [ -f flag ]; then rm b; fi; stat -c %h a')]);
+  check('mkdir d; echo one > d/f', [obs('cat e/f; if [ -f flag ]; then mv d e; fi; cat e/f'), chg('touch flag'), obs('cat e/f; if [ -f flag ]; then mv d e; fi; cat e/f')], false);
+  check('mkdir a; echo A > a/f', [obs('cat l/f; if [ -f flag ]; then ln -s a l; fi; cat l/f'), chg('touch flag'), obs('cat l/f; if [ -f flag ]; then ln -s a l; fi; cat l/f')], false);
+});
+
+test('a name that was a file or a directory and is a symlink at the lookup is no hit: two names became one file (hunt 50)', () => {
+  check('echo a > in; echo o > other; echo o > dst', [obs('cat dst; cp in other; cat dst'), chg('echo o > other; rm dst; ln -s other dst'), obs('cat dst; cp in other; cat dst')], false);
+  check('mkdir d real; echo x > d/f; echo x > real/f', [obs('cat d/f; echo new > real/f; cat d/f'), chg('echo x > real/f; rm -r d; ln -s real d'), obs('cat d/f; echo new > real/f; cat d/f')], false);
+});
+
+test('an fd 1 or 2 that closes on exec is closed for the program: no replay of its output there (hunt 50)', () => {
+  const run = (fd: number): string => `${PY} -c "
+import os
+if os.path.exists('flag'): os.set_inheritable(${fd}, False)
+os.execv('/bin/cat', ['cat', 'in', 'nonexist'])
+"; echo rc=$?`;
+  for (const fd of [1, 2]) check('echo hi > in', [obs(run(fd)), obs(run(fd)), chg('touch flag'), obs(run(fd))]);
+});

@@ -2,6 +2,12 @@
 // reused until the traced command changes the path. Every change the command makes reaches us
 // as an access before any later exec asks, and a file opened for writing may still be growing,
 // so a changed path (or a directory whose entries changed) is looked at afresh every time.
+// A change reaches us by the name the program spelled, and the same file has others: a symlink
+// to it, a hard link, a directory on the way renamed or replaced by a symlink (hunt 50: `cp in
+// dst` through dst -> other left other's fingerprint remembered, and `cat other` was replayed).
+// So what is remembered holds only while the path's lstat (and its target's stat) says the same:
+// a change by any name alters the inode's size, times or link count, or what the name leads to,
+// and a path seen changed so is looked at afresh for the rest of the run.
 import { lstatSync, type Stats } from 'node:fs';
 import type { InputSpec } from '../observe/index.js';
 import { PathAliases } from './aliases.js';
@@ -31,10 +37,25 @@ function lstatQuiet(path: string): Stats | undefined {
   }
 }
 
+/** A fingerprint, with what the path's stat said when it was taken (stampOf). */
+interface Remembered { value: string; stamp: string }
+
+/** What stat says of path now, its target's too when it is a symlink: its inode, type, size,
+ * times and link count; '-' where nothing is reached. */
+function stampOf(path: string): string {
+  const l = statNow(path, true);
+  if (!l) return '-';
+  const own = `${l.dev}:${l.ino}:${l.mode}:${l.size}:${l.mtimeNs}:${l.ctimeNs}:${l.nlink}`;
+  if (!l.isSymbolicLink()) return own;
+  const t = statNow(path, false);
+  return t ? `${own}>${t.dev}:${t.ino}:${t.mode}:${t.size}:${t.mtimeNs}:${t.ctimeNs}:${t.nlink}` : `${own}>-`;
+}
+
 export class FsView {
-  private readonly memo = new Map<string, Map<string, string>>();
-  private readonly existsMemo = new Map<string, Map<string, string>>();
-  private readonly mtimes = new Map<string, Map<string, bigint | null>>();
+  private readonly memo = new Map<string, Map<string, Remembered>>();
+  private readonly existsMemo = new Map<string, Map<string, Remembered>>();
+  /** paths seen changed by a name the run did not report (a stamp that moved): never remembered again */
+  private readonly moved = new Set<string>();
   private readonly settled = new Map<string, { changes: number; identity: string; digest: string }>();
   /** every change the run made, by whom and when */
   readonly changes = new ChangeLog();
@@ -45,29 +66,37 @@ export class FsView {
   value(spec: InputSpec): string {
     if (spec.kind === 'content' || spec.kind === 'absent' || spec.kind === 'link') return this.valueAt(spec.kind, spec.path);
     // xattrs are never kept: a traced setfacl (unmodelled, so no change event) may alter them
-    if (this.changes.touched(spec.path) || spec.kind === 'xattrs') return currentValue(spec, this.hasher);
-    const memo = this.memoFor(spec);
-    let v = memo.get(spec.path);
-    if (v === undefined) {
-      v = currentValue(spec, this.hasher);
-      memo.set(spec.path, v);
-      this.aliases.looked(spec.path);
-    }
-    return v;
+    if (this.volatile(spec.path) || spec.kind === 'xattrs') return currentValue(spec, this.hasher);
+    return this.recall(this.memoFor(spec), spec.path, () => currentValue(spec, this.hasher));
   }
 
   /** value() for the kinds a path alone describes, with no spec to build: a hit's lookups are mostly these. */
   valueAt(kind: 'content' | 'absent' | 'link', path: string): string {
-    if (this.changes.touched(path)) return (kind === 'content' && this.settledContent(path)) || currentValue({ path, kind }, this.hasher);
+    if (this.volatile(path)) return (kind === 'content' && this.settledContent(path)) || currentValue({ path, kind }, this.hasher);
     let memo = this.memo.get(kind);
     if (!memo) this.memo.set(kind, (memo = new Map()));
-    let v = memo.get(path);
-    if (v === undefined) {
-      v = currentValue({ path, kind }, this.hasher);
-      memo.set(path, v);
-      this.aliases.looked(path);
+    return this.recall(memo, path, () => currentValue({ path, kind }, this.hasher));
+  }
+
+  /** Is path to be looked at afresh: changed by the run under this name, or seen changed under another? */
+  private volatile(path: string): boolean {
+    return this.changes.touched(path) || this.moved.has(path);
+  }
+
+  /** What memo remembers of path while its stamp holds; else what compute says now, remembered. */
+  private recall(memo: Map<string, Remembered>, path: string, compute: () => string): string {
+    const stamp = stampOf(path);
+    const known = memo.get(path);
+    if (known?.stamp === stamp) return known.value;
+    if (known) { // changed by a name the run did not report: looked at afresh from now on
+      this.moved.add(path);
+      memo.delete(path);
+      return compute();
     }
-    return v;
+    const value = compute();
+    memo.set(path, { value, stamp });
+    this.aliases.looked(path);
+    return value;
   }
 
   /**
@@ -95,27 +124,14 @@ export class FsView {
     return digest === undefined ? undefined : `sha256:${digest}`;
   }
 
-  /** A path's mtime now (stat, or lstat for nofollow), null when nothing is there. */
+  /** A path's mtime now (stat, or lstat for nofollow), null when nothing is there: one stat,
+   * which any remembered value would cost to check. */
   mtimeOf(path: string, nofollow: boolean): bigint | null {
-    const memo = this.memoOf(this.mtimes, nofollow ? 'l' : 's');
-    if (!this.changes.touched(path)) {
-      const known = memo.get(path);
-      if (known !== undefined) return known;
-    }
-    const st = statNow(path, nofollow);
-    const m = st ? st.mtimeNs : null;
-    if (!this.changes.touched(path)) memo.set(path, m);
-    return m;
-  }
-
-  private memoOf<V>(table: Map<string, Map<string, V>>, key: string): Map<string, V> {
-    let memo = table.get(key);
-    if (!memo) table.set(key, (memo = new Map()));
-    return memo;
+    return statNow(path, nofollow)?.mtimeNs ?? null;
   }
 
   /** A map per kind of fact, keyed by path alone: a hit costs no new string. */
-  private memoFor(spec: InputSpec): Map<string, string> {
+  private memoFor(spec: InputSpec): Map<string, Remembered> {
     // an existence check reads as the type it recorded, a stat as its shape: one map for each
     const [table, key] = spec.kind === 'exists' ? [this.existsMemo, spec.type ?? '']
       : spec.kind === 'stat' ? [this.existsMemo, `stat${spec.nofollow ? 'l' : ''}${spec.size === undefined ? '' : 's'}`]
@@ -131,14 +147,19 @@ export class FsView {
     const settled = this.settledContent(spec.path);
     if (settled !== undefined) return settled;
     const memo = this.memoFor(spec);
-    const volatile = this.changes.touched(spec.path);
+    const volatile = this.volatile(spec.path);
+    const stamp = volatile ? '' : stampOf(spec.path);
     const known = volatile ? undefined : memo.get(spec.path);
-    if (known !== undefined) return known;
+    if (known?.stamp === stamp) return known.value;
+    if (known) {
+      this.moved.add(spec.path);
+      memo.delete(spec.path);
+    }
     const keep = (digest: string | null): string => {
       // not a readable regular file: whatever it is, as value() would say
       const v = digest ? `sha256:${digest}` : currentValue(spec, this.hasher);
-      if (!volatile && !this.changes.touched(spec.path)) {
-        memo.set(spec.path, v);
+      if (!this.volatile(spec.path)) {
+        memo.set(spec.path, { value: v, stamp });
         this.aliases.looked(spec.path);
       }
       return v;

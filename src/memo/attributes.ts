@@ -22,7 +22,7 @@ const SELF_KEPT: readonly RegExp[] = ['personality', 'timerslack_ns'].map((name)
 const KEYED_IF_SHOWN = ['capinh', 'capprm', 'capeff', 'capbnd', 'capamb', 'nnp', 'thp', 'sched', 'sigpnd', 'shdpnd'] as const satisfies readonly (keyof ProcessAttrs)[];
 
 /** Read through a trapped syscall (sched_getaffinity, uname): the two-phase attributes. */
-const OBSERVED: ReadonlySet<string> = new Set(['affinity', 'uname', 'winsize', 'selfstate', ...STREAM_START_KEYS]);
+const OBSERVED: ReadonlySet<string> = new Set(['affinity', 'uname', 'winsize', 'selfstate', 'stdinKind', ...STREAM_START_KEYS]);
 
 /** How a miss names an observed attribute that differs. */
 const OBSERVED_TITLES: Readonly<Record<string, string>> = {
@@ -30,6 +30,7 @@ const OBSERVED_TITLES: Readonly<Record<string, string>> = {
   stderrStart: 'where its output starts in its stderr file (a program there looked: fstat or lseek)',
   winsize: "its terminal's size (a program there asked: TIOCGWINSZ)",
   selfstate: 'its settings read in its own /proc entry (oom_score_adj, coredump_filter, personality...)',
+  stdinKind: 'what its stdin was (a program there read it)',
 };
 
 /** A process's inherited state, as the memo uses it. */
@@ -123,10 +124,17 @@ function useOf(f: InheritedFd, jobserver: { fds: Set<number>; fifo: string | nul
   return { key: `${f.fd} file r ${f.pos} ${f.path}`, read: f.path };
 }
 
-export function viewOf(p: ProcessAttrs, env: string[], execStreams: Streams): ProcessView {
+/**
+ * stdinKind: what fd 0 was at the exec (a terminal, /dev/null, a pipe, closed...). The weak key
+ * holds only terminal or not (make -j hands its stdin to one job at a time, another kind to the
+ * rest), and a file there is keyed with the inherited fds; so what it was is keyed only where the
+ * subtree read it: /dev/null's end and a closed fd's EBADF are the kind's doing (hunt 50: `wc -c`
+ * recorded on /dev/null was replayed for a pipe still being written).
+ */
+export function viewOf(p: ProcessAttrs, env: string[], execStreams: Streams, stdinKind: string): ProcessView {
   // identity 0: the fd was closed at the exec
   const streams: Streams = [execStreams[0] === '0' ? '' : execStreams[0], execStreams[1] === '0' ? '' : execStreams[1]];
-  const view: ProcessView = { refused: null, key: null, reads: [], writes: [], observed: {}, streamStarts: p.streamStarts ?? [] };
+  const view: ProcessView = { refused: null, key: null, reads: [], writes: [], observed: { stdinKind }, streamStarts: p.streamStarts ?? [] };
   for (const name of OBSERVED) {
     const value = p[name as keyof ProcessAttrs];
     if (typeof value === 'string') view.observed[name] = value;

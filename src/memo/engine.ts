@@ -249,6 +249,18 @@ function typeMode(type: string): number {
   return TYPE_BITS[type] ?? 0;
 }
 
+/**
+ * How long the recording of an ended execution waits for its parent's wait to return it (the
+ * tracer's REAPED, where reaped() pins its subtree's reads). The exit event comes before the
+ * REAPED, and the recording would otherwise fold the subtree without the pins whenever the parent
+ * is slow to get out of its wait (a loaded machine): then gcc's removal of the /tmp/cc*.s that as
+ * read refused as's entry. A parent that never waits (SIGCHLD ignored) or waits late costs this
+ * much delay to the recordings, nothing to the traced processes.
+ */
+const REAP_WAIT_MS = 1000;
+
+interface ReapWait { done: Promise<void>; resolve: () => void }
+
 /** Lets the event loop read what the tracer sent (an exec query) before the caller goes on. */
 function yieldToIo(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -271,8 +283,9 @@ const SAVED_FD_MIN = 10;
 /** The kinds of stdin whose bytes an ancestor that made them ran every writer of. */
 const STDIN_CHANNELS: ReadonlySet<string> = new Set(['pipe', 'socket']);
 
-/** The kinds of stdin whose reads need no capture: nothing, or a file whose content is an input. */
-const SEEN_STDIN: ReadonlySet<string> = new Set(['null', 'file']);
+/** The kinds of stdin whose reads need no capture: nothing (an end, or EBADF, keyed by kind:
+ * stdinKind), or a file whose content is an input. */
+const SEEN_STDIN: ReadonlySet<string> = new Set(['null', 'closed', 'file']);
 
 /** Whether what stat said is the open file fd 1 or 2 named at the exec. */
 function ownStream(e: Execution, seenText: string): boolean {
@@ -341,6 +354,13 @@ function inFileOrder(stream: StreamChunk[], placedAt: ReadonlyMap<object, number
   return out;
 }
 
+/** Is the attribute name the ancestor's too? What its stdin was, only when the descendant's
+ * stdin is the ancestor's: one the subtree set up itself (`wc < /dev/null` in a script) is the
+ * subtree's doing. */
+function sameStdin(name: string, descendant: Execution, ancestor: Execution): boolean {
+  return name !== 'stdinKind' || descendant.stdinId === ancestor.stdinId;
+}
+
 /**
  * A descendant's observed attributes, as its ancestor's. Where a stream's output starts concerns
  * the ancestor only when that stream is one the ancestor inherited: a file its subtree opened
@@ -350,6 +370,7 @@ function inFileOrder(stream: StreamChunk[], placedAt: ReadonlyMap<object, number
 function seenFrom(names: string[], descendant: Execution, ancestor: Execution, inherited: ReadonlySet<string> | undefined, unsafe: Unsafe[]): string[] {
   const out: string[] = [];
   for (const name of names) {
+    if (!sameStdin(name, descendant, ancestor)) continue;
     const at = (STREAM_START_KEYS as readonly string[]).indexOf(name);
     if (at < 0) {
       out.push(name);
@@ -504,6 +525,8 @@ export class MemoEngine {
   private readonly waitingSince = new Map<number, number>();
   private readonly answerOf = new Map<number, ExecAnswer>();
   private recording: Promise<void> = Promise.resolve();
+  /** ended processes whose parent's wait has not returned them yet (reaped() has not run), by pid */
+  private readonly reapWaits = new Map<number, ReapWait>();
   private readonly writes: Promise<void>[] = [];
   /** each ended execution's subtree, folded: what its parent composes instead of re-reading it */
   private readonly folded = new Map<number, Folded>();
@@ -532,7 +555,7 @@ export class MemoEngine {
   private readonly fs: FsView;
   private readonly restorer: Restorer;
   /** the symlinks on the way to each path the subtrees touched */
-  private readonly walker = new LinkWalker();
+  private readonly walker: LinkWalker;
   /** each program's #! interpreter, or null for a binary */
   private readonly interpreters = new Map<string, string | null>();
   /** reads hashed while the file still held what was read */
@@ -545,6 +568,8 @@ export class MemoEngine {
   constructor(private readonly opts: MemoOptions, private readonly builder: TraceBuilder) {
     this.fs = new FsView(opts.hasher);
     this.recentBlobs = new RecentBlobs(opts.store);
+    // the run's own tree, where its names may be turned into symlinks between runs
+    this.walker = new LinkWalker((path) => opts.roots.allows(path));
     this.context = new ContextSearch(opts.ignoreEnv, async (blob, path) => bytesIfStill(opts.roots.load(path), blob) ?? await this.recentBlobs.getBlob(blob));
     this.restorer = new Restorer(opts.roots, { keepSetId: keepsSetId(opts.store.trusted) });
     this.stats.deferEnds = builder.deferEnds; // counted live by the builder
@@ -579,7 +604,9 @@ export class MemoEngine {
         this.fail(e);
         return;
       }
-      this.recording = this.recording.then(() => this.failed ? undefined : this.ended(exec, endAt, outlived)).catch((e: unknown) => {
+      // the parent's wait, coming next, pins what the subtree read: the fold waits for it
+      const reap = exec.skipped || outlived || exec.pid === builder.rootPid ? undefined : this.expectReap(exec.pid);
+      this.recording = this.recording.then(() => this.failed ? undefined : this.ended(exec, endAt, outlived, reap)).catch((e: unknown) => {
         this.opts.warn(`recording ${exec.exe} failed: ${(e as Error).message}`);
       });
     };
@@ -639,6 +666,49 @@ export class MemoEngine {
    * read) does not spoil what the recording, which comes later, takes as read.
    */
   reaped(pid: number): void {
+    try {
+      this.pinAtReap(pid);
+    } finally {
+      this.reapWaits.get(pid)?.resolve(); // its recording may fold it now
+    }
+  }
+
+  /** A wait for the REAPED of pid, which has just ended; resolved by reaped(pid), or after REAP_WAIT_MS. */
+  private expectReap(pid: number): ReapWait {
+    const known = this.reapWaits.get(pid);
+    if (known) return known; // an exec chain: one process, one wait
+    let resolve!: () => void;
+    const done = new Promise<void>((r) => { resolve = r; });
+    const timer = setTimeout(() => wait.resolve(), REAP_WAIT_MS);
+    timer.unref();
+    const wait: ReapWait = {
+      done,
+      resolve: () => {
+        clearTimeout(timer);
+        if (this.reapWaits.get(pid) === wait) this.reapWaits.delete(pid);
+        resolve();
+      },
+    };
+    this.reapWaits.set(pid, wait);
+    return wait;
+  }
+
+  /** Whether a hold at the parent's wait would pin a read in exec's subtree not pinned yet (as pinAtReap looks). */
+  private holdWouldPin(exec: Execution): boolean {
+    const stack = [exec];
+    for (let e = stack.pop(); e; e = stack.pop()) {
+      for (const [, item] of this.builder.ownLog(e.id)) {
+        const a = item.kind === 'access' ? item.access : null;
+        if (!a || a.op !== 'read' || a.result !== 'ok' || !a.seen || !a.path) continue;
+        if (!this.opts.roots.allows(a.path) && !this.fs.changes.touched(a.path)) continue;
+        if (this.pins.mayPinAtHold(a)) return true;
+      }
+      stack.push(...this.builder.childrenOf(e));
+    }
+    return false;
+  }
+
+  private pinAtReap(pid: number): void {
     const top = this.builder.endedIn(pid);
     if (!top || top.skipped) return;
     const at = this.builder.log.length;
@@ -710,7 +780,7 @@ export class MemoEngine {
     // a thread other than the leader execs: the other threads end there, and a skip in its place
     // replayed its output twice into the parent's entry (hunt 35)
     if (q.tid !== q.pid) return this.letRun(q, { refused: 'its exec is made by a thread that is not its process\'s first: a replay there is not modelled', passed });
-    const view = viewOf(q.process, q.env, q.streams);
+    const view = viewOf(q.process, q.env, q.streams, q.stdio[0] ?? '');
     if (view.refused) return this.letRun(q, { refused: view.refused, passed });
     const readable = this.readableStream(q, view);
     if (readable) return this.letRun(q, { refused: readable, passed });
@@ -974,6 +1044,7 @@ export class MemoEngine {
     if (!then || !now) return null;
     for (const name of names) {
       if ((STREAM_START_KEYS as readonly string[]).includes(name)) continue; // each file's own
+      if (!sameStdin(name, descendant, ancestor)) continue;
       if (then[name] !== now[name]) return `its ${name} changed while its ancestor ran (${then[name] ?? 'unknown'} -> ${now[name] ?? 'unknown'}): a terminal resized, a taskset from outside`;
     }
     return null;
@@ -1229,8 +1300,9 @@ export class MemoEngine {
 
   /**
    * A file read by the subtree must still be the file it opened: a change by a process outside
-   * the trace (an editor, another run) shows as another inode, size, mtime or ctime, and the
-   * content hashed now would not be what the program read.
+   * the trace (an editor, another run), or by a traced one whose report has not come in yet,
+   * shows as another inode, size, mtime or ctime, and the content hashed now would not be what
+   * the program read.
    */
   private readButChanged(inputs: InputSpec[]): string | null {
     for (const spec of inputs) {
@@ -1239,7 +1311,7 @@ export class MemoEngine {
       if (seen && typeOfMode(seen.mode) !== 'file') continue; // a directory's identity changes with its entries
       const now = statNow(spec.path, false);
       if (!seen || !now || identityOf(seen) !== identityOf({ ino: now.ino, size: Number(now.size), mtimeNs: now.mtimeNs, ctimeNs: now.ctimeNs })) {
-        return `${spec.path} changed after it was read, by a process outside the trace`;
+        return `${spec.path} changed after it was read, by a process outside the trace or one whose report had not come in yet`;
       }
     }
     return null;
@@ -1410,10 +1482,14 @@ export class MemoEngine {
   }
 
   /** endAt: after what the log held when it ended, before what came next */
-  private async ended(exec: Execution, endAt: number, outlived: boolean): Promise<void> {
+  private async ended(exec: Execution, endAt: number, outlived: boolean, reap?: ReapWait): Promise<void> {
     // a process waiting at its exec goes first: recording waits for no one, and an exec query
     // that arrived with this exit would otherwise queue behind the whole recording
     await yieldToIo();
+    // the pins are taken when the parent's wait returns it, which the tracer reports after the
+    // exit, and later still when the parent is slow to run: folded before, the reads go unpinned,
+    // and the parent's next change (gcc removing the .s as read) refuses the recording
+    if (reap && this.holdWouldPin(exec)) await reap.done;
     if (exec.skipped && exec.parent === null) {
       this.row(exec, 'hit'); // a skipped root: no parent folds it in
       return;
@@ -1883,6 +1959,9 @@ export class MemoEngine {
 
   /** Waits for the recordings still under way; the rows in execution order. */
   async finish(): Promise<MemoStats> {
+    // the trace is over: no REAPED comes any more (each came before any later event, the tracer
+    // waiting for its answer)
+    for (const wait of [...this.reapWaits.values()]) wait.resolve();
     await this.recording;
     await Promise.all(this.writes);
     this.stats.executions = [...this.rows.values()].sort((a, b) => a.id - b.id);

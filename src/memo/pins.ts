@@ -92,6 +92,11 @@ export class Pins {
     this.pin(access, seen, at);
   }
 
+  /** Whether atHold() may still pin this read (none has pinned it or looked at it yet). */
+  mayPinAtHold(access: Access): boolean {
+    return !this.considered.has(access) && !this.pinned.has(access);
+  }
+
   /** Hashes within one hold are shared: the same version of a file read by several processes. */
   endPass(): void {
     this.pass = new Map();

@@ -481,6 +481,7 @@ export class TraceBuilder {
       default: break;
     }
     exec.accesses.push(access);
+    if (op === 'stdin') pushUnique(exec.observed, 'stdinKind');
     const at = this.append({ exec: exec.id, kind: 'access', access });
     this.onAccessSeen?.(access, exec.id, at, ev.aux > 0 && op !== 'dup' ? Number(ev.timeNs) - ev.aux * 1000 : undefined, Number(ev.timeNs), ev.pid);
   }
@@ -551,6 +552,7 @@ export class TraceBuilder {
       this.stdinReads.get(exec.id)!.add(0, null);
       const access: Access = { op: 'stdin', result: 'ok' };
       exec.accesses.push(access);
+      pushUnique(exec.observed, 'stdinKind');
       this.append({ exec: exec.id, kind: 'access', access });
       return true;
     }
