@@ -2059,6 +2059,7 @@ function applyAccess(s, a, walker, mtimes, pinned) {
       }
       s.input({ path: a.path, kind: "content" });
       s.input({ path: a.path, kind: "stat", type: "file", mode: -1, uid: -1, gid: -1 });
+      s.input({ path: a.path, kind: "xattrs" });
       return null;
     case "read":
       s.input(ok ? contentSpec(path, a, pinned) : probeSpec(path, a.result));

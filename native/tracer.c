@@ -1481,10 +1481,23 @@ static void on_seccomp(int tid, struct slot *s)
 /* ---- process lifecycle ------------------------------------------------------------------- */
 
 /* A script's interpreter is loaded by the kernel, unseen by seccomp: report it as a read. */
+/* The #! line's interpreter is run as a program is: by the name the line spells (symlinks on the
+ * way: update-alternatives' /usr/bin/python3), with its execute bit (hunt 50: `chmod -x` on it was
+ * replayed as the script's output). A relative name is the kernel's, from the cwd. */
 static void report_interpreter(int pid, const char *exe)
 {
-    char head[2], link[64];
-    if (read_file(exe, head, sizeof head) != 2 || head[0] != '#' || head[1] != '!') return;
+    char head[256], link[64];
+    const ssize_t n = read_file(exe, head, sizeof head - 1);
+    if (n < 2 || head[0] != '#' || head[1] != '!') return;
+    head[n] = 0;
+    char *name = head + 2;
+    while (*name == ' ' || *name == '\t') name++;
+    const size_t len = strcspn(name, " \t\n");
+    /* a name cut off by the buffer's end is not the interpreter's */
+    const int whole = name + len < head + n || n < (ssize_t)sizeof head - 1;
+    name[len] = 0;
+    if (len > 0 && whole && resolve(pid, AT_FDCWD, name, path_b, PATH_CAP) >= 0)
+        access_event(pid, PCT_OP_EXEC, 0, 0, 0, path_b, NULL);
     proc_path(link, sizeof link, pid, "/exe", -1);
     if (read_link(link, path_b, PATH_CAP) > 0) access_event(pid, PCT_OP_READ, 0, 0, 0, path_b, NULL);
 }

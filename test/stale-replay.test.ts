@@ -543,3 +543,18 @@ os.execv('/bin/cat', ['cat', 'in', 'nonexist'])
 "; echo rc=$?`;
   for (const fd of [1, 2]) check('echo hi > in', [obs(run(fd)), obs(run(fd)), chg('touch flag'), obs(run(fd))]);
 });
+
+test("a script's #! interpreter is run as a program: the symlinks to it and its execute bit are inputs (hunt 50)", () => {
+  // a relative interpreter: the kernel takes it from the cwd (the twins' directories differ)
+  const linked = 'mkdir bin; ln -s /bin/dash bin/sh; printf "#!bin/sh\\necho \\"hi \\$BASH_VERSION\\"\\n" > s; chmod +x s';
+  check(linked, [obs('./s; echo rc=$?'), obs('./s; echo rc=$?'), chg('ln -sfn /bin/bash bin/sh'), obs('./s; echo rc=$?')]);
+  const own = 'cp /bin/dash myinterp; printf "#!./myinterp\\necho hi\\n" > s; chmod +x s';
+  check(own, [obs('./s; echo rc=$?'), obs('./s; echo rc=$?'), chg('chmod -x myinterp'), obs('./s; echo rc=$?')]);
+});
+
+test('a program\'s file capabilities are an input: setcap cap_dac_override on a reader (hunt 50)', () => {
+  const user = 'setpriv --reuid=65534 --regid=65534 --clear-groups';
+  const setup = 'cp /bin/cat mycat; chmod 755 mycat; echo s > secret; chmod 600 secret; chmod 755 .';
+  const read = `${user} ./mycat secret; echo rc=$?`;
+  check(setup, [obs(read), obs(read), chg('setcap cap_dac_override+ep mycat'), obs(read), obs(read), chg('setcap -r mycat'), obs(read)]);
+});

@@ -340,6 +340,9 @@ function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: Mtime
       s.input({ path: a.path, kind: 'content' });
       // an exec needs the execute bit: chmod -x must make a recorded parent miss
       s.input({ path: a.path, kind: 'stat', type: 'file', mode: -1, uid: -1, gid: -1 });
+      // and its file capabilities (security.capability) are what it may do (hunt 50: setcap
+      // cap_dac_override on a reader was replayed as its "Permission denied")
+      s.input({ path: a.path, kind: 'xattrs' });
       return null;
     case 'read':
       s.input(ok ? contentSpec(path, a, pinned) : probeSpec(path, a.result));
