@@ -2045,11 +2045,10 @@ function applyAccess(s, a, walker, mtimes, pinned) {
   if (a.op === "stdin" || a.op === "dup") return null;
   if (!a.path) return null;
   const ok = a.result === "ok";
-  const { links, real: path, plain } = walker.walk(a.path, followsLast(a));
+  const { links, real: path } = walker.walk(a.path, followsLast(a));
   const intoProc = throughProcLink(a.path, links, path);
   if (intoProc) return intoProc;
   for (const link of links) s.through(link);
-  for (const name of plain ?? []) s.input({ path: name, kind: "link" });
   switch (a.op) {
     case "exec":
       if (!ok) {
@@ -2569,11 +2568,6 @@ var init_links = __esm({
     MAX_HOPS = 40;
     NO_LINKS = [];
     LinkWalker = class {
-      /** steady: where a component that is no symlink is an input too (the run's own tree) */
-      constructor(steady = () => false) {
-        this.steady = steady;
-      }
-      steady;
       /** path -> its symlink's target, or null when it is no symlink (or absent) */
       targets = /* @__PURE__ */ new Map();
       /** whole walks, keyed by follow flag and path */
@@ -2601,7 +2595,6 @@ var init_links = __esm({
       }
       resolve(path, followLast) {
         let links = NO_LINKS;
-        let plain = NO_LINKS;
         const queue = path.split("/").reverse();
         let real = "";
         for (let hops = 0; queue.length; ) {
@@ -2616,21 +2609,17 @@ var init_links = __esm({
           const target = last && !followLast ? null : this.targetOf(next);
           if (target === null) {
             if (!last) this.passed.add(next);
-            if (this.steady(next)) {
-              if (plain === NO_LINKS) plain = [];
-              plain.push(next);
-            }
             real = next;
             continue;
           }
           if (links === NO_LINKS) links = [];
           links.push(next);
           this.passed.add(next);
-          if (++hops > MAX_HOPS) return { links, real: path, plain };
+          if (++hops > MAX_HOPS) return { links, real: path };
           for (const part of target.split("/").reverse()) queue.push(part);
           if (target.startsWith("/")) real = "";
         }
-        return { links, real: real || "/", plain };
+        return { links, real: real || "/" };
       }
       /** A rename, removal or new link at path: what leads where at or below it is looked at again. */
       reshaped(path) {
@@ -5461,7 +5450,6 @@ var init_engine = __esm({
         this.builder = builder;
         this.fs = new FsView(opts.hasher);
         this.recentBlobs = new RecentBlobs(opts.store);
-        this.walker = new LinkWalker((path) => opts.roots.allows(path));
         this.context = new ContextSearch(opts.ignoreEnv, async (blob, path) => bytesIfStill(opts.roots.load(path), blob) ?? await this.recentBlobs.getBlob(blob));
         this.restorer = new Restorer(opts.roots, { keepSetId: keepsSetId(opts.store.trusted) });
         this.stats.deferEnds = builder.deferEnds;
@@ -5539,7 +5527,7 @@ var init_engine = __esm({
       fs;
       restorer;
       /** the symlinks on the way to each path the subtrees touched */
-      walker;
+      walker = new LinkWalker();
       /** each program's #! interpreter, or null for a binary */
       interpreters = /* @__PURE__ */ new Map();
       /** reads hashed while the file still held what was read */

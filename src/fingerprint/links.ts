@@ -9,11 +9,6 @@ export interface Walk {
   links: string[];
   /** the path with every symlink resolved (the final one only when followed) */
   real: string;
-  /** the components passed that are no symlink, where steady() asks for them: a symlink there
-   * later would make two of the run's names one file (hunt 50: `cat dst; cp in other; cat dst`
-   * recorded with dst a file was replayed with dst -> other, and the second cat saw other's new
-   * content untraced) */
-  plain: string[];
 }
 
 const MAX_HOPS = 40; // the kernel's own limit (ELOOP)
@@ -21,9 +16,6 @@ const NO_LINKS: string[] = [];
 
 
 export class LinkWalker {
-  /** steady: where a component that is no symlink is an input too (the run's own tree) */
-  constructor(private readonly steady: (path: string) => boolean = () => false) {}
-
   /** path -> its symlink's target, or null when it is no symlink (or absent) */
   private readonly targets = new Map<string, string | null>();
   /** whole walks, keyed by follow flag and path */
@@ -54,7 +46,6 @@ export class LinkWalker {
 
   private resolve(path: string, followLast: boolean): Walk {
     let links = NO_LINKS;
-    let plain = NO_LINKS;
     const queue = path.split('/').reverse();
     let real = '';
     for (let hops = 0; queue.length;) {
@@ -69,21 +60,17 @@ export class LinkWalker {
       const target = last && !followLast ? null : this.targetOf(next);
       if (target === null) {
         if (!last) this.passed.add(next);
-        if (this.steady(next)) {
-          if (plain === NO_LINKS) plain = [];
-          plain.push(next);
-        }
         real = next;
         continue;
       }
       if (links === NO_LINKS) links = [];
       links.push(next);
       this.passed.add(next);
-      if (++hops > MAX_HOPS) return { links, real: path, plain }; // ELOOP: the call failed anyway
+      if (++hops > MAX_HOPS) return { links, real: path }; // ELOOP: the call failed anyway
       for (const part of target.split('/').reverse()) queue.push(part);
       if (target.startsWith('/')) real = '';
     }
-    return { links, real: real || '/', plain };
+    return { links, real: real || '/' };
   }
 
   /** A rename, removal or new link at path: what leads where at or below it is looked at again. */

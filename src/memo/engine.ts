@@ -555,7 +555,7 @@ export class MemoEngine {
   private readonly fs: FsView;
   private readonly restorer: Restorer;
   /** the symlinks on the way to each path the subtrees touched */
-  private readonly walker: LinkWalker;
+  private readonly walker = new LinkWalker();
   /** each program's #! interpreter, or null for a binary */
   private readonly interpreters = new Map<string, string | null>();
   /** reads hashed while the file still held what was read */
@@ -568,8 +568,6 @@ export class MemoEngine {
   constructor(private readonly opts: MemoOptions, private readonly builder: TraceBuilder) {
     this.fs = new FsView(opts.hasher);
     this.recentBlobs = new RecentBlobs(opts.store);
-    // the run's own tree, where its names may be turned into symlinks between runs
-    this.walker = new LinkWalker((path) => opts.roots.allows(path));
     this.context = new ContextSearch(opts.ignoreEnv, async (blob, path) => bytesIfStill(opts.roots.load(path), blob) ?? await this.recentBlobs.getBlob(blob));
     this.restorer = new Restorer(opts.roots, { keepSetId: keepsSetId(opts.store.trusted) });
     this.stats.deferEnds = builder.deferEnds; // counted live by the builder

@@ -16,8 +16,7 @@ export type Step =
 
 /** Resolves the symlinks on a path's way (fingerprint/links.ts); a summary without one takes paths as spelled. */
 export interface PathWalker {
-  /** plain: components passed that are no symlink and must stay none (a 'link' input each) */
-  walk(path: string, followLast: boolean): { links: readonly string[]; real: string; plain?: readonly string[] };
+  walk(path: string, followLast: boolean): { links: readonly string[]; real: string };
 }
 const AS_SPELLED: PathWalker = { walk: (path) => ({ links: [], real: path }) };
 
@@ -323,11 +322,10 @@ function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: Mtime
   if (a.op === 'stdin' || a.op === 'dup') return null;
   if (!a.path) return null;
   const ok = a.result === 'ok';
-  const { links, real: path, plain } = walker.walk(a.path, followsLast(a));
+  const { links, real: path } = walker.walk(a.path, followsLast(a));
   const intoProc = throughProcLink(a.path, links, path);
   if (intoProc) return intoProc;
   for (const link of links) s.through(link);
-  for (const name of plain ?? []) s.input({ path: name, kind: 'link' });
   switch (a.op) {
     case 'exec':
       if (!ok) {
