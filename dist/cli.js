@@ -640,7 +640,9 @@ var init_builder = __esm({
           accesses: [{ op: "exec", path: exe, result: "ok" }],
           flags: [],
           nondeterminism: [],
-          observed: [],
+          // a closed stdin shows without a read: the loader's and libc's own opens land on fd 0, and
+          // cat fails at its fstat (hunt 52); a process whose stdin was closed is keyed on it
+          observed: k0 === "closed" ? ["stdinKind"] : [],
           signals: [],
           signalled: [],
           procReads: [],
@@ -2980,19 +2982,29 @@ var init_view = __esm({
       volatile(path) {
         return this.changes.touched(path) || this.moved.has(path);
       }
-      /** What memo remembers of path while its stamp holds; else what compute says now, remembered. */
-      recall(memo, path, compute) {
-        const stamp = stampOf(path);
+      /** What memo remembers of path while its stamp holds, or undefined; a stamp that moved (a
+       * change by a name the run did not report) has the path looked at afresh from now on. */
+      recalled(memo, path, stamp) {
         const known = memo.get(path);
         if (known?.stamp === stamp) return known.value;
         if (known) {
           this.moved.add(path);
           memo.delete(path);
-          return compute();
         }
-        const value = compute();
+        return void 0;
+      }
+      remember(memo, path, value, stamp) {
+        if (this.volatile(path)) return;
         memo.set(path, { value, stamp });
         this.aliases.looked(path);
+      }
+      /** What memo remembers of path while its stamp holds; else what compute says now, remembered. */
+      recall(memo, path, compute) {
+        const stamp = stampOf(path);
+        const known = this.recalled(memo, path, stamp);
+        if (known !== void 0) return known;
+        const value = compute();
+        this.remember(memo, path, value, stamp);
         return value;
       }
       /**
@@ -3037,18 +3049,11 @@ var init_view = __esm({
         const memo = this.memoFor(spec);
         const volatile = this.volatile(spec.path);
         const stamp = volatile ? "" : stampOf(spec.path);
-        const known = volatile ? void 0 : memo.get(spec.path);
-        if (known?.stamp === stamp) return known.value;
-        if (known) {
-          this.moved.add(spec.path);
-          memo.delete(spec.path);
-        }
+        const known = volatile ? void 0 : this.recalled(memo, spec.path, stamp);
+        if (known !== void 0) return known;
         const keep = (digest2) => {
           const v = digest2 ? `sha256:${digest2}` : currentValue(spec, this.hasher);
-          if (!this.volatile(spec.path)) {
-            memo.set(spec.path, { value: v, stamp });
-            this.aliases.looked(spec.path);
-          }
+          if (!volatile) this.remember(memo, spec.path, v, stamp);
           return v;
         };
         const digest = this.hasher.hashSoon(spec.path);
@@ -4569,7 +4574,7 @@ var init_attributes = __esm({
       stderrStart: "where its output starts in its stderr file (a program there looked: fstat or lseek)",
       winsize: "its terminal's size (a program there asked: TIOCGWINSZ)",
       selfstate: "its settings read in its own /proc entry (oom_score_adj, coredump_filter, personality...)",
-      stdinKind: "what its stdin was (a program there read it)"
+      stdinKind: "what its stdin was (a program there read it, or it was closed)"
     };
     JOBSERVER_VARS = ["MAKEFLAGS=", "MFLAGS=", "CARGO_MAKEFLAGS="];
     UNSEEN = {

@@ -14,6 +14,7 @@
 #include "group.h"
 
 #include <dirent.h>
+#include <elf.h>
 #include <stdlib.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -107,6 +108,7 @@ static size_t msg_control_len(int tid, uint64_t msghdr);
 static void control_data(int pid, size_t len, const char *call);
 static void signal_received(int tid, struct slot *s, int sig);
 static int writes_into_stdin(int tid, struct slot *s, int fd, uint64_t id);
+static void report_interpreter(int pid, const char *exe, int ok);
 /* For the call whose exit is being handled: when it stopped at its entry. A change it made came
  * after that, and TypeScript orders it against when it looked at a file. */
 static uint64_t exit_began_ns;
@@ -767,8 +769,10 @@ static void syscall_exit(int tid, struct slot *s)
         if (!err) control_data(pid, msg_control_len(tid, s->args[1]), row->name);
         break;
     case CL_EXEC: /* only a failed exec gets here: a successful one stops at PTRACE_EVENT_EXEC */
-        if (s->pending_path >= 0)
+        if (s->pending_path >= 0) {
             access_event(pid, PCT_OP_EXEC, err, 0, 0, pending_paths[s->pending_path], NULL);
+            report_interpreter(pid, pending_paths[s->pending_path], 0);
+        }
         break;
     case CL_CHDIR:
         /* the path as spelled: `cd d` through a symlink d depends on where d leads, which the
@@ -1481,14 +1485,13 @@ static void on_seccomp(int tid, struct slot *s)
 /* ---- process lifecycle ------------------------------------------------------------------- */
 
 /* A script's interpreter is loaded by the kernel, unseen by seccomp: report it as a read. */
-/* The #! line's interpreter is run as a program is: by the name the line spells (symlinks on the
- * way: update-alternatives' /usr/bin/python3), with its execute bit (hunt 50: `chmod -x` on it was
- * replayed as the script's output). A relative name is the kernel's, from the cwd. */
-static void report_interpreter(int pid, const char *exe)
+/* The name a #! line spells (resolved from the cwd when relative) into out; 0 when path is no
+ * script or the name does not fit. */
+static int script_interpreter(int pid, const char *path, char *out)
 {
-    char head[256], link[64];
-    const ssize_t n = read_file(exe, head, sizeof head - 1);
-    if (n < 2 || head[0] != '#' || head[1] != '!') return;
+    char head[256];
+    const ssize_t n = read_file(path, head, sizeof head - 1);
+    if (n < 2 || head[0] != '#' || head[1] != '!') return 0;
     head[n] = 0;
     char *name = head + 2;
     while (*name == ' ' || *name == '\t') name++;
@@ -1496,10 +1499,64 @@ static void report_interpreter(int pid, const char *exe)
     /* a name cut off by the buffer's end is not the interpreter's */
     const int whole = name + len < head + n || n < (ssize_t)sizeof head - 1;
     name[len] = 0;
-    if (len > 0 && whole && resolve(pid, AT_FDCWD, name, path_b, PATH_CAP) >= 0)
-        access_event(pid, PCT_OP_EXEC, 0, 0, 0, path_b, NULL);
+    return len > 0 && whole && resolve(pid, AT_FDCWD, name, out, PATH_CAP) >= 0;
+}
+
+/* The ELF program interpreter (PT_INTERP: the dynamic loader) named in path into out (resolved
+ * from the cwd when relative, as the kernel does); 0 for none. */
+static int elf_interpreter(int pid, const char *path, char *out)
+{
+    static char name[PATH_CAP];
+    Elf64_Ehdr eh;
+    const int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    int found = 0;
+    if (pread(fd, &eh, sizeof eh, 0) == (ssize_t)sizeof eh && memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 &&
+        eh.e_ident[EI_CLASS] == ELFCLASS64 && eh.e_phentsize == sizeof(Elf64_Phdr) && eh.e_phnum < 256) {
+        for (unsigned i = 0; i < eh.e_phnum && !found; i++) {
+            Elf64_Phdr ph;
+            if (pread(fd, &ph, sizeof ph, (off_t)(eh.e_phoff + i * sizeof ph)) != (ssize_t)sizeof ph) break;
+            if (ph.p_type != PT_INTERP || ph.p_filesz == 0 || ph.p_filesz >= PATH_CAP) continue;
+            found = pread(fd, name, ph.p_filesz, (off_t)ph.p_offset) == (ssize_t)ph.p_filesz && name[ph.p_filesz - 1] == 0 &&
+                    name[0] != 0 && resolve(pid, AT_FDCWD, name, out, PATH_CAP) >= 0;
+        }
+    }
+    close(fd);
+    return found;
+}
+
+/* For a failed exec: what an exec of path would say now (0, or the errno), the kernel's check. */
+static int exec_result(const char *path)
+{
+    return access(path, X_OK) == 0 ? 0 : errno;
+}
+
+/* What the kernel runs besides the program, unseen by seccomp, is run as a program is: by the
+ * name it is given (symlinks on the way: update-alternatives' /usr/bin/python3), with its execute
+ * bit (hunt 50: `chmod -x` on a #! interpreter was replayed as the script's output). A #! line's
+ * interpreter, the kernel's way: a script's again, up to its 4 levels (hunt 52); then the ELF
+ * program's loader (PT_INTERP, hunt 52: a program linked to a loader in the tree, removed). For
+ * an exec that failed (ok 0), each as it stands now: the failure may have been theirs. */
+static void report_interpreter(int pid, const char *exe, int ok)
+{
+    static char names[2][PATH_CAP];
+    const char *at = exe;
+    for (int level = 0; level < 5; level++) {
+        char *next = names[level & 1];
+        if (!script_interpreter(pid, at, next)) break;
+        access_event(pid, PCT_OP_EXEC, ok ? 0 : exec_result(next), 0, 0, next, NULL);
+        at = next;
+    }
+    char link[64];
     proc_path(link, sizeof link, pid, "/exe", -1);
-    if (read_link(link, path_b, PATH_CAP) > 0) access_event(pid, PCT_OP_READ, 0, 0, 0, path_b, NULL);
+    const char *program = at;
+    if (ok) {
+        if (read_link(link, path_b, PATH_CAP) <= 0) return;
+        program = path_b;
+        if (at != exe) access_event(pid, PCT_OP_READ, 0, 0, 0, path_b, NULL);
+    }
+    char *loader = names[at == names[0] ? 1 : 0];
+    if (elf_interpreter(pid, program, loader)) access_event(pid, PCT_OP_EXEC, ok ? 0 : exec_result(loader), 0, 0, loader, NULL);
 }
 
 static void on_exec(int pid)
@@ -1566,7 +1623,7 @@ static void on_exec(int pid)
     for (int i = 0; i < 2; i++) if (strcmp(kinds[1 + i], "null") == 0) s->stream_id[i] = 0;
     for (int i = 0; i < 2; i++) s->stream_file[i] = decide_exec && strcmp(kinds[1 + i], "file") == 0;
     s->stdin_pipe = decide_exec && strcmp(kinds[0], "pipe") == 0;
-    report_interpreter(pid, exe);
+    report_interpreter(pid, exe, 1);
     release_pending_path(s);
     if (s->exec_kept) event_str(PCT_EV_FLAG, pid, "unmodelled: it starts with a setting the program before its exec made, which no key holds (a parent-death signal, the subreaper flag, an alarm or interval timer)");
     if (s->restricted) event_str(PCT_EV_FLAG, pid, "unmodelled: it runs under a seccomp filter or Landlock domain a program before it set, which no key holds");

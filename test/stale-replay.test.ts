@@ -516,6 +516,9 @@ test('what stdin was is keyed where a program read it: /dev/null, a closed fd, a
   assert.is(count(r, 3, 'wc', 'hit'), 0, rows); // closed: EBADF, not an end
   assert.ok(reused(r, 4, 'wc'), rows); // closed again
   assert.ok(reused(r, 5, 'wc'), rows); // /dev/null: the first entry
+  // closed, and never read: cat fails at its fstat of fd 0 (hunt 52)
+  check('', [obs('if [ -f c ]; then exec <&-; fi; sh -c cat; echo rc=$?'), chg('touch c'), obs('if [ -f c ]; then exec <&-; fi; sh -c cat; echo rc=$?'),
+    obs('if [ -f c ]; then exec <&-; fi; sh -c cat; echo rc=$?'), chg('rm c'), obs('if [ -f c ]; then exec <&-; fi; sh -c cat; echo rc=$?')], false);
 });
 
 // Hunt 50: one file under several names. A change reaches the engine by the name the program
@@ -544,6 +547,16 @@ test("a script's #! interpreter is run as a program: the symlinks to it and its 
   check(linked, [obs('./s; echo rc=$?'), obs('./s; echo rc=$?'), chg('ln -sfn /bin/bash bin/sh'), obs('./s; echo rc=$?')]);
   const own = 'cp /bin/dash myinterp; printf "#!./myinterp\\necho hi\\n" > s; chmod +x s';
   check(own, [obs('./s; echo rc=$?'), obs('./s; echo rc=$?'), chg('chmod -x myinterp'), obs('./s; echo rc=$?')]);
+  // an interpreter that is a script itself: the kernel follows the chain (hunt 52)
+  const nested = `${linked.replace('> s', '> mid').replace('chmod +x s', 'chmod +x mid')}; printf "#!mid\\n" > s; chmod +x s`;
+  check(nested, [obs('./s; echo rc=$?'), obs('./s; echo rc=$?'), chg('ln -sfn /bin/bash bin/sh'), obs('./s; echo rc=$?')]);
+});
+
+test("a program's dynamic loader (its ELF interpreter) is run as a program: removed or not executable (hunt 52)", () => {
+  const setup = 'cp /lib64/ld-linux-x86-64.so.2 myld.so 2>/dev/null || cp /lib/ld-linux-aarch64.so.1 myld.so; chmod 755 myld.so; ' +
+    'printf "#include <stdio.h>\\nint main(void) { puts(\\"hi\\"); return 0; }\\n" > p.c; gcc -o prog -Wl,--dynamic-linker=myld.so p.c; rm p.c';
+  const run = './prog; echo rc=$?';
+  check(setup, [obs(run), obs(run), chg('chmod -x myld.so'), obs(run), chg('chmod +x myld.so'), obs(run), chg('rm myld.so'), obs(run)]);
 });
 
 test('a program\'s file capabilities are an input: setcap cap_dac_override on a reader (hunt 50)', () => {

@@ -83,19 +83,31 @@ export class FsView {
     return this.changes.touched(path) || this.moved.has(path);
   }
 
+  /** What memo remembers of path while its stamp holds, or undefined; a stamp that moved (a
+   * change by a name the run did not report) has the path looked at afresh from now on. */
+  private recalled(memo: Map<string, Remembered>, path: string, stamp: string): string | undefined {
+    const known = memo.get(path);
+    if (known?.stamp === stamp) return known.value;
+    if (known) {
+      this.moved.add(path);
+      memo.delete(path);
+    }
+    return undefined;
+  }
+
+  private remember(memo: Map<string, Remembered>, path: string, value: string, stamp: string): void {
+    if (this.volatile(path)) return;
+    memo.set(path, { value, stamp });
+    this.aliases.looked(path);
+  }
+
   /** What memo remembers of path while its stamp holds; else what compute says now, remembered. */
   private recall(memo: Map<string, Remembered>, path: string, compute: () => string): string {
     const stamp = stampOf(path);
-    const known = memo.get(path);
-    if (known?.stamp === stamp) return known.value;
-    if (known) { // changed by a name the run did not report: looked at afresh from now on
-      this.moved.add(path);
-      memo.delete(path);
-      return compute();
-    }
+    const known = this.recalled(memo, path, stamp);
+    if (known !== undefined) return known;
     const value = compute();
-    memo.set(path, { value, stamp });
-    this.aliases.looked(path);
+    this.remember(memo, path, value, stamp);
     return value;
   }
 
@@ -149,19 +161,12 @@ export class FsView {
     const memo = this.memoFor(spec);
     const volatile = this.volatile(spec.path);
     const stamp = volatile ? '' : stampOf(spec.path);
-    const known = volatile ? undefined : memo.get(spec.path);
-    if (known?.stamp === stamp) return known.value;
-    if (known) {
-      this.moved.add(spec.path);
-      memo.delete(spec.path);
-    }
+    const known = volatile ? undefined : this.recalled(memo, spec.path, stamp);
+    if (known !== undefined) return known;
     const keep = (digest: string | null): string => {
       // not a readable regular file: whatever it is, as value() would say
       const v = digest ? `sha256:${digest}` : currentValue(spec, this.hasher);
-      if (!this.volatile(spec.path)) {
-        memo.set(spec.path, { value: v, stamp });
-        this.aliases.looked(spec.path);
-      }
+      if (!volatile) this.remember(memo, spec.path, v, stamp);
       return v;
     };
     const digest = this.hasher.hashSoon(spec.path);

@@ -30,7 +30,7 @@ const OBSERVED_TITLES: Readonly<Record<string, string>> = {
   stderrStart: 'where its output starts in its stderr file (a program there looked: fstat or lseek)',
   winsize: "its terminal's size (a program there asked: TIOCGWINSZ)",
   selfstate: 'its settings read in its own /proc entry (oom_score_adj, coredump_filter, personality...)',
-  stdinKind: 'what its stdin was (a program there read it)',
+  stdinKind: 'what its stdin was (a program there read it, or it was closed)',
 };
 
 /** A process's inherited state, as the memo uses it. */
