@@ -2935,6 +2935,10 @@ function lstatQuiet(path) {
     return void 0;
   }
 }
+function manyLinks(stamp) {
+  const own = stamp.split(">")[0].split(":");
+  return own.length === 7 && (Number(own[2]) & 61440) !== 16384 && Number(own[6]) > 1;
+}
 function stampOf(path) {
   const l = statNow(path, true);
   if (!l) return "-";
@@ -2943,11 +2947,12 @@ function stampOf(path) {
   const t = statNow(path, false);
   return t ? `${own}>${t.dev}:${t.ino}:${t.mode}:${t.size}:${t.mtimeNs}:${t.ctimeNs}:${t.nlink}` : `${own}>-`;
 }
-var import_node_fs10, CHANGE_OPS, FsView;
+var import_node_fs10, import_node_path6, CHANGE_OPS, FsView;
 var init_view = __esm({
   "src/fingerprint/view.ts"() {
     "use strict";
     import_node_fs10 = require("node:fs");
+    import_node_path6 = require("node:path");
     init_aliases();
     init_changes();
     init_hash();
@@ -2962,6 +2967,15 @@ var init_view = __esm({
       existsMemo = /* @__PURE__ */ new Map();
       /** paths seen changed by a name the run did not report (a stamp that moved): never remembered again */
       moved = /* @__PURE__ */ new Set();
+      /** counts the run's changes that may have reached a remembered file by another name: through a
+       * symlink, a hard link, a symlinked directory, or a rename, removal or link at or above a
+       * remembered path (remembered values are checked again after one; a build's own writes into
+       * its plain files, and its compilers' removals of their temporary files, are none) */
+      epoch = 0;
+      /** the real paths remembered symlinks lead to: a change there, or in there, reaches them */
+      linkedTo = /* @__PURE__ */ new Set();
+      /** remembered paths and every directory above them: a rename, removal or link there moves them */
+      above = /* @__PURE__ */ new Set();
       settled = /* @__PURE__ */ new Map();
       /** every change the run made, by whom and when */
       changes = new ChangeLog();
@@ -2984,27 +2998,45 @@ var init_view = __esm({
       }
       /** What memo remembers of path while its stamp holds, or undefined; a stamp that moved (a
        * change by a name the run did not report) has the path looked at afresh from now on. */
-      recalled(memo, path, stamp) {
+      recalled(memo, path) {
         const known = memo.get(path);
-        if (known?.stamp === stamp) return known.value;
-        if (known) {
-          this.moved.add(path);
-          memo.delete(path);
+        if (!known) return void 0;
+        const now = this.epoch;
+        if (known.checked === now) return known.value;
+        if (known.stamp === stampOf(path)) {
+          known.checked = now;
+          return known.value;
         }
+        this.moved.add(path);
+        memo.delete(path);
         return void 0;
       }
-      remember(memo, path, value, stamp) {
-        if (this.volatile(path)) return;
-        memo.set(path, { value, stamp });
+      remember(memo, path, value, stamp, checked) {
+        if (this.volatile(path) || manyLinks(stamp)) return;
+        memo.set(path, { value, stamp, checked });
         this.aliases.looked(path);
+        if (stamp.includes(">")) {
+          try {
+            this.linkedTo.add(import_node_fs10.realpathSync.native(path));
+          } catch {
+            this.epoch++;
+          }
+        }
+        for (let p = path; p.length > 1 && !this.above.has(p); p = (0, import_node_path6.dirname)(p)) this.above.add(p);
+      }
+      /** May a change at path (st: what lstat says of it now) reach a remembered file under another name? */
+      mayAlias(path, st) {
+        if (st && (st.isSymbolicLink() || !st.isDirectory() && st.nlink > 1)) return true;
+        return this.aliases.real(path) !== path || this.linkedTo.has(path) || this.linkedTo.has((0, import_node_path6.dirname)(path));
       }
       /** What memo remembers of path while its stamp holds; else what compute says now, remembered. */
       recall(memo, path, compute) {
-        const stamp = stampOf(path);
-        const known = this.recalled(memo, path, stamp);
+        const known = this.recalled(memo, path);
         if (known !== void 0) return known;
+        const checked = this.epoch;
+        const stamp = stampOf(path);
         const value = compute();
-        this.remember(memo, path, value, stamp);
+        this.remember(memo, path, value, stamp, checked);
         return value;
       }
       /**
@@ -3048,12 +3080,13 @@ var init_view = __esm({
         if (settled !== void 0) return settled;
         const memo = this.memoFor(spec);
         const volatile = this.volatile(spec.path);
-        const stamp = volatile ? "" : stampOf(spec.path);
-        const known = volatile ? void 0 : this.recalled(memo, spec.path, stamp);
+        const known = volatile ? void 0 : this.recalled(memo, spec.path);
         if (known !== void 0) return known;
+        const checked = this.epoch;
+        const stamp = volatile ? "" : stampOf(spec.path);
         const keep = (digest2) => {
           const v = digest2 ? `sha256:${digest2}` : currentValue(spec, this.hasher);
-          if (!volatile) this.remember(memo, spec.path, v, stamp);
+          if (!volatile) this.remember(memo, spec.path, v, stamp, checked);
           return v;
         };
         const digest = this.hasher.hashSoon(spec.path);
@@ -3061,6 +3094,7 @@ var init_view = __esm({
       }
       /** A path the command (or a restore) changed, under every name the run looked at it by. */
       changed(path, change) {
+        if (this.mayAlias(path, lstatQuiet(path))) this.epoch++;
         this.changes.note(path, change);
         for (const other of this.aliases.othersOf(path)) this.changes.note(other, change);
         for (const other of this.hardLinksOf(path)) this.changes.note(other, change);
@@ -3082,6 +3116,7 @@ var init_view = __esm({
       }
       /** A rename, removal or link at path: what leads where through symlinks is looked at again. */
       reshaped(path) {
+        if (this.above.has(path) || this.mayAlias(path, lstatQuiet(path))) this.epoch++;
         this.aliases.reshaped(path);
       }
     };
@@ -3178,7 +3213,7 @@ var init_common = __esm({
 
 // src/store/atomic.ts
 function tempFor(path) {
-  const dir = (0, import_node_path6.dirname)(path);
+  const dir = (0, import_node_path7.dirname)(path);
   if (!madeDirs.has(dir)) {
     (0, import_node_fs12.mkdirSync)(dir, { recursive: true });
     madeDirs.add(dir);
@@ -3205,12 +3240,12 @@ async function atomicWriteAsync(path, data) {
     throw e;
   }
 }
-var import_node_fs12, import_node_path6, import_node_util, writeFileCb, renameCb, madeDirs, TEMP_NAME;
+var import_node_fs12, import_node_path7, import_node_util, writeFileCb, renameCb, madeDirs, TEMP_NAME;
 var init_atomic = __esm({
   "src/store/atomic.ts"() {
     "use strict";
     import_node_fs12 = require("node:fs");
-    import_node_path6 = require("node:path");
+    import_node_path7 = require("node:path");
     import_node_util = require("node:util");
     writeFileCb = (0, import_node_util.promisify)(import_node_fs12.writeFile);
     renameCb = (0, import_node_util.promisify)(import_node_fs12.rename);
@@ -3222,8 +3257,8 @@ var init_atomic = __esm({
 // src/store/local.ts
 function defaultStoreDir(env = process.env) {
   if (env.PROCESSCACHE_STORE) return env.PROCESSCACHE_STORE;
-  const base = env.XDG_CACHE_HOME || (0, import_node_path7.join)((0, import_node_os4.homedir)(), ".cache");
-  return (0, import_node_path7.join)(base, "processcache");
+  const base = env.XDG_CACHE_HOME || (0, import_node_path8.join)((0, import_node_os4.homedir)(), ".cache");
+  return (0, import_node_path8.join)(base, "processcache");
 }
 function parseEntry(text) {
   let e;
@@ -3273,10 +3308,10 @@ function entryFrom(e) {
 }
 function listLocal(dir) {
   const entries = [];
-  const root = (0, import_node_path7.join)(dir, "entries");
+  const root = (0, import_node_path8.join)(dir, "entries");
   for (const rel of (0, import_node_fs13.readdirSync)(root, { recursive: true }).map(String)) {
     if (!rel.endsWith(".json")) continue;
-    const path = (0, import_node_path7.join)(root, rel);
+    const path = (0, import_node_path8.join)(root, rel);
     try {
       const st = (0, import_node_fs13.statSync)(path);
       const entry = parseEntry((0, import_node_fs13.readFileSync)(path, "utf8"));
@@ -3286,11 +3321,11 @@ function listLocal(dir) {
     }
   }
   const blobs = [];
-  const blobRoot = (0, import_node_path7.join)(dir, "blobs");
+  const blobRoot = (0, import_node_path8.join)(dir, "blobs");
   for (const rel of (0, import_node_fs13.readdirSync)(blobRoot, { recursive: true }).map(String)) {
     const hash = rel.replace("/", "");
     if (!HEX64.test(hash)) continue;
-    const path = (0, import_node_path7.join)(blobRoot, rel);
+    const path = (0, import_node_path8.join)(blobRoot, rel);
     try {
       const st = (0, import_node_fs13.statSync)(path);
       blobs.push({ hash, bytes: st.size, mtimeMs: st.mtimeMs, path });
@@ -3299,7 +3334,7 @@ function listLocal(dir) {
   }
   return { entries, blobs };
 }
-var import_node_crypto3, import_node_fs13, import_node_os4, import_node_path7, HEX64, REMOTE_FILLED, LocalStore;
+var import_node_crypto3, import_node_fs13, import_node_os4, import_node_path8, HEX64, REMOTE_FILLED, LocalStore;
 var init_local = __esm({
   "src/store/local.ts"() {
     "use strict";
@@ -3308,7 +3343,7 @@ var init_local = __esm({
     init_fingerprint();
     init_atomic();
     import_node_os4 = require("node:os");
-    import_node_path7 = require("node:path");
+    import_node_path8 = require("node:path");
     HEX64 = /^[0-9a-f]{64}$/;
     REMOTE_FILLED = "remote-filled";
     LocalStore = class {
@@ -3317,9 +3352,9 @@ var init_local = __esm({
         this.dir = dir;
         this.writable = writable;
         this.warn = warn2;
-        (0, import_node_fs13.mkdirSync)((0, import_node_path7.join)(dir, "blobs"), { recursive: true });
-        (0, import_node_fs13.mkdirSync)((0, import_node_path7.join)(dir, "entries"), { recursive: true });
-        this.trusted = !(0, import_node_fs13.existsSync)((0, import_node_path7.join)(dir, REMOTE_FILLED));
+        (0, import_node_fs13.mkdirSync)((0, import_node_path8.join)(dir, "blobs"), { recursive: true });
+        (0, import_node_fs13.mkdirSync)((0, import_node_path8.join)(dir, "entries"), { recursive: true });
+        this.trusted = !(0, import_node_fs13.existsSync)((0, import_node_path8.join)(dir, REMOTE_FILLED));
       }
       dir;
       writable;
@@ -3334,7 +3369,7 @@ var init_local = __esm({
        * it keeps a setuid or setgid bit (src/memo/restore.ts keepsSetId). Written before the first
        * entry arrives. */
       markRemoteFilled() {
-        (0, import_node_fs13.writeFileSync)((0, import_node_path7.join)(this.dir, REMOTE_FILLED), "entries from a remote cache were written here: restores keep no setuid or setgid bit\n");
+        (0, import_node_fs13.writeFileSync)((0, import_node_path8.join)(this.dir, REMOTE_FILLED), "entries from a remote cache were written here: restores keep no setuid or setgid bit\n");
       }
       /** Says once, on stderr, that the store cannot be written and what to do; the run goes on without recording. */
       writeFailed(e) {
@@ -3344,15 +3379,15 @@ var init_local = __esm({
         this.warn(`the store at ${this.dir} cannot be written (${why}): this run's results are not cached; free space or make it writable, or pass --store DIR for another one (--read-only uses it without writing)`);
       }
       blobPath(hash) {
-        return (0, import_node_path7.join)(this.dir, "blobs", hash.slice(0, 2), hash.slice(2));
+        return (0, import_node_path8.join)(this.dir, "blobs", hash.slice(0, 2), hash.slice(2));
       }
       /** 256 buckets of "<weak>.<strong>.json" files: creating a directory per command costs more
        * than listing a bucket (a quarter millisecond each on the CI machines' disks). */
       entryDir(weak) {
-        return (0, import_node_path7.join)(this.dir, "entries", weak.slice(0, 2));
+        return (0, import_node_path8.join)(this.dir, "entries", weak.slice(0, 2));
       }
       entryPath(entry) {
-        return (0, import_node_path7.join)(this.entryDir(entry.weak), `${entry.weak}.${entry.strong}.json`);
+        return (0, import_node_path8.join)(this.entryDir(entry.weak), `${entry.weak}.${entry.strong}.json`);
       }
       /** Locally the index is the entry buckets themselves, each read when a command first needs it. */
       async openIndex() {
@@ -3368,7 +3403,7 @@ var init_local = __esm({
         }
         const found = [];
         for (const name of names) {
-          const path = (0, import_node_path7.join)(dir, name);
+          const path = (0, import_node_path8.join)(dir, name);
           try {
             const entry = parseEntry((0, import_node_fs13.readFileSync)(path, "utf8"));
             if (entry && entry.weak === weak) found.push({ entry, used: names.length > 1 ? (0, import_node_fs13.statSync)(path).mtimeMs : 0 });
@@ -3402,7 +3437,7 @@ var init_local = __esm({
         if (!HEX64.test(hash)) return false;
         const data = (0, import_node_fs13.readFileSync)(file);
         if ((0, import_node_crypto3.createHash)("sha256").update(data).digest("hex") !== hash) return false;
-        (0, import_node_fs13.mkdirSync)((0, import_node_path7.dirname)(this.blobPath(hash)), { recursive: true });
+        (0, import_node_fs13.mkdirSync)((0, import_node_path8.dirname)(this.blobPath(hash)), { recursive: true });
         (0, import_node_fs13.renameSync)(file, this.blobPath(hash));
         this.present.set(hash, data.length);
         return true;
@@ -3486,7 +3521,7 @@ function listRuns(dir, dirsOf) {
     let dirs = dirsOf.get(key);
     if (!dirs) {
       try {
-        const parsed = JSON.parse((0, import_node_fs14.readFileSync)((0, import_node_path8.join)(dir, name), "utf8"));
+        const parsed = JSON.parse((0, import_node_fs14.readFileSync)((0, import_node_path9.join)(dir, name), "utf8"));
         dirs = Array.isArray(parsed) && parsed.every((d) => typeof d === "string") ? parsed : ["/"];
         dirsOf.set(key, dirs);
       } catch {
@@ -3501,14 +3536,14 @@ function listRuns(dir, dirsOf) {
 function endKilled(dir, r) {
   r.endMs = Date.now();
   try {
-    (0, import_node_fs14.renameSync)((0, import_node_path8.join)(dir, r.name), (0, import_node_path8.join)(dir, `${r.key}.${r.endMs}.end`));
+    (0, import_node_fs14.renameSync)((0, import_node_path9.join)(dir, r.name), (0, import_node_path9.join)(dir, `${r.key}.${r.endMs}.end`));
     return true;
   } catch {
     return false;
   }
 }
 function pruneRuns(store, dirsOf = /* @__PURE__ */ new Map()) {
-  const dir = (0, import_node_path8.join)(store, "runs");
+  const dir = (0, import_node_path9.join)(store, "runs");
   let runs;
   try {
     ({ runs } = listRuns(dir, dirsOf));
@@ -3521,16 +3556,16 @@ function pruneRuns(store, dirsOf = /* @__PURE__ */ new Map()) {
   }
   const firstStart = Math.min(...runs.filter((r) => r.endMs === null).map((r) => r.startMs));
   for (const r of runs) {
-    if (r.endMs !== null && r.endMs < firstStart - MARGIN_MS) (0, import_node_fs14.rmSync)((0, import_node_path8.join)(dir, `${r.key}.${r.endMs}.end`), { force: true });
+    if (r.endMs !== null && r.endMs < firstStart - MARGIN_MS) (0, import_node_fs14.rmSync)((0, import_node_path9.join)(dir, `${r.key}.${r.endMs}.end`), { force: true });
   }
   return killed;
 }
-var import_node_fs14, import_node_path8, LIVE, ENDED, MARGIN_MS, SETTLE_MS, under2, RunRegistry;
+var import_node_fs14, import_node_path9, LIVE, ENDED, MARGIN_MS, SETTLE_MS, under2, RunRegistry;
 var init_runs = __esm({
   "src/store/runs.ts"() {
     "use strict";
     import_node_fs14 = require("node:fs");
-    import_node_path8 = require("node:path");
+    import_node_path9 = require("node:path");
     init_atomic();
     LIVE = /^(\d+)\.(\d+)\.(\d+)$/;
     ENDED = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\.end$/;
@@ -3541,7 +3576,7 @@ var init_runs = __esm({
       constructor(store, dirs) {
         this.store = store;
         this.dirs = dirs;
-        this.dir = (0, import_node_path8.join)(store, "runs");
+        this.dir = (0, import_node_path9.join)(store, "runs");
         this.startMs = Date.now();
         const pid = process.pid;
         this.key = `${pid}.${procStartOf(pid) ?? 0}.${this.startMs}`;
@@ -3565,7 +3600,7 @@ var init_runs = __esm({
       static open(store, dirs) {
         const r = new _RunRegistry(store, dirs);
         (0, import_node_fs14.mkdirSync)(r.dir, { recursive: true });
-        atomicWrite((0, import_node_path8.join)(r.dir, r.key), JSON.stringify(dirs));
+        atomicWrite((0, import_node_path9.join)(r.dir, r.key), JSON.stringify(dirs));
         r.killed.push(...pruneRuns(store, r.dirsOf));
         return r;
       }
@@ -3591,7 +3626,7 @@ var init_runs = __esm({
         if (this.closed) return;
         this.closed = true;
         try {
-          (0, import_node_fs14.renameSync)((0, import_node_path8.join)(this.dir, this.key), (0, import_node_path8.join)(this.dir, `${this.key}.${Date.now()}.end`));
+          (0, import_node_fs14.renameSync)((0, import_node_path9.join)(this.dir, this.key), (0, import_node_path9.join)(this.dir, `${this.key}.${Date.now()}.end`));
           pruneRuns(this.store, this.dirsOf);
         } catch {
         }
@@ -3625,13 +3660,13 @@ function pidAlive(pid) {
 }
 function subdirs(dir) {
   try {
-    return (0, import_node_fs15.readdirSync)(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => (0, import_node_path9.join)(dir, d.name));
+    return (0, import_node_fs15.readdirSync)(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => (0, import_node_path10.join)(dir, d.name));
   } catch {
     return [];
   }
 }
 function sweepTemps(store, now = Date.now(), alive = pidAlive) {
-  const dirs = [store, (0, import_node_path9.join)(store, "runs"), ...subdirs((0, import_node_path9.join)(store, "blobs")), ...subdirs((0, import_node_path9.join)(store, "entries"))];
+  const dirs = [store, (0, import_node_path10.join)(store, "runs"), ...subdirs((0, import_node_path10.join)(store, "blobs")), ...subdirs((0, import_node_path10.join)(store, "entries"))];
   const aliveOf = /* @__PURE__ */ new Map();
   let removed = 0;
   for (const dir of dirs) {
@@ -3646,7 +3681,7 @@ function sweepTemps(store, now = Date.now(), alive = pidAlive) {
       if (!m) continue;
       const pid = Number(m[1]);
       if (!aliveOf.has(pid)) aliveOf.set(pid, alive(pid));
-      const path = (0, import_node_path9.join)(dir, name);
+      const path = (0, import_node_path10.join)(dir, name);
       try {
         if (aliveOf.get(pid) && now - (0, import_node_fs15.statSync)(path).mtimeMs < ABANDONED_MS) continue;
         (0, import_node_fs15.rmSync)(path);
@@ -3657,12 +3692,12 @@ function sweepTemps(store, now = Date.now(), alive = pidAlive) {
   }
   return removed;
 }
-var import_node_fs15, import_node_path9, ABANDONED_MS;
+var import_node_fs15, import_node_path10, ABANDONED_MS;
 var init_temps = __esm({
   "src/store/temps.ts"() {
     "use strict";
     import_node_fs15 = require("node:fs");
-    import_node_path9 = require("node:path");
+    import_node_path10 = require("node:path");
     init_atomic();
     ABANDONED_MS = 60 * 60 * 1e3;
   }
@@ -3754,20 +3789,20 @@ function isNormalStored(stored) {
   if (stored.includes("\0")) return false;
   return stored === "." || (stored.startsWith("/") ? isNormalAbsolute(stored) : isNormalRelative(stored));
 }
-var import_node_path11, under3, Roots;
+var import_node_path12, under3, Roots;
 var init_paths = __esm({
   "src/memo/paths.ts"() {
     "use strict";
-    import_node_path11 = require("node:path");
-    under3 = (dir) => dir.endsWith(import_node_path11.sep) ? dir : dir + import_node_path11.sep;
+    import_node_path12 = require("node:path");
+    under3 = (dir) => dir.endsWith(import_node_path12.sep) ? dir : dir + import_node_path12.sep;
     Roots = class {
       root;
       allowed;
       rootPrefix;
       allowedPrefixes;
       constructor(root, extra = []) {
-        this.root = (0, import_node_path11.resolve)(root);
-        this.allowed = [this.root, ...extra.map((d) => (0, import_node_path11.resolve)(d))];
+        this.root = (0, import_node_path12.resolve)(root);
+        this.allowed = [this.root, ...extra.map((d) => (0, import_node_path12.resolve)(d))];
         this.rootPrefix = under3(this.root);
         this.allowedPrefixes = this.allowed.map(under3);
       }
@@ -3778,8 +3813,8 @@ var init_paths = __esm({
       }
       /** The absolute path a stored path names now. */
       load(stored) {
-        if ((0, import_node_path11.isAbsolute)(stored)) return stored;
-        return isNormalRelative(stored) ? this.rootPrefix + stored : (0, import_node_path11.join)(this.root, stored);
+        if ((0, import_node_path12.isAbsolute)(stored)) return stored;
+        return isNormalRelative(stored) ? this.rootPrefix + stored : (0, import_node_path12.join)(this.root, stored);
       }
       /** The deepest allowed directory holding the normal absolute path, and the path relative to it
        * ('' for the directory itself); null outside them. The deepest, because a declared directory
@@ -3797,7 +3832,7 @@ var init_paths = __esm({
       }
       /** Is the (absolute) path inside one of the allowed directories, once "." and ".." are resolved? */
       allows(path) {
-        const p = isNormalAbsolute(path) ? path : (0, import_node_path11.resolve)(path);
+        const p = isNormalAbsolute(path) ? path : (0, import_node_path12.resolve)(path);
         return this.allowed.some((dir, i) => p === dir || p.startsWith(this.allowedPrefixes[i]));
       }
     };
@@ -4775,7 +4810,7 @@ function notWaitingForInput(pid) {
 }
 function isShell(pid) {
   try {
-    return SHELLS.has((0, import_node_path12.basename)((0, import_node_fs21.readlinkSync)(`/proc/${pid}/exe`)));
+    return SHELLS.has((0, import_node_path13.basename)((0, import_node_fs21.readlinkSync)(`/proc/${pid}/exe`)));
   } catch {
     return false;
   }
@@ -4784,12 +4819,12 @@ function readerGone(id, traced) {
   const holders = pipeHolders(id, traced);
   return holders !== null && !holders.some((h) => !h.writes);
 }
-var import_node_fs21, import_node_path12, SHELLS, INPUT_WAITS, ReplayPipes;
+var import_node_fs21, import_node_path13, SHELLS, INPUT_WAITS, ReplayPipes;
 var init_pipe_replay = __esm({
   "src/memo/pipe-replay.ts"() {
     "use strict";
     import_node_fs21 = require("node:fs");
-    import_node_path12 = require("node:path");
+    import_node_path13 = require("node:path");
     init_trace();
     init_pipe_stdin();
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
@@ -5374,7 +5409,7 @@ function addUnsafe(list, u) {
   list.push(u);
 }
 function lowOnSpace(outputs) {
-  const dirs = new Set(outputs.map((p) => (0, import_node_path13.dirname)(p)));
+  const dirs = new Set(outputs.map((p) => (0, import_node_path14.dirname)(p)));
   let looked = 0;
   for (const dir of dirs) {
     if (++looked > LOW_SPACE_DIRS) break;
@@ -5396,13 +5431,13 @@ function uniquePairs(pairs) {
     return true;
   });
 }
-var import_node_fs24, import_node_os6, import_node_path13, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, TIME_IS_THEIR_EFFECT, SIGPIPE_BIT, DEFER_MS, DEFAULT_EXEC_WAIT_MS, CHAIN_WAIT_MS, STORED2, TYPE_BITS, REAP_WAIT_MS, OPENS_FOR_WRITING, PIPE_OPENS, STRUCTURAL, SAVED_FD_MIN, STDIN_CHANNELS, SEEN_STDIN, LOW_SPACE_BYTES, LOW_SPACE_DIRS, IN_PLACE_CHANGES, EARLY_ITEMS, MemoEngine;
+var import_node_fs24, import_node_os6, import_node_path14, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, TIME_IS_THEIR_EFFECT, SIGPIPE_BIT, DEFER_MS, DEFAULT_EXEC_WAIT_MS, CHAIN_WAIT_MS, STORED2, TYPE_BITS, REAP_WAIT_MS, OPENS_FOR_WRITING, PIPE_OPENS, STRUCTURAL, SAVED_FD_MIN, STDIN_CHANNELS, SEEN_STDIN, LOW_SPACE_BYTES, LOW_SPACE_DIRS, IN_PLACE_CHANGES, EARLY_ITEMS, MemoEngine;
 var init_engine = __esm({
   "src/memo/engine.ts"() {
     "use strict";
     import_node_fs24 = require("node:fs");
     import_node_os6 = require("node:os");
-    import_node_path13 = require("node:path");
+    import_node_path14 = require("node:path");
     init_fingerprint();
     init_observe();
     init_trace();
@@ -5697,7 +5732,7 @@ var init_engine = __esm({
         if (q.umask === null) {
           return this.letRun(q, { refused: "its umask could not be read (/proc/PID/status has none before Linux 4.7)", passed });
         }
-        if (TIME_IS_THEIR_EFFECT.has((0, import_node_path13.basename)(q.exe))) return this.letRun(q, { refused: "what it does is take time: skipped, it would take none", passed });
+        if (TIME_IS_THEIR_EFFECT.has((0, import_node_path14.basename)(q.exe))) return this.letRun(q, { refused: "what it does is take time: skipped, it would take none", passed });
         if (q.tid !== q.pid) return this.letRun(q, { refused: "its exec is made by a thread that is not its process's first: a replay there is not modelled", passed });
         const view = viewOf(q.process, q.env, q.streams, q.stdio[0] ?? "");
         if (view.refused) return this.letRun(q, { refused: view.refused, passed });
@@ -5816,7 +5851,7 @@ var init_engine = __esm({
        * program, which its exec answers (skipped: its output may key the reader) in a moment? */
       forkOfShell(pid) {
         const e = this.builder.executionOf(pid);
-        return e !== null && e.pid !== pid && SHELLS.has((0, import_node_path13.basename)(e.exe));
+        return e !== null && e.pid !== pid && SHELLS.has((0, import_node_path14.basename)(e.exe));
       }
       /**
        * A reader whose pipe was still written at its exec is recorded keyed on what it read, as a
@@ -6290,7 +6325,7 @@ var init_engine = __esm({
         }
         const dirs = /* @__PURE__ */ new Map();
         for (const o of outputs) {
-          const dir = (0, import_node_path13.dirname)(o.path);
+          const dir = (0, import_node_path14.dirname)(o.path);
           if (dir === o.path || dirs.has(dir) || !this.opts.roots.allows(this.opts.roots.load(dir))) continue;
           const st = (0, import_node_fs24.lstatSync)(this.opts.roots.load(dir), { bigint: true, throwIfNoEntry: false });
           if (st?.isDirectory()) dirs.set(dir, st.mtimeNs);
@@ -6461,7 +6496,7 @@ var init_engine = __esm({
               const head2 = Buffer.alloc(256);
               const line = head2.subarray(0, (0, import_node_fs24.readSync)(fd, head2, 0, head2.length, 0)).toString("latin1").split("\n")[0];
               const words = line.startsWith("#!") ? line.slice(2).trim().split(/\s+/) : [];
-              known = ((0, import_node_path13.basename)(words[0] ?? "") === "env" ? words.find((w, i) => i > 0 && !w.startsWith("-")) : words[0]) ?? null;
+              known = ((0, import_node_path14.basename)(words[0] ?? "") === "env" ? words.find((w, i) => i > 0 && !w.startsWith("-")) : words[0]) ?? null;
             } finally {
               (0, import_node_fs24.closeSync)(fd);
             }
@@ -6839,7 +6874,7 @@ async function explainMain(args) {
 ${EXPLAIN_USAGE}`);
   const cwd = process.cwd();
   const exe = resolveProgram(command[0], process.env, cwd);
-  const store = new LocalStore((0, import_node_path16.resolve)(String(options.get("store") ?? defaultStoreDir())), false);
+  const store = new LocalStore((0, import_node_path17.resolve)(String(options.get("store") ?? defaultStoreDir())), false);
   const ignoreEnv = ignoredEnv(lists.get("ignore-env"), forcedEnv(lists.get("env-input")));
   const index = await store.openIndex();
   const hasher = new FileHasher();
@@ -6847,7 +6882,7 @@ ${EXPLAIN_USAGE}`);
   const engine = new MemoEngine({
     store,
     index,
-    roots: new Roots((0, import_node_path16.resolve)(String(options.get("root") ?? cwd))),
+    roots: new Roots((0, import_node_path17.resolve)(String(options.get("root") ?? cwd))),
     ignoreEnv,
     minDurationMs: 0,
     umask: process.umask(),
@@ -6867,12 +6902,12 @@ ${EXPLAIN_USAGE}`);
   process.stdout.write("(children are judged against the files as they are now, before anything runs)\n");
   return 0;
 }
-var import_node_fs27, import_node_path16, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
+var import_node_fs27, import_node_path17, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
 var init_explain_command = __esm({
   "src/cli/explain-command.ts"() {
     "use strict";
     import_node_fs27 = require("node:fs");
-    import_node_path16 = require("node:path");
+    import_node_path17 = require("node:path");
     import_node_tty = require("node:tty");
     init_fingerprint();
     init_memo();
@@ -6933,7 +6968,7 @@ init_common();
 
 // src/cli/gc-command.ts
 var import_node_fs17 = require("node:fs");
-var import_node_path10 = require("node:path");
+var import_node_path11 = require("node:path");
 init_store();
 init_args();
 var GC_USAGE = "usage: processcache gc [--store DIR] --max-size SIZE   (SIZE like 500M or 5G)";
@@ -6946,7 +6981,7 @@ ${GC_USAGE}`);
 ${GC_USAGE}`);
   const max = parseSize(size);
   if (max === null) throw new UsageError(`--max-size "${size}" is not a size: write it like 500M, 5G or 1048576`);
-  const dir = (0, import_node_path10.resolve)(String(options.get("store") ?? defaultStoreDir()));
+  const dir = (0, import_node_path11.resolve)(String(options.get("store") ?? defaultStoreDir()));
   if (!(0, import_node_fs17.existsSync)(dir)) {
     process.stderr.write(`processcache: no store at ${dir}: nothing to collect
 `);
@@ -6964,7 +6999,7 @@ ${GC_USAGE}`);
 var import_node_child_process2 = require("node:child_process");
 var import_node_fs25 = require("node:fs");
 var import_node_os7 = require("node:os");
-var import_node_path14 = require("node:path");
+var import_node_path15 = require("node:path");
 init_fingerprint();
 init_memo();
 init_store();
@@ -7056,8 +7091,8 @@ ${RUN_USAGE}`);
   if (leaked.length) {
     warn(`the command inherits ${leaked.join(", ")} from whatever started processcache: a process could write there, and a replay would not, so nothing it runs is cached; close what the command does not use (as in \`exec 9>&-\`)`);
   }
-  const storeDir = (0, import_node_path14.resolve)(cwd, String(options.get("store") ?? defaultStoreDir()));
-  const root = (0, import_node_path14.resolve)(cwd, String(options.get("root") ?? cwd));
+  const storeDir = (0, import_node_path15.resolve)(cwd, String(options.get("store") ?? defaultStoreDir()));
+  const root = (0, import_node_path15.resolve)(cwd, String(options.get("root") ?? cwd));
   if (!(0, import_node_fs25.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
   const minDurationMs = nonNegativeInt(options.get("min-duration-ms"), "min-duration-ms", 3);
   const ignoreEnv = ignoredEnv(lists.get("ignore-env"), forcedEnv(lists.get("env-input")));
@@ -7069,7 +7104,7 @@ ${RUN_USAGE}`);
     warn(`the store at ${storeDir} cannot be used (${e.message}); running without the cache`);
     return runPlain(command);
   }
-  const statCachePath = (0, import_node_path14.join)(storeDir, "statcache.json");
+  const statCachePath = (0, import_node_path15.join)(storeDir, "statcache.json");
   const hasher = new FileHasher(readStatCache(statCachePath));
   hasher.xattrs = xattrsValue;
   const umask = process.umask();
@@ -7137,7 +7172,7 @@ ${RUN_USAGE}`);
 
 // src/cli/trace-command.ts
 var import_node_fs26 = require("node:fs");
-var import_node_path15 = require("node:path");
+var import_node_path16 = require("node:path");
 init_trace();
 init_args();
 var TRACE_USAGE = "usage: processcache trace [--out FILE] -- CMD [ARGS...]";
@@ -7145,7 +7180,7 @@ async function traceMain(args) {
   const { options, command } = parseArgs(args, { out: { value: true } }, TRACE_USAGE);
   if (command.length === 0) throw new UsageError(`no command to trace
 ${TRACE_USAGE}`);
-  const out = (0, import_node_path15.resolve)(String(options.get("out") ?? "processcache-trace.json"));
+  const out = (0, import_node_path16.resolve)(String(options.get("out") ?? "processcache-trace.json"));
   const { trace, status, warnings, builder } = await traceCommand({ command });
   for (const w of [...builder.errors, ...warnings]) process.stderr.write(`processcache: warning: ${w}
 `);

@@ -8,7 +8,8 @@
 // So what is remembered holds only while the path's lstat (and its target's stat) says the same:
 // a change by any name alters the inode's size, times or link count, or what the name leads to,
 // and a path seen changed so is looked at afresh for the rest of the run.
-import { lstatSync, type Stats } from 'node:fs';
+import { lstatSync, realpathSync, type Stats } from 'node:fs';
+import { dirname } from 'node:path';
 import type { InputSpec } from '../observe/index.js';
 import { PathAliases } from './aliases.js';
 import { ChangeLog, type Change } from './changes.js';
@@ -37,8 +38,16 @@ function lstatQuiet(path: string): Stats | undefined {
   }
 }
 
-/** A fingerprint, with what the path's stat said when it was taken (stampOf). */
-interface Remembered { value: string; stamp: string }
+/** Does a stamp show a file (not a directory) with more than one name? */
+function manyLinks(stamp: string): boolean {
+  const own = stamp.split('>')[0]!.split(':');
+  return own.length === 7 && (Number(own[2]) & 0o170000) !== 0o040000 && Number(own[6]) > 1;
+}
+
+/** A fingerprint, with what the path's stat said when it was taken (stampOf), and the aliasing
+ * epoch when that was last checked: with no change since that could reach a file by another
+ * name, nothing the run did can have moved it (a process outside the trace could, as before). */
+interface Remembered { value: string; stamp: string; checked: number }
 
 /** What stat says of path now, its target's too when it is a symlink: its inode, type, size,
  * times and link count; '-' where nothing is reached. */
@@ -56,6 +65,15 @@ export class FsView {
   private readonly existsMemo = new Map<string, Map<string, Remembered>>();
   /** paths seen changed by a name the run did not report (a stamp that moved): never remembered again */
   private readonly moved = new Set<string>();
+  /** counts the run's changes that may have reached a remembered file by another name: through a
+   * symlink, a hard link, a symlinked directory, or a rename, removal or link at or above a
+   * remembered path (remembered values are checked again after one; a build's own writes into
+   * its plain files, and its compilers' removals of their temporary files, are none) */
+  private epoch = 0;
+  /** the real paths remembered symlinks lead to: a change there, or in there, reaches them */
+  private readonly linkedTo = new Set<string>();
+  /** remembered paths and every directory above them: a rename, removal or link there moves them */
+  private readonly above = new Set<string>();
   private readonly settled = new Map<string, { changes: number; identity: string; digest: string }>();
   /** every change the run made, by whom and when */
   readonly changes = new ChangeLog();
@@ -85,29 +103,49 @@ export class FsView {
 
   /** What memo remembers of path while its stamp holds, or undefined; a stamp that moved (a
    * change by a name the run did not report) has the path looked at afresh from now on. */
-  private recalled(memo: Map<string, Remembered>, path: string, stamp: string): string | undefined {
+  private recalled(memo: Map<string, Remembered>, path: string): string | undefined {
     const known = memo.get(path);
-    if (known?.stamp === stamp) return known.value;
-    if (known) {
-      this.moved.add(path);
-      memo.delete(path);
+    if (!known) return undefined;
+    const now = this.epoch;
+    if (known.checked === now) return known.value;
+    if (known.stamp === stampOf(path)) {
+      known.checked = now;
+      return known.value;
     }
+    this.moved.add(path);
+    memo.delete(path);
     return undefined;
   }
 
-  private remember(memo: Map<string, Remembered>, path: string, value: string, stamp: string): void {
-    if (this.volatile(path)) return;
-    memo.set(path, { value, stamp });
+  private remember(memo: Map<string, Remembered>, path: string, value: string, stamp: string, checked: number): void {
+    // a file with other names: a removal of one changes its link count, unseen here
+    if (this.volatile(path) || manyLinks(stamp)) return;
+    memo.set(path, { value, stamp, checked });
     this.aliases.looked(path);
+    if (stamp.includes('>')) {
+      try {
+        this.linkedTo.add(realpathSync.native(path));
+      } catch {
+        this.epoch++; // a dangling link: whatever it may lead to later is checked each time
+      }
+    }
+    for (let p = path; p.length > 1 && !this.above.has(p); p = dirname(p)) this.above.add(p);
+  }
+
+  /** May a change at path (st: what lstat says of it now) reach a remembered file under another name? */
+  private mayAlias(path: string, st: Stats | undefined): boolean {
+    if (st && (st.isSymbolicLink() || (!st.isDirectory() && st.nlink > 1))) return true;
+    return this.aliases.real(path) !== path || this.linkedTo.has(path) || this.linkedTo.has(dirname(path));
   }
 
   /** What memo remembers of path while its stamp holds; else what compute says now, remembered. */
   private recall(memo: Map<string, Remembered>, path: string, compute: () => string): string {
-    const stamp = stampOf(path);
-    const known = this.recalled(memo, path, stamp);
+    const known = this.recalled(memo, path);
     if (known !== undefined) return known;
+    const checked = this.epoch;
+    const stamp = stampOf(path);
     const value = compute();
-    this.remember(memo, path, value, stamp);
+    this.remember(memo, path, value, stamp, checked);
     return value;
   }
 
@@ -160,13 +198,14 @@ export class FsView {
     if (settled !== undefined) return settled;
     const memo = this.memoFor(spec);
     const volatile = this.volatile(spec.path);
-    const stamp = volatile ? '' : stampOf(spec.path);
-    const known = volatile ? undefined : this.recalled(memo, spec.path, stamp);
+    const known = volatile ? undefined : this.recalled(memo, spec.path);
     if (known !== undefined) return known;
+    const checked = this.epoch;
+    const stamp = volatile ? '' : stampOf(spec.path);
     const keep = (digest: string | null): string => {
       // not a readable regular file: whatever it is, as value() would say
       const v = digest ? `sha256:${digest}` : currentValue(spec, this.hasher);
-      if (!volatile) this.remember(memo, spec.path, v, stamp);
+      if (!volatile) this.remember(memo, spec.path, v, stamp, checked);
       return v;
     };
     const digest = this.hasher.hashSoon(spec.path);
@@ -175,6 +214,10 @@ export class FsView {
 
   /** A path the command (or a restore) changed, under every name the run looked at it by. */
   changed(path: string, change: Change): void {
+    // a name gone by now (a compiler's temporary file, written then removed) is taken for a plain
+    // one: its removal, at or above a remembered path, counts there (left: a write through a
+    // symlink removed before its event is handled)
+    if (this.mayAlias(path, lstatQuiet(path))) this.epoch++;
     this.changes.note(path, change);
     for (const other of this.aliases.othersOf(path)) this.changes.note(other, change);
     for (const other of this.hardLinksOf(path)) this.changes.note(other, change);
@@ -198,6 +241,9 @@ export class FsView {
 
   /** A rename, removal or link at path: what leads where through symlinks is looked at again. */
   reshaped(path: string): void {
+    // a removed name was a plain one unless a remembered path is at or below it (its other names,
+    // when it had any, are never remembered: manyLinks)
+    if (this.above.has(path) || this.mayAlias(path, lstatQuiet(path))) this.epoch++;
     this.aliases.reshaped(path);
   }
 }
