@@ -2935,6 +2935,17 @@ function lstatQuiet(path) {
     return void 0;
   }
 }
+function leadsTo(path) {
+  try {
+    return import_node_fs10.realpathSync.native(path);
+  } catch {
+    try {
+      return (0, import_node_path6.resolve)((0, import_node_path6.dirname)(path), (0, import_node_fs10.readlinkSync)(path));
+    } catch {
+      return path;
+    }
+  }
+}
 function manyLinks(stamp) {
   const own = stamp.split(">")[0].split(":");
   return own.length === 7 && (Number(own[2]) & 61440) !== 16384 && Number(own[6]) > 1;
@@ -3015,13 +3026,7 @@ var init_view = __esm({
         if (this.volatile(path) || manyLinks(stamp)) return;
         memo.set(path, { value, stamp, checked });
         this.aliases.looked(path);
-        if (stamp.includes(">")) {
-          try {
-            this.linkedTo.add(import_node_fs10.realpathSync.native(path));
-          } catch {
-            this.epoch++;
-          }
-        }
+        if (stamp.includes(">")) this.linkedTo.add(leadsTo(path));
         for (let p = path; p.length > 1 && !this.above.has(p); p = (0, import_node_path6.dirname)(p)) this.above.add(p);
       }
       /** May a change at path (st: what lstat says of it now) reach a remembered file under another name? */
@@ -5331,7 +5336,7 @@ function typeMode(type) {
   return TYPE_BITS[type] ?? 0;
 }
 function yieldToIo() {
-  return new Promise((resolve7) => setImmediate(resolve7));
+  return new Promise((resolve8) => setImmediate(resolve8));
 }
 function short(value) {
   return value.length > 24 ? `${value.slice(0, 20)}...` : value;
@@ -5636,9 +5641,9 @@ var init_engine = __esm({
       expectReap(pid) {
         const known = this.reapWaits.get(pid);
         if (known) return known;
-        let resolve7;
+        let resolve8;
         const done = new Promise((r) => {
-          resolve7 = r;
+          resolve8 = r;
         });
         const timer = setTimeout(() => wait.resolve(), REAP_WAIT_MS);
         timer.unref();
@@ -5647,7 +5652,7 @@ var init_engine = __esm({
           resolve: () => {
             clearTimeout(timer);
             if (this.reapWaits.get(pid) === wait) this.reapWaits.delete(pid);
-            resolve7();
+            resolve8();
           }
         };
         this.reapWaits.set(pid, wait);

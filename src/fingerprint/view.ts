@@ -5,11 +5,12 @@
 // A change reaches us by the name the program spelled, and the same file has others: a symlink
 // to it, a hard link, a directory on the way renamed or replaced by a symlink (hunt 50: `cp in
 // dst` through dst -> other left other's fingerprint remembered, and `cat other` was replayed).
-// So what is remembered holds only while the path's lstat (and its target's stat) says the same:
-// a change by any name alters the inode's size, times or link count, or what the name leads to,
-// and a path seen changed so is looked at afresh for the rest of the run.
-import { lstatSync, realpathSync, type Stats } from 'node:fs';
-import { dirname } from 'node:path';
+// So what is remembered holds only while the path's lstat (and its target's stat) says the same,
+// checked again after any change that may reach a file by another name: a change by any name
+// alters the inode's size, times or link count, or what the name leads to, and a path seen
+// changed so is looked at afresh for the rest of the run.
+import { lstatSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { InputSpec } from '../observe/index.js';
 import { PathAliases } from './aliases.js';
 import { ChangeLog, type Change } from './changes.js';
@@ -35,6 +36,20 @@ function lstatQuiet(path: string): Stats | undefined {
     return lstatSync(path, { throwIfNoEntry: false });
   } catch {
     return undefined;
+  }
+}
+
+/** Where the symlink at path leads: its real path, or for a dangling one where its first hop
+ * points (a file made there later is what it then names). */
+function leadsTo(path: string): string {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    try {
+      return resolve(dirname(path), readlinkSync(path));
+    } catch {
+      return path;
+    }
   }
 }
 
@@ -122,13 +137,7 @@ export class FsView {
     if (this.volatile(path) || manyLinks(stamp)) return;
     memo.set(path, { value, stamp, checked });
     this.aliases.looked(path);
-    if (stamp.includes('>')) {
-      try {
-        this.linkedTo.add(realpathSync.native(path));
-      } catch {
-        this.epoch++; // a dangling link: whatever it may lead to later is checked each time
-      }
-    }
+    if (stamp.includes('>')) this.linkedTo.add(leadsTo(path));
     for (let p = path; p.length > 1 && !this.above.has(p); p = dirname(p)) this.above.add(p);
   }
 
