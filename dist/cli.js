@@ -2642,7 +2642,7 @@ function filterEnv(env, ignored) {
   return env.filter((kv) => !ignored.has(kv.slice(0, Math.max(0, kv.indexOf("="))))).sort();
 }
 function stdioForKey(stdio) {
-  return [stdio[0] === "tty" ? "tty" : "not-tty", stdio[1] ?? "", stdio[2] ?? ""];
+  return [stdio[0] === "tty" || stdio[0] === "closed" ? stdio[0] : "not-tty", stdio[1] ?? "", stdio[2] ?? ""];
 }
 function weakKey(parts, ignored) {
   return sha256(JSON.stringify({
@@ -2901,6 +2901,10 @@ var init_changes = __esm({
         push(this.byPath, path, change);
         push(this.byDir, (0, import_node_path5.dirname)(path), change);
       }
+      /** Every path the run changed. */
+      paths() {
+        return this.byPath.keys();
+      }
       /** Has the run changed path, or the entries of the directory path? */
       touched(path) {
         return this.byPath.has(path) || this.byDir.has(path);
@@ -2958,7 +2962,7 @@ function stampOf(path) {
   const t = statNow(path, false);
   return t ? `${own}>${t.dev}:${t.ino}:${t.mode}:${t.size}:${t.mtimeNs}:${t.ctimeNs}:${t.nlink}` : `${own}>-`;
 }
-var import_node_fs10, import_node_path6, CHANGE_OPS, FsView;
+var import_node_fs10, import_node_path6, CHANGE_OPS, OWN_FD, FsView;
 var init_view = __esm({
   "src/fingerprint/view.ts"() {
     "use strict";
@@ -2969,6 +2973,7 @@ var init_view = __esm({
     init_hash();
     init_inputs();
     CHANGE_OPS = /* @__PURE__ */ new Set(["write", "create", "truncate", "rename", "delete", "mkdir", "rmdir", "symlink", "link", "chmod", "utime", "mknod"]);
+    OWN_FD = /^\/(?:dev\/(?:fd\/|std(?:in|out|err)$)|proc\/[^/]+\/(?:task\/[^/]+\/)?fd\/)/;
     FsView = class {
       constructor(hasher) {
         this.hasher = hasher;
@@ -2983,6 +2988,9 @@ var init_view = __esm({
        * remembered path (remembered values are checked again after one; a build's own writes into
        * its plain files, and its compilers' removals of their temporary files, are none) */
       epoch = 0;
+      /** a file was opened for writing through /dev/fd/N or /proc/.../fd/N, which names no path: no
+       * remembered value holds for the rest of the run */
+      blind = false;
       /** the real paths remembered symlinks lead to: a change there, or in there, reaches them */
       linkedTo = /* @__PURE__ */ new Set();
       /** remembered paths and every directory above them: a rename, removal or link there moves them */
@@ -3005,7 +3013,14 @@ var init_view = __esm({
       }
       /** Is path to be looked at afresh: changed by the run under this name, or seen changed under another? */
       volatile(path) {
-        return this.changes.touched(path) || this.moved.has(path);
+        return this.blind || this.changes.touched(path) || this.moved.has(path);
+      }
+      /** A directory renamed: what was looked at afresh below its old name is so below the new one
+       * too (hunt 54: a file open for writing at d/f writes on, unseen, after `mv d e`). */
+      renamed(from, to) {
+        for (const path of [...this.changes.paths(), ...this.moved]) {
+          if (path.startsWith(`${from}/`)) this.moved.add(to + path.slice(from.length));
+        }
       }
       /** What memo remembers of path while its stamp holds, or undefined; a stamp that moved (a
        * change by a name the run did not report) has the path looked at afresh from now on. */
@@ -3026,8 +3041,13 @@ var init_view = __esm({
         if (this.volatile(path) || manyLinks(stamp)) return;
         memo.set(path, { value, stamp, checked });
         this.aliases.looked(path);
-        if (stamp.includes(">")) this.linkedTo.add(leadsTo(path));
-        for (let p = path; p.length > 1 && !this.above.has(p); p = (0, import_node_path6.dirname)(p)) this.above.add(p);
+        const names = [path, this.aliases.real(path)];
+        if (stamp.includes(">")) {
+          const target = leadsTo(path);
+          this.linkedTo.add(target);
+          names.push(target);
+        }
+        for (const name of names) for (let p = name; p.length > 1 && !this.above.has(p); p = (0, import_node_path6.dirname)(p)) this.above.add(p);
       }
       /** May a change at path (st: what lstat says of it now) reach a remembered file under another name? */
       mayAlias(path, st) {
@@ -3099,7 +3119,13 @@ var init_view = __esm({
       }
       /** A path the command (or a restore) changed, under every name the run looked at it by. */
       changed(path, change) {
-        if (this.mayAlias(path, lstatQuiet(path))) this.epoch++;
+        if (OWN_FD.test(path)) {
+          this.epoch++;
+          this.blind = true;
+        } else if (this.mayAlias(path, lstatQuiet(path))) {
+          this.epoch++;
+          this.moved.add(leadsTo(path));
+        }
         this.changes.note(path, change);
         for (const other of this.aliases.othersOf(path)) this.changes.note(other, change);
         for (const other of this.hardLinksOf(path)) this.changes.note(other, change);
@@ -5622,6 +5648,7 @@ var init_engine = __esm({
         if (STRUCTURAL.has(access.op)) {
           this.fs.reshaped(access.path);
           if (typeof access.to === "string") this.fs.reshaped(access.to);
+          if (access.op === "rename" && typeof access.to === "string") this.fs.renamed(access.path, access.to);
         }
       }
       /**

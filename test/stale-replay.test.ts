@@ -565,3 +565,23 @@ test('a program\'s file capabilities are an input: setcap cap_dac_override on a 
   const read = `${user} ./mycat secret; echo rc=$?`;
   check(setup, [obs(read), obs(read), chg('setcap cap_dac_override+ep mycat'), obs(read), obs(read), chg('setcap -r mycat'), obs(read)]);
 });
+
+test('a change the run makes under another name, or through an fd opened under one, is seen by later lookups (hunt 54)', () => {
+  // a directory renamed below a symlinked directory's target replaces the program remembered by the link's name
+  const swap = (run: string): string => `${run} 'x%sy' z; if [ -f flag ]; then mv e/a/b e/a/b_old; mv e/a/b2 e/a/b; fi; ${run} 'x%sy' z`;
+  const tree = 'mkdir -p e/a/b e/a/b2; cp /bin/echo e/a/b/p; cp /usr/bin/printf e/a/b2/p';
+  for (const [link, run] of [['ln -s e d', './d/a/b/p'], ['ln -s e/a/b/p l', './l']] as const) {
+    check(`${tree}; ${link}`, [obs(swap(run)), obs(swap(run)), chg('touch flag'), obs(swap(run))]);
+  }
+  // a file opened for writing through a symlink or through the process's own fd by path, written later
+  const writes = (open: string): string => `exec 3<f; cat f 4>&-; if [ -f flag ]; then exec 4>>${open}; cat f 4>&-; echo more >&4; fi; cat f 4>&-`;
+  for (const open of ['l', '/dev/fd/3']) check('echo old > f; ln -s f l', [obs(writes(open)), obs(writes(open)), chg('touch flag'), obs(writes(open))]);
+  // a file open for writing whose directory is renamed
+  const moved = 'exec 4>>d/f; mv d e; cat e/f 4>&-; echo more >&4; cat e/f 4>&-';
+  check('mkdir d; echo old > d/f', [obs(moved), chg('rm -r e; mkdir d; echo old > d/f'), obs(moved)], false);
+});
+
+test('a closed stdin is in every key: the first file a program opens is its fd 0 then (hunt 54)', () => {
+  const setup = 'echo hi > f; printf \'#include <fcntl.h>\\n#include <stdio.h>\\nint main(void) { printf("fd=%%d\\\\n", open("f", O_RDONLY)); return 0; }\\n\' > fdnum.c; gcc -o fdnum fdnum.c';
+  check(setup, [obs('./fdnum < /dev/null'), obs('./fdnum < /dev/null'), obs('./fdnum <&-'), obs('./fdnum <&-')]);
+});

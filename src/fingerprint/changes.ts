@@ -26,6 +26,11 @@ export class ChangeLog {
     push(this.byDir, dirname(path), change);
   }
 
+  /** Every path the run changed. */
+  paths(): IterableIterator<string> {
+    return this.byPath.keys();
+  }
+
   /** Has the run changed path, or the entries of the directory path? */
   touched(path: string): boolean {
     return this.byPath.has(path) || this.byDir.has(path);

@@ -53,6 +53,9 @@ function leadsTo(path: string): string {
   }
 }
 
+/** A process's own fd by path: the file it names is the process's, unknown here. */
+const OWN_FD = /^\/(?:dev\/(?:fd\/|std(?:in|out|err)$)|proc\/[^/]+\/(?:task\/[^/]+\/)?fd\/)/;
+
 /** Does a stamp show a file (not a directory) with more than one name? */
 function manyLinks(stamp: string): boolean {
   const own = stamp.split('>')[0]!.split(':');
@@ -85,6 +88,9 @@ export class FsView {
    * remembered path (remembered values are checked again after one; a build's own writes into
    * its plain files, and its compilers' removals of their temporary files, are none) */
   private epoch = 0;
+  /** a file was opened for writing through /dev/fd/N or /proc/.../fd/N, which names no path: no
+   * remembered value holds for the rest of the run */
+  private blind = false;
   /** the real paths remembered symlinks lead to: a change there, or in there, reaches them */
   private readonly linkedTo = new Set<string>();
   /** remembered paths and every directory above them: a rename, removal or link there moves them */
@@ -113,7 +119,15 @@ export class FsView {
 
   /** Is path to be looked at afresh: changed by the run under this name, or seen changed under another? */
   private volatile(path: string): boolean {
-    return this.changes.touched(path) || this.moved.has(path);
+    return this.blind || this.changes.touched(path) || this.moved.has(path);
+  }
+
+  /** A directory renamed: what was looked at afresh below its old name is so below the new one
+   * too (hunt 54: a file open for writing at d/f writes on, unseen, after `mv d e`). */
+  renamed(from: string, to: string): void {
+    for (const path of [...this.changes.paths(), ...this.moved]) {
+      if (path.startsWith(`${from}/`)) this.moved.add(to + path.slice(from.length));
+    }
   }
 
   /** What memo remembers of path while its stamp holds, or undefined; a stamp that moved (a
@@ -137,8 +151,15 @@ export class FsView {
     if (this.volatile(path) || manyLinks(stamp)) return;
     memo.set(path, { value, stamp, checked });
     this.aliases.looked(path);
-    if (stamp.includes('>')) this.linkedTo.add(leadsTo(path));
-    for (let p = path; p.length > 1 && !this.above.has(p); p = dirname(p)) this.above.add(p);
+    const names = [path, this.aliases.real(path)];
+    if (stamp.includes('>')) {
+      const target = leadsTo(path);
+      this.linkedTo.add(target);
+      names.push(target);
+    }
+    // a rename or removal at or above any name it is reached by, its real one too (hunt 54:
+    // `mv e/a/b ...` under d -> e replaced the program remembered as d/a/b/p)
+    for (const name of names) for (let p = name; p.length > 1 && !this.above.has(p); p = dirname(p)) this.above.add(p);
   }
 
   /** May a change at path (st: what lstat says of it now) reach a remembered file under another name? */
@@ -226,7 +247,16 @@ export class FsView {
     // a name gone by now (a compiler's temporary file, written then removed) is taken for a plain
     // one: its removal, at or above a remembered path, counts there (left: a write through a
     // symlink removed before its event is handled)
-    if (this.mayAlias(path, lstatQuiet(path))) this.epoch++;
+    // an open for writing under another name goes on writing unseen (hunt 54: `exec 4>>l`, then
+    // `echo >&4` into f): the file it reaches is looked at afresh from now on; through a
+    // process's own fd by path, which file that is is not known here
+    if (OWN_FD.test(path)) {
+      this.epoch++;
+      this.blind = true;
+    } else if (this.mayAlias(path, lstatQuiet(path))) {
+      this.epoch++;
+      this.moved.add(leadsTo(path));
+    }
     this.changes.note(path, change);
     for (const other of this.aliases.othersOf(path)) this.changes.note(other, change);
     for (const other of this.hardLinksOf(path)) this.changes.note(other, change);

@@ -48,7 +48,9 @@ export function filterEnv(env: string[], ignored: ReadonlySet<string>): string[]
  * uncacheable anyway. fds 1 and 2 keep their kind: programs write differently to a terminal.
  */
 function stdioForKey(stdio: string[]): string[] {
-  return [stdio[0] === 'tty' ? 'tty' : 'not-tty', stdio[1] ?? '', stdio[2] ?? ''];
+  // a closed fd 0 too: the first file a program opens then gets fd 0, and a write to fd 0 lands
+  // there (hunt 54); make -j hands the jobs without its stdin a pipe, not a closed fd
+  return [stdio[0] === 'tty' || stdio[0] === 'closed' ? stdio[0] : 'not-tty', stdio[1] ?? '', stdio[2] ?? ''];
 }
 
 export function weakKey(parts: WeakParts, ignored: ReadonlySet<string>): string {

@@ -654,6 +654,7 @@ export class MemoEngine {
     if (STRUCTURAL.has(access.op)) {
       this.fs.reshaped(access.path);
       if (typeof access.to === 'string') this.fs.reshaped(access.to);
+      if (access.op === 'rename' && typeof access.to === 'string') this.fs.renamed(access.path, access.to);
     }
   }
 
