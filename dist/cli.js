@@ -3049,6 +3049,23 @@ var init_view = __esm({
         }
         for (const name of names) for (let p = name; p.length > 1 && !this.above.has(p); p = (0, import_node_path6.dirname)(p)) this.above.add(p);
       }
+      /** Does path reach a process's own fd by path: spelled so, through a symlinked directory, or
+       * through symlinks (hunt 56: `ln -s /dev/fd/4 l; exec 5>>l`)? Read lexically: resolved here,
+       * /dev/fd would name this process's fds. */
+      ownFd(path, st) {
+        if (OWN_FD.test(path) || OWN_FD.test(this.aliases.real(path))) return true;
+        if (!st?.isSymbolicLink()) return false;
+        let at = path;
+        for (let hop = 0; hop < 40; hop++) {
+          try {
+            at = (0, import_node_path6.resolve)((0, import_node_path6.dirname)(at), (0, import_node_fs10.readlinkSync)(at));
+          } catch {
+            return false;
+          }
+          if (OWN_FD.test(at) || OWN_FD.test(this.aliases.real(at))) return true;
+        }
+        return true;
+      }
       /** May a change at path (st: what lstat says of it now) reach a remembered file under another name? */
       mayAlias(path, st) {
         if (st && (st.isSymbolicLink() || !st.isDirectory() && st.nlink > 1)) return true;
@@ -3119,10 +3136,11 @@ var init_view = __esm({
       }
       /** A path the command (or a restore) changed, under every name the run looked at it by. */
       changed(path, change) {
-        if (OWN_FD.test(path)) {
+        const st = lstatQuiet(path);
+        if (this.ownFd(path, st)) {
           this.epoch++;
           this.blind = true;
-        } else if (this.mayAlias(path, lstatQuiet(path))) {
+        } else if (this.mayAlias(path, st)) {
           this.epoch++;
           this.moved.add(leadsTo(path));
         }
@@ -5151,7 +5169,7 @@ function parseStoredStat(value) {
   if (!m) return null;
   const out = { nofollow: m[1] === "lstat", type: m[2], mode: parseInt(m[3], 8), uid: Number(m[4]), gid: Number(m[5]) };
   if (m[6] !== void 0) out.size = Number(m[6]);
-  if (m[7] !== void 0) out.links = true;
+  if (m[7] !== void 0) out.links = Number(m[7].slice(2));
   if (m[8]) out.mtime = m[8] === "r" ? "order" : "absolute";
   if (m[9] === "f" && m[8] !== "r") return null;
   if (m[9] === "n") {
@@ -6127,7 +6145,7 @@ var init_engine = __esm({
             if (!stored) return null;
             const spec = { path, kind: "stat", type: stored.type, mode: stored.mode, uid: stored.uid, gid: stored.gid, nofollow: stored.nofollow };
             if (stored.size !== void 0) spec.size = stored.size;
-            if (stored.links) spec.nlink = 1;
+            if (stored.links !== void 0) spec.nlink = stored.links;
             if (stored.mtime) spec.mtime = stored.mtime;
             if (stored.own) spec.mtimeOwn = true;
             const m = mtimes?.get(statKey(input.path, stored.nofollow));

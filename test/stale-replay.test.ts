@@ -585,3 +585,18 @@ test('a closed stdin is in every key: the first file a program opens is its fd 0
   const setup = 'echo hi > f; printf \'#include <fcntl.h>\\n#include <stdio.h>\\nint main(void) { printf("fd=%%d\\\\n", open("f", O_RDONLY)); return 0; }\\n\' > fdnum.c; gcc -o fdnum fdnum.c';
   check(setup, [obs('./fdnum < /dev/null'), obs('./fdnum < /dev/null'), obs('./fdnum <&-'), obs('./fdnum <&-')]);
 });
+
+test('a symlink to the process\'s own fd, opened for writing, leaves nothing remembered (hunt 56)', () => {
+  const cmd = 'exec 4<f; exec 5>>l; cat f; if [ -f flag ]; then echo new >&5; fi; cat f';
+  for (const link of ['/dev/fd/4', '/proc/self/fd/4']) {
+    check(`echo old > f; ln -s ${link} l`, [obs(cmd), obs(cmd), chg('touch flag'), obs(cmd)]);
+  }
+});
+
+test('a parent whose child was a hit records the link count the child saw: it is reused again (hunt 56)', () => {
+  // the script differs (`: N`) from the first run to the second: the second records it with its child a hit
+  const run = (n: number): string => `: ${n}; ls -l a | cut -c1-12`;
+  const r = checked('echo x > a; ln a b', [obs(run(1)), obs(run(2)), obs(run(2))]);
+  assert.ok((r.statuses[1] ?? []).some((s) => s.startsWith('ls:hit')), JSON.stringify(r.statuses));
+  assert.ok((r.statuses[2]?.[0] ?? '').startsWith('sh:hit'), JSON.stringify(r.statuses));
+});

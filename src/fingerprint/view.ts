@@ -162,6 +162,24 @@ export class FsView {
     for (const name of names) for (let p = name; p.length > 1 && !this.above.has(p); p = dirname(p)) this.above.add(p);
   }
 
+  /** Does path reach a process's own fd by path: spelled so, through a symlinked directory, or
+   * through symlinks (hunt 56: `ln -s /dev/fd/4 l; exec 5>>l`)? Read lexically: resolved here,
+   * /dev/fd would name this process's fds. */
+  private ownFd(path: string, st: Stats | undefined): boolean {
+    if (OWN_FD.test(path) || OWN_FD.test(this.aliases.real(path))) return true;
+    if (!st?.isSymbolicLink()) return false;
+    let at = path;
+    for (let hop = 0; hop < 40; hop++) { // the kernel's own limit
+      try {
+        at = resolve(dirname(at), readlinkSync(at));
+      } catch {
+        return false; // no symlink (any more): a file's name
+      }
+      if (OWN_FD.test(at) || OWN_FD.test(this.aliases.real(at))) return true;
+    }
+    return true;
+  }
+
   /** May a change at path (st: what lstat says of it now) reach a remembered file under another name? */
   private mayAlias(path: string, st: Stats | undefined): boolean {
     if (st && (st.isSymbolicLink() || (!st.isDirectory() && st.nlink > 1))) return true;
@@ -250,10 +268,11 @@ export class FsView {
     // an open for writing under another name goes on writing unseen (hunt 54: `exec 4>>l`, then
     // `echo >&4` into f): the file it reaches is looked at afresh from now on; through a
     // process's own fd by path, which file that is is not known here
-    if (OWN_FD.test(path)) {
+    const st = lstatQuiet(path);
+    if (this.ownFd(path, st)) {
       this.epoch++;
       this.blind = true;
-    } else if (this.mayAlias(path, lstatQuiet(path))) {
+    } else if (this.mayAlias(path, st)) {
       this.epoch++;
       this.moved.add(leadsTo(path));
     }

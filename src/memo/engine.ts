@@ -1172,7 +1172,9 @@ export class MemoEngine {
         if (!stored) return null;
         const spec: StatSpec = { path, kind: 'stat', type: stored.type, mode: stored.mode, uid: stored.uid, gid: stored.gid, nofollow: stored.nofollow };
         if (stored.size !== undefined) spec.size = stored.size;
-        if (stored.links) spec.nlink = 1; // a placeholder: only its presence shapes the value
+        // what a hit child's entry says is what its parent records (hunt 56: a placeholder of 1
+        // there recorded `ls -l` of a file with two names as n1, and its parent never hit again)
+        if (stored.links !== undefined) spec.nlink = stored.links;
         if (stored.mtime) spec.mtime = stored.mtime;
         if (stored.own) spec.mtimeOwn = true;
         const m = mtimes?.get(statKey(input.path, stored.nofollow));

@@ -30,8 +30,8 @@ export interface StoredStat {
   uid: number;
   gid: number;
   size?: number;
-  /** the link count is part of it */
-  links?: boolean;
+  /** the link count, when it is part of it */
+  links?: number;
   mtime?: 'order' | 'absolute';
   /** ordered as the run's own change ("@r<rank>n"): as now, at a lookup */
   own?: boolean;
@@ -45,7 +45,7 @@ export function parseStoredStat(value: string): StoredStat | null {
   if (!m) return null;
   const out: StoredStat = { nofollow: m[1] === 'lstat', type: m[2]!, mode: parseInt(m[3]!, 8), uid: Number(m[4]), gid: Number(m[5]) };
   if (m[6] !== undefined) out.size = Number(m[6]);
-  if (m[7] !== undefined) out.links = true;
+  if (m[7] !== undefined) out.links = Number(m[7].slice(2));
   if (m[8]) out.mtime = m[8] === 'r' ? 'order' : 'absolute';
   if (m[9] === 'f' && m[8] !== 'r') return null;
   if (m[9] === 'n') {
