@@ -640,9 +640,7 @@ var init_builder = __esm({
           accesses: [{ op: "exec", path: exe, result: "ok" }],
           flags: [],
           nondeterminism: [],
-          // a closed stdin shows without a read: the loader's and libc's own opens land on fd 0, and
-          // cat fails at its fstat (hunt 52); a process whose stdin was closed is keyed on it
-          observed: k0 === "closed" ? ["stdinKind"] : [],
+          observed: [],
           signals: [],
           signalled: [],
           procReads: [],
@@ -4658,7 +4656,7 @@ var init_attributes = __esm({
       stderrStart: "where its output starts in its stderr file (a program there looked: fstat or lseek)",
       winsize: "its terminal's size (a program there asked: TIOCGWINSZ)",
       selfstate: "its settings read in its own /proc entry (oom_score_adj, coredump_filter, personality...)",
-      stdinKind: "what its stdin was (a program there read it, or it was closed)"
+      stdinKind: "what its stdin was (a program there read it)"
     };
     JOBSERVER_VARS = ["MAKEFLAGS=", "MFLAGS=", "CARGO_MAKEFLAGS="];
     UNSEEN = {
@@ -5666,7 +5664,7 @@ var init_engine = __esm({
         if (STRUCTURAL.has(access.op)) {
           this.fs.reshaped(access.path);
           if (typeof access.to === "string") this.fs.reshaped(access.to);
-          if (access.op === "rename" && typeof access.to === "string") this.fs.renamed(access.path, access.to);
+          if (access.op === "rename" && typeof access.to === "string" && statNow(access.to, true)?.isDirectory()) this.fs.renamed(access.path, access.to);
         }
       }
       /**
@@ -5703,34 +5701,31 @@ var init_engine = __esm({
         this.reapWaits.set(pid, wait);
         return wait;
       }
-      /** Whether a hold at the parent's wait would pin a read in exec's subtree not pinned yet (as pinAtReap looks). */
-      holdWouldPin(exec) {
+      /** The reads in exec's subtree that a hold may pin, with their places in the log: a file from
+       * outside the root that the run never changed is read at the recording, as before. */
+      *holdableReads(exec) {
         const stack = [exec];
         for (let e = stack.pop(); e; e = stack.pop()) {
-          for (const [, item] of this.builder.ownLog(e.id)) {
+          for (const [pos, item] of this.builder.ownLog(e.id)) {
             const a = item.kind === "access" ? item.access : null;
             if (!a || a.op !== "read" || a.result !== "ok" || !a.seen || !a.path) continue;
-            if (!this.opts.roots.allows(a.path) && !this.fs.changes.touched(a.path)) continue;
-            if (this.pins.mayPinAtHold(a)) return true;
+            if (this.opts.roots.allows(a.path) || this.fs.changes.touched(a.path)) yield [pos, a];
           }
           stack.push(...this.builder.childrenOf(e));
         }
+      }
+      /** Whether a hold at the parent's wait would pin a read in exec's subtree not pinned yet. */
+      holdWouldPin(exec) {
+        for (const [, a] of this.holdableReads(exec)) if (this.pins.mayPinAtHold(a)) return true;
         return false;
       }
       pinAtReap(pid) {
         const top = this.builder.endedIn(pid);
         if (!top || top.skipped) return;
         const at = this.builder.log.length;
-        const stack = [top];
-        for (let e = stack.pop(); e; e = stack.pop()) {
-          for (const [pos, item] of this.builder.ownLog(e.id)) {
-            const a = item.kind === "access" ? item.access : null;
-            if (!a || a.op !== "read" || a.result !== "ok" || !a.seen || !a.path) continue;
-            if (!this.opts.roots.allows(a.path) && !this.fs.changes.touched(a.path)) continue;
-            const changedSince = this.fs.changes.foreign({ path: a.path, kind: "content" }, pos, () => false) !== null;
-            this.pins.atHold(a, at, changedSince);
-          }
-          stack.push(...this.builder.childrenOf(e));
+        for (const [pos, a] of this.holdableReads(top)) {
+          const changedSince = this.fs.changes.foreign({ path: a.path, kind: "content" }, pos, () => false) !== null;
+          this.pins.atHold(a, at, changedSince);
         }
         this.pins.endPass();
       }

@@ -247,9 +247,7 @@ const char *stdio_look_at_exec(int pid, int fd, uint64_t *identity)
 {
     char path[64], info[512];
     proc_path(path, sizeof path, pid, "/fdinfo/", fd);
-    const int f = open(path, O_RDONLY | O_CLOEXEC);
-    ssize_t n = f < 0 ? -1 : read(f, info, sizeof info - 1);
-    if (f >= 0) close(f);
+    const ssize_t n = read_file(path, info, sizeof info - 1);
     const char *flags = n > 0 ? (info[n] = 0, strstr(info, "flags:")) : NULL;
     if (flags && (strtol(flags + 6, NULL, 8) & O_CLOEXEC)) {
         if (identity) *identity = 0;

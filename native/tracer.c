@@ -1325,12 +1325,6 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
             return 0;
         }
         if (!l->stdin_pipe && (l->reported & PF_STDIN)) return 0;
-        /* a read of a stdin that was closed at the exec and still is fails (EBADF): what it does
-         * then depends on stdin being closed, as a read of /dev/null's end does on that (hunt 50) */
-        if (args[0] == 0 && !l->stdin_id && !fd_identity(tid, 0)) {
-            stdin_read_seen(pid, l);
-            return 0;
-        }
         if (!reads_stdin(tid, s, (int)args[0])) return 0;
         stdin_read_seen(pid, l);
         if (!l->stdin_pipe) return 0;
@@ -1484,7 +1478,6 @@ static void on_seccomp(int tid, struct slot *s)
 
 /* ---- process lifecycle ------------------------------------------------------------------- */
 
-/* A script's interpreter is loaded by the kernel, unseen by seccomp: report it as a read. */
 /* The name a #! line spells (resolved from the cwd when relative) into out; 0 when path is no
  * script or the name does not fit. */
 static int script_interpreter(int pid, const char *path, char *out)

@@ -30,7 +30,7 @@ const OBSERVED_TITLES: Readonly<Record<string, string>> = {
   stderrStart: 'where its output starts in its stderr file (a program there looked: fstat or lseek)',
   winsize: "its terminal's size (a program there asked: TIOCGWINSZ)",
   selfstate: 'its settings read in its own /proc entry (oom_score_adj, coredump_filter, personality...)',
-  stdinKind: 'what its stdin was (a program there read it, or it was closed)',
+  stdinKind: 'what its stdin was (a program there read it)',
 };
 
 /** A process's inherited state, as the memo uses it. */
@@ -125,11 +125,11 @@ function useOf(f: InheritedFd, jobserver: { fds: Set<number>; fifo: string | nul
 }
 
 /**
- * stdinKind: what fd 0 was at the exec (a terminal, /dev/null, a pipe, closed...). The weak key
- * holds only terminal or not (make -j hands its stdin to one job at a time, another kind to the
+ * stdinKind: what fd 0 was at the exec (a terminal, /dev/null, a pipe...). The weak key holds only
+ * terminal, closed or neither (make -j hands its stdin to one job at a time, another kind to the
  * rest), and a file there is keyed with the inherited fds; so what it was is keyed only where the
- * subtree read it: /dev/null's end and a closed fd's EBADF are the kind's doing (hunt 50: `wc -c`
- * recorded on /dev/null was replayed for a pipe still being written).
+ * subtree read it: /dev/null's end is the kind's doing (hunt 50: `wc -c` recorded on /dev/null
+ * was replayed for a pipe still being written).
  */
 export function viewOf(p: ProcessAttrs, env: string[], execStreams: Streams, stdinKind: string): ProcessView {
   // identity 0: the fd was closed at the exec

@@ -283,8 +283,8 @@ const SAVED_FD_MIN = 10;
 /** The kinds of stdin whose bytes an ancestor that made them ran every writer of. */
 const STDIN_CHANNELS: ReadonlySet<string> = new Set(['pipe', 'socket']);
 
-/** The kinds of stdin whose reads need no capture: nothing (an end, or EBADF, keyed by kind:
- * stdinKind), or a file whose content is an input. */
+/** The kinds of stdin whose reads need no capture: nothing (an end keyed by stdinKind, or EBADF:
+ * a closed stdin is in every weak key), or a file whose content is an input. */
 const SEEN_STDIN: ReadonlySet<string> = new Set(['null', 'closed', 'file']);
 
 /** Whether what stat said is the open file fd 1 or 2 named at the exec. */
@@ -654,7 +654,7 @@ export class MemoEngine {
     if (STRUCTURAL.has(access.op)) {
       this.fs.reshaped(access.path);
       if (typeof access.to === 'string') this.fs.reshaped(access.to);
-      if (access.op === 'rename' && typeof access.to === 'string') this.fs.renamed(access.path, access.to);
+      if (access.op === 'rename' && typeof access.to === 'string' && statNow(access.to, true)?.isDirectory()) this.fs.renamed(access.path, access.to);
     }
   }
 
@@ -692,18 +692,23 @@ export class MemoEngine {
     return wait;
   }
 
-  /** Whether a hold at the parent's wait would pin a read in exec's subtree not pinned yet (as pinAtReap looks). */
-  private holdWouldPin(exec: Execution): boolean {
+  /** The reads in exec's subtree that a hold may pin, with their places in the log: a file from
+   * outside the root that the run never changed is read at the recording, as before. */
+  private *holdableReads(exec: Execution): Generator<[number, Access & { path: string }]> {
     const stack = [exec];
     for (let e = stack.pop(); e; e = stack.pop()) {
-      for (const [, item] of this.builder.ownLog(e.id)) {
+      for (const [pos, item] of this.builder.ownLog(e.id)) {
         const a = item.kind === 'access' ? item.access : null;
         if (!a || a.op !== 'read' || a.result !== 'ok' || !a.seen || !a.path) continue;
-        if (!this.opts.roots.allows(a.path) && !this.fs.changes.touched(a.path)) continue;
-        if (this.pins.mayPinAtHold(a)) return true;
+        if (this.opts.roots.allows(a.path) || this.fs.changes.touched(a.path)) yield [pos, a as Access & { path: string }];
       }
       stack.push(...this.builder.childrenOf(e));
     }
+  }
+
+  /** Whether a hold at the parent's wait would pin a read in exec's subtree not pinned yet. */
+  private holdWouldPin(exec: Execution): boolean {
+    for (const [, a] of this.holdableReads(exec)) if (this.pins.mayPinAtHold(a)) return true;
     return false;
   }
 
@@ -711,17 +716,9 @@ export class MemoEngine {
     const top = this.builder.endedIn(pid);
     if (!top || top.skipped) return;
     const at = this.builder.log.length;
-    const stack = [top];
-    for (let e = stack.pop(); e; e = stack.pop()) {
-      for (const [pos, item] of this.builder.ownLog(e.id)) {
-        const a = item.kind === 'access' ? item.access : null;
-        if (!a || a.op !== 'read' || a.result !== 'ok' || !a.seen || !a.path) continue;
-        // a file from outside the root that the run never changed is read at the recording, as before
-        if (!this.opts.roots.allows(a.path) && !this.fs.changes.touched(a.path)) continue;
-        const changedSince = this.fs.changes.foreign({ path: a.path, kind: 'content' }, pos, () => false) !== null;
-        this.pins.atHold(a, at, changedSince);
-      }
-      stack.push(...this.builder.childrenOf(e));
+    for (const [pos, a] of this.holdableReads(top)) {
+      const changedSince = this.fs.changes.foreign({ path: a.path, kind: 'content' }, pos, () => false) !== null;
+      this.pins.atHold(a, at, changedSince);
     }
     this.pins.endPass();
   }

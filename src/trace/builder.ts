@@ -223,9 +223,7 @@ export class TraceBuilder {
       accesses: [{ op: 'exec', path: exe, result: 'ok' }],
       flags: [],
       nondeterminism: [],
-      // a closed stdin shows without a read: the loader's and libc's own opens land on fd 0, and
-      // cat fails at its fstat (hunt 52); a process whose stdin was closed is keyed on it
-      observed: k0 === 'closed' ? ['stdinKind'] : [],
+      observed: [],
       signals: [],
       signalled: [],
       procReads: [],
