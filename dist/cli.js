@@ -2041,7 +2041,18 @@ function throughProcLink(spelled, links, real) {
   if (ownEntryOf(real, (pid) => pid === process.pid)?.use === "moment") return null;
   return `${spelled} leads through a symlink into /proc (${link}), whose entries are the reading process's own: not modelled`;
 }
-function applyAccess(s, a, walker, mtimes, pinned) {
+function permissionsOf(s, a, walker, path, links) {
+  for (const p of [path, ...links]) s.searched(p);
+  const ok = a.result === "ok";
+  if (TARGET_PERMS.has(a.op) || REFUSED.has(a.result)) s.perms(path, ok && a.op === "read" && a.seen ? parseSeen(a.seen) : null);
+  if (!NAME_CHANGES.has(a.op)) return;
+  s.perms((0, import_node_path4.dirname)(path));
+  if (typeof a.to !== "string") return;
+  const to = walker.walk(a.to, false);
+  for (const p of [to.real, ...to.links]) s.searched(p);
+  s.perms((0, import_node_path4.dirname)(to.real));
+}
+function applyAccess(s, a, walker, mtimes, pinned, unprivileged = false) {
   if (a.op === "stdin" || a.op === "dup") return null;
   if (!a.path) return null;
   const ok = a.result === "ok";
@@ -2049,6 +2060,10 @@ function applyAccess(s, a, walker, mtimes, pinned) {
   const intoProc = throughProcLink(a.path, links, path);
   if (intoProc) return intoProc;
   for (const link of links) s.through(link);
+  if (unprivileged) {
+    permissionsOf(s, a, walker, path, links);
+    if (a.result === "EACCES") return null;
+  }
   switch (a.op) {
     case "exec":
       if (!ok) {
@@ -2088,6 +2103,7 @@ function applyAccess(s, a, walker, mtimes, pinned) {
         s.input(failedChange(path, a.result));
         return null;
       }
+      if (a.op === "chmod") s.permsChanged(path);
       if (a.op === "write" && WRITE_SINKS.has(path)) {
         s.input(probeSpec(path, a.result));
         return null;
@@ -2222,7 +2238,7 @@ function summarize(steps, walker = AS_SPELLED, since, until) {
       for (const [path, change] of step.entryChanges) s.entryChanged(path, change === "added");
       continue;
     }
-    reason ??= applyAccess(s, step.access, walker, step.mtimes ?? "absolute", step.pinned);
+    reason ??= applyAccess(s, step.access, walker, step.mtimes ?? "absolute", step.pinned, step.unprivileged === true);
   }
   const unmodelled = reason;
   reason ??= s.lostInput;
@@ -2238,7 +2254,7 @@ function summarize(steps, walker = AS_SPELLED, since, until) {
     entryChanges: s.entryChangeList()
   };
 }
-var import_node_path4, AS_SPELLED, PSEUDO_INPUTS, ABSENT, PathStates, WRITE_SINKS, XATTR_ANSWERS;
+var import_node_path4, AS_SPELLED, PSEUDO_INPUTS, ABSENT, PathStates, WRITE_SINKS, XATTR_ANSWERS, TARGET_PERMS, NAME_CHANGES, REFUSED;
 var init_summary = __esm({
   "src/observe/summary.ts"() {
     "use strict";
@@ -2288,6 +2304,9 @@ var init_summary = __esm({
       appendedTo = /* @__PURE__ */ new Set();
       /** where the subtree moved files it had not read: what they held is read there at the recording */
       movedTo = /* @__PURE__ */ new Set();
+      /** permission inputs to be read at the recording (no access saw them): a change by the subtree
+       * before then would be read instead */
+      pendingPerms = /* @__PURE__ */ new Map();
       /** A rename of path to `to`: what path held is what `to` holds at the end, if nothing changes it after. */
       moved(path, to) {
         const read2 = !this.changed.has(path);
@@ -2295,6 +2314,7 @@ var init_summary = __esm({
         if (read2) this.mustHaveNoXattrs(path);
         this.output(path, { path, kind: "content", movedTo: to }, true);
         this.output(to, null);
+        this.replaced(to);
         this.renewed.add(to);
         if (read2) this.movedTo.add(to);
       }
@@ -2344,6 +2364,42 @@ var init_summary = __esm({
       mustHaveNoXattrs(path) {
         this.input({ path, kind: "xattrs", nofollow: true, known: NO_XATTRS });
       }
+      /**
+       * Who may reach path, for a process without CAP_DAC_OVERRIDE (seen: what the tracer's stat at
+       * the access said). The first look at it is the input, as for any other fact.
+       */
+      perms(path, seen) {
+        const spec = seen ? { path, kind: "perms", mode: seen.mode & 4095, uid: seen.uid, gid: seen.gid } : { path, kind: "perms" };
+        const before = this.inputs.length;
+        this.input(spec);
+        if (!seen && this.inputs.length > before) this.pendingPerms.set(path, spec);
+      }
+      /** Every directory a lookup of path searched (the kernel needs search permission on each). */
+      searched(path) {
+        for (let dir = (0, import_node_path4.dirname)(path); ; dir = (0, import_node_path4.dirname)(dir)) {
+          this.perms(dir);
+          if (dir === "/" || dir === ".") return;
+        }
+      }
+      /** chmod, or an ACL set: what a permission input still to be read holds is the subtree's doing now. */
+      permsChanged(path) {
+        if (this.pendingPerms.has(path) && !this.changed.has(path)) {
+          this.lose(`it is let through ${path} and then changes its permissions: what they were is lost`);
+        }
+      }
+      /**
+       * A path the subtree removed or replaced with another file: a permission input still to be read
+       * would read the new file, or nothing, and never match again. It goes; the subtree's own
+       * removal or rename needed its parent's permissions, which stay (a change of its own bits
+       * between runs that would have stopped the subtree is not seen: README, "Not modelled").
+       */
+      replaced(path) {
+        const spec = this.pendingPerms.get(path);
+        if (!spec) return;
+        this.pendingPerms.delete(path);
+        const at = this.inputs.indexOf(spec);
+        if (at >= 0) this.inputs.splice(at, 1);
+      }
       /** A symlink on the way to an access: where it leads is an input. */
       through(link) {
         this.input({ path: link, kind: "link" });
@@ -2351,7 +2407,10 @@ var init_summary = __esm({
       }
       /** path did not exist before this change: only its first change can say so */
       markCreated(path) {
-        if (!this.changed.has(path)) this.created.add(path);
+        if (!this.changed.has(path)) {
+          this.created.add(path);
+          this.replaced(path);
+        }
         this.renewed.add(path);
       }
       /**
@@ -2372,6 +2431,7 @@ var init_summary = __esm({
         this.changed.add(path);
         this.outputs.add(path);
         if (removes) {
+          this.replaced(path);
           this.gone.add(path);
           this.renewed.add(path);
         } else {
@@ -2415,6 +2475,9 @@ var init_summary = __esm({
     };
     WRITE_SINKS = /* @__PURE__ */ new Set(["/dev/null"]);
     XATTR_ANSWERS = /* @__PURE__ */ new Set(["ENODATA", "ERANGE", "ENOTSUP", "EOPNOTSUPP"]);
+    TARGET_PERMS = /* @__PURE__ */ new Set(["read", "list", "chdir", "exec", "xattr"]);
+    NAME_CHANGES = /* @__PURE__ */ new Set(["delete", "rmdir", "rename", "link"]);
+    REFUSED = /* @__PURE__ */ new Set(["EACCES", "EPERM"]);
   }
 });
 
@@ -2500,6 +2563,13 @@ function statNow(path, nofollow) {
     return void 0;
   }
 }
+function permsValue(path, hasher, known) {
+  const st = known ?? statNow(path, false);
+  if (!st) return existence(path, void 0) === "exists" ? "perms:unreachable" : "absent";
+  const xattrs = hasher.xattrs(path, false);
+  const extra = xattrs === NO_XATTRS || xattrs === "absent" ? "" : `:${xattrs}`;
+  return `perms:${(Number(st.mode) & 4095).toString(8)}:${st.uid}:${st.gid}${extra}`;
+}
 function currentValue(spec, hasher) {
   switch (spec.kind) {
     case "content": {
@@ -2522,6 +2592,8 @@ function currentValue(spec, hasher) {
       return listingValue(spec);
     case "xattrs":
       return hasher.xattrs(spec.path, spec.nofollow === true);
+    case "perms":
+      return permsValue(spec.path, hasher);
     case "link":
       try {
         return `link:${(0, import_node_fs7.readlinkSync)(spec.path)}`;
@@ -2999,7 +3071,7 @@ var init_view = __esm({
       aliases = new PathAliases();
       value(spec) {
         if (spec.kind === "content" || spec.kind === "absent" || spec.kind === "link") return this.valueAt(spec.kind, spec.path);
-        if (this.volatile(spec.path) || spec.kind === "xattrs") return currentValue(spec, this.hasher);
+        if (this.volatile(spec.path) || spec.kind === "xattrs" || spec.kind === "perms") return currentValue(spec, this.hasher);
         return this.recall(this.memoFor(spec), spec.path, () => currentValue(spec, this.hasher));
       }
       /** value() for the kinds a path alone describes, with no spec to build: a hit's lookups are mostly these. */
@@ -4311,6 +4383,20 @@ var init_late_changes = __esm({
 });
 
 // src/memo/attributes.ts
+function holdsOverride(mask2) {
+  if (mask2 === void 0 || !/^[0-9a-f]{1,16}$/i.test(mask2)) return false;
+  return (BigInt(`0x${mask2}`) >> CAP_DAC_OVERRIDE & 1n) === 1n;
+}
+function keepsPermissionOverride(p, exe) {
+  const [, euid, , fsuid] = (p.uid ?? "").split(" ");
+  if (euid !== "0" || fsuid !== "0" || !holdsOverride(p.capeff) || !holdsOverride(p.capbnd)) return false;
+  try {
+    const st = (0, import_node_fs19.statSync)(exe);
+    return (st.mode & S_ISUID) === 0 || st.uid === 0;
+  } catch {
+    return false;
+  }
+}
 function jobserverOf(env) {
   const flags = env.filter((e) => JOBSERVER_VARS.some((v) => e.startsWith(v))).join(" ");
   const fds = /* @__PURE__ */ new Set();
@@ -4355,9 +4441,17 @@ function useOf(f, jobserver, streams) {
   }
   return { key: `${f.fd} file r ${f.pos} ${f.path}`, read: f.path };
 }
-function viewOf(p, env, execStreams, stdinKind) {
+function viewOf(p, env, execStreams, stdinKind, exe) {
   const streams = [execStreams[0] === "0" ? "" : execStreams[0], execStreams[1] === "0" ? "" : execStreams[1]];
-  const view = { refused: null, key: null, reads: [], writes: [], observed: { stdinKind }, streamStarts: p.streamStarts ?? [] };
+  const view = {
+    refused: null,
+    key: null,
+    reads: [],
+    writes: [],
+    observed: { stdinKind },
+    streamStarts: p.streamStarts ?? [],
+    privileged: keepsPermissionOverride(p, exe)
+  };
   for (const name of OBSERVED) {
     const value = p[name];
     if (typeof value === "string") view.observed[name] = value;
@@ -4631,7 +4725,7 @@ function streamShortfall(view, ends, stream, streams, later, placedAt, meanwhile
   }
   return null;
 }
-var import_node_fs19, KEYED2, SELF_KEPT, KEYED_IF_SHOWN, OBSERVED, OBSERVED_TITLES, JOBSERVER_VARS, UNSEEN, MAX_SEEKS, IOPRIO_UNSET, SEARCH_CAP;
+var import_node_fs19, KEYED2, SELF_KEPT, KEYED_IF_SHOWN, OBSERVED, OBSERVED_TITLES, CAP_DAC_OVERRIDE, S_ISUID, JOBSERVER_VARS, UNSEEN, MAX_SEEKS, IOPRIO_UNSET, SEARCH_CAP;
 var init_attributes = __esm({
   "src/memo/attributes.ts"() {
     "use strict";
@@ -4658,6 +4752,8 @@ var init_attributes = __esm({
       selfstate: "its settings read in its own /proc entry (oom_score_adj, coredump_filter, personality...)",
       stdinKind: "what its stdin was (a program there read it)"
     };
+    CAP_DAC_OVERRIDE = 1n;
+    S_ISUID = 2048;
     JOBSERVER_VARS = ["MAKEFLAGS=", "MFLAGS=", "CARGO_MAKEFLAGS="];
     UNSEEN = {
       pipe: "a pipe: what passes through it is not captured",
@@ -5455,6 +5551,14 @@ function addUnsafe(list, u) {
   if (list.some((x) => !liftable(x) || u.pipe !== void 0 && x.pipe === u.pipe || u.otherExec !== void 0 && x.otherExec === u.otherExec)) return;
   list.push(u);
 }
+function foreignOwner(path, st) {
+  const uid = process.geteuid?.(), gid = process.getegid?.();
+  if (uid === void 0 || gid === void 0) return null;
+  const parent = (0, import_node_fs24.statSync)((0, import_node_path14.dirname)(path), { throwIfNoEntry: false });
+  const group = parent && (parent.mode & 1024) !== 0 ? parent.gid : gid;
+  if (Number(st.uid) === uid && Number(st.gid) === group) return null;
+  return `${path} is owned by ${st.uid}:${st.gid}, and a restore would make it ${uid}:${group}'s (a program run as another user made it)`;
+}
 function lowOnSpace(outputs) {
   const dirs = new Set(outputs.map((p) => (0, import_node_path14.dirname)(p)));
   let looked = 0;
@@ -5779,7 +5883,7 @@ var init_engine = __esm({
         }
         if (TIME_IS_THEIR_EFFECT.has((0, import_node_path14.basename)(q.exe))) return this.letRun(q, { refused: "what it does is take time: skipped, it would take none", passed });
         if (q.tid !== q.pid) return this.letRun(q, { refused: "its exec is made by a thread that is not its process's first: a replay there is not modelled", passed });
-        const view = viewOf(q.process, q.env, q.streams, q.stdio[0] ?? "");
+        const view = viewOf(q.process, q.env, q.streams, q.stdio[0] ?? "", q.exe);
         if (view.refused) return this.letRun(q, { refused: view.refused, passed });
         const readable = this.readableStream(q, view);
         if (readable) return this.letRun(q, { refused: readable, passed });
@@ -6136,6 +6240,7 @@ var init_engine = __esm({
           case "replaceable":
             return { path, kind: input.kind };
           case "stat": {
+            if (input.value === "absent") return { path, kind: "exists", nofollow: true };
             const stored = parseStoredStat(input.value);
             if (!stored) return null;
             const spec = { path, kind: "stat", type: stored.type, mode: stored.mode, uid: stored.uid, gid: stored.gid, nofollow: stored.nofollow };
@@ -6154,6 +6259,8 @@ var init_engine = __esm({
           }
           case "xattrs":
             return input.nofollow === true ? { path, kind: "xattrs", nofollow: true } : { path, kind: "xattrs" };
+          case "perms":
+            return { path, kind: "perms" };
           case "listing": {
             if (!Array.isArray(input.names) || !input.names.every((n) => typeof n === "string")) return null;
             if (input.types === void 0) return { path, kind: "listing", names: input.names };
@@ -6201,6 +6308,9 @@ var init_engine = __esm({
             const st = statNow(spec.readAt ?? spec.path, spec.nofollow);
             return statBase(spec, st ? statFields(st) : void 0);
           }
+          case "perms":
+            if (spec.mode === void 0 || spec.uid === void 0 || spec.gid === void 0) return this.fs.valueSoon(spec);
+            return permsValue(spec.path, this.opts.hasher, { mode: spec.mode, uid: spec.uid, gid: spec.gid, size: 0, nlink: 1 });
           case "content":
             if (spec.movedTo !== void 0) {
               const left = kept.get(spec.movedTo)?.state;
@@ -6381,11 +6491,14 @@ var init_engine = __esm({
         for (const o of outputs) if (o.type === "file" && mtimes.has(o.path)) o.order = rank(o.path);
         return [...dirs.keys()].map((d) => ({ path: d, order: rank(`dir:${d}`) }));
       }
-      /** A path's state now, the blob of a file stored (or found stored); a null state when it cannot be told. */
+      /** A path's state now, the blob of a file stored (or found stored); a null state when it cannot
+       * be told. foreign: why a restore could not leave it so (its owner), when it could not. */
       stateNow(path) {
         try {
           const st = (0, import_node_fs24.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
           if (!st) return { state: { path, type: "absent" }, stored: STORED2 };
+          const foreign = foreignOwner(path, st);
+          if (foreign) return { state: null, stored: STORED2, foreign };
           const mode = Number(st.mode) & 4095;
           if (st.isSymbolicLink()) return { state: { path, type: "symlink", target: (0, import_node_fs24.readlinkSync)(path) }, stored: STORED2 };
           if (st.isDirectory()) return { state: { path, type: "dir", mode }, stored: STORED2 };
@@ -6458,10 +6571,14 @@ var init_engine = __esm({
         for (const { path } of this.answerOf.get(exec.id)?.view?.reads ?? []) {
           own.push([this.builder.startOf(exec.id), { kind: "access", access: { op: "read", path, result: "ok" } }, NO_OUTPUT]);
         }
+        const unprivileged = this.answerOf.get(exec.id)?.view?.privileged !== true;
         for (const [at, item] of this.builder.ownLog(exec.id)) {
           if (item.kind === "access") {
             const pinned = item.access.op === "read" ? this.pins.of(item.access) : void 0;
-            own.push([at, pinned ? { kind: "access", access: item.access, mtimes, pinned } : { kind: "access", access: item.access, mtimes }, NO_OUTPUT]);
+            const step = { kind: "access", access: item.access, mtimes };
+            if (pinned) step.pinned = pinned;
+            if (unprivileged) step.unprivileged = true;
+            own.push([at, step, NO_OUTPUT]);
           } else if (item.kind === "output") own.push([at, null, [{ fd: item.fd, data: item.data, dest: destOf(exec, item.fd), ...item.pos === void 0 ? {} : { pos: item.pos } }]]);
           else if (item.kind === "foreign") continue;
           else {
@@ -6639,6 +6756,7 @@ var init_engine = __esm({
         const within = (id) => this.builder.isWithin(this.builder.executions[id], exec.id);
         for (const path of summary.outputs) {
           const snapshot = this.snapshots.last(path, folded.endAt, within);
+          if (snapshot?.foreign) return snapshot.foreign;
           if (snapshot?.state) kept.set(path, snapshot);
         }
         const racedEarly = this.changedByOthers(exec, folded.endAt, summary.inputs, summary.outputs, kept);
@@ -6802,6 +6920,7 @@ var init_engine = __esm({
       /** A path's state now, its blob in the store; throws when that cannot be had. */
       async finalState(path) {
         const now = this.stateNow(path);
+        if (now.foreign) throw new Error(now.foreign);
         if (!now.state) throw new Error("neither a file, a directory nor a symlink, or gone meanwhile");
         if (!await now.stored) throw new Error("its content could not be stored");
         return now.state;
@@ -6937,7 +7056,7 @@ ${EXPLAIN_USAGE}`);
     }
   }, new TraceBuilder());
   const env = Object.entries(process.env).filter((e) => e[1] !== void 0).map(([k, v]) => `${k}=${v}`);
-  const weak = engine.weakOfQuery({ exe, argv: command, cwd, env, stdio: [stdioKind(0), stdioKind(1), stdioKind(2)] }, viewOf(commandAttrs(), env, ownStreams(), stdioKind(0)));
+  const weak = engine.weakOfQuery({ exe, argv: command, cwd, env, stdio: [stdioKind(0), stdioKind(1), stdioKind(2)] }, viewOf(commandAttrs(), env, ownStreams(), stdioKind(0), exe));
   const explainer = new Explainer(engine, index, env);
   await explainer.explain(weak, command.join(" "), 0);
   process.stdout.write(`${explainer.lines.join("\n")}

@@ -2,7 +2,7 @@
 // produce now. Every case runs its steps in a cached and an untraced twin (test/twins.ts): the
 // cached one must give the untraced result, and each case must exercise the cache (some step hits).
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -599,4 +599,64 @@ test('a parent whose child was a hit records the link count the child saw: it is
   const r = checked('echo x > a; ln a b', [obs(run(1)), obs(run(2)), obs(run(2))]);
   assert.ok((r.statuses[1] ?? []).some((s) => s.startsWith('ls:hit')), JSON.stringify(r.statuses));
   assert.ok((r.statuses[2]?.[0] ?? '').startsWith('sh:hit'), JSON.stringify(r.statuses));
+});
+
+// A process that is not root is let through by permissions: GitHub's runners run steps as a user.
+const NOBODY = 'setpriv --reuid=65534 --regid=65534 --clear-groups';
+
+test("a reader that is not root depends on a file's bits, its ACL and its directories' search bits (hunt 50 F7)", () => {
+  const setup = 'chmod 755 .; mkdir d; echo s > d/f; echo t > g; chmod 644 d/f g';
+  const read = `${NOBODY} cat d/f g; echo rc=$?`;
+  check(setup, [
+    obs(read), obs(read), chg('chmod 600 g'), obs(read), obs(read), chg('chmod 644 g'), obs(read),
+    chg('chmod 700 d'), obs(read), obs(read), chg('chmod 755 d'), obs(read),
+    chg('setfacl -m u:nobody:--- g'), obs(read), obs(read), chg('setfacl -b g'), obs(read),
+  ]);
+});
+
+test('a PATH directory a user cannot search is reused as refused: a lookup as root finds nothing there, the user never looked', () => {
+  // recorded as "exists" (EACCES), looked up as absent: a build run as a user with /root/.cargo/bin
+  // on its PATH missed everywhere
+  const read = `${NOBODY} env PATH="$PWD/priv:$PATH" cat g; echo rc=$?`;
+  const r = checked('chmod 755 .; echo t > g; mkdir priv; chmod 700 priv', [obs(read), obs(read), chg('chmod 755 priv'), obs(read), obs(read)]);
+  for (const step of [1, 3]) assert.ok((r.statuses[step]?.[0] ?? '').startsWith('sh:hit'), JSON.stringify(r.statuses));
+});
+
+test('a listing, a removal and a refused write by a process that is not root depend on the permissions they met', () => {
+  const setup = 'chmod 755 .; mkdir d o; touch d/a o/x; chmod 777 o; echo old > w; chmod 666 w';
+  const look = `${NOBODY} ls d; echo rc=$?; ${NOBODY} rm -f o/x; echo rc=$?; ${NOBODY} sh -c 'echo new >> w'; echo rc=$?; touch o/x`;
+  check(setup, [
+    obs(look), obs(look), chg('chmod 700 d'), obs(look), obs(look), chg('chmod 755 d; chmod 755 o'), obs(look), obs(look),
+    chg('chmod 777 o; chmod 644 w'), obs(look), obs(look), chg('chmod 666 w'), obs(look),
+  ]);
+});
+
+test('files a program run as another user made are not restored as processcache\'s: that user could not write them again', () => {
+  // recorded as root's run of `setpriv ... mkdir t`, a restore made t root's, and nobody's
+  // `echo a > t/f` then failed: ls printed nothing
+  const make = `${NOBODY} sh -c 'rm -rf t; mkdir t; echo a > t/f; ls t'`;
+  const r = checked('chown nobody .', [obs(make), obs(make), obs(make)]);
+  assert.ok(r.statuses.every((row) => row.some((x) => x.startsWith('mkdir:uncacheable') && x.includes('is owned by 65534:65534'))), JSON.stringify(r.statuses));
+});
+
+test('a user run (processcache as the user, a PATH directory it cannot search) that removes a tree it listed and makes it again is reused', () => {
+  // processcache itself runs as the user, as on a runner: what it restores is the user's
+  const dir = scratch();
+  const store = scratch('pc-store-');
+  chmodSync(dir, 0o777);
+  chmodSync(store, 0o777);
+  const stats = join(dir, 'stats.json');
+  // and a directory on PATH the user cannot search, as /root/.cargo/bin is (an unparsable value
+  // recorded for the refused exec there made every lookup above it miss)
+  mkdirSync(join(dir, 'priv'), { mode: 0o700 });
+  const script = 'env rm -rf t; env mkdir t; echo a > t/f; env ls -l t | tail -n 1 | cut -c1-10';
+  const run = (): { status: number | null; stdout: string; root: string } => {
+    const r = spawnSync('setpriv', [...NOBODY.split(' ').slice(1), process.execPath, CLI, 'run', '--store', store, '--stats-json', stats, '--', 'sh', '-c', script],
+      { cwd: dir, encoding: 'utf8', env: { ...process.env, PROCESSCACHE_SUDO: '0', PATH: `${join(dir, 'priv')}:${process.env.PATH ?? ''}` } });
+    const rows = (JSON.parse(readFileSync(stats, 'utf8')) as { executions: { status: string; reason?: string }[] }).executions;
+    return { status: r.status, stdout: r.stdout, root: `${rows[0]!.status} ${rows[0]!.reason ?? ''}` };
+  };
+  const runs = [run(), run(), run()];
+  for (const r of runs) assert.equal([r.status, r.stdout], [0, '-rw-r--r--\n'], JSON.stringify(runs));
+  assert.is(runs[2]!.root.trim(), 'hit', JSON.stringify(runs));
 });

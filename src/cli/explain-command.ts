@@ -79,7 +79,7 @@ export async function explainMain(args: string[]): Promise<number> {
     umask: process.umask(), toolVersion: VERSION, hasher, warn: () => {},
   }, new TraceBuilder());
   const env = Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined).map(([k, v]) => `${k}=${v}`);
-  const weak = engine.weakOfQuery({ exe, argv: command, cwd, env, stdio: [stdioKind(0), stdioKind(1), stdioKind(2)] }, viewOf(commandAttrs(), env, ownStreams(), stdioKind(0)));
+  const weak = engine.weakOfQuery({ exe, argv: command, cwd, env, stdio: [stdioKind(0), stdioKind(1), stdioKind(2)] }, viewOf(commandAttrs(), env, ownStreams(), stdioKind(0), exe));
   const explainer = new Explainer(engine, index, env);
   await explainer.explain(weak, command.join(' '), 0);
   process.stdout.write(`${explainer.lines.join('\n')}\n`);

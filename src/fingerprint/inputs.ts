@@ -111,6 +111,19 @@ export function statNow(path: string, nofollow: boolean | undefined): BigIntStat
   }
 }
 
+/**
+ * Who may reach path, as a perms input records it: permission bits, owner and group, symlinks
+ * followed, then its extended attributes when it has any (an ACL grants or refuses beyond the
+ * bits). known: the bits as the tracer saw them at the access, the attributes read now.
+ */
+export function permsValue(path: string, hasher: Pick<FileHasher, 'xattrs'>, known?: StatFields): string {
+  const st = known ?? statNow(path, false);
+  if (!st) return existence(path, undefined) === 'exists' ? 'perms:unreachable' : 'absent';
+  const xattrs = hasher.xattrs(path, false);
+  const extra = xattrs === NO_XATTRS || xattrs === 'absent' ? '' : `:${xattrs}`;
+  return `perms:${(Number(st.mode) & 0o7777).toString(8)}:${st.uid}:${st.gid}${extra}`;
+}
+
 /** What spec's path holds now (a stat's mtime aside). */
 export function currentValue(spec: InputSpec, hasher: FileHasher): string {
   switch (spec.kind) {
@@ -131,6 +144,7 @@ export function currentValue(spec: InputSpec, hasher: FileHasher): string {
     case 'listing':
       return listingValue(spec);
     case 'xattrs': return hasher.xattrs(spec.path, spec.nofollow === true);
+    case 'perms': return permsValue(spec.path, hasher);
     case 'link':
       try {
         return `link:${readlinkSync(spec.path)}`;

@@ -104,8 +104,9 @@ export class FsView {
 
   value(spec: InputSpec): string {
     if (spec.kind === 'content' || spec.kind === 'absent' || spec.kind === 'link') return this.valueAt(spec.kind, spec.path);
-    // xattrs are never kept: a traced setfacl (unmodelled, so no change event) may alter them
-    if (this.volatile(spec.path) || spec.kind === 'xattrs') return currentValue(spec, this.hasher);
+    // xattrs are never kept: a traced setfacl (unmodelled, so no change event) may alter them;
+    // a perms value holds them too
+    if (this.volatile(spec.path) || spec.kind === 'xattrs' || spec.kind === 'perms') return currentValue(spec, this.hasher);
     return this.recall(this.memoFor(spec), spec.path, () => currentValue(spec, this.hasher));
   }
 

@@ -47,6 +47,37 @@ export interface ProcessView {
   observed: Partial<Record<string, string>>;
   /** fds 1 and 2 that were regular files, with their offsets at the exec and their paths */
   streamStarts: { fd: number; pos: number; size?: number; path: string; append?: boolean }[];
+  /** it had CAP_DAC_OVERRIDE at its exec: permission bits, owners and ACLs never refused it */
+  privileged: boolean;
+}
+
+/** CAP_DAC_OVERRIDE's bit in /proc/PID/status's CapEff mask (linux/capability.h). */
+const CAP_DAC_OVERRIDE = 1n;
+/** The setuid bit of st_mode (sys/stat.h); Node names it only on some platforms. */
+const S_ISUID = 0o4000;
+
+/** Whether a capability mask holds CAP_DAC_OVERRIDE; a mask not shown or not read: no. */
+function holdsOverride(mask: string | undefined): boolean {
+  if (mask === undefined || !/^[0-9a-f]{1,16}$/i.test(mask)) return false;
+  return ((BigInt(`0x${mask}`) >> CAP_DAC_OVERRIDE) & 1n) === 1n;
+}
+
+/**
+ * Whether the program an exec runs keeps CAP_DAC_OVERRIDE. The attributes are read at the
+ * execve's entry, before the kernel recomputes the capabilities: `setpriv --reuid` keeps them
+ * until then, and a program run with a uid other than 0 gets only its ambient set. So: effective
+ * and file-system uids of 0, the bit in the effective and bounding sets, and a program without
+ * a setuid bit that would make it another user. Anything unsure: no.
+ */
+export function keepsPermissionOverride(p: ProcessAttrs, exe: string): boolean {
+  const [, euid, , fsuid] = (p.uid ?? '').split(' ');
+  if (euid !== '0' || fsuid !== '0' || !holdsOverride(p.capeff) || !holdsOverride(p.capbnd)) return false;
+  try {
+    const st = statSync(exe);
+    return (st.mode & S_ISUID) === 0 || st.uid === 0;
+  } catch {
+    return false;
+  }
 }
 
 /** Where a jobserver is announced: make's variables, and cargo's for rustc and build scripts. */
@@ -131,10 +162,11 @@ function useOf(f: InheritedFd, jobserver: { fds: Set<number>; fifo: string | nul
  * subtree read it: /dev/null's end is the kind's doing (hunt 50: `wc -c` recorded on /dev/null
  * was replayed for a pipe still being written).
  */
-export function viewOf(p: ProcessAttrs, env: string[], execStreams: Streams, stdinKind: string): ProcessView {
+export function viewOf(p: ProcessAttrs, env: string[], execStreams: Streams, stdinKind: string, exe: string): ProcessView {
   // identity 0: the fd was closed at the exec
   const streams: Streams = [execStreams[0] === '0' ? '' : execStreams[0], execStreams[1] === '0' ? '' : execStreams[1]];
-  const view: ProcessView = { refused: null, key: null, reads: [], writes: [], observed: { stdinKind }, streamStarts: p.streamStarts ?? [] };
+  const view: ProcessView = { refused: null, key: null, reads: [], writes: [], observed: { stdinKind }, streamStarts: p.streamStarts ?? [],
+    privileged: keepsPermissionOverride(p, exe) };
   for (const name of OBSERVED) {
     const value = p[name as keyof ProcessAttrs];
     if (typeof value === 'string') view.observed[name] = value;

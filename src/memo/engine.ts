@@ -1,10 +1,10 @@
 // The memo engine: at every exec, look the program up (weak fingerprint -> candidates -> every
 // input still the same) and skip it on a hit; when a program that ran ends, record what its
 // subtree read and left behind.
-import { closeSync, constants, lstatSync, openSync, readlinkSync, readSync, statfsSync } from 'node:fs';
+import { closeSync, constants, lstatSync, openSync, readlinkSync, readSync, statfsSync, statSync, type BigIntStats } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { basename, dirname } from 'node:path';
-import { CHANGE_OPS, FileHasher, FsView, LinkWalker, namesFingerprint, replaceable, sha256, statBase, statFields, statNow, toInput, weakKey, type Change, type ContextValue } from '../fingerprint/index.js';
+import { CHANGE_OPS, FileHasher, FsView, LinkWalker, namesFingerprint, permsValue, replaceable, sha256, statBase, statFields, statNow, toInput, weakKey, type Change, type ContextValue } from '../fingerprint/index.js';
 import { identityOf, mtimeUse, openFileOf, parseSeen, typeOfMode, summarize, WRITE_SINKS, type Input, type InputSpec, type StatSpec, type Step, type Summary } from '../observe/index.js';
 import type { Entry, OutputState, Store, StoreIndex } from '../store/index.js';
 import { fdFlags, procStatFields, STREAM_START_KEYS, type Access, type ExecDecision, type ExecQuery, type Execution, type TraceBuilder } from '../trace/index.js';
@@ -407,6 +407,21 @@ const LOW_SPACE_BYTES = 1 << 20;
 const LOW_SPACE_DIRS = 64;
 
 /**
+ * Why a restore could not leave path with the owner it has, or null: a restore makes its files
+ * processcache's, in the group of a setgid directory as the kernel does. A step that runs a
+ * program as another user (`setpriv`, `sudo -u`) leaves files that user owns; restored as
+ * processcache's, that user could not write them any more (its next `echo > t/f` fails).
+ */
+function foreignOwner(path: string, st: BigIntStats): string | null {
+  const uid = process.geteuid?.(), gid = process.getegid?.();
+  if (uid === undefined || gid === undefined) return null; // not POSIX: no owners to keep
+  const parent = statSync(dirname(path), { throwIfNoEntry: false });
+  const group = parent && (parent.mode & 0o2000) !== 0 ? parent.gid : gid;
+  if (Number(st.uid) === uid && Number(st.gid) === group) return null;
+  return `${path} is owned by ${st.uid}:${st.gid}, and a restore would make it ${uid}:${group}'s (a program run as another user made it)`;
+}
+
+/**
  * Why the subtree's outputs sit on a file system too full to trust, or null. Writes into files
  * opened by path are not stopped at their result: a write that failed for a full disk shows only in
  * what the program printed and how it ended, which a replay would repeat once the disk has room
@@ -776,7 +791,7 @@ export class MemoEngine {
     // a thread other than the leader execs: the other threads end there, and a skip in its place
     // replayed its output twice into the parent's entry (hunt 35)
     if (q.tid !== q.pid) return this.letRun(q, { refused: 'its exec is made by a thread that is not its process\'s first: a replay there is not modelled', passed });
-    const view = viewOf(q.process, q.env, q.streams, q.stdio[0] ?? '');
+    const view = viewOf(q.process, q.env, q.streams, q.stdio[0] ?? '', q.exe);
     if (view.refused) return this.letRun(q, { refused: view.refused, passed });
     const readable = this.readableStream(q, view);
     if (readable) return this.letRun(q, { refused: readable, passed });
@@ -1165,6 +1180,9 @@ export class MemoEngine {
     switch (input.kind) {
       case 'content': case 'absent': case 'link': case 'vacant': case 'replaceable': return { path, kind: input.kind };
       case 'stat': {
+        // nothing there at the recording (an exec refused, then removed): anything there now,
+        // a dangling symlink too, differs
+        if (input.value === 'absent') return { path, kind: 'exists', nofollow: true };
         const stored = parseStoredStat(input.value);
         if (!stored) return null;
         const spec: StatSpec = { path, kind: 'stat', type: stored.type, mode: stored.mode, uid: stored.uid, gid: stored.gid, nofollow: stored.nofollow };
@@ -1184,6 +1202,7 @@ export class MemoEngine {
         return spec;
       }
       case 'xattrs': return input.nofollow === true ? { path, kind: 'xattrs', nofollow: true } : { path, kind: 'xattrs' };
+      case 'perms': return { path, kind: 'perms' };
       case 'listing': {
         if (!Array.isArray(input.names) || !input.names.every((n) => typeof n === 'string')) return null;
         if (input.types === undefined) return { path, kind: 'listing', names: input.names };
@@ -1230,6 +1249,10 @@ export class MemoEngine {
         const st = statNow(spec.readAt ?? spec.path, spec.nofollow); // an exec's, a moved file's: as it is now
         return statBase(spec, st ? statFields(st) : undefined);
       }
+      case 'perms':
+        // as the access saw the bits, when the tracer looked; the attributes as they are now
+        if (spec.mode === undefined || spec.uid === undefined || spec.gid === undefined) return this.fs.valueSoon(spec);
+        return permsValue(spec.path, this.opts.hasher, { mode: spec.mode, uid: spec.uid, gid: spec.gid, size: 0, nlink: 1 });
       case 'content':
         if (spec.movedTo !== undefined) {
           // what it held is where it went, as the subtree left it: read now, a parent may have
@@ -1434,11 +1457,14 @@ export class MemoEngine {
     return [...dirs.keys()].map((d) => ({ path: d, order: rank(`dir:${d}`) }));
   }
 
-  /** A path's state now, the blob of a file stored (or found stored); a null state when it cannot be told. */
-  private stateNow(path: string): { state: OutputState | null; stored: Promise<boolean> } {
+  /** A path's state now, the blob of a file stored (or found stored); a null state when it cannot
+   * be told. foreign: why a restore could not leave it so (its owner), when it could not. */
+  private stateNow(path: string): { state: OutputState | null; stored: Promise<boolean>; foreign?: string } {
     try {
       const st = lstatSync(path, { bigint: true, throwIfNoEntry: false });
       if (!st) return { state: { path, type: 'absent' }, stored: STORED };
+      const foreign = foreignOwner(path, st);
+      if (foreign) return { state: null, stored: STORED, foreign };
       const mode = Number(st.mode) & 0o7777;
       if (st.isSymbolicLink()) return { state: { path, type: 'symlink', target: readlinkSync(path) }, stored: STORED };
       if (st.isDirectory()) return { state: { path, type: 'dir', mode }, stored: STORED };
@@ -1515,14 +1541,20 @@ export class MemoEngine {
     let savedMs = 0;
     const observed = [...exec.observed];
     const context: ContextPair[] = [];
-    // a file it inherited open for reading is read as of its exec
+    // a file it inherited open for reading is read as of its exec (opened by another process:
+    // no permission of its own let it through)
     for (const { path } of this.answerOf.get(exec.id)?.view?.reads ?? []) {
       own.push([this.builder.startOf(exec.id), { kind: 'access', access: { op: 'read', path, result: 'ok' } }, NO_OUTPUT]);
     }
+    // without a view (never asked), taken for a process that permissions may stop
+    const unprivileged = this.answerOf.get(exec.id)?.view?.privileged !== true;
     for (const [at, item] of this.builder.ownLog(exec.id)) {
       if (item.kind === 'access') {
         const pinned = item.access.op === 'read' ? this.pins.of(item.access) : undefined;
-        own.push([at, pinned ? { kind: 'access', access: item.access, mtimes, pinned } : { kind: 'access', access: item.access, mtimes }, NO_OUTPUT]);
+        const step: Step = { kind: 'access', access: item.access, mtimes };
+        if (pinned) step.pinned = pinned;
+        if (unprivileged) step.unprivileged = true;
+        own.push([at, step, NO_OUTPUT]);
       }
       else if (item.kind === 'output') own.push([at, null, [{ fd: item.fd, data: item.data, dest: destOf(exec, item.fd), ...(item.pos === undefined ? {} : { pos: item.pos }) }]]);
       else if (item.kind === 'foreign') continue; // content of a file it wrote; counted by that file's owner (writtenMeanwhile)
@@ -1706,6 +1738,7 @@ export class MemoEngine {
     const within = (id: number): boolean => this.builder.isWithin(this.builder.executions[id]!, exec.id);
     for (const path of summary.outputs) {
       const snapshot = this.snapshots.last(path, folded.endAt, within);
+      if (snapshot?.foreign) return snapshot.foreign;
       if (snapshot?.state) kept.set(path, snapshot);
     }
     const racedEarly = this.changedByOthers(exec, folded.endAt, summary.inputs, summary.outputs, kept);
@@ -1882,6 +1915,7 @@ export class MemoEngine {
   /** A path's state now, its blob in the store; throws when that cannot be had. */
   private async finalState(path: string): Promise<OutputState> {
     const now = this.stateNow(path);
+    if (now.foreign) throw new Error(now.foreign);
     if (!now.state) throw new Error('neither a file, a directory nor a symlink, or gone meanwhile');
     if (!(await now.stored)) throw new Error('its content could not be stored');
     return now.state;

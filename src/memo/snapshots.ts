@@ -18,6 +18,8 @@ export interface Snapshot {
   state: OutputState | null;
   /** whether the blob of a file is in the store */
   stored: Promise<boolean>;
+  /** why a restore could not leave it as it was (owned by another user), when it could not */
+  foreign?: string;
 }
 
 export class OutputSnapshots {

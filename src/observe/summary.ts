@@ -4,14 +4,15 @@ import { basename, dirname, join } from 'node:path';
 import type { Access } from '../trace/index.js';
 import { ownEntryOf } from '../trace/own-proc.js';
 import { isSystemState } from '../trace/system-state.js';
-import { parseSeen, typeOfMode } from './seen.js';
+import { parseSeen, typeOfMode, type Seen } from './seen.js';
 import { stronger, type MtimeUse } from './mtime-use.js';
-import { NO_XATTRS, type InputSpec, type Pinned, type StatSpec, type Summary } from './types.js';
+import { NO_XATTRS, type InputSpec, type PermsSpec, type Pinned, type StatSpec, type Summary } from './types.js';
 
 /** One step of a subtree, in the order it happened: an access, or a whole child served from cache. */
 export type Step =
   /** pinned: a read's content as hashed while the file provably held what was read (memo/pins.ts) */
-  | { kind: 'access'; access: Access; mtimes?: MtimeUse; pinned?: Pinned }
+  /** unprivileged: its process lacked CAP_DAC_OVERRIDE, so permissions decided what it was let do */
+  | { kind: 'access'; access: Access; mtimes?: MtimeUse; pinned?: Pinned; unprivileged?: true }
   | { kind: 'replayed'; inputs: InputSpec[]; outputs: string[]; created: string[]; removed: string[]; renewed: string[]; entryChanges: [string, 'added' | 'removed'][] };
 
 /** Resolves the symlinks on a path's way (fingerprint/links.ts); a summary without one takes paths as spelled. */
@@ -58,6 +59,9 @@ class PathStates {
   private readonly appendedTo = new Set<string>();
   /** where the subtree moved files it had not read: what they held is read there at the recording */
   private readonly movedTo = new Set<string>();
+  /** permission inputs to be read at the recording (no access saw them): a change by the subtree
+   * before then would be read instead */
+  private readonly pendingPerms = new Map<string, PermsSpec>();
 
   /** since, until: when the subtree began and ended (ns since the epoch), when known: a directory
    * dated after its end was not made so by it (hunt 34: one dated tomorrow) */
@@ -71,6 +75,7 @@ class PathStates {
     if (read) this.mustHaveNoXattrs(path); // the moved file keeps them
     this.output(path, { path, kind: 'content', movedTo: to }, true);
     this.output(to, null);
+    this.replaced(to);
     this.renewed.add(to);
     if (read) this.movedTo.add(to);
   }
@@ -134,6 +139,46 @@ class PathStates {
     this.input({ path, kind: 'xattrs', nofollow: true, known: NO_XATTRS });
   }
 
+  /**
+   * Who may reach path, for a process without CAP_DAC_OVERRIDE (seen: what the tracer's stat at
+   * the access said). The first look at it is the input, as for any other fact.
+   */
+  perms(path: string, seen?: Seen | null): void {
+    const spec: PermsSpec = seen ? { path, kind: 'perms', mode: seen.mode & 0o7777, uid: seen.uid, gid: seen.gid } : { path, kind: 'perms' };
+    const before = this.inputs.length;
+    this.input(spec);
+    if (!seen && this.inputs.length > before) this.pendingPerms.set(path, spec);
+  }
+
+  /** Every directory a lookup of path searched (the kernel needs search permission on each). */
+  searched(path: string): void {
+    for (let dir = dirname(path); ; dir = dirname(dir)) {
+      this.perms(dir);
+      if (dir === '/' || dir === '.') return;
+    }
+  }
+
+  /** chmod, or an ACL set: what a permission input still to be read holds is the subtree's doing now. */
+  permsChanged(path: string): void {
+    if (this.pendingPerms.has(path) && !this.changed.has(path)) {
+      this.lose(`it is let through ${path} and then changes its permissions: what they were is lost`);
+    }
+  }
+
+  /**
+   * A path the subtree removed or replaced with another file: a permission input still to be read
+   * would read the new file, or nothing, and never match again. It goes; the subtree's own
+   * removal or rename needed its parent's permissions, which stay (a change of its own bits
+   * between runs that would have stopped the subtree is not seen: README, "Not modelled").
+   */
+  private replaced(path: string): void {
+    const spec = this.pendingPerms.get(path);
+    if (!spec) return;
+    this.pendingPerms.delete(path);
+    const at = this.inputs.indexOf(spec);
+    if (at >= 0) this.inputs.splice(at, 1);
+  }
+
   /** A symlink on the way to an access: where it leads is an input. */
   through(link: string): void {
     this.input({ path: link, kind: 'link' });
@@ -142,7 +187,10 @@ class PathStates {
 
   /** path did not exist before this change: only its first change can say so */
   markCreated(path: string): void {
-    if (!this.changed.has(path)) this.created.add(path);
+    if (!this.changed.has(path)) {
+      this.created.add(path);
+      this.replaced(path); // searched while absent (mkdir -p's stat): what it makes is no input
+    }
     this.renewed.add(path);
   }
 
@@ -165,6 +213,7 @@ class PathStates {
     this.changed.add(path);
     this.outputs.add(path);
     if (removes) {
+      this.replaced(path);
       this.gone.add(path);
       this.renewed.add(path);
     } else {
@@ -318,7 +367,32 @@ function throughProcLink(spelled: string, links: readonly string[], real: string
   return `${spelled} leads through a symlink into /proc (${link}), whose entries are the reading process's own: not modelled`;
 }
 
-function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: MtimeUse, pinned?: Pinned): string | null {
+/** Ops whose target's own permissions let them through: read, list, search, run, read its xattrs. */
+const TARGET_PERMS: ReadonlySet<string> = new Set(['read', 'list', 'chdir', 'exec', 'xattr']);
+/** Ops that change a name in a directory, which needs the directory's write permission. */
+const NAME_CHANGES: ReadonlySet<string> = new Set(['delete', 'rmdir', 'rename', 'link']);
+/** What a permission check answers (EPERM: an owner's check, chmod or a sticky directory's). */
+const REFUSED: ReadonlySet<string> = new Set(['EACCES', 'EPERM']);
+
+/**
+ * What let a process without CAP_DAC_OVERRIDE through, or stopped it (GitHub's runners run steps
+ * as a user): search permission on every directory on the way, to the path and to each symlink
+ * passed; the target's own permissions where the op reads it or was refused; and a directory's
+ * where a name in it changes. Root's processes skip them: their bits never refused it.
+ */
+function permissionsOf(s: PathStates, a: Access, walker: PathWalker, path: string, links: readonly string[]): void {
+  for (const p of [path, ...links]) s.searched(p);
+  const ok = a.result === 'ok';
+  if (TARGET_PERMS.has(a.op) || REFUSED.has(a.result)) s.perms(path, ok && a.op === 'read' && a.seen ? parseSeen(a.seen) : null);
+  if (!NAME_CHANGES.has(a.op)) return;
+  s.perms(dirname(path));
+  if (typeof a.to !== 'string') return;
+  const to = walker.walk(a.to, false);
+  for (const p of [to.real, ...to.links]) s.searched(p);
+  s.perms(dirname(to.real));
+}
+
+function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: MtimeUse, pinned?: Pinned, unprivileged = false): string | null {
   if (a.op === 'stdin' || a.op === 'dup') return null;
   if (!a.path) return null;
   const ok = a.result === 'ok';
@@ -326,6 +400,13 @@ function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: Mtime
   const intoProc = throughProcLink(a.path, links, path);
   if (intoProc) return intoProc;
   for (const link of links) s.through(link);
+  if (unprivileged) {
+    permissionsOf(s, a, walker, path, links);
+    // refused by a directory's search bit or the target's own bits: those are its inputs now.
+    // What lies beyond is no fact it learnt (recorded as "exists", root's lookup found nothing
+    // there: `/root/.cargo/bin/as` on PATH missed every lookup of a build run as a user)
+    if (a.result === 'EACCES') return null;
+  }
   switch (a.op) {
     case 'exec':
       if (!ok) {
@@ -357,6 +438,7 @@ function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: Mtime
     case 'list': s.input({ path, kind: 'listing', ...s.before(path, a.names ?? [], a.types) }); return null;
     case 'write': case 'chmod': case 'utime': {
       if (!ok) { s.input(failedChange(path, a.result)); return null; }
+      if (a.op === 'chmod') s.permsChanged(path);
       // `cmd >/dev/null` opens it for writing: it must exist, and nothing written there stays
       if (a.op === 'write' && WRITE_SINKS.has(path)) { s.input(probeSpec(path, a.result)); return null; }
       parentOf(s, path);
@@ -485,7 +567,7 @@ export function summarize(steps: Step[], walker: PathWalker = AS_SPELLED, since?
       for (const [path, change] of step.entryChanges) s.entryChanged(path, change === 'added');
       continue;
     }
-    reason ??= applyAccess(s, step.access, walker, step.mtimes ?? 'absolute', step.pinned);
+    reason ??= applyAccess(s, step.access, walker, step.mtimes ?? 'absolute', step.pinned, step.unprivileged === true);
   }
   const unmodelled = reason;
   reason ??= s.lostInput;

@@ -17,7 +17,19 @@ type SpecOf =
   | { path: string; kind: 'listing'; names: string[]; types?: string } // the names (and entry types) a directory held before
   | { path: string; kind: 'link' } // a symlink's target text
   /** its extended attributes (ACLs, capabilities): names and values; nofollow: a symlink's own */
-  | { path: string; kind: 'xattrs'; nofollow?: boolean };
+  | { path: string; kind: 'xattrs'; nofollow?: boolean }
+  /** who may read, search or change it, for a process without CAP_DAC_OVERRIDE: its permission
+   * bits, owner, group and extended attributes (an ACL), symlinks followed. mode, uid and gid as
+   * the tracer saw them at the access, when it looked; else read at the recording */
+  | PermsSpec;
+
+export interface PermsSpec {
+  path: string;
+  kind: 'perms';
+  mode?: number;
+  uid?: number;
+  gid?: number;
+}
 
 /**
  * A read's content hashed while the file provably held what the program read (its identity as the
