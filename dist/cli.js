@@ -440,7 +440,7 @@ function nsToMs(ns) {
 function pushUnique(list, item) {
   if (!list.includes(item)) list.push(item);
 }
-var import_node_crypto, import_node_os, ERRNO_NAMES, FILE_TYPES, RENAME_DESTS, OPEN_TRUNCATES, OPEN_EXCL, OPEN_APPENDS, TRUNCATE_CALL, RENAME_NOREPLACE, PROBE_NOFOLLOW, LIST_GOES_ON, DEFER_DEADLINE, DEFER_WATCHED, FD_BY_PATH, STD_NAMES, QUIET_DEVICES, OWN_STATUS, PROC_PID, FDINFO, OUT_FOREIGN, PACKET_MODE_FLAG, TraceBuilder, StdinRead;
+var import_node_crypto, import_node_os, ERRNO_NAMES, FILE_TYPES, RENAME_DESTS, OPEN_TRUNCATES, OPEN_EXCL, OPEN_APPENDS, TRUNCATE_CALL, RENAME_NOREPLACE, PROBE_NOFOLLOW, PROBE_ACCESS, LIST_GOES_ON, DEFER_DEADLINE, DEFER_WATCHED, FD_BY_PATH, STD_NAMES, QUIET_DEVICES, OWN_STATUS, PROC_PID, FDINFO, OUT_FOREIGN, PACKET_MODE_FLAG, TraceBuilder, StdinRead;
 var init_builder = __esm({
   "src/trace/builder.ts"() {
     "use strict";
@@ -469,6 +469,7 @@ var init_builder = __esm({
     TRUNCATE_CALL = 8;
     RENAME_NOREPLACE = 16;
     PROBE_NOFOLLOW = 256;
+    PROBE_ACCESS = 512;
     LIST_GOES_ON = 1;
     DEFER_DEADLINE = 1;
     DEFER_WATCHED = 2;
@@ -815,12 +816,14 @@ var init_builder = __esm({
             if (ev.kind & PROBE_NOFOLLOW) access.nofollow = true;
             break;
           case "chmod":
+          case "utime":
             if (second !== void 0) access.seen = second;
             break;
           case "probe": {
             const type = FILE_TYPES[ev.kind & 255];
             if (type) access.type = type;
             if (ev.kind & PROBE_NOFOLLOW) access.nofollow = true;
+            if (ev.kind & PROBE_ACCESS) access.checks = true;
             if (second !== void 0) {
               access.seen = second;
               access.atMs = nsToMs(ev.timeNs);
@@ -2044,13 +2047,17 @@ function throughProcLink(spelled, links, real) {
 function permissionsOf(s, a, walker, path, links) {
   for (const p of [path, ...links]) s.searched(p);
   const ok = a.result === "ok";
-  if (TARGET_PERMS.has(a.op) || REFUSED.has(a.result)) s.perms(path, ok && a.op === "read" && a.seen ? parseSeen(a.seen) : null);
+  const target = TARGET_PERMS.has(a.op) || REFUSED.has(a.result) || a.op === "probe" && a.checks === true || NAME_CHANGES.has(a.op);
+  const seen = ok && SEEN_AT_CALL.has(a.op) && a.seen ? parseSeen(a.seen) : null;
+  if (a.op === "chmod" && ok) s.perms(path, seen, true);
+  else if (target) s.perms(path, seen);
   if (!NAME_CHANGES.has(a.op)) return;
   s.perms((0, import_node_path4.dirname)(path));
   if (typeof a.to !== "string") return;
   const to = walker.walk(a.to, false);
   for (const p of [to.real, ...to.links]) s.searched(p);
   s.perms((0, import_node_path4.dirname)(to.real));
+  if (!ok) s.perms(to.real);
 }
 function applyAccess(s, a, walker, mtimes, pinned, unprivileged = false) {
   if (a.op === "stdin" || a.op === "dup") return null;
@@ -2104,6 +2111,10 @@ function applyAccess(s, a, walker, mtimes, pinned, unprivileged = false) {
         return null;
       }
       if (a.op === "chmod") s.permsChanged(path);
+      if (a.op === "utime") {
+        const kept = keptFile(path, a);
+        if (kept) s.input(kept);
+      }
       if (a.op === "write" && WRITE_SINKS.has(path)) {
         s.input(probeSpec(path, a.result));
         return null;
@@ -2232,6 +2243,7 @@ function summarize(steps, walker = AS_SPELLED, since, until) {
       }
       for (const path of step.created) s.markCreated(path);
       const removed = new Set(step.removed);
+      for (const path of step.permsChanged ?? step.outputs.filter((o) => !removed.has(o))) s.permsChanged(path);
       const read2 = new Set(step.inputs.map((i) => i.path));
       for (const out of step.outputs) s.output(out, null, removed.has(out), read2.has(out));
       for (const path of step.renewed) s.renewed.add(path);
@@ -2251,10 +2263,11 @@ function summarize(steps, walker = AS_SPELLED, since, until) {
     created: [...s.created],
     removed: [...s.gone],
     renewed: [...s.renewed],
-    entryChanges: s.entryChangeList()
+    entryChanges: s.entryChangeList(),
+    permsChanged: [...s.modes]
   };
 }
-var import_node_path4, AS_SPELLED, PSEUDO_INPUTS, ABSENT, PathStates, WRITE_SINKS, XATTR_ANSWERS, TARGET_PERMS, NAME_CHANGES, REFUSED;
+var import_node_path4, AS_SPELLED, PSEUDO_INPUTS, ABSENT, PathStates, WRITE_SINKS, XATTR_ANSWERS, TARGET_PERMS, SEEN_AT_CALL, NAME_CHANGES, REFUSED;
 var init_summary = __esm({
   "src/observe/summary.ts"() {
     "use strict";
@@ -2307,6 +2320,11 @@ var init_summary = __esm({
       /** permission inputs to be read at the recording (no access saw them): a change by the subtree
        * before then would be read instead */
       pendingPerms = /* @__PURE__ */ new Map();
+      /** paths whose permission bits or ACL an input reads at the recording: a perms input (its ACL
+       * at least), an exec's mode */
+      readLater = /* @__PURE__ */ new Set();
+      /** paths whose permissions the subtree changed */
+      modes = /* @__PURE__ */ new Set();
       /** A rename of path to `to`: what path held is what `to` holds at the end, if nothing changes it after. */
       moved(path, to) {
         const read2 = !this.changed.has(path);
@@ -2332,6 +2350,7 @@ var init_summary = __esm({
         if (PSEUDO_INPUTS.has(spec.path) || describesSelf(spec.path) || isSystemState(spec.path)) return;
         if (spec.kind === "content" && spec.known === void 0) this.readFirst.add(spec.path);
         if (spec.kind === "stat") this.stats.set(kind + spec.path, spec);
+        if (spec.kind === "perms" && !spec.owner || spec.kind === "stat" && spec.mode < 0 && spec.readAt === void 0) this.readLater.add(spec.path);
         this.inputs.push(spec);
       }
       /**
@@ -2368,8 +2387,9 @@ var init_summary = __esm({
        * Who may reach path, for a process without CAP_DAC_OVERRIDE (seen: what the tracer's stat at
        * the access said). The first look at it is the input, as for any other fact.
        */
-      perms(path, seen) {
+      perms(path, seen, ownerOnly = false) {
         const spec = seen ? { path, kind: "perms", mode: seen.mode & 4095, uid: seen.uid, gid: seen.gid } : { path, kind: "perms" };
+        if (ownerOnly) spec.owner = true;
         const before = this.inputs.length;
         this.input(spec);
         if (!seen && this.inputs.length > before) this.pendingPerms.set(path, spec);
@@ -2381,9 +2401,11 @@ var init_summary = __esm({
           if (dir === "/" || dir === ".") return;
         }
       }
-      /** chmod, or an ACL set: what a permission input still to be read holds is the subtree's doing now. */
+      /** chmod, or an ACL set: a permission input or an exec's mode, whose bits or ACL are read at the
+       * recording, would read the subtree's own doing (hunt 58: `./s; chmod -x s`, `cat f; setfacl -b f`). */
       permsChanged(path) {
-        if (this.pendingPerms.has(path) && !this.changed.has(path)) {
+        this.modes.add(path);
+        if (this.readLater.has(path) && !this.changed.has(path)) {
           this.lose(`it is let through ${path} and then changes its permissions: what they were is lost`);
         }
       }
@@ -2397,6 +2419,7 @@ var init_summary = __esm({
         const spec = this.pendingPerms.get(path);
         if (!spec) return;
         this.pendingPerms.delete(path);
+        this.readLater.delete(path);
         const at = this.inputs.indexOf(spec);
         if (at >= 0) this.inputs.splice(at, 1);
       }
@@ -2475,7 +2498,8 @@ var init_summary = __esm({
     };
     WRITE_SINKS = /* @__PURE__ */ new Set(["/dev/null"]);
     XATTR_ANSWERS = /* @__PURE__ */ new Set(["ENODATA", "ERANGE", "ENOTSUP", "EOPNOTSUPP"]);
-    TARGET_PERMS = /* @__PURE__ */ new Set(["read", "list", "chdir", "exec", "xattr"]);
+    TARGET_PERMS = /* @__PURE__ */ new Set(["read", "list", "chdir", "exec", "xattr", "chmod", "utime"]);
+    SEEN_AT_CALL = /* @__PURE__ */ new Set(["read", "chmod", "utime", "probe"]);
     NAME_CHANGES = /* @__PURE__ */ new Set(["delete", "rmdir", "rename", "link"]);
     REFUSED = /* @__PURE__ */ new Set(["EACCES", "EPERM"]);
   }
@@ -2563,9 +2587,10 @@ function statNow(path, nofollow) {
     return void 0;
   }
 }
-function permsValue(path, hasher, known) {
+function permsValue(path, hasher, known, ownerOnly = false) {
   const st = known ?? statNow(path, false);
   if (!st) return existence(path, void 0) === "exists" ? "perms:unreachable" : "absent";
+  if (ownerOnly) return `owner:${st.uid}:${st.gid}`;
   const xattrs = hasher.xattrs(path, false);
   const extra = xattrs === NO_XATTRS || xattrs === "absent" ? "" : `:${xattrs}`;
   return `perms:${(Number(st.mode) & 4095).toString(8)}:${st.uid}:${st.gid}${extra}`;
@@ -2593,7 +2618,7 @@ function currentValue(spec, hasher) {
     case "xattrs":
       return hasher.xattrs(spec.path, spec.nofollow === true);
     case "perms":
-      return permsValue(spec.path, hasher);
+      return permsValue(spec.path, hasher, void 0, spec.owner === true);
     case "link":
       try {
         return `link:${(0, import_node_fs7.readlinkSync)(spec.path)}`;
@@ -4385,11 +4410,12 @@ var init_late_changes = __esm({
 // src/memo/attributes.ts
 function holdsOverride(mask2) {
   if (mask2 === void 0 || !/^[0-9a-f]{1,16}$/i.test(mask2)) return false;
-  return (BigInt(`0x${mask2}`) >> CAP_DAC_OVERRIDE & 1n) === 1n;
+  const bits = BigInt(`0x${mask2}`);
+  return OVERRIDES.every((bit) => (bits >> bit & 1n) === 1n);
 }
 function keepsPermissionOverride(p, exe) {
-  const [, euid, , fsuid] = (p.uid ?? "").split(" ");
-  if (euid !== "0" || fsuid !== "0" || !holdsOverride(p.capeff) || !holdsOverride(p.capbnd)) return false;
+  const uids = (p.uid ?? "").split(" ");
+  if (uids.length !== 4 || uids.some((u) => u !== "0") || !holdsOverride(p.capeff) || !holdsOverride(p.capbnd)) return false;
   try {
     const st = (0, import_node_fs19.statSync)(exe);
     return (st.mode & S_ISUID) === 0 || st.uid === 0;
@@ -4725,7 +4751,7 @@ function streamShortfall(view, ends, stream, streams, later, placedAt, meanwhile
   }
   return null;
 }
-var import_node_fs19, KEYED2, SELF_KEPT, KEYED_IF_SHOWN, OBSERVED, OBSERVED_TITLES, CAP_DAC_OVERRIDE, S_ISUID, JOBSERVER_VARS, UNSEEN, MAX_SEEKS, IOPRIO_UNSET, SEARCH_CAP;
+var import_node_fs19, KEYED2, SELF_KEPT, KEYED_IF_SHOWN, OBSERVED, OBSERVED_TITLES, OVERRIDES, S_ISUID, JOBSERVER_VARS, UNSEEN, MAX_SEEKS, IOPRIO_UNSET, SEARCH_CAP;
 var init_attributes = __esm({
   "src/memo/attributes.ts"() {
     "use strict";
@@ -4752,7 +4778,7 @@ var init_attributes = __esm({
       selfstate: "its settings read in its own /proc entry (oom_score_adj, coredump_filter, personality...)",
       stdinKind: "what its stdin was (a program there read it)"
     };
-    CAP_DAC_OVERRIDE = 1n;
+    OVERRIDES = [1n, 3n];
     S_ISUID = 2048;
     JOBSERVER_VARS = ["MAKEFLAGS=", "MFLAGS=", "CARGO_MAKEFLAGS="];
     UNSEEN = {
@@ -6260,7 +6286,7 @@ var init_engine = __esm({
           case "xattrs":
             return input.nofollow === true ? { path, kind: "xattrs", nofollow: true } : { path, kind: "xattrs" };
           case "perms":
-            return { path, kind: "perms" };
+            return input.value.startsWith("owner:") ? { path, kind: "perms", owner: true } : { path, kind: "perms" };
           case "listing": {
             if (!Array.isArray(input.names) || !input.names.every((n) => typeof n === "string")) return null;
             if (input.types === void 0) return { path, kind: "listing", names: input.names };
@@ -6310,7 +6336,7 @@ var init_engine = __esm({
           }
           case "perms":
             if (spec.mode === void 0 || spec.uid === void 0 || spec.gid === void 0) return this.fs.valueSoon(spec);
-            return permsValue(spec.path, this.opts.hasher, { mode: spec.mode, uid: spec.uid, gid: spec.gid, size: 0, nlink: 1 });
+            return permsValue(spec.path, this.opts.hasher, { mode: spec.mode, uid: spec.uid, gid: spec.gid, size: 0, nlink: 1 }, spec.owner === true);
           case "content":
             if (spec.movedTo !== void 0) {
               const left = kept.get(spec.movedTo)?.state;
@@ -6624,7 +6650,7 @@ var init_engine = __esm({
             else if (c.dest !== "null") piped.push(c.data);
           }
           if (piped.length) context.push(...this.context.inBytes(this.answerOf.get(exec.id)?.context ?? [], piped));
-          children.push([f.endAt, { kind: "replayed", inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, renewed: s.renewed, entryChanges: s.entryChanges }, stream2]);
+          children.push([f.endAt, { kind: "replayed", inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, renewed: s.renewed, entryChanges: s.entryChanges, permsChanged: s.permsChanged }, stream2]);
         }
         const parts = mergeByPosition(own, children.sort((a, b) => a[0] - b[0]));
         const steps = [];
@@ -6831,13 +6857,14 @@ var init_engine = __esm({
       watchLate(exec, inputs, outputs, kept, readNs) {
         const own = this.ownBy(exec);
         const state = {};
+        const readLate = new Set(inputs.filter((i) => i.kind === "perms" || i.kind === "stat" && i.mode < 0).map((i) => i.path));
         const read2 = inputs.filter((i) => i.kind === "content" || i.kind === "link").map((i) => i.path);
         const pinnedNs = /* @__PURE__ */ new Map();
         for (const i of inputs) if (i.kind === "content" && i.pinned && !outputs.includes(i.path)) pinnedNs.set(i.path, i.pinned.ns);
-        this.late.watch(/* @__PURE__ */ new Set([...read2, ...outputs]), {
+        this.late.watch(/* @__PURE__ */ new Set([...read2, ...readLate, ...outputs]), {
           spoils: (path, c) => {
             if (own(c.exec)) return false;
-            const looked = kept.has(path) ? kept.get(path).lookedNs : pinnedNs.has(path) ? pinnedNs.get(path) : readNs;
+            const looked = readLate.has(path) ? readNs : kept.has(path) ? kept.get(path).lookedNs : pinnedNs.has(path) ? pinnedNs.get(path) : readNs;
             return c.beganNs === void 0 || looked === null || c.beganNs < looked;
           },
           withdraw: (path, c) => {
@@ -6877,7 +6904,7 @@ var init_engine = __esm({
         const own = this.ownBy(exec);
         const why = (path, change) => this.describeChange(path, change, endAt);
         for (const input of inputs) {
-          const seen = input.kind === "absent" || input.kind === "vacant" || input.kind === "replaceable" || input.kind === "exists" || input.kind === "listing" || input.kind === "stat";
+          const seen = input.kind === "absent" || input.kind === "vacant" || input.kind === "replaceable" || input.kind === "exists" || input.kind === "listing" || input.kind === "stat" && input.mode >= 0;
           const pinned = input.kind === "content" ? input.pinned : void 0;
           const harmless = seen ? (c) => c.at > endAt : pinned ? (c) => c.at > pinned.at && c.at > endAt : void 0;
           const at = input.kind === "content" && input.movedTo !== void 0 ? { path: input.movedTo, kind: "content" } : input;

@@ -154,6 +154,9 @@ enum pct_rename_dest {
 
 /* A PROBE's kind beside the type: the stat did not follow a final symlink (lstat) */
 #define PCT_PROBE_NOFOLLOW 0x100u
+/* ... and the probe was access(2) or faccessat(2): its answer is a permission check's, by the
+ * caller's real ids (the tracer's stat reports what stands there, not what the check said) */
+#define PCT_PROBE_ACCESS 0x200u
 
 /* TypeScript -> tracer, after each PCT_EV_EXEC_QUERY: run the program, or skip it: first move
  * the offsets of nseeks fds it inherited open for reading (struct pct_fd_seek each, which come

@@ -64,7 +64,9 @@ int answer_query(struct pct_bufs *b, int tid, int pid, const struct pct_syscall 
         char seen[STAT_TEXT_CAP];
         int err = fstatat(AT_FDCWD, real, &st, nofollow ? AT_SYMLINK_NOFOLLOW : 0) < 0 ? errno : 0;
         if (!err) stat_text(&st, seen);
-        const uint32_t kind = (err ? 0 : (st.st_mode & S_IFMT) >> 12) | (nofollow ? PCT_PROBE_NOFOLLOW : 0);
+        const int checks = strcmp(row->name, "access") == 0 || strncmp(row->name, "faccessat", 9) == 0;
+        const uint32_t kind = (err ? 0 : (st.st_mode & S_IFMT) >> 12) | (nofollow ? PCT_PROBE_NOFOLLOW : 0) |
+                              (checks ? PCT_PROBE_ACCESS : 0);
         access_event(pid, PCT_OP_PROBE, err, kind, 0, b->a, err ? NULL : seen);
         return 1;
     }

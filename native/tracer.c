@@ -656,12 +656,13 @@ static void path_op_exit(int tid, int pid, struct slot *s, const struct pct_sysc
         if (flags & RENAME_NOREPLACE) kind = PCT_RENAME_NOREPLACE;
     }
     if (row->cls == CL_RENAME) kind |= (uint32_t)s->rename_dest << PCT_RENAME_DEST_SHIFT;
-    /* a change in place (chmod, truncate(2)): what the file is, its links among it, while the
-     * process is stopped. Looked at later, the name may be another file's (hunt 39: a chmod, then
-     * the name replaced, read as "gone" or as the new file) */
+    /* a change in place (chmod, truncate(2), a utime): what the file is, its links among it, while
+     * the process is stopped. Looked at later, the name may be another file's (hunt 39: a chmod,
+     * then the name replaced, read as "gone" or as the new file). A utime keeps the mode, which
+     * is then what it depended on (hunt 58: `touch -c f` restored f's recorded mode) */
     char seen[STAT_TEXT_CAP];
     struct stat st;
-    if (!err && second == NULL && (row->cls == CL_CHMOD || row->cls == CL_TRUNCATE) && stat(path_a, &st) == 0) {
+    if (!err && second == NULL && (row->cls == CL_CHMOD || row->cls == CL_TRUNCATE || row->cls == CL_UTIME) && stat(path_a, &st) == 0) {
         stat_text(&st, seen);
         second = seen;
     }

@@ -660,3 +660,31 @@ test('a user run (processcache as the user, a PATH directory it cannot search) t
   for (const r of runs) assert.equal([r.status, r.stdout], [0, '-rw-r--r--\n'], JSON.stringify(runs));
   assert.is(runs[2]!.root.trim(), 'hit', JSON.stringify(runs));
 });
+
+test("hunt 58: a utime keeps the mode, an owner's change and access(2) are let through by permissions, the real uid counts", () => {
+  const touch = (who: string): string => `${who} touch -c f; echo rc=$?`;
+  // the restore's chmod in place put back the mode recorded, as root too
+  check('echo hi > f; chmod 666 f', [obs(touch('')), obs(touch('')), chg('chmod 600 f'), obs(touch(''))]);
+  check('chmod 755 .; echo hi > f; chmod 666 f', [obs(touch(NOBODY)), obs(touch(NOBODY)), chg('chmod 644 f'), obs(touch(NOBODY))]);
+  // access(2) answers by an ACL the bits do not show
+  const writable = `${NOBODY} bash -c '[ -w f ] && echo W || echo noW'`;
+  check('chmod 755 .; echo hi > f; chmod 664 f', [obs(writable), obs(writable), chg('setfacl -m u:nobody:rw f'), obs(writable)]);
+  // and by the real uid: a root euid with a user's ruid is not privileged there
+  const access = `setpriv --ruid=65534 --rgid=65534 --clear-groups ${PY} -c 'import os; print(os.access("d/f", os.R_OK))'`;
+  check('chmod 755 .; mkdir d; echo hi > d/f; chmod 700 d', [obs(access), obs(access), chg('chmod 755 d'), obs(access)]);
+  // chmod needs the owner, or CAP_FOWNER, which root may lack
+  const chmod = `setpriv --inh-caps=-all --bounding-set=-fowner ${PY} -c 'import os; os.chmod("f", 0o600); print(1)'`;
+  check('echo hi > f', [obs(`chmod 644 f; ${chmod}`), obs(`chmod 644 f; ${chmod}`), chg('chown nobody f'), obs(`chmod 644 f; ${chmod}`)]);
+  // a rename refused in a sticky directory by the destination's owner
+  const rename = `${NOBODY} ${PY} -c 'import os; os.rename("t/x", "t/y"); print(1)'`;
+  check('chmod 755 .; mkdir t; chmod 1777 t; echo x > t/x; echo y > t/y; chown nobody t/x', [obs(rename), obs(rename), chg('chown nobody t/y'), obs(rename)]);
+});
+
+test('hunt 58: permissions and an exec\'s mode read at the recording are not what a later chmod or setfacl left', () => {
+  // the subtree's own later chmod -x, a sibling's setfacl -b, a parent's chmod once the reader ended
+  check('printf "#!/bin/sh\\necho hi\\n" > s; chmod 755 s', [obs('./s; chmod -x s'), obs('./s; chmod -x s'), obs('./s; chmod -x s')]);
+  const acl = `${NOBODY} cat f; setfacl -b f`;
+  check('chmod 755 .; echo hi > f; chmod 640 f; setfacl -m u:nobody:r f', [obs(acl), obs(acl), obs(acl)], false);
+  const later = `${NOBODY} cat d/f; chmod 700 d`;
+  check('chmod 755 .; mkdir d; echo hi > d/f', [obs(later), obs(later), obs(later)]);
+});

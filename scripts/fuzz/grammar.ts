@@ -118,6 +118,14 @@ export const CHANGES: ChangeRow[] = [
   },
   { name: 'append', weight: 2, make: (r) => ({ kind: 'change', cls: 'append', sh: `echo more >> ${r.pick(FILES)}` }) },
   { name: 'chmod', weight: 2, make: (r) => ({ kind: 'change', cls: 'chmod', sh: `chmod ${r.pick(['+x', '-x', '600', '644', '000'])} ${r.pick([...FILES, ...STAT_ONLY])}` }) },
+  // what lets a user (the uid context) through: a directory's search and read bits, an ACL
+  { name: 'chmod-dir', weight: 1, make: (r) => ({ kind: 'change', cls: 'chmod-dir', sh: `chmod ${r.pick(['700', '711', '755', '555'])} ${r.pick(['d', 'd/sub', 'real1', 'out', '.'])}` }) },
+  {
+    name: 'acl', weight: 1, make: (r) => ({
+      kind: 'change', cls: 'acl',
+      sh: r.pick([`setfacl -m u:nobody:--- ${r.pick(FILES)}`, `setfacl -m u:nobody:--x ${r.pick(['d', 'real1'])}`, `setfacl -b ${r.pick([...FILES, 'd', 'real1'])}`]),
+    }),
+  },
   { name: 'touch', weight: 2, make: (r) => ({ kind: 'change', cls: 'touch', sh: `touch ${r.pick([...FILES, 'out.txt'])}` }) },
   { name: 'touch-old', weight: 2, make: (r) => ({ kind: 'change', cls: 'touch-old', sh: `touch -d ${q(r.pick(OLD_DATES))} ${r.pick([...FILES, 'out.txt'])}` }) },
   { name: 'delete', weight: 2, make: (r) => ({ kind: 'change', cls: 'delete', sh: `rm -rf ${r.pick([...FILES, ...STAT_ONLY, 'out.txt', 'log', 'M', 'H2', 'current', 'real1/w', 'real2/w'])}` }) },

@@ -116,9 +116,10 @@ export function statNow(path: string, nofollow: boolean | undefined): BigIntStat
  * followed, then its extended attributes when it has any (an ACL grants or refuses beyond the
  * bits). known: the bits as the tracer saw them at the access, the attributes read now.
  */
-export function permsValue(path: string, hasher: Pick<FileHasher, 'xattrs'>, known?: StatFields): string {
+export function permsValue(path: string, hasher: Pick<FileHasher, 'xattrs'>, known?: StatFields, ownerOnly = false): string {
   const st = known ?? statNow(path, false);
   if (!st) return existence(path, undefined) === 'exists' ? 'perms:unreachable' : 'absent';
+  if (ownerOnly) return `owner:${st.uid}:${st.gid}`;
   const xattrs = hasher.xattrs(path, false);
   const extra = xattrs === NO_XATTRS || xattrs === 'absent' ? '' : `:${xattrs}`;
   return `perms:${(Number(st.mode) & 0o7777).toString(8)}:${st.uid}:${st.gid}${extra}`;
@@ -144,7 +145,7 @@ export function currentValue(spec: InputSpec, hasher: FileHasher): string {
     case 'listing':
       return listingValue(spec);
     case 'xattrs': return hasher.xattrs(spec.path, spec.nofollow === true);
-    case 'perms': return permsValue(spec.path, hasher);
+    case 'perms': return permsValue(spec.path, hasher, undefined, spec.owner === true);
     case 'link':
       try {
         return `link:${readlinkSync(spec.path)}`;

@@ -47,31 +47,35 @@ export interface ProcessView {
   observed: Partial<Record<string, string>>;
   /** fds 1 and 2 that were regular files, with their offsets at the exec and their paths */
   streamStarts: { fd: number; pos: number; size?: number; path: string; append?: boolean }[];
-  /** it had CAP_DAC_OVERRIDE at its exec: permission bits, owners and ACLs never refused it */
+  /** it kept CAP_DAC_OVERRIDE and CAP_FOWNER, as root: permission bits, owners and ACLs never refused it */
   privileged: boolean;
 }
 
-/** CAP_DAC_OVERRIDE's bit in /proc/PID/status's CapEff mask (linux/capability.h). */
-const CAP_DAC_OVERRIDE = 1n;
+/** The capabilities that make permission bits and owners moot (linux/capability.h): reads,
+ * writes and searches (CAP_DAC_OVERRIDE), and an owner's checks, chmod, utime and a sticky
+ * directory's (CAP_FOWNER). */
+const OVERRIDES = [1n, 3n];
 /** The setuid bit of st_mode (sys/stat.h); Node names it only on some platforms. */
 const S_ISUID = 0o4000;
 
-/** Whether a capability mask holds CAP_DAC_OVERRIDE; a mask not shown or not read: no. */
+/** Whether a capability mask holds every override; a mask not shown or not read: no. */
 function holdsOverride(mask: string | undefined): boolean {
   if (mask === undefined || !/^[0-9a-f]{1,16}$/i.test(mask)) return false;
-  return ((BigInt(`0x${mask}`) >> CAP_DAC_OVERRIDE) & 1n) === 1n;
+  const bits = BigInt(`0x${mask}`);
+  return OVERRIDES.every((bit) => ((bits >> bit) & 1n) === 1n);
 }
 
 /**
- * Whether the program an exec runs keeps CAP_DAC_OVERRIDE. The attributes are read at the
- * execve's entry, before the kernel recomputes the capabilities: `setpriv --reuid` keeps them
- * until then, and a program run with a uid other than 0 gets only its ambient set. So: effective
- * and file-system uids of 0, the bit in the effective and bounding sets, and a program without
- * a setuid bit that would make it another user. Anything unsure: no.
+ * Whether the program an exec runs keeps CAP_DAC_OVERRIDE and CAP_FOWNER. The attributes are
+ * read at the execve's entry, before the kernel recomputes the capabilities: `setpriv --reuid`
+ * keeps them until then, and a program run with a uid other than 0 gets only its ambient set.
+ * So: every uid 0 (access(2) checks by the real one, without capabilities: hunt 58), both bits
+ * in the effective and bounding sets, and a program without a setuid bit that would make it
+ * another user. Anything unsure: no.
  */
 export function keepsPermissionOverride(p: ProcessAttrs, exe: string): boolean {
-  const [, euid, , fsuid] = (p.uid ?? '').split(' ');
-  if (euid !== '0' || fsuid !== '0' || !holdsOverride(p.capeff) || !holdsOverride(p.capbnd)) return false;
+  const uids = (p.uid ?? '').split(' ');
+  if (uids.length !== 4 || uids.some((u) => u !== '0') || !holdsOverride(p.capeff) || !holdsOverride(p.capbnd)) return false;
   try {
     const st = statSync(exe);
     return (st.mode & S_ISUID) === 0 || st.uid === 0;

@@ -1202,7 +1202,7 @@ export class MemoEngine {
         return spec;
       }
       case 'xattrs': return input.nofollow === true ? { path, kind: 'xattrs', nofollow: true } : { path, kind: 'xattrs' };
-      case 'perms': return { path, kind: 'perms' };
+      case 'perms': return input.value.startsWith('owner:') ? { path, kind: 'perms', owner: true } : { path, kind: 'perms' };
       case 'listing': {
         if (!Array.isArray(input.names) || !input.names.every((n) => typeof n === 'string')) return null;
         if (input.types === undefined) return { path, kind: 'listing', names: input.names };
@@ -1252,7 +1252,7 @@ export class MemoEngine {
       case 'perms':
         // as the access saw the bits, when the tracer looked; the attributes as they are now
         if (spec.mode === undefined || spec.uid === undefined || spec.gid === undefined) return this.fs.valueSoon(spec);
-        return permsValue(spec.path, this.opts.hasher, { mode: spec.mode, uid: spec.uid, gid: spec.gid, size: 0, nlink: 1 });
+        return permsValue(spec.path, this.opts.hasher, { mode: spec.mode, uid: spec.uid, gid: spec.gid, size: 0, nlink: 1 }, spec.owner === true);
       case 'content':
         if (spec.movedTo !== undefined) {
           // what it held is where it went, as the subtree left it: read now, a parent may have
@@ -1605,7 +1605,7 @@ export class MemoEngine {
       // what flowed through a pipe inside this subtree (`printenv X | sha256sum > out`) is in no
       // output of it, and the value may have decided what is
       if (piped.length) context.push(...this.context.inBytes(this.answerOf.get(exec.id)?.context ?? [], piped));
-      children.push([f.endAt, { kind: 'replayed', inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, renewed: s.renewed, entryChanges: s.entryChanges }, stream]);
+      children.push([f.endAt, { kind: 'replayed', inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, renewed: s.renewed, entryChanges: s.entryChanges, permsChanged: s.permsChanged }, stream]);
     }
     const parts = mergeByPosition(own, children.sort((a, b) => a[0] - b[0]));
     const steps: Step[] = [];
@@ -1806,15 +1806,18 @@ export class MemoEngine {
   private watchLate(exec: Execution, inputs: InputSpec[], outputs: string[], kept: Map<string, Snapshot>, readNs: number | null): LateWatch {
     const own = this.ownBy(exec);
     const state: LateWatch = {};
-    // absence, existence and listings were recorded as exec saw them: a later change leaves them be
+    // absence, existence and listings were recorded as exec saw them: a later change leaves them
+    // be; permissions and an exec's mode were read at the recording (hunt 58: a parent's `chmod
+    // 700 d` right after `cat d/f` ended was recorded as what cat had met)
+    const readLate = new Set(inputs.filter((i) => i.kind === 'perms' || (i.kind === 'stat' && i.mode < 0)).map((i) => i.path));
     const read = inputs.filter((i) => i.kind === 'content' || i.kind === 'link').map((i) => i.path);
-    // a pinned read was looked at when it was pinned
+    // a pinned read was looked at when it was pinned (its permissions, read now, were not)
     const pinnedNs = new Map<string, number | null>();
     for (const i of inputs) if (i.kind === 'content' && i.pinned && !outputs.includes(i.path)) pinnedNs.set(i.path, i.pinned.ns);
-    this.late.watch(new Set([...read, ...outputs]), {
+    this.late.watch(new Set([...read, ...readLate, ...outputs]), {
       spoils: (path, c) => {
         if (own(c.exec)) return false;
-        const looked = kept.has(path) ? kept.get(path)!.lookedNs : pinnedNs.has(path) ? pinnedNs.get(path)! : readNs;
+        const looked = readLate.has(path) ? readNs : kept.has(path) ? kept.get(path)!.lookedNs : pinnedNs.has(path) ? pinnedNs.get(path)! : readNs;
         return c.beganNs === undefined || looked === null || c.beganNs < looked;
       },
       withdraw: (path, c) => {
@@ -1859,7 +1862,8 @@ export class MemoEngine {
     for (const input of inputs) {
       // absence, existence and listings are recorded as exec saw them: only their contents and
       // link targets are read again now, and only those can a later change spoil
-      const seen = input.kind === 'absent' || input.kind === 'vacant' || input.kind === 'replaceable' || input.kind === 'exists' || input.kind === 'listing' || input.kind === 'stat';
+      // (a stat's: as the tracer saw it; one with no mode, an exec's, is read at the recording)
+      const seen = input.kind === 'absent' || input.kind === 'vacant' || input.kind === 'replaceable' || input.kind === 'exists' || input.kind === 'listing' || (input.kind === 'stat' && input.mode >= 0);
       // a pinned read was hashed as it was read: a change after the pin and after exec ended (its
       // parent's, once its wait returned) spoils nothing; one while it ran is still a race
       const pinned = input.kind === 'content' ? input.pinned : undefined;

@@ -13,7 +13,8 @@ export type Step =
   /** pinned: a read's content as hashed while the file provably held what was read (memo/pins.ts) */
   /** unprivileged: its process lacked CAP_DAC_OVERRIDE, so permissions decided what it was let do */
   | { kind: 'access'; access: Access; mtimes?: MtimeUse; pinned?: Pinned; unprivileged?: true }
-  | { kind: 'replayed'; inputs: InputSpec[]; outputs: string[]; created: string[]; removed: string[]; renewed: string[]; entryChanges: [string, 'added' | 'removed'][] };
+  /** permsChanged: the outputs whose permissions it changed; a hit's entry does not say (every output it left may have) */
+  | { kind: 'replayed'; inputs: InputSpec[]; outputs: string[]; created: string[]; removed: string[]; renewed: string[]; entryChanges: [string, 'added' | 'removed'][]; permsChanged?: string[] };
 
 /** Resolves the symlinks on a path's way (fingerprint/links.ts); a summary without one takes paths as spelled. */
 export interface PathWalker {
@@ -62,6 +63,11 @@ class PathStates {
   /** permission inputs to be read at the recording (no access saw them): a change by the subtree
    * before then would be read instead */
   private readonly pendingPerms = new Map<string, PermsSpec>();
+  /** paths whose permission bits or ACL an input reads at the recording: a perms input (its ACL
+   * at least), an exec's mode */
+  private readonly readLater = new Set<string>();
+  /** paths whose permissions the subtree changed */
+  readonly modes = new Set<string>();
 
   /** since, until: when the subtree began and ended (ns since the epoch), when known: a directory
    * dated after its end was not made so by it (hunt 34: one dated tomorrow) */
@@ -99,6 +105,7 @@ class PathStates {
     // read: the subtree may change either afterwards (rm -rf of what it listed, sed -i)
     if (spec.kind === 'content' && spec.known === undefined) this.readFirst.add(spec.path);
     if (spec.kind === 'stat') this.stats.set(kind + spec.path, spec);
+    if ((spec.kind === 'perms' && !spec.owner) || (spec.kind === 'stat' && spec.mode < 0 && spec.readAt === undefined)) this.readLater.add(spec.path);
     this.inputs.push(spec);
   }
 
@@ -143,8 +150,9 @@ class PathStates {
    * Who may reach path, for a process without CAP_DAC_OVERRIDE (seen: what the tracer's stat at
    * the access said). The first look at it is the input, as for any other fact.
    */
-  perms(path: string, seen?: Seen | null): void {
+  perms(path: string, seen?: Seen | null, ownerOnly = false): void {
     const spec: PermsSpec = seen ? { path, kind: 'perms', mode: seen.mode & 0o7777, uid: seen.uid, gid: seen.gid } : { path, kind: 'perms' };
+    if (ownerOnly) spec.owner = true;
     const before = this.inputs.length;
     this.input(spec);
     if (!seen && this.inputs.length > before) this.pendingPerms.set(path, spec);
@@ -158,9 +166,11 @@ class PathStates {
     }
   }
 
-  /** chmod, or an ACL set: what a permission input still to be read holds is the subtree's doing now. */
+  /** chmod, or an ACL set: a permission input or an exec's mode, whose bits or ACL are read at the
+   * recording, would read the subtree's own doing (hunt 58: `./s; chmod -x s`, `cat f; setfacl -b f`). */
   permsChanged(path: string): void {
-    if (this.pendingPerms.has(path) && !this.changed.has(path)) {
+    this.modes.add(path);
+    if (this.readLater.has(path) && !this.changed.has(path)) {
       this.lose(`it is let through ${path} and then changes its permissions: what they were is lost`);
     }
   }
@@ -175,6 +185,7 @@ class PathStates {
     const spec = this.pendingPerms.get(path);
     if (!spec) return;
     this.pendingPerms.delete(path);
+    this.readLater.delete(path);
     const at = this.inputs.indexOf(spec);
     if (at >= 0) this.inputs.splice(at, 1);
   }
@@ -367,8 +378,11 @@ function throughProcLink(spelled: string, links: readonly string[], real: string
   return `${spelled} leads through a symlink into /proc (${link}), whose entries are the reading process's own: not modelled`;
 }
 
-/** Ops whose target's own permissions let them through: read, list, search, run, read its xattrs. */
-const TARGET_PERMS: ReadonlySet<string> = new Set(['read', 'list', 'chdir', 'exec', 'xattr']);
+/** Ops whose target's own permissions let them through: read, list, search, run, read its
+ * xattrs, and an owner's changes (chmod, a utime). */
+const TARGET_PERMS: ReadonlySet<string> = new Set(['read', 'list', 'chdir', 'exec', 'xattr', 'chmod', 'utime']);
+/** Ops whose access event carries the tracer's stat of the target, taken at the call. */
+const SEEN_AT_CALL: ReadonlySet<string> = new Set(['read', 'chmod', 'utime', 'probe']);
 /** Ops that change a name in a directory, which needs the directory's write permission. */
 const NAME_CHANGES: ReadonlySet<string> = new Set(['delete', 'rmdir', 'rename', 'link']);
 /** What a permission check answers (EPERM: an owner's check, chmod or a sticky directory's). */
@@ -383,13 +397,22 @@ const REFUSED: ReadonlySet<string> = new Set(['EACCES', 'EPERM']);
 function permissionsOf(s: PathStates, a: Access, walker: PathWalker, path: string, links: readonly string[]): void {
   for (const p of [path, ...links]) s.searched(p);
   const ok = a.result === 'ok';
-  if (TARGET_PERMS.has(a.op) || REFUSED.has(a.result)) s.perms(path, ok && a.op === 'read' && a.seen ? parseSeen(a.seen) : null);
+  // access(2) answers by the permissions, which the tracer's stat does not (hunt 58: `[ -w f ]`
+  // after an ACL was set); a name changed in a sticky directory, or hard-linked under
+  // protected_hardlinks, by its owner (removed or replaced by the subtree: README, "Not modelled")
+  const target = TARGET_PERMS.has(a.op) || REFUSED.has(a.result) || (a.op === 'probe' && a.checks === true) || NAME_CHANGES.has(a.op);
+  const seen = ok && SEEN_AT_CALL.has(a.op) && a.seen ? parseSeen(a.seen) : null;
+  // a chmod's own bits are what it set: its owner let it through
+  if (a.op === 'chmod' && ok) s.perms(path, seen, true);
+  else if (target) s.perms(path, seen);
   if (!NAME_CHANGES.has(a.op)) return;
   s.perms(dirname(path));
   if (typeof a.to !== 'string') return;
   const to = walker.walk(a.to, false);
   for (const p of [to.real, ...to.links]) s.searched(p);
   s.perms(dirname(to.real));
+  // refused there: by what stood at the destination too (a sticky directory's other owner)
+  if (!ok) s.perms(to.real);
 }
 
 function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: MtimeUse, pinned?: Pinned, unprivileged = false): string | null {
@@ -439,6 +462,12 @@ function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: Mtime
     case 'write': case 'chmod': case 'utime': {
       if (!ok) { s.input(failedChange(path, a.result)); return null; }
       if (a.op === 'chmod') s.permsChanged(path);
+      // a utime keeps the mode and owner, which the restore's chmod in place would set (hunt 58:
+      // `touch -c f` put back f's recorded mode over a chmod since)
+      if (a.op === 'utime') {
+        const kept = keptFile(path, a);
+        if (kept) s.input(kept);
+      }
       // `cmd >/dev/null` opens it for writing: it must exist, and nothing written there stays
       if (a.op === 'write' && WRITE_SINKS.has(path)) { s.input(probeSpec(path, a.result)); return null; }
       parentOf(s, path);
@@ -561,6 +590,8 @@ export function summarize(steps: Step[], walker: PathWalker = AS_SPELLED, since?
       }
       for (const path of step.created) s.markCreated(path);
       const removed = new Set(step.removed);
+      // before its outputs count as changes: a chmod of what this subtree read the bits of later
+      for (const path of step.permsChanged ?? step.outputs.filter((o) => !removed.has(o))) s.permsChanged(path);
       const read = new Set(step.inputs.map((i) => i.path));
       for (const out of step.outputs) s.output(out, null, removed.has(out), read.has(out));
       for (const path of step.renewed) s.renewed.add(path);
@@ -581,5 +612,6 @@ export function summarize(steps: Step[], walker: PathWalker = AS_SPELLED, since?
     removed: [...s.gone],
     renewed: [...s.renewed],
     entryChanges: s.entryChangeList(),
+    permsChanged: [...s.modes],
   };
 }

@@ -29,6 +29,8 @@ export interface PermsSpec {
   mode?: number;
   uid?: number;
   gid?: number;
+  /** its owner and group alone: what let a chmod through (the bits are what it set) */
+  owner?: true;
 }
 
 /**
@@ -109,6 +111,8 @@ export interface Summary {
   renewed: string[];
   /** the first change the subtree made to each directory entry: what a parent's listing discounts */
   entryChanges: [string, 'added' | 'removed'][];
+  /** paths whose permissions (bits, ACL) the subtree changed: what a parent that read them later loses */
+  permsChanged: string[];
 }
 
 /** The value of an xattrs input for a file with none (the sha256 of no bytes): all a restore,

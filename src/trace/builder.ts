@@ -19,7 +19,7 @@ const FILE_TYPES: Record<number, FileType> = {
 /** ACCESS kind bits (native/protocol.h: PCT_OPEN_*, PCT_PROBE_NOFOLLOW) */
 /** native/protocol.h enum pct_rename_dest, by number (0: not looked at) */
 const RENAME_DESTS: (Access['destBefore'])[] = [undefined, 'absent', 'file', 'symlink', 'other', 'empty-dir', 'full-dir'];
-const OPEN_TRUNCATES = 1, OPEN_EXCL = 2, OPEN_APPENDS = 4, TRUNCATE_CALL = 8, RENAME_NOREPLACE = 16, PROBE_NOFOLLOW = 0x100;
+const OPEN_TRUNCATES = 1, OPEN_EXCL = 2, OPEN_APPENDS = 4, TRUNCATE_CALL = 8, RENAME_NOREPLACE = 16, PROBE_NOFOLLOW = 0x100, PROBE_ACCESS = 0x200;
 /** a LIST's kind: the getdents went on from where an earlier one stopped (one listing, read in parts) */
 const LIST_GOES_ON = 1;
 /** a PCT_EV_DEFER_END's op (native/protocol.h PCT_DEFER_*) */
@@ -412,11 +412,12 @@ export class TraceBuilder {
     if (access.path) this.procRead(exec, access.path, ev.pid);
     switch (op) {
       case 'xattr': if (ev.kind & PROBE_NOFOLLOW) access.nofollow = true; break;
-      case 'chmod': if (second !== undefined) access.seen = second; break;
+      case 'chmod': case 'utime': if (second !== undefined) access.seen = second; break;
       case 'probe': {
         const type = FILE_TYPES[ev.kind & 0xff];
         if (type) access.type = type;
         if (ev.kind & PROBE_NOFOLLOW) access.nofollow = true;
+        if (ev.kind & PROBE_ACCESS) access.checks = true;
         if (second !== undefined) {
           access.seen = second;
           access.atMs = nsToMs(ev.timeNs);

@@ -20,6 +20,9 @@ export interface Access {
   atMs?: number;
   /** probe: an lstat, which does not follow a final symlink; xattr: lgetxattr or llistxattr */
   nofollow?: true;
+  /** probe: access(2) or faccessat(2), a permission check by the caller's real ids (its result
+   * as the tracer reports it is what stands there, not what the check said) */
+  checks?: true;
   /** create: with O_EXCL, which fails on any name there, a dangling symlink too */
   exclusive?: true;
   /** write, create: with O_APPEND, so every write lands after what the file held */
