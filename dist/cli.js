@@ -2047,7 +2047,7 @@ function throughProcLink(spelled, links, real) {
 function permissionsOf(s, a, walker, path, links) {
   for (const p of [path, ...links]) s.searched(p);
   const ok = a.result === "ok";
-  const target = TARGET_PERMS.has(a.op) || REFUSED.has(a.result) || a.op === "probe" && a.checks === true || NAME_CHANGES.has(a.op);
+  const target = (ok || REFUSED.has(a.result)) && (TARGET_PERMS.has(a.op) || REFUSED.has(a.result) || a.op === "probe" && a.checks === true || NAME_CHANGES.has(a.op));
   const seen = ok && SEEN_AT_CALL.has(a.op) && a.seen ? parseSeen(a.seen) : null;
   if (a.op === "chmod" && ok) s.perms(path, seen, true);
   else if (target) s.perms(path, seen);
@@ -2451,6 +2451,7 @@ var init_summary = __esm({
         } else if (this.appendedTo.has(path)) {
           this.lose(`it appends to ${path} and then changes it otherwise: what it held before is lost`);
         }
+        if (prior?.kind === "vacant") this.replaced(path);
         this.changed.add(path);
         this.outputs.add(path);
         if (removes) {
@@ -3229,19 +3230,23 @@ var init_view = __esm({
         const digest = this.hasher.hashSoon(spec.path);
         return digest instanceof Promise ? digest.then(keep) : keep(digest);
       }
-      /** A path the command (or a restore) changed, under every name the run looked at it by. */
+      /** A path the command (or a restore) changed, under every name the run looked at it by; those
+       * names are returned (path first). */
       changed(path, change) {
         const st = lstatQuiet(path);
+        const names = [path];
         if (this.ownFd(path, st)) {
           this.epoch++;
           this.blind = true;
         } else if (this.mayAlias(path, st)) {
           this.epoch++;
-          this.moved.add(leadsTo(path));
+          const real = leadsTo(path);
+          this.moved.add(real);
+          if (real !== path) names.push(real);
         }
-        this.changes.note(path, change);
-        for (const other of this.aliases.othersOf(path)) this.changes.note(other, change);
-        for (const other of this.hardLinksOf(path)) this.changes.note(other, change);
+        names.push(...this.aliases.othersOf(path), ...this.hardLinksOf(path));
+        for (const name of names) this.changes.note(name, change);
+        return names;
       }
       /**
        * The remembered paths that are hard links to path's file. Rare enough to look for the hard
@@ -4416,6 +4421,7 @@ function holdsOverride(mask2) {
 function keepsPermissionOverride(p, exe) {
   const uids = (p.uid ?? "").split(" ");
   if (uids.length !== 4 || uids.some((u) => u !== "0") || !holdsOverride(p.capeff) || !holdsOverride(p.capbnd)) return false;
+  if (p.ns === void 0 || p.ns === "?" || /(?:^| )user:/.test(p.ns)) return false;
   try {
     const st = (0, import_node_fs19.statSync)(exe);
     return (st.mode & S_ISUID) === 0 || st.uid === 0;
@@ -5778,8 +5784,7 @@ var init_engine = __esm({
           else this.writingPids.set(access.path, /* @__PURE__ */ new Set([pid]));
         }
         const change = beganNs === void 0 ? { at, exec } : { at, exec, beganNs };
-        this.fs.changed(access.path, change);
-        this.late.reported(access.path, change);
+        for (const name of this.fs.changed(access.path, change)) this.late.reported(name, change);
         this.walker.reshaped(access.path);
         if (access.op === "rename" && typeof access.to === "string") {
           const moves = this.renames.get(access.path);
@@ -5787,8 +5792,7 @@ var init_engine = __esm({
           else this.renames.set(access.path, [{ to: access.to, at }]);
         }
         if (typeof access.to === "string") {
-          this.fs.changed(access.to, change);
-          this.late.reported(access.to, change);
+          for (const name of this.fs.changed(access.to, change)) this.late.reported(name, change);
           this.walker.reshaped(access.to);
         }
         if (STRUCTURAL.has(access.op)) {
@@ -6398,6 +6402,22 @@ var init_engine = __esm({
        * shows as another inode, size, mtime or ctime, and the content hashed now would not be what
        * the program read.
        */
+      /**
+       * A file with other names whose permissions or mode are read at the recording: a chmod through
+       * another name after exec ended is no change under this one (hunt 60: `./s; chmod -x s2`, s2 a
+       * hard link). Its ctime, after exec's end, tells that something changed it.
+       */
+      changedByAnotherName(exec, inputs) {
+        const end = exec.endMs === null ? void 0 : this.realTimeOf(exec.endMs);
+        if (end === void 0) return null;
+        for (const spec of inputs) {
+          if (spec.kind !== "perms" && !(spec.kind === "stat" && spec.mode < 0)) continue;
+          const st = statNow(spec.path, false);
+          if (!st || st.isDirectory() || st.nlink < 2n || st.ctimeNs <= end) continue;
+          return `${spec.path} has other names, and one of them changed it after it ended, before it was recorded`;
+        }
+        return null;
+      }
       readButChanged(inputs) {
         for (const spec of inputs) {
           if (spec.kind !== "content" || !spec.seen || spec.pinned) continue;
@@ -6799,7 +6819,7 @@ var init_engine = __esm({
         if (raced) return raced;
         const lost = values.indexOf("lost");
         if (lost >= 0) return `${summary.inputs[lost].path} is shorter than before its appends: it was changed otherwise`;
-        const changedOutside = this.readButChanged(summary.inputs);
+        const changedOutside = this.readButChanged(summary.inputs) ?? this.changedByAnotherName(exec, summary.inputs);
         if (changedOutside) return changedOutside;
         const suffixes = this.mtimeSuffixes(summary.inputs, this.realTimeOf(exec.startMs), exec.endMs === null ? void 0 : this.realTimeOf(exec.endMs));
         if (typeof suffixes === "string") return suffixes;

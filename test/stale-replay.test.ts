@@ -639,23 +639,28 @@ test('files a program run as another user made are not restored as processcache\
   assert.ok(r.statuses.every((row) => row.some((x) => x.startsWith('mkdir:uncacheable') && x.includes('is owned by 65534:65534'))), JSON.stringify(r.statuses));
 });
 
+interface UserRun { status: number | null; stdout: string; root: string }
+
+/** `sh -c script` under processcache run as nobody itself, as on a runner: the root's status and reason. */
+function runAsUser(dir: string, store: string, script: string, env: NodeJS.ProcessEnv = {}): UserRun {
+  const stats = join(dir, 'stats.json');
+  const r = spawnSync('setpriv', [...NOBODY.split(' ').slice(1), process.execPath, CLI, 'run', '--store', store, '--stats-json', stats, '--', 'sh', '-c', script],
+    { cwd: dir, encoding: 'utf8', env: { ...process.env, PROCESSCACHE_SUDO: '0', ...env } });
+  const rows = (JSON.parse(readFileSync(stats, 'utf8')) as { executions: { status: string; reason?: string }[] }).executions;
+  return { status: r.status, stdout: r.stdout, root: `${rows[0]!.status} ${rows[0]!.reason ?? ''}` };
+}
+
 test('a user run (processcache as the user, a PATH directory it cannot search) that removes a tree it listed and makes it again is reused', () => {
   // processcache itself runs as the user, as on a runner: what it restores is the user's
   const dir = scratch();
   const store = scratch('pc-store-');
   chmodSync(dir, 0o777);
   chmodSync(store, 0o777);
-  const stats = join(dir, 'stats.json');
   // and a directory on PATH the user cannot search, as /root/.cargo/bin is (an unparsable value
   // recorded for the refused exec there made every lookup above it miss)
   mkdirSync(join(dir, 'priv'), { mode: 0o700 });
   const script = 'env rm -rf t; env mkdir t; echo a > t/f; env ls -l t | tail -n 1 | cut -c1-10';
-  const run = (): { status: number | null; stdout: string; root: string } => {
-    const r = spawnSync('setpriv', [...NOBODY.split(' ').slice(1), process.execPath, CLI, 'run', '--store', store, '--stats-json', stats, '--', 'sh', '-c', script],
-      { cwd: dir, encoding: 'utf8', env: { ...process.env, PROCESSCACHE_SUDO: '0', PATH: `${join(dir, 'priv')}:${process.env.PATH ?? ''}` } });
-    const rows = (JSON.parse(readFileSync(stats, 'utf8')) as { executions: { status: string; reason?: string }[] }).executions;
-    return { status: r.status, stdout: r.stdout, root: `${rows[0]!.status} ${rows[0]!.reason ?? ''}` };
-  };
+  const run = (): UserRun => runAsUser(dir, store, script, { PATH: `${join(dir, 'priv')}:${process.env.PATH ?? ''}` });
   const runs = [run(), run(), run()];
   for (const r of runs) assert.equal([r.status, r.stdout], [0, '-rw-r--r--\n'], JSON.stringify(runs));
   assert.is(runs[2]!.root.trim(), 'hit', JSON.stringify(runs));
@@ -687,4 +692,29 @@ test('hunt 58: permissions and an exec\'s mode read at the recording are not wha
   check('chmod 755 .; echo hi > f; chmod 640 f; setfacl -m u:nobody:r f', [obs(acl), obs(acl), obs(acl)], false);
   const later = `${NOBODY} cat d/f; chmod 700 d`;
   check('chmod 755 .; mkdir d; echo hi > d/f', [obs(later), obs(later), obs(later)]);
+});
+
+test('hunt 60: a chmod through a symlink or a hard link after the reader ended, and root in a user namespace', () => {
+  // the permissions read at the recording were changed under another name after the reader ended
+  check('chmod 755 .; mkdir d; echo hi > d/f; ln -s d L', [obs(`${NOBODY} cat d/f; chmod 700 L`), obs(`${NOBODY} cat d/f; chmod 700 L`), obs(`${NOBODY} cat d/f; chmod 700 L`)]);
+  check('printf "#!/bin/sh\\necho hi\\n" > s; chmod 755 s; ln s s2', [obs("bash -c './s'; chmod -x s2"), obs("bash -c './s'; chmod -x s2"), obs("bash -c './s'; chmod -x s2")], false);
+  // root in a namespace of its own is checked by the bits for a file whose owner is not mapped
+  if (spawnSync('unshare', ['-r', 'true']).status === 0) {
+    const read = 'unshare -r cat f; echo rc=$?';
+    check('echo hi > f; chown nobody f; chmod 600 f', [obs(read), obs(read), chg('chmod 644 f'), obs(read), obs(read), chg('chmod 600 f'), obs(read)]);
+  } else console.log('unshare -r is refused here: the user namespace case is not checked');
+});
+
+test("hunt 60: a user's utime that finds nothing, then a link that makes the name, is reused (git's loose objects)", () => {
+  const dir = scratch();
+  const store = scratch('pc-store-');
+  chmodSync(dir, 0o777);
+  chmodSync(store, 0o777);
+  const script = `rm -f f t; ${PY} -c 'import os
+try: os.utime("f")
+except OSError as e: print(e.errno)
+open("t", "w").write("x"); os.chmod("t", 0o444); os.link("t", "f"); os.unlink("t")'`;
+  const runs = [runAsUser(dir, store, script), runAsUser(dir, store, script), runAsUser(dir, store, script)];
+  for (const r of runs) assert.equal([r.status, r.stdout], [0, '2\n'], JSON.stringify(runs));
+  assert.is(runs[2]!.root.trim(), 'hit', JSON.stringify(runs));
 });

@@ -261,8 +261,9 @@ export class FsView {
     return digest instanceof Promise ? digest.then(keep) : keep(digest);
   }
 
-  /** A path the command (or a restore) changed, under every name the run looked at it by. */
-  changed(path: string, change: Change): void {
+  /** A path the command (or a restore) changed, under every name the run looked at it by; those
+   * names are returned (path first). */
+  changed(path: string, change: Change): string[] {
     // a name gone by now (a compiler's temporary file, written then removed) is taken for a plain
     // one: its removal, at or above a remembered path, counts there (left: a write through a
     // symlink removed before its event is handled)
@@ -270,16 +271,21 @@ export class FsView {
     // `echo >&4` into f): the file it reaches is looked at afresh from now on; through a
     // process's own fd by path, which file that is is not known here
     const st = lstatQuiet(path);
+    const names = [path];
     if (this.ownFd(path, st)) {
       this.epoch++;
       this.blind = true;
     } else if (this.mayAlias(path, st)) {
       this.epoch++;
-      this.moved.add(leadsTo(path));
+      const real = leadsTo(path);
+      this.moved.add(real);
+      // and a change there, by its own name: a chmod through a symlink reaches what a recording
+      // reads the permissions of now (hunt 60: `cat d/f; chmod 700 L`, L -> d)
+      if (real !== path) names.push(real);
     }
-    this.changes.note(path, change);
-    for (const other of this.aliases.othersOf(path)) this.changes.note(other, change);
-    for (const other of this.hardLinksOf(path)) this.changes.note(other, change);
+    names.push(...this.aliases.othersOf(path), ...this.hardLinksOf(path));
+    for (const name of names) this.changes.note(name, change);
+    return names;
   }
 
   /**

@@ -70,12 +70,15 @@ function holdsOverride(mask: string | undefined): boolean {
  * read at the execve's entry, before the kernel recomputes the capabilities: `setpriv --reuid`
  * keeps them until then, and a program run with a uid other than 0 gets only its ambient set.
  * So: every uid 0 (access(2) checks by the real one, without capabilities: hunt 58), both bits
- * in the effective and bounding sets, and a program without a setuid bit that would make it
- * another user. Anything unsure: no.
+ * in the effective and bounding sets, the tracer's user namespace, and a program without a
+ * setuid bit that would make it another user. Anything unsure: no.
  */
 export function keepsPermissionOverride(p: ProcessAttrs, exe: string): boolean {
   const uids = (p.uid ?? '').split(' ');
   if (uids.length !== 4 || uids.some((u) => u !== '0') || !holdsOverride(p.capeff) || !holdsOverride(p.capbnd)) return false;
+  // root in a user namespace of its own overrides only for the owners mapped there (hunt 60:
+  // `unshare -r cat f` of a file nobody owns is checked by its bits)
+  if (p.ns === undefined || p.ns === '?' || /(?:^| )user:/.test(p.ns)) return false;
   try {
     const st = statSync(exe);
     return (st.mode & S_ISUID) === 0 || st.uid === 0;

@@ -653,8 +653,8 @@ export class MemoEngine {
       else this.writingPids.set(access.path, new Set([pid]));
     }
     const change: Change = beganNs === undefined ? { at, exec } : { at, exec, beganNs };
-    this.fs.changed(access.path, change);
-    this.late.reported(access.path, change);
+    // under every name it reaches: a recording watches the real one (hunt 60: `chmod 700 L`, L -> d)
+    for (const name of this.fs.changed(access.path, change)) this.late.reported(name, change);
     this.walker.reshaped(access.path);
     if (access.op === 'rename' && typeof access.to === 'string') {
       const moves = this.renames.get(access.path);
@@ -662,8 +662,7 @@ export class MemoEngine {
       else this.renames.set(access.path, [{ to: access.to, at }]);
     }
     if (typeof access.to === 'string') {
-      this.fs.changed(access.to, change);
-      this.late.reported(access.to, change);
+      for (const name of this.fs.changed(access.to, change)) this.late.reported(name, change);
       this.walker.reshaped(access.to);
     }
     if (STRUCTURAL.has(access.op)) {
@@ -1325,6 +1324,23 @@ export class MemoEngine {
    * shows as another inode, size, mtime or ctime, and the content hashed now would not be what
    * the program read.
    */
+  /**
+   * A file with other names whose permissions or mode are read at the recording: a chmod through
+   * another name after exec ended is no change under this one (hunt 60: `./s; chmod -x s2`, s2 a
+   * hard link). Its ctime, after exec's end, tells that something changed it.
+   */
+  private changedByAnotherName(exec: Execution, inputs: InputSpec[]): string | null {
+    const end = exec.endMs === null ? undefined : this.realTimeOf(exec.endMs);
+    if (end === undefined) return null;
+    for (const spec of inputs) {
+      if (spec.kind !== 'perms' && !(spec.kind === 'stat' && spec.mode < 0)) continue;
+      const st = statNow(spec.path, false);
+      if (!st || st.isDirectory() || st.nlink < 2n || st.ctimeNs <= end) continue;
+      return `${spec.path} has other names, and one of them changed it after it ended, before it was recorded`;
+    }
+    return null;
+  }
+
   private readButChanged(inputs: InputSpec[]): string | null {
     for (const spec of inputs) {
       if (spec.kind !== 'content' || !spec.seen || spec.pinned) continue; // a pin checked it when it hashed
@@ -1756,7 +1772,7 @@ export class MemoEngine {
     if (raced) return raced;
     const lost = values.indexOf('lost');
     if (lost >= 0) return `${summary.inputs[lost]!.path} is shorter than before its appends: it was changed otherwise`;
-    const changedOutside = this.readButChanged(summary.inputs);
+    const changedOutside = this.readButChanged(summary.inputs) ?? this.changedByAnotherName(exec, summary.inputs);
     if (changedOutside) return changedOutside;
     const suffixes = this.mtimeSuffixes(summary.inputs, this.realTimeOf(exec.startMs), exec.endMs === null ? undefined : this.realTimeOf(exec.endMs));
     if (typeof suffixes === 'string') return suffixes;

@@ -221,6 +221,9 @@ class PathStates {
     } else if (this.appendedTo.has(path)) {
       this.lose(`it appends to ${path} and then changes it otherwise: what it held before is lost`);
     }
+    // a name made where the subtree looked before (a link, a symlink, a create): its first state
+    // was nothing, as the absence input says; what stands there at the recording is its own
+    if (prior?.kind === 'vacant') this.replaced(path);
     this.changed.add(path);
     this.outputs.add(path);
     if (removes) {
@@ -400,7 +403,9 @@ function permissionsOf(s: PathStates, a: Access, walker: PathWalker, path: strin
   // access(2) answers by the permissions, which the tracer's stat does not (hunt 58: `[ -w f ]`
   // after an ACL was set); a name changed in a sticky directory, or hard-linked under
   // protected_hardlinks, by its owner (removed or replaced by the subtree: README, "Not modelled")
-  const target = TARGET_PERMS.has(a.op) || REFUSED.has(a.result) || (a.op === 'probe' && a.checks === true) || NAME_CHANGES.has(a.op);
+  // (nothing there: the directories on the way are what it met; hunt 60: git's utime of a loose
+  // object before it links it into place recorded the object as an input)
+  const target = (ok || REFUSED.has(a.result)) && (TARGET_PERMS.has(a.op) || REFUSED.has(a.result) || (a.op === 'probe' && a.checks === true) || NAME_CHANGES.has(a.op));
   const seen = ok && SEEN_AT_CALL.has(a.op) && a.seen ? parseSeen(a.seen) : null;
   // a chmod's own bits are what it set: its owner let it through
   if (a.op === 'chmod' && ok) s.perms(path, seen, true);
