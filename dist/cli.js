@@ -2059,7 +2059,7 @@ function permissionsOf(s, a, walker, path, links) {
   s.perms((0, import_node_path4.dirname)(to.real));
   if (!ok) s.perms(to.real);
 }
-function applyAccess(s, a, walker, mtimes, pinned, unprivileged = false) {
+function applyAccess(s, a, walker, mtimes, pinned, unprivileged = false, ownUser = false) {
   if (a.op === "stdin" || a.op === "dup") return null;
   if (!a.path) return null;
   const ok = a.result === "ok";
@@ -2067,6 +2067,7 @@ function applyAccess(s, a, walker, mtimes, pinned, unprivileged = false) {
   const intoProc = throughProcLink(a.path, links, path);
   if (intoProc) return intoProc;
   for (const link of links) s.through(link);
+  s.asUser = unprivileged && ownUser;
   if (unprivileged) {
     permissionsOf(s, a, walker, path, links);
     if (a.result === "EACCES") return null;
@@ -2237,6 +2238,7 @@ function summarize(steps, walker = AS_SPELLED, since, until) {
   let reason = null;
   for (const step of steps) {
     if (step.kind === "replayed") {
+      s.asUser = false;
       for (const input of step.inputs) {
         if (input.kind === "link") s.through(input.path);
         else s.input(input.kind === "listing" ? { ...input, ...s.before(input.path, input.names, input.types) } : input);
@@ -2250,7 +2252,7 @@ function summarize(steps, walker = AS_SPELLED, since, until) {
       for (const [path, change] of step.entryChanges) s.entryChanged(path, change === "added");
       continue;
     }
-    reason ??= applyAccess(s, step.access, walker, step.mtimes ?? "absolute", step.pinned, step.unprivileged === true);
+    reason ??= applyAccess(s, step.access, walker, step.mtimes ?? "absolute", step.pinned, step.unprivileged === true, step.ownUser === true);
   }
   const unmodelled = reason;
   reason ??= s.lostInput;
@@ -2336,8 +2338,11 @@ var init_summary = __esm({
         this.renewed.add(to);
         if (read2) this.movedTo.add(to);
       }
+      /** the access being applied is an unprivileged process's */
+      asUser = false;
       input(spec) {
         if (this.changed.has(spec.path)) return;
+        if (spec.kind === "absent" && this.asUser) spec = { ...spec, asUser: true };
         if (spec.kind === "stat" && this.ownMtime(spec)) spec = ownMtimeOf(spec);
         const kind = spec.kind === "stat" && spec.nofollow ? "lstat" : spec.kind === "xattrs" && spec.known === NO_XATTRS ? "no-xattrs" : spec.kind;
         let known = this.known.get(kind);
@@ -2596,11 +2601,19 @@ function permsValue(path, hasher, known, ownerOnly = false) {
   const extra = xattrs === NO_XATTRS || xattrs === "absent" ? "" : `:${xattrs}`;
   return `perms:${(Number(st.mode) & 4095).toString(8)}:${st.uid}:${st.gid}${extra}`;
 }
+function refused(path, mode) {
+  try {
+    (0, import_node_fs7.accessSync)(path, mode);
+    return false;
+  } catch (e) {
+    return e.code === "EACCES";
+  }
+}
 function currentValue(spec, hasher) {
   switch (spec.kind) {
     case "content": {
       const h = hasher.hash(spec.path);
-      return h ? `sha256:${h}` : existence(spec.path, void 0);
+      return h ? `sha256:${h}` : refused(spec.path, import_node_fs7.constants.R_OK) ? UNREADABLE : existence(spec.path, void 0);
     }
     case "absent":
       return existence(spec.path, void 0);
@@ -2623,8 +2636,8 @@ function currentValue(spec, hasher) {
     case "link":
       try {
         return `link:${(0, import_node_fs7.readlinkSync)(spec.path)}`;
-      } catch {
-        return existence(spec.path, void 0);
+      } catch (e) {
+        return e.code === "EACCES" ? UNREADABLE : existence(spec.path, void 0);
       }
   }
 }
@@ -2632,13 +2645,14 @@ function toInput(spec, value, storedPath = spec.path) {
   const input = { path: storedPath, kind: spec.kind, value };
   if (spec.kind === "exists" && spec.type) input.type = spec.type;
   if ((spec.kind === "exists" || spec.kind === "xattrs") && spec.nofollow) input.nofollow = true;
+  if (spec.kind === "absent" && spec.asUser) input.asUser = true;
   if (spec.kind === "listing") {
     input.names = spec.names;
     if (spec.types !== void 0) input.types = spec.types;
   }
   return input;
 }
-var import_node_fs7, DIRENT_TYPES;
+var import_node_fs7, DIRENT_TYPES, UNREADABLE;
 var init_inputs = __esm({
   "src/fingerprint/inputs.ts"() {
     "use strict";
@@ -2654,6 +2668,7 @@ var init_inputs = __esm({
       [(d) => d.isCharacterDevice(), "c"],
       [(d) => d.isBlockDevice(), "b"]
     ];
+    UNREADABLE = "unreadable";
   }
 });
 
@@ -4110,10 +4125,11 @@ function vet(entry, roots, blobs) {
     if (!["file", "dir", "symlink", "absent"].includes(o.type)) throw new RestoreError(`the entry leaves ${o.path} as a ${String(o.type)}`);
   }
 }
-var import_node_fs18, RestoreError, SET_ID, parentOf2, Dirs, WalkError, Restorer;
+var import_node_path13, import_node_fs18, RestoreError, SET_ID, parentOf2, Dirs, WalkError, Restorer;
 var init_restore = __esm({
   "src/memo/restore.ts"() {
     "use strict";
+    import_node_path13 = require("node:path");
     import_node_fs18 = require("node:fs");
     init_store();
     init_paths();
@@ -4275,6 +4291,28 @@ var init_restore = __esm({
           const kept = names.find((n) => !removes.has(`${dir}/${n}`));
           if (kept !== void 0) return `${dir} holds ${kept}, which a restore would have to remove with the directory`;
         }
+        return this.unwritable(entry);
+      }
+      /**
+       * A directory where a restore would make, replace or remove a name, and that processcache's
+       * user may not write: found before anything is written, since a restore that fails half-way
+       * leaves the other outputs restored and the program then runs on top of them (hunt 62: a
+       * `sudo sh -c 'echo x >> log; rm d/f'` replayed as a user appended twice).
+       */
+      unwritable(entry) {
+        if (process.geteuid?.() === 0) return null;
+        const checked = /* @__PURE__ */ new Set();
+        for (const o of entry.outputs) {
+          const dir = (0, import_node_path13.dirname)(this.roots.load(String(o.path)));
+          if (checked.has(dir)) continue;
+          checked.add(dir);
+          try {
+            (0, import_node_fs18.accessSync)(dir, import_node_fs18.constants.W_OK | import_node_fs18.constants.X_OK);
+          } catch (e) {
+            const code = e.code;
+            if (code === "EACCES" || code === "EPERM" || code === "EROFS") return `${dir} cannot be written by processcache's user (${code}): a restore there would stop half-way`;
+          }
+        }
         return null;
       }
       /**
@@ -4418,6 +4456,13 @@ function holdsOverride(mask2) {
   const bits = BigInt(`0x${mask2}`);
   return OVERRIDES.every((bit) => (bits >> bit & 1n) === 1n);
 }
+function sameCredentials(p) {
+  const fsuid = (p.uid ?? "").split(" ")[3], fsgid = (p.gid ?? "").split(" ")[3];
+  if (fsuid !== String(process.geteuid?.() ?? -1) || fsgid !== String(process.getegid?.() ?? -1)) return false;
+  const mine = new Set((process.getgroups?.() ?? []).map(String));
+  const theirs = (p.groups ?? "").split(" ").filter(Boolean);
+  return theirs.every((g) => mine.has(g));
+}
 function keepsPermissionOverride(p, exe) {
   const uids = (p.uid ?? "").split(" ");
   if (uids.length !== 4 || uids.some((u) => u !== "0") || !holdsOverride(p.capeff) || !holdsOverride(p.capbnd)) return false;
@@ -4482,7 +4527,8 @@ function viewOf(p, env, execStreams, stdinKind, exe) {
     writes: [],
     observed: { stdinKind },
     streamStarts: p.streamStarts ?? [],
-    privileged: keepsPermissionOverride(p, exe)
+    privileged: keepsPermissionOverride(p, exe),
+    ownUser: sameCredentials(p)
   };
   for (const name of OBSERVED) {
     const value = p[name];
@@ -4985,7 +5031,7 @@ function notWaitingForInput(pid) {
 }
 function isShell(pid) {
   try {
-    return SHELLS.has((0, import_node_path13.basename)((0, import_node_fs21.readlinkSync)(`/proc/${pid}/exe`)));
+    return SHELLS.has((0, import_node_path14.basename)((0, import_node_fs21.readlinkSync)(`/proc/${pid}/exe`)));
   } catch {
     return false;
   }
@@ -4994,12 +5040,12 @@ function readerGone(id, traced) {
   const holders = pipeHolders(id, traced);
   return holders !== null && !holders.some((h) => !h.writes);
 }
-var import_node_fs21, import_node_path13, SHELLS, INPUT_WAITS, ReplayPipes;
+var import_node_fs21, import_node_path14, SHELLS, INPUT_WAITS, ReplayPipes;
 var init_pipe_replay = __esm({
   "src/memo/pipe-replay.ts"() {
     "use strict";
     import_node_fs21 = require("node:fs");
-    import_node_path13 = require("node:path");
+    import_node_path14 = require("node:path");
     init_trace();
     init_pipe_stdin();
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
@@ -5491,8 +5537,12 @@ function statKey(path, nofollow) {
   return nofollow ? `l${path}` : `s${path}`;
 }
 function fileIdentity(path) {
-  const st = (0, import_node_fs24.lstatSync)(path, { throwIfNoEntry: false });
-  return st?.isFile() ? { id: `${st.dev}:${st.ino}`, links: st.nlink } : null;
+  try {
+    const st = (0, import_node_fs24.lstatSync)(path, { throwIfNoEntry: false });
+    return st?.isFile() ? { id: `${st.dev}:${st.ino}`, links: st.nlink } : null;
+  } catch {
+    return null;
+  }
 }
 function lstatType(path) {
   try {
@@ -5586,13 +5636,13 @@ function addUnsafe(list, u) {
 function foreignOwner(path, st) {
   const uid = process.geteuid?.(), gid = process.getegid?.();
   if (uid === void 0 || gid === void 0) return null;
-  const parent = (0, import_node_fs24.statSync)((0, import_node_path14.dirname)(path), { throwIfNoEntry: false });
+  const parent = (0, import_node_fs24.statSync)((0, import_node_path15.dirname)(path), { throwIfNoEntry: false });
   const group = parent && (parent.mode & 1024) !== 0 ? parent.gid : gid;
   if (Number(st.uid) === uid && Number(st.gid) === group) return null;
   return `${path} is owned by ${st.uid}:${st.gid}, and a restore would make it ${uid}:${group}'s (a program run as another user made it)`;
 }
 function lowOnSpace(outputs) {
-  const dirs = new Set(outputs.map((p) => (0, import_node_path14.dirname)(p)));
+  const dirs = new Set(outputs.map((p) => (0, import_node_path15.dirname)(p)));
   let looked = 0;
   for (const dir of dirs) {
     if (++looked > LOW_SPACE_DIRS) break;
@@ -5614,13 +5664,13 @@ function uniquePairs(pairs) {
     return true;
   });
 }
-var import_node_fs24, import_node_os6, import_node_path14, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, TIME_IS_THEIR_EFFECT, SIGPIPE_BIT, DEFER_MS, DEFAULT_EXEC_WAIT_MS, CHAIN_WAIT_MS, STORED2, TYPE_BITS, REAP_WAIT_MS, OPENS_FOR_WRITING, PIPE_OPENS, STRUCTURAL, SAVED_FD_MIN, STDIN_CHANNELS, SEEN_STDIN, LOW_SPACE_BYTES, LOW_SPACE_DIRS, IN_PLACE_CHANGES, EARLY_ITEMS, MemoEngine;
+var import_node_fs24, import_node_os6, import_node_path15, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, TIME_IS_THEIR_EFFECT, SIGPIPE_BIT, DEFER_MS, DEFAULT_EXEC_WAIT_MS, CHAIN_WAIT_MS, STORED2, TYPE_BITS, REAP_WAIT_MS, OPENS_FOR_WRITING, PIPE_OPENS, STRUCTURAL, SAVED_FD_MIN, STDIN_CHANNELS, SEEN_STDIN, LOW_SPACE_BYTES, LOW_SPACE_DIRS, IN_PLACE_CHANGES, EARLY_ITEMS, MemoEngine;
 var init_engine = __esm({
   "src/memo/engine.ts"() {
     "use strict";
     import_node_fs24 = require("node:fs");
     import_node_os6 = require("node:os");
-    import_node_path14 = require("node:path");
+    import_node_path15 = require("node:path");
     init_fingerprint();
     init_observe();
     init_trace();
@@ -5911,7 +5961,7 @@ var init_engine = __esm({
         if (q.umask === null) {
           return this.letRun(q, { refused: "its umask could not be read (/proc/PID/status has none before Linux 4.7)", passed });
         }
-        if (TIME_IS_THEIR_EFFECT.has((0, import_node_path14.basename)(q.exe))) return this.letRun(q, { refused: "what it does is take time: skipped, it would take none", passed });
+        if (TIME_IS_THEIR_EFFECT.has((0, import_node_path15.basename)(q.exe))) return this.letRun(q, { refused: "what it does is take time: skipped, it would take none", passed });
         if (q.tid !== q.pid) return this.letRun(q, { refused: "its exec is made by a thread that is not its process's first: a replay there is not modelled", passed });
         const view = viewOf(q.process, q.env, q.streams, q.stdio[0] ?? "", q.exe);
         if (view.refused) return this.letRun(q, { refused: view.refused, passed });
@@ -6030,7 +6080,7 @@ var init_engine = __esm({
        * program, which its exec answers (skipped: its output may key the reader) in a moment? */
       forkOfShell(pid) {
         const e = this.builder.executionOf(pid);
-        return e !== null && e.pid !== pid && SHELLS.has((0, import_node_path14.basename)(e.exe));
+        return e !== null && e.pid !== pid && SHELLS.has((0, import_node_path15.basename)(e.exe));
       }
       /**
        * A reader whose pipe was still written at its exec is recorded keyed on what it read, as a
@@ -6229,6 +6279,7 @@ var init_engine = __esm({
         if (typeof input !== "object" || input === null) return void 0;
         if (typeof input.path !== "string" || typeof input.value !== "string") return void 0;
         const { kind } = input;
+        if (kind === "absent" && input.asUser === true) return this.absentForUser(this.opts.roots.load(input.path));
         if (kind === "content" || kind === "absent" || kind === "link") return this.fs.valueAt(kind, this.opts.roots.load(input.path));
         if (kind === "replaceable") {
           const now = replaceable(this.opts.roots.load(input.path), this.opts.hasher);
@@ -6258,13 +6309,30 @@ var init_engine = __esm({
         const lists = entry.inputs.some((i) => i?.kind === "content" && typeof i.path === "string" && this.opts.roots.load(i.path) === entry.exe);
         return lists ? null : `${entry.exe}: the entry does not list its own program among its inputs`;
       }
+      /**
+       * An absence a process without privileges met, looked at as processcache's user: behind a
+       * directory that user may not search (root's /root/.cargo/bin on PATH, under sudo the tracer
+       * saw past it), nothing is known here, and the directories' permissions, which the entry keys
+       * too, are what decided the process's answer (ENOENT or EACCES alike: not there for it).
+       */
+      absentForUser(path) {
+        const now = this.fs.valueAt("absent", path);
+        if (now !== "exists") return now;
+        try {
+          (0, import_node_fs24.statSync)(path);
+          return now;
+        } catch (e) {
+          return e.code === "EACCES" ? "absent" : now;
+        }
+      }
       /** An input as stored (untrusted: it may come from a remote) back to what to look at. */
       specOf(input, mtimes) {
         if (typeof input.path !== "string" || typeof input.value !== "string") return null;
         const path = this.opts.roots.load(input.path);
         switch (input.kind) {
-          case "content":
           case "absent":
+            return input.asUser === true ? { path, kind: "absent", asUser: true } : { path, kind: "absent" };
+          case "content":
           case "link":
           case "vacant":
           case "replaceable":
@@ -6526,7 +6594,7 @@ var init_engine = __esm({
         }
         const dirs = /* @__PURE__ */ new Map();
         for (const o of outputs) {
-          const dir = (0, import_node_path14.dirname)(o.path);
+          const dir = (0, import_node_path15.dirname)(o.path);
           if (dir === o.path || dirs.has(dir) || !this.opts.roots.allows(this.opts.roots.load(dir))) continue;
           const st = (0, import_node_fs24.lstatSync)(this.opts.roots.load(dir), { bigint: true, throwIfNoEntry: false });
           if (st?.isDirectory()) dirs.set(dir, st.mtimeNs);
@@ -6618,12 +6686,14 @@ var init_engine = __esm({
           own.push([this.builder.startOf(exec.id), { kind: "access", access: { op: "read", path, result: "ok" } }, NO_OUTPUT]);
         }
         const unprivileged = this.answerOf.get(exec.id)?.view?.privileged !== true;
+        const ownUser = this.answerOf.get(exec.id)?.view?.ownUser === true;
         for (const [at, item] of this.builder.ownLog(exec.id)) {
           if (item.kind === "access") {
             const pinned = item.access.op === "read" ? this.pins.of(item.access) : void 0;
             const step = { kind: "access", access: item.access, mtimes };
             if (pinned) step.pinned = pinned;
             if (unprivileged) step.unprivileged = true;
+            if (ownUser) step.ownUser = true;
             own.push([at, step, NO_OUTPUT]);
           } else if (item.kind === "output") own.push([at, null, [{ fd: item.fd, data: item.data, dest: destOf(exec, item.fd), ...item.pos === void 0 ? {} : { pos: item.pos } }]]);
           else if (item.kind === "foreign") continue;
@@ -6704,7 +6774,7 @@ var init_engine = __esm({
               const head2 = Buffer.alloc(256);
               const line = head2.subarray(0, (0, import_node_fs24.readSync)(fd, head2, 0, head2.length, 0)).toString("latin1").split("\n")[0];
               const words = line.startsWith("#!") ? line.slice(2).trim().split(/\s+/) : [];
-              known = ((0, import_node_path14.basename)(words[0] ?? "") === "env" ? words.find((w, i) => i > 0 && !w.startsWith("-")) : words[0]) ?? null;
+              known = ((0, import_node_path15.basename)(words[0] ?? "") === "env" ? words.find((w, i) => i > 0 && !w.startsWith("-")) : words[0]) ?? null;
             } finally {
               (0, import_node_fs24.closeSync)(fd);
             }
@@ -6819,6 +6889,8 @@ var init_engine = __esm({
         if (raced) return raced;
         const lost = values.indexOf("lost");
         if (lost >= 0) return `${summary.inputs[lost].path} is shorter than before its appends: it was changed otherwise`;
+        const blind = values.findIndex((v) => v === UNREADABLE || v === "xattrs:unreadable:13");
+        if (blind >= 0) return `${summary.inputs[blind].path}: the command read it, and processcache's user may not (EACCES): a later change would not be seen`;
         const changedOutside = this.readButChanged(summary.inputs) ?? this.changedByAnotherName(exec, summary.inputs);
         if (changedOutside) return changedOutside;
         const suffixes = this.mtimeSuffixes(summary.inputs, this.realTimeOf(exec.startMs), exec.endMs === null ? void 0 : this.realTimeOf(exec.endMs));
@@ -7085,7 +7157,7 @@ async function explainMain(args) {
 ${EXPLAIN_USAGE}`);
   const cwd = process.cwd();
   const exe = resolveProgram(command[0], process.env, cwd);
-  const store = new LocalStore((0, import_node_path17.resolve)(String(options.get("store") ?? defaultStoreDir())), false);
+  const store = new LocalStore((0, import_node_path18.resolve)(String(options.get("store") ?? defaultStoreDir())), false);
   const ignoreEnv = ignoredEnv(lists.get("ignore-env"), forcedEnv(lists.get("env-input")));
   const index = await store.openIndex();
   const hasher = new FileHasher();
@@ -7093,7 +7165,7 @@ ${EXPLAIN_USAGE}`);
   const engine = new MemoEngine({
     store,
     index,
-    roots: new Roots((0, import_node_path17.resolve)(String(options.get("root") ?? cwd))),
+    roots: new Roots((0, import_node_path18.resolve)(String(options.get("root") ?? cwd))),
     ignoreEnv,
     minDurationMs: 0,
     umask: process.umask(),
@@ -7113,12 +7185,12 @@ ${EXPLAIN_USAGE}`);
   process.stdout.write("(children are judged against the files as they are now, before anything runs)\n");
   return 0;
 }
-var import_node_fs27, import_node_path17, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
+var import_node_fs27, import_node_path18, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
 var init_explain_command = __esm({
   "src/cli/explain-command.ts"() {
     "use strict";
     import_node_fs27 = require("node:fs");
-    import_node_path17 = require("node:path");
+    import_node_path18 = require("node:path");
     import_node_tty = require("node:tty");
     init_fingerprint();
     init_memo();
@@ -7210,7 +7282,7 @@ ${GC_USAGE}`);
 var import_node_child_process2 = require("node:child_process");
 var import_node_fs25 = require("node:fs");
 var import_node_os7 = require("node:os");
-var import_node_path15 = require("node:path");
+var import_node_path16 = require("node:path");
 init_fingerprint();
 init_memo();
 init_store();
@@ -7302,8 +7374,8 @@ ${RUN_USAGE}`);
   if (leaked.length) {
     warn(`the command inherits ${leaked.join(", ")} from whatever started processcache: a process could write there, and a replay would not, so nothing it runs is cached; close what the command does not use (as in \`exec 9>&-\`)`);
   }
-  const storeDir = (0, import_node_path15.resolve)(cwd, String(options.get("store") ?? defaultStoreDir()));
-  const root = (0, import_node_path15.resolve)(cwd, String(options.get("root") ?? cwd));
+  const storeDir = (0, import_node_path16.resolve)(cwd, String(options.get("store") ?? defaultStoreDir()));
+  const root = (0, import_node_path16.resolve)(cwd, String(options.get("root") ?? cwd));
   if (!(0, import_node_fs25.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
   const minDurationMs = nonNegativeInt(options.get("min-duration-ms"), "min-duration-ms", 3);
   const ignoreEnv = ignoredEnv(lists.get("ignore-env"), forcedEnv(lists.get("env-input")));
@@ -7315,7 +7387,7 @@ ${RUN_USAGE}`);
     warn(`the store at ${storeDir} cannot be used (${e.message}); running without the cache`);
     return runPlain(command);
   }
-  const statCachePath = (0, import_node_path15.join)(storeDir, "statcache.json");
+  const statCachePath = (0, import_node_path16.join)(storeDir, "statcache.json");
   const hasher = new FileHasher(readStatCache(statCachePath));
   hasher.xattrs = xattrsValue;
   const umask = process.umask();
@@ -7383,7 +7455,7 @@ ${RUN_USAGE}`);
 
 // src/cli/trace-command.ts
 var import_node_fs26 = require("node:fs");
-var import_node_path16 = require("node:path");
+var import_node_path17 = require("node:path");
 init_trace();
 init_args();
 var TRACE_USAGE = "usage: processcache trace [--out FILE] -- CMD [ARGS...]";
@@ -7391,7 +7463,7 @@ async function traceMain(args) {
   const { options, command } = parseArgs(args, { out: { value: true } }, TRACE_USAGE);
   if (command.length === 0) throw new UsageError(`no command to trace
 ${TRACE_USAGE}`);
-  const out = (0, import_node_path16.resolve)(String(options.get("out") ?? "processcache-trace.json"));
+  const out = (0, import_node_path17.resolve)(String(options.get("out") ?? "processcache-trace.json"));
   const { trace, status, warnings, builder } = await traceCommand({ command });
   for (const w of [...builder.errors, ...warnings]) process.stderr.write(`processcache: warning: ${w}
 `);

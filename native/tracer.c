@@ -841,6 +841,7 @@ static int prctl_keyed_or_gone(unsigned long option)
         PR_GET_TID_ADDRESS, PR_GET_THP_DISABLE, PR_GET_FP_MODE, PR_GET_SPECULATION_CTRL,
         PR_SET_NAME, PR_SET_KEEPCAPS, PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP, PR_CAP_AMBIENT,
         PR_SET_THP_DISABLE, PR_SET_TIMERSLACK, PR_SET_SECCOMP,
+        PR_SET_DUMPABLE, /* an exec sets it anew (the tracer's own child sets it after its setuid) */
         0x53564d41 /* PR_SET_VMA */, 56 /* PR_GET_TAGGED_ADDR_CTRL */, 58 /* PR_GET_IO_FLUSHER */,
         66 /* PR_GET_MDWE */, 68 /* PR_GET_MEMORY_MERGE */,
     };
@@ -1934,6 +1935,10 @@ static void run_child(const struct spec *sp, int go, int ready)
         if (setgroups(sp->h.ngroups, (const gid_t *)sp->groups) < 0) die_child("setgroups", errno);
         if (setgid(sp->h.gid) < 0) die_child("setgid", errno);
         if (setuid(sp->h.uid) < 0) die_child("setuid", errno);
+        /* the uid change left it undumpable until its exec: its /proc entry (fdinfo, which says
+         * whether fd 1 is open for reading too) would be root's, out of the user's reach, and
+         * the first process never cacheable (hunt 62: `run -- make > log` under sudo) */
+        if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0) die_child("prctl(PR_SET_DUMPABLE)", errno);
     }
     execve(sp->exe, sp->argv, sp->envp);
     die_child(sp->exe, errno);

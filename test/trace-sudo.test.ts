@@ -76,4 +76,43 @@ test('without passwordless sudo the command runs unprivileged and the user is to
   assert.match(r.stderr, /passwordless sudo/);
 });
 
+/** `processcache run -- sh -c script` as the user with sudo, as on a runner (the tracer as root,
+ * Node and the command as the user): stdout into out, and each execution's status. */
+function memoAsUser(dir: string, store: string, script: string, intoFile = true): { out: string; statuses: string[] } {
+  const stats = join(dir, 'stats.json');
+  // through a pipe, a process sudo runs as root is no file's writer whose fdinfo the user cannot read
+  const into = intoFile ? `> ${dir}/out 2>&1` : `2>&1 | cat > ${dir}/out`;
+  const r = spawnSync('runuser', ['-u', WITH_SUDO, '--', 'sh', '-c', `${process.execPath} ${cli} run --store ${store} --stats-json ${stats} -- sh -c '${script}' ${into}`],
+    { cwd: dir, encoding: 'utf8', input: '' });
+  assert.is(r.status, 0, r.stderr);
+  const rows = (JSON.parse(readFileSync(stats, 'utf8')) as { executions: { exe: string; status: string; reason?: string }[] }).executions;
+  return { out: readFileSync(join(dir, 'out'), 'utf8'), statuses: rows.map((e) => `${e.exe.split('/').pop()}:${e.status}${e.reason ? ` (${e.reason})` : ''}`) };
+}
+
+test('under sudo (hunt 62): a run into a file hits; what `sudo` read and the user may not is not recorded; no restore stops half-way', () => {
+  const dir = scratch();
+  const store = scratch('pc-store-');
+  chmodSync(dir, 0o777);
+  chmodSync(store, 0o777);
+  // a file as stdout: the first process's /proc entry was root's until its exec
+  const plain = [memoAsUser(dir, store, 'cat /etc/hostname'), memoAsUser(dir, store, 'cat /etc/hostname')];
+  assert.ok(plain[1]!.statuses[0]!.startsWith('sh:hit'), JSON.stringify(plain));
+  // a root 600 file read through sudo: recorded as "exists" before, and replayed after an edit
+  writeFileSync(join(dir, 's'), 'v1\n', { mode: 0o600 });
+  const read = [memoAsUser(dir, store, 'sudo cat s', false), memoAsUser(dir, store, 'sudo cat s', false)];
+  writeFileSync(join(dir, 's'), 'v2\n');
+  const after = memoAsUser(dir, store, 'sudo cat s', false);
+  assert.match(after.out, /^v2$/m, JSON.stringify([...read, after]));
+  assert.ok(read[0]!.statuses.some((x) => x.includes("processcache's user may not")), JSON.stringify(read));
+  // an entry whose restore would remove a name in a directory only root may write: refused
+  // before anything is restored (the append below happened twice)
+  spawnSync('sh', ['-c', `cd ${dir} && mkdir -p d && chmod 755 d && : > log && chmod 666 log && rm -f d/f`]);
+  const step = 'echo x >> log; sudo rm -f d/f';
+  for (let i = 0; i < 3; i++) {
+    spawnSync('sh', ['-c', `cd ${dir} && : > d/f && : > log && chmod 666 log`]);
+    memoAsUser(dir, store, step, false);
+    assert.is(readFileSync(join(dir, 'log'), 'utf8'), 'x\n', `run ${i + 1}`);
+  }
+});
+
 test.run();

@@ -1,5 +1,5 @@
 export { digestFd, FileHasher, readStatCache, sha256, type StatCacheEntry } from './hash.js';
-export { currentValue, permsValue, toInput, namesFingerprint, replaceable, statBase, statFields, statNow } from './inputs.js';
+export { currentValue, permsValue, toInput, UNREADABLE, namesFingerprint, replaceable, statBase, statFields, statNow } from './inputs.js';
 export { LinkWalker } from './links.js';
 export { weakKey, PER_RUN_ENV, type WeakParts } from './weak.js';
 export { CONTEXT_ENV, contextValues, holds, holdsInChunks, validContext, type ContextValue, type Needle } from './context-env.js';

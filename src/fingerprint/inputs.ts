@@ -1,5 +1,5 @@
 // The current fingerprint of an input: what a path holds now, in the terms it was recorded in.
-import { lstatSync, readdirSync, readlinkSync, statSync, type BigIntStats, type Dirent, type Stats } from 'node:fs';
+import { accessSync, constants, lstatSync, readdirSync, readlinkSync, statSync, type BigIntStats, type Dirent, type Stats } from 'node:fs';
 import { NO_XATTRS, typeOfMode, type Input, type InputSpec, type StatSpec } from '../observe/index.js';
 import { sha256, type FileHasher } from './hash.js';
 
@@ -125,12 +125,28 @@ export function permsValue(path: string, hasher: Pick<FileHasher, 'xattrs'>, kno
   return `perms:${(Number(st.mode) & 0o7777).toString(8)}:${st.uid}:${st.gid}${extra}`;
 }
 
+/**
+ * The value of what processcache's own user may not read (under sudo the command may: a root
+ * 600 file `sudo cat` read, a group the step's `sg` added): never recorded (memo/engine.ts), so
+ * never matched.
+ */
+export const UNREADABLE = 'unreadable';
+
+function refused(path: string, mode: number): boolean {
+  try {
+    accessSync(path, mode);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EACCES';
+  }
+}
+
 /** What spec's path holds now (a stat's mtime aside). */
 export function currentValue(spec: InputSpec, hasher: FileHasher): string {
   switch (spec.kind) {
     case 'content': {
       const h = hasher.hash(spec.path);
-      return h ? `sha256:${h}` : existence(spec.path, undefined);
+      return h ? `sha256:${h}` : refused(spec.path, constants.R_OK) ? UNREADABLE : existence(spec.path, undefined);
     }
     case 'absent': return existence(spec.path, undefined);
     case 'exists': return existence(spec.path, spec.type, spec.nofollow === true);
@@ -149,8 +165,8 @@ export function currentValue(spec: InputSpec, hasher: FileHasher): string {
     case 'link':
       try {
         return `link:${readlinkSync(spec.path)}`;
-      } catch {
-        return existence(spec.path, undefined);
+      } catch (e) {
+        return (e as NodeJS.ErrnoException).code === 'EACCES' ? UNREADABLE : existence(spec.path, undefined);
       }
   }
 }
@@ -160,6 +176,7 @@ export function toInput(spec: InputSpec, value: string, storedPath: string = spe
   const input: Input = { path: storedPath, kind: spec.kind, value };
   if (spec.kind === 'exists' && spec.type) input.type = spec.type;
   if ((spec.kind === 'exists' || spec.kind === 'xattrs') && spec.nofollow) input.nofollow = true;
+  if (spec.kind === 'absent' && spec.asUser) input.asUser = true;
   if (spec.kind === 'listing') {
     input.names = spec.names;
     if (spec.types !== undefined) input.types = spec.types;

@@ -49,6 +49,8 @@ export interface ProcessView {
   streamStarts: { fd: number; pos: number; size?: number; path: string; append?: boolean }[];
   /** it kept CAP_DAC_OVERRIDE and CAP_FOWNER, as root: permission bits, owners and ACLs never refused it */
   privileged: boolean;
+  /** its file-system uid is processcache's own: what this process may not look at, it could not either */
+  ownUser: boolean;
 }
 
 /** The capabilities that make permission bits and owners moot (linux/capability.h): reads,
@@ -63,6 +65,16 @@ function holdsOverride(mask: string | undefined): boolean {
   if (mask === undefined || !/^[0-9a-f]{1,16}$/i.test(mask)) return false;
   const bits = BigInt(`0x${mask}`);
   return OVERRIDES.every((bit) => ((bits >> bit) & 1n) === 1n);
+}
+
+/** Whether a process looks at files as processcache does: its file-system uid and gid, and its
+ * supplementary groups (hunt 62: `sg grp` adds one processcache lacks). */
+function sameCredentials(p: ProcessAttrs): boolean {
+  const fsuid = (p.uid ?? '').split(' ')[3], fsgid = (p.gid ?? '').split(' ')[3];
+  if (fsuid !== String(process.geteuid?.() ?? -1) || fsgid !== String(process.getegid?.() ?? -1)) return false;
+  const mine = new Set((process.getgroups?.() ?? []).map(String));
+  const theirs = (p.groups ?? '').split(' ').filter(Boolean);
+  return theirs.every((g) => mine.has(g));
 }
 
 /**
@@ -173,7 +185,7 @@ export function viewOf(p: ProcessAttrs, env: string[], execStreams: Streams, std
   // identity 0: the fd was closed at the exec
   const streams: Streams = [execStreams[0] === '0' ? '' : execStreams[0], execStreams[1] === '0' ? '' : execStreams[1]];
   const view: ProcessView = { refused: null, key: null, reads: [], writes: [], observed: { stdinKind }, streamStarts: p.streamStarts ?? [],
-    privileged: keepsPermissionOverride(p, exe) };
+    privileged: keepsPermissionOverride(p, exe), ownUser: sameCredentials(p) };
   for (const name of OBSERVED) {
     const value = p[name as keyof ProcessAttrs];
     if (typeof value === 'string') view.observed[name] = value;

@@ -4,7 +4,7 @@
 import { closeSync, constants, lstatSync, openSync, readlinkSync, readSync, statfsSync, statSync, type BigIntStats } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { basename, dirname } from 'node:path';
-import { CHANGE_OPS, FileHasher, FsView, LinkWalker, namesFingerprint, permsValue, replaceable, sha256, statBase, statFields, statNow, toInput, weakKey, type Change, type ContextValue } from '../fingerprint/index.js';
+import { CHANGE_OPS, FileHasher, FsView, LinkWalker, namesFingerprint, permsValue, replaceable, UNREADABLE, sha256, statBase, statFields, statNow, toInput, weakKey, type Change, type ContextValue } from '../fingerprint/index.js';
 import { identityOf, mtimeUse, openFileOf, parseSeen, typeOfMode, summarize, WRITE_SINKS, type Input, type InputSpec, type StatSpec, type Step, type Summary } from '../observe/index.js';
 import type { Entry, OutputState, Store, StoreIndex } from '../store/index.js';
 import { fdFlags, procStatFields, STREAM_START_KEYS, type Access, type ExecDecision, type ExecQuery, type Execution, type TraceBuilder } from '../trace/index.js';
@@ -227,8 +227,12 @@ function statKey(path: string, nofollow: boolean | undefined): string {
 /** The type lstat says a path has, or undefined when nothing is there. */
 /** The regular file at path as the hard-link checks know it: device and inode, and its links; null for anything else. */
 function fileIdentity(path: string): { id: string; links: number } | null {
-  const st = lstatSync(path, { throwIfNoEntry: false });
-  return st?.isFile() ? { id: `${st.dev}:${st.ino}`, links: st.nlink } : null;
+  try {
+    const st = lstatSync(path, { throwIfNoEntry: false });
+    return st?.isFile() ? { id: `${st.dev}:${st.ino}`, links: st.nlink } : null;
+  } catch {
+    return null; // out of processcache's reach (sudo mode, a root 700 directory): its content decides
+  }
 }
 
 function lstatType(path: string): string | undefined {
@@ -1139,6 +1143,7 @@ export class MemoEngine {
     if (typeof input !== 'object' || input === null) return undefined;
     if (typeof input.path !== 'string' || typeof input.value !== 'string') return undefined;
     const { kind } = input;
+    if (kind === 'absent' && input.asUser === true) return this.absentForUser(this.opts.roots.load(input.path));
     if (kind === 'content' || kind === 'absent' || kind === 'link') return this.fs.valueAt(kind, this.opts.roots.load(input.path));
     if (kind === 'replaceable') {
       // nothing there is as good as the file the recording left; anything else must be that file's like
@@ -1172,12 +1177,30 @@ export class MemoEngine {
     return lists ? null : `${entry.exe}: the entry does not list its own program among its inputs`;
   }
 
+  /**
+   * An absence a process without privileges met, looked at as processcache's user: behind a
+   * directory that user may not search (root's /root/.cargo/bin on PATH, under sudo the tracer
+   * saw past it), nothing is known here, and the directories' permissions, which the entry keys
+   * too, are what decided the process's answer (ENOENT or EACCES alike: not there for it).
+   */
+  private absentForUser(path: string): string {
+    const now = this.fs.valueAt('absent', path);
+    if (now !== 'exists') return now;
+    try {
+      statSync(path);
+      return now;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'EACCES' ? 'absent' : now;
+    }
+  }
+
   /** An input as stored (untrusted: it may come from a remote) back to what to look at. */
   private specOf(input: Input, mtimes?: Map<string, bigint>): InputSpec | null {
     if (typeof input.path !== 'string' || typeof input.value !== 'string') return null;
     const path = this.opts.roots.load(input.path);
     switch (input.kind) {
-      case 'content': case 'absent': case 'link': case 'vacant': case 'replaceable': return { path, kind: input.kind };
+      case 'absent': return input.asUser === true ? { path, kind: 'absent', asUser: true } : { path, kind: 'absent' };
+      case 'content': case 'link': case 'vacant': case 'replaceable': return { path, kind: input.kind };
       case 'stat': {
         // nothing there at the recording (an exec refused, then removed): anything there now,
         // a dangling symlink too, differs
@@ -1564,12 +1587,14 @@ export class MemoEngine {
     }
     // without a view (never asked), taken for a process that permissions may stop
     const unprivileged = this.answerOf.get(exec.id)?.view?.privileged !== true;
+    const ownUser = this.answerOf.get(exec.id)?.view?.ownUser === true;
     for (const [at, item] of this.builder.ownLog(exec.id)) {
       if (item.kind === 'access') {
         const pinned = item.access.op === 'read' ? this.pins.of(item.access) : undefined;
         const step: Step = { kind: 'access', access: item.access, mtimes };
         if (pinned) step.pinned = pinned;
         if (unprivileged) step.unprivileged = true;
+        if (ownUser) step.ownUser = true;
         own.push([at, step, NO_OUTPUT]);
       }
       else if (item.kind === 'output') own.push([at, null, [{ fd: item.fd, data: item.data, dest: destOf(exec, item.fd), ...(item.pos === undefined ? {} : { pos: item.pos }) }]]);
@@ -1772,6 +1797,8 @@ export class MemoEngine {
     if (raced) return raced;
     const lost = values.indexOf('lost');
     if (lost >= 0) return `${summary.inputs[lost]!.path} is shorter than before its appends: it was changed otherwise`;
+    const blind = values.findIndex((v) => v === UNREADABLE || v === 'xattrs:unreadable:13');
+    if (blind >= 0) return `${summary.inputs[blind]!.path}: the command read it, and processcache's user may not (EACCES): a later change would not be seen`;
     const changedOutside = this.readButChanged(summary.inputs) ?? this.changedByAnotherName(exec, summary.inputs);
     if (changedOutside) return changedOutside;
     const suffixes = this.mtimeSuffixes(summary.inputs, this.realTimeOf(exec.startMs), exec.endMs === null ? undefined : this.realTimeOf(exec.endMs));

@@ -3,7 +3,8 @@
 // from a remote cache, so an entry is hostile input: every write goes through a directory fd
 // reached from an allowed directory without following a symlink (safe-fs.ts), so that neither a
 // symlink in the tree nor one swapped in during the restore can lead a write out of it.
-import { lstatSync, mkdirSync, readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { accessSync, constants, lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import { blobsOf, type Entry, type OutputState, type Store } from '../store/index.js';
 import { isNormalStored, type Roots } from './paths.js';
 import { safeFs, SafeFsError, type Kind, type SafeFs } from './safe-fs.js';
@@ -261,6 +262,29 @@ export class Restorer {
       }
       const kept = names.find((n) => !removes.has(`${dir}/${n}`));
       if (kept !== undefined) return `${dir} holds ${kept}, which a restore would have to remove with the directory`;
+    }
+    return this.unwritable(entry);
+  }
+
+  /**
+   * A directory where a restore would make, replace or remove a name, and that processcache's
+   * user may not write: found before anything is written, since a restore that fails half-way
+   * leaves the other outputs restored and the program then runs on top of them (hunt 62: a
+   * `sudo sh -c 'echo x >> log; rm d/f'` replayed as a user appended twice).
+   */
+  private unwritable(entry: Entry): string | null {
+    if (process.geteuid?.() === 0) return null;
+    const checked = new Set<string>();
+    for (const o of entry.outputs) {
+      const dir = dirname(this.roots.load(String(o.path)));
+      if (checked.has(dir)) continue;
+      checked.add(dir);
+      try {
+        accessSync(dir, constants.W_OK | constants.X_OK);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return `${dir} cannot be written by processcache's user (${code}): a restore there would stop half-way`;
+      }
     }
     return null;
   }

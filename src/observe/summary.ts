@@ -11,8 +11,9 @@ import { NO_XATTRS, type InputSpec, type PermsSpec, type Pinned, type StatSpec, 
 /** One step of a subtree, in the order it happened: an access, or a whole child served from cache. */
 export type Step =
   /** pinned: a read's content as hashed while the file provably held what was read (memo/pins.ts) */
-  /** unprivileged: its process lacked CAP_DAC_OVERRIDE, so permissions decided what it was let do */
-  | { kind: 'access'; access: Access; mtimes?: MtimeUse; pinned?: Pinned; unprivileged?: true }
+  /** unprivileged: its process lacked CAP_DAC_OVERRIDE, so permissions decided what it was let do;
+   * ownUser: it ran as processcache's own user (what it could not look at, processcache cannot) */
+  | { kind: 'access'; access: Access; mtimes?: MtimeUse; pinned?: Pinned; unprivileged?: true; ownUser?: true }
   /** permsChanged: the outputs whose permissions it changed; a hit's entry does not say (every output it left may have) */
   | { kind: 'replayed'; inputs: InputSpec[]; outputs: string[]; created: string[]; removed: string[]; renewed: string[]; entryChanges: [string, 'added' | 'removed'][]; permsChanged?: string[] };
 
@@ -86,8 +87,12 @@ class PathStates {
     if (read) this.movedTo.add(to);
   }
 
+  /** the access being applied is an unprivileged process's */
+  asUser = false;
+
   input(spec: InputSpec): void {
     if (this.changed.has(spec.path)) return;
+    if (spec.kind === 'absent' && this.asUser) spec = { ...spec, asUser: true };
     if (spec.kind === 'stat' && this.ownMtime(spec)) spec = ownMtimeOf(spec);
     // a set per kind: a composed key would be a new string to hash on every one of a build's accesses
     // a stat and an lstat of one path are two facts (a symlink's and its target's)
@@ -420,7 +425,7 @@ function permissionsOf(s: PathStates, a: Access, walker: PathWalker, path: strin
   if (!ok) s.perms(to.real);
 }
 
-function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: MtimeUse, pinned?: Pinned, unprivileged = false): string | null {
+function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: MtimeUse, pinned?: Pinned, unprivileged = false, ownUser = false): string | null {
   if (a.op === 'stdin' || a.op === 'dup') return null;
   if (!a.path) return null;
   const ok = a.result === 'ok';
@@ -428,6 +433,7 @@ function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: Mtime
   const intoProc = throughProcLink(a.path, links, path);
   if (intoProc) return intoProc;
   for (const link of links) s.through(link);
+  s.asUser = unprivileged && ownUser;
   if (unprivileged) {
     permissionsOf(s, a, walker, path, links);
     // refused by a directory's search bit or the target's own bits: those are its inputs now.
@@ -588,6 +594,7 @@ export function summarize(steps: Step[], walker: PathWalker = AS_SPELLED, since?
   let reason: string | null = null;
   for (const step of steps) {
     if (step.kind === 'replayed') {
+      s.asUser = false; // its inputs carry their own
       // a child's listing saw the directory as the subtree had left it by then
       for (const input of step.inputs) {
         if (input.kind === 'link') s.through(input.path);
@@ -603,7 +610,7 @@ export function summarize(steps: Step[], walker: PathWalker = AS_SPELLED, since?
       for (const [path, change] of step.entryChanges) s.entryChanged(path, change === 'added');
       continue;
     }
-    reason ??= applyAccess(s, step.access, walker, step.mtimes ?? 'absolute', step.pinned, step.unprivileged === true);
+    reason ??= applyAccess(s, step.access, walker, step.mtimes ?? 'absolute', step.pinned, step.unprivileged === true, step.ownUser === true);
   }
   const unmodelled = reason;
   reason ??= s.lostInput;

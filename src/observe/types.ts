@@ -7,7 +7,10 @@ type SpecOf =
    * outside the trace before the recording shows as another); prefix: for a file the subtree
    * appended to, how many bytes it held before (the input is those bytes) */
   | { path: string; kind: 'content'; seen?: string; prefix?: number; movedTo?: string; pinned?: Pinned }
-  | { path: string; kind: 'absent' } // probed (or created) and found missing, symlinks followed
+  /** probed (or created) and found missing, symlinks followed. asUser: by a process without
+   * privileges, whose directories' permissions on the way are inputs too: where processcache's
+   * own user may not look (the tracer, root under sudo, looked), they decide what it met */
+  | { path: string; kind: 'absent'; asUser?: true }
   | { path: string; kind: 'vacant' } // no name at all there, not even a dangling symlink (lstat)
   /** what a truncating create needs: nothing there, or a file it ends the same with (the mode,
    * owner and group it leaves, one link), as O_TRUNC keeps them */
@@ -90,6 +93,8 @@ export interface Input {
   types?: string;
   /** exists: the type as lstat says it */
   nofollow?: boolean;
+  /** absent: found so for a process without privileges (see InputSpec) */
+  asUser?: boolean;
   value: string;
 }
 
