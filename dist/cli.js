@@ -816,8 +816,11 @@ var init_builder = __esm({
             if (ev.kind & PROBE_NOFOLLOW) access.nofollow = true;
             break;
           case "chmod":
+            if (second !== void 0) access.seen = second;
+            break;
           case "utime":
             if (second !== void 0) access.seen = second;
+            if (ev.kind & PROBE_NOFOLLOW) access.nofollow = true;
             break;
           case "probe": {
             const type = FILE_TYPES[ev.kind & 255];
@@ -2006,10 +2009,11 @@ function followsLast(a) {
     case "write":
     case "truncate":
     case "chmod":
-    case "utime":
     case "chdir":
     case "list":
       return true;
+    case "utime":
+      return !a.nofollow;
     case "create":
       return !a.exclusive;
     case "probe":
@@ -2122,7 +2126,7 @@ function applyAccess(s, a, walker, mtimes, pinned, unprivileged = false, ownUser
       }
       parentOf(s, path);
       if (a.op === "write") return inPlace(s, path, a);
-      s.output(path, { path, kind: "content" });
+      s.output(path, a.op === "utime" && a.nofollow ? { path, kind: "link" } : { path, kind: "content" });
       return null;
     }
     case "truncate":
@@ -6517,7 +6521,10 @@ var init_engine = __esm({
         for (const path of paths) {
           if (!this.opts.roots.allows(path)) continue;
           const now = this.stateNow(path);
-          this.snapshots.add(path, { at: endAt, taken, lookedNs: this.builder.nowNs(), exec: exec.id, ...now });
+          const snapshot = { at: endAt, taken, lookedNs: this.builder.nowNs(), exec: exec.id, ...now };
+          this.snapshots.add(path, snapshot);
+          const real = this.walker.walk(path, false).real;
+          if (real !== path && this.opts.roots.allows(real)) this.snapshots.add(real, snapshot);
         }
       }
       /** Where renames after `from` took path by endAt (`exec >log; ...; mv log log2; echo b`: the

@@ -646,6 +646,9 @@ static void path_op_exit(int tid, int pid, struct slot *s, const struct pct_sysc
     /* truncate(2) keeps what the file held up to its new length, unlike an open with O_TRUNC */
     if (row->cls == CL_TRUNCATE) kind = PCT_TRUNCATE_CALL;
     if (row->cls == CL_LXATTR) kind = PCT_PROBE_NOFOLLOW;
+    /* `touch -h L`: the link's own times, not its target's (hunt 64) */
+    const int utime_nofollow = row->cls == CL_UTIME && strcmp(row->name, "utimensat") == 0 && (s->args[3] & AT_SYMLINK_NOFOLLOW);
+    if (utime_nofollow) kind = PCT_PROBE_NOFOLLOW;
     if (row->cls == CL_RENAME && row->extra != NOARG) {
         unsigned long flags = s->args[row->extra];
         /* an exchange leaves both names holding what the other held; a whiteout is overlayfs's */
@@ -662,7 +665,8 @@ static void path_op_exit(int tid, int pid, struct slot *s, const struct pct_sysc
      * is then what it depended on (hunt 58: `touch -c f` restored f's recorded mode) */
     char seen[STAT_TEXT_CAP];
     struct stat st;
-    if (!err && second == NULL && (row->cls == CL_CHMOD || row->cls == CL_TRUNCATE || row->cls == CL_UTIME) && stat(path_a, &st) == 0) {
+    if (!err && second == NULL && (row->cls == CL_CHMOD || row->cls == CL_TRUNCATE || row->cls == CL_UTIME) &&
+        (utime_nofollow ? lstat(path_a, &st) : stat(path_a, &st)) == 0) {
         stat_text(&st, seen);
         second = seen;
     }

@@ -718,3 +718,28 @@ open("t", "w").write("x"); os.chmod("t", 0o444); os.link("t", "f"); os.unlink("t
   for (const r of runs) assert.equal([r.status, r.stdout], [0, '2\n'], JSON.stringify(runs));
   assert.is(runs[2]!.root.trim(), 'hit', JSON.stringify(runs));
 });
+
+test("hunt 64: touch -h sets a symlink's own times, replayed too; a write through a symlinked directory is recorded despite a later change by that name", () => {
+  const dir = scratch();
+  const store = scratch('pc-store-');
+  writeFileSync(join(dir, 'f'), 'a\n');
+  spawnSync('ln', ['-s', 'f', join(dir, 'L')]);
+  const old = (): void => {
+    spawnSync('touch', ['-d', '2020-01-01', join(dir, 'f')]);
+    spawnSync('touch', ['-h', '-d', '2020-01-01', join(dir, 'L')]);
+  };
+  const years = (): string => spawnSync('sh', ['-c', 'echo $(stat -c %y L | cut -c1-4) $(stat -c %y f | cut -c1-4)'], { cwd: dir, encoding: 'utf8' }).stdout.trim();
+  old();
+  runMemo(['touch', '-h', 'L'], { cwd: dir, store });
+  old();
+  const replayed = runMemo(['touch', '-h', 'L'], { cwd: dir, store });
+  assert.is(replayed.stats.executions[0]?.status, 'hit');
+  assert.is(years(), `${new Date().getUTCFullYear()} 2020`, 'the link is new and its target old, as after a plain run');
+  // the snapshot of what cp left is known by the real name too: chmod through the link after it
+  // ended withdrew cp's entry
+  const tree = scratch();
+  spawnSync('sh', ['-c', 'mkdir out && ln -s out build && echo s > a.c'], { cwd: tree });
+  const run = runMemo(['sh', '-c', 'cp a.c build/a; chmod 600 build/a'], { cwd: tree, store: scratch('pc-store-') });
+  const cp = run.stats.executions.find((e) => e.exe.endsWith('/cp'));
+  assert.is(cp?.status, 'miss', JSON.stringify(run.stats.executions));
+});

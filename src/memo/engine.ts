@@ -1399,7 +1399,12 @@ export class MemoEngine {
       if (!this.opts.roots.allows(path)) continue; // refused when recording: nothing to keep
       // even a failed look is kept: an earlier snapshot must not stand in for it
       const now = this.stateNow(path);
-      this.snapshots.add(path, { at: endAt, taken, lookedNs: this.builder.nowNs(), exec: exec.id, ...now });
+      const snapshot = { at: endAt, taken, lookedNs: this.builder.nowNs(), exec: exec.id, ...now };
+      this.snapshots.add(path, snapshot);
+      // and under its real name, the one the recording knows it by, when a symlinked directory is
+      // on the way (hunt 64: `cp a.c build/a; chmod 600 build/a`, build -> out, withdrew cp's entry)
+      const real = this.walker.walk(path, false).real;
+      if (real !== path && this.opts.roots.allows(real)) this.snapshots.add(real, snapshot);
     }
   }
 

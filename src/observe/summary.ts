@@ -336,8 +336,9 @@ const XATTR_ANSWERS: ReadonlySet<string> = new Set(['ENODATA', 'ERANGE', 'ENOTSU
 /** Ops that follow a final symlink (the others act on the name itself). */
 function followsLast(a: Access): boolean {
   switch (a.op) {
-    case 'read': case 'exec': case 'write': case 'truncate': case 'chmod': case 'utime': case 'chdir': case 'list':
+    case 'read': case 'exec': case 'write': case 'truncate': case 'chmod': case 'chdir': case 'list':
       return true;
+    case 'utime': return !a.nofollow;
     case 'create': return !a.exclusive;
     case 'probe': case 'xattr': return !a.nofollow;
     default: return false;
@@ -483,7 +484,8 @@ function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: Mtime
       if (a.op === 'write' && WRITE_SINKS.has(path)) { s.input(probeSpec(path, a.result)); return null; }
       parentOf(s, path);
       if (a.op === 'write') return inPlace(s, path, a);
-      s.output(path, { path, kind: 'content' });
+      // a symlink's own times (touch -h): what it depended on is where it leads
+      s.output(path, a.op === 'utime' && a.nofollow ? { path, kind: 'link' } : { path, kind: 'content' });
       return null;
     }
     case 'truncate':

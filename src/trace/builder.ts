@@ -412,7 +412,11 @@ export class TraceBuilder {
     if (access.path) this.procRead(exec, access.path, ev.pid);
     switch (op) {
       case 'xattr': if (ev.kind & PROBE_NOFOLLOW) access.nofollow = true; break;
-      case 'chmod': case 'utime': if (second !== undefined) access.seen = second; break;
+      case 'chmod': if (second !== undefined) access.seen = second; break;
+      case 'utime':
+        if (second !== undefined) access.seen = second;
+        if (ev.kind & PROBE_NOFOLLOW) access.nofollow = true; // utimensat(AT_SYMLINK_NOFOLLOW): the link's own
+        break;
       case 'probe': {
         const type = FILE_TYPES[ev.kind & 0xff];
         if (type) access.type = type;

@@ -18,7 +18,8 @@ export interface Access {
   seen?: string;
   /** probe with seen: when, on the tracer's clock (ms): a file dated after it was in the future */
   atMs?: number;
-  /** probe: an lstat, which does not follow a final symlink; xattr: lgetxattr or llistxattr */
+  /** probe: an lstat, which does not follow a final symlink; xattr: lgetxattr or llistxattr;
+   * utime: a symlink's own times (touch -h) */
   nofollow?: true;
   /** probe: access(2) or faccessat(2), a permission check by the caller's real ids (its result
    * as the tracer reports it is what stands there, not what the check said) */
