@@ -1958,6 +1958,9 @@ var init_mtime_use = __esm({
 });
 
 // src/observe/types.ts
+function readAtRecording(spec) {
+  return spec.kind === "perms" || spec.kind === "stat" && spec.mode < 0;
+}
 var NO_XATTRS;
 var init_types = __esm({
   "src/observe/types.ts"() {
@@ -2051,7 +2054,7 @@ function throughProcLink(spelled, links, real) {
 function permissionsOf(s, a, walker, path, links) {
   for (const p of [path, ...links]) s.searched(p);
   const ok = a.result === "ok";
-  const target = (ok || REFUSED.has(a.result)) && (TARGET_PERMS.has(a.op) || REFUSED.has(a.result) || a.op === "probe" && a.checks === true || NAME_CHANGES.has(a.op));
+  const target = REFUSED.has(a.result) || ok && (TARGET_PERMS.has(a.op) || NAME_CHANGES.has(a.op) || a.op === "probe" && a.checks === true);
   const seen = ok && SEEN_AT_CALL.has(a.op) && a.seen ? parseSeen(a.seen) : null;
   if (a.op === "chmod" && ok) s.perms(path, seen, true);
   else if (target) s.perms(path, seen);
@@ -2063,7 +2066,7 @@ function permissionsOf(s, a, walker, path, links) {
   s.perms((0, import_node_path4.dirname)(to.real));
   if (!ok) s.perms(to.real);
 }
-function applyAccess(s, a, walker, mtimes, pinned, unprivileged = false, ownUser = false) {
+function applyAccess(s, a, walker, mtimes, pinned, unprivileged = false) {
   if (a.op === "stdin" || a.op === "dup") return null;
   if (!a.path) return null;
   const ok = a.result === "ok";
@@ -2071,7 +2074,6 @@ function applyAccess(s, a, walker, mtimes, pinned, unprivileged = false, ownUser
   const intoProc = throughProcLink(a.path, links, path);
   if (intoProc) return intoProc;
   for (const link of links) s.through(link);
-  s.asUser = unprivileged && ownUser;
   if (unprivileged) {
     permissionsOf(s, a, walker, path, links);
     if (a.result === "EACCES") return null;
@@ -2241,8 +2243,8 @@ function summarize(steps, walker = AS_SPELLED, since, until) {
   const s = new PathStates(since, until);
   let reason = null;
   for (const step of steps) {
+    s.asUser = step.kind === "access" && step.unprivileged === true && step.ownUser === true;
     if (step.kind === "replayed") {
-      s.asUser = false;
       for (const input of step.inputs) {
         if (input.kind === "link") s.through(input.path);
         else s.input(input.kind === "listing" ? { ...input, ...s.before(input.path, input.names, input.types) } : input);
@@ -2256,7 +2258,7 @@ function summarize(steps, walker = AS_SPELLED, since, until) {
       for (const [path, change] of step.entryChanges) s.entryChanged(path, change === "added");
       continue;
     }
-    reason ??= applyAccess(s, step.access, walker, step.mtimes ?? "absolute", step.pinned, step.unprivileged === true, step.ownUser === true);
+    reason ??= applyAccess(s, step.access, walker, step.mtimes ?? "absolute", step.pinned, step.unprivileged === true);
   }
   const unmodelled = reason;
   reason ??= s.lostInput;
@@ -2342,7 +2344,7 @@ var init_summary = __esm({
         this.renewed.add(to);
         if (read2) this.movedTo.add(to);
       }
-      /** the access being applied is an unprivileged process's */
+      /** the step being applied is an access of an unprivileged process running as processcache's user */
       asUser = false;
       input(spec) {
         if (this.changed.has(spec.path)) return;
@@ -2359,7 +2361,7 @@ var init_summary = __esm({
         if (PSEUDO_INPUTS.has(spec.path) || describesSelf(spec.path) || isSystemState(spec.path)) return;
         if (spec.kind === "content" && spec.known === void 0) this.readFirst.add(spec.path);
         if (spec.kind === "stat") this.stats.set(kind + spec.path, spec);
-        if (spec.kind === "perms" && !spec.owner || spec.kind === "stat" && spec.mode < 0 && spec.readAt === void 0) this.readLater.add(spec.path);
+        if (readAtRecording(spec) && !(spec.kind === "perms" && spec.owner)) this.readLater.add(spec.path);
         this.inputs.push(spec);
       }
       /**
@@ -6483,7 +6485,7 @@ var init_engine = __esm({
         const end = exec.endMs === null ? void 0 : this.realTimeOf(exec.endMs);
         if (end === void 0) return null;
         for (const spec of inputs) {
-          if (spec.kind !== "perms" && !(spec.kind === "stat" && spec.mode < 0)) continue;
+          if (!readAtRecording(spec)) continue;
           const st = statNow(spec.path, false);
           if (!st || st.isDirectory() || st.nlink < 2n || st.ctimeNs <= end) continue;
           return `${spec.path} has other names, and one of them changed it after it ended, before it was recorded`;
@@ -6956,7 +6958,7 @@ var init_engine = __esm({
       watchLate(exec, inputs, outputs, kept, readNs) {
         const own = this.ownBy(exec);
         const state = {};
-        const readLate = new Set(inputs.filter((i) => i.kind === "perms" || i.kind === "stat" && i.mode < 0).map((i) => i.path));
+        const readLate = new Set(inputs.filter(readAtRecording).map((i) => i.path));
         const read2 = inputs.filter((i) => i.kind === "content" || i.kind === "link").map((i) => i.path);
         const pinnedNs = /* @__PURE__ */ new Map();
         for (const i of inputs) if (i.kind === "content" && i.pinned && !outputs.includes(i.path)) pinnedNs.set(i.path, i.pinned.ns);
@@ -7003,7 +7005,7 @@ var init_engine = __esm({
         const own = this.ownBy(exec);
         const why = (path, change) => this.describeChange(path, change, endAt);
         for (const input of inputs) {
-          const seen = input.kind === "absent" || input.kind === "vacant" || input.kind === "replaceable" || input.kind === "exists" || input.kind === "listing" || input.kind === "stat" && input.mode >= 0;
+          const seen = input.kind === "absent" || input.kind === "vacant" || input.kind === "replaceable" || input.kind === "exists" || input.kind === "listing" || input.kind === "stat" && !readAtRecording(input);
           const pinned = input.kind === "content" ? input.pinned : void 0;
           const harmless = seen ? (c) => c.at > endAt : pinned ? (c) => c.at > pinned.at && c.at > endAt : void 0;
           const at = input.kind === "content" && input.movedTo !== void 0 ? { path: input.movedTo, kind: "content" } : input;

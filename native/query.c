@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 int is_tty_path(const char *p)
@@ -52,6 +53,15 @@ static const char *as_seen_by(int tid, const char *path, char *out, size_t cap)
     return path;
 }
 
+/* access(2) and faccessat(2): a permission check, not a stat (arm64 has no access(2)) */
+static int is_access_check(int nr)
+{
+#ifdef __NR_access
+    if (nr == __NR_access) return 1;
+#endif
+    return nr == __NR_faccessat || nr == __NR_faccessat2;
+}
+
 int answer_query(struct pct_bufs *b, int tid, int pid, const struct pct_syscall *row, const uint64_t *args)
 {
     if (arg_path(b, tid, args, row->dirfd, row->path, b->a) < 0) return 0;
@@ -64,7 +74,7 @@ int answer_query(struct pct_bufs *b, int tid, int pid, const struct pct_syscall 
         char seen[STAT_TEXT_CAP];
         int err = fstatat(AT_FDCWD, real, &st, nofollow ? AT_SYMLINK_NOFOLLOW : 0) < 0 ? errno : 0;
         if (!err) stat_text(&st, seen);
-        const int checks = strcmp(row->name, "access") == 0 || strncmp(row->name, "faccessat", 9) == 0;
+        const int checks = is_access_check(row->nr);
         const uint32_t kind = (err ? 0 : (st.st_mode & S_IFMT) >> 12) | (nofollow ? PCT_PROBE_NOFOLLOW : 0) |
                               (checks ? PCT_PROBE_ACCESS : 0);
         access_event(pid, PCT_OP_PROBE, err, kind, 0, b->a, err ? NULL : seen);

@@ -5,7 +5,7 @@ import { closeSync, constants, lstatSync, openSync, readlinkSync, readSync, stat
 import { constants as osConstants } from 'node:os';
 import { basename, dirname } from 'node:path';
 import { CHANGE_OPS, FileHasher, FsView, LinkWalker, namesFingerprint, permsValue, replaceable, UNREADABLE, sha256, statBase, statFields, statNow, toInput, weakKey, type Change, type ContextValue } from '../fingerprint/index.js';
-import { identityOf, mtimeUse, openFileOf, parseSeen, typeOfMode, summarize, WRITE_SINKS, type Input, type InputSpec, type StatSpec, type Step, type Summary } from '../observe/index.js';
+import { identityOf, mtimeUse, openFileOf, parseSeen, readAtRecording, typeOfMode, summarize, WRITE_SINKS, type Input, type InputSpec, type StatSpec, type Step, type Summary } from '../observe/index.js';
 import type { Entry, OutputState, Store, StoreIndex } from '../store/index.js';
 import { fdFlags, procStatFields, STREAM_START_KEYS, type Access, type ExecDecision, type ExecQuery, type Execution, type TraceBuilder } from '../trace/index.js';
 import type { Roots } from './paths.js';
@@ -1356,7 +1356,7 @@ export class MemoEngine {
     const end = exec.endMs === null ? undefined : this.realTimeOf(exec.endMs);
     if (end === undefined) return null;
     for (const spec of inputs) {
-      if (spec.kind !== 'perms' && !(spec.kind === 'stat' && spec.mode < 0)) continue;
+      if (!readAtRecording(spec)) continue;
       const st = statNow(spec.path, false);
       if (!st || st.isDirectory() || st.nlink < 2n || st.ctimeNs <= end) continue;
       return `${spec.path} has other names, and one of them changed it after it ended, before it was recorded`;
@@ -1857,7 +1857,7 @@ export class MemoEngine {
     // absence, existence and listings were recorded as exec saw them: a later change leaves them
     // be; permissions and an exec's mode were read at the recording (hunt 58: a parent's `chmod
     // 700 d` right after `cat d/f` ended was recorded as what cat had met)
-    const readLate = new Set(inputs.filter((i) => i.kind === 'perms' || (i.kind === 'stat' && i.mode < 0)).map((i) => i.path));
+    const readLate = new Set(inputs.filter(readAtRecording).map((i) => i.path));
     const read = inputs.filter((i) => i.kind === 'content' || i.kind === 'link').map((i) => i.path);
     // a pinned read was looked at when it was pinned (its permissions, read now, were not)
     const pinnedNs = new Map<string, number | null>();
@@ -1911,7 +1911,7 @@ export class MemoEngine {
       // absence, existence and listings are recorded as exec saw them: only their contents and
       // link targets are read again now, and only those can a later change spoil
       // (a stat's: as the tracer saw it; one with no mode, an exec's, is read at the recording)
-      const seen = input.kind === 'absent' || input.kind === 'vacant' || input.kind === 'replaceable' || input.kind === 'exists' || input.kind === 'listing' || (input.kind === 'stat' && input.mode >= 0);
+      const seen = input.kind === 'absent' || input.kind === 'vacant' || input.kind === 'replaceable' || input.kind === 'exists' || input.kind === 'listing' || (input.kind === 'stat' && !readAtRecording(input));
       // a pinned read was hashed as it was read: a change after the pin and after exec ended (its
       // parent's, once its wait returned) spoils nothing; one while it ran is still a race
       const pinned = input.kind === 'content' ? input.pinned : undefined;

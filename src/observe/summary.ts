@@ -6,7 +6,7 @@ import { ownEntryOf } from '../trace/own-proc.js';
 import { isSystemState } from '../trace/system-state.js';
 import { parseSeen, typeOfMode, type Seen } from './seen.js';
 import { stronger, type MtimeUse } from './mtime-use.js';
-import { NO_XATTRS, type InputSpec, type PermsSpec, type Pinned, type StatSpec, type Summary } from './types.js';
+import { NO_XATTRS, readAtRecording, type InputSpec, type PermsSpec, type Pinned, type StatSpec, type Summary } from './types.js';
 
 /** One step of a subtree, in the order it happened: an access, or a whole child served from cache. */
 export type Step =
@@ -87,7 +87,7 @@ class PathStates {
     if (read) this.movedTo.add(to);
   }
 
-  /** the access being applied is an unprivileged process's */
+  /** the step being applied is an access of an unprivileged process running as processcache's user */
   asUser = false;
 
   input(spec: InputSpec): void {
@@ -110,7 +110,8 @@ class PathStates {
     // read: the subtree may change either afterwards (rm -rf of what it listed, sed -i)
     if (spec.kind === 'content' && spec.known === undefined) this.readFirst.add(spec.path);
     if (spec.kind === 'stat') this.stats.set(kind + spec.path, spec);
-    if ((spec.kind === 'perms' && !spec.owner) || (spec.kind === 'stat' && spec.mode < 0 && spec.readAt === undefined)) this.readLater.add(spec.path);
+    // (a chmod's owner-only input: no chmod changes an owner)
+    if (readAtRecording(spec) && !(spec.kind === 'perms' && spec.owner)) this.readLater.add(spec.path);
     this.inputs.push(spec);
   }
 
@@ -406,12 +407,12 @@ const REFUSED: ReadonlySet<string> = new Set(['EACCES', 'EPERM']);
 function permissionsOf(s: PathStates, a: Access, walker: PathWalker, path: string, links: readonly string[]): void {
   for (const p of [path, ...links]) s.searched(p);
   const ok = a.result === 'ok';
-  // access(2) answers by the permissions, which the tracer's stat does not (hunt 58: `[ -w f ]`
-  // after an ACL was set); a name changed in a sticky directory, or hard-linked under
-  // protected_hardlinks, by its owner (removed or replaced by the subtree: README, "Not modelled")
-  // (nothing there: the directories on the way are what it met; hunt 60: git's utime of a loose
-  // object before it links it into place recorded the object as an input)
-  const target = (ok || REFUSED.has(a.result)) && (TARGET_PERMS.has(a.op) || REFUSED.has(a.result) || (a.op === 'probe' && a.checks === true) || NAME_CHANGES.has(a.op));
+  // the target's own: where it was refused, or where it was there and the op depends on them:
+  // access(2) answers by them (hunt 58: `[ -w f ]` after an ACL was set), a name changes in a
+  // sticky directory or is hard-linked under protected_hardlinks by its owner. Where nothing was
+  // there, the directories on the way are what it met (hunt 60: git's utime of a loose object
+  // before it links it into place)
+  const target = REFUSED.has(a.result) || (ok && (TARGET_PERMS.has(a.op) || NAME_CHANGES.has(a.op) || (a.op === 'probe' && a.checks === true)));
   const seen = ok && SEEN_AT_CALL.has(a.op) && a.seen ? parseSeen(a.seen) : null;
   // a chmod's own bits are what it set: its owner let it through
   if (a.op === 'chmod' && ok) s.perms(path, seen, true);
@@ -426,7 +427,7 @@ function permissionsOf(s: PathStates, a: Access, walker: PathWalker, path: strin
   if (!ok) s.perms(to.real);
 }
 
-function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: MtimeUse, pinned?: Pinned, unprivileged = false, ownUser = false): string | null {
+function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: MtimeUse, pinned?: Pinned, unprivileged = false): string | null {
   if (a.op === 'stdin' || a.op === 'dup') return null;
   if (!a.path) return null;
   const ok = a.result === 'ok';
@@ -434,7 +435,6 @@ function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: Mtime
   const intoProc = throughProcLink(a.path, links, path);
   if (intoProc) return intoProc;
   for (const link of links) s.through(link);
-  s.asUser = unprivileged && ownUser;
   if (unprivileged) {
     permissionsOf(s, a, walker, path, links);
     // refused by a directory's search bit or the target's own bits: those are its inputs now.
@@ -595,8 +595,9 @@ export function summarize(steps: Step[], walker: PathWalker = AS_SPELLED, since?
   const s = new PathStates(since, until);
   let reason: string | null = null;
   for (const step of steps) {
+    // a replayed child's inputs carry their own
+    s.asUser = step.kind === 'access' && step.unprivileged === true && step.ownUser === true;
     if (step.kind === 'replayed') {
-      s.asUser = false; // its inputs carry their own
       // a child's listing saw the directory as the subtree had left it by then
       for (const input of step.inputs) {
         if (input.kind === 'link') s.through(input.path);
@@ -612,7 +613,7 @@ export function summarize(steps: Step[], walker: PathWalker = AS_SPELLED, since?
       for (const [path, change] of step.entryChanges) s.entryChanged(path, change === 'added');
       continue;
     }
-    reason ??= applyAccess(s, step.access, walker, step.mtimes ?? 'absolute', step.pinned, step.unprivileged === true, step.ownUser === true);
+    reason ??= applyAccess(s, step.access, walker, step.mtimes ?? 'absolute', step.pinned, step.unprivileged === true);
   }
   const unmodelled = reason;
   reason ??= s.lostInput;

@@ -120,6 +120,12 @@ export interface Summary {
   permsChanged: string[];
 }
 
+/** Whether an input's value is read at the recording, not taken from the access: a permission
+ * input (its ACL at least) and an exec's mode, which a later change (by any name) would spoil. */
+export function readAtRecording(spec: InputSpec): boolean {
+  return spec.kind === 'perms' || (spec.kind === 'stat' && spec.mode < 0);
+}
+
 /** The value of an xattrs input for a file with none (the sha256 of no bytes): all a restore,
  * which writes a new file, can leave on a file that was there before. */
 export const NO_XATTRS = 'xattrs:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
