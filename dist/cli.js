@@ -242,6 +242,7 @@ function encodeSpec(spec) {
   header.writeBigUInt64LE(BigInt.asUintN(64, spec.sigIgnored), 40);
   header.writeBigUInt64LE(BigInt.asUintN(64, spec.sigBlocked), 48);
   header.writeUInt32LE(spec.pipeWaitMs ?? 0, 56);
+  header.writeUInt32LE(process.pid, 60);
   ids.forEach((g, i) => header.writeUInt32LE(g >>> 0, SPEC_HEADER + i * 4));
   return Buffer.concat([header, strings]);
 }
@@ -314,7 +315,7 @@ function encodeExecReply(decision) {
   }
   return Buffer.concat(parts);
 }
-var SPEC_MAGIC, SPEC_DROP_PRIVILEGES, SPEC_NO_NEW_PRIVS, SPEC_NO_NOTIFY, SPEC_DECIDE_EXEC, REPLY_MAGIC, EventType, REPLY_WAIT, ACCESS_OPS, SPEC_HEADER, HEADER, EventDecoder, UMASK_UNKNOWN;
+var SPEC_MAGIC, SPEC_DROP_PRIVILEGES, SPEC_NO_NEW_PRIVS, SPEC_NO_NOTIFY, SPEC_DECIDE_EXEC, SPEC_LAZY_WRITES, REPLY_MAGIC, EventType, REPLY_WAIT, ACCESS_OPS, SPEC_HEADER, HEADER, EventDecoder, UMASK_UNKNOWN;
 var init_protocol = __esm({
   "src/trace/protocol.ts"() {
     "use strict";
@@ -324,6 +325,7 @@ var init_protocol = __esm({
     SPEC_NO_NEW_PRIVS = 2;
     SPEC_NO_NOTIFY = 4;
     SPEC_DECIDE_EXEC = 8;
+    SPEC_LAZY_WRITES = 16;
     REPLY_MAGIC = 1885566021;
     EventType = {
       start: 1,
@@ -440,7 +442,7 @@ function nsToMs(ns) {
 function pushUnique(list, item) {
   if (!list.includes(item)) list.push(item);
 }
-var import_node_crypto, import_node_os, ERRNO_NAMES, FILE_TYPES, RENAME_DESTS, OPEN_TRUNCATES, OPEN_EXCL, OPEN_APPENDS, TRUNCATE_CALL, RENAME_NOREPLACE, PROBE_NOFOLLOW, PROBE_ACCESS, LIST_GOES_ON, DEFER_DEADLINE, DEFER_WATCHED, FD_BY_PATH, STD_NAMES, QUIET_DEVICES, OWN_STATUS, PROC_PID, FDINFO, OUT_FOREIGN, PACKET_MODE_FLAG, TraceBuilder, StdinRead;
+var import_node_crypto, import_node_os, ERRNO_NAMES, FILE_TYPES, RENAME_DESTS, OPEN_TRUNCATES, OPEN_EXCL, OPEN_APPENDS, TRUNCATE_CALL, RENAME_NOREPLACE, PROBE_NOFOLLOW, PROBE_ACCESS, LIST_GOES_ON, DEFER_DEADLINE, DEFER_WATCHED, FD_BY_PATH, STD_NAMES, QUIET_DEVICES, OWN_STATUS, PROC_PID, FDINFO, OUT_FOREIGN, OUT_RANGE, OUT_UNSEEN, PACKET_MODE_FLAG, TraceBuilder, StdinRead;
 var init_builder = __esm({
   "src/trace/builder.ts"() {
     "use strict";
@@ -480,6 +482,8 @@ var init_builder = __esm({
     PROC_PID = /^\/proc\/(\d+)(?:\/|$)/;
     FDINFO = /^\/proc\/(self|thread-self|\d+)\/(task\/\d+\/)?fdinfo(\/|$)/;
     OUT_FOREIGN = 3;
+    OUT_RANGE = 4;
+    OUT_UNSEEN = 7;
     PACKET_MODE_FLAG = "packet-mode:";
     TraceBuilder = class {
       executions = [];
@@ -500,6 +504,8 @@ var init_builder = __esm({
       errors = [];
       warnings = [];
       log = [];
+      /** the programs each process exec'd, in order (a program skipped at its exec is not one) */
+      programsOfPid = /* @__PURE__ */ new Map();
       /** each execution's direct children */
       childrenByParent = /* @__PURE__ */ new Map();
       /** positions in the log of each execution's items */
@@ -542,6 +548,7 @@ var init_builder = __esm({
             const parent = this.executionOfPid.get(ev.pid);
             if (parent) this.executionOfPid.set(ev.value, parent);
             this.processOfThread.delete(ev.value);
+            this.programsOfPid.delete(ev.value);
             this.threaded.delete(ev.value);
             this.livePids.add(ev.value);
             break;
@@ -599,6 +606,10 @@ var init_builder = __esm({
               ...ev.value === 1 ? { pos: ev.kind + ev.aux * 2 ** 32 } : {},
               ...this.threaded.has(ev.pid) ? {} : { soloPid: ev.pid }
             };
+            if (ev.op === OUT_UNSEEN || ev.op === OUT_RANGE + 1 || ev.op === OUT_RANGE + 2) {
+              this.onRange(ev, exec);
+              break;
+            }
             if (ev.op === OUT_FOREIGN) {
               if (ev.payload.length < 8) break;
               const identity = ev.payload.readBigUInt64LE(0).toString(16);
@@ -621,6 +632,23 @@ var init_builder = __esm({
           default:
             this.errors.push(`unknown tracer event ${ev.type}`);
         }
+      }
+      /** A range (or why there is none) of one of the programs pid's process ran, sent at its end
+       * (native/lazy.h): value tells which. One not found makes the last one unrecordable. */
+      onRange(ev, last) {
+        const exec = this.programsOfPid.get(ev.pid)?.[ev.value];
+        if (!exec) {
+          last.unseen ??= "stdout-unseen: the tracer read back output for a program it cannot name";
+          return;
+        }
+        if (ev.op === OUT_UNSEEN) {
+          exec.unseen ??= payloadStrings(ev.payload)[0] ?? "stdout-unseen";
+          return;
+        }
+        const fd = ev.op - OUT_RANGE;
+        exec.output.push({ fd, bytes: ev.payload.length });
+        const pos = ev.kind + ev.aux * 2 ** 32;
+        this.append({ exec: exec.id, kind: "output", fd, data: Buffer.from(ev.payload), pos, range: true });
       }
       onExec(ev) {
         this.vforked.delete(ev.pid);
@@ -652,6 +680,9 @@ var init_builder = __esm({
         };
         this.adopt(exec);
         this.executionOfPid.set(ev.pid, exec);
+        const programs = this.programsOfPid.get(ev.pid) ?? [];
+        programs.push(exec);
+        this.programsOfPid.set(ev.pid, programs);
         this.append({ exec: exec.id, kind: "access", access: exec.accesses[0] });
         this.onExecutionStart?.(exec);
       }
@@ -725,6 +756,7 @@ var init_builder = __esm({
           }
         }
         this.executionOfPid.delete(ev.pid);
+        this.programsOfPid.delete(ev.pid);
         this.sentTo.delete(ev.pid);
         this.livePids.delete(ev.pid);
         this.vforked.delete(ev.pid);
@@ -1385,7 +1417,7 @@ async function traceCommand(options) {
     sigIgnored: launch.sigIgnored,
     sigBlocked: launch.sigBlocked,
     pipeWaitMs: options.decideExec ? options.pipeWaitMs ?? DEFAULT_PIPE_WAIT_MS : 0,
-    flags: (started.privileged ? SPEC_DROP_PRIVILEGES : isRoot ? 0 : SPEC_NO_NEW_PRIVS) | (process.env.PROCESSCACHE_NOTIFY === "0" ? SPEC_NO_NOTIFY : 0) | (options.decideExec ? SPEC_DECIDE_EXEC : 0)
+    flags: (started.privileged ? SPEC_DROP_PRIVILEGES : isRoot ? 0 : SPEC_NO_NEW_PRIVS) | (process.env.PROCESSCACHE_NOTIFY === "0" ? SPEC_NO_NOTIFY : 0) | (options.decideExec ? SPEC_DECIDE_EXEC : 0) | (options.decideExec && process.env.PROCESSCACHE_LAZY_WRITES !== "0" ? SPEC_LAZY_WRITES : 0)
   });
   const t0 = performance.now();
   const builder = options.builder ?? new TraceBuilder();
@@ -5767,7 +5799,7 @@ var init_engine = __esm({
       }
       opts;
       builder;
-      stats = { ran: 0, reused: 0, savedMs: 0, bytesRestored: 0, hitCostMs: 0, stdinWaits: 0, deferEnds: { read: 0, deadline: 0, watched: 0 }, executions: [] };
+      stats = { ran: 0, reused: 0, savedMs: 0, bytesRestored: 0, hitCostMs: 0, stdinWaits: 0, readBack: 0, deferEnds: { read: 0, deadline: 0, watched: 0 }, executions: [] };
       rows = /* @__PURE__ */ new Map();
       /** what each exec that was let run was told, by pid until the exec is seen, then by execution */
       answerOfPid = /* @__PURE__ */ new Map();
@@ -6686,6 +6718,7 @@ var init_engine = __esm({
       /** exec's subtree: its own accesses and output, with each ended child folded in where it ended. */
       async fold(exec, endAt) {
         const own = [];
+        const ranges = /* @__PURE__ */ new Map();
         const hitUnsafe = [];
         const mtimes = mtimeUse(this.interpreterOf(exec.exe) ?? exec.exe, exec.argv);
         let savedMs = 0;
@@ -6704,8 +6737,11 @@ var init_engine = __esm({
             if (unprivileged) step.unprivileged = true;
             if (ownUser) step.ownUser = true;
             own.push([at, step, NO_OUTPUT]);
-          } else if (item.kind === "output") own.push([at, null, [{ fd: item.fd, data: item.data, dest: destOf(exec, item.fd), ...item.pos === void 0 ? {} : { pos: item.pos } }]]);
-          else if (item.kind === "foreign") continue;
+          } else if (item.kind === "output") {
+            const chunk = { fd: item.fd, data: item.data, dest: destOf(exec, item.fd), ...item.pos === void 0 ? {} : { pos: item.pos } };
+            if (item.range) ranges.set(chunk.dest, chunk);
+            else own.push([at, null, [chunk]]);
+          } else if (item.kind === "foreign") continue;
           else {
             const [step, chunks] = await this.replayedStep(item.tag);
             own.push([at, step, chunks.map((c) => ({ ...c, dest: destOf(exec, c.fd) }))]);
@@ -6756,18 +6792,20 @@ var init_engine = __esm({
         const stream = [];
         for (const [, step, out] of parts) {
           if (step) steps.push(step);
-          for (const o of out) stream.push(o);
+          for (const o of out) if (!ranges.has(o.dest)) stream.push(o);
         }
+        stream.push(...ranges.values());
         const summary = summarize(steps, this.walker, this.realTimeOf(exec.startMs), exec.endMs === null ? void 0 : this.realTimeOf(exec.endMs));
         if (childReason && !summary.unmodelled) {
           summary.cacheable = false;
           summary.reason = childReason;
           summary.unmodelled = childReason;
         }
+        if (ranges.size) this.stats.readBack++;
         const linked = [...this.linkedChanges.get(exec.id) ?? []];
         this.linkedChanges.delete(exec.id);
         for (const child of this.builder.childrenOf(exec)) linked.push(...this.folded.get(child.id)?.linked ?? []);
-        return { summary, unsafe, keyedReads, linked, stream, endAt, savedMs, observed: [...new Set(observed)], context: uniquePairs(context) };
+        return { summary, unsafe, keyedReads, linked, stream, endAt, savedMs, observed: [...new Set(observed)], context: uniquePairs(context), ...ranges.size ? { ranged: true } : {} };
       }
       /**
        * The interpreter a script names on its #! line (`env` skipped), or null for a binary: a wrapper
@@ -6857,6 +6895,11 @@ var init_engine = __esm({
       async record(exec, folded) {
         const answer = this.answerOf.get(exec.id);
         if (answer?.refused) return answer.refused;
+        if (exec.unseen) return exec.unseen;
+        const from = this.builder.startOf(exec.id);
+        if (folded.ranged && this.opts.warnedAt?.some((at) => at >= from && at <= folded.endAt)) {
+          return "processcache printed a warning while it ran, perhaps into the file its output was read back from";
+        }
         const weak = answer?.weak;
         if (!weak) return "its exec was not seen";
         if (exec.exitCode === null) return `killed by signal ${exec.signal}`;
@@ -7075,6 +7118,7 @@ var init_engine = __esm({
           const writer = this.builder.executions[item.exec];
           const into = item.kind === "output" ? writer.streams[item.fd - 1] : item.identity;
           if (into !== identity || this.builder.isWithin(writer, exec.id)) continue;
+          if (item.kind === "output" && item.range && this.builder.isWithin(exec, writer.id)) continue;
           if (i < from && writer.endMs !== null && writer.endMs < exec.startMs) continue;
           if (i < from && this.wentOnBefore(item.soloPid, i, exec)) continue;
           out.push(item.pos === void 0 ? { data: item.data } : { pos: item.pos, data: item.data });
@@ -7300,7 +7344,10 @@ init_memo();
 init_args();
 init_common();
 var RUN_USAGE = "usage: processcache run [--store DIR] [--root DIR] [--allow DIR]... [--read-only] [--stats-json FILE] [--quiet] [--ignore-env VAR]... [--env-input VAR]... [--min-duration-ms N] -- CMD [ARGS...]";
+var logPosition = null;
+var warnedAt = [];
 var warn = (message) => {
+  if (logPosition) warnedAt.push(logPosition());
   process.stderr.write(`processcache: warning: ${message}
 `);
 };
@@ -7401,6 +7448,7 @@ ${RUN_USAGE}`);
   hasher.xattrs = xattrsValue;
   const umask = process.umask();
   const builder = new TraceBuilder();
+  logPosition = () => builder.log.length;
   let index;
   try {
     index = await store.openIndex();
@@ -7423,6 +7471,7 @@ ${RUN_USAGE}`);
     warn,
     holdsPipeReaders: waitMs > 0,
     execWaitMs: execWaitMs(warn) ?? DEFAULT_EXEC_WAIT_MS,
+    warnedAt,
     // --read-only records nothing: an unregistered run of that kind has nothing to refuse
     otherRun: runs || store.writable ? (msAgo) => otherRunReason(runs, msAgo, root) : void 0
   }, builder);

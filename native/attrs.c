@@ -352,7 +352,7 @@ static void put_stream(struct out *o, int tid, int fd)
 
 /* Calls visit(fd, ctx) for each fd open in pid (getdents64 on /proc/PID/fd: the tracer allocates
  * nothing) until visit returns nonzero; returns that, or -1 when the fds cannot be listed. */
-static int each_fd(int pid, int (*visit)(int fd, void *ctx), void *ctx)
+int each_fd(int pid, int (*visit)(int fd, void *ctx), void *ctx)
 {
     static char dents[16384];
     char dir[64];

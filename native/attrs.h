@@ -44,6 +44,10 @@ int attrs_held_stream(uint64_t identity);
 /* How many stdout and stderr files are held (none: no write needs that look) */
 int attrs_streams_held(void);
 
+/* Calls visit for each fd pid has open until it returns non-zero; returns that, or -1 when its fds
+ * cannot be listed. */
+int each_fd(int pid, int (*visit)(int fd, void *ctx), void *ctx);
+
 /* pid ended: report where it left the offset of each file held for it (PCT_EV_FD_END), and let
  * them go. Before its EXIT event. */
 void attrs_release(int pid);

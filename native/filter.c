@@ -7,6 +7,7 @@
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/syscall.h>
 
 #if defined(__x86_64__)
 #define PCT_AUDIT_ARCH AUDIT_ARCH_X86_64
@@ -66,9 +67,16 @@ static void trace_if_nonzero(struct emitter *e, int arg, unsigned trace)
 
 /* The instructions that decide one row's call; every path ends in a return, since the
  * accumulator no longer holds the syscall number. */
-static void emit_row(struct emitter *e, const struct pct_syscall *s, unsigned index, int notify)
+/* write and writev: with lazy, the first filter lets them by (a filter added traps them) */
+static int lazy_write(const struct pct_syscall *s) { return s->nr == __NR_write || s->nr == __NR_writev; }
+
+static void emit_row(struct emitter *e, const struct pct_syscall *s, unsigned index, int notify, int lazy)
 {
     const unsigned allow = SECCOMP_RET_ALLOW;
+    if (lazy ? lazy_write(s) : s->cls == CL_SPAWN || s->cls == CL_CREDS) {
+        ret(e, allow);
+        return;
+    }
     const unsigned trace = notify && pct_row_notifies(s) ? SECCOMP_RET_USER_NOTIF : SECCOMP_RET_TRACE | index;
     if (notify && s->cls == CL_OPEN && s->extra != NOARG) {
         /* reading opens go to the notification threads, the rest to the ptrace stop */
@@ -177,7 +185,7 @@ static void allow_untrapped_hot(struct emitter *e)
     }
 }
 
-unsigned pct_build_filter(struct sock_filter *prog, int notify)
+unsigned pct_build_filter(struct sock_filter *prog, int notify, int lazy)
 {
     struct emitter e = { prog, 0, PCT_FILTER_MAX };
     /* a 32-bit process (int 0x80) or the x32 ABI: trapped, so the tracer flags it */
@@ -195,7 +203,7 @@ unsigned pct_build_filter(struct sock_filter *prog, int notify)
         if (i == PCT_HOT_ROWS) allow_untrapped_hot(&e);
         unsigned at = e.n;
         put(&e, BPF_JMP | BPF_JEQ | BPF_K, (unsigned)pct_syscalls[i].nr, 0, 0);
-        emit_row(&e, &pct_syscalls[i], i, notify);
+        emit_row(&e, &pct_syscalls[i], i, notify, lazy);
         if (e.n < PCT_FILTER_MAX) prog[at].jf = (unsigned char)(e.n - at - 1);
     }
     ret(&e, SECCOMP_RET_ALLOW);
@@ -245,6 +253,26 @@ unsigned pct_build_look_filter(struct sock_filter *prog, unsigned cap, int fd)
     }
     ret(&e, SECCOMP_RET_ALLOW);
     if (e.n > cap || e.n >= PCT_LOOK_FILTER_MAX) return 0;
+    memcpy(prog, buf, e.n * sizeof *buf);
+    return e.n;
+}
+
+unsigned pct_build_write_filter(struct sock_filter *prog, unsigned cap)
+{
+    struct sock_filter buf[PCT_WRITE_FILTER_MAX];
+    struct emitter e = { buf, 0, PCT_WRITE_FILTER_MAX };
+    const int write_row = row_named("write"), writev_row = row_named("writev");
+    if (write_row < 0 || writev_row < 0) return 0;
+    load(&e, offsetof(struct seccomp_data, arch));
+    put(&e, BPF_JMP | BPF_JEQ | BPF_K, PCT_AUDIT_ARCH, 1, 0);
+    ret(&e, SECCOMP_RET_ALLOW); /* another ABI: the first filter decides */
+    load(&e, offsetof(struct seccomp_data, nr));
+    put(&e, BPF_JMP | BPF_JEQ | BPF_K, __NR_write, 0, 1);
+    ret(&e, SECCOMP_RET_TRACE | (unsigned)write_row);
+    put(&e, BPF_JMP | BPF_JEQ | BPF_K, __NR_writev, 0, 1);
+    ret(&e, SECCOMP_RET_TRACE | (unsigned)writev_row);
+    ret(&e, SECCOMP_RET_ALLOW);
+    if (e.n > cap || e.n >= PCT_WRITE_FILTER_MAX) return 0;
     memcpy(prog, buf, e.n * sizeof *buf);
     return e.n;
 }

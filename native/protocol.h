@@ -14,6 +14,7 @@
 #define PCT_SPEC_NO_NEW_PRIVS 2u    /* unprivileged tracer: seccomp needs no_new_privs */
 #define PCT_SPEC_NO_NOTIFY 4u       /* every trapped call through ptrace, none by user notification */
 #define PCT_SPEC_DECIDE_EXEC 8u     /* ask TypeScript at every execve whether to run or skip it */
+#define PCT_SPEC_LAZY_WRITES 16u    /* (with DECIDE_EXEC) writes into file streams are read back, not trapped (lazy.h) */
 
 struct pct_spec_header {
     uint32_t magic;
@@ -25,7 +26,7 @@ struct pct_spec_header {
     uint64_t sig_ignored; /* bit N-1 set: the command starts with signal N ignored, else default */
     uint64_t sig_blocked; /* bit N-1 set: the command starts with signal N blocked */
     uint32_t pipe_wait_ms; /* how long an exec may be held for its pipe's writers (waiting.h); 0: never */
-    uint32_t reserved;
+    uint32_t caller_pid;  /* the process that started the tracer (Node): its stdout and stderr are the command's */
 };
 
 /* At most this many fds go to a tracer started through sudo, 0-2 included (SCM_MAX_FD). */
@@ -46,6 +47,12 @@ struct pct_event_header {
 
 /* PCT_EV_OUTPUT's op for a write into another process's file stream (the bytes move its offset) */
 #define PCT_OUT_FOREIGN 3
+/* PCT_EV_OUTPUT's op, plus the fd (1 or 2), for what an execution whose writes were not trapped
+ * left in its stream file (native/lazy.h): value 1, the position in kind (low 32 bits) and aux
+ * (high); the payload is the file's bytes from there to where its open file's offset ended */
+#define PCT_OUT_RANGE 4
+/* PCT_EV_OUTPUT's op when such an execution's range cannot be told to be its own: payload why */
+#define PCT_OUT_UNSEEN 7
 
 enum pct_event {
     PCT_EV_START = 1,  /* pid: the root process; payload: CLOCK_MONOTONIC ns when the tracer

@@ -69,6 +69,12 @@ enum pct_class {
                      into a file stream */
     CL_EXEC_KEPT, /* sets what its next program starts with and no key holds (prctl's parent-death
                      signal and subreaper, alarm, setitimer): the programs it execs are flagged */
+    CL_SPAWN,     /* clone, clone3, fork, vfork: stop only where writes are not trapped (lazy.h), so
+                     that a process that forks beside an untrapped one, or starts a thread, traps
+                     its writes first */
+    CL_CREDS,     /* setuid and its kin, capset: stop only where writes are not trapped, so that a
+                     process that gives up root traps its writes while it still may add a filter
+                     (without no_new_privs, seccomp(2) needs CAP_SYS_ADMIN) */
     CL_RESTRICT   /* limits what it and its children may do (seccomp, landlock_restrict_self;
                      prctl PR_SET_SECCOMP is CL_EXEC_KEPT's): the programs they exec are flagged */
 };

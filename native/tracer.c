@@ -11,6 +11,7 @@
 #include "syscalls.h"
 #include "waiting.h"
 #include "inject.h"
+#include "lazy.h"
 #include "group.h"
 
 #include <dirent.h>
@@ -95,6 +96,11 @@ struct slot {
     struct added_looks looks; /* (leader) what the filters added to it or an ancestor trap */
     int16_t wait_row;     /* an exec held for its pipe's writers (waiting.h): its table row */
     int inject_fd;        /* a dup turned into the seccomp call that adds a filter for its fd, or -1 */
+    uint8_t inject_write; /* an execve or clone turned into the seccomp call that adds the write filter */
+    uint8_t lazy;         /* (leader) its writes are not trapped (lazy.h): copied at fork */
+    uint8_t lazy_unseen;  /* (leader) the write filter could not be added where it was needed */
+    uint16_t execs;       /* (leader) how many programs the process has exec'd (each one's range, lazy.h) */
+    int ppid;             /* (leader) the process that forked it, 0 for the command's first */
     int xfer_in;          /* an in-kernel copy into a stream: the fd it copies from, and where */
     int64_t xfer_from;
     int64_t xfer_pos;     /* where in its file stream the copy was to go, taken at the entry, or -1 */
@@ -104,6 +110,7 @@ struct slot {
 static struct slot slots[SLOTS];
 static void release_filled(int writer, int fd, uint64_t count);
 static void trapped_looks(int tid, struct slot *s);
+static void trapped_writes(int tid, struct slot *s);
 static size_t msg_control_len(int tid, uint64_t msghdr);
 static void control_data(int pid, size_t len, const char *call);
 static void signal_received(int tid, struct slot *s, int sig);
@@ -155,6 +162,7 @@ static struct slot *find_or_add(int tid)
             slots[i].pending_path = -1;
             slots[i].wait_row = -1;
             slots[i].inject_fd = -1;
+            slots[i].lazy = (uint8_t)lazy_on;
             live_slots++;
             return &slots[i];
         }
@@ -229,6 +237,16 @@ static int decide_exec;       /* PCT_SPEC_DECIDE_EXEC */
 #define path_b (bufs.b)
 static unsigned char big[BIG_CAP];
 
+/* Does an untrapped process's new fd name a stream's file (lazy.h)? Its writes there would land
+ * unseen in a range, or outside the one that should hold them. */
+static int opens_a_stream(int tid, struct slot *s, int fd)
+{
+    const struct slot *l = leader_of(s);
+    if (!l->lazy) return 0;
+    const uint64_t id = fd_identity(tid, fd);
+    return id && (id == l->stream_id[0] || id == l->stream_id[1] || attrs_held_stream(id));
+}
+
 static void open_exit(int tid, int pid, struct slot *s, const struct pct_syscall *row, int err, long rval)
 {
     const long flags = s->open_flags;
@@ -265,6 +283,8 @@ static void open_exit(int tid, int pid, struct slot *s, const struct pct_syscall
     /* a terminal opened is a conversation the tracer does not capture; a failed open (ENXIO: no
      * controlling terminal, as on CI runners) is an answer the key's "ctty" attribute decides */
     if (err) return;
+    if (lazy_on && acc != O_RDONLY && opens_a_stream(tid, s, (int)rval))
+        event_str(PCT_EV_FLAG, pid, "stdout-unseen: it opens a file that is its own or another process's stdout or stderr for writing, and its writes are not trapped");
     if (is_tty_path(path)) event_str(PCT_EV_FLAG, pid, "tty");
     if (strcmp(path, "/dev/urandom") == 0 || strcmp(path, "/dev/random") == 0)
         event_str(PCT_EV_NONDET, pid, path);
@@ -750,6 +770,10 @@ static void syscall_exit(int tid, struct slot *s)
         trapped_looks(tid, s);
         return;
     }
+    if (s->inject_write && pct_injecting(tid)) {
+        trapped_writes(tid, s);
+        return;
+    }
     if (row_index < 0) return;
     exit_began_ns = s->entry_ns;
     if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof info, &info) <= 0 ||
@@ -1111,6 +1135,139 @@ static int sets_given_mtime(int tid, const struct pct_syscall *row, const uint64
     return ts[1].tv_nsec != UTIME_NOW && ts[1].tv_nsec != UTIME_OMIT;
 }
 
+/* ---- writes that do not stop (lazy.h) ---------------------------------------------------- */
+
+/* The write filter could not be added where the line of untrapped processes needed it: no range
+ * taken from then on is known to be its subtree's own */
+static int lazy_broken;
+/* the process that started the tracer (the spec's caller_pid) */
+static int caller_pid;
+static int root_pid;
+
+/* How many live processes have their writes untrapped */
+static int lazy_count(void)
+{
+    int n = 0;
+    for (unsigned i = 0, used = 0; i < SLOTS && used < (unsigned)live_slots; i++) {
+        if (!(slots[i].state & ST_USED)) continue;
+        used++;
+        n += slots[i].tgid == slots[i].tid && slots[i].lazy;
+    }
+    return n;
+}
+
+/* l's untrapped ancestors that still live, nearest first, up to cap in out; returns how many, or
+ * -1 when the line cannot be followed (an id met twice: reused) */
+static int lazy_ancestors(const struct slot *l, int *out, int cap)
+{
+    int n = 0, steps = 0;
+    for (int p = l->ppid; p > 0 && steps < 4 * SLOTS; steps++) {
+        const struct slot *a = find(p);
+        if (!a || a->tgid != p) break; /* ended: its own ancestors are not known here */
+        if (a->lazy) {
+            if (n < cap) out[n] = p;
+            n++;
+        }
+        p = a->ppid;
+        if (p == l->tgid) return -1;
+    }
+    return steps >= 4 * SLOTS ? -1 : n;
+}
+
+/* Is l the last of the line of untrapped processes: every other one is its ancestor? */
+static int lazy_leaf(const struct slot *l)
+{
+    int ancestors[1];
+    const int n = lazy_ancestors(l, ancestors, 0);
+    return n >= 0 && lazy_count() == n + 1;
+}
+
+/* Must s's process, untrapped, trap its writes before the exec it is at? The command's first
+ * program also when a process outside the trace could write into its stdout or stderr file. */
+static int must_trap_writes(int pid, struct slot *s)
+{
+    const struct slot *l = leader_of(s);
+    if (!l->lazy || l->lazy_unseen) return 0;
+    return lazy_needs_trap(pid) || (pid == root_pid && l->execs == 0 && lazy_outside_writer(pid, caller_pid));
+}
+
+/* From the call's seccomp stop: the call becomes the seccomp call that adds the write filter to
+ * the process (every thread), and is made again once it is in place. 0 when it could not begin. */
+static int trap_writes(int tid, struct slot *s)
+{
+    static struct sock_filter prog[PCT_WRITE_FILTER_MAX];
+    static unsigned len;
+    if (!len) len = pct_build_write_filter(prog, PCT_WRITE_FILTER_MAX);
+    struct slot *l = leader_of(s);
+    if (pct_inject_begin(tid, prog, len) < 0) {
+        l->lazy_unseen = 1; /* its exec's output is not known; a fork's line is broken */
+        return 0;
+    }
+    s->inject_write = 1;
+    l->lazy = 0;
+    return 1;
+}
+
+static void trapped_writes(int tid, struct slot *s)
+{
+    const long result = pct_inject_end(tid);
+    s->inject_write = 0;
+    if (result == PCT_INJECT_LOST) {
+        event_str(PCT_EV_ERROR, s->tgid, "the tracer could not put back a call it had changed: the process was killed");
+        syscall(SYS_tgkill, s->tgid, tid, SIGKILL);
+        return;
+    }
+    if (result != 0) { /* a filter of the program's own refused it: its writes stay unseen */
+        struct slot *l = leader_of(s);
+        l->lazy = 1;
+        l->lazy_unseen = 1;
+    }
+}
+
+/* Does this clone start a thread? Unknown counts as one. */
+static int starts_thread(int tid, const struct pct_syscall *row, const uint64_t *args)
+{
+    if (row->nr == __NR_clone) return (args[0] & CLONE_THREAD) != 0;
+    if (strcmp(row->name, "clone3") != 0) return 0; /* fork, vfork */
+    uint64_t flags;
+    return read_mem(tid, args[0], &flags, sizeof flags) != (ssize_t)sizeof flags || (flags & CLONE_THREAD);
+}
+
+/* An untrapped process forks or starts a thread: it traps its writes first unless it is a fork
+ * by the last of the line (lazy.h). Returns 1 when the call is made again once the filter is in. */
+static int fork_beside(int tid, struct slot *s, const struct pct_syscall *row, const uint64_t *args)
+{
+    struct slot *l = leader_of(s);
+    if (!l->lazy || l->lazy_unseen) {
+        if (l->lazy && l->lazy_unseen) lazy_broken = 1;
+        return 0;
+    }
+    if (!starts_thread(tid, row, args) && lazy_leaf(l)) return 0;
+    if (trap_writes(tid, s)) return 1;
+    lazy_broken = 1;
+    return 0;
+}
+
+/* An untrapped process changes its credentials: it traps its writes first, while it may still add
+ * a filter. Returns 1 when the call is made again once the filter is in. */
+static int gives_up_root(int tid, struct slot *s)
+{
+    struct slot *l = leader_of(s);
+    return l->lazy && !l->lazy_unseen && trap_writes(tid, s);
+}
+
+/* The exec of a process whose writes are not trapped, or should have been and could not be */
+static void begin_range(struct slot *l)
+{
+    int ancestors[16];
+    const int n = lazy_ancestors(l, ancestors, 16);
+    const char *unseen = NULL;
+    if (l->lazy_unseen) unseen = "stdout-unseen: its writes could not be trapped, and what it wrote is not known";
+    else if (lazy_broken) unseen = "stdout-unseen: a process whose writes could not be trapped ran beside it";
+    else if (n < 0 || lazy_count() != n + 1) unseen = "stdout-unseen: a process whose writes are not trapped, not one it runs under, ran beside it";
+    lazy_begin(l->tgid, l->execs, ancestors, n < 0 ? -1 : n, unseen);
+}
+
 /* trap_looks_at's fd for "the lowest free one from min" (a dup, F_DUPFD), found only when needed */
 #define LOWEST_FREE_FROM(min) (-1000000 - (min))
 
@@ -1282,6 +1439,7 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         s->rename_dest = row->extra != NOARG && (args[row->extra] & RENAME_NOREPLACE) ? PCT_DEST_UNKNOWN : rename_dest(tid, row, args);
         return 1;
     case CL_EXEC: {
+        if (lazy_on && must_trap_writes(pid, s) && trap_writes(tid, s)) return 1; /* made again once added */
         char *p = take_pending_path(s);
         int path_arg = row->path;
         if (row->extra != NOARG && (args[row->extra] & AT_EMPTY_PATH)) path_arg = NOARG;
@@ -1424,6 +1582,8 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         if (row->nr == __NR_prctl && args[0] == PR_SET_SECCOMP) leader_of(s)->restricted = 1;
         else if (sets_exec_kept(row, args)) leader_of(s)->exec_kept = 1;
         return 0;
+    case CL_SPAWN: return fork_beside(tid, s, row, args);
+    case CL_CREDS: return gives_up_root(tid, s);
     case CL_RESTRICT:
         /* its own calls limited by its own choice are its program's doing; a program exec'd
          * under limits another program chose is not keyed (libmagic's `file` filters itself) */
@@ -1566,6 +1726,10 @@ static void on_exec(int pid)
     /* the filters added to the process stay through the exec, and what they trap with them */
     struct added_looks kept = { 0 };
     if (s) kept = s->looks;
+    /* so do its write filter (or its absence) and its place in the line of untrapped processes */
+    const uint8_t lazy = s ? s->lazy : (uint8_t)lazy_on, lazy_unseen = s ? s->lazy_unseen : 0;
+    const int ppid = s ? s->ppid : 0;
+    const uint16_t execs = s ? s->execs : 0;
     if ((int)former != pid) {
         /* exec from a non-leader thread: that thread takes over the leader's pid */
         struct slot *from = find((int)former);
@@ -1583,6 +1747,10 @@ static void on_exec(int pid)
     if (!s) s = find_or_add(pid);
     if (!s) return;
     s->looks = kept;
+    s->lazy = lazy;
+    s->lazy_unseen = lazy_unseen;
+    s->ppid = ppid;
+    s->execs = execs;
     s->tgid = pid;
     s->state |= ST_RUNNING | ST_HAS_PARENT | ST_EXECED;
     s->pending = -1;
@@ -1624,6 +1792,8 @@ static void on_exec(int pid)
     s->stdin_pipe = decide_exec && strcmp(kinds[0], "pipe") == 0;
     report_interpreter(pid, exe, 1);
     release_pending_path(s);
+    if (lazy_on && (s->lazy || s->lazy_unseen)) begin_range(s);
+    if (s->execs < UINT16_MAX) s->execs++;
     if (s->exec_kept) event_str(PCT_EV_FLAG, pid, "unmodelled: it starts with a setting the program before its exec made, which no key holds (a parent-death signal, the subreaper flag, an alarm or interval timer)");
     if (s->restricted) event_str(PCT_EV_FLAG, pid, "unmodelled: it runs under a seccomp filter or Landlock domain a program before it set, which no key holds");
 }
@@ -1663,6 +1833,9 @@ static void on_spawn(int tid, int event)
         /* filters are inherited, and with them what they trap */
         c->looks = pl->looks;
         c->restricted = pl->restricted;
+        c->lazy = pl->lazy;
+        c->lazy_unseen = pl->lazy_unseen;
+        c->ppid = ptgid;
     }
     if (thread) event_begin(PCT_EV_THREAD, 0, ptgid, (int)child, 0, 0, 0);
     else event_begin(PCT_EV_SPAWN, event == PTRACE_EVENT_VFORK, ptgid, (int)child, 0, 0, 0);
@@ -1684,7 +1857,6 @@ static void on_first_stop(int tid, struct slot *s)
     }
 }
 
-static int root_pid;
 static int root_status = -1;
 static int command_done; /* written by the ptrace thread, read by watch_channel's */
 
@@ -1695,6 +1867,7 @@ static void on_exit_status(int tid, int status)
     if (!s) return;
     if (s->tgid == tid) {
         int signaled = WIFSIGNALED(status);
+        if (lazy_on) lazy_end(tid);
         attrs_release(tid);
         event_begin(PCT_EV_EXIT, (uint16_t)signaled, tid,
                     signaled ? WTERMSIG(status) : WEXITSTATUS(status), 0, 0, 0);
@@ -1908,11 +2081,11 @@ static int install_filter(const struct spec *sp)
 {
     static struct sock_filter prog[PCT_FILTER_MAX];
     if (!(sp->h.flags & PCT_SPEC_NO_NOTIFY)) {
-        struct sock_fprog fprog = { (unsigned short)pct_build_filter(prog, 1), prog };
+        struct sock_fprog fprog = { (unsigned short)pct_build_filter(prog, 1, lazy_on), prog };
         long fd = fprog.len ? syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &fprog) : -1;
         if (fd >= 0) return (int)fd;
     }
-    struct sock_fprog fprog = { (unsigned short)pct_build_filter(prog, 0), prog };
+    struct sock_fprog fprog = { (unsigned short)pct_build_filter(prog, 0, lazy_on), prog };
     if (fprog.len == 0) die_child("seccomp filter", E2BIG);
     if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0) die_child("seccomp", errno);
     return -1;
@@ -2079,6 +2252,12 @@ int pct_tracer_main(int channel_fd)
     const char *problem = read_spec(&sp);
     if (problem) { event_str(PCT_EV_ERROR, 0, problem); flush(); return 2; }
     decide_exec = (sp.h.flags & PCT_SPEC_DECIDE_EXEC) != 0;
+    /* a held exec (pipe_wait_ms) waits for writes into its pipe, which must then stop */
+    /* a filter is added where writes must stop: the command must be able to take one (no_new_privs,
+     * or root's CAP_SYS_ADMIN: not a user's command run by a root tracer, the sudo route) */
+    const int filters_added = (sp.h.flags & PCT_SPEC_NO_NEW_PRIVS) || (!(sp.h.flags & PCT_SPEC_DROP_PRIVILEGES) && lazy_may_add_filters());
+    lazy_on = decide_exec && (sp.h.flags & PCT_SPEC_LAZY_WRITES) && sp.h.pipe_wait_ms == 0 && filters_added && lazy_supported();
+    caller_pid = (int)sp.h.caller_pid;
     waiting_set_limit(sp.h.pipe_wait_ms);
     if (decide_exec) attrs_init();
     if (pipe2(go, O_CLOEXEC) < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ready) < 0) {

@@ -1,5 +1,6 @@
 // Shared by the tests: run the shipped CLI under the tracer and read back its trace.
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -51,6 +52,30 @@ export interface RunOptions {
   /** run the CLI as this user (through runuser), for the privilege tests */
   user?: string;
   timeout?: number;
+  /** its stdout and stderr are regular files, as in a CI log (read back afterwards), not pipes:
+   * then writes into file streams run untrapped (native/lazy.h) */
+  toFiles?: boolean;
+}
+
+/** spawnSync with stdout and stderr into files when toFiles, read back as the pipes would be */
+export function spawnCaptured(file: string, args: string[], options: SpawnSyncOptions, toFiles = false): { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string } {
+  if (!toFiles) {
+    const r = spawnSync(file, args, { ...options, encoding: 'utf8' });
+    return { status: r.status, signal: r.signal, stdout: String(r.stdout), stderr: String(r.stderr) };
+  }
+  const dir = scratch('pc-out-');
+  const paths = [join(dir, 'stdout'), join(dir, 'stderr')];
+  // stdin not a pipe either: Node's pipes are sockets, and a process may write into a socket on
+  // its stdin. A file named by its content: what a process reads there is keyed by its path too
+  const input = String(options.input ?? '');
+  const stdin = input ? join(tmpdir(), `pc-stdin-${createHash('sha256').update(input).digest('hex').slice(0, 16)}`) : '/dev/null';
+  if (input) writeFileSync(stdin, input);
+  const { input: _input, ...rest } = options;
+  // opened by a shell that then execs the program, so that no other process holds the files (one
+  // that could write there makes processcache trap every write)
+  const redirect = 'i=$1 o=$2 e=$3; shift 3; exec "$@" <"$i" >"$o" 2>"$e"';
+  const r = spawnSync('/bin/sh', ['-c', redirect, 'sh', stdin, paths[0]!, paths[1]!, file, ...args], { ...rest, stdio: 'ignore' });
+  return { status: r.status, signal: r.signal, stdout: readFileSync(paths[0]!, 'utf8'), stderr: readFileSync(paths[1]!, 'utf8') };
 }
 
 export function runTrace(command: string[], options: RunOptions = {}, cliPath = CLI): TraceRun {
@@ -121,6 +146,7 @@ export interface MemoRun {
     reused: number;
     savedMs: number;
     bytesRestored: number;
+    readBack: number;
     deferEnds: { read: number; deadline: number; watched: number };
     executions: { id: number; parent: number | null; exe: string; argv: string[]; status: string; reason?: string; durationMs: number }[];
   };
@@ -130,13 +156,12 @@ export interface MemoRun {
 export function runMemo(command: string[], options: RunOptions & { store: string; args?: string[] }): MemoRun {
   const statsFile = join(scratch('pc-stats-'), 'stats.json');
   const argv = [CLI, 'run', '--store', options.store, '--stats-json', statsFile, '--quiet', ...(options.args ?? []), '--', ...command];
-  const r = spawnSync(process.execPath, argv, {
+  const r = spawnCaptured(process.execPath, argv, {
     cwd: options.cwd,
     env: options.env ?? process.env,
     input: options.input ?? '',
-    encoding: 'utf8',
     timeout: options.timeout ?? 300_000,
-  });
+  }, options.toFiles);
   let stats: MemoRun['stats'];
   try {
     stats = JSON.parse(readFileSync(statsFile, 'utf8')) as MemoRun['stats'];

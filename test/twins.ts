@@ -3,10 +3,10 @@
 // two must agree: stdout, stderr, exit status, and the trees (types, contents, modes, link targets,
 // link counts). mtimes are not compared (the twins are written at different instants); their
 // order is, through what the programs print.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { runMemo, scratch } from './helpers.js';
+import { runMemo, scratch, spawnCaptured } from './helpers.js';
 
 /** observe: run cached and untraced. inPlace: the untraced answer is a rerun in the cached twin
  * itself (for what prints mtimes, which differ between twins). during: an untraced script run
@@ -38,13 +38,13 @@ export function treeOf(dir: string, rel = ''): string[] {
   return out;
 }
 
-function sh(script: string, cwd: string, input = ''): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('/bin/sh', ['-c', script], { cwd, input, encoding: 'utf8', timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+function sh(script: string, cwd: string, input = '', toFiles = false): { status: number | null; stdout: string; stderr: string } {
+  return spawnCaptured('/bin/sh', ['-c', script], { cwd, input, timeout: 60_000 }, toFiles);
 }
 
-/** Runs setup, then the steps, in a cached and an untraced twin; stops at the first disagreement. */
-export function twins(setup: string, steps: TwinStep[]): TwinResult {
+/** Runs setup, then the steps, in a cached and an untraced twin; stops at the first disagreement.
+ * toFiles: each observation's stdout and stderr are files, in both twins. */
+export function twins(setup: string, steps: TwinStep[], toFiles = false): TwinResult {
   const cached = scratch('pc-twin-c-');
   const plain = scratch('pc-twin-p-');
   const store = scratch('pc-twin-store-');
@@ -61,11 +61,11 @@ export function twins(setup: string, steps: TwinStep[]): TwinResult {
     }
     const alongside = (dir: string): ChildProcess | null => (step.during ? spawn('/bin/sh', ['-c', step.during], { cwd: dir, stdio: 'ignore' }) : null);
     const beside = alongside(cached);
-    const a = runMemo(['/bin/sh', '-c', step.observe], { cwd: cached, store, input: step.input ?? '' });
+    const a = runMemo(['/bin/sh', '-c', step.observe], { cwd: cached, store, input: step.input ?? '', toFiles });
     beside?.kill();
     statuses.push(a.stats.executions.map((e) => `${e.exe.split('/').pop()}:${e.status}${e.reason ? ` (${e.reason})` : ''}`));
     const besidePlain = alongside(plain);
-    const b = sh(step.observe, step.inPlace ? cached : plain, step.input);
+    const b = sh(step.observe, step.inPlace ? cached : plain, step.input, toFiles);
     besidePlain?.kill();
     if (step.inPlace) {
       if (a.stdout !== b.stdout || a.stderr !== b.stderr || a.status !== b.status) {

@@ -26,6 +26,9 @@ export interface FuzzOptions {
   cli: string;
   /** time allowed to reduce each new kind of mismatch */
   minimizeSeconds: number;
+  /** observations write into files, not pipes (set for every other sequence): processcache's
+   * stdout a file is what lets writes run untrapped (native/lazy.h) */
+  fileStreams?: boolean;
   log(line: string): void;
 }
 
@@ -90,9 +93,13 @@ interface Outcome {
   stderr: string;
 }
 
-function run(argv: string[], cwd: string, racer?: string): Outcome {
+function run(argv: string[], cwd: string, racer?: string, toFiles = false): Outcome {
   const full = racer ? ['/bin/sh', '-c', `(${racer}) & "$@"; s=$?; wait; exit $s`, 'racer', ...argv] : argv;
-  const r = spawnSync(full[0]!, full.slice(1), {
+  // beside the twin, not in it: the files are no part of its tree; opened by a shell that execs
+  // the command, so that no other process holds them (processcache would then trap every write)
+  const files = [`${cwd}.out`, `${cwd}.err`];
+  const command = toFiles ? ['/bin/sh', '-c', 'o=$1 e=$2; shift 2; exec "$@" >"$o" 2>"$e"', 'sh', ...files, ...full] : full;
+  const r = spawnSync(command[0]!, command.slice(1), {
     cwd,
     env: ENV,
     encoding: 'utf8',
@@ -102,7 +109,8 @@ function run(argv: string[], cwd: string, racer?: string): Outcome {
     maxBuffer: 16 << 20,
   });
   const status = r.status !== null ? String(r.status) : `signal ${r.signal}`;
-  return { status: status === '124' || status === '137' ? `${status} (timed out)` : status, stdout: r.stdout, stderr: r.stderr };
+  const [stdout, stderr] = toFiles ? files.map((f) => (existsSync(f) ? readFileSync(f, 'utf8') : '')) : [r.stdout, r.stderr];
+  return { status: status === '124' || status === '137' ? `${status} (timed out)` : status, stdout: stdout!, stderr: stderr! };
 }
 
 function sleep(ms: number): void {
@@ -230,8 +238,8 @@ function runSequence(steps: Step[], options: FuzzOptions): SequenceRun {
       const argv = [...context, '/bin/sh', '-c', step.obs.sh];
       const racer = step.race ?? step.obs.racer;
       rmSync(stats, { force: true });
-      const c = run(['timeout', '-k', '2', String(TIMEOUT_S), process.execPath, options.cli, 'run', '--quiet', '--store', twins.store, '--stats-json', stats, '--', ...argv], twins.cached, racer);
-      const p = run(['timeout', '-k', '2', String(TIMEOUT_S), ...argv], twins.plain, racer);
+      const c = run(['timeout', '-k', '2', String(TIMEOUT_S), process.execPath, options.cli, 'run', '--quiet', '--store', twins.store, '--stats-json', stats, '--', ...argv], twins.cached, racer, options.fileStreams);
+      const p = run(['timeout', '-k', '2', String(TIMEOUT_S), ...argv], twins.plain, racer, options.fileStreams);
       if (existsSync(stats) && (JSON.parse(readFileSync(stats, 'utf8')) as { reused: number }).reused > 0) out.hits++;
       if (!step.race) {
         // processcache's own warnings (a cache problem: it ran the program) are a difference of
@@ -376,8 +384,9 @@ export function fuzz(options: FuzzOptions): FuzzResult {
     // the same order, whatever the time limit
     const rng = new Rng(options.seed * 1_000_003 + index);
     const steps = generate(rng, changes, observations);
-    if (options.verbose) options.log(`sequence ${index}: ${steps.length} steps`);
-    const r = runSequence(steps, options);
+    const sequenceOptions = { ...options, fileStreams: index % 2 === 1 };
+    if (options.verbose) options.log(`sequence ${index}: ${steps.length} steps${sequenceOptions.fileStreams ? ', into files' : ''}`);
+    const r = runSequence(steps, sequenceOptions);
     result.sequences++;
     result.steps += r.steps;
     result.observations += r.observations;
@@ -392,7 +401,7 @@ export function fuzz(options: FuzzOptions): FuzzResult {
         script: '',
         minimized: false,
       };
-      const header = [`processcache stale-replay reproduction: seed ${options.seed}, sequence ${index}`];
+      const header = [`processcache stale-replay reproduction: seed ${options.seed}, sequence ${index}${sequenceOptions.fileStreams ? ' (stdout and stderr into files)' : ' (stdout and stderr into pipes; the script writes files)'}`];
       let shown = failing;
       const first = !result.repros.some((m) => m.signature === mismatch.signature);
       // one reduction per kind of mismatch, and four kinds' worth in all: the time goes to
@@ -402,7 +411,7 @@ export function fuzz(options: FuzzOptions): FuzzResult {
         result.repros.push(mismatch);
       } else if (first) {
         const reducing = Date.now();
-        const reduced = minimize(failing, mismatch.signature, options, reducing + options.minimizeSeconds * 1000);
+        const reduced = minimize(failing, mismatch.signature, sequenceOptions, reducing + options.minimizeSeconds * 1000);
         result.reducing += (Date.now() - reducing) / 1000;
         if (reduced) {
           shown = reduced.steps;

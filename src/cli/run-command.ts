@@ -14,7 +14,13 @@ import { CWD_GONE, execWaitMs, forcedEnv, formatBytes, ignoredEnv, notUtf8, pipe
 export const RUN_USAGE = 'usage: processcache run [--store DIR] [--root DIR] [--allow DIR]... [--read-only] ' +
   '[--stats-json FILE] [--quiet] [--ignore-env VAR]... [--env-input VAR]... [--min-duration-ms N] -- CMD [ARGS...]';
 
-const warn = (message: string): void => { process.stderr.write(`processcache: warning: ${message}\n`); };
+/** where in the trace's log each warning came (MemoOptions.warnedAt), once a trace runs */
+let logPosition: (() => number) | null = null;
+const warnedAt: number[] = [];
+const warn = (message: string): void => {
+  if (logPosition) warnedAt.push(logPosition());
+  process.stderr.write(`processcache: warning: ${message}\n`);
+};
 
 export function summaryLine(s: MemoStats): string {
   return `processcache: ${s.ran} ran, ${s.reused} reused, saved ${(s.savedMs / 1000).toFixed(1)} s, restored ${formatBytes(s.bytesRestored)}`;
@@ -131,6 +137,7 @@ export async function runMain(args: string[]): Promise<number> {
   hasher.xattrs = xattrsValue;
   const umask = process.umask();
   const builder = new TraceBuilder();
+  logPosition = () => builder.log.length;
   let index;
   try {
     index = await store.openIndex();
@@ -142,7 +149,7 @@ export async function runMain(args: string[]): Promise<number> {
   const runs = register(store, roots.allowed);
   const waitMs = pipeWaitMs(warn) ?? DEFAULT_PIPE_WAIT_MS;
   const engine = new MemoEngine({
-    store, index, roots, ignoreEnv, minDurationMs, umask, toolVersion: VERSION, hasher, warn, holdsPipeReaders: waitMs > 0, execWaitMs: execWaitMs(warn) ?? DEFAULT_EXEC_WAIT_MS,
+    store, index, roots, ignoreEnv, minDurationMs, umask, toolVersion: VERSION, hasher, warn, holdsPipeReaders: waitMs > 0, execWaitMs: execWaitMs(warn) ?? DEFAULT_EXEC_WAIT_MS, warnedAt,
     // --read-only records nothing: an unregistered run of that kind has nothing to refuse
     otherRun: runs || store.writable ? (msAgo) => otherRunReason(runs, msAgo, root) : undefined,
   }, builder);

@@ -39,6 +39,9 @@ export interface MemoOptions {
   holdsPipeReaders?: boolean;
   /** how long a stage waits for the shell's fork that feeds it to exec (waitExec; 0: never) */
   execWaitMs?: number;
+  /** where in the trace's log processcache printed each warning of its own while the command ran:
+   * into its stderr, which may be the file a range reads back (native/lazy.h) */
+  warnedAt?: readonly number[];
 }
 
 export type ExecutionStatus = 'hit' | 'miss' | 'uncacheable';
@@ -64,6 +67,9 @@ export interface MemoStats {
   hitCostMs: number;
   /** exec queries answered "wait": a reader held until its pipe's writer ended */
   stdinWaits: number;
+  /** executions whose writes into their stdout or stderr files ran without a stop, their output
+   * read back from the files at their end (native/lazy.h) */
+  readBack: number;
   /** why a hit's output held for its pipe's reader went out before that reader's exec: a read
    * without an exec, the deadline (on a loaded machine: stages then miss), the watched shell's read
    * or wait (a command substitution) */
@@ -492,6 +498,8 @@ interface Folded {
   stream: StreamChunk[];
   /** its position in the log: where its effects fall among its parent's own accesses */
   endAt: number;
+  /** its output into a stream file was read back from the file, not taken write by write */
+  ranged?: true;
   /** what the hits in the subtree would have cost to run: their recorded durations */
   savedMs: number;
   /** the attributes (affinity, uname) the subtree read */
@@ -534,7 +542,7 @@ interface Hit {
 }
 
 export class MemoEngine {
-  readonly stats: MemoStats = { ran: 0, reused: 0, savedMs: 0, bytesRestored: 0, hitCostMs: 0, stdinWaits: 0, deferEnds: { read: 0, deadline: 0, watched: 0 }, executions: [] };
+  readonly stats: MemoStats = { ran: 0, reused: 0, savedMs: 0, bytesRestored: 0, hitCostMs: 0, stdinWaits: 0, readBack: 0, deferEnds: { read: 0, deadline: 0, watched: 0 }, executions: [] };
   private readonly rows = new Map<number, ExecutionRow>();
   /** what each exec that was let run was told, by pid until the exec is seen, then by execution */
   private readonly answerOfPid = new Map<number, ExecAnswer>();
@@ -1580,6 +1588,9 @@ export class MemoEngine {
   /** exec's subtree: its own accesses and output, with each ended child folded in where it ended. */
   private async fold(exec: Execution, endAt: number): Promise<Folded> {
     const own: Part[] = []; // in log order
+    // what its subtree left in a stream file, read back at its end when its writes were not
+    // trapped (native/lazy.h): it holds every write there of its own and of its descendants
+    const ranges = new Map<string, StreamChunk>();
     const hitUnsafe: Unsafe[] = [];
     const mtimes = mtimeUse(this.interpreterOf(exec.exe) ?? exec.exe, exec.argv);
     let savedMs = 0;
@@ -1602,7 +1613,11 @@ export class MemoEngine {
         if (ownUser) step.ownUser = true;
         own.push([at, step, NO_OUTPUT]);
       }
-      else if (item.kind === 'output') own.push([at, null, [{ fd: item.fd, data: item.data, dest: destOf(exec, item.fd), ...(item.pos === undefined ? {} : { pos: item.pos }) }]]);
+      else if (item.kind === 'output') {
+        const chunk: StreamChunk = { fd: item.fd, data: item.data, dest: destOf(exec, item.fd), ...(item.pos === undefined ? {} : { pos: item.pos }) };
+        if (item.range) ranges.set(chunk.dest, chunk);
+        else own.push([at, null, [chunk]]);
+      }
       else if (item.kind === 'foreign') continue; // content of a file it wrote; counted by that file's owner (writtenMeanwhile)
       else {
         const [step, chunks] = await this.replayedStep(item.tag as Hit);
@@ -1658,18 +1673,20 @@ export class MemoEngine {
     const stream: StreamChunk[] = [];
     for (const [, step, out] of parts) {
       if (step) steps.push(step);
-      for (const o of out) stream.push(o);
+      for (const o of out) if (!ranges.has(o.dest)) stream.push(o);
     }
+    stream.push(...ranges.values());
     const summary = summarize(steps, this.walker, this.realTimeOf(exec.startMs), exec.endMs === null ? undefined : this.realTimeOf(exec.endMs));
     if (childReason && !summary.unmodelled) {
       summary.cacheable = false;
       summary.reason = childReason;
       summary.unmodelled = childReason;
     }
+    if (ranges.size) this.stats.readBack++;
     const linked = [...(this.linkedChanges.get(exec.id) ?? [])];
     this.linkedChanges.delete(exec.id);
     for (const child of this.builder.childrenOf(exec)) linked.push(...(this.folded.get(child.id)?.linked ?? []));
-    return { summary, unsafe, keyedReads, linked, stream, endAt, savedMs, observed: [...new Set(observed)], context: uniquePairs(context) };
+    return { summary, unsafe, keyedReads, linked, stream, endAt, savedMs, observed: [...new Set(observed)], context: uniquePairs(context), ...(ranges.size ? { ranged: true as const } : {}) };
   }
 
   /**
@@ -1758,6 +1775,11 @@ export class MemoEngine {
   private async record(exec: Execution, folded: Folded): Promise<string | null> {
     const answer = this.answerOf.get(exec.id);
     if (answer?.refused) return answer.refused;
+    if (exec.unseen) return exec.unseen;
+    const from = this.builder.startOf(exec.id);
+    if (folded.ranged && this.opts.warnedAt?.some((at) => at >= from && at <= folded.endAt)) {
+      return 'processcache printed a warning while it ran, perhaps into the file its output was read back from';
+    }
     const weak = answer?.weak;
     if (!weak) return 'its exec was not seen';
     if (exec.exitCode === null) return `killed by signal ${exec.signal}`;
@@ -1998,6 +2020,8 @@ export class MemoEngine {
       const writer = this.builder.executions[item.exec]!;
       const into = item.kind === 'output' ? writer.streams[item.fd - 1] : item.identity;
       if (into !== identity || this.builder.isWithin(writer, exec.id)) continue;
+      // an ancestor's range holds exec's own writes; its own unseen ones were counted (lazy.h)
+      if (item.kind === 'output' && item.range && this.builder.isWithin(exec, writer.id)) continue;
       if (i < from && writer.endMs !== null && writer.endMs < exec.startMs) continue;
       if (i < from && this.wentOnBefore(item.soloPid, i, exec)) continue;
       out.push(item.pos === undefined ? { data: item.data } : { pos: item.pos, data: item.data });

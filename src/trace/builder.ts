@@ -57,7 +57,7 @@ export type LogItem =
   /** pos: where in a file stream the bytes were to go, taken at the write's entry. soloPid: the
    * writer's pid when it had one thread, so that its write was over before anything it did next
    * (its exec among them) */
-  | { exec: number; kind: 'output'; fd: number; data: Buffer; pos?: number; soloPid?: number }
+  | { exec: number; kind: 'output'; fd: number; data: Buffer; pos?: number; soloPid?: number; range?: true }
   /** a write into a file that is another process's stream, not the writer's (identity: the
    * file, as streams name it); pos and soloPid as for output */
   | { exec: number; kind: 'foreign'; identity: string; data: Buffer; pos?: number; soloPid?: number }
@@ -75,6 +75,11 @@ const FDINFO = /^\/proc\/(self|thread-self|\d+)\/(task\/\d+\/)?fdinfo(\/|$)/;
 
 /** PCT_OUT_FOREIGN: an OUTPUT event's op for a write into another process's file stream */
 const OUT_FOREIGN = 3;
+/** PCT_OUT_RANGE + fd: what an execution whose writes were not trapped left in its stream file,
+ * read back at its end (native/lazy.h); it holds its whole subtree's output there */
+const OUT_RANGE = 4;
+/** PCT_OUT_UNSEEN: such an execution's range cannot be told to be its own */
+const OUT_UNSEEN = 7;
 
 /** The tracer's flag for a pipe put in packet mode (pipe2 or fcntl with O_DIRECT). */
 const PACKET_MODE_FLAG = 'packet-mode:';
@@ -98,6 +103,8 @@ export class TraceBuilder {
   readonly errors: string[] = [];
   readonly warnings: string[] = [];
   readonly log: LogItem[] = [];
+  /** the programs each process exec'd, in order (a program skipped at its exec is not one) */
+  private readonly programsOfPid = new Map<number, Execution[]>();
   /** each execution's direct children */
   private readonly childrenByParent = new Map<number, Execution[]>();
   /** positions in the log of each execution's items */
@@ -140,6 +147,7 @@ export class TraceBuilder {
         const parent = this.executionOfPid.get(ev.pid);
         if (parent) this.executionOfPid.set(ev.value, parent);
         this.processOfThread.delete(ev.value); // a reused id: now a process of its own
+        this.programsOfPid.delete(ev.value);
         this.threaded.delete(ev.value);
         this.livePids.add(ev.value);
         break;
@@ -187,6 +195,10 @@ export class TraceBuilder {
           ...(ev.value === 1 ? { pos: ev.kind + ev.aux * 2 ** 32 } : {}),
           ...(this.threaded.has(ev.pid) ? {} : { soloPid: ev.pid }),
         };
+        if (ev.op === OUT_UNSEEN || ev.op === OUT_RANGE + 1 || ev.op === OUT_RANGE + 2) {
+          this.onRange(ev, exec);
+          break;
+        }
         if (ev.op === OUT_FOREIGN) {
           if (ev.payload.length < 8) break;
           const identity = ev.payload.readBigUInt64LE(0).toString(16);
@@ -202,6 +214,24 @@ export class TraceBuilder {
       case EventType.done: this.done = true; break;
       default: this.errors.push(`unknown tracer event ${ev.type}`);
     }
+  }
+
+  /** A range (or why there is none) of one of the programs pid's process ran, sent at its end
+   * (native/lazy.h): value tells which. One not found makes the last one unrecordable. */
+  private onRange(ev: RawEvent, last: Execution): void {
+    const exec = this.programsOfPid.get(ev.pid)?.[ev.value];
+    if (!exec) {
+      last.unseen ??= 'stdout-unseen: the tracer read back output for a program it cannot name';
+      return;
+    }
+    if (ev.op === OUT_UNSEEN) {
+      exec.unseen ??= payloadStrings(ev.payload)[0] ?? 'stdout-unseen';
+      return;
+    }
+    const fd = ev.op - OUT_RANGE;
+    exec.output.push({ fd, bytes: ev.payload.length });
+    const pos = ev.kind + ev.aux * 2 ** 32;
+    this.append({ exec: exec.id, kind: 'output', fd, data: Buffer.from(ev.payload), pos, range: true });
   }
 
   private onExec(ev: RawEvent): void {
@@ -234,6 +264,9 @@ export class TraceBuilder {
     };
     this.adopt(exec);
     this.executionOfPid.set(ev.pid, exec);
+    const programs = this.programsOfPid.get(ev.pid) ?? [];
+    programs.push(exec);
+    this.programsOfPid.set(ev.pid, programs);
     this.append({ exec: exec.id, kind: 'access', access: exec.accesses[0]! });
     this.onExecutionStart?.(exec);
   }
@@ -312,6 +345,7 @@ export class TraceBuilder {
       }
     }
     this.executionOfPid.delete(ev.pid);
+    this.programsOfPid.delete(ev.pid);
     this.sentTo.delete(ev.pid);
     this.livePids.delete(ev.pid);
     this.vforked.delete(ev.pid);

@@ -6,6 +6,8 @@ export const SPEC_DROP_PRIVILEGES = 1;
 export const SPEC_NO_NEW_PRIVS = 2;
 export const SPEC_NO_NOTIFY = 4;
 export const SPEC_DECIDE_EXEC = 8;
+/** writes into file streams are read back at each execution's end, not trapped (native/lazy.h) */
+export const SPEC_LAZY_WRITES = 16;
 const REPLY_MAGIC = 0x70637445; // "pctE": with defer_ms, release and defer_watch
 
 export const EventType = {
@@ -66,6 +68,8 @@ export function encodeSpec(spec: CommandSpec): Buffer {
   header.writeBigUInt64LE(BigInt.asUintN(64, spec.sigIgnored), 40);
   header.writeBigUInt64LE(BigInt.asUintN(64, spec.sigBlocked), 48);
   header.writeUInt32LE(spec.pipeWaitMs ?? 0, 56);
+  // the process whose stdout and stderr the command gets: no writer from outside the trace
+  header.writeUInt32LE(process.pid, 60);
   ids.forEach((g, i) => header.writeUInt32LE(g >>> 0, SPEC_HEADER + i * 4));
   return Buffer.concat([header, strings]);
 }

@@ -8,7 +8,7 @@ import { TraceBuilder } from './builder.js';
 import { callerLaunch, LAUNCH_ENV, type Launch } from './launch.js';
 import { loadNative, PASS_FDS_MAX, type NativeTracer } from './native.js';
 import {
-  decodeExecQuery, encodeExecReply, encodeSpec, EventDecoder, EventType, SPEC_DECIDE_EXEC, SPEC_DROP_PRIVILEGES,
+  decodeExecQuery, encodeExecReply, encodeSpec, EventDecoder, EventType, SPEC_DECIDE_EXEC, SPEC_DROP_PRIVILEGES, SPEC_LAZY_WRITES,
   SPEC_NO_NEW_PRIVS, SPEC_NO_NOTIFY, type ExecDecision, type ExecQuery, type RawEvent,
 } from './protocol.js';
 import { forwardSignals } from './signals.js';
@@ -204,7 +204,8 @@ export async function traceCommand(options: TraceOptions): Promise<TraceResult> 
     pipeWaitMs: options.decideExec ? options.pipeWaitMs ?? DEFAULT_PIPE_WAIT_MS : 0,
     flags: (started.privileged ? SPEC_DROP_PRIVILEGES : isRoot ? 0 : SPEC_NO_NEW_PRIVS) |
       (process.env.PROCESSCACHE_NOTIFY === '0' ? SPEC_NO_NOTIFY : 0) |
-      (options.decideExec ? SPEC_DECIDE_EXEC : 0),
+      (options.decideExec ? SPEC_DECIDE_EXEC : 0) |
+      (options.decideExec && process.env.PROCESSCACHE_LAZY_WRITES !== '0' ? SPEC_LAZY_WRITES : 0),
   });
   const t0 = performance.now();
   const builder = options.builder ?? new TraceBuilder();

@@ -89,6 +89,9 @@ export interface Execution {
    * ancestor's business, not a reason its own replay would be unfaithful */
   stdinId: string;
   output: OutputChunk[];
+  /** its writes were not trapped (native/lazy.h), and what its subtree left in its stream files
+   * cannot be told to be its own: why */
+  unseen?: string;
   /** the program did not run: a decision replayed its output and exit status */
   skipped?: true;
 }

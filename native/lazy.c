@@ -1,0 +1,302 @@
+#define _GNU_SOURCE
+#include "lazy.h"
+#include "attrs.h"
+#include "emit.h"
+#include "paths.h"
+#include "tracer.h"
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kcmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int lazy_on;
+
+/* Ranges taken at once: every live process that exec'd untrapped holds one until its end */
+#define RANGES_CAP 256
+#define ANCESTORS_CAP 16
+/* A range larger than this is not read back (the execution is not recorded) */
+#define RANGE_MAX (256ll << 20)
+
+struct range {
+    int pid;
+    int exec;          /* which of its process's programs: 0 for the first it exec'd */
+    int dup[2];        /* a copy of the open file fds 1 and 2 named at the exec, or -1 */
+    int64_t start[2];  /* where a write through it went then */
+    const char *unseen;
+    int n;
+    int ancestor[ANCESTORS_CAP];
+    long long writes[ANCESTORS_CAP];
+};
+static struct range ranges[RANGES_CAP];
+
+long long lazy_writes_made(int pid)
+{
+    char path[64], io[512];
+    if (status_number(pid, "Threads") != 1) return -1;
+    snprintf(path, sizeof path, "/proc/%d/task/%d/io", pid, pid);
+    const ssize_t n = read_file(path, io, sizeof io - 1);
+    if (n <= 0) return -1;
+    io[n] = 0;
+    const char *syscw = strstr(io, "syscw:");
+    return syscw ? strtoll(syscw + 6, NULL, 10) : -1;
+}
+
+int lazy_supported(void)
+{
+    char path[64], io[512];
+    snprintf(path, sizeof path, "/proc/self/task/%ld/io", (long)syscall(SYS_gettid));
+    const ssize_t n = read_file(path, io, sizeof io - 1);
+    if (n <= 0) return 0;
+    io[n] = 0;
+    return strstr(io, "syscw:") != NULL;
+}
+
+int lazy_may_add_filters(void)
+{
+    char status[4096];
+    const ssize_t n = read_file("/proc/self/status", status, sizeof status - 1);
+    const char *cap = n > 0 ? (status[n] = 0, strstr(status, "\nCapEff:")) : NULL;
+    return cap && ((strtoull(cap + 8, NULL, 16) >> 21) & 1); /* CAP_SYS_ADMIN */
+}
+
+/* Do fds a and b of pid name one open file? -1: cannot be told */
+static int one_open_file(int pid, int a, int b)
+{
+    const long same = syscall(SYS_kcmp, pid, pid, KCMP_FILE, a, b);
+    return same == 0 ? 1 : same > 0 ? 0 : -1;
+}
+
+/* Is fd close-on-exec (it is gone once the program runs)? */
+static int closes_at_exec(int pid, int fd)
+{
+    char path[64], info[512];
+    proc_path(path, sizeof path, pid, "/fdinfo/", fd);
+    const ssize_t n = read_file(path, info, sizeof info - 1);
+    const char *flags = n > 0 ? (info[n] = 0, strstr(info, "flags:")) : NULL;
+    return flags && (strtol(flags + 6, NULL, 8) & O_CLOEXEC);
+}
+
+struct stream_copies { int pid; uint64_t own[2]; int found; };
+
+/* fd names a stream's file (another process's, or its own through another open file): its
+ * writes there would land outside what its range reads back, or in another's range */
+static int copies_a_stream(int fd, void *ctx)
+{
+    struct stream_copies *c = ctx;
+    if (fd <= 2) return 0;
+    const uint64_t id = fd_identity(c->pid, fd);
+    if (!id || (id != c->own[0] && id != c->own[1] && !attrs_held_stream(id))) return 0;
+    if (closes_at_exec(c->pid, fd)) return 0;
+    for (int k = 1; k <= 2; k++) if (id == c->own[k - 1] && one_open_file(c->pid, fd, k) == 1) return 0;
+    c->found = 1;
+    return 1;
+}
+
+int lazy_needs_trap(int pid)
+{
+    uint64_t ids[3];
+    const char *kinds[3];
+    for (int fd = 0; fd < 3; fd++) kinds[fd] = stdio_look_at_exec(pid, fd, &ids[fd]);
+    if (strcmp(kinds[0], "tty") == 0 || strcmp(kinds[0], "socket") == 0) return 1; /* a write into stdin */
+    for (int fd = 1; fd <= 2; fd++) {
+        if (strcmp(kinds[fd], "file") == 0) continue;
+        if (strcmp(kinds[fd], "null") == 0) { ids[fd] = 0; continue; }
+        return 1;
+    }
+    if (ids[1] && ids[1] == ids[2] && one_open_file(pid, 1, 2) != 1) return 1;
+    struct stream_copies c = { pid, { ids[1], ids[2] }, 0 };
+    if (each_fd(pid, copies_a_stream, &c) < 0) return 1;
+    return c.found;
+}
+
+struct outside { int pid, caller; int is_traced; dev_t dev[2]; ino_t ino[2]; int holder; int self[8]; int nself; };
+
+/* The tracer, and the processes between it and its caller (sudo on that route) */
+static void note_self(struct outside *o)
+{
+    int p = getpid();
+    for (o->nself = 0; p > 1 && o->nself < 8;) {
+        o->self[o->nself++] = p;
+        if (p == o->caller) break;
+        const long parent = status_number(p, "PPid");
+        if (parent <= 1) break;
+        p = (int)parent;
+    }
+}
+
+static int is_self(const struct outside *o, int pid)
+{
+    for (int i = 0; i < o->nself; i++) if (o->self[i] == pid) return 1;
+    return pid == o->caller;
+}
+
+struct outside_fd { struct outside *o; int other; };
+
+/* A writable fd of other on one of the command's stream files */
+static int writes_stream_file(int fd, void *ctx)
+{
+    struct outside_fd *f = ctx;
+    char path[64];
+    struct stat st;
+    snprintf(path, sizeof path, "/proc/%d/fd/%d", f->other, fd);
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return 0;
+    for (int k = 0; k < 2; k++) {
+        if (st.st_dev != f->o->dev[k] || st.st_ino != f->o->ino[k]) continue;
+        char info[512];
+        snprintf(path, sizeof path, "/proc/%d/fdinfo/%d", f->other, fd);
+        const ssize_t n = read_file(path, info, sizeof info - 1);
+        const char *flags = n > 0 ? (info[n] = 0, strstr(info, "flags:")) : NULL;
+        if (!flags || (strtol(flags + 6, NULL, 8) & O_ACCMODE) != O_RDONLY) return f->o->holder = 1;
+    }
+    return 0;
+}
+
+int lazy_outside_writer(int pid, int caller)
+{
+    struct outside o = { .pid = pid, .caller = caller };
+    int files = 0;
+    for (int k = 1; k <= 2; k++) {
+        char link[64];
+        struct stat st;
+        proc_path(link, sizeof link, pid, "/fd/", k);
+        const int is_file = stat(link, &st) == 0 && S_ISREG(st.st_mode);
+        o.dev[k - 1] = is_file ? st.st_dev : 0;
+        o.ino[k - 1] = is_file ? st.st_ino : 0;
+        files += is_file;
+    }
+    if (!files) return 0;
+    note_self(&o);
+    int procs[1024];
+    const int ntraced = pct_traced_processes(procs, 1024);
+    if (ntraced > 1024) return 1;
+    DIR *d = opendir("/proc");
+    if (!d) return 1;
+    for (struct dirent *e; !o.holder && (e = readdir(d)) != NULL;) {
+        char *end;
+        const long other = strtol(e->d_name, &end, 10);
+        if (end == e->d_name || *end || other <= 0 || is_self(&o, (int)other)) continue;
+        int traced = 0;
+        for (int i = 0; i < ntraced && !traced; i++) traced = procs[i] == other;
+        if (traced) continue;
+        struct outside_fd f = { &o, (int)other };
+        each_fd((int)other, writes_stream_file, &f); /* -1: ended, or not ours to look at */
+    }
+    closedir(d);
+    return o.holder;
+}
+
+static struct range *free_range(void)
+{
+    for (int i = 0; i < RANGES_CAP; i++) if (!ranges[i].pid) return &ranges[i];
+    return NULL;
+}
+
+static void unseen_event(int pid, int exec, const char *why)
+{
+    const size_t n = strlen(why) + 1;
+    emit_lock();
+    event_begin(PCT_EV_OUTPUT, PCT_OUT_UNSEEN, pid, exec, 0, 0, n);
+    put_bytes(why, n);
+    emit_unlock();
+}
+
+void lazy_begin(int pid, int exec, const int *ancestors, int n, const char *unseen)
+{
+    struct range *r = free_range();
+    if (!r) {
+        unseen_event(pid, exec, "stdout-unseen: too many processes run whose writes are not trapped, and its output is not known");
+        return;
+    }
+    memset(r, 0, sizeof *r);
+    r->pid = pid;
+    r->exec = exec;
+    r->unseen = unseen;
+    const int pidfd = process_pidfd(pid);
+    for (int k = 1; k <= 2; k++) {
+        r->dup[k - 1] = -1;
+        struct stat st;
+        char link[64];
+        proc_path(link, sizeof link, pid, "/fd/", k);
+        if (stat(link, &st) != 0 || !S_ISREG(st.st_mode)) continue; /* /dev/null: nothing to read back */
+        if (k == 2 && r->dup[0] >= 0 && one_open_file(pid, 1, 2) == 1) continue; /* fd 1's range holds it */
+        r->dup[k - 1] = pidfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, pidfd, k, 0);
+        r->start[k - 1] = r->dup[k - 1] < 0 ? -1 : attrs_write_pos(r->dup[k - 1]);
+        if (r->start[k - 1] < 0 && !r->unseen) r->unseen = "stdout-unseen: where its output file stood at its exec is not known";
+    }
+    if (pidfd >= 0) close(pidfd);
+    if (n < 0 || n > ANCESTORS_CAP) {
+        if (!r->unseen) r->unseen = "stdout-unseen: the processes it runs under whose writes are not trapped cannot be told";
+        return;
+    }
+    r->n = n;
+    for (int i = 0; i < n; i++) {
+        r->ancestor[i] = ancestors[i];
+        r->writes[i] = lazy_writes_made(ancestors[i]);
+        if (r->writes[i] < 0 && !r->unseen) r->unseen = "stdout-unseen: how many writes a process it runs under made cannot be read";
+    }
+}
+
+/* Why the range is not the subtree's own, or NULL */
+static const char *ancestors_wrote(const struct range *r)
+{
+    for (int i = 0; i < r->n; i++) {
+        const long long now = lazy_writes_made(r->ancestor[i]);
+        if (now < 0) return "stdout-unseen: a process it ran under ended or started a thread while it ran, and whether it wrote into its output file is not known";
+        if (now != r->writes[i]) return "stdout-unseen: a process it ran under wrote while it ran, and its writes are not taken one by one: the output file's bytes may be theirs";
+    }
+    return NULL;
+}
+
+/* Sends [start, where the open file's offset is now) of dup as the range of fd k; returns why it
+ * cannot, or NULL */
+static const char *send_range(int pid, int exec, int k, int dup, int64_t start)
+{
+    const off_t end = lseek(dup, 0, SEEK_CUR);
+    if (end < 0) return "stdout-unseen: where its output file's offset ended is not known";
+    const int64_t len = end > start ? end - start : 0;
+    if (len > RANGE_MAX) return "stdout-unseen: it wrote more than 256 MiB into its output file, which is not read back";
+    char *bytes = len ? malloc((size_t)len) : NULL;
+    if (len && !bytes) return "stdout-unseen: no memory to read its output back";
+    /* the stream's open file is for writing only (`> f`): the same file opened again to read */
+    char self[64];
+    snprintf(self, sizeof self, "/proc/self/fd/%d", dup);
+    const int in = len ? open(self, O_RDONLY | O_CLOEXEC) : -1;
+    for (int64_t got = 0; got < len;) {
+        const ssize_t r = in < 0 ? -1 : pread(in, bytes + got, (size_t)(len - got), start + got);
+        if (r <= 0) {
+            free(bytes);
+            if (in >= 0) close(in);
+            return in < 0 ? "stdout-unseen: its output file cannot be read back"
+                          : "stdout-unseen: its output file no longer holds what it wrote (cut short since)";
+        }
+        got += r;
+    }
+    if (in >= 0) close(in);
+    emit_lock();
+    event_begin(PCT_EV_OUTPUT, (uint16_t)(PCT_OUT_RANGE + k), pid, exec, (uint32_t)start, (uint32_t)((uint64_t)start >> 32), (size_t)len);
+    put_bytes(bytes, (size_t)len);
+    emit_unlock();
+    free(bytes);
+    return NULL;
+}
+
+void lazy_end(int pid)
+{
+    for (int i = 0; i < RANGES_CAP; i++) {
+        struct range *r = &ranges[i];
+        if (r->pid != pid) continue;
+        const char *why = r->unseen ? r->unseen : ancestors_wrote(r);
+        for (int k = 1; k <= 2 && !why; k++) {
+            if (r->dup[k - 1] >= 0) why = send_range(pid, r->exec, k, r->dup[k - 1], r->start[k - 1]);
+        }
+        if (why) unseen_event(pid, r->exec, why);
+        for (int k = 0; k < 2; k++) if (r->dup[k] >= 0) close(r->dup[k]);
+        r->pid = 0;
+    }
+}

@@ -1,0 +1,131 @@
+// Writes that do not stop (issue 10, item 8; native/lazy.h): where processcache's stdout and
+// stderr are files, a process whose streams are files writes without the tracer, and what its
+// subtree left in those files is read back at its end. Each case runs in a cached and an untraced
+// twin with every observation's stdout and stderr into files (test/twins.ts): the cached twin must
+// give the untraced result, and the case must exercise the cache.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { compileC, runMemo, scratch } from './helpers.js';
+import { hitSomewhere, twins, type TwinStep } from './twins.js';
+
+const PY = '/usr/bin/python3';
+const obs = (observe: string): TwinStep => ({ observe });
+const chg = (change: string): TwinStep => ({ change });
+
+function check(setup: string, steps: TwinStep[]): void {
+  const r = twins(setup, steps, true);
+  assert.is(r.mismatch, null, r.mismatch ?? '');
+  assert.ok(hitSomewhere(r), `no step hit: the case did not exercise the cache ${JSON.stringify(r.statuses)}`);
+}
+
+/** The script with a no-op that changes its text: its shell is a miss, its children may hit. */
+const again = (script: string, n: number): string => `: run ${n}; ${script}`;
+
+test('unbuffered python into redirected files: each python is reused and replayed byte for byte', () => {
+  const store = scratch('pc-store-');
+  const dir = scratch();
+  const prog = "import sys\\nfor i in range(20000): print('line', i)\\nprint('err', file=sys.stderr)";
+  const script = `mkdir -p out; for n in 1 2; do ${PY} -u -c "$(printf "${prog}")" > out/p$n.txt 2> out/e$n.txt; done; echo done`;
+  const plain = spawnSync('/bin/sh', ['-c', script], { cwd: scratch(), encoding: 'utf8' });
+  assert.is(plain.status, 0, plain.stderr);
+  const cold = runMemo(['/bin/sh', '-c', script], { cwd: dir, store, toFiles: true });
+  assert.is(cold.stdout, 'done\n');
+  // the shell and both pythons wrote without a stop, and were read back
+  assert.ok(cold.stats.readBack >= 3, JSON.stringify(cold.stats));
+  const expected = readFileSync(join(dir, 'out/p1.txt'), 'utf8');
+  assert.is(expected.split('\n').length, 20001);
+  // each python's 20000 lines were read back from its files at its end (npm run bench:shapes
+  // shows what that saves)
+  const warm = runMemo(['/bin/sh', '-c', again(script, 2)], { cwd: dir, store, toFiles: true });
+  const pythons = warm.stats.executions.filter((e) => e.exe.endsWith('/python3'));
+  assert.is(pythons.length, 2);
+  for (const p of pythons) assert.is(p.status, 'hit', JSON.stringify(p));
+  for (const n of [1, 2]) {
+    assert.is(readFileSync(join(dir, `out/p${n}.txt`), 'utf8'), expected);
+    assert.is(readFileSync(join(dir, `out/e${n}.txt`), 'utf8'), 'err\n');
+  }
+});
+
+/**
+ * Runs each script under processcache (one store) and untraced, in two directories set up alike,
+ * stdout into a file: the lines must be the same, in any order. A writer beside a process makes
+ * the order a race that a replay (written at once) decides its own way, as a hit of a make job
+ * does; what must not happen is a line lost, or written twice.
+ */
+function sameLines(setup: string, scripts: string[]): void {
+  const store = scratch('pc-store-');
+  const cached = scratch(), plain = scratch();
+  for (const dir of [cached, plain]) spawnSync('/bin/sh', ['-c', setup], { cwd: dir });
+  const sorted = (s: string): string => s.split('\n').sort().join('\n');
+  let hits = 0;
+  for (const script of scripts) {
+    const a = runMemo(['/bin/sh', '-c', script], { cwd: cached, store, toFiles: true });
+    const b = spawnSync('/bin/sh', ['-c', script], { cwd: plain, encoding: 'utf8' });
+    assert.is(sorted(a.stdout), sorted(b.stdout), `${script}: ${JSON.stringify(a.stats.executions.map((e) => [e.exe, e.status, e.reason]))}`);
+    hits += a.stats.executions.filter((e) => e.status === 'hit').length;
+  }
+  assert.ok(hits > 0, 'nothing hit: the case did not exercise the cache');
+}
+
+test("a parent's write while its untrapped child runs is not the child's output (write counts)", () => {
+  // python writes P into the stdout it shares with sh while sh runs: sh's range holds P, which a
+  // replay of sh alone (python a miss: another argument) would write a second time
+  const setup = [
+    'echo data > f',
+    `printf '%s\\n' 'import subprocess, sys, time' "p = subprocess.Popen(['sh', '-c', 'cat f; sleep 0.8; cat f'])" 'time.sleep(0.4)' "sys.stdout.write('P' + sys.argv[1] + '\\\\n'); sys.stdout.flush()" 'p.wait()' > parent.py`,
+  ].join('; ');
+  sameLines(setup, [`${PY} parent.py 1`, `${PY} parent.py 2`, `${PY} parent.py 3; cat f`]);
+});
+
+test('a fork beside a running untrapped child traps the forking process first (one line of untrapped processes)', () => {
+  // python starts sh, then, while sh runs, another sh that writes B into their common stdout:
+  // untrapped, B would be unseen (python itself wrote nothing), and the first sh's range would
+  // hold it
+  const setup = [
+    'echo data > f',
+    `printf '%s\\n' 'import subprocess, sys, time' "p = subprocess.Popen(['sh', '-c', 'cat f; sleep 0.8; cat f'])" 'time.sleep(0.4)' "subprocess.run(['sh', '-c', 'echo B' + sys.argv[1]])" 'p.wait()' > parent.py`,
+  ].join('; ');
+  sameLines(setup, [`${PY} parent.py 1`, `${PY} parent.py 2`, `${PY} parent.py 3; cat f`]);
+});
+
+test('a program that opens its own stdout file again (/dev/stdout, >> by name) is not replayed from a range', () => {
+  const script = (n: number): string => `: ${n}; sh -c 'echo a; echo b >> /dev/stdout' > log; cat log; sh -c 'echo x; echo y >> log2' >> log2; cat log2; cat f`;
+  check('echo f > f', [obs(script(1)), obs(script(2)), obs(script(3))]);
+});
+
+test("a copy of another process's stream on fd 3 traps the writes of the program that gets it", () => {
+  const script = (n: number): string => `: ${n}; exec 3>&1; ${PY} -c "import os; os.write(3, b'to3\\\\n'); print('own')" > out; cat out`;
+  check('', [obs(script(1)), obs(script(2)), obs(script(3))]);
+});
+
+test('a program that starts threads writes through the filter added then; each program of an exec chain has its own range', () => {
+  const threads = `import threading, sys\\ndef w(k):\\n    for i in range(200): sys.stdout.write(f'{k} {i}\\\\n')\\nts = [threading.Thread(target=w, args=(k,)) for k in range(3)]\\n[t.start() for t in ts]\\n[t.join() for t in ts]\\nprint('end')`;
+  // the exec chain first: a pipeline makes its shell trap its writes (two children at once)
+  const script = (n: number): string => `: ${n}; sh -c 'echo one ${n}; exec sh -c "echo two; exec echo three"' > chain; cat chain; ${PY} -u -c "$(printf "${threads}")" > raw; ${PY} -u -c "$(printf "${threads}")" | sort > sorted; sort raw > sorted2; cmp sorted sorted2 && echo same`;
+  check('', [obs(script(1)), obs(script(2)), obs(script(3))]);
+});
+
+test('a C program that dups its stdout file to fd 12 and writes there is replayed whole', () => {
+  const dir = scratch();
+  const bin = compileC(dir, 'dup12', '#include <unistd.h>\nint main(void){ dup2(1, 12); write(12, "via12\\n", 6); write(1, "via1\\n", 5); return 0; }');
+  const script = (n: number): string => `: ${n}; ${bin} > out; ${bin}; cat out`;
+  check('', [obs(script(1)), obs(script(2)), obs(script(3))]);
+});
+
+test('PROCESSCACHE_LAZY_WRITES=0 traps every write, with the same result', () => {
+  const store = scratch('pc-store-');
+  const dir = scratch();
+  const script = `${PY} -u -c "print('a'); print('b')" > o; cat o`;
+  const env = { ...process.env, PROCESSCACHE_LAZY_WRITES: '0' };
+  const a = runMemo(['/bin/sh', '-c', script], { cwd: dir, store, toFiles: true, env });
+  const b = runMemo(['/bin/sh', '-c', again(script, 2)], { cwd: dir, store, toFiles: true, env });
+  assert.is(a.stdout, 'a\nb\n');
+  assert.is(b.stdout, 'a\nb\n');
+  assert.ok(b.stats.executions.some((e) => e.status === 'hit'), JSON.stringify(b.stats.executions));
+  assert.is(a.stats.readBack, 0);
+});
+
+test.run();
