@@ -80,4 +80,37 @@ test('the sanitized tracer adds a filter to a shell that copies its stdout file 
   assert.ok(python.observed.includes('stdoutStart'), `python looked at its own stdout through fd 6: ${JSON.stringify(python.observed)}`);
 });
 
+test('the sanitized tracer reads ranges back cleanly: untrapped writes, filters added at an exec, a fork, a thread', () => {
+  // the tracer's own stdout and stderr are files (a child process of ours, started through a
+  // shell's redirection), or every write would stop and nothing would be read back
+  const dir = scratch();
+  const driver = join(dir, 'driver.mts');
+  writeFileSync(driver, [
+    `import { writeFileSync } from 'node:fs';`,
+    `import { traceCommand } from ${JSON.stringify(join(ROOT, 'src', 'trace', 'index.ts'))};`,
+    `const script = 'for i in 1 2; do python3 -u -c "print($i)" > o$i; done; sh -c "echo a; exec echo b" > chain; echo piped | cat > p; ' +`,
+    `  '(sleep 0.2; echo bg) & python3 -c "import threading; t = threading.Thread(target=print, args=(3,)); t.start(); t.join()" > t; wait';`,
+    `const r = await traceCommand({ command: ['sh', '-c', script], cwd: process.argv[2], tracerProgram: process.argv[3], decideExec: () => ({ skip: false }) });`,
+    `const keepAlive = setInterval(() => {}, 1000);`,
+    `const exit = await r.tracerExit;`,
+    `clearInterval(keepAlive);`,
+    `const ranges = r.builder.log.filter((i) => i.kind === 'output' && i.range).length;`,
+    `writeFileSync(process.argv[4], JSON.stringify({ exit, status: r.status, ranges }));`,
+  ].join('\n'));
+  const report = join(dir, 'report.json');
+  // from the repository, where `--import tsx` resolves; stderr to /dev/null: tsx's esbuild child
+  // inherits it, and a process outside the trace holding the command's file makes it trap writes
+  const r = spawnSync('/bin/sh', ['-c', 'd=$1; shift; exec "$@" > "$d/out" 2> /dev/null < /dev/null', 'sh', dir, process.execPath, '--import', 'tsx', driver, dir,
+    join(ROOT, 'native', 'build', 'sanitize', 'pctrace'), report], { cwd: ROOT, encoding: 'utf8' });
+  assert.is(r.status, 0, 'the driver failed');
+  const { exit, status, ranges } = JSON.parse(readFileSync(report, 'utf8')) as { exit: { status: number; stderr: string }; status: { exitCode: number }; ranges: number };
+  assert.is(exit.stderr, '', 'no sanitizer report');
+  assert.is(exit.status, 0);
+  assert.is(status.exitCode, 0);
+  for (const [f, want] of [['o1', '1\n'], ['o2', '2\n'], ['chain', 'a\nb\n'], ['p', 'piped\n'], ['t', '3\n'], ['out', 'bg\n']]) {
+    assert.is(readFileSync(join(dir, f!), 'utf8'), want, f);
+  }
+  assert.ok(ranges >= 3, `${ranges} outputs read back: the writes were trapped`);
+});
+
 test.run();

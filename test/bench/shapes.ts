@@ -15,7 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
-  closeSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync,
+  cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync,
   readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -259,13 +259,12 @@ function runOnce(w: Workload, paths: Paths, traced: boolean): RunResult {
     ? [process.execPath, CLI, 'run', '--quiet', '--store', paths.store, '--stats-json', paths.stats, '--', ...w.argv]
     : w.argv;
   rmSync(paths.stats, { force: true });
-  const out = openSync(paths.stdout, 'w');
-  const err = openSync(paths.stderr, 'w');
+  // the files opened by a shell that execs the command, as a CI step's `cmd > log` does: no other
+  // process holds them (one that could write there makes processcache trap every write)
+  const redirect = ['/bin/sh', '-c', 'o=$1 e=$2; shift 2; exec "$@" >"$o" 2>"$e"', 'sh', paths.stdout, paths.stderr];
   const t0 = performance.now();
-  const r = spawnSync(argv[0]!, argv.slice(1), { cwd: paths.build, env: commandEnv(w), stdio: ['ignore', out, err] });
+  const r = spawnSync(redirect[0]!, [...redirect.slice(1), ...argv], { cwd: paths.build, env: commandEnv(w), stdio: 'ignore' });
   const ms = performance.now() - t0;
-  closeSync(out);
-  closeSync(err);
   const stderr = readFileSync(paths.stderr, 'utf8');
   if (r.status !== 0) throw new Error(`${w.name}: \`${argv.join(' ')}\` exited ${r.status ?? r.signal}: ${stderr.slice(-2000)}`);
   const outcome = { tree: snapshot(paths.build), stdout: readFileSync(paths.stdout, 'utf8'), stderr };
