@@ -11,7 +11,7 @@
 // into files, ~650k lines).
 // Run: npm run bench:shapes [-- [--runs N] [WORKLOAD[:RUNS]]...]
 //   e.g. npm run bench:shapes -- --runs 3 pipeline      npm run bench:shapes -- dash:3 pipeline python
-//   (env: RUNS=N, SHAPES="dash:3 pipeline"; default: every workload, 5 runs)
+//   (env: RUNS=N, SHAPES="dash:3 pipeline"; default: every workload, 5 runs; BENCH_KEEP=1 keeps the work directory)
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -496,7 +496,9 @@ function main(): void {
   try {
     for (const c of chosen) summaries.push(bench(known[c.name]!(), c.runs, work));
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    // BENCH_KEEP=1 leaves the pristine inputs, the last copy and its store, to look at
+    if (process.env.BENCH_KEEP) console.log(`kept ${work}`);
+    else rmSync(work, { recursive: true, force: true });
   }
   const node = process.version;
   console.log(`\n## README table (${new Date().toISOString().slice(0, 10)}, Node ${node}, medians; goals from issue 10)\n`);
