@@ -25,6 +25,8 @@ int lazy_on;
 
 struct range {
     int pid;
+    dev_t dev[2];      /* the file each copy names */
+    ino_t ino[2];
     int exec;          /* which of its process's programs: 0 for the first it exec'd */
     int dup[2];        /* a copy of the open file fds 1 and 2 named at the exec, or -1 */
     int64_t start[2];  /* where a write through it went then */
@@ -169,6 +171,14 @@ int lazy_outside_writer(int pid, int caller)
         o.dev[k - 1] = is_file ? st.st_dev : 0;
         o.ino[k - 1] = is_file ? st.st_ino : 0;
         files += is_file;
+        /* `>> log`: another writer's appends by path, a second run's into the same log, land
+         * between its own, inside its range, unseen (hunt 66); without O_APPEND they would be
+         * written over or land past it */
+        char info[512];
+        proc_path(link, sizeof link, pid, "/fdinfo/", k);
+        const ssize_t n = is_file ? read_file(link, info, sizeof info - 1) : 0;
+        const char *flags = n > 0 ? (info[n] = 0, strstr(info, "flags:")) : NULL;
+        if (is_file && (!flags || (strtol(flags + 6, NULL, 8) & O_APPEND))) return 1;
     }
     if (!files) return 0;
     note_self(&o);
@@ -189,6 +199,58 @@ int lazy_outside_writer(int pid, int caller)
     }
     closedir(d);
     return o.holder;
+}
+
+struct other_open { int dup, other; const struct stat *st; int found; };
+
+/* An fd of other, open for writing, on the file but not the very open file dup is */
+static int other_open_file(int fd, void *ctx)
+{
+    struct other_open *o = ctx;
+    char path[64], info[512];
+    struct stat st;
+    snprintf(path, sizeof path, "/proc/%d/fd/%d", o->other, fd);
+    if (stat(path, &st) != 0 || st.st_dev != o->st->st_dev || st.st_ino != o->st->st_ino) return 0;
+    if (syscall(SYS_kcmp, getpid(), o->other, KCMP_FILE, o->dup, fd) == 0) return 0;
+    snprintf(path, sizeof path, "/proc/%d/fdinfo/%d", o->other, fd);
+    const ssize_t n = read_file(path, info, sizeof info - 1);
+    const char *flags = n > 0 ? (info[n] = 0, strstr(info, "flags:")) : NULL;
+    if (flags && (strtol(flags + 6, NULL, 8) & O_ACCMODE) == O_RDONLY) return 0;
+    return o->found = 1;
+}
+
+/* Does a traced process hold the file dup names open for writing through another open file? */
+static int other_writer(int dup, const struct stat *st)
+{
+    int procs[1024];
+    const int n = pct_traced_processes(procs, 1024);
+    if (n > 1024) return 1;
+    for (int i = 0; i < n; i++) {
+        struct other_open o = { dup, procs[i], st, 0 };
+        if (each_fd(procs[i], other_open_file, &o) > 0 && o.found) return 1;
+    }
+    return 0;
+}
+
+void lazy_file_changed(dev_t dev, ino_t ino, const char *how)
+{
+    for (int i = 0; i < RANGES_CAP; i++) {
+        struct range *r = &ranges[i];
+        if (!r->pid || r->unseen) continue;
+        for (int k = 0; k < 2; k++) if (r->dup[k] >= 0 && r->dev[k] == dev && r->ino[k] == ino) r->unseen = how;
+    }
+}
+
+void lazy_offset_moved(int pid, int fd)
+{
+    for (int i = 0; i < RANGES_CAP; i++) {
+        struct range *r = &ranges[i];
+        if (!r->pid || r->unseen) continue;
+        for (int k = 0; k < 2; k++) {
+            if (r->dup[k] >= 0 && syscall(SYS_kcmp, getpid(), pid, KCMP_FILE, r->dup[k], fd) == 0)
+                r->unseen = "stdout-unseen: a process moved the offset of its output file (lseek) while it ran";
+        }
+    }
 }
 
 static struct range *free_range(void)
@@ -227,7 +289,11 @@ void lazy_begin(int pid, int exec, const int *ancestors, int n, const char *unse
         if (k == 2 && r->dup[0] >= 0 && one_open_file(pid, 1, 2) == 1) continue; /* fd 1's range holds it */
         r->dup[k - 1] = pidfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, pidfd, k, 0);
         r->start[k - 1] = r->dup[k - 1] < 0 ? -1 : attrs_write_pos(r->dup[k - 1]);
+        r->dev[k - 1] = st.st_dev;
+        r->ino[k - 1] = st.st_ino;
         if (r->start[k - 1] < 0 && !r->unseen) r->unseen = "stdout-unseen: where its output file stood at its exec is not known";
+        if (!r->unseen && r->dup[k - 1] >= 0 && other_writer(r->dup[k - 1], &st))
+            r->unseen = "stdout-unseen: a traced process holds its output file open for writing through another open file (opened by path): what it writes there, or maps, is not taken";
     }
     if (pidfd >= 0) close(pidfd);
     if (n < 0 || n > ANCESTORS_CAP) {

@@ -14,6 +14,7 @@
 #ifndef PCT_LAZY_H
 #define PCT_LAZY_H
 #include <stdint.h>
+#include <sys/types.h>
 
 /* Set once before the command starts: the first filter lets write and writev by */
 extern int lazy_on;
@@ -30,10 +31,11 @@ int lazy_may_add_filters(void);
  * file through two open files, or a copy of another process's stream on fds 3 and up. */
 int lazy_needs_trap(int pid);
 
-/* At the command's first exec: does a process outside the trace (other than the tracer and the
- * processes that started it, up to caller) hold the command's stdout or stderr file open for
- * writing? Its writes there would land unseen in a range: a background job of the shell that
- * started processcache, another run sharing a log. */
+/* At the command's first exec: could a process outside the trace write unseen into a range of
+ * the command's stdout or stderr file? One (other than the tracer and the processes that started
+ * it, up to caller) holds it open for writing: a background job of the shell that started
+ * processcache, another run sharing a log. Or it is open with O_APPEND, where an append by path
+ * from outside would land inside a range. */
 int lazy_outside_writer(int pid, int caller);
 
 /* The exec of an untrapped process, its process's exec'th (0: its first): take where its file
@@ -46,6 +48,15 @@ void lazy_begin(int pid, int exec, const int *ancestors, int n, const char *unse
  * program's range ends with its process, not at its next exec: the programs its process exec'd
  * after it are of its subtree. Before its EXIT event. */
 void lazy_end(int pid);
+
+/* A traced process changed a file otherwise than by writing through a range's open file (it
+ * opened it for writing or to truncate it, truncated or extended it): every live range of that
+ * file (device, inode) is refused, its bytes no longer only what its subtree wrote (hunt 66). */
+void lazy_file_changed(dev_t dev, ino_t ino, const char *how);
+
+/* fd of traced process pid moved its offset (lseek): a live range on that very open file is
+ * refused, its end offset no longer where its writes ended. */
+void lazy_offset_moved(int pid, int fd);
 
 /* How many write calls pid's thread pid has made, or -1 (a process with other threads: theirs are
  * not in it). */

@@ -237,6 +237,13 @@ static int decide_exec;       /* PCT_SPEC_DECIDE_EXEC */
 #define path_b (bufs.b)
 static unsigned char big[BIG_CAP];
 
+/* What path names (an fd's /proc link) was changed: every live range of that file is refused */
+static void file_changed(const char *path, const char *how)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) lazy_file_changed(st.st_dev, st.st_ino, how);
+}
+
 /* Does an untrapped process's new fd name a stream's file (lazy.h)? Its writes there would land
  * unseen in a range, or outside the one that should hold them. */
 static int opens_a_stream(int tid, struct slot *s, int fd)
@@ -283,6 +290,7 @@ static void open_exit(int tid, int pid, struct slot *s, const struct pct_syscall
     /* a terminal opened is a conversation the tracer does not capture; a failed open (ENXIO: no
      * controlling terminal, as on CI runners) is an answer the key's "ctty" attribute decides */
     if (err) return;
+    if (lazy_on && (acc != O_RDONLY || (flags & O_TRUNC)) && in_place) file_changed(fdpath, "stdout-unseen: a process opened its output file by path to write or truncate it while it ran");
     if (lazy_on && acc != O_RDONLY && opens_a_stream(tid, s, (int)rval))
         event_str(PCT_EV_FLAG, pid, "stdout-unseen: it opens a file that is its own or another process's stdout or stderr for writing, and its writes are not trapped");
     if (is_tty_path(path)) event_str(PCT_EV_FLAG, pid, "tty");
@@ -689,6 +697,8 @@ static void path_op_exit(int tid, int pid, struct slot *s, const struct pct_sysc
         (utime_nofollow ? lstat(path_a, &st) : stat(path_a, &st)) == 0) {
         stat_text(&st, seen);
         second = seen;
+        if (lazy_on && row->cls == CL_TRUNCATE && S_ISREG(st.st_mode))
+            lazy_file_changed(st.st_dev, st.st_ino, "stdout-unseen: a process truncated its output file while it ran");
     }
     access_event(pid, op, err, kind, exit_began_ns, path_a, second);
 }
@@ -1431,6 +1441,11 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         trap_looks_at(tid, s, (int)args[0], strcmp(row->name, "dup") == 0 ? LOWEST_FREE_FROM(0) : (int)args[1]);
         return 1;
     case CL_STREAM_RESIZE:
+        if (lazy_on) {
+            char fdpath[64];
+            proc_path(fdpath, sizeof fdpath, tid, "/fd/", (long)(int)args[0]);
+            file_changed(fdpath, "stdout-unseen: a process truncated or extended its output file (ftruncate, fallocate) while it ran");
+        }
         if (file_stream_of(tid, s, (int)args[0]))
             flag2(pid, "stdout-positioned: it truncates or extends its stdout or stderr file with ", row->name);
         return 0;
@@ -1476,6 +1491,7 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         }
         return s->out_stream != 0;
     case CL_SEEK:
+        if (lazy_on && !((int)args[2] == SEEK_CUR && args[1] == 0)) lazy_offset_moved(tid, (int)args[0]);
         /* lseek(1, 0, SEEK_CUR) only asks where it is (Python's io does at start) */
         if ((int)args[2] == SEEK_CUR && args[1] == 0) observe_stream(tid, s, (int)args[0]);
         else if (stream_of(tid, s, (int)args[0]) || copied_stream(tid, s, (int)args[0]))

@@ -4,11 +4,11 @@
 // twin with every observation's stdout and stderr into files (test/twins.ts): the cached twin must
 // give the untraced result, and the case must exercise the cache.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compileC, runMemo, scratch } from './helpers.js';
+import { CLI, compileC, runMemo, scratch } from './helpers.js';
 import { hitSomewhere, twins, type TwinStep } from './twins.js';
 
 const PY = '/usr/bin/python3';
@@ -70,25 +70,27 @@ function sameLines(setup: string, scripts: string[]): void {
   assert.ok(hits > 0, 'nothing hit: the case did not exercise the cache');
 }
 
+/** A parent.py that starts `cat f; sleep; cat f` and, while it runs, does `meanwhile` (python
+ * code; sys.argv[1] tells the runs apart, so that python misses while its child may hit). */
+function parentScript(meanwhile: string): string {
+  return [
+    'echo data > f',
+    `printf '%s\\n' 'import subprocess, sys, time' "p = subprocess.Popen(['sh', '-c', 'cat f; sleep 0.8; cat f'])" 'time.sleep(0.4)' "${meanwhile}" 'p.wait()' > parent.py`,
+  ].join('; ');
+}
+const runs = [`${PY} parent.py 1`, `${PY} parent.py 2`, `${PY} parent.py 3; cat f`];
+
 test("a parent's write while its untrapped child runs is not the child's output (write counts)", () => {
   // python writes P into the stdout it shares with sh while sh runs: sh's range holds P, which a
-  // replay of sh alone (python a miss: another argument) would write a second time
-  const setup = [
-    'echo data > f',
-    `printf '%s\\n' 'import subprocess, sys, time' "p = subprocess.Popen(['sh', '-c', 'cat f; sleep 0.8; cat f'])" 'time.sleep(0.4)' "sys.stdout.write('P' + sys.argv[1] + '\\\\n'); sys.stdout.flush()" 'p.wait()' > parent.py`,
-  ].join('; ');
-  sameLines(setup, [`${PY} parent.py 1`, `${PY} parent.py 2`, `${PY} parent.py 3; cat f`]);
+  // replay of sh alone would write a second time
+  sameLines(parentScript("sys.stdout.write('P' + sys.argv[1] + '\\\\n'); sys.stdout.flush()"), runs);
 });
 
 test('a fork beside a running untrapped child traps the forking process first (one line of untrapped processes)', () => {
-  // python starts sh, then, while sh runs, another sh that writes B into their common stdout:
+  // python starts another sh that writes B into their common stdout while the first sh runs:
   // untrapped, B would be unseen (python itself wrote nothing), and the first sh's range would
   // hold it
-  const setup = [
-    'echo data > f',
-    `printf '%s\\n' 'import subprocess, sys, time' "p = subprocess.Popen(['sh', '-c', 'cat f; sleep 0.8; cat f'])" 'time.sleep(0.4)' "subprocess.run(['sh', '-c', 'echo B' + sys.argv[1]])" 'p.wait()' > parent.py`,
-  ].join('; ');
-  sameLines(setup, [`${PY} parent.py 1`, `${PY} parent.py 2`, `${PY} parent.py 3; cat f`]);
+  sameLines(parentScript("subprocess.run(['sh', '-c', 'echo B' + sys.argv[1]])"), runs);
 });
 
 test('a program that opens its own stdout file again (/dev/stdout, >> by name) is not replayed from a range', () => {
@@ -126,6 +128,81 @@ test('PROCESSCACHE_LAZY_WRITES=0 traps every write, with the same result', () =>
   assert.is(b.stdout, 'a\nb\n');
   assert.ok(b.stats.executions.some((e) => e.status === 'hit'), JSON.stringify(b.stats.executions));
   assert.is(a.stats.readBack, 0);
+});
+
+/**
+ * Hunt 66: the file a range is read back from changed otherwise than by a write through its open
+ * file while the range was open. Cold: python starts `sh` writing aaaa, then bbbb into log and,
+ * while it runs, does `disturb`; warm: the same without it (python a miss, sh may hit). The warm
+ * run's log must be the untraced one's.
+ */
+function disturbed(disturb: string): void {
+  const store = scratch('pc-store-');
+  const cached = scratch(), plain = scratch();
+  const parent = [
+    'import os, sys, subprocess, time, mmap',
+    "fd = os.open('log', os.O_RDWR | os.O_CREAT | os.O_CLOEXEC)",
+    "p = subprocess.Popen(['sh', '-c', 'echo aaaa; sleep 0.8; echo bbbb'], stdout=open('log', 'w'))",
+    'time.sleep(0.4)',
+    `if sys.argv[1] == 'disturb': ${disturb}`,
+    'p.wait()',
+  ].join('\n');
+  for (const dir of [cached, plain]) writeFileSync(join(dir, 'p.py'), parent);
+  const cold = runMemo(['/bin/sh', '-c', `${PY} p.py disturb; od -c log`], { cwd: cached, store, toFiles: true });
+  assert.ok(cold.stats.readBack > 0, 'nothing was read back: the case did not exercise ranges');
+  const warm = runMemo(['/bin/sh', '-c', `: 2; ${PY} p.py no; od -c log`], { cwd: cached, store, toFiles: true });
+  const want = spawnSync('/bin/sh', ['-c', `: 2; ${PY} p.py no; od -c log`], { cwd: plain, encoding: 'utf8' });
+  assert.is(warm.stdout, want.stdout, JSON.stringify(warm.stats.executions.map((e) => [e.argv.join(' '), e.status, e.reason])));
+}
+
+test('hunt 66: a truncation of the output file by another process while it ran refuses the read-back output', () => {
+  disturbed("open('log', 'w').close()");
+  disturbed('os.ftruncate(fd, 0)');
+  disturbed('os.truncate("log", 0)');
+});
+
+test('hunt 66: a store through a shared mapping, or a write through another open file, refuses the read-back output', () => {
+  disturbed("m = mmap.mmap(fd, 5); m[0:1] = b'X'; m.flush(); m.close()");
+  disturbed("q = os.open('log', os.O_WRONLY); os.lseek(q, 0, os.SEEK_SET); os.write(q, b'Y'); os.close(q)");
+});
+
+test('hunt 66: a parent that moves the offset it shares with its running child refuses the child\'s read-back output', () => {
+  const setup = [
+    `printf '%s\\n' 'import os, sys, subprocess, time' "p = subprocess.Popen(['sh', '-c', 'echo aaaa; sleep 0.8; echo bbbb'])" 'time.sleep(0.4)' "os.lseek(1, 0, os.SEEK_SET) if sys.argv[1] == 'seek' else None" 'p.wait()' > p.py`,
+  ].join('; ');
+  const store = scratch('pc-store-');
+  const cached = scratch(), plain = scratch();
+  for (const dir of [cached, plain]) spawnSync('/bin/sh', ['-c', setup], { cwd: dir });
+  runMemo(['/bin/sh', '-c', `${PY} p.py seek > log; cat log`], { cwd: cached, store, toFiles: true });
+  const warm = runMemo(['/bin/sh', '-c', `${PY} p.py no > log; cat log`], { cwd: cached, store, toFiles: true });
+  const want = spawnSync('/bin/sh', ['-c', `${PY} p.py no > log; cat log`], { cwd: plain, encoding: 'utf8' });
+  assert.is(want.stdout, 'aaaa\nbbbb\n');
+  assert.is(warm.stdout, want.stdout, JSON.stringify(warm.stats.executions.map((e) => [e.argv.join(' '), e.status, e.reason])));
+});
+
+test('hunt 66: an output file open with O_APPEND (another writer appends inside) keeps every write trapped', () => {
+  const dir = scratch();
+  const store = scratch('pc-store-');
+  const run = spawnSync('/bin/sh', ['-c', `exec "$@" >> log 2>&1 < /dev/null`, 'sh', process.execPath, CLI, 'run', '--quiet', '--store', store, '--stats-json', 'stats.json', '--', 'sh', '-c', 'echo one; echo two'], { cwd: dir, encoding: 'utf8' });
+  assert.is(run.status, 0);
+  assert.is(readFileSync(join(dir, 'log'), 'utf8'), 'one\ntwo\n');
+  assert.is((JSON.parse(readFileSync(join(dir, 'stats.json'), 'utf8')) as { readBack: number }).readBack, 0);
+});
+
+test('hunt 66: a write into stdout through Linux AIO (io_submit) is not replayed as nothing', () => {
+  const dir = scratch();
+  const bin = compileC(dir, 'aio', [
+    '#include <linux/aio_abi.h>', '#include <sys/syscall.h>', '#include <unistd.h>', '#include <string.h>',
+    'int main(void) { aio_context_t ctx = 0; static char buf[] = "via-aio\\n"; struct iocb cb; struct iocb *cbs[1] = { &cb }; struct io_event ev;',
+    '  if (syscall(SYS_io_setup, 8, &ctx) < 0) return 1; memset(&cb, 0, sizeof cb); cb.aio_fildes = 1; cb.aio_lio_opcode = IOCB_CMD_PWRITE;',
+    '  cb.aio_buf = (unsigned long)buf; cb.aio_nbytes = strlen(buf); if (syscall(SYS_io_submit, ctx, 1, cbs) != 1) return 1;',
+    '  syscall(SYS_io_getevents, ctx, 1, 1, &ev, NULL); return 0; }',
+  ].join('\n'));
+  const store = scratch('pc-store-');
+  for (const n of [1, 2]) {
+    const r = runMemo(['/bin/sh', '-c', `: ${n}; ${bin} > out; cat out`], { cwd: dir, store, toFiles: true });
+    assert.is(r.stdout, 'via-aio\n', JSON.stringify(r.stats.executions.map((e) => [e.exe, e.status, e.reason])));
+  }
 });
 
 test.run();
