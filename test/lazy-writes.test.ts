@@ -205,4 +205,25 @@ test('hunt 66: a write into stdout through Linux AIO (io_submit) is not replayed
   }
 });
 
+test('the shell that started processcache may hold the log, asleep: ranges are read back; once it runs, they are refused', () => {
+  const dir = scratch();
+  const store = scratch('pc-store-');
+  writeFileSync(join(dir, 'f'), 'data\n');
+  const pc = `${process.execPath} ${CLI} run --quiet --store ${store} --stats-json stats.json --`;
+  const readBack = (): number => (JSON.parse(readFileSync(join(dir, 'stats.json'), 'utf8')) as { readBack: number }).readBack;
+  // `./ci.sh > log`, ci.sh running processcache in the foreground
+  const quiet = spawnSync('/bin/sh', ['-c', `${pc} sh -c 'cat f; ${PY} -c "print(1)"' > log 2>&1 < /dev/null; echo after >> log`], { cwd: dir, encoding: 'utf8' });
+  assert.is(quiet.status, 0);
+  assert.is(readFileSync(join(dir, 'log'), 'utf8'), 'data\n1\nafter\n');
+  assert.ok(readBack() > 0, 'nothing read back: the waiting shell counted as a writer');
+  // the same shell writing while the command runs: each run's log must be the untraced one's,
+  // with S once (sorted: a replay writes at once)
+  // (its sleep holds no copy of the log: the shell alone does, asleep when the command starts)
+  const script = (n: number): string => `(${pc} sh -c ': ${n}; cat f; sleep 0.6; cat f' < /dev/null) & sleep 0.3 > /dev/null 2>&1; echo S; wait`;
+  for (const n of [1, 2, 1]) {
+    spawnSync('/bin/sh', ['-c', `{ ${script(n)}; } > log 2>&1`], { cwd: dir });
+    assert.is(readFileSync(join(dir, 'log'), 'utf8').split('\n').sort().join('\n'), ['', 'S', 'data', 'data'].join('\n'));
+  }
+});
+
 test.run();
