@@ -6896,8 +6896,7 @@ var init_engine = __esm({
         const answer = this.answerOf.get(exec.id);
         if (answer?.refused) return answer.refused;
         if (exec.unseen) return exec.unseen;
-        const from = this.builder.startOf(exec.id);
-        if (folded.ranged && this.opts.warnedAt?.some((at) => at >= from && at <= folded.endAt)) {
+        if (folded.ranged && this.opts.warnedAt?.some((at) => at <= folded.endAt)) {
           return "processcache printed a warning while it ran, perhaps into the file its output was read back from";
         }
         const weak = answer?.weak;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -36,6 +37,10 @@ struct range {
     long long writes[ANCESTORS_CAP];
 };
 static struct range ranges[RANGES_CAP];
+
+/* Has pid a shared writable mapping of the file (its fd may be closed since: hunt 68)? 1: yes,
+ * 0: no, -1: its mappings cannot be read */
+static int maps_file_writable(int pid, dev_t dev, ino_t ino);
 
 long long lazy_writes_made(int pid)
 {
@@ -132,6 +137,8 @@ static long long asleep_switches(int pid)
     const ssize_t n = read_file(path, status, sizeof status - 1);
     if (n <= 0) return -1;
     status[n] = 0;
+    const char *threads = strstr(status, "\nThreads:\t");
+    if (!threads || strtol(threads + 10, NULL, 10) != 1) return -1; /* another thread could run unseen (hunt 68) */
     const char *state = strstr(status, "\nState:\t");
     const char *vol = strstr(status, "\nvoluntary_ctxt_switches:");
     const char *invol = strstr(status, "\nnonvoluntary_ctxt_switches:");
@@ -229,6 +236,8 @@ int lazy_outside_writer(int pid, int caller)
         if (traced) continue;
         struct outside_fd f = { &o, (int)other };
         each_fd((int)other, writes_stream_file, &f); /* -1: ended, or not ours to look at */
+        for (int k = 0; k < 2 && !o.holder; k++)
+            if (o.ino[k] && maps_file_writable((int)other, o.dev[k], o.ino[k]) == 1) o.holder = 1;
         /* the shell that started processcache (`./ci.sh > log`, ci.sh running processcache)
          * holds the file too, asleep in its wait: it may stay so, as long as it does not run */
         if (o.holder && caller_ancestor((int)other, caller) && nquiet < QUIET_CAP &&
@@ -270,7 +279,27 @@ static int other_open_file(int fd, void *ctx)
     return o->found = 1;
 }
 
-/* Does a traced process hold the file dup names open for writing through another open file? */
+static int maps_file_writable(int pid, dev_t dev, ino_t ino)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/maps", pid);
+    FILE *f = fopen(path, "re");
+    if (!f) return errno == ENOENT || errno == ESRCH ? 0 : -1;
+    char line[512];
+    int found = 0;
+    while (!found && fgets(line, sizeof line, f)) {
+        char perms[8];
+        unsigned maj, min;
+        unsigned long long inode;
+        if (sscanf(line, "%*x-%*x %7s %*x %x:%x %llu", perms, &maj, &min, &inode) != 4) continue;
+        found = perms[1] == 'w' && perms[3] == 's' && inode == (unsigned long long)ino && makedev(maj, min) == dev;
+    }
+    fclose(f);
+    return found;
+}
+
+/* Does a traced process hold the file dup names open for writing through another open file, or
+ * mapped for writing? */
 static int other_writer(int dup, const struct stat *st)
 {
     int procs[1024];
@@ -279,6 +308,7 @@ static int other_writer(int dup, const struct stat *st)
     for (int i = 0; i < n; i++) {
         struct other_open o = { dup, procs[i], st, 0 };
         if (each_fd(procs[i], other_open_file, &o) > 0 && o.found) return 1;
+        if (maps_file_writable(procs[i], st->st_dev, st->st_ino) != 0) return 1; /* unreadable counts */
     }
     return 0;
 }
@@ -289,6 +319,20 @@ void lazy_file_changed(dev_t dev, ino_t ino, const char *how)
         struct range *r = &ranges[i];
         if (!r->pid || r->unseen) continue;
         for (int k = 0; k < 2; k++) if (r->dup[k] >= 0 && r->dev[k] == dev && r->ino[k] == ino) r->unseen = how;
+    }
+}
+
+void lazy_file_copied_into(dev_t dev, ino_t ino, const int *keep, int n)
+{
+    for (int i = 0; i < RANGES_CAP; i++) {
+        struct range *r = &ranges[i];
+        int kept = 0;
+        for (int j = 0; j < n && !kept; j++) kept = r->pid == keep[j];
+        if (!r->pid || r->unseen || kept) continue;
+        for (int k = 0; k < 2; k++) {
+            if (r->dup[k] >= 0 && r->dev[k] == dev && r->ino[k] == ino)
+                r->unseen = "stdout-unseen: a process outside it copied into its output file (splice, sendfile, copy_file_range) while it ran";
+        }
     }
 }
 
@@ -372,9 +416,8 @@ static const char *ancestors_wrote(const struct range *r)
 
 /* Sends [start, where the open file's offset is now) of dup as the range of fd k; returns why it
  * cannot, or NULL */
-static const char *send_range(int pid, int exec, int k, int dup, int64_t start)
+static const char *send_range(int pid, int exec, int k, int dup, int64_t start, off_t end)
 {
-    const off_t end = lseek(dup, 0, SEEK_CUR);
     if (end < 0) return "stdout-unseen: where its output file's offset ended is not known";
     const int64_t len = end > start ? end - start : 0;
     if (len > RANGE_MAX) return "stdout-unseen: it wrote more than 256 MiB into its output file, which is not read back";
@@ -394,7 +437,14 @@ static const char *send_range(int pid, int exec, int k, int dup, int64_t start)
         }
         got += r;
     }
+    /* a hole inside: cut short and written past its end again, by a process outside the trace
+     * that opened it by path (hunt 68); a write of zeros is data, not a hole */
+    const off_t hole = in >= 0 ? lseek(in, start, SEEK_HOLE) : end;
     if (in >= 0) close(in);
+    if (len && hole >= 0 && hole < end) {
+        free(bytes);
+        return "stdout-unseen: its output file has a hole where it wrote (cut short meanwhile by a process outside the command)";
+    }
     emit_lock();
     event_begin(PCT_EV_OUTPUT, (uint16_t)(PCT_OUT_RANGE + k), pid, exec, (uint32_t)start, (uint32_t)((uint64_t)start >> 32), (size_t)len);
     put_bytes(bytes, (size_t)len);
@@ -408,10 +458,14 @@ void lazy_end(int pid)
     for (int i = 0; i < RANGES_CAP; i++) {
         struct range *r = &ranges[i];
         if (r->pid != pid) continue;
+        /* where its offsets ended, before the write counts: a parent woken by its end (a pidfd)
+         * may write now, counted if before the counts are read, and past the ends if after */
+        off_t ends[2] = { -1, -1 };
+        for (int k = 0; k < 2; k++) if (r->dup[k] >= 0) ends[k] = lseek(r->dup[k], 0, SEEK_CUR);
         const char *why = r->unseen ? r->unseen : ancestors_wrote(r);
         if (!why) why = quiet_ran();
         for (int k = 1; k <= 2 && !why; k++) {
-            if (r->dup[k - 1] >= 0) why = send_range(pid, r->exec, k, r->dup[k - 1], r->start[k - 1]);
+            if (r->dup[k - 1] >= 0) why = send_range(pid, r->exec, k, r->dup[k - 1], r->start[k - 1], ends[k - 1]);
         }
         if (why) unseen_event(pid, r->exec, why);
         for (int k = 0; k < 2; k++) if (r->dup[k] >= 0) close(r->dup[k]);

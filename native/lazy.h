@@ -54,6 +54,11 @@ void lazy_end(int pid);
  * file (device, inode) is refused, its bytes no longer only what its subtree wrote (hunt 66). */
 void lazy_file_changed(dev_t dev, ino_t ino, const char *how);
 
+/* The same for a change by an in-kernel copy (splice, sendfile, copy_file_range) into the file:
+ * the ranges of the copier's own process and its ancestors (keep, n of them) hold it as theirs;
+ * splice counts no write (hunt 68). */
+void lazy_file_copied_into(dev_t dev, ino_t ino, const int *keep, int n);
+
 /* fd of traced process pid moved its offset (lseek): a live range on that very open file is
  * refused, its end offset no longer where its writes ended. */
 void lazy_offset_moved(int pid, int fd);

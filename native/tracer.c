@@ -1074,6 +1074,26 @@ static int sendmsg_has_address(int tid, uint64_t msghdr)
 /* An in-kernel copy: from stdin, a read of it; into a stream, output, captured at the exit when it
  * comes from a regular file (cat's copy_file_range, sendfile). From a pipe (splice, tee), the bytes
  * are gone by then. Returns 1 when the exit stop is needed. */
+/* An in-kernel copy into fd, a regular file: the ranges of that file not of the copier's own line
+ * are refused (splice counts no write: an untrapped ancestor's would pass unseen, hunt 68) */
+static void copied_into(int tid, struct slot *s, int fd)
+{
+    char link[64];
+    struct stat st;
+    proc_path(link, sizeof link, tid, "/fd/", fd);
+    if (fd < 0 || stat(link, &st) != 0 || !S_ISREG(st.st_mode)) return;
+    int line[64], n = 0;
+    const struct slot *l = leader_of(s);
+    line[n++] = l->tgid;
+    for (int p = l->ppid; p > 0 && n < 64;) {
+        const struct slot *a = find(p);
+        if (!a || a->tgid != p) break;
+        line[n++] = p;
+        p = a->ppid;
+    }
+    lazy_file_copied_into(st.st_dev, st.st_ino, line, n);
+}
+
 static int xfer_entry(int tid, struct slot *s, const struct pct_syscall *row, const uint64_t *args)
 {
     const int pid = s->tgid;
@@ -1083,6 +1103,7 @@ static int xfer_entry(int tid, struct slot *s, const struct pct_syscall *row, co
         if (leader_of(s)->stdin_pipe) event_begin(PCT_EV_STDIN_DATA, PCT_STDIN_UNSEEN, pid, tid, 0, 0, 0);
     }
     release_filled(tid, (int)args[row->dirfd2], 0); /* the deadline bounds a copy's wait */
+    if (lazy_on) copied_into(tid, s, (int)args[row->dirfd2]);
     s->out_stream = (uint8_t)stream_of(tid, s, (int)args[row->dirfd2]);
     if (!s->out_stream) return 0;
     struct stat st;
@@ -1234,13 +1255,13 @@ static void trapped_writes(int tid, struct slot *s)
     }
 }
 
-/* Does this clone start a thread? Unknown counts as one. */
-static int starts_thread(int tid, const struct pct_syscall *row, const uint64_t *args)
+/* A clone's flags (0 for fork and vfork); unknown: CLONE_THREAD | CLONE_UNTRACED, the worst */
+static uint64_t clone_flags(int tid, const struct pct_syscall *row, const uint64_t *args)
 {
-    if (row->nr == __NR_clone) return (args[0] & CLONE_THREAD) != 0;
-    if (strcmp(row->name, "clone3") != 0) return 0; /* fork, vfork */
+    if (row->nr == __NR_clone) return args[0];
+    if (strcmp(row->name, "clone3") != 0) return 0;
     uint64_t flags;
-    return read_mem(tid, args[0], &flags, sizeof flags) != (ssize_t)sizeof flags || (flags & CLONE_THREAD);
+    return read_mem(tid, args[0], &flags, sizeof flags) == (ssize_t)sizeof flags ? flags : CLONE_THREAD | CLONE_UNTRACED;
 }
 
 /* An untrapped process forks or starts a thread: it traps its writes first unless it is a fork
@@ -1252,7 +1273,11 @@ static int fork_beside(int tid, struct slot *s, const struct pct_syscall *row, c
         if (l->lazy && l->lazy_unseen) lazy_broken = 1;
         return 0;
     }
-    if (!starts_thread(tid, row, args) && lazy_leaf(l)) return 0;
+    const uint64_t flags = clone_flags(tid, row, args);
+    /* a child the tracer is not given (hunt 68): it keeps the write filter, so what it writes
+     * fails (ENOSYS, no tracer to answer) as in a process whose writes stop */
+    if (flags & CLONE_UNTRACED) event_str(PCT_EV_FLAG, s->tgid, "unmodelled: clone with CLONE_UNTRACED: its child escapes the tracer");
+    if (!(flags & (CLONE_THREAD | CLONE_UNTRACED)) && lazy_leaf(l)) return 0;
     if (trap_writes(tid, s)) return 1;
     lazy_broken = 1;
     return 0;

@@ -226,4 +226,91 @@ test('the shell that started processcache may hold the log, asleep: ranges are r
   }
 });
 
+/**
+ * Hunt 68: `processcache run -- PROGRAM disturb > log`, then `... quiet > log`: PROGRAM starts a
+ * child writing aaaa, then bbbb into the stdout they share and, with `disturb`, changes that file
+ * meanwhile in a way no write count shows. The warm run (PROGRAM a miss, the child may hit) must
+ * leave the untraced log.
+ */
+function sharedStdout(dir: string, program: string[]): void {
+  const store = scratch('pc-store-');
+  const pc = (arg: string): string[] => [process.execPath, CLI, 'run', '--quiet', '--store', store, '--', ...program, arg];
+  const toLog = (argv: string[]): void => {
+    const r = spawnSync('/bin/sh', ['-c', 'exec "$@" > log 2> err < /dev/null', 'sh', ...argv], { cwd: dir, encoding: 'utf8' });
+    assert.is(r.status, 0, readFileSync(join(dir, 'err'), 'utf8'));
+  };
+  toLog(pc('disturb'));
+  toLog(pc('quiet'));
+  const warm = readFileSync(join(dir, 'log'), 'utf8');
+  toLog([...program, 'quiet']);
+  assert.is(warm, readFileSync(join(dir, 'log'), 'utf8'));
+  assert.is(warm, 'aaaa\nbbbb\n');
+}
+
+const CHILD = "['sh', '-c', 'echo aaaa; sleep 0.8; echo bbbb']";
+
+test('hunt 68: an ancestor splicing into the stdout it shares with its running child (splice counts no write)', () => {
+  const dir = scratch();
+  writeFileSync(join(dir, 'q.py'), [
+    'import os, sys, subprocess, time',
+    "r, w = os.pipe(); os.write(w, b'SPLICED\\n')",
+    `p = subprocess.Popen(${CHILD})`,
+    'time.sleep(0.4)',
+    "if sys.argv[1] == 'disturb': os.splice(r, 1, 8)",
+    'p.wait()',
+  ].join('\n'));
+  sharedStdout(dir, [PY, 'q.py']);
+});
+
+test('hunt 68: a shared writable mapping of the output file whose fd was closed before the child started', () => {
+  const dir = scratch();
+  writeFileSync(join(dir, 'm.py'), [
+    'import os, sys, ctypes, subprocess, time',
+    'libc = ctypes.CDLL(None, use_errno=True)',
+    'libc.mmap.restype = ctypes.c_void_p',
+    'libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]',
+    "fd = os.open('log', os.O_RDWR)",
+    'addr = libc.mmap(None, 4096, 3, 1, fd, 0)',
+    'os.close(fd)',
+    `p = subprocess.Popen(${CHILD})`,
+    'time.sleep(0.4)',
+    "if sys.argv[1] == 'disturb': ctypes.memmove(addr, b'XXXX\\n', 5)",
+    'p.wait()',
+  ].join('\n'));
+  sharedStdout(dir, [PY, 'm.py']);
+});
+
+test('hunt 68: a child cloned with CLONE_UNTRACED cannot write unseen into a sibling\'s read-back output', () => {
+  const dir = scratch();
+  const bin = compileC(dir, 'u', [
+    '#define _GNU_SOURCE', '#include <sched.h>', '#include <signal.h>', '#include <string.h>', '#include <unistd.h>', '#include <sys/syscall.h>', '#include <sys/wait.h>',
+    'int main(int argc, char **argv) { pid_t u = -1; int st; (void)argc;',
+    '  if (strcmp(argv[1], "disturb") == 0) { u = (pid_t)syscall(SYS_clone, CLONE_UNTRACED | SIGCHLD, 0, 0, 0, 0); if (u == 0) { usleep(400000); write(1, "GHOST\\n", 6); _exit(0); } }',
+    '  pid_t c = fork(); if (c == 0) { execl("/bin/sh", "sh", "-c", "echo aaaa; sleep 0.8; echo bbbb", (char *)0); _exit(127); }',
+    '  waitpid(c, &st, 0); if (u > 0) waitpid(u, &st, 0); return 0; }',
+  ].join('\n'));
+  const store = scratch('pc-store-');
+  const run = (arg: string): string => {
+    spawnSync('/bin/sh', ['-c', 'exec "$@" > log 2> err < /dev/null', 'sh', process.execPath, CLI, 'run', '--quiet', '--store', store, '--', bin, arg], { cwd: dir });
+    return readFileSync(join(dir, 'log'), 'utf8');
+  };
+  run('disturb');
+  assert.is(run('quiet'), 'aaaa\nbbbb\n');
+});
+
+test('hunt 68: a quiet holder with a second thread (processcache run by a python whose thread writes into the log)', () => {
+  const dir = scratch();
+  const store = scratch('pc-store-');
+  writeFileSync(join(dir, 'ci.py'), [
+    'import sys, threading, time, subprocess, os',
+    "def beat(): time.sleep(0.4); os.write(1, b'HEARTBEAT\\n')",
+    "if sys.argv[1] == 'hb': threading.Thread(target=beat, daemon=True).start()",
+    "pre = '' if sys.argv[1] == 'hb' else ': 2; '",
+    `cmd = [${JSON.stringify(process.execPath)}, ${JSON.stringify(CLI)}, 'run', '--quiet', '--store', ${JSON.stringify(store)}, '--', 'sh', '-c', pre + "sh -c 'echo a; sleep 0.8; echo b'; echo done"]`,
+    'subprocess.run(cmd, stdin=subprocess.DEVNULL)',
+  ].join('\n'));
+  for (const arg of ['hb', 'no']) spawnSync('/bin/sh', ['-c', `${PY} ci.py ${arg} > log 2> err < /dev/null`], { cwd: dir });
+  assert.is(readFileSync(join(dir, 'log'), 'utf8'), 'a\nb\ndone\n');
+});
+
 test.run();

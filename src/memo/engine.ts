@@ -1776,8 +1776,9 @@ export class MemoEngine {
     const answer = this.answerOf.get(exec.id);
     if (answer?.refused) return answer.refused;
     if (exec.unseen) return exec.unseen;
-    const from = this.builder.startOf(exec.id);
-    if (folded.ranged && this.opts.warnedAt?.some((at) => at >= from && at <= folded.endAt)) {
+    // a warning's place in the log may come before the exec it fell in was reported (the
+    // tracer's events come in batches): any warning before its end counts
+    if (folded.ranged && this.opts.warnedAt?.some((at) => at <= folded.endAt)) {
       return 'processcache printed a warning while it ran, perhaps into the file its output was read back from';
     }
     const weak = answer?.weak;
