@@ -79,14 +79,28 @@ static int one_open_file(int pid, int a, int b)
     return same == 0 ? 1 : same > 0 ? 0 : -1;
 }
 
-/* Is fd close-on-exec (it is gone once the program runs)? */
-static int closes_at_exec(int pid, int fd)
+/* The open flags of pid's fd (/proc/PID/fdinfo: O_CLOEXEC among them), or -1 when unknown */
+static long fd_flags(int pid, int fd)
 {
     char path[64], info[512];
     proc_path(path, sizeof path, pid, "/fdinfo/", fd);
     const ssize_t n = read_file(path, info, sizeof info - 1);
     const char *flags = n > 0 ? (info[n] = 0, strstr(info, "flags:")) : NULL;
-    return flags && (strtol(flags + 6, NULL, 8) & O_CLOEXEC);
+    return flags ? strtol(flags + 6, NULL, 8) : -1;
+}
+
+/* Is fd close-on-exec (it is gone once the program runs)? */
+static int closes_at_exec(int pid, int fd)
+{
+    const long flags = fd_flags(pid, fd);
+    return flags >= 0 && (flags & O_CLOEXEC);
+}
+
+/* May pid write through fd? Unknown counts as yes. */
+static int writable_fd(int pid, int fd)
+{
+    const long flags = fd_flags(pid, fd);
+    return flags < 0 || (flags & O_ACCMODE) != O_RDONLY;
 }
 
 struct stream_copies { int pid; uint64_t own[2]; int found; };
@@ -188,12 +202,7 @@ static int writes_stream_file(int fd, void *ctx)
     snprintf(path, sizeof path, "/proc/%d/fd/%d", f->other, fd);
     if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return 0;
     for (int k = 0; k < 2; k++) {
-        if (st.st_dev != f->o->dev[k] || st.st_ino != f->o->ino[k]) continue;
-        char info[512];
-        snprintf(path, sizeof path, "/proc/%d/fdinfo/%d", f->other, fd);
-        const ssize_t n = read_file(path, info, sizeof info - 1);
-        const char *flags = n > 0 ? (info[n] = 0, strstr(info, "flags:")) : NULL;
-        if (!flags || (strtol(flags + 6, NULL, 8) & O_ACCMODE) != O_RDONLY) return f->o->holder = 1;
+        if (st.st_dev == f->o->dev[k] && st.st_ino == f->o->ino[k] && writable_fd(f->other, fd)) return f->o->holder = 1;
     }
     return 0;
 }
@@ -213,11 +222,8 @@ int lazy_outside_writer(int pid, int caller)
         /* `>> log`: another writer's appends by path, a second run's into the same log, land
          * between its own, inside its range, unseen (hunt 66); without O_APPEND they would be
          * written over or land past it */
-        char info[512];
-        proc_path(link, sizeof link, pid, "/fdinfo/", k);
-        const ssize_t n = is_file ? read_file(link, info, sizeof info - 1) : 0;
-        const char *flags = n > 0 ? (info[n] = 0, strstr(info, "flags:")) : NULL;
-        if (is_file && (!flags || (strtol(flags + 6, NULL, 8) & O_APPEND))) return 1;
+        const long flags = is_file ? fd_flags(pid, k) : 0;
+        if (flags < 0 || (flags & O_APPEND)) return 1;
     }
     if (!files) return 0;
     note_self(&o);
@@ -267,16 +273,12 @@ struct other_open { int dup, other; const struct stat *st; int found; };
 static int other_open_file(int fd, void *ctx)
 {
     struct other_open *o = ctx;
-    char path[64], info[512];
+    char path[64];
     struct stat st;
     snprintf(path, sizeof path, "/proc/%d/fd/%d", o->other, fd);
     if (stat(path, &st) != 0 || st.st_dev != o->st->st_dev || st.st_ino != o->st->st_ino) return 0;
     if (syscall(SYS_kcmp, getpid(), o->other, KCMP_FILE, o->dup, fd) == 0) return 0;
-    snprintf(path, sizeof path, "/proc/%d/fdinfo/%d", o->other, fd);
-    const ssize_t n = read_file(path, info, sizeof info - 1);
-    const char *flags = n > 0 ? (info[n] = 0, strstr(info, "flags:")) : NULL;
-    if (flags && (strtol(flags + 6, NULL, 8) & O_ACCMODE) == O_RDONLY) return 0;
-    return o->found = 1;
+    return o->found = writable_fd(o->other, fd);
 }
 
 static int maps_file_writable(int pid, dev_t dev, ino_t ino)
@@ -447,7 +449,7 @@ static const char *send_range(int pid, int exec, int k, int dup, int64_t start, 
     }
     emit_lock();
     event_begin(PCT_EV_OUTPUT, (uint16_t)(PCT_OUT_RANGE + k), pid, exec, (uint32_t)start, (uint32_t)((uint64_t)start >> 32), (size_t)len);
-    put_bytes(bytes, (size_t)len);
+    if (len) put_bytes(bytes, (size_t)len); /* none written: no buffer (memcpy from NULL, UBSan) */
     emit_unlock();
     free(bytes);
     return NULL;

@@ -1,7 +1,7 @@
 // The C tracer built with AddressSanitizer and UndefinedBehaviorSanitizer, run as the tracer
 // program on a parallel build: any memory or UB error aborts it and fails the test.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -90,6 +90,7 @@ test('the sanitized tracer reads ranges back cleanly: untrapped writes, filters 
     `import { traceCommand } from ${JSON.stringify(join(ROOT, 'src', 'trace', 'index.ts'))};`,
     `const script = 'for i in 1 2; do python3 -u -c "print($i)" > o$i; done; sh -c "echo a; exec echo b" > chain; echo piped | cat > p; ' +`,
     `  '(sleep 0.2; echo bg) & python3 -c "import threading; t = threading.Thread(target=print, args=(3,)); t.start(); t.join()" > t; wait';`,
+    `process.on('uncaughtException', (e) => { writeFileSync(process.argv[4], JSON.stringify({ error: String(e?.stack ?? e) })); process.exit(1); });`,
     `const r = await traceCommand({ command: ['sh', '-c', script], cwd: process.argv[2], tracerProgram: process.argv[3], decideExec: () => ({ skip: false }) });`,
     `const keepAlive = setInterval(() => {}, 1000);`,
     `const exit = await r.tracerExit;`,
@@ -102,7 +103,9 @@ test('the sanitized tracer reads ranges back cleanly: untrapped writes, filters 
   // inherits it, and a process outside the trace holding the command's file makes it trap writes
   const r = spawnSync('/bin/sh', ['-c', 'd=$1; shift; exec "$@" > "$d/out" 2> /dev/null < /dev/null', 'sh', dir, process.execPath, '--import', 'tsx', driver, dir,
     join(ROOT, 'native', 'build', 'sanitize', 'pctrace'), report], { cwd: ROOT, encoding: 'utf8' });
-  assert.is(r.status, 0, 'the driver failed');
+  // the tracer's stderr is /dev/null once it runs: a sanitizer's report is lost, its exit status
+  // (1) is not (`strace -o F pctrace` shows the report)
+  assert.is(r.status, 0, `the driver failed: ${existsSync(report) ? readFileSync(report, 'utf8') : '(no report)'}`);
   const { exit, status, ranges } = JSON.parse(readFileSync(report, 'utf8')) as { exit: { status: number; stderr: string }; status: { exitCode: number }; ranges: number };
   assert.is(exit.stderr, '', 'no sanitizer report');
   assert.is(exit.status, 0);
