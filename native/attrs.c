@@ -497,18 +497,9 @@ static int held_count;
 static int held_streams; /* of them, fds 1 and 2 */
 static int held_shared;  /* of them, those with sharers: a clone or a splice anywhere looks only then */
 
-/* How many read calls pid has made itself, or -1. Its thread's own count: the process's adds
- * those of the children it reaped (the program whose offset is held, once its parent waited for
- * it), and of its ended threads, so a process with more than one thread cannot be told. */
-static long long reads_made(int pid)
-{
-    char path[64], io[512];
-    if (status_number(pid, "Threads") != 1) return -1;
-    snprintf(path, sizeof path, "/proc/%d/task/%d/io", pid, pid);
-    if (read_small(path, io, sizeof io) <= 0) return -1;
-    const char *syscr = strstr(io, "syscr:");
-    return syscr ? strtoll(syscr + 6, NULL, 10) : -1;
-}
+/* How many read calls pid has made itself, or -1 (the process whose offset is held is among the
+ * children its parent reaped: its thread's own count, thread_io_count) */
+static long long reads_made(int pid) { return thread_io_count(pid, "syscr"); }
 
 /* Do fd of pid and ofd of other name one open file? kcmp where the kernel has it; else the same
  * file (device and inode) counts, which may only be more careful. -1: cannot be told. */

@@ -37,22 +37,14 @@ struct range {
     long long writes[ANCESTORS_CAP];
 };
 static struct range ranges[RANGES_CAP];
+static int live_ranges; /* of them, taken */
 
 /* Has pid a shared writable mapping of the file (its fd may be closed since: hunt 68)? 1: yes,
  * 0: no, -1: its mappings cannot be read */
 static int maps_file_writable(int pid, dev_t dev, ino_t ino);
 
-long long lazy_writes_made(int pid)
-{
-    char path[64], io[512];
-    if (status_number(pid, "Threads") != 1) return -1;
-    snprintf(path, sizeof path, "/proc/%d/task/%d/io", pid, pid);
-    const ssize_t n = read_file(path, io, sizeof io - 1);
-    if (n <= 0) return -1;
-    io[n] = 0;
-    const char *syscw = strstr(io, "syscw:");
-    return syscw ? strtoll(syscw + 6, NULL, 10) : -1;
-}
+/* How many write calls pid's thread pid has made, or -1 */
+static long long writes_made(int pid) { return thread_io_count(pid, "syscw"); }
 
 int lazy_supported(void)
 {
@@ -315,32 +307,30 @@ static int other_writer(int dup, const struct stat *st)
     return 0;
 }
 
-void lazy_file_changed(dev_t dev, ino_t ino, const char *how)
+/* Refuses, with how, the live ranges of the file but those of the processes in keep */
+static void refuse_file(dev_t dev, ino_t ino, const char *how, const int *keep, int n)
 {
-    for (int i = 0; i < RANGES_CAP; i++) {
-        struct range *r = &ranges[i];
-        if (!r->pid || r->unseen) continue;
-        for (int k = 0; k < 2; k++) if (r->dup[k] >= 0 && r->dev[k] == dev && r->ino[k] == ino) r->unseen = how;
-    }
-}
-
-void lazy_file_copied_into(dev_t dev, ino_t ino, const int *keep, int n)
-{
-    for (int i = 0; i < RANGES_CAP; i++) {
+    for (int i = 0; i < RANGES_CAP && live_ranges; i++) {
         struct range *r = &ranges[i];
         int kept = 0;
         for (int j = 0; j < n && !kept; j++) kept = r->pid == keep[j];
         if (!r->pid || r->unseen || kept) continue;
-        for (int k = 0; k < 2; k++) {
-            if (r->dup[k] >= 0 && r->dev[k] == dev && r->ino[k] == ino)
-                r->unseen = "stdout-unseen: a process outside it copied into its output file (splice, sendfile, copy_file_range) while it ran";
-        }
+        for (int k = 0; k < 2; k++) if (r->dup[k] >= 0 && r->dev[k] == dev && r->ino[k] == ino) r->unseen = how;
     }
+}
+
+int lazy_ranges_open(void) { return live_ranges; }
+
+void lazy_file_changed(dev_t dev, ino_t ino, const char *how) { refuse_file(dev, ino, how, NULL, 0); }
+
+void lazy_file_copied_into(dev_t dev, ino_t ino, const int *keep, int n)
+{
+    refuse_file(dev, ino, "stdout-unseen: a process outside it copied into its output file (splice, sendfile, copy_file_range) while it ran", keep, n);
 }
 
 void lazy_offset_moved(int pid, int fd)
 {
-    for (int i = 0; i < RANGES_CAP; i++) {
+    for (int i = 0; i < RANGES_CAP && live_ranges; i++) {
         struct range *r = &ranges[i];
         if (!r->pid || r->unseen) continue;
         for (int k = 0; k < 2; k++) {
@@ -375,6 +365,7 @@ void lazy_begin(int pid, int exec, const int *ancestors, int n, const char *unse
     memset(r, 0, sizeof *r);
     r->pid = pid;
     r->exec = exec;
+    live_ranges++;
     r->unseen = unseen;
     const int pidfd = process_pidfd(pid);
     for (int k = 1; k <= 2; k++) {
@@ -400,7 +391,7 @@ void lazy_begin(int pid, int exec, const int *ancestors, int n, const char *unse
     r->n = n;
     for (int i = 0; i < n; i++) {
         r->ancestor[i] = ancestors[i];
-        r->writes[i] = lazy_writes_made(ancestors[i]);
+        r->writes[i] = writes_made(ancestors[i]);
         if (r->writes[i] < 0 && !r->unseen) r->unseen = "stdout-unseen: how many writes a process it runs under made cannot be read";
     }
 }
@@ -409,7 +400,7 @@ void lazy_begin(int pid, int exec, const int *ancestors, int n, const char *unse
 static const char *ancestors_wrote(const struct range *r)
 {
     for (int i = 0; i < r->n; i++) {
-        const long long now = lazy_writes_made(r->ancestor[i]);
+        const long long now = writes_made(r->ancestor[i]);
         if (now < 0) return "stdout-unseen: a process it ran under ended or started a thread while it ran, and whether it wrote into its output file is not known";
         if (now != r->writes[i]) return "stdout-unseen: a process it ran under wrote while it ran, and its writes are not taken one by one: the output file's bytes may be theirs";
     }
@@ -472,5 +463,6 @@ void lazy_end(int pid)
         if (why) unseen_event(pid, r->exec, why);
         for (int k = 0; k < 2; k++) if (r->dup[k] >= 0) close(r->dup[k]);
         r->pid = 0;
+        live_ranges--;
     }
 }

@@ -63,8 +63,7 @@ void lazy_file_copied_into(dev_t dev, ino_t ino, const int *keep, int n);
  * refused, its end offset no longer where its writes ended. */
 void lazy_offset_moved(int pid, int fd);
 
-/* How many write calls pid's thread pid has made, or -1 (a process with other threads: theirs are
- * not in it). */
-long long lazy_writes_made(int pid);
+/* How many ranges are open: none, and no change to a file concerns them */
+int lazy_ranges_open(void);
 
 #endif

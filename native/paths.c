@@ -320,6 +320,20 @@ int process_pidfd(int tid)
     return tgid > 0 ? (int)syscall(SYS_pidfd_open, (int)tgid, 0) : -1;
 }
 
+long long thread_io_count(int pid, const char *field)
+{
+    char path[64], io[512], key[16];
+    if (status_number(pid, "Threads") != 1) return -1;
+    proc_path(path, sizeof path, pid, "/task/", pid);
+    append(path + strlen(path), path + sizeof path, "/io");
+    const ssize_t n = read_file(path, io, sizeof io - 1);
+    if (n <= 0) return -1;
+    io[n] = 0;
+    append(append(key, key + sizeof key, field), key + sizeof key, ":");
+    const char *at = strstr(io, key);
+    return at ? strtoll(at + strlen(key), NULL, 10) : -1;
+}
+
 long status_number(int tid, const char *field)
 {
     char path[64], text[4096], key[40];

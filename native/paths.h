@@ -26,6 +26,10 @@ int process_pidfd(int tid);
 
 /* A number field of /proc/TID/status ("Tgid", "Seccomp_filters"), or -1 when it has none. */
 long status_number(int tid, const char *field);
+/* A count of pid's own thread (/proc/PID/task/PID/io: "syscr", "syscw"), or -1; -1 too for a
+ * process with other threads, whose counts are not in it (nor its ended threads', nor those of
+ * the children it reaped: they go to the process's total, not the thread's) */
+long long thread_io_count(int pid, const char *field);
 int dirfd_path(int tid, long dirfd, char *buf, size_t cap);
 int resolve(int tid, long dirfd, const char *rel, char *out, size_t cap);
 int arg_path(struct pct_bufs *b, int tid, const uint64_t *args, int dirfd_arg, int path_arg, char *out);

@@ -111,6 +111,7 @@ static struct slot slots[SLOTS];
 static void release_filled(int writer, int fd, uint64_t count);
 static void trapped_looks(int tid, struct slot *s);
 static void trapped_writes(int tid, struct slot *s);
+static int ancestors_of(const struct slot *l, int *out, int cap, int untrapped_only);
 static size_t msg_control_len(int tid, uint64_t msghdr);
 static void control_data(int pid, size_t len, const char *call);
 static void signal_received(int tid, struct slot *s, int sig);
@@ -241,7 +242,7 @@ static unsigned char big[BIG_CAP];
 static void file_changed(const char *path, const char *how)
 {
     struct stat st;
-    if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) lazy_file_changed(st.st_dev, st.st_ino, how);
+    if (lazy_ranges_open() && stat(path, &st) == 0 && S_ISREG(st.st_mode)) lazy_file_changed(st.st_dev, st.st_ino, how);
 }
 
 /* Does an untrapped process's new fd name a stream's file (lazy.h)? Its writes there would land
@@ -290,7 +291,9 @@ static void open_exit(int tid, int pid, struct slot *s, const struct pct_syscall
     /* a terminal opened is a conversation the tracer does not capture; a failed open (ENXIO: no
      * controlling terminal, as on CI runners) is an answer the key's "ctty" attribute decides */
     if (err) return;
-    if (lazy_on && (acc != O_RDONLY || (flags & O_TRUNC)) && in_place) file_changed(fdpath, "stdout-unseen: a process opened its output file by path to write or truncate it while it ran");
+    /* in_place: opened to write or truncate, and stat'ed above */
+    if (have_stat && S_ISREG(st.st_mode) && lazy_ranges_open())
+        lazy_file_changed(st.st_dev, st.st_ino, "stdout-unseen: a process opened its output file by path to write or truncate it while it ran");
     if (lazy_on && acc != O_RDONLY && opens_a_stream(tid, s, (int)rval))
         event_str(PCT_EV_FLAG, pid, "stdout-unseen: it opens a file that is its own or another process's stdout or stderr for writing, and its writes are not trapped");
     if (is_tty_path(path)) event_str(PCT_EV_FLAG, pid, "tty");
@@ -697,7 +700,7 @@ static void path_op_exit(int tid, int pid, struct slot *s, const struct pct_sysc
         (utime_nofollow ? lstat(path_a, &st) : stat(path_a, &st)) == 0) {
         stat_text(&st, seen);
         second = seen;
-        if (lazy_on && row->cls == CL_TRUNCATE && S_ISREG(st.st_mode))
+        if (row->cls == CL_TRUNCATE && S_ISREG(st.st_mode) && lazy_ranges_open())
             lazy_file_changed(st.st_dev, st.st_ino, "stdout-unseen: a process truncated its output file while it ran");
     }
     access_event(pid, op, err, kind, exit_began_ns, path_a, second);
@@ -1082,16 +1085,11 @@ static void copied_into(int tid, struct slot *s, int fd)
     struct stat st;
     proc_path(link, sizeof link, tid, "/fd/", fd);
     if (fd < 0 || stat(link, &st) != 0 || !S_ISREG(st.st_mode)) return;
-    int line[64], n = 0;
+    int line[64];
     const struct slot *l = leader_of(s);
-    line[n++] = l->tgid;
-    for (int p = l->ppid; p > 0 && n < 64;) {
-        const struct slot *a = find(p);
-        if (!a || a->tgid != p) break;
-        line[n++] = p;
-        p = a->ppid;
-    }
-    lazy_file_copied_into(st.st_dev, st.st_ino, line, n);
+    line[0] = l->tgid;
+    const int n = ancestors_of(l, line + 1, 63, 0); /* more than fit, or -1: only those kept */
+    lazy_file_copied_into(st.st_dev, st.st_ino, line, 1 + (n < 0 ? 0 : n < 63 ? n : 63));
 }
 
 static int xfer_entry(int tid, struct slot *s, const struct pct_syscall *row, const uint64_t *args)
@@ -1103,7 +1101,7 @@ static int xfer_entry(int tid, struct slot *s, const struct pct_syscall *row, co
         if (leader_of(s)->stdin_pipe) event_begin(PCT_EV_STDIN_DATA, PCT_STDIN_UNSEEN, pid, tid, 0, 0, 0);
     }
     release_filled(tid, (int)args[row->dirfd2], 0); /* the deadline bounds a copy's wait */
-    if (lazy_on) copied_into(tid, s, (int)args[row->dirfd2]);
+    if (lazy_ranges_open()) copied_into(tid, s, (int)args[row->dirfd2]);
     s->out_stream = (uint8_t)stream_of(tid, s, (int)args[row->dirfd2]);
     if (!s->out_stream) return 0;
     struct stat st;
@@ -1187,15 +1185,15 @@ static int lazy_count(void)
     return n;
 }
 
-/* l's untrapped ancestors that still live, nearest first, up to cap in out; returns how many, or
- * -1 when the line cannot be followed (an id met twice: reused) */
-static int lazy_ancestors(const struct slot *l, int *out, int cap)
+/* l's ancestors that still live (only the untrapped ones: untrapped_only), nearest first, up to
+ * cap in out; returns how many, or -1 when the line cannot be followed (an id met twice: reused) */
+static int ancestors_of(const struct slot *l, int *out, int cap, int untrapped_only)
 {
     int n = 0, steps = 0;
     for (int p = l->ppid; p > 0 && steps < 4 * SLOTS; steps++) {
         const struct slot *a = find(p);
         if (!a || a->tgid != p) break; /* ended: its own ancestors are not known here */
-        if (a->lazy) {
+        if (a->lazy || !untrapped_only) {
             if (n < cap) out[n] = p;
             n++;
         }
@@ -1209,7 +1207,7 @@ static int lazy_ancestors(const struct slot *l, int *out, int cap)
 static int lazy_leaf(const struct slot *l)
 {
     int ancestors[1];
-    const int n = lazy_ancestors(l, ancestors, 0);
+    const int n = ancestors_of(l, ancestors, 0, 1);
     return n >= 0 && lazy_count() == n + 1;
 }
 
@@ -1295,7 +1293,7 @@ static int gives_up_root(int tid, struct slot *s)
 static void begin_range(struct slot *l)
 {
     int ancestors[16];
-    const int n = lazy_ancestors(l, ancestors, 16);
+    const int n = ancestors_of(l, ancestors, 16, 1);
     const char *unseen = NULL;
     if (l->lazy_unseen) unseen = "stdout-unseen: its writes could not be trapped, and what it wrote is not known";
     else if (lazy_broken) unseen = "stdout-unseen: a process whose writes could not be trapped ran beside it";
@@ -1466,7 +1464,7 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         trap_looks_at(tid, s, (int)args[0], strcmp(row->name, "dup") == 0 ? LOWEST_FREE_FROM(0) : (int)args[1]);
         return 1;
     case CL_STREAM_RESIZE:
-        if (lazy_on) {
+        if (lazy_ranges_open()) {
             char fdpath[64];
             proc_path(fdpath, sizeof fdpath, tid, "/fd/", (long)(int)args[0]);
             file_changed(fdpath, "stdout-unseen: a process truncated or extended its output file (ftruncate, fallocate) while it ran");
@@ -1516,7 +1514,7 @@ static int seccomp_entry(int tid, struct slot *s, const struct pct_syscall *row)
         }
         return s->out_stream != 0;
     case CL_SEEK:
-        if (lazy_on && !((int)args[2] == SEEK_CUR && args[1] == 0)) lazy_offset_moved(tid, (int)args[0]);
+        if (lazy_ranges_open() && !((int)args[2] == SEEK_CUR && args[1] == 0)) lazy_offset_moved(tid, (int)args[0]);
         /* lseek(1, 0, SEEK_CUR) only asks where it is (Python's io does at start) */
         if ((int)args[2] == SEEK_CUR && args[1] == 0) observe_stream(tid, s, (int)args[0]);
         else if (stream_of(tid, s, (int)args[0]) || copied_stream(tid, s, (int)args[0]))
@@ -2293,9 +2291,9 @@ int pct_tracer_main(int channel_fd)
     const char *problem = read_spec(&sp);
     if (problem) { event_str(PCT_EV_ERROR, 0, problem); flush(); return 2; }
     decide_exec = (sp.h.flags & PCT_SPEC_DECIDE_EXEC) != 0;
-    /* a held exec (pipe_wait_ms) waits for writes into its pipe, which must then stop */
-    /* a filter is added where writes must stop: the command must be able to take one (no_new_privs,
-     * or root's CAP_SYS_ADMIN: not a user's command run by a root tracer, the sudo route) */
+    /* lazy writes: not with a held exec (pipe_wait_ms), which waits for writes into its pipe, and
+     * only where the command can take a filter when its writes must stop (no_new_privs, or root's
+     * CAP_SYS_ADMIN: not a user's command run by a root tracer, the sudo route) */
     const int filters_added = (sp.h.flags & PCT_SPEC_NO_NEW_PRIVS) || (!(sp.h.flags & PCT_SPEC_DROP_PRIVILEGES) && lazy_may_add_filters());
     lazy_on = decide_exec && (sp.h.flags & PCT_SPEC_LAZY_WRITES) && sp.h.pipe_wait_ms == 0 && filters_added && lazy_supported();
     caller_pid = (int)sp.h.caller_pid;
