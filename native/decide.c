@@ -66,15 +66,23 @@ static int write_all(int fd, const unsigned char *p, size_t n)
     return 0;
 }
 
-/* The reply's chunks, each header followed by its bytes, read whole into an anonymous mapping. */
+/* The reply's chunks, each header followed by its bytes, read whole into one anonymous mapping
+ * that is kept from one replay to the next: a fresh one faulted in every page of an 800 KB output
+ * again, about 2 ms a hit here. A helper writes from its own copy of it (fork), so the next reply
+ * may reuse it at once. One grown past CHUNKS_KEEP_MAX is given back after its replay. */
 struct chunks { unsigned char *data; size_t len, cap; };
+static struct chunks reply_chunks;
+#define CHUNKS_KEEP_MAX ((size_t)8 << 20)
 
 static int read_chunks(int channel, uint32_t nchunks, struct chunks *out)
 {
     out->len = 0;
-    out->cap = 1u << 16;
-    out->data = mmap(NULL, out->cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (out->data == MAP_FAILED) return -1;
+    if (out->cap == 0) {
+        void *fresh = mmap(NULL, (size_t)1 << 16, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (fresh == MAP_FAILED) return -1;
+        out->data = fresh;
+        out->cap = (size_t)1 << 16;
+    }
     for (uint32_t i = 0; i < nchunks; i++) {
         struct pct_output_chunk c;
         if (read_exact(channel, &c, sizeof c) < 0) return -1;
@@ -92,6 +100,14 @@ static int read_chunks(int channel, uint32_t nchunks, struct chunks *out)
         out->len = need;
     }
     return 0;
+}
+
+static void release_chunks(struct chunks *ch)
+{
+    if (ch->cap <= CHUNKS_KEEP_MAX) return;
+    munmap(ch->data, ch->cap);
+    ch->data = NULL;
+    ch->cap = 0;
 }
 
 /* Returns -1 when a write met a closed pipe (the rest is not written, as the program would have
@@ -238,14 +254,14 @@ enum { REPLAY_FAILED = -1, REPLAY_DONE = 0, REPLAY_HELD = 1 };
  * `ls -R | wc -l` with ls skipped filled the pipe while wc waited at its exec for the tracer. */
 static int replay(int tid, int channel, uint32_t nchunks, int code, uint32_t defer_ms, int watch)
 {
-    struct chunks ch;
+    struct chunks *const ch = &reply_chunks;
     int result = REPLAY_FAILED;
     int fds[3] = { -1, -1, -1 };
-    if (read_chunks(channel, nchunks, &ch) == 0) {
+    if (read_chunks(channel, nchunks, ch) == 0) {
         int pidfd = process_pidfd(tid);
         /* without its fds the output would go nowhere: the program runs instead */
         if (pidfd < 0) {
-            if (ch.data != MAP_FAILED) munmap(ch.data, ch.cap);
+            release_chunks(ch);
             return REPLAY_FAILED;
         }
         for (int fd = 1; fd <= 2; fd++) fds[fd] = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
@@ -257,7 +273,7 @@ static int replay(int tid, int channel, uint32_t nchunks, int code, uint32_t def
         if (go[0] >= 0 && pipe2(done, O_CLOEXEC) < 0) done[0] = done[1] = -1;
         /* deferred, output the pipe had room for: the program would have put it all there at once,
          * while its reader was still there; a reader gone by the release is no SIGPIPE */
-        const int fits = go[0] >= 0 && output_bytes(&ch) <= pipe_room(fds[1]);
+        const int fits = go[0] >= 0 && output_bytes(ch) <= pipe_room(fds[1]);
         const pid_t tracer = getpid();
         const pid_t helper = slot >= 0 ? pct_raw_fork() : -1;
         if (helper == 0) {
@@ -273,7 +289,7 @@ static int replay(int tid, int channel, uint32_t nchunks, int code, uint32_t def
             struct file_mark marks[3];
             int failed = 0;
             mark_files(fds, marks);
-            const int wrote = write_chunks(&ch, fds, marks, &failed);
+            const int wrote = write_chunks(ch, fds, marks, &failed);
             if (wrote == WRITE_EPIPE && !fits) _exit(HELPER_EPIPE);
             if (wrote == WRITE_FAILED && marks[failed].valid) {
                 unwrite_files(fds, marks);
@@ -305,13 +321,13 @@ static int replay(int tid, int channel, uint32_t nchunks, int code, uint32_t def
             struct file_mark marks[3];
             int failed = 0;
             mark_files(fds, marks);
-            const int wrote = write_chunks(&ch, fds, marks, &failed);
+            const int wrote = write_chunks(ch, fds, marks, &failed);
             result = wrote == WRITE_FAILED && marks[failed].valid ? REPLAY_FAILED : REPLAY_DONE;
             if (result == REPLAY_FAILED) unwrite_files(fds, marks);
         }
     }
     for (int i = 0; i < 3; i++) if (fds[i] >= 0) close(fds[i]);
-    if (ch.data != MAP_FAILED) munmap(ch.data, ch.cap);
+    release_chunks(ch);
     return result;
 }
 

@@ -4,7 +4,7 @@
 // replaces its old one: keyed by what stat says alone, every edit added an entry that stayed.
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
-import { closeSync, fstatSync, openSync, readFileSync, readSync, statfsSync, statSync, type BigIntStats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, statfsSync, statSync, type BigIntStats } from 'node:fs';
 
 export function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
@@ -35,21 +35,32 @@ const AT_ONCE_MAX = 4n << 20n;
  * share: no await or callback runs while it is in use. */
 let scratch: Buffer | undefined;
 
+/** The shared 1 MiB buffer for a synchronous read whose bytes are used before the next await. */
+export function scratchBuffer(): Buffer {
+  return (scratch ??= Buffer.allocUnsafe(1 << 20));
+}
+
 /** The sha256 of the rest of an open file from its offset (or of its next `limit` bytes at `from`);
  * null when `limit` bytes were asked for and the file ended first. */
 export function digestFd(fd: number, limit?: { from: number; bytes: number }): string | null {
-  const buf = (scratch ??= Buffer.allocUnsafe(1 << 20));
+  if (!limit) return digestRest(fd).digest;
+  const buf = scratchBuffer();
   const h = createHash('sha256');
-  if (!limit) {
-    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) h.update(buf.subarray(0, n));
-    return h.digest('hex');
-  }
   let left = limit.bytes;
   for (let got; left > 0 && (got = readSync(fd, buf, 0, Math.min(buf.length, left), limit.from + limit.bytes - left)) > 0;) {
     h.update(buf.subarray(0, got));
     left -= got;
   }
   return left === 0 ? h.digest('hex') : null;
+}
+
+/** The sha256 of the rest of an open file from its offset, and how many bytes that was. */
+function digestRest(fd: number): { digest: string; bytes: number } {
+  const buf = scratchBuffer();
+  const h = createHash('sha256');
+  let bytes = 0;
+  for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; bytes += n) h.update(buf.subarray(0, n));
+  return { digest: h.digest('hex'), bytes };
 }
 
 /** Bounded memory; the event loop gets a turn between chunks. */
@@ -136,6 +147,31 @@ export class FileHasher {
       const digest = digestFd(fd)!;
       this.remember(path, before, digest);
       return digest;
+    } catch {
+      return null;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /**
+   * The sha256 of the file at path, read through the shared buffer (no fresh pages to fault in),
+   * if it is still the file `seen` stat'ed (same device and inode), and the bytes it hashed.
+   */
+  digestOf(path: string, seen: BigIntStats): { digest: string; size: number } | null {
+    let fd: number;
+    try {
+      fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    } catch {
+      return null;
+    }
+    try {
+      const opened = fstatSync(fd, { bigint: true });
+      if (!opened.isFile() || opened.dev !== seen.dev || opened.ino !== seen.ino) return null;
+      const { digest, bytes } = digestRest(fd);
+      // grown or cut while read: what stat said is not what was hashed, and nothing is remembered
+      if (bytes === Number(opened.size)) this.remember(path, opened, digest);
+      return { digest, size: bytes };
     } catch {
       return null;
     } finally {

@@ -1,4 +1,4 @@
-export { digestFd, FileHasher, readStatCache, sha256, type StatCacheEntry } from './hash.js';
+export { digestFd, FileHasher, readStatCache, scratchBuffer, sha256, type StatCacheEntry } from './hash.js';
 export { currentValue, permsValue, toInput, UNREADABLE, namesFingerprint, replaceable, statBase, statFields, statNow } from './inputs.js';
 export { LinkWalker } from './links.js';
 export { weakKey, PER_RUN_ENV, type WeakParts } from './weak.js';

@@ -227,7 +227,9 @@ export function decodeExecQuery(ev: RawEvent): ExecQuery {
   };
 }
 
-export function encodeExecReply(decision: ExecDecision): Buffer {
+/** The reply as the parts it is sent in: a replay's bytes go out as they are, uncopied (a copy
+ * of an 800 KB output into one buffer cost a hit 2 ms of page faults here). */
+export function encodeExecReply(decision: ExecDecision): Buffer[] {
   const chunks = decision.skip ? decision.output : [];
   const seeks = decision.skip ? decision.seeks ?? [] : [];
   const head = Buffer.alloc(36);
@@ -253,5 +255,5 @@ export function encodeExecReply(decision: ExecDecision): Buffer {
     h.writeUInt32LE(c.data.length, 4);
     parts.push(h, c.data);
   }
-  return Buffer.concat(parts);
+  return parts;
 }

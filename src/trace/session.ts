@@ -75,6 +75,13 @@ export function resolveProgram(name: string, env: NodeJS.ProcessEnv, cwd: string
   throw new TraceError(`${name}: command not found in PATH`);
 }
 
+/** One write of several buffers: corked, the socket sends them with one writev. */
+function writeParts(socket: Socket, parts: readonly Buffer[]): void {
+  socket.cork();
+  for (const part of parts) socket.write(part);
+  socket.uncork();
+}
+
 function envList(env: NodeJS.ProcessEnv): string[] {
   return Object.entries(env)
     .filter((e): e is [string, string] => e[1] !== undefined && e[0] !== LAUNCH_ENV)
@@ -228,7 +235,7 @@ export async function traceCommand(options: TraceOptions): Promise<TraceResult> 
             decision = { skip: false }; // a failed decision runs the program
           }
           if (decision.skip) builder.addSkipped(query, decision.exitCode, decision.output, Number(ev.timeNs) / 1e6, decision.tag);
-          socket.write(encodeExecReply(decision));
+          writeParts(socket, encodeExecReply(decision));
         });
       };
       // answered in turn with the exec queries: the tracer waits for one answer at a time
@@ -237,7 +244,7 @@ export async function traceCommand(options: TraceOptions): Promise<TraceResult> 
           try {
             options.reaped?.(ev.value);
           } catch { /* the parent goes on all the same */ }
-          socket.write(encodeExecReply({ skip: false }));
+          writeParts(socket, encodeExecReply({ skip: false }));
         });
       };
       socket.on('data', (chunk: Buffer) => {
