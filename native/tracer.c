@@ -2282,6 +2282,8 @@ static pid_t next_stop(int *status)
     return waitpid(-1, status, __WALL);
 }
 
+int pct_report_stderr = -1;
+
 int pct_tracer_main(int channel_fd)
 {
     struct spec sp;
@@ -2320,7 +2322,7 @@ int pct_tracer_main(int channel_fd)
     /* The tracer may outlive the command (serving processes it left behind): it must not hold the
      * command's stdout open, or whoever reads that pipe would wait for the tracer too. */
     int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-    for (int std = 0; std < 3 && devnull >= 0; std++) dup2(devnull, std);
+    for (int std = 0; std < 3 && devnull >= 0; std++) dup2(std == 2 && pct_report_stderr >= 0 ? pct_report_stderr : devnull, std);
     if (devnull > 2) close(devnull);
     /* nor any other fd it passed on: a pipe's reader would wait for the tracer's copy to close */
     for (uint32_t i = 0; i < sp.h.nfds; i++) close((int)sp.fds[i]);

@@ -9,6 +9,10 @@
  * It runs in a process forked from Node (or exec'd through sudo): it allocates nothing and calls
  * no stdio, so that a fork of a multithreaded process may run it. */
 int pct_tracer_main(int channel);
+/* Where fd 2 points once the tracer runs, when not -1 (else /dev/null): the stderr the sanitized
+ * tracer program was started with, so that a sanitizer's report reaches processcache, which shows
+ * it when the tracer fails, instead of being lost. */
+extern int pct_report_stderr;
 
 /* fork() without the atfork handlers: in a process forked from Node, libuv's handler would close
  * and reopen descriptors that by now are the tracer's own. */

@@ -8,6 +8,10 @@ import * as assert from 'uvu/assert';
 import { traceCommand, type ExecQuery } from '../src/trace/index.js';
 import { accessesUnder, ROOT, scratch } from './helpers.js';
 
+// a report goes to the stderr the tracer program was started with (native/helper.c), which the
+// error of a failed trace carries: with the stack, to say where
+process.env.UBSAN_OPTIONS = 'print_stacktrace=1';
+
 test('the sanitized tracer traces make -j4, threads and a pipeline cleanly', async () => {
   const build = spawnSync('make', ['-s', '-C', join(ROOT, 'native'), 'sanitize'], { encoding: 'utf8' });
   assert.is(build.status, 0, build.stderr);
@@ -103,8 +107,6 @@ test('the sanitized tracer reads ranges back cleanly: untrapped writes, filters 
   // inherits it, and a process outside the trace holding the command's file makes it trap writes
   const r = spawnSync('/bin/sh', ['-c', 'd=$1; shift; exec "$@" > "$d/out" 2> /dev/null < /dev/null', 'sh', dir, process.execPath, '--import', 'tsx', driver, dir,
     join(ROOT, 'native', 'build', 'sanitize', 'pctrace'), report], { cwd: ROOT, encoding: 'utf8' });
-  // the tracer's stderr is /dev/null once it runs: a sanitizer's report is lost, its exit status
-  // (1) is not (`strace -o F pctrace` shows the report)
   assert.is(r.status, 0, `the driver failed: ${existsSync(report) ? readFileSync(report, 'utf8') : '(no report)'}`);
   const { exit, status, ranges } = JSON.parse(readFileSync(report, 'utf8')) as { exit: { status: number; stderr: string }; status: { exitCode: number }; ranges: number };
   assert.is(exit.stderr, '', 'no sanitizer report');
