@@ -313,7 +313,7 @@ function encodeExecReply(decision) {
     h.writeUInt32LE(c.data.length, 4);
     parts.push(h, c.data);
   }
-  return Buffer.concat(parts);
+  return parts;
 }
 var SPEC_MAGIC, SPEC_DROP_PRIVILEGES, SPEC_NO_NEW_PRIVS, SPEC_NO_NOTIFY, SPEC_DECIDE_EXEC, SPEC_LAZY_WRITES, REPLY_MAGIC, EventType, REPLY_WAIT, ACCESS_OPS, SPEC_HEADER, HEADER, EventDecoder, UMASK_UNKNOWN;
 var init_protocol = __esm({
@@ -1316,6 +1316,11 @@ function resolveProgram(name, env, cwd) {
   }
   throw new TraceError(`${name}: command not found in PATH`);
 }
+function writeParts(socket, parts) {
+  socket.cork();
+  for (const part of parts) socket.write(part);
+  socket.uncork();
+}
 function envList(env) {
   return Object.entries(env).filter((e) => e[1] !== void 0 && e[0] !== LAUNCH_ENV).map(([k, v]) => `${k}=${v}`);
 }
@@ -1439,7 +1444,7 @@ async function traceCommand(options) {
             decision = { skip: false };
           }
           if (decision.skip) builder.addSkipped(query, decision.exitCode, decision.output, Number(ev.timeNs) / 1e6, decision.tag);
-          socket.write(encodeExecReply(decision));
+          writeParts(socket, encodeExecReply(decision));
         });
       };
       const onReaped = (ev) => {
@@ -1448,7 +1453,7 @@ async function traceCommand(options) {
             options.reaped?.(ev.value);
           } catch {
           }
-          socket.write(encodeExecReply({ skip: false }));
+          writeParts(socket, encodeExecReply({ skip: false }));
         });
       };
       socket.on("data", (chunk) => {
@@ -1542,19 +1547,26 @@ function sha256(data) {
 function racyWindow(st) {
   return st.mtimeNs % 1000000000n === 0n && st.ctimeNs % 1000000000n === 0n ? RACY_COARSE_NS : RACY_FINE_NS;
 }
+function scratchBuffer() {
+  return scratch ??= Buffer.allocUnsafe(1 << 20);
+}
 function digestFd(fd, limit) {
-  const buf = scratch ??= Buffer.allocUnsafe(1 << 20);
+  if (!limit) return digestRest(fd).digest;
+  const buf = scratchBuffer();
   const h = (0, import_node_crypto2.createHash)("sha256");
-  if (!limit) {
-    for (let n; (n = (0, import_node_fs6.readSync)(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
-    return h.digest("hex");
-  }
   let left = limit.bytes;
   for (let got; left > 0 && (got = (0, import_node_fs6.readSync)(fd, buf, 0, Math.min(buf.length, left), limit.from + limit.bytes - left)) > 0; ) {
     h.update(buf.subarray(0, got));
     left -= got;
   }
   return left === 0 ? h.digest("hex") : null;
+}
+function digestRest(fd) {
+  const buf = scratchBuffer();
+  const h = (0, import_node_crypto2.createHash)("sha256");
+  let bytes = 0;
+  for (let n; (n = (0, import_node_fs6.readSync)(fd, buf, 0, buf.length, null)) > 0; bytes += n) h.update(buf.subarray(0, n));
+  return { digest: h.digest("hex"), bytes };
 }
 async function digestChunked(file) {
   const h = (0, import_node_crypto2.createHash)("sha256");
@@ -1628,6 +1640,29 @@ var init_hash = __esm({
           const digest = digestFd(fd);
           this.remember(path, before, digest);
           return digest;
+        } catch {
+          return null;
+        } finally {
+          (0, import_node_fs6.closeSync)(fd);
+        }
+      }
+      /**
+       * The sha256 of the file at path, read through the shared buffer (no fresh pages to fault in),
+       * if it is still the file `seen` stat'ed (same device and inode), and the bytes it hashed.
+       */
+      digestOf(path, seen) {
+        let fd;
+        try {
+          fd = (0, import_node_fs6.openSync)(path, import_node_fs6.constants.O_RDONLY | import_node_fs6.constants.O_NOFOLLOW);
+        } catch {
+          return null;
+        }
+        try {
+          const opened = (0, import_node_fs6.fstatSync)(fd, { bigint: true });
+          if (!opened.isFile() || opened.dev !== seen.dev || opened.ino !== seen.ino) return null;
+          const { digest, bytes } = digestRest(fd);
+          if (bytes === Number(opened.size)) this.remember(path, opened, digest);
+          return { digest, size: bytes };
         } catch {
           return null;
         } finally {
@@ -4733,7 +4768,7 @@ function holds2(path, identity, pieces) {
     for (const { pos, data: chunk } of pieces) {
       let at = pos;
       for (let off = 0; off < chunk.length; ) {
-        const piece = Buffer.alloc(Math.min(chunk.length - off, 1 << 20));
+        const piece = scratchBuffer().subarray(0, Math.min(chunk.length - off, 1 << 20));
         const n = (0, import_node_fs19.readSync)(fd, piece, 0, piece.length, at);
         if (n <= 0 || !piece.subarray(0, n).equals(chunk.subarray(off, off + n))) return false;
         off += n;
@@ -4846,6 +4881,7 @@ var init_attributes = __esm({
   "src/memo/attributes.ts"() {
     "use strict";
     import_node_fs19 = require("node:fs");
+    init_fingerprint();
     init_trace();
     init_own_proc();
     KEYED2 = {
@@ -6658,16 +6694,12 @@ var init_engine = __esm({
           if (st.isSymbolicLink()) return { state: { path, type: "symlink", target: (0, import_node_fs24.readlinkSync)(path) }, stored: STORED2 };
           if (st.isDirectory()) return { state: { path, type: "dir", mode }, stored: STORED2 };
           if (!st.isFile()) return { state: null, stored: STORED2 };
-          const size = Number(st.size);
-          const known = this.fs.settledDigest(path) ?? this.opts.hasher.cached(path, st);
-          if (known) {
-            const stored2 = this.opts.store.hasBlob(known, size).then((has) => has || this.storeIfStill(path, known)).catch(() => false);
-            return { state: { path, type: "file", blob: known, mode, size }, stored: stored2 };
-          }
-          const { data, digest } = this.opts.hasher.read(path);
-          this.context.scan(digest, data);
-          const stored = this.opts.store.putBlob(digest, data).then(() => true, () => false);
-          return { state: { path, type: "file", blob: digest, mode, size: data.length }, stored };
+          const cached2 = this.fs.settledDigest(path) ?? this.opts.hasher.cached(path, st);
+          const known = cached2 === void 0 ? this.opts.hasher.digestOf(path, st) : { digest: cached2, size: Number(st.size) };
+          if (!known) return { state: null, stored: STORED2 };
+          const { digest, size } = known;
+          const stored = this.opts.store.hasBlob(digest, size).then((has) => has || this.storeIfStill(path, digest)).catch(() => false);
+          return { state: { path, type: "file", blob: digest, mode, size }, stored };
         } catch {
           return { state: null, stored: STORED2 };
         }
