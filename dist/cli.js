@@ -221,6 +221,81 @@ var init_system_state = __esm({
   }
 });
 
+// src/trace/pwd-walk.ts
+function beforeTheWalk(a) {
+  return a.op === "exec" || a.op === "read" || a.op === "probe" && a.type !== "dir" || a.op === "write" && a.result !== "ok";
+}
+function walkEnvOf(env) {
+  const out = {};
+  for (const v of env) {
+    if (v.startsWith("PWD=")) out.pwd = v.slice(4);
+    else if (v.startsWith("OLDPWD=")) out.oldpwd = v.slice(7);
+  }
+  return out;
+}
+var import_node_path, WALKING_SHELLS, PwdWalk;
+var init_pwd_walk = __esm({
+  "src/trace/pwd-walk.ts"() {
+    "use strict";
+    import_node_path = require("node:path");
+    WALKING_SHELLS = /* @__PURE__ */ new Set(["bash"]);
+    PwdWalk = class _PwdWalk {
+      constructor(cwd, oldpwd) {
+        this.cwd = cwd;
+        this.oldpwd = oldpwd;
+        const prefixes = [];
+        for (let d = (0, import_node_path.dirname)(cwd); d !== "/" && d !== "." && d !== (0, import_node_path.dirname)(d); d = (0, import_node_path.dirname)(d)) prefixes.unshift(d);
+        this.prefixes = prefixes;
+      }
+      cwd;
+      oldpwd;
+      /** the working directory's ancestors below /, shallowest first */
+      prefixes;
+      /** the stats of the walk so far, marked once it is whole */
+      steps = [];
+      phase = "cwd";
+      /** The follower for a program just exec'd, or null when it makes no such check. */
+      static forExec(exe, cwd, env) {
+        const name = exe.slice(exe.lastIndexOf("/") + 1);
+        if (!WALKING_SHELLS.has(name) || !cwd.startsWith("/") || env?.pwd !== cwd) return null;
+        return new _PwdWalk(cwd, env.oldpwd?.startsWith("/") ? env.oldpwd : void 0);
+      }
+      /** Takes the program's next access; false once the walk is over (done or not the walk). */
+      follow(a) {
+        if (this.phase === "over") return false;
+        const dir = a.op === "probe" && a.result === "ok" && a.type === "dir" && !a.nofollow && !a.checks;
+        if (this.phase === "oldpwd") {
+          if (dir && a.path === this.oldpwd) a.pwdWalk = true;
+          return this.end();
+        }
+        if (!dir) return beforeTheWalk(a) && this.steps.length === 0 ? true : this.end();
+        if (this.phase === "cwd") {
+          if (a.path !== this.cwd) return this.end();
+          this.steps.push(a);
+          if (this.steps.length === 2) this.phase = "prefixes";
+          return true;
+        }
+        const next = this.steps.length - 2;
+        if (next < this.prefixes.length) {
+          if (a.path !== this.prefixes[next]) return this.end();
+          this.steps.push(a);
+          return true;
+        }
+        if (a.path !== this.cwd) return this.end();
+        for (const step of [...this.steps, a]) step.pwdWalk = true;
+        this.steps.length = 0;
+        if (!this.oldpwd) return this.end();
+        this.phase = "oldpwd";
+        return true;
+      }
+      end() {
+        this.phase = "over";
+        return false;
+      }
+    };
+  }
+});
+
 // src/trace/protocol.ts
 function encodeSpec(spec) {
   const strings = Buffer.from([spec.exe, spec.cwd, ...spec.argv, ...spec.env].map((s) => `${s}\0`).join(""));
@@ -451,6 +526,7 @@ var init_builder = __esm({
     init_process_attrs();
     init_own_proc();
     init_system_state();
+    init_pwd_walk();
     init_protocol();
     ERRNO_NAMES = new Map(
       Object.entries(import_node_os.constants.errno).map(([name, num]) => [num, name])
@@ -531,6 +607,12 @@ var init_builder = __esm({
       /** threads, whose ids the notification events carry, to their process */
       processOfThread = /* @__PURE__ */ new Map();
       listings = /* @__PURE__ */ new Map();
+      /** programs that may still be walking up their $PWD as they start, by execution */
+      pwdWalks = /* @__PURE__ */ new Map();
+      /** what an exec query said of the environment, for the exec that follows it */
+      execEnv = /* @__PURE__ */ new Map();
+      /** the same for an execution until its interpreter's exec (a script's shebang) */
+      scriptEnv = /* @__PURE__ */ new Map();
       add(ev) {
         const owner = this.processOfThread.get(ev.pid);
         if (owner !== void 0) ev = { ...ev, pid: owner };
@@ -680,14 +762,25 @@ var init_builder = __esm({
         };
         this.adopt(exec);
         this.executionOfPid.set(ev.pid, exec);
+        const env = this.execEnv.get(ev.pid);
+        this.execEnv.delete(ev.pid);
+        const walk = PwdWalk.forExec(exe, cwd, env);
+        if (walk) this.pwdWalks.set(exec.id, walk);
+        else if (env) this.scriptEnv.set(exec.id, env);
         const programs = this.programsOfPid.get(ev.pid) ?? [];
         programs.push(exec);
         this.programsOfPid.set(ev.pid, programs);
         this.append({ exec: exec.id, kind: "access", access: exec.accesses[0] });
         this.onExecutionStart?.(exec);
       }
+      /** An exec query, before the exec it asks about: what of its environment the accesses that
+       * follow need (bash's check of $PWD, trace/pwd-walk.ts). */
+      noteQuery(query) {
+        this.execEnv.set(query.pid, walkEnvOf(query.env));
+      }
       /** A program that was not run: its process ends with the recorded status instead. */
       addSkipped(query, exitCode, output, timeMs, tag) {
+        this.execEnv.delete(query.pid);
         const parent = this.executionOfPid.get(query.pid) ?? null;
         const exec = {
           id: this.executions.length,
@@ -760,6 +853,7 @@ var init_builder = __esm({
         this.sentTo.delete(ev.pid);
         this.livePids.delete(ev.pid);
         this.vforked.delete(ev.pid);
+        this.execEnv.delete(ev.pid);
         for (const exec of ended.reverse()) this.onExecutionEnd?.(exec);
         if (ev.pid === this.rootPid) {
           this.rootStatus = { exitCode: signaled ? null : ev.value, signal: signaled ? ev.value : null };
@@ -925,9 +1019,24 @@ var init_builder = __esm({
             break;
         }
         exec.accesses.push(access);
+        this.followPwdWalk(exec, access);
         if (op === "stdin") pushUnique(exec.observed, "stdinKind");
         const at = this.append({ exec: exec.id, kind: "access", access });
         this.onAccessSeen?.(access, exec.id, at, ev.aux > 0 && op !== "dup" ? Number(ev.timeNs) - ev.aux * 1e3 : void 0, Number(ev.timeNs), ev.pid);
+      }
+      /** Feeds bash's check of $PWD as it starts (trace/pwd-walk.ts); a script's interpreter's exec
+       * starts one for the script's execution. */
+      followPwdWalk(exec, access) {
+        const env = this.scriptEnv.get(exec.id);
+        if (env) {
+          if (access.op === "exec" && access.path) {
+            const walk2 = PwdWalk.forExec(access.path, exec.cwd, env);
+            if (walk2) this.pwdWalks.set(exec.id, walk2);
+            this.scriptEnv.delete(exec.id);
+          } else if (access.op !== "exec") this.scriptEnv.delete(exec.id);
+        }
+        const walk = this.pwdWalks.get(exec.id);
+        if (walk && !walk.follow(access)) this.pwdWalks.delete(exec.id);
       }
       /** A look at /proc/N of another process: its state is no file's content (hunt 29: an outside
        * process renamed itself, and `cat /proc/N/comm` was replayed). Its own entries are its own. */
@@ -1138,14 +1247,14 @@ function archDir() {
 }
 function findNativeDir() {
   const arch2 = archDir();
-  const here = (0, import_node_path.dirname)((0, import_node_url.fileURLToPath)(__pcMetaUrl));
+  const here = (0, import_node_path2.dirname)((0, import_node_url.fileURLToPath)(__pcMetaUrl));
   const candidates = [
     process.env.PROCESSCACHE_NATIVE_DIR,
-    (0, import_node_path.join)(here, "native", arch2),
-    (0, import_node_path.join)(here, "..", "..", "native", "build", arch2),
-    (0, import_node_path.join)(here, "..", "native", "build", arch2)
+    (0, import_node_path2.join)(here, "native", arch2),
+    (0, import_node_path2.join)(here, "..", "..", "native", "build", arch2),
+    (0, import_node_path2.join)(here, "..", "native", "build", arch2)
   ].filter((c) => Boolean(c));
-  const found = candidates.find((dir) => (0, import_node_fs3.existsSync)((0, import_node_path.join)(dir, "libpctrace.so")));
+  const found = candidates.find((dir) => (0, import_node_fs3.existsSync)((0, import_node_path2.join)(dir, "libpctrace.so")));
   if (!found) {
     throw new NativeError(`the native tracer is not built (looked in ${candidates.join(", ")}); run \`npm run build\``);
   }
@@ -1157,7 +1266,7 @@ function errnoMessage(code, what) {
 function nativeLibrary() {
   if (library) return library;
   const dir = findNativeDir();
-  const path = (0, import_node_path.join)(dir, "libpctrace.so");
+  const path = (0, import_node_path2.join)(dir, "libpctrace.so");
   const lib = import_koffi.default.load(path);
   const abi = lib.func("int pct_abi_version(void)");
   if (abi() >>> 0 !== SPEC_MAGIC) throw new NativeError(`${path} is from another version; run \`npm run build\``);
@@ -1174,7 +1283,7 @@ function loadNative() {
   const reap = lib.func("int pct_reap(int pid, int nohang)");
   cached = {
     libraryPath,
-    helperPath: (0, import_node_path.join)(dir, "pctrace"),
+    helperPath: (0, import_node_path2.join)(dir, "pctrace"),
     forkTracer(inherit) {
       const out = [0];
       const pid = forkTracer(out, Int32Array.from(inherit), inherit.length);
@@ -1207,12 +1316,12 @@ function loadNative() {
   };
   return cached;
 }
-var import_node_fs3, import_node_path, import_node_url, import_koffi, NativeError, PASS_FDS_MAX, cached, library;
+var import_node_fs3, import_node_path2, import_node_url, import_koffi, NativeError, PASS_FDS_MAX, cached, library;
 var init_native = __esm({
   "src/trace/native.ts"() {
     "use strict";
     import_node_fs3 = require("node:fs");
-    import_node_path = require("node:path");
+    import_node_path2 = require("node:path");
     import_node_url = require("node:url");
     import_koffi = __toESM(require_koffi_addon(), 1);
     init_protocol();
@@ -1305,13 +1414,13 @@ function resolveProgram(name, env, cwd) {
     }
   };
   if (name.includes("/")) {
-    const full = (0, import_node_path2.resolve)(cwd, name);
+    const full = (0, import_node_path3.resolve)(cwd, name);
     if (!executable(full)) throw new TraceError(`${name}: no such executable file`);
     return full;
   }
-  const dirs = (env.PATH ?? "/usr/local/bin:/usr/bin:/bin").split(import_node_path2.delimiter);
+  const dirs = (env.PATH ?? "/usr/local/bin:/usr/bin:/bin").split(import_node_path3.delimiter);
   for (const dir of dirs) {
-    const full = (0, import_node_path2.resolve)(cwd, dir || ".", name);
+    const full = (0, import_node_path3.resolve)(cwd, dir || ".", name);
     if (executable(full)) return full;
   }
   throw new TraceError(`${name}: command not found in PATH`);
@@ -1353,8 +1462,8 @@ function startForked(native, inherit) {
   };
 }
 async function startProgram(native, program, sudo, inherit) {
-  const dir = (0, import_node_fs5.mkdtempSync)((0, import_node_path2.join)((0, import_node_os2.tmpdir)(), "processcache-"));
-  const path = (0, import_node_path2.join)(dir, "tracer.sock");
+  const dir = (0, import_node_fs5.mkdtempSync)((0, import_node_path3.join)((0, import_node_os2.tmpdir)(), "processcache-"));
+  const path = (0, import_node_path3.join)(dir, "tracer.sock");
   const listener = native.listen(path);
   const argv = [program, "--connect", path];
   const child = sudo ? (0, import_node_child_process.spawn)("sudo", ["-n", "--", ...argv], { stdio: ["ignore", "ignore", "pipe"] }) : (0, import_node_child_process.spawn)(argv[0], argv.slice(1), { stdio: ["ignore", "ignore", "pipe"] });
@@ -1400,7 +1509,7 @@ function decide(options) {
 async function traceCommand(options) {
   const [program, ...rest] = options.command;
   if (!program) throw new TraceError("no command given");
-  const cwd = (0, import_node_path2.resolve)(options.cwd ?? process.cwd());
+  const cwd = (0, import_node_path3.resolve)(options.cwd ?? process.cwd());
   const env = options.env ?? process.env;
   const exe = resolveProgram(program, env, cwd);
   const native = loadNative();
@@ -1436,6 +1545,7 @@ async function traceCommand(options) {
       const onQuery = (ev) => {
         if (!decideExec) return;
         const query = decodeExecQuery(ev);
+        builder.noteQuery(query);
         decisions = decisions.then(async () => {
           let decision;
           try {
@@ -1520,7 +1630,7 @@ function setuidWarnings(trace) {
   }
   return [...new Set(out)];
 }
-var import_node_child_process, import_node_fs5, import_node_net, import_node_os2, import_node_path2, TraceError, DEFAULT_PIPE_WAIT_MS;
+var import_node_child_process, import_node_fs5, import_node_net, import_node_os2, import_node_path3, TraceError, DEFAULT_PIPE_WAIT_MS;
 var init_session = __esm({
   "src/trace/session.ts"() {
     "use strict";
@@ -1528,7 +1638,7 @@ var init_session = __esm({
     import_node_fs5 = require("node:fs");
     import_node_net = require("node:net");
     import_node_os2 = require("node:os");
-    import_node_path2 = require("node:path");
+    import_node_path3 = require("node:path");
     init_builder();
     init_launch();
     init_native();
@@ -1903,7 +2013,7 @@ var init_seen = __esm({
 
 // src/observe/mtime-use.ts
 function mtimeUse(exe, argv) {
-  const name = (0, import_node_path3.basename)(exe).replace(/^(?:[a-z0-9_]+-linux-gnu-)/, "").replace(/-[0-9.]+$/, "");
+  const name = (0, import_node_path4.basename)(exe).replace(/^(?:[a-z0-9_]+-linux-gnu-)/, "").replace(/-[0-9.]+$/, "");
   const rule = BY_NAME.get(name);
   if (!rule) return "absolute";
   for (const [when, use] of rule.unless ?? []) if (argv.slice(1).some((a) => when.test(a))) return use;
@@ -1915,11 +2025,11 @@ function stronger(a, b) {
   if (b === void 0) return a;
   return STRENGTH[a] >= STRENGTH[b] ? a : b;
 }
-var import_node_path3, COMPILERS, TEXT_TOOLS, MTIME_RULES, BY_NAME, STRENGTH;
+var import_node_path4, COMPILERS, TEXT_TOOLS, MTIME_RULES, BY_NAME, STRENGTH;
 var init_mtime_use = __esm({
   "src/observe/mtime-use.ts"() {
     "use strict";
-    import_node_path3 = require("node:path");
+    import_node_path4 = require("node:path");
     COMPILERS = [
       "gcc",
       "g++",
@@ -2094,7 +2204,7 @@ function followsLast(a) {
   }
 }
 function parentOf(s, path, names = false) {
-  const dir = (0, import_node_path4.dirname)(path);
+  const dir = (0, import_node_path5.dirname)(path);
   if (dir === path) return;
   s.input({ path: dir, kind: "exists", type: "dir" });
   if (!names) return;
@@ -2126,11 +2236,11 @@ function permissionsOf(s, a, walker, path, links) {
   if (a.op === "chmod" && ok) s.perms(path, seen, true);
   else if (target) s.perms(path, seen);
   if (!NAME_CHANGES.has(a.op)) return;
-  s.perms((0, import_node_path4.dirname)(path));
+  s.perms((0, import_node_path5.dirname)(path));
   if (typeof a.to !== "string") return;
   const to = walker.walk(a.to, false);
   for (const p of [to.real, ...to.links]) s.searched(p);
-  s.perms((0, import_node_path4.dirname)(to.real));
+  s.perms((0, import_node_path5.dirname)(to.real));
   if (!ok) s.perms(to.real);
 }
 function applyAccess(s, a, walker, mtimes, pinned, unprivileged = false) {
@@ -2159,8 +2269,10 @@ function applyAccess(s, a, walker, mtimes, pinned, unprivileged = false) {
     case "read":
       s.input(ok ? contentSpec(path, a, pinned) : probeSpec(path, a.result));
       return null;
+    // bash's walk up its $PWD as it starts compares no mtime, and an ancestor's changes with
+    // anything done there (trace/pwd-walk.ts)
     case "probe":
-      s.input(ok ? statSpec(path, a, mtimes) : probeSpec(path, a.result, a.type));
+      s.input(ok ? statSpec(path, a, a.pwdWalk ? "none" : mtimes) : probeSpec(path, a.result, a.type));
       return null;
     // a directory, as lstat says: getcwd would tell a symlink standing there now
     case "chdir":
@@ -2342,11 +2454,11 @@ function summarize(steps, walker = AS_SPELLED, since, until) {
     permsChanged: [...s.modes]
   };
 }
-var import_node_path4, AS_SPELLED, PSEUDO_INPUTS, ABSENT, PathStates, WRITE_SINKS, XATTR_ANSWERS, TARGET_PERMS, SEEN_AT_CALL, NAME_CHANGES, REFUSED;
+var import_node_path5, AS_SPELLED, PSEUDO_INPUTS, ABSENT, PathStates, WRITE_SINKS, XATTR_ANSWERS, TARGET_PERMS, SEEN_AT_CALL, NAME_CHANGES, REFUSED;
 var init_summary = __esm({
   "src/observe/summary.ts"() {
     "use strict";
-    import_node_path4 = require("node:path");
+    import_node_path5 = require("node:path");
     init_own_proc();
     init_system_state();
     init_seen();
@@ -2474,7 +2586,7 @@ var init_summary = __esm({
       }
       /** Every directory a lookup of path searched (the kernel needs search permission on each). */
       searched(path) {
-        for (let dir = (0, import_node_path4.dirname)(path); ; dir = (0, import_node_path4.dirname)(dir)) {
+        for (let dir = (0, import_node_path5.dirname)(path); ; dir = (0, import_node_path5.dirname)(dir)) {
           this.perms(dir);
           if (dir === "/" || dir === ".") return;
         }
@@ -2552,14 +2664,14 @@ var init_summary = __esm({
         this.lostInput ??= reason;
       }
       entryChanged(path, added) {
-        const dir = (0, import_node_path4.dirname)(path);
+        const dir = (0, import_node_path5.dirname)(path);
         const names = this.changes.get(dir) ?? /* @__PURE__ */ new Map();
-        if (!names.has((0, import_node_path4.basename)(path))) names.set((0, import_node_path4.basename)(path), added ? "added" : "removed");
+        if (!names.has((0, import_node_path5.basename)(path))) names.set((0, import_node_path5.basename)(path), added ? "added" : "removed");
         this.changes.set(dir, names);
       }
       entryChangeList() {
         const out = [];
-        for (const [dir, names] of this.changes) for (const [name, change] of names) out.push([(0, import_node_path4.join)(dir, name), change]);
+        for (const [dir, names] of this.changes) for (const [name, change] of names) out.push([(0, import_node_path5.join)(dir, name), change]);
         return out;
       }
       /** What a directory held before the subtree changed it, from what a listing saw (types: '?' for names it removed). */
@@ -3072,18 +3184,18 @@ function push(map, key, change) {
   if (list) list.push(change);
   else map.set(key, [change]);
 }
-var import_node_path5, ChangeLog;
+var import_node_path6, ChangeLog;
 var init_changes = __esm({
   "src/fingerprint/changes.ts"() {
     "use strict";
-    import_node_path5 = require("node:path");
+    import_node_path6 = require("node:path");
     ChangeLog = class {
       byPath = /* @__PURE__ */ new Map();
       /** changes to a directory's entries, for listings */
       byDir = /* @__PURE__ */ new Map();
       note(path, change) {
         push(this.byPath, path, change);
-        push(this.byDir, (0, import_node_path5.dirname)(path), change);
+        push(this.byDir, (0, import_node_path6.dirname)(path), change);
       }
       /** Every path the run changed. */
       paths() {
@@ -3128,7 +3240,7 @@ function leadsTo(path) {
     return import_node_fs10.realpathSync.native(path);
   } catch {
     try {
-      return (0, import_node_path6.resolve)((0, import_node_path6.dirname)(path), (0, import_node_fs10.readlinkSync)(path));
+      return (0, import_node_path7.resolve)((0, import_node_path7.dirname)(path), (0, import_node_fs10.readlinkSync)(path));
     } catch {
       return path;
     }
@@ -3146,12 +3258,12 @@ function stampOf(path) {
   const t = statNow(path, false);
   return t ? `${own}>${t.dev}:${t.ino}:${t.mode}:${t.size}:${t.mtimeNs}:${t.ctimeNs}:${t.nlink}` : `${own}>-`;
 }
-var import_node_fs10, import_node_path6, CHANGE_OPS, OWN_FD, FsView;
+var import_node_fs10, import_node_path7, CHANGE_OPS, OWN_FD, FsView;
 var init_view = __esm({
   "src/fingerprint/view.ts"() {
     "use strict";
     import_node_fs10 = require("node:fs");
-    import_node_path6 = require("node:path");
+    import_node_path7 = require("node:path");
     init_aliases();
     init_changes();
     init_hash();
@@ -3231,7 +3343,7 @@ var init_view = __esm({
           this.linkedTo.add(target);
           names.push(target);
         }
-        for (const name of names) for (let p = name; p.length > 1 && !this.above.has(p); p = (0, import_node_path6.dirname)(p)) this.above.add(p);
+        for (const name of names) for (let p = name; p.length > 1 && !this.above.has(p); p = (0, import_node_path7.dirname)(p)) this.above.add(p);
       }
       /** Does path reach a process's own fd by path: spelled so, through a symlinked directory, or
        * through symlinks (hunt 56: `ln -s /dev/fd/4 l; exec 5>>l`)? Read lexically: resolved here,
@@ -3242,7 +3354,7 @@ var init_view = __esm({
         let at = path;
         for (let hop = 0; hop < 40; hop++) {
           try {
-            at = (0, import_node_path6.resolve)((0, import_node_path6.dirname)(at), (0, import_node_fs10.readlinkSync)(at));
+            at = (0, import_node_path7.resolve)((0, import_node_path7.dirname)(at), (0, import_node_fs10.readlinkSync)(at));
           } catch {
             return false;
           }
@@ -3253,7 +3365,7 @@ var init_view = __esm({
       /** May a change at path (st: what lstat says of it now) reach a remembered file under another name? */
       mayAlias(path, st) {
         if (st && (st.isSymbolicLink() || !st.isDirectory() && st.nlink > 1)) return true;
-        return this.aliases.real(path) !== path || this.linkedTo.has(path) || this.linkedTo.has((0, import_node_path6.dirname)(path));
+        return this.aliases.real(path) !== path || this.linkedTo.has(path) || this.linkedTo.has((0, import_node_path7.dirname)(path));
       }
       /** What memo remembers of path while its stamp holds; else what compute says now, remembered. */
       recall(memo, path, compute) {
@@ -3450,7 +3562,7 @@ var init_common = __esm({
 
 // src/store/atomic.ts
 function tempFor(path) {
-  const dir = (0, import_node_path7.dirname)(path);
+  const dir = (0, import_node_path8.dirname)(path);
   if (!madeDirs.has(dir)) {
     (0, import_node_fs12.mkdirSync)(dir, { recursive: true });
     madeDirs.add(dir);
@@ -3477,12 +3589,12 @@ async function atomicWriteAsync(path, data) {
     throw e;
   }
 }
-var import_node_fs12, import_node_path7, import_node_util, writeFileCb, renameCb, madeDirs, TEMP_NAME;
+var import_node_fs12, import_node_path8, import_node_util, writeFileCb, renameCb, madeDirs, TEMP_NAME;
 var init_atomic = __esm({
   "src/store/atomic.ts"() {
     "use strict";
     import_node_fs12 = require("node:fs");
-    import_node_path7 = require("node:path");
+    import_node_path8 = require("node:path");
     import_node_util = require("node:util");
     writeFileCb = (0, import_node_util.promisify)(import_node_fs12.writeFile);
     renameCb = (0, import_node_util.promisify)(import_node_fs12.rename);
@@ -3494,8 +3606,8 @@ var init_atomic = __esm({
 // src/store/local.ts
 function defaultStoreDir(env = process.env) {
   if (env.PROCESSCACHE_STORE) return env.PROCESSCACHE_STORE;
-  const base = env.XDG_CACHE_HOME || (0, import_node_path8.join)((0, import_node_os4.homedir)(), ".cache");
-  return (0, import_node_path8.join)(base, "processcache");
+  const base = env.XDG_CACHE_HOME || (0, import_node_path9.join)((0, import_node_os4.homedir)(), ".cache");
+  return (0, import_node_path9.join)(base, "processcache");
 }
 function parseEntry(text) {
   let e;
@@ -3545,10 +3657,10 @@ function entryFrom(e) {
 }
 function listLocal(dir) {
   const entries = [];
-  const root = (0, import_node_path8.join)(dir, "entries");
+  const root = (0, import_node_path9.join)(dir, "entries");
   for (const rel of (0, import_node_fs13.readdirSync)(root, { recursive: true }).map(String)) {
     if (!rel.endsWith(".json")) continue;
-    const path = (0, import_node_path8.join)(root, rel);
+    const path = (0, import_node_path9.join)(root, rel);
     try {
       const st = (0, import_node_fs13.statSync)(path);
       const entry = parseEntry((0, import_node_fs13.readFileSync)(path, "utf8"));
@@ -3558,11 +3670,11 @@ function listLocal(dir) {
     }
   }
   const blobs = [];
-  const blobRoot = (0, import_node_path8.join)(dir, "blobs");
+  const blobRoot = (0, import_node_path9.join)(dir, "blobs");
   for (const rel of (0, import_node_fs13.readdirSync)(blobRoot, { recursive: true }).map(String)) {
     const hash = rel.replace("/", "");
     if (!HEX64.test(hash)) continue;
-    const path = (0, import_node_path8.join)(blobRoot, rel);
+    const path = (0, import_node_path9.join)(blobRoot, rel);
     try {
       const st = (0, import_node_fs13.statSync)(path);
       blobs.push({ hash, bytes: st.size, mtimeMs: st.mtimeMs, path });
@@ -3571,7 +3683,7 @@ function listLocal(dir) {
   }
   return { entries, blobs };
 }
-var import_node_crypto3, import_node_fs13, import_node_os4, import_node_path8, HEX64, REMOTE_FILLED, LocalStore;
+var import_node_crypto3, import_node_fs13, import_node_os4, import_node_path9, HEX64, REMOTE_FILLED, LocalStore;
 var init_local = __esm({
   "src/store/local.ts"() {
     "use strict";
@@ -3580,7 +3692,7 @@ var init_local = __esm({
     init_fingerprint();
     init_atomic();
     import_node_os4 = require("node:os");
-    import_node_path8 = require("node:path");
+    import_node_path9 = require("node:path");
     HEX64 = /^[0-9a-f]{64}$/;
     REMOTE_FILLED = "remote-filled";
     LocalStore = class {
@@ -3589,9 +3701,9 @@ var init_local = __esm({
         this.dir = dir;
         this.writable = writable;
         this.warn = warn2;
-        (0, import_node_fs13.mkdirSync)((0, import_node_path8.join)(dir, "blobs"), { recursive: true });
-        (0, import_node_fs13.mkdirSync)((0, import_node_path8.join)(dir, "entries"), { recursive: true });
-        this.trusted = !(0, import_node_fs13.existsSync)((0, import_node_path8.join)(dir, REMOTE_FILLED));
+        (0, import_node_fs13.mkdirSync)((0, import_node_path9.join)(dir, "blobs"), { recursive: true });
+        (0, import_node_fs13.mkdirSync)((0, import_node_path9.join)(dir, "entries"), { recursive: true });
+        this.trusted = !(0, import_node_fs13.existsSync)((0, import_node_path9.join)(dir, REMOTE_FILLED));
       }
       dir;
       writable;
@@ -3606,7 +3718,7 @@ var init_local = __esm({
        * it keeps a setuid or setgid bit (src/memo/restore.ts keepsSetId). Written before the first
        * entry arrives. */
       markRemoteFilled() {
-        (0, import_node_fs13.writeFileSync)((0, import_node_path8.join)(this.dir, REMOTE_FILLED), "entries from a remote cache were written here: restores keep no setuid or setgid bit\n");
+        (0, import_node_fs13.writeFileSync)((0, import_node_path9.join)(this.dir, REMOTE_FILLED), "entries from a remote cache were written here: restores keep no setuid or setgid bit\n");
       }
       /** Says once, on stderr, that the store cannot be written and what to do; the run goes on without recording. */
       writeFailed(e) {
@@ -3616,15 +3728,15 @@ var init_local = __esm({
         this.warn(`the store at ${this.dir} cannot be written (${why}): this run's results are not cached; free space or make it writable, or pass --store DIR for another one (--read-only uses it without writing)`);
       }
       blobPath(hash) {
-        return (0, import_node_path8.join)(this.dir, "blobs", hash.slice(0, 2), hash.slice(2));
+        return (0, import_node_path9.join)(this.dir, "blobs", hash.slice(0, 2), hash.slice(2));
       }
       /** 256 buckets of "<weak>.<strong>.json" files: creating a directory per command costs more
        * than listing a bucket (a quarter millisecond each on the CI machines' disks). */
       entryDir(weak) {
-        return (0, import_node_path8.join)(this.dir, "entries", weak.slice(0, 2));
+        return (0, import_node_path9.join)(this.dir, "entries", weak.slice(0, 2));
       }
       entryPath(entry) {
-        return (0, import_node_path8.join)(this.entryDir(entry.weak), `${entry.weak}.${entry.strong}.json`);
+        return (0, import_node_path9.join)(this.entryDir(entry.weak), `${entry.weak}.${entry.strong}.json`);
       }
       /** Locally the index is the entry buckets themselves, each read when a command first needs it. */
       async openIndex() {
@@ -3640,7 +3752,7 @@ var init_local = __esm({
         }
         const found = [];
         for (const name of names) {
-          const path = (0, import_node_path8.join)(dir, name);
+          const path = (0, import_node_path9.join)(dir, name);
           try {
             const entry = parseEntry((0, import_node_fs13.readFileSync)(path, "utf8"));
             if (entry && entry.weak === weak) found.push({ entry, used: names.length > 1 ? (0, import_node_fs13.statSync)(path).mtimeMs : 0 });
@@ -3674,7 +3786,7 @@ var init_local = __esm({
         if (!HEX64.test(hash)) return false;
         const data = (0, import_node_fs13.readFileSync)(file);
         if ((0, import_node_crypto3.createHash)("sha256").update(data).digest("hex") !== hash) return false;
-        (0, import_node_fs13.mkdirSync)((0, import_node_path8.dirname)(this.blobPath(hash)), { recursive: true });
+        (0, import_node_fs13.mkdirSync)((0, import_node_path9.dirname)(this.blobPath(hash)), { recursive: true });
         (0, import_node_fs13.renameSync)(file, this.blobPath(hash));
         this.present.set(hash, data.length);
         return true;
@@ -3758,7 +3870,7 @@ function listRuns(dir, dirsOf) {
     let dirs = dirsOf.get(key);
     if (!dirs) {
       try {
-        const parsed = JSON.parse((0, import_node_fs14.readFileSync)((0, import_node_path9.join)(dir, name), "utf8"));
+        const parsed = JSON.parse((0, import_node_fs14.readFileSync)((0, import_node_path10.join)(dir, name), "utf8"));
         dirs = Array.isArray(parsed) && parsed.every((d) => typeof d === "string") ? parsed : ["/"];
         dirsOf.set(key, dirs);
       } catch {
@@ -3773,14 +3885,14 @@ function listRuns(dir, dirsOf) {
 function endKilled(dir, r) {
   r.endMs = Date.now();
   try {
-    (0, import_node_fs14.renameSync)((0, import_node_path9.join)(dir, r.name), (0, import_node_path9.join)(dir, `${r.key}.${r.endMs}.end`));
+    (0, import_node_fs14.renameSync)((0, import_node_path10.join)(dir, r.name), (0, import_node_path10.join)(dir, `${r.key}.${r.endMs}.end`));
     return true;
   } catch {
     return false;
   }
 }
 function pruneRuns(store, dirsOf = /* @__PURE__ */ new Map()) {
-  const dir = (0, import_node_path9.join)(store, "runs");
+  const dir = (0, import_node_path10.join)(store, "runs");
   let runs;
   try {
     ({ runs } = listRuns(dir, dirsOf));
@@ -3793,16 +3905,16 @@ function pruneRuns(store, dirsOf = /* @__PURE__ */ new Map()) {
   }
   const firstStart = Math.min(...runs.filter((r) => r.endMs === null).map((r) => r.startMs));
   for (const r of runs) {
-    if (r.endMs !== null && r.endMs < firstStart - MARGIN_MS) (0, import_node_fs14.rmSync)((0, import_node_path9.join)(dir, `${r.key}.${r.endMs}.end`), { force: true });
+    if (r.endMs !== null && r.endMs < firstStart - MARGIN_MS) (0, import_node_fs14.rmSync)((0, import_node_path10.join)(dir, `${r.key}.${r.endMs}.end`), { force: true });
   }
   return killed;
 }
-var import_node_fs14, import_node_path9, LIVE, ENDED, MARGIN_MS, SETTLE_MS, under2, RunRegistry;
+var import_node_fs14, import_node_path10, LIVE, ENDED, MARGIN_MS, SETTLE_MS, under2, RunRegistry;
 var init_runs = __esm({
   "src/store/runs.ts"() {
     "use strict";
     import_node_fs14 = require("node:fs");
-    import_node_path9 = require("node:path");
+    import_node_path10 = require("node:path");
     init_atomic();
     LIVE = /^(\d+)\.(\d+)\.(\d+)$/;
     ENDED = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\.end$/;
@@ -3813,7 +3925,7 @@ var init_runs = __esm({
       constructor(store, dirs) {
         this.store = store;
         this.dirs = dirs;
-        this.dir = (0, import_node_path9.join)(store, "runs");
+        this.dir = (0, import_node_path10.join)(store, "runs");
         this.startMs = Date.now();
         const pid = process.pid;
         this.key = `${pid}.${procStartOf(pid) ?? 0}.${this.startMs}`;
@@ -3837,7 +3949,7 @@ var init_runs = __esm({
       static open(store, dirs) {
         const r = new _RunRegistry(store, dirs);
         (0, import_node_fs14.mkdirSync)(r.dir, { recursive: true });
-        atomicWrite((0, import_node_path9.join)(r.dir, r.key), JSON.stringify(dirs));
+        atomicWrite((0, import_node_path10.join)(r.dir, r.key), JSON.stringify(dirs));
         r.killed.push(...pruneRuns(store, r.dirsOf));
         return r;
       }
@@ -3863,7 +3975,7 @@ var init_runs = __esm({
         if (this.closed) return;
         this.closed = true;
         try {
-          (0, import_node_fs14.renameSync)((0, import_node_path9.join)(this.dir, this.key), (0, import_node_path9.join)(this.dir, `${this.key}.${Date.now()}.end`));
+          (0, import_node_fs14.renameSync)((0, import_node_path10.join)(this.dir, this.key), (0, import_node_path10.join)(this.dir, `${this.key}.${Date.now()}.end`));
           pruneRuns(this.store, this.dirsOf);
         } catch {
         }
@@ -3897,13 +4009,13 @@ function pidAlive(pid) {
 }
 function subdirs(dir) {
   try {
-    return (0, import_node_fs15.readdirSync)(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => (0, import_node_path10.join)(dir, d.name));
+    return (0, import_node_fs15.readdirSync)(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => (0, import_node_path11.join)(dir, d.name));
   } catch {
     return [];
   }
 }
 function sweepTemps(store, now = Date.now(), alive = pidAlive) {
-  const dirs = [store, (0, import_node_path10.join)(store, "runs"), ...subdirs((0, import_node_path10.join)(store, "blobs")), ...subdirs((0, import_node_path10.join)(store, "entries"))];
+  const dirs = [store, (0, import_node_path11.join)(store, "runs"), ...subdirs((0, import_node_path11.join)(store, "blobs")), ...subdirs((0, import_node_path11.join)(store, "entries"))];
   const aliveOf = /* @__PURE__ */ new Map();
   let removed = 0;
   for (const dir of dirs) {
@@ -3918,7 +4030,7 @@ function sweepTemps(store, now = Date.now(), alive = pidAlive) {
       if (!m) continue;
       const pid = Number(m[1]);
       if (!aliveOf.has(pid)) aliveOf.set(pid, alive(pid));
-      const path = (0, import_node_path10.join)(dir, name);
+      const path = (0, import_node_path11.join)(dir, name);
       try {
         if (aliveOf.get(pid) && now - (0, import_node_fs15.statSync)(path).mtimeMs < ABANDONED_MS) continue;
         (0, import_node_fs15.rmSync)(path);
@@ -3929,12 +4041,12 @@ function sweepTemps(store, now = Date.now(), alive = pidAlive) {
   }
   return removed;
 }
-var import_node_fs15, import_node_path10, ABANDONED_MS;
+var import_node_fs15, import_node_path11, ABANDONED_MS;
 var init_temps = __esm({
   "src/store/temps.ts"() {
     "use strict";
     import_node_fs15 = require("node:fs");
-    import_node_path10 = require("node:path");
+    import_node_path11 = require("node:path");
     init_atomic();
     ABANDONED_MS = 60 * 60 * 1e3;
   }
@@ -4026,20 +4138,20 @@ function isNormalStored(stored) {
   if (stored.includes("\0")) return false;
   return stored === "." || (stored.startsWith("/") ? isNormalAbsolute(stored) : isNormalRelative(stored));
 }
-var import_node_path12, under3, Roots;
+var import_node_path13, under3, Roots;
 var init_paths = __esm({
   "src/memo/paths.ts"() {
     "use strict";
-    import_node_path12 = require("node:path");
-    under3 = (dir) => dir.endsWith(import_node_path12.sep) ? dir : dir + import_node_path12.sep;
+    import_node_path13 = require("node:path");
+    under3 = (dir) => dir.endsWith(import_node_path13.sep) ? dir : dir + import_node_path13.sep;
     Roots = class {
       root;
       allowed;
       rootPrefix;
       allowedPrefixes;
       constructor(root, extra = []) {
-        this.root = (0, import_node_path12.resolve)(root);
-        this.allowed = [this.root, ...extra.map((d) => (0, import_node_path12.resolve)(d))];
+        this.root = (0, import_node_path13.resolve)(root);
+        this.allowed = [this.root, ...extra.map((d) => (0, import_node_path13.resolve)(d))];
         this.rootPrefix = under3(this.root);
         this.allowedPrefixes = this.allowed.map(under3);
       }
@@ -4050,8 +4162,8 @@ var init_paths = __esm({
       }
       /** The absolute path a stored path names now. */
       load(stored) {
-        if ((0, import_node_path12.isAbsolute)(stored)) return stored;
-        return isNormalRelative(stored) ? this.rootPrefix + stored : (0, import_node_path12.join)(this.root, stored);
+        if ((0, import_node_path13.isAbsolute)(stored)) return stored;
+        return isNormalRelative(stored) ? this.rootPrefix + stored : (0, import_node_path13.join)(this.root, stored);
       }
       /** The deepest allowed directory holding the normal absolute path, and the path relative to it
        * ('' for the directory itself); null outside them. The deepest, because a declared directory
@@ -4069,7 +4181,7 @@ var init_paths = __esm({
       }
       /** Is the (absolute) path inside one of the allowed directories, once "." and ".." are resolved? */
       allows(path) {
-        const p = isNormalAbsolute(path) ? path : (0, import_node_path12.resolve)(path);
+        const p = isNormalAbsolute(path) ? path : (0, import_node_path13.resolve)(path);
         return this.allowed.some((dir, i) => p === dir || p.startsWith(this.allowedPrefixes[i]));
       }
     };
@@ -4198,11 +4310,11 @@ function vet(entry, roots, blobs) {
     if (!["file", "dir", "symlink", "absent"].includes(o.type)) throw new RestoreError(`the entry leaves ${o.path} as a ${String(o.type)}`);
   }
 }
-var import_node_path13, import_node_fs18, RestoreError, SET_ID, parentOf2, Dirs, WalkError, Restorer;
+var import_node_path14, import_node_fs18, RestoreError, SET_ID, parentOf2, Dirs, WalkError, Restorer;
 var init_restore = __esm({
   "src/memo/restore.ts"() {
     "use strict";
-    import_node_path13 = require("node:path");
+    import_node_path14 = require("node:path");
     import_node_fs18 = require("node:fs");
     init_store();
     init_paths();
@@ -4376,7 +4488,7 @@ var init_restore = __esm({
         if (process.geteuid?.() === 0) return null;
         const checked = /* @__PURE__ */ new Set();
         for (const o of entry.outputs) {
-          const dir = (0, import_node_path13.dirname)(this.roots.load(String(o.path)));
+          const dir = (0, import_node_path14.dirname)(this.roots.load(String(o.path)));
           if (checked.has(dir)) continue;
           checked.add(dir);
           try {
@@ -5105,7 +5217,7 @@ function notWaitingForInput(pid) {
 }
 function isShell(pid) {
   try {
-    return SHELLS.has((0, import_node_path14.basename)((0, import_node_fs21.readlinkSync)(`/proc/${pid}/exe`)));
+    return SHELLS.has((0, import_node_path15.basename)((0, import_node_fs21.readlinkSync)(`/proc/${pid}/exe`)));
   } catch {
     return false;
   }
@@ -5114,12 +5226,12 @@ function readerGone(id, traced) {
   const holders = pipeHolders(id, traced);
   return holders !== null && !holders.some((h) => !h.writes);
 }
-var import_node_fs21, import_node_path14, SHELLS, INPUT_WAITS, ReplayPipes;
+var import_node_fs21, import_node_path15, SHELLS, INPUT_WAITS, ReplayPipes;
 var init_pipe_replay = __esm({
   "src/memo/pipe-replay.ts"() {
     "use strict";
     import_node_fs21 = require("node:fs");
-    import_node_path14 = require("node:path");
+    import_node_path15 = require("node:path");
     init_trace();
     init_pipe_stdin();
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
@@ -5710,13 +5822,13 @@ function addUnsafe(list, u) {
 function foreignOwner(path, st) {
   const uid = process.geteuid?.(), gid = process.getegid?.();
   if (uid === void 0 || gid === void 0) return null;
-  const parent = (0, import_node_fs24.statSync)((0, import_node_path15.dirname)(path), { throwIfNoEntry: false });
+  const parent = (0, import_node_fs24.statSync)((0, import_node_path16.dirname)(path), { throwIfNoEntry: false });
   const group = parent && (parent.mode & 1024) !== 0 ? parent.gid : gid;
   if (Number(st.uid) === uid && Number(st.gid) === group) return null;
   return `${path} is owned by ${st.uid}:${st.gid}, and a restore would make it ${uid}:${group}'s (a program run as another user made it)`;
 }
 function lowOnSpace(outputs) {
-  const dirs = new Set(outputs.map((p) => (0, import_node_path15.dirname)(p)));
+  const dirs = new Set(outputs.map((p) => (0, import_node_path16.dirname)(p)));
   let looked = 0;
   for (const dir of dirs) {
     if (++looked > LOW_SPACE_DIRS) break;
@@ -5738,13 +5850,13 @@ function uniquePairs(pairs) {
     return true;
   });
 }
-var import_node_fs24, import_node_os6, import_node_path15, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, TIME_IS_THEIR_EFFECT, SIGPIPE_BIT, DEFER_MS, DEFAULT_EXEC_WAIT_MS, CHAIN_WAIT_MS, STORED2, TYPE_BITS, REAP_WAIT_MS, OPENS_FOR_WRITING, PIPE_OPENS, STRUCTURAL, SAVED_FD_MIN, STDIN_CHANNELS, SEEN_STDIN, LOW_SPACE_BYTES, LOW_SPACE_DIRS, IN_PLACE_CHANGES, EARLY_ITEMS, MemoEngine;
+var import_node_fs24, import_node_os6, import_node_path16, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, TIME_IS_THEIR_EFFECT, SIGPIPE_BIT, DEFER_MS, DEFAULT_EXEC_WAIT_MS, CHAIN_WAIT_MS, STORED2, TYPE_BITS, REAP_WAIT_MS, OPENS_FOR_WRITING, PIPE_OPENS, STRUCTURAL, SAVED_FD_MIN, STDIN_CHANNELS, SEEN_STDIN, LOW_SPACE_BYTES, LOW_SPACE_DIRS, IN_PLACE_CHANGES, EARLY_ITEMS, MemoEngine;
 var init_engine = __esm({
   "src/memo/engine.ts"() {
     "use strict";
     import_node_fs24 = require("node:fs");
     import_node_os6 = require("node:os");
-    import_node_path15 = require("node:path");
+    import_node_path16 = require("node:path");
     init_fingerprint();
     init_observe();
     init_trace();
@@ -6035,7 +6147,7 @@ var init_engine = __esm({
         if (q.umask === null) {
           return this.letRun(q, { refused: "its umask could not be read (/proc/PID/status has none before Linux 4.7)", passed });
         }
-        if (TIME_IS_THEIR_EFFECT.has((0, import_node_path15.basename)(q.exe))) return this.letRun(q, { refused: "what it does is take time: skipped, it would take none", passed });
+        if (TIME_IS_THEIR_EFFECT.has((0, import_node_path16.basename)(q.exe))) return this.letRun(q, { refused: "what it does is take time: skipped, it would take none", passed });
         if (q.tid !== q.pid) return this.letRun(q, { refused: "its exec is made by a thread that is not its process's first: a replay there is not modelled", passed });
         const view = viewOf(q.process, q.env, q.streams, q.stdio[0] ?? "", q.exe);
         if (view.refused) return this.letRun(q, { refused: view.refused, passed });
@@ -6154,7 +6266,7 @@ var init_engine = __esm({
        * program, which its exec answers (skipped: its output may key the reader) in a moment? */
       forkOfShell(pid) {
         const e = this.builder.executionOf(pid);
-        return e !== null && e.pid !== pid && SHELLS.has((0, import_node_path15.basename)(e.exe));
+        return e !== null && e.pid !== pid && SHELLS.has((0, import_node_path16.basename)(e.exe));
       }
       /**
        * A reader whose pipe was still written at its exec is recorded keyed on what it read, as a
@@ -6671,7 +6783,7 @@ var init_engine = __esm({
         }
         const dirs = /* @__PURE__ */ new Map();
         for (const o of outputs) {
-          const dir = (0, import_node_path15.dirname)(o.path);
+          const dir = (0, import_node_path16.dirname)(o.path);
           if (dir === o.path || dirs.has(dir) || !this.opts.roots.allows(this.opts.roots.load(dir))) continue;
           const st = (0, import_node_fs24.lstatSync)(this.opts.roots.load(dir), { bigint: true, throwIfNoEntry: false });
           if (st?.isDirectory()) dirs.set(dir, st.mtimeNs);
@@ -6853,7 +6965,7 @@ var init_engine = __esm({
               const head2 = Buffer.alloc(256);
               const line = head2.subarray(0, (0, import_node_fs24.readSync)(fd, head2, 0, head2.length, 0)).toString("latin1").split("\n")[0];
               const words = line.startsWith("#!") ? line.slice(2).trim().split(/\s+/) : [];
-              known = ((0, import_node_path15.basename)(words[0] ?? "") === "env" ? words.find((w, i) => i > 0 && !w.startsWith("-")) : words[0]) ?? null;
+              known = ((0, import_node_path16.basename)(words[0] ?? "") === "env" ? words.find((w, i) => i > 0 && !w.startsWith("-")) : words[0]) ?? null;
             } finally {
               (0, import_node_fs24.closeSync)(fd);
             }
@@ -7241,7 +7353,7 @@ async function explainMain(args) {
 ${EXPLAIN_USAGE}`);
   const cwd = process.cwd();
   const exe = resolveProgram(command[0], process.env, cwd);
-  const store = new LocalStore((0, import_node_path18.resolve)(String(options.get("store") ?? defaultStoreDir())), false);
+  const store = new LocalStore((0, import_node_path19.resolve)(String(options.get("store") ?? defaultStoreDir())), false);
   const ignoreEnv = ignoredEnv(lists.get("ignore-env"), forcedEnv(lists.get("env-input")));
   const index = await store.openIndex();
   const hasher = new FileHasher();
@@ -7249,7 +7361,7 @@ ${EXPLAIN_USAGE}`);
   const engine = new MemoEngine({
     store,
     index,
-    roots: new Roots((0, import_node_path18.resolve)(String(options.get("root") ?? cwd))),
+    roots: new Roots((0, import_node_path19.resolve)(String(options.get("root") ?? cwd))),
     ignoreEnv,
     minDurationMs: 0,
     umask: process.umask(),
@@ -7269,12 +7381,12 @@ ${EXPLAIN_USAGE}`);
   process.stdout.write("(children are judged against the files as they are now, before anything runs)\n");
   return 0;
 }
-var import_node_fs27, import_node_path18, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
+var import_node_fs27, import_node_path19, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
 var init_explain_command = __esm({
   "src/cli/explain-command.ts"() {
     "use strict";
     import_node_fs27 = require("node:fs");
-    import_node_path18 = require("node:path");
+    import_node_path19 = require("node:path");
     import_node_tty = require("node:tty");
     init_fingerprint();
     init_memo();
@@ -7335,7 +7447,7 @@ init_common();
 
 // src/cli/gc-command.ts
 var import_node_fs17 = require("node:fs");
-var import_node_path11 = require("node:path");
+var import_node_path12 = require("node:path");
 init_store();
 init_args();
 var GC_USAGE = "usage: processcache gc [--store DIR] --max-size SIZE   (SIZE like 500M or 5G)";
@@ -7348,7 +7460,7 @@ ${GC_USAGE}`);
 ${GC_USAGE}`);
   const max = parseSize(size);
   if (max === null) throw new UsageError(`--max-size "${size}" is not a size: write it like 500M, 5G or 1048576`);
-  const dir = (0, import_node_path11.resolve)(String(options.get("store") ?? defaultStoreDir()));
+  const dir = (0, import_node_path12.resolve)(String(options.get("store") ?? defaultStoreDir()));
   if (!(0, import_node_fs17.existsSync)(dir)) {
     process.stderr.write(`processcache: no store at ${dir}: nothing to collect
 `);
@@ -7366,7 +7478,7 @@ ${GC_USAGE}`);
 var import_node_child_process2 = require("node:child_process");
 var import_node_fs25 = require("node:fs");
 var import_node_os7 = require("node:os");
-var import_node_path16 = require("node:path");
+var import_node_path17 = require("node:path");
 init_fingerprint();
 init_memo();
 init_store();
@@ -7461,8 +7573,8 @@ ${RUN_USAGE}`);
   if (leaked.length) {
     warn(`the command inherits ${leaked.join(", ")} from whatever started processcache: a process could write there, and a replay would not, so nothing it runs is cached; close what the command does not use (as in \`exec 9>&-\`)`);
   }
-  const storeDir = (0, import_node_path16.resolve)(cwd, String(options.get("store") ?? defaultStoreDir()));
-  const root = (0, import_node_path16.resolve)(cwd, String(options.get("root") ?? cwd));
+  const storeDir = (0, import_node_path17.resolve)(cwd, String(options.get("store") ?? defaultStoreDir()));
+  const root = (0, import_node_path17.resolve)(cwd, String(options.get("root") ?? cwd));
   if (!(0, import_node_fs25.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
   const minDurationMs = nonNegativeInt(options.get("min-duration-ms"), "min-duration-ms", 3);
   const ignoreEnv = ignoredEnv(lists.get("ignore-env"), forcedEnv(lists.get("env-input")));
@@ -7474,7 +7586,7 @@ ${RUN_USAGE}`);
     warn(`the store at ${storeDir} cannot be used (${e.message}); running without the cache`);
     return runPlain(command);
   }
-  const statCachePath = (0, import_node_path16.join)(storeDir, "statcache.json");
+  const statCachePath = (0, import_node_path17.join)(storeDir, "statcache.json");
   const hasher = new FileHasher(readStatCache(statCachePath));
   hasher.xattrs = xattrsValue;
   const umask = process.umask();
@@ -7544,7 +7656,7 @@ ${RUN_USAGE}`);
 
 // src/cli/trace-command.ts
 var import_node_fs26 = require("node:fs");
-var import_node_path17 = require("node:path");
+var import_node_path18 = require("node:path");
 init_trace();
 init_args();
 var TRACE_USAGE = "usage: processcache trace [--out FILE] -- CMD [ARGS...]";
@@ -7552,7 +7664,7 @@ async function traceMain(args) {
   const { options, command } = parseArgs(args, { out: { value: true } }, TRACE_USAGE);
   if (command.length === 0) throw new UsageError(`no command to trace
 ${TRACE_USAGE}`);
-  const out = (0, import_node_path17.resolve)(String(options.get("out") ?? "processcache-trace.json"));
+  const out = (0, import_node_path18.resolve)(String(options.get("out") ?? "processcache-trace.json"));
   const { trace, status, warnings, builder } = await traceCommand({ command });
   for (const w of [...builder.errors, ...warnings]) process.stderr.write(`processcache: warning: ${w}
 `);

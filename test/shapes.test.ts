@@ -296,6 +296,30 @@ test("a directory's mtime after the script made a name in it is the script's own
   assert.match(g.flat().join('\n'), /explicit-mtime/);
 });
 
+test("bash's check of $PWD as it starts keys no ancestor's mtime; a script's own test of one still does", () => {
+  // bash stats $PWD, ".", then each ancestor of its working directory: only whether they are
+  // directories. Their mtimes change with anything done in them (dash's build missed its root on
+  // where /tmp ranked)
+  // (it writes no file: a restore's rename into w would make w newer, a miss of its own)
+  const quiet = obs(`cd a/b/w && bash --norc -c 'echo hi; cat in'`);
+  const aged = (when: string): TwinStep => chg(`touch -d "${when}" a a/b`);
+  const q = checkTwins('mkdir -p a/b/w; echo x > a/b/w/in', [quiet, aged('-3 days'), quiet, aged('+1 hour'), quiet]);
+  assert.ok(rootHit(q[1]!) && rootHit(q[2]!), `the ancestors' new mtimes are no input: ${JSON.stringify(q)}`);
+  // the same for a script bash runs by its shebang (recorded under the script's path)
+  const script = obs('cd a/b/w && ./s.sh');
+  const sq = checkTwins("mkdir -p a/b/w; echo x > a/b/w/in; printf '#!/bin/bash\\necho hi; cat in\\n' > a/b/w/s.sh; chmod +x a/b/w/s.sh", [script, aged('-3 days'), script, aged('+1 hour'), script]);
+  assert.ok(rootHit(sq[1]!) && rootHit(sq[2]!), `the script's ancestors: ${JSON.stringify(sq)}`);
+  // a test of an ancestor's mtime after the walk keys its order as before
+  const looks = obs(`cd a/b/w && bash --norc -c '[ .. -nt ref ] && echo newer || echo older'`);
+  const l = checkTwins('mkdir -p a/b/w; touch -d "-1 day" a/b; touch a/b/w/ref', [looks, aged('+1 hour'), looks, aged('-2 days'), looks]);
+  assert.not.ok(rootHit(l[1]!), `a/b became newer than ref: ${JSON.stringify(l)}`);
+  // without $PWD bash makes no such stats: a script that makes the same ones, in the same order,
+  // compares what it stat'ed (hunt 71)
+  const mimic = obs(`cd a/b/w && env -u PWD -u OLDPWD /usr/bin/bash -c '[ . -ef . ]; [ ../../../.. -ot ../../.. ]; [ ../.. -nt .. ] && echo newer || echo older; [ . -ef . ]'`);
+  const m = checkTwins('mkdir -p a/b/w; touch -d "-1 day" a/b', [mimic, aged('-2 days'), chg('touch -d "-1 hour" a'), mimic, mimic]);
+  assert.not.ok(rootHit(m[1]!), `a became newer than a/b: ${JSON.stringify(m)}`);
+});
+
 test('make -j2 into one log: cat\'s in-kernel copies are found where they landed, out of the order the recipes ended in, and the make is recorded', () => {
   // b writes at 0 and 0.6 s, a at 0.3 s: the log holds B A B, the recipes end a then b
   const setup = "printf 'all: a b\\na:\\n\\tsleep 0.3; cat a.txt\\nb:\\n\\tcat b.txt; sleep 0.6; cat b.txt\\n.PHONY: all a b\\n' > Makefile; echo A > a.txt; echo B > b.txt";

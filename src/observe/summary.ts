@@ -461,7 +461,9 @@ function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: Mtime
     case 'read':
       s.input(ok ? contentSpec(path, a, pinned) : probeSpec(path, a.result));
       return null;
-    case 'probe': s.input(ok ? statSpec(path, a, mtimes) : probeSpec(path, a.result, a.type)); return null;
+    // bash's walk up its $PWD as it starts compares no mtime, and an ancestor's changes with
+    // anything done there (trace/pwd-walk.ts)
+    case 'probe': s.input(ok ? statSpec(path, a, a.pwdWalk ? 'none' : mtimes) : probeSpec(path, a.result, a.type)); return null;
     // a directory, as lstat says: getcwd would tell a symlink standing there now
     case 'chdir': s.input(ok ? { path, kind: 'exists', type: 'dir', nofollow: true } : probeSpec(path, a.result)); return null;
     case 'readlink': s.input(ok ? { path, kind: 'link' } : probeSpec(path, a.result)); return null;

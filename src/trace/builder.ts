@@ -5,6 +5,7 @@ import { constants } from 'node:os';
 import { OBSERVED_BY } from './process-attrs.js';
 import { ownEntryOf } from './own-proc.js';
 import { isSystemState } from './system-state.js';
+import { PwdWalk, walkEnvOf, type WalkEnv } from './pwd-walk.js';
 import { ACCESS_OPS, EventType, payloadStrings, type ExecQuery, type RawEvent } from './protocol.js';
 import type { Access, CommandStatus, Execution, FileType, StdioKind } from './types.js';
 
@@ -131,6 +132,12 @@ export class TraceBuilder {
   /** threads, whose ids the notification events carry, to their process */
   private readonly processOfThread = new Map<number, number>();
   private readonly listings = new Map<string, Access>();
+  /** programs that may still be walking up their $PWD as they start, by execution */
+  private readonly pwdWalks = new Map<number, PwdWalk>();
+  /** what an exec query said of the environment, for the exec that follows it */
+  private readonly execEnv = new Map<number, WalkEnv>();
+  /** the same for an execution until its interpreter's exec (a script's shebang) */
+  private readonly scriptEnv = new Map<number, WalkEnv>();
 
   add(ev: RawEvent): void {
     const owner = this.processOfThread.get(ev.pid);
@@ -264,6 +271,11 @@ export class TraceBuilder {
     };
     this.adopt(exec);
     this.executionOfPid.set(ev.pid, exec);
+    const env = this.execEnv.get(ev.pid);
+    this.execEnv.delete(ev.pid);
+    const walk = PwdWalk.forExec(exe, cwd, env);
+    if (walk) this.pwdWalks.set(exec.id, walk);
+    else if (env) this.scriptEnv.set(exec.id, env); // a script: its interpreter may be bash
     const programs = this.programsOfPid.get(ev.pid) ?? [];
     programs.push(exec);
     this.programsOfPid.set(ev.pid, programs);
@@ -271,8 +283,15 @@ export class TraceBuilder {
     this.onExecutionStart?.(exec);
   }
 
+  /** An exec query, before the exec it asks about: what of its environment the accesses that
+   * follow need (bash's check of $PWD, trace/pwd-walk.ts). */
+  noteQuery(query: ExecQuery): void {
+    this.execEnv.set(query.pid, walkEnvOf(query.env));
+  }
+
   /** A program that was not run: its process ends with the recorded status instead. */
   addSkipped(query: ExecQuery, exitCode: number, output: { fd: number; data: Buffer }[], timeMs: number, tag: unknown): Execution {
+    this.execEnv.delete(query.pid);
     const parent = this.executionOfPid.get(query.pid) ?? null;
     const exec: Execution = {
       id: this.executions.length,
@@ -349,6 +368,7 @@ export class TraceBuilder {
     this.sentTo.delete(ev.pid);
     this.livePids.delete(ev.pid);
     this.vforked.delete(ev.pid);
+    this.execEnv.delete(ev.pid);
     for (const exec of ended.reverse()) this.onExecutionEnd?.(exec);
     if (ev.pid === this.rootPid) {
       this.rootStatus = { exitCode: signaled ? null : ev.value, signal: signaled ? ev.value : null };
@@ -520,9 +540,25 @@ export class TraceBuilder {
       default: break;
     }
     exec.accesses.push(access);
+    this.followPwdWalk(exec, access);
     if (op === 'stdin') pushUnique(exec.observed, 'stdinKind');
     const at = this.append({ exec: exec.id, kind: 'access', access });
     this.onAccessSeen?.(access, exec.id, at, ev.aux > 0 && op !== 'dup' ? Number(ev.timeNs) - ev.aux * 1000 : undefined, Number(ev.timeNs), ev.pid);
+  }
+
+  /** Feeds bash's check of $PWD as it starts (trace/pwd-walk.ts); a script's interpreter's exec
+   * starts one for the script's execution. */
+  private followPwdWalk(exec: Execution, access: Access): void {
+    const env = this.scriptEnv.get(exec.id);
+    if (env) {
+      if (access.op === 'exec' && access.path) {
+        const walk = PwdWalk.forExec(access.path, exec.cwd, env);
+        if (walk) this.pwdWalks.set(exec.id, walk);
+        this.scriptEnv.delete(exec.id);
+      } else if (access.op !== 'exec') this.scriptEnv.delete(exec.id);
+    }
+    const walk = this.pwdWalks.get(exec.id);
+    if (walk && !walk.follow(access)) this.pwdWalks.delete(exec.id);
   }
 
   /** A look at /proc/N of another process: its state is no file's content (hunt 29: an outside

@@ -227,6 +227,7 @@ export async function traceCommand(options: TraceOptions): Promise<TraceResult> 
       const onQuery = (ev: RawEvent): void => {
         if (!decideExec) return;
         const query = decodeExecQuery(ev);
+        builder.noteQuery(query);
         decisions = decisions.then(async () => {
           let decision: ExecDecision;
           try {

@@ -24,6 +24,9 @@ export interface Access {
   /** probe: access(2) or faccessat(2), a permission check by the caller's real ids (its result
    * as the tracer reports it is what stands there, not what the check said) */
   checks?: true;
+  /** probe: a step of bash's check of $PWD as it starts (trace/pwd-walk.ts): an ancestor of its
+   * working directory tested for being a directory, its mtime compared with nothing */
+  pwdWalk?: true;
   /** create: with O_EXCL, which fails on any name there, a dangling symlink too */
   exclusive?: true;
   /** write, create: with O_APPEND, so every write lands after what the file held */
