@@ -222,6 +222,28 @@ var init_system_state = __esm({
 });
 
 // src/trace/pwd-walk.ts
+function walksPwd(path) {
+  if (!WALKING_SHELLS.has((0, import_node_path.basename)(path))) return false;
+  try {
+    const real = (0, import_node_fs.realpathSync)(path);
+    if (!WALKING_SHELLS.has((0, import_node_path.basename)(real))) return false;
+    const st = (0, import_node_fs.statSync)(real);
+    const key = `${real}\0${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+    let is = isBashByFile.get(key);
+    if (is === void 0) {
+      is = st.isFile() && st.size < 64 << 20 && (0, import_node_fs.readFileSync)(real).includes(BASH_BANNER);
+      isBashByFile.set(key, is);
+    }
+    return is;
+  } catch {
+    return false;
+  }
+}
+function ancestorsOf(path) {
+  const out = [];
+  for (let d = (0, import_node_path.dirname)(path); d !== "/" && d !== "." && d !== (0, import_node_path.dirname)(d); d = (0, import_node_path.dirname)(d)) out.unshift(d);
+  return out;
+}
 function beforeTheWalk(a) {
   return a.op === "exec" || a.op === "read" || a.op === "probe" && a.type !== "dir" || a.op === "write" && a.result !== "ok";
 }
@@ -233,19 +255,20 @@ function walkEnvOf(env) {
   }
   return out;
 }
-var import_node_path, WALKING_SHELLS, PwdWalk;
+var import_node_fs, import_node_path, WALKING_SHELLS, isBashByFile, BASH_BANNER, PwdWalk, CdWalks;
 var init_pwd_walk = __esm({
   "src/trace/pwd-walk.ts"() {
     "use strict";
+    import_node_fs = require("node:fs");
     import_node_path = require("node:path");
     WALKING_SHELLS = /* @__PURE__ */ new Set(["bash"]);
+    isBashByFile = /* @__PURE__ */ new Map();
+    BASH_BANNER = Buffer.from("GNU bash, version ");
     PwdWalk = class _PwdWalk {
       constructor(cwd, oldpwd) {
         this.cwd = cwd;
         this.oldpwd = oldpwd;
-        const prefixes = [];
-        for (let d = (0, import_node_path.dirname)(cwd); d !== "/" && d !== "." && d !== (0, import_node_path.dirname)(d); d = (0, import_node_path.dirname)(d)) prefixes.unshift(d);
-        this.prefixes = prefixes;
+        this.prefixes = ancestorsOf(cwd);
       }
       cwd;
       oldpwd;
@@ -256,8 +279,7 @@ var init_pwd_walk = __esm({
       phase = "cwd";
       /** The follower for a program just exec'd, or null when it makes no such check. */
       static forExec(exe, cwd, env) {
-        const name = exe.slice(exe.lastIndexOf("/") + 1);
-        if (!WALKING_SHELLS.has(name) || !cwd.startsWith("/") || env?.pwd !== cwd) return null;
+        if (!walksPwd(exe) || !cwd.startsWith("/") || env?.pwd !== cwd) return null;
         return new _PwdWalk(cwd, env.oldpwd?.startsWith("/") ? env.oldpwd : void 0);
       }
       /** Takes the program's next access; false once the walk is over (done or not the walk). */
@@ -291,6 +313,27 @@ var init_pwd_walk = __esm({
       end() {
         this.phase = "over";
         return false;
+      }
+    };
+    CdWalks = class {
+      runs = /* @__PURE__ */ new Map();
+      /** Takes the next access of a bash process (or of a fork of one that has not exec'd). */
+      take(pid, a) {
+        if (a.op === "probe" && a.result === "ok" && a.type === "dir" && !a.nofollow && !a.checks) {
+          const run2 = this.runs.get(pid);
+          if (run2) run2.push(a);
+          else this.runs.set(pid, [a]);
+          return;
+        }
+        const run = this.runs.get(pid);
+        this.runs.delete(pid);
+        if (!run || a.op !== "chdir" || a.result !== "ok" || !a.path?.startsWith("/")) return;
+        const walk = [...ancestorsOf(a.path), a.path];
+        const tail2 = run.slice(-walk.length);
+        if (tail2.length === walk.length && tail2.every((step, i) => step.path === walk[i])) for (const step of tail2) step.pwdWalk = true;
+      }
+      forget(pid) {
+        this.runs.delete(pid);
       }
     };
   }
@@ -613,6 +656,9 @@ var init_builder = __esm({
       execEnv = /* @__PURE__ */ new Map();
       /** the same for an execution until its interpreter's exec (a script's shebang) */
       scriptEnv = /* @__PURE__ */ new Map();
+      /** executions whose program is bash (itself, or a script's interpreter): their cd walks */
+      bashes = /* @__PURE__ */ new Set();
+      cdWalks = new CdWalks();
       add(ev) {
         const owner = this.processOfThread.get(ev.pid);
         if (owner !== void 0) ev = { ...ev, pid: owner };
@@ -767,6 +813,8 @@ var init_builder = __esm({
         const walk = PwdWalk.forExec(exe, cwd, env);
         if (walk) this.pwdWalks.set(exec.id, walk);
         else if (env) this.scriptEnv.set(exec.id, env);
+        if (walksPwd(exe)) this.bashes.add(exec.id);
+        this.cdWalks.forget(ev.pid);
         const programs = this.programsOfPid.get(ev.pid) ?? [];
         programs.push(exec);
         this.programsOfPid.set(ev.pid, programs);
@@ -854,6 +902,7 @@ var init_builder = __esm({
         this.livePids.delete(ev.pid);
         this.vforked.delete(ev.pid);
         this.execEnv.delete(ev.pid);
+        this.cdWalks.forget(ev.pid);
         for (const exec of ended.reverse()) this.onExecutionEnd?.(exec);
         if (ev.pid === this.rootPid) {
           this.rootStatus = { exitCode: signaled ? null : ev.value, signal: signaled ? ev.value : null };
@@ -1020,6 +1069,7 @@ var init_builder = __esm({
         }
         exec.accesses.push(access);
         this.followPwdWalk(exec, access);
+        if (this.bashes.has(exec.id)) this.cdWalks.take(ev.pid, access);
         if (op === "stdin") pushUnique(exec.observed, "stdinKind");
         const at = this.append({ exec: exec.id, kind: "access", access });
         this.onAccessSeen?.(access, exec.id, at, ev.aux > 0 && op !== "dup" ? Number(ev.timeNs) - ev.aux * 1e3 : void 0, Number(ev.timeNs), ev.pid);
@@ -1028,6 +1078,7 @@ var init_builder = __esm({
        * starts one for the script's execution. */
       followPwdWalk(exec, access) {
         const env = this.scriptEnv.get(exec.id);
+        if (access.op === "exec" && access.path && exec.accesses.length === 2 && walksPwd(access.path)) this.bashes.add(exec.id);
         if (env) {
           if (access.op === "exec" && access.path) {
             const walk2 = PwdWalk.forExec(access.path, exec.cwd, env);
@@ -1144,24 +1195,24 @@ var init_builder = __esm({
 // src/trace/fdinfo.ts
 function fdFlags(pid, fd) {
   try {
-    const flags = /^flags:\s*([0-7]+)/m.exec((0, import_node_fs.readFileSync)(`/proc/${pid}/fdinfo/${fd}`, "utf8"))?.[1];
+    const flags = /^flags:\s*([0-7]+)/m.exec((0, import_node_fs2.readFileSync)(`/proc/${pid}/fdinfo/${fd}`, "utf8"))?.[1];
     return flags === void 0 ? null : parseInt(flags, 8);
   } catch {
     return null;
   }
 }
-var import_node_fs;
+var import_node_fs2;
 var init_fdinfo = __esm({
   "src/trace/fdinfo.ts"() {
     "use strict";
-    import_node_fs = require("node:fs");
+    import_node_fs2 = require("node:fs");
   }
 });
 
 // src/trace/launch.ts
 function isOpen(fd) {
   try {
-    (0, import_node_fs2.fstatSync)(fd);
+    (0, import_node_fs3.fstatSync)(fd);
     return true;
   } catch {
     return false;
@@ -1183,7 +1234,7 @@ function ascending(fds) {
 function inheritableFds() {
   const fds = [];
   try {
-    for (const name of (0, import_node_fs2.readdirSync)("/proc/self/fd")) {
+    for (const name of (0, import_node_fs3.readdirSync)("/proc/self/fd")) {
       const fd = Number(name);
       if (fd < 3) continue;
       const flags = fdFlags("self", fd);
@@ -1201,11 +1252,11 @@ function callerLaunch() {
   captured = { ...launch, fds: launch.fds.filter(isOpen) };
   return captured;
 }
-var import_node_fs2, LAUNCH_ENV, O_CLOEXEC, SIGQUIT_BIT, captured;
+var import_node_fs3, LAUNCH_ENV, O_CLOEXEC, SIGQUIT_BIT, captured;
 var init_launch = __esm({
   "src/trace/launch.ts"() {
     "use strict";
-    import_node_fs2 = require("node:fs");
+    import_node_fs3 = require("node:fs");
     init_fdinfo();
     LAUNCH_ENV = "PROCESSCACHE_LAUNCH";
     O_CLOEXEC = 524288;
@@ -1254,7 +1305,7 @@ function findNativeDir() {
     (0, import_node_path2.join)(here, "..", "..", "native", "build", arch2),
     (0, import_node_path2.join)(here, "..", "native", "build", arch2)
   ].filter((c) => Boolean(c));
-  const found = candidates.find((dir) => (0, import_node_fs3.existsSync)((0, import_node_path2.join)(dir, "libpctrace.so")));
+  const found = candidates.find((dir) => (0, import_node_fs4.existsSync)((0, import_node_path2.join)(dir, "libpctrace.so")));
   if (!found) {
     throw new NativeError(`the native tracer is not built (looked in ${candidates.join(", ")}); run \`npm run build\``);
   }
@@ -1316,11 +1367,11 @@ function loadNative() {
   };
   return cached;
 }
-var import_node_fs3, import_node_path2, import_node_url, import_koffi, NativeError, PASS_FDS_MAX, cached, library;
+var import_node_fs4, import_node_path2, import_node_url, import_koffi, NativeError, PASS_FDS_MAX, cached, library;
 var init_native = __esm({
   "src/trace/native.ts"() {
     "use strict";
-    import_node_fs3 = require("node:fs");
+    import_node_fs4 = require("node:fs");
     import_node_path2 = require("node:path");
     import_node_url = require("node:url");
     import_koffi = __toESM(require_koffi_addon(), 1);
@@ -1334,17 +1385,17 @@ var init_native = __esm({
 // src/trace/proc-stat.ts
 function procStatFields(pid) {
   try {
-    const stat = (0, import_node_fs4.readFileSync)(`/proc/${pid}/stat`, "utf8");
+    const stat = (0, import_node_fs5.readFileSync)(`/proc/${pid}/stat`, "utf8");
     return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   } catch {
     return null;
   }
 }
-var import_node_fs4;
+var import_node_fs5;
 var init_proc_stat = __esm({
   "src/trace/proc-stat.ts"() {
     "use strict";
-    import_node_fs4 = require("node:fs");
+    import_node_fs5 = require("node:fs");
   }
 });
 
@@ -1407,8 +1458,8 @@ var init_signals = __esm({
 function resolveProgram(name, env, cwd) {
   const executable = (p) => {
     try {
-      (0, import_node_fs5.accessSync)(p, import_node_fs5.constants.X_OK);
-      return (0, import_node_fs5.statSync)(p).isFile();
+      (0, import_node_fs6.accessSync)(p, import_node_fs6.constants.X_OK);
+      return (0, import_node_fs6.statSync)(p).isFile();
     } catch {
       return false;
     }
@@ -1462,7 +1513,7 @@ function startForked(native, inherit) {
   };
 }
 async function startProgram(native, program, sudo, inherit) {
-  const dir = (0, import_node_fs5.mkdtempSync)((0, import_node_path3.join)((0, import_node_os2.tmpdir)(), "processcache-"));
+  const dir = (0, import_node_fs6.mkdtempSync)((0, import_node_path3.join)((0, import_node_os2.tmpdir)(), "processcache-"));
   const path = (0, import_node_path3.join)(dir, "tracer.sock");
   const listener = native.listen(path);
   const argv = [program, "--connect", path];
@@ -1482,7 +1533,7 @@ async function startProgram(native, program, sudo, inherit) {
     throw new TraceError(`the tracer program did not start${sudo ? " through sudo" : ""}: ${stderr.trim() || e.message}`);
   } finally {
     native.close(listener);
-    (0, import_node_fs5.rmSync)(dir, { recursive: true, force: true });
+    (0, import_node_fs6.rmSync)(dir, { recursive: true, force: true });
   }
   return {
     socket: new import_node_net.Socket({ fd: channel, readable: true, writable: true }),
@@ -1622,7 +1673,7 @@ function setuidWarnings(trace) {
   const out = [];
   for (const exec of trace.executions) {
     try {
-      if ((0, import_node_fs5.statSync)(exec.exe).mode & 2048) {
+      if ((0, import_node_fs6.statSync)(exec.exe).mode & 2048) {
         out.push(`${exec.exe} is setuid, but the tracer runs without privileges, so it ran without them. Give this user passwordless sudo (the tracer then runs privileged and the command as you) or run processcache as root.`);
       }
     } catch {
@@ -1630,12 +1681,12 @@ function setuidWarnings(trace) {
   }
   return [...new Set(out)];
 }
-var import_node_child_process, import_node_fs5, import_node_net, import_node_os2, import_node_path3, TraceError, DEFAULT_PIPE_WAIT_MS;
+var import_node_child_process, import_node_fs6, import_node_net, import_node_os2, import_node_path3, TraceError, DEFAULT_PIPE_WAIT_MS;
 var init_session = __esm({
   "src/trace/session.ts"() {
     "use strict";
     import_node_child_process = require("node:child_process");
-    import_node_fs5 = require("node:fs");
+    import_node_fs6 = require("node:fs");
     import_node_net = require("node:net");
     import_node_os2 = require("node:os");
     import_node_path3 = require("node:path");
@@ -1665,7 +1716,7 @@ function digestFd(fd, limit) {
   const buf = scratchBuffer();
   const h = (0, import_node_crypto2.createHash)("sha256");
   let left = limit.bytes;
-  for (let got; left > 0 && (got = (0, import_node_fs6.readSync)(fd, buf, 0, Math.min(buf.length, left), limit.from + limit.bytes - left)) > 0; ) {
+  for (let got; left > 0 && (got = (0, import_node_fs7.readSync)(fd, buf, 0, Math.min(buf.length, left), limit.from + limit.bytes - left)) > 0; ) {
     h.update(buf.subarray(0, got));
     left -= got;
   }
@@ -1675,7 +1726,7 @@ function digestRest(fd) {
   const buf = scratchBuffer();
   const h = (0, import_node_crypto2.createHash)("sha256");
   let bytes = 0;
-  for (let n; (n = (0, import_node_fs6.readSync)(fd, buf, 0, buf.length, null)) > 0; bytes += n) h.update(buf.subarray(0, n));
+  for (let n; (n = (0, import_node_fs7.readSync)(fd, buf, 0, buf.length, null)) > 0; bytes += n) h.update(buf.subarray(0, n));
   return { digest: h.digest("hex"), bytes };
 }
 async function digestChunked(file) {
@@ -1686,18 +1737,18 @@ async function digestChunked(file) {
 }
 function readStatCache(file) {
   try {
-    const rows = JSON.parse((0, import_node_fs6.readFileSync)(file, "utf8"));
+    const rows = JSON.parse((0, import_node_fs7.readFileSync)(file, "utf8"));
     if (Array.isArray(rows)) return rows.filter((e) => Array.isArray(e) && e.length === 3 && e.every((x) => typeof x === "string"));
   } catch {
   }
   return [];
 }
-var import_node_crypto2, import_node_fs6, RACY_FINE_NS, RACY_COARSE_NS, AT_ONCE_MAX, scratch, MADE_UP_FS, KEEP, FileHasher;
+var import_node_crypto2, import_node_fs7, RACY_FINE_NS, RACY_COARSE_NS, AT_ONCE_MAX, scratch, MADE_UP_FS, KEEP, FileHasher;
 var init_hash = __esm({
   "src/fingerprint/hash.ts"() {
     "use strict";
     import_node_crypto2 = require("node:crypto");
-    import_node_fs6 = require("node:fs");
+    import_node_fs7 = require("node:fs");
     RACY_FINE_NS = 20000000n;
     RACY_COARSE_NS = 2000000000n;
     AT_ONCE_MAX = 4n << 20n;
@@ -1730,7 +1781,7 @@ var init_hash = __esm({
       lookUp(path) {
         let st;
         try {
-          st = (0, import_node_fs6.statSync)(path, { bigint: true, throwIfNoEntry: false });
+          st = (0, import_node_fs7.statSync)(path, { bigint: true, throwIfNoEntry: false });
         } catch {
           return "not-a-file";
         }
@@ -1740,12 +1791,12 @@ var init_hash = __esm({
       hashContent(path) {
         let fd;
         try {
-          fd = (0, import_node_fs6.openSync)(path, "r");
+          fd = (0, import_node_fs7.openSync)(path, "r");
         } catch {
           return null;
         }
         try {
-          const before = (0, import_node_fs6.fstatSync)(fd, { bigint: true });
+          const before = (0, import_node_fs7.fstatSync)(fd, { bigint: true });
           if (!before.isFile()) return null;
           const digest = digestFd(fd);
           this.remember(path, before, digest);
@@ -1753,7 +1804,7 @@ var init_hash = __esm({
         } catch {
           return null;
         } finally {
-          (0, import_node_fs6.closeSync)(fd);
+          (0, import_node_fs7.closeSync)(fd);
         }
       }
       /**
@@ -1763,12 +1814,12 @@ var init_hash = __esm({
       digestOf(path, seen) {
         let fd;
         try {
-          fd = (0, import_node_fs6.openSync)(path, import_node_fs6.constants.O_RDONLY | import_node_fs6.constants.O_NOFOLLOW);
+          fd = (0, import_node_fs7.openSync)(path, import_node_fs7.constants.O_RDONLY | import_node_fs7.constants.O_NOFOLLOW);
         } catch {
           return null;
         }
         try {
-          const opened = (0, import_node_fs6.fstatSync)(fd, { bigint: true });
+          const opened = (0, import_node_fs7.fstatSync)(fd, { bigint: true });
           if (!opened.isFile() || opened.dev !== seen.dev || opened.ino !== seen.ino) return null;
           const { digest, bytes } = digestRest(fd);
           if (bytes === Number(opened.size)) this.remember(path, opened, digest);
@@ -1776,7 +1827,7 @@ var init_hash = __esm({
         } catch {
           return null;
         } finally {
-          (0, import_node_fs6.closeSync)(fd);
+          (0, import_node_fs7.closeSync)(fd);
         }
       }
       /** The digest known for the file at path, as lstat or stat saw it, if any: no read needed. */
@@ -1821,7 +1872,7 @@ var init_hash = __esm({
       hashPrefix(path, n) {
         let fd;
         try {
-          fd = (0, import_node_fs6.openSync)(path, "r");
+          fd = (0, import_node_fs7.openSync)(path, "r");
         } catch {
           return null;
         }
@@ -1830,20 +1881,20 @@ var init_hash = __esm({
         } catch {
           return null;
         } finally {
-          (0, import_node_fs6.closeSync)(fd);
+          (0, import_node_fs7.closeSync)(fd);
         }
       }
       /** A file's bytes and their sha256, remembered for the file as it was when opened. */
       read(path) {
-        const fd = (0, import_node_fs6.openSync)(path, "r");
+        const fd = (0, import_node_fs7.openSync)(path, "r");
         try {
-          const st = (0, import_node_fs6.fstatSync)(fd, { bigint: true });
-          const data = (0, import_node_fs6.readFileSync)(fd);
+          const st = (0, import_node_fs7.fstatSync)(fd, { bigint: true });
+          const data = (0, import_node_fs7.readFileSync)(fd);
           const digest = sha256(data);
           this.remember(path, st, digest);
           return { data, digest };
         } finally {
-          (0, import_node_fs6.closeSync)(fd);
+          (0, import_node_fs7.closeSync)(fd);
         }
       }
       /** Keeps digest for the file as stat saw it, unless it changed too recently to tell a later change. */
@@ -1853,7 +1904,7 @@ var init_hash = __esm({
         let tells = this.statTells.get(st.dev);
         if (tells === void 0) {
           try {
-            tells = !MADE_UP_FS.has(Number((0, import_node_fs6.statfsSync)(path).type) >>> 0);
+            tells = !MADE_UP_FS.has(Number((0, import_node_fs7.statfsSync)(path).type) >>> 0);
           } catch {
             tells = false;
           }
@@ -2719,7 +2770,7 @@ function typeOf(st) {
 }
 function existence(path, recordedType, nofollow = false) {
   try {
-    const st = nofollow || recordedType === "symlink" ? (0, import_node_fs7.lstatSync)(path, { throwIfNoEntry: false }) : (0, import_node_fs7.statSync)(path, { throwIfNoEntry: false });
+    const st = nofollow || recordedType === "symlink" ? (0, import_node_fs8.lstatSync)(path, { throwIfNoEntry: false }) : (0, import_node_fs8.statSync)(path, { throwIfNoEntry: false });
     if (!st) return "absent";
     return recordedType ? `type:${typeOf(st)}` : "exists";
   } catch (e) {
@@ -2728,14 +2779,14 @@ function existence(path, recordedType, nofollow = false) {
 }
 function vacancy(path) {
   try {
-    return (0, import_node_fs7.lstatSync)(path, { throwIfNoEntry: false }) ? "taken" : "absent";
+    return (0, import_node_fs8.lstatSync)(path, { throwIfNoEntry: false }) ? "taken" : "absent";
   } catch {
     return "absent";
   }
 }
 function replaceable(path, hasher) {
   try {
-    const st = (0, import_node_fs7.lstatSync)(path, { throwIfNoEntry: false });
+    const st = (0, import_node_fs8.lstatSync)(path, { throwIfNoEntry: false });
     if (!st) return null;
     if (!(st.isFile() && st.nlink === 1 && (st.mode & 128) !== 0) || hasher.xattrs(path, true) !== NO_XATTRS) return "taken";
     return `replaceable:${(st.mode & 4095).toString(8)}:${st.uid}:${st.gid}`;
@@ -2753,9 +2804,9 @@ function direntType(d) {
 }
 function listingValue(spec) {
   try {
-    if (spec.types === void 0) return namesFingerprint((0, import_node_fs7.readdirSync)(spec.path).sort());
+    if (spec.types === void 0) return namesFingerprint((0, import_node_fs8.readdirSync)(spec.path).sort());
     const unknown = new Set(spec.names.filter((_, i) => spec.types[i] === "?"));
-    const entries = (0, import_node_fs7.readdirSync)(spec.path, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    const entries = (0, import_node_fs8.readdirSync)(spec.path, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
     return namesFingerprint(entries.map((d) => d.name), entries.map((d) => unknown.has(d.name) ? "?" : direntType(d)).join(""));
   } catch {
     return "absent";
@@ -2773,7 +2824,7 @@ function statFields(st) {
 }
 function statNow(path, nofollow) {
   try {
-    return (nofollow ? import_node_fs7.lstatSync : import_node_fs7.statSync)(path, { bigint: true, throwIfNoEntry: false });
+    return (nofollow ? import_node_fs8.lstatSync : import_node_fs8.statSync)(path, { bigint: true, throwIfNoEntry: false });
   } catch {
     return void 0;
   }
@@ -2788,7 +2839,7 @@ function permsValue(path, hasher, known, ownerOnly = false) {
 }
 function refused(path, mode) {
   try {
-    (0, import_node_fs7.accessSync)(path, mode);
+    (0, import_node_fs8.accessSync)(path, mode);
     return false;
   } catch (e) {
     return e.code === "EACCES";
@@ -2798,7 +2849,7 @@ function currentValue(spec, hasher) {
   switch (spec.kind) {
     case "content": {
       const h = hasher.hash(spec.path);
-      return h ? `sha256:${h}` : refused(spec.path, import_node_fs7.constants.R_OK) ? UNREADABLE : existence(spec.path, void 0);
+      return h ? `sha256:${h}` : refused(spec.path, import_node_fs8.constants.R_OK) ? UNREADABLE : existence(spec.path, void 0);
     }
     case "absent":
       return existence(spec.path, void 0);
@@ -2820,7 +2871,7 @@ function currentValue(spec, hasher) {
       return permsValue(spec.path, hasher, void 0, spec.owner === true);
     case "link":
       try {
-        return `link:${(0, import_node_fs7.readlinkSync)(spec.path)}`;
+        return `link:${(0, import_node_fs8.readlinkSync)(spec.path)}`;
       } catch (e) {
         return e.code === "EACCES" ? UNREADABLE : existence(spec.path, void 0);
       }
@@ -2837,11 +2888,11 @@ function toInput(spec, value, storedPath = spec.path) {
   }
   return input;
 }
-var import_node_fs7, DIRENT_TYPES, UNREADABLE;
+var import_node_fs8, DIRENT_TYPES, UNREADABLE;
 var init_inputs = __esm({
   "src/fingerprint/inputs.ts"() {
     "use strict";
-    import_node_fs7 = require("node:fs");
+    import_node_fs8 = require("node:fs");
     init_observe();
     init_hash();
     DIRENT_TYPES = [
@@ -2858,11 +2909,11 @@ var init_inputs = __esm({
 });
 
 // src/fingerprint/links.ts
-var import_node_fs8, MAX_HOPS, NO_LINKS, LinkWalker;
+var import_node_fs9, MAX_HOPS, NO_LINKS, LinkWalker;
 var init_links = __esm({
   "src/fingerprint/links.ts"() {
     "use strict";
-    import_node_fs8 = require("node:fs");
+    import_node_fs9 = require("node:fs");
     MAX_HOPS = 40;
     NO_LINKS = [];
     LinkWalker = class {
@@ -2882,8 +2933,8 @@ var init_links = __esm({
         let t = this.targets.get(path);
         if (t === void 0) {
           try {
-            const st = (0, import_node_fs8.lstatSync)(path, { throwIfNoEntry: false });
-            t = st?.isSymbolicLink() ? (0, import_node_fs8.readlinkSync)(path) : null;
+            const st = (0, import_node_fs9.lstatSync)(path, { throwIfNoEntry: false });
+            t = st?.isSymbolicLink() ? (0, import_node_fs9.readlinkSync)(path) : null;
           } catch {
             t = null;
           }
@@ -3127,11 +3178,11 @@ var init_context_env = __esm({
 function under(path, top) {
   return path === top || path.startsWith(top) && path.charCodeAt(top.length) === 47;
 }
-var import_node_fs9, PathAliases;
+var import_node_fs10, PathAliases;
 var init_aliases = __esm({
   "src/fingerprint/aliases.ts"() {
     "use strict";
-    import_node_fs9 = require("node:fs");
+    import_node_fs10 = require("node:fs");
     PathAliases = class {
       /** directory -> its real path (itself when no symlink leads there, or when it does not exist) */
       dirs = /* @__PURE__ */ new Map();
@@ -3145,7 +3196,7 @@ var init_aliases = __esm({
         let real = this.dirs.get(dir);
         if (real === void 0) {
           try {
-            real = import_node_fs9.realpathSync.native(dir);
+            real = import_node_fs10.realpathSync.native(dir);
           } catch {
             real = dir;
           }
@@ -3222,7 +3273,7 @@ var init_changes = __esm({
 // src/fingerprint/view.ts
 function identityOf2(path) {
   try {
-    const st = (0, import_node_fs10.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
+    const st = (0, import_node_fs11.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
     return st?.isFile() ? FileHasher.identity(st) : void 0;
   } catch {
     return void 0;
@@ -3230,17 +3281,17 @@ function identityOf2(path) {
 }
 function lstatQuiet(path) {
   try {
-    return (0, import_node_fs10.lstatSync)(path, { throwIfNoEntry: false });
+    return (0, import_node_fs11.lstatSync)(path, { throwIfNoEntry: false });
   } catch {
     return void 0;
   }
 }
 function leadsTo(path) {
   try {
-    return import_node_fs10.realpathSync.native(path);
+    return import_node_fs11.realpathSync.native(path);
   } catch {
     try {
-      return (0, import_node_path7.resolve)((0, import_node_path7.dirname)(path), (0, import_node_fs10.readlinkSync)(path));
+      return (0, import_node_path7.resolve)((0, import_node_path7.dirname)(path), (0, import_node_fs11.readlinkSync)(path));
     } catch {
       return path;
     }
@@ -3258,11 +3309,11 @@ function stampOf(path) {
   const t = statNow(path, false);
   return t ? `${own}>${t.dev}:${t.ino}:${t.mode}:${t.size}:${t.mtimeNs}:${t.ctimeNs}:${t.nlink}` : `${own}>-`;
 }
-var import_node_fs10, import_node_path7, CHANGE_OPS, OWN_FD, FsView;
+var import_node_fs11, import_node_path7, CHANGE_OPS, OWN_FD, FsView;
 var init_view = __esm({
   "src/fingerprint/view.ts"() {
     "use strict";
-    import_node_fs10 = require("node:fs");
+    import_node_fs11 = require("node:fs");
     import_node_path7 = require("node:path");
     init_aliases();
     init_changes();
@@ -3354,7 +3405,7 @@ var init_view = __esm({
         let at = path;
         for (let hop = 0; hop < 40; hop++) {
           try {
-            at = (0, import_node_path7.resolve)((0, import_node_path7.dirname)(at), (0, import_node_fs10.readlinkSync)(at));
+            at = (0, import_node_path7.resolve)((0, import_node_path7.dirname)(at), (0, import_node_fs11.readlinkSync)(at));
           } catch {
             return false;
           }
@@ -3524,7 +3575,7 @@ function notUtf8() {
   const bad = (raw) => !Buffer.from(raw.toString("utf8"), "utf8").equals(raw);
   const split = (file) => {
     try {
-      const data = (0, import_node_fs11.readFileSync)(file);
+      const data = (0, import_node_fs12.readFileSync)(file);
       const parts = [];
       for (let at = 0; at < data.length; ) {
         const end = data.indexOf(0, at);
@@ -3549,11 +3600,11 @@ function formatBytes(n) {
   if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
   return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }
-var import_node_fs11, VERSION, CWD_GONE;
+var import_node_fs12, VERSION, CWD_GONE;
 var init_common = __esm({
   "src/cli/common.ts"() {
     "use strict";
-    import_node_fs11 = require("node:fs");
+    import_node_fs12 = require("node:fs");
     init_fingerprint();
     VERSION = true ? "0.1.0" : "dev";
     CWD_GONE = "the working directory no longer exists (it was deleted)";
@@ -3564,7 +3615,7 @@ var init_common = __esm({
 function tempFor(path) {
   const dir = (0, import_node_path8.dirname)(path);
   if (!madeDirs.has(dir)) {
-    (0, import_node_fs12.mkdirSync)(dir, { recursive: true });
+    (0, import_node_fs13.mkdirSync)(dir, { recursive: true });
     madeDirs.add(dir);
   }
   return `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
@@ -3572,10 +3623,10 @@ function tempFor(path) {
 function atomicWrite(path, data) {
   const tmp = tempFor(path);
   try {
-    (0, import_node_fs12.writeFileSync)(tmp, data);
-    (0, import_node_fs12.renameSync)(tmp, path);
+    (0, import_node_fs13.writeFileSync)(tmp, data);
+    (0, import_node_fs13.renameSync)(tmp, path);
   } catch (e) {
-    (0, import_node_fs12.rmSync)(tmp, { force: true });
+    (0, import_node_fs13.rmSync)(tmp, { force: true });
     throw e;
   }
 }
@@ -3585,19 +3636,19 @@ async function atomicWriteAsync(path, data) {
     await writeFileCb(tmp, data);
     await renameCb(tmp, path);
   } catch (e) {
-    (0, import_node_fs12.rmSync)(tmp, { force: true });
+    (0, import_node_fs13.rmSync)(tmp, { force: true });
     throw e;
   }
 }
-var import_node_fs12, import_node_path8, import_node_util, writeFileCb, renameCb, madeDirs, TEMP_NAME;
+var import_node_fs13, import_node_path8, import_node_util, writeFileCb, renameCb, madeDirs, TEMP_NAME;
 var init_atomic = __esm({
   "src/store/atomic.ts"() {
     "use strict";
-    import_node_fs12 = require("node:fs");
+    import_node_fs13 = require("node:fs");
     import_node_path8 = require("node:path");
     import_node_util = require("node:util");
-    writeFileCb = (0, import_node_util.promisify)(import_node_fs12.writeFile);
-    renameCb = (0, import_node_util.promisify)(import_node_fs12.rename);
+    writeFileCb = (0, import_node_util.promisify)(import_node_fs13.writeFile);
+    renameCb = (0, import_node_util.promisify)(import_node_fs13.rename);
     madeDirs = /* @__PURE__ */ new Set();
     TEMP_NAME = /\.tmp-(\d+)-[0-9a-z]*$/;
   }
@@ -3658,37 +3709,37 @@ function entryFrom(e) {
 function listLocal(dir) {
   const entries = [];
   const root = (0, import_node_path9.join)(dir, "entries");
-  for (const rel of (0, import_node_fs13.readdirSync)(root, { recursive: true }).map(String)) {
+  for (const rel of (0, import_node_fs14.readdirSync)(root, { recursive: true }).map(String)) {
     if (!rel.endsWith(".json")) continue;
     const path = (0, import_node_path9.join)(root, rel);
     try {
-      const st = (0, import_node_fs13.statSync)(path);
-      const entry = parseEntry((0, import_node_fs13.readFileSync)(path, "utf8"));
-      if (entry) entries.push({ entry, lastUsedMs: st.mtimeMs, bytes: st.size, remove: () => (0, import_node_fs13.rmSync)(path, { force: true }) });
-      else (0, import_node_fs13.rmSync)(path, { force: true });
+      const st = (0, import_node_fs14.statSync)(path);
+      const entry = parseEntry((0, import_node_fs14.readFileSync)(path, "utf8"));
+      if (entry) entries.push({ entry, lastUsedMs: st.mtimeMs, bytes: st.size, remove: () => (0, import_node_fs14.rmSync)(path, { force: true }) });
+      else (0, import_node_fs14.rmSync)(path, { force: true });
     } catch {
     }
   }
   const blobs = [];
   const blobRoot = (0, import_node_path9.join)(dir, "blobs");
-  for (const rel of (0, import_node_fs13.readdirSync)(blobRoot, { recursive: true }).map(String)) {
+  for (const rel of (0, import_node_fs14.readdirSync)(blobRoot, { recursive: true }).map(String)) {
     const hash = rel.replace("/", "");
     if (!HEX64.test(hash)) continue;
     const path = (0, import_node_path9.join)(blobRoot, rel);
     try {
-      const st = (0, import_node_fs13.statSync)(path);
+      const st = (0, import_node_fs14.statSync)(path);
       blobs.push({ hash, bytes: st.size, mtimeMs: st.mtimeMs, path });
     } catch {
     }
   }
   return { entries, blobs };
 }
-var import_node_crypto3, import_node_fs13, import_node_os4, import_node_path9, HEX64, REMOTE_FILLED, LocalStore;
+var import_node_crypto3, import_node_fs14, import_node_os4, import_node_path9, HEX64, REMOTE_FILLED, LocalStore;
 var init_local = __esm({
   "src/store/local.ts"() {
     "use strict";
     import_node_crypto3 = require("node:crypto");
-    import_node_fs13 = require("node:fs");
+    import_node_fs14 = require("node:fs");
     init_fingerprint();
     init_atomic();
     import_node_os4 = require("node:os");
@@ -3701,9 +3752,9 @@ var init_local = __esm({
         this.dir = dir;
         this.writable = writable;
         this.warn = warn2;
-        (0, import_node_fs13.mkdirSync)((0, import_node_path9.join)(dir, "blobs"), { recursive: true });
-        (0, import_node_fs13.mkdirSync)((0, import_node_path9.join)(dir, "entries"), { recursive: true });
-        this.trusted = !(0, import_node_fs13.existsSync)((0, import_node_path9.join)(dir, REMOTE_FILLED));
+        (0, import_node_fs14.mkdirSync)((0, import_node_path9.join)(dir, "blobs"), { recursive: true });
+        (0, import_node_fs14.mkdirSync)((0, import_node_path9.join)(dir, "entries"), { recursive: true });
+        this.trusted = !(0, import_node_fs14.existsSync)((0, import_node_path9.join)(dir, REMOTE_FILLED));
       }
       dir;
       writable;
@@ -3718,7 +3769,7 @@ var init_local = __esm({
        * it keeps a setuid or setgid bit (src/memo/restore.ts keepsSetId). Written before the first
        * entry arrives. */
       markRemoteFilled() {
-        (0, import_node_fs13.writeFileSync)((0, import_node_path9.join)(this.dir, REMOTE_FILLED), "entries from a remote cache were written here: restores keep no setuid or setgid bit\n");
+        (0, import_node_fs14.writeFileSync)((0, import_node_path9.join)(this.dir, REMOTE_FILLED), "entries from a remote cache were written here: restores keep no setuid or setgid bit\n");
       }
       /** Says once, on stderr, that the store cannot be written and what to do; the run goes on without recording. */
       writeFailed(e) {
@@ -3746,7 +3797,7 @@ var init_local = __esm({
         const dir = this.entryDir(weak);
         let names;
         try {
-          names = (0, import_node_fs13.readdirSync)(dir).filter((n) => n.startsWith(`${weak}.`) && n.endsWith(".json"));
+          names = (0, import_node_fs14.readdirSync)(dir).filter((n) => n.startsWith(`${weak}.`) && n.endsWith(".json"));
         } catch {
           return [];
         }
@@ -3754,8 +3805,8 @@ var init_local = __esm({
         for (const name of names) {
           const path = (0, import_node_path9.join)(dir, name);
           try {
-            const entry = parseEntry((0, import_node_fs13.readFileSync)(path, "utf8"));
-            if (entry && entry.weak === weak) found.push({ entry, used: names.length > 1 ? (0, import_node_fs13.statSync)(path).mtimeMs : 0 });
+            const entry = parseEntry((0, import_node_fs14.readFileSync)(path, "utf8"));
+            if (entry && entry.weak === weak) found.push({ entry, used: names.length > 1 ? (0, import_node_fs14.statSync)(path).mtimeMs : 0 });
           } catch {
           }
         }
@@ -3773,33 +3824,33 @@ var init_local = __esm({
       async putEntryUsedAt(entry, usedAtMs) {
         await atomicWriteAsync(this.entryPath(entry), JSON.stringify(entry));
         const t = new Date(usedAtMs);
-        (0, import_node_fs13.utimesSync)(this.entryPath(entry), t, t);
+        (0, import_node_fs14.utimesSync)(this.entryPath(entry), t, t);
       }
       /** Where a blob the store holds is, for packing it; null when it holds none of that size. */
       blobFile(hash, bytes) {
         if (!HEX64.test(hash)) return null;
-        const st = (0, import_node_fs13.statSync)(this.blobPath(hash), { throwIfNoEntry: false });
+        const st = (0, import_node_fs14.statSync)(this.blobPath(hash), { throwIfNoEntry: false });
         return st?.isFile() && (bytes === void 0 || st.size === bytes) ? this.blobPath(hash) : null;
       }
       /** Moves a file that should hold the blob hash into the store, after checking it does; false when it does not. */
       adoptBlob(hash, file) {
         if (!HEX64.test(hash)) return false;
-        const data = (0, import_node_fs13.readFileSync)(file);
+        const data = (0, import_node_fs14.readFileSync)(file);
         if ((0, import_node_crypto3.createHash)("sha256").update(data).digest("hex") !== hash) return false;
-        (0, import_node_fs13.mkdirSync)((0, import_node_path9.dirname)(this.blobPath(hash)), { recursive: true });
-        (0, import_node_fs13.renameSync)(file, this.blobPath(hash));
+        (0, import_node_fs14.mkdirSync)((0, import_node_path9.dirname)(this.blobPath(hash)), { recursive: true });
+        (0, import_node_fs14.renameSync)(file, this.blobPath(hash));
         this.present.set(hash, data.length);
         return true;
       }
       async removeEntry(entry) {
         if (!this.writable) return;
-        (0, import_node_fs13.rmSync)(this.entryPath(entry), { force: true });
+        (0, import_node_fs14.rmSync)(this.entryPath(entry), { force: true });
       }
       async touchEntry(entry) {
         if (!this.writable) return;
         const now = /* @__PURE__ */ new Date();
         try {
-          (0, import_node_fs13.utimesSync)(this.entryPath(entry), now, now);
+          (0, import_node_fs14.utimesSync)(this.entryPath(entry), now, now);
         } catch {
         }
       }
@@ -3807,14 +3858,14 @@ var init_local = __esm({
         if (!HEX64.test(hash)) return null;
         let data;
         try {
-          data = (0, import_node_fs13.readFileSync)(this.blobPath(hash));
+          data = (0, import_node_fs14.readFileSync)(this.blobPath(hash));
         } catch {
           return null;
         }
         if ((0, import_node_crypto3.createHash)("sha256").update(data).digest("hex") !== hash) {
           if (this.writable) {
             try {
-              (0, import_node_fs13.rmSync)(this.blobPath(hash), { force: true });
+              (0, import_node_fs14.rmSync)(this.blobPath(hash), { force: true });
             } catch (e) {
               this.writeFailed(e);
             }
@@ -3826,7 +3877,7 @@ var init_local = __esm({
       }
       async hasBlob(hash, bytes) {
         if (this.present.get(hash) === bytes) return true;
-        const there = (0, import_node_fs13.statSync)(this.blobPath(hash), { throwIfNoEntry: false })?.size === bytes;
+        const there = (0, import_node_fs14.statSync)(this.blobPath(hash), { throwIfNoEntry: false })?.size === bytes;
         if (there) this.present.set(hash, bytes);
         return there;
       }
@@ -3847,7 +3898,7 @@ var init_local = __esm({
 // src/store/runs.ts
 function procStartOf(pid) {
   try {
-    const stat = (0, import_node_fs14.readFileSync)(`/proc/${pid}/stat`, "utf8");
+    const stat = (0, import_node_fs15.readFileSync)(`/proc/${pid}/stat`, "utf8");
     return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
   } catch {
     return null;
@@ -3863,14 +3914,14 @@ function describeOtherRun(r, root) {
 function listRuns(dir, dirsOf) {
   const runs = [];
   let unread = false;
-  for (const name of (0, import_node_fs14.readdirSync)(dir)) {
+  for (const name of (0, import_node_fs15.readdirSync)(dir)) {
     const m = LIVE.exec(name) ?? ENDED.exec(name);
     if (!m) continue;
     const key = `${m[1]}.${m[2]}.${m[3]}`;
     let dirs = dirsOf.get(key);
     if (!dirs) {
       try {
-        const parsed = JSON.parse((0, import_node_fs14.readFileSync)((0, import_node_path10.join)(dir, name), "utf8"));
+        const parsed = JSON.parse((0, import_node_fs15.readFileSync)((0, import_node_path10.join)(dir, name), "utf8"));
         dirs = Array.isArray(parsed) && parsed.every((d) => typeof d === "string") ? parsed : ["/"];
         dirsOf.set(key, dirs);
       } catch {
@@ -3885,7 +3936,7 @@ function listRuns(dir, dirsOf) {
 function endKilled(dir, r) {
   r.endMs = Date.now();
   try {
-    (0, import_node_fs14.renameSync)((0, import_node_path10.join)(dir, r.name), (0, import_node_path10.join)(dir, `${r.key}.${r.endMs}.end`));
+    (0, import_node_fs15.renameSync)((0, import_node_path10.join)(dir, r.name), (0, import_node_path10.join)(dir, `${r.key}.${r.endMs}.end`));
     return true;
   } catch {
     return false;
@@ -3905,15 +3956,15 @@ function pruneRuns(store, dirsOf = /* @__PURE__ */ new Map()) {
   }
   const firstStart = Math.min(...runs.filter((r) => r.endMs === null).map((r) => r.startMs));
   for (const r of runs) {
-    if (r.endMs !== null && r.endMs < firstStart - MARGIN_MS) (0, import_node_fs14.rmSync)((0, import_node_path10.join)(dir, `${r.key}.${r.endMs}.end`), { force: true });
+    if (r.endMs !== null && r.endMs < firstStart - MARGIN_MS) (0, import_node_fs15.rmSync)((0, import_node_path10.join)(dir, `${r.key}.${r.endMs}.end`), { force: true });
   }
   return killed;
 }
-var import_node_fs14, import_node_path10, LIVE, ENDED, MARGIN_MS, SETTLE_MS, under2, RunRegistry;
+var import_node_fs15, import_node_path10, LIVE, ENDED, MARGIN_MS, SETTLE_MS, under2, RunRegistry;
 var init_runs = __esm({
   "src/store/runs.ts"() {
     "use strict";
-    import_node_fs14 = require("node:fs");
+    import_node_fs15 = require("node:fs");
     import_node_path10 = require("node:path");
     init_atomic();
     LIVE = /^(\d+)\.(\d+)\.(\d+)$/;
@@ -3948,7 +3999,7 @@ var init_runs = __esm({
       /** Registers this process as a run that may write dirs; throws when the store cannot be written. */
       static open(store, dirs) {
         const r = new _RunRegistry(store, dirs);
-        (0, import_node_fs14.mkdirSync)(r.dir, { recursive: true });
+        (0, import_node_fs15.mkdirSync)(r.dir, { recursive: true });
         atomicWrite((0, import_node_path10.join)(r.dir, r.key), JSON.stringify(dirs));
         r.killed.push(...pruneRuns(store, r.dirsOf));
         return r;
@@ -3975,7 +4026,7 @@ var init_runs = __esm({
         if (this.closed) return;
         this.closed = true;
         try {
-          (0, import_node_fs14.renameSync)((0, import_node_path10.join)(this.dir, this.key), (0, import_node_path10.join)(this.dir, `${this.key}.${Date.now()}.end`));
+          (0, import_node_fs15.renameSync)((0, import_node_path10.join)(this.dir, this.key), (0, import_node_path10.join)(this.dir, `${this.key}.${Date.now()}.end`));
           pruneRuns(this.store, this.dirsOf);
         } catch {
         }
@@ -3985,7 +4036,7 @@ var init_runs = __esm({
         return this.startMs;
       }
       refresh() {
-        const st = (0, import_node_fs14.statSync)(this.dir, { bigint: true });
+        const st = (0, import_node_fs15.statSync)(this.dir, { bigint: true });
         if (st.mtimeNs === this.listedNs && this.settled) return;
         this.listedNs = st.mtimeNs;
         this.settled = Date.now() - Number(st.mtimeNs / 1000000n) > SETTLE_MS;
@@ -4009,7 +4060,7 @@ function pidAlive(pid) {
 }
 function subdirs(dir) {
   try {
-    return (0, import_node_fs15.readdirSync)(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => (0, import_node_path11.join)(dir, d.name));
+    return (0, import_node_fs16.readdirSync)(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => (0, import_node_path11.join)(dir, d.name));
   } catch {
     return [];
   }
@@ -4021,7 +4072,7 @@ function sweepTemps(store, now = Date.now(), alive = pidAlive) {
   for (const dir of dirs) {
     let names;
     try {
-      names = (0, import_node_fs15.readdirSync)(dir);
+      names = (0, import_node_fs16.readdirSync)(dir);
     } catch {
       continue;
     }
@@ -4032,8 +4083,8 @@ function sweepTemps(store, now = Date.now(), alive = pidAlive) {
       if (!aliveOf.has(pid)) aliveOf.set(pid, alive(pid));
       const path = (0, import_node_path11.join)(dir, name);
       try {
-        if (aliveOf.get(pid) && now - (0, import_node_fs15.statSync)(path).mtimeMs < ABANDONED_MS) continue;
-        (0, import_node_fs15.rmSync)(path);
+        if (aliveOf.get(pid) && now - (0, import_node_fs16.statSync)(path).mtimeMs < ABANDONED_MS) continue;
+        (0, import_node_fs16.rmSync)(path);
         removed++;
       } catch {
       }
@@ -4041,11 +4092,11 @@ function sweepTemps(store, now = Date.now(), alive = pidAlive) {
   }
   return removed;
 }
-var import_node_fs15, import_node_path11, ABANDONED_MS;
+var import_node_fs16, import_node_path11, ABANDONED_MS;
 var init_temps = __esm({
   "src/store/temps.ts"() {
     "use strict";
-    import_node_fs15 = require("node:fs");
+    import_node_fs16 = require("node:fs");
     import_node_path11 = require("node:path");
     init_atomic();
     ABANDONED_MS = 60 * 60 * 1e3;
@@ -4099,15 +4150,15 @@ function collectGarbage(dir, maxBytes, now = Date.now()) {
   for (const b of blobs) {
     if (refs.has(b.hash)) continue;
     if (now - b.mtimeMs < GRACE_MS) bytesAfter += b.bytes;
-    else (0, import_node_fs16.rmSync)(b.path, { force: true });
+    else (0, import_node_fs17.rmSync)(b.path, { force: true });
   }
   return { entriesBefore: entries.length, entriesRemoved: removed, bytesBefore, bytesAfter, tempsRemoved };
 }
-var import_node_fs16, GRACE_MS;
+var import_node_fs17, GRACE_MS;
 var init_gc = __esm({
   "src/store/gc.ts"() {
     "use strict";
-    import_node_fs16 = require("node:fs");
+    import_node_fs17 = require("node:fs");
     init_local();
     init_runs();
     init_temps();
@@ -4310,12 +4361,12 @@ function vet(entry, roots, blobs) {
     if (!["file", "dir", "symlink", "absent"].includes(o.type)) throw new RestoreError(`the entry leaves ${o.path} as a ${String(o.type)}`);
   }
 }
-var import_node_path14, import_node_fs18, RestoreError, SET_ID, parentOf2, Dirs, WalkError, Restorer;
+var import_node_path14, import_node_fs19, RestoreError, SET_ID, parentOf2, Dirs, WalkError, Restorer;
 var init_restore = __esm({
   "src/memo/restore.ts"() {
     "use strict";
     import_node_path14 = require("node:path");
-    import_node_fs18 = require("node:fs");
+    import_node_fs19 = require("node:fs");
     init_store();
     init_paths();
     init_safe_fs();
@@ -4350,7 +4401,7 @@ var init_restore = __esm({
           if (!(e instanceof SafeFsError) || e.code !== "ENOENT") throw e;
           if (!create) throw new WalkError("ENOENT", dir);
         }
-        (0, import_node_fs18.mkdirSync)(dir, { recursive: true });
+        (0, import_node_fs19.mkdirSync)(dir, { recursive: true });
         return this.fs.openDir(dir);
       }
       /** dir's fd, walked from the nearest directory on the way already open */
@@ -4468,8 +4519,8 @@ var init_restore = __esm({
         for (const dir of removes) {
           let names;
           try {
-            if (!(0, import_node_fs18.lstatSync)(dir).isDirectory()) continue;
-            names = (0, import_node_fs18.readdirSync)(dir);
+            if (!(0, import_node_fs19.lstatSync)(dir).isDirectory()) continue;
+            names = (0, import_node_fs19.readdirSync)(dir);
           } catch {
             continue;
           }
@@ -4492,7 +4543,7 @@ var init_restore = __esm({
           if (checked.has(dir)) continue;
           checked.add(dir);
           try {
-            (0, import_node_fs18.accessSync)(dir, import_node_fs18.constants.W_OK | import_node_fs18.constants.X_OK);
+            (0, import_node_fs19.accessSync)(dir, import_node_fs19.constants.W_OK | import_node_fs19.constants.X_OK);
           } catch (e) {
             const code = e.code;
             if (code === "EACCES" || code === "EPERM" || code === "EROFS") return `${dir} cannot be written by processcache's user (${code}): a restore there would stop half-way`;
@@ -4653,7 +4704,7 @@ function keepsPermissionOverride(p, exe) {
   if (uids.length !== 4 || uids.some((u) => u !== "0") || !holdsOverride(p.capeff) || !holdsOverride(p.capbnd)) return false;
   if (p.ns === void 0 || p.ns === "?" || /(?:^| )user:/.test(p.ns)) return false;
   try {
-    const st = (0, import_node_fs19.statSync)(exe);
+    const st = (0, import_node_fs20.statSync)(exe);
     return (st.mode & S_ISUID) === 0 || st.uid === 0;
   } catch {
     return false;
@@ -4670,14 +4721,14 @@ function jobserverOf(env) {
 }
 function sizeAt(path) {
   try {
-    return (0, import_node_fs19.statSync)(path).size;
+    return (0, import_node_fs20.statSync)(path).size;
   } catch {
     return null;
   }
 }
 function identityAt(path) {
   try {
-    const st = (0, import_node_fs19.statSync)(path, { bigint: true });
+    const st = (0, import_node_fs20.statSync)(path, { bigint: true });
     return ((st.dev << 40n ^ st.ino ^ 1n) & 0xffffffffffffffffn).toString(16);
   } catch {
     return null;
@@ -4823,7 +4874,7 @@ function ownWinsize() {
 function commandAttrs() {
   const attrs = { fds: [], fdsUnknown: false, ns: "", sigign: "0".repeat(16), sigblk: "0".repeat(16), sigpnd: "0".repeat(16), shdpnd: "0".repeat(16) };
   try {
-    const status = (0, import_node_fs19.readFileSync)("/proc/self/status", "utf8");
+    const status = (0, import_node_fs20.readFileSync)("/proc/self/status", "utf8");
     attrs.uid = statusField(status, "Uid");
     attrs.gid = statusField(status, "Gid");
     attrs.groups = statusField(status, "Groups");
@@ -4839,7 +4890,7 @@ function commandAttrs() {
     }
     attrs.winsize = ownWinsize();
     attrs.selfstate = ownSelfState();
-    const limits = (0, import_node_fs19.readFileSync)("/proc/self/limits", "utf8").split("\n").slice(1).filter((l) => l.trim());
+    const limits = (0, import_node_fs20.readFileSync)("/proc/self/limits", "utf8").split("\n").slice(1).filter((l) => l.trim());
     attrs.rlimits = limits.map((l) => l.slice(26).trim().split(/\s+/).slice(0, 2).map((v) => v === "unlimited" ? "inf" : v).join(":")).join(",");
   } catch {
   }
@@ -4853,7 +4904,7 @@ function ownSelfState() {
   return SELF_STATE_FILES.map((name) => {
     let value = "";
     try {
-      value = (0, import_node_fs19.readFileSync)(`/proc/self/${name}`, "utf8").replace(/[\n\0]+$/, "").replace(/[ \n]/g, "_");
+      value = (0, import_node_fs20.readFileSync)(`/proc/self/${name}`, "utf8").replace(/[\n\0]+$/, "").replace(/[ \n]/g, "_");
     } catch {
     }
     return `${name}=${value === "" ? "-" : value}`;
@@ -4863,7 +4914,7 @@ function readBack(path, identity, check2) {
   if (identityAt(path) !== identity) return false;
   let fd;
   try {
-    fd = (0, import_node_fs19.openSync)(path, import_node_fs19.constants.O_RDONLY | import_node_fs19.constants.O_NOFOLLOW);
+    fd = (0, import_node_fs20.openSync)(path, import_node_fs20.constants.O_RDONLY | import_node_fs20.constants.O_NOFOLLOW);
   } catch {
     return false;
   }
@@ -4872,7 +4923,7 @@ function readBack(path, identity, check2) {
   } catch {
     return false;
   } finally {
-    (0, import_node_fs19.closeSync)(fd);
+    (0, import_node_fs20.closeSync)(fd);
   }
 }
 function holds2(path, identity, pieces) {
@@ -4881,7 +4932,7 @@ function holds2(path, identity, pieces) {
       let at = pos;
       for (let off = 0; off < chunk.length; ) {
         const piece = scratchBuffer().subarray(0, Math.min(chunk.length - off, 1 << 20));
-        const n = (0, import_node_fs19.readSync)(fd, piece, 0, piece.length, at);
+        const n = (0, import_node_fs20.readSync)(fd, piece, 0, piece.length, at);
         if (n <= 0 || !piece.subarray(0, n).equals(chunk.subarray(off, off + n))) return false;
         off += n;
         at += n;
@@ -4896,7 +4947,7 @@ function holdsInOrder(path, identity, start, end, pieces) {
   const ok = readBack(path, identity, (fd) => {
     const range = Buffer.alloc(end - start);
     let got = 0;
-    for (let n; got < range.length && (n = (0, import_node_fs19.readSync)(fd, range, got, range.length - got, start + got)) > 0; ) got += n;
+    for (let n; got < range.length && (n = (0, import_node_fs20.readSync)(fd, range, got, range.length - got, start + got)) > 0; ) got += n;
     const held = range.subarray(0, got);
     const claimed = [];
     for (const i of byPosition(pieces)) {
@@ -4988,11 +5039,11 @@ function streamShortfall(view, ends, stream, streams, later, placedAt, meanwhile
   }
   return null;
 }
-var import_node_fs19, KEYED2, SELF_KEPT, KEYED_IF_SHOWN, OBSERVED, OBSERVED_TITLES, OVERRIDES, S_ISUID, JOBSERVER_VARS, UNSEEN, MAX_SEEKS, IOPRIO_UNSET, SEARCH_CAP;
+var import_node_fs20, KEYED2, SELF_KEPT, KEYED_IF_SHOWN, OBSERVED, OBSERVED_TITLES, OVERRIDES, S_ISUID, JOBSERVER_VARS, UNSEEN, MAX_SEEKS, IOPRIO_UNSET, SEARCH_CAP;
 var init_attributes = __esm({
   "src/memo/attributes.ts"() {
     "use strict";
-    import_node_fs19 = require("node:fs");
+    import_node_fs20 = require("node:fs");
     init_fingerprint();
     init_trace();
     init_own_proc();
@@ -5064,7 +5115,7 @@ function* openEnds(id, pids) {
   for (const pid of pids) {
     let fds;
     try {
-      fds = (0, import_node_fs20.readdirSync)(`/proc/${pid}/fd`);
+      fds = (0, import_node_fs21.readdirSync)(`/proc/${pid}/fd`);
     } catch {
       continue;
     }
@@ -5072,7 +5123,7 @@ function* openEnds(id, pids) {
       const path = `/proc/${pid}/fd/${fd}`;
       let target;
       try {
-        target = (0, import_node_fs20.readlinkSync)(path);
+        target = (0, import_node_fs21.readlinkSync)(path);
       } catch {
         continue;
       }
@@ -5085,8 +5136,8 @@ function otherHolder(id, pid, pids) {
   let writer = null;
   for (const { pid: other, fd, flags } of openEnds(id, pids)) {
     if (flags === null) return { why: `process ${other} holds it (fd ${fd}) in a way that cannot be read` };
-    if ((flags & 3) !== import_node_fs20.constants.O_RDONLY) {
-      if ((flags & import_node_fs20.constants.O_DIRECT) !== 0) return { why: `process ${other} writes into it in packet mode (O_DIRECT, fd ${fd})` };
+    if ((flags & 3) !== import_node_fs21.constants.O_RDONLY) {
+      if ((flags & import_node_fs21.constants.O_DIRECT) !== 0) return { why: `process ${other} writes into it in packet mode (O_DIRECT, fd ${fd})` };
       const why = `process ${other} can still write into it (fd ${fd})`;
       if (other === pid) return { why };
       writer ??= { why, writers: [] };
@@ -5101,20 +5152,20 @@ function pipeHolders(id, pids) {
   const out = [];
   for (const { pid, flags } of openEnds(id, pids)) {
     if (flags === null) return null;
-    out.push({ pid, writes: (flags & 3) !== import_node_fs20.constants.O_RDONLY });
+    out.push({ pid, writes: (flags & 3) !== import_node_fs21.constants.O_RDONLY });
   }
   return out;
 }
 function pipeCapacity() {
   try {
-    pipeMaxSize ??= Number((0, import_node_fs20.readFileSync)("/proc/sys/fs/pipe-max-size", "utf8")) || 1 << 20;
+    pipeMaxSize ??= Number((0, import_node_fs21.readFileSync)("/proc/sys/fs/pipe-max-size", "utf8")) || 1 << 20;
   } catch {
     pipeMaxSize = 1 << 20;
   }
   return pipeMaxSize;
 }
 function drain(path, writerHeld = false) {
-  const fd = (0, import_node_fs20.openSync)(path, import_node_fs20.constants.O_RDONLY | import_node_fs20.constants.O_NONBLOCK);
+  const fd = (0, import_node_fs21.openSync)(path, import_node_fs21.constants.O_RDONLY | import_node_fs21.constants.O_NONBLOCK);
   const taken = { parts: [], packets: false };
   try {
     for (let total = 0; ; ) {
@@ -5125,7 +5176,7 @@ function drain(path, writerHeld = false) {
       const buf = Buffer.alloc(READ_SIZE);
       let n;
       try {
-        n = (0, import_node_fs20.readSync)(fd, buf, 0, buf.length, null);
+        n = (0, import_node_fs21.readSync)(fd, buf, 0, buf.length, null);
       } catch (e) {
         if (e.code !== "EAGAIN") throw e;
         if (writerHeld) return taken;
@@ -5138,26 +5189,26 @@ function drain(path, writerHeld = false) {
       total += n;
     }
   } finally {
-    (0, import_node_fs20.closeSync)(fd);
+    (0, import_node_fs21.closeSync)(fd);
   }
 }
 function putBack(path, taken) {
   if (!taken.parts.length) return;
-  const fd = (0, import_node_fs20.openSync)(path, import_node_fs20.constants.O_WRONLY | import_node_fs20.constants.O_NONBLOCK);
+  const fd = (0, import_node_fs21.openSync)(path, import_node_fs21.constants.O_WRONLY | import_node_fs21.constants.O_NONBLOCK);
   try {
     const all = Buffer.concat(taken.parts);
-    for (let off = 0; off < all.length; ) off += (0, import_node_fs20.writeSync)(fd, all, off);
+    for (let off = 0; off < all.length; ) off += (0, import_node_fs21.writeSync)(fd, all, off);
   } finally {
-    (0, import_node_fs20.closeSync)(fd);
+    (0, import_node_fs21.closeSync)(fd);
   }
 }
 function capturePipeStdin(pid, stdinId, pids, pending) {
   const path = `/proc/${pid}/fd/0`;
   try {
-    if (!(0, import_node_fs20.readlinkSync)(path).startsWith("pipe:[")) return "its stdin is a named pipe, which any process may open and write";
+    if (!(0, import_node_fs21.readlinkSync)(path).startsWith("pipe:[")) return "its stdin is a named pipe, which any process may open and write";
     if (identityAt(path) !== stdinId) return "its stdin changed after its exec began";
     const flags = fdFlags(pid, 0);
-    if (flags === null || (flags & import_node_fs20.constants.O_DIRECT) !== 0) return "its stdin is a pipe in packet mode (O_DIRECT)";
+    if (flags === null || (flags & import_node_fs21.constants.O_DIRECT) !== 0) return "its stdin is a pipe in packet mode (O_DIRECT)";
     const holder = otherHolder(stdinId, pid, pids);
     if (pending && holder?.writers?.length === 1 && holder.writers[0] === pending.writer) {
       const taken2 = drain(path, true);
@@ -5179,11 +5230,11 @@ function capturePipeStdin(pid, stdinId, pids, pending) {
     return `its stdin (a pipe) could not be read ahead (${e.code ?? e.message})`;
   }
 }
-var import_node_fs20, LOW_40, READ_SIZE, pipeMaxSize;
+var import_node_fs21, LOW_40, READ_SIZE, pipeMaxSize;
 var init_pipe_stdin = __esm({
   "src/memo/pipe-stdin.ts"() {
     "use strict";
-    import_node_fs20 = require("node:fs");
+    import_node_fs21 = require("node:fs");
     init_fingerprint();
     init_trace();
     init_attributes();
@@ -5197,7 +5248,7 @@ function parentOf3(pid) {
   const ppid = procStatFields(pid)?.[1];
   return ppid === void 0 ? null : Number(ppid);
 }
-function ancestorsOf(pid, traced) {
+function ancestorsOf2(pid, traced) {
   const out = /* @__PURE__ */ new Set();
   for (let p = parentOf3(pid); p !== null && p > 1 && traced.has(p) && !out.has(p); p = parentOf3(p)) out.add(p);
   return out;
@@ -5208,7 +5259,7 @@ function notWaitingForInput(pid) {
   if (state !== "S" && state !== "D") return true;
   let call;
   try {
-    call = (0, import_node_fs21.readFileSync)(`/proc/${pid}/syscall`, "utf8");
+    call = (0, import_node_fs22.readFileSync)(`/proc/${pid}/syscall`, "utf8");
   } catch {
     return false;
   }
@@ -5217,7 +5268,7 @@ function notWaitingForInput(pid) {
 }
 function isShell(pid) {
   try {
-    return SHELLS.has((0, import_node_path15.basename)((0, import_node_fs21.readlinkSync)(`/proc/${pid}/exe`)));
+    return SHELLS.has((0, import_node_path15.basename)((0, import_node_fs22.readlinkSync)(`/proc/${pid}/exe`)));
   } catch {
     return false;
   }
@@ -5226,11 +5277,11 @@ function readerGone(id, traced) {
   const holders = pipeHolders(id, traced);
   return holders !== null && !holders.some((h) => !h.writes);
 }
-var import_node_fs21, import_node_path15, SHELLS, INPUT_WAITS, ReplayPipes;
+var import_node_fs22, import_node_path15, SHELLS, INPUT_WAITS, ReplayPipes;
 var init_pipe_replay = __esm({
   "src/memo/pipe-replay.ts"() {
     "use strict";
-    import_node_fs21 = require("node:fs");
+    import_node_fs22 = require("node:fs");
     import_node_path15 = require("node:path");
     init_trace();
     init_pipe_stdin();
@@ -5250,7 +5301,7 @@ var init_pipe_replay = __esm({
       vforked;
       ancestors;
       ancestor(pid) {
-        this.ancestors ??= ancestorsOf(this.q.pid, this.traced);
+        this.ancestors ??= ancestorsOf2(this.q.pid, this.traced);
         return this.ancestors.has(pid);
       }
       /** An ancestor that may wait for the exec before it reads: anything but a shell. */
@@ -5314,7 +5365,7 @@ var init_pipe_replay = __esm({
 // src/memo/context.ts
 function bytesIfStill(path, blob) {
   try {
-    const data = (0, import_node_fs22.readFileSync)(path);
+    const data = (0, import_node_fs23.readFileSync)(path);
     return sha256(data) === blob ? data : null;
   } catch {
     return null;
@@ -5353,11 +5404,11 @@ function contextDifference(entry, env) {
   }
   return null;
 }
-var import_node_fs22, same, ContextSearch, CONTEXT_NAMES, NAME_PREFIX, MAX_SCRIPT_BYTES;
+var import_node_fs23, same, ContextSearch, CONTEXT_NAMES, NAME_PREFIX, MAX_SCRIPT_BYTES;
 var init_context = __esm({
   "src/memo/context.ts"() {
     "use strict";
-    import_node_fs22 = require("node:fs");
+    import_node_fs23 = require("node:fs");
     init_fingerprint();
     same = (a, b) => a.name === b.name && a.value === b.value;
     ContextSearch = class {
@@ -5492,9 +5543,9 @@ var init_context = __esm({
         if (known) return known;
         let names = [];
         try {
-          const st = (0, import_node_fs22.statSync)(path, { throwIfNoEntry: false });
+          const st = (0, import_node_fs23.statSync)(path, { throwIfNoEntry: false });
           if (st?.isFile() && st.size <= MAX_SCRIPT_BYTES) {
-            const data = (0, import_node_fs22.readFileSync)(path);
+            const data = (0, import_node_fs23.readFileSync)(path);
             if (sha256(data) === digest) {
               names = data.includes(NAME_PREFIX) ? CONTEXT_NAMES.filter((n) => data.includes(n)) : [];
             }
@@ -5555,11 +5606,11 @@ function sameFile(seen, st) {
 function epochNsOf(tracerStartNs, tracerNs) {
   return BigInt(Date.now()) * 1000000n - (process.hrtime.bigint() - (tracerStartNs + BigInt(Math.round(tracerNs))));
 }
-var import_node_fs23, RACY_FINE_NS2, RACY_COARSE_NS2, CLOCK_SLACK_NS, PIN_MAX, Pins;
+var import_node_fs24, RACY_FINE_NS2, RACY_COARSE_NS2, CLOCK_SLACK_NS, PIN_MAX, Pins;
 var init_pins = __esm({
   "src/memo/pins.ts"() {
     "use strict";
-    import_node_fs23 = require("node:fs");
+    import_node_fs24 = require("node:fs");
     init_observe();
     init_fingerprint();
     RACY_FINE_NS2 = 20000000n;
@@ -5650,17 +5701,17 @@ var init_pins = __esm({
       hash(path, seen, key) {
         let fd;
         try {
-          fd = (0, import_node_fs23.openSync)(path, import_node_fs23.constants.O_RDONLY | import_node_fs23.constants.O_NONBLOCK);
+          fd = (0, import_node_fs24.openSync)(path, import_node_fs24.constants.O_RDONLY | import_node_fs24.constants.O_NONBLOCK);
         } catch {
           return null;
         }
         try {
-          const before = (0, import_node_fs23.fstatSync)(fd, { bigint: true });
+          const before = (0, import_node_fs24.fstatSync)(fd, { bigint: true });
           if (!sameFile(seen, before)) return null;
           let digest = this.hasher.cached(path, before);
           if (digest === void 0) {
             digest = digestFd(fd);
-            if (!sameFile(seen, (0, import_node_fs23.fstatSync)(fd, { bigint: true }))) return null;
+            if (!sameFile(seen, (0, import_node_fs24.fstatSync)(fd, { bigint: true }))) return null;
           }
           const now = BigInt(Date.now()) * 1000000n;
           const window = racyWindow2(seen);
@@ -5672,7 +5723,7 @@ var init_pins = __esm({
         } catch {
           return null;
         } finally {
-          (0, import_node_fs23.closeSync)(fd);
+          (0, import_node_fs24.closeSync)(fd);
         }
       }
     };
@@ -5724,7 +5775,7 @@ function statKey(path, nofollow) {
 }
 function fileIdentity(path) {
   try {
-    const st = (0, import_node_fs24.lstatSync)(path, { throwIfNoEntry: false });
+    const st = (0, import_node_fs25.lstatSync)(path, { throwIfNoEntry: false });
     return st?.isFile() ? { id: `${st.dev}:${st.ino}`, links: st.nlink } : null;
   } catch {
     return null;
@@ -5732,7 +5783,7 @@ function fileIdentity(path) {
 }
 function lstatType(path) {
   try {
-    const st = (0, import_node_fs24.lstatSync)(path, { throwIfNoEntry: false });
+    const st = (0, import_node_fs25.lstatSync)(path, { throwIfNoEntry: false });
     return st ? typeOfMode(st.mode) : void 0;
   } catch {
     return void 0;
@@ -5822,7 +5873,7 @@ function addUnsafe(list, u) {
 function foreignOwner(path, st) {
   const uid = process.geteuid?.(), gid = process.getegid?.();
   if (uid === void 0 || gid === void 0) return null;
-  const parent = (0, import_node_fs24.statSync)((0, import_node_path16.dirname)(path), { throwIfNoEntry: false });
+  const parent = (0, import_node_fs25.statSync)((0, import_node_path16.dirname)(path), { throwIfNoEntry: false });
   const group = parent && (parent.mode & 1024) !== 0 ? parent.gid : gid;
   if (Number(st.uid) === uid && Number(st.gid) === group) return null;
   return `${path} is owned by ${st.uid}:${st.gid}, and a restore would make it ${uid}:${group}'s (a program run as another user made it)`;
@@ -5833,7 +5884,7 @@ function lowOnSpace(outputs) {
   for (const dir of dirs) {
     if (++looked > LOW_SPACE_DIRS) break;
     try {
-      const st = (0, import_node_fs24.statfsSync)(dir);
+      const st = (0, import_node_fs25.statfsSync)(dir);
       const blocks = process.getuid?.() === 0 ? st.bfree : st.bavail;
       if (blocks * st.bsize < LOW_SPACE_BYTES) return `${dir} is on a file system with ${blocks * st.bsize} bytes free: a write there may have failed (ENOSPC), and free space is no input`;
     } catch {
@@ -5850,11 +5901,11 @@ function uniquePairs(pairs) {
     return true;
   });
 }
-var import_node_fs24, import_node_os6, import_node_path16, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, TIME_IS_THEIR_EFFECT, SIGPIPE_BIT, DEFER_MS, DEFAULT_EXEC_WAIT_MS, CHAIN_WAIT_MS, STORED2, TYPE_BITS, REAP_WAIT_MS, OPENS_FOR_WRITING, PIPE_OPENS, STRUCTURAL, SAVED_FD_MIN, STDIN_CHANNELS, SEEN_STDIN, LOW_SPACE_BYTES, LOW_SPACE_DIRS, IN_PLACE_CHANGES, EARLY_ITEMS, MemoEngine;
+var import_node_fs25, import_node_os6, import_node_path16, CHECK_ORDER, NO_OUTPUT, PIPE_HOLDS, TIME_IS_THEIR_EFFECT, SIGPIPE_BIT, DEFER_MS, DEFAULT_EXEC_WAIT_MS, CHAIN_WAIT_MS, STORED2, TYPE_BITS, REAP_WAIT_MS, OPENS_FOR_WRITING, PIPE_OPENS, STRUCTURAL, SAVED_FD_MIN, STDIN_CHANNELS, SEEN_STDIN, LOW_SPACE_BYTES, LOW_SPACE_DIRS, IN_PLACE_CHANGES, EARLY_ITEMS, MemoEngine;
 var init_engine = __esm({
   "src/memo/engine.ts"() {
     "use strict";
-    import_node_fs24 = require("node:fs");
+    import_node_fs25 = require("node:fs");
     import_node_os6 = require("node:os");
     import_node_path16 = require("node:path");
     init_fingerprint();
@@ -6308,9 +6359,9 @@ var init_engine = __esm({
       readableStream(q, view) {
         for (const s of view.streamStarts) {
           const flags = fdFlags(q.pid, s.fd);
-          if (flags === null || (flags & 3) === import_node_fs24.constants.O_RDWR) return `its fd ${s.fd} is open for reading too on ${s.path} (1<>file): what it reads there is not seen`;
-          if ((flags & 3) === import_node_fs24.constants.O_RDONLY) return `its fd ${s.fd} is open for reading only on ${s.path} (1<file): its writes fail, and what it reads there is not seen`;
-          s.append = (flags & import_node_fs24.constants.O_APPEND) !== 0;
+          if (flags === null || (flags & 3) === import_node_fs25.constants.O_RDWR) return `its fd ${s.fd} is open for reading too on ${s.path} (1<>file): what it reads there is not seen`;
+          if ((flags & 3) === import_node_fs25.constants.O_RDONLY) return `its fd ${s.fd} is open for reading only on ${s.path} (1<file): its writes fail, and what it reads there is not seen`;
+          s.append = (flags & import_node_fs25.constants.O_APPEND) !== 0;
         }
         return null;
       }
@@ -6345,7 +6396,7 @@ var init_engine = __esm({
         for (const fd of [1, 2]) {
           if (q.stdio[fd] !== "pipe") continue;
           const flags = fdFlags(q.pid, fd);
-          if (flags === null || (flags & import_node_fs24.constants.O_DIRECT) !== 0) return `its fd ${fd} is a pipe in packet mode (O_DIRECT): a replay would not keep its writes apart`;
+          if (flags === null || (flags & import_node_fs25.constants.O_DIRECT) !== 0) return `its fd ${fd} is a pipe in packet mode (O_DIRECT): a replay would not keep its writes apart`;
         }
         return null;
       }
@@ -6505,7 +6556,7 @@ var init_engine = __esm({
         const now = this.fs.valueAt("absent", path);
         if (now !== "exists") return now;
         try {
-          (0, import_node_fs24.statSync)(path);
+          (0, import_node_fs25.statSync)(path);
           return now;
         } catch (e) {
           return e.code === "EACCES" ? "absent" : now;
@@ -6778,14 +6829,14 @@ var init_engine = __esm({
         const mtimes = /* @__PURE__ */ new Map();
         for (const o of outputs) {
           if (o.type !== "file") continue;
-          const st = (0, import_node_fs24.lstatSync)(this.opts.roots.load(o.path), { bigint: true, throwIfNoEntry: false });
+          const st = (0, import_node_fs25.lstatSync)(this.opts.roots.load(o.path), { bigint: true, throwIfNoEntry: false });
           if (st?.isFile()) mtimes.set(o.path, st.mtimeNs);
         }
         const dirs = /* @__PURE__ */ new Map();
         for (const o of outputs) {
           const dir = (0, import_node_path16.dirname)(o.path);
           if (dir === o.path || dirs.has(dir) || !this.opts.roots.allows(this.opts.roots.load(dir))) continue;
-          const st = (0, import_node_fs24.lstatSync)(this.opts.roots.load(dir), { bigint: true, throwIfNoEntry: false });
+          const st = (0, import_node_fs25.lstatSync)(this.opts.roots.load(dir), { bigint: true, throwIfNoEntry: false });
           if (st?.isDirectory()) dirs.set(dir, st.mtimeNs);
         }
         if (mtimes.size + dirs.size < 2) return [];
@@ -6798,12 +6849,12 @@ var init_engine = __esm({
        * be told. foreign: why a restore could not leave it so (its owner), when it could not. */
       stateNow(path) {
         try {
-          const st = (0, import_node_fs24.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
+          const st = (0, import_node_fs25.lstatSync)(path, { bigint: true, throwIfNoEntry: false });
           if (!st) return { state: { path, type: "absent" }, stored: STORED2 };
           const foreign = foreignOwner(path, st);
           if (foreign) return { state: null, stored: STORED2, foreign };
           const mode = Number(st.mode) & 4095;
-          if (st.isSymbolicLink()) return { state: { path, type: "symlink", target: (0, import_node_fs24.readlinkSync)(path) }, stored: STORED2 };
+          if (st.isSymbolicLink()) return { state: { path, type: "symlink", target: (0, import_node_fs25.readlinkSync)(path) }, stored: STORED2 };
           if (st.isDirectory()) return { state: { path, type: "dir", mode }, stored: STORED2 };
           if (!st.isFile()) return { state: null, stored: STORED2 };
           const cached2 = this.fs.settledDigest(path) ?? this.opts.hasher.cached(path, st);
@@ -6960,14 +7011,14 @@ var init_engine = __esm({
         if (known === void 0) {
           known = null;
           try {
-            const fd = (0, import_node_fs24.openSync)(exe, "r");
+            const fd = (0, import_node_fs25.openSync)(exe, "r");
             try {
               const head2 = Buffer.alloc(256);
-              const line = head2.subarray(0, (0, import_node_fs24.readSync)(fd, head2, 0, head2.length, 0)).toString("latin1").split("\n")[0];
+              const line = head2.subarray(0, (0, import_node_fs25.readSync)(fd, head2, 0, head2.length, 0)).toString("latin1").split("\n")[0];
               const words = line.startsWith("#!") ? line.slice(2).trim().split(/\s+/) : [];
               known = ((0, import_node_path16.basename)(words[0] ?? "") === "env" ? words.find((w, i) => i > 0 && !w.startsWith("-")) : words[0]) ?? null;
             } finally {
-              (0, import_node_fs24.closeSync)(fd);
+              (0, import_node_fs25.closeSync)(fd);
             }
           } catch {
           }
@@ -7212,7 +7263,7 @@ var init_engine = __esm({
         for (const path of paths.sort()) {
           const noEffect = createdHere.has(path) && removedHere.has(path);
           if (!this.opts.roots.allows(path)) {
-            if (noEffect && !(0, import_node_fs24.lstatSync)(path, { throwIfNoEntry: false })) continue;
+            if (noEffect && !(0, import_node_fs25.lstatSync)(path, { throwIfNoEntry: false })) continue;
             return `it writes ${path}, outside the root`;
           }
           let state;
@@ -7332,7 +7383,7 @@ __export(explain_command_exports, {
 function stdioKind(fd) {
   try {
     if ((0, import_node_tty.isatty)(fd)) return "tty";
-    const st = (0, import_node_fs27.fstatSync)(fd);
+    const st = (0, import_node_fs28.fstatSync)(fd);
     if (st.isFIFO()) return "pipe";
     if (st.isSocket()) return "socket";
     if (st.isFile()) return "file";
@@ -7381,11 +7432,11 @@ ${EXPLAIN_USAGE}`);
   process.stdout.write("(children are judged against the files as they are now, before anything runs)\n");
   return 0;
 }
-var import_node_fs27, import_node_path19, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
+var import_node_fs28, import_node_path19, import_node_tty, EXPLAIN_USAGE, MAX_LINES, Explainer;
 var init_explain_command = __esm({
   "src/cli/explain-command.ts"() {
     "use strict";
-    import_node_fs27 = require("node:fs");
+    import_node_fs28 = require("node:fs");
     import_node_path19 = require("node:path");
     import_node_tty = require("node:tty");
     init_fingerprint();
@@ -7446,7 +7497,7 @@ init_args();
 init_common();
 
 // src/cli/gc-command.ts
-var import_node_fs17 = require("node:fs");
+var import_node_fs18 = require("node:fs");
 var import_node_path12 = require("node:path");
 init_store();
 init_args();
@@ -7461,7 +7512,7 @@ ${GC_USAGE}`);
   const max = parseSize(size);
   if (max === null) throw new UsageError(`--max-size "${size}" is not a size: write it like 500M, 5G or 1048576`);
   const dir = (0, import_node_path12.resolve)(String(options.get("store") ?? defaultStoreDir()));
-  if (!(0, import_node_fs17.existsSync)(dir)) {
+  if (!(0, import_node_fs18.existsSync)(dir)) {
     process.stderr.write(`processcache: no store at ${dir}: nothing to collect
 `);
     return 0;
@@ -7476,7 +7527,7 @@ ${GC_USAGE}`);
 
 // src/cli/run-command.ts
 var import_node_child_process2 = require("node:child_process");
-var import_node_fs25 = require("node:fs");
+var import_node_fs26 = require("node:fs");
 var import_node_os7 = require("node:os");
 var import_node_path17 = require("node:path");
 init_fingerprint();
@@ -7514,7 +7565,7 @@ function writableInherited(fds) {
     if (jobserver.has(fd)) return [];
     try {
       const flags = fdFlags("self", fd) ?? 0;
-      const st = (0, import_node_fs25.fstatSync)(fd);
+      const st = (0, import_node_fs26.fstatSync)(fd);
       const what = st.isFIFO() ? "a pipe" : st.isSocket() ? "a socket" : (flags & 3) === 2 ? "open for reading and writing" : null;
       return what ? [`fd ${fd} (${what})`] : [];
     } catch {
@@ -7575,12 +7626,12 @@ ${RUN_USAGE}`);
   }
   const storeDir = (0, import_node_path17.resolve)(cwd, String(options.get("store") ?? defaultStoreDir()));
   const root = (0, import_node_path17.resolve)(cwd, String(options.get("root") ?? cwd));
-  if (!(0, import_node_fs25.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
+  if (!(0, import_node_fs26.existsSync)(root)) throw new UsageError(`--root ${root} does not exist`);
   const minDurationMs = nonNegativeInt(options.get("min-duration-ms"), "min-duration-ms", 3);
   const ignoreEnv = ignoredEnv(lists.get("ignore-env"), forcedEnv(lists.get("env-input")));
   let store;
   try {
-    (0, import_node_fs25.mkdirSync)(storeDir, { recursive: true });
+    (0, import_node_fs26.mkdirSync)(storeDir, { recursive: true });
     store = new LocalStore(storeDir, !options.has("read-only"), warn);
   } catch (e) {
     warn(`the store at ${storeDir} cannot be used (${e.message}); running without the cache`);
@@ -7645,7 +7696,7 @@ ${RUN_USAGE}`);
   const statsPath = options.get("stats-json");
   if (typeof statsPath === "string") {
     try {
-      (0, import_node_fs25.writeFileSync)(statsPath, `${JSON.stringify(stats, null, 1)}
+      (0, import_node_fs26.writeFileSync)(statsPath, `${JSON.stringify(stats, null, 1)}
 `);
     } catch (e) {
       warn(`could not write ${statsPath}: ${e.message}`);
@@ -7655,7 +7706,7 @@ ${RUN_USAGE}`);
 }
 
 // src/cli/trace-command.ts
-var import_node_fs26 = require("node:fs");
+var import_node_fs27 = require("node:fs");
 var import_node_path18 = require("node:path");
 init_trace();
 init_args();
@@ -7669,7 +7720,7 @@ ${TRACE_USAGE}`);
   for (const w of [...builder.errors, ...warnings]) process.stderr.write(`processcache: warning: ${w}
 `);
   try {
-    (0, import_node_fs26.writeFileSync)(out, `${JSON.stringify(trace, null, 1)}
+    (0, import_node_fs27.writeFileSync)(out, `${JSON.stringify(trace, null, 1)}
 `);
   } catch (e) {
     process.stderr.write(`processcache: warning: could not write the trace to ${out}: ${e.message}

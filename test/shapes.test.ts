@@ -313,11 +313,24 @@ test("bash's check of $PWD as it starts keys no ancestor's mtime; a script's own
   const looks = obs(`cd a/b/w && bash --norc -c '[ .. -nt ref ] && echo newer || echo older'`);
   const l = checkTwins('mkdir -p a/b/w; touch -d "-1 day" a/b; touch a/b/w/ref', [looks, aged('+1 hour'), looks, aged('-2 days'), looks]);
   assert.not.ok(rootHit(l[1]!), `a/b became newer than ref: ${JSON.stringify(l)}`);
+  // its `cd` walks the target's ancestors the same way before its chdir; a test just before it
+  // is the script's own
+  const cd = obs(`cd a/b/w && bash --norc -c 'cd sub && cat in'`);
+  const c = checkTwins('mkdir -p a/b/w/sub; echo x > a/b/w/sub/in', [cd, aged('-3 days'), cd, aged('+1 hour'), cd]);
+  assert.ok(rootHit(c[1]!) && rootHit(c[2]!), `cd's walk: ${JSON.stringify(c)}`);
+  const testThenCd = obs(`cd a/b/w && bash --norc -c '[ ../.. -ot .. ] && echo older || echo newer; cd sub && cat in'`);
+  const t = checkTwins('mkdir -p a/b/w/sub; echo x > a/b/w/sub/in; touch -d "-2 days" a', [testThenCd, chg('touch -d "-3 days" a/b'), testThenCd, testThenCd]);
+  assert.not.ok(rootHit(t[1]!), `a/b became older than a: ${JSON.stringify(t)}`);
   // without $PWD bash makes no such stats: a script that makes the same ones, in the same order,
   // compares what it stat'ed (hunt 71)
   const mimic = obs(`cd a/b/w && env -u PWD -u OLDPWD /usr/bin/bash -c '[ . -ef . ]; [ ../../../.. -ot ../../.. ]; [ ../.. -nt .. ] && echo newer || echo older; [ . -ef . ]'`);
   const m = checkTwins('mkdir -p a/b/w; touch -d "-1 day" a/b', [mimic, aged('-2 days'), chg('touch -d "-1 hour" a'), mimic, mimic]);
   assert.not.ok(rootHit(m[1]!), `a became newer than a/b: ${JSON.stringify(m)}`);
+  // nor does a program that is only named bash (dash stats $PWD and "." as it starts; hunt 72)
+  const named = obs(`cd a/b/w && ../../../bin/bash -c '[ ../../../.. -ot ../../.. ]; [ ../.. -nt .. ] && echo newer || echo older; [ . -ef . ]'`);
+  const n = checkTwins('mkdir -p a/b/w bin; ln -s "$(command -v dash || command -v sh)" bin/bash; touch -d "-1 day" a/b; touch -d "-2 days" a',
+    [named, chg('touch -d "+1 hour" a'), named, named]);
+  assert.not.ok(rootHit(n[1]!), `a became newer than a/b: ${JSON.stringify(n)}`);
 });
 
 test('make -j2 into one log: cat\'s in-kernel copies are found where they landed, out of the order the recipes ended in, and the make is recorded', () => {

@@ -5,7 +5,7 @@ import { constants } from 'node:os';
 import { OBSERVED_BY } from './process-attrs.js';
 import { ownEntryOf } from './own-proc.js';
 import { isSystemState } from './system-state.js';
-import { PwdWalk, walkEnvOf, type WalkEnv } from './pwd-walk.js';
+import { CdWalks, PwdWalk, walkEnvOf, walksPwd, type WalkEnv } from './pwd-walk.js';
 import { ACCESS_OPS, EventType, payloadStrings, type ExecQuery, type RawEvent } from './protocol.js';
 import type { Access, CommandStatus, Execution, FileType, StdioKind } from './types.js';
 
@@ -138,6 +138,9 @@ export class TraceBuilder {
   private readonly execEnv = new Map<number, WalkEnv>();
   /** the same for an execution until its interpreter's exec (a script's shebang) */
   private readonly scriptEnv = new Map<number, WalkEnv>();
+  /** executions whose program is bash (itself, or a script's interpreter): their cd walks */
+  private readonly bashes = new Set<number>();
+  private readonly cdWalks = new CdWalks();
 
   add(ev: RawEvent): void {
     const owner = this.processOfThread.get(ev.pid);
@@ -276,6 +279,8 @@ export class TraceBuilder {
     const walk = PwdWalk.forExec(exe, cwd, env);
     if (walk) this.pwdWalks.set(exec.id, walk);
     else if (env) this.scriptEnv.set(exec.id, env); // a script: its interpreter may be bash
+    if (walksPwd(exe)) this.bashes.add(exec.id);
+    this.cdWalks.forget(ev.pid);
     const programs = this.programsOfPid.get(ev.pid) ?? [];
     programs.push(exec);
     this.programsOfPid.set(ev.pid, programs);
@@ -369,6 +374,7 @@ export class TraceBuilder {
     this.livePids.delete(ev.pid);
     this.vforked.delete(ev.pid);
     this.execEnv.delete(ev.pid);
+    this.cdWalks.forget(ev.pid);
     for (const exec of ended.reverse()) this.onExecutionEnd?.(exec);
     if (ev.pid === this.rootPid) {
       this.rootStatus = { exitCode: signaled ? null : ev.value, signal: signaled ? ev.value : null };
@@ -541,6 +547,7 @@ export class TraceBuilder {
     }
     exec.accesses.push(access);
     this.followPwdWalk(exec, access);
+    if (this.bashes.has(exec.id)) this.cdWalks.take(ev.pid, access);
     if (op === 'stdin') pushUnique(exec.observed, 'stdinKind');
     const at = this.append({ exec: exec.id, kind: 'access', access });
     this.onAccessSeen?.(access, exec.id, at, ev.aux > 0 && op !== 'dup' ? Number(ev.timeNs) - ev.aux * 1000 : undefined, Number(ev.timeNs), ev.pid);
@@ -550,6 +557,7 @@ export class TraceBuilder {
    * starts one for the script's execution. */
   private followPwdWalk(exec: Execution, access: Access): void {
     const env = this.scriptEnv.get(exec.id);
+    if (access.op === 'exec' && access.path && exec.accesses.length === 2 && walksPwd(access.path)) this.bashes.add(exec.id);
     if (env) {
       if (access.op === 'exec' && access.path) {
         const walk = PwdWalk.forExec(access.path, exec.cwd, env);

@@ -8,11 +8,47 @@
 // (/tmp, /home/runner) change with whatever else the machine does: dash's `./configure && make`
 // missed its root in 2 warm runs of 4 on where /tmp's mtime ranked. The walk's stats keep their
 // type, mode and owner as inputs, not their mtime.
-import { dirname } from 'node:path';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { Access } from './types.js';
 
-/** The programs whose startup walks $PWD this way. */
+/** The programs whose startup walks $PWD this way, and whose `cd` walks its target. */
 const WALKING_SHELLS: ReadonlySet<string> = new Set(['bash']);
+
+/** What each file the programs ran from is, by where it leads and its identity (read once a run). */
+const isBashByFile = new Map<string, boolean>();
+
+/**
+ * Is the program at path one that walks $PWD (and its `cd` targets)? By what the file is, not by
+ * its name (hunt 72: a symlink named bash to dash, whose script's own stats of the ancestors were
+ * taken for the walk): where it leads is named bash and holds GNU bash's version banner.
+ */
+export function walksPwd(path: string): boolean {
+  if (!WALKING_SHELLS.has(basename(path))) return false;
+  try {
+    const real = realpathSync(path);
+    if (!WALKING_SHELLS.has(basename(real))) return false;
+    const st = statSync(real);
+    const key = `${real}\0${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+    let is = isBashByFile.get(key);
+    if (is === undefined) {
+      is = st.isFile() && st.size < 64 << 20 && readFileSync(real).includes(BASH_BANNER);
+      isBashByFile.set(key, is);
+    }
+    return is;
+  } catch {
+    return false; // unreadable: not known to be bash
+  }
+}
+
+const BASH_BANNER = Buffer.from('GNU bash, version ');
+
+/** A path's ancestors below /, shallowest first. */
+function ancestorsOf(path: string): string[] {
+  const out: string[] = [];
+  for (let d = dirname(path); d !== '/' && d !== '.' && d !== dirname(d); d = dirname(d)) out.unshift(d);
+  return out;
+}
 
 /** Accesses a shell makes before its walk that do not end it: the loader and libraries it reads,
  * files it probes (/etc/ld.so.preload), its terminal failing to open (no controlling terminal). */
@@ -55,15 +91,12 @@ export class PwdWalk {
   private phase: 'cwd' | 'prefixes' | 'oldpwd' | 'over' = 'cwd';
 
   private constructor(private readonly cwd: string, private readonly oldpwd: string | undefined) {
-    const prefixes: string[] = [];
-    for (let d = dirname(cwd); d !== '/' && d !== '.' && d !== dirname(d); d = dirname(d)) prefixes.unshift(d);
-    this.prefixes = prefixes;
+    this.prefixes = ancestorsOf(cwd);
   }
 
   /** The follower for a program just exec'd, or null when it makes no such check. */
   static forExec(exe: string, cwd: string, env: WalkEnv | undefined): PwdWalk | null {
-    const name = exe.slice(exe.lastIndexOf('/') + 1);
-    if (!WALKING_SHELLS.has(name) || !cwd.startsWith('/') || env?.pwd !== cwd) return null;
+    if (!walksPwd(exe) || !cwd.startsWith('/') || env?.pwd !== cwd) return null;
     return new PwdWalk(cwd, env.oldpwd?.startsWith('/') ? env.oldpwd : undefined);
   }
 
@@ -100,5 +133,37 @@ export class PwdWalk {
   private end(): false {
     this.phase = 'over';
     return false;
+  }
+}
+
+/**
+ * bash's `cd DIR` walks the same way before its chdir: it makes the target absolute against $PWD,
+ * stats each ancestor below / in order and the target itself (sh_canonpath, to test that each is
+ * a directory), then changes into it (configure's `cd "$ac_dir"` stat'ed /tmp at every turn). Per
+ * process, the directory stats since its last other access; at a chdir that they are exactly the
+ * walk to, they are marked. What looks the same: a script that tests exactly those directories'
+ * mtimes, shallowest first, and then changes into the last without a walk of its own (`cd -P`).
+ */
+export class CdWalks {
+  private readonly runs = new Map<number, Access[]>();
+
+  /** Takes the next access of a bash process (or of a fork of one that has not exec'd). */
+  take(pid: number, a: Access): void {
+    if (a.op === 'probe' && a.result === 'ok' && a.type === 'dir' && !a.nofollow && !a.checks) {
+      const run = this.runs.get(pid);
+      if (run) run.push(a);
+      else this.runs.set(pid, [a]);
+      return;
+    }
+    const run = this.runs.get(pid);
+    this.runs.delete(pid);
+    if (!run || a.op !== 'chdir' || a.result !== 'ok' || !a.path?.startsWith('/')) return;
+    const walk = [...ancestorsOf(a.path), a.path];
+    const tail = run.slice(-walk.length);
+    if (tail.length === walk.length && tail.every((step, i) => step.path === walk[i])) for (const step of tail) step.pwdWalk = true;
+  }
+
+  forget(pid: number): void {
+    this.runs.delete(pid);
   }
 }
