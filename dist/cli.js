@@ -280,7 +280,8 @@ var init_pwd_walk = __esm({
       /** The follower for a program just exec'd, or null when it makes no such check. */
       static forExec(exe, cwd, env) {
         if (!walksPwd(exe) || !cwd.startsWith("/") || env?.pwd !== cwd) return null;
-        return new _PwdWalk(cwd, env.oldpwd?.startsWith("/") ? env.oldpwd : void 0);
+        const walk = new _PwdWalk(cwd, env.oldpwd?.startsWith("/") ? env.oldpwd : void 0);
+        return walk.prefixes.length ? walk : null;
       }
       /** Takes the program's next access; false once the walk is over (done or not the walk). */
       follow(a) {
@@ -327,7 +328,7 @@ var init_pwd_walk = __esm({
         }
         const run = this.runs.get(pid);
         this.runs.delete(pid);
-        if (!run || a.op !== "chdir" || a.result !== "ok" || !a.path?.startsWith("/")) return;
+        if (!run || a.op !== "chdir" || a.result !== "ok" || !a.path?.startsWith("/") || a.path === "/") return;
         const walk = [...ancestorsOf(a.path), a.path];
         const tail2 = run.slice(-walk.length);
         if (tail2.length === walk.length && tail2.every((step, i) => step.path === walk[i])) for (const step of tail2) step.pwdWalk = true;

@@ -331,6 +331,17 @@ test("bash's check of $PWD as it starts keys no ancestor's mtime; a script's own
   const n = checkTwins('mkdir -p a/b/w bin; ln -s "$(command -v dash || command -v sh)" bin/bash; touch -d "-1 day" a/b; touch -d "-2 days" a',
     [named, chg('touch -d "+1 hour" a'), named, named]);
   assert.not.ok(rootHit(n[1]!), `a became newer than a/b: ${JSON.stringify(n)}`);
+  // / has no component to check: bash in / looks at it twice, `cd /` not at all, and a test of /
+  // just before is the script's own (hunt 73). x goes from older than / to newer (not into the
+  // future, which any key tells); w stays the oldest
+  const older = chg('touch -r / -d "-10 days" a/b/w; touch -r / -d "-1 day" x');
+  const newer = chg('touch x');
+  const cdSlash = obs(`D=$PWD; cd a/b/w && unset OLDPWD && D=$D /usr/bin/bash -c '[ "$D/x" -nt / ] && echo newer || echo older; cd /'`);
+  const cs = checkTwins('mkdir -p a/b/w x', [older, cdSlash, newer, cdSlash, cdSlash]);
+  assert.not.ok(rootHit(cs[1]!) || statusesOf(cs[1]!, 'bash').includes('hit'), `x became newer than /: ${JSON.stringify(cs)}`);
+  const inSlash = obs(`D=$PWD; cd / && unset OLDPWD && D=$D /usr/bin/bash -c '[ / -nt "$D/x" ] && echo newer || echo older'`);
+  const is = checkTwins('mkdir -p a/b/w x', [older, inSlash, newer, inSlash, inSlash]);
+  assert.not.ok(rootHit(is[1]!) || statusesOf(is[1]!, 'bash').includes('hit'), `x became newer than /: ${JSON.stringify(is)}`);
 });
 
 test('make -j2 into one log: cat\'s in-kernel copies are found where they landed, out of the order the recipes ended in, and the make is recorded', () => {

@@ -97,7 +97,10 @@ export class PwdWalk {
   /** The follower for a program just exec'd, or null when it makes no such check. */
   static forExec(exe: string, cwd: string, env: WalkEnv | undefined): PwdWalk | null {
     if (!walksPwd(exe) || !cwd.startsWith('/') || env?.pwd !== cwd) return null;
-    return new PwdWalk(cwd, env.oldpwd?.startsWith('/') ? env.oldpwd : undefined);
+    const walk = new PwdWalk(cwd, env.oldpwd?.startsWith('/') ? env.oldpwd : undefined);
+    // no ancestor below /, nothing to leave out; and in / itself bash looks twice, not three
+    // times, so a script's first look at / would have closed the walk (hunt 73)
+    return walk.prefixes.length ? walk : null;
   }
 
   /** Takes the program's next access; false once the walk is over (done or not the walk). */
@@ -157,7 +160,8 @@ export class CdWalks {
     }
     const run = this.runs.get(pid);
     this.runs.delete(pid);
-    if (!run || a.op !== 'chdir' || a.result !== 'ok' || !a.path?.startsWith('/')) return;
+    // `cd /` stats nothing (no component to check): the stat before it is the script's (hunt 73)
+    if (!run || a.op !== 'chdir' || a.result !== 'ok' || !a.path?.startsWith('/') || a.path === '/') return;
     const walk = [...ancestorsOf(a.path), a.path];
     const tail = run.slice(-walk.length);
     if (tail.length === walk.length && tail.every((step, i) => step.path === walk[i])) for (const step of tail) step.pwdWalk = true;
