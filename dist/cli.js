@@ -231,13 +231,17 @@ function walksPwd(path) {
     const key = `${real}\0${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
     let is = isBashByFile.get(key);
     if (is === void 0) {
-      is = st.isFile() && st.size < 64 << 20 && (0, import_node_fs.readFileSync)(real).includes(BASH_BANNER);
+      const bytes = st.isFile() && st.size < 64 << 20 ? (0, import_node_fs.readFileSync)(real) : null;
+      is = bytes !== null && bytes.subarray(0, 4).equals(ELF_MAGIC) && bytes.includes(BASH_BANNER);
       isBashByFile.set(key, is);
     }
     return is;
   } catch {
     return false;
   }
+}
+function plain(path) {
+  return path.startsWith("/") && import_node_path.posix.normalize(path) === path && !path.startsWith("//") && (path === "/" || !path.endsWith("/"));
 }
 function ancestorsOf(path) {
   const out = [];
@@ -255,7 +259,7 @@ function walkEnvOf(env) {
   }
   return out;
 }
-var import_node_fs, import_node_path, WALKING_SHELLS, isBashByFile, BASH_BANNER, PwdWalk, CdWalks;
+var import_node_fs, import_node_path, WALKING_SHELLS, isBashByFile, BASH_BANNER, ELF_MAGIC, PwdWalk, CdWalks;
 var init_pwd_walk = __esm({
   "src/trace/pwd-walk.ts"() {
     "use strict";
@@ -264,6 +268,7 @@ var init_pwd_walk = __esm({
     WALKING_SHELLS = /* @__PURE__ */ new Set(["bash"]);
     isBashByFile = /* @__PURE__ */ new Map();
     BASH_BANNER = Buffer.from("GNU bash, version ");
+    ELF_MAGIC = Buffer.from([127, 69, 76, 70]);
     PwdWalk = class _PwdWalk {
       constructor(cwd, oldpwd) {
         this.cwd = cwd;
@@ -279,7 +284,7 @@ var init_pwd_walk = __esm({
       phase = "cwd";
       /** The follower for a program just exec'd, or null when it makes no such check. */
       static forExec(exe, cwd, env) {
-        if (!walksPwd(exe) || !cwd.startsWith("/") || env?.pwd !== cwd) return null;
+        if (!walksPwd(exe) || !plain(cwd) || env?.pwd !== cwd) return null;
         const walk = new _PwdWalk(cwd, env.oldpwd?.startsWith("/") ? env.oldpwd : void 0);
         return walk.prefixes.length ? walk : null;
       }
@@ -328,7 +333,7 @@ var init_pwd_walk = __esm({
         }
         const run = this.runs.get(pid);
         this.runs.delete(pid);
-        if (!run || a.op !== "chdir" || a.result !== "ok" || !a.path?.startsWith("/") || a.path === "/") return;
+        if (!run || a.op !== "chdir" || a.result !== "ok" || !a.path || !plain(a.path) || a.path === "/") return;
         const walk = [...ancestorsOf(a.path), a.path];
         const tail2 = run.slice(-walk.length);
         if (tail2.length === walk.length && tail2.every((step, i) => step.path === walk[i])) for (const step of tail2) step.pwdWalk = true;

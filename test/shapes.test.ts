@@ -331,6 +331,12 @@ test("bash's check of $PWD as it starts keys no ancestor's mtime; a script's own
   const n = checkTwins('mkdir -p a/b/w bin; ln -s "$(command -v dash || command -v sh)" bin/bash; touch -d "-1 day" a/b; touch -d "-2 days" a',
     [named, chg('touch -d "+1 hour" a'), named, named]);
   assert.not.ok(rootHit(n[1]!), `a became newer than a/b: ${JSON.stringify(n)}`);
+  // nor a script named bash that holds bash's banner (hunt 74): its interpreter's cd walks nothing,
+  // and the tests just before its cd are the script's own
+  const fake = "printf '#!/bin/sh\\n# GNU bash, version 5 (not)\\n[ ../.. -ot .. ]; if [ ../a -nt ../a/b ]; then echo newer; else echo older; fi; cd ../a/b\\n' > bin/bash; chmod +x bin/bash";
+  const fakeRun = obs('cd w && ../bin/bash');
+  const f = checkTwins(`mkdir -p w a/b bin; ${fake}; touch -d "-1 day" a/b`, [fakeRun, chg('touch -d "-2 days" a'), fakeRun, fakeRun]);
+  assert.not.ok(rootHit(f[1]!), `a became older than a/b: ${JSON.stringify(f)}`);
   // / has no component to check: bash in / looks at it twice, `cd /` not at all, and a test of /
   // just before is the script's own (hunt 73). x goes from older than / to newer (not into the
   // future, which any key tells); w stays the oldest

@@ -9,7 +9,7 @@
 // missed its root in 2 warm runs of 4 on where /tmp's mtime ranked. The walk's stats keep their
 // type, mode and owner as inputs, not their mtime.
 import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, posix } from 'node:path';
 import type { Access } from './types.js';
 
 /** The programs whose startup walks $PWD this way, and whose `cd` walks its target. */
@@ -21,7 +21,8 @@ const isBashByFile = new Map<string, boolean>();
 /**
  * Is the program at path one that walks $PWD (and its `cd` targets)? By what the file is, not by
  * its name (hunt 72: a symlink named bash to dash, whose script's own stats of the ancestors were
- * taken for the walk): where it leads is named bash and holds GNU bash's version banner.
+ * taken for the walk): where it leads is named bash, is a program (ELF, not a script: hunt 74's
+ * dash script named bash with the banner in a comment) and holds GNU bash's version banner.
  */
 export function walksPwd(path: string): boolean {
   if (!WALKING_SHELLS.has(basename(path))) return false;
@@ -32,7 +33,8 @@ export function walksPwd(path: string): boolean {
     const key = `${real}\0${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
     let is = isBashByFile.get(key);
     if (is === undefined) {
-      is = st.isFile() && st.size < 64 << 20 && readFileSync(real).includes(BASH_BANNER);
+      const bytes = st.isFile() && st.size < 64 << 20 ? readFileSync(real) : null;
+      is = bytes !== null && bytes.subarray(0, 4).equals(ELF_MAGIC) && bytes.includes(BASH_BANNER);
       isBashByFile.set(key, is);
     }
     return is;
@@ -42,6 +44,12 @@ export function walksPwd(path: string): boolean {
 }
 
 const BASH_BANNER = Buffer.from('GNU bash, version ');
+const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
+
+/** A path as bash's own walk writes it: absolute, no `//`, `.` or `..` part, no trailing `/`. */
+function plain(path: string): boolean {
+  return path.startsWith('/') && posix.normalize(path) === path && !path.startsWith('//') && (path === '/' || !path.endsWith('/'));
+}
 
 /** A path's ancestors below /, shallowest first. */
 function ancestorsOf(path: string): string[] {
@@ -96,7 +104,7 @@ export class PwdWalk {
 
   /** The follower for a program just exec'd, or null when it makes no such check. */
   static forExec(exe: string, cwd: string, env: WalkEnv | undefined): PwdWalk | null {
-    if (!walksPwd(exe) || !cwd.startsWith('/') || env?.pwd !== cwd) return null;
+    if (!walksPwd(exe) || !plain(cwd) || env?.pwd !== cwd) return null;
     const walk = new PwdWalk(cwd, env.oldpwd?.startsWith('/') ? env.oldpwd : undefined);
     // no ancestor below /, nothing to leave out; and in / itself bash looks twice, not three
     // times, so a script's first look at / would have closed the walk (hunt 73)
@@ -161,7 +169,7 @@ export class CdWalks {
     const run = this.runs.get(pid);
     this.runs.delete(pid);
     // `cd /` stats nothing (no component to check): the stat before it is the script's (hunt 73)
-    if (!run || a.op !== 'chdir' || a.result !== 'ok' || !a.path?.startsWith('/') || a.path === '/') return;
+    if (!run || a.op !== 'chdir' || a.result !== 'ok' || !a.path || !plain(a.path) || a.path === '/') return;
     const walk = [...ancestorsOf(a.path), a.path];
     const tail = run.slice(-walk.length);
     if (tail.length === walk.length && tail.every((step, i) => step.path === walk[i])) for (const step of tail) step.pwdWalk = true;
