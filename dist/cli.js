@@ -2492,6 +2492,7 @@ function summarize(steps, walker = AS_SPELLED, since, until) {
       for (const out of step.outputs) s.output(out, null, removed.has(out), read2.has(out));
       for (const path of step.renewed) s.renewed.add(path);
       for (const [path, change] of step.entryChanges) s.entryChanged(path, change === "added");
+      for (const [to, from] of step.moved ?? []) s.tookMove(to, from);
       continue;
     }
     reason ??= applyAccess(s, step.access, walker, step.mtimes ?? "absolute", step.pinned, step.unprivileged === true);
@@ -2508,7 +2509,8 @@ function summarize(steps, walker = AS_SPELLED, since, until) {
     removed: [...s.gone],
     renewed: [...s.renewed],
     entryChanges: s.entryChangeList(),
-    permsChanged: [...s.modes]
+    permsChanged: [...s.modes],
+    moved: s.movedList()
   };
 }
 var import_node_path5, AS_SPELLED, PSEUDO_INPUTS, ABSENT, PathStates, WRITE_SINKS, XATTR_ANSWERS, TARGET_PERMS, SEEN_AT_CALL, NAME_CHANGES, REFUSED;
@@ -2561,6 +2563,10 @@ var init_summary = __esm({
       appendedTo = /* @__PURE__ */ new Set();
       /** where the subtree moved files it had not read: what they held is read there at the recording */
       movedTo = /* @__PURE__ */ new Set();
+      /** the stat input of each file moved in from outside the subtree's changes, by where it went */
+      movedInputs = /* @__PURE__ */ new Map();
+      /** where each of those came from */
+      movedFrom = /* @__PURE__ */ new Map();
       /** permission inputs to be read at the recording (no access saw them): a change by the subtree
        * before then would be read instead */
       pendingPerms = /* @__PURE__ */ new Map();
@@ -2578,12 +2584,28 @@ var init_summary = __esm({
         this.output(to, null);
         this.replaced(to);
         this.renewed.add(to);
-        if (read2) this.movedTo.add(to);
+        if (read2) this.tookMove(to, path);
+      }
+      /** `to` holds, unchanged so far, the file the subtree (or a child, folded) moved from `from`,
+       * which it had not changed: a later change there loses the summary, a look at its mtime is a
+       * look at the moved input's. */
+      tookMove(to, from) {
+        this.movedTo.add(to);
+        this.movedFrom.set(to, from);
+        const input = this.stats.get(`lstat${from}`);
+        if (input) this.movedInputs.set(to, input);
+      }
+      /** What tookMove() holds, for a parent's fold. */
+      movedList() {
+        return [...this.movedFrom];
       }
       /** the step being applied is an access of an unprivileged process running as processcache's user */
       asUser = false;
       input(spec) {
-        if (this.changed.has(spec.path)) return;
+        if (this.changed.has(spec.path)) {
+          if (spec.kind === "stat") this.lookAtMoved(spec);
+          return;
+        }
         if (spec.kind === "absent" && this.asUser) spec = { ...spec, asUser: true };
         if (spec.kind === "stat" && this.ownMtime(spec)) spec = ownMtimeOf(spec);
         const kind = spec.kind === "stat" && spec.nofollow ? "lstat" : spec.kind === "xattrs" && spec.known === NO_XATTRS ? "no-xattrs" : spec.kind;
@@ -2610,6 +2632,23 @@ var init_summary = __esm({
        */
       ownMtime(spec) {
         return spec.type === "dir" && spec.mtime !== void 0 && spec.mtimeNs !== void 0 && this.since !== void 0 && spec.mtimeNs >= this.since && (this.until === void 0 || spec.mtimeNs <= this.until) && this.changes.has(spec.path);
+      }
+      /**
+       * A stat of where the subtree moved a file it had not changed: the file there is still the one
+       * moved (any change to it there loses the summary), and rename keeps its mtime, so a look at
+       * that mtime is a look at the moved input's (hunt 75: `mv f f2; [ f2 -nt ref ]` was keyed on
+       * nothing, and replayed its first answer once f turned newer). A look that follows a symlink
+       * moved there sees its target's mtime: not told apart.
+       */
+      lookAtMoved(spec) {
+        const moved = this.movedInputs.get(spec.path);
+        if (!moved || spec.mtime === void 0) return;
+        moved.mtime = stronger(moved.mtime, spec.mtime);
+        if (moved.mtimeNs === void 0) {
+          moved.mtimeNs = spec.mtimeNs;
+          moved.seenAtMs = spec.seenAtMs;
+          moved.seenAtNs = spec.seenAtNs;
+        }
       }
       /** Another stat of a file: one program in the subtree orders or prints its mtime, and the subtree depends on it that way. */
       restat(spec) {
@@ -6986,7 +7025,7 @@ var init_engine = __esm({
             else if (c.dest !== "null") piped.push(c.data);
           }
           if (piped.length) context.push(...this.context.inBytes(this.answerOf.get(exec.id)?.context ?? [], piped));
-          children.push([f.endAt, { kind: "replayed", inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, renewed: s.renewed, entryChanges: s.entryChanges, permsChanged: s.permsChanged }, stream2]);
+          children.push([f.endAt, { kind: "replayed", inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, renewed: s.renewed, entryChanges: s.entryChanges, permsChanged: s.permsChanged, ...s.moved?.length ? { moved: s.moved } : {} }, stream2]);
         }
         const parts = mergeByPosition(own, children.sort((a, b) => a[0] - b[0]));
         const steps = [];

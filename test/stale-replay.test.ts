@@ -505,7 +505,6 @@ test('a replay leaves the directories it changed in their recorded order against
     [obs(script), chg('echo 2 > v'), obs(script), chg('echo 3 > v'), obs(script)]);
 });
 
-test.run();
 
 test('what stdin was is keyed where a program read it: /dev/null, a closed fd, a pipe still being written (hunt 50)', () => {
   const wc = 'if [ -f p ]; then (sleep 0.3; echo data) | wc -c; elif [ -f c ]; then exec <&-; wc -c; echo rc=$?; else wc -c < /dev/null; fi';
@@ -719,6 +718,19 @@ open("t", "w").write("x"); os.chmod("t", 0o444); os.link("t", "f"); os.unlink("t
   assert.is(runs[2]!.root.trim(), 'hit', JSON.stringify(runs));
 });
 
+test("hunt 75: a file moved, then its mtime compared under its new name: the moved file's mtime is an input", () => {
+  // rename keeps the mtime; the test's look at f2 was taken for a look at the subtree's own output
+  const reset = (when: string): TwinStep => chg(`rm -rf f f2 d d2; echo x > f; mkdir d; touch -d "${when}" f d`);
+  const file = obs("bash -c 'mv f f2; if [ f2 -nt ref ]; then echo newer; else echo older; fi'");
+  const dir = obs("bash -c 'mv d d2; if [ d2 -nt ref ]; then echo newer; else echo older; fi'");
+  for (const moved of [file, dir]) {
+    const r = twins('touch -d "-1 day" ref', [reset('-3 days'), moved, reset('-3 days'), moved, reset('-5 minutes'), moved]);
+    assert.is(r.mismatch, null, r.mismatch ?? '');
+    assert.ok(/^sh:hit/.test(r.statuses[1]?.[0] ?? ''), `the same mtimes again: ${JSON.stringify(r.statuses)}`);
+    assert.not.ok(/^sh:hit/.test(r.statuses[2]?.[0] ?? ''), `f turned newer than ref: ${JSON.stringify(r.statuses)}`);
+  }
+});
+
 test("hunt 64: touch -h sets a symlink's own times, replayed too; a write through a symlinked directory is recorded despite a later change by that name", () => {
   const dir = scratch();
   const store = scratch('pc-store-');
@@ -743,3 +755,5 @@ test("hunt 64: touch -h sets a symlink's own times, replayed too; a write throug
   const cp = run.stats.executions.find((e) => e.exe.endsWith('/cp'));
   assert.is(cp?.status, 'miss', JSON.stringify(run.stats.executions));
 });
+
+test.run();

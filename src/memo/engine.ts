@@ -1665,7 +1665,7 @@ export class MemoEngine {
       // what flowed through a pipe inside this subtree (`printenv X | sha256sum > out`) is in no
       // output of it, and the value may have decided what is
       if (piped.length) context.push(...this.context.inBytes(this.answerOf.get(exec.id)?.context ?? [], piped));
-      children.push([f.endAt, { kind: 'replayed', inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, renewed: s.renewed, entryChanges: s.entryChanges, permsChanged: s.permsChanged }, stream]);
+      children.push([f.endAt, { kind: 'replayed', inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, renewed: s.renewed, entryChanges: s.entryChanges, permsChanged: s.permsChanged, ...(s.moved?.length ? { moved: s.moved } : {}) }, stream]);
     }
     const parts = mergeByPosition(own, children.sort((a, b) => a[0] - b[0]));
     const steps: Step[] = [];

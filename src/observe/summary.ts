@@ -15,7 +15,7 @@ export type Step =
    * ownUser: it ran as processcache's own user (what it could not look at, processcache cannot) */
   | { kind: 'access'; access: Access; mtimes?: MtimeUse; pinned?: Pinned; unprivileged?: true; ownUser?: true }
   /** permsChanged: the outputs whose permissions it changed; a hit's entry does not say (every output it left may have) */
-  | { kind: 'replayed'; inputs: InputSpec[]; outputs: string[]; created: string[]; removed: string[]; renewed: string[]; entryChanges: [string, 'added' | 'removed'][]; permsChanged?: string[] };
+  | { kind: 'replayed'; inputs: InputSpec[]; outputs: string[]; created: string[]; removed: string[]; renewed: string[]; entryChanges: [string, 'added' | 'removed'][]; permsChanged?: string[]; moved?: [string, string][] };
 
 /** Resolves the symlinks on a path's way (fingerprint/links.ts); a summary without one takes paths as spelled. */
 export interface PathWalker {
@@ -61,6 +61,10 @@ class PathStates {
   private readonly appendedTo = new Set<string>();
   /** where the subtree moved files it had not read: what they held is read there at the recording */
   private readonly movedTo = new Set<string>();
+  /** the stat input of each file moved in from outside the subtree's changes, by where it went */
+  private readonly movedInputs = new Map<string, StatSpec>();
+  /** where each of those came from */
+  private readonly movedFrom = new Map<string, string>();
   /** permission inputs to be read at the recording (no access saw them): a change by the subtree
    * before then would be read instead */
   private readonly pendingPerms = new Map<string, PermsSpec>();
@@ -84,14 +88,32 @@ class PathStates {
     this.output(to, null);
     this.replaced(to);
     this.renewed.add(to);
-    if (read) this.movedTo.add(to);
+    if (read) this.tookMove(to, path);
+  }
+
+  /** `to` holds, unchanged so far, the file the subtree (or a child, folded) moved from `from`,
+   * which it had not changed: a later change there loses the summary, a look at its mtime is a
+   * look at the moved input's. */
+  tookMove(to: string, from: string): void {
+    this.movedTo.add(to);
+    this.movedFrom.set(to, from);
+    const input = this.stats.get(`lstat${from}`);
+    if (input) this.movedInputs.set(to, input);
+  }
+
+  /** What tookMove() holds, for a parent's fold. */
+  movedList(): [string, string][] {
+    return [...this.movedFrom];
   }
 
   /** the step being applied is an access of an unprivileged process running as processcache's user */
   asUser = false;
 
   input(spec: InputSpec): void {
-    if (this.changed.has(spec.path)) return;
+    if (this.changed.has(spec.path)) {
+      if (spec.kind === 'stat') this.lookAtMoved(spec);
+      return;
+    }
     if (spec.kind === 'absent' && this.asUser) spec = { ...spec, asUser: true };
     if (spec.kind === 'stat' && this.ownMtime(spec)) spec = ownMtimeOf(spec);
     // a set per kind: a composed key would be a new string to hash on every one of a build's accesses
@@ -126,6 +148,24 @@ class PathStates {
   private ownMtime(spec: StatSpec): boolean {
     return spec.type === 'dir' && spec.mtime !== undefined && spec.mtimeNs !== undefined && this.since !== undefined &&
       spec.mtimeNs >= this.since && (this.until === undefined || spec.mtimeNs <= this.until) && this.changes.has(spec.path);
+  }
+
+  /**
+   * A stat of where the subtree moved a file it had not changed: the file there is still the one
+   * moved (any change to it there loses the summary), and rename keeps its mtime, so a look at
+   * that mtime is a look at the moved input's (hunt 75: `mv f f2; [ f2 -nt ref ]` was keyed on
+   * nothing, and replayed its first answer once f turned newer). A look that follows a symlink
+   * moved there sees its target's mtime: not told apart.
+   */
+  private lookAtMoved(spec: StatSpec): void {
+    const moved = this.movedInputs.get(spec.path);
+    if (!moved || spec.mtime === undefined) return;
+    moved.mtime = stronger(moved.mtime, spec.mtime) as 'order' | 'absolute';
+    if (moved.mtimeNs === undefined) {
+      moved.mtimeNs = spec.mtimeNs;
+      moved.seenAtMs = spec.seenAtMs;
+      moved.seenAtNs = spec.seenAtNs;
+    }
   }
 
   /** Another stat of a file: one program in the subtree orders or prints its mtime, and the subtree depends on it that way. */
@@ -613,6 +653,8 @@ export function summarize(steps: Step[], walker: PathWalker = AS_SPELLED, since?
       for (const out of step.outputs) s.output(out, null, removed.has(out), read.has(out));
       for (const path of step.renewed) s.renewed.add(path);
       for (const [path, change] of step.entryChanges) s.entryChanged(path, change === 'added');
+      // after its outputs: its own move is no change to what it moved
+      for (const [to, from] of step.moved ?? []) s.tookMove(to, from);
       continue;
     }
     reason ??= applyAccess(s, step.access, walker, step.mtimes ?? 'absolute', step.pinned, step.unprivileged === true);
@@ -630,5 +672,6 @@ export function summarize(steps: Step[], walker: PathWalker = AS_SPELLED, since?
     renewed: [...s.renewed],
     entryChanges: s.entryChangeList(),
     permsChanged: [...s.modes],
+    moved: s.movedList(),
   };
 }

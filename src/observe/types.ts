@@ -118,6 +118,9 @@ export interface Summary {
   entryChanges: [string, 'added' | 'removed'][];
   /** paths whose permissions (bits, ACL) the subtree changed: what a parent that read them later loses */
   permsChanged: string[];
+  /** files the subtree moved from a path it had not changed, as [where it went, where it was]:
+   * they keep that file's mtime, which a parent's later look there orders (hunt 75) */
+  moved?: [string, string][];
 }
 
 /** Whether an input's value is read at the recording, not taken from the access: a permission
