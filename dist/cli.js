@@ -2433,8 +2433,10 @@ function applyAccess(s, a, walker, mtimes, pinned, unprivileged = false) {
         s.moved(path, to);
         s.entryChanged(path, false);
       } else {
+        const read2 = !s.isChanged(path);
         s.input({ path, kind: "content" });
         s.output(to, { path: to, kind: "vacant" });
+        if (read2) s.tookLink(to, path);
       }
       s.entryChanged(to, true);
       return null;
@@ -2493,10 +2495,12 @@ function summarize(steps, walker = AS_SPELLED, since, until) {
       for (const path of step.renewed) s.renewed.add(path);
       for (const [path, change] of step.entryChanges) s.entryChanged(path, change === "added");
       for (const [to, from] of step.moved ?? []) s.tookMove(to, from);
+      for (const [to, from] of step.hardLinked ?? []) s.tookLink(to, from);
       continue;
     }
     reason ??= applyAccess(s, step.access, walker, step.mtimes ?? "absolute", step.pinned, step.unprivileged === true);
   }
+  reason ??= s.unmodelled;
   const unmodelled = reason;
   reason ??= s.lostInput;
   return {
@@ -2510,7 +2514,8 @@ function summarize(steps, walker = AS_SPELLED, since, until) {
     renewed: [...s.renewed],
     entryChanges: s.entryChangeList(),
     permsChanged: [...s.modes],
-    moved: s.movedList()
+    moved: s.movedList(),
+    hardLinked: s.linkedList()
   };
 }
 var import_node_path5, AS_SPELLED, PSEUDO_INPUTS, ABSENT, PathStates, WRITE_SINKS, XATTR_ANSWERS, TARGET_PERMS, SEEN_AT_CALL, NAME_CHANGES, REFUSED;
@@ -2567,6 +2572,10 @@ var init_summary = __esm({
       movedInputs = /* @__PURE__ */ new Map();
       /** where each of those came from */
       movedFrom = /* @__PURE__ */ new Map();
+      /** hard links the subtree made to files it had not changed, by the new name */
+      linkedFrom = /* @__PURE__ */ new Map();
+      /** a look the model cannot key, which no ancestor can either */
+      unmodelled = null;
       /** permission inputs to be read at the recording (no access saw them): a change by the subtree
        * before then would be read instead */
       pendingPerms = /* @__PURE__ */ new Map();
@@ -2598,6 +2607,19 @@ var init_summary = __esm({
       /** What tookMove() holds, for a parent's fold. */
       movedList() {
         return [...this.movedFrom];
+      }
+      /** `to` was made a hard link to `from`, which the subtree had not changed: it is that file, with
+       * its mtime, which no input keyed (hunt 76: `ln f g; [ g -nt ref ]` replayed stale): a later
+       * look at its mtime is a look at `from`'s. */
+      tookLink(to, from) {
+        this.linkedFrom.set(to, from);
+      }
+      /** What tookLink() holds, for a parent's fold. */
+      linkedList() {
+        return [...this.linkedFrom];
+      }
+      isChanged(path) {
+        return this.changed.has(path);
       }
       /** the step being applied is an access of an unprivileged process running as processcache's user */
       asUser = false;
@@ -2641,8 +2663,14 @@ var init_summary = __esm({
        * moved there sees its target's mtime: not told apart.
        */
       lookAtMoved(spec) {
+        if (spec.mtime === void 0) return;
+        const linked = this.linkedFrom.get(spec.path);
+        if (linked !== void 0) {
+          if (!this.changed.has(linked)) this.input({ ...spec, path: linked, nlink: void 0 });
+          else this.unmodelled ??= `it looks at the mtime of ${spec.path}, a hard link it made to ${linked}, which it changed since`;
+        }
         const moved = this.movedInputs.get(spec.path);
-        if (!moved || spec.mtime === void 0) return;
+        if (!moved) return;
         moved.mtime = stronger(moved.mtime, spec.mtime);
         if (moved.mtimeNs === void 0) {
           moved.mtimeNs = spec.mtimeNs;
@@ -3738,6 +3766,7 @@ function entryFrom(e) {
     if (o.type === "file" && o.linkOf !== void 0 && typeof o.linkOf !== "string") return null;
     if (o.type === "file" && o.order !== void 0 && !(Number.isInteger(o.order) && o.order >= 0)) return null;
     if (o.type === "file" && o.newFile !== void 0 && o.newFile !== true) return null;
+    if (o.type === "file" && o.movedFrom !== void 0 && typeof o.movedFrom !== "string") return null;
     if (!["file", "symlink", "dir", "absent"].includes(o.type)) return null;
   }
   if (!entry.inputs.every(isInput)) return null;
@@ -7025,7 +7054,7 @@ var init_engine = __esm({
             else if (c.dest !== "null") piped.push(c.data);
           }
           if (piped.length) context.push(...this.context.inBytes(this.answerOf.get(exec.id)?.context ?? [], piped));
-          children.push([f.endAt, { kind: "replayed", inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, renewed: s.renewed, entryChanges: s.entryChanges, permsChanged: s.permsChanged, ...s.moved?.length ? { moved: s.moved } : {} }, stream2]);
+          children.push([f.endAt, { kind: "replayed", inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, renewed: s.renewed, entryChanges: s.entryChanges, permsChanged: s.permsChanged, ...s.moved?.length ? { moved: s.moved } : {}, ...s.hardLinked?.length ? { hardLinked: s.hardLinked } : {} }, stream2]);
         }
         const parts = mergeByPosition(own, children.sort((a, b) => a[0] - b[0]));
         const steps = [];
@@ -7094,6 +7123,15 @@ var init_engine = __esm({
           removed: entry.outputs.filter((o) => o.type === "absent").map((o) => this.opts.roots.load(o.path)),
           renewed: [...created, ...entry.outputs.filter((o) => o.type === "file" && o.newFile).map((o) => this.opts.roots.load(o.path))]
         };
+        const moved = [];
+        const hardLinked = [];
+        for (const o of entry.outputs) {
+          if (o.type !== "file") continue;
+          if (typeof o.movedFrom === "string") moved.push([this.opts.roots.load(o.path), this.opts.roots.load(o.movedFrom)]);
+          if (typeof o.linkOf === "string") hardLinked.push([this.opts.roots.load(o.path), this.opts.roots.load(o.linkOf)]);
+        }
+        if (moved.length) step.moved = moved;
+        if (hardLinked.length) step.hardLinked = hardLinked;
         if (!entry.stream) return [step, []];
         const blob = await this.recentBlobs.getBlob(entry.stream.blob);
         if (!blob) throw new Error("a replayed output stream is missing");
@@ -7168,7 +7206,7 @@ var init_engine = __esm({
         }
         const racedEarly = this.changedByOthers(exec, folded.endAt, summary.inputs, summary.outputs, kept);
         if (racedEarly) return racedEarly;
-        const outputs = await this.outputStates(summary.outputs, new Set(summary.created), new Set(summary.removed), new Set(summary.renewed), kept);
+        const outputs = await this.outputStates(summary.outputs, new Set(summary.created), new Set(summary.removed), new Set(summary.renewed), kept, new Map(summary.moved ?? []));
         if (typeof outputs === "string") return outputs;
         const unlinked = this.hardLinks(outputs, summary.inputs) ?? this.lostLinkedChange(folded.linked, outputs, summary.inputs);
         if (unlinked) return unlinked;
@@ -7303,7 +7341,7 @@ var init_engine = __esm({
         return null;
       }
       /** The final state of each output; a message when one is outside the allowed directories. */
-      async outputStates(paths, createdHere, removedHere, renewed, kept) {
+      async outputStates(paths, createdHere, removedHere, renewed, kept, movedFrom) {
         const states = [];
         for (const path of paths.sort()) {
           const noEffect = createdHere.has(path) && removedHere.has(path);
@@ -7323,7 +7361,13 @@ var init_engine = __esm({
             return `${path} was ${state.type === "absent" ? "removed" : "made again"} by another process after it ended, before it was recorded`;
           }
           if (noEffect) continue;
-          states.push({ ...state, path: this.opts.roots.store(path), ...state.type === "file" && renewed.has(path) ? { newFile: true } : {} });
+          const from = state.type === "file" ? movedFrom.get(path) : void 0;
+          states.push({
+            ...state,
+            path: this.opts.roots.store(path),
+            ...state.type === "file" && renewed.has(path) ? { newFile: true } : {},
+            ...from !== void 0 ? { movedFrom: this.opts.roots.store(from) } : {}
+          });
         }
         return states;
       }

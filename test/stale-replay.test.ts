@@ -731,6 +731,18 @@ test("hunt 75: a file moved, then its mtime compared under its new name: the mov
   }
 });
 
+test("hunt 76: a hard link keeps the file's mtime; a moved file's mtime stays keyed when the mv is a hit", () => {
+  const reset = (when: string): TwinStep => chg(`rm -f f f2 g; echo x > f; touch -d "${when}" f`);
+  const linked = obs("bash -c 'ln f g; if [ g -nt ref ]; then echo newer; else echo older; fi'");
+  const l = twins('touch -d "-1 day" ref', [reset('-3 days'), linked, reset('-5 minutes'), linked, reset('-3 days'), linked]);
+  assert.is(l.mismatch, null, l.mismatch ?? '');
+  // the second run's mv is a hit (its entry keys no mtime) and the bash records its look at f2:
+  // the third run, f old again, must not find that record
+  const moved = obs("bash -c 'mv f f2; if [ f2 -nt ref ]; then echo newer; else echo older; fi'");
+  const m = twins('touch -d "-1 day" ref', [reset('-3 days'), moved, reset('-5 minutes'), moved, reset('-3 days'), moved]);
+  assert.is(m.mismatch, null, m.mismatch ?? '');
+});
+
 test("hunt 64: touch -h sets a symlink's own times, replayed too; a write through a symlinked directory is recorded despite a later change by that name", () => {
   const dir = scratch();
   const store = scratch('pc-store-');

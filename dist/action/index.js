@@ -20639,6 +20639,7 @@ function entryFrom(e) {
     if (o.type === "file" && o.linkOf !== void 0 && typeof o.linkOf !== "string") return null;
     if (o.type === "file" && o.order !== void 0 && !(Number.isInteger(o.order) && o.order >= 0)) return null;
     if (o.type === "file" && o.newFile !== void 0 && o.newFile !== true) return null;
+    if (o.type === "file" && o.movedFrom !== void 0 && typeof o.movedFrom !== "string") return null;
     if (!["file", "symlink", "dir", "absent"].includes(o.type)) return null;
   }
   if (!entry.inputs.every(isInput)) return null;

@@ -1665,7 +1665,7 @@ export class MemoEngine {
       // what flowed through a pipe inside this subtree (`printenv X | sha256sum > out`) is in no
       // output of it, and the value may have decided what is
       if (piped.length) context.push(...this.context.inBytes(this.answerOf.get(exec.id)?.context ?? [], piped));
-      children.push([f.endAt, { kind: 'replayed', inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, renewed: s.renewed, entryChanges: s.entryChanges, permsChanged: s.permsChanged, ...(s.moved?.length ? { moved: s.moved } : {}) }, stream]);
+      children.push([f.endAt, { kind: 'replayed', inputs: s.inputs, outputs: s.outputs, created: s.created, removed: s.removed, renewed: s.renewed, entryChanges: s.entryChanges, permsChanged: s.permsChanged, ...(s.moved?.length ? { moved: s.moved } : {}), ...(s.hardLinked?.length ? { hardLinked: s.hardLinked } : {}) }, stream]);
     }
     const parts = mergeByPosition(own, children.sort((a, b) => a[0] - b[0]));
     const steps: Step[] = [];
@@ -1730,6 +1730,17 @@ export class MemoEngine {
       removed: entry.outputs.filter((o) => o.type === 'absent').map((o) => this.opts.roots.load(o.path)),
       renewed: [...created, ...entry.outputs.filter((o) => o.type === 'file' && o.newFile).map((o) => this.opts.roots.load(o.path))],
     };
+    // what the hit moved or linked from its inputs keeps their mtime (a link restored as one; a
+    // moved file is restored dated now, named): a parent's later look there is keyed as if it ran
+    const moved: [string, string][] = [];
+    const hardLinked: [string, string][] = [];
+    for (const o of entry.outputs) {
+      if (o.type !== 'file') continue;
+      if (typeof o.movedFrom === 'string') moved.push([this.opts.roots.load(o.path), this.opts.roots.load(o.movedFrom)]);
+      if (typeof o.linkOf === 'string') hardLinked.push([this.opts.roots.load(o.path), this.opts.roots.load(o.linkOf)]);
+    }
+    if (moved.length) step.moved = moved;
+    if (hardLinked.length) step.hardLinked = hardLinked;
     if (!entry.stream) return [step, []];
     const blob = await this.recentBlobs.getBlob(entry.stream.blob);
     if (!blob) throw new Error('a replayed output stream is missing');
@@ -1811,7 +1822,7 @@ export class MemoEngine {
     }
     const racedEarly = this.changedByOthers(exec, folded.endAt, summary.inputs, summary.outputs, kept);
     if (racedEarly) return racedEarly;
-    const outputs = await this.outputStates(summary.outputs, new Set(summary.created), new Set(summary.removed), new Set(summary.renewed), kept);
+    const outputs = await this.outputStates(summary.outputs, new Set(summary.created), new Set(summary.removed), new Set(summary.renewed), kept, new Map(summary.moved ?? []));
     if (typeof outputs === 'string') return outputs;
     const unlinked = this.hardLinks(outputs, summary.inputs) ?? this.lostLinkedChange(folded.linked, outputs, summary.inputs);
     if (unlinked) return unlinked;
@@ -1957,7 +1968,7 @@ export class MemoEngine {
   }
 
   /** The final state of each output; a message when one is outside the allowed directories. */
-  private async outputStates(paths: string[], createdHere: Set<string>, removedHere: Set<string>, renewed: Set<string>, kept: Map<string, Snapshot>): Promise<OutputState[] | string> {
+  private async outputStates(paths: string[], createdHere: Set<string>, removedHere: Set<string>, renewed: Set<string>, kept: Map<string, Snapshot>, movedFrom: Map<string, string>): Promise<OutputState[] | string> {
     const states: OutputState[] = [];
     for (const path of paths.sort()) {
       // made and removed by the subtree (a compiler's temporary file): no effect
@@ -1981,7 +1992,9 @@ export class MemoEngine {
         return `${path} was ${state.type === 'absent' ? 'removed' : 'made again'} by another process after it ended, before it was recorded`;
       }
       if (noEffect) continue;
-      states.push({ ...state, path: this.opts.roots.store(path), ...(state.type === 'file' && renewed.has(path) ? { newFile: true as const } : {}) });
+      const from = state.type === 'file' ? movedFrom.get(path) : undefined;
+      states.push({ ...state, path: this.opts.roots.store(path), ...(state.type === 'file' && renewed.has(path) ? { newFile: true as const } : {}),
+        ...(from !== undefined ? { movedFrom: this.opts.roots.store(from) } : {}) });
     }
     return states;
   }

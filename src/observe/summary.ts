@@ -15,7 +15,7 @@ export type Step =
    * ownUser: it ran as processcache's own user (what it could not look at, processcache cannot) */
   | { kind: 'access'; access: Access; mtimes?: MtimeUse; pinned?: Pinned; unprivileged?: true; ownUser?: true }
   /** permsChanged: the outputs whose permissions it changed; a hit's entry does not say (every output it left may have) */
-  | { kind: 'replayed'; inputs: InputSpec[]; outputs: string[]; created: string[]; removed: string[]; renewed: string[]; entryChanges: [string, 'added' | 'removed'][]; permsChanged?: string[]; moved?: [string, string][] };
+  | { kind: 'replayed'; inputs: InputSpec[]; outputs: string[]; created: string[]; removed: string[]; renewed: string[]; entryChanges: [string, 'added' | 'removed'][]; permsChanged?: string[]; moved?: [string, string][]; hardLinked?: [string, string][] };
 
 /** Resolves the symlinks on a path's way (fingerprint/links.ts); a summary without one takes paths as spelled. */
 export interface PathWalker {
@@ -65,6 +65,10 @@ class PathStates {
   private readonly movedInputs = new Map<string, StatSpec>();
   /** where each of those came from */
   private readonly movedFrom = new Map<string, string>();
+  /** hard links the subtree made to files it had not changed, by the new name */
+  private readonly linkedFrom = new Map<string, string>();
+  /** a look the model cannot key, which no ancestor can either */
+  unmodelled: string | null = null;
   /** permission inputs to be read at the recording (no access saw them): a change by the subtree
    * before then would be read instead */
   private readonly pendingPerms = new Map<string, PermsSpec>();
@@ -104,6 +108,22 @@ class PathStates {
   /** What tookMove() holds, for a parent's fold. */
   movedList(): [string, string][] {
     return [...this.movedFrom];
+  }
+
+  /** `to` was made a hard link to `from`, which the subtree had not changed: it is that file, with
+   * its mtime, which no input keyed (hunt 76: `ln f g; [ g -nt ref ]` replayed stale): a later
+   * look at its mtime is a look at `from`'s. */
+  tookLink(to: string, from: string): void {
+    this.linkedFrom.set(to, from);
+  }
+
+  /** What tookLink() holds, for a parent's fold. */
+  linkedList(): [string, string][] {
+    return [...this.linkedFrom];
+  }
+
+  isChanged(path: string): boolean {
+    return this.changed.has(path);
   }
 
   /** the step being applied is an access of an unprivileged process running as processcache's user */
@@ -158,8 +178,16 @@ class PathStates {
    * moved there sees its target's mtime: not told apart.
    */
   private lookAtMoved(spec: StatSpec): void {
+    if (spec.mtime === undefined) return;
+    const linked = this.linkedFrom.get(spec.path);
+    if (linked !== undefined) {
+      // the file under its first name, as the look saw it (its link count then counted the new name)
+      if (!this.changed.has(linked)) this.input({ ...spec, path: linked, nlink: undefined });
+      // gone or changed there since: nothing keys it, for any ancestor either
+      else this.unmodelled ??= `it looks at the mtime of ${spec.path}, a hard link it made to ${linked}, which it changed since`;
+    }
     const moved = this.movedInputs.get(spec.path);
-    if (!moved || spec.mtime === undefined) return;
+    if (!moved) return;
     moved.mtime = stronger(moved.mtime, spec.mtime) as 'order' | 'absolute';
     if (moved.mtimeNs === undefined) {
       moved.mtimeNs = spec.mtimeNs;
@@ -588,8 +616,10 @@ function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: Mtime
         s.moved(path, to);
         s.entryChanged(path, false);
       } else {
+        const read = !s.isChanged(path);
         s.input({ path, kind: 'content' });
         s.output(to, { path: to, kind: 'vacant' }); // link fails on a name that is there
+        if (read) s.tookLink(to, path);
       }
       s.entryChanged(to, true);
       return null;
@@ -655,10 +685,12 @@ export function summarize(steps: Step[], walker: PathWalker = AS_SPELLED, since?
       for (const [path, change] of step.entryChanges) s.entryChanged(path, change === 'added');
       // after its outputs: its own move is no change to what it moved
       for (const [to, from] of step.moved ?? []) s.tookMove(to, from);
+      for (const [to, from] of step.hardLinked ?? []) s.tookLink(to, from);
       continue;
     }
     reason ??= applyAccess(s, step.access, walker, step.mtimes ?? 'absolute', step.pinned, step.unprivileged === true);
   }
+  reason ??= s.unmodelled;
   const unmodelled = reason;
   reason ??= s.lostInput;
   return {
@@ -673,5 +705,6 @@ export function summarize(steps: Step[], walker: PathWalker = AS_SPELLED, since?
     entryChanges: s.entryChangeList(),
     permsChanged: [...s.modes],
     moved: s.movedList(),
+    hardLinked: s.linkedList(),
   };
 }

@@ -121,6 +121,9 @@ export interface Summary {
   /** files the subtree moved from a path it had not changed, as [where it went, where it was]:
    * they keep that file's mtime, which a parent's later look there orders (hunt 75) */
   moved?: [string, string][];
+  /** hard links the subtree made to files it had not changed, as [new name, old name]: their
+   * mtime is the old file's, which a parent's later look would depend on unkeyed (hunt 76) */
+  hardLinked?: [string, string][];
 }
 
 /** Whether an input's value is read at the recording, not taken from the access: a permission

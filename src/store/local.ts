@@ -61,6 +61,7 @@ export function entryFrom(e: unknown): Entry | null {
     if (o.type === 'file' && o.linkOf !== undefined && typeof o.linkOf !== 'string') return null;
     if (o.type === 'file' && o.order !== undefined && !(Number.isInteger(o.order) && o.order >= 0)) return null;
     if (o.type === 'file' && o.newFile !== undefined && o.newFile !== true) return null;
+    if (o.type === 'file' && o.movedFrom !== undefined && typeof o.movedFrom !== 'string') return null;
     if (!['file', 'symlink', 'dir', 'absent'].includes(o.type)) return null;
   }
   if (!entry.inputs.every(isInput)) return null;

@@ -5,8 +5,10 @@ import type { Input } from '../observe/index.js';
 export type OutputState =
   /** linkOf: another name of the same file (an input or an earlier output): restored as a hard link to it.
    * newFile: not the file that stood there before (made, or put there after that one was removed
-   * or replaced): a restore never keeps one standing there with other names, as the run did not */
-  | { path: string; type: 'file'; blob: string; mode: number; size: number; linkOf?: string; order?: number; newFile?: true }
+   * or replaced): a restore never keeps one standing there with other names, as the run did not.
+   * movedFrom: the input it was moved from, unchanged (a rename keeps the mtime): a parent's later
+   * look at its mtime orders that input's (hunt 76) */
+  | { path: string; type: 'file'; blob: string; mode: number; size: number; linkOf?: string; order?: number; newFile?: true; movedFrom?: string }
   | { path: string; type: 'symlink'; target: string }
   | { path: string; type: 'dir'; mode: number }
   | { path: string; type: 'absent' };
