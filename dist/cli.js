@@ -2437,6 +2437,7 @@ function applyAccess(s, a, walker, mtimes, pinned, unprivileged = false) {
         s.input({ path, kind: "content" });
         s.output(to, { path: to, kind: "vacant" });
         if (read2) s.tookLink(to, path);
+        else s.carryLink(path, to);
       }
       s.entryChanged(to, true);
       return null;
@@ -2491,11 +2492,15 @@ function summarize(steps, walker = AS_SPELLED, since, until) {
       const removed = new Set(step.removed);
       for (const path of step.permsChanged ?? step.outputs.filter((o) => !removed.has(o))) s.permsChanged(path);
       const read2 = new Set(step.inputs.map((i) => i.path));
+      const moves = (step.moved ?? []).filter(([, from]) => !s.isChanged(from));
+      const links = (step.hardLinked ?? []).filter(([, from]) => !s.isChanged(from));
+      const relinks = [...step.moved ?? [], ...step.hardLinked ?? []].filter(([, from]) => s.isChanged(from));
       for (const out of step.outputs) s.output(out, null, removed.has(out), read2.has(out));
       for (const path of step.renewed) s.renewed.add(path);
       for (const [path, change] of step.entryChanges) s.entryChanged(path, change === "added");
-      for (const [to, from] of step.moved ?? []) s.tookMove(to, from);
-      for (const [to, from] of step.hardLinked ?? []) s.tookLink(to, from);
+      for (const [to, from] of moves) s.tookMove(to, from);
+      for (const [to, from] of links) s.tookLink(to, from);
+      for (const [to, from] of relinks) s.carryLink(from, to);
       continue;
     }
     reason ??= applyAccess(s, step.access, walker, step.mtimes ?? "absolute", step.pinned, step.unprivileged === true);
@@ -2587,6 +2592,7 @@ var init_summary = __esm({
       /** A rename of path to `to`: what path held is what `to` holds at the end, if nothing changes it after. */
       moved(path, to) {
         const read2 = !this.changed.has(path);
+        if (!read2) this.carryLink(path, to);
         if (read2) this.input({ path, kind: "stat", type: "file", mode: -1, uid: -1, gid: -1, nlink: 1, nofollow: true, readAt: to });
         if (read2) this.mustHaveNoXattrs(path);
         this.output(path, { path, kind: "content", movedTo: to }, true);
@@ -2613,6 +2619,12 @@ var init_summary = __esm({
        * look at its mtime is a look at `from`'s. */
       tookLink(to, from) {
         this.linkedFrom.set(to, from);
+      }
+      /** A rename or a new link of `from`, a hard link the subtree made to an unchanged file, as `to`:
+       * `to` is that file. */
+      carryLink(from, to) {
+        const linked = this.linkedFrom.get(from);
+        if (linked !== void 0) this.linkedFrom.set(to, linked);
       }
       /** What tookLink() holds, for a parent's fold. */
       linkedList() {

@@ -741,6 +741,19 @@ test("hunt 76: a hard link keeps the file's mtime; a moved file's mtime stays ke
   const moved = obs("bash -c 'mv f f2; if [ f2 -nt ref ]; then echo newer; else echo older; fi'");
   const m = twins('touch -d "-1 day" ref', [reset('-3 days'), moved, reset('-5 minutes'), moved, reset('-3 days'), moved]);
   assert.is(m.mismatch, null, m.mismatch ?? '');
+  // hunt 77: a link renamed into place (ln -f: linkat to a temporary name, then rename), a link
+  // moved by another process, a link to a link
+  const relinked = (cmd: string): TwinStep => obs(`bash -c '${cmd}; if [ g -nt ref ]; then echo newer; else echo older; fi'`);
+  for (const cmd of ['echo old > g; ln -f f g', 'ln f t; mv t g', 'ln f h; ln h g']) {
+    const r = twins('touch -d "-1 day" ref', [reset('-3 days'), relinked(cmd), reset('-5 minutes'), relinked(cmd)]);
+    assert.is(r.mismatch, null, `${cmd}: ${r.mismatch ?? ''}`);
+  }
+  // a file the script made, then moved or linked by a child, is its own: reused
+  for (const own of ["bash -c 'cat f > a; mv a b; echo z >> b; cat b'", "bash -c 'cat f > a; ln a b; if [ b -nt ref ]; then echo newer; fi'"]) {
+    const r = twins('touch -d "-1 day" ref; echo x > f', [chg('rm -f a b'), obs(own), chg('rm -f a b'), obs(own)]);
+    assert.is(r.mismatch, null, r.mismatch ?? '');
+    assert.ok(/^sh:hit/.test(r.statuses[1]?.[0] ?? ''), `${own}: ${JSON.stringify(r.statuses)}`);
+  }
 });
 
 test("hunt 64: touch -h sets a symlink's own times, replayed too; a write through a symlinked directory is recorded despite a later change by that name", () => {

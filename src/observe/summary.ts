@@ -85,6 +85,9 @@ class PathStates {
   /** A rename of path to `to`: what path held is what `to` holds at the end, if nothing changes it after. */
   moved(path: string, to: string): void {
     const read = !this.changed.has(path); // else the subtree made what it moves: no input
+    // a hard link it made to an unchanged file, renamed into place (`ln -f f g`: linkat to a
+    // temporary name, then rename; hunt 77): the new name is that file still
+    if (!read) this.carryLink(path, to);
     // what it moved keeps its inode: its type, mode and other names are the destination's now
     if (read) this.input({ path, kind: 'stat', type: 'file', mode: -1, uid: -1, gid: -1, nlink: 1, nofollow: true, readAt: to });
     if (read) this.mustHaveNoXattrs(path); // the moved file keeps them
@@ -115,6 +118,13 @@ class PathStates {
    * look at its mtime is a look at `from`'s. */
   tookLink(to: string, from: string): void {
     this.linkedFrom.set(to, from);
+  }
+
+  /** A rename or a new link of `from`, a hard link the subtree made to an unchanged file, as `to`:
+   * `to` is that file. */
+  carryLink(from: string, to: string): void {
+    const linked = this.linkedFrom.get(from);
+    if (linked !== undefined) this.linkedFrom.set(to, linked);
   }
 
   /** What tookLink() holds, for a parent's fold. */
@@ -620,6 +630,7 @@ function applyAccess(s: PathStates, a: Access, walker: PathWalker, mtimes: Mtime
         s.input({ path, kind: 'content' });
         s.output(to, { path: to, kind: 'vacant' }); // link fails on a name that is there
         if (read) s.tookLink(to, path);
+        else s.carryLink(path, to); // a link to a link it made to an unchanged file
       }
       s.entryChanged(to, true);
       return null;
@@ -680,12 +691,20 @@ export function summarize(steps: Step[], walker: PathWalker = AS_SPELLED, since?
       // before its outputs count as changes: a chmod of what this subtree read the bits of later
       for (const path of step.permsChanged ?? step.outputs.filter((o) => !removed.has(o))) s.permsChanged(path);
       const read = new Set(step.inputs.map((i) => i.path));
+      // its moves and links of files it had not changed, of files this subtree had not changed
+      // either (before its outputs, which hold what it moved away): a file made here and then
+      // moved or linked by a child keeps this subtree's own mtime (hunt 77)
+      const moves = (step.moved ?? []).filter(([, from]) => !s.isChanged(from));
+      const links = (step.hardLinked ?? []).filter(([, from]) => !s.isChanged(from));
+      // and a move of what this subtree linked (`ln f t`, then a child's `mv t g`): g is f still
+      const relinks = [...(step.moved ?? []), ...(step.hardLinked ?? [])].filter(([, from]) => s.isChanged(from));
       for (const out of step.outputs) s.output(out, null, removed.has(out), read.has(out));
       for (const path of step.renewed) s.renewed.add(path);
       for (const [path, change] of step.entryChanges) s.entryChanged(path, change === 'added');
       // after its outputs: its own move is no change to what it moved
-      for (const [to, from] of step.moved ?? []) s.tookMove(to, from);
-      for (const [to, from] of step.hardLinked ?? []) s.tookLink(to, from);
+      for (const [to, from] of moves) s.tookMove(to, from);
+      for (const [to, from] of links) s.tookLink(to, from);
+      for (const [to, from] of relinks) s.carryLink(from, to);
       continue;
     }
     reason ??= applyAccess(s, step.access, walker, step.mtimes ?? 'absolute', step.pinned, step.unprivileged === true);
