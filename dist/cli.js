@@ -2625,6 +2625,8 @@ var init_summary = __esm({
       carryLink(from, to) {
         const linked = this.linkedFrom.get(from);
         if (linked !== void 0) this.linkedFrom.set(to, linked);
+        const moved = this.movedInputs.get(from);
+        if (moved) this.movedInputs.set(to, moved);
       }
       /** What tookLink() holds, for a parent's fold. */
       linkedList() {

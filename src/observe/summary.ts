@@ -125,6 +125,9 @@ class PathStates {
   carryLink(from: string, to: string): void {
     const linked = this.linkedFrom.get(from);
     if (linked !== undefined) this.linkedFrom.set(to, linked);
+    // a link to a file it moved in (`mv f f2; ln f2 g`, hunt 78): a look at g is one at f's mtime
+    const moved = this.movedInputs.get(from);
+    if (moved) this.movedInputs.set(to, moved);
   }
 
   /** What tookLink() holds, for a parent's fold. */
