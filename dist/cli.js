@@ -241,7 +241,7 @@ function walksPwd(path) {
   }
 }
 function plain(path) {
-  return path.startsWith("/") && import_node_path.posix.normalize(path) === path && !path.startsWith("//") && (path === "/" || !path.endsWith("/"));
+  return path.startsWith("/") && import_node_path.posix.normalize(path) === path && (path === "/" || !path.endsWith("/"));
 }
 function ancestorsOf(path) {
   const out = [];
@@ -282,9 +282,9 @@ var init_pwd_walk = __esm({
       /** the stats of the walk so far, marked once it is whole */
       steps = [];
       phase = "cwd";
-      /** The follower for a program just exec'd, or null when it makes no such check. */
-      static forExec(exe, cwd, env) {
-        if (!walksPwd(exe) || !plain(cwd) || env?.pwd !== cwd) return null;
+      /** The follower for a bash just exec'd (walksPwd), or null when it makes no such check. */
+      static forBash(cwd, env) {
+        if (!plain(cwd) || env?.pwd !== cwd) return null;
         const walk = new _PwdWalk(cwd, env.oldpwd?.startsWith("/") ? env.oldpwd : void 0);
         return walk.prefixes.length ? walk : null;
       }
@@ -816,10 +816,7 @@ var init_builder = __esm({
         this.executionOfPid.set(ev.pid, exec);
         const env = this.execEnv.get(ev.pid);
         this.execEnv.delete(ev.pid);
-        const walk = PwdWalk.forExec(exe, cwd, env);
-        if (walk) this.pwdWalks.set(exec.id, walk);
-        else if (env) this.scriptEnv.set(exec.id, env);
-        if (walksPwd(exe)) this.bashes.add(exec.id);
+        if (!this.startBash(exec, exe, env) && env) this.scriptEnv.set(exec.id, env);
         this.cdWalks.forget(ev.pid);
         const programs = this.programsOfPid.get(ev.pid) ?? [];
         programs.push(exec);
@@ -1083,17 +1080,18 @@ var init_builder = __esm({
       /** Feeds bash's check of $PWD as it starts (trace/pwd-walk.ts); a script's interpreter's exec
        * starts one for the script's execution. */
       followPwdWalk(exec, access) {
-        const env = this.scriptEnv.get(exec.id);
-        if (access.op === "exec" && access.path && exec.accesses.length === 2 && walksPwd(access.path)) this.bashes.add(exec.id);
-        if (env) {
-          if (access.op === "exec" && access.path) {
-            const walk2 = PwdWalk.forExec(access.path, exec.cwd, env);
-            if (walk2) this.pwdWalks.set(exec.id, walk2);
-            this.scriptEnv.delete(exec.id);
-          } else if (access.op !== "exec") this.scriptEnv.delete(exec.id);
-        }
+        if (access.op === "exec" && access.path && exec.accesses.length === 2) this.startBash(exec, access.path, this.scriptEnv.get(exec.id));
+        this.scriptEnv.delete(exec.id);
         const walk = this.pwdWalks.get(exec.id);
         if (walk && !walk.follow(access)) this.pwdWalks.delete(exec.id);
+      }
+      /** When program (exec'd, or a script's interpreter) is bash: follows its walks; says whether. */
+      startBash(exec, program, env) {
+        if (!walksPwd(program)) return false;
+        this.bashes.add(exec.id);
+        const walk = PwdWalk.forBash(exec.cwd, env);
+        if (walk) this.pwdWalks.set(exec.id, walk);
+        return true;
       }
       /** A look at /proc/N of another process: its state is no file's content (hunt 29: an outside
        * process renamed itself, and `cat /proc/N/comm` was replayed). Its own entries are its own. */
@@ -2571,12 +2569,11 @@ var init_summary = __esm({
       walked = /* @__PURE__ */ new Set();
       /** files whose input is the part before the subtree's appends: any other change loses it */
       appendedTo = /* @__PURE__ */ new Set();
-      /** where the subtree moved files it had not read: what they held is read there at the recording */
-      movedTo = /* @__PURE__ */ new Set();
-      /** the stat input of each file moved in from outside the subtree's changes, by where it went */
-      movedInputs = /* @__PURE__ */ new Map();
-      /** where each of those came from */
+      /** where the subtree moved files it had not read (what they held is read there at the
+       * recording), and from where */
       movedFrom = /* @__PURE__ */ new Map();
+      /** the stat input of each of those, by where it went, or of a file it linked to one */
+      movedInputs = /* @__PURE__ */ new Map();
       /** hard links the subtree made to files it had not changed, by the new name */
       linkedFrom = /* @__PURE__ */ new Map();
       /** a look the model cannot key, which no ancestor can either */
@@ -2605,7 +2602,6 @@ var init_summary = __esm({
        * which it had not changed: a later change there loses the summary, a look at its mtime is a
        * look at the moved input's. */
       tookMove(to, from) {
-        this.movedTo.add(to);
         this.movedFrom.set(to, from);
         const input = this.stats.get(`lstat${from}`);
         if (input) this.movedInputs.set(to, input);
@@ -2769,7 +2765,7 @@ var init_summary = __esm({
        * replayed child's own change to what it read first (its entry holds what it read).
        */
       output(path, prior, removes = false, ownPrior = false) {
-        if (this.movedTo.has(path)) this.lose(`it moves a file to ${path} and then changes it: what it moved is lost`);
+        if (this.movedFrom.has(path)) this.lose(`it moves a file to ${path} and then changes it: what it moved is lost`);
         if (!this.changed.has(path)) {
           if (this.readFirst.has(path) && !ownPrior) this.lose(`it reads ${path} and then changes it, before what it read could be hashed`);
           if (this.walked.has(path)) this.lose(`it goes through the symlink ${path} and then changes it`);

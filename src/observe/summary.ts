@@ -59,12 +59,11 @@ class PathStates {
   private readonly walked = new Set<string>();
   /** files whose input is the part before the subtree's appends: any other change loses it */
   private readonly appendedTo = new Set<string>();
-  /** where the subtree moved files it had not read: what they held is read there at the recording */
-  private readonly movedTo = new Set<string>();
-  /** the stat input of each file moved in from outside the subtree's changes, by where it went */
-  private readonly movedInputs = new Map<string, StatSpec>();
-  /** where each of those came from */
+  /** where the subtree moved files it had not read (what they held is read there at the
+   * recording), and from where */
   private readonly movedFrom = new Map<string, string>();
+  /** the stat input of each of those, by where it went, or of a file it linked to one */
+  private readonly movedInputs = new Map<string, StatSpec>();
   /** hard links the subtree made to files it had not changed, by the new name */
   private readonly linkedFrom = new Map<string, string>();
   /** a look the model cannot key, which no ancestor can either */
@@ -102,7 +101,6 @@ class PathStates {
    * which it had not changed: a later change there loses the summary, a look at its mtime is a
    * look at the moved input's. */
   tookMove(to: string, from: string): void {
-    this.movedTo.add(to);
     this.movedFrom.set(to, from);
     const input = this.stats.get(`lstat${from}`);
     if (input) this.movedInputs.set(to, input);
@@ -297,7 +295,7 @@ class PathStates {
    * replayed child's own change to what it read first (its entry holds what it read).
    */
   output(path: string, prior: InputSpec | null, removes = false, ownPrior = false): void {
-    if (this.movedTo.has(path)) this.lose(`it moves a file to ${path} and then changes it: what it moved is lost`);
+    if (this.movedFrom.has(path)) this.lose(`it moves a file to ${path} and then changes it: what it moved is lost`);
     if (!this.changed.has(path)) {
       if (this.readFirst.has(path) && !ownPrior) this.lose(`it reads ${path} and then changes it, before what it read could be hashed`);
       if (this.walked.has(path)) this.lose(`it goes through the symlink ${path} and then changes it`);

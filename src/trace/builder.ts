@@ -276,10 +276,7 @@ export class TraceBuilder {
     this.executionOfPid.set(ev.pid, exec);
     const env = this.execEnv.get(ev.pid);
     this.execEnv.delete(ev.pid);
-    const walk = PwdWalk.forExec(exe, cwd, env);
-    if (walk) this.pwdWalks.set(exec.id, walk);
-    else if (env) this.scriptEnv.set(exec.id, env); // a script: its interpreter may be bash
-    if (walksPwd(exe)) this.bashes.add(exec.id);
+    if (!this.startBash(exec, exe, env) && env) this.scriptEnv.set(exec.id, env); // a script's interpreter may be bash
     this.cdWalks.forget(ev.pid);
     const programs = this.programsOfPid.get(ev.pid) ?? [];
     programs.push(exec);
@@ -556,17 +553,20 @@ export class TraceBuilder {
   /** Feeds bash's check of $PWD as it starts (trace/pwd-walk.ts); a script's interpreter's exec
    * starts one for the script's execution. */
   private followPwdWalk(exec: Execution, access: Access): void {
-    const env = this.scriptEnv.get(exec.id);
-    if (access.op === 'exec' && access.path && exec.accesses.length === 2 && walksPwd(access.path)) this.bashes.add(exec.id);
-    if (env) {
-      if (access.op === 'exec' && access.path) {
-        const walk = PwdWalk.forExec(access.path, exec.cwd, env);
-        if (walk) this.pwdWalks.set(exec.id, walk);
-        this.scriptEnv.delete(exec.id);
-      } else if (access.op !== 'exec') this.scriptEnv.delete(exec.id);
-    }
+    // a script's second exec is its interpreter's
+    if (access.op === 'exec' && access.path && exec.accesses.length === 2) this.startBash(exec, access.path, this.scriptEnv.get(exec.id));
+    this.scriptEnv.delete(exec.id);
     const walk = this.pwdWalks.get(exec.id);
     if (walk && !walk.follow(access)) this.pwdWalks.delete(exec.id);
+  }
+
+  /** When program (exec'd, or a script's interpreter) is bash: follows its walks; says whether. */
+  private startBash(exec: Execution, program: string, env: WalkEnv | undefined): boolean {
+    if (!walksPwd(program)) return false;
+    this.bashes.add(exec.id);
+    const walk = PwdWalk.forBash(exec.cwd, env);
+    if (walk) this.pwdWalks.set(exec.id, walk);
+    return true;
   }
 
   /** A look at /proc/N of another process: its state is no file's content (hunt 29: an outside

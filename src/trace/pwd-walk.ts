@@ -48,7 +48,8 @@ const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
 
 /** A path as bash's own walk writes it: absolute, no `//`, `.` or `..` part, no trailing `/`. */
 function plain(path: string): boolean {
-  return path.startsWith('/') && posix.normalize(path) === path && !path.startsWith('//') && (path === '/' || !path.endsWith('/'));
+  // normalize() turns a leading // into /, and keeps a trailing /
+  return path.startsWith('/') && posix.normalize(path) === path && (path === '/' || !path.endsWith('/'));
 }
 
 /** A path's ancestors below /, shallowest first. */
@@ -102,9 +103,9 @@ export class PwdWalk {
     this.prefixes = ancestorsOf(cwd);
   }
 
-  /** The follower for a program just exec'd, or null when it makes no such check. */
-  static forExec(exe: string, cwd: string, env: WalkEnv | undefined): PwdWalk | null {
-    if (!walksPwd(exe) || !plain(cwd) || env?.pwd !== cwd) return null;
+  /** The follower for a bash just exec'd (walksPwd), or null when it makes no such check. */
+  static forBash(cwd: string, env: WalkEnv | undefined): PwdWalk | null {
+    if (!plain(cwd) || env?.pwd !== cwd) return null;
     const walk = new PwdWalk(cwd, env.oldpwd?.startsWith('/') ? env.oldpwd : undefined);
     // no ancestor below /, nothing to leave out; and in / itself bash looks twice, not three
     // times, so a script's first look at / would have closed the walk (hunt 73)
